@@ -1,0 +1,39 @@
+package dev.bastion.gateway.backend;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.gateway.config.ModelSettings;
+
+/**
+ * Something that answers OpenAI-shaped chat requests: an upstream server or the local engine.
+ *
+ * <p>Requests and answers are OpenAI wire JSON, so fields the gateway does not interpret (tools, tool_calls,
+ * response_format, logprobs, ...) pass through unchanged. Implementations are thread-safe; one instance serves
+ * every model of its kind. Failures are {@link BackendException}s whose messages are safe to show to a client
+ * (no upstream credentials, no prompt text).
+ */
+public interface ChatBackend {
+
+    /**
+     * Answers a non-streaming request.
+     *
+     * @param model the configured model (upstream address, credentials, timeouts)
+     * @param request the OpenAI request body, already checked and rewritten by the pipeline; implementations must
+     *     not modify it (they copy it to change {@code model})
+     * @return the OpenAI {@code chat.completion} object
+     */
+    ObjectNode complete(ModelSettings model, ObjectNode request) throws BackendException;
+
+    /**
+     * Answers a streaming request, calling {@code sink} with each {@code chat.completion.chunk} object in order.
+     * Returns normally once the stream ended with {@code [DONE]}; a stream that breaks off throws with
+     * {@link BackendException#midStream()} true.
+     */
+    void stream(ModelSettings model, ObjectNode request, ChunkSink sink) throws BackendException;
+
+    /** Receives streamed chunks. */
+    @FunctionalInterface
+    interface ChunkSink {
+        /** Takes one chunk; returns false when the client is gone and the backend should stop. */
+        boolean accept(ObjectNode chunk);
+    }
+}

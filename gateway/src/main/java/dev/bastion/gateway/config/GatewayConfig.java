@@ -1,0 +1,53 @@
+package dev.bastion.gateway.config;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole effective configuration of a gateway, after the file, environment and flags are merged.
+ *
+ * <p>Built by {@link ConfigLoader}; every key and default is documented in {@code bastion-reference.yaml}.
+ * The records check themselves, so an instance is always valid. Immutable.
+ */
+public record GatewayConfig(
+        Path dataDir,
+        ServerSettings server,
+        StoreSettings store,
+        LimitSettings limits,
+        GuardSettings guard,
+        EmbeddingSettings embeddings,
+        List<ModelSettings> models,
+        List<RouteSettings> routes) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(dataDir, "data-dir");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(guard, "guard");
+        Objects.requireNonNull(embeddings, "embeddings");
+        models = List.copyOf(models);
+        routes = List.copyOf(routes);
+        Set<String> names = new HashSet<>();
+        for (ModelSettings m : models) {
+            if (!names.add(m.name())) {
+                throw new IllegalArgumentException("models: the name '" + m.name() + "' is declared twice");
+            }
+        }
+        for (RouteSettings r : routes) {
+            r.localModel().ifPresent(local -> {
+                if (!names.contains(local)) {
+                    throw new IllegalArgumentException("routes[" + r.name() + "].local-model: no model named '" + local + "'");
+                }
+            });
+        }
+    }
+
+    public Optional<ModelSettings> model(String name) {
+        return models.stream().filter(m -> m.name().equals(name)).findFirst();
+    }
+}

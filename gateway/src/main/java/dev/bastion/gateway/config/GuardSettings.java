@@ -1,0 +1,23 @@
+package dev.bastion.gateway.config;
+
+/**
+ * Built-in structural limits (keys under {@code guard}).
+ *
+ * @param maxMessages most messages in one chat request
+ * @param maxMessageChars most characters in one message
+ * @param streamWindowChars how many characters of a streamed answer may be held back so that output scanners see
+ *     matches spanning two chunks
+ */
+public record GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars) {
+    public GuardSettings {
+        if (maxMessages < 1) {
+            throw new IllegalArgumentException("guard.max-messages must be at least 1, got " + maxMessages);
+        }
+        if (maxMessageChars < 1) {
+            throw new IllegalArgumentException("guard.max-message-chars must be at least 1, got " + maxMessageChars);
+        }
+        if (streamWindowChars < 0 || streamWindowChars > 65536) {
+            throw new IllegalArgumentException("guard.stream-window-chars must be 0..65536, got " + streamWindowChars);
+        }
+    }
+}

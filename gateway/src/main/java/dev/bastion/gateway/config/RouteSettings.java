@@ -1,0 +1,68 @@
+package dev.bastion.gateway.config;
+
+import dev.bastion.guard.Action;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The policy for requests to a set of models (an entry of {@code routes}); the first route whose {@code models}
+ * matches the requested model applies.
+ *
+ * @param name route name, shown in metrics, errors and audit records
+ * @param models model names or globs ({@code *}, {@code gpt-*}) this route covers
+ * @param localOnly never send data off the machine: a cloud model on this route is refused
+ * @param inputScanners scanner ids run on requests, in order ({@code structure} always runs first)
+ * @param outputScanners scanner ids run on answers, streamed or not
+ * @param actions what each finding type does
+ * @param defaultAction what finding types not in {@code actions} do
+ * @param localModel model to use instead when policy forces a request local
+ * @param denyPatterns RE2 patterns for the {@code deny-list} scanner
+ */
+public record RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
+        List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
+        List<String> denyPatterns) {
+    public RouteSettings {
+        Objects.requireNonNull(name, "routes[].name");
+        String key = "routes[" + name + "]";
+        models = List.copyOf(Objects.requireNonNull(models, key + ".models"));
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException(key + ".models must list at least one model or glob");
+        }
+        inputScanners = List.copyOf(inputScanners);
+        outputScanners = List.copyOf(outputScanners);
+        actions = Map.copyOf(actions);
+        Objects.requireNonNull(defaultAction, key + ".default-action");
+        Objects.requireNonNull(localModel, key + ".local-model");
+        denyPatterns = List.copyOf(denyPatterns);
+    }
+
+    /** Whether this route covers {@code model}; {@code *} in a pattern matches any run of characters. */
+    public boolean matches(String model) {
+        for (String pattern : models) {
+            if (glob(pattern, model)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean glob(String pattern, String text) {
+        int star = pattern.indexOf('*');
+        if (star < 0) {
+            return pattern.equals(text);
+        }
+        String prefix = pattern.substring(0, star);
+        if (!text.startsWith(prefix)) {
+            return false;
+        }
+        String rest = pattern.substring(star + 1);
+        for (int i = prefix.length(); i <= text.length(); i++) {
+            if (glob(rest, text.substring(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.bastion.gateway.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Listener settings (keys under {@code server}).
+ *
+ * @param host interface to bind; 127.0.0.1 unless told otherwise
+ * @param port TCP port; 0 picks a free one
+ * @param maxBodyBytes largest request body accepted; larger gets 413
+ * @param readTimeout how long a read from a client may stall (slow headers or body) before the connection is closed
+ * @param idleTimeout how long an idle keep-alive connection stays open
+ * @param shutdownGrace how long a stopping server waits for in-flight requests
+ * @param tls TLS settings, when a certificate is configured
+ */
+public record ServerSettings(String host, int port, long maxBodyBytes, Duration readTimeout, Duration idleTimeout,
+        Duration shutdownGrace, Optional<TlsSettings> tls) {
+    public ServerSettings {
+        Objects.requireNonNull(host, "server.host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("server.port must be 0..65535, got " + port);
+        }
+        if (maxBodyBytes < 1024) {
+            throw new IllegalArgumentException("server.max-body-size must be at least 1 KiB, got " + maxBodyBytes);
+        }
+        requirePositive(readTimeout, "server.read-timeout");
+        requirePositive(idleTimeout, "server.idle-timeout");
+        Objects.requireNonNull(shutdownGrace, "server.shutdown-grace");
+        Objects.requireNonNull(tls, "server.tls");
+    }
+
+    static void requirePositive(Duration d, String key) {
+        Objects.requireNonNull(d, key);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(key + " must be positive, got " + d);
+        }
+    }
+}
