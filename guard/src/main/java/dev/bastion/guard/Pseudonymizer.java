@@ -19,10 +19,11 @@ public final class Pseudonymizer {
 
     /** Rewrites the spans of {@code segment} found in {@code findings}. */
     public String pseudonymise(String text, int segment, List<Finding> findings) {
-        return Redactor.rewrite(text, segment, findings, f -> surrogateFor(f.type(), text.substring(f.start(), f.end())));
+        return Redactor.rewrite(text, segment, findings, f -> surrogate(f.type(), text.substring(f.start(), f.end())));
     }
 
-    private String surrogateFor(String type, String value) {
+    /** The surrogate for {@code value} of type {@code type}, the same one each time within this instance. */
+    public String surrogate(String type, String value) {
         return surrogateByValue.computeIfAbsent(type + '\u0000' + value, k -> {
             int n = counters.merge(type, 1, Integer::sum);
             String surrogate = "<" + type + "_" + n + ">";
