@@ -1,0 +1,177 @@
+package dev.bastion.app;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.crypto.InsecureSecretAccess;
+import dev.bastion.gateway.api.Json;
+import dev.bastion.gateway.config.GatewayConfig;
+import dev.bastion.gateway.config.LimitSettings.Limits;
+import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.gateway.identity.Expiry;
+import dev.bastion.gateway.identity.KeyService;
+import dev.bastion.gateway.identity.Role;
+import dev.bastion.gateway.server.Gateway;
+import dev.bastion.gateway.server.KeyJson;
+import dev.bastion.gateway.store.JdbcStore;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bastion keys create|list|revoke|rotate}: manages API keys directly in the store. */
+@Command(name = "keys", description = "Create, list, revoke and rotate API keys.",
+        subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class,
+                KeysCommand.Rotate.class})
+final class KeysCommand {
+
+    static <T> T withKeys(CommonOptions common, Function<KeyService, T> action) {
+        GatewayConfig config = common.load(Map.of()).config();
+        Gateway.createPrivateDirectory(config.dataDir());
+        try (JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), System.getenv())) {
+            return action.apply(Gateway.keyService(config.dataDir(), store, Clock.systemUTC()));
+        }
+    }
+
+    static void printCreated(KeyService.CreatedKey created, boolean json, Optional<String> replaces) {
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        if (json) {
+            ObjectNode out = KeyJson.describe(created.key());
+            out.put("key", secret);
+            replaces.ifPresent(r -> out.put("replaces", r));
+            System.out.println(out);
+            return;
+        }
+        ApiKey k = created.key();
+        System.out.println("created " + k.id() + " role=" + k.role().configName() + " tenant=" + k.tenant()
+                + " models=" + String.join(",", k.models())
+                + k.expiresAt().map(e -> " expires=" + e).orElse("")
+                + replaces.map(r -> " replaces=" + r).orElse(""));
+        System.out.println("store this key now; it is not shown again:");
+        System.out.println(secret);
+    }
+
+    @Command(name = "create", description = "Create a key; prints it alone on the last line of stdout.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--role", required = true, description = "admin, user or auditor.")
+        String role;
+
+        @Option(names = "--tenant", defaultValue = "default", description = "Tenant (default: ${DEFAULT-VALUE}).")
+        String tenant;
+
+        @Option(names = "--models", defaultValue = "*", description = "Allowed models: M1,M2 or * (default).")
+        String models;
+
+        @Option(names = "--expires", paramLabel = "DURATION", description = "Lifetime such as 90d, 12h or 2w.")
+        String expires;
+
+        @Option(names = "--rpm", description = "Requests per minute for this key (default: limits.per-key).")
+        Integer rpm;
+
+        @Option(names = "--tpm", description = "Tokens per minute for this key.")
+        Long tpm;
+
+        @Option(names = "--concurrent", description = "Concurrent requests for this key.")
+        Integer concurrent;
+
+        @Option(names = "--label", defaultValue = "", description = "A label to recognise the key by.")
+        String label;
+
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Role r = Role.fromConfig(role);
+            List<String> allowed = Arrays.stream(models.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+            Optional<Limits> limits = rpm == null && tpm == null && concurrent == null ? Optional.empty()
+                    : Optional.of(new Limits(rpm == null ? 0 : rpm, tpm == null ? 0 : tpm, concurrent == null ? 0 : concurrent));
+            KeyService.CreatedKey created = withKeys(common, keys -> {
+                Optional<java.time.Instant> expiry = expires == null ? Optional.empty()
+                        : Optional.of(java.time.Instant.now().plus(Expiry.parse(expires)));
+                return keys.create(new KeyService.KeySpec(r, tenant, allowed, expiry, limits, label));
+            });
+            printCreated(created, json, Optional.empty());
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List keys (never the keys themselves).")
+    static final class ListKeys implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<ApiKey> keys = withKeys(common, KeyService::list);
+            if (json) {
+                ArrayNode out = Json.MAPPER.createArrayNode();
+                keys.forEach(k -> out.add(KeyJson.describe(k)));
+                System.out.println(out);
+                return 0;
+            }
+            System.out.printf("%-20s %-8s %-16s %-9s %s%n", "ID", "ROLE", "TENANT", "STATE", "MODELS");
+            java.time.Instant now = java.time.Instant.now();
+            for (ApiKey k : keys) {
+                String state = k.revokedAt().isPresent() ? "revoked" : k.isActive(now) ? "active" : "expired";
+                System.out.printf("%-20s %-8s %-16s %-9s %s%n", k.id(), k.role().configName(), k.tenant(), state,
+                        String.join(",", k.models()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", description = "Revoke a key; it is refused on its next request.")
+    static final class Revoke implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "ID", description = "Key id (key_...).")
+        String id;
+
+        @Override
+        public Integer call() {
+            if (!withKeys(common, keys -> keys.revoke(id))) {
+                System.err.println("bastion: no active key with id " + id);
+                return 1;
+            }
+            System.out.println("revoked " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate", description = "Replace a key by a new one with the same rights; the old one is revoked.")
+    static final class Rotate implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "ID", description = "Key id (key_...).")
+        String id;
+
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Optional<KeyService.CreatedKey> created = withKeys(common, keys -> keys.rotate(id));
+            if (created.isEmpty()) {
+                System.err.println("bastion: no active key with id " + id);
+                return 1;
+            }
+            printCreated(created.get(), json, Optional.of(id));
+            return 0;
+        }
+    }
+}

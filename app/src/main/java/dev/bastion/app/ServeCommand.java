@@ -1,0 +1,54 @@
+package dev.bastion.app;
+
+import dev.bastion.gateway.config.GatewayConfig;
+import dev.bastion.gateway.server.Gateway;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bastion serve}: runs the gateway until SIGTERM or SIGINT, then stops gracefully. */
+@Command(name = "serve", description = "Run the gateway (OpenAI-compatible API on 127.0.0.1:8080 by default).")
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (overrides server.port).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (overrides server.host).")
+    String host;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Map<String, String> flags = new HashMap<>();
+        if (port != null) {
+            flags.put("server.port", port.toString());
+        }
+        if (host != null) {
+            flags.put("server.host", host);
+        }
+        GatewayConfig config = common.load(flags).config();
+        Gateway gateway = Gateway.start(config, System.getenv(), Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("bastion: stopping; finishing in-flight requests (up to "
+                    + config.server().shutdownGrace().toSeconds() + " s)");
+            gateway.close();
+            stopped.countDown();
+        }, "bastion-shutdown"));
+        gateway.bootstrapAdminKey().ifPresent(file -> System.err.println(
+                "bastion: first start: an admin API key was written to " + file + " (mode 0600)"));
+        String scheme = config.server().tls().isPresent() ? "https" : "http";
+        System.err.println("bastion: listening on " + scheme + "://" + config.server().host() + ":" + gateway.port()
+                + " (data directory " + config.dataDir() + ")");
+        System.out.println("listening " + scheme + "://" + config.server().host() + ":" + gateway.port());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.bastion.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.guard.Action;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Maps the merged config tree onto the config records by hand, key by key, so that every value is checked and
+ * every problem names its key and where the value came from. Problems are collected, not thrown one by one.
+ */
+final class ConfigMapper {
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+
+    private final ObjectNode root;
+    private final Map<String, String> origins;
+    private final Path baseDir;
+    private final Path userHome;
+    private final List<String> problems;
+
+    ConfigMapper(ObjectNode root, Map<String, String> origins, Path baseDir, Path userHome, List<String> problems) {
+        this.root = root;
+        this.origins = origins;
+        this.baseDir = baseDir;
+        this.userHome = userHome;
+        this.problems = problems;
+    }
+
+    GatewayConfig map() {
+        Path dataDir = path("data-dir", text("data-dir"));
+        ServerSettings server = build("server", () -> new ServerSettings(text("server.host"),
+                integer("server.port", 0, 65535), size("server.max-body-size"), duration("server.read-timeout"),
+                duration("server.idle-timeout"), duration("server.shutdown-grace"), tls()));
+        StoreSettings store = build("store", () -> new StoreSettings(text("store.url"), optionalText("store.username"),
+                secret("store.password-env", "store.password-file")));
+        LimitSettings limits = build("limits", () -> new LimitSettings(limits("limits.per-key"), limits("limits.per-tenant")));
+        GuardSettings guard = build("guard", () -> new GuardSettings(integer("guard.max-messages", 1, 100_000),
+                integer("guard.max-message-chars", 1, 100_000_000), integer("guard.stream-window-chars", 0, 65536)));
+        EmbeddingSettings embeddings = build("embeddings", () -> new EmbeddingSettings(bool("embeddings.enabled"),
+                text("embeddings.model-name"), integer("embeddings.max-inputs", 1, 4096)));
+        List<ModelSettings> models = new ArrayList<>();
+        JsonNode modelList = root.path("models");
+        for (int i = 0; i < modelList.size(); i++) {
+            ModelSettings m = build("models[" + i + "]", model("models[" + i + "]"));
+            if (m != null) {
+                models.add(m);
+            }
+        }
+        List<RouteSettings> routes = new ArrayList<>();
+        JsonNode routeList = root.path("routes");
+        for (int i = 0; i < routeList.size(); i++) {
+            RouteSettings r = build("routes[" + i + "]", route("routes[" + i + "]"));
+            if (r != null) {
+                routes.add(r);
+            }
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, models, routes));
+    }
+
+    private Supplier<ModelSettings> model(String at) {
+        return () -> {
+            String name = text(at + ".name");
+            String backend = text(at + ".backend");
+            Optional<URI> baseUrl = optionalText(at + ".base-url").map(u -> uri(at + ".base-url", u));
+            Location location = optionalText(at + ".location").map(l -> parse(at + ".location", l, Location::fromConfig))
+                    .orElseGet(() -> backend.equals(ModelSettings.LOCAL) || baseUrl.map(u -> LOOPBACK.contains(u.getHost())).orElse(false)
+                            ? Location.LOCAL : Location.CLOUD);
+            return new ModelSettings(name, backend, baseUrl, secret(at + ".api-key-env", at + ".api-key-file"),
+                    optionalText(at + ".upstream-model").orElse(name), location,
+                    optionalText(at + ".path").map(p -> path(at + ".path", p)),
+                    has(at + ".connect-timeout") ? duration(at + ".connect-timeout") : Duration.ofSeconds(10),
+                    has(at + ".read-timeout") ? duration(at + ".read-timeout") : Duration.ofSeconds(120),
+                    has(at + ".max-retries") ? integer(at + ".max-retries", 0, 5) : 2);
+        };
+    }
+
+    private Supplier<RouteSettings> route(String at) {
+        return () -> {
+            Map<String, Action> actions = new LinkedHashMap<>();
+            JsonNode a = node(at + ".actions");
+            if (!a.isMissingNode() && !a.isNull() && !a.isObject()) {
+                throw new IllegalArgumentException(at + ".actions must be a mapping FINDING_TYPE: action");
+            }
+            a.properties().forEach(e -> actions.put(e.getKey(), parse(at + ".actions." + e.getKey(),
+                    e.getValue().asText(), Action::fromConfig)));
+            return new RouteSettings(text(at + ".name"), strings(at + ".models", List.of("*")),
+                    has(at + ".local-only") && bool(at + ".local-only"),
+                    strings(at + ".input-scanners", List.of("structure")), strings(at + ".output-scanners", List.of()),
+                    actions, has(at + ".default-action") ? parse(at + ".default-action", text(at + ".default-action"),
+                            Action::fromConfig) : Action.ALLOW,
+                    optionalText(at + ".local-model"), strings(at + ".deny-patterns", List.of()));
+        };
+    }
+
+    private Optional<TlsSettings> tls() {
+        Optional<String> keystore = optionalText("server.tls.keystore");
+        if (keystore.isEmpty()) {
+            return Optional.empty();
+        }
+        SecretRef password = secret("server.tls.keystore-password-env", "server.tls.keystore-password-file")
+                .orElseThrow(() -> new IllegalArgumentException("server.tls.keystore is set, so "
+                        + "server.tls.keystore-password-env or -file is required"));
+        return Optional.of(new TlsSettings(path("server.tls.keystore", keystore.get()), password));
+    }
+
+    private LimitSettings.Limits limits(String at) {
+        return new LimitSettings.Limits(integer(at + ".requests-per-minute", 0, Integer.MAX_VALUE),
+                longValue(at + ".tokens-per-minute"), integer(at + ".concurrent-requests", 0, 100_000));
+    }
+
+    private Optional<SecretRef> secret(String envKey, String fileKey) {
+        Optional<String> env = optionalText(envKey);
+        Optional<String> file = optionalText(fileKey);
+        if (env.isPresent() && file.isPresent()) {
+            throw new IllegalArgumentException(envKey + " and " + fileKey + " are both set; give one");
+        }
+        if (env.isPresent()) {
+            return Optional.of(parse(envKey, env.get(), SecretRef.FromEnv::new));
+        }
+        return file.map(f -> new SecretRef.FromFile(path(fileKey, f)));
+    }
+
+    /** Runs a record constructor; a problem it reports is recorded with the key path and the result is null. */
+    private <T> T build(String at, Supplier<T> constructor) {
+        try {
+            return constructor.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            problems.add(message.startsWith(at) ? message + origin(at) : at + ": " + message + origin(at));
+            return null;
+        }
+    }
+
+    private String origin(String at) {
+        for (Map.Entry<String, String> e : origins.entrySet()) {
+            if ((e.getKey().equals(at) || e.getKey().startsWith(at + ".")) && !e.getValue().equals("default")) {
+                return " (set at " + e.getValue() + ")";
+            }
+        }
+        return "";
+    }
+
+    private JsonNode node(String path) {
+        JsonNode n = root;
+        for (String part : path.replace("[", ".[").split("\\.")) {
+            n = part.startsWith("[") ? n.path(Integer.parseInt(part.substring(1, part.length() - 1))) : n.path(part);
+        }
+        return n;
+    }
+
+    private boolean has(String path) {
+        JsonNode n = node(path);
+        return !n.isMissingNode() && !n.isNull() && !(n.isTextual() && n.asText().isEmpty());
+    }
+
+    private String text(String path) {
+        JsonNode n = node(path);
+        if (n.isMissingNode() || n.isNull()) {
+            throw new IllegalArgumentException(path + " is required");
+        }
+        if (n.isContainerNode()) {
+            throw new IllegalArgumentException(path + " must be a single value");
+        }
+        return n.asText();
+    }
+
+    private Optional<String> optionalText(String path) {
+        return has(path) ? Optional.of(text(path)) : Optional.empty();
+    }
+
+    private int integer(String path, int min, int max) {
+        long v = longValue(path);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(path + " must be from " + min + " to " + max + ", got " + v + origin(path));
+        }
+        return (int) v;
+    }
+
+    private long longValue(String path) {
+        String t = text(path).strip();
+        try {
+            long v = Long.parseLong(t);
+            if (v < 0) {
+                throw new IllegalArgumentException(path + " must not be negative, got " + v + origin(path));
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(path + " must be a whole number, got '" + t + "'" + origin(path));
+        }
+    }
+
+    private boolean bool(String path) {
+        String t = text(path).strip();
+        return switch (t) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(path + " must be true or false, got '" + t + "'" + origin(path));
+        };
+    }
+
+    private Duration duration(String path) {
+        return parse(path, text(path), ConfigValues::duration);
+    }
+
+    private long size(String path) {
+        return parse(path, text(path), ConfigValues::size);
+    }
+
+    private List<String> strings(String path, List<String> fallback) {
+        JsonNode n = node(path);
+        if (n.isMissingNode() || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isArray()) {
+            throw new IllegalArgumentException(path + " must be a list");
+        }
+        List<String> out = new ArrayList<>();
+        n.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    private Path path(String key, String value) {
+        String v = value.strip();
+        if (v.equals("~") || v.startsWith("~/")) {
+            return userHome.resolve(v.equals("~") ? "" : v.substring(2)).normalize();
+        }
+        Path p = Path.of(v);
+        return (p.isAbsolute() ? p : baseDir.resolve(p)).normalize();
+    }
+
+    private URI uri(String key, String value) {
+        try {
+            URI u = new URI(value.strip());
+            if (u.getHost() == null) {
+                throw new IllegalArgumentException(key + ": '" + value + "' is not an absolute http(s) URL");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a URL");
+        }
+    }
+
+    private <T> T parse(String path, String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(path + ": " + e.getMessage() + origin(path));
+        }
+    }
+}

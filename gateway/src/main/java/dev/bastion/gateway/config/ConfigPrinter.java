@@ -1,0 +1,100 @@
+package dev.bastion.gateway.config;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Prints the effective configuration, one {@code key: value} line per setting with where the value came from.
+ * Secrets are printed as references ({@code env:NAME}, {@code file:PATH}), never values; the config holds no
+ * secret values in the first place.
+ */
+public final class ConfigPrinter {
+    private ConfigPrinter() {
+    }
+
+    public static String print(LoadedConfig loaded) {
+        GatewayConfig c = loaded.config();
+        Map<String, String> values = new TreeMap<>();
+        values.put("data-dir", c.dataDir().toString());
+        values.put("server.host", c.server().host());
+        values.put("server.port", Integer.toString(c.server().port()));
+        values.put("server.max-body-size", c.server().maxBodyBytes() + " bytes");
+        values.put("server.read-timeout", c.server().readTimeout().toString());
+        values.put("server.idle-timeout", c.server().idleTimeout().toString());
+        values.put("server.shutdown-grace", c.server().shutdownGrace().toString());
+        c.server().tls().ifPresent(t -> {
+            values.put("server.tls.keystore", t.keystore().toString());
+            values.put("server.tls.keystore-password", t.keystorePassword().describe() + "  (secret: reference only)");
+        });
+        values.put("store.url", c.store().url().isEmpty() ? "(embedded SQLite: " + c.dataDir().resolve("bastion.db") + ")"
+                : redactUrl(c.store().url()));
+        c.store().username().ifPresent(u -> values.put("store.username", u));
+        c.store().password().ifPresent(p -> values.put("store.password", p.describe() + "  (secret: reference only)"));
+        limits(values, "limits.per-key", c.limits().perKey());
+        limits(values, "limits.per-tenant", c.limits().perTenant());
+        values.put("guard.max-messages", Integer.toString(c.guard().maxMessages()));
+        values.put("guard.max-message-chars", Integer.toString(c.guard().maxMessageChars()));
+        values.put("guard.stream-window-chars", Integer.toString(c.guard().streamWindowChars()));
+        values.put("embeddings.enabled", Boolean.toString(c.embeddings().enabled()));
+        values.put("embeddings.model-name", c.embeddings().modelName());
+        values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));
+        for (int i = 0; i < c.models().size(); i++) {
+            ModelSettings m = c.models().get(i);
+            String at = "models[" + i + "]";
+            values.put(at + ".name", m.name());
+            values.put(at + ".backend", m.backend());
+            m.baseUrl().ifPresent(u -> values.put(at + ".base-url", u.toString()));
+            m.apiKey().ifPresent(k -> values.put(at + ".api-key", k.describe() + "  (secret: reference only)"));
+            values.put(at + ".upstream-model", m.upstreamModel());
+            values.put(at + ".location", m.location().configName());
+            m.path().ifPresent(p -> values.put(at + ".path", p.toString()));
+            values.put(at + ".connect-timeout", m.connectTimeout().toString());
+            values.put(at + ".read-timeout", m.readTimeout().toString());
+            values.put(at + ".max-retries", Integer.toString(m.maxRetries()));
+        }
+        for (int i = 0; i < c.routes().size(); i++) {
+            RouteSettings r = c.routes().get(i);
+            String at = "routes[" + i + "]";
+            values.put(at + ".name", r.name());
+            values.put(at + ".models", r.models().toString());
+            values.put(at + ".local-only", Boolean.toString(r.localOnly()));
+            values.put(at + ".input-scanners", r.inputScanners().toString());
+            values.put(at + ".output-scanners", r.outputScanners().toString());
+            values.put(at + ".actions", new TreeMap<>(r.actions()).toString());
+            values.put(at + ".default-action", r.defaultAction().configName());
+            r.localModel().ifPresent(l -> values.put(at + ".local-model", l));
+            values.put(at + ".deny-patterns", r.denyPatterns().size() + " pattern(s)");
+        }
+        StringBuilder out = new StringBuilder();
+        loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),
+                () -> out.append("# config file: none (defaults, environment and flags only)\n"));
+        values.forEach((k, v) -> out.append(k).append(": ").append(v).append("    # ").append(originOf(loaded, k)).append('\n'));
+        return out.toString();
+    }
+
+    private static void limits(Map<String, String> values, String at, LimitSettings.Limits l) {
+        values.put(at + ".requests-per-minute", Integer.toString(l.requestsPerMinute()));
+        values.put(at + ".tokens-per-minute", Long.toString(l.tokensPerMinute()));
+        values.put(at + ".concurrent-requests", Integer.toString(l.concurrentRequests()));
+    }
+
+    private static String originOf(LoadedConfig loaded, String key) {
+        String direct = loaded.origins().get(key);
+        if (direct != null) {
+            return direct;
+        }
+        for (String suffix : new String[] {"-env", "-file"}) {
+            String o = loaded.origins().get(key + suffix);
+            if (o != null) {
+                return o;
+            }
+        }
+        return "default";
+    }
+
+    /** Drops any password given inside a JDBC URL's query string. */
+    static String redactUrl(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1[redacted]");
+    }
+
+}

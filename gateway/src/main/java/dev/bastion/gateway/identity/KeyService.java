@@ -1,0 +1,139 @@
+package dev.bastion.gateway.identity;
+
+import dev.bastion.crypto.InsecureSecretAccess;
+import dev.bastion.crypto.KeyedHasher;
+import dev.bastion.crypto.RandomTokens;
+import dev.bastion.crypto.SecretBytes;
+import dev.bastion.gateway.config.LimitSettings.Limits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Creates, recognises, revokes and rotates API keys.
+ *
+ * <p>A key is {@code bsk_} followed by 256 random bits in base64url. Only its keyed hash is stored; the key is
+ * returned once, at creation. Recognition hashes the presented key and looks the hash up, then compares the stored
+ * hash in constant time. Revocation and expiry are read from the store on every request, so they take effect on
+ * the next request in every process sharing the store. This class is thread-safe.
+ */
+public final class KeyService {
+    public static final String PREFIX = "bsk_";
+    private static final int KEY_BYTES = 32;
+    private static final int KEY_LENGTH = PREFIX.length() + 43;
+
+    private final KeyRepository keys;
+    private final KeyedHasher hasher;
+    private final RandomTokens random;
+    private final Clock clock;
+
+    public KeyService(KeyRepository keys, KeyedHasher hasher, RandomTokens random, Clock clock) {
+        this.keys = Objects.requireNonNull(keys, "keys");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.random = Objects.requireNonNull(random, "random");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** What a new key may do. */
+    public record KeySpec(Role role, String tenant, List<String> models, Optional<Instant> expiresAt,
+            Optional<Limits> limits, String label) {
+        public KeySpec {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(tenant, "tenant");
+            models = List.copyOf(models);
+            if (models.isEmpty()) {
+                throw new IllegalArgumentException("a key needs at least one allowed model, or * for all");
+            }
+            Objects.requireNonNull(expiresAt, "expiresAt");
+            Objects.requireNonNull(limits, "limits");
+            Objects.requireNonNull(label, "label");
+        }
+    }
+
+    /** A new key and its secret, which is never retrievable again. */
+    public record CreatedKey(ApiKey key, SecretBytes secret) {
+    }
+
+    public CreatedKey create(KeySpec spec) {
+        Instant now = clock.instant();
+        spec.expiresAt().ifPresent(at -> {
+            if (!at.isAfter(now)) {
+                throw new IllegalArgumentException("the expiry time must be in the future");
+            }
+        });
+        SecretBytes secret = random.token(PREFIX, KEY_BYTES);
+        ApiKey key = new ApiKey(random.identifier("key_", 8), hasher.hash(secret), spec.role(), spec.tenant(),
+                spec.models(), now, spec.expiresAt(), Optional.empty(), spec.limits(), spec.label());
+        keys.insertKey(key);
+        return new CreatedKey(key, secret);
+    }
+
+    /** The active key presented as {@code presented}, or empty if it is malformed, unknown, revoked or expired. */
+    public Optional<ApiKey> authenticate(String presented) {
+        if (presented == null || presented.length() != KEY_LENGTH || !presented.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        byte[] hash = hasher.hash(presented.getBytes(StandardCharsets.US_ASCII));
+        Optional<ApiKey> found = keys.findKeyByHash(hash);
+        if (found.isEmpty() || !KeyedHasher.sameHash(found.get().hash(), hash)) {
+            return Optional.empty();
+        }
+        return found.filter(k -> k.isActive(clock.instant()));
+    }
+
+    public List<ApiKey> list() {
+        return keys.listKeys();
+    }
+
+    public Optional<ApiKey> find(String id) {
+        return keys.findKey(id);
+    }
+
+    /** Revokes a key; false if there is no such key or it was already revoked. */
+    public boolean revoke(String id) {
+        return keys.revokeKey(id, clock.instant());
+    }
+
+    /**
+     * Replaces a key by a new one with the same role, tenant, models, expiry and limits, and revokes the old one at
+     * once. Empty if there is no active key with that id.
+     */
+    public Optional<CreatedKey> rotate(String id) {
+        Optional<ApiKey> old = keys.findKey(id).filter(k -> k.isActive(clock.instant()));
+        if (old.isEmpty()) {
+            return Optional.empty();
+        }
+        ApiKey k = old.get();
+        CreatedKey created = create(new KeySpec(k.role(), k.tenant(), k.models(), k.expiresAt(), k.limits(),
+                k.label().isEmpty() ? "rotated from " + k.id() : k.label()));
+        keys.revokeKey(k.id(), clock.instant());
+        return Optional.of(created);
+    }
+
+    /**
+     * On first start with an empty store, creates one admin key and writes it to {@code adminKeyFile} (mode 0600).
+     *
+     * @return the file written, or empty when the store already had keys
+     */
+    public Optional<Path> bootstrapAdmin(Path adminKeyFile) {
+        if (keys.countKeys() > 0) {
+            return Optional.empty();
+        }
+        CreatedKey created = create(new KeySpec(Role.ADMIN, "default", List.of("*"), Optional.empty(),
+                Optional.empty(), "bootstrap admin"));
+        try {
+            KeyedHasher.writePrivately(adminKeyFile, created.secret().toUtf8(InsecureSecretAccess.get()) + "\n");
+        } catch (IOException e) {
+            keys.revokeKey(created.key().id(), clock.instant());
+            throw new UncheckedIOException("cannot write the admin key file " + adminKeyFile
+                    + "; the key was revoked, fix the directory permissions and start again", e);
+        }
+        return Optional.of(adminKeyFile);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.bastion.gateway.pipeline;
+
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.backend.BackendException;
+
+/** Maps backend failures to client errors, in one place. Upstream details stay in the server log. */
+final class BackendErrors {
+    private BackendErrors() {
+    }
+
+    static ApiError toApiError(String model, BackendException e) {
+        return switch (e.kind()) {
+            case TIMEOUT -> ApiError.upstream(504, "upstream_timeout",
+                    "The model '" + model + "' did not answer in time (models[].read-timeout).");
+            case UNAVAILABLE -> ApiError.upstream(502, "upstream_unavailable",
+                    "The model '" + model + "' could not be reached: " + e.getMessage());
+            case UPSTREAM_AUTH -> ApiError.upstream(502, "upstream_auth_failed",
+                    "The upstream of model '" + model + "' rejected the gateway's credentials; an administrator must fix "
+                            + "models[].api-key-env or api-key-file.");
+            case UPSTREAM_ERROR -> e.upstreamStatus() == 429
+                    ? ApiError.rateLimited("upstream_rate_limited", "The upstream of model '" + model
+                            + "' is rate limiting; retry later.", java.time.Duration.ofSeconds(5))
+                    : ApiError.upstream(502, "upstream_error", "The upstream of model '" + model + "' failed: "
+                            + e.getMessage());
+            case BAD_RESPONSE -> ApiError.upstream(502, "upstream_bad_response",
+                    "The upstream of model '" + model + "' sent an invalid response.");
+            case NOT_LOADED -> ApiError.unavailable("model_not_loaded", e.getMessage());
+            case UNSUPPORTED -> ApiError.invalidRequest("unsupported", e.getMessage());
+        };
+    }
+}

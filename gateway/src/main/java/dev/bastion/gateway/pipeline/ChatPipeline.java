@@ -1,0 +1,220 @@
+package dev.bastion.gateway.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.api.ChatRequest;
+import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.api.RequestBodies;
+import dev.bastion.gateway.backend.BackendException;
+import dev.bastion.gateway.config.GuardSettings;
+import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.gateway.identity.RateLimiter;
+import dev.bastion.gateway.identity.Role;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.guard.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The chat pipeline: every {@code /v1/chat/completions} request passes these stages, in this order, in
+ * {@link #handle(Exchange)}:
+ *
+ * <ol>
+ *   <li>authenticate: a valid key whose role may call models</li>
+ *   <li>rate limit: the key's and tenant's request, token and concurrency limits</li>
+ *   <li>scan input: parse and validate the request, then the route's input scanners and policy</li>
+ *   <li>decide route: which model and backend answer, honouring local-only routes and force-local verdicts</li>
+ *   <li>pseudonymise: redact and pseudonymise what the verdict says</li>
+ *   <li>call backend: streamed or not</li>
+ *   <li>scan output: the route's output scanners, incrementally for streams</li>
+ *   <li>restore: put pseudonymised values back into the answer</li>
+ *   <li>record: usage per key and tenant, metrics</li>
+ * </ol>
+ *
+ * <p>A stage refuses by throwing {@link Refusal}; this class is the one place that catches it. Anything else that
+ * goes wrong is logged with the request id and answered with a generic 500: no stack trace or exception message
+ * reaches the client. Thread-safe; one instance serves all requests, each on its own virtual thread.
+ */
+public final class ChatPipeline {
+    private static final System.Logger LOG = System.getLogger(ChatPipeline.class.getName());
+
+    private final Authenticator authenticator;
+    private final RateLimiter limiter;
+    private final InputGuard inputGuard;
+    private final Router router;
+    private final UsageRecorder usage;
+    private final GatewayMetrics metrics;
+    private final GuardSettings guard;
+
+    public ChatPipeline(Authenticator authenticator, RateLimiter limiter, InputGuard inputGuard, Router router,
+            UsageRecorder usage, GatewayMetrics metrics, GuardSettings guard) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.inputGuard = Objects.requireNonNull(inputGuard, "inputGuard");
+        this.router = Objects.requireNonNull(router, "router");
+        this.usage = Objects.requireNonNull(usage, "usage");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.guard = Objects.requireNonNull(guard, "guard");
+    }
+
+    public void handle(Exchange exchange) {
+        long started = System.nanoTime();
+        Trace trace = new Trace(metrics);
+        try {
+            ApiKey key = trace.stage("authenticate",
+                    () -> authenticator.authenticate(exchange.header("Authorization"), Role::mayCallModels, "call models"));
+            try (RateLimiter.Permit permit = trace.stage("rate-limit", () -> Admissions.admit(limiter, key))) {
+                ChatRequest request = trace.stage("parse", () -> ChatRequest.from(RequestBodies.parseObject(exchange.body(), exchange.body().length)));
+                trace.model = request.model();
+                CompiledRoute route = router.routeFor(key, request.model());
+                trace.route = route.name();
+                Verdict verdict = trace.stage("scan-input", () -> inputGuard.check(route, request.texts()));
+                Router.RoutePlan plan = trace.stage("route", () -> router.decide(route, request.model(), verdict));
+                exchange.responseHeader("x-bastion-route", explain(plan, verdict));
+                Rewrite rewrite = trace.stage("pseudonymise", () -> Rewrite.apply(request, verdict));
+                long[] tokens = request.stream()
+                        ? stream(exchange, request, plan, rewrite, trace)
+                        : complete(exchange, request, plan, rewrite, trace);
+                trace.stage("record", () -> {
+                    permit.chargeTokens(tokens[0] + tokens[1]);
+                    usage.record(key, request.model(), tokens[0], tokens[1]);
+                    metrics.tokens(plan.model().name(), tokens[0], tokens[1]);
+                    return null;
+                });
+            }
+        } catch (Refusal refusal) {
+            trace.status = refusal.error().status();
+            metrics.refusal(refusal.error().code());
+            if (!exchange.responseStarted()) {
+                exchange.respondError(refusal.error());
+            }
+        } catch (RuntimeException e) {
+            trace.status = 500;
+            LOG.log(System.Logger.Level.ERROR, "request " + exchange.requestId() + " failed", e);
+            if (!exchange.responseStarted()) {
+                exchange.respondError(ApiError.internal(exchange.requestId()));
+            }
+        } finally {
+            metrics.requestFinished(trace.route, trace.model, trace.status, System.nanoTime() - started);
+        }
+    }
+
+    /** Stages 6-8 for a complete answer: call, scan output, restore. Returns {prompt, completion} tokens. */
+    private long[] complete(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace) {
+        ObjectNode answer = trace.backend(plan, () -> plan.backend().complete(plan.model(), rewrite.upstreamRequest()));
+        trace.stage("scan-output", () -> {
+            scanCompleteAnswer(plan.route(), answer);
+            return null;
+        });
+        trace.stage("restore", () -> {
+            rewrite.restore(answer);
+            return null;
+        });
+        answer.put("model", request.model());
+        exchange.respond(200, answer);
+        trace.status = 200;
+        JsonNode u = answer.path("usage");
+        return new long[] {u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0)};
+    }
+
+    private void scanCompleteAnswer(CompiledRoute route, ObjectNode answer) {
+        if (route.outputScanners().isEmpty()) {
+            return;
+        }
+        List<ObjectNode> messages = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (JsonNode choice : answer.path("choices")) {
+            if (choice.path("message") instanceof ObjectNode m && m.path("content").isTextual()) {
+                messages.add(m);
+                texts.add(m.get("content").asText());
+            }
+        }
+        List<String> checked = StreamGuard.checkOutput(route, texts, metrics);
+        for (int i = 0; i < messages.size(); i++) {
+            messages.get(i).put("content", checked.get(i));
+        }
+    }
+
+    /** Stages 6-8 for a stream: the relay scans and restores each chunk as it passes. */
+    private long[] stream(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace) {
+        ObjectNode upstream = rewrite.upstreamRequest();
+        upstream.put("stream", true);
+        upstream.putObject("stream_options").put("include_usage", true);
+        int window = Math.max(plan.route().streamWindow(guard), rewrite.pseudonymizer().longestSurrogate());
+        StreamRelay relay = new StreamRelay(exchange, plan.route(), rewrite.pseudonymizer(), metrics, window,
+                request.model(), request.includeUsage());
+        try {
+            trace.backend(plan, () -> {
+                plan.backend().stream(plan.model(), upstream, relay);
+                return null;
+            });
+            if (relay.blocked() != null) {
+                metrics.refusal(relay.blocked().error().code());
+                trace.status = relay.started() ? 200 : relay.blocked().error().status();
+            } else {
+                trace.status = 200;
+            }
+            relay.finish();
+        } catch (Refusal backendRefusal) {
+            if (!relay.started()) {
+                throw backendRefusal;
+            }
+            metrics.refusal(backendRefusal.error().code());
+            relay.fail(backendRefusal.error());
+        }
+        return new long[] {relay.promptTokens(), relay.completionTokens()};
+    }
+
+    private static String explain(Router.RoutePlan plan, Verdict verdict) {
+        String decision = switch (verdict) {
+            case Verdict.Allow a -> "allow";
+            case Verdict.Transform t -> "transform(redact=" + t.redact().size() + ",pseudonymise="
+                    + t.pseudonymise().size() + ",force-local=" + t.forceLocal() + ")";
+            case Verdict.Block b -> "block";
+        };
+        return "route=" + plan.route().name() + "; model=" + plan.model().name() + "; location="
+                + plan.model().location().configName() + "; decision=" + decision + "; reason=" + plan.reason();
+    }
+
+    /** Per-request timing of stages and the labels of the final request metric. */
+    private static final class Trace {
+        private final GatewayMetrics metrics;
+        String route = "none";
+        String model = "none";
+        int status = 500;
+
+        Trace(GatewayMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        <T> T stage(String name, java.util.function.Supplier<T> body) {
+            long start = System.nanoTime();
+            try {
+                return body.get();
+            } finally {
+                metrics.stage(name, System.nanoTime() - start);
+            }
+        }
+
+        <T> T backend(Router.RoutePlan plan, BackendCall<T> call) {
+            long start = System.nanoTime();
+            try {
+                return call.run();
+            } catch (BackendException e) {
+                metrics.upstreamError(plan.model().name(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                throw new Refusal(BackendErrors.toApiError(plan.model().name(), e));
+            } finally {
+                long nanos = System.nanoTime() - start;
+                metrics.stage("backend", nanos);
+                metrics.backend(plan.model().backend(), plan.model().name(), nanos);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface BackendCall<T> {
+        T run() throws BackendException;
+    }
+}

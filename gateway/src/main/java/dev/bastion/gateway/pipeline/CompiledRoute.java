@@ -1,0 +1,103 @@
+package dev.bastion.gateway.pipeline;
+
+import dev.bastion.gateway.config.GuardSettings;
+import dev.bastion.gateway.config.RouteSettings;
+import dev.bastion.guard.Policy;
+import dev.bastion.guard.Scanner;
+import dev.bastion.guard.denylist.DenyListScanner;
+import dev.bastion.guard.structure.StructureScanner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A route with its scanners built and its policy compiled, ready for requests. Built once at start-up, so an
+ * unknown scanner id is a start-up error. Immutable and thread-safe.
+ *
+ * @param settings the route's configuration
+ * @param inputScanners scanners run on requests, {@code structure} first
+ * @param outputScanners scanners run on answers
+ * @param policy what findings mean on this route
+ */
+public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners, List<Scanner> outputScanners,
+        Policy policy) {
+
+    /** The scanner ids this build knows. The PII, secret and injection scanners come with their own issues. */
+    public static final List<String> KNOWN_SCANNERS = List.of(StructureScanner.ID, DenyListScanner.ID);
+
+    public CompiledRoute {
+        inputScanners = List.copyOf(inputScanners);
+        outputScanners = List.copyOf(outputScanners);
+    }
+
+    public String name() {
+        return settings.name();
+    }
+
+    /**
+     * Builds every route of the config.
+     *
+     * @throws IllegalArgumentException naming the route and key of an unknown scanner or a bad deny pattern
+     */
+    public static List<CompiledRoute> compileAll(List<RouteSettings> routes, GuardSettings guard) {
+        List<CompiledRoute> compiled = new ArrayList<>();
+        for (RouteSettings r : routes) {
+            compiled.add(compile(r, guard));
+        }
+        return List.copyOf(compiled);
+    }
+
+    static CompiledRoute compile(RouteSettings r, GuardSettings guard) {
+        Map<String, Scanner> available = new LinkedHashMap<>();
+        available.put(StructureScanner.ID, new StructureScanner(guard.maxMessages(), guard.maxMessageChars()));
+        try {
+            available.put(DenyListScanner.ID, DenyListScanner.of(r.denyPatterns()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("routes[" + r.name() + "].deny-patterns: " + e.getMessage(), e);
+        }
+        List<Scanner> input = new ArrayList<>();
+        input.add(available.get(StructureScanner.ID));
+        for (String id : r.inputScanners()) {
+            if (!id.equals(StructureScanner.ID)) {
+                input.add(lookup(available, id, r.name(), "input-scanners"));
+            }
+        }
+        List<Scanner> output = new ArrayList<>();
+        for (String id : r.outputScanners()) {
+            output.add(lookup(available, id, r.name(), "output-scanners"));
+        }
+        return new CompiledRoute(r, input, output, new Policy(withStructuralDefaults(r), r.defaultAction()));
+    }
+
+    /** Structural findings block unless the route says otherwise: a malformed request is never passed on by default. */
+    private static Map<String, dev.bastion.guard.Action> withStructuralDefaults(RouteSettings r) {
+        Map<String, dev.bastion.guard.Action> actions = new LinkedHashMap<>();
+        for (String type : List.of("TOO_MANY_MESSAGES", "MESSAGE_TOO_LARGE", "CONTROL_CHARACTER", "INVALID_UNICODE",
+                DenyListScanner.TYPE)) {
+            actions.put(type, dev.bastion.guard.Action.BLOCK);
+        }
+        actions.putAll(r.actions());
+        return actions;
+    }
+
+    private static Scanner lookup(Map<String, Scanner> available, String id, String route, String key) {
+        Scanner s = available.get(id);
+        if (s == null) {
+            throw new IllegalArgumentException("routes[" + route + "]." + key + ": unknown scanner '" + id
+                    + "'; this build has " + String.join(", ", KNOWN_SCANNERS));
+        }
+        return s;
+    }
+
+    /** The hold-back window a stream needs on this route so output scanners see matches across chunks. */
+    public int streamWindow(GuardSettings guard) {
+        int window = guard.streamWindowChars();
+        for (Scanner s : outputScanners) {
+            if (s instanceof DenyListScanner d) {
+                window = Math.max(window, Math.min(4096, d.longestPatternLength()));
+            }
+        }
+        return outputScanners.isEmpty() ? 0 : window;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.bastion.gateway.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.gateway.api.ApiError;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One HTTP request and its response, as the pipeline sees them: the server layer implements it over Helidon and
+ * has already enforced the body size limit.
+ */
+public interface Exchange {
+    /** The id of this request, also sent back in {@code x-request-id}. */
+    String requestId();
+
+    Optional<String> header(String name);
+
+    /** The request body, at most the configured limit. */
+    byte[] body();
+
+    /** Adds a response header; must be called before the response starts. */
+    void responseHeader(String name, String value);
+
+    /** Sends a complete JSON response. */
+    void respond(int status, ObjectNode body);
+
+    /** Sends an error in OpenAI's shape, with {@code Retry-After} when the error has one. */
+    void respondError(ApiError error);
+
+    /** Starts a {@code text/event-stream} response with status 200. */
+    EventStream openEventStream();
+
+    /** Whether a response (or its first bytes) has been sent. */
+    boolean responseStarted();
+
+    /** A server-sent-events response in progress. */
+    interface EventStream {
+        /** Sends one {@code data:} event and flushes it; false when the client has gone. */
+        boolean send(String data);
+
+        /** Ends the response. */
+        void close();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.bastion.gateway.pipeline;
+
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.guard.Finding;
+import dev.bastion.guard.Verdict;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/** Stage 3: scans the request's texts with the route's input scanners and asks the route's policy for a verdict. */
+public final class InputGuard {
+    private final GatewayMetrics metrics;
+
+    public InputGuard(GatewayMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /**
+     * @return the verdict, never {@link Verdict.Block}
+     * @throws Refusal 400 for structural problems, 403 for policy blocks; the message names finding types and
+     *     counts, never the matched text
+     */
+    public Verdict check(CompiledRoute route, List<String> texts) {
+        List<Finding> findings = ScannerRunner.run(route.inputScanners(), texts, metrics);
+        Verdict verdict = route.policy().decide(findings);
+        if (verdict instanceof Verdict.Block block) {
+            throw new Refusal(refusalFor(route, block));
+        }
+        return verdict;
+    }
+
+    static ApiError refusalFor(CompiledRoute route, Verdict.Block block) {
+        String counts = describe(block.findingCounts());
+        boolean structural = block.findings().stream().allMatch(f -> f.scanner().equals("structure"));
+        if (structural) {
+            return ApiError.invalidRequest("invalid_content",
+                    "The request was refused by the structural checks: " + counts + ".");
+        }
+        return ApiError.policyBlocked("blocked_by_policy",
+                "The request was blocked by the policy of route '" + route.name() + "': " + counts + ".");
+    }
+
+    static String describe(Map<String, Integer> counts) {
+        return counts.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
+    }
+}

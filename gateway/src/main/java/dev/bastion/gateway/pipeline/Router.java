@@ -1,0 +1,101 @@
+package dev.bastion.gateway.pipeline;
+
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.backend.ChatBackend;
+import dev.bastion.gateway.config.Location;
+import dev.bastion.gateway.config.ModelSettings;
+import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.guard.Verdict;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Stage 4: picks the route for a model name, and then the model and backend that will answer, honouring
+ * local-only routes and verdicts that force a request to stay on this machine. A request that must stay local is
+ * refused when no local model is configured for its route; it is never sent to a cloud model. Immutable and
+ * thread-safe.
+ */
+public final class Router {
+    private final List<CompiledRoute> routes;
+    private final Map<String, ModelSettings> models;
+    private final Map<String, ChatBackend> backends;
+
+    /**
+     * @param routes compiled routes, first match wins
+     * @param models declared models by name
+     * @param backends backend implementations by backend name ({@code openai}, {@code local})
+     */
+    public Router(List<CompiledRoute> routes, Map<String, ModelSettings> models, Map<String, ChatBackend> backends) {
+        this.routes = List.copyOf(routes);
+        this.models = Map.copyOf(models);
+        this.backends = Map.copyOf(backends);
+        for (ModelSettings m : models.values()) {
+            if (!backends.containsKey(m.backend())) {
+                throw new IllegalArgumentException("models[" + m.name() + "].backend: no backend '" + m.backend() + "'");
+            }
+        }
+    }
+
+    /** The decision: which route, model and backend, and why. */
+    public record RoutePlan(CompiledRoute route, ModelSettings model, ChatBackend backend, String reason) {
+        public RoutePlan {
+            Objects.requireNonNull(route, "route");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * The declared model {@code name} that {@code key} may call, with its route.
+     *
+     * @throws Refusal 404 when no such model is declared, 403 when the key may not use it or no route covers it
+     */
+    public CompiledRoute routeFor(ApiKey key, String name) {
+        if (!models.containsKey(name)) {
+            throw new Refusal(ApiError.notFound("model_not_found",
+                    "The model '" + name + "' does not exist; GET /v1/models lists the models this key may use."));
+        }
+        if (!key.allowsModel(name)) {
+            throw new Refusal(ApiError.forbidden("model_not_allowed",
+                    "This API key may not use the model '" + name + "'; GET /v1/models lists the ones it may."));
+        }
+        return findRoute(name).orElseThrow(() -> new Refusal(ApiError.forbidden("no_route",
+                "No route in the configuration covers the model '" + name + "' (routes[].models).")));
+    }
+
+    Optional<CompiledRoute> findRoute(String model) {
+        return routes.stream().filter(r -> r.settings().matches(model)).findFirst();
+    }
+
+    /**
+     * Decides where the request goes.
+     *
+     * @throws Refusal 403 {@code local_processing_required} when it must stay local and cannot
+     */
+    public RoutePlan decide(CompiledRoute route, String name, Verdict verdict) {
+        ModelSettings requested = models.get(name);
+        boolean forced = verdict instanceof Verdict.Transform t && t.forceLocal();
+        boolean mustStayLocal = route.settings().localOnly() || forced;
+        if (!mustStayLocal || requested.location() == Location.LOCAL) {
+            String reason = requested.location() == Location.LOCAL ? "local model" : "cloud model allowed by route";
+            return new RoutePlan(route, requested, backends.get(requested.backend()), reason);
+        }
+        String why = route.settings().localOnly()
+                ? "route '" + route.name() + "' is local-only"
+                : "policy forces local processing (" + InputGuard.describe(verdict.findingCounts()) + ")";
+        Optional<ModelSettings> local = route.settings().localModel().map(models::get)
+                .filter(m -> m.location() == Location.LOCAL);
+        if (local.isEmpty()) {
+            throw new Refusal(ApiError.policyBlocked("local_processing_required",
+                    "This request must stay on this machine because " + why + ", but '" + name
+                            + "' is a cloud model and route '" + route.name()
+                            + "' names no local model to use instead (routes[].local-model)."));
+        }
+        return new RoutePlan(route, local.get(), backends.get(local.get().backend()),
+                why + "; sent to local model '" + local.get().name() + "' instead of '" + name + "'");
+    }
+}

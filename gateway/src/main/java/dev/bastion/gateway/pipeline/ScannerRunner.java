@@ -1,0 +1,43 @@
+package dev.bastion.gateway.pipeline;
+
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.guard.Finding;
+import dev.bastion.guard.Scanner;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a list of scanners over texts, timing each one, and fails closed: a scanner that throws refuses the request.
+ * The scanner's exception is logged by class name only, since its message could contain scanned text.
+ */
+final class ScannerRunner {
+    private static final System.Logger LOG = System.getLogger(ScannerRunner.class.getName());
+
+    private ScannerRunner() {
+    }
+
+    static List<Finding> run(List<Scanner> scanners, List<String> texts, GatewayMetrics metrics) {
+        List<Finding> findings = new ArrayList<>();
+        for (Scanner scanner : scanners) {
+            long start = System.nanoTime();
+            try {
+                List<Finding> found = scanner.scan(texts);
+                for (Finding f : found) {
+                    metrics.finding(scanner.id(), f.type());
+                }
+                findings.addAll(found);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "scanner " + scanner.id() + " failed with "
+                        + e.getClass().getName() + "; the request is refused (fail closed)");
+                throw new Refusal(new ApiError(500, "server_error", "scanner_failed",
+                        "A safety scanner (" + scanner.id() + ") failed, so the request was refused.",
+                        java.util.Optional.empty(), java.util.Optional.empty()));
+            } finally {
+                metrics.scanner(scanner.id(), System.nanoTime() - start);
+            }
+        }
+        return findings;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.bastion.gateway.pipeline;
+
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.guard.Action;
+import dev.bastion.guard.Finding;
+import dev.bastion.guard.Pseudonymizer;
+import dev.bastion.guard.Redactor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Output scanning of one streamed choice, with a bounded hold-back window.
+ *
+ * <p>Text arrives in deltas. The guard keeps the not-yet-released text, scans it after each delta, and releases all
+ * but the last {@code window} characters. Any match of at most {@code window} characters that ends in newly
+ * arrived text starts after the release boundary, so it is seen whole before any of it is released: nothing that
+ * spans two chunks escapes. (Proof: a match ending at e with length L &lt;= W starts at e - L &gt;= e - W, and the
+ * previous release boundary is at most previousLength - W &lt; e - W, since e &gt; previousLength.) Matches longer
+ * than the window are out of scope and documented as such. The same window lets pseudonyms split across chunks
+ * be restored whole.
+ *
+ * <p>On the output side, REDACT and PSEUDONYMISE rewrite the span as a type tag, BLOCK ends the stream, and
+ * ALLOW and FORCE-LOCAL (meaningless once the answer exists) let it pass. Not thread-safe: one per choice.
+ */
+final class StreamGuard {
+    private final CompiledRoute route;
+    private final Pseudonymizer pseudonymizer;
+    private final GatewayMetrics metrics;
+    private final int window;
+    private final StringBuilder pending = new StringBuilder();
+
+    StreamGuard(CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics, int window) {
+        this.route = route;
+        this.pseudonymizer = pseudonymizer;
+        this.metrics = metrics;
+        this.window = window;
+    }
+
+    /** Takes a delta; returns the text now safe to send (possibly empty). @throws Refusal when output is blocked */
+    String append(String delta) {
+        pending.append(delta);
+        scanPending();
+        int release = keepSurrogateWhole(pending.length() - window);
+        if (release <= 0) {
+            return "";
+        }
+        String out = pending.substring(0, release);
+        pending.delete(0, release);
+        return pseudonymizer.restore(out);
+    }
+
+    /**
+     * Moves a release boundary back so it does not cut through a pseudonym ({@code <TYPE_N>}, which contains no
+     * angle brackets inside): a surrogate cut in two could not be restored.
+     */
+    private int keepSurrogateWhole(int release) {
+        if (release <= 0 || pseudonymizer.isEmpty()) {
+            return release;
+        }
+        int open = pending.lastIndexOf("<", release - 1);
+        if (open < 0 || release - open > window) {
+            return release;
+        }
+        int close = pending.indexOf(">", open);
+        return close < 0 || close >= release ? open : release;
+    }
+
+    /** Ends the choice: scans and releases everything held back. */
+    String flush() {
+        scanPending();
+        String out = pending.toString();
+        pending.setLength(0);
+        return pseudonymizer.restore(out);
+    }
+
+    private void scanPending() {
+        if (route.outputScanners().isEmpty() || pending.isEmpty()) {
+            return;
+        }
+        String text = pending.toString();
+        String rewritten = checkOutput(route, List.of(text), metrics).getFirst();
+        if (!rewritten.equals(text)) {
+            pending.setLength(0);
+            pending.append(rewritten);
+        }
+    }
+
+    /**
+     * Scans answer texts with the route's output scanners and applies the policy.
+     *
+     * @return the texts, with spans to redact replaced by type tags
+     * @throws Refusal 403 {@code output_blocked} when a finding's action is BLOCK
+     */
+    static List<String> checkOutput(CompiledRoute route, List<String> texts, GatewayMetrics metrics) {
+        List<Finding> findings = ScannerRunner.run(route.outputScanners(), texts, metrics);
+        if (findings.isEmpty()) {
+            return texts;
+        }
+        List<Finding> redact = new ArrayList<>();
+        for (Finding f : findings) {
+            Action action = route.policy().actionFor(f.type());
+            switch (action) {
+                case BLOCK -> throw new Refusal(ApiError.policyBlocked("output_blocked",
+                        "The answer was stopped by the output policy of route '" + route.name() + "': " + f.type() + "."));
+                case REDACT, PSEUDONYMISE -> redact.add(f);
+                case ALLOW, FORCE_LOCAL -> { }
+            }
+        }
+        List<String> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            out.add(Redactor.redact(texts.get(i), i, redact));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,218 @@
+package dev.bastion.gateway.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.api.Json;
+import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.guard.Pseudonymizer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Relays an upstream chat stream to the client through the output guards: each choice's content goes through a
+ * {@link StreamGuard}, pseudonyms are restored, the model name is the one the client asked for, usage is captured
+ * for accounting and passed on only if the client asked for it ({@code stream_options.include_usage}).
+ *
+ * <p>The client's event stream is opened on the first chunk, so a backend that fails before sending anything still
+ * gets a proper HTTP error. One instance per request; not thread-safe (the backend calls it from one thread).
+ */
+final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.ChunkSink {
+    private final Exchange exchange;
+    private final CompiledRoute route;
+    private final Pseudonymizer pseudonymizer;
+    private final GatewayMetrics metrics;
+    private final int window;
+    private final String clientModel;
+    private final boolean includeUsage;
+    private final Map<Integer, StreamGuard> guards = new HashMap<>();
+    private Exchange.EventStream events;
+    private ObjectNode lastChunk;
+    private long promptTokens;
+    private long completionTokens;
+    private boolean usageSeen;
+    private boolean clientGone;
+    private Refusal blocked;
+
+    StreamRelay(Exchange exchange, CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics,
+            int window, String clientModel, boolean includeUsage) {
+        this.exchange = exchange;
+        this.route = route;
+        this.pseudonymizer = pseudonymizer;
+        this.metrics = metrics;
+        this.window = window;
+        this.clientModel = clientModel;
+        this.includeUsage = includeUsage;
+    }
+
+    @Override
+    public boolean accept(ObjectNode chunk) {
+        if (clientGone || blocked != null) {
+            return false;
+        }
+        lastChunk = chunk;
+        captureUsage(chunk);
+        chunk.remove("usage");
+        chunk.put("model", clientModel);
+        JsonNode choices = chunk.path("choices");
+        if (choices.isArray() && !choices.isEmpty()) {
+            try {
+                guardChoices((ArrayNode) choices);
+            } catch (Refusal r) {
+                blocked = r;
+                return false;
+            }
+            if (choices.isEmpty()) {
+                return true;
+            }
+        } else if (choices.isArray()) {
+            return true; // a usage-only chunk: usage is sent at the end, after the held-back text
+        }
+        return send(chunk);
+    }
+
+    private void guardChoices(ArrayNode choices) {
+        for (int i = choices.size() - 1; i >= 0; i--) {
+            JsonNode choice = choices.get(i);
+            if (!(choice instanceof ObjectNode c)) {
+                continue;
+            }
+            int index = c.path("index").asInt(0);
+            StreamGuard guard = guards.computeIfAbsent(index, k -> new StreamGuard(route, pseudonymizer, metrics, window));
+            ObjectNode delta = c.path("delta") instanceof ObjectNode d ? d : c.putObject("delta");
+            String released = delta.path("content").isTextual() ? guard.append(delta.get("content").asText()) : "";
+            boolean finishing = c.hasNonNull("finish_reason");
+            if (finishing) {
+                released = released + guard.flush();
+            }
+            if (!released.isEmpty()) {
+                delta.put("content", released);
+            } else if (delta.has("content") && delta.get("content").isTextual()) {
+                delta.remove("content");
+            }
+            boolean carriesSomething = !delta.isEmpty() || finishing || c.has("logprobs") && !c.get("logprobs").isNull();
+            if (!carriesSomething) {
+                choices.remove(i);
+            }
+        }
+    }
+
+    private void captureUsage(ObjectNode chunk) {
+        JsonNode usage = chunk.get("usage");
+        if (usage != null && usage.isObject()) {
+            usageSeen = true;
+            promptTokens = usage.path("prompt_tokens").asLong(0);
+            completionTokens = usage.path("completion_tokens").asLong(0);
+        }
+    }
+
+    private boolean send(ObjectNode chunk) {
+        if (events == null) {
+            events = exchange.openEventStream();
+        }
+        if (!events.send(chunk.toString())) {
+            clientGone = true;
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Ends a stream that completed upstream: releases held-back text, sends usage if asked, then {@code [DONE]}.
+     *
+     * @throws Refusal when the output was blocked and nothing had been sent yet (the caller sends an HTTP error)
+     */
+    void finish() {
+        if (blocked != null) {
+            fail(blocked.error());
+            return;
+        }
+        if (clientGone) {
+            return;
+        }
+        try {
+            for (Map.Entry<Integer, StreamGuard> e : guards.entrySet()) {
+                String rest = e.getValue().flush();
+                if (!rest.isEmpty()) {
+                    send(contentChunk(e.getKey(), rest));
+                }
+            }
+        } catch (Refusal r) {
+            fail(r.error());
+            return;
+        }
+        if (includeUsage && usageSeen) {
+            ObjectNode usageChunk = template();
+            usageChunk.putArray("choices");
+            ObjectNode usage = usageChunk.putObject("usage");
+            usage.put("prompt_tokens", promptTokens);
+            usage.put("completion_tokens", completionTokens);
+            usage.put("total_tokens", promptTokens + completionTokens);
+            send(usageChunk);
+        }
+        if (events == null) {
+            events = exchange.openEventStream();
+        }
+        events.send("[DONE]");
+        events.close();
+    }
+
+    /**
+     * Ends the stream with an error. Before anything was sent, this is an ordinary HTTP error; after, an
+     * {@code error} event in OpenAI's shape, and the stream closes without {@code [DONE]}.
+     */
+    void fail(ApiError error) {
+        if (clientGone) {
+            return;
+        }
+        if (events == null && !exchange.responseStarted()) {
+            exchange.respondError(error);
+            return;
+        }
+        if (events == null) {
+            events = exchange.openEventStream();
+        }
+        events.send(error.toJson().toString());
+        events.close();
+    }
+
+    boolean started() {
+        return events != null;
+    }
+
+    boolean clientGone() {
+        return clientGone;
+    }
+
+    Refusal blocked() {
+        return blocked;
+    }
+
+    long promptTokens() {
+        return promptTokens;
+    }
+
+    long completionTokens() {
+        return completionTokens;
+    }
+
+    private ObjectNode contentChunk(int index, String text) {
+        ObjectNode chunk = template();
+        ObjectNode choice = chunk.putArray("choices").addObject();
+        choice.put("index", index);
+        choice.putObject("delta").put("content", text);
+        choice.putNull("finish_reason");
+        return chunk;
+    }
+
+    private ObjectNode template() {
+        ObjectNode chunk = Json.MAPPER.createObjectNode();
+        chunk.put("id", lastChunk == null ? "chatcmpl-bastion" : lastChunk.path("id").asText("chatcmpl-bastion"));
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", lastChunk == null ? 0 : lastChunk.path("created").asLong(0));
+        chunk.put("model", clientModel);
+        return chunk;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.bastion.gateway.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.crypto.InsecureSecretAccess;
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.api.Json;
+import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.api.RequestBodies;
+import dev.bastion.gateway.config.LimitSettings.Limits;
+import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.gateway.identity.Expiry;
+import dev.bastion.gateway.identity.KeyService;
+import dev.bastion.gateway.identity.Role;
+import dev.bastion.gateway.identity.UsageRepository;
+import dev.bastion.gateway.pipeline.Authenticator;
+import dev.bastion.gateway.pipeline.Exchange;
+import dev.bastion.gateway.pipeline.UsageRecorder;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code /admin/v1/keys} (admin only) and {@code /admin/v1/usage} (admin or auditor). */
+public final class AdminEndpoints {
+    private final Authenticator authenticator;
+    private final KeyService keys;
+    private final UsageRepository usageRepository;
+    private final UsageRecorder usageRecorder;
+    private final Clock clock;
+
+    public AdminEndpoints(Authenticator authenticator, KeyService keys, UsageRepository usageRepository,
+            UsageRecorder usageRecorder, Clock clock) {
+        this.authenticator = authenticator;
+        this.keys = keys;
+        this.usageRepository = usageRepository;
+        this.usageRecorder = usageRecorder;
+        this.clock = clock;
+    }
+
+    void listKeys(Exchange ex) {
+        admin(ex);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("object", "list");
+        ArrayNode data = body.putArray("data");
+        for (ApiKey k : keys.list()) {
+            data.add(KeyJson.describe(k));
+        }
+        ex.respond(200, body);
+    }
+
+    void createKey(Exchange ex) {
+        admin(ex);
+        ObjectNode req = RequestBodies.parseObject(ex.body(), ex.body().length);
+        KeyService.KeySpec spec = specFrom(req);
+        KeyService.CreatedKey created = keys.create(spec);
+        ObjectNode body = KeyJson.describe(created.key());
+        body.put("key", created.secret().toUtf8(InsecureSecretAccess.get()));
+        ex.respond(201, body);
+    }
+
+    void revokeKey(Exchange ex, String id) {
+        admin(ex);
+        if (!keys.revoke(id)) {
+            throw new Refusal(ApiError.notFound("key_not_found", "No active key with id '" + safeId(id) + "'."));
+        }
+        ex.respond(200, KeyJson.describe(keys.find(id).orElseThrow()));
+    }
+
+    void rotateKey(Exchange ex, String id) {
+        admin(ex);
+        KeyService.CreatedKey created = keys.rotate(id).orElseThrow(() -> new Refusal(
+                ApiError.notFound("key_not_found", "No active key with id '" + safeId(id) + "'.")));
+        ObjectNode body = KeyJson.describe(created.key());
+        body.put("key", created.secret().toUtf8(InsecureSecretAccess.get()));
+        body.put("replaces", id);
+        ex.respond(201, body);
+    }
+
+    void usage(Exchange ex, Optional<String> tenant, Optional<String> keyId) {
+        authenticator.authenticate(ex.header("Authorization"), Role::mayReadUsage, "read usage");
+        usageRecorder.flush();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("object", "list");
+        ArrayNode data = body.putArray("data");
+        for (UsageRepository.Usage u : usageRepository.usage(tenant, keyId)) {
+            ObjectNode row = data.addObject();
+            row.put("day", u.day().toString());
+            row.put("tenant", u.tenant());
+            row.put("key_id", u.keyId());
+            row.put("model", u.model());
+            row.put("requests", u.requests());
+            row.put("prompt_tokens", u.promptTokens());
+            row.put("completion_tokens", u.completionTokens());
+        }
+        ex.respond(200, body);
+    }
+
+    private void admin(Exchange ex) {
+        authenticator.authenticate(ex.header("Authorization"), Role::mayManageKeys, "manage keys");
+    }
+
+    private KeyService.KeySpec specFrom(ObjectNode req) {
+        try {
+            Role role = Role.fromConfig(text(req, "role", "user"));
+            String tenant = text(req, "tenant", "default");
+            List<String> models = new ArrayList<>();
+            JsonNode m = req.get("models");
+            if (m == null || m.isNull()) {
+                models.add("*");
+            } else if (m.isArray()) {
+                m.forEach(n -> models.add(n.asText()));
+            } else {
+                throw new IllegalArgumentException("'models' must be an array of model names or globs");
+            }
+            Optional<java.time.Instant> expires = req.hasNonNull("expires_in")
+                    ? Optional.of(clock.instant().plus(Expiry.parse(text(req, "expires_in", ""))))
+                    : Optional.empty();
+            Optional<Limits> limits = Optional.empty();
+            if (req.get("limits") instanceof ObjectNode l) {
+                limits = Optional.of(new Limits(l.path("requests_per_minute").asInt(0),
+                        l.path("tokens_per_minute").asLong(0), l.path("concurrent_requests").asInt(0)));
+            }
+            return new KeyService.KeySpec(role, tenant, models, expires, limits, text(req, "label", ""));
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(ApiError.invalidRequest("invalid_key_spec", e.getMessage()));
+        }
+    }
+
+    private static String text(ObjectNode req, String field, String fallback) {
+        JsonNode n = req.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException("'" + field + "' must be a string");
+        }
+        return n.asText();
+    }
+
+    private static String safeId(String id) {
+        return id.matches("[A-Za-z0-9_]{1,40}") ? id : "(invalid id)";
+    }
+}

@@ -1,0 +1,150 @@
+package dev.bastion.gateway.server;
+
+import dev.bastion.crypto.KeyedHasher;
+import dev.bastion.crypto.RandomTokens;
+import dev.bastion.gateway.backend.ChatBackend;
+import dev.bastion.gateway.backend.LocalBackend;
+import dev.bastion.gateway.backend.OpenAiBackend;
+import dev.bastion.gateway.config.GatewayConfig;
+import dev.bastion.gateway.config.ModelSettings;
+import dev.bastion.gateway.embeddings.LocalEmbeddings;
+import dev.bastion.gateway.identity.KeyService;
+import dev.bastion.gateway.identity.RateLimiter;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.gateway.pipeline.Authenticator;
+import dev.bastion.gateway.pipeline.ChatPipeline;
+import dev.bastion.gateway.pipeline.CompiledRoute;
+import dev.bastion.gateway.pipeline.EmbeddingsPipeline;
+import dev.bastion.gateway.pipeline.InputGuard;
+import dev.bastion.gateway.pipeline.Router;
+import dev.bastion.gateway.pipeline.UsageRecorder;
+import dev.bastion.gateway.store.JdbcStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The composition root of the gateway: builds every part from the configuration, in plain code, and starts the
+ * server. {@link #close()} stops it gracefully and flushes usage. Nothing here is global: tests start several.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+
+    private final JdbcStore store;
+    private final KeyService keys;
+    private final UsageRecorder usage;
+    private final ScheduledExecutorService flusher;
+    private final GatewayServer server;
+    private final Optional<Path> bootstrapAdminKey;
+
+    private Gateway(JdbcStore store, KeyService keys, UsageRecorder usage, ScheduledExecutorService flusher,
+            GatewayServer server, Optional<Path> bootstrapAdminKey) {
+        this.store = store;
+        this.keys = keys;
+        this.usage = usage;
+        this.flusher = flusher;
+        this.server = server;
+        this.bootstrapAdminKey = bootstrapAdminKey;
+    }
+
+    /**
+     * Opens the store and starts serving.
+     *
+     * @param config the effective configuration
+     * @param env the process environment (secrets are resolved from it)
+     * @param clock time source
+     */
+    public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock) {
+        createPrivateDirectory(config.dataDir());
+        JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), env);
+        try {
+            KeyService keys = keyService(config.dataDir(), store, clock);
+            Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
+            GatewayMetrics metrics = new GatewayMetrics();
+            RateLimiter limiter = new RateLimiter(config.limits(), System::nanoTime);
+            UsageRecorder usage = new UsageRecorder(store, clock);
+            Authenticator authenticator = new Authenticator(keys);
+            InputGuard inputGuard = new InputGuard(metrics);
+            List<CompiledRoute> routes = CompiledRoute.compileAll(config.routes(), config.guard());
+            Map<String, ModelSettings> models = new LinkedHashMap<>();
+            config.models().forEach(m -> models.put(m.name(), m));
+            Map<String, ChatBackend> backends = Map.of(
+                    ModelSettings.OPENAI, new OpenAiBackend(env),
+                    ModelSettings.LOCAL, new LocalBackend());
+            Router router = new Router(routes, models, backends);
+            ChatPipeline chat = new ChatPipeline(authenticator, limiter, inputGuard, router, usage, metrics, config.guard());
+            EmbeddingsPipeline embeddings = new EmbeddingsPipeline(authenticator, limiter, inputGuard, router, usage,
+                    metrics, config.embeddings(), new LocalEmbeddingsAdapter(new LocalEmbeddings(config.embeddings().maxInputs())));
+            GatewayServer.Handlers handlers = new GatewayServer.Handlers(chat,
+                    new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings),
+                    new AdminEndpoints(authenticator, keys, store, usage, clock), metrics, store::isReachable);
+            SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
+            GatewayServer server = GatewayServer.start(config.server(), tls, handlers);
+            ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "bastion-usage-flush");
+                t.setDaemon(true);
+                return t;
+            });
+            flusher.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
+            return new Gateway(store, keys, usage, flusher, server, adminKey);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** The key service over the store, with the API-key hashing keyset kept in {@code <data-dir>/keys/}. */
+    public static KeyService keyService(Path dataDir, JdbcStore store, Clock clock) {
+        createPrivateDirectory(dataDir.resolve("keys"));
+        KeyedHasher hasher = KeyedHasher.loadOrCreate(dataDir.resolve("keys").resolve("api-key-hash.json"));
+        return new KeyService(store, hasher, RandomTokens.secure(), clock);
+    }
+
+    /** Creates {@code dir} (mode 0700) if missing. */
+    public static void createPrivateDirectory(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dir + " (" + e.getClass().getSimpleName()
+                    + "); choose another with --data-dir or BASTION_DATA_DIR", e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public KeyService keys() {
+        return keys;
+    }
+
+    /** The admin key file written at first start, if this start wrote one. */
+    public Optional<Path> bootstrapAdminKey() {
+        return bootstrapAdminKey;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            flusher.shutdownNow();
+            usage.flush();
+            store.close();
+            LOG.log(System.Logger.Level.INFO, "gateway stopped");
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.bastion.gateway.server;
+
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.config.ServerSettings;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.gateway.pipeline.ChatPipeline;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The HTTP face of the gateway: Helidon SE on virtual threads, its routes, the body limit, and a graceful stop
+ * that refuses new requests and waits for in-flight ones.
+ *
+ * <p>Routes: {@code POST /v1/chat/completions}, {@code POST /v1/embeddings}, {@code GET /v1/models},
+ * {@code /admin/v1/keys...}, {@code GET /admin/v1/usage}, {@code GET /healthz}, {@code GET /readyz},
+ * {@code GET /metrics}; anything else is a 404 in OpenAI's error shape.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(GatewayServer.class.getName());
+
+    private final WebServer server;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Duration grace;
+
+    /** The endpoints' implementations. */
+    public record Handlers(ChatPipeline chat, OpenAiEndpoints openai, AdminEndpoints admin, GatewayMetrics metrics,
+            BooleanSupplier storeReady) {
+        public Handlers {
+            Objects.requireNonNull(chat, "chat");
+            Objects.requireNonNull(openai, "openai");
+            Objects.requireNonNull(admin, "admin");
+            Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(storeReady, "storeReady");
+        }
+    }
+
+    private GatewayServer(ServerSettings settings, SSLContext tls, Handlers handlers) {
+        this.grace = settings.shutdownGrace();
+        long limit = settings.maxBodyBytes();
+        var builder = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .shutdownHook(false)
+                .maxPayloadSize(-1)
+                .shutdownGracePeriod(settings.shutdownGrace())
+                .idleConnectionTimeout(settings.idleTimeout())
+                .connectionOptions(o -> o.readTimeout(settings.readTimeout()).tcpNoDelay(true))
+                .routing(r -> routes(r, handlers, limit));
+        if (tls != null) {
+            builder.tls(t -> t.sslContext(tls));
+        }
+        handlers.metrics().inFlightGauge(inFlight::get);
+        this.server = builder.build();
+    }
+
+    /** Builds and starts the server. */
+    public static GatewayServer start(ServerSettings settings, SSLContext tls, Handlers handlers) {
+        GatewayServer s = new GatewayServer(settings, tls, handlers);
+        s.server.start();
+        return s;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    private void routes(HttpRouting.Builder r, Handlers h, long limit) {
+        r.addFilter((chain, req, res) -> {
+            if (draining.get() && !req.path().path().equals("/healthz")) {
+                res.header(HeaderNames.CONNECTION, "close");
+                Responses.error(res, ApiError.unavailable("shutting_down",
+                        "The gateway is shutting down; retry on another instance or in a moment."));
+                return;
+            }
+            inFlight.incrementAndGet();
+            res.header("x-request-id", requestId(req));
+            try {
+                chain.proceed();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
+        r.post("/v1/chat/completions", (req, res) -> withBody(req, res, limit,
+                body -> h.chat().handle(new HelidonExchange(req, res, requestId(req), body))));
+        r.post("/v1/embeddings", (req, res) -> withBody(req, res, limit,
+                body -> h.openai().embeddings(new HelidonExchange(req, res, requestId(req), body))));
+        r.get("/v1/models", (req, res) -> guarded(res, () -> h.openai().models(new HelidonExchange(req, res, requestId(req), new byte[0]))));
+        r.get("/admin/v1/keys", (req, res) -> guarded(res, () -> h.admin().listKeys(new HelidonExchange(req, res, requestId(req), new byte[0]))));
+        r.post("/admin/v1/keys", (req, res) -> withBody(req, res, limit,
+                body -> h.admin().createKey(new HelidonExchange(req, res, requestId(req), body))));
+        r.post("/admin/v1/keys/{id}/revoke", (req, res) -> guarded(res, () -> h.admin().revokeKey(
+                new HelidonExchange(req, res, requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
+        r.delete("/admin/v1/keys/{id}", (req, res) -> guarded(res, () -> h.admin().revokeKey(
+                new HelidonExchange(req, res, requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
+        r.post("/admin/v1/keys/{id}/rotate", (req, res) -> guarded(res, () -> h.admin().rotateKey(
+                new HelidonExchange(req, res, requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
+        r.get("/admin/v1/usage", (req, res) -> guarded(res, () -> h.admin().usage(
+                new HelidonExchange(req, res, requestId(req), new byte[0]),
+                req.query().first("tenant").asOptional(), req.query().first("key").asOptional())));
+        r.get("/healthz", (req, res) -> Responses.json(res, 200, Health.status("ok")));
+        r.get("/readyz", (req, res) -> {
+            boolean ready = !draining.get() && h.storeReady().getAsBoolean();
+            Responses.json(res, ready ? 200 : 503, Health.status(ready ? "ready" : "not ready"));
+        });
+        r.get("/metrics", (req, res) -> {
+            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            res.send(h.metrics().scrape());
+        });
+        r.route(m -> true, io.helidon.http.PathMatchers.any(), (req, res) -> notFound(req, res));
+        r.error(Throwable.class, (req, res, e) -> {
+            LOG.log(System.Logger.Level.ERROR, "unhandled error in request " + requestId(req), e);
+            if (!res.isSent()) {
+                Responses.error(res, ApiError.internal(requestId(req)));
+            }
+        });
+    }
+
+    private static void notFound(ServerRequest req, ServerResponse res) {
+        String path = req.path().path();
+        boolean known = path.equals("/v1/chat/completions") || path.equals("/v1/embeddings") || path.equals("/v1/models")
+                || path.startsWith("/admin/v1/") || path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
+        if (known && req.prologue().method() != Method.GET && req.prologue().method() != Method.POST) {
+            Responses.error(res, ApiError.methodNotAllowed(req.prologue().method().text(), path));
+            return;
+        }
+        Responses.error(res, ApiError.notFound("unknown_url", "Unknown request URL: " + req.prologue().method().text()
+                + " " + (path.length() > 200 ? path.substring(0, 200) + "..." : path) + "."));
+    }
+
+    private static void withBody(ServerRequest req, ServerResponse res, long limit, java.util.function.Consumer<byte[]> handler) {
+        byte[] body;
+        try {
+            body = BodyReader.read(req, limit);
+        } catch (Refusal r) {
+            res.header(HeaderNames.CONNECTION, "close");
+            Responses.error(res, r.error());
+            return;
+        }
+        handler.accept(body);
+    }
+
+    private static void guarded(ServerResponse res, Runnable handler) {
+        try {
+            handler.run();
+        } catch (Refusal r) {
+            if (!res.isSent()) {
+                Responses.error(res, r.error());
+            }
+        }
+    }
+
+    static String requestId(ServerRequest req) {
+        Object cached = req.context().get("bastion.request-id", String.class).orElse(null);
+        if (cached != null) {
+            return (String) cached;
+        }
+        String id = req.headers().first(HeaderNames.create("x-request-id"))
+                .filter(v -> v.matches("[A-Za-z0-9._-]{1,64}"))
+                .orElseGet(() -> "req_" + HexFormat.of().formatHex(randomBytes()));
+        req.context().register("bastion.request-id", id);
+        return id;
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[12];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+
+    /**
+     * Stops gracefully: new requests get 503 at once, in-flight requests get up to the shutdown grace period to
+     * finish, then the listener closes.
+     */
+    @Override
+    public void close() {
+        draining.set(true);
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.log(System.Logger.Level.WARNING, inFlight.get() + " requests still running after the "
+                    + grace.toSeconds() + " s grace period; stopping anyway");
+        }
+        server.stop();
+    }
+}

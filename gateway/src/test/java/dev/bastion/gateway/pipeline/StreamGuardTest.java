@@ -1,0 +1,98 @@
+package dev.bastion.gateway.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.config.GuardSettings;
+import dev.bastion.gateway.config.RouteSettings;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.guard.Action;
+import dev.bastion.guard.Pseudonymizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+class StreamGuardTest {
+    private static final String TERM = "project zeus";
+
+    private static CompiledRoute route(Action action) {
+        RouteSettings settings = new RouteSettings("r", List.of("*"), false, List.of(), List.of("deny-list"),
+                Map.of("DENY_LIST", action), Action.ALLOW, Optional.empty(), List.of(TERM));
+        return CompiledRoute.compile(settings, new GuardSettings(10, 1000, 16));
+    }
+
+    /** Splits text at the given cut points (taken modulo its length). */
+    private static List<String> split(String text, List<Integer> cuts) {
+        List<Integer> points = new ArrayList<>();
+        for (int c : cuts) {
+            points.add(text.isEmpty() ? 0 : Math.floorMod(c, text.length()));
+        }
+        points.add(0);
+        points.add(text.length());
+        List<Integer> sorted = points.stream().distinct().sorted().toList();
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i + 1 < sorted.size(); i++) {
+            chunks.add(text.substring(sorted.get(i), sorted.get(i + 1)));
+        }
+        return chunks;
+    }
+
+    @Property(tries = 300)
+    void aBlockedTermSplitAcrossAnyChunksNeverReachesTheClient(
+            @ForAll @StringLength(max = 60) String before, @ForAll @StringLength(max = 60) String after,
+            @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 200) Integer> cuts) {
+        String text = before.replace('z', 'y').replace('Z', 'Y') + "Project ZEUS" + after;
+        StreamGuard guard = new StreamGuard(route(Action.BLOCK), new Pseudonymizer(), new GatewayMetrics(), 16);
+        StringBuilder released = new StringBuilder();
+        boolean blocked = false;
+        try {
+            for (String chunk : split(text, cuts)) {
+                released.append(guard.append(chunk));
+            }
+            released.append(guard.flush());
+        } catch (Refusal r) {
+            blocked = true;
+            assertThat(r.error().code()).isEqualTo("output_blocked");
+        }
+        assertThat(blocked).isTrue();
+        assertThat(released.toString().toLowerCase(Locale.ROOT)).doesNotContain("zeus");
+    }
+
+    @Property(tries = 300)
+    void cleanTextPassesThroughUnchangedWhateverTheChunking(@ForAll @StringLength(max = 200) String text,
+            @ForAll @Size(max = 10) List<@IntRange(min = 0, max = 300) Integer> cuts) {
+        String clean = text.toLowerCase(Locale.ROOT).replace("zeus", "z-e-u-s");
+        StreamGuard guard = new StreamGuard(route(Action.BLOCK), new Pseudonymizer(), new GatewayMetrics(), 16);
+        StringBuilder released = new StringBuilder();
+        for (String chunk : split(clean, cuts)) {
+            released.append(guard.append(chunk));
+        }
+        released.append(guard.flush());
+        assertThat(released.toString()).isEqualTo(clean);
+    }
+
+    @Test
+    void redactActionRewritesTheSpanInsteadOfEndingTheStream() {
+        StreamGuard guard = new StreamGuard(route(Action.REDACT), new Pseudonymizer(), new GatewayMetrics(), 16);
+        String out = guard.append("the code is Proj") + guard.append("ect Zeus, ok") + guard.flush();
+        assertThat(out).isEqualTo("the code is [DENY_LIST], ok");
+    }
+
+    @Test
+    void pseudonymSplitAcrossChunksIsRestoredWhole() {
+        Pseudonymizer p = new Pseudonymizer();
+        String surrogate = p.surrogate("PERSON", "Alice Martin");
+        StreamGuard guard = new StreamGuard(route(Action.BLOCK), p, new GatewayMetrics(), surrogate.length());
+        String half = surrogate.substring(0, 4);
+        String out = guard.append("Dear " + half) + guard.append(surrogate.substring(4) + ", thanks") + guard.flush();
+        assertThat(out).isEqualTo("Dear Alice Martin, thanks");
+    }
+}
