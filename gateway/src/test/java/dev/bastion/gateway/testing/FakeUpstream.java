@@ -1,0 +1,331 @@
+package dev.bastion.gateway.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small OpenAI-compatible server on loopback for tests: answers {@code /v1/chat/completions} streamed or not,
+ * records what it received, and misbehaves on request (hang, delay, drop mid-stream, error status, garbage).
+ *
+ * <p>By default the answer echoes the last user message as {@code "echo: " + text}, in {@link #chunks(int)} stream
+ * chunks, with a usage object. Configure before or between requests; settings are volatile.
+ */
+public final class FakeUpstream implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** How the next requests are answered. */
+    public enum Mode { NORMAL, HANG, DROP_MID_STREAM, GARBAGE, STATUS }
+
+    /** One request as received. */
+    public record Received(String path, Map<String, List<String>> headers, JsonNode body) {
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue().getFirst();
+                }
+            }
+            return null;
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger calls = new AtomicInteger();
+    private volatile Mode mode = Mode.NORMAL;
+    private volatile String fixedAnswer;
+    private volatile int chunks = 3;
+    private volatile long delayMillis;
+    private volatile int status = 500;
+    private volatile String statusBody = "{\"error\":{\"message\":\"upstream failure\",\"type\":\"server_error\"}}";
+    private volatile int failFirst;
+    private volatile String requiredKey;
+    private volatile String toolCallName;
+
+    private FakeUpstream(HttpServer server) {
+        this.server = server;
+    }
+
+    public static FakeUpstream start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            FakeUpstream fake = new FakeUpstream(server);
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.createContext("/v1/chat/completions", fake::chat);
+            server.createContext("/v1/models", fake::models);
+            server.start();
+            return fake;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The base URL to configure as {@code base-url}: {@code http://127.0.0.1:PORT/v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    public FakeUpstream mode(Mode m) {
+        this.mode = m;
+        return this;
+    }
+
+    /** Always answer this text (instead of echoing). */
+    public FakeUpstream answer(String text) {
+        this.fixedAnswer = text;
+        return this;
+    }
+
+    public FakeUpstream chunks(int n) {
+        this.chunks = n;
+        return this;
+    }
+
+    public FakeUpstream delay(long millis) {
+        this.delayMillis = millis;
+        return this;
+    }
+
+    /** In {@link Mode#STATUS}, answer with this status and body. */
+    public FakeUpstream status(int code, String body) {
+        this.status = code;
+        this.statusBody = body;
+        return this;
+    }
+
+    /** Answer the first {@code n} requests with 503, then normally. */
+    public FakeUpstream failFirst(int n) {
+        this.failFirst = n;
+        return this;
+    }
+
+    /** Require {@code Authorization: Bearer key}; 401 otherwise. */
+    public FakeUpstream requireKey(String key) {
+        this.requiredKey = key;
+        return this;
+    }
+
+    /** When a request has tools, answer with a call of this function. */
+    public FakeUpstream callTool(String name) {
+        this.toolCallName = name;
+        return this;
+    }
+
+    public List<Received> received() {
+        return new ArrayList<>(received);
+    }
+
+    public int calls() {
+        return calls.get();
+    }
+
+    private void chat(HttpExchange ex) throws IOException {
+        int n = calls.incrementAndGet();
+        byte[] bytes = ex.getRequestBody().readAllBytes();
+        JsonNode body;
+        try {
+            body = JSON.readTree(bytes);
+        } catch (IOException e) {
+            body = JSON.createObjectNode();
+        }
+        received.add(new Received(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body));
+        if (requiredKey != null && !("Bearer " + requiredKey).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            send(ex, 401, "{\"error\":{\"message\":\"Incorrect API key provided: " + ex.getRequestHeaders().getFirst("Authorization")
+                    + "\",\"type\":\"invalid_request_error\"}}");
+            return;
+        }
+        if (n <= failFirst) {
+            send(ex, 503, "{\"error\":{\"message\":\"overloaded\"}}");
+            return;
+        }
+        sleep(delayMillis);
+        switch (mode) {
+            case HANG -> {
+                sleep(600_000);
+                return;
+            }
+            case STATUS -> {
+                send(ex, status, statusBody);
+                return;
+            }
+            case GARBAGE -> {
+                send(ex, 200, "this is not json");
+                return;
+            }
+            default -> { }
+        }
+        String answer = fixedAnswer != null ? fixedAnswer : "echo: " + lastUserText(body);
+        boolean tools = toolCallName != null && body.has("tools");
+        if (body.path("stream").asBoolean(false)) {
+            stream(ex, body, answer, tools);
+        } else {
+            send(ex, 200, completion(body, answer, tools).toString());
+        }
+    }
+
+    private static String lastUserText(JsonNode body) {
+        String text = "";
+        for (JsonNode m : body.path("messages")) {
+            if (m.path("role").asText().equals("user")) {
+                JsonNode c = m.path("content");
+                if (c.isTextual()) {
+                    text = c.asText();
+                } else {
+                    StringBuilder b = new StringBuilder();
+                    c.forEach(p -> b.append(p.path("text").asText("")));
+                    text = b.toString();
+                }
+            }
+        }
+        return text;
+    }
+
+    private ObjectNode completion(JsonNode request, String answer, boolean tools) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", "chatcmpl-fake");
+        root.put("object", "chat.completion");
+        root.put("created", 1_700_000_000L);
+        root.put("model", request.path("model").asText());
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message");
+        message.put("role", "assistant");
+        if (tools) {
+            message.putNull("content");
+            ObjectNode call = message.putArray("tool_calls").addObject();
+            call.put("id", "call_1");
+            call.put("type", "function");
+            call.putObject("function").put("name", toolCallName).put("arguments", "{\"city\":\"Paris\"}");
+            choice.put("finish_reason", "tool_calls");
+        } else {
+            message.put("content", answer);
+            choice.put("finish_reason", "stop");
+        }
+        ObjectNode usage = root.putObject("usage");
+        usage.put("prompt_tokens", 11);
+        usage.put("completion_tokens", 7);
+        usage.put("total_tokens", 18);
+        return root;
+    }
+
+    private void stream(HttpExchange ex, JsonNode request, String answer, boolean tools) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+            String model = request.path("model").asText();
+            event(out, chunk(model, delta("role", "assistant"), null));
+            if (tools) {
+                ObjectNode d = JSON.createObjectNode();
+                ObjectNode call = d.putArray("tool_calls").addObject();
+                call.put("index", 0);
+                call.put("id", "call_1");
+                call.put("type", "function");
+                call.putObject("function").put("name", toolCallName).put("arguments", "{\"city\":\"Paris\"}");
+                event(out, chunk(model, d, null));
+            } else {
+                List<String> parts = split(answer, chunks);
+                for (int i = 0; i < parts.size(); i++) {
+                    if (mode == Mode.DROP_MID_STREAM && i == parts.size() / 2) {
+                        out.flush();
+                        ex.close();
+                        return;
+                    }
+                    event(out, chunk(model, delta("content", parts.get(i)), null));
+                }
+            }
+            event(out, chunk(model, JSON.createObjectNode(), tools ? "tool_calls" : "stop"));
+            if (request.path("stream_options").path("include_usage").asBoolean(false)) {
+                ObjectNode usageChunk = JSON.createObjectNode();
+                usageChunk.put("id", "chatcmpl-fake");
+                usageChunk.put("object", "chat.completion.chunk");
+                usageChunk.put("created", 1_700_000_000L);
+                usageChunk.put("model", model);
+                usageChunk.putArray("choices");
+                usageChunk.putObject("usage").put("prompt_tokens", 11).put("completion_tokens", 7).put("total_tokens", 18);
+                event(out, usageChunk);
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static List<String> split(String text, int n) {
+        List<String> parts = new ArrayList<>();
+        int size = Math.max(1, (int) Math.ceil(text.length() / (double) Math.max(1, n)));
+        for (int i = 0; i < text.length(); i += size) {
+            parts.add(text.substring(i, Math.min(text.length(), i + size)));
+        }
+        return parts;
+    }
+
+    private static ObjectNode delta(String field, String value) {
+        ObjectNode d = JSON.createObjectNode();
+        d.put(field, value);
+        return d;
+    }
+
+    private static ObjectNode chunk(String model, ObjectNode delta, String finish) {
+        ObjectNode c = JSON.createObjectNode();
+        c.put("id", "chatcmpl-fake");
+        c.put("object", "chat.completion.chunk");
+        c.put("created", 1_700_000_000L);
+        c.put("model", model);
+        ArrayNode choices = c.putArray("choices");
+        ObjectNode choice = choices.addObject();
+        choice.put("index", 0);
+        choice.set("delta", delta);
+        if (finish == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finish);
+        }
+        return c;
+    }
+
+    private static void event(OutputStream out, JsonNode data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private void models(HttpExchange ex) throws IOException {
+        send(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"upstream-model\",\"object\":\"model\"}]}");
+    }
+
+    private static void send(HttpExchange ex, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    private static void sleep(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
