@@ -10,12 +10,13 @@ import java.util.Optional;
  * @param host interface to bind; 127.0.0.1 unless told otherwise
  * @param port TCP port; 0 picks a free one
  * @param maxBodyBytes largest request body accepted; larger gets 413
- * @param readTimeout how long a read from a client may stall (slow headers or body) before the connection is closed
- * @param idleTimeout how long an idle keep-alive connection stays open
+ * @param maxConnections most TCP connections open at once; further ones wait in the accept queue
+ * @param idleTimeout how long a connection may sit without a complete request line (idle keep-alive, or a client
+ *     stalling before its request line) before it is closed
  * @param shutdownGrace how long a stopping server waits for in-flight requests
  * @param tls TLS settings, when a certificate is configured
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, Duration readTimeout, Duration idleTimeout,
+public record ServerSettings(String host, int port, long maxBodyBytes, int maxConnections, Duration idleTimeout,
         Duration shutdownGrace, Optional<TlsSettings> tls) {
     public ServerSettings {
         Objects.requireNonNull(host, "server.host");
@@ -25,7 +26,9 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Duration 
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("server.max-body-size must be at least 1 KiB, got " + maxBodyBytes);
         }
-        requirePositive(readTimeout, "server.read-timeout");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("server.max-connections must be at least 1, got " + maxConnections);
+        }
         requirePositive(idleTimeout, "server.idle-timeout");
         Objects.requireNonNull(shutdownGrace, "server.shutdown-grace");
         Objects.requireNonNull(tls, "server.tls");

@@ -58,7 +58,9 @@ public final class GatewayServer implements AutoCloseable {
                 .maxPayloadSize(-1)
                 .shutdownGracePeriod(settings.shutdownGrace())
                 .idleConnectionTimeout(settings.idleTimeout())
-                .connectionOptions(o -> o.readTimeout(settings.readTimeout()).tcpNoDelay(true))
+                .idleConnectionPeriod(Duration.ofMillis(Math.max(250, Math.min(settings.idleTimeout().toMillis() / 2, 10_000))))
+                .maxTcpConnections(settings.maxConnections())
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> routes(r, handlers, limit));
         if (tls != null) {
             builder.tls(t -> t.sslContext(tls));
