@@ -244,6 +244,7 @@ public final class Metrics {
     }
 
     private static String formatBound(double b) {
-        return b == Math.rint(b) && Math.abs(b) < 1e15 ? Long.toString((long) b) + ".0" : Double.toString(b);
+        String plain = new java.math.BigDecimal(Double.toString(b)).toPlainString();
+        return plain.contains(".") ? plain : plain + ".0";
     }
 }

@@ -67,8 +67,8 @@ public final class ChatPipeline {
                     () -> authenticator.authenticate(exchange.header("Authorization"), Role::mayCallModels, "call models"));
             try (RateLimiter.Permit permit = trace.stage("rate-limit", () -> Admissions.admit(limiter, key))) {
                 ChatRequest request = trace.stage("parse", () -> ChatRequest.from(RequestBodies.parseObject(exchange.body(), exchange.body().length)));
-                trace.model = request.model();
                 CompiledRoute route = router.routeFor(key, request.model());
+                trace.model = request.model(); // only now is it a declared model name, safe as a label
                 trace.route = route.name();
                 Verdict verdict = trace.stage("scan-input", () -> inputGuard.check(route, request.texts()));
                 Router.RoutePlan plan = trace.stage("route", () -> router.decide(route, request.model(), verdict));

@@ -103,9 +103,8 @@ public final class EmbeddingsPipeline {
             throw new Refusal(ApiError.invalidParam("model", "'model' is required: a string such as '" + settings.modelName() + "'."));
         }
         if (!settings.enabled() || !model.asText().equals(settings.modelName())) {
-            throw new Refusal(ApiError.notFound("model_not_found", "No embedding model named '"
-                    + (model.asText().length() > 100 ? model.asText().substring(0, 100) : model.asText())
-                    + "'; this gateway serves embeddings with '" + settings.modelName() + "'."));
+            throw new Refusal(ApiError.notFound("model_not_found", "The requested embedding model does not exist; this gateway serves embeddings with '"
+                    + settings.modelName() + "'."));
         }
         if (!key.allowsModel(settings.modelName())) {
             throw new Refusal(ApiError.forbidden("model_not_allowed", "This API key may not use the model '"

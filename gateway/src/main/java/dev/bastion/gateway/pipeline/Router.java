@@ -57,7 +57,8 @@ public final class Router {
     public CompiledRoute routeFor(ApiKey key, String name) {
         if (!models.containsKey(name)) {
             throw new Refusal(ApiError.notFound("model_not_found",
-                    "The model '" + name + "' does not exist; GET /v1/models lists the models this key may use."));
+                    "The requested model does not exist (names are not echoed back); GET /v1/models lists the "
+                            + "models this key may use."));
         }
         if (!key.allowsModel(name)) {
             throw new Refusal(ApiError.forbidden("model_not_allowed",

@@ -40,6 +40,19 @@ import javax.net.ssl.SSLContext;
  */
 public final class Gateway implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+    /**
+     * Helidon's connection loggers dump raw request headers and bodies (keys, prompts) at FINE; they are pinned to
+     * INFO so that turning on debug logging never writes request content. Held here because JUL keeps loggers
+     * weakly.
+     */
+    private static final List<java.util.logging.Logger> CONTENT_DUMPS = List.of(
+            java.util.logging.Logger.getLogger("io.helidon.common.socket"),
+            java.util.logging.Logger.getLogger("io.helidon.webserver.http1.Http1LoggingConnectionListener"),
+            java.util.logging.Logger.getLogger("io.helidon.webserver.http2.Http2LoggingFrameListener"));
+
+    static {
+        CONTENT_DUMPS.forEach(l -> l.setLevel(java.util.logging.Level.INFO));
+    }
 
     private final JdbcStore store;
     private final KeyService keys;

@@ -157,7 +157,7 @@ public final class GatewayServer implements AutoCloseable {
             Responses.error(res, r.error());
             return;
         }
-        handler.accept(body);
+        guarded(res, () -> handler.accept(body));
     }
 
     private static void guarded(ServerResponse res, Runnable handler) {

@@ -1,0 +1,123 @@
+package dev.bastion.gateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.gateway.identity.Role;
+import dev.bastion.gateway.testing.FakeUpstream;
+import dev.bastion.gateway.testing.TestGateway;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A secret string sent in prompts, through every kind of outcome, appears in no log line, metric, error message or
+ * stored row.
+ */
+class CanaryTest {
+    private static final String CANARY = "canary-7f3a9c-do-not-leak";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecretInPromptsReachesNoLogMetricErrorOrStoredRow() throws Exception {
+        List<String> logs = new ArrayList<>();
+        Handler capture = new Handler() {
+            private final SimpleFormatter formatter = new SimpleFormatter();
+
+            @Override
+            public void publish(LogRecord record) {
+                logs.add(record.getLoggerName() + " " + formatter.format(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(Level.ALL);
+        Logger root = Logger.getLogger("");
+        Level previous = root.getLevel();
+        root.setLevel(Level.ALL);
+        root.addHandler(capture);
+        List<String> errors = new ArrayList<>();
+        try (FakeUpstream upstream = FakeUpstream.start();
+                TestGateway gateway = TestGateway.start(dir, "models:\n" + TestGateway.model("m", upstream, "local")
+                        + TestGateway.model("deny", upstream, "local")
+                        + "routes:\n  - name: deny\n    models: [deny]\n    input-scanners: [deny-list]\n"
+                        + "    deny-patterns: [\"" + CANARY + "\"]\n    actions: {DENY_LIST: block}\n"
+                        + "  - name: default\n    models: [\"*\"]\n")) {
+            String key = gateway.createKey(Role.USER, "t", List.of("*"));
+            gateway.post("/v1/chat/completions", key, TestGateway.chat("m", "ok " + CANARY, false));
+            gateway.post("/v1/chat/completions", key, TestGateway.chat("m", "ok " + CANARY, true));
+            errors.add(gateway.post("/v1/chat/completions", key, "{\"model\":\"m\",\"messages\":[" + CANARY + "]}").body());
+            errors.add(gateway.post("/v1/chat/completions", key, "{\"model\":\"m\",\"messages\":\"" + CANARY + "\"}").body());
+            errors.add(gateway.post("/v1/chat/completions", key, TestGateway.chat("deny", CANARY, false)).body());
+            errors.add(gateway.post("/v1/chat/completions", key, TestGateway.chat("m", CANARY + "\u0000", false)).body());
+            errors.add(gateway.post("/v1/chat/completions", "bsk_" + CANARY, TestGateway.chat("m", CANARY, false)).body());
+            errors.add(gateway.post("/v1/chat/completions", key, "{\"model\":\"" + CANARY + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + CANARY + "\"}]}").body());
+            upstream.mode(FakeUpstream.Mode.STATUS).status(400, "{\"error\":{\"message\":\"bad: " + "x" + "\"}}");
+            errors.add(gateway.post("/v1/chat/completions", key, TestGateway.chat("m", CANARY, false)).body());
+            upstream.mode(FakeUpstream.Mode.DROP_MID_STREAM);
+            errors.add(gateway.post("/v1/chat/completions", key, TestGateway.chat("m", CANARY + " long enough text", true)).body());
+            upstream.mode(FakeUpstream.Mode.NORMAL);
+            errors.add(gateway.post("/v1/embeddings", key, "{\"model\":\"nope\",\"input\":\"" + CANARY + "\"}").body());
+            String metrics = gateway.get("/metrics", null).body();
+            gateway.get("/admin/v1/usage", gateway.adminKey());
+
+            assertThat(errors).hasSize(9).allSatisfy(e -> assertThat(e).contains("\"error\"").doesNotContain(CANARY));
+            assertThat(metrics).doesNotContain(CANARY).contains("bastion_refusals_total");
+            assertThat(upstream.received()).anySatisfy(r -> assertThat(r.body().toString()).contains(CANARY));
+        } finally {
+            root.removeHandler(capture);
+            root.setLevel(previous);
+        }
+        assertThat(logs).isNotEmpty().noneMatch(l -> l.contains(CANARY));
+        assertThat(storedText(dir.resolve("data/bastion.db"))).doesNotContain(CANARY).contains("key_");
+        try (var files = Files.walk(dir.resolve("data"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as(f.toString()).doesNotContain(CANARY);
+            }
+        }
+    }
+
+    /** Every value of every row of every table of a SQLite file, as one text. */
+    static String storedText(Path db) throws Exception {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+                while (r.next()) {
+                    tables.add(r.getString(1));
+                }
+            }
+            for (String t : tables) {
+                try (ResultSet r = s.executeQuery("SELECT * FROM " + t)) {
+                    int n = r.getMetaData().getColumnCount();
+                    while (r.next()) {
+                        for (int i = 1; i <= n; i++) {
+                            out.append(r.getString(i)).append('|');
+                        }
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+}
