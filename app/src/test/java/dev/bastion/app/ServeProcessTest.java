@@ -1,0 +1,65 @@
+package dev.bastion.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.gateway.testing.FakeUpstream;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bastion serve} as a real process: first start, serving, and a graceful stop on SIGTERM. */
+class ServeProcessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigtermLetsTheInFlightRequestFinishThenExitsCleanly() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start().delay(1500)) {
+            Path config = dir.resolve("bastion.yaml");
+            Files.writeString(config, "models:\n  - name: slow\n    backend: openai\n    base-url: " + upstream.baseUrl()
+                    + "\n    location: local\n");
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process process = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), "dev.bastion.app.Main", "serve",
+                    "--config", config.toString(), "--data-dir", dir.resolve("data").toString(), "--port", "0")
+                    .redirectError(dir.resolve("stderr.txt").toFile()).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                String line = out.readLine();
+                assertThat(line).as("stderr: %s", Files.exists(dir.resolve("stderr.txt"))
+                        ? Files.readString(dir.resolve("stderr.txt")) : "").startsWith("listening http://127.0.0.1:");
+                String base = line.substring("listening ".length());
+                String admin = Files.readString(dir.resolve("data/admin.key")).strip();
+                assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("admin.key").doesNotContain(admin);
+
+                HttpClient client = HttpClient.newHttpClient();
+                CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(HttpRequest.newBuilder(
+                        URI.create(base + "/v1/chat/completions")).header("Authorization", "Bearer " + admin)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"wait\"}]}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Thread.sleep(500);
+                process.destroy(); // SIGTERM
+                HttpResponse<String> response = inFlight.get(10, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).contains("echo: wait");
+                assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.exitValue()).isIn(0, 143);
+                assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("stopping");
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
