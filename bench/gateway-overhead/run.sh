@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Gateway overhead, side by side in one run: wrk against a loopback upstream (nginx answering a fixed chat
+# completion) directly, through Bastion, and through the Portkey gateway. Reports each target's latency at a paced
+# ~1,000 requests/s and its maximum requests/s, and the latency each gateway adds over the direct path.
+#
+#   bench/gateway-overhead/run.sh [ROUNDS] [SECONDS]     (defaults: 3 rounds of 15 s per measurement)
+#
+# Needs: wrk and nginx (Debian packages wrk, nginx-light), node and npm (Portkey is installed into .cache/).
+# Sends traffic to 127.0.0.1 only. Leaves nothing running.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+rounds="${1:-3}"
+seconds="${2:-15}"
+portkey_version=1.15.2
+up_port=18181 bastion_port=18080 portkey_port=18787
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+for tool in wrk nginx node npm; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y wrk nginx-light nodejs npm)" >&2; exit 1; }
+done
+
+# 1. The upstream: nginx with a fixed OpenAI chat.completion answer.
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$up_port;
+    location = /v1/chat/completions {
+      default_type application/json;
+      return 200 '{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"Local inference keeps sensitive data on your own machines."},"finish_reason":"stop"}],"usage":{"prompt_tokens":20,"completion_tokens":10,"total_tokens":30}}';
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" & pids+=($!)
+
+# 2. Portkey, pinned, installed outside the repository's tracked files.
+cache="$here/.cache"
+if [[ ! -f "$cache/node_modules/@portkey-ai/gateway/build/start-server.js" ]]; then
+  mkdir -p "$cache"
+  (cd "$cache" && npm install --no-audit --no-fund --loglevel=error "@portkey-ai/gateway@$portkey_version" >&2)
+fi
+(cd "$cache" && NODE_ENV=production exec node node_modules/@portkey-ai/gateway/build/start-server.js --port=$portkey_port --headless >"$work/portkey.log" 2>&1) & pids+=($!)
+
+# 3. Bastion on embedded defaults plus one model pointing at nginx, without rate limits.
+(cd "$root" && ./bastion --version >/dev/null)
+cat > "$work/bastion.yaml" <<YAML
+models:
+  - name: bench-model
+    backend: openai
+    base-url: http://127.0.0.1:$up_port/v1
+    location: local
+limits:
+  per-key: {requests-per-minute: 0, tokens-per-minute: 0, concurrent-requests: 0}
+YAML
+(cd "$root" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data" --port $bastion_port \
+  >"$work/bastion.out" 2>"$work/bastion.err") & pids+=($!)
+
+wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "bench: $1 did not come up" >&2; exit 1; }
+wait_for "http://127.0.0.1:$up_port/"
+wait_for "http://127.0.0.1:$bastion_port/healthz"
+wait_for "http://127.0.0.1:$portkey_port/"
+key="$(cat "$work/data/admin.key")"
+
+declare -A auth extra url
+url[direct]="http://127.0.0.1:$up_port/v1/chat/completions"; auth[direct]=""; extra[direct]=""
+url[bastion]="http://127.0.0.1:$bastion_port/v1/chat/completions"; auth[bastion]="Bearer $key"; extra[bastion]=""
+url[portkey]="http://127.0.0.1:$portkey_port/v1/chat/completions"; auth[portkey]="Bearer sk-bench"
+extra[portkey]="x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$up_port/v1"
+
+run() { # target mode(paced|max) seconds -> RESULT line
+  local target="$1" mode="$2" secs="$3" delay=0 threads=2 conns=64
+  if [[ "$mode" == paced ]]; then delay=10; threads=1; conns=10; fi
+  BENCH_AUTH="${auth[$target]}" BENCH_EXTRA_HEADERS="${extra[$target]}" BENCH_DELAY_MS="$delay" \
+    wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -s "$here/request.lua" "${url[$target]}" | grep '^RESULT'
+}
+
+echo "bench: warming up (20 s per gateway)" >&2
+run bastion max 20 >/dev/null
+run portkey max 20 >/dev/null
+results="$work/results.txt"
+for r in $(seq 1 "$rounds"); do
+  for target in direct bastion portkey; do
+    for mode in paced max; do
+      line="$(run "$target" "$mode" "$seconds")"
+      echo "round=$r target=$target mode=$mode $line" | tee -a "$results" >&2
+    done
+  done
+done
+
+python3 - "$results" <<'PY'
+import re, statistics, sys
+rows = [dict(re.findall(r"(\w+)=([\w.]+)", line)) for line in open(sys.argv[1])]
+def med(target, mode, field):
+    return statistics.median(float(r[field]) for r in rows if r["target"] == target and r["mode"] == mode)
+def spread(target, mode, field):
+    v = [float(r[field]) for r in rows if r["target"] == target and r["mode"] == mode]
+    return f"{min(v):.0f}-{max(v):.0f}"
+bad = sum(int(r["non200"]) + int(r["socket_errors"]) for r in rows)
+print("| target | paced rps | p50 µs | p90 µs | p99 µs | max rps (64 conns) |")
+print("|---|---|---|---|---|---|")
+for t in ("direct", "bastion", "portkey"):
+    print(f"| {t} | {med(t,'paced','rps'):.0f} | {med(t,'paced','p50_us'):.0f} | {med(t,'paced','p90_us'):.0f} "
+          f"| {med(t,'paced','p99_us'):.0f} (range {spread(t,'paced','p99_us')}) | {med(t,'max','rps'):.0f} |")
+print()
+for t in ("bastion", "portkey"):
+    print(f"- {t} adds p50 {med(t,'paced','p50_us') - med('direct','paced','p50_us'):.0f} µs, "
+          f"p99 {med(t,'paced','p99_us') - med('direct','paced','p99_us'):.0f} µs at ~{med(t,'paced','rps'):.0f} requests/s")
+ab = med('bastion','paced','p99_us') - med('direct','paced','p99_us')
+ap = med('portkey','paced','p99_us') - med('direct','paced','p99_us')
+print(f"- added p99, Bastion / Portkey: {ab / ap:.2f}" if ap > 0 else "- Portkey added no p99")
+print(f"- max requests/s, Bastion / Portkey: {med('bastion','max','rps') / med('portkey','max','rps'):.2f}")
+print(f"- non-200 answers and socket errors in all runs: {bad}")
+PY
