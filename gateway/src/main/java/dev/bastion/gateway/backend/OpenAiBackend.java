@@ -22,7 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -50,7 +53,11 @@ public final class OpenAiBackend implements ChatBackend {
     });
 
     private final Map<String, String> env;
-    private final Map<Duration, HttpClient> clients = new ConcurrentHashMap<>();
+    private final Map<ClientKey, HttpClient> clients = new ConcurrentHashMap<>();
+
+    /** HTTP clients are shared per connect timeout and protocol. */
+    private record ClientKey(Duration connectTimeout, boolean plain) {
+    }
 
     /** @param env the environment from which {@code api-key-env} credentials are read */
     public OpenAiBackend(Map<String, String> env) {
@@ -63,8 +70,9 @@ public final class OpenAiBackend implements ChatBackend {
         body.put("model", model.upstreamModel());
         body.remove("stream");
         body.remove("stream_options");
-        HttpResponse<InputStream> response = send(model, body);
-        byte[] bytes = readAll(model, response.body());
+        HttpResponse<byte[]> response = send(model, body,
+                HttpResponse.BodyHandlers.limiting(HttpResponse.BodyHandlers.ofByteArray(), MAX_RESPONSE_BYTES));
+        byte[] bytes = response.body();
         JsonNode answer;
         try {
             answer = Json.MAPPER.readTree(bytes);
@@ -82,7 +90,7 @@ public final class OpenAiBackend implements ChatBackend {
         ObjectNode body = request.deepCopy();
         body.put("model", model.upstreamModel());
         body.put("stream", true);
-        HttpResponse<InputStream> response = send(model, body);
+        HttpResponse<InputStream> response = send(model, body, HttpResponse.BodyHandlers.ofInputStream());
         int delivered = 0;
         try (InputStream in = response.body();
                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -145,31 +153,50 @@ public final class OpenAiBackend implements ChatBackend {
         return node instanceof ObjectNode o ? o : null;
     }
 
-    /** Sends with retries where safe; returns a 2xx response whose body the caller must close. */
-    private HttpResponse<InputStream> send(ModelSettings model, ObjectNode body) throws BackendException {
+    /**
+     * Sends with retries where safe and returns a 2xx response. The whole exchange (headers, and the body for
+     * handlers that read it all) must finish within the read timeout; a streamed body is watched per line instead.
+     */
+    private <T> HttpResponse<T> send(ModelSettings model, ObjectNode body, HttpResponse.BodyHandler<T> handler)
+            throws BackendException {
         HttpRequest request = request(model, body);
-        HttpClient client = clients.computeIfAbsent(model.connectTimeout(), t -> HttpClient.newBuilder()
-                .connectTimeout(t)
+        boolean plain = "http".equals(model.baseUrl().orElseThrow().getScheme());
+        // Plain-HTTP upstreams (Ollama, vLLM, llama.cpp on loopback) speak HTTP/1.1: asking for h2c upgrades on
+        // every new connection only costs time. TLS upstreams negotiate HTTP/2 through ALPN.
+        HttpClient client = clients.computeIfAbsent(new ClientKey(model.connectTimeout(), plain), k -> HttpClient.newBuilder()
+                .connectTimeout(k.connectTimeout())
+                .version(k.plain() ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build());
         for (int attempt = 0; ; attempt++) {
             boolean last = attempt >= model.maxRetries();
-            HttpResponse<InputStream> response;
+            HttpResponse<T> response;
+            CompletableFuture<HttpResponse<T>> pending = client.sendAsync(request, handler);
             try {
-                response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            } catch (HttpConnectTimeoutException | ConnectException e) {
-                if (last) {
-                    throw new BackendException(Kind.UNAVAILABLE, "cannot connect to the upstream ("
-                            + e.getClass().getSimpleName() + ")", 0, false, null);
-                }
-                backoff(attempt, Duration.ZERO);
-                continue;
-            } catch (HttpTimeoutException e) {
+                response = pending.get(model.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                pending.cancel(true);
                 throw new BackendException(Kind.TIMEOUT, "no answer within " + model.readTimeout().toMillis() + " ms");
-            } catch (IOException e) {
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
+                    if (last) {
+                        throw new BackendException(Kind.UNAVAILABLE, "cannot connect to the upstream ("
+                                + cause.getClass().getSimpleName() + ")", 0, false, null);
+                    }
+                    backoff(attempt, Duration.ZERO);
+                    continue;
+                }
+                if (cause instanceof HttpTimeoutException) {
+                    throw new BackendException(Kind.TIMEOUT, "no answer within " + model.readTimeout().toMillis() + " ms");
+                }
+                if (cause instanceof IOException io && io.getMessage() != null && io.getMessage().contains("limit")) {
+                    throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer is larger than 64 MiB");
+                }
                 throw new BackendException(Kind.UNAVAILABLE, "the connection to the upstream failed ("
-                        + e.getClass().getSimpleName() + ")", 0, false, null);
+                        + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")", 0, false, null);
             } catch (InterruptedException e) {
+                pending.cancel(true);
                 Thread.currentThread().interrupt();
                 throw new BackendException(Kind.UNAVAILABLE, "interrupted while waiting for the upstream");
             }
@@ -179,13 +206,28 @@ public final class OpenAiBackend implements ChatBackend {
             }
             Optional<Duration> retryAfter = response.headers().firstValue("retry-after").flatMap(OpenAiBackend::seconds);
             boolean retryable = status == 503 || (status == 429 && retryAfter.map(d -> d.toMillis() <= 2000).orElse(false));
-            String detail = errorDetail(model, response);
+            String detail = errorDetail(model, errorBody(response.body()));
             if (retryable && !last) {
                 backoff(attempt, retryAfter.orElse(Duration.ZERO));
                 continue;
             }
             throw upstreamError(model, status, detail);
         }
+    }
+
+    /** Up to 64 KiB of an error response's body, whatever the body handler. */
+    private static byte[] errorBody(Object body) {
+        if (body instanceof byte[] bytes) {
+            return bytes.length > MAX_ERROR_BODY ? java.util.Arrays.copyOf(bytes, MAX_ERROR_BODY) : bytes;
+        }
+        if (body instanceof InputStream in) {
+            try (in) {
+                return in.readNBytes(MAX_ERROR_BODY);
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        }
+        return new byte[0];
     }
 
     private HttpRequest request(ModelSettings model, ObjectNode body) throws BackendException {
@@ -225,9 +267,8 @@ public final class OpenAiBackend implements ChatBackend {
      * The upstream's error message, if it sent an OpenAI-shaped error: truncated, with the credential removed.
      * Anything else in the body is dropped, since it may echo the prompt.
      */
-    private String errorDetail(ModelSettings model, HttpResponse<InputStream> response) {
-        try (InputStream in = response.body()) {
-            byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
+    private String errorDetail(ModelSettings model, byte[] bytes) {
+        try {
             JsonNode node = Json.MAPPER.readTree(bytes);
             String message = node == null ? "" : node.path("error").path("message").asText("");
             if (model.apiKey().isPresent() && !message.isEmpty()) {
@@ -244,29 +285,6 @@ public final class OpenAiBackend implements ChatBackend {
             return message.length() > 500 ? message.substring(0, 500) + "..." : message;
         } catch (IOException | RuntimeException e) {
             return "";
-        }
-    }
-
-    private static byte[] readAll(ModelSettings model, InputStream body) throws BackendException {
-        AtomicBoolean fired = new AtomicBoolean();
-        ScheduledFuture<?> timer = WATCHDOG.schedule(() -> {
-            fired.set(true);
-            closeQuietly(body);
-        }, model.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        try (InputStream in = body) {
-            byte[] bytes = in.readNBytes((int) MAX_RESPONSE_BYTES + 1);
-            if (bytes.length > MAX_RESPONSE_BYTES) {
-                throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer is larger than 64 MiB");
-            }
-            return bytes;
-        } catch (IOException e) {
-            if (fired.get()) {
-                throw new BackendException(Kind.TIMEOUT, "the upstream's answer did not arrive within "
-                        + model.readTimeout().toMillis() + " ms");
-            }
-            throw new BackendException(Kind.UNAVAILABLE, "the upstream's answer broke off");
-        } finally {
-            timer.cancel(false);
         }
     }
 

@@ -48,14 +48,13 @@ public final class ChatPipeline {
     private final GatewayMetrics metrics;
     private final GuardSettings guard;
 
-    public ChatPipeline(Authenticator authenticator, RateLimiter limiter, InputGuard inputGuard, Router router,
-            UsageRecorder usage, GatewayMetrics metrics, GuardSettings guard) {
-        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
-        this.limiter = Objects.requireNonNull(limiter, "limiter");
-        this.inputGuard = Objects.requireNonNull(inputGuard, "inputGuard");
-        this.router = Objects.requireNonNull(router, "router");
-        this.usage = Objects.requireNonNull(usage, "usage");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    public ChatPipeline(Stages stages, GuardSettings guard) {
+        this.authenticator = stages.authenticator();
+        this.limiter = stages.limiter();
+        this.inputGuard = stages.inputGuard();
+        this.router = stages.router();
+        this.usage = stages.usage();
+        this.metrics = stages.metrics();
         this.guard = Objects.requireNonNull(guard, "guard");
     }
 

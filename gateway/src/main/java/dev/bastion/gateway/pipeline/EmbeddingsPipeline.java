@@ -49,14 +49,13 @@ public final class EmbeddingsPipeline {
     private final EmbeddingSettings settings;
     private final Embedder embedder;
 
-    public EmbeddingsPipeline(Authenticator authenticator, RateLimiter limiter, InputGuard inputGuard, Router router,
-            UsageRecorder usage, GatewayMetrics metrics, EmbeddingSettings settings, Embedder embedder) {
-        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
-        this.limiter = Objects.requireNonNull(limiter, "limiter");
-        this.inputGuard = Objects.requireNonNull(inputGuard, "inputGuard");
-        this.router = Objects.requireNonNull(router, "router");
-        this.usage = Objects.requireNonNull(usage, "usage");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    public EmbeddingsPipeline(Stages stages, EmbeddingSettings settings, Embedder embedder) {
+        this.authenticator = stages.authenticator();
+        this.limiter = stages.limiter();
+        this.inputGuard = stages.inputGuard();
+        this.router = stages.router();
+        this.usage = stages.usage();
+        this.metrics = stages.metrics();
         this.settings = Objects.requireNonNull(settings, "settings");
         this.embedder = Objects.requireNonNull(embedder, "embedder");
     }

@@ -17,6 +17,7 @@ import dev.bastion.gateway.pipeline.CompiledRoute;
 import dev.bastion.gateway.pipeline.EmbeddingsPipeline;
 import dev.bastion.gateway.pipeline.InputGuard;
 import dev.bastion.gateway.pipeline.Router;
+import dev.bastion.gateway.pipeline.Stages;
 import dev.bastion.gateway.pipeline.UsageRecorder;
 import dev.bastion.gateway.store.JdbcStore;
 import java.io.IOException;
@@ -96,9 +97,10 @@ public final class Gateway implements AutoCloseable {
                     ModelSettings.OPENAI, new OpenAiBackend(env),
                     ModelSettings.LOCAL, new LocalBackend());
             Router router = new Router(routes, models, backends);
-            ChatPipeline chat = new ChatPipeline(authenticator, limiter, inputGuard, router, usage, metrics, config.guard());
-            EmbeddingsPipeline embeddings = new EmbeddingsPipeline(authenticator, limiter, inputGuard, router, usage,
-                    metrics, config.embeddings(), new LocalEmbeddingsAdapter(new LocalEmbeddings(config.embeddings().maxInputs())));
+            Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics);
+            ChatPipeline chat = new ChatPipeline(stages, config.guard());
+            EmbeddingsPipeline embeddings = new EmbeddingsPipeline(stages, config.embeddings(),
+                    new LocalEmbeddingsAdapter(new LocalEmbeddings(config.embeddings().maxInputs())));
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(chat,
                     new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings),
                     new AdminEndpoints(authenticator, keys, store, usage, clock), metrics, store::isReachable);

@@ -7,9 +7,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A fixed-size pool of JDBC connections. A connection that failed is discarded and replaced on the next borrow.
- * SQLite uses a pool of one: SQLite serialises writers anyway, and one connection per process keeps its locking
- * simple. Thread-safe.
+ * A fixed-size pool of JDBC connections, opened on demand. A connection that failed is discarded and replaced on
+ * the next borrow. Thread-safe.
  */
 final class Connections implements AutoCloseable {
     /** Opens a new connection. */
@@ -67,6 +66,22 @@ final class Connections implements AutoCloseable {
                 }
             }
             permits.release();
+        }
+    }
+
+    /** Runs {@code work} in one transaction on {@code c}: committed if it returns, rolled back if it throws. */
+    static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
         }
     }
 

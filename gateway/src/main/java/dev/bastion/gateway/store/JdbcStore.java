@@ -71,7 +71,9 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
             config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             config.enforceForeignKeys(true);
             Properties props = config.toProperties();
-            pool = new Connections(() -> DriverManager.getConnection(url, props), 1);
+            // WAL lets readers (key lookups on every request) run beside the one writer, so a few connections
+            // keep requests from queueing behind each other; writers still serialise on SQLite's lock.
+            pool = new Connections(() -> DriverManager.getConnection(url, props), 4);
         }
         JdbcStore store = new JdbcStore(pool, description);
         try {
@@ -155,10 +157,8 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
         if (deltas.isEmpty()) {
             return;
         }
-        run("add usage", c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO usage_counters (day, tenant, key_id, model, "
+        run("add usage", c -> Connections.inTransaction(c, tx -> {
+            try (PreparedStatement p = tx.prepareStatement("INSERT INTO usage_counters (day, tenant, key_id, model, "
                     + "requests, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     + "ON CONFLICT (day, tenant, key_id, model) DO UPDATE SET "
                     + "requests = usage_counters.requests + excluded.requests, "
@@ -175,15 +175,9 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
                     p.addBatch();
                 }
                 p.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
             return null;
-        });
+        }));
     }
 
     @Override

@@ -26,41 +26,34 @@ final class Migrations {
     }
 
     static void apply(Connection c, boolean postgres) throws SQLException {
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
+        Connections.inTransaction(c, tx -> {
             if (postgres) {
-                try (Statement s = c.createStatement()) {
+                try (Statement s = tx.createStatement()) {
                     s.execute("SELECT pg_advisory_xact_lock(727274)");
                 }
             }
-            try (Statement s = c.createStatement()) {
+            try (Statement s = tx.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
             }
-            int current = currentVersion(c);
+            int current = currentVersion(tx);
             if (current > ALL.size()) {
                 throw new SQLException("the database schema is at version " + current + " but this build knows only "
                         + ALL.size() + "; it was written by a newer Bastion. Upgrade Bastion or use another store.");
             }
             for (int v = current + 1; v <= ALL.size(); v++) {
-                try (Statement s = c.createStatement()) {
+                try (Statement s = tx.createStatement()) {
                     for (String statement : statements(ALL.get(v - 1))) {
                         s.execute(statement);
                     }
                 }
-                try (PreparedStatement p = c.prepareStatement("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")) {
+                try (PreparedStatement p = tx.prepareStatement("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")) {
                     p.setInt(1, v);
                     p.setLong(2, System.currentTimeMillis());
                     p.executeUpdate();
                 }
             }
-            c.commit();
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(auto);
-        }
+            return null;
+        });
     }
 
     static int currentVersion(Connection c) throws SQLException {

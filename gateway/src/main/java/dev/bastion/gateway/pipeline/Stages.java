@@ -1,0 +1,27 @@
+package dev.bastion.gateway.pipeline;
+
+import dev.bastion.gateway.identity.RateLimiter;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import java.util.Objects;
+
+/**
+ * The stages the chat and embeddings pipelines share, built once by the composition root.
+ *
+ * @param authenticator stage 1
+ * @param limiter stage 2
+ * @param inputGuard stage 3
+ * @param router stage 4
+ * @param usage stage 9 (usage)
+ * @param metrics stage 9 (metrics), and timing of every stage
+ */
+public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuard inputGuard, Router router,
+        UsageRecorder usage, GatewayMetrics metrics) {
+    public Stages {
+        Objects.requireNonNull(authenticator, "authenticator");
+        Objects.requireNonNull(limiter, "limiter");
+        Objects.requireNonNull(inputGuard, "inputGuard");
+        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(usage, "usage");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+}
