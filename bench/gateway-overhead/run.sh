@@ -19,6 +19,11 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+for port in $up_port $bastion_port $portkey_port; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "bench: port $port is already in use; stop whatever listens there first" >&2; exit 1
+  fi
+done
 for tool in wrk nginx node npm; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y wrk nginx-light nodejs npm)" >&2; exit 1; }
 done
@@ -88,6 +93,10 @@ run() { # target mode(paced|max) seconds -> RESULT line
 }
 
 echo "bench: warming up (20 s per gateway)" >&2
+# The client-only probe: the JDK HttpClient calling the upstream directly, as the gateway's backend does.
+java_bin="$(cd "$root" && JAVA_HOME= bash -c 'source <(sed -n "/^java_major/,/^}/p;/^find_jdk/,/^}/p" ./bastion); find_jdk')/bin/java"
+"$java_bin" "$here/JdkClientProbe.java" "http://127.0.0.1:$up_port/v1/chat/completions" 3 > "$work/probe.txt"
+cat "$work/probe.txt" >&2
 run bastion max 20 >/dev/null
 run portkey max 20 >/dev/null
 results="$work/results.txt"
@@ -124,3 +133,6 @@ print(f"- added p99, Bastion / Portkey: {ab / ap:.2f}" if ap > 0 else "- Portkey
 print(f"- max requests/s, Bastion / Portkey: {med('bastion','max','rps') / med('portkey','max','rps'):.2f}")
 print(f"- non-200 answers and socket errors in all runs: {bad}")
 PY
+echo
+echo "JDK HttpClient alone against the upstream (10 virtual threads, 10 ms pause, 8 s per round; last round counts):"
+tail -n1 "$work/probe.txt"
