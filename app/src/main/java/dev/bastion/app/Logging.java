@@ -5,6 +5,9 @@ import java.util.logging.Logger;
 
 /** One-line log records on standard error. Logs never contain prompts, answers or keys. */
 final class Logging {
+    /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
+    private static final Logger HELIDON = Logger.getLogger("io.helidon");
+
     private Logging() {
     }
 
@@ -12,6 +15,6 @@ final class Logging {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         }
-        Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+        HELIDON.setLevel(Level.WARNING);
     }
 }
