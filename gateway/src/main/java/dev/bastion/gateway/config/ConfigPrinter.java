@@ -20,6 +20,7 @@ public final class ConfigPrinter {
         values.put("server.port", Integer.toString(c.server().port()));
         values.put("server.max-body-size", c.server().maxBodyBytes() + " bytes");
         values.put("server.max-connections", Integer.toString(c.server().maxConnections()));
+        values.put("server.read-timeout", c.server().readTimeout().toString());
         values.put("server.idle-timeout", c.server().idleTimeout().toString());
         values.put("server.shutdown-grace", c.server().shutdownGrace().toString());
         c.server().tls().ifPresent(t -> {

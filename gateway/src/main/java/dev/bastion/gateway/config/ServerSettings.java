@@ -11,12 +11,13 @@ import java.util.Optional;
  * @param port TCP port; 0 picks a free one
  * @param maxBodyBytes largest request body accepted; larger gets 413
  * @param maxConnections most TCP connections open at once; further ones wait in the accept queue
+ * @param readTimeout how long a client may stall while sending its headers or body before it is disconnected
  * @param idleTimeout how long a connection may sit without a complete request line (idle keep-alive, or a client
  *     stalling before its request line) before it is closed
  * @param shutdownGrace how long a stopping server waits for in-flight requests
  * @param tls TLS settings, when a certificate is configured
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, int maxConnections, Duration idleTimeout,
+public record ServerSettings(String host, int port, long maxBodyBytes, int maxConnections, Duration readTimeout, Duration idleTimeout,
         Duration shutdownGrace, Optional<TlsSettings> tls) {
     public ServerSettings {
         Objects.requireNonNull(host, "server.host");
@@ -29,6 +30,7 @@ public record ServerSettings(String host, int port, long maxBodyBytes, int maxCo
         if (maxConnections < 1) {
             throw new IllegalArgumentException("server.max-connections must be at least 1, got " + maxConnections);
         }
+        requirePositive(readTimeout, "server.read-timeout");
         requirePositive(idleTimeout, "server.idle-timeout");
         Objects.requireNonNull(shutdownGrace, "server.shutdown-grace");
         Objects.requireNonNull(tls, "server.tls");

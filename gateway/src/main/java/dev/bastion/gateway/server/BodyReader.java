@@ -44,6 +44,8 @@ final class BodyReader {
         } catch (IOException | UncheckedIOException e) {
             throw new Refusal(ApiError.invalidRequest("body_read_failed",
                     "The request body could not be read completely (the connection broke or timed out)."));
+        } finally {
+            ReadDeadline.disarm();
         }
         return out.toByteArray();
     }

@@ -8,6 +8,7 @@ import dev.bastion.gateway.pipeline.ChatPipeline;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -60,6 +61,7 @@ public final class GatewayServer implements AutoCloseable {
                 .idleConnectionTimeout(settings.idleTimeout())
                 .idleConnectionPeriod(Duration.ofMillis(Math.max(250, Math.min(settings.idleTimeout().toMillis() / 2, 10_000))))
                 .maxTcpConnections(settings.maxConnections())
+                .addProtocol(Http1Config.builder().addReceiveListener(new ReadDeadline(settings.readTimeout())).build())
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .routing(r -> routes(r, handlers, limit));
         if (tls != null) {
@@ -88,6 +90,7 @@ public final class GatewayServer implements AutoCloseable {
     private void routes(HttpRouting.Builder r, Handlers h, long limit) {
         r.addFilter((chain, req, res) -> {
             if (draining.get() && !req.path().path().equals("/healthz")) {
+                ReadDeadline.disarm();
                 res.header(HeaderNames.CONNECTION, "close");
                 Responses.error(res, ApiError.unavailable("shutting_down",
                         "The gateway is shutting down; retry on another instance or in a moment."));
@@ -95,9 +98,13 @@ public final class GatewayServer implements AutoCloseable {
             }
             inFlight.incrementAndGet();
             res.header("x-request-id", requestId(req));
+            if (!req.content().hasEntity()) {
+                ReadDeadline.disarm();
+            }
             try {
                 chain.proceed();
             } finally {
+                ReadDeadline.disarm();
                 inFlight.decrementAndGet();
             }
         });

@@ -30,7 +30,7 @@ class BadInputTest {
     @BeforeAll
     static void start() {
         upstream = FakeUpstream.start();
-        gateway = TestGateway.start(dir, "server:\n  idle-timeout: 2s\nmodels:\n" + TestGateway.model("m", upstream, "local"));
+        gateway = TestGateway.start(dir, "server:\n  read-timeout: 1s\n  idle-timeout: 2s\nmodels:\n" + TestGateway.model("m", upstream, "local"));
         key = gateway.createKey(Role.USER, "t", List.of("*"));
     }
 
@@ -166,6 +166,44 @@ class BadInputTest {
             error(r, 502, "upstream_error");
         } finally {
             upstream.mode(FakeUpstream.Mode.NORMAL);
+        }
+    }
+
+    @Test
+    void slowClientThatStallsInItsHeadersIsDisconnected() throws Exception {
+        assertDisconnected("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: app");
+    }
+
+    @Test
+    void slowClientThatStallsInItsBodyIsDisconnected() throws Exception {
+        assertDisconnected("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100\r\n\r\n{\"model\":");
+    }
+
+    @Test
+    void answersSlowerThanTheReadTimeoutAreNotCutOff() {
+        upstream.delay(1500);
+        try {
+            assertThat(gateway.post("/v1/chat/completions", key, TestGateway.chat("m", "slow", true)).events())
+                    .contains("[DONE]");
+            assertThat(gateway.get("/v1/models", key).status()).isEqualTo(200);
+        } finally {
+            upstream.delay(0);
+        }
+    }
+
+    private static void assertDisconnected(String partialRequest) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(partialRequest.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            long start = System.nanoTime();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[1024];
+            while (in.read(buffer) >= 0) {
+                // drain whatever the server sends before it closes
+            }
+            assertThat((System.nanoTime() - start) / 1_000_000L).isLessThan(5_000);
         }
     }
 
