@@ -1,0 +1,308 @@
+package dev.bastion.audit;
+
+import dev.bastion.crypto.SigningKey;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The append-only, tamper-evident audit log: records in checksummed segment files, an RFC 9162 Merkle tree over
+ * them, and signed checkpoints of the tree head in {@code checkpoints.log}.
+ *
+ * <p>Durability: appends are queued and written by one writer thread in group commits: everything queued is
+ * written, the segment is fsync'ed, and only then are the appends acknowledged (their futures complete with the
+ * record index). A caller therefore waits on at most one group commit. After a crash, a torn last frame (cut
+ * short or failing its checksum at the end of the last segment) was never acknowledged and is cut off at open;
+ * damage anywhere else is refused, with a pointer to {@code bastion audit verify}. A failed write (a full disk)
+ * fails the pending appends and every later one: the log fails closed. Checkpoints are signed at most once per
+ * {@code checkpointEvery} records or on {@link #checkpoint()} and {@link #close()}.
+ *
+ * <p>Thread-safe.
+ */
+public final class AuditLog implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
+    static final long SEGMENT_BYTES = 64L << 20;
+    static final String CHECKPOINTS = "checkpoints.log";
+
+    private record Pending(byte[] record, CompletableFuture<Long> done) {
+    }
+
+    private final Path dir;
+    private final SigningKey key;
+    private final String origin;
+    private final Clock clock;
+    private final int checkpointEvery;
+    private final MerkleTree tree = new MerkleTree();
+    private final List<long[]> locations = new ArrayList<>();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    private final Thread writer;
+    private FileChannel segment;
+    private int segmentNumber;
+    private long checkpointedSize;
+    private volatile IOException failure;
+    private volatile boolean closing;
+
+    private AuditLog(Path dir, SigningKey key, String origin, Clock clock, int checkpointEvery) {
+        this.dir = dir;
+        this.key = key;
+        this.origin = origin;
+        this.clock = clock;
+        this.checkpointEvery = checkpointEvery;
+        this.writer = Thread.ofPlatform().daemon().name("bastion-audit-writer").unstarted(this::writeLoop);
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}, recovering a torn last record.
+     *
+     * @param checkpointEvery sign a checkpoint after at most this many new records
+     * @throws IllegalStateException when a record other than the last is damaged
+     */
+    public static AuditLog open(Path dir, SigningKey key, String origin, Clock clock, int checkpointEvery) {
+        AuditLog log = new AuditLog(dir, key, origin, clock, checkpointEvery);
+        try {
+            Files.createDirectories(dir);
+            log.recover();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the audit log in " + dir, e);
+        }
+        log.writer.start();
+        return log;
+    }
+
+    private void recover() throws IOException {
+        List<Integer> numbers = Segments.list(dir);
+        for (int i = 0; i < numbers.size(); i++) {
+            int n = numbers.get(i);
+            Segments.Scan scan = Segments.scan(dir, n);
+            for (Segments.Frame f : scan.frames()) {
+                tree.appendLeafHash(MerkleTree.leafHash(f.payload()));
+                locations.add(new long[] {f.segment(), f.offset()});
+            }
+            if (!scan.clean()) {
+                boolean last = i == numbers.size() - 1;
+                if (!last) {
+                    throw new IllegalStateException("the audit log is damaged in " + Segments.file(dir, n) + ": "
+                            + scan.problem() + "; run 'bastion audit verify' for details");
+                }
+                LOG.log(System.Logger.Level.WARNING, "audit log: " + scan.problem() + " in " + Segments.file(dir, n)
+                        + " (an unacknowledged write cut off by a crash); truncating to " + scan.validLength() + " bytes");
+                try (FileChannel ch = FileChannel.open(Segments.file(dir, n), StandardOpenOption.WRITE)) {
+                    ch.truncate(scan.validLength());
+                    ch.force(true);
+                }
+            }
+        }
+        segmentNumber = numbers.isEmpty() ? 0 : numbers.getLast();
+        segment = FileChannel.open(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        List<Checkpoint> checkpoints = readCheckpoints(dir);
+        checkpointedSize = checkpoints.isEmpty() ? 0 : checkpoints.getLast().size();
+    }
+
+    /**
+     * Queues a record; the future completes with its index once it is durable, or fails if it cannot be written.
+     * The record must not contain prompt or answer text: it is kept forever.
+     */
+    public CompletableFuture<Long> append(byte[] record) {
+        Objects.requireNonNull(record, "record");
+        if (record.length > Segments.MAX_RECORD) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("an audit record is limited to 1 MiB"));
+        }
+        IOException failed = failure;
+        if (failed != null || closing) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the audit log is not writable"
+                    + (failed == null ? " (closing)" : ": " + failed.getMessage())));
+        }
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        if (!queue.offer(new Pending(record.clone(), done))) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the audit log's queue is full"));
+        }
+        return done;
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+                queue.drainTo(batch, 50_000);
+                boolean stop = batch.removeIf(p -> p.record() == null);
+                commit(batch);
+                if (stop) {
+                    batch.clear();
+                    queue.drainTo(batch);
+                    batch.removeIf(p -> p.record() == null);
+                    commit(batch);
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (failure != null) {
+            batch.forEach(p -> p.done().completeExceptionally(failure));
+            return;
+        }
+        try {
+            long[] firstIndex = new long[1];
+            synchronized (this) {
+                firstIndex[0] = tree.size();
+                for (Pending p : batch) {
+                    if (segment.size() >= SEGMENT_BYTES) {
+                        segment.force(false);
+                        segment.close();
+                        segmentNumber++;
+                        segment = FileChannel.open(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                    }
+                    long offset = segment.size();
+                    ByteBuffer frame = Segments.frame(p.record());
+                    while (frame.hasRemaining()) {
+                        segment.write(frame);
+                    }
+                    locations.add(new long[] {segmentNumber, offset});
+                }
+                segment.force(false);
+                for (Pending p : batch) {
+                    tree.appendLeafHash(MerkleTree.leafHash(p.record()));
+                }
+                if (tree.size() - checkpointedSize >= checkpointEvery) {
+                    writeCheckpoint();
+                }
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).done().complete(firstIndex[0] + i);
+            }
+        } catch (IOException e) {
+            failure = e;
+            LOG.log(System.Logger.Level.ERROR, "audit log write failed; the log refuses further appends (fail closed)", e);
+            batch.forEach(p -> p.done().completeExceptionally(e));
+        }
+    }
+
+    /** Signs and stores a checkpoint of everything written so far; returns it. */
+    public synchronized Checkpoint checkpoint() {
+        try {
+            return writeCheckpoint();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write an audit checkpoint", e);
+        }
+    }
+
+    private Checkpoint writeCheckpoint() throws IOException {
+        long size = tree.size();
+        Checkpoint c = Checkpoint.sign(origin, size, tree.root(size), clock.instant(), key);
+        try (FileChannel ch = FileChannel.open(dir.resolve(CHECKPOINTS), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ByteBuffer b = ByteBuffer.wrap((c.encode() + "\n").getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(false);
+        }
+        checkpointedSize = size;
+        return c;
+    }
+
+    /** Every checkpoint in {@code dir}, oldest first. @throws IllegalArgumentException on a malformed one */
+    static List<Checkpoint> readCheckpoints(Path dir) throws IOException {
+        Path file = dir.resolve(CHECKPOINTS);
+        List<Checkpoint> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        for (String block : Files.readString(file).split("\n\n")) {
+            if (!block.isBlank()) {
+                out.add(Checkpoint.decode(block));
+            }
+        }
+        return out;
+    }
+
+    public synchronized long size() {
+        return tree.size();
+    }
+
+    public synchronized byte[] root(long size) {
+        return tree.root(size);
+    }
+
+    public synchronized List<byte[]> inclusionProof(long index, long size) {
+        return tree.inclusionProof(index, size);
+    }
+
+    public synchronized List<byte[]> consistencyProof(long oldSize, long newSize) {
+        return tree.consistencyProof(oldSize, newSize);
+    }
+
+    public synchronized byte[] leafHash(long index) {
+        return tree.leafHashAt(index);
+    }
+
+    /** The stored bytes of record {@code index}. */
+    public byte[] record(long index) {
+        long[] at;
+        synchronized (this) {
+            if (index < 0 || index >= locations.size()) {
+                throw new IllegalArgumentException("no record " + index + "; the log has " + locations.size());
+            }
+            at = locations.get((int) index);
+        }
+        try (FileChannel ch = FileChannel.open(Segments.file(dir, (int) at[0]), StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(Segments.HEADER);
+            ch.read(header, at[1]);
+            header.flip();
+            ByteBuffer body = ByteBuffer.allocate(header.getInt());
+            while (body.hasRemaining()) {
+                if (ch.read(body, at[1] + Segments.HEADER + body.position()) < 0) {
+                    throw new IOException("record " + index + " is cut short");
+                }
+            }
+            return body.array();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read audit record " + index, e);
+        }
+    }
+
+    /** Writes everything queued, signs a final checkpoint and closes the files. */
+    @Override
+    public void close() {
+        closing = true;
+        queue.add(new Pending(null, new CompletableFuture<>()));
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            try {
+                if (failure == null && tree.size() > checkpointedSize) {
+                    writeCheckpoint();
+                }
+                segment.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close the audit log cleanly", e);
+            }
+        }
+    }
+}

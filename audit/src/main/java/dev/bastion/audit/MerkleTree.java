@@ -1,0 +1,157 @@
+package dev.bastion.audit;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Merkle tree of RFC 9162 (Certificate Transparency 2.0), section 2.1, over SHA-256: tree heads, inclusion
+ * proofs and consistency proofs for any tree size up to the number of leaves appended.
+ *
+ * <p>Leaf hashes are kept in memory (32 bytes per record); heads and proofs are computed recursively from them,
+ * in time linear in the tree size. Not thread-safe: the audit log serialises access.
+ */
+public final class MerkleTree {
+    /*
+     * RFC 9162, 2.1.1: MTH({}) = SHA-256(); MTH({d0}) = SHA-256(0x00 || d0);
+     * MTH(D[n]) = SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n])) where k is the largest power of two < n.
+     * 2.1.3.1: PATH(m, D[n]) is empty for n = 1; otherwise PATH(m, D[0:k]) : MTH(D[k:n]) when m < k, and
+     * PATH(m - k, D[k:n]) : MTH(D[0:k]) when m >= k.
+     * 2.1.4.1: PROOF(m, D[n]) = SUBPROOF(m, D[n], true); SUBPROOF(m, D[m], true) = {}; SUBPROOF(m, D[m], false) =
+     * {MTH(D[m])}; for m < n: if m <= k, SUBPROOF(m, D[0:k], b) : MTH(D[k:n]); otherwise
+     * SUBPROOF(m - k, D[k:n], false) : MTH(D[0:k]).
+     */
+    private final List<byte[]> leaves = new ArrayList<>();
+
+    /** SHA-256(0x00 || data): the hash of one record. */
+    public static byte[] leafHash(byte[] data) {
+        MessageDigest d = sha256();
+        d.update((byte) 0);
+        d.update(data);
+        return d.digest();
+    }
+
+    /** SHA-256(0x01 || left || right). */
+    static byte[] nodeHash(byte[] left, byte[] right) {
+        MessageDigest d = sha256();
+        d.update((byte) 1);
+        d.update(left);
+        d.update(right);
+        return d.digest();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** Appends a record's leaf hash (see {@link #leafHash}); returns its index. */
+    public long appendLeafHash(byte[] leafHash) {
+        if (leafHash.length != 32) {
+            throw new IllegalArgumentException("a leaf hash has 32 bytes, got " + leafHash.length);
+        }
+        leaves.add(leafHash.clone());
+        return leaves.size() - 1L;
+    }
+
+    public long size() {
+        return leaves.size();
+    }
+
+    public byte[] leafHashAt(long index) {
+        return leaves.get(checkedIndex(index, size())).clone();
+    }
+
+    /** The tree head for the first {@code size} leaves. */
+    public byte[] root(long size) {
+        checkSize(size);
+        if (size == 0) {
+            return sha256().digest();
+        }
+        return mth(0, (int) size);
+    }
+
+    /** The inclusion proof of leaf {@code index} in the tree of the first {@code size} leaves. */
+    public List<byte[]> inclusionProof(long index, long size) {
+        checkSize(size);
+        checkedIndex(index, size);
+        List<byte[]> proof = new ArrayList<>();
+        path((int) index, 0, (int) size, proof);
+        return proof;
+    }
+
+    /** The proof that the tree of {@code oldSize} leaves is a prefix of the tree of {@code newSize} leaves. */
+    public List<byte[]> consistencyProof(long oldSize, long newSize) {
+        checkSize(newSize);
+        if (oldSize < 1 || oldSize > newSize) {
+            throw new IllegalArgumentException("consistency needs 1 <= old size <= new size, got " + oldSize + " and " + newSize);
+        }
+        List<byte[]> proof = new ArrayList<>();
+        subproof((int) oldSize, 0, (int) newSize, true, proof);
+        return proof;
+    }
+
+    private byte[] mth(int from, int to) {
+        int n = to - from;
+        if (n == 1) {
+            return leaves.get(from).clone(); // callers may keep or change what they get
+        }
+        int k = largestPowerOfTwoBelow(n);
+        return nodeHash(mth(from, from + k), mth(from + k, to));
+    }
+
+    private void path(int m, int from, int to, List<byte[]> proof) {
+        int n = to - from;
+        if (n <= 1) {
+            return;
+        }
+        int k = largestPowerOfTwoBelow(n);
+        if (m < k) {
+            path(m, from, from + k, proof);
+            proof.add(mth(from + k, to));
+        } else {
+            path(m - k, from + k, to, proof);
+            proof.add(mth(from, from + k));
+        }
+    }
+
+    private void subproof(int m, int from, int to, boolean whole, List<byte[]> proof) {
+        int n = to - from;
+        if (m == n) {
+            if (!whole) {
+                proof.add(mth(from, to));
+            }
+            return;
+        }
+        int k = largestPowerOfTwoBelow(n);
+        if (m <= k) {
+            subproof(m, from, from + k, whole, proof);
+            proof.add(mth(from + k, to));
+        } else {
+            subproof(m - k, from + k, to, false, proof);
+            proof.add(mth(from, from + k));
+        }
+    }
+
+    /** The largest power of two strictly less than {@code n} (n >= 2). */
+    static int largestPowerOfTwoBelow(int n) {
+        return Integer.highestOneBit(n - 1);
+    }
+
+    private void checkSize(long size) {
+        if (size < 0 || size > leaves.size()) {
+            throw new IllegalArgumentException("tree size " + size + " is outside 0.." + leaves.size());
+        }
+    }
+
+    private static int checkedIndex(long index, long size) {
+        if (index < 0 || index >= size) {
+            throw new IllegalArgumentException("leaf index " + index + " is outside 0.." + (size - 1));
+        }
+        return (int) index;
+    }
+}
