@@ -107,8 +107,27 @@ public final class AuditLog implements AutoCloseable {
         segmentNumber = numbers.isEmpty() ? 0 : numbers.getLast();
         segment = FileChannel.open(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
+        recoverCheckpoints();
         List<Checkpoint> checkpoints = readCheckpoints(dir);
         checkpointedSize = checkpoints.isEmpty() ? 0 : checkpoints.getLast().size();
+    }
+
+    /** Cuts off a checkpoint whose write a crash interrupted (every complete one ends with a blank line). */
+    private void recoverCheckpoints() throws IOException {
+        Path file = dir.resolve(CHECKPOINTS);
+        if (!Files.exists(file)) {
+            return;
+        }
+        String text = Files.readString(file);
+        int end = text.lastIndexOf("\n\n");
+        int keep = end < 0 ? 0 : end + 2;
+        if (keep < text.length()) {
+            LOG.log(System.Logger.Level.WARNING, "audit log: cutting off a checkpoint interrupted by a crash in " + file);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(text.substring(0, keep).getBytes(StandardCharsets.UTF_8).length);
+                ch.force(true);
+            }
+        }
     }
 
     /**

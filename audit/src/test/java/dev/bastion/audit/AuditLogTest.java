@@ -93,6 +93,19 @@ class AuditLogTest {
     }
 
     @Test
+    void checkpointTornByACrashIsCutOffAtOpen() throws Exception {
+        try (AuditLog log = open(1)) {
+            log.append(record(0)).get();
+        }
+        Path checkpoints = dir.resolve("log").resolve(AuditLog.CHECKPOINTS);
+        Files.writeString(checkpoints, "bastion-audit-checkpoint/v1\norigin test-log\nsize 1", StandardOpenOption.APPEND);
+        try (AuditLog log = open(1)) {
+            assertThat(log.append(record(1)).get()).isEqualTo(1);
+        }
+        assertThat(Verifier.verify(dir.resolve("log"), key().publicKeyX509(), Optional.empty()).ok()).isTrue();
+    }
+
+    @Test
     void olderCheckpointProvesTheLogOnlyGrew() throws Exception {
         Checkpoint old;
         try (AuditLog log = open(1000)) {
