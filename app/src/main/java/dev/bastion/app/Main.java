@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code bastion} command line. */
 @Command(name = "bastion", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Bastion: a local-first, privacy-preserving AI gateway.",
-        subcommands = {ServeCommand.class, KeysCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, KeysCommand.class, ConfigCommand.class, AuditCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -49,6 +49,7 @@ public final class AuditLog implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
     private FileChannel segment;
+    private FileChannel lockFile;
     private int segmentNumber;
     private long checkpointedSize;
     private volatile IOException failure;
@@ -75,13 +76,23 @@ public final class AuditLog implements AutoCloseable {
             Files.createDirectories(dir);
             log.recover();
         } catch (IOException e) {
+            log.releaseLock();
             throw new UncheckedIOException("cannot open the audit log in " + dir, e);
+        } catch (RuntimeException e) {
+            log.releaseLock();
+            throw e;
         }
         log.writer.start();
         return log;
     }
 
     private void recover() throws IOException {
+        lockFile = FileChannel.open(dir.resolve("writer.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (lockFile.tryLock() == null) {
+            lockFile.close();
+            throw new IllegalStateException("another process is writing the audit log in " + dir
+                    + "; only one gateway may write a log (readers such as 'bastion audit' are fine)");
+        }
         List<Integer> numbers = Segments.list(dir);
         for (int i = 0; i < numbers.size(); i++) {
             int n = numbers.get(i);
@@ -110,6 +121,16 @@ public final class AuditLog implements AutoCloseable {
         recoverCheckpoints();
         List<Checkpoint> checkpoints = readCheckpoints(dir);
         checkpointedSize = checkpoints.isEmpty() ? 0 : checkpoints.getLast().size();
+    }
+
+    private void releaseLock() {
+        try {
+            if (lockFile != null) {
+                lockFile.close();
+            }
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
     }
 
     /** Cuts off a checkpoint whose write a crash interrupted (every complete one ends with a blank line). */
@@ -319,6 +340,7 @@ public final class AuditLog implements AutoCloseable {
                     writeCheckpoint();
                 }
                 segment.close();
+                lockFile.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot close the audit log cleanly", e);
             }

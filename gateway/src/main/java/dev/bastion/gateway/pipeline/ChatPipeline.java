@@ -46,6 +46,7 @@ public final class ChatPipeline {
     private final Router router;
     private final UsageRecorder usage;
     private final GatewayMetrics metrics;
+    private final AuditTrail audit;
     private final GuardSettings guard;
 
     public ChatPipeline(Stages stages, GuardSettings guard) {
@@ -55,6 +56,7 @@ public final class ChatPipeline {
         this.router = stages.router();
         this.usage = stages.usage();
         this.metrics = stages.metrics();
+        this.audit = stages.audit();
         this.guard = Objects.requireNonNull(guard, "guard");
     }
 
@@ -64,18 +66,26 @@ public final class ChatPipeline {
         try {
             ApiKey key = trace.stage("authenticate",
                     () -> authenticator.authenticate(exchange.header("Authorization"), Role::mayCallModels, "call models"));
+            trace.event.keyId = key.id();
+            trace.event.tenant = key.tenant();
             try (RateLimiter.Permit permit = trace.stage("rate-limit", () -> Admissions.admit(limiter, key))) {
                 ChatRequest request = trace.stage("parse", () -> ChatRequest.from(RequestBodies.parseObject(exchange.body(), exchange.body().length)));
                 CompiledRoute route = router.routeFor(key, request.model());
                 trace.model = request.model(); // only now is it a declared model name, safe as a label
                 trace.route = route.name();
                 Verdict verdict = trace.stage("scan-input", () -> inputGuard.check(route, request.texts()));
+                trace.event.findings.putAll(verdict.findingCounts());
+                trace.event.decision = decisionName(verdict);
                 Router.RoutePlan plan = trace.stage("route", () -> router.decide(route, request.model(), verdict));
+                trace.event.servedBy = plan.model().name();
+                trace.event.location = plan.model().location().configName();
                 exchange.responseHeader("x-bastion-route", explain(plan, verdict));
                 Rewrite rewrite = trace.stage("pseudonymise", () -> Rewrite.apply(request, verdict));
                 long[] tokens = request.stream()
                         ? stream(exchange, request, plan, rewrite, trace)
                         : complete(exchange, request, plan, rewrite, trace);
+                trace.event.promptTokens = tokens[0];
+                trace.event.completionTokens = tokens[1];
                 trace.stage("record", () -> {
                     permit.chargeTokens(tokens[0] + tokens[1]);
                     usage.record(key, request.model(), tokens[0], tokens[1]);
@@ -85,19 +95,37 @@ public final class ChatPipeline {
             }
         } catch (Refusal refusal) {
             trace.status = refusal.error().status();
+            trace.event.outcome = refusal.error().code();
             metrics.refusal(refusal.error().code());
             if (!exchange.responseStarted()) {
                 exchange.respondError(refusal.error());
             }
         } catch (RuntimeException e) {
             trace.status = 500;
+            trace.event.outcome = "internal_error";
             LOG.log(System.Logger.Level.ERROR, "request " + exchange.requestId() + " failed", e);
             if (!exchange.responseStarted()) {
                 exchange.respondError(ApiError.internal(exchange.requestId()));
             }
         } finally {
-            metrics.requestFinished(trace.route, trace.model, trace.status, System.nanoTime() - started);
+            long nanos = System.nanoTime() - started;
+            metrics.requestFinished(trace.route, trace.model, trace.status, nanos);
+            trace.event.endpoint = "chat.completions";
+            trace.event.requestId = exchange.requestId();
+            trace.event.route = "none".equals(trace.route) ? null : trace.route;
+            trace.event.model = "none".equals(trace.model) ? null : trace.model;
+            trace.event.status = trace.status;
+            trace.event.latencyMicros = nanos / 1000;
+            audit.record(trace.event);
         }
+    }
+
+    private static String decisionName(Verdict verdict) {
+        return switch (verdict) {
+            case Verdict.Allow a -> "allow";
+            case Verdict.Transform t -> "transform";
+            case Verdict.Block b -> "block";
+        };
     }
 
     /** Stages 6-8 for a complete answer: call, scan output, restore. Returns {prompt, completion} tokens. */
@@ -151,6 +179,7 @@ public final class ChatPipeline {
             });
             if (relay.blocked() != null) {
                 metrics.refusal(relay.blocked().error().code());
+                trace.event.outcome = relay.blocked().error().code();
                 trace.status = relay.started() ? 200 : relay.blocked().error().status();
             } else {
                 trace.status = 200;
@@ -161,6 +190,7 @@ public final class ChatPipeline {
                 throw backendRefusal;
             }
             metrics.refusal(backendRefusal.error().code());
+            trace.event.outcome = backendRefusal.error().code();
             relay.fail(backendRefusal.error());
         }
         return new long[] {relay.promptTokens(), relay.completionTokens()};
@@ -180,6 +210,7 @@ public final class ChatPipeline {
     /** Per-request timing of stages and the labels of the final request metric. */
     private static final class Trace {
         private final GatewayMetrics metrics;
+        final AuditTrail.Event event = new AuditTrail.Event();
         String route = "none";
         String model = "none";
         int status = 500;

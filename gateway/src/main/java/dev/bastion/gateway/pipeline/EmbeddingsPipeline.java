@@ -46,6 +46,7 @@ public final class EmbeddingsPipeline {
     private final Router router;
     private final UsageRecorder usage;
     private final GatewayMetrics metrics;
+    private final AuditTrail audit;
     private final EmbeddingSettings settings;
     private final Embedder embedder;
 
@@ -56,6 +57,7 @@ public final class EmbeddingsPipeline {
         this.router = stages.router();
         this.usage = stages.usage();
         this.metrics = stages.metrics();
+        this.audit = stages.audit();
         this.settings = Objects.requireNonNull(settings, "settings");
         this.embedder = Objects.requireNonNull(embedder, "embedder");
     }
@@ -64,8 +66,11 @@ public final class EmbeddingsPipeline {
         long started = System.nanoTime();
         int status = 500;
         String route = "none";
+        AuditTrail.Event event = new AuditTrail.Event();
         try {
             ApiKey key = authenticator.authenticate(exchange.header("Authorization"), Role::mayCallModels, "call models");
+            event.keyId = key.id();
+            event.tenant = key.tenant();
             try (RateLimiter.Permit permit = Admissions.admit(limiter, key)) {
                 ObjectNode request = RequestBodies.parseObject(exchange.body(), exchange.body().length);
                 String model = requireEmbeddingModel(request, key);
@@ -75,10 +80,15 @@ public final class EmbeddingsPipeline {
                         "no_route", "No route in the configuration covers the model '" + model + "' (routes[].models).")));
                 route = compiled.name();
                 Verdict verdict = inputGuard.check(compiled, inputs);
+                event.findings.putAll(verdict.findingCounts());
+                event.model = model;
+                event.servedBy = model;
+                event.location = "local";
                 List<String> rewritten = rewrite(inputs, verdict);
                 Embedded result = embedder.embed(rewritten).orElseThrow(() -> new Refusal(ApiError.overloaded(
                         "embeddings_busy", "The local embedding model is busy; retry in a moment.")));
                 permit.chargeTokens(result.promptTokens());
+                event.promptTokens = result.promptTokens();
                 usage.record(key, model, result.promptTokens(), 0);
                 metrics.tokens(model, result.promptTokens(), 0);
                 exchange.respond(200, embedder.toJson(result, model, base64));
@@ -86,13 +96,22 @@ public final class EmbeddingsPipeline {
             }
         } catch (Refusal r) {
             status = r.error().status();
+            event.outcome = r.error().code();
             metrics.refusal(r.error().code());
             exchange.respondError(r.error());
         } catch (RuntimeException e) {
+            event.outcome = "internal_error";
             LOG.log(System.Logger.Level.ERROR, "embeddings request " + exchange.requestId() + " failed", e);
             exchange.respondError(ApiError.internal(exchange.requestId()));
         } finally {
-            metrics.requestFinished(route, settings.modelName(), status, System.nanoTime() - started);
+            long nanos = System.nanoTime() - started;
+            metrics.requestFinished(route, settings.modelName(), status, nanos);
+            event.endpoint = "embeddings";
+            event.requestId = exchange.requestId();
+            event.route = "none".equals(route) ? null : route;
+            event.status = status;
+            event.latencyMicros = nanos / 1000;
+            audit.record(event);
         }
     }
 

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param router stage 4
  * @param usage stage 9 (usage)
  * @param metrics stage 9 (metrics), and timing of every stage
+ * @param audit stage 9 (audit record)
  */
 public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuard inputGuard, Router router,
-        UsageRecorder usage, GatewayMetrics metrics) {
+        UsageRecorder usage, GatewayMetrics metrics, AuditTrail audit) {
     public Stages {
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(limiter, "limiter");
@@ -23,5 +24,6 @@ public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuar
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(audit, "audit");
     }
 }

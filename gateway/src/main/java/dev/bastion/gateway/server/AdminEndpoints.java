@@ -14,6 +14,7 @@ import dev.bastion.gateway.identity.Expiry;
 import dev.bastion.gateway.identity.KeyService;
 import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.identity.UsageRepository;
+import dev.bastion.gateway.pipeline.AuditTrail;
 import dev.bastion.gateway.pipeline.Authenticator;
 import dev.bastion.gateway.pipeline.Exchange;
 import dev.bastion.gateway.pipeline.UsageRecorder;
@@ -29,9 +30,11 @@ public final class AdminEndpoints {
     private final UsageRepository usageRepository;
     private final UsageRecorder usageRecorder;
     private final Clock clock;
+    private final AuditTrail audit;
 
     public AdminEndpoints(Authenticator authenticator, KeyService keys, UsageRepository usageRepository,
-            UsageRecorder usageRecorder, Clock clock) {
+            UsageRecorder usageRecorder, Clock clock, AuditTrail audit) {
+        this.audit = audit;
         this.authenticator = authenticator;
         this.keys = keys;
         this.usageRepository = usageRepository;
@@ -40,7 +43,7 @@ public final class AdminEndpoints {
     }
 
     void listKeys(Exchange ex) {
-        admin(ex);
+        admin(ex); // listing is read-only and not audited
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
@@ -51,27 +54,30 @@ public final class AdminEndpoints {
     }
 
     void createKey(Exchange ex) {
-        admin(ex);
+        ApiKey actor = admin(ex);
         ObjectNode req = RequestBodies.parseObject(ex.body(), ex.body().length);
         KeyService.KeySpec spec = specFrom(req);
         KeyService.CreatedKey created = keys.create(spec);
+        audit.admin(ex.requestId(), actor.id(), "key.create", created.key().id());
         ObjectNode body = KeyJson.describe(created.key());
         body.put("key", created.secret().toUtf8(InsecureSecretAccess.get()));
         ex.respond(201, body);
     }
 
     void revokeKey(Exchange ex, String id) {
-        admin(ex);
+        ApiKey actor = admin(ex);
         if (!keys.revoke(id)) {
             throw new Refusal(ApiError.notFound("key_not_found", "No active key with id '" + safeId(id) + "'."));
         }
+        audit.admin(ex.requestId(), actor.id(), "key.revoke", id);
         ex.respond(200, KeyJson.describe(keys.find(id).orElseThrow()));
     }
 
     void rotateKey(Exchange ex, String id) {
-        admin(ex);
+        ApiKey actor = admin(ex);
         KeyService.CreatedKey created = keys.rotate(id).orElseThrow(() -> new Refusal(
                 ApiError.notFound("key_not_found", "No active key with id '" + safeId(id) + "'.")));
+        audit.admin(ex.requestId(), actor.id(), "key.rotate", id + "->" + created.key().id());
         ObjectNode body = KeyJson.describe(created.key());
         body.put("key", created.secret().toUtf8(InsecureSecretAccess.get()));
         body.put("replaces", id);
@@ -97,8 +103,8 @@ public final class AdminEndpoints {
         ex.respond(200, body);
     }
 
-    private void admin(Exchange ex) {
-        authenticator.authenticate(ex.header("Authorization"), Role::mayManageKeys, "manage keys");
+    private ApiKey admin(Exchange ex) {
+        return authenticator.authenticate(ex.header("Authorization"), Role::mayManageKeys, "manage keys");
     }
 
     private KeyService.KeySpec specFrom(ObjectNode req) {

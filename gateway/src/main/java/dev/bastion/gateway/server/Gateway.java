@@ -1,6 +1,8 @@
 package dev.bastion.gateway.server;
 
+import dev.bastion.audit.AuditLog;
 import dev.bastion.crypto.KeyedHasher;
+import dev.bastion.crypto.SigningKey;
 import dev.bastion.crypto.RandomTokens;
 import dev.bastion.gateway.backend.ChatBackend;
 import dev.bastion.gateway.backend.LocalBackend;
@@ -11,6 +13,7 @@ import dev.bastion.gateway.embeddings.LocalEmbeddings;
 import dev.bastion.gateway.identity.KeyService;
 import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.gateway.pipeline.AuditTrail;
 import dev.bastion.gateway.pipeline.Authenticator;
 import dev.bastion.gateway.pipeline.ChatPipeline;
 import dev.bastion.gateway.pipeline.CompiledRoute;
@@ -56,15 +59,17 @@ public final class Gateway implements AutoCloseable {
     }
 
     private final JdbcStore store;
+    private final AuditLog audit;
     private final KeyService keys;
     private final UsageRecorder usage;
     private final ScheduledExecutorService flusher;
     private final GatewayServer server;
     private final Optional<Path> bootstrapAdminKey;
 
-    private Gateway(JdbcStore store, KeyService keys, UsageRecorder usage, ScheduledExecutorService flusher,
-            GatewayServer server, Optional<Path> bootstrapAdminKey) {
+    private Gateway(JdbcStore store, AuditLog audit, KeyService keys, UsageRecorder usage,
+            ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey) {
         this.store = store;
+        this.audit = audit;
         this.keys = keys;
         this.usage = usage;
         this.flusher = flusher;
@@ -82,7 +87,13 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock) {
         createPrivateDirectory(config.dataDir());
         JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), env);
+        AuditLog audit = null;
         try {
+            createPrivateDirectory(config.dataDir().resolve("keys"));
+            audit = AuditLog.open(config.dataDir().resolve("audit"), SigningKey.loadOrCreate(
+                    config.dataDir().resolve("keys").resolve("audit-signing.key"), SigningKey.Algorithm.ED25519),
+                    "bastion", clock, 1000);
+            AuditTrail trail = new AuditTrail(audit, clock);
             KeyService keys = keyService(config.dataDir(), store, clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
             GatewayMetrics metrics = new GatewayMetrics();
@@ -97,13 +108,13 @@ public final class Gateway implements AutoCloseable {
                     ModelSettings.OPENAI, new OpenAiBackend(env),
                     ModelSettings.LOCAL, new LocalBackend());
             Router router = new Router(routes, models, backends);
-            Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics);
+            Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics, trail);
             ChatPipeline chat = new ChatPipeline(stages, config.guard());
             EmbeddingsPipeline embeddings = new EmbeddingsPipeline(stages, config.embeddings(),
                     new LocalEmbeddingsAdapter(new LocalEmbeddings(config.embeddings().maxInputs())));
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(chat,
                     new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings),
-                    new AdminEndpoints(authenticator, keys, store, usage, clock), metrics, store::isReachable);
+                    new AdminEndpoints(authenticator, keys, store, usage, clock, trail), metrics, store::isReachable);
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
             GatewayServer server = GatewayServer.start(config.server(), tls, handlers);
             ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -112,8 +123,11 @@ public final class Gateway implements AutoCloseable {
                 return t;
             });
             flusher.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
-            return new Gateway(store, keys, usage, flusher, server, adminKey);
+            return new Gateway(store, audit, keys, usage, flusher, server, adminKey);
         } catch (RuntimeException e) {
+            if (audit != null) {
+                audit.close();
+            }
             store.close();
             throw e;
         }
@@ -158,6 +172,7 @@ public final class Gateway implements AutoCloseable {
         } finally {
             flusher.shutdownNow();
             usage.flush();
+            audit.close();
             store.close();
             LOG.log(System.Logger.Level.INFO, "gateway stopped");
         }

@@ -1,0 +1,186 @@
+package dev.bastion.app;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.audit.AuditReader;
+import dev.bastion.audit.Checkpoint;
+import dev.bastion.audit.Verifier;
+import dev.bastion.gateway.api.Json;
+import dev.bastion.gateway.config.GatewayConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bastion audit ...}: read-only tools over the audit log in {@code <data-dir>/audit}, safe to run while the
+ * gateway writes. Proofs are printed as JSON with base64 hashes, checkable by anyone with RFC 9162's algorithms.
+ */
+@Command(name = "audit", description = "Verify the audit log and print proofs, checkpoints and records.",
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Proof.class, AuditCommand.Consistency.class,
+                AuditCommand.Latest.class, AuditCommand.Tail.class, AuditCommand.Export.class})
+final class AuditCommand {
+    static Path logDir(CommonOptions common) {
+        return dataDir(common).resolve("audit");
+    }
+
+    static Path dataDir(CommonOptions common) {
+        GatewayConfig config = common.load(Map.of()).config();
+        return config.dataDir();
+    }
+
+    static AuditReader reader(CommonOptions common) throws IOException {
+        Path dir = logDir(common);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("there is no audit log in " + dir + " yet");
+        }
+        return AuditReader.open(dir);
+    }
+
+    static String b64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    @Command(name = "verify", description = "Recompute the whole log; report every broken record, checkpoint or signature.")
+    static final class Verify implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--from-checkpoint", paramLabel = "FILE", description = "An older checkpoint: prove the log only grew since.")
+        Path from;
+
+        @Option(names = "--public-key", paramLabel = "FILE", description = "Trusted public key (default: <data-dir>/keys/audit-signing.key.pub).")
+        Path publicKey;
+
+        @Override
+        public Integer call() throws IOException {
+            Path key = publicKey != null ? publicKey : dataDir(common).resolve("keys/audit-signing.key.pub");
+            Optional<Checkpoint> older = from == null ? Optional.empty() : Optional.of(Checkpoint.decode(Files.readString(from)));
+            Verifier.Report report = Verifier.verify(logDir(common), Verifier.readPublicKey(key), older);
+            System.out.println("records: " + report.records() + ", checkpoints: " + report.checkpoints());
+            report.notes().forEach(n -> System.out.println("note: " + n));
+            report.problems().forEach(p -> System.out.println("BROKEN: " + p));
+            System.out.println(report.ok() ? "verified: the log is intact" : "FAILED: " + report.problems().size() + " problem(s)");
+            return report.ok() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "proof", description = "Print the inclusion proof of one record (RFC 9162, 2.1.3).")
+    static final class Proof implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--index", required = true, description = "Record index, from 0.")
+        long index;
+
+        @Option(names = "--size", description = "Tree size to prove against (default: the latest checkpoint's).")
+        Long size;
+
+        @Override
+        public Integer call() throws IOException {
+            AuditReader r = reader(common);
+            long n = size != null ? size : r.latestCheckpoint().map(Checkpoint::size).orElse(r.size());
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            out.put("index", index);
+            out.put("tree_size", n);
+            out.put("leaf_hash", b64(r.leafHash(index)));
+            out.put("root", b64(r.root(n)));
+            ArrayNode proof = out.putArray("proof");
+            r.inclusionProof(index, n).forEach(h -> proof.add(b64(h)));
+            System.out.println(out.toPrettyString());
+            return 0;
+        }
+    }
+
+    @Command(name = "consistency", description = "Print the proof that the log of --old records is a prefix of today's (RFC 9162, 2.1.4).")
+    static final class Consistency implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--old", required = true, description = "The older tree size.")
+        long old;
+
+        @Option(names = "--new", description = "The newer tree size (default: the latest checkpoint's).")
+        Long newer;
+
+        @Override
+        public Integer call() throws IOException {
+            AuditReader r = reader(common);
+            long n = newer != null ? newer : r.latestCheckpoint().map(Checkpoint::size).orElse(r.size());
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            out.put("old_size", old);
+            out.put("new_size", n);
+            out.put("old_root", b64(r.root(old)));
+            out.put("new_root", b64(r.root(n)));
+            ArrayNode proof = out.putArray("proof");
+            r.consistencyProof(old, n).forEach(h -> proof.add(b64(h)));
+            System.out.println(out.toPrettyString());
+            return 0;
+        }
+    }
+
+    @Command(name = "checkpoint", description = "Print the latest signed checkpoint, to publish or give to a witness.")
+    static final class Latest implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Override
+        public Integer call() throws IOException {
+            Optional<Checkpoint> c = reader(common).latestCheckpoint();
+            if (c.isEmpty()) {
+                System.err.println("bastion: the audit log has no checkpoint yet");
+                return 1;
+            }
+            System.out.print(c.get().encode());
+            return 0;
+        }
+    }
+
+    @Command(name = "tail", description = "Print the last records as JSON lines.")
+    static final class Tail implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = {"-n", "--lines"}, defaultValue = "20", description = "How many (default ${DEFAULT-VALUE}).")
+        int lines;
+
+        @Override
+        public Integer call() throws IOException {
+            AuditReader r = reader(common);
+            print(r, Math.max(0, r.size() - lines), r.size());
+            return 0;
+        }
+    }
+
+    @Command(name = "export", description = "Print records FROM..TO (exclusive) as JSON lines.")
+    static final class Export implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--from", defaultValue = "0", description = "First record index.")
+        long from;
+
+        @Option(names = "--to", description = "Stop before this index (default: the end).")
+        Long to;
+
+        @Override
+        public Integer call() throws IOException {
+            AuditReader r = reader(common);
+            print(r, from, to == null ? r.size() : Math.min(to, r.size()));
+            return 0;
+        }
+    }
+
+    static void print(AuditReader r, long from, long to) {
+        for (long i = from; i < to; i++) {
+            System.out.println("{\"index\":" + i + ",\"record\":" + new String(r.record(i), StandardCharsets.UTF_8) + "}");
+        }
+    }
+}
