@@ -49,6 +49,7 @@ public final class AuditLog implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
     private FileChannel segment;
+    private long segmentLength;
     private FileChannel lockFile;
     private int segmentNumber;
     private long checkpointedSize;
@@ -118,6 +119,7 @@ public final class AuditLog implements AutoCloseable {
         segmentNumber = numbers.isEmpty() ? 0 : numbers.getLast();
         segment = FileChannel.open(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
+        segmentLength = segment.size();
         recoverCheckpoints();
         List<Checkpoint> checkpoints = readCheckpoints(dir);
         checkpointedSize = checkpoints.isEmpty() ? 0 : checkpoints.getLast().size();
@@ -207,20 +209,34 @@ public final class AuditLog implements AutoCloseable {
             long[] firstIndex = new long[1];
             synchronized (this) {
                 firstIndex[0] = tree.size();
-                for (Pending p : batch) {
-                    if (segment.size() >= SEGMENT_BYTES) {
+                int from = 0;
+                while (from < batch.size()) {
+                    if (segmentLength >= SEGMENT_BYTES) {
                         segment.force(false);
                         segment.close();
                         segmentNumber++;
                         segment = FileChannel.open(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE_NEW,
                                 StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                        segmentLength = 0;
                     }
-                    long offset = segment.size();
-                    ByteBuffer frame = Segments.frame(p.record());
-                    while (frame.hasRemaining()) {
-                        segment.write(frame);
+                    // One write per batch (up to the segment limit): frames laid out back to back in one buffer.
+                    int to = from;
+                    long bytes = 0;
+                    while (to < batch.size() && (to == from || segmentLength + bytes < SEGMENT_BYTES)) {
+                        bytes += Segments.HEADER + batch.get(to).record().length;
+                        to++;
                     }
-                    locations.add(new long[] {segmentNumber, offset});
+                    ByteBuffer frames = ByteBuffer.allocate((int) bytes);
+                    for (int i = from; i < to; i++) {
+                        locations.add(new long[] {segmentNumber, segmentLength + frames.position()});
+                        frames.put(Segments.frame(batch.get(i).record()));
+                    }
+                    frames.flip();
+                    while (frames.hasRemaining()) {
+                        segment.write(frames);
+                    }
+                    segmentLength += bytes;
+                    from = to;
                 }
                 segment.force(false);
                 for (Pending p : batch) {

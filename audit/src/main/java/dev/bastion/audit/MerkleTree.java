@@ -9,8 +9,9 @@ import java.util.List;
  * The Merkle tree of RFC 9162 (Certificate Transparency 2.0), section 2.1, over SHA-256: tree heads, inclusion
  * proofs and consistency proofs for any tree size up to the number of leaves appended.
  *
- * <p>Leaf hashes are kept in memory (32 bytes per record); heads and proofs are computed recursively from them,
- * in time linear in the tree size. Not thread-safe: the audit log serialises access.
+ * <p>Leaf hashes are kept in memory (32 bytes per record). The head of the whole tree is kept up to date as leaves
+ * are appended (O(log n) per append); heads of earlier sizes and proofs are computed recursively, in time linear
+ * in the tree size. Not thread-safe: the audit log serialises access.
  */
 public final class MerkleTree {
     /*
@@ -23,6 +24,12 @@ public final class MerkleTree {
      * SUBPROOF(m - k, D[k:n], false) : MTH(D[0:k]).
      */
     private final List<byte[]> leaves = new ArrayList<>();
+    /**
+     * The roots of the perfect subtrees that make up the whole tree, largest first (the binary digits of the size),
+     * with their heights: the head of the full tree is their right fold, so it costs O(log n) after each append.
+     */
+    private final List<byte[]> peaks = new ArrayList<>();
+    private final List<Integer> heights = new ArrayList<>();
 
     /** SHA-256(0x00 || data): the hash of one record. */
     public static byte[] leafHash(byte[] data) {
@@ -55,6 +62,15 @@ public final class MerkleTree {
             throw new IllegalArgumentException("a leaf hash has 32 bytes, got " + leafHash.length);
         }
         leaves.add(leafHash.clone());
+        byte[] node = leafHash.clone();
+        int height = 0;
+        while (!heights.isEmpty() && heights.getLast() == height) {
+            node = nodeHash(peaks.removeLast(), node);
+            heights.removeLast();
+            height++;
+        }
+        peaks.add(node);
+        heights.add(height);
         return leaves.size() - 1L;
     }
 
@@ -71,6 +87,13 @@ public final class MerkleTree {
         checkSize(size);
         if (size == 0) {
             return sha256().digest();
+        }
+        if (size == leaves.size()) {
+            byte[] r = peaks.getLast();
+            for (int i = peaks.size() - 2; i >= 0; i--) {
+                r = nodeHash(peaks.get(i), r);
+            }
+            return r.clone();
         }
         return mth(0, (int) size);
     }
