@@ -50,6 +50,9 @@ final class ConfigMapper {
                 integer("guard.max-message-chars", 1, 100_000_000), integer("guard.stream-window-chars", 0, 65536)));
         EmbeddingSettings embeddings = build("embeddings", () -> new EmbeddingSettings(bool("embeddings.enabled"),
                 text("embeddings.model-name"), integer("embeddings.max-inputs", 1, 4096)));
+        AuditSettings audit = build("audit", () -> new AuditSettings(parse("audit.signature-algorithm",
+                text("audit.signature-algorithm"), dev.bastion.crypto.SigningKey.Algorithm::fromName),
+                integer("audit.checkpoint-every", 1, 10_000_000)));
         List<ModelSettings> models = new ArrayList<>();
         JsonNode modelList = root.path("models");
         for (int i = 0; i < modelList.size(); i++) {
@@ -69,7 +72,7 @@ final class ConfigMapper {
         if (!problems.isEmpty()) {
             return null;
         }
-        return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, models, routes));
+        return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, models, routes));
     }
 
     private Supplier<ModelSettings> model(String at) {

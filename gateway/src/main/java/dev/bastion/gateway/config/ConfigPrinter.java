@@ -39,6 +39,8 @@ public final class ConfigPrinter {
         values.put("embeddings.enabled", Boolean.toString(c.embeddings().enabled()));
         values.put("embeddings.model-name", c.embeddings().modelName());
         values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));
+        values.put("audit.signature-algorithm", c.audit().signatureAlgorithm().configName());
+        values.put("audit.checkpoint-every", Integer.toString(c.audit().checkpointEvery()));
         for (int i = 0; i < c.models().size(); i++) {
             ModelSettings m = c.models().get(i);
             String at = "models[" + i + "]";

@@ -20,6 +20,7 @@ public record GatewayConfig(
         LimitSettings limits,
         GuardSettings guard,
         EmbeddingSettings embeddings,
+        AuditSettings audit,
         List<ModelSettings> models,
         List<RouteSettings> routes) {
 
@@ -30,6 +31,7 @@ public record GatewayConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(guard, "guard");
         Objects.requireNonNull(embeddings, "embeddings");
+        Objects.requireNonNull(audit, "audit");
         models = List.copyOf(models);
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();

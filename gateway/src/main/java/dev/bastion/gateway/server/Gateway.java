@@ -91,8 +91,8 @@ public final class Gateway implements AutoCloseable {
         try {
             createPrivateDirectory(config.dataDir().resolve("keys"));
             audit = AuditLog.open(config.dataDir().resolve("audit"), SigningKey.loadOrCreate(
-                    config.dataDir().resolve("keys").resolve("audit-signing.key"), SigningKey.Algorithm.ED25519),
-                    "bastion", clock, 1000);
+                    config.dataDir().resolve("keys").resolve("audit-signing.key"), config.audit().signatureAlgorithm()),
+                    "bastion", clock, config.audit().checkpointEvery());
             AuditTrail trail = new AuditTrail(audit, clock);
             KeyService keys = keyService(config.dataDir(), store, clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
