@@ -44,6 +44,7 @@ public final class AuditLog implements AutoCloseable {
     private final String origin;
     private final Clock clock;
     private final int checkpointEvery;
+    private final long segmentBytes;
     private final MerkleTree tree = new MerkleTree();
     private final List<long[]> locations = new ArrayList<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
@@ -56,8 +57,9 @@ public final class AuditLog implements AutoCloseable {
     private volatile IOException failure;
     private volatile boolean closing;
 
-    private AuditLog(Path dir, SigningKey key, String origin, Clock clock, int checkpointEvery) {
+    private AuditLog(Path dir, SigningKey key, String origin, Clock clock, int checkpointEvery, long segmentBytes) {
         this.dir = dir;
+        this.segmentBytes = segmentBytes;
         this.key = key;
         this.origin = origin;
         this.clock = clock;
@@ -72,7 +74,12 @@ public final class AuditLog implements AutoCloseable {
      * @throws IllegalStateException when a record other than the last is damaged
      */
     public static AuditLog open(Path dir, SigningKey key, String origin, Clock clock, int checkpointEvery) {
-        AuditLog log = new AuditLog(dir, key, origin, clock, checkpointEvery);
+        return open(dir, key, origin, clock, checkpointEvery, SEGMENT_BYTES);
+    }
+
+    /** As {@link #open(Path, SigningKey, String, Clock, int)}, with the size at which segments rotate. */
+    static AuditLog open(Path dir, SigningKey key, String origin, Clock clock, int checkpointEvery, long segmentBytes) {
+        AuditLog log = new AuditLog(dir, key, origin, clock, checkpointEvery, segmentBytes);
         try {
             Files.createDirectories(dir);
             log.recover();
@@ -95,6 +102,12 @@ public final class AuditLog implements AutoCloseable {
                     + "; only one gateway may write a log (readers such as 'bastion audit' are fine)");
         }
         List<Integer> numbers = Segments.list(dir);
+        for (int i = 0; i < numbers.size(); i++) {
+            if (numbers.get(i) != i) {
+                throw new IllegalStateException("the audit log in " + dir + " is missing " + Segments.file(dir, i).getFileName()
+                        + "; run 'bastion audit verify' for details");
+            }
+        }
         for (int i = 0; i < numbers.size(); i++) {
             int n = numbers.get(i);
             Segments.Scan scan = Segments.scan(dir, n);
@@ -211,7 +224,7 @@ public final class AuditLog implements AutoCloseable {
                 firstIndex[0] = tree.size();
                 int from = 0;
                 while (from < batch.size()) {
-                    if (segmentLength >= SEGMENT_BYTES) {
+                    if (segmentLength >= segmentBytes) {
                         segment.force(false);
                         segment.close();
                         segmentNumber++;
@@ -222,7 +235,7 @@ public final class AuditLog implements AutoCloseable {
                     // One write per batch (up to the segment limit): frames laid out back to back in one buffer.
                     int to = from;
                     long bytes = 0;
-                    while (to < batch.size() && (to == from || segmentLength + bytes < SEGMENT_BYTES)) {
+                    while (to < batch.size() && (to == from || segmentLength + bytes < segmentBytes)) {
                         bytes += Segments.HEADER + batch.get(to).record().length;
                         to++;
                     }

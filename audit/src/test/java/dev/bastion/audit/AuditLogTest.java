@@ -75,6 +75,27 @@ class AuditLogTest {
     }
 
     @Test
+    void segmentsRotateAndRecordsReadBackAcrossThem() throws Exception {
+        Path logDir = dir.resolve("rot");
+        try (AuditLog log = AuditLog.open(logDir, key(), "rot", Clock.systemUTC(), 100, 4096)) {
+            for (int i = 0; i < 600; i++) {
+                log.append(record(i)).get();
+            }
+        }
+        assertThat(Segments.list(logDir)).hasSizeGreaterThan(3);
+        try (AuditLog log = AuditLog.open(logDir, key(), "rot", Clock.systemUTC(), 100, 4096)) {
+            assertThat(log.size()).isEqualTo(600);
+            assertThat(new String(log.record(0), StandardCharsets.UTF_8)).isEqualTo(new String(record(0), StandardCharsets.UTF_8));
+            assertThat(new String(log.record(599), StandardCharsets.UTF_8)).isEqualTo(new String(record(599), StandardCharsets.UTF_8));
+        }
+        Verifier.Report report = Verifier.verify(logDir, key().publicKeyX509(), Optional.empty());
+        assertThat(report.ok()).as(report.problems().toString()).isTrue();
+        Files.delete(Segments.file(logDir, 1));
+        assertThat(Verifier.verify(logDir, key().publicKeyX509(), Optional.empty()).problems())
+                .anyMatch(p -> p.contains("segment-000001.log is missing"));
+    }
+
+    @Test
     void tornLastFrameIsCutOffAtOpenAndEarlierRecordsStay() throws Exception {
         try (AuditLog log = open(1)) {
             for (int i = 0; i < 5; i++) {
