@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bastion} command line. */
 @Command(name = "bastion", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Bastion: a local-first, privacy-preserving AI gateway.",
-        subcommands = {ServeCommand.class, KeysCommand.class, ConfigCommand.class, AuditCommand.class,
+        subcommands = {ServeCommand.class, KeysCommand.class, ConfigCommand.class, AuditCommand.class, ExplainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -25,6 +25,11 @@ class AuditCommandTest {
             }
         }
         String data = dir.resolve("data").toString();
+        String exported = (String) KeysCommandTest.run("audit", "export", "--data-dir", data)[1];
+        String requestId = exported.lines().findFirst().orElseThrow().replaceAll(".*\"request_id\":\"([^\"]+)\".*", "$1");
+        Object[] explained = KeysCommandTest.run("explain", requestId, "--data-dir", data);
+        assertThat(explained[0]).as((String) explained[1]).isEqualTo(0);
+        assertThat((String) explained[1]).contains("Authenticated as key").contains("is included in the checkpoint of size 5");
         Object[] verify = KeysCommandTest.run("audit", "verify", "--data-dir", data);
         assertThat(verify[0]).as((String) verify[1]).isEqualTo(0);
         assertThat((String) verify[1]).contains("records: 5").contains("verified");

@@ -54,6 +54,7 @@ public final class AuditLog implements AutoCloseable {
     private FileChannel lockFile;
     private int segmentNumber;
     private long checkpointedSize;
+    private Checkpoint lastCheckpoint;
     private volatile IOException failure;
     private volatile boolean closing;
 
@@ -136,6 +137,7 @@ public final class AuditLog implements AutoCloseable {
         recoverCheckpoints();
         List<Checkpoint> checkpoints = readCheckpoints(dir);
         checkpointedSize = checkpoints.isEmpty() ? 0 : checkpoints.getLast().size();
+        lastCheckpoint = checkpoints.isEmpty() ? null : checkpoints.getLast();
     }
 
     private void releaseLock() {
@@ -290,6 +292,7 @@ public final class AuditLog implements AutoCloseable {
             ch.force(false);
         }
         checkpointedSize = size;
+        lastCheckpoint = c;
         return c;
     }
 
@@ -306,6 +309,11 @@ public final class AuditLog implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The most recent signed checkpoint, if any. */
+    public synchronized java.util.Optional<Checkpoint> latestCheckpoint() {
+        return java.util.Optional.ofNullable(lastCheckpoint);
     }
 
     public synchronized long size() {

@@ -21,8 +21,20 @@ import java.util.TreeMap;
 public final class AuditTrail {
     private static final System.Logger LOG = System.getLogger(AuditTrail.class.getName());
 
+    private static final int INDEXED_REQUESTS = 100_000;
+
     private final AuditLog log;
     private final Clock clock;
+    /** Record index of the most recent requests by request id, for explanations. */
+    private final Map<String, Long> recent = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > INDEXED_REQUESTS;
+                }
+            });
 
     /** What one request did; fields that do not apply are null. */
     public static final class Event {
@@ -36,12 +48,24 @@ public final class AuditTrail {
         String servedBy;
         String location;
         String decision;
+        String reason;
+        final java.util.List<Control> controls = new java.util.ArrayList<>();
         Map<String, Integer> findings = new TreeMap<>();
         int status;
         String outcome = "ok";
         long promptTokens;
         long completionTokens;
         long latencyMicros;
+    }
+
+    /**
+     * One control that ran on the request, in order: a scanner with the finding types it reported (counts and the
+     * highest score), or a stage such as {@code policy} or {@code route} with its outcome.
+     */
+    public record Control(String name, String stage, Map<String, Integer> findings, double maxScore, String outcome) {
+        public Control {
+            findings = Map.copyOf(findings);
+        }
     }
 
     public AuditTrail(AuditLog log, Clock clock) {
@@ -63,6 +87,19 @@ public final class AuditTrail {
         put(r, "served_by", e.servedBy);
         put(r, "location", e.location);
         put(r, "decision", e.decision);
+        put(r, "reason", e.reason);
+        com.fasterxml.jackson.databind.node.ArrayNode controls = r.putArray("controls");
+        for (Control c : e.controls) {
+            ObjectNode n = controls.addObject();
+            n.put("name", c.name());
+            n.put("stage", c.stage());
+            ObjectNode f = n.putObject("findings");
+            new TreeMap<>(c.findings()).forEach(f::put);
+            if (!c.findings().isEmpty()) {
+                n.put("max_score", c.maxScore());
+            }
+            put(n, "outcome", c.outcome());
+        }
         ObjectNode findings = r.putObject("findings");
         e.findings.forEach(findings::put);
         r.put("status", e.status);
@@ -70,7 +107,7 @@ public final class AuditTrail {
         r.put("prompt_tokens", e.promptTokens);
         r.put("completion_tokens", e.completionTokens);
         r.put("latency_us", e.latencyMicros);
-        append(r);
+        append(r, e.requestId);
     }
 
     /** An admin action: {@code action} such as {@code key.create}, on {@code subject} (a key id), by {@code actor}. */
@@ -83,15 +120,53 @@ public final class AuditTrail {
         r.put("key_id", actorKeyId);
         r.put("action", action);
         r.put("subject", subject);
-        append(r);
+        append(r, null);
     }
 
-    private void append(ObjectNode record) {
+    private void append(ObjectNode record, String requestId) {
         log.append(record.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((index, error) -> {
             if (error != null) {
                 LOG.log(System.Logger.Level.ERROR, "an audit record could not be written: " + error.getClass().getSimpleName());
+            } else if (requestId != null) {
+                recent.put(requestId, index);
             }
         });
+    }
+
+    /**
+     * The decision record of a recent request (the last 100,000 are indexed) with its inclusion proof: against the
+     * latest signed checkpoint when that covers it, otherwise against the current tree (covered by the next one).
+     */
+    public java.util.Optional<ObjectNode> explain(String requestId) {
+        Long index = recent.get(requestId);
+        if (index == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            com.fasterxml.jackson.databind.JsonNode record = Json.MAPPER.readTree(log.record(index));
+            out.put("request_id", requestId);
+            out.put("index", index);
+            out.set("record", record);
+            com.fasterxml.jackson.databind.node.ArrayNode sentences = out.putArray("explanation");
+            Explanation.describe(record).forEach(sentences::add);
+            java.util.Optional<dev.bastion.audit.Checkpoint> checkpoint = log.latestCheckpoint().filter(c -> c.size() > index);
+            long size = checkpoint.map(dev.bastion.audit.Checkpoint::size).orElse(log.size());
+            ObjectNode proof = out.putObject("proof");
+            proof.put("tree_size", size);
+            proof.put("leaf_hash", java.util.Base64.getEncoder().encodeToString(log.leafHash(index)));
+            proof.put("root", java.util.Base64.getEncoder().encodeToString(log.root(size)));
+            com.fasterxml.jackson.databind.node.ArrayNode path = proof.putArray("inclusion");
+            log.inclusionProof(index, size).forEach(h -> path.add(java.util.Base64.getEncoder().encodeToString(h)));
+            if (checkpoint.isPresent()) {
+                out.put("checkpoint", checkpoint.get().encode());
+            } else {
+                out.putNull("checkpoint");
+            }
+            return java.util.Optional.of(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read audit record " + index, e);
+        }
     }
 
     private static void put(ObjectNode r, String field, String value) {

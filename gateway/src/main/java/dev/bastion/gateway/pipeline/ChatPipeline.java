@@ -15,6 +15,7 @@ import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Verdict;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -73,12 +74,16 @@ public final class ChatPipeline {
                 CompiledRoute route = router.routeFor(key, request.model());
                 trace.model = request.model(); // only now is it a declared model name, safe as a label
                 trace.route = route.name();
-                Verdict verdict = trace.stage("scan-input", () -> inputGuard.check(route, request.texts()));
-                trace.event.findings.putAll(verdict.findingCounts());
-                trace.event.decision = decisionName(verdict);
+                Verdict verdict = trace.stage("scan-input", () -> inputGuard.check(route, request.texts(), trace.event));
                 Router.RoutePlan plan = trace.stage("route", () -> router.decide(route, request.model(), verdict));
                 trace.event.servedBy = plan.model().name();
                 trace.event.location = plan.model().location().configName();
+                trace.event.reason = plan.reason();
+                trace.event.controls.add(new AuditTrail.Control("route", "decide", Map.of(), 0,
+                        plan.model().name() + " (" + plan.model().location().configName() + ")"));
+                for (dev.bastion.guard.Scanner s : route.outputScanners()) {
+                    trace.event.controls.add(new AuditTrail.Control(s.id(), "output", Map.of(), 0, null));
+                }
                 exchange.responseHeader("x-bastion-route", explain(plan, verdict));
                 Rewrite rewrite = trace.stage("pseudonymise", () -> Rewrite.apply(request, verdict));
                 long[] tokens = request.stream()
@@ -118,14 +123,6 @@ public final class ChatPipeline {
             trace.event.latencyMicros = nanos / 1000;
             audit.record(trace.event);
         }
-    }
-
-    private static String decisionName(Verdict verdict) {
-        return switch (verdict) {
-            case Verdict.Allow a -> "allow";
-            case Verdict.Transform t -> "transform";
-            case Verdict.Block b -> "block";
-        };
     }
 
     /** Stages 6-8 for a complete answer: call, scan output, restore. Returns {prompt, completion} tokens. */

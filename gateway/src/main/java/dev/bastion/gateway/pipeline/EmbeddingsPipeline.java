@@ -79,8 +79,7 @@ public final class EmbeddingsPipeline {
                 CompiledRoute compiled = router.findRoute(model).orElseThrow(() -> new Refusal(ApiError.forbidden(
                         "no_route", "No route in the configuration covers the model '" + model + "' (routes[].models).")));
                 route = compiled.name();
-                Verdict verdict = inputGuard.check(compiled, inputs);
-                event.findings.putAll(verdict.findingCounts());
+                Verdict verdict = inputGuard.check(compiled, inputs, event);
                 event.model = model;
                 event.servedBy = model;
                 event.location = "local";

@@ -24,8 +24,32 @@ public final class InputGuard {
      *     counts, never the matched text
      */
     public Verdict check(CompiledRoute route, List<String> texts) {
+        return check(route, texts, new AuditTrail.Event());
+    }
+
+    /** As {@link #check(CompiledRoute, List)}, recording each scanner and the policy decision in {@code event}. */
+    public Verdict check(CompiledRoute route, List<String> texts, AuditTrail.Event event) {
         List<Finding> findings = ScannerRunner.run(route.inputScanners(), texts, metrics);
+        for (dev.bastion.guard.Scanner s : route.inputScanners()) {
+            Map<String, Integer> counts = new java.util.TreeMap<>();
+            double max = 0;
+            for (Finding f : findings) {
+                if (f.scanner().equals(s.id())) {
+                    counts.merge(f.type(), 1, Integer::sum);
+                    max = Math.max(max, f.score());
+                }
+            }
+            event.controls.add(new AuditTrail.Control(s.id(), "input", counts, max, null));
+        }
         Verdict verdict = route.policy().decide(findings);
+        event.findings.putAll(verdict.findingCounts());
+        String outcome = switch (verdict) {
+            case Verdict.Allow a -> "allow";
+            case Verdict.Transform t -> "transform";
+            case Verdict.Block b -> "block: " + b.reason();
+        };
+        event.decision = outcome.startsWith("block") ? "block" : outcome;
+        event.controls.add(new AuditTrail.Control("policy", "decide", Map.of(), 0, outcome));
         if (verdict instanceof Verdict.Block block) {
             throw new Refusal(refusalFor(route, block));
         }

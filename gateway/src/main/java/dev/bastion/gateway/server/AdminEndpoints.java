@@ -103,6 +103,13 @@ public final class AdminEndpoints {
         ex.respond(200, body);
     }
 
+    void explain(Exchange ex, String requestId) {
+        authenticator.authenticate(ex.header("Authorization"), Role::mayReadUsage, "read decision records");
+        ex.respond(200, audit.explain(requestId).orElseThrow(() -> new Refusal(ApiError.notFound("request_not_found",
+                "No decision record for that request id among the most recent 100,000 requests; "
+                        + "'bastion audit export' reads the whole log."))));
+    }
+
     private ApiKey admin(Exchange ex) {
         return authenticator.authenticate(ex.header("Authorization"), Role::mayManageKeys, "manage keys");
     }

@@ -31,6 +31,32 @@ class AuditTrailTest {
             assertThat(gateway.post("/v1/chat/completions", key, TestGateway.chat("m", prompt, true)).status()).isEqualTo(200);
             assertThat(gateway.post("/v1/chat/completions", key, TestGateway.chat("nope", prompt, false)).status()).isEqualTo(404);
             assertThat(gateway.post("/admin/v1/keys", gateway.adminKey(), "{\"role\":\"user\"}").status()).isEqualTo(201);
+
+            TestGateway.Reply answered = gateway.post("/v1/chat/completions", key, TestGateway.chat("m", prompt, false));
+            String id = answered.header("x-request-id").orElseThrow();
+            JsonNode explained = null;
+            for (int attempt = 0; attempt < 50 && explained == null; attempt++) {
+                TestGateway.Reply r = gateway.get("/admin/v1/requests/" + id, gateway.adminKey());
+                if (r.status() == 200) {
+                    explained = r.json();
+                } else {
+                    Thread.sleep(20); // the record is appended right after the answer is sent
+                }
+            }
+            assertThat(explained).isNotNull();
+            assertThat(explained.toString()).doesNotContain(prompt);
+            assertThat(explained.path("explanation").toString()).contains("Input scanner structure found nothing")
+                    .contains("Policy: allow").contains("Answered by m (cloud)");
+            assertThat(explained.at("/record/controls/0/name").asText()).isEqualTo("structure");
+            long index = explained.path("index").asLong();
+            long size = explained.at("/proof/tree_size").asLong();
+            java.util.List<byte[]> path = new ArrayList<>();
+            explained.at("/proof/inclusion").forEach(h -> path.add(java.util.Base64.getDecoder().decode(h.asText())));
+            assertThat(dev.bastion.audit.Proofs.verifyInclusion(index, size,
+                    java.util.Base64.getDecoder().decode(explained.at("/proof/leaf_hash").asText()), path,
+                    java.util.Base64.getDecoder().decode(explained.at("/proof/root").asText()))).isTrue();
+            assertThat(gateway.get("/admin/v1/requests/req_unknown", gateway.adminKey()).status()).isEqualTo(404);
+            assertThat(gateway.get("/admin/v1/requests/" + id, key).status()).isEqualTo(403);
         }
         Path log = dir.resolve("data/audit");
         List<JsonNode> records = new ArrayList<>();
@@ -40,8 +66,10 @@ class AuditTrailTest {
             assertThat(text).doesNotContain(prompt).doesNotContain("bsk_");
             records.add(new ObjectMapper().readTree(text));
         }
-        assertThat(records).hasSize(4);
+        assertThat(records).hasSize(5);
         JsonNode ok = records.stream().filter(r -> r.path("status").asInt() == 200).findFirst().orElseThrow();
+        assertThat(ok.path("reason").asText()).isEqualTo("cloud model allowed by route");
+        assertThat(ok.path("controls").toString()).contains("\"name\":\"structure\"").contains("\"name\":\"policy\"");
         assertThat(ok.path("type").asText()).isEqualTo("request");
         assertThat(ok.path("tenant").asText()).isEqualTo("audit-tenant");
         assertThat(ok.path("route").asText()).isEqualTo("default");
@@ -61,7 +89,7 @@ class AuditTrailTest {
         Verifier.Report report = Verifier.verify(log, Verifier.readPublicKey(dir.resolve("data/keys/audit-signing.key.pub")),
                 Optional.empty());
         assertThat(report.ok()).as(report.problems().toString()).isTrue();
-        assertThat(report.records()).isEqualTo(4);
+        assertThat(report.records()).isEqualTo(5);
         assertThat(report.notes()).isEmpty();
     }
 }
