@@ -5,6 +5,7 @@ import dev.bastion.gateway.config.RouteSettings;
 import dev.bastion.guard.Policy;
 import dev.bastion.guard.Scanner;
 import dev.bastion.guard.denylist.DenyListScanner;
+import dev.bastion.guard.secrets.SecretsScanner;
 import dev.bastion.guard.structure.StructureScanner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +24,13 @@ import java.util.Map;
 public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners, List<Scanner> outputScanners,
         Policy policy) {
 
-    /** The scanner ids this build knows. The PII, secret and injection scanners come with their own issues. */
-    public static final List<String> KNOWN_SCANNERS = List.of(StructureScanner.ID, DenyListScanner.ID);
+    /** The scanner ids this build knows. The PII and injection scanners come with their own issues. */
+    public static final List<String> KNOWN_SCANNERS = List.of(StructureScanner.ID, DenyListScanner.ID, SecretsScanner.ID);
+
+    /** The secret rules are loaded once and shared by every route (the scanner is immutable). */
+    private static final class BuiltIn {
+        static final SecretsScanner SECRETS = SecretsScanner.builtIn();
+    }
 
     public CompiledRoute {
         inputScanners = List.copyOf(inputScanners);
@@ -56,6 +62,9 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("routes[" + r.name() + "].deny-patterns: " + e.getMessage(), e);
         }
+        if (r.inputScanners().contains(SecretsScanner.ID) || r.outputScanners().contains(SecretsScanner.ID)) {
+            available.put(SecretsScanner.ID, BuiltIn.SECRETS);
+        }
         List<Scanner> input = new ArrayList<>();
         input.add(available.get(StructureScanner.ID));
         for (String id : r.inputScanners()) {
@@ -70,12 +79,18 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         return new CompiledRoute(r, input, output, new Policy(withStructuralDefaults(r), r.defaultAction()));
     }
 
-    /** Structural findings block unless the route says otherwise: a malformed request is never passed on by default. */
+    /**
+     * Structural, deny-list and secret findings block unless the route says otherwise: a malformed request, a
+     * denied term or a credential is never passed on by default.
+     */
     private static Map<String, dev.bastion.guard.Action> withStructuralDefaults(RouteSettings r) {
         Map<String, dev.bastion.guard.Action> actions = new LinkedHashMap<>();
         for (String type : List.of("TOO_MANY_MESSAGES", "MESSAGE_TOO_LARGE", "CONTROL_CHARACTER", "INVALID_UNICODE",
                 DenyListScanner.TYPE)) {
             actions.put(type, dev.bastion.guard.Action.BLOCK);
+        }
+        if (r.inputScanners().contains(SecretsScanner.ID) || r.outputScanners().contains(SecretsScanner.ID)) {
+            BuiltIn.SECRETS.types().forEach(type -> actions.put(type, dev.bastion.guard.Action.BLOCK));
         }
         actions.putAll(r.actions());
         return actions;

@@ -37,6 +37,8 @@ class PolicyRoutingTest {
                 + TestGateway.model("cloud-stranded", cloud, "cloud")
                 + TestGateway.model("cloud-private", cloud, "cloud")
                 + TestGateway.model("onprem", onPrem, "local")
+                + TestGateway.model("cloud-secrets", cloud, "cloud")
+                + TestGateway.model("cloud-secrets-redact", cloud, "cloud")
                 + """
                 routes:
                   - name: redacting
@@ -69,6 +71,14 @@ class PolicyRoutingTest {
                   - name: private
                     models: [cloud-private]
                     local-only: true
+                  - name: secrets
+                    models: [cloud-secrets]
+                    input-scanners: [structure, secrets]
+                    output-scanners: [secrets]
+                  - name: secrets-redact
+                    models: [cloud-secrets-redact]
+                    input-scanners: [secrets]
+                    actions: {GITHUB_TOKEN: redact, DATABASE_URL_PASSWORD: redact}
                   - name: default
                     models: ["*"]
                 """);
@@ -166,6 +176,35 @@ class PolicyRoutingTest {
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.json().at("/error/code").asText()).isEqualTo("local_processing_required");
         assertThat(cloud.calls()).isEqualTo(before);
+    }
+
+    @Test
+    void credentialsInPromptsAreBlockedByDefaultAndRedactedWhenConfigured() {
+        String token = "ghp_Bastion0Example0Token0Abc123454drRJg";
+        int before = cloud.calls();
+        TestGateway.Reply blocked = gateway.post("/v1/chat/completions", key, TestGateway.chat("cloud-secrets",
+                "why does " + token + " not work?", false));
+        assertThat(blocked.status()).isEqualTo(403);
+        assertThat(blocked.json().at("/error/message").asText()).contains("GITHUB_TOKEN x1").doesNotContain(token);
+        assertThat(cloud.calls()).isEqualTo(before);
+
+        TestGateway.Reply redacted = gateway.post("/v1/chat/completions", key, TestGateway.chat("cloud-secrets-redact",
+                "why does " + token + " fail on postgres://app:s3cr3t-Pa55@db:5432/x ?", false));
+        assertThat(redacted.status()).isEqualTo(200);
+        assertThat(cloud.received().getLast().body().at("/messages/0/content").asText())
+                .isEqualTo("why does [GITHUB_TOKEN] fail on postgres://app:[DATABASE_URL_PASSWORD]@db:5432/x ?");
+    }
+
+    @Test
+    void aCredentialInAnAnswerIsStoppedBeforeTheClientSeesIt() {
+        cloud.answer("use AKIAIOSFODNN7EXAMPLE for the bucket").chunks(9);
+        try {
+            TestGateway.Reply r = gateway.post("/v1/chat/completions", key, TestGateway.chat("cloud-secrets", "hi", true));
+            assertThat(r.body()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
+            assertThat(r.events().getLast()).contains("output_blocked");
+        } finally {
+            cloud.answer(null).chunks(3);
+        }
     }
 
     @Test

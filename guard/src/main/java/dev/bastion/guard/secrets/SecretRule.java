@@ -1,0 +1,47 @@
+package dev.bastion.guard.secrets;
+
+import com.google.re2j.Pattern;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One kind of secret, as data: an RE2 pattern whose group {@code secret} (or the whole match) is the secret,
+ * keywords that must appear (case-insensitive) before the pattern is even tried, an optional minimum Shannon
+ * entropy of the secret in bits per character, an optional checksum, and examples that must match and
+ * counterexamples that must not, which one generic test checks for every rule.
+ *
+ * @param id stable identifier, such as {@code github-token}
+ * @param type finding type, upper snake case, such as {@code GITHUB_TOKEN}
+ * @param pattern compiled RE2 pattern
+ * @param keywords lower-case literals; at least one must occur in the text (empty: always try)
+ * @param minEntropy minimum entropy of the secret, 0 for none
+ * @param checksum how to validate the secret beyond its shape
+ * @param examples texts that contain this secret
+ * @param counterexamples texts that look close but must not match
+ */
+public record SecretRule(String id, String type, Pattern pattern, List<String> keywords, double minEntropy,
+        Checksum checksum, List<String> examples, List<String> counterexamples) {
+
+    /** Validation a secret format carries in itself. */
+    public enum Checksum {
+        NONE,
+        /** GitHub tokens: the last 6 characters are the CRC32 of the rest of the token, in base62. */
+        GITHUB_CRC32
+    }
+
+    public SecretRule {
+        Objects.requireNonNull(id, "id");
+        if (!type.matches("[A-Z][A-Z0-9_]*")) {
+            throw new IllegalArgumentException("rule " + id + ": type must be UPPER_SNAKE_CASE");
+        }
+        Objects.requireNonNull(pattern, "pattern");
+        keywords = keywords.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
+        Objects.requireNonNull(checksum, "checksum");
+        examples = List.copyOf(examples);
+        counterexamples = List.copyOf(counterexamples);
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("rule " + id + " has no examples; every rule carries its own evidence");
+        }
+    }
+}
