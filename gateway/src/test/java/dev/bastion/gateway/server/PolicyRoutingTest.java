@@ -180,7 +180,7 @@ class PolicyRoutingTest {
 
     @Test
     void credentialsInPromptsAreBlockedByDefaultAndRedactedWhenConfigured() {
-        String token = "ghp_Bastion0Example0Token0Abc123454drRJg";
+        String token = "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";
         int before = cloud.calls();
         TestGateway.Reply blocked = gateway.post("/v1/chat/completions", key, TestGateway.chat("cloud-secrets",
                 "why does " + token + " not work?", false));

@@ -26,7 +26,7 @@ public record SecretRule(String id, String type, Pattern pattern, List<String> k
     /** Validation a secret format carries in itself. */
     public enum Checksum {
         NONE,
-        /** GitHub tokens: the last 6 characters are the CRC32 of the rest of the token, in base62. */
+        /** GitHub tokens: the last 6 characters are the CRC32 of the random part, in base62. */
         GITHUB_CRC32
     }
 

@@ -128,13 +128,18 @@ public final class SecretsScanner implements Scanner {
         return h;
     }
 
-    /** GitHub's token checksum: the last 6 characters are CRC32 of everything before them, base62, zero-padded. */
+    /**
+     * GitHub's token checksum: the last 6 characters are the CRC32 of the random part between the {@code gh?_}
+     * prefix and the checksum, in base62 (0-9, A-Z, a-z), zero-padded. (Checked by hand against a token in the
+     * Nosey Parker rule examples under ../shared/eval-data; that data is not copied into the tests.)
+     */
     static boolean githubChecksumValid(String token) {
-        if (token.length() < 7) {
+        int prefix = token.indexOf('_') + 1;
+        if (prefix <= 0 || token.length() < prefix + 7) {
             return false;
         }
-        String body = token.substring(0, token.length() - 6);
-        return githubChecksum(body).equals(token.substring(token.length() - 6));
+        String random = token.substring(prefix, token.length() - 6);
+        return githubChecksum(random).equals(token.substring(token.length() - 6));
     }
 
     static String githubChecksum(String body) {
