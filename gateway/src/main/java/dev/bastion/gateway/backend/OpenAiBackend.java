@@ -91,6 +91,10 @@ public final class OpenAiBackend implements ChatBackend {
         body.put("model", model.upstreamModel());
         body.put("stream", true);
         HttpResponse<InputStream> response = send(model, body, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.headers().firstValue("content-type").orElse("").startsWith("application/json")) {
+            replayAsStream(model, response, sink);
+            return;
+        }
         int delivered = 0;
         try (InputStream in = response.body();
                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -116,6 +120,46 @@ public final class OpenAiBackend implements ChatBackend {
             }
         } catch (IOException e) {
             throw new BackendException(Kind.UNAVAILABLE, "the upstream stream broke off", 0, delivered > 0, null);
+        }
+    }
+
+    /**
+     * Some OpenAI-compatible servers ignore {@code stream: true} and send one complete answer: it is replayed as a
+     * stream (a chunk per choice with its whole content, then the usage), so clients still get a stream.
+     */
+    private static void replayAsStream(ModelSettings model, HttpResponse<InputStream> response, ChunkSink sink)
+            throws BackendException {
+        JsonNode answer;
+        try (InputStream in = response.body()) {
+            answer = Json.MAPPER.readTree(in.readNBytes((int) MAX_RESPONSE_BYTES));
+        } catch (IOException e) {
+            throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer is not valid JSON");
+        }
+        if (!answer.path("choices").isArray()) {
+            throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer has no 'choices' array");
+        }
+        for (JsonNode choice : answer.path("choices")) {
+            ObjectNode chunk = Json.MAPPER.createObjectNode();
+            chunk.put("id", answer.path("id").asText("chatcmpl-" + model.name()));
+            chunk.put("object", "chat.completion.chunk");
+            chunk.put("created", answer.path("created").asLong(0));
+            chunk.put("model", answer.path("model").asText(model.upstreamModel()));
+            ObjectNode c = chunk.putArray("choices").addObject();
+            c.put("index", choice.path("index").asInt(0));
+            c.set("delta", choice.path("message").deepCopy());
+            c.set("finish_reason", choice.path("finish_reason").deepCopy());
+            if (!sink.accept(chunk)) {
+                return;
+            }
+        }
+        if (answer.has("usage")) {
+            ObjectNode usage = Json.MAPPER.createObjectNode();
+            usage.put("id", answer.path("id").asText("chatcmpl-" + model.name()));
+            usage.put("object", "chat.completion.chunk");
+            usage.put("created", answer.path("created").asLong(0));
+            usage.putArray("choices");
+            usage.set("usage", answer.get("usage").deepCopy());
+            sink.accept(usage);
         }
     }
 

@@ -52,7 +52,9 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
         if (clientGone || blocked != null) {
             return false;
         }
-        lastChunk = chunk;
+        if (chunk.hasNonNull("id")) {
+            lastChunk = chunk;
+        }
         captureUsage(chunk);
         chunk.remove("usage");
         chunk.put("model", clientModel);

@@ -95,6 +95,20 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void anUpstreamThatAnswersAStreamRequestWithOneJsonAnswerIsReplayedAsAStream() throws Exception {
+        try (FakeUpstream up = FakeUpstream.start().mode(FakeUpstream.Mode.STATUS).status(200,
+                "{\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"whole\"},"
+                        + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}")) {
+            List<ObjectNode> seen = new ArrayList<>();
+            backend.stream(model(up.baseUrl(), 0), request(), seen::add);
+            assertThat(seen).hasSize(2);
+            assertThat(seen.get(0).at("/choices/0/delta/content").asText()).isEqualTo("whole");
+            assertThat(seen.get(0).at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+            assertThat(seen.get(1).at("/usage/prompt_tokens").asInt()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void hangingStreamTimesOut() {
         try (FakeUpstream up = FakeUpstream.start().mode(FakeUpstream.Mode.HANG)) {
             long start = System.nanoTime();
