@@ -76,14 +76,14 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         for (String id : r.outputScanners()) {
             output.add(lookup(available, id, r.name(), "output-scanners"));
         }
-        return new CompiledRoute(r, input, output, new Policy(withStructuralDefaults(r), r.defaultAction()));
+        return new CompiledRoute(r, input, output, new Policy(withBlockingDefaults(r), r.defaultAction()));
     }
 
     /**
      * Structural, deny-list and secret findings block unless the route says otherwise: a malformed request, a
      * denied term or a credential is never passed on by default.
      */
-    private static Map<String, dev.bastion.guard.Action> withStructuralDefaults(RouteSettings r) {
+    private static Map<String, dev.bastion.guard.Action> withBlockingDefaults(RouteSettings r) {
         Map<String, dev.bastion.guard.Action> actions = new LinkedHashMap<>();
         for (String type : List.of("TOO_MANY_MESSAGES", "MESSAGE_TOO_LARGE", "CONTROL_CHARACTER", "INVALID_UNICODE",
                 DenyListScanner.TYPE)) {

@@ -19,15 +19,12 @@ public final class InputGuard {
     }
 
     /**
+     * Runs the scanners and the policy, recording each scanner's findings and the decision in {@code event}.
+     *
      * @return the verdict, never {@link Verdict.Block}
      * @throws Refusal 400 for structural problems, 403 for policy blocks; the message names finding types and
      *     counts, never the matched text
      */
-    public Verdict check(CompiledRoute route, List<String> texts) {
-        return check(route, texts, new AuditTrail.Event());
-    }
-
-    /** As {@link #check(CompiledRoute, List)}, recording each scanner and the policy decision in {@code event}. */
     public Verdict check(CompiledRoute route, List<String> texts, AuditTrail.Event event) {
         List<Finding> findings = ScannerRunner.run(route.inputScanners(), texts, metrics);
         for (dev.bastion.guard.Scanner s : route.inputScanners()) {

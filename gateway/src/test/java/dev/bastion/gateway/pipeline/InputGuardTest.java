@@ -41,7 +41,7 @@ class InputGuardTest {
         CompiledRoute route = new CompiledRoute(SETTINGS, List.of(broken), List.of(), new Policy(Map.of(), Action.ALLOW));
         GatewayMetrics metrics = new GatewayMetrics();
         try {
-            new InputGuard(metrics).check(route, List.of("secret prompt"));
+            new InputGuard(metrics).check(route, List.of("secret prompt"), new AuditTrail.Event());
             throw new AssertionError("expected a refusal");
         } catch (Refusal r) {
             assertThat(r.error().status()).isEqualTo(500);
@@ -57,7 +57,10 @@ class InputGuardTest {
         CompiledRoute route = new CompiledRoute(SETTINGS, List.of(finds), List.of(),
                 new Policy(Map.of("EMAIL_ADDRESS", Action.REDACT), Action.ALLOW));
         GatewayMetrics metrics = new GatewayMetrics();
-        Verdict v = new InputGuard(metrics).check(route, List.of("a@b c"));
+        AuditTrail.Event event = new AuditTrail.Event();
+        Verdict v = new InputGuard(metrics).check(route, List.of("a@b c"), event);
+        assertThat(event.decision).isEqualTo("transform");
+        assertThat(event.controls).extracting(AuditTrail.Control::name).containsExactly("finds", "policy");
         assertThat(v).isInstanceOf(Verdict.Transform.class);
         assertThat(metrics.scrape()).contains("bastion_findings_total{scanner=\"finds\",type=\"EMAIL_ADDRESS\"} 1");
     }
