@@ -48,6 +48,13 @@ final class AuditCommand {
         return Base64.getEncoder().encodeToString(b);
     }
 
+    /** Prints a proof as JSON: the given fields, then the hashes of {@code proof} in base64. */
+    static void printProof(ObjectNode out, java.util.List<byte[]> proof) {
+        ArrayNode hashes = out.putArray("proof");
+        proof.forEach(h -> hashes.add(b64(h)));
+        System.out.println(out.toPrettyString());
+    }
+
     @Command(name = "verify", description = "Recompute the whole log; report every broken record, checkpoint or signature.")
     static final class Verify implements Callable<Integer> {
         @Mixin
@@ -92,9 +99,7 @@ final class AuditCommand {
             out.put("tree_size", n);
             out.put("leaf_hash", b64(r.leafHash(index)));
             out.put("root", b64(r.root(n)));
-            ArrayNode proof = out.putArray("proof");
-            r.inclusionProof(index, n).forEach(h -> proof.add(b64(h)));
-            System.out.println(out.toPrettyString());
+            printProof(out, r.inclusionProof(index, n));
             return 0;
         }
     }
@@ -119,9 +124,7 @@ final class AuditCommand {
             out.put("new_size", n);
             out.put("old_root", b64(r.root(old)));
             out.put("new_root", b64(r.root(n)));
-            ArrayNode proof = out.putArray("proof");
-            r.consistencyProof(old, n).forEach(h -> proof.add(b64(h)));
-            System.out.println(out.toPrettyString());
+            printProof(out, r.consistencyProof(old, n));
             return 0;
         }
     }
