@@ -53,6 +53,8 @@ final class ConfigMapper {
         AuditSettings audit = build("audit", () -> new AuditSettings(parse("audit.signature-algorithm",
                 text("audit.signature-algorithm"), dev.bastion.crypto.SigningKey.Algorithm::fromName),
                 integer("audit.checkpoint-every", 1, 10_000_000)));
+        ConversationSettings conversations = build("conversations", () -> new ConversationSettings(
+                text("conversations.subject-header"), masterKey(dataDir), duration("conversations.purge-interval")));
         List<ModelSettings> models = new ArrayList<>();
         JsonNode modelList = root.path("models");
         for (int i = 0; i < modelList.size(); i++) {
@@ -72,7 +74,7 @@ final class ConfigMapper {
         if (!problems.isEmpty()) {
             return null;
         }
-        return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, models, routes));
+        return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, models, routes));
     }
 
     private Supplier<ModelSettings> model(String at) {
@@ -106,8 +108,27 @@ final class ConfigMapper {
                     strings(at + ".input-scanners", List.of("structure")), strings(at + ".output-scanners", List.of()),
                     actions, has(at + ".default-action") ? parse(at + ".default-action", text(at + ".default-action"),
                             Action::fromConfig) : Action.ALLOW,
-                    optionalText(at + ".local-model"), strings(at + ".deny-patterns", List.of()));
+                    optionalText(at + ".local-model"), strings(at + ".deny-patterns", List.of()),
+                    has(at + ".storage") ? parse(at + ".storage", text(at + ".storage"), Storage::fromConfig) : Storage.OFF,
+                    has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30));
         };
+    }
+
+    private dev.bastion.crypto.Envelope.MasterKeySource masterKey(Path dataDir) {
+        Optional<String> file = optionalText("conversations.master-key-file");
+        Optional<String> env = optionalText("conversations.master-key-env");
+        Optional<String> command = optionalText("conversations.master-key-command");
+        if ((file.isPresent() ? 1 : 0) + (env.isPresent() ? 1 : 0) + (command.isPresent() ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("give at most one of conversations.master-key-file, -env and -command");
+        }
+        if (env.isPresent()) {
+            return new dev.bastion.crypto.Envelope.MasterKeySource.Env(env.get());
+        }
+        if (command.isPresent()) {
+            return new dev.bastion.crypto.Envelope.MasterKeySource.Command(command.get());
+        }
+        return new dev.bastion.crypto.Envelope.MasterKeySource.File(file.map(f -> path("conversations.master-key-file", f))
+                .orElse(dataDir == null ? Path.of("master-key.json") : dataDir.resolve("keys").resolve("master-key.json")));
     }
 
     private Optional<TlsSettings> tls() {

@@ -41,6 +41,13 @@ public final class ConfigPrinter {
         values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));
         values.put("audit.signature-algorithm", c.audit().signatureAlgorithm().configName());
         values.put("audit.checkpoint-every", Integer.toString(c.audit().checkpointEvery()));
+        values.put("conversations.subject-header", c.conversations().subjectHeader());
+        values.put("conversations.master-key", switch (c.conversations().masterKey()) {
+            case dev.bastion.crypto.Envelope.MasterKeySource.File f -> "file:" + f.path() + "  (secret: reference only)";
+            case dev.bastion.crypto.Envelope.MasterKeySource.Env e -> "env:" + e.variable() + "  (secret: reference only)";
+            case dev.bastion.crypto.Envelope.MasterKeySource.Command cmd -> "command:" + cmd.command() + "  (secret: reference only)";
+        });
+        values.put("conversations.purge-interval", c.conversations().purgeInterval().toString());
         for (int i = 0; i < c.models().size(); i++) {
             ModelSettings m = c.models().get(i);
             String at = "models[" + i + "]";
@@ -67,6 +74,8 @@ public final class ConfigPrinter {
             values.put(at + ".default-action", r.defaultAction().configName());
             r.localModel().ifPresent(l -> values.put(at + ".local-model", l));
             values.put(at + ".deny-patterns", r.denyPatterns().size() + " pattern(s)");
+            values.put(at + ".storage", r.storage().configName());
+            values.put(at + ".retention", r.retention().toString());
         }
         StringBuilder out = new StringBuilder();
         loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /** Parses the value forms config keys take: durations ({@code 30s}, {@code 500ms}, {@code PT1M}) and sizes ({@code 4MiB}). */
 public final class ConfigValues {
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,12})\\s*(B|KiB|MiB|GiB|KB|MB|GB)?");
 
     private ConfigValues() {
@@ -24,13 +24,14 @@ public final class ConfigValues {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
         }
         try {
             return Duration.parse(t.toUpperCase(Locale.ROOT));
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration; use for example 500ms, 30s, 5m, 1h or PT30S");
+            throw new IllegalArgumentException("'" + text + "' is not a duration; use for example 500ms, 30s, 5m, 1h, 30d or PT30S");
         }
     }
 

@@ -21,6 +21,7 @@ public record GatewayConfig(
         GuardSettings guard,
         EmbeddingSettings embeddings,
         AuditSettings audit,
+        ConversationSettings conversations,
         List<ModelSettings> models,
         List<RouteSettings> routes) {
 
@@ -32,6 +33,7 @@ public record GatewayConfig(
         Objects.requireNonNull(guard, "guard");
         Objects.requireNonNull(embeddings, "embeddings");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(conversations, "conversations");
         models = List.copyOf(models);
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();

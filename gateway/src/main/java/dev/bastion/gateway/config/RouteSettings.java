@@ -19,10 +19,21 @@ import java.util.Optional;
  * @param defaultAction what finding types not in {@code actions} do
  * @param localModel model to use instead when policy forces a request local
  * @param denyPatterns RE2 patterns for the {@code deny-list} scanner
+ * @param storage what is kept of this route's conversations
+ * @param retention how long stored conversations are kept
  */
 public record RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
         List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
-        List<String> denyPatterns) {
+        List<String> denyPatterns, Storage storage, java.time.Duration retention) {
+
+    /** A route that stores nothing. */
+    public RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
+            List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
+            List<String> denyPatterns) {
+        this(name, models, localOnly, inputScanners, outputScanners, actions, defaultAction, localModel, denyPatterns,
+                Storage.OFF, java.time.Duration.ofDays(30));
+    }
+
     public RouteSettings {
         Objects.requireNonNull(name, "routes[].name");
         String key = "routes[" + name + "]";
@@ -36,6 +47,8 @@ public record RouteSettings(String name, List<String> models, boolean localOnly,
         Objects.requireNonNull(defaultAction, key + ".default-action");
         Objects.requireNonNull(localModel, key + ".local-model");
         denyPatterns = List.copyOf(denyPatterns);
+        Objects.requireNonNull(storage, key + ".storage");
+        ServerSettings.requirePositive(retention, key + ".retention");
     }
 
     /** Whether this route covers {@code model}; {@code *} in a pattern matches any run of characters. */
