@@ -48,6 +48,8 @@ public final class ChatPipeline {
     private final UsageRecorder usage;
     private final GatewayMetrics metrics;
     private final AuditTrail audit;
+    private final ConversationVault conversations;
+    private final String subjectHeader;
     private final GuardSettings guard;
 
     public ChatPipeline(Stages stages, GuardSettings guard) {
@@ -58,6 +60,8 @@ public final class ChatPipeline {
         this.usage = stages.usage();
         this.metrics = stages.metrics();
         this.audit = stages.audit();
+        this.conversations = stages.conversations();
+        this.subjectHeader = stages.subjectHeader();
         this.guard = Objects.requireNonNull(guard, "guard");
     }
 
@@ -86,15 +90,16 @@ public final class ChatPipeline {
                 }
                 exchange.responseHeader("x-bastion-route", explain(plan, verdict));
                 Rewrite rewrite = trace.stage("pseudonymise", () -> Rewrite.apply(request, verdict));
-                long[] tokens = request.stream()
+                Served served = request.stream()
                         ? stream(exchange, request, plan, rewrite, trace)
                         : complete(exchange, request, plan, rewrite, trace);
-                trace.event.promptTokens = tokens[0];
-                trace.event.completionTokens = tokens[1];
+                trace.event.promptTokens = served.promptTokens();
+                trace.event.completionTokens = served.completionTokens();
                 trace.stage("record", () -> {
-                    permit.chargeTokens(tokens[0] + tokens[1]);
-                    usage.record(key, request.model(), tokens[0], tokens[1]);
-                    metrics.tokens(plan.model().name(), tokens[0], tokens[1]);
+                    permit.chargeTokens(served.promptTokens() + served.completionTokens());
+                    usage.record(key, request.model(), served.promptTokens(), served.completionTokens());
+                    metrics.tokens(plan.model().name(), served.promptTokens(), served.completionTokens());
+                    keepConversation(exchange, key, request, plan, served, trace.status);
                     return null;
                 });
             }
@@ -125,8 +130,40 @@ public final class ChatPipeline {
         }
     }
 
-    /** Stages 6-8 for a complete answer: call, scan output, restore. Returns {prompt, completion} tokens. */
-    private long[] complete(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace) {
+    /** What the backend served: token counts and the answer text (choice 0) as the client received it. */
+    private record Served(long promptTokens, long completionTokens, String answer) {
+    }
+
+    /** Stage 9 (conversations): keeps what the route's storage policy says; a failure is logged, not fatal. */
+    private void keepConversation(Exchange exchange, ApiKey key, ChatRequest request, Router.RoutePlan plan, Served served,
+            int status) {
+        if (plan.route().settings().storage() == dev.bastion.gateway.config.Storage.OFF) {
+            return;
+        }
+        String subject = exchange.header(subjectHeader).filter(s -> !s.isBlank() && s.length() <= 256)
+                .orElse("key:" + key.id());
+        ObjectNode metadata = dev.bastion.gateway.api.Json.MAPPER.createObjectNode();
+        metadata.put("request_id", exchange.requestId());
+        metadata.put("key_id", key.id());
+        metadata.put("tenant", key.tenant());
+        metadata.put("served_by", plan.model().name());
+        metadata.put("location", plan.model().location().configName());
+        metadata.put("status", status);
+        metadata.put("prompt_tokens", served.promptTokens());
+        metadata.put("completion_tokens", served.completionTokens());
+        ObjectNode content = dev.bastion.gateway.api.Json.MAPPER.createObjectNode();
+        content.set("messages", request.json().get("messages"));
+        content.put("answer", served.answer());
+        try {
+            conversations.store(subject, exchange.requestId(), plan.route().settings(), request.model(), metadata, content);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "request " + exchange.requestId() + ": the conversation could not be stored ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Stages 6-8 for a complete answer: call, scan output, restore. */
+    private Served complete(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace) {
         ObjectNode answer = trace.backend(plan, () -> plan.backend().complete(plan.model(), rewrite.upstreamRequest()));
         trace.stage("scan-output", () -> {
             scanCompleteAnswer(plan.route(), answer);
@@ -140,7 +177,8 @@ public final class ChatPipeline {
         exchange.respond(200, answer);
         trace.status = 200;
         JsonNode u = answer.path("usage");
-        return new long[] {u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0)};
+        return new Served(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
+                answer.at("/choices/0/message/content").asText(""));
     }
 
     private void scanCompleteAnswer(CompiledRoute route, ObjectNode answer) {
@@ -162,7 +200,7 @@ public final class ChatPipeline {
     }
 
     /** Stages 6-8 for a stream: the relay scans and restores each chunk as it passes. */
-    private long[] stream(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace) {
+    private Served stream(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace) {
         ObjectNode upstream = rewrite.upstreamRequest();
         upstream.put("stream", true);
         upstream.putObject("stream_options").put("include_usage", true);
@@ -190,7 +228,7 @@ public final class ChatPipeline {
             trace.event.outcome = backendRefusal.error().code();
             relay.fail(backendRefusal.error());
         }
-        return new long[] {relay.promptTokens(), relay.completionTokens()};
+        return new Served(relay.promptTokens(), relay.completionTokens(), relay.answerText());
     }
 
     private static String explain(Router.RoutePlan plan, Verdict verdict) {

@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param usage stage 9 (usage)
  * @param metrics stage 9 (metrics), and timing of every stage
  * @param audit stage 9 (audit record)
+ * @param conversations stage 9 (stored conversations, where the route keeps them)
+ * @param subjectHeader the request header naming the data subject
  */
 public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuard inputGuard, Router router,
-        UsageRecorder usage, GatewayMetrics metrics, AuditTrail audit) {
+        UsageRecorder usage, GatewayMetrics metrics, AuditTrail audit, ConversationVault conversations,
+        String subjectHeader) {
     public Stages {
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(limiter, "limiter");
@@ -25,5 +28,7 @@ public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuar
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(conversations, "conversations");
+        Objects.requireNonNull(subjectHeader, "subjectHeader");
     }
 }

@@ -35,6 +35,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private boolean usageSeen;
     private boolean clientGone;
     private Refusal blocked;
+    private final StringBuilder answer = new StringBuilder();
 
     StreamRelay(Exchange exchange, CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics,
             int window, String clientModel, boolean includeUsage) {
@@ -90,6 +91,9 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
                 released = released + guard.flush();
             }
             if (!released.isEmpty()) {
+                if (index == 0) {
+                    answer.append(released);
+                }
                 delta.put("content", released);
             } else if (delta.has("content") && delta.get("content").isTextual()) {
                 delta.remove("content");
@@ -138,6 +142,9 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
             for (Map.Entry<Integer, StreamGuard> e : guards.entrySet()) {
                 String rest = e.getValue().flush();
                 if (!rest.isEmpty()) {
+                    if (e.getKey() == 0) {
+                        answer.append(rest);
+                    }
                     send(contentChunk(e.getKey(), rest));
                 }
             }
@@ -190,6 +197,11 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
 
     Refusal blocked() {
         return blocked;
+    }
+
+    /** The text of choice 0 as it reached the client. */
+    String answerText() {
+        return answer.toString();
     }
 
     long promptTokens() {

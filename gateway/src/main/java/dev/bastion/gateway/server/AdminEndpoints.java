@@ -16,6 +16,7 @@ import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.identity.UsageRepository;
 import dev.bastion.gateway.pipeline.AuditTrail;
 import dev.bastion.gateway.pipeline.Authenticator;
+import dev.bastion.gateway.pipeline.ConversationVault;
 import dev.bastion.gateway.pipeline.Exchange;
 import dev.bastion.gateway.pipeline.UsageRecorder;
 import java.time.Clock;
@@ -31,10 +32,12 @@ public final class AdminEndpoints {
     private final UsageRecorder usageRecorder;
     private final Clock clock;
     private final AuditTrail audit;
+    private final ConversationVault vault;
 
     public AdminEndpoints(Authenticator authenticator, KeyService keys, UsageRepository usageRepository,
-            UsageRecorder usageRecorder, Clock clock, AuditTrail audit) {
+            UsageRecorder usageRecorder, Clock clock, AuditTrail audit, ConversationVault vault) {
         this.audit = audit;
+        this.vault = vault;
         this.authenticator = authenticator;
         this.keys = keys;
         this.usageRepository = usageRepository;
@@ -100,6 +103,27 @@ public final class AdminEndpoints {
             row.put("prompt_tokens", u.promptTokens());
             row.put("completion_tokens", u.completionTokens());
         }
+        ex.respond(200, body);
+    }
+
+    /** Everything held about a data subject (admin only: it includes content). */
+    void exportSubject(Exchange ex, String subject) {
+        ApiKey actor = admin(ex);
+        ObjectNode body = vault.export(subject);
+        audit.admin(ex.requestId(), actor.id(), "subject.export", body.path("subject_hash").asText());
+        ex.respond(200, body);
+    }
+
+    /** Erases a data subject: destroys its key, deletes its conversations, and writes a receipt to the audit log. */
+    void eraseSubject(Exchange ex, String subject) {
+        ApiKey actor = admin(ex);
+        ConversationVault.Erasure erasure = vault.erase(subject);
+        audit.admin(ex.requestId(), actor.id(), "subject.erase", erasure.subjectHash() + " key_destroyed="
+                + erasure.keyDestroyed() + " conversations_deleted=" + erasure.conversationsDeleted());
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("subject_hash", erasure.subjectHash());
+        body.put("key_destroyed", erasure.keyDestroyed());
+        body.put("conversations_deleted", erasure.conversationsDeleted());
         ex.respond(200, body);
     }
 

@@ -1,6 +1,7 @@
 package dev.bastion.gateway.server;
 
 import dev.bastion.audit.AuditLog;
+import dev.bastion.crypto.Envelope;
 import dev.bastion.crypto.KeyedHasher;
 import dev.bastion.crypto.SigningKey;
 import dev.bastion.crypto.RandomTokens;
@@ -16,6 +17,7 @@ import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.gateway.pipeline.AuditTrail;
 import dev.bastion.gateway.pipeline.Authenticator;
 import dev.bastion.gateway.pipeline.ChatPipeline;
+import dev.bastion.gateway.pipeline.ConversationVault;
 import dev.bastion.gateway.pipeline.CompiledRoute;
 import dev.bastion.gateway.pipeline.EmbeddingsPipeline;
 import dev.bastion.gateway.pipeline.InputGuard;
@@ -23,6 +25,7 @@ import dev.bastion.gateway.pipeline.Router;
 import dev.bastion.gateway.pipeline.Stages;
 import dev.bastion.gateway.pipeline.UsageRecorder;
 import dev.bastion.gateway.store.JdbcStore;
+import dev.bastion.gateway.store.SubjectKeyring;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -59,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private final JdbcStore store;
+    private final SubjectKeyring keyring;
     private final AuditLog audit;
     private final KeyService keys;
     private final UsageRecorder usage;
@@ -66,9 +70,10 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final Optional<Path> bootstrapAdminKey;
 
-    private Gateway(JdbcStore store, AuditLog audit, KeyService keys, UsageRecorder usage,
+    private Gateway(JdbcStore store, SubjectKeyring keyring, AuditLog audit, KeyService keys, UsageRecorder usage,
             ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey) {
         this.store = store;
+        this.keyring = keyring;
         this.audit = audit;
         this.keys = keys;
         this.usage = usage;
@@ -88,13 +93,18 @@ public final class Gateway implements AutoCloseable {
         createPrivateDirectory(config.dataDir());
         JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), env);
         AuditLog audit = null;
+        SubjectKeyring keyring = null;
         try {
             createPrivateDirectory(config.dataDir().resolve("keys"));
             audit = AuditLog.open(config.dataDir().resolve("audit"), SigningKey.loadOrCreate(
                     config.dataDir().resolve("keys").resolve("audit-signing.key"), config.audit().signatureAlgorithm()),
                     "bastion", clock, config.audit().checkpointEvery());
             AuditTrail trail = new AuditTrail(audit, clock);
-            KeyService keys = keyService(config.dataDir(), store, clock);
+            KeyedHasher hasher = apiKeyHasher(config.dataDir());
+            KeyService keys = new KeyService(store, hasher, RandomTokens.secure(), clock);
+            keyring = SubjectKeyring.open(config.dataDir().resolve("keys").resolve("subject-keys.db"));
+            ConversationVault vault = new ConversationVault(store, keyring,
+                    Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
             GatewayMetrics metrics = new GatewayMetrics();
             RateLimiter limiter = new RateLimiter(config.limits(), System::nanoTime);
@@ -108,13 +118,14 @@ public final class Gateway implements AutoCloseable {
                     ModelSettings.OPENAI, new OpenAiBackend(env),
                     ModelSettings.LOCAL, new LocalBackend());
             Router router = new Router(routes, models, backends);
-            Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics, trail);
+            Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics, trail, vault,
+                    config.conversations().subjectHeader());
             ChatPipeline chat = new ChatPipeline(stages, config.guard());
             EmbeddingsPipeline embeddings = new EmbeddingsPipeline(stages, config.embeddings(),
                     new LocalEmbeddingsAdapter(new LocalEmbeddings(config.embeddings().maxInputs())));
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(chat,
                     new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings),
-                    new AdminEndpoints(authenticator, keys, store, usage, clock, trail), metrics, store::isReachable);
+                    new AdminEndpoints(authenticator, keys, store, usage, clock, trail, vault), metrics, store::isReachable);
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
             GatewayServer server = GatewayServer.start(config.server(), tls, handlers);
             ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -123,8 +134,13 @@ public final class Gateway implements AutoCloseable {
                 return t;
             });
             flusher.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
-            return new Gateway(store, audit, keys, usage, flusher, server, adminKey);
+            long purgeMillis = config.conversations().purgeInterval().toMillis();
+            flusher.scheduleWithFixedDelay(() -> purge(vault, trail), purgeMillis, purgeMillis, TimeUnit.MILLISECONDS);
+            return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey);
         } catch (RuntimeException e) {
+            if (keyring != null) {
+                keyring.close();
+            }
             if (audit != null) {
                 audit.close();
             }
@@ -135,9 +151,25 @@ public final class Gateway implements AutoCloseable {
 
     /** The key service over the store, with the API-key hashing keyset kept in {@code <data-dir>/keys/}. */
     public static KeyService keyService(Path dataDir, JdbcStore store, Clock clock) {
+        return new KeyService(store, apiKeyHasher(dataDir), RandomTokens.secure(), clock);
+    }
+
+    /** The keyed hash for API keys and data-subject ids, from {@code <data-dir>/keys/api-key-hash.json}. */
+    public static KeyedHasher apiKeyHasher(Path dataDir) {
         createPrivateDirectory(dataDir.resolve("keys"));
-        KeyedHasher hasher = KeyedHasher.loadOrCreate(dataDir.resolve("keys").resolve("api-key-hash.json"));
-        return new KeyService(store, hasher, RandomTokens.secure(), clock);
+        return KeyedHasher.loadOrCreate(dataDir.resolve("keys").resolve("api-key-hash.json"));
+    }
+
+    /** The retention run: deletes expired conversations and records the run in the audit log. */
+    private static void purge(ConversationVault vault, AuditTrail trail) {
+        try {
+            int deleted = vault.purgeExpired();
+            if (deleted > 0) {
+                trail.admin(null, "system", "retention.purge", deleted + " conversations");
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the retention purge failed (" + e.getClass().getSimpleName() + "); retrying later");
+        }
     }
 
     /** Creates {@code dir} (mode 0700) if missing. */
@@ -173,6 +205,7 @@ public final class Gateway implements AutoCloseable {
             flusher.shutdownNow();
             usage.flush();
             audit.close();
+            keyring.close();
             store.close();
             LOG.log(System.Logger.Level.INFO, "gateway stopped");
         }

@@ -122,6 +122,10 @@ public final class GatewayServer implements AutoCloseable {
                 new HelidonExchange(req, res, requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
         r.post("/admin/v1/keys/{id}/rotate", (req, res) -> guarded(res, () -> h.admin().rotateKey(
                 new HelidonExchange(req, res, requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
+        r.get("/admin/v1/subjects/{id}/export", (req, res) -> guarded(res, () -> h.admin().exportSubject(
+                new HelidonExchange(req, res, requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
+        r.delete("/admin/v1/subjects/{id}", (req, res) -> guarded(res, () -> h.admin().eraseSubject(
+                new HelidonExchange(req, res, requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
         r.get("/admin/v1/requests/{id}", (req, res) -> guarded(res, () -> h.admin().explain(
                 new HelidonExchange(req, res, requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
         r.get("/admin/v1/usage", (req, res) -> guarded(res, () -> h.admin().usage(

@@ -202,6 +202,68 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
         });
     }
 
+    /** One stored conversation row. {@code content} is base64 ciphertext, absent when only metadata was kept. */
+    public record ConversationRow(String id, String subjectHash, String requestId, String route, String model,
+            Instant createdAt, Instant expiresAt, String metadata, Optional<String> content) {
+    }
+
+    public void insertConversation(ConversationRow row) {
+        run("store a conversation", c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO conversations (id, subject_hash, request_id, route, "
+                    + "model, created_at, expires_at, metadata, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, row.id());
+                p.setString(2, row.subjectHash());
+                p.setString(3, row.requestId());
+                p.setString(4, row.route());
+                p.setString(5, row.model());
+                p.setLong(6, row.createdAt().toEpochMilli());
+                p.setLong(7, row.expiresAt().toEpochMilli());
+                p.setString(8, row.metadata());
+                setNullableString(p, 9, row.content());
+                p.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public List<ConversationRow> conversations(String subjectHash) {
+        return run("read conversations", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT id, subject_hash, request_id, route, model, created_at, "
+                    + "expires_at, metadata, content FROM conversations WHERE subject_hash = ? ORDER BY created_at, id")) {
+                p.setString(1, subjectHash);
+                List<ConversationRow> rows = new ArrayList<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        rows.add(new ConversationRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                                r.getString(5), Instant.ofEpochMilli(r.getLong(6)), Instant.ofEpochMilli(r.getLong(7)),
+                                r.getString(8), Optional.ofNullable(r.getString(9))));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    /** Deletes a subject's conversations; returns how many. */
+    public int deleteConversations(String subjectHash) {
+        return run("erase conversations", c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM conversations WHERE subject_hash = ?")) {
+                p.setString(1, subjectHash);
+                return p.executeUpdate();
+            }
+        });
+    }
+
+    /** Deletes conversations whose retention ended before {@code now}; returns how many. */
+    public int purgeExpiredConversations(Instant now) {
+        return run("purge expired conversations", c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM conversations WHERE expires_at < ?")) {
+                p.setLong(1, now.toEpochMilli());
+                return p.executeUpdate();
+            }
+        });
+    }
+
     /** Whether the database answers a trivial query now (for readiness). */
     public boolean isReachable() {
         try {

@@ -20,7 +20,7 @@ import java.util.List;
  */
 final class Migrations {
     /** The migrations this build knows, in order. Add new ones at the end; never edit an applied one. */
-    static final List<String> ALL = List.of("V1__keys_and_usage.sql");
+    static final List<String> ALL = List.of("V1__keys_and_usage.sql", "V2__conversations.sql");
 
     private Migrations() {
     }
