@@ -39,6 +39,11 @@ final class KeysCommand {
         }
     }
 
+    /** Writes the audit receipt of a key change made on the command line. */
+    static void audit(CommonOptions common, String action, String subject) {
+        CliAudit.record(common.load(Map.of()).config(), action, subject);
+    }
+
     static void printCreated(KeyService.CreatedKey created, boolean json, Optional<String> replaces) {
         String secret = created.secret().toUtf8(InsecureSecretAccess.get());
         if (json) {
@@ -100,6 +105,7 @@ final class KeysCommand {
                         : Optional.of(java.time.Instant.now().plus(Expiry.parse(expires)));
                 return keys.create(new KeyService.KeySpec(r, tenant, allowed, expiry, limits, label));
             });
+            audit(common, "key.create", created.key().id());
             printCreated(created, json, Optional.empty());
             return 0;
         }
@@ -147,6 +153,7 @@ final class KeysCommand {
                 System.err.println("bastion: no active key with id " + id);
                 return 1;
             }
+            audit(common, "key.revoke", id);
             System.out.println("revoked " + id);
             return 0;
         }
@@ -170,6 +177,7 @@ final class KeysCommand {
                 System.err.println("bastion: no active key with id " + id);
                 return 1;
             }
+            audit(common, "key.rotate", id + "->" + created.get().key().id());
             printCreated(created.get(), json, Optional.of(id));
             return 0;
         }

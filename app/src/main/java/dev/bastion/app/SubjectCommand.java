@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * gateway runs, prefer the HTTP endpoints, which also write the audit receipt (the gateway holds the audit log).
  */
 @Command(name = "subject", description = "Export or erase everything held about a data subject.",
-        subcommands = {SubjectCommand.Export.class, SubjectCommand.Erase.class})
+        subcommands = {SubjectCommand.Export.class, SubjectCommand.Erase.class, SubjectCommand.RotateMasterKey.class})
 final class SubjectCommand {
 
     static <T> T withVault(CommonOptions common, Function<ConversationVault, T> action) {
@@ -61,10 +61,39 @@ final class SubjectCommand {
         @Override
         public Integer call() {
             ConversationVault.Erasure e = withVault(common, vault -> vault.erase(subject));
+            CliAudit.record(common.load(Map.of()).config(), "subject.erase", e.subjectHash() + " key_destroyed="
+                    + e.keyDestroyed() + " conversations_deleted=" + e.conversationsDeleted());
             System.out.println("erased subject " + e.subjectHash() + ": key destroyed=" + e.keyDestroyed()
                     + ", conversations deleted=" + e.conversationsDeleted());
-            System.err.println("bastion: no audit receipt was written from the command line; use DELETE "
-                    + "/admin/v1/subjects/{id} on a running gateway to have one");
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-master-key", description = "Add a new primary master key (file source); with --rewrap, "
+            + "re-wrap every subject key under it. Running gateways keep working and use the new key after a restart.")
+    static final class RotateMasterKey implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--rewrap", description = "Re-wrap every subject key under the new primary key.")
+        boolean rewrap;
+
+        @Override
+        public Integer call() {
+            GatewayConfig config = common.load(Map.of()).config();
+            if (!(config.conversations().masterKey() instanceof Envelope.MasterKeySource.File file)) {
+                System.err.println("bastion: the master key comes from an environment variable or a command; rotate it "
+                        + "where it is kept, then run this with --rewrap against a file copy");
+                return 1;
+            }
+            Envelope.open(file, System.getenv());
+            int primary = Envelope.rotateMasterKeyFile(file.path());
+            System.out.println("master key rotated; new primary key id " + Integer.toUnsignedString(primary));
+            if (rewrap) {
+                int n = withVault(common, ConversationVault::rewrapAll);
+                System.out.println("re-wrapped " + n + " subject key(s)");
+            }
+            CliAudit.record(config, "master-key.rotate", "primary=" + Integer.toUnsignedString(primary) + " rewrap=" + rewrap);
             return 0;
         }
     }

@@ -26,24 +26,24 @@ class AuditCommandTest {
         }
         String data = dir.resolve("data").toString();
         String exported = (String) KeysCommandTest.run("audit", "export", "--data-dir", data)[1];
-        String requestId = exported.lines().findFirst().orElseThrow().replaceAll(".*\"request_id\":\"([^\"]+)\".*", "$1");
+        String requestId = exported.lines().filter(l -> l.contains("\"type\":\"request\"")).findFirst().orElseThrow().replaceAll(".*\"request_id\":\"([^\"]+)\".*", "$1");
         Object[] explained = KeysCommandTest.run("explain", requestId, "--data-dir", data);
         assertThat(explained[0]).as((String) explained[1]).isEqualTo(0);
-        assertThat((String) explained[1]).contains("Authenticated as key").contains("is included in the checkpoint of size 5");
+        assertThat((String) explained[1]).contains("Authenticated as key").contains("is included in the checkpoint of size 6");
         Object[] verify = KeysCommandTest.run("audit", "verify", "--data-dir", data);
         assertThat(verify[0]).as((String) verify[1]).isEqualTo(0);
-        assertThat((String) verify[1]).contains("records: 5").contains("verified");
+        assertThat((String) verify[1]).contains("records: 6").contains("verified");
 
         Object[] checkpoint = KeysCommandTest.run("audit", "checkpoint", "--data-dir", data);
-        assertThat((String) checkpoint[1]).startsWith("bastion-audit-checkpoint/v1").contains("size 5");
+        assertThat((String) checkpoint[1]).startsWith("bastion-audit-checkpoint/v1").contains("size 6");
         Path old = dir.resolve("old.checkpoint");
         Files.writeString(old, (String) checkpoint[1]);
         assertThat(KeysCommandTest.run("audit", "verify", "--from-checkpoint", old.toString(), "--data-dir", data)[0]).isEqualTo(0);
 
         assertThat((String) KeysCommandTest.run("audit", "proof", "--index", "2", "--data-dir", data)[1])
-                .contains("\"tree_size\" : 5").contains("\"proof\"");
+                .contains("\"tree_size\" : 6").contains("\"proof\"");
         assertThat((String) KeysCommandTest.run("audit", "consistency", "--old", "3", "--data-dir", data)[1])
-                .contains("\"old_size\" : 3").contains("\"new_size\" : 5");
+                .contains("\"old_size\" : 3").contains("\"new_size\" : 6");
         assertThat(((String) KeysCommandTest.run("audit", "tail", "-n", "2", "--data-dir", data)[1]).lines()).hasSize(2);
         assertThat(((String) KeysCommandTest.run("audit", "export", "--from", "1", "--to", "4", "--data-dir", data)[1]).lines())
                 .hasSize(3).allMatch(l -> l.contains("\"type\":\"request\""));

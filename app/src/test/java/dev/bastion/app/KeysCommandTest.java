@@ -47,6 +47,8 @@ class KeysCommandTest {
         Object[] listed = run("keys", "list", "--data-dir", dataDir.toString());
         assertThat(listed[0]).isEqualTo(0);
         assertThat((String) listed[1]).contains("radiology").contains("a,b").contains("active").doesNotContain(key);
+        Object[] receipts = run("audit", "export", "--data-dir", dataDir.toString());
+        assertThat((String) receipts[1]).contains("\"action\":\"key.create\"").doesNotContain(key);
     }
 
     @Test

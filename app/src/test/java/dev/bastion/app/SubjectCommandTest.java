@@ -34,6 +34,14 @@ class SubjectCommandTest {
         Object[] export = KeysCommandTest.run("subject", "export", "--subject", "client-7", "--data-dir", data);
         assertThat(export[0]).isEqualTo(0);
         assertThat((String) export[1]).contains("echo: contract terms");
+
+        String before = java.nio.file.Files.readString(dir.resolve("data/keys/master-key.json"));
+        Object[] rotated = KeysCommandTest.run("subject", "rotate-master-key", "--rewrap", "--data-dir", data);
+        assertThat(rotated[0]).as((String) rotated[2]).isEqualTo(0);
+        assertThat((String) rotated[1]).contains("re-wrapped 1 subject key(s)");
+        assertThat(java.nio.file.Files.readString(dir.resolve("data/keys/master-key.json"))).isNotEqualTo(before);
+        assertThat((String) KeysCommandTest.run("subject", "export", "--subject", "client-7", "--data-dir", data)[1])
+                .contains("echo: contract terms");
         Object[] erase = KeysCommandTest.run("subject", "erase", "--subject", "client-7", "--data-dir", data);
         assertThat((String) erase[1]).contains("key destroyed=true").contains("conversations deleted=1");
         assertThat((String) KeysCommandTest.run("subject", "export", "--subject", "client-7", "--data-dir", data)[1])

@@ -129,6 +129,40 @@ public final class Envelope {
         }
     }
 
+    /** The same data key, wrapped again under the master key's current primary key. */
+    public byte[] rewrap(byte[] wrappedKey, String subject) {
+        try {
+            KeysetHandle handle = TinkProtoKeysetFormat.parseEncryptedKeyset(wrappedKey, master,
+                    subject.getBytes(StandardCharsets.UTF_8), CONFIG);
+            return TinkProtoKeysetFormat.serializeEncryptedKeyset(handle, master, subject.getBytes(StandardCharsets.UTF_8), CONFIG);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot re-wrap a data key", e);
+        }
+    }
+
+    /**
+     * Rotates a master keyset file: adds a new AES-256-GCM key and makes it the primary. Keys wrapped under the old
+     * primary still open (the old key stays in the keyset); new keys are wrapped under the new one.
+     *
+     * @return the new primary key id
+     */
+    public static int rotateMasterKeyFile(Path file) {
+        try {
+            KeysetHandle old = TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(file), CONFIG, InsecureSecretKeyAccess.get());
+            KeysetHandle.Builder builder = KeysetHandle.newBuilder(old);
+            KeysetHandle.Builder.Entry entry = KeysetHandle.generateEntryFromParameters(PredefinedAeadParameters.AES256_GCM)
+                    .withRandomId().makePrimary();
+            builder.addEntry(entry);
+            KeysetHandle rotated = builder.build();
+            KeyedHasher.writePrivately(file, TinkJsonProtoKeysetFormat.serializeKeyset(rotated, CONFIG, InsecureSecretKeyAccess.get()));
+            return rotated.getPrimary().getId();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the master key file " + file + " is not a valid Tink AEAD keyset", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rotate the master key file " + file, e);
+        }
+    }
+
     /** Encrypts {@code plaintext} with the subject's data key; {@code context} is authenticated, not encrypted. */
     public byte[] encrypt(byte[] wrappedKey, String subject, byte[] plaintext, byte[] context) {
         try {

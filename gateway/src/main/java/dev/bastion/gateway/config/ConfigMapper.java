@@ -110,7 +110,9 @@ final class ConfigMapper {
                             Action::fromConfig) : Action.ALLOW,
                     optionalText(at + ".local-model"), strings(at + ".deny-patterns", List.of()),
                     has(at + ".storage") ? parse(at + ".storage", text(at + ".storage"), Storage::fromConfig) : Storage.OFF,
-                    has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30));
+                    has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30),
+                    has(at + ".content-retention") ? duration(at + ".content-retention")
+                            : has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30));
         };
     }
 

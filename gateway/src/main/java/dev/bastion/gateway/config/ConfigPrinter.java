@@ -76,6 +76,7 @@ public final class ConfigPrinter {
             values.put(at + ".deny-patterns", r.denyPatterns().size() + " pattern(s)");
             values.put(at + ".storage", r.storage().configName());
             values.put(at + ".retention", r.retention().toString());
+            values.put(at + ".content-retention", r.contentRetention().toString());
         }
         StringBuilder out = new StringBuilder();
         loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),

@@ -20,18 +20,19 @@ import java.util.Optional;
  * @param localModel model to use instead when policy forces a request local
  * @param denyPatterns RE2 patterns for the {@code deny-list} scanner
  * @param storage what is kept of this route's conversations
- * @param retention how long stored conversations are kept
+ * @param retention how long stored conversations (their metadata) are kept
+ * @param contentRetention how long their content is kept; at most {@code retention}
  */
 public record RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
         List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
-        List<String> denyPatterns, Storage storage, java.time.Duration retention) {
+        List<String> denyPatterns, Storage storage, java.time.Duration retention, java.time.Duration contentRetention) {
 
     /** A route that stores nothing. */
     public RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
             List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
             List<String> denyPatterns) {
         this(name, models, localOnly, inputScanners, outputScanners, actions, defaultAction, localModel, denyPatterns,
-                Storage.OFF, java.time.Duration.ofDays(30));
+                Storage.OFF, java.time.Duration.ofDays(30), java.time.Duration.ofDays(30));
     }
 
     public RouteSettings {
@@ -49,6 +50,10 @@ public record RouteSettings(String name, List<String> models, boolean localOnly,
         denyPatterns = List.copyOf(denyPatterns);
         Objects.requireNonNull(storage, key + ".storage");
         ServerSettings.requirePositive(retention, key + ".retention");
+        ServerSettings.requirePositive(contentRetention, key + ".content-retention");
+        if (contentRetention.compareTo(retention) > 0) {
+            throw new IllegalArgumentException(key + ".content-retention cannot be longer than " + key + ".retention");
+        }
     }
 
     /** Whether this route covers {@code model}; {@code *} in a pattern matches any run of characters. */

@@ -77,7 +77,7 @@ public final class ConversationVault {
             ciphertext = Optional.of(Base64.getEncoder().encodeToString(sealed));
         }
         store.insertConversation(new JdbcStore.ConversationRow(id, hash, requestId, route.name(), model, now,
-                now.plus(route.retention()), metadata.toString(), ciphertext));
+                now.plus(route.retention()), now.plus(route.contentRetention()), metadata.toString(), ciphertext));
     }
 
     /** Everything held about a subject, content decrypted; content that cannot be decrypted is reported as such. */
@@ -86,6 +86,17 @@ public final class ConversationVault {
         Optional<byte[]> key = keyring.find(hash);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("subject_hash", hash);
+        if (subject.startsWith("key:")) {
+            ArrayNode usage = out.putArray("usage");
+            for (var u : store.usage(Optional.empty(), Optional.of(subject.substring(4)))) {
+                ObjectNode row = usage.addObject();
+                row.put("day", u.day().toString());
+                row.put("model", u.model());
+                row.put("requests", u.requests());
+                row.put("prompt_tokens", u.promptTokens());
+                row.put("completion_tokens", u.completionTokens());
+            }
+        }
         ArrayNode list = out.putArray("conversations");
         for (JdbcStore.ConversationRow row : store.conversations(hash)) {
             ObjectNode c = list.addObject();
@@ -116,9 +127,40 @@ public final class ConversationVault {
         return new Erasure(hash, destroyed, deleted);
     }
 
-    /** Deletes conversations past their retention; returns how many. */
-    public int purgeExpired() {
-        return store.purgeExpiredConversations(clock.instant());
+    /** What a retention run removed. */
+    public record Purge(int contentDropped, int conversationsDeleted, int keysDestroyed) {
+        public boolean removedAnything() {
+            return contentDropped + conversationsDeleted + keysDestroyed > 0;
+        }
+    }
+
+    /**
+     * Applies retention: drops expired content, deletes expired conversations, and destroys the keys of subjects
+     * that no longer have any content.
+     */
+    public Purge purgeExpired() {
+        int[] purged = store.purgeExpiredConversations(clock.instant());
+        java.util.Set<String> withContent = store.subjectsWithContent();
+        int destroyed = 0;
+        for (String subject : keyring.subjects()) {
+            if (!withContent.contains(subject) && keyring.destroy(subject)) {
+                destroyed++;
+            }
+        }
+        return new Purge(purged[0], purged[1], destroyed);
+    }
+
+    /** Re-wraps every subject key under the master key's current primary key (after a master key rotation). */
+    public int rewrapAll() {
+        int n = 0;
+        for (String subject : keyring.subjects()) {
+            java.util.Optional<byte[]> wrapped = keyring.find(subject);
+            if (wrapped.isPresent()) {
+                keyring.replace(subject, envelope.rewrap(wrapped.get(), subject));
+                n++;
+            }
+        }
+        return n;
     }
 
     /** For tests of crypto-shredding: decrypts one stored ciphertext with whatever key the keyring still holds. */

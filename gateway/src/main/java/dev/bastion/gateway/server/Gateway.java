@@ -134,6 +134,8 @@ public final class Gateway implements AutoCloseable {
                 return t;
             });
             flusher.scheduleWithFixedDelay(usage::flush, 1, 1, TimeUnit.SECONDS);
+            trail.admin(null, "system", "gateway.start", "models=" + config.models().size() + " routes="
+                    + config.routes().stream().map(r -> r.name() + ":" + r.storage().configName()).toList());
             long purgeMillis = config.conversations().purgeInterval().toMillis();
             flusher.scheduleWithFixedDelay(() -> purge(vault, trail), purgeMillis, purgeMillis, TimeUnit.MILLISECONDS);
             return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey);
@@ -163,9 +165,10 @@ public final class Gateway implements AutoCloseable {
     /** The retention run: deletes expired conversations and records the run in the audit log. */
     private static void purge(ConversationVault vault, AuditTrail trail) {
         try {
-            int deleted = vault.purgeExpired();
-            if (deleted > 0) {
-                trail.admin(null, "system", "retention.purge", deleted + " conversations");
+            ConversationVault.Purge purge = vault.purgeExpired();
+            if (purge.removedAnything()) {
+                trail.admin(null, "system", "retention.purge", "content_dropped=" + purge.contentDropped()
+                        + " conversations_deleted=" + purge.conversationsDeleted() + " keys_destroyed=" + purge.keysDestroyed());
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "the retention purge failed (" + e.getClass().getSimpleName() + "); retrying later");

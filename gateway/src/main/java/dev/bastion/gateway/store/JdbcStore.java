@@ -204,13 +204,13 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
 
     /** One stored conversation row. {@code content} is base64 ciphertext, absent when only metadata was kept. */
     public record ConversationRow(String id, String subjectHash, String requestId, String route, String model,
-            Instant createdAt, Instant expiresAt, String metadata, Optional<String> content) {
+            Instant createdAt, Instant expiresAt, Instant contentExpiresAt, String metadata, Optional<String> content) {
     }
 
     public void insertConversation(ConversationRow row) {
         run("store a conversation", c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO conversations (id, subject_hash, request_id, route, "
-                    + "model, created_at, expires_at, metadata, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "model, created_at, expires_at, metadata, content, content_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 p.setString(1, row.id());
                 p.setString(2, row.subjectHash());
                 p.setString(3, row.requestId());
@@ -220,6 +220,7 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
                 p.setLong(7, row.expiresAt().toEpochMilli());
                 p.setString(8, row.metadata());
                 setNullableString(p, 9, row.content());
+                p.setLong(10, row.contentExpiresAt().toEpochMilli());
                 p.executeUpdate();
             }
             return null;
@@ -229,13 +230,16 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
     public List<ConversationRow> conversations(String subjectHash) {
         return run("read conversations", c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT id, subject_hash, request_id, route, model, created_at, "
-                    + "expires_at, metadata, content FROM conversations WHERE subject_hash = ? ORDER BY created_at, id")) {
+                    + "expires_at, metadata, content, content_expires_at FROM conversations WHERE subject_hash = ? "
+                    + "ORDER BY created_at, id")) {
                 p.setString(1, subjectHash);
                 List<ConversationRow> rows = new ArrayList<>();
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
+                        long contentExpiry = r.getLong(10);
                         rows.add(new ConversationRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
                                 r.getString(5), Instant.ofEpochMilli(r.getLong(6)), Instant.ofEpochMilli(r.getLong(7)),
+                                Instant.ofEpochMilli(r.wasNull() ? r.getLong(7) : contentExpiry),
                                 r.getString(8), Optional.ofNullable(r.getString(9))));
                     }
                 }
@@ -254,13 +258,37 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
         });
     }
 
-    /** Deletes conversations whose retention ended before {@code now}; returns how many. */
-    public int purgeExpiredConversations(Instant now) {
-        return run("purge expired conversations", c -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM conversations WHERE expires_at < ?")) {
+    /**
+     * Applies retention at {@code now}: drops the content of conversations whose content retention ended, and
+     * deletes conversations whose retention ended. Returns {content dropped, conversations deleted}.
+     */
+    public int[] purgeExpiredConversations(Instant now) {
+        return run("purge expired conversations", c -> Connections.inTransaction(c, tx -> {
+            int[] out = new int[2];
+            try (PreparedStatement p = tx.prepareStatement(
+                    "UPDATE conversations SET content = NULL WHERE content IS NOT NULL AND content_expires_at < ?")) {
                 p.setLong(1, now.toEpochMilli());
-                return p.executeUpdate();
+                out[0] = p.executeUpdate();
             }
+            try (PreparedStatement p = tx.prepareStatement("DELETE FROM conversations WHERE expires_at < ?")) {
+                p.setLong(1, now.toEpochMilli());
+                out[1] = p.executeUpdate();
+            }
+            return out;
+        }));
+    }
+
+    /** Subject hashes that still have stored content. */
+    public java.util.Set<String> subjectsWithContent() {
+        return run("list subjects", c -> {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT subject_hash FROM conversations WHERE content IS NOT NULL");
+                    ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+            return out;
         });
     }
 

@@ -20,7 +20,8 @@ import java.util.List;
  */
 final class Migrations {
     /** The migrations this build knows, in order. Add new ones at the end; never edit an applied one. */
-    static final List<String> ALL = List.of("V1__keys_and_usage.sql", "V2__conversations.sql");
+    static final List<String> ALL = List.of("V1__keys_and_usage.sql", "V2__conversations.sql",
+            "V3__content_retention.sql");
 
     private Migrations() {
     }

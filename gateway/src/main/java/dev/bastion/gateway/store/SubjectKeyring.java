@@ -67,6 +67,30 @@ public final class SubjectKeyring implements AutoCloseable {
         }
     }
 
+    /** Every subject hash that has a key. */
+    public synchronized java.util.List<String> subjects() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT subject_hash FROM subject_keys")) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list the subject keyring", e);
+        }
+    }
+
+    /** Replaces a subject's wrapped key (after re-wrapping it under a new master key). */
+    public synchronized void replace(String subjectHash, byte[] wrapped) {
+        try (PreparedStatement p = c.prepareStatement("UPDATE subject_keys SET wrapped = ? WHERE subject_hash = ?")) {
+            p.setBytes(1, wrapped);
+            p.setString(2, subjectHash);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot update the subject keyring", e);
+        }
+    }
+
     /** Destroys a subject's key (crypto-shredding); false if it had none. */
     public synchronized boolean destroy(String subjectHash) {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM subject_keys WHERE subject_hash = ?")) {

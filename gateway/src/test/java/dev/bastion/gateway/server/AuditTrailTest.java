@@ -66,7 +66,8 @@ class AuditTrailTest {
             assertThat(text).doesNotContain(prompt).doesNotContain("bsk_");
             records.add(new ObjectMapper().readTree(text));
         }
-        assertThat(records).hasSize(5);
+        assertThat(records).hasSize(6);
+        assertThat(records.getFirst().path("action").asText()).isEqualTo("gateway.start");
         JsonNode ok = records.stream().filter(r -> r.path("status").asInt() == 200).findFirst().orElseThrow();
         assertThat(ok.path("reason").asText()).isEqualTo("cloud model allowed by route");
         assertThat(ok.path("controls").toString()).contains("\"name\":\"structure\"").contains("\"name\":\"policy\"");
@@ -89,7 +90,7 @@ class AuditTrailTest {
         Verifier.Report report = Verifier.verify(log, Verifier.readPublicKey(dir.resolve("data/keys/audit-signing.key.pub")),
                 Optional.empty());
         assertThat(report.ok()).as(report.problems().toString()).isTrue();
-        assertThat(report.records()).isEqualTo(5);
+        assertThat(report.records()).isEqualTo(6);
         assertThat(report.notes()).isEmpty();
     }
 }

@@ -36,7 +36,7 @@ class ConversationsTest {
     private static String yaml(FakeUpstream up) {
         return "conversations:\n  purge-interval: 200ms\nmodels:\n" + TestGateway.model("keep", up, "local")
                 + TestGateway.model("meta", up, "local") + TestGateway.model("brief", up, "local")
-                + TestGateway.model("none", up, "local") + """
+                + TestGateway.model("none", up, "local") + TestGateway.model("short", up, "local") + """
                 routes:
                   - name: keep
                     models: [keep]
@@ -48,6 +48,11 @@ class ConversationsTest {
                     models: [brief]
                     storage: content
                     retention: 1ms
+                  - name: short
+                    models: [short]
+                    storage: content
+                    retention: 30d
+                    content-retention: 1ms
                   - name: default
                     models: ["*"]
                 """;
@@ -152,6 +157,33 @@ class ConversationsTest {
         }
         assertThat(all.toString()).contains("subject.erase").contains("subject.export").doesNotContain("patient-42")
                 .doesNotContain(SECRET);
+    }
+
+    @Test
+    void contentRetentionDropsTheTextKeepsTheMetadataAndShredsTheSubjectsKey() throws Exception {
+        Path data = dir.resolve("data");
+        try (FakeUpstream up = FakeUpstream.start(); TestGateway g = TestGateway.start(dir, yaml(up))) {
+            String key = g.createKey(Role.USER, "t", List.of("*"));
+            assertThat(chatAs(g, key, "s-short", "short", "ephemeral text", false).status()).isEqualTo(200);
+            List<String[]> left = awaitRows(data.resolve("bastion.db"), r -> r.size() == 1 && r.getFirst()[3] == null);
+            assertThat(left).singleElement().satisfies(r -> {
+                assertThat(r[2]).isEqualTo("short");
+                assertThat(r[3]).isNull();
+            });
+            String hash = left.getFirst()[1];
+            boolean keyGone = false;
+            for (int i = 0; i < 100 && !keyGone; i++) {
+                try (SubjectKeyring keyring = SubjectKeyring.open(data.resolve("keys/subject-keys.db"))) {
+                    keyGone = keyring.find(hash).isEmpty();
+                }
+                Thread.sleep(50);
+            }
+            assertThat(keyGone).isTrue();
+            JsonNode export = g.get("/admin/v1/subjects/s-short/export", g.adminKey()).json();
+            assertThat(export.path("conversations")).hasSize(1);
+            assertThat(export.at("/conversations/0/metadata/tenant").asText()).isEqualTo("t");
+            assertThat(export.toString()).doesNotContain("ephemeral text");
+        }
     }
 
     @Test

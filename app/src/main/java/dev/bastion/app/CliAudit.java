@@ -1,0 +1,26 @@
+package dev.bastion.app;
+
+import dev.bastion.audit.AuditLog;
+import dev.bastion.crypto.SigningKey;
+import dev.bastion.gateway.config.GatewayConfig;
+import dev.bastion.gateway.pipeline.AuditTrail;
+import java.time.Clock;
+
+/**
+ * Audit receipts for admin actions taken on the command line. The log has one writer: when a gateway is running
+ * it holds the log, and the receipt cannot be written here, which is said on standard error.
+ */
+final class CliAudit {
+    private CliAudit() {
+    }
+
+    static void record(GatewayConfig config, String action, String subject) {
+        try (AuditLog log = AuditLog.open(config.dataDir().resolve("audit"), SigningKey.loadOrCreate(
+                config.dataDir().resolve("keys").resolve("audit-signing.key"), config.audit().signatureAlgorithm()),
+                "bastion", Clock.systemUTC(), config.audit().checkpointEvery())) {
+            new AuditTrail(log, Clock.systemUTC()).admin(null, "cli", action, subject);
+        } catch (IllegalStateException e) {
+            System.err.println("bastion: no audit receipt for " + action + ": " + e.getMessage());
+        }
+    }
+}
