@@ -188,9 +188,9 @@ public final class GatewayServer implements AutoCloseable {
         if (cached != null) {
             return (String) cached;
         }
-        String id = req.headers().first(HeaderNames.create("x-request-id"))
-                .filter(v -> v.matches("[A-Za-z0-9._-]{1,64}"))
-                .orElseGet(() -> "req_" + HexFormat.of().formatHex(randomBytes()));
+        // Always the gateway's own id: audit records and explanations are looked up by it, so a client must not be
+        // able to choose or reuse one.
+        String id = "req_" + HexFormat.of().formatHex(randomBytes());
         req.context().register("bastion.request-id", id);
         return id;
     }
