@@ -40,7 +40,8 @@ public final class ConfigLoader {
             "upstream-model", "location", "path", "connect-timeout", "read-timeout", "max-retries");
     /** Keys an entry of {@code routes} may have. */
     static final Set<String> ROUTE_KEYS = Set.of("name", "models", "local-only", "input-scanners", "output-scanners",
-            "actions", "default-action", "local-model", "deny-patterns", "storage", "retention", "content-retention");
+            "actions", "default-action", "local-model", "deny-patterns", "storage", "retention", "content-retention",
+            "allowed-link-hosts");
     private static final Set<String> INLINE_SECRETS = Set.of("api-key", "password", "keystore-password");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

@@ -112,7 +112,8 @@ final class ConfigMapper {
                     has(at + ".storage") ? parse(at + ".storage", text(at + ".storage"), Storage::fromConfig) : Storage.OFF,
                     has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30),
                     has(at + ".content-retention") ? duration(at + ".content-retention")
-                            : has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30));
+                            : has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30),
+                    strings(at + ".allowed-link-hosts", List.of()));
         };
     }
 

@@ -77,6 +77,7 @@ public final class ConfigPrinter {
             values.put(at + ".storage", r.storage().configName());
             values.put(at + ".retention", r.retention().toString());
             values.put(at + ".content-retention", r.contentRetention().toString());
+            values.put(at + ".allowed-link-hosts", r.allowedLinkHosts().toString());
         }
         StringBuilder out = new StringBuilder();
         loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),

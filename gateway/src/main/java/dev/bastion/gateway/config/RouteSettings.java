@@ -22,17 +22,19 @@ import java.util.Optional;
  * @param storage what is kept of this route's conversations
  * @param retention how long stored conversations (their metadata) are kept
  * @param contentRetention how long their content is kept; at most {@code retention}
+ * @param allowedLinkHosts hosts answers may link or embed images from (the {@code exfiltration} scanner)
  */
 public record RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
         List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
-        List<String> denyPatterns, Storage storage, java.time.Duration retention, java.time.Duration contentRetention) {
+        List<String> denyPatterns, Storage storage, java.time.Duration retention, java.time.Duration contentRetention,
+        List<String> allowedLinkHosts) {
 
     /** A route that stores nothing. */
     public RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
             List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
             List<String> denyPatterns) {
         this(name, models, localOnly, inputScanners, outputScanners, actions, defaultAction, localModel, denyPatterns,
-                Storage.OFF, java.time.Duration.ofDays(30), java.time.Duration.ofDays(30));
+                Storage.OFF, java.time.Duration.ofDays(30), java.time.Duration.ofDays(30), List.of());
     }
 
     public RouteSettings {
@@ -51,6 +53,7 @@ public record RouteSettings(String name, List<String> models, boolean localOnly,
         Objects.requireNonNull(storage, key + ".storage");
         ServerSettings.requirePositive(retention, key + ".retention");
         ServerSettings.requirePositive(contentRetention, key + ".content-retention");
+        allowedLinkHosts = List.copyOf(allowedLinkHosts);
         if (contentRetention.compareTo(retention) > 0) {
             throw new IllegalArgumentException(key + ".content-retention cannot be longer than " + key + ".retention");
         }

@@ -5,6 +5,7 @@ import dev.bastion.gateway.config.RouteSettings;
 import dev.bastion.guard.Policy;
 import dev.bastion.guard.Scanner;
 import dev.bastion.guard.denylist.DenyListScanner;
+import dev.bastion.guard.exfiltration.ExfiltrationScanner;
 import dev.bastion.guard.secrets.SecretsScanner;
 import dev.bastion.guard.structure.StructureScanner;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         Policy policy) {
 
     /** The scanner ids this build knows. The PII and injection scanners come with their own issues. */
-    public static final List<String> KNOWN_SCANNERS = List.of(StructureScanner.ID, DenyListScanner.ID, SecretsScanner.ID);
+    public static final List<String> KNOWN_SCANNERS = List.of(StructureScanner.ID, DenyListScanner.ID, SecretsScanner.ID,
+            ExfiltrationScanner.ID);
 
     /** The secret rules are loaded once and shared by every route (the scanner is immutable). */
     private static final class BuiltIn {
@@ -65,6 +67,7 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         if (r.inputScanners().contains(SecretsScanner.ID) || r.outputScanners().contains(SecretsScanner.ID)) {
             available.put(SecretsScanner.ID, BuiltIn.SECRETS);
         }
+        available.put(ExfiltrationScanner.ID, new ExfiltrationScanner(r.allowedLinkHosts()));
         List<Scanner> input = new ArrayList<>();
         input.add(available.get(StructureScanner.ID));
         for (String id : r.inputScanners()) {
@@ -80,8 +83,8 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
     }
 
     /**
-     * Structural, deny-list and secret findings block unless the route says otherwise: a malformed request, a
-     * denied term or a credential is never passed on by default.
+     * Structural, deny-list and secret findings block, and exfiltrating markdown is redacted, unless the route says
+     * otherwise: a malformed request, a denied term or a credential is never passed on by default.
      */
     private static Map<String, dev.bastion.guard.Action> withBlockingDefaults(RouteSettings r) {
         Map<String, dev.bastion.guard.Action> actions = new LinkedHashMap<>();
@@ -92,6 +95,9 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         if (r.inputScanners().contains(SecretsScanner.ID) || r.outputScanners().contains(SecretsScanner.ID)) {
             BuiltIn.SECRETS.types().forEach(type -> actions.put(type, dev.bastion.guard.Action.BLOCK));
         }
+        // An exfiltrating image or link is removed from the answer rather than failing it.
+        actions.put(ExfiltrationScanner.IMAGE, dev.bastion.guard.Action.REDACT);
+        actions.put(ExfiltrationScanner.LINK, dev.bastion.guard.Action.REDACT);
         actions.putAll(r.actions());
         return actions;
     }
@@ -111,6 +117,9 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         for (Scanner s : outputScanners) {
             if (s instanceof DenyListScanner d) {
                 window = Math.max(window, Math.min(4096, d.longestPatternLength()));
+            }
+            if (s instanceof ExfiltrationScanner) {
+                window = Math.max(window, 2200); // a whole markdown image or link, URL included
             }
         }
         return outputScanners.isEmpty() ? 0 : window;

