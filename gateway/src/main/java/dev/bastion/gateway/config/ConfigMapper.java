@@ -113,7 +113,8 @@ final class ConfigMapper {
                     has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30),
                     has(at + ".content-retention") ? duration(at + ".content-retention")
                             : has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30),
-                    strings(at + ".allowed-link-hosts", List.of()));
+                    strings(at + ".allowed-link-hosts", List.of()),
+                    has(at + ".prompt-canary") && bool(at + ".prompt-canary"));
         };
     }
 

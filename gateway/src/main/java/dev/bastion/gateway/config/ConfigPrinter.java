@@ -78,6 +78,7 @@ public final class ConfigPrinter {
             values.put(at + ".retention", r.retention().toString());
             values.put(at + ".content-retention", r.contentRetention().toString());
             values.put(at + ".allowed-link-hosts", r.allowedLinkHosts().toString());
+            values.put(at + ".prompt-canary", Boolean.toString(r.promptCanary()));
         }
         StringBuilder out = new StringBuilder();
         loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),

@@ -23,18 +23,19 @@ import java.util.Optional;
  * @param retention how long stored conversations (their metadata) are kept
  * @param contentRetention how long their content is kept; at most {@code retention}
  * @param allowedLinkHosts hosts answers may link or embed images from (the {@code exfiltration} scanner)
+ * @param promptCanary plant a per-request canary in the system prompt and refuse answers that repeat it
  */
 public record RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
         List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
         List<String> denyPatterns, Storage storage, java.time.Duration retention, java.time.Duration contentRetention,
-        List<String> allowedLinkHosts) {
+        List<String> allowedLinkHosts, boolean promptCanary) {
 
     /** A route that stores nothing. */
     public RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
             List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
             List<String> denyPatterns) {
         this(name, models, localOnly, inputScanners, outputScanners, actions, defaultAction, localModel, denyPatterns,
-                Storage.OFF, java.time.Duration.ofDays(30), java.time.Duration.ofDays(30), List.of());
+                Storage.OFF, java.time.Duration.ofDays(30), java.time.Duration.ofDays(30), List.of(), false);
     }
 
     public RouteSettings {

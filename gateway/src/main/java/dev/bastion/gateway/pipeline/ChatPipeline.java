@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The chat pipeline: every {@code /v1/chat/completions} request passes these stages, in this order, in
@@ -90,9 +91,11 @@ public final class ChatPipeline {
                 }
                 exchange.responseHeader("x-bastion-route", explain(plan, verdict));
                 Rewrite rewrite = trace.stage("pseudonymise", () -> Rewrite.apply(request, verdict));
+                Optional<String> canary = route.settings().promptCanary()
+                        ? Optional.of(PromptCanary.plant(rewrite.upstreamRequest())) : Optional.empty();
                 Served served = request.stream()
-                        ? stream(exchange, request, plan, rewrite, trace)
-                        : complete(exchange, request, plan, rewrite, trace);
+                        ? stream(exchange, request, plan, rewrite, trace, canary)
+                        : complete(exchange, request, plan, rewrite, trace, canary);
                 trace.event.promptTokens = served.promptTokens();
                 trace.event.completionTokens = served.completionTokens();
                 trace.stage("record", () -> {
@@ -163,9 +166,11 @@ public final class ChatPipeline {
     }
 
     /** Stages 6-8 for a complete answer: call, scan output, restore. */
-    private Served complete(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace) {
+    private Served complete(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace,
+            Optional<String> canary) {
         ObjectNode answer = trace.backend(plan, () -> plan.backend().complete(plan.model(), rewrite.upstreamRequest()));
         trace.stage("scan-output", () -> {
+            canary.ifPresent(c -> answer.path("choices").forEach(choice -> PromptCanary.check(choice.toString(), c)));
             scanCompleteAnswer(plan.route(), answer);
             return null;
         });
@@ -200,13 +205,14 @@ public final class ChatPipeline {
     }
 
     /** Stages 6-8 for a stream: the relay scans and restores each chunk as it passes. */
-    private Served stream(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace) {
+    private Served stream(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Trace trace,
+            Optional<String> canary) {
         ObjectNode upstream = rewrite.upstreamRequest();
         upstream.put("stream", true);
         upstream.putObject("stream_options").put("include_usage", true);
         int window = Math.max(plan.route().streamWindow(guard), rewrite.pseudonymizer().longestSurrogate());
         StreamRelay relay = new StreamRelay(exchange, plan.route(), rewrite.pseudonymizer(), metrics, window,
-                request.model(), request.includeUsage());
+                request.model(), request.includeUsage(), canary);
         try {
             trace.backend(plan, () -> {
                 plan.backend().stream(plan.model(), upstream, relay);

@@ -29,13 +29,20 @@ final class StreamGuard {
     private final Pseudonymizer pseudonymizer;
     private final GatewayMetrics metrics;
     private final int window;
+    private final java.util.Optional<String> canary;
     private final StringBuilder pending = new StringBuilder();
 
     StreamGuard(CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics, int window) {
+        this(route, pseudonymizer, metrics, window, java.util.Optional.empty());
+    }
+
+    StreamGuard(CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics, int window,
+            java.util.Optional<String> canary) {
         this.route = route;
         this.pseudonymizer = pseudonymizer;
         this.metrics = metrics;
-        this.window = window;
+        this.canary = canary;
+        this.window = canary.map(c -> Math.max(window, c.length())).orElse(window);
     }
 
     /** Takes a delta; returns the text now safe to send (possibly empty). @throws Refusal when output is blocked */
@@ -76,6 +83,7 @@ final class StreamGuard {
     }
 
     private void scanPending() {
+        canary.ifPresent(c -> PromptCanary.check(pending.toString(), c));
         if (route.outputScanners().isEmpty() || pending.isEmpty()) {
             return;
         }

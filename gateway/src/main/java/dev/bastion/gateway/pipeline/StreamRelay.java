@@ -27,6 +27,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private final int window;
     private final String clientModel;
     private final boolean includeUsage;
+    private final java.util.Optional<String> canary;
     private final Map<Integer, StreamGuard> guards = new HashMap<>();
     private Exchange.EventStream events;
     private ObjectNode lastChunk;
@@ -38,7 +39,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private final StringBuilder answer = new StringBuilder();
 
     StreamRelay(Exchange exchange, CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics,
-            int window, String clientModel, boolean includeUsage) {
+            int window, String clientModel, boolean includeUsage, java.util.Optional<String> canary) {
         this.exchange = exchange;
         this.route = route;
         this.pseudonymizer = pseudonymizer;
@@ -46,6 +47,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
         this.window = window;
         this.clientModel = clientModel;
         this.includeUsage = includeUsage;
+        this.canary = canary;
     }
 
     @Override
@@ -83,7 +85,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
                 continue;
             }
             int index = c.path("index").asInt(0);
-            StreamGuard guard = guards.computeIfAbsent(index, k -> new StreamGuard(route, pseudonymizer, metrics, window));
+            StreamGuard guard = guards.computeIfAbsent(index, k -> new StreamGuard(route, pseudonymizer, metrics, window, canary));
             ObjectNode delta = c.path("delta") instanceof ObjectNode d ? d : c.putObject("delta");
             String released = delta.path("content").isTextual() ? guard.append(delta.get("content").asText()) : "";
             boolean finishing = c.hasNonNull("finish_reason");

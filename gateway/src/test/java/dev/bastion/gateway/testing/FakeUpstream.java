@@ -55,6 +55,7 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile int failFirst;
     private volatile String requiredKey;
     private volatile String toolCallName;
+    private volatile boolean echoSystem;
 
     private FakeUpstream(HttpServer server) {
         this.server = server;
@@ -119,6 +120,12 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
+    /** Echo the system prompt instead of the last user message (a model leaking its instructions). */
+    public FakeUpstream echoSystem(boolean on) {
+        this.echoSystem = on;
+        return this;
+    }
+
     /** When a request has tools, answer with a call of this function. */
     public FakeUpstream callTool(String name) {
         this.toolCallName = name;
@@ -168,13 +175,22 @@ public final class FakeUpstream implements AutoCloseable {
             }
             default -> { }
         }
-        String answer = fixedAnswer != null ? fixedAnswer : "echo: " + lastUserText(body);
+        String answer = fixedAnswer != null ? fixedAnswer : "echo: " + (echoSystem ? systemText(body) : lastUserText(body));
         boolean tools = toolCallName != null && body.has("tools");
         if (body.path("stream").asBoolean(false)) {
             stream(ex, body, answer, tools);
         } else {
             send(ex, 200, completion(body, answer, tools).toString());
         }
+    }
+
+    private static String systemText(JsonNode body) {
+        for (JsonNode m : body.path("messages")) {
+            if (m.path("role").asText().equals("system")) {
+                return m.path("content").asText();
+            }
+        }
+        return "";
     }
 
     private static String lastUserText(JsonNode body) {
