@@ -98,11 +98,14 @@ class AdminAndLimitsTest {
     @Test
     void concurrencyLimitRefusesTheSecondRequestInFlight() throws Exception {
         String key = gateway.createKey(Role.USER, "slow", List.of("*"), new Limits(0, 0, 1));
-        upstream.delay(800);
+        upstream.delay(1500);
         try {
+            int before = upstream.calls();
             CompletableFuture<TestGateway.Reply> first = CompletableFuture.supplyAsync(
                     () -> gateway.post("/v1/chat/completions", key, TestGateway.chat("m", "a", false)));
-            Thread.sleep(300);
+            for (int i = 0; i < 200 && upstream.calls() == before; i++) {
+                Thread.sleep(10); // until the first request is in flight (it holds the only slot)
+            }
             TestGateway.Reply second = gateway.post("/v1/chat/completions", key, TestGateway.chat("m", "b", false));
             assertThat(second.status()).isEqualTo(429);
             assertThat(second.json().at("/error/code").asText()).isEqualTo("rate_limit_concurrent_requests");
