@@ -49,7 +49,9 @@ class ServeProcessTest {
                         .POST(HttpRequest.BodyPublishers.ofString(
                                 "{\"model\":\"slow\",\"messages\":[{\"role\":\"user\",\"content\":\"wait\"}]}")).build(),
                         HttpResponse.BodyHandlers.ofString());
-                Thread.sleep(500);
+                for (int i = 0; i < 500 && upstream.calls() == 0; i++) {
+                    Thread.sleep(10); // until the request is in flight
+                }
                 process.destroy(); // SIGTERM
                 HttpResponse<String> response = inFlight.get(10, TimeUnit.SECONDS);
                 assertThat(response.statusCode()).isEqualTo(200);
