@@ -162,22 +162,38 @@ final class AuditCommand {
         }
     }
 
-    @Command(name = "export", description = "Print records FROM..TO (exclusive) as JSON lines.")
+    @Command(name = "export", description = "Print records as JSON lines: FROM..TO (exclusive), as record indices "
+            + "or as times (ISO-8601, such as 2026-11-24T00:00:00Z).")
     static final class Export implements Callable<Integer> {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--from", defaultValue = "0", description = "First record index.")
-        long from;
+        @Option(names = "--from", defaultValue = "0", description = "First record index, or earliest time.")
+        String from;
 
-        @Option(names = "--to", description = "Stop before this index (default: the end).")
-        Long to;
+        @Option(names = "--to", description = "Stop before this index or time (default: the end).")
+        String to;
 
         @Override
         public Integer call() throws IOException {
             AuditReader r = reader(common);
-            print(r, from, to == null ? r.size() : Math.min(to, r.size()));
+            if (isIndex(from) && (to == null || isIndex(to))) {
+                print(r, Long.parseLong(from), to == null ? r.size() : Math.min(Long.parseLong(to), r.size()));
+                return 0;
+            }
+            java.time.Instant start = isIndex(from) ? java.time.Instant.MIN : java.time.Instant.parse(from);
+            java.time.Instant end = to == null || isIndex(to) ? java.time.Instant.MAX : java.time.Instant.parse(to);
+            for (long i = 0; i < r.size(); i++) {
+                java.time.Instant t = java.time.Instant.parse(Json.MAPPER.readTree(r.record(i)).path("time").asText());
+                if (!t.isBefore(start) && t.isBefore(end)) {
+                    print(r, i, i + 1);
+                }
+            }
             return 0;
+        }
+
+        private static boolean isIndex(String s) {
+            return s.matches("\\d{1,18}");
         }
     }
 

@@ -48,6 +48,11 @@ class AuditCommandTest {
         assertThat(((String) KeysCommandTest.run("audit", "export", "--from", "1", "--to", "4", "--data-dir", data)[1]).lines())
                 .hasSize(3).allMatch(l -> l.contains("\"type\":\"request\""));
 
+        assertThat(((String) KeysCommandTest.run("audit", "export", "--from", "2000-01-01T00:00:00Z", "--data-dir", data)[1])
+                .lines()).hasSize(6);
+        assertThat(((String) KeysCommandTest.run("audit", "export", "--from", "2000-01-01T00:00:00Z", "--to",
+                "2000-01-02T00:00:00Z", "--data-dir", data)[1]).lines()).isEmpty();
+
         Path segment = dir.resolve("data/audit/segment-000000.log");
         byte[] bytes = Files.readAllBytes(segment);
         bytes[bytes.length / 2] ^= 0x20;
