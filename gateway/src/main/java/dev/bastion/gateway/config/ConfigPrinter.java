@@ -36,6 +36,7 @@ public final class ConfigPrinter {
         values.put("guard.max-messages", Integer.toString(c.guard().maxMessages()));
         values.put("guard.max-message-chars", Integer.toString(c.guard().maxMessageChars()));
         values.put("guard.stream-window-chars", Integer.toString(c.guard().streamWindowChars()));
+        values.put("guard.stream-padding", Boolean.toString(c.guard().streamPadding()));
         values.put("embeddings.enabled", Boolean.toString(c.embeddings().enabled()));
         values.put("embeddings.model-name", c.embeddings().modelName());
         values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));

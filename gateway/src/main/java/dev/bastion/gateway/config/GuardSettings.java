@@ -7,8 +7,16 @@ package dev.bastion.gateway.config;
  * @param maxMessageChars most characters in one message
  * @param streamWindowChars how many characters of a streamed answer may be held back so that output scanners see
  *     matches spanning two chunks
+ * @param streamPadding pad the text of every streamed event to a multiple of 32 bytes, hiding token lengths from
+ *     an observer of encrypted traffic
  */
-public record GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars) {
+public record GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars, boolean streamPadding) {
+
+    /** Settings with stream padding on. */
+    public GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars) {
+        this(maxMessages, maxMessageChars, streamWindowChars, true);
+    }
+
     public GuardSettings {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("guard.max-messages must be at least 1, got " + maxMessages);

@@ -212,7 +212,7 @@ public final class ChatPipeline {
         upstream.putObject("stream_options").put("include_usage", true);
         int window = Math.max(plan.route().streamWindow(guard), rewrite.pseudonymizer().longestSurrogate());
         StreamRelay relay = new StreamRelay(exchange, plan.route(), rewrite.pseudonymizer(), metrics, window,
-                request.model(), request.includeUsage(), canary);
+                request.model(), request.includeUsage(), canary, guard.streamPadding());
         try {
             trace.backend(plan, () -> {
                 plan.backend().stream(plan.model(), upstream, relay);

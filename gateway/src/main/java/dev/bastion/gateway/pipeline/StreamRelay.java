@@ -28,6 +28,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private final String clientModel;
     private final boolean includeUsage;
     private final java.util.Optional<String> canary;
+    private final boolean padding;
     private final Map<Integer, StreamGuard> guards = new HashMap<>();
     private Exchange.EventStream events;
     private ObjectNode lastChunk;
@@ -39,7 +40,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private final StringBuilder answer = new StringBuilder();
 
     StreamRelay(Exchange exchange, CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics,
-            int window, String clientModel, boolean includeUsage, java.util.Optional<String> canary) {
+            int window, String clientModel, boolean includeUsage, java.util.Optional<String> canary, boolean padding) {
         this.exchange = exchange;
         this.route = route;
         this.pseudonymizer = pseudonymizer;
@@ -48,6 +49,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
         this.clientModel = clientModel;
         this.includeUsage = includeUsage;
         this.canary = canary;
+        this.padding = padding;
     }
 
     @Override
@@ -119,6 +121,9 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private boolean send(ObjectNode chunk) {
         if (events == null) {
             events = exchange.openEventStream();
+        }
+        if (padding) {
+            pad(chunk);
         }
         if (!events.send(chunk.toString())) {
             clientGone = true;
@@ -199,6 +204,30 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
 
     Refusal blocked() {
         return blocked;
+    }
+
+    private static final String FILLER = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+
+    /**
+     * Adds an {@code obfuscation} field that rounds the size of the event's text up to a multiple of 32 bytes: every
+     * token of up to 32 bytes then yields an event of the same size, whatever its length. The filler is random so
+     * compression cannot undo it.
+     */
+    static void pad(ObjectNode chunk) {
+        int text = 0;
+        for (JsonNode choice : chunk.path("choices")) {
+            JsonNode content = choice.path("delta").path("content");
+            if (content.isTextual()) {
+                text += content.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+        }
+        int pad = 32 - Math.floorMod(text, 32);
+        StringBuilder filler = new StringBuilder(pad);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < pad; i++) {
+            filler.append(FILLER.charAt(random.nextInt(FILLER.length())));
+        }
+        chunk.put("obfuscation", filler.toString());
     }
 
     /** The text of choice 0 as it reached the client. */

@@ -56,6 +56,7 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile String requiredKey;
     private volatile String toolCallName;
     private volatile boolean echoSystem;
+    private volatile boolean byWords;
 
     private FakeUpstream(HttpServer server) {
         this.server = server;
@@ -117,6 +118,12 @@ public final class FakeUpstream implements AutoCloseable {
     /** Require {@code Authorization: Bearer key}; 401 otherwise. */
     public FakeUpstream requireKey(String key) {
         this.requiredKey = key;
+        return this;
+    }
+
+    /** Stream one word (with its trailing space) per chunk, as a tokenizer roughly would. */
+    public FakeUpstream chunkByWords(boolean on) {
+        this.byWords = on;
         return this;
     }
 
@@ -253,7 +260,7 @@ public final class FakeUpstream implements AutoCloseable {
                 call.putObject("function").put("name", toolCallName).put("arguments", "{\"city\":\"Paris\"}");
                 event(out, chunk(model, d, null));
             } else {
-                List<String> parts = split(answer, chunks);
+                List<String> parts = byWords ? List.of(answer.split("(?<= )")) : split(answer, chunks);
                 for (int i = 0; i < parts.size(); i++) {
                     if (mode == Mode.DROP_MID_STREAM && i == parts.size() / 2) {
                         out.flush();
