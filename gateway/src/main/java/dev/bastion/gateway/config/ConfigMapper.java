@@ -56,6 +56,8 @@ final class ConfigMapper {
                 integer("audit.checkpoint-every", 1, 10_000_000)));
         ConversationSettings conversations = build("conversations", () -> new ConversationSettings(
                 text("conversations.subject-header"), masterKey(dataDir), duration("conversations.purge-interval")));
+        AbuseSettings abuse = build("abuse", () -> new AbuseSettings(duration("abuse.window"),
+                integer("abuse.min-requests", 0, 1_000_000), share("abuse.near-duplicate-share"), share("abuse.output-share")));
         List<ModelSettings> models = new ArrayList<>();
         JsonNode modelList = root.path("models");
         for (int i = 0; i < modelList.size(); i++) {
@@ -75,7 +77,7 @@ final class ConfigMapper {
         if (!problems.isEmpty()) {
             return null;
         }
-        return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, models, routes));
+        return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse, models, routes));
     }
 
     private Supplier<ModelSettings> model(String at) {
@@ -230,6 +232,15 @@ final class ConfigMapper {
             return v;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(path + " must be a whole number, got '" + t + "'" + origin(path));
+        }
+    }
+
+    private double share(String path) {
+        String t = text(path).strip();
+        try {
+            return Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(path + " must be a number from 0 to 1, got '" + t + "'" + origin(path));
         }
     }
 

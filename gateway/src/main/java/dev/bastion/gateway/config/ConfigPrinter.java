@@ -49,6 +49,10 @@ public final class ConfigPrinter {
             case dev.bastion.crypto.Envelope.MasterKeySource.Command cmd -> "command:" + cmd.command() + "  (secret: reference only)";
         });
         values.put("conversations.purge-interval", c.conversations().purgeInterval().toString());
+        values.put("abuse.window", c.abuse().window().toString());
+        values.put("abuse.min-requests", Integer.toString(c.abuse().minRequests()));
+        values.put("abuse.near-duplicate-share", Double.toString(c.abuse().nearDuplicateShare()));
+        values.put("abuse.output-share", Double.toString(c.abuse().outputShare()));
         for (int i = 0; i < c.models().size(); i++) {
             ModelSettings m = c.models().get(i);
             String at = "models[" + i + "]";

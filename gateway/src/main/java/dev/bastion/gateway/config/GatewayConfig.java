@@ -22,6 +22,7 @@ public record GatewayConfig(
         EmbeddingSettings embeddings,
         AuditSettings audit,
         ConversationSettings conversations,
+        AbuseSettings abuse,
         List<ModelSettings> models,
         List<RouteSettings> routes) {
 
@@ -34,6 +35,7 @@ public record GatewayConfig(
         Objects.requireNonNull(embeddings, "embeddings");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(conversations, "conversations");
+        Objects.requireNonNull(abuse, "abuse");
         models = List.copyOf(models);
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();

@@ -51,6 +51,7 @@ public final class ChatPipeline {
     private final AuditTrail audit;
     private final ConversationVault conversations;
     private final String subjectHeader;
+    private final dev.bastion.gateway.identity.AbuseMonitor abuse;
     private final GuardSettings guard;
 
     public ChatPipeline(Stages stages, GuardSettings guard) {
@@ -63,6 +64,7 @@ public final class ChatPipeline {
         this.audit = stages.audit();
         this.conversations = stages.conversations();
         this.subjectHeader = stages.subjectHeader();
+        this.abuse = stages.abuse();
         this.guard = Objects.requireNonNull(guard, "guard");
     }
 
@@ -74,7 +76,14 @@ public final class ChatPipeline {
                     () -> authenticator.authenticate(exchange.header("Authorization"), Role::mayCallModels, "call models"));
             trace.event.keyId = key.id();
             trace.event.tenant = key.tenant();
-            try (RateLimiter.Permit permit = trace.stage("rate-limit", () -> Admissions.admit(limiter, key))) {
+            try (RateLimiter.Permit permit = trace.stage("rate-limit", () -> {
+                abuse.heldBack(key.id()).ifPresent(left -> {
+                    throw new Refusal(ApiError.rateLimited("abuse_suspected", "This key's recent requests look like model "
+                            + "extraction or probing; it is held back for a while. Retry after "
+                            + Math.max(1, left.toSeconds()) + " s.", left.toSeconds() < 1 ? java.time.Duration.ofSeconds(1) : left));
+                });
+                return Admissions.admit(limiter, key);
+            })) {
                 ChatRequest request = trace.stage("parse", () -> ChatRequest.from(RequestBodies.parseObject(exchange.body(), exchange.body().length)));
                 CompiledRoute route = router.routeFor(key, request.model());
                 trace.model = request.model(); // only now is it a declared model name, safe as a label
@@ -103,6 +112,12 @@ public final class ChatPipeline {
                     usage.record(key, request.model(), served.promptTokens(), served.completionTokens());
                     metrics.tokens(plan.model().name(), served.promptTokens(), served.completionTokens());
                     keepConversation(exchange, key, request, plan, served, trace.status);
+                    abuse.record(key.id(), String.join("\n", request.texts()), served.promptTokens(), served.completionTokens())
+                            .ifPresent(flag -> {
+                                metrics.refusal("abuse_flagged");
+                                audit.admin(exchange.requestId(), key.id(), "abuse.flag", flag.rule() + ": " + flag.detail()
+                                        + "; held back " + flag.coolDown().toSeconds() + " s");
+                            });
                     return null;
                 });
             }

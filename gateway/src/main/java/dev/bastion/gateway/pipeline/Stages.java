@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param audit stage 9 (audit record)
  * @param conversations stage 9 (stored conversations, where the route keeps them)
  * @param subjectHeader the request header naming the data subject
+ * @param abuse stage 2 (held-back keys) and 9 (recording query patterns)
  */
 public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuard inputGuard, Router router,
         UsageRecorder usage, GatewayMetrics metrics, AuditTrail audit, ConversationVault conversations,
-        String subjectHeader) {
+        String subjectHeader, dev.bastion.gateway.identity.AbuseMonitor abuse) {
     public Stages {
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(limiter, "limiter");
@@ -30,5 +31,6 @@ public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuar
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(conversations, "conversations");
         Objects.requireNonNull(subjectHeader, "subjectHeader");
+        Objects.requireNonNull(abuse, "abuse");
     }
 }

@@ -11,6 +11,7 @@ import dev.bastion.gateway.backend.OpenAiBackend;
 import dev.bastion.gateway.config.GatewayConfig;
 import dev.bastion.gateway.config.ModelSettings;
 import dev.bastion.gateway.embeddings.LocalEmbeddings;
+import dev.bastion.gateway.identity.AbuseMonitor;
 import dev.bastion.gateway.identity.KeyService;
 import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.gateway.metrics.GatewayMetrics;
@@ -118,8 +119,11 @@ public final class Gateway implements AutoCloseable {
                     ModelSettings.OPENAI, new OpenAiBackend(env),
                     ModelSettings.LOCAL, new LocalBackend());
             Router router = new Router(routes, models, backends);
+            AbuseMonitor abuse = new AbuseMonitor(new AbuseMonitor.Settings(config.abuse().window(),
+                    config.abuse().minRequests(), config.abuse().nearDuplicateShare(), config.abuse().outputShare()),
+                    System::nanoTime);
             Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics, trail, vault,
-                    config.conversations().subjectHeader());
+                    config.conversations().subjectHeader(), abuse);
             ChatPipeline chat = new ChatPipeline(stages, config.guard());
             EmbeddingsPipeline embeddings = new EmbeddingsPipeline(stages, config.embeddings(),
                     new LocalEmbeddingsAdapter(new LocalEmbeddings(config.embeddings().maxInputs())));

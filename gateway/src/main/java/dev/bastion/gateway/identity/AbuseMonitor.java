@@ -1,0 +1,153 @@
+package dev.bastion.gateway.identity;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Detects the query patterns of model extraction and membership probing, per API key: many near-duplicate prompts
+ * (a template with small perturbations; exact repeats do not count), and a sustained high share of output tokens. Prompts are never kept: only
+ * a 64-bit SimHash of their word trigrams, so near-duplicates are found by Hamming distance.
+ *
+ * <p>A key that trips a rule is throttled progressively: it is refused for a cool-down that doubles each time it
+ * trips again (1 s, 2 s, 4 s ... up to 10 min), which a caller sees as 429 with Retry-After. Ordinary traffic of
+ * the same volume with varied prompts is not flagged. State is in memory, per process. Thread-safe.
+ */
+public final class AbuseMonitor {
+    /** The thresholds; {@code minRequests} 0 turns the monitor off. */
+    public record Settings(Duration window, int minRequests, double nearDuplicateShare, double outputShare) {
+        public Settings {
+            Objects.requireNonNull(window, "abuse.window");
+            if (minRequests < 0 || nearDuplicateShare <= 0 || nearDuplicateShare > 1 || outputShare <= 0 || outputShare > 1) {
+                throw new IllegalArgumentException("abuse thresholds must be positive shares and a non-negative count");
+            }
+        }
+    }
+
+    /** Why a key was flagged, and for how long it is held back. */
+    public record Flag(String rule, String detail, Duration coolDown) {
+    }
+
+    private record Seen(long at, long fingerprint, boolean nearDuplicate, long promptTokens, long completionTokens) {
+    }
+
+    private static final class KeyState {
+        final Deque<Seen> recent = new ArrayDeque<>();
+        long blockedUntil;
+        int strikes;
+    }
+
+    /**
+     * Fingerprints within this many differing bits count as near-duplicates. Unrelated texts differ in about 32 of
+     * 64 bits (standard deviation 4), so 12 leaves five standard deviations of margin.
+     */
+    static final int NEAR_BITS = 12;
+
+    private final Settings settings;
+    private final LongSupplier nanoTime;
+    private final ConcurrentHashMap<String, KeyState> keys = new ConcurrentHashMap<>();
+
+    public AbuseMonitor(Settings settings, LongSupplier nanoTime) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    }
+
+    /** The time left on a key's cool-down, if it is held back now. */
+    public Optional<Duration> heldBack(String keyId) {
+        KeyState s = keys.get(keyId);
+        if (s == null) {
+            return Optional.empty();
+        }
+        synchronized (s) {
+            long left = s.blockedUntil - nanoTime.getAsLong();
+            return left > 0 ? Optional.of(Duration.ofNanos(left)) : Optional.empty();
+        }
+    }
+
+    /** Records one answered request; returns a flag when this request makes the key trip a rule. */
+    public Optional<Flag> record(String keyId, String promptText, long promptTokens, long completionTokens) {
+        if (settings.minRequests() == 0) {
+            return Optional.empty();
+        }
+        long now = nanoTime.getAsLong();
+        long fingerprint = simHash(promptText);
+        KeyState s = keys.computeIfAbsent(keyId, k -> new KeyState());
+        synchronized (s) {
+            long horizon = now - settings.window().toNanos();
+            while (!s.recent.isEmpty() && s.recent.peekFirst().at() < horizon) {
+                s.recent.pollFirst();
+            }
+            boolean near = false;
+            for (Seen earlier : s.recent) {
+                int distance = Long.bitCount(earlier.fingerprint() ^ fingerprint);
+                // Exact repeats (retries, health checks, load tests) extract nothing new; small variations do.
+                if (distance > 0 && distance <= NEAR_BITS) {
+                    near = true;
+                    break;
+                }
+            }
+            s.recent.addLast(new Seen(now, fingerprint, near, promptTokens, completionTokens));
+            int n = s.recent.size();
+            if (n < settings.minRequests() || now < s.blockedUntil) {
+                return Optional.empty();
+            }
+            long duplicates = s.recent.stream().filter(Seen::nearDuplicate).count();
+            long out = s.recent.stream().mapToLong(Seen::completionTokens).sum();
+            long all = out + s.recent.stream().mapToLong(Seen::promptTokens).sum();
+            String rule = null;
+            String detail = null;
+            if ((double) duplicates / n >= settings.nearDuplicateShare()) {
+                rule = "near_duplicate_prompts";
+                detail = duplicates + " of the last " + n + " prompts are small variations of each other";
+            } else if (all > 0 && (double) out / all >= settings.outputShare()) {
+                rule = "high_output_share";
+                detail = String.format(Locale.ROOT, "%.0f%% of the last %d requests' tokens are output", 100.0 * out / all, n);
+            }
+            if (rule == null) {
+                return Optional.empty();
+            }
+            s.strikes++;
+            Duration coolDown = Duration.ofSeconds(Math.min(600, 1L << Math.min(s.strikes - 1, 10)));
+            s.blockedUntil = now + coolDown.toNanos();
+            s.recent.clear();
+            return Optional.of(new Flag(rule, detail, coolDown));
+        }
+    }
+
+    /** 64-bit SimHash over lower-cased word trigrams (word unigrams for very short prompts). */
+    static long simHash(String text) {
+        String[] words = text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+");
+        int[] votes = new int[64];
+        int features = 0;
+        int span = words.length >= 3 ? 3 : 1;
+        for (int i = 0; i + span <= words.length; i++) {
+            StringBuilder feature = new StringBuilder();
+            for (int j = i; j < i + span; j++) {
+                feature.append(words[j]).append(' ');
+            }
+            long h = mix(feature.toString().hashCode());
+            for (int b = 0; b < 64; b++) {
+                votes[b] += ((h >>> b) & 1) == 1 ? 1 : -1;
+            }
+            features++;
+        }
+        long out = 0;
+        for (int b = 0; b < 64 && features > 0; b++) {
+            if (votes[b] > 0) {
+                out |= 1L << b;
+            }
+        }
+        return out;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+}
