@@ -57,7 +57,7 @@ final class ConfigMapper {
         ConversationSettings conversations = build("conversations", () -> new ConversationSettings(
                 text("conversations.subject-header"), masterKey(dataDir), duration("conversations.purge-interval")));
         AbuseSettings abuse = build("abuse", () -> new AbuseSettings(duration("abuse.window"),
-                integer("abuse.min-requests", 0, 1_000_000), share("abuse.near-duplicate-share"), share("abuse.output-share")));
+                integer("abuse.min-requests", 0, 1000), share("abuse.near-duplicate-share"), share("abuse.output-share")));
         List<ModelSettings> models = new ArrayList<>();
         JsonNode modelList = root.path("models");
         for (int i = 0; i < modelList.size(); i++) {

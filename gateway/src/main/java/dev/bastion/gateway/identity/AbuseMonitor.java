@@ -36,11 +36,45 @@ public final class AbuseMonitor {
     private record Seen(long at, long fingerprint, boolean nearDuplicate, long promptTokens, long completionTokens) {
     }
 
+    /**
+     * One key's recent requests, bounded: at most {@link #TRACKED} are kept, with running totals, and a new prompt
+     * is compared with the latest {@link #COMPARED} only, so each request costs O(1) however busy the key is.
+     */
     private static final class KeyState {
         final Deque<Seen> recent = new ArrayDeque<>();
+        long duplicates;
+        long promptTokens;
+        long completionTokens;
         long blockedUntil;
         int strikes;
+
+        void add(Seen seen) {
+            recent.addLast(seen);
+            duplicates += seen.nearDuplicate() ? 1 : 0;
+            promptTokens += seen.promptTokens();
+            completionTokens += seen.completionTokens();
+            if (recent.size() > TRACKED) {
+                removeOldest();
+            }
+        }
+
+        void removeOldest() {
+            Seen old = recent.pollFirst();
+            duplicates -= old.nearDuplicate() ? 1 : 0;
+            promptTokens -= old.promptTokens();
+            completionTokens -= old.completionTokens();
+        }
+
+        void clear() {
+            recent.clear();
+            duplicates = 0;
+            promptTokens = 0;
+            completionTokens = 0;
+        }
     }
+
+    static final int TRACKED = 1000;
+    static final int COMPARED = 64;
 
     /**
      * Fingerprints within this many differing bits count as near-duplicates. Unrelated texts differ in about 32 of
@@ -80,10 +114,12 @@ public final class AbuseMonitor {
         synchronized (s) {
             long horizon = now - settings.window().toNanos();
             while (!s.recent.isEmpty() && s.recent.peekFirst().at() < horizon) {
-                s.recent.pollFirst();
+                s.removeOldest();
             }
             boolean near = false;
-            for (Seen earlier : s.recent) {
+            java.util.Iterator<Seen> latest = s.recent.descendingIterator();
+            for (int compared = 0; compared < COMPARED && latest.hasNext(); compared++) {
+                Seen earlier = latest.next();
                 int distance = Long.bitCount(earlier.fingerprint() ^ fingerprint);
                 // Exact repeats (retries, health checks, load tests) extract nothing new; small variations do.
                 if (distance > 0 && distance <= NEAR_BITS) {
@@ -91,14 +127,14 @@ public final class AbuseMonitor {
                     break;
                 }
             }
-            s.recent.addLast(new Seen(now, fingerprint, near, promptTokens, completionTokens));
+            s.add(new Seen(now, fingerprint, near, promptTokens, completionTokens));
             int n = s.recent.size();
             if (n < settings.minRequests() || now < s.blockedUntil) {
                 return Optional.empty();
             }
-            long duplicates = s.recent.stream().filter(Seen::nearDuplicate).count();
-            long out = s.recent.stream().mapToLong(Seen::completionTokens).sum();
-            long all = out + s.recent.stream().mapToLong(Seen::promptTokens).sum();
+            long duplicates = s.duplicates;
+            long out = s.completionTokens;
+            long all = out + s.promptTokens;
             String rule = null;
             String detail = null;
             if ((double) duplicates / n >= settings.nearDuplicateShare()) {
@@ -114,7 +150,7 @@ public final class AbuseMonitor {
             s.strikes++;
             Duration coolDown = Duration.ofSeconds(Math.min(600, 1L << Math.min(s.strikes - 1, 10)));
             s.blockedUntil = now + coolDown.toNanos();
-            s.recent.clear();
+            s.clear();
             return Optional.of(new Flag(rule, detail, coolDown));
         }
     }
