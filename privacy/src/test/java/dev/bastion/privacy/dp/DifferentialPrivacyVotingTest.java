@@ -1,0 +1,91 @@
+package dev.bastion.privacy.dp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Statistical tests of the privacy claim itself, in the manner of Google's stochastic tester: run a mechanism many
+ * times on two neighbouring datasets and check, for every output bucket with enough mass, that
+ * P[M(D) in B] <= e^ε P[M(D') in B] within a confidence margin. One run can fail by chance, so several runs vote.
+ * A mechanism that claims a smaller ε than it gives must be caught (the negative control), so the test can fail.
+ */
+class DifferentialPrivacyVotingTest {
+    private static final int SAMPLES = 60_000;
+
+    /** One trial: the largest observed log-ratio over buckets, minus its statistical margin, is at most ε. */
+    private static boolean trial(DoubleSupplier onD, DoubleSupplier onNeighbour, double epsilon, double bucket) {
+        Map<Long, Integer> a = histogram(onD, bucket);
+        Map<Long, Integer> b = histogram(onNeighbour, bucket);
+        for (Map.Entry<Long, Integer> e : a.entrySet()) {
+            int ca = e.getValue();
+            int cb = b.getOrDefault(e.getKey(), 0);
+            if (ca < 500 || cb < 500) {
+                continue; // too little mass to estimate a ratio
+            }
+            double pa = (double) ca / SAMPLES;
+            double pb = (double) cb / SAMPLES;
+            // margin: 4 standard errors of each proportion, applied against the claim
+            double paLow = pa - 4 * Math.sqrt(pa / SAMPLES);
+            double pbHigh = pb + 4 * Math.sqrt(pb / SAMPLES);
+            if (paLow > Math.exp(epsilon) * pbHigh) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<Long, Integer> histogram(DoubleSupplier mechanism, double bucket) {
+        Map<Long, Integer> h = new HashMap<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            h.merge((long) Math.floor(mechanism.getAsDouble() / bucket), 1, Integer::sum);
+        }
+        return h;
+    }
+
+    private static int votes(int trials, java.util.function.IntPredicate trial) {
+        int passed = 0;
+        for (int i = 0; i < trials; i++) {
+            if (trial.test(i)) {
+                passed++;
+            }
+        }
+        return passed;
+    }
+
+    @Test
+    void laplaceCountOnNeighbouringDatasetsRespectsEpsilon() {
+        double eps = Math.log(3);
+        int passed = votes(5, seed -> {
+            Noise n = Noise.laplace(1, eps, true, DpRandom.forTesting(new SplittableRandom(seed)));
+            return trial(() -> n.addTo(100), () -> n.addTo(101), eps, 1)
+                    && trial(() -> n.addTo(101), () -> n.addTo(100), eps, 1);
+        });
+        assertThat(passed).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void laplaceOnRealValuesRespectsEpsilonAtItsSensitivity() {
+        double eps = 1;
+        int passed = votes(5, seed -> {
+            Noise n = Noise.laplace(2.5, eps, false, DpRandom.forTesting(new SplittableRandom(100 + seed)));
+            return trial(() -> n.addTo(10.0), () -> n.addTo(12.5), eps, 0.5)
+                    && trial(() -> n.addTo(12.5), () -> n.addTo(10.0), eps, 0.5);
+        });
+        assertThat(passed).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void understatedEpsilonIsCaught() {
+        // Noise for ε = ln 3, claimed as ε = ln 1.5: the test must reject it.
+        int passed = votes(5, seed -> {
+            Noise n = Noise.laplace(1, Math.log(3), true, DpRandom.forTesting(new SplittableRandom(200 + seed)));
+            return trial(() -> n.addTo(100), () -> n.addTo(101), Math.log(1.5), 1);
+        });
+        assertThat(passed).isLessThanOrEqualTo(1);
+    }
+}
