@@ -15,7 +15,9 @@ import java.util.function.DoubleUnaryOperator;
  *   add:    P = N(0,z²) against Q = the mixture; loss -L(x), x ~ N(0,z²)
  * L is monotone in x, so P[L <= l] is a normal (mixture) distribution function at x(l) = z²·log((e^l - 1 + q)/q) + 1/2.
  * Pure ε-DP events are replaced by randomised response, which dominates every ε-DP mechanism (Kairouz, Oh and
- * Viswanath 2015): loss +ε with probability e^ε/(1+e^ε), else -ε. A plain Gaussian event is the case q = 1.
+ * Viswanath 2015): loss +ε with probability e^ε/(1+e^ε), else -ε. A plain Gaussian event is the case q = 1;
+ * discrete Gaussians are accounted as continuous ones, which holds for Bastion's mechanisms (σ of at least 2^20 grid
+ * units, see the Noise class in the dp package).
  * Discretisation rounds each loss up to the grid and sends tails beyond 8.9 standard deviations to +∞ (upper) or to the lowest grid
  * point (lower), so every step is pessimistic; the price is a shift of at most (grid step) per composed step,
  * i.e. ε may be overstated by up to steps × 1e-4. For thousands of steps RDP is then tighter, and
@@ -45,9 +47,7 @@ public final class PldAccountant implements Accountant {
 
     @Override
     public boolean supports(PrivacyEvent event) {
-        return event instanceof PrivacyEvent.PureDp
-                || (event instanceof PrivacyEvent.Gaussian g && !g.discrete())
-                || event instanceof PrivacyEvent.SubsampledGaussian;
+        return !(event instanceof PrivacyEvent.Approximate);
     }
 
     @Override
@@ -80,7 +80,7 @@ public final class PldAccountant implements Accountant {
                     remove = remove.compose(rr);
                     add = add.compose(rr);
                 }
-                case PrivacyEvent.Gaussian g when !g.discrete() -> {
+                case PrivacyEvent.Gaussian g -> {
                     remove = remove.compose(subsampledGaussian(1, g.noiseMultiplier(), true));
                     add = add.compose(subsampledGaussian(1, g.noiseMultiplier(), false));
                 }

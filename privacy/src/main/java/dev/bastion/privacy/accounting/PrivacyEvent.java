@@ -27,8 +27,9 @@ public sealed interface PrivacyEvent {
 
     /**
      * The Gaussian mechanism with noise multiplier z = σ / (L2 sensitivity). {@code discrete} marks the discrete
-     * Gaussian on the integers, which satisfies the same concentrated-DP bound (1/(2z²))-zCDP but whose privacy
-     * loss distribution is not exactly the continuous one; the PLD accountant only takes the continuous kind.
+     * Gaussian on a grid, which satisfies the same concentrated-DP bound (1/(2z²))-zCDP (Canonne et al. 2020) and,
+     * with σ of at least 2^20 grid units as Bastion's mechanisms use, the continuous Gaussian's privacy profile to
+     * within about 2^-40 relative; the accountants treat both kinds alike.
      */
     record Gaussian(double noiseMultiplier, boolean discrete) implements PrivacyEvent {
         public Gaussian {
