@@ -301,6 +301,11 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
         }
     }
 
+    /** The differential-privacy budget ledgers kept in this store. */
+    public dev.bastion.privacy.ledger.LedgerStore ledgers() {
+        return new JdbcLedgerStore(this);
+    }
+
     @Override
     public void close() {
         pool.close();
@@ -334,7 +339,7 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
                 nullableLong(r, "revoked_at").map(Instant::ofEpochMilli), limits, r.getString("label"));
     }
 
-    private <T> T run(String operation, Connections.Work<T> work) {
+    <T> T run(String operation, Connections.Work<T> work) {
         try {
             return pool.with(work);
         } catch (SQLException e) {
@@ -346,7 +351,7 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
         return e.getSQLState() == null ? e.getClass().getSimpleName() : "SQL state " + e.getSQLState();
     }
 
-    private static boolean isUniqueViolation(SQLException e) {
+    static boolean isUniqueViolation(SQLException e) {
         return "23505".equals(e.getSQLState()) || (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint"));
     }
 

@@ -116,4 +116,52 @@ abstract class StoreContract {
             assertThat(again.isReachable()).isTrue();
         }
     }
+
+    @Test
+    void privacyLedgerKeepsBudgetsAndChargesInOrder() {
+        var ledgers = store.ledgers();
+        var id = new dev.bastion.privacy.ledger.LedgerId("patients", "patient_id");
+        assertThat(ledgers.total(id)).isEmpty();
+        ledgers.setTotal(id, new dev.bastion.privacy.ledger.Budget(3, 1e-6));
+        ledgers.setTotal(id, new dev.bastion.privacy.ledger.Budget(2, 1e-7));
+        assertThat(ledgers.total(id)).contains(new dev.bastion.privacy.ledger.Budget(2, 1e-7));
+        var events = List.<dev.bastion.privacy.accounting.PrivacyEvent>of(
+                new dev.bastion.privacy.accounting.PrivacyEvent.PureDp(0.25),
+                new dev.bastion.privacy.accounting.PrivacyEvent.Gaussian(3.5, true));
+        var first = new dev.bastion.privacy.ledger.Charge(0, Instant.ofEpochMilli(1_000), "count(age)", events);
+        assertThat(ledgers.append(id, first)).isTrue();
+        assertThat(ledgers.append(id, first)).as("the same number twice").isFalse();
+        var second = new dev.bastion.privacy.ledger.Charge(1, Instant.ofEpochMilli(2_000), "mean(age)", events);
+        assertThat(ledgers.append(id, second)).isTrue();
+        assertThat(ledgers.charges(id)).containsExactly(first, second);
+        assertThat(ledgers.charges(new dev.bastion.privacy.ledger.LedgerId("patients", "row"))).isEmpty();
+    }
+
+    @Test
+    void privacyLedgerAdmitsExactlyTheBudgetUnderConcurrentChargesFromTwoStores() throws Exception {
+        var id = new dev.bastion.privacy.ledger.LedgerId("claims", "row");
+        store.ledgers().setTotal(id, new dev.bastion.privacy.ledger.Budget(1.0, 0));
+        try (JdbcStore other = open()) {
+            var a = new dev.bastion.privacy.ledger.PrivacyLedger(store.ledgers(),
+                    dev.bastion.privacy.accounting.Accounting.standard(), java.time.Clock.systemUTC(), (l, c, s) -> { });
+            var b = new dev.bastion.privacy.ledger.PrivacyLedger(other.ledgers(),
+                    dev.bastion.privacy.accounting.Accounting.standard(), java.time.Clock.systemUTC(), (l, c, s) -> { });
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<dev.bastion.privacy.ledger.PrivacyLedger.Outcome>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                var ledger = i % 2 == 0 ? a : b;
+                results.add(pool.submit(() -> ledger.charge(id, "q", List.of(
+                        new dev.bastion.privacy.accounting.PrivacyEvent.PureDp(0.125)))));
+            }
+            int admitted = 0;
+            for (var f : results) {
+                if (f.get() instanceof dev.bastion.privacy.ledger.PrivacyLedger.Outcome.Admitted) {
+                    admitted++;
+                }
+            }
+            pool.shutdown();
+            assertThat(admitted).isEqualTo(8);
+            assertThat(store.ledgers().charges(id)).hasSize(8);
+        }
+    }
 }
