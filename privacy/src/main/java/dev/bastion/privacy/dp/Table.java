@@ -29,31 +29,48 @@ public final class Table {
     }
 
     public static Table read(Path file) throws IOException {
+        return read(file, true);
+    }
+
+    /** Reads {@code file}; without a header row the columns are named c1, c2, ... */
+    public static Table read(Path file, boolean header) throws IOException {
         try (InputStream raw = Files.newInputStream(file);
                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
             Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
-            return parse(reader, file.toString());
+            return parse(reader, file.toString(), header);
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException(file + " is not valid UTF-8");
         }
     }
 
     static Table parse(Reader reader, String name) throws IOException {
+        return parse(reader, name, true);
+    }
+
+    static Table parse(Reader reader, String name, boolean hasHeader) throws IOException {
         CsvReader csv = new CsvReader(reader, name);
         Optional<String[]> header = csv.next();
         if (header.isEmpty()) {
-            throw new IllegalArgumentException(name + " is empty: a header row is needed");
+            throw new IllegalArgumentException(name + " is empty" + (hasHeader ? ": a header row is needed" : ""));
+        }
+        List<String[]> rows = new ArrayList<>();
+        String[] names = header.get();
+        if (!hasHeader) {
+            rows.add(names);
+            names = new String[names.length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = "c" + (i + 1);
+            }
         }
         List<String> columns = new ArrayList<>();
-        for (String c : header.get()) {
+        for (String c : names) {
             String trimmed = c.strip();
             if (columns.contains(trimmed)) {
                 throw new IllegalArgumentException(name + " line 1: column '" + trimmed + "' appears twice");
             }
             columns.add(trimmed);
         }
-        List<String[]> rows = new ArrayList<>();
         for (Optional<String[]> row = csv.next(); row.isPresent(); row = csv.next()) {
             String[] cells = row.get();
             if (cells.length == 1 && cells[0].isBlank()) {
