@@ -27,6 +27,7 @@ import java.util.function.DoubleUnaryOperator;
 public final class PldAccountant implements Accountant {
     /** Default grid step of the privacy loss. */
     public static final double DEFAULT_STEP = 1e-4;
+    private static final long MAX_POINTS = 1L << 21;
     private static final double TAIL_SIGMAS = 8.9; // Φc(8.9) ≈ 2.8e-19
 
     private final double step;
@@ -50,14 +51,31 @@ public final class PldAccountant implements Accountant {
         return !(event instanceof PrivacyEvent.Approximate);
     }
 
+    /**
+     * {@inheritDoc} Infinite when a single event's loss distribution would need more than 2^21 grid points (very
+     * little noise); the other accountants then give the bound.
+     */
     @Override
     public double epsilon(List<PrivacyEvent> events, double delta) {
         Accounting.checkDelta(delta);
         if (events.isEmpty()) {
             return 0;
         }
-        LossPmf[] composed = compose(events);
-        return Math.max(composed[0].epsilon(delta), composed[1].epsilon(delta));
+        try {
+            LossPmf[] composed = compose(events);
+            return Math.max(composed[0].epsilon(delta), composed[1].epsilon(delta));
+        } catch (TooWide e) {
+            return Double.POSITIVE_INFINITY;
+        }
+    }
+
+    /** A loss distribution too wide for the grid. */
+    private static final class TooWide extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooWide() {
+            super(null, null, false, false);
+        }
     }
 
     /** δ at each of {@code epsilons} for the composition of {@code events}. */
@@ -131,8 +149,8 @@ public final class PldAccountant implements Accountant {
         double lMax = Math.max(lossA, lossB);
         long kMin = (long) Math.floor(lMin / step);
         long kMax = (long) Math.ceil(lMax / step);
-        if (kMax - kMin > 50_000_000L) {
-            throw new IllegalArgumentException("noise multiplier " + z + " is too small for PLD accounting");
+        if (kMax - kMin > MAX_POINTS) {
+            throw new TooWide();
         }
         int n = (int) (kMax - kMin + 1);
         // cdf(l) = P[L <= l]; sf(l) = P[L > l]
