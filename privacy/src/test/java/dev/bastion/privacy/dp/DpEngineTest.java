@@ -146,4 +146,12 @@ class DpEngineTest {
         assertThatThrownBy(() -> DpEngine.run(t, q, rnd(1))).hasMessageContaining("not numbers")
                 .hasMessageNotContaining("secret-value");
     }
+
+    @Test
+    void headerlessCsvGetsNumberedColumns() throws Exception {
+        Table t = Table.parse(new StringReader("1,2\n3,4\n"), "h.csv", false);
+        assertThat(t.columns()).containsExactly("c1", "c2");
+        assertThat(t.size()).isEqualTo(2);
+        assertThat(t.number(1, 1)).isEqualTo(4.0);
+    }
 }
