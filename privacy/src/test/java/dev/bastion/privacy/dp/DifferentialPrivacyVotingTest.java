@@ -19,6 +19,12 @@ class DifferentialPrivacyVotingTest {
 
     /** One trial: the largest observed log-ratio over buckets, minus its statistical margin, is at most ε. */
     private static boolean trial(DoubleSupplier onD, DoubleSupplier onNeighbour, double epsilon, double bucket) {
+        return trial(onD, onNeighbour, epsilon, 0, bucket);
+    }
+
+    /** (ε, δ) version: P[M(D) in B] <= e^ε P[M(D') in B] + δ for every bucket with enough mass. */
+    private static boolean trial(DoubleSupplier onD, DoubleSupplier onNeighbour, double epsilon, double delta,
+            double bucket) {
         Map<Long, Integer> a = histogram(onD, bucket);
         Map<Long, Integer> b = histogram(onNeighbour, bucket);
         for (Map.Entry<Long, Integer> e : a.entrySet()) {
@@ -32,7 +38,7 @@ class DifferentialPrivacyVotingTest {
             // margin: 4 standard errors of each proportion, applied against the claim
             double paLow = pa - 4 * Math.sqrt(pa / SAMPLES);
             double pbHigh = pb + 4 * Math.sqrt(pb / SAMPLES);
-            if (paLow > Math.exp(epsilon) * pbHigh) {
+            if (paLow > Math.exp(epsilon) * pbHigh + delta) {
                 return false;
             }
         }
@@ -87,5 +93,38 @@ class DifferentialPrivacyVotingTest {
             return trial(() -> n.addTo(100), () -> n.addTo(101), Math.log(1.5), 1);
         });
         assertThat(passed).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void gaussianSumOnNeighbouringDatasetsRespectsEpsilonDelta() {
+        double eps = 1;
+        double delta = 1e-3;
+        int passed = votes(5, seed -> {
+            Noise n = Noise.gaussian(4, eps, delta, DpRandom.forTesting(new SplittableRandom(300 + seed)));
+            return trial(() -> n.addTo(50.0), () -> n.addTo(54.0), eps, delta, 1)
+                    && trial(() -> n.addTo(54.0), () -> n.addTo(50.0), eps, delta, 1);
+        });
+        assertThat(passed).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void countQueryWithAPrivacyUnitRespectsEpsilonWhenOneUnitWithManyRowsIsRemoved() throws Exception {
+        // D has a unit with 7 rows; D' lacks it. With max-contributions 2 the count moves by at most 2.
+        StringBuilder base = new StringBuilder("user\n");
+        for (int i = 0; i < 50; i++) {
+            base.append("u").append(i).append('\n');
+        }
+        Table without = Table.parse(new java.io.StringReader(base.toString()), "d1");
+        Table with = Table.parse(new java.io.StringReader(base + "x\n".repeat(7)), "d2");
+        double eps = 1;
+        DpQuery q = DpQuery.builder(DpQuery.Kind.COUNT).privacyUnit("user", 2).epsilon(eps).build();
+        int passed = votes(5, seed -> {
+            DpRandom r = DpRandom.forTesting(new SplittableRandom(400 + seed));
+            return trial(() -> DpEngine.run(with, q, r).rows().getFirst().value(),
+                    () -> DpEngine.run(without, q, r).rows().getFirst().value(), eps, 1)
+                    && trial(() -> DpEngine.run(without, q, r).rows().getFirst().value(),
+                    () -> DpEngine.run(with, q, r).rows().getFirst().value(), eps, 1);
+        });
+        assertThat(passed).isGreaterThanOrEqualTo(4);
     }
 }
