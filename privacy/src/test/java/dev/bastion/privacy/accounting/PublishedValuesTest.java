@@ -46,6 +46,8 @@ class PublishedValuesTest {
     void classicConversionMatchesTheTensorflowPrivacyMnistTable() {
         RdpAccountant classic = new RdpAccountant(RdpAccountant.DEFAULT_ORDERS, RdpAccountant.Conversion.CLASSIC);
         assertThat(classic.epsilon(dpSgd(60000, 256, 1.12, 60), 1e-5)).isCloseTo(2.92, withPercentage(1));
+        // the setting the issue quotes (noise 1.1, 60 epochs: "about 3.0")
+        assertThat(classic.epsilon(dpSgd(60000, 256, 1.1, 60), 1e-5)).isCloseTo(3.0, withPercentage(1));
         assertThat(classic.epsilon(dpSgd(60000, 256, 0.6, 30), 1e-5)).isCloseTo(9.74, withPercentage(1));
         assertThat(classic.epsilon(dpSgd(60000, 256, 1.2, 10), 1e-5)).isCloseTo(1.20, withPercentage(1));
     }
