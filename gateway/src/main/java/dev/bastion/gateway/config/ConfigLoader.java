@@ -158,6 +158,10 @@ public final class ConfigLoader {
                 } else if (!e.getValue().isNull()) {
                     problems.add(path + " (" + where + "): must be a mapping of keys");
                 }
+            } else if (reference.isArray()) {
+                if (!e.getValue().isArray() && !e.getValue().isNull()) {
+                    problems.add(path + " (" + where + "): must be a list");
+                }
             } else if (e.getValue().isContainerNode()) {
                 problems.add(path + " (" + where + "): must be a single value, not a list or mapping");
             }

@@ -58,6 +58,9 @@ final class ConfigMapper {
                 text("conversations.subject-header"), masterKey(dataDir), duration("conversations.purge-interval")));
         AbuseSettings abuse = build("abuse", () -> new AbuseSettings(duration("abuse.window"),
                 integer("abuse.min-requests", 0, 1000), share("abuse.near-duplicate-share"), share("abuse.output-share")));
+        ModelSecuritySettings modelSecurity = build("model-security", () -> new ModelSecuritySettings(
+                bool("model-security.require-signature"), strings("model-security.trusted-keys", List.of()).stream()
+                        .map(k -> path("model-security.trusted-keys", k)).toList()));
         List<ModelSettings> models = new ArrayList<>();
         JsonNode modelList = root.path("models");
         for (int i = 0; i < modelList.size(); i++) {
@@ -77,7 +80,8 @@ final class ConfigMapper {
         if (!problems.isEmpty()) {
             return null;
         }
-        return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse, models, routes));
+        return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
+                modelSecurity, models, routes));
     }
 
     private Supplier<ModelSettings> model(String at) {

@@ -23,6 +23,7 @@ public record GatewayConfig(
         AuditSettings audit,
         ConversationSettings conversations,
         AbuseSettings abuse,
+        ModelSecuritySettings modelSecurity,
         List<ModelSettings> models,
         List<RouteSettings> routes) {
 
@@ -36,6 +37,7 @@ public record GatewayConfig(
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(conversations, "conversations");
         Objects.requireNonNull(abuse, "abuse");
+        Objects.requireNonNull(modelSecurity, "model-security");
         models = List.copyOf(models);
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();

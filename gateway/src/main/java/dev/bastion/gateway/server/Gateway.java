@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
             config.models().forEach(m -> models.put(m.name(), m));
             Map<String, ChatBackend> backends = Map.of(
                     ModelSettings.OPENAI, new OpenAiBackend(env),
-                    ModelSettings.LOCAL, new LocalBackend());
+                    ModelSettings.LOCAL, new LocalBackend(LocalModels.check(config, trail)));
             Router router = new Router(routes, models, backends);
             AbuseMonitor abuse = new AbuseMonitor(new AbuseMonitor.Settings(config.abuse().window(),
                     config.abuse().minRequests(), config.abuse().nearDuplicateShare(), config.abuse().outputShare()),

@@ -1,0 +1,66 @@
+package dev.bastion.gateway.server;
+
+import dev.bastion.gateway.config.GatewayConfig;
+import dev.bastion.gateway.config.ModelSettings;
+import dev.bastion.gateway.pipeline.AuditTrail;
+import dev.bastion.models.ModelGate;
+import dev.bastion.models.signing.ModelKeys;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * At startup, every local model with a file is put through the {@link ModelGate}: scanned, and its signature
+ * verified under the configured policy. Each outcome is an audit event ({@code model.admitted} or {@code
+ * model.refused}); refused models answer 503 with the reason. A trusted key file that cannot be read stops the
+ * gateway, since the policy could not be applied.
+ */
+final class LocalModels {
+    private static final Logger LOG = Logger.getLogger(LocalModels.class.getName());
+
+    private LocalModels() {
+    }
+
+    /** Checks the configured local models; returns the refused ones, name to reason. */
+    static Map<String, String> check(GatewayConfig config, AuditTrail trail) {
+        List<PublicKey> trusted = new ArrayList<>();
+        for (Path key : config.modelSecurity().trustedKeys()) {
+            try {
+                trusted.add(ModelKeys.readPublic(key));
+            } catch (IOException e) {
+                throw new UncheckedIOException("model-security.trusted-keys: cannot read " + key, e);
+            }
+        }
+        ModelGate.Policy policy = new ModelGate.Policy(config.modelSecurity().requireSignature(), trusted);
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (ModelSettings m : config.models()) {
+            if (!m.backend().equals(ModelSettings.LOCAL) || m.path().isEmpty()) {
+                continue;
+            }
+            ModelGate.Admission a;
+            try {
+                a = ModelGate.check(m.path().get(), policy);
+            } catch (IOException e) {
+                a = new ModelGate.Admission.Refused("cannot read the model: " + e.getMessage(),
+                        new dev.bastion.models.scan.ScanReport(m.path().get().toString(), Map.of(), Map.of(), List.of()),
+                        java.util.Optional.empty());
+            }
+            switch (a) {
+                case ModelGate.Admission.Admitted ok -> trail.admin(null, "gateway", "model.admitted",
+                        m.name() + ": " + ok.summary());
+                case ModelGate.Admission.Refused no -> {
+                    refused.put(m.name(), no.reason());
+                    trail.admin(null, "gateway", "model.refused", m.name() + ": " + no.reason());
+                    LOG.warning("local model '" + m.name() + "' refused: " + no.reason());
+                }
+            }
+        }
+        return refused;
+    }
+}
