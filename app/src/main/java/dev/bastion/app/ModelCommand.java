@@ -1,0 +1,192 @@
+package dev.bastion.app;
+
+import dev.bastion.models.bom.ModelBom;
+import dev.bastion.models.scan.ModelScanner;
+import dev.bastion.models.scan.ScanFinding;
+import dev.bastion.models.scan.ScanReport;
+import dev.bastion.models.signing.Manifest;
+import dev.bastion.models.signing.ModelKeys;
+import dev.bastion.models.signing.ModelSigning;
+import dev.bastion.models.signing.SigningAlgorithm;
+import dev.bastion.models.signing.VerificationReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bastion model keygen|sign|verify|scan|bom}: the model supply chain. Every action is an audit-log event
+ * (when no gateway holds the log).
+ */
+@Command(name = "model", description = "Sign, verify and scan models, and write their bill of materials.",
+        subcommands = {ModelCommand.Keygen.class, ModelCommand.Sign.class, ModelCommand.Verify.class,
+                ModelCommand.Scan.class, ModelCommand.Bom.class})
+final class ModelCommand {
+
+    static void audit(CommonOptions common, String action, String subject) {
+        CliAudit.record(common.load(Map.of()).config(), action, subject);
+    }
+
+    @Command(name = "keygen", description = "Write a signing key pair: model-signing.key (0600) and model-signing.pub.")
+    static final class Keygen implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR")
+        Path out;
+
+        @Option(names = "--algorithm", defaultValue = "ed25519",
+                description = "ed25519 (default), ecdsa-p256, ecdsa-p384 or ml-dsa-65.")
+        String algorithm;
+
+        @Override
+        public Integer call() throws Exception {
+            SigningAlgorithm alg = SigningAlgorithm.parse(algorithm);
+            Path pub = ModelKeys.write(out, alg);
+            System.out.println("wrote " + out.resolve(ModelKeys.PRIVATE_FILE) + " (keep it secret) and " + pub);
+            System.out.println("key hint " + dev.bastion.models.signing.SignatureBundle.hint(ModelKeys.readPublic(pub)));
+            audit(common, "model.keygen", alg.configName() + " " + pub.toAbsolutePath());
+            return 0;
+        }
+    }
+
+    @Command(name = "sign", description = "Sign a model file or folder (OpenSSF model signing bundle).")
+    static final class Sign implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "PATH")
+        Path model;
+
+        @Option(names = "--key", required = true, paramLabel = "KEY", description = "Private key (PKCS#8 PEM); "
+                + "its .pub must be beside it.")
+        Path key;
+
+        @Option(names = "--signature", paramLabel = "FILE", description = "Default: PATH/model.sig, or FILE.sig.")
+        Path signature;
+
+        @Option(names = "--ignore-paths", split = ",", paramLabel = "P", description = "More paths to leave out.")
+        List<String> ignore = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Path sig = signature != null ? signature : ModelSigning.defaultSignaturePath(model);
+            PublicKey pub = ModelKeys.publicFor(key);
+            Manifest m = ModelSigning.sign(model, ModelKeys.readPrivate(key), pub, sig, ignore);
+            System.out.println("signed " + m.digests().size() + " file(s) of " + model + " with "
+                    + SigningAlgorithm.of(pub).configName() + "; signature " + sig);
+            audit(common, "model.sign", model.toAbsolutePath() + " root=" + m.rootDigest());
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Verify a model against its signature; exit 1 on any difference.")
+    static final class Verify implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "PATH")
+        Path model;
+
+        @Option(names = "--key", required = true, paramLabel = "PUB", split = ",", description = "Trusted public key(s).")
+        List<Path> keys;
+
+        @Option(names = "--signature", paramLabel = "FILE")
+        Path signature;
+
+        @Option(names = "--ignore-paths", split = ",", paramLabel = "P")
+        List<String> ignore = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<PublicKey> trusted = new ArrayList<>();
+            for (Path k : keys) {
+                trusted.add(ModelKeys.readPublic(k));
+            }
+            Path sig = signature != null ? signature : ModelSigning.defaultSignaturePath(model);
+            if (!Files.exists(sig)) {
+                System.err.println("bastion: no signature at " + sig + " (the model is unsigned)");
+                audit(common, "model.verify", model.toAbsolutePath() + " unsigned");
+                return 1;
+            }
+            VerificationReport r = ModelSigning.verify(model, sig, trusted, ignore);
+            if (r.verified()) {
+                System.out.println("verified: " + r.filesChecked() + " file(s), signed by " + r.signer().orElse("?")
+                        + " (" + r.algorithm().map(SigningAlgorithm::configName).orElse("?") + ")");
+            } else {
+                System.out.println("NOT verified: " + r.problems().size() + " problem(s)");
+                r.problems().forEach(p -> System.out.println("  " + p.describe()));
+            }
+            audit(common, "model.verify", model.toAbsolutePath() + (r.verified() ? " verified" : " failed: "
+                    + r.problems().size() + " problem(s)"));
+            return r.verified() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "scan", description = "Check a model's files for unsafe content and malformed structure; exit 1 "
+            + "if anything is unsafe or malformed.")
+    static final class Scan implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "PATH")
+        Path model;
+
+        @Override
+        public Integer call() throws Exception {
+            ScanReport r = ModelScanner.scan(model);
+            r.formats().forEach((f, fmt) -> System.out.println(f + ": " + fmt));
+            for (ScanFinding f : r.findings()) {
+                System.out.println(f.describe());
+            }
+            System.out.println(r.safe() ? "scan passed" : "scan FAILED");
+            audit(common, "model.scan", model.toAbsolutePath() + (r.safe() ? " passed" : " failed: "
+                    + r.findings().size() + " finding(s)"));
+            return r.safe() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "bom", description = "Write a CycloneDX 1.6 ML-BOM for a model (stdout or --out).")
+    static final class Bom implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Parameters(paramLabel = "PATH")
+        Path model;
+
+        @Option(names = "--key", paramLabel = "PUB", split = ",", description = "Trusted key(s) to check the signature.")
+        List<Path> keys = new ArrayList<>();
+
+        @Option(names = "--out", paramLabel = "FILE")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            List<PublicKey> trusted = new ArrayList<>();
+            for (Path k : keys) {
+                trusted.add(ModelKeys.readPublic(k));
+            }
+            Path sig = ModelSigning.defaultSignaturePath(model);
+            Optional<VerificationReport> v = Files.exists(sig)
+                    ? Optional.of(ModelSigning.verify(model, sig, trusted, List.of())) : Optional.empty();
+            String bom = ModelBom.json(model, ModelScanner.scan(model), v, Clock.systemUTC());
+            if (out != null) {
+                Files.writeString(out, bom);
+                System.out.println("wrote " + out);
+            } else {
+                System.out.println(bom);
+            }
+            audit(common, "model.bom", model.toAbsolutePath().toString());
+            return 0;
+        }
+    }
+}
