@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
 
 /** {@code bastion train}: a classifier trained with DP-SGD (or without privacy, as the baseline). */
 @Command(name = "train", description = "Train a classifier with differential privacy (DP-SGD) on a CSV file or IDX "
-        + "images, and write the model with its privacy report.")
+        + "images, and write the model with its privacy report; `train injection` trains the injection detector.",
+        subcommands = InjectionCommands.Train.class)
 final class TrainCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "CSV (optionally .gz) or IDX images.")
+    @Option(names = "--data", paramLabel = "FILE", description = "CSV (optionally .gz) or IDX images (required).")
     Path data;
 
     @Option(names = "--labels", paramLabel = "FILE", description = "IDX labels, when --data is IDX images.")
@@ -49,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "64", description = "Hidden units of the MLP (default 64).")
     int hidden;
 
-    @Option(names = "--epsilon", required = true, description = "Target epsilon, or 'inf' for no privacy (baseline).")
+    @Option(names = "--epsilon", description = "Target epsilon, or 'inf' for no privacy (baseline) (required).")
     String epsilon;
 
     @Option(names = "--delta", defaultValue = "1e-5", description = "Target delta (default 1e-5; use < 1/n).")
@@ -82,6 +83,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (data == null || epsilon == null) {
+            throw new IllegalArgumentException("--data and --epsilon are required (or use `bastion train injection`)");
+        }
         TrainingData all = labels != null ? TrainingData.fromIdx(data, labels)
                 : TrainingData.fromTable(Table.read(data, !noHeader), requireLabel());
         RandomGenerator random = insecureSeed == null ? new SecureRandom() : new Random(insecureSeed);

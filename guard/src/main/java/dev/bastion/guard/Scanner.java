@@ -21,4 +21,14 @@ public interface Scanner {
      * @return the findings, each with its segment index; empty when nothing was found
      */
     List<Finding> scan(List<String> segments);
+
+    /**
+     * Scans with each segment's role ({@code system}, {@code user}, {@code assistant}, {@code tool}, ...), for
+     * scanners that judge content differently by where it came from. By default roles are ignored.
+     *
+     * @param roles one per segment, same order
+     */
+    default List<Finding> scan(List<String> segments, List<String> roles) {
+        return scan(segments);
+    }
 }

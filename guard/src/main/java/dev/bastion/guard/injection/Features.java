@@ -1,0 +1,135 @@
+package dev.bastion.guard.injection;
+
+import java.util.Arrays;
+
+/**
+ * Lexical features of normalised text, hashed into a fixed space: character 3-, 4- and 5-grams and word unigrams and
+ * bigrams (log counts, L2-normalised), then one slot per injection rule (1 when it matches) and a few shape
+ * features (length, share of non-ASCII, hidden characters found). Linear time. Stateless.
+ */
+final class Features {
+    static final int HASH_BITS = 17;
+    static final int HASHED = 1 << HASH_BITS;
+    static final int SHAPE = 3;
+
+    /** A sparse vector: indices and values. */
+    record Sparse(int[] index, float[] value) {
+    }
+
+    private Features() {
+    }
+
+    static int size(int rules) {
+        return HASHED + rules + SHAPE;
+    }
+
+    static Sparse of(String text, boolean hidden, InjectionRules rules, int maxChars) {
+        String t = text.length() > maxChars ? text.substring(0, maxChars) : text;
+        StringBuilder squeezed = new StringBuilder(t.length());
+        boolean space = false;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            boolean ws = Character.isWhitespace(c);
+            if (ws && space) {
+                continue;
+            }
+            squeezed.append(ws ? ' ' : c);
+            space = ws;
+        }
+        String s = squeezed.toString();
+        // Collect every hashed feature id, then sort and count runs: no boxing, linear-ish in the text.
+        int grams = Math.max(0, s.length() - 2) * 3 + s.length() * 2 + 8;
+        int[] ids = new int[grams];
+        int count = 0;
+        for (int n = 3; n <= 5; n++) {
+            for (int i = 0; i + n <= s.length(); i++) {
+                ids[count++] = bucket(s, i, i + n, n);
+            }
+        }
+        String[] words = s.split(" ");
+        String prev = null;
+        for (String w : words) {
+            String word = strip(w);
+            if (word.isEmpty()) {
+                continue;
+            }
+            ids[count++] = bucket("w:" + word, 0, word.length() + 2, 7);
+            if (prev != null) {
+                String bi = prev + " " + word;
+                ids[count++] = bucket("b:" + bi, 0, bi.length() + 2, 11);
+            }
+            prev = word;
+        }
+        Arrays.sort(ids, 0, count);
+        int[] uniq = new int[count];
+        float[] freq = new float[count];
+        int distinct = 0;
+        for (int i = 0; i < count; ) {
+            int j = i;
+            while (j < count && ids[j] == ids[i]) {
+                j++;
+            }
+            uniq[distinct] = ids[i];
+            freq[distinct++] = j - i;
+            i = j;
+        }
+        int r = rules.rules().size();
+        int[] index = new int[distinct + r + SHAPE];
+        float[] value = new float[index.length];
+        int k = 0;
+        double norm = 0;
+        for (int i = 0; i < distinct; i++) {
+            index[k] = uniq[i];
+            value[k] = (float) Math.log1p(freq[i]);
+            norm += value[k] * value[k];
+            k++;
+        }
+        float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0;
+        for (int i = 0; i < k; i++) {
+            value[i] *= inv;
+        }
+        for (int i = 0; i < r; i++) {
+            index[k] = HASHED + i;
+            value[k++] = rules.match(i, s).isPresent() ? 1 : 0;
+        }
+        int nonAscii = 0;
+        for (int i = 0; i < t.length(); i++) {
+            if (t.charAt(i) > 0x7f) {
+                nonAscii++;
+            }
+        }
+        index[k] = HASHED + r;
+        value[k++] = (float) (Math.log1p(text.length()) / 10);
+        index[k] = HASHED + r + 1;
+        value[k++] = t.isEmpty() ? 0 : (float) nonAscii / t.length();
+        index[k] = HASHED + r + 2;
+        value[k++] = hidden ? 1 : 0;
+        return new Sparse(Arrays.copyOf(index, k), Arrays.copyOf(value, k));
+    }
+
+    private static String strip(String w) {
+        int a = 0;
+        int b = w.length();
+        while (a < b && !Character.isLetterOrDigit(w.charAt(a))) {
+            a++;
+        }
+        while (b > a && !Character.isLetterOrDigit(w.charAt(b - 1))) {
+            b--;
+        }
+        return w.substring(a, b);
+    }
+
+    /** FNV-1a over the chars of s[from, to), salted, folded into HASH_BITS bits. */
+    private static int bucket(CharSequence s, int from, int to, int salt) {
+        int h = 0x811c9dc5 ^ salt * 0x9e3779b9;
+        int end = Math.min(to, s.length());
+        for (int i = from; i < end; i++) {
+            h ^= s.charAt(i);
+            h *= 0x01000193;
+        }
+        h ^= h >>> 15;
+        h *= 0x2c1b3c6d;
+        h ^= h >>> 12;
+        return h & (HASHED - 1);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.bastion.guard.injection;
+
+/**
+ * Turns text into a sentence embedding (the gateway supplies the local MiniLM model, 384 dimensions, L2-normalised).
+ * Implementations must be thread-safe.
+ */
+@FunctionalInterface
+public interface SentenceEncoder {
+    int DIMENSIONS = 384;
+
+    /** The embedding, or null when the encoder is busy or unavailable (the caller then goes without). */
+    float[] encode(String text);
+}
