@@ -110,7 +110,7 @@ final class InjectionCommands {
             desc.put("format", "bastion-injection-model/1");
             desc.put("seed", seed);
             desc.put("split", "sha256(text)[0] mod 10: 0-5 train, 6-7 calibration, 8-9 test");
-            desc.put("embeddings", enc.isPresent() ? "all-MiniLM-L6-v2 (first 512 characters)" : "none");
+            desc.put("embeddings", enc.isPresent() ? "all-MiniLM-L6-v2 (first 256 characters)" : "none");
             ArrayNode files = desc.putArray("data");
             int[] counts = new int[4];
             for (boolean attack : new boolean[] {true, false}) {
@@ -137,7 +137,8 @@ final class InjectionCommands {
                 model.write(o);
             }
             System.out.printf(Locale.ROOT, "trained on %d prompts (%d for calibration); thresholds direct %.4f, "
-                    + "indirect %.4f; wrote %s%n", counts[0], counts[1], model.threshold(), model.indirectThreshold(), out);
+                    + "indirect %.4f (lexical only: %.4f, %.4f); wrote %s%n", counts[0], counts[1], model.threshold(true),
+                    model.indirectThreshold(true), model.threshold(false), model.indirectThreshold(false), out);
             return 0;
         }
 
@@ -186,8 +187,10 @@ final class InjectionCommands {
             } else {
                 model = InjectionModel.builtIn();
             }
-            InjectionScanner scanner = new InjectionScanner(model, InjectionRules.builtIn(), encoder(!noEmbeddings),
-                    model.threshold(), model.indirectThreshold());
+            boolean embeddings = !noEmbeddings;
+            double threshold = model.threshold(embeddings);
+            InjectionScanner scanner = new InjectionScanner(model, InjectionRules.builtIn(), encoder(embeddings),
+                    threshold, model.indirectThreshold(embeddings));
             boolean testOnly = split.equalsIgnoreCase("test");
             // Warm up (JIT, ONNX session) before timing anything.
             for (int i = 0; i < 200; i++) {
@@ -212,7 +215,7 @@ final class InjectionCommands {
                         scored.add(new double[] {s, attack ? 1 : 0});
                         int[] c = perSource.computeIfAbsent((attack ? "attack  " : "benign  ") + p.source(), k -> new int[2]);
                         c[0]++;
-                        if (s >= model.threshold()) {
+                        if (s >= threshold) {
                             c[1]++;
                         }
                     }
@@ -228,9 +231,9 @@ final class InjectionCommands {
             System.out.printf(Locale.ROOT, "AUROC %.4f%n", auroc(pos, neg));
             System.out.printf(Locale.ROOT, "TPR at FPR <= 1%%: %.4f%n", tprAt(pos, neg, 0.01));
             System.out.printf(Locale.ROOT, "TPR at FPR <= 0.1%%: %.4f%n", tprAt(pos, neg, 0.001));
-            long fp = neg.stream().filter(s -> s >= model.threshold()).count();
-            long tp = pos.stream().filter(s -> s >= model.threshold()).count();
-            System.out.printf(Locale.ROOT, "at the model threshold %.4f: TPR %.4f, FPR %.4f%n", model.threshold(),
+            long fp = neg.stream().filter(s -> s >= threshold).count();
+            long tp = pos.stream().filter(s -> s >= threshold).count();
+            System.out.printf(Locale.ROOT, "at the model threshold %.4f: TPR %.4f, FPR %.4f%n", threshold,
                     (double) tp / pos.size(), (double) fp / neg.size());
             System.out.println("per source (share flagged at the model threshold):");
             perSource.forEach((k, c) -> System.out.printf(Locale.ROOT, "  %-70s %5d  %.4f%n", k, c[0], (double) c[1] / c[0]));

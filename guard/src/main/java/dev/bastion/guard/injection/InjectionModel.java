@@ -13,15 +13,16 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * The trained injection classifier: logistic regression over the lexical features, with (full model) and without
- * (lexical model) the sentence embedding of the text's first 512 characters. Carries its operating thresholds and a
+ * (lexical model) the sentence embedding of the text's first 256 characters. Carries its operating thresholds and a
  * JSON description of how it was trained (data hashes, held-out metrics). Immutable and thread-safe.
  *
  * <p>File format (gzip): "BINJ", version 1, rule count, embedding dimensions, the full weights (features,
- * embedding, bias), the lexical weights (features, bias), direct and indirect thresholds, then the description as
+ * embedding, bias), the lexical weights (features, bias), direct and indirect thresholds with and without
+ * embeddings, then the description as
  * UTF-8 JSON.
  */
 public final class InjectionModel {
-    static final int EMBEDDED_CHARS = 512;
+    static final int EMBEDDED_CHARS = 256;
     static final int MAX_FEATURE_CHARS = 16_384;
 
     final int rules;
@@ -29,10 +30,12 @@ public final class InjectionModel {
     final float[] lexical;
     final double threshold;
     final double indirectThreshold;
+    final double lexicalThreshold;
+    final double lexicalIndirectThreshold;
     final String description;
 
     InjectionModel(int rules, float[] full, float[] lexical, double threshold, double indirectThreshold,
-            String description) {
+            double lexicalThreshold, double lexicalIndirectThreshold, String description) {
         int features = Features.size(rules);
         if (full.length != features + SentenceEncoder.DIMENSIONS + 1 || lexical.length != features + 1) {
             throw new IllegalArgumentException("injection model weights have the wrong shape");
@@ -42,6 +45,8 @@ public final class InjectionModel {
         this.lexical = lexical;
         this.threshold = threshold;
         this.indirectThreshold = indirectThreshold;
+        this.lexicalThreshold = lexicalThreshold;
+        this.lexicalIndirectThreshold = lexicalIndirectThreshold;
         this.description = description;
     }
 
@@ -57,12 +62,14 @@ public final class InjectionModel {
         }
     }
 
-    public double threshold() {
-        return threshold;
+    /** The direct threshold for scoring with ({@code embeddings}) or without sentence embeddings. */
+    public double threshold(boolean embeddings) {
+        return embeddings ? threshold : lexicalThreshold;
     }
 
-    public double indirectThreshold() {
-        return indirectThreshold;
+    /** The stricter threshold for indirect content (tool results, retrieved documents). */
+    public double indirectThreshold(boolean embeddings) {
+        return embeddings ? indirectThreshold : lexicalIndirectThreshold;
     }
 
     /** How the model was trained, as JSON. */
@@ -101,6 +108,8 @@ public final class InjectionModel {
             }
             d.writeDouble(threshold);
             d.writeDouble(indirectThreshold);
+            d.writeDouble(lexicalThreshold);
+            d.writeDouble(lexicalIndirectThreshold);
             byte[] desc = description.getBytes(StandardCharsets.UTF_8);
             d.writeInt(desc.length);
             d.write(desc);
@@ -129,11 +138,13 @@ public final class InjectionModel {
         }
         double threshold = d.readDouble();
         double indirect = d.readDouble();
+        double lexicalThreshold = d.readDouble();
+        double lexicalIndirect = d.readDouble();
         int len = d.readInt();
         if (len < 0 || len > 1 << 20) {
             throw new IOException("injection model description is implausible");
         }
         String desc = new String(d.readNBytes(len), StandardCharsets.UTF_8);
-        return new InjectionModel(rules, full, lexical, threshold, indirect, desc);
+        return new InjectionModel(rules, full, lexical, threshold, indirect, lexicalThreshold, lexicalIndirect, desc);
     }
 }

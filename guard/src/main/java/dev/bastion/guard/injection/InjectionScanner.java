@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Prompt-injection and jailbreak detection: each text is normalised, scored by the trained classifier (lexical
- * features, rule hits and, when an encoder is given, the sentence embedding of its first 512 characters), and each
+ * features, rule hits and, when an encoder is given, the sentence embedding of its first 256 characters), and each
  * decoded view (base64, hex, rot13, leetspeak) is scored by the lexical model; the highest score counts. Text in
  * {@code tool} messages (content the model reads, not what the user typed) is judged against the stricter indirect
  * threshold and reported as {@code INDIRECT_PROMPT_INJECTION}. A finding covers the rule match that triggered it
@@ -43,7 +43,8 @@ public final class InjectionScanner implements Scanner {
     /** The built-in model and rules at the model's own thresholds. */
     public static InjectionScanner builtIn(Optional<SentenceEncoder> encoder) {
         InjectionModel m = InjectionModel.builtIn();
-        return new InjectionScanner(m, InjectionRules.builtIn(), encoder, m.threshold(), m.indirectThreshold());
+        return new InjectionScanner(m, InjectionRules.builtIn(), encoder, m.threshold(encoder.isPresent()),
+                m.indirectThreshold(encoder.isPresent()));
     }
 
     @Override

@@ -97,17 +97,23 @@ public final class InjectionTrainer {
         boolean embeddings = train.stream().allMatch(e -> e.embedding().isPresent());
         float[] lexical = fit(train, features, false, 8, 1e-6, seed);
         float[] full = embeddings ? fit(train, features, true, 8, 1e-6, seed) : expand(lexical, features);
-        InjectionModel draft = new InjectionModel(rules.rules().size(), full, lexical, 0.5, 0.5, description);
-        List<Double> benign = new ArrayList<>();
+        InjectionModel draft = new InjectionModel(rules.rules().size(), full, lexical, 0.5, 0.5, 0.5, 0.5, description);
+        List<Double> benignFull = new ArrayList<>();
+        List<Double> benignLexical = new ArrayList<>();
         for (Example e : calibration) {
             if (!e.attack()) {
-                benign.add(draft.score(e.features(), e.embedding()));
+                benignFull.add(draft.score(e.features(), e.embedding()));
+                benignLexical.add(draft.score(e.features(), Optional.empty()));
             }
         }
-        benign.sort(null);
-        double direct = quantileAbove(benign, targetFpr);
-        double indirect = quantileAbove(benign, Math.min(0.5, targetFpr * 4));
-        return new InjectionModel(rules.rules().size(), full, lexical, direct, Math.min(direct, indirect), description);
+        benignFull.sort(null);
+        benignLexical.sort(null);
+        double direct = quantileAbove(benignFull, targetFpr);
+        double lexicalDirect = quantileAbove(benignLexical, targetFpr);
+        double indirect = Math.min(direct, quantileAbove(benignFull, Math.min(0.5, targetFpr * 4)));
+        double lexicalIndirect = Math.min(lexicalDirect, quantileAbove(benignLexical, Math.min(0.5, targetFpr * 4)));
+        return new InjectionModel(rules.rules().size(), full, lexical, direct, indirect, lexicalDirect, lexicalIndirect,
+                description);
     }
 
     private static float[] expand(float[] lexical, int features) {
