@@ -168,6 +168,11 @@ public final class ChatRequest {
         return slots;
     }
 
+    /** The role of the message each of {@link #texts()} came from, in the same order. */
+    public List<String> roles() {
+        return slots.stream().map(TextSlot::role).toList();
+    }
+
     /** The texts scanners see, one per slot, in order. */
     public List<String> texts() {
         List<String> texts = new ArrayList<>(slots.size());

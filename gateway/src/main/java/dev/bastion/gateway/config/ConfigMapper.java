@@ -48,7 +48,7 @@ final class ConfigMapper {
         LimitSettings limits = build("limits", () -> new LimitSettings(limits("limits.per-key"), limits("limits.per-tenant")));
         GuardSettings guard = build("guard", () -> new GuardSettings(integer("guard.max-messages", 1, 100_000),
                 integer("guard.max-message-chars", 1, 100_000_000), integer("guard.stream-window-chars", 0, 65536),
-                bool("guard.stream-padding")));
+                bool("guard.stream-padding"), bool("guard.injection-embeddings")));
         EmbeddingSettings embeddings = build("embeddings", () -> new EmbeddingSettings(bool("embeddings.enabled"),
                 text("embeddings.model-name"), integer("embeddings.max-inputs", 1, 4096)));
         AuditSettings audit = build("audit", () -> new AuditSettings(parse("audit.signature-algorithm",
@@ -121,7 +121,10 @@ final class ConfigMapper {
                     has(at + ".content-retention") ? duration(at + ".content-retention")
                             : has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30),
                     strings(at + ".allowed-link-hosts", List.of()),
-                    has(at + ".prompt-canary") && bool(at + ".prompt-canary"));
+                    has(at + ".prompt-canary") && bool(at + ".prompt-canary"),
+                    optionalText(at + ".injection-threshold").map(v -> number(at + ".injection-threshold", v)),
+                    optionalText(at + ".indirect-injection-threshold")
+                            .map(v -> number(at + ".indirect-injection-threshold", v)));
         };
     }
 
@@ -285,6 +288,14 @@ final class ConfigMapper {
         }
         Path p = Path.of(v);
         return (p.isAbsolute() ? p : baseDir.resolve(p)).normalize();
+    }
+
+    private double number(String key, String value) {
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + value + "'");
+        }
     }
 
     private URI uri(String key, String value) {

@@ -37,6 +37,7 @@ public final class ConfigPrinter {
         values.put("guard.max-message-chars", Integer.toString(c.guard().maxMessageChars()));
         values.put("guard.stream-window-chars", Integer.toString(c.guard().streamWindowChars()));
         values.put("guard.stream-padding", Boolean.toString(c.guard().streamPadding()));
+        values.put("guard.injection-embeddings", Boolean.toString(c.guard().injectionEmbeddings()));
         values.put("embeddings.enabled", Boolean.toString(c.embeddings().enabled()));
         values.put("embeddings.model-name", c.embeddings().modelName());
         values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));
@@ -86,6 +87,9 @@ public final class ConfigPrinter {
             values.put(at + ".content-retention", r.contentRetention().toString());
             values.put(at + ".allowed-link-hosts", r.allowedLinkHosts().toString());
             values.put(at + ".prompt-canary", Boolean.toString(r.promptCanary()));
+            values.put(at + ".injection-threshold", r.injectionThreshold().map(String::valueOf).orElse("model default"));
+            values.put(at + ".indirect-injection-threshold", r.indirectInjectionThreshold().map(String::valueOf)
+                    .orElse("model default"));
         }
         StringBuilder out = new StringBuilder();
         loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),

@@ -10,11 +10,12 @@ package dev.bastion.gateway.config;
  * @param streamPadding pad the text of every streamed event to a multiple of 32 bytes, hiding token lengths from
  *     an observer of encrypted traffic
  */
-public record GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars, boolean streamPadding) {
+public record GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars, boolean streamPadding,
+        boolean injectionEmbeddings) {
 
     /** Settings with stream padding on. */
     public GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars) {
-        this(maxMessages, maxMessageChars, streamWindowChars, true);
+        this(maxMessages, maxMessageChars, streamWindowChars, true, false);
     }
 
     public GuardSettings {

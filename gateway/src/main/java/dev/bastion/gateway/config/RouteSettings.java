@@ -28,14 +28,16 @@ import java.util.Optional;
 public record RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
         List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
         List<String> denyPatterns, Storage storage, java.time.Duration retention, java.time.Duration contentRetention,
-        List<String> allowedLinkHosts, boolean promptCanary) {
+        List<String> allowedLinkHosts, boolean promptCanary, Optional<Double> injectionThreshold,
+        Optional<Double> indirectInjectionThreshold) {
 
     /** A route that stores nothing. */
     public RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
             List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
             List<String> denyPatterns) {
         this(name, models, localOnly, inputScanners, outputScanners, actions, defaultAction, localModel, denyPatterns,
-                Storage.OFF, java.time.Duration.ofDays(30), java.time.Duration.ofDays(30), List.of(), false);
+                Storage.OFF, java.time.Duration.ofDays(30), java.time.Duration.ofDays(30), List.of(), false,
+                Optional.empty(), Optional.empty());
     }
 
     public RouteSettings {
@@ -55,6 +57,11 @@ public record RouteSettings(String name, List<String> models, boolean localOnly,
         ServerSettings.requirePositive(retention, key + ".retention");
         ServerSettings.requirePositive(contentRetention, key + ".content-retention");
         allowedLinkHosts = List.copyOf(allowedLinkHosts);
+        for (Optional<Double> t : List.of(injectionThreshold, indirectInjectionThreshold)) {
+            if (t.isPresent() && !(t.get() > 0 && t.get() < 1)) {
+                throw new IllegalArgumentException(key + ": injection thresholds must be between 0 and 1");
+            }
+        }
         if (contentRetention.compareTo(retention) > 0) {
             throw new IllegalArgumentException(key + ".content-retention cannot be longer than " + key + ".retention");
         }

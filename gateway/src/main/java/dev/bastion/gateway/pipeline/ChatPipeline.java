@@ -88,7 +88,8 @@ public final class ChatPipeline {
                 CompiledRoute route = router.routeFor(key, request.model());
                 trace.model = request.model(); // only now is it a declared model name, safe as a label
                 trace.route = route.name();
-                Verdict verdict = trace.stage("scan-input", () -> inputGuard.check(route, request.texts(), trace.event));
+                Verdict verdict = trace.stage("scan-input", () -> inputGuard.check(route, request.texts(), request.roles(),
+                        trace.event));
                 Router.RoutePlan plan = trace.stage("route", () -> router.decide(route, request.model(), verdict));
                 trace.event.servedBy = plan.model().name();
                 trace.event.location = plan.model().location().configName();

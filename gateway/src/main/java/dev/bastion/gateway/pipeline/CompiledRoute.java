@@ -27,11 +27,17 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
 
     /** The scanner ids this build knows. The PII and injection scanners come with their own issues. */
     public static final List<String> KNOWN_SCANNERS = List.of(StructureScanner.ID, DenyListScanner.ID, SecretsScanner.ID,
-            ExfiltrationScanner.ID);
+            ExfiltrationScanner.ID, dev.bastion.guard.injection.InjectionScanner.ID);
 
     /** The secret rules are loaded once and shared by every route (the scanner is immutable). */
     private static final class BuiltIn {
         static final SecretsScanner SECRETS = SecretsScanner.builtIn();
+    }
+
+    /** The injection model and rules, loaded on first use (about 1 MB). */
+    private static final class Injection {
+        static final dev.bastion.guard.injection.InjectionModel MODEL = dev.bastion.guard.injection.InjectionModel.builtIn();
+        static final dev.bastion.guard.injection.InjectionRules RULES = dev.bastion.guard.injection.InjectionRules.builtIn();
     }
 
     public CompiledRoute {
@@ -49,14 +55,25 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
      * @throws IllegalArgumentException naming the route and key of an unknown scanner or a bad deny pattern
      */
     public static List<CompiledRoute> compileAll(List<RouteSettings> routes, GuardSettings guard) {
+        return compileAll(routes, guard, java.util.Optional.empty());
+    }
+
+    /** As above, with the sentence encoder the injection scanner uses when {@code guard.injection-embeddings} is on. */
+    public static List<CompiledRoute> compileAll(List<RouteSettings> routes, GuardSettings guard,
+            java.util.Optional<dev.bastion.guard.injection.SentenceEncoder> encoder) {
         List<CompiledRoute> compiled = new ArrayList<>();
         for (RouteSettings r : routes) {
-            compiled.add(compile(r, guard));
+            compiled.add(compile(r, guard, encoder));
         }
         return List.copyOf(compiled);
     }
 
     static CompiledRoute compile(RouteSettings r, GuardSettings guard) {
+        return compile(r, guard, java.util.Optional.empty());
+    }
+
+    static CompiledRoute compile(RouteSettings r, GuardSettings guard,
+            java.util.Optional<dev.bastion.guard.injection.SentenceEncoder> encoder) {
         Map<String, Scanner> available = new LinkedHashMap<>();
         available.put(StructureScanner.ID, new StructureScanner(guard.maxMessages(), guard.maxMessageChars()));
         try {
@@ -68,6 +85,16 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
             available.put(SecretsScanner.ID, BuiltIn.SECRETS);
         }
         available.put(ExfiltrationScanner.ID, new ExfiltrationScanner(r.allowedLinkHosts()));
+        if (r.inputScanners().contains(dev.bastion.guard.injection.InjectionScanner.ID)
+                || r.outputScanners().contains(dev.bastion.guard.injection.InjectionScanner.ID)) {
+            java.util.Optional<dev.bastion.guard.injection.SentenceEncoder> enc = guard.injectionEmbeddings()
+                    ? encoder : java.util.Optional.empty();
+            boolean embeddings = enc.isPresent();
+            available.put(dev.bastion.guard.injection.InjectionScanner.ID, new dev.bastion.guard.injection.InjectionScanner(
+                    Injection.MODEL, Injection.RULES, enc,
+                    r.injectionThreshold().orElse(Injection.MODEL.threshold(embeddings)),
+                    r.indirectInjectionThreshold().orElse(Injection.MODEL.indirectThreshold(embeddings))));
+        }
         List<Scanner> input = new ArrayList<>();
         input.add(available.get(StructureScanner.ID));
         for (String id : r.inputScanners()) {
@@ -95,6 +122,8 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         if (r.inputScanners().contains(SecretsScanner.ID) || r.outputScanners().contains(SecretsScanner.ID)) {
             BuiltIn.SECRETS.types().forEach(type -> actions.put(type, dev.bastion.guard.Action.BLOCK));
         }
+        actions.put(dev.bastion.guard.injection.InjectionScanner.DIRECT, dev.bastion.guard.Action.BLOCK);
+        actions.put(dev.bastion.guard.injection.InjectionScanner.INDIRECT, dev.bastion.guard.Action.BLOCK);
         // An exfiltrating image or link is removed from the answer rather than failing it.
         actions.put(ExfiltrationScanner.IMAGE, dev.bastion.guard.Action.REDACT);
         actions.put(ExfiltrationScanner.LINK, dev.bastion.guard.Action.REDACT);

@@ -26,7 +26,12 @@ public final class InputGuard {
      *     counts, never the matched text
      */
     public Verdict check(CompiledRoute route, List<String> texts, AuditTrail.Event event) {
-        List<Finding> findings = ScannerRunner.run(route.inputScanners(), texts, metrics);
+        return check(route, texts, texts.stream().map(t -> "user").toList(), event);
+    }
+
+    /** As above, with each text's message role (tool results are judged as indirect content). */
+    public Verdict check(CompiledRoute route, List<String> texts, List<String> roles, AuditTrail.Event event) {
+        List<Finding> findings = ScannerRunner.run(route.inputScanners(), texts, roles, metrics);
         for (dev.bastion.guard.Scanner s : route.inputScanners()) {
             Map<String, Integer> counts = new java.util.TreeMap<>();
             double max = 0;

@@ -19,11 +19,16 @@ final class ScannerRunner {
     }
 
     static List<Finding> run(List<Scanner> scanners, List<String> texts, GatewayMetrics metrics) {
+        return run(scanners, texts, texts.stream().map(t -> "user").toList(), metrics);
+    }
+
+    /** As above, telling role-aware scanners where each text came from. */
+    static List<Finding> run(List<Scanner> scanners, List<String> texts, List<String> roles, GatewayMetrics metrics) {
         List<Finding> findings = new ArrayList<>();
         for (Scanner scanner : scanners) {
             long start = System.nanoTime();
             try {
-                List<Finding> found = scanner.scan(texts);
+                List<Finding> found = scanner.scan(texts, roles);
                 for (Finding f : found) {
                     metrics.finding(scanner.id(), f.type());
                 }

@@ -112,7 +112,10 @@ public final class Gateway implements AutoCloseable {
             UsageRecorder usage = new UsageRecorder(store, clock);
             Authenticator authenticator = new Authenticator(keys);
             InputGuard inputGuard = new InputGuard(metrics);
-            List<CompiledRoute> routes = CompiledRoute.compileAll(config.routes(), config.guard());
+            LocalEmbeddings localEmbeddings = new LocalEmbeddings(config.embeddings().maxInputs());
+            List<CompiledRoute> routes = CompiledRoute.compileAll(config.routes(), config.guard(),
+                    java.util.Optional.of(text -> localEmbeddings.embed(List.of(text))
+                            .map(r -> r.vectors().getFirst()).orElse(null)));
             Map<String, ModelSettings> models = new LinkedHashMap<>();
             config.models().forEach(m -> models.put(m.name(), m));
             Map<String, ChatBackend> backends = Map.of(
@@ -126,7 +129,7 @@ public final class Gateway implements AutoCloseable {
                     config.conversations().subjectHeader(), abuse);
             ChatPipeline chat = new ChatPipeline(stages, config.guard());
             EmbeddingsPipeline embeddings = new EmbeddingsPipeline(stages, config.embeddings(),
-                    new LocalEmbeddingsAdapter(new LocalEmbeddings(config.embeddings().maxInputs())));
+                    new LocalEmbeddingsAdapter(localEmbeddings));
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(chat,
                     new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings),
                     new AdminEndpoints(authenticator, keys, store, usage, clock, trail, vault), metrics, store::isReachable);
