@@ -17,19 +17,43 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code bastion scan --secrets PATH...}: finds credentials in files and folders before they are shared with a
  * model. Prints {@code file:line:column TYPE score} per finding (never the secret) and exits 1 when it found any.
+ *
+ * <p>{@code bastion scan --scanner ID[,ID...] [--format jsonl] PATH|-}: runs scanners over texts, one per line of
+ * each input (or one per {@code {"id":..., "text":...}} line of a .jsonl input), and writes one JSON object per
+ * text: its id, every finding (type, UTF-16 start and end, score, scanner) and each scanner's score for the whole
+ * text where the scanner has one (the injection classifier's probability, even below its threshold), so any prompt
+ * set can be scored from outside. Matched text is never printed.
  */
-@Command(name = "scan", description = "Scan files and folders for secrets (exit 1 if any are found).")
+@Command(name = "scan", description = "Scan files and folders for secrets (exit 1 if any are found), or run any "
+        + "scanner over texts (--scanner, JSON lines out).")
 final class ScanCommand implements Callable<Integer> {
     private static final long MAX_FILE = 10L << 20;
 
-    @Option(names = "--secrets", required = true, description = "Look for credentials (the only scan so far).")
+    @Option(names = "--secrets", description = "Look for credentials in files and folders.")
     boolean secrets;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders (.git folders are skipped).")
+    @Option(names = "--scanner", split = ",", paramLabel = "ID", description = "Scanners to run over texts: "
+            + "injection, secrets.")
+    List<String> scanners;
+
+    @Option(names = "--format", defaultValue = "jsonl", description = "jsonl (default) or text, with --scanner.")
+    String format;
+
+    @Option(names = "--embeddings", description = "With --scanner injection: add the MiniLM embedding stage.")
+    boolean embeddings;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders (.git folders are skipped); "
+            + "with --scanner, text files, .jsonl files or - for standard input.")
     List<Path> paths;
 
     @Override
     public Integer call() throws IOException {
+        if (scanners != null && !scanners.isEmpty()) {
+            return TextScan.run(scanners, format, embeddings, paths);
+        }
+        if (!secrets) {
+            throw new IllegalArgumentException("say what to look for: --secrets, or --scanner ID[,ID...]");
+        }
         SecretsScanner scanner = SecretsScanner.builtIn();
         int total = 0;
         int files = 0;
