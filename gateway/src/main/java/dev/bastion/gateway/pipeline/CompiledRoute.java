@@ -27,11 +27,12 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
 
     /** The scanner ids this build knows. The PII and injection scanners come with their own issues. */
     public static final List<String> KNOWN_SCANNERS = List.of(StructureScanner.ID, DenyListScanner.ID, SecretsScanner.ID,
-            ExfiltrationScanner.ID, dev.bastion.guard.injection.InjectionScanner.ID);
+            ExfiltrationScanner.ID, dev.bastion.guard.injection.InjectionScanner.ID, dev.bastion.guard.pii.PiiScanner.ID);
 
     /** The secret rules are loaded once and shared by every route (the scanner is immutable). */
     private static final class BuiltIn {
         static final SecretsScanner SECRETS = SecretsScanner.builtIn();
+        static final dev.bastion.guard.pii.PiiScanner PII = dev.bastion.guard.pii.PiiScanner.defaults();
     }
 
     /** The injection model and rules, loaded on first use (about 1 MB). */
@@ -85,6 +86,10 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
             available.put(SecretsScanner.ID, BuiltIn.SECRETS);
         }
         available.put(ExfiltrationScanner.ID, new ExfiltrationScanner(r.allowedLinkHosts()));
+        if (r.inputScanners().contains(dev.bastion.guard.pii.PiiScanner.ID)
+                || r.outputScanners().contains(dev.bastion.guard.pii.PiiScanner.ID)) {
+            available.put(dev.bastion.guard.pii.PiiScanner.ID, BuiltIn.PII);
+        }
         if (r.inputScanners().contains(dev.bastion.guard.injection.InjectionScanner.ID)
                 || r.outputScanners().contains(dev.bastion.guard.injection.InjectionScanner.ID)) {
             java.util.Optional<dev.bastion.guard.injection.SentenceEncoder> enc = guard.injectionEmbeddings()

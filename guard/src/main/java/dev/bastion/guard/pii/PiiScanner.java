@@ -1,0 +1,136 @@
+package dev.bastion.guard.pii;
+
+import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import dev.bastion.guard.Finding;
+import dev.bastion.guard.Scanner;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Personal data with a recognisable shape: e-mail addresses, phone numbers of the common regions (libphonenumber,
+ * valid numbers only), payment cards (Luhn and issuer), IBANs (mod 97 and country length), US SSNs, UK NINOs,
+ * Spanish DNI/NIE, Italian fiscal codes, French NIRs, German tax ids, Indian Aadhaar and PAN, Canadian SINs, IP and
+ * MAC addresses, URLs, crypto wallet addresses, dates and ages. Entity types use Presidio's names. Context words
+ * before a match raise its score; overlapping candidates keep the stronger; per-type thresholds, an allow list
+ * (values never reported) and a deny list (values always reported) apply last. Names of people, places and
+ * organisations are not recognised here. Thread-safe.
+ */
+public final class PiiScanner implements Scanner {
+    public static final String ID = "pii";
+    private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+    private static final List<String> PHONE_REGIONS = List.of("US", "GB", "DE", "FR", "ES", "IT", "IN", "CA", "AU",
+            "NL", "CH", "IE", "BE", "AT", "BR", "IL");
+
+    private final List<Recognizer> recognizers;
+    private final Map<String, Double> thresholds;
+    private final double defaultThreshold;
+    private final Set<String> allow;
+    private final Set<String> deny;
+
+    public PiiScanner(Map<String, Double> thresholds, double defaultThreshold, Set<String> allow, Set<String> deny) {
+        this.recognizers = Recognizers.ALL;
+        this.thresholds = Map.copyOf(thresholds);
+        this.defaultThreshold = defaultThreshold;
+        this.allow = lower(allow);
+        this.deny = lower(deny);
+    }
+
+    public static PiiScanner defaults() {
+        return new PiiScanner(Map.of(), 0.4, Set.of(), Set.of());
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** The entity types this scanner can report. */
+    public static List<String> types() {
+        List<String> t = new ArrayList<>(Recognizers.ALL.stream().map(Recognizer::type).distinct().toList());
+        t.add("PHONE_NUMBER");
+        return t;
+    }
+
+    @Override
+    public List<Finding> scan(List<String> segments) {
+        List<Finding> out = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            for (Recognizer.Candidate c : find(segments.get(i))) {
+                out.add(new Finding(c.type(), i, c.start(), c.end(), c.score(), ID));
+            }
+        }
+        return out;
+    }
+
+    /** The resolved findings of one text, in order of position. */
+    public List<Recognizer.Candidate> find(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        List<Recognizer.Candidate> all = new ArrayList<>();
+        for (Recognizer r : recognizers) {
+            all.addAll(r.find(text, lower));
+        }
+        phones(text, lower, all);
+        for (String d : deny) {
+            for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
+                all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));
+            }
+        }
+        all.sort(Comparator.comparingDouble(Recognizer.Candidate::score).reversed()
+                .thenComparing(c -> -(c.end() - c.start())));
+        List<Recognizer.Candidate> kept = new ArrayList<>();
+        List<Recognizer.Candidate> claimed = new ArrayList<>(); // kept plus allow-listed values, which hide overlaps
+        for (Recognizer.Candidate c : all) {
+            if (c.score() < thresholds.getOrDefault(c.type(), defaultThreshold)) {
+                continue;
+            }
+            boolean overlaps = false;
+            for (Recognizer.Candidate k : claimed) {
+                if (c.start() < k.end() && k.start() < c.end()) {
+                    overlaps = true;
+                    break;
+                }
+            }
+            if (!overlaps) {
+                claimed.add(c);
+                if (!allow.contains(lower.substring(c.start(), c.end()))) {
+                    kept.add(c);
+                }
+            }
+        }
+        kept.sort(Comparator.comparingInt(Recognizer.Candidate::start));
+        return kept;
+    }
+
+    private static void phones(String text, String lower, List<Recognizer.Candidate> out) {
+        int digits = 0;
+        for (int i = 0; i < text.length() && digits < 6; i++) {
+            if (Character.isDigit(text.charAt(i))) {
+                digits++;
+            }
+        }
+        if (digits < 6) {
+            return; // no phone number has fewer digits
+        }
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (String region : PHONE_REGIONS) {
+            for (PhoneNumberMatch m : PHONES.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, 10_000)) {
+                long key = ((long) m.start() << 32) | m.end();
+                if (seen.add(key)) {
+                    String before = lower.substring(Math.max(0, m.start() - 48), m.start());
+                    double score = 0.6 + (before.contains("phone") || before.contains("tel") || before.contains("call")
+                            || before.contains("mobile") || before.contains("fax") ? 0.35 : 0);
+                    out.add(new Recognizer.Candidate("PHONE_NUMBER", m.start(), m.end(), Math.min(1, score), "phone"));
+                }
+            }
+        }
+    }
+
+    private static Set<String> lower(Set<String> s) {
+        return s.stream().map(v -> v.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+}

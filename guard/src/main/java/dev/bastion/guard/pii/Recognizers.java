@@ -1,0 +1,69 @@
+package dev.bastion.guard.pii;
+
+import java.util.List;
+
+/**
+ * The built-in recognisers. Patterns are RE2 (linear time); validators do the arithmetic a pattern cannot (check
+ * digits, issuer ranges, invalid SSN areas), so a number one digit off does not count.
+ */
+final class Recognizers {
+    private Recognizers() {
+    }
+
+    private static final String MONTHS = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+            + "aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+
+    static final List<Recognizer> ALL = List.of(
+            Recognizer.of("email", "EMAIL_ADDRESS",
+                    "\\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\\.){1,8}[A-Za-z]{2,24}\\b", v -> true, 1.0),
+            Recognizer.of("credit-card", "CREDIT_CARD", "\\b(?P<v>(?:\\d[ -]?){11,18}\\d)\\b",
+                    Checksums::creditCard, 0.9, "card", "visa", "mastercard", "amex", "credit", "cc"),
+            Recognizer.of("iban", "IBAN_CODE", "(?i)\\b(?P<v>[A-Z]{2}\\d{2}(?:[ ]?[A-Z0-9]){11,30})\\b",
+                    Checksums::iban, 1.0, "iban", "account"),
+            Recognizer.of("us-ssn", "US_SSN", "\\b(?P<v>\\d{3}([- ]?)\\d{2}([- ]?)\\d{4})\\b", Checksums::usSsn, 0.45,
+                    "ssn", "social security", "social sec"),
+            Recognizer.of("uk-nino", "UK_NINO", "(?i)\\b(?P<v>[a-z]{2} ?\\d{2} ?\\d{2} ?\\d{2} ?[a-d])\\b",
+                    Checksums::ukNino, 0.6, "national insurance", "nino", "ni number"),
+            Recognizer.of("es-nif", "ES_NIF", "(?i)\\b(?P<v>[xyz]?\\d{7,8}-?[a-z])\\b", Checksums::spanishDni, 0.7,
+                    "dni", "nie", "nif", "documento"),
+            Recognizer.of("it-fiscal-code", "IT_FISCAL_CODE", "(?i)\\b(?P<v>[a-z]{6}\\d{2}[a-z]\\d{2}[a-z]\\d{3}[a-z])\\b",
+                    Checksums::italianFiscalCode, 0.9, "codice fiscale", "fiscal"),
+            Recognizer.of("fr-nir", "FR_NIR", "(?i)\\b(?P<v>[12] ?\\d{2} ?\\d{2} ?(?:\\d{2}|2a|2b) ?\\d{3} ?\\d{3} ?\\d{2})\\b",
+                    Checksums::frenchNir, 0.8, "sécurité sociale", "securite sociale", "nir", "insee"),
+            Recognizer.of("de-tax-id", "DE_TAX_ID", "\\b(?P<v>\\d{2} ?\\d{3} ?\\d{3} ?\\d{3})\\b", Checksums::germanTaxId,
+                    0.3, "steuer", "tax id", "idnr", "identifikationsnummer"),
+            Recognizer.of("in-aadhaar", "IN_AADHAAR", "\\b(?P<v>[2-9]\\d{3} ?\\d{4} ?\\d{4})\\b", Checksums::aadhaar, 0.5,
+                    "aadhaar", "uidai", "aadhar"),
+            Recognizer.of("in-pan", "IN_PAN", "(?i)\\b(?P<v>[a-z]{5}\\d{4}[a-z])\\b", Checksums::indianPan, 0.5,
+                    "pan", "permanent account"),
+            Recognizer.of("ca-sin", "CA_SIN", "\\b(?P<v>\\d{3}[- ]?\\d{3}[- ]?\\d{3})\\b",
+                    v -> v.length() == 9 && v.charAt(0) != '0' && v.charAt(0) != '8' && Checksums.luhn(v), 0.2,
+                    "sin", "social insurance"),
+            Recognizer.of("ipv4", "IP_ADDRESS",
+                    "\\b(?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\b",
+                    v -> true, 0.8, "ip"),
+            Recognizer.of("ipv6", "IP_ADDRESS",
+                    "(?i)\\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\\b|(?i)\\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}\\b",
+                    v -> true, 0.8, "ip"),
+            Recognizer.of("mac", "MAC_ADDRESS", "(?i)\\b[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}\\b", v -> true, 0.8, "mac"),
+            Recognizer.of("url", "URL", "(?i)\\bhttps?://[^\\s<>\"'()]{3,1000}", v -> true, 0.6),
+            Recognizer.of("domain", "DOMAIN_NAME",
+                    "(?i)\\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.){1,6}(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|"
+                            + "info|biz|us|ca|au|in|ch|eu|ru|br|jp|cn|me|ai|app|dev|tv|be|at|se|no|dk|fi|pl|pt|ie)\\b",
+                    v -> v.chars().anyMatch(Character::isLetter), 0.5, "domain", "website", "site"),
+            Recognizer.of("btc", "CRYPTO", "\\b(?:bc1[ac-hj-np-z02-9]{25,39}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\\b",
+                    v -> true, 0.5, "bitcoin", "btc", "wallet"),
+            Recognizer.of("eth", "CRYPTO", "\\b0x[a-fA-F0-9]{40}\\b", v -> true, 0.6, "ethereum", "eth", "wallet"),
+            Recognizer.of("date-numeric", "DATE_TIME",
+                    "\\b(?:\\d{4}-\\d{2}-\\d{2}(?:[t ]\\d{2}:\\d{2}(?::\\d{2})?)?|\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2}))\\b",
+                    v -> true, 0.6, "date", "born", "dob", "birth"),
+            Recognizer.of("date-words", "DATE_TIME",
+                    "(?i)\\b(?:" + MONTHS + "\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?"
+                            + MONTHS + ",? \\d{4}|" + MONTHS + " \\d{4}|" + MONTHS + " \\d{1,2}(?:st|nd|rd|th)?)\\b",
+                    v -> true, 0.6, "date", "born", "dob", "birth"),
+            Recognizer.of("weekday", "DATE_TIME", "(?i)\\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\\b", v -> true, 0.5),
+            Recognizer.of("year", "DATE_TIME", "\\b(?:19|20)\\d{2}\\b", v -> true, 0.3, "in ", "since", "born", "year",
+                    "from", "until", "by "),
+            Recognizer.of("age", "AGE", "(?i)\\b(?:aged?:?|age of|age is) (?P<v>\\d{1,3})\\b", v -> true, 0.6),
+            Recognizer.of("age-years-old", "AGE", "(?i)\\b(?P<v>\\d{1,3})[- ](?:years?|yrs?)[- ]old\\b", v -> true, 0.6));
+}
