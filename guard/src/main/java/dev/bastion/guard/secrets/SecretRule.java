@@ -27,7 +27,9 @@ public record SecretRule(String id, String type, Pattern pattern, List<String> k
     public enum Checksum {
         NONE,
         /** GitHub tokens: the last 6 characters are the CRC32 of the random part, in base62. */
-        GITHUB_CRC32
+        GITHUB_CRC32,
+        /** Free-form values (passwords): refuse template placeholders, variables and one repeated character. */
+        NOT_PLACEHOLDER
     }
 
     public SecretRule {

@@ -94,12 +94,31 @@ public final class SecretsScanner implements Scanner {
             if (rule.minEntropy() > 0 && entropy(secret) < rule.minEntropy()) {
                 continue;
             }
+            if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && placeholder(secret)) {
+                continue;
+            }
             double score = switch (rule.checksum()) {
                 case GITHUB_CRC32 -> githubChecksumValid(secret) ? 1.0 : 0.6;
                 case NONE -> rule.minEntropy() > 0 ? 0.75 : 0.9;
+                case NOT_PLACEHOLDER -> 0.7;
             };
             findings.add(new Finding(rule.type(), segment, start, end, score, ID));
         }
+    }
+
+    private static final java.util.Set<String> PLACEHOLDERS = java.util.Set.of("password", "passwd", "secret",
+            "changeme", "change_me", "yourpassword", "your_password", "mypassword", "example", "none", "null", "true",
+            "false", "undefined", "redacted", "hidden", "xxx", "xxxx", "xxxxxx", "test", "todo", "string", "pass");
+
+    /** A template variable, a placeholder word, or one character repeated: not a real password. */
+    static boolean placeholder(String v) {
+        String s = v.toLowerCase(java.util.Locale.ROOT);
+        if (s.isEmpty() || PLACEHOLDERS.contains(s) || s.contains("${") || s.contains("{{") || s.startsWith("os.")
+                || s.startsWith("env") || s.startsWith("process.env") || s.startsWith("getenv") || s.startsWith("&")
+                || s.endsWith(":") || s.contains("$p[") || "${<%[/(.,;:".indexOf(s.charAt(0)) >= 0) {
+            return true;
+        }
+        return s.chars().allMatch(c -> c == s.charAt(0)) || s.chars().allMatch(c -> c == '*' || c == 'x' || c == '.');
     }
 
     /** Shannon entropy in bits per character. */
