@@ -33,7 +33,7 @@ final class ScanCommand implements Callable<Integer> {
     boolean secrets;
 
     @Option(names = "--scanner", split = ",", paramLabel = "ID", description = "Scanners to run over texts: "
-            + "injection, secrets.")
+            + "injection, secrets, pii.")
     List<String> scanners;
 
     @Option(names = "--format", defaultValue = "jsonl", description = "jsonl (default) or text, with --scanner.")

@@ -32,7 +32,8 @@ final class TextScan {
                     scanners.add(injection);
                 }
                 case SecretsScanner.ID -> scanners.add(SecretsScanner.builtIn());
-                default -> throw new IllegalArgumentException("unknown scanner '" + id + "'; use injection, secrets");
+                case dev.bastion.guard.pii.PiiScanner.ID -> scanners.add(dev.bastion.guard.pii.PiiScanner.defaults());
+                default -> throw new IllegalArgumentException("unknown scanner '" + id + "'; use injection, secrets, pii");
             }
         }
         boolean jsonl = !"text".equals(format);

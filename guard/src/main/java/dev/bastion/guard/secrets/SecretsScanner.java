@@ -115,7 +115,8 @@ public final class SecretsScanner implements Scanner {
         String s = v.toLowerCase(java.util.Locale.ROOT);
         if (s.isEmpty() || PLACEHOLDERS.contains(s) || s.contains("${") || s.contains("{{") || s.startsWith("os.")
                 || s.startsWith("env") || s.startsWith("process.env") || s.startsWith("getenv") || s.startsWith("&")
-                || s.endsWith(":") || s.contains("$p[") || "${<%[/(.,;:".indexOf(s.charAt(0)) >= 0) {
+                || s.endsWith(":") || s.contains("$p[") || "${<%[/(.,;:#".indexOf(s.charAt(0)) >= 0
+                || s.startsWith("arn:") || (s.contains("/") && s.contains("#"))) {
             return true;
         }
         return s.chars().allMatch(c -> c == s.charAt(0)) || s.chars().allMatch(c -> c == '*' || c == 'x' || c == '.');
