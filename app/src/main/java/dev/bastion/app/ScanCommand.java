@@ -83,8 +83,12 @@ final class ScanCommand implements Callable<Integer> {
                             lineStart = i + 1;
                         }
                     }
-                    System.out.printf("%s:%d:%d %s score=%.2f%n", file, line, f.start() - lineStart + 1, f.type(), f.score());
-                    total++;
+                    boolean info = SecretsScanner.INFORMATIONAL.contains(f.type());
+                    System.out.printf("%s:%d:%d %s score=%.2f%s%n", file, line, f.start() - lineStart + 1, f.type(),
+                            f.score(), info ? " (informational)" : "");
+                    if (!info) {
+                        total++;
+                    }
                 }
             }
         }

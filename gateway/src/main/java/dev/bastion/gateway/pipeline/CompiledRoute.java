@@ -125,7 +125,7 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
             actions.put(type, dev.bastion.guard.Action.BLOCK);
         }
         if (r.inputScanners().contains(SecretsScanner.ID) || r.outputScanners().contains(SecretsScanner.ID)) {
-            BuiltIn.SECRETS.types().forEach(type -> actions.put(type, dev.bastion.guard.Action.BLOCK));
+            BuiltIn.SECRETS.blockingTypes().forEach(type -> actions.put(type, dev.bastion.guard.Action.BLOCK));
         }
         actions.put(dev.bastion.guard.injection.InjectionScanner.DIRECT, dev.bastion.guard.Action.BLOCK);
         actions.put(dev.bastion.guard.injection.InjectionScanner.INDIRECT, dev.bastion.guard.Action.BLOCK);

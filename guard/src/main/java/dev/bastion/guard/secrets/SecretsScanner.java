@@ -47,6 +47,20 @@ public final class SecretsScanner implements Scanner {
         return rules;
     }
 
+    /**
+     * Finding types that point at sensitive context rather than a usable secret: cloud resource names (ARNs,
+     * buckets, account ids), usernames, and places where a credential is passed in (a variable, a placeholder).
+     * They are reported (and audited) with a low score, and do not block a request by default.
+     */
+    public static final Set<String> INFORMATIONAL = Set.of("CLOUD_RESOURCE", "USERNAME", "CREDENTIAL_USAGE");
+
+    /** The finding types that mean a credential is exposed: blocked by default in the gateway. */
+    public Set<String> blockingTypes() {
+        Set<String> types = new LinkedHashSet<>(types());
+        types.removeAll(INFORMATIONAL);
+        return types;
+    }
+
     /** The finding types the rules produce. */
     public Set<String> types() {
         Set<String> types = new LinkedHashSet<>();
@@ -87,7 +101,11 @@ public final class SecretsScanner implements Scanner {
                 start = m.start();
                 end = m.end();
             }
-            if (start < 0 || end <= start) {
+            if (start < 0) { // another alternative of the pattern matched: the whole match is the finding
+                start = m.start();
+                end = m.end();
+            }
+            if (end <= start) {
                 continue;
             }
             String secret = text.substring(start, end);
@@ -97,7 +115,7 @@ public final class SecretsScanner implements Scanner {
             if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && placeholder(secret)) {
                 continue;
             }
-            double score = switch (rule.checksum()) {
+            double score = INFORMATIONAL.contains(rule.type()) ? 0.3 : switch (rule.checksum()) {
                 case GITHUB_CRC32 -> githubChecksumValid(secret) ? 1.0 : 0.6;
                 case NONE -> rule.minEntropy() > 0 ? 0.75 : 0.9;
                 case NOT_PLACEHOLDER -> 0.7;

@@ -70,4 +70,15 @@ class SecretRulesTest {
         SCANNER.scan(List.of(big));
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
     }
+
+    @Test
+    void informationalTypesAreReportedWithALowScoreButAreNotBlockingTypes() {
+        List<dev.bastion.guard.Finding> found = SCANNER.scan(List.of("Resource: arn:aws:s3:::acme-payroll-exports/*"));
+        assertThat(found).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo("CLOUD_RESOURCE");
+            assertThat(f.score()).isEqualTo(0.3);
+        });
+        assertThat(SCANNER.blockingTypes()).doesNotContain("CLOUD_RESOURCE", "USERNAME", "CREDENTIAL_USAGE")
+                .contains("AWS_ACCESS_KEY", "PASSWORD");
+    }
 }
