@@ -48,7 +48,8 @@ final class ConfigMapper {
         LimitSettings limits = build("limits", () -> new LimitSettings(limits("limits.per-key"), limits("limits.per-tenant")));
         GuardSettings guard = build("guard", () -> new GuardSettings(integer("guard.max-messages", 1, 100_000),
                 integer("guard.max-message-chars", 1, 100_000_000), integer("guard.stream-window-chars", 0, 65536),
-                bool("guard.stream-padding"), bool("guard.injection-embeddings")));
+                bool("guard.stream-padding"), bool("guard.injection-embeddings"),
+                integer("guard.stream-coalesce-bytes", 0, 65536), duration("guard.stream-coalesce-interval")));
         EmbeddingSettings embeddings = build("embeddings", () -> new EmbeddingSettings(bool("embeddings.enabled"),
                 text("embeddings.model-name"), integer("embeddings.max-inputs", 1, 4096)));
         AuditSettings audit = build("audit", () -> new AuditSettings(parse("audit.signature-algorithm",

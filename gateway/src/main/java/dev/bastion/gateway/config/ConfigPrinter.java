@@ -38,6 +38,8 @@ public final class ConfigPrinter {
         values.put("guard.stream-window-chars", Integer.toString(c.guard().streamWindowChars()));
         values.put("guard.stream-padding", Boolean.toString(c.guard().streamPadding()));
         values.put("guard.injection-embeddings", Boolean.toString(c.guard().injectionEmbeddings()));
+        values.put("guard.stream-coalesce-bytes", Integer.toString(c.guard().streamCoalesceBytes()));
+        values.put("guard.stream-coalesce-interval", c.guard().streamCoalesceInterval().toString());
         values.put("embeddings.enabled", Boolean.toString(c.embeddings().enabled()));
         values.put("embeddings.model-name", c.embeddings().modelName());
         values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));

@@ -11,14 +11,20 @@ package dev.bastion.gateway.config;
  *     an observer of encrypted traffic
  */
 public record GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars, boolean streamPadding,
-        boolean injectionEmbeddings) {
+        boolean injectionEmbeddings, int streamCoalesceBytes, java.time.Duration streamCoalesceInterval) {
 
     /** Settings with stream padding on. */
     public GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars) {
-        this(maxMessages, maxMessageChars, streamWindowChars, true, false);
+        this(maxMessages, maxMessageChars, streamWindowChars, true, false, 0, java.time.Duration.ZERO);
     }
 
     public GuardSettings {
+        if (streamCoalesceBytes < 0 || streamCoalesceBytes > 65536) {
+            throw new IllegalArgumentException("guard.stream-coalesce-bytes must be 0..65536, got " + streamCoalesceBytes);
+        }
+        if (streamCoalesceInterval.isNegative() || streamCoalesceInterval.compareTo(java.time.Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("guard.stream-coalesce-interval must be between 0 and 10s");
+        }
         if (maxMessages < 1) {
             throw new IllegalArgumentException("guard.max-messages must be at least 1, got " + maxMessages);
         }

@@ -228,7 +228,8 @@ public final class ChatPipeline {
         upstream.putObject("stream_options").put("include_usage", true);
         int window = Math.max(plan.route().streamWindow(guard), rewrite.pseudonymizer().longestSurrogate());
         StreamRelay relay = new StreamRelay(exchange, plan.route(), rewrite.pseudonymizer(), metrics, window,
-                request.model(), request.includeUsage(), canary, guard.streamPadding());
+                request.model(), request.includeUsage(), canary, guard.streamPadding(), guard.streamCoalesceBytes(),
+                guard.streamCoalesceInterval());
         try {
             trace.backend(plan, () -> {
                 plan.backend().stream(plan.model(), upstream, relay);

@@ -29,6 +29,10 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private final boolean includeUsage;
     private final java.util.Optional<String> canary;
     private final boolean padding;
+    private final int coalesceBytes;
+    private final long coalesceNanos;
+    private final StringBuilder pending = new StringBuilder();
+    private long lastFrame = System.nanoTime();
     private final Map<Integer, StreamGuard> guards = new HashMap<>();
     private Exchange.EventStream events;
     private ObjectNode lastChunk;
@@ -40,7 +44,8 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private final StringBuilder answer = new StringBuilder();
 
     StreamRelay(Exchange exchange, CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics,
-            int window, String clientModel, boolean includeUsage, java.util.Optional<String> canary, boolean padding) {
+            int window, String clientModel, boolean includeUsage, java.util.Optional<String> canary, boolean padding,
+            int coalesceBytes, java.time.Duration coalesceInterval) {
         this.exchange = exchange;
         this.route = route;
         this.pseudonymizer = pseudonymizer;
@@ -50,6 +55,8 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
         this.includeUsage = includeUsage;
         this.canary = canary;
         this.padding = padding;
+        this.coalesceBytes = coalesceBytes;
+        this.coalesceNanos = coalesceInterval.toNanos();
     }
 
     @Override
@@ -119,6 +126,49 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     }
 
     private boolean send(ObjectNode chunk) {
+        if (coalesceBytes > 0 || coalesceNanos > 0) {
+            String text = plainText(chunk);
+            if (text != null) {
+                pending.append(text);
+                boolean bigEnough = coalesceBytes == 0
+                        || pending.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= coalesceBytes;
+                boolean late = coalesceNanos == 0 || System.nanoTime() - lastFrame >= coalesceNanos;
+                return !(bigEnough && late) || flushPending();
+            }
+            if (!flushPending()) {
+                return false;
+            }
+        }
+        return emit(chunk);
+    }
+
+    /** Sends the held-back coalesced text as one frame, if there is any. */
+    private boolean flushPending() {
+        if (pending.isEmpty()) {
+            return true;
+        }
+        ObjectNode frame = contentChunk(0, pending.toString());
+        pending.setLength(0);
+        lastFrame = System.nanoTime();
+        return emit(frame);
+    }
+
+    /** The content of a chunk that carries nothing but choice 0's text, else null. */
+    private static String plainText(ObjectNode chunk) {
+        JsonNode choices = chunk.path("choices");
+        if (!choices.isArray() || choices.size() != 1) {
+            return null;
+        }
+        JsonNode c = choices.get(0);
+        JsonNode delta = c.path("delta");
+        if (c.path("index").asInt(0) != 0 || c.hasNonNull("finish_reason") || (c.has("logprobs") && !c.get("logprobs").isNull())
+                || delta.size() != 1 || !delta.path("content").isTextual()) {
+            return null;
+        }
+        return delta.get("content").asText();
+    }
+
+    private boolean emit(ObjectNode chunk) {
         if (events == null) {
             events = exchange.openEventStream();
         }
@@ -159,6 +209,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
             fail(r.error());
             return;
         }
+        flushPending();
         if (includeUsage && usageSeen) {
             ObjectNode usageChunk = template();
             usageChunk.putArray("choices");
