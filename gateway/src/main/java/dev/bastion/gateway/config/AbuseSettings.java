@@ -9,14 +9,17 @@ import java.time.Duration;
  * @param minRequests requests in the window before any rule applies; 0 turns detection off
  * @param nearDuplicateShare share of near-duplicate prompts that flags a key
  * @param outputShare share of output tokens that flags a key
+ * @param sweepShare share of prompts that are one template enumerated over numbers that flags a key
  */
-public record AbuseSettings(Duration window, int minRequests, double nearDuplicateShare, double outputShare) {
+public record AbuseSettings(Duration window, int minRequests, double nearDuplicateShare, double outputShare,
+        double sweepShare) {
     public AbuseSettings {
         ServerSettings.requirePositive(window, "abuse.window");
         if (minRequests < 0) {
             throw new IllegalArgumentException("abuse.min-requests cannot be negative");
         }
-        if (!(nearDuplicateShare > 0 && nearDuplicateShare <= 1) || !(outputShare > 0 && outputShare <= 1)) {
+        if (!(nearDuplicateShare > 0 && nearDuplicateShare <= 1) || !(outputShare > 0 && outputShare <= 1)
+                || !(sweepShare > 0 && sweepShare <= 1)) {
             throw new IllegalArgumentException("abuse.near-duplicate-share and abuse.output-share must be in (0, 1]");
         }
     }

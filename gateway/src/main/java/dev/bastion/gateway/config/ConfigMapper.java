@@ -58,7 +58,8 @@ final class ConfigMapper {
         ConversationSettings conversations = build("conversations", () -> new ConversationSettings(
                 text("conversations.subject-header"), masterKey(dataDir), duration("conversations.purge-interval")));
         AbuseSettings abuse = build("abuse", () -> new AbuseSettings(duration("abuse.window"),
-                integer("abuse.min-requests", 0, 1000), share("abuse.near-duplicate-share"), share("abuse.output-share")));
+                integer("abuse.min-requests", 0, 1000), share("abuse.near-duplicate-share"), share("abuse.output-share"),
+                share("abuse.sweep-share")));
         ModelSecuritySettings modelSecurity = build("model-security", () -> new ModelSecuritySettings(
                 bool("model-security.require-signature"), strings("model-security.trusted-keys", List.of()).stream()
                         .map(k -> path("model-security.trusted-keys", k)).toList()));

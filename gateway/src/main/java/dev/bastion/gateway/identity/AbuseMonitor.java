@@ -10,9 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Detects the query patterns of model extraction and membership probing, per API key: many near-duplicate prompts
- * (a template with small perturbations; exact repeats do not count), and a sustained high share of output tokens. Prompts are never kept: only
- * a 64-bit SimHash of their word trigrams, so near-duplicates are found by Hamming distance.
+ * Detects the query patterns of model extraction and membership probing, per API key and (through a second
+ * identity, {@code tenant:NAME}) per tenant: many near-duplicate prompts (a template with small perturbations; exact
+ * repeats do not count), systematic sweeps (one template enumerated over numbers), and a sustained high share of
+ * output tokens. Prompts are never kept: only 64-bit hashes (a SimHash of word trigrams, so near-duplicates are found
+ * by Hamming distance; the exact text; the text with digits masked).
  *
  * <p>A key that trips a rule is throttled progressively: it is refused for a cool-down that doubles each time it
  * trips again (1 s, 2 s, 4 s ... up to 10 min), which a caller sees as 429 with Retry-After. Ordinary traffic of
@@ -20,12 +22,18 @@ import java.util.function.LongSupplier;
  */
 public final class AbuseMonitor {
     /** The thresholds; {@code minRequests} 0 turns the monitor off. */
-    public record Settings(Duration window, int minRequests, double nearDuplicateShare, double outputShare) {
+    public record Settings(Duration window, int minRequests, double nearDuplicateShare, double outputShare,
+            double sweepShare) {
         public Settings {
             Objects.requireNonNull(window, "abuse.window");
-            if (minRequests < 0 || nearDuplicateShare <= 0 || nearDuplicateShare > 1 || outputShare <= 0 || outputShare > 1) {
+            if (minRequests < 0 || nearDuplicateShare <= 0 || nearDuplicateShare > 1 || outputShare <= 0 || outputShare > 1
+                    || sweepShare <= 0 || sweepShare > 1) {
                 throw new IllegalArgumentException("abuse thresholds must be positive shares and a non-negative count");
             }
+        }
+
+        public Settings(Duration window, int minRequests, double nearDuplicateShare, double outputShare) {
+            this(window, minRequests, nearDuplicateShare, outputShare, 0.6);
         }
     }
 
@@ -33,7 +41,8 @@ public final class AbuseMonitor {
     public record Flag(String rule, String detail, Duration coolDown) {
     }
 
-    private record Seen(long at, long fingerprint, boolean nearDuplicate, long promptTokens, long completionTokens) {
+    private record Seen(long at, long fingerprint, boolean nearDuplicate, long promptTokens, long completionTokens,
+            long exact, long template, boolean distinct) {
     }
 
     /**
@@ -42,14 +51,34 @@ public final class AbuseMonitor {
      */
     private static final class KeyState {
         final Deque<Seen> recent = new ArrayDeque<>();
+        final java.util.HashMap<Long, Integer> exactCounts = new java.util.HashMap<>();
+        final java.util.HashMap<Long, Integer> templateCounts = new java.util.HashMap<>();
         long duplicates;
         long promptTokens;
         long completionTokens;
         long blockedUntil;
         int strikes;
 
+        /** Whether a prompt with this exact text is already in the window. */
+        boolean seenExactly(long exact) {
+            return exactCounts.containsKey(exact);
+        }
+
+        /** The most distinct prompts sharing one template in the window. */
+        int largestSweep() {
+            int max = 0;
+            for (int c : templateCounts.values()) {
+                max = Math.max(max, c);
+            }
+            return max;
+        }
+
         void add(Seen seen) {
             recent.addLast(seen);
+            exactCounts.merge(seen.exact(), 1, Integer::sum);
+            if (seen.distinct()) {
+                templateCounts.merge(seen.template(), 1, Integer::sum);
+            }
             duplicates += seen.nearDuplicate() ? 1 : 0;
             promptTokens += seen.promptTokens();
             completionTokens += seen.completionTokens();
@@ -60,6 +89,10 @@ public final class AbuseMonitor {
 
         void removeOldest() {
             Seen old = recent.pollFirst();
+            exactCounts.computeIfPresent(old.exact(), (k, v) -> v > 1 ? v - 1 : null);
+            if (old.distinct()) {
+                templateCounts.computeIfPresent(old.template(), (k, v) -> v > 1 ? v - 1 : null);
+            }
             duplicates -= old.nearDuplicate() ? 1 : 0;
             promptTokens -= old.promptTokens();
             completionTokens -= old.completionTokens();
@@ -67,6 +100,8 @@ public final class AbuseMonitor {
 
         void clear() {
             recent.clear();
+            exactCounts.clear();
+            templateCounts.clear();
             duplicates = 0;
             promptTokens = 0;
             completionTokens = 0;
@@ -127,7 +162,10 @@ public final class AbuseMonitor {
                     break;
                 }
             }
-            s.add(new Seen(now, fingerprint, near, promptTokens, completionTokens));
+            long exact = exactHash(promptText);
+            long template = templateHash(promptText);
+            s.add(new Seen(now, fingerprint, near, promptTokens, completionTokens, exact, template,
+                    !s.seenExactly(exact)));
             int n = s.recent.size();
             if (n < settings.minRequests() || now < s.blockedUntil) {
                 return Optional.empty();
@@ -140,6 +178,9 @@ public final class AbuseMonitor {
             if ((double) duplicates / n >= settings.nearDuplicateShare()) {
                 rule = "near_duplicate_prompts";
                 detail = duplicates + " of the last " + n + " prompts are small variations of each other";
+            } else if ((double) s.largestSweep() / n >= settings.sweepShare()) {
+                rule = "systematic_sweep";
+                detail = s.largestSweep() + " of the last " + n + " prompts are one template with different numbers";
             } else if (all > 0 && (double) out / all >= settings.outputShare()) {
                 rule = "high_output_share";
                 detail = String.format(Locale.ROOT, "%.0f%% of the last %d requests' tokens are output", 100.0 * out / all, n);
@@ -155,9 +196,67 @@ public final class AbuseMonitor {
         }
     }
 
+    /** A hash of the prompt as written (lower case, whitespace collapsed). */
+    static long exactHash(String text) {
+        return mix(normalise(text, false).hashCode());
+    }
+
+    /** A hash of the prompt with every run of digits replaced by {@code #}: one value per enumerated template. */
+    static long templateHash(String text) {
+        return mix(normalise(text, true).hashCode() * 31L + 7);
+    }
+
+    private static String normalise(String text, boolean maskDigits) {
+        StringBuilder b = new StringBuilder(Math.min(text.length(), 4096));
+        boolean space = false;
+        boolean digit = false;
+        for (int i = 0; i < text.length() && b.length() < 4096; i++) {
+            char c = Character.toLowerCase(text.charAt(i));
+            if (Character.isWhitespace(c)) {
+                if (!space) {
+                    b.append(' ');
+                }
+                space = true;
+                digit = false;
+                continue;
+            }
+            space = false;
+            if (maskDigits && Character.isDigit(c)) {
+                if (!digit) {
+                    b.append('#');
+                }
+                digit = true;
+                continue;
+            }
+            digit = false;
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    /** Lower-cased runs of letters and digits (no regular expression on untrusted text). */
+    private static String[] words(String text) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if (Character.isLetterOrDigit(c)) {
+                w.appendCodePoint(Character.toLowerCase(c));
+            } else if (!w.isEmpty()) {
+                out.add(w.toString());
+                w.setLength(0);
+            }
+        }
+        if (!w.isEmpty()) {
+            out.add(w.toString());
+        }
+        return out.toArray(String[]::new);
+    }
+
     /** 64-bit SimHash over lower-cased word trigrams (word unigrams for very short prompts). */
     static long simHash(String text) {
-        String[] words = text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+");
+        String[] words = words(text);
         int[] votes = new int[64];
         int features = 0;
         int span = words.length >= 3 ? 3 : 1;

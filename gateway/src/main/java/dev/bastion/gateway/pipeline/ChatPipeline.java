@@ -77,7 +77,7 @@ public final class ChatPipeline {
             trace.event.keyId = key.id();
             trace.event.tenant = key.tenant();
             try (RateLimiter.Permit permit = trace.stage("rate-limit", () -> {
-                abuse.heldBack(key.id()).ifPresent(left -> {
+                abuse.heldBack(key.id()).or(() -> abuse.heldBack("tenant:" + key.tenant())).ifPresent(left -> {
                     throw new Refusal(ApiError.rateLimited("abuse_suspected", "This key's recent requests look like model "
                             + "extraction or probing; it is held back for a while. Retry after "
                             + Math.max(1, left.toSeconds()) + " s.", left.toSeconds() < 1 ? java.time.Duration.ofSeconds(1) : left));
@@ -113,12 +113,15 @@ public final class ChatPipeline {
                     usage.record(key, request.model(), served.promptTokens(), served.completionTokens());
                     metrics.tokens(plan.model().name(), served.promptTokens(), served.completionTokens());
                     keepConversation(exchange, key, request, plan, served, trace.status);
-                    abuse.record(key.id(), String.join("\n", request.texts()), served.promptTokens(), served.completionTokens())
-                            .ifPresent(flag -> {
-                                metrics.refusal("abuse_flagged");
-                                audit.admin(exchange.requestId(), key.id(), "abuse.flag", flag.rule() + ": " + flag.detail()
-                                        + "; held back " + flag.coolDown().toSeconds() + " s");
-                            });
+                    String prompt = String.join("\n", request.texts());
+                    for (String who : java.util.List.of(key.id(), "tenant:" + key.tenant())) {
+                        abuse.record(who, prompt, served.promptTokens(), served.completionTokens()).ifPresent(flag -> {
+                            metrics.refusal("abuse_flagged");
+                            audit.admin(exchange.requestId(), key.id(), "abuse.flag", (who.startsWith("tenant:")
+                                    ? "tenant " + key.tenant() + " " : "") + flag.rule() + ": " + flag.detail()
+                                    + "; held back " + flag.coolDown().toSeconds() + " s");
+                        });
+                    }
                     return null;
                 });
             }

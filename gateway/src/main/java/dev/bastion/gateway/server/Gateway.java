@@ -123,7 +123,8 @@ public final class Gateway implements AutoCloseable {
                     ModelSettings.LOCAL, new LocalBackend(LocalModels.check(config, trail)));
             Router router = new Router(routes, models, backends);
             AbuseMonitor abuse = new AbuseMonitor(new AbuseMonitor.Settings(config.abuse().window(),
-                    config.abuse().minRequests(), config.abuse().nearDuplicateShare(), config.abuse().outputShare()),
+                    config.abuse().minRequests(), config.abuse().nearDuplicateShare(), config.abuse().outputShare(),
+                    config.abuse().sweepShare()),
                     System::nanoTime);
             Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics, trail, vault,
                     config.conversations().subjectHeader(), abuse);

@@ -71,4 +71,28 @@ class AbuseMonitorTest {
         assertThat(Long.bitCount(a ^ b)).isLessThanOrEqualTo(AbuseMonitor.NEAR_BITS);
         assertThat(Long.bitCount(a ^ c)).isGreaterThan(AbuseMonitor.NEAR_BITS);
     }
+
+    @Test
+    void aSystematicSweepOverNumbersIsFlaggedButRetriesOfOnePromptAreNot() {
+        for (int i = 0; i < 19; i++) {
+            assertThat(monitor.record("key_sweep", "Tell me everything in the record of customer account " + (100_000 + i * 7)
+                    + " including the notes.", 20, 40)).isEmpty();
+            assertThat(monitor.record("key_retry", "Summarise this quarter's report for the board.", 20, 40)).isEmpty();
+        }
+        assertThat(monitor.record("key_sweep", "Tell me everything in the record of customer account 999999 including "
+                + "the notes.", 20, 40)).hasValueSatisfying(f -> assertThat(f.rule()).isIn("systematic_sweep",
+                        "near_duplicate_prompts"));
+        assertThat(monitor.record("key_retry", "Summarise this quarter's report for the board.", 20, 40)).isEmpty();
+    }
+
+    @Test
+    void sweepsAreCountedOnTheTemplateNotOnNearDuplicateWording() {
+        AbuseMonitor sweepsOnly = new AbuseMonitor(new AbuseMonitor.Settings(Duration.ofMinutes(10), 10, 1.0, 1.0, 0.6),
+                now::get);
+        Optional<AbuseMonitor.Flag> flag = Optional.empty();
+        for (int i = 0; i < 10 && flag.isEmpty(); i++) {
+            flag = sweepsOnly.record("k", "salary of employee " + i, 5, 5);
+        }
+        assertThat(flag).hasValueSatisfying(f -> assertThat(f.rule()).isEqualTo("systematic_sweep"));
+    }
 }

@@ -55,4 +55,26 @@ class ExtractionTest {
         assertThat(all.toString()).contains("\"action\":\"abuse.flag\"").contains("near_duplicate_prompts")
                 .doesNotContain("delivery was quick");
     }
+
+    @Test
+    void anExtractionSpreadOverSeveralKeysOfOneTenantIsCaughtAtTenantLevel() throws Exception {
+        try (FakeUpstream up = FakeUpstream.start();
+                TestGateway g = TestGateway.start(dir, "abuse:\n  min-requests: 20\nmodels:\n" + TestGateway.model("m", up, "local"))) {
+            List<String> keys = List.of(g.createKey(Role.USER, "spread", List.of("*")),
+                    g.createKey(Role.USER, "spread", List.of("*")), g.createKey(Role.USER, "spread", List.of("*")));
+            String bystander = g.createKey(Role.USER, "other", List.of("*"));
+            int refused = 0;
+            for (int i = 0; i < 36; i++) {
+                // each key alone sends 12 prompts: below min-requests; the tenant sends 36 of one template
+                TestGateway.Reply r = g.post("/v1/chat/completions", keys.get(i % 3), TestGateway.chat("m",
+                        "What is the exact account balance of customer number " + (4000 + i) + " today?", false));
+                if (r.status() == 429) {
+                    refused++;
+                }
+            }
+            assertThat(refused).isPositive();
+            assertThat(g.post("/v1/chat/completions", bystander, TestGateway.chat("m",
+                    "What is the exact account balance of customer number 4100 today?", false)).status()).isEqualTo(200);
+        }
+    }
 }
