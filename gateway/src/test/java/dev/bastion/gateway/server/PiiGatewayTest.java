@@ -39,4 +39,29 @@ class PiiGatewayTest {
             }
         }
     }
+
+    @Test
+    void personalDataInAnswersIsRedactedCompleteAndStreamed() {
+        try (FakeUpstream up = FakeUpstream.start().answer("Sure, write to jane.roe@example.org or call +44 20 7946 0958.")
+                .chunkByWords(true)) {
+            String yaml = "models:\n" + TestGateway.model("m", up, "local") + """
+                    routes:
+                      - name: answers
+                        output-scanners: [pii]
+                        actions: {EMAIL_ADDRESS: redact, PHONE_NUMBER: redact}
+                    """;
+            try (TestGateway g = TestGateway.start(dir, yaml)) {
+                String key = g.createKey(Role.USER, "t", List.of("*"));
+                TestGateway.Reply whole = g.post("/v1/chat/completions", key, TestGateway.chat("m", "contact?", false));
+                assertThat(whole.status()).isEqualTo(200);
+                assertThat(whole.body()).doesNotContain("jane.roe@example.org").doesNotContain("7946 0958")
+                        .contains("Sure, write to");
+                TestGateway.Reply streamed = g.post("/v1/chat/completions", key, TestGateway.chat("m", "contact?", true));
+                assertThat(streamed.status()).isEqualTo(200);
+                String text = String.join("", streamed.events());
+                assertThat(text).doesNotContain("jane.roe@example.org").doesNotContain("example.org")
+                        .doesNotContain("7946");
+            }
+        }
+    }
 }
