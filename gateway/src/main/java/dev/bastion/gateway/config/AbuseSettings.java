@@ -10,9 +10,10 @@ import java.time.Duration;
  * @param nearDuplicateShare share of near-duplicate prompts that flags a key
  * @param outputShare share of output tokens that flags a key
  * @param sweepShare share of prompts that are one template enumerated over numbers that flags a key
+ * @param volumeRequests answered requests within the window that flag a key by volume alone; 0 turns it off
  */
 public record AbuseSettings(Duration window, int minRequests, double nearDuplicateShare, double outputShare,
-        double sweepShare) {
+        double sweepShare, int volumeRequests) {
     public AbuseSettings {
         ServerSettings.requirePositive(window, "abuse.window");
         if (minRequests < 0) {

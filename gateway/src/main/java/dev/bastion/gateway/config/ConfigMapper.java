@@ -59,7 +59,7 @@ final class ConfigMapper {
                 text("conversations.subject-header"), masterKey(dataDir), duration("conversations.purge-interval")));
         AbuseSettings abuse = build("abuse", () -> new AbuseSettings(duration("abuse.window"),
                 integer("abuse.min-requests", 0, 1000), share("abuse.near-duplicate-share"), share("abuse.output-share"),
-                share("abuse.sweep-share")));
+                share("abuse.sweep-share"), integer("abuse.volume-requests", 0, 1000)));
         ModelSecuritySettings modelSecurity = build("model-security", () -> new ModelSecuritySettings(
                 bool("model-security.require-signature"), strings("model-security.trusted-keys", List.of()).stream()
                         .map(k -> path("model-security.trusted-keys", k)).toList()));

@@ -57,6 +57,7 @@ public final class ConfigPrinter {
         values.put("abuse.near-duplicate-share", Double.toString(c.abuse().nearDuplicateShare()));
         values.put("abuse.output-share", Double.toString(c.abuse().outputShare()));
         values.put("abuse.sweep-share", Double.toString(c.abuse().sweepShare()));
+        values.put("abuse.volume-requests", Integer.toString(c.abuse().volumeRequests()));
         values.put("model-security.require-signature", Boolean.toString(c.modelSecurity().requireSignature()));
         values.put("model-security.trusted-keys", c.modelSecurity().trustedKeys().toString());
         for (int i = 0; i < c.models().size(); i++) {

@@ -12,8 +12,8 @@ import java.util.function.LongSupplier;
 /**
  * Detects the query patterns of model extraction and membership probing, per API key and (through a second
  * identity, {@code tenant:NAME}) per tenant: many near-duplicate prompts (a template with small perturbations; exact
- * repeats do not count), systematic sweeps (one template enumerated over numbers), and a sustained high share of
- * output tokens. Prompts are never kept: only 64-bit hashes (a SimHash of word trigrams, so near-duplicates are found
+ * repeats do not count), systematic sweeps (one template enumerated over numbers), sustained volume, and a
+ * sustained high share of output tokens. Prompts are never kept: only 64-bit hashes (a SimHash of word trigrams, so near-duplicates are found
  * by Hamming distance; the exact text; the text with digits masked).
  *
  * <p>A key that trips a rule is throttled progressively: it is refused for a cool-down that doubles each time it
@@ -23,17 +23,17 @@ import java.util.function.LongSupplier;
 public final class AbuseMonitor {
     /** The thresholds; {@code minRequests} 0 turns the monitor off. */
     public record Settings(Duration window, int minRequests, double nearDuplicateShare, double outputShare,
-            double sweepShare) {
+            double sweepShare, int volumeRequests) {
         public Settings {
             Objects.requireNonNull(window, "abuse.window");
             if (minRequests < 0 || nearDuplicateShare <= 0 || nearDuplicateShare > 1 || outputShare <= 0 || outputShare > 1
-                    || sweepShare <= 0 || sweepShare > 1) {
+                    || sweepShare <= 0 || sweepShare > 1 || volumeRequests < 0 || volumeRequests > TRACKED) {
                 throw new IllegalArgumentException("abuse thresholds must be positive shares and a non-negative count");
             }
         }
 
         public Settings(Duration window, int minRequests, double nearDuplicateShare, double outputShare) {
-            this(window, minRequests, nearDuplicateShare, outputShare, 0.6);
+            this(window, minRequests, nearDuplicateShare, outputShare, 0.6, 0);
         }
     }
 
@@ -175,7 +175,10 @@ public final class AbuseMonitor {
             long all = out + s.promptTokens;
             String rule = null;
             String detail = null;
-            if ((double) duplicates / n >= settings.nearDuplicateShare()) {
+            if (settings.volumeRequests() > 0 && n >= settings.volumeRequests()) {
+                rule = "sustained_volume";
+                detail = n + " answered requests within " + settings.window().toMinutes() + " min";
+            } else if ((double) duplicates / n >= settings.nearDuplicateShare()) {
                 rule = "near_duplicate_prompts";
                 detail = duplicates + " of the last " + n + " prompts are small variations of each other";
             } else if ((double) s.largestSweep() / n >= settings.sweepShare()) {

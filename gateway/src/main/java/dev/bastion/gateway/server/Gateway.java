@@ -124,7 +124,7 @@ public final class Gateway implements AutoCloseable {
             Router router = new Router(routes, models, backends);
             AbuseMonitor abuse = new AbuseMonitor(new AbuseMonitor.Settings(config.abuse().window(),
                     config.abuse().minRequests(), config.abuse().nearDuplicateShare(), config.abuse().outputShare(),
-                    config.abuse().sweepShare()),
+                    config.abuse().sweepShare(), config.abuse().volumeRequests()),
                     System::nanoTime);
             Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics, trail, vault,
                     config.conversations().subjectHeader(), abuse);

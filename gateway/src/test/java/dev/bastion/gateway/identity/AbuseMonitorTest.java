@@ -87,12 +87,26 @@ class AbuseMonitorTest {
 
     @Test
     void sweepsAreCountedOnTheTemplateNotOnNearDuplicateWording() {
-        AbuseMonitor sweepsOnly = new AbuseMonitor(new AbuseMonitor.Settings(Duration.ofMinutes(10), 10, 1.0, 1.0, 0.6),
+        AbuseMonitor sweepsOnly = new AbuseMonitor(new AbuseMonitor.Settings(Duration.ofMinutes(10), 10, 1.0, 1.0, 0.6, 0),
                 now::get);
         Optional<AbuseMonitor.Flag> flag = Optional.empty();
         for (int i = 0; i < 10 && flag.isEmpty(); i++) {
             flag = sweepsOnly.record("k", "salary of employee " + i, 5, 5);
         }
         assertThat(flag).hasValueSatisfying(f -> assertThat(f.rule()).isEqualTo("systematic_sweep"));
+    }
+
+    @Test
+    void sustainedVolumeFlagsAKeyWhateverItsPrompts() {
+        AbuseMonitor volume = new AbuseMonitor(new AbuseMonitor.Settings(Duration.ofMinutes(10), 10, 1.0, 1.0, 1.0, 30),
+                now::get);
+        Optional<AbuseMonitor.Flag> flag = Optional.empty();
+        int i = 0;
+        String[] words = {"apple", "river", "castle", "engine", "violet", "thunder", "pencil", "garden", "rocket", "meadow"};
+        for (; i < 40 && flag.isEmpty(); i++) {
+            flag = volume.record("k", words[i % 10] + " " + words[(i * 3) % 10] + " " + words[(i * 7) % 10] + " story " + i, 5, 5);
+        }
+        assertThat(flag).hasValueSatisfying(f -> assertThat(f.rule()).isEqualTo("sustained_volume"));
+        assertThat(i).isEqualTo(30);
     }
 }
