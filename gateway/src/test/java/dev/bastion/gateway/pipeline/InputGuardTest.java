@@ -67,13 +67,13 @@ class InputGuardTest {
 
     @Test
     void unknownScannerInARouteIsAStartupErrorNamingTheRoute() {
-        RouteSettings bad = new RouteSettings("strict", List.of("*"), false, List.of("pii"), List.of(), Map.of(),
+        RouteSettings bad = new RouteSettings("strict", List.of("*"), false, List.of("face-recognition"), List.of(), Map.of(),
                 Action.ALLOW, Optional.empty(), List.of());
         try {
             CompiledRoute.compileAll(List.of(bad), new dev.bastion.gateway.config.GuardSettings(10, 100, 16));
             throw new AssertionError("expected an error");
         } catch (IllegalArgumentException e) {
-            assertThat(e.getMessage()).contains("routes[strict].input-scanners").contains("unknown scanner 'pii'");
+            assertThat(e.getMessage()).contains("routes[strict].input-scanners").contains("unknown scanner 'face-recognition'");
         }
     }
 }
