@@ -18,7 +18,7 @@ import java.util.Set;
  * MAC addresses, URLs, crypto wallet addresses, dates and ages. Entity types use Presidio's names. Context words
  * before a match raise its score; overlapping candidates keep the stronger; per-type thresholds, an allow list
  * (values never reported) and a deny list (values always reported) apply last. Names of people, places and
- * organisations are not recognised here. Thread-safe.
+ * organisations come from {@link NameRecognizer} (gazetteers and shape, not a trained model). Thread-safe.
  */
 public final class PiiScanner implements Scanner {
     public static final String ID = "pii";
@@ -75,6 +75,7 @@ public final class PiiScanner implements Scanner {
             all.addAll(r.find(text, lower));
         }
         phones(text, lower, all);
+        all.addAll(NameRecognizer.find(text));
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));

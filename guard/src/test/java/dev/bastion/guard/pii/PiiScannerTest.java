@@ -79,4 +79,20 @@ class PiiScannerTest {
         String digits = "1 ".repeat(250_000) + "4".repeat(250_000) + "@".repeat(100_000) + "a.".repeat(100_000);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> PiiScanner.defaults().find(digits));
     }
+
+    @Test
+    void peoplePlacesAndOrganisationsComeFromGazetteersAndShape() {
+        PiiScanner s = PiiScanner.defaults();
+        String text = "Yesterday Dr. Hanna Virtanen met Jonathan Miller from Acme Widgets GmbH in Amsterdam; "
+                + "send the papers to 221 Baker Street, London. My name is Zoltan.";
+        Map<String, List<String>> byType = new java.util.HashMap<>();
+        for (Recognizer.Candidate c : s.find(text)) {
+            byType.computeIfAbsent(c.type(), k -> new java.util.ArrayList<>()).add(text.substring(c.start(), c.end()));
+        }
+        assertThat(byType.get("PERSON")).contains("Hanna Virtanen", "Jonathan Miller", "Zoltan");
+        assertThat(byType.get("ORGANIZATION")).contains("Acme Widgets GmbH");
+        assertThat(byType.get("LOCATION")).contains("Amsterdam").anyMatch(l -> l.startsWith("221 Baker Street"));
+        assertThat(s.find("Will you send the April report to the team today?"))
+                .noneMatch(c -> c.type().equals("PERSON"));
+    }
 }
