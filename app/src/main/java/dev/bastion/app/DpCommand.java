@@ -185,7 +185,7 @@ final class DpCommand {
         }
 
         private static String num(double v) {
-            return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(?=e|$)", "");
+            return DpEngine.format(v);
         }
     }
 

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,19 +55,6 @@ final class InjectionCommands {
         LocalEmbeddings e = new LocalEmbeddings(1);
         e.warmUp();
         return Optional.of(text -> e.embed(List.of(text)).map(r -> r.vectors().getFirst()).orElse(null));
-    }
-
-    static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                d.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Command(name = "injection", description = "Train the prompt-injection classifier on attack and benign prompt sets "
@@ -118,7 +104,7 @@ final class InjectionCommands {
                     List<PromptSets.Prompt> prompts = PromptSets.read(spec, field);
                     ObjectNode f = files.addObject();
                     f.put("file", spec.replaceAll(".*/", ""));
-                    f.put("sha256", sha256(Path.of(spec.contains("#") ? spec.substring(0, spec.lastIndexOf('#')) : spec)));
+                    f.put("sha256", dev.bastion.models.signing.Manifest.sha256(Path.of(spec.contains("#") ? spec.substring(0, spec.lastIndexOf('#')) : spec)));
                     f.put("label", attack ? "attack" : "benign");
                     f.put("prompts", prompts.size());
                     for (PromptSets.Prompt p : prompts) {

@@ -12,13 +12,9 @@ import dev.bastion.privacy.train.Model;
 import dev.bastion.privacy.train.PrivacyReport;
 import dev.bastion.privacy.train.TrainingData;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -137,7 +133,7 @@ final class TrainCommand implements Callable<Integer> {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("format", "bastion-dp-model/1");
         json.put("model", m.describe());
-        json.put("data_sha256", sha256(data));
+        json.put("data_sha256", dev.bastion.models.signing.Manifest.sha256(data));
         json.put("test_accuracy", accuracy);
         PrivacyReport r = result.report();
         ObjectNode privacy = json.putObject("privacy");
@@ -157,18 +153,5 @@ final class TrainCommand implements Callable<Integer> {
             params.add(p);
         }
         Files.writeString(out, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                d.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

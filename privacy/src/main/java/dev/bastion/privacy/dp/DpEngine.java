@@ -203,6 +203,11 @@ public final class DpEngine {
         return Math.max(q.lower, Math.min(q.upper, v));
     }
 
+    /** A number with six significant digits and no trailing zeros, as results are printed. */
+    public static String format(double v) {
+        return fmt(v);
+    }
+
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(?=e|$)", "");
     }
