@@ -71,14 +71,60 @@ public final class Checksums {
             Map.entry("DJ", 27), Map.entry("RU", 33), Map.entry("SO", 23), Map.entry("NI", 28), Map.entry("MN", 20),
             Map.entry("FK", 18), Map.entry("OM", 23), Map.entry("YE", 30), Map.entry("HN", 28));
 
-    /** IBAN: known country, its length, and mod 97 = 1 (ISO 7064) over the rearranged string. */
+    /**
+     * BBAN structure by country (ISO 13616 registry, written as runs: digit count then n = digits, a = upper-case
+     * letters, c = letters or digits). Countries not listed are checked for length and mod 97 only.
+     */
+    private static final Map<String, String> BBAN = Map.ofEntries(
+            Map.entry("AT", "16n"), Map.entry("BE", "12n"), Map.entry("BG", "4a6n8c"), Map.entry("CH", "5n12c"),
+            Map.entry("CY", "8n16c"), Map.entry("CZ", "20n"), Map.entry("DE", "18n"), Map.entry("DK", "14n"),
+            Map.entry("EE", "16n"), Map.entry("ES", "20n"), Map.entry("FI", "14n"), Map.entry("FR", "10n11c2n"),
+            Map.entry("GB", "4a14n"), Map.entry("GI", "4a15c"), Map.entry("GR", "7n16c"), Map.entry("HR", "17n"),
+            Map.entry("HU", "24n"), Map.entry("IE", "4c14n"), Map.entry("IS", "22n"), Map.entry("IT", "1a10n12c"),
+            Map.entry("LI", "5n12c"), Map.entry("LT", "16n"), Map.entry("LU", "3n13c"), Map.entry("LV", "4a13c"),
+            Map.entry("MT", "4a5n18c"), Map.entry("NL", "4a10n"), Map.entry("NO", "11n"), Map.entry("PL", "24n"),
+            Map.entry("PT", "21n"), Map.entry("RO", "4a16c"), Map.entry("SE", "20n"), Map.entry("SI", "15n"),
+            Map.entry("SK", "20n"));
+
+    private static boolean bbanShape(String country, String bban) {
+        String shape = BBAN.get(country);
+        if (shape == null) {
+            return true;
+        }
+        int pos = 0;
+        int i = 0;
+        while (i < shape.length()) {
+            int n = 0;
+            while (Character.isDigit(shape.charAt(i))) {
+                n = n * 10 + (shape.charAt(i++) - '0');
+            }
+            char kind = shape.charAt(i++);
+            for (int k = 0; k < n; k++, pos++) {
+                if (pos >= bban.length()) {
+                    return false;
+                }
+                char c = bban.charAt(pos);
+                boolean ok = switch (kind) {
+                    case 'n' -> c >= '0' && c <= '9';
+                    case 'a' -> c >= 'A' && c <= 'Z';
+                    default -> (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+                };
+                if (!ok) {
+                    return false;
+                }
+            }
+        }
+        return pos == bban.length();
+    }
+
+    /** IBAN: known country, its length, its BBAN structure, and mod 97 = 1 (ISO 7064) over the rearranged string. */
     public static boolean iban(String raw) {
         String s = raw.toUpperCase(java.util.Locale.ROOT);
         if (s.length() < 15 || s.length() > 34) {
             return false;
         }
         Integer len = IBAN_LENGTHS.get(s.substring(0, 2));
-        if (len == null || len != s.length()) {
+        if (len == null || len != s.length() || !bbanShape(s.substring(0, 2), s.substring(4))) {
             return false;
         }
         String rearranged = s.substring(4) + s.substring(0, 4);
@@ -146,7 +192,30 @@ public final class Checksums {
             }
             sum += (i % 2 == 0) ? odd[v] : v;
         }
-        return s.charAt(15) == (char) ('A' + sum % 26);
+        if (s.charAt(15) != (char) ('A' + sum % 26)) {
+            return false;
+        }
+        // birth date: positions 6-7 year, 8 month letter, 9-10 day (women +40); digits may be replaced by letters
+        // (omocodia: L M N P Q R S T U V stand for 0-9)
+        String month = "ABCDEHLMPRST";
+        if (month.indexOf(s.charAt(8)) < 0) {
+            return false;
+        }
+        int d1 = omocode(s.charAt(9));
+        int d2 = omocode(s.charAt(10));
+        if (d1 < 0 || d2 < 0) {
+            return false;
+        }
+        int day = d1 * 10 + d2;
+        return (day >= 1 && day <= 31) || (day >= 41 && day <= 71);
+    }
+
+    private static int omocode(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        int i = "LMNPQRSTUV".indexOf(c);
+        return i;
     }
 
     /** French NIR (13 digits + 2-digit key = 97 - number mod 97; Corsica 2A/2B count as 19/18). */
@@ -163,9 +232,28 @@ public final class Checksums {
         return 97 - new BigInteger(body).mod(BigInteger.valueOf(97)).intValue() == Integer.parseInt(key);
     }
 
-    /** German tax id (11 digits, first not 0): ISO 7064 MOD 11,10 check digit. */
+    /**
+     * German tax id (11 digits, first not 0): in the first ten digits exactly one digit occurs two or three times and
+     * every other digit at most once; ISO 7064 MOD 11,10 check digit.
+     */
     public static boolean germanTaxId(String digits) {
         if (digits.length() != 11 || !allDigits(digits) || digits.charAt(0) == '0') {
+            return false;
+        }
+        int[] counts = new int[10];
+        for (int i = 0; i < 10; i++) {
+            counts[digits.charAt(i) - '0']++;
+        }
+        int repeated = 0;
+        for (int c : counts) {
+            if (c > 3) {
+                return false;
+            }
+            if (c > 1) {
+                repeated++;
+            }
+        }
+        if (repeated != 1) {
             return false;
         }
         int product = 10;
