@@ -1,6 +1,5 @@
 package dev.bastion.guard.pii;
 
-import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.Scanner;
@@ -107,26 +106,38 @@ public final class PiiScanner implements Scanner {
         return kept;
     }
 
+    /** Phone-shaped runs: an optional + or (, then digits with spaces, dots, dashes and brackets, 7 to 15 digits. */
+    private static final com.google.re2j.Pattern PHONE_SHAPE =
+            com.google.re2j.Pattern.compile("(?:\\+|\\(|\\b)\\d[\\d ().-]{5,22}\\d\\b");
+
+    /**
+     * Phone numbers: each phone-shaped run is parsed by libphonenumber, first as international, then for each
+     * region in turn, and kept if it is a valid number there (cheaper than a full search per region).
+     */
     private static void phones(String text, String lower, List<Recognizer.Candidate> out) {
-        int digits = 0;
-        for (int i = 0; i < text.length() && digits < 6; i++) {
-            if (Character.isDigit(text.charAt(i))) {
-                digits++;
+        com.google.re2j.Matcher m = PHONE_SHAPE.matcher(text);
+        while (m.find()) {
+            String candidate = m.group();
+            long digits = candidate.chars().filter(Character::isDigit).count();
+            if (digits < 7 || digits > 15) {
+                continue;
             }
-        }
-        if (digits < 6) {
-            return; // no phone number has fewer digits
-        }
-        java.util.Set<Long> seen = new java.util.HashSet<>();
-        for (String region : PHONE_REGIONS) {
-            for (PhoneNumberMatch m : PHONES.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, 10_000)) {
-                long key = ((long) m.start() << 32) | m.end();
-                if (seen.add(key)) {
-                    String before = lower.substring(Math.max(0, m.start() - 48), m.start());
-                    double score = 0.6 + (before.contains("phone") || before.contains("tel") || before.contains("call")
-                            || before.contains("mobile") || before.contains("fax") ? 0.35 : 0);
-                    out.add(new Recognizer.Candidate("PHONE_NUMBER", m.start(), m.end(), Math.min(1, score), "phone"));
+            boolean valid = false;
+            for (String region : candidate.startsWith("+") ? List.of("ZZ") : PHONE_REGIONS) {
+                try {
+                    if (PHONES.isValidNumber(PHONES.parse(candidate, region))) {
+                        valid = true;
+                        break;
+                    }
+                } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+                    // not a number in this region
                 }
+            }
+            if (valid) {
+                String before = lower.substring(Math.max(0, m.start() - 48), m.start());
+                double score = 0.6 + (before.contains("phone") || before.contains("tel") || before.contains("call")
+                        || before.contains("mobile") || before.contains("fax") ? 0.35 : 0);
+                out.add(new Recognizer.Candidate("PHONE_NUMBER", m.start(), m.end(), Math.min(1, score), "phone"));
             }
         }
     }
