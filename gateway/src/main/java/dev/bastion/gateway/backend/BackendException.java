@@ -24,7 +24,11 @@ public final class BackendException extends Exception {
         /** The model is declared but cannot run here (no local model loaded). 503. */
         NOT_LOADED,
         /** The request is one this backend cannot serve (for example a feature it lacks). 400. */
-        UNSUPPORTED
+        UNSUPPORTED,
+        /** The prompt does not fit the model's context. 400 context_length_exceeded. */
+        CONTEXT_LENGTH,
+        /** The local engine's queue is full. 429 with Retry-After. */
+        BUSY
     }
 
     private final Kind kind;

@@ -2,44 +2,109 @@ package dev.bastion.gateway.backend;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.gateway.config.ModelSettings;
+import dev.bastion.inference.Completion;
+import dev.bastion.inference.ContextOverflowException;
+import dev.bastion.inference.EngineBusyException;
+import dev.bastion.inference.LocalModel;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The backend for {@code backend: local} models: Bastion's own GGUF engine, which the local-inference issue
- * provides. Until it lands, every call fails with {@link BackendException.Kind#NOT_LOADED} (HTTP 503) saying so;
- * it never pretends to answer.
+ * The backend for {@code backend: local} models: Bastion's own GGUF engine ({@link LocalModel}).
+ *
+ * <p>Models are loaded once, at startup, by the composition root; a model that was refused by the model-security
+ * check or failed to load answers 503 with the reason, never a made-up answer. Requests are translated by
+ * {@link LocalRequests} (messages through the model's chat template, sampling parameters) and answered in
+ * OpenAI's wire shapes by {@link LocalResponses}. When the model's queue is full the request gets 429 with
+ * Retry-After; a prompt longer than the context gets 400 {@code context_length_exceeded}. Thread-safe.
  */
-public final class LocalBackend implements ChatBackend {
-    private final java.util.Map<String, String> refused;
+public final class LocalBackend implements ChatBackend, AutoCloseable {
+    private final Map<String, LocalModel> loaded;
+    private final Map<String, String> refused;
+    private final int defaultMaxTokens;
 
-    /** A backend where each model in {@code refused} (name to reason) was refused by the model-security check. */
-    public LocalBackend(java.util.Map<String, String> refused) {
-        this.refused = java.util.Map.copyOf(refused);
+    /**
+     * @param loaded models ready to run, by configured name
+     * @param refused models that cannot run, name to reason (refused by the model gate or broken)
+     * @param defaultMaxTokens answer length when a request names none
+     */
+    public LocalBackend(Map<String, LocalModel> loaded, Map<String, String> refused, int defaultMaxTokens) {
+        this.loaded = Map.copyOf(loaded);
+        this.refused = Map.copyOf(refused);
+        this.defaultMaxTokens = defaultMaxTokens;
+    }
+
+    /** A backend where each model in {@code refused} (name to reason) was refused and nothing is loaded. */
+    public LocalBackend(Map<String, String> refused) {
+        this(Map.of(), refused, 1024);
     }
 
     public LocalBackend() {
-        this(java.util.Map.of());
+        this(Map.of());
     }
 
     @Override
     public ObjectNode complete(ModelSettings model, ObjectNode request) throws BackendException {
-        throw notLoaded(model);
+        LocalModel engine = engine(model);
+        LocalRequests.Parsed parsed = LocalRequests.parse(engine, request, defaultMaxTokens);
+        Completion c = run(engine, parsed, text -> true);
+        return LocalResponses.completion(model.name(), c);
     }
 
     @Override
     public void stream(ModelSettings model, ObjectNode request, ChunkSink sink) throws BackendException {
-        throw notLoaded(model);
+        LocalModel engine = engine(model);
+        LocalRequests.Parsed parsed = LocalRequests.parse(engine, request, defaultMaxTokens);
+        LocalResponses.Stream out = new LocalResponses.Stream(model.name(), sink);
+        if (!out.start()) {
+            return;
+        }
+        Completion c = run(engine, parsed, out::text);
+        if (c.finishReason() != Completion.FinishReason.CANCELLED) {
+            out.finish(c);
+        }
     }
 
-    private BackendException notLoaded(ModelSettings model) {
+    private static Completion run(LocalModel engine, LocalRequests.Parsed parsed, LocalModel.TextSink sink)
+            throws BackendException {
+        try {
+            return engine.generate(parsed.prompt(), parsed.generation(), sink);
+        } catch (EngineBusyException e) {
+            throw new BackendException(BackendException.Kind.BUSY, "The local model is busy (every slot and the queue "
+                    + "are taken: local-engine.slots, local-engine.queue-depth); retry later.");
+        } catch (ContextOverflowException e) {
+            throw new BackendException(BackendException.Kind.CONTEXT_LENGTH, "This model's context is "
+                    + e.contextSize() + " tokens, but the messages take " + e.promptTokens()
+                    + " tokens; shorten them (or raise local-engine.context-size).");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException(BackendException.Kind.NOT_LOADED, "The gateway is shutting down.");
+        }
+    }
+
+    private LocalModel engine(ModelSettings model) throws BackendException {
+        LocalModel m = loaded.get(model.name());
+        if (m != null) {
+            return m;
+        }
         String reason = refused.get(model.name());
         if (reason != null) {
-            return new BackendException(BackendException.Kind.NOT_LOADED, "The local model '" + model.name()
-                    + "' was refused by the model-security check: " + reason);
+            throw new BackendException(BackendException.Kind.NOT_LOADED, "The local model '" + model.name()
+                    + "' cannot run: " + reason);
         }
-        return new BackendException(BackendException.Kind.NOT_LOADED, "No local model loaded: the model '"
-                + model.name() + "'" + model.path().map(p -> " (" + p + ")").orElse("")
-                + " needs Bastion's local inference engine, which is not part of this build yet. Serve it with a "
-                + "local OpenAI-compatible server (Ollama, vLLM, llama.cpp) and declare it with backend: openai and "
-                + "location: local.");
+        throw new BackendException(BackendException.Kind.NOT_LOADED, "No local model loaded: the model '"
+                + model.name() + "'" + model.path().map(p -> " (" + p + ")").orElse(" has no path")
+                + "; give it a GGUF file with path: (bastion model pull fetches one).");
+    }
+
+    /** Unmaps every loaded model; in-flight requests must have finished. */
+    @Override
+    public void close() {
+        loaded.values().forEach(LocalModel::close);
+    }
+
+    /** The loaded engine of {@code name}, for tests and metrics. */
+    public Optional<LocalModel> loaded(String name) {
+        return Optional.ofNullable(loaded.get(name));
     }
 }

@@ -82,8 +82,12 @@ final class ConfigMapper {
         if (!problems.isEmpty()) {
             return null;
         }
+        LocalEngineSettings localEngine = build("local-engine", () -> new LocalEngineSettings(
+                integer("local-engine.context-size", 16, 1 << 20), integer("local-engine.slots", 1, 64),
+                integer("local-engine.queue-depth", 0, 10_000), integer("local-engine.threads", 0, 1024),
+                integer("local-engine.max-tokens", 1, 1 << 20)));
         return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
-                modelSecurity, models, routes));
+                modelSecurity, localEngine, models, routes));
     }
 
     private Supplier<ModelSettings> model(String at) {

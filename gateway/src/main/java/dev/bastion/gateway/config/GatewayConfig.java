@@ -24,6 +24,7 @@ public record GatewayConfig(
         ConversationSettings conversations,
         AbuseSettings abuse,
         ModelSecuritySettings modelSecurity,
+        LocalEngineSettings localEngine,
         List<ModelSettings> models,
         List<RouteSettings> routes) {
 
@@ -38,6 +39,7 @@ public record GatewayConfig(
         Objects.requireNonNull(conversations, "conversations");
         Objects.requireNonNull(abuse, "abuse");
         Objects.requireNonNull(modelSecurity, "model-security");
+        Objects.requireNonNull(localEngine, "local-engine");
         models = List.copyOf(models);
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();

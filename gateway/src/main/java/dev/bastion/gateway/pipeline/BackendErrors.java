@@ -26,6 +26,8 @@ final class BackendErrors {
                     "The upstream of model '" + model + "' sent an invalid response.");
             case NOT_LOADED -> ApiError.unavailable("model_not_loaded", e.getMessage());
             case UNSUPPORTED -> ApiError.invalidRequest("unsupported", e.getMessage());
+            case CONTEXT_LENGTH -> ApiError.invalidRequest("context_length_exceeded", e.getMessage());
+            case BUSY -> ApiError.rateLimited("engine_busy", e.getMessage(), java.time.Duration.ofSeconds(2));
         };
     }
 }

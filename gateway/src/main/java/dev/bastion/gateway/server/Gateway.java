@@ -70,9 +70,11 @@ public final class Gateway implements AutoCloseable {
     private final ScheduledExecutorService flusher;
     private final GatewayServer server;
     private final Optional<Path> bootstrapAdminKey;
+    private final LocalBackend local;
 
     private Gateway(JdbcStore store, SubjectKeyring keyring, AuditLog audit, KeyService keys, UsageRecorder usage,
-            ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey) {
+            ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey, LocalBackend local) {
+        this.local = local;
         this.store = store;
         this.keyring = keyring;
         this.audit = audit;
@@ -95,6 +97,7 @@ public final class Gateway implements AutoCloseable {
         JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), env);
         AuditLog audit = null;
         SubjectKeyring keyring = null;
+        LocalBackend local = null;
         try {
             createPrivateDirectory(config.dataDir().resolve("keys"));
             audit = AuditLog.open(config.dataDir().resolve("audit"), SigningKey.loadOrCreate(
@@ -118,9 +121,10 @@ public final class Gateway implements AutoCloseable {
                             .map(r -> r.vectors().getFirst()).orElse(null)));
             Map<String, ModelSettings> models = new LinkedHashMap<>();
             config.models().forEach(m -> models.put(m.name(), m));
+            local = LocalModels.load(config, trail);
             Map<String, ChatBackend> backends = Map.of(
                     ModelSettings.OPENAI, new OpenAiBackend(env),
-                    ModelSettings.LOCAL, new LocalBackend(LocalModels.check(config, trail)));
+                    ModelSettings.LOCAL, local);
             Router router = new Router(routes, models, backends);
             AbuseMonitor abuse = new AbuseMonitor(new AbuseMonitor.Settings(config.abuse().window(),
                     config.abuse().minRequests(), config.abuse().nearDuplicateShare(), config.abuse().outputShare(),
@@ -146,8 +150,11 @@ public final class Gateway implements AutoCloseable {
                     + config.routes().stream().map(r -> r.name() + ":" + r.storage().configName()).toList());
             long purgeMillis = config.conversations().purgeInterval().toMillis();
             flusher.scheduleWithFixedDelay(() -> purge(vault, trail), purgeMillis, purgeMillis, TimeUnit.MILLISECONDS);
-            return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey);
+            return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey, local);
         } catch (RuntimeException e) {
+            if (local != null) {
+                local.close();
+            }
             if (keyring != null) {
                 keyring.close();
             }
@@ -214,6 +221,7 @@ public final class Gateway implements AutoCloseable {
             server.close();
         } finally {
             flusher.shutdownNow();
+            local.close();
             usage.flush();
             audit.close();
             keyring.close();

@@ -1,6 +1,10 @@
 package dev.bastion.gateway.server;
 
+import dev.bastion.gateway.backend.LocalBackend;
 import dev.bastion.gateway.config.GatewayConfig;
+import dev.bastion.gateway.config.LocalEngineSettings;
+import dev.bastion.inference.LocalModel;
+import dev.bastion.inference.Parallel;
 import dev.bastion.gateway.config.ModelSettings;
 import dev.bastion.gateway.pipeline.AuditTrail;
 import dev.bastion.models.ModelGate;
@@ -25,6 +29,38 @@ final class LocalModels {
     private static final Logger LOG = Logger.getLogger(LocalModels.class.getName());
 
     private LocalModels() {
+    }
+
+    /**
+     * Checks every configured local model, then loads the admitted ones into Bastion's engine. A model that fails
+     * to load (a malformed file, an unsupported architecture or tensor type) is refused with the reason, audited, and
+     * answers 503; the gateway still starts.
+     */
+    static LocalBackend load(GatewayConfig config, AuditTrail trail) {
+        Map<String, String> refused = new LinkedHashMap<>(check(config, trail));
+        LocalEngineSettings engine = config.localEngine();
+        if (engine.threads() > 0) {
+            Parallel.configure(engine.threads());
+        }
+        Map<String, LocalModel> loaded = new LinkedHashMap<>();
+        for (ModelSettings m : config.models()) {
+            if (!m.backend().equals(ModelSettings.LOCAL) || m.path().isEmpty() || refused.containsKey(m.name())) {
+                continue;
+            }
+            try {
+                LocalModel model = LocalModel.load(m.path().get(),
+                        new LocalModel.Options(engine.contextSize(), engine.slots(), engine.queueDepth()));
+                loaded.put(m.name(), model);
+                trail.admin(null, "gateway", "model.loaded", m.name() + ": " + model.config().architecture() + ", "
+                        + model.config().layers() + " layers, context " + model.contextSize());
+            } catch (IOException | RuntimeException e) {
+                String reason = "cannot load " + m.path().get().getFileName() + ": " + e.getMessage();
+                refused.put(m.name(), reason);
+                trail.admin(null, "gateway", "model.refused", m.name() + ": " + reason);
+                LOG.warning("local model '" + m.name() + "' not loaded: " + reason);
+            }
+        }
+        return new LocalBackend(loaded, refused, engine.maxTokens());
     }
 
     /** Checks the configured local models; returns the refused ones, name to reason. */

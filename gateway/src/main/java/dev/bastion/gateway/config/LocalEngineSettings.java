@@ -1,0 +1,30 @@
+package dev.bastion.gateway.config;
+
+/**
+ * Bastion's own inference engine for {@code backend: local} models (keys under {@code local-engine}).
+ *
+ * @param contextSize tokens of prompt plus answer one sequence may hold (capped by each model's own context)
+ * @param slots sequences one model generates at the same time (each holds its own key/value cache)
+ * @param queueDepth requests that may wait for a slot; further ones get 429 with Retry-After
+ * @param threads compute threads shared by all local models; 0 uses every core
+ * @param maxTokens answer length when a request gives no max_tokens
+ */
+public record LocalEngineSettings(int contextSize, int slots, int queueDepth, int threads, int maxTokens) {
+    public LocalEngineSettings {
+        if (contextSize < 16 || contextSize > 1 << 20) {
+            throw new IllegalArgumentException("local-engine.context-size must be 16..1048576, got " + contextSize);
+        }
+        if (slots < 1 || slots > 64) {
+            throw new IllegalArgumentException("local-engine.slots must be 1..64, got " + slots);
+        }
+        if (queueDepth < 0 || queueDepth > 10_000) {
+            throw new IllegalArgumentException("local-engine.queue-depth must be 0..10000, got " + queueDepth);
+        }
+        if (threads < 0 || threads > 1024) {
+            throw new IllegalArgumentException("local-engine.threads must be 0..1024, got " + threads);
+        }
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("local-engine.max-tokens must be positive, got " + maxTokens);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.bastion.inference;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
+
+/**
+ * A GGUF model loaded for generation: the file's mapping, its tokenizer and chat template, and a fixed number of
+ * sequence slots (each with its own key/value cache) behind a bounded, fair queue.
+ *
+ * <p>{@link #generate} blocks the calling (virtual) thread until a slot is free; when {@code queueDepth} callers
+ * are already waiting it fails at once with {@link EngineBusyException}. Waiters are served first come, first
+ * served. A slot keeps the tokens of its last sequence, so a follow-up request in the same conversation only
+ * processes its new suffix. This class is thread-safe.
+ */
+public final class LocalModel implements AutoCloseable {
+
+    /**
+     * @param contextSize tokens of prompt plus answer one sequence holds (at most the model's own context)
+     * @param slots sequences generated at the same time
+     * @param queueDepth requests that may wait for a slot before new ones are refused
+     */
+    public record Options(int contextSize, int slots, int queueDepth) {
+        public Options {
+            if (contextSize <= 0 || slots <= 0 || queueDepth < 0) {
+                throw new IllegalArgumentException("context size and slots must be positive and the queue depth not "
+                        + "negative: " + contextSize + ", " + slots + ", " + queueDepth);
+            }
+        }
+    }
+
+    /** Receives generated text as it becomes final; returns false to stop the generation. */
+    @FunctionalInterface
+    public interface TextSink {
+        boolean accept(String text);
+    }
+
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final Tokenizer tokenizer;
+    private final Vocabulary vocabulary;
+    private final ChatTemplate template;
+    private final Transformer transformer;
+    private final int contextSize;
+    private final BlockingQueue<Slot> free;
+    private final Semaphore admission;
+    private final int capacity;
+
+    private LocalModel(GgufFile file, ModelConfig config, Vocabulary vocabulary, Options options) throws GgufFormatException {
+        this.file = file;
+        this.config = config;
+        this.vocabulary = vocabulary;
+        this.tokenizer = Tokenizer.of(vocabulary);
+        this.template = ChatTemplate.detect(config.architecture(), file.metadata().string("tokenizer.chat_template"));
+        this.contextSize = Math.min(options.contextSize(), config.contextLength());
+        this.transformer = new Transformer(config, Weights.load(file, config), contextSize);
+        this.free = new ArrayBlockingQueue<>(options.slots(), true);
+        for (int i = 0; i < options.slots(); i++) {
+            free.add(new Slot(transformer.newSequence(contextSize)));
+        }
+        this.capacity = options.slots() + options.queueDepth();
+        this.admission = new Semaphore(capacity, true);
+    }
+
+    /**
+     * Maps and checks {@code path}, reads its configuration and tokenizer, and allocates the slots' caches.
+     *
+     * @throws GgufFormatException if the file is malformed, of an unsupported architecture or tensor type, or its
+     *     metadata and tensors disagree
+     */
+    public static LocalModel load(Path path, Options options) throws IOException {
+        GgufFile file = GgufFile.open(path);
+        try {
+            ModelConfig config = ModelConfig.from(file);
+            Vocabulary vocabulary = GgufVocabulary.read(file.metadata());
+            if (vocabulary.tokens().size() != config.vocabularySize()) {
+                throw new GgufFormatException("the tokenizer has " + vocabulary.tokens().size()
+                        + " tokens but token_embd.weight has " + config.vocabularySize() + " rows");
+            }
+            return new LocalModel(file, config, vocabulary, options);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ChatTemplate chatTemplate() {
+        return template;
+    }
+
+    /** Tokens one sequence (prompt plus answer) may hold. */
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /** The prompt tokens for a chat, rendered by the model's template; message contents cannot inject control tokens. */
+    public int[] chatPrompt(List<ChatMessage> messages) {
+        return ChatTemplate.encodeChat(template, tokenizer, messages, true);
+    }
+
+    /**
+     * Generates a continuation of {@code prompt}, calling {@code sink} with each piece of text as it becomes
+     * final (never a part of a stop sequence, never half a UTF-8 character).
+     *
+     * @throws EngineBusyException if the queue is full
+     * @throws ContextOverflowException if the prompt does not fit the context
+     * @throws InterruptedException if the thread is interrupted while waiting for a slot
+     */
+    public Completion generate(int[] prompt, GenerationRequest request, TextSink sink)
+            throws EngineBusyException, InterruptedException {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("the prompt is empty");
+        }
+        if (prompt.length >= contextSize) {
+            throw new ContextOverflowException(prompt.length, contextSize);
+        }
+        if (!admission.tryAcquire()) {
+            throw new EngineBusyException("the local model is busy: every slot and the whole queue are taken");
+        }
+        try {
+            Slot slot = free.take();
+            try {
+                return slot.run(prompt, request, sink);
+            } finally {
+                free.add(slot);
+            }
+        } finally {
+            admission.release();
+        }
+    }
+
+    /** Requests waiting for or holding a slot now. */
+    public int inFlight() {
+        return capacity - admission.availablePermits();
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+
+    /** One sequence slot: a cache and the tokens it holds. Used by one thread at a time. */
+    private final class Slot {
+        private final Transformer.Sequence sequence;
+        private int[] cached = new int[0];
+
+        Slot(Transformer.Sequence sequence) {
+            this.sequence = sequence;
+        }
+
+        Completion run(int[] prompt, GenerationRequest request, TextSink sink) {
+            long t0 = System.nanoTime();
+            int reuse = commonPrefix(cached, prompt);
+            if (reuse == prompt.length) {
+                reuse--; // the last prompt token must run again to give the first logits
+            }
+            sequence.cache.truncate(Math.min(reuse, sequence.cache.length()));
+            reuse = sequence.cache.length();
+            int[] tokens = new int[contextSize];
+            System.arraycopy(prompt, 0, tokens, 0, prompt.length);
+            int length = prompt.length;
+            cached = new int[0]; // invalid while running; set again when done
+            float[] logits = new float[config.vocabularySize()];
+            transformer.forward(sequence, tokens, reuse, prompt.length - reuse, logits);
+            long t1 = System.nanoTime();
+            Sampler sampler = new Sampler(request.sampling());
+            TokenTextDecoder decoder = new TokenTextDecoder(tokenizer);
+            StopMatcher stops = new StopMatcher(request.stop());
+            StringBuilder text = new StringBuilder();
+            Predicate<String> emit = piece -> {
+                if (piece.isEmpty()) {
+                    return true;
+                }
+                text.append(piece);
+                return sink.accept(piece);
+            };
+            var end = vocabulary.endOfGenerationTokens();
+            Completion.FinishReason finish = Completion.FinishReason.LENGTH;
+            int generated = 0;
+            while (generated < request.maxTokens()) {
+                int next = sampler.sample(logits, tokens, length);
+                if (end.contains(next)) {
+                    finish = Completion.FinishReason.STOP;
+                    break;
+                }
+                generated++;
+                tokens[length++] = next;
+                if (!emit.test(stops.push(decoder.push(next)))) {
+                    finish = Completion.FinishReason.CANCELLED;
+                    break;
+                }
+                if (stops.stopped()) {
+                    finish = Completion.FinishReason.STOP;
+                    break;
+                }
+                if (generated == request.maxTokens() || length >= contextSize) {
+                    break;
+                }
+                transformer.forward(sequence, tokens, length - 1, 1, logits);
+            }
+            if (finish != Completion.FinishReason.CANCELLED && !stops.stopped()) {
+                emit.test(stops.push(decoder.flush()));
+                emit.test(stops.flush());
+            }
+            cached = java.util.Arrays.copyOf(tokens, sequence.cache.length());
+            long t2 = System.nanoTime();
+            return new Completion(text.toString(), prompt.length, generated, finish, reuse, t1 - t0, t2 - t1);
+        }
+    }
+
+    private static int commonPrefix(int[] a, int[] b) {
+        int n = Math.min(a.length, b.length);
+        int i = 0;
+        while (i < n && a[i] == b[i]) {
+            i++;
+        }
+        return i;
+    }
+}
