@@ -1,0 +1,197 @@
+package dev.bastion.inference;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A bounds-checked little-endian reader over the header of a GGUF file (everything before the tensor data).
+ *
+ * <p>Every read first checks that the bytes are there and otherwise throws a {@link GgufFormatException} naming
+ * what was being read and the offset. Counts and lengths are checked against the bytes remaining before anything
+ * is allocated, so a length field claiming 2^60 bytes is refused instead of becoming an allocation. The header may
+ * not exceed {@link #MAX_HEADER_BYTES}: that bounds the heap the metadata can take whatever the file says.
+ *
+ * <p>Not thread-safe: one parse, one cursor.
+ */
+final class GgufCursor {
+    /** The largest header (metadata and tensor infos) accepted; real models with 256k-token vocabularies use ~15 MiB. */
+    static final long MAX_HEADER_BYTES = 64L << 20;
+
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final MemorySegment file;
+    private final long limit;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+    private long position;
+
+    /** A cursor at offset 0 of {@code file}. */
+    GgufCursor(MemorySegment file) {
+        this.file = file;
+        this.limit = Math.min(file.byteSize(), MAX_HEADER_BYTES);
+    }
+
+    /** The offset of the next byte to read. */
+    long position() {
+        return position;
+    }
+
+    /** Bytes that may still be read as header. */
+    long remaining() {
+        return limit - position;
+    }
+
+    /** The size of the whole file, header and data. */
+    long fileSize() {
+        return file.byteSize();
+    }
+
+    /** Throws unless {@code n} more bytes can be read for {@code what}. */
+    void need(long n, String what) throws GgufFormatException {
+        if (n <= remaining()) {
+            return;
+        }
+        if (limit < file.byteSize()) {
+            throw new GgufFormatException(what + " at offset " + position + " needs " + n + " bytes, past the "
+                    + (MAX_HEADER_BYTES >> 20) + " MiB limit on metadata and tensor infos");
+        }
+        throw new GgufFormatException(what + " at offset " + position + " needs " + n + " bytes but only "
+                + remaining() + " remain in the file (truncated?)");
+    }
+
+    int u8(String what) throws GgufFormatException {
+        need(1, what);
+        return Byte.toUnsignedInt(file.get(ValueLayout.JAVA_BYTE, position++));
+    }
+
+    int u16(String what) throws GgufFormatException {
+        need(2, what);
+        int v = Short.toUnsignedInt(file.get(U16, position));
+        position += 2;
+        return v;
+    }
+
+    /** An unsigned 32-bit field, widened so that values above 2^31 stay positive. */
+    long u32(String what) throws GgufFormatException {
+        need(4, what);
+        long v = Integer.toUnsignedLong(file.get(U32, position));
+        position += 4;
+        return v;
+    }
+
+    /** A 64-bit field as raw bits: negative when an unsigned value is above {@link Long#MAX_VALUE}. */
+    long u64(String what) throws GgufFormatException {
+        need(8, what);
+        long v = file.get(U64, position);
+        position += 8;
+        return v;
+    }
+
+    /**
+     * A u64 count of items that each occupy at least {@code minBytesEach} bytes; refused unless that many items can
+     * fit in the bytes remaining (and in an int, to index a Java array).
+     */
+    int count(String what, long minBytesEach) throws GgufFormatException {
+        long at = position;
+        long n = u64(what);
+        if (n < 0 || n > Integer.MAX_VALUE || n > remaining() / minBytesEach) {
+            throw new GgufFormatException(what + " at offset " + at + " is " + Long.toUnsignedString(n)
+                    + ", but the " + remaining() + " bytes left hold at most " + remaining() / minBytesEach
+                    + " (at least " + minBytesEach + " bytes each)");
+        }
+        return (int) n;
+    }
+
+    /** {@code n} raw bytes, copied out. */
+    byte[] bytes(long n, String what) throws GgufFormatException {
+        need(n, what);
+        byte[] out = new byte[(int) n];
+        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, position, out, 0, (int) n);
+        position += n;
+        return out;
+    }
+
+    /** Advances to the next multiple of {@code alignment} (a power of two) without reading. */
+    long alignedPosition(long alignment) throws GgufFormatException {
+        long padded = (position + alignment - 1) & -alignment;
+        if (padded < position) {
+            throw new GgufFormatException("data section offset overflows with alignment " + alignment);
+        }
+        return padded;
+    }
+
+    /**
+     * A GGUF string (u64 byte length, then UTF-8 bytes without terminator) of at most {@code maxBytes} bytes.
+     * Malformed UTF-8 (overlong forms, surrogates, truncated sequences) is refused, never replaced.
+     */
+    String string(String what, long maxBytes) throws GgufFormatException {
+        return string(what, -1, maxBytes);
+    }
+
+    /**
+     * Element {@code index} of an array of strings named {@code what}: as {@link #string(String, long)}, without
+     * building the element's name unless there is an error (vocabularies have 150k elements).
+     */
+    String string(String what, int index, long maxBytes) throws GgufFormatException {
+        long at = position;
+        if (remaining() < 8) {
+            need(8, "length of " + name(what, index));
+        }
+        long n = file.get(U64, position);
+        position += 8;
+        if (n < 0 || n > maxBytes) {
+            throw new GgufFormatException("length of " + name(what, index) + " at offset " + at + " is "
+                    + Long.toUnsignedString(n) + " bytes, more than the " + maxBytes + " allowed");
+        }
+        if (n == 0) {
+            return "";
+        }
+        if (remaining() < n) {
+            need(n, name(what, index));
+        }
+        byte[] raw = new byte[(int) n];
+        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, position, raw, 0, (int) n);
+        position += n;
+        for (byte b : raw) {
+            if (b < 0) {
+                return decode(raw, name(what, index), at);
+            }
+        }
+        return new String(raw, StandardCharsets.ISO_8859_1); // all ASCII: the fast path for vocabularies
+    }
+
+    private static String name(String what, int index) {
+        return index < 0 ? what : what + "[" + index + "]";
+    }
+
+    private String decode(byte[] raw, String what, long at) throws GgufFormatException {
+        try {
+            CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(raw));
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new GgufFormatException(what + " at offset " + at + " is not valid UTF-8");
+        }
+    }
+
+    /** {@code s} quoted for a message: control, line-separator and bidi characters escaped, cut at 80 characters. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("'");
+        for (int i = 0; i < s.length() && i < 80; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x2028 && c <= 0x202e)
+                    || (c >= 0x2066 && c <= 0x2069) || c == '\'' || c == '\\') {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append(s.length() > 80 ? "'..." : "'").toString();
+    }
+}

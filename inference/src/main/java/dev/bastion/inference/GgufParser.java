@@ -1,0 +1,86 @@
+package dev.bastion.inference;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Parses the header of a GGUF v2 or v3 file (ggml's docs/gguf.md) held in a memory segment, checking everything a
+ * later reader relies on; see {@link GgufMetadataReader} and {@link GgufTensorReader} for the checks.
+ *
+ * <p>Layout: magic "GGUF", u32 version, u64 tensor count, u64 key/value count, the key/value pairs, the tensor
+ * infos, padding to {@code general.alignment} (default 32), then the tensor data section.
+ */
+final class GgufParser {
+    static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
+    static final int DEFAULT_ALIGNMENT = 32;
+    static final String ALIGNMENT_KEY = "general.alignment";
+    /** The fewest bytes one key/value pair takes: key length, a 1-byte key, value type, a 1-byte value. */
+    private static final int MIN_KV_BYTES = 8 + 1 + 4 + 1;
+    /** The fewest bytes one tensor info takes: name length, a 1-byte name, n_dims, one dimension, type, offset. */
+    private static final int MIN_TENSOR_BYTES = 8 + 1 + 4 + 8 + 4 + 8;
+
+    /** A parsed header: everything but the tensor bytes. */
+    record Layout(int version, GgufMetadata metadata, List<GgufTensor> tensors, long dataOffset, int alignment) {
+        Layout {
+            tensors = List.copyOf(tensors);
+        }
+    }
+
+    private GgufParser() {
+    }
+
+    /** Parses {@code file}, the whole content of a GGUF file. */
+    static Layout parse(MemorySegment file) throws GgufFormatException {
+        GgufCursor in = new GgufCursor(file);
+        long magic = in.u32("magic");
+        if (magic != Integer.toUnsignedLong(MAGIC)) {
+            throw new GgufFormatException("not a GGUF file: magic at offset 0 is 0x"
+                    + String.format("%08x", Integer.reverseBytes((int) magic)) + ", expected 0x47475546 (\"GGUF\")");
+        }
+        long version = in.u32("version");
+        if (version != 2 && version != 3) {
+            String hint = version == 1 ? " (version 1 files predate 64-bit counts; convert the model again)"
+                    : Integer.reverseBytes((int) version) == 3 || Integer.reverseBytes((int) version) == 2
+                            ? " (a big-endian file? only little-endian files are supported)" : "";
+            throw new GgufFormatException("GGUF version " + version + " at offset 4 is not supported, expected 2 or 3"
+                    + hint);
+        }
+        int tensorCount = in.count("tensor count", MIN_TENSOR_BYTES);
+        int kvCount = in.count("metadata key/value count", MIN_KV_BYTES);
+        if ((long) tensorCount * MIN_TENSOR_BYTES + (long) kvCount * MIN_KV_BYTES > in.remaining()) {
+            throw new GgufFormatException(tensorCount + " tensors and " + kvCount + " metadata entries cannot fit"
+                    + " in the " + in.remaining() + " bytes after the header at offset 8");
+        }
+        GgufMetadata metadata = new GgufMetadataReader(in).read(kvCount);
+        int alignment = alignment(metadata);
+        List<GgufTensor> tensors = new GgufTensorReader(in).read(tensorCount);
+        long dataOffset = in.alignedPosition(alignment);
+        long dataSize = Math.max(0, file.byteSize() - dataOffset);
+        if (!tensors.isEmpty() && dataOffset > file.byteSize()) {
+            throw new GgufFormatException("tensor data section starts at offset " + dataOffset
+                    + " (after the tensor infos, aligned to " + alignment + "), past the end of the " + file.byteSize()
+                    + "-byte file");
+        }
+        GgufTensorReader.checkLayout(tensors, alignment, dataOffset, dataSize);
+        return new Layout((int) version, metadata, tensors, dataOffset, alignment);
+    }
+
+    private static int alignment(GgufMetadata metadata) throws GgufFormatException {
+        Optional<Long> value;
+        try {
+            value = metadata.integer(ALIGNMENT_KEY);
+        } catch (GgufFormatException e) {
+            throw new GgufFormatException(e.getMessage() + " (gguf.md: a u32 power of two)");
+        }
+        if (value.isEmpty()) {
+            return DEFAULT_ALIGNMENT;
+        }
+        long a = value.get();
+        if (a < 1 || a > (1 << 30) || Long.bitCount(a) != 1) {
+            throw new GgufFormatException("metadata key '" + ALIGNMENT_KEY + "' is " + a
+                    + ", expected a power of two from 1 to 2^30");
+        }
+        return (int) a;
+    }
+}

@@ -1,0 +1,406 @@
+package dev.bastion.inference;
+
+import static dev.bastion.inference.ScalarKernels.f16;
+import static dev.bastion.inference.ScalarKernels.minK4;
+import static dev.bastion.inference.ScalarKernels.scaleK4;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API twins of {@link ScalarKernels}, with the same signatures and contracts.
+ *
+ * <p>The quantised kernels dequantise each group of {@link #LANES} weights into a float vector and multiply it
+ * with the float activations (fused multiply-add); they never copy the weights out of the segment. Results agree
+ * with the scalar twins up to the order of float additions. The kernels need at least 256-bit vectors; see
+ * {@link #AVAILABLE}.
+ *
+ * <p>This class is stateless and thread-safe.
+ */
+final class VectorKernels {
+
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Floats per vector: 16 with AVX-512, 8 with AVX2. */
+    static final int LANES = F.length();
+    /** Whether these kernels can run here: they need 8 or 16 float lanes. */
+    static final boolean AVAILABLE = LANES == 8 || LANES == 16;
+
+    private static final VectorSpecies<Byte> B = AVAILABLE
+            ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : ByteVector.SPECIES_64;
+    private static final VectorSpecies<Short> S = AVAILABLE
+            ? VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16)) : ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private VectorKernels() {
+    }
+
+    static float dot(GgmlType type, MemorySegment w, long rowOffsetBytes, float[] x, int xOffset, int cols) {
+        return switch (type) {
+            case F32 -> dotF32(w, rowOffsetBytes, x, xOffset, cols);
+            case F16 -> dotF16(w, rowOffsetBytes, x, xOffset, cols);
+            case BF16 -> dotBF16(w, rowOffsetBytes, x, xOffset, cols);
+            case Q8_0 -> dotQ8_0(w, rowOffsetBytes, x, xOffset, cols);
+            case Q4_0 -> dotQ4_0(w, rowOffsetBytes, x, xOffset, cols);
+            case Q4_K -> dotQ4_K(w, rowOffsetBytes, x, xOffset, cols);
+            case Q5_K -> dotQ5_K(w, rowOffsetBytes, x, xOffset, cols);
+            case Q6_K -> dotQ6_K(w, rowOffsetBytes, x, xOffset, cols);
+            default -> throw new IllegalArgumentException("no kernel for " + type);
+        };
+    }
+
+    static void dequantize(GgmlType type, MemorySegment w, long rowOffsetBytes, float[] out, int outOffset, int cols) {
+        switch (type) {
+            case F32 -> dequantizeF32(w, rowOffsetBytes, out, outOffset, cols);
+            case F16 -> dequantizeF16(w, rowOffsetBytes, out, outOffset, cols);
+            case BF16 -> dequantizeBF16(w, rowOffsetBytes, out, outOffset, cols);
+            case Q8_0 -> dequantizeQ8_0(w, rowOffsetBytes, out, outOffset, cols);
+            case Q4_0 -> dequantizeQ4_0(w, rowOffsetBytes, out, outOffset, cols);
+            case Q4_K -> dequantizeQ4_K(w, rowOffsetBytes, out, outOffset, cols);
+            case Q5_K -> dequantizeQ5_K(w, rowOffsetBytes, out, outOffset, cols);
+            case Q6_K -> dequantizeQ6_K(w, rowOffsetBytes, out, outOffset, cols);
+            default -> throw new IllegalArgumentException("no kernel for " + type);
+        }
+    }
+
+    // ---- loads: LANES consecutive weights as one float vector ----
+
+    private static FloatVector f32(MemorySegment w, long p) {
+        return FloatVector.fromMemorySegment(F, w, p, LE);
+    }
+
+    /*
+     * IEEE half to float without a conversion instruction: shift exponent and mantissa into float position and
+     * multiply by 2^112 (= 2^(127-15)), which also turns half subnormals into the right normal floats; infinity
+     * and NaN (exponent 31) get the float's all-ones exponent instead; then the sign goes back on.
+     */
+    private static FloatVector f16s(MemorySegment w, long p) {
+        IntVector h = ((IntVector) ShortVector.fromMemorySegment(S, w, p, LE).castShape(I, 0)).and(0xFFFF);
+        IntVector magnitude = h.and(0x7FFF);
+        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+        IntVector scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        IntVector special = shifted.or(0x7F800000);
+        IntVector bits = scaled.blend(special, magnitude.compare(VectorOperators.GE, 0x7C00));
+        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    }
+
+    private static FloatVector bf16s(MemorySegment w, long p) {
+        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, p, LE).castShape(I, 0);
+        return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    private static ByteVector bytes(MemorySegment w, long p) {
+        return ByteVector.fromMemorySegment(B, w, p, LE);
+    }
+
+    private static FloatVector toFloats(ByteVector b) {
+        return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    private static ByteVector lowNibbles(ByteVector b) {
+        return b.and((byte) 0x0F);
+    }
+
+    private static ByteVector highNibbles(ByteVector b) {
+        return b.lanewise(VectorOperators.LSHR, 4);
+    }
+
+    // ---- unquantised types ----
+
+    static float dotF32(MemorySegment w, long off, float[] x, int xo, int cols) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        int i = 0;
+        for (; i + 2 * LANES <= cols; i += 2 * LANES) {
+            a0 = f32(w, off + 4L * i).fma(FloatVector.fromArray(F, x, xo + i), a0);
+            a1 = f32(w, off + 4L * (i + LANES)).fma(FloatVector.fromArray(F, x, xo + i + LANES), a1);
+        }
+        float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            sum += w.get(ScalarKernels.FLOAT_LE, off + 4L * i) * x[xo + i];
+        }
+        return sum;
+    }
+
+    static float dotF16(MemorySegment w, long off, float[] x, int xo, int cols) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + LANES <= cols; i += LANES) {
+            acc = f16s(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            sum += f16(w, off + 2L * i) * x[xo + i];
+        }
+        return sum;
+    }
+
+    static float dotBF16(MemorySegment w, long off, float[] x, int xo, int cols) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i + LANES <= cols; i += LANES) {
+            acc = bf16s(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) {
+            sum += ScalarKernels.bf16(w, off + 2L * i) * x[xo + i];
+        }
+        return sum;
+    }
+
+    static void dequantizeF32(MemorySegment w, long off, float[] out, int oo, int cols) {
+        MemorySegment.copy(w, ScalarKernels.FLOAT_LE, off, out, oo, cols);
+    }
+
+    static void dequantizeF16(MemorySegment w, long off, float[] out, int oo, int cols) {
+        int i = 0;
+        for (; i + LANES <= cols; i += LANES) {
+            f16s(w, off + 2L * i).intoArray(out, oo + i);
+        }
+        for (; i < cols; i++) {
+            out[oo + i] = f16(w, off + 2L * i);
+        }
+    }
+
+    static void dequantizeBF16(MemorySegment w, long off, float[] out, int oo, int cols) {
+        int i = 0;
+        for (; i + LANES <= cols; i += LANES) {
+            bf16s(w, off + 2L * i).intoArray(out, oo + i);
+        }
+        for (; i < cols; i++) {
+            out[oo + i] = ScalarKernels.bf16(w, off + 2L * i);
+        }
+    }
+
+    // ---- Q8_0 and Q4_0: blocks of 32 ----
+
+    static float dotQ8_0(MemorySegment w, long off, float[] x, int xo, int cols) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < cols / 32; b++) {
+            long p = off + 34L * b;
+            int xb = xo + 32 * b;
+            FloatVector s = FloatVector.zero(F);
+            for (int g = 0; g < 32; g += LANES) {
+                s = toFloats(bytes(w, p + 2 + g)).fma(FloatVector.fromArray(F, x, xb + g), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, f16(w, p)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static void dequantizeQ8_0(MemorySegment w, long off, float[] out, int oo, int cols) {
+        for (int b = 0; b < cols / 32; b++) {
+            long p = off + 34L * b;
+            float d = f16(w, p);
+            for (int g = 0; g < 32; g += LANES) {
+                toFloats(bytes(w, p + 2 + g)).mul(d).intoArray(out, oo + 32 * b + g);
+            }
+        }
+    }
+
+    static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int cols) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < cols / 32; b++) {
+            long p = off + 18L * b;
+            int xb = xo + 32 * b;
+            FloatVector s = FloatVector.zero(F);
+            for (int g = 0; g < 16; g += LANES) {
+                ByteVector q = bytes(w, p + 2 + g);
+                s = toFloats(lowNibbles(q).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + g), s);
+                s = toFloats(highNibbles(q).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 16 + g), s);
+            }
+            acc = s.fma(FloatVector.broadcast(F, f16(w, p)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    static void dequantizeQ4_0(MemorySegment w, long off, float[] out, int oo, int cols) {
+        for (int b = 0; b < cols / 32; b++) {
+            long p = off + 18L * b;
+            float d = f16(w, p);
+            for (int g = 0; g < 16; g += LANES) {
+                ByteVector q = bytes(w, p + 2 + g);
+                toFloats(lowNibbles(q).sub((byte) 8)).mul(d).intoArray(out, oo + 32 * b + g);
+                toFloats(highNibbles(q).sub((byte) 8)).mul(d).intoArray(out, oo + 32 * b + 16 + g);
+            }
+        }
+    }
+
+    // ---- K types: super-blocks of 256 ----
+
+    static float dotQ4_K(MemorySegment w, long off, float[] x, int xo, int cols) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 144L * b;
+            float d = f16(w, p);
+            float dmin = f16(w, p + 2);
+            for (int j = 0; j < 4; j++) {
+                float d0 = d * scaleK4(w, p + 4, 2 * j);
+                float m0 = -dmin * minK4(w, p + 4, 2 * j);
+                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
+                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
+                long q = p + 16 + 32L * j;
+                int xb = xo + 256 * b + 64 * j;
+                for (int g = 0; g < 32; g += LANES) {
+                    ByteVector v = bytes(w, q + g);
+                    FloatVector lo = toFloats(lowNibbles(v)).fma(d0, m0);
+                    FloatVector hi = toFloats(highNibbles(v)).fma(d1, m1);
+                    acc0 = lo.fma(FloatVector.fromArray(F, x, xb + g), acc0);
+                    acc1 = hi.fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
+                }
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    static void dequantizeQ4_K(MemorySegment w, long off, float[] out, int oo, int cols) {
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 144L * b;
+            float d = f16(w, p);
+            float dmin = f16(w, p + 2);
+            for (int j = 0; j < 4; j++) {
+                float d0 = d * scaleK4(w, p + 4, 2 * j);
+                float m0 = -dmin * minK4(w, p + 4, 2 * j);
+                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
+                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
+                long q = p + 16 + 32L * j;
+                int ob = oo + 256 * b + 64 * j;
+                for (int g = 0; g < 32; g += LANES) {
+                    ByteVector v = bytes(w, q + g);
+                    toFloats(lowNibbles(v)).fma(d0, m0).intoArray(out, ob + g);
+                    toFloats(highNibbles(v)).fma(d1, m1).intoArray(out, ob + 32 + g);
+                }
+            }
+        }
+    }
+
+    static float dotQ5_K(MemorySegment w, long off, float[] x, int xo, int cols) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 176L * b;
+            float d = f16(w, p);
+            float dmin = f16(w, p + 2);
+            for (int j = 0; j < 4; j++) {
+                float d0 = d * scaleK4(w, p + 4, 2 * j);
+                float m0 = -dmin * minK4(w, p + 4, 2 * j);
+                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
+                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
+                long q = p + 48 + 32L * j;
+                int xb = xo + 256 * b + 64 * j;
+                for (int g = 0; g < 32; g += LANES) {
+                    ByteVector v = bytes(w, q + g);
+                    ByteVector h = bytes(w, p + 16 + g);
+                    ByteVector h0 = h.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    ByteVector h1 = h.lanewise(VectorOperators.LSHR, 2 * j + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    FloatVector lo = toFloats(lowNibbles(v).or(h0)).fma(d0, m0);
+                    FloatVector hi = toFloats(highNibbles(v).or(h1)).fma(d1, m1);
+                    acc0 = lo.fma(FloatVector.fromArray(F, x, xb + g), acc0);
+                    acc1 = hi.fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
+                }
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    static void dequantizeQ5_K(MemorySegment w, long off, float[] out, int oo, int cols) {
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 176L * b;
+            float d = f16(w, p);
+            float dmin = f16(w, p + 2);
+            for (int j = 0; j < 4; j++) {
+                float d0 = d * scaleK4(w, p + 4, 2 * j);
+                float m0 = -dmin * minK4(w, p + 4, 2 * j);
+                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
+                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
+                long q = p + 48 + 32L * j;
+                int ob = oo + 256 * b + 64 * j;
+                for (int g = 0; g < 32; g += LANES) {
+                    ByteVector v = bytes(w, q + g);
+                    ByteVector h = bytes(w, p + 16 + g);
+                    ByteVector h0 = h.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    ByteVector h1 = h.lanewise(VectorOperators.LSHR, 2 * j + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    toFloats(lowNibbles(v).or(h0)).fma(d0, m0).intoArray(out, ob + g);
+                    toFloats(highNibbles(v).or(h1)).fma(d1, m1).intoArray(out, ob + 32 + g);
+                }
+            }
+        }
+    }
+
+    /*
+     * Q6_K, per half of 128 elements: for l in 0..31, ql[l] gives elements l (low nibble) and l+64 (high),
+     * ql[l+32] gives l+32 and l+96, and qh[l] their top two bits (bits 0-1, 2-3, 4-5, 6-7 for l, l+32, l+64,
+     * l+96). Element e of the block has scale index e/16; LANES <= 16 keeps one vector inside one scale.
+     */
+    static float dotQ6_K(MemorySegment w, long off, float[] x, int xo, int cols) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 210L * b;
+            float d = f16(w, p + 208);
+            for (int half = 0; half < 2; half++) {
+                long ql = p + 64L * half;
+                long qh = p + 128 + 32L * half;
+                long sc = p + 192 + 8L * half;
+                int xb = xo + 256 * b + 128 * half;
+                for (int g = 0; g < 32; g += LANES) {
+                    ByteVector a = bytes(w, ql + g);
+                    ByteVector c = bytes(w, ql + 32 + g);
+                    ByteVector h = bytes(w, qh + g);
+                    int s = g / 16;
+                    acc0 = q6(lowNibbles(a), h, 0).mul(d * scale(w, sc, s))
+                            .fma(FloatVector.fromArray(F, x, xb + g), acc0);
+                    acc1 = q6(lowNibbles(c), h, 2).mul(d * scale(w, sc, s + 2))
+                            .fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
+                    acc0 = q6(highNibbles(a), h, 4).mul(d * scale(w, sc, s + 4))
+                            .fma(FloatVector.fromArray(F, x, xb + 64 + g), acc0);
+                    acc1 = q6(highNibbles(c), h, 6).mul(d * scale(w, sc, s + 6))
+                            .fma(FloatVector.fromArray(F, x, xb + 96 + g), acc1);
+                }
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    static void dequantizeQ6_K(MemorySegment w, long off, float[] out, int oo, int cols) {
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 210L * b;
+            float d = f16(w, p + 208);
+            for (int half = 0; half < 2; half++) {
+                long ql = p + 64L * half;
+                long qh = p + 128 + 32L * half;
+                long sc = p + 192 + 8L * half;
+                int ob = oo + 256 * b + 128 * half;
+                for (int g = 0; g < 32; g += LANES) {
+                    ByteVector a = bytes(w, ql + g);
+                    ByteVector c = bytes(w, ql + 32 + g);
+                    ByteVector h = bytes(w, qh + g);
+                    int s = g / 16;
+                    q6(lowNibbles(a), h, 0).mul(d * scale(w, sc, s)).intoArray(out, ob + g);
+                    q6(lowNibbles(c), h, 2).mul(d * scale(w, sc, s + 2)).intoArray(out, ob + 32 + g);
+                    q6(highNibbles(a), h, 4).mul(d * scale(w, sc, s + 4)).intoArray(out, ob + 64 + g);
+                    q6(highNibbles(c), h, 6).mul(d * scale(w, sc, s + 6)).intoArray(out, ob + 96 + g);
+                }
+            }
+        }
+    }
+
+    /** The signed 6-bit quants (q - 32) from four low bits and two high bits at {@code shift} of {@code h}. */
+    private static FloatVector q6(ByteVector low, ByteVector h, int shift) {
+        ByteVector high = h.lanewise(VectorOperators.LSHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+        return toFloats(low.or(high).sub((byte) 32));
+    }
+
+    private static int scale(MemorySegment w, long sc, int i) {
+        return w.get(ValueLayout.JAVA_BYTE, sc + i);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.bastion.inference;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A weight matrix of {@code rows} rows of {@code cols} elements, stored row after row in ggml's block layout in
+ * a memory segment (normally a read-only mapping of a GGUF file), and the products the model needs of it.
+ *
+ * <p>The weights are read in place and never copied out. The kernels are {@link VectorKernels}, or
+ * {@link ScalarKernels} if the system property {@code bastion.inference.scalar} is {@code true} when the matrix
+ * is created (or the platform has no usable vector shape). {@link #matvec} and {@link #matmul} split their rows
+ * over {@link Parallel}; the segment must therefore be readable from any thread (a global, auto or shared
+ * arena, not a confined one).
+ *
+ * <p>Instances are immutable and thread-safe; the arrays passed in are the caller's to keep consistent.
+ */
+public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
+
+    private final GgmlType type;
+    private final MemorySegment data;
+    private final int rows;
+    private final int cols;
+    private final long rowBytes;
+
+    private WeightMatrix(GgmlType type, MemorySegment data, int rows, int cols) {
+        this.type = type;
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = type.byteSize(cols);
+    }
+
+    /**
+     * The matrix over {@code data}.
+     *
+     * @throws IllegalArgumentException if the type has no kernels, {@code rows} or {@code cols} is not positive,
+     *     {@code cols} is not a multiple of the type's block size, or {@code data} is not exactly
+     *     {@code rows * type.byteSize(cols)} bytes
+     */
+    public static WeightMatrix of(GgmlType type, MemorySegment data, int rows, int cols) {
+        if (!type.supported()) {
+            throw new IllegalArgumentException("tensor type " + type + " is not supported; supported types are "
+                    + "F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K and Q6_K");
+        }
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("a " + type + " weight matrix needs positive rows and cols, got "
+                    + rows + " x " + cols);
+        }
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException("a row of " + cols + " elements is not a whole number of " + type
+                    + " blocks of " + type.blockSize());
+        }
+        long expected = Math.multiplyExact(rows, type.byteSize(cols));
+        if (data.byteSize() != expected) {
+            throw new IllegalArgumentException("a " + rows + " x " + cols + " " + type + " matrix takes " + expected
+                    + " bytes, but the data has " + data.byteSize());
+        }
+        boolean scalar = Boolean.getBoolean("bastion.inference.scalar") || !VectorKernels.AVAILABLE;
+        return new Mapped(type, data, rows, cols, scalar);
+    }
+
+    public final int rows() {
+        return rows;
+    }
+
+    public final int cols() {
+        return cols;
+    }
+
+    public final GgmlType type() {
+        return type;
+    }
+
+    /**
+     * {@code out[r] = sum_c W[r][c] * x[c]} for every row, split over the {@link Parallel} threads.
+     *
+     * @throws IllegalArgumentException if {@code x} is shorter than {@link #cols()} or {@code out} than {@link #rows()}
+     */
+    public void matvec(float[] x, float[] out) {
+        requireLength("x", x, cols, "cols");
+        requireLength("out", out, rows, "rows");
+        Parallel.forRange(rows, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                out[r] = dot(r, x, 0);
+            }
+        });
+    }
+
+    /**
+     * The product with {@code n} input vectors at once: {@code x} holds them back to back ({@code n * cols}
+     * floats) and {@code out} receives the {@code n} results back to back, {@code out[i * rows + r]}.
+     * Each dequantised row is reused for several inputs, so this is much cheaper per vector than {@link #matvec}.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative or an array is too short
+     */
+    public void matmul(float[] x, int n, float[] out) {
+        if (n < 0) {
+            throw new IllegalArgumentException("the number of input vectors must not be negative, got " + n);
+        }
+        requireLength("x", x, (long) n * cols, n + " * cols");
+        requireLength("out", out, (long) n * rows, n + " * rows");
+        if (n == 0) {
+            return;
+        }
+        Parallel.forRange((rows + MatmulTiles.ROWS - 1) / MatmulTiles.ROWS, (start, end) -> MatmulTiles.run(this,
+                x, n, out, start * MatmulTiles.ROWS, Math.min(rows, end * MatmulTiles.ROWS)));
+    }
+
+    /**
+     * Writes row {@code r}, dequantised, to {@code out[offset .. offset + cols)}.
+     *
+     * @throws IllegalArgumentException if {@code r} is out of range or {@code out} has no room at {@code offset}
+     */
+    public void dequantizeRow(int r, float[] out, int offset) {
+        requireRow(r);
+        requireRange("out", out, offset);
+        if (scalar()) {
+            ScalarKernels.dequantize(type, data, rowBytes * r, out, offset, cols);
+        } else {
+            VectorKernels.dequantize(type, data, rowBytes * r, out, offset, cols);
+        }
+    }
+
+    /**
+     * The dot product of row {@code r} with {@code x[xOffset .. xOffset + cols)}.
+     *
+     * @throws IllegalArgumentException if {@code r} is out of range or {@code x} is too short from {@code xOffset}
+     */
+    public float dotRow(int r, float[] x, int xOffset) {
+        requireRow(r);
+        requireRange("x", x, xOffset);
+        return dot(r, x, xOffset);
+    }
+
+    /** The unchecked dot of row {@code r}. */
+    final float dot(int r, float[] x, int xOffset) {
+        return scalar()
+                ? ScalarKernels.dot(type, data, rowBytes * r, x, xOffset, cols)
+                : VectorKernels.dot(type, data, rowBytes * r, x, xOffset, cols);
+    }
+
+    abstract boolean scalar();
+
+    private void requireRow(int r) {
+        if (r < 0 || r >= rows) {
+            throw new IllegalArgumentException("row " + r + " is outside [0, " + rows + ")");
+        }
+    }
+
+    private void requireRange(String name, float[] a, int offset) {
+        if (offset < 0 || (long) offset + cols > a.length) {
+            throw new IllegalArgumentException(name + " needs " + cols + " floats from offset " + offset
+                    + ", but has length " + a.length);
+        }
+    }
+
+    private static void requireLength(String name, float[] a, long needed, String what) {
+        if (a.length < needed) {
+            throw new IllegalArgumentException(name + " has length " + a.length + ", needs at least " + needed
+                    + " (" + what + ")");
+        }
+    }
+
+    /** The one implementation: a matrix over a segment, with its choice of kernels fixed at creation. */
+    static final class Mapped extends WeightMatrix {
+        private final boolean scalar;
+
+        Mapped(GgmlType type, MemorySegment data, int rows, int cols, boolean scalar) {
+            super(type, data, rows, cols);
+            this.scalar = scalar;
+        }
+
+        @Override
+        boolean scalar() {
+            return scalar;
+        }
+    }
+}
