@@ -16,9 +16,9 @@ final class GgufVocabulary {
         int[] types = m.ints("tokenizer.ggml.token_type").orElse(new int[0]);
         List<String> merges = m.strings("tokenizer.ggml.merges").orElse(List.of());
         String pre = m.string("tokenizer.ggml.pre").orElse("default");
-        int bos = id(m, "tokenizer.ggml.bos_token_id", tokens.size()).orElse(-1);
         int eos = id(m, "tokenizer.ggml.eos_token_id", tokens.size())
                 .orElseThrow(() -> new GgufFormatException("tokenizer.ggml.eos_token_id is missing"));
+        int bos = id(m, "tokenizer.ggml.bos_token_id", tokens.size()).orElse(eos); // unused unless add_bos
         OptionalInt eot = id(m, "tokenizer.ggml.eot_token_id", tokens.size());
         boolean addBos = m.bool("tokenizer.ggml.add_bos_token").orElse(model.equals("llama"));
         try {

@@ -100,6 +100,11 @@ public final class LocalModel implements AutoCloseable {
         return template;
     }
 
+    /** The forward pass, for tests that step through it. */
+    Transformer transformer() {
+        return transformer;
+    }
+
     /** Tokens one sequence (prompt plus answer) may hold. */
     public int contextSize() {
         return contextSize;

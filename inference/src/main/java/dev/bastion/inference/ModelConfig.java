@@ -104,7 +104,7 @@ public record ModelConfig(String architecture, int contextLength, int dim, int l
         Optional<String> scaling = m.string(p + "rope.scaling.type");
         float ropeScale = 1f;
         if (scaling.isPresent() && scaling.get().equals("linear")) {
-            ropeScale = (float) (1.0 / m.number(p + "rope.scaling.factor").orElse(1.0));
+            ropeScale = (float) (1.0 / m.number(p + "rope.scaling.factor").orElse(1.0).doubleValue());
         }
         try {
             return new ModelConfig(arch,
@@ -114,7 +114,7 @@ public record ModelConfig(String architecture, int contextLength, int dim, int l
                     toInt(m, p + "feed_forward_length", m.requireInteger(p + "feed_forward_length")),
                     heads, kvHeads, headDim,
                     (float) m.requireNumber(p + "attention.layer_norm_rms_epsilon"),
-                    (float) m.number(p + "rope.freq_base").orElse(10000.0),
+                    (float) m.number(p + "rope.freq_base").orElse(10000.0).doubleValue(),
                     toInt(m, p + "rope.dimension_count", m.integer(p + "rope.dimension_count").orElse((long) headDim)),
                     arch.startsWith("qwen"),
                     ropeScale,

@@ -35,9 +35,10 @@ final class StopMatcher {
             return out;
         }
         int hold = 0;
+        String now = pending.toString();
         for (String s : stops) {
-            for (int k = Math.min(s.length() - 1, pending.length()); k > hold; k--) {
-                if (pending.regionMatches(pending.length() - k, s, 0, k)) {
+            for (int k = Math.min(s.length() - 1, now.length()); k > hold; k--) {
+                if (now.regionMatches(now.length() - k, s, 0, k)) {
                     hold = k;
                     break;
                 }

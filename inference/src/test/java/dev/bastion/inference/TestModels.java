@@ -1,0 +1,142 @@
+package dev.bastion.inference;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Writes GGUF models with random weights in real shapes, for tests and benchmarks: llama (Llama 3 layout, tied or
+ * separate output head), qwen2 (q/k/v biases) and qwen3 (q/k norms), with a {@link SyntheticVocabulary}.
+ * Weights are normal with a per-matrix scale of 1/sqrt(cols) so activations stay in range through the layers;
+ * the embedding is scaled so that logits are well separated, which keeps greedy decoding stable across engines.
+ */
+public final class TestModels {
+
+    /** A model's shape. */
+    public record Shape(String arch, int dim, int layers, int heads, int kvHeads, int hidden, int vocab, int context,
+            boolean tied, float embeddingScale) {
+
+        public static Shape tiny(String arch) {
+            return new Shape(arch, 256, 2, 4, 2, 512, 600, 512, !arch.equals("qwen2"), 1.0f);
+        }
+
+        /** Llama 3.2 1B: 16 layers, 2048 wide, 32 query and 8 key/value heads, 8192 feed-forward, 128,256 tokens. */
+        public static Shape llama32OneB() {
+            return new Shape("llama", 2048, 16, 32, 8, 8192, 128256, 131072, true, 0.1f);
+        }
+
+        int headDim() {
+            return dim / heads;
+        }
+    }
+
+    private TestModels() {
+    }
+
+    /** Writes a model of {@code shape} with matrices of {@code type} (norms and biases F32) to {@code file}. */
+    public static Path write(Path file, Shape s, GgmlType type, long seed) throws IOException {
+        SyntheticVocabulary vocab = SyntheticVocabulary.of(s.vocab(), seed);
+        String a = s.arch();
+        GgufWriter w = new GgufWriter()
+                .putString("general.architecture", a)
+                .putString("general.name", "bastion-test-" + a)
+                .putString("general.license", "CC0-1.0")
+                .putU32(a + ".context_length", s.context())
+                .putU32(a + ".embedding_length", s.dim())
+                .putU32(a + ".block_count", s.layers())
+                .putU32(a + ".feed_forward_length", s.hidden())
+                .putU32(a + ".attention.head_count", s.heads())
+                .putU32(a + ".attention.head_count_kv", s.kvHeads())
+                .putF32(a + ".attention.layer_norm_rms_epsilon", 1e-5f)
+                .putF32(a + ".rope.freq_base", a.equals("llama") ? 500000f : 1000000f)
+                .putU32(a + ".rope.dimension_count", s.headDim())
+                .putString("tokenizer.ggml.model", "gpt2")
+                .putString("tokenizer.ggml.pre", a.equals("llama") ? "llama-bpe" : "qwen2")
+                .putStrings("tokenizer.ggml.tokens", vocab.tokens)
+                .putInts("tokenizer.ggml.token_type", vocab.types)
+                .putStrings("tokenizer.ggml.merges", vocab.merges)
+                .putU32("tokenizer.ggml.bos_token_id", vocab.id(a.equals("llama") ? "<|begin_of_text|>" : "<|im_start|>"))
+                .putU32("tokenizer.ggml.eos_token_id", vocab.id(a.equals("llama") ? "<|eot_id|>" : "<|im_end|>"))
+                .putBool("tokenizer.ggml.add_bos_token", a.equals("llama"));
+        SplittableRandom random = new SplittableRandom(seed);
+        int hd = s.headDim();
+        matrix(w, "token_embd.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split());
+        for (int l = 0; l < s.layers(); l++) {
+            String p = "blk." + l + ".";
+            norm(w, p + "attn_norm.weight", s.dim(), random.split());
+            matrix(w, p + "attn_q.weight", type, s.heads() * hd, s.dim(), 0, random.split());
+            matrix(w, p + "attn_k.weight", type, s.kvHeads() * hd, s.dim(), 0, random.split());
+            matrix(w, p + "attn_v.weight", type, s.kvHeads() * hd, s.dim(), 0, random.split());
+            if (a.equals("qwen2")) {
+                bias(w, p + "attn_q.bias", s.heads() * hd, random.split());
+                bias(w, p + "attn_k.bias", s.kvHeads() * hd, random.split());
+                bias(w, p + "attn_v.bias", s.kvHeads() * hd, random.split());
+            }
+            if (a.equals("qwen3")) {
+                norm(w, p + "attn_q_norm.weight", hd, random.split());
+                norm(w, p + "attn_k_norm.weight", hd, random.split());
+            }
+            matrix(w, p + "attn_output.weight", type, s.dim(), s.heads() * hd, 0, random.split());
+            norm(w, p + "ffn_norm.weight", s.dim(), random.split());
+            matrix(w, p + "ffn_gate.weight", type, s.hidden(), s.dim(), 0, random.split());
+            matrix(w, p + "ffn_up.weight", type, s.hidden(), s.dim(), 0, random.split());
+            matrix(w, p + "ffn_down.weight", type, s.dim(), s.hidden(), 0, random.split());
+        }
+        norm(w, "output_norm.weight", s.dim(), random.split());
+        if (!s.tied()) {
+            matrix(w, "output.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split());
+        }
+        w.write(file);
+        return file;
+    }
+
+    /** The token ids of {@code names} in the synthetic vocabulary of {@code shape} and {@code seed}. */
+    public static List<String> tokens(Shape s, long seed) {
+        return SyntheticVocabulary.of(s.vocab(), seed).tokens;
+    }
+
+    private static void matrix(GgufWriter w, String name, GgmlType type, int rows, int cols, float scale,
+            SplittableRandom random) {
+        float sigma = scale > 0 ? scale : (float) (1.0 / Math.sqrt(cols));
+        long seed = random.nextLong();
+        w.addTensor(name, type, new long[] {cols, rows}, channel -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            int rowsPerChunk = Math.max(1, (1 << 20) / cols);
+            float[] values = new float[rowsPerChunk * cols];
+            for (int done = 0; done < rows; done += rowsPerChunk) {
+                int n = Math.min(rowsPerChunk, rows - done);
+                float[] chunk = n == rowsPerChunk ? values : new float[n * cols];
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = (float) (gaussian(r) * sigma);
+                }
+                byte[] bytes = Quantizer.quantize(type, chunk);
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            }
+        });
+    }
+
+    private static void norm(GgufWriter w, String name, int n, SplittableRandom random) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = 1f + (float) (gaussian(random) * 0.1);
+        }
+        w.addTensor(name, GgmlType.F32, new long[] {n}, Quantizer.quantize(GgmlType.F32, v));
+    }
+
+    private static void bias(GgufWriter w, String name, int n, SplittableRandom random) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (gaussian(random) * 0.1);
+        }
+        w.addTensor(name, GgmlType.F32, new long[] {n}, Quantizer.quantize(GgmlType.F32, v));
+    }
+
+    private static double gaussian(SplittableRandom r) {
+        // Box-Muller; SplittableRandom has nextGaussian via RandomGenerator.
+        return r.nextGaussian();
+    }
+}
