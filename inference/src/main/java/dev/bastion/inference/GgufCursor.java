@@ -104,9 +104,14 @@ final class GgufCursor {
         if (n < 0 || n > Integer.MAX_VALUE || n > remaining() / minBytesEach) {
             throw new GgufFormatException(what + " at offset " + at + " is " + Long.toUnsignedString(n)
                     + ", but the " + remaining() + " bytes left hold at most " + remaining() / minBytesEach
-                    + " (at least " + minBytesEach + " bytes each)");
+                    + " (at least " + minBytesEach + " bytes each)" + limitNote());
         }
         return (int) n;
+    }
+
+    private String limitNote() {
+        return limit < file.byteSize() ? ", within the " + (MAX_HEADER_BYTES >> 20)
+                + " MiB limit on metadata and tensor infos" : "";
     }
 
     /** {@code n} raw bytes, copied out. */
