@@ -20,6 +20,11 @@ final class GgufParser {
     /** The fewest bytes one tensor info takes: name length, a 1-byte name, n_dims, one dimension, type, offset. */
     private static final int MIN_TENSOR_BYTES = 8 + 1 + 4 + 8 + 4 + 8;
 
+    /** Most tensors in one file (the largest released models have a few thousand). */
+    static final int MAX_TENSORS = 1 << 18;
+    /** Most metadata keys in one file (real models have under a hundred). */
+    static final int MAX_KEYS = 1 << 16;
+
     /** A parsed header: everything but the tensor bytes. */
     record Layout(int version, GgufMetadata metadata, List<GgufTensor> tensors, long dataOffset, int alignment) {
         Layout {
@@ -48,6 +53,14 @@ final class GgufParser {
         }
         int tensorCount = in.count("tensor count", MIN_TENSOR_BYTES);
         int kvCount = in.count("metadata key/value count", MIN_KV_BYTES);
+        if (tensorCount > MAX_TENSORS) {
+            throw new GgufFormatException("tensor count at offset 8 is " + tensorCount + ", more than the "
+                    + MAX_TENSORS + " supported");
+        }
+        if (kvCount > MAX_KEYS) {
+            throw new GgufFormatException("metadata key/value count at offset 16 is " + kvCount + ", more than the "
+                    + MAX_KEYS + " supported");
+        }
         if ((long) tensorCount * MIN_TENSOR_BYTES + (long) kvCount * MIN_KV_BYTES > in.remaining()) {
             throw new GgufFormatException(tensorCount + " tensors and " + kvCount + " metadata entries cannot fit"
                     + " in the " + in.remaining() + " bytes after the header at offset 8");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,7 +76,7 @@ class GgufMetadataTest {
     @Test
     void arrayGettersReturnFreshCopiesAndStringListsAreUnmodifiable() throws GgufFormatException {
         GgufMetadata m = of("ints", array(GgufValueType.INT32, new GgufBytes().u32(5)),
-                "strs", new GgufValue.Strings(List.of("a")));
+                "strs", new GgufValue.Strings(new byte[] {'a'}, new int[] {1}));
         m.ints("ints").orElseThrow()[0] = 99;
         assertThat(m.ints("ints").orElseThrow()).containsExactly(5);
         assertThatThrownBy(() -> m.strings("strs").orElseThrow().add("b"))

@@ -81,6 +81,27 @@ class GgufValidationTest {
     }
 
     @Test
+    void tensorAndKeyCountsAboveTheSupportedMaximaAreRefused() throws IOException {
+        refused(new GgufBytes().header(3, GgufParser.MAX_TENSORS + 1, 0).raw(new byte[40 << 20]))
+                .hasMessageContaining("tensor count at offset 8 is 262145, more than the 262144 supported");
+        refused(new GgufBytes().header(3, 0, GgufParser.MAX_KEYS + 1).raw(new byte[20 << 20]))
+                .hasMessageContaining("metadata key/value count at offset 16 is 65537, more than the 65536 supported");
+    }
+
+    @Test
+    void moreThan65536ArraysInsideArraysAreRefused() throws IOException {
+        GgufBytes inner = new GgufBytes();
+        for (int i = 0; i < 40_000; i++) {
+            inner.u32(U32).u64(0);
+        }
+        GgufBytes b = new GgufBytes().header(3, 0, 2);
+        b.str("a").u32(ARRAY).u32(ARRAY).u64(40_000).raw(inner.toByteArray());
+        b.str("b").u32(ARRAY).u32(ARRAY).u64(40_000).raw(inner.toByteArray());
+        refused(b).hasMessageContaining("metadata key 'b'").hasMessageContaining("brings the arrays inside arrays to"
+                + " 80000, more than the 65536 allowed");
+    }
+
+    @Test
     void stringLengthsBeyondTheBytesRemainingAreRefused() throws IOException {
         refused(new GgufBytes().header(3, 0, 1).u64(1L << 60).raw(new byte[20]))
                 .hasMessageContaining("length of key of metadata entry #0 at offset 24 is " + (1L << 60));

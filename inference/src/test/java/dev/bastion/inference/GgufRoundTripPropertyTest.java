@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
 /** Whatever the writer writes, the parser reads back: any Unicode text, any numbers, any valid tensor. */
-class GgufRoundTripProperties {
+class GgufRoundTripPropertyTest {
     private record Tensor(GgmlType type, long[] shape, byte[] data) {
     }
 
