@@ -17,7 +17,7 @@ import java.util.function.IntFunction;
  * <p>Not thread-safe: one parse, one cursor.
  */
 final class GgufCursor {
-    /** The largest header (metadata and tensor infos) accepted; real models with 256k-token vocabularies use ~15 MiB. */
+    /** The largest header (metadata and tensor infos) accepted: ample for the vocabularies of current models. */
     static final long MAX_HEADER_BYTES = 64L << 20;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -42,11 +42,6 @@ final class GgufCursor {
     /** Bytes that may still be read as header. */
     long remaining() {
         return limit - position;
-    }
-
-    /** The size of the whole file, header and data. */
-    long fileSize() {
-        return file.byteSize();
     }
 
     /** Throws unless {@code n} more bytes can be read for {@code what}. */

@@ -66,7 +66,7 @@ final class GgufMetadataReader {
             case UINT32 -> new GgufValue.Int(type, in.u32(where));
             case INT32 -> new GgufValue.Int(type, (int) in.u32(where));
             case UINT64, INT64 -> new GgufValue.Int(type, in.u64(where));
-            case FLOAT32 -> new GgufValue.Real(type, java.lang.Float.intBitsToFloat((int) in.u32(where)));
+            case FLOAT32 -> new GgufValue.Real(type, Float.intBitsToFloat((int) in.u32(where)));
             case FLOAT64 -> new GgufValue.Real(type, Double.longBitsToDouble(in.u64(where)));
             case BOOL -> new GgufValue.Bool(bool(where));
             case STRING -> new GgufValue.Str(in.string(where, MAX_STRING_BYTES));

@@ -68,18 +68,25 @@ sealed interface GgufValue {
         }
     }
 
-    /** An array of numbers or bools, as the {@code count * size} little-endian bytes of the file. */
-    record Primitives(GgufValueType elementType, byte[] raw) implements GgufValue {
-        public Primitives {
+    /**
+     * An array of numbers or bools, as the {@code count * size} little-endian bytes of the file. Not a record: it
+     * takes ownership of the bytes rather than copying them, and nothing outside this package sees it.
+     */
+    final class Primitives implements GgufValue {
+        private final GgufValueType elementType;
+        private final byte[] raw;
+
+        /** Takes ownership of {@code raw}, a whole number of elements of {@code elementType}. */
+        Primitives(GgufValueType elementType, byte[] raw) {
             if (!elementType.fixedSize() || raw.length % elementType.minBytes() != 0) {
                 throw new IllegalArgumentException(raw.length + " bytes are not an array of " + elementType);
             }
-            raw = raw.clone();
+            this.elementType = elementType;
+            this.raw = raw;
         }
 
-        @Override
-        public byte[] raw() {
-            return raw.clone();
+        GgufValueType elementType() {
+            return elementType;
         }
 
         /** The number of elements. */
@@ -87,7 +94,7 @@ sealed interface GgufValue {
             return raw.length / elementType.minBytes();
         }
 
-        /** The raw bytes without a copy, for decoding inside this package. */
+        /** The raw bytes without a copy: callers in this package only read them. */
         byte[] rawView() {
             return raw;
         }
