@@ -12,6 +12,19 @@ import java.util.Optional;
  * infos, padding to {@code general.alignment} (default 32), then the tensor data section.
  */
 final class GgufParser {
+    /*
+     * Why these checks (facts from ggml's docs/gguf.md and the validation in ggml's gguf.cpp):
+     * - Counts and lengths are u64 in v2 and v3 (v1 had u32 counts); every one is checked against the bytes left
+     *   before anything is allocated, using the fewest bytes an item can occupy (MIN_KV_BYTES, MIN_TENSOR_BYTES,
+     *   GgufValueType.minBytes), so a count of 2^60 fails in constant time and memory.
+     * - Tensor infos: at most GGML_MAX_DIMS = 4 dimensions; the name "at most 64 bytes"; the row length ne0 a
+     *   multiple of the type's block size, since ggml stores a row as whole blocks; the element count and the
+     *   byte size computed with overflow checks (the C parsers' heap overflows came from unchecked products).
+     * - general.alignment is a u32 power of two, 32 if absent; the data section starts at the first aligned
+     *   offset after the tensor infos, and every tensor offset is relative to it and aligned.
+     * - gguf.cpp requires tensors to be contiguous in info order; we require only that they be aligned, inside
+     *   the file and disjoint, which is what memory safety needs, so files written in another order still load.
+     */
     static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
     static final int DEFAULT_ALIGNMENT = 32;
     static final String ALIGNMENT_KEY = "general.alignment";
