@@ -19,7 +19,8 @@ final class GgufParser {
      *   GgufValueType.minBytes), so a count of 2^60 fails in constant time and memory.
      * - Tensor infos: at most GGML_MAX_DIMS = 4 dimensions; the name "at most 64 bytes"; the row length ne0 a
      *   multiple of the type's block size, since ggml stores a row as whole blocks; the element count and the
-     *   byte size computed with overflow checks (the C parsers' heap overflows came from unchecked products).
+     *   byte size computed with overflow checks (the C parsers' heap overflows came from unchecked size
+     *   arithmetic on string lengths, array sizes and element counts).
      * - general.alignment is a u32 power of two, 32 if absent; the data section starts at the first aligned
      *   offset after the tensor infos, and every tensor offset is relative to it and aligned.
      * - gguf.cpp requires tensors to be contiguous in info order; we require only that they be aligned, inside
