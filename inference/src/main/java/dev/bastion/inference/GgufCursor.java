@@ -2,12 +2,9 @@ package dev.bastion.inference;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntFunction;
 
 /**
  * A bounds-checked little-endian reader over the header of a GGUF file (everything before the tensor data).
@@ -20,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Not thread-safe: one parse, one cursor.
  */
 final class GgufCursor {
-    /** The largest header (metadata and tensor infos) accepted; real models with 256k-token vocabularies use ~15 MiB. */
+    /** The largest header (metadata and tensor infos) accepted: ample for the vocabularies of current models. */
     static final long MAX_HEADER_BYTES = 64L << 20;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -29,7 +26,6 @@ final class GgufCursor {
 
     private final MemorySegment file;
     private final long limit;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
     private long position;
 
     /** A cursor at offset 0 of {@code file}. */
@@ -46,11 +42,6 @@ final class GgufCursor {
     /** Bytes that may still be read as header. */
     long remaining() {
         return limit - position;
-    }
-
-    /** The size of the whole file, header and data. */
-    long fileSize() {
-        return file.byteSize();
     }
 
     /** Throws unless {@code n} more bytes can be read for {@code what}. */
@@ -104,9 +95,14 @@ final class GgufCursor {
         if (n < 0 || n > Integer.MAX_VALUE || n > remaining() / minBytesEach) {
             throw new GgufFormatException(what + " at offset " + at + " is " + Long.toUnsignedString(n)
                     + ", but the " + remaining() + " bytes left hold at most " + remaining() / minBytesEach
-                    + " (at least " + minBytesEach + " bytes each)");
+                    + " (at least " + minBytesEach + " bytes each)" + limitNote());
         }
         return (int) n;
+    }
+
+    private String limitNote() {
+        return limit < file.byteSize() ? ", within the " + (MAX_HEADER_BYTES >> 20)
+                + " MiB limit on metadata and tensor infos" : "";
     }
 
     /** {@code n} raw bytes, copied out. */
@@ -132,51 +128,75 @@ final class GgufCursor {
      * Malformed UTF-8 (overlong forms, surrogates, truncated sequences) is refused, never replaced.
      */
     String string(String what, long maxBytes) throws GgufFormatException {
-        return string(what, -1, maxBytes);
+        return string(i -> what, 0, maxBytes);
     }
 
     /**
-     * Element {@code index} of an array of strings named {@code what}: as {@link #string(String, long)}, without
-     * building the element's name unless there is an error (vocabularies have 150k elements).
+     * As {@link #string(String, long)}, for item {@code index} of a list; {@code what} names the item in messages
+     * and is called only when there is an error, so a long list builds no names.
      */
-    String string(String what, int index, long maxBytes) throws GgufFormatException {
+    String string(IntFunction<String> what, int index, long maxBytes) throws GgufFormatException {
+        long at = position;
+        int n = stringLength(what, index, maxBytes);
+        byte[] raw = new byte[n];
+        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, position, raw, 0, n);
+        checkUtf8(raw, 0, n, what, index, at);
+        position += n;
+        return new String(raw, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * An array of {@code count} GGUF strings of at most {@code maxBytes} bytes each, kept as one UTF-8 blob (see
+     * {@link GgufValue.Strings}): the heap it takes is about the bytes it has in the file, whatever their shape.
+     */
+    GgufValue.Strings strings(String what, int count, long maxBytes) throws GgufFormatException {
+        IntFunction<String> element = i -> what + "[" + i + "]";
+        long start = position;
+        int[] ends = new int[count];
+        long total = 0;
+        for (int i = 0; i < count; i++) { // first pass: lengths, bounds
+            int n = stringLength(element, i, maxBytes);
+            position += n;
+            total += n;
+            ends[i] = (int) total;
+        }
+        byte[] blob = new byte[(int) total];
+        position = start;
+        for (int i = 0; i < count; i++) { // second pass: copy and validate
+            long at = position;
+            int from = i == 0 ? 0 : ends[i - 1];
+            int n = ends[i] - from;
+            MemorySegment.copy(file, ValueLayout.JAVA_BYTE, position + 8, blob, from, n);
+            checkUtf8(blob, from, from + n, element, i, at);
+            position += 8 + n;
+        }
+        return new GgufValue.Strings(blob, ends);
+    }
+
+    /** Reads a string's u64 length, checks it against {@code maxBytes} and the bytes left; leaves the cursor after it. */
+    private int stringLength(IntFunction<String> what, int index, long maxBytes) throws GgufFormatException {
         long at = position;
         if (remaining() < 8) {
-            need(8, "length of " + name(what, index));
+            need(8, "length of " + what.apply(index));
         }
         long n = file.get(U64, position);
         position += 8;
         if (n < 0 || n > maxBytes) {
-            throw new GgufFormatException("length of " + name(what, index) + " at offset " + at + " is "
+            throw new GgufFormatException("length of " + what.apply(index) + " at offset " + at + " is "
                     + Long.toUnsignedString(n) + " bytes, more than the " + maxBytes + " allowed");
         }
-        if (n == 0) {
-            return "";
-        }
         if (remaining() < n) {
-            need(n, name(what, index));
+            need(n, what.apply(index));
         }
-        byte[] raw = new byte[(int) n];
-        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, position, raw, 0, (int) n);
-        position += n;
-        for (byte b : raw) {
-            if (b < 0) {
-                return decode(raw, name(what, index), at);
-            }
-        }
-        return new String(raw, StandardCharsets.ISO_8859_1); // all ASCII: the fast path for vocabularies
+        return (int) n;
     }
 
-    private static String name(String what, int index) {
-        return index < 0 ? what : what + "[" + index + "]";
-    }
-
-    private String decode(byte[] raw, String what, long at) throws GgufFormatException {
-        try {
-            CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(raw));
-            return chars.toString();
-        } catch (CharacterCodingException e) {
-            throw new GgufFormatException(what + " at offset " + at + " is not valid UTF-8");
+    private static void checkUtf8(byte[] b, int from, int to, IntFunction<String> what, int index, long at)
+            throws GgufFormatException {
+        int bad = GgufUtf8.invalidAt(b, from, to);
+        if (bad >= 0) {
+            throw new GgufFormatException(what.apply(index) + " at offset " + at + " is not valid UTF-8 (byte 0x"
+                    + String.format("%02x", b[bad] & 0xff) + " at offset " + (at + 8 + bad - from) + ")");
         }
     }
 

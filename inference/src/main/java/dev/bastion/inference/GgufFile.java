@@ -99,7 +99,10 @@ public final class GgufFile implements AutoCloseable {
         return mapping.asSlice(layout.dataOffset() + t.offset(), t.byteSize()).asReadOnly();
     }
 
-    /** The file offset where the tensor data section starts (a multiple of {@link #alignment()}). */
+    /**
+     * The file offset where the tensor data section starts (a multiple of {@link #alignment()}); in a file without
+     * tensors it may be at or past the end of the file.
+     */
     public long dataOffset() {
         return layout.dataOffset();
     }

@@ -10,7 +10,9 @@ import java.util.Map;
  *
  * <p>Checks: keys are non-empty, at most 65,535 bytes (gguf.md) and unique; value type ids are known; bools are 0
  * or 1; strings are valid UTF-8 of at most {@link #MAX_STRING_BYTES}; array lengths fit in the bytes remaining
- * before any allocation; arrays nest at most {@link #MAX_DEPTH} deep.
+ * before any allocation; arrays nest at most {@link #MAX_DEPTH} deep and a file holds at most
+ * {@link #MAX_NESTED_ARRAYS} arrays inside arrays. With the cursor's header limit this bounds the heap the metadata
+ * takes to a small multiple of 64 MiB whatever the file contains.
  */
 final class GgufMetadataReader {
     /** Longest key, from gguf.md. */
@@ -19,8 +21,11 @@ final class GgufMetadataReader {
     static final int MAX_STRING_BYTES = 16 << 20;
     /** Deepest array nesting: an array of arrays of arrays, never used by real models, is the most accepted. */
     static final int MAX_DEPTH = 3;
+    /** Most arrays inside arrays in one file (each costs an object far larger than its 12 bytes in the file). */
+    static final int MAX_NESTED_ARRAYS = 65_536;
 
     private final GgufCursor in;
+    private long nestedArrays;
 
     GgufMetadataReader(GgufCursor in) {
         this.in = in;
@@ -61,7 +66,7 @@ final class GgufMetadataReader {
             case UINT32 -> new GgufValue.Int(type, in.u32(where));
             case INT32 -> new GgufValue.Int(type, (int) in.u32(where));
             case UINT64, INT64 -> new GgufValue.Int(type, in.u64(where));
-            case FLOAT32 -> new GgufValue.Real(type, java.lang.Float.intBitsToFloat((int) in.u32(where)));
+            case FLOAT32 -> new GgufValue.Real(type, Float.intBitsToFloat((int) in.u32(where)));
             case FLOAT64 -> new GgufValue.Real(type, Double.longBitsToDouble(in.u64(where)));
             case BOOL -> new GgufValue.Bool(bool(where));
             case STRING -> new GgufValue.Str(in.string(where, MAX_STRING_BYTES));
@@ -94,11 +99,12 @@ final class GgufMetadataReader {
             return new GgufValue.Primitives(element, raw);
         }
         if (element == GgufValueType.STRING) {
-            List<String> strings = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                strings.add(in.string(where, i, MAX_STRING_BYTES));
-            }
-            return new GgufValue.Strings(strings);
+            return in.strings(where, n, MAX_STRING_BYTES);
+        }
+        nestedArrays += n;
+        if (nestedArrays > MAX_NESTED_ARRAYS) {
+            throw new GgufFormatException(where + " at offset " + in.position() + " brings the arrays inside arrays"
+                    + " to " + nestedArrays + ", more than the " + MAX_NESTED_ARRAYS + " allowed in one file");
         }
         List<GgufValue> arrays = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

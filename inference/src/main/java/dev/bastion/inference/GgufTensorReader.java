@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Reads the tensor infos of a GGUF header and checks where their bytes lie.
@@ -19,6 +20,10 @@ final class GgufTensorReader {
     /** Longest tensor name (gguf.md: "at most 64 bytes"). */
     static final int MAX_NAME_BYTES = 64;
 
+    /** Labels for reads whose bytes were checked beforehand, so they cannot fail and need no message. */
+    private static final String FIELD = "tensor info field";
+    private static final IntFunction<String> TENSOR_NAME = i -> "name of tensor #" + i;
+
     private final GgufCursor in;
 
     GgufTensorReader(GgufCursor in) {
@@ -31,32 +36,43 @@ final class GgufTensorReader {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < count; i++) {
             long at = in.position();
-            String name = in.string("name of tensor #" + i, MAX_NAME_BYTES);
-            String where = "tensor #" + i + " " + GgufCursor.quote(name);
+            String name = in.string(TENSOR_NAME, i, MAX_NAME_BYTES);
             if (name.isEmpty()) {
                 throw new GgufFormatException("name of tensor #" + i + " at offset " + at + " is empty");
             }
             if (!names.add(name)) {
-                throw new GgufFormatException(where + " at offset " + at + " has the name of an earlier tensor");
+                throw new GgufFormatException(where(i, name) + " at offset " + at
+                        + " has the name of an earlier tensor");
             }
-            tensors.add(tensor(name, where));
+            tensors.add(tensor(i, name));
         }
         return tensors;
     }
 
-    private GgufTensor tensor(String name, String where) throws GgufFormatException {
+    /** How messages name tensor {@code i}; built only when there is something to report. */
+    private static String where(int i, String name) {
+        return "tensor #" + i + " " + GgufCursor.quote(name);
+    }
+
+    private GgufTensor tensor(int i, String name) throws GgufFormatException {
         long at = in.position();
-        long dims = in.u32(where + ": dimension count");
+        if (in.remaining() < 4) {
+            in.need(4, where(i, name) + ": dimension count");
+        }
+        long dims = in.u32(FIELD);
         if (dims < 1 || dims > GgufTensor.MAX_DIMS) {
-            throw new GgufFormatException(where + " at offset " + at + " has " + dims + " dimensions, expected 1 to "
-                    + GgufTensor.MAX_DIMS);
+            throw new GgufFormatException(where(i, name) + " at offset " + at + " has " + dims
+                    + " dimensions, expected 1 to " + GgufTensor.MAX_DIMS);
+        }
+        if (in.remaining() < 8 * dims + 4 + 8) {
+            in.need(8 * dims + 4 + 8, where(i, name) + ": " + dims + " dimensions, type and offset");
         }
         long[] shape = new long[(int) dims];
         for (int d = 0; d < dims; d++) {
             at = in.position();
-            shape[d] = in.u64(where + ": dimension " + d);
+            shape[d] = in.u64(FIELD);
             if (shape[d] < 1) {
-                throw new GgufFormatException(where + " at offset " + at + " has dimension " + d + " of "
+                throw new GgufFormatException(where(i, name) + " at offset " + at + " has dimension " + d + " of "
                         + Long.toUnsignedString(shape[d]) + ", expected 1 to " + Long.MAX_VALUE);
             }
         }
@@ -64,31 +80,33 @@ final class GgufTensorReader {
         try {
             elements = GgufTensor.elements(name, shape);
         } catch (IllegalArgumentException e) {
-            throw new GgufFormatException(where + " has shape " + Arrays.toString(shape)
+            throw new GgufFormatException(where(i, name) + " has shape " + Arrays.toString(shape)
                     + ": its element count overflows 64 bits");
         }
         long typeAt = in.position();
-        long id = in.u32(where + ": type");
+        long id = in.u32(FIELD);
         GgmlType type = GgmlType.fromId((int) Math.min(id, Integer.MAX_VALUE)).orElseThrow(() ->
-                new GgufFormatException(where + " at offset " + typeAt + " has type id " + id + ", not a ggml type"));
+                new GgufFormatException(where(i, name) + " at offset " + typeAt + " has type id " + id
+                        + ", not a ggml type"));
         if (shape[0] % type.blockSize() != 0) {
-            throw new GgufFormatException(where + " has rows of " + shape[0] + " " + type + " elements, not a"
-                    + " multiple of the block size " + type.blockSize());
+            throw new GgufFormatException(where(i, name) + " has rows of " + shape[0] + " " + type
+                    + " elements, not a multiple of the block size " + type.blockSize());
         }
         if (shape[0] > Integer.MAX_VALUE || elements / shape[0] > Integer.MAX_VALUE) {
-            throw new GgufFormatException(where + " has shape " + Arrays.toString(shape)
+            throw new GgufFormatException(where(i, name) + " has shape " + Arrays.toString(shape)
                     + ": its row length and row count must each fit in an int");
         }
         long byteSize;
         try {
             byteSize = type.byteSize(elements);
         } catch (ArithmeticException e) {
-            throw new GgufFormatException(where + " of " + elements + " " + type + " elements overflows 64 bits");
+            throw new GgufFormatException(where(i, name) + " of " + elements + " " + type
+                    + " elements overflows 64 bits");
         }
         long offsetAt = in.position();
-        long offset = in.u64(where + ": offset");
+        long offset = in.u64(FIELD);
         if (offset < 0) {
-            throw new GgufFormatException(where + " at offset " + offsetAt + " has data offset "
+            throw new GgufFormatException(where(i, name) + " at offset " + offsetAt + " has data offset "
                     + Long.toUnsignedString(offset) + ", past any file");
         }
         return new GgufTensor(name, type, shape, offset, byteSize);
@@ -101,13 +119,12 @@ final class GgufTensorReader {
     static void checkLayout(List<GgufTensor> tensors, int alignment, long dataOffset, long dataSize)
             throws GgufFormatException {
         for (GgufTensor t : tensors) {
-            String where = "tensor " + GgufCursor.quote(t.name());
             if (t.offset() % alignment != 0) {
-                throw new GgufFormatException(where + " has data offset " + t.offset()
+                throw new GgufFormatException("tensor " + GgufCursor.quote(t.name()) + " has data offset " + t.offset()
                         + ", not a multiple of the alignment " + alignment);
             }
             if (t.offset() > dataSize || t.byteSize() > dataSize - t.offset()) {
-                throw new GgufFormatException(where + " occupies bytes " + t.offset() + " to "
+                throw new GgufFormatException("tensor " + GgufCursor.quote(t.name()) + " occupies bytes " + t.offset() + " to "
                         + endText(t) + " of the data section, which has only " + dataSize
                         + " bytes (from file offset " + dataOffset + "): truncated file?");
             }

@@ -1,5 +1,6 @@
 package dev.bastion.inference;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -67,18 +68,25 @@ sealed interface GgufValue {
         }
     }
 
-    /** An array of numbers or bools, as the {@code count * size} little-endian bytes of the file. */
-    record Primitives(GgufValueType elementType, byte[] raw) implements GgufValue {
-        public Primitives {
+    /**
+     * An array of numbers or bools, as the {@code count * size} little-endian bytes of the file. Not a record: it
+     * takes ownership of the bytes rather than copying them, and nothing outside this package sees it.
+     */
+    final class Primitives implements GgufValue {
+        private final GgufValueType elementType;
+        private final byte[] raw;
+
+        /** Takes ownership of {@code raw}, a whole number of elements of {@code elementType}. */
+        Primitives(GgufValueType elementType, byte[] raw) {
             if (!elementType.fixedSize() || raw.length % elementType.minBytes() != 0) {
                 throw new IllegalArgumentException(raw.length + " bytes are not an array of " + elementType);
             }
-            raw = raw.clone();
+            this.elementType = elementType;
+            this.raw = raw;
         }
 
-        @Override
-        public byte[] raw() {
-            return raw.clone();
+        GgufValueType elementType() {
+            return elementType;
         }
 
         /** The number of elements. */
@@ -86,7 +94,7 @@ sealed interface GgufValue {
             return raw.length / elementType.minBytes();
         }
 
-        /** The raw bytes without a copy, for decoding inside this package. */
+        /** The raw bytes without a copy: callers in this package only read them. */
         byte[] rawView() {
             return raw;
         }
@@ -112,15 +120,54 @@ sealed interface GgufValue {
         }
     }
 
-    /** An array of strings. */
-    record Strings(List<String> values) implements GgufValue {
-        public Strings {
-            values = List.copyOf(values);
+    /**
+     * An array of strings, kept as their concatenated UTF-8 bytes (already validated) and the end of each, so that
+     * 150k tokens take about their size in the file rather than 150k String objects until someone asks for them.
+     */
+    final class Strings implements GgufValue {
+        private final byte[] utf8;
+        private final int[] ends;
+
+        /** Takes ownership of the arrays: {@code ends} ascending, the last one at most {@code utf8.length}. */
+        Strings(byte[] utf8, int[] ends) {
+            for (int i = 0; i < ends.length; i++) {
+                if (ends[i] < (i == 0 ? 0 : ends[i - 1]) || ends[i] > utf8.length) {
+                    throw new IllegalArgumentException("string end " + ends[i] + " at " + i + " out of order");
+                }
+            }
+            this.utf8 = utf8;
+            this.ends = ends;
+        }
+
+        /** The strings, decoded now into a new unmodifiable list. */
+        List<String> values() {
+            String[] out = new String[ends.length];
+            int from = 0;
+            for (int i = 0; i < ends.length; i++) {
+                out[i] = new String(utf8, from, ends[i] - from, StandardCharsets.UTF_8);
+                from = ends[i];
+            }
+            return List.of(out);
         }
 
         @Override
         public String describe() {
             return "array of string";
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Strings s && Arrays.equals(s.utf8, utf8) && Arrays.equals(s.ends, ends);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(utf8) * 31 + Arrays.hashCode(ends);
+        }
+
+        @Override
+        public String toString() {
+            return "Strings[" + ends.length + "]";
         }
     }
 
