@@ -147,7 +147,8 @@ public final class Puller {
             throws IOException, InterruptedException {
         MessageDigest digest = sha256Digest();
         long done = have;
-        try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             out.truncate(have);
             digestPrefix(out, have, digest);
             out.position(have);
