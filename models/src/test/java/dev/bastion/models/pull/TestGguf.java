@@ -22,6 +22,11 @@ final class TestGguf {
      * a 3-token vocabulary, a ChatML template and licence apache-2.0.
      */
     static byte[] model(int floats, long seed) {
+        return model(floats, seed, TEMPLATE);
+    }
+
+    /** The same with another chat template. */
+    static byte[] model(int floats, long seed, String template) {
         TestGguf g = new TestGguf();
         g.raw("GGUF".getBytes(StandardCharsets.US_ASCII)).u32(3).u64(2).u64(11);
         g.str("general.architecture").u32(8).str("llama");
@@ -34,7 +39,7 @@ final class TestGguf {
         g.str("llama.attention.head_count").u32(4).u32(4);
         g.str("llama.attention.head_count_kv").u32(4).u32(2);
         g.str("tokenizer.ggml.tokens").u32(9).u32(8).u64(3).str("<s>").str("a").str("b");
-        g.str("tokenizer.chat_template").u32(8).str(TEMPLATE);
+        g.str("tokenizer.chat_template").u32(8).str(template);
         long f32Bytes = (long) floats * 4;
         long q8Offset = (f32Bytes + 31) / 32 * 32;
         g.str("w").u32(1).u64(floats).u32(0).u64(0);
