@@ -104,7 +104,8 @@ public final class ProgressBar implements Progress {
         return b.toString();
     }
 
-    static String bytes(long n) {
+    /** A byte count for people: {@code 512 B}, {@code 1.5 KiB}, {@code 807.7 MiB}. */
+    public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
         }
