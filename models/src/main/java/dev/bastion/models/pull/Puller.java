@@ -10,6 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,8 +32,8 @@ import java.util.regex.Pattern;
  * scan ever appears there. The bytes grow in {@code <modelDir>/.partial/NAME.gguf.part}; the next run continues
  * them with a Range request, and the hash is computed while streaming, over the resumed prefix too. Then the scan,
  * then one atomic move into the model directory and a {@code NAME.gguf.sha256} sidecar ({@code sha256sum} format).
- * Every failure is a {@link PullOutcome}; none throws. One pull per name at a time (two concurrent pulls of the same
- * name would share the partial file).
+ * Every failure is a {@link PullOutcome}; none throws. A pull holds a lock ({@code .partial/NAME.gguf.lock}) from
+ * start to end, so a second pull of the same name at the same time fails at once instead of sharing the partial.
  */
 public final class Puller {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
@@ -37,10 +41,17 @@ public final class Puller {
 
     private final HttpClient client;
     private final Progress progress;
+    private final UnaryOperator<WritableByteChannel> writes;
 
     public Puller(HttpClient client, Progress progress) {
+        this(client, progress, UnaryOperator.identity());
+    }
+
+    /** For tests: {@code writes} wraps the channel the download is written through (to make a disk fill up). */
+    Puller(HttpClient client, Progress progress, UnaryOperator<WritableByteChannel> writes) {
         this.client = client;
         this.progress = progress;
+        this.writes = writes;
     }
 
     /** HTTP/1.1 and 2, redirects followed (never from https down to http), a 30 second connect timeout. */
@@ -53,16 +64,15 @@ public final class Puller {
         Path partial = r.partial();
         try {
             Files.createDirectories(partial.getParent());
-            if (Files.exists(r.target())) {
-                String have = sha256(r.target());
-                if (have.equals(r.sha256())) {
-                    writeSidecar(r, have);
-                    return new PullOutcome.AlreadyPresent(r.target(), have);
+            Path lockFile = partial.resolveSibling(r.name() + ".gguf.lock");
+            try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock lock = tryLock(lockChannel)) {
+                if (lock == null) {
+                    return new PullOutcome.Failed("another pull of " + r.name() + " is running (" + lockFile
+                            + " is locked)", false);
                 }
-                return new PullOutcome.Failed(r.target() + " already exists with another SHA-256 (" + have
-                        + "); remove it or pull under another --name", false);
+                return pullLocked(r, partial);
             }
-            return download(r, partial);
         } catch (IOException e) {
             return new PullOutcome.Failed("cannot use the model directory " + r.modelDir() + ": " + e.getMessage(),
                     keptBytes(partial) > 0);
@@ -70,6 +80,27 @@ public final class Puller {
             Thread.currentThread().interrupt();
             return new PullOutcome.Failed("interrupted", keptBytes(partial) > 0);
         }
+    }
+
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null; // held by another pull in this process
+        }
+    }
+
+    private PullOutcome pullLocked(PullRequest r, Path partial) throws IOException, InterruptedException {
+        if (Files.exists(r.target())) {
+            String have = sha256(r.target());
+            if (have.equals(r.sha256())) {
+                writeSidecar(r, have);
+                return new PullOutcome.AlreadyPresent(r.target(), have);
+            }
+            return new PullOutcome.Failed(r.target() + " already exists with another SHA-256 (" + have
+                    + "); remove it or pull under another --name", false);
+        }
+        return download(r, partial);
     }
 
     private PullOutcome download(PullRequest r, Path partial) throws IOException, InterruptedException {
@@ -152,6 +183,7 @@ public final class Puller {
             out.truncate(have);
             digestPrefix(out, have, digest);
             out.position(have);
+            WritableByteChannel sink = writes.apply(out);
             progress.start(have, total);
             byte[] buf = new byte[BUFFER];
             while (true) {
@@ -170,9 +202,10 @@ public final class Puller {
                 try {
                     ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
                     while (b.hasRemaining()) {
-                        out.write(b);
+                        sink.write(b);
                     }
                 } catch (IOException e) {
+                    out.truncate(done); // the bytes so far are whole; a half-written buffer is cut off
                     progress.finish(done);
                     return new PullOutcome.Failed("cannot write " + partial + " after " + done + " bytes ("
                             + describe(e) + "; is the disk full?)", done > 0);

@@ -156,6 +156,19 @@ class PullerTest {
     }
 
     @Test
+    void aResumeThroughARedirectStillSendsTheRange() throws Exception {
+        server.cutAfter = model.length / 2;
+        puller.pull(request("/redirect", sha256(model)));
+        long kept = Files.size(dir.resolve("models/.partial/tiny.gguf.part"));
+
+        PullOutcome o = puller.pull(request("/redirect", sha256(model)));
+
+        assertThat(server.ranges).containsExactly("bytes=" + kept + "-");
+        assertThat(o).isInstanceOfSatisfying(PullOutcome.Pulled.class, p -> assertThat(p.resumedFrom()).isEqualTo(kept));
+        assertThat(Files.readAllBytes(dir.resolve("models/tiny.gguf"))).isEqualTo(model);
+    }
+
+    @Test
     void aFileThatIsNotGgufIsRefusedByTheScanEvenWithTheRightHash() throws Exception {
         byte[] noise = new byte[50_000];
         new Random(3).nextBytes(noise);
@@ -190,6 +203,66 @@ class PullerTest {
 
         assertThat(again).isInstanceOf(PullOutcome.AlreadyPresent.class);
         assertThat(server.requests).isEqualTo(before);
+    }
+
+    @Test
+    void aSecondPullOfTheSameNameWhileOneRunsFailsAtOnce() throws Exception {
+        Path lockFile = Files.createDirectories(dir.resolve("models/.partial")).resolve("tiny.gguf.lock");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = ch.lock()) {
+            PullOutcome o = puller.pull(request("/model.gguf", sha256(model)));
+
+            assertThat(held.isValid()).isTrue();
+            assertThat(o.describe()).startsWith("another pull of tiny is running");
+            assertThat(server.requests).isZero();
+        }
+    }
+
+    /** A channel that takes {@code room} bytes and then fails as a full disk does. */
+    private static java.nio.channels.WritableByteChannel filling(java.nio.channels.WritableByteChannel c, long room) {
+        return new java.nio.channels.WritableByteChannel() {
+            private long written;
+
+            @Override
+            public int write(java.nio.ByteBuffer b) throws java.io.IOException {
+                if (written + b.remaining() > room) {
+                    throw new java.io.IOException("No space left on device");
+                }
+                int n = c.write(b);
+                written += n;
+                return n;
+            }
+
+            @Override
+            public boolean isOpen() {
+                return c.isOpen();
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                c.close();
+            }
+        };
+    }
+
+    @Test
+    void aFullDiskKeepsThePartialForAResumeAndLeavesTheModelDirectoryAlone() throws Exception {
+        Puller full = new Puller(Puller.defaultClient(), Progress.NONE, c -> filling(c, 300_000));
+
+        PullOutcome o = full.pull(request("/model.gguf", sha256(model)));
+
+        assertThat(o).isInstanceOfSatisfying(PullOutcome.Failed.class, f -> assertThat(f.partialKept()).isTrue());
+        assertThat(o.describe()).contains("No space left on device").contains("is the disk full?").contains("resume");
+        assertThat(modelDirFiles()).isEmpty();
+        long kept = Files.size(dir.resolve("models/.partial/tiny.gguf.part"));
+        assertThat(kept).isPositive().isLessThanOrEqualTo(300_000);
+
+        PullOutcome resumed = puller.pull(request("/model.gguf", sha256(model)));
+
+        assertThat(resumed).isInstanceOfSatisfying(PullOutcome.Pulled.class,
+                p -> assertThat(p.resumedFrom()).isEqualTo(kept));
+        assertThat(Files.readAllBytes(dir.resolve("models/tiny.gguf"))).isEqualTo(model);
     }
 
     @Test
