@@ -45,7 +45,7 @@ public record ModelInfo(Path file, long size, String sha256, GgufInfo gguf) {
      */
     public static ModelInfo read(Path file) throws IOException {
         GgufInfo g = GgufInfo.read(file);
-        return new ModelInfo(file, Files.size(file), Puller.sha256(file), g);
+        return new ModelInfo(file, Files.size(file), Sha256.of(file), g);
     }
 
     public Optional<String> architecture() {

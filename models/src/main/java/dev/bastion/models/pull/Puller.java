@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -37,7 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class Puller {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final int BUFFER = 1 << 20;
+    private static final int BUFFER = Sha256.BUFFER;
 
     private final HttpClient client;
     private final Progress progress;
@@ -92,7 +91,7 @@ public final class Puller {
 
     private PullOutcome pullLocked(PullRequest r, Path partial) throws IOException, InterruptedException {
         if (Files.exists(r.target())) {
-            String have = sha256(r.target());
+            String have = Sha256.of(r.target());
             if (have.equals(r.sha256())) {
                 writeSidecar(r, have);
                 return new PullOutcome.AlreadyPresent(r.target(), have);
@@ -176,12 +175,12 @@ public final class Puller {
 
     private PullOutcome stream(PullRequest r, Path partial, InputStream body, long have, long total, long resumedFrom)
             throws IOException, InterruptedException {
-        MessageDigest digest = sha256Digest();
+        MessageDigest digest = Sha256.digest();
         long done = have;
         try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             out.truncate(have);
-            digestPrefix(out, have, digest);
+            Sha256.update(digest, out, have);
             out.position(have);
             WritableByteChannel sink = writes.apply(out);
             progress.start(have, total);
@@ -225,7 +224,7 @@ public final class Puller {
 
     /** A partial file that is already complete: hash it from disk, then the same checks. */
     private PullOutcome finish(PullRequest r, Path partial, long have, long resumedFrom) throws IOException {
-        return check(r, partial, sha256(partial), have, resumedFrom);
+        return check(r, partial, Sha256.of(partial), have, resumedFrom);
     }
 
     private PullOutcome check(PullRequest r, Path partial, String actual, long bytes, long resumedFrom)
@@ -267,37 +266,6 @@ public final class Puller {
             default -> status >= 500 ? ": the server failed, try again later" : "";
         };
         return "HTTP " + status + " from " + where + hint;
-    }
-
-    private static void digestPrefix(FileChannel in, long length, MessageDigest digest) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(BUFFER);
-        long pos = 0;
-        while (pos < length) {
-            b.clear().limit((int) Math.min(BUFFER, length - pos));
-            int n = in.read(b, pos);
-            if (n < 0) {
-                throw new IOException("the partial file shrank while it was being read");
-            }
-            digest.update(b.flip());
-            pos += n;
-        }
-    }
-
-    /** The SHA-256 of a file, lowercase hex. */
-    public static String sha256(Path file) throws IOException {
-        MessageDigest digest = sha256Digest();
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-            digestPrefix(in, in.size(), digest);
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
-        }
     }
 
     private static long keptBytes(Path partial) {
