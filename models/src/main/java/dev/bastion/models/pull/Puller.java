@@ -41,16 +41,19 @@ public final class Puller {
     private final HttpClient client;
     private final Progress progress;
     private final UnaryOperator<WritableByteChannel> writes;
+    private final Duration idleTimeout;
 
+    /** A puller that gives up on a connection after 60 seconds without data (the pull can then be resumed). */
     public Puller(HttpClient client, Progress progress) {
-        this(client, progress, UnaryOperator.identity());
+        this(client, progress, UnaryOperator.identity(), Duration.ofSeconds(60));
     }
 
     /** For tests: {@code writes} wraps the channel the download is written through (to make a disk fill up). */
-    Puller(HttpClient client, Progress progress, UnaryOperator<WritableByteChannel> writes) {
+    Puller(HttpClient client, Progress progress, UnaryOperator<WritableByteChannel> writes, Duration idleTimeout) {
         this.client = client;
         this.progress = progress;
         this.writes = writes;
+        this.idleTimeout = idleTimeout;
     }
 
     /** HTTP/1.1 and 2, redirects followed (never from https down to http), a 30 second connect timeout. */
@@ -178,7 +181,7 @@ public final class Puller {
         MessageDigest digest = Sha256.digest();
         long done = have;
         try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+                StandardOpenOption.WRITE); IdleWatchdog watchdog = IdleWatchdog.watch(body, idleTimeout)) {
             out.truncate(have);
             Sha256.update(digest, out, have);
             out.position(have);
@@ -189,11 +192,21 @@ public final class Puller {
                 int n;
                 try {
                     n = body.read(buf);
+                    watchdog.touch();
                 } catch (IOException e) {
+                    n = -2;
+                    if (!watchdog.fired()) {
+                        out.force(true);
+                        progress.finish(done);
+                        return new PullOutcome.Failed("the download from " + r.url().getHost() + " stopped after "
+                                + done + (total > 0 ? " of " + total : "") + " bytes (" + describe(e) + ")", done > 0);
+                    }
+                }
+                if (watchdog.fired()) {
                     out.force(true);
                     progress.finish(done);
-                    return new PullOutcome.Failed("the download from " + r.url().getHost() + " stopped after " + done
-                            + (total > 0 ? " of " + total : "") + " bytes (" + describe(e) + ")", done > 0);
+                    return new PullOutcome.Failed("no data from " + r.url().getHost() + " for "
+                            + idleTimeout.toMillis() + " ms after " + done + " bytes; gave up", done > 0);
                 }
                 if (n < 0) {
                     break;

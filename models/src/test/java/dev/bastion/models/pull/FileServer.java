@@ -22,6 +22,8 @@ final class FileServer implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     final List<String> ranges = new CopyOnWriteArrayList<>();
     final List<String> ifRanges = new CopyOnWriteArrayList<>();
     volatile byte[] content;
@@ -29,11 +31,15 @@ final class FileServer implements AutoCloseable {
     /** Stop after this many body bytes of the next response only (-1: never). */
     volatile long cutAfter = -1;
     volatile boolean ignoreRange;
+    /** Send this many body bytes of the next response, then wait for {@link #release} (-1: never stall). */
+    volatile long stallAfter = -1;
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     volatile int requests;
 
     FileServer(byte[] content) throws IOException {
         this.content = content;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(executor);
         server.createContext("/model.gguf", this::serve);
         server.createContext("/redirect", ex -> {
             requests++;
@@ -90,6 +96,19 @@ final class FileServer implements AutoCloseable {
         }
         long cut = cutAfter;
         cutAfter = -1;
+        long stall = stallAfter;
+        stallAfter = -1;
+        if (stall >= 0) {
+            OutputStream o = ex.getResponseBody();
+            o.write(body, start, (int) stall);
+            o.flush();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new CutConnection();
+        }
         int end = cut >= 0 ? (int) Math.min(body.length, start + cut) : body.length;
         OutputStream out = ex.getResponseBody();
         try {
@@ -112,6 +131,8 @@ final class FileServer implements AutoCloseable {
 
     @Override
     public void close() {
+        release.countDown();
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -248,7 +248,8 @@ class PullerTest {
 
     @Test
     void aFullDiskKeepsThePartialForAResumeAndLeavesTheModelDirectoryAlone() throws Exception {
-        Puller full = new Puller(Puller.defaultClient(), Progress.NONE, c -> filling(c, 300_000));
+        Puller full = new Puller(Puller.defaultClient(), Progress.NONE, c -> filling(c, 300_000),
+                java.time.Duration.ofSeconds(60));
 
         PullOutcome o = full.pull(request("/model.gguf", sha256(model)));
 
@@ -262,6 +263,22 @@ class PullerTest {
 
         assertThat(resumed).isInstanceOfSatisfying(PullOutcome.Pulled.class,
                 p -> assertThat(p.resumedFrom()).isEqualTo(kept));
+        assertThat(Files.readAllBytes(dir.resolve("models/tiny.gguf"))).isEqualTo(model);
+    }
+
+    @Test
+    void aConnectionThatStallsIsGivenUpAfterTheIdleTimeoutAndCanBeResumed() throws Exception {
+        server.stallAfter = model.length / 2;
+        Puller impatient = new Puller(Puller.defaultClient(), Progress.NONE, c -> c, java.time.Duration.ofMillis(300));
+
+        long start = System.nanoTime();
+        PullOutcome o = impatient.pull(request("/model.gguf", sha256(model)));
+
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4_000);
+        assertThat(o).isInstanceOfSatisfying(PullOutcome.Failed.class, f -> assertThat(f.partialKept()).isTrue());
+        assertThat(o.describe()).contains("no data from 127.0.0.1 for 300 ms after");
+        server.release.countDown();
+        assertThat(puller.pull(request("/model.gguf", sha256(model)))).isInstanceOf(PullOutcome.Pulled.class);
         assertThat(Files.readAllBytes(dir.resolve("models/tiny.gguf"))).isEqualTo(model);
     }
 
