@@ -273,6 +273,7 @@ public final class Puller {
     private static String httpError(int status, URI asked, URI answered) {
         String where = asked.equals(answered) ? asked.toString() : answered + " (redirected from " + asked + ")";
         String hint = switch (status) {
+            case 301, 302, 303, 307, 308 -> ": a redirect that was not followed (from https down to plain http)";
             case 401, 403 -> ": access denied (a gated model needs its licence accepted and a token)";
             case 404 -> ": not found (check the URL or the catalogue name)";
             case 429 -> ": rate limited, try again later";
