@@ -24,12 +24,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code bastion model keygen|sign|verify|scan|bom}: the model supply chain. Every action is an audit-log event
- * (when no gateway holds the log).
+ * {@code bastion model keygen|sign|verify|scan|bom}: the model supply chain, and (in {@link ModelPullCommands})
+ * {@code pull|catalogue|list|info}. Every action but the two listings is an audit-log event (when no gateway holds
+ * the log).
  */
-@Command(name = "model", description = "Sign, verify and scan models, and write their bill of materials.",
-        subcommands = {ModelCommand.Keygen.class, ModelCommand.Sign.class, ModelCommand.Verify.class,
-                ModelCommand.Scan.class, ModelCommand.Bom.class})
+@Command(name = "model", description = "Pull, list, inspect, sign, verify and scan models, and write their bill of "
+        + "materials.",
+        subcommands = {ModelPullCommands.Pull.class, ModelPullCommands.CatalogueList.class,
+                ModelPullCommands.ListModels.class, ModelPullCommands.Info.class, ModelCommand.Keygen.class,
+                ModelCommand.Sign.class, ModelCommand.Verify.class, ModelCommand.Scan.class, ModelCommand.Bom.class})
 final class ModelCommand {
 
     static void audit(CommonOptions common, String action, String subject) {

@@ -42,14 +42,15 @@ final class GgufScanner {
     private static final long MAX_STRING = 64L << 20;
     private static final long MAX_COUNT = 100_000_000L;
 
-    /** What a GGUF file says about itself. */
-    record Info(int version, Map<String, String> metadata, long tensors, long parameters, Map<String, Long> tensorTypes) {
-    }
+    /** Value type ids of gguf.md, for the summaries of arrays. */
+    private static final String[] VALUE_TYPES = {"u8", "i8", "u16", "i16", "u32", "i32", "f32", "bool", "string",
+        "array", "u64", "i64", "f64"};
+    private static final int MAX_TEMPLATE = 256 << 10;
 
     private GgufScanner() {
     }
 
-    static Info scan(Path file) throws IOException {
+    static GgufInfo scan(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             BoundedReader in = new BoundedReader(ch);
             int magic = in.u32("magic");
@@ -73,6 +74,7 @@ final class GgufScanner {
             Map<String, String> metadata = new LinkedHashMap<>();
             Set<String> keys = new HashSet<>();
             long alignment = 32;
+            String chatTemplate = "";
             for (long i = 0; i < kvCount; i++) {
                 String key = string(in, MAX_KEY, "metadata key " + i);
                 if (!keys.add(key)) {
@@ -80,8 +82,11 @@ final class GgufScanner {
                 }
                 int type = in.u32("type of '" + printable(key) + "'");
                 Object value = value(in, type, key, 0);
-                if (value != null) {
-                    metadata.put(key, value.toString());
+                if (key.equals("tokenizer.chat_template") && value instanceof String t && t.length() <= MAX_TEMPLATE) {
+                    chatTemplate = t;
+                }
+                if (!(value instanceof String t) || t.length() <= 512) {
+                    metadata.put(key, value.toString()); // long strings are left out; arrays arrive summarised
                 }
                 if (key.equals("general.alignment")) {
                     if (!(value instanceof Long a) || a <= 0 || Long.bitCount(a) != 1 || a > 1 << 20) {
@@ -155,7 +160,7 @@ final class GgufScanner {
                 }
                 end = e[0] + e[1];
             }
-            return new Info(version, metadata, tensorCount, parameters, types);
+            return new GgufInfo(version, metadata, tensorCount, parameters, types, chatTemplate);
         }
     }
 
@@ -167,7 +172,10 @@ final class GgufScanner {
         return in.utf8(n, what);
     }
 
-    /** Reads one value; returns a printable form for scalars and short strings, null for arrays. */
+    /**
+     * Reads one value: a Long, Double or String for scalars and strings, and for an array a summary such as
+     * {@code array[151936] of string} (its elements are read, checked and dropped).
+     */
     private static Object value(BoundedReader in, int type, String key, int depth) throws IOException {
         String what = "value of '" + printable(key) + "'";
         return switch (type) {
@@ -178,10 +186,7 @@ final class GgufScanner {
             case 6 -> (double) in.read(4, what).getFloat();
             case 10, 11 -> in.u64(what);
             case 12 -> in.read(8, what).getDouble();
-            case 8 -> {
-                String s = string(in, MAX_STRING, what);
-                yield s.length() <= 512 ? s : null;
-            }
+            case 8 -> string(in, MAX_STRING, what);
             case 9 -> {
                 if (depth > 2) {
                     throw new FormatException(what + ": arrays nested too deep");
@@ -194,7 +199,8 @@ final class GgufScanner {
                 for (long i = 0; i < count; i++) {
                     value(in, elementType, key, depth + 1);
                 }
-                yield null;
+                yield "array[" + count + "] of " + (elementType >= 0 && elementType < VALUE_TYPES.length
+                        ? VALUE_TYPES[elementType] : "type" + elementType);
             }
             default -> throw new FormatException(what + " has unknown type " + type);
         };

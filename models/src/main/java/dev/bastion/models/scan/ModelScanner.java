@@ -70,7 +70,7 @@ public final class ModelScanner {
         try {
             if (n >= 4 && head[0] == 'G' && head[1] == 'G' && head[2] == 'U' && head[3] == 'F') {
                 formats.put(name, "gguf");
-                GgufScanner.Info info = GgufScanner.scan(file);
+                GgufInfo info = GgufScanner.scan(file);
                 Map<String, String> p = new LinkedHashMap<>();
                 info.metadata().forEach((k, v) -> {
                     if (k.equals("general.architecture") || k.equals("general.name") || k.equals("general.license")
