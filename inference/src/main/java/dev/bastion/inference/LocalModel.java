@@ -115,6 +115,18 @@ public final class LocalModel implements AutoCloseable {
         return ChatTemplate.encodeChat(template, tokenizer, messages, true);
     }
 
+    /** The prompt tokens for raw text: the beginning-of-text token when the model wants one, then the text. */
+    public int[] rawPrompt(String text) {
+        int[] body = tokenizer.encode(text);
+        if (!vocabulary.addBos()) {
+            return body;
+        }
+        int[] out = new int[body.length + 1];
+        out[0] = vocabulary.bos();
+        System.arraycopy(body, 0, out, 1, body.length);
+        return out;
+    }
+
     /**
      * Generates a continuation of {@code prompt}, calling {@code sink} with each piece of text as it becomes
      * final (never a part of a stop sequence, never half a UTF-8 character).

@@ -1,0 +1,197 @@
+package dev.bastion.app;
+
+import dev.bastion.gateway.config.GatewayConfig;
+import dev.bastion.gateway.config.ModelSettings;
+import dev.bastion.inference.ChatMessage;
+import dev.bastion.inference.Completion;
+import dev.bastion.inference.GenerationRequest;
+import dev.bastion.inference.LocalModel;
+import dev.bastion.inference.SamplingParameters;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bastion chat} and {@code bastion generate}: Bastion's own engine on the terminal, with no gateway in between.
+ * A model is named by a configured {@code backend: local} model, a file in {@code <data-dir>/models}, or a path.
+ */
+final class ChatCommands {
+    private ChatCommands() {
+    }
+
+    /** Options both commands share. */
+    static final class ModelOptions {
+        @Option(names = "--model", required = true, paramLabel = "NAME",
+                description = "A local model: its name in bastion.yaml, a file in <data-dir>/models, or a GGUF path.")
+        String model;
+
+        @Option(names = "--temperature", defaultValue = "0.7", description = "0 for greedy; default 0.7.")
+        double temperature;
+
+        @Option(names = "--top-p", defaultValue = "0.95")
+        double topP;
+
+        @Option(names = "--top-k", defaultValue = "40")
+        int topK;
+
+        @Option(names = "--min-p", defaultValue = "0.05")
+        double minP;
+
+        @Option(names = "--repeat-penalty", defaultValue = "1.1")
+        double repeatPenalty;
+
+        @Option(names = "--seed", description = "Reproducible sampling.")
+        Long seed;
+
+        @Option(names = "--max-tokens", defaultValue = "512")
+        int maxTokens;
+
+        @Option(names = "--context", description = "Context size in tokens (default: local-engine.context-size).")
+        Integer context;
+
+        SamplingParameters sampling() {
+            return new SamplingParameters(temperature, topP, topK, minP,
+                    seed == null ? OptionalLong.empty() : OptionalLong.of(seed), repeatPenalty, 64, Map.of());
+        }
+
+        LocalModel open(CommonOptions common, PrintStream err) throws Exception {
+            GatewayConfig config = common.load(Map.of()).config();
+            Path file = resolve(config, model);
+            int ctx = context != null ? context : config.localEngine().contextSize();
+            long t0 = System.nanoTime();
+            LocalModel m = LocalModel.load(file, new LocalModel.Options(ctx, 1, 0));
+            err.printf("loaded %s (%s, %d layers, context %d) in %.1f s%n", file.getFileName(),
+                    m.config().architecture(), m.config().layers(), m.contextSize(), (System.nanoTime() - t0) / 1e9);
+            return m;
+        }
+    }
+
+    static Path resolve(GatewayConfig config, String name) {
+        Optional<ModelSettings> configured = config.model(name).filter(m -> m.backend().equals(ModelSettings.LOCAL));
+        if (configured.isPresent() && configured.get().path().isPresent()) {
+            return configured.get().path().get();
+        }
+        Path models = config.dataDir().resolve("models");
+        for (Path candidate : List.of(models.resolve(name), models.resolve(name + ".gguf"), Path.of(name))) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("no local model '" + name + "': not a backend: local model in the config, "
+                + "not in " + models + ", and not a file (bastion model pull fetches one; bastion model list shows them)");
+    }
+
+    @Command(name = "generate", description = "Continue a prompt with a local model (raw text, no chat template).")
+    static final class Generate implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        ModelOptions options;
+
+        @Option(names = "--prompt", required = true)
+        String prompt;
+
+        @Option(names = "--chat", description = "Send the prompt as a user message through the model's chat template.")
+        boolean chat;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LocalModel m = options.open(common, System.err)) {
+                int[] tokens = chat ? m.chatPrompt(List.of(new ChatMessage("user", prompt, Optional.empty(), Optional.empty())))
+                        : m.rawPrompt(prompt);
+                Completion c = m.generate(tokens, new GenerationRequest(options.maxTokens, List.of(), options.sampling()),
+                        text -> {
+                            System.out.print(text);
+                            System.out.flush();
+                            return true;
+                        });
+                System.out.println();
+                System.err.println(stats(c));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "chat", description = "Chat with a local model in the terminal (streamed; /reset, /exit).")
+    static final class Chat implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        ModelOptions options;
+
+        @Option(names = "--system", description = "A system prompt.")
+        String system;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LocalModel m = options.open(common, System.err)) {
+                List<ChatMessage> history = new ArrayList<>();
+                reset(history);
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                while (true) {
+                    System.out.print("> ");
+                    System.out.flush();
+                    String line = in.readLine();
+                    if (line == null || line.strip().equals("/exit")) {
+                        return 0;
+                    }
+                    if (line.strip().equals("/reset")) {
+                        reset(history);
+                        continue;
+                    }
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    history.add(new ChatMessage("user", line, Optional.empty(), Optional.empty()));
+                    Completion c;
+                    try {
+                        c = m.generate(m.chatPrompt(history), new GenerationRequest(options.maxTokens, List.of(),
+                                options.sampling()), text -> {
+                                    System.out.print(text);
+                                    System.out.flush();
+                                    return true;
+                                });
+                    } catch (IllegalArgumentException e) {
+                        System.out.println("[" + e.getMessage() + "; /reset starts over]");
+                        history.removeLast();
+                        continue;
+                    }
+                    System.out.println();
+                    System.err.println(stats(c));
+                    history.add(new ChatMessage("assistant", c.text(), Optional.empty(), Optional.empty()));
+                }
+            }
+        }
+
+        private void reset(List<ChatMessage> history) {
+            history.clear();
+            if (system != null) {
+                history.add(new ChatMessage("system", system, Optional.empty(), Optional.empty()));
+            }
+        }
+    }
+
+    static String stats(Completion c) {
+        double pp = c.promptNanos() / 1e9;
+        double tg = c.generationNanos() / 1e9;
+        int computed = c.promptTokens() - c.cachedPromptTokens();
+        return String.format("[%d prompt tokens (%d cached) in %.2f s, %.1f tokens/s; %d generated, %.1f tokens/s; %s]",
+                c.promptTokens(), c.cachedPromptTokens(), pp, pp > 0 ? computed / pp : 0, c.completionTokens(),
+                tg > 0 && c.completionTokens() > 1 ? (c.completionTokens() - 1) / tg : 0,
+                c.finishReason().name().toLowerCase(java.util.Locale.ROOT));
+    }
+}
