@@ -3,6 +3,7 @@ package dev.bastion.inference;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -32,6 +33,7 @@ public final class Tokenizer {
     private final Map<String, Integer> specials;
     private final SpecialTokens userDefined;
     private final SpecialTokens controlAndUserDefined;
+    private final SpecialTokens control;
     private final TextEncoder textEncoder;
     private final boolean sentencePiece;
 
@@ -43,6 +45,7 @@ public final class Tokenizer {
         var words = new HashMap<String, Integer>(n * 2);
         var user = new HashMap<String, Integer>();
         var special = new HashMap<String, Integer>();
+        var controls = new HashMap<String, Integer>();
         for (int id = 0; id < n; id++) {
             String text = v.tokens().get(id);
             types[id] = v.typeOf(id);
@@ -54,13 +57,17 @@ public final class Tokenizer {
                     user.putIfAbsent(text, id);
                     special.putIfAbsent(text, id);
                 }
-                case Vocabulary.CONTROL -> special.putIfAbsent(text, id);
+                case Vocabulary.CONTROL -> {
+                    special.putIfAbsent(text, id);
+                    controls.putIfAbsent(text, id);
+                }
                 default -> { }
             }
         }
         this.specials = Map.copyOf(special);
         this.userDefined = new SpecialTokens(user);
         this.controlAndUserDefined = new SpecialTokens(special);
+        this.control = new SpecialTokens(controls);
         switch (v.model()) {
             case "gpt2" -> {
                 PreTokenizer pre = switch (v.pre()) {
@@ -141,7 +148,12 @@ public final class Tokenizer {
 
     private int[] encode(String text, SpecialTokens recognised) {
         var out = new IntList();
-        boolean[] first = {true};
+        encodeInto(text, recognised, out, new boolean[] {true});
+        return out.toArray();
+    }
+
+    /** {@code first[0]}: whether the next text run starts the text or follows a special token. */
+    private void encodeInto(String text, SpecialTokens recognised, IntList out, boolean[] first) {
         recognised.split(withoutLoneSurrogates(text), new SpecialTokens.Sink() {
             @Override
             public void text(String run) {
@@ -155,6 +167,38 @@ public final class Tokenizer {
                 first[0] = true;
             }
         });
+    }
+
+    /**
+     * Encodes a rendered prompt: control tokens are recognised in the template's parts only; text, wherever it
+     * comes from, is joined into runs and encoded as plain text, so the ids are those of
+     * {@link #encodeWithSpecialTokens} of the whole prompt when no content holds a control token's text.
+     */
+    int[] encodePrompt(List<ChatTemplate.Prompt.Part> parts) {
+        var out = new IntList();
+        var run = new StringBuilder();
+        boolean[] first = {true};
+        for (ChatTemplate.Prompt.Part part : parts) {
+            if (!part.template()) {
+                run.append(part.text());
+                continue;
+            }
+            control.split(part.text(), new SpecialTokens.Sink() {
+                @Override
+                public void text(String text) {
+                    run.append(text);
+                }
+
+                @Override
+                public void token(int id) {
+                    encodeInto(run.toString(), userDefined, out, first);
+                    run.setLength(0);
+                    out.add(id);
+                    first[0] = true;
+                }
+            });
+        }
+        encodeInto(run.toString(), userDefined, out, first);
         return out.toArray();
     }
 
