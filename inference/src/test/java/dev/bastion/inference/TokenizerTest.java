@@ -1,0 +1,178 @@
+package dev.bastion.inference;
+
+import static dev.bastion.inference.TinyVocabularies.bl;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** The tokenizer on small hand-made vocabularies (the reference vocabularies are in the differential tests). */
+class TokenizerTest {
+
+    private static String pieces(Tokenizer t, int[] ids) {
+        var sb = new StringBuilder();
+        for (int id : ids) {
+            sb.append('[').append(t.token(id)).append(']');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void theLowestRankedMergeIsAppliedFirst() {
+        var elFirst = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", List.of("e l", "l l")));
+        var llFirst = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", List.of("l l", "e l")));
+        assertThat(pieces(elFirst, elFirst.encode("ell"))).isEqualTo("[el][l]");
+        assertThat(pieces(llFirst, llFirst.encode("ell"))).isEqualTo("[e][ll]");
+    }
+
+    @Test
+    void mergesBuildWholeWordsIncludingTheirLeadingSpace() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("qwen2",
+                List.of("h e", "l l", "he ll", "hell o", bl(" ") + " w", bl(" w") + " o")));
+        assertThat(pieces(t, t.encode("hello wo"))).isEqualTo("[hello][" + bl(" wo") + "]");
+    }
+
+    @Test
+    void withoutMergesEveryUtf8ByteIsAToken() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("llama-bpe", List.of()));
+        assertThat(t.encode("é😀")).hasSize(6);
+        assertThat(t.decode(t.encode("é😀"))).isEqualTo("é😀");
+    }
+
+    @Test
+    void plainTextNeverProducesControlTokensButTemplatesDo() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", List.of()));
+        int imStart = t.specialToken("<|im_start|>").orElseThrow();
+        assertThat(t.encode("<|im_start|>system")).doesNotContain(imStart).hasSize("<|im_start|>system".length());
+        assertThat(t.encodeWithSpecialTokens("<|im_start|>system")).startsWith(imStart)
+                .hasSize(1 + "system".length());
+    }
+
+    @Test
+    void userDefinedTokensAreMatchedInPlainText() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", List.of()));
+        int tool = t.specialToken("<tool>").orElseThrow();
+        assertThat(t.encode("a<tool>b")).containsExactly(t.encode("a")[0], tool, t.encode("b")[0]);
+    }
+
+    @Test
+    void specialTokenFindsOnlyExactControlOrUserDefinedTexts() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", List.of()));
+        assertThat(t.specialToken("<|im_end|>")).isPresent();
+        assertThat(t.specialToken("<|im_end|> ")).isEmpty();
+        assertThat(t.specialToken("a")).isEqualTo(OptionalInt.empty());
+    }
+
+    @Test
+    void decodingShowsControlTokensAsTheirText() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", List.of()));
+        String text = "<|im_start|>user\nhi<|im_end|>";
+        assertThat(t.decode(t.encodeWithSpecialTokens(text))).isEqualTo(text);
+    }
+
+    @Test
+    void loneSurrogatesAreEncodedAsReplacementCharacters() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", List.of()));
+        assertThat(t.decode(t.encode("a\ud800b\udc00"))).isEqualTo("a\ufffdb\ufffd");
+        assertThat(t.decode(t.encode("😀"))).isEqualTo("😀");
+    }
+
+    @Test
+    void idsOutsideTheVocabularyAreRefusedWithTheId() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", List.of()));
+        assertThatThrownBy(() -> t.decode(new int[] {0, t.vocabularySize()}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("token id " + t.vocabularySize() + " is outside the vocabulary");
+        assertThatThrownBy(() -> t.tokenBytes(-1)).hasMessageContaining("token id -1");
+        assertThatThrownBy(() -> t.token(1 << 20)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void tokenBytesIsACopy() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", List.of()));
+        int a = t.encode("a")[0];
+        t.tokenBytes(a)[0] = 'z';
+        assertThat(t.tokenBytes(a)).containsExactly('a');
+    }
+
+    @Test
+    void anUnsupportedPreTokenizerIsRefusedNamingWhatIsSupported() {
+        var v = new Vocabulary("gpt2", "deepseek-llm", List.of("a"), new float[0], new int[0], List.of(), 0, 0,
+                OptionalInt.empty(), false);
+        assertThatThrownBy(() -> Tokenizer.of(v)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tokenizer.ggml.pre = \"deepseek-llm\"")
+                .hasMessageContaining("llama-bpe").hasMessageContaining("qwen2");
+    }
+
+    @Test
+    void anUnsupportedModelIsRefused() {
+        var v = new Vocabulary("bert", "default", List.of("a"), new float[0], new int[0], List.of(), 0, 0,
+                OptionalInt.empty(), false);
+        assertThatThrownBy(() -> Tokenizer.of(v)).hasMessageContaining("tokenizer.ggml.model = \"bert\"");
+    }
+
+    @Test
+    void aByteLevelVocabularyWithoutAllByteTokensIsRefused() {
+        var v = new Vocabulary("gpt2", "qwen2", List.of("a", "b"), new float[0], new int[0], List.of(), 0, 0,
+                OptionalInt.empty(), false);
+        assertThatThrownBy(() -> Tokenizer.of(v)).hasMessageContaining("lacks the token for byte 0x0");
+    }
+
+    @Test
+    void aMergeNamingAnUnknownTokenIsRefused() {
+        var tokens = new java.util.ArrayList<>(TinyVocabularies.byteLevel("qwen2", List.of()).tokens());
+        var v = new Vocabulary("gpt2", "qwen2", tokens, new float[0], new int[0], List.of("a b"), 0, 0,
+                OptionalInt.empty(), false);
+        assertThatThrownBy(() -> Tokenizer.of(v)).hasMessageContaining("tokenizer.ggml.merges[0]");
+    }
+
+    @Test
+    void sentencePieceMergesTheHighestScoringPairFirst() {
+        var abWins = Tokenizer.of(TinyVocabularies.sentencePiece(List.of("▁", "a", "b", "c", "ab", "bc"),
+                new float[] {0, 0, 0, 0, -1, -2}));
+        var bcWins = Tokenizer.of(TinyVocabularies.sentencePiece(List.of("▁", "a", "b", "c", "ab", "bc"),
+                new float[] {0, 0, 0, 0, -2, -1}));
+        assertThat(pieces(abWins, abWins.encode("abc"))).isEqualTo("[▁][ab][c]");
+        assertThat(pieces(bcWins, bcWins.encode("abc"))).isEqualTo("[▁][a][bc]");
+    }
+
+    @Test
+    void sentencePieceWritesSpacesAsU2581AndFallsBackToBytes() {
+        var t = Tokenizer.of(TinyVocabularies.sentencePiece(List.of("▁", "h", "i", "▁h", "▁hi"),
+                new float[] {0, 0, 0, -2, -1}));
+        assertThat(pieces(t, t.encode("hi hé"))).isEqualTo("[▁hi][▁h][<0xC3>][<0xA9>]");
+        assertThat(t.decode(t.encode("hi hé"))).isEqualTo("hi hé");
+        assertThat(t.decode(t.encode("  hi"))).isEqualTo("  hi");
+    }
+
+    @Test
+    void sentencePieceNeverBuildsAControlTokenFromText() {
+        var t = Tokenizer.of(TinyVocabularies.sentencePiece(List.of("▁", "<", "s", ">", "<s", "s>"),
+                new float[] {0, 0, 0, 0, -1, -1}));
+        assertThat(t.encode("<s>")).doesNotContain(1);
+        assertThat(t.encodeWithSpecialTokens("<s>x")).startsWith(1);
+        assertThat(t.decode(t.encodeWithSpecialTokens("<s>x"))).isEqualTo("<s>x");
+    }
+
+    @Test
+    void sentencePieceWithoutScoresIsRefused() {
+        var v = new Vocabulary("llama", "default", List.of("a"), new float[0], new int[0], List.of(), 0, 0,
+                OptionalInt.empty(), false);
+        assertThatThrownBy(() -> Tokenizer.of(v)).hasMessageContaining("tokenizer.ggml.scores is missing");
+    }
+
+    @Test
+    void aLongRunOfOneCharacterEncodesQuickly() {
+        var t = Tokenizer.of(TinyVocabularies.byteLevel("llama-bpe",
+                List.of(bl(" ") + " " + bl(" "), bl("  ") + " " + bl("  "))));
+        String text = " ".repeat(200_000) + "x";
+        long start = System.nanoTime();
+        int[] ids = t.encode(text);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(t.decode(ids)).isEqualTo(text);
+        assertThat(ids.length).isLessThan(60_000);
+        assertThat(millis).isLessThan(5_000);
+    }
+}
