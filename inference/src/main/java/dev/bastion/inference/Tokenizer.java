@@ -223,7 +223,8 @@ public final class Tokenizer {
     /**
      * Decodes ids to text. Control and user-defined tokens appear as their text; bytes that are not valid UTF-8
      * become U+FFFD. For SentencePiece, the space that encoding put before each text run (at the start and after a
-     * control token) is removed again, so {@code decode(encode(s)).equals(s)} for every tokenizer.
+     * control token) is removed again, so {@code decode(encode(s)).equals(s)} for every tokenizer, except that
+     * SentencePiece reads a literal U+2581 in {@code s} as the space it stands for (as SentencePiece does).
      *
      * @throws IllegalArgumentException when an id is outside the vocabulary
      */

@@ -26,8 +26,14 @@ class ReferenceVocabularyTest {
             texts.add(RandomText.next(random, 60, true));
         }
         for (String text : texts) {
-            assertThat(t.decode(t.encode(text))).as(TokenizerDifferentialTest.quote(text)).isEqualTo(text);
+            assertThat(t.decode(t.encode(text))).as(TokenizerDifferentialTest.quote(text))
+                    .isEqualTo(expectedRoundTrip(family, text));
         }
+    }
+
+    /** The text itself; for SentencePiece a literal U+2581 comes back as the space it stands for. */
+    private static String expectedRoundTrip(ReferenceTokenizers.Family family, String text) {
+        return family == ReferenceTokenizers.Family.LLAMA2 ? text.replace('\u2581', ' ') : text;
     }
 
     @ParameterizedTest
@@ -116,7 +122,8 @@ class ReferenceVocabularyTest {
                 streamed.append(piece);
             }
             streamed.append(decoder.flush());
-            assertThat(streamed.toString()).as(TokenizerDifferentialTest.quote(text)).isEqualTo(text);
+            assertThat(streamed.toString()).as(TokenizerDifferentialTest.quote(text))
+                    .isEqualTo(expectedRoundTrip(family, text));
         }
     }
 

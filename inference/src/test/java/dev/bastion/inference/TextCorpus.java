@@ -154,7 +154,8 @@ final class TextCorpus {
             "١٢٣٤٥٦٧٨٩٠ Arabic-Indic digits",
             "٣.١٤ and ۱۲۳ and १२३",
             "Long word: pneumonoultramicroscopicsilicovolcanoconiosis",
-            "antidisestablishmentarianism supercalifragilisticexpialidocious");
+            "antidisestablishmentarianism supercalifragilisticexpialidocious",
+            "a literal \u2581 lower one eighth block, \u2581\u2581 twice, and \u2581word");
 
     private static final List<String> SEPARATORS = List.of(" ", "\n", "\t", "  ", "\r\n", "", " \n ", "\n\n");
 

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,21 @@ class TokenTextDecoderTest {
     @Test
     void anIdOutsideTheVocabularyIsRefused() {
         assertThatThrownBy(() -> new TokenTextDecoder(BYTES).push(-5)).hasMessageContaining("token id -5");
+    }
+
+    @Property(tries = 500)
+    void streamingAnyByteSequenceGivesWhatDecodeGives(@ForAll @Size(max = 24) List<@IntRange(max = 255) Integer> bytes) {
+        // In the tiny vocabulary, token b is the byte-level character of byte b.
+        int[] ids = bytes.stream().mapToInt(Integer::intValue).toArray();
+        for (int i = 0; i < ids.length; i++) {
+            assertThat(BYTES.tokenBytes(ids[i])).containsExactly(bytes.get(i).byteValue());
+        }
+        var decoder = new TokenTextDecoder(BYTES);
+        var out = new StringBuilder();
+        for (int id : ids) {
+            out.append(decoder.push(id));
+        }
+        assertThat(out.append(decoder.flush()).toString()).isEqualTo(BYTES.decode(ids));
     }
 
     @Property(tries = 300)

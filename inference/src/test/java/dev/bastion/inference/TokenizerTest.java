@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.OptionalInt;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /** The tokenizer on small hand-made vocabularies (the reference vocabularies are in the differential tests). */
@@ -174,5 +179,41 @@ class TokenizerTest {
         assertThat(t.decode(ids)).isEqualTo(text);
         assertThat(ids.length).isLessThan(60_000);
         assertThat(millis).isLessThan(5_000);
+    }
+
+    private static final Tokenizer SMALL_BPE = Tokenizer.of(TinyVocabularies.byteLevel("llama-bpe",
+            List.of("h e", "l l", "he ll", bl(" ") + " t", "t h", bl(" ") + " th", bl("  ") + " " + bl("  "),
+                    bl(" ") + " " + bl(" "))));
+    private static final Tokenizer SMALL_SPM = Tokenizer.of(TinyVocabularies.sentencePiece(
+            List.of("▁", "a", "e", "t", "h", "▁t", "th", "▁th", "▁the", "é"), new float[] {0, 0, 0, 0, 0, -3, -2, -1, -4, 0}));
+
+    @Property(tries = 400)
+    void byteLevelDecodeOfEncodeIsAnyTextWithoutLoneSurrogates(@ForAll("text") String text) {
+        assertThat(SMALL_BPE.decode(SMALL_BPE.encode(text))).isEqualTo(text);
+    }
+
+    @Property(tries = 400)
+    void sentencePieceDecodeOfEncodeIsAnyTextWithoutLoneSurrogatesOrU2581(@ForAll("text") String text) {
+        String withoutU2581 = text.replace('\u2581', '_');
+        assertThat(SMALL_SPM.decode(SMALL_SPM.encode(withoutU2581))).isEqualTo(withoutU2581);
+    }
+
+    @Test
+    void sentencePieceReadsALiteralU2581AsTheSpaceItStandsFor() {
+        // SentencePiece writes spaces as U+2581, so one in the text becomes a space, as in SentencePiece itself.
+        assertThat(SMALL_SPM.encode("a\u2581t")).isEqualTo(SMALL_SPM.encode("a t"));
+        assertThat(SMALL_SPM.decode(SMALL_SPM.encode("a\u2581t"))).isEqualTo("a t");
+    }
+
+    @Provide
+    Arbitrary<String> text() {
+        Arbitrary<Integer> codePoints = Arbitraries.oneOf(
+                Arbitraries.of((int) ' ', (int) 'a', (int) 'e', (int) 't', (int) 'h', (int) '\n', (int) 'é', 0x2581),
+                Arbitraries.integers().between(0, 0x10FFFF).filter(cp -> cp < 0xD800 || cp > 0xDFFF));
+        return codePoints.list().ofMaxSize(30).map(list -> {
+            var sb = new StringBuilder();
+            list.forEach(sb::appendCodePoint);
+            return sb.toString();
+        });
     }
 }
