@@ -70,12 +70,14 @@ public final class Tokenizer {
         this.control = new SpecialTokens(controls);
         switch (v.model()) {
             case "gpt2" -> {
-                PreTokenizer pre = switch (v.pre()) {
-                    case "llama-bpe" -> PreTokenizer.llama3();
-                    case "qwen2" -> PreTokenizer.qwen2();
+                // The names llama.cpp reads for these two pre-tokenizers (llama-vocab.cpp).
+                boolean llama3 = switch (v.pre()) {
+                    case "llama-bpe", "llama3", "llama-v3" -> true;
+                    case "qwen2", "deepseek-r1-qwen" -> false;
                     default -> throw unsupported(v);
                 };
-                var bpe = new BytePairEncoder(pre, words, v.merges(), v.pre().equals("llama-bpe"));
+                var bpe = new BytePairEncoder(llama3 ? PreTokenizer.llama3() : PreTokenizer.qwen2(), words,
+                        v.merges(), llama3);
                 this.textEncoder = (run, first, out) -> bpe.encode(run, out);
                 this.sentencePiece = false;
             }
@@ -109,7 +111,8 @@ public final class Tokenizer {
     private static IllegalArgumentException unsupported(Vocabulary v) {
         return new IllegalArgumentException("unsupported tokenizer: tokenizer.ggml.model = \"" + v.model()
                 + "\", tokenizer.ggml.pre = \"" + v.pre() + "\"; supported: model \"gpt2\" with pre \"llama-bpe\" "
-                + "(Llama 3) or \"qwen2\" (Qwen2, 2.5, 3), and model \"llama\" (SentencePiece: Llama 2, Mistral)");
+                + "(Llama 3; also named llama3, llama-v3) or \"qwen2\" (Qwen2, 2.5, 3; also deepseek-r1-qwen), "
+                + "and model \"llama\" (SentencePiece: Llama 2, Mistral)");
     }
 
     private static int unknownToken(Vocabulary v) {

@@ -112,6 +112,18 @@ class TokenizerTest {
     }
 
     @Test
+    void llamaCppsOtherNamesOfThePreTokenizersAreAccepted() {
+        var merges = List.of("1 2", "12 3");
+        int[] llama3 = Tokenizer.of(TinyVocabularies.byteLevel("llama-bpe", merges)).encode("1234 x");
+        int[] qwen2 = Tokenizer.of(TinyVocabularies.byteLevel("qwen2", merges)).encode("1234 x");
+        assertThat(llama3).isNotEqualTo(qwen2);
+        assertThat(Tokenizer.of(TinyVocabularies.byteLevel("llama3", merges)).encode("1234 x")).isEqualTo(llama3);
+        assertThat(Tokenizer.of(TinyVocabularies.byteLevel("llama-v3", merges)).encode("1234 x")).isEqualTo(llama3);
+        assertThat(Tokenizer.of(TinyVocabularies.byteLevel("deepseek-r1-qwen", merges)).encode("1234 x"))
+                .isEqualTo(qwen2);
+    }
+
+    @Test
     void anUnsupportedModelIsRefused() {
         var v = new Vocabulary("bert", "default", List.of("a"), new float[0], new int[0], List.of(), 0, 0,
                 OptionalInt.empty(), false);
