@@ -79,7 +79,8 @@ final class HfVocabularies {
             String text = added.path("content").asText();
             byId.put(id, text);
             boolean control = added.path("special").asBoolean() || looksSpecial(text);
-            types.put(id, text.equals(unk) ? Vocabulary.UNKNOWN : control ? Vocabulary.CONTROL : Vocabulary.USER_DEFINED);
+            types.put(id, text.equals(unk) ? Vocabulary.UNKNOWN
+                    : control ? Vocabulary.CONTROL : Vocabulary.USER_DEFINED);
         }
         int size = byId.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow() + 1;
         var tokens = new ArrayList<String>(size);

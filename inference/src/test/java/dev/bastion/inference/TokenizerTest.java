@@ -197,7 +197,8 @@ class TokenizerTest {
             List.of("h e", "l l", "he ll", bl(" ") + " t", "t h", bl(" ") + " th", bl("  ") + " " + bl("  "),
                     bl(" ") + " " + bl(" "))));
     private static final Tokenizer SMALL_SPM = Tokenizer.of(TinyVocabularies.sentencePiece(
-            List.of("▁", "a", "e", "t", "h", "▁t", "th", "▁th", "▁the", "é"), new float[] {0, 0, 0, 0, 0, -3, -2, -1, -4, 0}));
+            List.of("▁", "a", "e", "t", "h", "▁t", "th", "▁th", "▁the", "é"),
+            new float[] {0, 0, 0, 0, 0, -3, -2, -1, -4, 0}));
 
     @Property(tries = 400)
     void byteLevelDecodeOfEncodeIsAnyTextWithoutLoneSurrogates(@ForAll("text") String text) {
