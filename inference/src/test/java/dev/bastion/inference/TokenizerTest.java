@@ -181,16 +181,15 @@ class TokenizerTest {
     }
 
     @Test
-    void aLongRunOfOneCharacterEncodesQuickly() {
+    void aLongRunOfOneCharacterIsMergedPairwise() {
+        // 200,000 spaces are one word: large on purpose, as merging is O(n log n) and a quadratic merge would crawl.
         var t = Tokenizer.of(TinyVocabularies.byteLevel("llama-bpe",
                 List.of(bl(" ") + " " + bl(" "), bl("  ") + " " + bl("  "))));
         String text = " ".repeat(200_000) + "x";
-        long start = System.nanoTime();
         int[] ids = t.encode(text);
-        long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(t.decode(ids)).isEqualTo(text);
-        assertThat(ids.length).isLessThan(60_000);
-        assertThat(millis).isLessThan(5_000);
+        // 199,999 spaces: 49,999 four-space tokens and 3 spaces left (a pair and a single), then " x" (2 bytes)
+        assertThat(ids).hasSize(49_999 + 2 + 2);
     }
 
     private static final Tokenizer SMALL_BPE = Tokenizer.of(TinyVocabularies.byteLevel("llama-bpe",
