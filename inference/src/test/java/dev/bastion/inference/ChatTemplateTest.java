@@ -70,6 +70,18 @@ class ChatTemplateTest {
     }
 
     @Test
+    void mistralMatchesTheJinjaOutputInLlamaCppsTemplateTests() {
+        // Conversation and expected_output_jinja of the Mistral "v3" case in llama.cpp's tests/test-chat-template.cpp
+        // (rendered there with bos_token ""; ours starts with <s>).
+        var messages = List.of(ChatMessage.system("You are a helpful assistant"), ChatMessage.user("Hello"),
+                ChatMessage.assistant("Hi there"), ChatMessage.user("Who are you"),
+                ChatMessage.assistant("   I am an assistant   "), ChatMessage.user("Another question"));
+        assertThat(ChatTemplate.MISTRAL.render(messages, true)).isEqualTo("<s>[INST] Hello[/INST] Hi there</s>"
+                + "[INST] Who are you[/INST] I am an assistant</s>"
+                + "[INST] You are a helpful assistant\n\nAnother question[/INST]");
+    }
+
+    @Test
     void mistralRendersToolResultsAndDropsTheSystemMessageWhenTheLastMessageIsNotFromTheUser() {
         assertThat(ChatTemplate.MISTRAL.render(WEATHER, true)).isEqualTo(
                 "<s>[INST] What is the weather in Paris?[/INST] Let me check.</s>"
@@ -90,6 +102,18 @@ class ChatTemplateTest {
         assertThat(ChatTemplate.LLAMA2.render(messages, true)).isEqualTo(
                 "<s>[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nWhat is the weather? [/INST] Sunny. </s>"
                 + "<s>[INST] And tomorrow? [/INST]");
+    }
+
+    @Test
+    void llama2MatchesTheExpectedOutputInLlamaCppsTemplateTests() {
+        // Conversation and expected output for meta-llama/Llama-2-13b-chat-hf in llama.cpp's
+        // tests/test-chat-template.cpp.
+        var messages = List.of(ChatMessage.system("You are a helpful assistant"), ChatMessage.user("Hello"),
+                ChatMessage.assistant("Hi there"), ChatMessage.user("Who are you"),
+                ChatMessage.assistant("   I am an assistant   "), ChatMessage.user("Another question"));
+        assertThat(ChatTemplate.LLAMA2.render(messages, true)).isEqualTo(
+                "<s>[INST] <<SYS>>\nYou are a helpful assistant\n<</SYS>>\n\nHello [/INST] Hi there </s>"
+                + "<s>[INST] Who are you [/INST] I am an assistant </s><s>[INST] Another question [/INST]");
     }
 
     @Test
