@@ -26,7 +26,6 @@ final class SentencePieceEncoder {
     private final Map<String, Integer> pieces;
     private final float[] scores;
     private final int[] byteTokens = new int[256];
-    private final int unknown;
 
     /**
      * @param pieces  text to id, of the normal and user-defined pieces only
@@ -37,7 +36,6 @@ final class SentencePieceEncoder {
     SentencePieceEncoder(Map<String, Integer> pieces, float[] scores, Map<String, Integer> allIds, int unknown) {
         this.pieces = pieces;
         this.scores = scores;
-        this.unknown = unknown;
         for (int b = 0; b < 256; b++) {
             byteTokens[b] = allIds.getOrDefault(String.format("<0x%02X>", b), unknown);
         }
@@ -112,10 +110,5 @@ final class SentencePieceEncoder {
         if (id != null) {
             queue.add(new Candidate(scores[id], left, right, len));
         }
-    }
-
-    /** The unknown token this encoder falls back to. */
-    int unknown() {
-        return unknown;
     }
 }

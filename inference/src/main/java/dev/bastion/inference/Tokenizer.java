@@ -3,6 +3,7 @@ package dev.bastion.inference;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -32,6 +33,7 @@ public final class Tokenizer {
     private final Map<String, Integer> specials;
     private final SpecialTokens userDefined;
     private final SpecialTokens controlAndUserDefined;
+    private final SpecialTokens control;
     private final TextEncoder textEncoder;
     private final boolean sentencePiece;
 
@@ -43,6 +45,7 @@ public final class Tokenizer {
         var words = new HashMap<String, Integer>(n * 2);
         var user = new HashMap<String, Integer>();
         var special = new HashMap<String, Integer>();
+        var controls = new HashMap<String, Integer>();
         for (int id = 0; id < n; id++) {
             String text = v.tokens().get(id);
             types[id] = v.typeOf(id);
@@ -54,21 +57,27 @@ public final class Tokenizer {
                     user.putIfAbsent(text, id);
                     special.putIfAbsent(text, id);
                 }
-                case Vocabulary.CONTROL -> special.putIfAbsent(text, id);
+                case Vocabulary.CONTROL -> {
+                    special.putIfAbsent(text, id);
+                    controls.putIfAbsent(text, id);
+                }
                 default -> { }
             }
         }
         this.specials = Map.copyOf(special);
         this.userDefined = new SpecialTokens(user);
         this.controlAndUserDefined = new SpecialTokens(special);
+        this.control = new SpecialTokens(controls);
         switch (v.model()) {
             case "gpt2" -> {
-                PreTokenizer pre = switch (v.pre()) {
-                    case "llama-bpe" -> PreTokenizer.llama3();
-                    case "qwen2" -> PreTokenizer.qwen2();
+                // The names llama.cpp reads for these two pre-tokenizers (llama-vocab.cpp).
+                boolean llama3 = switch (v.pre()) {
+                    case "llama-bpe", "llama3", "llama-v3" -> true;
+                    case "qwen2", "deepseek-r1-qwen" -> false;
                     default -> throw unsupported(v);
                 };
-                var bpe = new BytePairEncoder(pre, words, v.merges(), v.pre().equals("llama-bpe"));
+                var bpe = new BytePairEncoder(llama3 ? PreTokenizer.llama3() : PreTokenizer.qwen2(), words,
+                        v.merges(), llama3);
                 this.textEncoder = (run, first, out) -> bpe.encode(run, out);
                 this.sentencePiece = false;
             }
@@ -102,7 +111,8 @@ public final class Tokenizer {
     private static IllegalArgumentException unsupported(Vocabulary v) {
         return new IllegalArgumentException("unsupported tokenizer: tokenizer.ggml.model = \"" + v.model()
                 + "\", tokenizer.ggml.pre = \"" + v.pre() + "\"; supported: model \"gpt2\" with pre \"llama-bpe\" "
-                + "(Llama 3) or \"qwen2\" (Qwen2, 2.5, 3), and model \"llama\" (SentencePiece: Llama 2, Mistral)");
+                + "(Llama 3; also named llama3, llama-v3) or \"qwen2\" (Qwen2, 2.5, 3; also deepseek-r1-qwen), "
+                + "and model \"llama\" (SentencePiece: Llama 2, Mistral)");
     }
 
     private static int unknownToken(Vocabulary v) {
@@ -141,7 +151,12 @@ public final class Tokenizer {
 
     private int[] encode(String text, SpecialTokens recognised) {
         var out = new IntList();
-        boolean[] first = {true};
+        encodeInto(text, recognised, out, new boolean[] {true});
+        return out.toArray();
+    }
+
+    /** {@code first[0]}: whether the next text run starts the text or follows a special token. */
+    private void encodeInto(String text, SpecialTokens recognised, IntList out, boolean[] first) {
         recognised.split(withoutLoneSurrogates(text), new SpecialTokens.Sink() {
             @Override
             public void text(String run) {
@@ -155,6 +170,38 @@ public final class Tokenizer {
                 first[0] = true;
             }
         });
+    }
+
+    /**
+     * Encodes a rendered prompt: control tokens are recognised in the template's parts only; text, wherever it
+     * comes from, is joined into runs and encoded as plain text, so the ids are those of
+     * {@link #encodeWithSpecialTokens} of the whole prompt when no content holds a control token's text.
+     */
+    int[] encodePrompt(List<ChatTemplate.Prompt.Part> parts) {
+        var out = new IntList();
+        var run = new StringBuilder();
+        boolean[] first = {true};
+        for (ChatTemplate.Prompt.Part part : parts) {
+            if (!part.template()) {
+                run.append(part.text());
+                continue;
+            }
+            control.split(part.text(), new SpecialTokens.Sink() {
+                @Override
+                public void text(String text) {
+                    run.append(text);
+                }
+
+                @Override
+                public void token(int id) {
+                    encodeInto(run.toString(), userDefined, out, first);
+                    run.setLength(0);
+                    out.add(id);
+                    first[0] = true;
+                }
+            });
+        }
+        encodeInto(run.toString(), userDefined, out, first);
         return out.toArray();
     }
 
@@ -179,7 +226,8 @@ public final class Tokenizer {
     /**
      * Decodes ids to text. Control and user-defined tokens appear as their text; bytes that are not valid UTF-8
      * become U+FFFD. For SentencePiece, the space that encoding put before each text run (at the start and after a
-     * control token) is removed again, so {@code decode(encode(s)).equals(s)} for every tokenizer.
+     * control token) is removed again, so {@code decode(encode(s)).equals(s)} for every tokenizer, except that
+     * SentencePiece reads a literal U+2581 in {@code s} as the space it stands for (as SentencePiece does).
      *
      * @throws IllegalArgumentException when an id is outside the vocabulary
      */
