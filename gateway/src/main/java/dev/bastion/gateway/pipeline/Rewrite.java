@@ -7,17 +7,31 @@ import dev.bastion.guard.Finding;
 import dev.bastion.guard.Pseudonymizer;
 import dev.bastion.guard.Redactor;
 import dev.bastion.guard.Verdict;
+import dev.bastion.guard.pseudonym.PseudonymTable;
+import dev.bastion.guard.pseudonym.PseudonymVault;
+import dev.bastion.guard.pseudonym.Restorer;
+import dev.bastion.guard.pseudonym.Style;
+import dev.bastion.guard.pseudonym.Surrogates;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Stage 5: applies a verdict's redactions and pseudonymisations to the request, and later restores pseudonyms in
  * the answer. Where a redaction and a pseudonymisation overlap, the earlier span wins (see {@link Redactor}).
- * One instance per request; not thread-safe.
+ *
+ * <p>With a conversation scope (the {@code x-bastion-conversation} header, see {@link ChatPipeline}) surrogates
+ * come from, and are added to, that conversation's table in the {@link PseudonymVault}, so a value keeps its
+ * surrogate across the requests of one conversation; without one, the table lives for this request only. A new
+ * surrogate never already occurs in the request's texts. One instance per request; not thread-safe.
  */
 public final class Rewrite {
+    private static final Map<Style, Surrogates> SURROGATES = Map.of(Style.TAG, Surrogates.of(Style.TAG),
+            Style.REALISTIC, Surrogates.of(Style.REALISTIC));
+
     private final ObjectNode upstreamRequest;
     private final Pseudonymizer pseudonymizer;
 
@@ -26,15 +40,35 @@ public final class Rewrite {
         this.pseudonymizer = pseudonymizer;
     }
 
+    /** Rewrites with a per-request table of tag surrogates. */
     public static Rewrite apply(ChatRequest request, Verdict verdict) {
-        Pseudonymizer pseudonymizer = new Pseudonymizer();
+        return apply(request, verdict, Style.TAG, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Rewrites the request.
+     *
+     * @param style what new surrogates look like
+     * @param vault where conversation tables live
+     * @param scope the key and conversation, if the request named a conversation
+     */
+    public static Rewrite apply(ChatRequest request, Verdict verdict, Style style, Optional<PseudonymVault> vault,
+            Optional<PseudonymVault.Scope> scope) {
         if (!(verdict instanceof Verdict.Transform t) || (t.redact().isEmpty() && t.pseudonymise().isEmpty())) {
-            return new Rewrite(request.json().deepCopy(), pseudonymizer);
+            return new Rewrite(request.json().deepCopy(), new Pseudonymizer());
         }
+        if (t.pseudonymise().isEmpty() || vault.isEmpty() || scope.isEmpty()) {
+            return rewrite(request, t, new PseudonymTable(), style);
+        }
+        return vault.get().update(scope.get(), table -> rewrite(request, t, table, style));
+    }
+
+    private static Rewrite rewrite(ChatRequest request, Verdict.Transform t, PseudonymTable table, Style style) {
+        List<String> texts = request.texts();
+        Pseudonymizer pseudonymizer = new Pseudonymizer(table, SURROGATES.get(style), Pseudonymizer.occurringIn(texts));
         Set<Finding> redact = new HashSet<>(t.redact());
         List<Finding> all = new ArrayList<>(t.redact());
         all.addAll(t.pseudonymise());
-        List<String> texts = request.texts();
         List<String> rewritten = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             String original = texts.get(i);
@@ -54,7 +88,10 @@ public final class Rewrite {
         return pseudonymizer;
     }
 
-    /** Restores pseudonyms in every choice of a complete answer: message content and tool-call arguments. */
+    /**
+     * Restores pseudonyms in every choice of a complete answer: message content, and tool-call arguments (JSON
+     * text, where the model may have escaped the surrogate and where originals are written JSON-escaped).
+     */
     public void restore(ObjectNode answer) {
         if (pseudonymizer.isEmpty()) {
             return;
@@ -66,7 +103,8 @@ public final class Rewrite {
                 }
                 for (JsonNode call : m.path("tool_calls")) {
                     if (call.path("function") instanceof ObjectNode fn && fn.path("arguments").isTextual()) {
-                        fn.put("arguments", pseudonymizer.restore(fn.get("arguments").asText()));
+                        fn.put("arguments", Restorer.restore(pseudonymizer.table(), fn.get("arguments").asText(),
+                                Restorer.Escaping.JSON_STRING));
                     }
                 }
             }

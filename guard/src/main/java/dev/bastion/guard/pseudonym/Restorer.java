@@ -20,7 +20,8 @@ import java.util.Map;
  * </ul>
  *
  * <p>In {@link Escaping#JSON_STRING} mode the text is the inside of JSON (tool-call arguments): surrogates are also
- * recognised when the model escaped some of their characters ({@code \u003cPERSON_1\u003e}), and originals are
+ * recognised when the model escaped some of their characters (the brackets as JSON unicode escapes, for
+ * example), and originals are
  * written JSON-escaped, so the arguments stay valid JSON.
  *
  * <p>Streaming: {@link #push} returns what is safe to release and holds back only a tail that could still become a
