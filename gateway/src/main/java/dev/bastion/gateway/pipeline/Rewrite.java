@@ -76,7 +76,31 @@ public final class Rewrite {
                     ? "[" + f.type() + "]"
                     : pseudonymizer.surrogate(f.type(), original.substring(f.start(), f.end()))));
         }
-        return new Rewrite(request.withTexts(rewritten), pseudonymizer);
+        ObjectNode upstream = request.withTexts(rewritten);
+        replaceKnownValuesInToolCalls(upstream, table);
+        return new Rewrite(upstream, pseudonymizer);
+    }
+
+    /**
+     * Earlier assistant turns may carry tool calls whose arguments hold values the client got back restored; the
+     * scanners do not see arguments, so every value the table knows is replaced by its surrogate there too.
+     */
+    private static void replaceKnownValuesInToolCalls(ObjectNode upstream, PseudonymTable table) {
+        if (table.isEmpty()) {
+            return;
+        }
+        for (JsonNode message : upstream.path("messages")) {
+            for (JsonNode call : message.path("tool_calls")) {
+                if (call.path("function") instanceof ObjectNode fn && fn.path("arguments").isTextual()) {
+                    String args = fn.get("arguments").asText();
+                    for (PseudonymTable.Entry e : table.entries()) {
+                        args = args.replace(e.value(), e.surrogate());
+                        args = args.replace(Restorer.jsonEscape(e.value()), Restorer.jsonEscape(e.surrogate()));
+                    }
+                    fn.put("arguments", args);
+                }
+            }
+        }
     }
 
     /** The request to send upstream (a copy; the client's request is untouched). */

@@ -136,6 +136,21 @@ class PseudonymGatewayTest {
     }
 
     @Test
+    void knownValuesInEarlierToolCallArgumentsAreReplacedToo() {
+        try (FakeUpstream up = FakeUpstream.start(); TestGateway g = TestGateway.start(dir, yaml(up, "tag"))) {
+            String key = g.createKey(Role.USER, "t", List.of("*"));
+            String body = "{\"model\":\"cloud\",\"messages\":[{\"role\":\"user\",\"content\":\"mail maria.rossi@corp-mail.de\"},"
+                    + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\","
+                    + "\"function\":{\"name\":\"send\",\"arguments\":\"{\\\"to\\\":\\\"maria.rossi@corp-mail.de\\\"}\"}}]},"
+                    + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"sent\"}]}";
+            TestGateway.Reply r = g.post("/v1/chat/completions", key, body);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            String sent = up.received().getLast().body().toString();
+            assertThat(sent).doesNotContain("maria.rossi").contains("<EMAIL_ADDRESS_1>");
+        }
+    }
+
+    @Test
     void aMalformedConversationIdIsRefusedWithTheHeaderName() {
         try (FakeUpstream up = FakeUpstream.start(); TestGateway g = TestGateway.start(dir, yaml(up, "tag"))) {
             String key = g.createKey(Role.USER, "t", List.of("*"));

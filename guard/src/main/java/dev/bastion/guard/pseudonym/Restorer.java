@@ -207,7 +207,7 @@ public final class Restorer {
     }
 
     /** {@code s} as the inside of a JSON string. */
-    static String jsonEscape(String s) {
+    public static String jsonEscape(String s) {
         StringBuilder b = new StringBuilder(s.length() + 8);
         for (char c : s.toCharArray()) {
             switch (c) {
