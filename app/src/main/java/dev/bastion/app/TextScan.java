@@ -78,8 +78,10 @@ final class TextScan {
                     System::nanoTime);
             try (InputStream raw = stdin ? System.in : Files.newInputStream(input);
                     LineReader reader = new LineReader(raw, MAX_LINE_BYTES)) {
+                long lines = 0;
                 for (Optional<LineReader.Line> next = reader.next(); next.isPresent(); next = reader.next()) {
                     LineReader.Line line = next.get();
+                    lines = line.number();
                     ObjectNode record = Json.MAPPER.createObjectNode();
                     record.put("id", input + ":" + line.number());
                     Optional<String> text = text(line, jsonInput, record);
@@ -102,9 +104,9 @@ final class TextScan {
                     }
                     write(out, fmt, record, first);
                     first = false;
-                    progress.update(reader.bytesRead(), line.number());
+                    progress.update(reader.bytesRead(), lines);
                 }
-                progress.finish(reader.bytesRead(), 0);
+                progress.finish(reader.bytesRead(), lines);
             }
         }
         if (fmt.equals("json")) {
