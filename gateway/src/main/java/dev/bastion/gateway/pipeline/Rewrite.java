@@ -2,7 +2,9 @@ package dev.bastion.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.ChatRequest;
+import dev.bastion.gateway.api.Refusal;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.Pseudonymizer;
 import dev.bastion.guard.Redactor;
@@ -51,6 +53,7 @@ public final class Rewrite {
      * @param style what new surrogates look like
      * @param vault where conversation tables live
      * @param scope the key and conversation, if the request named a conversation
+     * @throws Refusal 503 {@code pseudonym_vault_full} when the vault cannot take another conversation
      */
     public static Rewrite apply(ChatRequest request, Verdict verdict, Style style, Optional<PseudonymVault> vault,
             Optional<PseudonymVault.Scope> scope) {
@@ -60,7 +63,9 @@ public final class Rewrite {
         if (t.pseudonymise().isEmpty() || vault.isEmpty() || scope.isEmpty()) {
             return rewrite(request, t, new PseudonymTable(), style);
         }
-        return vault.get().update(scope.get(), table -> rewrite(request, t, table, style));
+        return vault.get().update(scope.get(), table -> rewrite(request, t, table, style)).orElseThrow(() -> new Refusal(
+                ApiError.overloaded("pseudonym_vault_full", "Too many conversations hold pseudonyms right now; retry later "
+                        + "or without the " + ChatPipeline.CONVERSATION_HEADER + " header.")));
     }
 
     private static Rewrite rewrite(ChatRequest request, Verdict.Transform t, PseudonymTable table, Style style) {

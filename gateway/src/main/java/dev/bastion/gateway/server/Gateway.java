@@ -168,6 +168,9 @@ public final class Gateway implements AutoCloseable {
         return new KeyService(store, apiKeyHasher(dataDir), RandomTokens.secure(), clock);
     }
 
+    /** Live conversations the pseudonym vault holds at most (a few KB each, sealed): memory stays bounded. */
+    private static final int MAX_PSEUDONYM_CONVERSATIONS = 100_000;
+
     /**
      * The vault of conversation pseudonyms. Its data key is made fresh at every start and never written anywhere
      * (the tables live only in memory), so stopping the gateway destroys every table with it.
@@ -176,7 +179,7 @@ public final class Gateway implements AutoCloseable {
         Envelope envelope = Envelope.open(config.conversations().masterKey(), env);
         String subject = "pseudonym-vault";
         return new PseudonymVault(Sealer.envelope(envelope, envelope.newWrappedKey(subject), subject),
-                config.guard().pseudonymTtl(), clock);
+                config.guard().pseudonymTtl(), clock, MAX_PSEUDONYM_CONVERSATIONS);
     }
 
     /** The keyed hash for API keys and data-subject ids, from {@code <data-dir>/keys/api-key-hash.json}. */

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -19,6 +20,10 @@ import java.util.function.Function;
  * (sealed), so a restart forgets them, as a shorter expiry would. Time comes from the {@link Clock} passed in.
  * Thread-safe: {@link #update} runs its function under the scope's lock, so concurrent requests of one conversation
  * see each other's surrogates.
+ *
+ * <p>The vault holds at most {@code maxScopes} live conversations: memory stays bounded whatever clients send. When
+ * it is full, {@link #update} of a new scope returns empty and the caller refuses the request (fail closed: the
+ * request is not sent unprotected, and no live conversation loses its table).
  */
 public final class PseudonymVault {
     private static final byte[] DOMAIN = "bastion pseudonym vault v1\u0000".getBytes(StandardCharsets.UTF_8);
@@ -48,11 +53,16 @@ public final class PseudonymVault {
     private final Sealer sealer;
     private final Duration ttl;
     private final Clock clock;
+    private final int maxScopes;
     private final ConcurrentHashMap<Scope, Sealed> scopes = new ConcurrentHashMap<>();
     private volatile Instant lastPurge;
 
-    /** @throws IllegalArgumentException when {@code ttl} is not positive */
-    public PseudonymVault(Sealer sealer, Duration ttl, Clock clock) {
+    /** @throws IllegalArgumentException when {@code ttl} or {@code maxScopes} is not positive */
+    public PseudonymVault(Sealer sealer, Duration ttl, Clock clock, int maxScopes) {
+        if (maxScopes < 1) {
+            throw new IllegalArgumentException("the pseudonym vault's maxScopes must be positive, got " + maxScopes);
+        }
+        this.maxScopes = maxScopes;
         this.sealer = Objects.requireNonNull(sealer, "sealer");
         this.ttl = Objects.requireNonNull(ttl, "ttl");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -64,15 +74,19 @@ public final class PseudonymVault {
 
     /**
      * Opens the scope's table (empty when new or expired), applies {@code work}, and seals the table back with a
-     * fresh expiry if it was changed or it existed. Returns what {@code work} returned.
+     * fresh expiry if it was changed or it existed. Returns what {@code work} returned, or empty, without running
+     * it, when the scope is new and the vault already holds {@code maxScopes} live scopes.
      *
      * @throws IllegalStateException when a stored table does not open (a bug or tampering: fail closed)
      */
-    public <T> T update(Scope scope, Function<PseudonymTable, T> work) {
+    public <T> Optional<T> update(Scope scope, Function<PseudonymTable, T> work) {
         Objects.requireNonNull(scope, "scope");
         Instant now = clock.instant();
         if (Duration.between(lastPurge, now).compareTo(Duration.ofMinutes(1)) >= 0) {
             purgeExpired();
+        }
+        if (!scopes.containsKey(scope) && scopes.size() >= maxScopes && (purgeExpired() == 0 || scopes.size() >= maxScopes)) {
+            return Optional.empty();
         }
         Object[] result = new Object[1];
         scopes.compute(scope, (s, stored) -> {
@@ -86,7 +100,7 @@ public final class PseudonymVault {
         });
         @SuppressWarnings("unchecked")
         T t = (T) result[0];
-        return t;
+        return Optional.ofNullable(t);
     }
 
     /** A copy of the scope's live table, or an empty one; does not extend its expiry. */

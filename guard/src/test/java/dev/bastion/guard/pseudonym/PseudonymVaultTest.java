@@ -29,12 +29,13 @@ class PseudonymVaultTest {
     }
 
     private String pseudonymise(PseudonymVault vault, PseudonymVault.Scope scope, String type, String value) {
-        return vault.update(scope, t -> new Pseudonymizer(t, Surrogates.of(Style.TAG), s -> false).surrogate(type, value));
+        return vault.update(scope, t -> new Pseudonymizer(t, Surrogates.of(Style.TAG), s -> false).surrogate(type, value))
+                .orElseThrow();
     }
 
     @Test
     void surrogatesStayTheSameWithinAConversationAndDifferAcrossScopes() {
-        PseudonymVault vault = new PseudonymVault(sealer, Duration.ofHours(1), clock);
+        PseudonymVault vault = new PseudonymVault(sealer, Duration.ofHours(1), clock, 100);
         PseudonymVault.Scope a = new PseudonymVault.Scope("key_a", "conv-1");
         assertThat(pseudonymise(vault, a, "PERSON", "Ada")).isEqualTo("<PERSON_1>");
         assertThat(pseudonymise(vault, a, "PERSON", "Bob")).isEqualTo("<PERSON_2>");
@@ -44,7 +45,7 @@ class PseudonymVaultTest {
 
     @Test
     void anotherKeyOfTheSameConversationCannotRestoreTheValues() {
-        PseudonymVault vault = new PseudonymVault(sealer, Duration.ofHours(1), clock);
+        PseudonymVault vault = new PseudonymVault(sealer, Duration.ofHours(1), clock, 100);
         pseudonymise(vault, new PseudonymVault.Scope("key_a", "conv-1"), "EMAIL_ADDRESS", "ada@example.org");
         PseudonymTable other = vault.read(new PseudonymVault.Scope("key_b", "conv-1"));
         assertThat(other.isEmpty()).isTrue();
@@ -53,11 +54,11 @@ class PseudonymVaultTest {
 
     @Test
     void aScopeExpiresAfterItsTtlSinceLastUseAndIsPurged() {
-        PseudonymVault vault = new PseudonymVault(sealer, Duration.ofMinutes(30), clock);
+        PseudonymVault vault = new PseudonymVault(sealer, Duration.ofMinutes(30), clock, 100);
         PseudonymVault.Scope a = new PseudonymVault.Scope("key_a", "conv-1");
         pseudonymise(vault, a, "PERSON", "Ada");
         clock.advance(Duration.ofMinutes(20));
-        vault.update(a, t -> t.entries().size()); // a use extends the expiry
+        assertThat(vault.update(a, t -> t.entries().size())).contains(1); // a use extends the expiry
         clock.advance(Duration.ofMinutes(20));
         assertThat(vault.read(a).entries()).hasSize(1);
         clock.advance(Duration.ofMinutes(11));
@@ -75,8 +76,20 @@ class PseudonymVaultTest {
     }
 
     @Test
+    void aFullVaultRefusesNewConversationsUntilOneExpires() {
+        PseudonymVault vault = new PseudonymVault(sealer, Duration.ofMinutes(10), clock, 2);
+        pseudonymise(vault, new PseudonymVault.Scope("k", "c1"), "PERSON", "Ada");
+        clock.advance(Duration.ofMinutes(5));
+        pseudonymise(vault, new PseudonymVault.Scope("k", "c2"), "PERSON", "Bob");
+        assertThat(vault.update(new PseudonymVault.Scope("k", "c3"), t -> 1)).isEmpty();
+        assertThat(pseudonymise(vault, new PseudonymVault.Scope("k", "c1"), "PERSON", "Cy")).isEqualTo("<PERSON_2>");
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(vault.update(new PseudonymVault.Scope("k", "c3"), t -> 1)).contains(1);
+    }
+
+    @Test
     void aBadTtlOrScopeIsRefusedWithItsName() {
-        assertThatThrownBy(() -> new PseudonymVault(sealer, Duration.ZERO, clock)).hasMessageContaining("ttl");
+        assertThatThrownBy(() -> new PseudonymVault(sealer, Duration.ZERO, clock, 100)).hasMessageContaining("ttl");
         assertThatThrownBy(() -> new PseudonymVault.Scope("", "c")).hasMessageContaining("key id");
     }
 
