@@ -16,7 +16,9 @@ import java.util.Map;
  *       {@code <PERSON_1>'s} keeps its possessive;</li>
  *   <li>a tag without brackets, {@code PERSON_1}, only in upper case and only as a whole word (so
  *       {@code PERSON_10} and a lower-case identifier {@code person_1} in code are left alone);</li>
- *   <li>a realistic surrogate in any case ({@code LENA FISCHER}, {@code lena fischer}), as a whole word.</li>
+ *   <li>a realistic surrogate in any case ({@code LENA FISCHER}, {@code lena fischer}), as a whole word; a
+ *       surrogate of one plain word ({@code Lena}) only as given, capitalised or in upper case, so that a name that
+ *       is also a word does not turn ordinary lower-case prose into the original.</li>
  * </ul>
  *
  * <p>In {@link Escaping#JSON_STRING} mode the text is the inside of JSON (tool-call arguments): surrogates are also
@@ -48,6 +50,11 @@ public final class Restorer {
             if (s.startsWith("<") && s.endsWith(">")) {
                 add(new Target(s, true, false, e.value()));
                 add(new Target(s.substring(1, s.length() - 1), false, true, e.value()));
+            } else if (s.chars().allMatch(Character::isLetter)) {
+                for (String form : new java.util.LinkedHashSet<>(List.of(s, s.toUpperCase(Locale.ROOT),
+                        s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1)))) {
+                    add(new Target(form, false, true, e.value()));
+                }
             } else {
                 add(new Target(s, true, true, e.value()));
             }

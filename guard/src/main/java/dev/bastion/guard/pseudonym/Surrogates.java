@@ -34,6 +34,16 @@ public final class Surrogates {
             "NL", "CH", "IE", "BE", "AT", "BR", "IL");
     private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "herr",
             "frau", "mme", "mlle", "sr", "sra");
+    /** Names that are also common English words: never used as fakes (restore would find them in prose). */
+    private static final Set<String> WORDS = Set.of("will", "may", "mark", "bill", "rose", "grace", "hope", "joy",
+            "faith", "summer", "winter", "autumn", "spring", "art", "page", "long", "young", "king", "white", "black",
+            "brown", "green", "april", "june", "july", "august", "march", "major", "dean", "chase", "case", "hunter",
+            "price", "lane", "hall", "hill", "ward", "cook", "wood", "stone", "rich", "sharp", "bond", "best",
+            "miles", "rain", "sky", "star", "sunny", "honey", "ray", "don", "guy", "nick", "pat", "sue", "ken", "max",
+            "rod", "van", "ali", "amber", "ruby", "pearl", "jade", "crystal", "dawn", "eve", "glory", "unity", "patience",
+            "prudence", "constance", "ernest", "frank", "earnest", "harmony", "melody", "precious", "royal", "sterling",
+            "gray", "grey", "golden", "little", "small", "short", "strong", "west", "north", "south", "east", "church",
+            "street", "field", "fields", "park", "bush", "banks", "bank", "lord", "moon", "love", "cash", "gold");
     private static final List<String> FIRST = names("first.txt");
     private static final List<String> LAST = names("last.txt");
 
@@ -260,14 +270,14 @@ public final class Surrogates {
         return s.replaceAll("[^A-Za-z]", "");
     }
 
-    /** Gazetteer names of 3 to 10 ASCII letters (so fake e-mail addresses stay ASCII). */
+    /** Gazetteer names of 4 to 10 ASCII letters (so fake e-mail addresses stay ASCII), except common words. */
     private static List<String> names(String file) {
         try (InputStream in = Surrogates.class.getResourceAsStream("/dev/bastion/guard/pii/gazetteer/" + file)) {
             if (in == null) {
                 throw new IllegalStateException("gazetteer " + file + " is missing from the build");
             }
             return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().map(String::strip)
-                    .filter(s -> s.matches("[A-Z][a-z]{2,9}")).toList();
+                    .filter(s -> s.matches("[A-Z][a-z]{3,9}") && !WORDS.contains(s.toLowerCase(Locale.ROOT))).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

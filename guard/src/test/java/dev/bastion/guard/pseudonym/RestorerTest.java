@@ -42,6 +42,13 @@ class RestorerTest {
     }
 
     @Test
+    void aOneWordRealisticNameIsNotFoundInLowerCaseProse() {
+        PseudonymTable table = PseudonymTable.fromBytes("{\"v\":1,\"entries\":[[\"PERSON\",\"Miller\",\"Hunter\"]]}".getBytes());
+        assertThat(Restorer.restore(table, "Hunter said the hunter and HUNTER left.", Restorer.Escaping.NONE))
+                .isEqualTo("Miller said the hunter and Miller left.");
+    }
+
+    @Test
     void aSurrogateSplitAcrossChunksIsRestoredWhole() {
         Restorer r = tags().restorer(Restorer.Escaping.NONE);
         StringBuilder out = new StringBuilder();

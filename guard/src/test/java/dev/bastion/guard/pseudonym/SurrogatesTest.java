@@ -61,6 +61,15 @@ class SurrogatesTest {
     }
 
     @Test
+    void fakeNamesAreNeverCommonWords() {
+        for (int i = 0; i < 2000; i++) {
+            String fake = realistic.candidate("PERSON", "Miller", 1, 0);
+            assertThat(fake).matches("[A-Z][a-z]{3,9}");
+            assertThat(java.util.List.of("Will", "May", "Mark", "Hope", "Grace", "Hunter", "Dean")).doesNotContain(fake);
+        }
+    }
+
+    @Test
     void typesWithoutARealisticFormGetTheTag() {
         assertThat(realistic.candidate("US_SSN", "078-05-1120", 2, 0)).isEqualTo("<US_SSN_2>");
     }
