@@ -37,7 +37,9 @@ public final class Restorer {
     private record Target(String form, boolean ignoreCase, boolean wholeWord, String original) {
     }
 
+    /** Case-insensitive targets by their lower-case first character, case-sensitive ones by their first character. */
     private final Map<Character, List<Target>> byFirst = new HashMap<>();
+    private final Map<Character, List<Target>> byExactFirst = new HashMap<>();
     private final Escaping escaping;
     private final StringBuilder pending = new StringBuilder();
     private char before = ' ';
@@ -62,7 +64,12 @@ public final class Restorer {
     }
 
     private void add(Target t) {
-        byFirst.computeIfAbsent(Character.toLowerCase(t.form().charAt(0)), k -> new ArrayList<>()).add(t);
+        char first = t.form().charAt(0);
+        if (t.ignoreCase()) {
+            byFirst.computeIfAbsent(Character.toLowerCase(first), k -> new ArrayList<>()).add(t);
+        } else {
+            byExactFirst.computeIfAbsent(first, k -> new ArrayList<>()).add(t);
+        }
     }
 
     /** Restores a whole text. */
@@ -89,7 +96,7 @@ public final class Restorer {
     private static final int MORE = -2;
 
     private String drain(boolean last) {
-        if (byFirst.isEmpty()) {
+        if (byFirst.isEmpty() && byExactFirst.isEmpty()) {
             String out = pending.toString();
             pending.setLength(0);
             return out;
@@ -108,11 +115,14 @@ public final class Restorer {
             }
             char c = (char) (unit >>> 32);
             int width = (int) unit;
-            List<Target> candidates = byFirst.get(Character.toLowerCase(c));
             int bestEnd = NO;
             Target best = null;
             boolean waiting = false;
-            if (candidates != null) {
+            for (int list = 0; list < 2; list++) {
+                List<Target> candidates = list == 0 ? byFirst.get(Character.toLowerCase(c)) : byExactFirst.get(c);
+                if (candidates == null) {
+                    continue;
+                }
                 for (Target t : candidates) {
                     int end = match(t, i, last);
                     if (end == MORE) {
