@@ -136,6 +136,20 @@ class PseudonymGatewayTest {
     }
 
     @Test
+    void surrogatesTheModelChangedSlightlyAreRestoredStreamedAndNot() throws Exception {
+        try (FakeUpstream up = FakeUpstream.start().answer("Hello <person_1>! PERSON_1's file, <PERSON_1>'s mail; PERSON_10 and person_1 stay.")
+                .chunks(9); TestGateway g = TestGateway.start(dir, yaml(up, "tag"))) {
+            String key = g.createKey(Role.USER, "t", List.of("*"));
+            String expected = "Hello Jonathan Miller! Jonathan Miller's file, Jonathan Miller's mail; PERSON_10 and person_1 stay.";
+            TestGateway.Reply whole = g.post("/v1/chat/completions", key, TestGateway.chat("cloud", "I am Jonathan Miller.", false));
+            assertThat(whole.json().at("/choices/0/message/content").asText()).isEqualTo(expected);
+            TestGateway.Reply stream = g.post("/v1/chat/completions", key, TestGateway.chat("cloud", "I am Jonathan Miller.", true));
+            assertThat(streamed(stream)[0]).isEqualTo(expected);
+            assertNothingOriginalWasSent(up);
+        }
+    }
+
+    @Test
     void knownValuesInEarlierToolCallArgumentsAreReplacedToo() {
         try (FakeUpstream up = FakeUpstream.start(); TestGateway g = TestGateway.start(dir, yaml(up, "tag"))) {
             String key = g.createKey(Role.USER, "t", List.of("*"));
