@@ -18,11 +18,12 @@ import picocli.CommandLine.Parameters;
  * {@code bastion scan --secrets PATH...}: finds credentials in files and folders before they are shared with a
  * model. Prints {@code file:line:column TYPE score} per finding (never the secret) and exits 1 when it found any.
  *
- * <p>{@code bastion scan --scanner ID[,ID...] [--format jsonl] PATH|-}: runs scanners over texts, one per line of
- * each input (or one per {@code {"id":..., "text":...}} line of a .jsonl input), and writes one JSON object per
- * text: its id, every finding (type, UTF-16 start and end, score, scanner) and each scanner's score for the whole
- * text where the scanner has one (the injection classifier's probability, even below its threshold), so any prompt
- * set can be scored from outside. Matched text is never printed.
+ * <p>{@code bastion scan [--scanner ID[,ID...]] [--format jsonl|json|text] [FILE...|-]}: runs scanners (by default
+ * {@code pii}) over texts, one per line of each input (or one per {@code {"id":..., "text":...}} line of a .jsonl
+ * input), and writes one record per text: its id, every finding (type, UTF-16 start and end, score, recognizer) and
+ * each scanner's score for the whole text where the scanner has one (the injection classifier's probability, even
+ * below its threshold), so any prompt set can be scored from outside. See {@link TextScan} for bounded memory,
+ * error records and exit codes. Matched text is never printed.
  */
 @Command(name = "scan", description = "Scan files and folders for secrets (exit 1 if any are found), or run any "
         + "scanner over texts (--scanner, JSON lines out).")
@@ -33,26 +34,31 @@ final class ScanCommand implements Callable<Integer> {
     boolean secrets;
 
     @Option(names = "--scanner", split = ",", paramLabel = "ID", description = "Scanners to run over texts: "
-            + "injection, secrets, pii.")
+            + "pii (the default), injection, secrets.")
     List<String> scanners;
 
-    @Option(names = "--format", defaultValue = "jsonl", description = "jsonl (default) or text, with --scanner.")
+    @Option(names = "--format", defaultValue = "jsonl", description = "jsonl (default), json or text.")
     String format;
+
+    @Option(names = "--input", defaultValue = "auto", description = "text (one text a line) or jsonl ({\"id\", "
+            + "\"text\"} a line); default: jsonl for .jsonl files, else text.")
+    String inputFormat;
 
     @Option(names = "--embeddings", description = "With --scanner injection: add the MiniLM embedding stage.")
     boolean embeddings;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders (.git folders are skipped); "
-            + "with --scanner, text files, .jsonl files or - for standard input.")
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders (.git folders are skipped) with "
+            + "--secrets; otherwise text files, .jsonl files or - for standard input (the default).")
     List<Path> paths;
 
     @Override
     public Integer call() throws IOException {
-        if (scanners != null && !scanners.isEmpty()) {
-            return TextScan.run(scanners, format, embeddings, paths);
-        }
         if (!secrets) {
-            throw new IllegalArgumentException("say what to look for: --secrets, or --scanner ID[,ID...]");
+            return TextScan.run(scanners == null || scanners.isEmpty() ? List.of("pii") : scanners, format, inputFormat,
+                    embeddings, paths == null || paths.isEmpty() ? List.of(Path.of("-")) : paths);
+        }
+        if (paths == null || paths.isEmpty()) {
+            throw new IllegalArgumentException("--secrets needs at least one file or folder");
         }
         SecretsScanner scanner = SecretsScanner.builtIn();
         int total = 0;

@@ -7,22 +7,49 @@ import dev.bastion.gateway.api.Json;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.Scanner;
 import dev.bastion.guard.injection.InjectionScanner;
+import dev.bastion.guard.pii.PiiScanner;
+import dev.bastion.guard.pii.Recognizer;
 import dev.bastion.guard.secrets.SecretsScanner;
-import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
-/** {@code bastion scan --scanner ...}: scanners over texts, one JSON line per text. */
+/**
+ * {@code bastion scan [--scanner ID,...] [--format jsonl|json|text] [FILE...|-]}: scanners (by default {@code pii})
+ * over texts, streamed in bounded memory, one output record per input line in input order.
+ *
+ * <p>Input: each line of a text input is one text; each line of a {@code .jsonl} input (or any input with
+ * {@code --input jsonl}) is {@code {"id": ..., "text": ...}}. Output: {@code {"id", "findings": [{"type", "start",
+ * "end", "score", "recognizer"}]}} per text (and {@code "scores"} for scanners with a whole-text score), as JSON
+ * lines, one JSON array ({@code json}), or plain lines ({@code text}). A line that is not valid UTF-8 or not such a
+ * JSON object becomes {@code {"id", "error"}} naming the line number, and the scan goes on; the exit code is then
+ * 2. Otherwise it is 1 if anything was found, else 0. Matched text is never printed.
+ */
 final class TextScan {
+    /** Longest input line read; longer lines are reported as errors and skipped. */
+    static final int MAX_LINE_BYTES = 16 << 20;
+
     private TextScan() {
     }
 
-    static int run(List<String> ids, String format, boolean embeddings, List<Path> inputs) throws IOException {
+    static int run(List<String> ids, String format, String inputFormat, boolean embeddings, List<Path> inputs)
+            throws IOException {
+        String fmt = format.strip().toLowerCase(Locale.ROOT);
+        if (!List.of("jsonl", "json", "text").contains(fmt)) {
+            throw new IllegalArgumentException("--format is jsonl, json or text, got '" + format + "'");
+        }
+        if (!List.of("auto", "text", "jsonl").contains(inputFormat)) {
+            throw new IllegalArgumentException("--input is text or jsonl, got '" + inputFormat + "'");
+        }
         List<Scanner> scanners = new ArrayList<>();
         InjectionScanner injection = null;
         for (String id : ids) {
@@ -32,61 +59,131 @@ final class TextScan {
                     scanners.add(injection);
                 }
                 case SecretsScanner.ID -> scanners.add(SecretsScanner.builtIn());
-                case dev.bastion.guard.pii.PiiScanner.ID -> scanners.add(dev.bastion.guard.pii.PiiScanner.defaults());
-                default -> throw new IllegalArgumentException("unknown scanner '" + id + "'; use injection, secrets, pii");
+                case PiiScanner.ID -> scanners.add(PiiScanner.defaults());
+                default -> throw new IllegalArgumentException("unknown scanner '" + id + "'; use pii, injection, secrets");
             }
         }
-        boolean jsonl = !"text".equals(format);
-        int flagged = 0;
+        Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        long flagged = 0;
+        long errors = 0;
+        boolean first = true;
+        if (fmt.equals("json")) {
+            out.write("[");
+        }
         for (Path input : inputs) {
-            try (BufferedReader in = input.toString().equals("-")
-                    ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                    : Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-                boolean jsonInput = input.toString().endsWith(".jsonl");
-                int lineNo = 0;
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lineNo++;
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    String id = input + ":" + lineNo;
-                    String text = line;
-                    if (jsonInput) {
-                        JsonNode n = Json.MAPPER.readTree(line);
-                        text = n.path("text").asText();
-                        id = n.has("id") ? n.get("id").asText() : id;
-                    }
-                    List<Finding> findings = new ArrayList<>();
-                    for (Scanner s : scanners) {
-                        findings.addAll(s.scan(List.of(text)));
-                    }
-                    if (!findings.isEmpty()) {
-                        flagged++;
-                    }
-                    if (jsonl) {
-                        ObjectNode out = Json.MAPPER.createObjectNode();
-                        out.put("id", id);
-                        ArrayNode fs = out.putArray("findings");
-                        for (Finding f : findings) {
-                            ObjectNode o = fs.addObject();
-                            o.put("type", f.type());
-                            o.put("start", f.start());
-                            o.put("end", f.end());
-                            o.put("score", f.score());
-                            o.put("scanner", f.scanner());
+            boolean stdin = input.toString().equals("-");
+            boolean jsonInput = inputFormat.equals("jsonl") || (inputFormat.equals("auto") && input.toString().endsWith(".jsonl"));
+            long size = stdin ? 0 : Files.size(input);
+            ProgressBar progress = new ProgressBar(System.err, stdin ? "stdin" : input.getFileName().toString(), size,
+                    System::nanoTime);
+            try (InputStream raw = stdin ? System.in : Files.newInputStream(input);
+                    LineReader reader = new LineReader(raw, MAX_LINE_BYTES)) {
+                long lines = 0;
+                for (Optional<LineReader.Line> next = reader.next(); next.isPresent(); next = reader.next()) {
+                    LineReader.Line line = next.get();
+                    lines = line.number();
+                    ObjectNode record = Json.MAPPER.createObjectNode();
+                    record.put("id", input + ":" + line.number());
+                    Optional<String> text = text(line, jsonInput, record);
+                    if (text.isEmpty()) {
+                        if (!record.has("error")) {
+                            continue; // a blank line
+                        }
+                        errors++;
+                    } else {
+                        ArrayNode findings = record.putArray("findings");
+                        for (Scanner s : scanners) {
+                            findings(s, text.get(), findings);
+                        }
+                        if (!findings.isEmpty()) {
+                            flagged++;
                         }
                         if (injection != null) {
-                            out.putObject("scores").put(InjectionScanner.ID, injection.score(text));
-                        }
-                        System.out.println(out);
-                    } else {
-                        for (Finding f : findings) {
-                            System.out.printf("%s %s [%d,%d) score=%.4f%n", id, f.type(), f.start(), f.end(), f.score());
+                            record.putObject("scores").put(InjectionScanner.ID, injection.score(text.get()));
                         }
                     }
+                    write(out, fmt, record, first);
+                    first = false;
+                    progress.update(reader.bytesRead(), lines);
+                }
+                progress.finish(reader.bytesRead(), lines);
+            }
+        }
+        if (fmt.equals("json")) {
+            out.write(first ? "]\n" : "\n]\n");
+        }
+        out.flush();
+        if (errors > 0) {
+            System.err.println("bastion: " + errors + " line(s) could not be read; see the \"error\" records");
+            return 2;
+        }
+        return flagged == 0 ? 0 : 1;
+    }
+
+    /** The text of one line, or empty for a blank line or an error (then put into {@code record}). */
+    private static Optional<String> text(LineReader.Line line, boolean jsonInput, ObjectNode record) {
+        return switch (line) {
+            case LineReader.Line.Bad bad -> {
+                record.put("error", bad.problem());
+                yield Optional.empty();
+            }
+            case LineReader.Line.Text t when t.text().isBlank() -> Optional.empty();
+            case LineReader.Line.Text t when !jsonInput -> Optional.of(t.text());
+            case LineReader.Line.Text t -> {
+                JsonNode n;
+                try {
+                    n = Json.MAPPER.readTree(t.text());
+                } catch (IOException e) {
+                    n = null;
+                }
+                if (n == null || !n.isObject() || !n.path("text").isTextual()) {
+                    record.put("error", "line " + t.number() + " is not a JSON object with a string \"text\"");
+                    yield Optional.empty();
+                }
+                if (n.has("id") && (n.get("id").isTextual() || n.get("id").isNumber())) {
+                    record.set("id", n.get("id"));
+                }
+                yield Optional.of(n.get("text").asText());
+            }
+        };
+    }
+
+    private static void findings(Scanner scanner, String text, ArrayNode out) {
+        if (scanner instanceof PiiScanner pii) {
+            for (Recognizer.Candidate c : pii.find(text)) {
+                add(out, c.type(), c.start(), c.end(), c.score(), c.recognizer());
+            }
+            return;
+        }
+        for (Finding f : scanner.scan(List.of(text))) {
+            add(out, f.type(), f.start(), f.end(), f.score(), f.scanner());
+        }
+    }
+
+    private static void add(ArrayNode out, String type, int start, int end, double score, String recognizer) {
+        ObjectNode o = out.addObject();
+        o.put("type", type);
+        o.put("start", start);
+        o.put("end", end);
+        o.put("score", score);
+        o.put("recognizer", recognizer);
+    }
+
+    private static void write(Writer out, String fmt, ObjectNode record, boolean first) throws IOException {
+        switch (fmt) {
+            case "jsonl" -> out.write(record + "\n");
+            case "json" -> out.write((first ? "\n" : ",\n") + record);
+            default -> {
+                String id = record.get("id").asText();
+                if (record.has("error")) {
+                    out.write(id + " error: " + record.get("error").asText() + "\n");
+                }
+                for (JsonNode f : record.path("findings")) {
+                    out.write(String.format(Locale.ROOT, "%s %s [%d,%d) score=%.4f %s%n", id, f.get("type").asText(),
+                            f.get("start").asInt(), f.get("end").asInt(), f.get("score").asDouble(),
+                            f.get("recognizer").asText()));
                 }
             }
         }
-        return flagged == 0 ? 0 : 1;
     }
 }

@@ -47,6 +47,44 @@ class PiiCommandsTest {
     }
 
     @Test
+    void realisticPseudonymsRoundTripAndAVaultIsSharedAcrossFiles() throws Exception {
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, TEXT);
+        Path second = dir.resolve("second.txt");
+        Files.writeString(second, "Again: jonathan.miller@example.org\n");
+        String dd = dir.resolve("data").toString();
+        String vault = dir.resolve("r.vault").toString();
+        Object[] p = run("redact", "--data-dir", dd, "--operator", "pseudonymise", "--pseudonyms", "realistic",
+                "--vault", vault, in.toString());
+        assertThat(p[0]).as((String) p[2]).isEqualTo(0);
+        String pseudo = (String) p[1];
+        assertThat(pseudo).doesNotContain("Jonathan").doesNotContain("jonathan.miller@example.org")
+                .doesNotContain("4111 1111 1111 1111").doesNotContain("<PERSON_1>")
+                .containsPattern("@example\\.(com|org|net)").containsPattern("4111 \\d{4} \\d{4} \\d{4}");
+        String fakeMail = java.util.regex.Pattern.compile("[a-z]+\\.[a-z]+@example\\.(com|org|net)").matcher(pseudo)
+                .results().map(java.util.regex.MatchResult::group).filter(m -> !m.startsWith("jonathan.")).findFirst().orElseThrow();
+        Object[] q = run("redact", "--data-dir", dd, "--operator", "pseudonymise", "--vault", vault, second.toString());
+        assertThat((String) q[1]).isEqualTo("Again: " + fakeMail + "\n");
+        Path pseudoFile = dir.resolve("pseudo.txt");
+        Files.writeString(pseudoFile, pseudo + q[1]);
+        Object[] back = run("restore", "--data-dir", dd, "--vault", vault, pseudoFile.toString());
+        assertThat((String) back[1]).isEqualTo(TEXT + "Again: jonathan.miller@example.org\n");
+    }
+
+    @Test
+    void aVaultFromAnotherDataDirectoryIsRefusedClearly() throws Exception {
+        Path in = dir.resolve("in.txt");
+        Files.writeString(in, TEXT);
+        String vault = dir.resolve("v.vault").toString();
+        run("redact", "--data-dir", dir.resolve("a").toString(), "--operator", "pseudonymise", "--vault", vault, in.toString());
+        Object[] other = run("restore", "--data-dir", dir.resolve("b").toString(), "--vault", vault, in.toString());
+        assertThat(other[0]).isEqualTo(1);
+        assertThat((String) other[2]).contains("does not open");
+        Object[] notVault = run("restore", "--data-dir", dir.resolve("a").toString(), "--vault", in.toString(), in.toString());
+        assertThat((String) notVault[2]).contains("is not a Bastion pseudonym vault");
+    }
+
+    @Test
     void tagMaskAndHashHideValues() throws Exception {
         Path in = dir.resolve("in.txt");
         Files.writeString(in, TEXT);

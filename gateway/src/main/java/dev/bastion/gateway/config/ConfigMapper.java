@@ -49,7 +49,8 @@ final class ConfigMapper {
         GuardSettings guard = build("guard", () -> new GuardSettings(integer("guard.max-messages", 1, 100_000),
                 integer("guard.max-message-chars", 1, 100_000_000), integer("guard.stream-window-chars", 0, 65536),
                 bool("guard.stream-padding"), bool("guard.injection-embeddings"),
-                integer("guard.stream-coalesce-bytes", 0, 65536), duration("guard.stream-coalesce-interval")));
+                integer("guard.stream-coalesce-bytes", 0, 65536), duration("guard.stream-coalesce-interval"),
+                duration("guard.pseudonym-ttl")));
         EmbeddingSettings embeddings = build("embeddings", () -> new EmbeddingSettings(bool("embeddings.enabled"),
                 text("embeddings.model-name"), integer("embeddings.max-inputs", 1, 4096)));
         AuditSettings audit = build("audit", () -> new AuditSettings(parse("audit.signature-algorithm",
@@ -130,7 +131,9 @@ final class ConfigMapper {
                     has(at + ".prompt-canary") && bool(at + ".prompt-canary"),
                     optionalText(at + ".injection-threshold").map(v -> number(at + ".injection-threshold", v)),
                     optionalText(at + ".indirect-injection-threshold")
-                            .map(v -> number(at + ".indirect-injection-threshold", v)));
+                            .map(v -> number(at + ".indirect-injection-threshold", v)),
+                    has(at + ".pseudonyms") ? parse(at + ".pseudonyms", text(at + ".pseudonyms"),
+                            dev.bastion.guard.pseudonym.Style::fromConfig) : dev.bastion.guard.pseudonym.Style.TAG);
         };
     }
 

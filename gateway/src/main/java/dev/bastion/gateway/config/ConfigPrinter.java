@@ -40,6 +40,7 @@ public final class ConfigPrinter {
         values.put("guard.injection-embeddings", Boolean.toString(c.guard().injectionEmbeddings()));
         values.put("guard.stream-coalesce-bytes", Integer.toString(c.guard().streamCoalesceBytes()));
         values.put("guard.stream-coalesce-interval", c.guard().streamCoalesceInterval().toString());
+        values.put("guard.pseudonym-ttl", c.guard().pseudonymTtl().toString());
         values.put("embeddings.enabled", Boolean.toString(c.embeddings().enabled()));
         values.put("embeddings.model-name", c.embeddings().modelName());
         values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));
@@ -94,6 +95,7 @@ public final class ConfigPrinter {
             values.put(at + ".injection-threshold", r.injectionThreshold().map(String::valueOf).orElse("model default"));
             values.put(at + ".indirect-injection-threshold", r.indirectInjectionThreshold().map(String::valueOf)
                     .orElse("model default"));
+            values.put(at + ".pseudonyms", r.pseudonyms().configName());
         }
         StringBuilder out = new StringBuilder();
         loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),

@@ -9,13 +9,16 @@ package dev.bastion.gateway.config;
  *     matches spanning two chunks
  * @param streamPadding pad the text of every streamed event to a multiple of 32 bytes, hiding token lengths from
  *     an observer of encrypted traffic
+ * @param pseudonymTtl how long a conversation's pseudonyms are kept after its last request
  */
 public record GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars, boolean streamPadding,
-        boolean injectionEmbeddings, int streamCoalesceBytes, java.time.Duration streamCoalesceInterval) {
+        boolean injectionEmbeddings, int streamCoalesceBytes, java.time.Duration streamCoalesceInterval,
+        java.time.Duration pseudonymTtl) {
 
     /** Settings with stream padding on. */
     public GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars) {
-        this(maxMessages, maxMessageChars, streamWindowChars, true, false, 0, java.time.Duration.ZERO);
+        this(maxMessages, maxMessageChars, streamWindowChars, true, false, 0, java.time.Duration.ZERO,
+                java.time.Duration.ofHours(24));
     }
 
     public GuardSettings {
@@ -25,6 +28,7 @@ public record GuardSettings(int maxMessages, int maxMessageChars, int streamWind
         if (streamCoalesceInterval.isNegative() || streamCoalesceInterval.compareTo(java.time.Duration.ofSeconds(10)) > 0) {
             throw new IllegalArgumentException("guard.stream-coalesce-interval must be between 0 and 10s");
         }
+        ServerSettings.requirePositive(pseudonymTtl, "guard.pseudonym-ttl");
         if (maxMessages < 1) {
             throw new IllegalArgumentException("guard.max-messages must be at least 1, got " + maxMessages);
         }

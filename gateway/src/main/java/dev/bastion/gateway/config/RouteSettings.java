@@ -24,12 +24,13 @@ import java.util.Optional;
  * @param contentRetention how long their content is kept; at most {@code retention}
  * @param allowedLinkHosts hosts answers may link or embed images from (the {@code exfiltration} scanner)
  * @param promptCanary plant a per-request canary in the system prompt and refuse answers that repeat it
+ * @param pseudonyms what pseudonymised values look like upstream: tags or realistic fakes
  */
 public record RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
         List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
         List<String> denyPatterns, Storage storage, java.time.Duration retention, java.time.Duration contentRetention,
         List<String> allowedLinkHosts, boolean promptCanary, Optional<Double> injectionThreshold,
-        Optional<Double> indirectInjectionThreshold) {
+        Optional<Double> indirectInjectionThreshold, dev.bastion.guard.pseudonym.Style pseudonyms) {
 
     /** A route that stores nothing. */
     public RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
@@ -37,7 +38,7 @@ public record RouteSettings(String name, List<String> models, boolean localOnly,
             List<String> denyPatterns) {
         this(name, models, localOnly, inputScanners, outputScanners, actions, defaultAction, localModel, denyPatterns,
                 Storage.OFF, java.time.Duration.ofDays(30), java.time.Duration.ofDays(30), List.of(), false,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), dev.bastion.guard.pseudonym.Style.TAG);
     }
 
     public RouteSettings {
@@ -54,6 +55,7 @@ public record RouteSettings(String name, List<String> models, boolean localOnly,
         Objects.requireNonNull(localModel, key + ".local-model");
         denyPatterns = List.copyOf(denyPatterns);
         Objects.requireNonNull(storage, key + ".storage");
+        Objects.requireNonNull(pseudonyms, key + ".pseudonyms");
         ServerSettings.requirePositive(retention, key + ".retention");
         ServerSettings.requirePositive(contentRetention, key + ".content-retention");
         allowedLinkHosts = List.copyOf(allowedLinkHosts);

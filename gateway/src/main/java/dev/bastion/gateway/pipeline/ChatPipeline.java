@@ -35,12 +35,21 @@ import java.util.Optional;
  *   <li>record: usage per key and tenant, metrics</li>
  * </ol>
  *
+ * <p>Conversations: a client that sends the same {@value #CONVERSATION_HEADER} header (1 to 128 letters, digits,
+ * {@code . _ : -}) on every request of a conversation gets the same surrogates for the same values throughout it,
+ * and answers that mention surrogates from earlier requests are restored; the pseudonyms are kept per API key and
+ * conversation, so only the key that sent a value can have it restored. Without the header, every request is its
+ * own conversation.
+ *
  * <p>A stage refuses by throwing {@link Refusal}; this class is the one place that catches it. Anything else that
  * goes wrong is logged with the request id and answered with a generic 500: no stack trace or exception message
  * reaches the client. Thread-safe; one instance serves all requests, each on its own virtual thread.
  */
 public final class ChatPipeline {
     private static final System.Logger LOG = System.getLogger(ChatPipeline.class.getName());
+    /** The request header naming the conversation a request belongs to. */
+    public static final String CONVERSATION_HEADER = "x-bastion-conversation";
+    private static final java.util.regex.Pattern CONVERSATION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     private final Authenticator authenticator;
     private final RateLimiter limiter;
@@ -53,6 +62,7 @@ public final class ChatPipeline {
     private final String subjectHeader;
     private final dev.bastion.gateway.identity.AbuseMonitor abuse;
     private final GuardSettings guard;
+    private final dev.bastion.guard.pseudonym.PseudonymVault pseudonyms;
 
     public ChatPipeline(Stages stages, GuardSettings guard) {
         this.authenticator = stages.authenticator();
@@ -65,6 +75,7 @@ public final class ChatPipeline {
         this.conversations = stages.conversations();
         this.subjectHeader = stages.subjectHeader();
         this.abuse = stages.abuse();
+        this.pseudonyms = stages.pseudonyms();
         this.guard = Objects.requireNonNull(guard, "guard");
     }
 
@@ -100,7 +111,9 @@ public final class ChatPipeline {
                     trace.event.controls.add(new AuditTrail.Control(s.id(), "output", Map.of(), 0, null));
                 }
                 exchange.responseHeader("x-bastion-route", explain(plan, verdict));
-                Rewrite rewrite = trace.stage("pseudonymise", () -> Rewrite.apply(request, verdict));
+                Optional<dev.bastion.guard.pseudonym.PseudonymVault.Scope> conversation = conversation(exchange, key);
+                Rewrite rewrite = trace.stage("pseudonymise", () -> Rewrite.apply(request, verdict,
+                        route.settings().pseudonyms(), Optional.of(pseudonyms), conversation));
                 Optional<String> canary = route.settings().promptCanary()
                         ? Optional.of(PromptCanary.plant(rewrite.upstreamRequest())) : Optional.empty();
                 Served served = request.stream()
@@ -152,6 +165,19 @@ public final class ChatPipeline {
         }
     }
 
+    /** The request's conversation scope, from {@value #CONVERSATION_HEADER}; empty: this request alone. */
+    private static Optional<dev.bastion.guard.pseudonym.PseudonymVault.Scope> conversation(Exchange exchange, ApiKey key) {
+        Optional<String> id = exchange.header(CONVERSATION_HEADER);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!CONVERSATION_ID.matcher(id.get()).matches()) {
+            throw new Refusal(ApiError.invalidRequest("invalid_conversation_id", "The " + CONVERSATION_HEADER
+                    + " header must be 1 to 128 letters, digits, '.', '_', ':' or '-'."));
+        }
+        return Optional.of(new dev.bastion.guard.pseudonym.PseudonymVault.Scope(key.id(), id.get()));
+    }
+
     /** What the backend served: token counts and the answer text (choice 0) as the client received it. */
     private record Served(long promptTokens, long completionTokens, String answer) {
     }
@@ -190,7 +216,7 @@ public final class ChatPipeline {
         ObjectNode answer = trace.backend(plan, () -> plan.backend().complete(plan.model(), rewrite.upstreamRequest()));
         trace.stage("scan-output", () -> {
             canary.ifPresent(c -> answer.path("choices").forEach(choice -> PromptCanary.check(choice.toString(), c)));
-            scanCompleteAnswer(plan.route(), answer);
+            scanCompleteAnswer(plan.route(), answer, rewrite.pseudonymizer());
             return null;
         });
         trace.stage("restore", () -> {
@@ -205,7 +231,7 @@ public final class ChatPipeline {
                 answer.at("/choices/0/message/content").asText(""));
     }
 
-    private void scanCompleteAnswer(CompiledRoute route, ObjectNode answer) {
+    private void scanCompleteAnswer(CompiledRoute route, ObjectNode answer, dev.bastion.guard.Pseudonymizer pseudonymizer) {
         if (route.outputScanners().isEmpty()) {
             return;
         }
@@ -217,7 +243,7 @@ public final class ChatPipeline {
                 texts.add(m.get("content").asText());
             }
         }
-        List<String> checked = StreamGuard.checkOutput(route, texts, metrics);
+        List<String> checked = StreamGuard.checkOutput(route, texts, metrics, pseudonymizer::isSurrogate);
         for (int i = 0; i < messages.size(); i++) {
             messages.get(i).put("content", checked.get(i));
         }

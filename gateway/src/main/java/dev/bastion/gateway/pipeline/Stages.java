@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param conversations stage 9 (stored conversations, where the route keeps them)
  * @param subjectHeader the request header naming the data subject
  * @param abuse stage 2 (held-back keys) and 9 (recording query patterns)
+ * @param pseudonyms stage 5 and 8: each conversation's pseudonyms, sealed per API key and conversation
  */
 public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuard inputGuard, Router router,
         UsageRecorder usage, GatewayMetrics metrics, AuditTrail audit, ConversationVault conversations,
-        String subjectHeader, dev.bastion.gateway.identity.AbuseMonitor abuse) {
+        String subjectHeader, dev.bastion.gateway.identity.AbuseMonitor abuse,
+        dev.bastion.guard.pseudonym.PseudonymVault pseudonyms) {
     public Stages {
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(limiter, "limiter");
@@ -32,5 +34,6 @@ public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuar
         Objects.requireNonNull(conversations, "conversations");
         Objects.requireNonNull(subjectHeader, "subjectHeader");
         Objects.requireNonNull(abuse, "abuse");
+        Objects.requireNonNull(pseudonyms, "pseudonyms");
     }
 }

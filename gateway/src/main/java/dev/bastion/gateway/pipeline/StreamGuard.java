@@ -27,6 +27,7 @@ import java.util.List;
 final class StreamGuard {
     private final CompiledRoute route;
     private final Pseudonymizer pseudonymizer;
+    private final dev.bastion.guard.pseudonym.Restorer restorer;
     private final GatewayMetrics metrics;
     private final int window;
     private final java.util.Optional<String> canary;
@@ -40,6 +41,7 @@ final class StreamGuard {
             java.util.Optional<String> canary) {
         this.route = route;
         this.pseudonymizer = pseudonymizer;
+        this.restorer = pseudonymizer.restorer(dev.bastion.guard.pseudonym.Restorer.Escaping.NONE);
         this.metrics = metrics;
         this.canary = canary;
         this.window = canary.map(c -> Math.max(window, c.length())).orElse(window);
@@ -49,29 +51,13 @@ final class StreamGuard {
     String append(String delta) {
         pending.append(delta);
         scanPending();
-        int release = keepSurrogateWhole(pending.length() - window);
+        int release = pending.length() - window;
         if (release <= 0) {
             return "";
         }
         String out = pending.substring(0, release);
         pending.delete(0, release);
-        return pseudonymizer.restore(out);
-    }
-
-    /**
-     * Moves a release boundary back so it does not cut through a pseudonym ({@code <TYPE_N>}, which contains no
-     * angle brackets inside): a surrogate cut in two could not be restored.
-     */
-    private int keepSurrogateWhole(int release) {
-        if (release <= 0 || pseudonymizer.isEmpty()) {
-            return release;
-        }
-        int open = pending.lastIndexOf("<", release - 1);
-        if (open < 0 || release - open > window) {
-            return release;
-        }
-        int close = pending.indexOf(">", open);
-        return close < 0 || close >= release ? open : release;
+        return restorer.push(out); // the restorer holds back a surrogate cut by the release boundary
     }
 
     /** Ends the choice: scans and releases everything held back. */
@@ -79,7 +65,7 @@ final class StreamGuard {
         scanPending();
         String out = pending.toString();
         pending.setLength(0);
-        return pseudonymizer.restore(out);
+        return restorer.push(out) + restorer.finish();
     }
 
     private void scanPending() {
@@ -88,7 +74,7 @@ final class StreamGuard {
             return;
         }
         String text = pending.toString();
-        String rewritten = checkOutput(route, List.of(text), metrics).getFirst();
+        String rewritten = checkOutput(route, List.of(text), metrics, pseudonymizer::isSurrogate).getFirst();
         if (!rewritten.equals(text)) {
             pending.setLength(0);
             pending.append(rewritten);
@@ -98,11 +84,20 @@ final class StreamGuard {
     /**
      * Scans answer texts with the route's output scanners and applies the policy.
      *
+     * @param isSurrogate surrogates this request handed out: a finding that is exactly one of them (a realistic
+     *     fake name or e-mail) is the request's own pseudonym, to be restored, not redacted
      * @return the texts, with spans to redact replaced by type tags
      * @throws Refusal 403 {@code output_blocked} when a finding's action is BLOCK
      */
-    static List<String> checkOutput(CompiledRoute route, List<String> texts, GatewayMetrics metrics) {
-        List<Finding> findings = ScannerRunner.run(route.outputScanners(), texts, metrics);
+    static List<String> checkOutput(CompiledRoute route, List<String> texts, GatewayMetrics metrics,
+            java.util.function.Predicate<String> isSurrogate) {
+        List<Finding> findings = new ArrayList<>();
+        for (Finding f : ScannerRunner.run(route.outputScanners(), texts, metrics)) {
+            if (!(f.hasSpan() && f.end() <= texts.get(f.segment()).length()
+                    && isSurrogate.test(texts.get(f.segment()).substring(f.start(), f.end())))) {
+                findings.add(f);
+            }
+        }
         if (findings.isEmpty()) {
             return texts;
         }

@@ -8,13 +8,16 @@ import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Pseudonymizer;
+import dev.bastion.guard.pseudonym.Restorer;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Relays an upstream chat stream to the client through the output guards: each choice's content goes through a
  * {@link StreamGuard}, pseudonyms are restored, the model name is the one the client asked for, usage is captured
- * for accounting and passed on only if the client asked for it ({@code stream_options.include_usage}).
+ * for accounting and passed on only if the client asked for it ({@code stream_options.include_usage}). Tool-call
+ * arguments, which arrive as fragments of JSON text, are restored per choice and call through a JSON-aware
+ * {@link Restorer}, so a surrogate split between fragments (or escaped by the model) comes back whole.
  *
  * <p>The client's event stream is opened on the first chunk, so a backend that fails before sending anything still
  * gets a proper HTTP error. One instance per request; not thread-safe (the backend calls it from one thread).
@@ -34,6 +37,8 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private final StringBuilder pending = new StringBuilder();
     private long lastFrame = System.nanoTime();
     private final Map<Integer, StreamGuard> guards = new HashMap<>();
+    /** Per choice, per tool call index: the restorer of its arguments. */
+    private final Map<Integer, Map<Integer, Restorer>> toolRestorers = new HashMap<>();
     private Exchange.EventStream events;
     private ObjectNode lastChunk;
     private long promptTokens;
@@ -101,6 +106,7 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
             if (finishing) {
                 released = released + guard.flush();
             }
+            restoreToolArguments(index, delta, finishing);
             if (!released.isEmpty()) {
                 if (index == 0) {
                     answer.append(released);
@@ -114,6 +120,41 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
                 choices.remove(i);
             }
         }
+    }
+
+    /**
+     * Restores surrogates in this delta's tool-call argument fragments; a fragment may come out shorter (a possible
+     * surrogate is held back) and the rest follows in a later fragment, or at the end of the choice.
+     */
+    private void restoreToolArguments(int choice, ObjectNode delta, boolean finishing) {
+        if (pseudonymizer.isEmpty()) {
+            return;
+        }
+        Map<Integer, Restorer> restorers = toolRestorers.computeIfAbsent(choice, k -> new java.util.TreeMap<>());
+        for (JsonNode call : delta.path("tool_calls")) {
+            if (call instanceof ObjectNode c && c.path("function") instanceof ObjectNode fn && fn.path("arguments").isTextual()) {
+                Restorer r = restorers.computeIfAbsent(c.path("index").asInt(0),
+                        k -> pseudonymizer.restorer(Restorer.Escaping.JSON_STRING));
+                fn.put("arguments", r.push(fn.get("arguments").asText()));
+            }
+        }
+        if (finishing) {
+            appendToolRests(delta, restorers);
+        }
+    }
+
+    /** Adds what each call's restorer still holds as final argument fragments to {@code delta}. */
+    private static void appendToolRests(ObjectNode delta, Map<Integer, Restorer> restorers) {
+        for (Map.Entry<Integer, Restorer> e : restorers.entrySet()) {
+            String rest = e.getValue().finish();
+            if (!rest.isEmpty()) {
+                ArrayNode calls = delta.path("tool_calls") instanceof ArrayNode a ? a : delta.putArray("tool_calls");
+                ObjectNode call = calls.addObject();
+                call.put("index", e.getKey());
+                call.putObject("function").put("arguments", rest);
+            }
+        }
+        restorers.clear();
     }
 
     private void captureUsage(ObjectNode chunk) {
@@ -208,6 +249,18 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
         } catch (Refusal r) {
             fail(r.error());
             return;
+        }
+        for (Map.Entry<Integer, Map<Integer, Restorer>> e : toolRestorers.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                ObjectNode chunk = template();
+                ObjectNode choice = chunk.putArray("choices").addObject();
+                choice.put("index", e.getKey());
+                appendToolRests(choice.putObject("delta"), e.getValue());
+                choice.putNull("finish_reason");
+                if (!choice.get("delta").isEmpty()) {
+                    send(chunk);
+                }
+            }
         }
         flushPending();
         if (includeUsage && usageSeen) {

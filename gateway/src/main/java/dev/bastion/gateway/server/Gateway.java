@@ -27,6 +27,8 @@ import dev.bastion.gateway.pipeline.Stages;
 import dev.bastion.gateway.pipeline.UsageRecorder;
 import dev.bastion.gateway.store.JdbcStore;
 import dev.bastion.gateway.store.SubjectKeyring;
+import dev.bastion.guard.pseudonym.PseudonymVault;
+import dev.bastion.guard.pseudonym.Sealer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -130,8 +132,9 @@ public final class Gateway implements AutoCloseable {
                     config.abuse().minRequests(), config.abuse().nearDuplicateShare(), config.abuse().outputShare(),
                     config.abuse().sweepShare(), config.abuse().volumeRequests()),
                     System::nanoTime);
+            PseudonymVault pseudonyms = pseudonymVault(config, env, clock);
             Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics, trail, vault,
-                    config.conversations().subjectHeader(), abuse);
+                    config.conversations().subjectHeader(), abuse, pseudonyms);
             ChatPipeline chat = new ChatPipeline(stages, config.guard());
             EmbeddingsPipeline embeddings = new EmbeddingsPipeline(stages, config.embeddings(),
                     new LocalEmbeddingsAdapter(localEmbeddings));
@@ -150,6 +153,7 @@ public final class Gateway implements AutoCloseable {
                     + config.routes().stream().map(r -> r.name() + ":" + r.storage().configName()).toList());
             long purgeMillis = config.conversations().purgeInterval().toMillis();
             flusher.scheduleWithFixedDelay(() -> purge(vault, trail), purgeMillis, purgeMillis, TimeUnit.MILLISECONDS);
+            flusher.scheduleWithFixedDelay(pseudonyms::purgeExpired, 1, 1, TimeUnit.MINUTES);
             return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey, local);
         } catch (RuntimeException e) {
             if (local != null) {
@@ -169,6 +173,20 @@ public final class Gateway implements AutoCloseable {
     /** The key service over the store, with the API-key hashing keyset kept in {@code <data-dir>/keys/}. */
     public static KeyService keyService(Path dataDir, JdbcStore store, Clock clock) {
         return new KeyService(store, apiKeyHasher(dataDir), RandomTokens.secure(), clock);
+    }
+
+    /** Live conversations the pseudonym vault holds at most (a few KB each, sealed): memory stays bounded. */
+    private static final int MAX_PSEUDONYM_CONVERSATIONS = 100_000;
+
+    /**
+     * The vault of conversation pseudonyms. Its data key is made fresh at every start and never written anywhere
+     * (the tables live only in memory), so stopping the gateway destroys every table with it.
+     */
+    private static PseudonymVault pseudonymVault(GatewayConfig config, Map<String, String> env, Clock clock) {
+        Envelope envelope = Envelope.open(config.conversations().masterKey(), env);
+        String subject = "pseudonym-vault";
+        return new PseudonymVault(Sealer.envelope(envelope, envelope.newWrappedKey(subject), subject),
+                config.guard().pseudonymTtl(), clock, MAX_PSEUDONYM_CONVERSATIONS);
     }
 
     /** The keyed hash for API keys and data-subject ids, from {@code <data-dir>/keys/api-key-hash.json}. */

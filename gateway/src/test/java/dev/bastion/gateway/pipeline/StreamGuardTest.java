@@ -86,6 +86,31 @@ class StreamGuardTest {
         assertThat(out).isEqualTo("the code is [DENY_LIST], ok");
     }
 
+    @Property(tries = 300)
+    void pseudonymsStreamedThroughTheGuardComeBackWhateverTheChunkingAndWindow(
+            @ForAll @Size(min = 1, max = 6) List<@IntRange(min = 0, max = 3) Integer> which,
+            @ForAll @Size(max = 10) List<@IntRange(min = 0, max = 300) Integer> cuts,
+            @ForAll @IntRange(min = 0, max = 40) int window, @ForAll boolean realistic) {
+        List<String> values = List.of("Alice Martin", "alice@corp.example", "+44 20 7946 0958", "4111 1111 1111 1111");
+        List<String> types = List.of("PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD");
+        Pseudonymizer p = new Pseudonymizer(new dev.bastion.guard.pseudonym.PseudonymTable(),
+                dev.bastion.guard.pseudonym.Surrogates.of(realistic ? dev.bastion.guard.pseudonym.Style.REALISTIC
+                        : dev.bastion.guard.pseudonym.Style.TAG), s -> false);
+        StringBuilder original = new StringBuilder("Answer: ");
+        StringBuilder answer = new StringBuilder("Answer: ");
+        for (int i : which) {
+            original.append(values.get(i)).append(", and ");
+            answer.append(p.surrogate(types.get(i), values.get(i))).append(", and ");
+        }
+        StreamGuard guard = new StreamGuard(route(Action.BLOCK), p, new GatewayMetrics(), window);
+        StringBuilder released = new StringBuilder();
+        for (String chunk : split(answer.toString(), cuts)) {
+            released.append(guard.append(chunk));
+        }
+        released.append(guard.flush());
+        assertThat(released.toString()).isEqualTo(original.toString());
+    }
+
     @Test
     void pseudonymSplitAcrossChunksIsRestoredWhole() {
         Pseudonymizer p = new Pseudonymizer();

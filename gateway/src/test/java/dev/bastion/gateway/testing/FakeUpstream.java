@@ -57,6 +57,7 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile String toolCallName;
     private volatile boolean echoSystem;
     private volatile boolean byWords;
+    private volatile boolean echoInArguments;
 
     private FakeUpstream(HttpServer server) {
         this.server = server;
@@ -137,6 +138,24 @@ public final class FakeUpstream implements AutoCloseable {
     public FakeUpstream callTool(String name) {
         this.toolCallName = name;
         return this;
+    }
+
+    /**
+     * Tool calls carry the last user message as {@code {"text": ...}}, with angle brackets written as JSON unicode
+     * escapes (as some models do), streamed in fragments of five characters.
+     */
+    public FakeUpstream echoInToolArguments(boolean on) {
+        this.echoInArguments = on;
+        return this;
+    }
+
+    private String toolArguments(JsonNode body) {
+        if (!echoInArguments) {
+            return "{\"city\":\"Paris\"}";
+        }
+        ObjectNode args = JSON.createObjectNode();
+        args.put("text", lastUserText(body));
+        return args.toString().replace("<", "\\u003c").replace(">", "\\u003e");
     }
 
     public List<Received> received() {
@@ -232,7 +251,7 @@ public final class FakeUpstream implements AutoCloseable {
             ObjectNode call = message.putArray("tool_calls").addObject();
             call.put("id", "call_1");
             call.put("type", "function");
-            call.putObject("function").put("name", toolCallName).put("arguments", "{\"city\":\"Paris\"}");
+            call.putObject("function").put("name", toolCallName).put("arguments", toolArguments(request));
             choice.put("finish_reason", "tool_calls");
         } else {
             message.put("content", answer);
@@ -257,8 +276,16 @@ public final class FakeUpstream implements AutoCloseable {
                 call.put("index", 0);
                 call.put("id", "call_1");
                 call.put("type", "function");
-                call.putObject("function").put("name", toolCallName).put("arguments", "{\"city\":\"Paris\"}");
+                String arguments = toolArguments(request);
+                call.putObject("function").put("name", toolCallName).put("arguments", "");
                 event(out, chunk(model, d, null));
+                for (int i = 0; i < arguments.length(); i += 5) {
+                    ObjectNode more = JSON.createObjectNode();
+                    ObjectNode fragment = more.putArray("tool_calls").addObject();
+                    fragment.put("index", 0);
+                    fragment.putObject("function").put("arguments", arguments.substring(i, Math.min(arguments.length(), i + 5)));
+                    event(out, chunk(model, more, null));
+                }
             } else {
                 List<String> parts = byWords ? List.of(answer.split("(?<= )")) : split(answer, chunks);
                 for (int i = 0; i < parts.size(); i++) {

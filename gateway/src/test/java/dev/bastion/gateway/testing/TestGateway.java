@@ -132,6 +132,19 @@ public final class TestGateway implements AutoCloseable {
         return send(b.build());
     }
 
+    /** A POST with extra request headers. */
+    public Reply post(String path, String key, String json, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
     public Reply post(String path, String key, String json) {
         return post(path, key, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
