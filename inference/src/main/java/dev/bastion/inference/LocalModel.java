@@ -55,7 +55,8 @@ public final class LocalModel implements AutoCloseable {
         this.config = config;
         this.vocabulary = vocabulary;
         this.tokenizer = Tokenizer.of(vocabulary);
-        this.template = ChatTemplate.detect(config.architecture(), file.metadata().string("tokenizer.chat_template"));
+        this.template = ChatTemplate.detect(config.architecture(), file.metadata().string("tokenizer.chat_template"),
+                config.vocabularySize());
         this.contextSize = Math.min(options.contextSize(), config.contextLength());
         this.transformer = new Transformer(config, Weights.load(file, config), contextSize);
         this.free = new ArrayBlockingQueue<>(options.slots(), true);
@@ -112,7 +113,7 @@ public final class LocalModel implements AutoCloseable {
 
     /** The prompt tokens for a chat, rendered by the model's template; message contents cannot inject control tokens. */
     public int[] chatPrompt(List<ChatMessage> messages) {
-        return ChatTemplate.encodeChat(template, tokenizer, messages, true);
+        return template.encodeChat(tokenizer, messages, true);
     }
 
     /** The prompt tokens for raw text: the beginning-of-text token when the model wants one, then the text. */

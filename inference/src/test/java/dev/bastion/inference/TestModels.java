@@ -31,6 +31,14 @@ public final class TestModels {
         }
     }
 
+    // Minimal Jinja templates of the two families, so the template is picked from metadata as in real files.
+    static final String LLAMA3_TEMPLATE = "{{ bos_token }}{% for message in messages %}{{ '<|start_header_id|>' + "
+            + "message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' }}{% endfor %}"
+            + "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}";
+    static final String CHATML_TEMPLATE = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + "
+            + "message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}{% if add_generation_prompt %}"
+            + "{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
     private TestModels() {
     }
 
@@ -58,7 +66,8 @@ public final class TestModels {
                 .putStrings("tokenizer.ggml.merges", vocab.merges)
                 .putU32("tokenizer.ggml.bos_token_id", vocab.id(a.equals("llama") ? "<|begin_of_text|>" : "<|im_start|>"))
                 .putU32("tokenizer.ggml.eos_token_id", vocab.id(a.equals("llama") ? "<|eot_id|>" : "<|im_end|>"))
-                .putBool("tokenizer.ggml.add_bos_token", a.equals("llama"));
+                .putBool("tokenizer.ggml.add_bos_token", a.equals("llama"))
+                .putString("tokenizer.chat_template", a.equals("llama") ? LLAMA3_TEMPLATE : CHATML_TEMPLATE);
         SplittableRandom random = new SplittableRandom(seed);
         int hd = s.headDim();
         matrix(w, "token_embd.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split());
@@ -91,7 +100,7 @@ public final class TestModels {
         return file;
     }
 
-    /** The token ids of {@code names} in the synthetic vocabulary of {@code shape} and {@code seed}. */
+    /** The tokens of the synthetic vocabulary of {@code shape} and {@code seed}, by id. */
     public static List<String> tokens(Shape s, long seed) {
         return SyntheticVocabulary.of(s.vocab(), seed).tokens;
     }
