@@ -209,7 +209,7 @@ public final class Parallel {
 
         @Override
         public void run() {
-            int seen = pool.generation;
+            int seen = 0; // the generation when the pool was built: a job may be published before this runs
             while (true) {
                 seen = awaitJob(seen);
                 pool.work();
