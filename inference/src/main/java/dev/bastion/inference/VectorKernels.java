@@ -1,8 +1,6 @@
 package dev.bastion.inference;
 
 import static dev.bastion.inference.ScalarKernels.f16;
-import static dev.bastion.inference.ScalarKernels.minK4;
-import static dev.bastion.inference.ScalarKernels.scaleK4;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -39,6 +37,8 @@ final class VectorKernels {
             ? VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16)) : ShortVector.SPECIES_128;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     private VectorKernels() {
     }
@@ -243,11 +243,13 @@ final class VectorKernels {
             long p = off + 144L * b;
             float d = f16(w, p);
             float dmin = f16(w, p + 2);
+            long sLo = w.get(LONG_LE, p + 4);
+            int sHi = w.get(INT_LE, p + 12);
             for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(w, p + 4, 2 * j);
-                float m0 = -dmin * minK4(w, p + 4, 2 * j);
-                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
-                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
+                float d0 = d * scaleK4(sLo, sHi, 2 * j);
+                float m0 = -dmin * minK4(sLo, sHi, 2 * j);
+                float d1 = d * scaleK4(sLo, sHi, 2 * j + 1);
+                float m1 = -dmin * minK4(sLo, sHi, 2 * j + 1);
                 long q = p + 16 + 32L * j;
                 int xb = xo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
@@ -267,11 +269,13 @@ final class VectorKernels {
             long p = off + 144L * b;
             float d = f16(w, p);
             float dmin = f16(w, p + 2);
+            long sLo = w.get(LONG_LE, p + 4);
+            int sHi = w.get(INT_LE, p + 12);
             for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(w, p + 4, 2 * j);
-                float m0 = -dmin * minK4(w, p + 4, 2 * j);
-                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
-                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
+                float d0 = d * scaleK4(sLo, sHi, 2 * j);
+                float m0 = -dmin * minK4(sLo, sHi, 2 * j);
+                float d1 = d * scaleK4(sLo, sHi, 2 * j + 1);
+                float m1 = -dmin * minK4(sLo, sHi, 2 * j + 1);
                 long q = p + 16 + 32L * j;
                 int ob = oo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
@@ -283,6 +287,11 @@ final class VectorKernels {
         }
     }
 
+    /*
+     * Q5_K: the fifth bits of sub-blocks 2j and 2j+1 are bits 2j and 2j+1 of qh[l]. The loop over l (g) is
+     * outside the loop over j so that qh is shifted by a constant 2 per step: byte shifts by a variable count
+     * compile to slow code.
+     */
     static float dotQ5_K(MemorySegment w, long off, float[] x, int xo, int cols) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
@@ -290,22 +299,22 @@ final class VectorKernels {
             long p = off + 176L * b;
             float d = f16(w, p);
             float dmin = f16(w, p + 2);
-            for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(w, p + 4, 2 * j);
-                float m0 = -dmin * minK4(w, p + 4, 2 * j);
-                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
-                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
-                long q = p + 48 + 32L * j;
-                int xb = xo + 256 * b + 64 * j;
-                for (int g = 0; g < 32; g += LANES) {
-                    ByteVector v = bytes(w, q + g);
-                    ByteVector h = bytes(w, p + 16 + g);
-                    ByteVector h0 = h.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    ByteVector h1 = h.lanewise(VectorOperators.LSHR, 2 * j + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector lo = toFloats(lowNibbles(v).or(h0)).fma(d0, m0);
-                    FloatVector hi = toFloats(highNibbles(v).or(h1)).fma(d1, m1);
-                    acc0 = lo.fma(FloatVector.fromArray(F, x, xb + g), acc0);
-                    acc1 = hi.fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
+            long sLo = w.get(LONG_LE, p + 4);
+            int sHi = w.get(INT_LE, p + 12);
+            for (int g = 0; g < 32; g += LANES) {
+                ByteVector h = bytes(w, p + 16 + g);
+                for (int j = 0; j < 4; j++) {
+                    ByteVector v = bytes(w, p + 48 + 32L * j + g);
+                    ByteVector h0 = h.and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    ByteVector h1 = h.and((byte) 2).lanewise(VectorOperators.LSHL, 3);
+                    h = h.lanewise(VectorOperators.LSHR, 2);
+                    FloatVector lo = toFloats(lowNibbles(v).or(h0))
+                            .fma(d * scaleK4(sLo, sHi, 2 * j), -dmin * minK4(sLo, sHi, 2 * j));
+                    FloatVector hi = toFloats(highNibbles(v).or(h1))
+                            .fma(d * scaleK4(sLo, sHi, 2 * j + 1), -dmin * minK4(sLo, sHi, 2 * j + 1));
+                    int xb = xo + 256 * b + 64 * j + g;
+                    acc0 = lo.fma(FloatVector.fromArray(F, x, xb), acc0);
+                    acc1 = hi.fma(FloatVector.fromArray(F, x, xb + 32), acc1);
                 }
             }
         }
@@ -317,20 +326,21 @@ final class VectorKernels {
             long p = off + 176L * b;
             float d = f16(w, p);
             float dmin = f16(w, p + 2);
-            for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(w, p + 4, 2 * j);
-                float m0 = -dmin * minK4(w, p + 4, 2 * j);
-                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
-                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
-                long q = p + 48 + 32L * j;
-                int ob = oo + 256 * b + 64 * j;
-                for (int g = 0; g < 32; g += LANES) {
-                    ByteVector v = bytes(w, q + g);
-                    ByteVector h = bytes(w, p + 16 + g);
-                    ByteVector h0 = h.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    ByteVector h1 = h.lanewise(VectorOperators.LSHR, 2 * j + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    toFloats(lowNibbles(v).or(h0)).fma(d0, m0).intoArray(out, ob + g);
-                    toFloats(highNibbles(v).or(h1)).fma(d1, m1).intoArray(out, ob + 32 + g);
+            long sLo = w.get(LONG_LE, p + 4);
+            int sHi = w.get(INT_LE, p + 12);
+            for (int g = 0; g < 32; g += LANES) {
+                ByteVector h = bytes(w, p + 16 + g);
+                for (int j = 0; j < 4; j++) {
+                    ByteVector v = bytes(w, p + 48 + 32L * j + g);
+                    ByteVector h0 = h.and((byte) 1).lanewise(VectorOperators.LSHL, 4);
+                    ByteVector h1 = h.and((byte) 2).lanewise(VectorOperators.LSHL, 3);
+                    h = h.lanewise(VectorOperators.LSHR, 2);
+                    int ob = oo + 256 * b + 64 * j + g;
+                    toFloats(lowNibbles(v).or(h0)).fma(d * scaleK4(sLo, sHi, 2 * j), -dmin * minK4(sLo, sHi, 2 * j))
+                            .intoArray(out, ob);
+                    toFloats(highNibbles(v).or(h1))
+                            .fma(d * scaleK4(sLo, sHi, 2 * j + 1), -dmin * minK4(sLo, sHi, 2 * j + 1))
+                            .intoArray(out, ob + 32);
                 }
             }
         }
@@ -353,18 +363,26 @@ final class VectorKernels {
                 long sc = p + 192 + 8L * half;
                 int xb = xo + 256 * b + 128 * half;
                 for (int g = 0; g < 32; g += LANES) {
+                    int s = g / 16;
+                    float s0 = d * scale(w, sc, s);
+                    float s1 = d * scale(w, sc, s + 2);
+                    float s2 = d * scale(w, sc, s + 4);
+                    float s3 = d * scale(w, sc, s + 6);
                     ByteVector a = bytes(w, ql + g);
                     ByteVector c = bytes(w, ql + 32 + g);
                     ByteVector h = bytes(w, qh + g);
-                    int s = g / 16;
-                    acc0 = q6(lowNibbles(a), h, 0).mul(d * scale(w, sc, s))
-                            .fma(FloatVector.fromArray(F, x, xb + g), acc0);
-                    acc1 = q6(lowNibbles(c), h, 2).mul(d * scale(w, sc, s + 2))
-                            .fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
-                    acc0 = q6(highNibbles(a), h, 4).mul(d * scale(w, sc, s + 4))
-                            .fma(FloatVector.fromArray(F, x, xb + 64 + g), acc0);
-                    acc1 = q6(highNibbles(c), h, 6).mul(d * scale(w, sc, s + 6))
-                            .fma(FloatVector.fromArray(F, x, xb + 96 + g), acc1);
+                    ByteVector h0 = h.and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                    ByteVector h1 = h.and((byte) 12).lanewise(VectorOperators.LSHL, 2);
+                    ByteVector h2 = h.and((byte) 48);
+                    ByteVector h3 = h.lanewise(VectorOperators.LSHR, 2).and((byte) 48);
+                    FloatVector q0 = q6(lowNibbles(a), h0);
+                    FloatVector q1 = q6(lowNibbles(c), h1);
+                    FloatVector q2 = q6(highNibbles(a), h2);
+                    FloatVector q3 = q6(highNibbles(c), h3);
+                    acc0 = q0.mul(s0).fma(FloatVector.fromArray(F, x, xb + g), acc0);
+                    acc1 = q1.mul(s1).fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
+                    acc0 = q2.mul(s2).fma(FloatVector.fromArray(F, x, xb + 64 + g), acc0);
+                    acc1 = q3.mul(s3).fma(FloatVector.fromArray(F, x, xb + 96 + g), acc1);
                 }
             }
         }
@@ -381,23 +399,44 @@ final class VectorKernels {
                 long sc = p + 192 + 8L * half;
                 int ob = oo + 256 * b + 128 * half;
                 for (int g = 0; g < 32; g += LANES) {
+                    int s = g / 16;
                     ByteVector a = bytes(w, ql + g);
                     ByteVector c = bytes(w, ql + 32 + g);
                     ByteVector h = bytes(w, qh + g);
-                    int s = g / 16;
-                    q6(lowNibbles(a), h, 0).mul(d * scale(w, sc, s)).intoArray(out, ob + g);
-                    q6(lowNibbles(c), h, 2).mul(d * scale(w, sc, s + 2)).intoArray(out, ob + 32 + g);
-                    q6(highNibbles(a), h, 4).mul(d * scale(w, sc, s + 4)).intoArray(out, ob + 64 + g);
-                    q6(highNibbles(c), h, 6).mul(d * scale(w, sc, s + 6)).intoArray(out, ob + 96 + g);
+                    q6(lowNibbles(a), h.and((byte) 3).lanewise(VectorOperators.LSHL, 4))
+                            .mul(d * scale(w, sc, s)).intoArray(out, ob + g);
+                    q6(lowNibbles(c), h.and((byte) 12).lanewise(VectorOperators.LSHL, 2))
+                            .mul(d * scale(w, sc, s + 2)).intoArray(out, ob + 32 + g);
+                    q6(highNibbles(a), h.and((byte) 48))
+                            .mul(d * scale(w, sc, s + 4)).intoArray(out, ob + 64 + g);
+                    q6(highNibbles(c), h.lanewise(VectorOperators.LSHR, 2).and((byte) 48))
+                            .mul(d * scale(w, sc, s + 6)).intoArray(out, ob + 96 + g);
                 }
             }
         }
     }
 
-    /** The signed 6-bit quants (q - 32) from four low bits and two high bits at {@code shift} of {@code h}. */
-    private static FloatVector q6(ByteVector low, ByteVector h, int shift) {
-        ByteVector high = h.lanewise(VectorOperators.LSHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+    /** The signed 6-bit quants (q - 32) from four low bits and the two high bits already in place (bits 4-5). */
+    private static FloatVector q6(ByteVector low, ByteVector high) {
         return toFloats(low.or(high).sub((byte) 32));
+    }
+
+    /*
+     * The Q4_K/Q5_K 6-bit scale and min of sub-block j, as ScalarKernels.scaleK4/minK4, from the 12 scale bytes
+     * read as one long (bytes 0-7) and one int (bytes 8-11): two reads per block instead of 32.
+     */
+    private static int k4Byte(long lo, int hi, int k) {
+        return (k < 8 ? (int) (lo >>> (8 * k)) : hi >>> (8 * (k - 8))) & 0xFF;
+    }
+
+    static int scaleK4(long lo, int hi, int j) {
+        return j < 4 ? k4Byte(lo, hi, j) & 63
+                : (k4Byte(lo, hi, j + 4) & 0xF) | (k4Byte(lo, hi, j - 4) >>> 6) << 4;
+    }
+
+    static int minK4(long lo, int hi, int j) {
+        return j < 4 ? k4Byte(lo, hi, j + 4) & 63
+                : (k4Byte(lo, hi, j + 4) >>> 4) | (k4Byte(lo, hi, j) >>> 6) << 4;
     }
 
     private static int scale(MemorySegment w, long sc, int i) {
