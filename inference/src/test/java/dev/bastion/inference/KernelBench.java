@@ -26,6 +26,9 @@ public final class KernelBench {
         List<GgmlType> types = args.length == 0 ? List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K)
                 : java.util.Arrays.stream(args).map(GgmlType::valueOf).toList();
         System.out.printf("threads=%d lanes=%d%n", Parallel.threads(), VectorKernels.LANES);
+        int[] sink = new int[1];
+        double call = time(() -> Parallel.forRange(64, (s, e) -> sink[0] += e - s));
+        System.out.printf(Locale.ROOT, "Parallel.forRange(64, trivial body): %.2f us per call%n", call * 1e6);
         for (GgmlType type : types) {
             for (int[] shape : SHAPES) {
                 run(type, shape[0], shape[1]);
@@ -71,7 +74,10 @@ public final class KernelBench {
                 seconds * 1e9 / rows);
     }
 
-    /** Median-free simple timing: warm up, then as many runs as fit in about a second; the best of 5 rounds. */
+    /**
+     * Seconds per call: warm up, then the best of 15 rounds of about 50 ms each. The best round, because on a
+     * shared machine the slow rounds measure the other processes, not the kernel.
+     */
     private static double time(Runnable r) {
         for (int i = 0; i < 5; i++) {
             r.run();
@@ -79,9 +85,9 @@ public final class KernelBench {
         long t0 = System.nanoTime();
         r.run();
         long one = Math.max(1, System.nanoTime() - t0);
-        int reps = (int) Math.max(1, Math.min(2000, 200_000_000L / one));
+        int reps = (int) Math.max(1, Math.min(5000, 50_000_000L / one));
         double best = Double.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < 15; round++) {
             long s = System.nanoTime();
             for (int i = 0; i < reps; i++) {
                 r.run();
