@@ -105,6 +105,15 @@ final class VectorKernels {
         return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
     }
 
+    /** LANES bytes widened (sign-extended) to ints: nibble and bit work is cheaper in int lanes than in bytes. */
+    private static IntVector ints(MemorySegment w, long p) {
+        return (IntVector) bytes(w, p).castShape(I, 0);
+    }
+
+    private static FloatVector toFloats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+    }
+
     private static ByteVector lowNibbles(ByteVector b) {
         return b.and((byte) 0x0F);
     }
@@ -213,9 +222,10 @@ final class VectorKernels {
             int xb = xo + 32 * b;
             FloatVector s = FloatVector.zero(F);
             for (int g = 0; g < 16; g += LANES) {
-                ByteVector q = bytes(w, p + 2 + g);
-                s = toFloats(lowNibbles(q).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + g), s);
-                s = toFloats(highNibbles(q).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 16 + g), s);
+                IntVector q = ints(w, p + 2 + g);
+                s = toFloats(q.and(15).sub(8)).fma(FloatVector.fromArray(F, x, xb + g), s);
+                s = toFloats(q.lanewise(VectorOperators.LSHR, 4).and(15).sub(8))
+                        .fma(FloatVector.fromArray(F, x, xb + 16 + g), s);
             }
             acc = s.fma(FloatVector.broadcast(F, f16(w, p)), acc);
         }
@@ -227,35 +237,37 @@ final class VectorKernels {
             long p = off + 18L * b;
             float d = f16(w, p);
             for (int g = 0; g < 16; g += LANES) {
-                ByteVector q = bytes(w, p + 2 + g);
-                toFloats(lowNibbles(q).sub((byte) 8)).mul(d).intoArray(out, oo + 32 * b + g);
-                toFloats(highNibbles(q).sub((byte) 8)).mul(d).intoArray(out, oo + 32 * b + 16 + g);
+                IntVector q = ints(w, p + 2 + g);
+                toFloats(q.and(15).sub(8)).mul(d).intoArray(out, oo + 32 * b + g);
+                toFloats(q.lanewise(VectorOperators.LSHR, 4).and(15).sub(8)).mul(d).intoArray(out, oo + 32 * b + 16 + g);
             }
         }
     }
 
     // ---- K types: super-blocks of 256 ----
 
+    /*
+     * Q4_K and Q5_K: k4Scales unpacks the block's scales and mins once; each 32 bytes of qs then give
+     * sub-block 2j (low nibbles) and 2j+1 (high nibbles), widened to ints, w = q * (d*sc) + (-dmin*m).
+     */
     static float dotQ4_K(MemorySegment w, long off, float[] x, int xo, int cols) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
+        float[] dm = new float[16];
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 144L * b;
-            float d = f16(w, p);
-            float dmin = f16(w, p + 2);
-            long sLo = w.get(LONG_LE, p + 4);
-            int sHi = w.get(INT_LE, p + 12);
+            k4Scales(w, p, dm);
             for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(sLo, sHi, 2 * j);
-                float m0 = -dmin * minK4(sLo, sHi, 2 * j);
-                float d1 = d * scaleK4(sLo, sHi, 2 * j + 1);
-                float m1 = -dmin * minK4(sLo, sHi, 2 * j + 1);
+                float d0 = dm[2 * j];
+                float m0 = dm[8 + 2 * j];
+                float d1 = dm[2 * j + 1];
+                float m1 = dm[9 + 2 * j];
                 long q = p + 16 + 32L * j;
                 int xb = xo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
-                    ByteVector v = bytes(w, q + g);
-                    FloatVector lo = toFloats(lowNibbles(v)).fma(d0, m0);
-                    FloatVector hi = toFloats(highNibbles(v)).fma(d1, m1);
+                    IntVector v = ints(w, q + g);
+                    FloatVector lo = toFloats(v.and(15)).fma(d0, m0);
+                    FloatVector hi = toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)).fma(d1, m1);
                     acc0 = lo.fma(FloatVector.fromArray(F, x, xb + g), acc0);
                     acc1 = hi.fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
                 }
@@ -265,56 +277,46 @@ final class VectorKernels {
     }
 
     static void dequantizeQ4_K(MemorySegment w, long off, float[] out, int oo, int cols) {
+        float[] dm = new float[16];
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 144L * b;
-            float d = f16(w, p);
-            float dmin = f16(w, p + 2);
-            long sLo = w.get(LONG_LE, p + 4);
-            int sHi = w.get(INT_LE, p + 12);
+            k4Scales(w, p, dm);
             for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(sLo, sHi, 2 * j);
-                float m0 = -dmin * minK4(sLo, sHi, 2 * j);
-                float d1 = d * scaleK4(sLo, sHi, 2 * j + 1);
-                float m1 = -dmin * minK4(sLo, sHi, 2 * j + 1);
                 long q = p + 16 + 32L * j;
                 int ob = oo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
-                    ByteVector v = bytes(w, q + g);
-                    toFloats(lowNibbles(v)).fma(d0, m0).intoArray(out, ob + g);
-                    toFloats(highNibbles(v)).fma(d1, m1).intoArray(out, ob + 32 + g);
+                    IntVector v = ints(w, q + g);
+                    toFloats(v.and(15)).fma(dm[2 * j], dm[8 + 2 * j]).intoArray(out, ob + g);
+                    toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)).fma(dm[2 * j + 1], dm[9 + 2 * j])
+                            .intoArray(out, ob + 32 + g);
                 }
             }
         }
     }
 
-    /*
-     * Q5_K: the fifth bits of sub-blocks 2j and 2j+1 are bits 2j and 2j+1 of qh[l]. The loop over l (g) is
-     * outside the loop over j so that qh is shifted by a constant 2 per step: byte shifts by a variable count
-     * compile to slow code.
-     */
+    /** Q5_K: as Q4_K, plus bit 2j (2j+1) of qh[l] as the fifth bit of element l of sub-block 2j (2j+1). */
     static float dotQ5_K(MemorySegment w, long off, float[] x, int xo, int cols) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
+        float[] dm = new float[16];
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 176L * b;
-            float d = f16(w, p);
-            float dmin = f16(w, p + 2);
-            long sLo = w.get(LONG_LE, p + 4);
-            int sHi = w.get(INT_LE, p + 12);
-            for (int g = 0; g < 32; g += LANES) {
-                ByteVector h = bytes(w, p + 16 + g);
-                for (int j = 0; j < 4; j++) {
-                    ByteVector v = bytes(w, p + 48 + 32L * j + g);
-                    ByteVector h0 = h.and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    ByteVector h1 = h.and((byte) 2).lanewise(VectorOperators.LSHL, 3);
-                    h = h.lanewise(VectorOperators.LSHR, 2);
-                    FloatVector lo = toFloats(lowNibbles(v).or(h0))
-                            .fma(d * scaleK4(sLo, sHi, 2 * j), -dmin * minK4(sLo, sHi, 2 * j));
-                    FloatVector hi = toFloats(highNibbles(v).or(h1))
-                            .fma(d * scaleK4(sLo, sHi, 2 * j + 1), -dmin * minK4(sLo, sHi, 2 * j + 1));
-                    int xb = xo + 256 * b + 64 * j + g;
-                    acc0 = lo.fma(FloatVector.fromArray(F, x, xb), acc0);
-                    acc1 = hi.fma(FloatVector.fromArray(F, x, xb + 32), acc1);
+            k4Scales(w, p, dm);
+            for (int j = 0; j < 4; j++) {
+                float d0 = dm[2 * j];
+                float m0 = dm[8 + 2 * j];
+                float d1 = dm[2 * j + 1];
+                float m1 = dm[9 + 2 * j];
+                long q = p + 48 + 32L * j;
+                int xb = xo + 256 * b + 64 * j;
+                for (int g = 0; g < 32; g += LANES) {
+                    IntVector v = ints(w, q + g);
+                    IntVector h = ints(w, p + 16 + g).lanewise(VectorOperators.LSHR, 2 * j);
+                    FloatVector lo = toFloats(v.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4))).fma(d0, m0);
+                    FloatVector hi = toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)
+                            .or(h.and(2).lanewise(VectorOperators.LSHL, 3))).fma(d1, m1);
+                    acc0 = lo.fma(FloatVector.fromArray(F, x, xb + g), acc0);
+                    acc1 = hi.fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
                 }
             }
         }
@@ -322,25 +324,20 @@ final class VectorKernels {
     }
 
     static void dequantizeQ5_K(MemorySegment w, long off, float[] out, int oo, int cols) {
+        float[] dm = new float[16];
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 176L * b;
-            float d = f16(w, p);
-            float dmin = f16(w, p + 2);
-            long sLo = w.get(LONG_LE, p + 4);
-            int sHi = w.get(INT_LE, p + 12);
-            for (int g = 0; g < 32; g += LANES) {
-                ByteVector h = bytes(w, p + 16 + g);
-                for (int j = 0; j < 4; j++) {
-                    ByteVector v = bytes(w, p + 48 + 32L * j + g);
-                    ByteVector h0 = h.and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    ByteVector h1 = h.and((byte) 2).lanewise(VectorOperators.LSHL, 3);
-                    h = h.lanewise(VectorOperators.LSHR, 2);
-                    int ob = oo + 256 * b + 64 * j + g;
-                    toFloats(lowNibbles(v).or(h0)).fma(d * scaleK4(sLo, sHi, 2 * j), -dmin * minK4(sLo, sHi, 2 * j))
-                            .intoArray(out, ob);
-                    toFloats(highNibbles(v).or(h1))
-                            .fma(d * scaleK4(sLo, sHi, 2 * j + 1), -dmin * minK4(sLo, sHi, 2 * j + 1))
-                            .intoArray(out, ob + 32);
+            k4Scales(w, p, dm);
+            for (int j = 0; j < 4; j++) {
+                long q = p + 48 + 32L * j;
+                int ob = oo + 256 * b + 64 * j;
+                for (int g = 0; g < 32; g += LANES) {
+                    IntVector v = ints(w, q + g);
+                    IntVector h = ints(w, p + 16 + g).lanewise(VectorOperators.LSHR, 2 * j);
+                    toFloats(v.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4)))
+                            .fma(dm[2 * j], dm[8 + 2 * j]).intoArray(out, ob + g);
+                    toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3)))
+                            .fma(dm[2 * j + 1], dm[9 + 2 * j]).intoArray(out, ob + 32 + g);
                 }
             }
         }
@@ -421,22 +418,29 @@ final class VectorKernels {
         return toFloats(low.or(high).sub((byte) 32));
     }
 
-    /*
-     * The Q4_K/Q5_K 6-bit scale and min of sub-block j, as ScalarKernels.scaleK4/minK4, from the 12 scale bytes
-     * read as one long (bytes 0-7) and one int (bytes 8-11): two reads per block instead of 32.
+    /**
+     * The eight sub-block scales times d into {@code dm[0..8)} and the eight mins times -dmin into
+     * {@code dm[8..16)}, for the Q4_K/Q5_K block at {@code p}. Four bytes at a time: scales 0-3 are the low six
+     * bits of bytes 0-3, mins 0-3 of bytes 4-7; scales 4-7 are the low nibbles of bytes 8-11 with the top two
+     * bits of bytes 0-3 above them, mins 4-7 the high nibbles with the top bits of bytes 4-7.
      */
-    private static int k4Byte(long lo, int hi, int k) {
-        return (k < 8 ? (int) (lo >>> (8 * k)) : hi >>> (8 * (k - 8))) & 0xFF;
-    }
-
-    static int scaleK4(long lo, int hi, int j) {
-        return j < 4 ? k4Byte(lo, hi, j) & 63
-                : (k4Byte(lo, hi, j + 4) & 0xF) | (k4Byte(lo, hi, j - 4) >>> 6) << 4;
-    }
-
-    static int minK4(long lo, int hi, int j) {
-        return j < 4 ? k4Byte(lo, hi, j + 4) & 63
-                : (k4Byte(lo, hi, j + 4) >>> 4) | (k4Byte(lo, hi, j) >>> 6) << 4;
+    static void k4Scales(MemorySegment w, long p, float[] dm) {
+        float d = f16(w, p);
+        float dmin = -f16(w, p + 2);
+        long lo = w.get(LONG_LE, p + 4);
+        int hi = w.get(INT_LE, p + 12);
+        int b03 = (int) lo;
+        int b47 = (int) (lo >>> 32);
+        int sc03 = b03 & 0x3F3F3F3F;
+        int mi03 = b47 & 0x3F3F3F3F;
+        int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 6) & 0x03030303) << 4;
+        int mi47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 6) & 0x03030303) << 4;
+        for (int k = 0; k < 4; k++) {
+            dm[k] = d * ((sc03 >>> (8 * k)) & 0xFF);
+            dm[4 + k] = d * ((sc47 >>> (8 * k)) & 0xFF);
+            dm[8 + k] = dmin * ((mi03 >>> (8 * k)) & 0xFF);
+            dm[12 + k] = dmin * ((mi47 >>> (8 * k)) & 0xFF);
+        }
     }
 
     private static int scale(MemorySegment w, long sc, int i) {
