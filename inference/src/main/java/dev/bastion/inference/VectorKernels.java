@@ -372,10 +372,10 @@ final class VectorKernels {
                     ByteVector h1 = h.and((byte) 12).lanewise(VectorOperators.LSHL, 2);
                     ByteVector h2 = h.and((byte) 48);
                     ByteVector h3 = h.lanewise(VectorOperators.LSHR, 2).and((byte) 48);
-                    FloatVector q0 = q6(lowNibbles(a), h0);
-                    FloatVector q1 = q6(lowNibbles(c), h1);
-                    FloatVector q2 = q6(highNibbles(a), h2);
-                    FloatVector q3 = q6(highNibbles(c), h3);
+                    FloatVector q0 = q6Bytes(lowNibbles(a), h0);
+                    FloatVector q1 = q6Bytes(lowNibbles(c), h1);
+                    FloatVector q2 = q6Bytes(highNibbles(a), h2);
+                    FloatVector q3 = q6Bytes(highNibbles(c), h3);
                     acc0 = q0.mul(s0).fma(FloatVector.fromArray(F, x, xb + g), acc0);
                     acc1 = q1.mul(s1).fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
                     acc0 = q2.mul(s2).fma(FloatVector.fromArray(F, x, xb + 64 + g), acc0);
@@ -397,25 +397,33 @@ final class VectorKernels {
                 int ob = oo + 256 * b + 128 * half;
                 for (int g = 0; g < 32; g += LANES) {
                     int s = g / 16;
-                    ByteVector a = bytes(w, ql + g);
-                    ByteVector c = bytes(w, ql + 32 + g);
-                    ByteVector h = bytes(w, qh + g);
-                    q6(lowNibbles(a), h.and((byte) 3).lanewise(VectorOperators.LSHL, 4))
+                    IntVector a = ints(w, ql + g);
+                    IntVector c = ints(w, ql + 32 + g);
+                    IntVector h = ints(w, qh + g);
+                    q6(a.and(15), h.and(3).lanewise(VectorOperators.LSHL, 4))
                             .mul(d * scale(w, sc, s)).intoArray(out, ob + g);
-                    q6(lowNibbles(c), h.and((byte) 12).lanewise(VectorOperators.LSHL, 2))
+                    q6(c.and(15), h.and(12).lanewise(VectorOperators.LSHL, 2))
                             .mul(d * scale(w, sc, s + 2)).intoArray(out, ob + 32 + g);
-                    q6(highNibbles(a), h.and((byte) 48))
+                    q6(a.lanewise(VectorOperators.LSHR, 4).and(15), h.and(48))
                             .mul(d * scale(w, sc, s + 4)).intoArray(out, ob + 64 + g);
-                    q6(highNibbles(c), h.lanewise(VectorOperators.LSHR, 2).and((byte) 48))
+                    q6(c.lanewise(VectorOperators.LSHR, 4).and(15), h.lanewise(VectorOperators.LSHR, 2).and(48))
                             .mul(d * scale(w, sc, s + 6)).intoArray(out, ob + 96 + g);
                 }
             }
         }
     }
 
-    /** The signed 6-bit quants (q - 32) from four low bits and the two high bits already in place (bits 4-5). */
-    private static FloatVector q6(ByteVector low, ByteVector high) {
+    /*
+     * dotQ6_K stays in byte lanes: the same code in int lanes (as dequantizeQ6_K) ran 4x slower in the dot,
+     * where four more live vectors apparently keep C2 from compiling it fully (measured, JDK 25).
+     */
+    private static FloatVector q6Bytes(ByteVector low, ByteVector high) {
         return toFloats(low.or(high).sub((byte) 32));
+    }
+
+    /** The signed 6-bit quants (q - 32) from four low bits and the two high bits already in place (bits 4-5). */
+    private static FloatVector q6(IntVector low, IntVector high) {
+        return toFloats(low.or(high).sub(32));
     }
 
     /**
