@@ -10,6 +10,27 @@ import org.junit.jupiter.api.Test;
 /** The measured alternative (int8 activations) computes the same products as the float kernels, up to rounding x. */
 class Int8KernelsTest {
 
+    @Test
+    void q8Activations_ofABlock_areRoundedToItsLargestMagnitudeOver127() {
+        float[] x = new float[32];
+        x[0] = 1.27f;
+        x[1] = -0.5f;
+        x[2] = 0.004f;
+        Int8Kernels.Q8 q = Int8Kernels.Q8.of(x, 32);
+        assertThat(q.d()).containsExactly(0.01f);
+        assertThat(q.q()[0]).isEqualTo((byte) 127);
+        assertThat(q.q()[1]).isEqualTo((byte) -50);
+        assertThat(q.q()[2]).isEqualTo((byte) 0);
+    }
+
+    @Test
+    void q8Activations_refuseLengthsThatAreNotWholeBlocks() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Int8Kernels.Q8.of(new float[40], 40))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocks of 32");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Int8Kernels.Q8(new byte[31], new float[1]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     /*
      * Rounding x to d_x * q changes each x_i by at most d_x / 2 = max|x_block| / 254, so a row dot moves by at
      * most sum_i |w_i| * max|x_block(i)| / 254. The test allows exactly that bound (plus float noise).
@@ -38,9 +59,14 @@ class Int8KernelsTest {
                 }
                 float exact = ScalarKernels.dot(type, w, off, x, 0, cols);
                 float int8 = type == GgmlType.Q8_0 ? Int8Kernels.dotQ8_0(w, off, xq, cols)
-                        : Int8Kernels.dotQ4_0(w, off, xq, cols);
+                        : Int8Q4_0.dotQ4_0(w, off, xq, cols);
                 assertThat(int8).as("%s row %d", type, r).isCloseTo(exact, within((float) (bound * 1.01 + 1e-4)));
                 assertThat(int8).isNotEqualTo(exact); // it really used rounded activations
+                if (type == GgmlType.Q8_0) {
+                    float twin = ScalarKernels.dotQ8_0Int8(w, off, xq, cols);
+                    // integer block sums are exact in both; only the float sum of blocks differs in order
+                    assertThat(int8).as("scalar twin, row %d", r).isCloseTo(twin, within(1e-5f * (1 + Math.abs(twin))));
+                }
             }
         }
     }

@@ -43,21 +43,26 @@ public final class KernelBench {
         float[] x = KernelTwinsTest.gaussian(random, cols, 1f);
         float[] out = new float[rows];
         double flops = 2.0 * rows * cols;
-        double a = time(() -> m.matvec(x, out));
-        report(type, rows, cols, "a: float dot", a, flops, data.byteSize());
         long rowBytes = type.byteSize(cols);
+        double a = time(() -> Parallel.forRange(rows, (s, e) -> {
+            for (int r = s; r < e; r++) {
+                out[r] = VectorKernels.dot(type, data, r * rowBytes, x, 0, cols);
+            }
+        }));
+        report(type, rows, cols, "a: float dot", a, flops, data.byteSize());
         if (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) {
             double b = time(() -> {
                 Int8Kernels.Q8 xq = Int8Kernels.Q8.of(x, cols);
                 Parallel.forRange(rows, (s, e) -> {
                     for (int r = s; r < e; r++) {
                         out[r] = type == GgmlType.Q8_0 ? Int8Kernels.dotQ8_0(data, r * rowBytes, xq, cols)
-                                : Int8Kernels.dotQ4_0(data, r * rowBytes, xq, cols);
+                                : Int8Q4_0.dotQ4_0(data, r * rowBytes, xq, cols);
                     }
                 });
             });
             report(type, rows, cols, "b: int8 dot", b, flops, data.byteSize());
         }
+        report(type, rows, cols, "WeightMatrix.matvec", time(() -> m.matvec(x, out)), flops, data.byteSize());
         if (rows <= 8192) {
             int n = 32;
             float[] xs = KernelTwinsTest.gaussian(random, n * cols, 1f);
