@@ -1,6 +1,7 @@
 package dev.bastion.inference;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -101,21 +102,27 @@ public final class Parallel {
     }
 
     /*
-     * One call publishes its job by writing the job fields and then incrementing the volatile `generation`.
-     * Workers spin on `generation` for SPIN_NANOS (the next call of a token's ~200 usually comes within
-     * microseconds), then park. A worker sets its `parked` flag before re-reading `generation` and the caller
-     * reads the flag after writing `generation` (both volatile), so a worker is never left asleep on a job.
-     * Chunks are claimed from an atomic counter, so faster threads take more of them. Nothing is allocated
-     * per call.
+     * One call publishes its job by writing the job fields, then the claim ticket (generation << 32 | next
+     * chunk), then the volatile `generation`. Workers spin on `generation` for SPIN_NANOS (the next call of a
+     * token's ~200 usually comes within microseconds), then park. A worker sets its `parked` flag before
+     * re-reading `generation` and the caller reads the flag after writing `generation` (both volatile), so a
+     * worker is never left asleep on a job.
+     *
+     * Chunks are claimed by compare-and-set on the ticket, which carries the generation: a worker that wakes
+     * late, after its job is over, cannot claim a chunk of the next one. The caller waits for its chunks to be
+     * done, not for the workers to check in, so a worker the OS has not scheduled costs nothing: the caller
+     * takes its chunks. At the end of a call the ticket is closed (index MAX_VALUE) before the job fields are
+     * reused. Nothing is allocated per call.
      */
     private static final class Pool {
         private static final long SPIN_NANOS = 200_000;
+        private static final int CLOSED = Integer.MAX_VALUE;
 
         final int size;
         private final Worker[] workers;
         private final ReentrantLock lock = new ReentrantLock();
-        private final AtomicInteger nextChunk = new AtomicInteger();
-        private final AtomicInteger pending = new AtomicInteger();
+        private final AtomicLong ticket = new AtomicLong(CLOSED);
+        private final AtomicInteger done = new AtomicInteger();
         private volatile int generation;
         private RangeBody body;
         private int length;
@@ -139,27 +146,29 @@ public final class Parallel {
             }
             lock.lock();
             try {
+                int g = generation + 1;
                 body = task;
                 length = n;
                 chunks = Math.min(n, size * 4);
                 failure = null;
-                nextChunk.set(0);
-                pending.set(workers.length);
-                generation = generation + 1;
+                done.set(0);
+                ticket.set((long) g << 32);
+                generation = g;
                 for (Worker w : workers) {
                     if (w.parked) {
                         LockSupport.unpark(w);
                     }
                 }
-                work();
+                work(g);
                 int spins = 0;
-                while (pending.get() != 0) {
-                    if (++spins < 1 << 16) {
+                while (done.get() != chunks) {
+                    if (++spins < 1 << 12) {
                         Thread.onSpinWait();
                     } else {
                         Thread.yield();
                     }
                 }
+                ticket.set((long) g << 32 | CLOSED);
                 body = null;
                 Throwable t = failure;
                 if (t != null) {
@@ -177,22 +186,31 @@ public final class Parallel {
             }
         }
 
-        /** Claims and runs chunks until none is left; chunk c covers [c*n/chunks, (c+1)*n/chunks). */
-        void work() {
+        /**
+         * Claims and runs chunks of job {@code g} until none is left; chunk i covers [i*n/chunks, (i+1)*n/chunks).
+         * The job fields are read after the volatile read of {@code generation} that returned {@code g}; if the
+         * job is already over they may be stale, and then no claim succeeds.
+         */
+        void work(int g) {
             RangeBody task = body;
             int n = length;
             int c = chunks;
-            int i;
-            while ((i = nextChunk.getAndIncrement()) < c) {
-                int start = (int) ((long) i * n / c);
-                int end = (int) ((long) (i + 1) * n / c);
+            long t = ticket.get();
+            while ((int) (t >>> 32) == g && (int) t < c) {
+                if (!ticket.compareAndSet(t, t + 1)) {
+                    t = ticket.get();
+                    continue;
+                }
+                int i = (int) t;
                 try {
-                    task.run(start, end);
-                } catch (Throwable t) {
+                    task.run((int) ((long) i * n / c), (int) ((long) (i + 1) * n / c));
+                } catch (Throwable e) {
                     if (failure == null) {
-                        failure = t;
+                        failure = e;
                     }
                 }
+                done.incrementAndGet();
+                t = ticket.get();
             }
         }
     }
@@ -209,11 +227,10 @@ public final class Parallel {
 
         @Override
         public void run() {
-            int seen = pool.generation;
+            int seen = 0; // the generation when the pool was built: a job may be published before this runs
             while (true) {
                 seen = awaitJob(seen);
-                pool.work();
-                pool.pending.decrementAndGet();
+                pool.work(seen);
             }
         }
 

@@ -106,6 +106,23 @@ final class ScalarKernels {
         return dotByBlocks(GgmlType.Q6_K, w, off, x, xo, cols);
     }
 
+    /**
+     * The scalar twin of {@link Int8Kernels#dotQ8_0}: per block the exact integer sum of products, times
+     * d_w * d_x, added in block order.
+     */
+    static float dotQ8_0Int8(MemorySegment w, long off, Int8Kernels.Q8 x, int cols) {
+        float sum = 0f;
+        for (int b = 0; b < cols / 32; b++) {
+            long p = off + 34L * b;
+            int s = 0;
+            for (int i = 0; i < 32; i++) {
+                s += w.get(ValueLayout.JAVA_BYTE, p + 2 + i) * x.q()[32 * b + i];
+            }
+            sum += s * (f16(w, p) * x.d()[b]);
+        }
+        return sum;
+    }
+
     /** The reference dot of a quantised row: dequantise one block, multiply and add in order. */
     private static float dotByBlocks(GgmlType type, MemorySegment w, long off, float[] x, int xo, int cols) {
         int bs = type.blockSize();

@@ -1,8 +1,6 @@
 package dev.bastion.inference;
 
 import static dev.bastion.inference.ScalarKernels.f16;
-import static dev.bastion.inference.ScalarKernels.minK4;
-import static dev.bastion.inference.ScalarKernels.scaleK4;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -39,6 +37,8 @@ final class VectorKernels {
             ? VectorSpecies.of(short.class, VectorShape.forBitSize(LANES * 16)) : ShortVector.SPECIES_128;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     private VectorKernels() {
     }
@@ -103,6 +103,15 @@ final class VectorKernels {
 
     private static FloatVector toFloats(ByteVector b) {
         return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** LANES bytes widened (sign-extended) to ints: nibble and bit work is cheaper in int lanes than in bytes. */
+    private static IntVector ints(MemorySegment w, long p) {
+        return (IntVector) bytes(w, p).castShape(I, 0);
+    }
+
+    private static FloatVector toFloats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 
     private static ByteVector lowNibbles(ByteVector b) {
@@ -213,9 +222,10 @@ final class VectorKernels {
             int xb = xo + 32 * b;
             FloatVector s = FloatVector.zero(F);
             for (int g = 0; g < 16; g += LANES) {
-                ByteVector q = bytes(w, p + 2 + g);
-                s = toFloats(lowNibbles(q).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + g), s);
-                s = toFloats(highNibbles(q).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 16 + g), s);
+                IntVector q = ints(w, p + 2 + g);
+                s = toFloats(q.and(15).sub(8)).fma(FloatVector.fromArray(F, x, xb + g), s);
+                s = toFloats(q.lanewise(VectorOperators.LSHR, 4).and(15).sub(8))
+                        .fma(FloatVector.fromArray(F, x, xb + 16 + g), s);
             }
             acc = s.fma(FloatVector.broadcast(F, f16(w, p)), acc);
         }
@@ -227,33 +237,37 @@ final class VectorKernels {
             long p = off + 18L * b;
             float d = f16(w, p);
             for (int g = 0; g < 16; g += LANES) {
-                ByteVector q = bytes(w, p + 2 + g);
-                toFloats(lowNibbles(q).sub((byte) 8)).mul(d).intoArray(out, oo + 32 * b + g);
-                toFloats(highNibbles(q).sub((byte) 8)).mul(d).intoArray(out, oo + 32 * b + 16 + g);
+                IntVector q = ints(w, p + 2 + g);
+                toFloats(q.and(15).sub(8)).mul(d).intoArray(out, oo + 32 * b + g);
+                toFloats(q.lanewise(VectorOperators.LSHR, 4).and(15).sub(8)).mul(d).intoArray(out, oo + 32 * b + 16 + g);
             }
         }
     }
 
     // ---- K types: super-blocks of 256 ----
 
+    /*
+     * Q4_K and Q5_K: k4Scales unpacks the block's scales and mins once; each 32 bytes of qs then give
+     * sub-block 2j (low nibbles) and 2j+1 (high nibbles), widened to ints, w = q * (d*sc) + (-dmin*m).
+     */
     static float dotQ4_K(MemorySegment w, long off, float[] x, int xo, int cols) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
+        float[] dm = new float[16];
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 144L * b;
-            float d = f16(w, p);
-            float dmin = f16(w, p + 2);
+            k4Scales(w, p, dm);
             for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(w, p + 4, 2 * j);
-                float m0 = -dmin * minK4(w, p + 4, 2 * j);
-                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
-                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
+                float d0 = dm[2 * j];
+                float m0 = dm[8 + 2 * j];
+                float d1 = dm[2 * j + 1];
+                float m1 = dm[9 + 2 * j];
                 long q = p + 16 + 32L * j;
                 int xb = xo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
-                    ByteVector v = bytes(w, q + g);
-                    FloatVector lo = toFloats(lowNibbles(v)).fma(d0, m0);
-                    FloatVector hi = toFloats(highNibbles(v)).fma(d1, m1);
+                    IntVector v = ints(w, q + g);
+                    FloatVector lo = toFloats(v.and(15)).fma(d0, m0);
+                    FloatVector hi = toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)).fma(d1, m1);
                     acc0 = lo.fma(FloatVector.fromArray(F, x, xb + g), acc0);
                     acc1 = hi.fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
                 }
@@ -263,47 +277,44 @@ final class VectorKernels {
     }
 
     static void dequantizeQ4_K(MemorySegment w, long off, float[] out, int oo, int cols) {
+        float[] dm = new float[16];
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 144L * b;
-            float d = f16(w, p);
-            float dmin = f16(w, p + 2);
+            k4Scales(w, p, dm);
             for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(w, p + 4, 2 * j);
-                float m0 = -dmin * minK4(w, p + 4, 2 * j);
-                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
-                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
                 long q = p + 16 + 32L * j;
                 int ob = oo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
-                    ByteVector v = bytes(w, q + g);
-                    toFloats(lowNibbles(v)).fma(d0, m0).intoArray(out, ob + g);
-                    toFloats(highNibbles(v)).fma(d1, m1).intoArray(out, ob + 32 + g);
+                    IntVector v = ints(w, q + g);
+                    toFloats(v.and(15)).fma(dm[2 * j], dm[8 + 2 * j]).intoArray(out, ob + g);
+                    toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)).fma(dm[2 * j + 1], dm[9 + 2 * j])
+                            .intoArray(out, ob + 32 + g);
                 }
             }
         }
     }
 
+    /** Q5_K: as Q4_K, plus bit 2j (2j+1) of qh[l] as the fifth bit of element l of sub-block 2j (2j+1). */
     static float dotQ5_K(MemorySegment w, long off, float[] x, int xo, int cols) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
+        float[] dm = new float[16];
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 176L * b;
-            float d = f16(w, p);
-            float dmin = f16(w, p + 2);
+            k4Scales(w, p, dm);
             for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(w, p + 4, 2 * j);
-                float m0 = -dmin * minK4(w, p + 4, 2 * j);
-                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
-                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
+                float d0 = dm[2 * j];
+                float m0 = dm[8 + 2 * j];
+                float d1 = dm[2 * j + 1];
+                float m1 = dm[9 + 2 * j];
                 long q = p + 48 + 32L * j;
                 int xb = xo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
-                    ByteVector v = bytes(w, q + g);
-                    ByteVector h = bytes(w, p + 16 + g);
-                    ByteVector h0 = h.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    ByteVector h1 = h.lanewise(VectorOperators.LSHR, 2 * j + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    FloatVector lo = toFloats(lowNibbles(v).or(h0)).fma(d0, m0);
-                    FloatVector hi = toFloats(highNibbles(v).or(h1)).fma(d1, m1);
+                    IntVector v = ints(w, q + g);
+                    IntVector h = ints(w, p + 16 + g).lanewise(VectorOperators.LSHR, 2 * j);
+                    FloatVector lo = toFloats(v.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4))).fma(d0, m0);
+                    FloatVector hi = toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)
+                            .or(h.and(2).lanewise(VectorOperators.LSHL, 3))).fma(d1, m1);
                     acc0 = lo.fma(FloatVector.fromArray(F, x, xb + g), acc0);
                     acc1 = hi.fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
                 }
@@ -313,24 +324,20 @@ final class VectorKernels {
     }
 
     static void dequantizeQ5_K(MemorySegment w, long off, float[] out, int oo, int cols) {
+        float[] dm = new float[16];
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 176L * b;
-            float d = f16(w, p);
-            float dmin = f16(w, p + 2);
+            k4Scales(w, p, dm);
             for (int j = 0; j < 4; j++) {
-                float d0 = d * scaleK4(w, p + 4, 2 * j);
-                float m0 = -dmin * minK4(w, p + 4, 2 * j);
-                float d1 = d * scaleK4(w, p + 4, 2 * j + 1);
-                float m1 = -dmin * minK4(w, p + 4, 2 * j + 1);
                 long q = p + 48 + 32L * j;
                 int ob = oo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
-                    ByteVector v = bytes(w, q + g);
-                    ByteVector h = bytes(w, p + 16 + g);
-                    ByteVector h0 = h.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    ByteVector h1 = h.lanewise(VectorOperators.LSHR, 2 * j + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4);
-                    toFloats(lowNibbles(v).or(h0)).fma(d0, m0).intoArray(out, ob + g);
-                    toFloats(highNibbles(v).or(h1)).fma(d1, m1).intoArray(out, ob + 32 + g);
+                    IntVector v = ints(w, q + g);
+                    IntVector h = ints(w, p + 16 + g).lanewise(VectorOperators.LSHR, 2 * j);
+                    toFloats(v.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4)))
+                            .fma(dm[2 * j], dm[8 + 2 * j]).intoArray(out, ob + g);
+                    toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3)))
+                            .fma(dm[2 * j + 1], dm[9 + 2 * j]).intoArray(out, ob + 32 + g);
                 }
             }
         }
@@ -353,18 +360,26 @@ final class VectorKernels {
                 long sc = p + 192 + 8L * half;
                 int xb = xo + 256 * b + 128 * half;
                 for (int g = 0; g < 32; g += LANES) {
+                    int s = g / 16;
+                    float s0 = d * scale(w, sc, s);
+                    float s1 = d * scale(w, sc, s + 2);
+                    float s2 = d * scale(w, sc, s + 4);
+                    float s3 = d * scale(w, sc, s + 6);
                     ByteVector a = bytes(w, ql + g);
                     ByteVector c = bytes(w, ql + 32 + g);
                     ByteVector h = bytes(w, qh + g);
-                    int s = g / 16;
-                    acc0 = q6(lowNibbles(a), h, 0).mul(d * scale(w, sc, s))
-                            .fma(FloatVector.fromArray(F, x, xb + g), acc0);
-                    acc1 = q6(lowNibbles(c), h, 2).mul(d * scale(w, sc, s + 2))
-                            .fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
-                    acc0 = q6(highNibbles(a), h, 4).mul(d * scale(w, sc, s + 4))
-                            .fma(FloatVector.fromArray(F, x, xb + 64 + g), acc0);
-                    acc1 = q6(highNibbles(c), h, 6).mul(d * scale(w, sc, s + 6))
-                            .fma(FloatVector.fromArray(F, x, xb + 96 + g), acc1);
+                    ByteVector h0 = h.and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+                    ByteVector h1 = h.and((byte) 12).lanewise(VectorOperators.LSHL, 2);
+                    ByteVector h2 = h.and((byte) 48);
+                    ByteVector h3 = h.lanewise(VectorOperators.LSHR, 2).and((byte) 48);
+                    FloatVector q0 = q6Bytes(lowNibbles(a), h0);
+                    FloatVector q1 = q6Bytes(lowNibbles(c), h1);
+                    FloatVector q2 = q6Bytes(highNibbles(a), h2);
+                    FloatVector q3 = q6Bytes(highNibbles(c), h3);
+                    acc0 = q0.mul(s0).fma(FloatVector.fromArray(F, x, xb + g), acc0);
+                    acc1 = q1.mul(s1).fma(FloatVector.fromArray(F, x, xb + 32 + g), acc1);
+                    acc0 = q2.mul(s2).fma(FloatVector.fromArray(F, x, xb + 64 + g), acc0);
+                    acc1 = q3.mul(s3).fma(FloatVector.fromArray(F, x, xb + 96 + g), acc1);
                 }
             }
         }
@@ -381,23 +396,59 @@ final class VectorKernels {
                 long sc = p + 192 + 8L * half;
                 int ob = oo + 256 * b + 128 * half;
                 for (int g = 0; g < 32; g += LANES) {
-                    ByteVector a = bytes(w, ql + g);
-                    ByteVector c = bytes(w, ql + 32 + g);
-                    ByteVector h = bytes(w, qh + g);
                     int s = g / 16;
-                    q6(lowNibbles(a), h, 0).mul(d * scale(w, sc, s)).intoArray(out, ob + g);
-                    q6(lowNibbles(c), h, 2).mul(d * scale(w, sc, s + 2)).intoArray(out, ob + 32 + g);
-                    q6(highNibbles(a), h, 4).mul(d * scale(w, sc, s + 4)).intoArray(out, ob + 64 + g);
-                    q6(highNibbles(c), h, 6).mul(d * scale(w, sc, s + 6)).intoArray(out, ob + 96 + g);
+                    IntVector a = ints(w, ql + g);
+                    IntVector c = ints(w, ql + 32 + g);
+                    IntVector h = ints(w, qh + g);
+                    q6(a.and(15), h.and(3).lanewise(VectorOperators.LSHL, 4))
+                            .mul(d * scale(w, sc, s)).intoArray(out, ob + g);
+                    q6(c.and(15), h.and(12).lanewise(VectorOperators.LSHL, 2))
+                            .mul(d * scale(w, sc, s + 2)).intoArray(out, ob + 32 + g);
+                    q6(a.lanewise(VectorOperators.LSHR, 4).and(15), h.and(48))
+                            .mul(d * scale(w, sc, s + 4)).intoArray(out, ob + 64 + g);
+                    q6(c.lanewise(VectorOperators.LSHR, 4).and(15), h.lanewise(VectorOperators.LSHR, 2).and(48))
+                            .mul(d * scale(w, sc, s + 6)).intoArray(out, ob + 96 + g);
                 }
             }
         }
     }
 
-    /** The signed 6-bit quants (q - 32) from four low bits and two high bits at {@code shift} of {@code h}. */
-    private static FloatVector q6(ByteVector low, ByteVector h, int shift) {
-        ByteVector high = h.lanewise(VectorOperators.LSHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+    /*
+     * dotQ6_K stays in byte lanes: the same code in int lanes (as dequantizeQ6_K) ran 4x slower in the dot,
+     * where four more live vectors apparently keep C2 from compiling it fully (measured, JDK 25).
+     */
+    private static FloatVector q6Bytes(ByteVector low, ByteVector high) {
         return toFloats(low.or(high).sub((byte) 32));
+    }
+
+    /** The signed 6-bit quants (q - 32) from four low bits and the two high bits already in place (bits 4-5). */
+    private static FloatVector q6(IntVector low, IntVector high) {
+        return toFloats(low.or(high).sub(32));
+    }
+
+    /**
+     * The eight sub-block scales times d into {@code dm[0..8)} and the eight mins times -dmin into
+     * {@code dm[8..16)}, for the Q4_K/Q5_K block at {@code p}. Four bytes at a time: scales 0-3 are the low six
+     * bits of bytes 0-3, mins 0-3 of bytes 4-7; scales 4-7 are the low nibbles of bytes 8-11 with the top two
+     * bits of bytes 0-3 above them, mins 4-7 the high nibbles with the top bits of bytes 4-7.
+     */
+    static void k4Scales(MemorySegment w, long p, float[] dm) {
+        float d = f16(w, p);
+        float dmin = -f16(w, p + 2);
+        long lo = w.get(LONG_LE, p + 4);
+        int hi = w.get(INT_LE, p + 12);
+        int b03 = (int) lo;
+        int b47 = (int) (lo >>> 32);
+        int sc03 = b03 & 0x3F3F3F3F;
+        int mi03 = b47 & 0x3F3F3F3F;
+        int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 6) & 0x03030303) << 4;
+        int mi47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 6) & 0x03030303) << 4;
+        for (int k = 0; k < 4; k++) {
+            dm[k] = d * ((sc03 >>> (8 * k)) & 0xFF);
+            dm[4 + k] = d * ((sc47 >>> (8 * k)) & 0xFF);
+            dm[8 + k] = dmin * ((mi03 >>> (8 * k)) & 0xFF);
+            dm[12 + k] = dmin * ((mi47 >>> (8 * k)) & 0xFF);
+        }
     }
 
     private static int scale(MemorySegment w, long sc, int i) {
