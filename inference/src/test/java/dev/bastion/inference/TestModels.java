@@ -70,7 +70,7 @@ public final class TestModels {
                 .putString("tokenizer.chat_template", a.equals("llama") ? LLAMA3_TEMPLATE : CHATML_TEMPLATE);
         SplittableRandom random = new SplittableRandom(seed);
         int hd = s.headDim();
-        matrix(w, "token_embd.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split());
+        matrix(w, "token_embd.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split(), true);
         for (int l = 0; l < s.layers(); l++) {
             String p = "blk." + l + ".";
             norm(w, p + "attn_norm.weight", s.dim(), random.split());
@@ -94,7 +94,7 @@ public final class TestModels {
         }
         norm(w, "output_norm.weight", s.dim(), random.split());
         if (!s.tied()) {
-            matrix(w, "output.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split());
+            matrix(w, "output.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split(), true);
         }
         w.write(file);
         return file;
@@ -107,6 +107,16 @@ public final class TestModels {
 
     private static void matrix(GgufWriter w, String name, GgmlType type, int rows, int cols, float scale,
             SplittableRandom random) {
+        matrix(w, name, type, rows, cols, scale, random, false);
+    }
+
+    /**
+     * With {@code vocabularyRows}, the rows of the byte tokens 0x80-0xFF (ids 128-255) are scaled down 100 times, so
+     * their logits sit near 0 and greedy decoding never picks half a UTF-8 character, whose streamed text the two
+     * engines would show differently.
+     */
+    private static void matrix(GgufWriter w, String name, GgmlType type, int rows, int cols, float scale,
+            SplittableRandom random, boolean vocabularyRows) {
         float sigma = scale > 0 ? scale : (float) (1.0 / Math.sqrt(cols));
         long seed = random.nextLong();
         w.addTensor(name, type, new long[] {cols, rows}, channel -> {
@@ -117,7 +127,9 @@ public final class TestModels {
                 int n = Math.min(rowsPerChunk, rows - done);
                 float[] chunk = n == rowsPerChunk ? values : new float[n * cols];
                 for (int i = 0; i < chunk.length; i++) {
-                    chunk[i] = (float) (gaussian(r) * sigma);
+                    int row = done + i / cols;
+                    float damp = vocabularyRows && row >= 128 && row < 256 ? 0.01f : 1f;
+                    chunk[i] = (float) (gaussian(r) * sigma * damp);
                 }
                 byte[] bytes = Quantizer.quantize(type, chunk);
                 java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
