@@ -39,6 +39,25 @@ public final class LlamaCpp implements AutoCloseable {
                 .setCachePrompt(false));
     }
 
+    /** The text of the first {@code n} of {@code ids}. */
+    public String decodePrefix(int[] ids, int n) {
+        return model.decode(java.util.Arrays.copyOf(ids, Math.min(n, ids.length)));
+    }
+
+    /** Streams {@code n} greedy tokens after {@code prompt}; returns System.nanoTime() at each token's arrival. */
+    public long[] timeTokens(String prompt, int n) {
+        InferenceParameters p = new InferenceParameters(prompt).setTemperature(0f).setNPredict(n).setIgnoreEos(true)
+                .setCachePrompt(false);
+        long[] at = new long[n];
+        int i = 0;
+        for (LlamaOutput o : model.generate(p)) {
+            if (i < n) {
+                at[i++] = System.nanoTime();
+            }
+        }
+        return at;
+    }
+
     public int[] encode(String text) {
         return model.encode(text);
     }

@@ -1,0 +1,184 @@
+package dev.bastion.bench;
+
+import dev.bastion.inference.Completion;
+import dev.bastion.inference.GenerationRequest;
+import dev.bastion.inference.GgmlType;
+import dev.bastion.inference.LlamaCpp;
+import dev.bastion.inference.LocalModel;
+import dev.bastion.inference.SamplingParameters;
+import dev.bastion.inference.TestModels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Bastion's engine and llama.cpp (de.kherud:llama) on the same GGUF file, one engine per process so that peak RSS
+ * is each engine's own: prompt processing of a 512-token prompt, generation of 128 tokens, time to first token.
+ * Also measures this machine's memory read bandwidth, for the bound on generation speed.
+ *
+ * <pre>
+ *   InferenceBench models DIR             write Llama-3.2-1B-shaped files (random weights) in Q8_0, Q4_0, Q4_K
+ *   InferenceBench run bastion|llamacpp FILE THREADS
+ *   InferenceBench bandwidth THREADS
+ * </pre>
+ *
+ * Each {@code run} prints one line: engine, file, pp tokens/s, tg tokens/s, ttft ms, peak RSS MiB.
+ */
+public final class InferenceBench {
+    static final int PROMPT = 512;
+    static final int GENERATE = 128;
+
+    private InferenceBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "models" -> models(Path.of(args[1]));
+            case "run" -> run(args[1], Path.of(args[2]), Integer.parseInt(args[3]));
+            case "bandwidth" -> bandwidth(Integer.parseInt(args[1]));
+            default -> throw new IllegalArgumentException("models | run | bandwidth");
+        }
+        System.exit(0); // llama.cpp's threads would keep the JVM alive
+    }
+
+    static void models(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        for (GgmlType t : List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K)) {
+            Path f = dir.resolve("llama-3.2-1b-shape-" + t + ".gguf");
+            if (!Files.exists(f)) {
+                long t0 = System.nanoTime();
+                TestModels.write(f, TestModels.Shape.llama32OneB(), t, 1);
+                System.out.printf("wrote %s (%d MiB) in %.0f s%n", f, Files.size(f) >> 20, (System.nanoTime() - t0) / 1e9);
+            }
+        }
+    }
+
+    /** A text that both tokenisers split into at least 512 tokens (checked by the caller). */
+    static String promptText() {
+        StringBuilder sb = new StringBuilder();
+        String[] words = {"the", "patient", "was", "seen", "in", "clinic", "on", "monday", "and", "results", "of",
+            "test", "were", "sent", "to", "doctor", "bank", "account", "transfer", "court", "lawyer", "judge"};
+        for (int i = 0; sb.length() < 20_000; i++) {
+            sb.append(i == 0 ? "" : " ").append(words[(i * 7 + i / 3) % words.length]);
+        }
+        return sb.toString();
+    }
+
+    static void run(String engine, Path file, int threads) throws Exception {
+        String text = promptText();
+        String result = switch (engine) {
+            case "bastion" -> bastion(file, threads, text);
+            case "llamacpp" -> llamaCpp(file, threads, text);
+            default -> throw new IllegalArgumentException(engine);
+        };
+        System.out.printf(Locale.ROOT, "%s %s %s rss_mib=%d%n", engine, file.getFileName(), result, peakRssMiB());
+    }
+
+    static String bastion(Path file, int threads, String text) throws Exception {
+        dev.bastion.inference.Parallel.configure(threads);
+        try (LocalModel m = LocalModel.load(file, new LocalModel.Options(PROMPT + GENERATE + 16, 1, 0))) {
+            int[] all = m.tokenizer().encode(text);
+            int[] prompt = java.util.Arrays.copyOf(all, PROMPT);
+            // Warm-up: the JIT compiles the kernels (llama.cpp gets the same warm-up below).
+            m.generate(java.util.Arrays.copyOf(all, 64), new GenerationRequest(16, List.of(), SamplingParameters.greedy()), s -> true);
+            // Prompt processing: 512 new tokens (a different first token, so no cached prefix is reused).
+            prompt[0] = (prompt[0] + 1) % 200;
+            AtomicLong first = new AtomicLong();
+            long t0 = System.nanoTime();
+            Completion pp = m.generate(prompt, new GenerationRequest(1, List.of(), SamplingParameters.greedy()), s -> {
+                first.compareAndSet(0, System.nanoTime());
+                return true;
+            });
+            double ppSeconds = pp.promptNanos() / 1e9;
+            double ttft = (first.get() == 0 ? System.nanoTime() : first.get()) - t0;
+            // Generation: 128 tokens after a short prompt.
+            int[] shortPrompt = java.util.Arrays.copyOfRange(all, 100, 108);
+            Completion tg = m.generate(shortPrompt, new GenerationRequest(GENERATE, List.of(), noEnd(m)), s -> true);
+            double tgRate = (tg.completionTokens() - 1) / (tg.generationNanos() / 1e9);
+            return String.format(Locale.ROOT, "pp_tps=%.1f tg_tps=%.2f ttft_ms=%.0f generated=%d", PROMPT / ppSeconds, tgRate,
+                    ttft / 1e6, tg.completionTokens());
+        }
+    }
+
+    /** Greedy with the end-of-generation tokens banned, so 128 tokens are always generated (llama.cpp: ignore_eos). */
+    static SamplingParameters noEnd(LocalModel m) {
+        java.util.Map<Integer, Float> bias = new java.util.HashMap<>();
+        for (int id : m.tokenizer().vocabulary().endOfGenerationTokens()) {
+            bias.put(id, -100f);
+        }
+        return new SamplingParameters(0, 1, 0, 0, java.util.OptionalLong.empty(), 1, 64, bias);
+    }
+
+    static String llamaCpp(Path file, int threads, String text) {
+        try (LlamaCpp cpp = new LlamaCpp(file, PROMPT + GENERATE + 16, threads)) {
+            int[] all = cpp.encode(text);
+            String prompt = cpp.decodePrefix(all, PROMPT);
+            String warm = cpp.decodePrefix(all, 64);
+            cpp.complete(warm, 16);
+            String altered = "x " + cpp.decodePrefix(java.util.Arrays.copyOfRange(all, 2, all.length), PROMPT - 2);
+            long t0 = System.nanoTime();
+            long[] firstAt = cpp.timeTokens(altered, 1);
+            double ttft = firstAt[0] - t0;
+            String shortPrompt = cpp.decodePrefix(java.util.Arrays.copyOfRange(all, 100, all.length), 8);
+            long[] times = cpp.timeTokens(shortPrompt, GENERATE);
+            double tgRate = (GENERATE - 1) / ((times[GENERATE - 1] - times[0]) / 1e9);
+            int promptTokens = cpp.encode(altered).length;
+            return String.format(Locale.ROOT, "pp_tps=%.1f tg_tps=%.2f ttft_ms=%.0f prompt_tokens=%d", promptTokens / (ttft / 1e9),
+                    tgRate, ttft / 1e6, promptTokens) + (prompt.isEmpty() ? "" : "");
+        }
+    }
+
+    static long peakRssMiB() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    /** Read bandwidth over 2 GiB off-heap with {@code threads} threads, best of 5 passes, GB/s. */
+    static void bandwidth(int threads) throws Exception {
+        long bytes = 2L << 30;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment s = arena.allocate(bytes, 64);
+            s.fill((byte) 1);
+            double best = 0;
+            for (int pass = 0; pass < 5; pass++) {
+                Thread[] ts = new Thread[threads];
+                long t0 = System.nanoTime();
+                for (int t = 0; t < threads; t++) {
+                    long from = bytes / threads * t;
+                    long to = bytes / threads * (t + 1);
+                    ts[t] = new Thread(() -> sum(s, from, to));
+                    ts[t].start();
+                }
+                for (Thread t : ts) {
+                    t.join();
+                }
+                best = Math.max(best, bytes / ((System.nanoTime() - t0) / 1e9) / 1e9);
+            }
+            System.out.printf(Locale.ROOT, "bandwidth_gbps=%.2f threads=%d%n", best, threads);
+        }
+    }
+
+    static volatile long sink;
+
+    static void sum(MemorySegment s, long from, long to) {
+        var species = jdk.incubator.vector.LongVector.SPECIES_PREFERRED;
+        var acc = jdk.incubator.vector.LongVector.zero(species);
+        long step = species.vectorByteSize();
+        for (long o = from; o + step <= to; o += step) {
+            acc = acc.add(jdk.incubator.vector.LongVector.fromMemorySegment(species, s, o, java.nio.ByteOrder.LITTLE_ENDIAN));
+        }
+        sink += acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        if (s.get(ValueLayout.JAVA_BYTE, from) == 2) {
+            sink++;
+        }
+    }
+}
