@@ -11,14 +11,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The engine's forward pass (batched, cached, SIMD) gives the logits of a naive reference written from the
  * architectures' definitions ({@link ReferenceForward}), for llama, qwen2 (biases, NeoX RoPE, separate output head)
- * and qwen3 (per-head q/k RMSNorm), which llama.cpp's bundled build cannot run.
+ * qwen3 (per-head q/k RMSNorm), which llama.cpp's bundled build cannot run, and the mistral architecture name.
  */
 class ReferenceForwardTest {
     @TempDir
     Path dir;
 
     @ParameterizedTest(name = "{0} with {1} weights")
-    @CsvSource({"llama,F32", "qwen2,F32", "qwen3,F32", "qwen3,Q4_K", "qwen2,Q6_K"})
+    @CsvSource({"llama,F32", "mistral,Q4_0", "qwen2,F32", "qwen3,F32", "qwen3,Q4_K", "qwen2,Q6_K"})
     void engineLogitsMatchTheNaiveReference(String arch, GgmlType type) throws Exception {
         TestModels.Shape shape = TestModels.Shape.tiny(arch);
         Path file = TestModels.write(dir.resolve("m.gguf"), shape, type, 11);

@@ -54,7 +54,10 @@ final class LocalModels {
                 trail.admin(null, "gateway", "model.loaded", m.name() + ": " + model.config().architecture() + ", "
                         + model.config().layers() + " layers, context " + model.contextSize());
             } catch (IOException | RuntimeException e) {
-                String reason = "cannot load " + m.path().get().getFileName() + ": " + e.getMessage();
+                // Clients see the reason: the file name, never the server's directory layout.
+                String message = String.valueOf(e.getMessage()).replace(m.path().get().toString() + ": ", "")
+                        .replace(m.path().get().toString(), m.path().get().getFileName().toString());
+                String reason = "cannot load " + m.path().get().getFileName() + ": " + message;
                 refused.put(m.name(), reason);
                 trail.admin(null, "gateway", "model.refused", m.name() + ": " + reason);
                 LOG.warning("local model '" + m.name() + "' not loaded: " + reason);
@@ -91,7 +94,7 @@ final class LocalModels {
                 case ModelGate.Admission.Admitted ok -> trail.admin(null, "gateway", "model.admitted",
                         m.name() + ": " + ok.summary());
                 case ModelGate.Admission.Refused no -> {
-                    refused.put(m.name(), no.reason());
+                    refused.put(m.name(), "refused by the model-security check: " + no.reason());
                     trail.admin(null, "gateway", "model.refused", m.name() + ": " + no.reason());
                     LOG.warning("local model '" + m.name() + "' refused: " + no.reason());
                 }

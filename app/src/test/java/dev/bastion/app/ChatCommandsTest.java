@@ -1,0 +1,57 @@
+package dev.bastion.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.inference.GgmlType;
+import dev.bastion.inference.TestModels;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChatCommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void generateContinuesAPromptDeterministicallyAtTemperatureZero() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("data").resolve("models"));
+        TestModels.write(models.resolve("tiny.gguf"), TestModels.Shape.tiny("llama"), GgmlType.Q8_0, 3);
+        String[] args = {"generate", "--model", "tiny", "--prompt", "the patient was seen", "--temperature", "0",
+            "--max-tokens", "6", "--data-dir", dir.resolve("data").toString()};
+        Object[] first = KeysCommandTest.run(args);
+        Object[] second = KeysCommandTest.run(args);
+        assertThat(first[0]).as("exit code; stderr: %s", first[2]).isEqualTo(0);
+        assertThat(((String) first[1]).strip()).isNotEmpty().isEqualTo(((String) second[1]).strip());
+        assertThat((String) first[2]).contains("loaded tiny.gguf (llama, 2 layers").contains("6 generated");
+    }
+
+    @Test
+    void chatAnswersEachLineWithTheHistoryAndStopsAtExit() throws Exception {
+        Path file = TestModels.write(dir.resolve("tiny-qwen.gguf"), TestModels.Shape.tiny("qwen2"), GgmlType.Q4_K, 5);
+        InputStream in = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("hello\nand then\n/exit\n".getBytes(StandardCharsets.UTF_8)));
+            Object[] out = KeysCommandTest.run("chat", "--model", file.toString(), "--temperature", "0",
+                    "--max-tokens", "4", "--data-dir", dir.resolve("data").toString());
+            assertThat(out[0]).as("exit code; stderr: %s", out[2]).isEqualTo(0);
+            String err = (String) out[2];
+            assertThat(err.lines().filter(l -> l.contains("prompt tokens"))).hasSize(2);
+            // The second turn reuses the first turn's tokens from the cache.
+            assertThat(err.lines().filter(l -> l.contains("prompt tokens")).toList().get(1)).doesNotContain("(0 cached)");
+        } finally {
+            System.setIn(in);
+        }
+    }
+
+    @Test
+    void anUnknownModelNameSaysWhereItLooked() {
+        Object[] out = KeysCommandTest.run("generate", "--model", "nope", "--prompt", "x", "--data-dir",
+                dir.resolve("data").toString());
+        assertThat(out[0]).isNotEqualTo(0);
+        assertThat((String) out[2]).contains("no local model 'nope'").contains("bastion model pull");
+    }
+}

@@ -1,0 +1,36 @@
+package dev.bastion.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StopMatcherTest {
+    @Test
+    void aStopSplitAcrossPiecesIsNeverReleased() {
+        StopMatcher m = new StopMatcher(List.of("</answer>"));
+        StringBuilder out = new StringBuilder();
+        for (String piece : List.of("The result", " is 4</ans", "wer> and more")) {
+            out.append(m.push(piece));
+        }
+        assertThat(out.toString()).isEqualTo("The result is 4");
+        assertThat(m.stopped()).isTrue();
+        assertThat(m.flush()).isEmpty();
+    }
+
+    @Test
+    void textThatOnlyLooksLikeTheStartOfAStopIsReleasedLater() {
+        StopMatcher m = new StopMatcher(List.of("STOP"));
+        assertThat(m.push("a ST")).isEqualTo("a ");
+        assertThat(m.push("ATION")).isEqualTo("STATION");
+        assertThat(m.push(" ST")).isEqualTo(" ");
+        assertThat(m.flush()).isEqualTo("ST");
+        assertThat(m.stopped()).isFalse();
+    }
+
+    @Test
+    void theEarliestOfSeveralStopsWins() {
+        StopMatcher m = new StopMatcher(List.of("\n\n", "User:"));
+        assertThat(m.push("hello User: x\n\ny")).isEqualTo("hello ");
+    }
+}
