@@ -70,7 +70,47 @@ final class NameRecognizer {
     private NameRecognizer() {
     }
 
+    private static final NameModel MODEL = loadModel();
+
+    private static NameModel loadModel() {
+        try (InputStream in = NameRecognizer.class.getResourceAsStream("name-model.bin.gz")) {
+            if (in == null) {
+                throw new IllegalStateException("name-model.bin.gz is missing from the build");
+            }
+            return NameModel.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The recipe the shipped model was trained with (command, seed, sizes, SHA-256 of its inputs). */
+    static String modelRecipe() {
+        return MODEL.recipe;
+    }
+
+    /** Entities found by the trained model (people, places, organisations, addresses, titles, NRP, postcodes). */
     static List<Recognizer.Candidate> find(String text) {
+        return find(Tokens.of(text), new boolean[text.length()]);
+    }
+
+    /** As {@link #find(String)}, leaving out tokens that touch a character marked in {@code claimed}. */
+    static List<Recognizer.Candidate> find(Tokens t, boolean[] claimed) {
+        boolean[] outside = new boolean[t.size];
+        for (int i = 0; i < t.size; i++) {
+            for (int k = t.start[i]; k < t.end[i] && !outside[i]; k++) {
+                outside[i] = claimed[k];
+            }
+        }
+        List<Recognizer.Candidate> out = new ArrayList<>();
+        for (NameModel.Span s : NameModel.spans(MODEL.tag(t, outside))) {
+            out.add(new Recognizer.Candidate(NameModel.TYPES.get(s.type()), t.start[s.first()], t.end[s.last()], 0.85,
+                    "name-model"));
+        }
+        return out;
+    }
+
+    /** The gazetteer and shape rules of the first version, kept for comparison. */
+    static List<Recognizer.Candidate> findByRules(String text) {
         List<Word> w = words(text);
         List<Recognizer.Candidate> out = new ArrayList<>();
         for (int i = 0; i < w.size(); i++) {

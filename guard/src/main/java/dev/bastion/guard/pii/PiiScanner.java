@@ -74,7 +74,13 @@ public final class PiiScanner implements Scanner {
             all.addAll(r.find(text, lower));
         }
         phones(text, lower, all);
-        all.addAll(NameRecognizer.find(text));
+        boolean[] claimed = new boolean[text.length()];
+        for (Recognizer.Candidate c : all) {
+            if (c.score() >= thresholds.getOrDefault(c.type(), defaultThreshold)) {
+                java.util.Arrays.fill(claimed, c.start(), c.end(), true);
+            }
+        }
+        all.addAll(NameRecognizer.find(Tokens.of(text), claimed));
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));
@@ -83,21 +89,18 @@ public final class PiiScanner implements Scanner {
         all.sort(Comparator.comparingDouble(Recognizer.Candidate::score).reversed()
                 .thenComparing(c -> -(c.end() - c.start())));
         List<Recognizer.Candidate> kept = new ArrayList<>();
-        List<Recognizer.Candidate> claimed = new ArrayList<>(); // kept plus allow-listed values, which hide overlaps
+        boolean[] taken = new boolean[text.length()]; // kept plus allow-listed values, which hide overlaps
         for (Recognizer.Candidate c : all) {
             if (c.score() < thresholds.getOrDefault(c.type(), defaultThreshold)) {
                 continue;
             }
             boolean overlaps = false;
-            for (Recognizer.Candidate k : claimed) {
-                if (c.start() < k.end() && k.start() < c.end()) {
-                    overlaps = true;
-                    break;
-                }
+            for (int k = c.start(); k < c.end() && !overlaps; k++) {
+                overlaps = taken[k];
             }
             if (!overlaps) {
-                claimed.add(c);
-                if (!allow.contains(lower.substring(c.start(), c.end()))) {
+                java.util.Arrays.fill(taken, c.start(), c.end(), true);
+                if (allow.isEmpty() || !allow.contains(lower.substring(c.start(), c.end()))) {
                     kept.add(c);
                 }
             }
