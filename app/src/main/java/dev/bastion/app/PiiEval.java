@@ -38,6 +38,15 @@ final class PiiEval implements Callable<Integer> {
             description = "Also print the first N token errors of the strict mode (gold -> predicted, token, context).")
     int showErrors;
 
+    @Option(names = "--bulk", paramLabel = "FILE", description = "Also time bulk scanning of this UTF-8 text file, in "
+            + "segments of about 64 KB cut at line ends, and report MB/s (of UTF-16 characters, 1 char = 1 byte for "
+            + "ASCII text).")
+    Path bulk;
+
+    @Option(names = "--rounds", defaultValue = "20", paramLabel = "N",
+            description = "Timed rounds after as many warm-up rounds (default 20); the median and best are reported.")
+    int rounds;
+
     @Override
     public Integer call() throws IOException {
         JsonNode root;
@@ -56,17 +65,11 @@ final class PiiEval implements Callable<Integer> {
         for (JsonNode s : root) {
             texts.add(s.path("full_text").asText());
         }
-        for (int round = 0; round < 3; round++) {
-            for (String t : texts) {
-                scanner.find(t); // warm up
-            }
-        }
-        long start = System.nanoTime();
         List<List<Recognizer.Candidate>> predictions = new ArrayList<>();
         for (String t : texts) {
             predictions.add(scanner.find(t));
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] perSecond = time(scanner, texts, rounds);
         List<PiiTokenScore> scores = MODES.stream().map(PiiTokenScore::new).toList();
         scores.get(0).maxErrors = showErrors;
         Map<String, long[]> spans = new java.util.TreeMap<>();
@@ -83,8 +86,16 @@ final class PiiEval implements Callable<Integer> {
             scores.forEach(sc -> sc.add(text, gold, predicted));
             exactSpans(spans, gold, predicted);
         }
-        System.out.printf(Locale.ROOT, "%d sentences, %.0f sentences/s (%.3f s, %.2f MB/s)%n", texts.size(),
-                texts.size() / seconds, seconds, texts.stream().mapToLong(String::length).sum() / seconds / 1e6);
+        System.out.printf(Locale.ROOT, "%d sentences: %.0f sentences/s median, %.0f best, of %d rounds after %d "
+                + "warm-up rounds%n", texts.size(), perSecond[0], perSecond[1], rounds, rounds);
+        if (bulk != null) {
+            List<String> segments = segments(java.nio.file.Files.readString(bulk));
+            long chars = segments.stream().mapToLong(String::length).sum();
+            double[] mbs = time(scanner, segments, Math.max(3, rounds / 4));
+            System.out.printf(Locale.ROOT, "bulk %s: %.1f MB in %d segments: %.1f MB/s median, %.1f best%n", bulk,
+                    chars / 1e6, segments.size(), mbs[0] * chars / segments.size() / 1e6,
+                    mbs[1] * chars / segments.size() / 1e6);
+        }
         for (PiiTokenScore sc : scores) {
             System.out.println("token level, " + sc.mode.name() + ":");
             System.out.println("  type                          precision   recall       F1       F2  support");
@@ -98,6 +109,36 @@ final class PiiEval implements Callable<Integer> {
         System.out.println("exact span (strict names):");
         spans.forEach((type, c) -> row(type, new long[] {c[0], c[0] + c[1], c[0] + c[2]}));
         return 0;
+    }
+
+    /** Texts per second over {@code rounds} timed rounds after as many warm-up rounds: {median, best}. */
+    private static double[] time(PiiScanner scanner, List<String> texts, int rounds) {
+        double[] rates = new double[Math.max(1, rounds)];
+        for (int round = -rates.length; round < rates.length; round++) {
+            long start = System.nanoTime();
+            for (String t : texts) {
+                scanner.find(t);
+            }
+            if (round >= 0) {
+                rates[round] = texts.size() / ((System.nanoTime() - start) / 1e9);
+            }
+        }
+        java.util.Arrays.sort(rates);
+        return new double[] {rates[rates.length / 2], rates[rates.length - 1]};
+    }
+
+    /** Cuts text into segments of about 64 KB at line ends. */
+    static List<String> segments(String text) {
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        while (from < text.length()) {
+            int to = Math.min(text.length(), from + 65_536);
+            int nl = text.indexOf('\n', to);
+            to = to == text.length() || nl < 0 ? text.length() : nl + 1;
+            out.add(text.substring(from, to));
+            from = to;
+        }
+        return out;
     }
 
     private static void exactSpans(Map<String, long[]> spans, List<PiiTokenScore.Span> gold,

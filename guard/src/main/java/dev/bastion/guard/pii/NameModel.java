@@ -55,13 +55,19 @@ final class NameModel {
         int[] tags = new int[t.size];
         float[] score = new float[TAGS];
         for (int i = 0; i < t.size; i++) {
-            if (outside[i]) {
-                continue;
+            if (outside[i] || (i == 0 || tags[i - 1] == 0) && plain(t, look[0], i)) {
+                continue; // O without scoring: nothing starts at a plain lower-case word or punctuation
             }
             features(t, look, i, tags, f);
             tags[i] = best(f, i > 0 ? tags[i - 1] : 0, score);
         }
         return tags;
+    }
+
+    /** A token no entity starts at: punctuation, or a lower-case word in no gazetteer. */
+    static boolean plain(Tokens t, int[] gaz, int i) {
+        char c = t.text.charAt(t.start[i]);
+        return !Character.isLetterOrDigit(c) || (Character.isLowerCase(c) && gaz[i] == 0);
     }
 
     void features(Tokens t, int[][] look, int i, int[] tags, long[] f) {

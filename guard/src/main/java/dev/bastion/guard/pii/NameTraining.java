@@ -75,6 +75,9 @@ public final class NameTraining {
                 int[][] look = NameFeatures.lookups(t);
                 int[] predicted = new int[t.size];
                 for (int i = 0; i < t.size; i++) {
+                    if ((i == 0 || predicted[i - 1] == 0) && NameModel.plain(t, look[0], i)) {
+                        continue; // decoded as O without scoring, as at tagging time
+                    }
                     model.features(t, look, i, predicted, f);
                     int p = model.best(f, i > 0 ? predicted[i - 1] : 0, score);
                     if (p != g[i]) {

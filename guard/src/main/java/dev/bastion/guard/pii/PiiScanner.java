@@ -70,10 +70,17 @@ public final class PiiScanner implements Scanner {
     public List<Recognizer.Candidate> find(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         List<Recognizer.Candidate> all = new ArrayList<>();
+        boolean[] present = Recognizer.present(text);
+        java.util.Map<Object, int[]> windows = new java.util.HashMap<>();
         for (Recognizer r : recognizers) {
-            all.addAll(r.find(text, lower));
+            if (r.mayMatch(present, lower)) {
+                all.addAll(r.find(text, lower, r.windows(text, lower, windows)));
+            }
         }
-        phones(text, lower, all);
+        if (hasDigit(present)) {
+            int[] clusters = windows.computeIfAbsent(Recognizer.DIGIT, k -> Windows.digitClusters(text));
+            phones(text, lower, Windows.withDigits(clusters, 7), all);
+        }
         boolean[] claimed = new boolean[text.length()];
         for (Recognizer.Candidate c : all) {
             if (c.score() >= thresholds.getOrDefault(c.type(), defaultThreshold)) {
@@ -117,10 +124,18 @@ public final class PiiScanner implements Scanner {
      * Phone numbers: each phone-shaped run is parsed by libphonenumber, first as international, then for each
      * region in turn, and kept if it is a valid number there (cheaper than a full search per region).
      */
-    private static void phones(String text, String lower, List<Recognizer.Candidate> out) {
-        com.google.re2j.Matcher m = PHONE_SHAPE.matcher(text);
+    private static void phones(String text, String lower, int[] windows, List<Recognizer.Candidate> out) {
+        for (int w = 0; w < windows.length; w += 2) {
+            phones(text, lower, windows[w], windows[w + 1], out);
+        }
+    }
+
+    private static void phones(String text, String lower, int from, int to, List<Recognizer.Candidate> out) {
+        com.google.re2j.Matcher m = PHONE_SHAPE.matcher(text.substring(from, to));
         while (m.find()) {
             String candidate = m.group();
+            int mStart = m.start() + from;
+            int mEnd = m.end() + from;
             long digits = candidate.chars().filter(Character::isDigit).count();
             if (digits < 7 || digits > 15) {
                 continue;
@@ -137,12 +152,21 @@ public final class PiiScanner implements Scanner {
                 }
             }
             if (valid) {
-                String before = lower.substring(Math.max(0, m.start() - 48), m.start());
+                String before = lower.substring(Math.max(0, mStart - 48), mStart);
                 double score = 0.6 + (before.contains("phone") || before.contains("tel") || before.contains("call")
                         || before.contains("mobile") || before.contains("fax") ? 0.35 : 0);
-                out.add(new Recognizer.Candidate("PHONE_NUMBER", m.start(), m.end(), Math.min(1, score), "phone"));
+                out.add(new Recognizer.Candidate("PHONE_NUMBER", mStart, mEnd, Math.min(1, score), "phone"));
             }
         }
+    }
+
+    private static boolean hasDigit(boolean[] present) {
+        for (char c = '0'; c <= '9'; c++) {
+            if (present[c]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Set<String> lower(Set<String> s) {
