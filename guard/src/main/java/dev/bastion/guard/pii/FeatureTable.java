@@ -124,7 +124,7 @@ final class FeatureTable {
             for (int tag = 0; tag < T; tag++) {
                 if (w[s * T + tag] != 0) {
                     out.writeByte(tag);
-                    out.writeFloat(w[s * T + tag]);
+                    out.writeShort(Float.floatToFloat16(w[s * T + tag])); // half precision: half the size
                 }
             }
         }
@@ -147,7 +147,7 @@ final class FeatureTable {
                 if (tag >= T) {
                     throw new IOException("tag " + tag + " out of range at feature " + i);
                 }
-                t.w[s * T + tag] = in.readFloat();
+                t.w[s * T + tag] = Float.float16ToFloat(in.readShort());
             }
         }
         return t;

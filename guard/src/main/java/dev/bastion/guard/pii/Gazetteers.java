@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * The word lists the name model reads, loaded once from {@code gazetteer/*.txt}: first and last names, cities,
- * countries, states, company and street suffixes (from @faker-js/faker, MIT; see NOTICE), titles and
- * nationality/religious/political group words (ours). Lookups take a lower-case token; multi-word entries are also
+ * countries, states, company and street suffixes (from @faker-js/faker, MIT; see NOTICE), titles,
+ * nationality/religious/political group words and major cities (ours). Lookups take a lower-case token; multi-word entries are also
  * kept whole for the generator and for span matching. Immutable and thread-safe.
  */
 final class Gazetteers {
@@ -31,7 +31,9 @@ final class Gazetteers {
     static final int NRP = 256;
 
     static final List<String> FILES = List.of("first.txt", "last.txt", "city.txt", "country.txt", "state.txt",
-            "company_suffix.txt", "street_suffix.txt", "title.txt", "nrp.txt");
+            "company_suffix.txt", "street_suffix.txt", "title.txt", "nrp.txt", "city_major.txt");
+    /** The files whose entries count as another file's: major cities (our list) are cities. */
+    private static final int[] SAME_AS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 2};
 
     /** Entries as written (original case), per file, in file order. */
     final List<List<String>> entries = new ArrayList<>();
@@ -64,8 +66,13 @@ final class Gazetteers {
                     list.add(v);
                 }
             }
+            int bit = 1 << SAME_AS[f];
+            if (SAME_AS[f] != f) {
+                List<String> merged = new ArrayList<>(entries.get(SAME_AS[f]));
+                merged.addAll(list);
+                entries.set(SAME_AS[f], List.copyOf(merged));
+            }
             entries.add(List.copyOf(list));
-            int bit = 1 << f;
             for (String v : list) {
                 Tokens t = Tokens.of(v);
                 if (t.size == 1 || (bit == COMPANY || bit == TITLE) && t.size > 0) {

@@ -212,12 +212,24 @@ final class NameCorpus {
         int number = 1 + r.nextInt(r.nextBoolean() ? 200 : 99999);
         String glued = name + pick(List.of("katu", "tie", "gatan", "vej", "straße", "strasse", "weg", "laan", "gade",
                 "veien", "stræde", "utca", "ulica", "platz", "allee", "gasse"), r);
-        String s = switch (r.nextInt(8)) {
+        String s = switch (r.nextInt(11)) {
             case 0 -> glued + " " + number; // Hauptstraße 5
             case 1 -> number + " " + glued + " " + (1 + r.nextInt(99)); // 6750 Koskikatu 25
             case 2 -> suffix + " " + name + " " + number; // Via Roma 10, Calle Mayor 5
             case 3 -> number + ", " + pick(List.of("rue", "avenue", "boulevard", "place", "chemin", "allée"), r) + " "
                     + pick(List.of("de la ", "du ", "des ", "de ", ""), r) + name;
+            case 5 -> pick(List.of("ul.", "ul", "u.", "al.", "pl."), r) + " " + name + " " + number; // Polish, Hungarian
+            case 6 -> number + " " + (1 + r.nextInt(9999)) + " " + name + " " + suffix; // house and block numbers
+            case 7 -> switch (r.nextInt(4)) { // US military and post-box addresses
+                case 0 -> pick(List.of("USS", "USNS", "USCGC"), r) + " " + last(r) + "\nFPO " + pick(List.of("AA", "AE",
+                        "AP"), r) + " " + zip(r);
+                case 1 -> "PSC " + (1000 + r.nextInt(9000)) + ", Box " + (1000 + r.nextInt(9000)) + "\nAPO "
+                        + pick(List.of("AA", "AE", "AP"), r) + " " + zip(r);
+                case 2 -> "Unit " + (1000 + r.nextInt(9000)) + " Box " + (1000 + r.nextInt(9000)) + "\nDPO "
+                        + pick(List.of("AA", "AE", "AP"), r) + " " + zip(r);
+                default -> pick(List.of("P.O. Box", "PO Box", "Postfach", "Apartado", "Casella postale", "BP"), r) + " "
+                        + (1 + r.nextInt(9999));
+            };
             case 4 -> number + " " + pick(List.of("Rua", "Calle", "Via", "Avenida", "Rue"), r) + " "
                     + pick(List.of("do ", "da ", "de ", "del ", "di ", "della ", ""), r) + name + " " + (1 + r.nextInt(999));
             default -> number + " " + name + " " + suffix;

@@ -18,7 +18,7 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>File format (gzip): the magic {@code BNM1}, the number of tags and their names (UTF), the recipe text (UTF),
  * then the number of features, and per feature its 64-bit hash, the number of non-zero weights and (tag byte,
- * float weight) pairs.
+ * IEEE 754 half-precision weight) pairs.
  */
 final class NameModel {
     static final List<String> TYPES = List.of("PERSON", "LOCATION", "STREET_ADDRESS", "ORGANIZATION", "NRP", "TITLE",

@@ -103,10 +103,37 @@ final class NameRecognizer {
         }
         List<Recognizer.Candidate> out = new ArrayList<>();
         for (NameModel.Span s : NameModel.spans(MODEL.tag(t, outside))) {
-            out.add(new Recognizer.Candidate(NameModel.TYPES.get(s.type()), t.start[s.first()], t.end[s.last()], 0.85,
-                    "name-model"));
+            String type = NameModel.TYPES.get(s.type());
+            int start = t.start[s.first()];
+            int end = t.end[s.last()];
+            Recognizer.Candidate last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last.type().equals("STREET_ADDRESS") && ADDRESS_PARTS.contains(type)
+                    && joins(t.text, last.end(), start)) {
+                // a postal address is one STREET_ADDRESS: its city, postcode and region after a comma or line break
+                out.set(out.size() - 1, new Recognizer.Candidate("STREET_ADDRESS", last.start(), end, 0.85, "name-model"));
+                continue;
+            }
+            out.add(new Recognizer.Candidate(type, start, end, 0.85, "name-model"));
         }
         return out;
+    }
+
+    private static final Set<String> ADDRESS_PARTS = Set.of("STREET_ADDRESS", "LOCATION", "ZIP_CODE");
+
+    /** Only commas, full stops and whitespace (at most 6 characters, two line breaks) between two parts. */
+    private static boolean joins(String text, int from, int to) {
+        if (to - from > 6) {
+            return false;
+        }
+        int lines = 0;
+        for (int k = from; k < to; k++) {
+            char c = text.charAt(k);
+            lines += c == '\n' ? 1 : 0;
+            if (c != ',' && c != '.' && !Character.isWhitespace(c)) {
+                return false;
+            }
+        }
+        return lines <= 2;
     }
 
     /** The gazetteer and shape rules of the first version, kept for comparison. */

@@ -7,7 +7,7 @@ import java.util.Locale;
  * A text cut once into tokens for the name model: runs of letters and digits (with an inner apostrophe, hyphen or
  * dot between letters, as in O'Brien, Jean-Luc, S.A.), and every other visible character on its own. For each token
  * it keeps its UTF-16 start and end, its lower-case form and whether a line break precedes it. Immutable after
- * construction; not shared between threads.
+ * construction except for a cache of token shapes; not shared between threads.
  */
 final class Tokens {
     final String text;
@@ -97,6 +97,20 @@ final class Tokens {
      * collapsed (so Smith is Xx, SMITH is X, 12-34 is d-d, McDonald is XxXx).
      */
     String shape(int i) {
+        if (shapes == null) {
+            shapes = new String[size];
+        }
+        String cached = shapes[i];
+        if (cached == null) {
+            cached = computeShape(i);
+            shapes[i] = cached;
+        }
+        return cached;
+    }
+
+    private String[] shapes;
+
+    private String computeShape(int i) {
         StringBuilder b = new StringBuilder(6);
         char last = 0;
         for (int k = start[i]; k < end[i] && b.length() < 6; k++) {
