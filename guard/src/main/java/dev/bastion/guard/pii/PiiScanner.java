@@ -25,6 +25,13 @@ public final class PiiScanner implements Scanner {
     private static final List<String> PHONE_REGIONS = List.of("US", "GB", "DE", "FR", "ES", "IT", "IN", "CA", "AU",
             "NL", "CH", "IE", "BE", "AT", "BR", "IL");
 
+    /**
+     * Phone numbers scoring below this (no cue word) do not keep the model off their characters: inside a street
+     * address the model found they are its house and postcode digits and are dropped; elsewhere they stand and
+     * the model's spans over them go.
+     */
+    private static final double CLAIM = 0.7;
+
     private final List<Recognizer> recognizers;
     private final Map<String, Double> thresholds;
     private final double defaultThreshold;
@@ -83,11 +90,33 @@ public final class PiiScanner implements Scanner {
         }
         boolean[] claimed = new boolean[text.length()];
         for (Recognizer.Candidate c : all) {
-            if (c.score() >= thresholds.getOrDefault(c.type(), defaultThreshold)) {
+            // a pattern match is never part of a name, except a phone with no cue, which an address may hold
+            double min = thresholds.getOrDefault(c.type(), defaultThreshold);
+            if (c.score() >= (c.type().equals("PHONE_NUMBER") ? Math.max(CLAIM, min) : min)) {
                 java.util.Arrays.fill(claimed, c.start(), c.end(), true);
             }
         }
-        all.addAll(NameRecognizer.find(Tokens.of(text), claimed));
+        List<Recognizer.Candidate> names = new ArrayList<>(NameRecognizer.find(Tokens.of(text), claimed));
+        for (int k = 0; k < all.size(); k++) {
+            Recognizer.Candidate c = all.get(k);
+            if (c.type().equals("PHONE_NUMBER") && c.score() < CLAIM) {
+                boolean inAddress = names.stream().anyMatch(n -> n.type().equals("STREET_ADDRESS")
+                        && n.start() <= c.start() && n.end() >= c.end() && n.end() - n.start() > c.end() - c.start());
+                if (inAddress) {
+                    all.set(k, new Recognizer.Candidate(c.type(), c.start(), c.end(), 0, c.recognizer()));
+                } else {
+                    names.removeIf(n -> n.start() < c.end() && c.start() < n.end());
+                }
+            }
+        }
+        all.addAll(names);
+        for (Recognizer.Candidate c : NameRecognizer.findByRules(text)) {
+            // the first version's rules fill gaps the model leaves, below it; their places are too noisy to keep
+            String type = c.recognizer().equals("street") ? "STREET_ADDRESS" : c.type();
+            if (!type.equals("LOCATION")) {
+                all.add(new Recognizer.Candidate(type, c.start(), c.end(), 0.45, c.recognizer()));
+            }
+        }
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));
