@@ -151,7 +151,7 @@ final class NameRecognizer {
                 continue;
             }
             // a cue ("my name is", "User:", "founders:") then capitalised names, comma- or "and"-separated
-            if (cue(text, w, i) && word.capitalised() && !COMMON.contains(word.lower())) {
+            if (word.capitalised() && !COMMON.contains(word.lower()) && cue(text, w, i)) {
                 int j = extend(w, i, 3);
                 out.add(new Recognizer.Candidate("PERSON", word.start(), w.get(j).end(), 0.75, "name-cue"));
                 i = j;

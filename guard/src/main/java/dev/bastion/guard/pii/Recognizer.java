@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * match. The reported span is the named group {@code v} when the pattern has one, else the whole match. Immutable.
  */
 public record Recognizer(String id, String type, Pattern pattern, Predicate<String> validator, double score,
-        List<String> context, String needs, List<String> cues, int minDigits) {
+        List<String> context, String needs, List<String> cues, int minDigits, int cueMargin) {
 
     /** Needs a digit somewhere in the text (a cheap prefilter: most identifiers are numbers). */
     static final String DIGIT = "0123456789";
@@ -33,17 +33,20 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
     static Recognizer of(String id, String type, String needs, String regex, Predicate<String> validator,
             double score, String... context) {
         return new Recognizer(id, type, Pattern.compile(regex), validator, score, List.of(context), needs, List.of(),
-                1);
+                1, 0);
     }
 
-    /** This recogniser, run only on texts whose lower-case form contains one of {@code cues}. */
-    Recognizer withCues(String... cues) {
-        return new Recognizer(id, type, pattern, validator, score, context, needs, List.of(cues), minDigits);
+    /**
+     * This recogniser, run only within {@code margin} characters (then out to whitespace) of a word starting with
+     * one of {@code cues}.
+     */
+    Recognizer withCues(int margin, String... cues) {
+        return new Recognizer(id, type, pattern, validator, score, context, needs, List.of(cues), minDigits, margin);
     }
 
     /** This recogniser, run only on digit clusters with at least {@code n} digits. */
     Recognizer minDigits(int n) {
-        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, n);
+        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, n, cueMargin);
     }
 
     /**
@@ -121,7 +124,7 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
     /** The regions of {@code text} this recogniser needs to look at, from {@code cache} when already computed. */
     int[] windows(String text, String lower, java.util.Map<Object, int[]> cache) {
         if (!cues.isEmpty()) {
-            return cache.computeIfAbsent(cues, k -> Windows.aroundWords(lower, cues));
+            return cache.computeIfAbsent(List.of(cues, cueMargin), k -> Windows.aroundWords(lower, cues, cueMargin));
         }
         if (needs.equals(DIGIT)) {
             int[] clusters = cache.computeIfAbsent(DIGIT, k -> Windows.digitClusters(text));

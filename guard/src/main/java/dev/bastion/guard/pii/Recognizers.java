@@ -60,16 +60,16 @@ final class Recognizers {
             Recognizer.of("date-words", "DATE_TIME", Recognizer.DIGIT,
                     "(?i)\\b(?:" + MONTHS + "\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?"
                             + MONTHS + ",? \\d{4}|" + MONTHS + " \\d{4}|" + MONTHS + " \\d{1,2}(?:st|nd|rd|th)?)\\b",
-                    v -> true, 0.6, "date", "born", "dob", "birth").withCues("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-            Recognizer.of("weekday", "DATE_TIME", "", "(?i)\\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\\b", v -> true, 0.5).withCues("day"),
+                    v -> true, 0.6, "date", "born", "dob", "birth").withCues(16, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+            Recognizer.of("weekday", "DATE_TIME", "", "(?i)\\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\\b", v -> true, 0.5).withCues(0, "mon", "tue", "wed", "thu", "fri", "sat", "sun"),
             Recognizer.of("year", "DATE_TIME", Recognizer.DIGIT, "\\b(?:19|20)\\d{2}\\b", v -> true, 0.3, "in ", "since", "born", "year",
-                    "from", "until", "by ").withCues("19", "20"),
-            Recognizer.of("age", "AGE", Recognizer.DIGIT, "(?i)\\b(?:aged?:?|age of|age is) (?P<v>\\d{1,3})\\b", v -> true, 0.6).withCues("age"),
-            Recognizer.of("age-years-old", "AGE", Recognizer.DIGIT, "(?i)\\b(?P<v>\\d{1,3})[- ](?:years?|yrs?)[- ]old\\b", v -> true, 0.6).withCues("old"),
+                    "from", "until", "by ").withCues(0, "19", "20"),
+            Recognizer.of("age", "AGE", Recognizer.DIGIT, "(?i)\\b(?:aged?:?|age of|age is) (?P<v>\\d{1,3})\\b", v -> true, 0.6).withCues(16, "age"),
+            Recognizer.of("age-years-old", "AGE", Recognizer.DIGIT, "(?i)\\b(?P<v>\\d{1,3})[- ](?:years?|yrs?)[- ]old\\b", v -> true, 0.6).withCues(16, "old"),
             Recognizer.of("zip-code", "ZIP_CODE", Recognizer.DIGIT, "(?i)\\b(?:zip(?: ?code)?|post ?code|postal code|plz|"
                     + "code postal|c[oó]digo postal|cap)\\s*[:#.]?\\s*(?P<v>\\d{5}(?:-\\d{4})?|\\d{4}|"
-                    + "[a-z]{1,2}\\d[a-z\\d]? ?\\d[a-z]{2})\\b", v -> true, 0.85).withCues("zip", "post", "plz", "code", "cap"),
+                    + "[a-z]{1,2}\\d[a-z\\d]? ?\\d[a-z]{2})\\b", v -> true, 0.85).withCues(32, "zip", "post", "plz", "code", "cap"),
             Recognizer.of("us-driver-license", "US_DRIVER_LICENSE", Recognizer.DIGIT, "(?i)\\b(?:driver'?s?|driving|"
                     + "drivers)[ -]licen[cs]e(?: (?:number|no\\.?|#|id))?(?: is)?\\s*[:#]?\\s*(?P<v>[a-z]{0,2}\\d[\\d -]{3,16}\\d|"
-                    + "[a-z]{1,2}\\d{4,14})\\b", v -> v.length() >= 5 && v.length() <= 16, 0.85).withCues("licen"));
+                    + "[a-z]{1,2}\\d{4,14})\\b", v -> v.length() >= 5 && v.length() <= 16, 0.85).withCues(48, "licen"));
 }

@@ -6,13 +6,12 @@ import java.util.List;
 /**
  * The prefilter that keeps pattern recognisers off text they cannot match: clusters of digits with enough digits
  * for the identifier (a card needs 12), the words around trigger characters ('@' for e-mail, '.' and ':' inside a
- * word for domains, URLs, IPv6), and the text within {@link #MARGIN} characters of a cue word (a month name, "zip",
+ * word for domains, URLs, IPv6), and the text within a margin of a word starting with a cue (a month name, "zip",
  * "licence"), each widened out to the nearest whitespace (at most {@link #SNAP} further) and merged when they
  * overlap. A pattern whose matches lie inside such a region finds the same matches there as in the whole text, in
  * time proportional to the regions. Stateless.
  */
 final class Windows {
-    static final int MARGIN = 48;
     static final int SNAP = 128;
     static final int GAP = 7;
 
@@ -103,13 +102,16 @@ final class Windows {
         return Arrays.copyOf(out, n);
     }
 
-    /** Regions around every occurrence of one of {@code words} in the lower-case text. */
-    static int[] aroundWords(String lower, List<String> words) {
+    /** Regions within {@code margin} of every word of the lower-case text that starts with one of {@code words}. */
+    static int[] aroundWords(String lower, List<String> words, int margin) {
         int[] marks = new int[lower.length() + 1];
         boolean any = false;
         for (String w : words) {
             for (int at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + 1)) {
-                int[] win = window(lower, at, at + w.length(), MARGIN);
+                if (at > 0 && Character.isLetter(lower.charAt(at - 1)) && !Character.isDigit(w.charAt(0))) {
+                    continue; // "mar" in "summary" is no month
+                }
+                int[] win = window(lower, at, at + w.length(), margin);
                 marks[win[0]]++;
                 marks[win[1]]--;
                 any = true;

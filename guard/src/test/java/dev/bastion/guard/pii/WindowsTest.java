@@ -14,7 +14,9 @@ class WindowsTest {
             "born on 12 March 1984, aged 41", "ZIP: 10115", "my driver's license number is F162823540116",
             "server 10.0.0.12 and fe80::1ff:fe23:4567:890a", "SSN 078-05-1120", "the year 1999 was fine",
             "codice fiscale RSSMRA85T10A562S", "on Monday at 10", "Note: this is it.", "well-known v2.1 release",
-            "a plain sentence without any numbers at all", "x1 y2 z3", "12/05/2023", "3 apples and 4 pears");
+            "a plain sentence without any numbers at all", "x1 y2 z3", "12/05/2023", "3 apples and 4 pears",
+            "he is 41 years old", "see you Tuesday", "postal code 75001 Paris", "12th of September, 2020",
+            "a summary of the market in may 2021");
 
     @Test
     void noRecogniserLosesAMatchOfTheWholeTextByLookingOnlyAtItsWindows() {
