@@ -16,8 +16,10 @@ import java.util.Set;
  * Spanish DNI/NIE, Italian fiscal codes, French NIRs, German tax ids, Indian Aadhaar and PAN, Canadian SINs, IP and
  * MAC addresses, URLs, crypto wallet addresses, dates and ages. Entity types use Presidio's names. Context words
  * before a match raise its score; overlapping candidates keep the stronger; per-type thresholds, an allow list
- * (values never reported) and a deny list (values always reported) apply last. Names of people, places and
- * organisations come from {@link NameRecognizer} (gazetteers and shape, not a trained model). Thread-safe.
+ * (values never reported) and a deny list (values always reported) apply last. People, places, street
+ * addresses, organisations, titles, NRP and postcodes come from the trained {@link NameRecognizer}, with the
+ * first version's gazetteer rules ({@link NameRules}) below it; the model never takes characters a pattern match
+ * owns. Patterns run only where a cheap prefilter ({@link Windows}) says they can match. Thread-safe.
  */
 public final class PiiScanner implements Scanner {
     public static final String ID = "pii";
@@ -110,7 +112,7 @@ public final class PiiScanner implements Scanner {
             }
         }
         all.addAll(names);
-        for (Recognizer.Candidate c : NameRecognizer.findByRules(text)) {
+        for (Recognizer.Candidate c : NameRules.find(text)) {
             // the first version's rules fill gaps the model leaves, below it; their places are too noisy to keep
             String type = c.recognizer().equals("street") ? "STREET_ADDRESS" : c.type();
             if (!type.equals("LOCATION")) {
