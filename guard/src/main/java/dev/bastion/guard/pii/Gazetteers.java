@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * The word lists the name model reads, loaded once from {@code gazetteer/*.txt}: first and last names, cities,
  * countries, states, company and street suffixes (from @faker-js/faker, MIT; see NOTICE), titles,
- * nationality/religious/political group words and major cities (ours). Lookups take a lower-case token; multi-word entries are also
+ * nationality/religious/political group words, major cities and common country names (ours). Lookups take a lower-case token; multi-word entries are also
  * kept whole for the generator and for span matching. Immutable and thread-safe.
  */
 final class Gazetteers {
@@ -31,9 +31,10 @@ final class Gazetteers {
     static final int NRP = 256;
 
     static final List<String> FILES = List.of("first.txt", "last.txt", "city.txt", "country.txt", "state.txt",
-            "company_suffix.txt", "street_suffix.txt", "title.txt", "nrp.txt", "city_major.txt");
-    /** The files whose entries count as another file's: major cities (our list) are cities. */
-    private static final int[] SAME_AS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 2};
+            "company_suffix.txt", "street_suffix.txt", "title.txt", "nrp.txt", "city_major.txt",
+            "country_extra.txt");
+    /** The files whose entries count as another file's: major cities and common country names (ours). */
+    private static final int[] SAME_AS = {0, 1, 2, 3, 4, 5, 6, 7, 8, 2, 3};
 
     /** Entries as written (original case), per file, in file order. */
     final List<List<String>> entries = new ArrayList<>();
