@@ -61,6 +61,11 @@ public final class PiiScanner implements Scanner {
     public static List<String> types() {
         List<String> t = new ArrayList<>(Recognizers.ALL.stream().map(Recognizer::type).distinct().toList());
         t.add("PHONE_NUMBER");
+        for (String type : NameModel.TYPES) {
+            if (!t.contains(type)) {
+                t.add(type);
+            }
+        }
         return t;
     }
 

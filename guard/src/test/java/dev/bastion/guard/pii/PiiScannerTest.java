@@ -112,6 +112,12 @@ class PiiScannerTest {
     }
 
     @Test
+    void theListedTypesIncludeEveryTypeTheModelCanReport() {
+        assertThat(PiiScanner.types()).contains("PERSON", "LOCATION", "STREET_ADDRESS", "ORGANIZATION", "NRP", "TITLE",
+                "ZIP_CODE", "US_DRIVER_LICENSE", "PHONE_NUMBER", "EMAIL_ADDRESS").doesNotHaveDuplicates();
+    }
+
+    @Test
     void aNumberOwnedByAPatternRecogniserIsNeverPartOfAName() {
         PiiScanner s = PiiScanner.defaults();
         String text = "Call Maria Rossi on +44 20 7946 0958 tomorrow.";
