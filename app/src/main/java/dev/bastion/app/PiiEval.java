@@ -3,167 +3,168 @@ package dev.bastion.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.guard.pii.PiiScanner;
+import dev.bastion.guard.pii.Recognizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bastion eval pii --data FILE}: precision, recall, F1 and F2 of the PII scanner on presidio-research's JSON
- * format (full_text plus spans with entity_type and positions), per type and overall, token-level (every
- * whitespace-separated token labelled by the span it falls in, as presidio-research scores) and by exact span;
- * plus sentences per second. Gold GPE and STREET_ADDRESS count as LOCATION, and Bastion's URL as DOMAIN_NAME.
+ * {@code bastion eval pii --data FILE}: precision, recall and F2 of the PII scanner on presidio-research's JSON
+ * format (full_text plus spans with entity_type and positions), token-level as presidio-research scores
+ * ({@link PiiTokenScore}), per type and overall, under three stated modes: strict (every gold type counts under its
+ * own name; only GPE/LOCATION and URL/DOMAIN_NAME are treated as the same name), strict with presidio-research's
+ * skip words, and presidio-research's own entity mapping for the Presidio analyzer (street addresses and NRP as
+ * LOCATION; TITLE, AGE and ZIP_CODE dropped) with skip words; then exact spans, and sentences per second.
  */
 @Command(name = "pii", description = "Precision, recall and F2 of the PII scanner on presidio-research JSON data.")
 final class PiiEval implements Callable<Integer> {
-    /** The gold types the pattern recognisers can find today. */
-    static final Set<String> SUPPORTED = Set.of("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN",
-            "IP_ADDRESS", "DATE_TIME", "DOMAIN_NAME", "AGE");
-
     @Option(names = "--data", required = true, paramLabel = "FILE")
     Path data;
 
+    static final List<PiiTokenScore.Mode> MODES = List.of(
+            new PiiTokenScore.Mode("strict (all gold types, own names; GPE=LOCATION, URL=DOMAIN_NAME)",
+                    PiiTokenScore.NAMES, false),
+            new PiiTokenScore.Mode("strict + presidio-research skip words", PiiTokenScore.NAMES, true),
+            new PiiTokenScore.Mode("presidio-research mapping (STREET_ADDRESS, NRP -> LOCATION; TITLE, AGE, ZIP_CODE "
+                    + "-> O) + skip words", PiiTokenScore.PRESIDIO_MAPPING, true));
+
+    @Option(names = "--errors", defaultValue = "0", paramLabel = "N",
+            description = "Also print the first N token errors of the strict mode (gold -> predicted, token, context).")
+    int showErrors;
+
+    @Option(names = "--bulk", paramLabel = "FILE", description = "Also time bulk scanning of this UTF-8 text file, in "
+            + "segments of about 64 KB cut at line ends, and report MB/s (of UTF-16 characters, 1 char = 1 byte for "
+            + "ASCII text).")
+    Path bulk;
+
+    @Option(names = "--rounds", defaultValue = "20", paramLabel = "N",
+            description = "Timed rounds after as many warm-up rounds (default 20); the median and best are reported.")
+    int rounds;
+
     @Override
     public Integer call() throws IOException {
-        JsonNode root = Json.MAPPER.readTree(data.toFile());
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(data.toFile());
+        } catch (IOException e) {
+            System.err.println("eval pii: cannot read " + data + " as JSON: " + e.getMessage());
+            return 2;
+        }
+        if (!root.isArray()) {
+            System.err.println("eval pii: " + data + " is not a JSON array of samples");
+            return 2;
+        }
         PiiScanner scanner = PiiScanner.defaults();
         List<String> texts = new ArrayList<>();
         for (JsonNode s : root) {
             texts.add(s.path("full_text").asText());
         }
-        for (int i = 0; i < Math.min(200, texts.size()); i++) {
-            scanner.find(texts.get(i)); // warm up
-        }
-        Map<String, long[]> tokens = new TreeMap<>(); // type -> {tp, fp, fn}
-        Map<String, long[]> spans = new TreeMap<>();
-        long start = System.nanoTime();
-        List<List<dev.bastion.guard.pii.Recognizer.Candidate>> predictions = new ArrayList<>();
+        List<List<Recognizer.Candidate>> predictions = new ArrayList<>();
         for (String t : texts) {
             predictions.add(scanner.find(t));
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] perSecond = time(scanner, texts, rounds);
+        List<PiiTokenScore> scores = MODES.stream().map(PiiTokenScore::new).toList();
+        scores.get(0).maxErrors = showErrors;
+        Map<String, long[]> spans = new java.util.TreeMap<>();
         int i = 0;
         for (JsonNode s : root) {
             String text = texts.get(i);
-            var predicted = predictions.get(i++);
-            String[] gold = new String[text.length()];
-            List<String> goldSpans = new ArrayList<>();
+            List<PiiTokenScore.Span> gold = new ArrayList<>();
             for (JsonNode span : s.path("spans")) {
-                String type = gold(span.path("entity_type").asText());
-                int a = span.path("start_position").asInt();
-                int b = Math.min(text.length(), span.path("end_position").asInt());
-                for (int k = a; k < b; k++) {
-                    gold[k] = type;
-                }
-                goldSpans.add(type + ":" + a + ":" + b);
+                gold.add(new PiiTokenScore.Span(span.path("entity_type").asText(), span.path("start_position").asInt(),
+                        span.path("end_position").asInt()));
             }
-            String[] pred = new String[text.length()];
-            List<String> predSpans = new ArrayList<>();
-            for (var c : predicted) {
-                String type = predictedType(c.type());
-                for (int k = c.start(); k < c.end(); k++) {
-                    pred[k] = type;
-                }
-                predSpans.add(type + ":" + c.start() + ":" + c.end());
-            }
-            for (int a = 0; a < text.length(); ) {
-                if (Character.isWhitespace(text.charAt(a))) {
-                    a++;
-                    continue;
-                }
-                int b = a;
-                while (b < text.length() && !Character.isWhitespace(text.charAt(b))) {
-                    b++;
-                }
-                String g = label(gold, a, b);
-                String p = label(pred, a, b);
-                count(tokens, g, p);
-                a = b;
-            }
-            for (String g : goldSpans) {
-                String type = g.substring(0, g.indexOf(':'));
-                spans.computeIfAbsent(type, k -> new long[3])[predSpans.contains(g) ? 0 : 2]++;
-            }
-            for (String p : predSpans) {
-                if (!goldSpans.contains(p)) {
-                    spans.computeIfAbsent(p.substring(0, p.indexOf(':')), k -> new long[3])[1]++;
-                }
-            }
+            List<PiiTokenScore.Span> predicted = predictions.get(i++).stream()
+                    .map(c -> new PiiTokenScore.Span(c.type(), c.start(), c.end())).toList();
+            scores.forEach(sc -> sc.add(text, gold, predicted));
+            exactSpans(spans, gold, predicted);
         }
-        System.out.printf(Locale.ROOT, "%d sentences, %.0f sentences/s (%.3f s)%n", texts.size(), texts.size() / seconds,
-                seconds);
-        System.out.println("token level:      type                    precision  recall     F1      F2    support");
-        tokens.forEach((type, c) -> row(type, c));
-        row("ALL TYPES", total(tokens, null));
-        row("SUPPORTED TYPES", total(tokens, SUPPORTED));
-        System.out.println("exact span:");
-        spans.forEach((type, c) -> row(type, c));
-        row("ALL TYPES", total(spans, null));
-        row("SUPPORTED TYPES", total(spans, SUPPORTED));
+        System.out.printf(Locale.ROOT, "%d sentences: %.0f sentences/s median, %.0f best, of %d rounds after %d "
+                + "warm-up rounds%n", texts.size(), perSecond[0], perSecond[1], rounds, rounds);
+        if (bulk != null) {
+            List<String> segments = segments(java.nio.file.Files.readString(bulk));
+            long chars = segments.stream().mapToLong(String::length).sum();
+            double[] mbs = time(scanner, segments, Math.max(3, rounds / 4));
+            System.out.printf(Locale.ROOT, "bulk %s: %.1f MB in %d segments: %.1f MB/s median, %.1f best%n", bulk,
+                    chars / 1e6, segments.size(), mbs[0] * chars / segments.size() / 1e6,
+                    mbs[1] * chars / segments.size() / 1e6);
+        }
+        for (PiiTokenScore sc : scores) {
+            System.out.println("token level, " + sc.mode.name() + ":");
+            System.out.println("  type                          precision   recall       F1       F2  support");
+            for (String type : sc.types()) {
+                row(type, sc.counts(type, false));
+            }
+            row("ALL TYPES, typed (micro)", sc.counts(null, false));
+            row("ALL TYPES, PII (any type)", sc.counts(null, true));
+        }
+        scores.get(0).errors.forEach(e -> System.out.println("error: " + e));
+        System.out.println("exact span (strict names):");
+        spans.forEach((type, c) -> row(type, new long[] {c[0], c[0] + c[1], c[0] + c[2]}));
         return 0;
     }
 
-    private static String gold(String t) {
-        return switch (t) {
-            case "GPE", "STREET_ADDRESS" -> "LOCATION";
-            default -> t;
-        };
-    }
-
-    private static String predictedType(String t) {
-        return t.equals("URL") ? "DOMAIN_NAME" : t;
-    }
-
-    /** The entity type covering most of [a, b), or null. */
-    private static String label(String[] labels, int a, int b) {
-        Map<String, Integer> n = new TreeMap<>();
-        for (int k = a; k < b; k++) {
-            if (labels[k] != null) {
-                n.merge(labels[k], 1, Integer::sum);
+    /** Texts per second over {@code rounds} timed rounds after as many warm-up rounds: {median, best}. */
+    private static double[] time(PiiScanner scanner, List<String> texts, int rounds) {
+        double[] rates = new double[Math.max(1, rounds)];
+        for (int round = -rates.length; round < rates.length; round++) {
+            long start = System.nanoTime();
+            for (String t : texts) {
+                scanner.find(t);
+            }
+            if (round >= 0) {
+                rates[round] = texts.size() / ((System.nanoTime() - start) / 1e9);
             }
         }
-        return n.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        java.util.Arrays.sort(rates);
+        return new double[] {rates[rates.length / 2], rates[rates.length - 1]};
     }
 
-    private static void count(Map<String, long[]> m, String g, String p) {
-        if (g != null && g.equals(p)) {
-            m.computeIfAbsent(g, k -> new long[3])[0]++;
-            return;
+    /** Cuts text into segments of about 64 KB at line ends. */
+    static List<String> segments(String text) {
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        while (from < text.length()) {
+            int to = Math.min(text.length(), from + 65_536);
+            int nl = text.indexOf('\n', to);
+            to = to == text.length() || nl < 0 ? text.length() : nl + 1;
+            out.add(text.substring(from, to));
+            from = to;
         }
-        if (p != null) {
-            m.computeIfAbsent(p, k -> new long[3])[1]++;
-        }
-        if (g != null) {
-            m.computeIfAbsent(g, k -> new long[3])[2]++;
-        }
+        return out;
     }
 
-    private static long[] total(Map<String, long[]> m, Set<String> only) {
-        long[] t = new long[3];
-        m.forEach((type, c) -> {
-            if (only == null || only.contains(type)) {
-                t[0] += c[0];
-                t[1] += c[1];
-                t[2] += c[2];
-            } else if (only.contains(type) || c[2] == 0) {
-                t[1] += only == null ? 0 : c[1]; // predictions of types with no gold at all count against precision
+    private static void exactSpans(Map<String, long[]> spans, List<PiiTokenScore.Span> gold,
+            List<PiiTokenScore.Span> predicted) {
+        List<String> g = gold.stream().map(s -> name(s.type()) + ":" + s.start() + ":" + s.end()).toList();
+        List<String> p = predicted.stream().map(s -> name(s.type()) + ":" + s.start() + ":" + s.end()).toList();
+        for (String x : g) {
+            spans.computeIfAbsent(x.substring(0, x.indexOf(':')), k -> new long[3])[p.contains(x) ? 0 : 2]++;
+        }
+        for (String x : p) {
+            if (!g.contains(x)) {
+                spans.computeIfAbsent(x.substring(0, x.indexOf(':')), k -> new long[3])[1]++;
             }
-        });
-        return t;
+        }
     }
 
+    private static String name(String type) {
+        return PiiTokenScore.NAMES.getOrDefault(type, type);
+    }
+
+    /** c = {tp, predicted, annotated}. */
     private static void row(String type, long[] c) {
-        double p = c[0] + c[1] == 0 ? 0 : (double) c[0] / (c[0] + c[1]);
-        double r = c[0] + c[2] == 0 ? 0 : (double) c[0] / (c[0] + c[2]);
+        double p = c[1] == 0 ? 0 : (double) c[0] / c[1];
+        double r = c[2] == 0 ? 0 : (double) c[0] / c[2];
         double f1 = p + r == 0 ? 0 : 2 * p * r / (p + r);
         double f2 = p + r == 0 ? 0 : 5 * p * r / (4 * p + r);
-        System.out.printf(Locale.ROOT, "  %-34s %8.3f %8.3f %8.3f %8.3f %8d%n", type, p, r, f1, f2, c[0] + c[2]);
+        System.out.printf(Locale.ROOT, "  %-28s %9.3f %8.3f %8.3f %8.3f %8d%n", type, p, r, f1, f2, c[2]);
     }
 }

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 /** {@code bastion train}: a classifier trained with DP-SGD (or without privacy, as the baseline). */
 @Command(name = "train", description = "Train a classifier with differential privacy (DP-SGD) on a CSV file or IDX "
         + "images, and write the model with its privacy report; `train injection` trains the injection detector.",
-        subcommands = InjectionCommands.Train.class)
+        subcommands = {InjectionCommands.Train.class, PiiNamesTrain.class})
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "FILE", description = "CSV (optionally .gz) or IDX images (required).")

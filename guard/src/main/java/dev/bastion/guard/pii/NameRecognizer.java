@@ -1,318 +1,87 @@
 package dev.bastion.guard.pii;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
- * People, places and organisations by gazetteer and shape: capitalised words that are known first names (followed
- * by capitalised words, ideally known last names), names after a title (Mr, Dr, Frau, ...), known cities, countries
- * and states, capitalised words ending in a company suffix (Inc, GmbH, ...), and street addresses (a number,
- * capitalised words and a street suffix). The word lists come from @faker-js/faker (MIT; see the gazetteer NOTICE
- * and docs/pii-gazetteers.md). Not a trained model: it misses names it has no list for and lower-case names.
- * Immutable and thread-safe.
+ * People, places, street addresses, organisations, titles, NRP and postcodes found by the trained name model
+ * ({@link NameModel}, shipped as {@code name-model.bin.gz}; how it is made: docs/pii-name-model.md). Every span is
+ * reported with its type, UTF-16 start and end, score 0.85 and recogniser id {@code name-model}; the parts of a
+ * postal address after a comma or line break are joined into one STREET_ADDRESS. Immutable and thread-safe.
  */
 final class NameRecognizer {
-    private static final Set<String> FIRST = load("first.txt");
-    private static final Set<String> LAST = load("last.txt");
-    private static final Set<String> PLACES = union(load("city.txt"), load("country.txt"), load("state.txt"), Set.of(
-            "Amsterdam", "Rome", "Milan", "Naples", "Turin", "Florence", "Venice", "Vienna", "Prague", "Warsaw",
-            "Budapest", "Bucharest", "Athens", "Lisbon", "Porto", "Dublin", "Edinburgh", "Glasgow", "Brussels",
-            "Antwerp", "Copenhagen", "Stockholm", "Oslo", "Helsinki", "Zurich", "Geneva", "Bern", "Munich", "Hamburg",
-            "Frankfurt", "Cologne", "Barcelona", "Seville", "Valencia", "Marseille", "Toulouse", "Nice", "Moscow",
-            "Kyiv", "Istanbul", "Ankara", "Cairo", "Lagos", "Nairobi", "Johannesburg", "Cape Town", "Tokyo", "Osaka",
-            "Seoul", "Beijing", "Shanghai", "Hong Kong", "Singapore", "Bangkok", "Jakarta", "Manila", "Delhi", "New Delhi",
-            "Mumbai", "Bangalore", "Chennai", "Kolkata", "Karachi", "Dubai", "Riyadh", "Tehran", "Sydney", "Melbourne",
-            "Auckland", "Toronto", "Montreal", "Vancouver", "Ottawa", "New York", "Los Angeles", "Chicago", "Houston",
-            "San Francisco", "Seattle", "Boston", "Washington", "Miami", "Mexico City", "Bogota", "Lima", "Santiago",
-            "Buenos Aires", "Sao Paulo", "São Paulo", "Rio de Janeiro", "Montevideo", "Caracas", "Havana"));
-    private static final Set<String> COMPANY = lower(load("company_suffix.txt"), Set.of("inc", "llc", "ltd", "corp",
-            "corporation", "co", "company", "group", "gmbh", "ag", "sa", "sas", "srl", "spa", "plc", "bv", "nv", "oy",
-            "ab", "holdings", "partners", "associates", "limited", "incorporated"));
-    private static final Set<String> STREET = lower(load("street_suffix.txt"), Set.of("street", "st", "avenue", "ave",
-            "road", "rd", "lane", "ln", "drive", "dr", "boulevard", "blvd", "court", "ct", "way", "place", "pl",
-            "square", "sq", "terrace", "close", "crescent", "parkway", "highway", "strasse", "straße", "rue", "via",
-            "calle", "katu", "gatan", "vej", "laan", "weg", "plaza"));
-    private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
-            "dame", "lord", "lady", "herr", "frau", "mme", "mlle", "sr", "sra", "srta", "sig", "sig.ra", "dott", "rev");
-    /** Capitalised words that are also common English words or calendar words: never a name on their own. */
-    private static final Set<String> COMMON = Set.of("the", "a", "an", "i", "my", "your", "our", "their", "his", "her",
-            "this", "that", "these", "those", "and", "or", "but", "if", "when", "then", "please", "hello", "hi", "dear",
-            "thanks", "thank", "yes", "no", "may", "june", "july", "august", "april", "march", "january", "february",
-            "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-            "saturday", "sunday", "will", "can", "mark", "bill", "rose", "grace", "hope", "joy", "faith", "summer",
-            "winter", "autumn", "spring", "art", "page", "long", "young", "king", "white", "black", "brown", "green",
-            "new", "north", "south", "east", "west", "street", "road", "city", "state", "country", "what", "who", "how",
-            "why", "where", "which", "is", "are", "was", "were", "be", "do", "does", "did", "to", "of", "in", "on", "at",
-            "for", "with", "from", "by", "as", "it", "we", "you", "he", "she", "they", "me", "us", "him", "them", "all",
-            "any", "some", "one", "two", "not", "so", "up", "out", "about", "after", "before", "write", "tell", "give",
-            "make", "send", "call", "ask", "let", "here", "there", "now", "today", "email", "phone", "address", "name");
-
-    private record Word(int start, int end, String text) {
-        boolean capitalised() {
-            return Character.isUpperCase(text.charAt(0)) && (text.length() == 1 || !text.equals(text.toUpperCase(Locale.ROOT))
-                    || text.length() <= 3);
-        }
-
-        String lower() {
-            return text.toLowerCase(Locale.ROOT);
-        }
-    }
-
     private NameRecognizer() {
     }
 
-    static List<Recognizer.Candidate> find(String text) {
-        List<Word> w = words(text);
-        List<Recognizer.Candidate> out = new ArrayList<>();
-        for (int i = 0; i < w.size(); i++) {
-            Word word = w.get(i);
-            boolean sentenceStart = i == 0 || endsSentence(text, w.get(i - 1).end(), word.start());
-            // a title, then capitalised names
-            if (TITLES.contains(word.lower()) && i + 1 < w.size() && w.get(i + 1).capitalised()) {
-                int j = extend(w, i + 1, 3);
-                out.add(new Recognizer.Candidate("PERSON", w.get(i + 1).start(), w.get(j).end(), 0.85, "name-title"));
-                i = j;
-                continue;
-            }
-            // a cue ("my name is", "User:", "founders:") then capitalised names, comma- or "and"-separated
-            if (cue(text, w, i) && word.capitalised() && !COMMON.contains(word.lower())) {
-                int j = extend(w, i, 3);
-                out.add(new Recognizer.Candidate("PERSON", word.start(), w.get(j).end(), 0.75, "name-cue"));
-                i = j;
-                continue;
-            }
-            if (!word.capitalised() || COMMON.contains(word.lower())) {
-                continue;
-            }
-            // First M. Last: a middle initial between two capitalised words
-            if (i + 2 < w.size() && w.get(i + 1).text().length() == 1 && Character.isUpperCase(w.get(i + 1).text().charAt(0))
-                    && w.get(i + 2).capitalised() && !COMMON.contains(w.get(i + 2).lower())
-                    && initialGap(text.substring(w.get(i).end(), w.get(i + 2).start()))) {
-                out.add(new Recognizer.Candidate("PERSON", word.start(), w.get(i + 2).end(), 0.8, "name-initial"));
-                i += 2;
-                continue;
-            }
-            // organisation: capitalised words ending in a company suffix
-            int org = organisation(w, i);
-            if (org > i) {
-                out.add(new Recognizer.Candidate("ORGANIZATION", word.start(), w.get(org).end(), 0.75, "organisation"));
-                i = org;
-                continue;
-            }
-            // place: the longest run of up to four capitalised words that is a known place
-            int place = place(w, i);
-            if (place >= i) {
-                out.add(new Recognizer.Candidate("LOCATION", word.start(), w.get(place).end(), sentenceStart ? 0.55 : 0.7,
-                        "place"));
-                i = place;
-                continue;
-            }
-            if (FIRST.contains(word.text())) {
-                int j = i;
-                boolean knownLast = false;
-                while (j + 1 < w.size() && j - i < 3 && w.get(j + 1).capitalised() && !COMMON.contains(w.get(j + 1).lower())
-                        && adjacent(text, w.get(j), w.get(j + 1))) {
-                    j++;
-                    knownLast |= LAST.contains(w.get(j).text());
-                }
-                double score = j > i ? (knownLast ? 0.85 : 0.6) : (sentenceStart ? 0.45 : 0.5);
-                out.add(new Recognizer.Candidate("PERSON", word.start(), w.get(j).end(), score, "name"));
-                i = j;
-            } else if (LAST.contains(word.text()) && !sentenceStart && i + 1 < w.size() && LAST.contains(w.get(i + 1).text())
-                    && adjacent(text, word, w.get(i + 1))) {
-                out.add(new Recognizer.Candidate("PERSON", word.start(), w.get(i + 1).end(), 0.45, "name"));
-                i++;
-            }
-        }
-        out.addAll(streets(text, w));
-        return out;
-    }
+    private static final NameModel MODEL = loadModel();
 
-    private static final List<String> CUES = List.of("my name is", "name is", "i am", "i'm", "called", "named",
-            "last name", "first name", "user:", "founders:", "signed", "regards,", "contact:", "patient:", "customer:",
-            "attn:", "dear", "thanks,", "from:", "to:", "cc:");
-
-    /** Whether a naming cue, or a comma/"and" inside a cued list, sits right before word {@code i}. */
-    private static boolean cue(String text, List<Word> w, int i) {
-        int start = w.get(i).start();
-        String before = text.substring(Math.max(0, start - 24), start).toLowerCase(Locale.ROOT).stripTrailing();
-        for (String c : CUES) {
-            if (before.endsWith(c) || before.endsWith(c + "?")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int extend(List<Word> w, int from, int max) {
-        int j = from;
-        while (j + 1 < w.size() && j - from < max - 1 && w.get(j + 1).capitalised() && !COMMON.contains(w.get(j + 1).lower())) {
-            j++;
-        }
-        return j;
-    }
-
-    private static int organisation(List<Word> w, int i) {
-        for (int j = i + 1; j < w.size() && j <= i + 4; j++) {
-            if (COMPANY.contains(w.get(j).lower().replace(".", "")) && j > i) {
-                return j;
-            }
-            if (!w.get(j).capitalised()) {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
-    private static int place(List<Word> w, int i) {
-        for (int len = Math.min(4, w.size() - i); len >= 1; len--) {
-            StringBuilder b = new StringBuilder(w.get(i).text());
-            for (int k = 1; k < len; k++) {
-                b.append(' ').append(w.get(i + k).text());
-            }
-            if (PLACES.contains(b.toString())) {
-                return i + len - 1;
-            }
-        }
-        return -1;
-    }
-
-    /** A number, one to four capitalised words and a street suffix: the span from the number to the suffix. */
-    private static List<Recognizer.Candidate> streets(String text, List<Word> w) {
-        List<Recognizer.Candidate> out = new ArrayList<>();
-        for (int i = 0; i < w.size(); i++) {
-            String lw = w.get(i).lower();
-            boolean streetWord = STREET.contains(lw) || (w.get(i).capitalised() && (lw.endsWith("katu") || lw.endsWith("gatan")
-                    || lw.endsWith("straße") || lw.endsWith("strasse") || lw.endsWith("vej") || lw.endsWith("weg")
-                    || lw.endsWith("laan") || lw.endsWith("kuja") || lw.endsWith("tie") || lw.endsWith("gade")));
-            if (!streetWord || i == 0) {
-                continue;
-            }
-            int k = STREET.contains(lw) ? i - 1 : i;
-            while (k > 0 && i - k < 4 && w.get(k - 1).capitalised() && adjacent(text, w.get(k - 1), w.get(k))) {
-                k--;
-            }
-            if (k < 0) {
-                continue;
-            }
-            int numberEnd = w.get(k).start() - 1;
-            int numberStart = numberEnd;
-            while (numberStart > 0 && Character.isDigit(text.charAt(numberStart - 1))) {
-                numberStart--;
-            }
-            if (numberEnd > 0 && text.charAt(numberEnd) == ' ' && numberStart < numberEnd && w.get(k).capitalised()) {
-                out.add(new Recognizer.Candidate("LOCATION", numberStart, extendAddress(text, w, i), 0.8, "street"));
-            }
-        }
-        return out;
-    }
-
-    /** " X " or " X. ": a middle initial between two words. */
-    private static boolean initialGap(String gap) {
-        return (gap.length() == 3 || (gap.length() == 4 && gap.charAt(2) == '.')) && gap.charAt(0) == ' '
-                && Character.isUpperCase(gap.charAt(1)) && gap.charAt(gap.length() - 1) == ' ';
-    }
-
-    private static final Set<String> UNIT = Set.of("apt", "suite", "unit", "no", "floor", "fl", "box", "po", "flat");
-
-    /** Extends an address over the unit, city, state and postcode that follow it (same line or the next lines). */
-    private static int extendAddress(String text, List<Word> w, int last) {
-        int end = w.get(last).end();
-        int j = last + 1;
-        while (j < w.size() && j - last <= 8) {
-            Word next = w.get(j);
-            String gap = text.substring(end, next.start());
-            boolean gapOk = gap.length() <= 4 && gap.chars().allMatch(c -> " ,\n.#-".indexOf(c) >= 0 || Character.isDigit(c));
-            if (!gapOk || !(next.capitalised() || UNIT.contains(next.lower()) || next.text().equals(next.text().toUpperCase(Locale.ROOT)))) {
-                break;
-            }
-            if (gap.contains(".") && !UNIT.contains(w.get(j - 1).lower()) && !UNIT.contains(next.lower())
-                    && w.get(j - 1).text().length() > 2) {
-                break; // a full stop after a word: the sentence ended
-            }
-            end = next.end();
-            j++;
-        }
-        int k = end;
-        while (k < text.length() && (Character.isDigit(text.charAt(k)) || text.charAt(k) == ' ' || text.charAt(k) == '-')
-                && k - end < 12) {
-            k++;
-        }
-        while (k > end && !Character.isDigit(text.charAt(k - 1))) {
-            k--;
-        }
-        return Math.max(end, k);
-    }
-
-    private static boolean adjacent(String text, Word a, Word b) {
-        String gap = text.substring(a.end(), b.start());
-        return gap.equals(" ") || gap.equals("-");
-    }
-
-    private static boolean endsSentence(String text, int from, int to) {
-        for (int k = from; k < to; k++) {
-            char c = text.charAt(k);
-            if (c == '.' || c == '!' || c == '?' || c == '\n' || c == ':' || c == '"') {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static List<Word> words(String text) {
-        List<Word> out = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            if (!Character.isLetter(text.charAt(i))) {
-                i++;
-                continue;
-            }
-            int s = i;
-            while (i < text.length() && (Character.isLetter(text.charAt(i))
-                    || ((text.charAt(i) == '\'' || text.charAt(i) == '.') && i + 1 < text.length()
-                    && Character.isLetter(text.charAt(i + 1)) && text.charAt(i) == '\''))) {
-                i++;
-            }
-            out.add(new Word(s, i, text.substring(s, i)));
-        }
-        return out;
-    }
-
-    private static Set<String> load(String name) {
-        try (InputStream in = NameRecognizer.class.getResourceAsStream("gazetteer/" + name)) {
+    private static NameModel loadModel() {
+        try (InputStream in = NameRecognizer.class.getResourceAsStream("name-model.bin.gz")) {
             if (in == null) {
-                throw new IllegalStateException("gazetteer " + name + " is missing from the build");
+                throw new IllegalStateException("name-model.bin.gz is missing from the build");
             }
-            Set<String> out = new HashSet<>();
-            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().map(String::strip)
-                    .filter(s -> !s.isEmpty()).forEach(out::add);
-            return out;
+            return NameModel.read(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    @SafeVarargs
-    private static Set<String> union(Set<String>... sets) {
-        Set<String> out = new HashSet<>();
-        for (Set<String> s : sets) {
-            out.addAll(s);
+    /** The recipe the shipped model was trained with (command, seed, sizes, SHA-256 of its inputs). */
+    static String modelRecipe() {
+        return MODEL.recipe;
+    }
+
+    /** Entities found by the trained model (people, places, organisations, addresses, titles, NRP, postcodes). */
+    static List<Recognizer.Candidate> find(String text) {
+        return find(Tokens.of(text), new boolean[text.length()]);
+    }
+
+    /** As {@link #find(String)}, leaving out tokens that touch a character marked in {@code claimed}. */
+    static List<Recognizer.Candidate> find(Tokens t, boolean[] claimed) {
+        boolean[] outside = new boolean[t.size];
+        for (int i = 0; i < t.size; i++) {
+            for (int k = t.start[i]; k < t.end[i] && !outside[i]; k++) {
+                outside[i] = claimed[k];
+            }
+        }
+        List<Recognizer.Candidate> out = new ArrayList<>();
+        for (NameModel.Span s : NameModel.spans(MODEL.tag(t, outside))) {
+            String type = NameModel.TYPES.get(s.type());
+            int start = t.start[s.first()];
+            int end = t.end[s.last()];
+            Recognizer.Candidate last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && last.type().equals("STREET_ADDRESS") && ADDRESS_PARTS.contains(type)
+                    && joins(t.text, last.end(), start)) {
+                // a postal address is one STREET_ADDRESS: its city, postcode and region after a comma or line break
+                out.set(out.size() - 1, new Recognizer.Candidate("STREET_ADDRESS", last.start(), end, 0.85, "name-model"));
+                continue;
+            }
+            out.add(new Recognizer.Candidate(type, start, end, 0.85, "name-model"));
         }
         return out;
     }
 
-    private static Set<String> lower(Set<String> listed, Set<String> extra) {
-        Set<String> out = new HashSet<>(extra);
-        listed.forEach(s -> out.add(s.toLowerCase(Locale.ROOT).replace(".", "")));
-        return out;
+    private static final Set<String> ADDRESS_PARTS = Set.of("STREET_ADDRESS", "LOCATION", "ZIP_CODE");
+
+    /** Only commas, full stops and whitespace (at most 6 characters, two line breaks) between two parts. */
+    private static boolean joins(String text, int from, int to) {
+        if (to - from > 6) {
+            return false;
+        }
+        int lines = 0;
+        for (int k = from; k < to; k++) {
+            char c = text.charAt(k);
+            lines += c == '\n' ? 1 : 0;
+            if (c != ',' && c != '.' && !Character.isWhitespace(c)) {
+                return false;
+            }
+        }
+        return lines <= 2;
     }
+
+
 }

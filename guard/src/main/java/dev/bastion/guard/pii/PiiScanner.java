@@ -16,14 +16,23 @@ import java.util.Set;
  * Spanish DNI/NIE, Italian fiscal codes, French NIRs, German tax ids, Indian Aadhaar and PAN, Canadian SINs, IP and
  * MAC addresses, URLs, crypto wallet addresses, dates and ages. Entity types use Presidio's names. Context words
  * before a match raise its score; overlapping candidates keep the stronger; per-type thresholds, an allow list
- * (values never reported) and a deny list (values always reported) apply last. Names of people, places and
- * organisations come from {@link NameRecognizer} (gazetteers and shape, not a trained model). Thread-safe.
+ * (values never reported) and a deny list (values always reported) apply last. People, places, street
+ * addresses, organisations, titles, NRP and postcodes come from the trained {@link NameRecognizer}, with the
+ * first version's gazetteer rules ({@link NameRules}) below it; the model never takes characters a pattern match
+ * owns. Patterns run only where a cheap prefilter ({@link Windows}) says they can match. Thread-safe.
  */
 public final class PiiScanner implements Scanner {
     public static final String ID = "pii";
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
     private static final List<String> PHONE_REGIONS = List.of("US", "GB", "DE", "FR", "ES", "IT", "IN", "CA", "AU",
             "NL", "CH", "IE", "BE", "AT", "BR", "IL");
+
+    /**
+     * Phone numbers scoring below this (no cue word) do not keep the model off their characters: inside a street
+     * address the model found they are its house and postcode digits and are dropped; elsewhere they stand and
+     * the model's spans over them go.
+     */
+    private static final double CLAIM = 0.7;
 
     private final List<Recognizer> recognizers;
     private final Map<String, Double> thresholds;
@@ -52,6 +61,11 @@ public final class PiiScanner implements Scanner {
     public static List<String> types() {
         List<String> t = new ArrayList<>(Recognizers.ALL.stream().map(Recognizer::type).distinct().toList());
         t.add("PHONE_NUMBER");
+        for (String type : NameModel.TYPES) {
+            if (!t.contains(type)) {
+                t.add(type);
+            }
+        }
         return t;
     }
 
@@ -70,11 +84,46 @@ public final class PiiScanner implements Scanner {
     public List<Recognizer.Candidate> find(String text) {
         String lower = text.toLowerCase(Locale.ROOT);
         List<Recognizer.Candidate> all = new ArrayList<>();
+        boolean[] present = Recognizer.present(text);
+        java.util.Map<Object, int[]> windows = new java.util.HashMap<>();
         for (Recognizer r : recognizers) {
-            all.addAll(r.find(text, lower));
+            if (r.mayMatch(present, lower)) {
+                all.addAll(r.find(text, lower, r.windows(text, lower, windows)));
+            }
         }
-        phones(text, lower, all);
-        all.addAll(NameRecognizer.find(text));
+        if (hasDigit(present)) {
+            int[] clusters = windows.computeIfAbsent(Recognizer.DIGIT, k -> Windows.digitClusters(text));
+            phones(text, lower, Windows.withDigits(clusters, 7), all);
+        }
+        boolean[] claimed = new boolean[text.length()];
+        for (Recognizer.Candidate c : all) {
+            // a pattern match is never part of a name, except a phone with no cue, which an address may hold
+            double min = thresholds.getOrDefault(c.type(), defaultThreshold);
+            if (c.score() >= (c.type().equals("PHONE_NUMBER") ? Math.max(CLAIM, min) : min)) {
+                java.util.Arrays.fill(claimed, c.start(), c.end(), true);
+            }
+        }
+        List<Recognizer.Candidate> names = new ArrayList<>(NameRecognizer.find(Tokens.of(text), claimed));
+        for (int k = 0; k < all.size(); k++) {
+            Recognizer.Candidate c = all.get(k);
+            if (c.type().equals("PHONE_NUMBER") && c.score() < CLAIM) {
+                boolean inAddress = names.stream().anyMatch(n -> n.type().equals("STREET_ADDRESS")
+                        && n.start() <= c.start() && n.end() >= c.end() && n.end() - n.start() > c.end() - c.start());
+                if (inAddress) {
+                    all.set(k, new Recognizer.Candidate(c.type(), c.start(), c.end(), 0, c.recognizer()));
+                } else {
+                    names.removeIf(n -> n.start() < c.end() && c.start() < n.end());
+                }
+            }
+        }
+        all.addAll(names);
+        for (Recognizer.Candidate c : NameRules.find(text)) {
+            // the first version's rules fill gaps the model leaves, below it; their places are too noisy to keep
+            String type = c.recognizer().equals("street") ? "STREET_ADDRESS" : c.type();
+            if (!type.equals("LOCATION")) {
+                all.add(new Recognizer.Candidate(type, c.start(), c.end(), 0.45, c.recognizer()));
+            }
+        }
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));
@@ -83,21 +132,18 @@ public final class PiiScanner implements Scanner {
         all.sort(Comparator.comparingDouble(Recognizer.Candidate::score).reversed()
                 .thenComparing(c -> -(c.end() - c.start())));
         List<Recognizer.Candidate> kept = new ArrayList<>();
-        List<Recognizer.Candidate> claimed = new ArrayList<>(); // kept plus allow-listed values, which hide overlaps
+        boolean[] taken = new boolean[text.length()]; // kept plus allow-listed values, which hide overlaps
         for (Recognizer.Candidate c : all) {
             if (c.score() < thresholds.getOrDefault(c.type(), defaultThreshold)) {
                 continue;
             }
             boolean overlaps = false;
-            for (Recognizer.Candidate k : claimed) {
-                if (c.start() < k.end() && k.start() < c.end()) {
-                    overlaps = true;
-                    break;
-                }
+            for (int k = c.start(); k < c.end() && !overlaps; k++) {
+                overlaps = taken[k];
             }
             if (!overlaps) {
-                claimed.add(c);
-                if (!allow.contains(lower.substring(c.start(), c.end()))) {
+                java.util.Arrays.fill(taken, c.start(), c.end(), true);
+                if (allow.isEmpty() || !allow.contains(lower.substring(c.start(), c.end()))) {
                     kept.add(c);
                 }
             }
@@ -114,10 +160,18 @@ public final class PiiScanner implements Scanner {
      * Phone numbers: each phone-shaped run is parsed by libphonenumber, first as international, then for each
      * region in turn, and kept if it is a valid number there (cheaper than a full search per region).
      */
-    private static void phones(String text, String lower, List<Recognizer.Candidate> out) {
-        com.google.re2j.Matcher m = PHONE_SHAPE.matcher(text);
+    private static void phones(String text, String lower, int[] windows, List<Recognizer.Candidate> out) {
+        for (int w = 0; w < windows.length; w += 2) {
+            phones(text, lower, windows[w], windows[w + 1], out);
+        }
+    }
+
+    private static void phones(String text, String lower, int from, int to, List<Recognizer.Candidate> out) {
+        com.google.re2j.Matcher m = PHONE_SHAPE.matcher(text.substring(from, to));
         while (m.find()) {
             String candidate = m.group();
+            int mStart = m.start() + from;
+            int mEnd = m.end() + from;
             long digits = candidate.chars().filter(Character::isDigit).count();
             if (digits < 7 || digits > 15) {
                 continue;
@@ -134,12 +188,21 @@ public final class PiiScanner implements Scanner {
                 }
             }
             if (valid) {
-                String before = lower.substring(Math.max(0, m.start() - 48), m.start());
+                String before = lower.substring(Math.max(0, mStart - 48), mStart);
                 double score = 0.6 + (before.contains("phone") || before.contains("tel") || before.contains("call")
                         || before.contains("mobile") || before.contains("fax") ? 0.35 : 0);
-                out.add(new Recognizer.Candidate("PHONE_NUMBER", m.start(), m.end(), Math.min(1, score), "phone"));
+                out.add(new Recognizer.Candidate("PHONE_NUMBER", mStart, mEnd, Math.min(1, score), "phone"));
             }
         }
+    }
+
+    private static boolean hasDigit(boolean[] present) {
+        for (char c = '0'; c <= '9'; c++) {
+            if (present[c]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Set<String> lower(Set<String> s) {

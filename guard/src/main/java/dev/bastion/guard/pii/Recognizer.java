@@ -13,18 +13,72 @@ import java.util.function.Predicate;
  * match. The reported span is the named group {@code v} when the pattern has one, else the whole match. Immutable.
  */
 public record Recognizer(String id, String type, Pattern pattern, Predicate<String> validator, double score,
-        List<String> context) {
+        List<String> context, String needs, List<String> cues, int minDigits, int cueMargin) {
+
+    /** Needs a digit somewhere in the text (a cheap prefilter: most identifiers are numbers). */
+    static final String DIGIT = "0123456789";
 
     public Recognizer {
         context = List.copyOf(context);
+        cues = List.copyOf(cues);
         if (!(score > 0 && score <= 1)) {
             throw new IllegalArgumentException("score must be in (0, 1]");
         }
     }
 
-    static Recognizer of(String id, String type, String regex, Predicate<String> validator, double score,
-            String... context) {
-        return new Recognizer(id, type, Pattern.compile(regex), validator, score, List.of(context));
+    /**
+     * A recogniser that runs only on texts holding at least one of the characters of {@code needs} (all texts when
+     * it is empty): the prefilter that spares running the pattern where it cannot match.
+     */
+    static Recognizer of(String id, String type, String needs, String regex, Predicate<String> validator,
+            double score, String... context) {
+        return new Recognizer(id, type, Pattern.compile(regex), validator, score, List.of(context), needs, List.of(),
+                1, 0);
+    }
+
+    /**
+     * This recogniser, run only within {@code margin} characters (then out to whitespace) of a word starting with
+     * one of {@code cues}.
+     */
+    Recognizer withCues(int margin, String... cues) {
+        return new Recognizer(id, type, pattern, validator, score, context, needs, List.of(cues), minDigits, margin);
+    }
+
+    /** This recogniser, run only on digit clusters with at least {@code n} digits. */
+    Recognizer minDigits(int n) {
+        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, n, cueMargin);
+    }
+
+    /**
+     * Whether the text whose ASCII characters are marked in {@code present} and whose lower-case form is
+     * {@code lower} can hold a match: one of the needed characters, and one of the cues when there are cues.
+     */
+    boolean mayMatch(boolean[] present, String lower) {
+        boolean chars = needs.isEmpty();
+        for (int i = 0; i < needs.length() && !chars; i++) {
+            chars = present[needs.charAt(i)];
+        }
+        if (!chars || cues.isEmpty()) {
+            return chars;
+        }
+        for (String c : cues) {
+            if (lower.contains(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Marks the ASCII characters that occur in {@code text}. */
+    static boolean[] present(String text) {
+        boolean[] p = new boolean[128];
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 128) {
+                p[c] = true;
+            }
+        }
+        return p;
     }
 
     /** A candidate span with its score before overlap resolution. */
@@ -35,27 +89,51 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
     private static final int CONTEXT_WINDOW = 48;
 
     List<Candidate> find(String text, String lower) {
+        return find(text, lower, new int[] {0, text.length()});
+    }
+
+    /** Matches inside the regions {@code windows} (flat [start, end) pairs), with offsets into the whole text. */
+    List<Candidate> find(String text, String lower, int[] windows) {
+        boolean named = pattern.pattern().contains("(?P<v>");
         List<Candidate> out = new ArrayList<>();
-        Matcher m = pattern.matcher(text);
-        int from = 0;
-        while (from <= text.length() && m.find(from)) {
-            int start = m.start();
-            int end = m.end();
-            if (pattern.pattern().contains("(?P<v>") && m.start("v") >= 0) {
-                start = m.start("v");
-                end = m.end("v");
-            }
-            String value = text.substring(start, end);
-            if (validator.test(strip(value))) {
-                double s = score;
-                if (!context.isEmpty() && hasContext(lower, start)) {
-                    s = Math.min(1, s + CONTEXT_BOOST);
+        for (int w = 0; w < windows.length; w += 2) {
+            int base = windows[w];
+            Matcher m = pattern.matcher(base == 0 && windows[w + 1] == text.length() ? text
+                    : text.substring(base, windows[w + 1]));
+            while (m.find()) { // find() continues from the last match; find(int) would reset and rescan
+                int start = m.start();
+                int end = m.end();
+                if (named && m.start("v") >= 0) {
+                    start = m.start("v");
+                    end = m.end("v");
                 }
-                out.add(new Candidate(type, start, end, s, id));
+                start += base;
+                end += base;
+                if (validator.test(strip(text.substring(start, end)))) {
+                    double s = score;
+                    if (!context.isEmpty() && hasContext(lower, start)) {
+                        s = Math.min(1, s + CONTEXT_BOOST);
+                    }
+                    out.add(new Candidate(type, start, end, s, id));
+                }
             }
-            from = m.end() > m.start() ? m.end() : m.end() + 1;
         }
         return out;
+    }
+
+    /** The regions of {@code text} this recogniser needs to look at, from {@code cache} when already computed. */
+    int[] windows(String text, String lower, java.util.Map<Object, int[]> cache) {
+        if (!cues.isEmpty()) {
+            return cache.computeIfAbsent(List.of(cues, cueMargin), k -> Windows.aroundWords(lower, cues, cueMargin));
+        }
+        if (needs.equals(DIGIT)) {
+            int[] clusters = cache.computeIfAbsent(DIGIT, k -> Windows.digitClusters(text));
+            return cache.computeIfAbsent(minDigits, k -> Windows.withDigits(clusters, minDigits));
+        }
+        if (!needs.isEmpty()) {
+            return cache.computeIfAbsent(needs, k -> Windows.aroundChars(text, needs));
+        }
+        return new int[] {0, text.length()};
     }
 
     private boolean hasContext(String lower, int start) {

@@ -81,7 +81,7 @@ class PiiScannerTest {
     }
 
     @Test
-    void peoplePlacesAndOrganisationsComeFromGazetteersAndShape() {
+    void peoplePlacesOrganisationsAddressesAndTitlesComeFromTheTrainedModel() {
         PiiScanner s = PiiScanner.defaults();
         String text = "Yesterday Dr. Hanna Virtanen met Jonathan Miller from Acme Widgets GmbH in Amsterdam; "
                 + "send the papers to 221 Baker Street, London. My name is Zoltan.";
@@ -90,9 +90,41 @@ class PiiScannerTest {
             byType.computeIfAbsent(c.type(), k -> new java.util.ArrayList<>()).add(text.substring(c.start(), c.end()));
         }
         assertThat(byType.get("PERSON")).contains("Hanna Virtanen", "Jonathan Miller", "Zoltan");
+        assertThat(byType.get("TITLE")).contains("Dr.");
         assertThat(byType.get("ORGANIZATION")).contains("Acme Widgets GmbH");
-        assertThat(byType.get("LOCATION")).contains("Amsterdam").anyMatch(l -> l.startsWith("221 Baker Street"));
+        assertThat(byType.get("LOCATION")).contains("Amsterdam");
+        assertThat(byType.get("STREET_ADDRESS")).anyMatch(l -> l.startsWith("221 Baker Street"));
         assertThat(s.find("Will you send the April report to the team today?"))
                 .noneMatch(c -> c.type().equals("PERSON"));
+    }
+
+    @Test
+    void namesAreFoundInFrenchGermanSpanishAndItalianToo() {
+        PiiScanner s = PiiScanner.defaults();
+        assertThat(s.find("Je m'appelle Amélie Poulain et j'habite à Lyon.")).extracting(Recognizer.Candidate::type)
+                .contains("PERSON", "LOCATION");
+        assertThat(s.find("Ich heiße Jürgen und wohne in der Hauptstraße 5, 10115 Berlin."))
+                .extracting(Recognizer.Candidate::type).contains("PERSON", "STREET_ADDRESS");
+        assertThat(s.find("Me llamo Lucía Fernández y vivo en Sevilla.")).extracting(Recognizer.Candidate::type)
+                .contains("PERSON", "LOCATION");
+        assertThat(s.find("Mi chiamo Giulia Bianchi e abito a Torino.")).extracting(Recognizer.Candidate::type)
+                .contains("PERSON", "LOCATION");
+    }
+
+    @Test
+    void theListedTypesIncludeEveryTypeTheModelCanReport() {
+        assertThat(PiiScanner.types()).contains("PERSON", "LOCATION", "STREET_ADDRESS", "ORGANIZATION", "NRP", "TITLE",
+                "ZIP_CODE", "US_DRIVER_LICENSE", "PHONE_NUMBER", "EMAIL_ADDRESS").doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aNumberOwnedByAPatternRecogniserIsNeverPartOfAName() {
+        PiiScanner s = PiiScanner.defaults();
+        String text = "Call Maria Rossi on +44 20 7946 0958 tomorrow.";
+        List<Recognizer.Candidate> found = s.find(text);
+        assertThat(found).anyMatch(c -> c.type().equals("PHONE_NUMBER")
+                && text.substring(c.start(), c.end()).equals("+44 20 7946 0958"));
+        assertThat(found).filteredOn(c -> !c.type().equals("PHONE_NUMBER"))
+                .allMatch(c -> c.end() <= text.indexOf("+44") || c.start() >= text.indexOf(" tomorrow"));
     }
 }

@@ -1,0 +1,95 @@
+package dev.bastion.guard.pii;
+
+/**
+ * The features of one token for the name model, as 64-bit hashes of (template, value): the word, its affixes and
+ * shape, its neighbours up to two away, gazetteer membership of it and its neighbours, line and sentence starts.
+ * The features that depend on the previous tags are added by {@link NameModel} while decoding. Hashing the lower-case
+ * form (String caches its hash) keeps extraction free of string building for the word features.
+ */
+final class NameFeatures {
+    private NameFeatures() {
+    }
+
+    static final int STATIC = 24;
+
+    static long hash(int template, long value) {
+        long h = value * 0x9E3779B97F4A7C15L + template * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 31;
+        h *= 0xBF58476D1CE4E5B9L;
+        return h ^ (h >>> 29);
+    }
+
+    private static long str(String s) {
+        return s.hashCode() * 0x100000001B3L + s.length();
+    }
+
+    /** Fills {@code out} (length {@link #STATIC}) with the static features of token {@code i}. */
+    static void of(Tokens t, int[] gaz, int[] places, int i, long[] out) {
+        Gazetteers g = Gazetteers.get();
+        String w = t.lower[i];
+        String shape = t.shape(i);
+        int n = w.length();
+        boolean start = i == 0 || endsSentence(t, i - 1);
+        int k = 0;
+        out[k++] = hash(1, 0);
+        out[k++] = hash(2, str(w));
+        out[k++] = hash(3, str(n > 3 ? w.substring(n - 3) : w));
+        out[k++] = hash(4, str(n > 2 ? w.substring(n - 2) : w));
+        out[k++] = hash(5, str(n > 2 ? w.substring(0, 2) : w));
+        out[k++] = hash(6, str(shape));
+        out[k++] = hash(7, i > 0 ? str(t.lower[i - 1]) : 1);
+        out[k++] = hash(8, i + 1 < t.size ? str(t.lower[i + 1]) : 1);
+        out[k++] = hash(9, i > 1 ? str(t.lower[i - 2]) : 1);
+        out[k++] = hash(10, i + 2 < t.size ? str(t.lower[i + 2]) : 1);
+        out[k++] = hash(11, i > 0 ? str(t.shape(i - 1)) : 1);
+        out[k++] = hash(12, i + 1 < t.size ? str(t.shape(i + 1)) : 1);
+        out[k++] = hash(13, gaz[i] * 4L + (t.capitalised(i) ? 1 : 0) + (start ? 2 : 0));
+        out[k++] = hash(14, i > 0 ? gaz[i - 1] : -1);
+        out[k++] = hash(15, i + 1 < t.size ? gaz[i + 1] : -1);
+        out[k++] = hash(16, (start ? 1 : 0) + (t.lineBefore[i] ? 2 : 0) + 4L * str(shape));
+        out[k++] = hash(17, i > 1 ? str(t.lower[i - 2]) * 31 + str(t.lower[i - 1]) : 1);
+        out[k++] = hash(18, i + 2 < t.size ? str(t.lower[i + 1]) * 31 + str(t.lower[i + 2]) : 1);
+        out[k++] = hash(19, Math.min(n, 12) * 64L + str(shape));
+        out[k++] = hash(20, places[i]);
+        out[k++] = hash(21, i > 0 ? str(t.lower[i - 1]) * 31 + str(shape) : 1);
+        out[k++] = hash(22, i + 2 < t.size ? gaz[i + 2] : -1);
+        out[k++] = hash(23, (i > 0 && t.lineBefore[i - 1] ? 1 : 0) + (i + 1 < t.size && t.lineBefore[i + 1] ? 2 : 0)
+                + 4L * gaz[i]);
+        out[k++] = hash(24, i > 0 ? gaz[i - 1] * 31L + str(shape) : -2);
+        assert k == STATIC && g != null;
+    }
+
+    /** Gazetteer bits per token, and multi-word place membership (1 first token, 2 inside, 0 none). */
+    static int[][] lookups(Tokens t) {
+        Gazetteers g = Gazetteers.get();
+        int[] gaz = new int[t.size];
+        int[] places = new int[t.size];
+        for (int i = 0; i < t.size; i++) {
+            gaz[i] = t.isWord(i) ? g.flags(t.lower[i]) : 0;
+        }
+        for (int i = 0; i < t.size; i++) {
+            if (!t.capitalised(i) || i + 1 >= t.size) {
+                continue;
+            }
+            StringBuilder b = new StringBuilder(t.lower[i]);
+            for (int j = i + 1; j < t.size && j < i + 4; j++) {
+                b.append(' ').append(t.lower[j]);
+                if (g.multiPlaces.contains(b.toString())) {
+                    places[i] = 1;
+                    for (int m = i + 1; m <= j; m++) {
+                        places[m] = 2;
+                    }
+                }
+            }
+        }
+        return new int[][] {gaz, places};
+    }
+
+    static boolean endsSentence(Tokens t, int i) {
+        if (t.lineBefore[i + 1]) {
+            return true;
+        }
+        String w = t.lower[i];
+        return w.equals(".") || w.equals("!") || w.equals("?") || w.equals(":") || w.equals("\"");
+    }
+}

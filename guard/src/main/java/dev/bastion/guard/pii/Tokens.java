@@ -1,0 +1,126 @@
+package dev.bastion.guard.pii;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * A text cut once into tokens for the name model: runs of letters and digits (with an inner apostrophe, hyphen or
+ * dot between letters, as in O'Brien, Jean-Luc, S.A.), and every other visible character on its own. For each token
+ * it keeps its UTF-16 start and end, its lower-case form and whether a line break precedes it. Immutable after
+ * construction except for a cache of token shapes; not shared between threads.
+ */
+final class Tokens {
+    final String text;
+    final int size;
+    final int[] start;
+    final int[] end;
+    final String[] lower;
+    final boolean[] lineBefore;
+
+    private Tokens(String text, int size, int[] start, int[] end, String[] lower, boolean[] lineBefore) {
+        this.text = text;
+        this.size = size;
+        this.start = start;
+        this.end = end;
+        this.lower = lower;
+        this.lineBefore = lineBefore;
+    }
+
+    /** Tokenises {@code text}; never fails. */
+    static Tokens of(String text) {
+        int n = 0;
+        int cap = Math.max(8, text.length() / 4);
+        int[] s = new int[cap];
+        int[] e = new int[cap];
+        boolean[] line = new boolean[cap];
+        boolean sawLine = false;
+        int i = 0;
+        int len = text.length();
+        while (i < len) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c)) {
+                sawLine |= c == '\n' || c == '\r';
+                i++;
+                continue;
+            }
+            int from = i;
+            if (Character.isLetterOrDigit(c)) {
+                i++;
+                while (i < len) {
+                    char d = text.charAt(i);
+                    if (Character.isLetterOrDigit(d)) {
+                        i++;
+                    } else if ((d == '\'' || d == '-' || d == '\u2019') && i + 1 < len
+                            && Character.isLetter(text.charAt(i + 1)) && Character.isLetter(text.charAt(i - 1))) {
+                        i++;
+                    } else {
+                        break;
+                    }
+                }
+            } else {
+                i += Character.charCount(text.codePointAt(i));
+            }
+            if (n == s.length) {
+                s = Arrays.copyOf(s, n * 2);
+                e = Arrays.copyOf(e, n * 2);
+                line = Arrays.copyOf(line, n * 2);
+            }
+            s[n] = from;
+            e[n] = i;
+            line[n] = sawLine;
+            sawLine = false;
+            n++;
+        }
+        String[] lower = new String[n];
+        for (int k = 0; k < n; k++) {
+            lower[k] = text.substring(s[k], e[k]).toLowerCase(Locale.ROOT);
+        }
+        return new Tokens(text, n, s, e, lower, line);
+    }
+
+    String word(int i) {
+        return text.substring(start[i], end[i]);
+    }
+
+    /** Whether token {@code i} starts with an upper-case letter. */
+    boolean capitalised(int i) {
+        return Character.isUpperCase(text.charAt(start[i]));
+    }
+
+    /** Whether token {@code i} is a letter-or-digit run (not punctuation). */
+    boolean isWord(int i) {
+        return Character.isLetterOrDigit(text.charAt(start[i]));
+    }
+
+    /**
+     * A compressed shape: upper-case letters as X, lower as x, digits as d, others kept, runs of the same class
+     * collapsed (so Smith is Xx, SMITH is X, 12-34 is d-d, McDonald is XxXx).
+     */
+    String shape(int i) {
+        if (shapes == null) {
+            shapes = new String[size];
+        }
+        String cached = shapes[i];
+        if (cached == null) {
+            cached = computeShape(i);
+            shapes[i] = cached;
+        }
+        return cached;
+    }
+
+    private String[] shapes;
+
+    private String computeShape(int i) {
+        StringBuilder b = new StringBuilder(6);
+        char last = 0;
+        for (int k = start[i]; k < end[i] && b.length() < 6; k++) {
+            char c = text.charAt(k);
+            char m = Character.isUpperCase(c) ? 'X' : Character.isLetter(c) ? 'x' : Character.isDigit(c) ? 'd' : c;
+            if (m != last) {
+                b.append(m);
+                last = m;
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.bastion.guard.pii;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The prefilter that keeps pattern recognisers off text they cannot match: clusters of digits with enough digits
+ * for the identifier (a card needs 12), the words around trigger characters ('@' for e-mail, '.' and ':' inside a
+ * word for domains, URLs, IPv6), and the text within a margin of a word starting with a cue (a month name, "zip",
+ * "licence"), each widened out to the nearest whitespace (at most {@link #SNAP} further) and merged when they
+ * overlap. A pattern whose matches lie inside such a region finds the same matches there as in the whole text, in
+ * time proportional to the regions. Stateless.
+ */
+final class Windows {
+    static final int SNAP = 128;
+    static final int GAP = 7;
+
+    private Windows() {
+    }
+
+    /**
+     * Clusters of digits: runs of digits at most {@link #GAP} characters apart, widened out to whitespace, as flat
+     * (start, end, digit count) triples in order. A number-shaped identifier lies inside one cluster.
+     */
+    static int[] digitClusters(String text) {
+        int[] out = new int[24];
+        int n = 0;
+        int len = text.length();
+        int i = 0;
+        while (i < len) {
+            if (!Character.isDigit(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            int end = i;
+            int digits = 0;
+            int k = i;
+            while (k < len) {
+                if (Character.isDigit(text.charAt(k))) {
+                    digits++;
+                    end = ++k;
+                } else if (k - end < GAP && text.charAt(k) != '\n') {
+                    k++;
+                } else {
+                    break;
+                }
+            }
+            int[] w = window(text, start, end, 0);
+            if (n > 0 && w[0] <= out[n - 2]) {
+                out[n - 2] = Math.max(out[n - 2], w[1]);
+                out[n - 1] += digits;
+            } else {
+                if (n + 3 > out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                out[n++] = w[0];
+                out[n++] = w[1];
+                out[n++] = digits;
+            }
+            i = Math.max(end, k);
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** The (start, end) pairs of the clusters with at least {@code minDigits} digits. */
+    static int[] withDigits(int[] clusters, int minDigits) {
+        int[] out = new int[clusters.length / 3 * 2];
+        int n = 0;
+        for (int c = 0; c < clusters.length; c += 3) {
+            if (clusters[c + 2] >= minDigits) {
+                out[n++] = clusters[c];
+                out[n++] = clusters[c + 1];
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** Regions around every occurrence of a character of {@code chars}, as flat [start, end) pairs in order. */
+    static int[] aroundChars(String text, String chars) {
+        int[] out = new int[16];
+        int n = 0;
+        int len = text.length();
+        int coveredTo = -1;
+        for (int i = 0; i < len; i++) {
+            char c = text.charAt(i);
+            if (i < coveredTo || chars.indexOf(c) < 0 || !trigger(text, i, c)) {
+                continue;
+            }
+            int[] w = window(text, i, i + 1, 0);
+            if (n > 0 && w[0] <= out[n - 1]) {
+                out[n - 1] = Math.max(out[n - 1], w[1]);
+            } else {
+                if (n + 2 > out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                out[n++] = w[0];
+                out[n++] = w[1];
+            }
+            coveredTo = out[n - 1]; // triggers inside this region add nothing
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** Regions within {@code margin} of every word of the lower-case text that starts with one of {@code words}. */
+    static int[] aroundWords(String lower, List<String> words, int margin) {
+        int[] marks = new int[lower.length() + 1];
+        boolean any = false;
+        for (String w : words) {
+            for (int at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + 1)) {
+                if (at > 0 && Character.isLetter(lower.charAt(at - 1)) && !Character.isDigit(w.charAt(0))) {
+                    continue; // "mar" in "summary" is no month
+                }
+                int[] win = window(lower, at, at + w.length(), margin);
+                marks[win[0]]++;
+                marks[win[1]]--;
+                any = true;
+            }
+        }
+        if (!any) {
+            return new int[0];
+        }
+        int[] out = new int[16];
+        int n = 0;
+        int depth = 0;
+        for (int i = 0; i <= lower.length(); i++) {
+            int before = depth;
+            depth += marks[i];
+            if (before == 0 && depth > 0) {
+                if (n + 2 > out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                out[n++] = i;
+            } else if (before > 0 && depth == 0) {
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Digits and '@' always trigger; punctuation ('.', ':', '-') only inside a word (no whitespace on either side),
+     * since a full stop or colon before a space ends a sentence rather than joining a domain, URL or address.
+     */
+    private static boolean trigger(String text, int i, char c) {
+        if (Character.isDigit(c) || c == '@') {
+            return true;
+        }
+        return i > 0 && i + 1 < text.length() && !Character.isWhitespace(text.charAt(i - 1))
+                && !Character.isWhitespace(text.charAt(i + 1));
+    }
+
+    private static int[] window(String text, int from, int to, int margin) {
+        int a = Math.max(0, from - margin);
+        int limit = Math.max(0, a - SNAP);
+        while (a > limit && !Character.isWhitespace(text.charAt(a - 1))) {
+            a--;
+        }
+        int b = Math.min(text.length(), to + margin);
+        int stop = Math.min(text.length(), b + SNAP);
+        while (b < stop && !Character.isWhitespace(text.charAt(b))) {
+            b++;
+        }
+        return new int[] {a, b};
+    }
+}
