@@ -1,0 +1,209 @@
+package dev.bastion.gateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.gateway.identity.Role;
+import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.inference.ChatMessage;
+import dev.bastion.inference.GgmlType;
+import dev.bastion.inference.LocalModel;
+import dev.bastion.inference.TestModels;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real gateway on port 0 serving a tiny random-weight llama model ({@code backend: local}) over real HTTP:
+ * OpenAI shapes, usage that matches the model's own tokenizer, deterministic greedy decoding, seeded sampling,
+ * stop sequences, streaming, and the refusals of things the engine cannot do.
+ */
+class LocalChatTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** The tiny llama shape with a small embedding scale, so logits are close and sampling at temperature 1 varies. */
+    static final TestModels.Shape SHAPE = new TestModels.Shape("llama", 256, 2, 4, 2, 512, 600, 512, true, 0.1f);
+    static final long SEED = 7;
+    static final int CONTEXT = 128;
+
+    @TempDir
+    static Path dir;
+    static Path modelFile;
+    static TestGateway gateway;
+    static String key;
+
+    @BeforeAll
+    static void start() throws Exception {
+        modelFile = TestModels.write(dir.resolve("tiny-llama.gguf"), SHAPE, GgmlType.Q8_0, SEED);
+        gateway = TestGateway.start(dir, """
+                local-engine:
+                  context-size: %d
+                  slots: 2
+                  queue-depth: 4
+                  threads: 1
+                  max-tokens: 12
+                models:
+                  - {name: tiny, backend: local, path: %s}
+                """.formatted(CONTEXT, modelFile));
+        key = gateway.createKey(Role.USER, "team-a", List.of("*"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    /** A chat request for the tiny model with one user message; end-of-generation tokens are biased away. */
+    static ObjectNode request(String text) {
+        ObjectNode r = JSON.createObjectNode().put("model", "tiny");
+        r.putArray("messages").addObject().put("role", "user").put("content", text);
+        ObjectNode bias = r.putObject("logit_bias");
+        List<String> tokens = TestModels.tokens(SHAPE, SEED);
+        for (String end : List.of("<|eot_id|>", "<|end_of_text|>", "<|eom_id|>")) {
+            int id = tokens.indexOf(end);
+            if (id >= 0) {
+                bias.put(Integer.toString(id), -100);
+            }
+        }
+        return r;
+    }
+
+    static TestGateway.Reply post(ObjectNode body) {
+        return gateway.post("/v1/chat/completions", key, body.toString());
+    }
+
+    static String content(TestGateway.Reply reply) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        return reply.json().path("choices").path(0).path("message").path("content").asText();
+    }
+
+    @Test
+    void aNonStreamedAnswerHasContentLengthFinishUsageFromTheTokenizerAndARouteHeader() throws Exception {
+        String text = "hello there, local model";
+        TestGateway.Reply reply = post(request(text).put("max_tokens", 6).put("temperature", 0));
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        JsonNode body = reply.json();
+        assertThat(body.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(body.path("model").asText()).isEqualTo("tiny");
+        JsonNode choice = body.path("choices").path(0);
+        assertThat(choice.path("message").path("role").asText()).isEqualTo("assistant");
+        assertThat(choice.path("message").path("content").asText()).isNotEmpty();
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("length");
+
+        int expectedPrompt;
+        try (LocalModel model = LocalModel.load(modelFile, new LocalModel.Options(CONTEXT, 1, 0))) {
+            // Rendered to text by the template, then encoded with special tokens: a path apart from the backend's.
+            String rendered = model.chatTemplate().render(List.of(ChatMessage.user(text)), true);
+            expectedPrompt = model.tokenizer().encodeWithSpecialTokens(rendered).length;
+        }
+        JsonNode usage = body.path("usage");
+        assertThat(usage.path("prompt_tokens").asInt()).isEqualTo(expectedPrompt).isGreaterThan(5);
+        assertThat(usage.path("completion_tokens").asInt()).isEqualTo(6);
+        assertThat(usage.path("total_tokens").asInt()).isEqualTo(expectedPrompt + 6);
+        assertThat(reply.header("x-bastion-route")).isPresent();
+        assertThat(reply.header("x-bastion-route").orElseThrow()).contains("tiny");
+    }
+
+    @Test
+    void temperatureZeroGivesTheSameAnswerTwice() {
+        ObjectNode r = request("tell me something").put("max_tokens", 10).put("temperature", 0);
+        String first = content(post(r));
+        String second = content(post(r));
+        assertThat(first).isNotEmpty().isEqualTo(second);
+    }
+
+    @Test
+    void aSeedMakesSamplingAtTemperatureOneReproducible() {
+        String a = content(post(request("roll the dice").put("max_tokens", 10).put("temperature", 1).put("seed", 42)));
+        String b = content(post(request("roll the dice").put("max_tokens", 10).put("temperature", 1).put("seed", 42)));
+        assertThat(a).isNotEmpty().isEqualTo(b);
+        List<String> others = new ArrayList<>();
+        for (int seed = 1; seed <= 4; seed++) {
+            others.add(content(post(request("roll the dice").put("max_tokens", 10).put("temperature", 1)
+                    .put("seed", seed))));
+        }
+        assertThat(others).as("different seeds sample different answers").anySatisfy(o -> assertThat(o).isNotEqualTo(a));
+    }
+
+    @Test
+    void aStopSequenceEndsTheAnswerWithoutTheStopText() {
+        String full = content(post(request("count for me").put("max_tokens", 12).put("temperature", 0)));
+        assertThat(full.length()).as(full).isGreaterThan(6);
+        String stop = full.substring(full.length() / 2, full.length() / 2 + 2);
+        TestGateway.Reply reply = post(request("count for me").put("max_tokens", 12).put("temperature", 0)
+                .put("stop", stop));
+        String cut = content(reply);
+        assertThat(cut).isEqualTo(full.substring(0, full.indexOf(stop))).doesNotContain(stop);
+        assertThat(reply.json().path("choices").path(0).path("finish_reason").asText()).isEqualTo("stop");
+    }
+
+    @Test
+    void aStreamedAnswerStartsWithTheRoleEndsWithDoneCarriesUsageAndEqualsTheGreedyAnswer() {
+        ObjectNode r = request("stream please").put("max_tokens", 10).put("temperature", 0);
+        String whole = content(post(r));
+        r.put("stream", true).putObject("stream_options").put("include_usage", true);
+        TestGateway.Reply reply = post(r);
+
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.header("content-type").orElseThrow()).startsWith("text/event-stream");
+        List<String> events = reply.events();
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        List<JsonNode> chunks = events.subList(0, events.size() - 1).stream().map(LocalChatTest::parse).toList();
+        assertThat(chunks).allSatisfy(c -> assertThat(c.path("object").asText()).isEqualTo("chat.completion.chunk"));
+        assertThat(chunks.getFirst().path("choices").path(0).path("delta").path("role").asText()).isEqualTo("assistant");
+        StringBuilder deltas = new StringBuilder();
+        String finish = null;
+        JsonNode usage = null;
+        for (JsonNode c : chunks) {
+            for (JsonNode choice : c.path("choices")) {
+                deltas.append(choice.path("delta").path("content").asText(""));
+                if (choice.hasNonNull("finish_reason")) {
+                    finish = choice.get("finish_reason").asText();
+                }
+            }
+            if (c.hasNonNull("usage")) {
+                usage = c.get("usage");
+            }
+        }
+        assertThat(deltas.toString()).isEqualTo(whole);
+        assertThat(finish).isEqualTo("length");
+        assertThat(usage).as("a usage chunk").isNotNull();
+        assertThat(usage.path("completion_tokens").asInt()).isEqualTo(10);
+        assertThat(usage.path("prompt_tokens").asInt()).isPositive();
+        assertThat(chunks.getLast().path("choices").isEmpty()).as("usage comes in its own last chunk").isTrue();
+    }
+
+    @Test
+    void aPromptLongerThanTheContextIsRefusedWithContextLengthExceeded() {
+        TestGateway.Reply reply = post(request("many words ".repeat(200)).put("max_tokens", 4));
+        assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+        JsonNode error = reply.json().path("error");
+        assertThat(error.path("code").asText()).isEqualTo("context_length_exceeded");
+        assertThat(error.path("message").asText()).contains("context is " + CONTEXT + " tokens")
+                .doesNotContain("many words");
+    }
+
+    @Test
+    void toolDefinitionsAreRefusedWithAClearMessage() {
+        ObjectNode r = request("what is the weather").put("max_tokens", 4);
+        r.putArray("tools").addObject().put("type", "function").putObject("function").put("name", "weather");
+        TestGateway.Reply reply = post(r);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+        assertThat(reply.json().path("error").path("message").asText())
+                .contains("tool definitions (tools) are not supported by the local engine");
+    }
+
+    static JsonNode parse(String event) {
+        try {
+            return JSON.readTree(event);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + event, e);
+        }
+    }
+}
