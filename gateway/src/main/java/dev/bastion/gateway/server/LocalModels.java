@@ -105,7 +105,7 @@ final class LocalModels {
                 case ModelGate.Admission.Admitted ok -> trail.admin(null, "gateway", "model.admitted",
                         m.name() + ": " + ok.summary());
                 case ModelGate.Admission.Refused no -> {
-                    refused.put(m.name(), no.reason());
+                    refused.put(m.name(), "refused by the model-security check: " + no.reason());
                     trail.admin(null, "gateway", "model.refused", m.name() + ": " + no.reason());
                     LOG.warning("local model '" + m.name() + "' refused: " + no.reason());
                 }
