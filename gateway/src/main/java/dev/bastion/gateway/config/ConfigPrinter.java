@@ -61,6 +61,11 @@ public final class ConfigPrinter {
         values.put("abuse.volume-requests", Integer.toString(c.abuse().volumeRequests()));
         values.put("model-security.require-signature", Boolean.toString(c.modelSecurity().requireSignature()));
         values.put("model-security.trusted-keys", c.modelSecurity().trustedKeys().toString());
+        values.put("local-engine.context-size", Integer.toString(c.localEngine().contextSize()));
+        values.put("local-engine.slots", Integer.toString(c.localEngine().slots()));
+        values.put("local-engine.queue-depth", Integer.toString(c.localEngine().queueDepth()));
+        values.put("local-engine.threads", Integer.toString(c.localEngine().threads()));
+        values.put("local-engine.max-tokens", Integer.toString(c.localEngine().maxTokens()));
         for (int i = 0; i < c.models().size(); i++) {
             ModelSettings m = c.models().get(i);
             String at = "models[" + i + "]";

@@ -131,13 +131,21 @@ class LocalEngineLimitsTest {
             assertThat(engine().inFlight()).as("still generating when the client hangs up").isEqualTo(1);
             hungUp = System.nanoTime();
         }
-        // The whole answer takes about 2.5 s on one thread; a hang-up must free the slot well before that.
-        awaitInFlight(0, 1_000);
+        awaitInFlight(0, 5_000);
         long freedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - hungUp);
 
         TestGateway.Reply next = gateway.post("/v1/chat/completions", key, request(4).toString());
         assertThat(next.status()).as(next.body()).isEqualTo(200);
         assertThat(next.json().path("usage").path("completion_tokens").asInt()).isEqualTo(4);
-        System.out.println("[local-engine] slot free " + freedMillis + " ms after the client hung up");
+
+        // The same answer in full, now that the code is warm: a hang-up must free the slot far sooner.
+        long t0 = System.nanoTime();
+        TestGateway.Reply full = gateway.post("/v1/chat/completions", key, request(LONG).toString());
+        long fullMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertThat(full.json().path("usage").path("completion_tokens").asInt()).isEqualTo(LONG);
+        System.out.println("[local-engine] slot free " + freedMillis + " ms after the client hung up; the full "
+                + LONG + "-token answer takes " + fullMillis + " ms");
+        assertThat(freedMillis).as("ms to free the slot, against %d ms for the full answer", fullMillis)
+                .isLessThan(fullMillis / 4);
     }
 }
