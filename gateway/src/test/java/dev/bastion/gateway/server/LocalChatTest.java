@@ -11,10 +11,14 @@ import dev.bastion.inference.ChatMessage;
 import dev.bastion.inference.GgmlType;
 import dev.bastion.inference.LocalModel;
 import dev.bastion.inference.TestModels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,6 +201,38 @@ class LocalChatTest {
         assertThat(reply.status()).as(reply.body()).isEqualTo(400);
         assertThat(reply.json().path("error").path("message").asText())
                 .contains("tool definitions (tools) are not supported by the local engine");
+    }
+
+    @Test
+    void theOfficialOpenAiNodeClientChatsAndStreamsWithTheLocalModel() throws Exception {
+        Path script = OpenAiClientsTest.locate("clients/node/check.mjs");
+        boolean required = "required".equals(System.getenv("BASTION_TEST_NODE_CLIENT"));
+        boolean installed = script != null && Files.isDirectory(script.getParent().resolve("node_modules/openai"));
+        if (!installed) {
+            assertThat(required).as("BASTION_TEST_NODE_CLIENT=required but clients/node has no node_modules").isFalse();
+            Assumptions.abort("the openai npm package is not installed (run npm ci in clients/node)");
+        }
+        Process p = new ProcessBuilder("node", script.toString(), gateway.baseUrl(), key, "tiny")
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        JsonNode result = JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        // check.mjs samples at the default temperature with the engine's default length (local-engine.max-tokens).
+        assertThat(result.path("completion").asText()).isNotEmpty();
+        assertThat(result.path("streamed").asText()).isNotEmpty();
+        int expectedPrompt;
+        try (LocalModel model = LocalModel.load(modelFile, new LocalModel.Options(CONTEXT, 1, 0))) {
+            String rendered = model.chatTemplate().render(List.of(ChatMessage.user("stream from node")), true);
+            expectedPrompt = model.tokenizer().encodeWithSpecialTokens(rendered).length;
+        }
+        JsonNode usage = result.path("usage");
+        assertThat(usage.path("prompt_tokens").asInt()).isEqualTo(expectedPrompt);
+        assertThat(usage.path("completion_tokens").asInt()).isBetween(1, 12);
+        assertThat(usage.path("total_tokens").asInt())
+                .isEqualTo(expectedPrompt + usage.path("completion_tokens").asInt());
+        assertThat(result.path("models").toString()).contains("\"tiny\"");
+        assertThat(result.path("error").path("code").asText()).isEqualTo("model_not_found");
     }
 
     static JsonNode parse(String event) {
