@@ -194,6 +194,36 @@ class LocalChatTest {
     }
 
     @Test
+    void aStreamedPromptLongerThanTheContextIsRefusedWithAnHttpErrorNotAStream() {
+        ObjectNode r = request("many words ".repeat(200)).put("max_tokens", 4).put("stream", true);
+        TestGateway.Reply reply = post(r);
+        assertThat(reply.status()).as(reply.body()).isEqualTo(400);
+        assertThat(reply.json().path("error").path("code").asText()).isEqualTo("context_length_exceeded");
+    }
+
+    @Test
+    void aStreamedStopSequenceEndsTheStreamWithoutTheStopText() {
+        String full = content(post(request("count for me").put("max_tokens", 12).put("temperature", 0)));
+        String stop = full.substring(full.length() / 2, full.length() / 2 + 2);
+        ObjectNode r = request("count for me").put("max_tokens", 12).put("temperature", 0).put("stream", true)
+                .put("stop", stop);
+        TestGateway.Reply reply = post(r);
+        StringBuilder deltas = new StringBuilder();
+        String finish = null;
+        for (String event : reply.events()) {
+            if (event.equals("[DONE]")) {
+                continue;
+            }
+            for (JsonNode choice : parse(event).path("choices")) {
+                deltas.append(choice.path("delta").path("content").asText(""));
+                finish = choice.hasNonNull("finish_reason") ? choice.get("finish_reason").asText() : finish;
+            }
+        }
+        assertThat(deltas.toString()).isEqualTo(full.substring(0, full.indexOf(stop)));
+        assertThat(finish).isEqualTo("stop");
+    }
+
+    @Test
     void toolDefinitionsAreRefusedWithAClearMessage() {
         ObjectNode r = request("what is the weather").put("max_tokens", 4);
         r.putArray("tools").addObject().put("type", "function").putObject("function").put("name", "weather");

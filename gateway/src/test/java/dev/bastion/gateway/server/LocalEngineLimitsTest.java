@@ -98,7 +98,13 @@ class LocalEngineLimitsTest {
         assertThat(second.header("Retry-After")).isPresent();
         assertThat(Integer.parseInt(second.header("Retry-After").orElseThrow())).isPositive();
         assertThat(second.json().path("error").path("message").asText()).contains("busy");
-        assertThat(firstStillRunning).as("the 429 came while the first request was generating").isTrue();
+        TestGateway.Reply streamed = gateway.post("/v1/chat/completions", key, request(1000).put("stream", true)
+                .toString());
+        assertThat(streamed.status()).as("a streamed request is refused before its stream opens: " + streamed.body())
+                .isEqualTo(429);
+        assertThat(streamed.header("Retry-After")).isPresent();
+        firstStillRunning &= !first.isDone();
+        assertThat(firstStillRunning).as("the 429s came while the first request was generating").isTrue();
         TestGateway.Reply done = first.get(60, TimeUnit.SECONDS);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         assertThat(done.status()).as(done.body()).isEqualTo(200);
