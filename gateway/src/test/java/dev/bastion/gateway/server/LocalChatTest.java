@@ -224,6 +224,49 @@ class LocalChatTest {
     }
 
     @Test
+    void twoSlotsAnswerConcurrentRequestsExactlyAsTheyAnswerThemOneAtATime() throws Exception {
+        List<ObjectNode> requests = List.of(
+                request("the first conversation").put("max_tokens", 40).put("temperature", 0),
+                request("a second, different one").put("max_tokens", 40).put("temperature", 0));
+        List<String> alone = requests.stream().map(r -> content(post(r))).toList();
+        for (int round = 0; round < 3; round++) {
+            List<java.util.concurrent.CompletableFuture<String>> together = requests.stream()
+                    .map(r -> java.util.concurrent.CompletableFuture.supplyAsync(() -> content(post(r)))).toList();
+            List<String> answers = new ArrayList<>();
+            for (var f : together) {
+                answers.add(f.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(answers).as("round " + round).isEqualTo(alone);
+        }
+        assertThat(alone.get(0)).isNotEqualTo(alone.get(1));
+    }
+
+    @Test
+    void samplingSettingsOutOfRangeAreRefusedNamingTheField() {
+        record Case(String field, Object value, String message) {
+        }
+        List<Case> cases = List.of(
+                new Case("max_tokens", 0, "max_tokens"),
+                new Case("temperature", -1, "temperature"),
+                new Case("temperature", "hot", "temperature' must be a number"),
+                new Case("top_p", 1.5, "top_p"),
+                new Case("n", 2, "n must be 1"));
+        for (Case c : cases) {
+            ObjectNode r = request("hi").put("max_tokens", 4);
+            r.set(c.field(), JSON.valueToTree(c.value()));
+            TestGateway.Reply reply = post(r);
+            assertThat(reply.status()).as(c + ": " + reply.body()).isEqualTo(400);
+            assertThat(reply.json().path("error").path("message").asText()).as(c.toString()).contains(c.message());
+        }
+        ObjectNode fiveStops = request("hi").put("max_tokens", 4);
+        fiveStops.putArray("stop").add("a").add("b").add("c").add("d").add("e");
+        assertThat(post(fiveStops).status()).isEqualTo(400);
+        ObjectNode json = request("hi").put("max_tokens", 4);
+        json.putObject("response_format").put("type", "json_object");
+        assertThat(post(json).json().path("error").path("message").asText()).contains("response_format json_object");
+    }
+
+    @Test
     void toolDefinitionsAreRefusedWithAClearMessage() {
         ObjectNode r = request("what is the weather").put("max_tokens", 4);
         r.putArray("tools").addObject().put("type", "function").putObject("function").put("name", "weather");
