@@ -3,9 +3,7 @@ package dev.bastion.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.TestGateway;
-import dev.bastion.inference.GgmlType;
 import dev.bastion.inference.LocalModel;
 import dev.bastion.inference.TestModels;
 import java.io.BufferedReader;
@@ -14,7 +12,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -34,46 +31,29 @@ class LocalEngineLimitsTest {
 
     @TempDir
     static Path dir;
+    static LocalGatewayFixture local;
     static TestGateway gateway;
     static String key;
 
     @BeforeAll
     static void start() throws Exception {
-        Path file = TestModels.write(dir.resolve("long-llama.gguf"), SHAPE, GgmlType.Q8_0, SEED);
-        gateway = TestGateway.start(dir, """
-                local-engine:
-                  context-size: 4096
-                  slots: 1
-                  queue-depth: 0
-                  threads: 1
-                models:
-                  - {name: long, backend: local, path: %s}
-                """.formatted(file));
-        key = gateway.createKey(Role.USER, "team-a", List.of("*"));
+        local = LocalGatewayFixture.start(dir, "long", SHAPE, SEED,
+                "  context-size: 4096\n  slots: 1\n  queue-depth: 0\n  threads: 1\n");
+        gateway = local.gateway;
+        key = local.key;
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        local.close();
     }
 
     static LocalModel engine() {
-        return gateway.gateway().localBackend().loaded("long").orElseThrow();
+        return local.engine();
     }
 
     static ObjectNode request(int maxTokens) {
-        ObjectNode r = LocalChatTest.JSON.createObjectNode().put("model", "long").put("max_tokens", maxTokens)
-                .put("temperature", 0);
-        r.putArray("messages").addObject().put("role", "user").put("content", "go on for a while");
-        ObjectNode bias = r.putObject("logit_bias");
-        List<String> tokens = TestModels.tokens(SHAPE, SEED);
-        for (String end : List.of("<|eot_id|>", "<|end_of_text|>", "<|eom_id|>")) {
-            int id = tokens.indexOf(end);
-            if (id >= 0) {
-                bias.put(Integer.toString(id), -100);
-            }
-        }
-        return r;
+        return local.request("go on for a while").put("max_tokens", maxTokens).put("temperature", 0);
     }
 
     static void awaitInFlight(int n, long timeoutMillis) throws InterruptedException {
