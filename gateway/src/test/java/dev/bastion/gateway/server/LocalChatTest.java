@@ -80,11 +80,14 @@ class LocalChatTest {
     }
 
     @Test
-    void temperatureZeroGivesTheSameAnswerTwice() {
+    void temperatureZeroGivesTheSameAnswerEveryTime() {
         ObjectNode r = request("tell me something").put("max_tokens", 10).put("temperature", 0);
+        // Four times, so that each of the two slots answers it fresh once and once from its cache.
         String first = content(post(r));
-        String second = content(post(r));
-        assertThat(first).isNotEmpty().isEqualTo(second);
+        for (int i = 0; i < 3; i++) {
+            assertThat(content(post(r))).as("answer " + (i + 2)).isEqualTo(first);
+        }
+        assertThat(first).isNotEmpty();
     }
 
     @Test
