@@ -169,10 +169,19 @@ public final class LocalModel implements AutoCloseable {
         file.close();
     }
 
-    /** One sequence slot: a cache and the tokens it holds. Used by one thread at a time. */
+    /**
+     * One sequence slot: a cache, the tokens it holds, and the logits after the last prompt it ran. Used by one
+     * thread at a time.
+     *
+     * <p>The same prompt sent again reuses those logits instead of running its last token once more: a single-token
+     * pass does not round exactly like the batched pass that first produced them, and at a near tie that changed
+     * the greedy answer, so two identical requests at temperature 0 could differ.
+     */
     private final class Slot {
         private final Transformer.Sequence sequence;
         private int[] cached = new int[0];
+        private int[] lastPrompt = new int[0];
+        private float[] lastPromptLogits = new float[0];
 
         Slot(Transformer.Sequence sequence) {
             this.sequence = sequence;
@@ -181,7 +190,8 @@ public final class LocalModel implements AutoCloseable {
         Completion run(int[] prompt, GenerationRequest request, TextSink sink) {
             long t0 = System.nanoTime();
             int reuse = commonPrefix(cached, prompt);
-            if (reuse == prompt.length) {
+            boolean samePrompt = reuse == prompt.length && java.util.Arrays.equals(prompt, lastPrompt);
+            if (reuse == prompt.length && !samePrompt) {
                 reuse--; // the last prompt token must run again to give the first logits
             }
             sequence.cache.truncate(Math.min(reuse, sequence.cache.length()));
@@ -190,8 +200,15 @@ public final class LocalModel implements AutoCloseable {
             System.arraycopy(prompt, 0, tokens, 0, prompt.length);
             int length = prompt.length;
             cached = new int[0]; // invalid while running; set again when done
-            float[] logits = new float[config.vocabularySize()];
-            transformer.forward(sequence, tokens, reuse, prompt.length - reuse, logits);
+            float[] logits;
+            if (samePrompt) {
+                logits = lastPromptLogits.clone();
+            } else {
+                logits = new float[config.vocabularySize()];
+                transformer.forward(sequence, tokens, reuse, prompt.length - reuse, logits);
+                lastPrompt = prompt.clone();
+                lastPromptLogits = logits.clone();
+            }
             long t1 = System.nanoTime();
             Sampler sampler = new Sampler(request.sampling());
             TokenTextDecoder decoder = new TokenTextDecoder(tokenizer);

@@ -159,6 +159,18 @@ public final class GgufWriter {
         return this;
     }
 
+    /**
+     * Drops the tensor {@code name} added earlier, so tests can build a file that lacks it or re-add it changed.
+     *
+     * @throws IllegalArgumentException if no tensor of that name was added
+     */
+    public GgufWriter removeTensor(String name) {
+        if (!tensors.removeIf(t -> t.name().equals(name))) {
+            throw new IllegalArgumentException("no tensor " + name + " to remove");
+        }
+        return this;
+    }
+
     /** Writes the file, replacing any file at {@code path}. */
     public void write(Path path) throws IOException {
         GgufBytes head = new GgufBytes().header(version, tensors.size(), kvCount).raw(kv.toByteArray());

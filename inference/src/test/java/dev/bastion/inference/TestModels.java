@@ -44,6 +44,12 @@ public final class TestModels {
 
     /** Writes a model of {@code shape} with matrices of {@code type} (norms and biases F32) to {@code file}. */
     public static Path write(Path file, Shape s, GgmlType type, long seed) throws IOException {
+        writer(s, type, seed).write(file);
+        return file;
+    }
+
+    /** The writer {@link #write} uses, with every key and tensor added, for tests that change a part of it. */
+    public static GgufWriter writer(Shape s, GgmlType type, long seed) {
         SyntheticVocabulary vocab = SyntheticVocabulary.of(s.vocab(), seed);
         String a = s.arch();
         GgufWriter w = new GgufWriter()
@@ -96,8 +102,7 @@ public final class TestModels {
         if (!s.tied()) {
             matrix(w, "output.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split(), true);
         }
-        w.write(file);
-        return file;
+        return w;
     }
 
     /** The tokens of the synthetic vocabulary of {@code shape} and {@code seed}, by id. */

@@ -56,9 +56,6 @@ public final class LocalBackend implements ChatBackend, AutoCloseable {
         LocalModel engine = engine(model);
         LocalRequests.Parsed parsed = LocalRequests.parse(engine, request, defaultMaxTokens);
         LocalResponses.Stream out = new LocalResponses.Stream(model.name(), sink);
-        if (!out.start()) {
-            return;
-        }
         Completion c = run(engine, parsed, out::text);
         if (c.finishReason() != Completion.FinishReason.CANCELLED) {
             out.finish(c);

@@ -24,18 +24,27 @@ final class LocalResponses {
         return out;
     }
 
-    /** One streamed answer: a role chunk, content chunks, a finish chunk, a usage chunk. */
+    /**
+     * One streamed answer: a role chunk, content chunks, a finish chunk, a usage chunk. The role chunk is sent with
+     * the first text (or the finish), not before: the client's stream opens only once the engine has admitted the
+     * request and filled its prompt, so a full queue or a too-long prompt is still an HTTP error (429, 400).
+     */
     static final class Stream {
         private final String model;
         private final ChatBackend.ChunkSink sink;
         private final String id = newId();
+        private boolean started;
 
         Stream(String model, ChatBackend.ChunkSink sink) {
             this.model = model;
             this.sink = sink;
         }
 
-        boolean start() {
+        private boolean start() {
+            if (started) {
+                return true;
+            }
+            started = true;
             ObjectNode chunk = chunk();
             ObjectNode delta = chunk.withArray("choices").addObject().put("index", 0).putObject("delta");
             delta.put("role", "assistant");
@@ -44,6 +53,9 @@ final class LocalResponses {
         }
 
         boolean text(String text) {
+            if (!start()) {
+                return false;
+            }
             ObjectNode chunk = chunk();
             ObjectNode choice = chunk.withArray("choices").addObject().put("index", 0);
             choice.putObject("delta").put("content", text);
@@ -52,6 +64,9 @@ final class LocalResponses {
         }
 
         void finish(Completion c) {
+            if (!start()) {
+                return;
+            }
             ObjectNode chunk = chunk();
             ObjectNode choice = chunk.withArray("choices").addObject().put("index", 0);
             choice.putObject("delta");

@@ -228,6 +228,11 @@ public final class Gateway implements AutoCloseable {
         return keys;
     }
 
+    /** The backend of {@code backend: local} models, for tests and metrics (what is loaded, what is in flight). */
+    public LocalBackend localBackend() {
+        return local;
+    }
+
     /** The admin key file written at first start, if this start wrote one. */
     public Optional<Path> bootstrapAdminKey() {
         return bootstrapAdminKey;

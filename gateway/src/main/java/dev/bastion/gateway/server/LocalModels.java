@@ -54,16 +54,27 @@ final class LocalModels {
                 trail.admin(null, "gateway", "model.loaded", m.name() + ": " + model.config().architecture() + ", "
                         + model.config().layers() + " layers, context " + model.contextSize());
             } catch (IOException | RuntimeException e) {
-                // Clients see the reason: the file name, never the server's directory layout.
-                String message = String.valueOf(e.getMessage()).replace(m.path().get().toString() + ": ", "")
-                        .replace(m.path().get().toString(), m.path().get().getFileName().toString());
-                String reason = "cannot load " + m.path().get().getFileName() + ": " + message;
+                String reason = "cannot load " + m.path().get().getFileName() + ": " + loadFailure(m.path().get(), e);
                 refused.put(m.name(), reason);
                 trail.admin(null, "gateway", "model.refused", m.name() + ": " + reason);
-                LOG.warning("local model '" + m.name() + "' not loaded: " + reason);
+                LOG.log(java.util.logging.Level.WARNING, "local model '" + m.name() + "' not loaded: " + reason,
+                        e instanceof dev.bastion.inference.GgufFormatException ? null : e);
             }
         }
         return new LocalBackend(loaded, refused, engine.maxTokens());
+    }
+
+    /**
+     * The reason a load failed, as clients see it in the 503: the parser's message without the file's full path
+     * (which it starts with, and which clients need not learn), or a pointer to the log for an unexpected failure.
+     */
+    static String loadFailure(Path path, Exception e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return "an unexpected " + (e instanceof IOException ? "I/O" : "internal") + " error (see the gateway log)";
+        }
+        String prefix = path + ": ";
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
     /** Checks the configured local models; returns the refused ones, name to reason. */
