@@ -234,22 +234,14 @@ public final class Surrogates {
         throw new IllegalArgumentException("no digit");
     }
 
-    /** The digit that makes {@code payload} + digit pass Luhn. */
+    /** The digit that makes {@code payload} + digit pass Luhn (the validator's own rule, tried for each digit). */
     static int luhnCheckDigit(String payload) {
-        int sum = 0;
-        boolean twice = true; // the check digit is not doubled, so the payload's last digit is
-        for (int i = payload.length() - 1; i >= 0; i--) {
-            int d = payload.charAt(i) - '0';
-            if (twice) {
-                d *= 2;
-                if (d > 9) {
-                    d -= 9;
-                }
+        for (int d = 0; d < 10; d++) {
+            if (dev.bastion.guard.pii.Checksums.luhn(payload + d)) {
+                return d;
             }
-            sum += d;
-            twice = !twice;
         }
-        return (10 - sum % 10) % 10;
+        throw new IllegalArgumentException("not a digit string");
     }
 
     /** ISO 7064 mod 97-10 of an alphanumeric string (letters count as 10..35). */
