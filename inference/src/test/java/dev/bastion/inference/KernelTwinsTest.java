@@ -59,6 +59,27 @@ class KernelTwinsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void fourAtATimeK4ScaleUnpacking_agreesWithGetScaleMinK4_onRandomScaleBytes() {
+        Random random = new Random(13);
+        byte[] block = new byte[16];
+        float[] dm = new float[16];
+        for (int trial = 0; trial < 2000; trial++) {
+            random.nextBytes(block);
+            block[0] = 0x00; // d = 1.0 (f16 0x3C00), dmin = -2.0 (0xC000): scale and min values read back exactly
+            block[1] = 0x3C;
+            block[2] = 0x00;
+            block[3] = (byte) 0xC0;
+            MemorySegment w = MemorySegment.ofArray(block);
+            VectorKernels.k4Scales(w, 0, dm);
+            for (int j = 0; j < 8; j++) {
+                assertThat(dm[j]).as("scale %d of %s", j, java.util.HexFormat.of().formatHex(block))
+                        .isEqualTo((float) ScalarKernels.scaleK4(w, 4, j));
+                assertThat(dm[8 + j]).as("min %d", j).isEqualTo(2f * ScalarKernels.minK4(w, 4, j));
+            }
+        }
+    }
+
     /** Random weights of plausible size, quantised, in native memory as a mapped file would be. */
     static MemorySegment randomMatrix(GgmlType type, int rows, int cols, Random random) {
         byte[] bytes = Quantizer.quantize(type, gaussian(random, rows * cols, 0.05f));
