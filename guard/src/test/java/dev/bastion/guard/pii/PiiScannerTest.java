@@ -112,6 +112,28 @@ class PiiScannerTest {
     }
 
     @Test
+    void arbitraryTextNeverCrashesTheScannerAndEveryFindingLiesInsideIt() {
+        PiiScanner s = PiiScanner.defaults();
+        java.util.Random r = new java.util.Random(3);
+        String alphabet = "aZ09 .,:@-/\n\t'\"()+#éß\u00a0\u200b\ud83d\ude00\ud800Mr.Dr 12 Street GmbH";
+        for (int trial = 0; trial < 400; trial++) {
+            StringBuilder b = new StringBuilder();
+            int n = r.nextInt(300);
+            for (int i = 0; i < n; i++) {
+                b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            String text = b.toString();
+            for (Recognizer.Candidate c : s.find(text)) {
+                assertThat(c.start()).isBetween(0, c.end() - 1);
+                assertThat(c.end()).isLessThanOrEqualTo(text.length());
+                assertThat(c.score()).isBetween(0.0, 1.0);
+                assertThat(c.recognizer()).isNotBlank();
+            }
+        }
+        assertThat(s.find("")).isEmpty();
+    }
+
+    @Test
     void theListedTypesIncludeEveryTypeTheModelCanReport() {
         assertThat(PiiScanner.types()).contains("PERSON", "LOCATION", "STREET_ADDRESS", "ORGANIZATION", "NRP", "TITLE",
                 "ZIP_CODE", "US_DRIVER_LICENSE", "PHONE_NUMBER", "EMAIL_ADDRESS").doesNotHaveDuplicates();
