@@ -51,6 +51,7 @@ final class LocalModels {
                 LocalModel model = LocalModel.load(m.path().get(),
                         new LocalModel.Options(engine.contextSize(), engine.slots(), engine.queueDepth()));
                 loaded.put(m.name(), model);
+                warmUp(model);
                 trail.admin(null, "gateway", "model.loaded", m.name() + ": " + model.config().architecture() + ", "
                         + model.config().layers() + " layers, context " + model.contextSize());
             } catch (IOException | RuntimeException e) {
@@ -75,6 +76,22 @@ final class LocalModels {
         }
         String prefix = path + ": ";
         return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    /**
+     * Runs a few tokens through the model before the gateway serves, so the JIT has compiled the kernels and the
+     * first client does not wait for it (seconds on a 1B model). A failure here is a broken model: refused.
+     */
+    private static void warmUp(LocalModel model) {
+        try {
+            model.generate(model.rawPrompt("Hello, world."), new dev.bastion.inference.GenerationRequest(4,
+                    List.of(), dev.bastion.inference.SamplingParameters.greedy()), text -> true);
+        } catch (dev.bastion.inference.EngineBusyException e) {
+            throw new IllegalStateException("warm-up could not get a slot", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while warming up", e);
+        }
     }
 
     /** Checks the configured local models; returns the refused ones, name to reason. */
