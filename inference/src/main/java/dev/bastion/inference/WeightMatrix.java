@@ -92,6 +92,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             });
             return;
         }
+        if (type == GgmlType.Q4_0 && !scalar()) {
+            Parallel.forRange(rows, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    out[r] = VectorKernels.dotQ4_0(data, rowBytes * r, x, 0, cols);
+                }
+            });
+            return;
+        }
         Parallel.forRange(rows, (start, end) -> {
             for (int r = start; r < end; r++) {
                 out[r] = dot(r, x, 0);

@@ -17,7 +17,7 @@ import java.util.Random;
  */
 public final class KernelBench {
 
-    private static final int[][] SHAPES = {{2048, 2048}, {8192, 2048}, {2048, 8192}, {128256, 2048}};
+    private static final int[][] SHAPES = {{2048, 2048}, {512, 2048}, {8192, 2048}, {2048, 8192}, {128256, 2048}};
 
     private KernelBench() {
     }
