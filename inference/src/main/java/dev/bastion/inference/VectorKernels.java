@@ -244,14 +244,18 @@ final class VectorKernels {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
+    /** As {@link #dotQ4_0}, written out without helper calls. */
     static void dequantizeQ4_0(MemorySegment w, long off, float[] out, int oo, int cols) {
         for (int b = 0; b < cols / 32; b++) {
             long p = off + 18L * b;
-            float d = f16(w, p);
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, p)));
             for (int g = 0; g < 16; g += LANES) {
-                IntVector q = ints(w, p + 2 + g);
-                toFloats(q.and(15).sub(8)).mul(d).intoArray(out, oo + 32 * b + g);
-                toFloats(q.lanewise(VectorOperators.LSHR, 4).and(15).sub(8)).mul(d).intoArray(out, oo + 32 * b + 16 + g);
+                IntVector q = (IntVector) ByteVector.fromMemorySegment(B, w, p + 2 + g, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                ((FloatVector) q.and(15).sub(8).convert(VectorOperators.I2F, 0)).mul(d)
+                        .intoArray(out, oo + 32 * b + g);
+                ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0)).mul(d)
+                        .intoArray(out, oo + 32 * b + 16 + g);
             }
         }
     }

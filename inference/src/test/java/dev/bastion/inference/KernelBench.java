@@ -64,11 +64,11 @@ public final class KernelBench {
         }
         report(type, rows, cols, "WeightMatrix.matvec", time(() -> m.matvec(x, out)), flops, data.byteSize());
         if (rows <= 8192) {
-            int n = 32;
+            int n = Transformer.MAX_BATCH;
             float[] xs = KernelTwinsTest.gaussian(random, n * cols, 1f);
             float[] outs = new float[n * rows];
             double t = time(() -> m.matmul(xs, n, outs)) / n;
-            report(type, rows, cols, "matmul n=32, per vector", t, flops, data.byteSize());
+            report(type, rows, cols, "matmul n=" + n + ", per vector", t, flops, data.byteSize());
         }
     }
 
