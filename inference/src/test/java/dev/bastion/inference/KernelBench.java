@@ -53,10 +53,11 @@ public final class KernelBench {
         if (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) {
             double b = time(() -> {
                 Int8Kernels.Q8 xq = Int8Kernels.Q8.of(x, cols);
+                short[] xs = Int8Q4_0.widen(xq);
                 Parallel.forRange(rows, (s, e) -> {
                     for (int r = s; r < e; r++) {
                         out[r] = type == GgmlType.Q8_0 ? Int8Kernels.dotQ8_0(data, r * rowBytes, xq, cols)
-                                : Int8Q4_0.dotQ4_0(data, r * rowBytes, xq, cols);
+                                : Int8Q4_0.dotQ4_0(data, r * rowBytes, xs, xq.d(), cols);
                     }
                 });
             });
