@@ -39,6 +39,8 @@ final class VectorKernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final FloatVector MINUS_8 = FloatVector.broadcast(F, -8f);
 
     private VectorKernels() {
     }
@@ -215,6 +217,13 @@ final class VectorKernels {
         }
     }
 
+    /*
+     * Q4_0 dot: sum((q - 8) * x) = sum(q * x) - 8 * sum(x), so each block sum starts at -8 * (xl + xh) and the
+     * nibbles are used unsigned (zero-extended bytes: the high nibble is one shift, the low one mask). All
+     * vector work is written out here, without helper calls: when the kernel is inlined into a large caller,
+     * C2's NodeCountInliningCutoff stops inlining ordinary helpers and their vectors are boxed (matvec measured
+     * 3x slower than this kernel alone); the Vector API and segment accessors are force-inlined.
+     */
     static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int cols) {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / 32; b++) {
@@ -222,24 +231,31 @@ final class VectorKernels {
             int xb = xo + 32 * b;
             FloatVector s = FloatVector.zero(F);
             for (int g = 0; g < 16; g += LANES) {
-                IntVector q = ints(w, p + 2 + g);
-                s = toFloats(q.and(15).sub(8)).fma(FloatVector.fromArray(F, x, xb + g), s);
-                s = toFloats(q.lanewise(VectorOperators.LSHR, 4).and(15).sub(8))
-                        .fma(FloatVector.fromArray(F, x, xb + 16 + g), s);
+                FloatVector xl = FloatVector.fromArray(F, x, xb + g);
+                FloatVector xh = FloatVector.fromArray(F, x, xb + 16 + g);
+                IntVector q = (IntVector) ByteVector.fromMemorySegment(B, w, p + 2 + g, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                s = xl.add(xh).fma(MINUS_8, s);
+                s = ((FloatVector) q.and(15).convert(VectorOperators.I2F, 0)).fma(xl, s);
+                s = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(xh, s);
             }
-            acc = s.fma(FloatVector.broadcast(F, f16(w, p)), acc);
+            acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, p))), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
+    /** As {@link #dotQ4_0}, written out without helper calls. */
     static void dequantizeQ4_0(MemorySegment w, long off, float[] out, int oo, int cols) {
         for (int b = 0; b < cols / 32; b++) {
             long p = off + 18L * b;
-            float d = f16(w, p);
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, p)));
             for (int g = 0; g < 16; g += LANES) {
-                IntVector q = ints(w, p + 2 + g);
-                toFloats(q.and(15).sub(8)).mul(d).intoArray(out, oo + 32 * b + g);
-                toFloats(q.lanewise(VectorOperators.LSHR, 4).and(15).sub(8)).mul(d).intoArray(out, oo + 32 * b + 16 + g);
+                IntVector q = (IntVector) ByteVector.fromMemorySegment(B, w, p + 2 + g, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                ((FloatVector) q.and(15).sub(8).convert(VectorOperators.I2F, 0)).mul(d)
+                        .intoArray(out, oo + 32 * b + g);
+                ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0)).mul(d)
+                        .intoArray(out, oo + 32 * b + 16 + g);
             }
         }
     }

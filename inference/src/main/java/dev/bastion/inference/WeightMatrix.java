@@ -92,6 +92,15 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             });
             return;
         }
+        if (type == GgmlType.Q4_0 && !scalar()) {
+            // the kernel called directly, not through the per-type switch: see VectorKernels.dotQ4_0 on inlining
+            Parallel.forRange(rows, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    out[r] = VectorKernels.dotQ4_0(data, rowBytes * r, x, 0, cols);
+                }
+            });
+            return;
+        }
         Parallel.forRange(rows, (start, end) -> {
             for (int r = start; r < end; r++) {
                 out[r] = dot(r, x, 0);

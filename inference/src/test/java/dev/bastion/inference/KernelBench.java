@@ -17,7 +17,7 @@ import java.util.Random;
  */
 public final class KernelBench {
 
-    private static final int[][] SHAPES = {{2048, 2048}, {8192, 2048}, {2048, 8192}, {128256, 2048}};
+    private static final int[][] SHAPES = {{2048, 2048}, {512, 2048}, {8192, 2048}, {2048, 8192}, {128256, 2048}};
 
     private KernelBench() {
     }
@@ -53,10 +53,11 @@ public final class KernelBench {
         if (type == GgmlType.Q8_0 || type == GgmlType.Q4_0) {
             double b = time(() -> {
                 Int8Kernels.Q8 xq = Int8Kernels.Q8.of(x, cols);
+                short[] xs = Int8Q4_0.widen(xq);
                 Parallel.forRange(rows, (s, e) -> {
                     for (int r = s; r < e; r++) {
                         out[r] = type == GgmlType.Q8_0 ? Int8Kernels.dotQ8_0(data, r * rowBytes, xq, cols)
-                                : Int8Q4_0.dotQ4_0(data, r * rowBytes, xq, cols);
+                                : Int8Q4_0.dotQ4_0(data, r * rowBytes, xs, xq.d(), cols);
                     }
                 });
             });
@@ -64,11 +65,11 @@ public final class KernelBench {
         }
         report(type, rows, cols, "WeightMatrix.matvec", time(() -> m.matvec(x, out)), flops, data.byteSize());
         if (rows <= 8192) {
-            int n = 32;
+            int n = Transformer.MAX_BATCH;
             float[] xs = KernelTwinsTest.gaussian(random, n * cols, 1f);
             float[] outs = new float[n * rows];
             double t = time(() -> m.matmul(xs, n, outs)) / n;
-            report(type, rows, cols, "matmul n=32, per vector", t, flops, data.byteSize());
+            report(type, rows, cols, "matmul n=" + n + ", per vector", t, flops, data.byteSize());
         }
     }
 

@@ -59,7 +59,7 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K"})
     void matvecOnTwoThreads_equalsMatvecOnOneThread(GgmlType type) {
         assumeTrue(Parallel.threads() == 2, "the pool runs with " + Parallel.threads() + " threads");
         Random random = new Random(5);
@@ -76,13 +76,21 @@ class WeightMatrixTest {
                 m.matvec(x, serial);
             }
         });
-        assertThat(parallel).containsExactly(serial);
+        // Equal up to the order of the lane sums: a chunk that runs before C2 has compiled the kernel sums the
+        // lanes in order, the compiled kernel as a tree (seen once in a full suite run, Q8_0). A lost, repeated
+        // or misplaced row would be off by the whole value.
+        for (int r = 0; r < rows; r++) {
+            assertThat(parallel[r]).as("row %d", r).isCloseTo(serial[r], within(1e-5f * (1 + Math.abs(serial[r]))));
+        }
         float[] rowByRow = new float[rows];
         for (int r = 0; r < rows; r++) {
             rowByRow[r] = m.dotRow(r, x, 0);
         }
         if (type != GgmlType.Q8_0) { // Q8_0 matvec uses int8 activations, dotRow floats
-            assertThat(parallel).containsExactly(rowByRow);
+            for (int r = 0; r < rows; r++) {
+                assertThat(parallel[r]).as("dotRow %d", r)
+                        .isCloseTo(rowByRow[r], within(1e-5f * (1 + Math.abs(rowByRow[r]))));
+            }
         }
     }
 
