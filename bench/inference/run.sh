@@ -13,12 +13,23 @@ JAVA_HOME="$(bash -c 'source <(sed -n "/^java_major/,/^}/p;/^find_jdk/,/^}/p" ./
 export JAVA_HOME
 ./mvnw -B -q -DskipTests install -pl bench -am >&2
 cp="bench/target/classes:inference/target/classes:inference/target/test-classes:$(./mvnw -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
-java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g -cp "$cp")
+java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp")
 "${java[@]}" dev.bastion.bench.InferenceBench models "$dir"
 "${java[@]}" dev.bastion.bench.InferenceBench bandwidth "$threads"
+out="$(mktemp)"
 for f in "$dir"/llama-3.2-1b-shape-*.gguf; do
   echo "== $(basename "$f") ($(( $(stat -c %s "$f") >> 20 )) MiB)"
-  for engine in llamacpp bastion llamacpp bastion; do
-    "${java[@]}" dev.bastion.bench.InferenceBench run "$engine" "$f" "$threads" 2>/dev/null | grep -E '^(bastion|llamacpp) '
+  for engine in llamacpp bastion llamacpp bastion; do   # alternated, so drifting load hits both
+    "${java[@]}" dev.bastion.bench.InferenceBench run "$engine" "$f" "$threads" 2>/dev/null \
+      | grep -E '^(bastion|llamacpp) ' | tee -a "$out"
   done
 done
+echo "== ratios, Bastion / llama.cpp (mean of the runs of each; RSS: lower is better)"
+awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); v[$1, $2, kv[1]] += kv[2] } n[$1, $2]++; files[$2] = 1 }
+  END { for (f in files) {
+    printf "%s pp %.2fx  tg %.2fx  ttft %.2fx  rss %.2fx\n", f,
+      (v["bastion", f, "pp_tps"] / n["bastion", f]) / (v["llamacpp", f, "pp_tps"] / n["llamacpp", f]),
+      (v["bastion", f, "tg_tps"] / n["bastion", f]) / (v["llamacpp", f, "tg_tps"] / n["llamacpp", f]),
+      (v["bastion", f, "ttft_ms"] / n["bastion", f]) / (v["llamacpp", f, "ttft_ms"] / n["llamacpp", f]),
+      (v["bastion", f, "rss_mib"] / n["bastion", f]) / (v["llamacpp", f, "rss_mib"] / n["llamacpp", f]) } }' "$out"
+rm -f "$out"
