@@ -82,17 +82,17 @@ public record ModelConfig(String architecture, int contextLength, int dim, int l
                     + "'; Bastion's engine runs llama, mistral, qwen2 and qwen3");
         }
         String p = arch + ".";
-        int dim = toInt(m, p + "embedding_length", m.requireInteger(p + "embedding_length"));
-        int heads = toInt(m, p + "attention.head_count", m.requireInteger(p + "attention.head_count"));
-        int kvHeads = toInt(m, p + "attention.head_count_kv",
+        int dim = toInt(p + "embedding_length", m.requireInteger(p + "embedding_length"));
+        int heads = toInt(p + "attention.head_count", m.requireInteger(p + "attention.head_count"));
+        int kvHeads = toInt(p + "attention.head_count_kv",
                 m.integer(p + "attention.head_count_kv").orElse((long) heads));
         if (heads <= 0 || dim % heads != 0 && m.integer(p + "attention.key_length").isEmpty()) {
             throw new GgufFormatException(p + "embedding_length " + dim + " is not divisible by "
                     + p + "attention.head_count " + heads);
         }
-        int headDim = toInt(m, p + "attention.key_length",
+        int headDim = toInt(p + "attention.key_length",
                 m.integer(p + "attention.key_length").orElse((long) (dim / Math.max(heads, 1))));
-        int valueDim = toInt(m, p + "attention.value_length",
+        int valueDim = toInt(p + "attention.value_length",
                 m.integer(p + "attention.value_length").orElse((long) headDim));
         if (valueDim != headDim) {
             throw new GgufFormatException(p + "attention.value_length " + valueDim + " differs from key_length "
@@ -105,17 +105,21 @@ public record ModelConfig(String architecture, int contextLength, int dim, int l
         float ropeScale = 1f;
         if (scaling.isPresent() && scaling.get().equals("linear")) {
             ropeScale = (float) (1.0 / m.number(p + "rope.scaling.factor").orElse(1.0).doubleValue());
+        } else if (scaling.isPresent() && !scaling.get().equals("none")) {
+            // Llama 3's scaling comes as the rope_freqs tensor, which is applied; YaRN and others are not built.
+            throw new GgufFormatException(p + "rope.scaling.type is '" + scaling.get()
+                    + "'; Bastion's engine supports none and linear RoPE scaling");
         }
         try {
             return new ModelConfig(arch,
-                    toInt(m, p + "context_length", m.requireInteger(p + "context_length")),
+                    toInt(p + "context_length", m.requireInteger(p + "context_length")),
                     dim,
-                    toInt(m, p + "block_count", m.requireInteger(p + "block_count")),
-                    toInt(m, p + "feed_forward_length", m.requireInteger(p + "feed_forward_length")),
+                    toInt(p + "block_count", m.requireInteger(p + "block_count")),
+                    toInt(p + "feed_forward_length", m.requireInteger(p + "feed_forward_length")),
                     heads, kvHeads, headDim,
                     (float) m.requireNumber(p + "attention.layer_norm_rms_epsilon"),
                     (float) m.number(p + "rope.freq_base").orElse(10000.0).doubleValue(),
-                    toInt(m, p + "rope.dimension_count", m.integer(p + "rope.dimension_count").orElse((long) headDim)),
+                    toInt(p + "rope.dimension_count", m.integer(p + "rope.dimension_count").orElse((long) headDim)),
                     arch.startsWith("qwen"),
                     ropeScale,
                     vocab);
@@ -124,7 +128,7 @@ public record ModelConfig(String architecture, int contextLength, int dim, int l
         }
     }
 
-    private static int toInt(GgufMetadata m, String key, long value) throws GgufFormatException {
+    private static int toInt(String key, long value) throws GgufFormatException {
         if (value <= 0 || value > (1 << 24)) {
             throw new GgufFormatException(key + " = " + value + " is out of range (1 to 16777216)");
         }
