@@ -41,6 +41,8 @@ final class Gazetteers {
     private final java.util.HashMap<String, Integer> flags = new java.util.HashMap<>();
     /** Lower-case multi-token places ("new york", "rio de janeiro"), space-joined tokens. */
     final Set<String> multiPlaces = new HashSet<>();
+    /** The first token of every entry of {@link #multiPlaces}: a cheap test before building a joined candidate. */
+    final Set<String> multiPlaceFirst = new HashSet<>();
     /** SHA-256 over all the files, in order: recorded with a trained model. */
     final String sha256;
 
@@ -83,6 +85,7 @@ final class Gazetteers {
                     }
                 } else if (t.size > 1 && (bit == CITY || bit == COUNTRY || bit == STATE)) {
                     multiPlaces.add(String.join(" ", t.lower));
+                    multiPlaceFirst.add(t.lower[0]);
                 }
             }
         }

@@ -23,6 +23,15 @@ final class NameFeatures {
         return s.hashCode() * 0x100000001B3L + s.length();
     }
 
+    /** {@code str(s.substring(from, to))} without the copy: String.hashCode is specified as this polynomial. */
+    private static long str(String s, int from, int to) {
+        int h = 0;
+        for (int k = from; k < to; k++) {
+            h = 31 * h + s.charAt(k);
+        }
+        return h * 0x100000001B3L + (to - from);
+    }
+
     /** Fills {@code out} (length {@link #STATIC}) with the static features of token {@code i}. */
     static void of(Tokens t, int[] gaz, int[] places, int i, long[] out) {
         Gazetteers g = Gazetteers.get();
@@ -33,9 +42,9 @@ final class NameFeatures {
         int k = 0;
         out[k++] = hash(1, 0);
         out[k++] = hash(2, str(w));
-        out[k++] = hash(3, str(n > 3 ? w.substring(n - 3) : w));
-        out[k++] = hash(4, str(n > 2 ? w.substring(n - 2) : w));
-        out[k++] = hash(5, str(n > 2 ? w.substring(0, 2) : w));
+        out[k++] = hash(3, n > 3 ? str(w, n - 3, n) : str(w));
+        out[k++] = hash(4, n > 2 ? str(w, n - 2, n) : str(w));
+        out[k++] = hash(5, n > 2 ? str(w, 0, 2) : str(w));
         out[k++] = hash(6, str(shape));
         out[k++] = hash(7, i > 0 ? str(t.lower[i - 1]) : 1);
         out[k++] = hash(8, i + 1 < t.size ? str(t.lower[i + 1]) : 1);
@@ -68,8 +77,8 @@ final class NameFeatures {
             gaz[i] = t.isWord(i) ? g.flags(t.lower[i]) : 0;
         }
         for (int i = 0; i < t.size; i++) {
-            if (!t.capitalised(i) || i + 1 >= t.size) {
-                continue;
+            if (!t.capitalised(i) || i + 1 >= t.size || !g.multiPlaceFirst.contains(t.lower[i])) {
+                continue; // no multi-word place starts with this token, so no join below can be one
             }
             StringBuilder b = new StringBuilder(t.lower[i]);
             for (int j = i + 1; j < t.size && j < i + 4; j++) {

@@ -35,6 +35,9 @@ final class NameRules {
             "Auckland", "Toronto", "Montreal", "Vancouver", "Ottawa", "New York", "Los Angeles", "Chicago", "Houston",
             "San Francisco", "Seattle", "Boston", "Washington", "Miami", "Mexico City", "Bogota", "Lima", "Santiago",
             "Buenos Aires", "Sao Paulo", "São Paulo", "Rio de Janeiro", "Montevideo", "Caracas", "Havana"));
+    /** The text before the first space of every place of two or more words. */
+    private static final Set<String> PLACE_FIRST = PLACES.stream().filter(p -> p.indexOf(' ') > 0)
+            .map(p -> p.substring(0, p.indexOf(' '))).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> COMPANY = lower(load("company_suffix.txt"), Set.of("inc", "llc", "ltd", "corp",
             "corporation", "co", "company", "group", "gmbh", "ag", "sa", "sas", "srl", "spa", "plc", "bv", "nv", "oy",
             "ab", "holdings", "partners", "associates", "limited", "incorporated"));
@@ -57,14 +60,12 @@ final class NameRules {
             "any", "some", "one", "two", "not", "so", "up", "out", "about", "after", "before", "write", "tell", "give",
             "make", "send", "call", "ask", "let", "here", "there", "now", "today", "email", "phone", "address", "name");
 
-    private record Word(int start, int end, String text) {
-        boolean capitalised() {
-            return Character.isUpperCase(text.charAt(0)) && (text.length() == 1 || !text.equals(text.toUpperCase(Locale.ROOT))
-                    || text.length() <= 3);
-        }
-
-        String lower() {
-            return text.toLowerCase(Locale.ROOT);
+    /** A word with its lower-case form and capitalisation worked out once (the rules ask for them many times). */
+    private record Word(int start, int end, String text, String lower, boolean capitalised) {
+        static Word of(int start, int end, String text) {
+            boolean cap = Character.isUpperCase(text.charAt(0)) && (text.length() == 1
+                    || !text.equals(text.toUpperCase(Locale.ROOT)) || text.length() <= 3);
+            return new Word(start, end, text, text.toLowerCase(Locale.ROOT), cap);
         }
     }
 
@@ -142,13 +143,16 @@ final class NameRules {
     private static final List<String> CUES = List.of("my name is", "name is", "i am", "i'm", "called", "named",
             "last name", "first name", "user:", "founders:", "signed", "regards,", "contact:", "patient:", "customer:",
             "attn:", "dear", "thanks,", "from:", "to:", "cc:");
+    /** Every cue as written and with a question mark after it. */
+    private static final List<String> CUES_ASKED = CUES.stream().flatMap(c -> java.util.stream.Stream.of(c, c + "?"))
+            .toList();
 
     /** Whether a naming cue, or a comma/"and" inside a cued list, sits right before word {@code i}. */
     private static boolean cue(String text, List<Word> w, int i) {
         int start = w.get(i).start();
         String before = text.substring(Math.max(0, start - 24), start).toLowerCase(Locale.ROOT).stripTrailing();
-        for (String c : CUES) {
-            if (before.endsWith(c) || before.endsWith(c + "?")) {
+        for (String c : CUES_ASKED) {
+            if (before.endsWith(c)) {
                 return true;
             }
         }
@@ -176,7 +180,9 @@ final class NameRules {
     }
 
     private static int place(List<Word> w, int i) {
-        for (int len = Math.min(4, w.size() - i); len >= 1; len--) {
+        // a place of two or more words starts with its first word and a space: skip those joins when none does
+        int longest = PLACE_FIRST.contains(w.get(i).text()) ? Math.min(4, w.size() - i) : Math.min(1, w.size() - i);
+        for (int len = longest; len >= 1; len--) {
             StringBuilder b = new StringBuilder(w.get(i).text());
             for (int k = 1; k < len; k++) {
                 b.append(' ').append(w.get(i + k).text());
@@ -284,7 +290,7 @@ final class NameRules {
                     && Character.isLetter(text.charAt(i + 1)) && text.charAt(i) == '\''))) {
                 i++;
             }
-            out.add(new Word(s, i, text.substring(s, i)));
+            out.add(Word.of(s, i, text.substring(s, i)));
         }
         return out;
     }
