@@ -104,38 +104,36 @@ final class Windows {
 
     /** Regions within {@code margin} of every word of the lower-case text that starts with one of {@code words}. */
     static int[] aroundWords(String lower, List<String> words, int margin) {
-        int[] marks = new int[lower.length() + 1];
-        boolean any = false;
+        // each occurrence's region as (start << 32 | end); sorted by start and merged where they overlap or touch,
+        // which is the union of the half-open regions, in time proportional to the occurrences, not the text
+        long[] found = new long[16];
+        int n = 0;
         for (String w : words) {
             for (int at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + 1)) {
                 if (at > 0 && Character.isLetter(lower.charAt(at - 1)) && !Character.isDigit(w.charAt(0))) {
                     continue; // "mar" in "summary" is no month
                 }
                 int[] win = window(lower, at, at + w.length(), margin);
-                marks[win[0]]++;
-                marks[win[1]]--;
-                any = true;
-            }
-        }
-        if (!any) {
-            return new int[0];
-        }
-        int[] out = new int[16];
-        int n = 0;
-        int depth = 0;
-        for (int i = 0; i <= lower.length(); i++) {
-            int before = depth;
-            depth += marks[i];
-            if (before == 0 && depth > 0) {
-                if (n + 2 > out.length) {
-                    out = Arrays.copyOf(out, out.length * 2);
+                if (n == found.length) {
+                    found = Arrays.copyOf(found, n * 2);
                 }
-                out[n++] = i;
-            } else if (before > 0 && depth == 0) {
-                out[n++] = i;
+                found[n++] = (long) win[0] << 32 | win[1];
             }
         }
-        return Arrays.copyOf(out, n);
+        Arrays.sort(found, 0, n);
+        int[] out = new int[2 * n];
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            int a = (int) (found[k] >>> 32);
+            int b = (int) found[k];
+            if (m > 0 && a <= out[m - 1]) {
+                out[m - 1] = Math.max(out[m - 1], b);
+            } else {
+                out[m++] = a;
+                out[m++] = b;
+            }
+        }
+        return Arrays.copyOf(out, m);
     }
 
     /**
