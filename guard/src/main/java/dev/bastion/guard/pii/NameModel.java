@@ -67,8 +67,7 @@ final class NameModel {
 
     /** A token no entity starts at: punctuation, or a lower-case word in no gazetteer. */
     static boolean plain(Tokens t, int[] gaz, int i) {
-        char c = t.text.charAt(t.start[i]);
-        return !Character.isLetterOrDigit(c) || (Character.isLowerCase(c) && gaz[i] == 0);
+        return !t.isWord(i) || (t.startsLowerCase(i) && gaz[i] == 0);
     }
 
     void features(Tokens t, int[][] look, int i, int[] tags, long[] f) {

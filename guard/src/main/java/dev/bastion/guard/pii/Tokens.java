@@ -16,14 +16,20 @@ final class Tokens {
     final int[] end;
     final String[] lower;
     final boolean[] lineBefore;
+    /** Per token, what its first char is: {@link #WORD} letter or digit, {@link #UPPER}, {@link #LOWER} case. */
+    private final byte[] kind;
+    private static final byte WORD = 1;
+    private static final byte UPPER = 2;
+    private static final byte LOWER = 4;
 
-    private Tokens(String text, int size, int[] start, int[] end, String[] lower, boolean[] lineBefore) {
+    private Tokens(String text, int size, int[] start, int[] end, String[] lower, boolean[] lineBefore, byte[] kind) {
         this.text = text;
         this.size = size;
         this.start = start;
         this.end = end;
         this.lower = lower;
         this.lineBefore = lineBefore;
+        this.kind = kind;
     }
 
     /** Tokenises {@code text}; never fails. */
@@ -72,10 +78,14 @@ final class Tokens {
             n++;
         }
         String[] lower = new String[n];
+        byte[] kind = new byte[n];
         for (int k = 0; k < n; k++) {
             lower[k] = text.substring(s[k], e[k]).toLowerCase(Locale.ROOT);
+            char c = text.charAt(s[k]);
+            kind[k] = (byte) ((Character.isLetterOrDigit(c) ? WORD : 0) | (Character.isUpperCase(c) ? UPPER : 0)
+                    | (Character.isLowerCase(c) ? LOWER : 0));
         }
-        return new Tokens(text, n, s, e, lower, line);
+        return new Tokens(text, n, s, e, lower, line, kind);
     }
 
     String word(int i) {
@@ -84,12 +94,17 @@ final class Tokens {
 
     /** Whether token {@code i} starts with an upper-case letter. */
     boolean capitalised(int i) {
-        return Character.isUpperCase(text.charAt(start[i]));
+        return (kind[i] & UPPER) != 0;
+    }
+
+    /** Whether token {@code i} starts with a lower-case letter. */
+    boolean startsLowerCase(int i) {
+        return (kind[i] & LOWER) != 0;
     }
 
     /** Whether token {@code i} is a letter-or-digit run (not punctuation). */
     boolean isWord(int i) {
-        return Character.isLetterOrDigit(text.charAt(start[i]));
+        return (kind[i] & WORD) != 0;
     }
 
     /**

@@ -76,6 +76,47 @@ final class Windows {
         return Arrays.copyOf(out, n);
     }
 
+    /** The regions (flat [start, end) pairs) of {@code windows} that hold an ASCII digit. */
+    static int[] withAsciiDigit(String text, int[] windows) {
+        int[] out = new int[windows.length];
+        int n = 0;
+        for (int w = 0; w < windows.length; w += 2) {
+            for (int k = windows[w]; k < windows[w + 1]; k++) {
+                char c = text.charAt(k);
+                if (c >= '0' && c <= '9') {
+                    out[n++] = windows[w];
+                    out[n++] = windows[w + 1];
+                    break;
+                }
+            }
+        }
+        return n == out.length ? windows : Arrays.copyOf(out, n);
+    }
+
+    /**
+     * The regions of {@code windows} that hold a run of at least {@code run} ASCII letters and digits (or the two
+     * non-ASCII letters that case-insensitive RE2 classes match as ASCII ones).
+     */
+    static int[] withRun(String text, int[] windows, int run) {
+        int[] out = new int[windows.length];
+        int n = 0;
+        for (int w = 0; w < windows.length; w += 2) {
+            int length = 0;
+            for (int k = windows[w]; k < windows[w + 1] && length < run; k++) {
+                char c = text.charAt(k);
+                // RE2's (?i) also folds the long s and the Kelvin sign onto ASCII letters
+                boolean alnum = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                        || c == '\u017f' || c == '\u212a';
+                length = alnum ? length + 1 : 0;
+            }
+            if (length >= run) {
+                out[n++] = windows[w];
+                out[n++] = windows[w + 1];
+            }
+        }
+        return n == out.length ? windows : Arrays.copyOf(out, n);
+    }
+
     /** Regions around every occurrence of a character of {@code chars}, as flat [start, end) pairs in order. */
     static int[] aroundChars(String text, String chars) {
         int[] out = new int[16];
