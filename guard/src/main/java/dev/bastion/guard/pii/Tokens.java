@@ -124,6 +124,37 @@ final class Tokens {
     }
 
     private String[] shapes;
+    private long[] shapeKeys;
+    private boolean[] shapeKnown;
+
+    /**
+     * {@code shape(i).hashCode() * 0x100000001B3L + shape(i).length()}, the key the name model hashes a shape by,
+     * worked out from the characters without building the shape string (String.hashCode is specified as the
+     * polynomial computed here).
+     */
+    long shapeKey(int i) {
+        if (shapeKeys == null) {
+            shapeKeys = new long[size];
+            shapeKnown = new boolean[size];
+        }
+        if (!shapeKnown[i]) {
+            int h = 0;
+            int n = 0;
+            char last = 0;
+            for (int k = start[i]; k < end[i] && n < 6; k++) {
+                char c = text.charAt(k);
+                char m = Character.isUpperCase(c) ? 'X' : Character.isLetter(c) ? 'x' : Character.isDigit(c) ? 'd' : c;
+                if (m != last) {
+                    h = 31 * h + m;
+                    n++;
+                    last = m;
+                }
+            }
+            shapeKeys[i] = h * 0x100000001B3L + n;
+            shapeKnown[i] = true;
+        }
+        return shapeKeys[i];
+    }
 
     private String computeShape(int i) {
         StringBuilder b = new StringBuilder(6);

@@ -121,11 +121,18 @@ final class Windows {
     static int[] aroundChars(String text, String chars) {
         int[] out = new int[16];
         int n = 0;
-        int len = text.length();
+        boolean[] wanted = new boolean[128];
+        for (int k = 0; k < chars.length(); k++) {
+            if (chars.charAt(k) >= 128) {
+                throw new IllegalArgumentException("trigger characters must be ASCII: " + chars);
+            }
+            wanted[chars.charAt(k)] = true;
+        }
+        char[] a = text.toCharArray(); // plain array reads: no bounds and coder checks per character
         int coveredTo = -1;
-        for (int i = 0; i < len; i++) {
-            char c = text.charAt(i);
-            if (i < coveredTo || chars.indexOf(c) < 0 || !trigger(text, i, c)) {
+        for (int i = 0; i < a.length; i++) {
+            char c = a[i];
+            if (c >= 128 || !wanted[c] || i < coveredTo || !trigger(text, i, c)) {
                 continue;
             }
             int[] w = window(text, i, i + 1, 0);
