@@ -47,6 +47,8 @@ final class NameRules {
             "calle", "katu", "gatan", "vej", "laan", "weg", "plaza"));
     private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
             "dame", "lord", "lady", "herr", "frau", "mme", "mlle", "sr", "sra", "srta", "sig", "sig.ra", "dott", "rev");
+    /** No word longer than this is a title (the length test spares a set lookup for most words). */
+    private static final int LONGEST_TITLE = TITLES.stream().mapToInt(String::length).max().orElse(0);
     /** Capitalised words that are also common English words or calendar words: never a name on their own. */
     private static final Set<String> COMMON = Set.of("the", "a", "an", "i", "my", "your", "our", "their", "his", "her",
             "this", "that", "these", "those", "and", "or", "but", "if", "when", "then", "please", "hello", "hi", "dear",
@@ -80,7 +82,8 @@ final class NameRules {
             Word word = w.get(i);
             boolean sentenceStart = i == 0 || endsSentence(text, w.get(i - 1).end(), word.start());
             // a title, then capitalised names
-            if (TITLES.contains(word.lower()) && i + 1 < w.size() && w.get(i + 1).capitalised()) {
+            if (word.text().length() <= LONGEST_TITLE && TITLES.contains(word.lower()) && i + 1 < w.size()
+                    && w.get(i + 1).capitalised()) {
                 int j = extend(w, i + 1, 3);
                 out.add(new Recognizer.Candidate("PERSON", w.get(i + 1).start(), w.get(j).end(), 0.85, "name-title"));
                 i = j;
@@ -278,16 +281,16 @@ final class NameRules {
 
     private static List<Word> words(String text) {
         List<Word> out = new ArrayList<>();
+        char[] a = text.toCharArray(); // plain array reads: no bounds and coder checks per character
         int i = 0;
-        while (i < text.length()) {
-            if (!Character.isLetter(text.charAt(i))) {
+        while (i < a.length) {
+            if (!Character.isLetter(a[i])) {
                 i++;
                 continue;
             }
             int s = i;
-            while (i < text.length() && (Character.isLetter(text.charAt(i))
-                    || ((text.charAt(i) == '\'' || text.charAt(i) == '.') && i + 1 < text.length()
-                    && Character.isLetter(text.charAt(i + 1)) && text.charAt(i) == '\''))) {
+            while (i < a.length && (Character.isLetter(a[i])
+                    || (a[i] == '\'' && i + 1 < a.length && Character.isLetter(a[i + 1])))) {
                 i++;
             }
             out.add(Word.of(s, i, text.substring(s, i)));

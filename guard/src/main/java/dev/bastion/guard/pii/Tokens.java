@@ -41,9 +41,10 @@ final class Tokens {
         boolean[] line = new boolean[cap];
         boolean sawLine = false;
         int i = 0;
-        int len = text.length();
+        char[] a = text.toCharArray(); // plain array reads: no bounds and coder checks per character
+        int len = a.length;
         while (i < len) {
-            char c = text.charAt(i);
+            char c = a[i];
             if (Character.isWhitespace(c)) {
                 sawLine |= c == '\n' || c == '\r';
                 i++;
@@ -53,11 +54,11 @@ final class Tokens {
             if (Character.isLetterOrDigit(c)) {
                 i++;
                 while (i < len) {
-                    char d = text.charAt(i);
+                    char d = a[i];
                     if (Character.isLetterOrDigit(d)) {
                         i++;
                     } else if ((d == '\'' || d == '-' || d == '\u2019') && i + 1 < len
-                            && Character.isLetter(text.charAt(i + 1)) && Character.isLetter(text.charAt(i - 1))) {
+                            && Character.isLetter(a[i + 1]) && Character.isLetter(a[i - 1])) {
                         i++;
                     } else {
                         break;
