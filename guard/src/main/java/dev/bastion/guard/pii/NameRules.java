@@ -65,9 +65,22 @@ final class NameRules {
     /** A word with its lower-case form and capitalisation worked out once (the rules ask for them many times). */
     private record Word(int start, int end, String text, String lower, boolean capitalised) {
         static Word of(int start, int end, String text) {
-            boolean cap = Character.isUpperCase(text.charAt(0)) && (text.length() == 1
-                    || !text.equals(text.toUpperCase(Locale.ROOT)) || text.length() <= 3);
+            boolean cap = Character.isUpperCase(text.charAt(0)) && (text.length() <= 3 || !allCaps(text));
             return new Word(start, end, text, text.toLowerCase(Locale.ROOT), cap);
+        }
+
+        /** {@code text.equals(text.toUpperCase(Locale.ROOT))}, without the copy when the text is ASCII. */
+        private static boolean allCaps(String text) {
+            for (int k = 0; k < text.length(); k++) {
+                char c = text.charAt(k);
+                if (c >= 128) {
+                    return text.equals(text.toUpperCase(Locale.ROOT));
+                }
+                if (c >= 'a' && c <= 'z') {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
