@@ -32,6 +32,15 @@ final class Tokens {
         this.kind = kind;
     }
 
+    /** The lower-case string of each ASCII character: one-character tokens (punctuation, "a", "I") share them. */
+    private static final String[] ONE_CHAR = new String[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ONE_CHAR[c] = String.valueOf(c).toLowerCase(Locale.ROOT);
+        }
+    }
+
     /** Tokenises {@code text}; never fails. */
     static Tokens of(String text) {
         int n = 0;
@@ -81,8 +90,8 @@ final class Tokens {
         String[] lower = new String[n];
         byte[] kind = new byte[n];
         for (int k = 0; k < n; k++) {
-            lower[k] = text.substring(s[k], e[k]).toLowerCase(Locale.ROOT);
             char c = text.charAt(s[k]);
+            lower[k] = e[k] - s[k] == 1 && c < 128 ? ONE_CHAR[c] : text.substring(s[k], e[k]).toLowerCase(Locale.ROOT);
             kind[k] = (byte) ((Character.isLetterOrDigit(c) ? WORD : 0) | (Character.isUpperCase(c) ? UPPER : 0)
                     | (Character.isLowerCase(c) ? LOWER : 0));
         }
