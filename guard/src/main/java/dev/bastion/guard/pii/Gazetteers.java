@@ -41,6 +41,8 @@ final class Gazetteers {
     private final java.util.HashMap<String, Integer> flags = new java.util.HashMap<>();
     /** Lower-case multi-token places ("new york", "rio de janeiro"), space-joined tokens. */
     final Set<String> multiPlaces = new HashSet<>();
+    /** The first token of every entry of {@link #multiPlaces}: a cheap test before building a joined candidate. */
+    final Set<String> multiPlaceFirst = new HashSet<>();
     /** SHA-256 over all the files, in order: recorded with a trained model. */
     final String sha256;
 
@@ -83,16 +85,45 @@ final class Gazetteers {
                     }
                 } else if (t.size > 1 && (bit == CITY || bit == COUNTRY || bit == STATE)) {
                     multiPlaces.add(String.join(" ", t.lower));
+                    multiPlaceFirst.add(t.lower[0]);
                 }
             }
         }
         sha256 = HexFormat.of().formatHex(digest.digest());
+        int cap = Integer.highestOneBit(Math.max(16, flags.size() * 4 - 1)) * 2;
+        flagWords = new String[cap];
+        flagHashes = new int[cap];
+        flagBits = new int[cap];
+        flags.forEach((word, bits) -> {
+            int slot = flagSlot(word, word.hashCode());
+            flagWords[slot] = word;
+            flagHashes[slot] = word.hashCode();
+            flagBits[slot] = bits;
+        });
+    }
+
+    /*
+     * The lookup the name model makes for every word: an open-addressing table at most a quarter full, probed on
+     * the string's own (cached) hash code, so a miss, the common case, reads one small int[] and no string; the
+     * HashMap it replaces read a bucket, a node, its key and the key's bytes, each a cache miss in a big map.
+     */
+    private final String[] flagWords;
+    private final int[] flagHashes;
+    private final int[] flagBits;
+
+    private int flagSlot(String word, int h) {
+        int mask = flagWords.length - 1;
+        int s = (h ^ (h >>> 16)) & mask;
+        while (flagWords[s] != null && (flagHashes[s] != h || !flagWords[s].equals(word))) {
+            s = (s + 1) & mask;
+        }
+        return s;
     }
 
     /** The bit set of lists that hold the lower-case token {@code lower}; 0 when none. */
     int flags(String lower) {
-        Integer f = flags.get(lower);
-        return f == null ? 0 : f;
+        int s = flagSlot(lower, lower.hashCode());
+        return flagWords[s] == null ? 0 : flagBits[s];
     }
 
     List<String> list(int bit) {

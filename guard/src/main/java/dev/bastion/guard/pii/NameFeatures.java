@@ -23,39 +23,48 @@ final class NameFeatures {
         return s.hashCode() * 0x100000001B3L + s.length();
     }
 
+    /** {@code str(s.substring(from, to))} without the copy: String.hashCode is specified as this polynomial. */
+    private static long str(String s, int from, int to) {
+        int h = 0;
+        for (int k = from; k < to; k++) {
+            h = 31 * h + s.charAt(k);
+        }
+        return h * 0x100000001B3L + (to - from);
+    }
+
     /** Fills {@code out} (length {@link #STATIC}) with the static features of token {@code i}. */
     static void of(Tokens t, int[] gaz, int[] places, int i, long[] out) {
         Gazetteers g = Gazetteers.get();
         String w = t.lower[i];
-        String shape = t.shape(i);
+        long shape = t.shapeKey(i);
         int n = w.length();
         boolean start = i == 0 || endsSentence(t, i - 1);
         int k = 0;
         out[k++] = hash(1, 0);
         out[k++] = hash(2, str(w));
-        out[k++] = hash(3, str(n > 3 ? w.substring(n - 3) : w));
-        out[k++] = hash(4, str(n > 2 ? w.substring(n - 2) : w));
-        out[k++] = hash(5, str(n > 2 ? w.substring(0, 2) : w));
-        out[k++] = hash(6, str(shape));
+        out[k++] = hash(3, n > 3 ? str(w, n - 3, n) : str(w));
+        out[k++] = hash(4, n > 2 ? str(w, n - 2, n) : str(w));
+        out[k++] = hash(5, n > 2 ? str(w, 0, 2) : str(w));
+        out[k++] = hash(6, shape);
         out[k++] = hash(7, i > 0 ? str(t.lower[i - 1]) : 1);
         out[k++] = hash(8, i + 1 < t.size ? str(t.lower[i + 1]) : 1);
         out[k++] = hash(9, i > 1 ? str(t.lower[i - 2]) : 1);
         out[k++] = hash(10, i + 2 < t.size ? str(t.lower[i + 2]) : 1);
-        out[k++] = hash(11, i > 0 ? str(t.shape(i - 1)) : 1);
-        out[k++] = hash(12, i + 1 < t.size ? str(t.shape(i + 1)) : 1);
+        out[k++] = hash(11, i > 0 ? t.shapeKey(i - 1) : 1);
+        out[k++] = hash(12, i + 1 < t.size ? t.shapeKey(i + 1) : 1);
         out[k++] = hash(13, gaz[i] * 4L + (t.capitalised(i) ? 1 : 0) + (start ? 2 : 0));
         out[k++] = hash(14, i > 0 ? gaz[i - 1] : -1);
         out[k++] = hash(15, i + 1 < t.size ? gaz[i + 1] : -1);
-        out[k++] = hash(16, (start ? 1 : 0) + (t.lineBefore[i] ? 2 : 0) + 4L * str(shape));
+        out[k++] = hash(16, (start ? 1 : 0) + (t.lineBefore[i] ? 2 : 0) + 4L * shape);
         out[k++] = hash(17, i > 1 ? str(t.lower[i - 2]) * 31 + str(t.lower[i - 1]) : 1);
         out[k++] = hash(18, i + 2 < t.size ? str(t.lower[i + 1]) * 31 + str(t.lower[i + 2]) : 1);
-        out[k++] = hash(19, Math.min(n, 12) * 64L + str(shape));
+        out[k++] = hash(19, Math.min(n, 12) * 64L + shape);
         out[k++] = hash(20, places[i]);
-        out[k++] = hash(21, i > 0 ? str(t.lower[i - 1]) * 31 + str(shape) : 1);
+        out[k++] = hash(21, i > 0 ? str(t.lower[i - 1]) * 31 + shape : 1);
         out[k++] = hash(22, i + 2 < t.size ? gaz[i + 2] : -1);
         out[k++] = hash(23, (i > 0 && t.lineBefore[i - 1] ? 1 : 0) + (i + 1 < t.size && t.lineBefore[i + 1] ? 2 : 0)
                 + 4L * gaz[i]);
-        out[k++] = hash(24, i > 0 ? gaz[i - 1] * 31L + str(shape) : -2);
+        out[k++] = hash(24, i > 0 ? gaz[i - 1] * 31L + shape : -2);
         assert k == STATIC && g != null;
     }
 
@@ -68,8 +77,8 @@ final class NameFeatures {
             gaz[i] = t.isWord(i) ? g.flags(t.lower[i]) : 0;
         }
         for (int i = 0; i < t.size; i++) {
-            if (!t.capitalised(i) || i + 1 >= t.size) {
-                continue;
+            if (!t.capitalised(i) || i + 1 >= t.size || !g.multiPlaceFirst.contains(t.lower[i])) {
+                continue; // no multi-word place starts with this token, so no join below can be one
             }
             StringBuilder b = new StringBuilder(t.lower[i]);
             for (int j = i + 1; j < t.size && j < i + 4; j++) {

@@ -54,20 +54,20 @@ final class NameModel {
         long[] f = new long[NameFeatures.STATIC + DYNAMIC];
         int[] tags = new int[t.size];
         float[] score = new float[TAGS];
+        int[] slots = new int[f.length];
         for (int i = 0; i < t.size; i++) {
             if (outside[i] || (i == 0 || tags[i - 1] == 0) && plain(t, look[0], i)) {
                 continue; // O without scoring: nothing starts at a plain lower-case word or punctuation
             }
             features(t, look, i, tags, f);
-            tags[i] = best(f, i > 0 ? tags[i - 1] : 0, score);
+            tags[i] = best(f, i > 0 ? tags[i - 1] : 0, score, slots);
         }
         return tags;
     }
 
     /** A token no entity starts at: punctuation, or a lower-case word in no gazetteer. */
     static boolean plain(Tokens t, int[] gaz, int i) {
-        char c = t.text.charAt(t.start[i]);
-        return !Character.isLetterOrDigit(c) || (Character.isLowerCase(c) && gaz[i] == 0);
+        return !t.isWord(i) || (t.startsLowerCase(i) && gaz[i] == 0);
     }
 
     void features(Tokens t, int[][] look, int i, int[] tags, long[] f) {
@@ -82,10 +82,13 @@ final class NameModel {
     }
 
     int best(long[] f, int prev, float[] score) {
+        return best(f, prev, score, new int[f.length]);
+    }
+
+    /** As {@link #best(long[], int, float[])}, with {@code slots} (as long as {@code f}) as scratch space. */
+    int best(long[] f, int prev, float[] score, int[] slots) {
         java.util.Arrays.fill(score, 0);
-        for (long h : f) {
-            weights.addTo(h, score);
-        }
+        weights.addAll(f, slots, score);
         int best = 0;
         for (int tag = 1; tag < TAGS; tag++) {
             if (allowed(prev, tag) && score[tag] > score[best]) {

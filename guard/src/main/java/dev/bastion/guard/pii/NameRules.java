@@ -35,6 +35,9 @@ final class NameRules {
             "Auckland", "Toronto", "Montreal", "Vancouver", "Ottawa", "New York", "Los Angeles", "Chicago", "Houston",
             "San Francisco", "Seattle", "Boston", "Washington", "Miami", "Mexico City", "Bogota", "Lima", "Santiago",
             "Buenos Aires", "Sao Paulo", "São Paulo", "Rio de Janeiro", "Montevideo", "Caracas", "Havana"));
+    /** The text before the first space of every place of two or more words. */
+    private static final Set<String> PLACE_FIRST = PLACES.stream().filter(p -> p.indexOf(' ') > 0)
+            .map(p -> p.substring(0, p.indexOf(' '))).collect(java.util.stream.Collectors.toUnmodifiableSet());
     private static final Set<String> COMPANY = lower(load("company_suffix.txt"), Set.of("inc", "llc", "ltd", "corp",
             "corporation", "co", "company", "group", "gmbh", "ag", "sa", "sas", "srl", "spa", "plc", "bv", "nv", "oy",
             "ab", "holdings", "partners", "associates", "limited", "incorporated"));
@@ -44,6 +47,8 @@ final class NameRules {
             "calle", "katu", "gatan", "vej", "laan", "weg", "plaza"));
     private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
             "dame", "lord", "lady", "herr", "frau", "mme", "mlle", "sr", "sra", "srta", "sig", "sig.ra", "dott", "rev");
+    /** No word longer than this is a title (the length test spares a set lookup for most words). */
+    private static final int LONGEST_TITLE = TITLES.stream().mapToInt(String::length).max().orElse(0);
     /** Capitalised words that are also common English words or calendar words: never a name on their own. */
     private static final Set<String> COMMON = Set.of("the", "a", "an", "i", "my", "your", "our", "their", "his", "her",
             "this", "that", "these", "those", "and", "or", "but", "if", "when", "then", "please", "hello", "hi", "dear",
@@ -57,14 +62,25 @@ final class NameRules {
             "any", "some", "one", "two", "not", "so", "up", "out", "about", "after", "before", "write", "tell", "give",
             "make", "send", "call", "ask", "let", "here", "there", "now", "today", "email", "phone", "address", "name");
 
-    private record Word(int start, int end, String text) {
-        boolean capitalised() {
-            return Character.isUpperCase(text.charAt(0)) && (text.length() == 1 || !text.equals(text.toUpperCase(Locale.ROOT))
-                    || text.length() <= 3);
+    /** A word with its lower-case form and capitalisation worked out once (the rules ask for them many times). */
+    private record Word(int start, int end, String text, String lower, boolean capitalised) {
+        static Word of(int start, int end, String text) {
+            boolean cap = Character.isUpperCase(text.charAt(0)) && (text.length() <= 3 || !allCaps(text));
+            return new Word(start, end, text, text.toLowerCase(Locale.ROOT), cap);
         }
 
-        String lower() {
-            return text.toLowerCase(Locale.ROOT);
+        /** {@code text.equals(text.toUpperCase(Locale.ROOT))}, without the copy when the text is ASCII. */
+        private static boolean allCaps(String text) {
+            for (int k = 0; k < text.length(); k++) {
+                char c = text.charAt(k);
+                if (c >= 128) {
+                    return text.equals(text.toUpperCase(Locale.ROOT));
+                }
+                if (c >= 'a' && c <= 'z') {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -79,7 +95,8 @@ final class NameRules {
             Word word = w.get(i);
             boolean sentenceStart = i == 0 || endsSentence(text, w.get(i - 1).end(), word.start());
             // a title, then capitalised names
-            if (TITLES.contains(word.lower()) && i + 1 < w.size() && w.get(i + 1).capitalised()) {
+            if (word.text().length() <= LONGEST_TITLE && TITLES.contains(word.lower()) && i + 1 < w.size()
+                    && w.get(i + 1).capitalised()) {
                 int j = extend(w, i + 1, 3);
                 out.add(new Recognizer.Candidate("PERSON", w.get(i + 1).start(), w.get(j).end(), 0.85, "name-title"));
                 i = j;
@@ -142,13 +159,16 @@ final class NameRules {
     private static final List<String> CUES = List.of("my name is", "name is", "i am", "i'm", "called", "named",
             "last name", "first name", "user:", "founders:", "signed", "regards,", "contact:", "patient:", "customer:",
             "attn:", "dear", "thanks,", "from:", "to:", "cc:");
+    /** Every cue as written and with a question mark after it. */
+    private static final List<String> CUES_ASKED = CUES.stream().flatMap(c -> java.util.stream.Stream.of(c, c + "?"))
+            .toList();
 
     /** Whether a naming cue, or a comma/"and" inside a cued list, sits right before word {@code i}. */
     private static boolean cue(String text, List<Word> w, int i) {
         int start = w.get(i).start();
         String before = text.substring(Math.max(0, start - 24), start).toLowerCase(Locale.ROOT).stripTrailing();
-        for (String c : CUES) {
-            if (before.endsWith(c) || before.endsWith(c + "?")) {
+        for (String c : CUES_ASKED) {
+            if (before.endsWith(c)) {
                 return true;
             }
         }
@@ -176,7 +196,9 @@ final class NameRules {
     }
 
     private static int place(List<Word> w, int i) {
-        for (int len = Math.min(4, w.size() - i); len >= 1; len--) {
+        // a place of two or more words starts with its first word and a space: skip those joins when none does
+        int longest = PLACE_FIRST.contains(w.get(i).text()) ? Math.min(4, w.size() - i) : Math.min(1, w.size() - i);
+        for (int len = longest; len >= 1; len--) {
             StringBuilder b = new StringBuilder(w.get(i).text());
             for (int k = 1; k < len; k++) {
                 b.append(' ').append(w.get(i + k).text());
@@ -272,19 +294,19 @@ final class NameRules {
 
     private static List<Word> words(String text) {
         List<Word> out = new ArrayList<>();
+        char[] a = text.toCharArray(); // plain array reads: no bounds and coder checks per character
         int i = 0;
-        while (i < text.length()) {
-            if (!Character.isLetter(text.charAt(i))) {
+        while (i < a.length) {
+            if (!Character.isLetter(a[i])) {
                 i++;
                 continue;
             }
             int s = i;
-            while (i < text.length() && (Character.isLetter(text.charAt(i))
-                    || ((text.charAt(i) == '\'' || text.charAt(i) == '.') && i + 1 < text.length()
-                    && Character.isLetter(text.charAt(i + 1)) && text.charAt(i) == '\''))) {
+            while (i < a.length && (Character.isLetter(a[i])
+                    || (a[i] == '\'' && i + 1 < a.length && Character.isLetter(a[i + 1])))) {
                 i++;
             }
-            out.add(new Word(s, i, text.substring(s, i)));
+            out.add(Word.of(s, i, text.substring(s, i)));
         }
         return out;
     }

@@ -13,9 +13,12 @@ import java.util.function.Predicate;
  * match. The reported span is the named group {@code v} when the pattern has one, else the whole match. Immutable.
  */
 public record Recognizer(String id, String type, Pattern pattern, Predicate<String> validator, double score,
-        List<String> context, String needs, List<String> cues, int minDigits, int cueMargin) {
+        List<String> context, String needs, List<String> cues, int minDigits, int cueMargin, int minRun) {
 
-    /** Needs a digit somewhere in the text (a cheap prefilter: most identifiers are numbers). */
+    /**
+     * Needs a digit somewhere in the text (a cheap prefilter: most identifiers are numbers). A recogniser that
+     * needs it promises more: every match of its pattern holds an ASCII digit, so regions without one are skipped.
+     */
     static final String DIGIT = "0123456789";
 
     public Recognizer {
@@ -33,7 +36,7 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
     static Recognizer of(String id, String type, String needs, String regex, Predicate<String> validator,
             double score, String... context) {
         return new Recognizer(id, type, Pattern.compile(regex), validator, score, List.of(context), needs, List.of(),
-                1, 0);
+                1, 0, 0);
     }
 
     /**
@@ -41,12 +44,21 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
      * one of {@code cues}.
      */
     Recognizer withCues(int margin, String... cues) {
-        return new Recognizer(id, type, pattern, validator, score, context, needs, List.of(cues), minDigits, margin);
+        return new Recognizer(id, type, pattern, validator, score, context, needs, List.of(cues), minDigits, margin,
+                minRun);
     }
 
     /** This recogniser, run only on digit clusters with at least {@code n} digits. */
     Recognizer minDigits(int n) {
-        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, n, cueMargin);
+        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, n, cueMargin, minRun);
+    }
+
+    /**
+     * This recogniser, run only on regions holding a run of at least {@code n} ASCII letters and digits: for a
+     * pattern whose every match holds such a run (a wallet address, a PAN), the other regions cannot match.
+     */
+    Recognizer minRun(int n) {
+        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, minDigits, cueMargin, n);
     }
 
     /**
@@ -124,11 +136,13 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
     /** The regions of {@code text} this recogniser needs to look at, from {@code cache} when already computed. */
     int[] windows(String text, String lower, java.util.Map<Object, int[]> cache) {
         if (!cues.isEmpty()) {
-            return cache.computeIfAbsent(List.of(cues, cueMargin), k -> Windows.aroundWords(lower, cues, cueMargin));
+            int[] around = cache.computeIfAbsent(List.of(cues, cueMargin), k -> Windows.aroundWords(lower, cues, cueMargin));
+            return needs.equals(DIGIT) ? Windows.withAsciiDigit(text, around) : around;
         }
         if (needs.equals(DIGIT)) {
             int[] clusters = cache.computeIfAbsent(DIGIT, k -> Windows.digitClusters(text));
-            return cache.computeIfAbsent(minDigits, k -> Windows.withDigits(clusters, minDigits));
+            int[] w = cache.computeIfAbsent(minDigits, k -> Windows.withDigits(clusters, minDigits));
+            return minRun > 0 ? Windows.withRun(text, w, minRun) : w;
         }
         if (!needs.isEmpty()) {
             return cache.computeIfAbsent(needs, k -> Windows.aroundChars(text, needs));

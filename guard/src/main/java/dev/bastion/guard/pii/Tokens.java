@@ -16,14 +16,29 @@ final class Tokens {
     final int[] end;
     final String[] lower;
     final boolean[] lineBefore;
+    /** Per token, what its first char is: {@link #WORD} letter or digit, {@link #UPPER}, {@link #LOWER} case. */
+    private final byte[] kind;
+    private static final byte WORD = 1;
+    private static final byte UPPER = 2;
+    private static final byte LOWER = 4;
 
-    private Tokens(String text, int size, int[] start, int[] end, String[] lower, boolean[] lineBefore) {
+    private Tokens(String text, int size, int[] start, int[] end, String[] lower, boolean[] lineBefore, byte[] kind) {
         this.text = text;
         this.size = size;
         this.start = start;
         this.end = end;
         this.lower = lower;
         this.lineBefore = lineBefore;
+        this.kind = kind;
+    }
+
+    /** The lower-case string of each ASCII character: one-character tokens (punctuation, "a", "I") share them. */
+    private static final String[] ONE_CHAR = new String[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ONE_CHAR[c] = String.valueOf(c).toLowerCase(Locale.ROOT);
+        }
     }
 
     /** Tokenises {@code text}; never fails. */
@@ -35,9 +50,10 @@ final class Tokens {
         boolean[] line = new boolean[cap];
         boolean sawLine = false;
         int i = 0;
-        int len = text.length();
+        char[] a = text.toCharArray(); // plain array reads: no bounds and coder checks per character
+        int len = a.length;
         while (i < len) {
-            char c = text.charAt(i);
+            char c = a[i];
             if (Character.isWhitespace(c)) {
                 sawLine |= c == '\n' || c == '\r';
                 i++;
@@ -47,11 +63,11 @@ final class Tokens {
             if (Character.isLetterOrDigit(c)) {
                 i++;
                 while (i < len) {
-                    char d = text.charAt(i);
+                    char d = a[i];
                     if (Character.isLetterOrDigit(d)) {
                         i++;
                     } else if ((d == '\'' || d == '-' || d == '\u2019') && i + 1 < len
-                            && Character.isLetter(text.charAt(i + 1)) && Character.isLetter(text.charAt(i - 1))) {
+                            && Character.isLetter(a[i + 1]) && Character.isLetter(a[i - 1])) {
                         i++;
                     } else {
                         break;
@@ -72,10 +88,14 @@ final class Tokens {
             n++;
         }
         String[] lower = new String[n];
+        byte[] kind = new byte[n];
         for (int k = 0; k < n; k++) {
-            lower[k] = text.substring(s[k], e[k]).toLowerCase(Locale.ROOT);
+            char c = text.charAt(s[k]);
+            lower[k] = e[k] - s[k] == 1 && c < 128 ? ONE_CHAR[c] : text.substring(s[k], e[k]).toLowerCase(Locale.ROOT);
+            kind[k] = (byte) ((Character.isLetterOrDigit(c) ? WORD : 0) | (Character.isUpperCase(c) ? UPPER : 0)
+                    | (Character.isLowerCase(c) ? LOWER : 0));
         }
-        return new Tokens(text, n, s, e, lower, line);
+        return new Tokens(text, n, s, e, lower, line, kind);
     }
 
     String word(int i) {
@@ -84,12 +104,17 @@ final class Tokens {
 
     /** Whether token {@code i} starts with an upper-case letter. */
     boolean capitalised(int i) {
-        return Character.isUpperCase(text.charAt(start[i]));
+        return (kind[i] & UPPER) != 0;
+    }
+
+    /** Whether token {@code i} starts with a lower-case letter. */
+    boolean startsLowerCase(int i) {
+        return (kind[i] & LOWER) != 0;
     }
 
     /** Whether token {@code i} is a letter-or-digit run (not punctuation). */
     boolean isWord(int i) {
-        return Character.isLetterOrDigit(text.charAt(start[i]));
+        return (kind[i] & WORD) != 0;
     }
 
     /**
@@ -109,6 +134,37 @@ final class Tokens {
     }
 
     private String[] shapes;
+    private long[] shapeKeys;
+    private boolean[] shapeKnown;
+
+    /**
+     * {@code shape(i).hashCode() * 0x100000001B3L + shape(i).length()}, the key the name model hashes a shape by,
+     * worked out from the characters without building the shape string (String.hashCode is specified as the
+     * polynomial computed here).
+     */
+    long shapeKey(int i) {
+        if (shapeKeys == null) {
+            shapeKeys = new long[size];
+            shapeKnown = new boolean[size];
+        }
+        if (!shapeKnown[i]) {
+            int h = 0;
+            int n = 0;
+            char last = 0;
+            for (int k = start[i]; k < end[i] && n < 6; k++) {
+                char c = text.charAt(k);
+                char m = Character.isUpperCase(c) ? 'X' : Character.isLetter(c) ? 'x' : Character.isDigit(c) ? 'd' : c;
+                if (m != last) {
+                    h = 31 * h + m;
+                    n++;
+                    last = m;
+                }
+            }
+            shapeKeys[i] = h * 0x100000001B3L + n;
+            shapeKnown[i] = true;
+        }
+        return shapeKeys[i];
+    }
 
     private String computeShape(int i) {
         StringBuilder b = new StringBuilder(6);

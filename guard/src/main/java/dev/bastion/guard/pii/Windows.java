@@ -76,15 +76,63 @@ final class Windows {
         return Arrays.copyOf(out, n);
     }
 
+    /** The regions (flat [start, end) pairs) of {@code windows} that hold an ASCII digit. */
+    static int[] withAsciiDigit(String text, int[] windows) {
+        int[] out = new int[windows.length];
+        int n = 0;
+        for (int w = 0; w < windows.length; w += 2) {
+            for (int k = windows[w]; k < windows[w + 1]; k++) {
+                char c = text.charAt(k);
+                if (c >= '0' && c <= '9') {
+                    out[n++] = windows[w];
+                    out[n++] = windows[w + 1];
+                    break;
+                }
+            }
+        }
+        return n == out.length ? windows : Arrays.copyOf(out, n);
+    }
+
+    /**
+     * The regions of {@code windows} that hold a run of at least {@code run} ASCII letters and digits (or the two
+     * non-ASCII letters that case-insensitive RE2 classes match as ASCII ones).
+     */
+    static int[] withRun(String text, int[] windows, int run) {
+        int[] out = new int[windows.length];
+        int n = 0;
+        for (int w = 0; w < windows.length; w += 2) {
+            int length = 0;
+            for (int k = windows[w]; k < windows[w + 1] && length < run; k++) {
+                char c = text.charAt(k);
+                // RE2's (?i) also folds the long s and the Kelvin sign onto ASCII letters
+                boolean alnum = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+                        || c == '\u017f' || c == '\u212a';
+                length = alnum ? length + 1 : 0;
+            }
+            if (length >= run) {
+                out[n++] = windows[w];
+                out[n++] = windows[w + 1];
+            }
+        }
+        return n == out.length ? windows : Arrays.copyOf(out, n);
+    }
+
     /** Regions around every occurrence of a character of {@code chars}, as flat [start, end) pairs in order. */
     static int[] aroundChars(String text, String chars) {
         int[] out = new int[16];
         int n = 0;
-        int len = text.length();
+        boolean[] wanted = new boolean[128];
+        for (int k = 0; k < chars.length(); k++) {
+            if (chars.charAt(k) >= 128) {
+                throw new IllegalArgumentException("trigger characters must be ASCII: " + chars);
+            }
+            wanted[chars.charAt(k)] = true;
+        }
+        char[] a = text.toCharArray(); // plain array reads: no bounds and coder checks per character
         int coveredTo = -1;
-        for (int i = 0; i < len; i++) {
-            char c = text.charAt(i);
-            if (i < coveredTo || chars.indexOf(c) < 0 || !trigger(text, i, c)) {
+        for (int i = 0; i < a.length; i++) {
+            char c = a[i];
+            if (c >= 128 || !wanted[c] || i < coveredTo || !trigger(text, i, c)) {
                 continue;
             }
             int[] w = window(text, i, i + 1, 0);
@@ -104,38 +152,36 @@ final class Windows {
 
     /** Regions within {@code margin} of every word of the lower-case text that starts with one of {@code words}. */
     static int[] aroundWords(String lower, List<String> words, int margin) {
-        int[] marks = new int[lower.length() + 1];
-        boolean any = false;
+        // each occurrence's region as (start << 32 | end); sorted by start and merged where they overlap or touch,
+        // which is the union of the half-open regions, in time proportional to the occurrences, not the text
+        long[] found = new long[16];
+        int n = 0;
         for (String w : words) {
             for (int at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + 1)) {
                 if (at > 0 && Character.isLetter(lower.charAt(at - 1)) && !Character.isDigit(w.charAt(0))) {
                     continue; // "mar" in "summary" is no month
                 }
                 int[] win = window(lower, at, at + w.length(), margin);
-                marks[win[0]]++;
-                marks[win[1]]--;
-                any = true;
-            }
-        }
-        if (!any) {
-            return new int[0];
-        }
-        int[] out = new int[16];
-        int n = 0;
-        int depth = 0;
-        for (int i = 0; i <= lower.length(); i++) {
-            int before = depth;
-            depth += marks[i];
-            if (before == 0 && depth > 0) {
-                if (n + 2 > out.length) {
-                    out = Arrays.copyOf(out, out.length * 2);
+                if (n == found.length) {
+                    found = Arrays.copyOf(found, n * 2);
                 }
-                out[n++] = i;
-            } else if (before > 0 && depth == 0) {
-                out[n++] = i;
+                found[n++] = (long) win[0] << 32 | win[1];
             }
         }
-        return Arrays.copyOf(out, n);
+        Arrays.sort(found, 0, n);
+        int[] out = new int[2 * n];
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            int a = (int) (found[k] >>> 32);
+            int b = (int) found[k];
+            if (m > 0 && a <= out[m - 1]) {
+                out[m - 1] = Math.max(out[m - 1], b);
+            } else {
+                out[m++] = a;
+                out[m++] = b;
+            }
+        }
+        return Arrays.copyOf(out, m);
     }
 
     /**
