@@ -80,9 +80,22 @@ public final class PiiScanner implements Scanner {
         return out;
     }
 
+    /**
+     * Lower case char by char, so every index of the copy is the same index of {@code text}: String.toLowerCase
+     * can change the length ("İ" becomes "i" plus a combining dot), and windows found on the copy are applied to the
+     * original.
+     */
+    static String lowerSameLength(String text) {
+        char[] c = text.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            c[i] = Character.toLowerCase(c[i]);
+        }
+        return new String(c);
+    }
+
     /** The resolved findings of one text, in order of position. */
     public List<Recognizer.Candidate> find(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
+        String lower = lowerSameLength(text);
         List<Recognizer.Candidate> all = new ArrayList<>();
         boolean[] present = Recognizer.present(text);
         java.util.Map<Object, int[]> windows = new java.util.HashMap<>();

@@ -41,6 +41,15 @@ class PiiScannerTest {
     }
 
     @Test
+    void textWhoseLowerCaseIsLongerIsScannedWithoutCrashingAndSpansStayOnTheOriginal() {
+        // "İ" lower-cases to two chars with String.toLowerCase; spans must still index the original text.
+        String text = "İstanbul İİİ ofisi: call +44 20 7946 0958 or mail ayse@example.com, İzmir.";
+        List<Recognizer.Candidate> found = PiiScanner.defaults().find(text);
+        assertThat(found).anySatisfy(c -> assertThat(text.substring(c.start(), c.end())).isEqualTo("ayse@example.com"));
+        assertThat(found).allSatisfy(c -> assertThat(c.end()).isLessThanOrEqualTo(text.length()));
+    }
+
+    @Test
     void findsTypedSpansWithScoresAndLeavesNearMissesAlone() {
         PiiScanner s = PiiScanner.defaults();
         String text = "Mail jane.doe@example.org or call +44 20 7946 0958; card 4111 1111 1111 1111, "
