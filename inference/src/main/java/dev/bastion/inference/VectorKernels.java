@@ -267,31 +267,23 @@ final class VectorKernels {
      * sub-block 2j (low nibbles) and 2j+1 (high nibbles), widened to ints, w = q * (d*sc) + (-dmin*m).
      */
     static float dotQ4_K(MemorySegment w, long off, float[] x, int xo, int cols) {
-        // The scales and mins are unpacked into locals per sub-block pair rather than a float[16]: an array indexed
-        // by the loop variable cannot be scalar-replaced, so it was allocated on every call (600k times a token on
-        // a 1B model: garbage that grew the heap). Same speed, measured.
+        // The scales and mins stay in two longs (k4ScaleBytes, k4MinBytes) rather than k4Scales's float[16]: an
+        // array indexed by the loop variable cannot be scalar-replaced, so it was allocated on every call (600k
+        // times a token on a 1B model: garbage that grew the heap).
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 144L * b;
-            float d = Float.float16ToFloat(w.get(SHORT_LE, p));
-            float dmin = -Float.float16ToFloat(w.get(SHORT_LE, p + 2));
-            long lo = w.get(LONG_LE, p + 4);
-            int hi = w.get(INT_LE, p + 12);
-            int b03 = (int) lo;
-            int b47 = (int) (lo >>> 32);
-            int sc03 = b03 & 0x3F3F3F3F;
-            int mi03 = b47 & 0x3F3F3F3F;
-            int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 6) & 0x03030303) << 4;
-            int mi47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 6) & 0x03030303) << 4;
+            float d = f16(w, p);
+            float dmin = -f16(w, p + 2);
+            long scales = k4ScaleBytes(w, p);
+            long mins = k4MinBytes(w, p);
             for (int j = 0; j < 4; j++) {
-                int sc = j < 2 ? sc03 : sc47;
-                int mi = j < 2 ? mi03 : mi47;
-                int shift = 16 * (j & 1);
-                float d0 = d * ((sc >>> shift) & 0xFF);
-                float d1 = d * ((sc >>> (shift + 8)) & 0xFF);
-                float m0 = dmin * ((mi >>> shift) & 0xFF);
-                float m1 = dmin * ((mi >>> (shift + 8)) & 0xFF);
+                int shift = 16 * j; // sub-blocks 2j and 2j+1
+                float d0 = d * ((scales >>> shift) & 0xFF);
+                float d1 = d * ((scales >>> (shift + 8)) & 0xFF);
+                float m0 = dmin * ((mins >>> shift) & 0xFF);
+                float m1 = dmin * ((mins >>> (shift + 8)) & 0xFF);
                 long q = p + 16 + 32L * j;
                 int xb = xo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
@@ -465,20 +457,30 @@ final class VectorKernels {
     static void k4Scales(MemorySegment w, long p, float[] dm) {
         float d = f16(w, p);
         float dmin = -f16(w, p + 2);
+        long scales = k4ScaleBytes(w, p);
+        long mins = k4MinBytes(w, p);
+        for (int k = 0; k < 8; k++) {
+            dm[k] = d * ((scales >>> (8 * k)) & 0xFF);
+            dm[8 + k] = dmin * ((mins >>> (8 * k)) & 0xFF);
+        }
+    }
+
+    /** The eight 6-bit sub-block scales of a Q4_K/Q5_K block (get_scale_min_k4), one per byte, sub-block 0 lowest. */
+    static long k4ScaleBytes(MemorySegment w, long p) {
         long lo = w.get(LONG_LE, p + 4);
         int hi = w.get(INT_LE, p + 12);
         int b03 = (int) lo;
-        int b47 = (int) (lo >>> 32);
-        int sc03 = b03 & 0x3F3F3F3F;
-        int mi03 = b47 & 0x3F3F3F3F;
         int sc47 = (hi & 0x0F0F0F0F) | ((b03 >>> 6) & 0x03030303) << 4;
+        return (b03 & 0x3F3F3F3FL) | (long) sc47 << 32;
+    }
+
+    /** The eight 6-bit sub-block mins of a Q4_K/Q5_K block, one per byte, sub-block 0 lowest. */
+    static long k4MinBytes(MemorySegment w, long p) {
+        long lo = w.get(LONG_LE, p + 4);
+        int hi = w.get(INT_LE, p + 12);
+        int b47 = (int) (lo >>> 32);
         int mi47 = ((hi >>> 4) & 0x0F0F0F0F) | ((b47 >>> 6) & 0x03030303) << 4;
-        for (int k = 0; k < 4; k++) {
-            dm[k] = d * ((sc03 >>> (8 * k)) & 0xFF);
-            dm[4 + k] = d * ((sc47 >>> (8 * k)) & 0xFF);
-            dm[8 + k] = dmin * ((mi03 >>> (8 * k)) & 0xFF);
-            dm[12 + k] = dmin * ((mi47 >>> (8 * k)) & 0xFF);
-        }
+        return (b47 & 0x3F3F3F3FL) | (long) mi47 << 32;
     }
 
     private static int scale(MemorySegment w, long sc, int i) {

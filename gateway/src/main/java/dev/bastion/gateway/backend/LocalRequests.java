@@ -56,9 +56,6 @@ final class LocalRequests {
                     logitBias(request.path("logit_bias"), engine.tokenizer().vocabularySize()));
             return new Parsed(prompt, new GenerationRequest(maxTokens, stops(request.path("stop")), sampling));
         } catch (IllegalArgumentException e) {
-            if (e instanceof dev.bastion.inference.ContextOverflowException) {
-                throw e;
-            }
             throw unsupported(e.getMessage());
         }
     }
