@@ -5,6 +5,7 @@ import dev.bastion.crypto.KeyedHasher;
 import dev.bastion.gateway.config.GatewayConfig;
 import dev.bastion.gateway.server.Gateway;
 import dev.bastion.guard.Pseudonymizer;
+import dev.bastion.guard.pii.PiiMode;
 import dev.bastion.guard.pii.PiiScanner;
 import dev.bastion.guard.pii.Recognizer;
 import dev.bastion.guard.pseudonym.Operator;
@@ -121,6 +122,10 @@ final class PiiCommands {
                 + "default) or realistic (fake names, e-mails, phones, cards, IBANs of the same format).")
         String pseudonyms;
 
+        @Option(names = "--pii-mode", defaultValue = "balanced", paramLabel = "MODE", description = "balanced (the "
+                + "default; precision first) or recall (de-identification: lower thresholds, weaker names too).")
+        String piiMode;
+
         @Option(names = "--vault", paramLabel = "FILE", description = "Where pseudonymise keeps its encrypted mapping "
                 + "(required for pseudonymise; extended if it exists).")
         Path vault;
@@ -136,6 +141,7 @@ final class PiiCommands {
                 throw new IllegalArgumentException("pseudonymise needs --vault FILE to keep the mapping for restore");
             }
             Style style = Style.fromConfig(pseudonyms);
+            PiiScanner scanner = PiiScanner.defaults(PiiMode.fromConfig(piiMode));
             Keys keys = op.equals("hash") || op.equals("encrypt") || pseudonymise ? new Keys(common) : null;
             PseudonymTable table = pseudonymise && Files.exists(vault) ? keys.readVault(vault) : new PseudonymTable();
             String[] currentLine = {""};
@@ -148,7 +154,6 @@ final class PiiCommands {
                 default -> new Operator.Pseudonymise(new Pseudonymizer(table, Surrogates.of(style),
                         candidate -> currentLine[0].toLowerCase(Locale.ROOT).contains(candidate.toLowerCase(Locale.ROOT))));
             };
-            PiiScanner scanner = PiiScanner.defaults();
             int found = 0;
             Writer out = stdout();
             try (BufferedReader in = open(input)) {

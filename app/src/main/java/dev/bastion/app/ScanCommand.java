@@ -44,6 +44,11 @@ final class ScanCommand implements Callable<Integer> {
             + "\"text\"} a line); default: jsonl for .jsonl files, else text.")
     String inputFormat;
 
+    @Option(names = "--pii-mode", defaultValue = "balanced", paramLabel = "MODE", description = "With the pii "
+            + "scanner: balanced (the default; precision first, for text that still goes to a model) or recall "
+            + "(de-identification: lower thresholds, weaker names reported too).")
+    String piiMode;
+
     @Option(names = "--embeddings", description = "With --scanner injection: add the MiniLM embedding stage.")
     boolean embeddings;
 
@@ -55,7 +60,7 @@ final class ScanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!secrets) {
             return TextScan.run(scanners == null || scanners.isEmpty() ? List.of("pii") : scanners, format, inputFormat,
-                    embeddings, paths == null || paths.isEmpty() ? List.of(Path.of("-")) : paths);
+                    embeddings, dev.bastion.guard.pii.PiiMode.fromConfig(piiMode), paths == null || paths.isEmpty() ? List.of(Path.of("-")) : paths);
         }
         if (paths == null || paths.isEmpty()) {
             throw new IllegalArgumentException("--secrets needs at least one file or folder");

@@ -7,6 +7,7 @@ import dev.bastion.gateway.api.Json;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.Scanner;
 import dev.bastion.guard.injection.InjectionScanner;
+import dev.bastion.guard.pii.PiiMode;
 import dev.bastion.guard.pii.PiiScanner;
 import dev.bastion.guard.pii.Recognizer;
 import dev.bastion.guard.secrets.SecretsScanner;
@@ -41,8 +42,8 @@ final class TextScan {
     private TextScan() {
     }
 
-    static int run(List<String> ids, String format, String inputFormat, boolean embeddings, List<Path> inputs)
-            throws IOException {
+    static int run(List<String> ids, String format, String inputFormat, boolean embeddings, PiiMode piiMode,
+            List<Path> inputs) throws IOException {
         String fmt = format.strip().toLowerCase(Locale.ROOT);
         if (!List.of("jsonl", "json", "text").contains(fmt)) {
             throw new IllegalArgumentException("--format is jsonl, json or text, got '" + format + "'");
@@ -59,7 +60,7 @@ final class TextScan {
                     scanners.add(injection);
                 }
                 case SecretsScanner.ID -> scanners.add(SecretsScanner.builtIn());
-                case PiiScanner.ID -> scanners.add(PiiScanner.defaults());
+                case PiiScanner.ID -> scanners.add(PiiScanner.defaults(piiMode));
                 default -> throw new IllegalArgumentException("unknown scanner '" + id + "'; use pii, injection, secrets");
             }
         }

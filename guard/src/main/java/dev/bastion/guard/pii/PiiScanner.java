@@ -39,8 +39,20 @@ public final class PiiScanner implements Scanner {
     private final double defaultThreshold;
     private final Set<String> allow;
     private final Set<String> deny;
+    private final PiiMode mode;
 
+    /** A {@link PiiMode#BALANCED} scanner with these thresholds and lists. */
     public PiiScanner(Map<String, Double> thresholds, double defaultThreshold, Set<String> allow, Set<String> deny) {
+        this(PiiMode.BALANCED, thresholds, defaultThreshold, allow, deny);
+    }
+
+    /**
+     * A scanner in {@code mode} with per-type {@code thresholds} (others use {@code defaultThreshold}), values never
+     * reported ({@code allow}) and values always reported ({@code deny}), compared case-insensitively.
+     */
+    public PiiScanner(PiiMode mode, Map<String, Double> thresholds, double defaultThreshold, Set<String> allow,
+            Set<String> deny) {
+        this.mode = java.util.Objects.requireNonNull(mode, "mode");
         this.recognizers = Recognizers.ALL;
         this.thresholds = Map.copyOf(thresholds);
         this.defaultThreshold = defaultThreshold;
@@ -48,8 +60,19 @@ public final class PiiScanner implements Scanner {
         this.deny = lower(deny);
     }
 
+    /** The default scanner: {@link PiiMode#BALANCED}. */
     public static PiiScanner defaults() {
-        return new PiiScanner(Map.of(), 0.4, Set.of(), Set.of());
+        return defaults(PiiMode.BALANCED);
+    }
+
+    /** The default scanner of {@code mode}: that mode's threshold for every type, no allow or deny list. */
+    public static PiiScanner defaults(PiiMode mode) {
+        return new PiiScanner(mode, Map.of(), mode.threshold(), Set.of(), Set.of());
+    }
+
+    /** The mode this scanner was made for. */
+    public PiiMode mode() {
+        return mode;
     }
 
     @Override
