@@ -10,6 +10,11 @@ public enum Action {
     REDACT("redact"),
     /** Replace the matched span with a surrogate and restore it in the answer. */
     PSEUDONYMISE("pseudonymise"),
+    /**
+     * Pseudonymise when the request leaves this machine (a cloud model), and let it through unchanged when a local
+     * model answers: the value never leaves, so the local model may see it as written.
+     */
+    PSEUDONYMISE_CLOUD("pseudonymise-cloud"),
     /** Send the request only to a model on this machine; refuse it if there is none. */
     FORCE_LOCAL("force-local"),
     /** Refuse the request. */
@@ -35,12 +40,15 @@ public enum Action {
         if (v.equals("pseudonymize")) {
             return PSEUDONYMISE;
         }
+        if (v.equals("pseudonymize-cloud")) {
+            return PSEUDONYMISE_CLOUD;
+        }
         for (Action a : values()) {
             if (a.configName.equals(v)) {
                 return a;
             }
         }
         throw new IllegalArgumentException("unknown action '" + value
-                + "'; expected one of allow, redact, pseudonymise, force-local, block");
+                + "'; expected one of allow, redact, pseudonymise, pseudonymise-cloud, force-local, block");
     }
 }

@@ -9,7 +9,8 @@ import java.util.Objects;
  * Decides what findings mean: each finding type maps to an {@link Action}; types not listed get the default.
  *
  * <p>The strongest action wins: any BLOCK refuses the whole request; otherwise redactions, pseudonymisations and
- * force-local combine into one {@link Verdict.Transform}. A finding without a span (a property of the whole
+ * force-local combine into one {@link Verdict.Transform}. PSEUDONYMISE_CLOUD findings wait in the transform until the
+ * destination is known ({@link Verdict#forDestination(boolean)}). A finding without a span (a property of the whole
  * request, such as too many messages) cannot be rewritten, so REDACT or PSEUDONYMISE on it blocks.
  * This class is immutable and thread-safe.
  */
@@ -30,10 +31,12 @@ public final class Policy {
     public Verdict decide(List<Finding> findings) {
         List<Finding> redact = new ArrayList<>();
         List<Finding> pseudonymise = new ArrayList<>();
+        List<Finding> pseudonymiseIfCloud = new ArrayList<>();
         boolean forceLocal = false;
         for (Finding f : findings) {
             Action action = actionFor(f.type());
-            if ((action == Action.REDACT || action == Action.PSEUDONYMISE) && !f.hasSpan()) {
+            if ((action == Action.REDACT || action == Action.PSEUDONYMISE || action == Action.PSEUDONYMISE_CLOUD)
+                    && !f.hasSpan()) {
                 action = Action.BLOCK;
             }
             switch (action) {
@@ -42,13 +45,14 @@ public final class Policy {
                 }
                 case REDACT -> redact.add(f);
                 case PSEUDONYMISE -> pseudonymise.add(f);
+                case PSEUDONYMISE_CLOUD -> pseudonymiseIfCloud.add(f);
                 case FORCE_LOCAL -> forceLocal = true;
                 case ALLOW -> { }
             }
         }
-        if (redact.isEmpty() && pseudonymise.isEmpty() && !forceLocal) {
+        if (redact.isEmpty() && pseudonymise.isEmpty() && pseudonymiseIfCloud.isEmpty() && !forceLocal) {
             return new Verdict.Allow(findings);
         }
-        return new Verdict.Transform(redact, pseudonymise, forceLocal, findings);
+        return new Verdict.Transform(redact, pseudonymise, pseudonymiseIfCloud, forceLocal, findings);
     }
 }

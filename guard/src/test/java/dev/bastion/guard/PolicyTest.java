@@ -39,6 +39,40 @@ class PolicyTest {
     }
 
     @Test
+    void cloudOnlyPseudonymisationWaitsForTheDestination() {
+        Policy policy = new Policy(Map.of("EMAIL_ADDRESS", Action.PSEUDONYMISE_CLOUD), Action.ALLOW);
+        Verdict v = policy.decide(List.of(span("EMAIL_ADDRESS")));
+        assertThat(v).isInstanceOfSatisfying(Verdict.Transform.class, t -> {
+            assertThat(t.pseudonymise()).isEmpty();
+            assertThat(t.pseudonymiseIfCloud()).extracting(Finding::type).containsExactly("EMAIL_ADDRESS");
+        });
+        assertThat(v.forDestination(true)).isInstanceOfSatisfying(Verdict.Transform.class, t -> {
+            assertThat(t.pseudonymise()).extracting(Finding::type).containsExactly("EMAIL_ADDRESS");
+            assertThat(t.pseudonymiseIfCloud()).isEmpty();
+        });
+        assertThat(v.forDestination(false)).isInstanceOfSatisfying(Verdict.Allow.class,
+                a -> assertThat(a.findingCounts()).containsEntry("EMAIL_ADDRESS", 1));
+    }
+
+    @Test
+    void aLocalDestinationKeepsTheOtherRewrites() {
+        Policy policy = new Policy(Map.of("EMAIL_ADDRESS", Action.PSEUDONYMISE_CLOUD, "IBAN_CODE", Action.REDACT),
+                Action.ALLOW);
+        Verdict local = policy.decide(List.of(span("EMAIL_ADDRESS"), span("IBAN_CODE"))).forDestination(false);
+        assertThat(local).isInstanceOfSatisfying(Verdict.Transform.class, t -> {
+            assertThat(t.redact()).extracting(Finding::type).containsExactly("IBAN_CODE");
+            assertThat(t.pseudonymise()).isEmpty();
+        });
+    }
+
+    @Test
+    void cloudOnlyPseudonymisationOfAFindingWithoutASpanBlocks() {
+        Policy policy = new Policy(Map.of("TOO_MANY_MESSAGES", Action.PSEUDONYMISE_CLOUD), Action.ALLOW);
+        assertThat(policy.decide(List.of(new Finding("TOO_MANY_MESSAGES", 0, 0, 0, 1, "structure"))))
+                .isInstanceOf(Verdict.Block.class);
+    }
+
+    @Test
     void unlistedTypesGetTheDefaultAction() {
         assertThat(new Policy(Map.of(), Action.BLOCK).decide(List.of(span("X")))).isInstanceOf(Verdict.Block.class);
         assertThat(new Policy(Map.of(), Action.ALLOW).decide(List.of(span("X")))).isInstanceOf(Verdict.Allow.class);
@@ -55,6 +89,8 @@ class PolicyTest {
     void actionsParseFromConfigNamesAndRejectUnknownOnes() {
         assertThat(Action.fromConfig("force-local")).isEqualTo(Action.FORCE_LOCAL);
         assertThat(Action.fromConfig("Pseudonymize")).isEqualTo(Action.PSEUDONYMISE);
+        assertThat(Action.fromConfig("pseudonymise-cloud")).isEqualTo(Action.PSEUDONYMISE_CLOUD);
+        assertThat(Action.fromConfig("pseudonymize-cloud")).isEqualTo(Action.PSEUDONYMISE_CLOUD);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Action.fromConfig("drop"))
                 .hasMessageContaining("expected one of");
     }

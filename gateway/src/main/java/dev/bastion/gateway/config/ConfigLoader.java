@@ -41,7 +41,8 @@ public final class ConfigLoader {
     /** Keys an entry of {@code routes} may have. */
     static final Set<String> ROUTE_KEYS = Set.of("name", "models", "local-only", "input-scanners", "output-scanners",
             "actions", "default-action", "local-model", "deny-patterns", "storage", "retention", "content-retention",
-            "allowed-link-hosts", "prompt-canary", "injection-threshold", "indirect-injection-threshold", "pseudonyms");
+            "allowed-link-hosts", "prompt-canary", "injection-threshold", "indirect-injection-threshold", "pseudonyms",
+            "pii-mode");
     private static final Set<String> INLINE_SECRETS = Set.of("api-key", "password", "keystore-password");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 

@@ -22,6 +22,12 @@ import java.util.function.Supplier;
  */
 final class ConfigMapper {
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+    /**
+     * A route that names no scanners gets the protective set, as the default route does: secrets block, structured
+     * identifiers are pseudonymised on the way to cloud models, tool content is judged for injected instructions.
+     */
+    static final List<String> DEFAULT_INPUT_SCANNERS = List.of("structure", "secrets", "pii", "tool-injection");
+    static final List<String> DEFAULT_OUTPUT_SCANNERS = List.of("secrets");
 
     private final ObjectNode root;
     private final Map<String, String> origins;
@@ -119,7 +125,8 @@ final class ConfigMapper {
                     e.getValue().asText(), Action::fromConfig)));
             return new RouteSettings(text(at + ".name"), strings(at + ".models", List.of("*")),
                     has(at + ".local-only") && bool(at + ".local-only"),
-                    strings(at + ".input-scanners", List.of("structure")), strings(at + ".output-scanners", List.of()),
+                    strings(at + ".input-scanners", DEFAULT_INPUT_SCANNERS), strings(at + ".output-scanners",
+                            DEFAULT_OUTPUT_SCANNERS),
                     actions, has(at + ".default-action") ? parse(at + ".default-action", text(at + ".default-action"),
                             Action::fromConfig) : Action.ALLOW,
                     optionalText(at + ".local-model"), strings(at + ".deny-patterns", List.of()),
@@ -133,7 +140,9 @@ final class ConfigMapper {
                     optionalText(at + ".indirect-injection-threshold")
                             .map(v -> number(at + ".indirect-injection-threshold", v)),
                     has(at + ".pseudonyms") ? parse(at + ".pseudonyms", text(at + ".pseudonyms"),
-                            dev.bastion.guard.pseudonym.Style::fromConfig) : dev.bastion.guard.pseudonym.Style.TAG);
+                            dev.bastion.guard.pseudonym.Style::fromConfig) : dev.bastion.guard.pseudonym.Style.TAG,
+                    has(at + ".pii-mode") ? parse(at + ".pii-mode", text(at + ".pii-mode"),
+                            dev.bastion.guard.pii.PiiMode::fromConfig) : dev.bastion.guard.pii.PiiMode.BALANCED);
         };
     }
 

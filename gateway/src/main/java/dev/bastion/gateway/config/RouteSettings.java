@@ -25,12 +25,15 @@ import java.util.Optional;
  * @param allowedLinkHosts hosts answers may link or embed images from (the {@code exfiltration} scanner)
  * @param promptCanary plant a per-request canary in the system prompt and refuse answers that repeat it
  * @param pseudonyms what pseudonymised values look like upstream: tags or realistic fakes
+ * @param piiMode how eagerly the {@code pii} scanner reports: balanced (precision, for text going to a model) or
+ *     recall (de-identification)
  */
 public record RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
         List<String> outputScanners, Map<String, Action> actions, Action defaultAction, Optional<String> localModel,
         List<String> denyPatterns, Storage storage, java.time.Duration retention, java.time.Duration contentRetention,
         List<String> allowedLinkHosts, boolean promptCanary, Optional<Double> injectionThreshold,
-        Optional<Double> indirectInjectionThreshold, dev.bastion.guard.pseudonym.Style pseudonyms) {
+        Optional<Double> indirectInjectionThreshold, dev.bastion.guard.pseudonym.Style pseudonyms,
+        dev.bastion.guard.pii.PiiMode piiMode) {
 
     /** A route that stores nothing. */
     public RouteSettings(String name, List<String> models, boolean localOnly, List<String> inputScanners,
@@ -38,7 +41,8 @@ public record RouteSettings(String name, List<String> models, boolean localOnly,
             List<String> denyPatterns) {
         this(name, models, localOnly, inputScanners, outputScanners, actions, defaultAction, localModel, denyPatterns,
                 Storage.OFF, java.time.Duration.ofDays(30), java.time.Duration.ofDays(30), List.of(), false,
-                Optional.empty(), Optional.empty(), dev.bastion.guard.pseudonym.Style.TAG);
+                Optional.empty(), Optional.empty(), dev.bastion.guard.pseudonym.Style.TAG,
+                dev.bastion.guard.pii.PiiMode.BALANCED);
     }
 
     public RouteSettings {
@@ -56,6 +60,7 @@ public record RouteSettings(String name, List<String> models, boolean localOnly,
         denyPatterns = List.copyOf(denyPatterns);
         Objects.requireNonNull(storage, key + ".storage");
         Objects.requireNonNull(pseudonyms, key + ".pseudonyms");
+        Objects.requireNonNull(piiMode, key + ".pii-mode");
         ServerSettings.requirePositive(retention, key + ".retention");
         ServerSettings.requirePositive(contentRetention, key + ".content-retention");
         allowedLinkHosts = List.copyOf(allowedLinkHosts);

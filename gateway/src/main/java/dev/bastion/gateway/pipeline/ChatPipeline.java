@@ -99,9 +99,14 @@ public final class ChatPipeline {
                 CompiledRoute route = router.routeFor(key, request.model());
                 trace.model = request.model(); // only now is it a declared model name, safe as a label
                 trace.route = route.name();
-                Verdict verdict = trace.stage("scan-input", () -> inputGuard.check(route, request.texts(), request.roles(),
+                Verdict scanned = trace.stage("scan-input", () -> inputGuard.check(route, request.texts(), request.roles(),
                         trace.event));
-                Router.RoutePlan plan = trace.stage("route", () -> router.decide(route, request.model(), verdict));
+                Router.RoutePlan plan = trace.stage("route", () -> router.decide(route, request.model(), scanned));
+                // Values the policy hides only from cloud models are pseudonymised now that the destination is known.
+                Verdict verdict = scanned.forDestination(plan.model().location() != dev.bastion.gateway.config.Location.LOCAL);
+                if (verdict != scanned) {
+                    trace.event.decision = verdict instanceof Verdict.Allow ? "allow" : "transform";
+                }
                 trace.event.servedBy = plan.model().name();
                 trace.event.location = plan.model().location().configName();
                 trace.event.reason = plan.reason();

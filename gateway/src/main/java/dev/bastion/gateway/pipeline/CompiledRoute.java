@@ -25,14 +25,32 @@ import java.util.Map;
 public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners, List<Scanner> outputScanners,
         Policy policy) {
 
-    /** The scanner ids this build knows. The PII and injection scanners come with their own issues. */
+    /** The scanner ids this build knows. */
     public static final List<String> KNOWN_SCANNERS = List.of(StructureScanner.ID, DenyListScanner.ID, SecretsScanner.ID,
-            ExfiltrationScanner.ID, dev.bastion.guard.injection.InjectionScanner.ID, dev.bastion.guard.pii.PiiScanner.ID);
+            ExfiltrationScanner.ID, dev.bastion.guard.injection.InjectionScanner.ID, ToolContentScanner.TOOL_INJECTION,
+            dev.bastion.guard.pii.PiiScanner.ID);
+
+    /**
+     * Personal data with a fixed shape that identifies a person or an account and means nothing to a model's answer:
+     * on a route with the {@code pii} scanner these are pseudonymised when the request goes to a cloud model and
+     * kept as written for a local one ({@code pseudonymise-cloud}), unless the route's {@code actions} say otherwise.
+     * Names, places, organisations, dates and ages are not here: replacing "Isaac Newton" ruins the answer about
+     * him, so they are a route's choice.
+     */
+    public static final List<String> STRUCTURED_IDENTIFIERS = List.of("EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD",
+            "IBAN_CODE", "US_SSN", "UK_NINO", "ES_NIF", "IT_FISCAL_CODE", "FR_NIR", "DE_TAX_ID", "IN_AADHAAR", "IN_PAN",
+            "CA_SIN", "US_DRIVER_LICENSE", "US_BANK_NUMBER", "STREET_ADDRESS", "MEDICAL_RECORD_NUMBER",
+            "HEALTH_PLAN_NUMBER", "ACCOUNT_NUMBER", "LICENSE_NUMBER", "MEDICAL_LICENSE", "VEHICLE_ID", "DEVICE_ID",
+            "ID_NUMBER");
 
     /** The secret rules are loaded once and shared by every route (the scanner is immutable). */
     private static final class BuiltIn {
         static final SecretsScanner SECRETS = SecretsScanner.builtIn();
-        static final dev.bastion.guard.pii.PiiScanner PII = dev.bastion.guard.pii.PiiScanner.defaults();
+        static final Map<dev.bastion.guard.pii.PiiMode, dev.bastion.guard.pii.PiiScanner> PII = new java.util.EnumMap<>(
+                Map.of(dev.bastion.guard.pii.PiiMode.BALANCED,
+                        dev.bastion.guard.pii.PiiScanner.defaults(dev.bastion.guard.pii.PiiMode.BALANCED),
+                        dev.bastion.guard.pii.PiiMode.RECALL,
+                        dev.bastion.guard.pii.PiiScanner.defaults(dev.bastion.guard.pii.PiiMode.RECALL)));
     }
 
     /** The injection model and rules, loaded on first use (about 1 MB). */
@@ -86,12 +104,10 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
             available.put(SecretsScanner.ID, BuiltIn.SECRETS);
         }
         available.put(ExfiltrationScanner.ID, new ExfiltrationScanner(r.allowedLinkHosts()));
-        if (r.inputScanners().contains(dev.bastion.guard.pii.PiiScanner.ID)
-                || r.outputScanners().contains(dev.bastion.guard.pii.PiiScanner.ID)) {
-            available.put(dev.bastion.guard.pii.PiiScanner.ID, BuiltIn.PII);
+        if (uses(r, dev.bastion.guard.pii.PiiScanner.ID)) {
+            available.put(dev.bastion.guard.pii.PiiScanner.ID, BuiltIn.PII.get(r.piiMode()));
         }
-        if (r.inputScanners().contains(dev.bastion.guard.injection.InjectionScanner.ID)
-                || r.outputScanners().contains(dev.bastion.guard.injection.InjectionScanner.ID)) {
+        if (uses(r, dev.bastion.guard.injection.InjectionScanner.ID) || uses(r, ToolContentScanner.TOOL_INJECTION)) {
             java.util.Optional<dev.bastion.guard.injection.SentenceEncoder> enc = guard.injectionEmbeddings()
                     ? encoder : java.util.Optional.empty();
             boolean embeddings = enc.isPresent();
@@ -99,6 +115,8 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
                     Injection.MODEL, Injection.RULES, enc,
                     r.injectionThreshold().orElse(Injection.MODEL.threshold(embeddings)),
                     r.indirectInjectionThreshold().orElse(Injection.MODEL.indirectThreshold(embeddings))));
+            available.put(ToolContentScanner.TOOL_INJECTION, new ToolContentScanner(ToolContentScanner.TOOL_INJECTION,
+                    available.get(dev.bastion.guard.injection.InjectionScanner.ID)));
         }
         List<Scanner> input = new ArrayList<>();
         input.add(available.get(StructureScanner.ID));
@@ -115,8 +133,9 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
     }
 
     /**
-     * Structural, deny-list and secret findings block, and exfiltrating markdown is redacted, unless the route says
-     * otherwise: a malformed request, a denied term or a credential is never passed on by default.
+     * Structural, deny-list, secret and injection findings block, structured identifiers are pseudonymised on the
+     * way to a cloud model, and exfiltrating markdown is redacted, unless the route says otherwise: a malformed
+     * request, a denied term, a credential or an e-mail address is never passed on by default.
      */
     private static Map<String, dev.bastion.guard.Action> withBlockingDefaults(RouteSettings r) {
         Map<String, dev.bastion.guard.Action> actions = new LinkedHashMap<>();
@@ -127,6 +146,9 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         if (r.inputScanners().contains(SecretsScanner.ID) || r.outputScanners().contains(SecretsScanner.ID)) {
             BuiltIn.SECRETS.blockingTypes().forEach(type -> actions.put(type, dev.bastion.guard.Action.BLOCK));
         }
+        if (uses(r, dev.bastion.guard.pii.PiiScanner.ID)) {
+            STRUCTURED_IDENTIFIERS.forEach(type -> actions.put(type, dev.bastion.guard.Action.PSEUDONYMISE_CLOUD));
+        }
         actions.put(dev.bastion.guard.injection.InjectionScanner.DIRECT, dev.bastion.guard.Action.BLOCK);
         actions.put(dev.bastion.guard.injection.InjectionScanner.INDIRECT, dev.bastion.guard.Action.BLOCK);
         // An exfiltrating image or link is removed from the answer rather than failing it.
@@ -134,6 +156,10 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         actions.put(ExfiltrationScanner.LINK, dev.bastion.guard.Action.REDACT);
         actions.putAll(r.actions());
         return actions;
+    }
+
+    private static boolean uses(RouteSettings r, String scannerId) {
+        return r.inputScanners().contains(scannerId) || r.outputScanners().contains(scannerId);
     }
 
     private static Scanner lookup(Map<String, Scanner> available, String id, String route, String key) {

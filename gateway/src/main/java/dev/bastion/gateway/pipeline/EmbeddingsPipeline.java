@@ -79,7 +79,8 @@ public final class EmbeddingsPipeline {
                 CompiledRoute compiled = router.findRoute(model).orElseThrow(() -> new Refusal(ApiError.forbidden(
                         "no_route", "No route in the configuration covers the model '" + model + "' (routes[].models).")));
                 route = compiled.name();
-                Verdict verdict = inputGuard.check(compiled, inputs, event);
+                // The built-in embedding model runs here: values the policy hides only from cloud models stay.
+                Verdict verdict = inputGuard.check(compiled, inputs, event).forDestination(false);
                 event.model = model;
                 event.servedBy = model;
                 event.location = "local";

@@ -60,7 +60,10 @@ public final class InputGuard {
 
     static ApiError refusalFor(CompiledRoute route, Verdict.Block block) {
         String counts = describe(block.findingCounts());
-        boolean structural = block.findings().stream().allMatch(f -> f.scanner().equals("structure"));
+        // The finding that blocked decides the kind of refusal; other findings beside it are only counted.
+        String blockingType = block.reason().substring(block.reason().indexOf(':') + 1);
+        boolean structural = block.findings().stream().filter(f -> f.type().equals(blockingType))
+                .allMatch(f -> f.scanner().equals("structure"));
         if (structural) {
             return ApiError.invalidRequest("invalid_content",
                     "The request was refused by the structural checks: " + counts + ".");

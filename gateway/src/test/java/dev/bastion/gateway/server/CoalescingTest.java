@@ -24,7 +24,8 @@ class CoalescingTest {
     private List<String> contents(String extraGuard) throws Exception {
         try (FakeUpstream up = FakeUpstream.start().answer(ANSWER).chunkByWords(true)) {
             String yaml = "guard:\n  stream-padding: false\n" + extraGuard + "models:\n"
-                    + TestGateway.model("m", up, "local");
+                    + TestGateway.model("m", up, "local")
+                    + "routes:\n  - name: plain\n    models: [\"*\"]\n    output-scanners: []\n"; // framing alone
             Path home = dir.resolve(extraGuard.isEmpty() ? "plain" : "coalesced");
             java.nio.file.Files.createDirectories(home);
             try (TestGateway g = TestGateway.start(home, yaml)) {
