@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code bastion eval ...}: measure scanners on labelled data read from a path (nothing third-party is bundled). */
 @Command(name = "eval", description = "Measure a scanner on labelled data.", subcommands = {EvalCommand.Secrets.class, InjectionCommands.Eval.class, PiiEval.class,
-                ValidatorEval.class})
+                ValidatorEval.class, RouteEval.class})
 final class EvalCommand {
 
     @Command(name = "secrets", description = "Recall and false positives of the secrets scanner on rule example files "
