@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Latency the default route adds to a 2 KB prompt bound for a cloud model, side by side in one run: wrk against a
+# loopback upstream (nginx answering a fixed chat completion) directly, through Bastion with the default route
+# (structure, secrets, pii, tool-injection on input; secrets on output; structured identifiers pseudonymised on the
+# way out and restored in the answer), and through Bastion with only the structural checks. The prompt is ordinary
+# prose of about 2 KB with an e-mail address, a phone number and an IBAN in it, so every control does real work.
+#
+#   bench/default-route/run.sh [ROUNDS] [SECONDS]     (defaults: 3 rounds of 15 s per target)
+#
+# Needs wrk and nginx (Debian packages wrk, nginx-light). Sends traffic to 127.0.0.1 only. Leaves nothing running.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+rounds="${1:-3}"
+seconds="${2:-15}"
+up_port=18281 full_port=18282 plain_port=18283
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for tool in wrk nginx python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y wrk nginx-light)" >&2; exit 1; }
+done
+
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+daemon off;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx;
+  client_body_buffer_size 64k;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$up_port;
+    location = /v1/chat/completions {
+      default_type application/json;
+      return 200 '{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"I have drafted the reply to the customer and kept the account details as given."},"finish_reason":"stop"}],"usage":{"prompt_tokens":500,"completion_tokens":20,"total_tokens":520}}';
+    }
+  }
+}
+NGINX
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" & pids+=($!)
+
+python3 - "$work/body.json" <<'PY'
+import json, sys
+prose = ("Our quarterly review covers the migration of the billing service to the new cluster, the results of the "
+         "load tests, and the open questions about data retention. The team moved every scheduled job, rewrote the "
+         "retry logic so that a failed payment is tried again after one, five and thirty minutes, and removed two "
+         "legacy queues that nobody had read from since spring. Latency at the ninety-ninth percentile fell from "
+         "eight hundred to three hundred milliseconds, and error rates stayed below one in ten thousand requests. ")
+text = ("Please draft a short, friendly reply to the customer below, summarising the points of our review.\n\n"
+        + prose * 3 + "\nThe customer, who wrote from anna.berger@example-mail.de and can be called on "
+        "+44 20 7946 0958, asked whether the refund to IBAN GB82 WEST 1234 5698 7654 32 has been sent. " + prose)
+text = text[:2048]
+json.dump({"model": "bench-model", "messages": [{"role": "user", "content": text}]}, open(sys.argv[1], "w"))
+print(f"bench: prompt of {len(text)} characters", file=sys.stderr)
+PY
+
+(cd "$root" && ./bastion --version >/dev/null)
+model="models:
+  - name: bench-model
+    backend: openai
+    base-url: http://127.0.0.1:$up_port/v1
+    location: cloud
+limits:
+  per-key: {requests-per-minute: 0, tokens-per-minute: 0, concurrent-requests: 0}"
+printf '%s\n' "$model" > "$work/full.yaml"
+printf '%s\nroutes:\n  - name: plain\n    input-scanners: [structure]\n    output-scanners: []\n' "$model" > "$work/plain.yaml"
+for t in full plain; do
+  port_var="${t}_port"
+  (cd "$root" && exec ./bastion serve --config "$work/$t.yaml" --data-dir "$work/data-$t" --port "${!port_var}" \
+    >"$work/$t.out" 2>"$work/$t.err") & pids+=($!)
+done
+wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "bench: $1 did not come up" >&2; exit 1; }
+wait_for "http://127.0.0.1:$up_port/"
+wait_for "http://127.0.0.1:$full_port/healthz"
+wait_for "http://127.0.0.1:$plain_port/healthz"
+
+declare -A url auth
+url[direct]="http://127.0.0.1:$up_port/v1/chat/completions"; auth[direct]=""
+url[full]="http://127.0.0.1:$full_port/v1/chat/completions"; auth[full]="Bearer $(cat "$work/data-full/admin.key")"
+url[plain]="http://127.0.0.1:$plain_port/v1/chat/completions"; auth[plain]="Bearer $(cat "$work/data-plain/admin.key")"
+run() { # target seconds -> RESULT line; 4 connections, each pausing 20 ms between requests (~200 requests/s at most)
+  BENCH_BODY_FILE="$work/body.json" BENCH_AUTH="${auth[$1]}" BENCH_DELAY_MS=20 \
+    wrk -t1 -c4 -d"${2}s" --latency -s "$here/request.lua" "${url[$1]}" | grep '^RESULT'
+}
+check="$(curl -s -H "Authorization: ${auth[full]}" -H 'Content-Type: application/json' --data-binary @"$work/body.json" \
+  -D - -o /dev/null "${url[full]}" | tr -d '\r' | grep -i '^x-bastion-route' || true)"
+echo "bench: default route decision on the prompt: ${check:-none}" >&2
+echo "bench: warming up (20 s per gateway)" >&2
+run full 20 >/dev/null
+run plain 20 >/dev/null
+results="$work/results.txt"
+for r in $(seq 1 "$rounds"); do
+  for target in direct full plain; do
+    echo "round=$r target=$target $(run "$target" "$seconds")" | tee -a "$results" >&2
+  done
+done
+python3 - "$results" <<'PY'
+import re, statistics, sys
+rows = [dict(re.findall(r"(\w+)=([\w.]+)", line)) for line in open(sys.argv[1])]
+def med(target, field):
+    return statistics.median(float(r[field]) for r in rows if r["target"] == target)
+bad = sum(int(r["non200"]) + int(r["socket_errors"]) for r in rows)
+print("| target | rps | p50 µs | p90 µs | p99 µs |")
+print("|---|---|---|---|---|")
+names = {"direct": "direct (nginx)", "full": "Bastion, default route", "plain": "Bastion, structure only"}
+for t in ("direct", "full", "plain"):
+    print(f"| {names[t]} | {med(t,'rps'):.0f} | {med(t,'p50_us'):.0f} | {med(t,'p90_us'):.0f} | {med(t,'p99_us'):.0f} |")
+for t in ("full", "plain"):
+    print(f"{names[t]} adds p50 {(med(t,'p50_us')-med('direct','p50_us'))/1000:.2f} ms, "
+          f"p99 {(med(t,'p99_us')-med('direct','p99_us'))/1000:.2f} ms (medians of {len(rows)//3} rounds)")
+print(f"non-200 answers and socket errors over all runs: {bad}")
+PY
