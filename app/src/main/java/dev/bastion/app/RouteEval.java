@@ -46,8 +46,17 @@ final class RouteEval implements Callable<Integer> {
         GatewayConfig config = common.load(Map.of()).config();
         RouteSettings settings = config.routes().stream().filter(r -> route == null || r.name().equals(route))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("no route named '" + route + "'"));
+        long before = heapAfterGc();
         CompiledRoute compiled = CompiledRoute.compileAll(List.of(settings), config.guard(), Optional.empty()).getFirst();
-        System.out.printf("route %s: input scanners %s%n", settings.name(), settings.inputScanners());
+        for (Scanner s : compiled.inputScanners()) { // models and rules load on first use
+            s.scan(List.of("warm up: write to jo@example.com"), List.of("tool"));
+        }
+        for (Scanner s : compiled.outputScanners()) {
+            s.scan(List.of("warm up"), List.of("assistant"));
+        }
+        long held = heapAfterGc() - before;
+        System.out.printf("route %s: input scanners %s, output scanners %s; heap they hold after GC: %.1f MB%n",
+                settings.name(), settings.inputScanners(), settings.outputScanners(), held / 1e6);
         int total = 0;
         int refused = 0;
         int altered = 0;
@@ -105,6 +114,14 @@ final class RouteEval implements Callable<Integer> {
         System.out.printf("time per prompt (scanners + policy, one thread): p50 %.3f ms, p99 %.3f ms; per KB: p50 %.3f ms, "
                 + "p99 %.3f ms%n", quantile(ms, 0.5), quantile(ms, 0.99), quantile(msPerKb, 0.5), quantile(msPerKb, 0.99));
         return 0;
+    }
+
+    private static long heapAfterGc() {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     private static double ratio(int a, int b) {
