@@ -3,8 +3,8 @@ package dev.bastion.gateway.pipeline;
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.metrics.GatewayMetrics;
-import dev.bastion.guard.Action;
 import dev.bastion.guard.Finding;
+import dev.bastion.guard.Verdict;
 import dev.bastion.guard.Pseudonymizer;
 import dev.bastion.guard.Redactor;
 import java.util.ArrayList;
@@ -101,14 +101,20 @@ final class StreamGuard {
         if (findings.isEmpty()) {
             return texts;
         }
+        // The same Policy decides as on input; the answer goes to the client, never off this machine, so cloud-only
+        // pseudonymisation does not apply, and a pseudonymisation of the answer is a redaction (there is nothing
+        // to restore it from).
         List<Finding> redact = new ArrayList<>();
-        for (Finding f : findings) {
-            Action action = route.policy().actionFor(f.type());
-            switch (action) {
-                case BLOCK -> throw new Refusal(ApiError.policyBlocked("output_blocked",
-                        "The answer was stopped by the output policy of route '" + route.name() + "': " + f.type() + "."));
-                case REDACT, PSEUDONYMISE -> redact.add(f);
-                case ALLOW, FORCE_LOCAL, PSEUDONYMISE_CLOUD -> { } // the answer goes to the client, not off the machine
+        switch (route.policy().decide(findings).forDestination(false)) {
+            case Verdict.Allow a -> {
+                return texts;
+            }
+            case Verdict.Block b -> throw new Refusal(ApiError.policyBlocked("output_blocked",
+                    "The answer was stopped by the output policy of route '" + route.name() + "': "
+                            + b.reason().substring(b.reason().indexOf(':') + 1) + "."));
+            case Verdict.Transform t -> {
+                redact.addAll(t.redact());
+                redact.addAll(t.pseudonymise());
             }
         }
         List<String> out = new ArrayList<>(texts.size());

@@ -120,4 +120,42 @@ class StreamGuardTest {
         String out = guard.append("Dear " + half) + guard.append(surrogate.substring(4) + ", thanks") + guard.flush();
         assertThat(out).isEqualTo("Dear Alice Martin, thanks");
     }
+
+    /** A scanner that reports one finding of type X, with a span over the first three characters or without one. */
+    private static dev.bastion.guard.Scanner fixed(boolean span) {
+        return new dev.bastion.guard.Scanner() {
+            @Override
+            public String id() {
+                return "fixed";
+            }
+
+            @Override
+            public List<dev.bastion.guard.Finding> scan(List<String> segments) {
+                return List.of(new dev.bastion.guard.Finding("X", 0, 0, span ? 3 : 0, 0.9, "fixed"));
+            }
+        };
+    }
+
+    @Property(tries = 50)
+    void theOutputDecisionIsTheInputDecisionForTheSameFindingAndAction(@ForAll Action action, @ForAll boolean span) {
+        dev.bastion.guard.Policy policy = new dev.bastion.guard.Policy(Map.of("X", action), Action.ALLOW);
+        RouteSettings settings = new RouteSettings("r", List.of("*"), false, List.of(), List.of("fixed"),
+                Map.of("X", action), Action.ALLOW, Optional.empty(), List.of());
+        CompiledRoute route = new CompiledRoute(settings, List.of(), List.of(fixed(span)), policy);
+        boolean inputBlocks = policy.decide(fixed(span).scan(List.of("abcdef"))) instanceof dev.bastion.guard.Verdict.Block;
+        boolean outputBlocks;
+        List<String> out = List.of();
+        try {
+            out = StreamGuard.checkOutput(route, List.of("abcdef"), new GatewayMetrics(), v -> false);
+            outputBlocks = false;
+        } catch (Refusal r) {
+            outputBlocks = true;
+            assertThat(r.error().code()).isEqualTo("output_blocked");
+        }
+        assertThat(outputBlocks).as("blocks on output as on input").isEqualTo(inputBlocks);
+        if (!outputBlocks) {
+            boolean rewrites = span && (action == Action.REDACT || action == Action.PSEUDONYMISE);
+            assertThat(out).containsExactly(rewrites ? "[X]def" : "abcdef");
+        }
+    }
 }
