@@ -26,7 +26,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * record index). A caller therefore waits on at most one group commit. After a crash, a torn last frame (cut
  * short or failing its checksum at the end of the last segment) was never acknowledged and is cut off at open;
  * damage anywhere else is refused, with a pointer to {@code bastion audit verify}. A failed write (a full disk)
- * fails the pending appends and every later one: the log fails closed. Checkpoints are signed at most once per
+ * fails the pending appends and every later one: the log fails closed ({@link #writable()} is false) until the
+ * writer has reloaded the log from its files, which it tries once a second. Checkpoints are signed at most once per
  * {@code checkpointEvery} records or on {@link #checkpoint()} and {@link #close()}.
  *
  * <p>Thread-safe.
@@ -45,7 +46,8 @@ public final class AuditLog implements AutoCloseable {
     private final Clock clock;
     private final int checkpointEvery;
     private final long segmentBytes;
-    private final MerkleTree tree = new MerkleTree();
+    /** Rebuilt from the segment files when a failed log is repaired; guarded by {@code this}. */
+    private MerkleTree tree = new MerkleTree();
     private final List<long[]> locations = new ArrayList<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
@@ -57,6 +59,10 @@ public final class AuditLog implements AutoCloseable {
     private Checkpoint lastCheckpoint;
     private volatile IOException failure;
     private volatile boolean closing;
+    /** When the writer last tried to repair a failed log ({@link System#nanoTime()}). */
+    private long lastRepair;
+    /** Fault injection for tests: thrown before a group commit writes, while set. */
+    private volatile IOException injectedFault;
 
     private AuditLog(Path dir, SigningKey key, String origin, Clock clock, int checkpointEvery, long segmentBytes) {
         this.dir = dir;
@@ -102,6 +108,18 @@ public final class AuditLog implements AutoCloseable {
             throw new IllegalStateException("another process is writing the audit log in " + dir
                     + "; only one gateway may write a log (readers such as 'bastion audit' are fine)");
         }
+        loadSegments();
+        recoverCheckpoints();
+        List<Checkpoint> checkpoints = readCheckpoints(dir);
+        checkpointedSize = checkpoints.isEmpty() ? 0 : checkpoints.getLast().size();
+        lastCheckpoint = checkpoints.isEmpty() ? null : checkpoints.getLast();
+    }
+
+    /**
+     * Reads every segment into the tree and the record locations, cuts off a torn last frame, and opens the last
+     * segment for appending.
+     */
+    private void loadSegments() throws IOException {
         List<Integer> numbers = Segments.list(dir);
         for (int i = 0; i < numbers.size(); i++) {
             if (numbers.get(i) != i) {
@@ -134,10 +152,46 @@ public final class AuditLog implements AutoCloseable {
         segment = FileChannel.open(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         segmentLength = segment.size();
-        recoverCheckpoints();
-        List<Checkpoint> checkpoints = readCheckpoints(dir);
-        checkpointedSize = checkpoints.isEmpty() ? 0 : checkpoints.getLast().size();
-        lastCheckpoint = checkpoints.isEmpty() ? null : checkpoints.getLast();
+    }
+
+    /**
+     * After a failed write, at most once a second: reload the log from its files (what reached the disk is kept,
+     * a torn frame is cut off, as after a crash) and accept appends again. Records whose appends failed may be in
+     * the log if their bytes reached the disk before the failure; an acknowledged record is never lost.
+     */
+    private synchronized void repairIfDue() {
+        if (failure == null || closing || System.nanoTime() - lastRepair < 1_000_000_000L) {
+            return;
+        }
+        lastRepair = System.nanoTime();
+        try {
+            if (injectedFault != null) {
+                throw injectedFault;
+            }
+            segment.close();
+            tree = new MerkleTree();
+            locations.clear();
+            loadSegments();
+            recoverCheckpoints();
+            failure = null;
+            LOG.log(System.Logger.Level.INFO, "audit log: writable again after a failed write; " + tree.size()
+                    + " records");
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether appends are accepted now: false after a failed write (a full disk, lost permissions) until the writer
+     * has repaired the log, which it tries once a second by itself, and while closing.
+     */
+    public boolean writable() {
+        return failure == null && !closing;
+    }
+
+    /** Tests only: while {@code fault} is set, every group commit and repair fails with it. */
+    void injectFaultForTesting(IOException fault) {
+        injectedFault = fault;
     }
 
     private void releaseLock() {
@@ -193,7 +247,12 @@ public final class AuditLog implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {
-                batch.add(queue.take());
+                Pending first = queue.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+                repairIfDue();
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
                 queue.drainTo(batch, 50_000);
                 boolean stop = batch.removeIf(p -> p.record() == null);
                 commit(batch);
@@ -223,6 +282,9 @@ public final class AuditLog implements AutoCloseable {
         try {
             long[] firstIndex = new long[1];
             synchronized (this) {
+                if (injectedFault != null) {
+                    throw injectedFault;
+                }
                 firstIndex[0] = tree.size();
                 int from = 0;
                 while (from < batch.size()) {
@@ -265,8 +327,12 @@ public final class AuditLog implements AutoCloseable {
                 batch.get(i).done().complete(firstIndex[0] + i);
             }
         } catch (IOException e) {
-            failure = e;
-            LOG.log(System.Logger.Level.ERROR, "audit log write failed; the log refuses further appends (fail closed)", e);
+            synchronized (this) {
+                failure = e;
+                lastRepair = System.nanoTime();
+            }
+            LOG.log(System.Logger.Level.ERROR, "audit log write failed; the log refuses appends (fail closed) until it "
+                    + "can write again; it retries once a second", e);
             batch.forEach(p -> p.done().completeExceptionally(e));
         }
     }
