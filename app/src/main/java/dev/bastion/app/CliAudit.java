@@ -21,6 +21,8 @@ final class CliAudit {
             new AuditTrail(log, Clock.systemUTC()).admin(null, "cli", action, subject);
         } catch (IllegalStateException e) {
             System.err.println("bastion: no audit receipt for " + action + ": " + e.getMessage());
+        } catch (dev.bastion.gateway.api.Refusal e) {
+            System.err.println("bastion: no audit receipt for " + action + ": " + e.error().message());
         }
     }
 }

@@ -189,8 +189,11 @@ public final class AuditLog implements AutoCloseable {
         return failure == null && !closing;
     }
 
-    /** Tests only: while {@code fault} is set, every group commit and repair fails with it. */
-    void injectFaultForTesting(IOException fault) {
+    /**
+     * Tests only (a full disk on demand): while {@code fault} is set, every group commit and repair fails with it;
+     * {@code null} lifts it.
+     */
+    public void injectFaultForTesting(IOException fault) {
         injectedFault = fault;
     }
 

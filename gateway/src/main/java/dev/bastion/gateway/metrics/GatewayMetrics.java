@@ -32,7 +32,13 @@ public final class GatewayMetrics {
             "Scanner findings, by scanner and finding type.", "scanner", "type");
     private final Metrics.Counter upstreamErrors = registry.counter("bastion_upstream_errors_total",
             "Backend failures, by model and kind.", "model", "kind");
+    private final Metrics.Counter auditFailures = registry.counter("bastion_audit_append_failures_total",
+            "Audit records that could not be written (the gateway refuses requests while the log is not writable).");
     private final Metrics.Gauge inFlight = registry.gauge("bastion_in_flight_requests", "Requests being handled now.");
+
+    public void auditFailure() {
+        auditFailures.inc();
+    }
 
     public void requestFinished(String route, String model, int status, long nanos) {
         requests.inc(route, model, Integer.toString(status));

@@ -2,7 +2,9 @@ package dev.bastion.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.audit.AuditLog;
+import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Json;
+import dev.bastion.gateway.api.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -14,8 +16,10 @@ import java.util.TreeMap;
  *
  * <p>A record says who asked (key id, tenant), what was decided and why (route, the model that answered and where
  * it runs, the decision, finding types and counts from every scanner that ran), and how it ended (status, error
- * code, tokens, latency). It never holds prompt or answer text, matched values, keys or unvalidated names. Appends
- * are asynchronous: the request does not wait for the group commit; a failed append is logged and counted.
+ * code, tokens, latency). It never holds prompt or answer text, matched values, keys or unvalidated names. A
+ * request's record is appended asynchronously (the answer does not wait for the group commit); admin records are
+ * awaited. A failed append is logged and counted, and while the log cannot be written the pipelines refuse new
+ * requests ({@link #requireWritable()}) and the gateway is not ready.
  * Thread-safe.
  */
 public final class AuditTrail {
@@ -25,6 +29,7 @@ public final class AuditTrail {
 
     private final AuditLog log;
     private final Clock clock;
+    private final Runnable onFailure;
     /** Record index of the most recent requests by request id, for explanations. */
     private final Map<String, Long> recent = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(1024, 0.75f, false) {
@@ -69,8 +74,32 @@ public final class AuditTrail {
     }
 
     public AuditTrail(AuditLog log, Clock clock) {
+        this(log, clock, () -> { });
+    }
+
+    /** @param onFailure called once for every record that could not be written (for a metric) */
+    public AuditTrail(AuditLog log, Clock clock, Runnable onFailure) {
         this.log = Objects.requireNonNull(log, "log");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+    }
+
+    /** Whether records can be written now; while not, the gateway refuses requests and is not ready. */
+    public boolean writable() {
+        return log.writable();
+    }
+
+    /**
+     * Fails closed: refuses a request that could not be recorded.
+     *
+     * @throws Refusal 503 {@code audit_unavailable} while the audit log cannot be written
+     */
+    public void requireWritable() {
+        if (!log.writable()) {
+            throw new Refusal(ApiError.unavailable("audit_unavailable", "The audit log cannot be written right now "
+                    + "(for example a full disk), so the gateway refuses requests rather than answer them unrecorded; "
+                    + "it resumes by itself once writing works again. Retry later."));
+        }
     }
 
     void record(Event e) {
@@ -110,7 +139,12 @@ public final class AuditTrail {
         append(r, e.requestId);
     }
 
-    /** An admin action: {@code action} such as {@code key.create}, on {@code subject} (a key id), by {@code actor}. */
+    /**
+     * An admin action: {@code action} such as {@code key.create}, on {@code subject} (a key id), by {@code actor}.
+     * Waits until the record is durable (admin actions are rare).
+     *
+     * @throws Refusal 503 {@code audit_unavailable} when the record could not be written
+     */
     public void admin(String requestId, String actorKeyId, String action, String subject) {
         ObjectNode r = Json.MAPPER.createObjectNode();
         r.put("v", 1);
@@ -120,12 +154,22 @@ public final class AuditTrail {
         r.put("key_id", actorKeyId);
         r.put("action", action);
         r.put("subject", subject);
-        append(r, null);
+        try {
+            append(r, null).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new Refusal(ApiError.unavailable("audit_unavailable", "The action was done but its audit record "
+                    + "could not be written (for example a full disk); the gateway refuses requests until writing works "
+                    + "again."));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing an audit record", e);
+        }
     }
 
-    private void append(ObjectNode record, String requestId) {
-        log.append(record.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((index, error) -> {
+    private java.util.concurrent.CompletableFuture<Long> append(ObjectNode record, String requestId) {
+        return log.append(record.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((index, error) -> {
             if (error != null) {
+                onFailure.run();
                 LOG.log(System.Logger.Level.ERROR, "an audit record could not be written: " + error.getClass().getSimpleName());
             } else if (requestId != null) {
                 recent.put(requestId, index);

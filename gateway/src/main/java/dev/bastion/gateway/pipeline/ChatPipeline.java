@@ -88,6 +88,7 @@ public final class ChatPipeline {
             trace.event.keyId = key.id();
             trace.event.tenant = key.tenant();
             try (RateLimiter.Permit permit = trace.stage("rate-limit", () -> {
+                audit.requireWritable(); // fail closed: nothing is answered that cannot be recorded
                 abuse.heldBack(key.id()).or(() -> abuse.heldBack("tenant:" + key.tenant())).ifPresent(left -> {
                     throw new Refusal(ApiError.rateLimited("abuse_suspected", "This key's recent requests look like model "
                             + "extraction or probing; it is held back for a while. Retry after "

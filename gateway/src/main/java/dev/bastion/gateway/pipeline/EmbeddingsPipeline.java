@@ -71,6 +71,7 @@ public final class EmbeddingsPipeline {
             ApiKey key = authenticator.authenticate(exchange.header("Authorization"), Role::mayCallModels, "call models");
             event.keyId = key.id();
             event.tenant = key.tenant();
+            audit.requireWritable(); // fail closed: nothing is answered that cannot be recorded
             try (RateLimiter.Permit permit = Admissions.admit(limiter, key)) {
                 ObjectNode request = RequestBodies.parseObject(exchange.body(), exchange.body().length);
                 String model = requireEmbeddingModel(request, key);

@@ -58,6 +58,7 @@ public final class AdminEndpoints {
 
     void createKey(Exchange ex) {
         ApiKey actor = admin(ex);
+        audit.requireWritable();
         ObjectNode req = RequestBodies.parseObject(ex.body(), ex.body().length);
         KeyService.KeySpec spec = specFrom(req);
         KeyService.CreatedKey created = keys.create(spec);
@@ -69,6 +70,7 @@ public final class AdminEndpoints {
 
     void revokeKey(Exchange ex, String id) {
         ApiKey actor = admin(ex);
+        audit.requireWritable();
         if (!keys.revoke(id)) {
             throw new Refusal(ApiError.notFound("key_not_found", "No active key with id '" + safeId(id) + "'."));
         }
@@ -78,6 +80,7 @@ public final class AdminEndpoints {
 
     void rotateKey(Exchange ex, String id) {
         ApiKey actor = admin(ex);
+        audit.requireWritable();
         KeyService.CreatedKey created = keys.rotate(id).orElseThrow(() -> new Refusal(
                 ApiError.notFound("key_not_found", "No active key with id '" + safeId(id) + "'.")));
         audit.admin(ex.requestId(), actor.id(), "key.rotate", id + "->" + created.key().id());
@@ -109,6 +112,7 @@ public final class AdminEndpoints {
     /** Everything held about a data subject (admin only: it includes content). */
     void exportSubject(Exchange ex, String subject) {
         ApiKey actor = admin(ex);
+        audit.requireWritable();
         ObjectNode body = vault.export(subject);
         audit.admin(ex.requestId(), actor.id(), "subject.export", body.path("subject_hash").asText());
         ex.respond(200, body);
@@ -117,6 +121,7 @@ public final class AdminEndpoints {
     /** Erases a data subject: destroys its key, deletes its conversations, and writes a receipt to the audit log. */
     void eraseSubject(Exchange ex, String subject) {
         ApiKey actor = admin(ex);
+        audit.requireWritable();
         ConversationVault.Erasure erasure = vault.erase(subject);
         audit.admin(ex.requestId(), actor.id(), "subject.erase", erasure.subjectHash() + " key_destroyed="
                 + erasure.keyDestroyed() + " conversations_deleted=" + erasure.conversationsDeleted());

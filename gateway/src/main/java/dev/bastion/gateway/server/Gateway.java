@@ -105,14 +105,14 @@ public final class Gateway implements AutoCloseable {
             audit = AuditLog.open(config.dataDir().resolve("audit"), SigningKey.loadOrCreate(
                     config.dataDir().resolve("keys").resolve("audit-signing.key"), config.audit().signatureAlgorithm()),
                     "bastion", clock, config.audit().checkpointEvery());
-            AuditTrail trail = new AuditTrail(audit, clock);
+            GatewayMetrics metrics = new GatewayMetrics();
+            AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure);
             KeyedHasher hasher = apiKeyHasher(config.dataDir());
             KeyService keys = new KeyService(store, hasher, RandomTokens.secure(), clock);
             keyring = SubjectKeyring.open(config.dataDir().resolve("keys").resolve("subject-keys.db"));
             ConversationVault vault = new ConversationVault(store, keyring,
                     Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
-            GatewayMetrics metrics = new GatewayMetrics();
             RateLimiter limiter = new RateLimiter(config.limits(), System::nanoTime);
             UsageRecorder usage = new UsageRecorder(store, clock);
             Authenticator authenticator = new Authenticator(keys);
@@ -140,7 +140,8 @@ public final class Gateway implements AutoCloseable {
                     new LocalEmbeddingsAdapter(localEmbeddings));
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(chat,
                     new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings),
-                    new AdminEndpoints(authenticator, keys, store, usage, clock, trail, vault), metrics, store::isReachable);
+                    new AdminEndpoints(authenticator, keys, store, usage, clock, trail, vault), metrics,
+                    () -> store.isReachable() && trail.writable());
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
             GatewayServer server = GatewayServer.start(config.server(), tls, handlers);
             ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -231,6 +232,11 @@ public final class Gateway implements AutoCloseable {
     /** The backend of {@code backend: local} models, for tests and metrics (what is loaded, what is in flight). */
     public LocalBackend localBackend() {
         return local;
+    }
+
+    /** The audit log this gateway writes (tests inject write failures through it). */
+    public AuditLog auditLog() {
+        return audit;
     }
 
     /** The admin key file written at first start, if this start wrote one. */
