@@ -20,24 +20,44 @@ import java.util.Optional;
  *
  * <p>A key is {@code bsk_} followed by 256 random bits in base64url. Only its keyed hash is stored; the key is
  * returned once, at creation. Recognition hashes the presented key and looks the hash up, then compares the stored
- * hash in constant time. Revocation and expiry are read from the store on every request, so they take effect on
- * the next request in every process sharing the store. This class is thread-safe.
+ * hash in constant time. A recognised key is cached for {@link #CACHE_TTL_NANOS} (one second), so a request
+ * does not read the store: a revocation or rotation through this service takes effect on the very next request
+ * (the entry is dropped at once), one made by another process sharing the store (the CLI, another replica) within
+ * a second. Expiry is checked on every request. This class is thread-safe.
  */
 public final class KeyService {
     public static final String PREFIX = "bsk_";
     private static final int KEY_BYTES = 32;
     private static final int KEY_LENGTH = PREFIX.length() + 43;
 
+    /** How long a recognised key is served from memory before the store is asked again. */
+    static final long CACHE_TTL_NANOS = 1_000_000_000L;
+    /** Cached keys at most; the cache is emptied when it would grow past this (a flood of distinct keys). */
+    static final int CACHE_MAX = 10_000;
+
+    private record Cached(ApiKey key, long loadedAt) {
+    }
+
     private final KeyRepository keys;
     private final KeyedHasher hasher;
     private final RandomTokens random;
     private final Clock clock;
+    private final java.util.function.LongSupplier ticker;
+    /** Recognised keys by their hash (base64), for {@link #CACHE_TTL_NANOS}. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     public KeyService(KeyRepository keys, KeyedHasher hasher, RandomTokens random, Clock clock) {
+        this(keys, hasher, random, clock, System::nanoTime);
+    }
+
+    /** @param ticker nanosecond time for the cache (tests pass a fake one) */
+    KeyService(KeyRepository keys, KeyedHasher hasher, RandomTokens random, Clock clock,
+            java.util.function.LongSupplier ticker) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.random = Objects.requireNonNull(random, "random");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
     }
 
     /** What a new key may do. */
@@ -80,11 +100,30 @@ public final class KeyService {
             return Optional.empty();
         }
         byte[] hash = hasher.hash(presented.getBytes(StandardCharsets.US_ASCII));
-        Optional<ApiKey> found = keys.findKeyByHash(hash);
-        if (found.isEmpty() || !KeyedHasher.sameHash(found.get().hash(), hash)) {
-            return Optional.empty();
+        String cacheKey = java.util.Base64.getEncoder().encodeToString(hash);
+        long now = ticker.getAsLong();
+        Cached cached = cache.get(cacheKey);
+        ApiKey key;
+        if (cached != null && now - cached.loadedAt() < CACHE_TTL_NANOS) {
+            key = cached.key();
+        } else {
+            Optional<ApiKey> found = keys.findKeyByHash(hash);
+            if (found.isEmpty() || !KeyedHasher.sameHash(found.get().hash(), hash)) {
+                cache.remove(cacheKey);
+                return Optional.empty();
+            }
+            key = found.get();
+            if (cache.size() >= CACHE_MAX) {
+                cache.clear();
+            }
+            cache.put(cacheKey, new Cached(key, now));
         }
-        return found.filter(k -> k.isActive(clock.instant()));
+        return Optional.of(key).filter(k -> k.isActive(clock.instant()));
+    }
+
+    /** Drops the cached entry of key {@code id}, so a change to it counts from the next request. */
+    private void forget(String id) {
+        cache.values().removeIf(c -> c.key().id().equals(id));
     }
 
     public List<ApiKey> list() {
@@ -97,7 +136,9 @@ public final class KeyService {
 
     /** Revokes a key; false if there is no such key or it was already revoked. */
     public boolean revoke(String id) {
-        return keys.revokeKey(id, clock.instant());
+        boolean revoked = keys.revokeKey(id, clock.instant());
+        forget(id);
+        return revoked;
     }
 
     /**
@@ -113,6 +154,7 @@ public final class KeyService {
         CreatedKey created = create(new KeySpec(k.role(), k.tenant(), k.models(), k.expiresAt(), k.limits(),
                 k.label().isEmpty() ? "rotated from " + k.id() : k.label()));
         keys.revokeKey(k.id(), clock.instant());
+        forget(k.id());
         return Optional.of(created);
     }
 

@@ -1,0 +1,136 @@
+package dev.bastion.gateway.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.crypto.InsecureSecretAccess;
+import dev.bastion.crypto.KeyedHasher;
+import dev.bastion.crypto.RandomTokens;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recognised keys are served from memory for a second; a revocation through the service counts at once. */
+class KeyServiceCacheTest {
+    @TempDir
+    Path dir;
+
+    /** Keys in memory, counting look-ups by hash: what another process sharing the store would also see. */
+    private static final class Keys implements KeyRepository {
+        final List<ApiKey> keys = new ArrayList<>();
+        final AtomicInteger lookups = new AtomicInteger();
+
+        @Override
+        public synchronized void insertKey(ApiKey key) {
+            keys.add(key);
+        }
+
+        @Override
+        public synchronized Optional<ApiKey> findKeyByHash(byte[] hash) {
+            lookups.incrementAndGet();
+            return keys.stream().filter(k -> Arrays.equals(k.hash(), hash)).findFirst();
+        }
+
+        @Override
+        public synchronized Optional<ApiKey> findKey(String id) {
+            return keys.stream().filter(k -> k.id().equals(id)).findFirst();
+        }
+
+        @Override
+        public synchronized List<ApiKey> listKeys() {
+            return List.copyOf(keys);
+        }
+
+        @Override
+        public synchronized boolean revokeKey(String id, Instant at) {
+            for (int i = 0; i < keys.size(); i++) {
+                ApiKey k = keys.get(i);
+                if (k.id().equals(id) && k.revokedAt().isEmpty()) {
+                    keys.set(i, new ApiKey(k.id(), k.hash(), k.role(), k.tenant(), k.models(), k.createdAt(),
+                            k.expiresAt(), Optional.of(at), k.limits(), k.label()));
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public synchronized long countKeys() {
+            return keys.size();
+        }
+    }
+
+    private final Keys store = new Keys();
+    private final AtomicLong nanos = new AtomicLong();
+
+    private KeyService service() {
+        return new KeyService(store, KeyedHasher.loadOrCreate(dir.resolve("hash.json")), RandomTokens.secure(),
+                Clock.systemUTC(), nanos::get);
+    }
+
+    private static KeyService.KeySpec spec() {
+        return new KeyService.KeySpec(Role.USER, "t", List.of("*"), Optional.empty(), Optional.empty(), "test");
+    }
+
+    @Test
+    void aRecognisedKeyIsServedFromMemoryUntilItsSecondIsUp() {
+        KeyService keys = service();
+        String secret = keys.create(spec()).secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        assertThat(keys.authenticate(secret)).isPresent();
+        assertThat(store.lookups).hasValue(1);
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS);
+        assertThat(keys.authenticate(secret)).isPresent();
+        assertThat(store.lookups).hasValue(2);
+    }
+
+    @Test
+    void aRevocationThroughTheServiceCountsOnTheNextRequest() {
+        KeyService keys = service();
+        KeyService.CreatedKey created = keys.create(spec());
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        assertThat(keys.revoke(created.key().id())).isTrue();
+        assertThat(keys.authenticate(secret)).isEmpty();
+    }
+
+    @Test
+    void aRotationRetiresTheOldKeyOnTheNextRequest() {
+        KeyService keys = service();
+        KeyService.CreatedKey created = keys.create(spec());
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        String fresh = keys.rotate(created.key().id()).orElseThrow().secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isEmpty();
+        assertThat(keys.authenticate(fresh)).isPresent();
+    }
+
+    @Test
+    void aRevocationByAnotherProcessCountsWithinASecond() {
+        KeyService keys = service();
+        KeyService.CreatedKey created = keys.create(spec());
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        store.revokeKey(created.key().id(), Instant.now()); // as the CLI would, in its own process
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS - 1);
+        assertThat(keys.authenticate(secret)).as("still cached").isPresent();
+        nanos.addAndGet(1);
+        assertThat(keys.authenticate(secret)).isEmpty();
+    }
+
+    @Test
+    void unknownKeysAreNeverCached() {
+        KeyService keys = service();
+        String unknown = "bsk_" + "A".repeat(43);
+        assertThat(keys.authenticate(unknown)).isEmpty();
+        assertThat(keys.authenticate(unknown)).isEmpty();
+        assertThat(store.lookups).hasValue(2);
+    }
+}
