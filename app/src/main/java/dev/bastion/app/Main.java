@@ -20,11 +20,24 @@ public final class Main {
     public static int run(String... args) {
         Logging.configure();
         CommandLine cli = new CommandLine(new Main());
+        withHelpOptions(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("bastion: " + Errors.describe(e));
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** Every subcommand, at every depth, answers {@code -h/--help} and {@code -V/--version} as the top level does. */
+    private static void withHelpOptions(CommandLine command) {
+        for (CommandLine sub : command.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null && !(spec.userObject() instanceof CommandLine.HelpCommand)) {
+                spec.mixinStandardHelpOptions(true);
+                spec.versionProvider(new Version());
+            }
+            withHelpOptions(sub);
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {
