@@ -61,7 +61,8 @@ final class ConfigMapper {
                 text("embeddings.model-name"), integer("embeddings.max-inputs", 1, 4096)));
         AuditSettings audit = build("audit", () -> new AuditSettings(parse("audit.signature-algorithm",
                 text("audit.signature-algorithm"), dev.bastion.crypto.SigningKey.Algorithm::fromName),
-                integer("audit.checkpoint-every", 1, 10_000_000)));
+                integer("audit.checkpoint-every", 1, 10_000_000), parse("audit.durability", text("audit.durability"),
+                        AuditSettings.Durability::fromConfig)));
         ConversationSettings conversations = build("conversations", () -> new ConversationSettings(
                 text("conversations.subject-header"), masterKey(dataDir), duration("conversations.purge-interval")));
         AbuseSettings abuse = build("abuse", () -> new AbuseSettings(duration("abuse.window"),

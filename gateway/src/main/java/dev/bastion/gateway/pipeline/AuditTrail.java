@@ -17,8 +17,8 @@ import java.util.TreeMap;
  * <p>A record says who asked (key id, tenant), what was decided and why (route, the model that answered and where
  * it runs, the decision, finding types and counts from every scanner that ran), and how it ended (status, error
  * code, tokens, latency). It never holds prompt or answer text, matched values, keys or unvalidated names. A
- * request's record is appended asynchronously (the answer does not wait for the group commit); admin records are
- * awaited. A failed append is logged and counted, and while the log cannot be written the pipelines refuse new
+ * request's record is awaited before its answer completes with {@code audit.durability: sync} (the default), or
+ * trails it by one group commit with {@code async}; admin records are always awaited. A failed append is logged and counted, and while the log cannot be written the pipelines refuse new
  * requests ({@link #requireWritable()}) and the gateway is not ready.
  * Thread-safe.
  */
@@ -30,6 +30,7 @@ public final class AuditTrail {
     private final AuditLog log;
     private final Clock clock;
     private final Runnable onFailure;
+    private final boolean awaitDurable;
     /** Record index of the most recent requests by request id, for explanations. */
     private final Map<String, Long> recent = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(1024, 0.75f, false) {
@@ -74,14 +75,33 @@ public final class AuditTrail {
     }
 
     public AuditTrail(AuditLog log, Clock clock) {
-        this(log, clock, () -> { });
+        this(log, clock, () -> { }, dev.bastion.gateway.config.AuditSettings.Durability.SYNC);
     }
 
-    /** @param onFailure called once for every record that could not be written (for a metric) */
-    public AuditTrail(AuditLog log, Clock clock, Runnable onFailure) {
+    /**
+     * @param onFailure called once for every record that could not be written (for a metric)
+     * @param durability whether answers wait for their records ({@link #recordBeforeAnswer(Event)})
+     */
+    public AuditTrail(AuditLog log, Clock clock, Runnable onFailure,
+            dev.bastion.gateway.config.AuditSettings.Durability durability) {
         this.log = Objects.requireNonNull(log, "log");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+        this.awaitDurable = durability == dev.bastion.gateway.config.AuditSettings.Durability.SYNC;
+    }
+
+    /**
+     * Records a request whose answer is about to complete: with {@code audit.durability: sync} waits until the
+     * record is durable, with {@code async} only queues it.
+     *
+     * @throws Refusal 503 {@code audit_unavailable} (sync) when it could not be written: the answer must not go out
+     */
+    void recordBeforeAnswer(Event e) {
+        if (awaitDurable) {
+            recordDurably(e);
+        } else {
+            record(e);
+        }
     }
 
     /** Whether records can be written now; while not, the gateway refuses requests and is not ready. */
@@ -102,7 +122,7 @@ public final class AuditTrail {
         }
     }
 
-    void record(Event e) {
+    java.util.concurrent.CompletableFuture<Long> record(Event e) {
         ObjectNode r = Json.MAPPER.createObjectNode();
         r.put("v", 1);
         r.put("time", clock.instant().toString());
@@ -136,7 +156,24 @@ public final class AuditTrail {
         r.put("prompt_tokens", e.promptTokens);
         r.put("completion_tokens", e.completionTokens);
         r.put("latency_us", e.latencyMicros);
-        append(r, e.requestId);
+        return append(r, e.requestId);
+    }
+
+    /**
+     * Records a request and waits until the record is durable.
+     *
+     * @throws Refusal 503 {@code audit_unavailable} when it could not be written: the answer must not go out
+     */
+    private void recordDurably(Event e) {
+        try {
+            record(e).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException failed) {
+            throw new Refusal(ApiError.unavailable("audit_unavailable", "The answer was withheld because its audit "
+                    + "record could not be written (for example a full disk); retry later."));
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing an audit record", interrupted);
+        }
     }
 
     /**

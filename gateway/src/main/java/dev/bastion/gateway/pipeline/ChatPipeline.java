@@ -81,7 +81,7 @@ public final class ChatPipeline {
 
     public void handle(Exchange exchange) {
         long started = System.nanoTime();
-        Trace trace = new Trace(metrics);
+        Trace trace = new Trace(metrics, started);
         try {
             ApiKey key = trace.stage("authenticate",
                     () -> authenticator.authenticate(exchange.header("Authorization"), Role::mayCallModels, "call models"));
@@ -159,14 +159,29 @@ public final class ChatPipeline {
                 exchange.respondError(ApiError.internal(exchange.requestId()));
             }
         } finally {
-            long nanos = System.nanoTime() - started;
-            metrics.requestFinished(trace.route, trace.model, trace.status, nanos);
-            trace.event.endpoint = "chat.completions";
-            trace.event.requestId = exchange.requestId();
-            trace.event.route = "none".equals(trace.route) ? null : trace.route;
-            trace.event.model = "none".equals(trace.model) ? null : trace.model;
-            trace.event.status = trace.status;
-            trace.event.latencyMicros = nanos / 1000;
+            metrics.requestFinished(trace.route, trace.model, trace.status, System.nanoTime() - started);
+            if (!trace.recorded) { // refusals and failures; answers were recorded before they completed
+                writeRecord(exchange, trace, false);
+            }
+        }
+    }
+
+    /**
+     * Closes the request's audit record and writes it, once: before an answer completes ({@code beforeAnswer},
+     * awaited when {@code audit.durability} is sync, so a record that cannot be written withholds the answer), or
+     * after a refusal or failure.
+     */
+    private void writeRecord(Exchange exchange, Trace trace, boolean beforeAnswer) {
+        trace.recorded = true;
+        trace.event.endpoint = "chat.completions";
+        trace.event.requestId = exchange.requestId();
+        trace.event.route = "none".equals(trace.route) ? null : trace.route;
+        trace.event.model = "none".equals(trace.model) ? null : trace.model;
+        trace.event.status = trace.status;
+        trace.event.latencyMicros = (System.nanoTime() - trace.started) / 1000;
+        if (beforeAnswer) {
+            audit.recordBeforeAnswer(trace.event);
+        } else {
             audit.record(trace.event);
         }
     }
@@ -230,11 +245,15 @@ public final class ChatPipeline {
             return null;
         });
         answer.put("model", request.model());
-        exchange.respond(200, answer);
-        trace.status = 200;
         JsonNode u = answer.path("usage");
-        return new Served(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
+        Served served = new Served(u.path("prompt_tokens").asLong(0), u.path("completion_tokens").asLong(0),
                 answer.at("/choices/0/message/content").asText(""));
+        trace.status = 200;
+        trace.event.promptTokens = served.promptTokens();
+        trace.event.completionTokens = served.completionTokens();
+        writeRecord(exchange, trace, true);
+        exchange.respond(200, answer);
+        return served;
     }
 
     private void scanCompleteAnswer(CompiledRoute route, ObjectNode answer, dev.bastion.guard.Pseudonymizer pseudonymizer) {
@@ -277,6 +296,9 @@ public final class ChatPipeline {
             } else {
                 trace.status = 200;
             }
+            trace.event.promptTokens = relay.promptTokens();
+            trace.event.completionTokens = relay.completionTokens();
+            writeRecord(exchange, trace, true); // the stream ends ([DONE]) only once its record is written
             relay.finish();
         } catch (Refusal backendRefusal) {
             if (!relay.started()) {
@@ -303,13 +325,16 @@ public final class ChatPipeline {
     /** Per-request timing of stages and the labels of the final request metric. */
     private static final class Trace {
         private final GatewayMetrics metrics;
+        final long started;
         final AuditTrail.Event event = new AuditTrail.Event();
         String route = "none";
         String model = "none";
         int status = 500;
+        boolean recorded;
 
-        Trace(GatewayMetrics metrics) {
+        Trace(GatewayMetrics metrics, long started) {
             this.metrics = metrics;
+            this.started = started;
         }
 
         <T> T stage(String name, java.util.function.Supplier<T> body) {

@@ -67,6 +67,7 @@ public final class EmbeddingsPipeline {
         int status = 500;
         String route = "none";
         AuditTrail.Event event = new AuditTrail.Event();
+        boolean recorded = false;
         try {
             ApiKey key = authenticator.authenticate(exchange.header("Authorization"), Role::mayCallModels, "call models");
             event.keyId = key.id();
@@ -92,8 +93,12 @@ public final class EmbeddingsPipeline {
                 event.promptTokens = result.promptTokens();
                 usage.record(key, model, result.promptTokens(), 0);
                 metrics.tokens(model, result.promptTokens(), 0);
-                exchange.respond(200, embedder.toJson(result, model, base64));
                 status = 200;
+                event.status = status;
+                finishRecord(exchange, event, route, started);
+                recorded = true;
+                audit.recordBeforeAnswer(event);
+                exchange.respond(200, embedder.toJson(result, model, base64));
             }
         } catch (Refusal r) {
             status = r.error().status();
@@ -105,15 +110,20 @@ public final class EmbeddingsPipeline {
             LOG.log(System.Logger.Level.ERROR, "embeddings request " + exchange.requestId() + " failed", e);
             exchange.respondError(ApiError.internal(exchange.requestId()));
         } finally {
-            long nanos = System.nanoTime() - started;
-            metrics.requestFinished(route, settings.modelName(), status, nanos);
-            event.endpoint = "embeddings";
-            event.requestId = exchange.requestId();
-            event.route = "none".equals(route) ? null : route;
-            event.status = status;
-            event.latencyMicros = nanos / 1000;
-            audit.record(event);
+            metrics.requestFinished(route, settings.modelName(), status, System.nanoTime() - started);
+            if (!recorded) { // refusals and failures; answers were recorded before they completed
+                event.status = status;
+                finishRecord(exchange, event, route, started);
+                audit.record(event);
+            }
         }
+    }
+
+    private static void finishRecord(Exchange exchange, AuditTrail.Event event, String route, long started) {
+        event.endpoint = "embeddings";
+        event.requestId = exchange.requestId();
+        event.route = "none".equals(route) ? null : route;
+        event.latencyMicros = (System.nanoTime() - started) / 1000;
     }
 
     private String requireEmbeddingModel(ObjectNode request, ApiKey key) {

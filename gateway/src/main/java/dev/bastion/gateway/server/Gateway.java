@@ -106,7 +106,7 @@ public final class Gateway implements AutoCloseable {
                     config.dataDir().resolve("keys").resolve("audit-signing.key"), config.audit().signatureAlgorithm()),
                     "bastion", clock, config.audit().checkpointEvery());
             GatewayMetrics metrics = new GatewayMetrics();
-            AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure);
+            AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure, config.audit().durability());
             KeyedHasher hasher = apiKeyHasher(config.dataDir());
             KeyService keys = new KeyService(store, hasher, RandomTokens.secure(), clock);
             keyring = SubjectKeyring.open(config.dataDir().resolve("keys").resolve("subject-keys.db"));

@@ -35,7 +35,10 @@ class AuditFailClosedTest {
             assertThat(g.get("/readyz", null).status()).isEqualTo(200);
 
             g.gateway().auditLog().injectFaultForTesting(new IOException("No space left on device"));
-            g.post("/v1/chat/completions", key, TestGateway.chat("m", "the write of this record fails", false));
+            TestGateway.Reply withheld = g.post("/v1/chat/completions", key,
+                    TestGateway.chat("m", "the write of this record fails", false));
+            assertThat(withheld.status()).as("the answer waits for its record (audit.durability: sync)").isEqualTo(503);
+            assertThat(withheld.body()).contains("audit_unavailable").doesNotContain("echo:");
             await(() -> !g.gateway().auditLog().writable());
 
             TestGateway.Reply refused = g.post("/v1/chat/completions", key, TestGateway.chat("m", "hello", false));
