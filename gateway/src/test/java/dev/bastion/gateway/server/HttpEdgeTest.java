@@ -143,4 +143,28 @@ class HttpEdgeTest {
         assertThat(answer.closed()).isTrue();
         assertThat(logged).noneMatch(r -> r.getThrown() != null);
     }
+
+    @Test
+    void aMalformedChunkSizeIs400WithoutAStackTrace() throws IOException {
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+        RawHttp.Answer answer = RawHttp.exchange(gateway.port(), request, Duration.ofSeconds(5));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+        assertThat(answer.closed()).isTrue();
+        assertThat(logged).noneMatch(r -> r.getThrown() != null);
+    }
+
+    @Test
+    void aClientThatHangsUpInsideAChunkedBodyLeavesNoStackTrace() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"model\":")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            RawHttp.Answer answer = RawHttp.readUntilClosed(socket, Duration.ofSeconds(5));
+            assertThat(answer.closed()).isTrue();
+        }
+        assertThat(logged).noneMatch(r -> r.getThrown() != null);
+    }
 }
