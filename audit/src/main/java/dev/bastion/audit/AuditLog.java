@@ -6,13 +6,17 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -88,7 +92,7 @@ public final class AuditLog implements AutoCloseable {
     static AuditLog open(Path dir, SigningKey key, String origin, Clock clock, int checkpointEvery, long segmentBytes) {
         AuditLog log = new AuditLog(dir, key, origin, clock, checkpointEvery, segmentBytes);
         try {
-            Files.createDirectories(dir);
+            createOwnerOnlyDirectory(dir);
             log.recover();
         } catch (IOException e) {
             log.releaseLock();
@@ -101,8 +105,26 @@ public final class AuditLog implements AutoCloseable {
         return log;
     }
 
+    /** POSIX modes for new files and directories (0600, 0700); none where the file system has no POSIX modes. */
+    private static FileAttribute<?>[] ownerOnly(String mode) {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode))}
+                : new FileAttribute<?>[0];
+    }
+
+    /** Opens {@code file}; a file this creates is readable and writable by its owner only. */
+    private static FileChannel openOwnerOnly(Path file, StandardOpenOption... options) throws IOException {
+        return FileChannel.open(file, Set.of(options), ownerOnly("rw-------"));
+    }
+
+    private static void createOwnerOnlyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, ownerOnly("rwx------"));
+        }
+    }
+
     private void recover() throws IOException {
-        lockFile = FileChannel.open(dir.resolve("writer.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lockFile = openOwnerOnly(dir.resolve("writer.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         if (lockFile.tryLock() == null) {
             lockFile.close();
             throw new IllegalStateException("another process is writing the audit log in " + dir
@@ -149,7 +171,7 @@ public final class AuditLog implements AutoCloseable {
             }
         }
         segmentNumber = numbers.isEmpty() ? 0 : numbers.getLast();
-        segment = FileChannel.open(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        segment = openOwnerOnly(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         segmentLength = segment.size();
     }
@@ -295,7 +317,7 @@ public final class AuditLog implements AutoCloseable {
                         segment.force(false);
                         segment.close();
                         segmentNumber++;
-                        segment = FileChannel.open(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE_NEW,
+                        segment = openOwnerOnly(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE_NEW,
                                 StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                         segmentLength = 0;
                     }
@@ -352,7 +374,7 @@ public final class AuditLog implements AutoCloseable {
     private Checkpoint writeCheckpoint() throws IOException {
         long size = tree.size();
         Checkpoint c = Checkpoint.sign(origin, size, tree.root(size), clock.instant(), key);
-        try (FileChannel ch = FileChannel.open(dir.resolve(CHECKPOINTS), StandardOpenOption.CREATE,
+        try (FileChannel ch = openOwnerOnly(dir.resolve(CHECKPOINTS), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ByteBuffer b = ByteBuffer.wrap((c.encode() + "\n").getBytes(StandardCharsets.UTF_8));
             while (b.hasRemaining()) {

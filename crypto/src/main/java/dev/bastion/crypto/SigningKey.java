@@ -85,7 +85,9 @@ public final class SigningKey {
         SigningKey key = generate(algorithm);
         try {
             KeyedHasher.writePrivately(file, algorithm.jdkName() + "\n" + pem("PRIVATE KEY", key.privateKey.getEncoded()));
-            Files.writeString(file.resolveSibling(file.getFileName() + ".pub"), key.publicKeyPem());
+            // owner-only too: everything in the data directory is (the public key is not secret, but one rule for
+            // the whole directory is one thing to check)
+            KeyedHasher.writePrivately(file.resolveSibling(file.getFileName() + ".pub"), key.publicKeyPem());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the signing key " + file, e);
         }

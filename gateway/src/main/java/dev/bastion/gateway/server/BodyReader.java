@@ -2,6 +2,7 @@ package dev.bastion.gateway.server;
 
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Refusal;
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,8 @@ import java.io.UncheckedIOException;
  * is refused without reading; an undeclared (chunked) body is read up to the limit and refused past it.
  */
 final class BodyReader {
+    private static final System.Logger LOG = System.getLogger(BodyReader.class.getName());
+
     private BodyReader() {
     }
 
@@ -41,9 +44,17 @@ final class BodyReader {
                 }
                 out.write(buffer, 0, n);
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (Refusal r) {
+            throw r;
+        } catch (IOException | UncheckedIOException | DataReader.InsufficientDataAvailableException e) {
             throw new Refusal(ApiError.invalidRequest("body_read_failed",
                     "The request body could not be read completely (the connection broke or timed out)."));
+        } catch (RuntimeException e) {
+            // Helidon decodes the chunked framing while we read: a malformed chunk size surfaces here as a
+            // NumberFormatException or an HTTP exception. That is the client's framing, not a gateway fault.
+            LOG.log(System.Logger.Level.DEBUG, "unreadable request body framing (" + e.getClass().getSimpleName() + ")");
+            throw new Refusal(ApiError.invalidRequest("invalid_body_framing",
+                    "The request body's chunked framing is malformed (RFC 9112 section 7.1). The connection is closed."));
         } finally {
             ReadDeadline.disarm();
         }

@@ -26,14 +26,13 @@ import dev.bastion.gateway.pipeline.Router;
 import dev.bastion.gateway.pipeline.Stages;
 import dev.bastion.gateway.pipeline.UsageRecorder;
 import dev.bastion.gateway.store.JdbcStore;
+import dev.bastion.gateway.store.OwnerOnly;
 import dev.bastion.gateway.store.SubjectKeyring;
 import dev.bastion.guard.pseudonym.PseudonymVault;
 import dev.bastion.guard.pseudonym.Sealer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,12 +95,14 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock) {
         createPrivateDirectory(config.dataDir());
+        narrowDataDir(config.dataDir());
         JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), env);
         AuditLog audit = null;
         SubjectKeyring keyring = null;
         LocalBackend local = null;
         try {
             createPrivateDirectory(config.dataDir().resolve("keys"));
+            createPrivateDirectory(config.dataDir().resolve("audit"));
             audit = AuditLog.open(config.dataDir().resolve("audit"), SigningKey.loadOrCreate(
                     config.dataDir().resolve("keys").resolve("audit-signing.key"), config.audit().signatureAlgorithm()),
                     "bastion", clock, config.audit().checkpointEvery());
@@ -209,15 +210,23 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** Creates {@code dir} (mode 0700) if missing. */
+    /** Creates {@code dir} (mode 0700) if missing; an existing one loses its group and other permissions. */
     public static void createPrivateDirectory(Path dir) {
         try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
+            OwnerOnly.directory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + dir + " (" + e.getClass().getSimpleName()
                     + "); choose another with --data-dir or BASTION_DATA_DIR", e);
+        }
+    }
+
+    /** Files from older versions (SQLite files were 0644) or put there by hand become owner-only at start. */
+    private static void narrowDataDir(Path dataDir) {
+        try {
+            OwnerOnly.narrowTree(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the data directory " + dataDir + " owner-only ("
+                    + e.getClass().getSimpleName() + "); check its owner", e);
         }
     }
 

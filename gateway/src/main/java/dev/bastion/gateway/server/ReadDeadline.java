@@ -38,9 +38,15 @@ final class ReadDeadline implements Http1ConnectionListener {
         arm(ctx);
     }
 
+    /**
+     * Re-arms only while a deadline is armed: Helidon also reports the trailer fields of a chunked body here, after
+     * the handler has read the body and disarmed, and a deadline armed then would cut off the response.
+     */
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
-        arm(ctx);
+        if (ARMED.get() != null) {
+            arm(ctx);
+        }
     }
 
     private void arm(ConnectionContext ctx) {

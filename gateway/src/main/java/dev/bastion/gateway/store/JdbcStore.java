@@ -46,6 +46,15 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
         this.description = description;
     }
 
+    /** The file of a plain {@code jdbc:sqlite:<path>} URL; empty for in-memory databases and URI forms. */
+    private static java.util.Optional<Path> sqlitePath(String url) {
+        String target = url.substring("jdbc:sqlite:".length());
+        if (target.isEmpty() || target.startsWith(":") || target.startsWith("file:") || target.contains("?")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Path.of(target));
+    }
+
     /**
      * Opens (and migrates) the store.
      *
@@ -64,6 +73,7 @@ public final class JdbcStore implements KeyRepository, UsageRepository, AutoClos
             props.setProperty("connectTimeout", "10");
             pool = new Connections(() -> DriverManager.getConnection(url, props), 8);
         } else {
+            sqlitePath(url).ifPresent(OwnerOnly::sqliteFile);
             SQLiteConfig config = new SQLiteConfig();
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);

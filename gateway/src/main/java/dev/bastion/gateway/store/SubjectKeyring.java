@@ -23,6 +23,7 @@ public final class SubjectKeyring implements AutoCloseable {
 
     /** @throws StoreException naming the file when it cannot be opened */
     public static SubjectKeyring open(Path file) {
+        OwnerOnly.sqliteFile(file);
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement s = c.createStatement()) {

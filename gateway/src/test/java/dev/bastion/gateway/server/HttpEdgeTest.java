@@ -1,0 +1,170 @@
+package dev.bastion.gateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.gateway.identity.Role;
+import dev.bastion.gateway.testing.FakeUpstream;
+import dev.bastion.gateway.testing.TestGateway;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The HTTP edge probed with raw bytes, as an attacker or a broken client would: request smuggling, silent sockets,
+ * HTTP/1.0, and impossible body lengths. Each answer is read off the socket, so nothing a client library would
+ * normalise is hidden.
+ */
+class HttpEdgeTest {
+    private static final Duration IDLE = Duration.ofSeconds(1);
+
+    @TempDir
+    static Path dir;
+    static FakeUpstream upstream;
+    static TestGateway gateway;
+    static String key;
+
+    private final List<LogRecord> logged = Collections.synchronizedList(new ArrayList<>());
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    static void start() {
+        upstream = FakeUpstream.start();
+        gateway = TestGateway.start(dir, "server:\n  read-timeout: 5s\n  idle-timeout: " + IDLE.toMillis() + "ms\nmodels:\n"
+                + TestGateway.model("m", upstream, "local"));
+        key = gateway.createKey(Role.USER, "t", List.of("*"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @BeforeEach
+    void captureLog() {
+        Logger.getLogger("").addHandler(capture);
+    }
+
+    @AfterEach
+    void serverStaysHealthy() {
+        Logger.getLogger("").removeHandler(capture);
+        assertThat(gateway.get("/healthz", null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void contentLengthWithChunkedIsRefusedAndNothingAfterTheBodyIsAnswered() throws IOException {
+        String body = TestGateway.chat("m", "hello", false);
+        String smuggled = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n" + smuggled;
+        RawHttp.Answer answer = RawHttp.exchange(gateway.port(), request, Duration.ofSeconds(5));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+        assertThat(answer.responses()).as(answer.text()).isEqualTo(1);
+        assertThat(answer.closed()).isTrue();
+    }
+
+    @Test
+    void aSocketThatSendsNothingIsClosedWithinTheIdleTimeout() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            RawHttp.Answer answer = RawHttp.readUntilClosed(socket, IDLE.multipliedBy(6));
+            assertThat(answer.closed()).as("closed after %s", answer.elapsed()).isTrue();
+            assertThat(answer.text()).isEmpty();
+            assertThat(answer.elapsed()).isLessThan(IDLE.multipliedBy(4));
+        }
+    }
+
+    @Test
+    void http10HealthCheckIsAnsweredAndTheConnectionClosed() throws IOException {
+        RawHttp.Answer answer = RawHttp.exchange(gateway.port(), "GET /healthz HTTP/1.0\r\n\r\n", Duration.ofSeconds(5));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(505);
+        assertThat(answer.text()).containsIgnoringCase("connection: close");
+        assertThat(answer.responses()).isEqualTo(1);
+        assertThat(answer.closed()).isTrue();
+        assertThat(logged).noneMatch(r -> r.getThrown() != null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Length: -1", "Content-Length: abc", "Content-Length: 2, 2", "Content-Length: +2",
+            "Content-Length: 99999999999999999999", "Content-Length: 2\r\nContent-Length: 2",
+            "Transfer-Encoding: gzip, chunked", "Transfer-Encoding: identity", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked"})
+    void badBodyLengthsAre400AndClosedWithoutAStackTrace(String framing) throws IOException {
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + framing + "\r\n\r\n{}";
+        RawHttp.Answer answer = RawHttp.exchange(gateway.port(), request, Duration.ofSeconds(5));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+        assertThat(answer.responses()).isEqualTo(1);
+        assertThat(answer.closed()).isTrue();
+        assertThat(answer.elapsed()).isLessThan(Duration.ofSeconds(3));
+        assertThat(logged).noneMatch(r -> r.getThrown() != null);
+        assertThat(logged).noneMatch(r -> r.getLevel().intValue() >= Level.SEVERE.intValue());
+    }
+
+    @Test
+    void http10WithABodyIsAnsweredAndClosed() throws IOException {
+        String body = TestGateway.chat("m", "hello", false);
+        String request = "POST /v1/chat/completions HTTP/1.0\r\nAuthorization: Bearer " + key + "\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        RawHttp.Answer answer = RawHttp.exchange(gateway.port(), request, Duration.ofSeconds(5));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(505);
+        assertThat(answer.text()).containsIgnoringCase("connection: close");
+        assertThat(answer.responses()).isEqualTo(1);
+        assertThat(answer.closed()).isTrue();
+        assertThat(logged).noneMatch(r -> r.getThrown() != null);
+    }
+
+    @Test
+    void aMalformedChunkSizeIs400WithoutAStackTrace() throws IOException {
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+        RawHttp.Answer answer = RawHttp.exchange(gateway.port(), request, Duration.ofSeconds(5));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+        assertThat(answer.closed()).isTrue();
+        assertThat(logged).noneMatch(r -> r.getThrown() != null);
+    }
+
+    @Test
+    void aClientThatHangsUpInsideAChunkedBodyLeavesNoStackTrace() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"model\":")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.shutdownOutput();
+            RawHttp.Answer answer = RawHttp.readUntilClosed(socket, Duration.ofSeconds(5));
+            assertThat(answer.closed()).isTrue();
+        }
+        assertThat(logged).noneMatch(r -> r.getThrown() != null);
+    }
+}
