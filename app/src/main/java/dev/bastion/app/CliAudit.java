@@ -8,7 +8,7 @@ import java.time.Clock;
 
 /**
  * Audit receipts for admin actions taken on the command line. The log has one writer: when a gateway is running
- * it holds the log, and the receipt cannot be written here, which is said on standard error.
+ * it holds the log, and the receipt is handed to it through the log's inbox ({@link AuditLog#deliverToWriter}).
  */
 final class CliAudit {
     private CliAudit() {
@@ -19,6 +19,15 @@ final class CliAudit {
                 config.dataDir().resolve("keys").resolve("audit-signing.key"), config.audit().signatureAlgorithm()),
                 "bastion", Clock.systemUTC(), config.audit().checkpointEvery())) {
             new AuditTrail(log, Clock.systemUTC()).admin(null, "cli", action, subject);
+        } catch (AuditLog.WriterBusyException busy) {
+            // A gateway holds the log: hand the receipt to it; it appends it within about a second.
+            try {
+                AuditLog.deliverToWriter(config.dataDir().resolve("audit"), AuditTrail.adminRecord(
+                        Clock.systemUTC().instant(), null, "cli", action, subject).toString()
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                System.err.println("bastion: no audit receipt for " + action + ": " + e.getMessage());
+            }
         } catch (IllegalStateException e) {
             System.err.println("bastion: no audit receipt for " + action + ": " + e.getMessage());
         } catch (dev.bastion.gateway.api.Refusal e) {

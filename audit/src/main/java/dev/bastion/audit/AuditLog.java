@@ -105,6 +105,95 @@ public final class AuditLog implements AutoCloseable {
         return log;
     }
 
+    /** Thrown by {@link #open} when another process holds the log: hand records over with {@link #deliverToWriter}. */
+    public static final class WriterBusyException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        WriterBusyException(String message) {
+            super(message);
+        }
+    }
+
+    /** Where other processes leave records for the writer: {@code <dir>/inbox/*.rec}, one record a file. */
+    static final String INBOX = "inbox";
+
+    /**
+     * Hands a record to the process that holds the log (a running gateway), for a process that may not write it
+     * itself (the CLI while a gateway runs). The record is written to the log's inbox atomically (a temporary file
+     * renamed into place, mode 0600); the writer appends inbox records in name order within about a second, and
+     * at its next start if it is not running, then deletes them. A crash between the append and the delete can
+     * append a record twice, never lose it.
+     */
+    public static void deliverToWriter(Path dir, byte[] record) throws IOException {
+        Objects.requireNonNull(record, "record");
+        if (record.length > Segments.MAX_RECORD) {
+            throw new IllegalArgumentException("an audit record is limited to 1 MiB");
+        }
+        Path inbox = dir.resolve(INBOX);
+        createOwnerOnlyDirectory(inbox);
+        String name = String.format("%020d-%s", System.currentTimeMillis() * 1_000_000L + System.nanoTime() % 1_000_000L,
+                java.util.UUID.randomUUID());
+        Path temporary = inbox.resolve("." + name + ".tmp");
+        try (FileChannel ch = openOwnerOnly(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(record);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(false);
+        }
+        Files.move(temporary, inbox.resolve(name + ".rec"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Inbox records waiting to be appended, oldest first. */
+    private List<Path> inboxFiles() {
+        Path inbox = dir.resolve(INBOX);
+        if (!Files.isDirectory(inbox)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(inbox)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".rec")).sorted().toList();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "audit log: cannot list the inbox " + inbox + ": " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Appends what other processes left in the inbox (on the writer thread), deleting each file once durable. */
+    private void drainInbox() {
+        List<Path> files = inboxFiles();
+        if (files.isEmpty() || failure != null) {
+            return;
+        }
+        List<Pending> batch = new ArrayList<>();
+        List<Path> taken = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                byte[] record = Files.readAllBytes(f);
+                if (record.length == 0 || record.length > Segments.MAX_RECORD) {
+                    LOG.log(System.Logger.Level.WARNING, "audit log: skipping inbox file " + f.getFileName()
+                            + " of " + record.length + " bytes");
+                    Files.move(f, f.resolveSibling(f.getFileName() + ".rejected"));
+                    continue;
+                }
+                batch.add(new Pending(record, new CompletableFuture<>()));
+                taken.add(f);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "audit log: cannot read inbox file " + f.getFileName() + ": "
+                        + e.getMessage());
+            }
+        }
+        commit(batch);
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i).done().isDone() && !batch.get(i).done().isCompletedExceptionally()) {
+                try {
+                    Files.deleteIfExists(taken.get(i));
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "audit log: cannot delete inbox file " + taken.get(i).getFileName());
+                }
+            }
+        }
+    }
+
     /** POSIX modes for new files and directories (0600, 0700); none where the file system has no POSIX modes. */
     private static FileAttribute<?>[] ownerOnly(String mode) {
         return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
@@ -125,10 +214,17 @@ public final class AuditLog implements AutoCloseable {
 
     private void recover() throws IOException {
         lockFile = openOwnerOnly(dir.resolve("writer.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        if (lockFile.tryLock() == null) {
+        java.nio.channels.FileLock lock;
+        try {
+            lock = lockFile.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldInThisProcess) {
+            lock = null;
+        }
+        if (lock == null) {
             lockFile.close();
-            throw new IllegalStateException("another process is writing the audit log in " + dir
-                    + "; only one gateway may write a log (readers such as 'bastion audit' are fine)");
+            throw new WriterBusyException("another process is writing the audit log in " + dir
+                    + "; only one gateway may write a log (readers such as 'bastion audit' are fine; other writers "
+                    + "hand their records over with deliverToWriter)");
         }
         loadSegments();
         recoverCheckpoints();
@@ -268,12 +364,19 @@ public final class AuditLog implements AutoCloseable {
         return done;
     }
 
+    /** When the writer last looked at the inbox ({@link System#nanoTime()}); writer thread only. */
+    private long lastInboxDrain = System.nanoTime() - 1_000_000_000L;
+
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {
                 Pending first = queue.poll(1, java.util.concurrent.TimeUnit.SECONDS);
                 repairIfDue();
+                if (System.nanoTime() - lastInboxDrain >= 1_000_000_000L) {
+                    lastInboxDrain = System.nanoTime();
+                    drainInbox();
+                }
                 if (first == null) {
                     continue;
                 }

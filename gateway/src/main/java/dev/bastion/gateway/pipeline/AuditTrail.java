@@ -183,14 +183,7 @@ public final class AuditTrail {
      * @throws Refusal 503 {@code audit_unavailable} when the record could not be written
      */
     public void admin(String requestId, String actorKeyId, String action, String subject) {
-        ObjectNode r = Json.MAPPER.createObjectNode();
-        r.put("v", 1);
-        r.put("time", clock.instant().toString());
-        r.put("type", "admin");
-        r.put("request_id", requestId);
-        r.put("key_id", actorKeyId);
-        r.put("action", action);
-        r.put("subject", subject);
+        ObjectNode r = adminRecord(clock.instant(), requestId, actorKeyId, action, subject);
         try {
             append(r, null).get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -201,6 +194,20 @@ public final class AuditTrail {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing an audit record", e);
         }
+    }
+
+    /** The record of an admin action (also written by the CLI, see {@code CliAudit}). */
+    public static ObjectNode adminRecord(java.time.Instant time, String requestId, String actorKeyId, String action,
+            String subject) {
+        ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("v", 1);
+        r.put("time", time.toString());
+        r.put("type", "admin");
+        r.put("request_id", requestId);
+        r.put("key_id", actorKeyId);
+        r.put("action", action);
+        r.put("subject", subject);
+        return r;
     }
 
     private java.util.concurrent.CompletableFuture<Long> append(ObjectNode record, String requestId) {
