@@ -9,7 +9,7 @@ import java.util.Objects;
 public final class BackendException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    /** Why the backend failed; each maps to one HTTP status in {@code api.ApiErrors}. */
+    /** Why the backend failed; each maps to one HTTP status in {@code pipeline.BackendErrors}. */
     public enum Kind {
         /** The upstream could not be reached (connection refused, DNS, TLS). 502. */
         UNAVAILABLE,
