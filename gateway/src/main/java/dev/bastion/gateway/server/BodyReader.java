@@ -25,7 +25,8 @@ final class BodyReader {
         if (declared > limit) {
             throw new Refusal(ApiError.payloadTooLarge(limit));
         }
-        String type = request.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/json");
+        java.util.List<String> types = request.headers().all(HeaderNames.CONTENT_TYPE, java.util.List::of); // no mapper look-up
+        String type = types.isEmpty() ? "application/json" : types.getFirst();
         if (!type.regionMatches(true, 0, "application/json", 0, "application/json".length())) {
             throw new Refusal(ApiError.unsupportedMediaType());
         }
