@@ -46,6 +46,7 @@ public final class ConfigPrinter {
         values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));
         values.put("audit.signature-algorithm", c.audit().signatureAlgorithm().configName());
         values.put("audit.checkpoint-every", Integer.toString(c.audit().checkpointEvery()));
+        values.put("audit.durability", c.audit().durability().name().toLowerCase(java.util.Locale.ROOT));
         values.put("conversations.subject-header", c.conversations().subjectHeader());
         values.put("conversations.master-key", switch (c.conversations().masterKey()) {
             case dev.bastion.crypto.Envelope.MasterKeySource.File f -> "file:" + f.path() + "  (secret: reference only)";
@@ -101,6 +102,7 @@ public final class ConfigPrinter {
             values.put(at + ".indirect-injection-threshold", r.indirectInjectionThreshold().map(String::valueOf)
                     .orElse("model default"));
             values.put(at + ".pseudonyms", r.pseudonyms().configName());
+            values.put(at + ".pii-mode", r.piiMode().configName());
         }
         StringBuilder out = new StringBuilder();
         loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),
