@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +48,25 @@ class SilentConnectionsTest {
                     s.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void aSilentSocketOnATlsListenerIsClosedWithinTheIdleTimeout() throws Exception {
+        Path keystore = dir.resolve("server.p12");
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "bastion", "-keyalg", "EC",
+                "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit-test", "-keypass", "changeit-test")
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        try (TestGateway gateway = TestGateway.start(dir, "server:\n  idle-timeout: " + IDLE.toMillis() + "ms\n"
+                + "  tls:\n    keystore: server.p12\n    keystore-password-env: KS_PASS\n", Map.of("KS_PASS", "changeit-test"));
+                Socket silent = new Socket("127.0.0.1", gateway.port())) {
+            RawHttp.Answer answer = RawHttp.readUntilClosed(silent, IDLE.multipliedBy(8));
+            assertThat(answer.closed()).as("closed after %s", answer.elapsed()).isTrue();
+            assertThat(answer.elapsed()).isLessThan(IDLE.multipliedBy(6));
         }
     }
 }
