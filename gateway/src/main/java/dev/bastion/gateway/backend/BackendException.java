@@ -1,6 +1,8 @@
 package dev.bastion.gateway.backend;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A backend could not answer. {@link #getMessage()} is safe to show to clients: it never contains upstream
@@ -34,12 +36,20 @@ public final class BackendException extends Exception {
     private final Kind kind;
     private final int upstreamStatus;
     private final boolean midStream;
+    private final transient Optional<Duration> retryAfter;
 
     public BackendException(Kind kind, String message, int upstreamStatus, boolean midStream, Throwable cause) {
+        this(kind, message, upstreamStatus, midStream, cause, Optional.empty());
+    }
+
+    /** As the five-argument constructor, with the delay the upstream asked for in its {@code Retry-After}. */
+    public BackendException(Kind kind, String message, int upstreamStatus, boolean midStream, Throwable cause,
+            Optional<Duration> retryAfter) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.upstreamStatus = upstreamStatus;
         this.midStream = midStream;
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 
     public BackendException(Kind kind, String message) {
@@ -53,6 +63,11 @@ public final class BackendException extends Exception {
     /** The upstream's HTTP status, or 0 when there was none. */
     public int upstreamStatus() {
         return upstreamStatus;
+    }
+
+    /** The delay the upstream's {@code Retry-After} asked for (already bounded), if it sent one. */
+    public Optional<Duration> retryAfter() {
+        return retryAfter;
     }
 
     /** Whether some chunks had already been delivered when the failure happened. */

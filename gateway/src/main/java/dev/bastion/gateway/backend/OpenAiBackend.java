@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Timeouts: {@code connect-timeout} to connect; {@code read-timeout} for the response headers and, in streams,
  * between two lines, enforced by a watchdog that closes a stalled body. Retries only where the upstream cannot have
- * acted: a failed connection, or 503 or 429 with a short {@code Retry-After} (at most 2 s), before any body was
- * read; never after a timeout or once a stream started. Error messages never contain the upstream credential or
+ * acted: a failed connection, a 503 without {@code Retry-After}, or a 503 or 429 with a short one (at most 2 s),
+ * before any body was read; never after a timeout or once a stream started. A longer {@code Retry-After} is not
+ * waited out here: it reaches the client unchanged (bounded by {@link RetryAfter}). Error messages never contain the upstream credential or
  * the prompt. Thread-safe.
  */
 public final class OpenAiBackend implements ChatBackend {
@@ -248,14 +249,16 @@ public final class OpenAiBackend implements ChatBackend {
             if (status >= 200 && status < 300) {
                 return response;
             }
-            Optional<Duration> retryAfter = response.headers().firstValue("retry-after").flatMap(OpenAiBackend::seconds);
-            boolean retryable = status == 503 || (status == 429 && retryAfter.map(d -> d.toMillis() <= 2000).orElse(false));
+            Optional<Duration> retryAfter = response.headers().firstValue("retry-after")
+                    .flatMap(v -> RetryAfter.parse(v, java.time.Instant.now()));
+            boolean retryable = (status == 503 || status == 429)
+                    && retryAfter.map(d -> d.toMillis() <= 2000).orElse(status == 503);
             String detail = errorDetail(model, errorBody(response.body()));
             if (retryable && !last) {
                 backoff(attempt, retryAfter.orElse(Duration.ZERO));
                 continue;
             }
-            throw upstreamError(model, status, detail);
+            throw upstreamError(model, status, detail, retryAfter);
         }
     }
 
@@ -295,16 +298,18 @@ public final class OpenAiBackend implements ChatBackend {
         return b.build();
     }
 
-    private static BackendException upstreamError(ModelSettings model, int status, String detail) {
+    private static BackendException upstreamError(ModelSettings model, int status, String detail,
+            Optional<Duration> retryAfter) {
         if (status == 401 || status == 403) {
             return new BackendException(Kind.UPSTREAM_AUTH, "the upstream rejected the gateway's credentials for model '"
                     + model.name() + "'", status, false, null);
         }
         if (status >= 500) {
-            return new BackendException(Kind.UPSTREAM_ERROR, "the upstream returned " + status, status, false, null);
+            return new BackendException(Kind.UPSTREAM_ERROR, "the upstream returned " + status, status, false, null,
+                    retryAfter);
         }
         return new BackendException(Kind.UPSTREAM_ERROR, "the upstream returned " + status
-                + (detail.isEmpty() ? "" : ": " + detail), status, false, null);
+                + (detail.isEmpty() ? "" : ": " + detail), status, false, null, retryAfter);
     }
 
     /**
@@ -329,14 +334,6 @@ public final class OpenAiBackend implements ChatBackend {
             return message.length() > 500 ? message.substring(0, 500) + "..." : message;
         } catch (IOException | RuntimeException e) {
             return "";
-        }
-    }
-
-    private static Optional<Duration> seconds(String value) {
-        try {
-            return Optional.of(Duration.ofSeconds(Long.parseLong(value.strip())));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
         }
     }
 

@@ -5,6 +5,9 @@ import dev.bastion.gateway.backend.BackendException;
 
 /** Maps backend failures to client errors, in one place. Upstream details stay in the server log. */
 final class BackendErrors {
+    /** Retry-After sent when a rate-limiting upstream gave none (or one that could not be read). */
+    private static final java.time.Duration UPSTREAM_RATE_LIMIT_DEFAULT = java.time.Duration.ofSeconds(5);
+
     private BackendErrors() {
     }
 
@@ -19,7 +22,7 @@ final class BackendErrors {
                             + "models[].api-key-env or api-key-file.");
             case UPSTREAM_ERROR -> e.upstreamStatus() == 429
                     ? ApiError.rateLimited("upstream_rate_limited", "The upstream of model '" + model
-                            + "' is rate limiting; retry later.", java.time.Duration.ofSeconds(5))
+                            + "' is rate limiting; retry later.", e.retryAfter().orElse(UPSTREAM_RATE_LIMIT_DEFAULT))
                     : ApiError.upstream(502, "upstream_error", "The upstream of model '" + model + "' failed: "
                             + e.getMessage());
             case BAD_RESPONSE -> ApiError.upstream(502, "upstream_bad_response",

@@ -50,13 +50,17 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /*
-     * Why protocolsDiscoverServices(false) (Helidon 4.2.0): with discovery on, the listener gets the discovered
-     * HTTP/1.1 protocol as well as the one added below, so it has two connection selectors. With more than one,
-     * Helidon waits for the first bytes to pick one, and that wait has no timeout: a socket that never sends a byte
-     * is held forever (idle-timeout only covers connections handed to a protocol), and 10,000 of them exhaust
-     * max-connections. With exactly one selector Helidon hands the socket to HTTP/1.1 at once, so idle-timeout
-     * closes silent sockets, and HTTP/1.0 requests get HTTP/1.1's "505 HTTP Version Not Supported" and a close
-     * instead of a silent close. HttpEdgeTest holds both with raw sockets.
+     * Why protocolsDiscoverServices(false) (Helidon 4.2.0 and 4.5.0 alike): with discovery on, the listener gets the
+     * discovered HTTP/1.1 protocol as well as the one added below, so it has two connection selectors. With more
+     * than one, Helidon waits for the first bytes to pick one, and that wait has no timeout: a socket that never
+     * sends a byte is held for ever (idle-timeout only covers connections handed to a protocol), and 10,000 of them
+     * exhaust max-connections. With exactly one selector Helidon hands the socket to HTTP/1.1 at once, so
+     * idle-timeout closes silent sockets, and HTTP/1.0 requests get HTTP/1.1's "505 HTTP Version Not Supported"
+     * and a close instead of a silent close.
+     *
+     * Why Helidon 4.5.0 (parent pom): on 4.2.0 a silent socket on the TLS listener was still held for ever (the
+     * handshake ran before any idle check), and a failed handshake left its socket open and its max-connections
+     * permit taken. HttpEdgeTest and SilentConnectionsTest hold all of this with raw sockets.
      */
     private GatewayServer(ServerSettings settings, SSLContext tls, Handlers handlers) {
         this.grace = settings.shutdownGrace();
