@@ -36,6 +36,12 @@ public final class ConversationVault {
     private final KeyedHasher hasher;
     private final RandomTokens random;
     private final Clock clock;
+    /**
+     * Storing takes the read side, the retention purge the write side: a subject's key is created before its
+     * conversation row exists, and a purge in between saw a subject without content and destroyed the fresh key,
+     * leaving the new conversation unreadable (ConversationsTest caught it under load).
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock purging = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     /** What an erasure removed. */
     public record Erasure(String subjectHash, boolean keyDestroyed, int conversationsDeleted) {
@@ -70,14 +76,19 @@ public final class ConversationVault {
         String id = random.identifier("conv_", 12);
         Instant now = clock.instant();
         Optional<String> ciphertext = Optional.empty();
-        if (route.storage() == Storage.CONTENT) {
-            byte[] key = keyring.findOrStore(hash, envelope.newWrappedKey(hash));
-            byte[] sealed = envelope.encrypt(key, hash, content.toString().getBytes(StandardCharsets.UTF_8),
-                    id.getBytes(StandardCharsets.UTF_8));
-            ciphertext = Optional.of(Base64.getEncoder().encodeToString(sealed));
+        purging.readLock().lock();
+        try {
+            if (route.storage() == Storage.CONTENT) {
+                byte[] key = keyring.findOrStore(hash, envelope.newWrappedKey(hash));
+                byte[] sealed = envelope.encrypt(key, hash, content.toString().getBytes(StandardCharsets.UTF_8),
+                        id.getBytes(StandardCharsets.UTF_8));
+                ciphertext = Optional.of(Base64.getEncoder().encodeToString(sealed));
+            }
+            store.insertConversation(new JdbcStore.ConversationRow(id, hash, requestId, route.name(), model, now,
+                    now.plus(route.retention()), now.plus(route.contentRetention()), metadata.toString(), ciphertext));
+        } finally {
+            purging.readLock().unlock();
         }
-        store.insertConversation(new JdbcStore.ConversationRow(id, hash, requestId, route.name(), model, now,
-                now.plus(route.retention()), now.plus(route.contentRetention()), metadata.toString(), ciphertext));
     }
 
     /** Everything held about a subject, content decrypted; content that cannot be decrypted is reported as such. */
@@ -139,6 +150,15 @@ public final class ConversationVault {
      * that no longer have any content.
      */
     public Purge purgeExpired() {
+        purging.writeLock().lock();
+        try {
+            return purgeExpiredLocked();
+        } finally {
+            purging.writeLock().unlock();
+        }
+    }
+
+    private Purge purgeExpiredLocked() {
         int[] purged = store.purgeExpiredConversations(clock.instant());
         java.util.Set<String> withContent = store.subjectsWithContent();
         int destroyed = 0;
