@@ -49,10 +49,18 @@ public final class SecretsScanner implements Scanner {
 
     /**
      * Finding types that point at sensitive context rather than a usable secret: cloud resource names (ARNs,
-     * buckets, account ids), usernames, and places where a credential is passed in (a variable, a placeholder).
-     * They are reported (and audited) with a low score, and do not block a request by default.
+     * buckets, account ids), usernames, places where a credential is passed in (a variable, a placeholder),
+     * passphrase-encrypted private keys, matches on lines marked as allowed, and high-entropy strings without any
+     * context that says they are a credential. They are reported (and audited) with a low score, and do not block a request by default.
      */
-    public static final Set<String> INFORMATIONAL = Set.of("CLOUD_RESOURCE", "USERNAME", "CREDENTIAL_USAGE");
+    public static final Set<String> INFORMATIONAL = Set.of("CLOUD_RESOURCE", "USERNAME", "CREDENTIAL_USAGE",
+            "ENCRYPTED_PRIVATE_KEY", "ALLOWLISTED_SECRET", "HIGH_ENTROPY_STRING");
+
+    /** A private key that is itself encrypted with a passphrase (PKCS#8 ENCRYPTED, or PEM Proc-Type ENCRYPTED). */
+    public static final String ENCRYPTED_PRIVATE_KEY = "ENCRYPTED_PRIVATE_KEY";
+
+    /** A match on a line whose author marked it as not a secret (pragma: allowlist secret, gitleaks:allow, ...). */
+    public static final String ALLOWLISTED_SECRET = "ALLOWLISTED_SECRET";
 
     /** The finding types that mean a credential is exposed: blocked by default in the gateway. */
     public Set<String> blockingTypes() {
@@ -65,6 +73,7 @@ public final class SecretsScanner implements Scanner {
     public Set<String> types() {
         Set<String> types = new LinkedHashSet<>();
         rules.forEach(r -> types.add(r.type()));
+        types.addAll(List.of(ENCRYPTED_PRIVATE_KEY, ALLOWLISTED_SECRET));
         return types;
     }
 
@@ -83,13 +92,13 @@ public final class SecretsScanner implements Scanner {
                 if (!rule.keywords().isEmpty() && rule.keywords().stream().noneMatch(lower::contains)) {
                     continue;
                 }
-                scanRule(rule, s, text, findings);
+                scanRule(rule, s, text, lower, findings);
             }
         }
         return findings;
     }
 
-    private static void scanRule(SecretRule rule, int segment, String text, List<Finding> findings) {
+    private static void scanRule(SecretRule rule, int segment, String text, String lower, List<Finding> findings) {
         Matcher m = rule.pattern().matcher(text);
         while (m.find()) {
             int start;
@@ -112,32 +121,47 @@ public final class SecretsScanner implements Scanner {
             if (rule.minEntropy() > 0 && entropy(secret) < rule.minEntropy()) {
                 continue;
             }
-            if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && placeholder(secret)) {
+            if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && ValueFilters.placeholder(secret)) {
                 continue;
             }
-            double score = INFORMATIONAL.contains(rule.type()) ? 0.3 : switch (rule.checksum()) {
+            if (rule.checksum() == SecretRule.Checksum.BASE64_USER_PASSWORD && !ValueFilters.base64UserPassword(secret)) {
+                continue;
+            }
+            if (ValueFilters.notASecretName(group(m, "key"))) {
+                continue; // hashed_secret, foreign_key_id, public_key: names that say the value is not a credential
+            }
+            boolean pem = rule.type().equals("PRIVATE_KEY");
+            boolean checksummed = rule.checksum() == SecretRule.Checksum.GITHUB_CRC32 && githubChecksumValid(secret);
+            if (!pem && !checksummed && ValueFilters.notASecret(secret)) {
+                continue; // a checksum that validates outranks a marker word: only the vendor's format makes one
+            }
+            if (Ciphertext.sealed(text, lower, start, end)) {
+                continue; // SealedSecret or sops ciphertext: safe to share by design
+            }
+            String type = rule.type();
+            if (pem && (Ciphertext.encryptedPem(secret) || Ciphertext.encryptedPutty(lower, start))) {
+                type = ENCRYPTED_PRIVATE_KEY;
+            } else if (Ciphertext.allowlistedLine(lower, start)) {
+                type = ALLOWLISTED_SECRET;
+            }
+            double score = INFORMATIONAL.contains(type) ? 0.3 : switch (rule.checksum()) {
                 case GITHUB_CRC32 -> githubChecksumValid(secret) ? 1.0 : 0.6;
-                case NONE -> rule.minEntropy() > 0 ? 0.75 : 0.9;
-                case NOT_PLACEHOLDER -> 0.7;
+                case NONE -> rule.score() > 0 ? rule.score() : rule.minEntropy() > 0 ? 0.75 : 0.9;
+                case NOT_PLACEHOLDER -> rule.score() > 0 ? rule.score() : 0.7;
+                case BASE64_USER_PASSWORD -> 0.9;
             };
-            findings.add(new Finding(rule.type(), segment, start, end, score, ID));
+            findings.add(new Finding(type, segment, start, end, score, ID));
         }
     }
 
-    private static final java.util.Set<String> PLACEHOLDERS = java.util.Set.of("password", "passwd", "secret",
-            "changeme", "change_me", "yourpassword", "your_password", "mypassword", "example", "none", "null", "true",
-            "false", "undefined", "redacted", "hidden", "xxx", "xxxx", "xxxxxx", "test", "todo", "string", "pass");
-
-    /** A template variable, a placeholder word, or one character repeated: not a real password. */
-    static boolean placeholder(String v) {
-        String s = v.toLowerCase(java.util.Locale.ROOT);
-        if (s.isEmpty() || PLACEHOLDERS.contains(s) || s.contains("${") || s.contains("{{") || s.startsWith("os.")
-                || s.startsWith("env") || s.startsWith("process.env") || s.startsWith("getenv") || s.startsWith("&")
-                || s.endsWith(":") || s.contains("$p[") || "${<%[/(.,;:#".indexOf(s.charAt(0)) >= 0
-                || s.startsWith("arn:") || (s.contains("/") && s.contains("#"))) {
-            return true;
+    /** The text of a named group, or "" when the pattern has no such group or it did not take part. */
+    private static String group(Matcher m, String name) {
+        try {
+            String g = m.group(name);
+            return g == null ? "" : g;
+        } catch (IllegalArgumentException noGroup) {
+            return "";
         }
-        return s.chars().allMatch(c -> c == s.charAt(0)) || s.chars().allMatch(c -> c == '*' || c == 'x' || c == '.');
     }
 
     /** Shannon entropy in bits per character. */
@@ -211,7 +235,8 @@ public final class SecretsScanner implements Scanner {
                     throw new IllegalStateException("rule " + id + ": invalid RE2 pattern: " + e.getDescription(), e);
                 }
                 rules.add(new SecretRule(id, r.path("type").asText(), pattern, strings(r.path("keywords")),
-                        r.path("min-entropy").asDouble(0), SecretRule.Checksum.valueOf(r.path("checksum").asText("NONE")),
+                        r.path("min-entropy").asDouble(0), r.path("score").asDouble(0),
+                        SecretRule.Checksum.valueOf(r.path("checksum").asText("NONE")),
                         strings(r.path("examples")), strings(r.path("counterexamples"))));
             }
             return rules;
