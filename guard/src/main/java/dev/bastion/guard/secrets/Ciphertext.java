@@ -46,6 +46,21 @@ final class Ciphertext {
         return false;
     }
 
+    /**
+     * Whether a PEM block has no key in it: its body (header lines and escapes removed) is shorter than the
+     * smallest real key (an Ed25519 PKCS#8 key is 64 base64 characters), or is dots, stars or x's.
+     */
+    static boolean placeholderPem(String block) {
+        if (!block.startsWith("-----BEGIN")) {
+            return false;
+        }
+        String body = block.replaceAll("-----[A-Z0-9 ]+-----", "").replace("\\n", "\n").replace("\\r", "")
+                .replaceAll("(?m)^[A-Za-z-]+: .*$", "").replaceAll("\\s", "");
+        long base64 = body.chars().filter(c -> Character.isLetterOrDigit(c) || c == '+' || c == '/' || c == '=').count();
+        return base64 < 64 || base64 < body.length() * 0.9 || ValueFilters.repeated(body.toLowerCase(java.util.Locale.ROOT))
+                || body.toLowerCase(java.util.Locale.ROOT).contains("xxxx");
+    }
+
     /** Whether a PuTTY key whose private lines start at {@code offset} says it is encrypted (Encryption: aes...). */
     static boolean encryptedPutty(String lower, int offset) {
         if (!lower.startsWith("private-lines", offset)) {

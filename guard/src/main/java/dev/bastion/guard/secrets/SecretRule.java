@@ -18,12 +18,13 @@ import java.util.Objects;
  * @param minEntropy minimum entropy of the secret, 0 for none
  * @param score confidence of a match in (0, 1], or 0 to derive it from the checksum and entropy gate: a fixed
  *     vendor prefix scores high, a value assigned to a secret-named key lower, a bare string without context lowest
+ * @param multiline whether a match can span lines (private key blocks); other rules run on keyword lines only
  * @param checksum how to validate the secret beyond its shape
  * @param examples texts that contain this secret
  * @param counterexamples texts that look close but must not match
  */
 public record SecretRule(String id, String type, Pattern pattern, List<String> keywords, double minEntropy,
-        double score, Checksum checksum, List<String> examples, List<String> counterexamples) {
+        double score, boolean multiline, Checksum checksum, List<String> examples, List<String> counterexamples) {
 
     /** Validation a secret format carries in itself. */
     public enum Checksum {

@@ -54,7 +54,7 @@ public final class SecretsScanner implements Scanner {
      * context that says they are a credential. They are reported (and audited) with a low score, and do not block a request by default.
      */
     public static final Set<String> INFORMATIONAL = Set.of("CLOUD_RESOURCE", "USERNAME", "CREDENTIAL_USAGE",
-            "ENCRYPTED_PRIVATE_KEY", "ALLOWLISTED_SECRET", "HIGH_ENTROPY_STRING");
+            "ENCRYPTED_PRIVATE_KEY", "ALLOWLISTED_SECRET", "HIGH_ENTROPY_STRING", "STRIPE_PUBLISHABLE_KEY");
 
     /** A private key that is itself encrypted with a passphrase (PKCS#8 ENCRYPTED, or PEM Proc-Type ENCRYPTED). */
     public static final String ENCRYPTED_PRIVATE_KEY = "ENCRYPTED_PRIVATE_KEY";
@@ -87,19 +87,60 @@ public final class SecretsScanner implements Scanner {
         List<Finding> findings = new ArrayList<>();
         for (int s = 0; s < segments.size(); s++) {
             String text = segments.get(s);
-            String lower = text.toLowerCase(Locale.ROOT);
+            String lower = asciiLower(text);
             for (SecretRule rule : rules) {
-                if (!rule.keywords().isEmpty() && rule.keywords().stream().noneMatch(lower::contains)) {
+                if (rule.keywords().isEmpty() || rule.multiline()) {
+                    if (rule.keywords().isEmpty() || rule.keywords().stream().anyMatch(lower::contains)) {
+                        scanRule(rule, s, text, lower, 0, text.length(), findings);
+                    }
                     continue;
                 }
-                scanRule(rule, s, text, lower, findings);
+                // Single-line rules run only on the lines that hold one of their keywords: RE2 is linear, but
+                // a long file times many rules is not, and most lines of a file hold no keyword at all.
+                for (int[] line : keywordLines(lower, rule.keywords())) {
+                    scanRule(rule, s, text, lower, line[0], line[1], findings);
+                }
             }
         }
         return findings;
     }
 
-    private static void scanRule(SecretRule rule, int segment, String text, String lower, List<Finding> findings) {
-        Matcher m = rule.pattern().matcher(text);
+    /** Lower case for ASCII letters only, so offsets in the result are offsets in the original. */
+    static String asciiLower(String text) {
+        char[] out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (out == null) {
+                    out = text.toCharArray();
+                }
+                out[i] = (char) (c + 32);
+            }
+        }
+        return out == null ? text : new String(out);
+    }
+
+    /** [start, end) of each line that holds a keyword, in order, each line once. */
+    static List<int[]> keywordLines(String lower, List<String> keywords) {
+        java.util.TreeMap<Integer, Integer> lines = new java.util.TreeMap<>();
+        for (String keyword : keywords) {
+            int at = lower.indexOf(keyword);
+            while (at >= 0) {
+                int start = lower.lastIndexOf('\n', at) + 1;
+                int end = lower.indexOf('\n', at + keyword.length());
+                end = end < 0 ? lower.length() : end;
+                lines.put(start, end);
+                at = lower.indexOf(keyword, end);
+            }
+        }
+        List<int[]> out = new ArrayList<>(lines.size());
+        lines.forEach((start, end) -> out.add(new int[] {start, end}));
+        return out;
+    }
+
+    private static void scanRule(SecretRule rule, int segment, String text, String lower, int from, int to,
+            List<Finding> findings) {
+        Matcher m = rule.pattern().matcher(from == 0 && to == text.length() ? text : text.substring(from, to));
         while (m.find()) {
             int start;
             int end;
@@ -117,6 +158,8 @@ public final class SecretsScanner implements Scanner {
             if (end <= start) {
                 continue;
             }
+            start += from;
+            end += from;
             String secret = text.substring(start, end);
             if (rule.minEntropy() > 0 && entropy(secret) < rule.minEntropy()) {
                 continue;
@@ -127,10 +170,16 @@ public final class SecretsScanner implements Scanner {
             if (rule.checksum() == SecretRule.Checksum.BASE64_USER_PASSWORD && !ValueFilters.base64UserPassword(secret)) {
                 continue;
             }
+            if (secret.equalsIgnoreCase(group(m, "user"))) {
+                continue; // postgres:postgres, mysql:mysql: a local default, not a credential someone chose
+            }
             if (ValueFilters.notASecretName(group(m, "key"))) {
                 continue; // hashed_secret, foreign_key_id, public_key: names that say the value is not a credential
             }
             boolean pem = rule.type().equals("PRIVATE_KEY");
+            if (Ciphertext.placeholderPem(secret)) {
+                continue; // -----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY----- in documentation
+            }
             boolean checksummed = rule.checksum() == SecretRule.Checksum.GITHUB_CRC32 && githubChecksumValid(secret);
             if (!pem && !checksummed && ValueFilters.notASecret(secret)) {
                 continue; // a checksum that validates outranks a marker word: only the vendor's format makes one
@@ -235,7 +284,7 @@ public final class SecretsScanner implements Scanner {
                     throw new IllegalStateException("rule " + id + ": invalid RE2 pattern: " + e.getDescription(), e);
                 }
                 rules.add(new SecretRule(id, r.path("type").asText(), pattern, strings(r.path("keywords")),
-                        r.path("min-entropy").asDouble(0), r.path("score").asDouble(0),
+                        r.path("min-entropy").asDouble(0), r.path("score").asDouble(0), r.path("multiline").asBoolean(false),
                         SecretRule.Checksum.valueOf(r.path("checksum").asText("NONE")),
                         strings(r.path("examples")), strings(r.path("counterexamples"))));
             }
