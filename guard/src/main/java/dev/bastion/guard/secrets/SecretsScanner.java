@@ -102,7 +102,30 @@ public final class SecretsScanner implements Scanner {
                 }
             }
         }
-        return findings;
+        return distinctSpans(findings);
+    }
+
+    /** Types that say only "some credential": a named format found on the same span is reported instead. */
+    private static final Set<String> GENERIC = Set.of("GENERIC_SECRET", "PASSWORD", "DATABASE_PASSWORD");
+
+    /**
+     * One finding per span: where rules agree on the same span, the named format wins over a generic type (a
+     * Twilio token assigned to TWILIO_AUTH_TOKEN is TWILIO_KEY, not PASSWORD), then the higher score, then the
+     * earlier rule.
+     */
+    private static List<Finding> distinctSpans(List<Finding> findings) {
+        java.util.Map<String, Finding> best = new java.util.LinkedHashMap<>();
+        for (Finding f : findings) {
+            best.merge(f.segment() + ":" + f.start() + ":" + f.end(), f, (a, b) -> {
+                boolean aGeneric = GENERIC.contains(a.type());
+                boolean bGeneric = GENERIC.contains(b.type());
+                if (aGeneric != bGeneric) {
+                    return aGeneric ? b : a;
+                }
+                return b.score() > a.score() ? b : a;
+            });
+        }
+        return List.copyOf(best.values());
     }
 
     /** Lower case for ASCII letters only, so offsets in the result are offsets in the original. */
