@@ -7,7 +7,8 @@
 # CORPUS_ROOT (default /work/data/secrets-corpus) is what bench/secrets/build_corpus.py writes: one folder per
 # source with files/ and labels.tsv. secretlint is installed with npm into a temporary folder outside the
 # repository and removed afterwards. Run from the repository root after
-# `./mvnw -B -q -DskipTests package -pl app -am`.
+# `./mvnw -B -q -DskipTests package -pl app -am`. With BEFORE_JAR=path/to/older/bastion.jar, that jar's
+# `bastion scan --secrets` hits (informational ones left out) are scored in the same table as "before".
 set -euo pipefail
 ROOT=${1:-/work/data/secrets-corpus}
 shift || true
@@ -24,7 +25,7 @@ trap 'rm -rf "$TMP"' EXIT
 (cd "$TMP" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
   "secretlint@$SECRETLINT_VERSION" "@secretlint/secretlint-rule-preset-recommend@$SECRETLINT_VERSION" >/dev/null)
 echo '{"rules":[{"id":"@secretlint/secretlint-rule-preset-recommend"}]}' > "$TMP/secretlintrc.json"
-mkdir -p "$TMP/hits"
+mkdir -p "$TMP/hits" "$TMP/before"
 
 corpus_args=()
 for s in "${SOURCES[@]}"; do
@@ -43,7 +44,15 @@ for s in "${SOURCES[@]}"; do
       console.log(require("path").relative(base, r.filePath) + "\t" + m.loc.start.line);
   ' "$TMP/$s.json" "$dir/files" > "$TMP/hits/$s.tsv"
   echo "secretlint $SECRETLINT_VERSION on $s: ${#files[@]} files in $(( (end - start) / 1000000 )) ms (process start included)" >&2
+  if [ -n "${BEFORE_JAR:-}" ]; then
+    (cd "$dir/files" && "$JAVA" --add-modules jdk.incubator.vector -jar "$BEFORE_JAR" scan --secrets . 2>/dev/null || true) \
+      | grep -v '(informational)' | sed -E 's|^\./||; s|^(.+):([0-9]+):[0-9]+ [A-Z_]+ score=.*|\1\t\2|' > "$TMP/before/$s.tsv"
+  fi
 done
+peers=(--peer "secretlint=$TMP/hits")
+if [ -n "${BEFORE_JAR:-}" ]; then
+  peers+=(--peer "before=$TMP/before")
+fi
 
-"$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" eval secrets "${corpus_args[@]}" --peer "secretlint=$TMP/hits" \
+"$JAVA" --add-modules jdk.incubator.vector -jar "$JAR" eval secrets "${corpus_args[@]}" "${peers[@]}" \
   2> >(grep -v '^WARNING' >&2)
