@@ -138,19 +138,27 @@ final class ValueFilters {
         return s.length() < 2 ? 0 : (double) sequential / (s.length() - 1);
     }
 
-    /** A key name that says its value is derived from or points at a secret, not the secret itself. */
+    /**
+     * A key name that says its value is derived from or points at a secret, not the secret itself: hashes,
+     * identifiers (credentialsId, key_id; but Vault's secret_id is a credential), public keys, lengths, paths,
+     * URLs, names, CSRF tokens and nonces. Camel case, dots and dashes are read as underscores.
+     */
     static boolean notASecretName(String key) {
         if (key.isEmpty()) {
             return false;
         }
-        String k = key.toLowerCase(Locale.ROOT);
+        String k = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT).replaceAll("[.-]", "_");
+        if (k.endsWith("secret_id") || k.endsWith("secretid")) {
+            return false;
+        }
         return k.contains("hash") || k.contains("digest") || k.contains("checksum") || k.contains("fingerprint")
-                || k.contains("public") || k.contains("pub_key") || k.contains("pubkey") || k.endsWith("_id")
-                || k.endsWith("_ids") || k.endsWith("_length") || k.endsWith("_len") || k.endsWith("_size")
-                || k.endsWith("_file") || k.endsWith("_path") || k.endsWith("_url") && !k.contains("pass")
-                || k.endsWith("_name") || k.endsWith("_type") || k.endsWith("_field") || k.endsWith("_param")
-                || k.endsWith("_header") || k.endsWith("_env") || k.endsWith("_var") || k.endsWith("_expiry")
-                || k.endsWith("_ttl") || k.endsWith("_timeout") || k.endsWith("_min_length") || k.contains("reset");
+                || k.contains("public") || k.contains("pub_key") || k.contains("pubkey") || k.contains("csrf")
+                || k.contains("nonce") || k.contains("reset") || k.endsWith("_id") || k.endsWith("_ids")
+                || k.endsWith("_length") || k.endsWith("_len") || k.endsWith("_size") || k.endsWith("_file")
+                || k.endsWith("_path") || k.endsWith("_url") && !k.contains("pass") || k.endsWith("_name")
+                || k.endsWith("_type") || k.endsWith("_field") || k.endsWith("_param") || k.endsWith("_header")
+                || k.endsWith("_env") || k.endsWith("_var") || k.endsWith("_expiry") || k.endsWith("_ttl")
+                || k.endsWith("_timeout");
     }
 
     /** Base64 that decodes to printable {@code user:password} with both parts non-empty. */
