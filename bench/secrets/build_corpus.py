@@ -13,6 +13,7 @@ Usage: build_corpus.py EVAL_DATA MIRRORS OUT
   OUT        output folder, e.g. /work/data/secrets-corpus
 """
 import ast
+import hashlib
 import json
 import os
 import re
@@ -21,6 +22,14 @@ import subprocess
 import sys
 
 import yaml
+
+
+INPUTS = []  # (repository or folder, commit, path, sha256) of every input file read, for docs/secrets-eval.md
+
+
+def record(origin, commit, path, data):
+    INPUTS.append((origin, commit, path, hashlib.sha256(data).hexdigest()))
+    return data
 
 
 def write(out, rel, text, encoding="utf-8"):
@@ -53,8 +62,9 @@ def save_labels(out, rows, source):
 
 
 def git_show(mirror, commit, path):
-    return subprocess.run(["git", f"--git-dir={mirror}", "show", f"{commit}:{path}"], check=True,
+    data = subprocess.run(["git", f"--git-dir={mirror}", "show", f"{commit}:{path}"], check=True,
                           capture_output=True).stdout
+    return record(os.path.basename(os.path.dirname(mirror.rstrip("/"))).replace("+", "/"), commit, path, data)
 
 
 def git_ls(mirror, commit, prefix):
@@ -75,7 +85,8 @@ def noseyparker(eval_data, out):
         for name in sorted(names):
             if not name.endswith((".yml", ".yaml")):
                 continue
-            doc = yaml.safe_load(open(os.path.join(root, name)))
+            path = os.path.join(root, name)
+            doc = yaml.safe_load(record("eval-data", "-", os.path.relpath(path, eval_data), open(path, "rb").read()))
             pos, neg = [], []
             for rule in doc.get("rules", []):
                 pos += [str(e) for e in rule.get("examples", []) or []]
@@ -94,6 +105,7 @@ def detect_secrets_testdata(eval_data, labels_file, out):
         if not os.path.exists(os.path.join(out, "files", rel)):
             os.makedirs(os.path.dirname(os.path.join(out, "files", rel)), exist_ok=True)
             shutil.copyfile(os.path.join(base, rel), os.path.join(out, "files", rel))
+            record("eval-data", "-", os.path.relpath(os.path.join(base, rel), eval_data), open(os.path.join(base, rel), "rb").read())
         rows.append((rel, int(num), label))
     return rows
 
@@ -247,8 +259,12 @@ def main():
         out = os.path.join(out_root, name)
         shutil.rmtree(out, ignore_errors=True)
         os.makedirs(os.path.join(out, "files"))
+        INPUTS.clear()
         rows = build(out)
         save_labels(out, rows, name)
+        with open(os.path.join(out, "sources.tsv"), "w") as f:
+            for origin, commit, path, digest in sorted(set(INPUTS)):
+                f.write(f"{origin}\t{commit}\t{path}\t{digest}\n")
         pos = sum(1 for r in rows if r[2] == "1")
         neg = sum(1 for r in rows if r[2] == "0")
         assert all(r[2] in ("0", "1", "skip", "cont") for r in rows)
