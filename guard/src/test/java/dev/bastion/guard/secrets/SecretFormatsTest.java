@@ -29,6 +29,7 @@ class SecretFormatsTest {
         assertThat(blocking("DB_PASSWORD=Gr4nite-Lake-91")).contains("PASSWORD");
         assertThat(blocking("MYSQL_ROOT_PASSWORD: Wq7mZ2pLx9")).isNotEmpty();
         assertThat(blocking("export SMTP_PASS=blue.Otter.55")).isNotEmpty();
+        assertThat(blocking("stringData:\n  db_password: Tr0ub4dor&3\n")).contains("PASSWORD");
     }
 
     @Test
