@@ -2,9 +2,8 @@ package dev.bastion.app;
 
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.secrets.SecretsScanner;
+import dev.bastion.guard.secrets.TextDecoding;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,12 +77,11 @@ final class ScanCommand implements Callable<Integer> {
                     System.err.println("bastion: skipped " + file + " (larger than 10 MiB)");
                     continue;
                 }
-                String text;
-                try {
-                    text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-                } catch (CharacterCodingException binary) {
-                    continue; // not text
+                java.util.Optional<String> decoded = TextDecoding.decode(Files.readAllBytes(file)); // UTF-8, UTF-16, Latin-1
+                if (decoded.isEmpty()) {
+                    continue; // binary
                 }
+                String text = decoded.get();
                 files++;
                 for (Finding f : scanner.scan(List.of(text))) {
                     int line = 1;

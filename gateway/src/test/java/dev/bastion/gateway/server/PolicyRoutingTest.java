@@ -206,10 +206,10 @@ class PolicyRoutingTest {
 
     @Test
     void aCredentialInAnAnswerIsStoppedBeforeTheClientSeesIt() {
-        cloud.answer("use AKIAIOSFODNN7EXAMPLE for the bucket").chunks(9);
+        cloud.answer("use AKIAQ3EGRTLMZ7WXK5PB for the bucket").chunks(9);
         try {
             TestGateway.Reply r = gateway.post("/v1/chat/completions", key, TestGateway.chat("cloud-secrets", "hi", true));
-            assertThat(r.body()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
+            assertThat(r.body()).doesNotContain("AKIAQ3EGRTLMZ7WXK5PB");
             assertThat(r.events().getLast()).contains("output_blocked");
         } finally {
             cloud.answer(null).chunks(3);

@@ -16,12 +16,15 @@ import java.util.Objects;
  * @param pattern compiled RE2 pattern
  * @param keywords lower-case literals; at least one must occur in the text (empty: always try)
  * @param minEntropy minimum entropy of the secret, 0 for none
+ * @param score confidence of a match in (0, 1], or 0 to derive it from the checksum and entropy gate: a fixed
+ *     vendor prefix scores high, a value assigned to a secret-named key lower, a bare string without context lowest
+ * @param multiline whether a match can span lines (private key blocks); other rules run on keyword lines only
  * @param checksum how to validate the secret beyond its shape
  * @param examples texts that contain this secret
  * @param counterexamples texts that look close but must not match
  */
 public record SecretRule(String id, String type, Pattern pattern, List<String> keywords, double minEntropy,
-        Checksum checksum, List<String> examples, List<String> counterexamples) {
+        double score, boolean multiline, Checksum checksum, List<String> examples, List<String> counterexamples) {
 
     /** Validation a secret format carries in itself. */
     public enum Checksum {
@@ -29,7 +32,9 @@ public record SecretRule(String id, String type, Pattern pattern, List<String> k
         /** GitHub tokens: the last 6 characters are the CRC32 of the random part, in base62. */
         GITHUB_CRC32,
         /** Free-form values (passwords): refuse template placeholders, variables and one repeated character. */
-        NOT_PLACEHOLDER
+        NOT_PLACEHOLDER,
+        /** Base64 of {@code user:password} (HTTP Basic, Docker auths, .npmrc _auth): must decode to that shape. */
+        BASE64_USER_PASSWORD
     }
 
     public SecretRule {
@@ -40,6 +45,9 @@ public record SecretRule(String id, String type, Pattern pattern, List<String> k
         Objects.requireNonNull(pattern, "pattern");
         keywords = keywords.stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
         Objects.requireNonNull(checksum, "checksum");
+        if (!(score >= 0 && score <= 1)) {
+            throw new IllegalArgumentException("rule " + id + ": score must be in [0, 1]");
+        }
         examples = List.copyOf(examples);
         counterexamples = List.copyOf(counterexamples);
         if (examples.isEmpty()) {

@@ -23,10 +23,14 @@ import java.util.zip.CRC32;
  * Finds credentials in text with the rules of {@code rules.yaml}: cloud keys, code-host and AI-provider tokens,
  * chat and payment keys, JWTs, private keys, database URLs with passwords and high-entropy assignments.
  *
- * <p>Each rule is tried only when one of its keywords occurs, and runs in RE2 (linear time). A match is reported
- * over the secret's span only (never the surrounding text), with score 1.0 when the format's checksum validates,
- * 0.9 for a plain match, and below for entropy-gated generic rules. Matched values never leave this class except
- * as spans. Immutable and thread-safe.
+ * <p>Each rule is tried only when one of its keywords occurs, and then only on the lines holding a keyword (unless
+ * it spans lines), in RE2 (linear time). A match is reported over the secret's span only (never the surrounding
+ * text), with score 1.0 when the format's checksum validates, 0.9 for a fixed vendor format, 0.75 to 0.85 for a
+ * value assigned to a secret-named key, 0.7 for a free-form password, and 0.3 for informational types. A match is
+ * dropped when its value is a documented example, marked fake, a placeholder, too regular to be random, or
+ * ciphertext meant to be committed (see {@link ValueFilters} and {@link Ciphertext}); where rules agree on a span,
+ * the named format wins over a generic type. Matched values never leave this class except as spans. Immutable and
+ * thread-safe.
  */
 public final class SecretsScanner implements Scanner {
     public static final String ID = "secrets";
@@ -49,10 +53,18 @@ public final class SecretsScanner implements Scanner {
 
     /**
      * Finding types that point at sensitive context rather than a usable secret: cloud resource names (ARNs,
-     * buckets, account ids), usernames, and places where a credential is passed in (a variable, a placeholder).
-     * They are reported (and audited) with a low score, and do not block a request by default.
+     * buckets, account ids), usernames, places where a credential is passed in (a variable, a placeholder),
+     * passphrase-encrypted private keys, matches on lines marked as allowed, and Stripe publishable keys (made to
+     * be public). They are reported (and audited) with a low score, and do not block a request by default.
      */
-    public static final Set<String> INFORMATIONAL = Set.of("CLOUD_RESOURCE", "USERNAME", "CREDENTIAL_USAGE");
+    public static final Set<String> INFORMATIONAL = Set.of("CLOUD_RESOURCE", "USERNAME", "CREDENTIAL_USAGE",
+            "ENCRYPTED_PRIVATE_KEY", "ALLOWLISTED_SECRET", "STRIPE_PUBLISHABLE_KEY");
+
+    /** A private key that is itself encrypted with a passphrase (PKCS#8 ENCRYPTED, or PEM Proc-Type ENCRYPTED). */
+    public static final String ENCRYPTED_PRIVATE_KEY = "ENCRYPTED_PRIVATE_KEY";
+
+    /** A match on a line whose author marked it as not a secret (pragma: allowlist secret, gitleaks:allow, ...). */
+    public static final String ALLOWLISTED_SECRET = "ALLOWLISTED_SECRET";
 
     /** The finding types that mean a credential is exposed: blocked by default in the gateway. */
     public Set<String> blockingTypes() {
@@ -65,6 +77,7 @@ public final class SecretsScanner implements Scanner {
     public Set<String> types() {
         Set<String> types = new LinkedHashSet<>();
         rules.forEach(r -> types.add(r.type()));
+        types.addAll(List.of(ENCRYPTED_PRIVATE_KEY, ALLOWLISTED_SECRET));
         return types;
     }
 
@@ -78,19 +91,83 @@ public final class SecretsScanner implements Scanner {
         List<Finding> findings = new ArrayList<>();
         for (int s = 0; s < segments.size(); s++) {
             String text = segments.get(s);
-            String lower = text.toLowerCase(Locale.ROOT);
+            String lower = asciiLower(text);
             for (SecretRule rule : rules) {
-                if (!rule.keywords().isEmpty() && rule.keywords().stream().noneMatch(lower::contains)) {
+                if (rule.keywords().isEmpty() || rule.multiline()) {
+                    if (rule.keywords().isEmpty() || rule.keywords().stream().anyMatch(lower::contains)) {
+                        scanRule(rule, s, text, lower, 0, text.length(), findings);
+                    }
                     continue;
                 }
-                scanRule(rule, s, text, findings);
+                // Single-line rules run only on the lines that hold one of their keywords: RE2 is linear, but
+                // a long file times many rules is not, and most lines of a file hold no keyword at all.
+                for (int[] line : keywordLines(lower, rule.keywords())) {
+                    scanRule(rule, s, text, lower, line[0], line[1], findings);
+                }
             }
         }
-        return findings;
+        return distinctSpans(findings);
     }
 
-    private static void scanRule(SecretRule rule, int segment, String text, List<Finding> findings) {
-        Matcher m = rule.pattern().matcher(text);
+    /** Types that say only "some credential": a named format found on the same span is reported instead. */
+    private static final Set<String> GENERIC = Set.of("GENERIC_SECRET", "PASSWORD", "DATABASE_PASSWORD");
+
+    /**
+     * One finding per span: where rules agree on the same span, the named format wins over a generic type (a
+     * Twilio token assigned to TWILIO_AUTH_TOKEN is TWILIO_KEY, not PASSWORD), then the higher score, then the
+     * earlier rule.
+     */
+    private static List<Finding> distinctSpans(List<Finding> findings) {
+        java.util.Map<String, Finding> best = new java.util.LinkedHashMap<>();
+        for (Finding f : findings) {
+            best.merge(f.segment() + ":" + f.start() + ":" + f.end(), f, (a, b) -> {
+                boolean aGeneric = GENERIC.contains(a.type());
+                boolean bGeneric = GENERIC.contains(b.type());
+                if (aGeneric != bGeneric) {
+                    return aGeneric ? b : a;
+                }
+                return b.score() > a.score() ? b : a;
+            });
+        }
+        return List.copyOf(best.values());
+    }
+
+    /** Lower case for ASCII letters only, so offsets in the result are offsets in the original. */
+    static String asciiLower(String text) {
+        char[] out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (out == null) {
+                    out = text.toCharArray();
+                }
+                out[i] = (char) (c + 32);
+            }
+        }
+        return out == null ? text : new String(out);
+    }
+
+    /** [start, end) of each line that holds a keyword, in order, each line once. */
+    static List<int[]> keywordLines(String lower, List<String> keywords) {
+        java.util.TreeMap<Integer, Integer> lines = new java.util.TreeMap<>();
+        for (String keyword : keywords) {
+            int at = lower.indexOf(keyword);
+            while (at >= 0) {
+                int start = lower.lastIndexOf('\n', at) + 1;
+                int end = lower.indexOf('\n', at + keyword.length());
+                end = end < 0 ? lower.length() : end;
+                lines.put(start, end);
+                at = lower.indexOf(keyword, end);
+            }
+        }
+        List<int[]> out = new ArrayList<>(lines.size());
+        lines.forEach((start, end) -> out.add(new int[] {start, end}));
+        return out;
+    }
+
+    private static void scanRule(SecretRule rule, int segment, String text, String lower, int from, int to,
+            List<Finding> findings) {
+        Matcher m = rule.pattern().matcher(from == 0 && to == text.length() ? text : text.substring(from, to));
         while (m.find()) {
             int start;
             int end;
@@ -108,36 +185,59 @@ public final class SecretsScanner implements Scanner {
             if (end <= start) {
                 continue;
             }
+            start += from;
+            end += from;
             String secret = text.substring(start, end);
             if (rule.minEntropy() > 0 && entropy(secret) < rule.minEntropy()) {
                 continue;
             }
-            if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && placeholder(secret)) {
+            if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && ValueFilters.placeholder(secret)) {
                 continue;
             }
-            double score = INFORMATIONAL.contains(rule.type()) ? 0.3 : switch (rule.checksum()) {
+            if (rule.checksum() == SecretRule.Checksum.BASE64_USER_PASSWORD && !ValueFilters.base64UserPassword(secret)) {
+                continue;
+            }
+            if (secret.equalsIgnoreCase(group(m, "user"))) {
+                continue; // postgres:postgres, mysql:mysql: a local default, not a credential someone chose
+            }
+            if (ValueFilters.notASecretName(group(m, "key"))) {
+                continue; // hashed_secret, foreign_key_id, public_key: names that say the value is not a credential
+            }
+            boolean pem = rule.type().equals("PRIVATE_KEY");
+            if (Ciphertext.placeholderPem(secret)) {
+                continue; // -----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY----- in documentation
+            }
+            boolean checksummed = rule.checksum() == SecretRule.Checksum.GITHUB_CRC32 && githubChecksumValid(secret);
+            if (!pem && !checksummed && ValueFilters.notASecret(secret)) {
+                continue; // a checksum that validates outranks a marker word: only the vendor's format makes one
+            }
+            if (Ciphertext.sealed(text, lower, start, end)) {
+                continue; // SealedSecret or sops ciphertext: safe to share by design
+            }
+            String type = rule.type();
+            if (pem && (Ciphertext.encryptedPem(secret) || Ciphertext.encryptedPutty(lower, start))) {
+                type = ENCRYPTED_PRIVATE_KEY;
+            } else if (Ciphertext.allowlistedLine(lower, start)) {
+                type = ALLOWLISTED_SECRET;
+            }
+            double score = INFORMATIONAL.contains(type) ? 0.3 : switch (rule.checksum()) {
                 case GITHUB_CRC32 -> githubChecksumValid(secret) ? 1.0 : 0.6;
-                case NONE -> rule.minEntropy() > 0 ? 0.75 : 0.9;
-                case NOT_PLACEHOLDER -> 0.7;
+                case NONE -> rule.score() > 0 ? rule.score() : rule.minEntropy() > 0 ? 0.75 : 0.9;
+                case NOT_PLACEHOLDER -> rule.score() > 0 ? rule.score() : 0.7;
+                case BASE64_USER_PASSWORD -> 0.9;
             };
-            findings.add(new Finding(rule.type(), segment, start, end, score, ID));
+            findings.add(new Finding(type, segment, start, end, score, ID));
         }
     }
 
-    private static final java.util.Set<String> PLACEHOLDERS = java.util.Set.of("password", "passwd", "secret",
-            "changeme", "change_me", "yourpassword", "your_password", "mypassword", "example", "none", "null", "true",
-            "false", "undefined", "redacted", "hidden", "xxx", "xxxx", "xxxxxx", "test", "todo", "string", "pass");
-
-    /** A template variable, a placeholder word, or one character repeated: not a real password. */
-    static boolean placeholder(String v) {
-        String s = v.toLowerCase(java.util.Locale.ROOT);
-        if (s.isEmpty() || PLACEHOLDERS.contains(s) || s.contains("${") || s.contains("{{") || s.startsWith("os.")
-                || s.startsWith("env") || s.startsWith("process.env") || s.startsWith("getenv") || s.startsWith("&")
-                || s.endsWith(":") || s.contains("$p[") || "${<%[/(.,;:#".indexOf(s.charAt(0)) >= 0
-                || s.startsWith("arn:") || (s.contains("/") && s.contains("#"))) {
-            return true;
+    /** The text of a named group, or "" when the pattern has no such group or it did not take part. */
+    private static String group(Matcher m, String name) {
+        try {
+            String g = m.group(name);
+            return g == null ? "" : g;
+        } catch (IllegalArgumentException noGroup) {
+            return "";
         }
-        return s.chars().allMatch(c -> c == s.charAt(0)) || s.chars().allMatch(c -> c == '*' || c == 'x' || c == '.');
     }
 
     /** Shannon entropy in bits per character. */
@@ -211,7 +311,8 @@ public final class SecretsScanner implements Scanner {
                     throw new IllegalStateException("rule " + id + ": invalid RE2 pattern: " + e.getDescription(), e);
                 }
                 rules.add(new SecretRule(id, r.path("type").asText(), pattern, strings(r.path("keywords")),
-                        r.path("min-entropy").asDouble(0), SecretRule.Checksum.valueOf(r.path("checksum").asText("NONE")),
+                        r.path("min-entropy").asDouble(0), r.path("score").asDouble(0), r.path("multiline").asBoolean(false),
+                        SecretRule.Checksum.valueOf(r.path("checksum").asText("NONE")),
                         strings(r.path("examples")), strings(r.path("counterexamples"))));
             }
             return rules;

@@ -47,8 +47,8 @@ class SecretRulesTest {
     void githubChecksumRaisesTheScoreAndABrokenOneLowersIt() {
         assertThat(SecretsScanner.githubChecksumValid("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")).isTrue();
         assertThat(SecretsScanner.githubChecksumValid("ghp_Bastion0Example0Token0Abc12345343zg4")).isFalse();
-        assertThat(SCANNER.scan(List.of("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")).getFirst().score()).isEqualTo(1.0);
-        assertThat(SCANNER.scan(List.of("ghp_Bastion0Example0Token0Abc12345343zg4")).getFirst().score()).isLessThan(0.7);
+        assertThat(SCANNER.scan(List.of("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")).getFirst().score()).isEqualTo(1.0);
+        assertThat(SCANNER.scan(List.of("ghp_gNSWPH8prVqsUeQCtDR3zzX6hqo35u2RQPMA")).getFirst().score()).isLessThan(0.7);
     }
 
     @Test

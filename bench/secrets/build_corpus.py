@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Builds the line-level secrets corpora that `bastion eval secrets --corpus` and secretlint both read.
+
+Every source becomes OUT/<source>/files/... (plain files) and OUT/<source>/labels.tsv with rows
+`path<TAB>line<TAB>label`, label 1 (a credential starts on this line), 0 (not a credential), skip (not scored)
+or cont (a later line of the multi-line example whose first line is 1: a finding there counts for that example).
+Lines of a listed file that have no row are 0. Nothing here is copied into the repository: the inputs are the
+shared eval-data folder and git mirrors fetched outside the repository (see docs/secrets-eval.md).
+
+Usage: build_corpus.py EVAL_DATA MIRRORS OUT
+  EVAL_DATA  /work/shared/eval-data
+  MIRRORS    folder holding <owner>+<name>/repo git dirs (gitleaks, secretlint, detect-secrets)
+  OUT        output folder, e.g. /work/data/secrets-corpus
+"""
+import ast
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import yaml
+
+
+INPUTS = []  # (repository or folder, commit, path, sha256) of every input file read, for docs/secrets-eval.md
+
+
+def record(origin, commit, path, data):
+    INPUTS.append((origin, commit, path, hashlib.sha256(data).hexdigest()))
+    return data
+
+
+def write(out, rel, text, encoding="utf-8"):
+    path = os.path.join(out, "files", rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding=encoding, newline="") as f:
+        f.write(text)
+
+
+def examples_file(out, rel, positives, negatives):
+    """One example a block: the first line of a positive is 1 and its other lines are cont (a finding on them counts
+    for the example); negative lines are 0."""
+    lines, labels = [], []
+    for text, label in [(p, 1) for p in positives] + [(n, 0) for n in negatives]:
+        parts = text.rstrip("\n").split("\n")
+        for i, part in enumerate(parts):
+            lines.append(part.replace("\r", ""))
+            labels.append(str(label) if (i == 0 or label == 0) else "cont")
+    if not lines:
+        return []
+    write(out, rel, "\n".join(lines) + "\n")
+    return [(rel, i + 1, lab) for i, lab in enumerate(labels)]
+
+
+def save_labels(out, rows, source):
+    with open(os.path.join(out, "labels.tsv"), "w") as f:
+        f.write(f"# source: {source}\n")
+        for rel, line, label in rows:
+            f.write(f"{rel}\t{line}\t{label}\n")
+
+
+def git_show(mirror, commit, path):
+    data = subprocess.run(["git", f"--git-dir={mirror}", "show", f"{commit}:{path}"], check=True,
+                          capture_output=True).stdout
+    return record(os.path.basename(os.path.dirname(mirror.rstrip("/"))).replace("+", "/"), commit, path, data)
+
+
+def git_ls(mirror, commit, prefix):
+    out = subprocess.run(["git", f"--git-dir={mirror}", "ls-tree", "-r", "--name-only", commit, prefix], check=True,
+                         capture_output=True, text=True).stdout
+    return [p for p in out.splitlines() if p]
+
+
+def head(mirror):
+    return subprocess.run(["git", f"--git-dir={mirror}", "rev-parse", "HEAD"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+def noseyparker(eval_data, out):
+    base = os.path.join(eval_data, "secrets_noseyparker_rule_examples", "files")
+    rows = []
+    for root, _, names in os.walk(base):
+        for name in sorted(names):
+            if not name.endswith((".yml", ".yaml")):
+                continue
+            path = os.path.join(root, name)
+            doc = yaml.safe_load(record("eval-data", "-", os.path.relpath(path, eval_data), open(path, "rb").read()))
+            pos, neg = [], []
+            for rule in doc.get("rules", []):
+                pos += [str(e) for e in rule.get("examples", []) or []]
+                neg += [str(e) for e in rule.get("negative_examples", []) or []]
+            rows += examples_file(out, name.rsplit(".", 1)[0] + ".txt", pos, neg)
+    return rows
+
+
+def detect_secrets_testdata(eval_data, labels_file, out):
+    base = os.path.join(eval_data, "secrets_detect_secrets_testdata", "files", "test_data")
+    rows = []
+    for line in open(labels_file):
+        if line.startswith("#") or not line.strip():
+            continue
+        rel, num, label = line.rstrip("\n").split("\t")
+        if not os.path.exists(os.path.join(out, "files", rel)):
+            os.makedirs(os.path.dirname(os.path.join(out, "files", rel)), exist_ok=True)
+            shutil.copyfile(os.path.join(base, rel), os.path.join(out, "files", rel))
+            record("eval-data", "-", os.path.relpath(os.path.join(base, rel), eval_data), open(os.path.join(base, rel), "rb").read())
+        rows.append((rel, int(num), label))
+    return rows
+
+
+SECRETLINT_PRESET = {"1password", "anthropic", "aws", "basicauth", "cloudflare", "database-connection-string",
+                     "databricks", "docker", "figma", "gcp", "github", "gitlab", "grafana", "groq", "hashicorp-vault",
+                     "huggingface", "linear", "notion", "npm", "openai", "privatekey", "sendgrid", "shopify", "slack",
+                     "stripe", "tailscale", "vercel"}
+
+
+def secretlint_fixtures(mirror, out):
+    """Each snapshot's input file; the lines secretlint's own expected output.json reports are 1, the rest 0."""
+    commit = head(mirror)
+    rows = []
+    paths = git_ls(mirror, commit, "packages/@secretlint")
+    snaps = sorted({p.rsplit("/", 1)[0] for p in paths if re.search(r"secretlint-rule-[^/]+/test/snapshots/[^/]+/output\.json$", p)})
+    for snap in snaps:
+        rule = re.search(r"secretlint-rule-([^/]+)/", snap).group(1)
+        if rule not in SECRETLINT_PRESET:
+            continue
+        try:
+            expected = json.loads(git_show(mirror, commit, snap + "/output.json"))
+        except (subprocess.CalledProcessError, json.JSONDecodeError):
+            continue
+        name = os.path.basename(expected.get("filePath", ""))
+        if not name or snap + "/" + name not in paths:
+            continue
+        data = git_show(mirror, commit, snap + "/" + name)
+        if b"\0" in data[:2000]:
+            continue  # binary fixtures (.p12)
+        rel = rule + "/" + re.sub(r"[^A-Za-z0-9._-]", "_", snap.rsplit("/", 1)[1]) + "/" + name
+        path = os.path.join(out, "files", rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        open(path, "wb").write(data)
+        hits = {m["loc"]["start"]["line"] for m in expected.get("messages", [])
+                if m.get("ruleId", "").rsplit("-rule-", 1)[-1] in SECRETLINT_PRESET | {"preset-recommend"}}
+        n = data.decode("utf-8", "replace").count("\n") + 1
+        rows += [(rel, i, "1" if i in hits else "0") for i in range(1, n + 1)]
+    return rows
+
+
+GO_TOKEN = re.compile(r'`[^`]*`|"(?:\\.|[^"\\\n])*"|//[^\n]*|/\*.*?\*/|[{}(),+]|[A-Za-z_][\w.]*|\S', re.S)
+
+
+def go_string(tok):
+    if tok.startswith("`"):
+        return tok[1:-1]
+    return ast.literal_eval(tok)  # Go's common escapes (\n, \t, \", \\, \x..) read the same in Python
+
+
+def go_literals(tokens, start):
+    """Literal strings that are whole elements of the list opened at tokens[start] ('{' or '(')."""
+    depth, out, prev = 0, [], None
+    i = start
+    while i < len(tokens):
+        t = tokens[i]
+        if t in "{(":
+            depth += 1
+        elif t in "})":
+            depth -= 1
+            if depth == 0:
+                break
+        elif depth == 1 and (t.startswith("`") or t.startswith('"')):
+            nxt = next((tokens[j] for j in range(i + 1, len(tokens)) if not tokens[j].startswith("//")), "")
+            if prev in ("{", "(", ",") and nxt in (",", "}", ")"):
+                try:
+                    out.append(go_string(t))
+                except (ValueError, SyntaxError):
+                    pass
+        if not t.startswith("//") and not t.startswith("/*"):
+            prev = t
+        i += 1
+    return out
+
+
+def gitleaks(mirror, out):
+    """Literal true- and false-positive samples of gitleaks' rule generators (generated ones are skipped)."""
+    commit = head(mirror)
+    rows = []
+    for path in git_ls(mirror, commit, "cmd/generate/config/rules"):
+        if not path.endswith(".go") or path.endswith("_test.go"):
+            continue
+        tokens = [t for t in GO_TOKEN.findall(git_show(mirror, commit, path).decode()) if not t.startswith("/*")]
+        pos, neg = [], []
+        for i, t in enumerate(tokens):
+            if t in ("tps", "fps") and i + 3 < len(tokens):
+                target = pos if t == "tps" else neg
+                # tps := []string{ ... } or tps = append(tps, ...)
+                j = i + 1
+                while j < len(tokens) and j < i + 8 and tokens[j] not in ("{", "("):
+                    j += 1
+                if j < len(tokens) and tokens[j] == "{" and "string" in tokens[i + 1:j]:
+                    target += go_literals(tokens, j)
+                elif j < len(tokens) and tokens[j] == "(" and tokens[j - 1] == "append":
+                    target += go_literals(tokens, j)
+            if t in ("utils.GenerateSampleSecret", "utils.GenerateSampleSecrets") and i + 5 < len(tokens):
+                # (identifier, literal) -> one assignment line, written the way a config file would hold it
+                if tokens[i + 1] == "(" and tokens[i + 3] == "," and tokens[i + 5] == ")" and tokens[i + 4][0] in "`\"":
+                    try:
+                        ident, secret = go_string(tokens[i + 2]), go_string(tokens[i + 4])
+                    except (ValueError, SyntaxError):
+                        continue
+                    pos.append(f'{ident}_api_token = "{secret}"')
+        pos = [p for p in pos if p.strip()]
+        neg = [n for n in neg if n.strip()]
+        rows += examples_file(out, os.path.basename(path)[:-3] + ".txt", pos, neg)
+    return rows
+
+
+def detect_secrets_plugin_tests(mirror, out):
+    """The (line, should_flag) cases of detect-secrets' plugin tests: True is 1, False is 0."""
+    commit = head(mirror)
+    rows = []
+    for path in git_ls(mirror, commit, "tests/plugins"):
+        if not path.endswith("_test.py"):
+            continue
+        tree = ast.parse(git_show(mirror, commit, path).decode())
+        pos, neg = [], []
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "parametrize" and len(node.args) >= 2):
+                continue
+            try:
+                names = ast.literal_eval(node.args[0])
+                cases = ast.literal_eval(node.args[1])
+            except ValueError:
+                continue
+            names = [n.strip() for n in (names.split(",") if isinstance(names, str) else names)]
+            if len(names) != 2 or not isinstance(cases, (list, tuple)):
+                continue
+            for case in cases:
+                if isinstance(case, tuple) and len(case) == 2 and isinstance(case[0], str) and isinstance(case[1], bool):
+                    (pos if case[1] else neg).append(case[0])
+        rows += examples_file(out, os.path.basename(path)[:-3] + ".txt", pos, neg)
+    return rows
+
+
+def main():
+    eval_data, mirrors, out_root = sys.argv[1:4]
+    labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
+    sources = {
+        "noseyparker-rule-examples": lambda o: noseyparker(eval_data, o),
+        "detect-secrets-testdata": lambda o: detect_secrets_testdata(eval_data, labels, o),
+        "secretlint-fixtures": lambda o: secretlint_fixtures(os.path.join(mirrors, "secretlint+secretlint", "repo"), o),
+        "gitleaks-samples": lambda o: gitleaks(os.path.join(mirrors, "gitleaks+gitleaks", "repo"), o),
+        "detect-secrets-plugin-tests": lambda o: detect_secrets_plugin_tests(os.path.join(mirrors, "Yelp+detect-secrets", "repo"), o),
+    }
+    only = set(sys.argv[4:])
+    for name, build in sources.items():
+        if only and name not in only:
+            continue
+        out = os.path.join(out_root, name)
+        shutil.rmtree(out, ignore_errors=True)
+        os.makedirs(os.path.join(out, "files"))
+        INPUTS.clear()
+        rows = build(out)
+        save_labels(out, rows, name)
+        with open(os.path.join(out, "sources.tsv"), "w") as f:
+            for origin, commit, path, digest in sorted(set(INPUTS)):
+                f.write(f"{origin}\t{commit}\t{path}\t{digest}\n")
+        pos = sum(1 for r in rows if r[2] == "1")
+        neg = sum(1 for r in rows if r[2] == "0")
+        assert all(r[2] in ("0", "1", "skip", "cont") for r in rows)
+        print(f"{name}: {pos} positive lines, {neg} labelled negative lines")
+
+
+if __name__ == "__main__":
+    main()
