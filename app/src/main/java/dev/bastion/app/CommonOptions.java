@@ -24,6 +24,12 @@ final class CommonOptions {
             flags.put("data-dir", dataDir.toAbsolutePath().toString());
         }
         return ConfigLoader.load(Optional.ofNullable(config), Path.of("").toAbsolutePath(), System.getenv(), flags,
-                Path.of(System.getProperty("user.home")));
+                home(System.getenv()));
+    }
+
+    /** The home directory for {@code ~}: {@code $HOME}, as shells, Maven and npm use it, else Java's user.home. */
+    static Path home(Map<String, String> env) {
+        String home = env.get("HOME");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"));
     }
 }
