@@ -10,6 +10,24 @@ final class Recognizers {
     private Recognizers() {
     }
 
+    /**
+     * Day, month and year with one separator throughout, day-first or month-first: the day 1-31 and the month 1-12
+     * (a blood gas "7.38/42/98" or a ratio "38/42/98" is no date).
+     */
+    private static String dayMonthYear() {
+        String day = "(?:0?[1-9]|[12]\\d|3[01])";
+        String month = "(?:0?[1-9]|1[0-2])";
+        StringBuilder b = new StringBuilder("(?:");
+        for (String sep : new String[] {"/", "\\.", "-"}) {
+            if (b.length() > 3) {
+                b.append('|');
+            }
+            b.append(day).append(sep).append(month).append(sep).append("(?:\\d{4}|\\d{2})|")
+                    .append(month).append(sep).append(day).append(sep).append("(?:\\d{4}|\\d{2})");
+        }
+        return b.append(')').toString();
+    }
+
     private static final String MONTHS = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
             + "aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
@@ -46,7 +64,8 @@ final class Recognizers {
                     "(?i)\\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\\b|(?i)\\b(?:[0-9a-f]{1,4}:){1,6}:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}\\b",
                     v -> true, 0.8, "ip"),
             Recognizer.of("mac", "MAC_ADDRESS", ":-", "(?i)\\b[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}\\b", v -> true, 0.8, "mac"),
-            Recognizer.of("url", "URL", ":", "(?i)\\bhttps?://[^\\s<>\"'()]{3,1000}", v -> true, 0.6),
+            // A URL never ends in sentence punctuation: "see https://example.org/a." ends before the full stop.
+            Recognizer.of("url", "URL", ":", "(?i)\\bhttps?://[^\\s<>\"'()]{2,999}[^\\s<>\"'().,;:!?]", v -> true, 0.6),
             Recognizer.of("domain", "DOMAIN_NAME", ".",
                     "(?i)\\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.){1,6}(?:com|org|net|edu|gov|io|co|uk|de|fr|es|it|nl|"
                             + "info|biz|us|ca|au|in|ch|eu|ru|br|jp|cn|me|ai|app|dev|tv|be|at|se|no|dk|fi|pl|pt|ie)\\b",
@@ -55,15 +74,18 @@ final class Recognizers {
                     v -> true, 0.5, "bitcoin", "btc", "wallet").minRun(26),
             Recognizer.of("eth", "CRYPTO", Recognizer.DIGIT, "\\b0x[a-fA-F0-9]{40}\\b", v -> true, 0.6, "ethereum", "eth", "wallet").minRun(42),
             Recognizer.of("date-numeric", "DATE_TIME", Recognizer.DIGIT,
-                    "\\b(?:\\d{4}-\\d{2}-\\d{2}(?:[t ]\\d{2}:\\d{2}(?::\\d{2})?)?|\\d{1,2}[/.-]\\d{1,2}[/.-](?:\\d{4}|\\d{2}))\\b",
+                    "\\b(?:\\d{4}-\\d{2}-\\d{2}(?:[t ]\\d{2}:\\d{2}(?::\\d{2})?)?|" + dayMonthYear() + ")\\b",
                     v -> true, 0.6, "date", "born", "dob", "birth").minDigits(3),
             Recognizer.of("date-words", "DATE_TIME", Recognizer.DIGIT,
-                    "(?i)\\b(?:" + MONTHS + "\\.? \\d{1,2}(?:st|nd|rd|th)?,? \\d{4}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?"
+                    "(?i)\\b(?:" + MONTHS + "\\.? \\d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?"
                             + MONTHS + ",? \\d{4}|" + MONTHS + " \\d{4}|" + MONTHS + " \\d{1,2}(?:st|nd|rd|th)?)\\b",
                     v -> true, 0.6, "date", "born", "dob", "birth").withCues(16, "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
             Recognizer.of("weekday", "DATE_TIME", "", "(?i)\\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\\b", v -> true, 0.5).withCues(0, "mon", "tue", "wed", "thu", "fri", "sat", "sun"),
-            Recognizer.of("year", "DATE_TIME", Recognizer.DIGIT, "\\b(?:19|20)\\d{2}\\b", v -> true, 0.3, "in ", "since", "born", "year",
-                    "from", "until", "by ").withCues(0, "19", "20"),
+            // A year counts with the word just before it ("in 1998", "born 1961"); a bare four-digit number is as
+            // often a clock time ("TURNED AT 2000"), and a year alone is no personal data (HIPAA Safe Harbor keeps it).
+            Recognizer.of("year", "DATE_TIME", Recognizer.DIGIT,
+                    "(?i)\\b(?:in|since|born(?: in)?|year|from|until|by|of) (?P<v>(?:19|20)\\d{2})\\b", v -> true, 0.65)
+                    .withCues(10, "19", "20"), // the window reaches back over "born in "
             Recognizer.of("age", "AGE", Recognizer.DIGIT, "(?i)\\b(?:aged?:?|age of|age is) (?P<v>\\d{1,3})\\b", v -> true, 0.6).withCues(16, "age"),
             Recognizer.of("age-years-old", "AGE", Recognizer.DIGIT, "(?i)\\b(?P<v>\\d{1,3})[- ](?:years?|yrs?)[- ]old\\b", v -> true, 0.6).withCues(16, "old"),
             Recognizer.of("zip-code", "ZIP_CODE", Recognizer.DIGIT, "(?i)\\b(?:zip(?: ?code)?|post ?code|postal code|plz|"
