@@ -113,7 +113,8 @@ public final class SecretsScanner implements Scanner {
     private static final Set<String> GENERIC = Set.of("GENERIC_SECRET", "PASSWORD", "DATABASE_PASSWORD");
 
     /**
-     * One finding per span: where rules agree on the same span, the named format wins over a generic type (a
+     * One finding per span: where rules agree on the same span, a blocking type wins over an informational one,
+     * the named format over a generic type (a
      * Twilio token assigned to TWILIO_AUTH_TOKEN is TWILIO_KEY, not PASSWORD), then the higher score, then the
      * earlier rule.
      */
@@ -121,6 +122,10 @@ public final class SecretsScanner implements Scanner {
         java.util.Map<String, Finding> best = new java.util.LinkedHashMap<>();
         for (Finding f : findings) {
             best.merge(f.segment() + ":" + f.start() + ":" + f.end(), f, (a, b) -> {
+                boolean aInfo = INFORMATIONAL.contains(a.type());
+                if (aInfo != INFORMATIONAL.contains(b.type())) {
+                    return aInfo ? b : a; // a credential on the span outranks context about it
+                }
                 boolean aGeneric = GENERIC.contains(a.type());
                 boolean bGeneric = GENERIC.contains(b.type());
                 if (aGeneric != bGeneric) {
@@ -178,9 +183,10 @@ public final class SecretsScanner implements Scanner {
                 start = m.start();
                 end = m.end();
             }
-            if (start < 0) { // another alternative of the pattern matched: the whole match is the finding
-                start = m.start();
-                end = m.end();
+            if (start < 0) { // another alternative matched: its value group, else the whole match, is the finding
+                int[] span = otherValueGroup(rule, m);
+                start = span[0];
+                end = span[1];
             }
             if (end <= start) {
                 continue;
@@ -228,6 +234,21 @@ public final class SecretsScanner implements Scanner {
             };
             findings.add(new Finding(type, segment, start, end, score, ID));
         }
+    }
+
+    /** The first named group other than secret, key and user that took part in the match, else the whole match. */
+    private static int[] otherValueGroup(SecretRule rule, Matcher m) {
+        int[] best = {m.start(), m.end()};
+        int bestIndex = Integer.MAX_VALUE;
+        for (java.util.Map.Entry<String, Integer> g : rule.pattern().namedGroups().entrySet()) {
+            String name = g.getKey();
+            if (!name.equals("secret") && !name.equals("key") && !name.equals("user") && g.getValue() < bestIndex
+                    && m.start(g.getValue()) >= 0) {
+                best = new int[] {m.start(g.getValue()), m.end(g.getValue())};
+                bestIndex = g.getValue();
+            }
+        }
+        return best;
     }
 
     /** The text of a named group, or "" when the pattern has no such group or it did not take part. */

@@ -125,6 +125,19 @@ class SecretFormatsTest {
     }
 
     @Test
+    void aRuleWithSeveralValueGroupsReportsOnlyTheValue() {
+        String line = "sshpass -p 'Wq7mZ2pLx9' ssh deploy@10.0.0.5";
+        List<Finding> found = SCANNER.scan(List.of(line));
+        assertThat(found).singleElement().satisfies(f -> assertThat(line.substring(f.start(), f.end())).isEqualTo("Wq7mZ2pLx9"));
+    }
+
+    @Test
+    void shellHistoryPasswordsAndMultiLineNetrcAreFound() {
+        assertThat(blocking("mysql -u root -pGr4nite-Lake-91 shop")).contains("PASSWORD");
+        assertThat(blocking("machine git.acme.io\n  login ci-bot\n  password Gr4nite-Lake-91\n")).contains("PASSWORD");
+    }
+
+    @Test
     void awsDocumentedExampleKeysAreNotSecrets() {
         assertThat(blocking("aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
                 .isEmpty();
