@@ -10,10 +10,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The speed work on the scanner must not change a single finding. The digests below were recorded with the scanner
- * before that work (commit 4d1984d) over a generated corpus: gazetteer names, places, titles, street and company
- * words in every case, numbers, identifiers, e-mail addresses, dates and punctuation, mixed with plain words. Any
- * change in a type, start, end, score or recogniser changes the digest.
+ * Speed work on the scanner must not change a single finding. The digests below are of every finding over a
+ * generated corpus: gazetteer names, places, titles, street and company words in every case, numbers, identifiers,
+ * e-mail addresses, dates and punctuation, mixed with plain words. Any change in a type, start, end, score or
+ * recogniser changes the digest. First recorded before the speed work (commit 4d1984d); re-recorded only with a
+ * change meant to change findings, which its commit message names (issue 14: span rules and pii modes).
  */
 class ScanEquivalenceTest {
 
@@ -98,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "ef7eb2a51aa6259f1a2e8fbb78b2aa94f4eb56b8a5b4b42b99d3cde7bfd36a21";
-    private static final String GOLDEN_LISTS = "de7a8b270aa8024cd9722b6b0cd45552c2619403e70089c8e02763d02d1bd42c";
+    private static final String GOLDEN = "9b6dae4a45d7dce4612b3ce574809782b684d309ecba136ba1b4b03a57923754";
+    private static final String GOLDEN_LISTS = "99afa50309d03375925dbfca763381a7af10b89449c2cceed709424c2ba2e308";
 }
