@@ -182,6 +182,9 @@ final class SpanRules {
                 }
                 if (upper && !lower && digits == 0 && t.end[b] - t.start[b] > 1) {
                     boolean capsLine = capsLine(t, a);
+                    if (a == b && t.end[a] - t.start[a] <= 3) {
+                        return false; // a lone capitalised word of up to three letters: an acronym (MAE, GDP)
+                    }
                     for (int k = a; k <= b; k++) {
                         if ((g.flags(t.lower[k]) & NAME_BITS) != 0 || !capsLine && t.end[k] - t.start[k] >= 5) {
                             return true;
