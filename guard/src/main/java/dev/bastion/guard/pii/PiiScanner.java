@@ -38,7 +38,7 @@ public final class PiiScanner implements Scanner {
      * The score of the first version's gazetteer-rule names: weak candidates, under the {@link PiiMode#BALANCED}
      * threshold and over the {@link PiiMode#RECALL} one.
      */
-    static final double RULES = 0.45;
+    static final double RULES = 0.35;
 
     private final List<Recognizer> recognizers;
     private final Map<String, Double> thresholds;
