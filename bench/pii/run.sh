@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # PII scanner accuracy and speed, pinned to one CPU core (taskset -c 0): token-level precision/recall/F2 and
 # sentences per second on presidio-research's synth_dataset_v2.json, and bulk MB/s with all recognisers on, over
-# ordinary text made by concatenating the benign MT-Bench and Vicuna prompt sets until it reaches SIZE_MB.
+# ordinary text made by concatenating the benign MT-Bench and Vicuna prompt sets until it reaches SIZE_MB; and, per
+# pii mode, the share of characters flagged on the benign prompt sets (MT-Bench, Vicuna, XSTest safe prompts).
 #   bench/pii/run.sh [EVAL_DATA_DIR] [SIZE_MB]     (defaults: ../shared/eval-data beside the repository, 24)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -30,6 +31,7 @@ with out.open("w", encoding="utf-8") as w:
         n += len(block)
 print(f"ordinary text: {len(texts)} prompts concatenated to {n / 1e6:.1f} MB", file=sys.stderr)
 PY
-echo "== taskset -c 0 bastion eval pii --data synth_dataset_v2.json --bulk ordinary.txt"
+echo "== taskset -c 0 bastion eval pii --data synth_dataset_v2.json --bulk ordinary.txt --benign ..."
 taskset -c 0 "$JAVA_HOME/bin/java" -jar app/target/bastion.jar eval pii \
-  --data "$data/pii_presidio_research/data__synth_dataset_v2.json" --bulk "$work/ordinary.txt" 2>/dev/null
+  --data "$data/pii_presidio_research/data__synth_dataset_v2.json" --bulk "$work/ordinary.txt" \
+  --benign "$data"/benign_mtbench_vicuna/*.jsonl "$data/xstest/xstest_prompts.csv#label=safe" 2>/dev/null

@@ -2,6 +2,7 @@ package dev.bastion.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bastion.gateway.api.Json;
+import dev.bastion.guard.pii.PiiMode;
 import dev.bastion.guard.pii.PiiScanner;
 import dev.bastion.guard.pii.Recognizer;
 import java.io.IOException;
@@ -43,6 +44,15 @@ final class PiiEval implements Callable<Integer> {
             + "ASCII text).")
     Path bulk;
 
+    @Option(names = "--benign", arity = "1..*", paramLabel = "FILE", description = "Also report the share of "
+            + "characters flagged (any type) on these benign prompt sets, per mode: CSV, JSON, JSONL or text, read as "
+            + "bastion eval injection reads them (FILE#COLUMN=VALUE keeps matching rows, e.g. xstest_prompts.csv#label=safe).")
+    List<String> benign;
+
+    @Option(names = "--benign-errors", defaultValue = "0", paramLabel = "N", description = "Also print the N most "
+            + "frequent flagged values on the benign sets (type, value, count), per mode.")
+    int benignErrors;
+
     @Option(names = "--rounds", defaultValue = "20", paramLabel = "N",
             description = "Timed rounds after as many warm-up rounds (default 20); the median and best are reported.")
     int rounds;
@@ -60,16 +70,32 @@ final class PiiEval implements Callable<Integer> {
             System.err.println("eval pii: " + data + " is not a JSON array of samples");
             return 2;
         }
-        PiiScanner scanner = PiiScanner.defaults();
         List<String> texts = new ArrayList<>();
         for (JsonNode s : root) {
             texts.add(s.path("full_text").asText());
         }
+        List<PromptSets.Prompt> benignPrompts = new ArrayList<>();
+        for (String spec : benign == null ? List.<String>of() : benign) {
+            benignPrompts.addAll(PromptSets.read(spec, null));
+        }
+        for (PiiMode mode : PiiMode.values()) {
+            System.out.println("== pii mode " + mode.configName() + " (default threshold " + mode.threshold() + ")");
+            PiiScanner scanner = PiiScanner.defaults(mode);
+            score(root, texts, scanner, mode == PiiMode.BALANCED);
+            if (!benignPrompts.isEmpty()) {
+                BenignShare.print(scanner, benignPrompts, benignErrors);
+            }
+        }
+        return 0;
+    }
+
+    /** Token and span scores of {@code scanner} on the presidio-research samples; timed only when {@code timed}. */
+    private void score(JsonNode root, List<String> texts, PiiScanner scanner, boolean timed) throws IOException {
         List<List<Recognizer.Candidate>> predictions = new ArrayList<>();
         for (String t : texts) {
             predictions.add(scanner.find(t));
         }
-        double[] perSecond = time(scanner, texts, rounds);
+        double[] perSecond = timed ? time(scanner, texts, rounds) : null;
         List<PiiTokenScore> scores = MODES.stream().map(PiiTokenScore::new).toList();
         scores.get(0).maxErrors = showErrors;
         Map<String, long[]> spans = new java.util.TreeMap<>();
@@ -86,9 +112,11 @@ final class PiiEval implements Callable<Integer> {
             scores.forEach(sc -> sc.add(text, gold, predicted));
             exactSpans(spans, gold, predicted);
         }
-        System.out.printf(Locale.ROOT, "%d sentences: %.0f sentences/s median, %.0f best, of %d rounds after %d "
-                + "warm-up rounds%n", texts.size(), perSecond[0], perSecond[1], rounds, rounds);
-        if (bulk != null) {
+        if (timed) {
+            System.out.printf(Locale.ROOT, "%d sentences: %.0f sentences/s median, %.0f best, of %d rounds after %d "
+                    + "warm-up rounds%n", texts.size(), perSecond[0], perSecond[1], rounds, rounds);
+        }
+        if (timed && bulk != null) {
             List<String> segments = segments(java.nio.file.Files.readString(bulk));
             long chars = segments.stream().mapToLong(String::length).sum();
             double[] mbs = time(scanner, segments, Math.max(3, rounds / 4));
@@ -108,7 +136,6 @@ final class PiiEval implements Callable<Integer> {
         scores.get(0).errors.forEach(e -> System.out.println("error: " + e));
         System.out.println("exact span (strict names):");
         spans.forEach((type, c) -> row(type, new long[] {c[0], c[0] + c[1], c[0] + c[2]}));
-        return 0;
     }
 
     /** Texts per second over {@code rounds} timed rounds after as many warm-up rounds: {median, best}. */

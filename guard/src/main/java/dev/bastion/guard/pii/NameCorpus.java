@@ -13,7 +13,8 @@ import java.util.random.RandomGenerator;
  * Training sentences for the name model, generated (never read from any evaluation set): templates in English,
  * French, German, Spanish and Italian ({@code name-templates.txt}) whose slots are filled from the gazetteers and
  * from invented names, with labelled spans. Negative templates (capitalised product names, sentence starts) carry no
- * entity. The same seed gives the same sentences.
+ * entity. Templates whose language tag is upper case ({@code EN|}) are upper-cased after filling (notes written in
+ * capitals), and so is one sentence in forty of the others; one in twenty is lower-cased. The same seed gives the same sentences.
  */
 final class NameCorpus {
     /** One generated sentence and its entity spans (type, UTF-16 start and end). */
@@ -59,6 +60,22 @@ final class NameCorpus {
             "Bank", "Holdings", "Partners", "Consulting", "Media", "Foundation", "Institute", "University", "Hospital",
             "Logistics", "Energy", "Pharma", "Software", "Insurance", "Capital", "Motors", "Airlines", "Studio",
             "Associates", "Industries", "Network", "Analytics", "Robotics", "Ventures", "Agency");
+    /** Section words and headings ({H}): never an entity, in any case or layout. */
+    private static final List<String> SECTIONS = List.of("Assessment", "Plan", "Medications", "Allergies", "History",
+            "Impression", "Summary", "Vitals", "Labs", "Findings", "Disposition", "Notes", "Status", "Background",
+            "Overview", "Results", "Recommendations", "Diagnosis", "Procedures", "Instructions", "Agenda",
+            "Action Items", "Next Steps", "Introduction", "Conclusion", "Subjective", "Objective", "Review of Systems",
+            "Physical Exam", "Social History", "Family History", "Hospital Course", "Neuro", "Cardiac", "Resp",
+            "Medical Decision Making", "Chief Complaint", "Problem List", "Key Points", "Open Questions");
+    /** Drug names, procedures and clinical abbreviations ({M}): never an entity. */
+    private static final List<String> MEDICAL = List.of("Lasix", "heparin", "insulin", "metoprolol", "vancomycin",
+            "Zosyn", "Tylenol", "morphine", "fentanyl", "propofol", "Ativan", "Haldol", "Coumadin", "aspirin", "Plavix",
+            "Protonix", "Zofran", "Dilaudid", "KCl", "albuterol", "prednisone", "Levophed", "amiodarone", "Foley",
+            "IVF", "NGT", "PICC", "CXR", "EKG", "CT", "MRI", "ABG", "lisinopril", "Lovenox", "ceftriaxone", "Flagyl",
+            "Precedex", "Keppra", "metformin", "Lantus", "Bactrim", "Cipro", "thiamine", "Narcan", "Senna", "Colace",
+            "bronchoscopy", "thoracentesis", "dialysis", "EGD", "PRN", "BID", "TID", "QHS", "NPO", "NAD", "DC", "penicillin",
+            "amoxicillin", "Augmentin", "Keflex", "cefazolin", "doxycycline", "azithromycin", "Zithromax", "codeine",
+            "sulfa", "latex", "iodine", "Benadryl", "Xanax", "Ambien", "Seroquel", "Zoloft", "Prozac", "Neurontin");
     private static final List<String> UNITS = List.of("Apt.", "Apt", "Suite", "Unit", "Flat", "Floor", "Bldg.",
             "Box", "App.", "Wohnung", "Piso", "Scala", "Int.");
 
@@ -101,12 +118,12 @@ final class NameCorpus {
                     joined.append(random.nextInt(4) == 0 ? "\n" : " ").append(t[1]);
                 }
             }
-            out.add(fill(joined.toString(), random));
+            out.add(fill(joined.toString(), random, first[0].equals(first[0].toUpperCase(Locale.ROOT))));
         }
         return out;
     }
 
-    private Sentence fill(String template, RandomGenerator r) {
+    private Sentence fill(String template, RandomGenerator r, boolean upper) {
         StringBuilder b = new StringBuilder();
         List<Entity> spans = new ArrayList<>();
         int i = 0;
@@ -122,10 +139,21 @@ final class NameCorpus {
             i = close + 1;
         }
         String text = b.toString();
-        if (r.nextInt(50) == 0) {
-            text = text.toLowerCase(Locale.ROOT); // lower-case typing: same length, same spans
+        if (upper || r.nextInt(40) == 0) {
+            text = sameLength(text, true); // upper-case notes and shouting: same length, same spans
+        } else if (r.nextInt(20) == 0) {
+            text = sameLength(text, false); // lower-case typing
         }
         return new Sentence(text, spans);
+    }
+
+    /** Upper or lower case char by char, so the length and every span stay the same (ß stays ß). */
+    private static String sameLength(String text, boolean upper) {
+        char[] c = text.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            c[i] = upper ? Character.toUpperCase(c[i]) : Character.toLowerCase(c[i]);
+        }
+        return new String(c);
     }
 
     private void add(StringBuilder b, List<Entity> spans, String type, String value) {
@@ -158,6 +186,8 @@ final class NameCorpus {
                 add(b, spans, "NRP", r.nextInt(5) == 0 ? v : capitalise(v));
             }
             case "X" -> b.append(pick(PRODUCTS, r));
+            case "H" -> b.append(pick(SECTIONS, r));
+            case "M" -> b.append(pick(MEDICAL, r));
             case "D" -> b.append(1 + r.nextInt(r.nextBoolean() ? 12 : 500));
             default -> throw new IllegalStateException(TEMPLATES + ": unknown slot {" + name + "}");
         }
@@ -234,7 +264,8 @@ final class NameCorpus {
                     + pick(List.of("do ", "da ", "de ", "del ", "di ", "della ", ""), r) + name + " " + (1 + r.nextInt(999));
             default -> number + " " + name + " " + suffix;
         };
-        if (r.nextInt(3) == 0) {
+        int units = r.nextInt(3) == 0 ? 1 + r.nextInt(2) : 0;
+        for (int u = 0; u < units; u++) {
             s += pick(List.of(" ", "\n", ", ", "\n "), r) + pick(UNITS, r) + " " + (1 + r.nextInt(999));
         }
         return s;
@@ -253,11 +284,16 @@ final class NameCorpus {
             a.append(pick(List.of(", ", " ", "\n"), r)).append(r.nextBoolean() ? pick(g.list(Gazetteers.STATE), r)
                     : "" + (char) ('A' + r.nextInt(26)) + (char) ('A' + r.nextInt(26)));
         }
-        if (!zipFirst) {
-            a.append(pick(List.of(" ", ", ", "\n"), r)).append(zip(r));
-        }
-        if (r.nextInt(3) == 0) {
-            a.append(sep).append(pick(g.list(Gazetteers.COUNTRY), r));
+        boolean countryThenZip = !zipFirst && r.nextInt(3) == 0;
+        if (countryThenZip) {
+            a.append(sep).append(pick(g.list(Gazetteers.COUNTRY), r)).append(' ').append(zip(r)); // Finland 38524
+        } else {
+            if (!zipFirst) {
+                a.append(pick(List.of(" ", ", ", "\n"), r)).append(zip(r));
+            }
+            if (r.nextInt(3) == 0) {
+                a.append(sep).append(pick(g.list(Gazetteers.COUNTRY), r));
+            }
         }
         add(b, spans, "STREET_ADDRESS", a.toString());
     }

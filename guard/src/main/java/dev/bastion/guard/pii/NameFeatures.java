@@ -2,7 +2,8 @@ package dev.bastion.guard.pii;
 
 /**
  * The features of one token for the name model, as 64-bit hashes of (template, value): the word, its affixes and
- * shape, its neighbours up to two away, gazetteer membership of it and its neighbours, line and sentence starts.
+ * shape, its neighbours up to two away, gazetteer membership of it and its neighbours, line and sentence starts,
+ * and the layout of its line (heading, list item, table row, key or value of a key: value line, upper-case line).
  * The features that depend on the previous tags are added by {@link NameModel} while decoding. Hashing the lower-case
  * form (String caches its hash) keeps extraction free of string building for the word features.
  */
@@ -10,7 +11,7 @@ final class NameFeatures {
     private NameFeatures() {
     }
 
-    static final int STATIC = 24;
+    static final int STATIC = 26;
 
     static long hash(int template, long value) {
         long h = value * 0x9E3779B97F4A7C15L + template * 0xC2B2AE3D27D4EB4FL;
@@ -34,6 +35,11 @@ final class NameFeatures {
 
     /** Fills {@code out} (length {@link #STATIC}) with the static features of token {@code i}. */
     static void of(Tokens t, int[] gaz, int[] places, int i, long[] out) {
+        of(t, gaz, places, new int[t.size], i, out);
+    }
+
+    /** As {@link #of(Tokens, int[], int[], int, long[])}, with the line layout bits of {@link #layout}. */
+    static void of(Tokens t, int[] gaz, int[] places, int[] layout, int i, long[] out) {
         Gazetteers g = Gazetteers.get();
         String w = t.lower[i];
         long shape = t.shapeKey(i);
@@ -65,7 +71,76 @@ final class NameFeatures {
         out[k++] = hash(23, (i > 0 && t.lineBefore[i - 1] ? 1 : 0) + (i + 1 < t.size && t.lineBefore[i + 1] ? 2 : 0)
                 + 4L * gaz[i]);
         out[k++] = hash(24, i > 0 ? gaz[i - 1] * 31L + shape : -2);
+        out[k++] = hash(25, layout[i]);
+        out[k++] = hash(26, layout[i] * 1024L + gaz[i] * 2L + (t.capitalised(i) ? 1 : 0));
         assert k == STATIC && g != null;
+    }
+
+    /** Layout bits: the token opens its line. */
+    static final int LINE_START = 1;
+    /** Layout bits: the token is its line's only word. */
+    static final int WHOLE_LINE = 2;
+    /** Layout bits: the line has letters and none of them is lower case. */
+    static final int CAPS_LINE = 4;
+    /** Layout bits: the line opens with a Markdown heading marker (#). */
+    static final int HEADING = 8;
+    /** Layout bits: the token follows a colon on its line (the value of a key: value line). */
+    static final int VALUE = 16;
+    /** Layout bits: a colon follows the token on its line and nothing but words lies between (the key). */
+    static final int KEY = 32;
+    /** Layout bits: the line opens with a list marker (-, *, >, or a number and a full stop). */
+    static final int LIST = 64;
+    /** Layout bits: the line holds a table bar (|). */
+    static final int TABLE = 128;
+
+    /**
+     * Where each token sits in the layout of its line: line start, whole line, upper-case line, heading, key or
+     * value of a key: value line, list item, table row (bits above). One pass over the tokens.
+     */
+    static int[] layout(Tokens t) {
+        int[] out = new int[t.size];
+        int from = 0;
+        while (from < t.size) {
+            int to = from + 1;
+            while (to < t.size && !t.lineBefore[to]) {
+                to++;
+            }
+            int bits = 0;
+            int words = 0;
+            int colon = -1;
+            boolean lowerSeen = false;
+            boolean letterSeen = false;
+            for (int k = from; k < to; k++) {
+                String w = t.lower[k];
+                if (t.isWord(k)) {
+                    words++;
+                    for (int c = t.start[k]; c < t.end[k] && !lowerSeen; c++) {
+                        char ch = t.text.charAt(c);
+                        letterSeen |= Character.isLetter(ch);
+                        lowerSeen = Character.isLowerCase(ch);
+                    }
+                } else if (w.equals("|")) {
+                    bits |= TABLE;
+                } else if (w.equals(":") && colon < 0) {
+                    colon = k;
+                }
+            }
+            String first = t.lower[from];
+            bits |= letterSeen && !lowerSeen ? CAPS_LINE : 0;
+            bits |= first.equals("#") ? HEADING : 0;
+            bits |= first.equals("-") || first.equals("*") || first.equals(">") || first.equals("\u2022")
+                    || (from + 1 < to && t.lower[from + 1].equals(".") && first.chars().allMatch(Character::isDigit))
+                    ? LIST : 0;
+            for (int k = from; k < to; k++) {
+                int b = bits | (k == from ? LINE_START : 0) | (words == 1 && t.isWord(k) ? WHOLE_LINE : 0);
+                if (colon >= 0) {
+                    b |= k > colon ? VALUE : (k < colon && colon - from <= 4 ? KEY : 0);
+                }
+                out[k] = b;
+            }
+            from = to;
+        }
+        return out;
     }
 
     /** Gazetteer bits per token, and multi-word place membership (1 first token, 2 inside, 0 none). */
@@ -91,7 +166,7 @@ final class NameFeatures {
                 }
             }
         }
-        return new int[][] {gaz, places};
+        return new int[][] {gaz, places, layout(t)};
     }
 
     static boolean endsSentence(Tokens t, int i) {

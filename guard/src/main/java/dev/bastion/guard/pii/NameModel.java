@@ -71,7 +71,7 @@ final class NameModel {
     }
 
     void features(Tokens t, int[][] look, int i, int[] tags, long[] f) {
-        NameFeatures.of(t, look[0], look[1], i, f);
+        NameFeatures.of(t, look[0], look[1], look[2], i, f);
         int p1 = i > 0 ? tags[i - 1] : -1;
         int p2 = i > 1 ? tags[i - 2] : -1;
         int k = NameFeatures.STATIC;

@@ -54,8 +54,8 @@ final class NameRecognizer {
             int start = t.start[s.first()];
             int end = t.end[s.last()];
             Recognizer.Candidate last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (last != null && last.type().equals("STREET_ADDRESS") && ADDRESS_PARTS.contains(type)
-                    && joins(t.text, last.end(), start)) {
+            if (last != null && last.type().equals("STREET_ADDRESS")
+                    && (ADDRESS_PARTS.contains(type) || digitsOnly(t.text, start, end)) && joins(t.text, last.end(), start)) {
                 // a postal address is one STREET_ADDRESS: its city, postcode and region after a comma or line break
                 out.set(out.size() - 1, new Recognizer.Candidate("STREET_ADDRESS", last.start(), end, 0.85, "name-model"));
                 continue;
@@ -67,16 +67,29 @@ final class NameRecognizer {
 
     private static final Set<String> ADDRESS_PARTS = Set.of("STREET_ADDRESS", "LOCATION", "ZIP_CODE");
 
-    /** Only commas, full stops and whitespace (at most 6 characters, two line breaks) between two parts. */
+    /** A part made of digits alone (a house, unit or postcode number the model typed otherwise) joins an address. */
+    private static boolean digitsOnly(String text, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (!Character.isDigit(text.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Only commas, full stops, {@code >} separators and whitespace (at most 12 characters, two line breaks) between
+     * two parts.
+     */
     private static boolean joins(String text, int from, int to) {
-        if (to - from > 6) {
+        if (to - from > 12) {
             return false;
         }
         int lines = 0;
         for (int k = from; k < to; k++) {
             char c = text.charAt(k);
             lines += c == '\n' ? 1 : 0;
-            if (c != ',' && c != '.' && !Character.isWhitespace(c)) {
+            if (c != ',' && c != '.' && c != '>' && !Character.isWhitespace(c)) {
                 return false;
             }
         }

@@ -34,6 +34,12 @@ public final class PiiScanner implements Scanner {
      */
     private static final double CLAIM = 0.7;
 
+    /**
+     * The score of the first version's gazetteer-rule names: weak candidates, under the {@link PiiMode#BALANCED}
+     * threshold and over the {@link PiiMode#RECALL} one.
+     */
+    static final double RULES = 0.35;
+
     private final List<Recognizer> recognizers;
     private final Map<String, Double> thresholds;
     private final double defaultThreshold;
@@ -139,7 +145,12 @@ public final class PiiScanner implements Scanner {
                 java.util.Arrays.fill(claimed, c.start(), c.end(), true);
             }
         }
-        List<Recognizer.Candidate> names = new ArrayList<>(NameRecognizer.find(Tokens.of(text), claimed));
+        Tokens tokens = Tokens.of(text);
+        boolean cased = SpanRules.cased(tokens);
+        List<Recognizer.Candidate> names = new ArrayList<>();
+        for (Recognizer.Candidate c : NameRecognizer.find(tokens, claimed)) {
+            SpanRules.refine(tokens, c, mode, cased, names);
+        }
         for (int k = 0; k < all.size(); k++) {
             Recognizer.Candidate c = all.get(k);
             if (c.type().equals("PHONE_NUMBER") && c.score() < CLAIM) {
@@ -157,7 +168,8 @@ public final class PiiScanner implements Scanner {
             // the first version's rules fill gaps the model leaves, below it; their places are too noisy to keep
             String type = c.recognizer().equals("street") ? "STREET_ADDRESS" : c.type();
             if (!type.equals("LOCATION")) {
-                all.add(new Recognizer.Candidate(type, c.start(), c.end(), 0.45, c.recognizer()));
+                SpanRules.refine(tokens, new Recognizer.Candidate(type, c.start(), c.end(), RULES, c.recognizer()),
+                        mode, cased, all);
             }
         }
         for (String d : deny) {

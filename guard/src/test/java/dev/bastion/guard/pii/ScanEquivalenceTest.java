@@ -10,10 +10,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The speed work on the scanner must not change a single finding. The digests below were recorded with the scanner
- * before that work (commit 4d1984d) over a generated corpus: gazetteer names, places, titles, street and company
- * words in every case, numbers, identifiers, e-mail addresses, dates and punctuation, mixed with plain words. Any
- * change in a type, start, end, score or recogniser changes the digest.
+ * Speed work on the scanner must not change a single finding. The digests below are of every finding over a
+ * generated corpus: gazetteer names, places, titles, street and company words in every case, numbers, identifiers,
+ * e-mail addresses, dates and punctuation, mixed with plain words. Any change in a type, start, end, score or
+ * recogniser changes the digest. First recorded before the speed work (commit 4d1984d); re-recorded only with a
+ * change meant to change findings, which its commit message names (issue 14: span rules and pii modes).
  */
 class ScanEquivalenceTest {
 
@@ -98,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "ea5250d7f1a6444f1ec836b036ffebc941152808025e53c6fd18d597f82f8e52";
-    private static final String GOLDEN_LISTS = "2675db36b56a6adacfa7342726e2fc8cb777d2d1e0aec1773b02cf789858c684";
+    private static final String GOLDEN = "619e4713545e50c66b5b3bee66750f80a02ae011f0a48e82d324514dafe3b926";
+    private static final String GOLDEN_LISTS = "1749a80532e552934ba9511a0181ffe786801e32e933275ecd754ebe29bc74da";
 }

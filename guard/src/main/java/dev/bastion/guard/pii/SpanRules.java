@@ -1,0 +1,301 @@
+package dev.bastion.guard.pii;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Boundaries and plausibility of the spans the name model and the gazetteer rules propose, from the line structure
+ * and the words around them rather than from capitalisation alone. A span never crosses a line break unless it is
+ * a street address (whose parts may sit on several lines; even then it stops before a heading or list line). Words
+ * that are never names ({@code not-names.txt}: function words, request verbs such as "Email", section words such as
+ * "Medications" and "Plan", clinical abbreviations such as DC and PRN, drug and procedure names) are cut from both
+ * ends, so "Email John Miller" gives "John Miller"; a possessive 's is cut too. What is left must look like its
+ * type: letters for a name, a digit and a street word for an address, four or more digits or a letter-digit code
+ * for a postcode, more than one character. In {@link PiiMode#BALANCED} two weaker kinds are dropped as well: a span
+ * with no capital letter in a text that capitalises names elsewhere, and an all-capitals span none of whose words
+ * is a known name, place or company word (NO ACUTE DISTRESS, JSON); {@link PiiMode#RECALL} keeps them. Immutable and
+ * thread-safe.
+ */
+final class SpanRules {
+    private SpanRules() {
+    }
+
+    static final String WORDS = "not-names.txt";
+    static final Set<String> NOT_NAMES = load();
+    private static final Set<String> ADDRESS_WORDS = Set.of("box", "apt", "suite", "unit", "po", "p.o", "psc", "fpo",
+            "apo", "dpo", "postfach", "apartado", "bp", "floor", "flat", "bldg", "ul", "al", "pl", "rue", "via", "calle",
+            "rua", "avenida", "allée", "chemin", "boulevard", "piso", "scala", "wohnung", "st", "str", "ave", "rd", "ln",
+            "blvd", "ct", "sq", "hwy", "pkwy", "u", "út", "utca", "útja", "tér", "trg", "ulica", "katu", "tie", "vej",
+            "rúa", "avda", "avenue", "street", "road", "lane", "drive", "court", "place", "square", "plaza", "piazza",
+            "platz", "viale", "corso", "largo", "strada", "camino", "carrera", "travessa", "praça", "gata", "gade");
+    private static final List<String> GLUED_STREETS = List.of("straße", "strasse", "katu", "tie", "gatan", "vej",
+            "weg", "laan", "gade", "veien", "stræde", "utca", "ulica", "platz", "allee", "gasse");
+    private static final Set<String> YEAR_CUES = Set.of("in", "year", "since", "after", "before", "until", "by",
+            "from", "of", "circa", "around");
+    private static final int NAME_BITS = Gazetteers.FIRST | Gazetteers.LAST | Gazetteers.CITY | Gazetteers.COUNTRY
+            | Gazetteers.STATE | Gazetteers.COMPANY | Gazetteers.NRP;
+
+    /**
+     * Whether {@code t} uses capital letters at all (then a name written in lower case is unlikely): some word of
+     * two or more letters starts with a capital, and some word starts with a lower-case letter.
+     */
+    static boolean cased(Tokens t) {
+        boolean capital = false;
+        boolean small = false;
+        for (int i = 0; i < t.size && !(capital && small); i++) {
+            capital |= t.capitalised(i) && t.end[i] - t.start[i] > 1;
+            small |= t.startsLowerCase(i);
+        }
+        return capital && small;
+    }
+
+    /** Whether the lower-case token {@code w} is never a name (typographic apostrophes read as straight ones). */
+    static boolean notName(String w) {
+        return NOT_NAMES.contains(w.indexOf('\u2019') >= 0 ? w.replace('\u2019', '\'') : w);
+    }
+
+    /** The parts of {@code c} (a span over {@code t.text}) that stand in {@code mode}, added to {@code out}. */
+    static void refine(Tokens t, Recognizer.Candidate c, PiiMode mode, boolean cased, List<Recognizer.Candidate> out) {
+        int a = firstToken(t, c.start());
+        int b = a;
+        while (b + 1 < t.size && t.start[b + 1] < c.end()) {
+            b++;
+        }
+        if (a >= t.size || t.start[a] >= c.end()) {
+            return;
+        }
+        boolean address = c.type().equals("STREET_ADDRESS");
+        // a person's name holds no word that is never a name: WIFE MARTHA AT BEDSIDE is MARTHA, Anna and Tom two
+        boolean person = c.type().equals("PERSON") || c.type().equals("NRP") || c.type().equals("TITLE");
+        int from = a;
+        for (int k = a + 1; k <= b + 1; k++) {
+            boolean cut = k > b || (t.lineBefore[k] && (!address || headingLine(t, k)))
+                    || person && notName(t.lower[k]) && t.isWord(k);
+            if (cut) {
+                piece(t, c, from, k - 1, mode, cased, out);
+                if (address && k <= b) {
+                    return; // an address stops before a heading or list line; what follows is not its part
+                }
+                from = k;
+            }
+        }
+    }
+
+    private static void piece(Tokens t, Recognizer.Candidate c, int a, int b, PiiMode mode, boolean cased,
+            List<Recognizer.Candidate> out) {
+        String type = c.type();
+        boolean address = type.equals("STREET_ADDRESS");
+        boolean zip = type.equals("ZIP_CODE");
+        if (!address && !zip) {
+            while (a <= b && (!t.isWord(a) || notName(t.lower[a]))) {
+                a++;
+            }
+            // an organisation may end in a word that is a section word elsewhere (Kato Labs, Nordic Systems)
+            boolean org = type.equals("ORGANIZATION");
+            while (b >= a && (!org && notName(t.lower[b]) || !t.isWord(b) && !abbreviationStop(t, b))) {
+                b--;
+            }
+        } else {
+            while (a <= b && !t.isWord(a)) {
+                a++;
+            }
+            while (b >= a && !t.isWord(b) && !abbreviationStop(t, b)) {
+                b--;
+            }
+        }
+        if (a > b) {
+            return;
+        }
+        int start = t.start[a];
+        int end = t.end[b];
+        String last = t.lower[b];
+        if (!address && !zip && (last.endsWith("'s") || last.endsWith("\u2019s")) && last.length() > 2) {
+            end -= 2;
+        }
+        if (end - start < 2 || !plausible(t, type, a, b, mode, cased)) {
+            return;
+        }
+        out.add(new Recognizer.Candidate(type, start, end, c.score(), c.recognizer()));
+    }
+
+    private static boolean plausible(Tokens t, String type, int a, int b, PiiMode mode, boolean cased) {
+        boolean letters = false;
+        boolean upper = false;
+        boolean lower = false;
+        int digits = 0;
+        for (int k = t.start[a]; k < t.end[b]; k++) {
+            char ch = t.text.charAt(k);
+            letters |= Character.isLetter(ch);
+            upper |= Character.isUpperCase(ch);
+            lower |= Character.isLowerCase(ch);
+            digits += Character.isDigit(ch) ? 1 : 0;
+        }
+        Gazetteers g = Gazetteers.get();
+        switch (type) {
+            case "ZIP_CODE" -> {
+                if (digits < 4 && !(letters && digits >= 2 && t.end[b] - t.start[a] >= 5)) {
+                    return false;
+                }
+                // a bare four-digit year after "in", "since", "the year" is a year, not a postcode
+                return !(a == b && digits == 4 && !letters && a > 0 && YEAR_CUES.contains(t.lower[a - 1]));
+            }
+            case "STREET_ADDRESS" -> {
+                if (digits == 0) {
+                    return false;
+                }
+                // a digit and a street word, or a digit and a name: a capitalised word inside a sentence of a text
+                // that capitalises, any word in lower-case text; on the upper-case lines of a note only a street
+                // word will do. Not "58% of", "1. This movie", "HR 88 SR, BP 120/80, NO ECTOPY"
+                boolean capsLine = !cased && capsLine(t, a);
+                for (int k = a; k <= b; k++) {
+                    String w = t.lower[k];
+                    boolean besideName = nameWord(t, k - 1, a, b) || nameWord(t, k + 1, a, b);
+                    boolean streetWord = (g.flags(w) & Gazetteers.STREET) != 0 && besideName || ADDRESS_WORDS.contains(w)
+                            || glued(w);
+                    if (streetWord && !notName(w)) {
+                        return true; // not PO, SQ, BP: clinical abbreviations first
+                    }
+                    boolean word = t.isWord(k) && t.end[k] - t.start[k] > 2 && !notName(w)
+                            && Character.isLetter(t.text.charAt(t.start[k]));
+                    boolean named = cased ? t.capitalised(k) && (k == 0 || !NameFeatures.endsSentence(t, k - 1))
+                            : !capsLine;
+                    if (word && named) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            default -> {
+                if (!letters || initialsOnly(t, a, b)) {
+                    return false;
+                }
+                if (mode == PiiMode.RECALL) {
+                    return true;
+                }
+                if (!upper && cased) {
+                    return false; // lower-case words in a text that capitalises names
+                }
+                if (upper && !lower && digits == 0 && t.end[b] - t.start[b] > 1) {
+                    boolean capsLine = capsLine(t, a);
+                    if (a == b && t.end[a] - t.start[a] <= 3) {
+                        return false; // a lone capitalised word of up to three letters: an acronym (MAE, GDP)
+                    }
+                    for (int k = a; k <= b; k++) {
+                        if ((g.flags(t.lower[k]) & NAME_BITS) != 0 || !capsLine && t.end[k] - t.start[k] >= 5) {
+                            return true;
+                        }
+                    }
+                    // all capitals with no known name, place or company word, on an upper-case line (NO ACUTE
+                    // DISTRESS) or short like an acronym in mixed-case text (JSON, GDP)
+                    return false;
+                }
+                return true;
+            }
+        }
+    }
+
+    /** Whether token {@code k}, inside a..b, is a word of letters that may be a name (Baker in Baker Street). */
+    private static boolean nameWord(Tokens t, int k, int a, int b) {
+        return k >= a && k <= b && t.isWord(k) && Character.isLetter(t.text.charAt(t.start[k])) && !notName(t.lower[k]);
+    }
+
+    /** Whether every word of tokens a..b is a single character (E, E; X and X): variables, not a name. */
+    private static boolean initialsOnly(Tokens t, int a, int b) {
+        for (int k = a; k <= b; k++) {
+            if (t.isWord(k) && t.end[k] - t.start[k] > 1 && !notName(t.lower[k])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A full stop that ends a short abbreviation inside a name (Jr., Inc., St.) stays with the span. */
+    private static boolean abbreviationStop(Tokens t, int k) {
+        return k > 0 && t.lower[k].equals(".") && t.isWord(k - 1) && t.end[k - 1] == t.start[k]
+                && t.end[k - 1] - t.start[k - 1] <= 3;
+    }
+
+    /**
+     * A line that is a heading: it opens with a Markdown heading marker, or with a section word and a colon
+     * ({@code Allergies:}), or it is a section word alone ({@code ALLERGIES}). An address never runs into one.
+     */
+    private static boolean headingLine(Tokens t, int k) {
+        String w = t.lower[k];
+        if (w.equals("#")) {
+            return true;
+        }
+        if (!notName(w)) {
+            return false;
+        }
+        return k + 1 >= t.size || t.lineBefore[k + 1] || t.lower[k + 1].equals(":");
+    }
+
+    /** Whether the line holding token {@code k} has no lower-case letter (a line of an upper-case note). */
+    private static boolean capsLine(Tokens t, int k) {
+        int from = k;
+        while (from > 0 && !t.lineBefore[from]) {
+            from--;
+        }
+        for (int i = from; i < t.size && (i == from || !t.lineBefore[i]); i++) {
+            if (t.isWord(i) && !t.capitalised(i) && t.startsLowerCase(i)) {
+                return false;
+            }
+            for (int c = t.start[i]; c < t.end[i]; c++) {
+                if (Character.isLowerCase(t.text.charAt(c))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean glued(String w) {
+        for (String s : GLUED_STREETS) {
+            if (w.length() > s.length() + 2 && w.endsWith(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first token that ends after {@code at}. */
+    private static int firstToken(Tokens t, int at) {
+        int lo = 0;
+        int hi = t.size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (t.end[mid] <= at) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private static Set<String> load() {
+        try (InputStream in = SpanRules.class.getResourceAsStream(WORDS)) {
+            if (in == null) {
+                throw new IllegalStateException(WORDS + " is missing from the build");
+            }
+            Set<String> words = new HashSet<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.startsWith("#")) {
+                    for (String w : line.strip().split("\\s+")) {
+                        if (!w.isEmpty()) {
+                            words.add(w);
+                        }
+                    }
+                }
+            }
+            return Set.copyOf(words);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
