@@ -98,6 +98,8 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "ef7eb2a51aa6259f1a2e8fbb78b2aa94f4eb56b8a5b4b42b99d3cde7bfd36a21";
-    private static final String GOLDEN_LISTS = "de7a8b270aa8024cd9722b6b0cd45552c2619403e70089c8e02763d02d1bd42c";
+    // re-recorded when the HIPAA clinical rules (ClinicalRecognizers) were added: the corpus holds "on 12/05/1990",
+    // "7 march", "christmas" and "New Years", which those rules report (before: ef7eb2a5..., de7a8b27...)
+    private static final String GOLDEN = "a8ac891e2a45e42a3f664589f16357947c907dbd60491398ef79c18700371f06";
+    private static final String GOLDEN_LISTS = "a278333ceba8e5ee4e354b64ab3914955a28a05f899ac55e77cd3482f1d0bbf4";
 }
