@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bastion eval ...}: measure scanners on labelled data read from a path (nothing third-party is bundled). */
-@Command(name = "eval", description = "Measure a scanner on labelled data.", subcommands = {EvalCommand.Secrets.class, InjectionCommands.Eval.class, PiiEval.class,
+@Command(name = "eval", description = "Measure a scanner on labelled data.", subcommands = {EvalCommand.Secrets.class, InjectionCommands.Eval.class, PiiEval.class, ClinicalEval.class,
                 ValidatorEval.class})
 final class EvalCommand {
 

@@ -29,8 +29,10 @@ final class ClinicalRecognizers {
      * letters. The rule looks within a margin of its cue or digit, so the guard word lies in the region it scans.
      */
     private static final Map<String, String> MACROS = Map.of(
-            "{MARK}", "(?:(?:\\s{0,3}(?:number|num|nbr|no|#|identifier|id)\\.?){1,2}\\s{0,3}[:#=-]?|\\s{0,3}[:#=])\\s{0,3}",
-            "{NUM}", "(?:\\s{0,3}(?:number|num|nbr|no|#)\\.?){1,2}\\s{0,3}[:#=-]?\\s{0,3}",
+            // a number word or a colon, then Markdown emphasis or a table bar: "**MRN:** 123", "| MRN | 123 |"
+            "{MARK}", "(?:(?:\\s{0,3}(?:number|num|nbr|no|#|identifier|id)\\.?){1,2}\\s{0,3}[:#=|-]?|\\s{0,3}[:#=|])"
+                    + "[*_]{0,2}\\s{0,3}",
+            "{NUM}", "(?:\\s{0,3}(?:number|num|nbr|no|#)\\.?){1,2}\\s{0,3}[:#=|-]?[*_]{0,2}\\s{0,3}",
             "{ID}", "[a-z]{0,4}-?\\d[a-z0-9-]{0,20}[a-z0-9]",
             "{M}", "(?:1[0-2]|0?[1-9])",
             "{D}", "(?:3[01]|[12]\\d|0?[1-9])",
