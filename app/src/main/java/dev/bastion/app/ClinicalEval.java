@@ -66,6 +66,7 @@ final class ClinicalEval implements Callable<Integer> {
         PiiScanner scanner = new PiiScanner(Map.of(), threshold, Set.of(), Set.of());
         Map<String, int[]> recall = new TreeMap<>(); // category -> {found, total}
         Map<String, Long> falseByType = new TreeMap<>();
+        Map<String, long[]> byTemplate = new TreeMap<>(); // template -> {found, gold} of all categories
         long flagged = 0;
         long flaggedInGold = 0;
         long patternFlagged = 0;
@@ -87,9 +88,12 @@ final class ClinicalEval implements Callable<Integer> {
                     covered = predicted[k] || Character.isWhitespace(text.charAt(k));
                 }
                 int[] r = recall.computeIfAbsent(g.category(), k -> new int[2]);
+                long[] perTemplate = byTemplate.computeIfAbsent(note.template(), k -> new long[2]);
                 r[1]++;
+                perTemplate[1]++;
                 if (covered) {
                     r[0]++;
+                    perTemplate[0]++;
                 } else if (misses.size() < errors) {
                     misses.add(String.format(Locale.ROOT, "  miss %-20s %-28s | %s", g.category(),
                             text.substring(g.start(), g.end()), context(text, g.start(), g.end())));
@@ -137,6 +141,9 @@ final class ClinicalEval implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  %-22s %8d %8d %8.4f%n", "POOLED (all)", all[0], all[1], (double) all[0] / all[1]);
         System.out.printf(Locale.ROOT, "  %-22s %8d %8d %8.4f%n", "POOLED (no NAME/GEO)", identifiers[0], identifiers[1],
                 (double) identifiers[0] / identifiers[1]);
+        StringBuilder templates = new StringBuilder();
+        byTemplate.forEach((name, r) -> templates.append(String.format(Locale.ROOT, " %s %d/%d", name, r[0], r[1])));
+        System.out.println("  span recall by template (all categories):" + templates);
         System.out.printf(Locale.ROOT, "  character precision %.4f (%d of %d flagged non-blank characters in gold)%n",
                 flagged == 0 ? 1.0 : (double) flaggedInGold / flagged, flaggedInGold, flagged);
         System.out.printf(Locale.ROOT, "  character precision of pattern findings only (name model's types left out) "
