@@ -89,7 +89,9 @@ public final class PiiScanner implements Scanner {
     /** The entity types this scanner can report. */
     public static List<String> types() {
         List<String> t = new ArrayList<>(Recognizers.ALL.stream().map(Recognizer::type).distinct().toList());
-        t.add("PHONE_NUMBER");
+        if (!t.contains("PHONE_NUMBER")) { // the clinical rules report fax and pager numbers as phones too
+            t.add("PHONE_NUMBER");
+        }
         for (String type : NameModel.TYPES) {
             if (!t.contains(type)) {
                 t.add(type);

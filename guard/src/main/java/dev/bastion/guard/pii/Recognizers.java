@@ -31,7 +31,7 @@ final class Recognizers {
     private static final String MONTHS = "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
             + "aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 
-    static final List<Recognizer> ALL = List.of(
+    static final List<Recognizer> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             Recognizer.of("email", "EMAIL_ADDRESS", "@",
                     "\\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\\.){1,8}[A-Za-z]{2,24}\\b", v -> true, 1.0),
             Recognizer.of("credit-card", "CREDIT_CARD", Recognizer.DIGIT, "\\b(?P<v>(?:\\d[ -]?){11,18}\\d)\\b",
@@ -93,5 +93,5 @@ final class Recognizers {
                     + "[a-z]{1,2}\\d[a-z\\d]? ?\\d[a-z]{2})\\b", v -> true, 0.85).withCues(32, "zip", "post", "plz", "code", "cap"),
             Recognizer.of("us-driver-license", "US_DRIVER_LICENSE", Recognizer.DIGIT, "(?i)\\b(?:driver'?s?|driving|"
                     + "drivers)[ -]licen[cs]e(?: (?:number|no\\.?|#|id))?(?: is)?\\s*[:#]?\\s*(?P<v>[a-z]{0,2}\\d[\\d -]{3,16}\\d|"
-                    + "[a-z]{1,2}\\d{4,14})\\b", v -> v.length() >= 5 && v.length() <= 16, 0.85).withCues(48, "licen"));
+                    + "[a-z]{1,2}\\d{4,14})\\b", v -> v.length() >= 5 && v.length() <= 16, 0.85).withCues(48, "licen")), ClinicalRecognizers.ALL.stream()).toList(); // HIPAA Safe Harbor identifiers
 }
