@@ -96,6 +96,21 @@ class HttpEdgeTest {
     }
 
     @Test
+    void wellFramedPipelinedRequestsAreAllAnsweredOnOneConnection() throws IOException {
+        String body = TestGateway.chat("m", "hello", false);
+        String post = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        String chunked = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
+        String last = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        RawHttp.Answer answer = RawHttp.exchange(gateway.port(), post + chunked + last, Duration.ofSeconds(10));
+        assertThat(answer.responses()).as(answer.text()).isEqualTo(3);
+        assertThat(answer.text()).doesNotContain(" 400 ").contains("echo: hello").contains("\"status\":\"ok\"");
+        assertThat(answer.closed()).isTrue();
+    }
+
+    @Test
     void aSocketThatSendsNothingIsClosedWithinTheIdleTimeout() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             RawHttp.Answer answer = RawHttp.readUntilClosed(socket, IDLE.multipliedBy(6));
