@@ -88,20 +88,32 @@ public final class OwnerOnly {
 
     /**
      * Takes the group and other permissions away from everything under {@code root} (not following symbolic
-     * links), and says in the log how many it changed. Files from older versions, or written by hand, become
+     * links), and says in the log how many it changed. A path it may not change is named in a warning and left. Files from older versions, or written by hand, become
      * private at the next start.
      */
     public static void narrowTree(Path root) throws IOException {
         if (!posix() || !Files.isDirectory(root)) {
             return;
         }
-        int changed = 0;
+        List<Path> paths;
         try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.toList()) {
-                if (Files.isSymbolicLink(p)) {
-                    continue;
-                }
+            paths = all.toList();
+        } catch (UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot list everything under " + root + " ("
+                    + e.getCause().getClass().getSimpleName() + "); its permissions are left as they are");
+            return;
+        }
+        int changed = 0;
+        for (Path p : paths) {
+            if (Files.isSymbolicLink(p)) {
+                continue;
+            }
+            try {
                 changed += narrow(p) ? 1 : 0;
+            } catch (IOException e) {
+                // not ours to change (another owner, a read-only mount): say so, and start anyway
+                LOG.log(System.Logger.Level.WARNING, "cannot make " + p + " readable by its owner only ("
+                        + e.getClass().getSimpleName() + "); other users may read it");
             }
         }
         if (changed > 0) {

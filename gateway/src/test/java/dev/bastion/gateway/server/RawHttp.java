@@ -15,17 +15,37 @@ import java.time.Duration;
 final class RawHttp {
     /** What came back: the bytes read, whether the server closed the connection, and how long that took. */
     record Answer(String text, boolean closed, Duration elapsed) {
-        /** How many HTTP status lines the server wrote. */
+        /**
+         * How many complete HTTP responses the server wrote, read one after the other by their Content-Length (a
+         * response after a body follows it without a line break, so searching for status lines would miss it).
+         * Counting stops at a response without Content-Length, or at bytes that do not start a response.
+         */
         int responses() {
             int count = 0;
             int at = 0;
-            while ((at = text.indexOf("HTTP/1.", at)) >= 0) {
-                if (at == 0 || text.charAt(at - 1) == '\n') {
-                    count++;
+            while (text.startsWith("HTTP/1.", at)) {
+                int headersEnd = text.indexOf("\r\n\r\n", at);
+                if (headersEnd < 0) {
+                    break;
                 }
-                at += 7;
+                count++;
+                long length = contentLength(text.substring(at, headersEnd));
+                if (length < 0) {
+                    break;
+                }
+                at = headersEnd + 4 + (int) length;
             }
             return count;
+        }
+
+        private static long contentLength(String head) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase("content-length")) {
+                    return Long.parseLong(line.substring(colon + 1).strip());
+                }
+            }
+            return -1;
         }
 
         /** The status code of the first response, or -1 when none came. */
