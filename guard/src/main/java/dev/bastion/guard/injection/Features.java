@@ -3,17 +3,27 @@ package dev.bastion.guard.injection;
 import java.util.Arrays;
 
 /**
- * Lexical features of normalised text, hashed into a fixed space: character 3-, 4- and 5-grams and word unigrams and
- * bigrams (log counts, L2-normalised), then one slot per injection rule (1 when it matches) and a few shape
- * features (length, share of non-ASCII, hidden characters found). Linear time. Stateless.
+ * Lexical features of normalised text, hashed into a fixed space: word unigrams and bigrams and, when
+ * {@code charGrams} is set, character 3-, 4- and 5-grams (log counts, L2-normalised), then one slot per injection
+ * rule (1 when it matches) and a few shape features (length, share of non-ASCII, hidden characters found). Linear
+ * time. Stateless.
+ *
+ * <p>Character n-grams fit the style of each collection closely (punctuation habits, names, spelling), which scores
+ * well on a split of the same collections and worse on a collection left out; the leave-one-source-out evaluation
+ * ({@code bastion eval injection}) decides which set ships, and the model file records the choice.
  */
-final class Features {
+public final class Features {
     static final int HASH_BITS = 17;
     static final int HASHED = 1 << HASH_BITS;
     static final int SHAPE = 3;
 
-    /** A sparse vector: indices and values. */
-    record Sparse(int[] index, float[] value) {
+    /** A sparse vector: indices and values, same length. */
+    public record Sparse(int[] index, float[] value) {
+        public Sparse {
+            if (index.length != value.length) {
+                throw new IllegalArgumentException("sparse vector index and value lengths differ");
+            }
+        }
     }
 
     private Features() {
@@ -23,7 +33,7 @@ final class Features {
         return HASHED + rules + SHAPE;
     }
 
-    static Sparse of(String text, boolean hidden, InjectionRules rules, int maxChars) {
+    static Sparse of(String text, boolean hidden, InjectionRules rules, int maxChars, boolean charGrams) {
         String t = text.length() > maxChars ? text.substring(0, maxChars) : text;
         StringBuilder squeezed = new StringBuilder(t.length());
         boolean space = false;
@@ -41,7 +51,7 @@ final class Features {
         int grams = Math.max(0, s.length() - 2) * 3 + s.length() * 2 + 8;
         int[] ids = new int[grams];
         int count = 0;
-        for (int n = 3; n <= 5; n++) {
+        for (int n = 3; n <= 5 && charGrams; n++) {
             for (int i = 0; i + n <= s.length(); i++) {
                 ids[count++] = bucket(s, i, i + n, n);
             }
