@@ -147,9 +147,19 @@ final class InjectionCommands {
         @Option(names = "--no-latency", description = "Skip the latency measurement.")
         boolean noLatency;
 
+        @Option(names = "--latency-only", description = "Only time the built-in model on every text of the sources.")
+        boolean latencyOnly;
+
         @Override
         public Integer call() throws IOException {
             List<Source> sources = sources();
+            if (latencyOnly) {
+                InjectionModel m = InjectionModel.builtIn();
+                InjectionLoso.latency(System.out, new dev.bastion.guard.injection.InjectionScanner(m,
+                        InjectionRules.builtIn(), Optional.empty(), m.threshold(false), m.indirectThreshold(false)),
+                        sources);
+                return 0;
+            }
             new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency);
             return 0;
         }

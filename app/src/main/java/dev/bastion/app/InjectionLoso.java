@@ -49,7 +49,7 @@ final class InjectionLoso {
         int contentPos = 0;
         Map<String, int[]> contentFp = new TreeMap<>();
         out.println("leave-one-source-out: each source scored by models trained on every other source; thresholds "
-                + "fixed on the training sources' calibration part before scoring");
+                + "fixed before scoring, from the training sources only");
         out.printf(Locale.ROOT, "%-26s %-9s %-18s %6s %9s %8s   %s%n", "source", "role", "family", "texts",
                 "threshold", "flagged", "content model (threshold; clean FPR / injected held-out TPR)");
         for (Source s : sources) {
@@ -134,11 +134,12 @@ final class InjectionLoso {
             }
         }
         if (latency) {
-            latency(out, scanner);
+            latency(out, scanner, sources);
         }
     }
 
-    private void latency(PrintStream out, InjectionScanner scanner) {
+    /** Times {@code scanner} on every text of {@code sources} after a warm-up: per text and per KB, p50 and p99. */
+    static void latency(PrintStream out, InjectionScanner scanner, List<Source> sources) {
         for (int i = 0; i < 300; i++) {
             scanner.score("warm-up prompt number " + i + " ignore previous instructions? " + "x".repeat(i * 5));
             scanner.scoreContent("warm-up document " + i + " " + "y ".repeat(i * 3));
