@@ -144,15 +144,20 @@ final class InjectionLoso {
             scanner.score("warm-up prompt number " + i + " ignore previous instructions? " + "x".repeat(i * 5));
             scanner.scoreContent("warm-up document " + i + " " + "y ".repeat(i * 3));
         }
+        // Wall time includes waiting for the core on a busy machine; thread CPU time is the cost of the scan itself.
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         List<Double> perKb = new ArrayList<>();
+        List<Double> cpuPerKb = new ArrayList<>();
         List<Double> perKbContent = new ArrayList<>();
         List<Double> millis = new ArrayList<>();
         for (Source s : sources) {
             for (String t : s.texts()) {
                 double kb = Math.max(1.0, t.getBytes(StandardCharsets.UTF_8).length / 1024.0);
+                long c0 = cpu.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
                 scanner.score(t);
                 double ms = (System.nanoTime() - t0) / 1e6;
+                cpuPerKb.add((cpu.getCurrentThreadCpuTime() - c0) / 1e6 / kb);
                 millis.add(ms);
                 perKb.add(ms / kb);
                 long t1 = System.nanoTime();
@@ -160,10 +165,12 @@ final class InjectionLoso {
                 perKbContent.add((System.nanoTime() - t1) / 1e6 / kb);
             }
         }
-        out.printf(Locale.ROOT, "latency, direct (lexical), %d texts: per text p50 %.3f ms, p99 %.3f ms; per KB p50 %.3f ms, "
-                + "p99 %.3f ms%n", millis.size(), InjectionMetrics.pct(millis, 0.5), InjectionMetrics.pct(millis, 0.99),
-                InjectionMetrics.pct(perKb, 0.5), InjectionMetrics.pct(perKb, 0.99));
-        out.printf(Locale.ROOT, "latency, content (both models): per KB p50 %.3f ms, p99 %.3f ms%n",
+        out.printf(Locale.ROOT, "latency, direct (lexical), %d texts, wall: per text p50 %.3f ms, p99 %.3f ms; per KB p50 "
+                + "%.3f ms, p99 %.3f ms%n", millis.size(), InjectionMetrics.pct(millis, 0.5),
+                InjectionMetrics.pct(millis, 0.99), InjectionMetrics.pct(perKb, 0.5), InjectionMetrics.pct(perKb, 0.99));
+        out.printf(Locale.ROOT, "latency, direct (lexical), thread CPU time: per KB p50 %.3f ms, p99 %.3f ms%n",
+                InjectionMetrics.pct(cpuPerKb, 0.5), InjectionMetrics.pct(cpuPerKb, 0.99));
+        out.printf(Locale.ROOT, "latency, content (both models), wall: per KB p50 %.3f ms, p99 %.3f ms%n",
                 InjectionMetrics.pct(perKbContent, 0.5), InjectionMetrics.pct(perKbContent, 0.99));
     }
 }
