@@ -12,41 +12,55 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The trained injection classifier: logistic regression over the lexical features, with (full model) and without
- * (lexical model) the sentence embedding of the text's first 256 characters. Carries its operating thresholds and a
- * JSON description of how it was trained (data hashes, held-out metrics). Immutable and thread-safe.
+ * The trained injection classifiers: two logistic regressions over the same lexical features. The <em>direct</em>
+ * model judges what a user typed (jailbreaks, overrides, prompt extraction); the <em>content</em> model judges text
+ * the assistant reads (tool results, retrieved documents, e-mails) and was trained on clean documents against the same
+ * documents with instructions to the assistant hidden in them. Each has its own threshold, fixed on calibration data
+ * before any scoring. An optional embedding stage (direct model plus the sentence embedding of the first 256
+ * characters) is kept for models that were trained with one; a model without it ignores any encoder. Carries a JSON
+ * description of how it was trained (sources, licences, hashes, leave-one-source-out figures). Immutable and
+ * thread-safe.
  *
- * <p>File format (gzip): "BINJ", version 1, rule count, embedding dimensions, the full weights (features,
- * embedding, bias), the lexical weights (features, bias), direct and indirect thresholds with and without
- * embeddings, then the description as
- * UTF-8 JSON.
+ * <p>File format (gzip): "BINJ", version 2, rule count, 1 if character n-grams are used, embedding dimensions
+ * (0 without an embedding stage), the direct lexical weights (features, bias), the content weights (features, bias),
+ * the embedding-stage weights when present (features, embedding, bias), the direct, content and embedding-stage
+ * thresholds, then the description as UTF-8 JSON.
  */
 public final class InjectionModel {
     static final int EMBEDDED_CHARS = 256;
     static final int MAX_FEATURE_CHARS = 16_384;
+    private static final int VERSION = 2;
 
     final int rules;
-    final float[] full;
+    final boolean charGrams;
     final float[] lexical;
-    final double threshold;
-    final double indirectThreshold;
+    final float[] content;
+    final Optional<float[]> full;
     final double lexicalThreshold;
-    final double lexicalIndirectThreshold;
+    final double contentThreshold;
+    final double fullThreshold;
     final String description;
 
-    InjectionModel(int rules, float[] full, float[] lexical, double threshold, double indirectThreshold,
-            double lexicalThreshold, double lexicalIndirectThreshold, String description) {
+    InjectionModel(int rules, boolean charGrams, float[] lexical, float[] content, Optional<float[]> full,
+            double lexicalThreshold, double contentThreshold, double fullThreshold, String description) {
         int features = Features.size(rules);
-        if (full.length != features + SentenceEncoder.DIMENSIONS + 1 || lexical.length != features + 1) {
+        if (lexical.length != features + 1 || content.length != features + 1
+                || full.isPresent() && full.get().length != features + SentenceEncoder.DIMENSIONS + 1) {
             throw new IllegalArgumentException("injection model weights have the wrong shape");
         }
+        for (double t : new double[] {lexicalThreshold, contentThreshold, fullThreshold}) {
+            if (!(t > 0 && t < 1)) {
+                throw new IllegalArgumentException("injection model thresholds must be in (0, 1)");
+            }
+        }
         this.rules = rules;
-        this.full = full;
+        this.charGrams = charGrams;
         this.lexical = lexical;
-        this.threshold = threshold;
-        this.indirectThreshold = indirectThreshold;
+        this.content = content;
+        this.full = full;
         this.lexicalThreshold = lexicalThreshold;
-        this.lexicalIndirectThreshold = lexicalIndirectThreshold;
+        this.contentThreshold = contentThreshold;
+        this.fullThreshold = fullThreshold;
         this.description = description;
     }
 
@@ -62,14 +76,22 @@ public final class InjectionModel {
         }
     }
 
-    /** The direct threshold for scoring with ({@code embeddings}) or without sentence embeddings. */
-    public double threshold(boolean embeddings) {
-        return embeddings ? threshold : lexicalThreshold;
+    /** True when the model has an embedding stage, so an encoder changes its scores. */
+    public boolean usesEmbeddings() {
+        return full.isPresent();
     }
 
-    /** The stricter threshold for indirect content (tool results, retrieved documents). */
+    /** The direct threshold when scoring with ({@code embeddings}, if the model has that stage) or without. */
+    public double threshold(boolean embeddings) {
+        return embeddings && full.isPresent() ? fullThreshold : lexicalThreshold;
+    }
+
+    /**
+     * The threshold for content the assistant reads (tool results, documents), applied to
+     * {@link InjectionScanner#scoreContent}. It does not depend on embeddings: the content model is lexical.
+     */
     public double indirectThreshold(boolean embeddings) {
-        return embeddings ? indirectThreshold : lexicalIndirectThreshold;
+        return contentThreshold;
     }
 
     /** How the model was trained, as JSON. */
@@ -77,39 +99,57 @@ public final class InjectionModel {
         return description;
     }
 
-    /** Probability that {@code f} (with {@code embedding} when present) is an attack. */
+    Features.Sparse features(String normalized, boolean hidden, InjectionRules rules) {
+        return Features.of(normalized, hidden, rules, MAX_FEATURE_CHARS, charGrams);
+    }
+
+    /** Probability from the direct model that {@code f} (with {@code embedding}, if the model uses one) is an attack. */
     double score(Features.Sparse f, Optional<float[]> embedding) {
-        float[] w = embedding.isPresent() ? full : lexical;
-        double z = w[w.length - 1];
-        for (int i = 0; i < f.index().length; i++) {
-            z += w[f.index()[i]] * f.value()[i];
-        }
-        if (embedding.isPresent()) {
+        if (embedding.isPresent() && full.isPresent()) {
+            float[] w = full.get();
+            double z = dot(w, f);
             int base = Features.size(rules);
             float[] e = embedding.get();
             for (int j = 0; j < e.length; j++) {
                 z += w[base + j] * e[j];
             }
+            return sigmoid(z);
         }
+        return sigmoid(dot(lexical, f));
+    }
+
+    /** Probability from the content model that {@code f} hides instructions to the assistant. */
+    double scoreContent(Features.Sparse f) {
+        return sigmoid(dot(content, f));
+    }
+
+    private static double dot(float[] w, Features.Sparse f) {
+        double z = w[w.length - 1];
+        for (int i = 0; i < f.index().length; i++) {
+            z += w[f.index()[i]] * f.value()[i];
+        }
+        return z;
+    }
+
+    private static double sigmoid(double z) {
         return 1 / (1 + Math.exp(-z));
     }
 
     public void write(OutputStream out) throws IOException {
         try (DataOutputStream d = new DataOutputStream(new GZIPOutputStream(out))) {
             d.writeBytes("BINJ");
-            d.writeInt(1);
+            d.writeInt(VERSION);
             d.writeInt(rules);
-            d.writeInt(SentenceEncoder.DIMENSIONS);
-            for (float v : full) {
-                d.writeFloat(v);
+            d.writeInt(charGrams ? 1 : 0);
+            d.writeInt(full.isPresent() ? SentenceEncoder.DIMENSIONS : 0);
+            writeFloats(d, lexical);
+            writeFloats(d, content);
+            if (full.isPresent()) {
+                writeFloats(d, full.get());
             }
-            for (float v : lexical) {
-                d.writeFloat(v);
-            }
-            d.writeDouble(threshold);
-            d.writeDouble(indirectThreshold);
             d.writeDouble(lexicalThreshold);
-            d.writeDouble(lexicalIndirectThreshold);
+            d.writeDouble(contentThreshold);
+            d.writeDouble(fullThreshold);
             byte[] desc = description.getBytes(StandardCharsets.UTF_8);
             d.writeInt(desc.length);
             d.write(desc);
@@ -119,32 +159,43 @@ public final class InjectionModel {
     public static InjectionModel read(InputStream raw) throws IOException {
         DataInputStream d = new DataInputStream(new GZIPInputStream(raw));
         byte[] magic = d.readNBytes(4);
-        if (!"BINJ".equals(new String(magic, StandardCharsets.US_ASCII)) || d.readInt() != 1) {
-            throw new IOException("not a Bastion injection model (version 1)");
+        if (!"BINJ".equals(new String(magic, StandardCharsets.US_ASCII)) || d.readInt() != VERSION) {
+            throw new IOException("not a Bastion injection model (version " + VERSION + "); retrain it with "
+                    + "`bastion train injection`");
         }
         int rules = d.readInt();
+        int charGrams = d.readInt();
         int dims = d.readInt();
-        if (rules < 0 || rules > 10_000 || dims != SentenceEncoder.DIMENSIONS) {
+        if (rules < 0 || rules > 10_000 || (charGrams & ~1) != 0 || (dims != 0 && dims != SentenceEncoder.DIMENSIONS)) {
             throw new IOException("injection model header is implausible");
         }
         int features = Features.size(rules);
-        float[] full = new float[features + dims + 1];
-        for (int i = 0; i < full.length; i++) {
-            full[i] = d.readFloat();
-        }
-        float[] lexical = new float[features + 1];
-        for (int i = 0; i < lexical.length; i++) {
-            lexical[i] = d.readFloat();
-        }
-        double threshold = d.readDouble();
-        double indirect = d.readDouble();
+        float[] lexical = readFloats(d, features + 1);
+        float[] content = readFloats(d, features + 1);
+        Optional<float[]> full = dims == 0 ? Optional.empty() : Optional.of(readFloats(d, features + dims + 1));
         double lexicalThreshold = d.readDouble();
-        double lexicalIndirect = d.readDouble();
+        double contentThreshold = d.readDouble();
+        double fullThreshold = d.readDouble();
         int len = d.readInt();
         if (len < 0 || len > 1 << 20) {
             throw new IOException("injection model description is implausible");
         }
         String desc = new String(d.readNBytes(len), StandardCharsets.UTF_8);
-        return new InjectionModel(rules, full, lexical, threshold, indirect, lexicalThreshold, lexicalIndirect, desc);
+        return new InjectionModel(rules, charGrams == 1, lexical, content, full, lexicalThreshold, contentThreshold,
+                fullThreshold, desc);
+    }
+
+    private static void writeFloats(DataOutputStream d, float[] v) throws IOException {
+        for (float x : v) {
+            d.writeFloat(x);
+        }
+    }
+
+    private static float[] readFloats(DataInputStream d, int n) throws IOException {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = d.readFloat();
+        }
+        return v;
     }
 }

@@ -7,12 +7,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Prompt-injection and jailbreak detection: each text is normalised, scored by the trained classifier (lexical
- * features, rule hits and, when an encoder is given, the sentence embedding of its first 256 characters), and each
- * decoded view (base64, hex, rot13, leetspeak) is scored by the lexical model; the highest score counts. Text in
- * {@code tool} messages (content the model reads, not what the user typed) is judged against the stricter indirect
- * threshold and reported as {@code INDIRECT_PROMPT_INJECTION}. A finding covers the rule match that triggered it
- * when there is one, else the whole text, and carries the score. Thread-safe.
+ * Prompt-injection and jailbreak detection, with two entry points:
+ *
+ * <ul>
+ *   <li>{@link #score(String)}: what a <em>user</em> typed, scored by the direct model (jailbreaks, instruction
+ *       overrides, role reassignment, system-prompt extraction) against the direct threshold; findings are
+ *       {@value #DIRECT}.</li>
+ *   <li>{@link #scoreContent(String)} and {@link #scanContent(List)}: text the assistant <em>reads</em>, such as
+ *       {@code role: tool} / {@code function} message content, retrieved documents, e-mails and web pages. It is
+ *       scored by the content model, which was trained on clean documents against the same documents with
+ *       instructions to the assistant hidden inside them, and the direct model (the higher score counts, so a
+ *       jailbreak pasted into a tool result is caught too), against the content threshold; findings are
+ *       {@value #INDIRECT}. The gateway should call {@code scanContent} (or {@code scan} with roles, which routes
+ *       {@code tool} and {@code function} segments here) for every tool result before it reaches the model.</li>
+ * </ul>
+ *
+ * <p>Each text is normalised (hidden characters removed, look-alikes mapped) and each decoded view (base64, hex,
+ * rot13, leetspeak) is scored too; the highest score counts. A finding covers the rule match that triggered it when
+ * there is one, else the whole text, and carries the score, never the text. Thread-safe.
  */
 public final class InjectionScanner implements Scanner {
     public static final String ID = "injection";
@@ -40,7 +52,7 @@ public final class InjectionScanner implements Scanner {
         this.indirectThreshold = indirectThreshold;
     }
 
-    /** The built-in model and rules at the model's own thresholds. */
+    /** The built-in model and rules at the model's own thresholds (direct and content). */
     public static InjectionScanner builtIn(Optional<SentenceEncoder> encoder) {
         InjectionModel m = InjectionModel.builtIn();
         return new InjectionScanner(m, InjectionRules.builtIn(), encoder, m.threshold(encoder.isPresent()),
@@ -53,15 +65,15 @@ public final class InjectionScanner implements Scanner {
     }
 
     /**
-     * The attack probability of one text. A cascade keeps it fast: the lexical model scores first, and only a text
-     * it is unsure about (between {@value #SURE_BENIGN} and {@value #SURE_ATTACK}) is embedded and scored by the
-     * full model.
+     * The attack probability of one text a user typed, from the direct model. When the model has an embedding stage
+     * and an encoder was given, a cascade keeps it fast: only a text the lexical model is unsure about (between
+     * {@value #SURE_BENIGN} and {@value #SURE_ATTACK}) is embedded.
      */
     public double score(String text) {
         TextNormalizer.Normalized n = TextNormalizer.normalize(text);
-        Features.Sparse f = Features.of(n.text(), n.hadHiddenCharacters(), rules, InjectionModel.MAX_FEATURE_CHARS);
+        Features.Sparse f = model.features(n.text(), n.hadHiddenCharacters(), rules);
         double best = model.score(f, Optional.empty());
-        if (encoder.isPresent() && best > SURE_BENIGN && best < SURE_ATTACK) {
+        if (encoder.isPresent() && model.usesEmbeddings() && best > SURE_BENIGN && best < SURE_ATTACK) {
             float[] e = encoder.get().encode(text.length() > InjectionModel.EMBEDDED_CHARS
                     ? text.substring(0, InjectionModel.EMBEDDED_CHARS) : text);
             if (e != null) {
@@ -69,10 +81,35 @@ public final class InjectionScanner implements Scanner {
             }
         }
         for (String view : n.views()) {
-            best = Math.max(best, model.score(Features.of(view, n.hadHiddenCharacters(), rules,
-                    InjectionModel.MAX_FEATURE_CHARS), Optional.empty()));
+            best = Math.max(best, model.score(model.features(view, n.hadHiddenCharacters(), rules), Optional.empty()));
         }
         return best;
+    }
+
+    /**
+     * The probability that content the assistant reads (a tool result, a retrieved document, an e-mail) carries
+     * instructions aimed at the assistant: the higher of the content model's and the direct model's score, over
+     * the normalised text and its decoded views. Compare it with the content threshold
+     * ({@link InjectionModel#indirectThreshold}), not the direct one.
+     */
+    public double scoreContent(String text) {
+        TextNormalizer.Normalized n = TextNormalizer.normalize(text);
+        double best = 0;
+        List<String> texts = new ArrayList<>(n.views());
+        texts.addFirst(n.text());
+        for (String t : texts) {
+            Features.Sparse f = model.features(t, n.hadHiddenCharacters(), rules);
+            best = Math.max(best, Math.max(model.scoreContent(f), model.score(f, Optional.empty())));
+        }
+        return best;
+    }
+
+    /**
+     * Scans content the assistant reads (tool results, documents): one {@value #INDIRECT} finding per segment whose
+     * {@link #scoreContent} reaches the content threshold.
+     */
+    public List<Finding> scanContent(List<String> documents) {
+        return scan(documents, documents.stream().map(s -> "tool").toList());
     }
 
     @Override
@@ -89,7 +126,7 @@ public final class InjectionScanner implements Scanner {
                 continue;
             }
             boolean indirect = i < roles.size() && ("tool".equals(roles.get(i)) || "function".equals(roles.get(i)));
-            double s = score(text);
+            double s = indirect ? scoreContent(text) : score(text);
             if (s >= (indirect ? indirectThreshold : threshold)) {
                 int start = 0;
                 int end = text.length();

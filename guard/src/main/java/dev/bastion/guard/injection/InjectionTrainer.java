@@ -1,80 +1,102 @@
 package dev.bastion.guard.injection;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
 /**
- * Trains the injection classifier: logistic regression by Adam with L2 regularisation and class weights that
- * balance attacks and benign prompts, on precomputed features, deterministically from a seed. Trains the full model
- * (with embeddings) and the lexical model (without) on the same examples.
+ * Trains the injection classifiers: logistic regression by Adam with L2 regularisation on precomputed features,
+ * deterministically from a seed. Each example carries a weight (the caller spreads weight over sources so that no
+ * single collection dominates); the trainer rescales them so attacks and benign texts weigh the same in total.
+ * Thresholds are fixed on calibration scores before any evaluation: the lowest score that keeps the false-positive
+ * rate of <em>every</em> benign family at or below the target.
  */
 public final class InjectionTrainer {
 
-    /** One labelled example, already featurised. */
-    public record Example(Features.Sparse features, Optional<float[]> embedding, boolean attack) {
+    /** One labelled, featurised example with its training weight. */
+    public record Example(Features.Sparse features, boolean attack, double weight) {
+        public Example {
+            if (!(weight > 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("example weight must be positive and finite");
+            }
+        }
+    }
+
+    /** How to fit: passes over the data, L2 strength per step, Adam learning rate, seed. */
+    public record Settings(int epochs, double l2, double learningRate, long seed) {
+        public Settings {
+            if (epochs < 1 || l2 < 0 || !(learningRate > 0)) {
+                throw new IllegalArgumentException("epochs >= 1, l2 >= 0 and learning rate > 0 are required");
+            }
+        }
     }
 
     private InjectionTrainer() {
     }
 
     /** Featurises {@code text} the way the scanner does. */
-    public static Example example(String text, boolean attack, InjectionRules rules, Optional<SentenceEncoder> encoder) {
+    public static Features.Sparse features(String text, InjectionRules rules, boolean charGrams) {
         TextNormalizer.Normalized n = TextNormalizer.normalize(text);
-        Features.Sparse f = Features.of(n.text(), n.hadHiddenCharacters(), rules, InjectionModel.MAX_FEATURE_CHARS);
-        Optional<float[]> e = encoder.map(enc -> enc.encode(text.length() > InjectionModel.EMBEDDED_CHARS
-                ? text.substring(0, InjectionModel.EMBEDDED_CHARS) : text));
-        return new Example(f, e, attack);
+        return Features.of(n.text(), n.hadHiddenCharacters(), rules, InjectionModel.MAX_FEATURE_CHARS, charGrams);
     }
 
-    static float[] fit(List<Example> data, int features, boolean withEmbedding, int epochs, double l2, long seed) {
-        int dims = withEmbedding ? SentenceEncoder.DIMENSIONS : 0;
-        int n = features + dims + 1;
+    /** The size of a weight vector for {@code rules} (features plus bias). */
+    public static int weightCount(InjectionRules rules) {
+        return Features.size(rules.rules().size()) + 1;
+    }
+
+    /** Probability of attack under weights {@code w}. */
+    public static double score(float[] w, Features.Sparse f) {
+        double z = w[w.length - 1];
+        for (int i = 0; i < f.index().length; i++) {
+            z += w[f.index()[i]] * f.value()[i];
+        }
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    /** Fits logistic-regression weights (features then bias) to {@code data}. */
+    public static float[] fit(List<Example> data, InjectionRules rules, Settings s) {
+        int n = weightCount(rules);
         float[] w = new float[n];
         float[] m = new float[n];
         float[] v = new float[n];
-        long attacks = data.stream().filter(Example::attack).count();
-        double wPos = data.size() / (2.0 * Math.max(1, attacks));
-        double wNeg = data.size() / (2.0 * Math.max(1, data.size() - attacks));
+        double attackWeight = 0;
+        double benignWeight = 0;
+        for (Example e : data) {
+            if (e.attack()) {
+                attackWeight += e.weight();
+            } else {
+                benignWeight += e.weight();
+            }
+        }
+        double scalePos = data.size() / (2.0 * Math.max(1e-9, attackWeight));
+        double scaleNeg = data.size() / (2.0 * Math.max(1e-9, benignWeight));
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < data.size(); i++) {
             order.add(i);
         }
-        Random random = new Random(seed);
-        double lr = 0.01;
+        Random random = new Random(s.seed());
         double b1 = 0.9;
         double b2 = 0.999;
         long t = 0;
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            java.util.Collections.shuffle(order, random);
+        for (int epoch = 0; epoch < s.epochs(); epoch++) {
+            Collections.shuffle(order, random);
             for (int idx : order) {
                 Example ex = data.get(idx);
-                double z = w[n - 1];
                 Features.Sparse f = ex.features();
-                for (int i = 0; i < f.index().length; i++) {
-                    z += w[f.index()[i]] * f.value()[i];
-                }
-                float[] e = withEmbedding ? ex.embedding().orElseThrow() : null;
-                if (e != null) {
-                    for (int j = 0; j < dims; j++) {
-                        z += w[features + j] * e[j];
-                    }
-                }
-                double p = 1 / (1 + Math.exp(-z));
-                double g = (p - (ex.attack() ? 1 : 0)) * (ex.attack() ? wPos : wNeg);
+                double p = score(w, f);
+                double g = (p - (ex.attack() ? 1 : 0)) * ex.weight() * (ex.attack() ? scalePos : scaleNeg);
                 t++;
                 double c1 = 1 - Math.pow(b1, t);
                 double c2 = 1 - Math.pow(b2, t);
                 for (int i = 0; i < f.index().length; i++) {
-                    adam(w, m, v, f.index()[i], g * f.value()[i] + l2 * w[f.index()[i]], lr, b1, b2, c1, c2);
+                    int j = f.index()[i];
+                    adam(w, m, v, j, g * f.value()[i] + s.l2() * w[j], s.learningRate(), b1, b2, c1, c2);
                 }
-                if (e != null) {
-                    for (int j = 0; j < dims; j++) {
-                        adam(w, m, v, features + j, g * e[j] + l2 * w[features + j], lr, b1, b2, c1, c2);
-                    }
-                }
-                adam(w, m, v, n - 1, g, lr, b1, b2, c1, c2);
+                adam(w, m, v, n - 1, g, s.learningRate(), b1, b2, c1, c2);
             }
         }
         return w;
@@ -88,39 +110,18 @@ public final class InjectionTrainer {
     }
 
     /**
-     * Trains both models. Thresholds: the direct threshold is the smallest score above which at most
-     * {@code targetFpr} of the calibration benign examples fall; the indirect threshold allows four times that.
+     * The threshold for a target false-positive rate: for each benign family, the score above which at most
+     * {@code targetFpr} of its calibration texts fall; the highest of these, so every family meets the target on
+     * calibration data. Clamped to [0.5, 0.999].
      */
-    public static InjectionModel train(List<Example> train, List<Example> calibration, InjectionRules rules,
-            double targetFpr, long seed, String description) {
-        int features = Features.size(rules.rules().size());
-        boolean embeddings = train.stream().allMatch(e -> e.embedding().isPresent());
-        float[] lexical = fit(train, features, false, 8, 1e-6, seed);
-        float[] full = embeddings ? fit(train, features, true, 8, 1e-6, seed) : expand(lexical, features);
-        InjectionModel draft = new InjectionModel(rules.rules().size(), full, lexical, 0.5, 0.5, 0.5, 0.5, description);
-        List<Double> benignFull = new ArrayList<>();
-        List<Double> benignLexical = new ArrayList<>();
-        for (Example e : calibration) {
-            if (!e.attack()) {
-                benignFull.add(draft.score(e.features(), e.embedding()));
-                benignLexical.add(draft.score(e.features(), Optional.empty()));
-            }
+    public static double threshold(Map<String, List<Double>> benignScoresByFamily, double targetFpr) {
+        double t = 0.5;
+        for (List<Double> scores : benignScoresByFamily.values()) {
+            List<Double> sorted = new ArrayList<>(scores);
+            sorted.sort(null);
+            t = Math.max(t, quantileAbove(sorted, targetFpr));
         }
-        benignFull.sort(null);
-        benignLexical.sort(null);
-        double direct = quantileAbove(benignFull, targetFpr);
-        double lexicalDirect = quantileAbove(benignLexical, targetFpr);
-        double indirect = Math.min(direct, quantileAbove(benignFull, Math.min(0.5, targetFpr * 4)));
-        double lexicalIndirect = Math.min(lexicalDirect, quantileAbove(benignLexical, Math.min(0.5, targetFpr * 4)));
-        return new InjectionModel(rules.rules().size(), full, lexical, direct, indirect, lexicalDirect, lexicalIndirect,
-                description);
-    }
-
-    private static float[] expand(float[] lexical, int features) {
-        float[] full = new float[features + SentenceEncoder.DIMENSIONS + 1];
-        System.arraycopy(lexical, 0, full, 0, features);
-        full[full.length - 1] = lexical[lexical.length - 1];
-        return full;
+        return Math.min(0.999, t);
     }
 
     /** The score s such that at most {@code share} of {@code sorted} is strictly above s (at least 0.5). */
@@ -131,5 +132,12 @@ public final class InjectionTrainer {
         int allowed = (int) Math.floor(share * sorted.size());
         double s = sorted.get(Math.max(0, sorted.size() - 1 - allowed));
         return Math.min(0.999, Math.max(0.5, s + 1e-6));
+    }
+
+    /** Puts fitted weights and thresholds together into a model without an embedding stage. */
+    public static InjectionModel model(InjectionRules rules, boolean charGrams, float[] direct, float[] content,
+            double directThreshold, double contentThreshold, String description) {
+        return new InjectionModel(rules.rules().size(), charGrams, direct, content, Optional.empty(), directThreshold,
+                contentThreshold, directThreshold, description);
     }
 }

@@ -1,0 +1,169 @@
+package dev.bastion.app;
+
+import dev.bastion.app.InjectionSources.Role;
+import dev.bastion.app.InjectionSources.Source;
+import dev.bastion.guard.injection.Features;
+import dev.bastion.guard.injection.IndirectInjections;
+import dev.bastion.guard.injection.InjectionModel;
+import dev.bastion.guard.injection.InjectionRules;
+import dev.bastion.guard.injection.InjectionScanner;
+import dev.bastion.guard.injection.InjectionTrainer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One training run of both injection models on a set of sources, as used by every fold of the leave-one-source-out
+ * evaluation and by the final model: each source's texts are split by a hash of the text into training (80%) and
+ * calibration (20%); a source contributes at most {@code cap} training texts, each weighted 1/sqrt(its source's
+ * count) so large collections do not drown small ones; thresholds are fixed before anything is scored, the direct
+ * one on every benign family, the content one on the document families (e-mails, documents, code: what tool
+ * results and retrieved content look like). Featurised texts are cached across folds (features do not depend on the fold).
+ */
+final class InjectionFit {
+
+    /** What to fit: feature set, optimiser settings, per-source cap and target false-positive rates. */
+    record Config(boolean charGrams, InjectionTrainer.Settings settings, int cap, double targetFpr,
+            double contentTargetFpr, boolean sourceCalibration) {
+        Config {
+            if (cap < 1 || !(targetFpr > 0 && targetFpr < 1) || !(contentTargetFpr > 0 && contentTargetFpr < 1)) {
+                throw new IllegalArgumentException("cap >= 1 and target FPRs in (0, 1) are required");
+            }
+        }
+    }
+
+    /** At most this many benign texts a source are scored for a threshold (sources are shuffled when read). */
+    static final int MAX_SCORED = 400;
+
+    private final InjectionRules rules;
+    private final Config config;
+    private final Map<String, Features.Sparse> cache = new ConcurrentHashMap<>();
+    /** Half models by the names they were fitted on: across folds one of the two halves is unchanged. */
+    private final Map<String, Weights> halves = new ConcurrentHashMap<>();
+    private final Map<String, Scores> halfScores = new ConcurrentHashMap<>();
+
+    InjectionFit(InjectionRules rules, Config config) {
+        this.rules = rules;
+        this.config = config;
+    }
+
+    Config config() {
+        return config;
+    }
+
+    static boolean calibration(String text) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Math.floorMod(h[0], 5) == 0;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Features.Sparse features(String text) {
+        return cache.computeIfAbsent(text, t -> InjectionTrainer.features(t, rules, config.charGrams()));
+    }
+
+    /**
+     * Trains on every source not in {@code leaveOut} and returns the model with its thresholds. With source
+     * calibration, the thresholds come from benign texts scored by a model that never saw their source: the training
+     * sources are cut in two halves by a hash of their names, a model is fitted on each half and scores the other
+     * half's benign texts; a held-out collection is then judged at a threshold set on out-of-source scores, not on
+     * texts like the ones trained on (which score lower and give too low a threshold).
+     */
+    InjectionModel train(List<Source> sources, Set<String> leaveOut, long seed, String description) {
+        List<Source> used = sources.stream().filter(s -> !leaveOut.contains(s.name()) && s.role() != Role.OTHER).toList();
+        Weights all = fitWeights(used, seed, !config.sourceCalibration());
+        Map<String, List<String>> calibration = new TreeMap<>();
+        Map<String, List<Double>> directScores = new TreeMap<>();
+        Map<String, List<Double>> contentScores = new TreeMap<>();
+        if (config.sourceCalibration()) {
+            for (int half = 0; half < 2; half++) {
+                int h = half;
+                List<Source> fitOn = used.stream().filter(s -> Math.floorMod(s.name().hashCode(), 2) != h).toList();
+                List<Source> scoreOn = used.stream().filter(s -> Math.floorMod(s.name().hashCode(), 2) == h).toList();
+                String key = fitOn.stream().map(Source::name).sorted().toList() + "/" + seed;
+                Weights w = halves.computeIfAbsent(key, k -> fitWeights(fitOn, seed, false));
+                for (Source s : scoreOn) {
+                    Scores sc = halfScores.computeIfAbsent(key + "|" + s.name(), k -> score(w, s, false));
+                    directScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.direct());
+                    if (s.role() == Role.DOCUMENT) {
+                        contentScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.content());
+                    }
+                }
+            }
+        } else {
+            for (Source s : used) {
+                Scores sc = score(all, s, true);
+                directScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.direct());
+                if (s.role() == Role.DOCUMENT) {
+                    contentScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.content());
+                }
+            }
+        }
+        double directThreshold = InjectionTrainer.threshold(directScores, config.targetFpr());
+        double contentThreshold = InjectionTrainer.threshold(contentScores, config.contentTargetFpr());
+        return InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content, directThreshold,
+                contentThreshold, description);
+    }
+
+    private record Weights(float[] direct, float[] content) {
+    }
+
+    private record Scores(List<Double> direct, List<Double> content) {
+    }
+
+    /** Scores the benign texts of {@code s} (only its calibration part when {@code calibrationOnly}); none if attack. */
+    private Scores score(Weights w, Source s, boolean calibrationOnly) {
+        List<Double> direct = new ArrayList<>();
+        List<Double> content = new ArrayList<>();
+        if (!s.attack()) {
+            InjectionModel draft = InjectionTrainer.model(rules, config.charGrams(), w.direct, w.content, 0.5, 0.5, "{}");
+            InjectionScanner scanner = new InjectionScanner(draft, rules, Optional.empty(), 0.5, 0.5);
+            for (String t : s.texts()) {
+                if ((!calibrationOnly || calibration(t)) && direct.size() < MAX_SCORED) {
+                    direct.add(scanner.score(t));
+                    content.add(scanner.scoreContent(t));
+                }
+            }
+        }
+        return new Scores(direct, content);
+    }
+
+    /** Fits both models on {@code sources} (their training part only when {@code holdCalibration}). */
+    private Weights fitWeights(List<Source> sources, long seed, boolean holdCalibration) {
+        List<InjectionTrainer.Example> direct = new ArrayList<>();
+        List<InjectionTrainer.Example> content = new ArrayList<>();
+        for (Source s : sources) {
+            List<String> train = new ArrayList<>();
+            for (String t : s.texts()) {
+                if (!(holdCalibration && calibration(t)) && train.size() < config.cap()) {
+                    train.add(t);
+                }
+            }
+            double w = 1 / Math.sqrt(Math.max(1, train.size()));
+            for (String t : train) {
+                Features.Sparse f = features(t);
+                direct.add(new InjectionTrainer.Example(f, s.attack(), w));
+                content.add(new InjectionTrainer.Example(f, s.attack(), w));
+            }
+            if (s.role() == Role.DOCUMENT) {
+                // The same documents with a hidden instruction: attacks for both models, weighted up for content.
+                for (String t : IndirectInjections.inject(train, IndirectInjections.Half.TRAIN, seed ^ s.name().hashCode())) {
+                    Features.Sparse f = features(t);
+                    direct.add(new InjectionTrainer.Example(f, true, w / 2));
+                    content.add(new InjectionTrainer.Example(f, true, w * 2));
+                }
+            }
+        }
+        return new Weights(InjectionTrainer.fit(direct, rules, config.settings()),
+                InjectionTrainer.fit(content, rules, config.settings()));
+    }
+}

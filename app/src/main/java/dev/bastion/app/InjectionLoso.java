@@ -1,0 +1,176 @@
+package dev.bastion.app;
+
+import dev.bastion.app.InjectionSources.Role;
+import dev.bastion.app.InjectionSources.Source;
+import dev.bastion.guard.injection.IndirectInjections;
+import dev.bastion.guard.injection.InjectionModel;
+import dev.bastion.guard.injection.InjectionRules;
+import dev.bastion.guard.injection.InjectionScanner;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Leave-one-source-out evaluation. For every source (attack, benign, document or indirect): train both models on all
+ * the other sources ({@link InjectionFit}, thresholds fixed on their calibration part), then score every text of the
+ * source left out. Direct figures: share flagged per source and, pooled over all held-out scores, AUROC, TPR at the
+ * fixed thresholds and FPR per benign family. Content figures: clean documents (FPR) and the same documents with a
+ * held-out instruction in a held-out layout (TPR), plus indirect sources. Harmful requests ({@code other}) are only
+ * reported. Prints as it goes.
+ */
+final class InjectionLoso {
+    private final InjectionFit fit;
+    private final List<Source> sources;
+    private final long seed;
+
+    InjectionLoso(InjectionFit fit, List<Source> sources, long seed) {
+        this.fit = fit;
+        this.sources = sources;
+        this.seed = seed;
+    }
+
+    private record Scored(double score, boolean flagged) {
+    }
+
+    void run(PrintStream out, boolean latency) {
+        InjectionRules rules = InjectionRules.builtIn();
+        List<Double> pos = new ArrayList<>();
+        List<Double> neg = new ArrayList<>();
+        int tp = 0;
+        Map<String, int[]> familyFp = new TreeMap<>();
+        Map<String, List<Double>> attackScores = new TreeMap<>();
+        int contentTp = 0;
+        int contentPos = 0;
+        Map<String, int[]> contentFp = new TreeMap<>();
+        out.println("leave-one-source-out: each source scored by models trained on every other source; thresholds "
+                + "fixed before scoring, from the training sources only");
+        out.printf(Locale.ROOT, "%-26s %-9s %-18s %6s %9s %8s   %s%n", "source", "role", "family", "texts",
+                "threshold", "flagged", "content model (threshold; clean FPR / injected held-out TPR)");
+        for (Source s : sources) {
+            if (s.role() == Role.OTHER) {
+                continue;
+            }
+            InjectionModel m = fit.train(sources, Set.of(s.name()), seed, "{}");
+            InjectionScanner scanner = new InjectionScanner(m, rules, Optional.empty(), m.threshold(false),
+                    m.indirectThreshold(false));
+            String contentCell = "";
+            int flagged = 0;
+            if (s.role() != Role.INDIRECT) {
+                for (String t : s.texts()) {
+                    double sc = scanner.score(t);
+                    boolean f = sc >= m.threshold(false);
+                    flagged += f ? 1 : 0;
+                    if (s.attack()) {
+                        pos.add(sc);
+                        attackScores.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(sc);
+                        tp += f ? 1 : 0;
+                    } else {
+                        neg.add(sc);
+                        int[] c = familyFp.computeIfAbsent(s.family(), k -> new int[2]);
+                        c[0]++;
+                        c[1] += f ? 1 : 0;
+                    }
+                }
+            }
+            if (s.role() == Role.DOCUMENT || s.role() == Role.BENIGN) {
+                int fp = 0;
+                for (String t : s.texts()) {
+                    fp += scanner.scoreContent(t) >= m.indirectThreshold(false) ? 1 : 0;
+                }
+                int[] c = contentFp.computeIfAbsent(s.family(), k -> new int[2]);
+                c[0] += s.texts().size();
+                c[1] += fp;
+                contentCell = String.format(Locale.ROOT, "%.4f; FPR %.4f", m.indirectThreshold(false),
+                        (double) fp / s.texts().size());
+            }
+            if (s.role() == Role.DOCUMENT || s.role() == Role.INDIRECT) {
+                List<String> injected = s.role() == Role.INDIRECT ? s.texts()
+                        : IndirectInjections.inject(s.texts(), IndirectInjections.Half.HELD_OUT, seed + 1);
+                int hit = 0;
+                for (String t : injected) {
+                    hit += scanner.scoreContent(t) >= m.indirectThreshold(false) ? 1 : 0;
+                }
+                contentTp += hit;
+                contentPos += injected.size();
+                contentCell += String.format(Locale.ROOT, "%s TPR %.4f (%d)", contentCell.isEmpty()
+                        ? String.format(Locale.ROOT, "%.4f;", m.indirectThreshold(false)) : " /", (double) hit / injected.size(),
+                        injected.size());
+            }
+            out.printf(Locale.ROOT, "%-26s %-9s %-18s %6d %9.4f %8s   %s%n", s.name(), s.role().name().toLowerCase(Locale.ROOT),
+                    s.family(), s.texts().size(), m.threshold(false), s.role() == Role.INDIRECT ? "-"
+                    : String.format(Locale.ROOT, "%.4f", (double) flagged / s.texts().size()), contentCell);
+            out.flush();
+        }
+        pos.sort(null);
+        neg.sort(null);
+        out.println();
+        out.printf(Locale.ROOT, "pooled direct (held-out scores, %d attacks, %d benign): AUROC %.4f; at the fixed "
+                + "thresholds TPR %.4f, FPR %.4f%n", pos.size(), neg.size(), InjectionMetrics.auroc(pos, neg),
+                (double) tp / pos.size(), familyFp.values().stream().mapToInt(c -> c[1]).sum() / (double) neg.size());
+        familyFp.forEach((f, c) -> out.printf(Locale.ROOT, "  benign family %-18s FPR %.4f (%d of %d)%n", f,
+                (double) c[1] / c[0], c[1], c[0]));
+        attackScores.forEach((name, sc) -> out.printf(Locale.ROOT, "  attack source %-22s AUROC against all held-out "
+                + "benign %.4f%n", name, InjectionMetrics.auroc(sc.stream().sorted().toList(), neg)));
+        out.printf(Locale.ROOT, "  (post hoc, not a fixed threshold: TPR at pooled FPR <= 2%% %.4f, <= 1%% %.4f)%n",
+                InjectionMetrics.tprAt(pos, neg, 0.02), InjectionMetrics.tprAt(pos, neg, 0.01));
+        out.printf(Locale.ROOT, "pooled content (tool results and documents): injected held-out TPR %.4f (%d texts)%n",
+                (double) contentTp / Math.max(1, contentPos), contentPos);
+        contentFp.forEach((f, c) -> out.printf(Locale.ROOT, "  clean family %-19s FPR %.4f (%d of %d)%n", f,
+                (double) c[1] / c[0], c[1], c[0]));
+        InjectionModel all = fit.train(sources, Set.of(), seed, "{}");
+        InjectionScanner scanner = new InjectionScanner(all, rules, Optional.empty(), all.threshold(false),
+                all.indirectThreshold(false));
+        for (Source s : sources) {
+            if (s.role() == Role.OTHER) {
+                long f = s.texts().stream().filter(t -> scanner.score(t) >= all.threshold(false)).count();
+                out.printf(Locale.ROOT, "not injections (%s, model trained on all sources, never on these): %s flagged "
+                        + "%.4f of %d%n", s.family(), s.name(), (double) f / s.texts().size(), s.texts().size());
+            }
+        }
+        if (latency) {
+            latency(out, scanner, sources);
+        }
+    }
+
+    /** Times {@code scanner} on every text of {@code sources} after a warm-up: per text and per KB, p50 and p99. */
+    static void latency(PrintStream out, InjectionScanner scanner, List<Source> sources) {
+        for (int i = 0; i < 300; i++) {
+            scanner.score("warm-up prompt number " + i + " ignore previous instructions? " + "x".repeat(i * 5));
+            scanner.scoreContent("warm-up document " + i + " " + "y ".repeat(i * 3));
+        }
+        // Wall time includes waiting for the core on a busy machine; thread CPU time is the cost of the scan itself.
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        List<Double> perKb = new ArrayList<>();
+        List<Double> cpuPerKb = new ArrayList<>();
+        List<Double> perKbContent = new ArrayList<>();
+        List<Double> millis = new ArrayList<>();
+        for (Source s : sources) {
+            for (String t : s.texts()) {
+                double kb = Math.max(1.0, t.getBytes(StandardCharsets.UTF_8).length / 1024.0);
+                long c0 = cpu.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                scanner.score(t);
+                double ms = (System.nanoTime() - t0) / 1e6;
+                cpuPerKb.add((cpu.getCurrentThreadCpuTime() - c0) / 1e6 / kb);
+                millis.add(ms);
+                perKb.add(ms / kb);
+                long t1 = System.nanoTime();
+                scanner.scoreContent(t);
+                perKbContent.add((System.nanoTime() - t1) / 1e6 / kb);
+            }
+        }
+        out.printf(Locale.ROOT, "latency, direct (lexical), %d texts, wall: per text p50 %.3f ms, p99 %.3f ms; per KB p50 "
+                + "%.3f ms, p99 %.3f ms%n", millis.size(), InjectionMetrics.pct(millis, 0.5),
+                InjectionMetrics.pct(millis, 0.99), InjectionMetrics.pct(perKb, 0.5), InjectionMetrics.pct(perKb, 0.99));
+        out.printf(Locale.ROOT, "latency, direct (lexical), thread CPU time: per KB p50 %.3f ms, p99 %.3f ms%n",
+                InjectionMetrics.pct(cpuPerKb, 0.5), InjectionMetrics.pct(cpuPerKb, 0.99));
+        out.printf(Locale.ROOT, "latency, content (both models), wall: per KB p50 %.3f ms, p99 %.3f ms%n",
+                InjectionMetrics.pct(perKbContent, 0.5), InjectionMetrics.pct(perKbContent, 0.99));
+    }
+}
