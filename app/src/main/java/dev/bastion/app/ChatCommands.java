@@ -139,6 +139,7 @@ final class ChatCommands {
         @Override
         public Integer call() throws Exception {
             try (LocalModel m = options.open(common, System.err)) {
+                m.requireChatTemplate(); // a base model is refused here, not after every line typed
                 List<ChatMessage> history = new ArrayList<>();
                 reset(history);
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -47,6 +47,39 @@ class ChatCommandsTest {
         }
     }
 
+    /** stories260K (shared/models/SOURCE.txt): a real base model with no chat template; skipped when absent. */
+    static Path stories260K() {
+        Path file = Path.of("../../shared/models/stories260K.gguf").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(file), "no " + file);
+        return file;
+    }
+
+    @Test
+    void generateContinuesABaseModelsPromptAsLlamaCppDoes() {
+        Object[] out = KeysCommandTest.run("generate", "--model", stories260K().toString(), "--prompt",
+                "Once upon a time", "--temperature", "0", "--repeat-penalty", "1", "--max-tokens", "40",
+                "--data-dir", dir.resolve("data").toString());
+        assertThat(out[0]).as("exit code; stderr: %s", out[2]).isEqualTo(0);
+        assertThat((String) out[1]).isEqualTo(", there was a little girl named Lily. She loved to play outside in the "
+                + "park. One day, she saw a big, red ball." + System.lineSeparator());
+    }
+
+    @Test
+    void chatWithABaseModelIsRefusedAtOnceSayingItHasNoChatTemplate() {
+        InputStream in = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("hello\n/exit\n".getBytes(StandardCharsets.UTF_8)));
+            Object[] out = KeysCommandTest.run("chat", "--model", stories260K().toString(), "--data-dir",
+                    dir.resolve("data").toString());
+            assertThat(out[0]).isNotEqualTo(0);
+            assertThat((String) out[2]).contains("cannot chat").contains("no tokenizer.chat_template")
+                    .contains("base model");
+            assertThat((String) out[1]).doesNotContain("prompt tokens");
+        } finally {
+            System.setIn(in);
+        }
+    }
+
     @Test
     void anUnknownModelNameSaysWhereItLooked() {
         Object[] out = KeysCommandTest.run("generate", "--model", "nope", "--prompt", "x", "--data-dir",

@@ -193,40 +193,55 @@ public enum ChatTemplate {
      * As {@link #detect(String, Optional)}; a {@code "llama"} model without a template is Llama 3 when its
      * vocabulary has at least 128,000 tokens and Llama 2 when it has 32,000.
      *
-     * @throws IllegalArgumentException when neither the template nor the architecture is recognised
+     * @throws IllegalArgumentException when neither the template nor the architecture is recognised, with
+     *     {@link #unknownReason} as its message
      */
     public static ChatTemplate detect(String architecture, Optional<String> jinjaSource, int vocabularySize) {
+        return find(architecture, jinjaSource, vocabularySize).orElseThrow(() -> new IllegalArgumentException(
+                unknownReason(architecture, jinjaSource, vocabularySize)));
+    }
+
+    /**
+     * The template {@link #detect(String, Optional, int)} picks, or empty when it picks none: a base model (such
+     * as a llama2.c checkpoint with a 512-token vocabulary) has no chat template and only continues text.
+     */
+    public static Optional<ChatTemplate> find(String architecture, Optional<String> jinjaSource, int vocabularySize) {
         Objects.requireNonNull(architecture, "architecture");
         if (jinjaSource.isPresent()) {
             String jinja = jinjaSource.get();
             if (jinja.contains("<|start_header_id|>")) {
-                return LLAMA3;
+                return Optional.of(LLAMA3);
             }
             if (jinja.contains("<|im_start|>")) {
-                return CHATML;
+                return Optional.of(CHATML);
             }
             if (jinja.contains("[INST]")) {
-                return jinja.contains("<<SYS>>") ? LLAMA2 : MISTRAL;
+                return Optional.of(jinja.contains("<<SYS>>") ? LLAMA2 : MISTRAL);
             }
         }
         String arch = architecture.toLowerCase(Locale.ROOT);
         if (arch.startsWith("qwen2") || arch.startsWith("qwen3")) {
-            return CHATML;
+            return Optional.of(CHATML);
         }
         if (arch.startsWith("mistral")) {
-            return MISTRAL;
+            return Optional.of(MISTRAL);
         }
         if (arch.equals("llama") && vocabularySize >= 128_000) {
-            return LLAMA3;
+            return Optional.of(LLAMA3);
         }
         if (arch.equals("llama") && vocabularySize == 32_000) {
-            return LLAMA2;
+            return Optional.of(LLAMA2);
         }
-        throw new IllegalArgumentException("no chat template for architecture \"" + architecture + "\""
+        return Optional.empty();
+    }
+
+    /** Why {@link #find} found no template for these inputs, in words for a user. */
+    static String unknownReason(String architecture, Optional<String> jinjaSource, int vocabularySize) {
+        return "no chat template for architecture \"" + architecture + "\""
                 + (vocabularySize > 0 ? " with " + vocabularySize + " tokens" : "")
                 + (jinjaSource.isPresent() ? " and a tokenizer.chat_template without a known marker"
                 : " and no tokenizer.chat_template")
-                + "; known: Llama 3, Qwen2/2.5/3 (ChatML), Mistral, Llama 2");
+                + "; known: Llama 3, Qwen2/2.5/3 (ChatML), Mistral, Llama 2";
     }
 
     /** Python's {@code str.strip()} (Jinja's {@code trim}): Unicode white space at both ends. */

@@ -3,14 +3,15 @@ package dev.bastion.inference;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 
 /**
- * A GGUF model loaded for generation: the file's mapping, its tokenizer and chat template, and a fixed number of
- * sequence slots (each with its own key/value cache) behind a bounded, fair queue.
+ * A GGUF model loaded for generation: the file's mapping, its tokenizer and chat template (none for a base model,
+ * which only continues text), and a fixed number of sequence slots (each with its own key/value cache) behind a bounded, fair queue.
  *
  * <p>{@link #generate} blocks the calling (virtual) thread until a slot is free; when {@code queueDepth} callers
  * are already waiting it fails at once with {@link EngineBusyException}. Waiters are served first come, first
@@ -43,7 +44,8 @@ public final class LocalModel implements AutoCloseable {
     private final ModelConfig config;
     private final Tokenizer tokenizer;
     private final Vocabulary vocabulary;
-    private final ChatTemplate template;
+    private final Optional<ChatTemplate> template;
+    private final String noTemplateReason;
     private final Transformer transformer;
     private final int contextSize;
     private final BlockingQueue<Slot> free;
@@ -55,8 +57,9 @@ public final class LocalModel implements AutoCloseable {
         this.config = config;
         this.vocabulary = vocabulary;
         this.tokenizer = Tokenizer.of(vocabulary);
-        this.template = ChatTemplate.detect(config.architecture(), file.metadata().string("tokenizer.chat_template"),
-                config.vocabularySize());
+        Optional<String> jinja = file.metadata().string("tokenizer.chat_template");
+        this.template = ChatTemplate.find(config.architecture(), jinja, config.vocabularySize());
+        this.noTemplateReason = ChatTemplate.unknownReason(config.architecture(), jinja, config.vocabularySize());
         this.contextSize = Math.min(options.contextSize(), config.contextLength());
         this.transformer = new Transformer(config, Weights.load(file, config), contextSize);
         this.free = new ArrayBlockingQueue<>(options.slots(), true);
@@ -97,7 +100,8 @@ public final class LocalModel implements AutoCloseable {
         return tokenizer;
     }
 
-    public ChatTemplate chatTemplate() {
+    /** The model's chat template; empty for a base model, which {@link #chatPrompt} refuses. */
+    public Optional<ChatTemplate> chatTemplate() {
         return template;
     }
 
@@ -111,9 +115,23 @@ public final class LocalModel implements AutoCloseable {
         return contextSize;
     }
 
-    /** The prompt tokens for a chat, rendered by the model's template; message contents cannot inject control tokens. */
+    /**
+     * The prompt tokens for a chat, rendered by the model's template; message contents cannot inject control tokens.
+     *
+     * @throws NoChatTemplateException when the model has no chat template (a base model)
+     * @throws IllegalArgumentException when the messages do not fit the template (see {@link ChatTemplate#render})
+     */
     public int[] chatPrompt(List<ChatMessage> messages) {
-        return template.encodeChat(tokenizer, messages, true);
+        return requireChatTemplate().encodeChat(tokenizer, messages, true);
+    }
+
+    /**
+     * The model's chat template, for callers that refuse a chat before it starts.
+     *
+     * @throws NoChatTemplateException when the model has none, saying why
+     */
+    public ChatTemplate requireChatTemplate() {
+        return template.orElseThrow(() -> new NoChatTemplateException(noTemplateReason));
     }
 
     /** The prompt tokens for raw text: the beginning-of-text token when the model wants one, then the text. */
@@ -130,7 +148,9 @@ public final class LocalModel implements AutoCloseable {
 
     /**
      * Generates a continuation of {@code prompt}, calling {@code sink} with each piece of text as it becomes
-     * final (never a part of a stop sequence, never half a UTF-8 character).
+     * final (never a part of a stop sequence, never half a UTF-8 character). The text continues the prompt's: it
+     * is what decoding prompt and answer together adds to the prompt's own text, so a SentencePiece answer keeps
+     * the space before its first word when the prompt ends in text (" named Lily" after "The little girl").
      *
      * @throws EngineBusyException if the queue is full
      * @throws ContextOverflowException if the prompt does not fit the context
@@ -211,7 +231,7 @@ public final class LocalModel implements AutoCloseable {
             }
             long t1 = System.nanoTime();
             Sampler sampler = new Sampler(request.sampling());
-            TokenTextDecoder decoder = new TokenTextDecoder(tokenizer);
+            TokenTextDecoder decoder = TokenTextDecoder.continuing(tokenizer, prompt);
             StopMatcher stops = new StopMatcher(request.stop());
             StringBuilder text = new StringBuilder();
             Predicate<String> emit = piece -> {

@@ -17,9 +17,26 @@ public final class TokenTextDecoder {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private boolean runStart = true;
 
-    /** A decoder for the ids of {@code tokenizer}. */
+    /** A decoder for the ids of {@code tokenizer}, for a whole text: its first token starts the text. */
     public TokenTextDecoder(Tokenizer tokenizer) {
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+    }
+
+    /**
+     * A decoder for the tokens that follow {@code prompt}: its text is what {@link Tokenizer#decode} of prompt and
+     * continuation adds to the decoded prompt. SentencePiece drops the space it put before a text only at the start
+     * of that text (or after a control token); a continuation of text keeps it, as llama.cpp does.
+     *
+     * @throws IllegalArgumentException when the last id of {@code prompt} is outside the vocabulary
+     */
+    public static TokenTextDecoder continuing(Tokenizer tokenizer, int[] prompt) {
+        var decoder = new TokenTextDecoder(tokenizer);
+        if (prompt.length > 0) {
+            int last = prompt[prompt.length - 1];
+            tokenizer.tokenBytes(last); // checks the id
+            decoder.runStart = tokenizer.startsTextRun(last);
+        }
+        return decoder;
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.bastion.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.ForAll;
@@ -62,6 +64,44 @@ class TokenTextDecoderTest {
             out.append(decoder.push(id));
         }
         assertThat(out.append(decoder.flush()).toString()).isEqualTo("hi hi");
+    }
+
+    @Test
+    void aContinuationOfTextKeepsTheSpaceBeforeItsFirstWord() {
+        var t = Tokenizer.of(TinyVocabularies.sentencePiece(List.of("▁", "h", "i", "▁hi"),
+                new float[] {0, 0, 0, -1}));
+        int hi = 262; // after 3 specials, 256 bytes, ▁, h and i
+        assertThat(t.token(hi)).isEqualTo("▁hi");
+        assertThat(new TokenTextDecoder(t).push(hi)).isEqualTo("hi");
+        assertThat(TokenTextDecoder.continuing(t, new int[] {1, hi}).push(hi)).isEqualTo(" hi");
+        assertThat(TokenTextDecoder.continuing(t, new int[] {1}).push(hi)).as("after a control token").isEqualTo("hi");
+        assertThat(TokenTextDecoder.continuing(t, new int[0]).push(hi)).as("no prompt").isEqualTo("hi");
+    }
+
+    @Property(tries = 300)
+    void streamingAContinuationAddsWhatDecodeAddsToThePrompt(
+            @ForAll @Size(max = 8) List<@IntRange(min = 1, max = 262) Integer> prompt,
+            @ForAll @Size(max = 8) List<@IntRange(min = 3, max = 262) Integer> answer) {
+        // Ids 1 and 2 are control tokens, 3 to 258 bytes, 259 to 262 the pieces ▁, h, i, ▁hi. The answer has no
+        // control tokens: a stream shows them as no text, decode as their text.
+        var t = Tokenizer.of(TinyVocabularies.sentencePiece(List.of("▁", "h", "i", "▁hi"),
+                new float[] {0, 0, 0, -1}));
+        int[] p = prompt.stream().mapToInt(Integer::intValue).toArray();
+        int[] a = answer.stream().mapToInt(Integer::intValue).toArray();
+        int[] whole = java.util.stream.IntStream.concat(java.util.Arrays.stream(p), java.util.Arrays.stream(a))
+                .toArray();
+        var decoder = TokenTextDecoder.continuing(t, p);
+        var out = new ByteArrayOutputStream();
+        for (int id : a) {
+            out.writeBytes(decoder.push(id).getBytes(StandardCharsets.UTF_8));
+        }
+        out.writeBytes(decoder.flush().getBytes(StandardCharsets.UTF_8));
+        // Compared as bytes of each side's own decoding; only the split of a character across the prompt's end
+        // can differ, so the property is stated where the prompt ends on a whole character.
+        String promptText = t.decode(p);
+        if (!promptText.contains("\ufffd") && !t.decode(whole).contains("\ufffd")) {
+            assertThat(promptText + out.toString(StandardCharsets.UTF_8)).isEqualTo(t.decode(whole));
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.inference.ChatMessage;
 import dev.bastion.inference.GenerationRequest;
 import dev.bastion.inference.LocalModel;
+import dev.bastion.inference.NoChatTemplateException;
 import dev.bastion.inference.SamplingParameters;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,8 @@ import java.util.OptionalLong;
  * {@code max_tokens} / {@code max_completion_tokens}, {@code temperature}, {@code top_p}, {@code stop},
  * {@code seed}, {@code logit_bias}, and the extensions {@code top_k}, {@code min_p} and {@code repetition_penalty}
  * (as vLLM and llama.cpp's server name them). Features the engine does not have (tool definitions, JSON
- * mode, images, several choices) are refused with 400 rather than silently ignored.
+ * mode, images, several choices) are refused with 400 rather than silently ignored, as is any chat with a base
+ * model that has no chat template (it only continues text).
  */
 final class LocalRequests {
     private LocalRequests() {
@@ -38,6 +40,11 @@ final class LocalRequests {
         }
         if (request.path("n").asInt(1) != 1) {
             throw unsupported("n must be 1 for local models");
+        }
+        try {
+            engine.requireChatTemplate();
+        } catch (NoChatTemplateException e) {
+            throw unsupported(e.getMessage());
         }
         List<ChatMessage> messages = messages(request.path("messages"));
         try {

@@ -81,7 +81,7 @@ final class LocalGatewayFixture implements AutoCloseable {
      */
     int promptTokens(String userText) throws IOException {
         try (LocalModel model = LocalModel.load(modelFile, new LocalModel.Options(64, 1, 0))) {
-            String rendered = model.chatTemplate().render(List.of(ChatMessage.user(userText)), true);
+            String rendered = model.chatTemplate().orElseThrow().render(List.of(ChatMessage.user(userText)), true);
             return model.tokenizer().encodeWithSpecialTokens(rendered).length;
         }
     }
