@@ -86,7 +86,7 @@ url[full]="http://127.0.0.1:$full_port/v1/chat/completions"; auth[full]="Bearer 
 url[plain]="http://127.0.0.1:$plain_port/v1/chat/completions"; auth[plain]="Bearer $(cat "$work/data-plain/admin.key")"
 run() { # target seconds -> RESULT line; 4 connections, each pausing 20 ms between requests (~200 requests/s at most)
   BENCH_BODY_FILE="$work/body.json" BENCH_AUTH="${auth[$1]}" BENCH_DELAY_MS=20 \
-    wrk -t1 -c4 -d"${2}s" --latency -s "$here/request.lua" "${url[$1]}" | grep '^RESULT'
+    wrk -t1 -c4 -d"${2}s" --latency -s "$here/../gateway-overhead/request.lua" "${url[$1]}" | grep '^RESULT'
 }
 check="$(curl -s -H "Authorization: ${auth[full]}" -H 'Content-Type: application/json' --data-binary @"$work/body.json" \
   -D - -o /dev/null "${url[full]}" | tr -d '\r' | grep -i '^x-bastion-route' || true)"

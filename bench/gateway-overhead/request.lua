@@ -1,8 +1,14 @@
--- wrk script: POSTs one small chat request; paces each connection when BENCH_DELAY_MS is set; counts non-200
+-- wrk script: POSTs one small chat request (or the body in BENCH_BODY_FILE); paces each connection when BENCH_DELAY_MS is set; counts non-200
 -- answers; prints one machine-readable RESULT line. Environment: BENCH_AUTH (Authorization header value),
 -- BENCH_EXTRA_HEADERS ("Name: value|Name: value"), BENCH_DELAY_MS (milliseconds between a connection's requests).
 wrk.method = "POST"
 wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"Summarise the benefits of local inference in one sentence."}]}'
+local body_file = os.getenv("BENCH_BODY_FILE")   -- another request body, from a file (bench/default-route)
+if body_file and body_file ~= "" then
+  local f = assert(io.open(body_file, "rb"))
+  wrk.body = f:read("*a")
+  f:close()
+end
 wrk.headers["Content-Type"] = "application/json"
 local auth = os.getenv("BENCH_AUTH")
 if auth and auth ~= "" then wrk.headers["Authorization"] = auth end
