@@ -79,6 +79,9 @@ final class ConfigMapper {
                 models.add(m);
             }
         }
+        if (modelList.isEmpty() && dataDir != null) {
+            models.addAll(pulledModels(dataDir.resolve("models")));
+        }
         List<RouteSettings> routes = new ArrayList<>();
         JsonNode routeList = root.path("routes");
         for (int i = 0; i < routeList.size(); i++) {
@@ -113,6 +116,30 @@ final class ConfigMapper {
                     has(at + ".read-timeout") ? duration(at + ".read-timeout") : Duration.ofSeconds(120),
                     has(at + ".max-retries") ? integer(at + ".max-retries", 0, 5) : 2);
         };
+    }
+
+    /**
+     * Local first: a config that declares no models serves every readable GGUF file in {@code <data-dir>/models}
+     * (where {@code bastion model pull} puts them) with the local engine, named by its file name without
+     * {@code .gguf}. A file that is not a readable GGUF is skipped with a warning (the engine would refuse it).
+     */
+    private static List<ModelSettings> pulledModels(Path dir) {
+        List<ModelSettings> found = new ArrayList<>();
+        try {
+            for (dev.bastion.models.pull.ModelDirectory.Entry e : dev.bastion.models.pull.ModelDirectory.list(dir)) {
+                if (!e.problem().isEmpty()) {
+                    System.getLogger(ConfigMapper.class.getName()).log(System.Logger.Level.WARNING,
+                            "not serving " + e.file() + ": " + e.problem());
+                    continue;
+                }
+                found.add(new ModelSettings(e.name(), ModelSettings.LOCAL, Optional.empty(), Optional.empty(), e.name(),
+                        Location.LOCAL, Optional.of(e.file()), Duration.ofSeconds(10), Duration.ofSeconds(120), 0));
+            }
+        } catch (java.io.IOException e) {
+            System.getLogger(ConfigMapper.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot list the pulled models in " + dir + ": " + e.getMessage());
+        }
+        return found;
     }
 
     private Supplier<RouteSettings> route(String at) {

@@ -128,6 +128,9 @@ public final class ConfigPrinter {
                 return o;
             }
         }
+        if (key.startsWith("models[") && loaded.origins().keySet().stream().noneMatch(k -> k.startsWith("models["))) {
+            return "pulled model in " + loaded.config().dataDir().resolve("models"); // no models declared
+        }
         return "default";
     }
 
