@@ -75,14 +75,15 @@ final class TextScan {
             boolean stdin = input.toString().equals("-");
             boolean jsonInput = inputFormat.equals("jsonl") || (inputFormat.equals("auto") && input.toString().endsWith(".jsonl"));
             long size = stdin ? 0 : Files.size(input);
-            ProgressBar progress = new ProgressBar(System.err, stdin ? "stdin" : input.getFileName().toString(), size,
-                    System::nanoTime);
+            // One progress bar for the whole CLI (the model pull's): bytes, percent, rate and time left on a terminal,
+            // a plain line at every tenth otherwise; nothing for standard input, whose size is unknown.
+            dev.bastion.models.pull.Progress progress = size > 0 ? new dev.bastion.models.pull.ProgressBar(System.err,
+                    System.console() != null, System::nanoTime) : dev.bastion.models.pull.Progress.NONE;
+            progress.start(0, size);
             try (InputStream raw = stdin ? System.in : Files.newInputStream(input);
                     LineReader reader = new LineReader(raw, MAX_LINE_BYTES)) {
-                long lines = 0;
                 for (Optional<LineReader.Line> next = reader.next(); next.isPresent(); next = reader.next()) {
                     LineReader.Line line = next.get();
-                    lines = line.number();
                     ObjectNode record = Json.MAPPER.createObjectNode();
                     record.put("id", input + ":" + line.number());
                     Optional<String> text = text(line, jsonInput, record);
@@ -105,9 +106,9 @@ final class TextScan {
                     }
                     write(out, fmt, record, first);
                     first = false;
-                    progress.update(reader.bytesRead(), lines);
+                    progress.advance(reader.bytesRead());
                 }
-                progress.finish(reader.bytesRead(), lines);
+                progress.finish(reader.bytesRead());
             }
         }
         if (fmt.equals("json")) {
