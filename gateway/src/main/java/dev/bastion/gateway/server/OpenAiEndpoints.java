@@ -17,7 +17,7 @@ import dev.bastion.gateway.pipeline.EmbeddingsPipeline;
 import dev.bastion.gateway.pipeline.Exchange;
 import java.util.List;
 
-/** {@code GET /v1/models} and {@code POST /v1/embeddings}. */
+/** {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code POST /v1/embeddings}. */
 public final class OpenAiEndpoints {
     private final Authenticator authenticator;
     private final List<ModelSettings> models;
@@ -38,23 +38,41 @@ public final class OpenAiEndpoints {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("object", "list");
         ArrayNode data = body.putArray("data");
+        visibleTo(key).forEach(data::add);
+        ex.respond(200, body);
+    }
+
+    /** {@code GET /v1/models/{id}}: one model this key may use; any other id is a 404, as if it did not exist. */
+    void model(Exchange ex, String id) {
+        ApiKey key = authenticator.authenticate(ex.header("Authorization"), Role::mayCallModels, "list models");
+        ObjectNode found = visibleTo(key).stream().filter(m -> m.path("id").asText().equals(id)).findFirst()
+                .orElseThrow(() -> new dev.bastion.gateway.api.Refusal(dev.bastion.gateway.api.ApiError.notFound(
+                        "model_not_found", "The requested model does not exist (names are not echoed back); GET "
+                                + "/v1/models lists the models this key may use.")));
+        ex.respond(200, found);
+    }
+
+    /** The model objects {@code key} may use, chat models first, then the local embedding model. */
+    private java.util.List<ObjectNode> visibleTo(ApiKey key) {
+        java.util.List<ObjectNode> out = new java.util.ArrayList<>();
         for (ModelSettings m : models) {
             if (key.allowsModel(m.name())) {
-                ObjectNode entry = data.addObject();
-                entry.put("id", m.name());
-                entry.put("object", "model");
-                entry.put("created", 0);
-                entry.put("owned_by", m.location().configName());
+                out.add(entry(m.name(), m.location().configName()));
             }
         }
         if (embeddings.enabled() && key.allowsModel(embeddings.modelName())) {
-            ObjectNode entry = data.addObject();
-            entry.put("id", embeddings.modelName());
-            entry.put("object", "model");
-            entry.put("created", 0);
-            entry.put("owned_by", "local");
+            out.add(entry(embeddings.modelName(), "local"));
         }
-        ex.respond(200, body);
+        return out;
+    }
+
+    private static ObjectNode entry(String id, String ownedBy) {
+        ObjectNode entry = Json.MAPPER.createObjectNode();
+        entry.put("id", id);
+        entry.put("object", "model");
+        entry.put("created", 0);
+        entry.put("owned_by", ownedBy);
+        return entry;
     }
 
     void embeddings(Exchange ex) {
