@@ -226,6 +226,14 @@ public final class AuditLog implements AutoCloseable {
                     + "; only one gateway may write a log (readers such as 'bastion audit' are fine; other writers "
                     + "hand their records over with deliverToWriter)");
         }
+        loadFromFiles();
+    }
+
+    /**
+     * The log's state from its files, as at open and after a failed write: every segment into the tree (a torn
+     * last frame cut off), a torn checkpoint cut off, and the latest checkpoint.
+     */
+    private void loadFromFiles() throws IOException {
         loadSegments();
         recoverCheckpoints();
         List<Checkpoint> checkpoints = readCheckpoints(dir);
@@ -289,8 +297,7 @@ public final class AuditLog implements AutoCloseable {
             segment.close();
             tree = new MerkleTree();
             locations.clear();
-            loadSegments();
-            recoverCheckpoints();
+            loadFromFiles();
             failure = null;
             LOG.log(System.Logger.Level.INFO, "audit log: writable again after a failed write; " + tree.size()
                     + " records");
