@@ -2,7 +2,9 @@ package dev.bastion.app;
 
 import dev.bastion.gateway.config.GatewayConfig;
 import dev.bastion.gateway.config.RouteSettings;
+import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.gateway.pipeline.CompiledRoute;
+import dev.bastion.gateway.pipeline.ScannerRunner;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.Scanner;
 import dev.bastion.guard.Verdict;
@@ -55,6 +57,7 @@ final class RouteEval implements Callable<Integer> {
             s.scan(List.of("warm up"), List.of("assistant"));
         }
         long held = heapAfterGc() - before;
+        GatewayMetrics metrics = new GatewayMetrics();
         System.out.printf("route %s: input scanners %s, output scanners %s; heap they hold after GC: %.1f MB%n",
                 settings.name(), settings.inputScanners(), settings.outputScanners(), held / 1e6);
         int total = 0;
@@ -72,10 +75,7 @@ final class RouteEval implements Callable<Integer> {
             for (PromptSets.Prompt p : PromptSets.read(spec, field)) {
                 List<String> texts = List.of(p.text());
                 long start = System.nanoTime();
-                List<Finding> findings = new ArrayList<>();
-                for (Scanner s : compiled.inputScanners()) {
-                    findings.addAll(s.scan(texts, List.of("user")));
-                }
+                List<Finding> findings = ScannerRunner.run(compiled.inputScanners(), texts, List.of("user"), metrics);
                 Verdict verdict = compiled.policy().decide(findings).forDestination(true);
                 double elapsed = (System.nanoTime() - start) / 1e6;
                 ms.add(elapsed);

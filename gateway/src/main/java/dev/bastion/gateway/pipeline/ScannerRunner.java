@@ -12,7 +12,7 @@ import java.util.List;
  * Runs a list of scanners over texts, timing each one, and fails closed: a scanner that throws refuses the request.
  * The scanner's exception is logged by class name only, since its message could contain scanned text.
  */
-final class ScannerRunner {
+public final class ScannerRunner {
     private static final System.Logger LOG = System.getLogger(ScannerRunner.class.getName());
 
     private ScannerRunner() {
@@ -23,7 +23,7 @@ final class ScannerRunner {
     }
 
     /** As above, telling role-aware scanners where each text came from. */
-    static List<Finding> run(List<Scanner> scanners, List<String> texts, List<String> roles, GatewayMetrics metrics) {
+    public static List<Finding> run(List<Scanner> scanners, List<String> texts, List<String> roles, GatewayMetrics metrics) {
         List<Finding> findings = new ArrayList<>();
         for (Scanner scanner : scanners) {
             long start = System.nanoTime();
