@@ -18,32 +18,13 @@ work="$(mktemp -d)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+# shellcheck source=../lib/upstream.sh
+source "$here/../lib/upstream.sh"
 for tool in wrk nginx python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y wrk nginx-light)" >&2; exit 1; }
 done
 
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx;
-  client_body_buffer_size 64k;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$up_port;
-    location = /v1/chat/completions {
-      default_type application/json;
-      return 200 '{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"I have drafted the reply to the customer and kept the account details as given."},"finish_reason":"stop"}],"usage":{"prompt_tokens":500,"completion_tokens":20,"total_tokens":520}}';
-    }
-  }
-}
-NGINX
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" & pids+=($!)
+start_chat_upstream "$work" "$up_port" "I have drafted the reply to the customer and kept the account details as given." 500 20
 
 python3 - "$work/body.json" <<'PY'
 import json, sys
@@ -75,7 +56,6 @@ for t in full plain; do
   (cd "$root" && exec ./bastion serve --config "$work/$t.yaml" --data-dir "$work/data-$t" --port "${!port_var}" \
     >"$work/$t.out" 2>"$work/$t.err") & pids+=($!)
 done
-wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "bench: $1 did not come up" >&2; exit 1; }
 wait_for "http://127.0.0.1:$up_port/"
 wait_for "http://127.0.0.1:$full_port/healthz"
 wait_for "http://127.0.0.1:$plain_port/healthz"

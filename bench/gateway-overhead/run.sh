@@ -18,6 +18,8 @@ work="$(mktemp -d)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+# shellcheck source=../lib/upstream.sh
+source "$here/../lib/upstream.sh"
 
 for port in $up_port $bastion_port $portkey_port; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
@@ -29,27 +31,7 @@ for tool in wrk nginx node npm; do
 done
 
 # 1. The upstream: nginx with a fixed OpenAI chat.completion answer.
-mkdir -p "$work/nginx"
-cat > "$work/nginx/nginx.conf" <<NGINX
-worker_processes 1;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/error.log warn;
-daemon off;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$up_port;
-    location = /v1/chat/completions {
-      default_type application/json;
-      return 200 '{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"Local inference keeps sensitive data on your own machines."},"finish_reason":"stop"}],"usage":{"prompt_tokens":20,"completion_tokens":10,"total_tokens":30}}';
-    }
-  }
-}
-NGINX
-nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" & pids+=($!)
+start_chat_upstream "$work" "$up_port" "Local inference keeps sensitive data on your own machines." 20 10
 
 # 2. Portkey, pinned, installed outside the repository's tracked files.
 cache="$here/.cache"
@@ -73,7 +55,6 @@ YAML
 (cd "$root" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data" --port $bastion_port \
   >"$work/bastion.out" 2>"$work/bastion.err") & pids+=($!)
 
-wait_for() { for _ in $(seq 1 120); do curl -s -o /dev/null "$1" && return 0; sleep 0.5; done; echo "bench: $1 did not come up" >&2; exit 1; }
 wait_for "http://127.0.0.1:$up_port/"
 wait_for "http://127.0.0.1:$bastion_port/healthz"
 wait_for "http://127.0.0.1:$portkey_port/"
