@@ -119,27 +119,34 @@ final class ConfigMapper {
     }
 
     /**
-     * Local first: a config that declares no models serves every readable GGUF file in {@code <data-dir>/models}
-     * (where {@code bastion model pull} puts them) with the local engine, named by its file name without
-     * {@code .gguf}. A file that is not a readable GGUF is skipped with a warning (the engine would refuse it).
+     * Local first: a config that declares no models serves every GGUF file in {@code <data-dir>/models} (where
+     * {@code bastion model pull} puts them) with the local engine, named by its file name without {@code .gguf}.
+     * Every command loads the config, so only each file's first four bytes are read here: a file that is not GGUF
+     * is skipped with a warning; a damaged GGUF is refused, with the reason, by the gateway's start-up model scan.
      */
     private static List<ModelSettings> pulledModels(Path dir) {
+        System.Logger log = System.getLogger(ConfigMapper.class.getName());
         List<ModelSettings> found = new ArrayList<>();
         try {
-            for (dev.bastion.models.pull.ModelDirectory.Entry e : dev.bastion.models.pull.ModelDirectory.list(dir)) {
-                if (!e.problem().isEmpty()) {
-                    System.getLogger(ConfigMapper.class.getName()).log(System.Logger.Level.WARNING,
-                            "not serving " + e.file() + ": " + e.problem());
+            for (Path file : dev.bastion.models.pull.ModelDirectory.files(dir)) {
+                if (!startsWithGgufMagic(file)) {
+                    log.log(System.Logger.Level.WARNING, "not serving " + file + ": it is not a GGUF file");
                     continue;
                 }
-                found.add(new ModelSettings(e.name(), ModelSettings.LOCAL, Optional.empty(), Optional.empty(), e.name(),
-                        Location.LOCAL, Optional.of(e.file()), Duration.ofSeconds(10), Duration.ofSeconds(120), 0));
+                String name = dev.bastion.models.pull.ModelDirectory.name(file);
+                found.add(new ModelSettings(name, ModelSettings.LOCAL, Optional.empty(), Optional.empty(), name,
+                        Location.LOCAL, Optional.of(file), Duration.ofSeconds(10), Duration.ofSeconds(120), 0));
             }
         } catch (java.io.IOException e) {
-            System.getLogger(ConfigMapper.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot list the pulled models in " + dir + ": " + e.getMessage());
+            log.log(System.Logger.Level.WARNING, "cannot list the pulled models in " + dir + ": " + e.getMessage());
         }
         return found;
+    }
+
+    private static boolean startsWithGgufMagic(Path file) throws java.io.IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return java.util.Arrays.equals(in.readNBytes(4), "GGUF".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
     }
 
     private Supplier<RouteSettings> route(String at) {

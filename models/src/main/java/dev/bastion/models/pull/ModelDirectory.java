@@ -43,23 +43,38 @@ public final class ModelDirectory {
     /** The models, by name; an absent directory has none. */
     public static List<Entry> list(Path dir) throws IOException {
         List<Entry> out = new ArrayList<>();
+        for (Path f : files(dir)) {
+            out.add(entry(f));
+        }
+        out.sort(Comparator.comparing(Entry::name));
+        return out;
+    }
+
+    /** The model files, without reading them: every regular {@code *.gguf} file directly inside {@code dir}. */
+    public static List<Path> files(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{gguf,GGUF}")) {
             for (Path f : files) {
                 if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                    out.add(entry(f));
+                    out.add(f);
                 }
             }
         }
-        out.sort(Comparator.comparing(Entry::name));
+        out.sort(Comparator.naturalOrder());
         return out;
     }
 
+    /** A model's name: its file name without {@code .gguf}. */
+    public static String name(Path file) {
+        String n = file.getFileName().toString();
+        return n.substring(0, n.length() - 5);
+    }
+
     private static Entry entry(Path f) throws IOException {
-        String file = f.getFileName().toString();
-        String name = file.substring(0, file.length() - 5);
+        String name = name(f);
         long size = Files.size(f);
         Optional<String> sha = recordedSha256(f);
         try {
