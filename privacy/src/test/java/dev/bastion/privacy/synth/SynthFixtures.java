@@ -37,6 +37,20 @@ final class SynthFixtures {
         return rows;
     }
 
+    static final List<String> PEOPLE = List.of("region", "job", "age", "income", "pet", "weight");
+
+    /** {@link #rows} plus "weight", a survey weight almost every row has its own value of (like Adult's fnlwgt). */
+    static List<String[]> people(int n, long seed) {
+        Random r = new Random(seed ^ 0x5eed);
+        List<String[]> out = new ArrayList<>();
+        for (String[] row : rows(n, seed)) {
+            String[] p = java.util.Arrays.copyOf(row, 6);
+            p[5] = Long.toString(Math.round(Math.exp(12 + 0.6 * r.nextGaussian())));
+            out.add(p);
+        }
+        return out;
+    }
+
     static Table table(Path dir, String name, List<String[]> rows) throws IOException {
         Path file = dir.resolve(name);
         SynthCsv.write(file, COLUMNS, rows);
