@@ -119,13 +119,16 @@ final class SynthCommand implements Callable<Integer> {
             o.put("release_record", recordFile.toString());
             o.put("rows", s.rows().size());
             o.put("seconds", seconds);
+            o.put("fit_seconds", s.fitSeconds());
+            o.put("sample_seconds", s.sampleSeconds());
             o.put("ledger", DpCommand.status(after));
             o.set("record", record);
             System.out.println(o);
         } else {
-            System.out.printf(Locale.ROOT, "%s: %d rows, %d columns by %s at epsilon %s, delta %s (rho %.4g) in %.2f s%n",
-                    out, s.rows().size(), s.columns().size(), plan.method().label(), PrivacyLedger.fmt(epsilon),
-                    PrivacyLedger.fmt(delta), plan.rho(), seconds);
+            System.out.printf(Locale.ROOT, "%s: %d rows, %d columns by %s at epsilon %s, delta %s (rho %.4g) in %.2f s "
+                    + "(fit %.2f s, sampling %.2f s)%n", out, s.rows().size(), s.columns().size(), plan.method().label(),
+                    PrivacyLedger.fmt(epsilon), PrivacyLedger.fmt(delta), plan.rho(), seconds, s.fitSeconds(),
+                    s.sampleSeconds());
             System.out.println("measured: " + s.measured().size() + " noisy marginals"
                     + (s.tree().isEmpty() ? "" : "; tree " + s.tree()));
             System.out.println("domain: " + domain.source());

@@ -14,9 +14,11 @@ import java.util.Map;
  * noise so the cost composes in zCDP with the rest of the synthesis: 2^D leaves of equal width over the column's
  * public bounds, every node's count plus N(0, σ²). A row sits in one node per level, so the vector of all D+1
  * levels has L2 sensitivity sqrt(D+1), and σ = z·sqrt(D+1) costs 1/(2z²) in ρ (one event per column, whatever D).
- * The k-th cut point (k = 1..B-1) is found by walking down from the root towards rank k/B of the noisy total,
- * going left while the remaining rank fits in the left child's noisy count (negative counts read as 0); the cut is
- * the found leaf's upper edge.
+ * Cut points are found one after another by walking down from the root towards a target rank, going left while
+ * the remaining rank fits in the left child's noisy count (negative counts read as 0); the cut is the found leaf's
+ * upper edge. The target splits the noisy count above the previous cut evenly among the bins still to make: without
+ * point masses these are the k/B quantiles, and when 92% of a column is 0 (Adult's capital gain) the first cut
+ * isolates the 0 and the other bins share the remaining 8% instead of collapsing into one bin.
  *
  * Depth: an integer column gets one leaf per whole number when its range allows (D = ceil(log2(range + 1)), at most
  * 20), so a point mass such as a zero-inflated "capital gain" gets a bin of its own instead of being smeared over
@@ -71,8 +73,11 @@ final class DpBins {
         Map<Long, Double> noisy = new HashMap<>();
         double total = Math.max(0, read(noisy, noise, leafOf, depth, 0, 0));
         double[] cuts = new double[bins - 1];
+        double below = 0; // noisy count of the rows below the last cut
         for (int k = 1; k < bins; k++) {
-            double remaining = total * k / bins;
+            // the next cut splits what is left evenly among the bins still to make
+            double remaining = below + (total - below) / (bins - k + 1);
+            double passed = 0;
             long node = 0;
             for (int level = 1; level <= depth; level++) {
                 long left = node * 2;
@@ -81,10 +86,12 @@ final class DpBins {
                     node = left;
                 } else {
                     remaining -= leftCount;
+                    passed += leftCount;
                     node = left + 1;
                 }
             }
             cuts[k - 1] = lower + (node + 1) * width;
+            below = Math.max(below, passed + Math.max(0, read(noisy, noise, leafOf, depth, depth, node)));
         }
         return cuts;
     }

@@ -45,9 +45,13 @@ public final class Synthesizer {
         }
     }
 
-    /** A synthetic table and what was measured to make it. */
+    /**
+     * A synthetic table and what was measured to make it; {@code fitSeconds} covers binning, measuring and
+     * estimating, {@code sampleSeconds} sampling and decoding the rows.
+     */
     public record Synthesis(List<String> columns, List<String[]> rows, SynthesisPlan plan, List<Measurement> measured,
-            List<List<String>> tree, List<double[]> numericEdges, double estimatedRows) {
+            List<List<String>> tree, List<double[]> numericEdges, double estimatedRows, double fitSeconds,
+            double sampleSeconds) {
         public Synthesis {
             columns = List.copyOf(columns);
             rows = List.copyOf(rows);
@@ -69,6 +73,7 @@ public final class Synthesizer {
             throw new IllegalArgumentException("the plan was made for another domain");
         }
         int d = domain.size();
+        long start = System.nanoTime();
         Encoding encoding = plan.numericColumns() > 0
                 ? DpBins.release(data, domain, plan.bins(), plan.binMultiplier(), random)
                 : new Encoding(domain, new double[d][]);
@@ -114,6 +119,7 @@ public final class Synthesizer {
         }
         TreeModel model = model(d, sizes, edges, twoWay, consensus, total);
 
+        long fitted = System.nanoTime();
         int n = rows > 0 ? rows : (int) Math.max(1, Math.round(total));
         RandomGenerator g = random.generator();
         int[][] sampled = model.sample(n, g);
@@ -130,7 +136,8 @@ public final class Synthesizer {
         for (int c = 0; c < d; c++) {
             numericEdges.add(encoding.edges(c));
         }
-        return new Synthesis(names, out, plan, measured, tree, numericEdges, total);
+        return new Synthesis(names, out, plan, measured, tree, numericEdges, total, (fitted - start) / 1e9,
+                (System.nanoTime() - fitted) / 1e9);
     }
 
     private static double[] noisy(double[] counts, double z, DpRandom random) {

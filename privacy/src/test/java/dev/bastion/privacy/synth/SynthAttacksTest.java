@@ -69,12 +69,40 @@ class SynthAttacksTest {
     }
 
     @Test
-    void mstAtEpsilonOneResistsSinglingOutAndMembershipInference() {
+    void mstAtEpsilonOneResistsMembershipInference() {
         SynthEvaluation e = evaluate(MST_EPS_1);
         System.out.println("MST eps=1: " + e);
         assertThat(e.dcr().exactTrain()).isLessThan(0.01);
-        assertThat(e.singlingOut().risk()).isLessThanOrEqualTo(0.05);
         assertThat(e.membership().orElseThrow().coversHalf()).isTrue();
+    }
+
+    /*
+     * One training set against one control set of 2,000 rows measures, besides the generator, which of the two
+     * samples happens to have the sparser tails: with MST at epsilon 0.01, which learns next to nothing, the
+     * multivariate success rates still differed by up to 2x between the two fixed samples, and swapping them swapped
+     * the sign. So the risk is estimated from the attacks pooled over four independent training/control pairs.
+     */
+    @Test
+    void mstAtEpsilonOneCannotBeUsedToSingleOutRecordsPooledOverFourSplits() {
+        int[][] hits = new int[2][3]; // [univariate, multivariate][attack successes, control successes, attacks]
+        for (int split = 0; split < 4; split++) {
+            Table train = Table.of(SynthFixtures.PEOPLE, SynthFixtures.people(2000, 10 + 2 * split));
+            Table holdout = Table.of(SynthFixtures.PEOPLE, SynthFixtures.people(2000, 11 + 2 * split));
+            Domain population = Domain.fromData(List.of(train, holdout), "test population");
+            Table syn = Table.of(SynthFixtures.PEOPLE, MST_EPS_1.generate(train, population, split));
+            List<Records> r = Records.of(List.of(train, syn, holdout));
+            for (int mode = 0; mode < 2; mode++) {
+                Risk k = Attacks.singlingOut(r.get(0), r.get(1), r.get(2), mode == 1, 500, new SplittableRandom(split));
+                hits[mode][0] += (int) Math.round(k.attackRate() * k.attacks());
+                hits[mode][1] += (int) Math.round(k.controlRate() * k.attacks());
+                hits[mode][2] += k.attacks();
+            }
+        }
+        Risk univariate = Risk.of("univariate", hits[0][0], hits[0][1], hits[0][2]);
+        Risk multivariate = Risk.of("multivariate", hits[1][0], hits[1][1], hits[1][2]);
+        System.out.println("MST eps=1 pooled: " + univariate + " " + multivariate);
+        assertThat(univariate.risk()).isLessThanOrEqualTo(0.05);
+        assertThat(multivariate.risk()).isLessThanOrEqualTo(0.05);
     }
 
     @Test
