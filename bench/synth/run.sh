@@ -33,7 +33,7 @@ for eps in 0.1 0.3 1 3 10 1000000; do
   for method in mst independent; do
     s="$(bastion synth --data-dir "$dd" --data "$work/train.csv" --epsilon "$eps" --delta 1e-6 --method "$method" \
       --dataset adult-bench --seed 1 --out "$work/$method-$eps.csv" --format json)"
-    e="$(nice bastion synth eval --real "$work/train.csv" --synthetic "$work/$method-$eps.csv" \
+    e="$(bastion synth eval --real "$work/train.csv" --synthetic "$work/$method-$eps.csv" \
       --holdout "$work/holdout.csv" --format json)"
     printf '| %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.2f | %.2f |\n' "$method" "$eps" \
       "$(jq .fidelity.tv_1way <<< "$e")" "$(jq .fidelity.tv_2way <<< "$e")" "$(jq .fidelity.tv_3way <<< "$e")" \
