@@ -15,7 +15,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 bastion() { "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -jar app/target/bastion.jar "$@" 2>/dev/null; }
 dd="$work/data"
-bastion dp budget --data-dir "$dd" --dataset adult-bench --set-total 100000,1e-3 >/dev/null
+bastion dp budget --data-dir "$dd" --dataset adult-bench --set-total 10000000,1e-3 >/dev/null
 
 echo "## speed: MST at epsilon 1, delta 1e-6 on all of Adult ($(($(wc -l < "$adult") - 1)) rows), 32561 rows sampled"
 /usr/bin/time -f "wall clock of the whole command (JVM start, CSV read, ledger charge, synthesis, signing, audit): %e s, max RSS %M KB" \
