@@ -115,6 +115,13 @@ class OpenAiClientsTest {
         assertThat(result.path("usage").path("total_tokens").asInt()).isEqualTo(18);
         assertThat(result.path("models").toString()).contains("chat-model").contains("all-minilm-l6-v2");
         assertThat(result.path("embeddingDims").toString()).isEqualTo("[384,384]");
+        assertThat(result.path("error").path("status").asInt()).isEqualTo(404);
+        assertThat(result.path("error").path("code").asText()).isEqualTo("model_not_found");
+    }
+
+    @Test
+    void officialOpenAiNodeClientUsesTheResponsesAndCompletionsApis() throws Exception {
+        JsonNode result = runNode("clients/node/check-responses.mjs");
         assertThat(result.at("/response/text").asText()).isEqualTo("echo: responses from node");
         assertThat(result.at("/response/status").asText()).isEqualTo("completed");
         assertThat(result.at("/response/usage").asInt()).isEqualTo(18);
@@ -131,8 +138,23 @@ class OpenAiClientsTest {
         assertThat(result.at("/legacy/object").asText()).isEqualTo("text_completion");
         assertThat(result.at("/legacy/text").asText()).isEqualTo("echo: completions from node");
         assertThat(result.at("/legacy/finish").asText()).isEqualTo("stop");
-        assertThat(result.path("error").path("status").asInt()).isEqualTo(404);
-        assertThat(result.path("error").path("code").asText()).isEqualTo("model_not_found");
+    }
+
+    /** Runs a script of clients/node against the gateway; skipped when the npm packages are not installed. */
+    static JsonNode runNode(String relative) throws Exception {
+        Path script = locate(relative);
+        boolean required = "required".equals(System.getenv("BASTION_TEST_NODE_CLIENT"));
+        boolean installed = script != null && Files.isDirectory(script.getParent().resolve("node_modules/openai"));
+        if (!installed) {
+            assertThat(required).as("BASTION_TEST_NODE_CLIENT=required but clients/node has no node_modules").isFalse();
+            Assumptions.abort("the openai npm package is not installed (run npm ci in clients/node)");
+        }
+        Process p = new ProcessBuilder("node", script.toString(), gateway.baseUrl(), key, "chat-model")
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        return new ObjectMapper().readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
     }
 
     /** Finds a file relative to the repository root, walking up from the working directory. */
