@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Refusal;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,8 +15,21 @@ final class Fields {
     private Fields() {
     }
 
+    /**
+     * A 400 naming {@code param} (a path such as {@code messages[2].content[0].type}). Its code names only the
+     * top-level field ({@code invalid_messages}): codes are metric labels and audit outcomes, so they must come from
+     * a small fixed set, never from indexes or names the client chose.
+     */
     static Refusal bad(String param, String message) {
-        return new Refusal(ApiError.invalidParam(param, message));
+        int end = param.length();
+        for (int i = 0; i < param.length(); i++) {
+            if (param.charAt(i) == '[' || param.charAt(i) == '.') {
+                end = i;
+                break;
+            }
+        }
+        return new Refusal(new ApiError(400, "invalid_request_error", "invalid_" + param.substring(0, end), message,
+                Optional.of(param), Optional.empty()));
     }
 
     /** Whether {@code field} is present and not null. */
@@ -56,9 +70,10 @@ final class Fields {
             String name = names.next();
             if (!known.contains(name)) {
                 boolean plain = plainName(name);
-                throw new Refusal(ApiError.invalidParam(plain ? name : "body", "Unknown or unsupported field "
-                        + (plain ? "'" + name + "'" : "(a name that is not a plain identifier)") + " for " + endpoint
-                        + "; docs/api-compatibility.md lists what Bastion translates."));
+                throw new Refusal(new ApiError(400, "invalid_request_error", "unknown_field", "Unknown or unsupported "
+                        + "field " + (plain ? "'" + name + "'" : "(a name that is not a plain identifier)") + " for "
+                        + endpoint + "; docs/api-compatibility.md lists what Bastion translates.",
+                        Optional.of(plain ? name : "body"), Optional.empty()));
             }
         }
     }

@@ -91,6 +91,10 @@ final class Chat {
         assertThat(r).as("refused: %s", body).isNotNull();
         assertThat(r.error().status()).isEqualTo(400);
         assertThat(r.error().type()).isEqualTo("invalid_request_error");
+        assertThat(r.error().code()).as("codes are metric labels: a fixed set, no indexes or client names")
+                .matches("invalid_(model|input|instructions|tools|tool_choice|text|store|truncation|previous_response_id"
+                        + "|prompt|echo|n|best_of|logprobs|suffix|messages|max_tokens|system|stop_sequences|temperature"
+                        + "|thinking|stream_options|metadata)|unknown_field");
         return r.error();
     }
 }
