@@ -69,6 +69,7 @@ public final class OpenAiBackend implements ChatBackend {
     public ObjectNode complete(ModelSettings model, ObjectNode request) throws BackendException {
         ObjectNode body = request.deepCopy();
         body.put("model", model.upstreamModel());
+        body.remove(dev.bastion.gateway.api.ChatRequest.TEXT_COMPLETION); // answered as a one-message chat
         body.remove("stream");
         body.remove("stream_options");
         HttpResponse<byte[]> response = send(model, body,
@@ -90,6 +91,7 @@ public final class OpenAiBackend implements ChatBackend {
     public void stream(ModelSettings model, ObjectNode request, ChunkSink sink) throws BackendException {
         ObjectNode body = request.deepCopy();
         body.put("model", model.upstreamModel());
+        body.remove(dev.bastion.gateway.api.ChatRequest.TEXT_COMPLETION); // answered as a one-message chat
         body.put("stream", true);
         HttpResponse<InputStream> response = send(model, body, HttpResponse.BodyHandlers.ofInputStream());
         if (response.headers().firstValue("content-type").orElse("").startsWith("application/json")) {
