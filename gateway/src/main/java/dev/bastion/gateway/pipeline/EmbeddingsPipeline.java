@@ -156,7 +156,7 @@ public final class EmbeddingsPipeline {
             ApiKey key, AuditTrail.Event event, long started) {
         String model = plan.model().name();
         List<String> inputs = inputs(request);
-        encoding(request);
+        boolean base64 = encoding(request);
         event.model = model;
         Verdict scanned = inputGuard.check(plan.route(), inputs, event);
         boolean leaves = plan.model().location() != dev.bastion.gateway.config.Location.LOCAL;
@@ -205,6 +205,12 @@ public final class EmbeddingsPipeline {
         }
         long tokens = answer.path("usage").path("prompt_tokens").asLong(0);
         answer.put("model", model);
+        try {
+            dev.bastion.gateway.embeddings.EmbeddingsResponse.toEncoding(answer, base64);
+        } catch (IllegalArgumentException e) { // a base64 embedding that is not base64
+            throw new Refusal(BackendErrors.toApiError(model, new BackendException(BackendException.Kind.BAD_RESPONSE,
+                    "the upstream's embedding is not valid base64")));
+        }
         permit.chargeTokens(tokens);
         event.promptTokens = tokens;
         usage.record(key, model, tokens, 0);
