@@ -19,8 +19,8 @@ import java.io.IOException;
  * merged, since the Messages API wants user and assistant turns to alternate. {@code max_completion_tokens} or
  * {@code max_tokens} becomes {@code max_tokens} (the model's configured {@code max-tokens} when the request names
  * none: the Messages API requires it); {@code stop} becomes {@code stop_sequences}; {@code tools} and
- * {@code tool_choice} are translated; {@code temperature}, {@code top_p} and {@code user} (as
- * {@code metadata.user_id}) pass. What the Messages API cannot do ({@code n > 1}, a JSON {@code response_format},
+ * {@code tool_choice} are translated; {@code temperature} (capped at 1, Anthropic's maximum), {@code top_p} and
+ * {@code user} (as {@code metadata.user_id}) pass. What the Messages API cannot do ({@code n > 1}, a JSON {@code response_format},
  * {@code logprobs}) is refused as {@link Kind#UNSUPPORTED} rather than silently dropped. Stateless.
  */
 final class AnthropicRequests {
