@@ -142,6 +142,32 @@ public final class Table {
         return new Table(columns, rows);
     }
 
+    /**
+     * A table built in memory (synthetic data, shadow datasets for attacks): the columns must be distinct and every
+     * row must have one cell per column.
+     */
+    public static Table of(List<String> columns, List<String[]> rows) {
+        if (new java.util.HashSet<>(columns).size() != columns.size()) {
+            throw new IllegalArgumentException("a column appears twice in " + columns);
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).length != columns.size()) {
+                throw new IllegalArgumentException("row " + (i + 1) + " has " + rows.get(i).length
+                        + " cells, but there are " + columns.size() + " columns");
+            }
+        }
+        return new Table(columns, rows);
+    }
+
+    /** The cells of row {@code row}, stripped (a copy). */
+    public String[] row(int row) {
+        String[] cells = rows.get(row).clone();
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = cells[i].strip();
+        }
+        return cells;
+    }
+
     public List<String> columns() {
         return columns;
     }
