@@ -28,8 +28,14 @@ public final class Table {
         this.rows = List.copyOf(rows);
     }
 
-    /** A table of the given rows; each row must have one cell per column. */
+    /**
+     * A table built in memory (a release, synthetic data, shadow datasets for attacks): the columns must be distinct
+     * and every row must have one cell per column.
+     */
     public static Table of(List<String> columns, List<String[]> rows) {
+        if (new java.util.HashSet<>(columns).size() != columns.size()) {
+            throw new IllegalArgumentException("a column appears twice in " + columns);
+        }
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i).length != columns.size()) {
                 throw new IllegalArgumentException("row " + (i + 1) + " has " + rows.get(i).length
@@ -40,7 +46,8 @@ public final class Table {
     }
 
     /**
-     * Writes a header and rows as RFC 4180 CSV (cells with a comma, quote or line break are quoted), UTF-8, to a
+     * Writes a header and rows as RFC 4180 CSV (cells with a comma, quote, line break or surrounding white space are
+     * quoted, so they read back as written), UTF-8, to a
      * temporary file moved over {@code file} at the end, so a failed write leaves no half-written file.
      */
     public static void write(Path file, List<String> columns, List<String[]> rows) throws IOException {
@@ -65,7 +72,8 @@ public final class Table {
                 out.write(',');
             }
             String c = cells[i];
-            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0) {
+            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0
+                    || !c.equals(c.strip())) {
                 out.write('"');
                 out.write(c.replace("\"", "\"\""));
                 out.write('"');
@@ -140,32 +148,6 @@ public final class Table {
             rows.add(cells);
         }
         return new Table(columns, rows);
-    }
-
-    /**
-     * A table built in memory (synthetic data, shadow datasets for attacks): the columns must be distinct and every
-     * row must have one cell per column.
-     */
-    public static Table of(List<String> columns, List<String[]> rows) {
-        if (new java.util.HashSet<>(columns).size() != columns.size()) {
-            throw new IllegalArgumentException("a column appears twice in " + columns);
-        }
-        for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i).length != columns.size()) {
-                throw new IllegalArgumentException("row " + (i + 1) + " has " + rows.get(i).length
-                        + " cells, but there are " + columns.size() + " columns");
-            }
-        }
-        return new Table(columns, rows);
-    }
-
-    /** The cells of row {@code row}, stripped (a copy). */
-    public String[] row(int row) {
-        String[] cells = rows.get(row).clone();
-        for (int i = 0; i < cells.length; i++) {
-            cells[i] = cells[i].strip();
-        }
-        return cells;
     }
 
     public List<String> columns() {
