@@ -77,6 +77,24 @@ class AnthropicGatewayTest {
     }
 
     @Test
+    void aToolCallOfTheAnthropicModelComesBackWithTheOriginalValueInItsArguments() throws Exception {
+        try (FakeAnthropic fake = FakeAnthropic.start().callTool("send_mail");
+                TestGateway g = TestGateway.start(dir, yaml(fake), Map.of("ANTHROPIC_KEY", "k"))) {
+            String key = g.createKey(Role.USER, "t", List.of("*"));
+            String body = "{\"model\":\"claude\",\"messages\":[{\"role\":\"user\",\"content\":\"" + EMAIL + "\"}],"
+                    + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"send_mail\",\"parameters\":"
+                    + "{\"type\":\"object\"}}}]}";
+            TestGateway.Reply r = g.post("/v1/chat/completions", key, body);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            JsonNode call = r.json().at("/choices/0/message/tool_calls/0");
+            assertThat(call.at("/function/name").asText()).isEqualTo("send_mail");
+            assertThat(JSON.readTree(call.at("/function/arguments").asText()).path("city").asText()).isEqualTo(EMAIL);
+            assertThat(r.json().at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+            assertThat(fake.received().getLast().body().toString()).doesNotContain(EMAIL);
+        }
+    }
+
+    @Test
     void anUpstreamRateLimitIsA429WithItsRetryAfterAndOverloadIsA503() {
         try (FakeAnthropic fake = FakeAnthropic.start().status(429, "{\"type\":\"error\",\"error\":{\"type\":"
                 + "\"rate_limit_error\",\"message\":\"too many\"}}", "40");

@@ -107,7 +107,7 @@ class ModerationsTest {
     }
 
     @Test
-    void moderationNeedsAKeyThatMayUseTheModelAndRefusesBadInput() {
+    void moderationNeedsAKeyThatMayUseTheModelIsRateLimitedAndRefusesBadInput() {
         try (TestGateway g = TestGateway.start(dir, "")) {
             assertThat(g.post("/v1/moderations", null, "{\"input\":\"x\"}").status()).isEqualTo(401);
             String narrow = g.createKey(Role.USER, "mod", List.of("all-minilm-l6-v2"));
@@ -124,6 +124,13 @@ class ModerationsTest {
             TestGateway.Reply unknown = g.post("/v1/moderations", key, "{\"model\":\"other-model\",\"input\":\"x\"}");
             assertThat(unknown.status()).isEqualTo(404);
             assertThat(unknown.body()).doesNotContain("other-model");
+
+            String slow = g.createKey(Role.USER, "mod-slow", List.of("*"),
+                    new dev.bastion.gateway.config.LimitSettings.Limits(1, 0, 0));
+            assertThat(g.post("/v1/moderations", slow, "{\"input\":\"x\"}").status()).isEqualTo(200);
+            TestGateway.Reply limited = g.post("/v1/moderations", slow, "{\"input\":\"x\"}");
+            assertThat(limited.status()).isEqualTo(429);
+            assertThat(limited.header("Retry-After")).isPresent();
         }
     }
 }

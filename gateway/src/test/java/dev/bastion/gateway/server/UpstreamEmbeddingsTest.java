@@ -64,6 +64,16 @@ class UpstreamEmbeddingsTest {
                 assertThat(sent.body().path("dimensions").asInt()).isEqualTo(3);
                 assertThat(sent.header("Authorization")).isEqualTo("Bearer sk-up");
 
+                // the upstream sends float arrays whatever it is asked; the client gets the encoding it asked for
+                TestGateway.Reply b64 = g.post("/v1/embeddings", key, "{\"model\":\"embed-cloud\",\"input\":\"abcd\","
+                        + "\"encoding_format\":\"base64\"}");
+                assertThat(b64.status()).as(b64.body()).isEqualTo(200);
+                java.nio.ByteBuffer decoded = java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(
+                        b64.json().at("/data/0/embedding").asText())).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                assertThat(decoded.remaining()).isEqualTo(3 * Float.BYTES);
+                assertThat(decoded.getFloat()).isEqualTo(4.0f);
+                assertThat(decoded.getFloat()).isEqualTo('a');
+
                 JsonNode usage = new ObjectMapper().readTree(g.get("/admin/v1/usage", g.adminKey()).body());
                 assertThat(usage.toString()).contains("embed-cloud");
                 assertThat(g.get("/v1/models", key).body()).contains("embed-cloud");
