@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
         + "(fairness); writes bastion.assessment/v1 JSON.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:the assessment passed", "2:bad input", "3:a rule (--fail-on, or the epsilon bound) broke"},
-        subcommands = {AssessCommand.Membership.class, AssessCommand.Fairness.class})
+        subcommands = {AssessCommand.Membership.class, AssessCommand.Fairness.class, AssessExtraction.class,
+                AssessRobustness.class})
 final class AssessCommand {
     static final int BAD_INPUT = 2;
     static final int FAILED = 3;
@@ -88,14 +89,7 @@ final class AssessCommand {
     static final class Membership extends Output implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
         @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
-        @Option(names = "--model", defaultValue = "logreg", description = "logreg (default) or mlp.") String model;
-        @Option(names = "--hidden", defaultValue = "64") int hidden;
-        @Option(names = "--epsilon", defaultValue = "inf", description = "The recipe's epsilon, or inf.") String epsilon;
-        @Option(names = "--delta", defaultValue = "1e-5") double delta;
-        @Option(names = "--epochs", defaultValue = "10") int epochs;
-        @Option(names = "--batch-size", defaultValue = "256") int batchSize;
-        @Option(names = "--learning-rate", defaultValue = "0.5") double learningRate;
-        @Option(names = "--clip", defaultValue = "1.0") double clip;
+        @picocli.CommandLine.Mixin RecipeOptions recipe;
         @Option(names = "--references", defaultValue = "16", description = "Reference models (default 16).")
         int references;
         @Option(names = "--canaries", defaultValue = "0", description = "Rows given a wrong label before training.")
@@ -111,41 +105,15 @@ final class AssessCommand {
         private int run() throws IOException {
             long start = System.nanoTime();
             TrainingData all = TrainingData.fromTable(Table.read(data), label);
-            double eps = "inf".equalsIgnoreCase(epsilon.strip()) ? Double.POSITIVE_INFINITY
-                    : Double.parseDouble(epsilon);
-            DpSgd.Settings settings = new DpSgd.Settings(epochs, batchSize, learningRate, 0.9, clip, eps, delta);
-            String shape = model.strip().toLowerCase(Locale.ROOT);
-            if (!shape.equals("logreg") && !shape.equals("mlp")) {
-                throw new IllegalArgumentException("--model is logreg or mlp");
-            }
-            MembershipInference.Recipe recipe = new MembershipInference.Recipe() {
-                @Override
-                public Model model(TrainingData d) {
-                    return shape.equals("mlp") ? new Mlp(d.dimensions(), hidden, d.classes().size())
-                            : new LogisticRegression(d.dimensions(), d.classes().size());
-                }
-
-                @Override
-                public DpSgd.Settings settings() {
-                    return settings;
-                }
-            };
-            MembershipInference.Scores s = MembershipInference.run(all, recipe,
+            double eps = recipe.epsilonValue();
+            double delta = recipe.delta;
+            MembershipInference.Scores s = MembershipInference.run(all, recipe.recipe(),
                     new MembershipInference.Settings(references, canaries, fixedVariance, seed));
             Assessment a = new Assessment("membership");
             a.data(data, all.size(), seed);
-            var m = a.root().putObject("model");
-            m.put("trainer", "dp-sgd");
-            m.put("model", recipe.model(all).describe());
-            if (Double.isFinite(eps)) {
-                m.put("epsilon", eps);
-            } else {
-                m.put("epsilon", "inf");
-            }
-            m.put("delta", delta);
+            recipe.describe(a, all);
             a.options().put("references", references).put("canaries", canaries)
-                    .put("fixed_variance", fixedVariance).put("epochs", epochs).put("batch_size", batchSize)
-                    .put("learning_rate", learningRate).put("clip", clip);
+                    .put("fixed_variance", fixedVariance);
             a.metric("target_accuracy", s.targetAccuracy(), null, "non_members", null, null);
             Map<String, double[]> attacks = new java.util.LinkedHashMap<>();
             attacks.put("loss", s.loss());

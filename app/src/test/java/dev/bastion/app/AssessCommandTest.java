@@ -139,4 +139,50 @@ class AssessCommandTest {
                 .flatMap(l -> java.util.Arrays.stream(l.split(",")).limit(4)).filter(c -> c.length() >= 6).toList();
         assertThat(cells).hasSizeGreaterThan(300).noneMatch(c -> doc.toString().contains(c));
     }
+
+    @Test
+    void extractionSolvesALogisticRegressionFromDPlusOneQueries() throws IOException {
+        Path json = dir.resolve("ext.json");
+        Object[] r = KeysCommandTest.run("assess", "extraction", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--json", json.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        JsonNode doc = valid(json);
+        assertThat(metric(doc, "queries", "equation_solving")).isEqualTo(5); // 4 features + 1
+        assertThat(metric(doc, "parameter_error", "equation_solving")).isLessThan(1e-6);
+        assertThat(metric(doc, "agreement", "equation_solving")).isEqualTo(1.0);
+        Path labels = dir.resolve("ext-labels.json");
+        Object[] l = KeysCommandTest.run("assess", "extraction", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--oracle", "labels", "--budgets",
+                "10,70", "--json", labels.toString());
+        assertThat(l[0]).as((String) l[2]).isEqualTo(0);
+        assertThat(valid(labels).path("metrics").toString()).contains("retraining");
+    }
+
+    @Test
+    void robustnessFallsWithEpsilonAndPgdIsNoWeakerThanFgsm() throws IOException {
+        Path json = dir.resolve("rob.json");
+        Object[] r = KeysCommandTest.run("assess", "robustness", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--epsilons", "0.1,1,3", "--steps",
+                "10", "--json", json.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        JsonNode doc = valid(json);
+        double clean = metric(doc, "accuracy", "clean");
+        double pgdSmall = metric(doc, "accuracy", "pgd");
+        assertThat(clean).isGreaterThan(0.8);
+        List<Double> fgsm = new ArrayList<>();
+        List<Double> pgd = new ArrayList<>();
+        for (JsonNode m : doc.path("metrics")) {
+            if (m.path("attack").asText().equals("fgsm")) {
+                fgsm.add(m.path("value").asDouble());
+            } else if (m.path("attack").asText().equals("pgd")) {
+                pgd.add(m.path("value").asDouble());
+            }
+        }
+        assertThat(pgd).hasSize(3).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        for (int i = 0; i < 3; i++) {
+            assertThat(pgd.get(i)).isLessThanOrEqualTo(fgsm.get(i));
+        }
+        assertThat(pgd.getLast()).isLessThan(0.2);
+        assertThat(pgdSmall).isLessThanOrEqualTo(clean);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.bastion.privacy.attacks;
 
 import java.util.SplittableRandom;
+import dev.bastion.privacy.train.Model;
 import java.util.function.Function;
 
 /**
@@ -45,6 +46,32 @@ public final class Extraction {
             }
         }
         return out;
+    }
+
+    /**
+     * Extraction by retraining, for any model behind a labels-only API: the attacker labels {@code budget} inputs
+     * of its own ({@code pool}, in order) with the target's answers and trains {@code surrogate} on them; returns
+     * the share of {@code test} inputs on which the surrogate and the target agree.
+     */
+    public static double retrainingAgreement(Model target, double[] params, Model surrogate,
+            dev.bastion.privacy.train.DpSgd.Settings settings, double[][] pool, int budget, double[][] test,
+            java.util.List<String> classes, long seed) {
+        int n = Math.min(budget, pool.length);
+        double[][] x = java.util.Arrays.copyOf(pool, n);
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = target.predict(params, x[i]);
+        }
+        java.util.List<String> features = java.util.stream.IntStream.range(0, pool[0].length).mapToObj(j -> "f" + j)
+                .toList();
+        double[] stolen = dev.bastion.privacy.train.DpSgd.train(surrogate,
+                new dev.bastion.privacy.train.TrainingData(x, y, classes, features), settings,
+                new SplittableRandom(seed), dev.bastion.privacy.dp.DpRandom.insecureSeeded(seed)).parameters();
+        int agree = 0;
+        for (double[] t : test) {
+            agree += surrogate.predict(stolen, t) == target.predict(params, t) ? 1 : 0;
+        }
+        return (double) agree / test.length;
     }
 
     /** Solves A X = B by Gaussian elimination with partial pivoting; A is square and must not be singular. */
