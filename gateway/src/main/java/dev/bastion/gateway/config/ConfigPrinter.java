@@ -80,6 +80,11 @@ public final class ConfigPrinter {
             values.put(at + ".connect-timeout", m.connectTimeout().toString());
             values.put(at + ".read-timeout", m.readTimeout().toString());
             values.put(at + ".max-retries", Integer.toString(m.maxRetries()));
+            values.put(at + ".kind", m.kind().configName());
+            if (m.backend().equals(ModelSettings.ANTHROPIC)) {
+                values.put(at + ".anthropic-version", m.anthropicVersion());
+                values.put(at + ".max-tokens", Integer.toString(m.maxTokens()));
+            }
         }
         for (int i = 0; i < c.routes().size(); i++) {
             RouteSettings r = c.routes().get(i);

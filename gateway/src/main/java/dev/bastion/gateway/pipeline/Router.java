@@ -64,8 +64,37 @@ public final class Router {
             throw new Refusal(ApiError.forbidden("model_not_allowed",
                     "This API key may not use the model '" + name + "'; GET /v1/models lists the ones it may."));
         }
+        if (models.get(name).kind() == ModelSettings.Kind.EMBEDDINGS) {
+            throw new Refusal(ApiError.invalidParam("model", "The model '" + name
+                    + "' is an embeddings model; call it through /v1/embeddings."));
+        }
         return findRoute(name).orElseThrow(() -> new Refusal(ApiError.forbidden("no_route",
                 "No route in the configuration covers the model '" + name + "' (routes[].models).")));
+    }
+
+    /**
+     * The declared upstream embeddings model {@code name} ({@code kind: embeddings}) that {@code key} may call, with
+     * its route and backend; empty when no such model is declared (the caller then tries the built-in one).
+     *
+     * @throws Refusal 403 when the key may not use it or no route covers it, 400 when it is a chat model
+     */
+    Optional<RoutePlan> embeddingsModel(ApiKey key, String name) {
+        ModelSettings model = models.get(name);
+        if (model == null) {
+            return Optional.empty();
+        }
+        if (model.kind() != ModelSettings.Kind.EMBEDDINGS) {
+            throw new Refusal(ApiError.invalidParam("model", "The model '" + name + "' is a chat model, not an "
+                    + "embeddings model (models[].kind: embeddings)."));
+        }
+        if (!key.allowsModel(name)) {
+            throw new Refusal(ApiError.forbidden("model_not_allowed",
+                    "This API key may not use the model '" + name + "'; GET /v1/models lists the ones it may."));
+        }
+        CompiledRoute route = findRoute(name).orElseThrow(() -> new Refusal(ApiError.forbidden("no_route",
+                "No route in the configuration covers the model '" + name + "' (routes[].models).")));
+        return Optional.of(new RoutePlan(route, model, backends.get(model.backend()), model.location() == Location.LOCAL
+                ? "local model" : "cloud model allowed by route"));
     }
 
     Optional<CompiledRoute> findRoute(String model) {

@@ -32,7 +32,7 @@ import javax.net.ssl.SSLContext;
  *
  * <p>Routes: {@code POST /v1/chat/completions}; {@code POST /v1/responses}, {@code POST /v1/completions} and
  * {@code POST /v1/messages} (Anthropic), which are translated onto the chat pipeline by a {@link Dialect};
- * {@code POST /v1/embeddings}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
+ * {@code POST /v1/embeddings}, {@code POST /v1/moderations}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code /admin/v1/keys...}, {@code GET /admin/v1/usage}, {@code GET /healthz}, {@code GET /readyz},
  * {@code GET /metrics}; anything else is a 404 in OpenAI's error shape.
  */
@@ -145,6 +145,8 @@ public final class GatewayServer implements AutoCloseable {
         r.post("/v1/messages", (req, res) -> viaDialect(req, res, limit, h.chat(), new MessagesDialect("msg_" + idSuffix(req))));
         r.post("/v1/embeddings", (req, res) -> withBody(req, res, limit,
                 body -> h.openai().embeddings(new HelidonExchange(req, res, requestId(req), body))));
+        r.post("/v1/moderations", (req, res) -> withBody(req, res, limit,
+                body -> h.openai().moderations(new HelidonExchange(req, res, requestId(req), body))));
         r.get("/v1/models", (req, res) -> guarded(res, () -> h.openai().models(new HelidonExchange(req, res, requestId(req), new byte[0]))));
         r.get("/v1/models/{id}", (req, res) -> guarded(res, () -> h.openai().model(new HelidonExchange(req, res,
                 requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
@@ -188,6 +190,7 @@ public final class GatewayServer implements AutoCloseable {
         String path = req.path().path();
         boolean known = path.equals("/v1/chat/completions") || path.equals("/v1/responses") || path.equals("/v1/completions")
                 || path.equals("/v1/messages") || path.equals("/v1/embeddings") || path.equals("/v1/models")
+                || path.equals("/v1/moderations")
                 || path.startsWith("/v1/models/") || path.startsWith("/admin/v1/") || path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
         if (known && req.prologue().method() != Method.GET && req.prologue().method() != Method.POST) {
             Responses.error(res, ApiError.methodNotAllowed(req.prologue().method().text(), path));
