@@ -62,6 +62,19 @@ final class Fields {
     }
 
     /**
+     * Field names of the public OpenAI and Anthropic request shapes: an unknown field with one of these names is
+     * named in the error. Any other name is the client's own text and is not echoed back (as model names are not).
+     */
+    private static final Set<String> API_FIELDS = Set.of("model", "messages", "input", "prompt", "instructions",
+            "system", "max_tokens", "max_completion_tokens", "max_output_tokens", "temperature", "top_p", "top_k",
+            "stop", "stop_sequences", "stream", "stream_options", "tools", "tool_choice", "functions", "function_call",
+            "parallel_tool_calls", "response_format", "text", "n", "best_of", "echo", "suffix", "logprobs",
+            "top_logprobs", "logit_bias", "seed", "user", "metadata", "store", "frequency_penalty", "presence_penalty",
+            "previous_response_id", "truncation", "background", "include", "reasoning", "prompt_cache_key",
+            "safety_identifier", "service_tier", "max_tool_calls", "conversation", "audio", "modalities", "prediction",
+            "web_search_options", "thinking", "container", "mcp_servers", "context_management", "citations");
+
+    /**
      * Refuses fields the dialect does not know: a request is either translated faithfully or refused, never
      * answered with a field silently dropped.
      */
@@ -69,27 +82,14 @@ final class Fields {
         for (var names = request.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!known.contains(name)) {
-                boolean plain = plainName(name);
-                throw new Refusal(new ApiError(400, "invalid_request_error", "unknown_field", "Unknown or unsupported "
-                        + "field " + (plain ? "'" + name + "'" : "(a name that is not a plain identifier)") + " for "
-                        + endpoint + "; docs/api-compatibility.md lists what Bastion translates.",
-                        Optional.of(plain ? name : "body"), Optional.empty()));
+                boolean api = API_FIELDS.contains(name);
+                throw new Refusal(new ApiError(400, "invalid_request_error", "unknown_field", (api
+                        ? "The field '" + name + "' is not supported on " + endpoint
+                        : "The request has a field " + endpoint + " does not define (names are not echoed back)")
+                        + "; docs/api-compatibility.md lists what Bastion translates.",
+                        Optional.of(api ? name : "body"), Optional.empty()));
             }
         }
-    }
-
-    /** Whether a client's field name is short and plain enough to be named back in an error. */
-    private static boolean plainName(String name) {
-        if (name.isEmpty() || name.length() > 64) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Refuses a field whose value is present and not {@code allowed}. */
