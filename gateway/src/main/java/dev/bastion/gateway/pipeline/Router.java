@@ -39,6 +39,11 @@ public final class Router {
         }
     }
 
+    /** What a client hears when the gateway has no chat model at all: the next step, not a bare 404. */
+    public static final String NO_MODELS = "This gateway serves no chat models yet. Pull one with `bastion model "
+            + "catalogue` and `bastion model pull NAME` (it lands in <data-dir>/models) and restart `bastion serve`, "
+            + "or declare a local server or cloud model under `models:` in bastion.yaml (README, 'A five-minute tour').";
+
     /** The decision: which route, model and backend, and why. */
     public record RoutePlan(CompiledRoute route, ModelSettings model, ChatBackend backend, String reason) {
         public RoutePlan {
@@ -55,6 +60,9 @@ public final class Router {
      * @throws Refusal 404 when no such model is declared, 403 when the key may not use it or no route covers it
      */
     public CompiledRoute routeFor(ApiKey key, String name) {
+        if (models.values().stream().noneMatch(m -> m.kind() != ModelSettings.Kind.EMBEDDINGS)) {
+            throw new Refusal(ApiError.notFound("model_not_found", NO_MODELS));
+        }
         if (!models.containsKey(name)) {
             throw new Refusal(ApiError.notFound("model_not_found",
                     "The requested model does not exist (names are not echoed back); GET /v1/models lists the "
