@@ -96,9 +96,17 @@ final class ConfigMapper {
         LocalEngineSettings localEngine = build("local-engine", () -> new LocalEngineSettings(
                 integer("local-engine.context-size", 16, 1 << 20), integer("local-engine.slots", 1, 64),
                 integer("local-engine.queue-depth", 0, 10_000), integer("local-engine.threads", 0, 1024),
-                integer("local-engine.max-tokens", 1, 1 << 20)));
+                integer("local-engine.max-tokens", 1, 1 << 20), lazyLoad()));
         return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
                 modelSecurity, localEngine, models, routes));
+    }
+
+    private boolean lazyLoad() {
+        String load = text("local-engine.load");
+        if (!load.equals(LocalEngineSettings.LOAD_AT_START) && !load.equals(LocalEngineSettings.LOAD_LAZILY)) {
+            throw new IllegalArgumentException("local-engine.load must be start or lazy, got '" + load + "'");
+        }
+        return load.equals(LocalEngineSettings.LOAD_LAZILY);
     }
 
     private Supplier<ModelSettings> model(String at) {

@@ -67,6 +67,8 @@ public final class ConfigPrinter {
         values.put("local-engine.queue-depth", Integer.toString(c.localEngine().queueDepth()));
         values.put("local-engine.threads", Integer.toString(c.localEngine().threads()));
         values.put("local-engine.max-tokens", Integer.toString(c.localEngine().maxTokens()));
+        values.put("local-engine.load", c.localEngine().lazy() ? LocalEngineSettings.LOAD_LAZILY
+                : LocalEngineSettings.LOAD_AT_START);
         for (int i = 0; i < c.models().size(); i++) {
             ModelSettings m = c.models().get(i);
             String at = "models[" + i + "]";
