@@ -80,6 +80,14 @@ final class PiiContextEval implements Callable<Integer> {
             + "bastion eval pii --benign.")
     List<String> benign;
 
+    @Option(names = "--latency", paramLabel = "ROUNDS", description = "Only time the shipped model with the real "
+            + "encoder on the --benign and --presidio texts joined into 1 KB documents, this many rounds; no training.")
+    int latency;
+
+    @Option(names = "--configs", split = ",", paramLabel = "NAME", description = "Combinations to score (default: "
+            + "all): first-stage, REPLACE, ADD, VETO, VETO_ADD, FILL, VETO_FILL.")
+    List<String> configs;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the model trained on every source here.")
     Path out;
 
@@ -93,6 +101,9 @@ final class PiiContextEval implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (latency > 0) {
+            return latency();
+        }
         Map<String, List<Labelled>> sources = new LinkedHashMap<>();
         sources.put("generated", ContextTraining.generated(generated, 7));
         for (var e : GUM_SOURCES.entrySet()) {
@@ -129,6 +140,27 @@ final class PiiContextEval implements Callable<Integer> {
         return 0;
     }
 
+    private int latency() throws IOException {
+        List<String> texts = new ArrayList<>();
+        if (presidio != null) {
+            Json.MAPPER.readTree(presidio.toFile()).forEach(s -> texts.add(s.path("full_text").asText()));
+        }
+        for (String spec : benign == null ? List.<String>of() : benign) {
+            PromptSets.read(spec, null).forEach(p -> texts.add(p.text()));
+        }
+        List<String> docs = PiiContextLatency.documents(texts, 1024);
+        try (MiniLmTokenVectors encoder = new MiniLmTokenVectors(1, 1)) {
+            ContextModel model = ContextStage.shippedModel();
+            for (PiiMode mode : PiiMode.values()) {
+                PiiScanner base = PiiScanner.defaults(mode);
+                PiiContextLatency.print(mode.configName() + ", first stage", base, docs, latency);
+                PiiContextLatency.print(mode.configName() + ", with contextual stage", base.withContext(
+                        new ContextStage(model, encoder, ContextStage.DEFAULT_COMBINE)), docs, latency);
+            }
+        }
+        return 0;
+    }
+
     private List<Doc> docs(String name, List<Labelled> texts, TokenVectors encoder) throws IOException {
         String file = name.replaceAll("[^a-z0-9]+", "-") + (name.equals("generated") ? "-" + generated : "") + ".bin";
         List<TokenVectors.Words> w = PiiContextCache.load(cache.resolve(file),
@@ -156,7 +188,8 @@ final class PiiContextEval implements Callable<Integer> {
         return b.toString();
     }
 
-    static final List<String> CONFIGS = List.of("first stage", "REPLACE", "ADD", "VETO", "VETO_ADD");
+    static final List<String> CONFIGS = List.of("first stage", "REPLACE", "ADD", "VETO", "VETO_ADD", "FILL",
+            "VETO_FILL");
 
     private void loso(Map<String, List<Doc>> docs, ContextTraining.Settings settings) {
         Map<String, PiiTokenScore> pooled = new LinkedHashMap<>();
@@ -170,7 +203,7 @@ final class PiiContextEval implements Callable<Integer> {
                     .flatMap(e -> e.getValue().stream()).toList();
             ContextModel model = ContextTraining.train(train, settings, "loso fold without " + held);
             for (PiiMode mode : PiiMode.values()) {
-                for (String config : CONFIGS) {
+                for (String config : configs()) {
                     PiiScanner scanner = scanner(mode, config, model);
                     PiiTokenScore score = new PiiTokenScore(FOUR);
                     long[] chars = new long[2];
@@ -191,6 +224,11 @@ final class PiiContextEval implements Callable<Integer> {
             String[] k = e.getKey().split("\t");
             row("POOLED (all folds)", k[0], k[1], e.getValue(), pooledChars.get(e.getKey()));
         }
+    }
+
+    private List<String> configs() {
+        return configs == null ? CONFIGS : configs.stream().map(c -> c.equals("first-stage") ? "first stage" : c)
+                .toList();
     }
 
     private PiiScanner scanner(PiiMode mode, String config, ContextModel model) {
@@ -274,7 +312,7 @@ final class PiiContextEval implements Callable<Integer> {
             vectors.put(all.get(i), w.get(i));
         }
         for (PiiMode mode : PiiMode.values()) {
-            for (String config : CONFIGS) {
+            for (String config : configs()) {
                 PiiScanner scanner = scanner(mode, config, model);
                 if (root != null) {
                     PiiTokenScore sc = new PiiTokenScore(PiiEval.MODES.get(2));

@@ -27,10 +27,17 @@ public final class ContextStage {
         /** A first-stage span of the four types stands only where the contextual stage also sees an entity. */
         VETO,
         /** {@link #VETO}, then the contextual spans are added. */
-        VETO_ADD
+        VETO_ADD,
+        /** The first stage's spans stand; contextual spans are added only where they overlap none of them. */
+        FILL,
+        /** {@link #VETO}, then contextual spans are added only where they overlap no remaining first-stage span. */
+        VETO_FILL
     }
 
     public static final String RESOURCE = "pii-context-model.bin.gz";
+
+    /** The combination chosen by the leave-one-source-out score (docs/pii-context-model.md). */
+    public static final Combine DEFAULT_COMBINE = Combine.VETO_ADD;
 
     private final ContextModel model;
     private final TokenVectors vectors;
@@ -77,15 +84,20 @@ public final class ContextStage {
             boolean ours = ContextModel.TYPES.contains(n.type());
             boolean kept = switch (combine) {
                 case REPLACE -> !ours;
-                case ADD -> true;
-                case VETO, VETO_ADD -> !ours || mine.stream().anyMatch(m -> m.start() < n.end() && n.start() < m.end());
+                case ADD, FILL -> true;
+                case VETO, VETO_ADD, VETO_FILL -> !ours || overlaps(n, mine);
             };
             if (kept) {
                 out.add(n);
             }
         }
-        if (combine != Combine.VETO) {
-            out.addAll(mine);
+        switch (combine) {
+            case REPLACE, ADD, VETO_ADD -> out.addAll(mine);
+            case FILL, VETO_FILL -> {
+                List<Recognizer.Candidate> first = List.copyOf(out);
+                mine.stream().filter(m -> !overlaps(m, first)).forEach(out::add);
+            }
+            case VETO -> { }
         }
         return out;
     }
@@ -129,6 +141,10 @@ public final class ContextStage {
             sum += ent;
         }
         return out;
+    }
+
+    private static boolean overlaps(Recognizer.Candidate c, List<Recognizer.Candidate> others) {
+        return others.stream().anyMatch(m -> m.start() < c.end() && c.start() < m.end());
     }
 
     private static boolean touches(boolean[] claimed, int from, int to) {

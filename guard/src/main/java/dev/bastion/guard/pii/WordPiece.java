@@ -83,6 +83,9 @@ public final class WordPiece {
             if (i < text.length() && !space && !dropped(cp)) {
                 int at = i;
                 String folded = fold(cp);
+                if (folded.isEmpty() && !to.isEmpty()) {
+                    to.set(to.size() - 1, at + n); // a stripped accent belongs to the character before it
+                }
                 for (int k = 0; k < folded.length(); k++) {
                     norm.append(folded.charAt(k));
                     from.add(at);
