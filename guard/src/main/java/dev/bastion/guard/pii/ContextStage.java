@@ -37,7 +37,7 @@ public final class ContextStage {
     public static final String RESOURCE = "pii-context-model.bin.gz";
 
     /** The combination chosen by the leave-one-source-out score (docs/pii-context-model.md). */
-    public static final Combine DEFAULT_COMBINE = Combine.VETO_ADD;
+    public static final Combine DEFAULT_COMBINE = Combine.FILL;
 
     private final ContextModel model;
     private final TokenVectors vectors;
