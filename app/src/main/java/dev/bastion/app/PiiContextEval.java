@@ -88,6 +88,14 @@ final class PiiContextEval implements Callable<Integer> {
             + "all): first-stage, REPLACE, ADD, VETO, VETO_ADD, FILL, VETO_FILL.")
     List<String> configs;
 
+    @Option(names = "--model", paramLabel = "FILE", description = "Score the unseen sources with this model instead "
+            + "of training one on every source.")
+    Path model;
+
+    @Option(names = "--benign-errors", defaultValue = "0", paramLabel = "N", description = "Also print the N most "
+            + "frequent flagged values on the benign sets.")
+    int benignErrors;
+
     @Option(names = "--out", paramLabel = "FILE", description = "Write the model trained on every source here.")
     Path out;
 
@@ -127,7 +135,14 @@ final class PiiContextEval implements Callable<Integer> {
             }
             if (out != null || presidio != null || benign != null) {
                 List<Doc> all = docs.values().stream().flatMap(List::stream).toList();
-                ContextModel model = ContextTraining.train(all, settings, recipe(sources, settings));
+                ContextModel model;
+                if (this.model != null) {
+                    try (var in = Files.newInputStream(this.model)) {
+                        model = ContextModel.read(in);
+                    }
+                } else {
+                    model = ContextTraining.train(all, settings, recipe(sources, settings));
+                }
                 if (out != null) {
                     try (OutputStream o = Files.newOutputStream(out)) {
                         model.write(o);
@@ -339,7 +354,7 @@ final class PiiContextEval implements Callable<Integer> {
                 }
                 if (!prompts.isEmpty()) {
                     System.out.println("benign prompts, " + mode.configName() + ", " + config + ":");
-                    BenignShare.print(scanner, prompts, 0);
+                    BenignShare.print(scanner, prompts, benignErrors);
                 }
             }
         }
