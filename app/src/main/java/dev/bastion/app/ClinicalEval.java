@@ -46,7 +46,7 @@ final class ClinicalEval implements Callable<Integer> {
             templates = ClinicalNotes.templates(set);
         } catch (IllegalArgumentException e) {
             System.err.println("eval clinical: " + e.getMessage());
-            return 2;
+            return ExitCodes.USAGE;
         }
         ClinicalNotes generator = new ClinicalNotes(seed);
         List<ClinicalNotes.Note> corpus = new ArrayList<>();
@@ -59,7 +59,7 @@ final class ClinicalEval implements Callable<Integer> {
         for (double threshold : new double[] {0.25, 0.4}) {
             score(corpus, threshold, threshold == 0.25 ? errors : 0);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private static void score(List<ClinicalNotes.Note> corpus, double threshold, int errors) {

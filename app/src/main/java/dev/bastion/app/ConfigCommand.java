@@ -18,7 +18,7 @@ final class ConfigCommand {
         @Override
         public Integer call() {
             System.out.print(ConfigPrinter.print(common.load(Map.of())));
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

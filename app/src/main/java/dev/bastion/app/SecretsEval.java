@@ -134,7 +134,7 @@ final class SecretsEval implements Callable<Integer> {
         System.out.println(table.toString().strip());
         System.out.printf("bastion scanned %.2f MB in %.0f ms (%.1f MB/s, decoding included), %d rules%n",
                 bytes / 1e6, nanos / 1e6, bytes / 1e6 / Math.max(nanos / 1e9, 1e-9), scanner.rules().size());
-        return 0;
+        return ExitCodes.OK;
     }
 
     private Score score(String source, String who, Map<String, Map<Integer, String>> labels,
@@ -256,7 +256,7 @@ final class SecretsEval implements Callable<Integer> {
         System.out.printf("files %d, rules %d in Bastion%n", files.size(), scanner.rules().size());
         System.out.printf("recall %.3f (%d of %d positive examples found)%n", ratio(total[1], total[0]), total[1], total[0]);
         System.out.printf("negatives flagged %.3f (%d of %d)%n", ratio(total[3], total[2]), total[3], total[2]);
-        return 0;
+        return ExitCodes.OK;
     }
 
     private static boolean flags(SecretsScanner scanner, String text) {

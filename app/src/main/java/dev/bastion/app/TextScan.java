@@ -117,9 +117,9 @@ final class TextScan {
         out.flush();
         if (errors > 0) {
             System.err.println("bastion: " + errors + " line(s) could not be read; see the \"error\" records");
-            return 2;
+            return ExitCodes.USAGE;
         }
-        return flagged == 0 ? 0 : 1;
+        return flagged == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** The text of one line, or empty for a blank line or an error (then put into {@code record}). */
