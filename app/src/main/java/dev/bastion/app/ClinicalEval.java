@@ -73,7 +73,11 @@ final class ClinicalEval implements Callable<Integer> {
         long patternInGold = 0;
         List<String> misses = new ArrayList<>();
         List<String> falsePositives = new ArrayList<>();
+        dev.bastion.models.pull.Progress progress = TerminalProgress.counting("notes");
+        progress.start(0, corpus.size());
+        long scanned = 0;
         for (ClinicalNotes.Note note : corpus) {
+            progress.advance(scanned++);
             String text = note.text();
             List<Recognizer.Candidate> found = scanner.find(text);
             boolean[] predicted = new boolean[text.length()];
@@ -124,6 +128,7 @@ final class ClinicalEval implements Callable<Integer> {
                 }
             }
         }
+        progress.finish(scanned);
         System.out.printf(Locale.ROOT, "%nthreshold %.2f (%s)%n", threshold, threshold < 0.4 ? "recall" : "balanced");
         System.out.printf(Locale.ROOT, "  %-22s %8s %8s %8s%n", "category", "found", "gold", "recall");
         int[] all = new int[2];

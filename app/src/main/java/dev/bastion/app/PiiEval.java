@@ -92,9 +92,13 @@ final class PiiEval implements Callable<Integer> {
     /** Token and span scores of {@code scanner} on the presidio-research samples; timed only when {@code timed}. */
     private void score(JsonNode root, List<String> texts, PiiScanner scanner, boolean timed) throws IOException {
         List<List<Recognizer.Candidate>> predictions = new ArrayList<>();
+        dev.bastion.models.pull.Progress progress = TerminalProgress.counting("texts");
+        progress.start(0, texts.size());
         for (String t : texts) {
             predictions.add(scanner.find(t));
+            progress.advance(predictions.size());
         }
+        progress.finish(predictions.size());
         double[] perSecond = timed ? time(scanner, texts, rounds) : null;
         List<PiiTokenScore> scores = MODES.stream().map(PiiTokenScore::new).toList();
         scores.get(0).maxErrors = showErrors;

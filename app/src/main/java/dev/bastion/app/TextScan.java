@@ -75,10 +75,10 @@ final class TextScan {
             boolean stdin = input.toString().equals("-");
             boolean jsonInput = inputFormat.equals("jsonl") || (inputFormat.equals("auto") && input.toString().endsWith(".jsonl"));
             long size = stdin ? 0 : Files.size(input);
-            // One progress bar for the whole CLI (the model pull's): bytes, percent, rate and time left on a terminal,
-            // a plain line at every tenth otherwise; nothing for standard input, whose size is unknown.
-            dev.bastion.models.pull.Progress progress = size > 0 ? new dev.bastion.models.pull.ProgressBar(System.err,
-                    System.console() != null, System::nanoTime) : dev.bastion.models.pull.Progress.NONE;
+            // One progress bar for the whole CLI (the model pull's): bytes, percent, rate and time left, only when
+            // standard error is a terminal; nothing for standard input, whose size is unknown.
+            dev.bastion.models.pull.Progress progress = size > 0 ? TerminalProgress.bytes()
+                    : dev.bastion.models.pull.Progress.NONE;
             progress.start(0, size);
             try (InputStream raw = stdin ? System.in : Files.newInputStream(input);
                     LineReader reader = new LineReader(raw, MAX_LINE_BYTES)) {

@@ -167,6 +167,18 @@ class JsonFormatTest {
     }
 
     @Test
+    void configPrintGivesEachSettingItsValueAndOrigin() throws Exception {
+        Path config = dir.resolve("custom.yaml");
+        Files.writeString(config, "server:\n  port: 9123\n");
+        JsonNode printed = json(0, "config", "print", "--config", config.toString(), "--format", "json",
+                "--data-dir", dd());
+        assertThat(printed.path("config_file").asText()).isEqualTo(config.toString());
+        assertThat(printed.path("settings").path("server.port").path("value").asText()).isEqualTo("9123");
+        assertThat(printed.path("settings").path("server.port").path("origin").asText()).isEqualTo(config + ":2");
+        assertThat(printed.path("settings").path("server.host").path("origin").asText()).isEqualTo("default");
+    }
+
+    @Test
     void subjectEraseAndHealthPrintOneJsonValueEach() throws Exception {
         JsonNode erased = json(0, "subject", "erase", "--subject", "patient-7", "--format", "json", "--data-dir", dd());
         assertThat(erased.path("subject_hash").asText()).isNotEmpty().doesNotContain("patient-7");
