@@ -98,7 +98,10 @@ final class SecretsEval implements Callable<Integer> {
             String source = corpus.getFileName().toString();
             Map<String, Map<Integer, String>> labels = readLabels(corpus.resolve("labels.tsv"));
             Map<String, Set<Integer>> bastionHits = new HashMap<>();
+            dev.bastion.models.pull.Progress progress = TerminalProgress.counting(source + " files");
+            progress.start(0, labels.size());
             for (String file : labels.keySet()) {
+                progress.advance(bastionHits.size());
                 byte[] raw = Files.readAllBytes(corpus.resolve("files").resolve(file));
                 bytes += raw.length;
                 long t0 = System.nanoTime();
@@ -116,6 +119,7 @@ final class SecretsEval implements Callable<Integer> {
                 }
                 bastionHits.put(file, lines);
             }
+            progress.finish(bastionHits.size());
             table.append("| ").append(source).append(" | ");
             Score b = score(source, "bastion", labels, bastionHits);
             table.append(b.positives()).append(" | ").append(b.cells().replace(" | ", " | ")).append(" | ");
