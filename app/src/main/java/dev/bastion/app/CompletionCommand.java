@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
                 + "`autoload -U +X bashcompinit && bashcompinit`, which lets zsh run bash completion functions."})
 final class CompletionCommand implements Callable<Integer> {
     /** What makes zsh understand bash's {@code complete} and {@code compgen}. */
-    static final String ZSH_PRELUDE = "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n";
+    static final String ZSH_PRELUDE = "if ! type compdef > /dev/null 2>&1; then autoload -U +X compinit && compinit; fi\n"
+            + "autoload -U +X bashcompinit && bashcompinit\n";
 
     @Parameters(paramLabel = "SHELL", description = "bash or zsh.")
     String shell;

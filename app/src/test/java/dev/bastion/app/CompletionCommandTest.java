@@ -73,6 +73,22 @@ class CompletionCommandTest {
     }
 
     @Test
+    void theZshScriptRegistersTheCompletionFunctionInZsh() throws Exception {
+        Path file = script("zsh");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/zsh")) || Files.isExecutable(Path.of("/bin/zsh")),
+                "zsh is not installed");
+        ProcessBuilder pb = new ProcessBuilder("zsh", "-c", "source '" + file + "' && print -r -- ${_comps[bastion]}")
+                .redirectErrorStream(true);
+        pb.environment().put("HOME", dir.toString()); // compinit writes its dump file there
+        pb.environment().remove("ZDOTDIR");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("_complete_bastion");
+    }
+
+    @Test
     void anUnknownShellIsRefusedByName() {
         Object[] r = KeysCommandTest.run("completion", "fish");
         assertThat(r[0]).isEqualTo(ExitCodes.FAILED);
