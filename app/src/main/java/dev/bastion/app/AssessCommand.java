@@ -28,16 +28,14 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "assess", description = "Measure what a model leaks (membership inference) and whom decisions fail "
         + "(fairness); writes bastion.assessment/v1 JSON.",
-        exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:the assessment passed", "2:bad input", "3:a rule (--fail-on, or the epsilon bound) broke"},
         subcommands = {AssessCommand.Membership.class, AssessCommand.Fairness.class, AssessExtraction.class, AssessInversion.class,
                 AssessRobustness.class})
 final class AssessCommand {
-    static final int BAD_INPUT = 2;
-    static final int FAILED = 3;
+    static final int BAD_INPUT = ExitCodes.USAGE;
+    static final int FAILED = ExitCodes.REFUSED;
 
     /** Options every assessment takes. */
-    static class Output {
+    static class Reporting {
         @picocli.CommandLine.Mixin
         CommonOptions common;
 
@@ -68,7 +66,7 @@ final class AssessCommand {
                         .writeValueAsString(a.root()));
             }
             System.err.println(summary + "; verdict: " + a.root().path("verdict").path("result").asText());
-            return a.failed() ? FAILED : 0;
+            return a.failed() ? FAILED : ExitCodes.OK;
         }
     }
 
@@ -86,7 +84,7 @@ final class AssessCommand {
             + "threshold, LiRA (online and offline) and RMIA with reference models trained the same way; ROC, AUC, "
             + "TPR at 0.1% and 1% FPR with Clopper-Pearson intervals, and the epsilon the attacks prove beside the "
             + "epsilon claimed.")
-    static final class Membership extends Output implements Callable<Integer> {
+    static final class Membership extends Reporting implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
         @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
         @picocli.CommandLine.Mixin RecipeOptions recipe;
@@ -174,7 +172,7 @@ final class AssessCommand {
     @Command(name = "fairness", description = "Per group (and intersection) n, selection rate, TPR, FPR, FNR and "
             + "precision with bootstrap intervals; parity and equalized-odds differences and ratios; the four-fifths "
             + "rule; reweighing weights.")
-    static final class Fairness extends Output implements Callable<Integer> {
+    static final class Fairness extends Reporting implements Callable<Integer> {
         @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
         @Option(names = "--label", required = true, paramLabel = "COLUMN", description = "The true outcome.")
         String label;

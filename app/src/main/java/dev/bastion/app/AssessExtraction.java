@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(name = "extraction", description = "Model extraction through the prediction API: equation solving for "
         + "logistic regression with confidences, retraining with labels; the budget reaching 99% agreement is the "
         + "suggested per-key query limit.")
-final class AssessExtraction extends AssessCommand.Output implements Callable<Integer> {
+final class AssessExtraction extends AssessCommand.Reporting implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
     @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
     @Option(names = "--oracle", defaultValue = "confidences", description = "confidences (default) or labels.")

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code bastion assess inversion}: how much the model reveals of a hidden attribute beyond what the data does. */
 @Command(name = "inversion", description = "Attribute inference of a hidden categorical column from the model's "
         + "answers, as advantage over a baseline that never queries the model, on training and unseen rows.")
-final class AssessInversion extends AssessCommand.Output implements Callable<Integer> {
+final class AssessInversion extends AssessCommand.Reporting implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
     @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
     @Option(names = "--target-column", required = true, paramLabel = "COLUMN", description = "The attribute the attacker "

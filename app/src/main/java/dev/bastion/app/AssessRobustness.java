@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "robustness", description = "Adversarial robustness: accuracy on held-out rows under FGSM and PGD "
         + "(L-inf or L2, random restarts) at each epsilon, in the units of the encoded features (numeric columns "
         + "are standardised).")
-final class AssessRobustness extends AssessCommand.Output implements Callable<Integer> {
+final class AssessRobustness extends AssessCommand.Reporting implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
     @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
     @Option(names = "--norm", defaultValue = "linf", description = "linf (default) or l2.") String norm;

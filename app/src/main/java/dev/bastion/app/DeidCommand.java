@@ -114,7 +114,7 @@ final class DeidCommand {
             } else {
                 print(r, identifiers, timing);
             }
-            return 0;
+            return ExitCodes.OK;
         }
 
         static ObjectNode json(RiskReport r, Map<String, String> identifiers) {
@@ -275,7 +275,7 @@ final class DeidCommand {
                         + (l > 1 ? ", l=" + l : "") + (t < 1 ? ", t=" + t : "") + " within " + pct(limit)
                         + " suppression (" + none.nodes() + " nodes, " + none.grouped() + " checked); allow more "
                         + "suppression, add hierarchy levels, or use fewer quasi-identifiers");
-                return 2;
+                return ExitCodes.FAILED;
             }
             int[] levels = best.levels();
             List<String[]> released = anonymizer.apply(levels);
@@ -332,7 +332,7 @@ final class DeidCommand {
                 System.out.flush();
                 System.err.println(String.format(Locale.ROOT, "anonymised in %.2f s", seconds));
             }
-            return 0;
+            return ExitCodes.OK;
         }
 
         static double share(String s) {

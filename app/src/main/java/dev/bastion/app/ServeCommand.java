@@ -54,6 +54,6 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("listening " + scheme + "://" + config.server().host() + ":" + gateway.port());
         System.out.flush();
         stopped.await();
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -90,7 +90,7 @@ final class SynthCommand implements Callable<Integer> {
         switch (outcome) {
             case PrivacyLedger.Outcome.Refused r -> {
                 System.err.println("bastion: refused: " + r.reason());
-                return 3;
+                return ExitCodes.REFUSED;
             }
             case PrivacyLedger.Outcome.Admitted a -> {
                 charge = a.charge();
@@ -135,6 +135,6 @@ final class SynthCommand implements Callable<Integer> {
             System.out.println("release record (signed, key " + key.keyId() + "): " + recordFile);
             System.out.println(DpCommand.status(after));
         }
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -12,7 +12,31 @@ public final class ConfigPrinter {
     private ConfigPrinter() {
     }
 
+    /** One effective setting: its dotted key, its value as printed (secrets as references) and where it came from. */
+    public record Setting(String key, String value, String origin) {
+        public Setting {
+            if (key == null || key.isBlank() || value == null || origin == null) {
+                throw new IllegalArgumentException("a setting has a key, a value and an origin");
+            }
+        }
+    }
+
+    /** Every effective setting, sorted by key. */
+    public static java.util.List<Setting> settings(LoadedConfig loaded) {
+        return values(loaded).entrySet().stream()
+                .map(e -> new Setting(e.getKey(), e.getValue(), originOf(loaded, e.getKey()))).toList();
+    }
+
     public static String print(LoadedConfig loaded) {
+        StringBuilder out = new StringBuilder();
+        loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),
+                () -> out.append("# config file: none (defaults, environment and flags only)\n"));
+        settings(loaded).forEach(s -> out.append(s.key()).append(": ").append(s.value()).append("    # ")
+                .append(s.origin()).append('\n'));
+        return out.toString();
+    }
+
+    private static Map<String, String> values(LoadedConfig loaded) {
         GatewayConfig c = loaded.config();
         Map<String, String> values = new TreeMap<>();
         values.put("data-dir", c.dataDir().toString());
@@ -112,11 +136,7 @@ public final class ConfigPrinter {
             values.put(at + ".pseudonyms", r.pseudonyms().configName());
             values.put(at + ".pii-mode", r.piiMode().configName());
         }
-        StringBuilder out = new StringBuilder();
-        loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),
-                () -> out.append("# config file: none (defaults, environment and flags only)\n"));
-        values.forEach((k, v) -> out.append(k).append(": ").append(v).append("    # ").append(originOf(loaded, k)).append('\n'));
-        return out.toString();
+        return values;
     }
 
     private static void limits(Map<String, String> values, String at, LimitSettings.Limits l) {
