@@ -131,6 +131,7 @@ public final class ChatPipeline {
                     permit.chargeTokens(served.promptTokens() + served.completionTokens());
                     usage.record(key, request.model(), served.promptTokens(), served.completionTokens());
                     metrics.tokens(plan.model().name(), served.promptTokens(), served.completionTokens());
+                    metrics.generation(plan.model().name(), served.completionTokens(), trace.backendNanos);
                     keepConversation(exchange, key, request, plan, served, trace.status);
                     String prompt = String.join("\n", request.texts());
                     for (String who : java.util.List.of(key.id(), "tenant:" + key.tenant())) {
@@ -289,6 +290,7 @@ public final class ChatPipeline {
                 plan.backend().stream(plan.model(), upstream, relay);
                 return null;
             });
+            relay.firstTokenAt().ifPresent(at -> metrics.timeToFirstToken(plan.model().name(), at - trace.started));
             if (relay.blocked() != null) {
                 metrics.refusal(relay.blocked().error().code());
                 trace.event.outcome = relay.blocked().error().code();
@@ -331,6 +333,7 @@ public final class ChatPipeline {
         String model = "none";
         int status = 500;
         boolean recorded;
+        long backendNanos;
 
         Trace(GatewayMetrics metrics, long started) {
             this.metrics = metrics;
@@ -355,6 +358,7 @@ public final class ChatPipeline {
                 throw new Refusal(BackendErrors.toApiError(plan.model().name(), e));
             } finally {
                 long nanos = System.nanoTime() - start;
+                backendNanos = nanos;
                 metrics.stage("backend", nanos);
                 metrics.backend(plan.model().backend(), plan.model().name(), nanos);
             }

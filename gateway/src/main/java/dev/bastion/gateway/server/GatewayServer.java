@@ -160,8 +160,9 @@ public final class GatewayServer implements AutoCloseable {
             Responses.json(res, ready ? 200 : 503, Health.status(ready ? "ready" : "not ready"));
         });
         r.get("/metrics", (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            res.send(h.metrics().scrape());
+            GatewayMetrics.Scrape scrape = h.metrics().scrape(String.join(",", req.headers().all(HeaderNames.ACCEPT, java.util.List::of)));
+            res.header(HeaderNames.CONTENT_TYPE, scrape.contentType());
+            res.send(scrape.body());
         });
         r.route(m -> true, io.helidon.http.PathMatchers.any(), (req, res) -> notFound(req, res));
         r.error(Throwable.class, (req, res, e) -> {

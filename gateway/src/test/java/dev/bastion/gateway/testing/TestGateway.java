@@ -158,6 +158,17 @@ public final class TestGateway implements AutoCloseable {
         return send(b.build());
     }
 
+    /** A GET with extra request headers. */
+    public Reply get(String path, String key, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(Duration.ofSeconds(30)).GET();
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
     private Reply send(HttpRequest request) {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
