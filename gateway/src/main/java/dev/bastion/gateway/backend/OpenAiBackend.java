@@ -285,6 +285,7 @@ public final class OpenAiBackend implements ChatBackend {
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        dev.bastion.gateway.telemetry.Tracing.inject(b::header); // the upstream joins the request's trace
         if (model.apiKey().isPresent()) {
             String key;
             try {

@@ -1,5 +1,7 @@
 package dev.bastion.gateway.metrics;
 
+import dev.bastion.gateway.telemetry.BuildInfo;
+import dev.bastion.gateway.telemetry.Tracing;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -63,10 +65,15 @@ public final class GatewayMetrics {
             .help("Audit records that could not be written (the gateway refuses requests while the log is not writable).")
             .register(registry);
     private volatile LongSupplier inFlight = () -> 0;
+    private final Tracing tracing;
 
-    /** Metrics with {@code bastion_build_info} naming this build. */
-    public GatewayMetrics(BuildInfo build) {
+    /**
+     * Metrics with {@code bastion_build_info} naming this build; pipeline stages timed through {@link #startStage}
+     * are also spans of {@code tracing}.
+     */
+    public GatewayMetrics(BuildInfo build, Tracing tracing) {
         Objects.requireNonNull(build, "build");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         Info.builder().name("bastion_build_info").help("The running build: version and source commit.")
                 .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
         GaugeWithCallback.builder().name("bastion_in_flight_requests").help("Requests being handled now.")
@@ -76,7 +83,7 @@ public final class GatewayMetrics {
 
     /** Metrics of a development build (tests, tools). */
     public GatewayMetrics() {
-        this(BuildInfo.DEVELOPMENT);
+        this(BuildInfo.DEVELOPMENT, Tracing.off());
     }
 
     private LabelCap<CounterDataPoint> counter(String name, String help, String... labels) {
@@ -90,13 +97,37 @@ public final class GatewayMetrics {
         return new LabelCap<>(labels.length, h::labelValues);
     }
 
+    /** The tracing the stages' spans go to (the server opens each request's span with it). */
+    public Tracing tracing() {
+        return tracing;
+    }
+
     public void auditFailure() {
         auditFailures.inc();
     }
 
+    /** A request ended; also names its route and model on the request's server span. */
     public void requestFinished(String route, String model, int status, long nanos) {
+        Tracing.describeRequest(route, model);
         requests.get(route, model, Integer.toString(status)).inc();
         requestDuration.get(route).observe(nanos / 1e9);
+    }
+
+    /**
+     * Starts a pipeline stage: closing the returned step records its duration in
+     * {@code bastion_stage_duration_seconds} and ends its span (a child of the request's span, current meanwhile,
+     * so an upstream call made inside it carries it as the parent in {@code traceparent}).
+     */
+    public Tracing.Step startStage(String stage) {
+        long start = System.nanoTime();
+        Tracing.Step span = tracing.startStage(stage);
+        return () -> {
+            try {
+                span.close();
+            } finally {
+                stage(stage, System.nanoTime() - start);
+            }
+        };
     }
 
     public void stage(String stage, long nanos) {

@@ -341,17 +341,14 @@ public final class ChatPipeline {
         }
 
         <T> T stage(String name, java.util.function.Supplier<T> body) {
-            long start = System.nanoTime();
-            try {
+            try (var _ = metrics.startStage(name)) {
                 return body.get();
-            } finally {
-                metrics.stage(name, System.nanoTime() - start);
             }
         }
 
         <T> T backend(Router.RoutePlan plan, BackendCall<T> call) {
             long start = System.nanoTime();
-            try {
+            try (var _ = metrics.startStage("backend")) {
                 return call.run();
             } catch (BackendException e) {
                 metrics.upstreamError(plan.model().name(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -359,7 +356,6 @@ public final class ChatPipeline {
             } finally {
                 long nanos = System.nanoTime() - start;
                 backendNanos = nanos;
-                metrics.stage("backend", nanos);
                 metrics.backend(plan.model().backend(), plan.model().name(), nanos);
             }
         }

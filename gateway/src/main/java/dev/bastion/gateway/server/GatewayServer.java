@@ -5,6 +5,8 @@ import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.config.ServerSettings;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.gateway.pipeline.ChatPipeline;
+import dev.bastion.gateway.telemetry.RouteTemplates;
+import dev.bastion.gateway.telemetry.Tracing;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
@@ -118,12 +120,22 @@ public final class GatewayServer implements AutoCloseable {
                 return;
             }
             inFlight.incrementAndGet();
-            res.header("x-request-id", requestId(req));
+            String id = requestId(req);
+            res.header("x-request-id", id);
             if (!req.content().hasEntity()) {
                 ReadDeadline.disarm();
             }
-            try {
-                chain.proceed();
+            String path = req.path().path();
+            boolean probe = path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
+            try (Tracing.ServerSpan span = probe ? null : h.metrics().tracing().startRequest(req.prologue().method().text(),
+                    RouteTemplates.of(path), name -> firstHeader(req, name), id)) {
+                try {
+                    chain.proceed();
+                } finally {
+                    if (span != null) {
+                        span.status(res.status().code());
+                    }
+                }
             } finally {
                 ReadDeadline.disarm();
                 inFlight.decrementAndGet();
@@ -171,6 +183,11 @@ public final class GatewayServer implements AutoCloseable {
                 Responses.error(res, ApiError.internal(requestId(req)));
             }
         });
+    }
+
+    private static java.util.Optional<String> firstHeader(ServerRequest req, String name) {
+        java.util.List<String> values = req.headers().all(HeaderNames.create(name), java.util.List::of);
+        return values.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(values.getFirst());
     }
 
     private static void notFound(ServerRequest req, ServerResponse res) {

@@ -3,6 +3,8 @@ package dev.bastion.gateway.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bastion.gateway.telemetry.BuildInfo;
+import dev.bastion.gateway.telemetry.Tracing;
 import dev.bastion.gateway.testing.PrometheusText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -66,7 +68,7 @@ class MetricsTest {
 
     @Test
     void buildInfoAndJvmAndProcessMetricsAreExposed() {
-        GatewayMetrics m = new GatewayMetrics(new BuildInfo("1.2.3", "abc1234"));
+        GatewayMetrics m = new GatewayMetrics(new BuildInfo("1.2.3", "abc1234"), Tracing.off());
         PrometheusText text = PrometheusText.parse(m.scrape());
         assertThat(text.value("bastion_build_info", Map.of("version", "1.2.3", "commit", "abc1234"))).isEqualTo(1);
         assertThat(text.find("jvm_memory_used_bytes", Map.of("area", "heap"))).singleElement()

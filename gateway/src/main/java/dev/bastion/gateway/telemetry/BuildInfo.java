@@ -1,4 +1,4 @@
-package dev.bastion.gateway.metrics;
+package dev.bastion.gateway.telemetry;
 
 import java.util.Objects;
 import java.util.jar.Attributes;
