@@ -90,6 +90,10 @@ class TelemetryTracingTest {
         assertThat(stages).allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(server.getSpanId()));
         SpanData backend = stages.stream().filter(s -> s.getName().equals("backend")).findFirst().orElseThrow();
 
+        // OpenMetrics scrapes link latency buckets to sampled traces through exemplars.
+        String openMetrics = gateway.get("/metrics", null, Map.of("Accept", "application/openmetrics-text")).body();
+        assertThat(openMetrics).contains("trace_id=\"" + TRACE_ID + "\"");
+
         FakeUpstream.Received call = upstream.received().get(before);
         assertThat(call.header("traceparent")).isEqualTo("00-" + TRACE_ID + "-" + backend.getSpanId() + "-01");
         assertThat(call.header("tracestate")).isEqualTo("vendor=opaque");
