@@ -5,7 +5,6 @@ import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.config.ServerSettings;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.gateway.pipeline.ChatPipeline;
-import dev.bastion.gateway.telemetry.RouteTemplates;
 import dev.bastion.gateway.telemetry.Tracing;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -128,7 +127,7 @@ public final class GatewayServer implements AutoCloseable {
             String path = req.path().path();
             boolean probe = path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
             try (Tracing.ServerSpan span = probe ? null : h.metrics().tracing().startRequest(req.prologue().method().text(),
-                    RouteTemplates.of(path), name -> firstHeader(req, name), id)) {
+                    path, name -> firstHeader(req, name), id)) {
                 try {
                     chain.proceed();
                 } finally {

@@ -104,14 +104,19 @@ public final class Tracing implements AutoCloseable {
 
     /**
      * Starts the server span of a request and makes it (and the request id) current on this thread until the
-     * returned handle closes. The parent is the client's {@code traceparent}, when valid.
+     * returned handle closes. The parent is the client's {@code traceparent}, when valid. Not recording, no span is
+     * started: the client's span context, if any, is made current so that it still reaches the upstream.
      *
-     * @param route the route template, such as {@code /v1/models/{id}}; empty for an unknown path
+     * @param path the request path; only its route template ({@link RouteTemplates}) reaches the span
      * @param headers the request's headers by name
      */
-    public ServerSpan startRequest(String method, Optional<String> route, Function<String, Optional<String>> headers,
+    public ServerSpan startRequest(String method, String path, Function<String, Optional<String>> headers,
             String requestId) {
         Context parent = W3C.extract(Context.root(), headers, HEADERS).with(REQUEST_ID, requestId);
+        if (!recording) {
+            return new ServerSpan(Span.fromContext(parent), parent.makeCurrent());
+        }
+        Optional<String> route = RouteTemplates.of(path);
         Span span = tracer.spanBuilder(route.map(r -> method + " " + r).orElse(method)).setParent(parent)
                 .setSpanKind(SpanKind.SERVER).setAttribute(HTTP_METHOD, method)
                 .setAttribute(REQUEST_ID_ATTRIBUTE, requestId).startSpan();
@@ -166,6 +171,9 @@ public final class Tracing implements AutoCloseable {
 
         /** Records the response status; 5xx marks the span as failed. */
         public void status(int status) {
+            if (!span.isRecording()) {
+                return;
+            }
             span.setAttribute(HTTP_STATUS, (long) status);
             if (status >= 500) {
                 span.setStatus(StatusCode.ERROR);
