@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "bastion", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Bastion: a local-first, privacy-preserving AI gateway.",
         subcommands = {ServeCommand.class, KeysCommand.class, ConfigCommand.class, AuditCommand.class, ExplainCommand.class,
-                ScanCommand.class, EvalCommand.class, SubjectCommand.class, DpCommand.class, TrainCommand.class, ModelCommand.class,
+                ScanCommand.class, EvalCommand.class, SubjectCommand.class, DpCommand.class, DeidCommand.class, AssessCommand.class, TrainCommand.class, ModelCommand.class,
                 PiiCommands.Redact.class, PiiCommands.Restore.class, ChatCommands.Chat.class, ChatCommands.Generate.class,
+                SynthCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

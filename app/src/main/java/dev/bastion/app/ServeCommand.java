@@ -52,6 +52,11 @@ final class ServeCommand implements Callable<Integer> {
         }, "bastion-shutdown"));
         gateway.bootstrapAdminKey().ifPresent(file -> System.err.println(
                 "bastion: first start: an admin API key was written to " + file + " (mode 0600)"));
+        if (config.models().stream().noneMatch(m -> m.kind() != dev.bastion.gateway.config.ModelSettings.Kind.EMBEDDINGS)) {
+            System.err.println("bastion: no chat models: `bastion model catalogue` lists what `bastion model pull NAME` "
+                    + "can fetch into " + config.dataDir().resolve("models") + " (restart serve afterwards), or "
+                    + "declare a model under `models:` in bastion.yaml");
+        }
         String scheme = config.server().tls().isPresent() ? "https" : "http";
         System.err.println("bastion: listening on " + scheme + "://" + config.server().host() + ":" + gateway.port()
                 + " (data directory " + config.dataDir() + ")");

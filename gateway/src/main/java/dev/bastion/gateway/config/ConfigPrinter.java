@@ -67,6 +67,8 @@ public final class ConfigPrinter {
         values.put("local-engine.queue-depth", Integer.toString(c.localEngine().queueDepth()));
         values.put("local-engine.threads", Integer.toString(c.localEngine().threads()));
         values.put("local-engine.max-tokens", Integer.toString(c.localEngine().maxTokens()));
+        values.put("local-engine.load", c.localEngine().lazy() ? LocalEngineSettings.LOAD_LAZILY
+                : LocalEngineSettings.LOAD_AT_START);
         values.put("telemetry.otlp-endpoint", c.telemetry().otlpEndpoint().map(java.net.URI::toString)
                 .orElse("(none: traces are not exported)"));
         values.put("telemetry.service-name", c.telemetry().serviceName());
@@ -85,6 +87,11 @@ public final class ConfigPrinter {
             values.put(at + ".connect-timeout", m.connectTimeout().toString());
             values.put(at + ".read-timeout", m.readTimeout().toString());
             values.put(at + ".max-retries", Integer.toString(m.maxRetries()));
+            values.put(at + ".kind", m.kind().configName());
+            if (m.backend().equals(ModelSettings.ANTHROPIC)) {
+                values.put(at + ".anthropic-version", m.anthropicVersion());
+                values.put(at + ".max-tokens", Integer.toString(m.maxTokens()));
+            }
         }
         for (int i = 0; i < c.routes().size(); i++) {
             RouteSettings r = c.routes().get(i);

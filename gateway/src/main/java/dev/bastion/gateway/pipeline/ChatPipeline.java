@@ -96,7 +96,7 @@ public final class ChatPipeline {
                 });
                 return Admissions.admit(limiter, key);
             })) {
-                ChatRequest request = trace.stage("parse", () -> ChatRequest.from(RequestBodies.parseObject(exchange.body(), exchange.body().length)));
+                ChatRequest request = trace.stage("parse", () -> parse(exchange));
                 CompiledRoute route = router.routeFor(key, request.model());
                 trace.model = request.model(); // only now is it a declared model name, safe as a label
                 trace.route = route.name();
@@ -167,6 +167,17 @@ public final class ChatPipeline {
         }
     }
 
+    /** Stage 3a: the request body as a chat request; for a dialect, its translation (which may refuse). */
+    private static ChatRequest parse(Exchange exchange) {
+        byte[] body = exchange.body();
+        ChatRequest request = ChatRequest.from(RequestBodies.parseObject(body, body.length));
+        if (request.json().has(ChatRequest.TEXT_COMPLETION) && !"completions".equals(exchange.endpoint())) {
+            throw new Refusal(ApiError.invalidParam(ChatRequest.TEXT_COMPLETION, "Unknown field '"
+                    + ChatRequest.TEXT_COMPLETION + "'; for a plain text continuation use POST /v1/completions."));
+        }
+        return request;
+    }
+
     /**
      * Closes the request's audit record and writes it, once: before an answer completes ({@code beforeAnswer},
      * awaited when {@code audit.durability} is sync, so a record that cannot be written withholds the answer), or
@@ -174,7 +185,7 @@ public final class ChatPipeline {
      */
     private void writeRecord(Exchange exchange, Trace trace, boolean beforeAnswer) {
         trace.recorded = true;
-        trace.event.endpoint = "chat.completions";
+        trace.event.endpoint = exchange.endpoint();
         trace.event.requestId = exchange.requestId();
         trace.event.route = "none".equals(trace.route) ? null : trace.route;
         trace.event.model = "none".equals(trace.model) ? null : trace.model;

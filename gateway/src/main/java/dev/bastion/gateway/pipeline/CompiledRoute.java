@@ -87,6 +87,28 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         return List.copyOf(compiled);
     }
 
+    /** The scanners the moderation model runs, in order: every detector whose findings are a moderation category. */
+    static final List<String> MODERATION_SCANNERS = List.of(SecretsScanner.ID, dev.bastion.guard.pii.PiiScanner.ID,
+            dev.bastion.guard.injection.InjectionScanner.ID, ExfiltrationScanner.ID);
+
+    /**
+     * The scanner set of the moderation model ({@code /v1/moderations}): secrets, PII, prompt injection (direct, or
+     * indirect for content marked as tool content) and exfiltration, built exactly as a route's are. Thresholds,
+     * {@code pii-mode} and {@code allowed-link-hosts} come from {@code like}, the route that covers the moderation
+     * model's name, when there is one, so moderation judges as that route would; otherwise the built-in defaults.
+     */
+    public static CompiledRoute forModeration(String modelName, java.util.Optional<RouteSettings> like, GuardSettings guard,
+            java.util.Optional<dev.bastion.guard.injection.SentenceEncoder> encoder) {
+        RouteSettings base = like.orElseGet(() -> new RouteSettings("moderation", List.of(modelName), true, List.of(),
+                List.of(), Map.of(), dev.bastion.guard.Action.ALLOW, java.util.Optional.empty(), List.of()));
+        RouteSettings settings = new RouteSettings("moderation", List.of(modelName), true, MODERATION_SCANNERS,
+                List.of(), Map.of(), dev.bastion.guard.Action.ALLOW, java.util.Optional.empty(), List.of(),
+                dev.bastion.gateway.config.Storage.OFF, base.retention(), base.contentRetention(),
+                base.allowedLinkHosts(), false, base.injectionThreshold(), base.indirectInjectionThreshold(),
+                base.pseudonyms(), base.piiMode());
+        return compile(settings, guard, encoder);
+    }
+
     static CompiledRoute compile(RouteSettings r, GuardSettings guard) {
         return compile(r, guard, java.util.Optional.empty());
     }

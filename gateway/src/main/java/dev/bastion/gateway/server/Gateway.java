@@ -24,6 +24,7 @@ import dev.bastion.gateway.pipeline.ConversationVault;
 import dev.bastion.gateway.pipeline.CompiledRoute;
 import dev.bastion.gateway.pipeline.EmbeddingsPipeline;
 import dev.bastion.gateway.pipeline.InputGuard;
+import dev.bastion.gateway.pipeline.ModerationPipeline;
 import dev.bastion.gateway.pipeline.Router;
 import dev.bastion.gateway.pipeline.Stages;
 import dev.bastion.gateway.pipeline.UsageRecorder;
@@ -143,14 +144,15 @@ public final class Gateway implements AutoCloseable {
             Authenticator authenticator = new Authenticator(keys);
             InputGuard inputGuard = new InputGuard(metrics);
             LocalEmbeddings localEmbeddings = new LocalEmbeddings(config.embeddings().maxInputs());
-            List<CompiledRoute> routes = CompiledRoute.compileAll(config.routes(), config.guard(),
-                    java.util.Optional.of(text -> localEmbeddings.embed(List.of(text))
-                            .map(r -> r.vectors().getFirst()).orElse(null)));
+            Optional<dev.bastion.guard.injection.SentenceEncoder> encoder = Optional.of(text -> localEmbeddings
+                    .embed(List.of(text)).map(r -> r.vectors().getFirst()).orElse(null));
+            List<CompiledRoute> routes = CompiledRoute.compileAll(config.routes(), config.guard(), encoder);
             Map<String, ModelSettings> models = new LinkedHashMap<>();
             config.models().forEach(m -> models.put(m.name(), m));
             local = LocalModels.load(config, trail);
             Map<String, ChatBackend> backends = Map.of(
                     ModelSettings.OPENAI, new OpenAiBackend(env),
+                    ModelSettings.ANTHROPIC, new dev.bastion.gateway.backend.AnthropicBackend(env),
                     ModelSettings.LOCAL, local);
             Router router = new Router(routes, models, backends);
             AbuseMonitor abuse = new AbuseMonitor(new AbuseMonitor.Settings(config.abuse().window(),
@@ -163,8 +165,11 @@ public final class Gateway implements AutoCloseable {
             ChatPipeline chat = new ChatPipeline(stages, config.guard());
             EmbeddingsPipeline embeddings = new EmbeddingsPipeline(stages, config.embeddings(),
                     new LocalEmbeddingsAdapter(localEmbeddings));
+            ModerationPipeline moderations = new ModerationPipeline(stages, config.guard(), CompiledRoute.forModeration(
+                    ModerationPipeline.MODEL, config.routes().stream().filter(r -> r.matches(ModerationPipeline.MODEL))
+                            .findFirst(), config.guard(), encoder));
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(chat,
-                    new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings),
+                    new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings, moderations),
                     new AdminEndpoints(authenticator, keys, store, usage, clock, trail, vault), metrics,
                     () -> store.isReachable() && trail.writable());
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);

@@ -118,7 +118,8 @@ class ChatApiTest {
         JsonNode models = gateway.get("/v1/models", key).json();
         assertThat(models.path("data").findValuesAsText("id")).containsExactly("alpha");
         JsonNode all = gateway.get("/v1/models", gateway.adminKey()).json();
-        assertThat(all.path("data").findValuesAsText("id")).containsExactly("alpha", "beta", "all-minilm-l6-v2");
+        assertThat(all.path("data").findValuesAsText("id")).containsExactly("alpha", "beta", "all-minilm-l6-v2",
+                "bastion-guard");
     }
 
     @Test

@@ -37,6 +37,14 @@ public sealed interface Noise {
         return new Gaussian(sensitivity, epsilon, delta, new ExactSampler(random));
     }
 
+    /**
+     * Gaussian noise with σ = {@code noiseMultiplier} · {@code sensitivity} (L2): (1/(2z²))-zCDP, for mechanisms
+     * that split a zCDP budget themselves (DP synthetic data). The event reports z, so any accountant can bound it.
+     */
+    static Noise gaussianWithMultiplier(double sensitivity, double noiseMultiplier, DpRandom random) {
+        return new Gaussian(sensitivity, noiseMultiplier, new ExactSampler(random));
+    }
+
     /** The discrete Laplace mechanism. */
     final class Laplace implements Noise {
         private final double epsilon;
@@ -98,14 +106,14 @@ public sealed interface Noise {
         private final ExactSampler.Rational varianceUnits;
 
         Gaussian(double sensitivity, double epsilon, double delta, ExactSampler sampler) {
+            this(sensitivity, checkedCalibration(epsilon, delta), sampler);
+        }
+
+        Gaussian(double sensitivity, double z, ExactSampler sampler) {
             checkPositive("sensitivity", sensitivity);
-            checkPositive("epsilon", epsilon);
-            if (!(delta > 0 && delta < 1)) {
-                throw new IllegalArgumentException("the Gaussian mechanism needs delta in (0, 1), got " + delta);
-            }
+            checkPositive("noise multiplier", z);
             this.sampler = sampler;
             // Calibrate on the unit grid: the granularity follows σ, and σ follows the sensitivity in units.
-            double z = calibrate(epsilon, delta);
             double g = Math.scalb(1.0, Math.getExponent(z * sensitivity) - 20);
             long sensitivityUnits = (long) Math.floor(sensitivity / g) + 1;
             double sigmaUnits = z * sensitivityUnits;
@@ -114,6 +122,14 @@ public sealed interface Noise {
             this.noiseMultiplier = z;
             ExactSampler.Rational s = ExactSampler.Rational.of(sigmaUnits);
             this.varianceUnits = new ExactSampler.Rational(s.num().multiply(s.num()), s.den().multiply(s.den()));
+        }
+
+        private static double checkedCalibration(double epsilon, double delta) {
+            checkPositive("epsilon", epsilon);
+            if (!(delta > 0 && delta < 1)) {
+                throw new IllegalArgumentException("the Gaussian mechanism needs delta in (0, 1), got " + delta);
+            }
+            return calibrate(epsilon, delta);
         }
 
         /**

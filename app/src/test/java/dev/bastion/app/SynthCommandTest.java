@@ -1,0 +1,114 @@
+package dev.bastion.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bastion.crypto.SigningKey;
+import dev.bastion.gateway.api.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SynthCommandTest {
+    @TempDir
+    Path dir;
+
+    /** region → job → age → income, pet independent; 1500 rows. */
+    private Path people(String name, long seed) throws Exception {
+        StringBuilder csv = new StringBuilder("region,job,age,pet,income\n");
+        Random r = new Random(seed);
+        String[] regions = {"north", "south", "east", "west"};
+        for (int i = 0; i < 1500; i++) {
+            int region = r.nextInt(4);
+            int job = r.nextDouble() < 0.7 ? region % 3 : r.nextInt(3);
+            long age = Math.clamp(Math.round(28 + 12 * job + 7 * r.nextGaussian()), 18, 90);
+            csv.append(regions[region]).append(',').append("job").append(job).append(',').append(age).append(',')
+                    .append(r.nextBoolean() ? "cat" : "dog").append(',')
+                    .append(r.nextDouble() < 0.1 + (age > 45 ? 0.5 : 0) ? "high" : "low").append('\n');
+        }
+        Path file = dir.resolve(name);
+        Files.writeString(file, csv);
+        return file;
+    }
+
+    @Test
+    void aReleaseIsChargedFirstSignedAuditedAndRefusedOnceTheBudgetIsSpent() throws Exception {
+        Path data = people("people.csv", 1);
+        String dd = dir.resolve("data").toString();
+        assertThat(KeysCommandTest.run("dp", "budget", "--data-dir", dd, "--dataset", "people", "--set-total",
+                "1,1e-6")[0]).isEqualTo(0);
+        Path out = dir.resolve("synthetic.csv");
+        Object[] made = KeysCommandTest.run("synth", "--data-dir", dd, "--data", data.toString(), "--epsilon", "1",
+                "--delta", "1e-6", "--method", "mst", "--dataset", "people", "--out", out.toString(), "--format",
+                "json");
+        assertThat(made[0]).as((String) made[2]).isEqualTo(0);
+        JsonNode result = Json.MAPPER.readTree((String) made[1]);
+        assertThat(Files.readAllLines(out)).hasSize(result.get("rows").asInt() + 1);
+
+        JsonNode signed = Json.MAPPER.readTree(dir.resolve("synthetic.csv.release.json").toFile());
+        JsonNode record = signed.get("record");
+        assertThat(record.get("method").asText()).isEqualTo("mst");
+        assertThat(record.get("epsilon").asDouble()).isEqualTo(1.0);
+        assertThat(record.get("marginals")).hasSize(5 + 4);
+        assertThat(record.get("ledger").get("event_id").asText()).isEqualTo("people/row#0");
+        assertThat(record.get("output").get("sha256").asText()).isEqualTo(SynthRelease.sha256(out));
+        byte[] pub = SigningKey.publicKeyFromPem(Files.readString(dir.resolve("data/keys/release-signing.key.pub")));
+        assertThat(SynthRelease.verify(signed, pub)).isTrue();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) record).put("epsilon", 0.5);
+        assertThat(SynthRelease.verify(signed, pub)).as("a changed record no longer verifies").isFalse();
+
+        // the ledger holds the release's charge: at most the epsilon asked for, and most of it
+        double spent = record.get("ledger").get("spent_epsilon_after").asDouble();
+        assertThat(spent).isLessThanOrEqualTo(1.0).isGreaterThan(0.8);
+        Object[] status = KeysCommandTest.run("dp", "budget", "--data-dir", dd, "--dataset", "people");
+        assertThat((String) status[1]).contains("#0").contains("synth mst eps=1.0 delta=1.0E-6").doesNotContain("#1");
+
+        Path refusedOut = dir.resolve("refused.csv");
+        Object[] refused = KeysCommandTest.run("synth", "--data-dir", dd, "--data", data.toString(), "--epsilon",
+                "0.5", "--delta", "1e-7", "--dataset", "people", "--out", refusedOut.toString());
+        assertThat(refused[0]).isEqualTo(3);
+        assertThat((String) refused[2]).contains("refused");
+        assertThat(refusedOut).doesNotExist();
+        assertThat(dir.resolve("refused.csv.release.json")).doesNotExist();
+        Object[] audit = KeysCommandTest.run("audit", "tail", "--data-dir", dd, "-n", "5");
+        assertThat((String) audit[1]).contains("synth.release").contains("dp.charge");
+    }
+
+    @Test
+    void theSameSeedWritesTheSameFile() throws Exception {
+        Path data = people("people.csv", 2);
+        String dd = dir.resolve("data").toString();
+        KeysCommandTest.run("dp", "budget", "--data-dir", dd, "--dataset", "p", "--set-total", "10,1e-5");
+        for (String name : new String[] {"a.csv", "b.csv"}) {
+            Object[] r = KeysCommandTest.run("synth", "--data-dir", dd, "--data", data.toString(), "--epsilon", "1",
+                    "--delta", "1e-6", "--dataset", "p", "--seed", "42", "--out", dir.resolve(name).toString());
+            assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        }
+        assertThat(Files.readString(dir.resolve("a.csv"))).isEqualTo(Files.readString(dir.resolve("b.csv")));
+    }
+
+    @Test
+    void evalReportsFidelityUtilityAndRisksAsJsonAndHtml() throws Exception {
+        Path real = people("real.csv", 3);
+        Path holdout = people("holdout.csv", 4);
+        String dd = dir.resolve("data").toString();
+        KeysCommandTest.run("dp", "budget", "--data-dir", dd, "--dataset", "r", "--set-total", "2,1e-5");
+        Path syn = dir.resolve("syn.csv");
+        assertThat(KeysCommandTest.run("synth", "--data-dir", dd, "--data", real.toString(), "--epsilon", "1",
+                "--delta", "1e-6", "--dataset", "r", "--seed", "1", "--out", syn.toString())[0]).isEqualTo(0);
+        Path html = dir.resolve("report.html");
+        Object[] eval = KeysCommandTest.run("synth", "eval", "--real", real.toString(), "--synthetic", syn.toString(),
+                "--holdout", holdout.toString(), "--attacks", "200", "--format", "json", "--html", html.toString());
+        assertThat(eval[0]).as((String) eval[2]).isEqualTo(0);
+        JsonNode e = Json.MAPPER.readTree((String) eval[1]);
+        assertThat(e.get("fidelity").get("tv_2way").asDouble()).isBetween(0.0, 0.3);
+        assertThat(e.get("utility").get("label").asText()).isEqualTo("income");
+        // few columns of few values: many rows equal some real row, but training rows no more often than holdout rows
+        assertThat(e.get("dcr").get("exact_copies_of_training_rows").asDouble()).isCloseTo(
+                e.get("dcr").get("exact_copies_of_holdout_rows").asDouble(), org.assertj.core.api.Assertions.within(0.08));
+        assertThat(e.get("risks")).hasSize(4);
+        assertThat(Files.readString(html)).contains("<h2>fidelity</h2>").contains("singling-out");
+    }
+}
