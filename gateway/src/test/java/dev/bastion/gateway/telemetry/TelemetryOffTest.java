@@ -34,6 +34,20 @@ class TelemetryOffTest {
     }
 
     @Test
+    void anAnthropicUpstreamGetsTheClientsTraceparentToo() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        try (dev.bastion.gateway.testing.FakeAnthropic fake = dev.bastion.gateway.testing.FakeAnthropic.start();
+                TestGateway gateway = TestGateway.start(dir, "models:\n  - name: claude\n    backend: anthropic\n"
+                        + "    base-url: " + fake.baseUrl() + "\n    api-key-env: ANTHROPIC_KEY\n    location: local\n"
+                        + "    max-tokens: 64\n    max-retries: 0\n", Map.of("ANTHROPIC_KEY", "sk-ant-test"))) {
+            String key = gateway.createKey(Role.USER, "t", List.of("claude"));
+            assertThat(gateway.post("/v1/chat/completions", key, TestGateway.chat("claude", "hi", false),
+                    Map.of("traceparent", traceparent)).status()).isEqualTo(200);
+            assertThat(fake.received()).singleElement().satisfies(r -> assertThat(r.header("traceparent")).isEqualTo(traceparent));
+        }
+    }
+
+    @Test
     void aMalformedTraceparentIsIgnored() {
         try (FakeUpstream upstream = FakeUpstream.start();
                 TestGateway gateway = TestGateway.start(dir, "models:\n" + TestGateway.model("alpha", upstream, "local"))) {
