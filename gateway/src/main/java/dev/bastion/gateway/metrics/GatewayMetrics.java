@@ -10,6 +10,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -188,8 +189,10 @@ public final class GatewayMetrics {
      * Prometheus text format 0.0.4 (the protobuf format is not offered).
      */
     public Scrape scrape(String accept) {
-        ExpositionFormatWriter writer = accept != null && accept.contains("application/openmetrics-text")
-                ? FORMATS.getOpenMetricsTextFormatWriter() : FORMATS.getPrometheusTextFormatWriter();
+        ExpositionFormatWriter writer = accept == null ? FORMATS.getPrometheusTextFormatWriter() : FORMATS.findWriter(accept);
+        if (writer instanceof PrometheusProtobufWriter || !writer.isAvailable()) {
+            writer = FORMATS.getPrometheusTextFormatWriter(); // protobuf would need the client's shaded protobuf jar
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
         try {
             writer.write(out, registry.scrape());

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The series of one labelled metric, at most {@value #MAX_SERIES} of them: label sets beyond the cap all go to one
+ * The series of one labelled metric, at most {@value #MAX_SERIES} of them (threads racing past the size check can
+ * each add one more, so the bound is the cap plus the number of recording threads): label sets beyond it all go to one
  * series whose labels are {@code _overflow_}, so clients cannot grow memory by inventing label values (a model name
  * is a label only once it matched the configuration, but scanner finding types, refusal codes and statuses are
  * bounded only by the code). The Prometheus client keeps every label set it is given, so the cap lives here, in

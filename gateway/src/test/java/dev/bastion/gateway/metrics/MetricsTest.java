@@ -136,6 +136,9 @@ class MetricsTest {
         assertThat(classic.contentType()).startsWith("text/plain; version=0.0.4");
         assertThat(new String(classic.body(), StandardCharsets.UTF_8)).doesNotContain("# EOF");
         assertThat(m.scrape(null).contentType()).isEqualTo(classic.contentType());
+        // The protobuf format is not offered: a scraper that prefers it gets the text format.
+        assertThat(m.scrape("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited")
+                .contentType()).isEqualTo(classic.contentType());
     }
 
     @Test
