@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         + "(fairness); writes bastion.assessment/v1 JSON.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:the assessment passed", "2:bad input", "3:a rule (--fail-on, or the epsilon bound) broke"},
-        subcommands = {AssessCommand.Membership.class, AssessCommand.Fairness.class, AssessExtraction.class,
+        subcommands = {AssessCommand.Membership.class, AssessCommand.Fairness.class, AssessExtraction.class, AssessInversion.class,
                 AssessRobustness.class})
 final class AssessCommand {
     static final int BAD_INPUT = 2;

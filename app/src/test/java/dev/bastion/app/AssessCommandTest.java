@@ -185,4 +185,17 @@ class AssessCommandTest {
         assertThat(pgd.getLast()).isLessThan(0.2);
         assertThat(pgdSmall).isLessThanOrEqualTo(clean);
     }
+
+    @Test
+    void inversionReportsTheAdvantageOverImputationOnMembersAndOthers() throws IOException {
+        Path json = dir.resolve("inv.json");
+        Object[] r = KeysCommandTest.run("assess", "inversion", "--data-dir", dir.resolve("home").toString(),
+                "--data", decisions.toString(), "--label", "reoffended", "--target-column", "race", "--epochs", "3",
+                "--json", json.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        JsonNode doc = valid(json);
+        assertThat(metric(doc, "attack_accuracy", "members")).isBetween(0.0, 1.0);
+        assertThat(metric(doc, "advantage", "non_members")).isEqualTo(metric(doc, "attack_accuracy", "non_members")
+                - metric(doc, "baseline_accuracy", "non_members"), org.assertj.core.api.Assertions.within(1e-12));
+    }
 }

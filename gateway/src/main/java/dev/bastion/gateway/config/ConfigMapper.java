@@ -56,7 +56,7 @@ final class ConfigMapper {
                 integer("guard.max-message-chars", 1, 100_000_000), integer("guard.stream-window-chars", 0, 65536),
                 bool("guard.stream-padding"), bool("guard.injection-embeddings"),
                 integer("guard.stream-coalesce-bytes", 0, 65536), duration("guard.stream-coalesce-interval"),
-                duration("guard.pseudonym-ttl")));
+                duration("guard.pseudonym-ttl"), bool("guard.pii-context")));
         EmbeddingSettings embeddings = build("embeddings", () -> new EmbeddingSettings(bool("embeddings.enabled"),
                 text("embeddings.model-name"), integer("embeddings.max-inputs", 1, 4096)));
         AuditSettings audit = build("audit", () -> new AuditSettings(parse("audit.signature-algorithm",

@@ -41,6 +41,7 @@ public final class ConfigPrinter {
         values.put("guard.stream-coalesce-bytes", Integer.toString(c.guard().streamCoalesceBytes()));
         values.put("guard.stream-coalesce-interval", c.guard().streamCoalesceInterval().toString());
         values.put("guard.pseudonym-ttl", c.guard().pseudonymTtl().toString());
+        values.put("guard.pii-context", Boolean.toString(c.guard().piiContext()));
         values.put("embeddings.enabled", Boolean.toString(c.embeddings().enabled()));
         values.put("embeddings.model-name", c.embeddings().modelName());
         values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));

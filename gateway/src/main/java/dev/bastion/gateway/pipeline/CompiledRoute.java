@@ -53,6 +53,23 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
                         dev.bastion.guard.pii.PiiScanner.defaults(dev.bastion.guard.pii.PiiMode.RECALL)));
     }
 
+    /**
+     * The pii scanners with the contextual stage ({@code guard.pii-context: true}): the MiniLM token encoder (one
+     * ONNX Runtime thread per call, as many calls at once as cores; a busy encoder leaves the first stage's spans)
+     * and the shipped classifier, loaded on first use.
+     */
+    private static final class ContextPii {
+        static final dev.bastion.guard.pii.ContextStage STAGE = new dev.bastion.guard.pii.ContextStage(
+                dev.bastion.guard.pii.ContextStage.shippedModel(),
+                new dev.bastion.gateway.embeddings.MiniLmTokenVectors(1, Runtime.getRuntime().availableProcessors()),
+                dev.bastion.guard.pii.ContextStage.DEFAULT_COMBINE);
+        static final Map<dev.bastion.guard.pii.PiiMode, dev.bastion.guard.pii.PiiScanner> PII = new java.util.EnumMap<>(
+                Map.of(dev.bastion.guard.pii.PiiMode.BALANCED,
+                        BuiltIn.PII.get(dev.bastion.guard.pii.PiiMode.BALANCED).withContext(STAGE),
+                        dev.bastion.guard.pii.PiiMode.RECALL,
+                        BuiltIn.PII.get(dev.bastion.guard.pii.PiiMode.RECALL).withContext(STAGE)));
+    }
+
     /** The injection model and rules, loaded on first use (about 1 MB). */
     private static final class Injection {
         static final dev.bastion.guard.injection.InjectionModel MODEL = dev.bastion.guard.injection.InjectionModel.builtIn();
@@ -127,7 +144,8 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         }
         available.put(ExfiltrationScanner.ID, new ExfiltrationScanner(r.allowedLinkHosts()));
         if (uses(r, dev.bastion.guard.pii.PiiScanner.ID)) {
-            available.put(dev.bastion.guard.pii.PiiScanner.ID, BuiltIn.PII.get(r.piiMode()));
+            available.put(dev.bastion.guard.pii.PiiScanner.ID,
+                    (guard.piiContext() ? ContextPii.PII : BuiltIn.PII).get(r.piiMode()));
         }
         if (uses(r, dev.bastion.guard.injection.InjectionScanner.ID) || uses(r, ToolContentScanner.TOOL_INJECTION)) {
             java.util.Optional<dev.bastion.guard.injection.SentenceEncoder> enc = guard.injectionEmbeddings()
