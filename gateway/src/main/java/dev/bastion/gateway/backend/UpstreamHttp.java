@@ -207,6 +207,7 @@ final class UpstreamHttp {
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         dialect.headers().forEach(b::header);
+        dev.bastion.gateway.telemetry.Tracing.inject(b::header); // the upstream joins the request's trace
         if (model.apiKey().isPresent()) {
             String key;
             try {

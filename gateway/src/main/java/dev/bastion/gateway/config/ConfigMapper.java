@@ -90,6 +90,10 @@ final class ConfigMapper {
                 routes.add(r);
             }
         }
+        TelemetrySettings telemetry = build("telemetry", () -> new TelemetrySettings(
+                optionalText("telemetry.otlp-endpoint").map(u -> uri("telemetry.otlp-endpoint", u)),
+                text("telemetry.service-name"), share("telemetry.sampling-ratio"),
+                parse("logging.format", text("logging.format"), TelemetrySettings.LogFormat::fromConfig)));
         if (!problems.isEmpty()) {
             return null;
         }
@@ -98,7 +102,7 @@ final class ConfigMapper {
                 integer("local-engine.queue-depth", 0, 10_000), integer("local-engine.threads", 0, 1024),
                 integer("local-engine.max-tokens", 1, 1 << 20), lazyLoad()));
         return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
-                modelSecurity, localEngine, models, routes));
+                modelSecurity, localEngine, telemetry, models, routes));
     }
 
     private boolean lazyLoad() {

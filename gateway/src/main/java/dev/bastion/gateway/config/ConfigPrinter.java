@@ -94,6 +94,11 @@ public final class ConfigPrinter {
         values.put("local-engine.max-tokens", Integer.toString(c.localEngine().maxTokens()));
         values.put("local-engine.load", c.localEngine().lazy() ? LocalEngineSettings.LOAD_LAZILY
                 : LocalEngineSettings.LOAD_AT_START);
+        values.put("telemetry.otlp-endpoint", c.telemetry().otlpEndpoint().map(java.net.URI::toString)
+                .orElse("(none: traces are not exported)"));
+        values.put("telemetry.service-name", c.telemetry().serviceName());
+        values.put("telemetry.sampling-ratio", Double.toString(c.telemetry().samplingRatio()));
+        values.put("logging.format", c.telemetry().logFormat().configName());
         for (int i = 0; i < c.models().size(); i++) {
             ModelSettings m = c.models().get(i);
             String at = "models[" + i + "]";

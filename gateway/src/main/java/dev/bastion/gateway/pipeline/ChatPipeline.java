@@ -131,6 +131,7 @@ public final class ChatPipeline {
                     permit.chargeTokens(served.promptTokens() + served.completionTokens());
                     usage.record(key, request.model(), served.promptTokens(), served.completionTokens());
                     metrics.tokens(plan.model().name(), served.promptTokens(), served.completionTokens());
+                    metrics.generation(plan.model().name(), served.completionTokens(), trace.backendNanos);
                     keepConversation(exchange, key, request, plan, served, trace.status);
                     String prompt = String.join("\n", request.texts());
                     for (String who : java.util.List.of(key.id(), "tenant:" + key.tenant())) {
@@ -300,6 +301,7 @@ public final class ChatPipeline {
                 plan.backend().stream(plan.model(), upstream, relay);
                 return null;
             });
+            relay.firstTokenAt().ifPresent(at -> metrics.timeToFirstToken(plan.model().name(), at - trace.started));
             if (relay.blocked() != null) {
                 metrics.refusal(relay.blocked().error().code());
                 trace.event.outcome = relay.blocked().error().code();
@@ -342,6 +344,7 @@ public final class ChatPipeline {
         String model = "none";
         int status = 500;
         boolean recorded;
+        long backendNanos;
 
         Trace(GatewayMetrics metrics, long started) {
             this.metrics = metrics;
@@ -349,24 +352,21 @@ public final class ChatPipeline {
         }
 
         <T> T stage(String name, java.util.function.Supplier<T> body) {
-            long start = System.nanoTime();
-            try {
+            try (var _ = metrics.startStage(name)) {
                 return body.get();
-            } finally {
-                metrics.stage(name, System.nanoTime() - start);
             }
         }
 
         <T> T backend(Router.RoutePlan plan, BackendCall<T> call) {
             long start = System.nanoTime();
-            try {
+            try (var _ = metrics.startStage("backend")) {
                 return call.run();
             } catch (BackendException e) {
                 metrics.upstreamError(plan.model().name(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
                 throw new Refusal(BackendErrors.toApiError(plan.model().name(), e));
             } finally {
                 long nanos = System.nanoTime() - start;
-                metrics.stage("backend", nanos);
+                backendNanos = nanos;
                 metrics.backend(plan.model().backend(), plan.model().name(), nanos);
             }
         }

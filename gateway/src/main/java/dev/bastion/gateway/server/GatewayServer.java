@@ -10,6 +10,7 @@ import dev.bastion.gateway.api.dialect.ResponsesDialect;
 import dev.bastion.gateway.config.ServerSettings;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.gateway.pipeline.ChatPipeline;
+import dev.bastion.gateway.telemetry.Tracing;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
@@ -125,12 +126,22 @@ public final class GatewayServer implements AutoCloseable {
                 return;
             }
             inFlight.incrementAndGet();
-            res.header("x-request-id", requestId(req));
+            String id = requestId(req);
+            res.header("x-request-id", id);
             if (!req.content().hasEntity()) {
                 ReadDeadline.disarm();
             }
-            try {
-                chain.proceed();
+            String path = req.path().path();
+            boolean probe = path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
+            try (Tracing.ServerSpan span = probe ? null : h.metrics().tracing().startRequest(req.prologue().method().text(),
+                    path, name -> firstHeader(req, name), id)) {
+                try {
+                    chain.proceed();
+                } finally {
+                    if (span != null) {
+                        span.status(res.status().code());
+                    }
+                }
             } finally {
                 ReadDeadline.disarm();
                 inFlight.decrementAndGet();
@@ -174,8 +185,9 @@ public final class GatewayServer implements AutoCloseable {
             Responses.json(res, ready ? 200 : 503, Health.status(ready ? "ready" : "not ready"));
         });
         r.get("/metrics", (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            res.send(h.metrics().scrape());
+            GatewayMetrics.Scrape scrape = h.metrics().scrape(String.join(",", req.headers().all(HeaderNames.ACCEPT, java.util.List::of)));
+            res.header(HeaderNames.CONTENT_TYPE, scrape.contentType());
+            res.send(scrape.body());
         });
         r.route(m -> true, io.helidon.http.PathMatchers.any(), (req, res) -> notFound(req, res));
         r.error(Throwable.class, (req, res, e) -> {
@@ -184,6 +196,11 @@ public final class GatewayServer implements AutoCloseable {
                 Responses.error(res, ApiError.internal(requestId(req)));
             }
         });
+    }
+
+    private static java.util.Optional<String> firstHeader(ServerRequest req, String name) {
+        java.util.List<String> values = req.headers().all(HeaderNames.create(name), java.util.List::of);
+        return values.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(values.getFirst());
     }
 
     private static void notFound(ServerRequest req, ServerResponse res) {
