@@ -66,16 +66,30 @@ final class AuditCommand {
         @Option(names = "--public-key", paramLabel = "FILE", description = "Trusted public key (default: <data-dir>/keys/audit-signing.key.pub).")
         Path publicKey;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() throws IOException {
+            boolean json = output.json();
             Path key = publicKey != null ? publicKey : dataDir(common).resolve("keys/audit-signing.key.pub");
             Optional<Checkpoint> older = from == null ? Optional.empty() : Optional.of(Checkpoint.decode(Files.readString(from)));
             Verifier.Report report = Verifier.verify(logDir(common), Verifier.readPublicKey(key), older);
+            if (json) {
+                ObjectNode out = Output.object();
+                out.put("ok", report.ok());
+                out.put("records", report.records());
+                out.put("checkpoints", report.checkpoints());
+                report.notes().forEach(out.putArray("notes")::add);
+                report.problems().forEach(out.putArray("problems")::add);
+                Output.print(out);
+                return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+            }
             System.out.println("records: " + report.records() + ", checkpoints: " + report.checkpoints());
             report.notes().forEach(n -> System.out.println("note: " + n));
             report.problems().forEach(p -> System.out.println("BROKEN: " + p));
             System.out.println(report.ok() ? "verified: the log is intact" : "FAILED: " + report.problems().size() + " problem(s)");
-            return report.ok() ? 0 : 1;
+            return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
@@ -100,7 +114,7 @@ final class AuditCommand {
             out.put("leaf_hash", b64(r.leafHash(index)));
             out.put("root", b64(r.root(n)));
             printProof(out, r.inclusionProof(index, n));
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -125,7 +139,7 @@ final class AuditCommand {
             out.put("old_root", b64(r.root(old)));
             out.put("new_root", b64(r.root(n)));
             printProof(out, r.consistencyProof(old, n));
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -134,15 +148,25 @@ final class AuditCommand {
         @Mixin
         CommonOptions common;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() throws IOException {
+            boolean json = output.json();
             Optional<Checkpoint> c = reader(common).latestCheckpoint();
             if (c.isEmpty()) {
                 System.err.println("bastion: the audit log has no checkpoint yet");
-                return 1;
+                return ExitCodes.FAILED;
+            }
+            if (json) {
+                Checkpoint k = c.get();
+                Output.print(Output.object().put("origin", k.origin()).put("size", k.size()).put("root", b64(k.root()))
+                        .put("time", k.time().toString()).put("key_id", k.keyId()).put("checkpoint", k.encode()));
+                return ExitCodes.OK;
             }
             System.out.print(c.get().encode());
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -154,11 +178,18 @@ final class AuditCommand {
         @Option(names = {"-n", "--lines"}, defaultValue = "20", description = "How many (default ${DEFAULT-VALUE}).")
         int lines;
 
+        @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FORMAT",
+                description = "jsonl (the default: one record a line) or json (one array).")
+        String format;
+
         @Override
         public Integer call() throws IOException {
+            boolean array = array(format);
             AuditReader r = reader(common);
-            print(r, Math.max(0, r.size() - lines), r.size());
-            return 0;
+            Records out = new Records(array);
+            out.add(r, Math.max(0, r.size() - lines), r.size());
+            out.finish();
+            return ExitCodes.OK;
         }
     }
 
@@ -174,22 +205,29 @@ final class AuditCommand {
         @Option(names = "--to", description = "Stop before this index or time (default: the end).")
         String to;
 
+        @Option(names = "--format", defaultValue = "jsonl", paramLabel = "FORMAT",
+                description = "jsonl (the default: one record a line) or json (one array).")
+        String format;
+
         @Override
         public Integer call() throws IOException {
+            Records out = new Records(array(format));
             AuditReader r = reader(common);
             if (isIndex(from) && (to == null || isIndex(to))) {
-                print(r, Long.parseLong(from), to == null ? r.size() : Math.min(Long.parseLong(to), r.size()));
-                return 0;
+                out.add(r, Long.parseLong(from), to == null ? r.size() : Math.min(Long.parseLong(to), r.size()));
+                out.finish();
+                return ExitCodes.OK;
             }
             java.time.Instant start = isIndex(from) ? java.time.Instant.MIN : java.time.Instant.parse(from);
             java.time.Instant end = to == null || isIndex(to) ? java.time.Instant.MAX : java.time.Instant.parse(to);
             for (long i = 0; i < r.size(); i++) {
                 java.time.Instant t = java.time.Instant.parse(Json.MAPPER.readTree(r.record(i)).path("time").asText());
                 if (!t.isBefore(start) && t.isBefore(end)) {
-                    print(r, i, i + 1);
+                    out.add(r, i, i + 1);
                 }
             }
-            return 0;
+            out.finish();
+            return ExitCodes.OK;
         }
 
         private static boolean isIndex(String s) {
@@ -197,9 +235,41 @@ final class AuditCommand {
         }
     }
 
-    static void print(AuditReader r, long from, long to) {
-        for (long i = from; i < to; i++) {
-            System.out.println("{\"index\":" + i + ",\"record\":" + new String(r.record(i), StandardCharsets.UTF_8) + "}");
+    /** Whether {@code --format} asks for one JSON array (json) rather than JSON lines (jsonl). */
+    static boolean array(String format) {
+        return switch (format.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "json" -> true;
+            case "jsonl" -> false;
+            default -> throw new IllegalArgumentException("--format is jsonl or json, got '" + format + "'");
+        };
+    }
+
+    /** Records as {@code {"index", "record"}} objects: one a line, or one array streamed element by element. */
+    static final class Records {
+        private final boolean array;
+        private boolean first = true;
+
+        Records(boolean array) {
+            this.array = array;
+        }
+
+        void add(AuditReader r, long from, long to) {
+            for (long i = from; i < to; i++) {
+                String item = "{\"index\":" + i + ",\"record\":" + new String(r.record(i), StandardCharsets.UTF_8) + "}";
+                if (array) {
+                    System.out.print((first ? "[" : ",\n") + item);
+                } else {
+                    System.out.println(item);
+                }
+                first = false;
+            }
+        }
+
+        void finish() {
+            if (array) {
+                System.out.println(first ? "[]" : "]");
+            }
+            System.out.flush();
         }
     }
 }

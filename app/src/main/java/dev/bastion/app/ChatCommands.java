@@ -121,7 +121,7 @@ final class ChatCommands {
                 System.out.println();
                 System.err.println(stats(c));
             }
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -148,7 +148,7 @@ final class ChatCommands {
                     System.out.flush();
                     String line = in.readLine();
                     if (line == null || line.strip().equals("/exit")) {
-                        return 0;
+                        return ExitCodes.OK;
                     }
                     if (line.strip().equals("/reset")) {
                         reset(history);

@@ -46,7 +46,7 @@ final class ClinicalEval implements Callable<Integer> {
             templates = ClinicalNotes.templates(set);
         } catch (IllegalArgumentException e) {
             System.err.println("eval clinical: " + e.getMessage());
-            return 2;
+            return ExitCodes.USAGE;
         }
         ClinicalNotes generator = new ClinicalNotes(seed);
         List<ClinicalNotes.Note> corpus = new ArrayList<>();
@@ -59,7 +59,7 @@ final class ClinicalEval implements Callable<Integer> {
         for (double threshold : new double[] {0.25, 0.4}) {
             score(corpus, threshold, threshold == 0.25 ? errors : 0);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private static void score(List<ClinicalNotes.Note> corpus, double threshold, int errors) {
@@ -73,7 +73,11 @@ final class ClinicalEval implements Callable<Integer> {
         long patternInGold = 0;
         List<String> misses = new ArrayList<>();
         List<String> falsePositives = new ArrayList<>();
+        dev.bastion.models.pull.Progress progress = TerminalProgress.counting("notes");
+        progress.start(0, corpus.size());
+        long scanned = 0;
         for (ClinicalNotes.Note note : corpus) {
+            progress.advance(scanned++);
             String text = note.text();
             List<Recognizer.Candidate> found = scanner.find(text);
             boolean[] predicted = new boolean[text.length()];
@@ -124,6 +128,7 @@ final class ClinicalEval implements Callable<Integer> {
                 }
             }
         }
+        progress.finish(scanned);
         System.out.printf(Locale.ROOT, "%nthreshold %.2f (%s)%n", threshold, threshold < 0.4 ? "recall" : "balanced");
         System.out.printf(Locale.ROOT, "  %-22s %8s %8s %8s%n", "category", "found", "gold", "recall");
         int[] all = new int[2];

@@ -15,10 +15,25 @@ final class ConfigCommand {
         @Mixin
         CommonOptions common;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() {
-            System.out.print(ConfigPrinter.print(common.load(Map.of())));
-            return 0;
+            boolean json = output.json();
+            dev.bastion.gateway.config.LoadedConfig loaded = common.load(Map.of());
+            if (json) {
+                com.fasterxml.jackson.databind.node.ObjectNode out = Output.object();
+                out.put("config_file", loaded.file().map(Object::toString).orElse(null));
+                com.fasterxml.jackson.databind.node.ObjectNode settings = out.putObject("settings");
+                for (ConfigPrinter.Setting s : ConfigPrinter.settings(loaded)) {
+                    settings.putObject(s.key()).put("value", s.value()).put("origin", s.origin());
+                }
+                Output.print(out);
+                return ExitCodes.OK;
+            }
+            System.out.print(ConfigPrinter.print(loaded));
+            return ExitCodes.OK;
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.bastion.app;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.config.GatewayConfig;
 import dev.bastion.gateway.server.Gateway;
 import dev.bastion.gateway.store.JdbcStore;
@@ -56,6 +55,27 @@ final class DpCommand {
                 + "%s remains", s.ledger(), PrivacyLedger.fmt(s.spent().epsilon()), PrivacyLedger.fmt(t.epsilon()),
                 PrivacyLedger.fmt(t.delta()), s.spent().accountant(), PrivacyLedger.fmt(s.remainingEpsilon())))
                 .orElse("ledger " + s.ledger() + ": no total set");
+    }
+
+    static ObjectNode statusJson(PrivacyLedger.Status s) {
+        ObjectNode out = Output.object();
+        out.put("dataset", s.ledger().dataset());
+        out.put("privacy_unit", s.ledger().privacyUnit());
+        s.total().ifPresentOrElse(t -> out.putObject("total").put("epsilon", t.epsilon()).put("delta", t.delta()),
+                () -> out.putNull("total"));
+        out.putObject("spent").put("epsilon", s.spent().epsilon()).put("delta", s.spent().delta())
+                .put("accountant", s.spent().accountant());
+        if (s.total().isPresent()) {
+            out.put("remaining_epsilon", s.remainingEpsilon());
+        } else {
+            out.putNull("remaining_epsilon");
+        }
+        ArrayNode history = out.putArray("history");
+        for (Charge c : s.history()) {
+            history.addObject().put("sequence", c.sequence()).put("at", c.at().toString())
+                    .put("description", c.description()).put("events", describe(c.events()));
+        }
+        return out;
     }
 
     @Command(name = "query", description = "Answer one aggregate with differential privacy, with a confidence "
@@ -117,11 +137,12 @@ final class DpCommand {
         @Option(names = "--dataset", paramLabel = "NAME", description = "Charge this dataset's ledger.")
         String dataset;
 
-        @Option(names = "--format", defaultValue = "text", description = "text or json.")
-        String format;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() throws Exception {
+            boolean json = output.json();
             DpQuery.Builder b = DpQuery.builder(DpQuery.Kind.parse(query)).column(column).groupBy(groupBy)
                     .maxPartitions(maxPartitions).epsilon(epsilon).delta(delta).quantile(quantile).bins(bins)
                     .categorical(categorical).confidence(confidence)
@@ -147,14 +168,14 @@ final class DpCommand {
                 switch (outcome) {
                     case PrivacyLedger.Outcome.Refused r -> {
                         System.err.println("bastion: refused: " + r.reason());
-                        return 3;
+                        return ExitCodes.REFUSED;
                     }
                     case PrivacyLedger.Outcome.Admitted a -> ledgerLine = status(a.after());
                 }
             }
             QueryResult result = DpEngine.run(table, q, DpRandom.secure());
-            if ("json".equals(format)) {
-                ObjectNode out = Json.MAPPER.createObjectNode();
+            if (json) {
+                ObjectNode out = Output.object();
                 out.put("query", result.query());
                 ArrayNode rows = out.putArray("rows");
                 for (QueryResult.Row r : result.rows()) {
@@ -167,7 +188,7 @@ final class DpCommand {
                 }
                 out.put("events", describe(result.events()));
                 out.put("ledger", ledgerLine);
-                System.out.println(out);
+                Output.print(out);
             } else {
                 System.out.println(result.query());
                 for (QueryResult.Row r : result.rows()) {
@@ -181,7 +202,7 @@ final class DpCommand {
                 System.out.println("cost: " + describe(result.events()));
                 System.out.println(ledgerLine);
             }
-            return 0;
+            return ExitCodes.OK;
         }
 
         private static String num(double v) {
@@ -204,8 +225,12 @@ final class DpCommand {
         @Option(names = "--set-total", paramLabel = "EPSILON[,DELTA]", description = "Set the total budget.")
         String setTotal;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() {
+            boolean json = output.json();
             LedgerId id = new LedgerId(dataset, privacyUnit);
             PrivacyLedger.Status s = withLedger(common, ledger -> {
                 if (setTotal != null) {
@@ -217,12 +242,16 @@ final class DpCommand {
                 CliAudit.record(common.load(Map.of()).config(), "dp.budget.set", dataset + "/" + privacyUnit + " "
                         + setTotal);
             }
+            if (json) {
+                Output.print(statusJson(s));
+                return ExitCodes.OK;
+            }
             System.out.println(status(s));
             for (Charge c : s.history()) {
                 System.out.println("  #" + c.sequence() + " " + c.at() + " " + c.description() + ": "
                         + describe(c.events()));
             }
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

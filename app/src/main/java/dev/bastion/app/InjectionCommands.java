@@ -136,7 +136,7 @@ final class InjectionCommands {
             }
             System.out.printf(Locale.ROOT, "trained on %d sources; thresholds direct %.4f, content %.4f; wrote %s%n",
                     sources.size(), model.threshold(false), model.indirectThreshold(false), out);
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -158,10 +158,10 @@ final class InjectionCommands {
                 InjectionLoso.latency(System.out, new dev.bastion.guard.injection.InjectionScanner(m,
                         InjectionRules.builtIn(), Optional.empty(), m.threshold(false), m.indirectThreshold(false)),
                         sources);
-                return 0;
+                return ExitCodes.OK;
             }
             new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency);
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

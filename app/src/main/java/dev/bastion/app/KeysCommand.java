@@ -3,7 +3,6 @@ package dev.bastion.app;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.crypto.InsecureSecretAccess;
-import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.config.GatewayConfig;
 import dev.bastion.gateway.config.LimitSettings.Limits;
 import dev.bastion.gateway.identity.ApiKey;
@@ -50,7 +49,7 @@ final class KeysCommand {
             ObjectNode out = KeyJson.describe(created.key());
             out.put("key", secret);
             replaces.ifPresent(r -> out.put("replaces", r));
-            System.out.println(out);
+            Output.print(out);
             return;
         }
         ApiKey k = created.key();
@@ -91,11 +90,12 @@ final class KeysCommand {
         @Option(names = "--label", defaultValue = "", description = "A label to recognise the key by.")
         String label;
 
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() {
+            boolean json = output.json();
             Role r = Role.fromConfig(role);
             List<String> allowed = Arrays.stream(models.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
             Optional<Limits> limits = rpm == null && tpm == null && concurrent == null ? Optional.empty()
@@ -107,7 +107,7 @@ final class KeysCommand {
             });
             audit(common, "key.create", created.key().id());
             printCreated(created, json, Optional.empty());
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -116,17 +116,18 @@ final class KeysCommand {
         @Mixin
         CommonOptions common;
 
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() {
+            boolean json = output.json();
             List<ApiKey> keys = withKeys(common, KeyService::list);
             if (json) {
-                ArrayNode out = Json.MAPPER.createArrayNode();
+                ArrayNode out = Output.array();
                 keys.forEach(k -> out.add(KeyJson.describe(k)));
-                System.out.println(out);
-                return 0;
+                Output.print(out);
+                return ExitCodes.OK;
             }
             System.out.printf("%-20s %-8s %-16s %-9s %s%n", "ID", "ROLE", "TENANT", "STATE", "MODELS");
             java.time.Instant now = java.time.Instant.now();
@@ -135,7 +136,7 @@ final class KeysCommand {
                 System.out.printf("%-20s %-8s %-16s %-9s %s%n", k.id(), k.role().configName(), k.tenant(), state,
                         String.join(",", k.models()));
             }
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -147,15 +148,23 @@ final class KeysCommand {
         @Parameters(paramLabel = "ID", description = "Key id (key_...).")
         String id;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() {
+            boolean json = output.json();
             if (!withKeys(common, keys -> keys.revoke(id))) {
                 System.err.println("bastion: no active key with id " + id);
-                return 1;
+                return ExitCodes.FAILED;
             }
             audit(common, "key.revoke", id);
-            System.out.println("revoked " + id);
-            return 0;
+            if (json) {
+                Output.print(Output.object().put("id", id).put("revoked", true));
+            } else {
+                System.out.println("revoked " + id);
+            }
+            return ExitCodes.OK;
         }
     }
 
@@ -167,19 +176,20 @@ final class KeysCommand {
         @Parameters(paramLabel = "ID", description = "Key id (key_...).")
         String id;
 
-        @Option(names = "--json", description = "Print JSON instead of text.")
-        boolean json;
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() {
+            boolean json = output.json();
             Optional<KeyService.CreatedKey> created = withKeys(common, keys -> keys.rotate(id));
             if (created.isEmpty()) {
                 System.err.println("bastion: no active key with id " + id);
-                return 1;
+                return ExitCodes.FAILED;
             }
             audit(common, "key.rotate", id + "->" + created.get().key().id());
             printCreated(created.get(), json, Optional.of(id));
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

@@ -7,10 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "bastion", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Bastion: a local-first, privacy-preserving AI gateway.",
         subcommands = {ServeCommand.class, KeysCommand.class, ConfigCommand.class, AuditCommand.class, ExplainCommand.class,
-                ScanCommand.class, EvalCommand.class, SubjectCommand.class, DpCommand.class, TrainCommand.class, ModelCommand.class,
+                ScanCommand.class, EvalCommand.class, SubjectCommand.class, DpCommand.class, DeidCommand.class, AssessCommand.class, TrainCommand.class, ModelCommand.class,
                 PiiCommands.Redact.class, PiiCommands.Restore.class, ChatCommands.Chat.class, ChatCommands.Generate.class,
-                SynthCommand.class,
-                CommandLine.HelpCommand.class})
+                SynthCommand.class, HealthCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
@@ -20,13 +19,26 @@ public final class Main {
     /** Runs a command and returns its exit code; used by tests in-process. */
     public static int run(String... args) {
         Logging.configure();
-        CommandLine cli = new CommandLine(new Main());
-        withHelpOptions(cli);
+        CommandLine cli = commandLine();
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("bastion: " + Errors.describe(e));
-            return 1;
+            return ExitCodes.FAILED;
         });
         return cli.execute(args);
+    }
+
+    /** The whole command tree, every command with its help options and the exit codes in its help. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        exitCodesInHelp(cli);
+        withHelpOptions(cli);
+        return cli;
+    }
+
+    private static void exitCodesInHelp(CommandLine command) {
+        command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(ExitCodes.helpList());
+        command.getSubcommands().values().forEach(Main::exitCodesInHelp);
     }
 
     /** Every subcommand, at every depth, answers {@code -h/--help} and {@code -V/--version} as the top level does. */
@@ -44,8 +56,30 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"bastion " + (v == null ? "development build" : v)};
+            return new String[] {describe(Main.class.getPackage().getImplementationVersion(), commit())};
+        }
+
+        /** {@code bastion VERSION (commit C)}; a build without a version (classes run from an IDE) says so. */
+        static String describe(String version, String commit) {
+            return "bastion " + (version == null ? "development build" : version)
+                    + (commit == null || commit.isBlank() ? "" : " (commit " + commit + ")");
+        }
+
+        /** The commit the jar was built from, recorded in its manifest as Bastion-Commit; null when unrecorded. */
+        private static String commit() {
+            try {
+                java.nio.file.Path jar = java.nio.file.Path.of(Main.class.getProtectionDomain().getCodeSource()
+                        .getLocation().toURI());
+                if (!java.nio.file.Files.isRegularFile(jar)) {
+                    return null; // classes in a folder: a build from source, not a jar
+                }
+                try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+                    java.util.jar.Manifest m = file.getManifest();
+                    return m == null ? null : m.getMainAttributes().getValue("Bastion-Commit");
+                }
+            } catch (java.io.IOException | java.net.URISyntaxException | SecurityException e) {
+                return null;
+            }
         }
     }
 }

@@ -51,14 +51,24 @@ final class ModelCommand {
                 description = "ed25519 (default), ecdsa-p256, ecdsa-p384 or ml-dsa-65.")
         String algorithm;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() throws Exception {
+            boolean json = output.json();
             SigningAlgorithm alg = SigningAlgorithm.parse(algorithm);
             Path pub = ModelKeys.write(out, alg);
-            System.out.println("wrote " + out.resolve(ModelKeys.PRIVATE_FILE) + " (keep it secret) and " + pub);
-            System.out.println("key hint " + dev.bastion.models.signing.SignatureBundle.hint(ModelKeys.readPublic(pub)));
+            String hint = dev.bastion.models.signing.SignatureBundle.hint(ModelKeys.readPublic(pub));
+            if (json) {
+                Output.print(Output.object().put("private_key", out.resolve(ModelKeys.PRIVATE_FILE).toString())
+                        .put("public_key", pub.toString()).put("algorithm", alg.configName()).put("key_hint", hint));
+            } else {
+                System.out.println("wrote " + out.resolve(ModelKeys.PRIVATE_FILE) + " (keep it secret) and " + pub);
+                System.out.println("key hint " + hint);
+            }
             audit(common, "model.keygen", alg.configName() + " " + pub.toAbsolutePath());
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -80,15 +90,25 @@ final class ModelCommand {
         @Option(names = "--ignore-paths", split = ",", paramLabel = "P", description = "More paths to leave out.")
         List<String> ignore = new ArrayList<>();
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() throws Exception {
+            boolean json = output.json();
             Path sig = signature != null ? signature : ModelSigning.defaultSignaturePath(model);
             PublicKey pub = ModelKeys.publicFor(key);
             Manifest m = ModelSigning.sign(model, ModelKeys.readPrivate(key), pub, sig, ignore);
-            System.out.println("signed " + m.digests().size() + " file(s) of " + model + " with "
-                    + SigningAlgorithm.of(pub).configName() + "; signature " + sig);
+            if (json) {
+                Output.print(Output.object().put("model", model.toString()).put("files", m.digests().size())
+                        .put("algorithm", SigningAlgorithm.of(pub).configName()).put("signature", sig.toString())
+                        .put("root_digest", m.rootDigest()));
+            } else {
+                System.out.println("signed " + m.digests().size() + " file(s) of " + model + " with "
+                        + SigningAlgorithm.of(pub).configName() + "; signature " + sig);
+            }
             audit(common, "model.sign", model.toAbsolutePath() + " root=" + m.rootDigest());
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -109,8 +129,12 @@ final class ModelCommand {
         @Option(names = "--ignore-paths", split = ",", paramLabel = "P")
         List<String> ignore = new ArrayList<>();
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() throws Exception {
+            boolean json = output.json();
             List<PublicKey> trusted = new ArrayList<>();
             for (Path k : keys) {
                 trusted.add(ModelKeys.readPublic(k));
@@ -119,10 +143,12 @@ final class ModelCommand {
             if (!Files.exists(sig)) {
                 System.err.println("bastion: no signature at " + sig + " (the model is unsigned)");
                 audit(common, "model.verify", model.toAbsolutePath() + " unsigned");
-                return 1;
+                return ExitCodes.FAILED;
             }
             VerificationReport r = ModelSigning.verify(model, sig, trusted, ignore);
-            if (r.verified()) {
+            if (json) {
+                Output.print(ModelJson.verification(r));
+            } else if (r.verified()) {
                 System.out.println("verified: " + r.filesChecked() + " file(s), signed by " + r.signer().orElse("?")
                         + " (" + r.algorithm().map(SigningAlgorithm::configName).orElse("?") + ")");
             } else {
@@ -131,7 +157,7 @@ final class ModelCommand {
             }
             audit(common, "model.verify", model.toAbsolutePath() + (r.verified() ? " verified" : " failed: "
                     + r.problems().size() + " problem(s)"));
-            return r.verified() ? 0 : 1;
+            return r.verified() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
@@ -144,17 +170,25 @@ final class ModelCommand {
         @Parameters(paramLabel = "PATH")
         Path model;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() throws Exception {
+            boolean json = output.json();
             ScanReport r = ModelScanner.scan(model);
-            r.formats().forEach((f, fmt) -> System.out.println(f + ": " + fmt));
-            for (ScanFinding f : r.findings()) {
-                System.out.println(f.describe());
+            if (json) {
+                Output.print(ModelJson.scan(r));
+            } else {
+                r.formats().forEach((f, fmt) -> System.out.println(f + ": " + fmt));
+                for (ScanFinding f : r.findings()) {
+                    System.out.println(f.describe());
+                }
+                System.out.println(r.safe() ? "scan passed" : "scan FAILED");
             }
-            System.out.println(r.safe() ? "scan passed" : "scan FAILED");
             audit(common, "model.scan", model.toAbsolutePath() + (r.safe() ? " passed" : " failed: "
                     + r.findings().size() + " finding(s)"));
-            return r.safe() ? 0 : 1;
+            return r.safe() ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }
 
@@ -189,7 +223,7 @@ final class ModelCommand {
                 System.out.println(bom);
             }
             audit(common, "model.bom", model.toAbsolutePath().toString());
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

@@ -65,8 +65,12 @@ final class ModelPullCommands {
                 + "path can change the file; the hash check still applies).")
         boolean allowHttp;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() {
+            boolean json = output.json();
             PullRequest req = request(modelDir(common, modelDir));
             System.err.println("pulling " + forAudit(req.url()) + " into " + req.target());
             Console console = System.console();
@@ -74,9 +78,12 @@ final class ModelPullCommands {
             PullOutcome o = new Puller(Puller.defaultClient(), new ProgressBar(System.err, terminal, System::nanoTime))
                     .pull(req);
             boolean ok = o instanceof PullOutcome.Pulled || o instanceof PullOutcome.AlreadyPresent;
-            if (ok) {
+            if (json) {
+                Output.print(ModelJson.pull(o));
+            }
+            if (ok && !json) {
                 System.out.println(o.describe());
-            } else {
+            } else if (!ok) {
                 System.err.println("bastion: " + o.describe());
             }
             String result = switch (o) {
@@ -87,7 +94,7 @@ final class ModelPullCommands {
                 case PullOutcome.Failed f -> "failed" + (f.partialKept() ? " (partial kept)" : "");
             };
             ModelCommand.audit(common, "model.pull", forAudit(req.url()) + " -> " + req.target() + " " + result);
-            return ok ? 0 : 1;
+            return ok ? ExitCodes.OK : ExitCodes.FAILED;
         }
 
         private PullRequest request(Path dir) {
@@ -111,8 +118,17 @@ final class ModelPullCommands {
 
     @Command(name = "catalogue", aliases = "catalog", description = "List the models `bastion model pull NAME` knows.")
     static final class CatalogueList implements Callable<Integer> {
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() {
+            if (output.json()) {
+                com.fasterxml.jackson.databind.node.ArrayNode all = Output.array();
+                Catalogue.builtIn().entries().forEach(e -> all.add(ModelJson.catalogue(e)));
+                Output.print(all);
+                return ExitCodes.OK;
+            }
             for (CatalogueEntry e : Catalogue.builtIn().entries()) {
                 System.out.println(String.format(Locale.ROOT, "%-30s %10s  %-6s %-7s %s", e.name(),
                         ProgressBar.bytes(e.size()), e.architecture(), e.quantisation(), e.licence()));
@@ -120,7 +136,7 @@ final class ModelPullCommands {
                 System.out.println("    " + e.url());
                 System.out.println("    sha256 " + e.sha256() + " (source: " + e.source() + ")");
             }
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -132,13 +148,23 @@ final class ModelPullCommands {
         @Option(names = "--model-dir", paramLabel = "DIR", description = "Default: <data-dir>/models.")
         Path modelDir;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() throws Exception {
+            boolean json = output.json();
             Path dir = modelDir(common, modelDir);
             List<ModelDirectory.Entry> models = ModelDirectory.list(dir);
+            if (json) {
+                com.fasterxml.jackson.databind.node.ArrayNode all = Output.array();
+                models.forEach(m -> all.add(ModelJson.entry(m)));
+                Output.print(all);
+                return ExitCodes.OK;
+            }
             if (models.isEmpty()) {
                 System.out.println("no models in " + dir + " (`bastion model pull NAME` adds one)");
-                return 0;
+                return ExitCodes.OK;
             }
             System.out.println(String.format(Locale.ROOT, "%-32s %10s  %-10s %-8s %s", "NAME", "SIZE", "ARCH", "QUANT",
                     "SHA256"));
@@ -147,7 +173,7 @@ final class ModelPullCommands {
                         ProgressBar.bytes(m.size()), or(m.architecture()), or(m.quantisation()),
                         m.problem().isEmpty() ? or(m.sha256()) : m.problem()));
             }
-            return 0;
+            return ExitCodes.OK;
         }
 
         private static String or(String s) {
@@ -164,20 +190,28 @@ final class ModelPullCommands {
         @Parameters(paramLabel = "FILE")
         Path file;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() throws Exception {
+            boolean json = output.json();
             if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("no such file: " + file);
             }
             try {
                 ModelInfo info = ModelInfo.read(file);
-                info.lines().forEach(System.out::println);
+                if (json) {
+                    Output.print(ModelJson.info(info));
+                } else {
+                    info.lines().forEach(System.out::println);
+                }
                 ModelCommand.audit(common, "model.info", file.toAbsolutePath() + " sha256=" + info.sha256());
-                return 0;
+                return ExitCodes.OK;
             } catch (FormatException e) {
                 System.err.println("bastion: " + file + " is not a usable GGUF model: " + e.getMessage());
                 ModelCommand.audit(common, "model.info", file.toAbsolutePath() + " malformed");
-                return 1;
+                return ExitCodes.FAILED;
             }
         }
     }

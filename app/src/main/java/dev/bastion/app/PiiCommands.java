@@ -174,7 +174,7 @@ final class PiiCommands {
                 keys.writeVault(vault, table);
             }
             System.err.println("bastion: " + found + " value(s) rewritten with " + op);
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -221,9 +221,9 @@ final class PiiCommands {
             if (unopened > 0) {
                 System.err.println("bastion: " + unopened + " ENC<...> token(s) did not open with this data directory's "
                         + "key and were left as they are");
-                return 1;
+                return ExitCodes.FAILED;
             }
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

@@ -64,11 +64,11 @@ final class PiiEval implements Callable<Integer> {
             root = Json.MAPPER.readTree(data.toFile());
         } catch (IOException e) {
             System.err.println("eval pii: cannot read " + data + " as JSON: " + e.getMessage());
-            return 2;
+            return ExitCodes.USAGE;
         }
         if (!root.isArray()) {
             System.err.println("eval pii: " + data + " is not a JSON array of samples");
-            return 2;
+            return ExitCodes.USAGE;
         }
         List<String> texts = new ArrayList<>();
         for (JsonNode s : root) {
@@ -86,15 +86,19 @@ final class PiiEval implements Callable<Integer> {
                 BenignShare.print(scanner, benignPrompts, benignErrors);
             }
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** Token and span scores of {@code scanner} on the presidio-research samples; timed only when {@code timed}. */
     private void score(JsonNode root, List<String> texts, PiiScanner scanner, boolean timed) throws IOException {
         List<List<Recognizer.Candidate>> predictions = new ArrayList<>();
+        dev.bastion.models.pull.Progress progress = TerminalProgress.counting("texts");
+        progress.start(0, texts.size());
         for (String t : texts) {
             predictions.add(scanner.find(t));
+            progress.advance(predictions.size());
         }
+        progress.finish(predictions.size());
         double[] perSecond = timed ? time(scanner, texts, rounds) : null;
         List<PiiTokenScore> scores = MODES.stream().map(PiiTokenScore::new).toList();
         scores.get(0).maxErrors = showErrors;

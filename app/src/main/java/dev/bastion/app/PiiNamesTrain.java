@@ -43,6 +43,6 @@ final class PiiNamesTrain implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "generated held-out set: token accuracy %.4f, entity F1 %.4f%n",
                 r.heldOutTokenAccuracy(), r.heldOutEntityF1());
         System.out.println("recipe: " + r.recipe());
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -113,7 +113,7 @@ final class RouteEval implements Callable<Integer> {
         causes.forEach((cause, n) -> System.out.printf("  %-40s %d prompts%n", cause, n));
         System.out.printf("time per prompt (scanners + policy, one thread): p50 %.3f ms, p99 %.3f ms; per KB: p50 %.3f ms, "
                 + "p99 %.3f ms%n", quantile(ms, 0.5), quantile(ms, 0.99), quantile(msPerKb, 0.5), quantile(msPerKb, 0.99));
-        return 0;
+        return ExitCodes.OK;
     }
 
     private static long heapAfterGc() {

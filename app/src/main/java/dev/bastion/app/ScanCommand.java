@@ -36,7 +36,8 @@ final class ScanCommand implements Callable<Integer> {
             + "pii (the default), injection, secrets.")
     List<String> scanners;
 
-    @Option(names = "--format", defaultValue = "jsonl", description = "jsonl (default), json or text.")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "jsonl (one record a line), json (one "
+            + "value) or text. Default: jsonl over texts, text with --secrets.")
     String format;
 
     @Option(names = "--input", defaultValue = "auto", description = "text (one text a line) or jsonl ({\"id\", "
@@ -58,12 +59,18 @@ final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!secrets) {
-            return TextScan.run(scanners == null || scanners.isEmpty() ? List.of("pii") : scanners, format, inputFormat,
+            return TextScan.run(scanners == null || scanners.isEmpty() ? List.of("pii") : scanners,
+                    format == null ? "jsonl" : format, inputFormat,
                     embeddings, dev.bastion.guard.pii.PiiMode.fromConfig(piiMode), paths == null || paths.isEmpty() ? List.of(Path.of("-")) : paths);
         }
         if (paths == null || paths.isEmpty()) {
             throw new IllegalArgumentException("--secrets needs at least one file or folder");
         }
+        String fmt = format == null ? "text" : format.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("text", "jsonl", "json").contains(fmt)) {
+            throw new IllegalArgumentException("--format is text, jsonl or json, got '" + format + "'");
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode found = Output.array();
         SecretsScanner scanner = SecretsScanner.builtIn();
         int total = 0;
         int files = 0;
@@ -93,15 +100,30 @@ final class ScanCommand implements Callable<Integer> {
                         }
                     }
                     boolean info = SecretsScanner.INFORMATIONAL.contains(f.type());
-                    System.out.printf("%s:%d:%d %s score=%.2f%s%n", file, line, f.start() - lineStart + 1, f.type(),
-                            f.score(), info ? " (informational)" : "");
+                    int column = f.start() - lineStart + 1;
+                    if (fmt.equals("text")) {
+                        System.out.printf(java.util.Locale.ROOT, "%s:%d:%d %s score=%.2f%s%n", file, line, column,
+                                f.type(), f.score(), info ? " (informational)" : "");
+                    } else {
+                        com.fasterxml.jackson.databind.node.ObjectNode o = Output.object().put("file", file.toString())
+                                .put("line", line).put("column", column).put("type", f.type())
+                                .put("score", f.score()).put("informational", info);
+                        if (fmt.equals("jsonl")) {
+                            Output.print(o);
+                        } else {
+                            found.add(o);
+                        }
+                    }
                     if (!info) {
                         total++;
                     }
                 }
             }
         }
+        if (fmt.equals("json")) {
+            Output.print(Output.object().put("secrets", total).put("files", files).set("findings", found));
+        }
         System.err.println("bastion: " + total + " secret(s) in " + files + " text file(s)");
-        return total == 0 ? 0 : 1;
+        return total == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }

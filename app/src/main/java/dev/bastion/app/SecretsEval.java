@@ -98,7 +98,10 @@ final class SecretsEval implements Callable<Integer> {
             String source = corpus.getFileName().toString();
             Map<String, Map<Integer, String>> labels = readLabels(corpus.resolve("labels.tsv"));
             Map<String, Set<Integer>> bastionHits = new HashMap<>();
+            dev.bastion.models.pull.Progress progress = TerminalProgress.counting(source + " files");
+            progress.start(0, labels.size());
             for (String file : labels.keySet()) {
+                progress.advance(bastionHits.size());
                 byte[] raw = Files.readAllBytes(corpus.resolve("files").resolve(file));
                 bytes += raw.length;
                 long t0 = System.nanoTime();
@@ -116,6 +119,7 @@ final class SecretsEval implements Callable<Integer> {
                 }
                 bastionHits.put(file, lines);
             }
+            progress.finish(bastionHits.size());
             table.append("| ").append(source).append(" | ");
             Score b = score(source, "bastion", labels, bastionHits);
             table.append(b.positives()).append(" | ").append(b.cells().replace(" | ", " | ")).append(" | ");
@@ -134,7 +138,7 @@ final class SecretsEval implements Callable<Integer> {
         System.out.println(table.toString().strip());
         System.out.printf("bastion scanned %.2f MB in %.0f ms (%.1f MB/s, decoding included), %d rules%n",
                 bytes / 1e6, nanos / 1e6, bytes / 1e6 / Math.max(nanos / 1e9, 1e-9), scanner.rules().size());
-        return 0;
+        return ExitCodes.OK;
     }
 
     private Score score(String source, String who, Map<String, Map<Integer, String>> labels,
@@ -256,7 +260,7 @@ final class SecretsEval implements Callable<Integer> {
         System.out.printf("files %d, rules %d in Bastion%n", files.size(), scanner.rules().size());
         System.out.printf("recall %.3f (%d of %d positive examples found)%n", ratio(total[1], total[0]), total[1], total[0]);
         System.out.printf("negatives flagged %.3f (%d of %d)%n", ratio(total[3], total[2]), total[3], total[2]);
-        return 0;
+        return ExitCodes.OK;
     }
 
     private static boolean flags(SecretsScanner scanner, String text) {

@@ -2,6 +2,7 @@ package dev.bastion.app;
 
 import dev.bastion.gateway.config.GatewayConfig;
 import dev.bastion.gateway.server.Gateway;
+import dev.bastion.gateway.telemetry.BuildInfo;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,6 +24,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (overrides server.host).")
     String host;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "Log records as text lines or JSON lines on standard error (overrides logging.format).")
+    String logFormat;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<String, String> flags = new HashMap<>();
@@ -32,8 +37,12 @@ final class ServeCommand implements Callable<Integer> {
         if (host != null) {
             flags.put("server.host", host);
         }
+        if (logFormat != null) {
+            flags.put("logging.format", logFormat);
+        }
         GatewayConfig config = common.load(flags).config();
-        Gateway gateway = Gateway.start(config, System.getenv(), Clock.systemUTC());
+        Logging.use(config.telemetry().logFormat());
+        Gateway gateway = Gateway.start(config, System.getenv(), Clock.systemUTC(), BuildInfo.of(Main.class));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("bastion: stopping; finishing in-flight requests (up to "
@@ -43,12 +52,17 @@ final class ServeCommand implements Callable<Integer> {
         }, "bastion-shutdown"));
         gateway.bootstrapAdminKey().ifPresent(file -> System.err.println(
                 "bastion: first start: an admin API key was written to " + file + " (mode 0600)"));
+        if (config.models().stream().noneMatch(m -> m.kind() != dev.bastion.gateway.config.ModelSettings.Kind.EMBEDDINGS)) {
+            System.err.println("bastion: no chat models: `bastion model catalogue` lists what `bastion model pull NAME` "
+                    + "can fetch into " + config.dataDir().resolve("models") + " (restart serve afterwards), or "
+                    + "declare a model under `models:` in bastion.yaml");
+        }
         String scheme = config.server().tls().isPresent() ? "https" : "http";
         System.err.println("bastion: listening on " + scheme + "://" + config.server().host() + ":" + gateway.port()
                 + " (data directory " + config.dataDir() + ")");
         System.out.println("listening " + scheme + "://" + config.server().host() + ":" + gateway.port());
         System.out.flush();
         stopped.await();
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -46,7 +46,7 @@ final class SubjectCommand {
         @Override
         public Integer call() {
             System.out.println(withVault(common, vault -> vault.export(subject)).toPrettyString());
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -58,14 +58,23 @@ final class SubjectCommand {
         @Option(names = "--subject", required = true, description = "The subject id (as sent in the subject header).")
         String subject;
 
+        @Mixin
+        Output output;
+
         @Override
         public Integer call() {
+            boolean json = output.json();
             ConversationVault.Erasure e = withVault(common, vault -> vault.erase(subject));
             CliAudit.record(common.load(Map.of()).config(), "subject.erase", e.subjectHash() + " key_destroyed="
                     + e.keyDestroyed() + " conversations_deleted=" + e.conversationsDeleted());
-            System.out.println("erased subject " + e.subjectHash() + ": key destroyed=" + e.keyDestroyed()
-                    + ", conversations deleted=" + e.conversationsDeleted());
-            return 0;
+            if (json) {
+                Output.print(Output.object().put("subject_hash", e.subjectHash()).put("key_destroyed", e.keyDestroyed())
+                        .put("conversations_deleted", e.conversationsDeleted()));
+            } else {
+                System.out.println("erased subject " + e.subjectHash() + ": key destroyed=" + e.keyDestroyed()
+                        + ", conversations deleted=" + e.conversationsDeleted());
+            }
+            return ExitCodes.OK;
         }
     }
 
@@ -84,7 +93,7 @@ final class SubjectCommand {
             if (!(config.conversations().masterKey() instanceof Envelope.MasterKeySource.File file)) {
                 System.err.println("bastion: the master key comes from an environment variable or a command; rotate it "
                         + "where it is kept, then run this with --rewrap against a file copy");
-                return 1;
+                return ExitCodes.FAILED;
             }
             Envelope.open(file, System.getenv());
             int primary = Envelope.rotateMasterKeyFile(file.path());
@@ -94,7 +103,7 @@ final class SubjectCommand {
                 System.out.println("re-wrapped " + n + " subject key(s)");
             }
             CliAudit.record(config, "master-key.rotate", "primary=" + Integer.toUnsignedString(primary) + " rewrap=" + rewrap);
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

@@ -10,7 +10,7 @@ import dev.bastion.privacy.ledger.Charge;
 import dev.bastion.privacy.ledger.LedgerId;
 import dev.bastion.privacy.ledger.PrivacyLedger;
 import dev.bastion.privacy.synth.Domain;
-import dev.bastion.privacy.synth.SynthCsv;
+
 import dev.bastion.privacy.synth.SynthesisPlan;
 import dev.bastion.privacy.synth.Synthesizer;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ final class SynthCommand implements Callable<Integer> {
         switch (outcome) {
             case PrivacyLedger.Outcome.Refused r -> {
                 System.err.println("bastion: refused: " + r.reason());
-                return 3;
+                return ExitCodes.REFUSED;
             }
             case PrivacyLedger.Outcome.Admitted a -> {
                 charge = a.charge();
@@ -101,7 +101,7 @@ final class SynthCommand implements Callable<Integer> {
         Synthesizer.Synthesis s = Synthesizer.run(table, domain, plan, rows,
                 seed != null ? DpRandom.insecureSeeded(seed) : DpRandom.secure());
         double seconds = (System.nanoTime() - start) / 1e9;
-        SynthCsv.write(out, s.columns(), s.rows());
+        dev.bastion.privacy.dp.Table.write(out, s.columns(), s.rows());
         GatewayConfig config = common.load(Map.of()).config();
         ObjectNode record = SynthRelease.record(s, domain.source(), seed != null ? OptionalLong.of(seed)
                 : OptionalLong.empty(), id, charge, after, out, Clock.systemUTC().instant());
@@ -135,6 +135,6 @@ final class SynthCommand implements Callable<Integer> {
             System.out.println("release record (signed, key " + key.keyId() + "): " + recordFile);
             System.out.println(DpCommand.status(after));
         }
-        return 0;
+        return ExitCodes.OK;
     }
 }

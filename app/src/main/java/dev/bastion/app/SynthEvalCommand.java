@@ -102,7 +102,7 @@ final class SynthEvalCommand implements Callable<Integer> {
         } else {
             System.out.print(text(e, seconds));
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     static ObjectNode json(SynthEvaluation e, double seconds) {

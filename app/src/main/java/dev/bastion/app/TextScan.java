@@ -75,10 +75,10 @@ final class TextScan {
             boolean stdin = input.toString().equals("-");
             boolean jsonInput = inputFormat.equals("jsonl") || (inputFormat.equals("auto") && input.toString().endsWith(".jsonl"));
             long size = stdin ? 0 : Files.size(input);
-            // One progress bar for the whole CLI (the model pull's): bytes, percent, rate and time left on a terminal,
-            // a plain line at every tenth otherwise; nothing for standard input, whose size is unknown.
-            dev.bastion.models.pull.Progress progress = size > 0 ? new dev.bastion.models.pull.ProgressBar(System.err,
-                    System.console() != null, System::nanoTime) : dev.bastion.models.pull.Progress.NONE;
+            // One progress bar for the whole CLI (the model pull's): bytes, percent, rate and time left, only when
+            // standard error is a terminal; nothing for standard input, whose size is unknown.
+            dev.bastion.models.pull.Progress progress = size > 0 ? TerminalProgress.bytes()
+                    : dev.bastion.models.pull.Progress.NONE;
             progress.start(0, size);
             try (InputStream raw = stdin ? System.in : Files.newInputStream(input);
                     LineReader reader = new LineReader(raw, MAX_LINE_BYTES)) {
@@ -117,9 +117,9 @@ final class TextScan {
         out.flush();
         if (errors > 0) {
             System.err.println("bastion: " + errors + " line(s) could not be read; see the \"error\" records");
-            return 2;
+            return ExitCodes.USAGE;
         }
-        return flagged == 0 ? 0 : 1;
+        return flagged == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
     /** The text of one line, or empty for a blank line or an error (then put into {@code record}). */

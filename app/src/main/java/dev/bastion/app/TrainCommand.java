@@ -119,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
             write(m, all, result, accuracy);
             System.out.println("wrote " + out);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private String requireLabel() {

@@ -64,7 +64,7 @@ final class ValidatorEval implements Callable<Integer> {
                     disagreements.isEmpty() ? "" : "; e.g. " + String.join(", ", disagreements));
         }
         System.out.printf(Locale.ROOT, "total %d of %d agree (%.2f%%)%n", allAgree, allCases, 100.0 * allAgree / Math.max(1, allCases));
-        return 0;
+        return ExitCodes.OK;
     }
 
     private static String clean(String n) {

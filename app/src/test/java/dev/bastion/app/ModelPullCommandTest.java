@@ -49,7 +49,7 @@ class ModelPullCommandTest {
     }
 
     /** A minimal GGUF v3: architecture qwen2, file type Q8_0, a 2-token vocabulary, one F32 tensor of 4096. */
-    private static byte[] gguf() {
+    static byte[] gguf() {
         ByteBuffer b = ByteBuffer.allocate(32_768).order(ByteOrder.LITTLE_ENDIAN);
         b.put("GGUF".getBytes(StandardCharsets.US_ASCII)).putInt(3).putLong(1).putLong(4);
         str(b, "general.architecture").putInt(8);

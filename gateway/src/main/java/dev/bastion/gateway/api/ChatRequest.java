@@ -17,6 +17,13 @@ import java.util.Set;
  * Non-text parts (images, audio, files) pass through unscanned.
  */
 public final class ChatRequest {
+    /**
+     * A field only the {@code /v1/completions} dialect sets on the chat request it builds: the single user message
+     * is a text to continue, not a chat. The local engine continues it raw (no chat template, so base models work);
+     * upstream backends drop the field and answer the message as a one-message chat. On {@code /v1/chat/completions}
+     * the pipeline refuses it as an unknown field.
+     */
+    public static final String TEXT_COMPLETION = "bastion_text_completion";
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
     private final ObjectNode json;
@@ -72,6 +79,9 @@ public final class ChatRequest {
         }
         optionalNumber(json, "temperature", 0, 2);
         optionalNumber(json, "top_p", 0, 1);
+        if (optionalBoolean(json, TEXT_COMPLETION) && (messages.size() != 1 || !messages.get(0).path("content").isTextual())) {
+            throw new Refusal(ApiError.invalidParam("messages", "A text completion is one message with string content."));
+        }
         return new ChatRequest(json, model, stream, includeUsage, slots);
     }
 
@@ -158,6 +168,11 @@ public final class ChatRequest {
 
     public boolean stream() {
         return stream;
+    }
+
+    /** Whether this request asks for a plain continuation of its one message ({@link #TEXT_COMPLETION}). */
+    public boolean textCompletion() {
+        return json.path(TEXT_COMPLETION).asBoolean(false);
     }
 
     public boolean includeUsage() {

@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The backend for {@code backend: local} models: Bastion's own GGUF engine ({@link LocalModel}).
  *
- * <p>Models are loaded once, at startup, by the composition root; a model that was refused by the model-security
+ * <p>Models are loaded once, at startup by the composition root or on their first request
+ * ({@code local-engine.load: lazy}); a model that was refused by the model-security
  * check or failed to load answers 503 with the reason, never a made-up answer. Requests are translated by
  * {@link LocalRequests} (messages through the model's chat template, sampling parameters) and answered in
  * OpenAI's wire shapes by {@link LocalResponses}. When the model's queue is full the request gets 429 with
@@ -21,7 +22,26 @@ import java.util.Optional;
 public final class LocalBackend implements ChatBackend, AutoCloseable {
     private final Map<String, LocalModel> loaded;
     private final Map<String, String> refused;
+    private final Map<String, Loader> pending;
     private final int defaultMaxTokens;
+
+    /** What loading one model gave. */
+    public sealed interface Loaded permits Ready, Refused {
+    }
+
+    /** A model checked, loaded and warmed up. */
+    public record Ready(LocalModel model) implements Loaded {
+    }
+
+    /** A model that cannot run, with the reason clients are told. */
+    public record Refused(String reason) implements Loaded {
+    }
+
+    /** Checks, loads and warms up one model (local-engine.load: lazy runs it on the model's first request). */
+    @FunctionalInterface
+    public interface Loader {
+        Loaded load();
+    }
 
     /**
      * @param loaded models ready to run, by configured name
@@ -29,8 +49,18 @@ public final class LocalBackend implements ChatBackend, AutoCloseable {
      * @param defaultMaxTokens answer length when a request names none
      */
     public LocalBackend(Map<String, LocalModel> loaded, Map<String, String> refused, int defaultMaxTokens) {
-        this.loaded = Map.copyOf(loaded);
-        this.refused = Map.copyOf(refused);
+        this(loaded, refused, Map.of(), defaultMaxTokens);
+    }
+
+    /**
+     * A backend that loads each model of {@code pending} on its first request (the request waits; others for the
+     * same model wait for the same load), and {@code loaded} and {@code refused} as above.
+     */
+    public LocalBackend(Map<String, LocalModel> loaded, Map<String, String> refused, Map<String, Loader> pending,
+            int defaultMaxTokens) {
+        this.loaded = new java.util.concurrent.ConcurrentHashMap<>(loaded);
+        this.refused = new java.util.concurrent.ConcurrentHashMap<>(refused);
+        this.pending = new java.util.concurrent.ConcurrentHashMap<>(pending);
         this.defaultMaxTokens = defaultMaxTokens;
     }
 
@@ -83,6 +113,22 @@ public final class LocalBackend implements ChatBackend, AutoCloseable {
         LocalModel m = loaded.get(model.name());
         if (m != null) {
             return m;
+        }
+        Loader loader = pending.get(model.name());
+        if (loader != null) {
+            synchronized (loader) {
+                if (pending.containsKey(model.name())) {
+                    switch (loader.load()) {
+                        case Ready r -> loaded.put(model.name(), r.model());
+                        case Refused r -> refused.put(model.name(), r.reason());
+                    }
+                    pending.remove(model.name());
+                }
+            }
+            m = loaded.get(model.name());
+            if (m != null) {
+                return m;
+            }
         }
         String reason = refused.get(model.name());
         if (reason != null) {

@@ -41,14 +41,18 @@ final class LocalRequests {
         if (request.path("n").asInt(1) != 1) {
             throw unsupported("n must be 1 for local models");
         }
-        try {
-            engine.requireChatTemplate();
-        } catch (NoChatTemplateException e) {
-            throw unsupported(e.getMessage());
+        boolean continuation = request.path(dev.bastion.gateway.api.ChatRequest.TEXT_COMPLETION).asBoolean(false);
+        if (!continuation) {
+            try {
+                engine.requireChatTemplate();
+            } catch (NoChatTemplateException e) {
+                throw unsupported(e.getMessage());
+            }
         }
-        List<ChatMessage> messages = messages(request.path("messages"));
         try {
-            int[] prompt = engine.chatPrompt(messages);
+            // A text completion (/v1/completions) continues its one message's text as is, template or not.
+            int[] prompt = continuation ? engine.rawPrompt(text(request.path("messages").path(0).path("content")))
+                    : engine.chatPrompt(messages(request.path("messages")));
             int maxTokens = request.has("max_completion_tokens") ? request.get("max_completion_tokens").asInt()
                     : request.path("max_tokens").asInt(defaultMaxTokens);
             maxTokens = Math.min(maxTokens, Math.max(1, engine.contextSize() - prompt.length));

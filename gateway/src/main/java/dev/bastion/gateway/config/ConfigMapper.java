@@ -56,7 +56,7 @@ final class ConfigMapper {
                 integer("guard.max-message-chars", 1, 100_000_000), integer("guard.stream-window-chars", 0, 65536),
                 bool("guard.stream-padding"), bool("guard.injection-embeddings"),
                 integer("guard.stream-coalesce-bytes", 0, 65536), duration("guard.stream-coalesce-interval"),
-                duration("guard.pseudonym-ttl")));
+                duration("guard.pseudonym-ttl"), bool("guard.pii-context")));
         EmbeddingSettings embeddings = build("embeddings", () -> new EmbeddingSettings(bool("embeddings.enabled"),
                 text("embeddings.model-name"), integer("embeddings.max-inputs", 1, 4096)));
         AuditSettings audit = build("audit", () -> new AuditSettings(parse("audit.signature-algorithm",
@@ -90,22 +90,36 @@ final class ConfigMapper {
                 routes.add(r);
             }
         }
+        TelemetrySettings telemetry = build("telemetry", () -> new TelemetrySettings(
+                optionalText("telemetry.otlp-endpoint").map(u -> uri("telemetry.otlp-endpoint", u)),
+                text("telemetry.service-name"), share("telemetry.sampling-ratio"),
+                parse("logging.format", text("logging.format"), TelemetrySettings.LogFormat::fromConfig)));
         if (!problems.isEmpty()) {
             return null;
         }
         LocalEngineSettings localEngine = build("local-engine", () -> new LocalEngineSettings(
                 integer("local-engine.context-size", 16, 1 << 20), integer("local-engine.slots", 1, 64),
                 integer("local-engine.queue-depth", 0, 10_000), integer("local-engine.threads", 0, 1024),
-                integer("local-engine.max-tokens", 1, 1 << 20)));
+                integer("local-engine.max-tokens", 1, 1 << 20), lazyLoad()));
         return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
-                modelSecurity, localEngine, models, routes));
+                modelSecurity, localEngine, telemetry, models, routes));
+    }
+
+    private boolean lazyLoad() {
+        String load = text("local-engine.load");
+        if (!load.equals(LocalEngineSettings.LOAD_AT_START) && !load.equals(LocalEngineSettings.LOAD_LAZILY)) {
+            throw new IllegalArgumentException("local-engine.load must be start or lazy, got '" + load + "'");
+        }
+        return load.equals(LocalEngineSettings.LOAD_LAZILY);
     }
 
     private Supplier<ModelSettings> model(String at) {
         return () -> {
             String name = text(at + ".name");
             String backend = text(at + ".backend");
-            Optional<URI> baseUrl = optionalText(at + ".base-url").map(u -> uri(at + ".base-url", u));
+            Optional<URI> baseUrl = optionalText(at + ".base-url").map(u -> uri(at + ".base-url", u))
+                    .or(() -> backend.equals(ModelSettings.ANTHROPIC) ? Optional.of(ModelSettings.DEFAULT_ANTHROPIC_URL)
+                            : Optional.empty());
             Location location = optionalText(at + ".location").map(l -> parse(at + ".location", l, Location::fromConfig))
                     .orElseGet(() -> backend.equals(ModelSettings.LOCAL) || baseUrl.map(u -> LOOPBACK.contains(u.getHost())).orElse(false)
                             ? Location.LOCAL : Location.CLOUD);
@@ -114,7 +128,11 @@ final class ConfigMapper {
                     optionalText(at + ".path").map(p -> path(at + ".path", p)),
                     has(at + ".connect-timeout") ? duration(at + ".connect-timeout") : Duration.ofSeconds(10),
                     has(at + ".read-timeout") ? duration(at + ".read-timeout") : Duration.ofSeconds(120),
-                    has(at + ".max-retries") ? integer(at + ".max-retries", 0, 5) : 2);
+                    has(at + ".max-retries") ? integer(at + ".max-retries", 0, 5) : 2,
+                    has(at + ".kind") ? parse(at + ".kind", text(at + ".kind"), ModelSettings.Kind::fromConfig)
+                            : ModelSettings.Kind.CHAT,
+                    optionalText(at + ".anthropic-version").orElse(ModelSettings.DEFAULT_ANTHROPIC_VERSION),
+                    has(at + ".max-tokens") ? integer(at + ".max-tokens", 1, 1_000_000) : ModelSettings.DEFAULT_MAX_TOKENS);
         };
     }
 

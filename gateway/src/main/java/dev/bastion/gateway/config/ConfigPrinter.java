@@ -12,7 +12,31 @@ public final class ConfigPrinter {
     private ConfigPrinter() {
     }
 
+    /** One effective setting: its dotted key, its value as printed (secrets as references) and where it came from. */
+    public record Setting(String key, String value, String origin) {
+        public Setting {
+            if (key == null || key.isBlank() || value == null || origin == null) {
+                throw new IllegalArgumentException("a setting has a key, a value and an origin");
+            }
+        }
+    }
+
+    /** Every effective setting, sorted by key. */
+    public static java.util.List<Setting> settings(LoadedConfig loaded) {
+        return values(loaded).entrySet().stream()
+                .map(e -> new Setting(e.getKey(), e.getValue(), originOf(loaded, e.getKey()))).toList();
+    }
+
     public static String print(LoadedConfig loaded) {
+        StringBuilder out = new StringBuilder();
+        loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),
+                () -> out.append("# config file: none (defaults, environment and flags only)\n"));
+        settings(loaded).forEach(s -> out.append(s.key()).append(": ").append(s.value()).append("    # ")
+                .append(s.origin()).append('\n'));
+        return out.toString();
+    }
+
+    private static Map<String, String> values(LoadedConfig loaded) {
         GatewayConfig c = loaded.config();
         Map<String, String> values = new TreeMap<>();
         values.put("data-dir", c.dataDir().toString());
@@ -41,6 +65,7 @@ public final class ConfigPrinter {
         values.put("guard.stream-coalesce-bytes", Integer.toString(c.guard().streamCoalesceBytes()));
         values.put("guard.stream-coalesce-interval", c.guard().streamCoalesceInterval().toString());
         values.put("guard.pseudonym-ttl", c.guard().pseudonymTtl().toString());
+        values.put("guard.pii-context", Boolean.toString(c.guard().piiContext()));
         values.put("embeddings.enabled", Boolean.toString(c.embeddings().enabled()));
         values.put("embeddings.model-name", c.embeddings().modelName());
         values.put("embeddings.max-inputs", Integer.toString(c.embeddings().maxInputs()));
@@ -67,6 +92,13 @@ public final class ConfigPrinter {
         values.put("local-engine.queue-depth", Integer.toString(c.localEngine().queueDepth()));
         values.put("local-engine.threads", Integer.toString(c.localEngine().threads()));
         values.put("local-engine.max-tokens", Integer.toString(c.localEngine().maxTokens()));
+        values.put("local-engine.load", c.localEngine().lazy() ? LocalEngineSettings.LOAD_LAZILY
+                : LocalEngineSettings.LOAD_AT_START);
+        values.put("telemetry.otlp-endpoint", c.telemetry().otlpEndpoint().map(java.net.URI::toString)
+                .orElse("(none: traces are not exported)"));
+        values.put("telemetry.service-name", c.telemetry().serviceName());
+        values.put("telemetry.sampling-ratio", Double.toString(c.telemetry().samplingRatio()));
+        values.put("logging.format", c.telemetry().logFormat().configName());
         for (int i = 0; i < c.models().size(); i++) {
             ModelSettings m = c.models().get(i);
             String at = "models[" + i + "]";
@@ -80,6 +112,11 @@ public final class ConfigPrinter {
             values.put(at + ".connect-timeout", m.connectTimeout().toString());
             values.put(at + ".read-timeout", m.readTimeout().toString());
             values.put(at + ".max-retries", Integer.toString(m.maxRetries()));
+            values.put(at + ".kind", m.kind().configName());
+            if (m.backend().equals(ModelSettings.ANTHROPIC)) {
+                values.put(at + ".anthropic-version", m.anthropicVersion());
+                values.put(at + ".max-tokens", Integer.toString(m.maxTokens()));
+            }
         }
         for (int i = 0; i < c.routes().size(); i++) {
             RouteSettings r = c.routes().get(i);
@@ -104,11 +141,7 @@ public final class ConfigPrinter {
             values.put(at + ".pseudonyms", r.pseudonyms().configName());
             values.put(at + ".pii-mode", r.piiMode().configName());
         }
-        StringBuilder out = new StringBuilder();
-        loaded.file().ifPresentOrElse(f -> out.append("# config file: ").append(f).append('\n'),
-                () -> out.append("# config file: none (defaults, environment and flags only)\n"));
-        values.forEach((k, v) -> out.append(k).append(": ").append(v).append("    # ").append(originOf(loaded, k)).append('\n'));
-        return out.toString();
+        return values;
     }
 
     private static void limits(Map<String, String> values, String at, LimitSettings.Limits l) {

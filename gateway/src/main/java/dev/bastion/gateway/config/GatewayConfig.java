@@ -25,6 +25,7 @@ public record GatewayConfig(
         AbuseSettings abuse,
         ModelSecuritySettings modelSecurity,
         LocalEngineSettings localEngine,
+        TelemetrySettings telemetry,
         List<ModelSettings> models,
         List<RouteSettings> routes) {
 
@@ -40,6 +41,7 @@ public record GatewayConfig(
         Objects.requireNonNull(abuse, "abuse");
         Objects.requireNonNull(modelSecurity, "model-security");
         Objects.requireNonNull(localEngine, "local-engine");
+        Objects.requireNonNull(telemetry, "telemetry");
         models = List.copyOf(models);
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();

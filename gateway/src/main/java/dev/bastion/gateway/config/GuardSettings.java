@@ -10,15 +10,16 @@ package dev.bastion.gateway.config;
  * @param streamPadding pad the text of every streamed event to a multiple of 32 bytes, hiding token lengths from
  *     an observer of encrypted traffic
  * @param pseudonymTtl how long a conversation's pseudonyms are kept after its last request
+ * @param piiContext run the contextual stage of the {@code pii} scanner (MiniLM token vectors; off by default)
  */
 public record GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars, boolean streamPadding,
         boolean injectionEmbeddings, int streamCoalesceBytes, java.time.Duration streamCoalesceInterval,
-        java.time.Duration pseudonymTtl) {
+        java.time.Duration pseudonymTtl, boolean piiContext) {
 
     /** Settings with stream padding on. */
     public GuardSettings(int maxMessages, int maxMessageChars, int streamWindowChars) {
         this(maxMessages, maxMessageChars, streamWindowChars, true, false, 0, java.time.Duration.ZERO,
-                java.time.Duration.ofHours(24));
+                java.time.Duration.ofHours(24), false);
     }
 
     public GuardSettings {

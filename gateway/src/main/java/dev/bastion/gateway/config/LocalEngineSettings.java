@@ -8,8 +8,15 @@ package dev.bastion.gateway.config;
  * @param queueDepth requests that may wait for a slot; further ones get 429 with Retry-After
  * @param threads compute threads shared by all local models; 0 uses every core
  * @param maxTokens answer length when a request gives no max_tokens
+ * @param lazy load each model on its first request instead of at start (the gateway is ready sooner; the first
+ *     request to a model waits for its load and warm-up)
  */
-public record LocalEngineSettings(int contextSize, int slots, int queueDepth, int threads, int maxTokens) {
+public record LocalEngineSettings(int contextSize, int slots, int queueDepth, int threads, int maxTokens,
+        boolean lazy) {
+    /** {@code local-engine.load}: when models are loaded. */
+    public static final String LOAD_AT_START = "start";
+    public static final String LOAD_LAZILY = "lazy";
+
     public LocalEngineSettings {
         if (contextSize < 16 || contextSize > 1 << 20) {
             throw new IllegalArgumentException("local-engine.context-size must be 16..1048576, got " + contextSize);

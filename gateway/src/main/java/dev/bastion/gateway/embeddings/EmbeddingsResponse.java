@@ -42,6 +42,32 @@ public final class EmbeddingsResponse {
         return root;
     }
 
+    /**
+     * Puts an upstream's embeddings into the encoding the client asked for: some OpenAI-compatible servers ignore
+     * {@code encoding_format} and always send float arrays (or base64), while clients such as the openai npm
+     * package ask for base64 and decode it themselves. Items already in the right encoding are left alone.
+     */
+    public static void toEncoding(ObjectNode answer, boolean base64) {
+        for (com.fasterxml.jackson.databind.JsonNode item : answer.path("data")) {
+            if (!(item instanceof ObjectNode o)) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode e = o.path("embedding");
+            if (base64 && e.isArray()) {
+                float[] v = new float[e.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) e.get(i).asDouble();
+                }
+                o.put("embedding", encode(v));
+            } else if (!base64 && e.isTextual()) {
+                ArrayNode values = o.putArray("embedding");
+                for (float f : decode(e.asText())) {
+                    values.add(f);
+                }
+            }
+        }
+    }
+
     static String encode(float[] v) {
         ByteBuffer buffer = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : v) {

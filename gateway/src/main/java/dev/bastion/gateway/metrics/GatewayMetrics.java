@@ -1,84 +1,209 @@
 package dev.bastion.gateway.metrics;
 
+import dev.bastion.gateway.telemetry.BuildInfo;
+import dev.bastion.gateway.telemetry.Tracing;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.expositionformats.PrometheusProtobufWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * The gateway's metrics, registered once, with typed methods for each event. Labels are routes, model names from
- * the configuration, stage and scanner ids, finding types, status codes and refusal codes: never prompt text,
- * keys or matched values. Model labels on requests are the client's model name only once it was validated
- * against the configuration; before that they are {@code none}. Thread-safe.
+ * The gateway's metrics, with typed methods for each event, in a Prometheus client registry of their own (one per
+ * gateway, so tests can run several). Labels are routes, model names from the configuration, stage and scanner ids,
+ * finding types, status codes and refusal codes: never prompt text, keys or matched values. Model labels on
+ * requests are the client's model name only once it was validated against the configuration; before that they are
+ * {@code none}. Every labelled metric keeps at most {@value LabelCap#MAX_SERIES} label sets ({@link LabelCap}).
+ * JVM and process metrics come from the client's {@link JvmMetrics}. Thread-safe.
  */
 public final class GatewayMetrics {
     /** Latency buckets in seconds, from 100 µs (gateway overhead) to two minutes (long generations). */
     static final double[] LATENCY = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
         1, 2.5, 5, 10, 30, 60, 120};
+    /** Time-to-first-token buckets in seconds: a fast local or cached answer to a slow cold start. */
+    static final double[] FIRST_TOKEN = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    /** Generation speed buckets in tokens per second: a CPU-bound local model to a fast cloud one. */
+    static final double[] TOKEN_RATE = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
 
-    private final Metrics registry = new Metrics();
-    private final Metrics.Counter requests = registry.counter("bastion_requests_total",
+    private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final LabelCap<CounterDataPoint> requests = counter("bastion_requests_total",
             "Requests answered, by route, model and HTTP status.", "route", "model", "status");
-    private final Metrics.Histogram requestDuration = registry.histogram("bastion_request_duration_seconds",
+    private final LabelCap<DistributionDataPoint> requestDuration = histogram("bastion_request_duration_seconds",
             "Time from request to the end of the response, by route.", LATENCY, "route");
-    private final Metrics.Histogram stageDuration = registry.histogram("bastion_stage_duration_seconds",
+    private final LabelCap<DistributionDataPoint> stageDuration = histogram("bastion_stage_duration_seconds",
             "Time spent in each pipeline stage.", LATENCY, "stage");
-    private final Metrics.Histogram backendDuration = registry.histogram("bastion_backend_duration_seconds",
+    private final LabelCap<DistributionDataPoint> backendDuration = histogram("bastion_backend_duration_seconds",
             "Time spent waiting for a backend, by backend and model.", LATENCY, "backend", "model");
-    private final Metrics.Counter tokens = registry.counter("bastion_tokens_total",
+    private final LabelCap<DistributionDataPoint> firstToken = histogram("bastion_time_to_first_token_seconds",
+            "Streamed answers: time from the request to the first token sent to the client, by model.", FIRST_TOKEN, "model");
+    private final LabelCap<DistributionDataPoint> tokenRate = histogram("bastion_generation_tokens_per_second",
+            "Completion tokens per second of backend time (prompt processing included), by model.", TOKEN_RATE, "model");
+    private final LabelCap<CounterDataPoint> tokens = counter("bastion_tokens_total",
             "Tokens processed, by model and kind (prompt or completion).", "model", "kind");
-    private final Metrics.Counter refusals = registry.counter("bastion_refusals_total",
+    private final LabelCap<CounterDataPoint> refusals = counter("bastion_refusals_total",
             "Requests refused, by reason (the error code sent to the client).", "reason");
-    private final Metrics.Histogram scannerDuration = registry.histogram("bastion_scanner_duration_seconds",
+    private final LabelCap<DistributionDataPoint> scannerDuration = histogram("bastion_scanner_duration_seconds",
             "Time spent in each scanner.", LATENCY, "scanner");
-    private final Metrics.Counter findings = registry.counter("bastion_findings_total",
+    private final LabelCap<CounterDataPoint> findings = counter("bastion_findings_total",
             "Scanner findings, by scanner and finding type.", "scanner", "type");
-    private final Metrics.Counter upstreamErrors = registry.counter("bastion_upstream_errors_total",
+    private final LabelCap<CounterDataPoint> upstreamErrors = counter("bastion_upstream_errors_total",
             "Backend failures, by model and kind.", "model", "kind");
-    private final Metrics.Counter auditFailures = registry.counter("bastion_audit_append_failures_total",
-            "Audit records that could not be written (the gateway refuses requests while the log is not writable).");
-    private final Metrics.Gauge inFlight = registry.gauge("bastion_in_flight_requests", "Requests being handled now.");
+    private final Counter auditFailures = Counter.builder().name("bastion_audit_append_failures_total")
+            .help("Audit records that could not be written (the gateway refuses requests while the log is not writable).")
+            .register(registry);
+    private volatile LongSupplier inFlight = () -> 0;
+    private final Tracing tracing;
+
+    /**
+     * Metrics with {@code bastion_build_info} naming this build; pipeline stages timed through {@link #startStage}
+     * are also spans of {@code tracing}.
+     */
+    public GatewayMetrics(BuildInfo build, Tracing tracing) {
+        Objects.requireNonNull(build, "build");
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
+        Info.builder().name("bastion_build_info").help("The running build: version and source commit.")
+                .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
+        GaugeWithCallback.builder().name("bastion_in_flight_requests").help("Requests being handled now.")
+                .callback(c -> c.call(inFlight.getAsLong())).register(registry);
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** Metrics of a development build (tests, tools). */
+    public GatewayMetrics() {
+        this(BuildInfo.DEVELOPMENT, Tracing.off());
+    }
+
+    private LabelCap<CounterDataPoint> counter(String name, String help, String... labels) {
+        Counter c = Counter.builder().name(name).help(help).labelNames(labels).register(registry);
+        return new LabelCap<>(labels.length, c::labelValues);
+    }
+
+    private LabelCap<DistributionDataPoint> histogram(String name, String help, double[] bounds, String... labels) {
+        Histogram h = Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(bounds)
+                .labelNames(labels).register(registry);
+        return new LabelCap<>(labels.length, h::labelValues);
+    }
+
+    /** The tracing the stages' spans go to (the server opens each request's span with it). */
+    public Tracing tracing() {
+        return tracing;
+    }
 
     public void auditFailure() {
         auditFailures.inc();
     }
 
+    /** A request ended; also names its route and model on the request's server span. */
     public void requestFinished(String route, String model, int status, long nanos) {
-        requests.inc(route, model, Integer.toString(status));
-        requestDuration.observeNanos(nanos, route);
+        Tracing.describeRequest(route, model);
+        requests.get(route, model, Integer.toString(status)).inc();
+        requestDuration.get(route).observe(nanos / 1e9);
+    }
+
+    /**
+     * Starts a pipeline stage: closing the returned step records its duration in
+     * {@code bastion_stage_duration_seconds} and ends its span (a child of the request's span, current meanwhile,
+     * so an upstream call made inside it carries it as the parent in {@code traceparent}).
+     */
+    public Tracing.Step startStage(String stage) {
+        long start = System.nanoTime();
+        Tracing.Step span = tracing.startStage(stage);
+        return () -> {
+            try {
+                span.close();
+            } finally {
+                stage(stage, System.nanoTime() - start);
+            }
+        };
     }
 
     public void stage(String stage, long nanos) {
-        stageDuration.observeNanos(nanos, stage);
+        stageDuration.get(stage).observe(nanos / 1e9);
     }
 
     public void backend(String backend, String model, long nanos) {
-        backendDuration.observeNanos(nanos, backend, model);
+        backendDuration.get(backend, model).observe(nanos / 1e9);
+    }
+
+    /** A streamed answer's first token reached the client {@code nanos} after the request arrived. */
+    public void timeToFirstToken(String model, long nanos) {
+        firstToken.get(model).observe(nanos / 1e9);
+    }
+
+    /** A backend produced {@code completionTokens} in {@code nanos}; answers without tokens are not rates. */
+    public void generation(String model, long completionTokens, long nanos) {
+        if (completionTokens > 0 && nanos > 0) {
+            tokenRate.get(model).observe(completionTokens / (nanos / 1e9));
+        }
     }
 
     public void tokens(String model, long prompt, long completion) {
-        tokens.add(Math.max(0, prompt), model, "prompt");
-        tokens.add(Math.max(0, completion), model, "completion");
+        tokens.get(model, "prompt").inc(Math.max(0, prompt));
+        tokens.get(model, "completion").inc(Math.max(0, completion));
     }
 
     public void refusal(String reason) {
-        refusals.inc(reason);
+        refusals.get(reason).inc();
     }
 
     public void scanner(String scanner, long nanos) {
-        scannerDuration.observeNanos(nanos, scanner);
+        scannerDuration.get(scanner).observe(nanos / 1e9);
     }
 
     public void finding(String scanner, String type) {
-        findings.inc(scanner, type);
+        findings.get(scanner, type).inc();
     }
 
     public void upstreamError(String model, String kind) {
-        upstreamErrors.inc(model, kind);
+        upstreamErrors.get(model, kind).inc();
     }
 
     public void inFlightGauge(LongSupplier supplier) {
-        inFlight.set(supplier);
+        inFlight = Objects.requireNonNull(supplier, "supplier");
     }
 
+    /** A scrape in the format the scraper's {@code Accept} header asks for, and its content type. */
+    public record Scrape(String contentType, byte[] body) {
+        public Scrape {
+            Objects.requireNonNull(contentType, "contentType");
+            Objects.requireNonNull(body, "body");
+        }
+    }
+
+    /**
+     * All metrics, as OpenMetrics text when {@code accept} asks for {@code application/openmetrics-text}, else in the
+     * Prometheus text format 0.0.4 (the protobuf format is not offered).
+     */
+    public Scrape scrape(String accept) {
+        ExpositionFormatWriter writer = accept == null ? FORMATS.getPrometheusTextFormatWriter() : FORMATS.findWriter(accept);
+        if (writer instanceof PrometheusProtobufWriter || !writer.isAvailable()) {
+            writer = FORMATS.getPrometheusTextFormatWriter(); // protobuf would need the client's shaded protobuf jar
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
+        try {
+            writer.write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+        return new Scrape(writer.getContentType(), out.toByteArray());
+    }
+
+    /** All metrics in the Prometheus text format. */
     public String scrape() {
-        return registry.scrape();
+        return new String(scrape(null).body(), StandardCharsets.UTF_8);
     }
 }

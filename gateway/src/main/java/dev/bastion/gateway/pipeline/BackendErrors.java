@@ -23,6 +23,10 @@ final class BackendErrors {
             case UPSTREAM_ERROR -> e.upstreamStatus() == 429
                     ? ApiError.rateLimited("upstream_rate_limited", "The upstream of model '" + model
                             + "' is rate limiting; retry later.", e.retryAfter().orElse(UPSTREAM_RATE_LIMIT_DEFAULT))
+                    : e.upstreamStatus() == 529 // Anthropic's "overloaded": the service is busy, not broken
+                    ? new ApiError(503, "server_error", "upstream_overloaded", "The upstream of model '" + model
+                            + "' is overloaded; retry later.", java.util.Optional.empty(),
+                            java.util.Optional.of(e.retryAfter().orElse(UPSTREAM_RATE_LIMIT_DEFAULT)))
                     : ApiError.upstream(502, "upstream_error", "The upstream of model '" + model + "' failed: "
                             + e.getMessage());
             case BAD_RESPONSE -> ApiError.upstream(502, "upstream_bad_response",

@@ -96,7 +96,7 @@ public final class ChatPipeline {
                 });
                 return Admissions.admit(limiter, key);
             })) {
-                ChatRequest request = trace.stage("parse", () -> ChatRequest.from(RequestBodies.parseObject(exchange.body(), exchange.body().length)));
+                ChatRequest request = trace.stage("parse", () -> parse(exchange));
                 CompiledRoute route = router.routeFor(key, request.model());
                 trace.model = request.model(); // only now is it a declared model name, safe as a label
                 trace.route = route.name();
@@ -131,6 +131,7 @@ public final class ChatPipeline {
                     permit.chargeTokens(served.promptTokens() + served.completionTokens());
                     usage.record(key, request.model(), served.promptTokens(), served.completionTokens());
                     metrics.tokens(plan.model().name(), served.promptTokens(), served.completionTokens());
+                    metrics.generation(plan.model().name(), served.completionTokens(), trace.backendNanos);
                     keepConversation(exchange, key, request, plan, served, trace.status);
                     String prompt = String.join("\n", request.texts());
                     for (String who : java.util.List.of(key.id(), "tenant:" + key.tenant())) {
@@ -166,6 +167,17 @@ public final class ChatPipeline {
         }
     }
 
+    /** Stage 3a: the request body as a chat request; for a dialect, its translation (which may refuse). */
+    private static ChatRequest parse(Exchange exchange) {
+        byte[] body = exchange.body();
+        ChatRequest request = ChatRequest.from(RequestBodies.parseObject(body, body.length));
+        if (request.json().has(ChatRequest.TEXT_COMPLETION) && !"completions".equals(exchange.endpoint())) {
+            throw new Refusal(ApiError.invalidParam(ChatRequest.TEXT_COMPLETION, "Unknown field '"
+                    + ChatRequest.TEXT_COMPLETION + "'; for a plain text continuation use POST /v1/completions."));
+        }
+        return request;
+    }
+
     /**
      * Closes the request's audit record and writes it, once: before an answer completes ({@code beforeAnswer},
      * awaited when {@code audit.durability} is sync, so a record that cannot be written withholds the answer), or
@@ -173,7 +185,7 @@ public final class ChatPipeline {
      */
     private void writeRecord(Exchange exchange, Trace trace, boolean beforeAnswer) {
         trace.recorded = true;
-        trace.event.endpoint = "chat.completions";
+        trace.event.endpoint = exchange.endpoint();
         trace.event.requestId = exchange.requestId();
         trace.event.route = "none".equals(trace.route) ? null : trace.route;
         trace.event.model = "none".equals(trace.model) ? null : trace.model;
@@ -289,6 +301,7 @@ public final class ChatPipeline {
                 plan.backend().stream(plan.model(), upstream, relay);
                 return null;
             });
+            relay.firstTokenAt().ifPresent(at -> metrics.timeToFirstToken(plan.model().name(), at - trace.started));
             if (relay.blocked() != null) {
                 metrics.refusal(relay.blocked().error().code());
                 trace.event.outcome = relay.blocked().error().code();
@@ -331,6 +344,7 @@ public final class ChatPipeline {
         String model = "none";
         int status = 500;
         boolean recorded;
+        long backendNanos;
 
         Trace(GatewayMetrics metrics, long started) {
             this.metrics = metrics;
@@ -338,24 +352,21 @@ public final class ChatPipeline {
         }
 
         <T> T stage(String name, java.util.function.Supplier<T> body) {
-            long start = System.nanoTime();
-            try {
+            try (var _ = metrics.startStage(name)) {
                 return body.get();
-            } finally {
-                metrics.stage(name, System.nanoTime() - start);
             }
         }
 
         <T> T backend(Router.RoutePlan plan, BackendCall<T> call) {
             long start = System.nanoTime();
-            try {
+            try (var _ = metrics.startStage("backend")) {
                 return call.run();
             } catch (BackendException e) {
                 metrics.upstreamError(plan.model().name(), e.kind().name().toLowerCase(java.util.Locale.ROOT));
                 throw new Refusal(BackendErrors.toApiError(plan.model().name(), e));
             } finally {
                 long nanos = System.nanoTime() - start;
-                metrics.stage("backend", nanos);
+                backendNanos = nanos;
                 metrics.backend(plan.model().backend(), plan.model().name(), nanos);
             }
         }

@@ -53,6 +53,23 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
                         dev.bastion.guard.pii.PiiScanner.defaults(dev.bastion.guard.pii.PiiMode.RECALL)));
     }
 
+    /**
+     * The pii scanners with the contextual stage ({@code guard.pii-context: true}): the MiniLM token encoder (one
+     * ONNX Runtime thread per call, as many calls at once as cores; a busy encoder leaves the first stage's spans)
+     * and the shipped classifier, loaded on first use.
+     */
+    private static final class ContextPii {
+        static final dev.bastion.guard.pii.ContextStage STAGE = new dev.bastion.guard.pii.ContextStage(
+                dev.bastion.guard.pii.ContextStage.shippedModel(),
+                new dev.bastion.gateway.embeddings.MiniLmTokenVectors(1, Runtime.getRuntime().availableProcessors()),
+                dev.bastion.guard.pii.ContextStage.DEFAULT_COMBINE);
+        static final Map<dev.bastion.guard.pii.PiiMode, dev.bastion.guard.pii.PiiScanner> PII = new java.util.EnumMap<>(
+                Map.of(dev.bastion.guard.pii.PiiMode.BALANCED,
+                        BuiltIn.PII.get(dev.bastion.guard.pii.PiiMode.BALANCED).withContext(STAGE),
+                        dev.bastion.guard.pii.PiiMode.RECALL,
+                        BuiltIn.PII.get(dev.bastion.guard.pii.PiiMode.RECALL).withContext(STAGE)));
+    }
+
     /** The injection model and rules, loaded on first use (about 1 MB). */
     private static final class Injection {
         static final dev.bastion.guard.injection.InjectionModel MODEL = dev.bastion.guard.injection.InjectionModel.builtIn();
@@ -87,6 +104,28 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         return List.copyOf(compiled);
     }
 
+    /** The scanners the moderation model runs, in order: every detector whose findings are a moderation category. */
+    static final List<String> MODERATION_SCANNERS = List.of(SecretsScanner.ID, dev.bastion.guard.pii.PiiScanner.ID,
+            dev.bastion.guard.injection.InjectionScanner.ID, ExfiltrationScanner.ID);
+
+    /**
+     * The scanner set of the moderation model ({@code /v1/moderations}): secrets, PII, prompt injection (direct, or
+     * indirect for content marked as tool content) and exfiltration, built exactly as a route's are. Thresholds,
+     * {@code pii-mode} and {@code allowed-link-hosts} come from {@code like}, the route that covers the moderation
+     * model's name, when there is one, so moderation judges as that route would; otherwise the built-in defaults.
+     */
+    public static CompiledRoute forModeration(String modelName, java.util.Optional<RouteSettings> like, GuardSettings guard,
+            java.util.Optional<dev.bastion.guard.injection.SentenceEncoder> encoder) {
+        RouteSettings base = like.orElseGet(() -> new RouteSettings("moderation", List.of(modelName), true, List.of(),
+                List.of(), Map.of(), dev.bastion.guard.Action.ALLOW, java.util.Optional.empty(), List.of()));
+        RouteSettings settings = new RouteSettings("moderation", List.of(modelName), true, MODERATION_SCANNERS,
+                List.of(), Map.of(), dev.bastion.guard.Action.ALLOW, java.util.Optional.empty(), List.of(),
+                dev.bastion.gateway.config.Storage.OFF, base.retention(), base.contentRetention(),
+                base.allowedLinkHosts(), false, base.injectionThreshold(), base.indirectInjectionThreshold(),
+                base.pseudonyms(), base.piiMode());
+        return compile(settings, guard, encoder);
+    }
+
     static CompiledRoute compile(RouteSettings r, GuardSettings guard) {
         return compile(r, guard, java.util.Optional.empty());
     }
@@ -105,7 +144,8 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
         }
         available.put(ExfiltrationScanner.ID, new ExfiltrationScanner(r.allowedLinkHosts()));
         if (uses(r, dev.bastion.guard.pii.PiiScanner.ID)) {
-            available.put(dev.bastion.guard.pii.PiiScanner.ID, BuiltIn.PII.get(r.piiMode()));
+            available.put(dev.bastion.guard.pii.PiiScanner.ID,
+                    (guard.piiContext() ? ContextPii.PII : BuiltIn.PII).get(r.piiMode()));
         }
         if (uses(r, dev.bastion.guard.injection.InjectionScanner.ID) || uses(r, ToolContentScanner.TOOL_INJECTION)) {
             java.util.Optional<dev.bastion.guard.injection.SentenceEncoder> enc = guard.injectionEmbeddings()

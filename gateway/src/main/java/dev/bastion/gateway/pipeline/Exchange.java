@@ -33,10 +33,24 @@ public interface Exchange {
     /** Whether a response (or its first bytes) has been sent. */
     boolean responseStarted();
 
+    /**
+     * The API this request came in on, as the audit record names it: {@code chat.completions} unless a dialect
+     * (the Responses, Completions or Anthropic Messages API translated onto chat) says otherwise.
+     */
+    default String endpoint() {
+        return "chat.completions";
+    }
+
     /** A server-sent-events response in progress. */
     interface EventStream {
         /** Sends one {@code data:} event and flushes it; false when the client has gone. */
         boolean send(String data);
+
+        /**
+         * Sends one named event ({@code event:} line, then {@code data:}) and flushes it; false when the client
+         * has gone. {@code event} is a fixed protocol name (letters, digits, '.', '_'), never request text.
+         */
+        boolean send(String event, String data);
 
         /** Ends the response. */
         void close();

@@ -39,6 +39,11 @@ public final class Router {
         }
     }
 
+    /** What a client hears when the gateway has no chat model at all: the next step, not a bare 404. */
+    public static final String NO_MODELS = "This gateway serves no chat models yet. Pull one with `bastion model "
+            + "catalogue` and `bastion model pull NAME` (it lands in <data-dir>/models) and restart `bastion serve`, "
+            + "or declare a local server or cloud model under `models:` in bastion.yaml (README, 'A five-minute tour').";
+
     /** The decision: which route, model and backend, and why. */
     public record RoutePlan(CompiledRoute route, ModelSettings model, ChatBackend backend, String reason) {
         public RoutePlan {
@@ -55,6 +60,9 @@ public final class Router {
      * @throws Refusal 404 when no such model is declared, 403 when the key may not use it or no route covers it
      */
     public CompiledRoute routeFor(ApiKey key, String name) {
+        if (models.values().stream().noneMatch(m -> m.kind() != ModelSettings.Kind.EMBEDDINGS)) {
+            throw new Refusal(ApiError.notFound("model_not_found", NO_MODELS));
+        }
         if (!models.containsKey(name)) {
             throw new Refusal(ApiError.notFound("model_not_found",
                     "The requested model does not exist (names are not echoed back); GET /v1/models lists the "
@@ -64,8 +72,37 @@ public final class Router {
             throw new Refusal(ApiError.forbidden("model_not_allowed",
                     "This API key may not use the model '" + name + "'; GET /v1/models lists the ones it may."));
         }
+        if (models.get(name).kind() == ModelSettings.Kind.EMBEDDINGS) {
+            throw new Refusal(ApiError.invalidParam("model", "The model '" + name
+                    + "' is an embeddings model; call it through /v1/embeddings."));
+        }
         return findRoute(name).orElseThrow(() -> new Refusal(ApiError.forbidden("no_route",
                 "No route in the configuration covers the model '" + name + "' (routes[].models).")));
+    }
+
+    /**
+     * The declared upstream embeddings model {@code name} ({@code kind: embeddings}) that {@code key} may call, with
+     * its route and backend; empty when no such model is declared (the caller then tries the built-in one).
+     *
+     * @throws Refusal 403 when the key may not use it or no route covers it, 400 when it is a chat model
+     */
+    Optional<RoutePlan> embeddingsModel(ApiKey key, String name) {
+        ModelSettings model = models.get(name);
+        if (model == null) {
+            return Optional.empty();
+        }
+        if (model.kind() != ModelSettings.Kind.EMBEDDINGS) {
+            throw new Refusal(ApiError.invalidParam("model", "The model '" + name + "' is a chat model, not an "
+                    + "embeddings model (models[].kind: embeddings)."));
+        }
+        if (!key.allowsModel(name)) {
+            throw new Refusal(ApiError.forbidden("model_not_allowed",
+                    "This API key may not use the model '" + name + "'; GET /v1/models lists the ones it may."));
+        }
+        CompiledRoute route = findRoute(name).orElseThrow(() -> new Refusal(ApiError.forbidden("no_route",
+                "No route in the configuration covers the model '" + name + "' (routes[].models).")));
+        return Optional.of(new RoutePlan(route, model, backends.get(model.backend()), model.location() == Location.LOCAL
+                ? "local model" : "cloud model allowed by route"));
     }
 
     Optional<CompiledRoute> findRoute(String model) {

@@ -47,6 +47,8 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
     private boolean clientGone;
     private Refusal blocked;
     private final StringBuilder answer = new StringBuilder();
+    /** {@link System#nanoTime()} when the first text or tool-call fragment was sent; 0 before. */
+    private long firstTokenAt;
 
     StreamRelay(Exchange exchange, CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics,
             int window, String clientModel, boolean includeUsage, java.util.Optional<String> canary, boolean padding,
@@ -213,6 +215,9 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
         if (events == null) {
             events = exchange.openEventStream();
         }
+        if (firstTokenAt == 0 && carriesToken(chunk)) {
+            firstTokenAt = System.nanoTime();
+        }
         if (padding) {
             pad(chunk);
         }
@@ -296,6 +301,23 @@ final class StreamRelay implements dev.bastion.gateway.backend.ChatBackend.Chunk
         }
         events.send(error.toJson().toString());
         events.close();
+    }
+
+    /** Whether a chunk carries generated text or a tool-call fragment (not just a role or a finish reason). */
+    private static boolean carriesToken(ObjectNode chunk) {
+        for (JsonNode choice : chunk.path("choices")) {
+            JsonNode delta = choice.path("delta");
+            if (delta.path("content").isTextual() && !delta.get("content").asText().isEmpty()
+                    || delta.path("tool_calls").isArray() && !delta.get("tool_calls").isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link System#nanoTime()} when the first token reached the client, if one did. */
+    java.util.OptionalLong firstTokenAt() {
+        return firstTokenAt == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(firstTokenAt);
     }
 
     boolean started() {

@@ -15,6 +15,8 @@ import dev.bastion.gateway.identity.AbuseMonitor;
 import dev.bastion.gateway.identity.KeyService;
 import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.gateway.telemetry.BuildInfo;
+import dev.bastion.gateway.telemetry.Tracing;
 import dev.bastion.gateway.pipeline.AuditTrail;
 import dev.bastion.gateway.pipeline.Authenticator;
 import dev.bastion.gateway.pipeline.ChatPipeline;
@@ -22,6 +24,7 @@ import dev.bastion.gateway.pipeline.ConversationVault;
 import dev.bastion.gateway.pipeline.CompiledRoute;
 import dev.bastion.gateway.pipeline.EmbeddingsPipeline;
 import dev.bastion.gateway.pipeline.InputGuard;
+import dev.bastion.gateway.pipeline.ModerationPipeline;
 import dev.bastion.gateway.pipeline.Router;
 import dev.bastion.gateway.pipeline.Stages;
 import dev.bastion.gateway.pipeline.UsageRecorder;
@@ -72,10 +75,13 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final Optional<Path> bootstrapAdminKey;
     private final LocalBackend local;
+    private final Tracing tracing;
 
     private Gateway(JdbcStore store, SubjectKeyring keyring, AuditLog audit, KeyService keys, UsageRecorder usage,
-            ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey, LocalBackend local) {
+            ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey, LocalBackend local,
+            Tracing tracing) {
         this.local = local;
+        this.tracing = tracing;
         this.store = store;
         this.keyring = keyring;
         this.audit = audit;
@@ -94,6 +100,26 @@ public final class Gateway implements AutoCloseable {
      * @param clock time source
      */
     public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock) {
+        return start(config, env, clock, BuildInfo.of(Gateway.class));
+    }
+
+    /** As above, naming the running build in {@code bastion_build_info} and exported spans. */
+    public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, BuildInfo build) {
+        return start(config, env, clock, build, Tracing.from(config.telemetry(), build));
+    }
+
+    /** As above, with the given tracing (tests pass an in-memory exporter); the gateway closes it when it stops. */
+    public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, BuildInfo build,
+            Tracing tracing) {
+        try {
+            return start(config, env, clock, new GatewayMetrics(build, tracing));
+        } catch (RuntimeException e) {
+            tracing.close();
+            throw e;
+        }
+    }
+
+    private static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, GatewayMetrics metrics) {
         createPrivateDirectory(config.dataDir());
         narrowDataDir(config.dataDir());
         JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), env);
@@ -106,7 +132,6 @@ public final class Gateway implements AutoCloseable {
             audit = AuditLog.open(config.dataDir().resolve("audit"), SigningKey.loadOrCreate(
                     config.dataDir().resolve("keys").resolve("audit-signing.key"), config.audit().signatureAlgorithm()),
                     "bastion", clock, config.audit().checkpointEvery());
-            GatewayMetrics metrics = new GatewayMetrics();
             AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure, config.audit().durability());
             KeyedHasher hasher = apiKeyHasher(config.dataDir());
             KeyService keys = new KeyService(store, hasher, RandomTokens.secure(), clock);
@@ -119,14 +144,15 @@ public final class Gateway implements AutoCloseable {
             Authenticator authenticator = new Authenticator(keys);
             InputGuard inputGuard = new InputGuard(metrics);
             LocalEmbeddings localEmbeddings = new LocalEmbeddings(config.embeddings().maxInputs());
-            List<CompiledRoute> routes = CompiledRoute.compileAll(config.routes(), config.guard(),
-                    java.util.Optional.of(text -> localEmbeddings.embed(List.of(text))
-                            .map(r -> r.vectors().getFirst()).orElse(null)));
+            Optional<dev.bastion.guard.injection.SentenceEncoder> encoder = Optional.of(text -> localEmbeddings
+                    .embed(List.of(text)).map(r -> r.vectors().getFirst()).orElse(null));
+            List<CompiledRoute> routes = CompiledRoute.compileAll(config.routes(), config.guard(), encoder);
             Map<String, ModelSettings> models = new LinkedHashMap<>();
             config.models().forEach(m -> models.put(m.name(), m));
             local = LocalModels.load(config, trail);
             Map<String, ChatBackend> backends = Map.of(
                     ModelSettings.OPENAI, new OpenAiBackend(env),
+                    ModelSettings.ANTHROPIC, new dev.bastion.gateway.backend.AnthropicBackend(env),
                     ModelSettings.LOCAL, local);
             Router router = new Router(routes, models, backends);
             AbuseMonitor abuse = new AbuseMonitor(new AbuseMonitor.Settings(config.abuse().window(),
@@ -139,8 +165,11 @@ public final class Gateway implements AutoCloseable {
             ChatPipeline chat = new ChatPipeline(stages, config.guard());
             EmbeddingsPipeline embeddings = new EmbeddingsPipeline(stages, config.embeddings(),
                     new LocalEmbeddingsAdapter(localEmbeddings));
+            ModerationPipeline moderations = new ModerationPipeline(stages, config.guard(), CompiledRoute.forModeration(
+                    ModerationPipeline.MODEL, config.routes().stream().filter(r -> r.matches(ModerationPipeline.MODEL))
+                            .findFirst(), config.guard(), encoder));
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(chat,
-                    new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings),
+                    new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings, moderations),
                     new AdminEndpoints(authenticator, keys, store, usage, clock, trail, vault), metrics,
                     () -> store.isReachable() && trail.writable());
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
@@ -156,7 +185,7 @@ public final class Gateway implements AutoCloseable {
             long purgeMillis = config.conversations().purgeInterval().toMillis();
             flusher.scheduleWithFixedDelay(() -> purge(vault, trail), purgeMillis, purgeMillis, TimeUnit.MILLISECONDS);
             flusher.scheduleWithFixedDelay(pseudonyms::purgeExpired, 1, 1, TimeUnit.MINUTES);
-            return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey, local);
+            return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey, local, metrics.tracing());
         } catch (RuntimeException e) {
             if (local != null) {
                 local.close();
@@ -264,6 +293,7 @@ public final class Gateway implements AutoCloseable {
             audit.close();
             keyring.close();
             store.close();
+            tracing.close(); // flushes spans still batched for export
             LOG.log(System.Logger.Level.INFO, "gateway stopped");
         }
     }

@@ -2,9 +2,15 @@ package dev.bastion.gateway.server;
 
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.api.dialect.CompletionsDialect;
+import dev.bastion.gateway.api.dialect.Dialect;
+import dev.bastion.gateway.api.dialect.DialectExchange;
+import dev.bastion.gateway.api.dialect.MessagesDialect;
+import dev.bastion.gateway.api.dialect.ResponsesDialect;
 import dev.bastion.gateway.config.ServerSettings;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.gateway.pipeline.ChatPipeline;
+import dev.bastion.gateway.telemetry.Tracing;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.WebServer;
@@ -25,7 +31,9 @@ import javax.net.ssl.SSLContext;
  * The HTTP face of the gateway: Helidon SE on virtual threads, its routes, the body limit, and a graceful stop
  * that refuses new requests and waits for in-flight ones.
  *
- * <p>Routes: {@code POST /v1/chat/completions}, {@code POST /v1/embeddings}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
+ * <p>Routes: {@code POST /v1/chat/completions}; {@code POST /v1/responses}, {@code POST /v1/completions} and
+ * {@code POST /v1/messages} (Anthropic), which are translated onto the chat pipeline by a {@link Dialect};
+ * {@code POST /v1/embeddings}, {@code POST /v1/moderations}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
  * {@code /admin/v1/keys...}, {@code GET /admin/v1/usage}, {@code GET /healthz}, {@code GET /readyz},
  * {@code GET /metrics}; anything else is a 404 in OpenAI's error shape.
  */
@@ -118,12 +126,22 @@ public final class GatewayServer implements AutoCloseable {
                 return;
             }
             inFlight.incrementAndGet();
-            res.header("x-request-id", requestId(req));
+            String id = requestId(req);
+            res.header("x-request-id", id);
             if (!req.content().hasEntity()) {
                 ReadDeadline.disarm();
             }
-            try {
-                chain.proceed();
+            String path = req.path().path();
+            boolean probe = path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
+            try (Tracing.ServerSpan span = probe ? null : h.metrics().tracing().startRequest(req.prologue().method().text(),
+                    path, name -> firstHeader(req, name), id)) {
+                try {
+                    chain.proceed();
+                } finally {
+                    if (span != null) {
+                        span.status(res.status().code());
+                    }
+                }
             } finally {
                 ReadDeadline.disarm();
                 inFlight.decrementAndGet();
@@ -131,8 +149,15 @@ public final class GatewayServer implements AutoCloseable {
         });
         r.post("/v1/chat/completions", (req, res) -> withBody(req, res, limit,
                 body -> h.chat().handle(new HelidonExchange(req, res, requestId(req), body))));
+        r.post("/v1/responses", (req, res) -> viaDialect(req, res, limit, h.chat(),
+                new ResponsesDialect("resp_" + idSuffix(req), nowSeconds())));
+        r.post("/v1/completions", (req, res) -> viaDialect(req, res, limit, h.chat(),
+                new CompletionsDialect("cmpl-" + idSuffix(req), nowSeconds())));
+        r.post("/v1/messages", (req, res) -> viaDialect(req, res, limit, h.chat(), new MessagesDialect("msg_" + idSuffix(req))));
         r.post("/v1/embeddings", (req, res) -> withBody(req, res, limit,
                 body -> h.openai().embeddings(new HelidonExchange(req, res, requestId(req), body))));
+        r.post("/v1/moderations", (req, res) -> withBody(req, res, limit,
+                body -> h.openai().moderations(new HelidonExchange(req, res, requestId(req), body))));
         r.get("/v1/models", (req, res) -> guarded(res, () -> h.openai().models(new HelidonExchange(req, res, requestId(req), new byte[0]))));
         r.get("/v1/models/{id}", (req, res) -> guarded(res, () -> h.openai().model(new HelidonExchange(req, res,
                 requestId(req), new byte[0]), req.path().pathParameters().get("id"))));
@@ -160,8 +185,9 @@ public final class GatewayServer implements AutoCloseable {
             Responses.json(res, ready ? 200 : 503, Health.status(ready ? "ready" : "not ready"));
         });
         r.get("/metrics", (req, res) -> {
-            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            res.send(h.metrics().scrape());
+            GatewayMetrics.Scrape scrape = h.metrics().scrape(String.join(",", req.headers().all(HeaderNames.ACCEPT, java.util.List::of)));
+            res.header(HeaderNames.CONTENT_TYPE, scrape.contentType());
+            res.send(scrape.body());
         });
         r.route(m -> true, io.helidon.http.PathMatchers.any(), (req, res) -> notFound(req, res));
         r.error(Throwable.class, (req, res, e) -> {
@@ -172,9 +198,16 @@ public final class GatewayServer implements AutoCloseable {
         });
     }
 
+    private static java.util.Optional<String> firstHeader(ServerRequest req, String name) {
+        java.util.List<String> values = req.headers().all(HeaderNames.create(name), java.util.List::of);
+        return values.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(values.getFirst());
+    }
+
     private static void notFound(ServerRequest req, ServerResponse res) {
         String path = req.path().path();
-        boolean known = path.equals("/v1/chat/completions") || path.equals("/v1/embeddings") || path.equals("/v1/models")
+        boolean known = path.equals("/v1/chat/completions") || path.equals("/v1/responses") || path.equals("/v1/completions")
+                || path.equals("/v1/messages") || path.equals("/v1/embeddings") || path.equals("/v1/models")
+                || path.equals("/v1/moderations")
                 || path.startsWith("/v1/models/") || path.startsWith("/admin/v1/") || path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
         if (known && req.prologue().method() != Method.GET && req.prologue().method() != Method.POST) {
             Responses.error(res, ApiError.methodNotAllowed(req.prologue().method().text(), path));
@@ -194,6 +227,39 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         guarded(res, () -> handler.accept(body));
+    }
+
+    /**
+     * Another API over the chat pipeline: the request and everything sent back go through {@code dialect}, including
+     * the errors of reading the body (too large, wrong content type), which are in the dialect's error shape.
+     */
+    private static void viaDialect(ServerRequest req, ServerResponse res, long limit, ChatPipeline chat, Dialect dialect) {
+        byte[] body;
+        try {
+            body = BodyReader.read(req, limit);
+        } catch (Refusal r) {
+            res.header(HeaderNames.CONNECTION, "close");
+            new DialectExchange(new HelidonExchange(req, res, requestId(req), new byte[0]), dialect).respondError(r.error());
+            return;
+        }
+        DialectExchange exchange = new DialectExchange(new HelidonExchange(req, res, requestId(req), body), dialect);
+        try {
+            chat.handle(exchange);
+        } catch (Refusal r) {
+            if (!res.isSent()) {
+                exchange.respondError(r.error());
+            }
+        }
+    }
+
+    /** The random part of the request id, reused in the ids of dialect answers ({@code resp_}, {@code msg_}). */
+    private static String idSuffix(ServerRequest req) {
+        String id = requestId(req);
+        return id.startsWith("req_") ? id.substring(4) : id;
+    }
+
+    private static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
     }
 
     private static void guarded(ServerResponse res, Runnable handler) {

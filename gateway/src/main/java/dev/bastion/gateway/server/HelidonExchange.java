@@ -17,6 +17,9 @@ import java.util.Optional;
 /** {@link Exchange} over a Helidon request and response. One per request; not thread-safe. */
 final class HelidonExchange implements Exchange {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LINE = "\n".getBytes(StandardCharsets.US_ASCII);
+    private static final java.util.regex.Pattern EVENT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._]{1,64}");
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerRequest request;
@@ -85,10 +88,27 @@ final class HelidonExchange implements Exchange {
 
             @Override
             public boolean send(String data) {
+                return write(null, data);
+            }
+
+            @Override
+            public boolean send(String event, String data) {
+                if (!EVENT_NAME.matcher(event).matches()) {
+                    throw new IllegalArgumentException("not an event name");
+                }
+                return write(event, data);
+            }
+
+            private boolean write(String event, String data) {
                 if (!open) {
                     return false;
                 }
                 try {
+                    if (event != null) {
+                        out.write(EVENT);
+                        out.write(event.getBytes(StandardCharsets.US_ASCII));
+                        out.write(LINE);
+                    }
                     out.write(DATA);
                     out.write(data.getBytes(StandardCharsets.UTF_8));
                     out.write(END);

@@ -37,32 +37,53 @@ final class LocalModels {
      * answers 503; the gateway still starts.
      */
     static LocalBackend load(GatewayConfig config, AuditTrail trail) {
-        Map<String, String> refused = new LinkedHashMap<>(check(config, trail));
         LocalEngineSettings engine = config.localEngine();
         if (engine.threads() > 0) {
             Parallel.configure(engine.threads());
         }
+        if (engine.lazy()) {
+            Map<String, LocalBackend.Loader> pending = new LinkedHashMap<>();
+            for (ModelSettings m : config.models()) {
+                if (m.backend().equals(ModelSettings.LOCAL) && m.path().isPresent()) {
+                    pending.put(m.name(), () -> {
+                        Map<String, String> refused = check(config, trail, List.of(m));
+                        return refused.isEmpty() ? loadOne(m, engine, trail)
+                                : new LocalBackend.Refused(refused.get(m.name()));
+                    });
+                }
+            }
+            return new LocalBackend(Map.of(), Map.of(), pending, engine.maxTokens());
+        }
+        Map<String, String> refused = new LinkedHashMap<>(check(config, trail, config.models()));
         Map<String, LocalModel> loaded = new LinkedHashMap<>();
         for (ModelSettings m : config.models()) {
             if (!m.backend().equals(ModelSettings.LOCAL) || m.path().isEmpty() || refused.containsKey(m.name())) {
                 continue;
             }
-            try {
-                LocalModel model = LocalModel.load(m.path().get(),
-                        new LocalModel.Options(engine.contextSize(), engine.slots(), engine.queueDepth()));
-                loaded.put(m.name(), model);
-                warmUp(model);
-                trail.admin(null, "gateway", "model.loaded", m.name() + ": " + model.config().architecture() + ", "
-                        + model.config().layers() + " layers, context " + model.contextSize());
-            } catch (IOException | RuntimeException e) {
-                String reason = "cannot load " + m.path().get().getFileName() + ": " + loadFailure(m.path().get(), e);
-                refused.put(m.name(), reason);
-                trail.admin(null, "gateway", "model.refused", m.name() + ": " + reason);
-                LOG.log(java.util.logging.Level.WARNING, "local model '" + m.name() + "' not loaded: " + reason,
-                        e instanceof dev.bastion.inference.GgufFormatException ? null : e);
+            switch (loadOne(m, engine, trail)) {
+                case LocalBackend.Ready r -> loaded.put(m.name(), r.model());
+                case LocalBackend.Refused r -> refused.put(m.name(), r.reason());
             }
         }
         return new LocalBackend(loaded, refused, engine.maxTokens());
+    }
+
+    /** Loads and warms up one admitted model; a failure is audited and refused with the reason. */
+    private static LocalBackend.Loaded loadOne(ModelSettings m, LocalEngineSettings engine, AuditTrail trail) {
+        try {
+            LocalModel model = LocalModel.load(m.path().get(),
+                    new LocalModel.Options(engine.contextSize(), engine.slots(), engine.queueDepth()));
+            warmUp(model);
+            trail.admin(null, "gateway", "model.loaded", m.name() + ": " + model.config().architecture() + ", "
+                    + model.config().layers() + " layers, context " + model.contextSize());
+            return new LocalBackend.Ready(model);
+        } catch (IOException | RuntimeException e) {
+            String reason = "cannot load " + m.path().get().getFileName() + ": " + loadFailure(m.path().get(), e);
+            trail.admin(null, "gateway", "model.refused", m.name() + ": " + reason);
+            LOG.log(java.util.logging.Level.WARNING, "local model '" + m.name() + "' not loaded: " + reason,
+                    e instanceof dev.bastion.inference.GgufFormatException ? null : e);
+            return new LocalBackend.Refused(reason);
+        }
     }
 
     /**
@@ -96,6 +117,11 @@ final class LocalModels {
 
     /** Checks the configured local models; returns the refused ones, name to reason. */
     static Map<String, String> check(GatewayConfig config, AuditTrail trail) {
+        return check(config, trail, config.models());
+    }
+
+    /** Checks {@code models} (the local ones among them) under the config's model-security policy. */
+    static Map<String, String> check(GatewayConfig config, AuditTrail trail, List<ModelSettings> models) {
         List<PublicKey> trusted = new ArrayList<>();
         for (Path key : config.modelSecurity().trustedKeys()) {
             try {
@@ -106,7 +132,7 @@ final class LocalModels {
         }
         ModelGate.Policy policy = new ModelGate.Policy(config.modelSecurity().requireSignature(), trusted);
         Map<String, String> refused = new LinkedHashMap<>();
-        for (ModelSettings m : config.models()) {
+        for (ModelSettings m : models) {
             if (!m.backend().equals(ModelSettings.LOCAL) || m.path().isEmpty()) {
                 continue;
             }

@@ -15,21 +15,24 @@ import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.pipeline.Authenticator;
 import dev.bastion.gateway.pipeline.EmbeddingsPipeline;
 import dev.bastion.gateway.pipeline.Exchange;
+import dev.bastion.gateway.pipeline.ModerationPipeline;
 import java.util.List;
 
-/** {@code GET /v1/models}, {@code GET /v1/models/{id}} and {@code POST /v1/embeddings}. */
+/** {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code POST /v1/embeddings} and {@code POST /v1/moderations}. */
 public final class OpenAiEndpoints {
     private final Authenticator authenticator;
     private final List<ModelSettings> models;
     private final EmbeddingSettings embeddings;
     private final EmbeddingsPipeline embeddingsPipeline;
+    private final ModerationPipeline moderationPipeline;
 
     public OpenAiEndpoints(Authenticator authenticator, List<ModelSettings> models, EmbeddingSettings embeddings,
-            EmbeddingsPipeline embeddingsPipeline) {
+            EmbeddingsPipeline embeddingsPipeline, ModerationPipeline moderationPipeline) {
         this.authenticator = authenticator;
         this.models = List.copyOf(models);
         this.embeddings = embeddings;
         this.embeddingsPipeline = embeddingsPipeline;
+        this.moderationPipeline = moderationPipeline;
     }
 
     /** Lists only the models the caller's key may use. */
@@ -52,7 +55,7 @@ public final class OpenAiEndpoints {
         ex.respond(200, found);
     }
 
-    /** The model objects {@code key} may use, chat models first, then the local embedding model. */
+    /** The model objects {@code key} may use: declared models, the local embedding model, the moderation model. */
     private java.util.List<ObjectNode> visibleTo(ApiKey key) {
         java.util.List<ObjectNode> out = new java.util.ArrayList<>();
         for (ModelSettings m : models) {
@@ -62,6 +65,9 @@ public final class OpenAiEndpoints {
         }
         if (embeddings.enabled() && key.allowsModel(embeddings.modelName())) {
             out.add(entry(embeddings.modelName(), "local"));
+        }
+        if (key.allowsModel(ModerationPipeline.MODEL)) {
+            out.add(entry(ModerationPipeline.MODEL, "bastion"));
         }
         return out;
     }
@@ -77,5 +83,9 @@ public final class OpenAiEndpoints {
 
     void embeddings(Exchange ex) {
         embeddingsPipeline.handle(ex);
+    }
+
+    void moderations(Exchange ex) {
+        moderationPipeline.handle(ex);
     }
 }

@@ -217,4 +217,23 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigValues.size("-1")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ConfigValues.duration("30 seconds")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void telemetryAndLoggingKeysAreReadCheckedAndPrinted() throws Exception {
+        LoadedConfig defaults = load("{}\n", Map.of(), Map.of());
+        assertThat(defaults.config().telemetry()).isEqualTo(TelemetrySettings.DEFAULTS);
+        LoadedConfig set = load("telemetry:\n  otlp-endpoint: http://127.0.0.1:4318\n  service-name: gw\n"
+                + "  sampling-ratio: 0.25\nlogging:\n  format: json\n", Map.of(), Map.of());
+        assertThat(set.config().telemetry().otlpEndpoint()).contains(java.net.URI.create("http://127.0.0.1:4318"));
+        assertThat(set.config().telemetry().serviceName()).isEqualTo("gw");
+        assertThat(set.config().telemetry().samplingRatio()).isEqualTo(0.25);
+        assertThat(set.config().telemetry().logFormat()).isEqualTo(TelemetrySettings.LogFormat.JSON);
+        assertThat(ConfigPrinter.print(set)).contains("telemetry.otlp-endpoint: http://127.0.0.1:4318")
+                .contains("telemetry.sampling-ratio: 0.25").contains("logging.format: json");
+        assertThat(failure("logging:\n  format: xml\n", Map.of()).problems()).anyMatch(p -> p.contains("logging.format"));
+        assertThat(failure("telemetry:\n  sampling-ratio: 2\n", Map.of()).problems())
+                .anyMatch(p -> p.contains("telemetry.sampling-ratio"));
+        assertThat(failure("telemetry:\n  otlp-endpoint: not a url\n", Map.of()).problems())
+                .anyMatch(p -> p.contains("telemetry.otlp-endpoint"));
+    }
 }

@@ -3,82 +3,149 @@ package dev.bastion.gateway.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bastion.gateway.telemetry.BuildInfo;
+import dev.bastion.gateway.telemetry.Tracing;
+import dev.bastion.gateway.testing.PrometheusText;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
-    private static final Pattern LINE = Pattern.compile(
-            "# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram)"
-                    + "|[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*\\})? -?[0-9.eE+-]+|.*\\+Inf.*");
 
     @Test
-    void exposition0_0_4IsValidLineByLineAndHistogramBucketsAreCumulative() {
-        Metrics m = new Metrics();
-        Metrics.Histogram h = m.histogram("lat_seconds", "Latency.", new double[] {0.001, 0.01, 0.1}, "stage");
-        h.observe(0.0005, "a");
-        h.observe(0.005, "a");
-        h.observe(0.05, "a");
-        h.observe(5, "a");
-        m.counter("hits_total", "Hits.", "path").inc("/x");
-        String text = m.scrape();
-        for (String line : text.split("\n")) {
-            assertThat(line).matches(LINE);
-        }
-        assertThat(text).contains("lat_seconds_bucket{stage=\"a\",le=\"0.001\"} 1")
-                .contains("lat_seconds_bucket{stage=\"a\",le=\"0.01\"} 2")
-                .contains("lat_seconds_bucket{stage=\"a\",le=\"0.1\"} 3")
-                .contains("lat_seconds_bucket{stage=\"a\",le=\"+Inf\"} 4")
-                .contains("lat_seconds_count{stage=\"a\"} 4")
-                .contains("hits_total{path=\"/x\"} 1");
+    void histogramBucketsAreCumulativeInTheParsedExposition() {
+        GatewayMetrics m = new GatewayMetrics();
+        m.stage("scan-input", 50_000);          // 50 µs
+        m.stage("scan-input", 3_000_000);       // 3 ms
+        m.stage("scan-input", 40_000_000);      // 40 ms
+        m.stage("scan-input", 200_000_000_000L); // 200 s: beyond the last bound
+        PrometheusText text = PrometheusText.parse(m.scrape());
+        assertThat(text.type("bastion_stage_duration_seconds")).contains("histogram");
+        String bucket = "bastion_stage_duration_seconds_bucket";
+        assertThat(text.value(bucket, Map.of("stage", "scan-input", "le", "1.0E-4"))).isEqualTo(1);
+        assertThat(text.value(bucket, Map.of("stage", "scan-input", "le", "0.005"))).isEqualTo(2);
+        assertThat(text.value(bucket, Map.of("stage", "scan-input", "le", "0.05"))).isEqualTo(3);
+        assertThat(text.value(bucket, Map.of("stage", "scan-input", "le", "120.0"))).isEqualTo(3);
+        assertThat(text.value(bucket, Map.of("stage", "scan-input", "le", "+Inf"))).isEqualTo(4);
+        assertThat(text.value("bastion_stage_duration_seconds_count", Map.of("stage", "scan-input"))).isEqualTo(4);
+        assertThat(text.value("bastion_stage_duration_seconds_sum", Map.of("stage", "scan-input")))
+                .isCloseTo(200.04305, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
-    void labelValuesAreEscaped() {
-        Metrics m = new Metrics();
-        m.counter("c_total", "C.", "v").inc("a\"b\\c\nd");
-        assertThat(m.scrape()).contains("c_total{v=\"a\\\"b\\\\c\\nd\"} 1");
+    void everyMetricKeepsItsNameAndLabels() {
+        GatewayMetrics m = new GatewayMetrics();
+        m.requestFinished("default", "alpha", 200, 1_000_000);
+        m.backend("openai", "alpha", 1_000_000);
+        m.tokens("alpha", 10, 5);
+        m.refusal("rate_limited");
+        m.scanner("secrets", 1000);
+        m.finding("secrets", "AWS_ACCESS_KEY");
+        m.upstreamError("alpha", "timeout");
+        m.auditFailure();
+        m.timeToFirstToken("alpha", 20_000_000);
+        m.generation("alpha", 50, 1_000_000_000);
+        m.inFlightGauge(() -> 3);
+        PrometheusText text = PrometheusText.parse(m.scrape());
+        assertThat(text.value("bastion_requests_total", Map.of("route", "default", "model", "alpha", "status", "200"))).isEqualTo(1);
+        assertThat(text.value("bastion_request_duration_seconds_count", Map.of("route", "default"))).isEqualTo(1);
+        assertThat(text.value("bastion_backend_duration_seconds_count", Map.of("backend", "openai", "model", "alpha"))).isEqualTo(1);
+        assertThat(text.value("bastion_tokens_total", Map.of("model", "alpha", "kind", "prompt"))).isEqualTo(10);
+        assertThat(text.value("bastion_tokens_total", Map.of("model", "alpha", "kind", "completion"))).isEqualTo(5);
+        assertThat(text.value("bastion_refusals_total", Map.of("reason", "rate_limited"))).isEqualTo(1);
+        assertThat(text.value("bastion_scanner_duration_seconds_count", Map.of("scanner", "secrets"))).isEqualTo(1);
+        assertThat(text.value("bastion_findings_total", Map.of("scanner", "secrets", "type", "AWS_ACCESS_KEY"))).isEqualTo(1);
+        assertThat(text.value("bastion_upstream_errors_total", Map.of("model", "alpha", "kind", "timeout"))).isEqualTo(1);
+        assertThat(text.value("bastion_audit_append_failures_total", Map.of())).isEqualTo(1);
+        assertThat(text.value("bastion_in_flight_requests", Map.of())).isEqualTo(3);
+        assertThat(text.value("bastion_time_to_first_token_seconds_bucket", Map.of("model", "alpha", "le", "0.025"))).isEqualTo(1);
+        assertThat(text.value("bastion_time_to_first_token_seconds_bucket", Map.of("model", "alpha", "le", "0.01"))).isEqualTo(0);
+        assertThat(text.value("bastion_generation_tokens_per_second_sum", Map.of("model", "alpha"))).isEqualTo(50);
+        assertThat(text.type("bastion_requests_total")).contains("counter");
+    }
+
+    @Test
+    void buildInfoAndJvmAndProcessMetricsAreExposed() {
+        GatewayMetrics m = new GatewayMetrics(new BuildInfo("1.2.3", "abc1234"), Tracing.off());
+        PrometheusText text = PrometheusText.parse(m.scrape());
+        assertThat(text.value("bastion_build_info", Map.of("version", "1.2.3", "commit", "abc1234"))).isEqualTo(1);
+        assertThat(text.find("jvm_memory_used_bytes", Map.of("area", "heap"))).singleElement()
+                .satisfies(s -> assertThat(s.value()).isPositive());
+        assertThat(text.find("jvm_threads_current", Map.of())).isNotEmpty();
+        assertThat(text.find("process_cpu_seconds_total", Map.of())).isNotEmpty();
+    }
+
+    @Test
+    void answersWithoutTokensAreNotCountedAsRates() {
+        GatewayMetrics m = new GatewayMetrics();
+        m.generation("alpha", 0, 1_000_000);
+        m.generation("alpha", 5, 0);
+        assertThat(PrometheusText.parse(m.scrape()).find("bastion_generation_tokens_per_second_count", Map.of())).isEmpty();
+    }
+
+    @Test
+    void labelValuesAreEscapedAndParseBack() {
+        GatewayMetrics m = new GatewayMetrics();
+        m.refusal("a\"b\\c\nd");
+        assertThat(m.scrape()).contains("bastion_refusals_total{reason=\"a\\\"b\\\\c\\nd\"} 1");
+        assertThat(PrometheusText.parse(m.scrape()).value("bastion_refusals_total", Map.of("reason", "a\"b\\c\nd"))).isEqualTo(1);
     }
 
     @Test
     void concurrentIncrementsAreExact() throws Exception {
-        Metrics m = new Metrics();
-        Metrics.Counter c = m.counter("n_total", "N.", "k");
+        GatewayMetrics m = new GatewayMetrics();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             threads.add(Thread.ofPlatform().start(() -> {
                 for (int i = 0; i < 100_000; i++) {
-                    c.inc("x");
+                    m.refusal("x");
                 }
             }));
         }
         for (Thread t : threads) {
             t.join();
         }
-        assertThat(m.scrape()).contains("n_total{k=\"x\"} 800000");
+        assertThat(PrometheusText.parse(m.scrape()).value("bastion_refusals_total", Map.of("reason", "x"))).isEqualTo(800_000);
     }
 
     @Test
     void labelSetsBeyondTheCapGoToOneOverflowSeries() {
-        Metrics m = new Metrics();
-        Metrics.Counter c = m.counter("many_total", "Many.", "model");
-        for (int i = 0; i < Metrics.MAX_SERIES + 50; i++) {
-            c.inc("model-" + i);
+        GatewayMetrics m = new GatewayMetrics();
+        for (int i = 0; i < LabelCap.MAX_SERIES + 50; i++) {
+            m.finding("scanner", "TYPE_" + i);
         }
-        String text = m.scrape();
-        assertThat(text.lines().filter(l -> l.startsWith("many_total{")).count()).isEqualTo(Metrics.MAX_SERIES + 1);
-        assertThat(text).contains("many_total{model=\"_overflow_\"} 50");
+        m.finding("scanner", "TYPE_7"); // a label set admitted before the cap keeps its own series
+        PrometheusText text = PrometheusText.parse(m.scrape());
+        assertThat(text.find("bastion_findings_total", Map.of())).hasSize(LabelCap.MAX_SERIES + 1);
+        assertThat(text.value("bastion_findings_total", Map.of("scanner", "_overflow_", "type", "_overflow_"))).isEqualTo(50);
+        assertThat(text.value("bastion_findings_total", Map.of("scanner", "scanner", "type", "TYPE_7"))).isEqualTo(2);
     }
 
     @Test
-    void reRegisteringTheSameShapeReturnsItAndAnotherShapeFails() {
-        Metrics m = new Metrics();
-        Metrics.Counter a = m.counter("x_total", "X.", "a");
-        assertThat(m.counter("x_total", "X.", "a")).isSameAs(a);
-        assertThatThrownBy(() -> m.counter("x_total", "X.", "b")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> m.gauge("x_total", "X.")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> m.counter("bad name", "X.")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> a.inc("1", "2")).isInstanceOf(IllegalArgumentException.class);
+    void openMetricsIsServedOnlyWhenAskedFor() {
+        GatewayMetrics m = new GatewayMetrics();
+        m.refusal("x");
+        GatewayMetrics.Scrape open = m.scrape("application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertThat(open.contentType()).startsWith("application/openmetrics-text");
+        String body = new String(open.body(), StandardCharsets.UTF_8);
+        assertThat(body).endsWith("# EOF\n");
+        assertThat(PrometheusText.parse(body).value("bastion_refusals_total", Map.of("reason", "x"))).isEqualTo(1);
+        GatewayMetrics.Scrape classic = m.scrape("text/plain");
+        assertThat(classic.contentType()).startsWith("text/plain; version=0.0.4");
+        assertThat(new String(classic.body(), StandardCharsets.UTF_8)).doesNotContain("# EOF");
+        assertThat(m.scrape(null).contentType()).isEqualTo(classic.contentType());
+        // The protobuf format is not offered: a scraper that prefers it gets the text format.
+        assertThat(m.scrape("application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited")
+                .contentType()).isEqualTo(classic.contentType());
+    }
+
+    @Test
+    void aWrongNumberOfLabelValuesIsABug() {
+        LabelCap<String> cap = new LabelCap<>(2, v -> String.join("/", v));
+        assertThat(cap.get("a", "b")).isEqualTo("a/b");
+        assertThatThrownBy(() -> cap.get("a")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LabelCap<String>(0, v -> "")).isInstanceOf(IllegalArgumentException.class);
     }
 }

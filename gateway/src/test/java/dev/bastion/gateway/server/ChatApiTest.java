@@ -118,7 +118,8 @@ class ChatApiTest {
         JsonNode models = gateway.get("/v1/models", key).json();
         assertThat(models.path("data").findValuesAsText("id")).containsExactly("alpha");
         JsonNode all = gateway.get("/v1/models", gateway.adminKey()).json();
-        assertThat(all.path("data").findValuesAsText("id")).containsExactly("alpha", "beta", "all-minilm-l6-v2");
+        assertThat(all.path("data").findValuesAsText("id")).containsExactly("alpha", "beta", "all-minilm-l6-v2",
+                "bastion-guard");
     }
 
     @Test
@@ -134,10 +135,14 @@ class ChatApiTest {
         assertThat(gateway.get("/readyz", null).json().path("status").asText()).isEqualTo("ready");
         gateway.post("/v1/chat/completions", key, TestGateway.chat("alpha", "m", false));
         String metrics = gateway.get("/metrics", null).body();
-        assertThat(metrics).contains("# TYPE bastion_requests_total counter")
-                .contains("bastion_requests_total{route=\"default\",model=\"alpha\",status=\"200\"}")
-                .contains("bastion_stage_duration_seconds_bucket{stage=\"scan-input\"")
-                .contains("bastion_backend_duration_seconds_count{backend=\"openai\",model=\"alpha\"}")
-                .contains("bastion_tokens_total{model=\"alpha\",kind=\"completion\"}");
+        // The Prometheus client writes labels in name order; what counts is the parsed series.
+        dev.bastion.gateway.testing.PrometheusText text = dev.bastion.gateway.testing.PrometheusText.parse(metrics);
+        assertThat(metrics).contains("# TYPE bastion_requests_total counter");
+        assertThat(text.value("bastion_requests_total", java.util.Map.of("route", "default", "model", "alpha", "status", "200")))
+                .isPositive();
+        assertThat(text.find("bastion_stage_duration_seconds_bucket", java.util.Map.of("stage", "scan-input"))).isNotEmpty();
+        assertThat(text.value("bastion_backend_duration_seconds_count", java.util.Map.of("backend", "openai", "model", "alpha")))
+                .isPositive();
+        assertThat(text.value("bastion_tokens_total", java.util.Map.of("model", "alpha", "kind", "completion"))).isPositive();
     }
 }

@@ -36,7 +36,7 @@ class OpenAiClientsTest {
 
     @BeforeAll
     static void start() {
-        upstream = FakeUpstream.start().requireKey("sk-upstream-secret");
+        upstream = FakeUpstream.start().requireKey("sk-upstream-secret").callTool("get_weather");
         gateway = TestGateway.start(dir, "models:\n" + TestGateway.model("chat-model", upstream, "cloud")
                 + "    api-key-env: UPSTREAM_KEY\n    upstream-model: real-upstream-name\n",
                 java.util.Map.of("UPSTREAM_KEY", "sk-upstream-secret"));
@@ -117,6 +117,44 @@ class OpenAiClientsTest {
         assertThat(result.path("embeddingDims").toString()).isEqualTo("[384,384]");
         assertThat(result.path("error").path("status").asInt()).isEqualTo(404);
         assertThat(result.path("error").path("code").asText()).isEqualTo("model_not_found");
+    }
+
+    @Test
+    void officialOpenAiNodeClientUsesTheResponsesAndCompletionsApis() throws Exception {
+        JsonNode result = runNode("clients/node/check-responses.mjs");
+        assertThat(result.at("/response/text").asText()).isEqualTo("echo: responses from node");
+        assertThat(result.at("/response/status").asText()).isEqualTo("completed");
+        assertThat(result.at("/response/usage").asInt()).isEqualTo(18);
+        assertThat(result.at("/responseStream/events").toString()).isEqualTo("[\"response.created\",\"response.in_progress\","
+                + "\"response.output_item.added\",\"response.content_part.added\",\"response.output_text.delta\","
+                + "\"response.output_text.done\",\"response.content_part.done\",\"response.output_item.done\","
+                + "\"response.completed\"]");
+        assertThat(result.at("/responseStream/text").asText()).isEqualTo("echo: stream responses from node");
+        assertThat(result.at("/responseStream/final").asText()).isEqualTo("echo: stream responses from node");
+        assertThat(result.at("/responseHelper").asText()).isEqualTo("echo: helper stream from node");
+        assertThat(result.at("/toolRoundTrip/name").asText()).isEqualTo("get_weather");
+        assertThat(result.at("/toolRoundTrip/arguments/city").asText()).isEqualTo("Paris");
+        assertThat(result.at("/toolRoundTrip/answer").asText()).isEqualTo("echo: weather in Paris?");
+        assertThat(result.at("/legacy/object").asText()).isEqualTo("text_completion");
+        assertThat(result.at("/legacy/text").asText()).isEqualTo("echo: completions from node");
+        assertThat(result.at("/legacy/finish").asText()).isEqualTo("stop");
+    }
+
+    /** Runs a script of clients/node against the gateway; skipped when the npm packages are not installed. */
+    static JsonNode runNode(String relative) throws Exception {
+        Path script = locate(relative);
+        boolean required = "required".equals(System.getenv("BASTION_TEST_NODE_CLIENT"));
+        boolean installed = script != null && Files.isDirectory(script.getParent().resolve("node_modules/openai"));
+        if (!installed) {
+            assertThat(required).as("BASTION_TEST_NODE_CLIENT=required but clients/node has no node_modules").isFalse();
+            Assumptions.abort("the openai npm package is not installed (run npm ci in clients/node)");
+        }
+        Process p = new ProcessBuilder("node", script.toString(), gateway.baseUrl(), key, "chat-model")
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        return new ObjectMapper().readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
     }
 
     /** Finds a file relative to the repository root, walking up from the working directory. */

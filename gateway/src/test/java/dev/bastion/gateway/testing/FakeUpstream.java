@@ -70,6 +70,7 @@ public final class FakeUpstream implements AutoCloseable {
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.createContext("/v1/chat/completions", fake::chat);
             server.createContext("/v1/models", fake::models);
+            server.createContext("/v1/embeddings", fake::embeddings);
             server.start();
             return fake;
         } catch (IOException e) {
@@ -348,6 +349,45 @@ public final class FakeUpstream implements AutoCloseable {
     private static void event(OutputStream out, JsonNode data) throws IOException {
         out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+    }
+
+    /**
+     * {@code /v1/embeddings}: a 3-dimensional vector per input (its length, its first character, 1), usage of one
+     * token per 4 characters; honours {@link #mode} STATUS and {@link #requireKey}.
+     */
+    private void embeddings(HttpExchange ex) throws IOException {
+        calls.incrementAndGet();
+        JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+        received.add(new Received(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body));
+        if (requiredKey != null && !("Bearer " + requiredKey).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            send(ex, 401, "{\"error\":{\"message\":\"Incorrect API key\"}}");
+            return;
+        }
+        if (mode == Mode.STATUS) {
+            send(ex, status, statusBody);
+            return;
+        }
+        List<String> inputs = new ArrayList<>();
+        if (body.path("input").isTextual()) {
+            inputs.add(body.path("input").asText());
+        } else {
+            body.path("input").forEach(i -> inputs.add(i.asText()));
+        }
+        ObjectNode root = JSON.createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        long tokens = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            String text = inputs.get(i);
+            ObjectNode item = data.addObject();
+            item.put("object", "embedding");
+            item.put("index", i);
+            item.putArray("embedding").add((double) text.length()).add((double) text.charAt(0)).add(1.0);
+            tokens += (text.length() + 3) / 4;
+        }
+        root.put("model", body.path("model").asText());
+        root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        send(ex, 200, root.toString());
     }
 
     private void models(HttpExchange ex) throws IOException {

@@ -45,11 +45,19 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(Path dir, String yaml, Map<String, String> env) {
+        return start(dir, yaml, env, null);
+    }
+
+    /** As above, with the given tracing (null: as the config says). */
+    public static TestGateway start(Path dir, String yaml, Map<String, String> env,
+            dev.bastion.gateway.telemetry.Tracing tracing) {
         try {
             Files.writeString(dir.resolve("bastion.yaml"), yaml);
             LoadedConfig loaded = ConfigLoader.load(Optional.of(dir.resolve("bastion.yaml")), dir, env,
                     Map.of("server.port", "0", "data-dir", dir.resolve("data").toString()), dir);
-            Gateway gateway = Gateway.start(loaded.config(), env, Clock.systemUTC());
+            Gateway gateway = tracing == null ? Gateway.start(loaded.config(), env, Clock.systemUTC())
+                    : Gateway.start(loaded.config(), env, Clock.systemUTC(), dev.bastion.gateway.telemetry.BuildInfo.DEVELOPMENT,
+                            tracing);
             String admin = Files.readString(dir.resolve("data/admin.key")).strip();
             return new TestGateway(gateway, admin);
         } catch (IOException e) {
@@ -155,6 +163,17 @@ public final class TestGateway implements AutoCloseable {
         if (key != null) {
             b.header("Authorization", "Bearer " + key);
         }
+        return send(b.build());
+    }
+
+    /** A GET with extra request headers. */
+    public Reply get(String path, String key, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(Duration.ofSeconds(30)).GET();
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        headers.forEach(b::header);
         return send(b.build());
     }
 

@@ -46,6 +46,8 @@ public final class PiiScanner implements Scanner {
     private final Set<String> allow;
     private final Set<String> deny;
     private final PiiMode mode;
+    /** The contextual stage over MiniLM token vectors, or null when it is off (the default). */
+    private final ContextStage context;
 
     /** A {@link PiiMode#BALANCED} scanner with these thresholds and lists. */
     public PiiScanner(Map<String, Double> thresholds, double defaultThreshold, Set<String> allow, Set<String> deny) {
@@ -58,12 +60,32 @@ public final class PiiScanner implements Scanner {
      */
     public PiiScanner(PiiMode mode, Map<String, Double> thresholds, double defaultThreshold, Set<String> allow,
             Set<String> deny) {
+        this(mode, Map.copyOf(thresholds), defaultThreshold, lower(allow), lower(deny), null);
+    }
+
+    private PiiScanner(PiiMode mode, Map<String, Double> thresholds, double defaultThreshold, Set<String> allow,
+            Set<String> deny, ContextStage context) {
         this.mode = java.util.Objects.requireNonNull(mode, "mode");
         this.recognizers = Recognizers.ALL;
-        this.thresholds = Map.copyOf(thresholds);
+        this.thresholds = thresholds;
         this.defaultThreshold = defaultThreshold;
-        this.allow = lower(allow);
-        this.deny = lower(deny);
+        this.allow = allow;
+        this.deny = deny;
+        this.context = context;
+    }
+
+    /**
+     * This scanner with the contextual stage ({@link ContextStage}) after the name model: people, places,
+     * organisations and street addresses are then decided as the stage's {@link ContextStage.Combine} says.
+     */
+    public PiiScanner withContext(ContextStage stage) {
+        return new PiiScanner(mode, thresholds, defaultThreshold, allow, deny,
+                java.util.Objects.requireNonNull(stage, "stage"));
+    }
+
+    /** Whether the contextual stage runs. */
+    public boolean contextual() {
+        return context != null;
     }
 
     /** The default scanner: {@link PiiMode#BALANCED}. */
@@ -152,6 +174,9 @@ public final class PiiScanner implements Scanner {
         List<Recognizer.Candidate> names = new ArrayList<>();
         for (Recognizer.Candidate c : NameRecognizer.find(tokens, claimed)) {
             SpanRules.refine(tokens, c, mode, cased, names);
+        }
+        if (context != null) {
+            names = new ArrayList<>(context.apply(tokens, names, claimed, mode, cased, defaultThreshold));
         }
         for (int k = 0; k < all.size(); k++) {
             Recognizer.Candidate c = all.get(k);

@@ -18,6 +18,7 @@ public final class ProgressBar implements Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final LongSupplier nanos;
+    private final java.util.function.LongFunction<String> amount;
     private long startNanos;
     private long lastShown;
     private long base;
@@ -30,9 +31,23 @@ public final class ProgressBar implements Progress {
      * @param nanos the clock, {@code System::nanoTime} outside tests
      */
     public ProgressBar(PrintStream out, boolean terminal, LongSupplier nanos) {
+        this(out, terminal, nanos, ProgressBar::bytes);
+    }
+
+    private ProgressBar(PrintStream out, boolean terminal, LongSupplier nanos,
+            java.util.function.LongFunction<String> amount) {
         this.out = out;
         this.terminal = terminal;
         this.nanos = nanos;
+        this.amount = amount;
+    }
+
+    /**
+     * A bar that counts things rather than bytes (texts scored, notes generated, training rounds), each shown as
+     * {@code N unit}: the same bar, the same redraw and plain-line rules.
+     */
+    public static ProgressBar counting(PrintStream out, boolean terminal, LongSupplier nanos, String unit) {
+        return new ProgressBar(out, terminal, nanos, n -> n + " " + unit);
     }
 
     @Override
@@ -43,7 +58,7 @@ public final class ProgressBar implements Progress {
         this.lastShown = startNanos;
         this.nextTenth = total > 0 ? (int) (alreadyHave * 10 / total) + 1 : 0;
         if (alreadyHave > 0) {
-            out.println("resuming at " + bytes(alreadyHave) + (total > 0 ? " of " + bytes(total) : ""));
+            out.println("resuming at " + amount.apply(alreadyHave) + (total > 0 ? " of " + amount.apply(total) : ""));
         }
     }
 
@@ -93,11 +108,11 @@ public final class ProgressBar implements Progress {
             int filled = (int) Math.round(fraction * WIDTH);
             b.append('[').append("#".repeat(filled)).append("-".repeat(WIDTH - filled)).append("] ");
             b.append(String.format(Locale.ROOT, "%5.1f%% ", fraction * 100));
-            b.append(bytes(done)).append(" / ").append(bytes(total));
+            b.append(amount.apply(done)).append(" / ").append(amount.apply(total));
         } else {
-            b.append(bytes(done));
+            b.append(amount.apply(done));
         }
-        b.append("  ").append(bytes((long) rate)).append("/s");
+        b.append("  ").append(amount.apply((long) rate)).append("/s");
         if (total > 0 && done < total) {
             b.append("  ETA ").append(rate >= 1 ? duration((long) ((total - done) / rate)) : "?");
         }

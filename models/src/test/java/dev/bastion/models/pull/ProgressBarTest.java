@@ -28,6 +28,16 @@ class ProgressBarTest {
     }
 
     @Test
+    void aCountingBarShowsThingsNotBytes() {
+        ProgressBar bar = ProgressBar.counting(out, true, clock::get, "notes");
+        bar.start(0, 2000);
+        clock.set(4_000_000_000L); // 4 s for 500 notes: 125 notes/s, 1500 left: 12 s
+
+        assertThat(bar.line(500, clock.get()))
+                .isEqualTo("[######------------------]  25.0% 500 notes / 2000 notes  125 notes/s  ETA 0:12");
+    }
+
+    @Test
     void onATerminalItRedrawsOneLineAtMostFiveTimesASecond() {
         ProgressBar bar = new ProgressBar(out, true, clock::get);
         bar.start(0, 1000);

@@ -28,6 +28,71 @@ public final class Table {
         this.rows = List.copyOf(rows);
     }
 
+    /**
+     * A table built in memory (a release, synthetic data, shadow datasets for attacks): the columns must be distinct
+     * and every row must have one cell per column.
+     */
+    public static Table of(List<String> columns, List<String[]> rows) {
+        if (new java.util.HashSet<>(columns).size() != columns.size()) {
+            throw new IllegalArgumentException("a column appears twice in " + columns);
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).length != columns.size()) {
+                throw new IllegalArgumentException("row " + (i + 1) + " has " + rows.get(i).length
+                        + " cells, but there are " + columns.size() + " columns");
+            }
+        }
+        return new Table(columns, rows);
+    }
+
+    /**
+     * Writes a header and rows as RFC 4180 CSV (cells with a comma, quote, line break or surrounding white space are
+     * quoted, so they read back as written), UTF-8, to a
+     * temporary file moved over {@code file} at the end, so a failed write leaves no half-written file.
+     */
+    public static void write(Path file, List<String> columns, List<String[]> rows) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        try (java.io.Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            writeRow(out, columns.toArray(String[]::new));
+            for (String[] row : rows) {
+                writeRow(out, row);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void writeRow(java.io.Writer out, String[] cells) throws IOException {
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            String c = cells[i];
+            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0
+                    || !c.equals(c.strip())) {
+                out.write('"');
+                out.write(c.replace("\"", "\"\""));
+                out.write('"');
+            } else {
+                out.write(c);
+            }
+        }
+        out.write("\r\n");
+    }
+
+    /** The cells of row {@code row}, stripped, as a new array. */
+    public String[] row(int row) {
+        String[] cells = rows.get(row).clone();
+        for (int i = 0; i < cells.length; i++) {
+            cells[i] = cells[i].strip();
+        }
+        return cells;
+    }
+
     public static Table read(Path file) throws IOException {
         return read(file, true);
     }
@@ -83,32 +148,6 @@ public final class Table {
             rows.add(cells);
         }
         return new Table(columns, rows);
-    }
-
-    /**
-     * A table built in memory (synthetic data, shadow datasets for attacks): the columns must be distinct and every
-     * row must have one cell per column.
-     */
-    public static Table of(List<String> columns, List<String[]> rows) {
-        if (new java.util.HashSet<>(columns).size() != columns.size()) {
-            throw new IllegalArgumentException("a column appears twice in " + columns);
-        }
-        for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i).length != columns.size()) {
-                throw new IllegalArgumentException("row " + (i + 1) + " has " + rows.get(i).length
-                        + " cells, but there are " + columns.size() + " columns");
-            }
-        }
-        return new Table(columns, rows);
-    }
-
-    /** The cells of row {@code row}, stripped (a copy). */
-    public String[] row(int row) {
-        String[] cells = rows.get(row).clone();
-        for (int i = 0; i < cells.length; i++) {
-            cells[i] = cells[i].strip();
-        }
-        return cells;
     }
 
     public List<String> columns() {

@@ -20,7 +20,7 @@ public record LogisticRegression(int dimensions, int classes) implements Model {
         return new double[parameters()];
     }
 
-    private double[] probabilities(double[] params, double[] x) {
+    private double[] logits(double[] params, double[] x) {
         int stride = dimensions + 1;
         double[] z = new double[classes];
         for (int c = 0; c < classes; c++) {
@@ -36,7 +36,7 @@ public record LogisticRegression(int dimensions, int classes) implements Model {
 
     @Override
     public double gradient(double[] params, double[] x, int y, double[] gradient) {
-        double[] p = probabilities(params, x);
+        double[] p = logits(params, x);
         double lse = Model.softmax(p);
         int stride = dimensions + 1;
         for (int c = 0; c < classes; c++) {
@@ -52,7 +52,7 @@ public record LogisticRegression(int dimensions, int classes) implements Model {
 
     @Override
     public int predict(double[] params, double[] x) {
-        double[] z = probabilities(params, x);
+        double[] z = logits(params, x);
         int best = 0;
         for (int c = 1; c < classes; c++) {
             if (z[c] > z[best]) {
@@ -60,6 +60,28 @@ public record LogisticRegression(int dimensions, int classes) implements Model {
             }
         }
         return best;
+    }
+
+    @Override
+    public double[] probabilities(double[] params, double[] x) {
+        double[] p = logits(params, x);
+        Model.softmax(p);
+        return p;
+    }
+
+    @Override
+    public double inputGradient(double[] params, double[] x, int y, double[] gradient) {
+        double[] p = probabilities(params, x);
+        java.util.Arrays.fill(gradient, 0);
+        int stride = dimensions + 1;
+        for (int c = 0; c < classes; c++) {
+            double err = p[c] - (c == y ? 1 : 0);
+            int base = c * stride;
+            for (int j = 0; j < dimensions; j++) {
+                gradient[j] += err * params[base + j];
+            }
+        }
+        return -Math.log(Math.max(1e-300, p[y]));
     }
 
     @Override

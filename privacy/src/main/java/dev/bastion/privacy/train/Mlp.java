@@ -104,6 +104,40 @@ public record Mlp(int dimensions, int hidden, int classes) implements Model {
     }
 
     @Override
+    public double[] probabilities(double[] p, double[] x) {
+        double[] z = logits(p, hiddenLayer(p, x));
+        Model.softmax(z);
+        return z;
+    }
+
+    @Override
+    public double inputGradient(double[] p, double[] x, int y, double[] gx) {
+        double[] h = hiddenLayer(p, x);
+        double[] prob = logits(p, h);
+        Model.softmax(prob);
+        int w2 = hidden * dimensions + hidden;
+        double[] dh = new double[hidden];
+        for (int c = 0; c < classes; c++) {
+            double err = prob[c] - (c == y ? 1 : 0);
+            int base = w2 + c * hidden;
+            for (int u = 0; u < hidden; u++) {
+                dh[u] += err * p[base + u];
+            }
+        }
+        java.util.Arrays.fill(gx, 0);
+        for (int u = 0; u < hidden; u++) {
+            if (h[u] <= 0) {
+                continue;
+            }
+            int base = u * dimensions;
+            for (int j = 0; j < dimensions; j++) {
+                gx[j] += dh[u] * p[base + j];
+            }
+        }
+        return -Math.log(Math.max(1e-300, prob[y]));
+    }
+
+    @Override
     public String describe() {
         return "mlp(hidden=" + hidden + ")";
     }

@@ -19,6 +19,15 @@ public sealed interface Model permits LogisticRegression, Mlp {
     /** The most likely class. */
     int predict(double[] params, double[] x);
 
+    /** The class probabilities (softmax of the logits): what a confidence-returning prediction API answers. */
+    double[] probabilities(double[] params, double[] x);
+
+    /**
+     * Writes the gradient of the cross-entropy loss on one example with respect to the input {@code x} into
+     * {@code gradient} (length {@code x.length}); returns the loss. What evasion attacks (FGSM, PGD) follow.
+     */
+    double inputGradient(double[] params, double[] x, int y, double[] gradient);
+
     /** A short name for reports: {@code logreg} or {@code mlp(hidden=64)}. */
     String describe();
 

@@ -53,13 +53,13 @@ final class SynthFixtures {
 
     static Table table(Path dir, String name, List<String[]> rows) throws IOException {
         Path file = dir.resolve(name);
-        SynthCsv.write(file, COLUMNS, rows);
+        dev.bastion.privacy.dp.Table.write(file, COLUMNS, rows);
         return Table.read(file);
     }
 
     static Table write(Path dir, String name, List<String> columns, List<String[]> rows) throws IOException {
         Path file = dir.resolve(name);
-        SynthCsv.write(file, columns, rows);
+        dev.bastion.privacy.dp.Table.write(file, columns, rows);
         return Table.read(file);
     }
 

@@ -1,0 +1,77 @@
+package dev.bastion.app;
+
+import dev.bastion.privacy.attacks.Evasion;
+import dev.bastion.privacy.dp.Table;
+import dev.bastion.privacy.train.Model;
+import dev.bastion.privacy.train.TrainingData;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bastion assess robustness}: accuracy under FGSM and PGD evasion attacks against epsilon. */
+@Command(name = "robustness", description = "Adversarial robustness: accuracy on held-out rows under FGSM and PGD "
+        + "(L-inf or L2, random restarts) at each epsilon, in the units of the encoded features (numeric columns "
+        + "are standardised).")
+final class AssessRobustness extends AssessCommand.Reporting implements Callable<Integer> {
+    @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
+    @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
+    @Option(names = "--norm", defaultValue = "linf", description = "linf (default) or l2.") String norm;
+    @Option(names = "--epsilons", defaultValue = "0.01,0.05,0.1,0.25,0.5", description = "Perturbation budgets.")
+    String epsilons;
+    @Option(names = "--steps", defaultValue = "40", description = "PGD steps (default 40).") int steps;
+    @Option(names = "--restarts", defaultValue = "1", description = "PGD restarts (default 1).") int restarts;
+    @Option(names = "--limit", defaultValue = "2000", description = "Held-out rows attacked (default 2000).")
+    int limit;
+    @Mixin RecipeOptions recipe;
+
+    @Override
+    public Integer call() throws Exception {
+        return AssessCommand.guarded(this::run);
+    }
+
+    private int run() throws java.io.IOException {
+        TrainingData all = TrainingData.fromTable(Table.read(data), label);
+        TrainingData[] split = all.split(0.2, new SplittableRandom(seed));
+        Model model = recipe.recipe().model(all);
+        double[] params = recipe.train(model, split[0], seed);
+        Evasion.Norm n = switch (norm.strip().toLowerCase(Locale.ROOT)) {
+            case "linf" -> Evasion.Norm.LINF;
+            case "l2" -> Evasion.Norm.L2;
+            default -> throw new IllegalArgumentException("--norm is linf or l2");
+        };
+        int rows = Math.min(limit, split[1].size());
+        double[][] xs = Arrays.copyOf(split[1].x(), rows);
+        int[] ys = Arrays.copyOf(split[1].y(), rows);
+        Assessment a = new Assessment("robustness");
+        a.data(data, all.size(), seed);
+        recipe.describe(a, all);
+        a.options().put("norm", norm).put("epsilons", epsilons).put("steps", steps).put("restarts", restarts)
+                .put("rows", rows);
+        double clean = Evasion.robustAccuracy(model, params, xs, ys, (x, y) -> x);
+        a.metric("accuracy", clean, null, "clean", 0.0, null);
+        double[] eps = Arrays.stream(epsilons.split(",")).mapToDouble(s -> Double.parseDouble(s.strip())).toArray();
+        double[] fgsmCurve = new double[eps.length];
+        double[] pgdCurve = new double[eps.length];
+        StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "clean %.4f", clean));
+        SplittableRandom random = new SplittableRandom(seed + 3);
+        for (int k = 0; k < eps.length; k++) {
+            double e = eps[k];
+            fgsmCurve[k] = Evasion.robustAccuracy(model, params, xs, ys,
+                    (x, y) -> Evasion.fgsm(model, params, x, y, e, n, null));
+            pgdCurve[k] = Evasion.robustAccuracy(model, params, xs, ys, (x, y) -> Evasion.pgd(model, params, x, y,
+                    e, n, new Evasion.Pgd(steps, 2.5 / steps, restarts, null), random));
+            a.metric("accuracy", fgsmCurve[k], null, "fgsm", e, "fgsm");
+            a.metric("accuracy", pgdCurve[k], null, "pgd", e, "pgd");
+            summary.append(String.format(Locale.ROOT, "; eps %s: fgsm %.4f, pgd %.4f", e, fgsmCurve[k],
+                    pgdCurve[k]));
+        }
+        a.curve("robust_accuracy", "fgsm", null, eps, fgsmCurve, 100);
+        a.curve("robust_accuracy", "pgd", null, eps, pgdCurve, 100);
+        return finish(a, "Adversarial robustness: " + data.getFileName(), summary.toString());
+    }
+}

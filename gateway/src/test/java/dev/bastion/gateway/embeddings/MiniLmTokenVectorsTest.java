@@ -1,0 +1,66 @@
+package dev.bastion.gateway.embeddings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.guard.pii.TokenVectors;
+import dev.bastion.guard.pii.WordPiece;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class MiniLmTokenVectorsTest {
+    private static final MiniLmTokenVectors VECTORS = new MiniLmTokenVectors(1, 1);
+
+    @AfterAll
+    static void close() {
+        VECTORS.close();
+    }
+
+    @Test
+    void theShippedVocabularyCutsTextAsBertDoes() {
+        // ids of bert-base-uncased / all-MiniLM-L6-v2: hello 7592, "," 1010, world 2088, "!" 999
+        WordPiece.Encoding e = VECTORS.tokenizer().encode("Hello, World!");
+        assertThat(e.ids()).containsExactly(7592, 1010, 2088, 999);
+    }
+
+    @Test
+    void everyWordOfALongTextGetsAVectorAndItsOwnCharacters() {
+        String sentence = "Dr. Amelia Okafor saw the patient in Leeds on Monday. ";
+        String text = sentence.repeat(40); // about 2,200 characters: many overlapping windows
+        TokenVectors.Words w = VECTORS.of(text).orElseThrow();
+        assertThat(w.size()).isEqualTo(VECTORS.tokenizer().encode(text).words());
+        for (int i = 0; i < w.size(); i++) {
+            assertThat(text.substring(w.start()[i], w.end()[i]).isBlank()).isFalse();
+            double norm = 0;
+            for (int d = 0; d < TokenVectors.DIMENSIONS; d++) {
+                norm += w.vectors()[i * TokenVectors.DIMENSIONS + d] * w.vectors()[i * TokenVectors.DIMENSIONS + d];
+            }
+            assertThat(norm).isGreaterThan(0).isFinite();
+        }
+    }
+
+    @Test
+    void aWordDeepInsideALongTextReadsAsItDoesInAShortOne() {
+        String sentence = "Dr. Amelia Okafor saw the patient in Leeds on Monday. ";
+        TokenVectors.Words longText = VECTORS.of(sentence.repeat(40)).orElseThrow();
+        TokenVectors.Words shortText = VECTORS.of(sentence.repeat(3)).orElseThrow();
+        int perSentence = shortText.size() / 3;
+        // "Leeds" in the middle sentence of each: its window gives it context on both sides
+        int inShort = perSentence + 8;
+        int inLong = 20 * perSentence + 8;
+        assertThat(cosine(longText, inLong, shortText, inShort)).isGreaterThan(0.9);
+    }
+
+    private static double cosine(TokenVectors.Words a, int i, TokenVectors.Words b, int j) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int d = 0; d < TokenVectors.DIMENSIONS; d++) {
+            float x = a.vectors()[i * TokenVectors.DIMENSIONS + d];
+            float y = b.vectors()[j * TokenVectors.DIMENSIONS + d];
+            dot += x * y;
+            na += x * x;
+            nb += y * y;
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}

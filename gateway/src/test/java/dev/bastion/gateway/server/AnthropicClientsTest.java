@@ -1,0 +1,116 @@
+package dev.bastion.gateway.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bastion.gateway.identity.Role;
+import dev.bastion.gateway.testing.FakeUpstream;
+import dev.bastion.gateway.testing.TestGateway;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real Anthropic client libraries (LangChain4j's and the official npm SDK) against the gateway's /v1/messages. */
+class AnthropicClientsTest {
+    @TempDir
+    static Path dir;
+    static FakeUpstream upstream;
+    static TestGateway gateway;
+    static String key;
+
+    @BeforeAll
+    static void start() {
+        upstream = FakeUpstream.start().callTool("get_weather");
+        gateway = TestGateway.start(dir, "models:\n" + TestGateway.model("claude-local-name", upstream, "cloud"));
+        key = gateway.createKey(Role.USER, "team-a", List.of("*"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void langChain4jAnthropicChatModelGetsTheAnswerThroughTheMessagesApi() {
+        AnthropicChatModel model = AnthropicChatModel.builder().baseUrl(gateway.baseUrl() + "/").apiKey(key)
+                .modelName("claude-local-name").maxTokens(64).timeout(Duration.ofSeconds(20)).maxRetries(0).build();
+        assertThat(model.chat("hello from langchain4j")).isEqualTo("echo: hello from langchain4j");
+        assertThat(upstream.received().getLast().body().path("max_tokens").asInt()).isEqualTo(64);
+    }
+
+    @Test
+    void langChain4jAnthropicStreamingModelReceivesEveryPieceAndCompletes() throws Exception {
+        upstream.chunks(5);
+        AnthropicStreamingChatModel model = AnthropicStreamingChatModel.builder().baseUrl(gateway.baseUrl() + "/")
+                .apiKey(key).modelName("claude-local-name").maxTokens(64).timeout(Duration.ofSeconds(20)).build();
+        StringBuilder partial = new StringBuilder();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        model.chat("stream this from langchain4j", new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String text) {
+                partial.append(text);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        ChatResponse response = done.get(20, TimeUnit.SECONDS);
+        assertThat(partial).hasToString("echo: stream this from langchain4j");
+        assertThat(response.aiMessage().text()).isEqualTo("echo: stream this from langchain4j");
+        assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(7);
+    }
+
+    @Test
+    void officialAnthropicNodeSdkWorksAgainstTheGateway() throws Exception {
+        Path script = OpenAiClientsTest.locate("clients/node/check-anthropic.mjs");
+        boolean required = "required".equals(System.getenv("BASTION_TEST_NODE_CLIENT"));
+        boolean installed = script != null && Files.isDirectory(script.getParent().resolve("node_modules/@anthropic-ai/sdk"));
+        if (!installed) {
+            assertThat(required).as("BASTION_TEST_NODE_CLIENT=required but clients/node has no node_modules").isFalse();
+            Assumptions.abort("the @anthropic-ai/sdk npm package is not installed (run npm ci in clients/node)");
+        }
+        String base = gateway.baseUrl().substring(0, gateway.baseUrl().length() - "/v1".length());
+        Process p = new ProcessBuilder("node", script.toString(), base, key, "claude-local-name")
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        JsonNode result = new ObjectMapper().readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        assertThat(result.at("/message/text").asText()).isEqualTo("echo: hello from anthropic");
+        assertThat(result.at("/message/stop").asText()).isEqualTo("end_turn");
+        assertThat(result.at("/message/usage/output_tokens").asInt()).isEqualTo(7);
+        assertThat(result.at("/stream/text").asText()).isEqualTo("echo: stream from anthropic");
+        assertThat(result.at("/stream/final").asText()).isEqualTo("echo: stream from anthropic");
+        assertThat(result.at("/stream/usage/input_tokens").asInt()).isEqualTo(11);
+        assertThat(result.at("/tool/stop").asText()).isEqualTo("tool_use");
+        assertThat(result.at("/tool/name").asText()).isEqualTo("get_weather");
+        assertThat(result.at("/tool/input/city").asText()).isEqualTo("Paris");
+        assertThat(result.at("/tool/streamedInput/city").asText()).isEqualTo("Paris");
+        assertThat(result.at("/tool/answer").asText()).isEqualTo("echo: weather in Paris?");
+        assertThat(result.at("/error/authError").asBoolean()).as(result.path("error").toString()).isTrue();
+        assertThat(result.at("/error/status").asInt()).isEqualTo(401);
+        assertThat(result.at("/error/type").asText()).isEqualTo("authentication_error");
+    }
+}

@@ -1,0 +1,139 @@
+package dev.bastion.privacy.attacks;
+
+import dev.bastion.privacy.train.Model;
+import java.util.SplittableRandom;
+
+/**
+ * Evasion attacks on a differentiable classifier, bounded in L-infinity or L2 norm: FGSM (Goodfellow et al. 2015,
+ * one signed gradient step of size epsilon) and PGD (Madry et al. 2018: steps of size alpha, each followed by a
+ * projection onto the epsilon ball around the input, from a random start, best of several restarts). Inputs are not
+ * clipped to a data range unless {@code bounds} is given (tabular features are standardised, images lie in [0, 1]).
+ * Stateless apart from the random source.
+ */
+public final class Evasion {
+    /** The threat model's norm. */
+    public enum Norm { LINF, L2 }
+
+    /**
+     * PGD's settings.
+     *
+     * @param steps gradient steps per restart
+     * @param stepSize alpha, as a fraction of epsilon
+     * @param restarts random restarts (the first starts at the input itself)
+     * @param bounds {lower, upper} every feature is clipped to, or null for none
+     */
+    public record Pgd(int steps, double stepSize, int restarts, double[] bounds) {
+        public Pgd {
+            if (steps < 1 || !(stepSize > 0) || restarts < 1) {
+                throw new IllegalArgumentException("PGD needs at least one step and restart and a positive step");
+            }
+        }
+    }
+
+    private Evasion() {
+    }
+
+    /** FGSM: x + epsilon * sign(grad) (L-infinity) or x + epsilon * grad / |grad|_2 (L2). */
+    public static double[] fgsm(Model model, double[] params, double[] x, int y, double epsilon, Norm norm,
+            double[] bounds) {
+        double[] g = new double[x.length];
+        model.inputGradient(params, x, y, g);
+        double[] adv = x.clone();
+        step(adv, g, epsilon, norm);
+        clip(adv, bounds);
+        return adv;
+    }
+
+    /** PGD: the restart whose result has the highest loss (or that first flips the prediction). */
+    public static double[] pgd(Model model, double[] params, double[] x, int y, double epsilon, Norm norm, Pgd s,
+            SplittableRandom random) {
+        double[] best = x.clone();
+        double bestLoss = Double.NEGATIVE_INFINITY;
+        double[] g = new double[x.length];
+        for (int r = 0; r < s.restarts(); r++) {
+            double[] adv = x.clone();
+            if (r > 0) {
+                for (int j = 0; j < adv.length; j++) {
+                    adv[j] += random.nextDouble(-1, 1) * epsilon / (norm == Norm.L2 ? Math.sqrt(adv.length) : 1);
+                }
+                clip(adv, s.bounds());
+            }
+            for (int k = 0; k < s.steps(); k++) {
+                model.inputGradient(params, adv, y, g);
+                step(adv, g, s.stepSize() * epsilon, norm);
+                project(adv, x, epsilon, norm);
+                clip(adv, s.bounds());
+            }
+            double loss = model.inputGradient(params, adv, y, g);
+            if (model.predict(params, adv) != y) {
+                return adv;
+            }
+            if (loss > bestLoss) {
+                bestLoss = loss;
+                best = adv;
+            }
+        }
+        return best;
+    }
+
+    private static void step(double[] x, double[] g, double size, Norm norm) {
+        if (norm == Norm.LINF) {
+            for (int j = 0; j < x.length; j++) {
+                x[j] += size * Math.signum(g[j]);
+            }
+        } else {
+            double n = 0;
+            for (double v : g) {
+                n += v * v;
+            }
+            n = Math.sqrt(n);
+            if (n > 0) {
+                for (int j = 0; j < x.length; j++) {
+                    x[j] += size * g[j] / n;
+                }
+            }
+        }
+    }
+
+    /** Moves {@code adv} back into the epsilon ball around {@code x}. */
+    static void project(double[] adv, double[] x, double epsilon, Norm norm) {
+        if (norm == Norm.LINF) {
+            for (int j = 0; j < adv.length; j++) {
+                adv[j] = Math.max(x[j] - epsilon, Math.min(x[j] + epsilon, adv[j]));
+            }
+        } else {
+            double n = 0;
+            for (int j = 0; j < adv.length; j++) {
+                n += (adv[j] - x[j]) * (adv[j] - x[j]);
+            }
+            n = Math.sqrt(n);
+            if (n > epsilon) {
+                for (int j = 0; j < adv.length; j++) {
+                    adv[j] = x[j] + (adv[j] - x[j]) * epsilon / n;
+                }
+            }
+        }
+    }
+
+    private static void clip(double[] x, double[] bounds) {
+        if (bounds != null) {
+            for (int j = 0; j < x.length; j++) {
+                x[j] = Math.max(bounds[0], Math.min(bounds[1], x[j]));
+            }
+        }
+    }
+
+    /**
+     * Accuracy on {@code xs} when every example is attacked with {@code attack} at {@code epsilon} (epsilon 0 =
+     * clean accuracy).
+     */
+    public static double robustAccuracy(Model model, double[] params, double[][] xs, int[] ys,
+            java.util.function.BiFunction<double[], Integer, double[]> attack) {
+        int right = 0;
+        for (int i = 0; i < xs.length; i++) {
+            double[] adv = attack.apply(xs[i], ys[i]);
+            right += model.predict(params, adv) == ys[i] ? 1 : 0;
+        }
+        return (double) right / xs.length;
+    }
+}
