@@ -150,6 +150,10 @@ final class InjectionCommands {
         @Option(names = "--latency-only", description = "Only time the built-in model on every text of the sources.")
         boolean latencyOnly;
 
+        @Option(names = "--scores-out", paramLabel = "FILE", description = "Also write every held-out direct score "
+                + "(source, role, family, score, flagged, start of the text; tab-separated) to FILE, for analysis.")
+        Path scoresOut;
+
         @Override
         public Integer call() throws IOException {
             List<Source> sources = sources();
@@ -160,7 +164,14 @@ final class InjectionCommands {
                         sources);
                 return 0;
             }
-            new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency);
+            if (scoresOut == null) {
+                new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency);
+                return 0;
+            }
+            try (java.io.PrintStream ps = new java.io.PrintStream(Files.newOutputStream(scoresOut), false,
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency, Optional.of(ps));
+            }
             return 0;
         }
     }

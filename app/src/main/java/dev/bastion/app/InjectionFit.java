@@ -87,8 +87,8 @@ final class InjectionFit {
         if (config.sourceCalibration()) {
             for (int half = 0; half < 2; half++) {
                 int h = half;
-                List<Source> fitOn = used.stream().filter(s -> Math.floorMod(s.name().hashCode(), 2) != h).toList();
-                List<Source> scoreOn = used.stream().filter(s -> Math.floorMod(s.name().hashCode(), 2) == h).toList();
+                List<Source> fitOn = used.stream().filter(s -> Math.floorMod(s.collection().hashCode(), 2) != h).toList();
+                List<Source> scoreOn = used.stream().filter(s -> Math.floorMod(s.collection().hashCode(), 2) == h).toList();
                 String key = fitOn.stream().map(Source::name).sorted().toList() + "/" + seed;
                 Weights w = halves.computeIfAbsent(key, k -> fitWeights(fitOn, seed, false));
                 for (Source s : scoreOn) {
