@@ -105,12 +105,19 @@ public final class Features {
         for (int i = 0; i < k; i++) {
             value[i] *= inv;
         }
+        // A rule slot counts a match outside any closed quotation (like the words); a quoted match sets the
+        // quoted-hit shape feature instead: the marks of a text that discusses an attack rather than makes one.
         boolean quotedHit = false;
         for (int i = 0; i < r; i++) {
             index[k] = HASHED + i;
-            var hit = rules.match(i, s);
-            value[k++] = hit.isPresent() ? 1 : 0;
-            quotedHit |= hit.isPresent() && insideQuotes(s, hit.get().start());
+            com.google.re2j.Matcher m = rules.rules().get(i).pattern().matcher(s);
+            boolean open = false;
+            while (!open && m.find()) {
+                // Only a closed quotation hides a match from its slot (a stray quotation mark hides nothing).
+                open = !quoted[Math.min(m.start(), quoted.length - 1)];
+                quotedHit |= !open || insideQuotes(s, m.start());
+            }
+            value[k++] = open ? 1 : 0;
         }
         int nonAscii = 0;
         for (int i = 0; i < t.length(); i++) {
