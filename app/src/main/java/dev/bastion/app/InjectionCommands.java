@@ -61,7 +61,7 @@ final class InjectionCommands {
         @Option(names = "--epochs", defaultValue = "3")
         int epochs;
 
-        @Option(names = "--l2", defaultValue = "1e-4", description = "L2 strength per step (default ${DEFAULT-VALUE}).")
+        @Option(names = "--l2", defaultValue = "3e-5", description = "L2 strength per step (default ${DEFAULT-VALUE}).")
         double l2;
 
         @Option(names = "--cap", defaultValue = "600", description = "At most this many training texts per source.")
@@ -79,6 +79,11 @@ final class InjectionCommands {
                 + "texts instead of on out-of-source scores (cross-fitted halves of the training sources).")
         boolean textCalibration;
 
+        @Option(names = "--weight-power", defaultValue = "0.5", description = "Each training text of a source with n "
+                + "texts weighs n^-POWER: 0.5 (default) lets a source's weight grow as sqrt(n), 1 weighs sources "
+                + "equally, 0 weighs texts equally.")
+        double weightPower;
+
         @Option(names = "--seed", defaultValue = "42")
         long seed;
 
@@ -89,14 +94,17 @@ final class InjectionCommands {
 
         InjectionFit fit() {
             return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(charGrams,
-                    new InjectionTrainer.Settings(epochs, l2, 0.01, seed), cap, targetFpr, contentTargetFpr, !textCalibration));
+                    new InjectionTrainer.Settings(epochs, l2, 0.01, seed), cap, targetFpr, contentTargetFpr, !textCalibration,
+                    weightPower));
         }
 
         String description(List<Source> sources) throws IOException {
             ObjectNode desc = Json.MAPPER.createObjectNode();
             desc.put("format", "bastion-injection-model/2");
-            desc.put("features", charGrams ? "word 1-2-grams + char 3-5-grams + rules + shape" : "word 1-2-grams + rules + shape");
+            desc.put("features", charGrams ? "word 1-2-grams (quoted words apart) + char 3-5-grams + rules + shape"
+                    : "word 1-2-grams (quoted words apart) + rules + shape");
             desc.put("seed", seed).put("epochs", epochs).put("l2", l2).put("cap_per_source", cap);
+            desc.put("weight_power", weightPower);
             desc.put("target_fpr", targetFpr).put("content_target_fpr", contentTargetFpr);
             desc.put("calibration", textCalibration ? "sha256(text)[0] mod 5 == 0 (20%), per benign family"
                     : "out-of-source: two halves of the sources by hash of the name, each scored by a model fitted on the "
@@ -150,6 +158,10 @@ final class InjectionCommands {
         @Option(names = "--latency-only", description = "Only time the built-in model on every text of the sources.")
         boolean latencyOnly;
 
+        @Option(names = "--scores-out", paramLabel = "FILE", description = "Also write every held-out direct score "
+                + "(source, role, family, score, flagged, start of the text; tab-separated) to FILE, for analysis.")
+        Path scoresOut;
+
         @Override
         public Integer call() throws IOException {
             List<Source> sources = sources();
@@ -160,7 +172,14 @@ final class InjectionCommands {
                         sources);
                 return ExitCodes.OK;
             }
-            new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency);
+            if (scoresOut == null) {
+                new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency);
+                return ExitCodes.OK;
+            }
+            try (java.io.PrintStream ps = new java.io.PrintStream(Files.newOutputStream(scoresOut), false,
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency, Optional.of(ps));
+            }
             return ExitCodes.OK;
         }
     }

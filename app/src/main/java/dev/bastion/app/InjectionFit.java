@@ -29,12 +29,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class InjectionFit {
 
-    /** What to fit: feature set, optimiser settings, per-source cap and target false-positive rates. */
+    /**
+     * What to fit: feature set, optimiser settings, per-source cap, target false-positive rates, and how training
+     * texts are weighted: each text of a source with n training texts weighs n^-{@code weightPower} (0.5: a source's
+     * total weight grows as sqrt(n); 1: every source weighs the same; 0: every text weighs the same).
+     */
     record Config(boolean charGrams, InjectionTrainer.Settings settings, int cap, double targetFpr,
-            double contentTargetFpr, boolean sourceCalibration) {
+            double contentTargetFpr, boolean sourceCalibration, double weightPower) {
         Config {
-            if (cap < 1 || !(targetFpr > 0 && targetFpr < 1) || !(contentTargetFpr > 0 && contentTargetFpr < 1)) {
-                throw new IllegalArgumentException("cap >= 1 and target FPRs in (0, 1) are required");
+            if (cap < 1 || !(targetFpr > 0 && targetFpr < 1) || !(contentTargetFpr > 0 && contentTargetFpr < 1)
+                    || !(weightPower >= 0 && weightPower <= 1)) {
+                throw new IllegalArgumentException("cap >= 1, target FPRs in (0, 1) and weight power in [0, 1] are "
+                        + "required");
             }
         }
     }
@@ -87,8 +93,8 @@ final class InjectionFit {
         if (config.sourceCalibration()) {
             for (int half = 0; half < 2; half++) {
                 int h = half;
-                List<Source> fitOn = used.stream().filter(s -> Math.floorMod(s.name().hashCode(), 2) != h).toList();
-                List<Source> scoreOn = used.stream().filter(s -> Math.floorMod(s.name().hashCode(), 2) == h).toList();
+                List<Source> fitOn = used.stream().filter(s -> Math.floorMod(s.collection().hashCode(), 2) != h).toList();
+                List<Source> scoreOn = used.stream().filter(s -> Math.floorMod(s.collection().hashCode(), 2) == h).toList();
                 String key = fitOn.stream().map(Source::name).sorted().toList() + "/" + seed;
                 Weights w = halves.computeIfAbsent(key, k -> fitWeights(fitOn, seed, false));
                 for (Source s : scoreOn) {
@@ -148,7 +154,7 @@ final class InjectionFit {
                     train.add(t);
                 }
             }
-            double w = 1 / Math.sqrt(Math.max(1, train.size()));
+            double w = Math.pow(Math.max(1, train.size()), -config.weightPower());
             for (String t : train) {
                 Features.Sparse f = features(t);
                 direct.add(new InjectionTrainer.Example(f, s.attack(), w));

@@ -39,6 +39,14 @@ final class InjectionLoso {
     }
 
     void run(PrintStream out, boolean latency) {
+        run(out, latency, Optional.empty());
+    }
+
+    /**
+     * As {@link #run(PrintStream, boolean)}; when {@code scores} is given, also writes one line per held-out direct
+     * score there ({@code source role family score flagged text}, tab-separated; the first 160 characters of the text), for analysis outside the tool.
+     */
+    void run(PrintStream out, boolean latency, Optional<PrintStream> scores) {
         InjectionRules rules = InjectionRules.builtIn();
         List<Double> pos = new ArrayList<>();
         List<Double> neg = new ArrayList<>();
@@ -48,6 +56,7 @@ final class InjectionLoso {
         int contentTp = 0;
         int contentPos = 0;
         Map<String, int[]> contentFp = new TreeMap<>();
+        Map<Set<String>, InjectionModel> folds = new java.util.HashMap<>();
         out.println("leave-one-source-out: each source scored by models trained on every other source; thresholds "
                 + "fixed before scoring, from the training sources only");
         out.printf(Locale.ROOT, "%-26s %-9s %-18s %6s %9s %8s   %s%n", "source", "role", "family", "texts",
@@ -56,7 +65,10 @@ final class InjectionLoso {
             if (s.role() == Role.OTHER) {
                 continue;
             }
-            InjectionModel m = fit.train(sources, Set.of(s.name()), seed, "{}");
+            // The whole collection the source belongs to is left out (its other parts share its wording).
+            Set<String> leaveOut = sources.stream().filter(x -> x.collection().equals(s.collection()))
+                    .map(Source::name).collect(java.util.stream.Collectors.toSet());
+            InjectionModel m = folds.computeIfAbsent(leaveOut, k -> fit.train(sources, k, seed, "{}"));
             InjectionScanner scanner = new InjectionScanner(m, rules, Optional.empty(), m.threshold(false),
                     m.indirectThreshold(false));
             String contentCell = "";
@@ -66,6 +78,11 @@ final class InjectionLoso {
                     double sc = scanner.score(t);
                     boolean f = sc >= m.threshold(false);
                     flagged += f ? 1 : 0;
+                    if (scores.isPresent()) {
+                        scores.get().printf(Locale.ROOT, "%s\t%s\t%s\t%.6f\t%d\t%s%n", s.name(),
+                                s.role().name().toLowerCase(Locale.ROOT), s.family(), sc, f ? 1 : 0,
+                                t.substring(0, Math.min(160, t.length())).replaceAll("\\s+", " "));
+                    }
                     if (s.attack()) {
                         pos.add(sc);
                         attackScores.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(sc);

