@@ -220,13 +220,13 @@ final class PiiContextEval implements Callable<Integer> {
             for (PiiMode mode : PiiMode.values()) {
                 for (String config : configs()) {
                     PiiScanner scanner = scanner(mode, config, model);
-                    PiiTokenScore score = new PiiTokenScore(FOUR);
+                    PiiTokenScore score = new PiiTokenScore(four());
                     long[] chars = new long[2];
                     for (Doc d : docs.get(held)) {
                         add(score, chars, d.text(), d.gold(), scanner.find(d.text()));
                     }
                     String key = mode.configName() + "\t" + config;
-                    PiiTokenScore p = pooled.computeIfAbsent(key, k -> new PiiTokenScore(FOUR));
+                    PiiTokenScore p = pooled.computeIfAbsent(key, k -> new PiiTokenScore(four()));
                     score.confusion.forEach((k, v) -> p.confusion.merge(k, v, Long::sum));
                     long[] pc = pooledChars.computeIfAbsent(key, k -> new long[2]);
                     pc[0] += chars[0];
@@ -255,9 +255,10 @@ final class PiiContextEval implements Callable<Integer> {
         return base.withContext(new ContextStage(model, cached, ContextStage.Combine.valueOf(config)));
     }
 
-    /** Scores only the four types: every other type is O in gold and predictions. */
-    static final PiiTokenScore.Mode FOUR = four();
-
+    /**
+     * Scores only the four types: every other type is O in gold and predictions. Built when an evaluation runs, not
+     * when the class loads: the command tree loads this class on every start, and the recognisers take a second.
+     */
     private static PiiTokenScore.Mode four() {
         Map<String, String> m = new HashMap<>();
         for (String t : PiiScanner.types()) {
