@@ -5,6 +5,7 @@ import dev.bastion.privacy.attacks.Roc;
 import dev.bastion.privacy.dp.Table;
 import dev.bastion.privacy.fairness.Confusion;
 import dev.bastion.privacy.fairness.FairnessReport;
+import dev.bastion.privacy.fairness.GroupThresholds;
 import dev.bastion.privacy.fairness.Reweighing;
 import dev.bastion.privacy.train.DpSgd;
 import dev.bastion.privacy.train.LogisticRegression;
@@ -192,6 +193,14 @@ final class AssessCommand {
         int bootstrap;
         @Option(names = "--weights-out", paramLabel = "CSV", description = "Write reweighing weights, one per row.")
         Path weightsOut;
+        @Option(names = "--score", paramLabel = "COLUMN", description = "A numeric score column: decisions are score "
+                + ">= --threshold (instead of --prediction), and per-group thresholds are proposed (--equalize).")
+        String score;
+        @Option(names = "--threshold", defaultValue = "0.5", description = "The decision threshold on --score.")
+        double threshold;
+        @Option(names = "--equalize", defaultValue = "selection_rate", description = "What group thresholds "
+                + "equalise: selection_rate (demographic parity) or tpr (equal opportunity).")
+        String equalize;
 
         @Override
         public Integer call() throws Exception {
@@ -201,14 +210,25 @@ final class AssessCommand {
         private int run() throws IOException {
             Table t = Table.read(data);
             int l = t.index(label);
+            if (score != null && prediction != null) {
+                throw new IllegalArgumentException("give --score or --prediction, not both");
+            }
             int p = prediction == null ? l : t.index(prediction);
+            double[] scores = null;
+            if (score != null) {
+                int sc = t.index(score);
+                scores = new double[t.size()];
+                for (int r = 0; r < t.size(); r++) {
+                    scores[r] = t.number(r, sc);
+                }
+            }
             List<Integer> groups = DeidCommand.columns(sensitive).stream().map(t::index).toList();
             boolean[] outcome = new boolean[t.size()];
             boolean[] decision = new boolean[t.size()];
             String[] group = new String[t.size()];
             for (int r = 0; r < t.size(); r++) {
                 outcome[r] = t.cell(r, l).equals(positive);
-                decision[r] = t.cell(r, p).equals(positive);
+                decision[r] = scores != null ? scores[r] >= threshold : t.cell(r, p).equals(positive);
                 StringBuilder g = new StringBuilder();
                 for (int c : groups) {
                     g.append(g.isEmpty() ? "" : " & ").append(t.cell(r, c));
@@ -246,6 +266,26 @@ final class AssessCommand {
             } else {
                 a.warn("four_fifths", f.parityRatio(), "selection rate under 80% of the highest for "
                         + f.fourFifths() + " (a warning; --fail-on parity_ratio<0.8 makes it fail)");
+            }
+            if (scores != null) {
+                GroupThresholds.Target target = switch (equalize.strip().toLowerCase(Locale.ROOT)) {
+                    case "selection_rate" -> GroupThresholds.Target.SELECTION_RATE;
+                    case "tpr" -> GroupThresholds.Target.TPR;
+                    default -> throw new IllegalArgumentException("--equalize is selection_rate or tpr");
+                };
+                GroupThresholds.Result m = GroupThresholds.choose(outcome, scores, group, threshold, target);
+                a.options().put("score", score).put("threshold", threshold).put("equalize", equalize);
+                m.thresholds().forEach((g, th) -> {
+                    a.metric("mitigated_threshold", th, null, g, null, "group_thresholds");
+                    Confusion c = m.after().get(g);
+                    a.metric("mitigated_selection_rate", c.selectionRate(), null, g, null, "group_thresholds");
+                    a.metric("mitigated_tpr", c.tpr(), null, g, null, "group_thresholds");
+                    a.metric("mitigated_fpr", c.fpr(), null, g, null, "group_thresholds");
+                });
+                a.metric("accuracy", m.accuracyBefore(), null, "all", null, null);
+                a.metric("mitigated_accuracy", m.accuracyAfter(), null, "all", null, "group_thresholds");
+                summary.append(String.format(Locale.ROOT, "; group thresholds %s equalise %s at %.4f, accuracy %.4f "
+                        + "-> %.4f; ", m.thresholds(), equalize, m.target(), m.accuracyBefore(), m.accuracyAfter()));
             }
             if (weightsOut != null) {
                 double[] w = Reweighing.weights(outcome, group);

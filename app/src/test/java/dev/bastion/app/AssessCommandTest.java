@@ -198,4 +198,28 @@ class AssessCommandTest {
         assertThat(metric(doc, "advantage", "non_members")).isEqualTo(metric(doc, "attack_accuracy", "non_members")
                 - metric(doc, "baseline_accuracy", "non_members"), org.assertj.core.api.Assertions.within(1e-12));
     }
+
+    @Test
+    void aScoreColumnGetsGroupThresholdsThatEqualiseSelectionRates() throws IOException {
+        Random random = new Random(9);
+        List<String> lines = new ArrayList<>(List.of("outcome,score,group"));
+        for (int i = 0; i < 4000; i++) {
+            boolean b = random.nextBoolean();
+            boolean yes = random.nextDouble() < 0.4;
+            double s = (yes ? 0.65 : 0.35) + random.nextGaussian() * 0.15 - (b ? 0.15 : 0);
+            lines.add((yes ? "1" : "0") + "," + String.format(java.util.Locale.ROOT, "%.5f", s) + "," + (b ? "B" : "A"));
+        }
+        Path scored = dir.resolve("scored.csv");
+        Files.write(scored, lines);
+        Path json = dir.resolve("thresholds.json");
+        Object[] r = KeysCommandTest.run("assess", "fairness", "--data-dir", dir.resolve("home").toString(),
+                "--data", scored.toString(), "--label", "outcome", "--positive", "1", "--score", "score",
+                "--sensitive", "group", "--bootstrap", "0", "--json", json.toString());
+        assertThat(r[0]).as((String) r[2]).isIn(0);
+        JsonNode doc = valid(json);
+        assertThat(metric(doc, "selection_rate", "A") - metric(doc, "selection_rate", "B")).isGreaterThan(0.2);
+        assertThat(Math.abs(metric(doc, "mitigated_selection_rate", "A") - metric(doc, "mitigated_selection_rate",
+                "B"))).isLessThan(0.01);
+        assertThat(metric(doc, "mitigated_threshold", "B")).isLessThan(metric(doc, "mitigated_threshold", "A"));
+    }
 }
