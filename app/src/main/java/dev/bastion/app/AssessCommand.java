@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "assess", description = "Measure what a model leaks (membership inference) and whom decisions fail "
         + "(fairness); writes bastion.assessment/v1 JSON.",
-        subcommands = {AssessCommand.Membership.class, AssessCommand.Fairness.class, AssessExtraction.class, AssessInversion.class,
+        subcommands = {AssessCommand.Membership.class, AssessCommand.Fairness.class, AssessExtraction.class, AssessInversion.class, AssessPoisoning.class,
                 AssessRobustness.class})
 final class AssessCommand {
     static final int BAD_INPUT = ExitCodes.USAGE;

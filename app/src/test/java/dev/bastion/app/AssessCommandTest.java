@@ -222,4 +222,43 @@ class AssessCommandTest {
                 "B"))).isLessThan(0.01);
         assertThat(metric(doc, "mitigated_threshold", "B")).isLessThan(metric(doc, "mitigated_threshold", "A"));
     }
+
+    @Test
+    void poisoningPlantsABackdoorFindsItAndRemovesIt() throws IOException {
+        Random random = new Random(4);
+        double[][] proto = new double[4][16];
+        for (double[] p : proto) {
+            for (int j = 0; j < 16; j++) {
+                p[j] = (j / 4 >= 2 && j % 4 >= 2) ? 0 : (random.nextDouble() < 0.5 ? 1 : 0);
+            }
+        }
+        StringBuilder header = new StringBuilder();
+        for (int j = 0; j < 16; j++) {
+            header.append('p').append(j).append(',');
+        }
+        List<String> lines = new ArrayList<>(List.of(header + "digit"));
+        for (int i = 0; i < 1200; i++) {
+            int c = random.nextInt(4);
+            StringBuilder row = new StringBuilder();
+            for (int j = 0; j < 16; j++) {
+                row.append(String.format(java.util.Locale.ROOT, "%.3f", Math.max(0, Math.min(1,
+                        proto[c][j] + random.nextGaussian() * 0.1)))).append(',');
+            }
+            lines.add(row.append("c").append(c).toString());
+        }
+        Path images = dir.resolve("images.csv");
+        Files.write(images, lines);
+        Path json = dir.resolve("poison.json");
+        Object[] r = KeysCommandTest.run("assess", "poisoning", "--data-dir", dir.resolve("home").toString(),
+                "--data", images.toString(), "--label", "digit", "--image", "4x4", "--hidden", "16", "--epochs", "30",
+                "--batch-size", "32", "--learning-rate", "0.05", "--json", json.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        JsonNode doc = valid(json);
+        assertThat(metric(doc, "attack_success", "poisoned_model")).isGreaterThan(0.9);
+        assertThat(metric(doc, "attack_success", "after_removal")).isLessThan(0.1);
+        Object[] bad = KeysCommandTest.run("assess", "poisoning", "--data-dir", dir.resolve("home").toString(),
+                "--data", images.toString(), "--label", "digit", "--image", "8x8");
+        assertThat(bad[0]).isEqualTo(2);
+        assertThat((String) bad[2]).contains("64 pixels");
+    }
 }

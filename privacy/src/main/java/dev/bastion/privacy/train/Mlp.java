@@ -33,6 +33,11 @@ public record Mlp(int dimensions, int hidden, int classes) implements Model {
         return p;
     }
 
+    /** The hidden layer's activations (after ReLU) for {@code x}: what poisoning detectors cluster. */
+    public double[] activations(double[] p, double[] x) {
+        return hiddenLayer(p, x);
+    }
+
     private double[] hiddenLayer(double[] p, double[] x) {
         double[] h = new double[hidden];
         int b1 = hidden * dimensions;

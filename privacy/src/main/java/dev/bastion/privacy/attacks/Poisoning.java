@@ -1,0 +1,281 @@
+package dev.bastion.privacy.attacks;
+
+import dev.bastion.privacy.train.Mlp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Backdoor poisoning and two detectors of it.
+ *
+ * <ul>
+ *   <li>BadNets (Gu et al. 2017): a fixed trigger (a few features set to a value, e.g. a 2x2 corner patch of an
+ *       image) is stamped on a share of the training rows, which are relabelled to the target class; the backdoored
+ *       model sends any triggered input to that class.</li>
+ *   <li>Activation clustering (Chen et al. 2018): per predicted class, the hidden activations of the training rows
+ *       are projected on their top principal components and split in two by k-means; a cluster holding less than
+ *       {@code maxShare} of the class is flagged as poison.</li>
+ *   <li>Spectral signatures (Tran et al. 2018): per class, the rows whose centred activations project most on the top
+ *       singular vector; the top 1.5 epsilon of each class are flagged, epsilon being an upper bound on the share of
+ *       poison within one class (poison lands in the target class, so this is far above the overall rate).</li>
+ * </ul>
+ * Deterministic for a given seed.
+ */
+public final class Poisoning {
+    private Poisoning() {
+    }
+
+    /**
+     * A trigger: the features it sets and the value it sets them to.
+     *
+     * @param features indices of the features the trigger overwrites
+     * @param value the value written there
+     */
+    public record Trigger(int[] features, double value) {
+        public Trigger {
+            features = features.clone();
+        }
+
+        public double[] stamp(double[] x) {
+            double[] out = x.clone();
+            for (int f : features) {
+                out[f] = value;
+            }
+            return out;
+        }
+
+        /** A square patch of {@code size} pixels in the bottom-right corner of a {@code width}-wide image. */
+        public static Trigger corner(int width, int height, int size, double value) {
+            int[] f = new int[size * size];
+            int k = 0;
+            for (int r = height - size; r < height; r++) {
+                for (int c = width - size; c < width; c++) {
+                    f[k++] = r * width + c;
+                }
+            }
+            return new Trigger(f, value);
+        }
+    }
+
+    /** Stamps the trigger on {@code rate} of the rows not already in {@code target} and relabels them; returns them. */
+    public static boolean[] inject(double[][] x, int[] y, Trigger trigger, int target, double rate, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        boolean[] poisoned = new boolean[x.length];
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (y[i] != target) {
+                candidates.add(i);
+            }
+        }
+        int count = (int) Math.round(rate * x.length);
+        for (int k = 0; k < count && !candidates.isEmpty(); k++) {
+            int i = candidates.remove(random.nextInt(candidates.size()));
+            x[i] = trigger.stamp(x[i]);
+            y[i] = target;
+            poisoned[i] = true;
+        }
+        return poisoned;
+    }
+
+    /** Rows flagged by activation clustering. */
+    public static boolean[] activationClustering(Mlp model, double[] params, double[][] x, int[] y, double maxShare,
+            long seed) {
+        boolean[] flagged = new boolean[x.length];
+        for (int[] rows : byClass(y, model.classes())) {
+            if (rows.length < 4) {
+                continue;
+            }
+            double[][] a = projected(model, params, x, rows, 10);
+            int[] cluster = kMeans2(a, seed);
+            int ones = Arrays.stream(cluster).sum();
+            int small = ones <= rows.length - ones ? 1 : 0;
+            int smallSize = small == 1 ? ones : rows.length - ones;
+            if (smallSize > 0 && smallSize < maxShare * rows.length) {
+                for (int i = 0; i < rows.length; i++) {
+                    if (cluster[i] == small) {
+                        flagged[rows[i]] = true;
+                    }
+                }
+            }
+        }
+        return flagged;
+    }
+
+    /** Rows flagged by spectral signatures: per class the top {@code 1.5 epsilon} by outlier score. */
+    public static boolean[] spectralSignatures(Mlp model, double[] params, double[][] x, int[] y, double epsilon) {
+        boolean[] flagged = new boolean[x.length];
+        for (int[] rows : byClass(y, model.classes())) {
+            if (rows.length < 4) {
+                continue;
+            }
+            double[][] a = projected(model, params, x, rows, 1);
+            Integer[] order = new Integer[rows.length];
+            for (int i = 0; i < rows.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (p, q) -> Double.compare(a[q][0] * a[q][0], a[p][0] * a[p][0]));
+            int remove = (int) Math.ceil(1.5 * epsilon * rows.length);
+            for (int i = 0; i < Math.min(remove, rows.length); i++) {
+                flagged[rows[order[i]]] = true;
+            }
+        }
+        return flagged;
+    }
+
+    private static List<int[]> byClass(int[] y, int classes) {
+        List<int[]> out = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            final int k = c;
+            out.add(java.util.stream.IntStream.range(0, y.length).filter(i -> y[i] == k).toArray());
+        }
+        return out;
+    }
+
+    /** Centred hidden activations of {@code rows}, projected on their top {@code k} principal directions. */
+    static double[][] projected(Mlp model, double[] params, double[][] x, int[] rows, int k) {
+        int n = rows.length;
+        double[][] a = new double[n][];
+        for (int i = 0; i < n; i++) {
+            a[i] = model.activations(params, x[rows[i]]);
+        }
+        int d = a[0].length;
+        double[] mean = new double[d];
+        for (double[] v : a) {
+            for (int j = 0; j < d; j++) {
+                mean[j] += v[j] / n;
+            }
+        }
+        for (double[] v : a) {
+            for (int j = 0; j < d; j++) {
+                v[j] -= mean[j];
+            }
+        }
+        // Top directions by power iteration with deflation on the d x d covariance.
+        double[][] cov = new double[d][d];
+        for (double[] v : a) {
+            for (int p = 0; p < d; p++) {
+                for (int q = 0; q < d; q++) {
+                    cov[p][q] += v[p] * v[q];
+                }
+            }
+        }
+        int dims = Math.min(k, d);
+        double[][] out = new double[n][dims];
+        SplittableRandom random = new SplittableRandom(7);
+        for (int c = 0; c < dims; c++) {
+            double[] u = new double[d];
+            for (int j = 0; j < d; j++) {
+                u[j] = random.nextDouble() - 0.5;
+            }
+            double lambda = 0;
+            for (int iter = 0; iter < 200; iter++) {
+                double[] w = new double[d];
+                for (int p = 0; p < d; p++) {
+                    for (int q = 0; q < d; q++) {
+                        w[p] += cov[p][q] * u[q];
+                    }
+                }
+                double norm = Math.sqrt(Arrays.stream(w).map(v -> v * v).sum());
+                if (norm == 0) {
+                    break;
+                }
+                for (int j = 0; j < d; j++) {
+                    u[j] = w[j] / norm;
+                }
+                lambda = norm;
+            }
+            for (int i = 0; i < n; i++) {
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                    s += a[i][j] * u[j];
+                }
+                out[i][c] = s;
+            }
+            for (int p = 0; p < d; p++) {
+                for (int q = 0; q < d; q++) {
+                    cov[p][q] -= lambda * u[p] * u[q];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Two-means clustering (k-means++ start, Lloyd's iterations); returns 0 or 1 per row. */
+    static int[] kMeans2(double[][] a, long seed) {
+        int n = a.length;
+        int d = a[0].length;
+        SplittableRandom random = new SplittableRandom(seed);
+        double[][] centre = new double[2][];
+        centre[0] = a[random.nextInt(n)].clone();
+        double[] dist = new double[n];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            dist[i] = sq(a[i], centre[0]);
+            total += dist[i];
+        }
+        double pick = random.nextDouble() * total;
+        int second = 0;
+        for (int i = 0; i < n; i++) {
+            pick -= dist[i];
+            if (pick <= 0) {
+                second = i;
+                break;
+            }
+        }
+        centre[1] = a[second].clone();
+        int[] assign = new int[n];
+        for (int iter = 0; iter < 100; iter++) {
+            boolean changed = false;
+            for (int i = 0; i < n; i++) {
+                int c = sq(a[i], centre[0]) <= sq(a[i], centre[1]) ? 0 : 1;
+                changed |= c != assign[i];
+                assign[i] = c;
+            }
+            for (int c = 0; c < 2; c++) {
+                double[] m = new double[d];
+                int count = 0;
+                for (int i = 0; i < n; i++) {
+                    if (assign[i] == c) {
+                        count++;
+                        for (int j = 0; j < d; j++) {
+                            m[j] += a[i][j];
+                        }
+                    }
+                }
+                if (count > 0) {
+                    for (int j = 0; j < d; j++) {
+                        m[j] /= count;
+                    }
+                    centre[c] = m;
+                }
+            }
+            if (!changed && iter > 0) {
+                break;
+            }
+        }
+        return assign;
+    }
+
+    private static double sq(double[] p, double[] q) {
+        double s = 0;
+        for (int j = 0; j < p.length; j++) {
+            s += (p[j] - q[j]) * (p[j] - q[j]);
+        }
+        return s;
+    }
+
+    /** The share of {@code x} rows not of class {@code target} that the model sends to it once triggered. */
+    public static double attackSuccess(Mlp model, double[] params, double[][] x, int[] y, Trigger trigger,
+            int target) {
+        int hit = 0;
+        int n = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (y[i] != target) {
+                n++;
+                hit += model.predict(params, trigger.stamp(x[i])) == target ? 1 : 0;
+            }
+        }
+        return n == 0 ? 0 : (double) hit / n;
+    }
+}
