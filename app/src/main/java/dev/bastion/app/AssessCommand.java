@@ -35,8 +35,8 @@ final class AssessCommand {
     static final int BAD_INPUT = ExitCodes.USAGE;
     static final int FAILED = ExitCodes.REFUSED;
 
-    /** Options every assessment takes. */
-    static class Reporting {
+    /** Options every assessment takes, and the handling of bad input (exit 2) they share. */
+    abstract static class Reporting implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         CommonOptions common;
 
@@ -54,6 +54,14 @@ final class AssessCommand {
         @Option(names = "--seed", defaultValue = "1", description = "Seed of splits, resampling and training "
                 + "(default 1).")
         long seed;
+
+        /** Runs the assessment; returns the exit code (from {@link #finish}). */
+        abstract int run() throws IOException;
+
+        @Override
+        public Integer call() throws Exception {
+            return guarded(this::run);
+        }
 
         int finish(Assessment a, String title, String summary) throws IOException {
             a.apply(Assessment.Rule.parse(failOn));
@@ -85,7 +93,7 @@ final class AssessCommand {
             + "threshold, LiRA (online and offline) and RMIA with reference models trained the same way; ROC, AUC, "
             + "TPR at 0.1% and 1% FPR with Clopper-Pearson intervals, and the epsilon the attacks prove beside the "
             + "epsilon claimed.")
-    static final class Membership extends Reporting implements Callable<Integer> {
+    static final class Membership extends Reporting {
         @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
         @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
         @picocli.CommandLine.Mixin RecipeOptions recipe;
@@ -96,12 +104,9 @@ final class AssessCommand {
         @Option(names = "--fixed-variance", description = "One pooled LiRA variance (for few references).")
         boolean fixedVariance;
 
-        @Override
-        public Integer call() throws Exception {
-            return guarded(this::run);
-        }
 
-        private int run() throws IOException {
+        @Override
+        int run() throws IOException {
             long start = System.nanoTime();
             TrainingData all = TrainingData.fromTable(Table.read(data), label);
             double eps = recipe.epsilonValue();
@@ -173,7 +178,7 @@ final class AssessCommand {
     @Command(name = "fairness", description = "Per group (and intersection) n, selection rate, TPR, FPR, FNR and "
             + "precision with bootstrap intervals; parity and equalized-odds differences and ratios; the four-fifths "
             + "rule; reweighing weights.")
-    static final class Fairness extends Reporting implements Callable<Integer> {
+    static final class Fairness extends Reporting {
         @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
         @Option(names = "--label", required = true, paramLabel = "COLUMN", description = "The true outcome.")
         String label;
@@ -202,12 +207,9 @@ final class AssessCommand {
                 + "equalise: selection_rate (demographic parity) or tpr (equal opportunity).")
         String equalize;
 
-        @Override
-        public Integer call() throws Exception {
-            return guarded(this::run);
-        }
 
-        private int run() throws IOException {
+        @Override
+        int run() throws IOException {
             Table t = Table.read(data);
             int l = t.index(label);
             if (score != null && prediction != null) {

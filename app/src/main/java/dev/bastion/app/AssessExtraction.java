@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "extraction", description = "Model extraction through the prediction API: equation solving for "
         + "logistic regression with confidences, retraining with labels; the budget reaching 99% agreement is the "
         + "suggested per-key query limit.")
-final class AssessExtraction extends AssessCommand.Reporting implements Callable<Integer> {
+final class AssessExtraction extends AssessCommand.Reporting {
     @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
     @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
     @Option(names = "--oracle", defaultValue = "confidences", description = "confidences (default) or labels.")
@@ -34,12 +33,9 @@ final class AssessExtraction extends AssessCommand.Reporting implements Callable
     String budgets;
     @Mixin RecipeOptions recipe;
 
-    @Override
-    public Integer call() throws Exception {
-        return AssessCommand.guarded(this::run);
-    }
 
-    private int run() throws java.io.IOException {
+    @Override
+    int run() throws java.io.IOException {
         TrainingData all = TrainingData.fromTable(Table.read(data), label);
         TrainingData[] split = all.split(0.5, new SplittableRandom(seed));
         Model target = recipe.recipe().model(all);

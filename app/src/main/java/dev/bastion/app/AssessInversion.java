@@ -7,7 +7,6 @@ import dev.bastion.privacy.train.TrainingData;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,19 +15,16 @@ import picocli.CommandLine.Option;
 /** {@code bastion assess inversion}: how much the model reveals of a hidden attribute beyond what the data does. */
 @Command(name = "inversion", description = "Attribute inference of a hidden categorical column from the model's "
         + "answers, as advantage over a baseline that never queries the model, on training and unseen rows.")
-final class AssessInversion extends AssessCommand.Reporting implements Callable<Integer> {
+final class AssessInversion extends AssessCommand.Reporting {
     @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
     @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
     @Option(names = "--target-column", required = true, paramLabel = "COLUMN", description = "The attribute the attacker "
             + "does not know (categorical).") String hidden;
     @Mixin RecipeOptions recipe;
 
-    @Override
-    public Integer call() throws Exception {
-        return AssessCommand.guarded(this::run);
-    }
 
-    private int run() throws java.io.IOException {
+    @Override
+    int run() throws java.io.IOException {
         TrainingData all = TrainingData.fromTable(Table.read(data), label);
         int[] hiddenIdx = AttributeInference.oneHot(all, hidden);
         // The target trains on a random half; the attacker knows the value counts of the other half (public data).

@@ -7,7 +7,6 @@ import dev.bastion.privacy.train.TrainingData;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "poisoning", description = "Plant a backdoor (--inject badnets|label-flip --rate R), then detect it "
         + "with activation clustering and spectral signatures; attack success, detector precision and recall, and "
         + "the result after removal and retraining. Trains an MLP with the recipe's settings.")
-final class AssessPoisoning extends AssessCommand.Reporting implements Callable<Integer> {
+final class AssessPoisoning extends AssessCommand.Reporting {
     @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
     @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
     @Option(names = "--inject", defaultValue = "badnets", description = "badnets (a corner patch on images) or "
@@ -33,12 +32,9 @@ final class AssessPoisoning extends AssessCommand.Reporting implements Callable<
             + "inputs to (default 0).") int targetClass;
     @Mixin RecipeOptions recipe;
 
-    @Override
-    public Integer call() throws Exception {
-        return AssessCommand.guarded(this::run);
-    }
 
-    private int run() throws java.io.IOException {
+    @Override
+    int run() throws java.io.IOException {
         TrainingData all = TrainingData.fromTable(Table.read(data), label);
         TrainingData[] split = all.split(0.25, new SplittableRandom(seed));
         double[][] x = split[0].x().clone();

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "robustness", description = "Adversarial robustness: accuracy on held-out rows under FGSM and PGD "
         + "(L-inf or L2, random restarts) at each epsilon, in the units of the encoded features (numeric columns "
         + "are standardised).")
-final class AssessRobustness extends AssessCommand.Reporting implements Callable<Integer> {
+final class AssessRobustness extends AssessCommand.Reporting {
     @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
     @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
     @Option(names = "--norm", defaultValue = "linf", description = "linf (default) or l2.") String norm;
@@ -29,12 +28,9 @@ final class AssessRobustness extends AssessCommand.Reporting implements Callable
     int limit;
     @Mixin RecipeOptions recipe;
 
-    @Override
-    public Integer call() throws Exception {
-        return AssessCommand.guarded(this::run);
-    }
 
-    private int run() throws java.io.IOException {
+    @Override
+    int run() throws java.io.IOException {
         TrainingData all = TrainingData.fromTable(Table.read(data), label);
         TrainingData[] split = all.split(0.2, new SplittableRandom(seed));
         Model model = recipe.recipe().model(all);

@@ -70,4 +70,31 @@ public final class RequestBodies {
         }
         return name.replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
     }
+
+    /**
+     * The {@code input} field of an embeddings or moderations request: a string or an array of strings, 1 to
+     * {@code maxItems} of them; anything else is a 400 that ends with {@code notText} (what this endpoint does not
+     * take instead).
+     */
+    public static java.util.List<String> textInputs(ObjectNode request, int maxItems, String notText) {
+        JsonNode input = request.get("input");
+        java.util.List<String> inputs = new java.util.ArrayList<>();
+        if (input != null && input.isTextual()) {
+            inputs.add(input.asText());
+        } else if (input != null && input.isArray()) {
+            for (JsonNode n : input) {
+                if (!n.isTextual()) {
+                    throw new Refusal(ApiError.invalidParam("input", "'input' must be a string or an array of strings "
+                            + "(" + notText + ")."));
+                }
+                inputs.add(n.asText());
+            }
+        } else {
+            throw new Refusal(ApiError.invalidParam("input", "'input' is required: a string or an array of strings."));
+        }
+        if (inputs.isEmpty() || inputs.size() > maxItems) {
+            throw new Refusal(ApiError.invalidParam("input", "'input' must have 1 to " + maxItems + " items."));
+        }
+        return inputs;
+    }
 }

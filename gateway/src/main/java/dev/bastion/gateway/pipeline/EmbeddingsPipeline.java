@@ -246,24 +246,7 @@ public final class EmbeddingsPipeline {
     }
 
     private List<String> inputs(ObjectNode request) {
-        JsonNode input = request.get("input");
-        List<String> inputs = new ArrayList<>();
-        if (input != null && input.isTextual()) {
-            inputs.add(input.asText());
-        } else if (input != null && input.isArray()) {
-            for (JsonNode n : input) {
-                if (!n.isTextual()) {
-                    throw new Refusal(ApiError.invalidParam("input", "'input' must be a string or an array of strings "
-                            + "(token arrays are not supported)."));
-                }
-                inputs.add(n.asText());
-            }
-        } else {
-            throw new Refusal(ApiError.invalidParam("input", "'input' is required: a string or an array of strings."));
-        }
-        if (inputs.isEmpty() || inputs.size() > settings.maxInputs()) {
-            throw new Refusal(ApiError.invalidParam("input", "'input' must have 1 to " + settings.maxInputs() + " items."));
-        }
+        List<String> inputs = RequestBodies.textInputs(request, settings.maxInputs(), "token arrays are not supported");
         for (String s : inputs) {
             if (s.isEmpty()) {
                 throw new Refusal(ApiError.invalidParam("input", "'input' must not contain empty strings."));

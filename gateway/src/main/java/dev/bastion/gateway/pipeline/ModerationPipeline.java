@@ -143,24 +143,8 @@ public final class ModerationPipeline {
     }
 
     private List<String> inputs(ObjectNode request) {
-        JsonNode input = request.get("input");
-        List<String> inputs = new ArrayList<>();
-        if (input != null && input.isTextual()) {
-            inputs.add(input.asText());
-        } else if (input != null && input.isArray()) {
-            for (JsonNode n : input) {
-                if (!n.isTextual()) {
-                    throw new Refusal(ApiError.invalidParam("input", "'input' must be a string or an array of strings "
-                            + "(images and other multi-modal inputs are not judged)."));
-                }
-                inputs.add(n.asText());
-            }
-        } else {
-            throw new Refusal(ApiError.invalidParam("input", "'input' is required: a string or an array of strings."));
-        }
-        if (inputs.isEmpty() || inputs.size() > guard.maxMessages()) {
-            throw new Refusal(ApiError.invalidParam("input", "'input' must have 1 to " + guard.maxMessages() + " items."));
-        }
+        List<String> inputs = RequestBodies.textInputs(request, guard.maxMessages(),
+                "images and other multi-modal inputs are not judged");
         for (String s : inputs) {
             if (s.length() > guard.maxMessageChars()) {
                 throw new Refusal(ApiError.invalidParam("input", "Each input may have at most " + guard.maxMessageChars()
