@@ -7,10 +7,6 @@ import dev.bastion.privacy.fairness.Confusion;
 import dev.bastion.privacy.fairness.FairnessReport;
 import dev.bastion.privacy.fairness.GroupThresholds;
 import dev.bastion.privacy.fairness.Reweighing;
-import dev.bastion.privacy.train.DpSgd;
-import dev.bastion.privacy.train.LogisticRegression;
-import dev.bastion.privacy.train.Mlp;
-import dev.bastion.privacy.train.Model;
 import dev.bastion.privacy.train.TrainingData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,15 +123,15 @@ final class AssessCommand {
             double proved = 0;
             StringBuilder summary = new StringBuilder();
             for (Map.Entry<String, double[]> e : attacks.entrySet()) {
-                report(a, e.getKey(), "all", Roc.of(e.getValue(), s.member()), delta);
-                proved = Math.max(proved, Roc.of(e.getValue(), s.member()).epsilonLowerBound(delta));
+                Roc roc = Roc.of(e.getValue(), s.member());
+                report(a, e.getKey(), "all", roc, delta);
+                proved = Math.max(proved, roc.epsilonLowerBound(delta));
                 if (canaries > 1) {
                     Roc canary = canaryRoc(e.getValue(), s);
                     if (canary != null) {
                         report(a, e.getKey(), "canaries", canary, delta);
                     }
                 }
-                Roc roc = Roc.of(e.getValue(), s.member());
                 summary.append(String.format(Locale.ROOT, "%s AUC %.3f TPR@1%%FPR %.4f; ", e.getKey(), roc.auc(),
                         roc.tprAt(0.01)));
             }

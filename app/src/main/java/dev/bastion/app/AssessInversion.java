@@ -7,7 +7,6 @@ import dev.bastion.privacy.train.TrainingData;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,14 +27,7 @@ final class AssessInversion extends AssessCommand.Reporting {
         TrainingData all = TrainingData.fromTable(Table.read(data), label);
         int[] hiddenIdx = AttributeInference.oneHot(all, hidden);
         // The target trains on a random half; the attacker knows the value counts of the other half (public data).
-        int[] order = IntStream.range(0, all.size()).toArray();
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = TrainingData.shuffledIndices(all.size(), new SplittableRandom(seed));
         int half = order.length / 2;
         int[] members = java.util.Arrays.copyOf(order, half);
         int[] others = java.util.Arrays.copyOfRange(order, half, order.length);

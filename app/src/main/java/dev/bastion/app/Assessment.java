@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * One {@code bastion.assessment/v1} document (docs/schemas/bastion-assessment-v1.schema.json) as it is built:
@@ -219,11 +218,5 @@ final class Assessment {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "n/a";
     }
 
-    static String ci(double[] ci) {
-        return ci == null ? "" : " [" + fmt(ci[0]) + ", " + fmt(ci[1]) + "]";
-    }
 
-    static <T> T require(T value, String what) {
-        return Objects.requireNonNull(value, what);
-    }
 }

@@ -278,14 +278,15 @@ final class DeidCommand {
                 return ExitCodes.FAILED;
             }
             int[] levels = best.levels();
-            List<String[]> released = anonymizer.apply(levels);
+            Anonymizer.Release release = anonymizer.release(levels);
+            List<String[]> released = release.rows();
             Table.write(out, table.columns(), released);
             List<String[]> original = new ArrayList<>(table.size());
             for (int r = 0; r < table.size(); r++) {
                 original.add(table.row(r));
             }
             int[] qiColumns = qis.stream().mapToInt(table::index).toArray();
-            EquivalenceClasses classes = anonymizer.releasedClasses(levels);
+            EquivalenceClasses classes = release.classes();
             Utility u = Utility.measure(original, released, qiColumns, hs, levels, classes);
             Optional<double[]> accuracy = Optional.ofNullable(label).map(lab -> new double[] {
                 ModelAccuracy.of(table, lab, 42), ModelAccuracy.of(Table.of(table.columns(), released), lab, 42)});

@@ -22,6 +22,8 @@ public final class Router {
     private final List<CompiledRoute> routes;
     private final Map<String, ModelSettings> models;
     private final Map<String, ChatBackend> backends;
+    /** Whether any declared model answers chat (fixed at construction; a request without one is told what to do). */
+    private final boolean hasChatModel;
 
     /**
      * @param routes compiled routes, first match wins
@@ -31,6 +33,7 @@ public final class Router {
     public Router(List<CompiledRoute> routes, Map<String, ModelSettings> models, Map<String, ChatBackend> backends) {
         this.routes = List.copyOf(routes);
         this.models = Map.copyOf(models);
+        this.hasChatModel = models.values().stream().anyMatch(m -> m.kind() != ModelSettings.Kind.EMBEDDINGS);
         this.backends = Map.copyOf(backends);
         for (ModelSettings m : models.values()) {
             if (!backends.containsKey(m.backend())) {
@@ -60,7 +63,7 @@ public final class Router {
      * @throws Refusal 404 when no such model is declared, 403 when the key may not use it or no route covers it
      */
     public CompiledRoute routeFor(ApiKey key, String name) {
-        if (models.values().stream().noneMatch(m -> m.kind() != ModelSettings.Kind.EMBEDDINGS)) {
+        if (!hasChatModel) {
             throw new Refusal(ApiError.notFound("model_not_found", NO_MODELS));
         }
         if (!models.containsKey(name)) {

@@ -75,7 +75,7 @@ public final class MembershipInference {
         int classes = original.classes().size();
         int[] labels = original.y().clone();
         boolean[] canary = new boolean[n];
-        int[] order = shuffled(n, random);
+        int[] order = TrainingData.shuffledIndices(n, random);
         for (int i = 0; i < Math.min(s.canaries(), n); i++) {
             int r = order[i];
             canary[r] = true;
@@ -109,23 +109,9 @@ public final class MembershipInference {
         return new Scores(member, canary, loss, lira[0], lira[1], rmia, (double) right / Math.max(1, out));
     }
 
-    private static int[] shuffled(int n, SplittableRandom random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
     private static boolean[] half(int n, SplittableRandom random) {
         boolean[] in = new boolean[n];
-        int[] order = shuffled(n, random);
+        int[] order = TrainingData.shuffledIndices(n, random);
         for (int i = 0; i < n / 2; i++) {
             in[order[i]] = true;
         }

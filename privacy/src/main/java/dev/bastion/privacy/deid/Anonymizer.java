@@ -184,36 +184,26 @@ public final class Anonymizer {
     }
 
     /**
-     * The released table at {@code levels}: quasi-identifiers generalised, every quasi-identifier of a suppressed
-     * row replaced by {@code *}, other columns unchanged.
+     * A release: the rows (quasi-identifiers generalised, every quasi-identifier of a suppressed row replaced by
+     * {@code *}, other columns unchanged) and the classes of the released rows (suppressed rows in no class).
      */
-    public List<String[]> apply(int[] levels) {
+    public record Release(List<String[]> rows, EquivalenceClasses classes) {
+    }
+
+    /** The release at {@code levels}, from one grouping of the rows. */
+    public Release release(int[] levels) {
         Evaluation e = evaluate(levels);
         int[] qiColumns = qis.stream().mapToInt(table::index).toArray();
         List<String[]> out = new ArrayList<>(table.size());
         for (int r = 0; r < table.size(); r++) {
-            String[] row = new String[table.columns().size()];
-            for (int c = 0; c < row.length; c++) {
-                row[c] = table.cell(r, c);
-            }
+            String[] row = table.row(r);
             boolean kept = e.kept()[e.classes().classOf()[r]];
             for (int q = 0; q < qiColumns.length; q++) {
                 row[qiColumns[q]] = kept ? encoded.hierarchies.get(q).generalise(row[qiColumns[q]], levels[q]) : "*";
             }
             out.add(row);
         }
-        return out;
-    }
-
-    /** The classes of the released rows at {@code levels} (suppressed rows in no class). */
-    public EquivalenceClasses releasedClasses(int[] levels) {
-        Evaluation e = evaluate(levels);
         int[] classOf = e.classes().classOf().clone();
-        for (int r = 0; r < classOf.length; r++) {
-            if (!e.kept()[classOf[r]]) {
-                classOf[r] = -1;
-            }
-        }
         int[] remap = new int[e.classes().classes()];
         int next = 0;
         for (int c = 0; c < remap.length; c++) {
@@ -221,11 +211,11 @@ public final class Anonymizer {
         }
         int[] sizes = new int[next];
         for (int r = 0; r < classOf.length; r++) {
+            classOf[r] = remap[classOf[r]];
             if (classOf[r] >= 0) {
-                classOf[r] = remap[classOf[r]];
                 sizes[classOf[r]]++;
             }
         }
-        return new EquivalenceClasses(classOf, sizes);
+        return new Release(out, new EquivalenceClasses(classOf, sizes));
     }
 }

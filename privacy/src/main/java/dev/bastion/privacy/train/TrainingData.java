@@ -179,9 +179,8 @@ public record TrainingData(double[][] x, int[] y, List<String> classes, List<Str
         return dims;
     }
 
-    /** A random split: {train, test}, the test part holding {@code testFraction} of the examples. */
-    public TrainingData[] split(double testFraction, RandomGenerator random) {
-        int n = size();
+    /** 0..n-1 in a random order (Fisher-Yates, from the last index down). */
+    public static int[] shuffledIndices(int n, RandomGenerator random) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -192,6 +191,13 @@ public record TrainingData(double[][] x, int[] y, List<String> classes, List<Str
             order[i] = order[j];
             order[j] = t;
         }
+        return order;
+    }
+
+    /** A random split: {train, test}, the test part holding {@code testFraction} of the examples. */
+    public TrainingData[] split(double testFraction, RandomGenerator random) {
+        int n = size();
+        int[] order = shuffledIndices(n, random);
         int testSize = (int) Math.round(n * testFraction);
         if (testSize < 1 || testSize >= n) {
             throw new IllegalArgumentException("the test fraction leaves no training or no test examples");

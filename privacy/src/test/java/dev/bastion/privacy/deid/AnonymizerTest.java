@@ -62,10 +62,10 @@ class AnonymizerTest {
         Table t = people(2_000, 1);
         Anonymizer a = anonymizer(t, 5, 0.05);
         Anonymizer.Anonymised best = (Anonymizer.Anonymised) a.search();
-        EquivalenceClasses released = a.releasedClasses(best.levels());
+        EquivalenceClasses released = a.release(best.levels()).classes();
         assertThat(released.smallest()).isGreaterThanOrEqualTo(5);
         assertThat(best.suppressed()).isLessThanOrEqualTo(100).isEqualTo(t.size() - released.rows());
-        List<String[]> rows = a.apply(best.levels());
+        List<String[]> rows = a.release(best.levels()).rows();
         long starred = rows.stream().filter(r -> r[0].equals("*") && r[1].equals("*") && r[2].equals("*")).count();
         assertThat(starred).isGreaterThanOrEqualTo(best.suppressed());
         assertThat(rows).allSatisfy(r -> assertThat(r[3]).isIn("flu", "asthma", "diabetes", "cancer"));
@@ -120,8 +120,8 @@ class AnonymizerTest {
         Anonymizer.Anonymised first = (Anonymizer.Anonymised) anonymizer(t, 5, 0.05).search();
         Anonymizer.Anonymised second = (Anonymizer.Anonymised) anonymizer(t, 5, 0.05).search();
         assertThat(first.levels()).isEqualTo(second.levels());
-        List<String[]> a = anonymizer(t, 5, 0.05).apply(first.levels());
-        List<String[]> b = anonymizer(t, 5, 0.05).apply(second.levels());
+        List<String[]> a = anonymizer(t, 5, 0.05).release(first.levels()).rows();
+        List<String[]> b = anonymizer(t, 5, 0.05).release(second.levels()).rows();
         for (int i = 0; i < a.size(); i++) {
             assertThat(a.get(i)).isEqualTo(b.get(i));
         }
@@ -133,7 +133,7 @@ class AnonymizerTest {
         Anonymizer a = new Anonymizer(t, List.of("age", "sex", "zip"), List.of(ages(), sexes(), zips()),
                 new Anonymizer.Criteria(5, 3, 1, Optional.of("disease"), 0.05));
         Anonymizer.Anonymised best = (Anonymizer.Anonymised) a.search();
-        EquivalenceClasses released = a.releasedClasses(best.levels());
+        EquivalenceClasses released = a.release(best.levels()).classes();
         SensitiveDiversity d = SensitiveDiversity.of(released, r -> t.cell(r, 3));
         assertThat(d.distinctL()).isGreaterThanOrEqualTo(3);
         assertThat(released.smallest()).isGreaterThanOrEqualTo(5);
@@ -145,7 +145,7 @@ class AnonymizerTest {
         Anonymizer a = new Anonymizer(t, List.of("age", "sex", "zip"), List.of(ages(), sexes(), zips()),
                 new Anonymizer.Criteria(2, 1, 0.2, Optional.of("disease"), 0.05));
         Anonymizer.Anonymised best = (Anonymizer.Anonymised) a.search();
-        SensitiveDiversity.PerClass p = SensitiveDiversity.perClass(a.releasedClasses(best.levels()),
+        SensitiveDiversity.PerClass p = SensitiveDiversity.perClass(a.release(best.levels()).classes(),
                 r -> t.cell(r, 3));
         assertThat(Arrays.stream(p.t()).max().orElse(0)).isLessThanOrEqualTo(0.2 + 1e-12);
     }
@@ -185,9 +185,9 @@ class AnonymizerTest {
         }
         List<Hierarchy> hs = List.of(ages(), sexes(), zips());
         int[] none = {0, 0, 0};
-        Utility u0 = Utility.measure(original, a.apply(none), qi, hs, none, a.releasedClasses(none));
+        Utility u0 = Utility.measure(original, a.release(none).rows(), qi, hs, none, a.release(none).classes());
         int[] some = {2, 1, 1};
-        Utility u1 = Utility.measure(original, a.apply(some), qi, hs, some, a.releasedClasses(some));
+        Utility u1 = Utility.measure(original, a.release(some).rows(), qi, hs, some, a.release(some).classes());
         assertThat(u0.generalisationLoss()).isZero();
         assertThat(u0.nonUniformEntropy()).isZero();
         assertThat(u1.generalisationLoss()).isGreaterThan(0.3);
