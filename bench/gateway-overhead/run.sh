@@ -7,6 +7,7 @@
 #
 #   bench/gateway-overhead/run.sh [ROUNDS] [SECONDS]     (defaults: 3 rounds of 15 s per measurement)
 #   BENCH_TARGETS="direct bastion bastion-messages" ...  (a subset; default: all, Portkey included)
+#   BENCH_TARGETS="direct bastion bastion-jdk portkey" ...  (bastion-jdk: the gateway with the JDK HttpClient upstream)
 #
 # Needs: wrk and nginx (Debian packages wrk, nginx-light), node and npm (Portkey is installed into .cache/).
 # Sends traffic to 127.0.0.1 only. Leaves nothing running.
@@ -16,7 +17,7 @@ root="$(cd "$here/../.." && pwd)"
 rounds="${1:-3}"
 seconds="${2:-15}"
 portkey_version=1.15.2
-up_port=18181 bastion_port=18080 portkey_port=18787
+up_port=18181 bastion_port=18080 bastion_jdk_port=18082 portkey_port=18787
 work="$(mktemp -d)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -24,7 +25,7 @@ trap cleanup EXIT
 # shellcheck source=../lib/upstream.sh
 source "$here/../lib/upstream.sh"
 
-for port in $up_port $bastion_port $portkey_port; do
+for port in $up_port $bastion_port $bastion_jdk_port $portkey_port; do
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
     echo "bench: port $port is already in use; stop whatever listens there first" >&2; exit 1
   fi
@@ -63,8 +64,16 @@ YAML
 (cd "$root" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data" --port $bastion_port \
   >"$work/bastion.out" 2>"$work/bastion.err") & pids+=($!)
 
+# 3b. The same gateway with the JDK HttpClient as its upstream client (server.upstream-client: jdk), when asked for.
+with_jdk=false; [[ " $targets " == *" bastion-jdk "* ]] && with_jdk=true
+if $with_jdk; then
+  (cd "$root" && BASTION_SERVER_UPSTREAM_CLIENT=jdk exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data-jdk" \
+    --port $bastion_jdk_port >"$work/bastion-jdk.out" 2>"$work/bastion-jdk.err") & pids+=($!)
+fi
+
 wait_for "http://127.0.0.1:$up_port/"
 wait_for "http://127.0.0.1:$bastion_port/healthz"
+if $with_jdk; then wait_for "http://127.0.0.1:$bastion_jdk_port/healthz"; fi
 if $with_portkey; then wait_for "http://127.0.0.1:$portkey_port/"; fi
 key="$(cat "$work/data/admin.key")"
 
@@ -78,6 +87,10 @@ declare -A auth extra url body
 url[direct]="http://127.0.0.1:$up_port/v1/chat/completions"; auth[direct]=""; extra[direct]=""
 url[bastion]="http://127.0.0.1:$bastion_port/v1/chat/completions"; auth[bastion]="Bearer $key"; extra[bastion]=""
 url[portkey]="http://127.0.0.1:$portkey_port/v1/chat/completions"; auth[portkey]="Bearer sk-bench"
+if $with_jdk; then
+  url[bastion-jdk]="http://127.0.0.1:$bastion_jdk_port/v1/chat/completions"
+  auth[bastion-jdk]="Bearer $(cat "$work/data-jdk/admin.key")"; extra[bastion-jdk]=""
+fi
 extra[portkey]="x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$up_port/v1"
 for api in responses completions messages; do
   url[bastion-$api]="http://127.0.0.1:$bastion_port/v1/$api"; auth[bastion-$api]="Bearer $key"; extra[bastion-$api]=""
@@ -99,6 +112,7 @@ java_bin="$(cd "$root" && JAVA_HOME= bash -c 'source <(sed -n "/^java_major/,/^}
 "$java_bin" "$here/JdkClientProbe.java" "http://127.0.0.1:$up_port/v1/chat/completions" 3 > "$work/probe.txt"
 cat "$work/probe.txt" >&2
 run bastion max 20 >/dev/null
+if $with_jdk; then run bastion-jdk max 20 >/dev/null; fi
 if $with_portkey; then run portkey max 20 >/dev/null; fi
 results="$work/results.txt"
 for r in $(seq 1 "$rounds"); do

@@ -9,7 +9,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +27,12 @@ public final class AnthropicBackend implements ChatBackend {
 
     /** @param env the environment from which {@code api-key-env} credentials are read */
     public AnthropicBackend(Map<String, String> env) {
-        this.http = new UpstreamHttp(env);
+        this(env, "auto");
+    }
+
+    /** @param client {@code server.upstream-client}: {@code auto} or {@code jdk} (see {@link UpstreamTransport}) */
+    public AnthropicBackend(Map<String, String> env, String client) {
+        this.http = new UpstreamHttp(env, client);
     }
 
     private static UpstreamHttp.Dialect dialect(ModelSettings model) {
@@ -45,8 +49,7 @@ public final class AnthropicBackend implements ChatBackend {
     @Override
     public void stream(ModelSettings model, ObjectNode request, ChunkSink sink) throws BackendException {
         ObjectNode body = AnthropicRequests.translate(model, request, true);
-        HttpResponse<InputStream> response = http.post(model, "/v1/messages", dialect(model), body,
-                HttpResponse.BodyHandlers.ofInputStream());
+        UpstreamTransport.Reply response = http.post(model, "/v1/messages", dialect(model), body);
         AnthropicResponses.Stream translator = new AnthropicResponses.Stream(model);
         int delivered = 0;
         try (InputStream in = response.body();

@@ -10,7 +10,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +25,12 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
 
     /** @param env the environment from which {@code api-key-env} credentials are read */
     public OpenAiBackend(Map<String, String> env) {
-        this.http = new UpstreamHttp(env);
+        this(env, "auto");
+    }
+
+    /** @param client {@code server.upstream-client}: {@code auto} or {@code jdk} (see {@link UpstreamTransport}) */
+    public OpenAiBackend(Map<String, String> env, String client) {
+        this.http = new UpstreamHttp(env, client);
     }
 
     @Override
@@ -62,9 +66,8 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
         body.put("model", model.upstreamModel());
         body.remove(dev.bastion.gateway.api.ChatRequest.TEXT_COMPLETION); // answered as a one-message chat
         body.put("stream", true);
-        HttpResponse<InputStream> response = http.post(model, "/chat/completions", UpstreamHttp.Dialect.OPENAI, body,
-                HttpResponse.BodyHandlers.ofInputStream());
-        if (response.headers().firstValue("content-type").orElse("").startsWith("application/json")) {
+        UpstreamTransport.Reply response = http.post(model, "/chat/completions", UpstreamHttp.Dialect.OPENAI, body);
+        if (response.header().apply("content-type").orElse("").startsWith("application/json")) {
             replayAsStream(model, response, sink);
             return;
         }
@@ -100,7 +103,7 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
      * Some OpenAI-compatible servers ignore {@code stream: true} and send one complete answer: it is replayed as a
      * stream (a chunk per choice with its whole content, then the usage), so clients still get a stream.
      */
-    private static void replayAsStream(ModelSettings model, HttpResponse<InputStream> response, ChunkSink sink)
+    private static void replayAsStream(ModelSettings model, UpstreamTransport.Reply response, ChunkSink sink)
             throws BackendException {
         JsonNode answer;
         try (InputStream in = response.body()) {

@@ -8,31 +8,21 @@ import dev.bastion.gateway.backend.BackendException.Kind;
 import dev.bastion.gateway.config.ModelSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP exchange with an upstream model server, shared by every HTTP backend (OpenAI-compatible chat and
- * embeddings, Anthropic Messages): one JDK HttpClient per connect timeout and protocol, the credential header,
+ * embeddings, Anthropic Messages): the transport ({@link UpstreamTransport}), the credential header,
  * timeouts, safe retries, {@code Retry-After}, and error statuses mapped to {@link BackendException}s.
  *
  * <p>Timeouts: {@code connect-timeout} to connect; {@code read-timeout} for the response headers and, in streams,
@@ -69,24 +59,29 @@ final class UpstreamHttp {
     }
 
     private final Map<String, String> env;
-    private final Map<ClientKey, HttpClient> clients = new ConcurrentHashMap<>();
+    private final String clientChoice;
+    private final JdkUpstream jdk = new JdkUpstream();
+    private final HelidonUpstream helidon = new HelidonUpstream();
 
-    /** HTTP clients are shared per connect timeout and protocol. */
-    private record ClientKey(Duration connectTimeout, boolean plain) {
-    }
-
-    /** @param env the environment from which {@code api-key-env} credentials are read */
-    UpstreamHttp(Map<String, String> env) {
+    /**
+     * @param env the environment from which {@code api-key-env} credentials are read
+     * @param client {@code server.upstream-client}: {@code auto} or {@code jdk} (see {@link UpstreamTransport})
+     */
+    UpstreamHttp(Map<String, String> env, String client) {
         this.env = Map.copyOf(env);
+        if (!client.equals("auto") && !client.equals("jdk")) {
+            throw new IllegalArgumentException("server.upstream-client must be 'auto' or 'jdk', not '" + client + "'");
+        }
+        this.clientChoice = client;
     }
 
     /** Posts {@code body} to {@code base-url + path} and reads a whole JSON object (at most 64 MiB). */
     ObjectNode postForJson(ModelSettings model, String path, Dialect dialect, ObjectNode body) throws BackendException {
-        HttpResponse<byte[]> response = post(model, path, dialect, body,
-                HttpResponse.BodyHandlers.limiting(HttpResponse.BodyHandlers.ofByteArray(), MAX_RESPONSE_BYTES));
+        UpstreamTransport.Reply reply = post(model, path, dialect, body);
+        byte[] bytes = readWhole(model, reply.body());
         JsonNode answer;
         try {
-            answer = Json.MAPPER.readTree(response.body());
+            answer = Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer is not valid JSON");
         }
@@ -96,58 +91,64 @@ final class UpstreamHttp {
         return object;
     }
 
+    /** A whole body of at most 64 MiB, read within the read timeout (a watchdog closes a body that stalls). */
+    private static byte[] readWhole(ModelSettings model, InputStream in) throws BackendException {
+        AtomicBoolean fired = new AtomicBoolean();
+        ScheduledFuture<?> timer = WATCHDOG.schedule(() -> {
+            fired.set(true);
+            closeQuietly(in);
+        }, model.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try (in) {
+            byte[] bytes = in.readNBytes((int) MAX_RESPONSE_BYTES + 1);
+            if (bytes.length > MAX_RESPONSE_BYTES) {
+                throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer is larger than 64 MiB");
+            }
+            return bytes;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            if (fired.get()) {
+                throw new BackendException(Kind.TIMEOUT, "no answer within " + model.readTimeout().toMillis() + " ms");
+            }
+            throw new BackendException(Kind.UNAVAILABLE, "the connection to the upstream failed ("
+                    + e.getClass().getSimpleName() + ")", 0, false, null);
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
     /**
-     * Sends with retries where safe and returns a 2xx response. The whole exchange (headers, and the body for
-     * handlers that read it all) must finish within the read timeout; a streamed body is watched per event instead.
+     * Sends with retries where safe and returns a 2xx response whose body the caller reads and closes. The response
+     * headers must arrive within the read timeout; the body is then read within the read timeout as a whole
+     * ({@link #postForJson}) or per event ({@link #watched}).
      */
-    <T> HttpResponse<T> post(ModelSettings model, String path, Dialect dialect, ObjectNode body,
-            HttpResponse.BodyHandler<T> handler) throws BackendException {
-        HttpRequest request = request(model, path, dialect, body);
-        boolean plain = "http".equals(model.baseUrl().orElseThrow().getScheme());
-        // Plain-HTTP upstreams (Ollama, vLLM, llama.cpp on loopback) speak HTTP/1.1: asking for h2c upgrades on
-        // every new connection only costs time. TLS upstreams negotiate HTTP/2 through ALPN.
-        HttpClient client = clients.computeIfAbsent(new ClientKey(model.connectTimeout(), plain), k -> HttpClient.newBuilder()
-                .connectTimeout(k.connectTimeout())
-                .version(k.plain() ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build());
+    UpstreamTransport.Reply post(ModelSettings model, String path, Dialect dialect, ObjectNode body) throws BackendException {
+        UpstreamTransport.Request request = request(model, path, dialect, body);
+        UpstreamTransport transport = UpstreamTransport.forScheme(request.url().getScheme(), clientChoice, jdk, helidon);
         for (int attempt = 0; ; attempt++) {
             boolean last = attempt >= model.maxRetries();
-            HttpResponse<T> response;
-            CompletableFuture<HttpResponse<T>> pending = client.sendAsync(request, handler);
+            UpstreamTransport.Reply response;
             try {
-                response = pending.get(model.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                pending.cancel(true);
+                response = transport.send(request, model.connectTimeout(), model.readTimeout());
+            } catch (UpstreamTransport.TimedOut e) {
                 throw new BackendException(Kind.TIMEOUT, "no answer within " + model.readTimeout().toMillis() + " ms");
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
-                    if (last) {
-                        throw new BackendException(Kind.UNAVAILABLE, "cannot connect to the upstream ("
-                                + cause.getClass().getSimpleName() + ")", 0, false, null);
-                    }
-                    backoff(attempt, Duration.ZERO);
-                    continue;
+            } catch (UpstreamTransport.ConnectFailed e) {
+                if (last) {
+                    throw new BackendException(Kind.UNAVAILABLE, "cannot connect to the upstream ("
+                            + e.getMessage() + ")", 0, false, null);
                 }
-                if (cause instanceof HttpTimeoutException) {
-                    throw new BackendException(Kind.TIMEOUT, "no answer within " + model.readTimeout().toMillis() + " ms");
-                }
-                if (cause instanceof IOException io && io.getMessage() != null && io.getMessage().contains("limit")) {
-                    throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer is larger than 64 MiB");
-                }
+                backoff(attempt, Duration.ZERO);
+                continue;
+            } catch (IOException e) {
                 throw new BackendException(Kind.UNAVAILABLE, "the connection to the upstream failed ("
-                        + (cause == null ? "unknown" : cause.getClass().getSimpleName()) + ")", 0, false, null);
+                        + e.getClass().getSimpleName() + ")", 0, false, null);
             } catch (InterruptedException e) {
-                pending.cancel(true);
                 Thread.currentThread().interrupt();
                 throw new BackendException(Kind.UNAVAILABLE, "interrupted while waiting for the upstream");
             }
-            int status = response.statusCode();
+            int status = response.status();
             if (status >= 200 && status < 300) {
                 return response;
             }
-            Optional<Duration> retryAfter = response.headers().firstValue("retry-after")
+            Optional<Duration> retryAfter = response.header().apply("retry-after")
                     .flatMap(v -> RetryAfter.parse(v, Instant.now()));
             boolean unavailable = status == 503 || status == OVERLOADED;
             boolean retryable = (unavailable || status == 429)
@@ -182,32 +183,24 @@ final class UpstreamHttp {
         }
     }
 
-    /** Up to 64 KiB of an error response's body, whatever the body handler. */
-    private static byte[] errorBody(Object body) {
-        if (body instanceof byte[] bytes) {
-            return bytes.length > MAX_ERROR_BODY ? java.util.Arrays.copyOf(bytes, MAX_ERROR_BODY) : bytes;
+    /** Up to 64 KiB of an error response's body. */
+    private static byte[] errorBody(InputStream body) {
+        try (body) {
+            return body.readNBytes(MAX_ERROR_BODY);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return new byte[0];
         }
-        if (body instanceof InputStream in) {
-            try (in) {
-                return in.readNBytes(MAX_ERROR_BODY);
-            } catch (IOException e) {
-                return new byte[0];
-            }
-        }
-        return new byte[0];
     }
 
-    private HttpRequest request(ModelSettings model, String path, Dialect dialect, ObjectNode body)
+    private UpstreamTransport.Request request(ModelSettings model, String path, Dialect dialect, ObjectNode body)
             throws BackendException {
         URI base = model.baseUrl().orElseThrow();
-        String url = base.toString().replaceAll("/+$", "") + path;
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                .timeout(model.readTimeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        dialect.headers().forEach(b::header);
-        dev.bastion.gateway.telemetry.Tracing.inject(b::header); // the upstream joins the request's trace
+        URI url = URI.create(base.toString().replaceAll("/+$", "") + path);
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", "application/json, text/event-stream");
+        headers.putAll(dialect.headers());
+        dev.bastion.gateway.telemetry.Tracing.inject(headers::put); // the upstream joins the request's trace
         if (model.apiKey().isPresent()) {
             String key;
             try {
@@ -216,9 +209,9 @@ final class UpstreamHttp {
                 throw new BackendException(Kind.UPSTREAM_AUTH, "the credential for model '" + model.name()
                         + "' is not available (" + model.apiKey().get().describe() + ")");
             }
-            b.header(dialect.credentialHeader(), dialect.credentialPrefix() + key);
+            headers.put(dialect.credentialHeader(), dialect.credentialPrefix() + key);
         }
-        return b.build();
+        return new UpstreamTransport.Request(url, headers, body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static BackendException upstreamError(ModelSettings model, int status, String detail,

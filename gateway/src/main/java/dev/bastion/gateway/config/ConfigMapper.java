@@ -48,7 +48,7 @@ final class ConfigMapper {
         ServerSettings server = build("server", () -> new ServerSettings(text("server.host"),
                 integer("server.port", 0, 65535), size("server.max-body-size"), integer("server.max-connections", 1, 1_000_000),
                 duration("server.read-timeout"),
-                duration("server.idle-timeout"), duration("server.shutdown-grace"), tls()));
+                duration("server.idle-timeout"), duration("server.shutdown-grace"), tls(), text("server.upstream-client")));
         StoreSettings store = build("store", () -> new StoreSettings(text("store.url"), optionalText("store.username"),
                 secret("store.password-env", "store.password-file")));
         LimitSettings limits = build("limits", () -> new LimitSettings(limits("limits.per-key"), limits("limits.per-tenant")));

@@ -42,6 +42,7 @@ public final class ConfigPrinter {
         values.put("data-dir", c.dataDir().toString());
         values.put("server.host", c.server().host());
         values.put("server.port", Integer.toString(c.server().port()));
+        values.put("server.upstream-client", c.server().upstreamClient());
         values.put("server.max-body-size", c.server().maxBodyBytes() + " bytes");
         values.put("server.max-connections", Integer.toString(c.server().maxConnections()));
         values.put("server.read-timeout", c.server().readTimeout().toString());

@@ -18,9 +18,12 @@ import java.util.Optional;
  * @param tls TLS settings, when a certificate is configured
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, int maxConnections, Duration readTimeout, Duration idleTimeout,
-        Duration shutdownGrace, Optional<TlsSettings> tls) {
+        Duration shutdownGrace, Optional<TlsSettings> tls, String upstreamClient) {
     public ServerSettings {
         Objects.requireNonNull(host, "server.host");
+        if (!"auto".equals(upstreamClient) && !"jdk".equals(upstreamClient)) {
+            throw new IllegalArgumentException("server.upstream-client must be auto or jdk, got '" + upstreamClient + "'");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("server.port must be 0..65535, got " + port);
         }

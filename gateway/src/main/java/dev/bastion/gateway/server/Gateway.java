@@ -152,8 +152,8 @@ public final class Gateway implements AutoCloseable {
             config.models().forEach(m -> models.put(m.name(), m));
             local = LocalModels.load(config, trail);
             Map<String, ChatBackend> backends = Map.of(
-                    ModelSettings.OPENAI, new OpenAiBackend(env),
-                    ModelSettings.ANTHROPIC, new dev.bastion.gateway.backend.AnthropicBackend(env),
+                    ModelSettings.OPENAI, new OpenAiBackend(env, config.server().upstreamClient()),
+                    ModelSettings.ANTHROPIC, new dev.bastion.gateway.backend.AnthropicBackend(env, config.server().upstreamClient()),
                     ModelSettings.LOCAL, local);
             Router router = new Router(routes, models, backends);
             AbuseMonitor abuse = new AbuseMonitor(new AbuseMonitor.Settings(config.abuse().window(),

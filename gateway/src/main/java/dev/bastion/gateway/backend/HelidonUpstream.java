@@ -1,0 +1,98 @@
+package dev.bastion.gateway.backend;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@link UpstreamTransport} over Helidon's WebClient, HTTP/1.1 with kept-alive connections: the exchange runs on the
+ * calling (virtual) thread with blocking reads, so a proxied request costs no hand-off to another thread. One client
+ * per connect timeout; redirects are never followed; response bodies are streamed, never buffered by the client.
+ * Thread-safe.
+ */
+final class HelidonUpstream implements UpstreamTransport {
+    private final Map<Duration, WebClient> clients = new ConcurrentHashMap<>();
+
+    @Override
+    public Reply send(Request request, Duration connectTimeout, Duration readTimeout)
+            throws ConnectFailed, TimedOut, IOException {
+        WebClient client = clients.computeIfAbsent(connectTimeout, t -> WebClient.builder()
+                .socketOptions(s -> s.connectTimeout(t))
+                .followRedirects(false)
+                .shareConnectionCache(false)
+                .maxInMemoryEntity(0)
+                .build());
+        HttpClientRequest post = client.post().uri(request.url()).readTimeout(readTimeout).followRedirects(false);
+        request.headers().forEach((name, value) -> post.header(HeaderNames.create(name), value));
+        HttpClientResponse response;
+        try {
+            response = post.submit(request.body());
+        } catch (UncheckedIOException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+                throw new ConnectFailed(cause);
+            }
+            if (cause instanceof SocketTimeoutException) {
+                throw new TimedOut();
+            }
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            if (rootCause(e) instanceof ConnectException c) {
+                throw new ConnectFailed(c);
+            }
+            if (rootCause(e) instanceof SocketTimeoutException) {
+                throw new TimedOut();
+            }
+            throw new IOException(e.getClass().getSimpleName(), e);
+        }
+        InputStream body = response.inputStream();
+        return new Reply(response.status().code(), name -> first(response, HeaderNames.create(name)),
+                new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        return body.read();
+                    }
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        try {
+                            return body.read(b, off, len);
+                        } catch (UncheckedIOException e) {
+                            throw e.getCause();
+                        }
+                    }
+
+                    @Override
+                    public void close() {
+                        response.close();
+                    }
+                });
+    }
+
+    /** The first raw value of a response header (without Helidon's mapper registry). */
+    private static Optional<String> first(HttpClientResponse response, HeaderName name) {
+        List<String> values = response.headers().all(name, List::of);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}
