@@ -83,9 +83,20 @@ final class RedteamCommand implements Callable<Integer> {
     @Mixin
     Output output;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         boolean json = output.json();
+        if (!ProbeLibrary.SUITES.contains(suite)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--suite must be one of "
+                    + String.join(", ", ProbeLibrary.SUITES) + "; got '" + suite + "'");
+        }
+        if (concurrency < 1 || concurrency > 256) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--concurrency must be between 1 and 256, got " + concurrency);
+        }
         ProbeLibrary library = ProbeLibrary.builtIn();
         List<Probe> probes = library.suite(suite);
         Optional<Baseline> saved = Optional.ofNullable(baseline).map(Baseline::read);

@@ -1,0 +1,43 @@
+package dev.bastion.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RedteamCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnknownSuiteIsAUsageErrorNamingTheKnownSuites() {
+        Object[] out = KeysCommandTest.run("redteam", "--target", "http://127.0.0.1:9/v1", "--model", "m", "--suite",
+                "jailbreaks", "--out", dir.toString());
+        assertThat(out[0]).isEqualTo(ExitCodes.USAGE);
+        assertThat((String) out[2]).contains("'jailbreaks'").contains("exfiltration");
+    }
+
+    @Test
+    void withoutATargetTheCommandLineIsRefused() {
+        Object[] out = KeysCommandTest.run("redteam", "--model", "m");
+        assertThat(out[0]).isEqualTo(ExitCodes.USAGE);
+        assertThat((String) out[2]).contains("--target");
+    }
+
+    @Test
+    void anEndpointThatDoesNotAnswerFailsSayingSoAndStillWritesTheReports() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        Object[] out = KeysCommandTest.run("redteam", "--target", "http://127.0.0.1:" + port + "/v1", "--model", "m",
+                "--suite", "secrets", "--out", dir.toString(), "--timeout", "5");
+        assertThat(out[0]).isEqualTo(ExitCodes.FAILED);
+        assertThat((String) out[2]).contains("every probe failed with an error");
+        assertThat(Files.readString(dir.resolve("redteam.json"))).contains("\"ERROR\"").contains("ConnectException");
+        assertThat(dir.resolve("redteam-junit.xml")).exists();
+    }
+}
