@@ -57,6 +57,14 @@ public final class ObeyingUpstream implements AutoCloseable {
         return up;
     }
 
+    /** For bench/redteam: serves until killed, after printing {@code listening URL} on standard output. */
+    public static void main(String[] args) throws Exception {
+        ObeyingUpstream up = start();
+        System.out.println("listening " + up.baseUrl());
+        System.out.flush();
+        Thread.currentThread().join();
+    }
+
     /** The API base, for example {@code http://127.0.0.1:PORT/v1}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
