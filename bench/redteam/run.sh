@@ -9,7 +9,7 @@
 #             TinyChatModel.java), on a structure-only route so that every probe reaches the model and is answered
 #             by it (up to 512 tokens each, 2 slots): the time a real local model adds
 # Prints one line per run with the verdict counts and the seconds, and the strict run's per-category table.
-#   bench/redteam/run.sh [CONCURRENCY]     (default 4)
+#   bench/redteam/run.sh [CONCURRENCY]     (default 4; RUNS="strict local" runs only those)
 # Sends traffic to 127.0.0.1 only. Leaves nothing running.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -81,13 +81,23 @@ redteam() { # name target key [more...]
   end="$(date +%s.%N)"
   printf 'run=%s wall_s=%.1f %s\n' "$name" "$(echo "$end - $start" | bc)" "$(head -1 "$work/$name.txt")"
 }
-redteam bare "$upstream" ""
-redteam strict "http://127.0.0.1:$strict_port/v1" "$(cat "$work/data-strict/admin.key")" --compare "$upstream"
-redteam default "http://127.0.0.1:$default_port/v1" "$(cat "$work/data-default/admin.key")"
-redteam local "http://127.0.0.1:$local_port/v1" "$(cat "$work/data-local/admin.key")"
-echo "== strict route, per category (and the bare upstream through --compare)"
-sed -n '2,$p' "$work/strict.txt" | grep -v '^reports:'
-echo "== default route, per category"
-sed -n '2,$p' "$work/default.txt" | grep -v '^reports:'
-echo "== local engine behind a structure-only route, per category"
-sed -n '2,$p' "$work/local.txt" | grep -v '^reports:'
+runs="${RUNS:-bare strict default local}"
+for run in $runs; do
+  case "$run" in
+    bare) redteam bare "$upstream" "" ;;
+    strict) redteam strict "http://127.0.0.1:$strict_port/v1" "$(cat "$work/data-strict/admin.key")" --compare "$upstream" ;;
+    default) redteam default "http://127.0.0.1:$default_port/v1" "$(cat "$work/data-default/admin.key")" ;;
+    local) redteam local "http://127.0.0.1:$local_port/v1" "$(cat "$work/data-local/admin.key")" ;;
+  esac
+done
+for run in $runs; do
+  echo "== $run: per category, then the target's statuses and refusal reasons"
+  sed -n '2,$p' "$work/$run.txt" | grep -v '^reports:'
+  python3 - "$work/out-$run/redteam.json" <<'PY'
+import collections, json, sys
+results = json.load(open(sys.argv[1]))["results"]
+counts = collections.Counter((r["target"]["status"], r["target"]["reason"]) for r in results)
+for (status, reason), n in sorted(counts.items()):
+    print(f"  status {status} {reason or '-'}: {n}")
+PY
+done

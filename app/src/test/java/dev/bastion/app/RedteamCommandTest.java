@@ -34,8 +34,13 @@ class RedteamCommandTest {
             port = s.getLocalPort(); // closed again: nothing listens there
         }
         Object[] out = KeysCommandTest.run("redteam", "--target", "http://127.0.0.1:" + port + "/v1", "--model", "m",
-                "--suite", "secrets", "--out", dir.toString(), "--timeout", "5");
+                "--suite", "secrets", "--out", dir.toString(), "--timeout", "5", "--format", "json");
         assertThat(out[0]).isEqualTo(ExitCodes.FAILED);
+        com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree((String) out[1]);
+        assertThat(summary.path("schema").asText()).isEqualTo("bastion.redteam/v1");
+        assertThat(summary.path("summary").path("verdicts").path("ERROR").asInt()).isEqualTo(32);
+        assertThat(summary.has("results")).as("the summary leaves the results to the file").isFalse();
         assertThat((String) out[2]).contains("every probe failed with an error");
         assertThat(Files.readString(dir.resolve("redteam.json"))).contains("\"ERROR\"").contains("ConnectException");
         assertThat(dir.resolve("redteam-junit.xml")).exists();
