@@ -2,7 +2,7 @@ package dev.bastion.gateway.pipeline;
 
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Refusal;
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 import dev.bastion.gateway.identity.RateLimiter;
 
 /** Stage 2: turns a rate limiter's answer into a permit or a 429 refusal with Retry-After. */

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.identity;
+package dev.bastion.store.usage;
 
 import java.time.LocalDate;
 import java.util.List;

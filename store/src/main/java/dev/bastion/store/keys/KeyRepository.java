@@ -1,10 +1,13 @@
-package dev.bastion.gateway.identity;
+package dev.bastion.store.keys;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Persistent API keys. Implementations are thread-safe and safe for several processes sharing one database. */
+/**
+ * Persistent API keys, of which only a keyed hash is stored. Implementations are thread-safe and safe for several
+ * processes sharing one database.
+ */
 public interface KeyRepository {
     /** Stores a new key. @throws IllegalStateException if the id or hash already exists */
     void insertKey(ApiKey key);

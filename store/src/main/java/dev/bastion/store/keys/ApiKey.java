@@ -1,6 +1,5 @@
-package dev.bastion.gateway.identity;
+package dev.bastion.store.keys;
 
-import dev.bastion.gateway.config.LimitSettings.Limits;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

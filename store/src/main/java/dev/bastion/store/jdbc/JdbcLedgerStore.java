@@ -1,4 +1,4 @@
-package dev.bastion.gateway.store;
+package dev.bastion.store.jdbc;
 
 import dev.bastion.privacy.ledger.Budget;
 import dev.bastion.privacy.ledger.Charge;
@@ -14,14 +14,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The privacy-budget ledger in Bastion's store (tables from migration V4). A charge's number is part of the
- * primary key, so of two processes appending the same number exactly one succeeds. Thread-safe.
+ * The privacy-budget ledgers in Bastion's store (tables from migration V4), behind privacy's own
+ * {@link LedgerStore} contract: privacy owns the interface and stays free of SQL; the store implements it. A
+ * charge's number is part of the primary key, so of two processes appending the same number exactly one
+ * succeeds. Thread-safe.
  */
-final class JdbcLedgerStore implements LedgerStore {
-    private final JdbcStore store;
+public final class JdbcLedgerStore implements LedgerStore {
+    private final Database store;
 
-    JdbcLedgerStore(JdbcStore store) {
-        this.store = store;
+    public JdbcLedgerStore(Database store) {
+        this.store = java.util.Objects.requireNonNull(store, "store");
     }
 
     @Override
@@ -88,7 +90,7 @@ final class JdbcLedgerStore implements LedgerStore {
                 p.executeUpdate();
                 return true;
             } catch (SQLException e) {
-                if (JdbcStore.isUniqueViolation(e)) {
+                if (Sql.isUniqueViolation(e)) {
                     return false;
                 }
                 throw e;

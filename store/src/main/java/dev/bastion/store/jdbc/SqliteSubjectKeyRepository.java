@@ -1,5 +1,8 @@
-package dev.bastion.gateway.store;
+package dev.bastion.store.jdbc;
 
+import dev.bastion.store.OwnerOnly;
+import dev.bastion.store.StoreException;
+import dev.bastion.store.subjects.SubjectKeyRepository;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,22 +10,25 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The data subjects' wrapped data keys, in their own SQLite file ({@code <data-dir>/keys/subject-keys.db}), apart
- * from the conversations: a copy of the conversation database taken at any time cannot be read once a subject's
- * key is destroyed here. Deleted keys are overwritten on disk ({@code secure_delete}). Thread-safe.
+ * The subject keys in their own SQLite file ({@code <data-dir>/keys/subject-keys.db}), apart from the
+ * conversations, whichever database holds those: the keys stay on the gateway's machine even when the
+ * conversations live in PostgreSQL. Deleted keys are overwritten on disk ({@code secure_delete}) and the journal
+ * is a rollback journal deleted after each commit, so no old page lingers in a WAL file. Thread-safe.
  */
-public final class SubjectKeyring implements AutoCloseable {
+public final class SqliteSubjectKeyRepository implements SubjectKeyRepository {
     private final Connection c;
 
-    private SubjectKeyring(Connection c) {
+    private SqliteSubjectKeyRepository(Connection c) {
         this.c = c;
     }
 
     /** @throws StoreException naming the file when it cannot be opened */
-    public static SubjectKeyring open(Path file) {
+    public static SqliteSubjectKeyRepository open(Path file) {
         OwnerOnly.sqliteFile(file);
         try {
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -33,13 +39,17 @@ public final class SubjectKeyring implements AutoCloseable {
                 s.execute("PRAGMA busy_timeout=10000");
                 s.execute("CREATE TABLE IF NOT EXISTS subject_keys (subject_hash TEXT PRIMARY KEY, wrapped BLOB NOT NULL, "
                         + "created_at INTEGER NOT NULL)");
+            } catch (SQLException e) {
+                c.close();
+                throw e;
             }
-            return new SubjectKeyring(c);
+            return new SqliteSubjectKeyRepository(c);
         } catch (SQLException e) {
             throw new StoreException("cannot open the subject keyring " + file + " (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 
+    @Override
     public synchronized Optional<byte[]> find(String subjectHash) {
         try (PreparedStatement p = c.prepareStatement("SELECT wrapped FROM subject_keys WHERE subject_hash = ?")) {
             p.setString(1, subjectHash);
@@ -51,7 +61,7 @@ public final class SubjectKeyring implements AutoCloseable {
         }
     }
 
-    /** Stores {@code wrapped} for the subject unless it already has a key; returns the subject's key. */
+    @Override
     public synchronized byte[] findOrStore(String subjectHash, byte[] wrapped) {
         Optional<byte[]> existing = find(subjectHash);
         if (existing.isPresent()) {
@@ -62,16 +72,16 @@ public final class SubjectKeyring implements AutoCloseable {
             p.setBytes(2, wrapped);
             p.setLong(3, System.currentTimeMillis());
             p.executeUpdate();
-            return wrapped;
+            return wrapped.clone();
         } catch (SQLException e) {
             throw new StoreException("cannot write the subject keyring", e);
         }
     }
 
-    /** Every subject hash that has a key. */
-    public synchronized java.util.List<String> subjects() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT subject_hash FROM subject_keys")) {
+    @Override
+    public synchronized List<String> subjects() {
+        List<String> out = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT subject_hash FROM subject_keys ORDER BY subject_hash")) {
             while (r.next()) {
                 out.add(r.getString(1));
             }
@@ -81,18 +91,18 @@ public final class SubjectKeyring implements AutoCloseable {
         }
     }
 
-    /** Replaces a subject's wrapped key (after re-wrapping it under a new master key). */
-    public synchronized void replace(String subjectHash, byte[] wrapped) {
+    @Override
+    public synchronized boolean replace(String subjectHash, byte[] wrapped) {
         try (PreparedStatement p = c.prepareStatement("UPDATE subject_keys SET wrapped = ? WHERE subject_hash = ?")) {
             p.setBytes(1, wrapped);
             p.setString(2, subjectHash);
-            p.executeUpdate();
+            return p.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new StoreException("cannot update the subject keyring", e);
         }
     }
 
-    /** Destroys a subject's key (crypto-shredding); false if it had none. */
+    @Override
     public synchronized boolean destroy(String subjectHash) {
         try (PreparedStatement p = c.prepareStatement("DELETE FROM subject_keys WHERE subject_hash = ?")) {
             p.setString(1, subjectHash);

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.store;
+package dev.bastion.store;
 
 /** A store operation failed; the message names the operation, never the values involved. */
 public final class StoreException extends RuntimeException {

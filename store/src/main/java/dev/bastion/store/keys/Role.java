@@ -1,4 +1,4 @@
-package dev.bastion.gateway.identity;
+package dev.bastion.store.keys;
 
 import java.util.Locale;
 

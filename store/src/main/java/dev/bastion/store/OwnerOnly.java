@@ -1,4 +1,4 @@
-package dev.bastion.gateway.store;
+package dev.bastion.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
