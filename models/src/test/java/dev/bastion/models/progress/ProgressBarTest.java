@@ -1,4 +1,4 @@
-package dev.bastion.models.pull;
+package dev.bastion.models.progress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,5 +75,14 @@ class ProgressBarTest {
 
         assertThat(shown()).startsWith("resuming at 600.0 MiB of 1000.0 MiB");
         assertThat(bar.line(610L << 20, clock.get())).contains("10.0 MiB/s").contains("ETA 0:39");
+    }
+
+    @Test
+    void offATerminalEvaluationsDrawNoProgressAtAllWhileADownloadStillLogsPlainLines() {
+        // Under the test runner standard error is a pipe or a file, never a terminal.
+        assertThat(ProgressBar.stderrIsTerminal()).isFalse();
+        assertThat(ProgressBar.onTerminal("notes")).isSameAs(Progress.NONE);
+        assertThat(ProgressBar.bytesOnTerminal()).isSameAs(Progress.NONE);
+        assertThat(ProgressBar.forDownload()).isNotSameAs(Progress.NONE);
     }
 }

@@ -1,4 +1,4 @@
-package dev.bastion.app;
+package dev.bastion.guard.eval;
 
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * (a final full stop stays on capitalised abbreviations of up to three letters: Mr., Dr., Apt.), and "'s" split. A token takes
  * the label of the span that covers most of its characters. Not thread-safe; one instance per evaluation.
  */
-final class PiiTokenScore {
+public final class PiiTokenScore {
     /**
      * How gold and predicted types are named and which are kept.
      *
@@ -25,21 +25,22 @@ final class PiiTokenScore {
      * @param map type renamed before scoring (to "O" to drop it from gold and predictions alike)
      * @param skipWords whether errors on skip words are ignored
      */
-    record Mode(String name, Map<String, String> map, boolean skipWords) {
-        Mode {
+    public record Mode(String name, Map<String, String> map, boolean skipWords) {
+        public Mode {
             map = Map.copyOf(map);
         }
 
-        String apply(String type) {
+        /** The name {@code type} is scored under; "O" for none. */
+        public String apply(String type) {
             return type == null ? "O" : map.getOrDefault(type, type);
         }
     }
 
     /** Bastion and the data name these the same thing differently: GPE is spaCy's word for a place. */
-    static final Map<String, String> NAMES = Map.of("GPE", "LOCATION", "URL", "DOMAIN_NAME");
+    public static final Map<String, String> NAMES = Map.of("GPE", "LOCATION", "URL", "DOMAIN_NAME");
 
     /** presidio-research's DATASET_TO_PRESIDIO_MAPPING for the Presidio analyzer (presidio_evaluator config). */
-    static final Map<String, String> PRESIDIO_MAPPING = Map.ofEntries(Map.entry("GPE", "LOCATION"),
+    public static final Map<String, String> PRESIDIO_MAPPING = Map.ofEntries(Map.entry("GPE", "LOCATION"),
             Map.entry("STREET_ADDRESS", "LOCATION"), Map.entry("NRP", "LOCATION"), Map.entry("TITLE", "O"),
             Map.entry("AGE", "O"), Map.entry("ZIP_CODE", "O"), Map.entry("URL", "DOMAIN_NAME"));
 
@@ -62,22 +63,59 @@ final class PiiTokenScore {
             "will", "just", "should", "now", "what", "which", "who", "whom", "that", "these", "those", "would",
             "could", "also", "please", "per", "us", "one", "two", "three", "call", "name");
 
-    final Mode mode;
+    private final Mode mode;
     /** Token errors as presidio-research's ModelError lists them (gold -> predicted, token, context). */
-    final List<String> errors = new java.util.ArrayList<>();
-    int maxErrors;
+    private final List<String> errors = new java.util.ArrayList<>();
+    private final int maxErrors;
     /** (gold, predicted) -> tokens. */
-    final Map<String, Long> confusion = new TreeMap<>();
+    private final Map<String, Long> confusion = new TreeMap<>();
 
-    PiiTokenScore(Mode mode) {
-        this.mode = mode;
+    /** A score that keeps no token errors. */
+    public PiiTokenScore(Mode mode) {
+        this(mode, 0);
     }
 
-    /** A labelled span: type and UTF-16 [start, end). */
-    record Span(String type, int start, int end) {
+    /** A score that also keeps the first {@code maxErrors} token errors (they quote the text: for local use only). */
+    public PiiTokenScore(Mode mode, int maxErrors) {
+        if (maxErrors < 0) {
+            throw new IllegalArgumentException("maxErrors cannot be negative");
+        }
+        this.mode = java.util.Objects.requireNonNull(mode, "mode");
+        this.maxErrors = maxErrors;
     }
 
-    void add(String text, List<Span> gold, List<Span> predicted) {
+    /**
+     * A labelled span: type and UTF-16 [start, end).
+     *
+     * @param type the entity type
+     * @param start first character
+     * @param end one past the last character
+     */
+    public record Span(String type, int start, int end) {
+        public Span {
+            if (start < 0 || end < start) {
+                throw new IllegalArgumentException("a span needs 0 <= start <= end, got [" + start + ", " + end + ")");
+            }
+        }
+    }
+
+    /** How types are named and kept in this score. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** The token errors kept so far, up to the number asked for. */
+    public List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** Adds the token counts of {@code other} (scored under the same mode) to this one. */
+    public void addAll(PiiTokenScore other) {
+        other.confusion.forEach((k, v) -> confusion.merge(k, v, Long::sum));
+    }
+
+    /** Scores one text: its gold spans against the predicted ones. */
+    public void add(String text, List<Span> gold, List<Span> predicted) {
         String[] g = labels(text, gold);
         String[] p = labels(text, predicted);
         for (int a = 0; a < text.length(); ) {
@@ -162,7 +200,7 @@ final class PiiTokenScore {
     }
 
     /** {tp, predicted, annotated} for {@code type}, or for all types when null (typed or any-type). */
-    long[] counts(String type, boolean anyType) {
+    public long[] counts(String type, boolean anyType) {
         long tp = 0;
         long predicted = 0;
         long annotated = 0;
@@ -180,7 +218,8 @@ final class PiiTokenScore {
         return new long[] {tp, predicted, annotated};
     }
 
-    java.util.SortedSet<String> types() {
+    /** Every type seen in gold or predictions, except "O". */
+    public java.util.SortedSet<String> types() {
         java.util.SortedSet<String> t = new java.util.TreeSet<>();
         for (String k : confusion.keySet()) {
             for (String x : k.split("\t")) {

@@ -1,14 +1,19 @@
-package dev.bastion.models.pull;
+package dev.bastion.models.progress;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * A progress bar on a stream (standard error): bytes, percent, rate and time left. On a terminal it is one line
- * redrawn at most five times a second; otherwise (a log file, CI) a plain line at every tenth of the way, or every
- * 30 seconds when the size is unknown. The rate counts only this run's bytes, not a resumed prefix. Not
- * thread-safe: one download, one bar.
+ * The command line's one progress bar, on a stream (standard error): amount, percent, rate and time left. On a
+ * terminal it is one line redrawn at most five times a second; otherwise (a log file, CI) a plain line at every
+ * tenth of the way, or every 30 seconds when the size is unknown. The rate counts only this run's amount, not a
+ * resumed prefix. Downloads use {@link #forDownload()} (plain lines in logs too); long evaluations and scans use
+ * {@link #onTerminal(String)} and {@link #bytesOnTerminal()}, which draw nothing off a terminal so captured output stays clean.
+ * Not thread-safe: one job, one bar.
  */
 public final class ProgressBar implements Progress {
     private static final long REDRAW_NANOS = 200_000_000L;
@@ -40,6 +45,39 @@ public final class ProgressBar implements Progress {
         this.terminal = terminal;
         this.nanos = nanos;
         this.amount = amount;
+    }
+
+    /** A download's bar on standard error: redrawn on a terminal, plain lines in a log. */
+    public static ProgressBar forDownload() {
+        return new ProgressBar(System.err, stderrIsTerminal(), System::nanoTime);
+    }
+
+    /** A bar on standard error counting {@code unit}s (texts, notes, files), or {@link Progress#NONE} off a terminal. */
+    public static Progress onTerminal(String unit) {
+        return stderrIsTerminal() ? counting(System.err, true, System::nanoTime, unit) : Progress.NONE;
+    }
+
+    /** A bar on standard error counting bytes, or {@link Progress#NONE} off a terminal. */
+    public static Progress bytesOnTerminal() {
+        return stderrIsTerminal() ? new ProgressBar(System.err, true, System::nanoTime) : Progress.NONE;
+    }
+
+    /**
+     * Whether file descriptor 2 is a terminal: on Linux, whether /proc/self/fd/2 points at a tty or pty device;
+     * elsewhere, whether Java sees a console (standard input and output both terminals).
+     */
+    public static boolean stderrIsTerminal() {
+        Path fd = Path.of("/proc/self/fd/2");
+        try {
+            if (Files.isSymbolicLink(fd)) {
+                String target = Files.readSymbolicLink(fd).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // fall through to the console check
+        }
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal();
     }
 
     /**

@@ -1,6 +1,6 @@
-package dev.bastion.models.pull;
+package dev.bastion.models.progress;
 
-/** Receives the progress of a download. Called from the downloading thread only. */
+/** Receives the progress of a long job (a download, an evaluation, a scan). Called from the job's thread only. */
 public interface Progress {
     /** A progress sink that shows nothing. */
     Progress NONE = new Progress() {
@@ -17,12 +17,12 @@ public interface Progress {
         }
     };
 
-    /** The transfer begins with {@code alreadyHave} bytes on disk; {@code total} is -1 when unknown. */
+    /** The job begins with {@code alreadyHave} done (a resumed download's bytes); {@code total} is -1 when unknown. */
     void start(long alreadyHave, long total);
 
-    /** {@code done} bytes are on disk in all (including the resumed prefix). */
+    /** {@code done} in all (including the resumed prefix). */
     void advance(long done);
 
-    /** The transfer stopped (complete or not) with {@code done} bytes on disk. */
+    /** The job stopped (complete or not) with {@code done} in all. */
     void finish(long done);
 }
