@@ -1,5 +1,6 @@
 package dev.bastion.app;
 
+import dev.bastion.guard.eval.ClinicalNotes;
 import dev.bastion.guard.pii.PiiScanner;
 import dev.bastion.guard.pii.Recognizer;
 import dev.bastion.models.progress.Progress;

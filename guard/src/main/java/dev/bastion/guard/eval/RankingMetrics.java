@@ -1,14 +1,18 @@
-package dev.bastion.app;
+package dev.bastion.guard.eval;
 
 import java.util.List;
 
-/** Ranking and rate figures for the injection evaluation, over ascending sorted score lists. */
-final class InjectionMetrics {
-    private InjectionMetrics() {
+/**
+ * Ranking and rate figures of a detector's scores (the injection evaluation's AUROC, TPR at a fixed FPR and
+ * percentiles), over ascending sorted score lists of attacks ({@code pos}) and benign texts ({@code neg}). This
+ * class is stateless and thread-safe.
+ */
+public final class RankingMetrics {
+    private RankingMetrics() {
     }
 
     /** Area under the ROC curve: the chance an attack outscores a benign text (ties count half). */
-    static double auroc(List<Double> pos, List<Double> neg) {
+    public static double auroc(List<Double> pos, List<Double> neg) {
         if (pos.isEmpty() || neg.isEmpty()) {
             return Double.NaN;
         }
@@ -22,7 +26,7 @@ final class InjectionMetrics {
     }
 
     /** The TPR at the lowest threshold whose FPR on these benign scores is at most {@code fpr}. */
-    static double tprAt(List<Double> pos, List<Double> neg, double fpr) {
+    public static double tprAt(List<Double> pos, List<Double> neg, double fpr) {
         if (pos.isEmpty() || neg.isEmpty()) {
             return Double.NaN;
         }
@@ -32,7 +36,7 @@ final class InjectionMetrics {
     }
 
     /** The q-quantile of {@code xs} (any order). */
-    static double pct(List<Double> xs, double q) {
+    public static double pct(List<Double> xs, double q) {
         List<Double> s = xs.stream().sorted().toList();
         return s.get(Math.max(0, Math.min(s.size() - 1, (int) Math.ceil(q * s.size()) - 1)));
     }

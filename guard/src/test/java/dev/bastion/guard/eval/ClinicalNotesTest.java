@@ -1,4 +1,4 @@
-package dev.bastion.app;
+package dev.bastion.guard.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

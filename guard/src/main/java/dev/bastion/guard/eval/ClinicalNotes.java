@@ -1,4 +1,4 @@
-package dev.bastion.app;
+package dev.bastion.guard.eval;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
  * {@code holdout} (scored only at the end). No real record is used: names, places and numbers are generated here
  * from small lists written for this class. The same seed gives the same notes.
  */
-final class ClinicalNotes {
+public final class ClinicalNotes {
 
     /** A gold span: a Safe Harbor category and its [start, end) in the note. */
-    record Gold(String category, int start, int end) {
-        Gold {
+    public record Gold(String category, int start, int end) {
+        public Gold {
             if (start < 0 || end <= start) {
                 throw new IllegalArgumentException("empty or negative gold span");
             }
@@ -30,14 +30,14 @@ final class ClinicalNotes {
     }
 
     /** A generated note and its gold spans. */
-    record Note(String template, String text, List<Gold> gold) {
-        Note {
+    public record Note(String template, String text, List<Gold> gold) {
+        public Note {
             gold = List.copyOf(gold);
         }
     }
 
     /** A template: its name, whether the filled note is upper-cased, and its text with {PLACEHOLDERS}. */
-    record Template(String name, boolean upper, String body) {
+    public record Template(String name, boolean upper, String body) {
     }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Z0-9_]+)\\}");
@@ -70,12 +70,12 @@ final class ClinicalNotes {
 
     private final SplittableRandom random;
 
-    ClinicalNotes(long seed) {
+    public ClinicalNotes(long seed) {
         this.random = new SplittableRandom(seed);
     }
 
     /** The templates of a set ({@code dev} or {@code holdout}), from the resource {@code clinical-<set>.txt}. */
-    static List<Template> templates(String set) {
+    public static List<Template> templates(String set) {
         String name = "clinical-" + set + ".txt";
         try (InputStream in = ClinicalNotes.class.getResourceAsStream(name)) {
             if (in == null) {
@@ -99,7 +99,7 @@ final class ClinicalNotes {
     }
 
     /** One note from a template: each placeholder filled with a fresh value, with a gold span when it is PHI. */
-    Note fill(Template t) {
+    public Note fill(Template t) {
         StringBuilder b = new StringBuilder();
         List<Gold> gold = new ArrayList<>();
         Matcher m = PLACEHOLDER.matcher(t.body());
@@ -122,7 +122,7 @@ final class ClinicalNotes {
     }
 
     /** The Safe Harbor category a placeholder's value belongs to, or null for values that are not PHI. */
-    static String category(String kind) {
+    public static String category(String kind) {
         return switch (kind) {
             case "NAME", "FIRST", "LAST" -> "NAME";
             case "CITY", "STREET" -> "GEOGRAPHIC";
