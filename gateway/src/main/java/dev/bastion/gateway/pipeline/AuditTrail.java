@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.Optional;
 
 /**
  * Stage 9 (audit part): one record per request in the tamper-evident audit log, and one per admin action.
@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * it runs, the decision, finding types and counts from every scanner that ran), and how it ended (status, error
  * code, tokens, latency). It never holds prompt or answer text, matched values, keys or unvalidated names. A
  * request's record is awaited before its answer completes with {@code audit.durability: sync} (the default), or
- * trails it by one group commit with {@code async}; admin records are always awaited. A failed append is logged and counted, and while the log cannot be written the pipelines refuse new
- * requests ({@link #requireWritable()}) and the gateway is not ready.
+ * trails it by one group commit with {@code async}; admin records are always awaited. A failed append is logged and
+ * counted, and while the log cannot be written requests are refused at admission ({@link #unavailable()}) and the
+ * gateway is not ready.
  * Thread-safe.
  */
 public final class AuditTrail {
@@ -42,45 +43,13 @@ public final class AuditTrail {
                 }
             });
 
-    /** What one request did; fields that do not apply are null. */
-    public static final class Event {
-        String type = "request";
-        String endpoint;
-        String requestId;
-        String keyId;
-        String tenant;
-        String route;
-        String model;
-        String servedBy;
-        String location;
-        String decision;
-        String reason;
-        final java.util.List<Control> controls = new java.util.ArrayList<>();
-        Map<String, Integer> findings = new TreeMap<>();
-        int status;
-        String outcome = "ok";
-        long promptTokens;
-        long completionTokens;
-        long latencyMicros;
-    }
-
-    /**
-     * One control that ran on the request, in order: a scanner with the finding types it reported (counts and the
-     * highest score), or a stage such as {@code policy} or {@code route} with its outcome.
-     */
-    public record Control(String name, String stage, Map<String, Integer> findings, double maxScore, String outcome) {
-        public Control {
-            findings = Map.copyOf(findings);
-        }
-    }
-
     public AuditTrail(AuditLog log, Clock clock) {
         this(log, clock, () -> { }, dev.bastion.gateway.config.AuditSettings.Durability.SYNC);
     }
 
     /**
      * @param onFailure called once for every record that could not be written (for a metric)
-     * @param durability whether answers wait for their records ({@link #recordBeforeAnswer(Event)})
+     * @param durability whether answers wait for their records ({@link #recordBeforeAnswer(AuditRecord)})
      */
     public AuditTrail(AuditLog log, Clock clock, Runnable onFailure,
             dev.bastion.gateway.config.AuditSettings.Durability durability) {
@@ -94,14 +63,28 @@ public final class AuditTrail {
      * Records a request whose answer is about to complete: with {@code audit.durability: sync} waits until the
      * record is durable, with {@code async} only queues it.
      *
-     * @throws Refusal 503 {@code audit_unavailable} (sync) when it could not be written: the answer must not go out
+     * @return false when (sync) the record could not be written: the answer must not go out
      */
-    void recordBeforeAnswer(Event e) {
-        if (awaitDurable) {
-            recordDurably(e);
-        } else {
-            record(e);
+    boolean recordBeforeAnswer(AuditRecord r) {
+        if (!awaitDurable) {
+            record(r);
+            return true;
         }
+        try {
+            record(r).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException failed) {
+            return false;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The refusal for an answer withheld because its record could not be written. */
+    static ApiError withheld() {
+        return ApiError.unavailable("audit_unavailable", "The answer was withheld because its audit record could not "
+                + "be written (for example a full disk); retry later.");
     }
 
     /** Whether records can be written now; while not, the gateway refuses requests and is not ready. */
@@ -110,70 +93,36 @@ public final class AuditTrail {
     }
 
     /**
-     * Fails closed: refuses a request that could not be recorded.
-     *
-     * @throws Refusal 503 {@code audit_unavailable} while the audit log cannot be written
+     * Fails closed: the refusal for a request while the audit log cannot be written, if it cannot.
      */
-    public void requireWritable() {
-        if (!log.writable()) {
-            throw new Refusal(ApiError.unavailable("audit_unavailable", "The audit log cannot be written right now "
-                    + "(for example a full disk), so the gateway refuses requests rather than answer them unrecorded; "
-                    + "it resumes by itself once writing works again. Retry later."));
+    Optional<ApiError> unavailable() {
+        if (log.writable()) {
+            return Optional.empty();
         }
-    }
-
-    java.util.concurrent.CompletableFuture<Long> record(Event e) {
-        ObjectNode r = Json.MAPPER.createObjectNode();
-        r.put("v", 1);
-        r.put("time", clock.instant().toString());
-        r.put("type", e.type);
-        put(r, "endpoint", e.endpoint);
-        put(r, "request_id", e.requestId);
-        put(r, "key_id", e.keyId);
-        put(r, "tenant", e.tenant);
-        put(r, "route", e.route);
-        put(r, "model", e.model);
-        put(r, "served_by", e.servedBy);
-        put(r, "location", e.location);
-        put(r, "decision", e.decision);
-        put(r, "reason", e.reason);
-        com.fasterxml.jackson.databind.node.ArrayNode controls = r.putArray("controls");
-        for (Control c : e.controls) {
-            ObjectNode n = controls.addObject();
-            n.put("name", c.name());
-            n.put("stage", c.stage());
-            ObjectNode f = n.putObject("findings");
-            new TreeMap<>(c.findings()).forEach(f::put);
-            if (!c.findings().isEmpty()) {
-                n.put("max_score", c.maxScore());
-            }
-            put(n, "outcome", c.outcome());
-        }
-        ObjectNode findings = r.putObject("findings");
-        e.findings.forEach(findings::put);
-        r.put("status", e.status);
-        r.put("outcome", e.outcome);
-        r.put("prompt_tokens", e.promptTokens);
-        r.put("completion_tokens", e.completionTokens);
-        r.put("latency_us", e.latencyMicros);
-        return append(r, e.requestId);
+        return Optional.of(ApiError.unavailable("audit_unavailable", "The audit log cannot be written right now "
+                + "(for example a full disk), so the gateway refuses requests rather than answer them unrecorded; "
+                + "it resumes by itself once writing works again. Retry later."));
     }
 
     /**
-     * Records a request and waits until the record is durable.
+     * For the admin endpoints, which are not pipeline stages: refuses while the audit log cannot be written.
      *
-     * @throws Refusal 503 {@code audit_unavailable} when it could not be written: the answer must not go out
+     * @throws Refusal 503 {@code audit_unavailable}
      */
-    private void recordDurably(Event e) {
-        try {
-            record(e).get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException failed) {
-            throw new Refusal(ApiError.unavailable("audit_unavailable", "The answer was withheld because its audit "
-                    + "record could not be written (for example a full disk); retry later."));
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing an audit record", interrupted);
-        }
+    public void requireWritable() {
+        unavailable().ifPresent(error -> {
+            throw new Refusal(error);
+        });
+    }
+
+    /** Queues a request's record (refusals and failures, which send nothing that needs it first). */
+    java.util.concurrent.CompletableFuture<Long> record(AuditRecord r) {
+        return append(r.toJson(clock.instant()), r.facts().requestId());
+    }
+
+    /** Queues an admin-type record found while serving a request (an abuse flag); not awaited. */
+    void note(String requestId, String actorKeyId, String action, String subject) {
+        append(adminRecord(clock.instant(), requestId, actorKeyId, action, subject), null);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.bastion.gateway.pipeline;
 
 import dev.bastion.gateway.api.ApiError;
-import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.Verdict;
@@ -19,20 +18,57 @@ public final class InputGuard {
     }
 
     /**
-     * Runs the scanners and the policy, recording each scanner's findings and the decision in {@code event}.
+     * What the input controls found and what the policy decided.
      *
-     * @return the verdict, never {@link Verdict.Block}
-     * @throws Refusal 400 for structural problems, 403 for policy blocks; the message names finding types and
-     *     counts, never the matched text
+     * @param controls each input scanner with its finding counts and top score, then the policy's decision
+     * @param decision {@code allow}, {@code transform} or {@code block}
      */
-    public Verdict check(CompiledRoute route, List<String> texts, AuditTrail.Event event) {
-        return check(route, texts, texts.stream().map(t -> "user").toList(), event);
+    public record Decision(Verdict verdict, List<AuditRecord.Control> controls, String decision) {
+        public Decision {
+            Objects.requireNonNull(verdict, "verdict");
+            controls = List.copyOf(controls);
+            Objects.requireNonNull(decision, "decision");
+        }
+
+        /** The refusal when the policy blocked, else empty. */
+        public java.util.Optional<ApiError> refusal(CompiledRoute route) {
+            return verdict instanceof Verdict.Block b ? java.util.Optional.of(refusalFor(route, b)) : java.util.Optional.empty();
+        }
+
+        /** The facts with these controls and this decision added. */
+        public RequestFacts addTo(RequestFacts facts) {
+            return facts.decided(decision, controls, verdict.findingCounts());
+        }
     }
 
-    /** As above, with each text's message role (tool results are judged as indirect content). */
-    public Verdict check(CompiledRoute route, List<String> texts, List<String> roles, AuditTrail.Event event) {
+    /** Runs the scanners and the policy over texts that all come from users. */
+    public Decision check(CompiledRoute route, List<String> texts) {
+        return check(route, texts, texts.stream().map(t -> "user").toList());
+    }
+
+    /**
+     * Runs the route's input scanners (each text with its message role: tool results are judged as indirect
+     * content) and asks the route's policy for a verdict. Refusal messages name finding types and counts, never
+     * the matched text.
+     */
+    public Decision check(CompiledRoute route, List<String> texts, List<String> roles) {
         List<Finding> findings = ScannerRunner.run(route.inputScanners(), texts, roles, metrics);
-        for (dev.bastion.guard.Scanner s : route.inputScanners()) {
+        List<AuditRecord.Control> controls = new java.util.ArrayList<>(controlsOf(route.inputScanners(), findings, "input"));
+        Verdict verdict = route.policy().decide(findings);
+        String outcome = switch (verdict) {
+            case Verdict.Allow a -> "allow";
+            case Verdict.Transform t -> "transform";
+            case Verdict.Block b -> "block: " + b.reason();
+        };
+        controls.add(new AuditRecord.Control("policy", "decide", Map.of(), 0, outcome));
+        return new Decision(verdict, controls, outcome.startsWith("block") ? "block" : outcome);
+    }
+
+    /** One control per scanner: the finding types it reported (counts) and its highest score. */
+    static List<AuditRecord.Control> controlsOf(List<dev.bastion.guard.Scanner> scanners, List<Finding> findings,
+            String stage) {
+        List<AuditRecord.Control> out = new java.util.ArrayList<>();
+        for (dev.bastion.guard.Scanner s : scanners) {
             Map<String, Integer> counts = new java.util.TreeMap<>();
             double max = 0;
             for (Finding f : findings) {
@@ -41,21 +77,9 @@ public final class InputGuard {
                     max = Math.max(max, f.score());
                 }
             }
-            event.controls.add(new AuditTrail.Control(s.id(), "input", counts, max, null));
+            out.add(new AuditRecord.Control(s.id(), stage, counts, max, null));
         }
-        Verdict verdict = route.policy().decide(findings);
-        event.findings.putAll(verdict.findingCounts());
-        String outcome = switch (verdict) {
-            case Verdict.Allow a -> "allow";
-            case Verdict.Transform t -> "transform";
-            case Verdict.Block b -> "block: " + b.reason();
-        };
-        event.decision = outcome.startsWith("block") ? "block" : outcome;
-        event.controls.add(new AuditTrail.Control("policy", "decide", Map.of(), 0, outcome));
-        if (verdict instanceof Verdict.Block block) {
-            throw new Refusal(refusalFor(route, block));
-        }
-        return verdict;
+        return out;
     }
 
     static ApiError refusalFor(CompiledRoute route, Verdict.Block block) {

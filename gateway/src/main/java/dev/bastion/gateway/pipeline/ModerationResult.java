@@ -93,7 +93,7 @@ record ModerationResult(boolean flagged, Map<String, Double> scores) {
     static ObjectNode toJson(String requestId, List<ModerationResult> results) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("id", "modr-" + requestId.replaceFirst("^req_", ""));
-        root.put("model", ModerationPipeline.MODEL);
+        root.put("model", ModerationEndpoint.MODEL);
         ArrayNode items = root.putArray("results");
         for (ModerationResult r : results) {
             ObjectNode item = items.addObject();

@@ -3,14 +3,12 @@ package dev.bastion.gateway.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bastion.gateway.api.ApiError;
-import dev.bastion.gateway.api.Refusal;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
  * System-prompt leak detection: a fresh random canary is planted in the system prompt of each request sent
- * upstream, and an answer that repeats it has leaked the system prompt and is refused. The canary never reaches the
+ * upstream, and an answer that repeats it has leaked the system prompt and is refused ({@link OutputGuard}). The canary never reaches the
  * client and is not logged.
  */
 final class PromptCanary {
@@ -37,13 +35,5 @@ final class PromptCanary {
         system.put("role", "system");
         system.put("content", line.strip());
         return canary;
-    }
-
-    /** @throws Refusal when {@code text} contains the canary */
-    static void check(String text, String canary) {
-        if (text.contains(canary)) {
-            throw new Refusal(ApiError.policyBlocked("output_blocked",
-                    "The answer was stopped: it repeated the system prompt (a system-prompt leak)."));
-        }
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.ChatRequest;
-import dev.bastion.gateway.api.Refusal;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.Pseudonymizer;
 import dev.bastion.guard.Redactor;
@@ -25,7 +24,7 @@ import java.util.Set;
  * Stage 5: applies a verdict's redactions and pseudonymisations to the request, and later restores pseudonyms in
  * the answer. Where a redaction and a pseudonymisation overlap, the earlier span wins (see {@link Redactor}).
  *
- * <p>With a conversation scope (the {@code x-bastion-conversation} header, see {@link ChatPipeline}) surrogates
+ * <p>With a conversation scope (the {@code x-bastion-conversation} header, see {@link ChatEndpoint}) surrogates
  * come from, and are added to, that conversation's table in the {@link PseudonymVault}, so a value keeps its
  * surrogate across the requests of one conversation; without one, the table lives for this request only. A new
  * surrogate never already occurs in the request's texts. One instance per request; not thread-safe.
@@ -43,7 +42,7 @@ public final class Rewrite {
     }
 
     /** Rewrites with a per-request table of tag surrogates. */
-    public static Rewrite apply(ChatRequest request, Verdict verdict) {
+    public static Check<Rewrite> apply(ChatRequest request, Verdict verdict) {
         return apply(request, verdict, Style.TAG, Optional.empty(), Optional.empty());
     }
 
@@ -53,19 +52,19 @@ public final class Rewrite {
      * @param style what new surrogates look like
      * @param vault where conversation tables live
      * @param scope the key and conversation, if the request named a conversation
-     * @throws Refusal 503 {@code pseudonym_vault_full} when the vault cannot take another conversation
+     * @return the rewrite, or 503 {@code pseudonym_vault_full} when the vault cannot take another conversation
      */
-    public static Rewrite apply(ChatRequest request, Verdict verdict, Style style, Optional<PseudonymVault> vault,
+    public static Check<Rewrite> apply(ChatRequest request, Verdict verdict, Style style, Optional<PseudonymVault> vault,
             Optional<PseudonymVault.Scope> scope) {
         if (!(verdict instanceof Verdict.Transform t) || (t.redact().isEmpty() && t.pseudonymise().isEmpty())) {
-            return new Rewrite(request.json().deepCopy(), new Pseudonymizer());
+            return Check.pass(new Rewrite(request.json().deepCopy(), new Pseudonymizer()));
         }
         if (t.pseudonymise().isEmpty() || vault.isEmpty() || scope.isEmpty()) {
-            return rewrite(request, t, new PseudonymTable(), style);
+            return Check.pass(rewrite(request, t, new PseudonymTable(), style));
         }
-        return vault.get().update(scope.get(), table -> rewrite(request, t, table, style)).orElseThrow(() -> new Refusal(
-                ApiError.overloaded("pseudonym_vault_full", "Too many conversations hold pseudonyms right now; retry later "
-                        + "or without the " + ChatPipeline.CONVERSATION_HEADER + " header.")));
+        return vault.get().update(scope.get(), table -> rewrite(request, t, table, style)).<Check<Rewrite>>map(Check::pass)
+                .orElseGet(() -> Check.refuse(ApiError.overloaded("pseudonym_vault_full", "Too many conversations hold pseudonyms right now; retry later "
+                        + "or without the " + ChatEndpoint.CONVERSATION_HEADER + " header.")));
     }
 
     private static Rewrite rewrite(ChatRequest request, Verdict.Transform t, PseudonymTable table, Style style) {

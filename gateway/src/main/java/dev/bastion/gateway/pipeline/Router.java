@@ -1,7 +1,6 @@
 package dev.bastion.gateway.pipeline;
 
 import dev.bastion.gateway.api.ApiError;
-import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.backend.ChatBackend;
 import dev.bastion.gateway.config.Location;
 import dev.bastion.gateway.config.ModelSettings;
@@ -60,52 +59,56 @@ public final class Router {
     /**
      * The declared model {@code name} that {@code key} may call, with its route.
      *
-     * @throws Refusal 404 when no such model is declared, 403 when the key may not use it or no route covers it
+     * @return the route, or 404 when no such model is declared, 403 when the key may not use it or no route covers it
      */
-    public CompiledRoute routeFor(ApiKey key, String name) {
+    public Check<CompiledRoute> routeFor(ApiKey key, String name) {
         if (!hasChatModel) {
-            throw new Refusal(ApiError.notFound("model_not_found", NO_MODELS));
+            return Check.refuse(ApiError.notFound("model_not_found", NO_MODELS));
         }
         if (!models.containsKey(name)) {
-            throw new Refusal(ApiError.notFound("model_not_found",
+            return Check.refuse(ApiError.notFound("model_not_found",
                     "The requested model does not exist (names are not echoed back); GET /v1/models lists the "
                             + "models this key may use."));
         }
         if (!key.allowsModel(name)) {
-            throw new Refusal(ApiError.forbidden("model_not_allowed",
+            return Check.refuse(ApiError.forbidden("model_not_allowed",
                     "This API key may not use the model '" + name + "'; GET /v1/models lists the ones it may."));
         }
         if (models.get(name).kind() == ModelSettings.Kind.EMBEDDINGS) {
-            throw new Refusal(ApiError.invalidParam("model", "The model '" + name
+            return Check.refuse(ApiError.invalidParam("model", "The model '" + name
                     + "' is an embeddings model; call it through /v1/embeddings."));
         }
-        return findRoute(name).orElseThrow(() -> new Refusal(ApiError.forbidden("no_route",
-                "No route in the configuration covers the model '" + name + "' (routes[].models).")));
+        return findRoute(name).<Check<CompiledRoute>>map(Check::pass).orElseGet(() -> Check.refuse(ApiError.forbidden(
+                "no_route", "No route in the configuration covers the model '" + name + "' (routes[].models).")));
     }
 
     /**
      * The declared upstream embeddings model {@code name} ({@code kind: embeddings}) that {@code key} may call, with
      * its route and backend; empty when no such model is declared (the caller then tries the built-in one).
      *
-     * @throws Refusal 403 when the key may not use it or no route covers it, 400 when it is a chat model
+     * @return empty when no such model is declared; 403 when the key may not use it or no route covers it, 400 when it is a chat model
      */
-    Optional<RoutePlan> embeddingsModel(ApiKey key, String name) {
+    Optional<Check<RoutePlan>> embeddingsModel(ApiKey key, String name) {
         ModelSettings model = models.get(name);
         if (model == null) {
             return Optional.empty();
         }
         if (model.kind() != ModelSettings.Kind.EMBEDDINGS) {
-            throw new Refusal(ApiError.invalidParam("model", "The model '" + name + "' is a chat model, not an "
-                    + "embeddings model (models[].kind: embeddings)."));
+            return Optional.of(Check.refuse(ApiError.invalidParam("model", "The model '" + name + "' is a chat model, not an "
+                    + "embeddings model (models[].kind: embeddings).")));
         }
         if (!key.allowsModel(name)) {
-            throw new Refusal(ApiError.forbidden("model_not_allowed",
-                    "This API key may not use the model '" + name + "'; GET /v1/models lists the ones it may."));
+            return Optional.of(Check.refuse(ApiError.forbidden("model_not_allowed",
+                    "This API key may not use the model '" + name + "'; GET /v1/models lists the ones it may.")));
         }
-        CompiledRoute route = findRoute(name).orElseThrow(() -> new Refusal(ApiError.forbidden("no_route",
-                "No route in the configuration covers the model '" + name + "' (routes[].models).")));
-        return Optional.of(new RoutePlan(route, model, backends.get(model.backend()), model.location() == Location.LOCAL
-                ? "local model" : "cloud model allowed by route"));
+        Optional<CompiledRoute> found = findRoute(name);
+        if (found.isEmpty()) {
+            return Optional.of(Check.refuse(ApiError.forbidden("no_route",
+                    "No route in the configuration covers the model '" + name + "' (routes[].models).")));
+        }
+        CompiledRoute route = found.get();
+        return Optional.of(Check.pass(new RoutePlan(route, model, backends.get(model.backend()), model.location() == Location.LOCAL
+                ? "local model" : "cloud model allowed by route")));
     }
 
     Optional<CompiledRoute> findRoute(String model) {
@@ -115,15 +118,15 @@ public final class Router {
     /**
      * Decides where the request goes.
      *
-     * @throws Refusal 403 {@code local_processing_required} when it must stay local and cannot
+     * @return the plan, or 403 {@code local_processing_required} when it must stay local and cannot
      */
-    public RoutePlan decide(CompiledRoute route, String name, Verdict verdict) {
+    public Check<RoutePlan> decide(CompiledRoute route, String name, Verdict verdict) {
         ModelSettings requested = models.get(name);
         boolean forced = verdict instanceof Verdict.Transform t && t.forceLocal();
         boolean mustStayLocal = route.settings().localOnly() || forced;
         if (!mustStayLocal || requested.location() == Location.LOCAL) {
             String reason = requested.location() == Location.LOCAL ? "local model" : "cloud model allowed by route";
-            return new RoutePlan(route, requested, backends.get(requested.backend()), reason);
+            return Check.pass(new RoutePlan(route, requested, backends.get(requested.backend()), reason));
         }
         String why = route.settings().localOnly()
                 ? "route '" + route.name() + "' is local-only"
@@ -131,12 +134,12 @@ public final class Router {
         Optional<ModelSettings> local = route.settings().localModel().map(models::get)
                 .filter(m -> m.location() == Location.LOCAL);
         if (local.isEmpty()) {
-            throw new Refusal(ApiError.policyBlocked("local_processing_required",
+            return Check.refuse(ApiError.policyBlocked("local_processing_required",
                     "This request must stay on this machine because " + why + ", but '" + name
                             + "' is a cloud model and route '" + route.name()
                             + "' names no local model to use instead (routes[].local-model)."));
         }
-        return new RoutePlan(route, local.get(), backends.get(local.get().backend()),
-                why + "; sent to local model '" + local.get().name() + "' instead of '" + name + "'");
+        return Check.pass(new RoutePlan(route, local.get(), backends.get(local.get().backend()),
+                why + "; sent to local model '" + local.get().name() + "' instead of '" + name + "'"));
     }
 }

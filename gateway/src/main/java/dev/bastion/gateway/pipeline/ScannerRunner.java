@@ -1,7 +1,6 @@
 package dev.bastion.gateway.pipeline;
 
 import dev.bastion.gateway.api.ApiError;
-import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.Scanner;
@@ -36,13 +35,27 @@ public final class ScannerRunner {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "scanner " + scanner.id() + " failed with "
                         + e.getClass().getName() + "; the request is refused (fail closed)");
-                throw new Refusal(new ApiError(500, "server_error", "scanner_failed",
-                        "A safety scanner (" + scanner.id() + ") failed, so the request was refused.",
-                        java.util.Optional.empty(), java.util.Optional.empty()));
+                throw new Failed(scanner.id(), e);
             } finally {
                 metrics.scanner(scanner.id(), System.nanoTime() - start);
             }
         }
         return findings;
+    }
+
+    /** A scanner threw: a bug in it. The request fails closed with {@link #error()}. */
+    public static final class Failed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String scanner;
+
+        Failed(String scanner, RuntimeException cause) {
+            super("scanner " + scanner + " failed", cause);
+            this.scanner = scanner;
+        }
+
+        public ApiError error() {
+            return new ApiError(500, "server_error", "scanner_failed", "A safety scanner (" + scanner
+                    + ") failed, so the request was refused.", java.util.Optional.empty(), java.util.Optional.empty());
+        }
     }
 }

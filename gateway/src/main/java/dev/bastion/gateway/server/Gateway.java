@@ -17,12 +17,13 @@ import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.gateway.pipeline.AuditTrail;
 import dev.bastion.gateway.pipeline.Authenticator;
-import dev.bastion.gateway.pipeline.ChatPipeline;
+import dev.bastion.gateway.pipeline.ChatEndpoint;
 import dev.bastion.gateway.pipeline.CompiledRoute;
 import dev.bastion.gateway.pipeline.ConversationVault;
-import dev.bastion.gateway.pipeline.EmbeddingsPipeline;
+import dev.bastion.gateway.pipeline.EmbeddingsEndpoint;
 import dev.bastion.gateway.pipeline.InputGuard;
-import dev.bastion.gateway.pipeline.ModerationPipeline;
+import dev.bastion.gateway.pipeline.ModerationEndpoint;
+import dev.bastion.gateway.pipeline.Pipeline;
 import dev.bastion.gateway.pipeline.Router;
 import dev.bastion.gateway.pipeline.Stages;
 import dev.bastion.gateway.pipeline.UsageRecorder;
@@ -169,14 +170,14 @@ public final class Gateway implements AutoCloseable {
             PseudonymVault pseudonyms = pseudonymVault(config, env, clock);
             Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics, trail, vault,
                     config.conversations().subjectHeader(), abuse, pseudonyms);
-            ChatPipeline chat = new ChatPipeline(stages, config.guard());
-            EmbeddingsPipeline embeddings = new EmbeddingsPipeline(stages, config.embeddings(),
-                    new LocalEmbeddingsAdapter(localEmbeddings));
-            ModerationPipeline moderations = new ModerationPipeline(stages, config.guard(), CompiledRoute.forModeration(
-                    ModerationPipeline.MODEL, config.routes().stream().filter(r -> r.matches(ModerationPipeline.MODEL))
+            Pipeline pipeline = new Pipeline(stages);
+            ChatEndpoint chat = new ChatEndpoint(stages, config.guard());
+            EmbeddingsEndpoint embeddings = new EmbeddingsEndpoint(stages, config.embeddings(), localEmbeddings);
+            ModerationEndpoint moderations = new ModerationEndpoint(stages, config.guard(), CompiledRoute.forModeration(
+                    ModerationEndpoint.MODEL, config.routes().stream().filter(r -> r.matches(ModerationEndpoint.MODEL))
                             .findFirst(), config.guard(), encoder));
-            GatewayServer.Handlers handlers = new GatewayServer.Handlers(chat,
-                    new OpenAiEndpoints(authenticator, config.models(), config.embeddings(), embeddings, moderations),
+            GatewayServer.Handlers handlers = new GatewayServer.Handlers(pipeline, chat,
+                    new OpenAiEndpoints(authenticator, pipeline, config.models(), config.embeddings(), embeddings, moderations),
                     new AdminEndpoints(authenticator, keys, usageCounters, usage, clock, trail, vault), metrics,
                     () -> store.isReachable() && trail.writable());
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);

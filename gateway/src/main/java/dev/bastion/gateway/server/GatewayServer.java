@@ -9,7 +9,8 @@ import dev.bastion.gateway.api.dialect.MessagesDialect;
 import dev.bastion.gateway.api.dialect.ResponsesDialect;
 import dev.bastion.gateway.config.ServerSettings;
 import dev.bastion.gateway.metrics.GatewayMetrics;
-import dev.bastion.gateway.pipeline.ChatPipeline;
+import dev.bastion.gateway.pipeline.ChatEndpoint;
+import dev.bastion.gateway.pipeline.Pipeline;
 import dev.bastion.gateway.telemetry.Tracing;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -46,9 +47,10 @@ public final class GatewayServer implements AutoCloseable {
     private final Duration grace;
 
     /** The endpoints' implementations. */
-    public record Handlers(ChatPipeline chat, OpenAiEndpoints openai, AdminEndpoints admin, GatewayMetrics metrics,
-            BooleanSupplier storeReady) {
+    public record Handlers(Pipeline pipeline, ChatEndpoint chat, OpenAiEndpoints openai, AdminEndpoints admin,
+            GatewayMetrics metrics, BooleanSupplier storeReady) {
         public Handlers {
+            Objects.requireNonNull(pipeline, "pipeline");
             Objects.requireNonNull(chat, "chat");
             Objects.requireNonNull(openai, "openai");
             Objects.requireNonNull(admin, "admin");
@@ -148,12 +150,12 @@ public final class GatewayServer implements AutoCloseable {
             }
         });
         r.post("/v1/chat/completions", (req, res) -> withBody(req, res, limit,
-                body -> h.chat().handle(new HelidonExchange(req, res, requestId(req), body))));
-        r.post("/v1/responses", (req, res) -> viaDialect(req, res, limit, h.chat(),
+                body -> h.pipeline().handle(new HelidonExchange(req, res, requestId(req), body), h.chat())));
+        r.post("/v1/responses", (req, res) -> viaDialect(req, res, limit, h,
                 new ResponsesDialect("resp_" + idSuffix(req), nowSeconds())));
-        r.post("/v1/completions", (req, res) -> viaDialect(req, res, limit, h.chat(),
+        r.post("/v1/completions", (req, res) -> viaDialect(req, res, limit, h,
                 new CompletionsDialect("cmpl-" + idSuffix(req), nowSeconds())));
-        r.post("/v1/messages", (req, res) -> viaDialect(req, res, limit, h.chat(), new MessagesDialect("msg_" + idSuffix(req))));
+        r.post("/v1/messages", (req, res) -> viaDialect(req, res, limit, h, new MessagesDialect("msg_" + idSuffix(req))));
         r.post("/v1/embeddings", (req, res) -> withBody(req, res, limit,
                 body -> h.openai().embeddings(new HelidonExchange(req, res, requestId(req), body))));
         r.post("/v1/moderations", (req, res) -> withBody(req, res, limit,
@@ -233,7 +235,7 @@ public final class GatewayServer implements AutoCloseable {
      * Another API over the chat pipeline: the request and everything sent back go through {@code dialect}, including
      * the errors of reading the body (too large, wrong content type), which are in the dialect's error shape.
      */
-    private static void viaDialect(ServerRequest req, ServerResponse res, long limit, ChatPipeline chat, Dialect dialect) {
+    private static void viaDialect(ServerRequest req, ServerResponse res, long limit, Handlers h, Dialect dialect) {
         byte[] body;
         try {
             body = BodyReader.read(req, limit);
@@ -242,14 +244,7 @@ public final class GatewayServer implements AutoCloseable {
             new DialectExchange(new HelidonExchange(req, res, requestId(req), new byte[0]), dialect).respondError(r.error());
             return;
         }
-        DialectExchange exchange = new DialectExchange(new HelidonExchange(req, res, requestId(req), body), dialect);
-        try {
-            chat.handle(exchange);
-        } catch (Refusal r) {
-            if (!res.isSent()) {
-                exchange.respondError(r.error());
-            }
-        }
+        h.pipeline().handle(new DialectExchange(new HelidonExchange(req, res, requestId(req), body), dialect), h.chat());
     }
 
     /** The random part of the request id, reused in the ids of dialect answers ({@code resp_}, {@code msg_}). */

@@ -114,8 +114,8 @@ final class HelidonExchange implements Exchange {
                     out.write(END);
                     out.flush();
                     return true;
-                } catch (IOException | UncheckedIOException e) {
-                    open = false;
+                } catch (IOException | UncheckedIOException | io.helidon.webserver.ServerConnectionException e) {
+                    open = false; // the client has gone (Helidon reports a broken pipe as ServerConnectionException)
                     return false;
                 }
             }
@@ -126,7 +126,7 @@ final class HelidonExchange implements Exchange {
                     open = false;
                     try {
                         out.close();
-                    } catch (IOException | UncheckedIOException e) {
+                    } catch (IOException | UncheckedIOException | io.helidon.webserver.ServerConnectionException e) {
                         // the client has gone; nothing to tell it
                     }
                 }

@@ -10,12 +10,12 @@ import dev.bastion.gateway.api.RequestBodies;
 import dev.bastion.gateway.config.EmbeddingSettings;
 import dev.bastion.gateway.config.ModelSettings;
 import dev.bastion.store.keys.ApiKey;
-import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.store.keys.Role;
 import dev.bastion.gateway.pipeline.Authenticator;
-import dev.bastion.gateway.pipeline.EmbeddingsPipeline;
+import dev.bastion.gateway.pipeline.EmbeddingsEndpoint;
 import dev.bastion.gateway.pipeline.Exchange;
-import dev.bastion.gateway.pipeline.ModerationPipeline;
+import dev.bastion.gateway.pipeline.ModerationEndpoint;
+import dev.bastion.gateway.pipeline.Pipeline;
 import java.util.List;
 
 /** {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code POST /v1/embeddings} and {@code POST /v1/moderations}. */
@@ -23,16 +23,18 @@ public final class OpenAiEndpoints {
     private final Authenticator authenticator;
     private final List<ModelSettings> models;
     private final EmbeddingSettings embeddings;
-    private final EmbeddingsPipeline embeddingsPipeline;
-    private final ModerationPipeline moderationPipeline;
+    private final Pipeline pipeline;
+    private final EmbeddingsEndpoint embeddingsEndpoint;
+    private final ModerationEndpoint moderationEndpoint;
 
-    public OpenAiEndpoints(Authenticator authenticator, List<ModelSettings> models, EmbeddingSettings embeddings,
-            EmbeddingsPipeline embeddingsPipeline, ModerationPipeline moderationPipeline) {
+    public OpenAiEndpoints(Authenticator authenticator, Pipeline pipeline, List<ModelSettings> models,
+            EmbeddingSettings embeddings, EmbeddingsEndpoint embeddingsEndpoint, ModerationEndpoint moderationEndpoint) {
         this.authenticator = authenticator;
+        this.pipeline = pipeline;
         this.models = List.copyOf(models);
         this.embeddings = embeddings;
-        this.embeddingsPipeline = embeddingsPipeline;
-        this.moderationPipeline = moderationPipeline;
+        this.embeddingsEndpoint = embeddingsEndpoint;
+        this.moderationEndpoint = moderationEndpoint;
     }
 
     /** Lists only the models the caller's key may use. */
@@ -66,8 +68,8 @@ public final class OpenAiEndpoints {
         if (embeddings.enabled() && key.allowsModel(embeddings.modelName())) {
             out.add(entry(embeddings.modelName(), "local"));
         }
-        if (key.allowsModel(ModerationPipeline.MODEL)) {
-            out.add(entry(ModerationPipeline.MODEL, "bastion"));
+        if (key.allowsModel(ModerationEndpoint.MODEL)) {
+            out.add(entry(ModerationEndpoint.MODEL, "bastion"));
         }
         return out;
     }
@@ -82,10 +84,10 @@ public final class OpenAiEndpoints {
     }
 
     void embeddings(Exchange ex) {
-        embeddingsPipeline.handle(ex);
+        pipeline.handle(ex, embeddingsEndpoint);
     }
 
     void moderations(Exchange ex) {
-        moderationPipeline.handle(ex);
+        pipeline.handle(ex, moderationEndpoint);
     }
 }

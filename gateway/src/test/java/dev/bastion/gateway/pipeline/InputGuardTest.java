@@ -2,7 +2,6 @@ package dev.bastion.gateway.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.config.RouteSettings;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Action;
@@ -40,14 +39,12 @@ class InputGuardTest {
         });
         CompiledRoute route = new CompiledRoute(SETTINGS, List.of(broken), List.of(), new Policy(Map.of(), Action.ALLOW));
         GatewayMetrics metrics = new GatewayMetrics();
-        try {
-            new InputGuard(metrics).check(route, List.of("secret prompt"), new AuditTrail.Event());
-            throw new AssertionError("expected a refusal");
-        } catch (Refusal r) {
-            assertThat(r.error().status()).isEqualTo(500);
-            assertThat(r.error().code()).isEqualTo("scanner_failed");
-            assertThat(r.error().message()).contains("broken").doesNotContain("secret prompt");
-        }
+        ScannerRunner.Failed failed = org.assertj.core.api.Assertions.catchThrowableOfType(ScannerRunner.Failed.class,
+                () -> new InputGuard(metrics).check(route, List.of("secret prompt")));
+        assertThat(failed.error().status()).isEqualTo(500);
+        assertThat(failed.error().code()).isEqualTo("scanner_failed");
+        assertThat(failed.error().message()).contains("broken").doesNotContain("secret prompt");
+        assertThat(failed.getMessage()).doesNotContain("secret prompt");
         assertThat(metrics.scrape()).contains("bastion_scanner_duration_seconds_count{scanner=\"broken\"} 1");
     }
 
@@ -57,11 +54,12 @@ class InputGuardTest {
         CompiledRoute route = new CompiledRoute(SETTINGS, List.of(finds), List.of(),
                 new Policy(Map.of("EMAIL_ADDRESS", Action.REDACT), Action.ALLOW));
         GatewayMetrics metrics = new GatewayMetrics();
-        AuditTrail.Event event = new AuditTrail.Event();
-        Verdict v = new InputGuard(metrics).check(route, List.of("a@b c"), event);
-        assertThat(event.decision).isEqualTo("transform");
-        assertThat(event.controls).extracting(AuditTrail.Control::name).containsExactly("finds", "policy");
-        assertThat(v).isInstanceOf(Verdict.Transform.class);
+        InputGuard.Decision d = new InputGuard(metrics).check(route, List.of("a@b c"));
+        assertThat(d.decision()).isEqualTo("transform");
+        assertThat(d.controls()).extracting(AuditRecord.Control::name).containsExactly("finds", "policy");
+        assertThat(d.controls().getFirst().findings()).containsEntry("EMAIL_ADDRESS", 1);
+        assertThat(d.verdict()).isInstanceOf(Verdict.Transform.class);
+        assertThat(d.refusal(route)).isEmpty();
         assertThat(metrics.scrape()).contains("bastion_findings_total{scanner=\"finds\",type=\"EMAIL_ADDRESS\"} 1");
     }
 

@@ -2,7 +2,6 @@ package dev.bastion.gateway.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.config.GuardSettings;
 import dev.bastion.gateway.config.RouteSettings;
 import dev.bastion.gateway.metrics.GatewayMetrics;
@@ -52,17 +51,20 @@ class StreamGuardTest {
         String text = before.replace('z', 'y').replace('Z', 'Y') + "Project ZEUS" + after;
         StreamGuard guard = new StreamGuard(route(Action.BLOCK), new Pseudonymizer(), new GatewayMetrics(), 16);
         StringBuilder released = new StringBuilder();
-        boolean blocked = false;
-        try {
-            for (String chunk : split(text, cuts)) {
-                released.append(guard.append(chunk));
+        StreamGuard.Released.Blocked blocked = null;
+        for (String chunk : split(text, cuts)) {
+            StreamGuard.Released r = guard.append(chunk);
+            if (r instanceof StreamGuard.Released.Blocked b) {
+                blocked = b;
+                break;
             }
-            released.append(guard.flush());
-        } catch (Refusal r) {
-            blocked = true;
-            assertThat(r.error().code()).isEqualTo("output_blocked");
+            released.append(text(r));
         }
-        assertThat(blocked).isTrue();
+        if (blocked == null && guard.flush() instanceof StreamGuard.Released.Blocked b) {
+            blocked = b;
+        }
+        assertThat(blocked).isNotNull();
+        assertThat(blocked.error().code()).isEqualTo("output_blocked");
         assertThat(released.toString().toLowerCase(Locale.ROOT)).doesNotContain("zeus");
     }
 
@@ -73,16 +75,16 @@ class StreamGuardTest {
         StreamGuard guard = new StreamGuard(route(Action.BLOCK), new Pseudonymizer(), new GatewayMetrics(), 16);
         StringBuilder released = new StringBuilder();
         for (String chunk : split(clean, cuts)) {
-            released.append(guard.append(chunk));
+            released.append(text(guard.append(chunk)));
         }
-        released.append(guard.flush());
+        released.append(text(guard.flush()));
         assertThat(released.toString()).isEqualTo(clean);
     }
 
     @Test
     void redactActionRewritesTheSpanInsteadOfEndingTheStream() {
         StreamGuard guard = new StreamGuard(route(Action.REDACT), new Pseudonymizer(), new GatewayMetrics(), 16);
-        String out = guard.append("the code is Proj") + guard.append("ect Zeus, ok") + guard.flush();
+        String out = text(guard.append("the code is Proj")) + text(guard.append("ect Zeus, ok")) + text(guard.flush());
         assertThat(out).isEqualTo("the code is [DENY_LIST], ok");
     }
 
@@ -105,9 +107,9 @@ class StreamGuardTest {
         StreamGuard guard = new StreamGuard(route(Action.BLOCK), p, new GatewayMetrics(), window);
         StringBuilder released = new StringBuilder();
         for (String chunk : split(answer.toString(), cuts)) {
-            released.append(guard.append(chunk));
+            released.append(text(guard.append(chunk)));
         }
-        released.append(guard.flush());
+        released.append(text(guard.flush()));
         assertThat(released.toString()).isEqualTo(original.toString());
     }
 
@@ -117,7 +119,8 @@ class StreamGuardTest {
         String surrogate = p.surrogate("PERSON", "Alice Martin");
         StreamGuard guard = new StreamGuard(route(Action.BLOCK), p, new GatewayMetrics(), surrogate.length());
         String half = surrogate.substring(0, 4);
-        String out = guard.append("Dear " + half) + guard.append(surrogate.substring(4) + ", thanks") + guard.flush();
+        String out = text(guard.append("Dear " + half)) + text(guard.append(surrogate.substring(4) + ", thanks"))
+                + text(guard.flush());
         assertThat(out).isEqualTo("Dear Alice Martin, thanks");
     }
 
@@ -143,19 +146,25 @@ class StreamGuardTest {
                 Map.of("X", action), Action.ALLOW, Optional.empty(), List.of());
         CompiledRoute route = new CompiledRoute(settings, List.of(), List.of(fixed(span)), policy);
         boolean inputBlocks = policy.decide(fixed(span).scan(List.of("abcdef"))) instanceof dev.bastion.guard.Verdict.Block;
-        boolean outputBlocks;
-        List<String> out = List.of();
-        try {
-            out = StreamGuard.checkOutput(route, List.of("abcdef"), new GatewayMetrics(), v -> false);
-            outputBlocks = false;
-        } catch (Refusal r) {
-            outputBlocks = true;
-            assertThat(r.error().code()).isEqualTo("output_blocked");
+        OutputGuard.Result result = OutputGuard.check(route, List.of("abcdef"), new GatewayMetrics(), v -> false,
+                Optional.empty());
+        boolean outputBlocks = result instanceof OutputGuard.Result.Blocked;
+        List<String> out = result instanceof OutputGuard.Result.Pass p ? p.texts() : List.of();
+        if (result instanceof OutputGuard.Result.Blocked b) {
+            assertThat(b.error().code()).isEqualTo("output_blocked");
         }
         assertThat(outputBlocks).as("blocks on output as on input").isEqualTo(inputBlocks);
         if (!outputBlocks) {
             boolean rewrites = span && (action == Action.REDACT || action == Action.PSEUDONYMISE);
             assertThat(out).containsExactly(rewrites ? "[X]def" : "abcdef");
         }
+    }
+
+    /** The text a guard released; a block where text was expected fails the test. */
+    private static String text(StreamGuard.Released released) {
+        return switch (released) {
+            case StreamGuard.Released.Text t -> t.text();
+            case StreamGuard.Released.Blocked b -> throw new AssertionError("unexpected block: " + b.error().code());
+        };
     }
 }

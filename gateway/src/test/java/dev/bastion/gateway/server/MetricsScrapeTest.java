@@ -55,8 +55,8 @@ class MetricsScrapeTest {
         assertThat(text.value("bastion_requests_total", Map.of("route", "default", "model", "alpha", "status", "200")))
                 .isEqualTo(before + 3);
         assertThat(text.find("bastion_requests_total", Map.of("model", "none", "status", "401"))).isNotEmpty();
-        for (String stage : List.of("authenticate", "rate-limit", "parse", "scan-input", "route", "pseudonymise", "backend",
-                "scan-output", "restore", "record")) {
+        for (String stage : List.of("authenticate", "admit", "parse", "scan-input", "route", "pseudonymise", "backend",
+                "scan-output", "restore", "record", "keep")) {
             assertThat(text.find("bastion_stage_duration_seconds_count", Map.of("stage", stage))).as(stage).singleElement()
                     .satisfies(s -> assertThat(s.value()).isGreaterThanOrEqualTo(3));
         }

@@ -50,6 +50,7 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile String fixedAnswer;
     private volatile int chunks = 3;
     private volatile long delayMillis;
+    private volatile long chunkDelayMillis;
     private volatile int status = 500;
     private volatile String statusBody = "{\"error\":{\"message\":\"upstream failure\",\"type\":\"server_error\"}}";
     private volatile int failFirst;
@@ -96,6 +97,12 @@ public final class FakeUpstream implements AutoCloseable {
 
     public FakeUpstream chunks(int n) {
         this.chunks = n;
+        return this;
+    }
+
+    /** Wait this long before each streamed content chunk. */
+    public FakeUpstream chunkDelay(long millis) {
+        this.chunkDelayMillis = millis;
         return this;
     }
 
@@ -295,6 +302,7 @@ public final class FakeUpstream implements AutoCloseable {
                         ex.close();
                         return;
                     }
+                    sleep(chunkDelayMillis);
                     event(out, chunk(model, delta("content", parts.get(i)), null));
                 }
             }

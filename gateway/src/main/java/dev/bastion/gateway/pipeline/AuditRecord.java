@@ -1,0 +1,83 @@
+package dev.bastion.gateway.pipeline;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.gateway.api.Json;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One request's audit record, built from its stages' results ({@link RequestFacts}) and how it ended: who asked,
+ * what was decided and why, how it ended. It never holds prompt or answer text, matched values or keys.
+ */
+public record AuditRecord(RequestFacts facts, int status, String outcome, Outcome.Usage usage, long latencyMicros) {
+    public AuditRecord {
+        Objects.requireNonNull(facts, "facts");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(usage, "usage");
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("not an HTTP status: " + status);
+        }
+    }
+
+    /**
+     * One control that ran on the request, in order: a scanner with the finding types it reported (counts and the
+     * highest score), or a stage such as {@code policy} or {@code route} with its outcome.
+     */
+    public record Control(String name, String stage, Map<String, Integer> findings, double maxScore, String outcome) {
+        public Control {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(stage, "stage");
+            findings = Map.copyOf(findings);
+        }
+    }
+
+    /** The record as the log stores it (version 1 of the request record). */
+    ObjectNode toJson(Instant time) {
+        ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("v", 1);
+        r.put("time", time.toString());
+        r.put("type", "request");
+        r.put("endpoint", facts.endpoint());
+        r.put("request_id", facts.requestId());
+        put(r, "key_id", facts.key().map(k -> k.id()));
+        put(r, "tenant", facts.key().map(k -> k.tenant()));
+        put(r, "route", facts.route());
+        put(r, "model", facts.model());
+        put(r, "served_by", facts.servedBy().map(RequestFacts.Served::model));
+        put(r, "location", facts.servedBy().map(RequestFacts.Served::location));
+        put(r, "decision", facts.decision());
+        put(r, "reason", facts.servedBy().map(RequestFacts.Served::reason));
+        ArrayNode controls = r.putArray("controls");
+        for (Control c : facts.controls()) {
+            ObjectNode n = controls.addObject();
+            n.put("name", c.name());
+            n.put("stage", c.stage());
+            ObjectNode f = n.putObject("findings");
+            new TreeMap<>(c.findings()).forEach(f::put);
+            if (!c.findings().isEmpty()) {
+                n.put("max_score", c.maxScore());
+            }
+            put(n, "outcome", Optional.ofNullable(c.outcome()));
+        }
+        ObjectNode findings = r.putObject("findings");
+        facts.findings().forEach(findings::put);
+        r.put("status", status);
+        r.put("outcome", outcome);
+        r.put("prompt_tokens", usage.promptTokens());
+        r.put("completion_tokens", usage.completionTokens());
+        r.put("latency_us", latencyMicros);
+        return r;
+    }
+
+    private static void put(ObjectNode r, String field, Optional<String> value) {
+        if (value.isPresent()) {
+            r.put(field, value.get());
+        } else {
+            r.putNull(field);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.bastion.gateway.pipeline;
+
+import dev.bastion.gateway.api.ApiError;
+import dev.bastion.gateway.metrics.GatewayMetrics;
+import dev.bastion.guard.Finding;
+import dev.bastion.guard.Redactor;
+import dev.bastion.guard.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Stage 7, scan output: the route's output scanners over answer texts, decided by the same {@code Policy} as the
+ * input ({@link dev.bastion.guard.Policy#decide}), so one finding with one action gives one decision on both sides.
+ * The answer goes to the client, never off this machine, so cloud-only pseudonymisation does not apply there, and a
+ * pseudonymisation of an answer is a redaction (there is nothing to restore it from). Used whole for complete answers
+ * and window by window by {@link StreamGuard}. Stateless.
+ */
+final class OutputGuard {
+    private OutputGuard() {
+    }
+
+    /** The answer texts as they may go out, or why they may not. */
+    sealed interface Result {
+        record Pass(List<String> texts) implements Result {
+            public Pass {
+                texts = List.copyOf(texts);
+            }
+        }
+
+        record Blocked(ApiError error) implements Result {
+            public Blocked {
+                Objects.requireNonNull(error, "error");
+            }
+        }
+    }
+
+    /** The refusal when any of {@code texts} repeats the prompt canary planted in the request. */
+    static Optional<ApiError> canaryLeak(List<String> texts, Optional<String> canary) {
+        if (canary.isPresent() && texts.stream().anyMatch(t -> t.contains(canary.get()))) {
+            return Optional.of(ApiError.policyBlocked("output_blocked",
+                    "The answer was stopped: it repeated the system prompt (a system-prompt leak)."));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Scans {@code texts} and applies the policy.
+     *
+     * @param isSurrogate surrogates this request handed out: a finding that is exactly one of them (a realistic fake
+     *     name or e-mail) is the request's own pseudonym, to be restored, not redacted
+     * @param canary the prompt canary planted in the request, if any: an answer that repeats it leaks the system prompt
+     */
+    static Result check(CompiledRoute route, List<String> texts, GatewayMetrics metrics, Predicate<String> isSurrogate,
+            Optional<String> canary) {
+        Optional<ApiError> leak = canaryLeak(texts, canary);
+        if (leak.isPresent()) {
+            return new Result.Blocked(leak.get());
+        }
+        if (route.outputScanners().isEmpty()) {
+            return new Result.Pass(texts);
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (Finding f : ScannerRunner.run(route.outputScanners(), texts, metrics)) {
+            if (!(f.hasSpan() && f.end() <= texts.get(f.segment()).length()
+                    && isSurrogate.test(texts.get(f.segment()).substring(f.start(), f.end())))) {
+                findings.add(f);
+            }
+        }
+        if (findings.isEmpty()) {
+            return new Result.Pass(texts);
+        }
+        return switch (route.policy().decide(findings).forDestination(false)) {
+            case Verdict.Allow a -> new Result.Pass(texts);
+            case Verdict.Block b -> new Result.Blocked(ApiError.policyBlocked("output_blocked",
+                    "The answer was stopped by the output policy of route '" + route.name() + "': "
+                            + b.reason().substring(b.reason().indexOf(':') + 1) + "."));
+            case Verdict.Transform t -> {
+                List<Finding> redact = new ArrayList<>(t.redact());
+                redact.addAll(t.pseudonymise());
+                List<String> out = new ArrayList<>(texts.size());
+                for (int i = 0; i < texts.size(); i++) {
+                    out.add(Redactor.redact(texts.get(i), i, redact));
+                }
+                yield new Result.Pass(out);
+            }
+        };
+    }
+}
