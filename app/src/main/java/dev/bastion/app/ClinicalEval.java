@@ -1,7 +1,10 @@
 package dev.bastion.app;
 
+import dev.bastion.guard.eval.ClinicalNotes;
 import dev.bastion.guard.pii.PiiScanner;
 import dev.bastion.guard.pii.Recognizer;
+import dev.bastion.models.progress.Progress;
+import dev.bastion.models.progress.ProgressBar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +76,7 @@ final class ClinicalEval implements Callable<Integer> {
         long patternInGold = 0;
         List<String> misses = new ArrayList<>();
         List<String> falsePositives = new ArrayList<>();
-        dev.bastion.models.pull.Progress progress = TerminalProgress.counting("notes");
+        Progress progress = ProgressBar.onTerminal("notes");
         progress.start(0, corpus.size());
         long scanned = 0;
         for (ClinicalNotes.Note note : corpus) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.gateway.config.GatewayConfig;
 import dev.bastion.gateway.server.Gateway;
-import dev.bastion.gateway.store.JdbcStore;
 import dev.bastion.privacy.accounting.Accounting;
 import dev.bastion.privacy.accounting.PrivacyEvent;
 import dev.bastion.privacy.dp.DpEngine;
@@ -16,6 +15,8 @@ import dev.bastion.privacy.ledger.Budget;
 import dev.bastion.privacy.ledger.Charge;
 import dev.bastion.privacy.ledger.LedgerId;
 import dev.bastion.privacy.ledger.PrivacyLedger;
+import dev.bastion.store.jdbc.Database;
+import dev.bastion.store.jdbc.JdbcLedgerStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -37,8 +38,8 @@ final class DpCommand {
     static <T> T withLedger(CommonOptions common, Function<PrivacyLedger, T> action) {
         GatewayConfig config = common.load(Map.of()).config();
         Gateway.createPrivateDirectory(config.dataDir());
-        try (JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), System.getenv())) {
-            PrivacyLedger ledger = new PrivacyLedger(store.ledgers(), Accounting.standard(), Clock.systemUTC(),
+        try (Database store = config.store().open(config.dataDir(), System.getenv())) {
+            PrivacyLedger ledger = new PrivacyLedger(new JdbcLedgerStore(store), Accounting.standard(), Clock.systemUTC(),
                     (id, charge, after) -> CliAudit.record(config, "dp.charge", id.dataset() + "/" + id.privacyUnit()
                             + "#" + charge.sequence() + " " + describe(charge.events()) + " spent="
                             + PrivacyLedger.fmt(after.spent().epsilon()) + " (" + after.spent().accountant() + ")"));

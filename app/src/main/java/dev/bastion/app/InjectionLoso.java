@@ -2,6 +2,7 @@ package dev.bastion.app;
 
 import dev.bastion.app.InjectionSources.Role;
 import dev.bastion.app.InjectionSources.Source;
+import dev.bastion.guard.eval.RankingMetrics;
 import dev.bastion.guard.injection.IndirectInjections;
 import dev.bastion.guard.injection.InjectionModel;
 import dev.bastion.guard.injection.InjectionRules;
@@ -128,14 +129,14 @@ final class InjectionLoso {
         neg.sort(null);
         out.println();
         out.printf(Locale.ROOT, "pooled direct (held-out scores, %d attacks, %d benign): AUROC %.4f; at the fixed "
-                + "thresholds TPR %.4f, FPR %.4f%n", pos.size(), neg.size(), InjectionMetrics.auroc(pos, neg),
+                + "thresholds TPR %.4f, FPR %.4f%n", pos.size(), neg.size(), RankingMetrics.auroc(pos, neg),
                 (double) tp / pos.size(), familyFp.values().stream().mapToInt(c -> c[1]).sum() / (double) neg.size());
         familyFp.forEach((f, c) -> out.printf(Locale.ROOT, "  benign family %-18s FPR %.4f (%d of %d)%n", f,
                 (double) c[1] / c[0], c[1], c[0]));
         attackScores.forEach((name, sc) -> out.printf(Locale.ROOT, "  attack source %-22s AUROC against all held-out "
-                + "benign %.4f%n", name, InjectionMetrics.auroc(sc.stream().sorted().toList(), neg)));
+                + "benign %.4f%n", name, RankingMetrics.auroc(sc.stream().sorted().toList(), neg)));
         out.printf(Locale.ROOT, "  (post hoc, not a fixed threshold: TPR at pooled FPR <= 2%% %.4f, <= 1%% %.4f)%n",
-                InjectionMetrics.tprAt(pos, neg, 0.02), InjectionMetrics.tprAt(pos, neg, 0.01));
+                RankingMetrics.tprAt(pos, neg, 0.02), RankingMetrics.tprAt(pos, neg, 0.01));
         out.printf(Locale.ROOT, "pooled content (tool results and documents): injected held-out TPR %.4f (%d texts)%n",
                 (double) contentTp / Math.max(1, contentPos), contentPos);
         contentFp.forEach((f, c) -> out.printf(Locale.ROOT, "  clean family %-19s FPR %.4f (%d of %d)%n", f,
@@ -183,11 +184,11 @@ final class InjectionLoso {
             }
         }
         out.printf(Locale.ROOT, "latency, direct (lexical), %d texts, wall: per text p50 %.3f ms, p99 %.3f ms; per KB p50 "
-                + "%.3f ms, p99 %.3f ms%n", millis.size(), InjectionMetrics.pct(millis, 0.5),
-                InjectionMetrics.pct(millis, 0.99), InjectionMetrics.pct(perKb, 0.5), InjectionMetrics.pct(perKb, 0.99));
+                + "%.3f ms, p99 %.3f ms%n", millis.size(), RankingMetrics.pct(millis, 0.5),
+                RankingMetrics.pct(millis, 0.99), RankingMetrics.pct(perKb, 0.5), RankingMetrics.pct(perKb, 0.99));
         out.printf(Locale.ROOT, "latency, direct (lexical), thread CPU time: per KB p50 %.3f ms, p99 %.3f ms%n",
-                InjectionMetrics.pct(cpuPerKb, 0.5), InjectionMetrics.pct(cpuPerKb, 0.99));
+                RankingMetrics.pct(cpuPerKb, 0.5), RankingMetrics.pct(cpuPerKb, 0.99));
         out.printf(Locale.ROOT, "latency, content (both models), wall: per KB p50 %.3f ms, p99 %.3f ms%n",
-                InjectionMetrics.pct(perKbContent, 0.5), InjectionMetrics.pct(perKbContent, 0.99));
+                RankingMetrics.pct(perKbContent, 0.5), RankingMetrics.pct(perKbContent, 0.99));
     }
 }

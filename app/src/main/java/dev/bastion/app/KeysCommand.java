@@ -4,14 +4,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.crypto.InsecureSecretAccess;
 import dev.bastion.gateway.config.GatewayConfig;
-import dev.bastion.gateway.config.LimitSettings.Limits;
-import dev.bastion.gateway.identity.ApiKey;
 import dev.bastion.gateway.identity.Expiry;
 import dev.bastion.gateway.identity.KeyService;
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.server.Gateway;
 import dev.bastion.gateway.server.KeyJson;
-import dev.bastion.gateway.store.JdbcStore;
+import dev.bastion.store.jdbc.Database;
+import dev.bastion.store.jdbc.JdbcKeyRepository;
+import dev.bastion.store.keys.ApiKey;
+import dev.bastion.store.keys.Limits;
+import dev.bastion.store.keys.Role;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -33,8 +34,8 @@ final class KeysCommand {
     static <T> T withKeys(CommonOptions common, Function<KeyService, T> action) {
         GatewayConfig config = common.load(Map.of()).config();
         Gateway.createPrivateDirectory(config.dataDir());
-        try (JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), System.getenv())) {
-            return action.apply(Gateway.keyService(config.dataDir(), store, Clock.systemUTC()));
+        try (Database store = config.store().open(config.dataDir(), System.getenv())) {
+            return action.apply(Gateway.keyService(config.dataDir(), new JdbcKeyRepository(store), Clock.systemUTC()));
         }
     }
 

@@ -1,15 +1,14 @@
 package dev.bastion.app;
 
+import dev.bastion.models.progress.ProgressBar;
 import dev.bastion.models.pull.Catalogue;
 import dev.bastion.models.pull.CatalogueEntry;
 import dev.bastion.models.pull.ModelDirectory;
 import dev.bastion.models.pull.ModelInfo;
-import dev.bastion.models.pull.ProgressBar;
 import dev.bastion.models.pull.PullOutcome;
 import dev.bastion.models.pull.PullRequest;
 import dev.bastion.models.pull.Puller;
 import dev.bastion.models.scan.FormatException;
-import java.io.Console;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,10 +72,7 @@ final class ModelPullCommands {
             boolean json = output.json();
             PullRequest req = request(modelDir(common, modelDir));
             System.err.println("pulling " + forAudit(req.url()) + " into " + req.target());
-            Console console = System.console();
-            boolean terminal = console != null && console.isTerminal();
-            PullOutcome o = new Puller(Puller.defaultClient(), new ProgressBar(System.err, terminal, System::nanoTime))
-                    .pull(req);
+            PullOutcome o = new Puller(Puller.defaultClient(), ProgressBar.forDownload()).pull(req);
             boolean ok = o instanceof PullOutcome.Pulled || o instanceof PullOutcome.AlreadyPresent;
             if (json) {
                 Output.print(ModelJson.pull(o));

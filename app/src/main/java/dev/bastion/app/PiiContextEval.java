@@ -3,6 +3,8 @@ package dev.bastion.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.embeddings.MiniLmTokenVectors;
+import dev.bastion.guard.eval.PiiEvaluation;
+import dev.bastion.guard.eval.PiiTokenScore;
 import dev.bastion.guard.pii.ContextModel;
 import dev.bastion.guard.pii.ContextStage;
 import dev.bastion.guard.pii.ContextTraining;
@@ -227,7 +229,7 @@ final class PiiContextEval implements Callable<Integer> {
                     }
                     String key = mode.configName() + "\t" + config;
                     PiiTokenScore p = pooled.computeIfAbsent(key, k -> new PiiTokenScore(four()));
-                    score.confusion.forEach((k, v) -> p.confusion.merge(k, v, Long::sum));
+                    p.addAll(score);
                     long[] pc = pooledChars.computeIfAbsent(key, k -> new long[2]);
                     pc[0] += chars[0];
                     pc[1] += chars[1];
@@ -331,7 +333,7 @@ final class PiiContextEval implements Callable<Integer> {
             for (String config : configs()) {
                 PiiScanner scanner = scanner(mode, config, model);
                 if (root != null) {
-                    PiiTokenScore sc = new PiiTokenScore(PiiEval.MODES.get(2));
+                    PiiTokenScore sc = new PiiTokenScore(PiiEvaluation.MODES.get(2));
                     int i = 0;
                     for (JsonNode s : root) {
                         List<PiiTokenScore.Span> gold = new ArrayList<>();

@@ -2,38 +2,32 @@ package dev.bastion.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bastion.gateway.api.Json;
+import dev.bastion.guard.eval.PiiEvaluation;
+import dev.bastion.guard.eval.PiiTokenScore;
 import dev.bastion.guard.pii.PiiMode;
 import dev.bastion.guard.pii.PiiScanner;
 import dev.bastion.guard.pii.Recognizer;
+import dev.bastion.models.progress.Progress;
+import dev.bastion.models.progress.ProgressBar;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bastion eval pii --data FILE}: precision, recall and F2 of the PII scanner on presidio-research's JSON
- * format (full_text plus spans with entity_type and positions), token-level as presidio-research scores
- * ({@link PiiTokenScore}), per type and overall, under three stated modes: strict (every gold type counts under its
- * own name; only GPE/LOCATION and URL/DOMAIN_NAME are treated as the same name), strict with presidio-research's
- * skip words, and presidio-research's own entity mapping for the Presidio analyzer (street addresses and NRP as
- * LOCATION; TITLE, AGE and ZIP_CODE dropped) with skip words; then exact spans, and sentences per second.
+ * format (full_text plus spans with entity_type and positions), token-level as presidio-research scores, per type
+ * and overall, under the three modes of {@link PiiEvaluation}; then exact spans, and sentences per second. The
+ * scoring lives in guard's {@code eval} package; this command reads the data, runs the scanner and prints.
  */
 @Command(name = "pii", description = "Precision, recall and F2 of the PII scanner on presidio-research JSON data.")
 final class PiiEval implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE")
     Path data;
-
-    static final List<PiiTokenScore.Mode> MODES = List.of(
-            new PiiTokenScore.Mode("strict (all gold types, own names; GPE=LOCATION, URL=DOMAIN_NAME)",
-                    PiiTokenScore.NAMES, false),
-            new PiiTokenScore.Mode("strict + presidio-research skip words", PiiTokenScore.NAMES, true),
-            new PiiTokenScore.Mode("presidio-research mapping (STREET_ADDRESS, NRP -> LOCATION; TITLE, AGE, ZIP_CODE "
-                    + "-> O) + skip words", PiiTokenScore.PRESIDIO_MAPPING, true));
 
     @Option(names = "--errors", defaultValue = "0", paramLabel = "N",
             description = "Also print the first N token errors of the strict mode (gold -> predicted, token, context).")
@@ -92,7 +86,7 @@ final class PiiEval implements Callable<Integer> {
     /** Token and span scores of {@code scanner} on the presidio-research samples; timed only when {@code timed}. */
     private void score(JsonNode root, List<String> texts, PiiScanner scanner, boolean timed) throws IOException {
         List<List<Recognizer.Candidate>> predictions = new ArrayList<>();
-        dev.bastion.models.pull.Progress progress = TerminalProgress.counting("texts");
+        Progress progress = ProgressBar.onTerminal("texts");
         progress.start(0, texts.size());
         for (String t : texts) {
             predictions.add(scanner.find(t));
@@ -100,9 +94,7 @@ final class PiiEval implements Callable<Integer> {
         }
         progress.finish(predictions.size());
         double[] perSecond = timed ? time(scanner, texts, rounds) : null;
-        List<PiiTokenScore> scores = MODES.stream().map(PiiTokenScore::new).toList();
-        scores.get(0).maxErrors = showErrors;
-        Map<String, long[]> spans = new java.util.TreeMap<>();
+        PiiEvaluation evaluation = new PiiEvaluation(showErrors);
         int i = 0;
         for (JsonNode s : root) {
             String text = texts.get(i);
@@ -113,8 +105,7 @@ final class PiiEval implements Callable<Integer> {
             }
             List<PiiTokenScore.Span> predicted = predictions.get(i++).stream()
                     .map(c -> new PiiTokenScore.Span(c.type(), c.start(), c.end())).toList();
-            scores.forEach(sc -> sc.add(text, gold, predicted));
-            exactSpans(spans, gold, predicted);
+            evaluation.add(text, gold, predicted);
         }
         if (timed) {
             System.out.printf(Locale.ROOT, "%d sentences: %.0f sentences/s median, %.0f best, of %d rounds after %d "
@@ -128,8 +119,8 @@ final class PiiEval implements Callable<Integer> {
                     chars / 1e6, segments.size(), mbs[0] * chars / segments.size() / 1e6,
                     mbs[1] * chars / segments.size() / 1e6);
         }
-        for (PiiTokenScore sc : scores) {
-            System.out.println("token level, " + sc.mode.name() + ":");
+        for (PiiTokenScore sc : evaluation.tokenScores()) {
+            System.out.println("token level, " + sc.mode().name() + ":");
             System.out.println("  type                          precision   recall       F1       F2  support");
             for (String type : sc.types()) {
                 row(type, sc.counts(type, false));
@@ -137,9 +128,9 @@ final class PiiEval implements Callable<Integer> {
             row("ALL TYPES, typed (micro)", sc.counts(null, false));
             row("ALL TYPES, PII (any type)", sc.counts(null, true));
         }
-        scores.get(0).errors.forEach(e -> System.out.println("error: " + e));
+        evaluation.tokenScores().getFirst().errors().forEach(e -> System.out.println("error: " + e));
         System.out.println("exact span (strict names):");
-        spans.forEach((type, c) -> row(type, new long[] {c[0], c[0] + c[1], c[0] + c[2]}));
+        evaluation.exactSpans().forEach(PiiEval::row);
     }
 
     /** Texts per second over {@code rounds} timed rounds after as many warm-up rounds: {median, best}. */
@@ -170,24 +161,6 @@ final class PiiEval implements Callable<Integer> {
             from = to;
         }
         return out;
-    }
-
-    private static void exactSpans(Map<String, long[]> spans, List<PiiTokenScore.Span> gold,
-            List<PiiTokenScore.Span> predicted) {
-        List<String> g = gold.stream().map(s -> name(s.type()) + ":" + s.start() + ":" + s.end()).toList();
-        List<String> p = predicted.stream().map(s -> name(s.type()) + ":" + s.start() + ":" + s.end()).toList();
-        for (String x : g) {
-            spans.computeIfAbsent(x.substring(0, x.indexOf(':')), k -> new long[3])[p.contains(x) ? 0 : 2]++;
-        }
-        for (String x : p) {
-            if (!g.contains(x)) {
-                spans.computeIfAbsent(x.substring(0, x.indexOf(':')), k -> new long[3])[1]++;
-            }
-        }
-    }
-
-    private static String name(String type) {
-        return PiiTokenScore.NAMES.getOrDefault(type, type);
     }
 
     /** c = {tp, predicted, annotated}. */

@@ -107,7 +107,7 @@ final class RedteamCommand implements Callable<Integer> {
         long started = System.nanoTime();
         List<ProbeResult> results;
         int exchanges = probes.size() * (compare == null ? 1 : 2);
-        dev.bastion.models.pull.Progress bar = TerminalProgress.counting("exchanges");
+        dev.bastion.models.progress.Progress bar = dev.bastion.models.progress.ProgressBar.onTerminal("exchanges");
         bar.start(0, exchanges);
         java.util.function.IntConsumer progress = n -> {
             synchronized (bar) { // the bar is single-threaded; replies arrive on many threads

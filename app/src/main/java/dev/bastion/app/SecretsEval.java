@@ -6,6 +6,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.secrets.SecretsScanner;
 import dev.bastion.guard.secrets.TextDecoding;
+import dev.bastion.models.progress.Progress;
+import dev.bastion.models.progress.ProgressBar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +100,7 @@ final class SecretsEval implements Callable<Integer> {
             String source = corpus.getFileName().toString();
             Map<String, Map<Integer, String>> labels = readLabels(corpus.resolve("labels.tsv"));
             Map<String, Set<Integer>> bastionHits = new HashMap<>();
-            dev.bastion.models.pull.Progress progress = TerminalProgress.counting(source + " files");
+            Progress progress = ProgressBar.onTerminal(source + " files");
             progress.start(0, labels.size());
             for (String file : labels.keySet()) {
                 progress.advance(bastionHits.size());

@@ -5,8 +5,11 @@ import dev.bastion.crypto.RandomTokens;
 import dev.bastion.gateway.config.GatewayConfig;
 import dev.bastion.gateway.pipeline.ConversationVault;
 import dev.bastion.gateway.server.Gateway;
-import dev.bastion.gateway.store.JdbcStore;
-import dev.bastion.gateway.store.SubjectKeyring;
+import dev.bastion.store.jdbc.Database;
+import dev.bastion.store.jdbc.JdbcConversationRepository;
+import dev.bastion.store.jdbc.JdbcUsageRepository;
+import dev.bastion.store.jdbc.SqliteSubjectKeyRepository;
+import dev.bastion.store.subjects.SubjectKeyRepository;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,9 +29,11 @@ final class SubjectCommand {
     static <T> T withVault(CommonOptions common, Function<ConversationVault, T> action) {
         GatewayConfig config = common.load(Map.of()).config();
         Gateway.createPrivateDirectory(config.dataDir());
-        try (JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), System.getenv());
-                SubjectKeyring keyring = SubjectKeyring.open(config.dataDir().resolve("keys").resolve("subject-keys.db"))) {
-            ConversationVault vault = new ConversationVault(store, keyring,
+        try (Database store = config.store().open(config.dataDir(), System.getenv());
+                SubjectKeyRepository keyring = SqliteSubjectKeyRepository.open(
+                        config.dataDir().resolve("keys").resolve("subject-keys.db"))) {
+            ConversationVault vault = new ConversationVault(new JdbcConversationRepository(store),
+                    new JdbcUsageRepository(store), keyring,
                     Envelope.open(config.conversations().masterKey(), System.getenv()),
                     Gateway.apiKeyHasher(config.dataDir()), RandomTokens.secure(), Clock.systemUTC());
             return action.apply(vault);

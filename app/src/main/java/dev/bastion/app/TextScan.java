@@ -11,6 +11,8 @@ import dev.bastion.guard.pii.PiiMode;
 import dev.bastion.guard.pii.PiiScanner;
 import dev.bastion.guard.pii.Recognizer;
 import dev.bastion.guard.secrets.SecretsScanner;
+import dev.bastion.models.progress.Progress;
+import dev.bastion.models.progress.ProgressBar;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,8 +79,8 @@ final class TextScan {
             long size = stdin ? 0 : Files.size(input);
             // One progress bar for the whole CLI (the model pull's): bytes, percent, rate and time left, only when
             // standard error is a terminal; nothing for standard input, whose size is unknown.
-            dev.bastion.models.pull.Progress progress = size > 0 ? TerminalProgress.bytes()
-                    : dev.bastion.models.pull.Progress.NONE;
+            Progress progress = size > 0 ? ProgressBar.bytesOnTerminal()
+                    : Progress.NONE;
             progress.start(0, size);
             try (InputStream raw = stdin ? System.in : Files.newInputStream(input);
                     LineReader reader = new LineReader(raw, MAX_LINE_BYTES)) {

@@ -8,7 +8,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.bastion.app.redteam.ObeyingUpstream;
-import dev.bastion.gateway.identity.Role;
+import dev.bastion.store.keys.Role;
 import dev.bastion.gateway.testing.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package dev.bastion.gateway.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.guard.Action;
+import dev.bastion.store.keys.Limits;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -227,8 +228,8 @@ final class ConfigMapper {
         return Optional.of(new TlsSettings(path("server.tls.keystore", keystore.get()), password));
     }
 
-    private LimitSettings.Limits limits(String at) {
-        return new LimitSettings.Limits(integer(at + ".requests-per-minute", 0, Integer.MAX_VALUE),
+    private Limits limits(String at) {
+        return new Limits(integer(at + ".requests-per-minute", 0, Integer.MAX_VALUE),
                 longValue(at + ".tokens-per-minute"), integer(at + ".concurrent-requests", 0, 100_000));
     }
 

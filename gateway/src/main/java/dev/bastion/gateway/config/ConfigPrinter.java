@@ -1,5 +1,6 @@
 package dev.bastion.gateway.config;
 
+import dev.bastion.store.keys.Limits;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -145,7 +146,7 @@ public final class ConfigPrinter {
         return values;
     }
 
-    private static void limits(Map<String, String> values, String at, LimitSettings.Limits l) {
+    private static void limits(Map<String, String> values, String at, Limits l) {
         values.put(at + ".requests-per-minute", Integer.toString(l.requestsPerMinute()));
         values.put(at + ".tokens-per-minute", Long.toString(l.tokensPerMinute()));
         values.put(at + ".concurrent-requests", Integer.toString(l.concurrentRequests()));

@@ -1,5 +1,6 @@
 package dev.bastion.gateway.config;
 
+import dev.bastion.store.keys.Limits;
 import java.util.Objects;
 
 /**
@@ -12,22 +13,5 @@ public record LimitSettings(Limits perKey, Limits perTenant) {
     public LimitSettings {
         Objects.requireNonNull(perKey, "limits.per-key");
         Objects.requireNonNull(perTenant, "limits.per-tenant");
-    }
-
-    /**
-     * One set of limits; 0 means unlimited.
-     *
-     * @param requestsPerMinute requests started per minute
-     * @param tokensPerMinute prompt plus completion tokens per minute
-     * @param concurrentRequests requests in flight at once
-     */
-    public record Limits(int requestsPerMinute, long tokensPerMinute, int concurrentRequests) {
-        public static final Limits UNLIMITED = new Limits(0, 0, 0);
-
-        public Limits {
-            if (requestsPerMinute < 0 || tokensPerMinute < 0 || concurrentRequests < 0) {
-                throw new IllegalArgumentException("limits must be 0 (unlimited) or positive");
-            }
-        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.bastion.gateway.config;
 
+import dev.bastion.store.jdbc.Database;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,5 +23,18 @@ public record StoreSettings(String url, Optional<String> username, Optional<Secr
         }
         Objects.requireNonNull(username, "store.username");
         Objects.requireNonNull(password, "store.password");
+    }
+
+    /**
+     * Opens (and migrates) the database these settings name: {@code <data-dir>/bastion.db} unless a URL is set.
+     *
+     * @param env where a password given as {@code password-env} is read from
+     * @throws dev.bastion.store.StoreException naming the database when it cannot be opened
+     */
+    public Database open(Path dataDir, Map<String, String> env) {
+        if (url.isEmpty()) {
+            return Database.sqlite(dataDir.resolve("bastion.db"));
+        }
+        return Database.open(url, username, password.map(p -> p.resolve(env)));
     }
 }

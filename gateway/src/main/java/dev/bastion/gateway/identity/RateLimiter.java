@@ -1,7 +1,8 @@
 package dev.bastion.gateway.identity;
 
 import dev.bastion.gateway.config.LimitSettings;
-import dev.bastion.gateway.config.LimitSettings.Limits;
+import dev.bastion.store.keys.ApiKey;
+import dev.bastion.store.keys.Limits;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,7 +2,7 @@ package dev.bastion.gateway.pipeline;
 
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.identity.AbuseMonitor;
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 import dev.bastion.gateway.identity.RateLimiter;
 import java.time.Duration;
 import java.util.Objects;

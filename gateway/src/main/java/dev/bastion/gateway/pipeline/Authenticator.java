@@ -2,9 +2,9 @@ package dev.bastion.gateway.pipeline;
 
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Refusal;
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 import dev.bastion.gateway.identity.KeyService;
-import dev.bastion.gateway.identity.Role;
+import dev.bastion.store.keys.Role;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;

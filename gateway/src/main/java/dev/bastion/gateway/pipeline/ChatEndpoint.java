@@ -9,7 +9,7 @@ import dev.bastion.gateway.api.RequestBodies;
 import dev.bastion.gateway.config.GuardSettings;
 import dev.bastion.gateway.config.Location;
 import dev.bastion.gateway.config.Storage;
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Verdict;
 import dev.bastion.guard.pseudonym.PseudonymVault;

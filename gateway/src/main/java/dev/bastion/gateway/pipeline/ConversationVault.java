@@ -8,8 +8,10 @@ import dev.bastion.crypto.RandomTokens;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.config.RouteSettings;
 import dev.bastion.gateway.config.Storage;
-import dev.bastion.gateway.store.JdbcStore;
-import dev.bastion.gateway.store.SubjectKeyring;
+import dev.bastion.store.conversations.ConversationRepository;
+import dev.bastion.store.conversations.StoredConversation;
+import dev.bastion.store.subjects.SubjectKeyRepository;
+import dev.bastion.store.usage.UsageRepository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -30,8 +32,9 @@ import java.util.Optional;
  * unreadable) and deletes its rows. Thread-safe.
  */
 public final class ConversationVault {
-    private final JdbcStore store;
-    private final SubjectKeyring keyring;
+    private final ConversationRepository store;
+    private final UsageRepository usage;
+    private final SubjectKeyRepository keyring;
     private final Envelope envelope;
     private final KeyedHasher hasher;
     private final RandomTokens random;
@@ -47,9 +50,10 @@ public final class ConversationVault {
     public record Erasure(String subjectHash, boolean keyDestroyed, int conversationsDeleted) {
     }
 
-    public ConversationVault(JdbcStore store, SubjectKeyring keyring, Envelope envelope, KeyedHasher hasher,
-            RandomTokens random, Clock clock) {
+    public ConversationVault(ConversationRepository store, UsageRepository usage, SubjectKeyRepository keyring,
+            Envelope envelope, KeyedHasher hasher, RandomTokens random, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
+        this.usage = Objects.requireNonNull(usage, "usage");
         this.keyring = Objects.requireNonNull(keyring, "keyring");
         this.envelope = Objects.requireNonNull(envelope, "envelope");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
@@ -84,7 +88,7 @@ public final class ConversationVault {
                         id.getBytes(StandardCharsets.UTF_8));
                 ciphertext = Optional.of(Base64.getEncoder().encodeToString(sealed));
             }
-            store.insertConversation(new JdbcStore.ConversationRow(id, hash, requestId, route.name(), model, now,
+            store.insertConversation(new StoredConversation(id, hash, requestId, route.name(), model, now,
                     now.plus(route.retention()), now.plus(route.contentRetention()), metadata.toString(), ciphertext));
         } finally {
             purging.readLock().unlock();
@@ -99,7 +103,7 @@ public final class ConversationVault {
         out.put("subject_hash", hash);
         if (subject.startsWith("key:")) {
             ArrayNode usage = out.putArray("usage");
-            for (var u : store.usage(Optional.empty(), Optional.of(subject.substring(4)))) {
+            for (var u : this.usage.usage(Optional.empty(), Optional.of(subject.substring(4)))) {
                 ObjectNode row = usage.addObject();
                 row.put("day", u.day().toString());
                 row.put("model", u.model());
@@ -109,7 +113,7 @@ public final class ConversationVault {
             }
         }
         ArrayNode list = out.putArray("conversations");
-        for (JdbcStore.ConversationRow row : store.conversations(hash)) {
+        for (StoredConversation row : store.conversations(hash)) {
             ObjectNode c = list.addObject();
             c.put("id", row.id());
             c.put("request_id", row.requestId());
@@ -159,7 +163,7 @@ public final class ConversationVault {
     }
 
     private Purge purgeExpiredLocked() {
-        int[] purged = store.purgeExpiredConversations(clock.instant());
+        ConversationRepository.Purged purged = store.purgeExpiredConversations(clock.instant());
         java.util.Set<String> withContent = store.subjectsWithContent();
         int destroyed = 0;
         for (String subject : keyring.subjects()) {
@@ -167,7 +171,7 @@ public final class ConversationVault {
                 destroyed++;
             }
         }
-        return new Purge(purged[0], purged[1], destroyed);
+        return new Purge(purged.contentDropped(), purged.conversationsDeleted(), destroyed);
     }
 
     /** Re-wraps every subject key under the master key's current primary key (after a master key rotation). */

@@ -11,7 +11,7 @@ import dev.bastion.gateway.config.EmbeddingSettings;
 import dev.bastion.gateway.config.Location;
 import dev.bastion.gateway.embeddings.EmbeddingsResponse;
 import dev.bastion.gateway.embeddings.LocalEmbeddings;
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Finding;
 import dev.bastion.guard.Redactor;

@@ -1,6 +1,6 @@
 package dev.bastion.gateway.pipeline;
 
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 import java.util.Objects;
 
 /**

@@ -6,7 +6,7 @@ import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.api.RequestBodies;
 import dev.bastion.gateway.config.GuardSettings;
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Finding;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.bastion.gateway.pipeline;
 
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.identity.AbuseMonitor;
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 import dev.bastion.gateway.identity.RateLimiter;
-import dev.bastion.gateway.identity.Role;
+import dev.bastion.store.keys.Role;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import java.util.List;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.backend.ChatBackend;
 import dev.bastion.gateway.config.Location;
 import dev.bastion.gateway.config.ModelSettings;
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 import dev.bastion.guard.Verdict;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.bastion.gateway.pipeline;
 
-import dev.bastion.gateway.identity.ApiKey;
-import dev.bastion.gateway.identity.UsageRepository;
-import dev.bastion.gateway.identity.UsageRepository.Usage;
+import dev.bastion.store.keys.ApiKey;
+import dev.bastion.store.usage.UsageRepository;
+import dev.bastion.store.usage.UsageRepository.Usage;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

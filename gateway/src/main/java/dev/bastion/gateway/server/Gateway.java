@@ -3,8 +3,8 @@ package dev.bastion.gateway.server;
 import dev.bastion.audit.AuditLog;
 import dev.bastion.crypto.Envelope;
 import dev.bastion.crypto.KeyedHasher;
-import dev.bastion.crypto.SigningKey;
 import dev.bastion.crypto.RandomTokens;
+import dev.bastion.crypto.SigningKey;
 import dev.bastion.gateway.backend.ChatBackend;
 import dev.bastion.gateway.backend.LocalBackend;
 import dev.bastion.gateway.backend.OpenAiBackend;
@@ -15,13 +15,11 @@ import dev.bastion.gateway.identity.AbuseMonitor;
 import dev.bastion.gateway.identity.KeyService;
 import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.gateway.metrics.GatewayMetrics;
-import dev.bastion.gateway.telemetry.BuildInfo;
-import dev.bastion.gateway.telemetry.Tracing;
 import dev.bastion.gateway.pipeline.AuditTrail;
 import dev.bastion.gateway.pipeline.Authenticator;
 import dev.bastion.gateway.pipeline.ChatEndpoint;
-import dev.bastion.gateway.pipeline.ConversationVault;
 import dev.bastion.gateway.pipeline.CompiledRoute;
+import dev.bastion.gateway.pipeline.ConversationVault;
 import dev.bastion.gateway.pipeline.EmbeddingsEndpoint;
 import dev.bastion.gateway.pipeline.InputGuard;
 import dev.bastion.gateway.pipeline.ModerationEndpoint;
@@ -29,11 +27,19 @@ import dev.bastion.gateway.pipeline.Pipeline;
 import dev.bastion.gateway.pipeline.Router;
 import dev.bastion.gateway.pipeline.Stages;
 import dev.bastion.gateway.pipeline.UsageRecorder;
-import dev.bastion.gateway.store.JdbcStore;
-import dev.bastion.gateway.store.OwnerOnly;
-import dev.bastion.gateway.store.SubjectKeyring;
+import dev.bastion.gateway.telemetry.BuildInfo;
+import dev.bastion.gateway.telemetry.Tracing;
 import dev.bastion.guard.pseudonym.PseudonymVault;
 import dev.bastion.guard.pseudonym.Sealer;
+import dev.bastion.store.OwnerOnly;
+import dev.bastion.store.jdbc.Database;
+import dev.bastion.store.jdbc.JdbcConversationRepository;
+import dev.bastion.store.jdbc.JdbcKeyRepository;
+import dev.bastion.store.jdbc.JdbcUsageRepository;
+import dev.bastion.store.jdbc.SqliteSubjectKeyRepository;
+import dev.bastion.store.keys.KeyRepository;
+import dev.bastion.store.subjects.SubjectKeyRepository;
+import dev.bastion.store.usage.UsageRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -67,8 +73,8 @@ public final class Gateway implements AutoCloseable {
         CONTENT_DUMPS.forEach(l -> l.setLevel(java.util.logging.Level.INFO));
     }
 
-    private final JdbcStore store;
-    private final SubjectKeyring keyring;
+    private final Database store;
+    private final SubjectKeyRepository keyring;
     private final AuditLog audit;
     private final KeyService keys;
     private final UsageRecorder usage;
@@ -78,7 +84,7 @@ public final class Gateway implements AutoCloseable {
     private final LocalBackend local;
     private final Tracing tracing;
 
-    private Gateway(JdbcStore store, SubjectKeyring keyring, AuditLog audit, KeyService keys, UsageRecorder usage,
+    private Gateway(Database store, SubjectKeyRepository keyring, AuditLog audit, KeyService keys, UsageRecorder usage,
             ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey, LocalBackend local,
             Tracing tracing) {
         this.local = local;
@@ -123,9 +129,9 @@ public final class Gateway implements AutoCloseable {
     private static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, GatewayMetrics metrics) {
         createPrivateDirectory(config.dataDir());
         narrowDataDir(config.dataDir());
-        JdbcStore store = JdbcStore.open(config.store(), config.dataDir(), env);
+        Database store = config.store().open(config.dataDir(), env);
         AuditLog audit = null;
-        SubjectKeyring keyring = null;
+        SubjectKeyRepository keyring = null;
         LocalBackend local = null;
         try {
             createPrivateDirectory(config.dataDir().resolve("keys"));
@@ -135,13 +141,14 @@ public final class Gateway implements AutoCloseable {
                     "bastion", clock, config.audit().checkpointEvery());
             AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure, config.audit().durability());
             KeyedHasher hasher = apiKeyHasher(config.dataDir());
-            KeyService keys = new KeyService(store, hasher, RandomTokens.secure(), clock);
-            keyring = SubjectKeyring.open(config.dataDir().resolve("keys").resolve("subject-keys.db"));
-            ConversationVault vault = new ConversationVault(store, keyring,
+            KeyService keys = new KeyService(new JdbcKeyRepository(store), hasher, RandomTokens.secure(), clock);
+            UsageRepository usageCounters = new JdbcUsageRepository(store);
+            keyring = SqliteSubjectKeyRepository.open(config.dataDir().resolve("keys").resolve("subject-keys.db"));
+            ConversationVault vault = new ConversationVault(new JdbcConversationRepository(store), usageCounters, keyring,
                     Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
             RateLimiter limiter = new RateLimiter(config.limits(), System::nanoTime);
-            UsageRecorder usage = new UsageRecorder(store, clock);
+            UsageRecorder usage = new UsageRecorder(usageCounters, clock);
             Authenticator authenticator = new Authenticator(keys);
             InputGuard inputGuard = new InputGuard(metrics);
             LocalEmbeddings localEmbeddings = new LocalEmbeddings(config.embeddings().maxInputs());
@@ -171,7 +178,7 @@ public final class Gateway implements AutoCloseable {
                             .findFirst(), config.guard(), encoder));
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(pipeline, chat,
                     new OpenAiEndpoints(authenticator, pipeline, config.models(), config.embeddings(), embeddings, moderations),
-                    new AdminEndpoints(authenticator, keys, store, usage, clock, trail, vault), metrics,
+                    new AdminEndpoints(authenticator, keys, usageCounters, usage, clock, trail, vault), metrics,
                     () -> store.isReachable() && trail.writable());
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
             GatewayServer server = GatewayServer.start(config.server(), tls, handlers);
@@ -202,9 +209,9 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The key service over the store, with the API-key hashing keyset kept in {@code <data-dir>/keys/}. */
-    public static KeyService keyService(Path dataDir, JdbcStore store, Clock clock) {
-        return new KeyService(store, apiKeyHasher(dataDir), RandomTokens.secure(), clock);
+    /** The key service over stored keys, with the API-key hashing keyset kept in {@code <data-dir>/keys/}. */
+    public static KeyService keyService(Path dataDir, KeyRepository keys, Clock clock) {
+        return new KeyService(keys, apiKeyHasher(dataDir), RandomTokens.secure(), clock);
     }
 
     /** Live conversations the pseudonym vault holds at most (a few KB each, sealed): memory stays bounded. */

@@ -2,7 +2,7 @@ package dev.bastion.gateway.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.gateway.api.Json;
-import dev.bastion.gateway.identity.ApiKey;
+import dev.bastion.store.keys.ApiKey;
 
 /** The public description of a key: everything but the key and its hash. */
 public final class KeyJson {

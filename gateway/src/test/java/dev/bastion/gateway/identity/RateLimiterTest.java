@@ -3,7 +3,9 @@ package dev.bastion.gateway.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.gateway.config.LimitSettings;
-import dev.bastion.gateway.config.LimitSettings.Limits;
+import dev.bastion.store.keys.ApiKey;
+import dev.bastion.store.keys.Limits;
+import dev.bastion.store.keys.Role;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

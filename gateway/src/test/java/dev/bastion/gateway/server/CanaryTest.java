@@ -2,22 +2,19 @@ package dev.bastion.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.telemetry.JsonLogFormatter;
 import dev.bastion.gateway.telemetry.Tracing;
 import dev.bastion.gateway.testing.FakeUpstream;
+import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.keys.Role;
+import dev.bastion.store.testing.SqliteFiles;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import dev.bastion.gateway.testing.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -115,36 +112,12 @@ class CanaryTest {
             assertThat(span.getEvents()).noneMatch(e -> e.getName().contains(CANARY) || e.getAttributes().toString().contains(CANARY));
             assertThat(span.getStatus().getDescription()).doesNotContain(CANARY);
         });
-        assertThat(storedText(dir.resolve("data/bastion.db"))).doesNotContain(CANARY).contains("key_");
+        assertThat(SqliteFiles.allText(dir.resolve("data/bastion.db"))).doesNotContain(CANARY).contains("key_");
         try (var files = Files.walk(dir.resolve("data"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
                         .as(f.toString()).doesNotContain(CANARY);
             }
         }
-    }
-
-    /** Every value of every row of every table of a SQLite file, as one text. */
-    static String storedText(Path db) throws Exception {
-        StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet r = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
-                while (r.next()) {
-                    tables.add(r.getString(1));
-                }
-            }
-            for (String t : tables) {
-                try (ResultSet r = s.executeQuery("SELECT * FROM " + t)) {
-                    int n = r.getMetaData().getColumnCount();
-                    while (r.next()) {
-                        for (int i = 1; i <= n; i++) {
-                            out.append(r.getString(i)).append('|');
-                        }
-                    }
-                }
-            }
-        }
-        return out.toString();
     }
 }

@@ -5,21 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bastion.audit.AuditReader;
 import dev.bastion.crypto.Envelope;
-import dev.bastion.gateway.identity.Role;
-import dev.bastion.gateway.store.SubjectKeyring;
 import dev.bastion.gateway.testing.FakeUpstream;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.jdbc.SqliteSubjectKeyRepository;
+import dev.bastion.store.keys.Role;
+import dev.bastion.store.subjects.SubjectKeyRepository;
+import dev.bastion.store.testing.SqliteFiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -74,14 +71,7 @@ class ConversationsTest {
     }
 
     private static List<String[]> rows(Path db) throws Exception {
-        List<String[]> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-                ResultSet r = s.executeQuery("SELECT id, subject_hash, route, content FROM conversations ORDER BY created_at")) {
-            while (r.next()) {
-                out.add(new String[] {r.getString(1), r.getString(2), r.getString(3), r.getString(4)});
-            }
-        }
-        return out;
+        return SqliteFiles.conversationRows(db);
     }
 
     /** Conversations are stored right after the answer is sent, so tests wait for the rows they expect. */
@@ -110,7 +100,7 @@ class ConversationsTest {
             assertThat(stored).hasSize(4);
             assertThat(stored).filteredOn(r -> r[2].equals("keep")).allMatch(r -> r[3] != null);
             assertThat(stored).filteredOn(r -> r[2].equals("meta")).allMatch(r -> r[3] == null);
-            assertThat(CanaryTest.storedText(data.resolve("bastion.db"))).doesNotContain(SECRET).doesNotContain("patient-42");
+            assertThat(SqliteFiles.allText(data.resolve("bastion.db"))).doesNotContain(SECRET).doesNotContain("patient-42");
 
             JsonNode export = g.get("/admin/v1/subjects/patient-42/export", g.adminKey()).json();
             assertThat(export.path("conversations")).hasSize(3);
@@ -118,10 +108,7 @@ class ConversationsTest {
                     .contains("echo: more " + SECRET).doesNotContain("other patient");
             assertThat(g.get("/admin/v1/subjects/patient-42/export", key).status()).isEqualTo(403);
 
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("bastion.db"));
-                    Statement s = c.createStatement()) {
-                s.execute("VACUUM INTO '" + backup + "'");
-            }
+            SqliteFiles.backup(data.resolve("bastion.db"), backup);
             HttpResponse<String> erased = delete(g, "/admin/v1/subjects/patient-42", g.adminKey());
             assertThat(erased.statusCode()).isEqualTo(200);
             assertThat(erased.body()).contains("\"key_destroyed\":true").contains("\"conversations_deleted\":3");
@@ -133,7 +120,7 @@ class ConversationsTest {
         Envelope envelope = Envelope.open(new Envelope.MasterKeySource.File(data.resolve("keys/master-key.json")), Map.of());
         List<String[]> old = rows(backup).stream().filter(r -> r[3] != null).toList();
         assertThat(old).hasSize(3);
-        try (SubjectKeyring keyring = SubjectKeyring.open(data.resolve("keys/subject-keys.db"))) {
+        try (SubjectKeyRepository keyring = SqliteSubjectKeyRepository.open(data.resolve("keys/subject-keys.db"))) {
             int opened = 0;
             int shredded = 0;
             for (String[] r : old) {
@@ -173,7 +160,7 @@ class ConversationsTest {
             String hash = left.getFirst()[1];
             boolean keyGone = false;
             for (int i = 0; i < 100 && !keyGone; i++) {
-                try (SubjectKeyring keyring = SubjectKeyring.open(data.resolve("keys/subject-keys.db"))) {
+                try (SubjectKeyRepository keyring = SqliteSubjectKeyRepository.open(data.resolve("keys/subject-keys.db"))) {
                     keyGone = keyring.find(hash).isEmpty();
                 }
                 Thread.sleep(50);

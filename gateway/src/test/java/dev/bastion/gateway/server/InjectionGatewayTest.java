@@ -2,10 +2,10 @@ package dev.bastion.gateway.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.FakeUpstream;
 import dev.bastion.gateway.testing.TestGateway;
 import dev.bastion.guard.injection.InjectionScanner;
+import dev.bastion.store.keys.Role;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.keys.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

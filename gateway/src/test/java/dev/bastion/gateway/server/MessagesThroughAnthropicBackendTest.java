@@ -3,9 +3,9 @@ package dev.bastion.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.FakeAnthropic;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.keys.Role;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.audit.AuditReader;
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.keys.Role;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,7 +126,7 @@ class ModerationsTest {
             assertThat(unknown.body()).doesNotContain("other-model");
 
             String slow = g.createKey(Role.USER, "mod-slow", List.of("*"),
-                    new dev.bastion.gateway.config.LimitSettings.Limits(1, 0, 0));
+                    new dev.bastion.store.keys.Limits(1, 0, 0));
             assertThat(g.post("/v1/moderations", slow, "{\"input\":\"x\"}").status()).isEqualTo(200);
             TestGateway.Reply limited = g.post("/v1/moderations", slow, "{\"input\":\"x\"}");
             assertThat(limited.status()).isEqualTo(429);

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.audit.AuditReader;
-import dev.bastion.gateway.config.LimitSettings;
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.FakeUpstream;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.keys.Limits;
+import dev.bastion.store.keys.Role;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -78,7 +78,7 @@ class OutcomesTest {
                     expected, null);
             expectRefusal(gateway.post("/v1/chat/completions", key, TestGateway.chat("leak", "about project zeus", false)),
                     403, expected, "guarded");
-            String limited = gateway.createKey(Role.USER, "t2", List.of("*"), new LimitSettings.Limits(1, 0, 0));
+            String limited = gateway.createKey(Role.USER, "t2", List.of("*"), new Limits(1, 0, 0));
             assertThat(gateway.post("/v1/chat/completions", limited, TestGateway.chat("ok", "hi", false)).status()).isEqualTo(200);
             TestGateway.Reply limit = gateway.post("/v1/chat/completions", limited, TestGateway.chat("ok", "hi", false));
             expectRefusal(limit, 429, expected, null);

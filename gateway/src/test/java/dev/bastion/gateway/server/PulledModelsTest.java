@@ -3,9 +3,9 @@ package dev.bastion.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.FakeUpstream;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.keys.Role;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

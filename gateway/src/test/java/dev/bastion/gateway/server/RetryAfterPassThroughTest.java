@@ -3,8 +3,8 @@ package dev.bastion.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.keys.Role;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -3,9 +3,9 @@ package dev.bastion.gateway.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.FakeUpstream;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.keys.Role;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -2,9 +2,9 @@ package dev.bastion.gateway.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.testing.FakeUpstream;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.store.keys.Role;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -6,8 +6,8 @@ import dev.bastion.crypto.InsecureSecretAccess;
 import dev.bastion.gateway.config.ConfigLoader;
 import dev.bastion.gateway.config.LoadedConfig;
 import dev.bastion.gateway.identity.KeyService;
-import dev.bastion.gateway.identity.Role;
 import dev.bastion.gateway.server.Gateway;
+import dev.bastion.store.keys.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -93,7 +93,7 @@ public final class TestGateway implements AutoCloseable {
                 .secret().toUtf8(InsecureSecretAccess.get());
     }
 
-    public String createKey(Role role, String tenant, List<String> models, dev.bastion.gateway.config.LimitSettings.Limits limits) {
+    public String createKey(Role role, String tenant, List<String> models, dev.bastion.store.keys.Limits limits) {
         return gateway.keys().create(new KeyService.KeySpec(role, tenant, models, Optional.empty(), Optional.of(limits), "test"))
                 .secret().toUtf8(InsecureSecretAccess.get());
     }

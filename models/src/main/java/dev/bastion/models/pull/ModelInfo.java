@@ -1,5 +1,6 @@
 package dev.bastion.models.pull;
 
+import dev.bastion.models.progress.ProgressBar;
 import dev.bastion.models.scan.GgufInfo;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.bastion.models.pull;
 
+import dev.bastion.models.progress.Progress;
 import dev.bastion.models.scan.ModelScanner;
 import dev.bastion.models.scan.ScanReport;
 import java.io.IOException;

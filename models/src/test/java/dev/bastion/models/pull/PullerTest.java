@@ -3,6 +3,7 @@ package dev.bastion.models.pull;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bastion.models.progress.Progress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

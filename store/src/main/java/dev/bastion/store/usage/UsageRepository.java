@@ -1,0 +1,33 @@
+package dev.bastion.store.usage;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Persistent usage counters per key, tenant, model and UTC day. Increments are atomic in the database, so several
+ * threads or processes adding at once lose nothing.
+ */
+public interface UsageRepository {
+
+    /** Adds every delta in one transaction. */
+    void addUsage(List<Usage> deltas);
+
+    /** Rows matching the filters (empty filter: all), ordered by day, tenant, key, model. */
+    List<Usage> usage(Optional<String> tenant, Optional<String> keyId);
+
+    /** One counter row, or one increment of it. */
+    record Usage(LocalDate day, String tenant, String keyId, String model, long requests, long promptTokens,
+            long completionTokens) {
+        public Usage {
+            Objects.requireNonNull(day, "day");
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(keyId, "keyId");
+            Objects.requireNonNull(model, "model");
+            if (requests < 0 || promptTokens < 0 || completionTokens < 0) {
+                throw new IllegalArgumentException("usage counts cannot be negative");
+            }
+        }
+    }
+}

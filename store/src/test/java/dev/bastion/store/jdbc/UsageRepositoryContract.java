@@ -1,0 +1,57 @@
+package dev.bastion.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.store.usage.UsageRepository;
+import dev.bastion.store.usage.UsageRepository.Usage;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link UsageRepository} does; run on SQLite and PostgreSQL. */
+abstract class UsageRepositoryContract extends DatabaseTestBase {
+    @Test
+    void incrementsOfOneCounterAddUpAndFiltersSelectRows() {
+        UsageRepository usage = new JdbcUsageRepository(db);
+        LocalDate day = LocalDate.of(2026, 11, 23);
+        usage.addUsage(List.of(new Usage(day, "a", "key_1", "m", 1, 10, 5), new Usage(day, "b", "key_2", "m", 1, 1, 1)));
+        usage.addUsage(List.of(new Usage(day, "a", "key_1", "m", 2, 20, 10)));
+        assertThat(usage.usage(Optional.of("a"), Optional.empty()))
+                .containsExactly(new Usage(day, "a", "key_1", "m", 3, 30, 15));
+        assertThat(usage.usage(Optional.empty(), Optional.of("key_2")))
+                .containsExactly(new Usage(day, "b", "key_2", "m", 1, 1, 1));
+        assertThat(usage.usage(Optional.empty(), Optional.empty())).hasSize(2);
+        usage.addUsage(List.of());
+        assertThat(usage.usage(Optional.empty(), Optional.empty())).hasSize(2);
+    }
+
+    @Test
+    void concurrentWritersFromThreadsAndSeparateConnectionsLoseNothing() throws Exception {
+        LocalDate day = LocalDate.of(2026, 1, 1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (Database second = databases.open()) {
+            List<UsageRepository> targets = List.of(new JdbcUsageRepository(db), new JdbcUsageRepository(second));
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                UsageRepository target = targets.get(t % 2);
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        target.addUsage(List.of(new Usage(day, "t", "key_x", "m", 1, 3, 2)));
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(new JdbcUsageRepository(db).usage(Optional.empty(), Optional.empty()))
+                .containsExactly(new Usage(day, "t", "key_x", "m", 800, 2400, 1600));
+    }
+}
