@@ -63,6 +63,7 @@ public final class AuditLog implements AutoCloseable {
     private Checkpoint lastCheckpoint;
     private volatile IOException failure;
     private volatile boolean closing;
+    private volatile java.util.function.ObjLongConsumer<byte[]> onDurable = (record, index) -> { };
     /** When the writer last tried to repair a failed log ({@link System#nanoTime()}). */
     private long lastRepair;
     /** Fault injection for tests: thrown before a group commit writes, while set. */
@@ -351,6 +352,14 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
+     * Sets the one listener told of every record once it is durable, in index order, on the writer thread, before
+     * its append completes: records from this process and from the inbox alike. It must be quick and must not append.
+     */
+    public void onDurable(java.util.function.ObjLongConsumer<byte[]> listener) {
+        this.onDurable = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
      * Queues a record; the future completes with its index once it is durable, or fails if it cannot be written.
      * The record must not contain prompt or answer text: it is kept forever.
      */
@@ -456,6 +465,14 @@ public final class AuditLog implements AutoCloseable {
                 }
                 if (tree.size() - checkpointedSize >= checkpointEvery) {
                     writeCheckpoint();
+                }
+            }
+            java.util.function.ObjLongConsumer<byte[]> listener = onDurable;
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    listener.accept(batch.get(i).record(), firstIndex[0] + i);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "audit log: a durability listener failed", e);
                 }
             }
             for (int i = 0; i < batch.size(); i++) {

@@ -32,6 +32,8 @@ public final class AuditTrail {
     private final Clock clock;
     private final Runnable onFailure;
     private final boolean awaitDurable;
+    /** The usage of records queued and not yet durable, by their bytes (each record is unique: id and time). */
+    private final Map<java.nio.ByteBuffer, UsageRecorder.Event> usageOf = new java.util.concurrent.ConcurrentHashMap<>();
     /** Record index of the most recent requests by request id, for explanations. */
     private final Map<String, Long> recent = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(1024, 0.75f, false) {
@@ -115,9 +117,25 @@ public final class AuditTrail {
         });
     }
 
+    /**
+     * Counts usage from durable records from now on: the log's writer hands {@code usage} each record's usage in
+     * index order (records of other processes, from the inbox, carry none).
+     */
+    public void countUsage(UsageRecorder usage) {
+        log.onDurable((record, index) -> usage.durable(index, Optional.ofNullable(usageOf.remove(java.nio.ByteBuffer.wrap(record)))));
+    }
+
     /** Queues a request's record (refusals and failures, which send nothing that needs it first). */
     java.util.concurrent.CompletableFuture<Long> record(AuditRecord r) {
-        return append(r.toJson(clock.instant()), r.facts().requestId());
+        java.time.Instant now = clock.instant();
+        byte[] bytes = r.toJson(now).toString().getBytes(StandardCharsets.UTF_8);
+        Optional<UsageRecorder.Event> usage = r.usageEvent(now);
+        usage.ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
+        return append(bytes, r.facts().requestId()).whenComplete((index, error) -> {
+            if (error != null) {
+                usageOf.remove(java.nio.ByteBuffer.wrap(bytes)); // never durable: never counted
+            }
+        });
     }
 
     /** Queues an admin-type record found while serving a request (an abuse flag); not awaited. */
@@ -160,7 +178,11 @@ public final class AuditTrail {
     }
 
     private java.util.concurrent.CompletableFuture<Long> append(ObjectNode record, String requestId) {
-        return log.append(record.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((index, error) -> {
+        return append(record.toString().getBytes(StandardCharsets.UTF_8), requestId);
+    }
+
+    private java.util.concurrent.CompletableFuture<Long> append(byte[] record, String requestId) {
+        return log.append(record).whenComplete((index, error) -> {
             if (error != null) {
                 onFailure.run();
                 LOG.log(System.Logger.Level.ERROR, "an audit record could not be written: " + error.getClass().getSimpleName());

@@ -35,7 +35,6 @@ public final class Pipeline {
 
     private final Authenticator authenticator;
     private final Admission admission;
-    private final UsageRecorder usage;
     private final GatewayMetrics metrics;
     private final AuditTrail audit;
     private final AbuseMonitor abuse;
@@ -43,7 +42,6 @@ public final class Pipeline {
     public Pipeline(Stages stages) {
         this.authenticator = stages.authenticator();
         this.admission = new Admission(stages.limiter(), stages.abuse(), stages.audit());
-        this.usage = stages.usage();
         this.metrics = stages.metrics();
         this.audit = stages.audit();
         this.abuse = stages.abuse();
@@ -144,13 +142,15 @@ public final class Pipeline {
         return facts.close(outcome);
     }
 
-    /** Usage per key and tenant, token limits and token metrics, for every request that used tokens. */
+    /**
+     * Token limits and token metrics for every request that used tokens. Usage per key and tenant is counted from the
+     * request's durable audit record ({@link UsageRecorder}), so it is exactly as durable as the record.
+     */
     private void recordUsage(RequestFacts facts, Outcome.Usage used, Optional<RateLimiter.Permit> permit) {
         if (used.equals(Outcome.Usage.NONE) || facts.key().isEmpty() || facts.model().isEmpty()) {
             return;
         }
         permit.ifPresent(p -> p.chargeTokens(used.promptTokens() + used.completionTokens()));
-        usage.record(facts.key().get(), facts.model().get(), used.promptTokens(), used.completionTokens());
         metrics.tokens(facts.servedBy().map(RequestFacts.Served::model).orElse(facts.model().get()),
                 used.promptTokens(), used.completionTokens());
     }

@@ -11,7 +11,6 @@ import java.util.Objects;
  * @param limiter stage 2
  * @param inputGuard stage 3
  * @param router stage 4
- * @param usage stage 9 (usage)
  * @param metrics stage 9 (metrics), and timing of every stage
  * @param audit stage 9 (audit record)
  * @param conversations stage 9 (stored conversations, where the route keeps them)
@@ -20,7 +19,7 @@ import java.util.Objects;
  * @param pseudonyms stage 5 and 8: each conversation's pseudonyms, sealed per API key and conversation
  */
 public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuard inputGuard, Router router,
-        UsageRecorder usage, GatewayMetrics metrics, AuditTrail audit, ConversationVault conversations,
+        GatewayMetrics metrics, AuditTrail audit, ConversationVault conversations,
         String subjectHeader, dev.bastion.gateway.identity.AbuseMonitor abuse,
         dev.bastion.guard.pseudonym.PseudonymVault pseudonyms) {
     public Stages {
@@ -28,7 +27,6 @@ public record Stages(Authenticator authenticator, RateLimiter limiter, InputGuar
         Objects.requireNonNull(limiter, "limiter");
         Objects.requireNonNull(inputGuard, "inputGuard");
         Objects.requireNonNull(router, "router");
-        Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(conversations, "conversations");

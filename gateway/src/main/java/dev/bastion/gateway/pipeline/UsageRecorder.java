@@ -1,67 +1,154 @@
 package dev.bastion.gateway.pipeline;
 
-import dev.bastion.store.keys.ApiKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bastion.audit.AuditLog;
+import dev.bastion.gateway.api.Json;
 import dev.bastion.store.usage.UsageRepository;
 import dev.bastion.store.usage.UsageRepository.Usage;
-import java.time.Clock;
+import java.io.IOException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Stage 9 (usage part): counts requests and tokens per key, tenant, model and UTC day in memory and writes them to
- * the store in batches ({@link #flush()}, called every second by the server and at shutdown), so no request waits
- * on a database write. A failed write keeps the counts for the next flush; a killed process loses at most the last
- * second of counts. Thread-safe.
+ * Usage per key, tenant, model and UTC day, counted from the audit log: a request's usage is added when its audit
+ * record is durable ({@link #durable}, called by the log's writer in index order), so an answered request's usage
+ * is as durable as its record. Counters are written to the store in batches ({@link #flush()}, every second and at
+ * shutdown) together with the audit watermark, the index of the last record they include, in one transaction. After
+ * a crash, {@link #recover} counts the records past the watermark again: each request is counted exactly once,
+ * whenever the process was killed. No request waits on a database write. Thread-safe.
  */
 public final class UsageRecorder {
     private static final System.Logger LOG = System.getLogger(UsageRecorder.class.getName());
 
     private final UsageRepository repository;
-    private final Clock clock;
-    /** Recorders hold the read lock while adding; flush takes the write lock to swap maps, so no add is lost. */
+    /** Adders hold the read lock; flush takes the write lock to swap maps and read the watermark together. */
     private final ReentrantReadWriteLock swap = new ReentrantReadWriteLock();
     private ConcurrentHashMap<Bucket, AtomicLongArray> pending = new ConcurrentHashMap<>();
+    /** Index of the last durable audit record whose usage is in {@link #pending} or written; -1: none yet. */
+    private volatile long watermark = -1;
 
     private record Bucket(LocalDate day, String tenant, String keyId, String model) {
     }
 
-    public UsageRecorder(UsageRepository repository, Clock clock) {
-        this.repository = Objects.requireNonNull(repository, "repository");
-        this.clock = Objects.requireNonNull(clock, "clock");
+    /** One request's usage, as its audit record carries it. */
+    public record Event(LocalDate day, String tenant, String keyId, String model, long promptTokens, long completionTokens) {
+        public Event {
+            Objects.requireNonNull(day, "day");
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(keyId, "keyId");
+            Objects.requireNonNull(model, "model");
+            if (promptTokens < 0 || completionTokens < 0) {
+                throw new IllegalArgumentException("negative token count");
+            }
+        }
+
+        /** The usage a request record counts for: one with a key, a declared model and tokens; else empty. */
+        static Optional<Event> of(JsonNode record) {
+            if (!"request".equals(record.path("type").asText()) || !record.path("key_id").isTextual()
+                    || !record.path("tenant").isTextual() || !record.path("model").isTextual()) {
+                return Optional.empty();
+            }
+            long prompt = record.path("prompt_tokens").asLong(0);
+            long completion = record.path("completion_tokens").asLong(0);
+            if (prompt <= 0 && completion <= 0) {
+                return Optional.empty();
+            }
+            LocalDate day = LocalDate.ofInstant(Instant.parse(record.path("time").asText()), ZoneOffset.UTC);
+            return Optional.of(new Event(day, record.path("tenant").asText(), record.path("key_id").asText(),
+                    record.path("model").asText(), Math.max(0, prompt), Math.max(0, completion)));
+        }
     }
 
-    public void record(ApiKey key, String model, long promptTokens, long completionTokens) {
-        Bucket bucket = new Bucket(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC), key.tenant(), key.id(), model);
+    public UsageRecorder(UsageRepository repository) {
+        this.repository = Objects.requireNonNull(repository, "repository");
+    }
+
+    /**
+     * Counts the records past the stored watermark (those a killed process had not written), then writes them with
+     * the new watermark. On a store that has never counted from the log (a new one, or one from before usage was
+     * counted this way) the mark is set to the end of the log without counting: its usage is already in the store.
+     */
+    public void recover(AuditLog log) {
+        long size = log.size();
+        OptionalLong stored = repository.auditWatermark();
+        if (stored.isEmpty()) {
+            watermark = size - 1;
+            flush();
+            return;
+        }
+        int counted = 0;
+        for (long i = stored.getAsLong() + 1; i < size; i++) {
+            try {
+                Optional<Event> event = Event.of(Json.MAPPER.readTree(log.record(i)));
+                if (event.isPresent()) {
+                    add(event.get());
+                    counted++;
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "audit record " + i + " could not be read for usage ("
+                        + e.getClass().getSimpleName() + "); skipped");
+            }
+        }
+        watermark = Math.max(watermark, size - 1);
+        if (counted > 0) {
+            LOG.log(System.Logger.Level.INFO, "usage: counted " + counted + " requests recorded after the last write "
+                    + "of the counters (the previous run did not stop cleanly)");
+        }
+        flush();
+    }
+
+    /** Called by the audit log's writer for every durable record, in index order; {@code event} is its usage. */
+    void durable(long index, Optional<Event> event) {
         swap.readLock().lock();
         try {
-            AtomicLongArray counts = pending.computeIfAbsent(bucket, b -> new AtomicLongArray(3));
-            counts.incrementAndGet(0);
-            counts.addAndGet(1, Math.max(0, promptTokens));
-            counts.addAndGet(2, Math.max(0, completionTokens));
+            event.ifPresent(this::addLocked);
+            watermark = index;
         } finally {
             swap.readLock().unlock();
         }
     }
 
-    /** Writes pending counts to the store; on failure they are kept for the next call. */
+    private void add(Event e) {
+        swap.readLock().lock();
+        try {
+            addLocked(e);
+        } finally {
+            swap.readLock().unlock();
+        }
+    }
+
+    private void addLocked(Event e) {
+        AtomicLongArray counts = pending.computeIfAbsent(new Bucket(e.day(), e.tenant(), e.keyId(), e.model()),
+                b -> new AtomicLongArray(3));
+        counts.incrementAndGet(0);
+        counts.addAndGet(1, e.promptTokens());
+        counts.addAndGet(2, e.completionTokens());
+    }
+
+    /** Writes pending counts and the watermark to the store; on failure they are kept for the next call. */
     public synchronized void flush() {
         ConcurrentHashMap<Bucket, AtomicLongArray> batch;
+        long mark;
         swap.writeLock().lock();
         try {
             batch = pending;
-            if (batch.isEmpty()) {
-                return;
-            }
+            mark = watermark;
             pending = new ConcurrentHashMap<>();
         } finally {
             swap.writeLock().unlock();
+        }
+        if (mark < 0 && batch.isEmpty()) {
+            return;
         }
         List<Usage> rows = new ArrayList<>(batch.size());
         for (Map.Entry<Bucket, AtomicLongArray> e : batch.entrySet()) {
@@ -70,18 +157,18 @@ public final class UsageRecorder {
             rows.add(new Usage(b.day(), b.tenant(), b.keyId(), b.model(), c.get(0), c.get(1), c.get(2)));
         }
         try {
-            repository.addUsage(rows);
+            repository.addUsage(rows, mark);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "writing usage counters failed (" + e.getClass().getSimpleName()
                     + "); they are kept and retried at the next flush");
             swap.readLock().lock();
             try {
                 for (Usage u : rows) {
-                AtomicLongArray counts = pending.computeIfAbsent(new Bucket(u.day(), u.tenant(), u.keyId(), u.model()),
-                        b -> new AtomicLongArray(3));
-                counts.addAndGet(0, u.requests());
-                counts.addAndGet(1, u.promptTokens());
-                counts.addAndGet(2, u.completionTokens());
+                    AtomicLongArray counts = pending.computeIfAbsent(new Bucket(u.day(), u.tenant(), u.keyId(), u.model()),
+                            b -> new AtomicLongArray(3));
+                    counts.addAndGet(0, u.requests());
+                    counts.addAndGet(1, u.promptTokens());
+                    counts.addAndGet(2, u.completionTokens());
                 }
             } finally {
                 swap.readLock().unlock();

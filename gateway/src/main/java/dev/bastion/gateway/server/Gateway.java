@@ -148,7 +148,9 @@ public final class Gateway implements AutoCloseable {
                     Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
             RateLimiter limiter = new RateLimiter(config.limits(), System::nanoTime);
-            UsageRecorder usage = new UsageRecorder(usageCounters, clock);
+            UsageRecorder usage = new UsageRecorder(usageCounters);
+            usage.recover(audit); // counts what a killed predecessor had recorded but not yet written
+            trail.countUsage(usage);
             Authenticator authenticator = new Authenticator(keys);
             InputGuard inputGuard = new InputGuard(metrics);
             LocalEmbeddings localEmbeddings = new LocalEmbeddings(config.embeddings().maxInputs());
@@ -168,7 +170,7 @@ public final class Gateway implements AutoCloseable {
                     config.abuse().sweepShare(), config.abuse().volumeRequests()),
                     System::nanoTime);
             PseudonymVault pseudonyms = pseudonymVault(config, env, clock);
-            Stages stages = new Stages(authenticator, limiter, inputGuard, router, usage, metrics, trail, vault,
+            Stages stages = new Stages(authenticator, limiter, inputGuard, router, metrics, trail, vault,
                     config.conversations().subjectHeader(), abuse, pseudonyms);
             Pipeline pipeline = new Pipeline(stages);
             ChatEndpoint chat = new ChatEndpoint(stages, config.guard());

@@ -26,26 +26,59 @@ public final class JdbcUsageRepository implements UsageRepository {
             return;
         }
         db.run("add usage", c -> Connections.inTransaction(c, tx -> {
-            try (PreparedStatement p = tx.prepareStatement("INSERT INTO usage_counters (day, tenant, key_id, model, "
-                    + "requests, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (day, tenant, key_id, model) DO UPDATE SET "
-                    + "requests = usage_counters.requests + excluded.requests, "
-                    + "prompt_tokens = usage_counters.prompt_tokens + excluded.prompt_tokens, "
-                    + "completion_tokens = usage_counters.completion_tokens + excluded.completion_tokens")) {
-                for (Usage u : deltas) {
-                    p.setString(1, u.day().toString());
-                    p.setString(2, u.tenant());
-                    p.setString(3, u.keyId());
-                    p.setString(4, u.model());
-                    p.setLong(5, u.requests());
-                    p.setLong(6, u.promptTokens());
-                    p.setLong(7, u.completionTokens());
-                    p.addBatch();
-                }
-                p.executeBatch();
+            add(tx, deltas);
+            return null;
+        }));
+    }
+
+    @Override
+    public void addUsage(List<Usage> deltas, long auditWatermark) {
+        if (auditWatermark < -1) {
+            throw new IllegalArgumentException("an audit watermark is an index or -1");
+        }
+        db.run("add usage", c -> Connections.inTransaction(c, tx -> {
+            add(tx, deltas);
+            try (PreparedStatement p = tx.prepareStatement("INSERT INTO usage_watermark (id, audit_index) VALUES (0, ?) "
+                    + "ON CONFLICT (id) DO UPDATE SET audit_index = excluded.audit_index")) {
+                p.setLong(1, auditWatermark);
+                p.executeUpdate();
             }
             return null;
         }));
+    }
+
+    @Override
+    public java.util.OptionalLong auditWatermark() {
+        return db.run("read the usage watermark", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT audit_index FROM usage_watermark WHERE id = 0");
+                    ResultSet r = p.executeQuery()) {
+                return r.next() ? java.util.OptionalLong.of(r.getLong(1)) : java.util.OptionalLong.empty();
+            }
+        });
+    }
+
+    private static void add(java.sql.Connection tx, List<Usage> deltas) throws java.sql.SQLException {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement p = tx.prepareStatement("INSERT INTO usage_counters (day, tenant, key_id, model, "
+                + "requests, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (day, tenant, key_id, model) DO UPDATE SET "
+                + "requests = usage_counters.requests + excluded.requests, "
+                + "prompt_tokens = usage_counters.prompt_tokens + excluded.prompt_tokens, "
+                + "completion_tokens = usage_counters.completion_tokens + excluded.completion_tokens")) {
+            for (Usage u : deltas) {
+                p.setString(1, u.day().toString());
+                p.setString(2, u.tenant());
+                p.setString(3, u.keyId());
+                p.setString(4, u.model());
+                p.setLong(5, u.requests());
+                p.setLong(6, u.promptTokens());
+                p.setLong(7, u.completionTokens());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
     }
 
     @Override

@@ -21,7 +21,7 @@ import java.util.List;
 final class Migrations {
     /** The migrations this build knows, in order. Add new ones at the end; never edit an applied one. */
     static final List<String> ALL = List.of("V1__keys_and_usage.sql", "V2__conversations.sql",
-            "V3__content_retention.sql", "V4__privacy_ledger.sql");
+            "V3__content_retention.sql", "V4__privacy_ledger.sql", "V5__usage_watermark.sql");
 
     private Migrations() {
     }

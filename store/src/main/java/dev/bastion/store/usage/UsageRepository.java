@@ -14,6 +14,15 @@ public interface UsageRepository {
     /** Adds every delta in one transaction. */
     void addUsage(List<Usage> deltas);
 
+    /**
+     * Adds every delta and sets the audit watermark (the index of the last audit record these counters include) in
+     * one transaction.
+     */
+    void addUsage(List<Usage> deltas, long auditWatermark);
+
+    /** The audit watermark, if usage has ever been counted from the audit log. */
+    java.util.OptionalLong auditWatermark();
+
     /** Rows matching the filters (empty filter: all), ordered by day, tenant, key, model. */
     List<Usage> usage(Optional<String> tenant, Optional<String> keyId);
 
