@@ -82,38 +82,20 @@ thin "$stage"/lib/jna-*.jar 'com/sun/jna/win32-*' 'com/sun/jna/darwin-*' 'com/su
 install -m 0755 "$root/packaging/bastion-launcher.sh" "$stage/bin/bastion"
 cp "$root/LICENSE" "$root/NOTICE" "$root/README.md" "$stage/"
 
-# AOT caches (JEP 483): one training run of each kind of start, through bin/bastion itself so the JVM options match.
-# serve: start on a fresh data directory, wait until /readyz answers, list the models, stop (the cache is written at
-# exit). cli: one command that loads the config and the store.
+# AOT caches (JEP 483, made the one-step way of JEP 514, with JEP 515's method profiles): one training run of each
+# kind of start, through bin/bastion itself so the JVM options match. serve: packaging/aot-train.sh (start on a fresh
+# data directory, wait until /readyz answers, ask /v1/models, stop; the cache is written at exit), also used by
+# ./bastion in a source checkout. cli: one command that loads the config and the store.
 echo "release: AOT cache training runs (about a minute)..." >&2
 train="$work/train"
 mkdir -p "$train"
 env -i PATH=/usr/bin:/bin HOME="$train" BASTION_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/cli.aot" \
   "$stage/bin/bastion" keys list --data-dir "$train/data" >"$train/cli.out" 2>"$train/cli.err" \
   || { echo "release: the cli training run failed:" >&2; cat "$train/cli.err" >&2; exit 1; }
-env -i PATH=/usr/bin:/bin HOME="$train" BASTION_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/serve.aot" \
-  "$stage/bin/bastion" serve --data-dir "$train/data" --port 0 >"$train/serve.out" 2>"$train/serve.err" &
-serve_pid=$!
-base=""
-for ((i = 0; i < 1200; i++)); do
-  base="$(sed -n 's/^listening //p' "$train/serve.out")"
-  [[ -n "$base" ]] && break
-  kill -0 "$serve_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[[ -n "$base" ]] || { echo "release: the serve training run did not start:" >&2; cat "$train/serve.err" >&2; exit 1; }
-java_get() { # GET with the bundled runtime's HttpClient, through bastion health: no curl needed
-  "$stage/bin/bastion" health --url "$1" --timeout 10 >/dev/null 2>&1
-}
-for ((i = 0; i < 600; i++)); do
-  java_get "$base/readyz" && break
-  sleep 0.1
-done
-java_get "$base/v1/models" || true # 401 without a key: the path through authentication is what counts
-kill -TERM "$serve_pid"
-wait "$serve_pid" || true
+env -i PATH=/usr/bin:/bin "$root/packaging/aot-train.sh" "$stage/lib/serve.aot" "$stage/bin/bastion" \
+  || { echo "release: the serve training run failed" >&2; exit 1; }
 for cache in cli serve; do
-  [[ -s "$stage/lib/$cache.aot" ]] || { echo "release: lib/$cache.aot was not written" >&2; cat "$train/$cache.err" >&2; exit 1; }
+  [[ -s "$stage/lib/$cache.aot" ]] || { echo "release: lib/$cache.aot was not written" >&2; exit 1; }
 done
 rm -f "$stage"/lib/*.aot.config
 printf '%s\n' "$version${commit:+ ($commit)}" > "$stage/VERSION"

@@ -4,9 +4,12 @@
 # prints each and the median, with the CPU time the server used until ready (user + system, from /proc: on a busy
 # machine the wall time mostly measures waiting for a core) and the load average. Every run is a first start: it
 # creates the data directory's keys.
-#   packaging/start-time.sh DIR [N]     DIR: the unpacked bastion-<version>-linux-x64 folder
+#   packaging/start-time.sh DIR [N]     DIR: the unpacked bastion-<version>-linux-x64 folder (runs bin/bastion),
+#                                       or a source checkout (runs ./bastion, which finds a JDK in /usr/lib/jvm)
 set -euo pipefail
-dir="$(cd "${1:?usage: packaging/start-time.sh UNPACKED_RELEASE_DIR [RUNS]}" && pwd)"
+dir="$(cd "${1:?usage: packaging/start-time.sh UNPACKED_RELEASE_DIR|CHECKOUT [RUNS]}" && pwd)"
+launcher="$dir/bin/bastion"
+[[ -x "$launcher" ]] || launcher="$dir/bastion"
 runs="${2:-5}"
 port=$(( 20000 + RANDOM % 20000 ))
 command -v curl >/dev/null || { echo "start-time: curl is needed" >&2; exit 1; }
@@ -15,7 +18,7 @@ cpus=()
 for ((i = 1; i <= runs; i++)); do
   data="$(mktemp -d)"
   start=$(date +%s%N)
-  env -i PATH=/usr/bin:/bin HOME="$data" "$dir/bin/bastion" serve --data-dir "$data/data" --port "$port" \
+  env -i PATH=/usr/bin:/bin HOME="$data" "$launcher" serve --data-dir "$data/data" --port "$port" \
     >"$data/out.txt" 2>"$data/err.txt" &
   pid=$!
   ready=""

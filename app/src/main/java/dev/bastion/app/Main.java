@@ -19,7 +19,7 @@ public final class Main {
     /** Runs a command and returns its exit code; used by tests in-process. */
     public static int run(String... args) {
         Logging.configure();
-        CommandLine cli = commandLine();
+        CommandLine cli = args.length > 0 ? commandLineFor(args[0]) : commandLine();
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("bastion: " + Errors.describe(e));
             return ExitCodes.FAILED;
@@ -29,10 +29,40 @@ public final class Main {
 
     /** The whole command tree, every command with its help options and the exit codes in its help. */
     static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return finish(new CommandLine(new Main()));
+    }
+
+    /**
+     * The tree a run of {@code bastion NAME ...} needs: the root with only the subcommand NAME under it, so a start
+     * does not build the options of twenty other commands (picocli reads every annotation of every command class it
+     * is given; for {@code serve} that was about a fifth of the time to ready). {@code help}, {@code completion} and
+     * anything that names no subcommand (an option, a typo) get the whole tree, because they print or list it.
+     */
+    static CommandLine commandLineFor(String first) {
+        if (first.equals("help") || first.equals("completion")) {
+            return commandLine();
+        }
+        for (Class<?> sub : Main.class.getAnnotation(Command.class).subcommands()) {
+            Command command = sub.getAnnotation(Command.class);
+            if (command != null && (command.name().equals(first) || java.util.List.of(command.aliases()).contains(first))) {
+                CommandLine root = new CommandLine(new Lean());
+                root.addSubcommand(sub);
+                return finish(root);
+            }
+        }
+        return commandLine();
+    }
+
+    private static CommandLine finish(CommandLine cli) {
         exitCodesInHelp(cli);
         withHelpOptions(cli);
         return cli;
+    }
+
+    /** The root of a one-command tree: the same name, options and description as {@link Main}, no subcommands. */
+    @Command(name = "bastion", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+            description = "Bastion: a local-first, privacy-preserving AI gateway.")
+    static final class Lean {
     }
 
     private static void exitCodesInHelp(CommandLine command) {

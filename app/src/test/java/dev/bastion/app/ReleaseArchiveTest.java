@@ -109,5 +109,22 @@ class ReleaseArchiveTest {
             assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(serve.exitValue()).isIn(0, 143);
+
+        // A cache this JVM cannot use (here the cli cache, made without the Vector module, in place of serve's) is
+        // skipped by the JVM: serve still starts, and nothing about it reaches standard output.
+        Files.copy(home.resolve("lib/cli.aot"), home.resolve("lib/serve.aot"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Process mismatched = asUser(bastion, "serve", "--data-dir", data, "--port", "0")
+                .redirectError(dir.resolve("mismatched.err").toFile()).start();
+        try {
+            String line = new BufferedReader(new InputStreamReader(mismatched.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertThat(line).as("stderr: %s", Files.readString(dir.resolve("mismatched.err")))
+                    .startsWith("listening http://127.0.0.1:");
+        } finally {
+            mismatched.destroy();
+            assertThat(mismatched.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(Files.readString(dir.resolve("mismatched.err"))).doesNotContain("[aot]").doesNotContain("[cds]");
     }
 }

@@ -118,15 +118,31 @@ public final class Gateway implements AutoCloseable {
     /** As above, with the given tracing (tests pass an in-memory exporter); the gateway closes it when it stops. */
     public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, BuildInfo build,
             Tracing tracing) {
+        LocalEmbeddings localEmbeddings = new LocalEmbeddings(config.embeddings().maxInputs());
+        Optional<dev.bastion.guard.injection.SentenceEncoder> encoder = Optional.of(text -> localEmbeddings
+                .embed(List.of(text)).map(r -> r.vectors().getFirst()).orElse(null));
+        StartInParallel<List<CompiledRoute>> routes = StartInParallel.begin("bastion-start-routes",
+                () -> CompiledRoute.compileAll(config.routes(), config.guard(), encoder));
+        StartInParallel<Void> server = StartInParallel.begin("bastion-start-server", Gateway::prepareWebServer);
         try {
-            return start(config, env, clock, new GatewayMetrics(build, tracing));
+            return start(config, env, clock, new GatewayMetrics(build, tracing), localEmbeddings, encoder, routes,
+                    server);
         } catch (RuntimeException e) {
             tracing.close();
             throw e;
         }
     }
 
-    private static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, GatewayMetrics metrics) {
+    /*
+     * Start-up order (issue 16, start to ready under 2 s): the scanners of every route (the secrets rules, the
+     * injection model, the PII recognisers) and the web server's own set-up use no part of the store, the keys or
+     * the audit log, so they are built on two other threads while this one opens those; the server starts only
+     * once both are done, and /readyz answers only once it has started, so ready still means ready. A failure on
+     * either thread (a bad deny pattern, say) is rethrown here as it was thrown there.
+     */
+    private static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, GatewayMetrics metrics,
+            LocalEmbeddings localEmbeddings, Optional<dev.bastion.guard.injection.SentenceEncoder> encoder,
+            StartInParallel<List<CompiledRoute>> compiling, StartInParallel<Void> serverPrepared) {
         createPrivateDirectory(config.dataDir());
         narrowDataDir(config.dataDir());
         Database store = config.store().open(config.dataDir(), env);
@@ -153,10 +169,7 @@ public final class Gateway implements AutoCloseable {
             trail.countUsage(usage);
             Authenticator authenticator = new Authenticator(keys);
             InputGuard inputGuard = new InputGuard(metrics);
-            LocalEmbeddings localEmbeddings = new LocalEmbeddings(config.embeddings().maxInputs());
-            Optional<dev.bastion.guard.injection.SentenceEncoder> encoder = Optional.of(text -> localEmbeddings
-                    .embed(List.of(text)).map(r -> r.vectors().getFirst()).orElse(null));
-            List<CompiledRoute> routes = CompiledRoute.compileAll(config.routes(), config.guard(), encoder);
+            List<CompiledRoute> routes = compiling.join();
             Map<String, ModelSettings> models = new LinkedHashMap<>();
             config.models().forEach(m -> models.put(m.name(), m));
             local = LocalModels.load(config, trail);
@@ -183,6 +196,7 @@ public final class Gateway implements AutoCloseable {
                     new AdminEndpoints(authenticator, keys, usageCounters, usage, clock, trail, vault), metrics,
                     () -> store.isReachable() && trail.writable());
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
+            serverPrepared.join();
             GatewayServer server = GatewayServer.start(config.server(), tls, handlers);
             ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "bastion-usage-flush");
@@ -209,6 +223,20 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * Builds, and drops unstarted, a web server configured as {@link GatewayServer}'s is: Helidon's service registry,
+     * configuration and protocol set-up run once per JVM, and this runs them while the store opens. It binds no
+     * port (only {@code start()} does) and starts no thread.
+     */
+    private static Void prepareWebServer() {
+        io.helidon.webserver.WebServer.builder().host("127.0.0.1").port(0).shutdownHook(false)
+                .protocolsDiscoverServices(false)
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().build())
+                .routing(r -> r.get("/readyz", (req, res) -> res.send()))
+                .build();
+        return null;
     }
 
     /** The key service over stored keys, with the API-key hashing keyset kept in {@code <data-dir>/keys/}. */

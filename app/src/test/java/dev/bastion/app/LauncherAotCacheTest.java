@@ -1,0 +1,149 @@
+package dev.bastion.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The source checkout's {@code ./bastion} and its AOT cache, on a checkout made for the test: the real launcher and
+ * packaging/aot-train.sh beside a small jar that serves /readyz as {@code bastion serve} does, so nothing is built
+ * and the test does not depend on the app's own start. What is held: the first serve trains a cache; a stale or
+ * damaged cache never stops serve from starting nor writes to standard output; a rebuilt jar is trained again.
+ */
+class LauncherAotCacheTest {
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+    /** A stand-in for bastion.jar: {@code serve --port 0} listens, prints where, answers /readyz 200, waits. */
+    private static final String FAKE_MAIN = """
+            import com.sun.net.httpserver.HttpServer;
+            import java.net.InetSocketAddress;
+            public class FakeBastion {
+                public static void main(String[] args) throws Exception {
+                    if (args.length == 0 || !args[0].equals("serve")) { System.out.println("not serve"); return; }
+                    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+                    s.createContext("/", x -> { x.sendResponseHeaders(x.getRequestURI().getPath().equals("/readyz")
+                            ? 200 : 401, -1); x.close(); });
+                    s.start();
+                    System.out.println("listening http://127.0.0.1:" + s.getAddress().getPort());
+                    System.out.flush();
+                    Thread.sleep(Long.MAX_VALUE);
+                }
+            }
+            """;
+
+    @TempDir
+    Path checkout;
+
+    private Path jar;
+
+    @BeforeEach
+    void fakeCheckout() throws IOException {
+        assumeTrue(Files.isRegularFile(REPO.resolve("bastion")), "run from the app module of a source checkout");
+        Files.createDirectories(checkout.resolve("packaging"));
+        Files.createDirectories(checkout.resolve("app/target/lib"));
+        for (String file : List.of("bastion", "packaging/aot-train.sh")) {
+            Files.copy(REPO.resolve(file), checkout.resolve(file));
+            checkout.resolve(file).toFile().setExecutable(true);
+        }
+        Path src = checkout.resolve("fake/FakeBastion.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, FAKE_MAIN);
+        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", src.getParent().toString(),
+                src.toString())).isZero();
+        Files.delete(src); // no source newer than the jar: the launcher must not try to build it
+        jar = checkout.resolve("app/target/bastion.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "FakeBastion");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry("FakeBastion.class"));
+            out.write(Files.readAllBytes(src.getParent().resolve("FakeBastion.class")));
+            out.closeEntry();
+        }
+    }
+
+    /** Runs {@code ./bastion serve --port 0} to its first line on standard output, stops it; returns out and err. */
+    private String[] serve() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(checkout.resolve("bastion").toString(), "serve", "--port", "0")
+                .directory(checkout.toFile()).redirectError(checkout.resolve("err.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("BASTION_"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = out.readLine();
+            return new String[] {first == null ? "" : first, Files.readString(checkout.resolve("err.txt"))};
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private Path onlyCache() throws IOException {
+        try (Stream<Path> files = Files.list(checkout.resolve("app/target/aot"))) {
+            List<Path> caches = files.filter(f -> f.getFileName().toString().matches("serve-.+\\.aot")).toList();
+            assertThat(caches).as("one cache, named for the JDK").hasSize(1);
+            return caches.getFirst();
+        }
+    }
+
+    @Test
+    void theFirstServeTrainsACacheThatLaterStartsUseAndARebuiltJarIsTrainedAgain() throws Exception {
+        String[] first = serve();
+        assertThat(first[0]).as("stderr: %s", first[1]).startsWith("listening http://127.0.0.1:");
+        assertThat(first[1]).contains("start-up cache written");
+        Path cache = onlyCache();
+        assertThat(Files.size(cache)).isGreaterThan(1_000_000L);
+        FileTime trained = Files.getLastModifiedTime(cache);
+
+        String[] second = serve();
+        assertThat(second[0]).startsWith("listening http://127.0.0.1:");
+        assertThat(second[1]).doesNotContain("start-up cache");
+        assertThat(Files.getLastModifiedTime(cache)).isEqualTo(trained);
+
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(5)));
+        String[] rebuilt = serve();
+        assertThat(rebuilt[0]).startsWith("listening http://127.0.0.1:");
+        assertThat(rebuilt[1]).contains("start-up cache written");
+        assertThat(Files.getLastModifiedTime(onlyCache())).isNotEqualTo(trained);
+    }
+
+    @Test
+    void aDamagedCacheIsIgnoredByTheJvmAndNothingReachesStandardOutput() throws Exception {
+        Path cache = checkout.resolve("app/target/aot/serve-damaged.aot");
+        Files.createDirectories(cache.getParent());
+        String jdk = Files.readAllLines(Path.of(System.getProperty("java.home"), "release")).stream()
+                .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION=")).findFirst().orElseThrow()
+                .replaceAll("^JAVA_RUNTIME_VERSION=\"(.*)\"$", "$1").replaceAll("[^A-Za-z0-9.+-]", "_");
+        cache = cache.resolveSibling("serve-" + jdk + ".aot");
+        byte[] garbage = new byte[4096];
+        new java.util.Random(7).nextBytes(garbage);
+        Files.write(cache, garbage); // newer than the jar: the launcher takes it as current and hands it to the JVM
+
+        String[] run = serve();
+
+        assertThat(run[0]).as("stderr: %s", run[1]).startsWith("listening http://127.0.0.1:");
+        assertThat(run[1]).doesNotContain("start-up cache").doesNotContainIgnoringCase("[aot]")
+                .doesNotContainIgnoringCase("[cds]");
+        assertThat(Files.readAllBytes(cache)).as("left as it was, not retrained").isEqualTo(garbage);
+    }
+}
