@@ -52,8 +52,8 @@ final class SynthEvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the attacks' sampling.")
     long seed;
 
-    @Option(names = "--shadow-method", description = "Run the membership attack against this generator (mst or "
-            + "independent), re-run on the real data with planted outliers.")
+    @Option(names = "--shadow-method", description = "Run the membership attack against this generator (mst, aim "
+            + "or independent), re-run on the real data with planted outliers.")
     String shadowMethod;
 
     @Option(names = "--shadow-epsilon", defaultValue = "1", description = "Epsilon of the shadow generator.")

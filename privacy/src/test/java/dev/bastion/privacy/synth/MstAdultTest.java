@@ -34,4 +34,14 @@ class MstAdultTest {
         assertThat(mst.twoWay()).isLessThan(independent.twoWay());
         assertThat(mst.threeWay()).isLessThan(independent.threeWay());
     }
+
+    @Test
+    void atEpsilonOneAimBeatsIndependentMarginalsOnTwoWayTotalVariation() throws Exception {
+        Assumptions.assumeTrue(SynthFixtures.adultPresent(), "no " + SynthFixtures.ADULT);
+        Table adult = Table.read(SynthFixtures.ADULT);
+        Fidelity aim = fidelity(adult, SynthesisPlan.Method.AIM, 1, 1);
+        Fidelity independent = fidelity(adult, SynthesisPlan.Method.INDEPENDENT, 1, 1);
+        assertThat(aim.twoWay()).isLessThan(independent.twoWay());
+        assertThat(aim.threeWay()).isLessThan(independent.threeWay());
+    }
 }
