@@ -56,7 +56,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "0", description = "Rows to write (default: the noisy row count).")
     int rows;
 
-    @Option(names = "--bins", defaultValue = "" + SynthesisPlan.DEFAULT_BINS, description = "Bins per numeric column (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bins", defaultValue = "" + SynthesisPlan.DEFAULT_BINS,
+            description = "Bins per numeric column (default ${DEFAULT-VALUE}).")
     int bins;
 
     @Option(names = "--domain", paramLabel = "FILE", description = "Public domain: one line per column, "
