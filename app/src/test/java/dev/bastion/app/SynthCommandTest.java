@@ -116,11 +116,11 @@ class SynthCommandTest {
         assertThat(e.get("data").get("sha256").asText()).isEqualTo(SynthRelease.sha256(real));
         assertThat(e.get("options").get("synthetic_sha256").asText()).isEqualTo(SynthRelease.sha256(syn));
         assertThat(e.get("verdict").get("result").asText()).isEqualTo("pass");
-        assertThat(AssessCommandTest.metric(e, "tv_2way", "")).isBetween(0.0, 0.3);
-        assertThat(AssessCommandTest.metric(e, "accuracy", "trained_on_synthetic")).isBetween(0.0, 1.0);
+        assertThat(metric(e, "tv_2way", "")).isBetween(0.0, 0.3);
+        assertThat(metric(e, "accuracy", "trained_on_synthetic")).isBetween(0.0, 1.0);
         // few columns of few values: many rows equal some real row, but training rows no more often than holdout rows
-        assertThat(AssessCommandTest.metric(e, "exact_copies", "training")).isCloseTo(
-                AssessCommandTest.metric(e, "exact_copies", "holdout"), org.assertj.core.api.Assertions.within(0.08));
+        assertThat(metric(e, "exact_copies", "training")).isCloseTo(
+                metric(e, "exact_copies", "holdout"), org.assertj.core.api.Assertions.within(0.08));
         assertThat(e.get("metrics").findValuesAsText("attack")).contains("singling-out (univariate)", "linkability",
                 "inference (income)");
         assertThat(Files.readString(html)).contains("tv_2way").contains("singling-out");
@@ -159,5 +159,15 @@ class SynthCommandTest {
         assertThat(refused[0]).isEqualTo(3);
         assertThat((String) refused[2]).contains("refused");
         assertThat(refusedOut).doesNotExist();
+    }
+
+    /** The value of the first metric named {@code name} with slice {@code slice} ("" for none). */
+    private static double metric(JsonNode doc, String name, String slice) {
+        for (JsonNode m : doc.path("metrics")) {
+            if (m.path("name").asText().equals(name) && m.path("slice").asText().equals(slice)) {
+                return m.path("value").asDouble();
+            }
+        }
+        throw new AssertionError("no metric " + name + " with slice '" + slice + "'");
     }
 }
