@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * {@code bastion synth}: a differentially private synthetic copy of a CSV table, paid for from the dataset's ledger
  * before anything runs, written with a signed, audit-logged release record; {@code bastion synth eval} attacks it.
  */
-@Command(name = "synth", description = "Differentially private synthetic data (MST or independent marginals), "
+@Command(name = "synth", description = "Differentially private synthetic data (MST, AIM or independent marginals), "
         + "charged to the dataset's privacy ledger first and released with a signed record.",
         subcommands = {SynthEvalCommand.class})
 final class SynthCommand implements Callable<Integer> {
@@ -44,7 +44,7 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--delta", description = "Privacy parameter delta of the whole release (for example 1e-6).")
     Double delta;
 
-    @Option(names = "--method", defaultValue = "mst", description = "mst (default) or independent.")
+    @Option(names = "--method", defaultValue = "mst", description = "mst (default), aim or independent.")
     String method;
 
     @Option(names = "--dataset", paramLabel = "NAME", description = "The dataset's ledger to charge (row-level).")
@@ -56,7 +56,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "0", description = "Rows to write (default: the noisy row count).")
     int rows;
 
-    @Option(names = "--bins", defaultValue = "8", description = "Bins per numeric column (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bins", defaultValue = "" + SynthesisPlan.DEFAULT_BINS,
+            description = "Bins per numeric column (default ${DEFAULT-VALUE}).")
     int bins;
 
     @Option(names = "--domain", paramLabel = "FILE", description = "Public domain: one line per column, "
@@ -130,6 +131,7 @@ final class SynthCommand implements Callable<Integer> {
                     PrivacyLedger.fmt(epsilon), PrivacyLedger.fmt(delta), plan.rho(), seconds, s.fitSeconds(),
                     s.sampleSeconds());
             System.out.println("measured: " + s.measured().size() + " noisy marginals"
+                    + (s.rounds() > 0 ? " in " + s.rounds() + " rounds" : "")
                     + (s.tree().isEmpty() ? "" : "; tree " + s.tree()));
             System.out.println("domain: " + domain.source());
             System.out.println("release record (signed, key " + key.keyId() + "): " + recordFile);

@@ -1,6 +1,5 @@
 package dev.bastion.app;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.privacy.dp.DpRandom;
@@ -10,7 +9,6 @@ import dev.bastion.privacy.synth.Risk;
 import dev.bastion.privacy.synth.SynthEvaluation;
 import dev.bastion.privacy.synth.SynthesisPlan;
 import dev.bastion.privacy.synth.Synthesizer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +18,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bastion synth eval}: fidelity, utility and attacks on a synthetic table. An evaluation by the data owner:
+ * {@code bastion synth eval}: fidelity, utility and attacks on a synthetic table, as a {@code bastion.assessment/v1}
+ * document (kind {@code synthetic}) with the same HTML report and {@code --fail-on} rules as {@code bastion assess}. An evaluation by the data owner:
  * it reads the real data in the clear, its figures are not differentially private, and the shadow-generator attack
  * re-runs the generator on the real data without charging a ledger (nothing it makes leaves the process).
  */
@@ -52,8 +51,8 @@ final class SynthEvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the attacks' sampling.")
     long seed;
 
-    @Option(names = "--shadow-method", description = "Run the membership attack against this generator (mst or "
-            + "independent), re-run on the real data with planted outliers.")
+    @Option(names = "--shadow-method", description = "Run the membership attack against this generator (mst, aim "
+            + "or independent), re-run on the real data with planted outliers.")
     String shadowMethod;
 
     @Option(names = "--shadow-epsilon", defaultValue = "1", description = "Epsilon of the shadow generator.")
@@ -77,78 +76,103 @@ final class SynthEvalCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write an HTML report here.")
     Path html;
 
+    @Option(names = "--fail-on", paramLabel = "RULES", description = "Comma-separated rules NAME[@AT][:SLICE]"
+            + "[:ATTACK]>VALUE or <VALUE over the assessment's metrics, e.g. singling_out_risk>0.05,"
+            + "membership_auc>0.6; exit 3 when one breaks.")
+    String failOn;
+
     @Override
     public Integer call() throws Exception {
+        return AssessCommand.guarded(this::run);
+    }
+
+    private int run() throws Exception {
         Table r = Table.read(real);
         Table s = Table.read(synthetic);
         Table h = Table.read(holdout);
         String lbl = label != null ? label : r.columns().getLast();
+        List<Assessment.Rule> rules = Assessment.Rule.parse(failOn);
         Optional<Membership.Generator> shadow = Optional.ofNullable(shadowMethod).map(m -> {
             SynthesisPlan.Method method = SynthesisPlan.Method.parse(m);
             return (data, domain, sd) -> Synthesizer.run(data, domain, SynthesisPlan.of(method, domain,
-                    shadowEpsilon, shadowDelta, 8), 0, DpRandom.insecureSeeded(sd)).rows();
+                    shadowEpsilon, shadowDelta, SynthesisPlan.DEFAULT_BINS), 0, DpRandom.insecureSeeded(sd)).rows();
         });
         SynthEvaluation.Settings settings = new SynthEvaluation.Settings(lbl, secret != null ? secret : lbl, attacks,
                 2000, seed, shadow, shadowTargets, shadowRuns, shadowRows);
         long start = System.nanoTime();
         SynthEvaluation e = SynthEvaluation.run(r, s, h, settings);
         double seconds = (System.nanoTime() - start) / 1e9;
-        ObjectNode json = json(e, seconds);
-        if (html != null) {
-            Files.writeString(html, SynthReport.html(json));
+        Assessment a = assessment(e, seconds);
+        a.data(real, r.size(), null);
+        ObjectNode options = a.options();
+        options.put("synthetic_sha256", dev.bastion.models.signing.Manifest.sha256(synthetic));
+        options.put("synthetic_rows", s.size());
+        options.put("holdout_sha256", dev.bastion.models.signing.Manifest.sha256(holdout));
+        options.put("holdout_rows", h.size());
+        options.put("label", settings.label());
+        options.put("secret", settings.secret());
+        options.put("attacks", attacks);
+        options.put("seed", seed);
+        if (shadowMethod != null) {
+            options.put("shadow_method", shadowMethod);
+            options.put("shadow_epsilon", shadowEpsilon);
+            options.put("shadow_delta", shadowDelta);
+            options.put("shadow_targets", shadowTargets);
+            options.put("shadow_runs", shadowRuns);
+            options.put("shadow_rows", shadowRows);
         }
+        a.apply(rules);
+        a.write(null, html, "Synthetic data assessment");
         if ("json".equals(format)) {
-            System.out.println(json);
+            System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(a.root()));
         } else {
             System.out.print(text(e, seconds));
+            System.out.println("verdict: " + a.root().path("verdict").path("result").asText());
         }
-        return ExitCodes.OK;
+        return a.failed() ? AssessCommand.FAILED : ExitCodes.OK;
     }
 
-    static ObjectNode json(SynthEvaluation e, double seconds) {
-        ObjectNode o = Json.MAPPER.createObjectNode();
-        ObjectNode f = o.putObject("fidelity");
-        f.put("tv_1way", e.fidelity().oneWay());
-        f.put("tv_2way", e.fidelity().twoWay());
-        f.put("tv_3way", e.fidelity().threeWay());
-        f.put("tv_mean", e.fidelity().overall());
+    /**
+     * The evaluation as a {@code bastion.assessment/v1} document of kind {@code synthetic} (docs/assessments.md):
+     * every figure a metric, intervals as {@code ci}, the attack in {@code attack}, training against holdout in
+     * {@code slice}. A membership AUC whose interval excludes 0.5 makes the verdict "warn".
+     */
+    static Assessment assessment(SynthEvaluation e, double seconds) {
+        Assessment a = new Assessment("synthetic");
+        a.metric("tv_1way", e.fidelity().oneWay(), null, null, null, null);
+        a.metric("tv_2way", e.fidelity().twoWay(), null, null, null, null);
+        a.metric("tv_3way", e.fidelity().threeWay(), null, null, null, null);
+        a.metric("tv_mean", e.fidelity().overall(), null, null, null, null);
         e.utility().ifPresent(u -> {
-            ObjectNode n = o.putObject("utility");
-            n.put("label", u.label());
-            n.put("accuracy_trained_on_synthetic", u.trainedOnSynthetic());
-            n.put("accuracy_trained_on_real", u.trainedOnReal());
-            n.put("accuracy_majority_class", u.majority());
+            a.metric("accuracy", u.trainedOnSynthetic(), null, "trained_on_synthetic", null, null);
+            a.metric("accuracy", u.trainedOnReal(), null, "trained_on_real", null, null);
+            a.metric("accuracy", u.majority(), null, "majority_class", null, null);
         });
-        ObjectNode d = o.putObject("dcr");
-        d.put("sampled", e.dcr().sampled());
-        d.put("exact_copies_of_training_rows", e.dcr().exactTrain());
-        d.put("exact_copies_of_holdout_rows", e.dcr().exactControl());
-        d.put("closer_to_training_than_holdout", e.dcr().closerToTrain());
-        d.put("median_distance_training", e.dcr().medianTrain());
-        d.put("median_distance_holdout", e.dcr().medianControl());
-        ArrayNode risks = o.putArray("risks");
+        a.metric("dcr_sampled", e.dcr().sampled(), null, null, null, null);
+        a.metric("exact_copies", e.dcr().exactTrain(), null, "training", null, null);
+        a.metric("exact_copies", e.dcr().exactControl(), null, "holdout", null, null);
+        a.metric("closer_to_training_than_holdout", e.dcr().closerToTrain(), null, null, null, null);
+        a.metric("median_distance", e.dcr().medianTrain(), null, "training", null, null);
+        a.metric("median_distance", e.dcr().medianControl(), null, "holdout", null, null);
         for (Risk k : List.of(e.singlingOutUnivariate(), e.singlingOutMultivariate(), e.linkability(), e.inference())) {
-            ObjectNode n = risks.addObject();
-            n.put("attack", k.attack());
-            n.put("attacks", k.attacks());
-            n.put("attack_rate", k.attackRate());
-            n.put("control_rate", k.controlRate());
-            n.put("risk", k.risk());
-            n.put("low", k.low());
-            n.put("high", k.high());
+            a.metric("risk", k.risk(), new double[] {k.low(), k.high()}, null, null, k.attack());
+            a.metric("attack_rate", k.attackRate(), null, "training", null, k.attack());
+            a.metric("attack_rate", k.controlRate(), null, "holdout", null, k.attack());
+            a.metric("attacks", k.attacks(), null, null, null, k.attack());
         }
-        o.put("singling_out_risk", e.singlingOut().risk());
+        a.metric("singling_out_risk", e.singlingOut().risk(), null, null, null, null);
         e.membership().ifPresent(m -> {
-            ObjectNode n = o.putObject("membership");
-            n.put("auc", m.auc());
-            n.put("low", m.low());
-            n.put("high", m.high());
-            n.put("targets", m.targets());
-            n.put("runs_per_world", m.runs());
-            n.put("interval_covers_half", m.coversHalf());
+            a.metric("membership_auc", m.auc(), new double[] {m.low(), m.high()}, null, null,
+                    "shadow-generator, planted outliers");
+            a.metric("membership_targets", m.targets(), null, null, null, null);
+            a.metric("membership_runs_per_world", m.runs(), null, null, null, null);
+            if (!m.coversHalf()) {
+                a.warn("membership_auc interval covers 0.5", m.auc(), "the shadow-generator attack tells members "
+                        + "from non-members better than chance");
+            }
         });
-        o.put("seconds", seconds);
-        return o;
+        a.metric("seconds", seconds, null, null, null, null);
+        return a;
     }
 
     private static String text(SynthEvaluation e, double seconds) {

@@ -21,8 +21,8 @@ import java.util.HexFormat;
 import java.util.OptionalLong;
 
 /**
- * The signed record of a synthetic-data release: what was run (method, ε, δ, ρ, seed), what was measured (every
- * noisy marginal with its noise), the public domain's source and the DP bin edges, the ledger charge that paid for
+ * The signed record of a synthetic-data release: what was run (method, ε, δ, ρ, seed, the mechanisms in order and
+ * AIM's rounds), what was measured (every noisy marginal with its noise), the public domain's source and the DP bin edges, the ledger charge that paid for
  * it, and the SHA-256 of the CSV written. The record is signed as its compact JSON text, with the release key in the
  * data directory ({@code keys/release-signing.key}, the audit log's algorithm); the file holds
  * {@code {"record": ..., "signature": {"algorithm", "key_id", "value"}}}. No cell of the data is in the record.
@@ -62,6 +62,11 @@ final class SynthRelease {
                     a.add(v);
                 }
             }
+        }
+        ArrayNode mechanisms = r.putArray("mechanisms");
+        s.events().forEach(e -> mechanisms.add(e.describe()));
+        if (s.rounds() > 0) {
+            r.put("rounds", s.rounds());
         }
         ArrayNode tree = r.putArray("tree");
         s.tree().forEach(e -> tree.addArray().add(e.get(0)).add(e.get(1)));

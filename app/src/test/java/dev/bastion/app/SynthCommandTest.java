@@ -3,6 +3,9 @@ package dev.bastion.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import dev.bastion.crypto.SigningKey;
 import dev.bastion.gateway.api.Json;
 import java.nio.file.Files;
@@ -102,13 +105,69 @@ class SynthCommandTest {
         Object[] eval = KeysCommandTest.run("synth", "eval", "--real", real.toString(), "--synthetic", syn.toString(),
                 "--holdout", holdout.toString(), "--attacks", "200", "--format", "json", "--html", html.toString());
         assertThat(eval[0]).as((String) eval[2]).isEqualTo(0);
-        JsonNode e = Json.MAPPER.readTree((String) eval[1]);
-        assertThat(e.get("fidelity").get("tv_2way").asDouble()).isBetween(0.0, 0.3);
-        assertThat(e.get("utility").get("label").asText()).isEqualTo("income");
+        Path json = dir.resolve("eval.json");
+        Files.writeString(json, (String) eval[1]);
+        // the assessment contract of bastion assess, kind "synthetic"
+        JsonNode e = Json.MAPPER.readTree(json.toFile());
+        JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
+                Files.readString(Path.of("..", "docs", "schemas", "bastion-assessment-v1.schema.json")));
+        assertThat(schema.validate(e)).as(e.toPrettyString()).isEmpty();
+        assertThat(e.get("kind").asText()).isEqualTo("synthetic");
+        assertThat(e.get("data").get("sha256").asText()).isEqualTo(SynthRelease.sha256(real));
+        assertThat(e.get("options").get("synthetic_sha256").asText()).isEqualTo(SynthRelease.sha256(syn));
+        assertThat(e.get("verdict").get("result").asText()).isEqualTo("pass");
+        assertThat(metric(e, "tv_2way", "")).isBetween(0.0, 0.3);
+        assertThat(metric(e, "accuracy", "trained_on_synthetic")).isBetween(0.0, 1.0);
         // few columns of few values: many rows equal some real row, but training rows no more often than holdout rows
-        assertThat(e.get("dcr").get("exact_copies_of_training_rows").asDouble()).isCloseTo(
-                e.get("dcr").get("exact_copies_of_holdout_rows").asDouble(), org.assertj.core.api.Assertions.within(0.08));
-        assertThat(e.get("risks")).hasSize(4);
-        assertThat(Files.readString(html)).contains("<h2>fidelity</h2>").contains("singling-out");
+        assertThat(metric(e, "exact_copies", "training")).isCloseTo(
+                metric(e, "exact_copies", "holdout"), org.assertj.core.api.Assertions.within(0.08));
+        assertThat(e.get("metrics").findValuesAsText("attack")).contains("singling-out (univariate)", "linkability",
+                "inference (income)");
+        assertThat(Files.readString(html)).contains("tv_2way").contains("singling-out");
+
+        // --fail-on turns a metric beyond its limit into exit code 3 and a failed verdict
+        Object[] failed = KeysCommandTest.run("synth", "eval", "--real", real.toString(), "--synthetic",
+                syn.toString(), "--holdout", holdout.toString(), "--attacks", "50", "--format", "json", "--fail-on",
+                "tv_1way>0");
+        assertThat(failed[0]).as((String) failed[2]).isEqualTo(3);
+        assertThat(Json.MAPPER.readTree((String) failed[1]).get("verdict").get("result").asText()).isEqualTo("fail");
+    }
+
+    @Test
+    void anAimReleaseIsChargedItsWholeEpsilonFirstRecordsTheRoundsItRanAndIsRefusedOverBudget() throws Exception {
+        Path data = people("people.csv", 5);
+        String dd = dir.resolve("data").toString();
+        KeysCommandTest.run("dp", "budget", "--data-dir", dd, "--dataset", "a", "--set-total", "1.5,1e-5");
+        Path out = dir.resolve("aim.csv");
+        Object[] made = KeysCommandTest.run("synth", "--data-dir", dd, "--data", data.toString(), "--epsilon", "1",
+                "--delta", "1e-6", "--method", "aim", "--dataset", "a", "--seed", "3", "--out", out.toString(),
+                "--format", "json");
+        assertThat(made[0]).as((String) made[2]).isEqualTo(0);
+        JsonNode record = Json.MAPPER.readTree(dir.resolve("aim.csv.release.json").toFile()).get("record");
+        assertThat(record.get("method").asText()).isEqualTo("aim");
+        assertThat(record.get("ledger").get("events").asText()).isEqualTo("approximate(eps=1, delta=1e-06)");
+        assertThat(record.get("ledger").get("spent_epsilon_after").asDouble()).isEqualTo(1.0);
+        int rounds = record.get("rounds").asInt();
+        // bins of the one numeric column, the 5 one-way marginals, then a selection and a measurement per round
+        assertThat(record.get("mechanisms")).hasSize(1 + 5 + 2 * rounds);
+        assertThat(record.get("marginals")).hasSize(5 + rounds);
+        assertThat(Files.readAllLines(out)).hasSizeGreaterThan(1000);
+
+        Path refusedOut = dir.resolve("aim-refused.csv");
+        Object[] refused = KeysCommandTest.run("synth", "--data-dir", dd, "--data", data.toString(), "--epsilon",
+                "1", "--delta", "1e-6", "--method", "aim", "--dataset", "a", "--out", refusedOut.toString());
+        assertThat(refused[0]).isEqualTo(3);
+        assertThat((String) refused[2]).contains("refused");
+        assertThat(refusedOut).doesNotExist();
+    }
+
+    /** The value of the first metric named {@code name} with slice {@code slice} ("" for none). */
+    private static double metric(JsonNode doc, String name, String slice) {
+        for (JsonNode m : doc.path("metrics")) {
+            if (m.path("name").asText().equals(name) && m.path("slice").asText().equals(slice)) {
+                return m.path("value").asDouble();
+            }
+        }
+        throw new AssertionError("no metric " + name + " with slice '" + slice + "'");
     }
 }

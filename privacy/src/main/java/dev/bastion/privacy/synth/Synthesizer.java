@@ -1,19 +1,19 @@
 package dev.bastion.privacy.synth;
 
+import dev.bastion.privacy.accounting.PrivacyEvent;
 import dev.bastion.privacy.dp.DpRandom;
-import dev.bastion.privacy.dp.Noise;
 import dev.bastion.privacy.dp.Table;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * DP synthetic data from noisy marginals: {@code independent} (1-way marginals only) and MST (McKenna, Sheldon and
+ * DP synthetic data from noisy marginals: {@code independent} (1-way marginals only), MST (McKenna, Sheldon and
  * Miklau 2021, "Winning the NIST Contest: A scalable and general approach to differentially private synthetic
- * data"). The caller charges {@link SynthesisPlan#events()} to a ledger first; this class spends exactly that.
+ * data") and AIM (see {@link Aim}). The caller charges {@link SynthesisPlan#events()} to a ledger first; this class
+ * spends exactly that: for MST and independent the same events, for AIM (whose rounds depend on the data) events
+ * whose zCDP total is the plan's ρ, reported in {@link Synthesis#events()}.
  *
  * <pre>
  * MST, as built here:
@@ -26,8 +26,8 @@ import java.util.random.RandomGenerator;
  *     arg max of ε_em·score/2 + Gumbel noise. Pairs the independent model already explains score near 0; MST
  *     spends its 2-way budget where independence fails most;
  *  4. the chosen 2-way marginals are measured with Gaussian noise;
- *  5. a consistent tree model is estimated (Consistency): combined 1-way marginals, non-negative 2-way marginals
- *     fitted to them by IPF, P(root) Π P(child | parent);
+ *  5. a consistent tree model is estimated (ForestModel, Consistency): combined 1-way marginals, non-negative
+ *     2-way marginals fitted to them by IPF, P(root) Π P(child | parent);
  *  6. rows are sampled ancestrally along the tree and decoded (numeric values uniform inside their bin).
  * private-pgm estimates by mirror descent over a general graphical model; on a tree the closed form above reaches
  * a consistent model without iterating over the whole graph. Floating-point exponential mechanism: the Gumbel draw
@@ -46,13 +46,15 @@ public final class Synthesizer {
     }
 
     /**
-     * A synthetic table and what was measured to make it; {@code fitSeconds} covers binning, measuring and
-     * estimating, {@code sampleSeconds} sampling and decoding the rows.
+     * A synthetic table and what was measured to make it; {@code events} are the mechanisms that ran (AIM's depend on
+     * the data), {@code rounds} AIM's selection rounds (0 for the others); {@code fitSeconds} covers binning,
+     * measuring and estimating, {@code sampleSeconds} sampling and decoding the rows.
      */
     public record Synthesis(List<String> columns, List<String[]> rows, SynthesisPlan plan, List<Measurement> measured,
-            List<List<String>> tree, List<double[]> numericEdges, double estimatedRows, double fitSeconds,
-            double sampleSeconds) {
+            List<List<String>> tree, List<double[]> numericEdges, double estimatedRows, List<PrivacyEvent> events,
+            int rounds, double fitSeconds, double sampleSeconds) {
         public Synthesis {
+            events = List.copyOf(events);
             columns = List.copyOf(columns);
             rows = List.copyOf(rows);
             measured = List.copyOf(measured);
@@ -79,50 +81,52 @@ public final class Synthesizer {
                 : new Encoding(domain, new double[d][]);
         int[][] codes = encoding.encode(data);
         int[] sizes = encoding.sizes();
-        List<Measurement> measured = new ArrayList<>();
         List<String> names = domain.names();
-
-        double z1 = plan.oneWayMultiplier();
-        double[][] oneWay = new double[d][];
-        for (int c = 0; c < d; c++) {
-            oneWay[c] = noisy(Marginal.count(codes, sizes, c).counts(), z1, random);
-            measured.add(new Measurement(List.of(names.get(c)), z1, sizes[c]));
-        }
-        List<int[]> edges = plan.method() == SynthesisPlan.Method.MST
-                ? selectTree(codes, sizes, oneWay, totalFromOneWay(oneWay, sizes, z1), plan.selectionEpsilon(),
-                        random.generator())
-                : List.of();
-        double z2 = plan.twoWayMultiplier();
-        List<double[]> twoWay = new ArrayList<>();
-        for (int[] e : edges) {
-            twoWay.add(noisy(Marginal.count(codes, sizes, e[0], e[1]).counts(), z2, random));
-            measured.add(new Measurement(List.of(names.get(e[0]), names.get(e[1])), z2, sizes[e[0]] * sizes[e[1]]));
-        }
-
-        // Estimation (post-processing): the total, consistent 1-way marginals, fitted 2-way marginals.
-        double total = estimateTotal(oneWay, sizes, z1, edges, twoWay, z2);
-        double[][] consensus = new double[d][];
-        for (int c = 0; c < d; c++) {
-            List<double[]> estimates = new ArrayList<>(List.of(oneWay[c]));
-            List<Double> variances = new ArrayList<>(List.of(z1 * z1));
-            for (int i = 0; i < edges.size(); i++) {
-                int[] e = edges.get(i);
-                if (e[0] == c || e[1] == c) {
-                    int other = e[0] == c ? e[1] : e[0];
-                    estimates.add(new Marginal(e, new int[] {sizes[e[0]], sizes[e[1]]}, twoWay.get(i))
-                            .sums(e[0] == c ? 0 : 1));
-                    variances.add(sizes[other] * z2 * z2);
-                }
+        List<ForestModel.Noisy> noisy = new ArrayList<>();
+        List<int[]> edges;
+        List<PrivacyEvent> events;
+        int rounds = 0;
+        if (plan.method() == SynthesisPlan.Method.AIM) {
+            Aim.Fit fit = Aim.run(codes, sizes, plan.aimRho(), random);
+            noisy.addAll(fit.measurements());
+            edges = fit.edges();
+            events = new ArrayList<>(plan.binEvents());
+            events.addAll(fit.events());
+            rounds = fit.rounds();
+        } else {
+            double z1 = plan.oneWayMultiplier();
+            double[][] oneWay = new double[d][];
+            for (int c = 0; c < d; c++) {
+                oneWay[c] = Aim.noisy(Marginal.count(codes, sizes, c).counts(), z1, random);
+                noisy.add(new ForestModel.Noisy(new int[] {c}, oneWay[c], z1));
             }
-            consensus[c] = Consistency.simplex(Consistency.combine(estimates.toArray(double[][]::new),
-                    variances.stream().mapToDouble(Double::doubleValue).toArray()), total);
+            edges = plan.method() == SynthesisPlan.Method.MST
+                    ? selectTree(codes, sizes, oneWay, totalFromOneWay(oneWay, sizes, z1), plan.selectionEpsilon(),
+                            random.generator())
+                    : List.of();
+            for (int[] e : edges) {
+                noisy.add(new ForestModel.Noisy(e, Aim.noisy(Marginal.count(codes, sizes, e[0], e[1]).counts(),
+                        plan.twoWayMultiplier(), random), plan.twoWayMultiplier()));
+            }
+            events = plan.events();
         }
-        TreeModel model = model(d, sizes, edges, twoWay, consensus, total);
+        List<Measurement> measured = new ArrayList<>();
+        for (ForestModel.Noisy m : noisy) {
+            int cells = 1;
+            List<String> cols = new ArrayList<>();
+            for (int a : m.attributes()) {
+                cells *= sizes[a];
+                cols.add(names.get(a));
+            }
+            measured.add(new Measurement(cols, m.sigma(), cells));
+        }
+        ForestModel model = ForestModel.estimate(sizes, edges, noisy);
+        double total = model.total();
 
         long fitted = System.nanoTime();
         int n = rows > 0 ? rows : (int) Math.max(1, Math.round(total));
         RandomGenerator g = random.generator();
-        int[][] sampled = model.sample(n, g);
+        int[][] sampled = model.sampler().sample(n, g);
         List<String[]> out = new ArrayList<>(n);
         for (int r = 0; r < n; r++) {
             String[] row = new String[d];
@@ -136,36 +140,17 @@ public final class Synthesizer {
         for (int c = 0; c < d; c++) {
             numericEdges.add(encoding.edges(c));
         }
-        return new Synthesis(names, out, plan, measured, tree, numericEdges, total, (fitted - start) / 1e9,
+        return new Synthesis(names, out, plan, measured, tree, numericEdges, total, events, rounds, (fitted - start) / 1e9,
                 (System.nanoTime() - fitted) / 1e9);
     }
 
-    private static double[] noisy(double[] counts, double z, DpRandom random) {
-        Noise noise = Noise.gaussianWithMultiplier(1, z, random);
-        double[] out = new double[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            out[i] = noise.addTo(counts[i]);
-        }
-        return out;
-    }
-
+    /** Inverse-variance weighted mean of the noisy 1-way totals (at least 1): the total MST's selection uses. */
     private static double totalFromOneWay(double[][] oneWay, int[] sizes, double z1) {
-        return estimateTotal(oneWay, sizes, z1, List.of(), List.of(), 1);
-    }
-
-    /** Inverse-variance weighted mean of every measured marginal's noisy total (at least 1). */
-    private static double estimateTotal(double[][] oneWay, int[] sizes, double z1, List<int[]> edges,
-            List<double[]> twoWay, double z2) {
         double sum = 0;
         double weight = 0;
         for (int c = 0; c < oneWay.length; c++) {
             double w = 1 / (sizes[c] * z1 * z1);
             sum += w * Arrays.stream(oneWay[c]).sum();
-            weight += w;
-        }
-        for (int i = 0; i < edges.size(); i++) {
-            double w = 1 / (twoWay.get(i).length * z2 * z2);
-            sum += w * Arrays.stream(twoWay.get(i)).sum();
             weight += w;
         }
         return Math.max(1, sum / weight);
@@ -225,51 +210,5 @@ public final class Synthesizer {
             }
         }
         return chosen;
-    }
-
-    /** The forest model: roots from their 1-way marginals, children from fitted 2-way marginals. */
-    private static TreeModel model(int d, int[] sizes, List<int[]> edges, List<double[]> twoWay,
-            double[][] consensus, double total) {
-        int[] parent = new int[d];
-        Arrays.fill(parent, -2);
-        double[][][] tables = new double[d][][];
-        int[] order = new int[d];
-        int next = 0;
-        for (int root = 0; root < d; root++) {
-            if (parent[root] != -2) {
-                continue;
-            }
-            parent[root] = -1;
-            tables[root] = new double[][] {consensus[root]};
-            Deque<Integer> queue = new ArrayDeque<>(List.of(root));
-            while (!queue.isEmpty()) {
-                int c = queue.poll();
-                order[next++] = c;
-                for (int i = 0; i < edges.size(); i++) {
-                    int[] e = edges.get(i);
-                    int child = e[0] == c ? e[1] : e[1] == c ? e[0] : -1;
-                    if (child < 0 || parent[child] != -2) {
-                        continue;
-                    }
-                    parent[child] = c;
-                    double[] fitted = Consistency.fit(Consistency.simplex(twoWay.get(i), total), sizes[e[0]],
-                            sizes[e[1]], consensus[e[0]], consensus[e[1]]);
-                    double[][] conditional = new double[sizes[c]][sizes[child]];
-                    for (int a = 0; a < sizes[e[0]]; a++) {
-                        for (int b = 0; b < sizes[e[1]]; b++) {
-                            double v = fitted[a * sizes[e[1]] + b];
-                            if (e[0] == c) {
-                                conditional[a][b] = v;
-                            } else {
-                                conditional[b][a] = v;
-                            }
-                        }
-                    }
-                    tables[child] = conditional;
-                    queue.add(child);
-                }
-            }
-        }
-        return new TreeModel(parent, order, tables);
     }
 }

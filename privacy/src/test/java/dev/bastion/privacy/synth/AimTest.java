@@ -1,0 +1,125 @@
+package dev.bastion.privacy.synth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.bastion.privacy.accounting.Accounting;
+import dev.bastion.privacy.accounting.PrivacyEvent;
+import dev.bastion.privacy.accounting.ZcdpAccountant;
+import dev.bastion.privacy.dp.DpRandom;
+import dev.bastion.privacy.dp.Table;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AimTest {
+    @TempDir
+    Path dir;
+
+    private static Synthesizer.Synthesis synthesize(Table t, double eps, long seed) {
+        Domain domain = Domain.fromData(t);
+        SynthesisPlan plan = SynthesisPlan.of(SynthesisPlan.Method.AIM, domain, eps, 1e-6, 8);
+        return Synthesizer.run(t, domain, plan, 0, DpRandom.insecureSeeded(seed));
+    }
+
+    @Test
+    void theRoundsActuallyRunSpendExactlyTheChargedBudget() throws Exception {
+        Table real = SynthFixtures.table(dir, "real.csv", SynthFixtures.rows(3_000, 3));
+        ZcdpAccountant zcdp = new ZcdpAccountant();
+        for (double eps : new double[] {0.3, 1, 10}) {
+            Synthesizer.Synthesis s = synthesize(real, eps, 5);
+            SynthesisPlan plan = s.plan();
+            // the charge: one (eps, delta) event, which every accountant books as exactly eps
+            assertThat(plan.events()).containsExactly(new PrivacyEvent.Approximate(eps, 1e-6));
+            assertThat(Accounting.standard().spent(plan.events(), 1e-6).epsilon()).isCloseTo(eps, within(1e-12));
+            // what ran: bins, 1-way marginals, then a selection and a measurement per round, rho in total
+            assertThat(s.events()).hasSize(1 + 5 + 2 * s.rounds());
+            assertThat(s.rounds()).isPositive();
+            assertThat(zcdp.rho(s.events())).as("rho at %s", eps).isCloseTo(plan.rho(), within(plan.rho() * 1e-9));
+            assertThat(zcdp.epsilon(s.events(), 1e-6)).isLessThanOrEqualTo(eps * (1 + 1e-9))
+                    .isGreaterThan(eps * 0.999);
+            // every Gaussian event ran as a measurement listed in the record (bins are not marginals)
+            long gaussians = s.events().stream().filter(e -> e instanceof PrivacyEvent.Gaussian).count();
+            assertThat(s.measured()).hasSize((int) gaussians - 1);
+        }
+    }
+
+    @Test
+    void annealingSpendsMoreOnLaterRoundsWhenTheModelStopsLearning() throws Exception {
+        Table real = SynthFixtures.table(dir, "real.csv", SynthFixtures.rows(3_000, 4));
+        Synthesizer.Synthesis s = synthesize(real, 3, 9);
+        List<Double> sigmas = s.events().stream().filter(e -> e instanceof PrivacyEvent.Gaussian)
+                .map(e -> ((PrivacyEvent.Gaussian) e).noiseMultiplier()).skip(1).toList();
+        double first = sigmas.getFirst();
+        // halved at least once before the last round, and the plan's first sigma is the one the rounds started with
+        assertThat(sigmas.subList(0, sigmas.size() - 1)).anySatisfy(z -> assertThat(z).isLessThan(first * 0.51));
+        assertThat(first).isCloseTo(s.plan().oneWayMultiplier(), within(1e-12));
+        assertThat(s.rounds()).isLessThan(Aim.plannedRounds(5));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameRowsAndAnotherSeedDoesNot() throws Exception {
+        Table real = SynthFixtures.table(dir, "real.csv", SynthFixtures.rows(2_000, 2));
+        Synthesizer.Synthesis a = synthesize(real, 1, 11);
+        Synthesizer.Synthesis b = synthesize(real, 1, 11);
+        Synthesizer.Synthesis c = synthesize(real, 1, 12);
+        assertThat(a.rows().stream().map(List::of).toList()).isEqualTo(b.rows().stream().map(List::of).toList());
+        assertThat(a.events()).isEqualTo(b.events());
+        assertThat(a.rows().stream().map(List::of).toList()).isNotEqualTo(c.rows().stream().map(List::of).toList());
+    }
+
+    @Test
+    void atLargeEpsilonTheOutputKeepsTheInputsMarginalsAndFindsThePlantedChain() throws Exception {
+        Table real = SynthFixtures.table(dir, "real.csv", SynthFixtures.rows(20_000, 1));
+        Synthesizer.Synthesis s = synthesize(real, 1e4, 7);
+        Table synthetic = SynthFixtures.write(dir, "syn.csv", s.columns(), s.rows());
+        Domain domain = Domain.fromData(real);
+        double[][] edges = new double[domain.size()][];
+        for (int c = 0; c < domain.size(); c++) {
+            edges[c] = s.numericEdges().get(c).length == 0 ? null : s.numericEdges().get(c);
+        }
+        Encoding enc = new Encoding(domain, edges);
+        int[][] r = enc.encode(real);
+        int[][] y = enc.encode(synthetic);
+        for (int a = 0; a < domain.size(); a++) {
+            assertThat(tv(r, y, enc.sizes(), a)).as("1-way TV of %s", a).isLessThan(0.02);
+        }
+        // the chain's three links are modelled, so their 2-way marginals survive up to sampling error
+        assertThat(s.tree()).anySatisfy(e -> assertThat(e).containsExactlyInAnyOrder("region", "job"))
+                .anySatisfy(e -> assertThat(e).containsExactlyInAnyOrder("job", "age"))
+                .anySatisfy(e -> assertThat(e).containsExactlyInAnyOrder("age", "income"));
+        for (List<String> e : s.tree()) {
+            int a = domain.names().indexOf(e.get(0));
+            int b = domain.names().indexOf(e.get(1));
+            assertThat(tv(r, y, enc.sizes(), a, b)).as("2-way TV of %s", e).isLessThan(0.03);
+        }
+    }
+
+    private static double tv(int[][] real, int[][] synthetic, int[] sizes, int... attributes) {
+        return Marginal.totalVariation(Marginal.count(real, sizes, attributes),
+                Marginal.count(synthetic, sizes, attributes));
+    }
+
+    @Test
+    void theForestModelReadsAPairAcrossTheTreeAsTheProductOfItsConditionals() {
+        // a chain 0 - 1 - 2, exact (noise-free) measurements: P(0, 2) = Σ_1 P(0) P(1|0) P(2|1)
+        int[] sizes = {2, 2, 2};
+        double[] j01 = {40, 10, 10, 40};
+        double[] j12 = {30, 20, 5, 45};
+        List<ForestModel.Noisy> m = List.of(new ForestModel.Noisy(new int[] {0, 1}, j01, 1e-6),
+                new ForestModel.Noisy(new int[] {1, 2}, j12, 1e-6));
+        ForestModel model = ForestModel.estimate(sizes, List.of(new int[] {0, 1}, new int[] {1, 2}), m);
+        double[] p02 = model.marginal(0, 2);
+        // (IPF mixes 0.1% of the independent table in first: within 0.05 of 50 rows)
+        // P(0=0, 2=0) = 40 * 30/50 + 10 * 5/50 = 25; P(0=0, 2=1) = 40 * 20/50 + 10 * 45/50 = 25
+        assertThat(p02[0]).isCloseTo(25, within(0.05));
+        assertThat(p02[1]).isCloseTo(25, within(0.05));
+        assertThat(p02[2]).isCloseTo(10 * 30 / 50.0 + 40 * 5 / 50.0, within(0.05));
+        assertThat(model.marginal(2, 0)[1]).isCloseTo(p02[2], within(1e-6));
+        // a column outside the tree is independent of the rest
+        ForestModel forest = ForestModel.estimate(new int[] {2, 2, 2}, List.of(new int[] {0, 1}),
+                List.of(m.getFirst(), new ForestModel.Noisy(new int[] {2}, new double[] {25, 75}, 1e-6)));
+        assertThat(forest.marginal(0, 2)).containsExactly(new double[] {12.5, 37.5, 12.5, 37.5}, within(1e-3));
+    }
+}
