@@ -181,6 +181,21 @@ public final class FederatedAveraging {
         }
     }
 
+    /**
+     * The centralised baseline: the same minibatch SGD (learning rate, batch size) run for {@code epochs} over the
+     * pooled rows from the same initial parameters; returns the parameters.
+     */
+    public static double[] central(Model model, TrainingData pooled, Settings s, int epochs, RandomGenerator random) {
+        double[] start = model.initialParameters(random);
+        Settings longer = new Settings(1, epochs, s.batchSize(), s.learningRate(), SecureAggregation.OFF, 0,
+                s.tolerance(), s.corrupt(), s.clip(), s.levelBits(), 1);
+        double[] delta = localUpdate(model, start, pooled, longer, random);
+        for (int j = 0; j < start.length; j++) {
+            start[j] += delta[j];
+        }
+        return start;
+    }
+
     /** {@code localEpochs} of minibatch SGD from {@code global}; returns the change. */
     static double[] localUpdate(Model model, double[] global, TrainingData data, Settings s, RandomGenerator random) {
         double[] w = global.clone();

@@ -19,7 +19,10 @@ import java.util.Locale;
  * default, as in the paper's tables. Stateless.
  */
 public final class SecAggPlusBounds {
-    /** A choice: k = n - 1 means the graph is complete (SecAgg+ gives no saving at this n). */
+    /**
+     * A choice. {@code complete} means no k below n - 1 (or {@link #MAX_K}) meets the bounds: use full SecAgg, whose
+     * t then follows the dropout rate and whose secrets are safe only while corrupt clients stay below 2t - n.
+     */
     public record Choice(int clients, double corrupt, double dropout, int k, int threshold, boolean complete) {
     }
 
@@ -34,20 +37,25 @@ public final class SecAggPlusBounds {
         double secure = Math.log(2) * -sigma;
         double correct = Math.log(2) * -eta;
         double logN = Math.log(n);
-        for (int k = 2; k < n - 1; k += 2) {
+        // secrets need 2t - m > γm and liveness t < (1 - δ)m: no k works unless γ + 2δ < 1
+        int maxK = corrupt + 2 * dropout < 1 ? Math.min(n - 2, MAX_K) : 0;
+        for (int k = 2; k <= maxK; k += 2) {
             if (logN + (k / 2.0) * Math.log(corrupt + dropout) > secure) {
                 continue;
             }
             int m = k + 1;
-            for (int t = (m + 2) / 2; t <= m; t++) {
-                boolean secretsSafe = logN + logUpperTail(m, corrupt, 2 * t - m) <= secure;
-                boolean live = logN + logLowerTail(m, 1 - dropout, t) <= correct;
-                if (secretsSafe && live) {
-                    return new Choice(n, corrupt, dropout, k, t, false);
+            int lo = (m + 2) / 2;
+            int hi = m + 1; // the smallest t in [lo, m] with safe secrets, or m + 1 for none (safety grows with t)
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (logN + logUpperTail(m, corrupt, 2 * mid - m) <= secure) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
                 }
-                if (!live) {
-                    break; // larger t only makes liveness worse
-                }
+            }
+            if (lo <= m && logN + logLowerTail(m, 1 - dropout, lo) <= correct) {
+                return new Choice(n, corrupt, dropout, k, lo, false);
             }
         }
         return new Choice(n, corrupt, dropout, n - 1, n - (int) Math.floor(n * dropout), true);
@@ -64,7 +72,7 @@ public final class SecAggPlusBounds {
                     }
                     Choice c = choose(n, g, d, 40, 20);
                     out.append(String.format(Locale.ROOT, "%7d  %7.3f  %7.3f  %4d  %4d  %s%n", n, g, d, c.k(),
-                            c.threshold(), c.complete() ? "complete graph (full SecAgg)" : ""));
+                            c.threshold(), c.complete() ? "no sparse graph meets the bounds: full SecAgg" : ""));
                 }
             }
         }
@@ -105,12 +113,20 @@ public final class SecAggPlusBounds {
         return logChoose(m, i) + i * Math.log(p) + (m - i) * Math.log1p(-p);
     }
 
-    private static double logChoose(int m, int i) {
-        double s = 0;
-        for (int j = 1; j <= i; j++) {
-            s += Math.log(m - i + j) - Math.log(j);
+    /** The largest neighbourhood searched; beyond it the complete graph is no worse in practice. */
+    static final int MAX_K = 4096;
+    private static final double[] LOG_FACTORIAL = logFactorials(MAX_K + 2);
+
+    private static double[] logFactorials(int size) {
+        double[] f = new double[size];
+        for (int i = 1; i < size; i++) {
+            f[i] = f[i - 1] + Math.log(i);
         }
-        return s;
+        return f;
+    }
+
+    private static double logChoose(int m, int i) {
+        return LOG_FACTORIAL[m] - LOG_FACTORIAL[i] - LOG_FACTORIAL[m - i];
     }
 
     private static double logAdd(double a, double b) {
