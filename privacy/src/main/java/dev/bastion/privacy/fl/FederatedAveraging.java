@@ -166,7 +166,8 @@ public final class FederatedAveraging {
             if (!c.complete()) {
                 byte[] seed = new byte[32];
                 secure.nextBytes(seed); // public, drawn after the roster is fixed
-                return SecAggConfig.plus(federation, round, n, c.k(), c.threshold(), seed, length, bits, timeout);
+                return SecAggConfig.plus(federation, round, n, c.k(), c.threshold(), s.tolerance(), seed, length,
+                        bits, timeout);
             }
         }
         return SecAggConfig.full(federation, round, n, s.tolerance(), length, bits, timeout);

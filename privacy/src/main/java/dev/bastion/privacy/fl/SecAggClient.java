@@ -258,8 +258,8 @@ public final class SecAggClient {
                 mine++;
             }
         }
-        if (mine < config.threshold()) {
-            return abort("fewer than t of my neighbours confirmed the survivor list");
+        if (mine < config.threshold() || m.signatures().size() < config.quorum()) {
+            return abort("too few clients confirmed the survivor list");
         }
         Map<Integer, Shamir.Share> selfMask = new HashMap<>();
         Map<Integer, Shamir.Share> maskKey = new HashMap<>();

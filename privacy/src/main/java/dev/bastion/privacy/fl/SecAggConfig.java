@@ -17,10 +17,13 @@ import java.util.TreeSet;
  * under the public round seed, so the server cannot choose who neighbours whom.
  *
  * <p>A client's <em>holders</em> are its neighbours and itself: they receive its shares, and t of them must answer
- * for its secrets to be rebuilt. Immutable and thread-safe.
+ * for its secrets to be rebuilt. The <em>quorum</em> is how many consistency signatures over one survivor list a
+ * client needs, from anyone, before it reveals a share: two disjoint groups cannot both reach it, so a server that
+ * shows two groups different survivor lists needs at least 2·quorum - n corrupt clients signing both. In full SecAgg
+ * it equals t; in SecAgg+, where t counts holders only, it is n - floor(n · tolerance). Immutable and thread-safe.
  */
-public record SecAggConfig(String federation, long round, int clients, int threshold, int length, int bits,
-        Duration stageTimeout, List<SortedSet<Integer>> holders) {
+public record SecAggConfig(String federation, long round, int clients, int threshold, int quorum, int length,
+        int bits, Duration stageTimeout, List<SortedSet<Integer>> holders) {
 
     /** The default dropout tolerance: up to a third of the clients may vanish. */
     public static final double DEFAULT_TOLERANCE = 1.0 / 3;
@@ -43,8 +46,9 @@ public record SecAggConfig(String federation, long round, int clients, int thres
             if (!holders.get(u).contains(u)) {
                 throw new IllegalArgumentException("client " + u + " must hold its own share");
             }
-            if (threshold < 2 || threshold > holders.get(u).size()) {
-                throw new IllegalArgumentException("threshold " + threshold + " must be in 2.." + holders.get(u).size());
+            if (threshold < 2 || threshold > holders.get(u).size() || quorum <= clients / 2 || quorum > clients) {
+                throw new IllegalArgumentException("threshold " + threshold + " must be in 2.." + holders.get(u).size()
+                        + " and the quorum " + quorum + " a majority of " + clients);
             }
             for (int v : holders.get(u)) {
                 if (v < 1 || v > clients || !holders.get(v).contains(u)) {
@@ -67,15 +71,16 @@ public record SecAggConfig(String federation, long round, int clients, int thres
         for (int u = 1; u <= clients; u++) {
             holders.add(everyone);
         }
-        return new SecAggConfig(federation, round, clients, t, length, bits, stageTimeout, holders);
+        return new SecAggConfig(federation, round, clients, t, t, length, bits, stageTimeout, holders);
     }
 
     /**
      * SecAgg+: each client shares with k neighbours (k even; at least n - 1 means everyone) of a Harary graph whose
-     * labels are permuted by AES-CTR under {@code roundSeed}, threshold t among its k + 1 holders.
+     * labels are permuted by AES-CTR under {@code roundSeed}, threshold t among its k + 1 holders, and a consistency
+     * quorum of n - floor(n · tolerance).
      */
-    public static SecAggConfig plus(String federation, long round, int clients, int k, int t, byte[] roundSeed,
-            int length, int bits, Duration stageTimeout) {
+    public static SecAggConfig plus(String federation, long round, int clients, int k, int t, double tolerance,
+            byte[] roundSeed, int length, int bits, Duration stageTimeout) {
         if (k < 2 || k % 2 != 0) {
             throw new IllegalArgumentException("k must be even and at least 2");
         }
@@ -94,7 +99,8 @@ public record SecAggConfig(String federation, long round, int clients, int thres
                 holders.get(b).add(a);
             }
         }
-        return new SecAggConfig(federation, round, clients, t, length, bits, stageTimeout, holders);
+        int quorum = clients - (int) Math.floor(clients * tolerance);
+        return new SecAggConfig(federation, round, clients, t, quorum, length, bits, stageTimeout, holders);
     }
 
     /** Position i of the ring holds client label[i]: Fisher-Yates driven by the public round seed. */

@@ -138,6 +138,10 @@ public final class SecAggServer {
         if (!answered.equals(expected) && now.isBefore(deadline)) {
             return new Step.Waiting(deadline);
         }
+        if (stage == Stage.CONSISTENCY_CHECK && answered.size() < config.quorum()) {
+            finished = true;
+            return new Step.Aborted(stage, "fewer than the quorum confirmed the survivor list");
+        }
         if (stage != Stage.UNMASKING && !everyoneKeepsThreshold(answered)) {
             finished = true;
             return new Step.Aborted(stage, "fewer than t of some client's holders answered in " + stage);

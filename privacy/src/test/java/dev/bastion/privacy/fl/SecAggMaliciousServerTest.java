@@ -180,4 +180,24 @@ class SecAggMaliciousServerTest {
         assertAborts(f.client(1), new SharesForYou(toOne.header(), 1, moved));
         assertEquals(7, shares.size());
     }
+
+    @Test
+    void inSecAggPlusASplitBetweenTwoHalvesFailsTheQuorumEvenWhenEachHalfHasItsNeighbours() {
+        SecAggConfig config = SecAggConfig.plus("fed", 5, 30, 10, 7, 0.2, SecAggConfig.seedFrom(8), 4, 32, TIMEOUT);
+        SecAggFixture f = new SecAggFixture(config, 13);
+        List<ToClient> lists = runUntil(f, new SecAggServer(config, Instant.EPOCH), Stage.CONSISTENCY_CHECK);
+        Map<Integer, byte[]> low = new TreeMap<>();
+        Map<Integer, byte[]> high = new TreeMap<>();
+        for (ToClient m : lists) {
+            SurvivorList s = (SurvivorList) m;
+            SecAggClient.Reply.Send sent = assertInstanceOf(SecAggClient.Reply.Send.class,
+                    f.client(s.recipient()).receive(s));
+            (s.recipient() <= 15 ? low : high).put(s.recipient(), ((Messages.ConsistencySignature) sent.message()).signature());
+        }
+        Header h = new Header("fed", 5, Stage.UNMASKING, 0);
+        for (int u = 1; u <= 30; u++) {
+            // each client is shown only its own half's signatures: its holders there may reach t, the quorum (24) not
+            assertAborts(f.client(u), new SignatureList(h, u, new TreeMap<>(u <= 15 ? low : high)));
+        }
+    }
 }

@@ -65,7 +65,7 @@ class SecAggTest {
 
     @Test
     void secAggPlusSumsExactlyOverARandomRegularGraphWithDropouts() {
-        SecAggConfig config = SecAggConfig.plus("fed", 4, 30, 10, 7, SecAggConfig.seedFrom(99), 32, 40, TIMEOUT);
+        SecAggConfig config = SecAggConfig.plus("fed", 4, 30, 10, 7, 0.2, SecAggConfig.seedFrom(99), 32, 40, TIMEOUT);
         for (int u = 1; u <= 30; u++) {
             assertEquals(11, config.holdersOf(u).size(), "client " + u + " has k neighbours and itself");
         }
@@ -80,9 +80,9 @@ class SecAggTest {
 
     @Test
     void theGraphComesFromTheRoundSeedAndChangesWithIt() {
-        SecAggConfig a = SecAggConfig.plus("fed", 1, 50, 8, 6, SecAggConfig.seedFrom(1), 1, 20, TIMEOUT);
-        SecAggConfig again = SecAggConfig.plus("fed", 1, 50, 8, 6, SecAggConfig.seedFrom(1), 1, 20, TIMEOUT);
-        SecAggConfig b = SecAggConfig.plus("fed", 1, 50, 8, 6, SecAggConfig.seedFrom(2), 1, 20, TIMEOUT);
+        SecAggConfig a = SecAggConfig.plus("fed", 1, 50, 8, 6, 0.2, SecAggConfig.seedFrom(1), 1, 20, TIMEOUT);
+        SecAggConfig again = SecAggConfig.plus("fed", 1, 50, 8, 6, 0.2, SecAggConfig.seedFrom(1), 1, 20, TIMEOUT);
+        SecAggConfig b = SecAggConfig.plus("fed", 1, 50, 8, 6, 0.2, SecAggConfig.seedFrom(2), 1, 20, TIMEOUT);
         assertEquals(a.holders(), again.holders());
         assertTrue(!a.holders().equals(b.holders()));
     }
