@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Bastion: a local-first, privacy-preserving AI gateway.",
         subcommands = {ServeCommand.class, KeysCommand.class, ConfigCommand.class, AuditCommand.class, ExplainCommand.class,
                 ScanCommand.class, EvalCommand.class, SubjectCommand.class, DpCommand.class, DeidCommand.class, AssessCommand.class, TrainCommand.class, ModelCommand.class,
+                FlCommand.class,
                 PiiCommands.Redact.class, PiiCommands.Restore.class, ChatCommands.Chat.class, ChatCommands.Generate.class,
                 SynthCommand.class, HealthCommand.class, RedteamCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

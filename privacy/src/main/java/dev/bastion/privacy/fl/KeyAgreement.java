@@ -1,0 +1,98 @@
+package dev.bastion.privacy.fl;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.interfaces.XECPrivateKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.security.spec.XECPrivateKeySpec;
+import javax.crypto.KDF;
+import javax.crypto.spec.HKDFParameterSpec;
+
+/**
+ * X25519 key pairs and pairwise secrets: HKDF-SHA256 (RFC 5869, the JDK 25 KDF API) over the X25519 shared secret,
+ * salted with a fixed protocol label and bound by {@code info} to the federation, round, purpose and the two
+ * parties. Public keys travel in their X.509 encoding; a private key leaves this class only as its 32-byte scalar,
+ * which is what the protocol Shamir-shares. Stateless and thread-safe.
+ */
+public final class KeyAgreement {
+    private static final byte[] SALT = "bastion-fl/secagg/v1".getBytes(StandardCharsets.UTF_8);
+
+    private KeyAgreement() {
+    }
+
+    /** A private key and the X.509 encoding of its public key. */
+    public record Pair(PrivateKey privateKey, byte[] publicKey) {
+        public Pair {
+            publicKey = publicKey.clone();
+        }
+
+        @Override
+        public byte[] publicKey() {
+            return publicKey.clone();
+        }
+
+        /** The 32-byte private scalar: what the self-mask key's Shamir shares carry. */
+        public byte[] insecureScalar() {
+            return ((XECPrivateKey) privateKey).getScalar()
+                    .orElseThrow(() -> new IllegalStateException("the X25519 private key does not expose its scalar"));
+        }
+
+        @Override
+        public String toString() {
+            return "KeyAgreement.Pair[private=redacted]";
+        }
+    }
+
+    public static Pair generate() {
+        try {
+            KeyPair pair = KeyPairGenerator.getInstance("X25519").generateKeyPair();
+            return new Pair(pair.getPrivate(), pair.getPublic().getEncoded());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519 is unavailable", e);
+        }
+    }
+
+    /** The private key of a reconstructed 32-byte scalar. */
+    public static PrivateKey privateKey(byte[] scalar) {
+        try {
+            return KeyFactory.getInstance("XDH").generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an X25519 scalar", e);
+        }
+    }
+
+    /**
+     * 32 bytes shared by the two parties: HKDF-SHA256(salt, X25519(mine, theirs), info).
+     *
+     * @throws IllegalArgumentException when {@code theirPublicKey} is not a valid X25519 public key (or gives the
+     *     all-zero shared secret)
+     */
+    public static byte[] agree(PrivateKey mine, byte[] theirPublicKey, byte[] info) {
+        byte[] shared;
+        try {
+            PublicKey theirs = KeyFactory.getInstance("XDH").generatePublic(new X509EncodedKeySpec(theirPublicKey));
+            javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("X25519");
+            ka.init(mine);
+            ka.doPhase(theirs, true);
+            shared = ka.generateSecret();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("the peer's X25519 public key is not valid", e);
+        }
+        return hkdf(shared, info);
+    }
+
+    static byte[] hkdf(byte[] ikm, byte[] info) {
+        try {
+            KDF kdf = KDF.getInstance("HKDF-SHA256");
+            return kdf.deriveData(HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(SALT).thenExpand(info, 32));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HKDF-SHA256 is unavailable", e);
+        }
+    }
+}

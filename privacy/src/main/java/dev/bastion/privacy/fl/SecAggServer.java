@@ -1,0 +1,265 @@
+package dev.bastion.privacy.fl;
+
+import dev.bastion.privacy.fl.Messages.AdvertiseKeys;
+import dev.bastion.privacy.fl.Messages.ConsistencySignature;
+import dev.bastion.privacy.fl.Messages.EncryptedShares;
+import dev.bastion.privacy.fl.Messages.Header;
+import dev.bastion.privacy.fl.Messages.KeyList;
+import dev.bastion.privacy.fl.Messages.MaskedInput;
+import dev.bastion.privacy.fl.Messages.SharesForYou;
+import dev.bastion.privacy.fl.Messages.SignatureList;
+import dev.bastion.privacy.fl.Messages.Stage;
+import dev.bastion.privacy.fl.Messages.SurvivorList;
+import dev.bastion.privacy.fl.Messages.ToClient;
+import dev.bastion.privacy.fl.Messages.ToServer;
+import dev.bastion.privacy.fl.Messages.UnmaskShares;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The server of one secure aggregation round, as a state machine: {@link #receive} takes client messages of the
+ * current stage, {@link #close} ends the stage when every expected client has answered or the stage's deadline
+ * has passed, and answers with the next stage's messages, the sum, or an abort. A stage that ends with a client
+ * short of t live holders aborts the round with no output (the caller retries with fresh keys).
+ *
+ * <p>The output is the sum in Z_2^b of the inputs of U3, the clients whose masked input arrived: self masks are
+ * removed with seeds rebuilt from t shares, and the pairwise masks of clients that dropped after sharing are
+ * removed with their rebuilt mask keys; the pairwise masks between survivors cancel.
+ *
+ * <p>Not thread-safe: the transport serialises calls.
+ */
+public final class SecAggServer {
+
+    /** What a received message did. */
+    public sealed interface Receipt {
+        record Accepted() implements Receipt {
+        }
+
+        record Refused(String reason) implements Receipt {
+        }
+    }
+
+    /** What closing a stage did. */
+    public sealed interface Step {
+        /** Not everyone answered and the deadline has not passed. */
+        record Waiting(Instant deadline) implements Step {
+        }
+
+        record Send(Stage stage, List<ToClient> messages) implements Step {
+            public Send {
+                messages = List.copyOf(messages);
+            }
+        }
+
+        /** The sum over {@code included} (U3), in Z_2^b. */
+        record Done(long[] sum, SortedSet<Integer> included) implements Step {
+        }
+
+        record Aborted(Stage stage, String reason) implements Step {
+        }
+    }
+
+    private final SecAggConfig config;
+    private Stage stage = Stage.ADVERTISE_KEYS;
+    private Instant deadline;
+    private boolean finished;
+    private SortedSet<Integer> expected = new TreeSet<>();
+    private final SortedMap<Integer, AdvertiseKeys> u1 = new TreeMap<>();
+    private final SortedMap<Integer, EncryptedShares> u2 = new TreeMap<>();
+    private final SortedMap<Integer, MaskedInput> u3 = new TreeMap<>();
+    private final SortedMap<Integer, byte[]> u4 = new TreeMap<>();
+    private final SortedMap<Integer, UnmaskShares> u5 = new TreeMap<>();
+
+    public SecAggServer(SecAggConfig config, Instant start) {
+        this.config = config;
+        this.deadline = start.plus(config.stageTimeout());
+        for (int u = 1; u <= config.clients(); u++) {
+            expected.add(u);
+        }
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    /** Takes one client message; refuses (and ignores) anything not expected now, including replays. */
+    public Receipt receive(ToServer message) {
+        Header h = message.header();
+        if (finished || !h.sameStep(new Header(config.federation(), config.round(), stage, 0))) {
+            return new Receipt.Refused("not for this federation, round and stage");
+        }
+        int from = h.sender();
+        if (!expected.contains(from)) {
+            return new Receipt.Refused("the sender is not expected in this stage");
+        }
+        boolean fresh = switch (message) {
+            case AdvertiseKeys m when stage == Stage.ADVERTISE_KEYS -> u1.putIfAbsent(from, m) == null;
+            case EncryptedShares m when stage == Stage.SHARE_KEYS -> {
+                SortedSet<Integer> peers = new TreeSet<>(config.holdersOf(from));
+                peers.retainAll(u1.keySet());
+                peers.remove(from);
+                if (!peers.equals(m.sealed().keySet())) {
+                    yield false;
+                }
+                yield u2.putIfAbsent(from, m) == null;
+            }
+            case MaskedInput m when stage == Stage.MASKED_INPUT -> {
+                if (m.masked().length != config.length() || m.bits() != config.bits()) {
+                    yield false;
+                }
+                yield u3.putIfAbsent(from, m) == null;
+            }
+            case ConsistencySignature m when stage == Stage.CONSISTENCY_CHECK -> u4.putIfAbsent(from, m.signature()) == null;
+            case UnmaskShares m when stage == Stage.UNMASKING -> u5.putIfAbsent(from, m) == null;
+            default -> false;
+        };
+        return fresh ? new Receipt.Accepted() : new Receipt.Refused("a duplicate or malformed message");
+    }
+
+    /** Ends the current stage if everyone answered or {@code now} is past the deadline. */
+    public Step close(Instant now) {
+        if (finished) {
+            throw new IllegalStateException("the round is over");
+        }
+        SortedSet<Integer> answered = switch (stage) {
+            case ADVERTISE_KEYS -> new TreeSet<>(u1.keySet());
+            case SHARE_KEYS -> new TreeSet<>(u2.keySet());
+            case MASKED_INPUT -> new TreeSet<>(u3.keySet());
+            case CONSISTENCY_CHECK -> new TreeSet<>(u4.keySet());
+            case UNMASKING -> new TreeSet<>(u5.keySet());
+        };
+        if (!answered.equals(expected) && now.isBefore(deadline)) {
+            return new Step.Waiting(deadline);
+        }
+        if (stage == Stage.CONSISTENCY_CHECK && answered.size() < config.quorum()) {
+            finished = true;
+            return new Step.Aborted(stage, "fewer than the quorum confirmed the survivor list");
+        }
+        if (stage != Stage.UNMASKING && !everyoneKeepsThreshold(answered)) {
+            finished = true;
+            return new Step.Aborted(stage, "fewer than t of some client's holders answered in " + stage);
+        }
+        Stage done = stage;
+        List<ToClient> out = new ArrayList<>();
+        switch (done) {
+            case ADVERTISE_KEYS -> {
+                for (int u : answered) {
+                    SortedMap<Integer, AdvertiseKeys> keys = new TreeMap<>();
+                    for (int v : config.holdersOf(u)) {
+                        if (u1.containsKey(v)) {
+                            keys.put(v, u1.get(v));
+                        }
+                    }
+                    out.add(new KeyList(header(Stage.SHARE_KEYS), u, keys));
+                }
+            }
+            case SHARE_KEYS -> {
+                for (int u : answered) {
+                    SortedMap<Integer, byte[]> sealed = new TreeMap<>();
+                    for (int v : config.holdersOf(u)) {
+                        if (v != u && u2.containsKey(v)) {
+                            sealed.put(v, u2.get(v).sealed().get(u));
+                        }
+                    }
+                    out.add(new SharesForYou(header(Stage.MASKED_INPUT), u, sealed));
+                }
+            }
+            case MASKED_INPUT -> {
+                List<Integer> survivors = List.copyOf(answered);
+                for (int u : answered) {
+                    out.add(new SurvivorList(header(Stage.CONSISTENCY_CHECK), u, survivors));
+                }
+            }
+            case CONSISTENCY_CHECK -> {
+                for (int u : answered) {
+                    out.add(new SignatureList(header(Stage.UNMASKING), u, u4));
+                }
+            }
+            case UNMASKING -> {
+                finished = true;
+                return unmask();
+            }
+        }
+        expected = answered;
+        stage = Stage.values()[done.ordinal() + 1];
+        deadline = now.plus(config.stageTimeout());
+        return new Step.Send(stage, out);
+    }
+
+    private boolean everyoneKeepsThreshold(SortedSet<Integer> alive) {
+        if (alive.isEmpty()) {
+            return false;
+        }
+        for (int u : alive) {
+            int live = 0;
+            for (int v : config.holdersOf(u)) {
+                if (alive.contains(v)) {
+                    live++;
+                }
+            }
+            if (live < config.threshold()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Step unmask() {
+        int t = config.threshold();
+        long modMask = (1L << config.bits()) - 1;
+        long[] sum = new long[config.length()];
+        for (MaskedInput m : u3.values()) {
+            SecAggClient.addInto(sum, m.masked(), 1, modMask);
+        }
+        for (int u : u3.keySet()) {
+            List<Shamir.Share> shares = sharesOf(u, true);
+            if (shares.size() < t) {
+                return new Step.Aborted(Stage.UNMASKING, "fewer than t shares of a survivor's self-mask seed");
+            }
+            byte[] seed = Shamir.reconstruct(shares.subList(0, t));
+            SecAggClient.addInto(sum, Prg.mask(seed, config.selfMaskDomain(), sum.length, config.bits()), -1, modMask);
+        }
+        for (int v : u2.keySet()) {
+            if (u3.containsKey(v)) {
+                continue;
+            }
+            List<Shamir.Share> shares = sharesOf(v, false);
+            if (shares.size() < t) {
+                return new Step.Aborted(Stage.UNMASKING, "fewer than t shares of a dropped client's mask key");
+            }
+            PrivateKey key = KeyAgreement.privateKey(Shamir.reconstruct(shares.subList(0, t)));
+            for (int u : config.holdersOf(v)) {
+                if (u != v && u3.containsKey(u)) {
+                    byte[] seed = KeyAgreement.agree(key, u1.get(u).maskKey(), config.pairInfo("pair-mask", u, v));
+                    SecAggClient.addInto(sum, Prg.mask(seed, config.pairMaskDomain(), sum.length, config.bits()),
+                            u > v ? -1 : 1, modMask);
+                }
+            }
+        }
+        return new Step.Done(sum, new TreeSet<>(u3.keySet()));
+    }
+
+    private List<Shamir.Share> sharesOf(int owner, boolean selfMask) {
+        List<Shamir.Share> out = new ArrayList<>();
+        for (Map.Entry<Integer, UnmaskShares> e : u5.entrySet()) {
+            UnmaskShares m = e.getValue();
+            Map<Integer, Shamir.Share> map = selfMask ? m.selfMaskShares() : m.maskKeyShares();
+            Shamir.Share s = map.get(owner);
+            if (s != null && s.x() == e.getKey() && config.holdersOf(owner).contains(s.x())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private Header header(Stage s) {
+        return new Header(config.federation(), config.round(), s, 0);
+    }
+}
