@@ -7,6 +7,7 @@
 # the medians. The load average is printed before and after, since the machine may be shared.
 #   bench/inference/run.sh [DIR] [THREADS] [ROUNDS]     (default: /tmp/bastion-bench-models, 2, 3)
 #   one core: taskset -c 1 bench/inference/run.sh DIR 1
+#   MIXES="Q4_K_M Q6_K" bench/inference/run.sh ...   runs only those files
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -22,7 +23,7 @@ java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-a
 "${java[@]}" dev.bastion.bench.InferenceBench bandwidth "$threads"
 out="$(mktemp)"
 echo "== load before: $(uptime)"
-for mix in Q4_K_M Q5_K_M Q6_K Q8_0 Q4_0; do
+for mix in ${MIXES:-Q4_K_M Q5_K_M Q6_K Q8_0 Q4_0}; do
   f="$dir/llama-3.2-1b-shape-$mix.gguf"
   echo "== $(basename "$f") ($(( $(stat -c %s "$f") >> 20 )) MiB)"
   for ((round = 0; round < rounds; round++)); do
