@@ -5,6 +5,7 @@ import dev.bastion.inference.GenerationRequest;
 import dev.bastion.inference.GgmlType;
 import dev.bastion.inference.LlamaCpp;
 import dev.bastion.inference.LocalModel;
+import dev.bastion.inference.QuantMix;
 import dev.bastion.inference.SamplingParameters;
 import dev.bastion.inference.TestModels;
 import java.lang.foreign.Arena;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Also measures this machine's memory read bandwidth, for the bound on generation speed.
  *
  * <pre>
- *   InferenceBench models DIR             write Llama-3.2-1B-shaped files (random weights) in Q8_0, Q4_0, Q4_K
+ *   InferenceBench models DIR             write Llama-3.2-1B-shaped files (random weights): Q8_0, Q4_0,
+ *                                         Q4_K_M, Q5_K_M (llama.cpp's mixes) and Q6_K
  *   InferenceBench run bastion|llamacpp FILE THREADS
  *   InferenceBench bandwidth THREADS
  * </pre>
@@ -48,11 +50,13 @@ public final class InferenceBench {
 
     static void models(Path dir) throws Exception {
         Files.createDirectories(dir);
-        for (GgmlType t : List.of(GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K)) {
-            Path f = dir.resolve("llama-3.2-1b-shape-" + t + ".gguf");
+        List<QuantMix> mixes = List.of(QuantMix.pure(GgmlType.Q8_0), QuantMix.pure(GgmlType.Q4_0), QuantMix.Q4_K_M,
+                QuantMix.Q5_K_M, QuantMix.pure(GgmlType.Q6_K));
+        for (QuantMix mix : mixes) {
+            Path f = dir.resolve("llama-3.2-1b-shape-" + mix.name() + ".gguf");
             if (!Files.exists(f)) {
                 long t0 = System.nanoTime();
-                TestModels.write(f, TestModels.Shape.llama32OneB(), t, 1);
+                TestModels.write(f, TestModels.Shape.llama32OneB(), mix, 1);
                 System.out.printf("wrote %s (%d MiB) in %.0f s%n", f, Files.size(f) >> 20, (System.nanoTime() - t0) / 1e9);
             }
         }

@@ -76,7 +76,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      *
      * <p>For Q8_0 weights with the vector kernels, x is first rounded to int8 blocks of 32, as llama.cpp does
      * (measured faster, see {@link Int8Kernels}); each {@code out[r]} then differs from the exact product by at
-     * most {@code sum_c |W[r][c]| * max|x_block(c)| / 254}. All other cases compute the float product.
+     * most {@code sum_c |W[r][c]| * max|x_block(c)| / 254}. For Q4_K, Q5_K and Q6_K weights with the vector
+     * kernels, x is rounded the same way ({@link Q8K}, {@link KQuantInt8}), with the same bound.
+     * All other cases compute the float product.
      *
      * @throws IllegalArgumentException if {@code x} is shorter than {@link #cols()} or {@code out} than {@link #rows()}
      */
@@ -90,6 +92,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                     out[r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq, cols);
                 }
             });
+            return;
+        }
+        if (type.blockSize() == 256 && !scalar() && KQuantInt8.AVAILABLE) {
+            kQuantMatvec(Q8K.of(x, cols), out);
             return;
         }
         if (type == GgmlType.Q4_0 && !scalar()) {
@@ -106,6 +112,28 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                 out[r] = dot(r, x, 0);
             }
         });
+    }
+
+    /** Q4_K, Q5_K or Q6_K rows times int8 activations, each kernel called directly (see {@link KQuantInt8}). */
+    private void kQuantMatvec(Q8K xq, float[] out) {
+        switch (type) {
+            case Q4_K -> Parallel.forRange(rows, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    out[r] = KQuantInt8.dotQ4_K(data, rowBytes * r, xq, cols);
+                }
+            });
+            case Q5_K -> Parallel.forRange(rows, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    out[r] = KQuantInt8.dotQ5_K(data, rowBytes * r, xq, cols);
+                }
+            });
+            case Q6_K -> Parallel.forRange(rows, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    out[r] = KQuantInt8.dotQ6_K(data, rowBytes * r, xq, cols);
+                }
+            });
+            default -> throw new IllegalStateException("no int8 kernel for " + type);
+        }
     }
 
     /**

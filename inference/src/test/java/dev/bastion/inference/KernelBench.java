@@ -63,6 +63,21 @@ public final class KernelBench {
             });
             report(type, rows, cols, "b: int8 dot", b, flops, data.byteSize());
         }
+        if (type.blockSize() == 256) {
+            double c = time(() -> {
+                Q8K xq = Q8K.of(x, cols);
+                Parallel.forRange(rows, (s, e) -> {
+                    for (int r = s; r < e; r++) {
+                        out[r] = switch (type) {
+                            case Q4_K -> KQuantInt8.dotQ4_K(data, r * rowBytes, xq, cols);
+                            case Q5_K -> KQuantInt8.dotQ5_K(data, r * rowBytes, xq, cols);
+                            default -> KQuantInt8.dotQ6_K(data, r * rowBytes, xq, cols);
+                        };
+                    }
+                });
+            });
+            report(type, rows, cols, "c: int8 K dot", c, flops, data.byteSize());
+        }
         report(type, rows, cols, "WeightMatrix.matvec", time(() -> m.matvec(x, out)), flops, data.byteSize());
         if (rows <= 8192) {
             int n = Transformer.MAX_BATCH;

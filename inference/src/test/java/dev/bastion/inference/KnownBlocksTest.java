@@ -183,7 +183,53 @@ class KnownBlocksTest {
             assertThat(ScalarKernels.dot(type, w, 0, oneHot, 0, n)).isEqualTo(scalar[i] + 0f);
             assertThat(VectorKernels.dot(type, w, 0, oneHot, 0, n)).isEqualTo(scalar[i] + 0f);
         }
+        if (type.blockSize() == 256) {
+            oneHotInt8Dots(type, w, scalar);
+        }
         return scalar;
+    }
+
+    /*
+     * With int8 activations q_x one-hot (1 at element i, d_x = 1) every product and sum in both int8 kernels is
+     * exact, so each must give element i exactly as dequantised; all-ones activations (sums of 32 per sub-block)
+     * must give the row's total, which checks that the minimums are taken from the activation sums.
+     */
+    private static void oneHotInt8Dots(GgmlType type, MemorySegment w, float[] dequantized) {
+        for (int i = 0; i < 256; i += 3) {
+            short[] q = new short[256];
+            q[i] = 1;
+            int[] sums = new int[8];
+            sums[i / 32] = 1;
+            Q8K x = new Q8K(q, ones(1), sums);
+            assertThat(int8Dot(type, w, x, false)).as("scalar int8 %s element %d", type, i).isEqualTo(dequantized[i]);
+            assertThat(int8Dot(type, w, x, true)).as("vector int8 %s element %d", type, i).isEqualTo(dequantized[i]);
+        }
+        short[] ones = new short[256];
+        java.util.Arrays.fill(ones, (short) 1);
+        int[] sums = new int[8];
+        java.util.Arrays.fill(sums, 32);
+        Q8K x = new Q8K(ones, ones(1), sums);
+        double total = 0;
+        for (float v : dequantized) {
+            total += v;
+        }
+        assertThat((double) int8Dot(type, w, x, false)).as("scalar int8 %s total", type).isEqualTo(total);
+        assertThat((double) int8Dot(type, w, x, true)).as("vector int8 %s total", type).isEqualTo(total);
+    }
+
+    private static float[] ones(int n) {
+        float[] v = new float[n];
+        java.util.Arrays.fill(v, 1f);
+        return v;
+    }
+
+    static float int8Dot(GgmlType type, MemorySegment w, Q8K x, boolean vector) {
+        return switch (type) {
+            case Q4_K -> vector ? KQuantInt8.dotQ4_K(w, 0, x, 256) : KQuantInt8Scalar.dotQ4_K(w, 0, x, 256);
+            case Q5_K -> vector ? KQuantInt8.dotQ5_K(w, 0, x, 256) : KQuantInt8Scalar.dotQ5_K(w, 0, x, 256);
+            case Q6_K -> vector ? KQuantInt8.dotQ6_K(w, 0, x, 256) : KQuantInt8Scalar.dotQ6_K(w, 0, x, 256);
+            default -> throw new IllegalArgumentException("no int8 kernel for " + type);
+        };
     }
 
     private static void putScales(byte[] b, int at) {

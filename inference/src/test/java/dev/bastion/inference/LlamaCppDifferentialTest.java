@@ -15,7 +15,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * gives the same {@value #STEPS} tokens after each of several prompts (each prompt exercises the batched prompt
  * pass, each step the single-token pass and the cache).
  *
- * <p>llama.cpp rounds activations to 8 bits before quantised matrix products and Bastion keeps them in float, so
+ * The K-quant mixes Q4_K_M and Q5_K_M are laid out as llama.cpp's quantiser lays them out ({@link QuantMix}).
+ *
+ * <p>llama.cpp rounds activations to 8 bits before quantised matrix products; Bastion does too for Q8_0 and the
+ * K-quants in generation (its own rounding, per 32 or 256 values) and keeps them in float elsewhere, so
  * logits differ slightly: where the engines part, llama.cpp's token must be a near tie in our logits.
  * The binding's probability output (n_probs) aborts the JVM in 4.2.0, so probabilities are compared against our
  * own scalar reference instead ({@code ScalarReferenceTest}). The llama.cpp build inside the binding predates
@@ -37,10 +40,16 @@ class LlamaCppDifferentialTest {
 
     @ParameterizedTest(name = "{0} with {1} weights")
     @CsvSource({"llama,F32", "llama,F16", "llama,BF16", "llama,Q8_0", "llama,Q4_0", "llama,Q4_K", "llama,Q5_K",
-            "llama,Q6_K", "qwen2,F32", "qwen2,Q8_0", "qwen2,Q4_0", "qwen2,Q4_K", "qwen2,Q6_K"})
-    void greedyTokensAgreeWithLlamaCpp(String arch, GgmlType type) throws Exception {
+            "llama,Q6_K", "llama,Q4_K_M", "llama,Q5_K_M", "qwen2,F32", "qwen2,Q8_0", "qwen2,Q4_0", "qwen2,Q4_K",
+            "qwen2,Q6_K", "qwen2,Q4_K_M"})
+    void greedyTokensAgreeWithLlamaCpp(String arch, String types) throws Exception {
         TestModels.Shape shape = TestModels.Shape.tiny(arch);
-        Path file = TestModels.write(dir.resolve(arch + "-" + type + ".gguf"), shape, type, 42);
+        QuantMix mix = switch (types) {
+            case "Q4_K_M" -> QuantMix.Q4_K_M;
+            case "Q5_K_M" -> QuantMix.Q5_K_M;
+            default -> QuantMix.pure(GgmlType.valueOf(types));
+        };
+        Path file = TestModels.write(dir.resolve(arch + "-" + types + ".gguf"), shape, mix, 42);
         int compared = 0;
         int agreed = 0;
         try (LocalModel ours = LocalModel.load(file, new LocalModel.Options(512, 1, 0));
@@ -104,7 +113,15 @@ class LlamaCppDifferentialTest {
         return new Greedy(theirs.size(), agreed);
     }
 
-    static final double NEAR_TIE = 0.05;
+    /*
+     * 0.1 of the logits' standard deviation. It was 0.05 while Bastion kept activations in float for all but Q8_0.
+     * Rounding activations to int8 alone moves our logits by up to 0.51-0.64 (of a standard deviation of about 15,
+     * i.e. up to 0.043 of it) on the tiny models here, for Q8_0 as for the K-quants (measured 2026-12-05 against
+     * the scalar float path, one prompt, llama and qwen2); llama.cpp's own rounding moves its logits as much, so a
+     * gap between two logits can differ by about twice that between the engines. With 0.05 the qwen2 Q4_K file
+     * parted at a gap of 0.082 (step 1 of the first prompt) once the K-quants used int8 activations.
+     */
+    static final double NEAR_TIE = 0.1;
 
     static double std(float[] logits) {
         double sum = 0;

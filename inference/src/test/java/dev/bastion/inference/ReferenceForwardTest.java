@@ -12,6 +12,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The engine's forward pass (batched, cached, SIMD) gives the logits of a naive reference written from the
  * architectures' definitions ({@link ReferenceForward}), for llama, qwen2 (biases, NeoX RoPE, separate output head)
  * qwen3 (per-head q/k RMSNorm), which llama.cpp's bundled build cannot run, and the mistral architecture name.
+ * The reference multiplies in float; the engine's single-token products for Q8_0 and the K-quants use int8
+ * activations, so for those the logits agree within the activation rounding (the tolerance
+ * {@code TransformerConsistencyTest} uses for it), for the other types to float rounding.
  */
 class ReferenceForwardTest {
     @TempDir
@@ -41,8 +44,10 @@ class ReferenceForwardTest {
                 scale = Math.max(scale, Math.abs(v));
             }
             assertThat(scale).isGreaterThan(1f);
+            boolean int8 = type == GgmlType.Q8_0 || type.blockSize() == 256;
+            float tolerance = (int8 ? 3e-2f : 2e-3f) * scale;
             for (int i = 0; i < expected.length; i++) {
-                assertThat(actual[i]).as("logit %d", i).isCloseTo(expected[i], Offset.offset(2e-3f * scale));
+                assertThat(actual[i]).as("logit %d", i).isCloseTo(expected[i], Offset.offset(tolerance));
             }
         }
     }

@@ -44,12 +44,22 @@ public final class TestModels {
 
     /** Writes a model of {@code shape} with matrices of {@code type} (norms and biases F32) to {@code file}. */
     public static Path write(Path file, Shape s, GgmlType type, long seed) throws IOException {
-        writer(s, type, seed).write(file);
+        return write(file, s, QuantMix.pure(type), seed);
+    }
+
+    /** Writes a model of {@code shape} with each matrix in the type {@code mix} gives it (norms and biases F32). */
+    public static Path write(Path file, Shape s, QuantMix mix, long seed) throws IOException {
+        writer(s, mix, seed).write(file);
         return file;
     }
 
     /** The writer {@link #write} uses, with every key and tensor added, for tests that change a part of it. */
     public static GgufWriter writer(Shape s, GgmlType type, long seed) {
+        return writer(s, QuantMix.pure(type), seed);
+    }
+
+    /** As {@link #writer(Shape, GgmlType, long)}, each matrix in the type {@code mix} gives it. */
+    public static GgufWriter writer(Shape s, QuantMix mix, long seed) {
         SyntheticVocabulary vocab = SyntheticVocabulary.of(s.vocab(), seed);
         String a = s.arch();
         GgufWriter w = new GgufWriter()
@@ -76,13 +86,16 @@ public final class TestModels {
                 .putString("tokenizer.chat_template", a.equals("llama") ? LLAMA3_TEMPLATE : CHATML_TEMPLATE);
         SplittableRandom random = new SplittableRandom(seed);
         int hd = s.headDim();
-        matrix(w, "token_embd.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split(), true);
+        GgmlType embeddingType = mix.typeOf("token_embd.weight", 0, s.layers(), s.tied());
+        matrix(w, "token_embd.weight", embeddingType, s.vocab(), s.dim(), s.embeddingScale(), random.split(), true);
         for (int l = 0; l < s.layers(); l++) {
             String p = "blk." + l + ".";
+            GgmlType vType = mix.typeOf(p + "attn_v.weight", l, s.layers(), s.tied());
+            GgmlType downType = mix.typeOf(p + "ffn_down.weight", l, s.layers(), s.tied());
             norm(w, p + "attn_norm.weight", s.dim(), random.split());
-            matrix(w, p + "attn_q.weight", type, s.heads() * hd, s.dim(), 0, random.split());
-            matrix(w, p + "attn_k.weight", type, s.kvHeads() * hd, s.dim(), 0, random.split());
-            matrix(w, p + "attn_v.weight", type, s.kvHeads() * hd, s.dim(), 0, random.split());
+            matrix(w, p + "attn_q.weight", mix.base(), s.heads() * hd, s.dim(), 0, random.split());
+            matrix(w, p + "attn_k.weight", mix.base(), s.kvHeads() * hd, s.dim(), 0, random.split());
+            matrix(w, p + "attn_v.weight", vType, s.kvHeads() * hd, s.dim(), 0, random.split());
             if (a.equals("qwen2")) {
                 bias(w, p + "attn_q.bias", s.heads() * hd, random.split());
                 bias(w, p + "attn_k.bias", s.kvHeads() * hd, random.split());
@@ -92,15 +105,16 @@ public final class TestModels {
                 norm(w, p + "attn_q_norm.weight", hd, random.split());
                 norm(w, p + "attn_k_norm.weight", hd, random.split());
             }
-            matrix(w, p + "attn_output.weight", type, s.dim(), s.heads() * hd, 0, random.split());
+            matrix(w, p + "attn_output.weight", mix.base(), s.dim(), s.heads() * hd, 0, random.split());
             norm(w, p + "ffn_norm.weight", s.dim(), random.split());
-            matrix(w, p + "ffn_gate.weight", type, s.hidden(), s.dim(), 0, random.split());
-            matrix(w, p + "ffn_up.weight", type, s.hidden(), s.dim(), 0, random.split());
-            matrix(w, p + "ffn_down.weight", type, s.dim(), s.hidden(), 0, random.split());
+            matrix(w, p + "ffn_gate.weight", mix.base(), s.hidden(), s.dim(), 0, random.split());
+            matrix(w, p + "ffn_up.weight", mix.base(), s.hidden(), s.dim(), 0, random.split());
+            matrix(w, p + "ffn_down.weight", downType, s.dim(), s.hidden(), 0, random.split());
         }
         norm(w, "output_norm.weight", s.dim(), random.split());
         if (!s.tied()) {
-            matrix(w, "output.weight", type, s.vocab(), s.dim(), s.embeddingScale(), random.split(), true);
+            GgmlType outputType = mix.typeOf("output.weight", 0, s.layers(), false);
+            matrix(w, "output.weight", outputType, s.vocab(), s.dim(), s.embeddingScale(), random.split(), true);
         }
         return w;
     }

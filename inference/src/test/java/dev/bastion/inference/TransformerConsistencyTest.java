@@ -9,8 +9,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The batched prompt pass and the token-by-token pass give the same logits for the same sequence: to float
- * rounding for most types, and within the activation rounding for Q8_0, whose single-token products run on int8
- * activations (as llama.cpp's do) while batched ones stay in float.
+ * rounding for most types, and within the activation rounding for Q8_0 and the K-quants, whose single-token
+ * products run on int8 activations (as llama.cpp's do) while batched ones stay in float.
  */
 class TransformerConsistencyTest {
     @TempDir
@@ -39,7 +39,9 @@ class TransformerConsistencyTest {
             for (float v : batched) {
                 scale = Math.max(scale, Math.abs(v));
             }
-            float tolerance = (type == GgmlType.Q8_0 ? 3e-2f : 1e-3f) * scale;
+            // K-quants round activations per 256 values (llama.cpp's Q8_K), Q8_0 per 32: coarser, so after 100
+            // single-token steps their logits were measured up to 3.4% of the largest away (2026-12-05), Q8_0's < 3%
+            float tolerance = (type.blockSize() == 256 ? 5e-2f : type == GgmlType.Q8_0 ? 3e-2f : 1e-3f) * scale;
             for (int i = 0; i < shape.vocab(); i++) {
                 assertThat(incremental[i]).as("logit %d", i).isCloseTo(batched[i], org.assertj.core.data.Offset.offset(tolerance));
             }

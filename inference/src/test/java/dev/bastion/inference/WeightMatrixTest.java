@@ -46,7 +46,7 @@ class WeightMatrixTest {
                 for (int r = 0; r < rows; r++) {
                     float ref = ScalarKernels.dot(type, data, r * type.byteSize(cols), x, i * cols, cols);
                     float tol = 1e-4f * (1 + Math.abs(ref));
-                    float matvecTol = type == GgmlType.Q8_0 ? int8Bound(m, r, xi) + tol : tol;
+                    float matvecTol = int8Activations(type) ? int8Bound(m, r, xi) + tol : tol;
                     assertThat(single[r]).as("matvec %s n=%d i=%d r=%d", type, n, i, r)
                             .isCloseTo(ref, within(matvecTol));
                     assertThat(batched[i * rows + r]).as("matmul %s n=%d i=%d r=%d", type, n, i, r)
@@ -86,7 +86,7 @@ class WeightMatrixTest {
         for (int r = 0; r < rows; r++) {
             rowByRow[r] = m.dotRow(r, x, 0);
         }
-        if (type != GgmlType.Q8_0) { // Q8_0 matvec uses int8 activations, dotRow floats
+        if (!int8Activations(type)) { // Q8_0 and K-quant matvec use int8 activations, dotRow floats
             for (int r = 0; r < rows; r++) {
                 assertThat(parallel[r]).as("dotRow %d", r)
                         .isCloseTo(rowByRow[r], within(1e-5f * (1 + Math.abs(rowByRow[r]))));
@@ -133,18 +133,27 @@ class WeightMatrixTest {
         assertThatThrownBy(() -> m.matmul(new float[6], -1, new float[3])).hasMessageContaining("negative");
     }
 
-    /** Q8_0 matvec rounds x to int8 blocks: sum_c |W[r][c]| * max|x_block(c)| / 254 (see WeightMatrix.matvec). */
+    /** Whether matvec rounds x to int8 for this type (with the vector kernels, see WeightMatrix.matvec). */
+    private static boolean int8Activations(GgmlType type) {
+        return type == GgmlType.Q8_0 || type.blockSize() == 256;
+    }
+
+    /**
+     * Matvec rounds x to int8 blocks (32 values for Q8_0, 256 for the K-quants): sum_c |W[r][c]| *
+     * max|x_block(c)| / 254 (see WeightMatrix.matvec).
+     */
     private static float int8Bound(WeightMatrix m, int r, float[] x) {
         float[] row = new float[m.cols()];
         m.dequantizeRow(r, row, 0);
+        int block = m.type() == GgmlType.Q8_0 ? 32 : 256;
         double bound = 0;
-        for (int b = 0; b < m.cols() / 32; b++) {
+        for (int b = 0; b < m.cols() / block; b++) {
             float amax = 0f;
-            for (int i = 0; i < 32; i++) {
-                amax = Math.max(amax, Math.abs(x[32 * b + i]));
+            for (int i = 0; i < block; i++) {
+                amax = Math.max(amax, Math.abs(x[block * b + i]));
             }
-            for (int i = 0; i < 32; i++) {
-                bound += Math.abs(row[32 * b + i]) * amax / 254;
+            for (int i = 0; i < block; i++) {
+                bound += Math.abs(row[block * b + i]) * amax / 254;
             }
         }
         return (float) (bound * 1.01);

@@ -1,0 +1,186 @@
+package dev.bastion.inference;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Q4_K, Q5_K and Q6_K matvec kernels with int8 activations ({@link Q8K}), after llama.cpp's x86 path: the
+ * activation vector is rounded once per matvec, and each weight is multiplied as a small integer.
+ *
+ * <p>How it maps to the Vector API (JDK 25), which has no int8 dot-product instruction: 16 weight bytes are
+ * zero-extended to 16 shorts (one {@code vpmovzxbw}), the 4-, 5- or 6-bit quants are cut out with masks and
+ * shifts in short lanes, and multiplied by 16 activations already stored as shorts. Products fit a short
+ * ({@code |q_w * q_x| <= 63 * 127}), and so do two of them added ({@code <= 8064}), so the two halves of a
+ * sub-block of 32 (Q4_K, Q5_K) are added before one conversion to 16 floats, which are scaled by
+ * {@code d_w * d_x * sc} into a float accumulator. The sub-block minimums of Q4_K and Q5_K are applied once per
+ * super-block from the activation sums ({@code dmin * sum_s m_s * sum_s(q_x)}, in integers), as llama.cpp does
+ * with Q8_K's bsums. Q6_K's sub-blocks are 16 values, one short vector each.
+ *
+ * <p>Inside the loops only Vector API and memory segment calls appear (see {@link VectorKernels#dotQ4_0} on C2's
+ * inlining cutoff); the scale unpacking returns plain longs. Needs 512-bit float vectors ({@link #AVAILABLE}).
+ * Results agree with {@link KQuantInt8Scalar} up to the order of float additions. Stateless and thread-safe.
+ */
+final class KQuantInt8 {
+
+    /** Whether the platform's preferred vectors are 512 bits wide: 16 shorts convert to one float vector. */
+    static final boolean AVAILABLE = FloatVector.SPECIES_PREFERRED.vectorBitSize() == 512;
+
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
+    private KQuantInt8() {
+    }
+
+    static float dotQ4_K(MemorySegment w, long off, Q8K x, int cols) {
+        short[] xq = x.q();
+        float[] xd = x.d();
+        int[] xs = x.sums();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        float minimums = 0f;
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 144L * b;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b];
+            float dmin = Float.float16ToFloat(w.get(SHORT_LE, p + 2)) * xd[b];
+            long sc = VectorKernels.k4ScaleBytes(w, p);
+            long mn = VectorKernels.k4MinBytes(w, p);
+            minimums += dmin * minSum(mn, xs, 8 * b);
+            for (int j = 0; j < 4; j++) {
+                long q = p + 16 + 32L * j;
+                int xb = 256 * b + 64 * j;
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, q, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, q + 16, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector lo = q0.and((short) 15).mul(ShortVector.fromArray(S, xq, xb))
+                        .add(q1.and((short) 15).mul(ShortVector.fromArray(S, xq, xb + 16)));
+                ShortVector hi = q0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 32))
+                        .add(q1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 48)));
+                float s0 = d * (int) ((sc >>> (16 * j)) & 0xFF);
+                float s1 = d * (int) ((sc >>> (16 * j + 8)) & 0xFF);
+                acc0 = ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0))
+                        .fma(FloatVector.broadcast(F, s0), acc0);
+                acc1 = ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0))
+                        .fma(FloatVector.broadcast(F, s1), acc1);
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - minimums;
+    }
+
+    /** As {@link #dotQ4_K}, with each quant's fifth bit from qh: bit s of qh[l] for value l of sub-block s. */
+    static float dotQ5_K(MemorySegment w, long off, Q8K x, int cols) {
+        short[] xq = x.q();
+        float[] xd = x.d();
+        int[] xs = x.sums();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        float minimums = 0f;
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 176L * b;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b];
+            float dmin = Float.float16ToFloat(w.get(SHORT_LE, p + 2)) * xd[b];
+            long sc = VectorKernels.k4ScaleBytes(w, p);
+            long mn = VectorKernels.k4MinBytes(w, p);
+            minimums += dmin * minSum(mn, xs, 8 * b);
+            // the fifth bits of values 0-15 and 16-31 of every sub-block, shifted down by 2 per sub-block pair
+            ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 16, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 32, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            for (int j = 0; j < 4; j++) {
+                long q = p + 48 + 32L * j;
+                int xb = 256 * b + 64 * j;
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, q, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, q + 16, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                ShortVector lo0 = q0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                ShortVector lo1 = q1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                ShortVector hi0 = q0.lanewise(VectorOperators.LSHR, 4)
+                        .or(h0.and((short) 2).lanewise(VectorOperators.LSHL, 3));
+                ShortVector hi1 = q1.lanewise(VectorOperators.LSHR, 4)
+                        .or(h1.and((short) 2).lanewise(VectorOperators.LSHL, 3));
+                ShortVector lo = lo0.mul(ShortVector.fromArray(S, xq, xb))
+                        .add(lo1.mul(ShortVector.fromArray(S, xq, xb + 16)));
+                ShortVector hi = hi0.mul(ShortVector.fromArray(S, xq, xb + 32))
+                        .add(hi1.mul(ShortVector.fromArray(S, xq, xb + 48)));
+                float s0 = d * (int) ((sc >>> (16 * j)) & 0xFF);
+                float s1 = d * (int) ((sc >>> (16 * j + 8)) & 0xFF);
+                acc0 = ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0))
+                        .fma(FloatVector.broadcast(F, s0), acc0);
+                acc1 = ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0))
+                        .fma(FloatVector.broadcast(F, s1), acc1);
+                h0 = h0.lanewise(VectorOperators.LSHR, 2);
+                h1 = h1.lanewise(VectorOperators.LSHR, 2);
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - minimums;
+    }
+
+    /*
+     * Q6_K, per half of 128 values and per 16 bytes g of it: a = ql[g..], c = ql[32+g..], h = qh[g..] give the
+     * four quarters' quants (low nibbles of a and c, then high nibbles), each with two bits of h on top, minus 32;
+     * each quarter's 16 values share one int8 scale. |(q - 32) * q_x| <= 32 * 127.
+     */
+    static float dotQ6_K(MemorySegment w, long off, Q8K x, int cols) {
+        short[] xq = x.q();
+        float[] xd = x.d();
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 210L * b;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, p + 208)) * xd[b];
+            for (int half = 0; half < 2; half++) {
+                long ql = p + 64L * half;
+                long qh = p + 128 + 32L * half;
+                long sc = p + 192 + 8L * half;
+                int xb = 256 * b + 128 * half;
+                for (int g = 0; g < 32; g += 16) {
+                    ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B, w, ql + g, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B, w, ql + 32 + g, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    ShortVector h = (ShortVector) ByteVector.fromMemorySegment(B, w, qh + g, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+                    ShortVector p0 = a.and((short) 15).or(h.and((short) 3).lanewise(VectorOperators.LSHL, 4))
+                            .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + g));
+                    ShortVector p1 = c.and((short) 15).or(h.and((short) 12).lanewise(VectorOperators.LSHL, 2))
+                            .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 32 + g));
+                    ShortVector p2 = a.lanewise(VectorOperators.LSHR, 4).or(h.and((short) 48))
+                            .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 64 + g));
+                    ShortVector p3 = c.lanewise(VectorOperators.LSHR, 4)
+                            .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 48))
+                            .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 96 + g));
+                    int s = g / 16;
+                    acc0 = ((FloatVector) p0.convertShape(VectorOperators.S2F, F, 0)).fma(
+                            FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + s)), acc0);
+                    acc1 = ((FloatVector) p1.convertShape(VectorOperators.S2F, F, 0)).fma(
+                            FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + 2 + s)), acc1);
+                    acc0 = ((FloatVector) p2.convertShape(VectorOperators.S2F, F, 0)).fma(
+                            FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + 4 + s)), acc0);
+                    acc1 = ((FloatVector) p3.convertShape(VectorOperators.S2F, F, 0)).fma(
+                            FloatVector.broadcast(F, d * w.get(ValueLayout.JAVA_BYTE, sc + 6 + s)), acc1);
+                }
+            }
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code sum_s m_s * sums[from + s]} over the eight sub-blocks, the mins one per byte of {@code mins}. */
+    private static int minSum(long mins, int[] sums, int from) {
+        int s = 0;
+        for (int k = 0; k < 8; k++) {
+            s += (int) ((mins >>> (8 * k)) & 0xFF) * sums[from + k];
+        }
+        return s;
+    }
+}
