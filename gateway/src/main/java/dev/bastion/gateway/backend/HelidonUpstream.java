@@ -30,7 +30,7 @@ final class HelidonUpstream implements UpstreamTransport {
     public Reply send(Request request, Duration connectTimeout, Duration readTimeout)
             throws ConnectFailed, TimedOut, IOException {
         WebClient client = clients.computeIfAbsent(connectTimeout, t -> WebClient.builder()
-                .socketOptions(s -> s.connectTimeout(t))
+                .socketOptions(s -> s.connectTimeout(t).tcpNoDelay(true)) // small SSE events go out at once
                 .followRedirects(false)
                 .shareConnectionCache(false)
                 .maxInMemoryEntity(0)
