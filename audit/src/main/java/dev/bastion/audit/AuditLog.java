@@ -534,6 +534,11 @@ public final class AuditLog implements AutoCloseable {
         return java.util.Optional.ofNullable(lastCheckpoint);
     }
 
+    /** The id of the key that signs this log's checkpoints: one per log, so it names the log (for example to stores). */
+    public String keyId() {
+        return key.keyId();
+    }
+
     public synchronized long size() {
         return tree.size();
     }

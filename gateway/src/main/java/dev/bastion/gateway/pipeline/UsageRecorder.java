@@ -23,7 +23,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Usage per key, tenant, model and UTC day, counted from the audit log: a request's usage is added when its audit
  * record is durable ({@link #durable}, called by the log's writer in index order), so an answered request's usage
  * is as durable as its record. Counters are written to the store in batches ({@link #flush()}, every second and at
- * shutdown) together with the audit watermark, the index of the last record they include, in one transaction. After
+ * shutdown) together with the audit watermark, the index of the last record they include, in one transaction (one
+ * mark per audit log, named by its signing key, so replicas sharing a database keep their own). After
  * a crash, {@link #recover} counts the records past the watermark again: each request is counted exactly once,
  * whenever the process was killed. No request waits on a database write. Thread-safe.
  */
@@ -36,6 +37,8 @@ public final class UsageRecorder {
     private ConcurrentHashMap<Bucket, AtomicLongArray> pending = new ConcurrentHashMap<>();
     /** Index of the last durable audit record whose usage is in {@link #pending} or written; -1: none yet. */
     private volatile long watermark = -1;
+    /** The audit log counted from (its signing key's id), once {@link #recover} named it. */
+    private volatile String logId;
 
     private record Bucket(LocalDate day, String tenant, String keyId, String model) {
     }
@@ -79,8 +82,9 @@ public final class UsageRecorder {
      * counted this way) the mark is set to the end of the log without counting: its usage is already in the store.
      */
     public void recover(AuditLog log) {
+        logId = log.keyId();
         long size = log.size();
-        OptionalLong stored = repository.auditWatermark();
+        OptionalLong stored = repository.auditWatermark(logId);
         if (stored.isEmpty()) {
             watermark = size - 1;
             flush();
@@ -147,7 +151,10 @@ public final class UsageRecorder {
         } finally {
             swap.writeLock().unlock();
         }
-        if (mark < 0 && batch.isEmpty()) {
+        if (mark < 0 && batch.isEmpty() || logId == null) {
+            if (logId == null && !batch.isEmpty()) {
+                throw new IllegalStateException("usage is counted from an audit log: call recover(log) first");
+            }
             return;
         }
         List<Usage> rows = new ArrayList<>(batch.size());
@@ -157,7 +164,7 @@ public final class UsageRecorder {
             rows.add(new Usage(b.day(), b.tenant(), b.keyId(), b.model(), c.get(0), c.get(1), c.get(2)));
         }
         try {
-            repository.addUsage(rows, mark);
+            repository.addUsage(rows, logId, mark);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "writing usage counters failed (" + e.getClass().getSimpleName()
                     + "); they are kept and retried at the next flush");

@@ -93,7 +93,7 @@ class UsageFromAuditTest {
                 UsageRecorder usage = new UsageRecorder(repo);
                 usage.recover(log);
                 assertThat(totals(repo)).containsExactly(0, 0, 0);
-                assertThat(repo.auditWatermark()).hasValue(0);
+                assertThat(repo.auditWatermark(log.keyId())).hasValue(0);
                 AuditTrail trail = new AuditTrail(log, Clock.systemUTC(), () -> { }, AuditSettings.Durability.SYNC);
                 trail.countUsage(usage);
                 RequestFacts refused = RequestFacts.start("chat.completions", "req_x", System.nanoTime()).authenticated(KEY);
@@ -101,7 +101,7 @@ class UsageFromAuditTest {
                 answer(trail, 2, 1, 1);
                 usage.flush();
                 assertThat(totals(repo)).containsExactly(1, 1, 1);
-                assertThat(repo.auditWatermark()).hasValue(2);
+                assertThat(repo.auditWatermark(log.keyId())).hasValue(2);
             }
         }
     }

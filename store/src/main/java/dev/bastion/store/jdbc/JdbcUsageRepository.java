@@ -32,15 +32,17 @@ public final class JdbcUsageRepository implements UsageRepository {
     }
 
     @Override
-    public void addUsage(List<Usage> deltas, long auditWatermark) {
+    public void addUsage(List<Usage> deltas, String logId, long auditWatermark) {
         if (auditWatermark < -1) {
             throw new IllegalArgumentException("an audit watermark is an index or -1");
         }
+        Objects.requireNonNull(logId, "logId");
         db.run("add usage", c -> Connections.inTransaction(c, tx -> {
             add(tx, deltas);
-            try (PreparedStatement p = tx.prepareStatement("INSERT INTO usage_watermark (id, audit_index) VALUES (0, ?) "
-                    + "ON CONFLICT (id) DO UPDATE SET audit_index = excluded.audit_index")) {
-                p.setLong(1, auditWatermark);
+            try (PreparedStatement p = tx.prepareStatement("INSERT INTO usage_watermark (log_id, audit_index) VALUES (?, ?) "
+                    + "ON CONFLICT (log_id) DO UPDATE SET audit_index = excluded.audit_index")) {
+                p.setString(1, logId);
+                p.setLong(2, auditWatermark);
                 p.executeUpdate();
             }
             return null;
@@ -48,11 +50,13 @@ public final class JdbcUsageRepository implements UsageRepository {
     }
 
     @Override
-    public java.util.OptionalLong auditWatermark() {
+    public java.util.OptionalLong auditWatermark(String logId) {
         return db.run("read the usage watermark", c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT audit_index FROM usage_watermark WHERE id = 0");
-                    ResultSet r = p.executeQuery()) {
-                return r.next() ? java.util.OptionalLong.of(r.getLong(1)) : java.util.OptionalLong.empty();
+            try (PreparedStatement p = c.prepareStatement("SELECT audit_index FROM usage_watermark WHERE log_id = ?")) {
+                p.setString(1, logId);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? java.util.OptionalLong.of(r.getLong(1)) : java.util.OptionalLong.empty();
+                }
             }
         });
     }

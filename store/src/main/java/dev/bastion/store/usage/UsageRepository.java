@@ -15,13 +15,13 @@ public interface UsageRepository {
     void addUsage(List<Usage> deltas);
 
     /**
-     * Adds every delta and sets the audit watermark (the index of the last audit record these counters include) in
-     * one transaction.
+     * Adds every delta and sets audit log {@code logId}'s watermark (the index of the last record of that log these
+     * counters include) in one transaction.
      */
-    void addUsage(List<Usage> deltas, long auditWatermark);
+    void addUsage(List<Usage> deltas, String logId, long auditWatermark);
 
-    /** The audit watermark, if usage has ever been counted from the audit log. */
-    java.util.OptionalLong auditWatermark();
+    /** Audit log {@code logId}'s watermark, if usage has ever been counted from that log. */
+    java.util.OptionalLong auditWatermark(String logId);
 
     /** Rows matching the filters (empty filter: all), ordered by day, tenant, key, model. */
     List<Usage> usage(Optional<String> tenant, Optional<String> keyId);

@@ -31,6 +31,19 @@ abstract class UsageRepositoryContract extends DatabaseTestBase {
     }
 
     @Test
+    void eachAuditLogKeepsItsOwnWatermarkWrittenWithItsCounters() {
+        UsageRepository usage = new JdbcUsageRepository(db);
+        LocalDate day = LocalDate.of(2026, 12, 5);
+        assertThat(usage.auditWatermark("log-a")).isEmpty();
+        usage.addUsage(List.of(new Usage(day, "t", "key_1", "m", 1, 4, 2)), "log-a", 7);
+        usage.addUsage(List.of(), "log-b", 3); // a replica sharing the database: its own row
+        usage.addUsage(List.of(new Usage(day, "t", "key_1", "m", 1, 1, 1)), "log-a", 9);
+        assertThat(usage.auditWatermark("log-a")).hasValue(9);
+        assertThat(usage.auditWatermark("log-b")).hasValue(3);
+        assertThat(usage.usage(Optional.empty(), Optional.empty())).containsExactly(new Usage(day, "t", "key_1", "m", 2, 5, 3));
+    }
+
+    @Test
     void concurrentWritersFromThreadsAndSeparateConnectionsLoseNothing() throws Exception {
         LocalDate day = LocalDate.of(2026, 1, 1);
         ExecutorService pool = Executors.newFixedThreadPool(8);
