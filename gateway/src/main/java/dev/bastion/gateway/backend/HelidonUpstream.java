@@ -40,30 +40,26 @@ final class HelidonUpstream implements UpstreamTransport {
         HttpClientResponse response;
         try {
             response = post.submit(request.body());
-        } catch (UncheckedIOException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
-                throw new ConnectFailed(cause);
+        } catch (RuntimeException e) { // Helidon reports I/O failures unchecked, sometimes wrapped further
+            Throwable root = rootCause(e);
+            if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
+                throw new ConnectFailed(root);
             }
-            if (cause instanceof SocketTimeoutException) {
+            if (root instanceof SocketTimeoutException) {
                 throw new TimedOut();
             }
-            throw e.getCause();
-        } catch (RuntimeException e) {
-            if (rootCause(e) instanceof ConnectException c) {
-                throw new ConnectFailed(c);
-            }
-            if (rootCause(e) instanceof SocketTimeoutException) {
-                throw new TimedOut();
-            }
-            throw new IOException(e.getClass().getSimpleName(), e);
+            throw e instanceof UncheckedIOException u ? u.getCause() : new IOException(e.getClass().getSimpleName(), e);
         }
         InputStream body = response.inputStream();
         return new Reply(response.status().code(), name -> first(response, HeaderNames.create(name)),
                 new InputStream() {
                     @Override
                     public int read() throws IOException {
-                        return body.read();
+                        try {
+                            return body.read();
+                        } catch (UncheckedIOException e) {
+                            throw e.getCause();
+                        }
                     }
 
                     @Override

@@ -93,25 +93,16 @@ final class UpstreamHttp {
 
     /** A whole body of at most 64 MiB, read within the read timeout (a watchdog closes a body that stalls). */
     private static byte[] readWhole(ModelSettings model, InputStream in) throws BackendException {
-        AtomicBoolean fired = new AtomicBoolean();
-        ScheduledFuture<?> timer = WATCHDOG.schedule(() -> {
-            fired.set(true);
-            closeQuietly(in);
-        }, model.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try (in) {
-            byte[] bytes = in.readNBytes((int) MAX_RESPONSE_BYTES + 1);
+            byte[] bytes = watchdog(model, in, () -> in.readNBytes((int) MAX_RESPONSE_BYTES + 1),
+                    () -> new BackendException(Kind.TIMEOUT, "no answer within " + model.readTimeout().toMillis() + " ms"));
             if (bytes.length > MAX_RESPONSE_BYTES) {
                 throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer is larger than 64 MiB");
             }
             return bytes;
         } catch (IOException | java.io.UncheckedIOException e) {
-            if (fired.get()) {
-                throw new BackendException(Kind.TIMEOUT, "no answer within " + model.readTimeout().toMillis() + " ms");
-            }
             throw new BackendException(Kind.UNAVAILABLE, "the connection to the upstream failed ("
                     + e.getClass().getSimpleName() + ")", 0, false, null);
-        } finally {
-            timer.cancel(false);
         }
     }
 
@@ -165,17 +156,32 @@ final class UpstreamHttp {
     /** Reads the next event; a read that stalls longer than the read timeout closes the stream. */
     static Optional<String> watched(ModelSettings model, InputStream in, SseReader events)
             throws IOException, BackendException {
+        return watchdog(model, in, events::next, () -> new BackendException(Kind.TIMEOUT,
+                "the upstream stalled for longer than " + model.readTimeout().toMillis() + " ms", 0, true, null));
+    }
+
+    /** A read of an upstream body. */
+    @FunctionalInterface
+    private interface Read<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code read} while a watchdog closes {@code in} once the read timeout has passed; a read that fails after
+     * the watchdog fired is {@code stalled}, any other failure is rethrown.
+     */
+    private static <T> T watchdog(ModelSettings model, InputStream in, Read<T> read,
+            java.util.function.Supplier<BackendException> stalled) throws IOException, BackendException {
         AtomicBoolean fired = new AtomicBoolean();
         ScheduledFuture<?> timer = WATCHDOG.schedule(() -> {
             fired.set(true);
             closeQuietly(in);
         }, model.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return events.next();
-        } catch (IOException e) {
+            return read.run();
+        } catch (IOException | java.io.UncheckedIOException e) {
             if (fired.get()) {
-                throw new BackendException(Kind.TIMEOUT, "the upstream stalled for longer than "
-                        + model.readTimeout().toMillis() + " ms", 0, true, null);
+                throw stalled.get();
             }
             throw e;
         } finally {

@@ -35,16 +35,6 @@ public record AuditRecord(RequestFacts facts, int status, String outcome, Outcom
         }
     }
 
-    /** The usage this record counts for: a request with a key, a declared model and tokens. */
-    Optional<UsageRecorder.Event> usageEvent(Instant time) {
-        if (facts.key().isEmpty() || facts.model().isEmpty() || usage.equals(Outcome.Usage.NONE)) {
-            return Optional.empty();
-        }
-        return Optional.of(new UsageRecorder.Event(java.time.LocalDate.ofInstant(time, java.time.ZoneOffset.UTC),
-                facts.key().get().tenant(), facts.key().get().id(), facts.model().get(), usage.promptTokens(),
-                usage.completionTokens()));
-    }
-
     /** The record as the log stores it (version 1 of the request record). */
     ObjectNode toJson(Instant time) {
         ObjectNode r = Json.MAPPER.createObjectNode();

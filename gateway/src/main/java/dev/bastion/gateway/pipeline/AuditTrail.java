@@ -127,10 +127,10 @@ public final class AuditTrail {
 
     /** Queues a request's record (refusals and failures, which send nothing that needs it first). */
     java.util.concurrent.CompletableFuture<Long> record(AuditRecord r) {
-        java.time.Instant now = clock.instant();
-        byte[] bytes = r.toJson(now).toString().getBytes(StandardCharsets.UTF_8);
-        Optional<UsageRecorder.Event> usage = r.usageEvent(now);
-        usage.ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
+        ObjectNode json = r.toJson(clock.instant());
+        byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+        // The same rule counts the record now and, after a crash, when it is read back (UsageRecorder.recover).
+        UsageRecorder.Event.of(json).ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
         return append(bytes, r.facts().requestId()).whenComplete((index, error) -> {
             if (error != null) {
                 usageOf.remove(java.nio.ByteBuffer.wrap(bytes)); // never durable: never counted

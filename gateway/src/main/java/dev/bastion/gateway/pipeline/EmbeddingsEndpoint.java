@@ -13,10 +13,7 @@ import dev.bastion.gateway.embeddings.EmbeddingsResponse;
 import dev.bastion.gateway.embeddings.LocalEmbeddings;
 import dev.bastion.store.keys.ApiKey;
 import dev.bastion.gateway.metrics.GatewayMetrics;
-import dev.bastion.guard.Finding;
-import dev.bastion.guard.Redactor;
 import dev.bastion.guard.Verdict;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -208,15 +205,6 @@ public final class EmbeddingsEndpoint implements Endpoint {
     }
 
     private static List<String> rewrite(List<String> inputs, Verdict verdict) {
-        if (!(verdict instanceof Verdict.Transform t)) {
-            return inputs;
-        }
-        List<Finding> all = new ArrayList<>(t.redact());
-        all.addAll(t.pseudonymise());
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            out.add(Redactor.redact(inputs.get(i), i, all));
-        }
-        return out;
+        return verdict instanceof Verdict.Transform t ? Rewrite.asTags(inputs, t) : inputs;
     }
 }

@@ -3,7 +3,6 @@ package dev.bastion.gateway.pipeline;
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Finding;
-import dev.bastion.guard.Redactor;
 import dev.bastion.guard.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,15 +76,7 @@ final class OutputGuard {
             case Verdict.Block b -> new Result.Blocked(ApiError.policyBlocked("output_blocked",
                     "The answer was stopped by the output policy of route '" + route.name() + "': "
                             + b.reason().substring(b.reason().indexOf(':') + 1) + "."));
-            case Verdict.Transform t -> {
-                List<Finding> redact = new ArrayList<>(t.redact());
-                redact.addAll(t.pseudonymise());
-                List<String> out = new ArrayList<>(texts.size());
-                for (int i = 0; i < texts.size(); i++) {
-                    out.add(Redactor.redact(texts.get(i), i, redact));
-                }
-                yield new Result.Pass(out);
-            }
+            case Verdict.Transform t -> new Result.Pass(Rewrite.asTags(texts, t));
         };
     }
 }

@@ -49,18 +49,17 @@ public final class Pipeline {
 
     /** Runs {@code endpoint} for one request and writes its response. */
     public void handle(Exchange exchange, Endpoint endpoint) {
-        long started = System.nanoTime();
-        RequestFacts facts = RequestFacts.start(endpoint.name(exchange), exchange.requestId(), started);
+        RequestFacts facts = RequestFacts.start(endpoint.name(exchange), exchange.requestId(), System.nanoTime());
         Check<ApiKey> caller = stage(metrics, "authenticate",
                 () -> authenticator.check(exchange.header("Authorization"), Role::mayCallModels, "call models"));
         if (!(caller instanceof Check.Pass<ApiKey>(ApiKey key))) {
-            finish(exchange, Endpoint.Served.stopped(caller.stopped(), facts), Optional.empty(), started);
+            finish(exchange, Endpoint.Served.stopped(caller.stopped(), facts), Optional.empty());
             return;
         }
         facts = facts.authenticated(key);
         Check<RateLimiter.Permit> admitted = stage(metrics, "admit", () -> admission.admit(key));
         if (!(admitted instanceof Check.Pass<RateLimiter.Permit>(RateLimiter.Permit permit))) {
-            finish(exchange, Endpoint.Served.stopped(admitted.stopped(), facts), Optional.empty(), started);
+            finish(exchange, Endpoint.Served.stopped(admitted.stopped(), facts), Optional.empty());
             return;
         }
         try (permit) {
@@ -73,12 +72,12 @@ public final class Pipeline {
                 served = Endpoint.Served.stopped(new Outcome.Failed(ApiError.internal(exchange.requestId()),
                         Optional.of(bug)), facts);
             }
-            finish(exchange, served, Optional.of(permit), started);
+            finish(exchange, served, Optional.of(permit));
         }
     }
 
     /** Records and responds: the one place an outcome becomes a response. */
-    private void finish(Exchange exchange, Endpoint.Served served, Optional<RateLimiter.Permit> permit, long started) {
+    private void finish(Exchange exchange, Endpoint.Served served, Optional<RateLimiter.Permit> permit) {
         Outcome outcome = served.outcome();
         RequestFacts facts = served.facts();
         stage(metrics, "record", () -> {
@@ -88,7 +87,7 @@ public final class Pipeline {
         int status = outcome.status();
         switch (outcome) {
             case Outcome.Answered answered -> {
-                if (!audit.recordBeforeAnswer(record(facts, outcome, started))) {
+                if (!audit.recordBeforeAnswer(facts.close(outcome))) {
                     status = 503;
                     metrics.refusal("audit_unavailable");
                     switch (answered.reply()) {
@@ -109,24 +108,24 @@ public final class Pipeline {
             case Outcome.Refused refused -> {
                 metrics.refusal(refused.error().code());
                 respondError(exchange, refused.error());
-                audit.record(record(facts, outcome, started));
+                audit.record(facts.close(outcome));
             }
             case Outcome.Failed failed -> {
                 failed.bug().ifPresent(bug -> LOG.log(System.Logger.Level.ERROR,
                         "request " + exchange.requestId() + " failed", bug));
                 respondError(exchange, failed.error());
-                audit.record(record(facts, outcome, started));
+                audit.record(facts.close(outcome));
             }
             case Outcome.Cut cut -> {
                 if (!cut.reason().code().equals("client_gone")) {
                     metrics.refusal(cut.reason().code());
                 }
-                audit.record(record(facts, outcome, started));
+                audit.record(facts.close(outcome));
                 cut.stream().end().fail(cut.reason());
             }
         }
         metrics.requestFinished(facts.route().orElse("none"), facts.model().orElse("none"), status,
-                System.nanoTime() - started);
+                System.nanoTime() - facts.startedNanos());
         if (outcome instanceof Outcome.Answered && !served.prompt().isEmpty() && facts.key().isPresent()) {
             watch(exchange, facts.key().get(), served.prompt(), outcome.usage());
         }
@@ -136,10 +135,6 @@ public final class Pipeline {
         if (!exchange.responseStarted()) {
             exchange.respondError(error);
         }
-    }
-
-    private static AuditRecord record(RequestFacts facts, Outcome outcome, long started) {
-        return facts.close(outcome);
     }
 
     /**

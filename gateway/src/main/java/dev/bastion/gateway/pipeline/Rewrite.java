@@ -138,4 +138,18 @@ public final class Rewrite {
             }
         }
     }
+
+    /**
+     * The texts with every span the verdict redacts or pseudonymises replaced by its type tag: for what cannot be
+     * restored (an embedding, an answer going to the client).
+     */
+    static List<String> asTags(List<String> texts, Verdict.Transform t) {
+        List<Finding> all = new ArrayList<>(t.redact());
+        all.addAll(t.pseudonymise());
+        List<String> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            out.add(Redactor.redact(texts.get(i), i, all));
+        }
+        return out;
+    }
 }

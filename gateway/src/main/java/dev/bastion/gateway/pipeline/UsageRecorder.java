@@ -132,15 +132,25 @@ public final class UsageRecorder {
     }
 
     private void addLocked(Event e) {
-        AtomicLongArray counts = pending.computeIfAbsent(new Bucket(e.day(), e.tenant(), e.keyId(), e.model()),
-                b -> new AtomicLongArray(3));
-        counts.incrementAndGet(0);
-        counts.addAndGet(1, e.promptTokens());
-        counts.addAndGet(2, e.completionTokens());
+        addLocked(new Bucket(e.day(), e.tenant(), e.keyId(), e.model()), 1, e.promptTokens(), e.completionTokens());
+    }
+
+    /** Adds to a bucket's counters; the caller holds the read lock. */
+    private void addLocked(Bucket bucket, long requests, long promptTokens, long completionTokens) {
+        AtomicLongArray counts = pending.computeIfAbsent(bucket, b -> new AtomicLongArray(3));
+        counts.addAndGet(0, requests);
+        counts.addAndGet(1, promptTokens);
+        counts.addAndGet(2, completionTokens);
     }
 
     /** Writes pending counts and the watermark to the store; on failure they are kept for the next call. */
     public synchronized void flush() {
+        if (logId == null) { // recover(log) names the log; nothing can be written before
+            if (!pending.isEmpty()) {
+                throw new IllegalStateException("usage is counted from an audit log: call recover(log) first");
+            }
+            return;
+        }
         ConcurrentHashMap<Bucket, AtomicLongArray> batch;
         long mark;
         swap.writeLock().lock();
@@ -151,10 +161,7 @@ public final class UsageRecorder {
         } finally {
             swap.writeLock().unlock();
         }
-        if (mark < 0 && batch.isEmpty() || logId == null) {
-            if (logId == null && !batch.isEmpty()) {
-                throw new IllegalStateException("usage is counted from an audit log: call recover(log) first");
-            }
+        if (mark < 0 && batch.isEmpty()) {
             return;
         }
         List<Usage> rows = new ArrayList<>(batch.size());
@@ -171,11 +178,8 @@ public final class UsageRecorder {
             swap.readLock().lock();
             try {
                 for (Usage u : rows) {
-                    AtomicLongArray counts = pending.computeIfAbsent(new Bucket(u.day(), u.tenant(), u.keyId(), u.model()),
-                            b -> new AtomicLongArray(3));
-                    counts.addAndGet(0, u.requests());
-                    counts.addAndGet(1, u.promptTokens());
-                    counts.addAndGet(2, u.completionTokens());
+                    addLocked(new Bucket(u.day(), u.tenant(), u.keyId(), u.model()), u.requests(), u.promptTokens(),
+                            u.completionTokens());
                 }
             } finally {
                 swap.readLock().unlock();
