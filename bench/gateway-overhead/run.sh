@@ -52,23 +52,13 @@ fi
 
 # 3. Bastion on embedded defaults plus one model pointing at nginx, without rate limits.
 (cd "$root" && ./bastion --version >/dev/null)
-cat > "$work/bastion.yaml" <<YAML
-models:
-  - name: bench-model
-    backend: openai
-    base-url: http://127.0.0.1:$up_port/v1
-    location: local
-limits:
-  per-key: {requests-per-minute: 0, tokens-per-minute: 0, concurrent-requests: 0}
-YAML
-(cd "$root" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data" --port $bastion_port \
-  >"$work/bastion.out" 2>"$work/bastion.err") & pids+=($!)
+write_bench_config "$work" "$up_port"
+start_bench_gateway "$root" "$work" "$bastion_port" data
 
 # 3b. The same gateway with the JDK HttpClient as its upstream client (server.upstream-client: jdk), when asked for.
 with_jdk=false; [[ " $targets " == *" bastion-jdk "* ]] && with_jdk=true
 if $with_jdk; then
-  (cd "$root" && BASTION_SERVER_UPSTREAM_CLIENT=jdk exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data-jdk" \
-    --port $bastion_jdk_port >"$work/bastion-jdk.out" 2>"$work/bastion-jdk.err") & pids+=($!)
+  start_bench_gateway "$root" "$work" "$bastion_jdk_port" data-jdk BASTION_SERVER_UPSTREAM_CLIENT=jdk
 fi
 
 wait_for "http://127.0.0.1:$up_port/"
