@@ -12,10 +12,19 @@ import java.io.UncheckedIOException;
 
 /**
  * Reads a request body with a hard size limit, before anything parses it. A declared Content-Length over the limit
- * is refused without reading; an undeclared (chunked) body is read up to the limit and refused past it.
+ * is refused without keeping any of it; an undeclared (chunked) body is read up to the limit and refused past it.
+ *
+ * <p>A refused body is still read and thrown away, up to {@link #LINGER_BYTES} and within the connection's read
+ * deadline, before the 413 goes out and the connection closes (a lingering close, as nginx does). Closing a socket
+ * with unread bytes in it makes the kernel send a reset, and a reset can destroy the 413 before the client has read
+ * it: the client would see a broken connection instead of the reason. A client that asked for
+ * {@code Expect: 100-continue} has sent nothing yet, so nothing is drained for it.
  */
 final class BodyReader {
     private static final System.Logger LOG = System.getLogger(BodyReader.class.getName());
+
+    /** The most a refused body is read for, to let its client finish sending and then read the refusal. */
+    static final long LINGER_BYTES = 64L * 1024 * 1024;
 
     private BodyReader() {
     }
@@ -23,6 +32,17 @@ final class BodyReader {
     static byte[] read(ServerRequest request, long limit) {
         long declared = request.headers().contentLength().orElse(-1);
         if (declared > limit) {
+            try {
+                if (declared <= LINGER_BYTES && !expectsContinue(request)) {
+                    try (InputStream in = request.content().inputStream()) {
+                        discard(in, declared);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "refused body not drained (" + e.getClass().getSimpleName() + ")");
+            } finally {
+                ReadDeadline.disarm();
+            }
             throw new Refusal(ApiError.payloadTooLarge(limit));
         }
         java.util.List<String> types = request.headers().all(HeaderNames.CONTENT_TYPE, java.util.List::of); // no mapper look-up
@@ -41,6 +61,7 @@ final class BodyReader {
             while ((n = in.read(buffer)) > 0) {
                 total += n;
                 if (total > limit) {
+                    discard(in, LINGER_BYTES - total);
                     throw new Refusal(ApiError.payloadTooLarge(limit));
                 }
                 out.write(buffer, 0, n);
@@ -60,5 +81,24 @@ final class BodyReader {
             ReadDeadline.disarm();
         }
         return out.toByteArray();
+    }
+
+    private static boolean expectsContinue(ServerRequest request) {
+        return request.headers().all(HeaderNames.EXPECT, java.util.List::of).stream()
+                .anyMatch(v -> v.equalsIgnoreCase("100-continue"));
+    }
+
+    /** Reads and drops up to {@code most} bytes; a failure to read just ends it (the refusal goes out regardless). */
+    private static void discard(InputStream in, long most) {
+        byte[] sink = new byte[65536];
+        long left = most;
+        try {
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "refused body drain ended (" + e.getClass().getSimpleName() + ")");
+        }
     }
 }

@@ -196,4 +196,65 @@ class HttpEdgeTest {
         }
         assertThat(logged).noneMatch(r -> r.getThrown() != null);
     }
+
+    /**
+     * A client that writes its whole oversized body before reading (as most do) must still read the 413: the gateway
+     * drains the refused body before closing, because closing with unread bytes resets the connection and a reset
+     * can destroy the response in the client's buffer. 16 MiB is more than loopback socket buffers hold, so without
+     * the drain the write itself fails.
+     */
+    @Test
+    void aWholeOversizedBodySentBeforeReadingStillGetsThe413() throws IOException {
+        int size = 16 * 1024 * 1024;
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            var out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + size + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] block = new byte[1 << 20];
+            java.util.Arrays.fill(block, (byte) 'a');
+            for (int sent = 0; sent < size; sent += block.length) {
+                out.write(block);
+            }
+            out.flush();
+            RawHttp.Answer answer = RawHttp.readUntilClosed(socket, Duration.ofSeconds(5));
+            assertThat(answer.status()).as(answer.text()).isEqualTo(413);
+            assertThat(answer.text()).contains("request_too_large");
+            assertThat(answer.closed()).isTrue();
+        }
+    }
+
+    @Test
+    void aWholeOversizedChunkedBodySentBeforeReadingStillGetsThe413() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            var out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] block = new byte[1 << 20];
+            java.util.Arrays.fill(block, (byte) 'a');
+            for (int i = 0; i < 16; i++) {
+                out.write((Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(block);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            RawHttp.Answer answer = RawHttp.readUntilClosed(socket, Duration.ofSeconds(5));
+            assertThat(answer.status()).as(answer.text()).isEqualTo(413);
+            assertThat(answer.closed()).isTrue();
+        }
+    }
+
+    /** A client that waits for 100 Continue is told 413 at once and never asked for the body. */
+    @Test
+    void anOversizedBodyAnnouncedWithExpectContinueIsRefusedWithoutAskingForIt() throws IOException {
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 16777216\r\nExpect: 100-continue\r\n\r\n";
+        RawHttp.Answer answer = RawHttp.exchange(gateway.port(), request, Duration.ofSeconds(5));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(413);
+        assertThat(answer.text()).doesNotContain("100 Continue");
+        assertThat(answer.closed()).isTrue();
+        assertThat(answer.elapsed()).isLessThan(Duration.ofSeconds(3));
+    }
 }
