@@ -1,6 +1,7 @@
 package dev.bastion.guard;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Finds things in text. A scanner only finds: a {@link Policy} decides what a finding means, and operators such as
@@ -30,5 +31,17 @@ public interface Scanner {
      */
     default List<Finding> scan(List<String> segments, List<String> roles) {
         return scan(segments);
+    }
+
+    /**
+     * For text that is still arriving (a streamed answer): the index before which this scanner's findings are
+     * settled, whatever text follows. A stream may release the text before it once it has been scanned with the rest;
+     * text from it on may still turn out to be part of a finding. Empty when the scanner cannot tell, and the stream
+     * then holds back a fixed window.
+     *
+     * @param text everything seen so far (or its recent part), ending where the stream has got to
+     */
+    default OptionalInt settledBefore(String text) {
+        return OptionalInt.empty();
     }
 }

@@ -63,11 +63,41 @@ final class OutputGuard {
         }
         List<Finding> findings = new ArrayList<>();
         for (Finding f : ScannerRunner.run(route.outputScanners(), texts, metrics)) {
-            if (!(f.hasSpan() && f.end() <= texts.get(f.segment()).length()
-                    && isSurrogate.test(texts.get(f.segment()).substring(f.start(), f.end())))) {
+            if (!isOwnSurrogate(f, texts.get(f.segment()), isSurrogate)) {
                 findings.add(f);
             }
         }
+        return decide(route, texts, findings);
+    }
+
+    /**
+     * The output scanners' findings in {@code tail}, scanned as {@code context + tail} so they see the text before it
+     * (the {@code password =} before a value): offsets are in {@code tail}; a finding that starts in the context is
+     * cut to its part in the tail, one wholly in the context is dropped (it was decided when that text was the tail).
+     */
+    static List<Finding> tailFindings(CompiledRoute route, String context, String tail, GatewayMetrics metrics,
+            Predicate<String> isSurrogate) {
+        if (route.outputScanners().isEmpty()) {
+            return List.of();
+        }
+        String text = context + tail;
+        int from = context.length();
+        List<Finding> findings = new ArrayList<>();
+        for (Finding f : ScannerRunner.run(route.outputScanners(), List.of(text), metrics)) {
+            if (!f.hasSpan()) {
+                findings.add(f);
+            } else if (f.end() > from && !isOwnSurrogate(f, text, isSurrogate)) {
+                findings.add(new Finding(f.type(), 0, Math.max(0, f.start() - from), f.end() - from, f.score(), f.scanner()));
+            }
+        }
+        return findings;
+    }
+
+    private static boolean isOwnSurrogate(Finding f, String text, Predicate<String> isSurrogate) {
+        return f.hasSpan() && f.end() <= text.length() && isSurrogate.test(text.substring(f.start(), f.end()));
+    }
+
+    static Result decide(CompiledRoute route, List<String> texts, List<Finding> findings) {
         if (findings.isEmpty()) {
             return new Result.Pass(texts);
         }

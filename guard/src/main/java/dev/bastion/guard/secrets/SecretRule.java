@@ -19,12 +19,16 @@ import java.util.Objects;
  * @param score confidence of a match in (0, 1], or 0 to derive it from the checksum and entropy gate: a fixed
  *     vendor prefix scores high, a value assigned to a secret-named key lower, a bare string without context lowest
  * @param multiline whether a match can span lines (private key blocks); other rules run on keyword lines only
+ * @param streamHold for streamed text, how many characters after one of its keywords a match of this rule may still be
+ *     unfinished while holding whitespace (a key block, {@code machine .. login .. password ..}); 0 when a reported
+ *     span is one whitespace-free token, settled once the token ends (see {@link SecretsScanner#settledBefore})
  * @param checksum how to validate the secret beyond its shape
  * @param examples texts that contain this secret
  * @param counterexamples texts that look close but must not match
  */
 public record SecretRule(String id, String type, Pattern pattern, List<String> keywords, double minEntropy,
-        double score, boolean multiline, Checksum checksum, List<String> examples, List<String> counterexamples) {
+        double score, boolean multiline, int streamHold, Checksum checksum, List<String> examples,
+        List<String> counterexamples) {
 
     /** Validation a secret format carries in itself. */
     public enum Checksum {
@@ -47,6 +51,12 @@ public record SecretRule(String id, String type, Pattern pattern, List<String> k
         Objects.requireNonNull(checksum, "checksum");
         if (!(score >= 0 && score <= 1)) {
             throw new IllegalArgumentException("rule " + id + ": score must be in [0, 1]");
+        }
+        if (streamHold < 0) {
+            throw new IllegalArgumentException("rule " + id + ": stream-hold must not be negative");
+        }
+        if (streamHold > 0 && keywords.isEmpty()) {
+            throw new IllegalArgumentException("rule " + id + ": stream-hold needs keywords to hold from");
         }
         examples = List.copyOf(examples);
         counterexamples = List.copyOf(counterexamples);

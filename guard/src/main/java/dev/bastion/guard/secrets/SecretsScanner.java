@@ -37,9 +37,11 @@ public final class SecretsScanner implements Scanner {
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final List<SecretRule> rules;
+    private final StreamHorizon horizon;
 
     public SecretsScanner(List<SecretRule> rules) {
         this.rules = List.copyOf(rules);
+        this.horizon = new StreamHorizon(this.rules);
     }
 
     /** The built-in rules. */
@@ -84,6 +86,11 @@ public final class SecretsScanner implements Scanner {
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public java.util.OptionalInt settledBefore(String text) {
+        return java.util.OptionalInt.of(horizon.settledBefore(text));
     }
 
     @Override
@@ -333,7 +340,7 @@ public final class SecretsScanner implements Scanner {
                 }
                 rules.add(new SecretRule(id, r.path("type").asText(), pattern, strings(r.path("keywords")),
                         r.path("min-entropy").asDouble(0), r.path("score").asDouble(0), r.path("multiline").asBoolean(false),
-                        SecretRule.Checksum.valueOf(r.path("checksum").asText("NONE")),
+                        r.path("stream-hold").asInt(0), SecretRule.Checksum.valueOf(r.path("checksum").asText("NONE")),
                         strings(r.path("examples")), strings(r.path("counterexamples"))));
             }
             return rules;
