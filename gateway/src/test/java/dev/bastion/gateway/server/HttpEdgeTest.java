@@ -175,8 +175,7 @@ class HttpEdgeTest {
 
     @Test
     void aMalformedChunkSizeIs400WithoutAStackTrace() throws IOException {
-        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
-                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+        String request = authorisedHead("Transfer-Encoding: chunked") + "zz\r\n{}\r\n0\r\n\r\n";
         RawHttp.Answer answer = RawHttp.exchange(gateway.port(), request, Duration.ofSeconds(5));
         assertThat(answer.status()).as(answer.text()).isEqualTo(400);
         assertThat(answer.closed()).isTrue();
@@ -208,9 +207,7 @@ class HttpEdgeTest {
         int size = 16 * 1024 * 1024;
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             var out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + size + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(authorisedHead("Content-Length: " + size).getBytes(StandardCharsets.US_ASCII));
             byte[] block = new byte[1 << 20];
             java.util.Arrays.fill(block, (byte) 'a');
             for (int sent = 0; sent < size; sent += block.length) {
@@ -228,9 +225,7 @@ class HttpEdgeTest {
     void aWholeOversizedChunkedBodySentBeforeReadingStillGetsThe413() throws IOException {
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             var out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key
-                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(authorisedHead("Transfer-Encoding: chunked").getBytes(StandardCharsets.US_ASCII));
             byte[] block = new byte[1 << 20];
             java.util.Arrays.fill(block, (byte) 'a');
             for (int i = 0; i < 16; i++) {
@@ -249,12 +244,17 @@ class HttpEdgeTest {
     /** A client that waits for 100 Continue is told 413 at once and never asked for the body. */
     @Test
     void anOversizedBodyAnnouncedWithExpectContinueIsRefusedWithoutAskingForIt() throws IOException {
-        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
-                + "Content-Type: application/json\r\nContent-Length: 16777216\r\nExpect: 100-continue\r\n\r\n";
+        String request = authorisedHead("Content-Length: 16777216\r\nExpect: 100-continue");
         RawHttp.Answer answer = RawHttp.exchange(gateway.port(), request, Duration.ofSeconds(5));
         assertThat(answer.status()).as(answer.text()).isEqualTo(413);
         assertThat(answer.text()).doesNotContain("100 Continue");
         assertThat(answer.closed()).isTrue();
         assertThat(answer.elapsed()).isLessThan(Duration.ofSeconds(3));
+    }
+
+    /** The request line and headers of an authorised JSON chat request with the given framing headers. */
+    private static String authorisedHead(String framing) {
+        return "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + key + "\r\n"
+                + "Content-Type: application/json\r\n" + framing + "\r\n\r\n";
     }
 }
