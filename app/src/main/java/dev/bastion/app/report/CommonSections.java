@@ -95,11 +95,13 @@ final class CommonSections {
             RouteSettings r = routes.get(i);
             String at = "routes[" + i + "]";
             s.add(Statement.of("Route " + r.name() + " (models " + String.join(", ", r.models()) + "): input scanners "
-                    + list(r.inputScanners()) + ", output scanners " + list(r.outputScanners()) + ", actions "
-                    + f.setting(at + ".actions") + ", default action " + r.defaultAction().configName()
-                    + (r.localOnly() ? ", local only" : "") + (r.promptCanary() ? ", prompt canary on" : "") + ".",
+                    + list(r.inputScanners()) + ", output scanners " + list(r.outputScanners()) + "; actions set "
+                    + (r.actions().isEmpty() ? "none" : f.setting(at + ".actions")) + " over the built-in ones (secret, "
+                    + "injection and structural findings block; with pii, structured identifiers are pseudonymised for "
+                    + "cloud models), other types " + r.defaultAction().configName()
+                    + (r.localOnly() ? "; local only" : "") + (r.promptCanary() ? "; prompt canary on" : "") + ".",
                     config(at + ".input-scanners"), config(at + ".output-scanners"), config(at + ".actions"),
-                    config(at + ".local-only")));
+                    config(at + ".default-action"), config(at + ".local-only"), Source.docs("README.md#the-pipeline")));
         }
         if (s.isEmpty()) {
             s.add(Statement.of("No routes are configured: a request that no route covers is refused (403) and sent nowhere.",
@@ -117,15 +119,30 @@ final class CommonSections {
             String at = "routes[" + i + "]";
             s.add(Statement.of("Route " + r.name() + " stores " + switch (r.storage()) {
                 case OFF -> "no conversation data";
-                case METADATA -> "conversation metadata (who, when, model, tokens; no text) for " + r.retention();
-                case CONTENT -> "conversation metadata for " + r.retention() + " and content, encrypted per data "
-                        + "subject, for " + r.contentRetention();
+                case METADATA -> "conversation metadata (who, when, model, tokens; no text) for "
+                        + duration(r.retention());
+                case CONTENT -> "conversation metadata for " + duration(r.retention()) + " and content, encrypted per "
+                        + "data subject, for " + duration(r.contentRetention());
             } + ".", config(at + ".storage"), config(at + ".retention"), config(at + ".content-retention")));
         }
         s.add(Statement.of("The audit log keeps one record per request and admin action, with no prompt or answer "
                 + "text, in append-only signed segments; it is not purged by the gateway.",
                 Source.docs("audit/README.md"), config("audit.checkpoint-every")));
         return s;
+    }
+
+    /** {@code 90 days}, {@code 36 hours}, {@code 15 minutes}, else the ISO-8601 form. */
+    static String duration(java.time.Duration d) {
+        if (d.toMinutes() * 60 != d.toSeconds() || d.toSeconds() == 0) {
+            return d.toString();
+        }
+        long minutes = d.toMinutes();
+        return minutes % 1440 == 0 ? plural(minutes / 1440, "day") : minutes % 60 == 0 ? plural(minutes / 60, "hour")
+                : plural(minutes, "minute");
+    }
+
+    private static String plural(long n, String unit) {
+        return n + " " + unit + (n == 1 ? "" : "s");
     }
 
     static String list(List<String> items) {

@@ -63,7 +63,7 @@ final class DpiaReport {
             }
             if (r.storage() == dev.bastion.gateway.config.Storage.CONTENT) {
                 s.add(Statement.of("Medium: route " + r.name() + " keeps conversation content, encrypted, for "
-                        + r.contentRetention() + ": a breach of the master key would expose it.",
+                        + CommonSections.duration(r.contentRetention()) + ": a breach of the master key would expose it.",
                         CommonSections.config(at + ".storage"), CommonSections.config(at + ".content-retention")));
             }
         }
