@@ -181,7 +181,7 @@ class ReportGatewayTest {
     }
 
     @Test
-    void verifyReportFailsWhenTheAuditLogNoLongerHoldsTheCheckpointsRecords() throws Exception {
+    void verifyReportFailsAndNoReportIsMadeWhenTheAuditLogNoLongerHoldsTheCheckpointsRecords() throws Exception {
         Path md = report("ai-act").resolve("bastion-report-ai-act.md");
         Path copy = dir.resolve("copy");
         copyTree(gw, copy);
@@ -195,6 +195,12 @@ class ReportGatewayTest {
         assertThat(run[0]).as("%s", run[1]).isEqualTo(ExitCodes.FAILED);
         assertThat((String) run[1]).contains("ok: signature: valid").contains("BROKEN: the audit log in")
                 .contains("records were removed");
+        Object[] refused = KeysCommandTest.run("report", "hipaa", "--out", dir.resolve("refused").toString(), "--config",
+                copy.resolve("bastion.yaml").toString(), "--data-dir", copy.resolve("data").toString());
+        assertThat(refused[0]).as("no report is made from a log that does not match its checkpoint")
+                .isEqualTo(ExitCodes.FAILED);
+        assertThat((String) refused[2]).contains("does not match its latest checkpoint").contains("bastion audit verify");
+        assertThat(dir.resolve("refused/bastion-report-hipaa.md")).doesNotExist();
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
