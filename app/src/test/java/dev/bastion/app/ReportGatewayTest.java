@@ -157,6 +157,12 @@ class ReportGatewayTest {
             assertThat(ok[0]).as("%s: %s %s", file, ok[1], ok[2]).isEqualTo(ExitCodes.OK);
             assertThat((String) ok[1]).contains("ok: signature: valid").contains("have the checkpoint's tree head");
         }
+        assertThat((String) cli("audit", "verify-report", json.toString())[1])
+                .contains("ok: counts: a recount of the log for the report's period and tenant gives the same 16 counts");
+        Path tenantJson = report("dpia", "--tenant", "billing", "--from", "2026-01-01").resolve("bastion-report-dpia.json");
+        Object[] tenantRun = cli("audit", "verify-report", tenantJson.toString());
+        assertThat(tenantRun[0]).as("%s", tenantRun[1]).isEqualTo(ExitCodes.OK);
+        assertThat((String) tenantRun[1]).contains("ok: counts: a recount");
         byte[] bytes = Files.readAllBytes(md);
         String text = new String(bytes, StandardCharsets.UTF_8);
         int at = text.indexOf("Requests: ") + "Requests: ".length();
@@ -174,6 +180,19 @@ class ReportGatewayTest {
         Object[] brokenJson = cli("audit", "verify-report", tamperedJson.toString());
         assertThat(brokenJson[0]).isEqualTo(ExitCodes.FAILED);
         assertThat((String) brokenJson[1]).contains("signature does not verify");
+
+        // Someone holding the audit key changes a count and signs again: the signature holds, the recount does not.
+        ObjectNode forged = (ObjectNode) new ObjectMapper().readTree(jsonText);
+        ((ObjectNode) forged.path("counts")).put("requests", forged.path("counts").path("requests").asLong() - 1);
+        var sig = dev.bastion.app.report.ReportSignature.sign(dev.bastion.app.report.JsonReport.canonical(forged),
+                dev.bastion.crypto.SigningKey.load(gw.resolve("data/keys/audit-signing.key")));
+        ((ObjectNode) forged.path("signature")).put("value", sig.base64());
+        Path forgedJson = dir.resolve("forged.json");
+        Files.writeString(forgedJson, forged.toPrettyString());
+        Object[] recount = cli("audit", "verify-report", forgedJson.toString());
+        assertThat(recount[0]).isEqualTo(ExitCodes.FAILED);
+        assertThat((String) recount[1]).contains("ok: signature: valid")
+                .contains("BROKEN: the report's counts differ from a recount of the log for its period and tenant: requests");
 
         Path notAReport = dir.resolve("note.md");
         Files.writeString(notAReport, "# hello\n");

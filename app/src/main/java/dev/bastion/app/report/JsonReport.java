@@ -55,7 +55,7 @@ public final class JsonReport {
         return root;
     }
 
-    private static void counts(ObjectNode o, AuditCounts n) {
+    static void counts(ObjectNode o, AuditCounts n) {
         o.put("records", n.records()).put("requests", n.requests()).put("answered", n.answered())
                 .put("refused", n.refused()).put("subjects_exported", n.action("subject.export"))
                 .put("subjects_erased", n.action("subject.erase")).put("prompt_tokens", n.promptTokens())
@@ -88,11 +88,20 @@ public final class JsonReport {
     }
 
     /** The canonical bytes of a document without its signature: keys sorted at every level, no whitespace. */
-    static byte[] canonical(ObjectNode document) {
+    public static byte[] canonical(ObjectNode document) {
         ObjectNode unsigned = document.deepCopy();
         unsigned.remove("signature");
         try {
             return JSON.writeValueAsBytes(sorted(unsigned));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The canonical text of any node (keys sorted, no whitespace): equal for equal values whatever their number types. */
+    static String canonicalText(JsonNode n) {
+        try {
+            return JSON.writeValueAsString(sorted(n));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

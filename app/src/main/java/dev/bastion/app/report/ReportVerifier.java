@@ -58,6 +58,7 @@ public final class ReportVerifier {
         byte[] canonical;
         ReportSignature signature;
         String checkpointText;
+        Optional<JsonNode> json = Optional.empty();
         try {
             if (text.stripLeading().startsWith("{")) {
                 JsonNode root = JsonReport.JSON.readTree(bytes);
@@ -69,6 +70,7 @@ public final class ReportVerifier {
                         sig.path("algorithm").asText()), Base64.getDecoder().decode(sig.path("value").asText()));
                 canonical = JsonReport.canonical(o);
                 checkpointText = root.path("checkpoint").path("text").asText();
+                json = Optional.of(root);
             } else {
                 String[] parts = MarkdownReport.split(text);
                 signature = ReportSignature.fromMarkdownLine(parts[1]);
@@ -106,14 +108,19 @@ public final class ReportVerifier {
             passed.add("audit log: not at hand, so the checkpoint was not compared with the records");
             return new Verification(passed, problems);
         }
-        checkAgainstLog(cited, auditDir.get(), passed, problems);
+        checkAgainstLog(cited, auditDir.get(), json, passed, problems);
         return new Verification(passed, problems);
     }
 
-    private static void checkAgainstLog(Checkpoint cited, Path auditDir, List<String> passed, List<String> problems)
-            throws IOException {
+    /**
+     * Compares the checkpoint with the log and, for a JSON report, recounts the period and tenant it states in the
+     * same pass and compares the counts.
+     */
+    private static void checkAgainstLog(Checkpoint cited, Path auditDir, Optional<JsonNode> json, List<String> passed,
+            List<String> problems) throws IOException {
+        Optional<AuditTally> tally = json.flatMap(ReportVerifier::tallyFor);
         boolean listed = AuditStream.checkpoints(auditDir).stream().anyMatch(cited::equals);
-        AuditStream.Result read = AuditStream.read(auditDir, cited.size(), (i, r) -> { });
+        AuditStream.Result read = AuditStream.read(auditDir, cited.size(), (i, r) -> tally.ifPresent(t -> t.accept(r)));
         if (read.records() < cited.size()) {
             problems.add("the audit log in " + auditDir + " has only " + read.records() + " readable records, fewer "
                     + "than the " + cited.size() + " the report's checkpoint covers: records were removed"
@@ -124,9 +131,44 @@ public final class ReportVerifier {
         } else {
             passed.add("audit log: its first " + cited.size() + " records have the checkpoint's tree head"
                     + (listed ? ", and the checkpoint is in its checkpoints.log" : ""));
+            tally.ifPresent(t -> recount(json.get().path("counts"), t.counts(), passed, problems));
         }
         if (!listed && read.records() >= cited.size() && MessageDigest.isEqual(read.root(), cited.root())) {
             passed.add("note: the checkpoint is not in this log's checkpoints.log (a copy of the log, or another origin)");
+        }
+    }
+
+    /** A tally for the period and tenant a JSON report states; empty when it states them in a form not understood. */
+    private static Optional<AuditTally> tallyFor(JsonNode report) {
+        try {
+            JsonNode period = report.path("period");
+            Period p = new Period(instant(period.path("from")), instant(period.path("to")));
+            JsonNode tenant = report.path("tenant");
+            return Optional.of(new AuditTally(p, tenant.isTextual() ? Optional.of(tenant.asText()) : Optional.empty()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<java.time.Instant> instant(JsonNode n) {
+        return n.isTextual() ? Optional.of(java.time.Instant.parse(n.asText())) : Optional.empty();
+    }
+
+    private static void recount(JsonNode stated, AuditCounts recounted, List<String> passed, List<String> problems) {
+        ObjectNode fresh = JsonReport.JSON.createObjectNode();
+        JsonReport.counts(fresh, recounted);
+        List<String> differ = new ArrayList<>();
+        fresh.properties().forEach(e -> {
+            if (!JsonReport.canonicalText(e.getValue()).equals(JsonReport.canonicalText(stated.path(e.getKey())))) {
+                differ.add(e.getKey());
+            }
+        });
+        if (differ.isEmpty()) {
+            passed.add("counts: a recount of the log for the report's period and tenant gives the same " + fresh.size()
+                    + " counts");
+        } else {
+            problems.add("the report's counts differ from a recount of the log for its period and tenant: "
+                    + String.join(", ", differ));
         }
     }
 }
