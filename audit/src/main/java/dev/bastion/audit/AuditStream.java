@@ -79,20 +79,19 @@ public final class AuditStream {
                     if (got == 0) {
                         break; // the segment ends on a frame boundary
                     }
-                    String where = Segments.file(dir, n).getFileName() + " at byte " + offset;
                     if (got < Segments.HEADER) {
-                        return new Result(index, peaks.root(), Optional.of(where + ": a frame header is cut short"));
+                        return stopped(index, peaks, dir, n, offset, "a frame header is cut short");
                     }
                     int length = intAt(header, 0);
                     if (length < 0 || length > Segments.MAX_RECORD) {
-                        return new Result(index, peaks.root(), Optional.of(where + ": a frame has an impossible length"));
+                        return stopped(index, peaks, dir, n, offset, "a frame has an impossible length");
                     }
                     byte[] payload = new byte[length];
                     if (in.readNBytes(payload, 0, length) < length) {
-                        return new Result(index, peaks.root(), Optional.of(where + ": a frame is cut short"));
+                        return stopped(index, peaks, dir, n, offset, "a frame is cut short");
                     }
                     if (Segments.crc32c(payload) != intAt(header, 4)) {
-                        return new Result(index, peaks.root(), Optional.of(where + ": a frame fails its checksum"));
+                        return stopped(index, peaks, dir, n, offset, "a frame fails its checksum");
                     }
                     peaks.append(MerkleTree.leafHash(payload));
                     visitor.record(index++, payload);
@@ -101,6 +100,12 @@ public final class AuditStream {
             }
         }
         return new Result(index, peaks.root(), Optional.empty());
+    }
+
+    /** The result of a read that stopped at a damaged frame, saying where. */
+    private static Result stopped(long index, Peaks peaks, Path dir, int segment, long offset, String what) {
+        return new Result(index, peaks.root(), Optional.of(Segments.file(dir, segment).getFileName() + " at byte "
+                + offset + ": " + what));
     }
 
     /** The big-endian int at {@code at}. */
