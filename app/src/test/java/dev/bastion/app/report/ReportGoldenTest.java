@@ -58,7 +58,11 @@ class ReportGoldenTest {
     Path dir;
 
     private ReportFacts facts(Optional<String> tenant) throws Exception {
-        Files.writeString(dir.resolve("bastion.yaml"), CONFIG);
+        return facts(CONFIG, tenant);
+    }
+
+    private ReportFacts facts(String yaml, Optional<String> tenant) throws Exception {
+        Files.writeString(dir.resolve("bastion.yaml"), yaml);
         LoadedConfig loaded = ConfigLoader.load(Optional.of(dir.resolve("bastion.yaml")), dir, Map.of(),
                 Map.of("data-dir", "/srv/bastion"), dir);
         TreeMap<String, String> settings = new TreeMap<>();
@@ -82,20 +86,26 @@ class ReportGoldenTest {
                 "bastion 0.1.0 (golden test)");
     }
 
+    /**
+     * Golden files for two test configurations: {@link #CONFIG}, and an empty file (the built-in default route and
+     * no models).
+     */
     @Test
-    void everyKindMatchesItsGoldenFile() throws Exception {
-        ReportFacts f = facts(Optional.empty());
+    void everyKindMatchesItsGoldenFileForEachTestConfiguration() throws Exception {
         Path golden = Path.of("src/test/resources/dev/bastion/app/report/golden");
         boolean update = Boolean.getBoolean("bastion.golden.update");
-        for (ReportKind kind : ReportKind.values()) {
-            String md = MarkdownReport.body(Report.of(kind, f));
-            Path file = golden.resolve(kind.id() + ".md");
-            if (update) {
-                Files.createDirectories(golden);
-                Files.writeString(file, md);
+        for (Map.Entry<String, String> config : Map.of("", CONFIG, "defaults/", "{}\n").entrySet()) {
+            ReportFacts f = facts(config.getValue(), Optional.empty());
+            for (ReportKind kind : ReportKind.values()) {
+                String md = MarkdownReport.body(Report.of(kind, f));
+                Path file = golden.resolve(config.getKey() + kind.id() + ".md");
+                if (update) {
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, md);
+                }
+                assertThat(md).as("%s against %s (rerun with -Dbastion.golden.update=true after a deliberate change)",
+                        kind.id(), file).isEqualTo(Files.readString(file));
             }
-            assertThat(md).as("%s against %s (rerun with -Dbastion.golden.update=true after a deliberate change)",
-                    kind.id(), file).isEqualTo(Files.readString(file));
         }
     }
 
