@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "audit", description = "Verify the audit log and print proofs, checkpoints and records.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Proof.class, AuditCommand.Consistency.class,
-                AuditCommand.Latest.class, AuditCommand.Tail.class, AuditCommand.Export.class})
+                AuditCommand.Latest.class, AuditCommand.Tail.class, AuditCommand.Export.class,
+                VerifyReportCommand.class})
 final class AuditCommand {
     static Path logDir(CommonOptions common) {
         return dataDir(common).resolve("audit");
