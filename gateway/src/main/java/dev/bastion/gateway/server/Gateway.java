@@ -13,6 +13,7 @@ import dev.bastion.gateway.config.ModelSettings;
 import dev.bastion.gateway.embeddings.LocalEmbeddings;
 import dev.bastion.gateway.identity.AbuseMonitor;
 import dev.bastion.gateway.identity.KeyService;
+import dev.bastion.gateway.identity.LocalRateLimiter;
 import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.gateway.pipeline.AuditTrail;
@@ -163,7 +164,7 @@ public final class Gateway implements AutoCloseable {
             ConversationVault vault = new ConversationVault(new JdbcConversationRepository(store), usageCounters, keyring,
                     Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
-            RateLimiter limiter = new RateLimiter(config.limits(), System::nanoTime);
+            RateLimiter limiter = new LocalRateLimiter(config.limits(), System::nanoTime);
             UsageRecorder usage = new UsageRecorder(usageCounters);
             usage.recover(audit); // counts what a killed predecessor had recorded but not yet written
             trail.countUsage(usage);

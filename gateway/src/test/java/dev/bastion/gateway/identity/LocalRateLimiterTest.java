@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class RateLimiterTest {
+class LocalRateLimiterTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
     private static ApiKey key(String id, String tenant, Optional<Limits> limits) {
@@ -21,7 +21,7 @@ class RateLimiterTest {
     }
 
     private RateLimiter limiter(Limits perKey, Limits perTenant) {
-        return new RateLimiter(new LimitSettings(perKey, perTenant), now::get);
+        return new LocalRateLimiter(new LimitSettings(perKey, perTenant), now::get);
     }
 
     @Test
@@ -90,5 +90,21 @@ class RateLimiterTest {
         assertThat(limiter.tryAcquire(k)).isInstanceOf(RateLimiter.Admission.Limited.class);
         now.addAndGet(60_000_000_000L);
         assertThat(limiter.tryAcquire(k)).isInstanceOf(RateLimiter.Admission.Admitted.class);
+    }
+
+    @Test
+    void aReplicasShareOfThreeAdmitsAThirdOfEachLimitAndNeverNone() {
+        LocalRateLimiter share = new LocalRateLimiter(new LimitSettings(new Limits(600, 0, 2), Limits.UNLIMITED),
+                now::get, 3);
+        ApiKey k = key("key_0000000000000006", "t", Optional.empty());
+        int admitted = 0;
+        for (int i = 0; i < 600; i++) {
+            if (share.tryAcquire(k) instanceof RateLimiter.Admission.Admitted a) {
+                admitted++;
+                a.permit().close();
+            }
+        }
+        assertThat(admitted).isEqualTo(200);
+        assertThat(share.share(new Limits(2, 10, 0))).isEqualTo(new Limits(1, 3, 0));
     }
 }
