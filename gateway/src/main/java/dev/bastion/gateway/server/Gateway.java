@@ -84,10 +84,13 @@ public final class Gateway implements AutoCloseable {
     private final Optional<Path> bootstrapAdminKey;
     private final LocalBackend local;
     private final Tracing tracing;
+    /** The parts that talk to cluster servers (Redis, the key-change listener), closed before the store. */
+    private final List<Object> sharedState;
 
     private Gateway(Database store, SubjectKeyRepository keyring, AuditLog audit, KeyService keys, UsageRecorder usage,
             ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey, LocalBackend local,
-            Tracing tracing) {
+            Tracing tracing, List<Object> sharedState) {
+        this.sharedState = List.copyOf(sharedState);
         this.local = local;
         this.tracing = tracing;
         this.store = store;
@@ -150,6 +153,7 @@ public final class Gateway implements AutoCloseable {
         AuditLog audit = null;
         SubjectKeyRepository keyring = null;
         LocalBackend local = null;
+        List<Object> sharedState = new java.util.ArrayList<>();
         try {
             createPrivateDirectory(config.dataDir().resolve("keys"));
             createPrivateDirectory(config.dataDir().resolve("audit"));
@@ -164,7 +168,8 @@ public final class Gateway implements AutoCloseable {
             ConversationVault vault = new ConversationVault(new JdbcConversationRepository(store), usageCounters, keyring,
                     Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
-            RateLimiter limiter = new LocalRateLimiter(config.limits(), System::nanoTime);
+            RateLimiter limiter = limiter(config);
+            sharedState.add(limiter);
             UsageRecorder usage = new UsageRecorder(usageCounters);
             usage.recover(audit); // counts what a killed predecessor had recorded but not yet written
             trail.countUsage(usage);
@@ -210,8 +215,10 @@ public final class Gateway implements AutoCloseable {
             long purgeMillis = config.conversations().purgeInterval().toMillis();
             flusher.scheduleWithFixedDelay(() -> purge(vault, trail), purgeMillis, purgeMillis, TimeUnit.MILLISECONDS);
             flusher.scheduleWithFixedDelay(pseudonyms::purgeExpired, 1, 1, TimeUnit.MINUTES);
-            return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey, local, metrics.tracing());
+            return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey, local, metrics.tracing(),
+                    sharedState);
         } catch (RuntimeException e) {
+            closeAll(sharedState);
             if (local != null) {
                 local.close();
             }
@@ -223,6 +230,31 @@ public final class Gateway implements AutoCloseable {
             }
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * The rate limiter: shared through Redis when {@code cluster.redis-url} is set (docs/scale-out.md), else kept
+     * in this process.
+     */
+    private static RateLimiter limiter(GatewayConfig config) {
+        if (config.cluster().redisUrl().isPresent()) {
+            return dev.bastion.gateway.cluster.RedisRateLimiter.connect(config.cluster(), config.limits());
+        }
+        return new LocalRateLimiter(config.limits(), System::nanoTime);
+    }
+
+    /** Closes what the list holds that can be closed, newest first; a failure is logged, not thrown. */
+    private static void closeAll(List<Object> parts) {
+        for (Object part : parts.reversed()) {
+            if (part instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot close " + part.getClass().getSimpleName() + " ("
+                            + e.getClass().getSimpleName() + ")");
+                }
+            }
         }
     }
 
@@ -329,6 +361,7 @@ public final class Gateway implements AutoCloseable {
             flusher.shutdownNow();
             local.close();
             usage.flush();
+            closeAll(sharedState);
             audit.close();
             keyring.close();
             store.close();
