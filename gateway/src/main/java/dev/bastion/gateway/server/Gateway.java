@@ -162,7 +162,7 @@ public final class Gateway implements AutoCloseable {
                     "bastion", clock, config.audit().checkpointEvery());
             AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure, config.audit().durability());
             KeyedHasher hasher = apiKeyHasher(config.dataDir());
-            KeyService keys = new KeyService(new JdbcKeyRepository(store), hasher, RandomTokens.secure(), clock);
+            KeyService keys = keyService(config, store, hasher, clock, sharedState);
             UsageRepository usageCounters = new JdbcUsageRepository(store);
             keyring = SqliteSubjectKeyRepository.open(config.dataDir().resolve("keys").resolve("subject-keys.db"));
             ConversationVault vault = new ConversationVault(new JdbcConversationRepository(store), usageCounters, keyring,
@@ -231,6 +231,33 @@ public final class Gateway implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /**
+     * The key service. A replica of a cluster on PostgreSQL hears of every key change another makes
+     * ({@link dev.bastion.store.jdbc.PostgresKeyChanges}, added to {@code sharedState} to be closed with the
+     * gateway) and so caches recognised keys longer; otherwise a cached key is looked up again after a second.
+     */
+    private static KeyService keyService(GatewayConfig config, Database store, KeyedHasher hasher, Clock clock,
+            List<Object> sharedState) {
+        JdbcKeyRepository repository = new JdbcKeyRepository(store);
+        if (!config.cluster().enabled() || !store.isPostgres()) {
+            return new KeyService(repository, hasher, RandomTokens.secure(), clock);
+        }
+        KeyService keys = new KeyService(repository, hasher, RandomTokens.secure(), clock, KeyService.CLUSTER_CACHE_TTL);
+        sharedState.add(dev.bastion.store.jdbc.PostgresKeyChanges.start(store,
+                new dev.bastion.store.jdbc.PostgresKeyChanges.Listener() {
+                    @Override
+                    public void keyChanged(String id) {
+                        keys.forgetKey(id);
+                    }
+
+                    @Override
+                    public void keysMayHaveChanged() {
+                        keys.forgetAllKeys();
+                    }
+                }));
+        return keys;
     }
 
     /**
