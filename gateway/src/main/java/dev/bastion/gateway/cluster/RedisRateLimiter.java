@@ -176,6 +176,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                         Long.toString(keyReserved), Long.toString(tenantReserved), Long.toString(used.get())));
             } catch (JedisException e) {
                 unreachable(e); // the leases lapse on their own; the reservation stays counted (errs low)
+            } catch (IllegalStateException e) {
+                // the limiter was closed while the request ran (the gateway is stopping): the leases lapse
             }
         }
     }
@@ -229,9 +231,18 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         }
     }
 
+    /**
+     * Stops renewing leases and disconnects. Requests still running keep their leases until they lapse, as a
+     * replica that died would; later calls do nothing.
+     */
     @Override
     public void close() {
-        renewer.shutdownNow();
+        synchronized (renewer) {
+            if (renewer.isShutdown()) {
+                return;
+            }
+            renewer.shutdownNow();
+        }
         redis.close();
     }
 }

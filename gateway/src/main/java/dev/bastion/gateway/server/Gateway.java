@@ -86,10 +86,12 @@ public final class Gateway implements AutoCloseable {
     private final Tracing tracing;
     /** The parts that talk to cluster servers (Redis, the key-change listener), closed before the store. */
     private final List<Object> sharedState;
+    private final RateLimiter limiter;
 
     private Gateway(Database store, SubjectKeyRepository keyring, AuditLog audit, KeyService keys, UsageRecorder usage,
             ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey, LocalBackend local,
-            Tracing tracing, List<Object> sharedState) {
+            Tracing tracing, RateLimiter limiter, List<Object> sharedState) {
+        this.limiter = limiter;
         this.sharedState = List.copyOf(sharedState);
         this.local = local;
         this.tracing = tracing;
@@ -216,7 +218,7 @@ public final class Gateway implements AutoCloseable {
             flusher.scheduleWithFixedDelay(() -> purge(vault, trail), purgeMillis, purgeMillis, TimeUnit.MILLISECONDS);
             flusher.scheduleWithFixedDelay(pseudonyms::purgeExpired, 1, 1, TimeUnit.MINUTES);
             return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey, local, metrics.tracing(),
-                    sharedState);
+                    limiter, sharedState);
         } catch (RuntimeException e) {
             closeAll(sharedState);
             if (local != null) {
@@ -363,6 +365,11 @@ public final class Gateway implements AutoCloseable {
 
     public KeyService keys() {
         return keys;
+    }
+
+    /** The rate limiter requests are admitted by: in-process, or shared through Redis (tests stop it). */
+    public RateLimiter rateLimiter() {
+        return limiter;
     }
 
     /** The backend of {@code backend: local} models, for tests and metrics (what is loaded, what is in flight). */

@@ -37,6 +37,12 @@ class ClusterGatewayTest {
     /** The replicas; the first created the store's admin key and API-key hashing keyset, which the others share. */
     private record Replicas(List<TestGateway> all) implements AutoCloseable {
         static Replicas start(Path dir, PostgresSchema schema, URI redis, FakeUpstream upstream) {
+            return start(dir, schema, redis, upstream, "", "");
+        }
+
+        /** @param clusterKeys more lines of the cluster section, each "  key: value\n" */
+        static Replicas start(Path dir, PostgresSchema schema, URI redis, FakeUpstream upstream, String clusterKeys,
+                String moreModels) {
             List<TestGateway> all = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
@@ -49,8 +55,9 @@ class ClusterGatewayTest {
                     }
                     all.add(TestGateway.start(home, "store:\n  url: \"" + schema.scopedUrl() + "\"\n  username: "
                             + schema.user() + "\n  password-env: PG_TEST_PASSWORD\ncluster:\n  redis-url: " + redis
-                            + "\n  node-id: replica-" + i + "\n  replicas: 3\nabuse:\n  min-requests: 0\nmodels:\n"
-                            + TestGateway.model("m", upstream, "local"), Map.of("PG_TEST_PASSWORD", schema.password())));
+                            + "\n  node-id: replica-" + i + "\n  replicas: 3\n" + clusterKeys + "abuse:\n  min-requests: 0\nmodels:\n"
+                            + TestGateway.model("m", upstream, "local").replace("read-timeout: 2s", "read-timeout: 20s")
+                            + moreModels, Map.of("PG_TEST_PASSWORD", schema.password())));
                 }
                 return new Replicas(List.copyOf(all));
             } catch (IOException e) {
@@ -171,6 +178,45 @@ class ClusterGatewayTest {
             double refill = 600 * tally.seconds() / 60;
             assertThat(tally.answered()).isBetween(594, (int) Math.ceil(600 + refill) + 3);
             assertThat(tally.statuses().keySet()).containsOnly(200, 429);
+        } finally {
+            schema.drop();
+        }
+    }
+
+    @Test
+    void concurrencyLeasesOfAReplicaThatStopsWithoutReleasingThemLapse() throws Exception {
+        PostgresSchema schema = PostgresSchema.create();
+        try (FakeUpstream upstream = FakeUpstream.start(); FakeUpstream slowUpstream = FakeUpstream.start();
+                Replicas replicas = Replicas.start(dir, schema, TestRedis.shared().url(), upstream,
+                        "  lease-ttl: 1s\n", TestGateway.model("slow", slowUpstream, "local")
+                                .replace("read-timeout: 2s", "read-timeout: 20s"));
+                ExecutorService clients = Executors.newFixedThreadPool(2)) {
+            String key = replicas.get(0).createKey(Role.USER, "t", List.of("*"), new Limits(0, 0, 2));
+            slowUpstream.delay(8000); // replica 0's two requests hold both of the key's concurrency leases
+            for (int i = 0; i < 2; i++) {
+                clients.submit(() -> replicas.get(0).post("/v1/chat/completions", key,
+                        TestGateway.chat("slow", "slow", false)));
+            }
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (slowUpstream.calls() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(1500); // longer than the lease time: replica 0 renews its leases while it runs
+            TestGateway.Reply refused = replicas.get(1).post("/v1/chat/completions", key, TestGateway.chat("m", "hi", false));
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.body()).contains("rate_limit_concurrent_requests");
+
+            ((RedisRateLimiter) replicas.get(0).gateway().rateLimiter()).close(); // replica 0 "dies" holding them
+            long stopped = System.nanoTime();
+            int status;
+            while ((status = replicas.get(1).post("/v1/chat/completions", key, TestGateway.chat("m", "hi", false))
+                    .status()) == 429 && System.nanoTime() - stopped < 5_000_000_000L) {
+                Thread.sleep(20);
+            }
+            long millis = (System.nanoTime() - stopped) / 1_000_000;
+            System.out.printf("cluster: a stopped replica's leases lapsed %d ms after it stopped (lease-ttl 1s)%n", millis);
+            assertThat(status).isEqualTo(200);
+            assertThat(millis).isLessThan(2000);
         } finally {
             schema.drop();
         }
