@@ -2,7 +2,6 @@ package dev.bastion.gateway.cluster;
 
 import dev.bastion.gateway.config.ClusterSettings;
 import dev.bastion.gateway.config.LimitSettings;
-import dev.bastion.gateway.identity.LocalRateLimiter;
 import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.store.keys.ApiKey;
 import dev.bastion.store.keys.Limits;
@@ -32,7 +31,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p>Leases carry an expiry ({@code cluster.lease-ttl}) and are renewed every third of it while their request
  * runs, so the leases of a replica that dies lapse on their own. When Redis cannot be reached this replica falls
- * back to a {@link LocalRateLimiter} enforcing limit / {@code cluster.replicas} of every limit, never none; it
+ * back to a {@link WindowLimiter}, the scripts' in-process twin, enforcing limit / {@code cluster.replicas} of
+ * every limit, never none; it
  * logs the change once, tries Redis again at most once a second, and logs its return. This class is thread-safe.
  */
 public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
@@ -46,7 +46,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final UnifiedJedis redis;
     private final LimitScripts scripts;
     private final LimitSettings defaults;
-    private final LocalRateLimiter fallback;
+    private final WindowLimiter fallback;
     private final String where;
     private final Duration leaseTtl;
     private final String memberPrefix;
@@ -80,7 +80,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         this.where = Objects.requireNonNull(where, "where");
         this.defaults = Objects.requireNonNull(defaults, "defaults");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-        this.fallback = new LocalRateLimiter(defaults, nanoTime, cluster.replicas());
+        this.fallback = new WindowLimiter(defaults, System::currentTimeMillis, cluster.replicas());
         this.leaseTtl = cluster.leaseTtl();
         this.memberPrefix = cluster.effectiveNodeId() + ":" + Long.toHexString(java.util.concurrent.ThreadLocalRandom
                 .current().nextLong() & Long.MAX_VALUE) + ":";

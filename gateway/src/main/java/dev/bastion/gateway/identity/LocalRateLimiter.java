@@ -16,47 +16,16 @@ import java.util.function.LongSupplier;
  * is admitted when both its key's and its tenant's buckets have a request and at least one token left and a
  * concurrency slot is free; tokens are charged after the answer, when they are known, so a bucket may go negative
  * and then blocks until it refills. Being limited is a value ({@link Admission.Limited}) with the time to wait,
- * not an exception. State is in memory, per process.
- *
- * <p>As the fallback of a replica that cannot reach the shared limiter, it enforces a share of every limit: with
- * {@code replicas} expected replicas each enforces limit / replicas (rounded down, at least 1), so the replicas
- * together stay within the limit and none is ever unlimited. This class is thread-safe.
+ * not an exception. State is in memory, per process. This class is thread-safe.
  */
 public final class LocalRateLimiter implements RateLimiter {
     private final LimitSettings defaults;
     private final LongSupplier nanoTime;
-    private final int replicas;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     public LocalRateLimiter(LimitSettings defaults, LongSupplier nanoTime) {
-        this(defaults, nanoTime, 1);
-    }
-
-    /** A limiter enforcing 1/{@code replicas} of every limit (at least 1 of each limit that is not unlimited). */
-    public LocalRateLimiter(LimitSettings defaults, LongSupplier nanoTime, int replicas) {
         this.defaults = Objects.requireNonNull(defaults, "defaults");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
-        if (replicas < 1) {
-            throw new IllegalArgumentException("replicas must be at least 1, got " + replicas);
-        }
-        this.replicas = replicas;
-    }
-
-    /** This replica's share of {@code limits}: each limit divided by the replica count, 0 (unlimited) kept. */
-    Limits share(Limits limits) {
-        if (replicas == 1) {
-            return limits;
-        }
-        return new Limits(shareOf(limits.requestsPerMinute()), shareOf(limits.tokensPerMinute()),
-                shareOf(limits.concurrentRequests()));
-    }
-
-    private int shareOf(int limit) {
-        return (int) shareOf((long) limit);
-    }
-
-    private long shareOf(long limit) {
-        return limit == 0 ? 0 : Math.max(1, limit / replicas);
     }
 
     /** Holds a concurrency slot for the key and its tenant until closed. */
@@ -89,10 +58,10 @@ public final class LocalRateLimiter implements RateLimiter {
 
     @Override
     public Admission tryAcquire(ApiKey apiKey) {
-        Limits keyLimits = share(apiKey.limits().orElse(defaults.perKey()));
+        Limits keyLimits = apiKey.limits().orElse(defaults.perKey());
         Bucket key = buckets.computeIfAbsent("key:" + apiKey.id(), k -> new Bucket(keyLimits));
         key.update(keyLimits);
-        Bucket tenant = buckets.computeIfAbsent("tenant:" + apiKey.tenant(), k -> new Bucket(share(defaults.perTenant())));
+        Bucket tenant = buckets.computeIfAbsent("tenant:" + apiKey.tenant(), k -> new Bucket(defaults.perTenant()));
         long now = nanoTime.getAsLong();
         synchronized (this) {
             Admission.Limited refused = key.check(now, "key");

@@ -91,20 +91,4 @@ class LocalRateLimiterTest {
         now.addAndGet(60_000_000_000L);
         assertThat(limiter.tryAcquire(k)).isInstanceOf(RateLimiter.Admission.Admitted.class);
     }
-
-    @Test
-    void aReplicasShareOfThreeAdmitsAThirdOfEachLimitAndNeverNone() {
-        LocalRateLimiter share = new LocalRateLimiter(new LimitSettings(new Limits(600, 0, 2), Limits.UNLIMITED),
-                now::get, 3);
-        ApiKey k = key("key_0000000000000006", "t", Optional.empty());
-        int admitted = 0;
-        for (int i = 0; i < 600; i++) {
-            if (share.tryAcquire(k) instanceof RateLimiter.Admission.Admitted a) {
-                admitted++;
-                a.permit().close();
-            }
-        }
-        assertThat(admitted).isEqualTo(200);
-        assertThat(share.share(new Limits(2, 10, 0))).isEqualTo(new Limits(1, 3, 0));
-    }
 }
