@@ -221,4 +221,15 @@ class ClusterGatewayTest {
             schema.drop();
         }
     }
+
+    @Test
+    void withoutAClusterSectionAGatewayKeepsItsLimitsInProcessAndNeedsNoServer() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start();
+                TestGateway single = TestGateway.start(dir, "models:\n" + TestGateway.model("m", upstream, "local"))) {
+            assertThat(single.gateway().rateLimiter()).isInstanceOf(dev.bastion.gateway.identity.LocalRateLimiter.class);
+            String key = single.createKey(Role.USER, "t", List.of("*"));
+            assertThat(single.post("/v1/chat/completions", key, TestGateway.chat("m", "hi", false)).status())
+                    .isEqualTo(200);
+        }
+    }
 }
