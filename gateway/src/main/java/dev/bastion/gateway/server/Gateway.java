@@ -85,12 +85,12 @@ public final class Gateway implements AutoCloseable {
     private final LocalBackend local;
     private final Tracing tracing;
     /** The parts that talk to cluster servers (Redis, the key-change listener), closed before the store. */
-    private final List<Object> sharedState;
+    private final List<AutoCloseable> sharedState;
     private final RateLimiter limiter;
 
     private Gateway(Database store, SubjectKeyRepository keyring, AuditLog audit, KeyService keys, UsageRecorder usage,
             ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey, LocalBackend local,
-            Tracing tracing, RateLimiter limiter, List<Object> sharedState) {
+            Tracing tracing, RateLimiter limiter, List<AutoCloseable> sharedState) {
         this.limiter = limiter;
         this.sharedState = List.copyOf(sharedState);
         this.local = local;
@@ -155,7 +155,7 @@ public final class Gateway implements AutoCloseable {
         AuditLog audit = null;
         SubjectKeyRepository keyring = null;
         LocalBackend local = null;
-        List<Object> sharedState = new java.util.ArrayList<>();
+        List<AutoCloseable> sharedState = new java.util.ArrayList<>();
         try {
             createPrivateDirectory(config.dataDir().resolve("keys"));
             createPrivateDirectory(config.dataDir().resolve("audit"));
@@ -171,7 +171,9 @@ public final class Gateway implements AutoCloseable {
                     Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
             RateLimiter limiter = limiter(config);
-            sharedState.add(limiter);
+            if (limiter instanceof AutoCloseable shared) {
+                sharedState.add(shared);
+            }
             UsageRecorder usage = new UsageRecorder(usageCounters);
             usage.recover(audit); // counts what a killed predecessor had recorded but not yet written
             trail.countUsage(usage);
@@ -241,7 +243,7 @@ public final class Gateway implements AutoCloseable {
      * gateway) and so caches recognised keys longer; otherwise a cached key is looked up again after a second.
      */
     private static KeyService keyService(GatewayConfig config, Database store, KeyedHasher hasher, Clock clock,
-            List<Object> sharedState) {
+            List<AutoCloseable> sharedState) {
         JdbcKeyRepository repository = new JdbcKeyRepository(store);
         if (!config.cluster().enabled() || !store.isPostgres()) {
             return new KeyService(repository, hasher, RandomTokens.secure(), clock);
@@ -273,16 +275,14 @@ public final class Gateway implements AutoCloseable {
         return new LocalRateLimiter(config.limits(), System::nanoTime);
     }
 
-    /** Closes what the list holds that can be closed, newest first; a failure is logged, not thrown. */
-    private static void closeAll(List<Object> parts) {
-        for (Object part : parts.reversed()) {
-            if (part instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (Exception e) {
-                    LOG.log(System.Logger.Level.WARNING, "cannot close " + part.getClass().getSimpleName() + " ("
-                            + e.getClass().getSimpleName() + ")");
-                }
+    /** Closes the parts, newest first; a failure is logged, not thrown. */
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable part : parts.reversed()) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot close " + part.getClass().getSimpleName() + " ("
+                        + e.getClass().getSimpleName() + ")");
             }
         }
     }
