@@ -81,7 +81,7 @@ class ClusterGatewayTest {
     }
 
     /** {@link #ATTEMPTS} chat requests as fast as 12 clients can send them, spread round-robin over the replicas. */
-    private static Tally hammer(Replicas replicas, String key) {
+    private static Tally hammer(String run, Replicas replicas, String key) {
         AtomicInteger next = new AtomicInteger();
         AtomicLong tokens = new AtomicLong();
         Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
@@ -103,7 +103,7 @@ class ClusterGatewayTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Tally tally = new Tally(statuses.getOrDefault(200, 0), Map.copyOf(statuses), tokens.get(), seconds);
-        System.out.printf("cluster: %d of %d answered, statuses %s, %d tokens, %.1f s%n", tally.answered(), ATTEMPTS,
+        System.out.printf("cluster: %s: %d of %d answered, statuses %s, %d tokens, %.1f s%n", run, tally.answered(), ATTEMPTS,
                 tally.statuses(), tally.tokens(), seconds);
         return tally;
     }
@@ -114,7 +114,7 @@ class ClusterGatewayTest {
         try (FakeUpstream upstream = FakeUpstream.start();
                 Replicas replicas = Replicas.start(dir, schema, TestRedis.shared().url(), upstream)) {
             String key = replicas.get(0).createKey(Role.USER, "t", List.of("*"), new Limits(600, 0, 0));
-            Tally tally = hammer(replicas, key);
+            Tally tally = hammer("600 requests/min", replicas, key);
             assertThat(tally.answered()).isBetween(594, 606);
             assertThat(tally.statuses().keySet()).containsOnly(200, 429);
         } finally {
@@ -128,7 +128,7 @@ class ClusterGatewayTest {
         try (FakeUpstream upstream = FakeUpstream.start();
                 Replicas replicas = Replicas.start(dir, schema, TestRedis.shared().url(), upstream)) {
             String key = replicas.get(0).createKey(Role.USER, "t", List.of("*"), new Limits(0, 1800, 0));
-            Tally tally = hammer(replicas, key);
+            Tally tally = hammer("1800 tokens/min", replicas, key);
             long perRequest = 18; // the fake upstream's usage: 11 prompt + 7 completion tokens
             assertThat(tally.tokens()).isBetween(1800 - perRequest, 1800 + 18 + perRequest);
             assertThat(tally.statuses().keySet()).containsOnly(200, 429);
@@ -173,7 +173,7 @@ class ClusterGatewayTest {
                 Replicas replicas = Replicas.start(dir, schema, redis.url(), upstream)) {
             String key = replicas.get(0).createKey(Role.USER, "t", List.of("*"), new Limits(600, 0, 0));
             redis.kill();
-            Tally tally = hammer(replicas, key);
+            Tally tally = hammer("600 requests/min, Redis killed", replicas, key);
             // Each replica admits its share, 200, in the same 60-second window the shared limiter uses.
             assertThat(tally.seconds()).as("the run fits in one window").isLessThan(60);
             assertThat(tally.answered()).isBetween(594, 606);

@@ -112,15 +112,15 @@ class RedisRateLimiterTest {
     void leasesOfAReplicaThatStopsWithoutReleasingLapseWhileARunningReplicasAreRenewed() throws Exception {
         URI redis = TestRedis.shared().url();
         ApiKey key = freshKey(new Limits(0, 0, 2));
-        RedisRateLimiter a = replica(redis, "a", 2, Duration.ofMillis(600));
-        RedisRateLimiter b = replica(redis, "b", 2, Duration.ofMillis(600));
+        RedisRateLimiter a = replica(redis, "a", 2, Duration.ofSeconds(1));
+        RedisRateLimiter b = replica(redis, "b", 2, Duration.ofSeconds(1));
         try {
             assertThat(a.tryAcquire(key)).isInstanceOf(RateLimiter.Admission.Admitted.class);
             assertThat(b.tryAcquire(key)).isInstanceOf(RateLimiter.Admission.Admitted.class);
             assertThat(b.tryAcquire(key)).isInstanceOfSatisfying(RateLimiter.Admission.Limited.class,
                     l -> assertThat(l.limit()).isEqualTo("concurrent-requests"));
             a.close(); // a dies holding its lease: nothing releases or renews it
-            Thread.sleep(1500); // longer than two lease times: b's own lease was renewed, a's lapsed
+            Thread.sleep(2500); // longer than two lease times: b's own lease was renewed, a's lapsed
             assertThat(b.tryAcquire(key)).isInstanceOf(RateLimiter.Admission.Admitted.class);
             assertThat(b.tryAcquire(key)).isInstanceOf(RateLimiter.Admission.Limited.class);
         } finally {
