@@ -58,18 +58,24 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final AtomicLong retryAt = new AtomicLong();
     private volatile boolean down;
 
-    /** Connects to {@code cluster.redis-url} (lazily: a server that is down at start is a fallback, not a failure). */
-    public static RedisRateLimiter connect(ClusterSettings cluster, LimitSettings defaults) {
+    /**
+     * Connects to {@code cluster.redis-url} (lazily: a server that is down at start is a fallback, not a failure).
+     *
+     * @param env where a password given as {@code cluster.redis-password-env} is read from
+     */
+    public static RedisRateLimiter connect(ClusterSettings cluster, LimitSettings defaults, java.util.Map<String, String> env) {
         URI url = cluster.redisUrl().orElseThrow(() -> new IllegalArgumentException("cluster.redis-url is not set"));
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
         pool.setMaxTotal(64);
         pool.setMaxIdle(64);
         pool.setMaxWait(Duration.ofMillis(500));
-        RedisClient client = RedisClient.builder().hostAndPort(url.getHost(), url.getPort())
-                .clientConfig(DefaultJedisClientConfig.builder().connectionTimeoutMillis(250).socketTimeoutMillis(1000)
-                        .clientName("bastion-" + cluster.effectiveNodeId()).build())
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder().connectionTimeoutMillis(250)
+                .socketTimeoutMillis(1000).clientName("bastion-" + cluster.effectiveNodeId());
+        cluster.redisPassword().ifPresent(p -> client.password(
+                p.resolve(env).toUtf8(dev.bastion.crypto.InsecureSecretAccess.get())));
+        RedisClient redis = RedisClient.builder().hostAndPort(url.getHost(), url.getPort()).clientConfig(client.build())
                 .poolConfig(pool).build();
-        return new RedisRateLimiter(client, "redis://" + url.getHost() + ":" + url.getPort(), cluster, defaults,
+        return new RedisRateLimiter(redis, "redis://" + url.getHost() + ":" + url.getPort(), cluster, defaults,
                 System::nanoTime);
     }
 

@@ -11,13 +11,14 @@ import java.util.Optional;
  *
  * @param redisUrl {@code redis://host:port} of the Redis server holding the shared rate limits; empty: limits are
  *     kept in this process
+ * @param redisPassword where the password of Redis's {@code AUTH} (its default user, or requirepass) comes from
  * @param nodeId this replica's name in concurrency leases and logs; empty: the host name and process id
  * @param replicas how many replicas are expected; while Redis is unreachable each one enforces limit / replicas
  * @param leaseTtl how long a concurrency lease of a replica that stopped without releasing it lasts
  * @param kafkaBootstrap Kafka bootstrap servers ({@code host:port}) for the audit sequencer; recognised and shown,
  *     not used by this build
  */
-public record ClusterSettings(Optional<URI> redisUrl, String nodeId, int replicas, Duration leaseTtl,
+public record ClusterSettings(Optional<URI> redisUrl, Optional<SecretRef> redisPassword, String nodeId, int replicas, Duration leaseTtl,
         Optional<String> kafkaBootstrap) {
     /** Node ids appear in Redis member names and logs: letters, digits, '.', '_' and '-'. */
     private static final String NODE_ID = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
@@ -25,6 +26,7 @@ public record ClusterSettings(Optional<URI> redisUrl, String nodeId, int replica
     public ClusterSettings {
         Objects.requireNonNull(redisUrl, "cluster.redis-url");
         redisUrl.ifPresent(ClusterSettings::checkRedisUrl);
+        Objects.requireNonNull(redisPassword, "cluster.redis-password");
         Objects.requireNonNull(nodeId, "cluster.node-id");
         if (!nodeId.isEmpty() && !nodeId.matches(NODE_ID)) {
             throw new IllegalArgumentException("cluster.node-id must be 1-64 letters, digits, '.', '_' or '-', got '"
@@ -43,7 +45,7 @@ public record ClusterSettings(Optional<URI> redisUrl, String nodeId, int replica
 
     /** The default: one node, no shared state. */
     public static ClusterSettings singleNode() {
-        return new ClusterSettings(Optional.empty(), "", 1, Duration.ofSeconds(30), Optional.empty());
+        return new ClusterSettings(Optional.empty(), Optional.empty(), "", 1, Duration.ofSeconds(30), Optional.empty());
     }
 
     /** Whether this gateway is one replica of several: a Redis URL or a node id is configured. */
@@ -73,7 +75,7 @@ public record ClusterSettings(Optional<URI> redisUrl, String nodeId, int replica
         }
         if (url.getUserInfo() != null) {
             throw new IllegalArgumentException("cluster.redis-url must not hold a user or password; secrets are never "
-                    + "written in the config");
+                    + "written in the config: use cluster.redis-password-env or cluster.redis-password-file");
         }
         if (url.getPath() != null && !url.getPath().isEmpty() && !url.getPath().equals("/")) {
             throw new IllegalArgumentException("cluster.redis-url must be redis://host:port with no path");

@@ -53,7 +53,8 @@ final class ConfigMapper {
         StoreSettings store = build("store", () -> new StoreSettings(text("store.url"), optionalText("store.username"),
                 secret("store.password-env", "store.password-file")));
         ClusterSettings cluster = build("cluster", () -> new ClusterSettings(
-                optionalText("cluster.redis-url").map(u -> uri("cluster.redis-url", u)), text("cluster.node-id"),
+                optionalText("cluster.redis-url").map(u -> uri("cluster.redis-url", u)),
+                secret("cluster.redis-password-env", "cluster.redis-password-file"), text("cluster.node-id"),
                 integer("cluster.replicas", 1, 1000), duration("cluster.lease-ttl"),
                 optionalText("cluster.kafka-bootstrap")));
         LimitSettings limits = build("limits", () -> new LimitSettings(limits("limits.per-key"), limits("limits.per-tenant")));

@@ -59,6 +59,12 @@ public final class ConfigPrinter {
         c.store().password().ifPresent(p -> values.put("store.password", p.describe() + "  (secret: reference only)"));
         values.put("cluster.redis-url", c.cluster().redisUrl().map(java.net.URI::toString)
                 .orElse("(none: limits are kept in this process)"));
+        values.put("cluster.redis-password-env", c.cluster().redisPassword()
+                .map(p -> p instanceof SecretRef.FromEnv e ? e.variable() + "  (secret: reference only)" : "(none)")
+                .orElse("(none: no AUTH)"));
+        values.put("cluster.redis-password-file", c.cluster().redisPassword()
+                .map(p -> p instanceof SecretRef.FromFile f ? f.file() + "  (secret: reference only)" : "(none)")
+                .orElse("(none: no AUTH)"));
         values.put("cluster.node-id", c.cluster().nodeId().isEmpty() ? "(host name and pid)" : c.cluster().nodeId());
         values.put("cluster.replicas", Integer.toString(c.cluster().replicas()));
         values.put("cluster.lease-ttl", c.cluster().leaseTtl().toString());

@@ -170,7 +170,7 @@ public final class Gateway implements AutoCloseable {
             ConversationVault vault = new ConversationVault(new JdbcConversationRepository(store), usageCounters, keyring,
                     Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
-            RateLimiter limiter = limiter(config);
+            RateLimiter limiter = limiter(config, env);
             if (limiter instanceof AutoCloseable shared) {
                 sharedState.add(shared);
             }
@@ -268,9 +268,9 @@ public final class Gateway implements AutoCloseable {
      * The rate limiter: shared through Redis when {@code cluster.redis-url} is set (docs/scale-out.md), else kept
      * in this process.
      */
-    private static RateLimiter limiter(GatewayConfig config) {
+    private static RateLimiter limiter(GatewayConfig config, Map<String, String> env) {
         if (config.cluster().redisUrl().isPresent()) {
-            return dev.bastion.gateway.cluster.RedisRateLimiter.connect(config.cluster(), config.limits());
+            return dev.bastion.gateway.cluster.RedisRateLimiter.connect(config.cluster(), config.limits(), env);
         }
         return new LocalRateLimiter(config.limits(), System::nanoTime);
     }

@@ -45,7 +45,7 @@ class RedisRateLimiterTest {
     }
 
     private static RedisRateLimiter replica(URI redis, String node, int replicas, Duration leaseTtl) {
-        ClusterSettings cluster = new ClusterSettings(Optional.of(redis), node, replicas, leaseTtl, Optional.empty());
+        ClusterSettings cluster = new ClusterSettings(Optional.of(redis), Optional.empty(), node, replicas, leaseTtl, Optional.empty());
         return new RedisRateLimiter(RedisClient.create(redis.getHost(), redis.getPort()), redis.toString(), cluster,
                 UNLIMITED_TENANTS, System::nanoTime);
     }
@@ -181,6 +181,27 @@ class RedisRateLimiterTest {
             logger.removeHandler(capture);
             limiter.close();
             own.close();
+        }
+    }
+
+    @Test
+    void aRedisThatAsksForAPasswordGetsTheOneFromTheEnvironmentAndWithoutItTheShareApplies() throws Exception {
+        try (TestRedis own = TestRedis.startOwn(dir, TestRedis.freePort(), "--requirepass", "Canary-pw-5x")) {
+            ClusterSettings withPassword = new ClusterSettings(Optional.of(own.url()),
+                    Optional.of(new dev.bastion.gateway.config.SecretRef.FromEnv("TEST_REDIS_PASSWORD")), "a", 2,
+                    Duration.ofSeconds(30), Optional.empty());
+            ApiKey key = freshKey(new Limits(100, 0, 0));
+            try (RedisRateLimiter limiter = RedisRateLimiter.connect(withPassword, UNLIMITED_TENANTS,
+                    java.util.Map.of("TEST_REDIS_PASSWORD", "Canary-pw-5x"))) {
+                assertThat(limiter.tryAcquire(key)).isInstanceOf(RateLimiter.Admission.Admitted.class);
+                assertThat(limiter.usingFallback()).isFalse();
+            }
+            ClusterSettings without = new ClusterSettings(Optional.of(own.url()), Optional.empty(), "b", 2,
+                    Duration.ofSeconds(30), Optional.empty());
+            try (RedisRateLimiter limiter = RedisRateLimiter.connect(without, UNLIMITED_TENANTS, java.util.Map.of())) {
+                assertThat(limiter.tryAcquire(key)).isInstanceOf(RateLimiter.Admission.Admitted.class);
+                assertThat(limiter.usingFallback()).as("refused by Redis: this replica's share").isTrue();
+            }
         }
     }
 }

@@ -99,7 +99,7 @@ class WindowLimiterTest {
         String run = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).substring(0, 12);
         LimitSettings settings = new LimitSettings(Limits.UNLIMITED, tenant);
         RedisRateLimiter lua = new RedisRateLimiter(RedisClient.create(redis.getHost(), redis.getPort()),
-                redis.toString(), new ClusterSettings(Optional.of(redis), "diff", 1, Duration.ofSeconds(30),
+                redis.toString(), new ClusterSettings(Optional.of(redis), Optional.empty(), "diff", 1, Duration.ofSeconds(30),
                         Optional.empty()), settings, System::nanoTime);
         WindowLimiter twin = new WindowLimiter(settings, System::currentTimeMillis, 1);
         List<ApiKey> keys = new ArrayList<>();

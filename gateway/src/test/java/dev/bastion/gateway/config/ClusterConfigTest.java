@@ -58,4 +58,15 @@ class ClusterConfigTest {
         String id = ClusterSettings.singleNode().effectiveNodeId();
         assertThat(id).matches("[A-Za-z0-9._-]{1,64}").endsWith("-" + ProcessHandle.current().pid());
     }
+
+    @Test
+    void theRedisPasswordIsAReferenceToASecretAndIsPrintedAsOne() throws Exception {
+        Files.writeString(dir.resolve("bastion.yaml"), "cluster:\n  redis-url: redis://127.0.0.1:6390\n"
+                + "  redis-password-env: REDIS_PASSWORD\n");
+        LoadedConfig loaded = ConfigLoader.load(Optional.empty(), dir, Map.of("REDIS_PASSWORD", "Canary-pw-5x"),
+                Map.of(), dir);
+        assertThat(loaded.config().cluster().redisPassword()).contains(new SecretRef.FromEnv("REDIS_PASSWORD"));
+        assertThat(ConfigPrinter.print(loaded)).contains("cluster.redis-password-env: REDIS_PASSWORD")
+                .doesNotContain("Canary-pw-5x");
+    }
 }

@@ -42,14 +42,16 @@ public final class TestRedis implements AutoCloseable {
         return startOwn(dir, freePort());
     }
 
-    /** As above, on {@code port} (to start a server again where a killed one was). */
-    public static TestRedis startOwn(Path dir, int port) {
+    /** As above, on {@code port} (to start a server again where a killed one was), with more server arguments. */
+    public static TestRedis startOwn(Path dir, int port, String... serverArgs) {
         if (!Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
             skipOrFail("redis-server is not installed (apt-get install redis-server, or run .ci/redis.sh)");
         }
         try {
-            Process p = new ProcessBuilder(List.of("/usr/bin/redis-server", "--bind", "127.0.0.1", "--port",
-                    Integer.toString(port), "--save", "", "--appendonly", "no", "--dir", dir.toString()))
+            List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/redis-server", "--bind", "127.0.0.1",
+                    "--port", Integer.toString(port), "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+            command.addAll(List.of(serverArgs));
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
             TestRedis redis = new TestRedis(URI.create("redis://127.0.0.1:" + port), p);
             for (int i = 0; i < 100 && !redis.answers(); i++) {
@@ -93,7 +95,8 @@ public final class TestRedis implements AutoCloseable {
             s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] reply = new byte[7];
             int n = s.getInputStream().readNBytes(reply, 0, 7);
-            return new String(reply, 0, n, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String answer = new String(reply, 0, n, StandardCharsets.US_ASCII);
+            return answer.equals("+PONG\r\n") || answer.startsWith("-NOAUTH"); // up, and asking for a password
         } catch (IOException e) {
             return false;
         }
