@@ -171,8 +171,9 @@ public final class Gateway implements AutoCloseable {
                     Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
             RateLimiter limiter = limiter(config, env);
-            if (limiter instanceof AutoCloseable shared) {
+            if (limiter instanceof dev.bastion.gateway.cluster.RedisRateLimiter shared) {
                 sharedState.add(shared);
+                metrics.rateLimitsFallbackGauge(shared::usingFallback);
             }
             UsageRecorder usage = new UsageRecorder(usageCounters);
             usage.recover(audit); // counts what a killed predecessor had recorded but not yet written

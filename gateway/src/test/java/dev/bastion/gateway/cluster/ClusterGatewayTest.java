@@ -115,6 +115,7 @@ class ClusterGatewayTest {
                 Replicas replicas = Replicas.start(dir, schema, TestRedis.shared().url(), upstream)) {
             String key = replicas.get(0).createKey(Role.USER, "t", List.of("*"), new Limits(600, 0, 0));
             Tally tally = hammer("600 requests/min", replicas, key);
+            assertThat(replicas.get(1).get("/metrics", null).body()).contains("bastion_rate_limits_fallback 0.0");
             assertThat(tally.answered()).isBetween(594, 606);
             assertThat(tally.statuses().keySet()).containsOnly(200, 429);
         } finally {
@@ -174,6 +175,7 @@ class ClusterGatewayTest {
             String key = replicas.get(0).createKey(Role.USER, "t", List.of("*"), new Limits(600, 0, 0));
             redis.kill();
             Tally tally = hammer("600 requests/min, Redis killed", replicas, key);
+            assertThat(replicas.get(1).get("/metrics", null).body()).contains("bastion_rate_limits_fallback 1.0");
             // Each replica admits its share, 200, in the same 60-second window the shared limiter uses.
             assertThat(tally.seconds()).as("the run fits in one window").isLessThan(60);
             assertThat(tally.answered()).isBetween(594, 606);
