@@ -52,6 +52,11 @@ final class ConfigMapper {
                 duration("server.idle-timeout"), duration("server.shutdown-grace"), tls(), text("server.upstream-client")));
         StoreSettings store = build("store", () -> new StoreSettings(text("store.url"), optionalText("store.username"),
                 secret("store.password-env", "store.password-file")));
+        ClusterSettings cluster = build("cluster", () -> new ClusterSettings(
+                optionalText("cluster.redis-url").map(u -> uri("cluster.redis-url", u)),
+                secret("cluster.redis-password-env", "cluster.redis-password-file"), text("cluster.node-id"),
+                integer("cluster.replicas", 1, 1000), duration("cluster.lease-ttl"),
+                optionalText("cluster.kafka-bootstrap")));
         LimitSettings limits = build("limits", () -> new LimitSettings(limits("limits.per-key"), limits("limits.per-tenant")));
         GuardSettings guard = build("guard", () -> new GuardSettings(integer("guard.max-messages", 1, 100_000),
                 integer("guard.max-message-chars", 1, 100_000_000), integer("guard.stream-window-chars", 0, 65536),
@@ -103,7 +108,7 @@ final class ConfigMapper {
                 integer("local-engine.queue-depth", 0, 10_000), integer("local-engine.threads", 0, 1024),
                 integer("local-engine.max-tokens", 1, 1 << 20), lazyLoad()));
         return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
-                modelSecurity, localEngine, telemetry, models, routes));
+                modelSecurity, localEngine, telemetry, cluster, models, routes));
     }
 
     private boolean lazyLoad() {

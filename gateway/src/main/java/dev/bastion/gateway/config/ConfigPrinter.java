@@ -57,6 +57,18 @@ public final class ConfigPrinter {
                 : redactUrl(c.store().url()));
         c.store().username().ifPresent(u -> values.put("store.username", u));
         c.store().password().ifPresent(p -> values.put("store.password", p.describe() + "  (secret: reference only)"));
+        values.put("cluster.redis-url", c.cluster().redisUrl().map(java.net.URI::toString)
+                .orElse("(none: limits are kept in this process)"));
+        values.put("cluster.redis-password-env", c.cluster().redisPassword()
+                .map(p -> p instanceof SecretRef.FromEnv e ? e.variable() + "  (secret: reference only)" : "(none)")
+                .orElse("(none: no AUTH)"));
+        values.put("cluster.redis-password-file", c.cluster().redisPassword()
+                .map(p -> p instanceof SecretRef.FromFile f ? f.file() + "  (secret: reference only)" : "(none)")
+                .orElse("(none: no AUTH)"));
+        values.put("cluster.node-id", c.cluster().nodeId().isEmpty() ? "(host name and pid)" : c.cluster().nodeId());
+        values.put("cluster.replicas", Integer.toString(c.cluster().replicas()));
+        values.put("cluster.lease-ttl", c.cluster().leaseTtl().toString());
+        values.put("cluster.kafka-bootstrap", c.cluster().kafkaBootstrap().orElse("(none)"));
         limits(values, "limits.per-key", c.limits().perKey());
         limits(values, "limits.per-tenant", c.limits().perTenant());
         values.put("guard.max-messages", Integer.toString(c.guard().maxMessages()));

@@ -26,7 +26,9 @@ import java.util.Optional;
  * hash in constant time. A recognised key is cached for {@link #CACHE_TTL_NANOS} (one second), so a request
  * does not read the store: a revocation or rotation through this service takes effect on the very next request
  * (the entry is dropped at once), one made by another process sharing the store (the CLI, another replica) within
- * a second. Expiry is checked on every request. This class is thread-safe.
+ * a second. Replicas on PostgreSQL hear of each change (dev.bastion.store.jdbc.PostgresKeyChanges calls
+ * {@link #forgetKey} and {@link #forgetAllKeys}), so they may cache longer ({@link #CLUSTER_CACHE_TTL}) and still
+ * stop serving a revoked key within a second. Expiry is checked on every request. This class is thread-safe.
  */
 public final class KeyService {
     public static final String PREFIX = "bsk_";
@@ -35,6 +37,8 @@ public final class KeyService {
 
     /** How long a recognised key is served from memory before the store is asked again. */
     static final long CACHE_TTL_NANOS = 1_000_000_000L;
+    /** How long a replica that hears of key changes keeps a recognised key: changes reach it as they commit. */
+    public static final java.time.Duration CLUSTER_CACHE_TTL = java.time.Duration.ofSeconds(30);
     /** Cached keys at most; the cache is emptied when it would grow past this (a flood of distinct keys). */
     static final int CACHE_MAX = 10_000;
 
@@ -46,16 +50,41 @@ public final class KeyService {
     private final RandomTokens random;
     private final Clock clock;
     private final java.util.function.LongSupplier ticker;
+    private final long cacheTtlNanos;
+    /**
+     * Counts {@link #forgetKey} and {@link #forgetAllKeys} calls. A lookup that raced with one (it read the store
+     * before a change committed and would cache the old key after the change was heard) sees the count move and
+     * drops what it cached: forgetting counts first and then removes, the lookup caches first and then checks.
+     */
+    private final java.util.concurrent.atomic.AtomicLong forgotten = new java.util.concurrent.atomic.AtomicLong();
     /** Recognised keys by their hash (base64), for {@link #CACHE_TTL_NANOS}. */
     private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     public KeyService(KeyRepository keys, KeyedHasher hasher, RandomTokens random, Clock clock) {
-        this(keys, hasher, random, clock, System::nanoTime);
+        this(keys, hasher, random, clock, System::nanoTime, CACHE_TTL_NANOS);
+    }
+
+    /**
+     * A key service whose cache keeps a recognised key for {@code cacheTtl}: for a replica that is told of every
+     * key change through {@link #forgetKey} and {@link #forgetAllKeys}.
+     */
+    public KeyService(KeyRepository keys, KeyedHasher hasher, RandomTokens random, Clock clock,
+            java.time.Duration cacheTtl) {
+        this(keys, hasher, random, clock, System::nanoTime, cacheTtl.toNanos());
     }
 
     /** @param ticker nanosecond time for the cache (tests pass a fake one) */
     KeyService(KeyRepository keys, KeyedHasher hasher, RandomTokens random, Clock clock,
             java.util.function.LongSupplier ticker) {
+        this(keys, hasher, random, clock, ticker, CACHE_TTL_NANOS);
+    }
+
+    private KeyService(KeyRepository keys, KeyedHasher hasher, RandomTokens random, Clock clock,
+            java.util.function.LongSupplier ticker, long cacheTtlNanos) {
+        if (cacheTtlNanos <= 0) {
+            throw new IllegalArgumentException("the key cache time must be positive");
+        }
+        this.cacheTtlNanos = cacheTtlNanos;
         this.keys = Objects.requireNonNull(keys, "keys");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.random = Objects.requireNonNull(random, "random");
@@ -107,9 +136,10 @@ public final class KeyService {
         long now = ticker.getAsLong();
         Cached cached = cache.get(cacheKey);
         ApiKey key;
-        if (cached != null && now - cached.loadedAt() < CACHE_TTL_NANOS) {
+        if (cached != null && now - cached.loadedAt() < cacheTtlNanos) {
             key = cached.key();
         } else {
+            long changesSeen = forgotten.get();
             Optional<ApiKey> found = keys.findKeyByHash(hash);
             if (found.isEmpty() || !KeyedHasher.sameHash(found.get().hash(), hash)) {
                 cache.remove(cacheKey);
@@ -119,14 +149,25 @@ public final class KeyService {
             if (cache.size() >= CACHE_MAX) {
                 cache.clear();
             }
-            cache.put(cacheKey, new Cached(key, now));
+            Cached loaded = new Cached(key, now);
+            cache.put(cacheKey, loaded);
+            if (forgotten.get() != changesSeen) {
+                cache.remove(cacheKey, loaded); // a change was heard while the store was read: do not keep it
+            }
         }
         return Optional.of(key).filter(k -> k.isActive(clock.instant()));
     }
 
     /** Drops the cached entry of key {@code id}, so a change to it counts from the next request. */
-    private void forget(String id) {
+    public void forgetKey(String id) {
+        forgotten.incrementAndGet();
         cache.values().removeIf(c -> c.key().id().equals(id));
+    }
+
+    /** Drops every cached key: some changed, and which is not known. */
+    public void forgetAllKeys() {
+        forgotten.incrementAndGet();
+        cache.clear();
     }
 
     public List<ApiKey> list() {
@@ -140,7 +181,7 @@ public final class KeyService {
     /** Revokes a key; false if there is no such key or it was already revoked. */
     public boolean revoke(String id) {
         boolean revoked = keys.revokeKey(id, clock.instant());
-        forget(id);
+        forgetKey(id);
         return revoked;
     }
 
@@ -157,7 +198,7 @@ public final class KeyService {
         CreatedKey created = create(new KeySpec(k.role(), k.tenant(), k.models(), k.expiresAt(), k.limits(),
                 k.label().isEmpty() ? "rotated from " + k.id() : k.label()));
         keys.revokeKey(k.id(), clock.instant());
-        forget(k.id());
+        forgetKey(k.id());
         return Optional.of(created);
     }
 

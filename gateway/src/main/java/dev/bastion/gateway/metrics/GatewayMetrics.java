@@ -66,6 +66,7 @@ public final class GatewayMetrics {
             .help("Audit records that could not be written (the gateway refuses requests while the log is not writable).")
             .register(registry);
     private volatile LongSupplier inFlight = () -> 0;
+    private volatile java.util.function.BooleanSupplier limitsFallback = () -> false;
     private final Tracing tracing;
 
     /**
@@ -79,6 +80,9 @@ public final class GatewayMetrics {
                 .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
         GaugeWithCallback.builder().name("bastion_in_flight_requests").help("Requests being handled now.")
                 .callback(c -> c.call(inFlight.getAsLong())).register(registry);
+        GaugeWithCallback.builder().name("bastion_rate_limits_fallback")
+                .help("1 while the shared rate limiter (Redis) cannot be reached and this replica enforces its share.")
+                .callback(c -> c.call(limitsFallback.getAsBoolean() ? 1 : 0)).register(registry);
         JvmMetrics.builder().register(registry);
     }
 
@@ -170,6 +174,11 @@ public final class GatewayMetrics {
 
     public void upstreamError(String model, String kind) {
         upstreamErrors.get(model, kind).inc();
+    }
+
+    /** What {@code bastion_rate_limits_fallback} reports: whether the shared limiter is unreachable now. */
+    public void rateLimitsFallbackGauge(java.util.function.BooleanSupplier supplier) {
+        limitsFallback = Objects.requireNonNull(supplier, "supplier");
     }
 
     public void inFlightGauge(LongSupplier supplier) {

@@ -13,6 +13,7 @@ import dev.bastion.gateway.config.ModelSettings;
 import dev.bastion.gateway.embeddings.LocalEmbeddings;
 import dev.bastion.gateway.identity.AbuseMonitor;
 import dev.bastion.gateway.identity.KeyService;
+import dev.bastion.gateway.identity.LocalRateLimiter;
 import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.gateway.pipeline.AuditTrail;
@@ -83,10 +84,15 @@ public final class Gateway implements AutoCloseable {
     private final Optional<Path> bootstrapAdminKey;
     private final LocalBackend local;
     private final Tracing tracing;
+    /** The parts that talk to cluster servers (Redis, the key-change listener), closed before the store. */
+    private final List<AutoCloseable> sharedState;
+    private final RateLimiter limiter;
 
     private Gateway(Database store, SubjectKeyRepository keyring, AuditLog audit, KeyService keys, UsageRecorder usage,
             ScheduledExecutorService flusher, GatewayServer server, Optional<Path> bootstrapAdminKey, LocalBackend local,
-            Tracing tracing) {
+            Tracing tracing, RateLimiter limiter, List<AutoCloseable> sharedState) {
+        this.limiter = limiter;
+        this.sharedState = List.copyOf(sharedState);
         this.local = local;
         this.tracing = tracing;
         this.store = store;
@@ -149,6 +155,7 @@ public final class Gateway implements AutoCloseable {
         AuditLog audit = null;
         SubjectKeyRepository keyring = null;
         LocalBackend local = null;
+        List<AutoCloseable> sharedState = new java.util.ArrayList<>();
         try {
             createPrivateDirectory(config.dataDir().resolve("keys"));
             createPrivateDirectory(config.dataDir().resolve("audit"));
@@ -157,13 +164,17 @@ public final class Gateway implements AutoCloseable {
                     "bastion", clock, config.audit().checkpointEvery());
             AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure, config.audit().durability());
             KeyedHasher hasher = apiKeyHasher(config.dataDir());
-            KeyService keys = new KeyService(new JdbcKeyRepository(store), hasher, RandomTokens.secure(), clock);
+            KeyService keys = keyService(config, store, hasher, clock, sharedState);
             UsageRepository usageCounters = new JdbcUsageRepository(store);
             keyring = SqliteSubjectKeyRepository.open(config.dataDir().resolve("keys").resolve("subject-keys.db"));
             ConversationVault vault = new ConversationVault(new JdbcConversationRepository(store), usageCounters, keyring,
                     Envelope.open(config.conversations().masterKey(), env), hasher, RandomTokens.secure(), clock);
             Optional<Path> adminKey = keys.bootstrapAdmin(config.dataDir().resolve("admin.key"));
-            RateLimiter limiter = new RateLimiter(config.limits(), System::nanoTime);
+            RateLimiter limiter = limiter(config, env);
+            if (limiter instanceof dev.bastion.gateway.cluster.RedisRateLimiter shared) {
+                sharedState.add(shared);
+                metrics.rateLimitsFallbackGauge(shared::usingFallback);
+            }
             UsageRecorder usage = new UsageRecorder(usageCounters);
             usage.recover(audit); // counts what a killed predecessor had recorded but not yet written
             trail.countUsage(usage);
@@ -209,8 +220,10 @@ public final class Gateway implements AutoCloseable {
             long purgeMillis = config.conversations().purgeInterval().toMillis();
             flusher.scheduleWithFixedDelay(() -> purge(vault, trail), purgeMillis, purgeMillis, TimeUnit.MILLISECONDS);
             flusher.scheduleWithFixedDelay(pseudonyms::purgeExpired, 1, 1, TimeUnit.MINUTES);
-            return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey, local, metrics.tracing());
+            return new Gateway(store, keyring, audit, keys, usage, flusher, server, adminKey, local, metrics.tracing(),
+                    limiter, sharedState);
         } catch (RuntimeException e) {
+            closeAll(sharedState);
             if (local != null) {
                 local.close();
             }
@@ -222,6 +235,56 @@ public final class Gateway implements AutoCloseable {
             }
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * The key service. A replica of a cluster on PostgreSQL hears of every key change another makes
+     * ({@link dev.bastion.store.jdbc.PostgresKeyChanges}, added to {@code sharedState} to be closed with the
+     * gateway) and so caches recognised keys longer; otherwise a cached key is looked up again after a second.
+     */
+    private static KeyService keyService(GatewayConfig config, Database store, KeyedHasher hasher, Clock clock,
+            List<AutoCloseable> sharedState) {
+        JdbcKeyRepository repository = new JdbcKeyRepository(store);
+        if (!config.cluster().enabled() || !store.isPostgres()) {
+            return new KeyService(repository, hasher, RandomTokens.secure(), clock);
+        }
+        KeyService keys = new KeyService(repository, hasher, RandomTokens.secure(), clock, KeyService.CLUSTER_CACHE_TTL);
+        sharedState.add(dev.bastion.store.jdbc.PostgresKeyChanges.start(store,
+                new dev.bastion.store.jdbc.PostgresKeyChanges.Listener() {
+                    @Override
+                    public void keyChanged(String id) {
+                        keys.forgetKey(id);
+                    }
+
+                    @Override
+                    public void keysMayHaveChanged() {
+                        keys.forgetAllKeys();
+                    }
+                }));
+        return keys;
+    }
+
+    /**
+     * The rate limiter: shared through Redis when {@code cluster.redis-url} is set (docs/scale-out.md), else kept
+     * in this process.
+     */
+    private static RateLimiter limiter(GatewayConfig config, Map<String, String> env) {
+        if (config.cluster().redisUrl().isPresent()) {
+            return dev.bastion.gateway.cluster.RedisRateLimiter.connect(config.cluster(), config.limits(), env);
+        }
+        return new LocalRateLimiter(config.limits(), System::nanoTime);
+    }
+
+    /** Closes the parts, newest first; a failure is logged, not thrown. */
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable part : parts.reversed()) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot close " + part.getClass().getSimpleName() + " ("
+                        + e.getClass().getSimpleName() + ")");
+            }
         }
     }
 
@@ -305,6 +368,11 @@ public final class Gateway implements AutoCloseable {
         return keys;
     }
 
+    /** The rate limiter requests are admitted by: in-process, or shared through Redis (tests stop it). */
+    public RateLimiter rateLimiter() {
+        return limiter;
+    }
+
     /** The backend of {@code backend: local} models, for tests and metrics (what is loaded, what is in flight). */
     public LocalBackend localBackend() {
         return local;
@@ -328,6 +396,7 @@ public final class Gateway implements AutoCloseable {
             flusher.shutdownNow();
             local.close();
             usage.flush();
+            closeAll(sharedState);
             audit.close();
             keyring.close();
             store.close();

@@ -29,6 +29,8 @@ class KeyServiceCacheTest {
     private static final class Keys implements KeyRepository {
         final List<ApiKey> keys = new ArrayList<>();
         final AtomicInteger lookups = new AtomicInteger();
+        /** Runs inside each lookup, as a change heard while the store is being read would. */
+        volatile Runnable duringLookup = () -> { };
 
         @Override
         public synchronized void insertKey(ApiKey key) {
@@ -38,6 +40,7 @@ class KeyServiceCacheTest {
         @Override
         public synchronized Optional<ApiKey> findKeyByHash(byte[] hash) {
             lookups.incrementAndGet();
+            duringLookup.run();
             return keys.stream().filter(k -> Arrays.equals(k.hash(), hash)).findFirst();
         }
 
@@ -134,6 +137,34 @@ class KeyServiceCacheTest {
         String unknown = "bsk_" + "A".repeat(43);
         assertThat(keys.authenticate(unknown)).isEmpty();
         assertThat(keys.authenticate(unknown)).isEmpty();
+        assertThat(store.lookups).hasValue(2);
+    }
+
+    @Test
+    void aReplicaThatHearsOfChangesCachesLongerAndForgetsAChangedKeyAtOnce() {
+        KeyService keys = new KeyService(store, KeyedHasher.loadOrCreate(dir.resolve("hash.json")), RandomTokens.secure(),
+                Clock.systemUTC(), KeyService.CLUSTER_CACHE_TTL);
+        KeyService.CreatedKey created = keys.create(spec());
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        store.revokeKey(created.key().id(), java.time.Instant.now()); // another replica revokes it
+        assertThat(keys.authenticate(secret)).as("still cached: nothing was heard yet").isPresent();
+        keys.forgetKey(created.key().id());
+        assertThat(keys.authenticate(secret)).isEmpty();
+    }
+
+    @Test
+    void aLookupThatRacedWithAHeardChangeDoesNotCacheTheKeyItRead() {
+        KeyService keys = new KeyService(store, KeyedHasher.loadOrCreate(dir.resolve("hash.json")), RandomTokens.secure(),
+                Clock.systemUTC(), KeyService.CLUSTER_CACHE_TTL);
+        KeyService.CreatedKey created = keys.create(spec());
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        store.duringLookup = () -> keys.forgetKey(created.key().id());
+        assertThat(keys.authenticate(secret)).isPresent();
+        store.duringLookup = () -> { };
+        assertThat(keys.authenticate(secret)).isPresent();
+        assertThat(store.lookups).as("the first lookup's key was not kept").hasValue(2);
+        assertThat(keys.authenticate(secret)).isPresent();
         assertThat(store.lookups).hasValue(2);
     }
 }

@@ -28,6 +28,14 @@ final class Connections implements AutoCloseable {
         this.permits = new java.util.concurrent.Semaphore(size, true);
     }
 
+    /** A new connection that is not part of the pool and never returns to it. */
+    Connection openDedicated() throws SQLException {
+        if (closed) {
+            throw new SQLException("the store is closed");
+        }
+        return factory.open();
+    }
+
     /** Work done with a borrowed connection. */
     @FunctionalInterface
     interface Work<T> {

@@ -24,10 +24,12 @@ import org.sqlite.SQLiteConfig;
 public final class Database implements AutoCloseable {
     private final Connections pool;
     private final String description;
+    private final boolean postgres;
 
-    private Database(Connections pool, String description) {
+    private Database(Connections pool, String description, boolean postgres) {
         this.pool = pool;
         this.description = description;
+        this.postgres = postgres;
     }
 
     /** Opens (and migrates) the embedded SQLite database {@code file}, created owner-only if missing. */
@@ -81,7 +83,7 @@ public final class Database implements AutoCloseable {
             pool.close();
             throw new StoreException("cannot open " + description + ": " + e.getMessage(), e);
         }
-        return new Database(pool, description);
+        return new Database(pool, description, postgres);
     }
 
     /** The file of a plain {@code jdbc:sqlite:<path>} URL; empty for in-memory databases and URI forms. */
@@ -91,6 +93,16 @@ public final class Database implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(Path.of(target));
+    }
+
+    /** Whether this is a PostgreSQL server (shared by replicas; it can LISTEN and NOTIFY). */
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** A new connection outside the pool, for a session of its own (LISTEN); the caller closes it. */
+    java.sql.Connection openDedicated() throws SQLException {
+        return pool.openDedicated();
     }
 
     /** Whether the database answers now (for readiness). */

@@ -15,7 +15,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** API keys in the {@code api_keys} table (migration V1). Thread-safe. */
+/**
+ * API keys in the {@code api_keys} table (migration V1). On PostgreSQL every change (a key created, revoked) is
+ * also announced on the channel {@link PostgresKeyChanges#CHANNEL}, in the transaction that makes it, so
+ * replicas holding the key in a cache drop it as soon as the change commits. Thread-safe.
+ */
 public final class JdbcKeyRepository implements KeyRepository {
     private static final String COLUMNS = "id, hash_hex, role, tenant, models, created_at, expires_at, revoked_at, "
             + "limit_rpm, limit_tpm, limit_concurrent, label";
@@ -28,7 +32,7 @@ public final class JdbcKeyRepository implements KeyRepository {
 
     @Override
     public void insertKey(ApiKey key) {
-        db.run("insert a key", c -> {
+        db.run("insert a key", c -> Connections.inTransaction(c, tx -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 p.setString(1, key.id());
@@ -50,8 +54,20 @@ public final class JdbcKeyRepository implements KeyRepository {
                 }
                 throw e;
             }
+            announce(tx, key.id());
             return null;
-        });
+        }));
+    }
+
+    /** On PostgreSQL, tells every listening replica that key {@code id} changed, when the transaction commits. */
+    private void announce(java.sql.Connection tx, String id) throws SQLException {
+        if (db.isPostgres()) {
+            try (PreparedStatement p = tx.prepareStatement("SELECT pg_notify(?, ?)")) {
+                p.setString(1, PostgresKeyChanges.CHANNEL);
+                p.setString(2, id);
+                p.execute();
+            }
+        }
     }
 
     @Override
@@ -71,13 +87,18 @@ public final class JdbcKeyRepository implements KeyRepository {
 
     @Override
     public boolean revokeKey(String id, Instant at) {
-        return db.run("revoke a key", c -> {
-            try (PreparedStatement p = c.prepareStatement("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
+        return db.run("revoke a key", c -> Connections.inTransaction(c, tx -> {
+            boolean revoked;
+            try (PreparedStatement p = tx.prepareStatement("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
                 p.setLong(1, at.toEpochMilli());
                 p.setString(2, id);
-                return p.executeUpdate() == 1;
+                revoked = p.executeUpdate() == 1;
             }
-        });
+            if (revoked) {
+                announce(tx, id);
+            }
+            return revoked;
+        }));
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class RateLimiterTest {
+class LocalRateLimiterTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
     private static ApiKey key(String id, String tenant, Optional<Limits> limits) {
@@ -21,7 +21,7 @@ class RateLimiterTest {
     }
 
     private RateLimiter limiter(Limits perKey, Limits perTenant) {
-        return new RateLimiter(new LimitSettings(perKey, perTenant), now::get);
+        return new LocalRateLimiter(new LimitSettings(perKey, perTenant), now::get);
     }
 
     @Test

@@ -1,0 +1,254 @@
+package dev.bastion.gateway.cluster;
+
+import dev.bastion.gateway.config.ClusterSettings;
+import dev.bastion.gateway.config.LimitSettings;
+import dev.bastion.gateway.identity.RateLimiter;
+import dev.bastion.store.keys.ApiKey;
+import dev.bastion.store.keys.Limits;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Limits per key and per tenant shared by every replica through one Redis server, so that N replicas admit what
+ * one would: each admission is one atomic Lua script ({@code admit.lua}) over 60-second sliding windows of
+ * requests and tokens and a set of concurrency leases; the end of a request is a second one ({@code finish.lua})
+ * that drops its leases and replaces its token reservation by the tokens it used. See docs/scale-out.md.
+ *
+ * <p>Leases carry an expiry ({@code cluster.lease-ttl}) and are renewed every third of it while their request
+ * runs, so the leases of a replica that dies lapse on their own. When Redis cannot be reached this replica falls
+ * back to a {@link WindowLimiter}, the scripts' in-process twin, enforcing limit / {@code cluster.replicas} of
+ * every limit, never none; it
+ * logs the change once, tries Redis again at most once a second, and logs its return. This class is thread-safe.
+ */
+public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RedisRateLimiter.class.getName());
+    private static final String PREFIX = "bastion:limits:";
+    private static final long RETRY_NANOS = 1_000_000_000L;
+    private static final List<String> SCOPES = List.of("", "key", "tenant");
+    private static final List<String> LIMITS = List.of("", "concurrent-requests", "requests-per-minute",
+            "tokens-per-minute");
+
+    private final UnifiedJedis redis;
+    private final LimitScripts scripts;
+    private final LimitSettings defaults;
+    private final WindowLimiter fallback;
+    private final String where;
+    private final Duration leaseTtl;
+    private final String memberPrefix;
+    private final AtomicLong leaseCounter = new AtomicLong();
+    private final LongSupplier nanoTime;
+    private final Set<SharedPermit> running = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService renewer;
+    /** While Redis is unreachable: the nanoTime before which it is not tried again. */
+    private final AtomicLong retryAt = new AtomicLong();
+    private volatile boolean down;
+
+    /**
+     * Connects to {@code cluster.redis-url} (lazily: a server that is down at start is a fallback, not a failure).
+     *
+     * @param env where a password given as {@code cluster.redis-password-env} is read from
+     */
+    public static RedisRateLimiter connect(ClusterSettings cluster, LimitSettings defaults, java.util.Map<String, String> env) {
+        URI url = cluster.redisUrl().orElseThrow(() -> new IllegalArgumentException("cluster.redis-url is not set"));
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        pool.setMaxWait(Duration.ofMillis(500));
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder().connectionTimeoutMillis(250)
+                .socketTimeoutMillis(1000).clientName("bastion-" + cluster.effectiveNodeId());
+        cluster.redisPassword().ifPresent(p -> client.password(
+                p.resolve(env).toUtf8(dev.bastion.crypto.InsecureSecretAccess.get())));
+        RedisClient redis = RedisClient.builder().hostAndPort(url.getHost(), url.getPort()).clientConfig(client.build())
+                .poolConfig(pool).build();
+        return new RedisRateLimiter(redis, "redis://" + url.getHost() + ":" + url.getPort(), cluster, defaults,
+                System::nanoTime);
+    }
+
+    RedisRateLimiter(UnifiedJedis redis, String where, ClusterSettings cluster, LimitSettings defaults,
+            LongSupplier nanoTime) {
+        this.redis = Objects.requireNonNull(redis, "redis");
+        this.scripts = new LimitScripts(redis);
+        this.where = Objects.requireNonNull(where, "where");
+        this.defaults = Objects.requireNonNull(defaults, "defaults");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.fallback = new WindowLimiter(defaults, System::currentTimeMillis, cluster.replicas());
+        this.leaseTtl = cluster.leaseTtl();
+        this.memberPrefix = cluster.effectiveNodeId() + ":" + Long.toHexString(java.util.concurrent.ThreadLocalRandom
+                .current().nextLong() & Long.MAX_VALUE) + ":";
+        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bastion-lease-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(100, leaseTtl.toMillis() / 3);
+        renewer.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public Admission tryAcquire(ApiKey key) {
+        long now = nanoTime.getAsLong();
+        long at = retryAt.get();
+        if (down && (now - at < 0 || !retryAt.compareAndSet(at, now + RETRY_NANOS))) {
+            return fallback.tryAcquire(key);
+        }
+        Limits k = key.limits().orElse(defaults.perKey());
+        Limits t = defaults.perTenant();
+        String keyScope = PREFIX + "key:" + key.id() + ":";
+        String tenantScope = PREFIX + "tenant:" + key.tenant() + ":";
+        String member = memberPrefix + leaseCounter.incrementAndGet();
+        List<Long> reply;
+        try {
+            reply = scripts.admit(List.of(keyScope + "requests", keyScope + "tokens", keyScope + "leases",
+                    tenantScope + "requests", tenantScope + "tokens", tenantScope + "leases", keyScope + "estimate"),
+                    List.of(Integer.toString(k.requestsPerMinute()), Long.toString(k.tokensPerMinute()),
+                            Integer.toString(k.concurrentRequests()), Integer.toString(t.requestsPerMinute()),
+                            Long.toString(t.tokensPerMinute()), Integer.toString(t.concurrentRequests()), member,
+                            Long.toString(leaseTtl.toMillis())));
+        } catch (JedisException e) {
+            unreachable(e);
+            return fallback.tryAcquire(key);
+        }
+        reachable();
+        if (reply.get(0) == 0) {
+            return new Admission.Limited(SCOPES.get(reply.get(1).intValue()), LIMITS.get(reply.get(2).intValue()),
+                    Duration.ofSeconds(reply.get(3)));
+        }
+        SharedPermit permit = new SharedPermit(keyScope, tenantScope, member, reply.get(1), reply.get(2), reply.get(3));
+        running.add(permit);
+        return new Admission.Admitted(permit);
+    }
+
+    /** Whether this replica is enforcing its local share because Redis cannot be reached. */
+    public boolean usingFallback() {
+        return down;
+    }
+
+    /** One admitted request's leases and token reservation, settled in Redis when it is closed. */
+    private final class SharedPermit implements Permit {
+        private final String keyScope;
+        private final String tenantScope;
+        private final String member;
+        private final long slot;
+        private final long keyReserved;
+        private final long tenantReserved;
+        private final AtomicLong used = new AtomicLong(-1);
+        private boolean closed;
+
+        SharedPermit(String keyScope, String tenantScope, String member, long slot, long keyReserved,
+                long tenantReserved) {
+            this.keyScope = keyScope;
+            this.tenantScope = tenantScope;
+            this.member = member;
+            this.slot = slot;
+            this.keyReserved = keyReserved;
+            this.tenantReserved = tenantReserved;
+        }
+
+        @Override
+        public void chargeTokens(long tokens) {
+            if (tokens < 0) {
+                throw new IllegalArgumentException("tokens must not be negative");
+            }
+            used.accumulateAndGet(tokens, (was, n) -> Math.max(was, 0) + n);
+        }
+
+        @Override
+        public void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            running.remove(this);
+            try {
+                scripts.finish(List.of(keyScope + "tokens", keyScope + "leases", tenantScope + "tokens",
+                        tenantScope + "leases", keyScope + "estimate"), List.of(member, Long.toString(slot),
+                        Long.toString(keyReserved), Long.toString(tenantReserved), Long.toString(used.get())));
+            } catch (JedisException e) {
+                unreachable(e); // the leases lapse on their own; the reservation stays counted (errs low)
+            } catch (IllegalStateException e) {
+                // the limiter was closed while the request ran (the gateway is stopping): the leases lapse
+            }
+        }
+    }
+
+    /** Extends the leases of this replica's running requests; run every third of the lease time. */
+    private void renewLeases() {
+        if (running.isEmpty() || down) {
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(leaseTtl.toMillis()));
+        for (SharedPermit p : running) {
+            keys.add(p.keyScope + "leases");
+            args.add(p.member);
+            keys.add(p.tenantScope + "leases");
+            args.add(p.member);
+        }
+        try {
+            scripts.renew(keys, args);
+        } catch (JedisException e) {
+            unreachable(e);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "lease renewal failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private void unreachable(JedisException e) {
+        retryAt.set(nanoTime.getAsLong() + RETRY_NANOS);
+        if (!down) {
+            synchronized (this) {
+                if (!down) {
+                    down = true;
+                    LOG.log(System.Logger.Level.WARNING, "the shared rate limiter at " + where + " cannot be reached ("
+                            + e.getClass().getSimpleName() + "); enforcing this replica's share of every limit "
+                            + "locally until it answers again");
+                }
+            }
+        }
+    }
+
+    private void reachable() {
+        if (down) {
+            synchronized (this) {
+                if (down) {
+                    down = false;
+                    LOG.log(System.Logger.Level.INFO, "the shared rate limiter at " + where + " answers again; "
+                            + "shared limits resume");
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops renewing leases and disconnects. Requests still running keep their leases until they lapse, as a
+     * replica that died would; later calls do nothing.
+     */
+    @Override
+    public void close() {
+        synchronized (renewer) {
+            if (renewer.isShutdown()) {
+                return;
+            }
+            renewer.shutdownNow();
+        }
+        redis.close();
+    }
+}
