@@ -40,6 +40,11 @@ public final class ExfiltrationScanner implements Scanner {
     }
 
     @Override
+    public java.util.OptionalInt settledBefore(String text) {
+        return java.util.OptionalInt.of(MarkdownHorizon.settledBefore(text));
+    }
+
+    @Override
     public List<Finding> scan(List<String> segments) {
         List<Finding> findings = new ArrayList<>();
         for (int s = 0; s < segments.size(); s++) {

