@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Time to first token added by streaming output scanners, side by side in one run: a loopback upstream streaming
 # one word every 20 ms, measured directly, through Bastion with no output scanner (output-scanners: []), with the
-# default route's (secrets), and through Bastion with the pii,
+# default route's (secrets), with secrets and exfiltration (both release word by word), and through Bastion with the pii,
 # secrets output scanners (256-character hold-back window), and with exfiltration added (which holds about 2 KB). Reports the median and p90 of curl's
 # time to first byte (the first SSE event) over N requests each.
 #   bench/stream-ttft/run.sh [N]     (default 20)
@@ -26,11 +26,13 @@ models:
   - {name: scanned, backend: openai, base-url: "http://127.0.0.1:$up_port/v1", location: local, upstream-model: m}
   - {name: pii, backend: openai, base-url: "http://127.0.0.1:$up_port/v1", location: local, upstream-model: m}
   - {name: dflt, backend: openai, base-url: "http://127.0.0.1:$up_port/v1", location: local, upstream-model: m}
+  - {name: links, backend: openai, base-url: "http://127.0.0.1:$up_port/v1", location: local, upstream-model: m}
 routes:
   - {name: scanned, models: [scanned], output-scanners: [pii, secrets, exfiltration]}
   - {name: pii, models: [pii], output-scanners: [pii, secrets]}
   - {name: plain, models: [plain], output-scanners: []}
   - {name: dflt, models: [dflt]}
+  - {name: links, models: [links], output-scanners: [secrets, exfiltration]}
 YAML
 (cd "$root" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data" --port $bastion_port \
   >"$work/bastion.out" 2>"$work/bastion.err") & pids+=($!)
@@ -45,6 +47,7 @@ measure() { # url model auth -> prints ttfb seconds per line
 measure "http://127.0.0.1:$up_port/v1/chat/completions" m "" > "$work/direct.txt"
 measure "http://127.0.0.1:$bastion_port/v1/chat/completions" plain "$key" > "$work/plain.txt"
 measure "http://127.0.0.1:$bastion_port/v1/chat/completions" dflt "$key" > "$work/dflt.txt"
+measure "http://127.0.0.1:$bastion_port/v1/chat/completions" links "$key" > "$work/links.txt"
 measure "http://127.0.0.1:$bastion_port/v1/chat/completions" pii "$key" > "$work/pii.txt"
 measure "http://127.0.0.1:$bastion_port/v1/chat/completions" scanned "$key" > "$work/scanned.txt"
 python3 - "$work" <<'PY'
@@ -53,10 +56,10 @@ w = sys.argv[1]
 def stats(name):
     xs = sorted(float(x) * 1000 for x in open(f"{w}/{name}.txt"))
     return statistics.median(xs), xs[int(0.9 * (len(xs) - 1))]
-d, p, f, q, s = stats("direct"), stats("plain"), stats("dflt"), stats("pii"), stats("scanned")
+d, p, f, l, q, s = stats("direct"), stats("plain"), stats("dflt"), stats("links"), stats("pii"), stats("scanned")
 print(f"time to first event (ms), median / p90: direct {d[0]:.1f} / {d[1]:.1f}; Bastion, no output scanner "
-      f"{p[0]:.1f} / {p[1]:.1f}; default route (secrets output scanner) {f[0]:.1f} / {f[1]:.1f}; pii+secrets output scanners {q[0]:.1f} / {q[1]:.1f}; "
+      f"{p[0]:.1f} / {p[1]:.1f}; default route (secrets output scanner) {f[0]:.1f} / {f[1]:.1f}; secrets+exfiltration {l[0]:.1f} / {l[1]:.1f}; pii+secrets output scanners {q[0]:.1f} / {q[1]:.1f}; "
       f"pii+secrets+exfiltration {s[0]:.1f} / {s[1]:.1f}")
-print(f"added over the direct path (median): gateway alone {p[0] - d[0]:.1f} ms; default route {f[0] - d[0]:.1f} ms; with pii+secrets {q[0] - d[0]:.1f} ms; "
+print(f"added over the direct path (median): gateway alone {p[0] - d[0]:.1f} ms; default route {f[0] - d[0]:.1f} ms; secrets+exfiltration {l[0] - d[0]:.1f} ms; with pii+secrets {q[0] - d[0]:.1f} ms; "
       f"with exfiltration too {s[0] - d[0]:.1f} ms (the whole 60-word answer takes about 1,200 ms)")
 PY
