@@ -26,6 +26,7 @@ public record GatewayConfig(
         ModelSecuritySettings modelSecurity,
         LocalEngineSettings localEngine,
         TelemetrySettings telemetry,
+        ConsoleSettings console,
         List<ModelSettings> models,
         List<RouteSettings> routes) {
 
@@ -42,6 +43,7 @@ public record GatewayConfig(
         Objects.requireNonNull(modelSecurity, "model-security");
         Objects.requireNonNull(localEngine, "local-engine");
         Objects.requireNonNull(telemetry, "telemetry");
+        Objects.requireNonNull(console, "console");
         models = List.copyOf(models);
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();
