@@ -66,12 +66,13 @@ final class Login {
             show(call, 403, Optional.of("The login form was stale or came from another site; try again."));
             return;
         }
-        if (!limiter.tryAttempt(call.remoteAddress())) {
+        if (!limiter.allows(call.remoteAddress())) {
             show(call, 429, Optional.of("Too many login attempts; wait a minute."));
             return;
         }
         Optional<ApiKey> key = keys.authenticate(call.field("key").orElse("")).filter(k -> k.role().mayReadUsage());
         if (key.isEmpty()) {
+            limiter.failed(call.remoteAddress());
             trail.admin(null, "anonymous", "console.login.refused", "-");
             show(call, 401, Optional.of("That is not an active admin or auditor key."));
             return;

@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Login attempts per client address and in total, over a sliding {@link #WINDOW}: guessing keys through the login
- * form is throttled long before it could matter (a key has 256 random bits; the limit is for the store's sake and
- * the audit log's). Being limited is a value ({@link #tryAttempt} returns false), not an exception. Thread-safe.
+ * Failed logins per client address and in total, over a sliding {@link #WINDOW}: past {@link #PER_ADDRESS} failures
+ * from one address (or {@link #TOTAL} from all) no login is tried until the window moves on. Guessing a key with
+ * 256 random bits is hopeless anyway; the limit keeps a flood off the store and the audit log. Being limited is a
+ * value ({@link #allows} returns false), not an exception. Thread-safe.
  */
 final class LoginLimiter {
     static final Duration WINDOW = Duration.ofMinutes(1);
@@ -29,22 +30,25 @@ final class LoginLimiter {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Counts an attempt from {@code address}; false when it is over the limit (the attempt is then not counted). */
-    synchronized boolean tryAttempt(String address) {
-        Instant now = clock.instant();
-        Instant since = now.minus(WINDOW);
+    /** Whether a login from {@code address} may be tried now: fewer failures than the limits in the window. */
+    synchronized boolean allows(String address) {
+        Instant since = clock.instant().minus(WINDOW);
         prune(all, since);
+        Deque<Instant> mine = byAddress.get(address);
+        if (mine != null) {
+            prune(mine, since);
+        }
+        return all.size() < TOTAL && (mine == null || mine.size() < PER_ADDRESS);
+    }
+
+    /** Counts a failed login from {@code address}. */
+    synchronized void failed(String address) {
+        Instant now = clock.instant();
         if (byAddress.size() >= MAX_ADDRESSES) {
             byAddress.clear();
         }
-        Deque<Instant> mine = byAddress.computeIfAbsent(address, a -> new ArrayDeque<>());
-        prune(mine, since);
-        if (mine.size() >= PER_ADDRESS || all.size() >= TOTAL) {
-            return false;
-        }
-        mine.addLast(now);
+        byAddress.computeIfAbsent(address, a -> new ArrayDeque<>()).addLast(now);
         all.addLast(now);
-        return true;
     }
 
     private static void prune(Deque<Instant> times, Instant since) {
