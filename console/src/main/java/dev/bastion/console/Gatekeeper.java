@@ -87,12 +87,21 @@ final class Gatekeeper {
         return new Access.Allowed(viewer, token.get());
     }
 
-    /** Whether the request's Origin is this console's own (scheme, host and port as the browser addressed it). */
+    /**
+     * Whether the request comes from a page of this console. Browsers send {@code Origin} on every POST, but under
+     * this console's {@code Referrer-Policy: no-referrer} they send it as {@code null} (Fetch, "serializing a request
+     * origin"); then the browser's {@code Sec-Fetch-Site: same-origin} must vouch instead. Neither header can be set
+     * by a script or by another site's page, and a foreign origin, a missing Origin and {@code null} without
+     * Sec-Fetch-Site are all refused.
+     */
     boolean sameOrigin(WebCall call) {
         Optional<String> origin = call.header("Origin");
         Optional<String> host = call.header("Host");
         if (origin.isEmpty() || host.isEmpty()) {
             return false;
+        }
+        if (origin.get().equals("null")) {
+            return call.header("Sec-Fetch-Site").filter("same-origin"::equals).isPresent();
         }
         String expected = (tls ? "https://" : "http://") + host.get();
         return MessageDigest.isEqual(origin.get().getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));

@@ -68,6 +68,28 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void aNullOriginPassesOnlyWhenTheBrowserSaysSameOrigin() throws Exception {
+        ConsoleFixture.Session admin = console.login(console.adminKey);
+        for (String site : new String[] {"cross-site", "same-site", "none", ""}) {
+            java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(console.origin() + "/keys"))
+                    .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", admin.cookie())
+                    .header("Origin", "null")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("_csrf=" + admin.csrf() + "&label=x"));
+            if (!site.isEmpty()) {
+                req.header("Sec-Fetch-Site", site);
+            }
+            assertThat(ConsoleFixture.HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as(site)
+                    .isEqualTo(403);
+        }
+        HttpResponse<String> same = ConsoleFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(console.origin() + "/keys")).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", admin.cookie()).header("Origin", "null").header("Sec-Fetch-Site", "same-origin")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("_csrf=" + admin.csrf() + "&label=x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(same.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void anAuditorSeesKeysButEveryWriteIs403() {
         String auditorKey = console.createKey(Role.AUDITOR, "default", "auditor");
         ConsoleFixture.Session auditor = console.login(auditorKey);
