@@ -133,6 +133,27 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void filteringTheAuditLogWithHtmxSwapsTheRecordsUnderTheContentSecurityPolicy() {
+        try (Browser b = Browser.open(profile, 1280, 800)) {
+            login(b, console.adminKey);
+            b.get(console.origin() + "/audit");
+            b.driver.executeScript("window.sameDocument = true");
+            b.driver.findElement(By.id("f-type")).sendKeys("admin");
+            b.driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+            new WebDriverWait(b.driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("type=admin"));
+            new WebDriverWait(b.driver, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#records tbody tr"))
+                    .stream().allMatch(tr -> tr.findElements(By.tagName("td")).get(2).getText().equals("admin")));
+            assertThat(b.driver.findElements(By.cssSelector("#records tbody tr"))).isNotEmpty();
+            assertThat((Boolean) b.driver.executeScript("return window.sameDocument === true"))
+                    .as("htmx swapped the records into the same document (no full page load)").isTrue();
+            assertThat(b.driver.findElements(By.cssSelector("button.verify")).getFirst().isDisplayed())
+                    .as("the swapped-in verify buttons are shown").isTrue();
+            assertThat(b.cspViolations()).isEmpty();
+            assertThat(b.consoleErrors()).isEmpty();
+        }
+    }
+
+    @Test
     void scriptInAKeyLabelRendersAsText() {
         String payload = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>\"'&";
         String id = console.keyIdOf(console.createKey(Role.USER, "default", payload));

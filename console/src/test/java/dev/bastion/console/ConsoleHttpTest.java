@@ -169,6 +169,41 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void theCsrfTokenMayComeAsTheHtmxHeader() throws Exception {
+        ConsoleFixture.Session admin = console.login(console.adminKey);
+        HttpResponse<String> res = ConsoleFixture.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(console.origin() + "/keys")).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", admin.cookie()).header("Origin", console.origin()).header("X-CSRF-Token", admin.csrf())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("label=via+header")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.body()).contains("id=\"new-key\"");
+    }
+
+    @Test
+    void usageIsPagedOnTheServerFiftyRowsAPage() {
+        java.time.LocalDate day = java.time.LocalDate.parse("2026-11-01");
+        java.util.List<dev.bastion.store.usage.UsageRepository.Usage> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            rows.add(new dev.bastion.store.usage.UsageRepository.Usage(day.plusDays(i % 60), "paged", "key_00000000000000aa",
+                    "model-" + (i / 60), 1, 10, 5));
+        }
+        try (dev.bastion.store.jdbc.Database db = dev.bastion.store.jdbc.Database.sqlite(console.dataDir.resolve("bastion.db"))) {
+            new dev.bastion.store.jdbc.JdbcUsageRepository(db).addUsage(rows);
+        }
+        ConsoleFixture.Session admin = console.login(console.adminKey);
+        String first = console.get("/usage?tenant=paged", Optional.of(admin.cookie())).body();
+        assertThat(first).contains("120 rows").contains("href=\"/usage?tenant=paged&amp;page=2\"").doesNotContain("rel=\"prev\"");
+        assertThat(first.split("<td>paged</td>", -1)).hasSize(51);
+        String third = console.get("/usage?tenant=paged&page=3", Optional.of(admin.cookie())).body();
+        assertThat(third.split("<td>paged</td>", -1)).hasSize(21);
+        assertThat(third).doesNotContain("rel=\"next\"");
+        String filtered = console.get("/usage?tenant=paged&model=model-1&from=2026-11-11&to=2026-11-20",
+                Optional.of(admin.cookie())).body();
+        assertThat(filtered).contains("10 rows");
+    }
+
+    @Test
     void pagesWithoutASessionGoToTheLoginPage() {
         HttpResponse<String> res = console.get("/audit", Optional.empty());
         assertThat(res.statusCode()).isEqualTo(303);
