@@ -40,12 +40,16 @@ final class ConsoleFixture implements AutoCloseable {
     }
 
     static ConsoleFixture start(Path dir, String yaml) {
+        return start(dir, yaml, Map.of());
+    }
+
+    static ConsoleFixture start(Path dir, String yaml, Map<String, String> env) {
         try {
             Files.writeString(dir.resolve("bastion.yaml"), yaml);
-            GatewayConfig config = ConfigLoader.load(Optional.of(dir.resolve("bastion.yaml")), dir, Map.of(),
+            GatewayConfig config = ConfigLoader.load(Optional.of(dir.resolve("bastion.yaml")), dir, env,
                     Map.of("server.port", "0", "console.port", "0", "data-dir", dir.resolve("data").toString()), dir)
                     .config();
-            Gateway gateway = Gateway.start(config, Map.of(), Clock.systemUTC(), BuildInfo.DEVELOPMENT,
+            Gateway gateway = Gateway.start(config, env, Clock.systemUTC(), BuildInfo.DEVELOPMENT,
                     Tracing.from(config.telemetry(), BuildInfo.DEVELOPMENT), Optional.of(Console::routing));
             return new ConsoleFixture(gateway, dir.resolve("data"), Files.readString(dir.resolve("data/admin.key")).strip());
         } catch (IOException e) {
