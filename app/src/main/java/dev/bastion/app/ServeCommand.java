@@ -50,12 +50,14 @@ final class ServeCommand implements Callable<Integer> {
         if (logFormat != null) {
             flags.put("logging.format", logFormat);
         }
-        GatewayConfig config = common.load(flags).config();
+        dev.bastion.gateway.config.LoadedConfig loaded = common.load(flags);
+        GatewayConfig config = loaded.config();
         Logging.use(config.telemetry().logFormat());
         BuildInfo build = BuildInfo.of(Main.class);
         Gateway gateway = Gateway.start(config, System.getenv(), Clock.systemUTC(), build,
                 dev.bastion.gateway.telemetry.Tracing.from(config.telemetry(), build),
-                java.util.Optional.of(dev.bastion.console.Console::routing));
+                java.util.Optional.of(parts -> dev.bastion.console.Console.routing(parts,
+                        dev.bastion.gateway.config.ConfigPrinter.settings(loaded))));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("bastion: stopping; finishing in-flight requests (up to "

@@ -4,6 +4,8 @@ import dev.bastion.gateway.api.Refusal;
 import dev.bastion.gateway.server.Gateway;
 import io.helidon.http.PathMatchers;
 import io.helidon.webserver.http.HttpRouting;
+import dev.bastion.gateway.config.ConfigPrinter;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -27,8 +29,9 @@ public final class Console {
     private final KeysPage keys;
     private final UsagePage usage;
     private final AuditPage audit;
+    private final PolicyPage policy;
 
-    private Console(Gateway.Parts parts) {
+    private Console(Gateway.Parts parts, List<ConfigPrinter.Setting> settings) {
         Sessions sessions = new Sessions(parts.clock());
         this.gatekeeper = new Gatekeeper(sessions, parts.keys(), parts.clock(), parts.tls());
         this.login = new Login(html, sessions, gatekeeper, parts.keys(), parts.trail(), new LoginLimiter(parts.clock()));
@@ -37,11 +40,17 @@ public final class Console {
         this.keys = new KeysPage(html, parts.keys(), parts.trail(), sessions, parts.clock());
         this.usage = new UsagePage(html, parts.usage(), parts.usageRecorder());
         this.audit = new AuditPage(html, parts.auditLog(), parts.auditPublicKey(), records);
+        this.policy = new PolicyPage(html, settings);
     }
 
-    /** What the gateway calls to build the admin listener's routes: {@code Gateway.start(..., Optional.of(Console::routing))}. */
-    public static Consumer<HttpRouting.Builder> routing(Gateway.Parts parts) {
-        Console console = new Console(parts);
+    /**
+     * Builds the admin listener's routes from the running gateway's parts: {@code Gateway.start(..., Optional.of(parts
+     * -> Console.routing(parts, ConfigPrinter.settings(loaded))))}.
+     *
+     * @param settings the effective settings with their origins, for the policy page
+     */
+    public static Consumer<HttpRouting.Builder> routing(Gateway.Parts parts, List<ConfigPrinter.Setting> settings) {
+        Console console = new Console(parts, settings);
         return console::routes;
     }
 
@@ -65,6 +74,7 @@ public final class Console {
         r.post("/keys/{id}/revoke", (req, res) -> gated(new WebCall(req, res), admin(keys::revoke)));
         r.post("/keys/{id}/rotate", (req, res) -> gated(new WebCall(req, res), admin(keys::rotate)));
         r.get("/usage", (req, res) -> gated(new WebCall(req, res), usage::show));
+        r.get("/policy", (req, res) -> gated(new WebCall(req, res), policy::show));
         r.get("/audit", (req, res) -> gated(new WebCall(req, res), audit::show));
         r.get("/audit/proof", (req, res) -> gated(new WebCall(req, res), audit::proof));
         r.get("/audit/consistency", (req, res) -> gated(new WebCall(req, res), audit::consistency));

@@ -91,4 +91,19 @@ public final class Views {
             outcomes = List.copyOf(outcomes);
         }
     }
+
+    public record PolicyRow(String key, String value, String origin) {
+    }
+
+    public record PolicyGroup(String title, List<PolicyRow> rows) {
+        public PolicyGroup {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    public record Policy(Chrome chrome, List<PolicyGroup> groups) {
+        public Policy {
+            groups = List.copyOf(groups);
+        }
+    }
 }

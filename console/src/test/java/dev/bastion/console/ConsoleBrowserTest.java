@@ -26,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /** The console in a real browser: every page as admin and auditor at desktop and phone sizes, keyboard use, XSS. */
 class ConsoleBrowserTest {
     static final String CANARY = "canary-console-5d1e-never-shown";
-    static final List<String> PAGES = List.of("/", "/keys", "/usage", "/audit");
+    static final List<String> PAGES = List.of("/", "/keys", "/usage", "/policy", "/audit");
 
     @TempDir
     static Path dir;

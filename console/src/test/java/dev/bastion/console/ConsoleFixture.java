@@ -2,7 +2,9 @@ package dev.bastion.console;
 
 import dev.bastion.crypto.InsecureSecretAccess;
 import dev.bastion.gateway.config.ConfigLoader;
+import dev.bastion.gateway.config.ConfigPrinter;
 import dev.bastion.gateway.config.GatewayConfig;
+import dev.bastion.gateway.config.LoadedConfig;
 import dev.bastion.gateway.identity.KeyService;
 import dev.bastion.gateway.server.Gateway;
 import dev.bastion.gateway.telemetry.BuildInfo;
@@ -46,11 +48,12 @@ final class ConsoleFixture implements AutoCloseable {
     static ConsoleFixture start(Path dir, String yaml, Map<String, String> env) {
         try {
             Files.writeString(dir.resolve("bastion.yaml"), yaml);
-            GatewayConfig config = ConfigLoader.load(Optional.of(dir.resolve("bastion.yaml")), dir, env,
-                    Map.of("server.port", "0", "console.port", "0", "data-dir", dir.resolve("data").toString()), dir)
-                    .config();
+            LoadedConfig loaded = ConfigLoader.load(Optional.of(dir.resolve("bastion.yaml")), dir, env,
+                    Map.of("server.port", "0", "console.port", "0", "data-dir", dir.resolve("data").toString()), dir);
+            GatewayConfig config = loaded.config();
             Gateway gateway = Gateway.start(config, env, Clock.systemUTC(), BuildInfo.DEVELOPMENT,
-                    Tracing.from(config.telemetry(), BuildInfo.DEVELOPMENT), Optional.of(Console::routing));
+                    Tracing.from(config.telemetry(), BuildInfo.DEVELOPMENT),
+                    Optional.of(parts -> Console.routing(parts, ConfigPrinter.settings(loaded))));
             return new ConsoleFixture(gateway, dir.resolve("data"), Files.readString(dir.resolve("data/admin.key")).strip());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -20,7 +20,8 @@ class ConsoleHttpTest {
 
     @BeforeAll
     static void start() {
-        console = ConsoleFixture.start(dir, "audit:\n  checkpoint-every: 1\n");
+        console = ConsoleFixture.start(dir, "audit:\n  checkpoint-every: 1\nroutes:\n  - name: strict-route\n"
+                + "    models: [\"*\"]\n    storage: metadata\n");
     }
 
     @AfterAll
@@ -201,6 +202,15 @@ class ConsoleHttpTest {
         String filtered = console.get("/usage?tenant=paged&model=model-1&from=2026-11-11&to=2026-11-20",
                 Optional.of(admin.cookie())).body();
         assertThat(filtered).contains("10 rows");
+    }
+
+    @Test
+    void thePolicyPageShowsEachRoutesSettingsWithTheirSources() {
+        String auditorKey = console.createKey(Role.AUDITOR, "default", "policy reader");
+        String page = console.get("/policy", Optional.of(console.login(auditorKey).cookie())).body();
+        assertThat(page).contains("<h2>Route strict-route</h2>")
+                .containsPattern("<td><code>storage</code></td><td>metadata</td><td>[^<]*bastion.yaml:\\d+</td>")
+                .containsPattern("<td><code>guard.max-messages</code></td><td>\\d+</td><td>default</td>");
     }
 
     @Test
