@@ -40,7 +40,7 @@ public final class Console {
         this.keys = new KeysPage(html, parts.keys(), parts.trail(), sessions, parts.clock());
         this.usage = new UsagePage(html, parts.usage(), parts.usageRecorder());
         this.audit = new AuditPage(html, parts.auditLog(), parts.auditPublicKey(), records);
-        this.policy = new PolicyPage(html, settings);
+        this.policy = new PolicyPage(html, settings, new DryRun(parts.routes()), parts.trail());
     }
 
     /**
@@ -75,6 +75,7 @@ public final class Console {
         r.post("/keys/{id}/rotate", (req, res) -> gated(new WebCall(req, res), admin(keys::rotate)));
         r.get("/usage", (req, res) -> gated(new WebCall(req, res), usage::show));
         r.get("/policy", (req, res) -> gated(new WebCall(req, res), policy::show));
+        r.post("/policy/dry-run", (req, res) -> gated(new WebCall(req, res), policy::dryRun));
         r.get("/audit", (req, res) -> gated(new WebCall(req, res), audit::show));
         r.get("/audit/proof", (req, res) -> gated(new WebCall(req, res), audit::proof));
         r.get("/audit/consistency", (req, res) -> gated(new WebCall(req, res), audit::consistency));

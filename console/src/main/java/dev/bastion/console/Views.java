@@ -101,9 +101,20 @@ public final class Views {
         }
     }
 
-    public record Policy(Chrome chrome, List<PolicyGroup> groups) {
+    /** One finding of a dry run: where and what, never the matched text. */
+    public record FindingRow(String type, String scanner, String score, int start, int end) {
+    }
+
+    public record DryRunResult(String route, String verdict, String detail, List<FindingRow> findings) {
+        public DryRunResult {
+            findings = List.copyOf(findings);
+        }
+    }
+
+    public record Policy(Chrome chrome, List<PolicyGroup> groups, List<String> routeNames, Optional<DryRunResult> result) {
         public Policy {
             groups = List.copyOf(groups);
+            routeNames = List.copyOf(routeNames);
         }
     }
 }

@@ -214,6 +214,25 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void aDryRunShowsTheRoutesDecisionButNeverTheText() {
+        String auditorKey = console.createKey(Role.AUDITOR, "default", "dry runner");
+        ConsoleFixture.Session auditor = console.login(auditorKey);
+        String secret = "AKIA" + "Q3EGRTLMZ7WXK5PB";
+        HttpResponse<String> blocked = console.post("/policy/dry-run", Optional.of(auditor.cookie()),
+                Optional.of(console.origin()), Map.of("_csrf", auditor.csrf(), "route", "strict-route",
+                        "text", "please use my key " + secret + " today"));
+        assertThat(blocked.statusCode()).isEqualTo(200);
+        assertThat(blocked.body()).contains("<strong class=\"verdict\">block</strong>").contains("blocked_by_policy:")
+                .doesNotContain(secret).doesNotContain("please use my key");
+        HttpResponse<String> allowed = console.post("/policy/dry-run", Optional.of(auditor.cookie()),
+                Optional.of(console.origin()), Map.of("_csrf", auditor.csrf(), "route", "strict-route",
+                        "text", "what is the capital of France?"));
+        assertThat(allowed.body()).contains("<strong class=\"verdict\">allow</strong>").doesNotContain("capital of France");
+        assertThat(console.post("/policy/dry-run", Optional.of(auditor.cookie()), Optional.of(console.origin()),
+                Map.of("route", "strict-route", "text", "x")).statusCode()).as("without the CSRF token").isEqualTo(403);
+    }
+
+    @Test
     void pagesWithoutASessionGoToTheLoginPage() {
         HttpResponse<String> res = console.get("/audit", Optional.empty());
         assertThat(res.statusCode()).isEqualTo(303);

@@ -134,11 +134,13 @@ public final class Gateway implements AutoCloseable {
      * @param clock time source
      * @param ready whether the store is reachable and the audit log writable
      * @param tls whether the listeners serve TLS
+     * @param routes the compiled routes (their scanners and policies), as the pipeline runs them
      */
     public record Parts(GatewayConfig config, KeyService keys, AuditTrail trail, AuditLog auditLog, byte[] auditPublicKey,
             UsageRepository usage, UsageRecorder usageRecorder, Clock clock, java.util.function.BooleanSupplier ready,
-            boolean tls) {
+            boolean tls, List<CompiledRoute> routes) {
         public Parts {
+            routes = List.copyOf(routes);
             java.util.Objects.requireNonNull(config, "config");
             java.util.Objects.requireNonNull(keys, "keys");
             java.util.Objects.requireNonNull(trail, "trail");
@@ -252,7 +254,7 @@ public final class Gateway implements AutoCloseable {
             Optional<GatewayServer.AdminSocket> adminSocket = console.map(c -> new GatewayServer.AdminSocket(
                     config.console().host(), config.console().port(), c.apply(new Parts(config, keys, trail, auditLog,
                             auditKey.publicKeyX509(), usageCounters, usage, clock,
-                            () -> store.isReachable() && trail.writable(), tls != null))));
+                            () -> store.isReachable() && trail.writable(), tls != null, routes))));
             GatewayServer server = GatewayServer.start(config.server(), tls, handlers, adminSocket);
             ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "bastion-usage-flush");
