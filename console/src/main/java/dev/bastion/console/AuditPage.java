@@ -47,7 +47,8 @@ final class AuditPage {
                 c.time().toString(), c.keyId(), c.algorithm().configName(), c.encode()));
         call.html(200, html.render("audit.jte", new Views.Audit(new Views.Chrome("Audit log", "audit", Optional.of(viewer)),
                 found.entries().stream().map(e -> new Views.AuditRow(e.index(), e.time(), e.type(), e.what(),
-                        e.keyId().orElse(""), e.tenant().orElse(""), e.decision(), e.status() == 0 ? "" : Integer.toString(e.status())))
+                        e.keyId().orElse(""), e.tenant().orElse(""), e.decision(), e.status() == 0 ? "" : Integer.toString(e.status()),
+                        e.requestId().orElse("")))
                         .toList(),
                 Paging.pager("/audit", filters, page, found.more()), records.size(), checkpoint, type.orElse(""),
                 key.orElse(""))));

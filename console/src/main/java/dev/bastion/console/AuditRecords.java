@@ -19,7 +19,7 @@ final class AuditRecords {
 
     /** One record's shown fields. */
     record Entry(long index, String time, String type, String what, Optional<String> keyId, Optional<String> tenant,
-            String decision, int status, String location) {
+            String decision, int status, String location, Optional<String> requestId) {
     }
 
     private final AuditLog log;
@@ -39,7 +39,7 @@ final class AuditRecords {
             String what = type.equals("admin") ? r.path("action").asText("") : r.path("endpoint").asText("");
             return Optional.of(new Entry(index, r.path("time").asText(""), type, what, text(r, "key_id"),
                     text(r, "tenant"), r.path("decision").asText(""), r.path("status").asInt(0),
-                    r.path("location").asText("")));
+                    r.path("location").asText(""), type.equals("request") ? text(r, "request_id") : Optional.empty()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

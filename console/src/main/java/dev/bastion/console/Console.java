@@ -30,6 +30,7 @@ public final class Console {
     private final UsagePage usage;
     private final AuditPage audit;
     private final PolicyPage policy;
+    private final RequestPage requests;
 
     private Console(Gateway.Parts parts, List<ConfigPrinter.Setting> settings) {
         Sessions sessions = new Sessions(parts.clock());
@@ -40,6 +41,7 @@ public final class Console {
         this.keys = new KeysPage(html, parts.keys(), parts.trail(), sessions, parts.clock());
         this.usage = new UsagePage(html, parts.usage(), parts.usageRecorder());
         this.audit = new AuditPage(html, parts.auditLog(), parts.auditPublicKey(), records);
+        this.requests = new RequestPage(html, parts.trail(), records);
         this.policy = new PolicyPage(html, settings, new DryRun(parts.routes()), parts.trail());
     }
 
@@ -77,6 +79,7 @@ public final class Console {
         r.get("/policy", (req, res) -> gated(new WebCall(req, res), policy::show));
         r.post("/policy/dry-run", (req, res) -> gated(new WebCall(req, res), policy::dryRun));
         r.get("/audit", (req, res) -> gated(new WebCall(req, res), audit::show));
+        r.get("/requests", (req, res) -> gated(new WebCall(req, res), requests::show));
         r.get("/audit/proof", (req, res) -> gated(new WebCall(req, res), audit::proof));
         r.get("/audit/consistency", (req, res) -> gated(new WebCall(req, res), audit::consistency));
         r.route(m -> true, PathMatchers.any(), (req, res) -> problem(new WebCall(req, res), Optional.empty(), 404,

@@ -67,7 +67,14 @@ public final class Views {
     }
 
     public record AuditRow(long index, String time, String type, String what, String keyId, String tenant,
-            String decision, String status) {
+            String decision, String status, String requestId) {
+    }
+
+    /** A request's decision record: its shown fields and the plain-language explanation of what happened. */
+    public record RequestRecord(Chrome chrome, String requestId, AuditRow row, List<String> explanation) {
+        public RequestRecord {
+            explanation = List.copyOf(explanation);
+        }
     }
 
     public record Checkpoint(long size, String time, String keyId, String algorithm, String text) {

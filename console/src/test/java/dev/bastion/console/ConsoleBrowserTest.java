@@ -154,6 +154,35 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aRequestsDecisionRecordIsExplainedAndItsProofVerifiesInTheBrowser() {
+        long index = -1;
+        String requestId = "";
+        for (long i = console.gateway.auditLog().size() - 1; i >= 0 && index < 0; i--) {
+            String record = new String(console.gateway.auditLog().record(i), java.nio.charset.StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"request_id\":\"(req_[0-9a-f]{24})\"").matcher(record);
+            if (record.contains("\"type\":\"request\"") && m.find()) {
+                index = i;
+                requestId = m.group(1);
+            }
+        }
+        assertThat(index).as("a request record").isNotNegative();
+        try (Browser b = Browser.open(profile, 390, 844)) {
+            login(b, console.adminKey);
+            b.get(console.origin() + "/audit");
+            b.driver.findElement(By.cssSelector("a[href='/requests?id=" + requestId + "']")).click();
+            b.settle();
+            assertThat(b.driver.findElement(By.tagName("h1")).getText()).contains(requestId);
+            assertThat(b.driver.findElements(By.cssSelector("ol.explanation li"))).isNotEmpty();
+            b.driver.findElement(By.cssSelector("button.verify[data-index='" + index + "']")).click();
+            new WebDriverWait(b.driver, Duration.ofSeconds(10)).until(d -> d.findElement(By.id("verify-status"))
+                    .getDomAttribute("data-state") != null);
+            assertThat(b.driver.findElement(By.id("verify-status")).getDomAttribute("data-state")).isEqualTo("verified");
+            assertThat(b.driver.getPageSource()).doesNotContain(CANARY);
+            b.assertClean(console.origin(), "the request page");
+        }
+    }
+
+    @Test
     void scriptInAKeyLabelRendersAsText() {
         String payload = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>\"'&";
         String id = console.keyIdOf(console.createKey(Role.USER, "default", payload));

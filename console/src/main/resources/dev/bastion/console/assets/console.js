@@ -208,7 +208,9 @@ function wireAuditPage() {
       say({ state: 'not-verified', message: 'not verified here: ' + e.message });
     }
   });
-  document.getElementById('consistency-form').addEventListener('submit', async event => {
+  const consistencyForm = document.getElementById('consistency-form'); // on the audit log page only
+  if (!consistencyForm) return;
+  consistencyForm.addEventListener('submit', async event => {
     event.preventDefault();
     const olderText = document.getElementById('older').value;
     try {
