@@ -139,7 +139,7 @@ class ConsoleBrowserTest {
             b.get(console.origin() + "/audit");
             b.driver.executeScript("window.sameDocument = true");
             b.driver.findElement(By.id("f-type")).sendKeys("admin");
-            b.driver.findElement(By.cssSelector("form.filters button[type=submit]")).click();
+            b.driver.findElement(By.cssSelector("#audit-filter button[type=submit]")).click();
             new WebDriverWait(b.driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("type=admin"));
             new WebDriverWait(b.driver, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#records tbody tr"))
                     .stream().allMatch(tr -> tr.findElements(By.tagName("td")).get(2).getText().equals("admin")));
