@@ -14,7 +14,7 @@ data="$(mktemp -d)"
 mkdir -p "$data/data/models"
 cp "$model" "$data/data/models/"
 start=$(date +%s%N)
-env -i PATH=/usr/bin:/bin HOME="$data" "$dir/bin/bastion" serve --data-dir "$data/data" --port "$port" \
+env -i PATH=/usr/bin:/bin HOME="$data" "$dir/bin/bastion" serve --data-dir "$data/data" --port "$port" --console-port 0 \
   >"$data/out.txt" 2>"$data/err.txt" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT

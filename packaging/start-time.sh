@@ -18,7 +18,7 @@ cpus=()
 for ((i = 1; i <= runs; i++)); do
   data="$(mktemp -d)"
   start=$(date +%s%N)
-  env -i PATH=/usr/bin:/bin HOME="$data" "$launcher" serve --data-dir "$data/data" --port "$port" \
+  env -i PATH=/usr/bin:/bin HOME="$data" "$launcher" serve --data-dir "$data/data" --port "$port" --console-port 0 \
     >"$data/out.txt" 2>"$data/err.txt" &
   pid=$!
   ready=""

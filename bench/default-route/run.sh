@@ -53,7 +53,7 @@ printf '%s\n' "$model" > "$work/full.yaml"
 printf '%s\nroutes:\n  - name: plain\n    input-scanners: [structure]\n    output-scanners: []\n' "$model" > "$work/plain.yaml"
 for t in full plain; do
   port_var="${t}_port"
-  (cd "$root" && exec ./bastion serve --config "$work/$t.yaml" --data-dir "$work/data-$t" --port "${!port_var}" \
+  (cd "$root" && exec ./bastion serve --config "$work/$t.yaml" --data-dir "$work/data-$t" --port "${!port_var}" --console-port 0 \
     >"$work/$t.out" 2>"$work/$t.err") & pids+=($!)
 done
 wait_for "http://127.0.0.1:$up_port/"

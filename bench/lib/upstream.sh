@@ -59,6 +59,6 @@ YAML
 start_bench_gateway() {
   local root="$1" work="$2" port="$3" data="$4"
   shift 4
-  (cd "$root" && exec env "$@" ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/$data" --port "$port" \
+  (cd "$root" && exec env "$@" ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/$data" --port "$port" --console-port 0 \
     >"$work/$data.out" 2>"$work/$data.err") & pids+=($!)
 }

@@ -65,7 +65,7 @@ printf 'models:\n  - name: m\n    backend: local\n    path: %s\nlocal-engine:\n 
 for t in strict default local; do
   port_var="${t}_port"
   "$java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar app/target/bastion.jar serve \
-    --config "$work/$t.yaml" --data-dir "$work/data-$t" --port "${!port_var}" >"$work/$t.out" 2>"$work/$t.err" & pids+=($!)
+    --config "$work/$t.yaml" --data-dir "$work/data-$t" --port "${!port_var}" --console-port 0 >"$work/$t.out" 2>"$work/$t.err" & pids+=($!)
 done
 for t in strict default local; do
   port_var="${t}_port"

@@ -34,7 +34,7 @@ routes:
   - {name: dflt, models: [dflt]}
   - {name: links, models: [links], output-scanners: [secrets, exfiltration]}
 YAML
-(cd "$root" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data" --port $bastion_port \
+(cd "$root" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data" --port $bastion_port --console-port 0 \
   >"$work/bastion.out" 2>"$work/bastion.err") & pids+=($!)
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$bastion_port/healthz" && break; sleep 0.5; done
 key="$(cat "$work/data/admin.key")"

@@ -18,8 +18,12 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (overrides server.port).")
+    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (overrides server.port); 0 picks "
+            + "free ports for the API and, unless --console-port is given, the admin console.")
     Integer port;
+
+    @Option(names = "--console-port", paramLabel = "N", description = "Port of the admin console (overrides console.port).")
+    Integer consolePort;
 
     @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (overrides server.host).")
     String host;
@@ -33,6 +37,12 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, String> flags = new HashMap<>();
         if (port != null) {
             flags.put("server.port", port.toString());
+            if (port == 0 && consolePort == null) {
+                flags.put("console.port", "0"); // a throwaway gateway (tests, several on one machine): both pick free ports
+            }
+        }
+        if (consolePort != null) {
+            flags.put("console.port", consolePort.toString());
         }
         if (host != null) {
             flags.put("server.host", host);
@@ -40,9 +50,14 @@ final class ServeCommand implements Callable<Integer> {
         if (logFormat != null) {
             flags.put("logging.format", logFormat);
         }
-        GatewayConfig config = common.load(flags).config();
+        dev.bastion.gateway.config.LoadedConfig loaded = common.load(flags);
+        GatewayConfig config = loaded.config();
         Logging.use(config.telemetry().logFormat());
-        Gateway gateway = Gateway.start(config, System.getenv(), Clock.systemUTC(), BuildInfo.of(Main.class));
+        BuildInfo build = BuildInfo.of(Main.class);
+        Gateway gateway = Gateway.start(config, System.getenv(), Clock.systemUTC(), build,
+                dev.bastion.gateway.telemetry.Tracing.from(config.telemetry(), build),
+                java.util.Optional.of(parts -> dev.bastion.console.Console.routing(parts,
+                        dev.bastion.gateway.config.ConfigPrinter.settings(loaded))));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("bastion: stopping; finishing in-flight requests (up to "
@@ -60,6 +75,8 @@ final class ServeCommand implements Callable<Integer> {
         String scheme = config.server().tls().isPresent() ? "https" : "http";
         System.err.println("bastion: listening on " + scheme + "://" + config.server().host() + ":" + gateway.port()
                 + " (data directory " + config.dataDir() + ")");
+        gateway.consolePort().ifPresent(p -> System.err.println("bastion: admin console on " + scheme + "://"
+                + config.console().host() + ":" + p + "/ (log in with an admin or auditor key)"));
         System.out.println("listening " + scheme + "://" + config.server().host() + ":" + gateway.port());
         System.out.flush();
         stopped.await();

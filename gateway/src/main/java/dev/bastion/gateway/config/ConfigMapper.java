@@ -100,6 +100,8 @@ final class ConfigMapper {
                 optionalText("telemetry.otlp-endpoint").map(u -> uri("telemetry.otlp-endpoint", u)),
                 text("telemetry.service-name"), share("telemetry.sampling-ratio"),
                 parse("logging.format", text("logging.format"), TelemetrySettings.LogFormat::fromConfig)));
+        ConsoleSettings console = build("console", () -> new ConsoleSettings(bool("console.enabled"),
+                text("console.host"), integer("console.port", 0, 65535)));
         if (!problems.isEmpty()) {
             return null;
         }
@@ -108,7 +110,7 @@ final class ConfigMapper {
                 integer("local-engine.queue-depth", 0, 10_000), integer("local-engine.threads", 0, 1024),
                 integer("local-engine.max-tokens", 1, 1 << 20), lazyLoad()));
         return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
-                modelSecurity, localEngine, telemetry, cluster, models, routes));
+                modelSecurity, localEngine, telemetry, cluster, console, models, routes));
     }
 
     private boolean lazyLoad() {

@@ -113,6 +113,9 @@ public final class ConfigPrinter {
         values.put("telemetry.service-name", c.telemetry().serviceName());
         values.put("telemetry.sampling-ratio", Double.toString(c.telemetry().samplingRatio()));
         values.put("logging.format", c.telemetry().logFormat().configName());
+        values.put("console.enabled", Boolean.toString(c.console().enabled()));
+        values.put("console.host", c.console().host());
+        values.put("console.port", Integer.toString(c.console().port()));
         for (int i = 0; i < c.models().size(); i++) {
             ModelSettings m = c.models().get(i);
             String at = "models[" + i + "]";

@@ -27,6 +27,7 @@ public record GatewayConfig(
         LocalEngineSettings localEngine,
         TelemetrySettings telemetry,
         ClusterSettings cluster,
+        ConsoleSettings console,
         List<ModelSettings> models,
         List<RouteSettings> routes) {
 
@@ -44,6 +45,7 @@ public record GatewayConfig(
         Objects.requireNonNull(localEngine, "local-engine");
         Objects.requireNonNull(telemetry, "telemetry");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(console, "console");
         models = List.copyOf(models);
         routes = List.copyOf(routes);
         Set<String> names = new HashSet<>();

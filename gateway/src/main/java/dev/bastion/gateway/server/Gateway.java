@@ -124,6 +124,57 @@ public final class Gateway implements AutoCloseable {
     /** As above, with the given tracing (tests pass an in-memory exporter); the gateway closes it when it stops. */
     public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, BuildInfo build,
             Tracing tracing) {
+        return start(config, env, clock, build, tracing, Optional.empty());
+    }
+
+    /**
+     * What an admin listener (the console module) is given to build its routes: the running gateway's parts.
+     *
+     * @param config the effective configuration
+     * @param keys the API keys
+     * @param trail where admin actions are audited
+     * @param auditLog the audit log, for records, proofs and checkpoints
+     * @param auditPublicKey the X.509 public key that signs the log's checkpoints
+     * @param usage the usage counters
+     * @param usageRecorder flushes counted usage before it is read
+     * @param clock time source
+     * @param ready whether the store is reachable and the audit log writable
+     * @param tls whether the listeners serve TLS
+     * @param routes the compiled routes (their scanners and policies), as the pipeline runs them
+     */
+    public record Parts(GatewayConfig config, KeyService keys, AuditTrail trail, AuditLog auditLog, byte[] auditPublicKey,
+            UsageRepository usage, UsageRecorder usageRecorder, Clock clock, java.util.function.BooleanSupplier ready,
+            boolean tls, List<CompiledRoute> routes) {
+        public Parts {
+            routes = List.copyOf(routes);
+            java.util.Objects.requireNonNull(config, "config");
+            java.util.Objects.requireNonNull(keys, "keys");
+            java.util.Objects.requireNonNull(trail, "trail");
+            java.util.Objects.requireNonNull(auditLog, "auditLog");
+            auditPublicKey = auditPublicKey.clone();
+            java.util.Objects.requireNonNull(usage, "usage");
+            java.util.Objects.requireNonNull(usageRecorder, "usageRecorder");
+            java.util.Objects.requireNonNull(clock, "clock");
+            java.util.Objects.requireNonNull(ready, "ready");
+        }
+
+        @Override
+        public byte[] auditPublicKey() {
+            return auditPublicKey.clone();
+        }
+    }
+
+    /**
+     * As above, and with the admin console: {@code console} builds the routes of the {@code admin} listener from the
+     * gateway's parts; it is opened when {@code console.enabled} is true. Off the loopback interface it needs TLS.
+     */
+    public static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, BuildInfo build,
+            Tracing tracing, Optional<java.util.function.Function<Parts, java.util.function.Consumer<io.helidon.webserver.http.HttpRouting.Builder>>> console) {
+        if (console.isPresent() && config.console().enabled() && !config.console().loopbackOnly()
+                && config.server().tls().isEmpty()) {
+            throw new IllegalArgumentException("console.host is " + config.console().host() + ", not a loopback address: "
+                    + "the console is served off this machine only under TLS; set server.tls or console.host: 127.0.0.1");
+        }
         LocalEmbeddings localEmbeddings = new LocalEmbeddings(config.embeddings().maxInputs());
         Optional<dev.bastion.guard.injection.SentenceEncoder> encoder = Optional.of(text -> localEmbeddings
                 .embed(List.of(text)).map(r -> r.vectors().getFirst()).orElse(null));
@@ -132,7 +183,7 @@ public final class Gateway implements AutoCloseable {
         StartInParallel<Void> server = StartInParallel.begin("bastion-start-server", Gateway::prepareWebServer);
         try {
             return start(config, env, clock, new GatewayMetrics(build, tracing), localEmbeddings, encoder, routes,
-                    server);
+                    server, console.filter(c -> config.console().enabled()));
         } catch (RuntimeException e) {
             tracing.close();
             throw e;
@@ -148,7 +199,8 @@ public final class Gateway implements AutoCloseable {
      */
     private static Gateway start(GatewayConfig config, Map<String, String> env, Clock clock, GatewayMetrics metrics,
             LocalEmbeddings localEmbeddings, Optional<dev.bastion.guard.injection.SentenceEncoder> encoder,
-            StartInParallel<List<CompiledRoute>> compiling, StartInParallel<Void> serverPrepared) {
+            StartInParallel<List<CompiledRoute>> compiling, StartInParallel<Void> serverPrepared,
+            Optional<java.util.function.Function<Parts, java.util.function.Consumer<io.helidon.webserver.http.HttpRouting.Builder>>> console) {
         createPrivateDirectory(config.dataDir());
         narrowDataDir(config.dataDir());
         Database store = config.store().open(config.dataDir(), env);
@@ -159,9 +211,10 @@ public final class Gateway implements AutoCloseable {
         try {
             createPrivateDirectory(config.dataDir().resolve("keys"));
             createPrivateDirectory(config.dataDir().resolve("audit"));
-            audit = AuditLog.open(config.dataDir().resolve("audit"), SigningKey.loadOrCreate(
-                    config.dataDir().resolve("keys").resolve("audit-signing.key"), config.audit().signatureAlgorithm()),
-                    "bastion", clock, config.audit().checkpointEvery());
+            SigningKey auditKey = SigningKey.loadOrCreate(config.dataDir().resolve("keys").resolve("audit-signing.key"),
+                    config.audit().signatureAlgorithm());
+            audit = AuditLog.open(config.dataDir().resolve("audit"), auditKey, "bastion", clock,
+                    config.audit().checkpointEvery());
             AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure, config.audit().durability());
             KeyedHasher hasher = apiKeyHasher(config.dataDir());
             KeyService keys = keyService(config, store, hasher, clock, sharedState);
@@ -208,7 +261,12 @@ public final class Gateway implements AutoCloseable {
                     () -> store.isReachable() && trail.writable());
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
             serverPrepared.join();
-            GatewayServer server = GatewayServer.start(config.server(), tls, handlers);
+            AuditLog auditLog = audit;
+            Optional<GatewayServer.AdminSocket> adminSocket = console.map(c -> new GatewayServer.AdminSocket(
+                    config.console().host(), config.console().port(), c.apply(new Parts(config, keys, trail, auditLog,
+                            auditKey.publicKeyX509(), usageCounters, usage, clock,
+                            () -> store.isReachable() && trail.writable(), tls != null, routes))));
+            GatewayServer server = GatewayServer.start(config.server(), tls, handlers, adminSocket);
             ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "bastion-usage-flush");
                 t.setDaemon(true);
@@ -362,6 +420,11 @@ public final class Gateway implements AutoCloseable {
 
     public int port() {
         return server.port();
+    }
+
+    /** The bound port of the admin console, when it is open. */
+    public java.util.OptionalInt consolePort() {
+        return server.adminPort();
     }
 
     public KeyService keys() {

@@ -72,7 +72,31 @@ public final class GatewayServer implements AutoCloseable {
      * handshake ran before any idle check), and a failed handshake left its socket open and its max-connections
      * permit taken. HttpEdgeTest and SilentConnectionsTest hold all of this with raw sockets.
      */
-    private GatewayServer(ServerSettings settings, SSLContext tls, Handlers handlers) {
+    /**
+     * A second listener on the same web server, named {@value #ADMIN_SOCKET}, with routes of its own (the admin
+     * console): none of the API's routes or filters apply to it.
+     *
+     * @param host interface to bind
+     * @param port TCP port; 0 picks a free one
+     * @param routes registers the listener's routes
+     */
+    public record AdminSocket(String host, int port, java.util.function.Consumer<HttpRouting.Builder> routes) {
+        public AdminSocket {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(routes, "routes");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+        }
+    }
+
+    /** The name of the admin listener in Helidon's configuration. */
+    public static final String ADMIN_SOCKET = "admin";
+
+    private final boolean hasAdminSocket;
+
+    private GatewayServer(ServerSettings settings, SSLContext tls, Handlers handlers,
+            java.util.Optional<AdminSocket> admin) {
         this.grace = settings.shutdownGrace();
         long limit = settings.maxBodyBytes();
         var builder = WebServer.builder()
@@ -91,13 +115,33 @@ public final class GatewayServer implements AutoCloseable {
         if (tls != null) {
             builder.tls(t -> t.sslContext(tls));
         }
+        admin.ifPresent(a -> builder.putSocket(ADMIN_SOCKET, socket -> {
+            socket.host(a.host()).port(a.port())
+                    .maxPayloadSize(limit)
+                    .idleConnectionTimeout(settings.idleTimeout())
+                    .idleConnectionPeriod(Duration.ofMillis(Math.max(250, Math.min(settings.idleTimeout().toMillis() / 2, 10_000))))
+                    .maxTcpConnections(1000)
+                    .protocolsDiscoverServices(false)
+                    .addProtocol(Http1Config.builder().addReceiveListener(new ReadDeadline(settings.readTimeout())).build())
+                    .routing(a.routes());
+            if (tls != null) {
+                socket.tls(t -> t.sslContext(tls));
+            }
+        }));
+        this.hasAdminSocket = admin.isPresent();
         handlers.metrics().inFlightGauge(inFlight::get);
         this.server = builder.build();
     }
 
     /** Builds and starts the server. */
     public static GatewayServer start(ServerSettings settings, SSLContext tls, Handlers handlers) {
-        GatewayServer s = new GatewayServer(settings, tls, handlers);
+        return start(settings, tls, handlers, java.util.Optional.empty());
+    }
+
+    /** Builds and starts the server, with the admin listener when one is given. */
+    public static GatewayServer start(ServerSettings settings, SSLContext tls, Handlers handlers,
+            java.util.Optional<AdminSocket> admin) {
+        GatewayServer s = new GatewayServer(settings, tls, handlers, admin);
         s.server.start();
         return s;
     }
@@ -105,6 +149,11 @@ public final class GatewayServer implements AutoCloseable {
     /** The bound port (useful with port 0). */
     public int port() {
         return server.port();
+    }
+
+    /** The bound port of the admin listener, if there is one. */
+    public java.util.OptionalInt adminPort() {
+        return hasAdminSocket ? java.util.OptionalInt.of(server.port(ADMIN_SOCKET)) : java.util.OptionalInt.empty();
     }
 
     public boolean isRunning() {
