@@ -186,6 +186,38 @@ class AssessCommandTest {
         assertThat(pgdSmall).isLessThanOrEqualTo(clean);
     }
 
+    static double attackMetric(JsonNode doc, String name, String attack) {
+        for (JsonNode m : doc.path("metrics")) {
+            if (m.path("name").asText().equals(name) && m.path("attack").asText().equals(attack)) {
+                return m.path("value").asDouble();
+            }
+        }
+        throw new AssertionError("no metric " + name + " for " + attack);
+    }
+
+    @Test
+    void robustnessUnderL2ReportsCarliniWagnerAndHopSkipJumpDistancesBesidePgd() throws IOException {
+        Path json = dir.resolve("rob-l2.json");
+        Object[] r = KeysCommandTest.run("assess", "robustness", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--norm", "l2", "--epsilons",
+                "0.1,1,3", "--steps", "10", "--min-norm-limit", "40", "--json", json.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        JsonNode doc = valid(json);
+        double cw = attackMetric(doc, "median_l2", "cw");
+        double hsj = attackMetric(doc, "median_l2", "hopskipjump");
+        assertThat(attackMetric(doc, "success_rate", "cw")).isGreaterThanOrEqualTo(0.95);
+        assertThat(cw).isPositive();
+        assertThat(hsj).isBetween(cw * 0.999, 2 * cw);
+        assertThat(attackMetric(doc, "median_queries", "hopskipjump")).isGreaterThan(100);
+        List<Double> cwCurve = new ArrayList<>();
+        for (JsonNode m : doc.path("metrics")) {
+            if (m.path("attack").asText().equals("cw") && m.path("name").asText().equals("accuracy")) {
+                cwCurve.add(m.path("value").asDouble());
+            }
+        }
+        assertThat(cwCurve).hasSize(3).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    }
+
     @Test
     void inversionReportsTheAdvantageOverImputationOnMembersAndOthers() throws IOException {
         Path json = dir.resolve("inv.json");
