@@ -219,6 +219,41 @@ class AssessCommandTest {
     }
 
     @Test
+    void recordBomWritesTheRunIntoTheSignedBomAndTheGateAdmitsOnlyPassingKinds() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("bom-model"));
+        Files.writeString(folder.resolve("model.json"), "{\"format\":\"bastion-dp-model/1\",\"test_accuracy\":0.9,"
+                + "\"privacy\":{\"epsilon\":\"inf\"},\"parameters\":[0.5]}");
+        Path keys = dir.resolve("bom-keys");
+        Object[] k = KeysCommandTest.run("model", "keygen", "--data-dir", dir.resolve("home").toString(), "--out",
+                keys.toString());
+        assertThat(k[0]).as((String) k[2]).isEqualTo(0);
+        Path key = keys.resolve(dev.bastion.models.signing.ModelKeys.PRIVATE_FILE);
+        Object[] rob = KeysCommandTest.run("assess", "robustness", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--epsilons", "0.01", "--steps", "5",
+                "--min-norm-limit", "0", "--json", dir.resolve("rob-bom.json").toString(), "--record-bom",
+                folder.toString(), "--signing-key", key.toString());
+        assertThat(rob[0]).as((String) rob[2]).isEqualTo(0);
+        assertThat((String) rob[2]).contains("re-signed");
+        Object[] fair = KeysCommandTest.run("assess", "fairness", "--data-dir", dir.resolve("home").toString(),
+                "--data", decisions.toString(), "--label", "reoffended", "--prediction", "high_risk", "--positive",
+                "yes", "--sensitive", "race", "--bootstrap", "0", "--fail-on", "fpr:African-American>0.3", "--json",
+                dir.resolve("fair-bom.json").toString(), "--record-bom", folder.toString(), "--signing-key",
+                key.toString());
+        assertThat(fair[0]).as((String) fair[2]).isEqualTo(3);
+        String bom = Files.readString(folder.resolve(dev.bastion.models.bom.AssessmentRecords.FILE));
+        assertThat(bom).contains("assessment:robustness:accuracy").contains("fairnessAssessments")
+                .contains("\"groupAtRisk\" : \"African-American\"");
+        java.security.PublicKey pub = dev.bastion.models.signing.ModelKeys.publicFor(key);
+        var both = new dev.bastion.models.ModelGate.Policy(false, List.of(pub), List.of("robustness", "fairness"));
+        var refused = dev.bastion.models.ModelGate.check(folder, both);
+        assertThat(refused).isInstanceOf(dev.bastion.models.ModelGate.Admission.Refused.class);
+        assertThat(((dev.bastion.models.ModelGate.Admission.Refused) refused).reason())
+                .contains("lacks passing assessment runs of: fairness").doesNotContain("robustness,");
+        assertThat(dev.bastion.models.ModelGate.check(folder, new dev.bastion.models.ModelGate.Policy(false,
+                List.of(pub), List.of("robustness")))).isInstanceOf(dev.bastion.models.ModelGate.Admission.Admitted.class);
+    }
+
+    @Test
     void inversionReportsTheAdvantageOverImputationOnMembersAndOthers() throws IOException {
         Path json = dir.resolve("inv.json");
         Object[] r = KeysCommandTest.run("assess", "inversion", "--data-dir", dir.resolve("home").toString(),
