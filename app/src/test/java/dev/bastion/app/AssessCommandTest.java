@@ -254,6 +254,31 @@ class AssessCommandTest {
     }
 
     @Test
+    void classInversionReportsSimilaritiesAndWritesReconstructionsOnlyWhenAsked() throws IOException {
+        Path json = dir.resolve("cls.json");
+        Path images = dir.resolve("cls.csv");
+        Object[] r = KeysCommandTest.run("assess", "inversion", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--classes", "--json",
+                json.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        JsonNode doc = valid(json);
+        assertThat(doc.path("options").path("reconstructions_written").asBoolean()).isFalse();
+        assertThat(attackMetric(doc, "confidence", "class_inversion")).isGreaterThan(0.5);
+        assertThat(metric(doc, "nearest_cosine", "yes")).isBetween(-1.0, 1.0);
+        assertThat(Files.exists(images)).isFalse();
+        Object[] w = KeysCommandTest.run("assess", "inversion", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--classes",
+                "--include-reconstructions", images.toString(), "--json", json.toString());
+        assertThat(w[0]).as((String) w[2]).isEqualTo(0);
+        assertThat(Files.readAllLines(images)).hasSize(1 + doc.path("metrics").findValuesAsText("slice").stream()
+                .filter(x -> !x.equals("max")).distinct().toList().size());
+        Object[] bad = KeysCommandTest.run("assess", "inversion", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--include-reconstructions", images.toString(),
+                "--target-column", "x");
+        assertThat(bad[0]).isEqualTo(2);
+    }
+
+    @Test
     void inversionReportsTheAdvantageOverImputationOnMembersAndOthers() throws IOException {
         Path json = dir.resolve("inv.json");
         Object[] r = KeysCommandTest.run("assess", "inversion", "--data-dir", dir.resolve("home").toString(),
