@@ -31,9 +31,13 @@ public final class CarliniWagner {
             }
         }
 
-        /** The usual settings: 9 searches of 200 Adam steps at 0.05 from c = 0.1, kappa 0. */
+        /**
+         * The usual settings: 9 searches of 200 Adam steps from c = 0.1, kappa 0; the step is 0.05 / (upper - lower)
+         * in w, about 0.025 in input units at the middle of any box (a fixed step in w would move wide boxes,
+         * such as standardised features, in strides of whole units), or 0.025 without bounds.
+         */
         public static Settings standard(double[] bounds) {
-            return new Settings(9, 200, 0.05, 0.1, 0, bounds);
+            return new Settings(9, 200, bounds == null ? 0.025 : 0.05 / (bounds[1] - bounds[0]), 0.1, 0, bounds);
         }
     }
 
