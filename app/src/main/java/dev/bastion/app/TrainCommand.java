@@ -79,7 +79,8 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--adversarial", paramLabel = "ATTACK", description = "Adversarial training (Madry et al. 2018): "
-            + "'pgd' trains on each sampled example's PGD example at --adv-eps.")
+            + "'pgd' trains on each sampled example's PGD example at --adv-eps; 'none' trains as usual and only "
+            + "measures accuracy under PGD at --adv-eps (the baseline to compare with).")
     String adversarial;
 
     @Option(names = "--adv-eps", paramLabel = "E", description = "The L-inf budget of --adversarial, in the units of "
@@ -122,8 +123,9 @@ final class TrainCommand implements Callable<Integer> {
                 m.describe(), train.size(), train.dimensions(), train.classes().size(), test.size());
         System.out.printf(Locale.ROOT, "test accuracy %.4f%n", accuracy);
         if (advEps != null) {
-            System.out.printf(Locale.ROOT, "adversarial training: pgd at L-inf %s (%d steps); test accuracy under "
-                    + "PGD-20 at %s: %.4f%n", advEps, advSteps, advEps, robust);
+            System.out.printf(Locale.ROOT, "adversarial training: %s; test accuracy under PGD-20 at L-inf %s: "
+                    + "%.4f%n", isPgd() ? "pgd at L-inf " + advEps + " (" + advSteps + " steps)" : "none", advEps,
+                    robust);
         }
         if (r.isPrivate()) {
             System.out.printf(Locale.ROOT, "privacy: epsilon %.4f at delta %.3g (%s accounting); noise multiplier "
@@ -152,19 +154,27 @@ final class TrainCommand implements Callable<Integer> {
         return label;
     }
 
+    private boolean isPgd() {
+        return adversarial != null && adversarial.strip().equalsIgnoreCase("pgd");
+    }
+
     /** The --adversarial option as a perturbation of each training example, or none. */
     private DpSgd.Perturbation adversarialTraining(Model m, RandomGenerator random) {
         if (adversarial == null) {
             if (advEps != null) {
-                throw new IllegalArgumentException("--adv-eps needs --adversarial pgd");
+                throw new IllegalArgumentException("--adv-eps needs --adversarial pgd (or none, to measure only)");
             }
             return DpSgd.Perturbation.NONE;
         }
-        if (!adversarial.strip().equalsIgnoreCase("pgd")) {
-            throw new IllegalArgumentException("--adversarial is pgd, got '" + adversarial + "'");
+        String kind = adversarial.strip().toLowerCase(Locale.ROOT);
+        if (!kind.equals("pgd") && !kind.equals("none")) {
+            throw new IllegalArgumentException("--adversarial is pgd or none, got '" + adversarial + "'");
         }
         if (advEps == null || !(advEps > 0) || advSteps < 1) {
-            throw new IllegalArgumentException("--adversarial pgd needs --adv-eps E > 0 and --adv-steps >= 1");
+            throw new IllegalArgumentException("--adversarial needs --adv-eps E > 0 and --adv-steps >= 1");
+        }
+        if (kind.equals("none")) {
+            return DpSgd.Perturbation.NONE;
         }
         return Evasion.pgdTraining(m, advEps, Evasion.Norm.LINF, new Evasion.Pgd(advSteps, 2.5 / advSteps, 1, null),
                 new java.util.SplittableRandom(random.nextLong()));
@@ -179,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
         json.put("test_accuracy", accuracy);
         if (advEps != null) {
             ObjectNode adv = json.putObject("adversarial_training");
-            adv.put("attack", "pgd");
+            adv.put("attack", isPgd() ? "pgd" : "none");
             adv.put("norm", "linf");
             adv.put("epsilon", advEps);
             adv.put("steps", advSteps);

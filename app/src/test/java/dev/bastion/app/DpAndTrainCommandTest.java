@@ -113,5 +113,10 @@ class DpAndTrainCommandTest {
                 "--epsilon", "inf", "--adv-eps", "0.5");
         assertThat(bad[0]).isNotEqualTo(0);
         assertThat((String) bad[2]).contains("--adv-eps needs --adversarial pgd");
+        Object[] none = KeysCommandTest.run("train", "--data", dir.resolve("adv.csv").toString(), "--label", "label",
+                "--epsilon", "inf", "--epochs", "5", "--model", "mlp", "--hidden", "16", "--insecure-seed", "1",
+                "--adversarial", "none", "--adv-eps", "0.5");
+        assertThat(none[0]).as((String) none[2]).isEqualTo(0);
+        assertThat((String) none[1]).contains("adversarial training: none; test accuracy under PGD-20 at L-inf 0.5");
     }
 }
