@@ -12,7 +12,7 @@ import java.util.Locale;
 
 /**
  * {@code bastion assess inversion --classes}: the target trains on all rows; for each class, the input the model finds
- * most typical (ClassInversion, from a blank mid-range input, bounds = the data's range) is compared with that class's
+ * most typical (ClassInversion, from a blank input at the middle of each feature's range in the data) is compared with that class's
  * training rows: the largest cosine and centred cosine (Pearson correlation) to any of them. A class learnt from one
  * record, or copies of it, returns that record (centred cosine near 1); a class learnt from many varied rows returns
  * an average. The JSON holds only these similarities; the reconstructions themselves are written only with
@@ -25,16 +25,18 @@ final class AssessClassInversion {
     static int run(AssessInversion c, TrainingData all, RecipeOptions recipe) throws IOException {
         Model model = recipe.recipe().model(all);
         double[] params = recipe.train(model, all, c.seed);
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
+        // Each feature stays within the range it has in the data (standardised columns differ widely in range).
+        double[] lower = new double[all.dimensions()];
+        double[] upper = new double[all.dimensions()];
+        java.util.Arrays.fill(lower, Double.POSITIVE_INFINITY);
+        java.util.Arrays.fill(upper, Double.NEGATIVE_INFINITY);
         for (double[] x : all.x()) {
-            for (double v : x) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+            for (int j = 0; j < x.length; j++) {
+                lower[j] = Math.min(lower[j], x[j]);
+                upper[j] = Math.max(upper[j], x[j]);
             }
         }
-        ClassInversion.Settings s = new ClassInversion.Settings(2000, 0.05 * (hi - lo), 100, 0.999,
-                hi > lo ? new double[] {lo, hi} : new double[] {lo - 1, lo + 1});
+        ClassInversion.Settings s = new ClassInversion.Settings(2000, 0.05, 100, 0.999, new double[] {0, 1});
         Assessment a = new Assessment("inversion");
         a.data(c.data, all.size(), c.seed);
         recipe.describe(a, all);
@@ -45,7 +47,7 @@ final class AssessClassInversion {
         StringBuilder summary = new StringBuilder("class inversion:");
         double worst = 0;
         for (int k = 0; k < all.classes().size(); k++) {
-            ClassInversion.Result r = ClassInversion.invert(model, params, all.dimensions(), k, s);
+            ClassInversion.Result r = ClassInversion.invert(model, params, k, s, lower, upper);
             double cos = 0;
             double centred = 0;
             for (int i = 0; i < all.size(); i++) {

@@ -56,8 +56,24 @@ public final class ClassInversion {
      * top and the rest at 0, a cruder picture (cosine 0.79 against 0.93 on the planted-class test).
      */
     public static Result invert(Model model, double[] params, int dimensions, int target, Settings s) {
+        double[] lower = new double[dimensions];
+        double[] upper = new double[dimensions];
+        java.util.Arrays.fill(lower, s.bounds()[0]);
+        java.util.Arrays.fill(upper, s.bounds()[1]);
+        return invert(model, params, target, s, lower, upper);
+    }
+
+    /** As above, with each feature in its own range [lower[j], upper[j]] (the settings' bounds are not used). */
+    public static Result invert(Model model, double[] params, int target, Settings s, double[] lower,
+            double[] upper) {
+        int dimensions = lower.length;
+        if (upper.length != dimensions) {
+            throw new IllegalArgumentException("lower and upper bounds differ in length");
+        }
         double[] x = new double[dimensions];
-        java.util.Arrays.fill(x, (s.bounds()[0] + s.bounds()[1]) / 2);
+        for (int j = 0; j < dimensions; j++) {
+            x[j] = (lower[j] + upper[j]) / 2;
+        }
         double[] g = new double[dimensions];
         double[] best = x.clone();
         double bestCost = Double.POSITIVE_INFINITY;
@@ -76,7 +92,7 @@ public final class ClassInversion {
                 break;
             }
             for (int j = 0; j < dimensions; j++) {
-                x[j] = Math.max(s.bounds()[0], Math.min(s.bounds()[1], x[j] - s.stepSize() * g[j]));
+                x[j] = Math.max(lower[j], Math.min(upper[j], x[j] - s.stepSize() * g[j]));
             }
             step++;
         }
