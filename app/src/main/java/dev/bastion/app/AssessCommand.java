@@ -51,6 +51,14 @@ final class AssessCommand {
                 + "(default 1).")
         long seed;
 
+        @Option(names = "--record-bom", paramLabel = "FOLDER", description = "Record the run's metrics and "
+                + "verdict in the model folder's CycloneDX ML-BOM (bom.cdx.json) and re-sign the folder.")
+        Path recordBom;
+
+        @Option(names = "--signing-key", paramLabel = "KEY", description = "Private key (its .pub beside it) that "
+                + "re-signs the folder after --record-bom.")
+        Path signingKey;
+
         /** Runs the assessment; returns the exit code (from {@link #finish}). */
         abstract int run() throws IOException;
 
@@ -69,6 +77,13 @@ final class AssessCommand {
             if (json == null) {
                 System.out.println(dev.bastion.gateway.api.Json.MAPPER.writerWithDefaultPrettyPrinter()
                         .writeValueAsString(a.root()));
+            }
+            if (recordBom != null) {
+                Path sig = BomRecording.record(a, recordBom, signingKey);
+                CliAudit.record(common.load(Map.of()).config(), "assess.record-bom", recordBom.toAbsolutePath()
+                        + " kind=" + a.root().path("kind").asText());
+                System.err.println("recorded in " + recordBom.resolve(dev.bastion.models.bom.AssessmentRecords.FILE)
+                        + ", re-signed: " + sig);
             }
             System.err.println(summary + "; verdict: " + a.root().path("verdict").path("result").asText());
             return a.failed() ? FAILED : ExitCodes.OK;

@@ -17,14 +17,32 @@ import picocli.CommandLine.Option;
 final class AssessInversion extends AssessCommand.Reporting {
     @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
     @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
-    @Option(names = "--target-column", required = true, paramLabel = "COLUMN", description = "The attribute the attacker "
+    @Option(names = "--target-column", paramLabel = "COLUMN", description = "The attribute the attacker "
             + "does not know (categorical).") String hidden;
+    @Option(names = "--classes", description = "Class inversion instead (Fredrikson et al. 2015): each class's most "
+            + "typical input, by gradient descent from a blank one, compared with the training rows of that class.")
+    boolean classes;
+    @Option(names = "--include-reconstructions", paramLabel = "CSV", description = "With --classes: also write the "
+            + "reconstructed inputs (feature values: treat the file like the training data).")
+    Path reconstructions;
     @Mixin RecipeOptions recipe;
 
 
     @Override
     int run() throws java.io.IOException {
         TrainingData all = TrainingData.fromTable(Table.read(data), label);
+        if (classes) {
+            if (hidden != null) {
+                throw new IllegalArgumentException("--classes and --target-column are two different attacks: give one");
+            }
+            return AssessClassInversion.run(this, all, recipe);
+        }
+        if (reconstructions != null) {
+            throw new IllegalArgumentException("--include-reconstructions goes with --classes");
+        }
+        if (hidden == null) {
+            throw new IllegalArgumentException("give --target-column COLUMN (attribute inference) or --classes");
+        }
         int[] hiddenIdx = AttributeInference.oneHot(all, hidden);
         // The target trains on a random half; the attacker knows the value counts of the other half (public data).
         int[] order = TrainingData.shuffledIndices(all.size(), new SplittableRandom(seed));

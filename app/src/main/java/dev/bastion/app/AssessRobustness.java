@@ -12,10 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bastion assess robustness}: accuracy under FGSM and PGD evasion attacks against epsilon. */
+/**
+ * {@code bastion assess robustness}: accuracy under FGSM and PGD evasion attacks against epsilon, and the minimum-norm
+ * attacks C&W L2 (gradients) and HopSkipJump (labels only) on the first {@code --min-norm-limit} rows.
+ */
 @Command(name = "robustness", description = "Adversarial robustness: accuracy on held-out rows under FGSM and PGD "
         + "(L-inf or L2, random restarts) at each epsilon, in the units of the encoded features (numeric columns "
-        + "are standardised).")
+        + "are standardised); C&W L2 and label-only HopSkipJump give each row's smallest flipping L2 change.")
 final class AssessRobustness extends AssessCommand.Reporting {
     @Option(names = "--data", required = true, paramLabel = "CSV") Path data;
     @Option(names = "--label", required = true, paramLabel = "COLUMN") String label;
@@ -26,6 +29,10 @@ final class AssessRobustness extends AssessCommand.Reporting {
     @Option(names = "--restarts", defaultValue = "1", description = "PGD restarts (default 1).") int restarts;
     @Option(names = "--limit", defaultValue = "2000", description = "Held-out rows attacked (default 2000).")
     int limit;
+    @Option(names = "--min-norm-limit", defaultValue = "200", description = "Rows attacked by C&W and "
+            + "HopSkipJump (default 200; 0 skips them).") int minNormLimit;
+    @Option(names = "--hsj-iterations", defaultValue = "40", description = "HopSkipJump rounds (default 40).")
+    int hsjIterations;
     @Mixin RecipeOptions recipe;
 
 
@@ -68,6 +75,10 @@ final class AssessRobustness extends AssessCommand.Reporting {
         }
         a.curve("robust_accuracy", "fgsm", null, eps, fgsmCurve, 100);
         a.curve("robust_accuracy", "pgd", null, eps, pgdCurve, 100);
+        if (minNormLimit > 0) {
+            AssessMinimumNorm.run(a, model, params, xs, ys, Math.min(minNormLimit, rows), hsjIterations,
+                    n == Evasion.Norm.L2 ? eps : new double[0], seed, summary);
+        }
         return finish(a, "Adversarial robustness: " + data.getFileName(), summary.toString());
     }
 }

@@ -3,6 +3,7 @@ package dev.bastion.app;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.gateway.api.Json;
+import dev.bastion.privacy.attacks.Evasion;
 import dev.bastion.privacy.dp.DpRandom;
 import dev.bastion.privacy.dp.Table;
 import dev.bastion.privacy.train.DpSgd;
@@ -77,6 +78,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the model and its privacy report (JSON).")
     Path out;
 
+    @Option(names = "--adversarial", paramLabel = "ATTACK", description = "Adversarial training (Madry et al. 2018): "
+            + "'pgd' trains on each sampled example's PGD example at --adv-eps; 'none' trains as usual and only "
+            + "measures accuracy under PGD at --adv-eps (the baseline to compare with).")
+    String adversarial;
+
+    @Option(names = "--adv-eps", paramLabel = "E", description = "The L-inf budget of --adversarial, in the units of "
+            + "the encoded features (numeric columns standardised).")
+    Double advEps;
+
+    @Option(names = "--adv-steps", defaultValue = "7", description = "PGD steps per training example (default 7).")
+    int advSteps;
+
     @Override
     public Integer call() throws IOException {
         if (data == null || epsilon == null) {
@@ -96,12 +109,24 @@ final class TrainCommand implements Callable<Integer> {
         };
         double eps = "inf".equalsIgnoreCase(epsilon.strip()) ? Double.POSITIVE_INFINITY : Double.parseDouble(epsilon);
         DpSgd.Settings settings = new DpSgd.Settings(epochs, batchSize, learningRate, momentum, clip, eps, delta);
-        DpSgd.Result result = DpSgd.train(m, train, settings, random, noise);
+        DpSgd.Perturbation perturbation = adversarialTraining(m, random);
+        DpSgd.Result result = DpSgd.train(m, train, settings, random, noise, perturbation);
         double accuracy = m.accuracy(result.parameters(), test);
+        double robust = Double.NaN;
+        if (advEps != null) {
+            double[] p = result.parameters();
+            robust = Evasion.robustAccuracy(m, p, test.x(), test.y(), (x, y) -> Evasion.pgd(m, p, x, y, advEps,
+                    Evasion.Norm.LINF, new Evasion.Pgd(20, 0.125, 1, null), new java.util.SplittableRandom(1)));
+        }
         PrivacyReport r = result.report();
         System.out.printf(Locale.ROOT, "model %s on %d examples (%d features, %d classes), %d held out%n",
                 m.describe(), train.size(), train.dimensions(), train.classes().size(), test.size());
         System.out.printf(Locale.ROOT, "test accuracy %.4f%n", accuracy);
+        if (advEps != null) {
+            System.out.printf(Locale.ROOT, "adversarial training: %s; test accuracy under PGD-20 at L-inf %s: "
+                    + "%.4f%n", isPgd() ? "pgd at L-inf " + advEps + " (" + advSteps + " steps)" : "none", advEps,
+                    robust);
+        }
         if (r.isPrivate()) {
             System.out.printf(Locale.ROOT, "privacy: epsilon %.4f at delta %.3g (%s accounting); noise multiplier "
                     + "%.4f, sampling rate %.5f, %d steps, clip norm %s%n", r.epsilon(), r.delta(), r.accountant(),
@@ -116,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("bastion: --insecure-seed makes the noise predictable; do not release this model");
         }
         if (out != null) {
-            write(m, all, result, accuracy);
+            write(m, all, result, accuracy, robust);
             System.out.println("wrote " + out);
         }
         return ExitCodes.OK;
@@ -129,12 +154,47 @@ final class TrainCommand implements Callable<Integer> {
         return label;
     }
 
-    private void write(Model m, TrainingData all, DpSgd.Result result, double accuracy) throws IOException {
+    private boolean isPgd() {
+        return adversarial != null && adversarial.strip().equalsIgnoreCase("pgd");
+    }
+
+    /** The --adversarial option as a perturbation of each training example, or none. */
+    private DpSgd.Perturbation adversarialTraining(Model m, RandomGenerator random) {
+        if (adversarial == null) {
+            if (advEps != null) {
+                throw new IllegalArgumentException("--adv-eps needs --adversarial pgd (or none, to measure only)");
+            }
+            return DpSgd.Perturbation.NONE;
+        }
+        String kind = adversarial.strip().toLowerCase(Locale.ROOT);
+        if (!kind.equals("pgd") && !kind.equals("none")) {
+            throw new IllegalArgumentException("--adversarial is pgd or none, got '" + adversarial + "'");
+        }
+        if (advEps == null || !(advEps > 0) || advSteps < 1) {
+            throw new IllegalArgumentException("--adversarial needs --adv-eps E > 0 and --adv-steps >= 1");
+        }
+        if (kind.equals("none")) {
+            return DpSgd.Perturbation.NONE;
+        }
+        return Evasion.pgdTraining(m, advEps, Evasion.Norm.LINF, new Evasion.Pgd(advSteps, 2.5 / advSteps, 1, null),
+                new java.util.SplittableRandom(random.nextLong()));
+    }
+
+    private void write(Model m, TrainingData all, DpSgd.Result result, double accuracy, double robust)
+            throws IOException {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("format", "bastion-dp-model/1");
         json.put("model", m.describe());
         json.put("data_sha256", dev.bastion.models.signing.Manifest.sha256(data));
         json.put("test_accuracy", accuracy);
+        if (advEps != null) {
+            ObjectNode adv = json.putObject("adversarial_training");
+            adv.put("attack", isPgd() ? "pgd" : "none");
+            adv.put("norm", "linf");
+            adv.put("epsilon", advEps);
+            adv.put("steps", advSteps);
+            adv.put("test_accuracy_under_pgd20", robust);
+        }
         PrivacyReport r = result.report();
         ObjectNode privacy = json.putObject("privacy");
         privacy.put("epsilon", r.isPrivate() ? Double.toString(r.epsilon()) : "inf");

@@ -186,6 +186,98 @@ class AssessCommandTest {
         assertThat(pgdSmall).isLessThanOrEqualTo(clean);
     }
 
+    static double attackMetric(JsonNode doc, String name, String attack) {
+        for (JsonNode m : doc.path("metrics")) {
+            if (m.path("name").asText().equals(name) && m.path("attack").asText().equals(attack)) {
+                return m.path("value").asDouble();
+            }
+        }
+        throw new AssertionError("no metric " + name + " for " + attack);
+    }
+
+    @Test
+    void robustnessUnderL2ReportsCarliniWagnerAndHopSkipJumpDistancesBesidePgd() throws IOException {
+        Path json = dir.resolve("rob-l2.json");
+        Object[] r = KeysCommandTest.run("assess", "robustness", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--norm", "l2", "--epsilons",
+                "0.1,1,3", "--steps", "10", "--min-norm-limit", "40", "--json", json.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        JsonNode doc = valid(json);
+        double cw = attackMetric(doc, "median_l2", "cw");
+        double hsj = attackMetric(doc, "median_l2", "hopskipjump");
+        assertThat(attackMetric(doc, "success_rate", "cw")).isGreaterThanOrEqualTo(0.95);
+        assertThat(cw).isPositive();
+        assertThat(hsj).isBetween(cw * 0.999, 2 * cw);
+        assertThat(attackMetric(doc, "median_queries", "hopskipjump")).isGreaterThan(100);
+        List<Double> cwCurve = new ArrayList<>();
+        for (JsonNode m : doc.path("metrics")) {
+            if (m.path("attack").asText().equals("cw") && m.path("name").asText().equals("accuracy")) {
+                cwCurve.add(m.path("value").asDouble());
+            }
+        }
+        assertThat(cwCurve).hasSize(3).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    }
+
+    @Test
+    void recordBomWritesTheRunIntoTheSignedBomAndTheGateAdmitsOnlyPassingKinds() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("bom-model"));
+        Files.writeString(folder.resolve("model.json"), "{\"format\":\"bastion-dp-model/1\",\"test_accuracy\":0.9,"
+                + "\"privacy\":{\"epsilon\":\"inf\"},\"parameters\":[0.5]}");
+        Path keys = dir.resolve("bom-keys");
+        Object[] k = KeysCommandTest.run("model", "keygen", "--data-dir", dir.resolve("home").toString(), "--out",
+                keys.toString());
+        assertThat(k[0]).as((String) k[2]).isEqualTo(0);
+        Path key = keys.resolve(dev.bastion.models.signing.ModelKeys.PRIVATE_FILE);
+        Object[] rob = KeysCommandTest.run("assess", "robustness", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--epsilons", "0.01", "--steps", "5",
+                "--min-norm-limit", "0", "--json", dir.resolve("rob-bom.json").toString(), "--record-bom",
+                folder.toString(), "--signing-key", key.toString());
+        assertThat(rob[0]).as((String) rob[2]).isEqualTo(0);
+        assertThat((String) rob[2]).contains("re-signed");
+        Object[] fair = KeysCommandTest.run("assess", "fairness", "--data-dir", dir.resolve("home").toString(),
+                "--data", decisions.toString(), "--label", "reoffended", "--prediction", "high_risk", "--positive",
+                "yes", "--sensitive", "race", "--bootstrap", "0", "--fail-on", "fpr:African-American>0.3", "--json",
+                dir.resolve("fair-bom.json").toString(), "--record-bom", folder.toString(), "--signing-key",
+                key.toString());
+        assertThat(fair[0]).as((String) fair[2]).isEqualTo(3);
+        String bom = Files.readString(folder.resolve(dev.bastion.models.bom.AssessmentRecords.FILE));
+        assertThat(bom).contains("assessment:robustness:accuracy").contains("fairnessAssessments")
+                .contains("\"groupAtRisk\" : \"African-American\"");
+        java.security.PublicKey pub = dev.bastion.models.signing.ModelKeys.publicFor(key);
+        var both = new dev.bastion.models.ModelGate.Policy(false, List.of(pub), List.of("robustness", "fairness"));
+        var refused = dev.bastion.models.ModelGate.check(folder, both);
+        assertThat(refused).isInstanceOf(dev.bastion.models.ModelGate.Admission.Refused.class);
+        assertThat(((dev.bastion.models.ModelGate.Admission.Refused) refused).reason())
+                .contains("lacks passing assessment runs of: fairness").doesNotContain("robustness,");
+        assertThat(dev.bastion.models.ModelGate.check(folder, new dev.bastion.models.ModelGate.Policy(false,
+                List.of(pub), List.of("robustness")))).isInstanceOf(dev.bastion.models.ModelGate.Admission.Admitted.class);
+    }
+
+    @Test
+    void classInversionReportsSimilaritiesAndWritesReconstructionsOnlyWhenAsked() throws IOException {
+        Path json = dir.resolve("cls.json");
+        Path images = dir.resolve("cls.csv");
+        Object[] r = KeysCommandTest.run("assess", "inversion", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--classes", "--json",
+                json.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        JsonNode doc = valid(json);
+        assertThat(doc.path("options").path("reconstructions_written").asBoolean()).isFalse();
+        assertThat(attackMetric(doc, "confidence", "class_inversion")).isGreaterThan(0.5);
+        assertThat(metric(doc, "nearest_cosine", "yes")).isBetween(-1.0, 1.0);
+        assertThat(Files.exists(images)).isFalse();
+        Object[] w = KeysCommandTest.run("assess", "inversion", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--epochs", "5", "--classes",
+                "--include-reconstructions", images.toString(), "--json", json.toString());
+        assertThat(w[0]).as((String) w[2]).isEqualTo(0);
+        assertThat(Files.readAllLines(images)).hasSize(1 + doc.path("metrics").findValuesAsText("slice").stream()
+                .filter(x -> !x.equals("max")).distinct().toList().size());
+        Object[] bad = KeysCommandTest.run("assess", "inversion", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--include-reconstructions", images.toString(),
+                "--target-column", "x");
+        assertThat(bad[0]).isEqualTo(2);
+    }
+
     @Test
     void inversionReportsTheAdvantageOverImputationOnMembersAndOthers() throws IOException {
         Path json = dir.resolve("inv.json");

@@ -82,4 +82,41 @@ class DpAndTrainCommandTest {
         assertThat(m.get("test_accuracy").asDouble()).isGreaterThan(0.9);
         assertThat(m.get("parameters").size()).isEqualTo(2 * (2 + 2 + 1));
     }
+
+    @Test
+    void adversarialTrainingRecordsItsBudgetInTheModelAndAnEpsilonWithoutPgdIsAnError() throws Exception {
+        StringBuilder csv = new StringBuilder("x1,x2,x3,label\n");
+        Random r = new Random(3);
+        for (int i = 0; i < 1500; i++) {
+            int y = i % 2;
+            csv.append(r.nextGaussian() + (y == 1 ? 1 : -1)).append(',').append(r.nextGaussian() * 0.3 + (y == 1
+                    ? 0.2 : -0.2)).append(',').append(r.nextGaussian() * 0.3 + (y == 1 ? 0.2 : -0.2)).append(',')
+                    .append(y == 1 ? "yes" : "no").append('\n');
+        }
+        Files.writeString(dir.resolve("adv.csv"), csv);
+        Path plain = dir.resolve("plain.json");
+        Path madry = dir.resolve("madry.json");
+        Object[] a = KeysCommandTest.run("train", "--data", dir.resolve("adv.csv").toString(), "--label", "label",
+                "--epsilon", "inf", "--epochs", "5", "--model", "mlp", "--hidden", "16", "--insecure-seed", "1",
+                "--adversarial", "pgd", "--adv-eps", "0.5", "--out", madry.toString());
+        assertThat(a[0]).as((String) a[2]).isEqualTo(0);
+        assertThat((String) a[1]).contains("adversarial training: pgd at L-inf 0.5");
+        Object[] b = KeysCommandTest.run("train", "--data", dir.resolve("adv.csv").toString(), "--label", "label",
+                "--epsilon", "inf", "--epochs", "5", "--model", "mlp", "--hidden", "16", "--insecure-seed", "1",
+                "--out", plain.toString());
+        assertThat(b[0]).as((String) b[2]).isEqualTo(0);
+        JsonNode adv = Json.MAPPER.readTree(Files.readString(madry)).get("adversarial_training");
+        assertThat(adv.get("attack").asText()).isEqualTo("pgd");
+        assertThat(adv.get("epsilon").asDouble()).isEqualTo(0.5);
+        assertThat(Json.MAPPER.readTree(Files.readString(plain)).has("adversarial_training")).isFalse();
+        Object[] bad = KeysCommandTest.run("train", "--data", dir.resolve("adv.csv").toString(), "--label", "label",
+                "--epsilon", "inf", "--adv-eps", "0.5");
+        assertThat(bad[0]).isNotEqualTo(0);
+        assertThat((String) bad[2]).contains("--adv-eps needs --adversarial pgd");
+        Object[] none = KeysCommandTest.run("train", "--data", dir.resolve("adv.csv").toString(), "--label", "label",
+                "--epsilon", "inf", "--epochs", "5", "--model", "mlp", "--hidden", "16", "--insecure-seed", "1",
+                "--adversarial", "none", "--adv-eps", "0.5");
+        assertThat(none[0]).as((String) none[2]).isEqualTo(0);
+        assertThat((String) none[1]).contains("adversarial training: none; test accuracy under PGD-20 at L-inf 0.5");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.bastion.models;
 
+import dev.bastion.models.bom.AssessmentRecords;
 import dev.bastion.models.scan.ModelScanner;
 import dev.bastion.models.scan.ScanFinding;
 import dev.bastion.models.scan.ScanReport;
@@ -20,10 +21,18 @@ import java.util.stream.Collectors;
  */
 public final class ModelGate {
 
-    /** The policy: whether a valid signature by one of {@code trustedKeys} is required. */
-    public record Policy(boolean requireSignature, List<PublicKey> trustedKeys) {
+    /**
+     * The policy: whether a valid signature by one of {@code trustedKeys} is required, and which assessment kinds
+     * must have a passing run recorded in the model folder's signed BOM ({@code model-security.require-assessment}).
+     */
+    public record Policy(boolean requireSignature, List<PublicKey> trustedKeys, List<String> requiredAssessments) {
         public Policy {
             trustedKeys = List.copyOf(trustedKeys);
+            requiredAssessments = List.copyOf(requiredAssessments);
+        }
+
+        public Policy(boolean requireSignature, List<PublicKey> trustedKeys) {
+            this(requireSignature, trustedKeys, List.of());
         }
     }
 
@@ -67,6 +76,19 @@ public final class ModelGate {
         if (verification.isEmpty() && policy.requireSignature()) {
             return new Admission.Refused("it is not signed (no " + signature.getFileName() + ") and "
                     + "model-security.require-signature is on", scan, verification);
+        }
+        if (!policy.requiredAssessments().isEmpty()) {
+            String kinds = String.join(", ", policy.requiredAssessments());
+            if (verification.isEmpty() || !Files.isDirectory(model)) {
+                return new Admission.Refused("model-security.require-assessment (" + kinds + ") needs a signed "
+                        + "model folder whose " + AssessmentRecords.FILE + " records passing runs (bastion assess "
+                        + "KIND --record-bom FOLDER --signing-key KEY)", scan, verification);
+            }
+            List<String> missing = AssessmentRecords.missing(model, policy.requiredAssessments());
+            if (!missing.isEmpty()) {
+                return new Admission.Refused("its signed BOM lacks passing assessment runs of: "
+                        + String.join(", ", missing) + " (model-security.require-assessment)", scan, verification);
+            }
         }
         return new Admission.Admitted("scan passed; " + verification.map(v -> "signature verified (key "
                 + v.signer().orElse("?") + ")").orElse("unsigned"), scan, verification);

@@ -76,7 +76,8 @@ final class ConfigMapper {
                 share("abuse.sweep-share"), integer("abuse.volume-requests", 0, 1000)));
         ModelSecuritySettings modelSecurity = build("model-security", () -> new ModelSecuritySettings(
                 bool("model-security.require-signature"), strings("model-security.trusted-keys", List.of()).stream()
-                        .map(k -> path("model-security.trusted-keys", k)).toList()));
+                        .map(k -> path("model-security.trusted-keys", k)).toList(),
+                strings("model-security.require-assessment", List.of())));
         List<ModelSettings> models = new ArrayList<>();
         JsonNode modelList = root.path("models");
         for (int i = 0; i < modelList.size(); i++) {

@@ -101,6 +101,7 @@ public final class ConfigPrinter {
         values.put("abuse.volume-requests", Integer.toString(c.abuse().volumeRequests()));
         values.put("model-security.require-signature", Boolean.toString(c.modelSecurity().requireSignature()));
         values.put("model-security.trusted-keys", c.modelSecurity().trustedKeys().toString());
+        values.put("model-security.require-assessment", c.modelSecurity().requireAssessment().toString());
         values.put("local-engine.context-size", Integer.toString(c.localEngine().contextSize()));
         values.put("local-engine.slots", Integer.toString(c.localEngine().slots()));
         values.put("local-engine.queue-depth", Integer.toString(c.localEngine().queueDepth()));

@@ -10,10 +10,25 @@ import java.util.List;
  *
  * @param requireSignature refuse local models without a valid signature by one of {@code trustedKeys}
  * @param trustedKeys public key files (PEM) whose signatures are accepted
+ * @param requireAssessment assessment kinds a local model's signed BOM must record passing runs of
  */
-public record ModelSecuritySettings(boolean requireSignature, List<Path> trustedKeys) {
+public record ModelSecuritySettings(boolean requireSignature, List<Path> trustedKeys, List<String> requireAssessment) {
+    private static final List<String> KINDS = List.of("membership", "fairness", "extraction", "robustness",
+            "inversion", "poisoning");
+
     public ModelSecuritySettings {
         trustedKeys = List.copyOf(trustedKeys);
+        requireAssessment = List.copyOf(requireAssessment);
+        for (String k : requireAssessment) {
+            if (!KINDS.contains(k)) {
+                throw new IllegalArgumentException("model-security.require-assessment: unknown kind '" + k
+                        + "' (one of " + String.join(", ", KINDS) + ")");
+            }
+        }
+        if (!requireAssessment.isEmpty() && trustedKeys.isEmpty()) {
+            throw new IllegalArgumentException("model-security.require-assessment needs at least one file in "
+                    + "model-security.trusted-keys (the BOM is trusted only when signed)");
+        }
         if (requireSignature && trustedKeys.isEmpty()) {
             throw new IllegalArgumentException("model-security.require-signature needs at least one file in "
                     + "model-security.trusted-keys");

@@ -130,7 +130,8 @@ final class LocalModels {
                 throw new UncheckedIOException("model-security.trusted-keys: cannot read " + key, e);
             }
         }
-        ModelGate.Policy policy = new ModelGate.Policy(config.modelSecurity().requireSignature(), trusted);
+        ModelGate.Policy policy = new ModelGate.Policy(config.modelSecurity().requireSignature(), trusted,
+                config.modelSecurity().requireAssessment());
         Map<String, String> refused = new LinkedHashMap<>();
         for (ModelSettings m : models) {
             if (!m.backend().equals(ModelSettings.LOCAL) || m.path().isEmpty()) {

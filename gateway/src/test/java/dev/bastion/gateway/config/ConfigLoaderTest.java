@@ -149,6 +149,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void requireAssessmentListsKnownKindsAndNeedsTrustedKeys() throws Exception {
+        Path pub = Files.writeString(dir.resolve("k.pub"), "not read at load");
+        LoadedConfig ok = load("model-security:\n  trusted-keys: [" + pub + "]\n  require-assessment: [membership, "
+                + "fairness]\n", Map.of(), Map.of());
+        assertThat(ok.config().modelSecurity().requireAssessment()).containsExactly("membership", "fairness");
+        assertThat(failure("model-security:\n  trusted-keys: [" + pub + "]\n  require-assessment: [vibes]\n",
+                Map.of()).getMessage()).contains("model-security.require-assessment").contains("vibes");
+        assertThat(failure("model-security:\n  require-assessment: [membership]\n", Map.of()).getMessage())
+                .contains("needs at least one file in model-security.trusted-keys");
+    }
+
+    @Test
     void inlineSecretsAreRefusedWithTheRightAlternative() throws Exception {
         String message = failure("models:\n  - name: m\n    backend: openai\n    base-url: http://x/v1\n    api-key: sk-123\n",
                 Map.of()).getMessage();

@@ -69,4 +69,41 @@ class ModelSecurityTest {
         assertThat(all.toString()).contains("\"action\":\"model.admitted\"").contains("\"action\":\"model.refused\"")
                 .contains("tampered: its signature does not verify");
     }
+
+    @Test
+    void underRequireAssessmentAModelFolderWithoutAPassingFairnessRunInItsSignedBomIsRefused() throws Exception {
+        Path keys = ModelKeys.write(dir.resolve("keys"), SigningAlgorithm.ED25519).getParent();
+        var priv = ModelKeys.readPrivate(keys.resolve(ModelKeys.PRIVATE_FILE));
+        var pub = ModelKeys.readPublic(keys.resolve(ModelKeys.PUBLIC_FILE));
+        for (String name : List.of("assessed", "unassessed")) {
+            Path folder = Files.createDirectories(dir.resolve(name));
+            Files.write(folder.resolve("m.safetensors"), safetensors((byte) 4));
+            Path bom = folder.resolve(dev.bastion.models.bom.AssessmentRecords.FILE);
+            Files.writeString(bom, dev.bastion.models.bom.ModelBom.json(folder,
+                    dev.bastion.models.scan.ModelScanner.scan(folder), java.util.Optional.empty(),
+                    java.time.Clock.systemUTC()));
+            if (name.equals("assessed")) {
+                Files.writeString(bom, dev.bastion.models.bom.AssessmentRecords.record(Files.readString(bom),
+                        new dev.bastion.models.bom.AssessmentRecords.Run("fairness", "pass", List.of())));
+            }
+            ModelSigning.sign(folder, priv, pub, ModelSigning.defaultSignaturePath(folder), List.of());
+        }
+        String yaml = """
+                model-security:
+                  trusted-keys: [%s]
+                  require-assessment: [fairness]
+                models:
+                  - {name: assessed, backend: local, path: %s}
+                  - {name: unassessed, backend: local, path: %s}
+                """.formatted(keys.resolve(ModelKeys.PUBLIC_FILE), dir.resolve("assessed"), dir.resolve("unassessed"));
+        try (TestGateway g = TestGateway.start(dir, yaml)) {
+            String key = g.createKey(Role.USER, "t", List.of("*"));
+            TestGateway.Reply refused = g.post("/v1/chat/completions", key, TestGateway.chat("unassessed", "hi", false));
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body()).contains("refused by the model-security check")
+                    .contains("lacks passing assessment runs of: fairness");
+            TestGateway.Reply assessed = g.post("/v1/chat/completions", key, TestGateway.chat("assessed", "hi", false));
+            assertThat(assessed.body()).doesNotContain("refused by the model-security check");
+        }
+    }
 }

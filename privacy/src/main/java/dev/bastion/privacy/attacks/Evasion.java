@@ -76,6 +76,18 @@ public final class Evasion {
         return best;
     }
 
+    /**
+     * Madry training's inner step: each training example replaced by its PGD example at {@code epsilon} against the
+     * parameters of the moment. Draws random restarts from {@code random}, so not for concurrent use.
+     */
+    public static dev.bastion.privacy.train.DpSgd.Perturbation pgdTraining(Model model, double epsilon, Norm norm,
+            Pgd settings, SplittableRandom random) {
+        if (!(epsilon > 0)) {
+            throw new IllegalArgumentException("adversarial training needs a positive epsilon");
+        }
+        return (params, x, y) -> pgd(model, params, x, y, epsilon, norm, settings, random);
+    }
+
     private static void step(double[] x, double[] g, double size, Norm norm) {
         if (norm == Norm.LINF) {
             for (int j = 0; j < x.length; j++) {

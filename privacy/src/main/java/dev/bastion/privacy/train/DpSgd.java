@@ -54,6 +54,26 @@ public final class DpSgd {
     }
 
     public static Result train(Model model, TrainingData data, Settings s, RandomGenerator random, DpRandom noise) {
+        return train(model, data, s, random, noise, Perturbation.NONE);
+    }
+
+    /**
+     * A change made to each sampled example before its gradient is taken, from the current parameters: adversarial
+     * training (Madry et al. 2018) replaces every example by its PGD adversarial example. The change must depend on
+     * that one example and the parameters only, so the per-example clipping and the privacy accounting still hold.
+     */
+    @FunctionalInterface
+    public interface Perturbation {
+        /** No change. */
+        Perturbation NONE = (params, x, y) -> x;
+
+        /** The example to train on in place of {@code x} (label {@code y}); must not modify {@code x}. */
+        double[] apply(double[] params, double[] x, int y);
+    }
+
+    /** Trains like {@link #train(Model, TrainingData, Settings, RandomGenerator, DpRandom)} on perturbed examples. */
+    public static Result train(Model model, TrainingData data, Settings s, RandomGenerator random, DpRandom noise,
+            Perturbation perturbation) {
         int n = data.size();
         double q = Math.min(1.0, (double) s.batchSize() / n);
         long steps = Math.max(1, Math.round((double) s.epochs() * n / s.batchSize()));
@@ -71,7 +91,7 @@ public final class DpSgd {
                 if (q < 1 && random.nextDouble() >= q) {
                     continue;
                 }
-                model.gradient(params, data.x()[i], data.y()[i], g);
+                model.gradient(params, perturbation.apply(params, data.x()[i], data.y()[i]), data.y()[i], g);
                 processed++;
                 double scale = 1;
                 if (s.isPrivate()) {
