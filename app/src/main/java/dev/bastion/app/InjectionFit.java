@@ -2,6 +2,7 @@ package dev.bastion.app;
 
 import dev.bastion.app.InjectionSources.Role;
 import dev.bastion.app.InjectionSources.Source;
+import dev.bastion.guard.injection.ContentWindows;
 import dev.bastion.guard.injection.Features;
 import dev.bastion.guard.injection.IndirectInjections;
 import dev.bastion.guard.injection.InjectionModel;
@@ -35,12 +36,14 @@ final class InjectionFit {
      * total weight grows as sqrt(n); 1: every source weighs the same; 0: every text weighs the same).
      */
     record Config(boolean charGrams, InjectionTrainer.Settings settings, int cap, double targetFpr,
-            double contentTargetFpr, boolean sourceCalibration, double weightPower) {
+            double contentTargetFpr, boolean sourceCalibration, double weightPower, int calibrationGroups,
+            double pooledTargetFpr, boolean passages) {
         Config {
             if (cap < 1 || !(targetFpr > 0 && targetFpr < 1) || !(contentTargetFpr > 0 && contentTargetFpr < 1)
-                    || !(weightPower >= 0 && weightPower <= 1)) {
-                throw new IllegalArgumentException("cap >= 1, target FPRs in (0, 1) and weight power in [0, 1] are "
-                        + "required");
+                    || !(weightPower >= 0 && weightPower <= 1) || calibrationGroups < 2
+                    || !(pooledTargetFpr > 0 && pooledTargetFpr <= 1)) {
+                throw new IllegalArgumentException("cap >= 1, target FPRs in (0, 1), weight power in [0, 1] and at "
+                        + "least two calibration groups are required");
             }
         }
     }
@@ -51,7 +54,7 @@ final class InjectionFit {
     private final InjectionRules rules;
     private final Config config;
     private final Map<String, Features.Sparse> cache = new ConcurrentHashMap<>();
-    /** Half models by the names they were fitted on: across folds one of the two halves is unchanged. */
+    /** Calibration models by the names they were fitted on: across folds the one of the left-out group is unchanged. */
     private final Map<String, Weights> halves = new ConcurrentHashMap<>();
     private final Map<String, Scores> halfScores = new ConcurrentHashMap<>();
 
@@ -91,17 +94,21 @@ final class InjectionFit {
         Map<String, List<Double>> directScores = new TreeMap<>();
         Map<String, List<Double>> contentScores = new TreeMap<>();
         if (config.sourceCalibration()) {
-            for (int half = 0; half < 2; half++) {
-                int h = half;
-                List<Source> fitOn = used.stream().filter(s -> Math.floorMod(s.collection().hashCode(), 2) != h).toList();
-                List<Source> scoreOn = used.stream().filter(s -> Math.floorMod(s.collection().hashCode(), 2) == h).toList();
+            // Cross-fitting by collection: group g is scored by a model fitted on every other group, so each
+            // calibration score comes from a model that never saw that collection, and with k groups that model saw
+            // (k-1)/k of the training sources: close to the fold's own model, whose held-out scores it stands for.
+            int k = config.calibrationGroups();
+            for (int group = 0; group < k; group++) {
+                int g = group;
+                List<Source> fitOn = used.stream().filter(s -> group(s, k) != g).toList();
+                List<Source> scoreOn = used.stream().filter(s -> group(s, k) == g).toList();
                 String key = fitOn.stream().map(Source::name).sorted().toList() + "/" + seed;
-                Weights w = halves.computeIfAbsent(key, k -> fitWeights(fitOn, seed, false));
+                Weights w = halves.computeIfAbsent(key, x -> fitWeights(fitOn, seed, false));
                 for (Source s : scoreOn) {
-                    Scores sc = halfScores.computeIfAbsent(key + "|" + s.name(), k -> score(w, s, false));
-                    directScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.direct());
+                    Scores sc = halfScores.computeIfAbsent(key + "|" + s.name(), x -> score(w, s, false));
+                    directScores.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(sc.direct());
                     if (s.role() == Role.DOCUMENT) {
-                        contentScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.content());
+                        contentScores.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(sc.content());
                     }
                 }
             }
@@ -114,10 +121,16 @@ final class InjectionFit {
                 }
             }
         }
-        double directThreshold = InjectionTrainer.threshold(directScores, config.targetFpr());
-        double contentThreshold = InjectionTrainer.threshold(contentScores, config.contentTargetFpr());
+        double directThreshold = InjectionTrainer.threshold(directScores, config.targetFpr(), config.pooledTargetFpr());
+        double contentThreshold = InjectionTrainer.threshold(contentScores, config.contentTargetFpr(),
+                config.pooledTargetFpr());
         return InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content, directThreshold,
                 contentThreshold, description);
+    }
+
+    /** The calibration group of a source: a hash of its collection, so the parts of one collection stay together. */
+    static int group(Source s, int groups) {
+        return Math.floorMod(s.collection().hashCode(), groups);
     }
 
     private record Weights(float[] direct, float[] content) {
@@ -143,6 +156,27 @@ final class InjectionFit {
         return new Scores(direct, content);
     }
 
+    /**
+     * The content model also judges passages ({@link ContentWindows}) on their own, so it learns them: the passages of
+     * a clean document are benign, the passages the hidden instruction added are attacks. At most
+     * {@value #PASSAGES_PER_DOCUMENT} clean passages a document, each weighing a share of the document's weight.
+     */
+    private void passages(String clean, String injected, double w, List<InjectionTrainer.Example> content) {
+        List<String> before = ContentWindows.of(clean);
+        java.util.Set<String> known = new java.util.HashSet<>(before);
+        int n = Math.min(PASSAGES_PER_DOCUMENT, before.size());
+        for (int j = 0; j < n; j++) {
+            content.add(new InjectionTrainer.Example(features(before.get(j)), false, w / Math.max(2, n)));
+        }
+        for (String p : ContentWindows.of(injected)) {
+            if (!known.contains(p)) {
+                content.add(new InjectionTrainer.Example(features(p), true, w));
+            }
+        }
+    }
+
+    static final int PASSAGES_PER_DOCUMENT = 8;
+
     /** Fits both models on {@code sources} (their training part only when {@code holdCalibration}). */
     private Weights fitWeights(List<Source> sources, long seed, boolean holdCalibration) {
         List<InjectionTrainer.Example> direct = new ArrayList<>();
@@ -162,10 +196,15 @@ final class InjectionFit {
             }
             if (s.role() == Role.DOCUMENT) {
                 // The same documents with a hidden instruction: attacks for both models, weighted up for content.
-                for (String t : IndirectInjections.inject(train, IndirectInjections.Half.TRAIN, seed ^ s.name().hashCode())) {
-                    Features.Sparse f = features(t);
+                List<String> injected = IndirectInjections.inject(train, IndirectInjections.Half.TRAIN,
+                        seed ^ s.name().hashCode());
+                for (int i = 0; i < injected.size(); i++) {
+                    Features.Sparse f = features(injected.get(i));
                     direct.add(new InjectionTrainer.Example(f, true, w / 2));
                     content.add(new InjectionTrainer.Example(f, true, w * 2));
+                    if (config.passages()) {
+                        passages(train.get(i), injected.get(i), w, content);
+                    }
                 }
             }
         }

@@ -101,6 +101,13 @@ public final class InjectionScanner implements Scanner {
             Features.Sparse f = model.features(t, n.hadHiddenCharacters(), rules);
             best = Math.max(best, Math.max(model.scoreContent(f), model.score(f, Optional.empty())));
         }
+        // An instruction hidden in a long document is a few words among many: the whole text's features dilute it.
+        // Each passage (a line, or a few sentences of a long line) is scored on its own as well.
+        for (String w : Boolean.getBoolean("bastion.injection.noWindows") ? List.<String>of() : ContentWindows.of(n.text())) {
+            Features.Sparse f = model.features(w, n.hadHiddenCharacters(), rules);
+            best = Math.max(best, Boolean.getBoolean("bastion.injection.windowsDirect")
+                    ? Math.max(model.scoreContent(f), model.score(f, Optional.empty())) : model.scoreContent(f));
+        }
         return best;
     }
 
