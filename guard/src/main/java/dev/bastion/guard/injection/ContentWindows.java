@@ -6,12 +6,15 @@ import java.util.List;
 /**
  * The passages of a document that are scored on their own when judging content the assistant reads: an instruction
  * addressed to the assistant is usually a line or a few sentences inside data, and in the features of the whole
- * document it is a few words among hundreds. A passage is a line; a line longer than {@link #MAX_CHARS} is cut at
- * sentence ends into pieces of at most that size (a sentence longer than that is cut at a space). Passages of fewer
- * than {@link #MIN_WORDS} words are dropped, and a document that is itself one short passage yields none (the whole
- * text is scored already). At most {@link #MAX_PASSAGES} passages: linear in the text. Stateless.
+ * document it is a few words among hundreds. Lines are joined into passages of at least {@link #MIN_CHARS}
+ * characters (a blank line ends a passage early), so hard-wrapped prose and short list items are judged with their
+ * neighbours, not as fragments; a passage longer than {@link #MAX_CHARS} is cut at sentence ends (a sentence longer
+ * than that at a space). Passages of fewer than {@link #MIN_WORDS} words are dropped, and a document that is itself
+ * one short passage yields none (the whole text is scored already). At most {@link #MAX_PASSAGES} passages: linear
+ * in the text. Stateless.
  */
 public final class ContentWindows {
+    static final int MIN_CHARS = 100;
     static final int MAX_CHARS = 320;
     static final int MIN_WORDS = 4;
     static final int MAX_PASSAGES = 256;
@@ -25,19 +28,29 @@ public final class ContentWindows {
         if (text.length() <= MAX_CHARS && text.indexOf('\n') < 0) {
             return out;
         }
-        for (String line : text.split("\n")) {
+        StringBuilder passage = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
             String l = line.strip();
-            int from = 0;
-            while (from < l.length() && out.size() < MAX_PASSAGES) {
-                int to = l.length();
-                if (to - from > MAX_CHARS) {
-                    to = cut(l, from);
-                }
-                add(out, l.substring(from, to));
-                from = to;
+            if (l.isEmpty() || passage.length() >= MIN_CHARS) {
+                split(out, passage.toString());
+                passage.setLength(0);
+            }
+            if (!l.isEmpty()) {
+                passage.append(passage.isEmpty() ? "" : " ").append(l);
             }
         }
-        return out;
+        split(out, passage.toString());
+        return out.size() > MAX_PASSAGES ? new ArrayList<>(out.subList(0, MAX_PASSAGES)) : out;
+    }
+
+    /** Adds {@code p}, cut into pieces of at most {@link #MAX_CHARS} characters. */
+    private static void split(List<String> out, String p) {
+        int from = 0;
+        while (from < p.length() && out.size() <= MAX_PASSAGES) {
+            int to = p.length() - from > MAX_CHARS ? cut(p, from) : p.length();
+            add(out, p.substring(from, to));
+            from = to;
+        }
     }
 
     /** The end of the piece starting at {@code from}: after the last sentence end, else the last space, in range. */

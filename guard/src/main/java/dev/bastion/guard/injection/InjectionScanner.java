@@ -102,11 +102,11 @@ public final class InjectionScanner implements Scanner {
             best = Math.max(best, Math.max(model.scoreContent(f), model.score(f, Optional.empty())));
         }
         // An instruction hidden in a long document is a few words among many: the whole text's features dilute it.
-        // Each passage (a line, or a few sentences of a long line) is scored on its own as well.
-        for (String w : Boolean.getBoolean("bastion.injection.noWindows") ? List.<String>of() : ContentWindows.of(n.text())) {
-            Features.Sparse f = model.features(w, n.hadHiddenCharacters(), rules);
-            best = Math.max(best, Boolean.getBoolean("bastion.injection.windowsDirect")
-                    ? Math.max(model.scoreContent(f), model.score(f, Optional.empty())) : model.scoreContent(f));
+        // Each passage (ContentWindows) is scored on its own as well, by the content model only: it was trained on
+        // passages of clean documents against the passages a hidden instruction adds, while the direct model, trained
+        // on whole prompts, takes the ordinary requests of an e-mail ("please send me the file") for instructions.
+        for (String w : ContentWindows.of(n.text())) {
+            best = Math.max(best, model.scoreContent(model.features(w, n.hadHiddenCharacters(), rules)));
         }
         return best;
     }
