@@ -67,7 +67,7 @@ final class InjectionCommands {
         @Option(names = "--cap", defaultValue = "600", description = "At most this many training texts per source.")
         int cap;
 
-        @Option(names = "--target-fpr", defaultValue = "0.05", description = "Direct threshold: false-positive rate "
+        @Option(names = "--target-fpr", defaultValue = "0.03", description = "Direct threshold: false-positive rate "
                 + "allowed in every benign family of the calibration part (default ${DEFAULT-VALUE}).")
         double targetFpr;
 
@@ -84,7 +84,7 @@ final class InjectionCommands {
                 + "equally, 0 weighs texts equally.")
         double weightPower;
 
-        @Option(names = "--calibration-groups", defaultValue = "2", description = "Out-of-source calibration: the "
+        @Option(names = "--calibration-groups", defaultValue = "5", description = "Out-of-source calibration: the "
                 + "training collections are cut into this many groups by a hash of their names, and each group's benign "
                 + "texts are scored by a model fitted on the other groups (default ${DEFAULT-VALUE}).")
         int calibrationGroups;

@@ -22,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One training run of both injection models on a set of sources, as used by every fold of the leave-one-source-out
- * evaluation and by the final model: each source's texts are split by a hash of the text into training (80%) and
- * calibration (20%); a source contributes at most {@code cap} training texts, each weighted 1/sqrt(its source's
+ * evaluation and by the final model: thresholds come from out-of-source scores of cross-fitted groups of the
+ * training collections (or, with {@code sourceCalibration} off, from a 20% hash split of each source); a source
+ * contributes at most {@code cap} training texts, each weighted 1/sqrt(its source's
  * count) so large collections do not drown small ones; thresholds are fixed before anything is scored, the direct
  * one on every benign family, the content one on the document families (e-mails, documents, code: what tool
  * results and retrieved content look like). Featurised texts are cached across folds (features do not depend on the fold).
@@ -55,8 +56,8 @@ final class InjectionFit {
     private final Config config;
     private final Map<String, Features.Sparse> cache = new ConcurrentHashMap<>();
     /** Calibration models by the names they were fitted on: across folds the one of the left-out group is unchanged. */
-    private final Map<String, Weights> halves = new ConcurrentHashMap<>();
-    private final Map<String, Scores> halfScores = new ConcurrentHashMap<>();
+    private final Map<String, Weights> calibrationModels = new ConcurrentHashMap<>();
+    private final Map<String, Scores> calibrationScores = new ConcurrentHashMap<>();
 
     InjectionFit(InjectionRules rules, Config config) {
         this.rules = rules;
@@ -83,9 +84,11 @@ final class InjectionFit {
     /**
      * Trains on every source not in {@code leaveOut} and returns the model with its thresholds. With source
      * calibration, the thresholds come from benign texts scored by a model that never saw their source: the training
-     * sources are cut in two halves by a hash of their names, a model is fitted on each half and scores the other
-     * half's benign texts; a held-out collection is then judged at a threshold set on out-of-source scores, not on
-     * texts like the ones trained on (which score lower and give too low a threshold).
+     * collections are cut into {@code calibrationGroups} groups by a hash of their names, and a model fitted on all the
+     * other groups scores each group's benign texts; a held-out collection is then judged at a threshold set on
+     * out-of-source scores, not on texts like the ones trained on (which score lower and give too low a threshold).
+     * With more groups each calibration model is closer to the fold's own model (it saw (k-1)/k of its sources), so
+     * its scores stand for the held-out ones better; two halves gave thresholds far stricter than needed.
      */
     InjectionModel train(List<Source> sources, Set<String> leaveOut, long seed, String description) {
         List<Source> used = sources.stream().filter(s -> !leaveOut.contains(s.name()) && s.role() != Role.OTHER).toList();
@@ -103,9 +106,9 @@ final class InjectionFit {
                 List<Source> fitOn = used.stream().filter(s -> group(s, k) != g).toList();
                 List<Source> scoreOn = used.stream().filter(s -> group(s, k) == g).toList();
                 String key = fitOn.stream().map(Source::name).sorted().toList() + "/" + seed;
-                Weights w = halves.computeIfAbsent(key, x -> fitWeights(fitOn, seed, false));
+                Weights w = calibrationModels.computeIfAbsent(key, x -> fitWeights(fitOn, seed, false));
                 for (Source s : scoreOn) {
-                    Scores sc = halfScores.computeIfAbsent(key + "|" + s.name(), x -> score(w, s, false));
+                    Scores sc = calibrationScores.computeIfAbsent(key + "|" + s.name(), x -> score(w, s, false));
                     directScores.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(sc.direct());
                     if (s.role() == Role.DOCUMENT) {
                         contentScores.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(sc.content());
