@@ -71,7 +71,7 @@ final class InjectionCommands {
                 + "allowed in every benign family of the calibration part (default ${DEFAULT-VALUE}).")
         double targetFpr;
 
-        @Option(names = "--content-target-fpr", defaultValue = "0.03", description = "The same for the content "
+        @Option(names = "--content-target-fpr", defaultValue = "0.01", description = "The same for the content "
                 + "model, on the document families (default ${DEFAULT-VALUE}).")
         double contentTargetFpr;
 

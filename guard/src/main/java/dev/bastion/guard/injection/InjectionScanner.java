@@ -89,7 +89,8 @@ public final class InjectionScanner implements Scanner {
     /**
      * The probability that content the assistant reads (a tool result, a retrieved document, an e-mail) carries
      * instructions aimed at the assistant: the higher of the content model's and the direct model's score, over
-     * the normalised text and its decoded views. Compare it with the content threshold
+     * the normalised text and its decoded views, and of the content model's score of each passage
+     * ({@link ContentWindows}) of the normalised text. Compare it with the content threshold
      * ({@link InjectionModel#indirectThreshold}), not the direct one.
      */
     public double scoreContent(String text) {
