@@ -299,3 +299,20 @@ itw = set().union(*(shingles(t) for t in json.load(open(os.path.join(
     if len(sys.argv) <= 3 else sys.argv[3]))))
 lk = json.loads(show("whylabs/langkit", "langkit/themes.json"))
 write("langkit-jailbreaks", [t for t in lk["jailbreak"] if len(shingles(t) & itw) <= 0.5 * max(1, len(shingles(t)))])
+
+# Benign persona and role-play prompts ("I want you to act as ..."), hard negatives for the persona jailbreaks:
+# f/awesome-chatgpt-prompts (CC0 1.0), prompts.csv at a fixed commit (the snapshot's newest prompts.csv is absent),
+# text prompts only; a prompt that asks the model to drop its rules is a jailbreak, not a benign role play, and is
+# dropped, as is any near copy of the in-the-wild set.
+import csv, io
+AWESOME = ("f/awesome-chatgpt-prompts", "50a97c072933c93c76cc0714e9dd4c4cf1d80ae7", "prompts.csv")
+git = os.path.join(mirrors, AWESOME[0].replace("/", "+"), "repo")
+data = subprocess.check_output(["git", "--git-dir", git, "show", f"{AWESOME[1]}:{AWESOME[2]}"])
+print(f"{AWESOME[0]}\t{AWESOME[1]}\t{AWESOME[2]}\tsha256={hashlib.sha256(data).hexdigest()}")
+csv.field_size_limit(1 << 26)
+unbound = re.compile(r"jailbreak|\bDAN\b|unconstrained|uncensored|unfiltered|developer mode|no (rules|restrictions|limits|"
+                     r"filters?|boundaries|guidelines)|without (any )?(restrictions|censorship|limits|filters)|ignore (all|any|"
+                     r"previous|your)|(bypass|break|free from) (your|its|the|all)|system prompt|no (ethical|moral)", re.I)
+aw = [r["prompt"] for r in csv.DictReader(io.StringIO(data.decode("utf-8"))) if r.get("type") == "TEXT"]
+write("awesome-prompts", [t for t in aw if 20 <= len(t) <= 6000 and not unbound.search(t)
+                          and len(shingles(t) & itw) <= 0.5 * max(1, len(shingles(t)))])

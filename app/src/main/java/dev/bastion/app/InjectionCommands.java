@@ -67,11 +67,11 @@ final class InjectionCommands {
         @Option(names = "--cap", defaultValue = "600", description = "At most this many training texts per source.")
         int cap;
 
-        @Option(names = "--target-fpr", defaultValue = "0.05", description = "Direct threshold: false-positive rate "
+        @Option(names = "--target-fpr", defaultValue = "0.03", description = "Direct threshold: false-positive rate "
                 + "allowed in every benign family of the calibration part (default ${DEFAULT-VALUE}).")
         double targetFpr;
 
-        @Option(names = "--content-target-fpr", defaultValue = "0.03", description = "The same for the content "
+        @Option(names = "--content-target-fpr", defaultValue = "0.01", description = "The same for the content "
                 + "model, on the document families (default ${DEFAULT-VALUE}).")
         double contentTargetFpr;
 
@@ -84,6 +84,19 @@ final class InjectionCommands {
                 + "equally, 0 weighs texts equally.")
         double weightPower;
 
+        @Option(names = "--calibration-groups", defaultValue = "5", description = "Out-of-source calibration: the "
+                + "training collections are cut into this many groups by a hash of their names, and each group's benign "
+                + "texts are scored by a model fitted on the other groups (default ${DEFAULT-VALUE}).")
+        int calibrationGroups;
+
+        @Option(names = "--pooled-target-fpr", defaultValue = "1", description = "Also bound the false-positive rate "
+                + "over all benign calibration texts pooled (1, the default: no pooled bound).")
+        double pooledTargetFpr;
+
+        @Option(names = "--passages", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Train the content model on the passages of documents too (default ${DEFAULT-VALUE}).")
+        boolean passages;
+
         @Option(names = "--seed", defaultValue = "42")
         long seed;
 
@@ -95,7 +108,7 @@ final class InjectionCommands {
         InjectionFit fit() {
             return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(charGrams,
                     new InjectionTrainer.Settings(epochs, l2, 0.01, seed), cap, targetFpr, contentTargetFpr, !textCalibration,
-                    weightPower));
+                    weightPower, calibrationGroups, pooledTargetFpr, passages));
         }
 
         String description(List<Source> sources) throws IOException {
@@ -106,9 +119,10 @@ final class InjectionCommands {
             desc.put("seed", seed).put("epochs", epochs).put("l2", l2).put("cap_per_source", cap);
             desc.put("weight_power", weightPower);
             desc.put("target_fpr", targetFpr).put("content_target_fpr", contentTargetFpr);
+            desc.put("pooled_target_fpr", pooledTargetFpr).put("content_passages", passages);
             desc.put("calibration", textCalibration ? "sha256(text)[0] mod 5 == 0 (20%), per benign family"
-                    : "out-of-source: two halves of the sources by hash of the name, each scored by a model fitted on the "
-                    + "other; per benign family");
+                    : "out-of-source: " + calibrationGroups + " groups of the collections by hash of the name, each "
+                    + "scored by a model fitted on the others; per benign family and pooled");
             desc.put("manifest", manifest.getFileName().toString());
             ArrayNode list = desc.putArray("sources");
             for (Source s : sources) {

@@ -2,6 +2,7 @@ package dev.bastion.app;
 
 import dev.bastion.app.InjectionSources.Role;
 import dev.bastion.app.InjectionSources.Source;
+import dev.bastion.guard.injection.ContentWindows;
 import dev.bastion.guard.injection.Features;
 import dev.bastion.guard.injection.IndirectInjections;
 import dev.bastion.guard.injection.InjectionModel;
@@ -21,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One training run of both injection models on a set of sources, as used by every fold of the leave-one-source-out
- * evaluation and by the final model: each source's texts are split by a hash of the text into training (80%) and
- * calibration (20%); a source contributes at most {@code cap} training texts, each weighted 1/sqrt(its source's
+ * evaluation and by the final model: thresholds come from out-of-source scores of cross-fitted groups of the
+ * training collections (or, with {@code sourceCalibration} off, from a 20% hash split of each source); a source
+ * contributes at most {@code cap} training texts, each weighted 1/sqrt(its source's
  * count) so large collections do not drown small ones; thresholds are fixed before anything is scored, the direct
  * one on every benign family, the content one on the document families (e-mails, documents, code: what tool
  * results and retrieved content look like). Featurised texts are cached across folds (features do not depend on the fold).
@@ -35,12 +37,14 @@ final class InjectionFit {
      * total weight grows as sqrt(n); 1: every source weighs the same; 0: every text weighs the same).
      */
     record Config(boolean charGrams, InjectionTrainer.Settings settings, int cap, double targetFpr,
-            double contentTargetFpr, boolean sourceCalibration, double weightPower) {
+            double contentTargetFpr, boolean sourceCalibration, double weightPower, int calibrationGroups,
+            double pooledTargetFpr, boolean passages) {
         Config {
             if (cap < 1 || !(targetFpr > 0 && targetFpr < 1) || !(contentTargetFpr > 0 && contentTargetFpr < 1)
-                    || !(weightPower >= 0 && weightPower <= 1)) {
-                throw new IllegalArgumentException("cap >= 1, target FPRs in (0, 1) and weight power in [0, 1] are "
-                        + "required");
+                    || !(weightPower >= 0 && weightPower <= 1) || calibrationGroups < 2
+                    || !(pooledTargetFpr > 0 && pooledTargetFpr <= 1)) {
+                throw new IllegalArgumentException("cap >= 1, target FPRs in (0, 1), weight power in [0, 1] and at "
+                        + "least two calibration groups are required");
             }
         }
     }
@@ -51,9 +55,9 @@ final class InjectionFit {
     private final InjectionRules rules;
     private final Config config;
     private final Map<String, Features.Sparse> cache = new ConcurrentHashMap<>();
-    /** Half models by the names they were fitted on: across folds one of the two halves is unchanged. */
-    private final Map<String, Weights> halves = new ConcurrentHashMap<>();
-    private final Map<String, Scores> halfScores = new ConcurrentHashMap<>();
+    /** Calibration models by the names they were fitted on: across folds the one of the left-out group is unchanged. */
+    private final Map<String, Weights> calibrationModels = new ConcurrentHashMap<>();
+    private final Map<String, Scores> calibrationScores = new ConcurrentHashMap<>();
 
     InjectionFit(InjectionRules rules, Config config) {
         this.rules = rules;
@@ -80,9 +84,11 @@ final class InjectionFit {
     /**
      * Trains on every source not in {@code leaveOut} and returns the model with its thresholds. With source
      * calibration, the thresholds come from benign texts scored by a model that never saw their source: the training
-     * sources are cut in two halves by a hash of their names, a model is fitted on each half and scores the other
-     * half's benign texts; a held-out collection is then judged at a threshold set on out-of-source scores, not on
-     * texts like the ones trained on (which score lower and give too low a threshold).
+     * collections are cut into {@code calibrationGroups} groups by a hash of their names, and a model fitted on all the
+     * other groups scores each group's benign texts; a held-out collection is then judged at a threshold set on
+     * out-of-source scores, not on texts like the ones trained on (which score lower and give too low a threshold).
+     * With more groups each calibration model is closer to the fold's own model (it saw (k-1)/k of its sources), so
+     * its scores stand for the held-out ones better; two halves gave thresholds far stricter than needed.
      */
     InjectionModel train(List<Source> sources, Set<String> leaveOut, long seed, String description) {
         List<Source> used = sources.stream().filter(s -> !leaveOut.contains(s.name()) && s.role() != Role.OTHER).toList();
@@ -91,17 +97,21 @@ final class InjectionFit {
         Map<String, List<Double>> directScores = new TreeMap<>();
         Map<String, List<Double>> contentScores = new TreeMap<>();
         if (config.sourceCalibration()) {
-            for (int half = 0; half < 2; half++) {
-                int h = half;
-                List<Source> fitOn = used.stream().filter(s -> Math.floorMod(s.collection().hashCode(), 2) != h).toList();
-                List<Source> scoreOn = used.stream().filter(s -> Math.floorMod(s.collection().hashCode(), 2) == h).toList();
+            // Cross-fitting by collection: group g is scored by a model fitted on every other group, so each
+            // calibration score comes from a model that never saw that collection, and with k groups that model saw
+            // (k-1)/k of the training sources: close to the fold's own model, whose held-out scores it stands for.
+            int k = config.calibrationGroups();
+            for (int group = 0; group < k; group++) {
+                int g = group;
+                List<Source> fitOn = used.stream().filter(s -> group(s, k) != g).toList();
+                List<Source> scoreOn = used.stream().filter(s -> group(s, k) == g).toList();
                 String key = fitOn.stream().map(Source::name).sorted().toList() + "/" + seed;
-                Weights w = halves.computeIfAbsent(key, k -> fitWeights(fitOn, seed, false));
+                Weights w = calibrationModels.computeIfAbsent(key, x -> fitWeights(fitOn, seed, false));
                 for (Source s : scoreOn) {
-                    Scores sc = halfScores.computeIfAbsent(key + "|" + s.name(), k -> score(w, s, false));
-                    directScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.direct());
+                    Scores sc = calibrationScores.computeIfAbsent(key + "|" + s.name(), x -> score(w, s, false));
+                    directScores.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(sc.direct());
                     if (s.role() == Role.DOCUMENT) {
-                        contentScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.content());
+                        contentScores.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(sc.content());
                     }
                 }
             }
@@ -114,10 +124,16 @@ final class InjectionFit {
                 }
             }
         }
-        double directThreshold = InjectionTrainer.threshold(directScores, config.targetFpr());
-        double contentThreshold = InjectionTrainer.threshold(contentScores, config.contentTargetFpr());
+        double directThreshold = InjectionTrainer.threshold(directScores, config.targetFpr(), config.pooledTargetFpr());
+        double contentThreshold = InjectionTrainer.threshold(contentScores, config.contentTargetFpr(),
+                config.pooledTargetFpr());
         return InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content, directThreshold,
                 contentThreshold, description);
+    }
+
+    /** The calibration group of a source: a hash of its collection, so the parts of one collection stay together. */
+    static int group(Source s, int groups) {
+        return Math.floorMod(s.collection().hashCode(), groups);
     }
 
     private record Weights(float[] direct, float[] content) {
@@ -143,6 +159,27 @@ final class InjectionFit {
         return new Scores(direct, content);
     }
 
+    /**
+     * The content model also judges passages ({@link ContentWindows}) on their own, so it learns them: the passages of
+     * a clean document are benign, the passages the hidden instruction added are attacks. At most
+     * {@value #PASSAGES_PER_DOCUMENT} clean passages a document, each weighing a share of the document's weight.
+     */
+    private void passages(String clean, String injected, double w, List<InjectionTrainer.Example> content) {
+        List<String> before = ContentWindows.of(clean);
+        java.util.Set<String> known = new java.util.HashSet<>(before);
+        int n = Math.min(PASSAGES_PER_DOCUMENT, before.size());
+        for (int j = 0; j < n; j++) {
+            content.add(new InjectionTrainer.Example(features(before.get(j)), false, w / Math.max(2, n)));
+        }
+        for (String p : ContentWindows.of(injected)) {
+            if (!known.contains(p)) {
+                content.add(new InjectionTrainer.Example(features(p), true, w));
+            }
+        }
+    }
+
+    static final int PASSAGES_PER_DOCUMENT = 8;
+
     /** Fits both models on {@code sources} (their training part only when {@code holdCalibration}). */
     private Weights fitWeights(List<Source> sources, long seed, boolean holdCalibration) {
         List<InjectionTrainer.Example> direct = new ArrayList<>();
@@ -162,10 +199,15 @@ final class InjectionFit {
             }
             if (s.role() == Role.DOCUMENT) {
                 // The same documents with a hidden instruction: attacks for both models, weighted up for content.
-                for (String t : IndirectInjections.inject(train, IndirectInjections.Half.TRAIN, seed ^ s.name().hashCode())) {
-                    Features.Sparse f = features(t);
+                List<String> injected = IndirectInjections.inject(train, IndirectInjections.Half.TRAIN,
+                        seed ^ s.name().hashCode());
+                for (int i = 0; i < injected.size(); i++) {
+                    Features.Sparse f = features(injected.get(i));
                     direct.add(new InjectionTrainer.Example(f, true, w / 2));
                     content.add(new InjectionTrainer.Example(f, true, w * 2));
+                    if (config.passages()) {
+                        passages(train.get(i), injected.get(i), w, content);
+                    }
                 }
             }
         }

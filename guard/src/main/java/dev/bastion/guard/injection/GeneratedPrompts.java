@@ -60,6 +60,20 @@ public final class GeneratedPrompts {
         "Now continue the story from where you stopped.",
         "Write your answer as if you were Shakespeare."};
 
+    /*
+     * What a user asks when a tool, a file or a web page supplies the text: these requests share their words
+     * ("summarise this document", "reply to the e-mail") with the injected documents the models are trained on,
+     * and a detector that learns those words as an attack refuses the most ordinary requests of tool use.
+     */
+    private static final String[] TOOL_ASKS = {"Summarise", "Summarize", "Read", "Translate", "Reply to",
+        "Answer the questions in", "Check the spelling in", "Extract the dates from", "Pull the action items out of",
+        "Give me the gist of", "Proofread", "Classify"};
+    private static final String[] TOOL_OBJECTS = {"this document", "my new e-mail", "the attached report",
+        "the web page I opened", "the search results", "the PDF below", "this support ticket", "the meeting notes",
+        "the file I uploaded", "the tool output", "my inbox", "the text below"};
+    private static final String[] TOOL_ENDS = {".", " for me.", " in three bullet points.", ", please.",
+        " and tell me what needs an answer."};
+
     private GeneratedPrompts() {
     }
 
@@ -67,7 +81,10 @@ public final class GeneratedPrompts {
         Random r = new Random(seed);
         List<String> out = new ArrayList<>(List.of(LOOKALIKES));
         while (out.size() < count) {
-            out.add(TASKS[r.nextInt(TASKS.length)] + " " + TOPICS[r.nextInt(TOPICS.length)] + ".");
+            out.add(out.size() % 4 == 0
+                    ? TOOL_ASKS[r.nextInt(TOOL_ASKS.length)] + " " + TOOL_OBJECTS[r.nextInt(TOOL_OBJECTS.length)]
+                            + TOOL_ENDS[r.nextInt(TOOL_ENDS.length)]
+                    : TASKS[r.nextInt(TASKS.length)] + " " + TOPICS[r.nextInt(TOPICS.length)] + ".");
         }
         return out;
     }

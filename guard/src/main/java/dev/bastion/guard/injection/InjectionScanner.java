@@ -89,7 +89,8 @@ public final class InjectionScanner implements Scanner {
     /**
      * The probability that content the assistant reads (a tool result, a retrieved document, an e-mail) carries
      * instructions aimed at the assistant: the higher of the content model's and the direct model's score, over
-     * the normalised text and its decoded views. Compare it with the content threshold
+     * the normalised text and its decoded views, and of the content model's score of each passage
+     * ({@link ContentWindows}) of the normalised text. Compare it with the content threshold
      * ({@link InjectionModel#indirectThreshold}), not the direct one.
      */
     public double scoreContent(String text) {
@@ -100,6 +101,13 @@ public final class InjectionScanner implements Scanner {
         for (String t : texts) {
             Features.Sparse f = model.features(t, n.hadHiddenCharacters(), rules);
             best = Math.max(best, Math.max(model.scoreContent(f), model.score(f, Optional.empty())));
+        }
+        // An instruction hidden in a long document is a few words among many: the whole text's features dilute it.
+        // Each passage (ContentWindows) is scored on its own as well, by the content model only: it was trained on
+        // passages of clean documents against the passages a hidden instruction adds, while the direct model, trained
+        // on whole prompts, takes the ordinary requests of an e-mail ("please send me the file") for instructions.
+        for (String w : ContentWindows.of(n.text())) {
+            best = Math.max(best, model.scoreContent(model.features(w, n.hadHiddenCharacters(), rules)));
         }
         return best;
     }

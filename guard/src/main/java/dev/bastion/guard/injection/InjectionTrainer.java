@@ -115,7 +115,19 @@ public final class InjectionTrainer {
      * calibration data. Clamped to [0.5, 0.999].
      */
     public static double threshold(Map<String, List<Double>> benignScoresByFamily, double targetFpr) {
-        double t = 0.5;
+        return threshold(benignScoresByFamily, targetFpr, 1);
+    }
+
+    /**
+     * The lowest score (at least 0.5, at most 0.999) at which every family's false-positive rate is at most
+     * {@code targetFpr} and the rate over all families pooled at most {@code pooledTargetFpr} (1: no pooled bound).
+     */
+    public static double threshold(Map<String, List<Double>> benignScoresByFamily, double targetFpr,
+            double pooledTargetFpr) {
+        List<Double> pooled = new ArrayList<>();
+        benignScoresByFamily.values().forEach(pooled::addAll);
+        pooled.sort(null);
+        double t = pooledTargetFpr >= 1 ? 0.5 : quantileAbove(pooled, pooledTargetFpr);
         for (List<Double> scores : benignScoresByFamily.values()) {
             List<Double> sorted = new ArrayList<>(scores);
             sorted.sort(null);

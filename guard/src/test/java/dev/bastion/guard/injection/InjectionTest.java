@@ -125,6 +125,23 @@ class InjectionTest {
     }
 
     @Test
+    void aPooledBoundRaisesTheThresholdOnlyWhenThePooledRateWouldExceedIt() {
+        List<Double> a = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            a.add(0.5 + i * 0.004);
+            b.add(0.5 + i * 0.0041);
+        }
+        java.util.Map<String, List<Double>> families = java.util.Map.of("a", a, "b", b);
+        double perFamily = InjectionTrainer.threshold(families, 0.05);
+        double pooled = InjectionTrainer.threshold(families, 0.05, 0.02);
+        long pooledFlagged = a.stream().filter(s -> s >= pooled).count() + b.stream().filter(s -> s >= pooled).count();
+        assertThat(pooledFlagged).isLessThanOrEqualTo(4);
+        assertThat(pooled).isGreaterThan(perFamily);
+        assertThat(InjectionTrainer.threshold(families, 0.05, 0.10)).isEqualTo(perFamily);
+    }
+
+    @Test
     void aTrainedModelSurvivesItsFileFormatAndSeparatesSyntheticClasses() throws Exception {
         List<InjectionTrainer.Example> train = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
