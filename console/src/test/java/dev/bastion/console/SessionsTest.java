@@ -3,32 +3,11 @@ package dev.bastion.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.store.keys.Role;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class SessionsTest {
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void aTokenIs256RandomBitsAndOnlyItsHashIsKept() {
         Sessions sessions = new Sessions(new MovableClock());
