@@ -5,8 +5,8 @@ package dev.bastion.gateway.config;
  *
  * @param maxMessages most messages in one chat request
  * @param maxMessageChars most characters in one message
- * @param streamWindowChars how many characters of a streamed answer may be held back so that output scanners see
- *     matches spanning two chunks
+ * @param streamWindowChars how many characters of a streamed answer may be held back so that output scanners that
+ *     cannot settle their own findings see matches spanning two chunks; also the released text kept as their context
  * @param streamPadding pad the text of every streamed event to a multiple of 32 bytes, hiding token lengths from
  *     an observer of encrypted traffic
  * @param pseudonymTtl how long a conversation's pseudonyms are kept after its last request
