@@ -37,14 +37,10 @@ final class UsagePage {
         Optional<LocalDate> from = date(call.query("from"));
         Optional<LocalDate> to = date(call.query("to"));
         int page = Paging.page(call);
-        List<UsageRepository.Usage> matching = usage.usage(tenant, key).stream()
-                .filter(u -> model.map(u.model()::equals).orElse(true))
-                .filter(u -> from.map(f -> !u.day().isBefore(f)).orElse(true))
-                .filter(u -> to.map(t -> !u.day().isAfter(t)).orElse(true))
-                .toList();
-        int start = Math.min((page - 1) * PAGE_SIZE, matching.size());
-        int end = Math.min(start + PAGE_SIZE, matching.size());
-        List<Views.UsageRow> rows = matching.subList(start, end).stream()
+        UsageRepository.Page matching = usage.page(new UsageRepository.Filter(tenant, key, model, from, to),
+                (long) (page - 1) * PAGE_SIZE, PAGE_SIZE);
+        long end = (long) (page - 1) * PAGE_SIZE + matching.rows().size();
+        List<Views.UsageRow> rows = matching.rows().stream()
                 .map(u -> new Views.UsageRow(u.day().toString(), u.tenant(), u.keyId(), u.model(), u.requests(),
                         u.promptTokens(), u.completionTokens()))
                 .toList();
@@ -55,7 +51,7 @@ final class UsagePage {
         filters.put("from", from.map(LocalDate::toString).orElse(""));
         filters.put("to", to.map(LocalDate::toString).orElse(""));
         call.html(200, html.render("usage.jte", new Views.Usage(new Views.Chrome("Usage", "usage", Optional.of(viewer)),
-                rows, Paging.pager("/usage", filters, page, end < matching.size()), matching.size(), tenant.orElse(""),
+                rows, Paging.pager("/usage", filters, page, end < matching.total()), matching.total(), tenant.orElse(""),
                 key.orElse(""), model.orElse(""), filters.get("from"), filters.get("to"), viewer.tenantScope().isPresent())));
     }
 

@@ -87,23 +87,52 @@ public final class JdbcUsageRepository implements UsageRepository {
 
     @Override
     public List<Usage> usage(Optional<String> tenant, Optional<String> keyId) {
+        return page(new Filter(tenant, keyId, Optional.empty(), Optional.empty(), Optional.empty()), 0, Integer.MAX_VALUE).rows();
+    }
+
+    private static final String MATCHING = " FROM usage_counters WHERE (? IS NULL OR tenant = ?) AND (? IS NULL OR key_id = ?)"
+            + " AND (? IS NULL OR model = ?) AND (? IS NULL OR day >= ?) AND (? IS NULL OR day <= ?)";
+
+    @Override
+    public Page page(Filter filter, long offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit cannot be negative");
+        }
         return db.run("read usage", c -> {
-            String sql = "SELECT day, tenant, key_id, model, requests, prompt_tokens, completion_tokens FROM usage_counters"
-                    + " WHERE (? IS NULL OR tenant = ?) AND (? IS NULL OR key_id = ?) ORDER BY day, tenant, key_id, model";
-            try (PreparedStatement p = c.prepareStatement(sql)) {
-                Sql.setNullableString(p, 1, tenant);
-                Sql.setNullableString(p, 2, tenant);
-                Sql.setNullableString(p, 3, keyId);
-                Sql.setNullableString(p, 4, keyId);
-                List<Usage> rows = new ArrayList<>();
+            long total;
+            try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*)" + MATCHING)) {
+                bind(p, filter);
                 try (ResultSet r = p.executeQuery()) {
-                    while (r.next()) {
-                        rows.add(new Usage(LocalDate.parse(r.getString(1)), r.getString(2), r.getString(3), r.getString(4),
-                                r.getLong(5), r.getLong(6), r.getLong(7)));
+                    r.next();
+                    total = r.getLong(1);
+                }
+            }
+            List<Usage> rows = new ArrayList<>();
+            if (limit > 0 && offset < total) {
+                String sql = "SELECT day, tenant, key_id, model, requests, prompt_tokens, completion_tokens" + MATCHING
+                        + " ORDER BY day, tenant, key_id, model LIMIT ? OFFSET ?";
+                try (PreparedStatement p = c.prepareStatement(sql)) {
+                    bind(p, filter);
+                    p.setLong(11, limit);
+                    p.setLong(12, offset);
+                    try (ResultSet r = p.executeQuery()) {
+                        while (r.next()) {
+                            rows.add(new Usage(LocalDate.parse(r.getString(1)), r.getString(2), r.getString(3),
+                                    r.getString(4), r.getLong(5), r.getLong(6), r.getLong(7)));
+                        }
                     }
                 }
-                return rows;
             }
+            return new Page(rows, total);
         });
+    }
+
+    private static void bind(PreparedStatement p, Filter f) throws java.sql.SQLException {
+        List<Optional<String>> values = List.of(f.tenant(), f.keyId(), f.model(), f.from().map(LocalDate::toString),
+                f.to().map(LocalDate::toString));
+        for (int i = 0; i < values.size(); i++) {
+            Sql.setNullableString(p, 2 * i + 1, values.get(i));
+            Sql.setNullableString(p, 2 * i + 2, values.get(i));
+        }
     }
 }

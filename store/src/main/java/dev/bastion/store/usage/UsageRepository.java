@@ -26,6 +26,39 @@ public interface UsageRepository {
     /** Rows matching the filters (empty filter: all), ordered by day, tenant, key, model. */
     List<Usage> usage(Optional<String> tenant, Optional<String> keyId);
 
+    /**
+     * One page of the rows matching {@code filter}, in the order of {@link #usage}, and how many match in all: paged
+     * in the database, so a page costs the same with a million rows as with ten.
+     */
+    Page page(Filter filter, long offset, int limit);
+
+    /** What a usage query selects; an empty part matches everything, the days are inclusive. */
+    record Filter(Optional<String> tenant, Optional<String> keyId, Optional<String> model, Optional<LocalDate> from,
+            Optional<LocalDate> to) {
+        public Filter {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(keyId, "keyId");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+        }
+
+        /** Everything. */
+        public static Filter all() {
+            return new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** Rows of one page and the number of rows matching in all. */
+    record Page(List<Usage> rows, long total) {
+        public Page {
+            rows = List.copyOf(rows);
+            if (total < rows.size()) {
+                throw new IllegalArgumentException("a page cannot hold more rows than match");
+            }
+        }
+    }
+
     /** One counter row, or one increment of it. */
     record Usage(LocalDate day, String tenant, String keyId, String model, long requests, long promptTokens,
             long completionTokens) {

@@ -31,6 +31,34 @@ abstract class UsageRepositoryContract extends DatabaseTestBase {
     }
 
     @Test
+    void pagesComeFromTheDatabaseInOrderWithTheTotalOfEveryFilter() {
+        UsageRepository usage = new JdbcUsageRepository(db);
+        List<Usage> all = new ArrayList<>();
+        for (int d = 1; d <= 10; d++) {
+            for (String tenant : List.of("a", "b")) {
+                for (String model : List.of("m1", "m2")) {
+                    all.add(new Usage(LocalDate.of(2026, 11, d), tenant, "key_" + tenant, model, d, 10L * d, 1));
+                }
+            }
+        }
+        usage.addUsage(all);
+        UsageRepository.Page first = usage.page(UsageRepository.Filter.all(), 0, 7);
+        assertThat(first.total()).isEqualTo(40);
+        assertThat(first.rows()).containsExactlyElementsOf(all.subList(0, 7)); // day, tenant, key, model order
+        assertThat(usage.page(UsageRepository.Filter.all(), 35, 7).rows()).containsExactlyElementsOf(all.subList(35, 40));
+        assertThat(usage.page(UsageRepository.Filter.all(), 40, 7).rows()).isEmpty();
+        UsageRepository.Filter narrow = new UsageRepository.Filter(Optional.of("b"), Optional.empty(), Optional.of("m2"),
+                Optional.of(LocalDate.of(2026, 11, 3)), Optional.of(LocalDate.of(2026, 11, 5)));
+        UsageRepository.Page page = usage.page(narrow, 0, 100);
+        assertThat(page.total()).isEqualTo(3);
+        assertThat(page.rows()).extracting(Usage::day).containsExactly(LocalDate.of(2026, 11, 3), LocalDate.of(2026, 11, 4),
+                LocalDate.of(2026, 11, 5));
+        assertThat(page.rows()).allMatch(u -> u.tenant().equals("b") && u.model().equals("m2"));
+        assertThat(usage.page(new UsageRepository.Filter(Optional.empty(), Optional.of("key_a"), Optional.empty(),
+                Optional.empty(), Optional.empty()), 0, 1).total()).isEqualTo(20);
+    }
+
+    @Test
     void eachAuditLogKeepsItsOwnWatermarkWrittenWithItsCounters() {
         UsageRepository usage = new JdbcUsageRepository(db);
         LocalDate day = LocalDate.of(2026, 12, 5);
