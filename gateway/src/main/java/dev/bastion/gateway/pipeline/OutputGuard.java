@@ -71,17 +71,16 @@ final class OutputGuard {
     }
 
     /**
-     * The output scanners' findings in {@code tail}, scanned as {@code context + tail} so they see the text before it
-     * (the {@code password =} before a value): offsets are in {@code tail}; a finding that starts in the context is
-     * cut to its part in the tail, one wholly in the context is dropped (it was decided when that text was the tail).
+     * The output scanners' findings in the tail of {@code text} from {@code from} on, scanned whole so they see the
+     * text before it (the {@code password =} before a value): offsets are in the tail; a finding that starts before
+     * {@code from} is cut to its part in the tail, one wholly before it is dropped (it was decided when that text was
+     * the tail).
      */
-    static List<Finding> tailFindings(CompiledRoute route, String context, String tail, GatewayMetrics metrics,
+    static List<Finding> tailFindings(CompiledRoute route, String text, int from, GatewayMetrics metrics,
             Predicate<String> isSurrogate) {
         if (route.outputScanners().isEmpty()) {
             return List.of();
         }
-        String text = context + tail;
-        int from = context.length();
         List<Finding> findings = new ArrayList<>();
         for (Finding f : ScannerRunner.run(route.outputScanners(), List.of(text), metrics)) {
             if (!f.hasSpan()) {

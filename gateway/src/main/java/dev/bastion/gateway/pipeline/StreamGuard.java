@@ -80,12 +80,13 @@ final class StreamGuard {
     /** Takes a delta; returns the text now safe to send (possibly empty), or the block. */
     Released append(String delta) {
         pending.append(delta);
-        return release(releasePoint());
+        String text = released + pending.toString();
+        return release(text, releasePoint(text));
     }
 
     /** Ends the choice: scans and releases everything held back, or the block. */
     Released flush() {
-        Released last = release(pending.length());
+        Released last = release(released + pending.toString(), pending.length());
         return switch (last) {
             case Released.Blocked b -> b;
             case Released.Text t -> new Released.Text(t.text() + restorer.finish());
@@ -97,9 +98,11 @@ final class StreamGuard {
      * start there applied. A finding that runs past {@code point} is settled too (it started in settled text) and is
      * released whole, as its tag. Findings that start later are left alone: rewriting half a token would send the
      * rest of it after the tag.
+     *
+     * @param text the released context followed by the pending text, as it stands
      */
-    private Released release(int point) {
-        Optional<ApiError> leak = OutputGuard.canaryLeak(List.of(released + pending.toString()), canary);
+    private Released release(String text, int point) {
+        Optional<ApiError> leak = OutputGuard.canaryLeak(List.of(text), canary);
         if (leak.isPresent()) {
             return new Released.Blocked(leak.get());
         }
@@ -108,8 +111,7 @@ final class StreamGuard {
         }
         int cut = point;
         List<Finding> settled = new ArrayList<>();
-        for (Finding f : OutputGuard.tailFindings(route, released.toString(), pending.toString(),
-                metrics, pseudonymizer::isSurrogate)) {
+        for (Finding f : OutputGuard.tailFindings(route, text, released.length(), metrics, pseudonymizer::isSurrogate)) {
             if (!f.hasSpan() || f.start() < point) {
                 settled.add(f);
                 cut = Math.max(cut, Math.min(f.end(), pending.length()));
@@ -130,8 +132,8 @@ final class StreamGuard {
     }
 
     /** How much of the pending text may go out now. */
-    private int releasePoint() {
-        OptionalInt settled = settled();
+    private int releasePoint(String text) {
+        OptionalInt settled = settled(text);
         if (settled.isEmpty()) {
             return Math.max(0, pending.length() - window);
         }
@@ -139,8 +141,7 @@ final class StreamGuard {
     }
 
     /** Where every output scanner (and the canary) has settled, in pending's offsets; empty if one cannot tell. */
-    private OptionalInt settled() {
-        String text = released + pending.toString();
+    private OptionalInt settled(String text) {
         int point = text.length();
         for (Scanner s : route.outputScanners()) {
             OptionalInt p = s.settledBefore(text);
