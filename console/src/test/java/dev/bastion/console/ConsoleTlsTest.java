@@ -2,18 +2,13 @@ package dev.bastion.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
+import dev.bastion.gateway.testing.TestTls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,24 +19,10 @@ class ConsoleTlsTest {
 
     @Test
     void underTlsTheSessionCookieIsHostPrefixedAndSecureAndOriginsMustBeHttps() throws Exception {
-        Path keystore = dir.resolve("server.p12");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "bastion", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-                keystore.toString(), "-storepass", "changeit-test", "-keypass", "changeit-test").redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
+        Path keystore = TestTls.selfSignedKeystore(dir);
         try (ConsoleFixture console = ConsoleFixture.start(dir, "server:\n  tls:\n    keystore: server.p12\n"
-                + "    keystore-password-env: KS_PASS\n", Map.of("KS_PASS", "changeit-test"))) {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keystore)) {
-                trust.load(in, "changeit-test".toCharArray());
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, tmf.getTrustManagers(), null);
-            HttpClient https = HttpClient.newBuilder().sslContext(ssl).followRedirects(HttpClient.Redirect.NEVER).build();
+                + "    keystore-password-env: KS_PASS\n", Map.of("KS_PASS", TestTls.PASSWORD))) {
+            HttpClient https = HttpClient.newBuilder().sslContext(TestTls.trusting(keystore)).followRedirects(HttpClient.Redirect.NEVER).build();
             String origin = "https://127.0.0.1:" + console.gateway.consolePort().orElseThrow();
 
             HttpResponse<String> page = https.send(HttpRequest.newBuilder(URI.create(origin + "/login")).build(),

@@ -3,6 +3,7 @@ package dev.bastion.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.gateway.testing.TestTls;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,16 +53,9 @@ class SilentConnectionsTest {
 
     @Test
     void aSilentSocketOnATlsListenerIsClosedWithinTheIdleTimeout() throws Exception {
-        Path keystore = dir.resolve("server.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "bastion", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit-test", "-keypass", "changeit-test")
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        TestTls.selfSignedKeystore(dir);
         try (TestGateway gateway = TestGateway.start(dir, "server:\n  idle-timeout: " + IDLE.toMillis() + "ms\n"
-                + "  tls:\n    keystore: server.p12\n    keystore-password-env: KS_PASS\n", Map.of("KS_PASS", "changeit-test"));
+                + "  tls:\n    keystore: server.p12\n    keystore-password-env: KS_PASS\n", Map.of("KS_PASS", TestTls.PASSWORD));
                 Socket silent = new Socket("127.0.0.1", gateway.port())) {
             RawHttp.Answer answer = RawHttp.readUntilClosed(silent, IDLE.multipliedBy(8));
             assertThat(answer.closed()).as("closed after %s", answer.elapsed()).isTrue();

@@ -6,20 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.gateway.testing.FakeUpstream;
 import dev.bastion.gateway.testing.TestGateway;
+import dev.bastion.gateway.testing.TestTls;
 import dev.bastion.store.keys.Role;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,28 +24,13 @@ class TlsAndEmbeddingsTest {
 
     @Test
     void servesHttpsWhenAKeystoreIsConfigured() throws Exception {
-        Path keystore = dir.resolve("server.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "bastion", "-keyalg", "EC",
-                "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", "changeit-test", "-keypass", "changeit-test").redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
+        Path keystore = TestTls.selfSignedKeystore(dir);
 
         try (FakeUpstream upstream = FakeUpstream.start();
                 TestGateway gateway = TestGateway.start(dir, "server:\n  tls:\n    keystore: server.p12\n"
                         + "    keystore-password-env: KS_PASS\nmodels:\n" + TestGateway.model("m", upstream, "local"),
-                        Map.of("KS_PASS", "changeit-test"))) {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keystore)) {
-                trust.load(in, "changeit-test".toCharArray());
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(trust);
-            SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, tmf.getTrustManagers(), null);
-            HttpClient client = HttpClient.newBuilder().sslContext(ssl).build();
+                        Map.of("KS_PASS", TestTls.PASSWORD))) {
+            HttpClient client = HttpClient.newBuilder().sslContext(TestTls.trusting(keystore)).build();
             String key = gateway.createKey(Role.USER, "t", List.of("*"));
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + gateway.port() + "/v1/chat/completions"))
