@@ -44,4 +44,16 @@ public interface Scanner {
     default OptionalInt settledBefore(String text) {
         return OptionalInt.empty();
     }
+
+    /**
+     * Where the last word of {@code text} begins (its length when it ends in whitespace): text that is still
+     * arriving may continue that word, so a scanner whose findings are words settles nothing from there on.
+     */
+    static int lastWordStart(String text) {
+        int start = text.length();
+        while (start > 0 && !Character.isWhitespace(text.charAt(start - 1))) {
+            start--;
+        }
+        return start;
+    }
 }

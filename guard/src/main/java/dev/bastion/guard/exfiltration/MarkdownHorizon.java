@@ -1,5 +1,7 @@
 package dev.bastion.guard.exfiltration;
 
+import dev.bastion.guard.Scanner;
+
 /**
  * Where a streamed answer's markdown links and images are settled, for {@link ExfiltrationScanner#settledBefore}.
  *
@@ -18,10 +20,7 @@ final class MarkdownHorizon {
 
     static int settledBefore(String text) {
         int end = text.length();
-        int settled = end;
-        while (settled > 0 && !Character.isWhitespace(text.charAt(settled - 1))) {
-            settled--; // the last word may still grow into a construct
-        }
+        int settled = Scanner.lastWordStart(text); // the last word may still grow into a construct
         int lineStart = text.lastIndexOf('\n') + 1;
         if (end - lineStart <= 3 && text.substring(lineStart).isBlank()) {
             settled = Math.min(settled, lineStart);

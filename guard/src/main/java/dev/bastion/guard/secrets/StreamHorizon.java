@@ -1,5 +1,6 @@
 package dev.bastion.guard.secrets;
 
+import dev.bastion.guard.Scanner;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,10 +40,7 @@ final class StreamHorizon {
 
     int settledBefore(String text) {
         int end = text.length();
-        int settled = end;
-        while (settled > 0 && !Character.isWhitespace(text.charAt(settled - 1))) {
-            settled--; // the last token may still grow
-        }
+        int settled = Scanner.lastWordStart(text); // the last token may still grow
         if (spanning.isEmpty()) {
             return settled;
         }
