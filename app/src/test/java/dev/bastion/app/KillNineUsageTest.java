@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.gateway.testing.FakeUpstream;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,20 +31,8 @@ class KillNineUsageTest {
     @TempDir
     Path dir;
 
-    private record Serving(Process process, String base) {
-    }
-
-    private Serving serve(Path config, String name) throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path stderr = dir.resolve(name + ".stderr.txt");
-        Process process = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "dev.bastion.app.Main", "serve",
-                "--config", config.toString(), "--data-dir", dir.resolve("data").toString(), "--port", "0")
-                .redirectError(stderr.toFile()).start();
-        String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertThat(line).as("stderr: %s", Files.exists(stderr) ? Files.readString(stderr) : "")
-                .startsWith("listening http://127.0.0.1:");
-        return new Serving(process, line.substring("listening ".length()));
+    private ServedProcess serve(Path config, String name) throws Exception {
+        return ServedProcess.start(config, dir.resolve("data"), dir.resolve(name + ".stderr.txt"));
     }
 
     private static HttpRequest chat(String base, String key) {
@@ -77,7 +62,7 @@ class KillNineUsageTest {
             Files.writeString(config, "abuse:\n  min-requests: 0\nmodels:\n  - name: m\n    backend: openai\n    base-url: "
                     + upstream.baseUrl() + "\n    location: local\n");
             HttpClient client = HttpClient.newHttpClient();
-            Serving first = serve(config, "first");
+            ServedProcess first = serve(config, "first");
             String admin = Files.readString(dir.resolve("data/admin.key")).strip();
             AtomicInteger answered = new AtomicInteger();
             AtomicInteger unanswered = new AtomicInteger();
@@ -115,7 +100,7 @@ class KillNineUsageTest {
             }
             assertThat(answered.get()).isGreaterThanOrEqualTo(60);
 
-            Serving second = serve(config, "second");
+            ServedProcess second = serve(config, "second");
             long afterKill;
             try {
                 afterKill = counted(client, second.base(), admin);
@@ -131,7 +116,7 @@ class KillNineUsageTest {
                 second.process().destroyForcibly();
             }
 
-            Serving third = serve(config, "third");
+            ServedProcess third = serve(config, "third");
             try {
                 assertThat(counted(client, third.base(), admin)).isEqualTo(afterKill + 1);
             } finally {

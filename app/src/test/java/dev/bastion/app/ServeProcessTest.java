@@ -3,13 +3,10 @@ package dev.bastion.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.gateway.testing.FakeUpstream;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -28,17 +25,10 @@ class ServeProcessTest {
             Path config = dir.resolve("bastion.yaml");
             Files.writeString(config, "models:\n  - name: slow\n    backend: openai\n    base-url: " + upstream.baseUrl()
                     + "\n    location: local\n");
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process process = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), "dev.bastion.app.Main", "serve",
-                    "--config", config.toString(), "--data-dir", dir.resolve("data").toString(), "--port", "0")
-                    .redirectError(dir.resolve("stderr.txt").toFile()).start();
+            ServedProcess served = ServedProcess.start(config, dir.resolve("data"), dir.resolve("stderr.txt"));
+            Process process = served.process();
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                String line = out.readLine();
-                assertThat(line).as("stderr: %s", Files.exists(dir.resolve("stderr.txt"))
-                        ? Files.readString(dir.resolve("stderr.txt")) : "").startsWith("listening http://127.0.0.1:");
-                String base = line.substring("listening ".length());
+                String base = served.base();
                 String admin = Files.readString(dir.resolve("data/admin.key")).strip();
                 assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("admin.key").doesNotContain(admin);
 

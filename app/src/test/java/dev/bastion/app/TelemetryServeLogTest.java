@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.gateway.testing.FakeUpstream;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,16 +33,11 @@ class TelemetryServeLogTest {
             Files.write(dir.resolve("broken.gguf"), new byte[] {'G', 'G', 'U', 'F', 3, 0, 0, 0, 1});
             Files.writeString(config, "models:\n  - name: m\n    backend: openai\n    base-url: " + upstream.baseUrl()
                     + "\n    location: local\n  - name: broken\n    backend: local\n    path: " + dir.resolve("broken.gguf") + "\n");
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process process = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), "dev.bastion.app.Main", "serve", "--log-format", "json",
-                    "--config", config.toString(), "--data-dir", dir.resolve("data").toString(), "--port", "0")
-                    .redirectError(dir.resolve("stderr.txt").toFile()).start();
+            ServedProcess served = ServedProcess.start(config, dir.resolve("data"), dir.resolve("stderr.txt"),
+                    "--log-format", "json");
+            Process process = served.process();
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                String line = out.readLine();
-                assertThat(line).startsWith("listening http://127.0.0.1:");
-                String base = line.substring("listening ".length());
+                String base = served.base();
                 String admin = Files.readString(dir.resolve("data/admin.key")).strip();
                 HttpClient client = HttpClient.newHttpClient();
                 for (String body : List.of("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + CANARY + "\"}]}",
