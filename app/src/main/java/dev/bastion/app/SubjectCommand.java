@@ -55,7 +55,8 @@ final class SubjectCommand {
         }
     }
 
-    @Command(name = "erase", description = "Destroy the subject's key (crypto-shredding) and delete its conversations.")
+    @Command(name = "erase", description = "Destroy the subject's key (crypto-shredding) and delete its conversations; for "
+            + "a subject key:ID in a cluster, also that API key's pseudonym tables in the shared Redis.")
     static final class Erase implements Callable<Integer> {
         @Mixin
         CommonOptions common;
@@ -69,17 +70,43 @@ final class SubjectCommand {
         @Override
         public Integer call() {
             boolean json = output.json();
+            GatewayConfig config = common.load(Map.of()).config();
+            int tables;
+            try {
+                tables = eraseSharedPseudonyms(config, subject);
+            } catch (dev.bastion.gateway.cluster.RedisTables.Unreachable e) {
+                System.err.println("bastion: " + e.getMessage() + "; nothing was erased");
+                return ExitCodes.FAILED;
+            }
             ConversationVault.Erasure e = withVault(common, vault -> vault.erase(subject));
-            CliAudit.record(common.load(Map.of()).config(), "subject.erase", e.subjectHash() + " key_destroyed="
-                    + e.keyDestroyed() + " conversations_deleted=" + e.conversationsDeleted());
+            CliAudit.record(config, "subject.erase", e.subjectHash() + " key_destroyed="
+                    + e.keyDestroyed() + " conversations_deleted=" + e.conversationsDeleted()
+                    + " pseudonym_tables_erased=" + tables);
             if (json) {
                 Output.print(Output.object().put("subject_hash", e.subjectHash()).put("key_destroyed", e.keyDestroyed())
-                        .put("conversations_deleted", e.conversationsDeleted()));
+                        .put("conversations_deleted", e.conversationsDeleted()).put("pseudonym_tables_erased", tables));
             } else {
                 System.out.println("erased subject " + e.subjectHash() + ": key destroyed=" + e.keyDestroyed()
-                        + ", conversations deleted=" + e.conversationsDeleted());
+                        + ", conversations deleted=" + e.conversationsDeleted() + ", pseudonym tables erased=" + tables);
             }
             return ExitCodes.OK;
+        }
+
+        /**
+         * For a subject {@code key:ID} in a cluster, the pseudonym tables of that key in the replicas' shared Redis
+         * (docs/scale-out.md). A single node's tables live only in its memory and expire there.
+         *
+         * @throws dev.bastion.gateway.cluster.RedisTables.Unreachable when Redis cannot be reached
+         */
+        private static int eraseSharedPseudonyms(GatewayConfig config, String subject) {
+            if (!subject.startsWith("key:") || config.cluster().redisUrl().isEmpty()) {
+                return 0;
+            }
+            try (dev.bastion.gateway.cluster.RedisTables shared = dev.bastion.gateway.cluster.RedisTables.connect(
+                    config.cluster(), System.getenv(), Gateway.apiKeyHasher(config.dataDir()),
+                    new dev.bastion.guard.pseudonym.MemoryTables(Clock.systemUTC(), 1))) {
+                return shared.eraseKey(subject.substring(4));
+            }
         }
     }
 

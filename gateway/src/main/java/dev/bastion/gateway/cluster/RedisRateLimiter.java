@@ -5,7 +5,6 @@ import dev.bastion.gateway.config.LimitSettings;
 import dev.bastion.gateway.identity.RateLimiter;
 import dev.bastion.store.keys.ApiKey;
 import dev.bastion.store.keys.Limits;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -64,19 +60,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
      * @param env where a password given as {@code cluster.redis-password-env} is read from
      */
     public static RedisRateLimiter connect(ClusterSettings cluster, LimitSettings defaults, java.util.Map<String, String> env) {
-        URI url = cluster.redisUrl().orElseThrow(() -> new IllegalArgumentException("cluster.redis-url is not set"));
-        ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(64);
-        pool.setMaxIdle(64);
-        pool.setMaxWait(Duration.ofMillis(500));
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder().connectionTimeoutMillis(250)
-                .socketTimeoutMillis(1000).clientName("bastion-" + cluster.effectiveNodeId());
-        cluster.redisPassword().ifPresent(p -> client.password(
-                p.resolve(env).toUtf8(dev.bastion.crypto.InsecureSecretAccess.get())));
-        RedisClient redis = RedisClient.builder().hostAndPort(url.getHost(), url.getPort()).clientConfig(client.build())
-                .poolConfig(pool).build();
-        return new RedisRateLimiter(redis, "redis://" + url.getHost() + ":" + url.getPort(), cluster, defaults,
-                System::nanoTime);
+        return new RedisRateLimiter(RedisClients.open(cluster, env, "limits"), RedisClients.where(cluster), cluster,
+                defaults, System::nanoTime);
     }
 
     RedisRateLimiter(UnifiedJedis redis, String where, ClusterSettings cluster, LimitSettings defaults,

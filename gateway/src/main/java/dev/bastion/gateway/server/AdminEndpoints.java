@@ -33,11 +33,14 @@ public final class AdminEndpoints {
     private final Clock clock;
     private final AuditTrail audit;
     private final ConversationVault vault;
+    private final dev.bastion.guard.pseudonym.PseudonymVault pseudonyms;
 
     public AdminEndpoints(Authenticator authenticator, KeyService keys, UsageRepository usageRepository,
-            UsageRecorder usageRecorder, Clock clock, AuditTrail audit, ConversationVault vault) {
+            UsageRecorder usageRecorder, Clock clock, AuditTrail audit, ConversationVault vault,
+            dev.bastion.guard.pseudonym.PseudonymVault pseudonyms) {
         this.audit = audit;
         this.vault = vault;
+        this.pseudonyms = pseudonyms;
         this.authenticator = authenticator;
         this.keys = keys;
         this.usageRepository = usageRepository;
@@ -118,17 +121,31 @@ public final class AdminEndpoints {
         ex.respond(200, body);
     }
 
-    /** Erases a data subject: destroys its key, deletes its conversations, and writes a receipt to the audit log. */
+    /**
+     * Erases a data subject: for a subject {@code key:ID}, first the pseudonym tables of that API key's live
+     * conversations (in every replica's shared cache: when it cannot be reached, nothing is erased and the answer is
+     * 503, to be retried); then destroys its key, deletes its conversations, and writes a receipt to the audit log.
+     */
     void eraseSubject(Exchange ex, String subject) {
         ApiKey actor = admin(ex);
         audit.requireWritable();
+        int tables = 0;
+        if (subject.startsWith("key:")) {
+            try {
+                tables = pseudonyms.eraseKey(subject.substring(4));
+            } catch (dev.bastion.gateway.cluster.RedisTables.Unreachable e) {
+                throw new Refusal(ApiError.unavailable("pseudonym_cache_unreachable", e.getMessage()));
+            }
+        }
         ConversationVault.Erasure erasure = vault.erase(subject);
         audit.admin(ex.requestId(), actor.id(), "subject.erase", erasure.subjectHash() + " key_destroyed="
-                + erasure.keyDestroyed() + " conversations_deleted=" + erasure.conversationsDeleted());
+                + erasure.keyDestroyed() + " conversations_deleted=" + erasure.conversationsDeleted()
+                + " pseudonym_tables_erased=" + tables);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("subject_hash", erasure.subjectHash());
         body.put("key_destroyed", erasure.keyDestroyed());
         body.put("conversations_deleted", erasure.conversationsDeleted());
+        body.put("pseudonym_tables_erased", tables);
         ex.respond(200, body);
     }
 

@@ -30,6 +30,7 @@ import dev.bastion.gateway.pipeline.Stages;
 import dev.bastion.gateway.pipeline.UsageRecorder;
 import dev.bastion.gateway.telemetry.BuildInfo;
 import dev.bastion.gateway.telemetry.Tracing;
+import dev.bastion.guard.pseudonym.MemoryTables;
 import dev.bastion.guard.pseudonym.PseudonymVault;
 import dev.bastion.guard.pseudonym.Sealer;
 import dev.bastion.store.OwnerOnly;
@@ -246,7 +247,7 @@ public final class Gateway implements AutoCloseable {
                     config.abuse().minRequests(), config.abuse().nearDuplicateShare(), config.abuse().outputShare(),
                     config.abuse().sweepShare(), config.abuse().volumeRequests()),
                     System::nanoTime);
-            PseudonymVault pseudonyms = pseudonymVault(config, env, clock);
+            PseudonymVault pseudonyms = pseudonymVault(config, env, clock, hasher, sharedState);
             Stages stages = new Stages(authenticator, limiter, inputGuard, router, metrics, trail, vault,
                     config.conversations().subjectHeader(), abuse, pseudonyms);
             Pipeline pipeline = new Pipeline(stages);
@@ -257,7 +258,7 @@ public final class Gateway implements AutoCloseable {
                             .findFirst(), config.guard(), encoder));
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(pipeline, chat,
                     new OpenAiEndpoints(authenticator, pipeline, config.models(), config.embeddings(), embeddings, moderations),
-                    new AdminEndpoints(authenticator, keys, usageCounters, usage, clock, trail, vault), metrics,
+                    new AdminEndpoints(authenticator, keys, usageCounters, usage, clock, trail, vault, pseudonyms), metrics,
                     () -> store.isReachable() && trail.writable());
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
             serverPrepared.join();
@@ -369,14 +370,24 @@ public final class Gateway implements AutoCloseable {
     private static final int MAX_PSEUDONYM_CONVERSATIONS = 100_000;
 
     /**
-     * The vault of conversation pseudonyms. Its data key is made fresh at every start and never written anywhere
-     * (the tables live only in memory), so stopping the gateway destroys every table with it.
+     * The vault of conversation pseudonyms. Its data key is made fresh at every start and never written anywhere.
+     * On a single node the tables live only in memory, so stopping the gateway destroys every table with it. With
+     * {@code cluster.redis-url} they live sealed in Redis, shared by the replicas (docs/scale-out.md): each sealed
+     * table then carries its data key wrapped under the master key, which every replica must share.
      */
-    private static PseudonymVault pseudonymVault(GatewayConfig config, Map<String, String> env, Clock clock) {
+    private static PseudonymVault pseudonymVault(GatewayConfig config, Map<String, String> env, Clock clock,
+            KeyedHasher hasher, List<AutoCloseable> sharedState) {
         Envelope envelope = Envelope.open(config.conversations().masterKey(), env);
         String subject = "pseudonym-vault";
-        return new PseudonymVault(Sealer.envelope(envelope, envelope.newWrappedKey(subject), subject),
-                config.guard().pseudonymTtl(), clock, MAX_PSEUDONYM_CONVERSATIONS);
+        byte[] dataKey = envelope.newWrappedKey(subject);
+        MemoryTables memory = new MemoryTables(clock, MAX_PSEUDONYM_CONVERSATIONS);
+        if (config.cluster().redisUrl().isEmpty()) {
+            return new PseudonymVault(Sealer.envelope(envelope, dataKey, subject), config.guard().pseudonymTtl(), memory);
+        }
+        dev.bastion.gateway.cluster.RedisTables shared = dev.bastion.gateway.cluster.RedisTables.connect(config.cluster(),
+                env, hasher, memory);
+        sharedState.add(shared);
+        return new PseudonymVault(Sealer.portable(envelope, dataKey, subject), config.guard().pseudonymTtl(), shared);
     }
 
     /** The keyed hash for API keys and data-subject ids, from {@code <data-dir>/keys/api-key-hash.json}. */

@@ -52,6 +52,8 @@ class ClusterGatewayTest {
                         Path first = dir.resolve("replica-0/data");
                         Files.copy(first.resolve("keys/api-key-hash.json"), home.resolve("data/keys/api-key-hash.json"));
                         Files.copy(first.resolve("admin.key"), home.resolve("data/admin.key"));
+                        // and open one another's sealed pseudonym tables only under one master key
+                        Files.copy(first.resolve("keys/master-key.json"), home.resolve("data/keys/master-key.json"));
                     }
                     all.add(TestGateway.start(home, "store:\n  url: \"" + schema.scopedUrl() + "\"\n  username: "
                             + schema.user() + "\n  password-env: PG_TEST_PASSWORD\ncluster:\n  redis-url: " + redis
@@ -232,6 +234,46 @@ class ClusterGatewayTest {
             String key = single.createKey(Role.USER, "t", List.of("*"));
             assertThat(single.post("/v1/chat/completions", key, TestGateway.chat("m", "hi", false)).status())
                     .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aConversationKeepsItsSurrogatesOnEveryReplicaAndErasingItsKeyOnOneClearsThemForAll() throws Exception {
+        PostgresSchema schema = PostgresSchema.create();
+        try (FakeUpstream upstream = FakeUpstream.start();
+                Replicas replicas = Replicas.start(dir, schema, TestRedis.shared().url(), upstream, "",
+                        TestGateway.model("cloud", upstream, "cloud"))) {
+            var created = replicas.get(0).gateway().keys().create(new dev.bastion.gateway.identity.KeyService.KeySpec(
+                    Role.USER, "t", List.of("*"), java.util.Optional.empty(), java.util.Optional.empty(), "test"));
+            String key = created.secret().toUtf8(dev.bastion.crypto.InsecureSecretAccess.get());
+            Map<String, String> conversation = Map.of("x-bastion-conversation", "conv-7");
+            assertThat(replicas.get(0).post("/v1/chat/completions", key,
+                    TestGateway.chat("cloud", "mail maria.rossi@corp-mail.de", false), conversation).status()).isEqualTo(200);
+            String maria = upstream.received().getLast().body().at("/messages/0/content").asText().substring("mail ".length());
+            assertThat(maria).doesNotContain("maria.rossi");
+
+            TestGateway.Reply second = replicas.get(1).post("/v1/chat/completions", key, TestGateway.chat("cloud",
+                    "also bob.stone@corp-mail.de and maria.rossi@corp-mail.de", false), conversation);
+            String sent = upstream.received().getLast().body().at("/messages/0/content").asText();
+            assertThat(sent).endsWith(" and " + maria).doesNotContain("bob.stone").doesNotContain("maria.rossi");
+            assertThat(second.json().at("/choices/0/message/content").asText())
+                    .isEqualTo("echo: also bob.stone@corp-mail.de and maria.rossi@corp-mail.de");
+
+            assertThat(replicas.get(2).post("/v1/chat/completions", key, TestGateway.chat("cloud", "who is " + maria
+                    + " and eve@corp-mail.de", false), conversation).json().at("/choices/0/message/content").asText())
+                    .as("a third replica restores the surrogate from the shared table")
+                    .isEqualTo("echo: who is maria.rossi@corp-mail.de and eve@corp-mail.de");
+
+            TestGateway.Reply erased = replicas.get(2).delete("/admin/v1/subjects/key:" + created.key().id(),
+                    replicas.get(0).adminKey());
+            assertThat(erased.status()).isEqualTo(200);
+            assertThat(erased.json().path("pseudonym_tables_erased").asInt()).isEqualTo(1);
+            TestGateway.Reply after = replicas.get(1).post("/v1/chat/completions", key, TestGateway.chat("cloud",
+                    "who is " + maria + " and eve@corp-mail.de", false), conversation);
+            assertThat(after.status()).isEqualTo(200);
+            assertThat(after.body()).as("after erasure no replica can restore the value").doesNotContain("maria.rossi");
+        } finally {
+            schema.drop();
         }
     }
 }

@@ -81,10 +81,59 @@ class PseudonymVaultTest {
         pseudonymise(vault, new PseudonymVault.Scope("k", "c1"), "PERSON", "Ada");
         clock.advance(Duration.ofMinutes(5));
         pseudonymise(vault, new PseudonymVault.Scope("k", "c2"), "PERSON", "Bob");
-        assertThat(vault.update(new PseudonymVault.Scope("k", "c3"), t -> 1)).isEmpty();
+        PseudonymVault.Scope third = new PseudonymVault.Scope("k", "c3");
+        assertThat(vault.update(third, t -> new Pseudonymizer(t, Surrogates.of(Style.TAG), s -> false)
+                .surrogate("PERSON", "Dee"))).isEmpty();
+        assertThat(vault.update(third, t -> 1)).as("a request that adds nothing needs no room").contains(1);
+        assertThat(vault.size()).isEqualTo(2);
         assertThat(pseudonymise(vault, new PseudonymVault.Scope("k", "c1"), "PERSON", "Cy")).isEqualTo("<PERSON_2>");
         clock.advance(Duration.ofMinutes(11));
-        assertThat(vault.update(new PseudonymVault.Scope("k", "c3"), t -> 1)).contains(1);
+        assertThat(pseudonymise(vault, third, "PERSON", "Dee")).isEqualTo("<PERSON_1>");
+    }
+
+    @Test
+    void anUpdateThatLosesARaceIsAppliedAgainToTheWinnersTable() {
+        MemoryTables memory = new MemoryTables(clock, 10);
+        PseudonymVault.Scope scope = new PseudonymVault.Scope("k", "c");
+        PseudonymVault mine = new PseudonymVault(sealer, Duration.ofMinutes(10), memory);
+        PseudonymVault other = new PseudonymVault(sealer, Duration.ofMinutes(10), memory); // another replica's view
+        int[] runs = {0};
+        String mary = mine.update(scope, t -> {
+            if (runs[0]++ == 0) {
+                pseudonymise(other, scope, "PERSON", "Ada"); // the other replica writes first
+            }
+            return new Pseudonymizer(t, Surrogates.of(Style.TAG), s -> false).surrogate("PERSON", "Mary");
+        }).orElseThrow();
+        assertThat(runs[0]).isEqualTo(2);
+        assertThat(mary).isEqualTo("<PERSON_2>");
+        assertThat(other.read(scope).entries()).hasSize(2);
+    }
+
+    @Test
+    void erasingAKeyRemovesOnlyThatKeysTables() {
+        PseudonymVault vault = new PseudonymVault(sealer, Duration.ofMinutes(10), clock, 10);
+        pseudonymise(vault, new PseudonymVault.Scope("k1", "a"), "PERSON", "Ada");
+        pseudonymise(vault, new PseudonymVault.Scope("k1", "b"), "PERSON", "Bob");
+        pseudonymise(vault, new PseudonymVault.Scope("k2", "a"), "PERSON", "Cy");
+        assertThat(vault.eraseKey("k1")).isEqualTo(2);
+        assertThat(vault.read(new PseudonymVault.Scope("k1", "a")).entries()).isEmpty();
+        assertThat(vault.read(new PseudonymVault.Scope("k2", "a")).entries()).hasSize(1);
+    }
+
+    @Test
+    void aPortableSealOpensUnderAnyDataKeyOfTheSameMasterKeyAndNoForgedOne() throws Exception {
+        Envelope envelope = Envelope.open(new Envelope.MasterKeySource.File(dir.resolve("master.json")), Map.of());
+        Sealer a = Sealer.portable(envelope, envelope.newWrappedKey("vault"), "vault");
+        Sealer b = Sealer.portable(envelope, envelope.newWrappedKey("vault"), "vault");
+        byte[] context = "scope".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] sealed = a.seal("table".getBytes(java.nio.charset.StandardCharsets.UTF_8), context);
+        assertThat(new String(b.open(sealed, context), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("table");
+        assertThatThrownBy(() -> b.open(sealed, "other".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(java.security.GeneralSecurityException.class);
+        Envelope stranger = Envelope.open(new Envelope.MasterKeySource.File(dir.resolve("other-master.json")), Map.of());
+        byte[] forged = Sealer.portable(stranger, stranger.newWrappedKey("vault"), "vault").seal(new byte[] {1}, context);
+        assertThatThrownBy(() -> b.open(forged, context)).isInstanceOf(java.security.GeneralSecurityException.class);
+        assertThatThrownBy(() -> b.open(new byte[] {0, 9, 1}, context)).isInstanceOf(java.security.GeneralSecurityException.class);
     }
 
     @Test
