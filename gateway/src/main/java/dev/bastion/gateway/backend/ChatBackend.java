@@ -30,6 +30,14 @@ public interface ChatBackend {
      */
     void stream(ModelSettings model, ObjectNode request, ChunkSink sink) throws BackendException;
 
+    /**
+     * This backend for one request of a conversation (the {@code x-bastion-conversation} scope), so that a pool of
+     * servers can keep a conversation on one of them ({@link ModelPool}); every other backend is the same for all.
+     */
+    default ChatBackend forConversation(java.util.Optional<String> conversation) {
+        return this;
+    }
+
     /** Receives streamed chunks. */
     @FunctionalInterface
     interface ChunkSink {

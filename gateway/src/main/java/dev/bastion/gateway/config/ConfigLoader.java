@@ -38,7 +38,7 @@ public final class ConfigLoader {
     /** Keys an entry of {@code models} may have. */
     static final Set<String> MODEL_KEYS = Set.of("name", "backend", "base-url", "api-key-env", "api-key-file",
             "upstream-model", "location", "path", "connect-timeout", "read-timeout", "max-retries", "kind",
-            "anthropic-version", "max-tokens");
+            "anthropic-version", "max-tokens", "pool");
     /** Keys an entry of {@code routes} may have. */
     static final Set<String> ROUTE_KEYS = Set.of("name", "models", "local-only", "input-scanners", "output-scanners",
             "actions", "default-action", "local-model", "deny-patterns", "storage", "retention", "content-retention",

@@ -126,12 +126,19 @@ final class ConfigMapper {
         return () -> {
             String name = text(at + ".name");
             String backend = text(at + ".backend");
+            List<URI> pool = has(at + ".pool") ? strings(at + ".pool", List.of()).stream()
+                    .map(u -> uri(at + ".pool", u)).toList() : List.of();
+            if (!pool.isEmpty() && has(at + ".base-url")) {
+                throw new IllegalArgumentException(at + ": give either base-url or pool, not both");
+            }
             Optional<URI> baseUrl = optionalText(at + ".base-url").map(u -> uri(at + ".base-url", u))
+                    .or(() -> pool.isEmpty() ? Optional.empty() : Optional.of(pool.getFirst()))
                     .or(() -> backend.equals(ModelSettings.ANTHROPIC) ? Optional.of(ModelSettings.DEFAULT_ANTHROPIC_URL)
                             : Optional.empty());
+            boolean loopback = pool.isEmpty() ? baseUrl.map(u -> LOOPBACK.contains(u.getHost())).orElse(false)
+                    : pool.stream().allMatch(u -> LOOPBACK.contains(u.getHost()));
             Location location = optionalText(at + ".location").map(l -> parse(at + ".location", l, Location::fromConfig))
-                    .orElseGet(() -> backend.equals(ModelSettings.LOCAL) || baseUrl.map(u -> LOOPBACK.contains(u.getHost())).orElse(false)
-                            ? Location.LOCAL : Location.CLOUD);
+                    .orElseGet(() -> backend.equals(ModelSettings.LOCAL) || loopback ? Location.LOCAL : Location.CLOUD);
             return new ModelSettings(name, backend, baseUrl, secret(at + ".api-key-env", at + ".api-key-file"),
                     optionalText(at + ".upstream-model").orElse(name), location,
                     optionalText(at + ".path").map(p -> path(at + ".path", p)),
@@ -141,7 +148,8 @@ final class ConfigMapper {
                     has(at + ".kind") ? parse(at + ".kind", text(at + ".kind"), ModelSettings.Kind::fromConfig)
                             : ModelSettings.Kind.CHAT,
                     optionalText(at + ".anthropic-version").orElse(ModelSettings.DEFAULT_ANTHROPIC_VERSION),
-                    has(at + ".max-tokens") ? integer(at + ".max-tokens", 1, 1_000_000) : ModelSettings.DEFAULT_MAX_TOKENS);
+                    has(at + ".max-tokens") ? integer(at + ".max-tokens", 1, 1_000_000) : ModelSettings.DEFAULT_MAX_TOKENS,
+                    pool);
         };
     }
 

@@ -122,7 +122,11 @@ public final class ConfigPrinter {
             String at = "models[" + i + "]";
             values.put(at + ".name", m.name());
             values.put(at + ".backend", m.backend());
-            m.baseUrl().ifPresent(u -> values.put(at + ".base-url", u.toString()));
+            if (m.pool().isEmpty()) {
+                m.baseUrl().ifPresent(u -> values.put(at + ".base-url", u.toString()));
+            } else {
+                values.put(at + ".pool", m.pool().toString());
+            }
             m.apiKey().ifPresent(k -> values.put(at + ".api-key", k.describe() + "  (secret: reference only)"));
             values.put(at + ".upstream-model", m.upstreamModel());
             values.put(at + ".location", m.location().configName());

@@ -3,6 +3,7 @@ package dev.bastion.gateway.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,10 +27,15 @@ import java.util.Optional;
  * @param anthropicVersion the {@code anthropic-version} header (anthropic backend)
  * @param maxTokens the {@code max_tokens} sent to an anthropic upstream when the request names none (the Messages
  *     API requires it)
+ * @param pool the base URLs of several servers of the same model (openai backend, chat), among which each request
+ *     goes to one (see {@code backend.ModelPool}); empty for one server. {@code baseUrl} is then the first of them.
  */
 public record ModelSettings(String name, String backend, Optional<URI> baseUrl, Optional<SecretRef> apiKey,
         String upstreamModel, Location location, Optional<Path> path, Duration connectTimeout, Duration readTimeout,
-        int maxRetries, Kind kind, String anthropicVersion, int maxTokens) {
+        int maxRetries, Kind kind, String anthropicVersion, int maxTokens, List<URI> pool) {
+
+    /** The most servers one pool may list. */
+    public static final int MAX_POOL = 64;
 
     public static final String OPENAI = "openai";
     public static final String ANTHROPIC = "anthropic";
@@ -53,6 +59,20 @@ public record ModelSettings(String name, String backend, Optional<URI> baseUrl, 
                 default -> throw new IllegalArgumentException("unknown kind '" + value + "'; expected chat or embeddings");
             };
         }
+    }
+
+    /** A model served by one server (no pool). */
+    public ModelSettings(String name, String backend, Optional<URI> baseUrl, Optional<SecretRef> apiKey,
+            String upstreamModel, Location location, Optional<Path> path, Duration connectTimeout, Duration readTimeout,
+            int maxRetries, Kind kind, String anthropicVersion, int maxTokens) {
+        this(name, backend, baseUrl, apiKey, upstreamModel, location, path, connectTimeout, readTimeout, maxRetries, kind,
+                anthropicVersion, maxTokens, List.of());
+    }
+
+    /** The same model, sent to one server of its pool with no retries of its own (the pool fails over instead). */
+    public ModelSettings onServer(URI server) {
+        return new ModelSettings(name, backend, Optional.of(server), apiKey, upstreamModel, location, path, connectTimeout,
+                readTimeout, 0, kind, anthropicVersion, maxTokens, List.of());
     }
 
     /** A chat model with the default Anthropic settings (which only an anthropic backend reads). */
@@ -88,6 +108,24 @@ public record ModelSettings(String name, String backend, Optional<URI> baseUrl, 
         }
         if (maxTokens < 1 || maxTokens > 1_000_000) {
             throw new IllegalArgumentException(key + ".max-tokens must be 1..1000000, got " + maxTokens);
+        }
+        pool = List.copyOf(Objects.requireNonNull(pool, key + ".pool"));
+        if (!pool.isEmpty()) {
+            if (!backend.equals(OPENAI) || kind != Kind.CHAT) {
+                throw new IllegalArgumentException(key + ".pool is for chat models of backend openai (OpenAI-compatible "
+                        + "servers such as llama.cpp, vLLM, Ollama or another Bastion)");
+            }
+            if (pool.size() > MAX_POOL || new java.util.HashSet<>(pool).size() != pool.size()) {
+                throw new IllegalArgumentException(key + ".pool must list 1 to " + MAX_POOL + " distinct base URLs");
+            }
+            if (!baseUrl.equals(Optional.of(pool.getFirst()))) {
+                throw new IllegalArgumentException(key + ": give either base-url or pool, not both");
+            }
+            for (URI server : pool) {
+                if (!"http".equals(server.getScheme()) && !"https".equals(server.getScheme())) {
+                    throw new IllegalArgumentException(key + ".pool entries must be http or https URLs");
+                }
+            }
         }
         if (kind == Kind.EMBEDDINGS && !backend.equals(OPENAI)) {
             throw new IllegalArgumentException(key + ".kind: embeddings models must use backend openai (an "

@@ -89,9 +89,11 @@ public final class ChatEndpoint implements Endpoint {
         }
         Check<Router.RoutePlan> planned = Pipeline.stage(metrics, "route",
                 () -> router.decide(route, request.model(), scanned.verdict()));
-        if (!(planned instanceof Check.Pass<Router.RoutePlan>(Router.RoutePlan plan))) {
+        if (!(planned instanceof Check.Pass<Router.RoutePlan>(Router.RoutePlan decided))) {
             return Served.stopped(planned.stopped(), facts);
         }
+        // A pool of servers keeps a conversation on one server (its prompt cache); other backends ignore this.
+        Router.RoutePlan plan = decided.forConversation(exchange.header(CONVERSATION_HEADER).map(c -> key.id() + "\u0000" + c));
         // Values the policy hides only from cloud models are pseudonymised now that the destination is known.
         Verdict verdict = scanned.verdict().forDestination(plan.model().location() != Location.LOCAL);
         if (verdict != scanned.verdict()) {

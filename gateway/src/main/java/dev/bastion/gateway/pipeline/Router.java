@@ -21,6 +21,8 @@ public final class Router {
     private final List<CompiledRoute> routes;
     private final Map<String, ModelSettings> models;
     private final Map<String, ChatBackend> backends;
+    /** Backends of single models by model name (pools of servers), before {@link #backends}. */
+    private final Map<String, ChatBackend> byModel;
     /** Whether any declared model answers chat (fixed at construction; a request without one is told what to do). */
     private final boolean hasChatModel;
 
@@ -30,6 +32,13 @@ public final class Router {
      * @param backends backend implementations by backend name ({@code openai}, {@code local})
      */
     public Router(List<CompiledRoute> routes, Map<String, ModelSettings> models, Map<String, ChatBackend> backends) {
+        this(routes, models, backends, Map.of());
+    }
+
+    /** @param byModel backends of single models by model name (a {@code backend.ModelPool} each), before {@code backends} */
+    public Router(List<CompiledRoute> routes, Map<String, ModelSettings> models, Map<String, ChatBackend> backends,
+            Map<String, ChatBackend> byModel) {
+        this.byModel = Map.copyOf(byModel);
         this.routes = List.copyOf(routes);
         this.models = Map.copyOf(models);
         this.hasChatModel = models.values().stream().anyMatch(m -> m.kind() != ModelSettings.Kind.EMBEDDINGS);
@@ -53,6 +62,11 @@ public final class Router {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(backend, "backend");
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** The same plan for one request of a conversation (see {@link ChatBackend#forConversation}). */
+        public RoutePlan forConversation(Optional<String> conversation) {
+            return new RoutePlan(route, model, backend.forConversation(conversation), reason);
         }
     }
 
@@ -107,7 +121,7 @@ public final class Router {
                     "No route in the configuration covers the model '" + name + "' (routes[].models).")));
         }
         CompiledRoute route = found.get();
-        return Optional.of(Check.pass(new RoutePlan(route, model, backends.get(model.backend()), model.location() == Location.LOCAL
+        return Optional.of(Check.pass(new RoutePlan(route, model, backendFor(model), model.location() == Location.LOCAL
                 ? "local model" : "cloud model allowed by route")));
     }
 
@@ -126,7 +140,7 @@ public final class Router {
         boolean mustStayLocal = route.settings().localOnly() || forced;
         if (!mustStayLocal || requested.location() == Location.LOCAL) {
             String reason = requested.location() == Location.LOCAL ? "local model" : "cloud model allowed by route";
-            return Check.pass(new RoutePlan(route, requested, backends.get(requested.backend()), reason));
+            return Check.pass(new RoutePlan(route, requested, backendFor(requested), reason));
         }
         String why = route.settings().localOnly()
                 ? "route '" + route.name() + "' is local-only"
@@ -139,7 +153,12 @@ public final class Router {
                             + "' is a cloud model and route '" + route.name()
                             + "' names no local model to use instead (routes[].local-model)."));
         }
-        return Check.pass(new RoutePlan(route, local.get(), backends.get(local.get().backend()),
+        return Check.pass(new RoutePlan(route, local.get(), backendFor(local.get()),
                 why + "; sent to local model '" + local.get().name() + "' instead of '" + name + "'"));
+    }
+
+    private ChatBackend backendFor(ModelSettings model) {
+        ChatBackend own = byModel.get(model.name());
+        return own != null ? own : backends.get(model.backend());
     }
 }

@@ -85,7 +85,7 @@ public final class Gateway implements AutoCloseable {
     private final Optional<Path> bootstrapAdminKey;
     private final LocalBackend local;
     private final Tracing tracing;
-    /** The parts that talk to cluster servers (Redis, the key-change listener), closed before the store. */
+    /** The parts that talk to other servers (Redis, the key-change listener, pool polling), closed before the store. */
     private final List<AutoCloseable> sharedState;
     private final RateLimiter limiter;
 
@@ -238,11 +238,21 @@ public final class Gateway implements AutoCloseable {
             Map<String, ModelSettings> models = new LinkedHashMap<>();
             config.models().forEach(m -> models.put(m.name(), m));
             local = LocalModels.load(config, trail);
+            OpenAiBackend openAi = new OpenAiBackend(env, config.server().upstreamClient());
             Map<String, ChatBackend> backends = Map.of(
-                    ModelSettings.OPENAI, new OpenAiBackend(env, config.server().upstreamClient()),
+                    ModelSettings.OPENAI, openAi,
                     ModelSettings.ANTHROPIC, new dev.bastion.gateway.backend.AnthropicBackend(env, config.server().upstreamClient()),
                     ModelSettings.LOCAL, local);
-            Router router = new Router(routes, models, backends);
+            Map<String, ChatBackend> pools = new LinkedHashMap<>();
+            for (ModelSettings m : config.models()) {
+                if (!m.pool().isEmpty()) {
+                    dev.bastion.gateway.backend.ModelPool pool = new dev.bastion.gateway.backend.ModelPool(m, openAi,
+                            System::nanoTime);
+                    pools.put(m.name(), pool);
+                    sharedState.add(dev.bastion.gateway.backend.QueueDepth.watch(pool));
+                }
+            }
+            Router router = new Router(routes, models, backends, pools);
             AbuseMonitor abuse = new AbuseMonitor(new AbuseMonitor.Settings(config.abuse().window(),
                     config.abuse().minRequests(), config.abuse().nearDuplicateShare(), config.abuse().outputShare(),
                     config.abuse().sweepShare(), config.abuse().volumeRequests()),

@@ -64,6 +64,23 @@ public final class FakeUpstream implements AutoCloseable {
         this.server = server;
     }
 
+    private volatile int queueDepth;
+
+    /** The queue depth its {@code /metrics} reports, as llama.cpp's server does ({@code llamacpp:requests_deferred}). */
+    public FakeUpstream queueDepth(int n) {
+        this.queueDepth = n;
+        return this;
+    }
+
+    private void metrics(HttpExchange ex) throws IOException {
+        byte[] page = ("# TYPE llamacpp:requests_deferred gauge\nllamacpp:requests_deferred " + queueDepth + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, page.length);
+        try (var out = ex.getResponseBody()) {
+            out.write(page);
+        }
+    }
+
     public static FakeUpstream start() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -72,6 +89,7 @@ public final class FakeUpstream implements AutoCloseable {
             server.createContext("/v1/chat/completions", fake::chat);
             server.createContext("/v1/models", fake::models);
             server.createContext("/v1/embeddings", fake::embeddings);
+            server.createContext("/metrics", fake::metrics);
             server.start();
             return fake;
         } catch (IOException e) {
