@@ -117,15 +117,20 @@ class RedteamGatewayTest {
     }
 
     @Test
-    void theDefaultRouteStopsEverySecretProbeTheBareUpstreamDoesNot() throws Exception {
+    void theDefaultRouteStopsEverySecretAndExfiltrationProbeTheBareUpstreamDoesNot() throws Exception {
         try (ObeyingUpstream up = ObeyingUpstream.start();
                 TestGateway g = TestGateway.start(Files.createDirectories(dir.resolve("gw")), config(up, ""))) {
             String key = g.createKey(Role.USER, "t", List.of("*"));
-            Object[] run = redteam(g, key, "out", "--suite", "secrets", "--compare", up.baseUrl());
-            assertThat(run[0]).as("stderr: %s", run[2]).isEqualTo(ExitCodes.OK);
-            JsonNode summary = read(dir.resolve("out/redteam.json")).path("summary");
-            assertThat(summary.path("compare_verdicts").path("SUCCEEDED").asInt()).isEqualTo(summary.path("probes").asInt());
-            assertThat(summary.path("stopped_only_by_target").asInt()).isEqualTo(summary.path("probes").asInt());
+            for (String suite : List.of("secrets", "exfiltration")) {
+                Object[] run = redteam(g, key, suite, "--suite", suite, "--compare", up.baseUrl());
+                assertThat(run[0]).as("%s: stderr: %s", suite, run[2]).isEqualTo(ExitCodes.OK);
+                JsonNode summary = read(dir.resolve(suite).resolve("redteam.json")).path("summary");
+                assertThat(summary.path("probes").asInt()).as(suite).isPositive();
+                assertThat(summary.path("compare_verdicts").path("SUCCEEDED").asInt()).as(suite)
+                        .isEqualTo(summary.path("probes").asInt());
+                assertThat(summary.path("stopped_only_by_target").asInt()).as(suite)
+                        .isEqualTo(summary.path("probes").asInt());
+            }
         }
     }
 

@@ -28,7 +28,7 @@ final class ConfigMapper {
      * identifiers are pseudonymised on the way to cloud models, tool content is judged for injected instructions.
      */
     static final List<String> DEFAULT_INPUT_SCANNERS = List.of("structure", "secrets", "pii", "tool-injection");
-    static final List<String> DEFAULT_OUTPUT_SCANNERS = List.of("secrets");
+    static final List<String> DEFAULT_OUTPUT_SCANNERS = List.of("secrets", "exfiltration");
 
     private final ObjectNode root;
     private final Map<String, String> origins;
