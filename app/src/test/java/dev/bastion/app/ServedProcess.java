@@ -21,12 +21,20 @@ record ServedProcess(Process process, String base) {
      * standard error into {@code stderr}, and waits for its "listening" line.
      */
     static ServedProcess start(Path config, Path dataDir, Path stderr, String... options) throws IOException {
+        return start(config, dataDir, stderr, java.util.Map.of(), options);
+    }
+
+    /** As above, with {@code env} added to the environment the process inherits. */
+    static ServedProcess start(Path config, Path dataDir, Path stderr, java.util.Map<String, String> env,
+            String... options) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.bastion.app.Main",
                 "serve"));
         command.addAll(List.of(options));
         command.addAll(List.of("--config", config.toString(), "--data-dir", dataDir.toString(), "--port", "0"));
-        Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         try {
             String line = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
                     .readLine();
