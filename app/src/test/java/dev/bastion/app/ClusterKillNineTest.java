@@ -2,14 +2,10 @@ package dev.bastion.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.gateway.testing.FakeUpstream;
 import dev.bastion.gateway.testing.TestRedis;
 import dev.bastion.store.testing.PostgresSchema;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,30 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restart counts none twice. Each replica counts its own audit log under its own watermark in the shared store.
  */
 class ClusterKillNineTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
-
-    private static HttpRequest chat(String base, String key) {
-        return HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}")).build();
-    }
-
-    private static long counted(HttpClient client, String base, String key) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/usage"))
-                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        long requests = 0;
-        for (JsonNode row : JSON.readTree(r.body()).path("data")) {
-            if (row.path("model").asText().equals("m")) {
-                requests += row.path("requests").asLong();
-            }
-        }
-        return requests;
-    }
 
     private ServedProcess serve(int replica, String run, Map<String, String> env) throws Exception {
         return ServedProcess.start(dir.resolve("replica-" + replica + ".yaml"), dir.resolve("data-" + replica),
@@ -101,7 +75,8 @@ class ClusterKillNineTest {
                 clients.add(Thread.ofVirtual().start(() -> {
                     while (!stop.get()) {
                         try {
-                            HttpResponse<String> r = client.send(chat(bases.get(next.getAndIncrement() % 3), admin),
+                            HttpResponse<String> r = client.send(
+                                    UsageProbe.chat(bases.get(next.getAndIncrement() % 3), admin),
                                     HttpResponse.BodyHandlers.ofString());
                             if (r.statusCode() == 200 && r.body().contains("echo: count me")) {
                                 answered.incrementAndGet();
@@ -133,18 +108,18 @@ class ClusterKillNineTest {
 
             ServedProcess restarted = serve(1, "second", env);
             replicas.set(1, restarted);
-            long afterKill = counted(client, restarted.base(), admin);
+            long afterKill = UsageProbe.counted(client, restarted.base(), admin);
             System.out.printf("cluster kill -9: %d answered, %d cut off or refused, %d counted after the restart%n",
                     answered.get(), unanswered.get(), afterKill);
             assertThat(afterKill).isBetween((long) answered.get(), (long) answered.get() + unanswered.get());
-            assertThat(client.send(chat(restarted.base(), admin), HttpResponse.BodyHandlers.ofString()).statusCode())
+            assertThat(client.send(UsageProbe.chat(restarted.base(), admin), HttpResponse.BodyHandlers.ofString()).statusCode())
                     .isEqualTo(200);
-            assertThat(counted(client, restarted.base(), admin)).isEqualTo(afterKill + 1);
+            assertThat(UsageProbe.counted(client, restarted.base(), admin)).isEqualTo(afterKill + 1);
             stop(restarted);
 
             ServedProcess again = serve(1, "third", env);
             replicas.set(1, again);
-            assertThat(counted(client, again.base(), admin)).isEqualTo(afterKill + 1);
+            assertThat(UsageProbe.counted(client, again.base(), admin)).isEqualTo(afterKill + 1);
         } finally {
             for (ServedProcess p : replicas) {
                 p.process().destroyForcibly();

@@ -2,12 +2,8 @@ package dev.bastion.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.gateway.testing.FakeUpstream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,33 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
  * counts none of them twice (usage is a projection of the durable audit log, issue 15).
  */
 class KillNineUsageTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
     private ServedProcess serve(Path config, String name) throws Exception {
         return ServedProcess.start(config, dir.resolve("data"), dir.resolve(name + ".stderr.txt"));
-    }
-
-    private static HttpRequest chat(String base, String key) {
-        return HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions")).header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}")).build();
-    }
-
-    private static long counted(HttpClient client, String base, String key) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/usage"))
-                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        long requests = 0;
-        for (JsonNode row : JSON.readTree(r.body()).path("data")) {
-            if (row.path("model").asText().equals("m")) {
-                requests += row.path("requests").asLong();
-            }
-        }
-        return requests;
     }
 
     @Test
@@ -73,7 +47,7 @@ class KillNineUsageTest {
                     clients.add(Thread.ofVirtual().start(() -> {
                         while (!killed.get()) {
                             try {
-                                HttpResponse<String> r = client.send(chat(first.base(), admin),
+                                HttpResponse<String> r = client.send(UsageProbe.chat(first.base(), admin),
                                         HttpResponse.BodyHandlers.ofString());
                                 if (r.statusCode() == 200 && r.body().contains("echo: count me")) {
                                     answered.incrementAndGet();
@@ -103,13 +77,14 @@ class KillNineUsageTest {
             ServedProcess second = serve(config, "second");
             long afterKill;
             try {
-                afterKill = counted(client, second.base(), admin);
+                afterKill = UsageProbe.counted(client, second.base(), admin);
                 System.out.printf("kill -9: %d answered, %d cut off, %d counted after the restart%n", answered.get(),
                         unanswered.get(), afterKill);
                 assertThat(afterKill).isBetween((long) answered.get(), (long) answered.get() + unanswered.get());
-                assertThat(client.send(chat(second.base(), admin), HttpResponse.BodyHandlers.ofString()).statusCode())
+                assertThat(client.send(UsageProbe.chat(second.base(), admin), HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
                         .isEqualTo(200);
-                assertThat(counted(client, second.base(), admin)).isEqualTo(afterKill + 1);
+                assertThat(UsageProbe.counted(client, second.base(), admin)).isEqualTo(afterKill + 1);
             } finally {
                 second.process().destroy();
                 second.process().waitFor(15, TimeUnit.SECONDS);
@@ -118,7 +93,7 @@ class KillNineUsageTest {
 
             ServedProcess third = serve(config, "third");
             try {
-                assertThat(counted(client, third.base(), admin)).isEqualTo(afterKill + 1);
+                assertThat(UsageProbe.counted(client, third.base(), admin)).isEqualTo(afterKill + 1);
             } finally {
                 third.process().destroy();
                 third.process().waitFor(15, TimeUnit.SECONDS);

@@ -34,7 +34,6 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RedisRateLimiter.class.getName());
     private static final String PREFIX = "bastion:limits:";
-    private static final long RETRY_NANOS = 1_000_000_000L;
     private static final List<String> SCOPES = List.of("", "key", "tenant");
     private static final List<String> LIMITS = List.of("", "concurrent-requests", "requests-per-minute",
             "tokens-per-minute");
@@ -43,16 +42,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
     private final LimitScripts scripts;
     private final LimitSettings defaults;
     private final WindowLimiter fallback;
-    private final String where;
     private final Duration leaseTtl;
     private final String memberPrefix;
     private final AtomicLong leaseCounter = new AtomicLong();
-    private final LongSupplier nanoTime;
     private final Set<SharedPermit> running = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService renewer;
-    /** While Redis is unreachable: the nanoTime before which it is not tried again. */
-    private final AtomicLong retryAt = new AtomicLong();
-    private volatile boolean down;
+    private final RedisHealth health;
 
     /**
      * Connects to {@code cluster.redis-url} (lazily: a server that is down at start is a fallback, not a failure).
@@ -68,9 +63,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
             LongSupplier nanoTime) {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.scripts = new LimitScripts(redis);
-        this.where = Objects.requireNonNull(where, "where");
         this.defaults = Objects.requireNonNull(defaults, "defaults");
-        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.health = new RedisHealth(LOG, "the shared rate limiter at " + Objects.requireNonNull(where, "where"),
+                "enforcing this replica's share of every limit locally", nanoTime);
         this.fallback = new WindowLimiter(defaults, System::currentTimeMillis, cluster.replicas());
         this.leaseTtl = cluster.leaseTtl();
         this.memberPrefix = cluster.effectiveNodeId() + ":" + Long.toHexString(java.util.concurrent.ThreadLocalRandom
@@ -86,9 +81,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     @Override
     public Admission tryAcquire(ApiKey key) {
-        long now = nanoTime.getAsLong();
-        long at = retryAt.get();
-        if (down && (now - at < 0 || !retryAt.compareAndSet(at, now + RETRY_NANOS))) {
+        if (health.skip()) {
             return fallback.tryAcquire(key);
         }
         Limits k = key.limits().orElse(defaults.perKey());
@@ -105,10 +98,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                             Long.toString(t.tokensPerMinute()), Integer.toString(t.concurrentRequests()), member,
                             Long.toString(leaseTtl.toMillis())));
         } catch (JedisException e) {
-            unreachable(e);
+            health.unreachable(e);
             return fallback.tryAcquire(key);
         }
-        reachable();
+        health.reachable();
         if (reply.get(0) == 0) {
             return new Admission.Limited(SCOPES.get(reply.get(1).intValue()), LIMITS.get(reply.get(2).intValue()),
                     Duration.ofSeconds(reply.get(3)));
@@ -120,7 +113,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     /** Whether this replica is enforcing its local share because Redis cannot be reached. */
     public boolean usingFallback() {
-        return down;
+        return health.down();
     }
 
     /** One admitted request's leases and token reservation, settled in Redis when it is closed. */
@@ -166,7 +159,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
                         tenantScope + "leases", keyScope + "estimate"), List.of(member, Long.toString(slot),
                         Long.toString(keyReserved), Long.toString(tenantReserved), Long.toString(used.get())));
             } catch (JedisException e) {
-                unreachable(e); // the leases lapse on their own; the reservation stays counted (errs low)
+                health.unreachable(e); // the leases lapse on their own; the reservation stays counted (errs low)
             } catch (IllegalStateException e) {
                 // the limiter was closed while the request ran (the gateway is stopping): the leases lapse
             }
@@ -175,7 +168,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
     /** Extends the leases of this replica's running requests; run every third of the lease time. */
     private void renewLeases() {
-        if (running.isEmpty() || down) {
+        if (running.isEmpty() || health.down()) {
             return;
         }
         List<String> keys = new ArrayList<>();
@@ -190,35 +183,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
         try {
             scripts.renew(keys, args);
         } catch (JedisException e) {
-            unreachable(e);
+            health.unreachable(e);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "lease renewal failed (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    private void unreachable(JedisException e) {
-        retryAt.set(nanoTime.getAsLong() + RETRY_NANOS);
-        if (!down) {
-            synchronized (this) {
-                if (!down) {
-                    down = true;
-                    LOG.log(System.Logger.Level.WARNING, "the shared rate limiter at " + where + " cannot be reached ("
-                            + e.getClass().getSimpleName() + "); enforcing this replica's share of every limit "
-                            + "locally until it answers again");
-                }
-            }
-        }
-    }
-
-    private void reachable() {
-        if (down) {
-            synchronized (this) {
-                if (down) {
-                    down = false;
-                    LOG.log(System.Logger.Level.INFO, "the shared rate limiter at " + where + " answers again; "
-                            + "shared limits resume");
-                }
-            }
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -28,10 +27,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * the shared copy, so it fails while Redis is down and the caller reports that. Thread-safe.
  */
 public final class RedisTables implements TableStore, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(RedisTables.class.getName());
     private static final String TABLE = "bastion:pv:t:";
     private static final String INDEX = "bastion:pv:k:";
-    private static final long RETRY_NANOS = 1_000_000_000L;
     private static final LuaScript REPLACE = new LuaScript("vault-replace.lua");
     private static final LuaScript ERASE = new LuaScript("vault-erase.lua");
 
@@ -39,9 +36,7 @@ public final class RedisTables implements TableStore, AutoCloseable {
     private final String where;
     private final KeyedHasher hasher;
     private final MemoryTables fallback;
-    private final LongSupplier nanoTime;
-    private final AtomicLong retryAt = new AtomicLong();
-    private volatile boolean down;
+    private final RedisHealth health;
 
     /** Thrown by {@link #eraseKey} when the shared copy cannot be reached: nothing shared was erased. */
     public static final class Unreachable extends RuntimeException {
@@ -61,7 +56,8 @@ public final class RedisTables implements TableStore, AutoCloseable {
         this.where = Objects.requireNonNull(where, "where");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.fallback = Objects.requireNonNull(fallback, "fallback");
-        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.health = new RedisHealth(System.getLogger(RedisTables.class.getName()), "the shared pseudonym cache at " + where,
+                "conversations keep their pseudonyms in this replica", nanoTime);
     }
 
     /** Tables in the Redis server of {@code cluster.redis-url} (connected lazily), this replica's memory as fallback. */
@@ -73,32 +69,32 @@ public final class RedisTables implements TableStore, AutoCloseable {
 
     @Override
     public Optional<byte[]> get(PseudonymVault.Scope scope) {
-        if (skipRedis()) {
+        if (health.skip()) {
             return fallback.get(scope);
         }
         try {
             byte[] sealed = redis.get(tableKey(scope));
-            reachable();
+            health.reachable();
             return Optional.ofNullable(sealed);
         } catch (JedisException e) {
-            unreachable(e);
+            health.unreachable(e);
             return fallback.get(scope);
         }
     }
 
     @Override
     public Outcome replace(PseudonymVault.Scope scope, Optional<byte[]> expected, byte[] next, Duration ttl) {
-        if (skipRedis()) {
+        if (health.skip()) {
             return fallback.replace(scope, expected, next, ttl);
         }
         try {
             Object stored = REPLACE.runBinary(redis, List.of(tableKey(scope), indexKey(scope.keyId())), List.of(
                     ascii(expected.isPresent() ? "1" : "0"), expected.orElse(new byte[0]), next,
                     ascii(Long.toString(Math.max(1, ttl.toMillis())))));
-            reachable();
+            health.reachable();
             return Long.valueOf(1).equals(stored) ? Outcome.REPLACED : Outcome.CONFLICT;
         } catch (JedisException e) {
-            unreachable(e);
+            health.unreachable(e);
             return fallback.replace(scope, expected, next, ttl);
         }
     }
@@ -109,10 +105,10 @@ public final class RedisTables implements TableStore, AutoCloseable {
         int local = fallback.eraseKey(keyId);
         try {
             Object deleted = ERASE.runBinary(redis, List.of(indexKey(keyId)), List.of());
-            reachable();
+            health.reachable();
             return local + ((Long) deleted).intValue();
         } catch (JedisException e) {
-            unreachable(e);
+            health.unreachable(e);
             throw new Unreachable(where);
         }
     }
@@ -129,7 +125,7 @@ public final class RedisTables implements TableStore, AutoCloseable {
 
     /** Whether tables are going to this replica's memory because Redis cannot be reached. */
     public boolean usingFallback() {
-        return down;
+        return health.down();
     }
 
     @Override
@@ -151,40 +147,5 @@ public final class RedisTables implements TableStore, AutoCloseable {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** While Redis is down, tries it again at most once a second. */
-    private boolean skipRedis() {
-        if (!down) {
-            return false;
-        }
-        long now = nanoTime.getAsLong();
-        long at = retryAt.get();
-        return now - at < 0 || !retryAt.compareAndSet(at, now + RETRY_NANOS);
-    }
-
-    private void unreachable(JedisException e) {
-        retryAt.set(nanoTime.getAsLong() + RETRY_NANOS);
-        if (!down) {
-            synchronized (this) {
-                if (!down) {
-                    down = true;
-                    LOG.log(System.Logger.Level.WARNING, "the shared pseudonym cache at " + where + " cannot be reached ("
-                            + e.getClass().getSimpleName() + "); conversations keep their pseudonyms in this replica "
-                            + "until it answers again");
-                }
-            }
-        }
-    }
-
-    private void reachable() {
-        if (down) {
-            synchronized (this) {
-                if (down) {
-                    down = false;
-                    LOG.log(System.Logger.Level.INFO, "the shared pseudonym cache at " + where + " answers again");
-                }
-            }
-        }
     }
 }
