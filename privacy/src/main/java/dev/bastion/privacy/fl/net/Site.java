@@ -51,6 +51,8 @@ public final class Site {
     private final Identity identity;
     private final Roster.Site me;
     private final Table table;
+    private final String label;
+    private final java.util.function.DoubleConsumer charge;
     private final SitePolicy policy;
     private final double spentBefore;
     private final RandomGenerator random;
@@ -59,8 +61,14 @@ public final class Site {
     private final WireCodec codec = new WireCodec(WireCodec.Limits.DEFAULT);
     private final SecureRandom secure = new SecureRandom();
 
-    public Site(Roster roster, Identity identity, Table table, SitePolicy policy, double spentEpsilon,
-            RandomGenerator random, Consumer<String> events, InsecureTestHooks hooks) {
+    /**
+     * @param label the column this site agreed to predict; a task naming another label is refused
+     * @param spentEpsilon the ε this site accepted before this run (from its ledger)
+     * @param charge told the ε of each task once, when the site first accepts it
+     */
+    public Site(Roster roster, Identity identity, Table table, String label, SitePolicy policy, double spentEpsilon,
+            java.util.function.DoubleConsumer charge, RandomGenerator random, Consumer<String> events,
+            InsecureTestHooks hooks) {
         this.roster = roster;
         this.identity = identity;
         this.me = roster.siteByFingerprint(identity.fingerprint()).orElseThrow(() -> new IllegalArgumentException(
@@ -70,6 +78,8 @@ public final class Site {
             throw new IllegalArgumentException("this key directory's signing key is not the one the roster lists");
         }
         this.table = table;
+        this.label = label;
+        this.charge = charge;
         this.policy = policy;
         this.spentBefore = spentEpsilon;
         this.random = random;
@@ -144,14 +154,17 @@ public final class Site {
                 }
                 case Control.Task task -> {
                     client = null;
-                    Optional<Control.Refusal> refusal = refuse(task, charged);
+                    Optional<Control.Refusal> refusal = refuse(task, charged, encoded);
                     Framing.write(out, Framing.CONTROL, Control.encode(new Control.Answer(task.round(), refusal)));
                     if (refusal.isPresent()) {
                         events.accept("fl.site.task-refused round=" + task.trainingRound() + " code="
                                 + refusal.get());
                         continue;
                     }
-                    charged = true;
+                    if (!charged) {
+                        charge.accept(task.epsilon());
+                        charged = true;
+                    }
                     rounds = task.trainingRound();
                     TrainingData data = encoded.computeIfAbsent(task.schema().toString(), k -> task.schema().encode(table));
                     long[] input = quantisedUpdate(task, data);
@@ -172,16 +185,19 @@ public final class Site {
         }
     }
 
-    private Optional<Control.Refusal> refuse(Control.Task task, boolean charged) {
+    private Optional<Control.Refusal> refuse(Control.Task task, boolean charged, Map<String, TrainingData> encoded) {
         if (!task.federation().equals(roster.federation())) {
             return Optional.of(Control.Refusal.WRONG_FEDERATION);
+        }
+        if (!task.schema().label().equals(label)) {
+            return Optional.of(Control.Refusal.DATA_MISMATCH);
         }
         Optional<Control.Refusal> byPolicy = policy.check(task, spentBefore, charged);
         if (byPolicy.isPresent()) {
             return byPolicy;
         }
         try {
-            TrainingData d = task.schema().encode(table);
+            TrainingData d = encoded.computeIfAbsent(task.schema().toString(), k -> task.schema().encode(table));
             if (model(task, d).parameters() != task.parameters().length) {
                 return Optional.of(Control.Refusal.DATA_MISMATCH);
             }

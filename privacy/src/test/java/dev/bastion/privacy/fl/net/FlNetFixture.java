@@ -54,7 +54,8 @@ final class FlNetFixture {
             revealed.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(x);
             hooks.revealInput().accept(x);
         });
-        return new Site(roster, me, data(id, 60 + 10 * id), policy, 0, new Random(id), e -> events.add(id + " " + e),
+        return new Site(roster, me, data(id, 60 + 10 * id), "label", policy, 0, e -> { },
+                new Random(id), e -> events.add(id + " " + e),
                 withReveal);
     }
 
