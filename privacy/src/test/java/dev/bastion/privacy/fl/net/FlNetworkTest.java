@@ -156,4 +156,65 @@ class FlNetworkTest {
         assertFalse(forged.signedBy(admin));
         assertTrue(forged.signedBy(mallory.publicKeyX509()), "the forgery is well formed, only its signer is wrong");
     }
+
+    /**
+     * A rostered site that misbehaves: in round 1 it advertises keys and goes silent; in round 2 it replays its
+     * round-1 advert frame and then sends one claiming to come from site 1. The coordinator refuses both and the
+     * other three sum without it.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aReplayedFrameAndAFrameUnderAnotherSitesIdAreRefused() throws Exception {
+        FlNetFixture f = new FlNetFixture(dir, 4);
+        try (SiteLinks links = f.listen()) {
+            startSites(f, links, 3, 0, null, FlNetFixture.OPEN);
+            Identity rogue = Identity.load(dir.resolve("sites").resolve("site-4"));
+            java.util.Map<Integer, byte[]> keys = new java.util.HashMap<>();
+            f.roster.sites().forEach(s -> keys.put(s.id(), s.signingKey()));
+            dev.bastion.privacy.fl.WireCodec codec = new dev.bastion.privacy.fl.WireCodec(
+                    dev.bastion.privacy.fl.WireCodec.Limits.DEFAULT);
+            Thread.ofPlatform().daemon().start(() -> {
+                try (SSLSocket s = (SSLSocket) PinnedTls.context(rogue, Set.of(f.roster.coordinatorFingerprint()))
+                        .getSocketFactory().createSocket("127.0.0.1", links.port())) {
+                    Framing.write(s.getOutputStream(), Framing.CONTROL,
+                            Control.encode(new Control.Hello("fed-test", "site-4")));
+                    byte[] firstAdvert = null;
+                    while (true) {
+                        Framing.Frame fr = Framing.read(s.getInputStream(), 1 << 24).orElseThrow();
+                        if (fr.channel() != Framing.CONTROL || !(Control.decode(fr.payload()) instanceof Control.Task t)) {
+                            continue;
+                        }
+                        Framing.write(s.getOutputStream(), Framing.CONTROL,
+                                Control.encode(new Control.Answer(t.round(), java.util.Optional.empty())));
+                        if (firstAdvert == null) {
+                            long[] zero = new long[t.parameters().length + 1];
+                            firstAdvert = codec.encode(new dev.bastion.privacy.fl.SecAggClient(RoundPlan.config(t, 4), 4,
+                                    rogue.signing().orElseThrow(), keys, zero, new java.security.SecureRandom()).advertise());
+                            Framing.write(s.getOutputStream(), Framing.SECAGG, firstAdvert);
+                        } else {
+                            Framing.write(s.getOutputStream(), Framing.SECAGG, firstAdvert);
+                            long[] zero = new long[t.parameters().length + 1];
+                            Framing.write(s.getOutputStream(), Framing.SECAGG, codec.encode(
+                                    new dev.bastion.privacy.fl.SecAggClient(RoundPlan.config(t, 4), 1,
+                                            rogue.signing().orElseThrow(), keys, zero,
+                                            new java.security.SecureRandom()).advertise()));
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the run ended
+                }
+            });
+            assertEquals(4, links.awaitSites(java.time.Duration.ofSeconds(20)));
+            List<Coordinator.RoundReport> reports = new ArrayList<>();
+            List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            new Coordinator(f.roster, links, f.settings("full", 2, "logreg", 0), events::add)
+                    .run(new LogisticRegression(2, 2).initialParameters(new Random(1)), reports::add);
+            assertEquals(Set.of(1, 2, 3), reports.get(0).survivors());
+            assertEquals(Set.of(1, 2, 3), reports.get(1).survivors());
+            assertTrue(events.contains("fl.frame-refused site=4 reason=not expected now (replay?)"), events.toString());
+            assertTrue(events.contains("fl.frame-refused site=4 reason=sender is not the TLS peer"), events.toString());
+            assertEquals(Coordinator.sumDigest(f.plainSum(Set.of(1, 2, 3), 1, reports.get(1).bits())),
+                    reports.get(1).sumSha256().orElseThrow());
+        }
+    }
 }
