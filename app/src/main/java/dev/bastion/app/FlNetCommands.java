@@ -173,6 +173,10 @@ final class FlNetCommands {
         @Option(names = "--out", required = true, paramLabel = "DIR")
         Path out;
 
+        @Option(names = "--test", paramLabel = "CSV", description = "The coordinator's own labelled rows: accuracy "
+                + "after each round (optional).")
+        Path testData;
+
         @Option(names = "--insecure-seed", paramLabel = "N", description = "Reproducible initial parameters.")
         Long insecureSeed;
 
@@ -205,12 +209,18 @@ final class FlNetCommands {
                         + " model=" + m.describe() + " secagg=" + mode + " rounds=" + rounds);
                 int joined = links.awaitSites(Duration.ofMillis(Math.round(joinTimeout * 1000)));
                 System.out.printf(Locale.ROOT, "%d of %d sites joined%n", joined, roster.sites().size());
-                Coordinator.Result result = new Coordinator(roster, links, settings, audit::record)
+                java.util.function.ToDoubleFunction<double[]> evaluate = p -> Double.NaN;
+                if (testData != null) {
+                    dev.bastion.privacy.train.TrainingData test = schema.encode(Table.read(testData, true));
+                    evaluate = p -> m.accuracy(p, test);
+                }
+                Coordinator.Result result = new Coordinator(roster, links, settings, audit::record, evaluate)
                         .run(m.initialParameters(random), r -> {
                             double bytes = r.stages().stream().mapToLong(s -> s.bytesUp() + s.bytesDown()).sum();
                             System.out.printf(Locale.ROOT, "round %3d: %d sites summed (attempts %d), %d examples, "
-                                    + "%.0f bytes on the wire, %.2f s%s%n", r.round(), r.survivors().size(),
-                                    r.attempts(), r.examples(), bytes, r.seconds(),
+                                    + "%.0f bytes on the wire, %.2f s, accuracy %.4f%s%n", r.round(),
+                                    r.survivors().size(), r.attempts(), r.examples(), bytes, r.seconds(),
+                                    r.testAccuracy(),
                                     r.refusals().isEmpty() ? "" : ", refused by " + r.refusals());
                             writeRound(out.resolve("rounds").resolve(String.format(Locale.ROOT, "%03d.json", r.round())), r);
                         });
@@ -231,6 +241,9 @@ final class FlNetCommands {
             json.put("modulus_bits", r.bits());
             json.put("threshold", r.threshold());
             json.put("seconds", r.seconds());
+            if (!Double.isNaN(r.testAccuracy())) {
+                json.put("test_accuracy", r.testAccuracy());
+            }
             r.sumSha256().ifPresent(s -> json.put("sum_sha256", s));
             ArrayNode stages = json.putArray("stages");
             for (Coordinator.StageReport s : r.stages()) {

@@ -53,7 +53,7 @@ public final class Coordinator {
     /** One training round. {@code sumSha256} is over the summed vector (the output), for reproducibility checks. */
     public record RoundReport(int round, int attempts, List<String> abortedAttempts, Map<String, String> refusals,
             SortedSet<Integer> survivors, long examples, int bits, int threshold, List<StageReport> stages,
-            double seconds, Optional<String> sumSha256) {
+            double seconds, Optional<String> sumSha256, double testAccuracy) {
     }
 
     public record Result(double[] parameters, List<RoundReport> rounds) {
@@ -66,9 +66,17 @@ public final class Coordinator {
     private final WireCodec codec = new WireCodec(WireCodec.Limits.DEFAULT);
     private final SecureRandom secure = new SecureRandom();
     private final Duration stageTimeout;
+    private final java.util.function.ToDoubleFunction<double[]> evaluate;
     private long nextRoundId = 1;
 
     public Coordinator(Roster roster, SiteLinks links, Settings settings, Consumer<String> events) {
+        this(roster, links, settings, events, p -> Double.NaN);
+    }
+
+    /** @param evaluate the accuracy of the global parameters on the coordinator's own test rows, after each round */
+    public Coordinator(Roster roster, SiteLinks links, Settings settings, Consumer<String> events,
+            java.util.function.ToDoubleFunction<double[]> evaluate) {
+        this.evaluate = evaluate;
         this.roster = roster;
         this.links = links;
         this.settings = settings;
@@ -99,12 +107,12 @@ public final class Coordinator {
                     }
                 }
                 report = new RoundReport(round, attempt, aborted, a.refusals, a.survivors, count, q.bits(),
-                        a.threshold, a.stages, seconds(a.started), Optional.of(sha256(a.sum)));
+                        a.threshold, a.stages, seconds(a.started), Optional.of(sha256(a.sum)), evaluate.applyAsDouble(params));
                 events.accept("fl.round-done round=" + round + " survivors=" + a.survivors + " examples=" + count);
             }
             if (report == null) {
                 report = new RoundReport(round, attempt - 1, aborted, Map.of(), new TreeSet<>(), 0, 0, 0, List.of(), 0,
-                        Optional.empty());
+                        Optional.empty(), evaluate.applyAsDouble(params));
                 events.accept("fl.round-lost round=" + round + " (model unchanged)");
             }
             reports.add(report);

@@ -38,6 +38,8 @@ public final class SiteLinks implements AutoCloseable {
     private record Link(SSLSocket socket, OutputStream out) {
     }
 
+    private static final int ADMISSION_TIMEOUT_MS = 60_000;
+
     private final Roster roster;
     private final SSLServerSocket server;
     private final int maxFrameBytes;
@@ -85,7 +87,7 @@ public final class SiteLinks implements AutoCloseable {
     private void admit(SSLSocket s) {
         int site = 0;
         try {
-            s.setSoTimeout(10_000);
+            s.setSoTimeout(ADMISSION_TIMEOUT_MS); // generous: a site JVM on a loaded machine starts slowly
             s.startHandshake();
             String fp = SelfSignedCertificate.fingerprint((X509Certificate) s.getSession().getPeerCertificates()[0]);
             Roster.Site r = roster.siteByFingerprint(fp).orElseThrow(() -> new IOException("certificate not in roster"));
