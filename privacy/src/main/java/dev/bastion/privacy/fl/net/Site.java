@@ -47,6 +47,9 @@ public final class Site {
         }
     }
 
+    /** A coordinator silent this long between two frames is taken to be gone (it waits on stage timeouts). */
+    static final int IDLE_TIMEOUT_MS = 30 * 60_000;
+
     private final Roster roster;
     private final Identity identity;
     private final Roster.Site me;
@@ -96,6 +99,7 @@ public final class Site {
                 .getSocketFactory().createSocket(host, port)) {
             socket.startHandshake();
             socket.setTcpNoDelay(true);
+            socket.setSoTimeout(IDLE_TIMEOUT_MS);
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             Framing.write(out, Framing.CONTROL, Control.encode(new Control.Hello(roster.federation(), me.name())));
