@@ -209,6 +209,13 @@ final class FlNetCommands {
                         + " model=" + m.describe() + " secagg=" + mode + " rounds=" + rounds);
                 int joined = links.awaitSites(Duration.ofMillis(Math.round(joinTimeout * 1000)));
                 System.out.printf(Locale.ROOT, "%d of %d sites joined%n", joined, roster.sites().size());
+                int n = roster.sites().size();
+                int needed = mode.equals("off") ? 1 : n - (int) Math.floor(n * tolerance);
+                if (joined < needed) {
+                    audit.record("fl.serve-gave-up joined=" + joined + " needed=" + needed);
+                    throw new IllegalStateException("only " + joined + " of " + n + " sites joined within "
+                            + "--join-timeout; the rounds need at least " + needed);
+                }
                 java.util.function.ToDoubleFunction<double[]> evaluate = p -> Double.NaN;
                 if (testData != null) {
                     dev.bastion.privacy.train.TrainingData test = schema.encode(Table.read(testData, true));
@@ -218,9 +225,10 @@ final class FlNetCommands {
                         .run(m.initialParameters(random), r -> {
                             double bytes = r.stages().stream().mapToLong(s -> s.bytesUp() + s.bytesDown()).sum();
                             System.out.printf(Locale.ROOT, "round %3d: %d sites summed (attempts %d), %d examples, "
-                                    + "%.0f bytes on the wire, %.2f s, accuracy %.4f%s%n", r.round(),
+                                    + "%.0f bytes on the wire, %.2f s%s%s%n", r.round(),
                                     r.survivors().size(), r.attempts(), r.examples(), bytes, r.seconds(),
-                                    r.testAccuracy(),
+                                    Double.isNaN(r.testAccuracy()) ? ""
+                                            : String.format(Locale.ROOT, ", accuracy %.4f", r.testAccuracy()),
                                     r.refusals().isEmpty() ? "" : ", refused by " + r.refusals());
                             writeRound(out.resolve("rounds").resolve(String.format(Locale.ROOT, "%03d.json", r.round())), r);
                         });

@@ -42,14 +42,14 @@ class FlKillNineTest {
 
     private static List<String> java(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "dev.bastion.app.Main"));
         command.addAll(List.of(args));
         return command;
     }
 
     @Test
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS) // 82 s at load 20 on 2 cores; eleven JVMs start slowly when loaded
     void killingOneTwoAndThreeOfTenSiteJvmsLeavesTheExactSumOfTheSurvivorsAndFourAbortsTheRound() throws Exception {
         List<String> names = new ArrayList<>();
         for (int i = 1; i <= 10; i++) {
@@ -72,7 +72,7 @@ class FlKillNineTest {
             Process serve = new ProcessBuilder(java("fl", "serve", "--roster", dir.resolve("fed/roster.txt").toString(),
                     "--key", dir.resolve("fed/coordinator").toString(), "--schema", dir.resolve("schema.json").toString(),
                     "--rounds", "4", "--secagg", "full", "--batch-size", "8", "--stage-timeout", "20",
-                    "--join-timeout", "60", "--out", dir.resolve("run").toString()))
+                    "--join-timeout", "150", "--out", dir.resolve("run").toString()))
                     .redirectError(dir.resolve("serve.err").toFile()).start();
             processes.add(serve);
             BufferedReader serveOut = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
@@ -104,8 +104,10 @@ class FlKillNineTest {
                 }));
             }
             List<String> serveLines = new ArrayList<>();
+            long started = System.nanoTime();
             for (String line; (line = serveOut.readLine()) != null; ) {
                 serveLines.add(line);
+                System.out.printf("%.1f s: %s%n", (System.nanoTime() - started) / 1e9, line);
             }
             assertThat(serve.waitFor()).as("serve: %s %s", serveLines, Files.readString(dir.resolve("serve.err"))).isZero();
             assertThat(serveLines).contains("10 of 10 sites joined");
