@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 
 /** {@code bastion fl simulate|bounds}: federated learning with secure aggregation, simulated in one JVM. */
 @Command(name = "fl", description = "Federated learning with secure aggregation (Bonawitz et al. 2017, SecAgg+).",
-        subcommands = {FlCommand.Simulate.class, FlCommand.Bounds.class})
+        subcommands = {FlCommand.Simulate.class, FlCommand.Bounds.class, FlNetCommands.Init.class,
+                FlNetCommands.Schema.class, FlNetCommands.Serve.class, FlJoinCommand.class})
 final class FlCommand {
 
     @Command(name = "simulate", description = "Split a CSV into clients and run FedAvg over the in-process transport, "

@@ -198,7 +198,7 @@ public final class FederatedAveraging {
     }
 
     /** {@code localEpochs} of minibatch SGD from {@code global}; returns the change. */
-    static double[] localUpdate(Model model, double[] global, TrainingData data, Settings s, RandomGenerator random) {
+    public static double[] localUpdate(Model model, double[] global, TrainingData data, Settings s, RandomGenerator random) {
         double[] w = global.clone();
         double[] g = new double[w.length];
         double[] batch = new double[w.length];
