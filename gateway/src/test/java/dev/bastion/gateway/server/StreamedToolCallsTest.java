@@ -45,9 +45,14 @@ class StreamedToolCallsTest {
     @BeforeAll
     static void start() {
         up = FakeUpstream.start().callTool("send").echoInToolArguments(true);
-        gateway = TestGateway.start(dir, "models:\n" + TestGateway.model("cloud", up, "cloud") + """
+        gateway = TestGateway.start(dir, "models:\n" + TestGateway.model("cloud", up, "cloud")
+                + TestGateway.model("guarded", up, "cloud") + """
                 routes:
+                  - name: canary
+                    models: [guarded]
+                    prompt-canary: true
                   - name: pii
+                    models: ["*"]
                     input-scanners: [pii]
                     actions: {EMAIL_ADDRESS: pseudonymise}
                     pseudonyms: tag
@@ -210,6 +215,30 @@ class StreamedToolCallsTest {
         }
         assertThat(byIndex[0]).hasToString(restored.get(0));
         assertThat(byIndex[1]).hasToString(restored.get(1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chat", "messages", "responses"})
+    void toolArgumentsThatRepeatTheSystemPromptStopTheStreamBeforeTheCanaryGoesOut(String api) throws Exception {
+        up.echoSystem(true);
+        try {
+            String guarded = body(api, true).replace("\"model\":\"cloud\"", "\"model\":\"guarded\"");
+            String body = switch (api) {
+                case "chat" -> guarded.replace("\"messages\":[", "\"messages\":[{\"role\":\"system\",\"content\":\"You plan trips.\"},");
+                case "messages" -> guarded.replace("\"messages\":", "\"system\":\"You plan trips.\",\"messages\":");
+                default -> guarded.replace("\"input\":", "\"instructions\":\"You plan trips.\",\"input\":");
+            };
+            List<Received> events = stream(path(api), body);
+            assertThat(up.received().getLast().body().toString()).as("the canary was planted").contains("bastion-canary-");
+            String released = events.stream().filter(StreamedToolCallsTest::isArguments).map(StreamedToolCallsTest::arguments)
+                    .reduce("", String::concat);
+            assertThat(released).as("the arguments began to stream").startsWith("{\"text\":\"You plan trips.")
+                    .doesNotContain("bastion-");
+            assertThat(events.getLast().data().toString()).as("the stream ends with the error").contains("system-prompt leak");
+            assertThat(events.toString()).doesNotContain("bastion-canary-");
+        } finally {
+            up.echoSystem(false);
+        }
     }
 
     /**

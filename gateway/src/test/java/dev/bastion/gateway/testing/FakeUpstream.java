@@ -142,7 +142,10 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
-    /** Echo the system prompt instead of the last user message (a model leaking its instructions). */
+    /**
+     * Echo the system prompt instead of the last user message (a model leaking its instructions), in the answer
+     * text and, with {@link #echoInToolArguments}, in tool-call arguments.
+     */
     public FakeUpstream echoSystem(boolean on) {
         this.echoSystem = on;
         return this;
@@ -210,7 +213,7 @@ public final class FakeUpstream implements AutoCloseable {
             args.put("city", "Paris");
             return args.toString();
         }
-        args.put("text", lastUserText(body));
+        args.put("text", echoSystem ? systemText(body) : lastUserText(body));
         return args.toString().replace("<", "\\u003c").replace(">", "\\u003e");
     }
 
