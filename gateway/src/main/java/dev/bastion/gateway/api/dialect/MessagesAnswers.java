@@ -9,6 +9,7 @@ import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.api.Refusal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Anthropic's answers: the {@code message} object, its stream ({@code message_start}, then per content block
@@ -31,7 +32,7 @@ final class MessagesAnswers {
     }
 
     /** @param stops the request's {@code stop_sequences}: only one of them is reported as the one that matched */
-    static ObjectNode message(String id, ChatAnswer a, java.util.Set<String> stops) {
+    static ObjectNode message(String id, ChatAnswer a, Set<String> stops) {
         ObjectNode m = envelope(id, a.model());
         ArrayNode content = m.putArray("content");
         if (!a.text().isEmpty()) {
@@ -73,7 +74,7 @@ final class MessagesAnswers {
     }
 
     /** Sets {@code stop_reason} and {@code stop_sequence} of a message or a {@code message_delta}'s delta. */
-    static void stop(ObjectNode target, String finishReason, String stopSequence, java.util.Set<String> stops) {
+    static void stop(ObjectNode target, String finishReason, String stopSequence, Set<String> stops) {
         if (finishReason.equals("stop") && !stopSequence.isEmpty() && stops.contains(stopSequence)) {
             target.put("stop_reason", "stop_sequence");
             target.put("stop_sequence", stopSequence);
@@ -127,7 +128,7 @@ final class MessagesAnswers {
     /** The stream's events, built from the pipeline's chunks. One per stream; not thread-safe. */
     static final class Stream implements Dialect.StreamTranslator, ChunkFolder.Blocks {
         private final String id;
-        private final java.util.Set<String> stops;
+        private final Set<String> stops;
         private final ChunkFolder folder = new ChunkFolder(this);
         private List<Dialect.Event> events = new ArrayList<>();
         private boolean started;
@@ -135,9 +136,9 @@ final class MessagesAnswers {
         private boolean failed;
         private int index;
 
-        Stream(String id, java.util.Set<String> stops) {
+        Stream(String id, Set<String> stops) {
             this.id = id;
-            this.stops = java.util.Set.copyOf(stops);
+            this.stops = Set.copyOf(stops);
         }
 
         @Override
