@@ -1,5 +1,6 @@
 // Calls a Bastion gateway with the official @anthropic-ai/sdk client: a message, a stream, a tool-use round trip
-// and an authentication error. Prints one JSON line with what it saw; the gateway test asserts on it.
+// (its input streamed in pieces), a stop sequence, and an authentication error. Prints one JSON line with what it
+// saw; the gateway test asserts on it.
 // Usage: node check-anthropic.mjs BASE_URL API_KEY MODEL   (BASE_URL without /v1: the SDK adds it)
 import Anthropic from "@anthropic-ai/sdk";
 
@@ -35,12 +36,17 @@ const asked = await client.messages.create({
   messages: [{ role: "user", content: "weather in Paris?" }],
 });
 const use = asked.content.find((block) => block.type === "tool_use");
-const streamedUse = await client.messages.stream({
+const useStream = client.messages.stream({
   model,
   max_tokens: 64,
   tools,
   messages: [{ role: "user", content: "weather in Paris?" }],
-}).finalMessage();
+});
+const inputPieces = [];
+useStream.on("inputJson", (partialJson) => {
+  inputPieces.push(partialJson);
+});
+const streamedUse = await useStream.finalMessage();
 const answered = await client.messages.create({
   model,
   max_tokens: 64,
@@ -55,7 +61,25 @@ result.tool = {
   name: use.name,
   input: use.input,
   streamedInput: streamedUse.content.find((block) => block.type === "tool_use")?.input ?? null,
+  inputPieces,
   answer: answered.content[0].text,
+};
+
+// A stop sequence: the upstream ends the answer on one of them and the stop reason says which.
+const stopRequest = {
+  model,
+  max_tokens: 64,
+  stop_sequences: ["never", " from"],
+  messages: [{ role: "user", content: "stop here from anthropic" }],
+};
+const stopped = await client.messages.create(stopRequest);
+const stoppedStream = await client.messages.stream(stopRequest).finalMessage();
+result.stop = {
+  reason: stopped.stop_reason,
+  sequence: stopped.stop_sequence,
+  text: stopped.content[0]?.text ?? null,
+  streamReason: stoppedStream.stop_reason,
+  streamSequence: stoppedStream.stop_sequence,
 };
 
 try {

@@ -1,5 +1,6 @@
 // Calls a Bastion gateway with the official openai client through the Responses API (plain, streamed as raw events
-// and through the stream helper, a function-call round trip) and the legacy completions API. Prints one JSON line
+// and through the stream helper, a function-call round trip, a function call streamed raw and through the helper) and
+// the legacy completions API. Prints one JSON line
 // with what it saw; OpenAiClientsTest asserts on it. The upstream model must answer requests with tools by calling
 // get_weather (the gateway tests' fake upstream does).
 // Usage: node check-responses.mjs BASE_URL API_KEY MODEL
@@ -39,6 +40,31 @@ const second = await client.responses.create({
   ],
 });
 result.toolRoundTrip = { name: call.name, arguments: JSON.parse(call.arguments), answer: second.output_text };
+
+// A streamed function call: its arguments as the raw delta events brought them, and through the stream helper.
+const toolEvents = await client.responses.create({ model, input: "weather in Paris?", tools, stream: true });
+const toolSeen = [];
+const argumentDeltas = [];
+let argumentsDone = null;
+for await (const event of toolEvents) {
+  if (toolSeen.at(-1) !== event.type) toolSeen.push(event.type);
+  if (event.type === "response.function_call_arguments.delta") argumentDeltas.push(event.delta);
+  if (event.type === "response.function_call_arguments.done") argumentsDone = event.arguments;
+}
+const toolHelper = client.responses.stream({ model, input: "weather in Paris?", tools });
+let helperDeltas = 0;
+toolHelper.on("response.function_call_arguments.delta", () => {
+  helperDeltas += 1;
+});
+const helperFinal = await toolHelper.finalResponse();
+const helperCall = helperFinal.output.find((item) => item.type === "function_call");
+result.toolStream = {
+  events: toolSeen,
+  deltas: argumentDeltas,
+  done: argumentsDone,
+  helperDeltas,
+  helperArguments: helperCall ? JSON.parse(helperCall.arguments) : null,
+};
 
 const legacy = await client.completions.create({ model, prompt: "completions from node", max_tokens: 20 });
 result.legacy = { object: legacy.object, text: legacy.choices[0].text, finish: legacy.choices[0].finish_reason };

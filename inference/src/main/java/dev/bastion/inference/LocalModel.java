@@ -268,10 +268,14 @@ public final class LocalModel implements AutoCloseable {
             if (finish != Completion.FinishReason.CANCELLED && !stops.stopped()) {
                 emit.test(stops.push(decoder.flush()));
                 emit.test(stops.flush());
+                if (stops.stopped()) { // the decoder's last bytes completed a stop sequence
+                    finish = Completion.FinishReason.STOP;
+                }
             }
             cached = java.util.Arrays.copyOf(tokens, sequence.cache.length());
             long t2 = System.nanoTime();
-            return new Completion(text.toString(), prompt.length, generated, finish, reuse, t1 - t0, t2 - t1);
+            return new Completion(text.toString(), prompt.length, generated, finish, reuse, t1 - t0, t2 - t1,
+                    finish == Completion.FinishReason.STOP ? stops.matched().orElse("") : "");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.bastion.inference;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Holds back streamed text that might be the start of a stop sequence, so the client never sees a stop text or a
@@ -9,7 +10,7 @@ import java.util.List;
 final class StopMatcher {
     private final List<String> stops;
     private final StringBuilder pending = new StringBuilder();
-    private boolean stopped;
+    private String matched;
 
     StopMatcher(List<String> stops) {
         this.stops = List.copyOf(stops);
@@ -17,19 +18,22 @@ final class StopMatcher {
 
     /** Adds decoded text; returns what can be released now. */
     String push(String text) {
-        if (stopped) {
+        if (matched != null) {
             return "";
         }
         pending.append(text);
         int cut = -1;
+        String hit = null;
         for (String s : stops) {
             int at = pending.indexOf(s);
-            if (at >= 0 && (cut < 0 || at < cut)) {
+            // the earliest start wins; at the same start the shorter one, which was complete first
+            if (at >= 0 && (cut < 0 || at < cut || at == cut && s.length() < hit.length())) {
                 cut = at;
+                hit = s;
             }
         }
         if (cut >= 0) {
-            stopped = true;
+            matched = hit;
             String out = pending.substring(0, cut);
             pending.setLength(0);
             return out;
@@ -51,12 +55,17 @@ final class StopMatcher {
 
     /** Whether a stop sequence was seen. */
     boolean stopped() {
-        return stopped;
+        return matched != null;
+    }
+
+    /** The stop sequence that ended the text, once one did. */
+    Optional<String> matched() {
+        return Optional.ofNullable(matched);
     }
 
     /** The held-back text at the end of a generation that did not stop on a stop sequence. */
     String flush() {
-        String out = stopped ? "" : pending.toString();
+        String out = matched != null ? "" : pending.toString();
         pending.setLength(0);
         return out;
     }

@@ -33,4 +33,28 @@ class StopMatcherTest {
         StopMatcher m = new StopMatcher(List.of("\n\n", "User:"));
         assertThat(m.push("hello User: x\n\ny")).isEqualTo("hello ");
     }
+
+    @Test
+    void theStopThatEndedTheTextIsNamedAndNoneIsNamedBeforeOneMatches() {
+        StopMatcher m = new StopMatcher(List.of("User:", "\n\n"));
+        assertThat(m.push("hello\n")).isEqualTo("hello");
+        assertThat(m.matched()).isEmpty();
+        assertThat(m.push("\nUser: x")).isEmpty();
+        assertThat(m.matched()).contains("\n\n");
+    }
+
+    @Test
+    void atTheSameStartTheShorterStopIsTheOneThatMatched() {
+        StopMatcher m = new StopMatcher(List.of("END!", "END"));
+        assertThat(m.push("done END! now")).isEqualTo("done ");
+        assertThat(m.matched()).contains("END");
+    }
+
+    @Test
+    void aGenerationWithoutAStopNamesNone() {
+        StopMatcher m = new StopMatcher(List.of("STOP"));
+        assertThat(m.push("a ST")).isEqualTo("a ");
+        assertThat(m.flush()).isEqualTo("ST");
+        assertThat(m.matched()).isEmpty();
+    }
 }

@@ -117,6 +117,22 @@ class Stories260KTest {
         assertThatThrownBy(model::requireChatTemplate).isInstanceOf(NoChatTemplateException.class);
     }
 
+    @Test
+    void aGenerationEndedByAStopSequenceNamesItAndOneThatRanOutNamesNone() throws Exception {
+        StringBuilder streamed = new StringBuilder();
+        Completion stopped = model.generate(model.rawPrompt("Once upon a time"),
+                new GenerationRequest(TOKENS, List.of("park", "Lily"), SamplingParameters.greedy()), text -> {
+                    streamed.append(text);
+                    return true;
+                });
+        assertThat(stopped.text()).isEqualTo(", there was a little girl named ").hasToString(streamed.toString());
+        assertThat(stopped.finishReason()).isEqualTo(Completion.FinishReason.STOP);
+        assertThat(stopped.stopSequence()).isEqualTo("Lily");
+        Completion ran = model.generate(model.rawPrompt("Once upon a time"), greedy(), text -> true);
+        assertThat(ran.finishReason()).isEqualTo(Completion.FinishReason.LENGTH);
+        assertThat(ran.stopSequence()).isEmpty();
+    }
+
     private static GenerationRequest greedy() {
         return new GenerationRequest(TOKENS, List.of(), SamplingParameters.greedy());
     }

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Translates Anthropic Messages API answers back into OpenAI's shapes: a message into a {@code chat.completion}
  * ({@code text} blocks joined into {@code content}, {@code tool_use} blocks into {@code tool_calls} with their input
- * as JSON text, {@code stop_reason} into {@code finish_reason}, usage into prompt and completion tokens), and the
+ * as JSON text, {@code stop_reason} into {@code finish_reason} (and a matched {@code stop_sequence} into
+ * {@link ChatBackend#STOP_SEQUENCE}), usage into prompt and completion tokens), and the
  * event stream into {@code chat.completion.chunk}s through {@link Stream}.
  *
  * <p>Prompt tokens are Anthropic's {@code input_tokens} plus its cache creation and cache read tokens: all of them
@@ -60,8 +61,21 @@ final class AnthropicResponses {
             out.set("tool_calls", calls);
         }
         choice.put("finish_reason", finishReason(message.path("stop_reason").asText("end_turn")));
+        stopSequence(message, choice);
         root.set("usage", usage(message.path("usage"), 0, 0));
         return root;
+    }
+
+    /**
+     * Carries the stop sequence an answer names ({@code stop_reason: "stop_sequence"} with {@code stop_sequence}) onto
+     * the chat choice, as {@link ChatBackend#STOP_SEQUENCE}.
+     *
+     * @param stopped the message, or a {@code message_delta}'s {@code delta}
+     */
+    static void stopSequence(JsonNode stopped, ObjectNode choice) {
+        if (stopped.path("stop_reason").asText("").equals("stop_sequence") && stopped.path("stop_sequence").isTextual()) {
+            choice.put(ChatBackend.STOP_SEQUENCE, stopped.get("stop_sequence").asText());
+        }
     }
 
     static String finishReason(String stopReason) {
@@ -177,7 +191,12 @@ final class AnthropicResponses {
                         inputTokens = usage(u, inputTokens, outputTokens).path("prompt_tokens").asLong();
                     }
                     String stop = event.path("delta").path("stop_reason").asText("");
-                    return stop.isEmpty() ? List.of() : List.of(chunk(Json.MAPPER.createObjectNode(), finishReason(stop)));
+                    if (stop.isEmpty()) {
+                        return List.of();
+                    }
+                    ObjectNode finish = chunk(Json.MAPPER.createObjectNode(), finishReason(stop));
+                    stopSequence(event.path("delta"), (ObjectNode) finish.path("choices").get(0));
+                    return List.of(finish);
                 }
                 case "message_stop" -> {
                     stopped = true;

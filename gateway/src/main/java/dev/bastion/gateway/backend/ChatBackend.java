@@ -14,6 +14,15 @@ import dev.bastion.gateway.config.ModelSettings;
 public interface ChatBackend {
 
     /**
+     * A field a backend may add to a choice of its answer (the finishing chunk's choice when streamed): the stop
+     * sequence of the request that ended the answer, when the backend knows it (the local engine always does; an
+     * Anthropic upstream says so; an OpenAI-compatible upstream only when it is vLLM, whose {@code stop_reason}
+     * names it). It is Bastion's own: the pipeline removes it before an answer goes out in OpenAI's chat shape,
+     * and only the Anthropic Messages dialect reads it (as {@code stop_reason: "stop_sequence"}).
+     */
+    String STOP_SEQUENCE = "bastion_stop_sequence";
+
+    /**
      * Answers a non-streaming request.
      *
      * @param model the configured model (upstream address, credentials, timeouts)

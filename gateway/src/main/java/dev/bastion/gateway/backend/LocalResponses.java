@@ -20,6 +20,7 @@ final class LocalResponses {
         message.put("content", c.text());
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason(c));
+        stopSequence(c, choice);
         out.set("usage", usage(c));
         return out;
     }
@@ -71,6 +72,7 @@ final class LocalResponses {
             ObjectNode choice = chunk.withArray("choices").addObject().put("index", 0);
             choice.putObject("delta");
             choice.put("finish_reason", finishReason(c));
+            stopSequence(c, choice);
             if (!sink.accept(chunk)) {
                 return;
             }
@@ -102,6 +104,13 @@ final class LocalResponses {
         u.put("total_tokens", c.promptTokens() + c.completionTokens());
         u.putObject("prompt_tokens_details").put("cached_tokens", c.cachedPromptTokens());
         return u;
+    }
+
+    /** Names the stop sequence that ended the answer, for the dialects that report it ({@link ChatBackend#STOP_SEQUENCE}). */
+    private static void stopSequence(Completion c, ObjectNode choice) {
+        if (!c.stopSequence().isEmpty()) {
+            choice.put(ChatBackend.STOP_SEQUENCE, c.stopSequence());
+        }
     }
 
     private static String finishReason(Completion c) {

@@ -44,6 +44,7 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
         if (!answer.path("choices").isArray()) {
             throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer has no 'choices' array");
         }
+        carryStopReason(request, answer);
         return answer;
     }
 
@@ -68,7 +69,7 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
         body.put("stream", true);
         UpstreamTransport.Reply response = http.post(model, "/chat/completions", UpstreamHttp.Dialect.OPENAI, body);
         if (response.header().apply("content-type").orElse("").startsWith("application/json")) {
-            replayAsStream(model, response, sink);
+            replayAsStream(model, request, response, sink);
             return;
         }
         int delivered = 0;
@@ -90,6 +91,7 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
                     continue;
                 }
                 delivered++;
+                carryStopReason(request, chunk);
                 if (!sink.accept(chunk)) {
                     return;
                 }
@@ -103,7 +105,8 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
      * Some OpenAI-compatible servers ignore {@code stream: true} and send one complete answer: it is replayed as a
      * stream (a chunk per choice with its whole content, then the usage), so clients still get a stream.
      */
-    private static void replayAsStream(ModelSettings model, UpstreamTransport.Reply response, ChunkSink sink)
+    private static void replayAsStream(ModelSettings model, ObjectNode request, UpstreamTransport.Reply response,
+            ChunkSink sink)
             throws BackendException {
         JsonNode answer;
         try (InputStream in = response.body()) {
@@ -124,6 +127,10 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
             c.put("index", choice.path("index").asInt(0));
             c.set("delta", choice.path("message").deepCopy());
             c.set("finish_reason", choice.path("finish_reason").deepCopy());
+            if (choice.has("stop_reason")) { // vLLM's, passed on as every other field of a streamed choice is
+                c.set("stop_reason", choice.get("stop_reason").deepCopy());
+            }
+            carryStopReason(request, chunk);
             if (!sink.accept(chunk)) {
                 return;
             }
@@ -137,6 +144,38 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
             usage.set("usage", answer.get("usage").deepCopy());
             sink.accept(usage);
         }
+    }
+
+    /**
+     * An OpenAI answer does not say whether a stop sequence ended it ({@code finish_reason: "stop"} also ends an
+     * answer the model finished), but vLLM (and servers that copy its protocol) name it in the choice's
+     * {@code stop_reason}: the matched stop string, or a token id. When that is a string that is one of the
+     * request's own {@code stop} sequences, it is carried as {@link ChatBackend#STOP_SEQUENCE}; otherwise
+     * nothing is claimed.
+     *
+     * @param answer a {@code chat.completion} or a {@code chat.completion.chunk}
+     */
+    private static void carryStopReason(ObjectNode request, ObjectNode answer) {
+        JsonNode stop = request.path("stop");
+        if (stop.isMissingNode() || stop.isNull()) {
+            return;
+        }
+        for (JsonNode choice : answer.path("choices")) {
+            JsonNode reason = choice.path("stop_reason");
+            if (choice instanceof ObjectNode c && "stop".equals(choice.path("finish_reason").asText()) && reason.isTextual()
+                    && (stop.isTextual() ? stop.equals(reason) : stop.isArray() && contains(stop, reason))) {
+                c.put(ChatBackend.STOP_SEQUENCE, reason.asText());
+            }
+        }
+    }
+
+    private static boolean contains(JsonNode array, JsonNode value) {
+        for (JsonNode v : array) {
+            if (v.equals(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ObjectNode parseChunk(String data, int delivered) throws BackendException {

@@ -116,7 +116,7 @@ public final class ChatEndpoint implements Endpoint {
         long called = System.nanoTime();
         Answer answer = request.stream()
                 ? stream(exchange, request, plan, rewrite, canary, facts.startedNanos())
-                : complete(request, plan, rewrite, canary);
+                : complete(exchange, request, plan, rewrite, canary);
         metrics.generation(plan.model().name(), answer.outcome().usage().completionTokens(), System.nanoTime() - called);
         return new Served(answer.outcome(), facts, String.join("\n", request.texts()),
                 () -> keepConversation(exchange, key, request, plan, answer));
@@ -151,7 +151,8 @@ public final class ChatEndpoint implements Endpoint {
     }
 
     /** Backend, scan output and restore for a complete answer. */
-    private Answer complete(ChatRequest request, Router.RoutePlan plan, Rewrite rewrite, Optional<String> canary) {
+    private Answer complete(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite,
+            Optional<String> canary) {
         Check<ObjectNode> called = Upstream.call(metrics, plan, () -> plan.backend().complete(plan.model(), rewrite.upstreamRequest()));
         if (!(called instanceof Check.Pass<ObjectNode>(ObjectNode answer))) {
             return new Answer(called.stopped(), () -> "");
@@ -169,8 +170,20 @@ public final class ChatEndpoint implements Endpoint {
             return null;
         });
         answer.put("model", request.model());
+        if (!exchange.readsInternalFields()) {
+            removeInternalFields(answer);
+        }
         return new Answer(new Outcome.Answered(new Outcome.Reply.Whole(answer), usage),
                 () -> answer.at("/choices/0/message/content").asText(""));
+    }
+
+    /** Removes Bastion's own choice fields ({@link dev.bastion.gateway.backend.ChatBackend#STOP_SEQUENCE}) from an answer or chunk. */
+    static void removeInternalFields(ObjectNode answer) {
+        for (JsonNode choice : answer.path("choices")) {
+            if (choice instanceof ObjectNode c) {
+                c.remove(dev.bastion.gateway.backend.ChatBackend.STOP_SEQUENCE);
+            }
+        }
     }
 
     /** The output guard over every choice's text, rewritten in place; the refusal when it blocks. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.metrics.GatewayMetrics;
 import dev.bastion.guard.Pseudonymizer;
-import dev.bastion.guard.pseudonym.Restorer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,9 +16,11 @@ import java.util.TreeMap;
 
 /**
  * The output guard of a stream, chunk by chunk: each choice's text passes its own {@link StreamGuard} (scan with a
- * hold-back window, restore pseudonyms), and tool-call arguments, which arrive as fragments of JSON text, are restored
- * per choice and call through a JSON-aware {@link Restorer}, so a surrogate split between fragments (or escaped by the
- * model) comes back whole. Knows nothing of framing, coalescing or padding. One per stream; not thread-safe.
+ * hold-back window, restore pseudonyms), and tool-call arguments, which arrive as fragments of JSON text, pass a
+ * {@link ToolArgumentGuard} per choice and call (the prompt canary looked for across fragments; pseudonyms restored
+ * through a JSON-aware restorer, so a surrogate split between fragments, or escaped by the model, comes back whole).
+ * Each fragment's safe part goes out with its chunk. Knows nothing of framing, coalescing or padding. One per
+ * stream; not thread-safe.
  */
 final class ChunkGuard {
     private final CompiledRoute route;
@@ -28,8 +29,8 @@ final class ChunkGuard {
     private final int window;
     private final Optional<String> canary;
     private final Map<Integer, StreamGuard> guards = new TreeMap<>();
-    /** Per choice, per tool call index: the restorer of its arguments. */
-    private final Map<Integer, Map<Integer, Restorer>> toolRestorers = new HashMap<>();
+    /** Per choice, per tool call index: the guard of its arguments. */
+    private final Map<Integer, Map<Integer, ToolArgumentGuard>> toolGuards = new HashMap<>();
     private final StringBuilder answer = new StringBuilder();
 
     ChunkGuard(CompiledRoute route, Pseudonymizer pseudonymizer, GatewayMetrics metrics, int window, Optional<String> canary) {
@@ -74,7 +75,10 @@ final class ChunkGuard {
             if (!(released instanceof StreamGuard.Released.Text(String text))) {
                 return new Guarded.Blocked(((StreamGuard.Released.Blocked) released).error());
             }
-            restoreToolArguments(index, delta, finishing);
+            Optional<ApiError> leak = guardToolArguments(index, delta, finishing);
+            if (leak.isPresent()) {
+                return new Guarded.Blocked(leak.get());
+            }
             if (!text.isEmpty()) {
                 if (index == 0) {
                     answer.append(text);
@@ -121,7 +125,7 @@ final class ChunkGuard {
                 }
             }
         }
-        for (Map.Entry<Integer, Map<Integer, Restorer>> e : toolRestorers.entrySet()) {
+        for (Map.Entry<Integer, Map<Integer, ToolArgumentGuard>> e : toolGuards.entrySet()) {
             if (!e.getValue().isEmpty()) {
                 ObjectNode chunk = template.get();
                 ObjectNode choice = chunk.putArray("choices").addObject();
@@ -141,26 +145,33 @@ final class ChunkGuard {
         return answer.toString();
     }
 
-    private void restoreToolArguments(int choice, ObjectNode delta, boolean finishing) {
-        if (pseudonymizer.isEmpty()) {
-            return;
+    /** Guards the tool-call argument fragments of {@code delta} in place; the block when one leaks the canary. */
+    private Optional<ApiError> guardToolArguments(int choice, ObjectNode delta, boolean finishing) {
+        if (pseudonymizer.isEmpty() && canary.isEmpty()) {
+            return Optional.empty();
         }
-        Map<Integer, Restorer> restorers = toolRestorers.computeIfAbsent(choice, k -> new TreeMap<>());
+        Map<Integer, ToolArgumentGuard> calls = toolGuards.computeIfAbsent(choice, k -> new TreeMap<>());
         for (JsonNode call : delta.path("tool_calls")) {
             if (call instanceof ObjectNode c && c.path("function") instanceof ObjectNode fn && fn.path("arguments").isTextual()) {
-                Restorer r = restorers.computeIfAbsent(c.path("index").asInt(0),
-                        k -> pseudonymizer.restorer(Restorer.Escaping.JSON_STRING));
-                fn.put("arguments", r.push(fn.get("arguments").asText()));
+                ToolArgumentGuard g = calls.computeIfAbsent(c.path("index").asInt(0),
+                        k -> new ToolArgumentGuard(pseudonymizer, canary));
+                switch (g.push(fn.get("arguments").asText())) {
+                    case ToolArgumentGuard.Released.Arguments(String text) -> fn.put("arguments", text);
+                    case ToolArgumentGuard.Released.Blocked b -> {
+                        return Optional.of(b.error());
+                    }
+                }
             }
         }
         if (finishing) {
-            appendToolRests(delta, restorers);
+            appendToolRests(delta, calls);
         }
+        return Optional.empty();
     }
 
-    /** Adds what each call's restorer still holds as final argument fragments to {@code delta}. */
-    private static void appendToolRests(ObjectNode delta, Map<Integer, Restorer> restorers) {
-        for (Map.Entry<Integer, Restorer> e : restorers.entrySet()) {
+    /** Adds what each call's guard still holds as final argument fragments to {@code delta}. */
+    private static void appendToolRests(ObjectNode delta, Map<Integer, ToolArgumentGuard> restorers) {
+        for (Map.Entry<Integer, ToolArgumentGuard> e : restorers.entrySet()) {
             String rest = e.getValue().finish();
             if (!rest.isEmpty()) {
                 ArrayNode calls = delta.path("tool_calls") instanceof ArrayNode a ? a : delta.putArray("tool_calls");

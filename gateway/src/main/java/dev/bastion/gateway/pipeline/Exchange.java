@@ -41,6 +41,15 @@ public interface Exchange {
         return "chat.completions";
     }
 
+    /**
+     * Whether the answers and stream chunks handed to this exchange may keep Bastion's own choice fields
+     * ({@link dev.bastion.gateway.backend.ChatBackend#STOP_SEQUENCE}) for a dialect to read. False for the OpenAI
+     * chat API, which never sends them to a client.
+     */
+    default boolean readsInternalFields() {
+        return false;
+    }
+
     /** A server-sent-events response in progress. */
     interface EventStream {
         /** Sends one {@code data:} event and flushes it; false when the client has gone. */

@@ -64,6 +64,9 @@ final class StreamRelay implements ChatBackend.ChunkSink, Outcome.Reply.End {
         }
         chunk.remove("usage");
         chunk.put("model", clientModel);
+        if (!exchange.readsInternalFields()) {
+            ChatEndpoint.removeInternalFields(chunk);
+        }
         JsonNode choices = chunk.path("choices");
         if (!choices.isArray()) {
             return send(coalescer.push(chunk));

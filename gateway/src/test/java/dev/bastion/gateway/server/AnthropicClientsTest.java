@@ -34,7 +34,7 @@ class AnthropicClientsTest {
 
     @BeforeAll
     static void start() {
-        upstream = FakeUpstream.start().callTool("get_weather");
+        upstream = FakeUpstream.start().callTool("get_weather").stopsLikeVllm(true);
         gateway = TestGateway.start(dir, "models:\n" + TestGateway.model("claude-local-name", upstream, "cloud"));
         key = gateway.createKey(Role.USER, "team-a", List.of("*"));
     }
@@ -108,6 +108,13 @@ class AnthropicClientsTest {
         assertThat(result.at("/tool/name").asText()).isEqualTo("get_weather");
         assertThat(result.at("/tool/input/city").asText()).isEqualTo("Paris");
         assertThat(result.at("/tool/streamedInput/city").asText()).isEqualTo("Paris");
+        assertThat(result.at("/tool/inputPieces").toString()).as("the input streams in the upstream's pieces of five")
+                .isEqualTo("[\"{\\\"cit\",\"y\\\":\\\"P\",\"aris\\\"\",\"}\"]");
+        assertThat(result.at("/stop/reason").asText()).isEqualTo("stop_sequence");
+        assertThat(result.at("/stop/sequence").asText()).isEqualTo(" from");
+        assertThat(result.at("/stop/text").asText()).isEqualTo("echo: stop here");
+        assertThat(result.at("/stop/streamReason").asText()).isEqualTo("stop_sequence");
+        assertThat(result.at("/stop/streamSequence").asText()).isEqualTo(" from");
         assertThat(result.at("/tool/answer").asText()).isEqualTo("echo: weather in Paris?");
         assertThat(result.at("/error/authError").asBoolean()).as(result.path("error").toString()).isTrue();
         assertThat(result.at("/error/status").asInt()).isEqualTo(401);

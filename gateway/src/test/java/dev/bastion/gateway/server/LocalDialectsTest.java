@@ -95,4 +95,42 @@ class LocalDialectsTest {
         assertThat(r.json().at("/usage/prompt_tokens").asInt()).as("no template tokens around the text")
                 .isGreaterThan(0).isLessThan(chatPromptTokens);
     }
+
+    @Test
+    void theMessagesApiSaysWhichStopSequenceEndedALocalAnswerPlainAndStreamedAndChatNeverSeesTheField() throws Exception {
+        assertThat(chatAnswer.length()).as("a stop inside the answer needs an answer of two characters").isGreaterThan(1);
+        String stop = chatAnswer.substring(chatAnswer.length() / 2, chatAnswer.length() / 2 + 1);
+        String before = chatAnswer.substring(0, chatAnswer.indexOf(stop));
+        String body = "{\"model\":\"tiny\",\"max_tokens\":6,\"temperature\":0,%s\"stop_sequences\":[\"never-matches\","
+                + TestGateway.quote(stop) + "],\"messages\":[{\"role\":\"user\",\"content\":\"" + TEXT + "\"}]}";
+        TestGateway.Reply plain = local.gateway.post("/v1/messages", null, body.formatted(""), Map.of("x-api-key", local.key));
+        assertThat(plain.status()).as(plain.body()).isEqualTo(200);
+        assertThat(plain.json().path("stop_reason").asText()).isEqualTo("stop_sequence");
+        assertThat(plain.json().path("stop_sequence").asText()).isEqualTo(stop);
+        StringBuilder text = new StringBuilder();
+        plain.json().path("content").forEach(b -> text.append(b.path("text").asText()));
+        assertThat(text).hasToString(before);
+
+        TestGateway.Reply streamed = local.gateway.post("/v1/messages", null, body.formatted("\"stream\":true,"),
+                Map.of("x-api-key", local.key));
+        JsonNode delta = null;
+        for (var e : DialectsGatewayTest.namedEvents(streamed)) {
+            if (e.getKey().equals("message_delta")) {
+                delta = e.getValue().path("delta");
+            }
+        }
+        assertThat(delta).isNotNull();
+        assertThat(delta.path("stop_reason").asText()).isEqualTo("stop_sequence");
+        assertThat(delta.path("stop_sequence").asText()).isEqualTo(stop);
+
+        for (boolean stream : new boolean[] {false, true}) {
+            ObjectNode chat = LocalGatewayFixture.JSON.createObjectNode().put("model", "tiny").put("max_tokens", 6)
+                    .put("temperature", 0).put("stream", stream).put("stop", stop);
+            chat.putArray("messages").addObject().put("role", "user").put("content", TEXT);
+            TestGateway.Reply r = local.post(chat);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.body()).as("an internal field never reaches an OpenAI client").doesNotContain("bastion_")
+                    .contains("\"finish_reason\":\"stop\"");
+        }
+    }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Anthropic in, Anthropic out: a {@code /v1/messages} client in front of a {@code backend: anthropic} model. The
  * request is translated to chat and back to Anthropic's shape by the backend; the answer makes the reverse trip.
  * The cloud model sees only pseudonyms, and the client gets the originals back in text and in tool input,
- * streamed or not.
+ * streamed or not (streamed tool input in pieces, as the upstream sent them).
  */
 class MessagesThroughAnthropicBackendTest {
     private static final String EMAIL = "maria.rossi@example.org";
@@ -67,7 +67,18 @@ class MessagesThroughAnthropicBackendTest {
             assertThat(use.at("/input/city").asText()).isEqualTo("Write to " + EMAIL);
             assertThat(call.json().path("stop_reason").asText()).isEqualTo("tool_use");
 
-            assertThat(fake.received()).hasSize(3).allSatisfy(r -> assertThat(r.body().toString())
+            TestGateway.Reply streamedCall = g.post("/v1/messages", null, body.formatted(tools + "\"stream\":true,"), headers);
+            List<String> pieces = new java.util.ArrayList<>();
+            for (var e : DialectsGatewayTest.namedEvents(streamedCall)) {
+                if (e.getKey().equals("content_block_delta") && e.getValue().at("/delta/type").asText().equals("input_json_delta")) {
+                    pieces.add(e.getValue().at("/delta/partial_json").asText());
+                }
+            }
+            assertThat(pieces).as("the upstream's input_json_delta pieces stream through, restored").hasSizeGreaterThan(1);
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(String.join("", pieces)).path("city").asText())
+                    .isEqualTo("Write to " + EMAIL);
+
+            assertThat(fake.received()).hasSize(4).allSatisfy(r -> assertThat(r.body().toString())
                     .doesNotContain(EMAIL).doesNotContain("rossi"));
         }
     }

@@ -111,6 +111,8 @@ class OpenAiClientsTest {
         assertThat(p.exitValue()).as(out).isZero();
         JsonNode result = new ObjectMapper().readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
         assertThat(result.path("completion").asText()).isEqualTo("echo: hello from node");
+        assertThat(result.at("/toolStream/pieces").toString()).as("chat tool arguments stream in the upstream's pieces")
+                .isEqualTo("[\"{\\\"cit\",\"y\\\":\\\"P\",\"aris\\\"\",\"}\"]");
         assertThat(result.path("streamed").asText()).isEqualTo("echo: stream from node");
         assertThat(result.path("usage").path("total_tokens").asInt()).isEqualTo(18);
         assertThat(result.path("models").toString()).contains("chat-model").contains("all-minilm-l6-v2");
@@ -135,6 +137,14 @@ class OpenAiClientsTest {
         assertThat(result.at("/toolRoundTrip/name").asText()).isEqualTo("get_weather");
         assertThat(result.at("/toolRoundTrip/arguments/city").asText()).isEqualTo("Paris");
         assertThat(result.at("/toolRoundTrip/answer").asText()).isEqualTo("echo: weather in Paris?");
+        assertThat(result.at("/toolStream/deltas").toString()).as("the arguments stream in the upstream's pieces of five")
+                .isEqualTo("[\"{\\\"cit\",\"y\\\":\\\"P\",\"aris\\\"\",\"}\"]");
+        assertThat(result.at("/toolStream/done").asText()).isEqualTo("{\"city\":\"Paris\"}");
+        assertThat(result.at("/toolStream/events").toString()).isEqualTo("[\"response.created\",\"response.in_progress\","
+                + "\"response.output_item.added\",\"response.function_call_arguments.delta\","
+                + "\"response.function_call_arguments.done\",\"response.output_item.done\",\"response.completed\"]");
+        assertThat(result.at("/toolStream/helperDeltas").asInt()).isEqualTo(4);
+        assertThat(result.at("/toolStream/helperArguments/city").asText()).isEqualTo("Paris");
         assertThat(result.at("/legacy/object").asText()).isEqualTo("text_completion");
         assertThat(result.at("/legacy/text").asText()).isEqualTo("echo: completions from node");
         assertThat(result.at("/legacy/finish").asText()).isEqualTo("stop");

@@ -145,11 +145,27 @@ public final class FakeAnthropic implements AutoCloseable {
         }
         String text = "echo: " + lastUserText(body);
         boolean tool = toolName != null && body.path("tools").isArray();
-        if (body.path("stream").asBoolean(false)) {
-            stream(ex, body, text, tool);
-        } else {
-            send(ex, 200, message(body, text, tool).toString());
+        String stop = tool ? null : firstStop(body, text);
+        if (stop != null) {
+            text = text.substring(0, text.indexOf(stop));
         }
+        if (body.path("stream").asBoolean(false)) {
+            stream(ex, body, text, tool, stop);
+        } else {
+            send(ex, 200, message(body, text, tool, stop).toString());
+        }
+    }
+
+    /** The request's {@code stop_sequences} entry that occurs first in {@code text}, or null (as Anthropic stops). */
+    private static String firstStop(JsonNode body, String text) {
+        String first = null;
+        for (JsonNode s : body.path("stop_sequences")) {
+            int at = text.indexOf(s.asText());
+            if (!s.asText().isEmpty() && at >= 0 && (first == null || at < text.indexOf(first))) {
+                first = s.asText();
+            }
+        }
+        return first;
     }
 
     private static String error(String type, String message) {
@@ -180,7 +196,7 @@ public final class FakeAnthropic implements AutoCloseable {
         return text;
     }
 
-    private ObjectNode message(JsonNode request, String text, boolean tool) {
+    private ObjectNode message(JsonNode request, String text, boolean tool, String stop) {
         ObjectNode root = JSON.createObjectNode();
         root.put("id", "msg_fake");
         root.put("type", "message");
@@ -196,14 +212,18 @@ public final class FakeAnthropic implements AutoCloseable {
             root.put("stop_reason", "tool_use");
         } else {
             content.addObject().put("type", "text").put("text", text);
-            root.put("stop_reason", "end_turn");
+            root.put("stop_reason", stop == null ? "end_turn" : "stop_sequence");
         }
-        root.putNull("stop_sequence");
+        if (stop == null) {
+            root.putNull("stop_sequence");
+        } else {
+            root.put("stop_sequence", stop);
+        }
         root.putObject("usage").put("input_tokens", 12).put("cache_read_input_tokens", 3).put("output_tokens", 5);
         return root;
     }
 
-    private void stream(HttpExchange ex, JsonNode request, String text, boolean tool) throws IOException {
+    private void stream(HttpExchange ex, JsonNode request, String text, boolean tool, String stop) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.sendResponseHeaders(200, 0);
         try (OutputStream out = ex.getResponseBody()) {
@@ -246,7 +266,12 @@ public final class FakeAnthropic implements AutoCloseable {
             }
             event(out, "content_block_stop", JSON.createObjectNode().put("type", "content_block_stop").put("index", 0));
             ObjectNode end = JSON.createObjectNode().put("type", "message_delta");
-            end.putObject("delta").put("stop_reason", tool ? "tool_use" : "end_turn").putNull("stop_sequence");
+            ObjectNode why = end.putObject("delta").put("stop_reason", tool ? "tool_use" : stop == null ? "end_turn" : "stop_sequence");
+            if (stop == null) {
+                why.putNull("stop_sequence");
+            } else {
+                why.put("stop_sequence", stop);
+            }
             end.putObject("usage").put("output_tokens", 5);
             event(out, "message_delta", end);
             event(out, "message_stop", JSON.createObjectNode().put("type", "message_stop"));

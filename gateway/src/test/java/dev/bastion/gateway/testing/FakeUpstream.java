@@ -59,6 +59,12 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile boolean echoSystem;
     private volatile boolean byWords;
     private volatile boolean echoInArguments;
+    private volatile int toolCount = 1;
+    private volatile int toolFragments;
+    private volatile long toolDelayMillis;
+    private volatile boolean interleaved;
+    private volatile boolean vllmStops;
+    private volatile long lastFragmentSent;
 
     private FakeUpstream(HttpServer server) {
         this.server = server;
@@ -154,7 +160,10 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
-    /** Echo the system prompt instead of the last user message (a model leaking its instructions). */
+    /**
+     * Echo the system prompt instead of the last user message (a model leaking its instructions), in the answer
+     * text and, with {@link #echoInToolArguments}, in tool-call arguments.
+     */
     public FakeUpstream echoSystem(boolean on) {
         this.echoSystem = on;
         return this;
@@ -175,13 +184,66 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
-    private String toolArguments(JsonNode body) {
-        if (!echoInArguments) {
-            return "{\"city\":\"Paris\"}";
+    /**
+     * Answers with {@code count} calls of the tool ({@code call_1}, {@code call_2}, ...; with several, each call's
+     * arguments also carry {@code "call": n}), streaming each call's arguments in {@code fragments} pieces of about
+     * equal length (0: pieces of five characters), waiting {@code delayMillis} before each piece. Calls go one after
+     * another, or with {@code interleaved} a piece of each in turn (the first piece with the call's id and name).
+     */
+    public FakeUpstream toolCalls(int count, int fragments, long delayMillis, boolean interleaved) {
+        this.toolCount = count;
+        this.toolFragments = fragments;
+        this.toolDelayMillis = delayMillis;
+        this.interleaved = interleaved;
+        return this;
+    }
+
+    /**
+     * Ends the answer at the first of the request's {@code stop} strings it contains, as vLLM does: finish reason
+     * {@code stop} and the matched string in the choice's {@code stop_reason}.
+     */
+    public FakeUpstream stopsLikeVllm(boolean on) {
+        this.vllmStops = on;
+        return this;
+    }
+
+    /** {@link System#nanoTime()} when the last tool-call argument piece of a stream was sent; 0 before. */
+    public long lastFragmentSent() {
+        return lastFragmentSent;
+    }
+
+    /** {@code text} in {@code n} pieces of about equal length (the last ones longer by one at most). */
+    public static List<String> pieces(String text, int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(text.substring(i * text.length() / n, (i + 1) * text.length() / n));
         }
+        return out;
+    }
+
+    /** The arguments of call {@code k} (from 0) for this request, as this upstream sends them. */
+    public String toolArguments(JsonNode body, int k) {
         ObjectNode args = JSON.createObjectNode();
-        args.put("text", lastUserText(body));
+        if (toolCount > 1) {
+            args.put("call", k + 1);
+        }
+        if (!echoInArguments) {
+            args.put("city", "Paris");
+            return args.toString();
+        }
+        args.put("text", echoSystem ? systemText(body) : lastUserText(body));
         return args.toString().replace("<", "\\u003c").replace(">", "\\u003e");
+    }
+
+    private List<String> argumentPieces(String arguments) {
+        if (toolFragments > 0) {
+            return pieces(arguments, toolFragments);
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < arguments.length(); i += 5) {
+            out.add(arguments.substring(i, Math.min(arguments.length(), i + 5)));
+        }
+        return out;
     }
 
     public List<Received> received() {
@@ -229,11 +291,36 @@ public final class FakeUpstream implements AutoCloseable {
         }
         String answer = fixedAnswer != null ? fixedAnswer : "echo: " + (echoSystem ? systemText(body) : lastUserText(body));
         boolean tools = toolCallName != null && body.has("tools");
-        if (body.path("stream").asBoolean(false)) {
-            stream(ex, body, answer, tools);
-        } else {
-            send(ex, 200, completion(body, answer, tools).toString());
+        String stop = vllmStops ? firstStop(body, answer) : null;
+        if (stop != null) {
+            answer = answer.substring(0, answer.indexOf(stop));
         }
+        if (body.path("stream").asBoolean(false)) {
+            stream(ex, body, answer, tools, stop);
+        } else {
+            ObjectNode completion = completion(body, answer, tools);
+            if (stop != null) {
+                ((ObjectNode) completion.path("choices").get(0)).put("stop_reason", stop);
+            }
+            send(ex, 200, completion.toString());
+        }
+    }
+
+    /** The request's stop string that occurs first in {@code answer}, or null. */
+    private static String firstStop(JsonNode body, String answer) {
+        List<String> stops = new ArrayList<>();
+        if (body.path("stop").isTextual()) {
+            stops.add(body.path("stop").asText());
+        }
+        body.path("stop").forEach(s -> stops.add(s.asText()));
+        String first = null;
+        for (String s : stops) {
+            int at = answer.indexOf(s);
+            if (!s.isEmpty() && at >= 0 && (first == null || at < answer.indexOf(first))) {
+                first = s;
+            }
+        }
+        return first;
     }
 
     private static String systemText(JsonNode body) {
@@ -274,10 +361,13 @@ public final class FakeUpstream implements AutoCloseable {
         message.put("role", "assistant");
         if (tools) {
             message.putNull("content");
-            ObjectNode call = message.putArray("tool_calls").addObject();
-            call.put("id", "call_1");
-            call.put("type", "function");
-            call.putObject("function").put("name", toolCallName).put("arguments", toolArguments(request));
+            ArrayNode calls = message.putArray("tool_calls");
+            for (int k = 0; k < toolCount; k++) {
+                ObjectNode call = calls.addObject();
+                call.put("id", "call_" + (k + 1));
+                call.put("type", "function");
+                call.putObject("function").put("name", toolCallName).put("arguments", toolArguments(request, k));
+            }
             choice.put("finish_reason", "tool_calls");
         } else {
             message.put("content", answer);
@@ -290,28 +380,14 @@ public final class FakeUpstream implements AutoCloseable {
         return root;
     }
 
-    private void stream(HttpExchange ex, JsonNode request, String answer, boolean tools) throws IOException {
+    private void stream(HttpExchange ex, JsonNode request, String answer, boolean tools, String stop) throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.sendResponseHeaders(200, 0);
         try (OutputStream out = ex.getResponseBody()) {
             String model = request.path("model").asText();
             event(out, chunk(model, delta("role", "assistant"), null));
             if (tools) {
-                ObjectNode d = JSON.createObjectNode();
-                ObjectNode call = d.putArray("tool_calls").addObject();
-                call.put("index", 0);
-                call.put("id", "call_1");
-                call.put("type", "function");
-                String arguments = toolArguments(request);
-                call.putObject("function").put("name", toolCallName).put("arguments", "");
-                event(out, chunk(model, d, null));
-                for (int i = 0; i < arguments.length(); i += 5) {
-                    ObjectNode more = JSON.createObjectNode();
-                    ObjectNode fragment = more.putArray("tool_calls").addObject();
-                    fragment.put("index", 0);
-                    fragment.putObject("function").put("arguments", arguments.substring(i, Math.min(arguments.length(), i + 5)));
-                    event(out, chunk(model, more, null));
-                }
+                streamToolCalls(out, model, request);
             } else {
                 List<String> parts = byWords ? List.of(answer.split("(?<= )")) : split(answer, chunks);
                 for (int i = 0; i < parts.size(); i++) {
@@ -324,7 +400,11 @@ public final class FakeUpstream implements AutoCloseable {
                     event(out, chunk(model, delta("content", parts.get(i)), null));
                 }
             }
-            event(out, chunk(model, JSON.createObjectNode(), tools ? "tool_calls" : "stop"));
+            ObjectNode finish = chunk(model, JSON.createObjectNode(), tools ? "tool_calls" : "stop");
+            if (stop != null) {
+                ((ObjectNode) finish.path("choices").get(0)).put("stop_reason", stop);
+            }
+            event(out, finish);
             if (request.path("stream_options").path("include_usage").asBoolean(false)) {
                 ObjectNode usageChunk = JSON.createObjectNode();
                 usageChunk.put("id", "chatcmpl-fake");
@@ -337,6 +417,48 @@ public final class FakeUpstream implements AutoCloseable {
             }
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The tool calls' chunks: a header (id, name, empty arguments) then the argument pieces, per call or interleaved. */
+    private void streamToolCalls(OutputStream out, String model, JsonNode request) throws IOException {
+        List<List<String>> calls = new ArrayList<>();
+        for (int k = 0; k < toolCount; k++) {
+            calls.add(argumentPieces(toolArguments(request, k)));
+        }
+        if (!interleaved) {
+            for (int k = 0; k < calls.size(); k++) {
+                event(out, chunk(model, toolDelta(k, true, ""), null));
+                for (String piece : calls.get(k)) {
+                    sleep(toolDelayMillis);
+                    event(out, chunk(model, toolDelta(k, false, piece), null));
+                }
+            }
+        } else {
+            int most = calls.stream().mapToInt(List::size).max().orElse(0);
+            for (int i = 0; i < most; i++) {
+                for (int k = 0; k < calls.size(); k++) {
+                    if (i < calls.get(k).size()) {
+                        sleep(toolDelayMillis);
+                        event(out, chunk(model, toolDelta(k, i == 0, calls.get(k).get(i)), null));
+                    }
+                }
+            }
+        }
+        lastFragmentSent = System.nanoTime();
+    }
+
+    private ObjectNode toolDelta(int k, boolean header, String arguments) {
+        ObjectNode d = JSON.createObjectNode();
+        ObjectNode call = d.putArray("tool_calls").addObject();
+        call.put("index", k);
+        if (header) {
+            call.put("id", "call_" + (k + 1));
+            call.put("type", "function");
+            call.putObject("function").put("name", toolCallName).put("arguments", arguments);
+        } else {
+            call.putObject("function").put("arguments", arguments);
+        }
+        return d;
     }
 
     private static List<String> split(String text, int n) {

@@ -2,6 +2,7 @@ package dev.bastion.gateway.api.dialect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.gateway.backend.ChatBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,9 +14,11 @@ import java.util.Objects;
  * @param text the answer text, empty when the model only called tools
  * @param toolCalls the tool calls, in order
  * @param finishReason OpenAI's finish reason ({@code stop}, {@code length}, {@code tool_calls}, ...)
+ * @param stopSequence the stop sequence that ended the answer when the backend named one
+ *     ({@link ChatBackend#STOP_SEQUENCE}), else empty
  */
 record ChatAnswer(String id, long created, String model, String text, List<ToolCall> toolCalls,
-        String finishReason, long promptTokens, long completionTokens) {
+        String finishReason, String stopSequence, long promptTokens, long completionTokens) {
 
     ChatAnswer {
         Objects.requireNonNull(id, "id");
@@ -23,6 +26,7 @@ record ChatAnswer(String id, long created, String model, String text, List<ToolC
         Objects.requireNonNull(text, "text");
         toolCalls = List.copyOf(toolCalls);
         Objects.requireNonNull(finishReason, "finishReason");
+        Objects.requireNonNull(stopSequence, "stopSequence");
         if (promptTokens < 0 || completionTokens < 0) {
             throw new IllegalArgumentException("token counts cannot be negative");
         }
@@ -48,7 +52,8 @@ record ChatAnswer(String id, long created, String model, String text, List<ToolC
         JsonNode usage = completion.path("usage");
         return new ChatAnswer(completion.path("id").asText(""), completion.path("created").asLong(0),
                 completion.path("model").asText(""), message.path("content").isTextual() ? message.get("content").asText() : "",
-                calls, choice.path("finish_reason").asText("stop"), usage.path("prompt_tokens").asLong(0),
+                calls, choice.path("finish_reason").asText("stop"), choice.path(ChatBackend.STOP_SEQUENCE).asText(""),
+                usage.path("prompt_tokens").asLong(0),
                 usage.path("completion_tokens").asLong(0));
     }
 }

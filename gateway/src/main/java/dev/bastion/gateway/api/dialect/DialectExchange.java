@@ -81,6 +81,12 @@ public final class DialectExchange implements Exchange {
         return dialect.endpoint();
     }
 
+    /** The dialect reads them (the Messages API's stop sequence) and writes its own shapes, which never carry them. */
+    @Override
+    public boolean readsInternalFields() {
+        return true;
+    }
+
     @Override
     public EventStream openEventStream() {
         return new Translating(client.openEventStream(), dialect.stream());

@@ -9,6 +9,7 @@ import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.api.Refusal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Anthropic's answers: the {@code message} object, its stream ({@code message_start}, then per content block
@@ -16,15 +17,22 @@ import java.util.List;
  * {@code content_block_stop}, then {@code message_delta} with the stop reason and usage, and {@code message_stop}),
  * and errors as {@code {"type":"error","error":{"type","message"}}}.
  *
- * <p>Stop reasons: {@code stop} is {@code end_turn}, {@code length} is {@code max_tokens}, {@code tool_calls} is
- * {@code tool_use}, {@code content_filter} is {@code refusal}. A chat answer does not say whether a stop sequence
- * ended it, so {@code stop_sequence} is never reported (always {@code end_turn}, {@code stop_sequence: null}).
+ * <p>Stop reasons: {@code stop} is {@code end_turn}, or {@code stop_sequence} with the sequence when the backend
+ * named one of the request's {@code stop_sequences} ({@link dev.bastion.gateway.backend.ChatBackend#STOP_SEQUENCE}:
+ * the local engine, an Anthropic upstream, vLLM); {@code length} is {@code max_tokens}, {@code tool_calls} is
+ * {@code tool_use}, {@code content_filter} is {@code refusal}. A backend that does not say which stop ended the
+ * answer (most OpenAI-compatible servers) gets {@code end_turn} and {@code stop_sequence: null}: a chat
+ * {@code stop} cannot tell a stop sequence from the model's own end.
+ *
+ * <p>Tool calls stream as {@code input_json_delta}s as the pipeline releases their arguments ({@link ChunkFolder}
+ * says when a block opens and ends).
  */
 final class MessagesAnswers {
     private MessagesAnswers() {
     }
 
-    static ObjectNode message(String id, ChatAnswer a) {
+    /** @param stops the request's {@code stop_sequences}: only one of them is reported as the one that matched */
+    static ObjectNode message(String id, ChatAnswer a, Set<String> stops) {
         ObjectNode m = envelope(id, a.model());
         ArrayNode content = m.putArray("content");
         if (!a.text().isEmpty()) {
@@ -34,8 +42,7 @@ final class MessagesAnswers {
             ObjectNode block = content.addObject().put("type", "tool_use").put("id", call.id()).put("name", call.name());
             block.set("input", input(call.arguments()));
         }
-        m.put("stop_reason", stopReason(a.finishReason()));
-        m.putNull("stop_sequence");
+        stop(m, a.finishReason(), a.stopSequence(), stops);
         m.putObject("usage").put("input_tokens", a.promptTokens()).put("output_tokens", a.completionTokens());
         return m;
     }
@@ -64,6 +71,17 @@ final class MessagesAnswers {
         }
         throw new Refusal(ApiError.upstream(502, "invalid_tool_arguments", "The model called a tool with arguments "
                 + "that are not a JSON object, which the Messages API cannot carry; retry the request."));
+    }
+
+    /** Sets {@code stop_reason} and {@code stop_sequence} of a message or a {@code message_delta}'s delta. */
+    static void stop(ObjectNode target, String finishReason, String stopSequence, Set<String> stops) {
+        if (finishReason.equals("stop") && !stopSequence.isEmpty() && stops.contains(stopSequence)) {
+            target.put("stop_reason", "stop_sequence");
+            target.put("stop_sequence", stopSequence);
+        } else {
+            target.put("stop_reason", stopReason(finishReason));
+            target.putNull("stop_sequence");
+        }
     }
 
     static String stopReason(String finishReason) {
@@ -110,37 +128,61 @@ final class MessagesAnswers {
     /** The stream's events, built from the pipeline's chunks. One per stream; not thread-safe. */
     static final class Stream implements Dialect.StreamTranslator, ChunkFolder.Blocks {
         private final String id;
+        private final Set<String> stops;
         private final ChunkFolder folder = new ChunkFolder(this);
         private List<Dialect.Event> events = new ArrayList<>();
         private boolean started;
         private boolean inText;
+        private boolean failed;
         private int index;
 
-        Stream(String id) {
+        Stream(String id, Set<String> stops) {
             this.id = id;
+            this.stops = Set.copyOf(stops);
         }
 
         @Override
         public List<Dialect.Event> chunk(ObjectNode chunk) {
+            if (failed) {
+                return List.of();
+            }
             start(chunk.path("model").asText(""));
-            folder.accept(chunk);
+            try {
+                folder.accept(chunk);
+            } catch (ChunkFolder.OutOfOrder e) {
+                outOfOrder(e);
+            }
             return take();
         }
 
         @Override
         public List<Dialect.Event> done() {
+            if (failed) {
+                return List.of();
+            }
             start("");
             folder.finish();
             ObjectNode delta = event("message_delta");
-            delta.putObject("delta").put("stop_reason", stopReason(folder.finishReason())).putNull("stop_sequence");
+            stop(delta.putObject("delta"), folder.finishReason(), folder.stopSequence(), stops);
             delta.putObject("usage").put("input_tokens", folder.promptTokens()).put("output_tokens", folder.completionTokens());
             emit(delta);
             emit(event("message_stop"));
             return take();
         }
 
+        /** The stream ends with an error: a tool call's block cannot take more once it was closed. */
+        private void outOfOrder(ChunkFolder.OutOfOrder e) {
+            failed = true;
+            emit(MessagesAnswers.error(502, "api_error", "invalid_tool_arguments", "The model sent more arguments "
+                    + "for a tool call after they had ended; retry the request."));
+        }
+
         @Override
         public List<Dialect.Event> error(ObjectNode error) {
+            if (failed) {
+                return List.of();
+            }
+            failed = true;
             emit(MessagesAnswers.error(0, error.path("type").asText(""), error.path("code").asText(""),
                     error.path("message").asText("")));
             return take();
@@ -184,14 +226,22 @@ final class MessagesAnswers {
         }
 
         @Override
-        public void toolCall(ChatAnswer.ToolCall call) {
+        public void callStart(String callId, String name) {
             ObjectNode start = event("content_block_start").put("index", index);
-            start.putObject("content_block").put("type", "tool_use").put("id", call.id()).put("name", call.name())
+            start.putObject("content_block").put("type", "tool_use").put("id", callId).put("name", name)
                     .putObject("input");
             emit(start);
+        }
+
+        @Override
+        public void callArguments(String fragment) {
             ObjectNode delta = event("content_block_delta").put("index", index);
-            delta.putObject("delta").put("type", "input_json_delta").put("partial_json", call.arguments());
+            delta.putObject("delta").put("type", "input_json_delta").put("partial_json", fragment);
             emit(delta);
+        }
+
+        @Override
+        public void callEnd(ChatAnswer.ToolCall call) {
             emit(event("content_block_stop").put("index", index++));
         }
 

@@ -27,6 +27,8 @@ public final class MessagesDialect implements Dialect {
             "stream", "temperature", "top_p", "top_k", "tools", "tool_choice", "metadata", "thinking", "service_tier");
 
     private final String id;
+    /** The request's stop sequences, the only ones an answer may say it stopped on. */
+    private Set<String> stops = Set.of();
 
     /** @param id the message id ({@code msg_...}) */
     public MessagesDialect(String id) {
@@ -82,6 +84,9 @@ public final class MessagesDialect implements Dialect {
             }
             if (!stops.isEmpty()) {
                 chat.set("stop", stops);
+                Set<String> requested = new java.util.HashSet<>();
+                stops.forEach(stop -> requested.add(stop.asText()));
+                this.stops = Set.copyOf(requested);
             }
         }
         JsonNode temperature = body.get("temperature");
@@ -174,12 +179,12 @@ public final class MessagesDialect implements Dialect {
 
     @Override
     public ObjectNode answer(ObjectNode completion) {
-        return MessagesAnswers.message(id, ChatAnswer.of(completion));
+        return MessagesAnswers.message(id, ChatAnswer.of(completion), stops);
     }
 
     @Override
     public StreamTranslator stream() {
-        return new MessagesAnswers.Stream(id);
+        return new MessagesAnswers.Stream(id, stops);
     }
 
     @Override

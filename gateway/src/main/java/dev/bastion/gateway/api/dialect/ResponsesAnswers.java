@@ -11,7 +11,9 @@ import java.util.List;
  * ({@code response.created}, {@code response.in_progress}, {@code response.output_item.added},
  * {@code response.content_part.added}, {@code response.output_text.delta}..., {@code response.output_text.done},
  * {@code response.content_part.done}, {@code response.output_item.done}, the function-call events, then
- * {@code response.completed} or {@code response.incomplete}), each with a {@code sequence_number}.
+ * {@code response.completed} or {@code response.incomplete}), each with a {@code sequence_number}. A function
+ * call's arguments stream as {@code response.function_call_arguments.delta}s as the pipeline releases them
+ * ({@link ChunkFolder} says when an item opens and ends).
  */
 final class ResponsesAnswers {
     private ResponsesAnswers() {
@@ -137,6 +139,7 @@ final class ResponsesAnswers {
         private int sequence;
         private boolean started;
         private boolean inMessage;
+        private boolean failed;
         private int calls;
         private String model = "";
 
@@ -146,16 +149,28 @@ final class ResponsesAnswers {
 
         @Override
         public List<Dialect.Event> chunk(ObjectNode chunk) {
+            if (failed) {
+                return List.of();
+            }
             if (chunk.hasNonNull("model")) {
                 model = chunk.get("model").asText();
             }
             start();
-            folder.accept(chunk);
+            try {
+                folder.accept(chunk);
+            } catch (ChunkFolder.OutOfOrder e) { // a call's item cannot take more once it was done
+                failed = true;
+                emit("error", event().put("code", "invalid_tool_arguments").put("message", "The model sent more "
+                        + "arguments for a tool call after they had ended; retry the request.").putNull("param"));
+            }
             return take();
         }
 
         @Override
         public List<Dialect.Event> done() {
+            if (failed) {
+                return List.of();
+            }
             start();
             folder.finish();
             String finish = folder.finishReason();
@@ -171,6 +186,10 @@ final class ResponsesAnswers {
 
         @Override
         public List<Dialect.Event> error(ObjectNode error) {
+            if (failed) {
+                return List.of();
+            }
+            failed = true;
             ObjectNode e = event();
             e.set("code", error.path("code"));
             e.set("message", error.path("message"));
@@ -232,20 +251,32 @@ final class ResponsesAnswers {
         }
 
         @Override
-        public void toolCall(ChatAnswer.ToolCall call) {
-            int index = output.size();
-            ObjectNode added = event().put("output_index", index);
-            added.set("item", functionCall(d, calls, call, "in_progress"));
+        public void callStart(String callId, String name) {
+            ObjectNode added = event().put("output_index", output.size());
+            added.set("item", functionCall(d, calls, new ChatAnswer.ToolCall(callId, name, ""), "in_progress"));
             emit("response.output_item.added", added);
-            String itemId = "fc_" + suffix(d) + "_" + calls;
-            emit("response.function_call_arguments.delta", event().put("item_id", itemId).put("output_index", index)
-                    .put("delta", call.arguments()));
-            emit("response.function_call_arguments.done", event().put("item_id", itemId).put("output_index", index)
+        }
+
+        @Override
+        public void callArguments(String fragment) {
+            emit("response.function_call_arguments.delta", event().put("item_id", callItemId())
+                    .put("output_index", output.size()).put("delta", fragment));
+        }
+
+        @Override
+        public void callEnd(ChatAnswer.ToolCall call) {
+            int index = output.size();
+            emit("response.function_call_arguments.done", event().put("item_id", callItemId()).put("output_index", index)
                     .put("name", call.name()).put("arguments", call.arguments()));
             ObjectNode item = functionCall(d, calls, call, "completed");
             emit("response.output_item.done", event().put("output_index", index).set("item", item));
             output.add(item);
             calls++;
+        }
+
+        /** The id of the function-call item being streamed. */
+        private String callItemId() {
+            return "fc_" + suffix(d) + "_" + calls;
         }
 
         /** A new event body; its type and sequence number are set by {@link #emit}. */

@@ -92,6 +92,40 @@ class MessagesDialectTest {
     }
 
     @Test
+    void aStopSequenceTheBackendNamedIsReportedPlainAndStreamedWhenTheRequestAskedForIt() {
+        dialect.toChat(json("{'model':'m','max_tokens':9,'stop_sequences':['###','END'],'messages':[{'role':'user','content':'x'}]}"));
+        ObjectNode answer = Chat.completion("a", "stop");
+        ((ObjectNode) answer.at("/choices/0")).put("bastion_stop_sequence", "END");
+        ObjectNode message = dialect.answer(answer);
+        assertThat(message.path("stop_reason").asText()).isEqualTo("stop_sequence");
+        assertThat(message.path("stop_sequence").asText()).isEqualTo("END");
+        assertThat(message.toString()).doesNotContain("bastion_");
+
+        ObjectNode last = Chat.chunk("{}", "stop");
+        ((ObjectNode) last.at("/choices/0")).put("bastion_stop_sequence", "###");
+        List<Dialect.Event> events = Chat.play(dialect, Chat.textChunk("a"), last, Chat.usageChunk());
+        JsonNode delta = Chat.data(events.get(events.size() - 2));
+        assertThat(delta.path("type").asText()).isEqualTo("message_delta");
+        assertThat(delta.path("delta")).isEqualTo(json("{'stop_reason':'stop_sequence','stop_sequence':'###'}"));
+    }
+
+    @Test
+    void aStopSequenceTheRequestDidNotAskForOrNoneAtAllIsAnEndTurn() {
+        dialect.toChat(json("{'model':'m','max_tokens':9,'stop_sequences':['END'],'messages':[{'role':'user','content':'x'}]}"));
+        ObjectNode other = Chat.completion("a", "stop");
+        ((ObjectNode) other.at("/choices/0")).put("bastion_stop_sequence", "OTHER");
+        assertThat(dialect.answer(other).path("stop_reason").asText()).isEqualTo("end_turn");
+        assertThat(dialect.answer(other).path("stop_sequence").isNull()).isTrue();
+        assertThat(dialect.answer(Chat.completion("a", "stop")).path("stop_reason").asText()).isEqualTo("end_turn");
+        ObjectNode cut = Chat.completion("a", "length");
+        ((ObjectNode) cut.at("/choices/0")).put("bastion_stop_sequence", "END");
+        assertThat(dialect.answer(cut).path("stop_reason").asText()).as("only a stop can be a stop sequence").isEqualTo("max_tokens");
+        List<Dialect.Event> events = Chat.play(dialect, Chat.textChunk("a"), Chat.chunk("{}", "stop"));
+        assertThat(Chat.data(events.get(events.size() - 2)).path("delta"))
+                .isEqualTo(json("{'stop_reason':'end_turn','stop_sequence':null}"));
+    }
+
+    @Test
     void toolArgumentsThatAreNotAJsonObjectAreRefusedRatherThanPassedOnBroken() {
         Refusal r = catchThrowableOfType(Refusal.class, () -> dialect.answer(Chat.completion(null, "tool_calls", "f", "[1,")));
         assertThat(r.error().status()).isEqualTo(502);
@@ -99,7 +133,7 @@ class MessagesDialectTest {
     }
 
     @Test
-    void aStreamIsTranslatedIntoTheMessagesEventsWithTextThenToolBlocks() {
+    void aStreamIsTranslatedIntoTheMessagesEventsWithTextThenToolBlocksWhoseArgumentsStreamAsTheyCome() {
         List<Dialect.Event> events = Chat.play(dialect, Chat.chunk("{'role':'assistant','content':''}", null),
                 Chat.textChunk("Hel"), Chat.textChunk("lo"),
                 Chat.chunk("{'tool_calls':[{'index':0,'id':'c1','type':'function','function':{'name':'f','arguments':'{\\\"a\\\"'}}]}", null),
@@ -107,13 +141,14 @@ class MessagesDialectTest {
                 Chat.chunk("{}", "tool_calls"), Chat.usageChunk());
         assertThat(events).extracting(Dialect.Event::name).containsExactly("message_start", "content_block_start",
                 "content_block_delta", "content_block_delta", "content_block_stop", "content_block_start",
-                "content_block_delta", "content_block_stop", "message_delta", "message_stop");
+                "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
         assertThat(Chat.data(events.get(0)).at("/message/id").asText()).isEqualTo("msg_abc");
         assertThat(Chat.data(events.get(2)).path("delta")).isEqualTo(json("{'type':'text_delta','text':'Hel'}"));
         assertThat(Chat.data(events.get(5)).path("index").asInt()).isEqualTo(1);
         assertThat(Chat.data(events.get(5)).at("/content_block/type").asText()).isEqualTo("tool_use");
-        assertThat(Chat.data(events.get(6)).path("delta")).isEqualTo(json("{'type':'input_json_delta','partial_json':'{\\\"a\\\":1}'}"));
-        JsonNode delta = Chat.data(events.get(8));
+        assertThat(Chat.data(events.get(6)).path("delta")).isEqualTo(json("{'type':'input_json_delta','partial_json':'{\\\"a\\\"'}"));
+        assertThat(Chat.data(events.get(7)).path("delta")).isEqualTo(json("{'type':'input_json_delta','partial_json':':1}'}"));
+        JsonNode delta = Chat.data(events.get(9));
         assertThat(delta.at("/delta/stop_reason").asText()).isEqualTo("tool_use");
         assertThat(delta.path("usage")).hasToString(json("{'input_tokens':11,'output_tokens':7}").toString());
         for (Dialect.Event e : events) {

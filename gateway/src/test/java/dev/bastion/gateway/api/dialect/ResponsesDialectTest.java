@@ -133,7 +133,7 @@ class ResponsesDialectTest {
     }
 
     @Test
-    void aStreamedToolCallIsOneFunctionCallItemWithItsArguments() {
+    void aStreamedToolCallIsOneFunctionCallItemWhoseArgumentsStreamAsTheyCome() {
         dialect.toChat(json("{'model':'m','input':'x','stream':true}"));
         List<Dialect.Event> events = Chat.play(dialect,
                 Chat.chunk("{'tool_calls':[{'index':0,'id':'c9','type':'function','function':{'name':'f','arguments':''}}]}", null),
@@ -142,9 +142,44 @@ class ResponsesDialectTest {
                 Chat.chunk("{}", "tool_calls"));
         assertThat(events).extracting(Dialect.Event::name).containsExactly("response.created", "response.in_progress",
                 "response.output_item.added", "response.function_call_arguments.delta",
-                "response.function_call_arguments.done", "response.output_item.done", "response.completed");
-        assertThat(Chat.data(events.get(4)).path("arguments").asText()).isEqualTo("{\"a\":1}");
+                "response.function_call_arguments.delta", "response.function_call_arguments.done",
+                "response.output_item.done", "response.completed");
+        assertThat(Chat.data(events.get(3)).path("delta").asText()).isEqualTo("{\"a\"");
+        assertThat(Chat.data(events.get(4)).path("delta").asText()).isEqualTo(":1}");
+        assertThat(Chat.data(events.get(3)).path("item_id").asText()).isEqualTo(Chat.data(events.get(2)).at("/item/id").asText());
+        assertThat(Chat.data(events.get(5)).path("arguments").asText()).isEqualTo("{\"a\":1}");
         assertThat(Chat.data(events.getLast()).at("/response/output/0/call_id").asText()).isEqualTo("c9");
+    }
+
+    @Test
+    void twoStreamedCallsAreTwoItemsOneAfterTheOtherWithTheirOwnIdsAndIndexes() {
+        dialect.toChat(json("{'model':'m','input':'x','stream':true}"));
+        List<Dialect.Event> events = Chat.play(dialect,
+                Chat.chunk("{'tool_calls':[{'index':0,'id':'c1','type':'function','function':{'name':'f','arguments':'{}'}}]}", null),
+                Chat.chunk("{'tool_calls':[{'index':1,'id':'c2','type':'function','function':{'name':'g','arguments':'{'}}]}", null),
+                Chat.chunk("{'tool_calls':[{'index':1,'function':{'arguments':'}'}}]}", null),
+                Chat.chunk("{}", "tool_calls"));
+        assertThat(events).extracting(Dialect.Event::name).containsExactly("response.created", "response.in_progress",
+                "response.output_item.added", "response.function_call_arguments.delta",
+                "response.function_call_arguments.done", "response.output_item.done",
+                "response.output_item.added", "response.function_call_arguments.delta",
+                "response.function_call_arguments.delta", "response.function_call_arguments.done",
+                "response.output_item.done", "response.completed");
+        assertThat(Chat.data(events.get(6)).path("output_index").asInt()).isEqualTo(1);
+        assertThat(Chat.data(events.get(7)).path("item_id").asText()).isEqualTo(Chat.data(events.get(6)).at("/item/id").asText())
+                .isNotEqualTo(Chat.data(events.get(3)).path("item_id").asText());
+        assertThat(Chat.data(events.getLast()).at("/response/output/1/call_id").asText()).isEqualTo("c2");
+    }
+
+    @Test
+    void moreArgumentsForAFinishedCallEndTheStreamWithAnErrorEventAndNothingAfterIt() {
+        Dialect.StreamTranslator t = dialect.stream();
+        t.chunk(Chat.chunk("{'tool_calls':[{'index':0,'id':'c1','type':'function','function':{'name':'f','arguments':'{}'}}]}", null));
+        t.chunk(Chat.chunk("{'tool_calls':[{'index':1,'id':'c2','type':'function','function':{'name':'g','arguments':'{'}}]}", null));
+        List<Dialect.Event> events = t.chunk(Chat.chunk("{'tool_calls':[{'index':0,'function':{'arguments':'1'}}]}", null));
+        assertThat(events).extracting(Dialect.Event::name).containsExactly("error");
+        assertThat(Chat.data(events.getFirst()).path("code").asText()).isEqualTo("invalid_tool_arguments");
+        assertThat(t.done()).isEmpty();
     }
 
     @Test
