@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Scale-out efficiency (issue 21): wrk through haproxy to one gateway replica pinned to one core, then to two replicas
+# pinned to a core each, all sharing one PostgreSQL store and one Redis (every request: two Lua scripts on Redis for
+# the shared limits; usage written to PostgreSQL). Prints requests/s, p50 and p99 for each, the efficiency
+# throughput(2) / (2 x throughput(1)) and the CPU Redis and PostgreSQL spent per request, from which their
+# saturation point is projected. On a 2-core machine the replicas, haproxy, wrk, nginx, Redis and PostgreSQL share
+# the same two cores: read the efficiency with that in mind.
+#
+#   bench/cluster/run.sh [SECONDS]      (default 15 s per measurement)
+# Needs: wrk, nginx, haproxy (Debian packages), and PostgreSQL and Redis as .ci/postgres.sh and .ci/redis.sh start
+# them. Loopback only. Leaves nothing running but those two servers.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+seconds="${1:-15}"
+up_port=18191 a_port=18280 b_port=18281 lb_one=18300 lb_two=18301
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+# shellcheck source=../lib/upstream.sh
+source "$here/../lib/upstream.sh"
+for tool in wrk nginx haproxy psql taskset; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y wrk nginx-light haproxy postgresql-client)" >&2; exit 1; }
+done
+eval "$(cd "$root" && .ci/postgres.sh)"
+eval "$(cd "$root" && .ci/redis.sh)"
+schema="bench_$(date +%s)"
+PGPASSWORD="$BASTION_TEST_PG_PASSWORD" psql -qAt -h 127.0.0.1 -U "$BASTION_TEST_PG_USER" -d bastion_test -c "CREATE SCHEMA $schema"
+
+start_chat_upstream "$work" "$up_port" "Local inference keeps sensitive data on your own machines." 20 10
+(cd "$root" && ./bastion --version >/dev/null)
+for r in a b; do
+  cat > "$work/$r.yaml" <<YAML
+store:
+  url: "$BASTION_TEST_PG_URL?currentSchema=$schema"
+  username: $BASTION_TEST_PG_USER
+  password-env: BENCH_PG_PASSWORD
+cluster:
+  redis-url: $BASTION_TEST_REDIS_URL
+  node-id: bench-$r
+  replicas: 2
+abuse:
+  min-requests: 0
+models:
+  - name: bench-model
+    backend: openai
+    base-url: http://127.0.0.1:$up_port/v1
+    location: local
+limits:
+  per-key: {requests-per-minute: 0, tokens-per-minute: 0, concurrent-requests: 0}
+YAML
+done
+start() { # replica core port
+  (cd "$root" && exec env BENCH_PG_PASSWORD="$BASTION_TEST_PG_PASSWORD" taskset -c "$2" ./bastion serve \
+    --config "$work/$1.yaml" --data-dir "$work/data-$1" --port "$3" --console-port 0 >"$work/$1.out" 2>"$work/$1.err") &
+  pids+=($!)
+}
+start a 0 $a_port
+wait_for "http://127.0.0.1:$a_port/healthz"
+mkdir -p "$work/data-b/keys"
+for f in keys/api-key-hash.json keys/master-key.json admin.key; do cp "$work/data-a/$f" "$work/data-b/$f"; done
+start b 1 $b_port
+wait_for "http://127.0.0.1:$b_port/healthz"
+key="$(cat "$work/data-a/admin.key")"
+
+lb() { # port servers...
+  local port="$1"; shift
+  {
+    printf 'global\n  maxconn 4096\ndefaults\n  mode http\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n'
+    printf 'frontend f\n  bind 127.0.0.1:%s\n  default_backend replicas\nbackend replicas\n  balance roundrobin\n  http-reuse always\n' "$port"
+    local i=0
+    for s in "$@"; do printf '  server r%d 127.0.0.1:%s maxconn 256\n' "$i" "$s"; i=$((i + 1)); done
+  } > "$work/haproxy-$port.cfg"
+  haproxy -f "$work/haproxy-$port.cfg" -db >"$work/haproxy-$port.log" 2>&1 & pids+=($!)
+  wait_for "http://127.0.0.1:$port/healthz"
+}
+lb $lb_one $a_port
+lb $lb_two $a_port $b_port
+
+cpu_of() { # ticks used so far by every process whose command matches
+  local total=0
+  for p in $(pgrep -f "$1" || true); do
+    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+hz="$(getconf CLK_TCK)"
+measure() { # label url
+  local redis0 pg0 redis1 pg1 out rps reqs
+  curl -s -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+    -d '{"model":"bench-model","messages":[{"role":"user","content":"warm up"}]}' "$2/v1/chat/completions"
+  BENCH_AUTH="Bearer $key" wrk -t2 -c32 -d5s -s "$root/bench/gateway-overhead/request.lua" "$2/v1/chat/completions" >/dev/null
+  redis0="$(cpu_of 'redis-server .*6390')"; pg0="$(cpu_of 'postgres')"
+  out="$(BENCH_AUTH="Bearer $key" wrk -t2 -c32 -d"${seconds}s" -s "$root/bench/gateway-overhead/request.lua" \
+    "$2/v1/chat/completions" | grep '^RESULT')"
+  redis1="$(cpu_of 'redis-server .*6390')"; pg1="$(cpu_of 'postgres')"
+  field() { echo "$out" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
+  rps="$(field rps)"; reqs="$(field requests)"
+  printf 'RESULT %s: %s requests/s, p50 %.1f ms, p99 %.1f ms, non-200 %s; Redis CPU %s us/request, PostgreSQL CPU %s us/request\n' \
+    "$1" "$rps" "$(awk -v v="$(field p50_us)" 'BEGIN {print v / 1000}')" "$(awk -v v="$(field p99_us)" 'BEGIN {print v / 1000}')" \
+    "$(field non200)" \
+    "$(awk -v d=$((redis1 - redis0)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')" \
+    "$(awk -v d=$((pg1 - pg0)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')"
+  echo "$rps" > "$work/rps-$1"
+}
+measure one-replica "http://127.0.0.1:$lb_one"
+measure two-replicas "http://127.0.0.1:$lb_two"
+awk -v one="$(cat "$work/rps-one-replica")" -v two="$(cat "$work/rps-two-replicas")" \
+  'BEGIN {printf "RESULT efficiency throughput(2) / (2 x throughput(1)) = %.2f (target >= 0.8)\n", two / (2 * one)}'
+PGPASSWORD="$BASTION_TEST_PG_PASSWORD" psql -qAt -h 127.0.0.1 -U "$BASTION_TEST_PG_USER" -d bastion_test -c "DROP SCHEMA $schema CASCADE"
