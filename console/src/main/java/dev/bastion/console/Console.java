@@ -38,7 +38,8 @@ public final class Console {
         this.login = new Login(html, sessions, gatekeeper, parts.keys(), parts.trail(), new LoginLimiter(parts.clock()));
         AuditRecords records = new AuditRecords(parts.auditLog());
         this.overview = new OverviewPage(html, parts, records);
-        this.keys = new KeysPage(html, parts.keys(), parts.trail(), sessions, parts.clock());
+        this.keys = new KeysPage(html, parts.keys(), parts.trail(), sessions, parts.clock(),
+                parts.config().limits());
         this.usage = new UsagePage(html, parts.usage(), parts.usageRecorder());
         this.audit = new AuditPage(html, parts.auditLog(), parts.auditPublicKey(), records);
         this.requests = new RequestPage(html, parts.trail(), records);
@@ -73,6 +74,7 @@ public final class Console {
         r.get("/", (req, res) -> gated(new WebCall(req, res), overview::show));
         r.get("/keys", (req, res) -> gated(new WebCall(req, res), keys::list));
         r.post("/keys", (req, res) -> gated(new WebCall(req, res), admin(keys::create)));
+        r.post("/keys/limits", (req, res) -> gated(new WebCall(req, res), admin(keys::setLimits)));
         r.post("/keys/{id}/revoke", (req, res) -> gated(new WebCall(req, res), admin(keys::revoke)));
         r.post("/keys/{id}/rotate", (req, res) -> gated(new WebCall(req, res), admin(keys::rotate)));
         r.get("/usage", (req, res) -> gated(new WebCall(req, res), usage::show));

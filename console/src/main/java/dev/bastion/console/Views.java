@@ -40,13 +40,28 @@ public final class Views {
         }
     }
 
+    /**
+     * A key's row. Its limits are the ones the gateway enforces for it: its own when set ({@code ownLimits}),
+     * otherwise the configured per-key defaults; each is a number per minute or "unlimited".
+     */
     public record KeyRow(String id, String label, String role, String tenant, String models, String created,
-            String expires, String status, boolean active) {
+            String expires, String status, boolean active, String requestsPerMinute, String tokensPerMinute,
+            String concurrent, boolean ownLimits) {
     }
 
-    public record Keys(Chrome chrome, List<KeyRow> rows, Optional<String> notice, Optional<String> fixedTenant) {
+    /** A tenant: its keys (active of all), their ids, and the limits all its keys share. */
+    public record TenantRow(String tenant, long activeKeys, long keys, List<String> keyIds, String requestsPerMinute,
+            String tokensPerMinute, String concurrent) {
+        public TenantRow {
+            keyIds = List.copyOf(keyIds);
+        }
+    }
+
+    public record Keys(Chrome chrome, List<KeyRow> rows, List<TenantRow> tenants, Optional<String> notice,
+            Optional<String> fixedTenant) {
         public Keys {
             rows = List.copyOf(rows);
+            tenants = List.copyOf(tenants);
         }
     }
 
