@@ -31,6 +31,7 @@ public final class Console {
     private final AuditPage audit;
     private final PolicyPage policy;
     private final RequestPage requests;
+    private final ModelsPage models;
 
     private Console(Gateway.Parts parts, List<ConfigPrinter.Setting> settings) {
         Sessions sessions = new Sessions(parts.clock());
@@ -43,6 +44,8 @@ public final class Console {
         this.usage = new UsagePage(html, parts.usage(), parts.usageRecorder());
         this.audit = new AuditPage(html, parts.auditLog(), parts.auditPublicKey(), records);
         this.requests = new RequestPage(html, parts.trail(), records);
+        this.models = new ModelsPage(html, parts.config().models(), new ModelChecks(parts.config().modelSecurity(),
+                parts.clock()), parts.auditLog());
         this.policy = new PolicyPage(html, settings, new DryRun(parts.routes()), parts.trail());
     }
 
@@ -80,6 +83,8 @@ public final class Console {
         r.get("/usage", (req, res) -> gated(new WebCall(req, res), usage::show));
         r.get("/policy", (req, res) -> gated(new WebCall(req, res), policy::show));
         r.post("/policy/dry-run", (req, res) -> gated(new WebCall(req, res), policy::dryRun));
+        r.get("/models", (req, res) -> gated(new WebCall(req, res), models::show));
+        r.get("/models/bom", (req, res) -> gated(new WebCall(req, res), models::bom));
         r.get("/audit", (req, res) -> gated(new WebCall(req, res), audit::show));
         r.get("/requests", (req, res) -> gated(new WebCall(req, res), requests::show));
         r.get("/audit/proof", (req, res) -> gated(new WebCall(req, res), audit::proof));

@@ -139,4 +139,33 @@ public final class Views {
             routeNames = List.copyOf(routeNames);
         }
     }
+
+    /**
+     * A model of the registry and its supply-chain state. For a local model file: whether the model-security check
+     * admits it, its signature (verified, failed with the problems, or unsigned) and signer, its scan result; for a
+     * model served upstream those are "not applicable".
+     */
+    public record ModelRow(String name, String backend, String location, String file, String admission,
+            String admissionDetail, String signature, String signer, String scan, List<String> problems, boolean bom) {
+        public ModelRow {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** One custody event of a model from the audit log: a scan, signature check, load, pull, sign or BOM. */
+    public record CustodyRow(long index, String time, String action, String subject) {
+    }
+
+    public record ModelEntry(ModelRow model, List<CustodyRow> custody) {
+        public ModelEntry {
+            custody = List.copyOf(custody);
+        }
+    }
+
+    /** @param custodyShown whether custody events are shown (operator viewers; they are admin records) */
+    public record Models(Chrome chrome, List<ModelEntry> models, boolean custodyShown) {
+        public Models {
+            models = List.copyOf(models);
+        }
+    }
 }
