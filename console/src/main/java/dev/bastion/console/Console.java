@@ -32,6 +32,7 @@ public final class Console {
     private final PolicyPage policy;
     private final RequestPage requests;
     private final ModelsPage models;
+    private final PrivacyPage privacy;
 
     private Console(Gateway.Parts parts, List<ConfigPrinter.Setting> settings) {
         Sessions sessions = new Sessions(parts.clock());
@@ -46,6 +47,7 @@ public final class Console {
         this.requests = new RequestPage(html, parts.trail(), records);
         this.models = new ModelsPage(html, parts.config().models(), new ModelChecks(parts.config().modelSecurity(),
                 parts.clock()), parts.auditLog());
+        this.privacy = new PrivacyPage(html, parts.privacyLedgers(), parts.clock());
         this.policy = new PolicyPage(html, settings, new DryRun(parts.routes()), parts.trail());
     }
 
@@ -85,6 +87,7 @@ public final class Console {
         r.post("/policy/dry-run", (req, res) -> gated(new WebCall(req, res), policy::dryRun));
         r.get("/models", (req, res) -> gated(new WebCall(req, res), models::show));
         r.get("/models/bom", (req, res) -> gated(new WebCall(req, res), models::bom));
+        r.get("/privacy", (req, res) -> gated(new WebCall(req, res), privacy::show));
         r.get("/audit", (req, res) -> gated(new WebCall(req, res), audit::show));
         r.get("/requests", (req, res) -> gated(new WebCall(req, res), requests::show));
         r.get("/audit/proof", (req, res) -> gated(new WebCall(req, res), audit::proof));

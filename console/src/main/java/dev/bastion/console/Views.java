@@ -168,4 +168,25 @@ public final class Views {
             models = List.copyOf(models);
         }
     }
+
+    /**
+     * One privacy-budget ledger: its total (ε, δ), ε spent at the total's δ by the tightest accountant and ε left,
+     * and the δ taken directly by (ε, δ) events and left for the accountants. Numbers are already formatted.
+     */
+    public record LedgerRow(String dataset, String unit, String totalEpsilon, String totalDelta, String spentEpsilon,
+            String leftEpsilon, String deltaUsed, String deltaLeft, String accountant, long charges, int percent,
+            String link) {
+    }
+
+    /** One charge of a ledger: its number, time, what was asked (no data) and its privacy events. */
+    public record ChargeRow(long sequence, String time, String description, String events) {
+    }
+
+    public record Privacy(Chrome chrome, boolean shown, List<LedgerRow> ledgers, Pager pager,
+            Optional<LedgerRow> selected, List<ChargeRow> charges, Pager chargePager) {
+        public Privacy {
+            ledgers = List.copyOf(ledgers);
+            charges = List.copyOf(charges);
+        }
+    }
 }

@@ -34,8 +34,10 @@ final class ConsoleFixture implements AutoCloseable {
     final Gateway gateway;
     final Path dataDir;
     final String adminKey;
+    final GatewayConfig config;
 
-    private ConsoleFixture(Gateway gateway, Path dataDir, String adminKey) {
+    private ConsoleFixture(Gateway gateway, Path dataDir, String adminKey, GatewayConfig config) {
+        this.config = config;
         this.gateway = gateway;
         this.dataDir = dataDir;
         this.adminKey = adminKey;
@@ -54,7 +56,8 @@ final class ConsoleFixture implements AutoCloseable {
             Gateway gateway = Gateway.start(config, env, Clock.systemUTC(), BuildInfo.DEVELOPMENT,
                     Tracing.from(config.telemetry(), BuildInfo.DEVELOPMENT),
                     Optional.of(parts -> Console.routing(parts, ConfigPrinter.settings(loaded))));
-            return new ConsoleFixture(gateway, dir.resolve("data"), Files.readString(dir.resolve("data/admin.key")).strip());
+            return new ConsoleFixture(gateway, dir.resolve("data"), Files.readString(dir.resolve("data/admin.key")).strip(),
+                    config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
