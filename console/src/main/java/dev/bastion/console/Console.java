@@ -33,6 +33,7 @@ public final class Console {
     private final RequestPage requests;
     private final ModelsPage models;
     private final PrivacyPage privacy;
+    private final LivePage live;
 
     private Console(Gateway.Parts parts, List<ConfigPrinter.Setting> settings) {
         Sessions sessions = new Sessions(parts.clock());
@@ -47,6 +48,9 @@ public final class Console {
         this.requests = new RequestPage(html, parts.trail(), records);
         this.models = new ModelsPage(html, parts.config().models(), new ModelChecks(parts.config().modelSecurity(),
                 parts.clock()), parts.auditLog());
+        LiveTraffic traffic = new LiveTraffic();
+        parts.trail().addTrafficListener(traffic);
+        this.live = new LivePage(html, traffic, sessions, gatekeeper, parts.keys(), parts.clock(), parts.config().models());
         this.privacy = new PrivacyPage(html, parts.privacyLedgers(), parts.clock());
         this.policy = new PolicyPage(html, settings, new DryRun(parts.routes()), parts.trail());
     }
@@ -88,6 +92,8 @@ public final class Console {
         r.get("/models", (req, res) -> gated(new WebCall(req, res), models::show));
         r.get("/models/bom", (req, res) -> gated(new WebCall(req, res), models::bom));
         r.get("/privacy", (req, res) -> gated(new WebCall(req, res), privacy::show));
+        r.get("/live", (req, res) -> gated(new WebCall(req, res), live::show));
+        r.get("/live/events", (req, res) -> gated(new WebCall(req, res), live::events));
         r.get("/audit", (req, res) -> gated(new WebCall(req, res), audit::show));
         r.get("/requests", (req, res) -> gated(new WebCall(req, res), requests::show));
         r.get("/audit/proof", (req, res) -> gated(new WebCall(req, res), audit::proof));

@@ -189,4 +189,18 @@ public final class Views {
             charges = List.copyOf(charges);
         }
     }
+
+    /**
+     * The live traffic page: the stream's URL with the filters applied, the filters' values and choices.
+     *
+     * @param tenantFixed whether the viewer is tenant-bound (no tenant filter: it sees its own only)
+     * @param buffer events the server holds per stream before dropping the oldest
+     */
+    public record Live(Chrome chrome, String source, String tenant, String model, String decision, List<String> models,
+            List<String> decisions, boolean tenantFixed, int buffer) {
+        public Live {
+            models = List.copyOf(models);
+            decisions = List.copyOf(decisions);
+        }
+    }
 }
