@@ -44,9 +44,14 @@ class LiveStreamHttpTest {
     }
 
     static int chat(String key, String model) throws Exception {
-        return ConsoleFixture.HTTP.send(HttpRequest.newBuilder(URI.create(console.apiUrl() + "/v1/chat/completions"))
+        return chat(console, key, model, CANARY);
+    }
+
+    /** Sends a chat request with {@code canary} in its prompt through {@code at}'s gateway; its status. */
+    static int chat(ConsoleFixture at, String key, String model, String canary) throws Exception {
+        return ConsoleFixture.HTTP.send(HttpRequest.newBuilder(URI.create(at.apiUrl() + "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(TestGateway.chat(model, "hello " + CANARY, false))).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(TestGateway.chat(model, "hello " + canary, false))).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 

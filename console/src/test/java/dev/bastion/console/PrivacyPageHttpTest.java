@@ -2,18 +2,14 @@ package dev.bastion.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bastion.privacy.accounting.Accounting;
 import dev.bastion.privacy.accounting.PrivacyEvent;
 import dev.bastion.privacy.ledger.Budget;
 import dev.bastion.privacy.ledger.LedgerId;
 import dev.bastion.privacy.ledger.PrivacyLedger;
-import dev.bastion.store.jdbc.Database;
-import dev.bastion.store.jdbc.JdbcLedgerStore;
 import dev.bastion.store.keys.Role;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,9 +27,7 @@ class PrivacyPageHttpTest {
     @BeforeAll
     static void start() {
         console = ConsoleFixture.start(dir, "audit:\n  checkpoint-every: 1\n");
-        try (Database db = console.config.store().open(console.dataDir, Map.of())) {
-            PrivacyLedger ledger = new PrivacyLedger(new JdbcLedgerStore(db), Accounting.standard(), Clock.systemUTC(),
-                    (id, charge, after) -> { });
+        console.withLedger(Clock.systemUTC(), ledger -> {
             LedgerId census = new LedgerId("census", LedgerId.ROW);
             ledger.setTotal(census, new Budget(3, 1e-6));
             charge(ledger, census, "count by region", new PrivacyEvent.PureDp(0.5));
@@ -43,7 +37,7 @@ class PrivacyPageHttpTest {
             for (int i = 0; i < 120; i++) {
                 charge(ledger, visits, "query " + i, new PrivacyEvent.PureDp(0.001));
             }
-        }
+        });
     }
 
     private static void charge(PrivacyLedger ledger, LedgerId id, String what, PrivacyEvent event) {
