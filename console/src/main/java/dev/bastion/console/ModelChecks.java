@@ -55,9 +55,10 @@ final class ModelChecks {
         Outcome outcome;
         try {
             outcome = new Outcome.Checked(ModelGate.check(model, policy()));
-        } catch (IOException | UncheckedIOException e) {
-            outcome = new Outcome.Unreadable("the model or a trusted key could not be read ("
-                    + e.getClass().getSimpleName() + "); see the gateway log and bastion model verify");
+        } catch (IOException | RuntimeException e) {
+            // The message may name files; the page says only what kind of failure it was.
+            outcome = new Outcome.Unreadable("the model or a trusted key could not be read or checked ("
+                    + e.getClass().getSimpleName() + "); run bastion model verify and bastion model scan on it");
         }
         cache.put(model, new Cached(fingerprint, outcome));
         return outcome;
