@@ -86,7 +86,7 @@ class PostgresKeyChangesTest {
     }
 
     @Test
-    void whileTheListeningConnectionIsBrokenPollingStillSeesARevocationWithinASecond() throws Exception {
+    void whileTheListeningConnectionIsBrokenPollingStillSeesARevocationAndALimitsChangeWithinASecond() throws Exception {
         TestDatabases.Postgres pg = TestDatabases.Postgres.create();
         Heard heard = new Heard();
         try (Database replicaA = pg.open(); Database replicaB = pg.open();
