@@ -31,6 +31,9 @@ public final class Console {
     private final AuditPage audit;
     private final PolicyPage policy;
     private final RequestPage requests;
+    private final ModelsPage models;
+    private final PrivacyPage privacy;
+    private final LivePage live;
 
     private Console(Gateway.Parts parts, List<ConfigPrinter.Setting> settings) {
         Sessions sessions = new Sessions(parts.clock());
@@ -38,10 +41,17 @@ public final class Console {
         this.login = new Login(html, sessions, gatekeeper, parts.keys(), parts.trail(), new LoginLimiter(parts.clock()));
         AuditRecords records = new AuditRecords(parts.auditLog());
         this.overview = new OverviewPage(html, parts, records);
-        this.keys = new KeysPage(html, parts.keys(), parts.trail(), sessions, parts.clock());
+        this.keys = new KeysPage(html, parts.keys(), parts.trail(), sessions, parts.clock(),
+                parts.config().limits());
         this.usage = new UsagePage(html, parts.usage(), parts.usageRecorder());
         this.audit = new AuditPage(html, parts.auditLog(), parts.auditPublicKey(), records);
         this.requests = new RequestPage(html, parts.trail(), records);
+        this.models = new ModelsPage(html, parts.config().models(), new ModelChecks(parts.config().modelSecurity(),
+                parts.clock()), parts.auditLog());
+        LiveTraffic traffic = new LiveTraffic();
+        parts.trail().addTrafficListener(traffic);
+        this.live = new LivePage(html, traffic, sessions, gatekeeper, parts.keys(), parts.clock(), parts.config().models());
+        this.privacy = new PrivacyPage(html, parts.privacyLedgers(), parts.clock());
         this.policy = new PolicyPage(html, settings, new DryRun(parts.routes()), parts.trail());
     }
 
@@ -73,11 +83,17 @@ public final class Console {
         r.get("/", (req, res) -> gated(new WebCall(req, res), overview::show));
         r.get("/keys", (req, res) -> gated(new WebCall(req, res), keys::list));
         r.post("/keys", (req, res) -> gated(new WebCall(req, res), admin(keys::create)));
+        r.post("/keys/limits", (req, res) -> gated(new WebCall(req, res), admin(keys::setLimits)));
         r.post("/keys/{id}/revoke", (req, res) -> gated(new WebCall(req, res), admin(keys::revoke)));
         r.post("/keys/{id}/rotate", (req, res) -> gated(new WebCall(req, res), admin(keys::rotate)));
         r.get("/usage", (req, res) -> gated(new WebCall(req, res), usage::show));
         r.get("/policy", (req, res) -> gated(new WebCall(req, res), policy::show));
         r.post("/policy/dry-run", (req, res) -> gated(new WebCall(req, res), policy::dryRun));
+        r.get("/models", (req, res) -> gated(new WebCall(req, res), models::show));
+        r.get("/models/bom", (req, res) -> gated(new WebCall(req, res), models::bom));
+        r.get("/privacy", (req, res) -> gated(new WebCall(req, res), privacy::show));
+        r.get("/live", (req, res) -> gated(new WebCall(req, res), live::show));
+        r.get("/live/events", (req, res) -> gated(new WebCall(req, res), live::events));
         r.get("/audit", (req, res) -> gated(new WebCall(req, res), audit::show));
         r.get("/requests", (req, res) -> gated(new WebCall(req, res), requests::show));
         r.get("/audit/proof", (req, res) -> gated(new WebCall(req, res), audit::proof));

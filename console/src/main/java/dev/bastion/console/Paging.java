@@ -30,7 +30,7 @@ final class Paging {
                 more ? Optional.of(link(path, filters, page + 1)) : Optional.empty());
     }
 
-    private static String link(String path, Map<String, String> filters, int page) {
+    static String link(String path, Map<String, String> filters, int page) {
         Map<String, String> q = new LinkedHashMap<>();
         filters.forEach((k, v) -> {
             if (!v.isEmpty()) {

@@ -108,6 +108,12 @@ final class Sessions {
         return Optional.of(touched);
     }
 
+    /** Whether the session named by {@code token} is live, without touching it (a live stream does not keep it). */
+    boolean alive(String token) {
+        Session s = token == null || token.length() != 43 ? null : byTokenHash.get(hash(token));
+        return s != null && !s.expiredAt(clock.instant());
+    }
+
     /** Ends the session named by {@code token}, if any. */
     void end(String token) {
         if (token != null) {

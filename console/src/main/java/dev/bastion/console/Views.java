@@ -40,13 +40,28 @@ public final class Views {
         }
     }
 
+    /**
+     * A key's row. Its limits are the ones the gateway enforces for it: its own when set ({@code ownLimits}),
+     * otherwise the configured per-key defaults; each is a number per minute or "unlimited".
+     */
     public record KeyRow(String id, String label, String role, String tenant, String models, String created,
-            String expires, String status, boolean active) {
+            String expires, String status, boolean active, String requestsPerMinute, String tokensPerMinute,
+            String concurrent, boolean ownLimits) {
     }
 
-    public record Keys(Chrome chrome, List<KeyRow> rows, Optional<String> notice, Optional<String> fixedTenant) {
+    /** A tenant: its keys (active of all), their ids, and the limits all its keys share. */
+    public record TenantRow(String tenant, long activeKeys, long keys, List<String> keyIds, String requestsPerMinute,
+            String tokensPerMinute, String concurrent) {
+        public TenantRow {
+            keyIds = List.copyOf(keyIds);
+        }
+    }
+
+    public record Keys(Chrome chrome, List<KeyRow> rows, List<TenantRow> tenants, Optional<String> notice,
+            Optional<String> fixedTenant) {
         public Keys {
             rows = List.copyOf(rows);
+            tenants = List.copyOf(tenants);
         }
     }
 
@@ -122,6 +137,70 @@ public final class Views {
         public Policy {
             groups = List.copyOf(groups);
             routeNames = List.copyOf(routeNames);
+        }
+    }
+
+    /**
+     * A model of the registry and its supply-chain state. For a local model file: whether the model-security check
+     * admits it, its signature (verified, failed with the problems, or unsigned) and signer, its scan result; for a
+     * model served upstream those are "not applicable".
+     */
+    public record ModelRow(String name, String backend, String location, String file, String admission,
+            String admissionDetail, String signature, String signer, String scan, List<String> problems, boolean bom) {
+        public ModelRow {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** One custody event of a model from the audit log: a scan, signature check, load, pull, sign or BOM. */
+    public record CustodyRow(long index, String time, String action, String subject) {
+    }
+
+    public record ModelEntry(ModelRow model, List<CustodyRow> custody) {
+        public ModelEntry {
+            custody = List.copyOf(custody);
+        }
+    }
+
+    /** @param custodyShown whether custody events are shown (operator viewers; they are admin records) */
+    public record Models(Chrome chrome, List<ModelEntry> models, boolean custodyShown) {
+        public Models {
+            models = List.copyOf(models);
+        }
+    }
+
+    /**
+     * One privacy-budget ledger: its total (ε, δ), ε spent at the total's δ by the tightest accountant and ε left,
+     * and the δ taken directly by (ε, δ) events and left for the accountants. Numbers are already formatted.
+     */
+    public record LedgerRow(String dataset, String unit, String totalEpsilon, String totalDelta, String spentEpsilon,
+            String leftEpsilon, String deltaUsed, String deltaLeft, String accountant, long charges, int percent,
+            String link) {
+    }
+
+    /** One charge of a ledger: its number, time, what was asked (no data) and its privacy events. */
+    public record ChargeRow(long sequence, String time, String description, String events) {
+    }
+
+    public record Privacy(Chrome chrome, boolean shown, List<LedgerRow> ledgers, Pager pager,
+            Optional<LedgerRow> selected, List<ChargeRow> charges, Pager chargePager) {
+        public Privacy {
+            ledgers = List.copyOf(ledgers);
+            charges = List.copyOf(charges);
+        }
+    }
+
+    /**
+     * The live traffic page: the stream's URL with the filters applied, the filters' values and choices.
+     *
+     * @param tenantFixed whether the viewer is tenant-bound (no tenant filter: it sees its own only)
+     * @param buffer events the server holds per stream before dropping the oldest
+     */
+    public record Live(Chrome chrome, String source, String tenant, String model, String decision, List<String> models,
+            List<String> decisions, boolean tenantFixed, int buffer) {
+        public Live {
+            models = List.copyOf(models);
+            decisions = List.copyOf(decisions);
         }
     }
 }

@@ -60,6 +60,7 @@ final class Browser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--hide-scrollbars",
                 "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=" + width + "," + height);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
@@ -117,6 +118,11 @@ final class Browser implements AutoCloseable {
         assertThat(consoleErrors()).as("console errors on " + what).isEmpty();
         assertThat(loadedUrls()).as("requests of " + what).isNotEmpty().allMatch(u -> u.startsWith(origin + "/"));
         assertThat(axeViolations()).as("axe-core WCAG 2.2 AA violations on " + what).isEmpty();
+    }
+
+    /** The viewport as a PNG. */
+    byte[] png() {
+        return driver.getScreenshotAs(OutputType.BYTES);
     }
 
     void screenshot(Path file) {

@@ -26,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /** The console in a real browser: every page as admin and auditor at desktop and phone sizes, keyboard use, XSS. */
 class ConsoleBrowserTest {
     static final String CANARY = "canary-console-5d1e-never-shown";
-    static final List<String> PAGES = List.of("/", "/keys", "/usage", "/policy", "/audit");
+    static final List<String> PAGES = List.of("/", "/keys", "/usage", "/policy", "/models", "/privacy", "/live", "/audit");
 
     @TempDir
     static Path dir;
@@ -38,8 +38,13 @@ class ConsoleBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = FakeUpstream.start();
-        console = ConsoleFixture.start(dir, "audit:\n  checkpoint-every: 1\nmodels:\n"
+        console = ConsoleFixture.start(dir, "audit:\n  checkpoint-every: 1\n" + ModelFixtures.yaml(dir)
                 + TestGateway.model("m", upstream, "local") + TestGateway.model("c", upstream, "cloud"));
+        console.withLedger(java.time.Clock.systemUTC(), ledger -> {
+            var census = new dev.bastion.privacy.ledger.LedgerId("census", "row");
+            ledger.setTotal(census, new dev.bastion.privacy.ledger.Budget(3, 1e-6));
+            ledger.charge(census, "count by region", List.of(new dev.bastion.privacy.accounting.PrivacyEvent.PureDp(0.5)));
+        });
         String user = console.createKey(Role.USER, "default", "traffic");
         for (String model : List.of("m", "c", "nope")) {
             HttpResponse<String> res = ConsoleFixture.HTTP.send(HttpRequest.newBuilder(URI.create(console.apiUrl()

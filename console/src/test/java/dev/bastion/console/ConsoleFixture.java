@@ -34,8 +34,10 @@ final class ConsoleFixture implements AutoCloseable {
     final Gateway gateway;
     final Path dataDir;
     final String adminKey;
+    final GatewayConfig config;
 
-    private ConsoleFixture(Gateway gateway, Path dataDir, String adminKey) {
+    private ConsoleFixture(Gateway gateway, Path dataDir, String adminKey, GatewayConfig config) {
+        this.config = config;
         this.gateway = gateway;
         this.dataDir = dataDir;
         this.adminKey = adminKey;
@@ -46,17 +48,31 @@ final class ConsoleFixture implements AutoCloseable {
     }
 
     static ConsoleFixture start(Path dir, String yaml, Map<String, String> env) {
+        return start(dir, yaml, env, Clock.systemUTC());
+    }
+
+    /** With the gateway and console on {@code clock} (a fixed one makes every time on the pages the same). */
+    static ConsoleFixture start(Path dir, String yaml, Map<String, String> env, Clock clock) {
         try {
             Files.writeString(dir.resolve("bastion.yaml"), yaml);
             LoadedConfig loaded = ConfigLoader.load(Optional.of(dir.resolve("bastion.yaml")), dir, env,
                     Map.of("server.port", "0", "console.port", "0", "data-dir", dir.resolve("data").toString()), dir);
             GatewayConfig config = loaded.config();
-            Gateway gateway = Gateway.start(config, env, Clock.systemUTC(), BuildInfo.DEVELOPMENT,
+            Gateway gateway = Gateway.start(config, env, clock, BuildInfo.DEVELOPMENT,
                     Tracing.from(config.telemetry(), BuildInfo.DEVELOPMENT),
                     Optional.of(parts -> Console.routing(parts, ConfigPrinter.settings(loaded))));
-            return new ConsoleFixture(gateway, dir.resolve("data"), Files.readString(dir.resolve("data/admin.key")).strip());
+            return new ConsoleFixture(gateway, dir.resolve("data"), Files.readString(dir.resolve("data/admin.key")).strip(),
+                    config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code use} with a privacy ledger on this gateway's store (charged as {@code bastion dp} would). */
+    void withLedger(Clock clock, java.util.function.Consumer<dev.bastion.privacy.ledger.PrivacyLedger> use) {
+        try (dev.bastion.store.jdbc.Database db = config.store().open(dataDir, Map.of())) {
+            use.accept(new dev.bastion.privacy.ledger.PrivacyLedger(new dev.bastion.store.jdbc.JdbcLedgerStore(db),
+                    dev.bastion.privacy.accounting.Accounting.standard(), clock, (id, charge, after) -> { }));
         }
     }
 

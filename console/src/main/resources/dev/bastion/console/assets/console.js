@@ -1,7 +1,9 @@
 // The console's one script module. It checks audit proofs in this browser: RFC 9162 inclusion and consistency
 // proofs over SHA-256 and the Ed25519 signature of the checkpoint, with WebCrypto. The server sends records,
 // proofs, checkpoints and the public key; it never says whether they verify. Where this browser cannot check
-// (no WebCrypto, or an ML-DSA checkpoint) the page says "not verified here". No other page needs this script.
+// (no WebCrypto, or an ML-DSA checkpoint) the page says "not verified here". On the live traffic page it shows
+// request metadata from the console's same-origin Server-Sent Events stream, with a pause button. No other page
+// needs this script.
 
 const HEADER = 'bastion-audit-checkpoint/v1';
 const text = new TextEncoder();
@@ -223,3 +225,82 @@ function wireAuditPage() {
 }
 
 wireAuditPage();
+
+/* Live traffic: request metadata from the same-origin SSE stream, newest first, with a pause button. */
+const LIVE_ROWS = 200;
+const LIVE_HELD = 500;
+const LIVE_FIELDS = ['time', 'key', 'tenant', 'model', 'endpoint', 'location', 'decision', 'status', 'latency_ms', 'tokens'];
+
+function liveRow(e) {
+  const tr = document.createElement('tr');
+  tr.dataset.requestId = e.request_id;
+  const values = { ...e, key: e.key_label ? e.key_id + ' (' + e.key_label + ')' : e.key_id };
+  for (const field of LIVE_FIELDS) {
+    const td = document.createElement('td');
+    td.textContent = String(values[field] ?? '');
+    if (['status', 'latency_ms', 'tokens'].includes(field)) td.className = 'num';
+    tr.appendChild(td);
+  }
+  return tr;
+}
+
+function wireLivePage() {
+  const section = document.getElementById('live');
+  if (!section || typeof EventSource === 'undefined') return;
+  const rows = document.getElementById('live-rows');
+  const status = document.getElementById('live-status');
+  const pause = document.getElementById('live-pause');
+  let paused = false;
+  let held = [];
+  let heldDropped = 0;
+  let serverDropped = 0;
+  const tell = (state, message) => {
+    status.dataset.state = state;
+    status.textContent = message + (serverDropped > 0
+      ? ' The server dropped ' + serverDropped + ' events this browser did not take in time.' : '');
+  };
+  const show = e => {
+    rows.insertBefore(liveRow(e), rows.firstChild);
+    while (rows.children.length > LIVE_ROWS) rows.removeChild(rows.lastChild);
+  };
+  const source = new EventSource(section.dataset.src);
+  source.addEventListener('open', () => { if (!paused) tell('live', 'Live: new requests appear at the top.'); });
+  source.addEventListener('request', message => {
+    const e = JSON.parse(message.data);
+    if (paused) {
+      held.push(e);
+      if (held.length > LIVE_HELD) { held.shift(); heldDropped++; }
+      tell('paused', 'Paused: ' + held.length + ' new requests held' + (heldDropped ? ' (' + heldDropped + ' older ones dropped).' : '.'));
+    } else {
+      show(e);
+    }
+  });
+  source.addEventListener('dropped', message => {
+    serverDropped += JSON.parse(message.data).dropped;
+    tell(paused ? 'paused' : 'live', paused ? 'Paused.' : 'Live: new requests appear at the top.');
+  });
+  source.addEventListener('error', () => {
+    if (source.readyState === EventSource.CLOSED) {
+      tell('closed', 'The stream ended (your session may have ended): reload the page.');
+    } else {
+      tell('reconnecting', 'Reconnecting…');
+    }
+  });
+  pause.hidden = false;
+  pause.addEventListener('click', () => {
+    paused = !paused;
+    pause.setAttribute('aria-pressed', String(paused));
+    pause.textContent = paused ? 'Resume' : 'Pause';
+    if (paused) {
+      tell('paused', 'Paused: 0 new requests held.');
+    } else {
+      held.forEach(show);
+      held = [];
+      heldDropped = 0;
+      tell('live', 'Live: new requests appear at the top.');
+    }
+  });
+  tell('connecting', 'Connecting…');
+}
+
+wireLivePage();

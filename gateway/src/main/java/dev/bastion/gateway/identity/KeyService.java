@@ -186,6 +186,16 @@ public final class KeyService {
     }
 
     /**
+     * Sets the per-key limits of key {@code id} ({@code empty}: the configured defaults apply again). The key's
+     * next request is limited by them (its cached entry is dropped). False if there is no such key.
+     */
+    public boolean setLimits(String id, Optional<Limits> limits) {
+        boolean changed = keys.updateLimits(id, Objects.requireNonNull(limits, "limits"));
+        forgetKey(id);
+        return changed;
+    }
+
+    /**
      * Replaces a key by a new one with the same role, tenant, models, expiry and limits, and revokes the old one at
      * once. Empty if there is no active key with that id.
      */

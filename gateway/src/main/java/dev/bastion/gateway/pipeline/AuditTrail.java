@@ -45,6 +45,8 @@ public final class AuditTrail {
                 }
             });
 
+    private final java.util.List<TrafficListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public AuditTrail(AuditLog log, Clock clock) {
         this(log, clock, () -> { }, dev.bastion.gateway.config.AuditSettings.Durability.SYNC);
     }
@@ -134,8 +136,39 @@ public final class AuditTrail {
         return append(bytes, r.facts().requestId()).whenComplete((index, error) -> {
             if (error != null) {
                 usageOf.remove(java.nio.ByteBuffer.wrap(bytes)); // never durable: never counted
+            } else if (!listeners.isEmpty()) {
+                tell(index, json, r.facts().key().map(dev.bastion.store.keys.ApiKey::label).orElse(""));
             }
         });
+    }
+
+    /**
+     * Tells {@code listener} about every request recorded from now on (metadata only, see {@link TrafficListener}).
+     *
+     * @return removes the listener
+     */
+    public Runnable addTrafficListener(TrafficListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return () -> listeners.remove(listener);
+    }
+
+    private void tell(long index, ObjectNode r, String label) {
+        TrafficListener.Event event = new TrafficListener.Event(index, java.time.Instant.parse(r.path("time").asText()),
+                r.path("request_id").asText(""), text(r, "key_id"), label, text(r, "tenant"), r.path("endpoint").asText(""),
+                text(r, "model"), text(r, "location"), text(r, "decision"), r.path("status").asInt(0),
+                r.path("latency_us").asLong(0), r.path("prompt_tokens").asLong(0), r.path("completion_tokens").asLong(0));
+        for (TrafficListener l : listeners) {
+            try {
+                l.recorded(event);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a traffic listener failed: " + e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    private static Optional<String> text(ObjectNode r, String field) {
+        com.fasterxml.jackson.databind.JsonNode n = r.get(field);
+        return n == null || n.isNull() || n.asText().isEmpty() ? Optional.empty() : Optional.of(n.asText());
     }
 
     /** Queues an admin-type record found while serving a request (an abuse flag); not awaited. */

@@ -142,11 +142,13 @@ public final class Gateway implements AutoCloseable {
      * @param ready whether the store is reachable and the audit log writable
      * @param tls whether the listeners serve TLS
      * @param routes the compiled routes (their scanners and policies), as the pipeline runs them
+     * @param privacyLedgers the privacy-budget ledgers in the store (read by the console)
      */
     public record Parts(GatewayConfig config, KeyService keys, AuditTrail trail, AuditLog auditLog, byte[] auditPublicKey,
             UsageRepository usage, UsageRecorder usageRecorder, Clock clock, java.util.function.BooleanSupplier ready,
-            boolean tls, List<CompiledRoute> routes) {
+            boolean tls, List<CompiledRoute> routes, dev.bastion.store.jdbc.JdbcLedgerStore privacyLedgers) {
         public Parts {
+            java.util.Objects.requireNonNull(privacyLedgers, "privacyLedgers");
             routes = List.copyOf(routes);
             java.util.Objects.requireNonNull(config, "config");
             java.util.Objects.requireNonNull(keys, "keys");
@@ -276,7 +278,8 @@ public final class Gateway implements AutoCloseable {
             Optional<GatewayServer.AdminSocket> adminSocket = console.map(c -> new GatewayServer.AdminSocket(
                     config.console().host(), config.console().port(), c.apply(new Parts(config, keys, trail, auditLog,
                             auditKey.publicKeyX509(), usageCounters, usage, clock,
-                            () -> store.isReachable() && trail.writable(), tls != null, routes))));
+                            () -> store.isReachable() && trail.writable(), tls != null, routes,
+                            new dev.bastion.store.jdbc.JdbcLedgerStore(store)))));
             GatewayServer server = GatewayServer.start(config.server(), tls, handlers, adminSocket);
             ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "bastion-usage-flush");

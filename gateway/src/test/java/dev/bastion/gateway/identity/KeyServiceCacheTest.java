@@ -55,6 +55,19 @@ class KeyServiceCacheTest {
         }
 
         @Override
+        public synchronized boolean updateLimits(String id, Optional<dev.bastion.store.keys.Limits> limits) {
+            for (int i = 0; i < keys.size(); i++) {
+                ApiKey k = keys.get(i);
+                if (k.id().equals(id)) {
+                    keys.set(i, new ApiKey(k.id(), k.hash(), k.role(), k.tenant(), k.models(), k.createdAt(),
+                            k.expiresAt(), k.revokedAt(), limits, k.label()));
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
         public synchronized boolean revokeKey(String id, Instant at) {
             for (int i = 0; i < keys.size(); i++) {
                 ApiKey k = keys.get(i);

@@ -102,6 +102,25 @@ public final class JdbcKeyRepository implements KeyRepository {
     }
 
     @Override
+    public boolean updateLimits(String id, Optional<Limits> limits) {
+        return db.run("change a key's limits", c -> Connections.inTransaction(c, tx -> {
+            boolean changed;
+            try (PreparedStatement p = tx.prepareStatement("UPDATE api_keys SET limit_rpm = ?, limit_tpm = ?, "
+                    + "limit_concurrent = ? WHERE id = ?")) {
+                Sql.setNullableLong(p, 1, limits.map(l -> (long) l.requestsPerMinute()));
+                Sql.setNullableLong(p, 2, limits.map(Limits::tokensPerMinute));
+                Sql.setNullableLong(p, 3, limits.map(l -> (long) l.concurrentRequests()));
+                p.setString(4, id);
+                changed = p.executeUpdate() == 1;
+            }
+            if (changed) {
+                announce(tx, id);
+            }
+            return changed;
+        }));
+    }
+
+    @Override
     public long countKeys() {
         return db.run("count keys", c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM api_keys"); ResultSet r = p.executeQuery()) {

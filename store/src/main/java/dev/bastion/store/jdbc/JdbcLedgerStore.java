@@ -97,4 +97,44 @@ public final class JdbcLedgerStore implements LedgerStore {
             }
         });
     }
+
+    /** The ledgers with a total or a charge, by dataset and unit; {@code limit} of them after skipping {@code offset}. */
+    public List<LedgerId> ledgers(long offset, int limit) {
+        return store.run("list privacy ledgers", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT dataset, privacy_unit FROM (SELECT dataset, "
+                    + "privacy_unit FROM privacy_budgets UNION SELECT dataset, privacy_unit FROM privacy_charges) l "
+                    + "ORDER BY dataset, privacy_unit LIMIT ? OFFSET ?")) {
+                p.setInt(1, limit);
+                p.setLong(2, offset);
+                List<LedgerId> out = new ArrayList<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        out.add(new LedgerId(r.getString(1), r.getString(2)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** A page of a ledger's charges, newest first: {@code limit} of them after skipping {@code offset}. */
+    public List<Charge> chargesNewestFirst(LedgerId ledger, long offset, int limit) {
+        return store.run("read privacy charges", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT seq, charged_at, description, events FROM "
+                    + "privacy_charges WHERE dataset = ? AND privacy_unit = ? ORDER BY seq DESC LIMIT ? OFFSET ?")) {
+                p.setString(1, ledger.dataset());
+                p.setString(2, ledger.privacyUnit());
+                p.setInt(3, limit);
+                p.setLong(4, offset);
+                List<Charge> out = new ArrayList<>();
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        out.add(new Charge(r.getLong(1), Instant.ofEpochMilli(r.getLong(2)), r.getString(3),
+                                EventCodec.decode(r.getString(4))));
+                    }
+                }
+                return out;
+            }
+        });
+    }
 }

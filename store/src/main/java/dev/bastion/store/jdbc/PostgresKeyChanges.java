@@ -152,15 +152,18 @@ public final class PostgresKeyChanges implements AutoCloseable {
 
     /**
      * A value that moves with every change the repository makes: keys created (their count and newest creation)
-     * and revoked (their count and latest revocation). A new kind of change must move it too.
+     * and revoked (their count and latest revocation), and per-key limits changed (a checksum of them). A new kind
+     * of change must move it too.
      */
     private List<Long> readStamp() {
         return db.run("read the key change stamp", c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), COUNT(revoked_at), "
-                    + "COALESCE(MAX(created_at), 0), COALESCE(MAX(revoked_at), 0) FROM api_keys");
+                    + "COALESCE(MAX(created_at), 0), COALESCE(MAX(revoked_at), 0), "
+                    + "COALESCE(SUM((COALESCE(limit_rpm, -1) * 1000003 + COALESCE(limit_tpm, -1)) * 31 "
+                    + "+ COALESCE(limit_concurrent, -1)), 0) FROM api_keys");
                     ResultSet r = p.executeQuery()) {
                 r.next();
-                return List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4));
+                return List.of(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5));
             }
         });
     }

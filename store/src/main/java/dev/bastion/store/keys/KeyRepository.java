@@ -23,5 +23,11 @@ public interface KeyRepository {
     /** Marks the key revoked at {@code at}; returns false if there is no such key or it was already revoked. */
     boolean revokeKey(String id, Instant at);
 
+    /**
+     * Replaces the per-key limits of key {@code id} ({@code empty}: the configured defaults apply again); false if
+     * there is no such key.
+     */
+    boolean updateLimits(String id, Optional<Limits> limits);
+
     long countKeys();
 }

@@ -54,6 +54,20 @@ abstract class KeyRepositoryContract extends DatabaseTestBase {
     }
 
     @Test
+    void aKeysLimitsAreReplacedThenClearedAndNoOtherKeyChanges() {
+        KeyRepository keys = new JdbcKeyRepository(db);
+        keys.insertKey(key("key_00000000000000e1", (byte) 1, Optional.empty(), Optional.empty()));
+        ApiKey other = key("key_00000000000000e2", (byte) 2, Optional.empty(), Optional.of(new Limits(5, 6, 7)));
+        keys.insertKey(other);
+        assertThat(keys.updateLimits("key_00000000000000e1", Optional.of(new Limits(60, 9000, 2)))).isTrue();
+        assertThat(keys.findKey("key_00000000000000e1").orElseThrow().limits()).contains(new Limits(60, 9000, 2));
+        assertThat(keys.updateLimits("key_00000000000000e1", Optional.empty())).isTrue();
+        assertThat(keys.findKey("key_00000000000000e1").orElseThrow().limits()).isEmpty();
+        assertThat(keys.updateLimits("key_ffffffffffffffff", Optional.empty())).isFalse();
+        assertThat(keys.findKey(other.id())).contains(other);
+    }
+
+    @Test
     void aRevocationIsSeenThroughAnotherConnectionToTheSameDatabase() {
         new JdbcKeyRepository(db).insertKey(key("key_00000000000000d1", (byte) 1, Optional.empty(), Optional.empty()));
         try (Database other = databases.open()) {

@@ -39,6 +39,23 @@ abstract class LedgerStoreContract extends DatabaseTestBase {
     }
 
     @Test
+    void ledgersAreListedByDatasetAndChargesArePagedNewestFirst() {
+        JdbcLedgerStore ledgers = new JdbcLedgerStore(db);
+        LedgerId budgetOnly = new LedgerId("b-set", LedgerId.ROW);
+        LedgerId charged = new LedgerId("a-charged", "person");
+        ledgers.setTotal(budgetOnly, new Budget(1, 0));
+        for (int i = 0; i < 7; i++) {
+            assertThat(ledgers.append(charged, new Charge(i, Instant.ofEpochMilli(1000 + i), "q" + i,
+                    List.of(new PrivacyEvent.PureDp(0.1))))).isTrue();
+        }
+        assertThat(ledgers.ledgers(0, 10)).containsExactly(charged, budgetOnly);
+        assertThat(ledgers.ledgers(1, 10)).containsExactly(budgetOnly);
+        assertThat(ledgers.chargesNewestFirst(charged, 0, 3)).extracting(Charge::sequence).containsExactly(6L, 5L, 4L);
+        assertThat(ledgers.chargesNewestFirst(charged, 6, 3)).extracting(Charge::sequence).containsExactly(0L);
+        assertThat(ledgers.chargesNewestFirst(budgetOnly, 0, 3)).isEmpty();
+    }
+
+    @Test
     void exactlyTheBudgetIsAdmittedUnderConcurrentChargesFromTwoConnections() throws Exception {
         LedgerId id = new LedgerId("claims", "row");
         new JdbcLedgerStore(db).setTotal(id, new Budget(1.0, 0));

@@ -78,13 +78,15 @@ class PostgresKeyChangesTest {
             assertThat(heard.heard(key.id(), 1000)).as("creation heard").isTrue();
             keysOfA.revokeKey(key.id(), Instant.now());
             assertThat(heard.heard(key.id(), 1000)).as("revocation heard").isTrue();
+            keysOfA.updateLimits(key.id(), Optional.of(new dev.bastion.store.keys.Limits(1, 2, 3)));
+            assertThat(heard.heard(key.id(), 1000)).as("limits change heard").isTrue();
         } finally {
             pg.drop();
         }
     }
 
     @Test
-    void whileTheListeningConnectionIsBrokenPollingStillSeesARevocationWithinASecond() throws Exception {
+    void whileTheListeningConnectionIsBrokenPollingStillSeesARevocationAndALimitsChangeWithinASecond() throws Exception {
         TestDatabases.Postgres pg = TestDatabases.Postgres.create();
         Heard heard = new Heard();
         try (Database replicaA = pg.open(); Database replicaB = pg.open();
@@ -104,6 +106,10 @@ class PostgresKeyChangesTest {
             int before = heard.unknown.get();
             keysOfA.revokeKey(key.id(), Instant.now());
             await(() -> heard.unknown.get() > before, 1000);
+            Thread.sleep(2 * PostgresKeyChanges.POLL_MILLIS);
+            int revoked = heard.unknown.get();
+            keysOfA.updateLimits(key.id(), Optional.of(new dev.bastion.store.keys.Limits(4, 0, 0)));
+            await(() -> heard.unknown.get() > revoked, 1000);
             assertThat(changes.listening()).as("not reconnected yet: polling did it").isFalse();
         } finally {
             pg.drop();
