@@ -36,4 +36,19 @@ final class PromptCanary {
         system.put("content", line.strip());
         return canary;
     }
+
+    /**
+     * How many characters at the end of {@code text} may be the beginning of {@code canary} (the longest end of the
+     * text, shorter than the canary, that the canary starts with; 0 for none): what a stream holds back so a canary
+     * split across chunks is seen whole before any of it goes out.
+     */
+    static int partialAtEnd(CharSequence text, String canary) {
+        String t = text.toString();
+        for (int k = Math.min(canary.length() - 1, t.length()); k > 0; k--) {
+            if (canary.regionMatches(0, t, t.length() - k, k)) {
+                return k;
+            }
+        }
+        return 0;
+    }
 }

@@ -151,13 +151,7 @@ final class StreamGuard {
             point = Math.min(point, p.getAsInt());
         }
         if (canary.isPresent()) {
-            String c = canary.get();
-            for (int i = Math.max(0, text.length() - c.length() + 1); i < point; i++) {
-                if (c.startsWith(text.substring(i))) {
-                    point = i;
-                    break;
-                }
-            }
+            point = Math.min(point, text.length() - PromptCanary.partialAtEnd(text, canary.get()));
         }
         return OptionalInt.of(point - released.length());
     }

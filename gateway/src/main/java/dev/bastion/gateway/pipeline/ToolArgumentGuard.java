@@ -70,16 +70,6 @@ final class ToolArgumentGuard {
 
     /** How many characters at the end of {@code held} may be the beginning of the canary (0 without one). */
     private int canaryStart() {
-        if (canary.isEmpty()) {
-            return 0;
-        }
-        String c = canary.get();
-        String h = held.toString();
-        for (int k = Math.min(c.length() - 1, h.length()); k > 0; k--) {
-            if (h.regionMatches(h.length() - k, c, 0, k)) {
-                return k;
-            }
-        }
-        return 0;
+        return canary.map(c -> PromptCanary.partialAtEnd(held, c)).orElse(0);
     }
 }
