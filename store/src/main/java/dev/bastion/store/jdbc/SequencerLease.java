@@ -70,7 +70,7 @@ public final class SequencerLease implements AutoCloseable {
     }
 
     /** The advisory lock key of a lease name: the first 8 bytes of SHA-256 of "bastion-sequencer:" + name. */
-    static long lockKey(String name) {
+    public static long lockKey(String name) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256").digest(("bastion-sequencer:" + name).getBytes(StandardCharsets.UTF_8));
             return java.nio.ByteBuffer.wrap(h).getLong();

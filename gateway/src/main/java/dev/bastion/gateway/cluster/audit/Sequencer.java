@@ -160,13 +160,17 @@ public final class Sequencer implements AutoCloseable {
      *
      * @param running told of each sequencer before it runs (to close it from a shutdown hook)
      * @return the outcome that ended it: {@link Outcome.Closed} or {@link Outcome.Mismatch}
-     * @throws IllegalArgumentException when {@code cluster.kafka-bootstrap} is not set
+     * @throws IllegalArgumentException when {@code cluster.kafka-bootstrap} is not set or the store is not PostgreSQL
      */
     public static Outcome runFromConfig(dev.bastion.gateway.config.GatewayConfig config, Map<String, String> env,
             Clock clock, java.util.function.Consumer<Sequencer> running) {
         String bootstrap = config.cluster().kafkaBootstrap().orElseThrow(() -> new IllegalArgumentException(
                 "the audit sequencer reads the Kafka audit topic: set cluster.kafka-bootstrap (host:port)"));
         try (Database store = config.store().open(config.dataDir(), env)) {
+            if (!store.isPostgres()) {
+                throw new IllegalArgumentException("the audit sequencer needs the replicas' PostgreSQL store (store.url "
+                        + "jdbc:postgresql:...): its lease and the usage counters live there");
+            }
             SigningKey key = SigningKey.loadOrCreate(keyFile(config.dataDir()), config.audit().signatureAlgorithm());
             while (true) {
                 Sequencer sequencer = new Sequencer(new Settings(bootstrap, store, treeDir(config.dataDir()), key, clock));
@@ -219,14 +223,22 @@ public final class Sequencer implements AutoCloseable {
 
     private Optional<SequencerLease> waitForLease() {
         boolean said = false;
+        boolean unreachable = false;
         while (!closing) {
-            Optional<SequencerLease> lease = SequencerLease.tryAcquire(settings.store(), WATERMARK);
-            if (lease.isPresent()) {
-                return lease;
-            }
-            if (!said) {
-                LOG.log(System.Logger.Level.INFO, "audit sequencer: another sequencer holds the lease; waiting");
-                said = true;
+            try {
+                Optional<SequencerLease> lease = SequencerLease.tryAcquire(settings.store(), WATERMARK);
+                if (lease.isPresent()) {
+                    return lease;
+                }
+                if (!said) {
+                    LOG.log(System.Logger.Level.INFO, "audit sequencer: another sequencer holds the lease; waiting");
+                    said = true;
+                }
+            } catch (dev.bastion.store.StoreException e) {
+                if (!unreachable) { // PostgreSQL down: keep asking, say so once
+                    LOG.log(System.Logger.Level.WARNING, "audit sequencer: " + e.getMessage() + "; asking again");
+                    unreachable = true;
+                }
             }
             sleep(500);
         }
@@ -350,12 +362,25 @@ public final class Sequencer implements AutoCloseable {
                 return new Outcome.Closed();
             } catch (WakeupException woken) {
                 return new Outcome.Closed();
-            } catch (ProducerFencedException | InvalidProducerEpochException fenced) {
+            } catch (org.apache.kafka.common.KafkaException e) {
+                if (!fenced(e)) {
+                    throw e;
+                }
                 LOG.log(System.Logger.Level.WARNING, "audit sequencer: fenced by a newer sequencer; stopping");
                 return new Outcome.Fenced();
             } finally {
                 progress.leading = false;
             }
+        }
+
+        /** Whether {@code e}, or an exception it wraps, says a newer producer holds the transactional id. */
+        private static boolean fenced(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** One message of the topic: a duplicate, a leaf to check against the tree, or a leaf to append. */
@@ -444,6 +469,10 @@ public final class Sequencer implements AutoCloseable {
             return Optional.empty();
         }
 
+        /**
+         * While idle, once a second: an empty Kafka transaction (the consumed offset again), which fails when a newer
+         * sequencer has fenced this one, then a look at the lease's PostgreSQL session.
+         */
         private Optional<Outcome> checkLease() {
             if (verified) {
                 progress.leading = true;
@@ -452,6 +481,10 @@ public final class Sequencer implements AutoCloseable {
                 return Optional.empty();
             }
             lastLeaseCheck = System.nanoTime();
+            producer.beginTransaction();
+            producer.sendOffsetsToTransaction(Map.of(AuditTopic.PARTITION, new OffsetAndMetadata(lastOffset + 1)),
+                    records.groupMetadata());
+            producer.commitTransaction();
             if (!lease.held()) {
                 LOG.log(System.Logger.Level.WARNING, "audit sequencer: the lease's PostgreSQL session ended; stopping");
                 return Optional.of(new Outcome.LeaseLost());

@@ -50,6 +50,34 @@ final class SequencerProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: the process stands still (a long pause) holding what it holds, until {@link #resume()}. */
+    void pause() throws Exception {
+        signal("-STOP");
+    }
+
+    /** SIGCONT. */
+    void resume() throws Exception {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill " + signal + " failed");
+        }
+    }
+
+    /** Waits until its output contains {@code text}; fails with the output when it does not in time. */
+    void awaitOutput(String text, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!output().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' within " + millis + " ms:\n" + output());
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** SIGKILL, as a crash: no shutdown hook, no final checkpoint, its sessions cut. */
     void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
