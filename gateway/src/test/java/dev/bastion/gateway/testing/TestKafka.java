@@ -38,7 +38,7 @@ public final class TestKafka implements AutoCloseable {
         this.log = log;
     }
 
-    /** Formats a log directory under {@code dir}, starts the broker and waits until it answers (up to 90 s). */
+    /** Formats a log directory under {@code dir}, starts the broker and waits until it answers (up to 180 s). */
     public static TestKafka start(Path dir) {
         long started = System.nanoTime();
         try {
@@ -79,7 +79,7 @@ public final class TestKafka implements AutoCloseable {
             Process broker = javaProcess(List.of("kafka.Kafka", properties.toString()), log).start();
             String bootstrap = "127.0.0.1:" + port;
             TestKafka kafka = new TestKafka(broker, bootstrap, Duration.ZERO, log);
-            long deadline = System.nanoTime() + 90_000_000_000L;
+            long deadline = System.nanoTime() + 180_000_000_000L; // 44 s seen at load 17 on 2 cores
             while (!kafka.answers()) {
                 if (!broker.isAlive() || System.nanoTime() > deadline) {
                     broker.destroyForcibly();

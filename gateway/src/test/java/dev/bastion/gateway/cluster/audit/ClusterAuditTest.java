@@ -198,6 +198,34 @@ class ClusterAuditTest {
         }
     }
 
+    @Test
+    void withKafkaGoneAnAnswerIsWithheldAsWhenTheLocalAuditLogCannotBeWritten() throws Exception {
+        PostgresSchema schema = PostgresSchema.create();
+        TestKafka kafka = TestKafka.start(dir.resolve("kafka"));
+        try (kafka; FakeUpstream upstream = FakeUpstream.start();
+                TestGateway replica = TestGateway.start(Files.createDirectories(dir.resolve("replica")), storeYaml(schema)
+                        + "cluster:\n  node-id: lonely\n  kafka-bootstrap: \"" + kafka.bootstrap() + "\"\nmodels:\n"
+                        + TestGateway.model("m", upstream, "local"), Map.of("PG_TEST_PASSWORD", schema.password()))) {
+            String key = replica.createKey(Role.USER, "t", List.of("*"));
+            assertThat(replica.post("/v1/chat/completions", key, TestGateway.chat("m", "hi", false)).status())
+                    .isEqualTo(200);
+            kafka.close();
+            long started = System.nanoTime();
+            TestGateway.Reply withheld = replica.post("/v1/chat/completions", key, TestGateway.chat("m", "hi", false));
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            TestGateway.Reply next = replica.post("/v1/chat/completions", key, TestGateway.chat("m", "hi", false));
+            System.out.printf("cluster audit: with the broker stopped, the answer was withheld after %d ms (%d %s); "
+                    + "the next request: %d%n", millis, withheld.status(), withheld.json().at("/error/code").asText(),
+                    next.status());
+            assertThat(withheld.status()).isEqualTo(503);
+            assertThat(withheld.body()).contains("audit_unavailable");
+            assertThat(next.status()).as("refused: at admission for a second after a failed send, or withheld again").isEqualTo(503);
+            assertThat(next.body()).contains("audit_unavailable");
+        } finally {
+            schema.drop();
+        }
+    }
+
     /** Sends the first {@code n} messages of the records topic again, headers and all; returns how many. */
     static int resend(String bootstrap, int n) {
         List<ConsumerRecord<byte[], byte[]>> first = new ArrayList<>();
