@@ -42,6 +42,16 @@ public final class AuditTopic {
     static final TopicPartition PARTITION = new TopicPartition(RECORDS, 0);
     static final TopicPartition CHECKPOINT_PARTITION = new TopicPartition(CHECKPOINTS, 0);
 
+    /**
+     * Kafka's clients log their whole configuration and every connection at INFO (through SLF4J to
+     * java.util.logging here); only their warnings reach Bastion's log. Held here because JUL keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger KAFKA_LOGS = java.util.logging.Logger.getLogger("org.apache.kafka");
+
+    static {
+        KAFKA_LOGS.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private AuditTopic() {
     }
 
