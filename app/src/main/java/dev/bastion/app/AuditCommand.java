@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "audit", description = "Verify the audit log and print proofs, checkpoints and records.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Proof.class, AuditCommand.Consistency.class,
                 AuditCommand.Latest.class, AuditCommand.Tail.class, AuditCommand.Export.class,
-                VerifyReportCommand.class})
+                VerifyReportCommand.class, AuditSequencerCommand.class})
 final class AuditCommand {
     static Path logDir(CommonOptions common) {
         return dataDir(common).resolve("audit");
@@ -67,15 +67,23 @@ final class AuditCommand {
         @Option(names = "--public-key", paramLabel = "FILE", description = "Trusted public key (default: <data-dir>/keys/audit-signing.key.pub).")
         Path publicKey;
 
+        @Option(names = "--cluster", description = "Verify the cluster tree 'bastion audit sequencer' writes "
+                + "(<data-dir>/audit-cluster, key keys/audit-cluster-signing.key.pub).")
+        boolean cluster;
+
         @Mixin
         Output output;
 
         @Override
         public Integer call() throws IOException {
             boolean json = output.json();
-            Path key = publicKey != null ? publicKey : dataDir(common).resolve("keys/audit-signing.key.pub");
+            Path data = dataDir(common);
+            Path key = publicKey != null ? publicKey : cluster
+                    ? Path.of(dev.bastion.gateway.cluster.audit.Sequencer.keyFile(data) + ".pub")
+                    : data.resolve("keys/audit-signing.key.pub");
+            Path log = cluster ? dev.bastion.gateway.cluster.audit.Sequencer.treeDir(data) : logDir(common);
             Optional<Checkpoint> older = from == null ? Optional.empty() : Optional.of(Checkpoint.decode(Files.readString(from)));
-            Verifier.Report report = Verifier.verify(logDir(common), Verifier.readPublicKey(key), older);
+            Verifier.Report report = Verifier.verify(log, Verifier.readPublicKey(key), older);
             if (json) {
                 ObjectNode out = Output.object();
                 out.put("ok", report.ok());

@@ -63,6 +63,8 @@ public final class AuditLog implements AutoCloseable {
     private Checkpoint lastCheckpoint;
     private volatile IOException failure;
     private volatile boolean closing;
+    /** Set by {@link #closeUnsigned()}: no final checkpoint. */
+    private volatile boolean unsigned;
     private volatile java.util.function.ObjLongConsumer<byte[]> onDurable = (record, index) -> { };
     /** When the writer last tried to repair a failed log ({@link System#nanoTime()}). */
     private long lastRepair;
@@ -584,6 +586,15 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes as {@link #close()} does but signs no final checkpoint: for a writer that found the log does not hold
+     * what it must (the cluster sequencer, when the files differ from the audit topic), which must not sign it.
+     */
+    public void closeUnsigned() {
+        unsigned = true;
+        close();
+    }
+
     /** Writes everything queued, signs a final checkpoint and closes the files. */
     @Override
     public void close() {
@@ -596,7 +607,7 @@ public final class AuditLog implements AutoCloseable {
         }
         synchronized (this) {
             try {
-                if (failure == null && tree.size() > checkpointedSize) {
+                if (failure == null && !unsigned && tree.size() > checkpointedSize) {
                     writeCheckpoint();
                 }
                 segment.close();

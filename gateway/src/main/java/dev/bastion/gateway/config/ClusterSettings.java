@@ -15,8 +15,8 @@ import java.util.Optional;
  * @param nodeId this replica's name in concurrency leases and logs; empty: the host name and process id
  * @param replicas how many replicas are expected; while Redis is unreachable each one enforces limit / replicas
  * @param leaseTtl how long a concurrency lease of a replica that stopped without releasing it lasts
- * @param kafkaBootstrap Kafka bootstrap servers ({@code host:port}) for the audit sequencer; recognised and shown,
- *     not used by this build
+ * @param kafkaBootstrap Kafka bootstrap servers ({@code host:port}) of the audit topic: with them each audit record
+ *     is also sent to the topic before its answer completes, and usage is the audit sequencer's projection of it
  */
 public record ClusterSettings(Optional<URI> redisUrl, Optional<SecretRef> redisPassword, String nodeId, int replicas, Duration leaseTtl,
         Optional<String> kafkaBootstrap) {

@@ -21,6 +21,10 @@ import java.util.Optional;
  * trails it by one group commit with {@code async}; admin records are always awaited. A failed append is logged and
  * counted, and while the log cannot be written requests are refused at admission ({@link #unavailable()}) and the
  * gateway is not ready.
+ *
+ * <p>On a replica of a cluster with a Kafka audit topic ({@link #replicate}), a record written through this trail
+ * counts as written once it is durable in the local log and acknowledged by the topic: an answer waits for both,
+ * and a failed send fails the request closed as a failed local write does.
  * Thread-safe.
  */
 public final class AuditTrail {
@@ -34,6 +38,14 @@ public final class AuditTrail {
     private final boolean awaitDurable;
     /** The usage of records queued and not yet durable, by their bytes (each record is unique: id and time). */
     private final Map<java.nio.ByteBuffer, UsageRecorder.Event> usageOf = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The replication of a cluster replica, if any; set once at start. */
+    private volatile AuditReplication replication;
+    /** Usage counted from this log, if it is (a single node, or a replica without a Kafka topic). */
+    private volatile UsageRecorder usage;
+    /** Acknowledgements of sent records appended through this trail, by record index, until their appends take them. */
+    private final Map<Long, java.util.concurrent.CompletableFuture<Void>> acks = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Records appended through this trail and not yet durable (records from the inbox are sent, not awaited). */
+    private final java.util.Set<java.nio.ByteBuffer> awaited = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Record index of the most recent requests by request id, for explanations. */
     private final Map<String, Long> recent = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(1024, 0.75f, false) {
@@ -93,14 +105,15 @@ public final class AuditTrail {
 
     /** Whether records can be written now; while not, the gateway refuses requests and is not ready. */
     public boolean writable() {
-        return log.writable();
+        AuditReplication r = replication;
+        return log.writable() && (r == null || r.writable());
     }
 
     /**
      * Fails closed: the refusal for a request while the audit log cannot be written, if it cannot.
      */
     Optional<ApiError> unavailable() {
-        if (log.writable()) {
+        if (writable()) {
             return Optional.empty();
         }
         return Optional.of(ApiError.unavailable("audit_unavailable", "The audit log cannot be written right now "
@@ -124,7 +137,43 @@ public final class AuditTrail {
      * index order (records of other processes, from the inbox, carry none).
      */
     public void countUsage(UsageRecorder usage) {
-        log.onDurable((record, index) -> usage.durable(index, Optional.ofNullable(usageOf.remove(java.nio.ByteBuffer.wrap(record)))));
+        this.usage = Objects.requireNonNull(usage, "usage");
+        log.onDurable(this::durable);
+    }
+
+    /**
+     * Sends every durable record of the log to {@code replication} from now on, and makes appends through this
+     * trail wait for its acknowledgement. Usage is then counted from the topic by the sequencer, not here.
+     */
+    public void replicate(AuditReplication replication) {
+        this.replication = Objects.requireNonNull(replication, "replication");
+        log.onDurable(this::durable);
+    }
+
+    /** The log's durability listener: on its writer thread, in index order. */
+    private void durable(byte[] record, long index) {
+        java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(record);
+        UsageRecorder counter = usage;
+        if (counter != null) {
+            counter.durable(index, Optional.ofNullable(usageOf.remove(key)));
+        } else {
+            usageOf.remove(key);
+        }
+        AuditReplication r = replication;
+        if (r != null) {
+            java.util.concurrent.CompletableFuture<Void> ack = r.send(record, index);
+            if (awaited.remove(key)) {
+                acks.put(index, ack);
+            } else {
+                ack.whenComplete((ok, error) -> {
+                    if (error != null) {
+                        onFailure.run();
+                        LOG.log(System.Logger.Level.ERROR, "audit record " + index + " from the inbox could not be "
+                                + "sent to the audit topic: " + error.getClass().getSimpleName());
+                    }
+                });
+            }
+        }
     }
 
     /** Queues a request's record (refusals and failures, which send nothing that needs it first). */
@@ -215,7 +264,23 @@ public final class AuditTrail {
     }
 
     private java.util.concurrent.CompletableFuture<Long> append(byte[] record, String requestId) {
-        return log.append(record).whenComplete((index, error) -> {
+        java.util.concurrent.CompletableFuture<Long> appended;
+        if (replication == null) {
+            appended = log.append(record);
+        } else {
+            java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(record);
+            awaited.add(key);
+            appended = log.append(record).whenComplete((index, error) -> {
+                if (error != null) {
+                    awaited.remove(key);
+                }
+            }).thenCompose(index -> {
+                java.util.concurrent.CompletableFuture<Void> ack = acks.remove(index);
+                return ack == null ? java.util.concurrent.CompletableFuture.completedFuture(index)
+                        : ack.thenApply(ok -> index);
+            });
+        }
+        return appended.whenComplete((index, error) -> {
             if (error != null) {
                 onFailure.run();
                 LOG.log(System.Logger.Level.ERROR, "an audit record could not be written: " + error.getClass().getSimpleName());

@@ -55,8 +55,11 @@ public final class UsageRecorder {
             }
         }
 
-        /** The usage a request record counts for: one with a key, a declared model and tokens; else empty. */
-        static Optional<Event> of(JsonNode record) {
+        /**
+         * The usage a request record counts for: one with a key, a declared model and tokens; else empty. The audit
+         * sequencer counts the records of the Kafka topic by the same rule.
+         */
+        public static Optional<Event> of(JsonNode record) {
             if (!"request".equals(record.path("type").asText()) || !record.path("key_id").isTextual()
                     || !record.path("tenant").isTextual() || !record.path("model").isTextual()) {
                 return Optional.empty();

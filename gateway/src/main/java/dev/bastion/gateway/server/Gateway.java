@@ -232,8 +232,14 @@ public final class Gateway implements AutoCloseable {
                 metrics.rateLimitsFallbackGauge(shared::usingFallback);
             }
             UsageRecorder usage = new UsageRecorder(usageCounters);
-            usage.recover(audit); // counts what a killed predecessor had recorded but not yet written
-            trail.countUsage(usage);
+            if (config.cluster().kafkaBootstrap().isPresent()) {
+                // One audit tree for all replicas: records go to the Kafka topic too, and usage is the sequencer's
+                // projection of it (docs/scale-out.md); this replica does not count usage itself.
+                sharedState.add(replicateAudit(config, audit, trail));
+            } else {
+                usage.recover(audit); // counts what a killed predecessor had recorded but not yet written
+                trail.countUsage(usage);
+            }
             Authenticator authenticator = new Authenticator(keys);
             InputGuard inputGuard = new InputGuard(metrics);
             List<CompiledRoute> routes = compiling.join();
@@ -335,6 +341,17 @@ public final class Gateway implements AutoCloseable {
                     }
                 }));
         return keys;
+    }
+
+    /**
+     * Sends this replica's audit records to the Kafka audit topic. In a method of its own so that no Kafka class is
+     * loaded unless {@code cluster.kafka-bootstrap} is set.
+     */
+    private static AutoCloseable replicateAudit(GatewayConfig config, AuditLog audit, AuditTrail trail) {
+        dev.bastion.gateway.pipeline.AuditReplication replication = dev.bastion.gateway.cluster.audit.KafkaAuditProducer
+                .start(config.cluster().kafkaBootstrap().get(), config.cluster().effectiveNodeId(), audit.keyId());
+        trail.replicate(replication);
+        return replication;
     }
 
     /**

@@ -39,14 +39,19 @@ public final class JdbcUsageRepository implements UsageRepository {
         Objects.requireNonNull(logId, "logId");
         db.run("add usage", c -> Connections.inTransaction(c, tx -> {
             add(tx, deltas);
-            try (PreparedStatement p = tx.prepareStatement("INSERT INTO usage_watermark (log_id, audit_index) VALUES (?, ?) "
-                    + "ON CONFLICT (log_id) DO UPDATE SET audit_index = excluded.audit_index")) {
-                p.setString(1, logId);
-                p.setLong(2, auditWatermark);
-                p.executeUpdate();
-            }
+            setWatermark(tx, logId, auditWatermark);
             return null;
         }));
+    }
+
+    /** Sets {@code logId}'s watermark inside the caller's transaction (also the audit sequencer's topic offset). */
+    static void setWatermark(java.sql.Connection tx, String logId, long watermark) throws java.sql.SQLException {
+        try (PreparedStatement p = tx.prepareStatement("INSERT INTO usage_watermark (log_id, audit_index) VALUES (?, ?) "
+                + "ON CONFLICT (log_id) DO UPDATE SET audit_index = excluded.audit_index")) {
+            p.setString(1, logId);
+            p.setLong(2, watermark);
+            p.executeUpdate();
+        }
     }
 
     @Override
@@ -61,7 +66,8 @@ public final class JdbcUsageRepository implements UsageRepository {
         });
     }
 
-    private static void add(java.sql.Connection tx, List<Usage> deltas) throws java.sql.SQLException {
+    /** Adds {@code deltas} inside the caller's transaction. */
+    static void add(java.sql.Connection tx, List<Usage> deltas) throws java.sql.SQLException {
         if (deltas.isEmpty()) {
             return;
         }
