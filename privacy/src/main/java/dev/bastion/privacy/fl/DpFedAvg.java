@@ -81,9 +81,30 @@ public final class DpFedAvg {
     private DpFedAvg() {
     }
 
-    /** The noise multiplier z (within 0.5%) that spends at most {@code epsilon} at {@code delta} in these rounds. */
+    /**
+     * The smallest noise multiplier z (to 0.1%) whose R Poisson-subsampled rounds spend at most {@code epsilon} at
+     * {@code delta} by the RDP accountant alone (the ledger's tightest accountant then reports no more than that).
+     */
     public static double noiseMultiplierFor(double samplingRate, int rounds, double epsilon, double delta) {
-        return dev.bastion.privacy.train.DpSgd.noiseMultiplier(samplingRate, rounds, epsilon, delta);
+        RdpAccountant rdp = new RdpAccountant();
+        double lo = 0.05;
+        double hi = 1;
+        while (rdp.epsilon(List.of(new PrivacyEvent.SubsampledGaussian(samplingRate, hi, rounds)), delta) > epsilon) {
+            lo = hi;
+            hi *= 2;
+            if (hi > 1e5) {
+                throw new IllegalArgumentException("epsilon " + epsilon + " is out of reach for these settings");
+            }
+        }
+        while (hi / lo > 1.001) {
+            double mid = Math.sqrt(lo * hi);
+            if (rdp.epsilon(List.of(new PrivacyEvent.SubsampledGaussian(samplingRate, mid, rounds)), delta) > epsilon) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return hi;
     }
 
     public static Guarantee guarantee(double samplingRate, double z, int rounds, double delta) {
