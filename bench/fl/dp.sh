@@ -14,10 +14,10 @@ adult="$data/tabular_fairness_adult_german_compas/fairness__data__raw__adult.csv
 JAVA_HOME="$(bash -c 'source <(sed -n "/^java_major/,/^}/p;/^find_jdk/,/^}/p" ./bastion); find_jdk')"
 export JAVA_HOME
 [ "${SKIP_BUILD:-0}" = 1 ] || ./mvnw -B -q -DskipTests package -pl app -am >&2
-bastion=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -jar "${BASTION_JAR:-app/target/bastion.jar}")
+bastion=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -jar "${FL_JAR:-app/target/bastion.jar}")
 dd="$(mktemp -d)"
 trap 'rm -rf "$dd"' EXIT
-"${bastion[@]}" dp budget --data-dir "$dd" --dataset adult --privacy-unit user --set-total 1000,1e-5 >/dev/null 2>&1
+"${bastion[@]}" dp budget --data-dir "$dd" --dataset adult --privacy-unit user --set-total 100000,1e-5 >/dev/null 2>&1
 common=(--data-dir "$dd" --data "$adult" --label income-per-year --split-by iid --clients 1000 --epsilon 2
   --delta 1e-5 --users-per-round 100 --dataset adult --rounds 30 --learning-rate 0.5 --local-epochs 2 --l2-clip 1
   --secagg off --central-epochs 0)

@@ -164,6 +164,9 @@ final class FlCommand {
             if (!more.dp.strip().equalsIgnoreCase("off")) {
                 return FlDpRun.run(this, more, m, silos, train, test, random, mode);
             }
+            if (!more.robust.strip().equalsIgnoreCase("off") || more.malicious != null) {
+                return FlRobustRun.run(this, more, m, silos, train, test, random, mode);
+            }
             FederatedAveraging.Settings settings = new FederatedAveraging.Settings(rounds, localEpochs, batchSize,
                     learningRate, mode, dropout, tolerance, corrupt, clip, levelBits, 3);
             System.out.printf(Locale.ROOT, "%s, %d features, %d train rows in %d clients (sizes %s), %d test rows, "
