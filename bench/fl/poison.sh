@@ -7,7 +7,8 @@
 #   users:  1,000 users (random rows), 50 malicious (5%), 30 rounds, 2 local epochs, learning rate 0.5; rules over
 #           single updates, and over sums of random groups of >= 10 taken in the clear (the numbers SecAgg would
 #           output; running 100 SecAgg groups per round is left out for time).
-# Prints one line per run: setting, rule, grouping, attack, final accuracy.
+# Prints one line per run: setting, rule, grouping, attack, final accuracy. The attackers are drawn from a stream of
+# their own, so each rule trains on the same draws with and without them.
 #   bench/fl/poison.sh [silos|users|all] [EVAL_DATA_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -33,7 +34,7 @@ echo "# machine: $(nproc) cores; Adult, logistic regression, 30 rounds, seed 1"
 if [ "$which" = silos ] || [ "$which" = all ]; then
   silos=(--split-by occupation --clients 10 --learning-rate 0.1 --local-epochs 1)
   for attack in none 1:scale10 1:signflip 1:signflip-scale10; do
-    for rule in off median trimmed-mean multi-krum norm-bound fltrust; do
+    for rule in mean median trimmed-mean multi-krum norm-bound fltrust; do
       run silos "$rule" 1 off "$attack" "${silos[@]}"
     done
   done
@@ -46,7 +47,7 @@ fi
 if [ "$which" = users ] || [ "$which" = all ]; then
   users=(--split-by iid --clients 1000 --learning-rate 0.5 --local-epochs 2)
   for attack in none 0.05:scale10 0.05:signflip 0.05:signflip-scale10; do
-    for rule in off median trimmed-mean multi-krum norm-bound fltrust; do
+    for rule in mean median trimmed-mean multi-krum norm-bound fltrust; do
       run users "$rule" 1 off "$attack" "${users[@]}"
     done
   done

@@ -67,7 +67,9 @@ public final class RobustFederatedAveraging {
         if (s.rule() == RobustAggregation.Rule.FLTRUST && root.isEmpty()) {
             throw new IllegalArgumentException("FLTrust needs root data on the server");
         }
-        boolean[] bad = attack.map(a -> a.choose(n, random)).orElse(new boolean[n]);
+        // the attackers come from their own stream, so a run with and without them trains on the same draws
+        RandomGenerator attackers0 = new java.util.SplittableRandom(random.nextLong());
+        boolean[] bad = attack.map(a -> a.choose(n, attackers0)).orElse(new boolean[n]);
         int attackers = 0;
         for (boolean b : bad) {
             attackers += b ? 1 : 0;
