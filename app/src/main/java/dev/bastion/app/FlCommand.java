@@ -24,6 +24,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.random.RandomGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bastion fl simulate|bounds}: federated learning with secure aggregation, simulated in one JVM. */
@@ -105,6 +106,33 @@ final class FlCommand {
         @Option(names = "--out", paramLabel = "DIR", description = "Write model.json and rounds/NNN.json here.")
         Path out;
 
+        @Mixin
+        CommonOptions common;
+
+        @Mixin
+        FlSimulateOptions more;
+
+        /** The central baseline (mean accuracy of three seeds, printed), or NaN when --central-epochs is 0. */
+        double centralBaseline(Model m, TrainingData train, TrainingData test) {
+            if (centralEpochs <= 0) {
+                return Double.NaN;
+            }
+            FederatedAveraging.Settings settings = new FederatedAveraging.Settings(1, localEpochs, batchSize,
+                    learningRate, FederatedAveraging.SecureAggregation.OFF, 0, tolerance, corrupt, clip, levelBits, 1);
+            // the final iterate of plain SGD moves between seeds, so the baseline is the mean of three
+            double[] acc = new double[3];
+            for (int i = 0; i < acc.length; i++) {
+                RandomGenerator seed = insecureSeed == null ? new SecureRandom() : new Random(insecureSeed + 100 + i);
+                acc[i] = m.accuracy(FederatedAveraging.central(m, train, settings, centralEpochs, seed), test);
+            }
+            double central = java.util.Arrays.stream(acc).average().orElseThrow();
+            System.out.printf(Locale.ROOT, "central accuracy %.4f (mean of 3 seeds, range %.4f-%.4f; %d epochs of "
+                    + "the same minibatch SGD on the pooled training rows)%n", central,
+                    java.util.Arrays.stream(acc).min().orElseThrow(), java.util.Arrays.stream(acc).max().orElseThrow(),
+                    centralEpochs);
+            return central;
+        }
+
         @Override
         public Integer call() throws IOException {
             Table table = Table.read(data, true);
@@ -134,6 +162,12 @@ final class FlCommand {
                 case "plus" -> FederatedAveraging.SecureAggregation.PLUS;
                 default -> throw new IllegalArgumentException("--secagg is off, full or plus, got '" + secagg + "'");
             };
+            if (!more.dp.strip().equalsIgnoreCase("off")) {
+                return FlDpRun.run(this, more, m, silos, train, test, random, mode);
+            }
+            if (!more.robust.strip().equalsIgnoreCase("off") || more.malicious != null) {
+                return FlRobustRun.run(this, more, m, silos, train, test, random, mode);
+            }
             FederatedAveraging.Settings settings = new FederatedAveraging.Settings(rounds, localEpochs, batchSize,
                     learningRate, mode, dropout, tolerance, corrupt, clip, levelBits, 3);
             System.out.printf(Locale.ROOT, "%s, %d features, %d train rows in %d clients (sizes %s), %d test rows, "
@@ -161,20 +195,7 @@ final class FlCommand {
             System.out.printf(Locale.ROOT, "federated accuracy %.4f after %d rounds; mean per round: %.2f s "
                     + "(aggregation %.2f s), %.0f bytes per client%n", last.testAccuracy(), rounds, meanSeconds,
                     meanAgg, meanBytes);
-            double central = Double.NaN;
-            if (centralEpochs > 0) {
-                // the final iterate of plain SGD moves between seeds, so the baseline is the mean of three
-                double[] acc = new double[3];
-                for (int i = 0; i < acc.length; i++) {
-                    RandomGenerator seed = insecureSeed == null ? new SecureRandom() : new Random(insecureSeed + 100 + i);
-                    acc[i] = m.accuracy(FederatedAveraging.central(m, train, settings, centralEpochs, seed), test);
-                }
-                central = java.util.Arrays.stream(acc).average().orElseThrow();
-                System.out.printf(Locale.ROOT, "central accuracy %.4f (mean of 3 seeds, range %.4f-%.4f; %d epochs of "
-                        + "the same minibatch SGD on the pooled training rows)%n", central,
-                        java.util.Arrays.stream(acc).min().orElseThrow(), java.util.Arrays.stream(acc).max().orElseThrow(),
-                        centralEpochs);
-            }
+            double central = centralBaseline(m, train, test);
             if (out != null) {
                 writeModel(out.resolve("model.json"), m, all, result, central);
                 System.out.println("wrote " + out.resolve("model.json") + " and " + rounds + " round reports");

@@ -63,4 +63,43 @@ class FlCommandTest {
         assertThat(r[0]).isNotEqualTo(0);
         assertThat((String) r[2]).contains("off, full or plus");
     }
+
+    @Test
+    void dpSimulationChargesTheLedgerFirstAndIsRefusedWithNothingWrittenOverBudget() throws Exception {
+        String dd = dir.resolve("data").toString();
+        assertThat(KeysCommandTest.run("dp", "budget", "--data-dir", dd, "--dataset", "loans", "--privacy-unit",
+                "user", "--set-total", "2.1,1e-5")[0]).isEqualTo(0);
+        Path out = dir.resolve("dp-run");
+        Object[] r = KeysCommandTest.run("fl", "simulate", "--data-dir", dd, "--data", loans().toString(), "--label",
+                "repaid", "--clients", "100", "--rounds", "5", "--dp", "distributed", "--epsilon", "2", "--users-per-round",
+                "20", "--dataset", "loans", "--secagg", "off", "--insecure-seed", "4", "--central-epochs", "0",
+                "--learning-rate", "0.5", "--out", out.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        assertThat((String) r[1]).contains("noise multiplier z =").contains("with sampling amplification")
+                .contains("without it").contains("ledger loans (unit: user): spent epsilon");
+        JsonNode model = Json.MAPPER.readTree(out.resolve("model.json").toFile());
+        assertThat(model.get("dp").get("epsilon_with_amplification").asDouble()).isLessThanOrEqualTo(2.0);
+        assertThat(model.get("test_accuracy").asDouble()).isGreaterThan(0.7);
+        Path refusedOut = dir.resolve("refused-run");
+        Object[] refused = KeysCommandTest.run("fl", "simulate", "--data-dir", dd, "--data", loans().toString(),
+                "--label", "repaid", "--clients", "100", "--rounds", "5", "--dp", "central", "--epsilon", "2",
+                "--users-per-round", "20", "--dataset", "loans", "--out", refusedOut.toString());
+        assertThat(refused[0]).isEqualTo(ExitCodes.REFUSED);
+        assertThat((String) refused[2]).contains("refused");
+        assertThat(Files.exists(refusedOut)).isFalse();
+    }
+
+    @Test
+    void robustSimulationWithAnAttackerPrintsTheRuleAndTheAttack() throws Exception {
+        Object[] r = KeysCommandTest.run("fl", "simulate", "--data", loans().toString(), "--label", "repaid",
+                "--clients", "10", "--rounds", "3", "--robust", "median", "--group-size", "3", "--secagg", "full",
+                "--malicious", "1:signflip-scale10", "--insecure-seed", "2", "--central-epochs", "0");
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        assertThat((String) r[1]).contains("aggregation median over random groups of at least 3")
+                .contains("1 malicious (sign-flip-scale10)").contains("federated accuracy");
+        Object[] bad = KeysCommandTest.run("fl", "simulate", "--data", loans().toString(), "--label", "repaid",
+                "--robust", "median", "--secagg", "full");
+        assertThat(bad[0]).isNotEqualTo(0);
+        assertThat((String) bad[2]).contains("--group-size of at least 3");
+    }
 }

@@ -70,6 +70,7 @@ public final class SecAggClient {
     private Set<Integer> sharedWithMe;
     private List<Integer> survivors;
     private final Map<Integer, Kind> revealed = new HashMap<>();
+    private int minimumSurvivors;
 
     /**
      * @param roster every client's long-term Ed25519 public key (X.509), by id
@@ -96,6 +97,15 @@ public final class SecAggClient {
 
     public int id() {
         return id;
+    }
+
+    /**
+     * Refuse to sign the survivor list, and so to unmask, when it names fewer than {@code floor} clients: the count
+     * a distributed-DP budget assumed, below which the noise in the sum would be less than what was charged.
+     */
+    public SecAggClient requireSurvivors(int floor) {
+        this.minimumSurvivors = floor;
+        return this;
     }
 
     /** Why the client aborted, if it did. */
@@ -226,6 +236,9 @@ public final class SecAggClient {
         List<Integer> u3 = m.survivors();
         if (new TreeSet<>(u3).size() != u3.size() || !u3.contains(id)) {
             return abort("the survivor list repeats a client or leaves me out");
+        }
+        if (u3.size() < minimumSurvivors) {
+            return abort("fewer survivors than the privacy budget assumed");
         }
         int mine = 0;
         for (int v : u3) {
