@@ -61,6 +61,11 @@ final class Aim {
 
     /** AIM on coded data with zCDP budget {@code rho} (the bins already paid for), workload of all k-way marginals. */
     static Fit run(int[][] codes, int[] sizes, double rho, int workload, DpRandom random) {
+        return run(codes, sizes, rho, workload, MAX_CELLS, random);
+    }
+
+    /** As {@link #run(int[][], int[], double, int, DpRandom)} with a junction tree of at most {@code maxCells}. */
+    static Fit run(int[][] codes, int[] sizes, double rho, int workload, long maxCells, DpRandom random) {
         if (workload < 2 || workload > 3 || workload > sizes.length) {
             throw new IllegalArgumentException("AIM's workload is all 2-way or all 3-way marginals");
         }
@@ -109,7 +114,7 @@ final class Aim {
             used += 1 / (2 * sigma * sigma) + epsilon * epsilon / 2;
             rounds++;
 
-            long limit = (long) (MAX_CELLS * Math.min(1, used / rho));
+            long limit = (long) (maxCells * Math.min(1, used / rho));
             GraphicalModel model = fit.model();
             int best = -1;
             double bestValue = Double.NEGATIVE_INFINITY;

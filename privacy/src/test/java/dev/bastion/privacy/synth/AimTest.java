@@ -113,6 +113,34 @@ class AimTest {
         assertThat(tv(r, y, enc.sizes(), 0, 1, 2)).as("3-way TV of a, b, c").isLessThan(0.02);
     }
 
+    @Test
+    void withTheThreeWayWorkloadAimMeasuresTheCyclesTripleAndKeepsItsJointDistribution() throws Exception {
+        Table real = SynthFixtures.write(dir, "cycle.csv", SynthFixtures.CYCLE, SynthFixtures.cycle(20_000, 4));
+        Domain domain = Domain.fromData(real);
+        SynthesisPlan plan = SynthesisPlan.of(SynthesisPlan.Method.AIM, domain, 1e4, 1e-6, 8, 3);
+        Synthesizer.Synthesis s = Synthesizer.run(real, domain, plan, 0, DpRandom.insecureSeeded(17));
+        assertThat(s.tree()).anySatisfy(set -> assertThat(set).hasSize(3));
+        Table synthetic = SynthFixtures.write(dir, "syn.csv", s.columns(), s.rows());
+        Encoding enc = new Encoding(domain, new double[domain.size()][]);
+        assertThat(tv(enc.encode(real), enc.encode(synthetic), enc.sizes(), 0, 1, 2)).isLessThan(0.02);
+        assertThat(plan.describe()).endsWith("workload=3");
+    }
+
+    @Test
+    void noCandidateGrowsTheJunctionTreeBeyondTheSizeLimit() throws Exception {
+        // region (4) x job (3) x age (48 values, 8 bins) x income (2) x pet (3): the planted chain wants cliques of
+        // 12, 24 and 16 cells, 55 with pet's 3: with a limit of 40 cells the chain cannot be completed
+        Table real = SynthFixtures.table(dir, "real.csv", SynthFixtures.rows(5_000, 6));
+        Domain domain = Domain.fromData(real);
+        Encoding enc = DpBins.release(real, domain, 8, 1.0, DpRandom.insecureSeeded(1));
+        int[][] codes = enc.encode(real);
+        Aim.Fit limited = Aim.run(codes, enc.sizes(), 10, 2, 40, DpRandom.insecureSeeded(2));
+        Aim.Fit free = Aim.run(codes, enc.sizes(), 10, 2, DpRandom.insecureSeeded(2));
+        assertThat(limited.model().tree().size()).isLessThanOrEqualTo(40);
+        assertThat(free.model().tree().size()).isGreaterThan(40);
+        assertThat(limited.rounds()).isPositive();
+    }
+
     private static double tv(int[][] real, int[][] synthetic, int[] sizes, int... attributes) {
         return Marginal.totalVariation(Marginal.count(real, sizes, attributes),
                 Marginal.count(synthetic, sizes, attributes));
