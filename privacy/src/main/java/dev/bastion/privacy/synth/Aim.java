@@ -102,6 +102,7 @@ final class Aim {
         double total = NoisyMarginal.total(measurements);
         MirrorDescent.Result fit = MirrorDescent.estimate(tree, measurements, total, null, ROUND_ITERATIONS);
         List<int[]> chosen = new ArrayList<>();
+        long[] hypothetical = null; // per candidate: the size of the tree that would hold it
         int rounds = 0;
         boolean last = false;
         while (!last) {
@@ -116,11 +117,18 @@ final class Aim {
 
             long limit = (long) (maxCells * Math.min(1, used / rho));
             GraphicalModel model = fit.model();
+            if (hypothetical == null) {
+                hypothetical = new long[candidates.size()];
+                for (int i = 0; i < hypothetical.length; i++) {
+                    int[] r = candidates.get(i);
+                    hypothetical[i] = tree.containing(r) >= 0 ? tree.size() : tree.with(r).size();
+                }
+            }
             int best = -1;
             double bestValue = Double.NEGATIVE_INFINITY;
             for (int i = 0; i < candidates.size(); i++) {
                 int[] r = candidates.get(i);
-                if (tree.containing(r) < 0 && tree.with(r).size() > limit) {
+                if (hypothetical[i] > Math.max(limit, tree.size())) {
                     continue;
                 }
                 double[] estimate = model.marginal(r);
@@ -146,6 +154,9 @@ final class Aim {
             }
             double[] before = model.marginal(r);
             JunctionTree grown = tree.with(r);
+            if (grown != tree) {
+                hypothetical = null; // the sizes of the trees each candidate would make change with the tree
+            }
             double[][] start = grown == tree ? fit.potentials() : MirrorDescent.carry(tree, fit.potentials(), grown);
             tree = grown;
             total = NoisyMarginal.total(measurements);

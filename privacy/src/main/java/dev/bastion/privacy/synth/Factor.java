@@ -99,13 +99,41 @@ record Factor(int[] attributes, int[] sizes, double[] values) {
         return out;
     }
 
-    /** Sums of the cells over everything outside {@code sub}. */
+    /** Sums of the cells over everything outside {@code sub} (an odometer, no index map kept). */
     Factor sumOnto(int[] sub) {
         int[] subSizes = sizesOf(sub);
         double[] out = new double[Math.toIntExact(cells(subSizes))];
-        int[] m = mapOnto(sub);
-        for (int i = 0; i < values.length; i++) {
-            out[m[i]] += values[i];
+        int k = attributes.length;
+        int[] stride = new int[k];
+        int s = 1;
+        for (int j = sub.length - 1; j >= 0; j--) {
+            int pos = Arrays.binarySearch(attributes, sub[j]);
+            stride[pos] = s;
+            s *= sizes[pos];
+        }
+        // the innermost run of columns outside sub adds into one cell: sum it in a tight loop
+        int inner = 1;
+        int p = k - 1;
+        while (p >= 0 && stride[p] == 0) {
+            inner *= sizes[p--];
+        }
+        int[] digit = new int[k];
+        int index = 0;
+        for (int cell = 0; cell < values.length; cell += inner) {
+            double sum = 0;
+            for (int i = cell; i < cell + inner; i++) {
+                sum += values[i];
+            }
+            out[index] += sum;
+            for (int q = p; q >= 0; q--) {
+                digit[q]++;
+                index += stride[q];
+                if (digit[q] < sizes[q]) {
+                    break;
+                }
+                index -= stride[q] * sizes[q];
+                digit[q] = 0;
+            }
         }
         return new Factor(sub, subSizes, out);
     }

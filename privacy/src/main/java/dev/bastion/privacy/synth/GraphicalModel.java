@@ -8,7 +8,7 @@ import java.util.random.RandomGenerator;
 /**
  * A distribution over coded columns given by a junction tree and the calibrated marginal of each of its cliques
  * (counts summing to the estimated row count): P(x) = Π_C P(x_C) / Π_S P(x_S). Made by {@link MirrorDescent}.
- * Immutable.
+ * Not thread-safe: conditionals are computed when first needed and kept.
  *
  * <pre>
  * Marginal of a set A inside a clique: the clique's table summed onto A. Otherwise exact variable elimination on
@@ -26,12 +26,14 @@ final class GraphicalModel {
     private final BeliefPropagation propagation;
     private final double[][] beliefs;
     private final double total;
+    private final Factor[] conditionals; // made when first needed
 
     GraphicalModel(BeliefPropagation propagation, double[][] beliefs, double total) {
         this.tree = propagation.tree();
         this.propagation = propagation;
         this.beliefs = beliefs;
         this.total = total;
+        this.conditionals = new Factor[beliefs.length];
     }
 
     JunctionTree tree() {
@@ -119,6 +121,13 @@ final class GraphicalModel {
 
     /** P(C \ S | S) over the clique's cells: its marginal divided by its separator's (0 where that is 0). */
     private Factor conditional(int clique) {
+        if (conditionals[clique] == null) {
+            conditionals[clique] = divided(clique);
+        }
+        return conditionals[clique];
+    }
+
+    private Factor divided(int clique) {
         Factor b = belief(clique);
         int[] map = propagation.childSide(clique);
         double[] separator = b.sumOnto(tree.separator(clique)).values();
