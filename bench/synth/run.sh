@@ -42,8 +42,8 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 m() { jq -r --arg n "$1" --arg s "${2:-}" '[.metrics[] | select(.name == $n and (.slice // "") == $s)][0].value' <<< "$e"; }
 rows="$work/rows.txt"
 : > "$rows"
-for eps in ${EPSILONS:-0.1 1 10}; do
-  for seed in ${SEEDS:-1 2 3}; do
+for seed in ${SEEDS:-1 2 3}; do
+  for eps in ${EPSILONS:-0.1 1 10}; do
     for method in ${METHODS:-mst aim independent}; do
       s="$(bastion synth --data-dir "$dd" --data "$work/train.csv" --epsilon "$eps" --delta 1e-6 --method "$method" \
         --dataset adult-bench --seed "$seed" --out "$work/$method-$eps.csv" --format json)"

@@ -145,26 +145,4 @@ class AimTest {
         return Marginal.totalVariation(Marginal.count(real, sizes, attributes),
                 Marginal.count(synthetic, sizes, attributes));
     }
-
-    @Test
-    void theForestModelReadsAPairAcrossTheTreeAsTheProductOfItsConditionals() {
-        // a chain 0 - 1 - 2, exact (noise-free) measurements: P(0, 2) = Σ_1 P(0) P(1|0) P(2|1)
-        int[] sizes = {2, 2, 2};
-        double[] j01 = {40, 10, 10, 40};
-        double[] j12 = {30, 20, 5, 45};
-        List<ForestModel.Noisy> m = List.of(new ForestModel.Noisy(new int[] {0, 1}, j01, 1e-6),
-                new ForestModel.Noisy(new int[] {1, 2}, j12, 1e-6));
-        ForestModel model = ForestModel.estimate(sizes, List.of(new int[] {0, 1}, new int[] {1, 2}), m);
-        double[] p02 = model.marginal(0, 2);
-        // (IPF mixes 0.1% of the independent table in first: within 0.05 of 50 rows)
-        // P(0=0, 2=0) = 40 * 30/50 + 10 * 5/50 = 25; P(0=0, 2=1) = 40 * 20/50 + 10 * 45/50 = 25
-        assertThat(p02[0]).isCloseTo(25, within(0.05));
-        assertThat(p02[1]).isCloseTo(25, within(0.05));
-        assertThat(p02[2]).isCloseTo(10 * 30 / 50.0 + 40 * 5 / 50.0, within(0.05));
-        assertThat(model.marginal(2, 0)[1]).isCloseTo(p02[2], within(1e-6));
-        // a column outside the tree is independent of the rest
-        ForestModel forest = ForestModel.estimate(new int[] {2, 2, 2}, List.of(new int[] {0, 1}),
-                List.of(m.getFirst(), new ForestModel.Noisy(new int[] {2}, new double[] {25, 75}, 1e-6)));
-        assertThat(forest.marginal(0, 2)).containsExactly(new double[] {12.5, 37.5, 12.5, 37.5}, within(1e-3));
-    }
 }
