@@ -47,6 +47,10 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "mst", description = "mst (default), aim or independent.")
     String method;
 
+    @Option(names = "--workload", defaultValue = "2", paramLabel = "K", description = "For aim: the workload of "
+            + "all K-way marginals, 2 (default) or 3.")
+    int workload;
+
     @Option(names = "--dataset", paramLabel = "NAME", description = "The dataset's ledger to charge (row-level).")
     String dataset;
 
@@ -83,7 +87,11 @@ final class SynthCommand implements Callable<Integer> {
         }
         Table table = Table.read(data);
         Domain domain = domainFile != null ? Domain.read(domainFile, table.columns()) : Domain.fromData(table);
-        SynthesisPlan plan = SynthesisPlan.of(SynthesisPlan.Method.parse(method), domain, epsilon, delta, bins);
+        SynthesisPlan.Method m = SynthesisPlan.Method.parse(method);
+        if (workload != 2 && m != SynthesisPlan.Method.AIM) {
+            throw new IllegalArgumentException("--workload is for --method aim");
+        }
+        SynthesisPlan plan = SynthesisPlan.of(m, domain, epsilon, delta, bins, workload);
         LedgerId id = new LedgerId(dataset, LedgerId.ROW);
         PrivacyLedger.Outcome outcome = DpCommand.withLedger(common, l -> l.charge(id, plan.describe(), plan.events()));
         Charge charge;

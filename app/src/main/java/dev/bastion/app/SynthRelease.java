@@ -69,7 +69,7 @@ final class SynthRelease {
             r.put("rounds", s.rounds());
         }
         ArrayNode tree = r.putArray("tree");
-        s.tree().forEach(e -> tree.addArray().add(e.get(0)).add(e.get(1)));
+        s.tree().forEach(e -> e.forEach(tree.addArray()::add));
         ArrayNode marginals = r.putArray("marginals");
         for (Synthesizer.Measurement m : s.measured()) {
             ObjectNode o = marginals.addObject();

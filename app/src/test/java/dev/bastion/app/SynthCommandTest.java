@@ -161,6 +161,33 @@ class SynthCommandTest {
         assertThat(refusedOut).doesNotExist();
     }
 
+    @Test
+    void theThreeWayWorkloadIsForAimAndItsChoicesAreRecorded() throws Exception {
+        Path data = people("people.csv", 6);
+        String dd = dir.resolve("data").toString();
+        KeysCommandTest.run("dp", "budget", "--data-dir", dd, "--dataset", "w", "--set-total", "1.5,1e-5");
+        Object[] wrong = KeysCommandTest.run("synth", "--data-dir", dd, "--data", data.toString(), "--epsilon", "1",
+                "--delta", "1e-6", "--method", "mst", "--workload", "3", "--dataset", "w", "--out",
+                dir.resolve("mst.csv").toString());
+        assertThat(wrong[0]).isNotEqualTo(0);
+        assertThat((String) wrong[2]).contains("--workload is for --method aim");
+        assertThat(dir.resolve("mst.csv")).doesNotExist();
+
+        Object[] made = KeysCommandTest.run("synth", "--data-dir", dd, "--data", data.toString(), "--epsilon", "1",
+                "--delta", "1e-6", "--method", "aim", "--workload", "3", "--dataset", "w", "--seed", "4", "--out",
+                dir.resolve("aim3.csv").toString());
+        assertThat(made[0]).as((String) made[2]).isEqualTo(0);
+        JsonNode record = Json.MAPPER.readTree(dir.resolve("aim3.csv.release.json").toFile()).get("record");
+        // the whole budget was charged for this release (the refused mst run charged nothing)
+        assertThat(record.get("ledger").get("spent_epsilon_after").asDouble()).isEqualTo(1.0);
+        for (JsonNode set : record.get("tree")) {
+            assertThat(set.size()).isBetween(2, 3);
+        }
+        for (JsonNode m : record.get("marginals")) {
+            assertThat(m.get("columns").size()).isBetween(1, 3);
+        }
+    }
+
     /** The value of the first metric named {@code name} with slice {@code slice} ("" for none). */
     private static double metric(JsonNode doc, String name, String slice) {
         for (JsonNode m : doc.path("metrics")) {

@@ -21,14 +21,15 @@ import java.util.Locale;
  *     (ε²/8, Cesar and Rogers 2021) would allow twice the ε_em, but the accountants here do not know it, so we
  *     spend the budget they can prove;
  *   - the d-1 chosen 2-way marginals, z2 = sqrt(3(d-1) / (2ρ')).
- *  aim (Aim): ρ' spent over rounds whose number and noise depend on the data (annealing), always exactly ρ' in
+ *  aim (Aim, workload of all 2-way or all 3-way marginals): ρ' spent over rounds whose number and noise depend on the data (annealing), always exactly ρ' in
  *   total. The ledger must be charged before the data is touched, so AIM is charged as one Approximate(ε, δ)
  *   event: sound under every accountant (each adds it by basic composition), and no tighter than the zCDP
  *   conversion that chose ρ. The oneWay/twoWay multipliers and selectionEpsilon of the plan are the first rounds'.
  * </pre>
  */
 public record SynthesisPlan(Method method, double epsilon, double delta, double rho, int columns, int numericColumns,
-        int bins, double binMultiplier, double oneWayMultiplier, double selectionEpsilon, double twoWayMultiplier) {
+        int bins, double binMultiplier, double oneWayMultiplier, double selectionEpsilon, double twoWayMultiplier,
+        int workload) {
 
     /** The synthesis methods. */
     public enum Method {
@@ -68,10 +69,23 @@ public record SynthesisPlan(Method method, double epsilon, double delta, double 
         if (columns < 2 || bins < 2 || bins > 64) {
             throw new IllegalArgumentException("synthesis needs two or more columns and 2 to 64 bins");
         }
+        if (workload != 2 && (method != Method.AIM || workload != 3 || columns < 3)) {
+            throw new IllegalArgumentException("the workload is 2 (all 2-way marginals), or 3 (all 3-way marginals) "
+                    + "for aim on three or more columns");
+        }
     }
 
     /** The plan for {@code method} on {@code domain} within (ε, δ), numeric columns cut into {@code bins} bins. */
     public static SynthesisPlan of(Method method, Domain domain, double epsilon, double delta, int bins) {
+        return of(method, domain, epsilon, delta, bins, 2);
+    }
+
+    /**
+     * The plan as {@link #of(Method, Domain, double, double, int)}, for AIM with the workload of all
+     * {@code workload}-way marginals (2 or 3; the other methods take 2). The charge does not depend on it.
+     */
+    public static SynthesisPlan of(Method method, Domain domain, double epsilon, double delta, int bins,
+            int workload) {
         double rho = rho(epsilon, delta);
         int d = domain.size();
         int k = (int) domain.attributes().stream().filter(a -> a instanceof Domain.Numeric).count();
@@ -80,15 +94,15 @@ public record SynthesisPlan(Method method, double epsilon, double delta, double 
         double zBins = k > 0 ? Math.sqrt(k / (2 * binRho)) : 0;
         return switch (method) {
             case INDEPENDENT -> new SynthesisPlan(method, epsilon, delta, rho, d, k, bins, zBins,
-                    Math.sqrt(d / (2 * rest)), 0, 0);
+                    Math.sqrt(d / (2 * rest)), 0, 0, workload);
             case MST -> new SynthesisPlan(method, epsilon, delta, rho, d, k, bins, zBins,
                     Math.sqrt(3.0 * d / (2 * rest)), Math.sqrt(2 * (rest / 3) / (d - 1)),
-                    Math.sqrt(3.0 * (d - 1) / (2 * rest)));
+                    Math.sqrt(3.0 * (d - 1) / (2 * rest)), workload);
             case AIM -> { // the first rounds' σ and ε; annealing changes them as the data decides
                 int t = Aim.plannedRounds(d);
                 double sigma = Math.sqrt(t / (2 * Aim.ALPHA * rest));
                 yield new SynthesisPlan(method, epsilon, delta, rho, d, k, bins, zBins, sigma,
-                        Math.sqrt(2 * (1 - Aim.ALPHA) * rest / t), sigma);
+                        Math.sqrt(2 * (1 - Aim.ALPHA) * rest / t), sigma, workload);
             }
         };
     }
@@ -150,7 +164,8 @@ public record SynthesisPlan(Method method, double epsilon, double delta, double 
 
     /** A one-line description for the ledger and the audit log (no data). */
     public String describe() {
-        return String.format(Locale.ROOT, "synth %s eps=%s delta=%s rho=%.6g columns=%d numeric=%d bins=%d",
-                method.label(), epsilon, delta, rho, columns, numericColumns, bins);
+        return String.format(Locale.ROOT, "synth %s eps=%s delta=%s rho=%.6g columns=%d numeric=%d bins=%d%s",
+                method.label(), epsilon, delta, rho, columns, numericColumns, bins,
+                method == Method.AIM ? " workload=" + workload : "");
     }
 }

@@ -46,7 +46,8 @@ public final class Synthesizer {
     }
 
     /**
-     * A synthetic table and what was measured to make it; {@code events} are the mechanisms that ran (AIM's depend on
+     * A synthetic table and what was measured to make it; {@code tree} the pairs MST's tree joins, or the sets of two
+     * or more columns AIM chose, in order; {@code events} are the mechanisms that ran (AIM's depend on
      * the data), {@code rounds} AIM's selection rounds (0 for the others); {@code fitSeconds} covers binning,
      * measuring and estimating, {@code sampleSeconds} sampling and decoding the rows.
      */
@@ -66,6 +67,11 @@ public final class Synthesizer {
     private Synthesizer() {
     }
 
+    /** Draws rows from a fitted model, as codes {@code [column][row]}. */
+    private interface Sampler {
+        int[][] sample(int rows, RandomGenerator random);
+    }
+
     /**
      * Synthesises {@code rows} rows (or, when {@code rows} is 0, as many as the noisy count of the data) from
      * {@code data} under {@code plan}.
@@ -82,18 +88,27 @@ public final class Synthesizer {
         int[][] codes = encoding.encode(data);
         int[] sizes = encoding.sizes();
         List<String> names = domain.names();
-        List<ForestModel.Noisy> noisy = new ArrayList<>();
+        List<int[]> measuredSets = new ArrayList<>();
+        List<Double> sigmas = new ArrayList<>();
         List<int[]> edges;
         List<PrivacyEvent> events;
         int rounds = 0;
+        double total;
+        Sampler sampler;
         if (plan.method() == SynthesisPlan.Method.AIM) {
-            Aim.Fit fit = Aim.run(codes, sizes, plan.aimRho(), random);
-            noisy.addAll(fit.measurements());
-            edges = fit.edges();
+            Aim.Fit fit = Aim.run(codes, sizes, plan.aimRho(), plan.workload(), random);
+            for (NoisyMarginal m : fit.measurements()) {
+                measuredSets.add(m.attributes());
+                sigmas.add(m.sigma());
+            }
+            edges = fit.chosen();
             events = new ArrayList<>(plan.binEvents());
             events.addAll(fit.events());
             rounds = fit.rounds();
+            total = fit.model().total();
+            sampler = fit.model()::sample;
         } else {
+            List<ForestModel.Noisy> noisy = new ArrayList<>();
             double z1 = plan.oneWayMultiplier();
             double[][] oneWay = new double[d][];
             for (int c = 0; c < d; c++) {
@@ -109,24 +124,29 @@ public final class Synthesizer {
                         plan.twoWayMultiplier(), random), plan.twoWayMultiplier()));
             }
             events = plan.events();
+            for (ForestModel.Noisy m : noisy) {
+                measuredSets.add(m.attributes());
+                sigmas.add(m.sigma());
+            }
+            ForestModel model = ForestModel.estimate(sizes, edges, noisy);
+            total = model.total();
+            sampler = model.sampler()::sample;
         }
         List<Measurement> measured = new ArrayList<>();
-        for (ForestModel.Noisy m : noisy) {
+        for (int i = 0; i < measuredSets.size(); i++) {
             int cells = 1;
             List<String> cols = new ArrayList<>();
-            for (int a : m.attributes()) {
+            for (int a : measuredSets.get(i)) {
                 cells *= sizes[a];
                 cols.add(names.get(a));
             }
-            measured.add(new Measurement(cols, m.sigma(), cells));
+            measured.add(new Measurement(cols, sigmas.get(i), cells));
         }
-        ForestModel model = ForestModel.estimate(sizes, edges, noisy);
-        double total = model.total();
 
         long fitted = System.nanoTime();
         int n = rows > 0 ? rows : (int) Math.max(1, Math.round(total));
         RandomGenerator g = random.generator();
-        int[][] sampled = model.sampler().sample(n, g);
+        int[][] sampled = sampler.sample(n, g);
         List<String[]> out = new ArrayList<>(n);
         for (int r = 0; r < n; r++) {
             String[] row = new String[d];
@@ -135,7 +155,8 @@ public final class Synthesizer {
             }
             out.add(row);
         }
-        List<List<String>> tree = edges.stream().map(e -> List.of(names.get(e[0]), names.get(e[1]))).toList();
+        List<List<String>> tree = edges.stream()
+                .map(e -> java.util.Arrays.stream(e).mapToObj(names::get).toList()).toList();
         List<double[]> numericEdges = new ArrayList<>();
         for (int c = 0; c < d; c++) {
             numericEdges.add(encoding.edges(c));

@@ -96,30 +96,53 @@ class AimTest {
         }
     }
 
-    private static double tv(int[][] real, int[][] synthetic, int[] sizes, int... attributes) {
-        return Marginal.totalVariation(Marginal.count(real, sizes, attributes),
-                Marginal.count(synthetic, sizes, attributes));
+    @Test
+    void atLargeEpsilonAimReproducesAllThreePairsOfACycleWhichNoTreeCan() throws Exception {
+        Table real = SynthFixtures.write(dir, "cycle.csv", SynthFixtures.CYCLE, SynthFixtures.cycle(20_000, 3));
+        Synthesizer.Synthesis s = synthesize(real, 1e4, 13);
+        Table synthetic = SynthFixtures.write(dir, "syn.csv", s.columns(), s.rows());
+        Domain domain = Domain.fromData(real);
+        Encoding enc = new Encoding(domain, new double[domain.size()][]);
+        int[][] r = enc.encode(real);
+        int[][] y = enc.encode(synthetic);
+        // a tree over a, b, c leaves one pair to be predicted through the other two: TV 0.11 or more here
+        for (int[] pair : new int[][] {{0, 1}, {1, 2}, {0, 2}}) {
+            assertThat(tv(r, y, enc.sizes(), pair)).as("2-way TV of %s", List.of(pair[0], pair[1]))
+                    .isLessThan(0.02);
+        }
+        assertThat(tv(r, y, enc.sizes(), 0, 1, 2)).as("3-way TV of a, b, c").isLessThan(0.02);
     }
 
     @Test
-    void theForestModelReadsAPairAcrossTheTreeAsTheProductOfItsConditionals() {
-        // a chain 0 - 1 - 2, exact (noise-free) measurements: P(0, 2) = Σ_1 P(0) P(1|0) P(2|1)
-        int[] sizes = {2, 2, 2};
-        double[] j01 = {40, 10, 10, 40};
-        double[] j12 = {30, 20, 5, 45};
-        List<ForestModel.Noisy> m = List.of(new ForestModel.Noisy(new int[] {0, 1}, j01, 1e-6),
-                new ForestModel.Noisy(new int[] {1, 2}, j12, 1e-6));
-        ForestModel model = ForestModel.estimate(sizes, List.of(new int[] {0, 1}, new int[] {1, 2}), m);
-        double[] p02 = model.marginal(0, 2);
-        // (IPF mixes 0.1% of the independent table in first: within 0.05 of 50 rows)
-        // P(0=0, 2=0) = 40 * 30/50 + 10 * 5/50 = 25; P(0=0, 2=1) = 40 * 20/50 + 10 * 45/50 = 25
-        assertThat(p02[0]).isCloseTo(25, within(0.05));
-        assertThat(p02[1]).isCloseTo(25, within(0.05));
-        assertThat(p02[2]).isCloseTo(10 * 30 / 50.0 + 40 * 5 / 50.0, within(0.05));
-        assertThat(model.marginal(2, 0)[1]).isCloseTo(p02[2], within(1e-6));
-        // a column outside the tree is independent of the rest
-        ForestModel forest = ForestModel.estimate(new int[] {2, 2, 2}, List.of(new int[] {0, 1}),
-                List.of(m.getFirst(), new ForestModel.Noisy(new int[] {2}, new double[] {25, 75}, 1e-6)));
-        assertThat(forest.marginal(0, 2)).containsExactly(new double[] {12.5, 37.5, 12.5, 37.5}, within(1e-3));
+    void withTheThreeWayWorkloadAimMeasuresTheCyclesTripleAndKeepsItsJointDistribution() throws Exception {
+        Table real = SynthFixtures.write(dir, "cycle.csv", SynthFixtures.CYCLE, SynthFixtures.cycle(20_000, 4));
+        Domain domain = Domain.fromData(real);
+        SynthesisPlan plan = SynthesisPlan.of(SynthesisPlan.Method.AIM, domain, 1e4, 1e-6, 8, 3);
+        Synthesizer.Synthesis s = Synthesizer.run(real, domain, plan, 0, DpRandom.insecureSeeded(17));
+        assertThat(s.tree()).anySatisfy(set -> assertThat(set).hasSize(3));
+        Table synthetic = SynthFixtures.write(dir, "syn.csv", s.columns(), s.rows());
+        Encoding enc = new Encoding(domain, new double[domain.size()][]);
+        assertThat(tv(enc.encode(real), enc.encode(synthetic), enc.sizes(), 0, 1, 2)).isLessThan(0.02);
+        assertThat(plan.describe()).endsWith("workload=3");
+    }
+
+    @Test
+    void noCandidateGrowsTheJunctionTreeBeyondTheSizeLimit() throws Exception {
+        // region (4) x job (3) x age (48 values, 8 bins) x income (2) x pet (3): the planted chain wants cliques of
+        // 12, 24 and 16 cells, 55 with pet's 3: with a limit of 40 cells the chain cannot be completed
+        Table real = SynthFixtures.table(dir, "real.csv", SynthFixtures.rows(5_000, 6));
+        Domain domain = Domain.fromData(real);
+        Encoding enc = DpBins.release(real, domain, 8, 1.0, DpRandom.insecureSeeded(1));
+        int[][] codes = enc.encode(real);
+        Aim.Fit limited = Aim.run(codes, enc.sizes(), 10, 2, 40, DpRandom.insecureSeeded(2));
+        Aim.Fit free = Aim.run(codes, enc.sizes(), 10, 2, DpRandom.insecureSeeded(2));
+        assertThat(limited.model().tree().size()).isLessThanOrEqualTo(40);
+        assertThat(free.model().tree().size()).isGreaterThan(40);
+        assertThat(limited.rounds()).isPositive();
+    }
+
+    private static double tv(int[][] real, int[][] synthetic, int[] sizes, int... attributes) {
+        return Marginal.totalVariation(Marginal.count(real, sizes, attributes),
+                Marginal.count(synthetic, sizes, attributes));
     }
 }

@@ -37,6 +37,38 @@ final class SynthFixtures {
         return rows;
     }
 
+    static final List<String> CYCLE = List.of("a", "b", "c", "d");
+
+    /**
+     * A frustrated cycle: a, b, c binary with P(a, b, c) ∝ exp(s_a·s_b + s_b·s_c - s_a·s_c) (s = ±1), so a agrees
+     * with b and b with c two times in three, but a with c only one time in three: no tree over the three columns
+     * reproduces all three pairs (the chain a-b-c predicts a = c five times in nine). d is uniform over 3 values and
+     * independent of the rest.
+     */
+    static List<String[]> cycle(int n, long seed) {
+        Random r = new Random(seed);
+        double[] weight = new double[8];
+        double sum = 0;
+        for (int k = 0; k < 8; k++) {
+            int a = (k >> 2 & 1) * 2 - 1;
+            int b = (k >> 1 & 1) * 2 - 1;
+            int c = (k & 1) * 2 - 1;
+            weight[k] = Math.exp(a * b + b * c - a * c);
+            sum += weight[k];
+        }
+        List<String[]> rows = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double u = r.nextDouble() * sum;
+            int k = 0;
+            while (k < 7 && u >= weight[k]) {
+                u -= weight[k++];
+            }
+            rows.add(new String[] {"a" + (k >> 2 & 1), "b" + (k >> 1 & 1), "c" + (k & 1),
+                    new String[] {"x", "y", "z"}[r.nextInt(3)]});
+        }
+        return rows;
+    }
+
     static final List<String> PEOPLE = List.of("region", "job", "age", "income", "pet", "weight");
 
     /** {@link #rows} plus "weight", a survey weight almost every row has its own value of (like Adult's fnlwgt). */
