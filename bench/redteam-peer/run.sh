@@ -5,8 +5,9 @@
 #   default   bastion serve with the default route in front of it
 #   strict    bastion serve with the strict route of RedteamGatewayTest in front of it
 # bastion redteam --suite all runs against default and strict, each with --compare bare; promptfoo's generated test
-# set runs against all three in one `promptfoo redteam eval`. Prints the wall time of each step and one table per tool
-# and OWASP LLM 2025 category (attacks sent, stopped by Bastion, got through), then the overlap (summarize.py).
+# set (`promptfoo redteam generate`, assertions removed) runs against all three in one `promptfoo eval`. Prints the
+# wall time of each step, one table per tool and OWASP LLM 2025 category (attacks sent, worked bare, stopped by
+# Bastion, got through), then the overlap (summarize.py).
 #   bench/redteam-peer/run.sh
 #   PROMPTFOO=path/to/promptfoo (default /work/tools/promptfoo/node_modules/.bin/promptfoo)
 #   NODE_DIR=dir holding a Node.js >= 22.22 `node` (promptfoo 0.123.1 refuses older ones; default
