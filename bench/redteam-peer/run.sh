@@ -109,16 +109,17 @@ printf 'step=promptfoo-generate wall_s=%.1f tests=%s\n' "$(seconds "$start")" \
 # The intent plugin's grader is an LLM rubric (promptfoo:redteam:intent), which has no model to run on here: left in,
 # every grading call retries api.openai.com and fails. So the assertions are removed and promptfoo records the answers;
 # summarize.py judges them (see there).
-python3 - "$work/promptfoo-out/tests.yaml" "$work/promptfoo-out/tests-ungraded.yaml" <<'PY'
-import sys, yaml
+# Written as JSON: PyYAML's dump of the long jailbreak templates is YAML that promptfoo's js-yaml refuses.
+python3 - "$work/promptfoo-out/tests.yaml" "$work/promptfoo-out/tests-ungraded.json" <<'PY'
+import json, sys, yaml
 d = yaml.safe_load(open(sys.argv[1]))
 for t in d["tests"]:
     t.pop("assert", None)
 d.pop("defaultTest", None)
-yaml.safe_dump(d, open(sys.argv[2], "w"), allow_unicode=True, sort_keys=False)
+json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False, default=str)
 PY
 start="$(date +%s.%N)"
-"$promptfoo" eval -c "$work/promptfoo-out/tests-ungraded.yaml" -o "$work/promptfoo-out/results.json" -j 4 --no-progress-bar \
+"$promptfoo" eval -c "$work/promptfoo-out/tests-ungraded.json" -o "$work/promptfoo-out/results.json" -j 4 --no-progress-bar \
   --no-table --no-share --no-cache -x "file://$here/keep-going.cjs:afterEach" >"$work/promptfoo-eval.txt" 2>&1 || true
 printf 'step=promptfoo-eval targets=3 wall_s=%.1f\n' "$(seconds "$start")"
 [[ -s "$work/promptfoo-out/results.json" ]] || { echo "bench: promptfoo wrote no results:" >&2; tail -40 "$work/promptfoo-eval.txt" >&2; exit 1; }
