@@ -1,10 +1,11 @@
 // Calls a Bastion gateway with the official openai client: a chat completion, a stream with usage, a streamed tool
 // call, the model
 // list, embeddings, and an error. Prints one JSON line with what it saw; the gateway test asserts on it.
-// Usage: node check.mjs BASE_URL API_KEY MODEL
+// Usage: node check.mjs BASE_URL API_KEY MODEL [--tools]   (--tools: also the streamed tool call; the local engine
+// refuses tool definitions, so the local-model test leaves it out)
 import OpenAI from "openai";
 
-const [baseURL, apiKey, model] = process.argv.slice(2);
+const [baseURL, apiKey, model, toolsFlag] = process.argv.slice(2);
 const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 20000 });
 const result = {};
 
@@ -32,19 +33,21 @@ result.streamed = streamed;
 result.usage = usage;
 
 // A streamed tool call: the chunks that carry pieces of its arguments, as the client received them.
-const toolStream = await client.chat.completions.create({
-  model,
-  messages: [{ role: "user", content: "weather in Paris?" }],
-  tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }],
-  stream: true,
-});
-const argumentPieces = [];
-for await (const chunk of toolStream) {
-  for (const call of chunk.choices[0]?.delta?.tool_calls ?? []) {
-    if (call.function?.arguments) argumentPieces.push(call.function.arguments);
+if (toolsFlag === "--tools") {
+  const toolStream = await client.chat.completions.create({
+    model,
+    messages: [{ role: "user", content: "weather in Paris?" }],
+    tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }],
+    stream: true,
+  });
+  const argumentPieces = [];
+  for await (const chunk of toolStream) {
+    for (const call of chunk.choices[0]?.delta?.tool_calls ?? []) {
+      if (call.function?.arguments) argumentPieces.push(call.function.arguments);
+    }
   }
+  result.toolStream = { pieces: argumentPieces };
 }
-result.toolStream = { pieces: argumentPieces };
 
 const models = await client.models.list();
 result.models = models.data.map((m) => m.id);

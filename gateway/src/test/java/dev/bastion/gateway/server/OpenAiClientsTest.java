@@ -104,7 +104,7 @@ class OpenAiClientsTest {
             assertThat(required).as("BASTION_TEST_NODE_CLIENT=required but clients/node has no node_modules").isFalse();
             Assumptions.abort("the openai npm package is not installed (run npm ci in clients/node)");
         }
-        Process p = new ProcessBuilder("node", script.toString(), gateway.baseUrl(), key, "chat-model")
+        Process p = new ProcessBuilder("node", script.toString(), gateway.baseUrl(), key, "chat-model", "--tools")
                 .redirectErrorStream(true).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
