@@ -13,7 +13,6 @@ import dev.bastion.privacy.train.Mlp;
 import dev.bastion.privacy.train.Model;
 import dev.bastion.privacy.train.TrainingData;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -252,18 +251,10 @@ final class FlCommand {
             json.put("bytes_down_per_client", r.bytesDownPerClient());
             ArrayNode stages = json.putArray("stages");
             for (InProcessRound.StageStats s : r.stages()) {
-                ObjectNode o = stages.addObject();
-                o.put("stage", s.stage().name().toLowerCase(Locale.ROOT));
-                o.put("senders", s.senders());
-                o.put("bytes_up", s.bytesUp());
-                o.put("bytes_down", s.bytesDown());
-                o.put("seconds", s.seconds());
+                FlJson.stage(stages, s.stage().name().toLowerCase(Locale.ROOT), s.senders(), s.bytesUp(), s.bytesDown(),
+                        s.seconds());
             }
-            try {
-                Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file, e);
-            }
+            FlJson.write(file, json);
         }
 
         private void writeModel(Path file, Model m, TrainingData all, FederatedAveraging.Result result, double central)
@@ -282,11 +273,8 @@ final class FlCommand {
                     + "centrally from the whole file; no differential privacy");
             json.putPOJO("classes", all.classes());
             json.putPOJO("features", all.features());
-            ArrayNode params = json.putArray("parameters");
-            for (double p : result.parameters()) {
-                params.add(p);
-            }
-            Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            FlJson.parameters(json, result.parameters());
+            FlJson.write(file, json);
         }
     }
 

@@ -116,12 +116,8 @@ final class FlDpRun {
             }
             json.put("not_covered", "the feature encoding (categories, means, standard deviations) was computed "
                     + "centrally from the whole file");
-            ArrayNode params = json.putArray("parameters");
-            for (double p : result.parameters()) {
-                params.add(p);
-            }
-            Files.writeString(cmd.out.resolve("model.json"),
-                    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            FlJson.parameters(json, result.parameters());
+            FlJson.write(cmd.out.resolve("model.json"), json);
             GatewayConfig config = cmd.common.load(Map.of()).config();
             CliAudit.record(config, "fl.dp-model", o.dataset + "/" + UNIT + " " + o.dp + " rounds=" + cmd.rounds
                     + " epsilon=" + PrivacyLedger.fmt(g.epsilonTightest()));

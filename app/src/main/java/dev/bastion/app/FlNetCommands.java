@@ -19,7 +19,6 @@ import dev.bastion.privacy.train.LogisticRegression;
 import dev.bastion.privacy.train.Mlp;
 import dev.bastion.privacy.train.Model;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -255,18 +254,9 @@ final class FlNetCommands {
             r.sumSha256().ifPresent(s -> json.put("sum_sha256", s));
             ArrayNode stages = json.putArray("stages");
             for (Coordinator.StageReport s : r.stages()) {
-                ObjectNode o = stages.addObject();
-                o.put("stage", s.stage());
-                o.put("senders", s.senders());
-                o.put("bytes_up", s.bytesUp());
-                o.put("bytes_down", s.bytesDown());
-                o.put("seconds", s.seconds());
+                FlJson.stage(stages, s.stage(), s.senders(), s.bytesUp(), s.bytesDown(), s.seconds());
             }
-            try {
-                Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file, e);
-            }
+            FlJson.write(file, json);
         }
 
         private void writeModel(Path file, Model m, FeatureSchema schema, Roster roster, Coordinator.Result result,
@@ -280,11 +270,8 @@ final class FlNetCommands {
             json.put("rounds_summed", result.rounds().stream().filter(r -> r.sumSha256().isPresent()).count());
             json.putPOJO("classes", schema.classes());
             json.putPOJO("columns", schema.columnNames());
-            ArrayNode params = json.putArray("parameters");
-            for (double p : result.parameters()) {
-                params.add(p);
-            }
-            Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            FlJson.parameters(json, result.parameters());
+            FlJson.write(file, json);
         }
     }
 
