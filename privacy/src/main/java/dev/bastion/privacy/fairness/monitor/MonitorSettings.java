@@ -95,9 +95,12 @@ public record MonitorSettings(String name, List<String> attributes, int windowSi
         }
     }
 
-    /** Defaults for everything but the name, attributes and window size: 4 baseline windows, bound 0.05, all metrics. */
+    /**
+     * Defaults for everything but the name, attributes and window size: 8 baseline windows, bound 0.01, all three
+     * metrics, false-alert rate 0.01, pending decisions kept 7 days, at most 100,000 of them and 64 groups.
+     */
     public static MonitorSettings of(String name, List<String> attributes, int windowSize) {
-        return new MonitorSettings(name, attributes, windowSize, 4, 0.05, List.of(WindowMetric.values()), 0.01,
+        return new MonitorSettings(name, attributes, windowSize, 8, 0.01, List.of(WindowMetric.values()), 0.01,
                 Duration.ofDays(7), 100_000, 64);
     }
 

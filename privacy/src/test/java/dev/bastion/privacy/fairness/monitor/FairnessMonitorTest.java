@@ -16,15 +16,15 @@ import org.junit.jupiter.api.Test;
 class FairnessMonitorTest {
     private static final Clock FIXED = Clock.fixed(Instant.parse("2026-12-06T00:00:00Z"), ZoneOffset.UTC);
 
-    /** 500 decisions per group per window, 4 baseline windows, bound 0.02, at most 1 false alert per 100 windows. */
+    /** 500 decisions per group per window, 8 baseline windows, bound 0.01, at most 1 false alert per 100 windows. */
     static MonitorSettings settings() {
-        return new MonitorSettings("credit", List.of("sex"), 500, 4, 0.02, List.of(WindowMetric.values()), 0.01,
+        return new MonitorSettings("credit", List.of("sex"), 500, 8, 0.01, List.of(WindowMetric.values()), 0.01,
                 Duration.ofHours(1), 1000, 8);
     }
 
     /** Runs the baseline, then shifted rounds; the round (1-based, after the baseline) of the first female FPR alert. */
     static int firstFemaleFprAlert(long seed, double bound, int rounds) {
-        MonitorSettings s = new MonitorSettings("credit", List.of("sex"), 500, 4, bound, List.of(WindowMetric.values()),
+        MonitorSettings s = new MonitorSettings("credit", List.of("sex"), 500, 8, bound, List.of(WindowMetric.values()),
                 0.01, Duration.ofHours(1), 1000, 8);
         FairnessSimulation sim = new FairnessSimulation(new FairnessMonitor(s, FIXED), new SplittableRandom(seed));
         for (int i = 0; i < s.baselineWindows(); i++) {
@@ -42,7 +42,7 @@ class FairnessMonitorTest {
 
     @Test
     void aDoubledFemaleFalsePositiveRateAlertsWithinTwoWindows() {
-        assertThat(firstFemaleFprAlert(18, 0.02, 2)).isLessThanOrEqualTo(2);
+        assertThat(firstFemaleFprAlert(18, 0.01, 2)).isLessThanOrEqualTo(2);
     }
 
     @Test
@@ -51,11 +51,11 @@ class FairnessMonitorTest {
         int detected = 0;
         int inFirst = 0;
         for (long seed = 1; seed <= runs; seed++) {
-            int round = firstFemaleFprAlert(seed, 0.02, 2);
+            int round = firstFemaleFprAlert(seed, 0.01, 2);
             detected += round <= 2 ? 1 : 0;
             inFirst += round == 1 ? 1 : 0;
         }
-        System.out.printf("fairness monitor, FPR 0.10 -> 0.20 at 500/group/window, bound 0.02: alerted in window 1 "
+        System.out.printf("fairness monitor, FPR 0.10 -> 0.20 at 500/group/window, bound 0.01, 8 baseline windows: alerted in window 1 "
                 + "in %d/%d runs, within 2 windows in %d/%d%n", inFirst, runs, detected, runs);
         assertThat(detected).isGreaterThanOrEqualTo(runs * 95 / 100);
     }
@@ -63,7 +63,7 @@ class FairnessMonitorTest {
     @Test
     void aHundredStableWindowsRaiseAtMostOneFalseAlert() {
         FairnessSimulation sim = new FairnessSimulation(new FairnessMonitor(settings(), FIXED), new SplittableRandom(7));
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < settings().baselineWindows(); i++) {
             sim.round(0.10, 0.10);
         }
         int alerted = 0;
@@ -81,7 +81,7 @@ class FairnessMonitorTest {
         int tests = 0;
         for (long seed = 100; seed < 100 + runs; seed++) {
             FairnessSimulation sim = new FairnessSimulation(new FairnessMonitor(settings(), FIXED), new SplittableRandom(seed));
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < settings().baselineWindows(); i++) {
                 sim.round(0.10, 0.10);
             }
             for (int i = 0; i < 100; i++) {
