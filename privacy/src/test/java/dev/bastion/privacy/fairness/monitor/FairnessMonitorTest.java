@@ -97,6 +97,30 @@ class FairnessMonitorTest {
     }
 
     @Test
+    void batchesPostedFromManyThreadsAreAllCounted() throws Exception {
+        FairnessMonitor m = new FairnessMonitor(settings(), FIXED);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                pool.submit(() -> {
+                    for (int b = 0; b < 250; b++) {
+                        List<Decision> batch = new java.util.ArrayList<>();
+                        for (int i = 0; i < 10; i++) {
+                            batch.add(decision(thread + "-" + b + "-" + i, i % 2 == 0 ? "male" : "female", i % 3 == 0));
+                        }
+                        m.record(batch, batch.stream().map(d -> new Outcome(d.requestId(), d.positive())).toList());
+                    }
+                });
+            }
+        }
+        MonitorStatus s = m.status();
+        assertThat(s.decisions()).isEqualTo(10_000);
+        assertThat(s.resolved()).isEqualTo(10_000);
+        assertThat(s.pending()).isZero();
+        assertThat(s.groups()).allSatisfy(g -> assertThat(g.closedWindows()).isEqualTo(10));
+    }
+
+    @Test
     void theBaselineWindowsAreNeverTested() {
         FairnessSimulation sim = new FairnessSimulation(new FairnessMonitor(settings(), FIXED), new SplittableRandom(3));
         assertThat(sim.round(0.10, 0.60)).isEmpty(); // a wild first window is the baseline, not an alert
