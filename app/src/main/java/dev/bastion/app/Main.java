@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 ScanCommand.class, EvalCommand.class, SubjectCommand.class, DpCommand.class, DeidCommand.class, AssessCommand.class, TrainCommand.class, ModelCommand.class,
                 FlCommand.class,
                 PiiCommands.Redact.class, PiiCommands.Restore.class, ChatCommands.Chat.class, ChatCommands.Generate.class,
-                SynthCommand.class, HealthCommand.class, RedteamCommand.class, ReportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+                SynthCommand.class, FairnessCommand.class, HealthCommand.class, RedteamCommand.class, ReportCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -44,6 +44,8 @@ public final class ConfigLoader {
             "actions", "default-action", "local-model", "deny-patterns", "storage", "retention", "content-retention",
             "allowed-link-hosts", "prompt-canary", "injection-threshold", "indirect-injection-threshold", "pseudonyms",
             "pii-mode");
+    /** Keys an entry of {@code fairness-monitors} may have. */
+    static final Set<String> FAIRNESS_KEYS = FairnessMonitorConfig.KEYS;
     private static final Set<String> INLINE_SECRETS = Set.of("api-key", "password", "keystore-password");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -82,7 +84,8 @@ public final class ConfigLoader {
                 if (problems.isEmpty()) {
                     merge(effective, (ObjectNode) tree);
                     leaves(tree, "", (path, v) -> origins.put(path, f + ":" + lines.getOrDefault(path, 0)));
-                    origins.keySet().removeIf(p -> (p.startsWith("models[") || p.startsWith("routes["))
+                    origins.keySet().removeIf(p -> (p.startsWith("models[") || p.startsWith("routes[")
+                            || p.startsWith("fairness-monitors["))
                             && origins.get(p).equals("default") && tree.has(p.substring(0, p.indexOf('['))));
                 }
             }
@@ -152,8 +155,9 @@ public final class ConfigLoader {
             JsonNode reference = known.get(e.getKey());
             if (reference == null) {
                 problems.add(unknownKey(path, e.getKey(), where));
-            } else if (path.equals("models") || path.equals("routes")) {
-                checkEntries(e.getValue(), path, path.equals("models") ? MODEL_KEYS : ROUTE_KEYS, file, lines, problems);
+            } else if (path.equals("models") || path.equals("routes") || path.equals("fairness-monitors")) {
+                checkEntries(e.getValue(), path, path.equals("models") ? MODEL_KEYS
+                        : path.equals("routes") ? ROUTE_KEYS : FAIRNESS_KEYS, file, lines, problems);
             } else if (reference.isObject()) {
                 if (e.getValue().isObject()) {
                     checkKeys((ObjectNode) e.getValue(), (ObjectNode) reference, path, file, lines, problems);
@@ -265,7 +269,8 @@ public final class ConfigLoader {
     static void leaves(JsonNode node, String path, java.util.function.BiConsumer<String, JsonNode> visit) {
         if (node instanceof ObjectNode o && !o.isEmpty() && !isMapValue(path)) {
             o.properties().forEach(e -> leaves(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey(), visit));
-        } else if (node instanceof ArrayNode a && !a.isEmpty() && (path.equals("models") || path.equals("routes"))) {
+        } else if (node instanceof ArrayNode a && !a.isEmpty() && (path.equals("models") || path.equals("routes")
+                || path.equals("fairness-monitors"))) {
             for (int i = 0; i < a.size(); i++) {
                 leaves(a.get(i), path + "[" + i + "]", visit);
             }

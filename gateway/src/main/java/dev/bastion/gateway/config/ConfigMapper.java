@@ -97,6 +97,14 @@ final class ConfigMapper {
                 routes.add(r);
             }
         }
+        List<dev.bastion.privacy.fairness.monitor.MonitorSettings> fairness = new ArrayList<>();
+        JsonNode fairnessList = root.path("fairness-monitors");
+        for (int i = 0; i < fairnessList.size(); i++) {
+            var m = build("fairness-monitors[" + i + "]", FairnessMonitorConfig.entry(this, "fairness-monitors[" + i + "]"));
+            if (m != null) {
+                fairness.add(m);
+            }
+        }
         TelemetrySettings telemetry = build("telemetry", () -> new TelemetrySettings(
                 optionalText("telemetry.otlp-endpoint").map(u -> uri("telemetry.otlp-endpoint", u)),
                 text("telemetry.service-name"), share("telemetry.sampling-ratio"),
@@ -111,7 +119,7 @@ final class ConfigMapper {
                 integer("local-engine.queue-depth", 0, 10_000), integer("local-engine.threads", 0, 1024),
                 integer("local-engine.max-tokens", 1, 1 << 20), lazyLoad()));
         return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
-                modelSecurity, localEngine, telemetry, cluster, console, models, routes));
+                modelSecurity, localEngine, telemetry, cluster, console, models, routes, fairness));
     }
 
     private boolean lazyLoad() {
@@ -289,12 +297,12 @@ final class ConfigMapper {
         return n;
     }
 
-    private boolean has(String path) {
+    boolean has(String path) {
         JsonNode n = node(path);
         return !n.isMissingNode() && !n.isNull() && !(n.isTextual() && n.asText().isEmpty());
     }
 
-    private String text(String path) {
+    String text(String path) {
         JsonNode n = node(path);
         if (n.isMissingNode() || n.isNull()) {
             throw new IllegalArgumentException(path + " is required");
@@ -309,7 +317,7 @@ final class ConfigMapper {
         return has(path) ? Optional.of(text(path)) : Optional.empty();
     }
 
-    private int integer(String path, int min, int max) {
+    int integer(String path, int min, int max) {
         long v = longValue(path);
         if (v < min || v > max) {
             throw new IllegalArgumentException(path + " must be from " + min + " to " + max + ", got " + v + origin(path));
@@ -330,7 +338,7 @@ final class ConfigMapper {
         }
     }
 
-    private double share(String path) {
+    double share(String path) {
         String t = text(path).strip();
         try {
             return Double.parseDouble(t);
@@ -348,7 +356,7 @@ final class ConfigMapper {
         };
     }
 
-    private Duration duration(String path) {
+    Duration duration(String path) {
         return parse(path, text(path), ConfigValues::duration);
     }
 
@@ -356,7 +364,7 @@ final class ConfigMapper {
         return parse(path, text(path), ConfigValues::size);
     }
 
-    private List<String> strings(String path, List<String> fallback) {
+    List<String> strings(String path, List<String> fallback) {
         JsonNode n = node(path);
         if (n.isMissingNode() || n.isNull()) {
             return fallback;
@@ -398,7 +406,7 @@ final class ConfigMapper {
         }
     }
 
-    private <T> T parse(String path, String value, Function<String, T> parser) {
+    <T> T parse(String path, String value, Function<String, T> parser) {
         try {
             return parser.apply(value);
         } catch (IllegalArgumentException e) {

@@ -163,6 +163,23 @@ public final class ConfigPrinter {
             values.put(at + ".pseudonyms", r.pseudonyms().configName());
             values.put(at + ".pii-mode", r.piiMode().configName());
         }
+        if (c.fairnessMonitors().isEmpty()) {
+            values.put("fairness-monitors", "(none)");
+        }
+        for (int i = 0; i < c.fairnessMonitors().size(); i++) {
+            var m = c.fairnessMonitors().get(i);
+            String at = "fairness-monitors[" + i + "]";
+            values.put(at + ".name", m.name());
+            values.put(at + ".attributes", m.attributes().toString());
+            values.put(at + ".window-size", Integer.toString(m.windowSize()));
+            values.put(at + ".baseline-windows", Integer.toString(m.baselineWindows()));
+            values.put(at + ".bound", Double.toString(m.bound()));
+            values.put(at + ".metrics", m.metrics().stream().map(x -> x.configName()).toList().toString());
+            values.put(at + ".false-alert-rate", Double.toString(m.falseAlertRate()));
+            values.put(at + ".pending-ttl", m.pendingTtl().toString());
+            values.put(at + ".max-pending", Integer.toString(m.maxPending()));
+            values.put(at + ".max-groups", Integer.toString(m.maxGroups()));
+        }
         return values;
     }
 

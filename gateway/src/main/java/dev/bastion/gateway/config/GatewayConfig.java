@@ -29,7 +29,8 @@ public record GatewayConfig(
         ClusterSettings cluster,
         ConsoleSettings console,
         List<ModelSettings> models,
-        List<RouteSettings> routes) {
+        List<RouteSettings> routes,
+        List<dev.bastion.privacy.fairness.monitor.MonitorSettings> fairnessMonitors) {
 
     public GatewayConfig {
         Objects.requireNonNull(dataDir, "data-dir");
@@ -48,6 +49,13 @@ public record GatewayConfig(
         Objects.requireNonNull(console, "console");
         models = List.copyOf(models);
         routes = List.copyOf(routes);
+        fairnessMonitors = List.copyOf(fairnessMonitors);
+        Set<String> monitorNames = new HashSet<>();
+        for (var m : fairnessMonitors) {
+            if (!monitorNames.add(m.name())) {
+                throw new IllegalArgumentException("fairness-monitors: the name '" + m.name() + "' is declared twice");
+            }
+        }
         Set<String> names = new HashSet<>();
         for (ModelSettings m : models) {
             if (!names.add(m.name())) {

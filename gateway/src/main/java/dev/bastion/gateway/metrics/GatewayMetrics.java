@@ -62,6 +62,9 @@ public final class GatewayMetrics {
             "Scanner findings, by scanner and finding type.", "scanner", "type");
     private final LabelCap<CounterDataPoint> upstreamErrors = counter("bastion_upstream_errors_total",
             "Backend failures, by model and kind.", "model", "kind");
+    private final LabelCap<CounterDataPoint> fairnessAlerts = counter("bastion_fairness_alerts_total",
+            "Fairness monitor windows that left their group's baseline, by monitor, group and metric.",
+            "monitor", "group", "metric");
     private final Counter auditFailures = Counter.builder().name("bastion_audit_append_failures_total")
             .help("Audit records that could not be written (the gateway refuses requests while the log is not writable).")
             .register(registry);
@@ -170,6 +173,11 @@ public final class GatewayMetrics {
 
     public void finding(String scanner, String type) {
         findings.get(scanner, type).inc();
+    }
+
+    /** A fairness monitor's window left its baseline (see {@code FairnessEndpoints}). */
+    public void fairnessAlert(String monitor, String group, String metric) {
+        fairnessAlerts.get(monitor, group, metric).inc();
     }
 
     public void upstreamError(String model, String kind) {

@@ -277,7 +277,9 @@ public final class Gateway implements AutoCloseable {
             GatewayServer.Handlers handlers = new GatewayServer.Handlers(pipeline, chat,
                     new OpenAiEndpoints(authenticator, pipeline, config.models(), config.embeddings(), embeddings, moderations),
                     new AdminEndpoints(authenticator, keys, usageCounters, usage, clock, trail, vault, pseudonyms), metrics,
-                    () -> store.isReachable() && trail.writable());
+                    () -> store.isReachable() && trail.writable(), new FairnessEndpoints(authenticator, trail, metrics,
+                            config.fairnessMonitors().stream().map(m -> new dev.bastion.privacy.fairness.monitor
+                                    .FairnessMonitor(m, clock)).toList()));
             SSLContext tls = config.server().tls().map(t -> TlsContexts.fromKeystore(t, env)).orElse(null);
             serverPrepared.join();
             AuditLog auditLog = audit;

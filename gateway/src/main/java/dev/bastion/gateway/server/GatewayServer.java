@@ -35,7 +35,8 @@ import javax.net.ssl.SSLContext;
  * <p>Routes: {@code POST /v1/chat/completions}; {@code POST /v1/responses}, {@code POST /v1/completions} and
  * {@code POST /v1/messages} (Anthropic), which are translated onto the chat pipeline by a {@link Dialect};
  * {@code POST /v1/embeddings}, {@code POST /v1/moderations}, {@code GET /v1/models}, {@code GET /v1/models/{id}},
- * {@code /admin/v1/keys...}, {@code GET /admin/v1/usage}, {@code GET /healthz}, {@code GET /readyz},
+ * {@code /admin/v1/keys...}, {@code GET /admin/v1/usage}, {@code /admin/v1/fairness/...}, {@code GET /healthz},
+ * {@code GET /readyz},
  * {@code GET /metrics}; anything else is a 404 in OpenAI's error shape.
  */
 public final class GatewayServer implements AutoCloseable {
@@ -48,8 +49,9 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The endpoints' implementations. */
     public record Handlers(Pipeline pipeline, ChatEndpoint chat, OpenAiEndpoints openai, AdminEndpoints admin,
-            GatewayMetrics metrics, BooleanSupplier storeReady) {
+            GatewayMetrics metrics, BooleanSupplier storeReady, FairnessEndpoints fairness) {
         public Handlers {
+            Objects.requireNonNull(fairness, "fairness");
             Objects.requireNonNull(pipeline, "pipeline");
             Objects.requireNonNull(chat, "chat");
             Objects.requireNonNull(openai, "openai");
@@ -230,6 +232,10 @@ public final class GatewayServer implements AutoCloseable {
         r.get("/admin/v1/usage", (req, res) -> guarded(res, () -> h.admin().usage(
                 new HelidonExchange(req, res, requestId(req), new byte[0]),
                 req.query().first("tenant").asOptional(), req.query().first("key").asOptional())));
+        r.post("/admin/v1/fairness/outcomes", (req, res) -> withBody(req, res, limit,
+                body -> h.fairness().outcomes(new HelidonExchange(req, res, requestId(req), body))));
+        r.get("/admin/v1/fairness/status", (req, res) -> guarded(res, () -> h.fairness().status(
+                new HelidonExchange(req, res, requestId(req), new byte[0]))));
         r.get("/healthz", (req, res) -> Responses.json(res, 200, Health.status("ok")));
         r.get("/readyz", (req, res) -> {
             boolean ready = !draining.get() && h.storeReady().getAsBoolean();
