@@ -68,9 +68,15 @@ final class AssessPoisoning extends AssessCommand.Reporting {
         a.metric("clean_accuracy", clean, null, "poisoned_model", null, null);
         boolean[] ac = Poisoning.activationClustering(model, params, x, y, 0.35, seed);
         boolean[] ss = Poisoning.spectralSignatures(model, params, x, y, Math.min(0.5, rate * all.classes().size()));
+        boolean[] er = Poisoning.exclusionaryReclassification(model, params, x, y, seed,
+                (rx, ry) -> recipe.train(model, new TrainingData(rx, ry, all.classes(), all.features()), seed));
         StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "poisoned model: attack success %s, "
                 + "clean accuracy %.4f", Assessment.fmt(success), clean));
-        for (var d : java.util.Map.of("activation_clustering", ac, "spectral_signatures", ss).entrySet()) {
+        java.util.Map<String, boolean[]> detectors = new java.util.LinkedHashMap<>();
+        detectors.put("activation_clustering", ac);
+        detectors.put("spectral_signatures", ss);
+        detectors.put("exclusionary_reclassification", er);
+        for (var d : detectors.entrySet()) {
             int tp = 0;
             int fp = 0;
             int total = 0;

@@ -102,6 +102,63 @@ public final class Poisoning {
         return flagged;
     }
 
+    /**
+     * Activation clustering confirmed by exclusionary reclassification (Chen et al. 2018, section 4.2). Every class's
+     * activations are split in two as in {@link #activationClustering}, and the smaller half of each class (of any
+     * size below one half: a backdoor's share of its target class is not known in advance) is held out. One model is
+     * retrained without all the held-out rows. A held-out half is judged poisoned when that model puts most of its
+     * rows in other classes than their label, and then its rows that went elsewhere are flagged. A backdoored row keeps the features of its source class and loses the trigger's pull once
+     * no poisoned row teaches it, so it goes back to its source class; a clean minority of a class (a slanted 7, a
+     * thin 0) is still recognised from the rest of its class. The paper retrains once per class and flags a whole
+     * cluster; one retraining costs a tenth, and flagging only the rows that moved keeps a poisoned cluster's clean rows.
+     *
+     * @param retrain trains a fresh model of the same recipe on the rows given and returns its parameters
+     */
+    public static boolean[] exclusionaryReclassification(Mlp model, double[] params, double[][] x, int[] y, long seed,
+            java.util.function.BiFunction<double[][], int[], double[]> retrain) {
+        boolean[] heldOut = new boolean[x.length];
+        for (int[] rows : byClass(y, model.classes())) {
+            if (rows.length < 4) {
+                continue;
+            }
+            int[] cluster = kMeans2(projected(model, params, x, rows, 10), seed);
+            int ones = Arrays.stream(cluster).sum();
+            int small = ones <= rows.length - ones ? 1 : 0;
+            for (int i = 0; i < rows.length; i++) {
+                heldOut[rows[i]] = cluster[i] == small;
+            }
+        }
+        int kept = 0;
+        for (boolean h : heldOut) {
+            kept += h ? 0 : 1;
+        }
+        double[][] kx = new double[kept][];
+        int[] ky = new int[kept];
+        int k = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (!heldOut[i]) {
+                kx[k] = x[i];
+                ky[k++] = y[i];
+            }
+        }
+        double[] without = retrain.apply(kx, ky);
+        boolean[] elsewhere = new boolean[x.length];
+        int[] held = new int[model.classes()];
+        int[] moved = new int[model.classes()];
+        for (int i = 0; i < x.length; i++) {
+            if (heldOut[i]) {
+                elsewhere[i] = model.predict(without, x[i]) != y[i];
+                held[y[i]]++;
+                moved[y[i]] += elsewhere[i] ? 1 : 0;
+            }
+        }
+        boolean[] flagged = new boolean[x.length];
+        for (int i = 0; i < x.length; i++) {
+            flagged[i] = elsewhere[i] && 2 * moved[y[i]] > held[y[i]];
+        }
+        return flagged;
+    }
+
     /** Rows flagged by spectral signatures: per class the top {@code 1.5 epsilon} by outlier score. */
     public static boolean[] spectralSignatures(Mlp model, double[] params, double[][] x, int[] y, double epsilon) {
         boolean[] flagged = new boolean[x.length];

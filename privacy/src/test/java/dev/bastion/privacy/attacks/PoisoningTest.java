@@ -44,6 +44,30 @@ class PoisoningTest {
     }
 
     @Test
+    void exclusionaryReclassificationFindsTheBackdooredRowsByRetrainingWithoutEachClassesMinority() {
+        Object[] train = images(2000, 1);
+        double[][] x = (double[][]) train[0];
+        int[] y = (int[]) train[1];
+        boolean[] poisoned = Poisoning.inject(x, y, Poisoning.Trigger.corner(8, 8, 2, 1.0), 0, 0.05, 3);
+        Mlp model = new Mlp(64, 32, 10);
+        double[] params = train(model, x, y, 4);
+        boolean[] flagged = Poisoning.exclusionaryReclassification(model, params, x, y, 5,
+                (rx, ry) -> train(model, rx, ry, 4));
+        int tp = 0;
+        int fp = 0;
+        int poison = 0;
+        for (int i = 0; i < x.length; i++) {
+            poison += poisoned[i] ? 1 : 0;
+            tp += flagged[i] && poisoned[i] ? 1 : 0;
+            fp += flagged[i] && !poisoned[i] ? 1 : 0;
+        }
+        System.out.printf(java.util.Locale.ROOT, "exclusionary reclassification: %d poisoned, %d flagged correctly, %d clean rows flagged%n",
+                poison, tp, fp);
+        assertThat((double) tp / poison).as("recall").isGreaterThanOrEqualTo(0.95);
+        assertThat((double) tp / (tp + fp)).as("precision").isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
     void aBadNetsBackdoorWorksIsFoundByActivationClusteringAndIsGoneAfterRemoval() {
         Object[] train = images(2000, 1);
         Object[] test = images(1000, 2);
