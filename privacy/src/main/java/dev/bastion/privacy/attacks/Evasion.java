@@ -36,17 +36,33 @@ public final class Evasion {
     /** FGSM: x + epsilon * sign(grad) (L-infinity) or x + epsilon * grad / |grad|_2 (L2). */
     public static double[] fgsm(Model model, double[] params, double[] x, int y, double epsilon, Norm norm,
             double[] bounds) {
+        return fgsm(model, params, x, y, epsilon, norm, bounds, Constraints.none());
+    }
+
+    /** FGSM whose result is projected onto the feasible rows of {@code constraints}. */
+    public static double[] fgsm(Model model, double[] params, double[] x, int y, double epsilon, Norm norm,
+            double[] bounds, Constraints constraints) {
         double[] g = new double[x.length];
         model.inputGradient(params, x, y, g);
         double[] adv = x.clone();
         step(adv, g, epsilon, norm);
         clip(adv, bounds);
+        constraints.project(adv, x, epsilon, norm);
         return adv;
     }
 
     /** PGD: the restart whose result has the highest loss (or that first flips the prediction). */
     public static double[] pgd(Model model, double[] params, double[] x, int y, double epsilon, Norm norm, Pgd s,
             SplittableRandom random) {
+        return pgd(model, params, x, y, epsilon, norm, s, Constraints.none(), random);
+    }
+
+    /**
+     * PGD with tabular constraints: each step, and the random start, is projected onto the epsilon ball and then
+     * onto the feasible rows of {@code constraints}, so every iterate, and the result, is a row that could exist.
+     */
+    public static double[] pgd(Model model, double[] params, double[] x, int y, double epsilon, Norm norm, Pgd s,
+            Constraints constraints, SplittableRandom random) {
         double[] best = x.clone();
         double bestLoss = Double.NEGATIVE_INFINITY;
         double[] g = new double[x.length];
@@ -57,12 +73,14 @@ public final class Evasion {
                     adv[j] += random.nextDouble(-1, 1) * epsilon / (norm == Norm.L2 ? Math.sqrt(adv.length) : 1);
                 }
                 clip(adv, s.bounds());
+                constraints.project(adv, x, epsilon, norm);
             }
             for (int k = 0; k < s.steps(); k++) {
                 model.inputGradient(params, adv, y, g);
                 step(adv, g, s.stepSize() * epsilon, norm);
                 project(adv, x, epsilon, norm);
                 clip(adv, s.bounds());
+                constraints.project(adv, x, epsilon, norm);
             }
             double loss = model.inputGradient(params, adv, y, g);
             if (model.predict(params, adv) != y) {
