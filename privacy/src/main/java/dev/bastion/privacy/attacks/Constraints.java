@@ -159,6 +159,9 @@ public record Constraints(List<Block> blocks) {
                 case OneHot h -> {
                     int best = h.from();
                     for (int j = h.from(); j < h.from() + h.size(); j++) {
+                        best = original[j] == 1 ? j : best; // a tie keeps the original category
+                    }
+                    for (int j = h.from(); j < h.from() + h.size(); j++) {
                         if ((h.immutable() ? original[j] : adv[j]) > (h.immutable() ? original[best] : adv[best])) {
                             best = j;
                         }
@@ -224,6 +227,21 @@ public record Constraints(List<Block> blocks) {
             }
         }
         return out;
+    }
+
+    /**
+     * For a minimum-norm attack (C&W, HopSkipJump) that searches without constraints: its result projected onto
+     * the feasible rows, and the L2 distance of that row from {@code x} when it still flips the label {@code y};
+     * positive infinity when the attack failed or its feasible row no longer flips.
+     */
+    public double feasibleFlipL2(java.util.function.Function<double[], Integer> label, double[] x, int y,
+            double[] adversarial, boolean success) {
+        if (!success) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double[] p = adversarial.clone();
+        project(p, x, Double.POSITIVE_INFINITY, Evasion.Norm.L2);
+        return label.apply(p) != y ? distance(p, x) : Double.POSITIVE_INFINITY;
     }
 
     private static double distance(double[] a, double[] b) {
