@@ -229,19 +229,32 @@ public record Constraints(List<Block> blocks) {
         return out;
     }
 
+    /** How far past a minimum-norm attack's result {@link #feasibleFlipL2} looks, as multiples of its change. */
+    static final double[] OVERSHOOT = {1, 1.25, 1.5, 2, 3, 4};
+
     /**
-     * For a minimum-norm attack (C&W, HopSkipJump) that searches without constraints: its result projected onto
-     * the feasible rows, and the L2 distance of that row from {@code x} when it still flips the label {@code y};
-     * positive infinity when the attack failed or its feasible row no longer flips.
+     * For a minimum-norm attack (C&W, HopSkipJump) that searches without constraints: the L2 distance from
+     * {@code x} of the nearest feasible row found that flips the label {@code y}, or positive infinity. Such an
+     * attack stops just across the decision boundary, where rounding a category or an integer usually moves the
+     * row back; so the change is also scaled by each factor of {@link #OVERSHOOT} before projecting, and the first
+     * feasible row that flips counts.
      */
     public double feasibleFlipL2(java.util.function.Function<double[], Integer> label, double[] x, int y,
             double[] adversarial, boolean success) {
         if (!success) {
             return Double.POSITIVE_INFINITY;
         }
-        double[] p = adversarial.clone();
-        project(p, x, Double.POSITIVE_INFINITY, Evasion.Norm.L2);
-        return label.apply(p) != y ? distance(p, x) : Double.POSITIVE_INFINITY;
+        for (double t : OVERSHOOT) {
+            double[] p = new double[x.length];
+            for (int j = 0; j < p.length; j++) {
+                p[j] = x[j] + t * (adversarial[j] - x[j]);
+            }
+            project(p, x, Double.POSITIVE_INFINITY, Evasion.Norm.L2);
+            if (label.apply(p) != y) {
+                return distance(p, x);
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     private static double distance(double[] a, double[] b) {

@@ -109,6 +109,21 @@ class ConstraintsTest {
     }
 
     @Test
+    void aBoundaryPointThatRoundsBackIsPushedFurtherUntilItsFeasibleRowFlips() {
+        Table table = Table.of(List.of("n", "y"), List.of(new String[] {"0", "a"}, new String[] {"10", "b"}));
+        Constraints c = Constraints.of(table, "y", Set.of());
+        Constraints.Numeric n = (Constraints.Numeric) c.blocks().get(0);
+        // The label flips at n >= 6.5: an attack result at 6.6 rounds to 7 and flips; one at 6.45 rounds back to 6
+        java.util.function.Function<double[], Integer> label = v -> n.decode(v[0]) >= 6.5 ? 1 : 0;
+        double[] x = {n.encode(4)};
+        double flip = c.feasibleFlipL2(label, x, 0, new double[] {n.encode(6.6)}, true);
+        assertThat(flip).isCloseTo(n.encode(7) - n.encode(4), org.assertj.core.data.Offset.offset(1e-9));
+        double pushed = c.feasibleFlipL2(label, x, 0, new double[] {n.encode(6.45)}, true); // 6 fails, 1.25x: 7.06
+        assertThat(pushed).isCloseTo(n.encode(7) - n.encode(4), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(c.feasibleFlipL2(label, x, 0, x, false)).isInfinite();
+    }
+
+    @Test
     void anImmutableColumnThatIsNotInTheTableIsAnError() {
         Table table = adultLike(10, 1);
         assertThatThrownBy(() -> Constraints.of(table, "income", Set.of("gender")))
