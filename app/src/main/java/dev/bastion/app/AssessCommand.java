@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "assess", description = "Measure what a model leaks (membership inference) and whom decisions fail "
         + "(fairness); writes bastion.assessment/v1 JSON.",
-        subcommands = {AssessCommand.Membership.class, AssessCommand.Fairness.class, AssessExtraction.class, AssessInversion.class, AssessPoisoning.class,
+        subcommands = {AssessCommand.Membership.class, AssessCommand.Fairness.class, AssessExtraction.class, AssessInversion.class, AssessPoisoning.class, AssessLlm.class,
                 AssessRobustness.class})
 final class AssessCommand {
     static final int BAD_INPUT = ExitCodes.USAGE;

@@ -1,6 +1,7 @@
 package dev.bastion.app;
 
 import dev.bastion.privacy.attacks.CarliniWagner;
+import dev.bastion.privacy.attacks.Constraints;
 import dev.bastion.privacy.attacks.HopSkipJump;
 import dev.bastion.privacy.train.Model;
 import java.util.Arrays;
@@ -20,6 +21,15 @@ final class AssessMinimumNorm {
 
     static void run(Assessment a, Model model, double[] params, double[][] xs, int[] ys, int rows, int hsjIterations,
             double[] eps, long seed, StringBuilder summary) {
+        run(a, model, params, xs, ys, rows, hsjIterations, eps, seed, summary, Constraints.none());
+    }
+
+    /**
+     * As above; with constraints, each attack's result is also projected onto the feasible rows and reported as
+     * {@code cw_constrained} and {@code hopskipjump_constrained} (a flip counts only if the feasible row still flips).
+     */
+    static void run(Assessment a, Model model, double[] params, double[][] xs, int[] ys, int rows, int hsjIterations,
+            double[] eps, long seed, StringBuilder summary, Constraints c) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (double[] x : xs) {
@@ -31,6 +41,8 @@ final class AssessMinimumNorm {
         double[] bounds = hi > lo ? new double[] {lo, hi} : new double[] {lo - 1, lo + 1};
         double[] cw = new double[rows];
         double[] hsj = new double[rows];
+        double[] cwFeasible = new double[rows];
+        double[] hsjFeasible = new double[rows];
         long[] queries = new long[rows];
         boolean[] correct = new boolean[rows];
         SplittableRandom random = new SplittableRandom(seed + 5);
@@ -41,16 +53,25 @@ final class AssessMinimumNorm {
                 continue;
             }
             right++;
-            cw[i] = CarliniWagner.attack(model, params, xs[i], ys[i], CarliniWagner.Settings.standard(bounds)).l2();
+            CarliniWagner.Result w = CarliniWagner.attack(model, params, xs[i], ys[i],
+                    CarliniWagner.Settings.standard(bounds));
+            cw[i] = w.l2();
             HopSkipJump.Result h = HopSkipJump.attack(x -> model.predict(params, x), xs[i], ys[i],
                     new HopSkipJump.Settings(hsjIterations, 100, bounds), random);
             hsj[i] = h.l2();
             queries[i] = h.queries();
+            if (!c.isNone()) {
+                cwFeasible[i] = c.feasibleFlipL2(x -> model.predict(params, x), xs[i], ys[i], w.adversarial(),
+                        w.success());
+                hsjFeasible[i] = c.feasibleFlipL2(x -> model.predict(params, x), xs[i], ys[i], h.adversarial(),
+                        h.success());
+            }
         }
         a.options().put("min_norm_rows", rows).put("hsj_iterations", hsjIterations);
-        String[] names = {"cw", "hopskipjump"};
-        double[][] dists = {cw, hsj};
-        for (int k = 0; k < 2; k++) {
+        String[] names = c.isNone() ? new String[] {"cw", "hopskipjump"}
+                : new String[] {"cw", "hopskipjump", "cw_constrained", "hopskipjump_constrained"};
+        double[][] dists = {cw, hsj, cwFeasible, hsjFeasible};
+        for (int k = 0; k < names.length; k++) {
             double[] d = correctOnly(dists[k], correct, right);
             double found = right == 0 ? Double.NaN : Arrays.stream(d).filter(Double::isFinite).count() / (double) right;
             a.metric("median_l2", median(d), null, "correct", null, names[k]);

@@ -1,5 +1,6 @@
 package dev.bastion.app;
 
+import dev.bastion.privacy.attacks.Constraints;
 import dev.bastion.privacy.attacks.Evasion;
 import dev.bastion.privacy.dp.Table;
 import dev.bastion.privacy.train.Model;
@@ -33,12 +34,22 @@ final class AssessRobustness extends AssessCommand.Reporting {
             + "HopSkipJump (default 200; 0 skips them).") int minNormLimit;
     @Option(names = "--hsj-iterations", defaultValue = "40", description = "HopSkipJump rounds (default 40).")
     int hsjIterations;
+    @Option(names = "--constraints", description = "Also attack under tabular constraints (one category per "
+            + "one-hot block, integers stay integers, values within the data's range, --immutable columns "
+            + "unchanged) and count the unconstrained attacks' infeasible rows.") boolean constraints;
+    @Option(names = "--immutable", paramLabel = "COL,..", description = "Columns the constrained attacks may not "
+            + "change (implies --constraints).") String immutable;
     @Mixin RecipeOptions recipe;
 
 
     @Override
     int run() throws java.io.IOException {
-        TrainingData all = TrainingData.fromTable(Table.read(data), label);
+        Table table = Table.read(data);
+        TrainingData all = TrainingData.fromTable(table, label);
+        boolean constrained = constraints || immutable != null;
+        Constraints c = constrained ? Constraints.of(table, label, immutable == null ? java.util.Set.of()
+                : java.util.Set.of(immutable.split(",")).stream().map(String::strip)
+                        .collect(java.util.stream.Collectors.toSet())) : Constraints.none();
         TrainingData[] split = all.split(0.2, new SplittableRandom(seed));
         Model model = recipe.recipe().model(all);
         double[] params = recipe.train(model, split[0], seed);
@@ -54,7 +65,7 @@ final class AssessRobustness extends AssessCommand.Reporting {
         a.data(data, all.size(), seed);
         recipe.describe(a, all);
         a.options().put("norm", norm).put("epsilons", epsilons).put("steps", steps).put("restarts", restarts)
-                .put("rows", rows);
+                .put("rows", rows).put("constraints", constrained).put("immutable", immutable == null ? "" : immutable);
         double clean = Evasion.robustAccuracy(model, params, xs, ys, (x, y) -> x);
         a.metric("accuracy", clean, null, "clean", 0.0, null);
         double[] eps = Arrays.stream(epsilons.split(",")).mapToDouble(s -> Double.parseDouble(s.strip())).toArray();
@@ -64,21 +75,47 @@ final class AssessRobustness extends AssessCommand.Reporting {
         SplittableRandom random = new SplittableRandom(seed + 3);
         for (int k = 0; k < eps.length; k++) {
             double e = eps[k];
-            fgsmCurve[k] = Evasion.robustAccuracy(model, params, xs, ys,
-                    (x, y) -> Evasion.fgsm(model, params, x, y, e, n, null));
-            pgdCurve[k] = Evasion.robustAccuracy(model, params, xs, ys, (x, y) -> Evasion.pgd(model, params, x, y,
-                    e, n, new Evasion.Pgd(steps, 2.5 / steps, restarts, null), random));
+            int[] infeasible = new int[2]; // rows the unconstrained FGSM and PGD left infeasible
+            fgsmCurve[k] = Evasion.robustAccuracy(model, params, xs, ys, counting(c, infeasible, 0,
+                    (x, y) -> Evasion.fgsm(model, params, x, y, e, n, null)));
+            pgdCurve[k] = Evasion.robustAccuracy(model, params, xs, ys, counting(c, infeasible, 1,
+                    (x, y) -> Evasion.pgd(model, params, x, y, e, n, new Evasion.Pgd(steps, 2.5 / steps, restarts,
+                            null), random)));
             a.metric("accuracy", fgsmCurve[k], null, "fgsm", e, "fgsm");
             a.metric("accuracy", pgdCurve[k], null, "pgd", e, "pgd");
             summary.append(String.format(Locale.ROOT, "; eps %s: fgsm %.4f, pgd %.4f", e, fgsmCurve[k],
                     pgdCurve[k]));
+            if (constrained) {
+                double fc = Evasion.robustAccuracy(model, params, xs, ys,
+                        (x, y) -> Evasion.fgsm(model, params, x, y, e, n, null, c));
+                double pc = Evasion.robustAccuracy(model, params, xs, ys, (x, y) -> Evasion.pgd(model, params, x,
+                        y, e, n, new Evasion.Pgd(steps, 2.5 / steps, restarts, null), c, random));
+                a.metric("accuracy", fc, null, "fgsm_constrained", e, "fgsm_constrained");
+                a.metric("accuracy", pc, null, "pgd_constrained", e, "pgd_constrained");
+                a.metric("infeasible_rows", infeasible[0], null, "fgsm", e, "fgsm");
+                a.metric("infeasible_rows", infeasible[1], null, "pgd", e, "pgd");
+                summary.append(String.format(Locale.ROOT, " (%d and %d of %d rows infeasible); constrained fgsm "
+                        + "%.4f, pgd %.4f", infeasible[0], infeasible[1], rows, fc, pc));
+            }
         }
         a.curve("robust_accuracy", "fgsm", null, eps, fgsmCurve, 100);
         a.curve("robust_accuracy", "pgd", null, eps, pgdCurve, 100);
         if (minNormLimit > 0) {
             AssessMinimumNorm.run(a, model, params, xs, ys, Math.min(minNormLimit, rows), hsjIterations,
-                    n == Evasion.Norm.L2 ? eps : new double[0], seed, summary);
+                    n == Evasion.Norm.L2 ? eps : new double[0], seed, summary, c);
         }
         return finish(a, "Adversarial robustness: " + data.getFileName(), summary.toString());
+    }
+
+    /** {@code attack}, counting in {@code counts[slot]} the rows it returns that break a constraint. */
+    private static java.util.function.BiFunction<double[], Integer, double[]> counting(Constraints c, int[] counts,
+            int slot, java.util.function.BiFunction<double[], Integer, double[]> attack) {
+        return (x, y) -> {
+            double[] adv = attack.apply(x, y);
+            if (!c.isNone() && !c.violations(adv, x).isEmpty()) {
+                counts[slot]++;
+            }
+            return adv;
+        };
     }
 }

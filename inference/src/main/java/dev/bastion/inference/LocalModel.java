@@ -110,6 +110,14 @@ public final class LocalModel implements AutoCloseable {
         return transformer;
     }
 
+    /**
+     * A new sequence of at most {@code capacity} tokens (capped at the context size) that scores text token by
+     * token; it has its own cache and does not wait for a generation slot. For memorisation probes.
+     */
+    public TokenStepper stepper(int capacity) {
+        return new TokenStepper(transformer, Math.min(capacity, contextSize));
+    }
+
     /** Tokens one sequence (prompt plus answer) may hold. */
     public int contextSize() {
         return contextSize;

@@ -36,33 +36,60 @@ public final class Evasion {
     /** FGSM: x + epsilon * sign(grad) (L-infinity) or x + epsilon * grad / |grad|_2 (L2). */
     public static double[] fgsm(Model model, double[] params, double[] x, int y, double epsilon, Norm norm,
             double[] bounds) {
+        return fgsm(model, params, x, y, epsilon, norm, bounds, Constraints.none());
+    }
+
+    /** FGSM whose result is projected onto the feasible rows of {@code constraints}. */
+    public static double[] fgsm(Model model, double[] params, double[] x, int y, double epsilon, Norm norm,
+            double[] bounds, Constraints constraints) {
         double[] g = new double[x.length];
         model.inputGradient(params, x, y, g);
         double[] adv = x.clone();
         step(adv, g, epsilon, norm);
         clip(adv, bounds);
+        constraints.project(adv, x, epsilon, norm);
         return adv;
     }
 
     /** PGD: the restart whose result has the highest loss (or that first flips the prediction). */
     public static double[] pgd(Model model, double[] params, double[] x, int y, double epsilon, Norm norm, Pgd s,
             SplittableRandom random) {
-        double[] best = x.clone();
+        return pgd(model, params, x, y, epsilon, norm, s, Constraints.none(), random);
+    }
+
+    /**
+     * PGD with tabular constraints. The steps accumulate in a free iterate (projected onto the epsilon ball and the
+     * bounds, as without constraints); after the random start and after every step a copy of it is projected onto
+     * the feasible rows of {@code constraints}, and the gradient is taken there. Projecting the iterate itself
+     * would undo every step smaller than the rounding it meets (a one-hot block moves only when one step shifts it
+     * by half, an integer column when one step shifts it by half a unit), so the attack would be weaker for its
+     * step size rather than for its constraints. Every row returned is feasible; the first feasible row that flips
+     * the prediction is returned at once.
+     */
+    public static double[] pgd(Model model, double[] params, double[] x, int y, double epsilon, Norm norm, Pgd s,
+            Constraints constraints, SplittableRandom random) {
+        double[] best = feasible(x.clone(), x, epsilon, norm, constraints);
         double bestLoss = Double.NEGATIVE_INFINITY;
         double[] g = new double[x.length];
+        boolean constrained = !constraints.isNone();
         for (int r = 0; r < s.restarts(); r++) {
-            double[] adv = x.clone();
+            double[] free = x.clone();
             if (r > 0) {
-                for (int j = 0; j < adv.length; j++) {
-                    adv[j] += random.nextDouble(-1, 1) * epsilon / (norm == Norm.L2 ? Math.sqrt(adv.length) : 1);
+                for (int j = 0; j < free.length; j++) {
+                    free[j] += random.nextDouble(-1, 1) * epsilon / (norm == Norm.L2 ? Math.sqrt(free.length) : 1);
                 }
-                clip(adv, s.bounds());
+                clip(free, s.bounds());
             }
+            double[] adv = feasible(free, x, epsilon, norm, constraints);
             for (int k = 0; k < s.steps(); k++) {
                 model.inputGradient(params, adv, y, g);
-                step(adv, g, s.stepSize() * epsilon, norm);
-                project(adv, x, epsilon, norm);
-                clip(adv, s.bounds());
+                step(free, g, s.stepSize() * epsilon, norm);
+                project(free, x, epsilon, norm);
+                clip(free, s.bounds());
+                adv = feasible(free, x, epsilon, norm, constraints);
+                if (constrained && model.predict(params, adv) != y) {
+                    return adv;
+                }
             }
             double loss = model.inputGradient(params, adv, y, g);
             if (model.predict(params, adv) != y) {
@@ -74,6 +101,16 @@ public final class Evasion {
             }
         }
         return best;
+    }
+
+    /** {@code free} itself without constraints, else a projected copy of it. */
+    private static double[] feasible(double[] free, double[] x, double epsilon, Norm norm, Constraints c) {
+        if (c.isNone()) {
+            return free;
+        }
+        double[] adv = free.clone();
+        c.project(adv, x, epsilon, norm);
+        return adv;
     }
 
     /**
