@@ -58,9 +58,9 @@ final class FlHeRun {
             System.out.printf(Locale.ROOT, "round %3d: accuracy %.4f, %d/%d clients summed (attempts %d), %d "
                     + "ciphertexts of %d slots x %d bits per client, up %.0f B/client, down %.0f B/client, train "
                     + "%.2f s, aggregate %.2f s%n", r.round(), r.testAccuracy(), r.included(), r.clients(),
-                    r.attempts(), r.ciphertextsPerSite(), r.slotBits() == 0 ? 0 : dealt.publicKey().plaintextBits()
-                            / r.slotBits(), r.slotBits(), r.bytesUpPerClient(), r.bytesDownPerClient(),
-                    r.trainSeconds(), r.aggregationSeconds());
+                    r.attempts(), r.ciphertextsPerSite(), dealt.publicKey().plaintextBits() / r.slotBits(),
+                    r.slotBits(), r.bytesUpPerClient(), r.bytesDownPerClient(), r.trainSeconds(),
+                    r.aggregationSeconds());
             if (cmd.out != null) {
                 writeRound(cmd.out.resolve("rounds").resolve(String.format(Locale.ROOT, "%03d.json", r.round())), r);
             }

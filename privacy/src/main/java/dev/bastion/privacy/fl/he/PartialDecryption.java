@@ -35,7 +35,7 @@ public record PartialDecryption(int index, BigInteger value, BigInteger challeng
 
     /** Whether the proof shows c_i was made from {@code c} with holder {@code index}'s share. */
     public boolean verify(PublicKey key, Ciphertext c, byte[] context) {
-        key.check(new Ciphertext(c.keyId(), c.value()));
+        key.check(c);
         if (index > key.parties() || value.compareTo(key.nSquared()) >= 0) {
             return false;
         }
