@@ -56,8 +56,8 @@ final class FlCommand {
         @Option(names = "--rounds", defaultValue = "20")
         int rounds;
 
-        @Option(names = "--secagg", defaultValue = "full", description = "off, full (Bonawitz et al.) or plus "
-                + "(SecAgg+). Default full.")
+        @Option(names = "--secagg", defaultValue = "full", description = "off, full (Bonawitz et al.), plus "
+                + "(SecAgg+) or he (threshold Paillier, --he-bits). Default full.")
         String secagg;
 
         @Option(names = "--model", defaultValue = "logreg", description = "logreg (default) or mlp.")
@@ -155,11 +155,15 @@ final class FlCommand {
                 case "mlp" -> new Mlp(all.dimensions(), hidden, all.classes().size());
                 default -> throw new IllegalArgumentException("--model is logreg or mlp, got '" + model + "'");
             };
+            if (secagg.strip().equalsIgnoreCase("he")) {
+                return FlHeRun.run(this, more, m, silos, train, test, random);
+            }
             FederatedAveraging.SecureAggregation mode = switch (secagg.strip().toLowerCase(Locale.ROOT)) {
                 case "off" -> FederatedAveraging.SecureAggregation.OFF;
                 case "full" -> FederatedAveraging.SecureAggregation.FULL;
                 case "plus" -> FederatedAveraging.SecureAggregation.PLUS;
-                default -> throw new IllegalArgumentException("--secagg is off, full or plus, got '" + secagg + "'");
+                default -> throw new IllegalArgumentException("--secagg is off, full or plus (or he), got '" + secagg
+                        + "'");
             };
             if (!more.dp.strip().equalsIgnoreCase("off")) {
                 return FlDpRun.run(this, more, m, silos, train, test, random, mode);

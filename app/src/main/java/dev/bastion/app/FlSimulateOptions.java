@@ -51,4 +51,8 @@ final class FlSimulateOptions {
     @Option(names = "--root-rows", defaultValue = "100", description = "FLTrust: rows of clean root data the server "
             + "holds, drawn from the training rows (default 100).")
     int rootRows;
+
+    @Option(names = "--he-bits", defaultValue = "3072", paramLabel = "BITS", description = "Paillier modulus size "
+            + "with --secagg he (default 3072; smaller only for tests).")
+    int heBits;
 }
