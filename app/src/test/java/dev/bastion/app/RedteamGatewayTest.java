@@ -187,6 +187,7 @@ class RedteamGatewayTest {
             java.util.Map<String, int[]> bySuite = new java.util.TreeMap<>();
             java.util.Map<String, int[]> byEncoding = new java.util.TreeMap<>();
             int tags = 0;
+            List<String> tagsThrough = new ArrayList<>();
             for (JsonNode r : report.path("results")) {
                 String verdict = r.path("target").path("verdict").asText();
                 int stopped = Set.of("BLOCKED", "REFUSED", "RESISTED").contains(verdict) ? 1 : 0;
@@ -196,11 +197,12 @@ class RedteamGatewayTest {
                 byEncoding.get(r.path("encoding").asText())[1] += stopped;
                 if (r.path("encoding").asText().equals("tag")) {
                     tags++;
-                    assertThat(verdict).as("%s: %s", r.path("id"), r.path("target")).isEqualTo("BLOCKED");
-                    assertThat(r.path("target").path("status").asInt()).as("%s", r.path("id")).isBetween(400, 499);
+                    int status = r.path("target").path("status").asInt();
+                    if (!verdict.equals("BLOCKED") || status < 400 || status > 499) {
+                        tagsThrough.add(r.path("id").asText());
+                    }
                 }
             }
-            assertThat(tags).isPositive();
             StringBuilder line = new StringBuilder("default route, all: stopped "
                     + (report.path("results").size() - report.path("summary").path("succeeded").asInt()) + " of "
                     + report.path("results").size() + "; by suite");
@@ -208,6 +210,8 @@ class RedteamGatewayTest {
             line.append("; by encoding");
             byEncoding.forEach((k, v) -> line.append(' ').append(k).append(' ').append(v[1]).append('/').append(v[0]));
             System.out.println(line);
+            assertThat(tags).isPositive();
+            assertThat(tagsThrough).as("tag-character probes not refused with a 4xx").isEmpty();
         }
     }
 
