@@ -68,6 +68,10 @@ final class RedteamCommand implements Callable<Integer> {
             + "when an attack succeeds that did not succeed in it (a regression).")
     Path baseline;
 
+    @Option(names = "--stream", description = "Ask both endpoints for streamed answers (stream: true) and judge the "
+            + "text assembled from the server-sent events, so output scanning of streams is attacked too.")
+    boolean stream;
+
     @Option(names = "--out", defaultValue = "redteam-report", paramLabel = "DIR", description = "Where the reports "
             + "go (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -114,9 +118,9 @@ final class RedteamCommand implements Callable<Integer> {
                 bar.advance(n);
             }
         };
-        try (Target t = new Target(target, targetKey, model, timeout)) {
+        try (Target t = new Target(target, targetKey, model, timeout, stream)) {
             Optional<Target> c = compare == null ? Optional.empty() : Optional.of(new Target(compare, compareKey,
-                    compareModel == null ? model : compareModel, timeout));
+                    compareModel == null ? model : compareModel, timeout, stream));
             try {
                 results = new RedteamRun(concurrency, new AnswerRedactor()).run(probes, t, c, progress);
             } finally {
@@ -124,8 +128,8 @@ final class RedteamCommand implements Callable<Integer> {
                 bar.finish(exchanges);
             }
             RunReport report = new RunReport(created, suite, library.fileSha256(),
-                    new RunReport.Endpoint(t.url().toString(), model),
-                    c.map(x -> new RunReport.Endpoint(x.url().toString(), x.model())), results,
+                    new RunReport.Endpoint(t.url().toString(), model, stream),
+                    c.map(x -> new RunReport.Endpoint(x.url().toString(), x.model(), stream)), results,
                     saved.map(b -> b.diff(results)));
             return finish(report, (System.nanoTime() - started) / 1_000_000, json);
         }
@@ -141,8 +145,8 @@ final class RedteamCommand implements Callable<Integer> {
         if (json) {
             Output.print(ReportJson.tree(report).without("results"));
         } else {
-            System.out.printf(Locale.ROOT, "%d probes (%s) in %.1f s: %s%n", report.results().size(), report.suite(),
-                    millis / 1000.0, report.verdicts());
+            System.out.printf(Locale.ROOT, "%d probes (%s%s) in %.1f s: %s%n", report.results().size(), report.suite(),
+                    report.target().stream() ? ", streamed" : "", millis / 1000.0, report.verdicts());
             report.byOwasp().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %s %-34s %3d probes, %3d succeeded%n",
                     k.code(), k.title(), v[0], v[1]));
             if (report.compare().isPresent()) {

@@ -108,7 +108,8 @@ final class ReportCommand implements Callable<Integer> {
             write(out.resolve(base + ".md"), MarkdownReport.signed(report, key).getBytes(StandardCharsets.UTF_8));
         }
         if (wanted.contains("pdf")) {
-            write(out.resolve(base + ".pdf"), PdfReport.render(MarkdownReport.body(report), k.title()));
+            write(out.resolve(base + ".pdf"), dev.bastion.app.report.PadesSigner.sign(
+                    PdfReport.render(MarkdownReport.body(report), k.title()), key, java.time.Instant.now()));
         }
         if (wanted.contains("json")) {
             write(out.resolve(base + ".json"), JsonReport.signed(report, key).getBytes(StandardCharsets.UTF_8));

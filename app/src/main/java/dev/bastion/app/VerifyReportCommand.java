@@ -14,14 +14,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code bastion audit verify-report FILE}: checks a report made by {@code bastion report} (its .md or .json): the
+ * {@code bastion audit verify-report FILE}: checks a report made by {@code bastion report} (its .md, .json or
+ * PAdES-signed .pdf): the
  * signature, the cited checkpoint's signature, and that the audit log in the data directory, when there is one,
  * still has that checkpoint's records. Exit 0 when all hold, 1 when one fails, 2 when the file is not a report.
  */
-@Command(name = "verify-report", description = "Check a signed report (.md or .json from bastion report): its "
+@Command(name = "verify-report", description = "Check a signed report (.md, .json or .pdf from bastion report): its "
         + "signature, its audit checkpoint, and the checkpoint against the audit log when the data directory is here.")
 final class VerifyReportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The report's .md or .json file.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The report's .md, .json or .pdf file.")
     Path file;
 
     @Mixin
@@ -35,11 +36,6 @@ final class VerifyReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (!Files.isRegularFile(file)) {
             System.err.println("bastion: no such file: " + file);
-            return ExitCodes.USAGE;
-        }
-        if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pdf")) {
-            System.err.println("bastion: a PDF report is a rendering and carries no signature; verify the .md or .json "
-                    + "written beside it (the PDF's BastionMarkdownSha256 names the Markdown it shows)");
             return ExitCodes.USAGE;
         }
         Path dataDir = common.load(Map.of()).config().dataDir();

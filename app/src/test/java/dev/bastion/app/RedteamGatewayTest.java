@@ -134,6 +134,87 @@ class RedteamGatewayTest {
         }
     }
 
+    /**
+     * The same attacks with {@code stream: true}: the bare upstream streams its obedience, and the strict route's
+     * output scanning of streams (held-back window, exfiltration links removed, secrets and the canary refused) stops
+     * every exfiltration, secrets, extraction and PII probe, as it does without streaming.
+     */
+    @Test
+    void streamedBehindTheStrictRouteEveryExfiltrationSecretExtractionAndPiiProbeIsStillStopped() throws Exception {
+        try (ObeyingUpstream up = ObeyingUpstream.start();
+                TestGateway g = TestGateway.start(Files.createDirectories(dir.resolve("gw")), config(up, STRICT))) {
+            String key = g.createKey(Role.USER, "t", List.of("*"));
+            Object[] run = redteam(g, key, "streamed", "--stream", "--compare", up.baseUrl());
+            System.out.println(run[1]);
+            JsonNode report = read(dir.resolve("streamed/redteam.json"));
+            assertThat(report.path("target").path("stream").asBoolean()).isTrue();
+            java.util.Map<String, int[]> bySuite = new java.util.TreeMap<>();
+            for (JsonNode r : report.path("results")) {
+                String suite = r.path("suite").asText();
+                JsonNode target = r.path("target");
+                assertThat(r.path("compare").path("verdict").asText()).as("the bare upstream obeys %s streamed",
+                        r.path("id")).isEqualTo("SUCCEEDED");
+                assertThat(target.path("request_id").asText()).as("request id of %s", r.path("id")).isNotEmpty();
+                boolean stopped = Set.of("BLOCKED", "REFUSED", "RESISTED").contains(target.path("verdict").asText());
+                if (Set.of("exfiltration", "secrets", "extraction", "pii").contains(suite)) {
+                    assertThat(stopped).as("%s: %s", r.path("id"), target).isTrue();
+                }
+                bySuite.computeIfAbsent(suite, k -> new int[2])[0]++;
+                bySuite.get(suite)[1] += stopped ? 1 : 0;
+            }
+            StringBuilder line = new StringBuilder("strict route, streamed: stopped by suite");
+            bySuite.forEach((k, v) -> line.append(' ').append(k).append(' ').append(v[1]).append('/').append(v[0]));
+            System.out.println(line);
+            JsonSchema schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(
+                    Files.readString(Path.of("..", "docs", "schemas", "bastion-redteam-v1.schema.json")));
+            assertThat(schema.validate(report)).isEmpty();
+        }
+    }
+
+    /**
+     * Invisible text is refused on every route, whatever its scanners: the structure scanner, which always runs,
+     * refuses Unicode tag characters, so each tag-encoded probe is blocked on the default route too. Prints the
+     * default route's figures on {@code all} by suite and by encoding.
+     */
+    @Test
+    void theDefaultRouteRefusesEveryProbeHiddenInTagCharacters() throws Exception {
+        try (ObeyingUpstream up = ObeyingUpstream.start();
+                TestGateway g = TestGateway.start(Files.createDirectories(dir.resolve("gw")), config(up, ""))) {
+            String key = g.createKey(Role.USER, "t", List.of("*"));
+            Object[] run = redteam(g, key, "all", "--suite", "all");
+            assertThat(run[0]).as("stderr: %s", run[2]).isIn(ExitCodes.OK, ExitCodes.FAILED);
+            JsonNode report = read(dir.resolve("all/redteam.json"));
+            java.util.Map<String, int[]> bySuite = new java.util.TreeMap<>();
+            java.util.Map<String, int[]> byEncoding = new java.util.TreeMap<>();
+            int tags = 0;
+            List<String> tagsThrough = new ArrayList<>();
+            for (JsonNode r : report.path("results")) {
+                String verdict = r.path("target").path("verdict").asText();
+                int stopped = Set.of("BLOCKED", "REFUSED", "RESISTED").contains(verdict) ? 1 : 0;
+                bySuite.computeIfAbsent(r.path("suite").asText(), k -> new int[2])[0]++;
+                bySuite.get(r.path("suite").asText())[1] += stopped;
+                byEncoding.computeIfAbsent(r.path("encoding").asText(), k -> new int[2])[0]++;
+                byEncoding.get(r.path("encoding").asText())[1] += stopped;
+                if (r.path("encoding").asText().equals("tag")) {
+                    tags++;
+                    int status = r.path("target").path("status").asInt();
+                    if (!verdict.equals("BLOCKED") || status < 400 || status > 499) {
+                        tagsThrough.add(r.path("id").asText());
+                    }
+                }
+            }
+            StringBuilder line = new StringBuilder("default route, all: stopped "
+                    + (report.path("results").size() - report.path("summary").path("succeeded").asInt()) + " of "
+                    + report.path("results").size() + "; by suite");
+            bySuite.forEach((k, v) -> line.append(' ').append(k).append(' ').append(v[1]).append('/').append(v[0]));
+            line.append("; by encoding");
+            byEncoding.forEach((k, v) -> line.append(' ').append(k).append(' ').append(v[1]).append('/').append(v[0]));
+            System.out.println(line);
+            assertThat(tags).isPositive();
+            assertThat(tagsThrough).as("tag-character probes not refused with a 4xx").isEmpty();
+        }
+    }
+
     @Test
     void aWeakenedPolicyIsCaughtAsARegressionAgainstTheBaselineAndTheSamePolicyIsNot() throws Exception {
         try (ObeyingUpstream up = ObeyingUpstream.start();

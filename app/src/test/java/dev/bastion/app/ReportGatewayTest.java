@@ -131,6 +131,36 @@ class ReportGatewayTest {
     }
 
     @Test
+    void theSignedPdfVerifiesAgainstTheLogFailsOnAOneByteChangeAndPdfsigSeesItsSignature() throws Exception {
+        Path pdf = report("ai-act").resolve("bastion-report-ai-act.pdf");
+        Object[] ok = cli("audit", "verify-report", pdf.toString());
+        assertThat(ok[0]).as("%s %s", ok[1], ok[2]).isEqualTo(ExitCodes.OK);
+        assertThat((String) ok[1]).contains("ok: signature: valid PAdES (ETSI.CAdES.detached)")
+                .contains("have the checkpoint's tree head");
+        System.out.print(ok[1]);
+
+        Path tampered = dir.resolve("tampered.pdf");
+        Files.write(tampered, dev.bastion.app.report.PadesTest.oneByteChanged(Files.readAllBytes(pdf)));
+        Object[] broken = cli("audit", "verify-report", tampered.toString());
+        assertThat(broken[0]).as("%s", broken[1]).isEqualTo(ExitCodes.FAILED);
+        assertThat((String) broken[1]).contains("BROKEN: the PDF's signature does not verify: the file was changed");
+
+        Path appended = dir.resolve("appended.pdf");
+        Files.write(appended, java.util.Arrays.copyOf(Files.readAllBytes(pdf), Files.readAllBytes(pdf).length + 9));
+        assertThat((String) cli("audit", "verify-report", appended.toString())[1])
+                .contains("BROKEN: the PDF's signature does not cover the whole file");
+
+        Path pdfsig = Path.of("/usr/bin/pdfsig");
+        if (Files.isExecutable(pdfsig)) {
+            Process p = new ProcessBuilder(pdfsig.toString(), pdf.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            System.out.println("pdfsig: " + out);
+            assertThat(out).contains("Signature #1").contains("ETSI.CAdES.detached");
+        }
+    }
+
+    @Test
     void aTenantAndPeriodFilterCountOnlyThatTenantsRequestsInThePeriod() throws Exception {
         JsonNode all = new ObjectMapper().readTree(report("hipaa").resolve("bastion-report-hipaa.json").toFile());
         JsonNode billing = new ObjectMapper().readTree(report("hipaa", "--tenant", "billing")

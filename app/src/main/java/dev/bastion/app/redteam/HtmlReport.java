@@ -24,7 +24,8 @@ public final class HtmlReport {
                 + "<title>Bastion red-team report</title><style>").append(CSS).append("</style></head><body>\n");
         h.append("<h1>Bastion red-team report</h1>\n<p>Suite <b>").append(e(report.suite())).append("</b>, started ")
                 .append(e(report.created().toString())).append(". Target <code>").append(e(report.target().url()))
-                .append("</code> model <code>").append(e(report.target().model())).append("</code>");
+                .append("</code> model <code>").append(e(report.target().model())).append("</code>")
+                .append(report.target().stream() ? " (streamed answers)" : "");
         report.compare().ifPresent(c -> h.append("; compared with <code>").append(e(c.url())).append("</code> model <code>")
                 .append(e(c.model())).append("</code>"));
         h.append(".</p>\n<table><tr><th>verdict</th><th>target</th>")

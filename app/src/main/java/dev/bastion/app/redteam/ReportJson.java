@@ -64,7 +64,7 @@ public final class ReportJson {
     }
 
     private static void endpoint(ObjectNode node, RunReport.Endpoint e) {
-        node.put("url", e.url()).put("model", e.model());
+        node.put("url", e.url()).put("model", e.model()).put("stream", e.stream());
     }
 
     private static void verdicts(ObjectNode node, Map<Verdict, Integer> counts) {

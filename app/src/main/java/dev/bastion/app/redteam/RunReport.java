@@ -33,11 +33,19 @@ public record RunReport(Instant created, String suite, Map<String, String> probe
         Objects.requireNonNull(baseline, "baseline");
     }
 
-    /** An endpoint as a report names it: its chat URL (never its key) and the model asked for. */
-    public record Endpoint(String url, String model) {
+    /**
+     * An endpoint as a report names it: its chat URL (never its key), the model asked for, and whether the probes
+     * were sent with {@code stream: true}.
+     */
+    public record Endpoint(String url, String model, boolean stream) {
         public Endpoint {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(model, "model");
+        }
+
+        /** A non-streaming endpoint. */
+        public Endpoint(String url, String model) {
+            this(url, model, false);
         }
     }
 

@@ -17,8 +17,10 @@ import java.util.Objects;
 
 /**
  * An OpenAI-compatible chat endpoint under test: sends a probe as {@code POST {base}/chat/completions} with the JDK
- * HTTP client and reads the answer, the tool calls, the usage and the {@code x-request-id} header. Thread-safe; the
- * caller bounds concurrency.
+ * HTTP client and reads the answer, the tool calls, the usage and the {@code x-request-id} header. A streaming target
+ * asks for {@code stream: true} (with usage in the last chunk) and assembles the server-sent events into the same
+ * {@link Reply}, so detectors judge what a streaming client would have shown ({@link StreamedReply}). Thread-safe;
+ * the caller bounds concurrency.
  */
 public final class Target implements AutoCloseable {
     /** The header in which Bastion returns the id of a request's decision record. */
@@ -31,12 +33,22 @@ public final class Target implements AutoCloseable {
     private final String model;
     private final Duration timeout;
     private final HttpClient http;
+    private final boolean stream;
 
     /**
      * @param baseUrl the API base, for example {@code http://127.0.0.1:8080/v1}; {@code /chat/completions} is added
      * @param key the bearer key; empty for endpoints without one
      */
     public Target(URI baseUrl, String key, String model, Duration timeout) {
+        this(baseUrl, key, model, timeout, false);
+    }
+
+    /**
+     * @param baseUrl the API base, for example {@code http://127.0.0.1:8080/v1}; {@code /chat/completions} is added
+     * @param key the bearer key; empty for endpoints without one
+     * @param stream whether to ask for a streamed answer ({@code stream: true})
+     */
+    public Target(URI baseUrl, String key, String model, Duration timeout, boolean stream) {
         Objects.requireNonNull(baseUrl, "baseUrl");
         if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
             throw new IllegalArgumentException("the target URL must be http or https, got " + baseUrl);
@@ -47,6 +59,12 @@ public final class Target implements AutoCloseable {
         this.model = Objects.requireNonNull(model, "model");
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.stream = stream;
+    }
+
+    /** Whether probes are sent with {@code stream: true}. */
+    public boolean streams() {
+        return stream;
     }
 
     public URI url() {
@@ -61,6 +79,10 @@ public final class Target implements AutoCloseable {
     String body(Probe probe) {
         ObjectNode request = probe.request().deepCopy();
         request.put("model", model);
+        if (stream) {
+            request.put("stream", true);
+            request.putObject("stream_options").put("include_usage", true);
+        }
         String body;
         try {
             body = JSON.writeValueAsString(request);
@@ -90,6 +112,11 @@ public final class Target implements AutoCloseable {
             return Reply.failed(e.getClass().getSimpleName(), (System.nanoTime() - start) / 1_000_000);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
+        boolean eventStream = response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+        if (stream && eventStream && response.statusCode() / 100 == 2) {
+            return StreamedReply.read(response.statusCode(), response.headers().firstValue(REQUEST_ID_HEADER).orElse(""),
+                    response.body(), millis);
+        }
         return read(response.statusCode(), response.headers().firstValue(REQUEST_ID_HEADER).orElse(""),
                 response.body(), millis);
     }

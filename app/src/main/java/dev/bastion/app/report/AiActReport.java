@@ -21,6 +21,8 @@ final class AiActReport {
         out.add(CommonSections.scope(f));
         out.add(new Section("art26.1", "Article 26(1): the AI systems in use", inventory(f),
                 List.of("The provider's instructions for use of each model, and how the deployer follows them.")));
+        out.add(CommonSections.modelBoms(f));
+        out.add(CommonSections.ledgers(f));
         out.add(new Section("art26.2", "Article 26(2): human oversight", oversight(f),
                 List.of("The persons assigned to oversight, their competence, training and authority.")));
         out.add(new Section("art26.4", "Article 26(4): input data", CommonSections.routes(f)));

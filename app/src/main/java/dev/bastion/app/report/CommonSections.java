@@ -65,6 +65,55 @@ final class CommonSections {
         return new Section("activity", "Activity in the period", s);
     }
 
+    /**
+     * Each differential-privacy ledger in the store with its epsilon and delta budget, spent and left (as the
+     * console's privacy page lists them), and the ledger receipts in the audit log for the period.
+     */
+    static Section ledgers(ReportFacts f) {
+        List<Statement> s = new ArrayList<>();
+        List<String> toComplete = new ArrayList<>();
+        if (f.ledgers().isEmpty()) {
+            toComplete.add("No store was found in the data directory, so the privacy ledgers could not be read.");
+        } else {
+            LedgerFacts l = f.ledgers().get();
+            s.add(Statement.of(l.ledgers().size() + (l.more() ? "+" : "") + " differential-privacy ledger(s) in the "
+                    + "store (one per dataset and privacy unit; budgets are totals over the ledger's life, not the period)"
+                    + (l.more() ? "; the first " + LedgerFacts.MAX_LEDGERS + " are listed." : "."), LedgerFacts.SOURCE,
+                    Source.docs("docs/differential-privacy.md")));
+            for (LedgerFacts.Ledger ledger : l.ledgers()) {
+                s.add(Statement.of("Ledger " + ledger.describe() + ".", LedgerFacts.SOURCE));
+            }
+        }
+        if (f.coverage().tenant().isEmpty()) {
+            AuditCounts n = f.counts();
+            s.add(Statement.of("Ledger receipts in the period: " + n.action("dp.charge") + " budget charges, "
+                    + n.action("dp.budget.set") + " budgets set, " + n.action("synth.release")
+                    + " synthetic data releases.", f.audit()));
+        }
+        if (s.isEmpty()) {
+            toComplete.add("Make the report without --tenant to count ledger receipts.");
+        }
+        return new Section("dp-ledgers", "Differential-privacy budgets", s, toComplete);
+    }
+
+    /** Each local model's signature and ML-BOM facts: signer, hashes, recorded assessments. */
+    static Section modelBoms(ReportFacts f) {
+        List<Statement> s = new ArrayList<>();
+        for (ModelBomFacts m : f.boms()) {
+            s.add(new Statement(m.describe(), m.sources()));
+        }
+        if (s.isEmpty()) {
+            s.add(Statement.of("No local model with a path is configured, so there is no model file or ML-BOM to "
+                    + "report.", config("models")));
+        }
+        String assessments = f.setting("model-security.require-assessment").replaceAll("[\\[\\]]", "").strip();
+        s.add(Statement.of("To be admitted, a local model " + (Boolean.parseBoolean(f.setting(
+                "model-security.require-signature")) ? "must" : "need not") + " be signed by a trusted key, and its "
+                + "signed ML-BOM must record passing assessment runs of: " + (assessments.isEmpty() ? "none" : assessments)
+                + ".", config("model-security.require-signature"), config("model-security.require-assessment")));
+        return new Section("ml-bom", "Local models: signatures and ML-BOM", s);
+    }
+
     /** Where each model runs: on this machine, or at a provider (its host). */
     static List<Statement> models(ReportFacts f) {
         GatewayConfig c = f.config();

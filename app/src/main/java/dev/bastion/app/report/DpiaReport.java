@@ -29,14 +29,9 @@ final class DpiaReport {
         List<Statement> measures = new ArrayList<>(CommonSections.routes(f));
         measures.add(Statement.of("Refusals in the period show the controls acting: " + AuditCounts.list(
                 f.counts().refusals()) + ".", f.audit()));
-        if (f.coverage().tenant().isEmpty()) {
-            AuditCounts n = f.counts();
-            measures.add(Statement.of("Aggregate data released under differential privacy in the period: "
-                    + n.action("dp.charge") + " budget charges, " + n.action("synth.release") + " synthetic data "
-                    + "releases, " + n.action("dp.budget.set") + " budgets set.", f.audit(),
-                    Source.docs("docs/differential-privacy.md")));
-        }
         out.add(new Section("art35.7d", "(d) Measures, safeguards and their measured effectiveness", measures));
+        out.add(CommonSections.ledgers(f));
+        out.add(CommonSections.modelBoms(f));
         out.add(effectiveness(f));
         out.add(CommonSections.activity(f));
         return out;

@@ -20,8 +20,8 @@ import java.util.TreeMap;
 
 /**
  * Gathers {@link ReportFacts} from a data directory: one streaming pass over the audit log up to its latest signed
- * checkpoint (whose signature and tree head are checked against the records first), the key store, and a saved
- * red-team run. Read-only; safe while a gateway runs.
+ * checkpoint (whose signature and tree head are checked against the records first), the key store and its privacy
+ * ledgers, each local model's signature and ML-BOM, and a saved red-team run. Read-only; safe while a gateway runs.
  */
 public final class FactsGatherer {
     private FactsGatherer() {
@@ -45,12 +45,20 @@ public final class FactsGatherer {
         }
         TreeMap<String, String> settings = new TreeMap<>();
         ConfigPrinter.settings(loaded).forEach(s -> settings.put(s.key(), s.value()));
-        Optional<KeyFacts> keys = keys(config, env, clock);
+        Optional<KeyFacts> keys = Optional.empty();
+        Optional<LedgerFacts> ledgers = Optional.empty();
+        if (!config.store().url().isEmpty() || Files.exists(config.dataDir().resolve("bastion.db"))) {
+            try (Database store = config.store().open(config.dataDir(), env)) {
+                keys = Optional.of(KeyFacts.of(new JdbcKeyRepository(store).listKeys(), clock.instant()));
+                ledgers = Optional.of(LedgerFacts.read(new dev.bastion.store.jdbc.JdbcLedgerStore(store), clock));
+            }
+        }
+        List<ModelBomFacts> boms = ModelBomFacts.read(config);
         Optional<RedteamFacts> redteam = redteamRun.isEmpty() ? Optional.empty()
                 : Optional.of(RedteamFacts.read(redteamRun.get()));
         Coverage coverage = new Coverage(period, tenant, checkpoint.encode(), clock.instant(),
                 loaded.file().map(Path::toString));
-        return new ReportFacts(config, settings, coverage, tally.counts(), keys, redteam, version);
+        return new ReportFacts(config, settings, coverage, tally.counts(), keys, redteam, ledgers, boms, version);
     }
 
     /** The latest checkpoint, its signature checked with the audit public key in the data directory. */
@@ -68,14 +76,5 @@ public final class FactsGatherer {
                     + "; run bastion audit verify");
         }
         return c;
-    }
-
-    private static Optional<KeyFacts> keys(GatewayConfig config, Map<String, String> env, Clock clock) {
-        if (config.store().url().isEmpty() && !Files.exists(config.dataDir().resolve("bastion.db"))) {
-            return Optional.empty();
-        }
-        try (Database store = config.store().open(config.dataDir(), env)) {
-            return Optional.of(KeyFacts.of(new JdbcKeyRepository(store).listKeys(), clock.instant()));
-        }
     }
 }

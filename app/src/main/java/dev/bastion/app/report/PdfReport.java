@@ -28,8 +28,9 @@ import org.commonmark.parser.Parser;
 /**
  * A report as PDF, laid out from its Markdown: the signed Markdown body is parsed once with commonmark and its
  * headings, paragraphs, list items and code blocks are set on A4 pages with PDFBox's standard fonts, so the PDF says
- * exactly what the signed text says. The PDF itself is not signed; its document information carries the SHA-256 of
- * the Markdown body it was made from ({@code BastionMarkdownSha256}). Characters the standard fonts cannot show are
+ * exactly what the signed text says. Its document information carries the SHA-256 of the Markdown body it was made
+ * from ({@code BastionMarkdownSha256}) and the audit checkpoint the report cites ({@code BastionAuditCheckpoint});
+ * {@link PadesSigner} then signs the PDF itself. Characters the standard fonts cannot show are
  * printed as {@code ?}.
  */
 public final class PdfReport {
@@ -74,6 +75,7 @@ public final class PdfReport {
             info.setCreator("bastion report");
             info.setCustomMetadataValue("BastionMarkdownSha256", RedteamFacts.sha256(
                     markdownBody.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            info.setCustomMetadataValue("BastionAuditCheckpoint", MarkdownReport.checkpoint(markdownBody));
             pdf.save(out);
             return out.toByteArray();
         } catch (IOException e) {

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks a signed report (Markdown or JSON): its signature under the audit public key, the signature of the audit
+ * Checks a signed report (Markdown, JSON, or a PAdES-signed PDF: {@link PadesCheck}): its signature under the audit
+ * public key, the signature of the audit
  * checkpoint it cites, and, when the audit log is at hand, that the log holds that checkpoint and that its first
  * records still have the checkpoint's tree head. Every failed check is listed, each saying what it means.
  */
@@ -54,6 +55,16 @@ public final class ReportVerifier {
      */
     public static Verification verify(Path file, byte[] publicKeyX509, Optional<Path> auditDir) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length > 5 && new String(bytes, 0, 5, StandardCharsets.US_ASCII).equals("%PDF-")) {
+            PadesCheck.Result pdf = PadesCheck.check(bytes, publicKeyX509);
+            List<String> passed = new ArrayList<>(pdf.passed());
+            List<String> problems = new ArrayList<>(pdf.problems());
+            if (pdf.checkpoint().isEmpty()) {
+                problems.add("the PDF states no audit checkpoint (BastionAuditCheckpoint in its document information)");
+                return new Verification(passed, problems);
+            }
+            return checkpoint(pdf.checkpoint().get(), publicKeyX509, auditDir, Optional.empty(), passed, problems);
+        }
         String text = new String(bytes, StandardCharsets.UTF_8);
         byte[] canonical;
         ReportSignature signature;
@@ -92,6 +103,12 @@ public final class ReportVerifier {
         } else {
             passed.add("signature: valid, audit key " + trusted + " (" + signature.algorithm().configName() + ")");
         }
+        return checkpoint(checkpointText, publicKeyX509, auditDir, json, passed, problems);
+    }
+
+    /** The checks of the cited checkpoint: its signature, and against the log when the log is at hand. */
+    private static Verification checkpoint(String checkpointText, byte[] publicKeyX509, Optional<Path> auditDir,
+            Optional<JsonNode> json, List<String> passed, List<String> problems) throws IOException {
         Checkpoint cited;
         try {
             cited = Checkpoint.decode(checkpointText);

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Where a statement in a report comes from, so an auditor can check it: a configuration key, a range of audit
- * records under a signed checkpoint, a saved red-team run (by its SHA-256), the key store, or a Bastion document
- * that describes a built-in behaviour. This record is immutable.
+ * records under a signed checkpoint, a saved red-team run (by its SHA-256), the key store, the privacy ledgers in
+ * the store, a local model's ML-BOM (by its SHA-256), or a Bastion document that describes a built-in behaviour. This record is immutable.
  *
  * @param kind what sort of evidence
  * @param ref which one: a dotted config key, a record range with its tree head, a file hash, a table, a path
@@ -13,7 +13,11 @@ import java.util.Objects;
 public record Source(Kind kind, String ref) {
     /** The sorts of evidence a report cites. */
     public enum Kind {
-        CONFIG("config"), AUDIT("audit"), REDTEAM("redteam"), KEYS("keys"), DOCS("docs");
+        CONFIG("config"), AUDIT("audit"), REDTEAM("redteam"), KEYS("keys"), DOCS("docs"),
+        /** Tables of the store other than the keys (the differential-privacy ledgers). */
+        STORE("store"),
+        /** A local model's files: its ML-BOM by SHA-256. */
+        MODEL("model");
 
         private final String label;
 

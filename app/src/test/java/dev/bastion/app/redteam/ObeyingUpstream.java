@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * reads through the disguises (base64, homoglyphs, zero-width and tag characters), then answers with the confirmation
  * code it is told to say, its whole system prompt when asked for instructions, records, references or keys, the
  * markdown image or link it is told to render, a send_email tool call when told to make one, and as many tokens as
- * it is allowed when told to go on forever. Otherwise it answers about the order. Its patterns run on test data only.
+ * it is allowed when told to go on forever. Otherwise it answers about the order. Asked for {@code stream: true}, it
+ * sends the same answer as server-sent events in small pieces. Its patterns run on test data only.
  */
 public final class ObeyingUpstream implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder().streamReadConstraints(
@@ -84,8 +85,78 @@ public final class ObeyingUpstream implements AutoCloseable {
                 send(exchange, 400, "{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"bad_json\",\"message\":\"bad\"}}");
                 return;
             }
-            send(exchange, 200, JSON.writeValueAsString(answer(request)));
+            ObjectNode answer = answer(request);
+            if (request.path("stream").asBoolean(false)) {
+                stream(exchange, answer, request.path("stream_options").path("include_usage").asBoolean(false));
+            } else {
+                send(exchange, 200, JSON.writeValueAsString(answer));
+            }
         }
+    }
+
+    /**
+     * Sends {@code answer} as an OpenAI chat stream: the content in pieces of {@value #PIECE} characters (so a link
+     * or a key is split across chunks, as a model's tokens split it), each tool call as its name then its arguments
+     * in two halves, the usage in a last chunk when asked for, then {@code [DONE]}.
+     */
+    private static void stream(HttpExchange exchange, ObjectNode answer, boolean includeUsage) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            JsonNode choice = answer.path("choices").path(0);
+            JsonNode message = choice.path("message");
+            String content = message.path("content").asText("");
+            event(out, chunk(answer, JSON.createObjectNode().put("role", "assistant"), null));
+            for (int i = 0; i < content.length(); i += PIECE) {
+                event(out, chunk(answer, JSON.createObjectNode().put("content",
+                        content.substring(i, Math.min(content.length(), i + PIECE))), null));
+            }
+            int index = 0;
+            for (JsonNode call : message.path("tool_calls")) {
+                String args = call.path("function").path("arguments").asText("");
+                ObjectNode head = JSON.createObjectNode();
+                ObjectNode c = head.putArray("tool_calls").addObject().put("index", index).put("id", call.path("id")
+                        .asText()).put("type", "function");
+                c.putObject("function").put("name", call.path("function").path("name").asText()).put("arguments", "");
+                event(out, chunk(answer, head, null));
+                for (String part : new String[] {args.substring(0, args.length() / 2), args.substring(args.length() / 2)}) {
+                    ObjectNode delta = JSON.createObjectNode();
+                    delta.putArray("tool_calls").addObject().put("index", index).putObject("function")
+                            .put("arguments", part);
+                    event(out, chunk(answer, delta, null));
+                }
+                index++;
+            }
+            event(out, chunk(answer, JSON.createObjectNode(), choice.path("finish_reason").asText("stop")));
+            if (includeUsage) {
+                ObjectNode usage = JSON.createObjectNode().put("id", answer.path("id").asText())
+                        .put("object", "chat.completion.chunk").put("created", 0).put("model", answer.path("model").asText());
+                usage.putArray("choices");
+                usage.set("usage", answer.path("usage").deepCopy());
+                event(out, JSON.writeValueAsString(usage));
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static final int PIECE = 7;
+
+    private static String chunk(ObjectNode answer, ObjectNode delta, String finish) throws IOException {
+        ObjectNode c = JSON.createObjectNode().put("id", answer.path("id").asText()).put("object", "chat.completion.chunk")
+                .put("created", 0).put("model", answer.path("model").asText());
+        ObjectNode choice = c.putArray("choices").addObject().put("index", 0);
+        choice.set("delta", delta);
+        if (finish == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finish);
+        }
+        return JSON.writeValueAsString(c);
+    }
+
+    private static void event(OutputStream out, String json) throws IOException {
+        out.write(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private static void send(HttpExchange exchange, int status, String body) throws IOException {

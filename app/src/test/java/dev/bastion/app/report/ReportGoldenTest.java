@@ -82,8 +82,17 @@ class ReportGoldenTest {
         KeyFacts keys = new KeyFacts(new TreeMap<>(Map.of("admin", 1L, "user", 6L)), 4, 2, 3);
         RedteamFacts redteam = new RedteamFacts("redteam.json", "ab".repeat(32), "2026-11-29T10:00:00Z", "gpt-4o",
                 new TreeMap<>(Map.of("exfiltration", new long[] {40, 0, 38}, "injection", new long[] {120, 31, 117})));
+        LedgerFacts ledgers = new LedgerFacts(List.of(new LedgerFacts.Ledger("census", "row", Optional.of("3"), "0.5",
+                Optional.of("2.5"), Optional.of("1e-06"), "1e-07", Optional.of("9e-07"), "rdp", 2),
+                new LedgerFacts.Ledger("visits", "user", Optional.empty(), "0.25", Optional.empty(), Optional.empty(),
+                        "0", Optional.empty(), "pure", 1)), false);
+        List<ModelBomFacts> boms = loaded.config().models().stream().anyMatch(m -> m.name().equals("llama3"))
+                ? List.of(new ModelBomFacts(2, "llama3", "/srv/models/llama3", "verified", Optional.of("40ef0b36 (ed25519)"),
+                        Optional.of("cd".repeat(32)), Optional.of("ef".repeat(32)), Optional.of("40ef0b36"),
+                        new TreeMap<>(Map.of("fairness", "pass", "robustness", "warn")), 7))
+                : List.of();
         return new ReportFacts(loaded.config(), settings, coverage, counts, Optional.of(keys), Optional.of(redteam),
-                "bastion 0.1.0 (golden test)");
+                Optional.of(ledgers), boms, "bastion 0.1.0 (golden test)");
     }
 
     /**
@@ -138,6 +147,26 @@ class ReportGoldenTest {
                 .anyMatch(t -> t.startsWith("Medium: route clinical keeps conversation content"))
                 .noneMatch(t -> t.startsWith("High: route clinical"))
                 .anyMatch(t -> t.startsWith("Observed: 4 prompt-injection findings"));
+    }
+
+    @Test
+    void theDpiaAndAiActReportsListEveryLedgerWithItsBudgetAndEveryLocalModelsBom() throws Exception {
+        for (ReportKind kind : List.of(ReportKind.DPIA, ReportKind.AI_ACT)) {
+            Report r = Report.of(kind, facts(Optional.empty()));
+            assertThat(section(r, "dp-ledgers").statements()).extracting(Statement::text).contains(
+                    "Ledger census/row: epsilon 3 budget, 0.5 spent, 2.5 left; delta 1e-06 budget, 1e-07 used, "
+                            + "9e-07 left; 2 charge(s), accountant rdp.",
+                    "Ledger visits/user: epsilon no budget set, 0.25 spent; delta 0 used; 1 charge(s), accountant pure.");
+            Section bom = section(r, "ml-bom");
+            assertThat(bom.statements()).extracting(Statement::text).anyMatch(t -> t.startsWith(
+                    "Local model llama3 (/srv/models/llama3): signature verified, signer 40ef0b36 (ed25519); ML-BOM "
+                            + "bom.cdx.json SHA-256 " + "cd".repeat(32)) && t.contains("assessments fairness pass, "
+                            + "robustness warn (7 metrics)"));
+            assertThat(bom.statements().getFirst().sources()).extracting(Source::describe)
+                    .contains("config models[2].path", "model " + "/srv/models/llama3/bom.cdx.json sha256 " + "cd".repeat(32));
+        }
+        assertThat(section(Report.of(ReportKind.DPIA, facts("{}\n", Optional.empty())), "ml-bom").statements())
+                .extracting(Statement::text).first().asString().startsWith("No local model with a path");
     }
 
     @Test

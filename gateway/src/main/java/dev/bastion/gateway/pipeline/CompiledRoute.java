@@ -180,7 +180,7 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
     private static Map<String, dev.bastion.guard.Action> withBlockingDefaults(RouteSettings r) {
         Map<String, dev.bastion.guard.Action> actions = new LinkedHashMap<>();
         for (String type : List.of("TOO_MANY_MESSAGES", "MESSAGE_TOO_LARGE", "CONTROL_CHARACTER", "INVALID_UNICODE",
-                DenyListScanner.TYPE)) {
+                StructureScanner.TAG_CHARACTER, DenyListScanner.TYPE)) {
             actions.put(type, dev.bastion.guard.Action.BLOCK);
         }
         if (r.inputScanners().contains(SecretsScanner.ID) || r.outputScanners().contains(SecretsScanner.ID)) {

@@ -10,12 +10,15 @@ import java.util.Locale;
 
 /**
  * What an attacker hides, made visible: NFKC, invisible and zero-width characters and bidi controls removed, common
- * Cyrillic and Greek look-alikes mapped to Latin, lower case. Besides the normalised text it returns extra
- * <em>views</em> to score: base64 and hex runs decoded (when they decode to mostly printable text), the whole text
+ * Cyrillic, Greek and Armenian look-alikes mapped to Latin, lower case. Besides the normalised text it returns extra
+ * <em>views</em> to score: the text hidden in Unicode tag characters (U+E0020..U+E007E mirror printable ASCII and
+ * are drawn by no renderer), base64 and hex runs decoded (when they decode to mostly printable text), the whole text
  * through rot13, and through a leetspeak map. Linear time; no regular expressions. Stateless and thread-safe.
  */
 public final class TextNormalizer {
     private static final int MIN_ENCODED_RUN = 16;
+    /** Tag text shorter than this is not scored on its own (an emoji flag carries 4 to 6 tag characters). */
+    private static final int MIN_TAG_TEXT = 8;
 
     /** The normalised text, and decoded views of it (may be empty). */
     public record Normalized(String text, List<String> views, boolean hadHiddenCharacters) {
@@ -28,12 +31,17 @@ public final class TextNormalizer {
     }
 
     public static Normalized normalize(String raw) {
-        String nfkc = Normalizer.normalize(raw, Normalizer.Form.NFKC);
+        // The lunate sigma looks like c, but NFKC turns it into a final sigma: fold it first.
+        String nfkc = Normalizer.normalize(raw.replace('ϲ', 'c').replace('Ϲ', 'C'), Normalizer.Form.NFKC);
         StringBuilder b = new StringBuilder(nfkc.length());
+        StringBuilder tagged = new StringBuilder();
         boolean hidden = false;
         for (int i = 0; i < nfkc.length(); ) {
             int c = nfkc.codePointAt(i);
             i += Character.charCount(c);
+            if (c >= 0xE0020 && c <= 0xE007E) {
+                tagged.append((char) (c - 0xE0000));
+            }
             if (isInvisible(c)) {
                 hidden = true;
                 continue;
@@ -42,6 +50,9 @@ public final class TextNormalizer {
         }
         String text = b.toString().toLowerCase(Locale.ROOT);
         List<String> views = new ArrayList<>();
+        if (tagged.length() >= MIN_TAG_TEXT) {
+            views.add(normalize(tagged.toString()).text());
+        }
         decodeRuns(text, b.toString(), views);
         if (looksEncoded(text)) {
             views.add(rot13(text));
@@ -69,6 +80,10 @@ public final class TextNormalizer {
             case 'κ' -> 'k'; case 'Α' -> 'A'; case 'Β' -> 'B'; case 'Ε' -> 'E'; case 'Ζ' -> 'Z'; case 'Η' -> 'H';
             case 'Ι' -> 'I'; case 'Κ' -> 'K'; case 'Μ' -> 'M'; case 'Ν' -> 'N'; case 'Ο' -> 'O'; case 'Ρ' -> 'P';
             case 'Τ' -> 'T'; case 'Υ' -> 'Y'; case 'Χ' -> 'X';
+            // Less frequent look-alikes: Cyrillic ԛ ԝ ү ӏ Ѕ Ј Һ, Greek ϳ υ χ (and ϲ, above), Armenian օ ս հ, Latin ı ɡ ɑ.
+            case 'ԛ' -> 'q'; case 'ԝ' -> 'w'; case 'ү' -> 'y'; case 'ӏ' -> 'l'; case 'Ѕ' -> 'S'; case 'Ј' -> 'J';
+            case 'Һ' -> 'H'; case 'ϳ' -> 'j'; case 'υ' -> 'u'; case 'χ' -> 'x'; case 'օ' -> 'o';
+            case 'ս' -> 'u'; case 'հ' -> 'h'; case 'ı' -> 'i'; case 'ɡ' -> 'g'; case 'ɑ' -> 'a';
             default -> c;
         };
     }
