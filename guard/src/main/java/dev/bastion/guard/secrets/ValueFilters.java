@@ -30,7 +30,7 @@ final class ValueFilters {
     private static final Set<String> PLACEHOLDERS = Set.of("password", "passwd", "secret", "changeme", "change_me",
             "yourpassword", "your_password", "mypassword", "example", "none", "null", "nil", "true", "false",
             "undefined", "redacted", "hidden", "xxx", "xxxx", "xxxxxx", "test", "todo", "string", "pass", "empty",
-            "required", "optional", "default", "value", "secret_key", "password123", "admin", "root", "invalid");
+            "required", "optional", "default", "value", "secret_key", "password123", "admin", "root", "invalid", "token", "username", "user");
 
     /** UPPER_SNAKE_CASE letters with at least one underscore: a constant or environment variable name. */
     private static final com.google.re2j.Pattern CONSTANT_NAME = com.google.re2j.Pattern.compile("[A-Z]+(?:_[A-Z]+)+");

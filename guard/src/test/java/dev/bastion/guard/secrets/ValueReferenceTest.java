@@ -48,6 +48,8 @@ class ValueReferenceTest {
         assertThat(ValueFilters.placeholder("{0}-{1}")).isTrue();
         assertThat(ValueFilters.placeholder("https://localhost")).isTrue();
         assertThat(ValueFilters.placeholder("invalid")).isTrue();
+        assertThat(ValueFilters.placeholder("token")).isTrue();
+        assertThat(SCANNER.scan(List.of("curl -u username:token https://api.acme.io"))).isEmpty();
         assertThat(ValueFilters.placeholder("Tango-Lima-4")).isFalse();
         assertThat(SCANNER.scan(List.of("wget --user=admin --password= https://localhost"))).isEmpty();
     }
