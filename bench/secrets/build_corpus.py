@@ -13,6 +13,8 @@ Usage: build_corpus.py EVAL_DATA MIRRORS OUT
   OUT        output folder, e.g. /work/data/secrets-corpus
 """
 import ast
+import base64
+import binascii
 import hashlib
 import json
 import os
@@ -242,6 +244,113 @@ def detect_secrets_plugin_tests(mirror, out):
     return rows
 
 
+def ripsecrets(mirror, out):
+    """ripsecrets' test files: every line of test/one_per_line/* is a secret (its test counts one finding a line),
+    each test/one_per_file/* holds exactly one (first line 1, the rest cont), and test/none holds none."""
+    commit = head(mirror)
+    rows = []
+    for path in git_ls(mirror, commit, "test"):
+        data = git_show(mirror, commit, path).decode("utf-8")
+        rel = path[len("test/"):]
+        write(out, rel, data)
+        lines = data.split("\n")
+        n = len(lines) - 1 if data.endswith("\n") else len(lines)
+        if path.startswith("test/one_per_line/"):
+            rows += [(rel, i, "1") for i in range(1, n + 1)]
+        elif path.startswith("test/one_per_file/"):
+            rows += [(rel, i, "1" if i == 1 else "cont") for i in range(1, n + 1)]
+        elif path == "test/none":
+            rows += [(rel, i, "0") for i in range(1, n + 1)]
+    return rows
+
+
+# whispers' messages that name a credential; the others (comments, CORS, credit cards, dangerous functions, paths,
+# sensitive file names, base64 text) are not scored here
+WHISPERS_CREDENTIAL = {"API key", "AWS Access Key ID", "AWS Secret Access Key", "AWS Session Token", "Dockercfg",
+                       "Github token", ".htpasswd Hash", ".npmrc authToken", "Password", "pip.conf Password",
+                       "Private key", ".pypirc Password", "Secret", "URI", "Webhook"}
+
+
+def whispers_hardcoded(value):
+    """whispers' own test assertion for a finding of test_detection_by_value: the value says 'hardcoded'."""
+    if "hardcoded" in value.lower():
+        return True
+    try:
+        return b"hardcoded" in base64.b64decode(value)
+    except (ValueError, binascii.Error):
+        return False
+
+
+def whispers(mirror, runner, out):
+    """Skyscanner/whispers' fixtures, labelled by whispers itself run with its tests' configs (runner: a script that
+    runs the fetched whispers source on one file and prints its findings as JSON lines). test_detection_by_value
+    fixtures: a credential finding whose value passes that test's assertion is 1; test_detection_by_key fixtures: a
+    finding whose key is in that test's expected list is 1. Other findings, and unreported lines that say
+    'hardcoded' (whispers' mark for a planted secret), are skip; every other line is 0. Later lines of a multi-line
+    value are cont."""
+    commit = head(mirror)
+    test = git_show(mirror, commit, "tests/unit/test_secrets.py").decode()
+    tree = ast.parse(test)
+    by_value, by_key = {}, {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name in ("test_detection_by_value", "test_detection_by_key"):
+            for dec in node.decorator_list:
+                if isinstance(dec, ast.Call) and getattr(dec.func, "attr", "") == "parametrize":
+                    for src, exp in ast.literal_eval(dec.args[1]):
+                        (by_value if node.name == "test_detection_by_value" else by_key)[src] = exp
+    by_value.pop("creditcards.yml", None)  # card numbers: not credentials
+    work = os.path.join(out, "..", ".whispers-work")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    subprocess.run(f"git --git-dir={mirror} archive {commit} tests | tar x -C {work}", shell=True, check=True)
+    rows = []
+    for src in sorted(set(by_value) | set(by_key)):
+        fixture = os.path.join(work, "tests", "fixtures", src)
+        data = git_show(mirror, commit, "tests/fixtures/" + src)
+        config = os.path.join(work, "tests", "configs", "detection_by_value.yml") if src in by_value else "-"
+        found = subprocess.run(["/usr/bin/python3", runner, config, fixture], check=True, capture_output=True,
+                               text=True).stdout
+        labels = {}
+        for line in found.splitlines():
+            f = json.loads(line)
+            if f["line"] is None or f["line"] < 1:
+                continue
+            good = (src in by_value and f["message"] in WHISPERS_CREDENTIAL and whispers_hardcoded(f["value"])) or \
+                   (src in by_key and f["key"] in by_key[src])
+            if good:
+                labels[f["line"]] = "1"
+                for k in range(1, f["value"].count("\n") + 1):
+                    labels.setdefault(f["line"] + k, "cont")
+            else:
+                labels.setdefault(f["line"], "skip")
+        text = data.decode("utf-8", "replace")
+        lines = text.split("\n")
+        n = len(lines) - 1 if text.endswith("\n") else len(lines)
+        for i in range(1, n + 1):
+            if i not in labels and "hardcoded" in lines[i - 1].lower():
+                labels[i] = "skip"
+        write(out, src, text)
+        rows += [(src, i, labels.get(i, "0")) for i in range(1, n + 1)]
+    shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+EARLYBIRD_CATEGORIES = {"key", "password-secret"}
+
+
+def earlybird(mirror, out):
+    """americanexpress/earlybird's rule files: the Example of every rule of the key and password-secret categories
+    is a positive (the rules carry no negative examples, so this source measures recall only)."""
+    commit = head(mirror)
+    rows = []
+    for name in ("content", "password-secret"):
+        doc = yaml.safe_load(git_show(mirror, commit, f"config/rules/{name}.yaml"))
+        pos = [str(r["Example"]) for r in doc.get("rules", [])
+               if r.get("Category") in EARLYBIRD_CATEGORIES and str(r.get("Example") or "").strip()]
+        rows += examples_file(out, name + ".txt", pos, [])
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -251,6 +360,10 @@ def main():
         "secretlint-fixtures": lambda o: secretlint_fixtures(os.path.join(mirrors, "secretlint+secretlint", "repo"), o),
         "gitleaks-samples": lambda o: gitleaks(os.path.join(mirrors, "gitleaks+gitleaks", "repo"), o),
         "detect-secrets-plugin-tests": lambda o: detect_secrets_plugin_tests(os.path.join(mirrors, "Yelp+detect-secrets", "repo"), o),
+        "ripsecrets-tests": lambda o: ripsecrets(os.path.join(mirrors, "sirwart+ripsecrets", "repo"), o),
+        "whispers-fixtures": lambda o: whispers(os.path.join(mirrors, "Skyscanner+whispers", "repo"),
+                                                os.environ.get("WHISPERS_RUNNER", "/work/data/whispers-stubs/run_whispers.py"), o),
+        "earlybird-rule-examples": lambda o: earlybird(os.path.join(mirrors, "americanexpress+earlybird", "repo"), o),
     }
     only = set(sys.argv[4:])
     for name, build in sources.items():

@@ -5,7 +5,9 @@
 set -euo pipefail
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 ./mvnw -B -q -pl guard -am compile
-deps=$(./mvnw -B -q -pl guard dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+# the guard module's dependencies, from the packaged app (./mvnw -B -q -DskipTests package -pl app -am first):
+# dependency:build-classpath cannot resolve the sibling modules without `mvn install`, which this project avoids
+deps=$(ls app/target/lib/*.jar | grep -v bastion-guard | tr '\n' ':')
 here="guard/target/classes:$deps"
 for round in 1 2; do
   if [ -n "${OTHER_GUARD_JAR:-}" ]; then

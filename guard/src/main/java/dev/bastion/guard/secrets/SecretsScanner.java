@@ -213,6 +213,10 @@ public final class SecretsScanner implements Scanner {
             if (secret.equalsIgnoreCase(group(m, "user"))) {
                 continue; // postgres:postgres, mysql:mysql: a local default, not a credential someone chose
             }
+            boolean byNameAndShape = rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER || rule.minEntropy() > 0;
+            if (byNameAndShape && ValueFilters.reference(secret, group(m, "key"))) {
+                continue; // NONCOMPLIANT_APITOKEN, settings.API_SECRET, DB_PASSWORD=DB_PASSWORD: where it lives, not what
+            }
             if (ValueFilters.notASecretName(group(m, "key"))) {
                 continue; // hashed_secret, foreign_key_id, public_key: names that say the value is not a credential
             }

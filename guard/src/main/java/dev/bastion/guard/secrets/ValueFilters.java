@@ -30,7 +30,30 @@ final class ValueFilters {
     private static final Set<String> PLACEHOLDERS = Set.of("password", "passwd", "secret", "changeme", "change_me",
             "yourpassword", "your_password", "mypassword", "example", "none", "null", "nil", "true", "false",
             "undefined", "redacted", "hidden", "xxx", "xxxx", "xxxxxx", "test", "todo", "string", "pass", "empty",
-            "required", "optional", "default", "value", "secret_key", "password123", "admin", "root");
+            "required", "optional", "default", "value", "secret_key", "password123", "admin", "root", "invalid", "token", "username", "user");
+
+    /** UPPER_SNAKE_CASE letters with at least one underscore: a constant or environment variable name. */
+    private static final com.google.re2j.Pattern CONSTANT_NAME = com.google.re2j.Pattern.compile("[A-Z]+(?:_[A-Z]+)+");
+
+    /** Identifiers joined by dots, no digits: a field access or module path (settings.API_SECRET, business.password). */
+    private static final com.google.re2j.Pattern DOTTED_NAME = com.google.re2j.Pattern.compile("[A-Za-z_]+(?:\\.[A-Za-z_]+)+");
+
+    /** Positional or empty format slots: "prefix_{}", "{0}-{1}". */
+    private static final com.google.re2j.Pattern FORMAT_SLOT = com.google.re2j.Pattern.compile("\\{\\d*\\}");
+
+    /**
+     * A value that names where the secret lives instead of holding it: a constant or environment variable name
+     * (NONCOMPLIANT_APITOKEN), a dotted field access (settings.GITHUB_API_SECRET), or the key's own name repeated
+     * (DB_PASSWORD=DB_PASSWORD, a template's stand-in). Applied to values found by name and shape only, never to a
+     * vendor format with a fixed prefix.
+     */
+    static boolean reference(String value, String key) {
+        if (CONSTANT_NAME.matcher(value).matches() || DOTTED_NAME.matcher(value).matches()) {
+            return true;
+        }
+        String v = value.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+        return !v.isEmpty() && v.equals(key.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT));
+    }
 
     /** A value that is never a credential, whatever rule matched it. */
     static boolean notASecret(String value) {
@@ -184,7 +207,8 @@ final class ValueFilters {
                 || "${<%[/(.,;:#".indexOf(s.charAt(0)) >= 0 || s.contains("$(") || s.startsWith("arn:") || (s.contains("/") && s.contains("#"))
                 || s.startsWith("secrets.") || s.startsWith("vault:") || s.startsWith("config.") || s.startsWith("settings.")
                 || s.startsWith("self.") || s.startsWith("this.") || s.startsWith("params.") || s.startsWith("request.")
-                || s.endsWith("()") || s.endsWith(")") && s.contains("(") || (s.startsWith("<") && s.endsWith(">"))) {
+                || s.endsWith("()") || s.endsWith(")") && s.contains("(") || (s.startsWith("<") && s.endsWith(">"))
+                || FORMAT_SLOT.matcher(s).find() || s.startsWith("http://") || s.startsWith("https://")) {
             return true;
         }
         if (s.matches("[a-z_]+\\.[a-z_]+(?:\\.[a-z_]+)*") || s.matches("[a-z]+(?:_[a-z]+)+_(?:password|pass|pwd|secret|key|token)")) {
