@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "71ffacb1912eb91fcd23eecd9589ed2be1157fe8189ef8d7afb8a7843c294f32";
-    private static final String GOLDEN_LISTS = "4c529e89d849cc9353da9baeebdd3676b0955ed71f66eb2e6ee4e06147f7a0fc";
+    private static final String GOLDEN = "3e519492407e3e498e9186bdd3e642537004835e1839cd66bf7ba2682368af1c";
+    private static final String GOLDEN_LISTS = "4b95575ee56e254f113692b80115bbed6668a409f8d56684702f46c6d0672e19";
 }
