@@ -136,7 +136,8 @@ final class SpanRules {
             end -= 2;
         }
         boolean personal = type.equals("PERSON") || type.equals("NRP") || type.equals("TITLE");
-        if (personal && houseNumber(t, a, b) && plausible(t, "STREET_ADDRESS", a, b, mode, cased)) {
+        if (personal && a < b && houseNumber(t, a, b) && plainWord(t, a, b)
+                && plausible(t, "STREET_ADDRESS", a, b, mode, cased)) {
             type = "STREET_ADDRESS"; // a name with a house number is an address the model typed wrong (Søndergade 52)
         }
         if (end - start < 2 || !plausible(t, type, a, b, mode, cased)) {
