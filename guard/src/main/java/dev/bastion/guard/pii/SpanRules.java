@@ -209,7 +209,7 @@ final class SpanRules {
                 if (person && digits > 0 || !person && !plainWord(t, a, b)) {
                     return false; // names hold no digits (SR 80S, CRISPR-Cas9); places and firms a word (V4-V6)
                 }
-                if (a == b && ROMAN.matcher(t.lower[a]).matches()) {
+                if (a == b && roman(t.lower[a])) {
                     return false; // a Roman numeral alone: ECG lead II, chapter IV, not a name or place
                 }
                 if (a == b && !type.equals("NRP") && adjective(t, a, g)) {
@@ -240,7 +240,19 @@ final class SpanRules {
         }
     }
 
-    private static final java.util.regex.Pattern ROMAN = java.util.regex.Pattern.compile("[ivx]{2,5}");
+    /** Whether {@code w} is a small Roman numeral of two to five letters (ii, iv, viii, xii). */
+    private static boolean roman(String w) {
+        if (w.length() < 2 || w.length() > 5) {
+            return false;
+        }
+        for (int i = 0; i < w.length(); i++) {
+            char ch = w.charAt(i);
+            if (ch != 'i' && ch != 'v' && ch != 'x') {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static final Set<String> FUNCTION_WORDS = Set.of("and", "or", "nor", "of", "the", "a", "an", "in", "on",
             "at", "to", "for", "with", "by", "from", "but", "&");
