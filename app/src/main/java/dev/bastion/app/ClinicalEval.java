@@ -1,6 +1,7 @@
 package dev.bastion.app;
 
 import dev.bastion.guard.eval.ClinicalNotes;
+import dev.bastion.guard.pii.PiiMode;
 import dev.bastion.guard.pii.PiiScanner;
 import dev.bastion.guard.pii.Recognizer;
 import dev.bastion.models.progress.Progress;
@@ -66,7 +67,8 @@ final class ClinicalEval implements Callable<Integer> {
     }
 
     private static void score(List<ClinicalNotes.Note> corpus, double threshold, int errors) {
-        PiiScanner scanner = new PiiScanner(Map.of(), threshold, Set.of(), Set.of());
+        // the modes as `bastion scan --pii-mode` builds them: recall (0.25, weak name candidates kept), balanced (0.4)
+        PiiScanner scanner = PiiScanner.defaults(threshold < 0.4 ? PiiMode.RECALL : PiiMode.BALANCED);
         Map<String, int[]> recall = new TreeMap<>(); // category -> {found, total}
         Map<String, Long> falseByType = new TreeMap<>();
         Map<String, long[]> byTemplate = new TreeMap<>(); // template -> {found, gold} of all categories

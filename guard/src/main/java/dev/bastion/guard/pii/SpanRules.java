@@ -72,10 +72,18 @@ final class SpanRules {
         boolean address = c.type().equals("STREET_ADDRESS");
         // a person's name holds no word that is never a name: WIFE MARTHA AT BEDSIDE is MARTHA, Anna and Tom two
         boolean person = c.type().equals("PERSON") || c.type().equals("NRP") || c.type().equals("TITLE");
+        boolean named = person || c.type().equals("LOCATION");
+        boolean group = c.type().equals("ORGANIZATION") || c.type().equals("LOCATION");
         int from = a;
         for (int k = a + 1; k <= b + 1; k++) {
+            if (named && k <= b && possessive(t.lower[k - 1])) {
+                // a name ends at its possessive: Lara Croft's mobile is Lara Croft; what follows is what she owns
+                piece(t, c, from, k - 1, mode, cased, out);
+                return;
+            }
             boolean cut = k > b || (t.lineBefore[k] && (!address || headingLine(t, k)))
-                    || person && notName(t.lower[k]) && t.isWord(k);
+                    || person && notName(t.lower[k]) && t.isWord(k)
+                    || group && listJoin(t, k); // Faraday, and Dieter Zetsche: two items of a list
             if (cut) {
                 piece(t, c, from, k - 1, mode, cased, out);
                 if (address && k <= b) {
@@ -97,8 +105,18 @@ final class SpanRules {
             }
             // an organisation may end in a word that is a section word elsewhere (Kato Labs, Nordic Systems)
             boolean org = type.equals("ORGANIZATION");
-            while (b >= a && (!org && notName(t.lower[b]) || !t.isWord(b) && !abbreviationStop(t, b))) {
+            while (b >= a && (!org && notName(t.lower[b]) || org && FUNCTION_WORDS.contains(t.lower[b])
+                    || !t.isWord(b) && !abbreviationStop(t, b))) {
                 b--;
+            }
+            if (mode == PiiMode.BALANCED && cased) {
+                // in a text that capitalises names, lower-case words at the ends are not part of one (sunrise, Suresh)
+                while (a <= b && (t.startsLowerCase(a) || !t.isWord(a))) {
+                    a++;
+                }
+                while (b >= a && (t.startsLowerCase(b) || !t.isWord(b) && !abbreviationStop(t, b))) {
+                    b--;
+                }
             }
         } else {
             while (a <= b && !t.isWord(a)) {
@@ -116,6 +134,11 @@ final class SpanRules {
         String last = t.lower[b];
         if (!address && !zip && (last.endsWith("'s") || last.endsWith("\u2019s")) && last.length() > 2) {
             end -= 2;
+        }
+        boolean personal = type.equals("PERSON") || type.equals("NRP") || type.equals("TITLE");
+        if (personal && a < b && houseNumber(t, a, b) && plainWord(t, a, b)
+                && plausible(t, "STREET_ADDRESS", a, b, mode, cased)) {
+            type = "STREET_ADDRESS"; // a name with a house number is an address the model typed wrong (Søndergade 52)
         }
         if (end - start < 2 || !plausible(t, type, a, b, mode, cased)) {
             return;
@@ -141,6 +164,9 @@ final class SpanRules {
                 if (digits < 4 && !(letters && digits >= 2 && t.end[b] - t.start[a] >= 5)) {
                     return false;
                 }
+                if (mode == PiiMode.BALANCED && !letters && digits == 4 && a < b) {
+                    return false; // a range or a pair of small numbers (UOP 30-50, 12/34), not a postcode
+                }
                 // a bare four-digit year after "in", "since", "the year" is a year, not a postcode
                 return !(a == b && digits == 4 && !letters && a > 0 && YEAR_CUES.contains(t.lower[a - 1]));
             }
@@ -152,6 +178,11 @@ final class SpanRules {
                 // that capitalises, any word in lower-case text; on the upper-case lines of a note only a street
                 // word will do. Not "58% of", "1. This movie", "HR 88 SR, BP 120/80, NO ECTOPY"
                 boolean capsLine = !cased && capsLine(t, a);
+                boolean decimal = false; // a house number has no decimal point; a lab value does (Cr 1.1)
+                for (int k = t.start[a] + 1; k + 1 < t.end[b] && !decimal; k++) {
+                    decimal = t.text.charAt(k) == '.' && Character.isDigit(t.text.charAt(k - 1))
+                            && Character.isDigit(t.text.charAt(k + 1));
+                }
                 for (int k = a; k <= b; k++) {
                     String w = t.lower[k];
                     boolean besideName = nameWord(t, k - 1, a, b) || nameWord(t, k + 1, a, b);
@@ -164,7 +195,7 @@ final class SpanRules {
                             && Character.isLetter(t.text.charAt(t.start[k]));
                     boolean named = cased ? t.capitalised(k) && (k == 0 || !NameFeatures.endsSentence(t, k - 1))
                             : !capsLine;
-                    if (word && named) {
+                    if (word && named && !decimal) {
                         return true;
                     }
                 }
@@ -173,6 +204,16 @@ final class SpanRules {
             default -> {
                 if (!letters || initialsOnly(t, a, b)) {
                     return false;
+                }
+                boolean person = type.equals("PERSON") || type.equals("NRP") || type.equals("TITLE");
+                if (person && digits > 0 || !person && !plainWord(t, a, b)) {
+                    return false; // names hold no digits (SR 80S, CRISPR-Cas9); places and firms a word (V4-V6)
+                }
+                if (a == b && roman(t.lower[a])) {
+                    return false; // a Roman numeral alone: ECG lead II, chapter IV, not a name or place
+                }
+                if (a == b && !type.equals("NRP") && adjective(t, a, g)) {
+                    return false; // Pythagorean theorem, Riemannian geometry: an adjective made from a name
                 }
                 if (mode == PiiMode.RECALL) {
                     return true;
@@ -197,6 +238,76 @@ final class SpanRules {
                 return true;
             }
         }
+    }
+
+    /** Whether {@code w} is a small Roman numeral of two to five letters (ii, iv, viii, xii). */
+    private static boolean roman(String w) {
+        if (w.length() < 2 || w.length() > 5) {
+            return false;
+        }
+        for (int i = 0; i < w.length(); i++) {
+            char ch = w.charAt(i);
+            if (ch != 'i' && ch != 'v' && ch != 'x') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final Set<String> FUNCTION_WORDS = Set.of("and", "or", "nor", "of", "the", "a", "an", "in", "on",
+            "at", "to", "for", "with", "by", "from", "but", "&");
+
+    /** Whether tokens a..b hold a run of digits alone (a house or unit number). */
+    private static boolean houseNumber(Tokens t, int a, int b) {
+        for (int k = a; k <= b; k++) {
+            boolean digitsOnly = t.isWord(k);
+            for (int i = t.start[k]; i < t.end[k] && digitsOnly; i++) {
+                digitsOnly = Character.isDigit(t.text.charAt(i));
+            }
+            if (digitsOnly) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the lower-case token {@code w} ends in a possessive 's (straight or typographic apostrophe). */
+    private static boolean possessive(String w) {
+        return w.length() > 2 && (w.endsWith("'s") || w.endsWith("\u2019s"));
+    }
+
+    /** Whether token {@code k} is a comma that joins the next item of a list ({@code , and}, {@code , or}). */
+    private static boolean listJoin(Tokens t, int k) {
+        return t.lower[k].equals(",") && k + 1 < t.size && !t.lineBefore[k + 1]
+                && (t.lower[k + 1].equals("and") || t.lower[k + 1].equals("or") || t.lower[k + 1].equals("&"));
+    }
+
+    /** Whether tokens a..b hold a word of two or more letters (no digits) that may be a name. */
+    private static boolean plainWord(Tokens t, int a, int b) {
+        for (int k = a; k <= b; k++) {
+            if (t.isWord(k) && t.end[k] - t.start[k] > 1 && !notName(t.lower[k])) {
+                boolean onlyLetters = true;
+                for (int i = t.start[k]; i < t.end[k] && onlyLetters; i++) {
+                    onlyLetters = Character.isLetter(t.text.charAt(i)) || t.text.charAt(i) == '\''
+                            || t.text.charAt(i) == '\u2019';
+                }
+                if (onlyLetters) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether token {@code k} is an adjective made from a name, followed by the lower-case noun it describes
+     * (Pythagorean theorem, Riemannian geometry, Shakespearean sonnet); not a known name, place or nationality.
+     */
+    private static boolean adjective(Tokens t, int k, Gazetteers g) {
+        String w = t.lower[k];
+        return w.length() > 6 && (w.endsWith("ean") || w.endsWith("ian") || w.endsWith("esque"))
+                && k + 1 < t.size && !t.lineBefore[k + 1] && t.startsLowerCase(k + 1)
+                && (g.flags(w) & (NAME_BITS | Gazetteers.NRP)) == 0;
     }
 
     /** Whether token {@code k}, inside a..b, is a word of letters that may be a name (Baker in Baker Street). */
