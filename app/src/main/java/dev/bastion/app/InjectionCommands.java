@@ -100,15 +100,26 @@ final class InjectionCommands {
         @Option(names = "--seed", defaultValue = "42")
         long seed;
 
+        @Option(names = "--embeddings", paramLabel = "DIR", description = "Add an embedding stage to the direct "
+                + "model (MiniLM sentence embeddings of each text's first 256 characters, a logistic head stacked with "
+                + "the lexical model); embeddings are cached in DIR.")
+        Path embeddings;
+
         List<Source> sources() throws IOException {
             return InjectionSources.read(manifest, Map.of("EVAL", evalData.toAbsolutePath().normalize().toString(),
                     "DATA", data.toAbsolutePath().normalize().toString()), seed);
         }
 
-        InjectionFit fit() {
+        InjectionFit fit(List<Source> sources) throws IOException {
+            Optional<InjectionEmbeddingCache> cache = Optional.empty();
+            if (embeddings != null) {
+                InjectionEmbeddingCache c = InjectionEmbeddingCache.open(embeddings);
+                c.embedAll(sources.stream().flatMap(s -> s.texts().stream()).toList(), System.err);
+                cache = Optional.of(c);
+            }
             return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(charGrams,
                     new InjectionTrainer.Settings(epochs, l2, 0.01, seed), cap, targetFpr, contentTargetFpr, !textCalibration,
-                    weightPower, calibrationGroups, pooledTargetFpr, passages));
+                    weightPower, calibrationGroups, pooledTargetFpr, passages), cache);
         }
 
         String description(List<Source> sources) throws IOException {
@@ -152,12 +163,13 @@ final class InjectionCommands {
         @Override
         public Integer call() throws IOException {
             List<Source> sources = sources();
-            InjectionModel model = fit().train(sources, Set.of(), seed, description(sources));
+            InjectionModel model = fit(sources).train(sources, Set.of(), seed, description(sources));
             try (OutputStream o = Files.newOutputStream(out)) {
                 model.write(o);
             }
-            System.out.printf(Locale.ROOT, "trained on %d sources; thresholds direct %.4f, content %.4f; wrote %s%n",
-                    sources.size(), model.threshold(false), model.indirectThreshold(false), out);
+            System.out.printf(Locale.ROOT, "trained on %d sources; thresholds direct %.4f, content %.4f%s; wrote %s%n",
+                    sources.size(), model.threshold(false), model.indirectThreshold(false), model.usesEmbeddings()
+                    ? String.format(Locale.ROOT, ", direct with embeddings %.4f", model.threshold(true)) : "", out);
             return ExitCodes.OK;
         }
     }
@@ -172,6 +184,10 @@ final class InjectionCommands {
         @Option(names = "--latency-only", description = "Only time the built-in model on every text of the sources.")
         boolean latencyOnly;
 
+        @Option(names = "--model", paramLabel = "FILE", description = "With --latency-only: time this model instead of "
+                + "the built-in one; if it has an embedding stage, with the local MiniLM encoder.")
+        Path model;
+
         @Option(names = "--scores-out", paramLabel = "FILE", description = "Also write every held-out direct score "
                 + "(source, role, family, score, flagged, start of the text; tab-separated) to FILE, for analysis.")
         Path scoresOut;
@@ -181,18 +197,24 @@ final class InjectionCommands {
             List<Source> sources = sources();
             if (latencyOnly) {
                 InjectionModel m = InjectionModel.builtIn();
+                if (model != null) {
+                    try (java.io.InputStream in = Files.newInputStream(model)) {
+                        m = InjectionModel.read(in);
+                    }
+                }
+                Optional<SentenceEncoder> enc = encoder(m.usesEmbeddings());
                 InjectionLoso.latency(System.out, new dev.bastion.guard.injection.InjectionScanner(m,
-                        InjectionRules.builtIn(), Optional.empty(), m.threshold(false), m.indirectThreshold(false)),
-                        sources);
+                        InjectionRules.builtIn(), enc, m.threshold(enc.isPresent()), m.indirectThreshold(false)),
+                        sources, enc.isPresent() ? "lexical + embedding stage" : "lexical");
                 return ExitCodes.OK;
             }
             if (scoresOut == null) {
-                new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency);
+                new InjectionLoso(fit(sources), sources, seed).run(System.out, !noLatency);
                 return ExitCodes.OK;
             }
             try (java.io.PrintStream ps = new java.io.PrintStream(Files.newOutputStream(scoresOut), false,
                     java.nio.charset.StandardCharsets.UTF_8)) {
-                new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency, Optional.of(ps));
+                new InjectionLoso(fit(sources), sources, seed).run(System.out, !noLatency, Optional.of(ps));
             }
             return ExitCodes.OK;
         }
