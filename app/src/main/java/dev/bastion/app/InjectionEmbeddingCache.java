@@ -42,6 +42,13 @@ final class InjectionEmbeddingCache {
     static InjectionEmbeddingCache open(Path dir) throws IOException {
         Files.createDirectories(dir);
         InjectionEmbeddingCache c = new InjectionEmbeddingCache(dir.resolve("embeddings.bin"));
+        long record = 32 + 4L * SentenceEncoder.DIMENSIONS;
+        if (Files.exists(c.file) && Files.size(c.file) % record != 0) {
+            // A run stopped while appending: drop the partial record so that appends stay aligned.
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(c.file, StandardOpenOption.WRITE)) {
+                ch.truncate(Files.size(c.file) / record * record);
+            }
+        }
         if (Files.exists(c.file)) {
             try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(c.file)))) {
                 byte[] key = new byte[32];

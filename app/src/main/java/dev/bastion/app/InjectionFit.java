@@ -63,6 +63,29 @@ final class InjectionFit {
     private final Map<String, List<DenseLogistic.Example>> stackRows = new ConcurrentHashMap<>();
     private final Optional<InjectionEmbeddingCache> embeddings;
 
+    /**
+     * Other threshold rules, reported beside the configured one by the evaluation (same folds, same held-out scores):
+     * each is (per-family target, pooled target) over the same cross-fitted calibration scores, declared before any
+     * held-out score is seen. They aim nearer the 2% budget than the default rule (3% per family, no pooled bound),
+     * which lands far below it.
+     */
+    static final double[][] ALTERNATIVE_RULES = {{0.04, 0.015}, {0.05, 0.018}, {0.05, 0.015}};
+    private final Map<InjectionModel, double[]> alternatives = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
+
+    /** The thresholds of {@link #ALTERNATIVE_RULES} for a model this fit trained (for its scanner's direct score). */
+    double[] alternativeThresholds(InjectionModel m) {
+        return alternatives.getOrDefault(m, new double[0]);
+    }
+
+    private static double[] alternatives(Map<String, List<Double>> scores) {
+        double[] t = new double[ALTERNATIVE_RULES.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = InjectionTrainer.threshold(scores, ALTERNATIVE_RULES[i][0], ALTERNATIVE_RULES[i][1]);
+        }
+        return t;
+    }
+
     InjectionFit(InjectionRules rules, Config config) {
         this(rules, config, Optional.empty());
     }
@@ -147,8 +170,10 @@ final class InjectionFit {
         double contentThreshold = InjectionTrainer.threshold(contentScores, config.contentTargetFpr(),
                 config.pooledTargetFpr());
         if (embeddings.isEmpty() || !config.sourceCalibration()) {
-            return InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content, directThreshold,
-                    contentThreshold, description);
+            InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
+                    directThreshold, contentThreshold, description);
+            alternatives.put(m, alternatives(directScores));
+            return m;
         }
         // The embedding stage. Stacker: a regression on (lexical logit, head logit) of every training collection's
         // texts, each scored by the calibration model that never saw its collection, so the stacker learns how far
@@ -193,9 +218,11 @@ final class InjectionFit {
             }
         }
         double fullThreshold = InjectionTrainer.threshold(fullScores, config.targetFpr(), config.pooledTargetFpr());
-        return InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
+        InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
                 InjectionTrainer.stacked(all.direct, all.head, stacker), directThreshold, contentThreshold,
                 fullThreshold, description);
+        alternatives.put(m, alternatives(fullScores));
+        return m;
     }
 
     static final int STACK_EPOCHS = 10;

@@ -62,6 +62,12 @@ final class InjectionLoso {
         List<Double> lexPos = new ArrayList<>();
         List<Double> lexNeg = new ArrayList<>();
         int[] lexFlags = new int[2];
+        int rulesN = InjectionFit.ALTERNATIVE_RULES.length;
+        int[][] altFlags = new int[rulesN][2];
+        List<Map<String, int[]>> altFamily = new ArrayList<>();
+        for (int i = 0; i < rulesN; i++) {
+            altFamily.add(new TreeMap<>());
+        }
         out.println("leave-one-source-out: each source scored by models trained on every other source; thresholds "
                 + "fixed before scoring, from the training sources only");
         out.printf(Locale.ROOT, "%-26s %-9s %-18s %6s %9s %8s   %s%n", "source", "role", "family", "texts",
@@ -87,6 +93,16 @@ final class InjectionLoso {
                     boolean f = sc >= m.threshold(emb);
                     flagged += f ? 1 : 0;
                     double lex = emb ? lexical.score(t) : sc;
+                    double[] alt = fit.alternativeThresholds(m);
+                    for (int i = 0; i < alt.length; i++) {
+                        boolean af = sc >= alt[i];
+                        altFlags[i][s.attack() ? 0 : 1] += af ? 1 : 0;
+                        if (!s.attack()) {
+                            int[] c = altFamily.get(i).computeIfAbsent(s.family(), x -> new int[2]);
+                            c[0]++;
+                            c[1] += af ? 1 : 0;
+                        }
+                    }
                     (s.attack() ? lexPos : lexNeg).add(lex);
                     lexFlags[s.attack() ? 0 : 1] += lex >= m.threshold(false) ? 1 : 0;
                     if (scores.isPresent()) {
@@ -148,6 +164,16 @@ final class InjectionLoso {
                 + "benign %.4f%n", name, RankingMetrics.auroc(sc.stream().sorted().toList(), neg)));
         out.printf(Locale.ROOT, "  (post hoc, not a fixed threshold: TPR at pooled FPR <= 2%% %.4f, <= 1%% %.4f)%n",
                 RankingMetrics.tprAt(pos, neg, 0.02), RankingMetrics.tprAt(pos, neg, 0.01));
+        for (int i = 0; i < rulesN; i++) {
+            Map.Entry<String, int[]> worst = altFamily.get(i).entrySet().stream()
+                    .max(java.util.Comparator.comparingDouble(e -> (double) e.getValue()[1] / e.getValue()[0]))
+                    .orElseThrow();
+            out.printf(Locale.ROOT, "  other threshold rule (declared before scoring): every family <= %.3f and pooled "
+                    + "<= %.3f on the calibration scores: TPR %.4f, FPR %.4f; worst family %s %.4f%n",
+                    InjectionFit.ALTERNATIVE_RULES[i][0], InjectionFit.ALTERNATIVE_RULES[i][1],
+                    (double) altFlags[i][0] / pos.size(), (double) altFlags[i][1] / neg.size(), worst.getKey(),
+                    (double) worst.getValue()[1] / worst.getValue()[0]);
+        }
         if (withEmbeddings()) {
             lexPos.sort(null);
             lexNeg.sort(null);
