@@ -134,6 +134,8 @@ final class InjectionCommands {
             desc.put("calibration", textCalibration ? "sha256(text)[0] mod 5 == 0 (20%), per benign family"
                     : "out-of-source: " + calibrationGroups + " groups of the collections by hash of the name, each "
                     + "scored by a model fitted on the others; per benign family and pooled");
+            desc.put("embedding_stage", embeddings == null ? "none" : "all-MiniLM-L6-v2 (quantised) of the first 256 "
+                    + "characters, logistic head stacked with the lexical logit on cross-fitted scores");
             desc.put("manifest", manifest.getFileName().toString());
             ArrayNode list = desc.putArray("sources");
             for (Source s : sources) {
