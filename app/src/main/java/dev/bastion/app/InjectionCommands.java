@@ -105,6 +105,15 @@ final class InjectionCommands {
                 + "the lexical model); embeddings are cached in DIR.")
         Path embeddings;
 
+        @Option(names = "--stage-target-fpr", defaultValue = "0.05", description = "The embedding stage's threshold: "
+                + "false-positive rate allowed in every benign family of the cross-fitted calibration scores (default "
+                + "${DEFAULT-VALUE}) ...")
+        double stageTargetFpr;
+
+        @Option(names = "--stage-pooled-target-fpr", defaultValue = "0.018", description = "... and over all of them "
+                + "pooled (default ${DEFAULT-VALUE}; round four, docs/injection-model.md).")
+        double stagePooledTargetFpr;
+
         List<Source> sources() throws IOException {
             return InjectionSources.read(manifest, Map.of("EVAL", evalData.toAbsolutePath().normalize().toString(),
                     "DATA", data.toAbsolutePath().normalize().toString()), seed);
@@ -119,7 +128,8 @@ final class InjectionCommands {
             }
             return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(charGrams,
                     new InjectionTrainer.Settings(epochs, l2, 0.01, seed), cap, targetFpr, contentTargetFpr, !textCalibration,
-                    weightPower, calibrationGroups, pooledTargetFpr, passages), cache);
+                    weightPower, calibrationGroups, pooledTargetFpr, passages, stageTargetFpr, stagePooledTargetFpr),
+                    cache);
         }
 
         String description(List<Source> sources) throws IOException {
@@ -131,6 +141,9 @@ final class InjectionCommands {
             desc.put("weight_power", weightPower);
             desc.put("target_fpr", targetFpr).put("content_target_fpr", contentTargetFpr);
             desc.put("pooled_target_fpr", pooledTargetFpr).put("content_passages", passages);
+            if (embeddings != null) {
+                desc.put("stage_target_fpr", stageTargetFpr).put("stage_pooled_target_fpr", stagePooledTargetFpr);
+            }
             desc.put("calibration", textCalibration ? "sha256(text)[0] mod 5 == 0 (20%), per benign family"
                     : "out-of-source: " + calibrationGroups + " groups of the collections by hash of the name, each "
                     + "scored by a model fitted on the others; per benign family and pooled");

@@ -40,11 +40,12 @@ final class InjectionFit {
      */
     record Config(boolean charGrams, InjectionTrainer.Settings settings, int cap, double targetFpr,
             double contentTargetFpr, boolean sourceCalibration, double weightPower, int calibrationGroups,
-            double pooledTargetFpr, boolean passages) {
+            double pooledTargetFpr, boolean passages, double stageTargetFpr, double stagePooledTargetFpr) {
         Config {
             if (cap < 1 || !(targetFpr > 0 && targetFpr < 1) || !(contentTargetFpr > 0 && contentTargetFpr < 1)
                     || !(weightPower >= 0 && weightPower <= 1) || calibrationGroups < 2
-                    || !(pooledTargetFpr > 0 && pooledTargetFpr <= 1)) {
+                    || !(pooledTargetFpr > 0 && pooledTargetFpr <= 1) || !(stageTargetFpr > 0 && stageTargetFpr < 1)
+                    || !(stagePooledTargetFpr > 0 && stagePooledTargetFpr <= 1)) {
                 throw new IllegalArgumentException("cap >= 1, target FPRs in (0, 1), weight power in [0, 1] and at "
                         + "least two calibration groups are required");
             }
@@ -217,7 +218,8 @@ final class InjectionFit {
                 }
             }
         }
-        double fullThreshold = InjectionTrainer.threshold(fullScores, config.targetFpr(), config.pooledTargetFpr());
+        double fullThreshold = InjectionTrainer.threshold(fullScores, config.stageTargetFpr(),
+                config.stagePooledTargetFpr());
         InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
                 InjectionTrainer.stacked(all.direct, all.head, stacker), directThreshold, contentThreshold,
                 fullThreshold, description);
