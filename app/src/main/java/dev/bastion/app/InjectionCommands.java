@@ -100,15 +100,36 @@ final class InjectionCommands {
         @Option(names = "--seed", defaultValue = "42")
         long seed;
 
+        @Option(names = "--embeddings", paramLabel = "DIR", description = "Add an embedding stage to the direct "
+                + "model (MiniLM sentence embeddings of each text's first 256 characters, a logistic head stacked with "
+                + "the lexical model); embeddings are cached in DIR.")
+        Path embeddings;
+
+        @Option(names = "--stage-target-fpr", defaultValue = "0.05", description = "The embedding stage's threshold: "
+                + "false-positive rate allowed in every benign family of the cross-fitted calibration scores (default "
+                + "${DEFAULT-VALUE}) ...")
+        double stageTargetFpr;
+
+        @Option(names = "--stage-pooled-target-fpr", defaultValue = "0.018", description = "... and over all of them "
+                + "pooled (default ${DEFAULT-VALUE}; round four, docs/injection-model.md).")
+        double stagePooledTargetFpr;
+
         List<Source> sources() throws IOException {
             return InjectionSources.read(manifest, Map.of("EVAL", evalData.toAbsolutePath().normalize().toString(),
                     "DATA", data.toAbsolutePath().normalize().toString()), seed);
         }
 
-        InjectionFit fit() {
+        InjectionFit fit(List<Source> sources) throws IOException {
+            Optional<InjectionEmbeddingCache> cache = Optional.empty();
+            if (embeddings != null) {
+                InjectionEmbeddingCache c = InjectionEmbeddingCache.open(embeddings);
+                c.embedAll(sources.stream().flatMap(s -> s.texts().stream()).toList(), System.err);
+                cache = Optional.of(c);
+            }
             return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(charGrams,
                     new InjectionTrainer.Settings(epochs, l2, 0.01, seed), cap, targetFpr, contentTargetFpr, !textCalibration,
-                    weightPower, calibrationGroups, pooledTargetFpr, passages));
+                    weightPower, calibrationGroups, pooledTargetFpr, passages, stageTargetFpr, stagePooledTargetFpr),
+                    cache);
         }
 
         String description(List<Source> sources) throws IOException {
@@ -120,9 +141,14 @@ final class InjectionCommands {
             desc.put("weight_power", weightPower);
             desc.put("target_fpr", targetFpr).put("content_target_fpr", contentTargetFpr);
             desc.put("pooled_target_fpr", pooledTargetFpr).put("content_passages", passages);
+            if (embeddings != null) {
+                desc.put("stage_target_fpr", stageTargetFpr).put("stage_pooled_target_fpr", stagePooledTargetFpr);
+            }
             desc.put("calibration", textCalibration ? "sha256(text)[0] mod 5 == 0 (20%), per benign family"
                     : "out-of-source: " + calibrationGroups + " groups of the collections by hash of the name, each "
                     + "scored by a model fitted on the others; per benign family and pooled");
+            desc.put("embedding_stage", embeddings == null ? "none" : "all-MiniLM-L6-v2 (quantised) of the first 256 "
+                    + "characters, logistic head stacked with the lexical logit on cross-fitted scores");
             desc.put("manifest", manifest.getFileName().toString());
             ArrayNode list = desc.putArray("sources");
             for (Source s : sources) {
@@ -152,12 +178,13 @@ final class InjectionCommands {
         @Override
         public Integer call() throws IOException {
             List<Source> sources = sources();
-            InjectionModel model = fit().train(sources, Set.of(), seed, description(sources));
+            InjectionModel model = fit(sources).train(sources, Set.of(), seed, description(sources));
             try (OutputStream o = Files.newOutputStream(out)) {
                 model.write(o);
             }
-            System.out.printf(Locale.ROOT, "trained on %d sources; thresholds direct %.4f, content %.4f; wrote %s%n",
-                    sources.size(), model.threshold(false), model.indirectThreshold(false), out);
+            System.out.printf(Locale.ROOT, "trained on %d sources; thresholds direct %.4f, content %.4f%s; wrote %s%n",
+                    sources.size(), model.threshold(false), model.indirectThreshold(false), model.usesEmbeddings()
+                    ? String.format(Locale.ROOT, ", direct with embeddings %.4f", model.threshold(true)) : "", out);
             return ExitCodes.OK;
         }
     }
@@ -172,6 +199,10 @@ final class InjectionCommands {
         @Option(names = "--latency-only", description = "Only time the built-in model on every text of the sources.")
         boolean latencyOnly;
 
+        @Option(names = "--model", paramLabel = "FILE", description = "With --latency-only: time this model instead of "
+                + "the built-in one; if it has an embedding stage, with the local MiniLM encoder.")
+        Path model;
+
         @Option(names = "--scores-out", paramLabel = "FILE", description = "Also write every held-out direct score "
                 + "(source, role, family, score, flagged, start of the text; tab-separated) to FILE, for analysis.")
         Path scoresOut;
@@ -181,18 +212,24 @@ final class InjectionCommands {
             List<Source> sources = sources();
             if (latencyOnly) {
                 InjectionModel m = InjectionModel.builtIn();
+                if (model != null) {
+                    try (java.io.InputStream in = Files.newInputStream(model)) {
+                        m = InjectionModel.read(in);
+                    }
+                }
+                Optional<SentenceEncoder> enc = encoder(m.usesEmbeddings());
                 InjectionLoso.latency(System.out, new dev.bastion.guard.injection.InjectionScanner(m,
-                        InjectionRules.builtIn(), Optional.empty(), m.threshold(false), m.indirectThreshold(false)),
-                        sources);
+                        InjectionRules.builtIn(), enc, m.threshold(enc.isPresent()), m.indirectThreshold(false)),
+                        sources, enc.isPresent() ? "lexical + embedding stage" : "lexical");
                 return ExitCodes.OK;
             }
             if (scoresOut == null) {
-                new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency);
+                new InjectionLoso(fit(sources), sources, seed).run(System.out, !noLatency);
                 return ExitCodes.OK;
             }
             try (java.io.PrintStream ps = new java.io.PrintStream(Files.newOutputStream(scoresOut), false,
                     java.nio.charset.StandardCharsets.UTF_8)) {
-                new InjectionLoso(fit(), sources, seed).run(System.out, !noLatency, Optional.of(ps));
+                new InjectionLoso(fit(sources), sources, seed).run(System.out, !noLatency, Optional.of(ps));
             }
             return ExitCodes.OK;
         }

@@ -3,12 +3,14 @@ package dev.bastion.app;
 import dev.bastion.app.InjectionSources.Role;
 import dev.bastion.app.InjectionSources.Source;
 import dev.bastion.guard.injection.ContentWindows;
+import dev.bastion.guard.injection.DenseLogistic;
 import dev.bastion.guard.injection.Features;
 import dev.bastion.guard.injection.IndirectInjections;
 import dev.bastion.guard.injection.InjectionModel;
 import dev.bastion.guard.injection.InjectionRules;
 import dev.bastion.guard.injection.InjectionScanner;
 import dev.bastion.guard.injection.InjectionTrainer;
+import dev.bastion.guard.injection.SentenceEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,11 +40,12 @@ final class InjectionFit {
      */
     record Config(boolean charGrams, InjectionTrainer.Settings settings, int cap, double targetFpr,
             double contentTargetFpr, boolean sourceCalibration, double weightPower, int calibrationGroups,
-            double pooledTargetFpr, boolean passages) {
+            double pooledTargetFpr, boolean passages, double stageTargetFpr, double stagePooledTargetFpr) {
         Config {
             if (cap < 1 || !(targetFpr > 0 && targetFpr < 1) || !(contentTargetFpr > 0 && contentTargetFpr < 1)
                     || !(weightPower >= 0 && weightPower <= 1) || calibrationGroups < 2
-                    || !(pooledTargetFpr > 0 && pooledTargetFpr <= 1)) {
+                    || !(pooledTargetFpr > 0 && pooledTargetFpr <= 1) || !(stageTargetFpr > 0 && stageTargetFpr < 1)
+                    || !(stagePooledTargetFpr > 0 && stagePooledTargetFpr <= 1)) {
                 throw new IllegalArgumentException("cap >= 1, target FPRs in (0, 1), weight power in [0, 1] and at "
                         + "least two calibration groups are required");
             }
@@ -58,10 +61,50 @@ final class InjectionFit {
     /** Calibration models by the names they were fitted on: across folds the one of the left-out group is unchanged. */
     private final Map<String, Weights> calibrationModels = new ConcurrentHashMap<>();
     private final Map<String, Scores> calibrationScores = new ConcurrentHashMap<>();
+    private final Map<String, List<DenseLogistic.Example>> stackRows = new ConcurrentHashMap<>();
+    private final Optional<InjectionEmbeddingCache> embeddings;
+
+    /**
+     * Other threshold rules, reported beside the configured one by the evaluation (same folds, same held-out scores):
+     * each is (per-family target, pooled target) over the same cross-fitted calibration scores, declared before any
+     * held-out score is seen. They aim nearer the 2% budget than the default rule (3% per family, no pooled bound),
+     * which lands far below it.
+     */
+    static final double[][] ALTERNATIVE_RULES = {{0.04, 0.015}, {0.05, 0.018}, {0.05, 0.015}};
+    private final Map<InjectionModel, double[]> alternatives = java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<>());
+
+    /** The thresholds of {@link #ALTERNATIVE_RULES} for a model this fit trained (for its scanner's direct score). */
+    double[] alternativeThresholds(InjectionModel m) {
+        return alternatives.getOrDefault(m, new double[0]);
+    }
+
+    private static double[] alternatives(Map<String, List<Double>> scores) {
+        double[] t = new double[ALTERNATIVE_RULES.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = InjectionTrainer.threshold(scores, ALTERNATIVE_RULES[i][0], ALTERNATIVE_RULES[i][1]);
+        }
+        return t;
+    }
 
     InjectionFit(InjectionRules rules, Config config) {
+        this(rules, config, Optional.empty());
+    }
+
+    /**
+     * With {@code embeddings}, the direct model gains an embedding stage: a logistic head over the sentence embedding
+     * of each training text, stacked with the lexical model by a second regression fitted on cross-fitted scores
+     * (see {@link #train}). Every text must have been embedded into the cache first.
+     */
+    InjectionFit(InjectionRules rules, Config config, Optional<InjectionEmbeddingCache> embeddings) {
         this.rules = rules;
         this.config = config;
+        this.embeddings = embeddings;
+    }
+
+    /** The encoder the models of this fit are to be scored with (the embedding cache), if any. */
+    Optional<SentenceEncoder> encoder() {
+        return embeddings.map(InjectionEmbeddingCache::encoder);
     }
 
     Config config() {
@@ -127,8 +170,84 @@ final class InjectionFit {
         double directThreshold = InjectionTrainer.threshold(directScores, config.targetFpr(), config.pooledTargetFpr());
         double contentThreshold = InjectionTrainer.threshold(contentScores, config.contentTargetFpr(),
                 config.pooledTargetFpr());
-        return InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content, directThreshold,
-                contentThreshold, description);
+        if (embeddings.isEmpty() || !config.sourceCalibration()) {
+            InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
+                    directThreshold, contentThreshold, description);
+            alternatives.put(m, alternatives(directScores));
+            return m;
+        }
+        // The embedding stage. Stacker: a regression on (lexical logit, head logit) of every training collection's
+        // texts, each scored by the calibration model that never saw its collection, so the stacker learns how far
+        // each model is to be trusted on collections it did not see. Its threshold: the same rule as the lexical one,
+        // on the benign calibration texts scored by each group's stacked model (cascade and decoded views included,
+        // exactly as the scanner scores them).
+        int k = config.calibrationGroups();
+        List<DenseLogistic.Example> rows = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int group = 0; group < k; group++) {
+            int g = group;
+            List<Source> fitOn = used.stream().filter(s -> group(s, k) != g).toList();
+            String key = fitOn.stream().map(Source::name).sorted().toList() + "/" + seed;
+            keys.add(key);
+            Weights w = calibrationModels.get(key);
+            for (Source s : used) {
+                if (group(s, k) == g && s.role() != Role.INDIRECT) {
+                    rows.addAll(stackRows.computeIfAbsent(key + "|" + s.name(), x -> stackRows(w, s)));
+                }
+            }
+        }
+        float[] stacker = DenseLogistic.fit(rows, new InjectionTrainer.Settings(STACK_EPOCHS, 0, 0.01, seed));
+        System.err.printf(java.util.Locale.ROOT, "stacker: %.4f * lexical + %.4f * embedding + %.4f (%d rows)%n",
+                stacker[0], stacker[1], stacker[2], rows.size());
+        Map<String, List<Double>> fullScores = new TreeMap<>();
+        for (int group = 0; group < k; group++) {
+            Weights w = calibrationModels.get(keys.get(group));
+            InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), w.direct, w.content,
+                    InjectionTrainer.stacked(w.direct, w.head, stacker), 0.5, 0.5, 0.5, "{}");
+            InjectionScanner scanner = new InjectionScanner(m, rules, encoder(), 0.5, 0.5);
+            for (Source s : used) {
+                if (group(s, k) == group && !s.attack()) {
+                    List<Double> out = fullScores.computeIfAbsent(s.family(), x -> new ArrayList<>());
+                    int n = 0;
+                    for (String t : s.texts()) {
+                        if (n++ >= MAX_SCORED) {
+                            break;
+                        }
+                        out.add(scanner.score(t));
+                    }
+                }
+            }
+        }
+        double fullThreshold = InjectionTrainer.threshold(fullScores, config.stageTargetFpr(),
+                config.stagePooledTargetFpr());
+        InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
+                InjectionTrainer.stacked(all.direct, all.head, stacker), directThreshold, contentThreshold,
+                fullThreshold, description);
+        alternatives.put(m, alternatives(fullScores));
+        return m;
+    }
+
+    static final int STACK_EPOCHS = 10;
+    static final int HEAD_EPOCHS = 10;
+
+    /** (lexical logit, head logit) of up to {@value #MAX_SCORED} texts of {@code s}, weighted 1/sqrt(count). */
+    private List<DenseLogistic.Example> stackRows(Weights w, Source s) {
+        List<float[]> xs = new ArrayList<>();
+        for (String t : s.texts()) {
+            if (xs.size() >= MAX_SCORED) {
+                break;
+            }
+            double p = InjectionTrainer.score(w.direct, features(t));
+            double zLex = Math.log(Math.max(1e-9, p) / Math.max(1e-9, 1 - p));
+            double zEmb = DenseLogistic.logit(w.head, embedding(t));
+            xs.add(new float[] {(float) zLex, (float) zEmb});
+        }
+        double weight = 1 / Math.sqrt(xs.size());
+        return xs.stream().map(x -> new DenseLogistic.Example(x, s.attack(), weight)).toList();
+    }
+
+    private float[] embedding(String text) {
+        return embeddings.orElseThrow().of(text).orElseThrow(() -> new IllegalStateException("text not embedded"));
     }
 
     /** The calibration group of a source: a hash of its collection, so the parts of one collection stay together. */
@@ -136,7 +255,8 @@ final class InjectionFit {
         return Math.floorMod(s.collection().hashCode(), groups);
     }
 
-    private record Weights(float[] direct, float[] content) {
+    /** Fitted weights; {@code head} is empty without embeddings. */
+    private record Weights(float[] direct, float[] content, float[] head) {
     }
 
     private record Scores(List<Double> direct, List<Double> content) {
@@ -184,6 +304,7 @@ final class InjectionFit {
     private Weights fitWeights(List<Source> sources, long seed, boolean holdCalibration) {
         List<InjectionTrainer.Example> direct = new ArrayList<>();
         List<InjectionTrainer.Example> content = new ArrayList<>();
+        List<DenseLogistic.Example> dense = new ArrayList<>();
         for (Source s : sources) {
             List<String> train = new ArrayList<>();
             for (String t : s.texts()) {
@@ -196,6 +317,9 @@ final class InjectionFit {
                 Features.Sparse f = features(t);
                 direct.add(new InjectionTrainer.Example(f, s.attack(), w));
                 content.add(new InjectionTrainer.Example(f, s.attack(), w));
+                if (embeddings.isPresent()) {
+                    dense.add(new DenseLogistic.Example(embedding(t), s.attack(), w));
+                }
             }
             if (s.role() == Role.DOCUMENT) {
                 // The same documents with a hidden instruction: attacks for both models, weighted up for content.
@@ -211,7 +335,10 @@ final class InjectionFit {
                 }
             }
         }
+        // The head learns from the texts only: an injected document's first 256 characters are its clean start.
+        float[] head = embeddings.isEmpty() ? new float[0] : DenseLogistic.fit(dense, new InjectionTrainer.Settings(
+                HEAD_EPOCHS, 1e-5, 0.005, config.settings().seed()));
         return new Weights(InjectionTrainer.fit(direct, rules, config.settings()),
-                InjectionTrainer.fit(content, rules, config.settings()));
+                InjectionTrainer.fit(content, rules, config.settings()), head);
     }
 }

@@ -58,6 +58,16 @@ final class InjectionLoso {
         int contentPos = 0;
         Map<String, int[]> contentFp = new TreeMap<>();
         Map<Set<String>, InjectionModel> folds = new java.util.HashMap<>();
+        // With an embedding stage, the same fold's lexical model alone, at its own threshold, for comparison.
+        List<Double> lexPos = new ArrayList<>();
+        List<Double> lexNeg = new ArrayList<>();
+        int[] lexFlags = new int[2];
+        int rulesN = InjectionFit.ALTERNATIVE_RULES.length;
+        int[][] altFlags = new int[rulesN][2];
+        List<Map<String, int[]>> altFamily = new ArrayList<>();
+        for (int i = 0; i < rulesN; i++) {
+            altFamily.add(new TreeMap<>());
+        }
         out.println("leave-one-source-out: each source scored by models trained on every other source; thresholds "
                 + "fixed before scoring, from the training sources only");
         out.printf(Locale.ROOT, "%-26s %-9s %-18s %6s %9s %8s   %s%n", "source", "role", "family", "texts",
@@ -70,18 +80,35 @@ final class InjectionLoso {
             Set<String> leaveOut = sources.stream().filter(x -> x.collection().equals(s.collection()))
                     .map(Source::name).collect(java.util.stream.Collectors.toSet());
             InjectionModel m = folds.computeIfAbsent(leaveOut, k -> fit.train(sources, k, seed, "{}"));
-            InjectionScanner scanner = new InjectionScanner(m, rules, Optional.empty(), m.threshold(false),
+            boolean emb = fit.encoder().isPresent();
+            InjectionScanner scanner = new InjectionScanner(m, rules, fit.encoder(), m.threshold(emb),
+                    m.indirectThreshold(emb));
+            InjectionScanner lexical = new InjectionScanner(m, rules, Optional.empty(), m.threshold(false),
                     m.indirectThreshold(false));
             String contentCell = "";
             int flagged = 0;
             if (s.role() != Role.INDIRECT) {
                 for (String t : s.texts()) {
                     double sc = scanner.score(t);
-                    boolean f = sc >= m.threshold(false);
+                    boolean f = sc >= m.threshold(emb);
                     flagged += f ? 1 : 0;
+                    double lex = emb ? lexical.score(t) : sc;
+                    double[] alt = fit.alternativeThresholds(m);
+                    for (int i = 0; i < alt.length; i++) {
+                        boolean af = sc >= alt[i];
+                        altFlags[i][s.attack() ? 0 : 1] += af ? 1 : 0;
+                        if (!s.attack()) {
+                            int[] c = altFamily.get(i).computeIfAbsent(s.family(), x -> new int[2]);
+                            c[0]++;
+                            c[1] += af ? 1 : 0;
+                        }
+                    }
+                    (s.attack() ? lexPos : lexNeg).add(lex);
+                    lexFlags[s.attack() ? 0 : 1] += lex >= m.threshold(false) ? 1 : 0;
                     if (scores.isPresent()) {
-                        scores.get().printf(Locale.ROOT, "%s\t%s\t%s\t%.6f\t%d\t%s%n", s.name(),
-                                s.role().name().toLowerCase(Locale.ROOT), s.family(), sc, f ? 1 : 0,
+                        scores.get().printf(Locale.ROOT, "%s\t%s\t%s\t%.6f\t%d\t%.6f\t%d\t%s%n", s.name(),
+                                s.role().name().toLowerCase(Locale.ROOT), s.family(), sc, f ? 1 : 0, lex,
+                                lex >= m.threshold(false) ? 1 : 0,
                                 t.substring(0, Math.min(160, t.length())).replaceAll("\\s+", " "));
                     }
                     if (s.attack()) {
@@ -121,7 +148,7 @@ final class InjectionLoso {
                         injected.size());
             }
             out.printf(Locale.ROOT, "%-26s %-9s %-18s %6d %9.4f %8s   %s%n", s.name(), s.role().name().toLowerCase(Locale.ROOT),
-                    s.family(), s.texts().size(), m.threshold(false), s.role() == Role.INDIRECT ? "-"
+                    s.family(), s.texts().size(), m.threshold(emb), s.role() == Role.INDIRECT ? "-"
                     : String.format(Locale.ROOT, "%.4f", (double) flagged / s.texts().size()), contentCell);
             out.flush();
         }
@@ -137,16 +164,35 @@ final class InjectionLoso {
                 + "benign %.4f%n", name, RankingMetrics.auroc(sc.stream().sorted().toList(), neg)));
         out.printf(Locale.ROOT, "  (post hoc, not a fixed threshold: TPR at pooled FPR <= 2%% %.4f, <= 1%% %.4f)%n",
                 RankingMetrics.tprAt(pos, neg, 0.02), RankingMetrics.tprAt(pos, neg, 0.01));
+        for (int i = 0; i < rulesN; i++) {
+            Map.Entry<String, int[]> worst = altFamily.get(i).entrySet().stream()
+                    .max(java.util.Comparator.comparingDouble(e -> (double) e.getValue()[1] / e.getValue()[0]))
+                    .orElseThrow();
+            out.printf(Locale.ROOT, "  other threshold rule (declared before scoring): every family <= %.3f and pooled "
+                    + "<= %.3f on the calibration scores: TPR %.4f, FPR %.4f; worst family %s %.4f%n",
+                    InjectionFit.ALTERNATIVE_RULES[i][0], InjectionFit.ALTERNATIVE_RULES[i][1],
+                    (double) altFlags[i][0] / pos.size(), (double) altFlags[i][1] / neg.size(), worst.getKey(),
+                    (double) worst.getValue()[1] / worst.getValue()[0]);
+        }
+        if (withEmbeddings()) {
+            lexPos.sort(null);
+            lexNeg.sort(null);
+            out.printf(Locale.ROOT, "pooled direct, lexical stage alone (same folds, its own thresholds): AUROC %.4f; "
+                    + "TPR %.4f, FPR %.4f; post hoc TPR at pooled FPR <= 2%% %.4f%n", RankingMetrics.auroc(lexPos, lexNeg),
+                    (double) lexFlags[0] / lexPos.size(), (double) lexFlags[1] / lexNeg.size(),
+                    RankingMetrics.tprAt(lexPos, lexNeg, 0.02));
+        }
         out.printf(Locale.ROOT, "pooled content (tool results and documents): injected held-out TPR %.4f (%d texts)%n",
                 (double) contentTp / Math.max(1, contentPos), contentPos);
         contentFp.forEach((f, c) -> out.printf(Locale.ROOT, "  clean family %-19s FPR %.4f (%d of %d)%n", f,
                 (double) c[1] / c[0], c[1], c[0]));
         InjectionModel all = fit.train(sources, Set.of(), seed, "{}");
-        InjectionScanner scanner = new InjectionScanner(all, rules, Optional.empty(), all.threshold(false),
-                all.indirectThreshold(false));
+        boolean emb = fit.encoder().isPresent();
+        InjectionScanner scanner = new InjectionScanner(all, rules, fit.encoder(), all.threshold(emb),
+                all.indirectThreshold(emb));
         for (Source s : sources) {
             if (s.role() == Role.OTHER) {
-                long f = s.texts().stream().filter(t -> scanner.score(t) >= all.threshold(false)).count();
+                long f = s.texts().stream().filter(t -> scanner.score(t) >= all.threshold(emb)).count();
                 out.printf(Locale.ROOT, "not injections (%s, model trained on all sources, never on these): %s flagged "
                         + "%.4f of %d%n", s.family(), s.name(), (double) f / s.texts().size(), s.texts().size());
             }
@@ -156,8 +202,17 @@ final class InjectionLoso {
         }
     }
 
+    private boolean withEmbeddings() {
+        return fit.encoder().isPresent();
+    }
+
     /** Times {@code scanner} on every text of {@code sources} after a warm-up: per text and per KB, p50 and p99. */
     static void latency(PrintStream out, InjectionScanner scanner, List<Source> sources) {
+        latency(out, scanner, sources, "lexical");
+    }
+
+    /** As above; {@code stage} names what the direct score runs (lexical, or lexical with the embedding stage). */
+    static void latency(PrintStream out, InjectionScanner scanner, List<Source> sources, String stage) {
         for (int i = 0; i < 300; i++) {
             scanner.score("warm-up prompt number " + i + " ignore previous instructions? " + "x".repeat(i * 5));
             scanner.scoreContent("warm-up document " + i + " " + "y ".repeat(i * 3));
@@ -183,10 +238,10 @@ final class InjectionLoso {
                 perKbContent.add((System.nanoTime() - t1) / 1e6 / kb);
             }
         }
-        out.printf(Locale.ROOT, "latency, direct (lexical), %d texts, wall: per text p50 %.3f ms, p99 %.3f ms; per KB p50 "
+        out.printf(Locale.ROOT, "latency, direct (" + stage + "), %d texts, wall: per text p50 %.3f ms, p99 %.3f ms; per KB p50 "
                 + "%.3f ms, p99 %.3f ms%n", millis.size(), RankingMetrics.pct(millis, 0.5),
                 RankingMetrics.pct(millis, 0.99), RankingMetrics.pct(perKb, 0.5), RankingMetrics.pct(perKb, 0.99));
-        out.printf(Locale.ROOT, "latency, direct (lexical), thread CPU time: per KB p50 %.3f ms, p99 %.3f ms%n",
+        out.printf(Locale.ROOT, "latency, direct (" + stage + "), thread CPU time: per KB p50 %.3f ms, p99 %.3f ms%n",
                 RankingMetrics.pct(cpuPerKb, 0.5), RankingMetrics.pct(cpuPerKb, 0.99));
         out.printf(Locale.ROOT, "latency, content (both models), wall: per KB p50 %.3f ms, p99 %.3f ms%n",
                 RankingMetrics.pct(perKbContent, 0.5), RankingMetrics.pct(perKbContent, 0.99));

@@ -74,8 +74,7 @@ public final class InjectionScanner implements Scanner {
         Features.Sparse f = model.features(n.text(), n.hadHiddenCharacters(), rules);
         double best = model.score(f, Optional.empty());
         if (encoder.isPresent() && model.usesEmbeddings() && best > SURE_BENIGN && best < SURE_ATTACK) {
-            float[] e = encoder.get().encode(text.length() > InjectionModel.EMBEDDED_CHARS
-                    ? text.substring(0, InjectionModel.EMBEDDED_CHARS) : text);
+            float[] e = encoder.get().encode(embeddedPart(text));
             if (e != null) {
                 best = model.score(f, Optional.of(e));
             }
@@ -84,6 +83,11 @@ public final class InjectionScanner implements Scanner {
             best = Math.max(best, model.score(model.features(view, n.hadHiddenCharacters(), rules), Optional.empty()));
         }
         return best;
+    }
+
+    /** The part of a text the embedding stage embeds: its first {@value InjectionModel#EMBEDDED_CHARS} characters. */
+    public static String embeddedPart(String text) {
+        return text.length() > InjectionModel.EMBEDDED_CHARS ? text.substring(0, InjectionModel.EMBEDDED_CHARS) : text;
     }
 
     /**

@@ -146,6 +146,36 @@ public final class InjectionTrainer {
         return Math.min(0.999, Math.max(0.5, s + 1e-6));
     }
 
+    /**
+     * The weights of an embedding stage that stacks the lexical model and an embedding head: the stage's logit is
+     * {@code a * lexicalLogit + b * headLogit + c} with {@code stacker = (a, b, c)}, which is again linear in the
+     * lexical features and the embedding, so it is stored as one vector (features, embedding, bias) as
+     * {@link InjectionModel} expects.
+     */
+    public static float[] stacked(float[] lexical, float[] head, float[] stacker) {
+        if (head.length != SentenceEncoder.DIMENSIONS + 1 || stacker.length != 3) {
+            throw new IllegalArgumentException("an embedding head has 385 weights and a stacker 3");
+        }
+        int features = lexical.length - 1;
+        float[] full = new float[features + SentenceEncoder.DIMENSIONS + 1];
+        for (int i = 0; i < features; i++) {
+            full[i] = stacker[0] * lexical[i];
+        }
+        for (int j = 0; j < SentenceEncoder.DIMENSIONS; j++) {
+            full[features + j] = stacker[1] * head[j];
+        }
+        full[full.length - 1] = stacker[0] * lexical[features] + stacker[1] * head[SentenceEncoder.DIMENSIONS]
+                + stacker[2];
+        return full;
+    }
+
+    /** Puts fitted weights and thresholds together into a model with an embedding stage ({@link #stacked}). */
+    public static InjectionModel model(InjectionRules rules, boolean charGrams, float[] direct, float[] content,
+            float[] full, double directThreshold, double contentThreshold, double fullThreshold, String description) {
+        return new InjectionModel(rules.rules().size(), charGrams, direct, content, Optional.of(full), directThreshold,
+                contentThreshold, fullThreshold, description);
+    }
+
     /** Puts fitted weights and thresholds together into a model without an embedding stage. */
     public static InjectionModel model(InjectionRules rules, boolean charGrams, float[] direct, float[] content,
             double directThreshold, double contentThreshold, String description) {
