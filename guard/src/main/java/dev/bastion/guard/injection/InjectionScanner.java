@@ -33,6 +33,10 @@ public final class InjectionScanner implements Scanner {
 
     static final double SURE_BENIGN = 0.02;
     static final double SURE_ATTACK = 0.999;
+    /** At most this many words is a short message (see {@link #tooFewWords}). */
+    static final int SHORT_TEXT_WORDS = 4;
+    /** The highest score a short message without a rule match gets. */
+    static final double SHORT_TEXT_CAP = 0.5;
 
     private final InjectionModel model;
     private final InjectionRules rules;
@@ -82,7 +86,42 @@ public final class InjectionScanner implements Scanner {
         for (String view : n.views()) {
             best = Math.max(best, model.score(model.features(view, n.hadHiddenCharacters(), rules), Optional.empty()));
         }
-        return best;
+        return tooFewWords(n) ? Math.min(best, SHORT_TEXT_CAP) : best;
+    }
+
+    /**
+     * A message of a few words ("tell me something", "ok do it", "summarise this") gives the models too little
+     * evidence: their score is then mostly the intercept, and everyday chat is full of such messages while the
+     * collections the models learn from are not (2026-12-06: 5 of 15 short everyday prompts were refused). So a text
+     * of at most {@value #SHORT_TEXT_WORDS} words scores at most {@value #SHORT_TEXT_CAP}, below every shipped
+     * threshold, unless it carried hidden characters or a rule matches it or one of its decoded views (base64, hex,
+     * rot13, reversed text): "ignore previous instructions" and "what is your system prompt?" are still caught.
+     */
+    private boolean tooFewWords(TextNormalizer.Normalized n) {
+        if (n.hadHiddenCharacters() || words(n.text()) > SHORT_TEXT_WORDS) {
+            return false;
+        }
+        List<String> texts = new ArrayList<>(n.views());
+        texts.addFirst(n.text());
+        for (String t : texts) {
+            for (int r = 0; r < rules.rules().size(); r++) {
+                if (rules.match(r, t).isPresent()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int words(String text) {
+        int count = 0;
+        boolean inWord = false;
+        for (int i = 0; i < text.length(); i++) {
+            boolean letter = Character.isLetterOrDigit(text.charAt(i));
+            count += letter && !inWord ? 1 : 0;
+            inWord = letter;
+        }
+        return count;
     }
 
     /** The part of a text the embedding stage embeds: its first {@value InjectionModel#EMBEDDED_CHARS} characters. */
