@@ -10,7 +10,6 @@ import dev.bastion.privacy.dp.DpRandom;
 import dev.bastion.privacy.fl.DistributedDp;
 import dev.bastion.privacy.fl.FederatedAveraging;
 import dev.bastion.privacy.fl.Messages;
-import dev.bastion.privacy.fl.Poisoning;
 import dev.bastion.privacy.fl.RobustAggregation;
 import dev.bastion.privacy.fl.WireCodec;
 import dev.bastion.privacy.train.LogisticRegression;
@@ -35,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code fl serve --dp/--robust} over loopback mutual TLS, against the one-JVM code paths. */
 class FlNetDpRobustTest {
+    private static final double FLIP = 50;
     private static final Control.Privacy DISTRIBUTED = new Control.Privacy("distributed", 1.0, 3, 32);
 
     @TempDir
@@ -199,6 +199,7 @@ class FlNetDpRobustTest {
         System.out.printf("robust net: clean median %.4f, attacked median %.4f, attacked mean %.4f%n", clean, attacked,
                 meanAttacked);
         assertTrue(clean > 0.75, "the clean run learns: " + clean);
+        assertTrue(meanAttacked < clean - 0.2, "the attack bites the plain mean of the groups: " + meanAttacked);
         assertTrue(attacked >= clean - 0.05, "median over groups stays near clean: " + attacked + " vs " + clean);
     }
 
@@ -206,14 +207,20 @@ class FlNetDpRobustTest {
     private static double robustRun(Path dir, Optional<Integer> attacker, RobustAggregation.Rule rule)
             throws Exception {
         FlNetFixture f = new FlNetFixture(dir, 10);
-        Poisoning flip = new Poisoning(0.1, Poisoning.Attack.SIGN_FLIP_SCALE10);
+        java.util.function.UnaryOperator<double[]> flip = u -> {
+            double[] out = new double[u.length];
+            for (int j = 0; j < u.length; j++) {
+                out[j] = -FLIP * u[j]; // the sign flipped and boosted, so that one site outweighs its group
+            }
+            return out;
+        };
         Coordinator.Settings s = settings(f, "full", 4, 0, Control.Privacy.NONE, Optional.of(rule), 3);
         TrainingData test = f.schema().encode(FlNetFixture.data(999, 600));
         LogisticRegression model = new LogisticRegression(2, 2);
         List<Coordinator.RoundReport> reports = new ArrayList<>();
         try (SiteLinks links = f.listen()) {
             start(f, links, 10, i -> seeded(f, i, FlNetFixture.OPEN, attacker.equals(Optional.of(i))
-                    ? new Site.InsecureTestHooks(0, null, x -> { }, flip::poison) : Site.InsecureTestHooks.NONE));
+                    ? new Site.InsecureTestHooks(0, null, x -> { }, flip) : Site.InsecureTestHooks.NONE));
             assertEquals(10, links.awaitSites(java.time.Duration.ofSeconds(20)));
             new Coordinator(f.roster, links, s, e -> { }, p -> model.accuracy(p, test))
                     .run(model.initialParameters(new Random(1)), reports::add);
