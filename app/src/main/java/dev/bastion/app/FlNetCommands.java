@@ -278,9 +278,12 @@ final class FlNetCommands {
                                     Double.isNaN(r.testAccuracy()) ? ""
                                             : String.format(Locale.ROOT, ", accuracy %.4f", r.testAccuracy()),
                                     r.refusals().isEmpty() ? "" : ", refused by " + r.refusals());
-                            if (!r.groups().isEmpty() || !Double.isNaN(r.noisePresent())) {
-                                System.out.printf(Locale.ROOT, "           groups %s, noise present z >= %.4f%n",
-                                        r.groups(), r.noisePresent());
+                            if (!r.groups().isEmpty()) {
+                                System.out.println("           groups " + r.groups());
+                            }
+                            if (!Double.isNaN(r.noisePresent())) {
+                                System.out.printf(Locale.ROOT, "           noise present z >= %.4f%n",
+                                        r.noisePresent());
                             }
                             writeRound(out.resolve("rounds").resolve(String.format(Locale.ROOT, "%03d.json", r.round())),
                                     r, privacy);

@@ -71,9 +71,10 @@ final class FlNetPrivacy {
             }
             case PrivacyLedger.Outcome.Admitted a -> {
                 System.out.printf(Locale.ROOT, "dp %s: noise multiplier z = %.4f, epsilon %.4f at delta %s over %d "
-                        + "rounds (%s), sites refuse to unmask below %d survivors%n", p.mode(), p.noiseMultiplier(),
-                        p.guarantee().epsilonTightest(), PrivacyLedger.fmt(p.delta()), rounds,
-                        p.guarantee().tightestAccountant(), p.privacy().minSurvivors());
+                        + "rounds (%s)%s%n", p.mode(), p.noiseMultiplier(), p.guarantee().epsilonTightest(),
+                        PrivacyLedger.fmt(p.delta()), rounds, p.guarantee().tightestAccountant(),
+                        p.privacy().distributed() ? ", sites refuse to unmask below " + p.privacy().minSurvivors()
+                                + " survivors" : "");
                 System.out.println(DpCommand.status(a.after()));
                 return 0;
             }
