@@ -36,6 +36,12 @@ import java.util.function.Consumer;
  * retried with a new round number, fresh keys and a fresh round seed, up to {@code maxAttempts}; then it is lost and
  * the model is unchanged. The coordinator learns the sum over the survivors and nothing else; reports and events
  * carry counts, ids, bytes, times and the sum's SHA-256, never an update. One thread drives the rounds.
+ *
+ * <p>With {@link Control.Privacy} central, sites send clipped unweighted updates and the coordinator adds Gaussian
+ * noise of z·clip to their sum; distributed, it decodes the noisy modular sum with the same
+ * {@link DistributedDp} plan the sites encoded with; both divide by the roster size (every site every round). With
+ * a robust rule, each round's sites are dealt into groups from the public round seed, each group is one secure
+ * aggregation instance (one after another), and {@link RobustAggregation} runs over the group means.
  */
 public final class Coordinator {
 
