@@ -31,8 +31,10 @@ import javax.net.ssl.SSLSocket;
  * coordinator's certificate from the signed roster; for each task checks its {@link SitePolicy}, encodes its own
  * rows with the task's schema, trains from the sent parameters, quantises its update and takes part in the
  * secure aggregation round as roster id u, answering nothing once its {@link SecAggClient} aborts. Its update
- * leaves only masked (or, with aggregation off, as the plain quantised vector the policy allowed). Events go to
- * {@code events} (task accepted or refused and why, round aborts); never data or updates. One thread.
+ * leaves only masked (or, with aggregation off, as the plain quantised vector the policy allowed). Under a DP
+ * task it is clipped first, and with distributed DP rotated, rounded and given this site's discrete Gaussian share
+ * ({@link DistributedDp#encode}) before masking; the client then refuses to unmask below the assumed survivors.
+ * Events go to {@code events} (task accepted or refused and why, round aborts); never data or updates. One thread.
  */
 public final class Site {
 
