@@ -66,6 +66,11 @@ final class FlJoinCommand implements Callable<Integer> {
             description = "Test only: write each quantised input in the clear to DIR, to check the secure sum.")
     Path revealTo;
 
+    @Option(names = "--insecure-poison", paramLabel = "FACTOR", hidden = true,
+            description = "Test only: multiply this site's update by FACTOR before it is encoded (-1: sign flip), "
+                    + "to measure --robust against a poisoning site.")
+    Double poison;
+
     @Override
     public Integer call() throws IOException {
         Identity me = Identity.load(key);
@@ -92,10 +97,20 @@ final class FlJoinCommand implements Callable<Integer> {
         RandomGenerator random = insecureSeed == null ? new SecureRandom() : new Random(insecureSeed);
         FlAudit audit = auditDir == null ? null : FlAudit.open(auditDir);
         int[] counter = {0};
+        double factor = poison == null ? 1 : poison;
         Site.InsecureTestHooks hooks = new Site.InsecureTestHooks(stallRound, stallStage, x -> {
             if (revealTo != null) {
                 writeReveal(x, counter[0]++);
             }
+        }, u -> {
+            if (factor == 1) {
+                return u;
+            }
+            double[] out = new double[u.length];
+            for (int j = 0; j < u.length; j++) {
+                out[j] = factor * u[j];
+            }
+            return out;
         });
         Site site = new Site(roster, me, table, label, policy, spent, eps -> {
             if (ledger != null) {

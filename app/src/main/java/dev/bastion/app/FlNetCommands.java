@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.privacy.dp.Table;
+import dev.bastion.privacy.fl.RobustAggregation;
 import dev.bastion.privacy.fl.net.Control;
 import dev.bastion.privacy.fl.net.Coordinator;
 import dev.bastion.privacy.fl.net.FederationSetup;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.random.RandomGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -179,6 +181,42 @@ final class FlNetCommands {
         @Option(names = "--insecure-seed", paramLabel = "N", description = "Reproducible initial parameters.")
         Long insecureSeed;
 
+        @Option(names = "--dp", defaultValue = "off", description = "off (default), central (the coordinator adds "
+                + "Gaussian noise to the sum of clipped updates) or distributed (sites add discrete Gaussian shares "
+                + "before masking; the coordinator only sees the noisy sum). Every site takes part in every round "
+                + "(q = 1); --clip is the L2 clip.")
+        String dp;
+
+        @Option(names = "--delta", defaultValue = "1e-5", description = "Target delta with --dp (default 1e-5).")
+        double delta;
+
+        @Option(names = "--noise-multiplier", paramLabel = "Z", description = "With --dp: the noise multiplier "
+                + "(default: solved from --epsilon over --rounds).")
+        Double noiseMultiplier;
+
+        @Option(names = "--bits", defaultValue = "32", description = "Bits per coordinate of the distributed DP sum "
+                + "(default 32).")
+        int bits;
+
+        @Option(names = "--dataset", paramLabel = "NAME", description = "With --dp: the ledger charged (privacy unit "
+                + "'user': one site) before any round.")
+        String dataset;
+
+        @Mixin
+        CommonOptions common;
+
+        @Option(names = "--robust", defaultValue = "off", description = "off, median, trimmed-mean, multi-krum or "
+                + "norm-bound: the rule over group means.")
+        String robust;
+
+        @Option(names = "--group-size", defaultValue = "3", description = "With --robust: sites per group, at least "
+                + "(default 3; groups drawn each round from the public round seed).")
+        int groupSize;
+
+        @Option(names = "--byzantine-fraction", defaultValue = "0.2", description = "With --robust: the share of "
+                + "inputs the rule assumes bad (default 0.2).")
+        double byzantineFraction;
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             Identity me = Identity.load(key);
@@ -193,10 +231,19 @@ final class FlNetCommands {
                 case "mlp" -> new Mlp(schema.dimensions(), hidden, schema.classes().size());
                 default -> throw new IllegalArgumentException("--model is logreg or mlp, got '" + model + "'");
             };
+            int sites = roster.sites().size();
+            FlNetPrivacy.Plan privacy = FlNetPrivacy.plan(dp, epsilon, delta, noiseMultiplier, rounds, sites,
+                    tolerance, bits);
+            java.util.Optional<RobustAggregation.Rule> rule = robust.strip().equalsIgnoreCase("off")
+                    ? java.util.Optional.empty() : java.util.Optional.of(RobustAggregation.Rule.parse(robust));
             Coordinator.Settings settings = new Coordinator.Settings(model.strip().toLowerCase(Locale.ROOT), hidden,
                     schema, rounds, new Control.Aggregation(mode, tolerance, corrupt, new byte[32],
-                            Math.round(stageTimeout * 1000)), epsilon, localEpochs, batchSize, learningRate, clip,
-                    levelBits, maxCount, attempts);
+                            Math.round(stageTimeout * 1000)), privacy.declaredEpsilon(epsilon), localEpochs,
+                    batchSize, learningRate, clip, levelBits, maxCount, attempts, privacy.privacy(), rule,
+                    rule.isPresent() ? groupSize : 1, byzantineFraction);
+            if (privacy.dp() && FlNetPrivacy.charge(common, dataset, privacy, rounds, clip, m.describe()) != 0) {
+                return ExitCodes.REFUSED;
+            }
             Files.createDirectories(out.resolve("rounds"));
             RandomGenerator random = insecureSeed == null ? new SecureRandom() : new Random(insecureSeed);
             try (FlAudit audit = FlAudit.open(out.resolve("audit"));
@@ -221,6 +268,8 @@ final class FlNetCommands {
                     evaluate = p -> m.accuracy(p, test);
                 }
                 Coordinator.Result result = new Coordinator(roster, links, settings, audit::record, evaluate)
+                        .noise(insecureSeed == null ? dev.bastion.privacy.dp.DpRandom.secure()
+                                : dev.bastion.privacy.dp.DpRandom.insecureSeeded(insecureSeed + 7))
                         .run(m.initialParameters(random), r -> {
                             double bytes = r.stages().stream().mapToLong(s -> s.bytesUp() + s.bytesDown()).sum();
                             System.out.printf(Locale.ROOT, "round %3d: %d sites summed (attempts %d), %d examples, "
@@ -229,7 +278,15 @@ final class FlNetCommands {
                                     Double.isNaN(r.testAccuracy()) ? ""
                                             : String.format(Locale.ROOT, ", accuracy %.4f", r.testAccuracy()),
                                     r.refusals().isEmpty() ? "" : ", refused by " + r.refusals());
-                            writeRound(out.resolve("rounds").resolve(String.format(Locale.ROOT, "%03d.json", r.round())), r);
+                            if (!r.groups().isEmpty()) {
+                                System.out.println("           groups " + r.groups());
+                            }
+                            if (!Double.isNaN(r.noisePresent())) {
+                                System.out.printf(Locale.ROOT, "           noise present z >= %.4f%n",
+                                        r.noisePresent());
+                            }
+                            writeRound(out.resolve("rounds").resolve(String.format(Locale.ROOT, "%03d.json", r.round())),
+                                    r, privacy);
                         });
                 writeModel(out.resolve("model.json"), m, schema, roster, result, mode);
                 System.out.println("wrote " + out.resolve("model.json") + " and " + rounds + " round reports");
@@ -237,8 +294,11 @@ final class FlNetCommands {
             return ExitCodes.OK;
         }
 
-        private static void writeRound(Path file, Coordinator.RoundReport r) {
+        private static void writeRound(Path file, Coordinator.RoundReport r, FlNetPrivacy.Plan privacy) {
             ObjectNode json = Json.MAPPER.createObjectNode();
+            json.putPOJO("groups", r.groups());
+            json.put("round_seed", r.roundSeed());
+            FlNetPrivacy.report(json, privacy, r);
             json.put("round", r.round());
             json.put("attempts", r.attempts());
             json.putPOJO("aborted_attempts", r.abortedAttempts());

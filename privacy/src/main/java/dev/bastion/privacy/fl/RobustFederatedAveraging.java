@@ -164,7 +164,7 @@ public final class RobustFederatedAveraging {
     }
 
     /** A random partition of 0..n-1 into floor(n/g) groups whose sizes differ by at most one (each at least g). */
-    static List<int[]> groups(int n, int g, RandomGenerator random) {
+    public static List<int[]> groups(int n, int g, RandomGenerator random) {
         int[] order = TrainingData.shuffledIndices(n, random);
         int k = n / g;
         List<int[]> out = new ArrayList<>();

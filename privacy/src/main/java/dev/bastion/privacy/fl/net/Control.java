@@ -41,10 +41,52 @@ public final class Control {
         }
     }
 
-    /** One round of training: the model, its encoding, the privacy claim and the parameters to start from. */
+    /**
+     * The DP of a task: {@code off}, {@code central} (sites send clipped updates, the coordinator adds Gaussian noise
+     * of z·clip to the sum) or {@code distributed} (sites clip, rotate, round and add discrete Gaussian shares of
+     * variance σ²/m, {@link dev.bastion.privacy.fl.DistributedDp}, in Z_2^bits; a site refuses to unmask when fewer
+     * than {@code minSurvivors} = m survive). {@code bits} is the modulus of the distributed sum.
+     */
+    public record Privacy(String dp, double noiseMultiplier, int minSurvivors, int bits) {
+        public static final Privacy NONE = new Privacy("off", 1, 1, 32);
+
+        public Privacy {
+            if (!List.of("off", "central", "distributed").contains(dp) || !(noiseMultiplier > 0) || minSurvivors < 1
+                    || bits < 8 || bits > 62) {
+                throw new IllegalArgumentException("privacy: dp off|central|distributed, a positive noise "
+                        + "multiplier, at least one survivor and 8..62 bits");
+            }
+        }
+
+        public boolean distributed() {
+            return dp.equals("distributed");
+        }
+
+        public boolean central() {
+            return dp.equals("central");
+        }
+    }
+
+    /**
+     * One round of training: the model, its encoding, the privacy claim and parameters, and the parameters to start
+     * from. {@code group} lists the roster ids summed together in this task (empty: every site); a site outside it
+     * is not sent the task, one inside takes SecAgg id = its position in the list + 1.
+     */
     public record Task(String federation, long round, int trainingRound, String model, int hidden,
             FeatureSchema schema, double epsilon, int localEpochs, int batchSize, double learningRate, double clip,
-            int levelBits, long maxCount, Aggregation aggregation, double[] parameters) implements Message {
+            int levelBits, long maxCount, Aggregation aggregation, Privacy privacy, List<Integer> group,
+            double[] parameters) implements Message {
+        public Task {
+            group = List.copyOf(group);
+        }
+
+        /** A task without DP and over every site. */
+        public Task(String federation, long round, int trainingRound, String model, int hidden, FeatureSchema schema,
+                double epsilon, int localEpochs, int batchSize, double learningRate, double clip, int levelBits,
+                long maxCount, Aggregation aggregation, double[] parameters) {
+            this(federation, round, trainingRound, model, hidden, schema, epsilon, localEpochs, batchSize,
+                    learningRate, clip, levelBits, maxCount, aggregation, Privacy.NONE, List.of(), parameters);
+        }
     }
 
     /** Why a site refused a task: a code the coordinator may see, never the site's data. */
@@ -139,6 +181,15 @@ public final class Control {
         out.writeDouble(a.corrupt());
         out.write(a.roundSeed());
         out.writeLong(a.stageTimeoutMillis());
+        Privacy dp = t.privacy();
+        out.writeUTF(dp.dp());
+        out.writeDouble(dp.noiseMultiplier());
+        out.writeInt(dp.minSurvivors());
+        out.writeInt(dp.bits());
+        out.writeInt(t.group().size());
+        for (int g : t.group()) {
+            out.writeInt(g);
+        }
         out.writeInt(t.parameters().length);
         for (double p : t.parameters()) {
             out.writeDouble(p);
@@ -226,12 +277,19 @@ public final class Control {
         long maxCount = r.number("max count");
         Aggregation a = new Aggregation(r.text("mode", 8), r.decimal("tolerance"), r.decimal("corrupt"),
                 r.raw(32, "round seed"), r.number("stage timeout"));
+        Privacy privacy = new Privacy(r.text("dp", 16), r.decimal("noise multiplier"), r.id("min survivors"),
+                r.id("dp bits"));
+        int ng = r.count("group", 100_000, 4);
+        List<Integer> group = new ArrayList<>();
+        for (int i = 0; i < ng; i++) {
+            group.add(r.id("group member"));
+        }
         int n = r.count("parameters", MAX_ENTRIES * 10, 8);
         double[] params = new double[n];
         for (int i = 0; i < n; i++) {
             params[i] = r.decimal("parameter");
         }
         return new Task(federation, round, trainingRound, model, hidden, schema, epsilon, localEpochs, batchSize, lr,
-                clip, levelBits, maxCount, a, params);
+                clip, levelBits, maxCount, a, privacy, group, params);
     }
 }

@@ -1,6 +1,9 @@
 package dev.bastion.privacy.fl.net;
 
 import dev.bastion.privacy.dp.Table;
+import dev.bastion.privacy.dp.DiscreteGaussian;
+import dev.bastion.privacy.dp.DpRandom;
+import dev.bastion.privacy.fl.DistributedDp;
 import dev.bastion.privacy.fl.FederatedAveraging;
 import dev.bastion.privacy.fl.Messages;
 import dev.bastion.privacy.fl.Quantizer;
@@ -28,14 +31,21 @@ import javax.net.ssl.SSLSocket;
  * coordinator's certificate from the signed roster; for each task checks its {@link SitePolicy}, encodes its own
  * rows with the task's schema, trains from the sent parameters, quantises its update and takes part in the
  * secure aggregation round as roster id u, answering nothing once its {@link SecAggClient} aborts. Its update
- * leaves only masked (or, with aggregation off, as the plain quantised vector the policy allowed). Events go to
- * {@code events} (task accepted or refused and why, round aborts); never data or updates. One thread.
+ * leaves only masked (or, with aggregation off, as the plain quantised vector the policy allowed). Under a DP
+ * task it is clipped first, and with distributed DP rotated, rounded and given this site's discrete Gaussian share
+ * ({@link DistributedDp#encode}) before masking; the client then refuses to unmask below the assumed survivors.
+ * Events go to {@code events} (task accepted or refused and why, round aborts); never data or updates. One thread.
  */
 public final class Site {
 
     /** Test hooks, named so grep finds them: a stall (for kill -9 tests) and a copy of the quantised input. */
-    public record InsecureTestHooks(int stallRound, Messages.Stage stallStage, Consumer<long[]> revealInput) {
+    public record InsecureTestHooks(int stallRound, Messages.Stage stallStage, Consumer<long[]> revealInput,
+            java.util.function.UnaryOperator<double[]> poisonUpdate) {
         public static final InsecureTestHooks NONE = new InsecureTestHooks(0, null, x -> { });
+
+        public InsecureTestHooks(int stallRound, Messages.Stage stallStage, Consumer<long[]> revealInput) {
+            this(stallRound, stallStage, revealInput, u -> u);
+        }
     }
 
     /** How the run ended. */
@@ -59,6 +69,7 @@ public final class Site {
     private final SitePolicy policy;
     private final double spentBefore;
     private final RandomGenerator random;
+    private final DpRandom noise;
     private final Consumer<String> events;
     private final InsecureTestHooks hooks;
     private final WireCodec codec = new WireCodec(WireCodec.Limits.DEFAULT);
@@ -72,6 +83,14 @@ public final class Site {
     public Site(Roster roster, Identity identity, Table table, String label, SitePolicy policy, double spentEpsilon,
             java.util.function.DoubleConsumer charge, RandomGenerator random, Consumer<String> events,
             InsecureTestHooks hooks) {
+        this(roster, identity, table, label, policy, spentEpsilon, charge, random, DpRandom.secure(), events, hooks);
+    }
+
+    /** @param noise the DP noise of distributed DP ({@link DpRandom#secure()} for anything released) */
+    public Site(Roster roster, Identity identity, Table table, String label, SitePolicy policy, double spentEpsilon,
+            java.util.function.DoubleConsumer charge, RandomGenerator random, DpRandom noise, Consumer<String> events,
+            InsecureTestHooks hooks) {
+        this.noise = noise;
         this.roster = roster;
         this.identity = identity;
         this.me = roster.siteByFingerprint(identity.fingerprint()).orElseThrow(() -> new IllegalArgumentException(
@@ -158,6 +177,9 @@ public final class Site {
                 }
                 case Control.Task task -> {
                     client = null;
+                    if (!task.group().isEmpty() && !task.group().contains(me.id())) {
+                        continue; // not this site's group: the coordinator does not expect an answer
+                    }
                     Optional<Control.Refusal> refusal = refuse(task, charged, encoded);
                     Framing.write(out, Framing.CONTROL, Control.encode(new Control.Answer(task.round(), refusal)));
                     if (refusal.isPresent()) {
@@ -171,16 +193,26 @@ public final class Site {
                     }
                     rounds = task.trainingRound();
                     TrainingData data = encoded.computeIfAbsent(task.schema().toString(), k -> task.schema().encode(table));
-                    long[] input = quantisedUpdate(task, data);
+                    long[] input = siteVector(task, data);
                     hooks.revealInput().accept(input.clone());
+                    int n = roster.sites().size();
                     if (task.aggregation().mode().equals("off")) {
                         stallIfAsked(rounds, Messages.Stage.MASKED_INPUT);
                         Framing.write(out, Framing.CONTROL, Control.encode(new Control.PlainUpdate(task.round(),
-                                RoundPlan.quantizer(task, roster.sites().size()).bits(), input)));
+                                RoundPlan.bits(task, n), input)));
                         continue;
                     }
-                    client = new SecAggClient(RoundPlan.config(task, roster.sites().size()), me.id(),
-                            identity.signing().orElseThrow(), signingKeys, input, secure);
+                    Map<Integer, byte[]> keys = new HashMap<>();
+                    for (Roster.Site s : roster.sites()) {
+                        if (task.group().isEmpty() || task.group().contains(s.id())) {
+                            keys.put(RoundPlan.secaggId(task, s.id()), signingKeys.get(s.id()));
+                        }
+                    }
+                    client = new SecAggClient(RoundPlan.config(task, n), RoundPlan.secaggId(task, me.id()),
+                            identity.signing().orElseThrow(), keys, input, secure);
+                    if (task.privacy().distributed()) {
+                        client.requireSurvivors(task.privacy().minSurvivors()); // never unmask below the assumed noise
+                    }
                     stallIfAsked(rounds, Messages.Stage.ADVERTISE_KEYS);
                     Framing.write(out, Framing.SECAGG, codec.encode(client.advertise()));
                 }
@@ -216,12 +248,26 @@ public final class Site {
                 : new LogisticRegression(d.dimensions(), d.classes().size());
     }
 
-    private long[] quantisedUpdate(Control.Task task, TrainingData data) {
+    /**
+     * This site's vector for the sum: without DP its example-weighted quantised update (count last); with central
+     * DP its update clipped to L2 norm {@code clip}, quantised with weight 1; with distributed DP the one-JVM
+     * {@link DistributedDp#encode} (clip, rotate, round, add this site's discrete Gaussian share).
+     */
+    private long[] siteVector(Control.Task task, TrainingData data) {
         FederatedAveraging.Settings s = new FederatedAveraging.Settings(1, task.localEpochs(), task.batchSize(),
                 task.learningRate(), FederatedAveraging.SecureAggregation.OFF, 0, task.aggregation().tolerance(), 0,
                 task.clip(), task.levelBits(), 1);
-        double[] update = FederatedAveraging.localUpdate(model(task, data), task.parameters(), data, s, random);
-        Quantizer q = RoundPlan.quantizer(task, roster.sites().size());
+        double[] update = hooks.poisonUpdate().apply(
+                FederatedAveraging.localUpdate(model(task, data), task.parameters(), data, s, random));
+        int n = roster.sites().size();
+        if (task.privacy().distributed()) {
+            DistributedDp plan = RoundPlan.dpPlan(task, n);
+            return plan.encode(update, random, new DiscreteGaussian(plan.siteVariance(), noise));
+        }
+        Quantizer q = RoundPlan.quantizer(task, n);
+        if (task.privacy().central()) {
+            return q.encode(DistributedDp.clipToNorm(update, task.clip()), 1, random);
+        }
         return q.encode(update, data.size(), random);
     }
 

@@ -30,6 +30,8 @@ import javax.net.ssl.SSLSocket;
  * frame over the limit is gone for good (it may not come back in this run). Thread-safe.
  */
 public final class SiteLinks implements AutoCloseable {
+    private volatile java.util.function.Consumer<Inbound> tap = in -> { };
+
 
     /** A frame from a site. */
     public record Inbound(int site, Optional<Framing.Frame> frame) {
@@ -65,6 +67,11 @@ public final class SiteLinks implements AutoCloseable {
         SiteLinks links = new SiteLinks(roster, server, maxFrameBytes, events);
         Thread.ofVirtual().name("fl-accept").start(links::acceptLoop);
         return links;
+    }
+
+    /** Tests only: every frame the coordinator receives, as it arrives (what a curious coordinator would keep). */
+    void tap(java.util.function.Consumer<Inbound> recorder) {
+        this.tap = recorder;
     }
 
     public int port() {
@@ -116,7 +123,9 @@ public final class SiteLinks implements AutoCloseable {
                 if (f.isEmpty()) {
                     break;
                 }
-                queue.put(new Inbound(site, f));
+                Inbound in = new Inbound(site, f);
+                tap.accept(in);
+                queue.put(in);
             }
         } catch (IOException e) {
             events.accept("fl.site-broken site=" + site + " " + e.getClass().getSimpleName());

@@ -1,5 +1,6 @@
 package dev.bastion.privacy.fl.net;
 
+import dev.bastion.privacy.dp.DpRandom;
 import dev.bastion.privacy.dp.Table;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -57,6 +58,21 @@ final class FlNetFixture {
         return new Site(roster, me, data(id, 60 + 10 * id), "label", policy, 0, e -> { },
                 new Random(id), e -> events.add(id + " " + e),
                 withReveal);
+    }
+
+    /** A site whose DP noise is seeded ({@code 100 + id}): for bit-for-bit comparisons with the one-JVM path. */
+    Site seededSite(int id, SitePolicy policy, Site.InsecureTestHooks hooks) throws IOException {
+        Identity me = Identity.load(dir.resolve("sites").resolve("site-" + id));
+        Site.InsecureTestHooks withReveal = new Site.InsecureTestHooks(hooks.stallRound(), hooks.stallStage(), x -> {
+            revealed.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(x);
+            hooks.revealInput().accept(x);
+        }, hooks.poisonUpdate());
+        return new Site(roster, me, data(id, rows(id)), "label", policy, 0, e -> { }, new Random(id),
+                DpRandom.insecureSeeded(100 + id), e -> events.add(id + " " + e), withReveal);
+    }
+
+    static int rows(int id) {
+        return 60 + 10 * id;
     }
 
     SiteLinks listen() throws IOException {
