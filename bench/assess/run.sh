@@ -133,4 +133,5 @@ if has sweep; then
       "$(metric "$f" auc canaries lira_online) | $(metric "$f" epsilon_lower_bound all -) | $wall | $load |"
   done
   canaries sweep-inf
+  python3 bench/assess/sweep_svg.py "$out" "$out/sweep.svg" && echo "plot: $out/sweep.svg"
 fi
