@@ -17,7 +17,8 @@
 # Environment: EVAL_DATA (default ../shared/eval-data beside the repository), DIGITS (default
 #   /work/data/digits/digits.csv: sklearn's digits with a header, see docs/assessments.md), FMNIST_CSV (default
 #   /work/data/fashion/fmnist-t10k.csv, written by bench/assess/idx2csv.py when absent), OUT (default a temporary
-#   folder: JSON, HTML, time logs), SKIP_BUILD=1 to use app/target/bastion.jar as it is.
+#   folder: JSON, HTML, time logs, sweep.svg), SKIP_BUILD=1 to use the jar as it is, ASSESS_JAR (default
+#   app/target/bastion.jar; a copy elsewhere needs its lib/ folder beside it).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
