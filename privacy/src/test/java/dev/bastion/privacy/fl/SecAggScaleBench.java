@@ -130,6 +130,8 @@ final class SecAggScaleBench {
                 step = server.close(now);
             }
             serverSeconds[stage.ordinal()] = (System.nanoTime() - s0) / 1e9;
+            System.out.printf("  done %s: %d senders, clients %.2f s, server %.2f s%n", stage, replies.size(),
+                    clientSeconds[stage.ordinal()], serverSeconds[stage.ordinal()]);
             if (!(step instanceof SecAggServer.Step.Send send)) {
                 break;
             }
