@@ -70,6 +70,7 @@ public final class SecAggClient {
     private Set<Integer> sharedWithMe;
     private List<Integer> survivors;
     private final Map<Integer, Kind> revealed = new HashMap<>();
+    private final RosterVerifier verifier = new RosterVerifier();
     private final Map<Integer, byte[]> shareKeys = new HashMap<>(); // peer -> agreed share key, this round only
     private int minimumSurvivors;
 
@@ -164,7 +165,7 @@ public final class SecAggClient {
             Header h = a.header();
             byte[] key = roster.get(e.getKey());
             if (key == null || h.sender() != e.getKey() || !h.sameStep(header(Stage.ADVERTISE_KEYS))
-                    || !SigningKey.verify(SigningKey.Algorithm.ED25519, key,
+                    || !verifier.verify(e.getKey(), key,
                             AdvertiseKeys.signedBytes(h, a.cipherKey(), a.maskKey()), a.signature())) {
                 return abort("an advertised key is not signed by its owner for this round");
             }
@@ -265,7 +266,7 @@ public final class SecAggClient {
         for (Map.Entry<Integer, byte[]> e : m.signatures().entrySet()) {
             byte[] key = roster.get(e.getKey());
             if (!survivors.contains(e.getKey()) || key == null
-                    || !SigningKey.verify(SigningKey.Algorithm.ED25519, key, signed, e.getValue())) {
+                    || !verifier.verify(e.getKey(), key, signed, e.getValue())) {
                 return abort("a consistency signature does not cover the survivor list I signed");
             }
             if (config.holdersOf(id).contains(e.getKey())) {
