@@ -10,7 +10,9 @@ cd "$root"
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 export JAVA_HOME
 [ "${SKIP_BUILD:-0}" = 1 ] || ./mvnw -B -q -pl privacy -am test-compile >&2
-cp="${CLASSES:-privacy/target/classes:privacy/target/test-classes}:crypto/target/classes:$(find ~/.m2/repository/com/google/crypto/tink/tink ~/.m2/repository/com/google/protobuf/protobuf-java -name "*.jar" 2>/dev/null | sort | tail -2 | tr "\n" ":")"
+m2="$HOME/.m2/repository/com/google"
+deps="$(ls "$m2"/crypto/tink/tink/*/tink-*.jar | sort -V | tail -1):$(ls "$m2"/protobuf/protobuf-java/*/protobuf-java-*.jar | sort -V | tail -1)"
+cp="${CLASSES:-privacy/target/classes:privacy/target/test-classes}:crypto/target/classes:$deps"
 jfr=()
 [ "${JFR:-0}" = 1 ] && jfr=(-XX:StartFlightRecording=filename=/tmp/secagg-scale.jfr,settings=profile)
 echo "# $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
