@@ -77,7 +77,11 @@ final class SecAggScaleBench {
         Set<Integer> dropping = new HashSet<>(order.subList(0, (int) Math.floor(n * dropout)));
         System.out.printf("setup (keys and inputs, not timed below): %.1f s%n", (System.nanoTime() - setup) / 1e9);
 
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> { // daemon: a failed run must not hang
+            Thread thread = new Thread(r);
+            thread.setDaemon(true);
+            return thread;
+        });
         Instant now = Instant.EPOCH;
         SecAggServer server = new SecAggServer(config, now);
         long[] up = new long[Stage.values().length];
