@@ -1,6 +1,8 @@
 package dev.bastion.privacy.fl;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -16,9 +18,60 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>No seed is folded or truncated: the AES key is the seed. 2^32 blocks per domain (2^31 coordinates) is the
  * ceiling, far beyond any model here. Stateless and thread-safe.
+ *
+ * <p>{@link #maskInto} adds or subtracts a mask without materialising it: the key stream is made in blocks of
+ * {@value #CHUNK} coordinates into one reusable buffer and folded straight into the vector, so masking a 10^5-vector
+ * allocates 64 KB instead of 2.4 MB. It gives exactly the values {@link #mask} gives.
  */
 public final class Prg {
+    /** Coordinates of key stream made per AES call in {@link #maskInto}. */
+    static final int CHUNK = 8192;
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private Prg() {
+    }
+
+    /**
+     * Adds ({@code sign} 1) or subtracts ({@code sign} -1) into {@code vector}, in Z_2^bits, the mask that
+     * {@link #mask}{@code (seed, domain, vector.length, bits)} returns.
+     */
+    public static void maskInto(long[] vector, byte[] seed, String domain, int sign, int bits) {
+        if (bits < 1 || bits > 63 || (sign != 1 && sign != -1)) {
+            throw new IllegalArgumentException("bits must be in 1..63 and sign +1 or -1");
+        }
+        if (vector.length > (1 << 30)) {
+            throw new IllegalArgumentException("mask length out of range");
+        }
+        if (seed.length != 32) {
+            throw new IllegalArgumentException("the seed is 32 bytes");
+        }
+        long keep = (1L << bits) - 1;
+        try {
+            Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
+            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(initialCounter(domain)));
+            int chunk = Math.min(CHUNK, vector.length);
+            byte[] zeros = new byte[chunk * 8];
+            byte[] stream = new byte[chunk * 8];
+            for (int from = 0; from < vector.length; from += chunk) {
+                int count = Math.min(chunk, vector.length - from);
+                int made = aes.update(zeros, 0, count * 8, stream, 0);
+                if (made != count * 8) {
+                    throw new IllegalStateException("AES-CTR returned a short block");
+                }
+                if (sign > 0) {
+                    for (int i = 0; i < count; i++) {
+                        vector[from + i] = (vector[from + i] + ((long) BIG_ENDIAN_LONG.get(stream, i * 8) & keep)) & keep;
+                    }
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        vector[from + i] = (vector[from + i] - ((long) BIG_ENDIAN_LONG.get(stream, i * 8) & keep)) & keep;
+                    }
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-CTR is unavailable", e);
+        }
     }
 
     /** {@code length} pseudorandom values in [0, 2^bits) from {@code seed} (32 bytes) under {@code domain}. */
@@ -29,13 +82,8 @@ public final class Prg {
         if (length < 0 || length > (1 << 30)) {
             throw new IllegalArgumentException("mask length out of range");
         }
-        byte[] stream = keystream(seed, initialCounter(domain), length * 8);
-        ByteBuffer words = ByteBuffer.wrap(stream);
-        long keep = (1L << bits) - 1;
         long[] out = new long[length];
-        for (int i = 0; i < length; i++) {
-            out[i] = words.getLong() & keep;
-        }
+        maskInto(out, seed, domain, 1, bits);
         return out;
     }
 

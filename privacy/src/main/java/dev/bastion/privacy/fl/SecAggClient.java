@@ -70,6 +70,8 @@ public final class SecAggClient {
     private Set<Integer> sharedWithMe;
     private List<Integer> survivors;
     private final Map<Integer, Kind> revealed = new HashMap<>();
+    private final RosterVerifier verifier = new RosterVerifier();
+    private final Map<Integer, byte[]> shareKeys = new HashMap<>(); // peer -> agreed share key, this round only
     private int minimumSurvivors;
 
     /**
@@ -163,7 +165,7 @@ public final class SecAggClient {
             Header h = a.header();
             byte[] key = roster.get(e.getKey());
             if (key == null || h.sender() != e.getKey() || !h.sameStep(header(Stage.ADVERTISE_KEYS))
-                    || !SigningKey.verify(SigningKey.Algorithm.ED25519, key,
+                    || !verifier.verify(e.getKey(), key,
                             AdvertiseKeys.signedBytes(h, a.cipherKey(), a.maskKey()), a.signature())) {
                 return abort("an advertised key is not signed by its owner for this round");
             }
@@ -218,16 +220,16 @@ public final class SecAggClient {
         }
         sharedWithMe = new TreeSet<>(m.sealed().keySet());
         sharedWithMe.add(id);
-        long modMask = (1L << config.bits()) - 1;
         long[] y = input.clone();
-        addInto(y, Prg.mask(selfSeed, config.selfMaskDomain(), y.length, config.bits()), 1, modMask);
+        Prg.maskInto(y, selfSeed, config.selfMaskDomain(), 1, config.bits());
         for (int v : sharedWithMe) {
             if (v != id) {
                 byte[] seed = KeyAgreement.agree(maskPair.privateKey(), advertised.get(v).maskKey(),
                         config.pairInfo("pair-mask", id, v));
-                addInto(y, Prg.mask(seed, config.pairMaskDomain(), y.length, config.bits()), id > v ? 1 : -1, modMask);
+                Prg.maskInto(y, seed, config.pairMaskDomain(), id > v ? 1 : -1, config.bits());
             }
         }
+        shareKeys.clear(); // the share keys are not needed after the shares are opened
         next = Stage.CONSISTENCY_CHECK;
         return new Reply.Send(new MaskedInput(header(Stage.MASKED_INPUT), y, config.bits()));
     }
@@ -264,7 +266,7 @@ public final class SecAggClient {
         for (Map.Entry<Integer, byte[]> e : m.signatures().entrySet()) {
             byte[] key = roster.get(e.getKey());
             if (!survivors.contains(e.getKey()) || key == null
-                    || !SigningKey.verify(SigningKey.Algorithm.ED25519, key, signed, e.getValue())) {
+                    || !verifier.verify(e.getKey(), key, signed, e.getValue())) {
                 return abort("a consistency signature does not cover the survivor list I signed");
             }
             if (config.holdersOf(id).contains(e.getKey())) {
@@ -293,9 +295,10 @@ public final class SecAggClient {
         return new Reply.Send(new UnmaskShares(header(Stage.UNMASKING), selfMask, maskKey));
     }
 
+    /** The key sealing shares between this client and {@code peer}: agreed once, used to seal and then to open. */
     private byte[] cipherKeyWith(int peer) {
-        return KeyAgreement.agree(cipherPair.privateKey(), advertised.get(peer).cipherKey(),
-                config.pairInfo("share-key", id, peer));
+        return shareKeys.computeIfAbsent(peer, p -> KeyAgreement.agree(cipherPair.privateKey(),
+                advertised.get(p).cipherKey(), config.pairInfo("share-key", id, p)));
     }
 
     private Header header(Stage stage) {

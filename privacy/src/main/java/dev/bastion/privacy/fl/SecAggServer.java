@@ -13,15 +13,19 @@ import dev.bastion.privacy.fl.Messages.SurvivorList;
 import dev.bastion.privacy.fl.Messages.ToClient;
 import dev.bastion.privacy.fl.Messages.ToServer;
 import dev.bastion.privacy.fl.Messages.UnmaskShares;
+import java.math.BigInteger;
 import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * The server of one secure aggregation round, as a state machine: {@link #receive} takes client messages of the
@@ -211,20 +215,23 @@ public final class SecAggServer {
         return true;
     }
 
+    /** One mask to remove from the sum: its seed (made when the job runs), domain and sign. */
+    private record MaskJob(Supplier<byte[]> seed, String domain, int sign) {
+    }
+
     private Step unmask() {
         int t = config.threshold();
         long modMask = (1L << config.bits()) - 1;
-        long[] sum = new long[config.length()];
-        for (MaskedInput m : u3.values()) {
-            SecAggClient.addInto(sum, m.masked(), 1, modMask);
-        }
+        List<MaskJob> jobs = new ArrayList<>();
+        Map<List<Integer>, BigInteger[]> lagrange = new HashMap<>(); // holder points -> their coefficients at 0
         for (int u : u3.keySet()) {
             List<Shamir.Share> shares = sharesOf(u, true);
             if (shares.size() < t) {
                 return new Step.Aborted(Stage.UNMASKING, "fewer than t shares of a survivor's self-mask seed");
             }
-            byte[] seed = Shamir.reconstruct(shares.subList(0, t));
-            SecAggClient.addInto(sum, Prg.mask(seed, config.selfMaskDomain(), sum.length, config.bits()), -1, modMask);
+            List<Shamir.Share> first = List.copyOf(shares.subList(0, t));
+            BigInteger[] coefficients = coefficientsFor(first, lagrange);
+            jobs.add(new MaskJob(() -> Shamir.reconstruct(first, coefficients), config.selfMaskDomain(), -1));
         }
         for (int v : u2.keySet()) {
             if (u3.containsKey(v)) {
@@ -234,16 +241,50 @@ public final class SecAggServer {
             if (shares.size() < t) {
                 return new Step.Aborted(Stage.UNMASKING, "fewer than t shares of a dropped client's mask key");
             }
-            PrivateKey key = KeyAgreement.privateKey(Shamir.reconstruct(shares.subList(0, t)));
+            List<Shamir.Share> first = shares.subList(0, t);
+            PrivateKey key = KeyAgreement.privateKey(Shamir.reconstruct(first, coefficientsFor(first, lagrange)));
             for (int u : config.holdersOf(v)) {
                 if (u != v && u3.containsKey(u)) {
-                    byte[] seed = KeyAgreement.agree(key, u1.get(u).maskKey(), config.pairInfo("pair-mask", u, v));
-                    SecAggClient.addInto(sum, Prg.mask(seed, config.pairMaskDomain(), sum.length, config.bits()),
-                            u > v ? -1 : 1, modMask);
+                    byte[] theirs = u1.get(u).maskKey();
+                    byte[] info = config.pairInfo("pair-mask", u, v);
+                    jobs.add(new MaskJob(() -> KeyAgreement.agree(key, theirs, info), config.pairMaskDomain(),
+                            u > v ? -1 : 1));
                 }
             }
         }
-        return new Step.Done(sum, new TreeSet<>(u3.keySet()));
+        return new Step.Done(removeMasks(jobs, modMask), new TreeSet<>(u3.keySet()));
+    }
+
+    /**
+     * The sum of the masked inputs less every job's mask. The masks are independent, so the jobs are dealt round
+     * robin to one worker per core, each folding its masks into its own vector; the vectors are added at the end
+     * (addition in Z_2^b is commutative, so the result does not depend on the split).
+     */
+    private long[] removeMasks(List<MaskJob> jobs, long modMask) {
+        int length = config.length();
+        int workers = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), jobs.size()));
+        List<long[]> parts = IntStream.range(0, workers).parallel().mapToObj(w -> {
+            long[] part = new long[length];
+            for (int i = w; i < jobs.size(); i += workers) {
+                MaskJob job = jobs.get(i);
+                Prg.maskInto(part, job.seed().get(), job.domain(), job.sign(), config.bits());
+            }
+            return part;
+        }).toList();
+        long[] sum = new long[length];
+        for (MaskedInput m : u3.values()) {
+            SecAggClient.addInto(sum, m.masked(), 1, modMask);
+        }
+        for (long[] part : parts) {
+            SecAggClient.addInto(sum, part, 1, modMask);
+        }
+        return sum;
+    }
+
+    /** The Lagrange coefficients for the shares' points, computed once per set of points. */
+    private static BigInteger[] coefficientsFor(List<Shamir.Share> shares, Map<List<Integer>, BigInteger[]> cache) {
+        List<Integer> xs = shares.stream().map(Shamir.Share::x).toList();
+        return cache.computeIfAbsent(xs, k -> Shamir.lagrangeAtZero(k.stream().mapToInt(Integer::intValue).toArray()));
     }
 
     private List<Shamir.Share> sharesOf(int owner, boolean selfMask) {

@@ -84,31 +84,89 @@ public final class Shamir {
      * @throws IllegalArgumentException when two shares have the same x or the result is not a 32-byte secret
      */
     public static byte[] reconstruct(List<Share> shares) {
-        if (shares.isEmpty()) {
-            throw new IllegalArgumentException("no shares");
+        int[] xs = new int[shares.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = shares.get(i).x();
         }
-        Set<Integer> xs = new HashSet<>();
-        for (Share s : shares) {
-            if (!xs.add(s.x())) {
-                throw new IllegalArgumentException("two shares at x=" + s.x());
-            }
+        return reconstruct(shares, lagrangeAtZero(xs));
+    }
+
+    /**
+     * The secret from shares at the points whose {@link #lagrangeAtZero} coefficients are given, in the same order:
+     * a caller rebuilding many secrets from the same holders computes the coefficients once.
+     */
+    public static byte[] reconstruct(List<Share> shares, BigInteger[] coefficients) {
+        if (shares.size() != coefficients.length) {
+            throw new IllegalArgumentException("one coefficient per share");
         }
         BigInteger secret = BigInteger.ZERO;
-        for (Share i : shares) {
-            BigInteger num = BigInteger.ONE;
-            BigInteger den = BigInteger.ONE;
-            for (Share j : shares) {
-                if (j.x() != i.x()) {
-                    num = num.multiply(BigInteger.valueOf(-j.x())).mod(P);
-                    den = den.multiply(BigInteger.valueOf(i.x() - j.x())).mod(P);
-                }
-            }
-            secret = secret.add(i.y().multiply(num).multiply(den.modInverse(P))).mod(P);
+        for (int i = 0; i < coefficients.length; i++) {
+            secret = secret.add(shares.get(i).y().multiply(coefficients[i]));
         }
+        secret = secret.mod(P);
         if (secret.bitLength() > 256) {
             throw new IllegalArgumentException("the shares do not interpolate to a 256-bit secret");
         }
         return toBytes(secret, 32);
+    }
+
+    /**
+     * The Lagrange coefficients at 0 for the distinct points {@code xs}: λ_i = Π_{j≠i} x_j / (x_j − x_i) mod p.
+     * Each λ_i is X / d_i with X = Π x_j and d_i = x_i · Π_{j≠i} (x_j − x_i); the d_i are products of small
+     * integers, multiplied in longs and reduced rarely, and all t of them are inverted with one modular inversion
+     * (Montgomery's trick), instead of t inversions and 2t² full-width products.
+     *
+     * @throws IllegalArgumentException when the list is empty or two points are equal
+     */
+    public static BigInteger[] lagrangeAtZero(int[] xs) {
+        int t = xs.length;
+        if (t == 0) {
+            throw new IllegalArgumentException("no shares");
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int x : xs) {
+            if (x < 1 || !seen.add(x)) {
+                throw new IllegalArgumentException("two shares at one point, or a point below 1");
+            }
+        }
+        BigInteger all = BigInteger.ONE;
+        long acc = 1;
+        for (int x : xs) {
+            if (acc >= (1L << 31)) {
+                all = all.multiply(BigInteger.valueOf(acc)).mod(P);
+                acc = 1;
+            }
+            acc *= x;
+        }
+        all = all.multiply(BigInteger.valueOf(acc)).mod(P);
+        BigInteger[] d = new BigInteger[t];
+        for (int i = 0; i < t; i++) {
+            BigInteger prod = BigInteger.valueOf(xs[i]);
+            acc = 1;
+            for (int j = 0; j < t; j++) {
+                if (j != i) {
+                    if (Math.abs(acc) >= (1L << 31)) {
+                        prod = prod.multiply(BigInteger.valueOf(acc)).mod(P);
+                        acc = 1;
+                    }
+                    acc *= (long) xs[j] - xs[i];
+                }
+            }
+            d[i] = prod.multiply(BigInteger.valueOf(acc)).mod(P);
+        }
+        // prefix[i] = d_0 ... d_{i-1}; one inversion of the whole product, then walk back
+        BigInteger[] prefix = new BigInteger[t + 1];
+        prefix[0] = BigInteger.ONE;
+        for (int i = 0; i < t; i++) {
+            prefix[i + 1] = prefix[i].multiply(d[i]).mod(P);
+        }
+        BigInteger inverse = prefix[t].modInverse(P).multiply(all).mod(P); // X / (d_0 ... d_{t-1})
+        BigInteger[] out = new BigInteger[t];
+        for (int i = t - 1; i >= 0; i--) {
+            out[i] = inverse.multiply(prefix[i]).mod(P);
+            inverse = inverse.multiply(d[i]).mod(P);
+        }
+        return out;
     }
 
     /** A uniform field element. */

@@ -1,0 +1,180 @@
+package dev.bastion.privacy.fl;
+
+import dev.bastion.crypto.SigningKey;
+import dev.bastion.privacy.fl.Messages.Stage;
+import dev.bastion.privacy.fl.Messages.ToClient;
+import dev.bastion.privacy.fl.Messages.ToServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One SecAgg+ round in one JVM at a given scale, for bench/fl/scale.sh: N clients with random inputs in Z_2^b of P
+ * coordinates, a fraction D of them silent from one stage on, clients of a stage run on a pool of threads, the server
+ * on the calling thread. Prints, per stage, the clients' compute seconds (wall), the server's seconds, and the bytes;
+ * then the unmasking seconds, the bytes per client against plain FedAvg at b bits per coordinate, and whether the sum
+ * equals the plain sum of the survivors' inputs.
+ *
+ * <p>Usage: {@code SecAggScaleBench N P DROPOUT STAGE CORRUPT THREADS SEED}.
+ */
+final class SecAggScaleBench {
+    private SecAggScaleBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = Integer.parseInt(args[0]);
+        int p = Integer.parseInt(args[1]);
+        double dropout = Double.parseDouble(args[2]);
+        Stage dropStage = Stage.valueOf(args[3]);
+        double corrupt = Double.parseDouble(args[4]);
+        int threads = Integer.parseInt(args[5]);
+        long seed = Long.parseLong(args[6]);
+
+        int bits = new Quantizer(1.0, 16, 1, n).bits();
+        SecAggPlusBounds.Choice choice = SecAggPlusBounds.choose(n, corrupt, Math.max(dropout, 0.01), 40, 20);
+        SecAggConfig config = choice.complete()
+                ? SecAggConfig.full("bench", 1, n, dropout, p, bits, Duration.ofMinutes(10))
+                : SecAggConfig.plus("bench", 1, n, choice.k(), choice.threshold(), dropout, SecAggConfig.seedFrom(seed),
+                        p, bits, Duration.ofMinutes(10));
+        System.out.printf("clients %d, parameters %d, bits %d, k %d, t %d%s, dropout %.2f at %s, corrupt %.2f, "
+                + "threads %d, cores %d%n", n, p, bits, choice.complete() ? n - 1 : choice.k(), config.threshold(),
+                choice.complete() ? " (full SecAgg)" : "", dropout, dropStage, corrupt, threads,
+                Runtime.getRuntime().availableProcessors());
+
+        long setup = System.nanoTime();
+        Random random = new Random(seed);
+        Map<Integer, byte[]> roster = new HashMap<>();
+        Map<Integer, SigningKey> identities = new HashMap<>();
+        Map<Integer, long[]> inputs = new HashMap<>();
+        for (int u = 1; u <= n; u++) {
+            SigningKey key = SigningKey.generate(SigningKey.Algorithm.ED25519);
+            identities.put(u, key);
+            roster.put(u, key.publicKeyX509());
+            long[] x = new long[p];
+            for (int j = 0; j < p; j++) {
+                x[j] = random.nextLong() & ((1L << bits) - 1);
+            }
+            inputs.put(u, x);
+        }
+        Map<Integer, SecAggClient> clients = new HashMap<>();
+        for (int u = 1; u <= n; u++) {
+            clients.put(u, new SecAggClient(config, u, identities.get(u), roster, inputs.get(u),
+                    new Random(seed * 31 + u)));
+        }
+        List<Integer> order = new ArrayList<>(clients.keySet());
+        java.util.Collections.shuffle(order, random);
+        Set<Integer> dropping = new HashSet<>(order.subList(0, (int) Math.floor(n * dropout)));
+        System.out.printf("setup (keys and inputs, not timed below): %.1f s%n", (System.nanoTime() - setup) / 1e9);
+
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> { // daemon: a failed run must not hang
+            Thread thread = new Thread(r);
+            thread.setDaemon(true);
+            return thread;
+        });
+        Instant now = Instant.EPOCH;
+        SecAggServer server = new SecAggServer(config, now);
+        long[] up = new long[Stage.values().length];
+        long[] down = new long[Stage.values().length];
+        double[] clientSeconds = new double[Stage.values().length];
+        double[] serverSeconds = new double[Stage.values().length];
+        int[] senders = new int[Stage.values().length];
+        Stage stage = Stage.ADVERTISE_KEYS;
+        List<ToClient> inbox = null;
+        SecAggServer.Step step;
+        while (true) {
+            long c0 = System.nanoTime();
+            List<Future<ToServer>> futures = new ArrayList<>();
+            if (stage == Stage.ADVERTISE_KEYS) {
+                for (int u = 1; u <= n; u++) {
+                    SecAggClient c = clients.get(u);
+                    if (!(dropping.contains(u) && dropStage == stage)) {
+                        futures.add(pool.submit(c::advertise));
+                    }
+                }
+            } else {
+                for (ToClient m : inbox) {
+                    int u = m.recipient();
+                    if (dropping.contains(u) && dropStage.ordinal() <= stage.ordinal()) {
+                        continue;
+                    }
+                    SecAggClient c = clients.get(u);
+                    futures.add(pool.submit(() -> switch (c.receive(m)) {
+                        case SecAggClient.Reply.Send s -> s.message();
+                        case SecAggClient.Reply.Abort a -> throw new IllegalStateException("a client aborted");
+                    }));
+                }
+            }
+            List<ToServer> replies = new ArrayList<>();
+            for (Future<ToServer> f : futures) {
+                replies.add(f.get());
+            }
+            clientSeconds[stage.ordinal()] = (System.nanoTime() - c0) / 1e9;
+            long s0 = System.nanoTime();
+            for (ToServer m : replies) {
+                if (!(server.receive(m) instanceof SecAggServer.Receipt.Accepted)) {
+                    throw new IllegalStateException("the server refused a message");
+                }
+                up[stage.ordinal()] += m.wireBytes();
+            }
+            senders[stage.ordinal()] = replies.size();
+            step = server.close(now);
+            if (step instanceof SecAggServer.Step.Waiting w) {
+                now = w.deadline().plusMillis(1);
+                step = server.close(now);
+            }
+            serverSeconds[stage.ordinal()] = (System.nanoTime() - s0) / 1e9;
+            System.out.printf("  done %s: %d senders, clients %.2f s, server %.2f s%n", stage, replies.size(),
+                    clientSeconds[stage.ordinal()], serverSeconds[stage.ordinal()]);
+            if (!(step instanceof SecAggServer.Step.Send send)) {
+                break;
+            }
+            inbox = send.messages();
+            down[stage.ordinal()] = inbox.stream().mapToLong(ToClient::wireBytes).sum();
+            stage = send.stage();
+        }
+        pool.shutdown();
+
+        double total = 0;
+        long totalUp = 0;
+        long totalDown = 0;
+        System.out.println("stage               senders  client-s  server-s   up-bytes/sender  down-bytes/recipient");
+        for (Stage s : Stage.values()) {
+            int i = s.ordinal();
+            total += clientSeconds[i] + serverSeconds[i];
+            totalUp += up[i];
+            totalDown += down[i];
+            System.out.printf("%-18s %8d %9.2f %9.2f %17d %21d%n", s, senders[i], clientSeconds[i], serverSeconds[i],
+                    senders[i] == 0 ? 0 : up[i] / senders[i], senders[i] == 0 ? 0 : down[i] / Math.max(1, senders[i]));
+        }
+        if (!(step instanceof SecAggServer.Step.Done done)) {
+            System.out.println("outcome: " + step);
+            return;
+        }
+        SortedSet<Integer> included = done.included();
+        long[] plain = new long[p];
+        for (int u : included) {
+            SecAggClient.addInto(plain, inputs.get(u), 1, (1L << bits) - 1);
+        }
+        int survivors = included.size();
+        long plainBytes = 24 + ((long) p * bits + 7) / 8;
+        long perClient = totalUp / survivors + totalDown / survivors;
+        System.out.printf("round: %.2f s (clients %.2f s on %d threads, server %.2f s); unmasking (server): %.2f s%n",
+                total, Arrays.stream(clientSeconds).sum(), threads, Arrays.stream(serverSeconds).sum(),
+                serverSeconds[Stage.UNMASKING.ordinal()]);
+        System.out.printf("bytes per surviving client: up %d, down %d, total %d; plain FedAvg (%d bits a coordinate) "
+                + "%d each way: %.3fx up, %.3fx up+down%n", totalUp / survivors, totalDown / survivors, perClient, bits,
+                plainBytes, (double) (totalUp / survivors) / plainBytes, (double) perClient / (2.0 * plainBytes));
+        System.out.println("summed " + survivors + " of " + n + "; exact sum: " + Arrays.equals(plain, done.sum()));
+    }
+}
