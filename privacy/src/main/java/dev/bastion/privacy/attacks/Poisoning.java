@@ -78,28 +78,43 @@ public final class Poisoning {
         return poisoned;
     }
 
-    /** Rows flagged by activation clustering. */
+    /** Rows flagged by activation clustering: the smaller cluster of a class, when under {@code maxShare} of it. */
     public static boolean[] activationClustering(Mlp model, double[] params, double[][] x, int[] y, double maxShare,
             long seed) {
+        boolean[] smaller = smallerClusters(model, params, x, y, seed);
         boolean[] flagged = new boolean[x.length];
         for (int[] rows : byClass(y, model.classes())) {
-            if (rows.length < 4) {
-                continue;
+            int smallSize = 0;
+            for (int r : rows) {
+                smallSize += smaller[r] ? 1 : 0;
             }
-            double[][] a = projected(model, params, x, rows, 10);
-            int[] cluster = kMeans2(a, seed);
-            int ones = Arrays.stream(cluster).sum();
-            int small = ones <= rows.length - ones ? 1 : 0;
-            int smallSize = small == 1 ? ones : rows.length - ones;
             if (smallSize > 0 && smallSize < maxShare * rows.length) {
-                for (int i = 0; i < rows.length; i++) {
-                    if (cluster[i] == small) {
-                        flagged[rows[i]] = true;
-                    }
+                for (int r : rows) {
+                    flagged[r] = smaller[r];
                 }
             }
         }
         return flagged;
+    }
+
+    /**
+     * Per row: whether it lies in the smaller of the two clusters that 2-means finds in its class's hidden
+     * activations (top 10 principal components). Classes of fewer than 4 rows are not split.
+     */
+    private static boolean[] smallerClusters(Mlp model, double[] params, double[][] x, int[] y, long seed) {
+        boolean[] smaller = new boolean[x.length];
+        for (int[] rows : byClass(y, model.classes())) {
+            if (rows.length < 4) {
+                continue;
+            }
+            int[] cluster = kMeans2(projected(model, params, x, rows, 10), seed);
+            int ones = Arrays.stream(cluster).sum();
+            int small = ones <= rows.length - ones ? 1 : 0;
+            for (int i = 0; i < rows.length; i++) {
+                smaller[rows[i]] = cluster[i] == small;
+            }
+        }
+        return smaller;
     }
 
     /**
@@ -116,18 +131,7 @@ public final class Poisoning {
      */
     public static boolean[] exclusionaryReclassification(Mlp model, double[] params, double[][] x, int[] y, long seed,
             java.util.function.BiFunction<double[][], int[], double[]> retrain) {
-        boolean[] heldOut = new boolean[x.length];
-        for (int[] rows : byClass(y, model.classes())) {
-            if (rows.length < 4) {
-                continue;
-            }
-            int[] cluster = kMeans2(projected(model, params, x, rows, 10), seed);
-            int ones = Arrays.stream(cluster).sum();
-            int small = ones <= rows.length - ones ? 1 : 0;
-            for (int i = 0; i < rows.length; i++) {
-                heldOut[rows[i]] = cluster[i] == small;
-            }
-        }
+        boolean[] heldOut = smallerClusters(model, params, x, y, seed);
         int kept = 0;
         for (boolean h : heldOut) {
             kept += h ? 0 : 1;
