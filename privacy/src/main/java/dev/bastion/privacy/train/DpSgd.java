@@ -138,17 +138,8 @@ public final class DpSgd {
 
     /** The smallest z (to 0.5%) with ε <= epsilon for {@code steps} Poisson-subsampled Gaussian steps. */
     public static double noiseMultiplier(double q, long steps, double epsilon, double delta) {
-        Calibration key = new Calibration(q, steps, epsilon, delta);
-        Double known = CALIBRATED.get(key);
-        if (known != null) {
-            return known;
-        }
-        double z = calibrate(q, steps, epsilon, delta);
-        if (CALIBRATED.size() >= 256) {
-            CALIBRATED.clear();
-        }
-        CALIBRATED.put(key, z);
-        return z;
+        return remembered(CALIBRATED, new Calibration(q, steps, epsilon, delta),
+                c -> calibrate(c.q(), c.steps(), c.epsilon(), c.delta()));
     }
 
     /** What {@code steps} steps at noise z spend; as {@link #CALIBRATED}, computed once per distinct input. */
@@ -158,18 +149,22 @@ public final class DpSgd {
     private static final java.util.Map<Spending, Accounting.Spent> SPENT = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static Accounting.Spent spent(double q, double z, long steps, double delta) {
-        Spending key = new Spending(q, z, steps, delta);
-        Accounting.Spent known = SPENT.get(key);
+        return remembered(SPENT, new Spending(q, z, steps, delta), k -> Accounting.standard().spent(
+                List.of(new PrivacyEvent.SubsampledGaussian(k.q(), k.z(), k.steps())), k.delta()));
+    }
+
+    /** The cached answer for {@code key}, computed on a miss; a cache past 256 entries is emptied first. */
+    private static <K, V> V remembered(java.util.Map<K, V> cache, K key, java.util.function.Function<K, V> compute) {
+        V known = cache.get(key);
         if (known != null) {
             return known;
         }
-        Accounting.Spent spent = Accounting.standard().spent(List.of(new PrivacyEvent.SubsampledGaussian(q, z, steps)),
-                delta);
-        if (SPENT.size() >= 256) {
-            SPENT.clear();
+        V value = compute.apply(key);
+        if (cache.size() >= 256) {
+            cache.clear();
         }
-        SPENT.put(key, spent);
-        return spent;
+        cache.put(key, value);
+        return value;
     }
 
     private static double calibrate(double q, long steps, double epsilon, double delta) {
