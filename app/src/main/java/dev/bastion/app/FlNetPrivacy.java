@@ -49,7 +49,7 @@ final class FlNetPrivacy {
         double z = noiseMultiplier != null ? noiseMultiplier : DpFedAvg.noiseMultiplierFor(1, rounds, epsilon, delta);
         DpFedAvg.Guarantee g = DpFedAvg.guarantee(1, z, rounds, delta);
         int minSurvivors = Math.max(1, (int) Math.ceil(sites * (1 - tolerance) - 1e-9));
-        return new Plan(mode, z, delta, g, new Control.Privacy(mode, z, minSurvivors, bits));
+        return new Plan(mode, z, delta, g, new Control.Privacy(mode, z, minSurvivors, bits, rounds, delta));
     }
 
     /** Charges the whole run to the ledger before any round; returns 0, or the refusal's exit code. */

@@ -16,7 +16,8 @@ class FlNetPrivacyTest {
         assertThat(p.noiseMultiplier()).isEqualTo(DpFedAvg.noiseMultiplierFor(1, 5, 2, 1e-5));
         assertThat(p.guarantee().epsilonTightest()).isLessThanOrEqualTo(2.0).isGreaterThan(1.0);
         assertThat(p.declaredEpsilon(7)).isEqualTo(p.guarantee().epsilonTightest());
-        assertThat(p.privacy()).isEqualTo(new Control.Privacy("distributed", p.noiseMultiplier(), 4, 32));
+        assertThat(p.privacy()).as("the task carries the rounds and delta its epsilon is computed over")
+                .isEqualTo(new Control.Privacy("distributed", p.noiseMultiplier(), 4, 32, 5, 1e-5));
         assertThat(p.guarantee().epsilonTightestWithoutSampling()).isEqualTo(p.guarantee().epsilonTightest());
     }
 

@@ -45,17 +45,23 @@ public final class Control {
      * The DP of a task: {@code off}, {@code central} (sites send clipped updates, the coordinator adds Gaussian noise
      * of z·clip to the sum) or {@code distributed} (sites clip, rotate, round and add discrete Gaussian shares of
      * variance σ²/m, {@link dev.bastion.privacy.fl.DistributedDp}, in Z_2^bits; a site refuses to unmask when fewer
-     * than {@code minSurvivors} = m survive). {@code bits} is the modulus of the distributed sum.
+     * than {@code minSurvivors} = m survive). {@code bits} is the modulus of the distributed sum. {@code rounds} and
+     * {@code delta} are what the run's ε is computed over (every site every round, q = 1): a site recomputes that ε
+     * from the noise multiplier itself ({@link DpClaim}) rather than trusting the figure the task declares.
      */
-    public record Privacy(String dp, double noiseMultiplier, int minSurvivors, int bits) {
-        public static final Privacy NONE = new Privacy("off", 1, 1, 32);
+    public record Privacy(String dp, double noiseMultiplier, int minSurvivors, int bits, int rounds, double delta) {
+        public static final Privacy NONE = new Privacy("off", 1, 1, 32, 1, 1e-5);
 
         public Privacy {
             if (!List.of("off", "central", "distributed").contains(dp) || !(noiseMultiplier > 0) || minSurvivors < 1
-                    || bits < 8 || bits > 62) {
+                    || bits < 8 || bits > 62 || rounds < 1 || !(delta > 0 && delta < 1)) {
                 throw new IllegalArgumentException("privacy: dp off|central|distributed, a positive noise "
-                        + "multiplier, at least one survivor and 8..62 bits");
+                        + "multiplier, at least one survivor, 8..62 bits, at least one round and a delta in (0, 1)");
             }
+        }
+
+        public boolean on() {
+            return !dp.equals("off");
         }
 
         public boolean distributed() {
@@ -91,7 +97,7 @@ public final class Control {
 
     /** Why a site refused a task: a code the coordinator may see, never the site's data. */
     public enum Refusal { MODEL_NOT_ALLOWED, COLUMN_NOT_ALLOWED, EPSILON_PER_TASK, EPSILON_TOTAL, DATA_MISMATCH,
-        WEAK_PROTOCOL, WRONG_FEDERATION }
+        WEAK_PROTOCOL, WRONG_FEDERATION, EPSILON_UNDERSTATED, ROUNDS_EXCEEDED, PRIVACY_CHANGED }
 
     /** A site's answer to a task: accepted, or refused with a code. */
     public record Answer(long round, java.util.Optional<Refusal> refusal) implements Message {
@@ -186,6 +192,8 @@ public final class Control {
         out.writeDouble(dp.noiseMultiplier());
         out.writeInt(dp.minSurvivors());
         out.writeInt(dp.bits());
+        out.writeInt(dp.rounds());
+        out.writeDouble(dp.delta());
         out.writeInt(t.group().size());
         for (int g : t.group()) {
             out.writeInt(g);
@@ -278,7 +286,7 @@ public final class Control {
         Aggregation a = new Aggregation(r.text("mode", 8), r.decimal("tolerance"), r.decimal("corrupt"),
                 r.raw(32, "round seed"), r.number("stage timeout"));
         Privacy privacy = new Privacy(r.text("dp", 16), r.decimal("noise multiplier"), r.id("min survivors"),
-                r.id("dp bits"));
+                r.id("dp bits"), r.id("dp rounds"), r.decimal("dp delta"));
         int ng = r.count("group", 100_000, 4);
         List<Integer> group = new ArrayList<>();
         for (int i = 0; i < ng; i++) {

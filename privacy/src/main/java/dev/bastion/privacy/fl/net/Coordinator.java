@@ -59,6 +59,10 @@ public final class Coordinator {
             if (rounds < 1 || maxAttempts < 1 || localEpochs < 1 || batchSize < 1 || !(learningRate > 0)) {
                 throw new IllegalArgumentException("rounds, attempts, epochs, batch size and learning rate must be positive");
             }
+            if (privacy.on() && privacy.rounds() != rounds) {
+                throw new IllegalArgumentException("the DP parameters cover " + privacy.rounds() + " rounds, the run "
+                        + "has " + rounds + ": sites refuse rounds past the ones their ε was computed over");
+            }
             if (robust.isPresent() && (groupSize < 1 || !privacy.dp().equals("off")
                     || robust.get() == RobustAggregation.Rule.FLTRUST
                     || (groupSize < 3 && !aggregation.mode().equals("off")))) {

@@ -130,6 +130,7 @@ public final class Site {
         SecAggClient client = null;
         Map<String, TrainingData> encoded = new HashMap<>();
         boolean charged = false;
+        DpClaim claim = new DpClaim();
         int rounds = 0;
         Map<Integer, byte[]> signingKeys = new HashMap<>();
         for (Roster.Site s : roster.sites()) {
@@ -180,13 +181,14 @@ public final class Site {
                     if (!task.group().isEmpty() && !task.group().contains(me.id())) {
                         continue; // not this site's group: the coordinator does not expect an answer
                     }
-                    Optional<Control.Refusal> refusal = refuse(task, charged, encoded);
+                    Optional<Control.Refusal> refusal = refuse(task, charged, encoded, claim);
                     Framing.write(out, Framing.CONTROL, Control.encode(new Control.Answer(task.round(), refusal)));
                     if (refusal.isPresent()) {
                         events.accept("fl.site.task-refused round=" + task.trainingRound() + " code="
                                 + refusal.get());
                         continue;
                     }
+                    claim.accept(task);
                     if (!charged) {
                         charge.accept(task.epsilon());
                         charged = true;
@@ -221,12 +223,17 @@ public final class Site {
         }
     }
 
-    private Optional<Control.Refusal> refuse(Control.Task task, boolean charged, Map<String, TrainingData> encoded) {
+    private Optional<Control.Refusal> refuse(Control.Task task, boolean charged, Map<String, TrainingData> encoded,
+            DpClaim claim) {
         if (!task.federation().equals(roster.federation())) {
             return Optional.of(Control.Refusal.WRONG_FEDERATION);
         }
         if (!task.schema().label().equals(label)) {
             return Optional.of(Control.Refusal.DATA_MISMATCH);
+        }
+        Optional<Control.Refusal> byNoise = claim.check(task);
+        if (byNoise.isPresent()) {
+            return byNoise;
         }
         Optional<Control.Refusal> byPolicy = policy.check(task, spentBefore, charged);
         if (byPolicy.isPresent()) {

@@ -9,8 +9,10 @@ import java.util.Set;
  * largest ε one task may claim and the total over every task it has accepted, whether it requires secure
  * aggregation, and the largest dropout tolerance it accepts (a larger tolerance means a lower Shamir threshold).
  * {@link #check} gives the first reason to refuse, as a code the coordinator is told; the site's data never enters
- * the decision. ε is the figure the task declares: until the DP-FedAvg ledger hooks exist the site compares that
- * declaration with its policy and its own running total, and cannot check the noise actually added. Immutable.
+ * the decision. ε is the figure the task declares; for a DP task the site has already checked ({@link DpClaim})
+ * that the declaration is at least what the task's noise spends, so the limits here hold for the noise. A task
+ * without DP declares what its coordinator was asked (0 by default) and is protected by secure aggregation only.
+ * Immutable.
  */
 public record SitePolicy(Set<String> models, Set<String> columns, double maxEpsilonPerTask, double maxEpsilonTotal,
         boolean requireSecureAggregation, double maxTolerance) {

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code fl serve --dp/--robust} over loopback mutual TLS, against the one-JVM code paths. */
 class FlNetDpRobustTest {
     private static final double FLIP = 50;
-    private static final Control.Privacy DISTRIBUTED = new Control.Privacy("distributed", 1.0, 3, 32);
+    private static final Control.Privacy DISTRIBUTED = distributed(2, 3);
 
     @TempDir
     Path dir;
@@ -61,6 +61,16 @@ class FlNetDpRobustTest {
         }
     }
 
+    /** Distributed DP at z = 6 (so a round or two spends about one ε at δ = 1e-5) over {@code rounds} rounds. */
+    private static Control.Privacy distributed(int rounds, int minSurvivors) {
+        return new Control.Privacy("distributed", 6.0, minSurvivors, 32, rounds, 1e-5);
+    }
+
+    /** The ε that {@code p}'s noise spends, as the coordinator declares it and each site recomputes it. */
+    private static double spends(Control.Privacy p) {
+        return DpClaim.epsilonOf(p); // the same accounting as DpFedAvg.guarantee, cached for the sites of this JVM
+    }
+
     private static Coordinator.Settings settings(FlNetFixture f, String mode, int rounds, double epsilon,
             Control.Privacy privacy, Optional<RobustAggregation.Rule> rule, int groupSize) {
         Coordinator.Settings b = f.settings(mode, rounds, "logreg", epsilon);
@@ -77,7 +87,7 @@ class FlNetDpRobustTest {
         List<SiteLinks.Inbound> seen = new CopyOnWriteArrayList<>();
         LogisticRegression model = new LogisticRegression(2, 2);
         double[] initial = model.initialParameters(new Random(1));
-        Coordinator.Settings s = settings(f, "full", 2, 0.5, DISTRIBUTED, Optional.empty(), 1);
+        Coordinator.Settings s = settings(f, "full", 2, spends(DISTRIBUTED), DISTRIBUTED, Optional.empty(), 1);
         List<Coordinator.RoundReport> reports = new ArrayList<>();
         Coordinator.Result result;
         try (SiteLinks links = f.listen()) {
@@ -151,8 +161,10 @@ class FlNetDpRobustTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aSitesPolicyRefusesADistributedDpTaskWhoseEpsilonIsAboveItsLimitAndTheOthersStillSum() throws Exception {
         FlNetFixture f = new FlNetFixture(dir, 4);
-        SitePolicy strict = new SitePolicy(Set.of("logreg"), Set.of("a", "b", "label"), 0.5, 10, false, 1.0 / 3);
-        Coordinator.Settings s = settings(f, "full", 1, 0.8, DISTRIBUTED, Optional.empty(), 1);
+        Control.Privacy oneRound = distributed(1, 3);
+        SitePolicy strict = new SitePolicy(Set.of("logreg"), Set.of("a", "b", "label"), spends(oneRound) / 2, 10,
+                false, 1.0 / 3);
+        Coordinator.Settings s = settings(f, "full", 1, spends(oneRound), oneRound, Optional.empty(), 1);
         List<Coordinator.RoundReport> reports = new ArrayList<>();
         try (SiteLinks links = f.listen()) {
             start(f, links, 4, i -> seeded(f, i, i == 4 ? strict : FlNetFixture.OPEN, Site.InsecureTestHooks.NONE));
@@ -164,10 +176,37 @@ class FlNetDpRobustTest {
         assertEquals(Set.of(1, 2, 3), reports.get(0).survivors());
         assertFalse(f.revealed.containsKey(4), "the refusing site computed nothing");
         Control.Task sent = new Control.Task("fed-test", 1, 1, "logreg", 0, f.schema(), 0.8, 1, 16, 0.1, 4, 16, 1024,
-                s.aggregation(), DISTRIBUTED, List.of(2, 5, 7), new double[6]);
+                s.aggregation(), oneRound, List.of(2, 5, 7), new double[6]);
         Control.Task back = (Control.Task) Control.decode(Control.encode(sent));
-        assertEquals(DISTRIBUTED, back.privacy(), "the task frame carries the DP parameters");
+        assertEquals(oneRound, back.privacy(), "the task frame carries the DP parameters");
         assertEquals(List.of(2, 5, 7), back.group());
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aCoordinatorDeclaringLessEpsilonThanItsNoiseSpendsIsRefusedByEverySiteAndNothingIsComputed()
+            throws Exception {
+        FlNetFixture f = new FlNetFixture(dir, 4);
+        Control.Privacy weakNoise = new Control.Privacy("distributed", 2.0, 3, 32, 1, 1e-5);
+        assertTrue(spends(weakNoise) > FlNetFixture.OPEN.maxEpsilonPerTask(), "above every site's limit in truth");
+        Coordinator.Settings s = settings(f, "full", 1, 0.5, weakNoise, Optional.empty(), 1);
+        List<Coordinator.RoundReport> reports = new ArrayList<>();
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (SiteLinks links = f.listen()) {
+            start(f, links, 4, i -> seeded(f, i, FlNetFixture.OPEN, Site.InsecureTestHooks.NONE));
+            assertEquals(4, links.awaitSites(java.time.Duration.ofSeconds(20)));
+            new Coordinator(f.roster, links, s, events::add)
+                    .run(new LogisticRegression(2, 2).initialParameters(new Random(1)), reports::add);
+        }
+        Set<String> refusing = new TreeSet<>();
+        for (String e : events) {
+            if (e.startsWith("fl.task-refused") && e.endsWith("code=EPSILON_UNDERSTATED")) {
+                refusing.add(e.replaceAll(".* site=(\\d+) .*", "$1"));
+            }
+        }
+        assertEquals(Set.of("1", "2", "3", "4"), refusing, events + " " + f.events);
+        assertTrue(reports.get(0).sumSha256().isEmpty(), "no sum");
+        assertTrue(f.revealed.isEmpty(), "no site computed an update");
     }
 
     @Test
@@ -175,8 +214,8 @@ class FlNetDpRobustTest {
     void theSitesRefuseToUnmaskWhenFewerSurviveThanTheBudgetAssumed() throws Exception {
         FlNetFixture f = new FlNetFixture(dir, 4);
         SitePolicy noDp = new SitePolicy(Set.of("logreg"), Set.of("a", "b", "label"), 0.1, 10, false, 1.0 / 3);
-        Control.Privacy needsAll = new Control.Privacy("distributed", 1.0, 4, 32);
-        Coordinator.Settings s = settings(f, "full", 1, 0.5, needsAll, Optional.empty(), 1);
+        Control.Privacy needsAll = distributed(1, 4);
+        Coordinator.Settings s = settings(f, "full", 1, spends(needsAll), needsAll, Optional.empty(), 1);
         List<Coordinator.RoundReport> reports = new ArrayList<>();
         double[] initial = new LogisticRegression(2, 2).initialParameters(new Random(1));
         Coordinator.Result result;
