@@ -351,6 +351,137 @@ def earlybird(mirror, out):
     return rows
 
 
+def go_constants(tokens):
+    """Identifiers assigned a string literal exactly once in the file (`name = "..."`, `name := "..."`)."""
+    seen = {}
+    for i in range(1, len(tokens) - 2):
+        if tokens[i] in ("=", ":") and tokens[i - 1][:1].isalpha() and tokens[i + 1][:1] in "`\"":
+            if tokens[i] == ":" and tokens[i + 1] != "=":
+                pass
+            try:
+                value = go_string(tokens[i + 1])
+            except (ValueError, SyntaxError):
+                continue
+            if tokens[i + 2] in (",", ")", "}") or tokens[i + 2][:1].isalpha() or tokens[i + 2] == "]":
+                seen.setdefault(tokens[i - 1], []).append(value)
+    return {k: v[0] for k, v in seen.items() if len(v) == 1}
+
+
+def go_value(tok, consts):
+    if tok[:1] in "`\"":
+        try:
+            return go_string(tok)
+        except (ValueError, SyntaxError):
+            return None
+    return consts.get(tok)
+
+
+def go_values(tokens, start, consts):
+    """The elements of the list opened at tokens[start], each a literal or a known constant; [] if any is not."""
+    out, i = [], start + 1
+    while i < len(tokens) and tokens[i] != "}":
+        if tokens[i] != ",":
+            if tokens[i + 1] not in (",", "}"):
+                return []
+            v = go_value(tokens[i], consts)
+            if v is None:
+                return []
+            out.append(v)
+        i += 1
+    return out
+
+
+def go_text(tokens, i, consts):
+    """An `input:` value: a literal, a known constant, or fmt.Sprintf of a %s/%v format over literals and constants.
+    Returns (text, index after it) or (None, i)."""
+    if tokens[i] == "fmt.Sprintf" and tokens[i + 1] == "(":
+        args, j = [], i + 2
+        while j < len(tokens) and tokens[j] != ")":
+            if tokens[j] != ",":
+                if tokens[j + 1] not in (",", ")"):
+                    return None, i
+                v = go_value(tokens[j], consts)
+                if v is None:
+                    return None, i
+                args.append(v)
+            j += 1
+        if not args:
+            return None, i
+        fmt, values = args[0], args[1:]
+        if re.search(r"%[^sv%]", fmt) or len(re.findall(r"%[sv]", fmt)) != len(values):
+            return None, i
+        it = iter(values)
+        text = re.sub(r"%[sv]", lambda m: next(it), fmt).replace("%%", "%")
+        return text, j + 1
+    v = go_value(tokens[i], consts) if tokens[i + 1] in (",", "}") else None
+    return (v, i + 1) if v is not None else (None, i)
+
+
+def composite(wanted, text):
+    """trufflehog joins a credential's parts into one result ("key:email", "id:secret"): when every ':'-separated part
+    occurs in the text, the longest part (the secret, as the tests write them) is the one to find; else None."""
+    parts = [p for p in wanted.split(":") if p]
+    if len(parts) < 2 or not all(p in text for p in parts):
+        return None
+    return max(parts, key=len)
+
+
+def trufflehog(mirror, out):
+    """trufflesecurity/trufflehog's detector pattern tests (pkg/detectors/*/*_test.go, integration tests left out):
+    each table case whose `input` is one literal string and whose `want` lists literal strings that all occur in it
+    verbatim. The first line holding each wanted string is a positive; every other line is skip, because trufflehog's
+    negative cases are its own detector's limits (a keyword too far away, one character too many), not text without a
+    credential. So this source measures recall only. Cases built with fmt.Sprintf or variables are left out. A wanted
+    result joined from parts ("key:email") counts the line of its longest part."""
+    commit = head(mirror)
+    rows = []
+    for path in git_ls(mirror, commit, "pkg/detectors"):
+        if not path.endswith("_test.go") or path.endswith("_integration_test.go"):
+            continue
+        tokens = [t for t in GO_TOKEN.findall(git_show(mirror, commit, path).decode(errors="replace"))
+                  if not t.startswith("/*") and not t.startswith("//")]
+        consts = go_constants(tokens)
+        cases = []
+        for i, t in enumerate(tokens[:-3]):
+            if t != "input" or tokens[i + 1] != ":":
+                continue
+            text, j = go_text(tokens, i + 2, consts)
+            if text is None:
+                continue
+            while j < len(tokens) - 6 and tokens[j] != "input" and tokens[j] != "want":
+                j += 1
+            if tokens[j] != "want" or tokens[j + 1] != ":":
+                continue
+            if tokens[j + 2:j + 6] == ["[", "]", "string", "{"]:
+                wanted = go_values(tokens, j + 5, consts)
+            else:
+                continue  # nil (no finding expected) or a computed list
+            if wanted and all(w and (w in text or composite(w, text)) for w in wanted):
+                cases.append((text, [w if w in text else composite(w, text) for w in wanted]))
+        if not cases:
+            continue
+        lines, labels = [], []
+        for text, wanted in cases:
+            body = [ln.replace("\r", "") for ln in text.strip("\n").split("\n")]
+            marks = ["skip"] * len(body)
+            for w in wanted:
+                at = next((k for k, ln in enumerate(body) if w in ln), None)
+                if at is None:  # the wanted string spans lines
+                    marks = None
+                    break
+                marks[at] = "1"
+            if marks is None:
+                continue
+            lines += body + [""]
+            labels += marks + ["skip"]
+        if not lines:
+            continue
+        rel = path.split("/")[2] + ".txt"
+        write(out, rel, "\n".join(lines) + "\n")
+        rows += [(rel, k + 1, lab) for k, lab in enumerate(labels)]
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -364,6 +495,7 @@ def main():
         "whispers-fixtures": lambda o: whispers(os.path.join(mirrors, "Skyscanner+whispers", "repo"),
                                                 os.environ.get("WHISPERS_RUNNER", "/work/data/whispers-stubs/run_whispers.py"), o),
         "earlybird-rule-examples": lambda o: earlybird(os.path.join(mirrors, "americanexpress+earlybird", "repo"), o),
+        "trufflehog-detector-tests": lambda o: trufflehog(os.path.join(mirrors, "trufflesecurity+trufflehog", "repo"), o),
     }
     only = set(sys.argv[4:])
     for name, build in sources.items():

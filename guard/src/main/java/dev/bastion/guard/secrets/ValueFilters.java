@@ -38,6 +38,13 @@ final class ValueFilters {
     /** Identifiers joined by dots, no digits: a field access or module path (settings.API_SECRET, business.password). */
     private static final com.google.re2j.Pattern DOTTED_NAME = com.google.re2j.Pattern.compile("[A-Za-z_]+(?:\\.[A-Za-z_]+)+");
 
+    /**
+     * Lower-case words joined by underscores or hyphens, no digits: a column, field or setting name (user_account_id,
+     * created-at). A random token of that length without a single digit is rare (a 20-character one over [a-z0-9]
+     * has none with probability (26/36)^20, about 0.15%).
+     */
+    private static final com.google.re2j.Pattern LOWER_NAME = com.google.re2j.Pattern.compile("[a-z]+(?:[_-][a-z]+)+");
+
     /** Positional or empty format slots: "prefix_{}", "{0}-{1}". */
     private static final com.google.re2j.Pattern FORMAT_SLOT = com.google.re2j.Pattern.compile("\\{\\d*\\}");
 
@@ -53,6 +60,15 @@ final class ValueFilters {
         }
         String v = value.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
         return !v.isEmpty() && v.equals(key.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A lower-case field or column name (user_account_id, created-at) where a generated token was expected. Not for
+     * passwords (people choose passphrases of that shape, open-sesame) nor URL credentials (x-oauth-basic): the
+     * scanner applies it to generic secrets only.
+     */
+    static boolean fieldName(String value) {
+        return LOWER_NAME.matcher(value).matches();
     }
 
     /** A value that is never a credential, whatever rule matched it. */
