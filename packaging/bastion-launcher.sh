@@ -14,19 +14,41 @@ if [ ! -x "$java" ]; then
   echo "bastion: the bundled runtime is missing ($java); unpack the whole archive again" >&2
   exit 1
 fi
-# The engine's kernels use the incubating Vector API; the JVM warns whenever that module is added, so it is added
-# only for the commands that can run the engine (serve loads local models, chat and generate run them).
-# lib/serve.aot and lib/cli.aot are AOT caches (JEP 483) made when the archive was built: classes already loaded and
-# linked, a third less CPU to start. A cache this JVM cannot use (other GC or heap flags in BASTION_JAVA_OPTS) is
-# skipped silently; the logging flags keep its warnings off standard output, where JSON results go.
+
+# serve_runs_local_models ARGS...: lib/local-models.sh
+. "$home/lib/local-models.sh"
+
+# The engine's kernels use the incubating Vector API. The module is added only for the commands that run the engine:
+# chat, generate, and serve with local models. Two reasons: the JVM warns whenever it is added, and with an incubator
+# module resolved the JVM cannot use an AOT cache's linked classes and archived lambdas (JEP 483 needs the archived
+# module graph, which is never kept with incubator modules), about a third of the CPU time of a start.
+# BASTION_JAVA_OPTS="--add-modules jdk.incubator.vector" adds it to any command.
+# lib/serve.aot, lib/engine.aot and lib/cli.aot are AOT caches (JEP 483/514/515) made when the archive was built, for
+# serve without the module, the engine's commands with it, and every other command. A cache this JVM cannot use
+# (other GC or heap flags in BASTION_JAVA_OPTS) is skipped silently; the logging flags keep its warnings off standard
+# output, where JSON results go. An -XX:AOT... option in BASTION_JAVA_OPTS replaces the cache.
+engine=no
 case "${1:-}" in
-  serve|chat|generate) engine="--add-modules jdk.incubator.vector"; cache="$home/lib/serve.aot" ;;
-  *) engine=""; cache="$home/lib/cli.aot" ;;
+  chat|generate) engine=yes ;;
+  serve) serve_runs_local_models "$@" && engine=yes ;;
 esac
-aot=""
-if [ -f "$cache" ]; then
-  aot="-XX:AOTCache=$cache -Xlog:aot=off -Xlog:cds=off"
+modules=""
+case "${BASTION_JAVA_OPTS:-}" in
+  *jdk.incubator.vector*) engine=yes ;; # added there
+  *) if [ "$engine" = yes ]; then modules="--add-modules jdk.incubator.vector"; fi ;;
+esac
+if [ "$engine" = yes ]; then
+  cache="$home/lib/engine.aot"
+elif [ "${1:-}" = serve ]; then
+  cache="$home/lib/serve.aot"
+else
+  cache="$home/lib/cli.aot"
 fi
-# shellcheck disable=SC2086 # engine, aot and BASTION_JAVA_OPTS are lists of options
-exec "$java" $engine $aot --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+aot=""
+case "${BASTION_JAVA_OPTS:-}" in
+  *-XX:AOT*) ;;
+  *) if [ -f "$cache" ]; then aot="-XX:AOTCache=$cache -Xlog:aot*=off -Xlog:cds*=off"; fi ;;
+esac
+# shellcheck disable=SC2086 # modules, aot and BASTION_JAVA_OPTS are lists of options
+exec "$java" $modules $aot --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   ${BASTION_JAVA_OPTS:-} -jar "$home/bastion.jar" "$@"

@@ -72,6 +72,13 @@ final class ServeCommand implements Callable<Integer> {
                     + "can fetch into " + config.dataDir().resolve("models") + " (restart serve afterwards), or "
                     + "declare a model under `models:` in bastion.yaml");
         }
+        if (config.models().stream().anyMatch(m -> m.backend().equals(dev.bastion.gateway.config.ModelSettings.LOCAL))
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            // The launcher adds the module only when it sees local models (packaging/local-models.sh): one it missed
+            // still runs, on the scalar kernels.
+            System.err.println("bastion: local models run on the scalar kernels (several times slower): the Vector "
+                    + "API module is not loaded; restart with BASTION_JAVA_OPTS=\"--add-modules jdk.incubator.vector\"");
+        }
         String scheme = config.server().tls().isPresent() ? "https" : "http";
         System.err.println("bastion: listening on " + scheme + "://" + config.server().host() + ":" + gateway.port()
                 + " (data directory " + config.dataDir() + ")");

@@ -43,6 +43,8 @@ class LauncherAotCacheTest {
                     s.createContext("/", x -> { x.sendResponseHeaders(x.getRequestURI().getPath().equals("/readyz")
                             ? 200 : 401, -1); x.close(); });
                     s.start();
+                    System.err.println("vector module: " + ModuleLayer.boot().findModule("jdk.incubator.vector")
+                            .isPresent());
                     System.out.println("listening http://127.0.0.1:" + s.getAddress().getPort());
                     System.out.flush();
                     Thread.sleep(Long.MAX_VALUE);
@@ -60,7 +62,7 @@ class LauncherAotCacheTest {
         assumeTrue(Files.isRegularFile(REPO.resolve("bastion")), "run from the app module of a source checkout");
         Files.createDirectories(checkout.resolve("packaging"));
         Files.createDirectories(checkout.resolve("app/target/lib"));
-        for (String file : List.of("bastion", "packaging/aot-train.sh")) {
+        for (String file : List.of("bastion", "packaging/aot-train.sh", "packaging/local-models.sh")) {
             Files.copy(REPO.resolve(file), checkout.resolve(file));
             checkout.resolve(file).toFile().setExecutable(true);
         }
@@ -81,11 +83,17 @@ class LauncherAotCacheTest {
         }
     }
 
-    /** Runs {@code ./bastion serve --port 0} to its first line on standard output, stops it; returns out and err. */
-    private String[] serve() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(checkout.resolve("bastion").toString(), "serve", "--port", "0")
-                .directory(checkout.toFile()).redirectError(checkout.resolve("err.txt").toFile());
+    /**
+     * Runs {@code ./bastion serve --port 0 ARGS} to its first line on standard output, stops it; returns out and err.
+     */
+    private String[] serve(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(checkout.resolve("bastion").toString(), "serve",
+                "--port", "0"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(checkout.toFile())
+                .redirectError(checkout.resolve("err.txt").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("BASTION_"));
+        pb.environment().put("HOME", checkout.resolve("home").toString()); // no ~/.bastion/models of the user's
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process p = pb.start();
         p.getOutputStream().close();
@@ -99,8 +107,12 @@ class LauncherAotCacheTest {
     }
 
     private Path onlyCache() throws IOException {
+        return onlyCache("serve");
+    }
+
+    private Path onlyCache(String kind) throws IOException {
         try (Stream<Path> files = Files.list(checkout.resolve("app/target/aot"))) {
-            List<Path> caches = files.filter(f -> f.getFileName().toString().matches("serve-.+\\.aot")).toList();
+            List<Path> caches = files.filter(f -> f.getFileName().toString().matches(kind + "-.+\\.aot")).toList();
             assertThat(caches).as("one cache, named for the JDK").hasSize(1);
             return caches.getFirst();
         }
@@ -110,7 +122,7 @@ class LauncherAotCacheTest {
     void theFirstServeTrainsACacheThatLaterStartsUseAndARebuiltJarIsTrainedAgain() throws Exception {
         String[] first = serve();
         assertThat(first[0]).as("stderr: %s", first[1]).startsWith("listening http://127.0.0.1:");
-        assertThat(first[1]).contains("start-up cache written");
+        assertThat(first[1]).contains("start-up cache written").contains("vector module: false");
         Path cache = onlyCache();
         assertThat(Files.size(cache)).isGreaterThan(1_000_000L);
         FileTime trained = Files.getLastModifiedTime(cache);
@@ -145,5 +157,26 @@ class LauncherAotCacheTest {
         assertThat(run[1]).doesNotContain("start-up cache").doesNotContainIgnoringCase("[aot]")
                 .doesNotContainIgnoringCase("[cds]");
         assertThat(Files.readAllBytes(cache)).as("left as it was, not retrained").isEqualTo(garbage);
+    }
+
+    @Test
+    void serveWithPulledModelsGetsTheVectorModuleAndItsOwnCacheAndServeWithoutThemDoesNot() throws Exception {
+        Path data = checkout.resolve("data");
+        Files.createDirectories(data.resolve("models"));
+        Files.writeString(data.resolve("models/tiny.gguf"), "GGUF");
+
+        String[] engine = serve("--data-dir", data.toString());
+        assertThat(engine[0]).as("stderr: %s", engine[1]).startsWith("listening http://127.0.0.1:");
+        assertThat(engine[1]).contains("start-up cache written").contains("vector module: true")
+                .doesNotContain("vector module: false");
+        assertThat(Files.size(onlyCache("engine"))).isGreaterThan(1_000_000L);
+
+        String[] again = serve("--data-dir=" + data);
+        assertThat(again[1]).doesNotContain("start-up cache").contains("vector module: true");
+
+        String[] plain = serve("--data-dir", checkout.resolve("empty").toString());
+        assertThat(plain[0]).as("stderr: %s", plain[1]).startsWith("listening http://127.0.0.1:");
+        assertThat(plain[1]).contains("vector module: false").doesNotContain("vector module: true");
+        assertThat(onlyCache("serve")).isNotEqualTo(onlyCache("engine"));
     }
 }

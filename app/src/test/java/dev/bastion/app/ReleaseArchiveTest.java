@@ -72,7 +72,8 @@ class ReleaseArchiveTest {
         try (Stream<Path> unpacked = Files.list(dir)) {
             home = unpacked.filter(p -> p.getFileName().toString().startsWith("bastion-")).findFirst().orElseThrow();
         }
-        for (String part : List.of("bin/bastion", "bastion.jar", "runtime/bin/java", "LICENSE", "NOTICE", "README.md")) {
+        for (String part : List.of("bin/bastion", "bastion.jar", "runtime/bin/java", "LICENSE", "NOTICE", "README.md",
+                "lib/local-models.sh", "lib/cli.aot", "lib/serve.aot", "lib/engine.aot")) {
             assertThat(home.resolve(part)).as(part).exists();
         }
         String bastion = home.resolve("bin/bastion").toString();
@@ -109,10 +110,12 @@ class ReleaseArchiveTest {
             assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(serve.exitValue()).isIn(0, 143);
+        assertThat(Files.readString(dir.resolve("serve.err"))).as("serve without local models: no Vector API module")
+                .doesNotContain("incubator");
 
-        // A cache this JVM cannot use (here the cli cache, made without the Vector module, in place of serve's) is
+        // A cache this JVM cannot use (here the engine's, made with the Vector API module, in place of serve's) is
         // skipped by the JVM: serve still starts, and nothing about it reaches standard output.
-        Files.copy(home.resolve("lib/cli.aot"), home.resolve("lib/serve.aot"),
+        Files.copy(home.resolve("lib/engine.aot"), home.resolve("lib/serve.aot"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Process mismatched = asUser(bastion, "serve", "--data-dir", data, "--port", "0")
                 .redirectError(dir.resolve("mismatched.err").toFile()).start();
