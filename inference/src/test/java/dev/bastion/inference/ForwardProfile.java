@@ -13,6 +13,8 @@ import java.util.Random;
  * weight matrix of the file is applied by {@link WeightMatrix#matvec} as a forward pass applies it, and the time
  * is summed per tensor role and type. The rounds alternate over all matrices, so drifting load hits every role
  * alike; each matrix keeps its best round (on a shared machine the slow rounds measure the other processes).
+ * On one thread the clock is the thread's CPU time ({@link KernelBench#now}). With {@code -Dcopy=true} the output
+ * head is timed a second time from a copy in anonymous native memory (file mapping against anonymous pages).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dbastion.inference.threads=1 \
@@ -25,7 +27,7 @@ public final class ForwardProfile {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.printf("threads=%d lanes=%d%n", Parallel.threads(), VectorKernels.LANES);
+        System.out.printf("threads=%d lanes=%d%n", Parallel.threads(), VectorKernels.LANES); // threads first: the clock
         for (String file : args) {
             profile(Path.of(file));
         }
