@@ -114,6 +114,39 @@ class KQuantInt8Test {
         }
     }
 
+    /*
+     * The Q5_K_M file ran at 0.23x llama.cpp against Q4_K_M's 0.43x (2026-12-05, single runs); one suspect was a
+     * matrix of that mix falling back to the float kernels. Each matrix of the mix, at the file's row lengths,
+     * must give exactly the int8 vector kernel's result (the same float order), which the float kernel does not.
+     */
+    @Test
+    void everyMatrixOfAQ5_K_MMix_atTheFilesRowLengths_takesTheInt8VectorKernel() {
+        Random random = new Random(21);
+        String[][] tensors = {{"blk.0.attn_q.weight", "2048"}, {"blk.0.attn_v.weight", "2048"},
+            {"blk.2.attn_v.weight", "2048"}, {"blk.0.ffn_down.weight", "8192"}, {"blk.2.ffn_down.weight", "8192"},
+            {"blk.3.ffn_up.weight", "2048"}, {"output.weight", "2048"}};
+        java.util.Set<GgmlType> seen = java.util.EnumSet.noneOf(GgmlType.class);
+        for (String[] t : tensors) {
+            int layer = t[0].startsWith("blk.") ? Integer.parseInt(t[0].split("\\.")[1]) : 0;
+            GgmlType type = QuantMix.Q5_K_M.typeOf(t[0], layer, 16, true);
+            seen.add(type);
+            int rows = 5;
+            int cols = Integer.parseInt(t[1]);
+            MemorySegment w = Arena.ofAuto().allocate(rows * type.byteSize(cols));
+            MemorySegment.copy(KernelTwinsTest.randomMatrix(type, rows, cols, random), 0, w, 0, w.byteSize());
+            float[] x = KernelTwinsTest.gaussian(random, cols, 1f);
+            float[] out = new float[rows];
+            WeightMatrix.of(type, w, rows, cols).matvec(x, out);
+            Q8K xq = Q8K.of(x, cols);
+            for (int r = 0; r < rows; r++) {
+                long off = r * type.byteSize(cols);
+                assertThat(out[r]).as("%s (%s) row %d", t[0], type, r).isEqualTo(dot(type, w, off, xq, cols, true));
+                assertThat(out[r]).isNotEqualTo(VectorKernels.dot(type, w, off, x, 0, cols));
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrder(GgmlType.Q5_K, GgmlType.Q6_K);
+    }
+
     private static float dot(GgmlType type, MemorySegment w, long off, Q8K x, int cols, boolean vector) {
         return switch (type) {
             case Q4_K -> vector ? KQuantInt8.dotQ4_K(w, off, x, cols) : KQuantInt8Scalar.dotQ4_K(w, off, x, cols);
