@@ -95,9 +95,27 @@ public final class KeyAgreement {
      *     all-zero shared secret)
      */
     public static byte[] agree(PrivateKey mine, byte[] theirPublicKey, byte[] info) {
+        return agree(mine, publicKey(theirPublicKey), info);
+    }
+
+    /**
+     * The public key of an X.509 encoding, decoded once for a caller that agrees with it many times (the server
+     * unmasking a dropped client's pair masks agrees with each surviving neighbour's key).
+     *
+     * @throws IllegalArgumentException when it is not an X25519 public key
+     */
+    public static PublicKey publicKey(byte[] x509) {
+        try {
+            return XDH_KEYS.get().generatePublic(new X509EncodedKeySpec(x509));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("the peer's X25519 public key is not valid", e);
+        }
+    }
+
+    /** As {@link #agree(PrivateKey, byte[], byte[])}, with the peer's key already decoded. */
+    public static byte[] agree(PrivateKey mine, PublicKey theirs, byte[] info) {
         byte[] shared;
         try {
-            PublicKey theirs = XDH_KEYS.get().generatePublic(new X509EncodedKeySpec(theirPublicKey));
             javax.crypto.KeyAgreement ka = X25519.get();
             ka.init(mine);
             ka.doPhase(theirs, true);

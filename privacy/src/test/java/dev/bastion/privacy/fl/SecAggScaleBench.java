@@ -69,6 +69,16 @@ final class SecAggScaleBench {
         }
     }
 
+    /** Client u's input, made again from its own seed when the sum is checked (at 10^6 parameters none is kept). */
+    private static long[] inputOf(int u, long seed, int p, int bits) {
+        Random random = new Random(seed * 1_000_003L + u);
+        long[] x = new long[p];
+        for (int j = 0; j < p; j++) {
+            x[j] = random.nextLong() & ((1L << bits) - 1);
+        }
+        return x;
+    }
+
     private static String load() {
         try {
             return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
@@ -101,20 +111,14 @@ final class SecAggScaleBench {
         Random random = new Random(seed);
         Map<Integer, byte[]> roster = new HashMap<>();
         Map<Integer, SigningKey> identities = new HashMap<>();
-        Map<Integer, long[]> inputs = new HashMap<>();
         for (int u = 1; u <= n; u++) {
             SigningKey key = SigningKey.generate(SigningKey.Algorithm.ED25519);
             identities.put(u, key);
             roster.put(u, key.publicKeyX509());
-            long[] x = new long[p];
-            for (int j = 0; j < p; j++) {
-                x[j] = random.nextLong() & ((1L << bits) - 1);
-            }
-            inputs.put(u, x);
         }
         Map<Integer, SecAggClient> clients = new HashMap<>();
         for (int u = 1; u <= n; u++) {
-            clients.put(u, new SecAggClient(config, u, identities.get(u), roster, inputs.get(u),
+            clients.put(u, new SecAggClient(config, u, identities.get(u), roster, inputOf(u, seed, p, bits),
                     new Random(seed * 31 + u)));
         }
         List<Integer> order = new ArrayList<>(clients.keySet());
@@ -233,7 +237,7 @@ final class SecAggScaleBench {
         SortedSet<Integer> included = done.included();
         long[] plain = new long[p];
         for (int u : included) {
-            SecAggClient.addInto(plain, inputs.get(u), 1, (1L << bits) - 1);
+            SecAggClient.addInto(plain, inputOf(u, seed, p, bits), 1, (1L << bits) - 1);
         }
         int survivors = included.size();
         long plainBytes = 24 + ((long) p * bits + 7) / 8;
