@@ -22,6 +22,27 @@ import javax.crypto.spec.HKDFParameterSpec;
  */
 public final class KeyAgreement {
     private static final byte[] SALT = "bastion-fl/secagg/v1".getBytes(StandardCharsets.UTF_8);
+    /*
+     * The JCA objects are looked up once per thread and reused (none of them is thread-safe, and KeyAgreement.init
+     * resets the agreement): a SecAgg+ server with 300 dropped clients agrees about 43,000 pair-mask keys, and the
+     * provider look-ups and fresh objects cost about a fifth of each agreement in a side measurement.
+     */
+    private static final ThreadLocal<KeyFactory> XDH_KEYS = ThreadLocal.withInitial(() -> lookUp(() -> KeyFactory.getInstance("XDH")));
+    private static final ThreadLocal<javax.crypto.KeyAgreement> X25519 =
+            ThreadLocal.withInitial(() -> lookUp(() -> javax.crypto.KeyAgreement.getInstance("X25519")));
+    private static final ThreadLocal<KDF> HKDF = ThreadLocal.withInitial(() -> lookUp(() -> KDF.getInstance("HKDF-SHA256")));
+
+    private interface Lookup<T> {
+        T get() throws GeneralSecurityException;
+    }
+
+    private static <T> T lookUp(Lookup<T> lookup) {
+        try {
+            return lookup.get();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("X25519, XDH or HKDF-SHA256 is unavailable", e);
+        }
+    }
 
     private KeyAgreement() {
     }
@@ -61,7 +82,7 @@ public final class KeyAgreement {
     /** The private key of a reconstructed 32-byte scalar. */
     public static PrivateKey privateKey(byte[] scalar) {
         try {
-            return KeyFactory.getInstance("XDH").generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar));
+            return XDH_KEYS.get().generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, scalar));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an X25519 scalar", e);
         }
@@ -74,10 +95,28 @@ public final class KeyAgreement {
      *     all-zero shared secret)
      */
     public static byte[] agree(PrivateKey mine, byte[] theirPublicKey, byte[] info) {
+        return agree(mine, publicKey(theirPublicKey), info);
+    }
+
+    /**
+     * The public key of an X.509 encoding, decoded once for a caller that agrees with it many times (the server
+     * unmasking a dropped client's pair masks agrees with each surviving neighbour's key).
+     *
+     * @throws IllegalArgumentException when it is not an X25519 public key
+     */
+    public static PublicKey publicKey(byte[] x509) {
+        try {
+            return XDH_KEYS.get().generatePublic(new X509EncodedKeySpec(x509));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("the peer's X25519 public key is not valid", e);
+        }
+    }
+
+    /** As {@link #agree(PrivateKey, byte[], byte[])}, with the peer's key already decoded. */
+    public static byte[] agree(PrivateKey mine, PublicKey theirs, byte[] info) {
         byte[] shared;
         try {
-            PublicKey theirs = KeyFactory.getInstance("XDH").generatePublic(new X509EncodedKeySpec(theirPublicKey));
-            javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("X25519");
+            javax.crypto.KeyAgreement ka = X25519.get();
             ka.init(mine);
             ka.doPhase(theirs, true);
             shared = ka.generateSecret();
@@ -89,8 +128,7 @@ public final class KeyAgreement {
 
     static byte[] hkdf(byte[] ikm, byte[] info) {
         try {
-            KDF kdf = KDF.getInstance("HKDF-SHA256");
-            return kdf.deriveData(HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(SALT).thenExpand(info, 32));
+            return HKDF.get().deriveData(HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(SALT).thenExpand(info, 32));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HKDF-SHA256 is unavailable", e);
         }

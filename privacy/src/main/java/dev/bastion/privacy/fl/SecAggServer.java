@@ -15,6 +15,7 @@ import dev.bastion.privacy.fl.Messages.ToServer;
 import dev.bastion.privacy.fl.Messages.UnmaskShares;
 import java.math.BigInteger;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -77,13 +78,16 @@ public final class SecAggServer {
     private SortedSet<Integer> expected = new TreeSet<>();
     private final SortedMap<Integer, AdvertiseKeys> u1 = new TreeMap<>();
     private final SortedMap<Integer, EncryptedShares> u2 = new TreeMap<>();
-    private final SortedMap<Integer, MaskedInput> u3 = new TreeMap<>();
+    private final SortedSet<Integer> u3 = new TreeSet<>();
+    /** The masked inputs of U3, added up as they arrive: the server holds one vector, not one per client. */
+    private final long[] maskedSum;
     private final SortedMap<Integer, byte[]> u4 = new TreeMap<>();
     private final SortedMap<Integer, UnmaskShares> u5 = new TreeMap<>();
 
     public SecAggServer(SecAggConfig config, Instant start) {
         this.config = config;
         this.deadline = start.plus(config.stageTimeout());
+        this.maskedSum = new long[config.length()];
         for (int u = 1; u <= config.clients(); u++) {
             expected.add(u);
         }
@@ -118,7 +122,11 @@ public final class SecAggServer {
                 if (m.masked().length != config.length() || m.bits() != config.bits()) {
                     yield false;
                 }
-                yield u3.putIfAbsent(from, m) == null;
+                if (!u3.add(from)) {
+                    yield false;
+                }
+                SecAggClient.addInto(maskedSum, m.masked(), 1, (1L << config.bits()) - 1);
+                yield true;
             }
             case ConsistencySignature m when stage == Stage.CONSISTENCY_CHECK -> u4.putIfAbsent(from, m.signature()) == null;
             case UnmaskShares m when stage == Stage.UNMASKING -> u5.putIfAbsent(from, m) == null;
@@ -135,7 +143,7 @@ public final class SecAggServer {
         SortedSet<Integer> answered = switch (stage) {
             case ADVERTISE_KEYS -> new TreeSet<>(u1.keySet());
             case SHARE_KEYS -> new TreeSet<>(u2.keySet());
-            case MASKED_INPUT -> new TreeSet<>(u3.keySet());
+            case MASKED_INPUT -> new TreeSet<>(u3);
             case CONSISTENCY_CHECK -> new TreeSet<>(u4.keySet());
             case UNMASKING -> new TreeSet<>(u5.keySet());
         };
@@ -224,7 +232,8 @@ public final class SecAggServer {
         long modMask = (1L << config.bits()) - 1;
         List<MaskJob> jobs = new ArrayList<>();
         Map<List<Integer>, BigInteger[]> lagrange = new HashMap<>(); // holder points -> their coefficients at 0
-        for (int u : u3.keySet()) {
+        Map<Integer, PublicKey> maskKeys = new HashMap<>(); // survivor -> its mask public key, decoded once
+        for (int u : u3) {
             List<Shamir.Share> shares = sharesOf(u, true);
             if (shares.size() < t) {
                 return new Step.Aborted(Stage.UNMASKING, "fewer than t shares of a survivor's self-mask seed");
@@ -234,7 +243,7 @@ public final class SecAggServer {
             jobs.add(new MaskJob(() -> Shamir.reconstruct(first, coefficients), config.selfMaskDomain(), -1));
         }
         for (int v : u2.keySet()) {
-            if (u3.containsKey(v)) {
+            if (u3.contains(v)) {
                 continue;
             }
             List<Shamir.Share> shares = sharesOf(v, false);
@@ -244,15 +253,15 @@ public final class SecAggServer {
             List<Shamir.Share> first = shares.subList(0, t);
             PrivateKey key = KeyAgreement.privateKey(Shamir.reconstruct(first, coefficientsFor(first, lagrange)));
             for (int u : config.holdersOf(v)) {
-                if (u != v && u3.containsKey(u)) {
-                    byte[] theirs = u1.get(u).maskKey();
+                if (u != v && u3.contains(u)) {
+                    PublicKey theirs = maskKeys.computeIfAbsent(u, w -> KeyAgreement.publicKey(u1.get(w).maskKey()));
                     byte[] info = config.pairInfo("pair-mask", u, v);
                     jobs.add(new MaskJob(() -> KeyAgreement.agree(key, theirs, info), config.pairMaskDomain(),
                             u > v ? -1 : 1));
                 }
             }
         }
-        return new Step.Done(removeMasks(jobs, modMask), new TreeSet<>(u3.keySet()));
+        return new Step.Done(removeMasks(jobs, modMask), new TreeSet<>(u3));
     }
 
     /**
@@ -271,10 +280,7 @@ public final class SecAggServer {
             }
             return part;
         }).toList();
-        long[] sum = new long[length];
-        for (MaskedInput m : u3.values()) {
-            SecAggClient.addInto(sum, m.masked(), 1, modMask);
-        }
+        long[] sum = maskedSum; // the round is over: the running sum becomes the output
         for (long[] part : parts) {
             SecAggClient.addInto(sum, part, 1, modMask);
         }

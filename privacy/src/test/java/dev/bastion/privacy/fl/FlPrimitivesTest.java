@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -31,14 +32,33 @@ class FlPrimitivesTest {
     }
 
     @Test
-    void aMaskIsTheKeyStreamReadAsBigEndianWordsCutToBBits() {
+    void aMaskOfAtMost32BitsIsTheKeyStreamReadAsLittleEndian4ByteWordsCutToBBits() {
+        // the format changed on purpose in round seven (8-byte big-endian words before): half the key stream
         byte[] seed = new byte[32];
         new Random(3).nextBytes(seed);
-        long[] mask = Prg.mask(seed, "fl/test", 5, 20);
-        ByteBuffer words = ByteBuffer.wrap(Prg.keystream(seed, Prg.initialCounter("fl/test"), 40));
-        for (long m : mask) {
-            assertEquals(words.getLong() & ((1L << 20) - 1), m);
-            assertTrue(m >= 0 && m < (1L << 20));
+        for (int bits : new int[] {1, 20, 32}) {
+            long[] mask = Prg.mask(seed, "fl/test", 9, bits);
+            ByteBuffer words = ByteBuffer.wrap(Prg.keystream(seed, Prg.initialCounter("fl/test"), 36))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            for (long m : mask) {
+                assertEquals(Integer.toUnsignedLong(words.getInt()) & ((1L << bits) - 1), m);
+                assertTrue(m >= 0 && m < (1L << bits));
+            }
+        }
+    }
+
+    @Test
+    void aMaskOfMoreThan32BitsIsTheKeyStreamReadAsLittleEndian8ByteWordsCutToBBits() {
+        byte[] seed = new byte[32];
+        new Random(4).nextBytes(seed);
+        for (int bits : new int[] {33, 40, 62}) {
+            long[] mask = Prg.mask(seed, "fl/test", 5, bits);
+            ByteBuffer words = ByteBuffer.wrap(Prg.keystream(seed, Prg.initialCounter("fl/test"), 40))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            for (long m : mask) {
+                assertEquals(words.getLong() & ((1L << bits) - 1), m);
+                assertTrue(m >= 0 && m < (1L << bits));
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -15,18 +16,25 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The fast paths of the scale work give exactly what the straightforward code gave. */
 class SecAggFastPathTest {
 
-    /** The mask as the first version made it: the whole key stream, then big-endian words cut to b bits. */
+    /**
+     * The mask made the straightforward way: the whole key stream at once, then little-endian words (4 bytes for
+     * b up to 32, else 8) cut to b bits.
+     */
     private static long[] referenceMask(byte[] seed, String domain, int length, int bits) {
-        ByteBuffer words = ByteBuffer.wrap(Prg.keystream(seed, Prg.initialCounter(domain), length * 8));
+        int width = bits <= 32 ? 4 : 8;
+        ByteBuffer words = ByteBuffer.wrap(Prg.keystream(seed, Prg.initialCounter(domain), length * width))
+                .order(ByteOrder.LITTLE_ENDIAN);
         long[] out = new long[length];
         for (int i = 0; i < length; i++) {
-            out[i] = words.getLong() & ((1L << bits) - 1);
+            long word = width == 4 ? Integer.toUnsignedLong(words.getInt()) : words.getLong();
+            out[i] = word & ((1L << bits) - 1);
         }
         return out;
     }
 
     @ParameterizedTest
-    @CsvSource({"1, 1, 1", "7, 20, -1", "8192, 37, 1", "8193, 62, -1", "20000, 25, 1", "20000, 25, -1"})
+    @CsvSource({"1, 1, 1", "7, 20, -1", "8192, 37, 1", "8193, 62, -1", "20000, 25, 1", "20000, 25, -1",
+            "16384, 32, 1", "16385, 32, -1", "40000, 28, -1", "8191, 33, -1"})
     void maskingInPlaceAddsTheSameMaskAsMaterialisingItAndAddingIt(int length, int bits, int sign) {
         Random random = new Random(length * 31L + bits);
         byte[] seed = new byte[32];

@@ -200,4 +200,69 @@ class SecAggMaliciousServerTest {
             assertAborts(f.client(u), new SignatureList(h, u, new TreeMap<>(u <= 15 ? low : high)));
         }
     }
+    /**
+     * The attack that a neighbours-only consistency check lets through on a Harary ring (docs/federated-learning.md,
+     * "Scale", round seven): with t = k/2 + 1, a ring segment S of t clients, cut off by two gaps of k/2 clients the
+     * server calls dropped, and the rest R, are each shown their own survivor list. Every client in S and R has t
+     * holders that signed its list, and every gap client has t holders (in S and R) whose lists leave it out, so
+     * the server would rebuild the self masks of S and the mask keys of the gaps, and learn the sum of S alone: t
+     * inputs instead of at least the quorum. The quorum of signatures over one list stops it.
+     */
+    @Test
+    void aRingSegmentShownItsOwnSurvivorListPassesEveryNeighbourhoodYetFailsTheQuorum() {
+        int n = 30;
+        int k = 10;
+        int t = k / 2 + 1;
+        SecAggConfig config = SecAggConfig.plus("fed", 5, n, k, t, 0.2, SecAggConfig.seedFrom(9), 4, 32, TIMEOUT);
+        int[] ring = SecAggConfig.permutation(n, SecAggConfig.seedFrom(9), "fed", 5);
+        List<Integer> segment = new ArrayList<>();
+        List<Integer> rest = new ArrayList<>();
+        List<Integer> gaps = new ArrayList<>();
+        for (int position = 0; position < n; position++) {
+            if (position < t) {
+                segment.add(ring[position]);
+            } else if (position < t + k / 2 || position >= n - k / 2) {
+                gaps.add(ring[position]);
+            } else {
+                rest.add(ring[position]);
+            }
+        }
+        SecAggFixture f = new SecAggFixture(config, 17);
+        List<ToClient> lists = runUntil(f, new SecAggServer(config, Instant.EPOCH), Stage.CONSISTENCY_CHECK);
+        Map<Integer, byte[]> segmentSignatures = new TreeMap<>();
+        Map<Integer, byte[]> restSignatures = new TreeMap<>();
+        for (ToClient m : lists) {
+            SurvivorList s = (SurvivorList) m;
+            boolean inSegment = segment.contains(s.recipient());
+            if (!inSegment && !rest.contains(s.recipient())) {
+                continue; // a gap client is told nothing more: to everyone else it dropped
+            }
+            List<Integer> view = (inSegment ? segment : rest).stream().sorted().toList();
+            SecAggClient.Reply.Send sent = assertInstanceOf(SecAggClient.Reply.Send.class,
+                    f.client(s.recipient()).receive(new SurvivorList(s.header(), s.recipient(), view)));
+            (inSegment ? segmentSignatures : restSignatures).put(s.recipient(),
+                    ((Messages.ConsistencySignature) sent.message()).signature());
+        }
+        for (int u : segment) {
+            assertTrue(holdersAmong(config, u, segment) >= t, "a neighbours-only check would pass in the segment");
+        }
+        for (int u : rest) {
+            assertTrue(holdersAmong(config, u, rest) >= t, "a neighbours-only check would pass in the rest");
+        }
+        for (int g : gaps) {
+            assertTrue(holdersAmong(config, g, segment) + holdersAmong(config, g, rest) >= t,
+                    "t holders of every gap client would reveal its mask key");
+        }
+        Header h = new Header("fed", 5, Stage.UNMASKING, 0);
+        for (int u : segment) {
+            assertAborts(f.client(u), new SignatureList(h, u, new TreeMap<>(segmentSignatures)));
+        }
+        for (int u : rest) {
+            assertAborts(f.client(u), new SignatureList(h, u, new TreeMap<>(restSignatures)));
+        }
+    }
+
+    private static int holdersAmong(SecAggConfig config, int client, List<Integer> group) {
+        return (int) config.holdersOf(client).stream().filter(group::contains).count();
+    }
 }
