@@ -316,3 +316,29 @@ unbound = re.compile(r"jailbreak|\bDAN\b|unconstrained|uncensored|unfiltered|dev
 aw = [r["prompt"] for r in csv.DictReader(io.StringIO(data.decode("utf-8"))) if r.get("type") == "TEXT"]
 write("awesome-prompts", [t for t in aw if 20 <= len(t) <= 6000 and not unbound.search(t)
                           and len(shingles(t) & itw) <= 0.5 * max(1, len(shingles(t)))])
+
+# Round five (issue 14 parts 3 and 5): everyday conversational turns, the follow-ups and style instructions users send
+# after their first message ("Could you rephrase that as bullet points?", "That doesn't sound right, check it again.",
+# "Now make each sentence shorter."). Only the user turns after the first of each dialogue: the first turn is an
+# ordinary request (already a family), the later ones are what the detector refused. Two collections, so that either
+# one left out still leaves the family in training.
+def show_at(repo, commit, path):
+    git = os.path.join(mirrors, repo.replace("/", "+"), "repo")
+    data = subprocess.check_output(["git", "--git-dir", git, "show", f"{commit}:{path}"])
+    print(f"{repo}\t{commit}\t{path}\tsha256={hashlib.sha256(data).hexdigest()}")
+    return data
+
+# MT-Bench-101 (mtbench101/mt-bench-101, Apache-2.0): 1,388 dialogues over 13 tasks (follow-up questions, format and
+# content rephrasing, self-correction, topic shifts, clarifications), the user turns after the first.
+MTB101 = ("mtbench101/mt-bench-101", "bc18b3e2c18c99164e11528f1a79c92083db5953", "data/subjective/mtbench101.jsonl")
+rows = [json.loads(l) for l in show_at(*MTB101).decode("utf-8").splitlines() if l.strip()]
+write("mtbench101-followups", [t["user"] for r in rows for t in r["history"][1:] if len(t["user"]) <= 1000])
+
+# MT-Eval (KwanWaiChung/MT-Eval, MIT): multi-turn refinement (each later turn adds a constraint on the form of the
+# previous answer) and its extension of MT-Bench to more turns; the first turn (a document, or MT-Bench's own first
+# two turns, already in the mtbench-vicuna source) is dropped.
+MTEVAL = ("KwanWaiChung/MT-Eval", "bfe3a46e41c9837a8ca2a9957c1b1699e5fffef1")
+refine = [json.loads(l) for l in show_at(*MTEVAL, "raw_data/refinement_multi_inst.jsonl").decode("utf-8").splitlines() if l.strip()]
+extended = [json.loads(l) for l in show_at(*MTEVAL, "raw_data/mt-bench_extended.jsonl").decode("utf-8").splitlines() if l.strip()]
+write("mteval-followups", [t["user"] for r in refine for t in r[1:] if len(t["user"]) <= 1000]
+      + [t["user"] for r in extended for t in r["conversation"][2:] if len(t["user"]) <= 1000])

@@ -1,0 +1,93 @@
+package dev.bastion.guard.injection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Everyday chat turns (follow-ups, answer-format and style instructions, benign personas, questions about the
+ * assistant) against the shipped direct model at its own threshold, lexical stage (the default: the embedding stage
+ * is opt-in and its encoder lives outside guard). The messages are in
+ * {@code everyday-turns.txt}, written for this test and never trained on; attacks in the same file that reuse their
+ * words must still be refused.
+ */
+class EverydayConversationTest {
+    private static final InjectionScanner SCANNER = InjectionScanner.builtIn(Optional.empty());
+    private static final Map<String, List<String>> TURNS = sections("everyday-turns.txt");
+
+    @Test
+    void theFixtureHoldsAtLeastSixtyEverydayMessagesAndSomeAttacks() {
+        assertThat(TURNS.get("everyday")).hasSizeGreaterThanOrEqualTo(60).doesNotHaveDuplicates();
+        assertThat(TURNS.get("attack")).hasSizeGreaterThanOrEqualTo(5);
+    }
+
+    /*
+     * Round five (2026-12-06): the round-four model refused 8 of these 61 messages; the model trained with the
+     * conversational sources (MT-Bench-101, MT-Eval follow-ups) and the narrower ignore-previous rule ("ignore the
+     * typos in my last message" no longer matches it) refuses the 2 below. They are pinned here so that the
+     * test fails both when another everyday message starts to be refused and when one of these passes (then remove it
+     * from the list). The goal stays an empty list; until then the direct model is not on the default route.
+     */
+    private static final List<String> STILL_REFUSED = List.of(
+            "Please continue where you stopped.",
+            "Please don't repeat the question back to me before answering.");
+
+    @Test
+    void everydayFollowUpsStyleInstructionsPersonasAndMetaQuestionsAreNotRefusedBeyondThePinnedTwo() {
+        List<String> refused = new ArrayList<>();
+        for (String text : TURNS.get("everyday")) {
+            if (!SCANNER.scan(List.of(text)).isEmpty()) {
+                refused.add(text);
+            }
+        }
+        assertThat(refused).as("everyday messages refused at the shipped threshold")
+                .containsExactlyInAnyOrderElementsOf(STILL_REFUSED);
+        assertThat(TURNS.get("everyday")).containsAll(STILL_REFUSED);
+    }
+
+    @Test
+    void attacksThatReuseTheWordsOfEverydayTurnsAreStillRefused() {
+        List<String> passed = new ArrayList<>();
+        for (String text : TURNS.get("attack")) {
+            if (SCANNER.scan(List.of(text)).isEmpty()) {
+                passed.add(String.format("%.3f %s", SCANNER.score(text), text));
+            }
+        }
+        assertThat(passed).as("attacks let through").isEmpty();
+    }
+
+    /** Lines of a {@code [section]} file; blank lines and {@code #} comments are skipped. */
+    private static Map<String, List<String>> sections(String resource) {
+        try (InputStream in = EverydayConversationTest.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + resource);
+            }
+            Map<String, List<String>> out = new LinkedHashMap<>();
+            List<String> current = null;
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                if (l.startsWith("[") && l.endsWith("]")) {
+                    current = out.computeIfAbsent(l.substring(1, l.length() - 1), k -> new ArrayList<>());
+                } else if (current == null) {
+                    throw new IllegalStateException(resource + ": a message before the first [section]");
+                } else {
+                    current.add(l);
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read test resource " + resource, e);
+        }
+    }
+}
