@@ -89,6 +89,20 @@ class MembershipInferenceTest {
     }
 
     @Test
+    void theScoresAreTheSameWhetherTheModelsTrainOnOneThreadOrSeveral() {
+        TrainingData data = separable(200, 8, 3);
+        for (double epsilon : new double[] {Double.POSITIVE_INFINITY, 2.0}) {
+            MembershipInference.Settings settings = new MembershipInference.Settings(4, 10, false, 11);
+            MembershipInference.Scores one = MembershipInference.run(data, recipe(epsilon), settings, 1);
+            MembershipInference.Scores three = MembershipInference.run(data, recipe(epsilon), settings, 3);
+            assertThat(three.member()).isEqualTo(one.member());
+            assertThat(three.liraOnline()).as("epsilon %s", epsilon).containsExactly(one.liraOnline());
+            assertThat(three.rmia()).containsExactly(one.rmia());
+            assertThat(three.targetAccuracy()).isEqualTo(one.targetAccuracy());
+        }
+    }
+
+    @Test
     void underDpSgdAtEpsilonOneNoThresholdBeatsTheDpBound() {
         TrainingData data = separable(600, 80, 2);
         MembershipInference.Scores s = MembershipInference.run(data, recipe(1.0),
