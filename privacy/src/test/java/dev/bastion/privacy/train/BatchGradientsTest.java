@@ -37,10 +37,22 @@ class BatchGradientsTest {
         return p;
     }
 
+    /**
+     * Shapes that reach every branch of the kernels: 77 rows are two full blocks of 32 and a partial one; 4 and 6
+     * classes (groups of four and a remainder); 300 inputs with 20 hidden units split the weights into several
+     * L1-sized chunks in both directions, 37 with 45 do not.
+     */
+    private static final int[][] SHAPES = {{37, 45, 4}, {300, 20, 6}, {9, 3, 2}};
+
     @Test
     void summedParameterGradientsEqualTheOneExamplePathBitForBit() {
-        Mlp mlp = new Mlp(37, 45, 4); // 37 rows of 45 hidden units: more than one block, a partial last block
-        TrainingData data = rows(77, 37, 4, 1);
+        for (int[] shape : SHAPES) {
+            summedParameterGradientsMatch(new Mlp(shape[0], shape[1], shape[2]));
+        }
+    }
+
+    private static void summedParameterGradientsMatch(Mlp mlp) {
+        TrainingData data = rows(77, mlp.dimensions(), mlp.classes(), 1);
         double[] p = someParameters(mlp, 2);
         int[] picked = IntStream.range(0, data.size()).filter(i -> i % 5 != 2).toArray();
         double[] expected = new double[p.length];
@@ -51,17 +63,23 @@ class BatchGradientsTest {
         BatchGradients batched = mlp.batch();
         batched.load(p);
         batched.addGradients(data.x(), data.y(), picked, picked.length, actual);
-        assertThat(Arrays.equals(actual, expected)).as("bitwise equal sums").isTrue();
+        assertThat(Arrays.equals(actual, expected)).as("bitwise equal sums, %s", mlp).isTrue();
         assertThat(Arrays.stream(expected).filter(v -> v != 0).count()).isGreaterThan(p.length / 2);
     }
 
     @Test
     void inputGradientsAndLossesEqualTheOneExamplePathBitForBit() {
-        Mlp mlp = new Mlp(50, 40, 3);
-        TrainingData data = rows(70, 50, 3, 3);
+        for (int[] shape : SHAPES) {
+            inputGradientsMatch(new Mlp(shape[0], shape[1], shape[2]));
+        }
+    }
+
+    private static void inputGradientsMatch(Mlp mlp) {
+        int d = mlp.dimensions();
+        TrainingData data = rows(70, d, mlp.classes(), 3);
         double[] p = someParameters(mlp, 4);
-        double[][] expected = new double[70][50];
-        double[][] actual = new double[70][50];
+        double[][] expected = new double[70][d];
+        double[][] actual = new double[70][d];
         double[] expectedLoss = new double[70];
         double[] actualLoss = new double[70];
         BatchGradients reference = BatchGradients.oneAtATime(mlp);
@@ -70,7 +88,7 @@ class BatchGradientsTest {
         BatchGradients batched = mlp.batch();
         batched.load(p);
         batched.inputGradients(data.x(), data.y(), 3, 69, actual, actualLoss);
-        assertThat(Arrays.deepEquals(actual, expected)).as("bitwise equal input gradients").isTrue();
+        assertThat(Arrays.deepEquals(actual, expected)).as("bitwise equal input gradients, %s", mlp).isTrue();
         assertThat(Arrays.equals(actualLoss, expectedLoss)).as("bitwise equal losses").isTrue();
         assertThat(actual[0]).containsOnly(0.0); // rows outside from..to are left alone
         assertThat(expectedLoss[10]).isPositive();
