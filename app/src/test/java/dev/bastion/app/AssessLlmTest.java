@@ -88,6 +88,46 @@ class AssessLlmTest {
     }
 
     @Test
+    void theHtmlReportRendersInHeadlessChromiumWithItsVerdictEveryMetricAndEveryCurve() throws Exception {
+        HeadlessChromium.assumePresent();
+        Path model = PlantedModels.planted(dir.resolve("planted-browser.gguf"), 3, 12, members.toArray(String[]::new));
+        JsonNode doc = assess(model, "browser", "--fail-on", "exposure>19");
+        Path page = dir.resolve("browser.html");
+        Path scratch = Files.createDirectories(dir.resolve("chromium"));
+        String dom = HeadlessChromium.dumpDom(page, scratch);
+        // Parsed, not merely read: the browser adds the <tbody> the writer leaves out.
+        assertThat(dom).contains("<tbody>");
+        assertThat(dom).contains("<h1>").contains("Verdict: <strong class=\"fail\">fail</strong>");
+        int rules = doc.path("verdict").path("rules").size();
+        int metrics = doc.path("metrics").size();
+        int curves = doc.path("curves").size();
+        assertThat(metrics).isGreaterThan(5);
+        assertThat(curves).isGreaterThan(0);
+        // One header row per table, one row per rule and per metric; one inline SVG per curve.
+        assertThat(count(dom, "<tr>")).isEqualTo(2 + rules + metrics);
+        assertThat(count(dom, "<svg")).isEqualTo(curves);
+        assertThat(dom).contains("exposure>19".replace(">", "&gt;"));
+        assertThat(dom).doesNotContain("<script");
+        for (String text : List.of(EXACT_SECRET, SAMPLED_SECRET, members.get(2))) {
+            assertThat(dom).doesNotContain(text);
+        }
+        byte[] png = HeadlessChromium.screenshot(page, scratch, 1000, 1400);
+        Path blank = Files.writeString(scratch.resolve("blank.html"), "<!doctype html><html><body></body></html>");
+        byte[] blankPng = HeadlessChromium.screenshot(blank, scratch, 1000, 1400);
+        // Text, tables and plots compress far worse than an empty page (about 7 KB at this size).
+        assertThat(png.length).isGreaterThan(3 * blankPng.length);
+        assertThat(java.util.Arrays.copyOf(png, 8)).containsExactly(0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a);
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int at = text.indexOf(what); at >= 0; at = text.indexOf(what, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
     void minKRanksPlantedMembersAboveNonMembersOnThatModel() throws IOException {
         Path model = PlantedModels.planted(dir.resolve("planted-2.gguf"), 3, 12, members.toArray(String[]::new));
         JsonNode doc = assess(model, "planted-mink");

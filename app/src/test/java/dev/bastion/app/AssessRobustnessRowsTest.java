@@ -35,14 +35,35 @@ class AssessRobustnessRowsTest {
     }
 
     private static JsonNode run(String name, String... extra) throws IOException {
+        return run(name, points, extra);
+    }
+
+    private static JsonNode run(String name, Path data, String... extra) throws IOException {
         Path json = dir.resolve(name + ".json");
         List<String> args = new ArrayList<>(List.of("assess", "robustness", "--data-dir",
-                dir.resolve("home").toString(), "--data", points.toString(), "--label", "label", "--epochs", "3",
+                dir.resolve("home").toString(), "--data", data.toString(), "--label", "label", "--epochs", "3",
                 "--epsilons", "0.5", "--steps", "5", "--min-norm-limit", "0", "--json", json.toString()));
         args.addAll(List.of(extra));
         Object[] r = KeysCommandTest.run(args.toArray(String[]::new));
         assertThat(r[0]).as((String) r[2]).isEqualTo(0);
         return new ObjectMapper().readTree(json.toFile());
+    }
+
+    @Test
+    void aModelThatLearnedNothingTurnsTheVerdictIntoAWarning() throws IOException {
+        Random random = new Random(10);
+        List<String> rows = new ArrayList<>(List.of("a,b,c,label"));
+        for (int i = 0; i < 300; i++) { // labels drawn apart from the features: nothing to learn
+            rows.add(String.format(java.util.Locale.ROOT, "%.4f,%.4f,%.4f,%s", random.nextGaussian(),
+                    random.nextGaussian(), random.nextGaussian(), random.nextBoolean() ? "up" : "down"));
+        }
+        Path noise = Files.write(dir.resolve("noise.csv"), rows);
+        JsonNode doc = run("noise", noise);
+        assertThat(doc.path("verdict").path("result").asText()).isEqualTo("warn");
+        assertThat(doc.path("verdict").path("rules").toString()).contains("held_out_accuracy>");
+        JsonNode learned = run("learned");
+        assertThat(learned.path("verdict").path("result").asText()).isEqualTo("pass");
+        assertThat(learned.path("metrics").toString()).contains("held_out");
     }
 
     @Test

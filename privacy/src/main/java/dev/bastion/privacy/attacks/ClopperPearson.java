@@ -14,12 +14,25 @@ public final class ClopperPearson {
 
     /** The two-sided {@code 1 - alpha} interval {low, high} for k successes in n trials. */
     public static double[] interval(int k, int n, double alpha) {
+        return new double[] {lower(k, n, alpha), upper(k, n, alpha)};
+    }
+
+    /** The lower end of {@link #interval}, alone: half the work when only one end is needed. */
+    public static double lower(int k, int n, double alpha) {
+        check(k, n);
+        return k == 0 ? 0 : quantile(alpha / 2, k, n - k + 1);
+    }
+
+    /** The upper end of {@link #interval}, alone. */
+    public static double upper(int k, int n, double alpha) {
+        check(k, n);
+        return k == n ? 1 : quantile(1 - alpha / 2, k + 1, n - k);
+    }
+
+    private static void check(int k, int n) {
         if (n <= 0 || k < 0 || k > n) {
             throw new IllegalArgumentException("need 0 <= k <= n and n > 0");
         }
-        double low = k == 0 ? 0 : quantile(alpha / 2, k, n - k + 1);
-        double high = k == n ? 1 : quantile(1 - alpha / 2, k + 1, n - k);
-        return new double[] {low, high};
     }
 
     /** The x with I_x(a, b) = q. */

@@ -103,6 +103,67 @@ public final class Evasion {
         return best;
     }
 
+    /**
+     * Unconstrained PGD on every row of {@code xs}: element for element the rows {@link #pgd} returns row by row. With
+     * one restart PGD draws no randomness, so rows are attacked in blocks of {@link #PGD_BLOCK}, each block's input
+     * gradients in one batched call ({@link Model#batch}) and the blocks in parallel on the available cores. With
+     * more restarts the rows go one at a time through {@link #pgd}, drawing from {@code random} in row order.
+     */
+    public static double[][] pgdAll(Model model, double[] params, double[][] xs, int[] ys, double epsilon, Norm norm,
+            Pgd s, SplittableRandom random) {
+        if (xs.length != ys.length) {
+            throw new IllegalArgumentException("one label per row needed");
+        }
+        double[][] out = new double[xs.length][];
+        if (s.restarts() != 1) {
+            for (int i = 0; i < xs.length; i++) {
+                out[i] = pgd(model, params, xs[i], ys[i], epsilon, norm, s, random);
+            }
+            return out;
+        }
+        int blocks = (xs.length + PGD_BLOCK - 1) / PGD_BLOCK;
+        java.util.stream.IntStream.range(0, blocks).parallel().forEach(b -> {
+            int from = b * PGD_BLOCK;
+            int to = Math.min(xs.length, from + PGD_BLOCK);
+            pgdBlock(model, params, xs, ys, from, to, epsilon, norm, s, out);
+        });
+        return out;
+    }
+
+    /** Rows per parallel task of {@link #pgdAll}. */
+    static final int PGD_BLOCK = 64;
+
+    /** The first restart of {@link #pgd} without constraints, for rows from..to, written into {@code out}. */
+    private static void pgdBlock(Model model, double[] params, double[][] xs, int[] ys, int from, int to,
+            double epsilon, Norm norm, Pgd s, double[][] out) {
+        int m = to - from;
+        double[][] adv = new double[m][];
+        double[][] g = new double[m][];
+        int[] y = new int[m];
+        double[] loss = new double[m];
+        for (int r = 0; r < m; r++) {
+            adv[r] = xs[from + r].clone();
+            g[r] = new double[adv[r].length];
+            y[r] = ys[from + r];
+        }
+        dev.bastion.privacy.train.BatchGradients batch = model.batch();
+        batch.load(params);
+        for (int k = 0; k < s.steps(); k++) {
+            batch.inputGradients(adv, y, 0, m, g, loss);
+            for (int r = 0; r < m; r++) {
+                step(adv[r], g[r], s.stepSize() * epsilon, norm);
+                project(adv[r], xs[from + r], epsilon, norm);
+                clip(adv[r], s.bounds());
+            }
+        }
+        batch.inputGradients(adv, y, 0, m, g, loss);
+        for (int r = 0; r < m; r++) {
+            boolean flipped = model.predict(params, adv[r]) != y[r];
+            // As pgd: a flipped row is returned; else the iterate if its loss compares (it is not NaN), else x.
+            out[from + r] = flipped || loss[r] > Double.NEGATIVE_INFINITY ? adv[r] : xs[from + r].clone();
+        }
+    }
+
     /** {@code free} itself without constraints, else a projected copy of it. */
     private static double[] feasible(double[] free, double[] x, double epsilon, Norm norm, Constraints c) {
         if (c.isNone()) {
@@ -170,6 +231,15 @@ public final class Evasion {
                 x[j] = Math.max(bounds[0], Math.min(bounds[1], x[j]));
             }
         }
+    }
+
+    /** The share of {@code advs} (attacked rows) still classified as {@code ys}. */
+    public static double accuracy(Model model, double[] params, double[][] advs, int[] ys) {
+        int right = 0;
+        for (int i = 0; i < advs.length; i++) {
+            right += model.predict(params, advs[i]) == ys[i] ? 1 : 0;
+        }
+        return (double) right / advs.length;
     }
 
     /**

@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Canaries: {@code canaries} rows get a wrong label before anything is trained (half of them land in the target's
- * half like any row), the usual worst case for memorisation. Deterministic for a given seed. Not thread-safe.
+ * half like any row), the usual worst case for memorisation. Deterministic for a given seed, whatever the number of cores
+ * the models train on. Not thread-safe.
  */
 public final class MembershipInference {
 
@@ -70,6 +71,11 @@ public final class MembershipInference {
     }
 
     public static Scores run(TrainingData original, Recipe recipe, Settings s) {
+        return run(original, recipe, s, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #run(TrainingData, Recipe, Settings)} training the models on {@code threads} threads. */
+    static Scores run(TrainingData original, Recipe recipe, Settings s, int threads) {
         SplittableRandom random = new SplittableRandom(s.seed());
         int n = original.size();
         int classes = original.classes().size();
@@ -82,15 +88,24 @@ public final class MembershipInference {
             labels[r] = (labels[r] + 1 + random.nextInt(classes - 1)) % classes;
         }
         TrainingData data = new TrainingData(original.x(), labels, original.classes(), original.features());
+        // Every split and seed is drawn first, in the order a one-model-at-a-time run drew them, then the 1 + K
+        // models train on a pool of the available cores: the same models whatever the pool's size.
         boolean[] member = half(n, random);
         Model model = recipe.model(data);
-        double[] target = train(model, data, member, recipe.settings(), random);
-        double[] targetP = trueClassProbability(model, target, data);
-        double[][] refP = new double[s.references()][];
+        Job targetJob = Job.draw(member, random);
         boolean[][] refIn = new boolean[s.references()][];
+        Job[] jobs = new Job[s.references() + 1];
+        jobs[0] = targetJob;
         for (int k = 0; k < s.references(); k++) {
             refIn[k] = half(n, random);
-            refP[k] = trueClassProbability(model, train(model, data, refIn[k], recipe.settings(), random), data);
+            jobs[k + 1] = Job.draw(refIn[k], random);
+        }
+        double[][] trained = trainAll(model, data, jobs, recipe.settings(), threads);
+        double[] target = trained[0];
+        double[] targetP = trueClassProbability(model, target, data);
+        double[][] refP = new double[s.references()][];
+        for (int k = 0; k < s.references(); k++) {
+            refP[k] = trueClassProbability(model, trained[k + 1], data);
         }
         double[] loss = new double[n];
         for (int i = 0; i < n; i++) {
@@ -118,8 +133,50 @@ public final class MembershipInference {
         return in;
     }
 
-    private static double[] train(Model model, TrainingData data, boolean[] rows, DpSgd.Settings settings,
-            SplittableRandom random) {
+    /** One model to train: its rows, and the randomness drawn for it (training order, then the DP noise seed). */
+    private record Job(boolean[] rows, SplittableRandom training, long noiseSeed) {
+        static Job draw(boolean[] rows, SplittableRandom random) {
+            SplittableRandom training = random.split();
+            return new Job(rows, training, random.nextLong());
+        }
+    }
+
+    /** Trains every job, in parallel on up to {@code cores} threads; results in the jobs' order. */
+    private static double[][] trainAll(Model model, TrainingData data, Job[] jobs, DpSgd.Settings settings,
+            int cores) {
+        int threads = Math.max(1, Math.min(jobs.length, cores));
+        double[][] out = new double[jobs.length][];
+        if (threads == 1) {
+            for (int k = 0; k < jobs.length; k++) {
+                out[k] = train(model, data, jobs[k], settings);
+            }
+            return out;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<double[]>> futures = new java.util.ArrayList<>();
+            for (Job job : jobs) {
+                futures.add(pool.submit(() -> train(model, data, job, settings)));
+            }
+            for (int k = 0; k < jobs.length; k++) {
+                out[k] = futures.get(k).get();
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training the reference models", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("training a reference model failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static double[] train(Model model, TrainingData data, Job job, DpSgd.Settings settings) {
+        boolean[] rows = job.rows();
         int count = 0;
         for (boolean b : rows) {
             count += b ? 1 : 0;
@@ -134,7 +191,7 @@ public final class MembershipInference {
             }
         }
         TrainingData subset = new TrainingData(x, y, data.classes(), data.features());
-        return DpSgd.train(model, subset, settings, random.split(), DpRandom.insecureSeeded(random.nextLong()))
+        return DpSgd.train(model, subset, settings, job.training(), DpRandom.insecureSeeded(job.noiseSeed()))
                 .parameters();
     }
 

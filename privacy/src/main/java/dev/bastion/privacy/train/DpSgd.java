@@ -16,8 +16,8 @@ import java.util.random.RandomGenerator;
  * accountants prove for the run that happened. Non-private training (no
  * target) runs the same loop without clipping and noise, as the baseline.
  *
- * <p>Randomness: sampling and initialisation come from {@code random}; the noise from {@code noise}. Not
- * thread-safe.
+ * <p>Randomness: sampling and initialisation come from {@code random}; the noise from {@code noise}. Calls with
+ * their own random sources may run on several threads at once.
  */
 public final class DpSgd {
 
@@ -85,9 +85,26 @@ public final class DpSgd {
         double expectedBatch = q * n;
         long processed = 0;
         long start = System.nanoTime();
+        // Without clipping (no privacy) and without perturbation the per-example gradients are only summed, so a
+        // batched workspace sums them: the same sums, bit for bit (see BatchGradients), in a fraction of the time.
+        boolean batched = !s.isPrivate() && perturbation == Perturbation.NONE;
+        BatchGradients batch = batched ? model.batch() : null;
+        int[] rows = batched ? new int[n] : null;
         for (long step = 0; step < steps; step++) {
             java.util.Arrays.fill(sum, 0);
-            for (int i = 0; i < n; i++) {
+            if (batched) {
+                int count = 0;
+                for (int i = 0; i < n; i++) {
+                    if (q < 1 && random.nextDouble() >= q) {
+                        continue;
+                    }
+                    rows[count++] = i;
+                }
+                batch.load(params);
+                batch.addGradients(data.x(), data.y(), rows, count, sum);
+                processed += count;
+            }
+            for (int i = 0; i < (batched ? 0 : n); i++) {
                 if (q < 1 && random.nextDouble() >= q) {
                     continue;
                 }
@@ -159,12 +176,20 @@ public final class DpSgd {
         if (known != null) {
             return known;
         }
-        V value = compute.apply(key);
-        if (cache.size() >= 256) {
-            cache.clear();
+        // Reference models train in parallel and all ask for the same calibration at once: one computes it, the
+        // others wait for its answer instead of computing it again.
+        synchronized (cache) {
+            known = cache.get(key);
+            if (known != null) {
+                return known;
+            }
+            V value = compute.apply(key);
+            if (cache.size() >= 256) {
+                cache.clear();
+            }
+            cache.put(key, value);
+            return value;
         }
-        cache.put(key, value);
-        return value;
     }
 
     private static double calibrate(double q, long steps, double epsilon, double delta) {

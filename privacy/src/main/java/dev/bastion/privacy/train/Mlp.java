@@ -142,6 +142,12 @@ public record Mlp(int dimensions, int hidden, int classes) implements Model {
         return -Math.log(Math.max(1e-300, prob[y]));
     }
 
+    /** The batched path ({@link MlpBatch}): the same results, bit for bit, several times faster. */
+    @Override
+    public BatchGradients batch() {
+        return new MlpBatch(this);
+    }
+
     @Override
     public String describe() {
         return "mlp(hidden=" + hidden + ")";

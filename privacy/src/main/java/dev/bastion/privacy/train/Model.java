@@ -28,6 +28,14 @@ public sealed interface Model permits LogisticRegression, Mlp {
      */
     double inputGradient(double[] params, double[] x, int y, double[] gradient);
 
+    /**
+     * A new workspace for gradients over many rows at once, with the same results as the one-example methods; one
+     * per thread. The default calls the one-example methods row by row.
+     */
+    default BatchGradients batch() {
+        return BatchGradients.oneAtATime(this);
+    }
+
     /** A short name for reports: {@code logreg} or {@code mlp(hidden=64)}. */
     String describe();
 

@@ -89,6 +89,55 @@ class MembershipInferenceTest {
     }
 
     @Test
+    void theScoresAreTheSameWhetherTheModelsTrainOnOneThreadOrSeveral() {
+        TrainingData data = separable(200, 8, 3);
+        for (double epsilon : new double[] {Double.POSITIVE_INFINITY, 2.0}) {
+            MembershipInference.Settings settings = new MembershipInference.Settings(4, 10, false, 11);
+            MembershipInference.Scores one = MembershipInference.run(data, recipe(epsilon), settings, 1);
+            MembershipInference.Scores three = MembershipInference.run(data, recipe(epsilon), settings, 3);
+            assertThat(three.member()).isEqualTo(one.member());
+            assertThat(three.liraOnline()).as("epsilon %s", epsilon).containsExactly(one.liraOnline());
+            assertThat(three.rmia()).containsExactly(one.rmia());
+            assertThat(three.targetAccuracy()).isEqualTo(one.targetAccuracy());
+        }
+    }
+
+    @Test
+    void theParallelEpsilonBoundEqualsTheSequentialOneOverTwoSidedIntervals() {
+        SplittableRandom r = new SplittableRandom(4);
+        for (int n : new int[] {3, 500, 2000}) { // 2000 scores: more than 400 points, so a stride above 1
+            double[] scores = new double[n];
+            boolean[] member = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                member[i] = i % 2 == 0;
+                scores[i] = r.nextGaussian() + (member[i] ? 1.5 : 0);
+            }
+            member[1] = false;
+            Roc roc = Roc.of(scores, member);
+            double expected = 0;
+            int stride = Math.max(1, roc.fpr().length / 400);
+            for (int k = 1; k < roc.fpr().length - 1; k += stride) {
+                int tp = (int) Math.round(roc.tpr()[k] * roc.members());
+                int fp = (int) Math.round(roc.fpr()[k] * roc.nonMembers());
+                double[] t = ClopperPearson.interval(tp, roc.members(), 0.05);
+                double[] f = ClopperPearson.interval(fp, roc.nonMembers(), 0.05);
+                if (f[1] > 0 && t[0] - 1e-5 > 0) {
+                    expected = Math.max(expected, Math.log((t[0] - 1e-5) / f[1]));
+                }
+                double[] tn = ClopperPearson.interval(roc.nonMembers() - fp, roc.nonMembers(), 0.05);
+                double[] fn = ClopperPearson.interval(roc.members() - tp, roc.members(), 0.05);
+                if (fn[1] > 0 && tn[0] - 1e-5 > 0) {
+                    expected = Math.max(expected, Math.log((tn[0] - 1e-5) / fn[1]));
+                }
+            }
+            assertThat(roc.epsilonLowerBound(1e-5)).as("n = %d", n).isEqualTo(expected);
+            if (n == 2000) {
+                assertThat(expected).isGreaterThan(1);
+            }
+        }
+    }
+
+    @Test
     void underDpSgdAtEpsilonOneNoThresholdBeatsTheDpBound() {
         TrainingData data = separable(600, 80, 2);
         MembershipInference.Scores s = MembershipInference.run(data, recipe(1.0),
