@@ -17,6 +17,8 @@
 # Needs: SPARK_HOME, a Spark 4.2 distribution (bin/spark-submit, bin/spark-class, jars/: see docs/scale-out.md for
 # the one assembled here), python3, the runnable jar (./bastion builds it) and spark/target/bastion-spark.jar
 # (./mvnw -B -q -DskipTests package -pl spark -am), and for the PostgreSQL modes .ci/postgres.sh and psql.
+# The input is split into partitions of PARTITION_BYTES (default 16 KiB: 2,000 rows make about 12), so that values
+# recur across partitions and tasks write the same vault rows concurrently.
 # Loopback only; not run by CI (it needs a Spark distribution and takes minutes).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -66,7 +68,7 @@ PY
 
 # 2. The single node: the text column, one line per row, through `bastion redact --operator hash`.
 python3 -c 'import csv,sys; r=csv.reader(open(sys.argv[1])); next(r); [print(row[1]) for row in r]' "$work/in.csv" > "$work/text.txt"
-(cd "$root" && ./bastion --version >/dev/null)
+[[ -f "$root/app/target/bastion.jar" ]] || (cd "$root" && ./bastion --version >/dev/null)
 t0=$(date +%s.%N)
 "$JAVA_HOME/bin/java" -jar "$root/app/target/bastion.jar" redact --data-dir "$work/node" --operator hash "$work/text.txt" \
   > "$work/node.txt" 2>"$work/node.err" || [[ $? -eq 1 ]] # exit 1: something was found
@@ -110,7 +112,8 @@ fi
 t0=$(date +%s.%N)
 set +e
 "$SPARK_HOME/bin/spark-submit" --master "$master" --class dev.bastion.spark.RedactJob \
-  --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 --driver-memory 1g --executor-memory 1g \
+  --conf spark.ui.enabled=false --conf spark.driver.host=127.0.0.1 \
+  --conf spark.sql.files.maxPartitionBytes="${PARTITION_BYTES:-16384}" --driver-memory 1g --executor-memory 1g \
   "$jar" redact --input "$work/in.csv" --columns text --output "$work/out" --operator pseudonymise \
   --keys "$work/node/keys" --vault "$vault" >"$work/submit.out" 2>"$work/submit.err"
 rc=$?
@@ -146,9 +149,10 @@ surrogates = set(re.findall(r"<[A-Z_]+:[0-9a-f]{16}>", "\n".join(node)))
 v_rows, v_surr, v_pairs = (int(x) for x in vault.split("|"))
 report = json.load(open(os.path.join(work, "out", "_bastion_report.json")))
 ok = not differ and len(spark) == int(rows) and v_rows == v_surr == v_pairs == len(surrogates)
-print("RESULT spark-submit %s: %d rows, %d differ from the single node, %d rows in the output, report rows %s; "
+parts = len(glob.glob(os.path.join(work, "out", "part-*")))
+print("RESULT spark-submit %s: %d rows in %d partitions, %d differ from the single node, %d rows in the output, report rows %s; "
       "vault %d rows, %d distinct surrogates, %d distinct (type, value), single node %d distinct surrogates; "
-      "spark-submit %s s, single node %s s, load %s: %s" % (mode, int(rows), len(differ), len(spark), report.get("rows"),
+      "spark-submit %s s, single node %s s, load %s: %s" % (mode, int(rows), parts, len(differ), len(spark), report.get("rows"),
       v_rows, v_surr, v_pairs, len(surrogates), spark_s, single_s, load, "identical" if ok else "DIFFERENT"))
 if differ:
     print("first differing ids: %s" % differ[:5])
