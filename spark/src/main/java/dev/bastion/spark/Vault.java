@@ -72,8 +72,9 @@ final class Vault implements AutoCloseable {
                             + "surrogate TEXT NOT NULL UNIQUE, sealed TEXT NOT NULL, PRIMARY KEY (entity_type, value_mac))");
                 } catch (SQLException e) {
                     // PostgreSQL's IF NOT EXISTS is not atomic: of two tasks creating the table at once, one fails
-                    // with unique_violation (on pg_type) or duplicate_table. The table is there: carry on.
-                    if (sqlite || !List.of("23505", "42P07").contains(e.getSQLState())) {
+                    // with unique_violation (on pg_type), duplicate_table or duplicate_object (its
+                    // primary key index). The table is there: carry on.
+                    if (sqlite || !List.of("23505", "42P07", "42710").contains(e.getSQLState())) {
                         throw e;
                     }
                 }
