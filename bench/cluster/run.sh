@@ -3,7 +3,10 @@
 # pinned to a core each, all sharing one PostgreSQL store and one Redis (every request: two Lua scripts on Redis for
 # the shared limits; usage written to PostgreSQL). Prints requests/s, p50 and p99 for each, the efficiency
 # throughput(2) / (2 x throughput(1)) and the CPU Redis and PostgreSQL spent per request, from which their
-# saturation point is projected. On a 2-core machine the replicas, haproxy, wrk, nginx, Redis and PostgreSQL share
+# saturation point is projected. Every limit of the key and its tenant is set, high enough that nothing is refused, so
+# that each request runs every check of the shared limiter (LIMITS=off: all unlimited, as before round seven; a key
+# with no limits at all now costs Redis nothing). BENCH_JAR=/path/to/bastion.jar (with its lib/ beside it) runs that
+# build instead of ./bastion. On a 2-core machine the replicas, haproxy, wrk, nginx, Redis and PostgreSQL share
 # the same two cores: read the efficiency with that in mind.
 #
 #   bench/cluster/run.sh [SECONDS]      (default 15 s per measurement)
@@ -29,7 +32,18 @@ schema="bench_$(date +%s)"
 PGPASSWORD="$BASTION_TEST_PG_PASSWORD" psql -qAt -h 127.0.0.1 -U "$BASTION_TEST_PG_USER" -d bastion_test -c "CREATE SCHEMA $schema"
 
 start_chat_upstream "$work" "$up_port" "Local inference keeps sensitive data on your own machines." 20 10
-(cd "$root" && ./bastion --version >/dev/null)
+if [[ -n "${BENCH_JAR:-}" ]]; then
+  serve=("${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" --add-modules jdk.incubator.vector
+    --sun-misc-unsafe-memory-access=allow -jar "$BENCH_JAR" serve)
+else
+  (cd "$root" && ./bastion --version >/dev/null)
+  serve=("$root/bastion" serve)
+fi
+if [[ "${LIMITS:-on}" == off ]]; then
+  limits='{requests-per-minute: 0, tokens-per-minute: 0, concurrent-requests: 0}'
+else
+  limits='{requests-per-minute: 100000000, tokens-per-minute: 100000000000, concurrent-requests: 100000}'
+fi
 for r in a b; do
   cat > "$work/$r.yaml" <<YAML
 store:
@@ -48,11 +62,12 @@ models:
     base-url: http://127.0.0.1:$up_port/v1
     location: local
 limits:
-  per-key: {requests-per-minute: 0, tokens-per-minute: 0, concurrent-requests: 0}
+  per-key: $limits
+  per-tenant: $limits
 YAML
 done
 start() { # replica core port
-  (cd "$root" && exec env BENCH_PG_PASSWORD="$BASTION_TEST_PG_PASSWORD" taskset -c "$2" ./bastion serve \
+  (cd "$root" && exec env BENCH_PG_PASSWORD="$BASTION_TEST_PG_PASSWORD" taskset -c "$2" "${serve[@]}" \
     --config "$work/$1.yaml" --data-dir "$work/data-$1" --port "$3" --console-port 0 >"$work/$1.out" 2>"$work/$1.err") &
   pids+=($!)
 }

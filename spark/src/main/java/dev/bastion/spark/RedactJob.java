@@ -75,6 +75,9 @@ public final class RedactJob {
         long start = System.nanoTime();
         RewriteSpec spec = options.spec();
         makeKeys(spec);
+        if (spec.pseudonymise()) {
+            Vault.open(spec.vaultUrl()).close(); // the table exists before any task opens the vault
+        }
         Dataset<Row> in = read(spark, options);
         int[] columns = columnIndexes(in.schema(), spec.columns());
         TypeCounts counts = new TypeCounts();

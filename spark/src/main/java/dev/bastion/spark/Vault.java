@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -66,8 +67,17 @@ final class Vault implements AutoCloseable {
                     s.execute("PRAGMA busy_timeout = 120000"); // executors of one machine take turns to write
                     s.execute("PRAGMA journal_mode = WAL");
                 }
-                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (entity_type TEXT NOT NULL, value_mac TEXT NOT NULL, "
-                        + "surrogate TEXT NOT NULL UNIQUE, sealed TEXT NOT NULL, PRIMARY KEY (entity_type, value_mac))");
+                try {
+                    s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (entity_type TEXT NOT NULL, value_mac TEXT NOT NULL, "
+                            + "surrogate TEXT NOT NULL UNIQUE, sealed TEXT NOT NULL, PRIMARY KEY (entity_type, value_mac))");
+                } catch (SQLException e) {
+                    // PostgreSQL's IF NOT EXISTS is not atomic: of two tasks creating the table at once, one fails
+                    // with unique_violation (on pg_type), duplicate_table or duplicate_object (its
+                    // primary key index). The table is there: carry on.
+                    if (sqlite || !List.of("23505", "42P07", "42710").contains(e.getSQLState())) {
+                        throw e;
+                    }
+                }
             }
             c.setAutoCommit(false);
             return new Vault(c);

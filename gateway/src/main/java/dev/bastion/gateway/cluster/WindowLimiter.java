@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * The in-process twin of {@code admit.lua} and {@code finish.lua}: the same 60 one-second slots, checks in the same
+ * The in-process twin of {@code limits.lua}: the same 60 one-second slots, checks in the same
  * order, the same token reservation and settlement, with concurrency counted in memory instead of leases. A
  * replica uses it while Redis cannot be reached, with every limit divided by the expected replica count
  * ({@link #share}), so the replicas together stay within the limit, and none is ever unlimited.
@@ -150,7 +150,7 @@ final class WindowLimiter implements RateLimiter {
         return reserved;
     }
 
-    /** Releases the request's concurrency and replaces its reservation by the tokens used, as finish.lua does. */
+    /** Releases the request's concurrency and replaces its reservation by the tokens used, as limits.lua settles it. */
     private synchronized void finish(WindowPermit p, long used) {
         long now = Math.floorDiv(millis.getAsLong(), 1000);
         settle(p.keyScope, p.at, p.keyReserved, used, now);
