@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,11 +37,12 @@ final class UpstreamHttp {
     static final long MAX_RESPONSE_BYTES = 64L * 1024 * 1024;
     /** Anthropic's status for an overloaded service; treated as 503. */
     static final int OVERLOADED = 529;
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bastion-upstream-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * One timer per upstream read, almost always cancelled: a cancelled timer leaves the queue at once (otherwise
+     * each would sit there for the whole read timeout, and at 1,000 requests/s a 2-minute timeout keeps 120,000 dead
+     * timers in the heap every schedule sifts through).
+     */
+    private static final ScheduledExecutorService WATCHDOG = watchdogTimer();
 
     /**
      * How a dialect presents itself: the header that carries the credential, what precedes the credential in it,
@@ -61,7 +61,7 @@ final class UpstreamHttp {
     private final Map<String, String> env;
     private final String clientChoice;
     private final JdkUpstream jdk = new JdkUpstream();
-    private final HelidonUpstream helidon = new HelidonUpstream();
+    private final Http1Upstream plain = new Http1Upstream();
 
     /**
      * @param env the environment from which {@code api-key-env} credentials are read
@@ -113,7 +113,7 @@ final class UpstreamHttp {
      */
     UpstreamTransport.Reply post(ModelSettings model, String path, Dialect dialect, ObjectNode body) throws BackendException {
         UpstreamTransport.Request request = request(model, path, dialect, body);
-        UpstreamTransport transport = UpstreamTransport.forScheme(request.url().getScheme(), clientChoice, jdk, helidon);
+        UpstreamTransport transport = UpstreamTransport.forScheme(request.url().getScheme(), clientChoice, jdk, plain);
         for (int attempt = 0; ; attempt++) {
             boolean last = attempt >= model.maxRetries();
             UpstreamTransport.Reply response;
@@ -151,6 +151,16 @@ final class UpstreamHttp {
             }
             throw upstreamError(model, status, detail, retryAfter);
         }
+    }
+
+    private static ScheduledExecutorService watchdogTimer() {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "bastion-upstream-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** Reads the next event; a read that stalls longer than the read timeout closes the stream. */
