@@ -64,7 +64,7 @@ public record AuditRecord(RequestFacts facts, int status, String outcome, Outcom
             put(n, "outcome", Optional.ofNullable(c.outcome()));
         }
         ObjectNode findings = r.putObject("findings");
-        facts.findings().forEach(findings::put);
+        new TreeMap<>(facts.findings()).forEach(findings::put);
         r.put("status", status);
         r.put("outcome", outcome);
         r.put("prompt_tokens", usage.promptTokens());

@@ -178,15 +178,16 @@ public final class AuditTrail {
 
     /** Queues a request's record (refusals and failures, which send nothing that needs it first). */
     java.util.concurrent.CompletableFuture<Long> record(AuditRecord r) {
-        ObjectNode json = r.toJson(clock.instant());
+        java.time.Instant time = clock.instant();
+        ObjectNode json = r.toJson(time);
         byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
         // The same rule counts the record now and, after a crash, when it is read back (UsageRecorder.recover).
-        UsageRecorder.Event.of(json).ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
+        UsageRecorder.Event.of(json, time).ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
         return append(bytes, r.facts().requestId()).whenComplete((index, error) -> {
             if (error != null) {
                 usageOf.remove(java.nio.ByteBuffer.wrap(bytes)); // never durable: never counted
             } else if (!listeners.isEmpty()) {
-                tell(index, json, r.facts().key().map(dev.bastion.store.keys.ApiKey::label).orElse(""));
+                tell(index, time, json, r.facts().key().map(dev.bastion.store.keys.ApiKey::label).orElse(""));
             }
         });
     }
@@ -201,8 +202,8 @@ public final class AuditTrail {
         return () -> listeners.remove(listener);
     }
 
-    private void tell(long index, ObjectNode r, String label) {
-        TrafficListener.Event event = new TrafficListener.Event(index, java.time.Instant.parse(r.path("time").asText()),
+    private void tell(long index, java.time.Instant time, ObjectNode r, String label) {
+        TrafficListener.Event event = new TrafficListener.Event(index, time,
                 r.path("request_id").asText(""), text(r, "key_id"), label, text(r, "tenant"), r.path("endpoint").asText(""),
                 text(r, "model"), text(r, "location"), text(r, "decision"), r.path("status").asInt(0),
                 r.path("latency_us").asLong(0), r.path("prompt_tokens").asLong(0), r.path("completion_tokens").asLong(0));

@@ -189,11 +189,16 @@ public final class ChatEndpoint implements Endpoint {
     /** The output guard over every choice's text, rewritten in place; the refusal when it blocks. */
     private Optional<ApiError> scanCompleteAnswer(CompiledRoute route, ObjectNode answer,
             dev.bastion.guard.Pseudonymizer pseudonymizer, Optional<String> canary) {
-        List<String> choices = new ArrayList<>();
-        answer.path("choices").forEach(choice -> choices.add(choice.toString()));
-        Optional<ApiError> leak = OutputGuard.canaryLeak(choices, canary);
-        if (leak.isPresent() || route.outputScanners().isEmpty()) {
-            return leak;
+        if (canary.isPresent()) { // the choices as JSON text only when there is a canary to look for in them
+            List<String> choices = new ArrayList<>();
+            answer.path("choices").forEach(choice -> choices.add(choice.toString()));
+            Optional<ApiError> leak = OutputGuard.canaryLeak(choices, canary);
+            if (leak.isPresent()) {
+                return leak;
+            }
+        }
+        if (route.outputScanners().isEmpty()) {
+            return Optional.empty();
         }
         List<ObjectNode> messages = new ArrayList<>();
         List<String> texts = new ArrayList<>();

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * @param servedBy the model that answers, its location and why (route decided)
  * @param decision the policy's decision ({@code allow}, {@code transform}, {@code block}, ...)
  * @param controls every control that ran, in order
- * @param findings finding counts by type, from the policy's decision
+ * @param findings finding counts by type, from the policy's decision (in no order: the audit record sorts them)
  */
 public record RequestFacts(String endpoint, String requestId, long startedNanos, Optional<ApiKey> key, Optional<String> route,
         Optional<String> model, Optional<Served> servedBy, Optional<String> decision, List<AuditRecord.Control> controls,
@@ -35,7 +35,7 @@ public record RequestFacts(String endpoint, String requestId, long startedNanos,
         Objects.requireNonNull(servedBy, "servedBy");
         Objects.requireNonNull(decision, "decision");
         controls = List.copyOf(controls);
-        findings = java.util.Collections.unmodifiableMap(new TreeMap<>(findings));
+        findings = Map.copyOf(findings); // the same instance when it already is a copy: stages pass it on as is
     }
 
     /** Where the request was served and why. */

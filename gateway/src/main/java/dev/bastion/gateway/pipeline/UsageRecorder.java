@@ -60,6 +60,18 @@ public final class UsageRecorder {
          * sequencer counts the records of the Kafka topic by the same rule.
          */
         public static Optional<Event> of(JsonNode record) {
+            return of(record, () -> Instant.parse(record.path("time").asText()));
+        }
+
+        /**
+         * The same rule for a record just built, whose {@code time} field is {@code time}: no parsing of the time
+         * back from its text.
+         */
+        static Optional<Event> of(JsonNode record, Instant time) {
+            return of(record, () -> time);
+        }
+
+        private static Optional<Event> of(JsonNode record, java.util.function.Supplier<Instant> time) {
             if (!"request".equals(record.path("type").asText()) || !record.path("key_id").isTextual()
                     || !record.path("tenant").isTextual() || !record.path("model").isTextual()) {
                 return Optional.empty();
@@ -69,7 +81,7 @@ public final class UsageRecorder {
             if (prompt <= 0 && completion <= 0) {
                 return Optional.empty();
             }
-            LocalDate day = LocalDate.ofInstant(Instant.parse(record.path("time").asText()), ZoneOffset.UTC);
+            LocalDate day = LocalDate.ofInstant(time.get(), ZoneOffset.UTC);
             return Optional.of(new Event(day, record.path("tenant").asText(), record.path("key_id").asText(),
                     record.path("model").asText(), Math.max(0, prompt), Math.max(0, completion)));
         }
