@@ -30,10 +30,11 @@ for e in text.split('jdk.ObjectAllocationSample {')[1:]:
     sampled += float(m.group(1)) * units[m.group(2)]
 gcs = {}
 for e in text.split('jdk.GCHeapSummary {')[1:]:
+    e = e.split('\n}\n')[0]  # this event only, not the events printed after it
     t = re.search(r'startTime = (\d+):(\d+):([0-9.]+)', e)
     secs = int(t.group(1)) * 3600 + int(t.group(2)) * 60 + float(t.group(3))
     used = re.search(r'heapUsed = ([0-9.]+) (\w+)', e)
-    gcs.setdefault(int(re.search(r'gcId = (\d+)', e).group(1)), {})['before' if 'Before' in e else 'after'] = (
+    gcs.setdefault(int(re.search(r'gcId = (\d+)', e).group(1)), {})[re.search(r'when = .(\w+) GC', e).group(1).lower()] = (
         secs, float(used.group(1)) * units[used.group(2)])
 ids = sorted(g for g in gcs if len(gcs[g]) == 2)
 pairs = [(a, b) for a, b in zip(ids, ids[1:]) if b == a + 1]
