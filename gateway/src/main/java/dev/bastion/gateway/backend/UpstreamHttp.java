@@ -61,7 +61,7 @@ final class UpstreamHttp {
     private final Map<String, String> env;
     private final String clientChoice;
     private final JdkUpstream jdk = new JdkUpstream();
-    private final Http1Upstream plain = new Http1Upstream();
+    private final HelidonUpstream helidon = new HelidonUpstream();
 
     /**
      * @param env the environment from which {@code api-key-env} credentials are read
@@ -113,7 +113,7 @@ final class UpstreamHttp {
      */
     UpstreamTransport.Reply post(ModelSettings model, String path, Dialect dialect, ObjectNode body) throws BackendException {
         UpstreamTransport.Request request = request(model, path, dialect, body);
-        UpstreamTransport transport = UpstreamTransport.forScheme(request.url().getScheme(), clientChoice, jdk, plain);
+        UpstreamTransport transport = UpstreamTransport.forScheme(request.url().getScheme(), clientChoice, jdk, helidon);
         for (int attempt = 0; ; attempt++) {
             boolean last = attempt >= model.maxRetries();
             UpstreamTransport.Reply response;
