@@ -175,6 +175,7 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : NameRecognizer.find(tokens, claimed)) {
             SpanRules.refine(tokens, c, mode, cased, names);
         }
+        names = AddressChains.apply(tokens, names, claimed, cased);
         if (context != null) {
             names = new ArrayList<>(context.apply(tokens, names, claimed, mode, cased, defaultThreshold));
         }
