@@ -60,4 +60,26 @@ class AddressChainsTest {
         String aside = "Ship to 9 Pine Avenue Apt. 4, Dover (Billing contact is someone else)";
         assertThat(addresses(mode, aside)).containsExactly("9 Pine Avenue Apt. 4, Dover");
     }
+
+    private static List<String> people(PiiMode mode, String text) {
+        return PiiScanner.defaults(mode).find(text).stream().filter(c -> c.type().equals("PERSON"))
+                .map(c -> text.substring(c.start(), c.end())).toList();
+    }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void aSurnameAfterACourtesyTitleAndANameWithAMiddleInitialArePeopleInEveryMode(PiiMode mode) {
+        assertThat(people(mode, "Yesterday Ms. Lindqvist met the board.")).containsExactly("Lindqvist");
+        assertThat(people(mode, "The talk by Tove K. Haraldsen starts at noon.")).containsExactly("Tove K. Haraldsen");
+        // near miss: no title and no initial, an ordinary capitalised phrase
+        assertThat(people(mode, "The Annual Report is due.")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void aNameWithATitleStopsWhereTheAddressOnItsLineStarts(PiiMode mode) {
+        String text = "Please write to Mrs. Edda Kowalczyk Suite 204 7715 Lindevej 12 ODENSE 5000 soon.";
+        assertThat(people(mode, text)).containsExactly("Edda Kowalczyk");
+        assertThat(addresses(mode, text)).containsExactly("Suite 204 7715 Lindevej 12 ODENSE 5000");
+    }
 }
