@@ -226,7 +226,7 @@ public final class PiiScanner implements Scanner {
         List<Recognizer.Candidate> kept = new ArrayList<>();
         boolean[] taken = new boolean[text.length()]; // kept plus allow-listed values, which hide overlaps
         for (Recognizer.Candidate c : all) {
-            if (c.score() < thresholds.getOrDefault(c.type(), defaultThreshold)) {
+            if (c.score() < thresholds.getOrDefault(c.type(), defaultThreshold) || dropped(c)) {
                 continue;
             }
             boolean overlaps = false;
@@ -242,6 +242,14 @@ public final class PiiScanner implements Scanner {
         }
         kept.sort(Comparator.comparingInt(Recognizer.Candidate::start));
         return kept;
+    }
+
+    /**
+     * What the {@link PiiMode#BALANCED} mode leaves out on purpose: a year alone ("profit in 2021"), which the
+     * Safe Harbor method allows and which names no one (a year inside a date stays part of that date).
+     */
+    private boolean dropped(Recognizer.Candidate c) {
+        return mode == PiiMode.BALANCED && c.recognizer().equals("year");
     }
 
     /** Phone-shaped runs: an optional + or (, then digits with spaces, dots, dashes and brackets, 7 to 15 digits. */

@@ -159,6 +159,9 @@ final class SpanRules {
             digits += Character.isDigit(ch) ? 1 : 0;
         }
         Gazetteers g = Gazetteers.get();
+        if (mode == PiiMode.BALANCED && REGION_TYPES.contains(type) && Regions.region(t, a, b)) {
+            return false; // a country, state or continent identifies no one (Safe Harbor: smaller than a state)
+        }
         switch (type) {
             case "ZIP_CODE" -> {
                 if (digits < 4 && !(letters && digits >= 2 && t.end[b] - t.start[a] >= 5)) {
@@ -254,6 +257,7 @@ final class SpanRules {
         return true;
     }
 
+    private static final Set<String> REGION_TYPES = Set.of("LOCATION", "ORGANIZATION", "NRP");
     static final Set<String> FUNCTION_WORDS = Set.of("and", "or", "nor", "of", "the", "a", "an", "in", "on",
             "at", "to", "for", "with", "by", "from", "but", "&");
 

@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "fe30923f3e75f8830cd84eb54403ae352a483d8c74b9846c47be58d1d3354eca";
-    private static final String GOLDEN_LISTS = "262e16ec92011b97d900eccabfd59a66f9a6cf9e37d5ec803b4a3ce2079d21c5";
+    private static final String GOLDEN = "e0533f95a780439822e3fcf583fb30aeb2b2ebe0fc9b35224ff0b3f106df86c9";
+    private static final String GOLDEN_LISTS = "f3914c45c58c9bdeb657f2d1aac9d795824a8ec38968dfc06146c3bc2562fb79";
 }
