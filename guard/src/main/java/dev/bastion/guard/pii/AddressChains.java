@@ -233,16 +233,16 @@ final class AddressChains {
 
     /** {@code first}, or the first token of the line before it when that line is a street line. */
     private static int streetLineBefore(Tokens t, int[] kind, int first) {
-        int lineStart = first;
-        while (lineStart > 0 && !t.lineBefore[lineStart]) {
+        int lineStart = first; // every walk here is bounded: a street line is short
+        while (lineStart > 0 && !t.lineBefore[lineStart] && first - lineStart < 4) {
             lineStart--;
         }
-        if (lineStart == 0) {
+        if (lineStart == 0 || !t.lineBefore[lineStart]) {
             return first;
         }
         int end = lineStart - 1;
         int begin = end;
-        while (begin > 0 && !t.lineBefore[begin]) {
+        while (begin > 0 && !t.lineBefore[begin] && end - begin < 8) {
             begin--;
         }
         boolean number = false;
@@ -260,9 +260,10 @@ final class AddressChains {
         return begin;
     }
 
+    /** The last token of the line that starts at {@code k}, looking at most nine tokens ahead. */
     private static int lineEnd(Tokens t, int k) {
         int end = k;
-        while (end + 1 < t.size && !t.lineBefore[end + 1]) {
+        while (end + 1 < t.size && !t.lineBefore[end + 1] && end - k < 8) {
             end++;
         }
         return end;
@@ -345,11 +346,23 @@ final class AddressChains {
 
     /** Adds {@code n}, or the words of it that lie outside every chain (before and after), to {@code out}. */
     private static void keepOutside(Tokens t, Recognizer.Candidate n, List<int[]> chains, List<Recognizer.Candidate> out) {
-        for (int[] c : chains) {
+        int lo = 0; // chains are sorted and disjoint: the first one ending after n starts is the only candidate
+        int hi = chains.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (t.end[chains.get(mid)[1]] <= n.start()) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo < chains.size()) {
+            int[] c = chains.get(lo);
             int cs = t.start[c[0]];
             int ce = t.end[c[1]];
-            if (n.end() <= cs || n.start() >= ce) {
-                continue;
+            if (n.end() <= cs) {
+                out.add(n);
+                return;
             }
             if (n.type().equals("STREET_ADDRESS")) {
                 return; // what a chain grown from this address left out of it is no address
