@@ -27,7 +27,7 @@ final class SpanRules {
 
     static final String WORDS = "not-names.txt";
     static final Set<String> NOT_NAMES = load();
-    private static final Set<String> ADDRESS_WORDS = Set.of("box", "apt", "suite", "unit", "po", "p.o", "psc", "fpo",
+    static final Set<String> ADDRESS_WORDS = Set.of("box", "apt", "suite", "unit", "po", "p.o", "psc", "fpo",
             "apo", "dpo", "postfach", "apartado", "bp", "floor", "flat", "bldg", "ul", "al", "pl", "rue", "via", "calle",
             "rua", "avenida", "allée", "chemin", "boulevard", "piso", "scala", "wohnung", "st", "str", "ave", "rd", "ln",
             "blvd", "ct", "sq", "hwy", "pkwy", "u", "út", "utca", "útja", "tér", "trg", "ulica", "katu", "tie", "vej",
@@ -159,6 +159,9 @@ final class SpanRules {
             digits += Character.isDigit(ch) ? 1 : 0;
         }
         Gazetteers g = Gazetteers.get();
+        if (mode == PiiMode.BALANCED && REGION_TYPES.contains(type) && Regions.region(t, a, b)) {
+            return false; // a country, state or continent identifies no one (Safe Harbor: smaller than a state)
+        }
         switch (type) {
             case "ZIP_CODE" -> {
                 if (digits < 4 && !(letters && digits >= 2 && t.end[b] - t.start[a] >= 5)) {
@@ -254,7 +257,8 @@ final class SpanRules {
         return true;
     }
 
-    private static final Set<String> FUNCTION_WORDS = Set.of("and", "or", "nor", "of", "the", "a", "an", "in", "on",
+    private static final Set<String> REGION_TYPES = Set.of("LOCATION", "ORGANIZATION", "NRP");
+    static final Set<String> FUNCTION_WORDS = Set.of("and", "or", "nor", "of", "the", "a", "an", "in", "on",
             "at", "to", "for", "with", "by", "from", "but", "&");
 
     /** Whether tokens a..b hold a run of digits alone (a house or unit number). */
@@ -365,7 +369,7 @@ final class SpanRules {
         return true;
     }
 
-    private static boolean glued(String w) {
+    static boolean glued(String w) {
         for (String s : GLUED_STREETS) {
             if (w.length() > s.length() + 2 && w.endsWith(s)) {
                 return true;

@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "252bb2f8ed0b39759941c011dff1ec689655b584e54c823195442e8a85100048";
-    private static final String GOLDEN_LISTS = "197a36eaf476220eedf9b1e1d069e0bf50f9fab1e931667d7062ff9048767e02";
+    private static final String GOLDEN = "e0533f95a780439822e3fcf583fb30aeb2b2ebe0fc9b35224ff0b3f106df86c9";
+    private static final String GOLDEN_LISTS = "f3914c45c58c9bdeb657f2d1aac9d795824a8ec38968dfc06146c3bc2562fb79";
 }

@@ -1,0 +1,395 @@
+package dev.bastion.guard.pii;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Postal addresses put together from their parts, after the name model and {@link SpanRules}. The model often
+ * finds an address in pieces ("4844 Søndergade 52" STREET_ADDRESS, "Apt" TITLE, "656 Brønderslev Denmark 35018"
+ * STREET_ADDRESS) or types its city and country as a person ("Porto Alegre", "Zalakaros Hungary"), so a Presidio
+ * consumer gets part of an address, or the wrong type on it. This pass finds anchors, extends each over the parts
+ * an address is made of and reports the whole as one STREET_ADDRESS, replacing the spans inside it.
+ *
+ * <p>Anchors: a street address the model found; a unit with its number ("Apt. 864", "Suite 321", "P.O. Box 287");
+ * a street: a house number, up to three name words and a street word ("11 Botley Road", "420 Gairbekov Rapids"),
+ * or a street word and a number ("Király u. 15", "ul. Chrzanowska 61"), or a glued street name and a number
+ * ("Koskikatu 25", "255 hersnapvej 18"). A unit alone is no address ("Cello Suite 1"): it needs another part.
+ *
+ * <p>Parts: numbers of up to six characters (house, unit, postcode), units, street words, name words (capitalised
+ * in a text that uses capitals, any word but function words in one that does not), and the separators {@code , ( )
+ * >} and a full stop after a short word ("Apt.", "u.") or at a line end. On its own line an anchor extends to the
+ * line before if that line is a street line (a number and a name word, nothing else) and to up to three lines
+ * after made only of parts (a city, "Sweden 99178"). In a text without capitals the same line extends only after
+ * a comma. Nothing extends over characters a pattern owns (a card, a phone number after its cue word) or past a
+ * word that cannot be a name ({@code not-names.txt}, function words). Runs once over the tokens: linear.
+ */
+final class AddressChains {
+    private AddressChains() {
+    }
+
+    private static final Set<String> UNITS = Set.of("apt", "suite", "ste", "unit", "flat", "box", "postbox",
+            "postfach", "apartado", "psc", "bldg", "floor", "fl", "room", "rm", "p.o", "po");
+    /** Labels of the contact lines that follow an address. */
+    private static final Set<String> LABELS = Set.of("mobile", "phone", "tel", "telephone", "fax", "email", "e-mail",
+            "cell", "office", "desk", "web", "website");
+    private static final int STOP = 0;
+    private static final int SEP = 1;
+    private static final int NUMBER = 2;
+    private static final int NAME = 3;
+    private static final int UNIT = 4;
+    private static final int STREET = 5;
+    /** At most this many tokens in one chain: an address is short. */
+    private static final int MAX_TOKENS = 40;
+
+    /**
+     * {@code names} with every address chain found in {@code t} as one STREET_ADDRESS (score 0.85, recogniser
+     * {@code address-chain}); spans inside a chain go, spans that overlap it keep their words outside it.
+     */
+    static List<Recognizer.Candidate> apply(Tokens t, List<Recognizer.Candidate> names, boolean[] claimed,
+            boolean cased) {
+        if (t.size == 0) {
+            return names;
+        }
+        int[] kind = new int[t.size];
+        for (int k = 0; k < t.size; k++) {
+            kind[k] = classify(t, k, claimed, cased);
+        }
+        List<int[]> anchors = anchors(t, kind, names);
+        if (anchors.isEmpty()) {
+            return names;
+        }
+        List<int[]> grown = new ArrayList<>();
+        for (int[] a : anchors) {
+            int[] c = trimEnd(t, kind, extend(t, kind, a[0], a[1], cased));
+            boolean alone = a[2] == UNIT && c[0] == a[0] && c[1] == a[1];
+            if (!alone && c[1] - c[0] < MAX_TOKENS) {
+                grown.add(c);
+            }
+        }
+        grown.sort(java.util.Comparator.comparingInt(c -> c[0]));
+        List<int[]> chains = new ArrayList<>();
+        for (int[] c : grown) {
+            int[] last = chains.isEmpty() ? null : chains.get(chains.size() - 1);
+            if (last != null && c[0] <= last[1] + 1) {
+                last[1] = Math.max(last[1], c[1]);
+            } else {
+                chains.add(c);
+            }
+        }
+        if (chains.isEmpty()) {
+            return names;
+        }
+        List<Recognizer.Candidate> out = new ArrayList<>();
+        for (Recognizer.Candidate n : names) {
+            keepOutside(t, n, chains, out);
+        }
+        for (int[] c : chains) {
+            out.add(new Recognizer.Candidate("STREET_ADDRESS", t.start[c[0]], t.end[c[1]], 0.85, "address-chain"));
+        }
+        out.sort(java.util.Comparator.comparingInt(Recognizer.Candidate::start));
+        return out;
+    }
+
+    /** Anchors in order of their first token: {first, last, kind}. */
+    private static List<int[]> anchors(Tokens t, int[] kind, List<Recognizer.Candidate> names) {
+        List<int[]> out = new ArrayList<>();
+        for (Recognizer.Candidate n : names) {
+            if (n.type().equals("STREET_ADDRESS")) {
+                int first = tokenAt(t, n.start());
+                int last = tokenAt(t, n.end()) - 1;
+                if (first <= last) {
+                    out.add(new int[] {first, last, STREET});
+                }
+            }
+        }
+        for (int k = 0; k < t.size; k++) {
+            if (kind[k] == UNIT) {
+                for (int m = k + 1; m < Math.min(t.size, k + 4) && kind[m] != STOP && kind[m] != NAME; m++) {
+                    if (kind[m] == NUMBER) {
+                        out.add(new int[] {k, m, UNIT});
+                        break;
+                    }
+                }
+            } else if (kind[k] == NUMBER || kind[k] == NAME || kind[k] == STREET) {
+                int[] street = street(t, kind, k);
+                if (street != null) {
+                    out.add(street);
+                }
+            }
+        }
+        out.sort(java.util.Comparator.comparingInt(a -> a[0]));
+        return out;
+    }
+
+    /** The first token that starts at or after {@code at} ({@code t.size} when none does). */
+    private static int tokenAt(Tokens t, int at) {
+        int lo = 0;
+        int hi = t.size;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (t.start[mid] < at) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * A street starting at token {@code k}: [number] name words (up to three) street word [.] [number], with a
+     * number at one end and a name word or a glued street name ("Koskikatu") in it; null when there is none.
+     */
+    private static int[] street(Tokens t, int[] kind, int k) {
+        int m = k;
+        boolean number = kind[m] == NUMBER;
+        if (number) {
+            m++;
+        }
+        int words = 0;
+        while (m < t.size && kind[m] == NAME && words < 3) {
+            words++;
+            m++;
+        }
+        if (m >= t.size || kind[m] != STREET || !(words > 0 || SpanRules.glued(t.lower[m]))) {
+            return null;
+        }
+        int last = m;
+        int next = m + 1 < t.size && t.lower[m + 1].equals(".") ? m + 2 : m + 1;
+        if (next < t.size && kind[next] == NUMBER && !t.lineBefore[next]) {
+            last = next;
+            number = true;
+        }
+        return number ? new int[] {k, last, STREET} : null;
+    }
+
+    /** {first, last} of the chain grown from tokens a..b. */
+    private static int[] extend(Tokens t, int[] kind, int a, int b, boolean cased) {
+        int first = a;
+        // the same line to the left: name words and numbers back to a house number
+        for (int k = a - 1, steps = 0; k >= 0 && steps < 6 && !t.lineBefore[k + 1]; k--, steps++) {
+            if (kind[k] == STOP || (kind[k] == SEP && !t.lower[k].equals("."))) {
+                break;
+            }
+            if (kind[k] == NUMBER) {
+                first = k;
+            }
+        }
+        if (t.lineBefore[first] || first == 0 || (first > 0 && t.lower[first - 1].equals(">"))) {
+            first = streetLineBefore(t, kind, first);
+        }
+        int last = b;
+        int lines = 0;
+        int k = b + 1;
+        boolean afterComma = false;
+        while (k < t.size && k - first < MAX_TOKENS) {
+            if (t.lineBefore[k]) {
+                int end = lineEnd(t, k);
+                if (lines == 3 || end - k > 7 || !allParts(kind, k, end)) {
+                    break;
+                }
+                lines++;
+                last = lastPart(kind, k, end, last);
+                k = end + 1;
+                continue;
+            }
+            int c = kind[k];
+            if (c == STOP || (!cased && c == NAME && !afterComma)) {
+                break;
+            }
+            afterComma |= t.lower[k].equals(",");
+            if (c != SEP) {
+                last = k;
+            }
+            k++;
+        }
+        return new int[] {first, last};
+    }
+
+    /**
+     * {@code c} without the words at its end that cannot be part of an address (the model's spans may run into
+     * "Mobile" or "(Billing contact"), nor an aside it opens and does not close.
+     */
+    private static int[] trimEnd(Tokens t, int[] kind, int[] c) {
+        int last = c[1];
+        while (last > c[0] && (kind[last] == STOP || kind[last] == SEP)) {
+            last--;
+        }
+        for (int k = last; k > c[0]; k--) {
+            if (t.lower[k].equals(")")) {
+                break;
+            }
+            if (t.lower[k].equals("(")) {
+                last = k - 1;
+                while (last > c[0] && kind[last] == SEP) {
+                    last--;
+                }
+                break;
+            }
+        }
+        return new int[] {c[0], last};
+    }
+
+    /** {@code first}, or the first token of the line before it when that line is a street line. */
+    private static int streetLineBefore(Tokens t, int[] kind, int first) {
+        int lineStart = first; // every walk here is bounded: a street line is short
+        while (lineStart > 0 && !t.lineBefore[lineStart] && first - lineStart < 4) {
+            lineStart--;
+        }
+        if (lineStart == 0 || !t.lineBefore[lineStart]) {
+            return first;
+        }
+        int end = lineStart - 1;
+        int begin = end;
+        while (begin > 0 && !t.lineBefore[begin] && end - begin < 8) {
+            begin--;
+        }
+        boolean number = false;
+        boolean name = false;
+        for (int k = begin; k <= end; k++) {
+            number |= kind[k] == NUMBER;
+            name |= kind[k] == NAME || kind[k] == STREET;
+        }
+        if (!number || !name || end - begin > 7 || !allParts(kind, begin, end)) {
+            return first;
+        }
+        while (begin < end && kind[begin] == SEP) {
+            begin++;
+        }
+        return begin;
+    }
+
+    /** The last token of the line that starts at {@code k}, looking at most nine tokens ahead. */
+    private static int lineEnd(Tokens t, int k) {
+        int end = k;
+        while (end + 1 < t.size && !t.lineBefore[end + 1] && end - k < 8) {
+            end++;
+        }
+        return end;
+    }
+
+    private static boolean allParts(int[] kind, int a, int b) {
+        for (int k = a; k <= b; k++) {
+            if (kind[k] == STOP) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int lastPart(int[] kind, int a, int b, int last) {
+        for (int k = b; k >= a; k--) {
+            if (kind[k] != SEP) {
+                return k;
+            }
+        }
+        return last;
+    }
+
+    /** What token {@code k} can be in an address. */
+    private static int classify(Tokens t, int k, boolean[] claimed, boolean cased) {
+        for (int i = t.start[k]; i < t.end[k]; i++) {
+            if (claimed[i]) {
+                return STOP;
+            }
+        }
+        String w = t.lower[k];
+        if (!t.isWord(k)) {
+            if (w.equals(",") || w.equals(">") || w.equals("#")) {
+                return SEP;
+            }
+            if (w.equals("(") || w.equals(")")) { // a short aside inside an address: "Cyprus (Greek) 25572"
+                boolean open = w.equals("(");
+                for (int m = open ? k + 1 : k - 1; m >= 0 && m < t.size && Math.abs(m - k) <= 3; m += open ? 1 : -1) {
+                    if (t.lower[m].equals(open ? ")" : "(")) {
+                        return SEP;
+                    }
+                }
+                return STOP;
+            }
+            boolean shortBefore = k > 0 && t.isWord(k - 1) && t.end[k - 1] - t.start[k - 1] <= 3
+                    && t.end[k - 1] == t.start[k] && Character.isLetter(t.text.charAt(t.start[k - 1]));
+            boolean lineEnds = k + 1 == t.size || t.lineBefore[k + 1];
+            return w.equals(".") && (shortBefore || lineEnds) ? SEP : STOP;
+        }
+        if (Character.isDigit(t.text.charAt(t.start[k]))) {
+            return t.end[k] - t.start[k] <= 6 && digitsThenLetter(t, k) ? NUMBER : STOP;
+        }
+        if (UNITS.contains(w)) {
+            return UNIT;
+        }
+        if (SpanRules.ADDRESS_WORDS.contains(w) || SpanRules.glued(w)
+                || (Gazetteers.get().flags(w) & Gazetteers.STREET) != 0 && t.capitalised(k)) {
+            return STREET;
+        }
+        if (SpanRules.FUNCTION_WORDS.contains(w) || SpanRules.notName(w) || LABELS.contains(w)) {
+            return STOP;
+        }
+        return !cased || t.capitalised(k) ? NAME : STOP;
+    }
+
+    /** Digits, then at most one letter ("12", "4B"). */
+    private static boolean digitsThenLetter(Tokens t, int k) {
+        int letters = 0;
+        for (int i = t.start[k]; i < t.end[k]; i++) {
+            char c = t.text.charAt(i);
+            if (!Character.isDigit(c)) {
+                letters++;
+                if (!Character.isLetter(c) || letters > 1 || i != t.end[k] - 1) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Adds {@code n}, or the words of it that lie outside every chain (before and after), to {@code out}. */
+    private static void keepOutside(Tokens t, Recognizer.Candidate n, List<int[]> chains, List<Recognizer.Candidate> out) {
+        int lo = 0; // chains are sorted and disjoint: the first one ending after n starts is the only candidate
+        int hi = chains.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (t.end[chains.get(mid)[1]] <= n.start()) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo < chains.size()) {
+            int[] c = chains.get(lo);
+            int cs = t.start[c[0]];
+            int ce = t.end[c[1]];
+            if (n.end() <= cs) {
+                out.add(n);
+                return;
+            }
+            if (n.type().equals("STREET_ADDRESS")) {
+                return; // what a chain grown from this address left out of it is no address
+            }
+            if (n.start() < cs) {
+                trimmed(t, n, n.start(), cs, out);
+            }
+            if (n.end() > ce) {
+                trimmed(t, n, ce, n.end(), out);
+            }
+            return;
+        }
+        out.add(n);
+    }
+
+    /** The part of {@code n} in [from, to), trimmed to its words, if it holds a word of two or more characters. */
+    private static void trimmed(Tokens t, Recognizer.Candidate n, int from, int to, List<Recognizer.Candidate> out) {
+        int s = -1;
+        int e = -1;
+        for (int k = tokenAt(t, from); k < t.size && t.end[k] <= to; k++) {
+            if (t.isWord(k)) {
+                s = s < 0 ? t.start[k] : s;
+                e = t.end[k];
+            }
+        }
+        if (s >= 0 && e - s >= 2) {
+            out.add(new Recognizer.Candidate(n.type(), s, e, n.score(), n.recognizer()));
+        }
+    }
+}
