@@ -16,8 +16,12 @@ threads="${2:-2}"
 rounds="${3:-3}"
 JAVA_HOME="$(bash -c 'source <(sed -n "/^java_major/,/^}/p;/^find_jdk/,/^}/p" ./bastion); find_jdk')"
 export JAVA_HOME
-./mvnw -B -q -DskipTests package -pl bench -am >&2   # package, not install: ~/.m2 may be shared
-cp="bench/target/classes:inference/target/classes:inference/target/test-classes:$(./mvnw -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+# package, not install (~/.m2 may be shared): the class path is written in the same reactor build, so the project's
+# own modules resolve to their freshly built jars; bench is built last, so the file ends up holding its class path.
+cpfile="$(mktemp)"
+./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile="$cpfile" -pl bench -am >&2
+cp="bench/target/classes:inference/target/classes:inference/target/test-classes:$(cat "$cpfile")"
+rm -f "$cpfile"
 java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp")
 "${java[@]}" dev.bastion.bench.InferenceBench models "$dir"
 "${java[@]}" dev.bastion.bench.InferenceBench bandwidth "$threads"
