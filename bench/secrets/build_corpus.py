@@ -352,12 +352,11 @@ def earlybird(mirror, out):
 
 
 def go_constants(tokens):
-    """Identifiers assigned a string literal exactly once in the file (`name = "..."`, `name := "..."`)."""
+    """Identifiers assigned a string literal exactly once in the file (`name = "..."` in a var or const block, or a
+    struct field `name: "..."`; a short declaration `name := "..."` is not read, since the tokenizer splits ':=')."""
     seen = {}
     for i in range(1, len(tokens) - 2):
         if tokens[i] in ("=", ":") and tokens[i - 1][:1].isalpha() and tokens[i + 1][:1] in "`\"":
-            if tokens[i] == ":" and tokens[i + 1] != "=":
-                pass
             try:
                 value = go_string(tokens[i + 1])
             except (ValueError, SyntaxError):
