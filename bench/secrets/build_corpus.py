@@ -70,7 +70,8 @@ def git_show(mirror, commit, path):
 
 
 def git_ls(mirror, commit, prefix):
-    out = subprocess.run(["git", f"--git-dir={mirror}", "ls-tree", "-r", "--name-only", commit, prefix], check=True,
+    out = subprocess.run(["git", f"--git-dir={mirror}", "ls-tree", "-r", "--name-only", commit] + ([prefix] if prefix else []),
+                         check=True,
                          capture_output=True, text=True).stdout
     return [p for p in out.splitlines() if p]
 
@@ -481,6 +482,112 @@ def trufflehog(mirror, out):
     return rows
 
 
+def kingfisher(mirror, eval_data, out):
+    """mongodb/kingfisher's rule files (data/rules/*.yml): `examples` are positives, `negative_examples` negatives.
+    Kingfisher's rules began as Nosey Parker's, so an example whose text is also one of Nosey Parker's (a seen
+    source) is left out: what remains is what this source adds."""
+    commit = head(mirror)
+    seen = set()
+    base = os.path.join(eval_data, "secrets_noseyparker_rule_examples", "files")
+    for root, _, names in os.walk(base):
+        for name in names:
+            if name.endswith((".yml", ".yaml")):
+                for rule in (yaml.safe_load(open(os.path.join(root, name))) or {}).get("rules", []):
+                    for key in ("examples", "negative_examples"):
+                        seen.update(str(e).strip() for e in rule.get(key, []) or [])
+    rows = []
+    for path in git_ls(mirror, commit, "data/rules"):
+        if not path.endswith((".yml", ".yaml")):
+            continue
+        doc = yaml.safe_load(git_show(mirror, commit, path)) or {}
+        pos, neg = [], []
+        for rule in doc.get("rules", []):
+            pos += [str(e) for e in rule.get("examples", []) or [] if str(e).strip() not in seen]
+            neg += [str(e) for e in rule.get("negative_examples", []) or [] if str(e).strip() not in seen]
+        rows += examples_file(out, os.path.basename(path).rsplit(".", 1)[0] + ".txt", pos, neg)
+    return rows
+
+
+# advanced-security/secret-scanning-custom-patterns: the pattern types that name a credential (left out: PII, common
+# password lists, IP addresses, internal e-mail addresses and URLs, image-name typos, action SHAs, UUIDs, public keys)
+GHAS_NOT_CREDENTIAL = {"common_passwords_shortlist", "any_ipv4_addresses", "hardcoded_internal_emails",
+                       "hardcoded_internal_urls", "ghcr_typos", "github_actions_sha_checker", "uuids", "ssh_public_key"}
+GHAS_DEFAULT_START, GHAS_DEFAULT_END = r"\A|[^0-9A-Za-z]", r"\z|[^0-9A-Za-z]"
+
+
+def ghas_custom_patterns(mirror, out):
+    """GitHub's advanced-security/secret-scanning-custom-patterns: each credential pattern's `test.data` (the secret
+    at test.start_offset) and the `expected` locations in the fixture files next to each patterns.yml (byte offsets
+    of the secret; the repository's test fails on an unexpected match of a pattern that lists any). The line where a
+    secret starts is 1 and the rest of its span cont. In the fixture files, a line that no pattern of the source
+    matches (compiled here with the `regex` module) and that holds no expected location is 0; a line some pattern
+    matches without an expected location there is skip (the source does not say)."""
+    import regex
+    commit = head(mirror)
+    paths = git_ls(mirror, commit, "")
+    rows, tests, fixtures = [], [], {}
+    for pfile in [p for p in paths if p.endswith("patterns.yml") and not p.startswith(("pii/", "common/"))]:
+        folder = pfile.rsplit("/", 1)[0]
+        doc = yaml.safe_load(git_show(mirror, commit, pfile)) or {}
+        compiled = []
+        for pat in doc.get("patterns", []):
+            rx = pat.get("regex", {})
+            try:
+                compiled.append(regex.compile("(?:%s)(%s)(?:%s)" % (rx.get("start") or GHAS_DEFAULT_START,
+                                                                    rx["pattern"], rx.get("end") or GHAS_DEFAULT_END)))
+            except regex.error:
+                pass
+            if pat.get("type") in GHAS_NOT_CREDENTIAL:
+                continue
+            t = pat.get("test") or []
+            for case in (t if isinstance(t, list) else [t]):
+                if case.get("data"):
+                    tests.append((case["data"], case.get("start_offset", 0), case.get("end_offset", len(case["data"]))))
+            for e in pat.get("expected", []) or []:
+                fixtures.setdefault(folder + "/" + e["name"], {"expected": [], "patterns": compiled})
+                fixtures[folder + "/" + e["name"]]["expected"].append((e["start_offset"], e["end_offset"]))
+        for p in paths:
+            if p.startswith(folder + "/") and "/" not in p[len(folder) + 1:] and not p.endswith((".md", ".yml.bak")) \
+                    and p != pfile and "__snapshots__" not in p:
+                fixtures.setdefault(p, {"expected": [], "patterns": compiled})
+                fixtures[p]["patterns"] = compiled
+    for rel, info in sorted(fixtures.items()):
+        data = git_show(mirror, commit, rel)
+        if b"\0" in data[:2000]:
+            continue  # binary (a Java keystore)
+        text = data.decode("utf-8", "replace")
+        nl = [i for i, b in enumerate(data) if b == 10]
+        line_of = lambda off: sum(1 for i in nl if i < off) + 1
+        n = len(nl) + (0 if data.endswith(b"\n") else 1)
+        labels = {}
+        for rx in info["patterns"]:
+            try:
+                for m in rx.finditer(text, timeout=5):
+                    labels[line_of(len(text[:m.start(1)].encode()))] = "skip"
+            except TimeoutError:
+                pass
+        for s, e in info["expected"]:
+            first, last = line_of(s), line_of(max(s, e - 1))
+            labels[first] = "1"
+            for k in range(first + 1, last + 1):
+                labels.setdefault(k, "cont") if labels.get(k) != "1" else None
+        write(out, rel, text)
+        rows += [(rel, i, labels.get(i, "0")) for i in range(1, n + 1)]
+    lines, marks = [], []
+    for data, s, e in tests:
+        body = data.replace("\r", "").rstrip("\n").split("\n")
+        first = data[:s].count("\n")
+        last = data[:max(s, e - 1)].count("\n")
+        for k, ln in enumerate(body):
+            lines.append(ln)
+            marks.append("1" if k == first else "cont" if first < k <= last else "skip")
+        lines.append("")
+        marks.append("skip")
+    write(out, "pattern_tests.txt", "\n".join(lines) + "\n")
+    rows += [("pattern_tests.txt", k + 1, m) for k, m in enumerate(marks)]
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -495,6 +602,9 @@ def main():
                                                 os.environ.get("WHISPERS_RUNNER", "/work/data/whispers-stubs/run_whispers.py"), o),
         "earlybird-rule-examples": lambda o: earlybird(os.path.join(mirrors, "americanexpress+earlybird", "repo"), o),
         "trufflehog-detector-tests": lambda o: trufflehog(os.path.join(mirrors, "trufflesecurity+trufflehog", "repo"), o),
+        "kingfisher-rule-examples": lambda o: kingfisher(os.path.join(mirrors, "mongodb+kingfisher", "repo"), eval_data, o),
+        "ghas-custom-patterns": lambda o: ghas_custom_patterns(
+            os.path.join(mirrors, "advanced-security+secret-scanning-custom-patterns", "repo"), o),
     }
     only = set(sys.argv[4:])
     for name, build in sources.items():

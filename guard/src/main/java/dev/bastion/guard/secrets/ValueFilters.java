@@ -22,7 +22,9 @@ final class ValueFilters {
     private static final List<String> MARKERS = List.of("example", "fake", "dummy", "sample", "placeholder", "xxxx",
             "changeme", "change_me", "change-me", "replace_me", "replaceme", "your_", "your-", "yourkey", "yourtoken",
             "<your", "insert_", "redacted", "notreal", "not_real", "not-real", "foobar", "lorem", "1234567890",
-            "abcdefgh", "****", "....", "____", "your ", "unique phrase", "replace_with", "replace-with", "todo_");
+            "abcdefgh", "****", "....", "____", "your ", "unique phrase", "replace_with", "replace-with", "todo_",
+            // "put it here" tails and the words people type where a generated value belongs
+            "tokenhere", "keyhere", "secrethere", "passwordhere", "stringhere", "randomstring");
 
     /** Vendor prefixes that contain a marker word but are part of the format (Stripe test-mode keys are real). */
     private static final List<String> FORMAT_PREFIXES = List.of("sk_test_", "rk_test_", "pk_test_", "whsec_test");
