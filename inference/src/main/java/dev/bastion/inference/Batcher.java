@@ -17,6 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * prompts waiting to be processed, oldest first, in chunks, so a long prompt neither waits for the others to
  * finish nor holds their tokens back for the whole of its processing.
  *
+ * <p>A call's tokens get the same bits in a shared step as in a {@link Transformer#forward} of their own (see
+ * {@link Transformer#step}), so concurrent requests give the answers they give one at a time.
+ *
  * <p>This class is thread-safe. {@link #forward} blocks its caller until its tokens have run.
  */
 final class Batcher implements AutoCloseable {
@@ -165,25 +168,31 @@ final class Batcher implements AutoCloseable {
             int[] take = plan(calls.stream().map(Call::remaining).toList(), max, PROMPT_ROWS);
             int n = 0;
             int m = 0;
-            for (int i = 0; i < take.length; i++) {
-                Call c = calls.get(i);
-                if (take[i] == 0) {
-                    continue;
+            int single = 0;
+            for (int pass = 0; pass < 2; pass++) { // one-token calls first: their rows are computed one by one
+                for (int i = 0; i < take.length; i++) {
+                    Call c = calls.get(i);
+                    if (take[i] == 0 || (c.n == 1) != (pass == 0)) {
+                        continue;
+                    }
+                    for (int j = 0; j < take[i]; j++) {
+                        sequences[n] = c.sequence;
+                        tokens[n] = c.tokens[c.from + c.ran + j];
+                        n++;
+                    }
+                    if (take[i] == c.remaining()) { // its last token runs now: its logits are wanted
+                        wanted[m] = n - 1;
+                        logits[m] = c.logits;
+                        m++;
+                    }
                 }
-                for (int j = 0; j < take[i]; j++) {
-                    sequences[n] = c.sequence;
-                    tokens[n] = c.tokens[c.from + c.ran + j];
-                    n++;
-                }
-                if (take[i] == c.remaining()) { // its last token runs now: its logits are wanted
-                    wanted[m] = n - 1;
-                    logits[m] = c.logits;
-                    m++;
+                if (pass == 0) {
+                    single = n;
                 }
             }
             Throwable failure = null;
             try {
-                transformer.step(scratch, sequences, tokens, n, wanted, logits, m);
+                transformer.step(scratch, sequences, tokens, n, single, wanted, logits, m);
             } catch (RuntimeException | Error e) {
                 failure = e;
             }

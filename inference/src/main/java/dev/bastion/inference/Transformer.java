@@ -126,7 +126,7 @@ final class Transformer {
                 scratch.rowPosition[i] = start + i;
                 scratch.rowToken[i] = tokens[from + done + i];
             }
-            rows(scratch, b);
+            rows(scratch, b, n == 1 ? 1 : 0);
             done += b;
         }
         ModelConfig c = config;
@@ -143,10 +143,16 @@ final class Transformer {
      * {@code wanted[0, m)} are written to {@code logits[0, m)}. This is what lets concurrent generations share the
      * reading of the weights ({@link Batcher}).
      *
+     * <p>The first {@code single} rows are forward calls of one token (decoding): their products are computed as
+     * {@link #forward} computes a one-token call ({@link WeightMatrix#matvecEach}), and the other rows as it
+     * computes the rows of a longer call ({@link WeightMatrix#matmul}), so every row gets the same bits in a shared
+     * step as in a call of its own, whatever else the step holds.
+     *
      * @throws ContextOverflowException if a sequence has no room for its rows (nothing is run then)
      */
-    void step(Scratch scratch, Sequence[] sequences, int[] tokens, int n, int[] wanted, float[][] logits, int m) {
-        if (n < 1 || n > MAX_BATCH || m < 0 || m > n) {
+    void step(Scratch scratch, Sequence[] sequences, int[] tokens, int n, int single, int[] wanted, float[][] logits,
+            int m) {
+        if (n < 1 || n > MAX_BATCH || m < 0 || m > n || single < 0 || single > n) {
             throw new IllegalArgumentException("a step runs 1.." + MAX_BATCH + " rows and wants at most as many "
                     + "logits, got " + n + " rows and " + m + " logits");
         }
@@ -162,7 +168,7 @@ final class Transformer {
             scratch.rowPosition[i] = pos;
             scratch.rowToken[i] = tokens[i];
         }
-        rows(scratch, n);
+        rows(scratch, n, single);
         java.util.Arrays.fill(scratch.rowSequence, null);
         ModelConfig c = config;
         for (int j = 0; j < m; j++) {
@@ -171,8 +177,8 @@ final class Transformer {
         }
         if (m == 1) {
             weights.output().matvec(scratch.lastNorm, logits[0]);
-        } else if (m > 1) {
-            weights.output().matmul(scratch.lastNorm, m, scratch.logits);
+        } else if (m > 1) { // as forward computes each call's last logits: one row at a time
+            weights.output().matvecEach(scratch.lastNorm, m, scratch.logits);
             int vocab = c.vocabularySize();
             for (int j = 0; j < m; j++) {
                 System.arraycopy(scratch.logits, j * vocab, logits[j], 0, vocab);
@@ -180,8 +186,11 @@ final class Transformer {
         }
     }
 
-    /** The layers over the scratch's first {@code n} rows; then each row's sequence holds one more position. */
-    private void rows(Scratch s, int n) {
+    /**
+     * The layers over the scratch's first {@code n} rows, the first {@code single} of them multiplied row by row
+     * exactly as alone; then each row's sequence holds one more position.
+     */
+    private void rows(Scratch s, int n, int single) {
         ModelConfig c = config;
         int dim = c.dim();
         for (int i = 0; i < n; i++) {
@@ -197,9 +206,9 @@ final class Transformer {
             for (int i = 0; i < n; i++) {
                 VectorMath.rmsnorm(s.xb, i * dim, s.x, i * dim, layer.attnNorm(), dim, c.rmsEpsilon());
             }
-            multiply(layer.wq(), s.xb, n, s.q);
-            multiply(layer.wk(), s.xb, n, s.k);
-            multiply(layer.wv(), s.xb, n, s.v);
+            multiply(layer.wq(), s.xb, n, single, s.q);
+            multiply(layer.wk(), s.xb, n, single, s.k);
+            multiply(layer.wv(), s.xb, n, single, s.v);
             addBias(s.q, layer.bq(), n, c.qDim());
             addBias(s.k, layer.bk(), n, c.kvDim());
             addBias(s.v, layer.bv(), n, c.kvDim());
@@ -212,15 +221,15 @@ final class Transformer {
                 s.rowSequence[i].cache.write(l, s.rowPosition[i], s.k, i * kvDim, s.v, i * kvDim);
             }
             attention(s, l, n);
-            multiply(layer.wo(), s.att, n, s.proj);
+            multiply(layer.wo(), s.att, n, single, s.proj);
             VectorMath.add(s.x, s.proj, n * dim);
             for (int i = 0; i < n; i++) {
                 VectorMath.rmsnorm(s.xb, i * dim, s.x, i * dim, layer.ffnNorm(), dim, c.rmsEpsilon());
             }
-            multiply(layer.gate(), s.xb, n, s.gate);
-            multiply(layer.up(), s.xb, n, s.up);
+            multiply(layer.gate(), s.xb, n, single, s.gate);
+            multiply(layer.up(), s.xb, n, single, s.up);
             VectorMath.swiglu(s.gate, s.up, 0, n * c.hiddenDim());
-            multiply(layer.down(), s.gate, n, s.proj);
+            multiply(layer.down(), s.gate, n, single, s.proj);
             VectorMath.add(s.x, s.proj, n * dim);
         }
         for (int i = 0; i < n; i++) {
@@ -228,11 +237,13 @@ final class Transformer {
         }
     }
 
-    private static void multiply(WeightMatrix w, float[] in, int n, float[] out) {
-        if (n == 1) {
-            w.matvec(in, out);
-        } else {
-            w.matmul(in, n, out);
+    /** Rows {@code [0, single)} one by one as {@link WeightMatrix#matvec} would, the rest as a batch. */
+    private static void multiply(WeightMatrix w, float[] in, int n, int single, float[] out) {
+        if (single > 0) {
+            w.matvecEach(in, single, out);
+        }
+        if (n > single) {
+            w.matmul(in, single, n - single, out);
         }
     }
 
