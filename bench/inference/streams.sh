@@ -18,7 +18,7 @@ java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-a
 "${java[@]}" dev.bastion.bench.InferenceBench models "$dir"
 echo "== load before: $(uptime)"
 for mix in ${MIXES:-Q4_K_M}; do
-  "${java[@]}" dev.bastion.bench.InferenceBench streams "$dir/llama-3.2-1b-shape-$mix.gguf" "$threads" "$n" "$rounds" "$cache" 2>/dev/null \
+  "${java[@]}" dev.bastion.bench.InferenceBench streams "$dir/llama-3.2-1b-shape-$mix.gguf" "$threads" "$n" "$rounds" "$cache" 2>"${STREAMS_ERR:-/dev/null}" \
     | grep '^streams'
 done
 echo "== load after: $(uptime)"
