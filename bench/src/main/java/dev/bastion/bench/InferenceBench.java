@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *                                         Q4_K_M, Q5_K_M (llama.cpp's mixes) and Q6_K
  *   InferenceBench run bastion|llamacpp FILE THREADS
  *   InferenceBench bandwidth THREADS
+ *   InferenceBench streams FILE THREADS N ROUNDS [CACHE]   aggregate generation of N concurrent streams against
+ *                                         one stream, same model and slots, alternated ROUNDS times
  * </pre>
  *
  * Each {@code run} prints one line: engine, file, pp tokens/s, tg tokens/s, ttft ms, peak RSS MiB.
@@ -43,7 +45,9 @@ public final class InferenceBench {
             case "models" -> models(Path.of(args[1]));
             case "run" -> run(args[1], Path.of(args[2]), Integer.parseInt(args[3]));
             case "bandwidth" -> bandwidth(Integer.parseInt(args[1]));
-            default -> throw new IllegalArgumentException("models | run | bandwidth");
+            case "streams" -> streams(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), args.length > 5 ? args[5] : "f32");
+            default -> throw new IllegalArgumentException("models | run | bandwidth | streams");
         }
         System.exit(0); // llama.cpp's threads would keep the JVM alive
     }
@@ -106,6 +110,60 @@ public final class InferenceBench {
             double tgRate = (tg.completionTokens() - 1) / (tg.generationNanos() / 1e9);
             return String.format(Locale.ROOT, "pp_tps=%.1f tg_tps=%.2f ttft_ms=%.0f generated=%d", PROMPT / ppSeconds, tgRate,
                     ttft / 1e6, tg.completionTokens());
+        }
+    }
+
+    /**
+     * Continuous batching: {@code n} streams generating at once against one stream alone, on one model with
+     * {@code n} slots (so both go through the same batcher), each stream 64 tokens after its own 8-token prompt.
+     * Prints one line per measurement and the medians' ratio.
+     */
+    static void streams(Path file, int threads, int n, int rounds, String cache) throws Exception {
+        dev.bastion.inference.Parallel.configure(threads);
+        int tokens = 64;
+        try (LocalModel m = LocalModel.load(file, new LocalModel.Options(256, n, 0,
+                dev.bastion.inference.KvCacheType.parse(cache)))) {
+            int[] all = m.tokenizer().encode(promptText());
+            GenerationRequest request = new GenerationRequest(tokens, List.of(), noEnd(m));
+            concurrent(m, all, n, new GenerationRequest(16, List.of(), noEnd(m))); // JIT warm-up, both shapes
+            concurrent(m, all, 1, new GenerationRequest(16, List.of(), noEnd(m)));
+            double[] one = new double[rounds];
+            double[] many = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                one[r] = concurrent(m, all, 1, request);
+                many[r] = concurrent(m, all, n, request);
+                System.out.printf(Locale.ROOT, "streams round %d: 1 stream %.2f tokens/s, %d streams %.2f tokens/s "
+                        + "in all (%.2fx)%n", r + 1, one[r], n, many[r], many[r] / one[r]);
+            }
+            java.util.Arrays.sort(one);
+            java.util.Arrays.sort(many);
+            double a = one[rounds / 2];
+            double b = many[rounds / 2];
+            System.out.printf(Locale.ROOT, "streams %s threads=%d cache=%s medians: 1 stream %.2f, %d streams %.2f "
+                    + "tokens/s in all: %.2fx (target >= 2.5x on Q4_K_M with 4)%n", file.getFileName(), threads, cache,
+                    a, n, b, b / a);
+        }
+    }
+
+    /** Runs {@code n} generations at once, each after its own 8-token prompt; tokens generated per second in all. */
+    static double concurrent(LocalModel m, int[] all, int n, GenerationRequest request) throws Exception {
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Completion>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int[] prompt = java.util.Arrays.copyOfRange(all, 100 + 8 * i, 108 + 8 * i);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return m.generate(prompt, request, s -> true);
+                }));
+            }
+            long t0 = System.nanoTime();
+            start.countDown();
+            long generated = 0;
+            for (var f : futures) {
+                generated += f.get().completionTokens();
+            }
+            return generated / ((System.nanoTime() - t0) / 1e9);
         }
     }
 

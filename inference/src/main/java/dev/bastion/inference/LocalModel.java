@@ -11,7 +11,8 @@ import java.util.function.Predicate;
 
 /**
  * A GGUF model loaded for generation: the file's mapping, its tokenizer and chat template (none for a base model,
- * which only continues text), and a fixed number of sequence slots (each with its own key/value cache) behind a bounded, fair queue.
+ * which only continues text), and a fixed number of sequence slots (each with its own key/value cache) behind a bounded, fair queue. With more than one slot,
+ * the concurrent sequences' forward passes run together in shared steps (continuous batching, {@link Batcher}).
  *
  * <p>{@link #generate} blocks the calling (virtual) thread until a slot is free; when {@code queueDepth} callers
  * are already waiting it fails at once with {@link EngineBusyException}. Waiters are served first come, first
@@ -22,15 +23,23 @@ public final class LocalModel implements AutoCloseable {
 
     /**
      * @param contextSize tokens of prompt plus answer one sequence holds (at most the model's own context)
-     * @param slots sequences generated at the same time
+     * @param slots sequences generated at the same time; with more than one, their forward passes are batched
+     *     into shared steps ({@link Batcher})
      * @param queueDepth requests that may wait for a slot before new ones are refused
+     * @param cacheType how each slot's key/value cache stores its numbers
      */
-    public record Options(int contextSize, int slots, int queueDepth) {
+    public record Options(int contextSize, int slots, int queueDepth, KvCacheType cacheType) {
         public Options {
             if (contextSize <= 0 || slots <= 0 || queueDepth < 0) {
                 throw new IllegalArgumentException("context size and slots must be positive and the queue depth not "
                         + "negative: " + contextSize + ", " + slots + ", " + queueDepth);
             }
+            java.util.Objects.requireNonNull(cacheType, "cacheType");
+        }
+
+        /** Options with an F32 key/value cache. */
+        public Options(int contextSize, int slots, int queueDepth) {
+            this(contextSize, slots, queueDepth, KvCacheType.F32);
         }
     }
 
@@ -47,7 +56,9 @@ public final class LocalModel implements AutoCloseable {
     private final Optional<ChatTemplate> template;
     private final String noTemplateReason;
     private final Transformer transformer;
+    private final Batcher batcher; // null with one slot: its forward passes run on the caller's thread
     private final int contextSize;
+    private final List<Slot> slots;
     private final BlockingQueue<Slot> free;
     private final Semaphore admission;
     private final int capacity;
@@ -63,9 +74,13 @@ public final class LocalModel implements AutoCloseable {
         this.contextSize = Math.min(options.contextSize(), config.contextLength());
         this.transformer = new Transformer(config, Weights.load(file, config), contextSize);
         this.free = new ArrayBlockingQueue<>(options.slots(), true);
+        List<Slot> all = new java.util.ArrayList<>();
         for (int i = 0; i < options.slots(); i++) {
-            free.add(new Slot(transformer.newSequence(contextSize)));
+            all.add(new Slot(transformer.newSequence(contextSize, options.cacheType())));
         }
+        this.slots = List.copyOf(all);
+        free.addAll(slots);
+        this.batcher = options.slots() > 1 ? new Batcher(transformer, "bastion-batch-" + config.architecture()) : null;
         this.capacity = options.slots() + options.queueDepth();
         this.admission = new Semaphore(capacity, true);
     }
@@ -192,9 +207,29 @@ public final class LocalModel implements AutoCloseable {
         return capacity - admission.availablePermits();
     }
 
+    /** Bytes the key/value caches of all slots hold. */
+    public long cacheBytes() {
+        long sum = 0;
+        for (Slot slot : slots) {
+            sum += slot.sequence.cache.bytes();
+        }
+        return sum;
+    }
+
     @Override
     public void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
         file.close();
+    }
+
+    private void forward(Transformer.Sequence s, int[] tokens, int from, int n, float[] logits) {
+        if (batcher == null) {
+            transformer.forward(s, tokens, from, n, logits);
+        } else {
+            batcher.forward(s, tokens, from, n, logits);
+        }
     }
 
     /**
@@ -233,7 +268,7 @@ public final class LocalModel implements AutoCloseable {
                 logits = lastPromptLogits.clone();
             } else {
                 logits = new float[config.vocabularySize()];
-                transformer.forward(sequence, tokens, reuse, prompt.length - reuse, logits);
+                forward(sequence, tokens, reuse, prompt.length - reuse, logits);
                 lastPrompt = prompt.clone();
                 lastPromptLogits = logits.clone();
             }
@@ -271,7 +306,7 @@ public final class LocalModel implements AutoCloseable {
                 if (generated == request.maxTokens() || length >= contextSize) {
                     break;
                 }
-                transformer.forward(sequence, tokens, length - 1, 1, logits);
+                forward(sequence, tokens, length - 1, 1, logits);
             }
             if (finish != Completion.FinishReason.CANCELLED && !stops.stopped()) {
                 emit.test(stops.push(decoder.flush()));

@@ -26,12 +26,12 @@ final class MatmulTiles {
     private MatmulTiles() {
     }
 
-    /** {@code out[v * rows + r]} for rows {@code [r0, r1)} and all {@code n} inputs. */
-    static void run(WeightMatrix m, float[] x, int n, float[] out, int r0, int r1) {
+    /** {@code out[v * rows + r]} for rows {@code [r0, r1)} and the inputs {@code [from, to)}. */
+    static void run(WeightMatrix m, float[] x, int from, int to, float[] out, int r0, int r1) {
         int cols = m.cols();
         int rows = m.rows();
         if (m.scalar()) {
-            for (int v = 0; v < n; v++) {
+            for (int v = from; v < to; v++) {
                 for (int r = r0; r < r1; r++) {
                     out[v * rows + r] = m.dot(r, x, v * cols);
                 }
@@ -40,8 +40,8 @@ final class MatmulTiles {
         }
         float[] w = new float[ROWS * cols];
         int block = Math.max(VECS, BLOCK_FLOATS / cols / VECS * VECS);
-        for (int v0 = 0; v0 < n; v0 += block) {
-            int v1 = Math.min(n, v0 + block);
+        for (int v0 = from; v0 < to; v0 += block) {
+            int v1 = Math.min(to, v0 + block);
             for (int r = r0; r < r1; r += ROWS) {
                 int nr = Math.min(ROWS, r1 - r);
                 for (int i = 0; i < nr; i++) {

@@ -42,9 +42,8 @@ final class Transformer {
         }
     }
 
-    /** Scratch buffers and the cache of one sequence. Not thread-safe. */
-    final class Sequence {
-        final KvCache cache;
+    /** Buffers for the rows of one batch ({@link #MAX_BATCH} at most). Not thread-safe. */
+    final class Scratch {
         final float[] x;      // (batch, dim) residual stream
         final float[] xb;     // (batch, dim) normed input
         final float[] q;      // (batch, q_dim)
@@ -54,14 +53,14 @@ final class Transformer {
         final float[] proj;   // (batch, dim)
         final float[] gate;   // (batch, hidden)
         final float[] up;     // (batch, hidden)
-        final float[] lastNorm; // (dim)
+        final float[] lastNorm; // (batch, dim) final norm of the rows whose logits are wanted
+        final float[] logits; // (batch, vocab), for steps that want logits of several rows
+        final Sequence[] rowSequence = new Sequence[MAX_BATCH];
+        final int[] rowPosition = new int[MAX_BATCH];
+        final int[] rowToken = new int[MAX_BATCH];
 
-        Sequence(int context) {
-            if (context > tableContext) {
-                throw new IllegalArgumentException("context " + context + " exceeds the model's table " + tableContext);
-            }
+        Scratch(boolean manyLogits) {
             ModelConfig c = config;
-            cache = new KvCache(c, context);
             x = new float[MAX_BATCH * c.dim()];
             xb = new float[MAX_BATCH * c.dim()];
             q = new float[MAX_BATCH * c.qDim()];
@@ -71,12 +70,41 @@ final class Transformer {
             proj = new float[MAX_BATCH * c.dim()];
             gate = new float[MAX_BATCH * c.hiddenDim()];
             up = new float[MAX_BATCH * c.hiddenDim()];
-            lastNorm = new float[c.dim()];
+            lastNorm = new float[(manyLogits ? MAX_BATCH : 1) * c.dim()];
+            logits = new float[manyLogits ? MAX_BATCH * c.vocabularySize() : 0];
+        }
+    }
+
+    /** The cache of one sequence, and the scratch its own {@link #forward} calls use. Not thread-safe. */
+    final class Sequence {
+        final KvCache cache;
+        private Scratch scratch; // allocated on the first forward: sequences driven by a Batcher never need it
+
+        Sequence(int context, KvCacheType cacheType) {
+            if (context > tableContext) {
+                throw new IllegalArgumentException("context " + context + " exceeds the model's table " + tableContext);
+            }
+            cache = KvCache.of(config, context, cacheType);
+        }
+
+        private Scratch scratch() {
+            if (scratch == null) {
+                scratch = new Scratch(false);
+            }
+            return scratch;
         }
     }
 
     Sequence newSequence(int context) {
-        return new Sequence(context);
+        return new Sequence(context, KvCacheType.F32);
+    }
+
+    Sequence newSequence(int context, KvCacheType cacheType) {
+        return new Sequence(context, cacheType);
+    }
+
+    Scratch newScratch() {
+        return new Scratch(true);
     }
 
     /**
@@ -87,68 +115,135 @@ final class Transformer {
         if (s.cache.length() + n > s.cache.capacity()) {
             throw new ContextOverflowException(s.cache.length() + n, s.cache.capacity());
         }
+        Scratch scratch = s.scratch();
         int done = 0;
+        int b = 0;
         while (done < n) {
-            int b = Math.min(MAX_BATCH, n - done);
-            batch(s, tokens, from + done, b);
+            b = Math.min(MAX_BATCH, n - done);
+            int start = s.cache.length();
+            for (int i = 0; i < b; i++) {
+                scratch.rowSequence[i] = s;
+                scratch.rowPosition[i] = start + i;
+                scratch.rowToken[i] = tokens[from + done + i];
+            }
+            rows(scratch, b, n == 1 ? 1 : 0);
             done += b;
         }
         ModelConfig c = config;
-        int last = (n - 1) % MAX_BATCH; // the last token of the last batch
-        VectorMath.rmsnorm(s.lastNorm, 0, s.x, last * c.dim(), weights.outputNorm(), c.dim(), c.rmsEpsilon());
-        weights.output().matvec(s.lastNorm, logits);
+        VectorMath.rmsnorm(scratch.lastNorm, 0, scratch.x, (b - 1) * c.dim(), weights.outputNorm(), c.dim(),
+                c.rmsEpsilon());
+        weights.output().matvec(scratch.lastNorm, logits);
+        java.util.Arrays.fill(scratch.rowSequence, null);
     }
 
-    private void batch(Sequence s, int[] tokens, int from, int n) {
+    /**
+     * One step over rows of several sequences: row {@code i} runs {@code tokens[i]} at the next free position of
+     * {@code sequences[i]} (rows of the same sequence take consecutive positions, in order), every weight matrix is
+     * applied to all rows at once, and each row attends only to its own sequence's cache. The logits of the rows
+     * {@code wanted[0, m)} are written to {@code logits[0, m)}. This is what lets concurrent generations share the
+     * reading of the weights ({@link Batcher}).
+     *
+     * <p>The first {@code single} rows are forward calls of one token (decoding): their products are computed as
+     * {@link #forward} computes a one-token call ({@link WeightMatrix#matvecEach}), and the other rows as it
+     * computes the rows of a longer call ({@link WeightMatrix#matmul}), so every row gets the same bits in a shared
+     * step as in a call of its own, whatever else the step holds.
+     *
+     * @throws ContextOverflowException if a sequence has no room for its rows (nothing is run then)
+     */
+    void step(Scratch scratch, Sequence[] sequences, int[] tokens, int n, int single, int[] wanted, float[][] logits,
+            int m) {
+        if (n < 1 || n > MAX_BATCH || m < 0 || m > n || single < 0 || single > n) {
+            throw new IllegalArgumentException("a step runs 1.." + MAX_BATCH + " rows and wants at most as many "
+                    + "logits, got " + n + " rows and " + m + " logits");
+        }
+        java.util.IdentityHashMap<Sequence, Integer> next = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Sequence s = sequences[i];
+            int pos = next.getOrDefault(s, s.cache.length());
+            if (pos >= s.cache.capacity()) {
+                throw new ContextOverflowException(pos + 1, s.cache.capacity());
+            }
+            next.put(s, pos + 1);
+            scratch.rowSequence[i] = s;
+            scratch.rowPosition[i] = pos;
+            scratch.rowToken[i] = tokens[i];
+        }
+        rows(scratch, n, single);
+        java.util.Arrays.fill(scratch.rowSequence, null);
+        ModelConfig c = config;
+        for (int j = 0; j < m; j++) {
+            VectorMath.rmsnorm(scratch.lastNorm, j * c.dim(), scratch.x, wanted[j] * c.dim(), weights.outputNorm(),
+                    c.dim(), c.rmsEpsilon());
+        }
+        if (m == 1) {
+            weights.output().matvec(scratch.lastNorm, logits[0]);
+        } else if (m > 1) { // as forward computes each call's last logits: one row at a time
+            weights.output().matvecEach(scratch.lastNorm, m, scratch.logits);
+            int vocab = c.vocabularySize();
+            for (int j = 0; j < m; j++) {
+                System.arraycopy(scratch.logits, j * vocab, logits[j], 0, vocab);
+            }
+        }
+    }
+
+    /**
+     * The layers over the scratch's first {@code n} rows, the first {@code single} of them multiplied row by row
+     * exactly as alone; then each row's sequence holds one more position.
+     */
+    private void rows(Scratch s, int n, int single) {
         ModelConfig c = config;
         int dim = c.dim();
         for (int i = 0; i < n; i++) {
-            int token = tokens[from + i];
+            int token = s.rowToken[i];
             if (token < 0 || token >= c.vocabularySize()) {
                 throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of "
                         + c.vocabularySize());
             }
             weights.tokenEmbedding().dequantizeRow(token, s.x, i * dim);
         }
-        int start = s.cache.length();
         for (int l = 0; l < c.layers(); l++) {
             Weights.Layer layer = weights.layers().get(l);
             for (int i = 0; i < n; i++) {
                 VectorMath.rmsnorm(s.xb, i * dim, s.x, i * dim, layer.attnNorm(), dim, c.rmsEpsilon());
             }
-            multiply(layer.wq(), s.xb, n, s.q);
-            multiply(layer.wk(), s.xb, n, s.k);
-            multiply(layer.wv(), s.xb, n, s.v);
+            multiply(layer.wq(), s.xb, n, single, s.q);
+            multiply(layer.wk(), s.xb, n, single, s.k);
+            multiply(layer.wv(), s.xb, n, single, s.v);
             addBias(s.q, layer.bq(), n, c.qDim());
             addBias(s.k, layer.bk(), n, c.kvDim());
             addBias(s.v, layer.bv(), n, c.kvDim());
             headNorm(s.q, layer.qNorm(), n * c.heads());
             headNorm(s.k, layer.kNorm(), n * c.kvHeads());
-            rotate(s.q, n, c.heads(), start);
-            rotate(s.k, n, c.kvHeads(), start);
+            rotate(s.q, s.rowPosition, n, c.heads());
+            rotate(s.k, s.rowPosition, n, c.kvHeads());
             int kvDim = c.kvDim();
-            System.arraycopy(s.k, 0, s.cache.keys[l], start * kvDim, n * kvDim);
-            System.arraycopy(s.v, 0, s.cache.values[l], start * kvDim, n * kvDim);
-            attention(s, l, n, start);
-            multiply(layer.wo(), s.att, n, s.proj);
+            for (int i = 0; i < n; i++) {
+                s.rowSequence[i].cache.write(l, s.rowPosition[i], s.k, i * kvDim, s.v, i * kvDim);
+            }
+            attention(s, l, n);
+            multiply(layer.wo(), s.att, n, single, s.proj);
             VectorMath.add(s.x, s.proj, n * dim);
             for (int i = 0; i < n; i++) {
                 VectorMath.rmsnorm(s.xb, i * dim, s.x, i * dim, layer.ffnNorm(), dim, c.rmsEpsilon());
             }
-            multiply(layer.gate(), s.xb, n, s.gate);
-            multiply(layer.up(), s.xb, n, s.up);
+            multiply(layer.gate(), s.xb, n, single, s.gate);
+            multiply(layer.up(), s.xb, n, single, s.up);
             VectorMath.swiglu(s.gate, s.up, 0, n * c.hiddenDim());
-            multiply(layer.down(), s.gate, n, s.proj);
+            multiply(layer.down(), s.gate, n, single, s.proj);
             VectorMath.add(s.x, s.proj, n * dim);
         }
-        s.cache.advance(n);
+        for (int i = 0; i < n; i++) {
+            s.rowSequence[i].cache.advance(1);
+        }
     }
 
-    private static void multiply(WeightMatrix w, float[] in, int n, float[] out) {
-        if (n == 1) {
-            w.matvec(in, out);
-        } else {
-            w.matmul(in, n, out);
+    /** Rows {@code [0, single)} one by one as {@link WeightMatrix#matvec} would, the rest as a batch. */
+    private static void multiply(WeightMatrix w, float[] in, int n, int single, float[] out) {
+        if (single > 0) {
+            w.matvecEach(in, single, out);
+        }
+        if (n > single) {
+            w.matmul(in, single, n - single, out);
         }
     }
 
@@ -173,41 +268,44 @@ final class Transformer {
         }
     }
 
-    private void rotate(float[] x, int n, int heads, int start) {
+    private void rotate(float[] x, int[] positions, int n, int heads) {
         int hd = config.headDim();
         int half = config.ropeDim() / 2;
         for (int i = 0; i < n; i++) {
-            int pos = start + i;
+            int pos = positions[i];
             for (int h = 0; h < heads; h++) {
                 VectorMath.rope(x, (i * heads + h) * hd, config.ropeDim(), config.ropeNeox(), cos, sin, pos * half);
             }
         }
     }
 
-    /** Causal grouped-query attention of the batch's queries over the cache, into {@code s.att}. */
-    private void attention(Sequence s, int layer, int n, int start) {
+    /** Causal grouped-query attention of each row's queries over its own sequence's cache, into {@code s.att}. */
+    private void attention(Scratch s, int layer, int n) {
         ModelConfig c = config;
         int hd = c.headDim();
-        int kvDim = c.kvDim();
         int group = c.heads() / c.kvHeads();
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] keys = s.cache.keys[layer];
-        float[] values = s.cache.values[layer];
+        int longest = 0;
+        for (int i = 0; i < n; i++) {
+            longest = Math.max(longest, s.rowPosition[i] + 1);
+        }
+        int span = longest;
         Parallel.forRange(n * c.heads(), (lo, hi) -> {
-            float[] scores = new float[start + n];
+            float[] scores = new float[span];
             for (int item = lo; item < hi; item++) {
                 int i = item / c.heads();
                 int h = item % c.heads();
-                int pos = start + i;
+                int pos = s.rowPosition[i];
+                KvCache cache = s.rowSequence[i].cache;
                 int qOff = (i * c.heads() + h) * hd;
-                int kvOff = (h / group) * hd;
+                int kvHead = h / group;
                 for (int t = 0; t <= pos; t++) {
-                    scores[t] = VectorMath.dot(s.q, qOff, keys, t * kvDim + kvOff, hd) * scale;
+                    scores[t] = cache.dotKey(layer, t, kvHead, s.q, qOff) * scale;
                 }
                 VectorMath.softmax(scores, 0, pos + 1);
                 java.util.Arrays.fill(s.att, qOff, qOff + hd, 0f);
                 for (int t = 0; t <= pos; t++) {
-                    VectorMath.axpy(scores[t], values, t * kvDim + kvOff, s.att, qOff, hd);
+                    cache.addValue(layer, t, kvHead, scores[t], s.att, qOff);
                 }
             }
         });

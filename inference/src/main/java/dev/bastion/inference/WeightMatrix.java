@@ -137,6 +137,81 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     }
 
     /**
+     * The products with {@code n} input vectors, each computed exactly as {@link #matvec} computes it alone (the
+     * same rounding of the input, the same kernel, the same bits): {@code x} holds them back to back and
+     * {@code out[i * rows + r]} receives row {@code r} times input {@code i}. Each row is applied to all inputs
+     * while it is in cache, so the weights are read once; the arithmetic is that of {@code n} calls. This is what
+     * lets concurrent generations share a step and still give the answers they give alone.
+     *
+     * @throws IllegalArgumentException if {@code n} is negative or an array is too short
+     */
+    public void matvecEach(float[] x, int n, float[] out) {
+        if (n < 0) {
+            throw new IllegalArgumentException("the number of input vectors must not be negative, got " + n);
+        }
+        requireLength("x", x, (long) n * cols, n + " * cols");
+        requireLength("out", out, (long) n * rows, n + " * rows");
+        if (n == 1) {
+            matvec(x, out);
+            return;
+        }
+        float[][] inputs = new float[n][];
+        for (int i = 0; i < n; i++) {
+            inputs[i] = java.util.Arrays.copyOfRange(x, i * cols, (i + 1) * cols);
+        }
+        if (type == GgmlType.Q8_0 && !scalar() && Int8Kernels.AVAILABLE) {
+            Int8Kernels.Q8[] xq = new Int8Kernels.Q8[n];
+            for (int i = 0; i < n; i++) {
+                xq[i] = Int8Kernels.Q8.of(inputs[i], cols);
+            }
+            Parallel.forRange(rows, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    for (int i = 0; i < n; i++) {
+                        out[i * rows + r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq[i], cols);
+                    }
+                }
+            });
+            return;
+        }
+        if (type.blockSize() == 256 && !scalar() && KQuantInt8.AVAILABLE) {
+            Q8K[] xq = new Q8K[n];
+            for (int i = 0; i < n; i++) {
+                xq[i] = Q8K.of(inputs[i], cols);
+            }
+            Parallel.forRange(rows, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    for (int i = 0; i < n; i++) {
+                        out[i * rows + r] = switch (type) {
+                            case Q4_K -> KQuantInt8.dotQ4_K(data, rowBytes * r, xq[i], cols);
+                            case Q5_K -> KQuantInt8.dotQ5_K(data, rowBytes * r, xq[i], cols);
+                            case Q6_K -> KQuantInt8.dotQ6_K(data, rowBytes * r, xq[i], cols);
+                            default -> throw new IllegalStateException("no int8 kernel for " + type);
+                        };
+                    }
+                }
+            });
+            return;
+        }
+        if (type == GgmlType.Q4_0 && !scalar()) {
+            Parallel.forRange(rows, (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    for (int i = 0; i < n; i++) {
+                        out[i * rows + r] = VectorKernels.dotQ4_0(data, rowBytes * r, inputs[i], 0, cols);
+                    }
+                }
+            });
+            return;
+        }
+        Parallel.forRange(rows, (start, end) -> {
+            for (int r = start; r < end; r++) {
+                for (int i = 0; i < n; i++) {
+                    out[i * rows + r] = dot(r, inputs[i], 0);
+                }
+            }
+        });
+    }
+
+    /**
      * The product with {@code n} input vectors at once: {@code x} holds them back to back ({@code n * cols}
      * floats) and {@code out} receives the {@code n} results back to back, {@code out[i * rows + r]}.
      * Each dequantised row is reused for several inputs, so this is much cheaper per vector than {@link #matvec}.
@@ -152,8 +227,20 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         if (n == 0) {
             return;
         }
+        matmul(x, 0, n, out);
+    }
+
+    /**
+     * {@link #matmul} of the inputs {@code [from, from + n)} of {@code x} only, into the same places of {@code out}
+     * ({@code out[i * rows + r]} for {@code i} in that range). Each element is computed the same way whatever the
+     * other inputs are.
+     */
+    void matmul(float[] x, int from, int n, float[] out) {
+        if (n == 0) {
+            return;
+        }
         Parallel.forRange((rows + MatmulTiles.ROWS - 1) / MatmulTiles.ROWS, (start, end) -> MatmulTiles.run(this,
-                x, n, out, start * MatmulTiles.ROWS, Math.min(rows, end * MatmulTiles.ROWS)));
+                x, from, from + n, out, start * MatmulTiles.ROWS, Math.min(rows, end * MatmulTiles.ROWS)));
     }
 
     /**

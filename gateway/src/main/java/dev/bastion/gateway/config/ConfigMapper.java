@@ -117,7 +117,9 @@ final class ConfigMapper {
         LocalEngineSettings localEngine = build("local-engine", () -> new LocalEngineSettings(
                 integer("local-engine.context-size", 16, 1 << 20), integer("local-engine.slots", 1, 64),
                 integer("local-engine.queue-depth", 0, 10_000), integer("local-engine.threads", 0, 1024),
-                integer("local-engine.max-tokens", 1, 1 << 20), lazyLoad()));
+                integer("local-engine.max-tokens", 1, 1 << 20), lazyLoad(),
+                parse("local-engine.cache-type", text("local-engine.cache-type"),
+                        dev.bastion.inference.KvCacheType::parse)));
         return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
                 modelSecurity, localEngine, telemetry, cluster, console, models, routes, fairness));
     }

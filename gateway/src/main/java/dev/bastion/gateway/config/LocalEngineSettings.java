@@ -4,15 +4,17 @@ package dev.bastion.gateway.config;
  * Bastion's own inference engine for {@code backend: local} models (keys under {@code local-engine}).
  *
  * @param contextSize tokens of prompt plus answer one sequence may hold (capped by each model's own context)
- * @param slots sequences one model generates at the same time (each holds its own key/value cache)
+ * @param slots sequences one model generates at the same time (each holds its own key/value cache); with more than
+ *     one, their forward passes run together in shared steps (continuous batching)
  * @param queueDepth requests that may wait for a slot; further ones get 429 with Retry-After
  * @param threads compute threads shared by all local models; 0 uses every core
  * @param maxTokens answer length when a request gives no max_tokens
  * @param lazy load each model on its first request instead of at start (the gateway is ready sooner; the first
  *     request to a model waits for its load and warm-up)
+ * @param cacheType how each slot's key/value cache stores its numbers ({@code local-engine.cache-type})
  */
 public record LocalEngineSettings(int contextSize, int slots, int queueDepth, int threads, int maxTokens,
-        boolean lazy) {
+        boolean lazy, dev.bastion.inference.KvCacheType cacheType) {
     /** {@code local-engine.load}: when models are loaded. */
     public static final String LOAD_AT_START = "start";
     public static final String LOAD_LAZILY = "lazy";
@@ -30,6 +32,7 @@ public record LocalEngineSettings(int contextSize, int slots, int queueDepth, in
         if (threads < 0 || threads > 1024) {
             throw new IllegalArgumentException("local-engine.threads must be 0..1024, got " + threads);
         }
+        java.util.Objects.requireNonNull(cacheType, "cacheType");
         if (maxTokens < 1) {
             throw new IllegalArgumentException("local-engine.max-tokens must be positive, got " + maxTokens);
         }

@@ -72,7 +72,8 @@ final class LocalModels {
     private static LocalBackend.Loaded loadOne(ModelSettings m, LocalEngineSettings engine, AuditTrail trail) {
         try {
             LocalModel model = LocalModel.load(m.path().get(),
-                    new LocalModel.Options(engine.contextSize(), engine.slots(), engine.queueDepth()));
+                    new LocalModel.Options(engine.contextSize(), engine.slots(), engine.queueDepth(),
+                            engine.cacheType()));
             warmUp(model);
             trail.admin(null, "gateway", "model.loaded", m.name() + ": " + model.config().architecture() + ", "
                     + model.config().layers() + " layers, context " + model.contextSize());
