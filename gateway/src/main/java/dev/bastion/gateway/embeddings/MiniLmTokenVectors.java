@@ -47,6 +47,14 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
 
     /** Loads the model with {@code threads} ONNX Runtime threads per call and {@code slots} concurrent calls. */
     public MiniLmTokenVectors(int threads, int slots) {
+        this(threads, slots, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    }
+
+    /**
+     * As {@link #MiniLmTokenVectors(int, int)} with ONNX Runtime's graph optimisation {@code level} (the level only
+     * changes speed; {@code bastion eval pii-context --latency} compares them).
+     */
+    public MiniLmTokenVectors(int threads, int slots, OrtSession.SessionOptions.OptLevel level) {
         if (threads < 1 || slots < 1) {
             throw new IllegalArgumentException("threads and slots must be positive");
         }
@@ -63,6 +71,8 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(level);
             session = env.createSession(bytes, options);
             output = session.getOutputNames().contains("last_hidden_state") ? "last_hidden_state"
                     : session.getOutputNames().iterator().next();
@@ -99,7 +109,7 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
             return Optional.empty();
         }
         try {
-            return Optional.of(encode(text));
+            return Optional.of(encode(text, null));
         } catch (OrtException e) {
             throw new IllegalStateException("MiniLM token encoding failed: " + e.getMessage(), e);
         } finally {
@@ -107,8 +117,36 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
         }
     }
 
-    private Words encode(String text) throws OrtException {
+    /**
+     * {@link #of} without the slot limit, adding the calling thread's CPU nanoseconds spent in each phase to {@code
+     * phases}: [0] WordPiece, [1] input tensors, [2] the ONNX Runtime run (with one intra-op thread it runs on the
+     * calling thread), [3] reading the output and averaging pieces into words. For {@code bastion eval pii-context
+     * --latency}; the sums are only meaningful on a thread that does nothing else.
+     */
+    public Words profile(String text, long[] phases) {
+        if (phases.length != 4) {
+            throw new IllegalArgumentException("phases holds the four phases' nanoseconds");
+        }
+        try {
+            return encode(text, phases);
+        } catch (OrtException e) {
+            throw new IllegalStateException("MiniLM token encoding failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static long cpu(long[] phases) {
+        return phases == null ? 0 : THREADS.getCurrentThreadCpuTime();
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private Words encode(String text, long[] phases) throws OrtException {
+        long t0 = cpu(phases);
         WordPiece.Encoding enc = tokenizer.encode(text);
+        if (phases != null) {
+            phases[0] += cpu(phases) - t0;
+        }
         int n = enc.size();
         int words = enc.words();
         float[] sum = new float[words * DIMENSIONS];
@@ -117,7 +155,8 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
         int[] end = new int[words];
         Arrays.fill(start, -1);
         if (n > 0) {
-            float[][] pieces = hidden(enc.ids());
+            float[][] pieces = hidden(enc.ids(), phases);
+            long t3 = cpu(phases);
             for (int p = 0; p < n; p++) {
                 int w = enc.word()[p];
                 for (int d = 0; d < DIMENSIONS; d++) {
@@ -127,17 +166,24 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
                 start[w] = start[w] < 0 ? enc.start()[p] : start[w];
                 end[w] = enc.end()[p];
             }
-        }
-        for (int w = 0; w < words; w++) {
-            for (int d = 0; d < DIMENSIONS; d++) {
-                sum[w * DIMENSIONS + d] /= count[w];
+            for (int w = 0; w < words; w++) {
+                for (int d = 0; d < DIMENSIONS; d++) {
+                    sum[w * DIMENSIONS + d] /= count[w];
+                }
+            }
+            if (phases != null) {
+                phases[3] += cpu(phases) - t3;
             }
         }
         return new Words(start, end, sum);
     }
 
-    /** The last hidden state of every piece, windowed. */
-    private float[][] hidden(int[] ids) throws OrtException {
+    /**
+     * The last hidden state of every piece, windowed. The windows of a full body ({@code WINDOW - 2} pieces) run as
+     * one batch; a shorter last window runs on its own at its own length rather than padded to the full one, since
+     * a padded position costs as much as a real one and the attention mask makes the result the same.
+     */
+    private float[][] hidden(int[] ids, long[] phases) throws OrtException {
         int n = ids.length;
         int body = WINDOW - 2;
         int step = body - OVERLAP;
@@ -148,19 +194,58 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
                 break;
             }
         }
+        int windows = starts.size();
+        float[][][] out = new float[windows][][]; // (window, 1 + its pieces + 1, 384)
+        int full = 0;
+        while (full < windows && starts.get(full) + body <= n) {
+            full++;
+        }
+        if (full > 0) {
+            run(ids, starts.subList(0, full), body, out, 0, phases);
+        }
+        if (full < windows) {
+            run(ids, starts.subList(full, windows), n - starts.get(full), out, full, phases);
+        }
+        long t3 = cpu(phases);
+        float[][] pieces = new float[n][];
+        for (int p = 0; p < n; p++) {
+            int best = 0;
+            int bestMargin = -1;
+            for (int b = 0; b < windows; b++) {
+                int s = starts.get(b);
+                int m = Math.min(body, n - s);
+                if (p >= s && p < s + m) {
+                    int margin = Math.min(p - s, s + m - 1 - p);
+                    if (margin > bestMargin) {
+                        bestMargin = margin;
+                        best = b;
+                    }
+                }
+            }
+            pieces[p] = out[best][1 + p - starts.get(best)];
+        }
+        if (phases != null) {
+            phases[3] += cpu(phases) - t3;
+        }
+        return pieces;
+    }
+
+    /** Runs the windows at {@code starts}, each of {@code m} pieces, into {@code out} from index {@code first}. */
+    private void run(int[] ids, List<Integer> starts, int m, float[][][] out, int first, long[] phases)
+            throws OrtException {
+        long t1 = cpu(phases);
         int batch = starts.size();
-        int len = Math.min(n, body) + 2;
+        int len = m + 2;
         long[] input = new long[batch * len];
         long[] mask = new long[batch * len];
+        Arrays.fill(mask, 1L);
         for (int b = 0; b < batch; b++) {
             int s = starts.get(b);
-            int m = Math.min(body, n - s);
             input[b * len] = cls;
             for (int k = 0; k < m; k++) {
                 input[b * len + 1 + k] = ids[s + k];
             }
             input[b * len + 1 + m] = sep;
-            Arrays.fill(mask, b * len, b * len + m + 2, 1L);
         }
         long[] shape = {batch, len};
         Map<String, OnnxTensor> in = new HashMap<>();
@@ -170,26 +255,20 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
             if (typeIds) {
                 in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch * len]), shape));
             }
+            if (phases != null) {
+                phases[1] += cpu(phases) - t1;
+            }
+            long t2 = cpu(phases);
             try (OrtSession.Result r = session.run(in, java.util.Set.of(output))) {
-                float[][][] out = (float[][][]) r.get(0).getValue(); // (batch, len, 384)
-                float[][] pieces = new float[n][];
-                for (int p = 0; p < n; p++) {
-                    int best = 0;
-                    int bestMargin = -1;
-                    for (int b = 0; b < batch; b++) {
-                        int s = starts.get(b);
-                        int m = Math.min(body, n - s);
-                        if (p >= s && p < s + m) {
-                            int margin = Math.min(p - s, s + m - 1 - p);
-                            if (margin > bestMargin) {
-                                bestMargin = margin;
-                                best = b;
-                            }
-                        }
-                    }
-                    pieces[p] = out[best][1 + p - starts.get(best)];
+                if (phases != null) {
+                    phases[2] += cpu(phases) - t2;
                 }
-                return pieces;
+                long t3 = cpu(phases);
+                float[][][] o = (float[][][]) r.get(0).getValue(); // (batch, len, 384)
+                System.arraycopy(o, 0, out, first, batch);
+                if (phases != null) {
+                    phases[3] += cpu(phases) - t3;
+                }
             }
         } finally {
             in.values().forEach(OnnxTensor::close);
