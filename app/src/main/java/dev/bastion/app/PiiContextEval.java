@@ -87,6 +87,10 @@ final class PiiContextEval implements Callable<Integer> {
             + "encoder on the --benign and --presidio texts joined into 1 KB documents, this many rounds; no training.")
     int latency;
 
+    @Option(names = "--latency-levels", description = "With --latency: also time the encoder alone at ONNX Runtime's "
+            + "graph optimisation levels ALL_OPT, BASIC_OPT and NO_OPT.")
+    boolean levels;
+
     @Option(names = "--configs", split = ",", paramLabel = "NAME", description = "Combinations to score (default: "
             + "all): first-stage, REPLACE, ADD, VETO, VETO_ADD, FILL, VETO_FILL.")
     List<String> configs;
@@ -177,15 +181,19 @@ final class PiiContextEval implements Callable<Integer> {
             PromptSets.read(spec, null).forEach(p -> texts.add(p.text()));
         }
         List<String> docs = PiiContextLatency.documents(texts, 1024);
-        try (MiniLmTokenVectors encoder = new MiniLmTokenVectors(1, 1);
-                MiniLmTokenVectors basic = new MiniLmTokenVectors(1, 1, OrtSession.SessionOptions.OptLevel.BASIC_OPT);
-                MiniLmTokenVectors none = new MiniLmTokenVectors(1, 1, OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+        try (MiniLmTokenVectors encoder = new MiniLmTokenVectors(1, 1)) {
             PiiContextLatency.profile(encoder, docs, 1);
-            var levels = PiiContextLatency.tasks();
-            levels.put("encoder alone, whole text, ALL_OPT", encoder::of);
-            levels.put("encoder alone, whole text, BASIC_OPT", basic::of);
-            levels.put("encoder alone, whole text, NO_OPT", none::of);
-            PiiContextLatency.compare(levels, docs, 1);
+            if (levels) {
+                try (MiniLmTokenVectors basic = new MiniLmTokenVectors(1, 1, OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+                        MiniLmTokenVectors none = new MiniLmTokenVectors(1, 1, OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+                    var tasks = PiiContextLatency.tasks();
+                    tasks.put("encoder alone, whole text, ALL_OPT", encoder::of);
+                    tasks.put("encoder alone, whole text, BASIC_OPT", basic::of);
+                    tasks.put("encoder alone, whole text, NO_OPT", none::of);
+                    PiiContextLatency.compare(tasks, docs, 1);
+                }
+            }
+            TokenVectors oneByOne = encoder::of; // the interface's default: each region a run of its own
             ContextModel model = ContextStage.shippedModel();
             for (PiiMode mode : PiiMode.values()) {
                 PiiScanner base = PiiScanner.defaults(mode);
@@ -195,6 +203,9 @@ final class PiiContextEval implements Callable<Integer> {
                         encoder, ContextStage.DEFAULT_COMBINE, ContextStage.Gate.ALL, balancedFloors.get(0)))::find);
                 scanners.put(mode.configName() + ", contextual, gate CANDIDATES", base.withContext(new ContextStage(
                         model, encoder, ContextStage.DEFAULT_COMBINE, ContextStage.Gate.CANDIDATES,
+                        balancedFloors.get(0)))::find);
+                scanners.put(mode.configName() + ", contextual, gate CANDIDATES, unbatched", base.withContext(
+                        new ContextStage(model, oneByOne, ContextStage.DEFAULT_COMBINE, ContextStage.Gate.CANDIDATES,
                         balancedFloors.get(0)))::find);
                 PiiContextLatency.compare(scanners, docs, latency);
             }

@@ -90,7 +90,7 @@ final class PiiContextLatency {
      */
     static void profile(MiniLmTokenVectors encoder, List<String> docs, int rounds) {
         for (PiiMode mode : new PiiMode[] {null, PiiMode.BALANCED, PiiMode.RECALL}) {
-            long[] phases = new long[4];
+            long[] phases = new long[5];
             long chars = 0;
             long read = 0;
             long pieces = 0;
@@ -104,16 +104,17 @@ final class PiiContextLatency {
                         String part = d.substring(regions[k], regions[k + 1]);
                         read += part.length();
                         readPieces += encoder.tokenizer().encode(part).size();
-                        encoder.profile(part, phases);
                     }
+                    encoder.profile(d, regions, phases);
                 }
             }
             double kb = chars / 1024.0;
             System.out.printf(Locale.ROOT, "profile %-24s ms CPU per KB: WordPiece %.2f, tensors %.2f, ONNX Runtime run "
-                    + "%.2f, output and word means %.2f; characters read %.1f%%, pieces read %.1f%%%n",
-                    mode == null ? "whole text" : "gate, " + mode.configName(), phases[0] / 1e6 / kb,
-                    phases[1] / 1e6 / kb, phases[2] / 1e6 / kb, phases[3] / 1e6 / kb, 100.0 * read / chars,
-                    100.0 * readPieces / pieces);
+                    + "%.2f (%.2f runs per KB), output and word means %.2f; characters read %.1f%%, pieces read "
+                    + "%.1f%% (%.0f pieces per KB of text)%n", mode == null ? "whole text" : "gate, "
+                    + mode.configName(), phases[0] / 1e6 / kb, phases[1] / 1e6 / kb, phases[2] / 1e6 / kb,
+                    phases[4] / kb, phases[3] / 1e6 / kb, 100.0 * read / chars, 100.0 * readPieces / pieces,
+                    pieces / kb);
         }
     }
 
