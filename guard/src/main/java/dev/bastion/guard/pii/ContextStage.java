@@ -60,7 +60,7 @@ public final class ContextStage {
     public static final Gate DEFAULT_GATE = Gate.CANDIDATES;
 
     /** The shipped balanced-mode floor on a word's entity probability (docs/pii-context-model.md). */
-    public static final double DEFAULT_BALANCED_FLOOR = 0;
+    public static final double DEFAULT_BALANCED_FLOOR = 0.6;
 
     private final ContextModel model;
     private final TokenVectors vectors;
