@@ -1,6 +1,7 @@
 package dev.bastion.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ai.onnxruntime.OrtSession;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.embeddings.MiniLmTokenVectors;
 import dev.bastion.guard.eval.PiiEvaluation;
@@ -86,6 +87,10 @@ final class PiiContextEval implements Callable<Integer> {
             + "encoder on the --benign and --presidio texts joined into 1 KB documents, this many rounds; no training.")
     int latency;
 
+    @Option(names = "--latency-levels", description = "With --latency: also time the encoder alone at ONNX Runtime's "
+            + "graph optimisation levels ALL_OPT, BASIC_OPT and NO_OPT.")
+    boolean levels;
+
     @Option(names = "--configs", split = ",", paramLabel = "NAME", description = "Combinations to score (default: "
             + "all): first-stage, REPLACE, ADD, VETO, VETO_ADD, FILL, VETO_FILL.")
     List<String> configs;
@@ -97,6 +102,15 @@ final class PiiContextEval implements Callable<Integer> {
     @Option(names = "--benign-errors", defaultValue = "0", paramLabel = "N", description = "Also print the N most "
             + "frequent flagged values on the benign sets.")
     int benignErrors;
+
+    @Option(names = "--gate", paramLabel = "GATE", description = "What the encoder reads: ALL (the whole text) or "
+            + "CANDIDATES (sentences with a candidate word; default).")
+    ContextStage.Gate gate = ContextStage.DEFAULT_GATE;
+
+    @Option(names = "--balanced-floor", split = ",", paramLabel = "P", description = "Balanced mode: a word is "
+            + "inside an entity only when its entity probability also reaches P (default: the shipped floor); several "
+            + "values are scored side by side (config@P).")
+    List<Double> balancedFloors = List.of(ContextStage.DEFAULT_BALANCED_FLOOR);
 
     @Option(names = "--out", paramLabel = "FILE", description = "Write the model trained on every source here.")
     Path out;
@@ -122,7 +136,7 @@ final class PiiContextEval implements Callable<Integer> {
         sources.put("wnut17", PiiContextData.wnut(List.of(wnut.resolve("wnut17train.conll"),
                 wnut.resolve("emerging.dev.conll"), wnut.resolve("emerging.test.annotated"))));
         ContextTraining.Settings settings = new ContextTraining.Settings(hidden, epochs, rate, l2, 1, !noFirstStage);
-        System.out.println("settings: " + settings);
+        System.out.println("settings: " + settings + "; gate " + gate + ", balanced floors " + balancedFloors);
         Map<String, List<Doc>> docs = new LinkedHashMap<>();
         try (MiniLmTokenVectors encoder = new MiniLmTokenVectors(1, 1)) {
             for (var e : sources.entrySet()) {
@@ -133,6 +147,7 @@ final class PiiContextEval implements Callable<Integer> {
                         e.getValue().size(), words, spans);
             }
             if (!skipLoso) {
+                gated(sources.values().stream().flatMap(List::stream).map(Labelled::text).toList(), "gated", encoder);
                 loso(docs, settings);
             }
             if (out != null || presidio != null || benign != null) {
@@ -167,12 +182,32 @@ final class PiiContextEval implements Callable<Integer> {
         }
         List<String> docs = PiiContextLatency.documents(texts, 1024);
         try (MiniLmTokenVectors encoder = new MiniLmTokenVectors(1, 1)) {
+            PiiContextLatency.profile(encoder, docs, 1);
+            if (levels) {
+                try (MiniLmTokenVectors basic = new MiniLmTokenVectors(1, 1, OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+                        MiniLmTokenVectors none = new MiniLmTokenVectors(1, 1, OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+                    var tasks = PiiContextLatency.tasks();
+                    tasks.put("encoder alone, whole text, ALL_OPT", encoder::of);
+                    tasks.put("encoder alone, whole text, BASIC_OPT", basic::of);
+                    tasks.put("encoder alone, whole text, NO_OPT", none::of);
+                    PiiContextLatency.compare(tasks, docs, 1);
+                }
+            }
+            TokenVectors oneByOne = encoder::of; // the interface's default: each region a run of its own
             ContextModel model = ContextStage.shippedModel();
             for (PiiMode mode : PiiMode.values()) {
                 PiiScanner base = PiiScanner.defaults(mode);
-                PiiContextLatency.print(mode.configName() + ", first stage", base, docs, latency);
-                PiiContextLatency.print(mode.configName() + ", with contextual stage", base.withContext(
-                        new ContextStage(model, encoder, ContextStage.DEFAULT_COMBINE)), docs, latency);
+                var scanners = PiiContextLatency.tasks();
+                scanners.put(mode.configName() + ", first stage", base::find);
+                scanners.put(mode.configName() + ", contextual, gate ALL", base.withContext(new ContextStage(model,
+                        encoder, ContextStage.DEFAULT_COMBINE, ContextStage.Gate.ALL, balancedFloors.get(0)))::find);
+                scanners.put(mode.configName() + ", contextual, gate CANDIDATES", base.withContext(new ContextStage(
+                        model, encoder, ContextStage.DEFAULT_COMBINE, ContextStage.Gate.CANDIDATES,
+                        balancedFloors.get(0)))::find);
+                scanners.put(mode.configName() + ", contextual, gate CANDIDATES, unbatched", base.withContext(
+                        new ContextStage(model, oneByOne, ContextStage.DEFAULT_COMBINE, ContextStage.Gate.CANDIDATES,
+                        balancedFloors.get(0)))::find);
+                PiiContextLatency.compare(scanners, docs, latency);
             }
         }
         return 0;
@@ -189,6 +224,42 @@ final class PiiContextEval implements Callable<Integer> {
             out.add(new Doc(l.text(), w.get(i), l.gold(), ContextTraining.firstStageNames(l.text())));
         }
         return out;
+    }
+
+    /**
+     * Encodes (or reads from the cache) the regions {@link ContextStage.Gate#CANDIDATES} reads of {@code texts} in
+     * either mode, where they are not the whole text, so the cached encoder answers for them as the real one would.
+     */
+    private void gated(List<String> texts, String label, TokenVectors encoder) throws IOException {
+        if (gate == ContextStage.Gate.ALL) {
+            return;
+        }
+        java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>();
+        long chars = 0;
+        long read = 0;
+        for (String text : texts) {
+            chars += text.length();
+            for (PiiMode mode : PiiMode.values()) {
+                int[] r = ContextStage.regions(text, mode);
+                boolean whole = r.length == 2 && r[0] == 0 && r[1] == text.length();
+                for (int k = 0; k < r.length && !whole; k += 2) {
+                    parts.add(text.substring(r[k], r[k + 1]));
+                }
+                if (mode == PiiMode.BALANCED) {
+                    for (int k = 0; k < r.length; k += 2) {
+                        read += r[k + 1] - r[k];
+                    }
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s: the gate reads %.1f%% of %d characters in balanced mode; %d regions to "
+                + "encode%n", label, 100.0 * read / Math.max(1, chars), chars, parts.size());
+        List<String> list = List.copyOf(parts);
+        List<TokenVectors.Words> w = PiiContextCache.load(cache.resolve(label + "-" + PiiContextCache.sha256(list)
+                .substring(0, 12) + ".bin"), list, encoder, label);
+        for (int i = 0; i < list.size(); i++) {
+            vectors.putIfAbsent(list.get(i), w.get(i));
+        }
     }
 
     private String recipe(Map<String, List<Labelled>> sources, ContextTraining.Settings s) {
@@ -220,7 +291,7 @@ final class PiiContextEval implements Callable<Integer> {
                     .flatMap(e -> e.getValue().stream()).toList();
             ContextModel model = ContextTraining.train(train, settings, "loso fold without " + held);
             for (PiiMode mode : PiiMode.values()) {
-                for (String config : configs()) {
+                for (String config : configs(mode)) {
                     PiiScanner scanner = scanner(mode, config, model);
                     PiiTokenScore score = new PiiTokenScore(four());
                     long[] chars = new long[2];
@@ -243,9 +314,22 @@ final class PiiContextEval implements Callable<Integer> {
         }
     }
 
-    private List<String> configs() {
-        return configs == null ? CONFIGS : configs.stream().map(c -> c.equals("first-stage") ? "first stage" : c)
-                .toList();
+    /** The configurations scored in {@code mode}: in balanced mode each combination at each floor (config@P). */
+    private List<String> configs(PiiMode mode) {
+        List<String> plain = configs == null ? CONFIGS : configs.stream()
+                .map(c -> c.equals("first-stage") ? "first stage" : c).toList();
+        if (mode != PiiMode.BALANCED || balancedFloors.size() < 2) {
+            return plain;
+        }
+        List<String> out = new ArrayList<>();
+        for (String c : plain) {
+            if (c.equals("first stage")) {
+                out.add(c);
+            } else {
+                balancedFloors.forEach(f -> out.add(c + "@" + f));
+            }
+        }
+        return out;
     }
 
     private PiiScanner scanner(PiiMode mode, String config, ContextModel model) {
@@ -253,8 +337,17 @@ final class PiiContextEval implements Callable<Integer> {
         if (config.equals("first stage")) {
             return base;
         }
-        TokenVectors cached = text -> Optional.ofNullable(vectors.get(text));
-        return base.withContext(new ContextStage(model, cached, ContextStage.Combine.valueOf(config)));
+        TokenVectors cached = text -> {
+            TokenVectors.Words w = vectors.get(text);
+            if (w == null) {
+                // a silent miss would score the first stage alone and pass for the stage's result
+                throw new IllegalStateException("no cached word vectors for a text of " + text.length() + " chars");
+            }
+            return Optional.of(w);
+        };
+        String[] parts = config.split("@");
+        double floor = parts.length > 1 ? Double.parseDouble(parts[1]) : balancedFloors.get(0);
+        return base.withContext(new ContextStage(model, cached, ContextStage.Combine.valueOf(parts[0]), gate, floor));
     }
 
     /**
@@ -329,8 +422,9 @@ final class PiiContextEval implements Callable<Integer> {
         for (int i = 0; i < all.size(); i++) {
             vectors.put(all.get(i), w.get(i));
         }
+        gated(all, "unseen-gated", encoder);
         for (PiiMode mode : PiiMode.values()) {
-            for (String config : configs()) {
+            for (String config : configs(mode)) {
                 PiiScanner scanner = scanner(mode, config, model);
                 if (root != null) {
                     PiiTokenScore sc = new PiiTokenScore(PiiEvaluation.MODES.get(2));

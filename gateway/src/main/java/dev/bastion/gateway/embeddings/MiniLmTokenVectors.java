@@ -27,6 +27,8 @@ import java.util.concurrent.Semaphore;
  * vector). Texts longer than one window (128 pieces with [CLS] and [SEP], the length the model was tuned at) are cut
  * into windows that overlap by {@link #OVERLAP} pieces; each piece takes its vector from the window in which it
  * lies furthest from an edge, so every piece sees context on both sides. A word's vector is the mean of its pieces'.
+ * The regions of {@link #of(String, int[])} are cut into windows the same way, and all their windows run together in
+ * batches of windows of like length (one ONNX Runtime run per batch).
  * At most {@code slots} texts are encoded at once; a caller that finds them all busy gets an empty result. ONNX
  * Runtime runs each call on {@code threads} threads. Thread-safe.
  */
@@ -47,6 +49,14 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
 
     /** Loads the model with {@code threads} ONNX Runtime threads per call and {@code slots} concurrent calls. */
     public MiniLmTokenVectors(int threads, int slots) {
+        this(threads, slots, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    }
+
+    /**
+     * As {@link #MiniLmTokenVectors(int, int)} with ONNX Runtime's graph optimisation {@code level} (the level only
+     * changes speed; {@code bastion eval pii-context --latency} compares them).
+     */
+    public MiniLmTokenVectors(int threads, int slots, OrtSession.SessionOptions.OptLevel level) {
         if (threads < 1 || slots < 1) {
             throw new IllegalArgumentException("threads and slots must be positive");
         }
@@ -63,6 +73,8 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(level);
             session = env.createSession(bytes, options);
             output = session.getOutputNames().contains("last_hidden_state") ? "last_hidden_state"
                     : session.getOutputNames().iterator().next();
@@ -95,11 +107,17 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
 
     @Override
     public Optional<Words> of(String text) {
+        return of(text, new int[] {0, text.length()});
+    }
+
+    /** As the interface says; the windows of all regions run together, batched by length. */
+    @Override
+    public Optional<Words> of(String text, int[] regions) {
         if (!slots.tryAcquire()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(encode(text));
+            return Optional.of(encode(text, regions, null));
         } catch (OrtException e) {
             throw new IllegalStateException("MiniLM token encoding failed: " + e.getMessage(), e);
         } finally {
@@ -107,89 +125,177 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
         }
     }
 
-    private Words encode(String text) throws OrtException {
-        WordPiece.Encoding enc = tokenizer.encode(text);
-        int n = enc.size();
-        int words = enc.words();
+    /**
+     * {@link #of(String, int[])} without the slot limit, adding the calling thread's CPU nanoseconds spent in each
+     * phase to {@code phases}: [0] WordPiece, [1] input tensors, [2] the ONNX Runtime runs (with one intra-op thread
+     * they run on the calling thread), [3] reading the output and averaging pieces into words; [4] counts the runs.
+     * For {@code bastion eval pii-context --latency}; the sums are only meaningful on a thread that does nothing else.
+     */
+    public Words profile(String text, int[] regions, long[] phases) {
+        if (phases.length != 5) {
+            throw new IllegalArgumentException("phases holds the four phases' nanoseconds and the run count");
+        }
+        try {
+            return encode(text, regions, phases);
+        } catch (OrtException e) {
+            throw new IllegalStateException("MiniLM token encoding failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
+
+    private static long cpu(long[] phases) {
+        return phases == null ? 0 : THREADS.getCurrentThreadCpuTime();
+    }
+
+    private static void add(long[] phases, int phase, long since) {
+        if (phases != null) {
+            phases[phase] += THREADS.getCurrentThreadCpuTime() - since;
+        }
+    }
+
+    /** One encoder window: pieces [start, start + length) of region {@code region}'s encoding. */
+    private record Window(int region, int start, int length) {
+    }
+
+    private Words encode(String text, int[] regions, long[] phases) throws OrtException {
+        int count = regions.length / 2;
+        long t0 = cpu(phases);
+        WordPiece.Encoding[] enc = new WordPiece.Encoding[count];
+        int words = 0;
+        for (int r = 0; r < count; r++) {
+            enc[r] = tokenizer.encode(text.substring(regions[2 * r], regions[2 * r + 1]));
+            words += enc[r].words();
+        }
+        add(phases, 0, t0);
+        List<Window> windows = new ArrayList<>();
+        int[] first = new int[count + 1]; // region r's windows are first[r] to first[r + 1]
+        for (int r = 0; r < count; r++) {
+            first[r] = windows.size();
+            windows(r, enc[r].size(), windows);
+        }
+        first[count] = windows.size();
+        float[][][] out = new float[windows.size()][][]; // (window, 1 + its pieces + 1, 384)
+        runAll(enc, windows, out, phases);
+        long t3 = cpu(phases);
         float[] sum = new float[words * DIMENSIONS];
-        int[] count = new int[words];
+        int[] pieces = new int[words];
         int[] start = new int[words];
         int[] end = new int[words];
         Arrays.fill(start, -1);
-        if (n > 0) {
-            float[][] pieces = hidden(enc.ids());
-            for (int p = 0; p < n; p++) {
-                int w = enc.word()[p];
-                for (int d = 0; d < DIMENSIONS; d++) {
-                    sum[w * DIMENSIONS + d] += pieces[p][d];
+        int base = 0;
+        for (int r = 0; r < count; r++) {
+            int shift = regions[2 * r];
+            for (int p = 0; p < enc[r].size(); p++) {
+                // the piece's vector comes from the window in which it lies furthest from an edge
+                int best = first[r];
+                int bestMargin = -1;
+                for (int b = first[r]; b < first[r + 1]; b++) {
+                    Window w = windows.get(b);
+                    if (p >= w.start() && p < w.start() + w.length()) {
+                        int margin = Math.min(p - w.start(), w.start() + w.length() - 1 - p);
+                        if (margin > bestMargin) {
+                            bestMargin = margin;
+                            best = b;
+                        }
+                    }
                 }
-                count[w]++;
-                start[w] = start[w] < 0 ? enc.start()[p] : start[w];
-                end[w] = enc.end()[p];
+                float[] v = out[best][1 + p - windows.get(best).start()];
+                int w = base + enc[r].word()[p];
+                for (int d = 0; d < DIMENSIONS; d++) {
+                    sum[w * DIMENSIONS + d] += v[d];
+                }
+                pieces[w]++;
+                start[w] = start[w] < 0 ? enc[r].start()[p] + shift : start[w];
+                end[w] = enc[r].end()[p] + shift;
             }
+            base += enc[r].words();
         }
         for (int w = 0; w < words; w++) {
             for (int d = 0; d < DIMENSIONS; d++) {
-                sum[w * DIMENSIONS + d] /= count[w];
+                sum[w * DIMENSIONS + d] /= pieces[w];
             }
         }
+        add(phases, 3, t3);
         return new Words(start, end, sum);
     }
 
-    /** The last hidden state of every piece, windowed. */
-    private float[][] hidden(int[] ids) throws OrtException {
-        int n = ids.length;
+    /** The windows of {@code n} pieces: {@code WINDOW - 2} pieces each, overlapping by {@link #OVERLAP}. */
+    private static void windows(int region, int n, List<Window> out) {
         int body = WINDOW - 2;
-        int step = body - OVERLAP;
-        List<Integer> starts = new ArrayList<>();
-        for (int s = 0; ; s += step) {
-            starts.add(s);
+        for (int s = 0; n > 0; s += body - OVERLAP) {
+            out.add(new Window(region, s, Math.min(body, n - s)));
             if (s + body >= n) {
                 break;
             }
         }
-        int batch = starts.size();
-        int len = Math.min(n, body) + 2;
-        long[] input = new long[batch * len];
-        long[] mask = new long[batch * len];
-        for (int b = 0; b < batch; b++) {
-            int s = starts.get(b);
-            int m = Math.min(body, n - s);
-            input[b * len] = cls;
-            for (int k = 0; k < m; k++) {
-                input[b * len + 1 + k] = ids[s + k];
+    }
+
+    /** Padding allowed in a batch, as a share of its real positions (a padded position costs as a real one). */
+    static final double PAD = 1.15;
+
+    /**
+     * Runs the windows in batches of windows of like length, longest first: a batch grows while its padded size stays
+     * within {@link #PAD} times its real size. One run per batch rather than per window or per region saves ONNX
+     * Runtime's fixed cost per run; the attention mask keeps the padding out of the result.
+     */
+    private void runAll(WordPiece.Encoding[] enc, List<Window> windows, float[][][] out, long[] phases)
+            throws OrtException {
+        Integer[] order = new Integer[windows.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Integer.compare(windows.get(b).length(), windows.get(a).length()));
+        for (int i = 0; i < order.length; ) {
+            int max = windows.get(order[i]).length() + 2;
+            long real = 0;
+            int j = i;
+            while (j < order.length && (long) (j - i + 1) * max <= PAD * (real + windows.get(order[j]).length() + 2)) {
+                real += windows.get(order[j]).length() + 2;
+                j++;
             }
-            input[b * len + 1 + m] = sep;
-            Arrays.fill(mask, b * len, b * len + m + 2, 1L);
+            run(enc, windows, Arrays.copyOfRange(order, i, j), max, out, phases);
+            i = j;
         }
-        long[] shape = {batch, len};
+    }
+
+    /** Runs the windows {@code batch} (indexes into {@code windows}), padded to {@code len} positions, into out. */
+    private void run(WordPiece.Encoding[] enc, List<Window> windows, Integer[] batch, int len, float[][][] out,
+            long[] phases) throws OrtException {
+        long t1 = cpu(phases);
+        long[] input = new long[batch.length * len];
+        long[] mask = new long[batch.length * len];
+        for (int b = 0; b < batch.length; b++) {
+            Window w = windows.get(batch[b]);
+            int[] ids = enc[w.region()].ids();
+            input[b * len] = cls;
+            for (int k = 0; k < w.length(); k++) {
+                input[b * len + 1 + k] = ids[w.start() + k];
+            }
+            input[b * len + 1 + w.length()] = sep;
+            Arrays.fill(mask, b * len, b * len + w.length() + 2, 1L);
+        }
+        long[] shape = {batch.length, len};
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
             in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(input), shape));
             in.put("attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape));
             if (typeIds) {
-                in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch * len]), shape));
+                in.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch.length * len]),
+                        shape));
             }
+            add(phases, 1, t1);
+            long t2 = cpu(phases);
             try (OrtSession.Result r = session.run(in, java.util.Set.of(output))) {
-                float[][][] out = (float[][][]) r.get(0).getValue(); // (batch, len, 384)
-                float[][] pieces = new float[n][];
-                for (int p = 0; p < n; p++) {
-                    int best = 0;
-                    int bestMargin = -1;
-                    for (int b = 0; b < batch; b++) {
-                        int s = starts.get(b);
-                        int m = Math.min(body, n - s);
-                        if (p >= s && p < s + m) {
-                            int margin = Math.min(p - s, s + m - 1 - p);
-                            if (margin > bestMargin) {
-                                bestMargin = margin;
-                                best = b;
-                            }
-                        }
-                    }
-                    pieces[p] = out[best][1 + p - starts.get(best)];
+                add(phases, 2, t2);
+                if (phases != null) {
+                    phases[4]++;
                 }
-                return pieces;
+                long t3 = cpu(phases);
+                float[][][] o = (float[][][]) r.get(0).getValue(); // (batch, len, 384)
+                for (int b = 0; b < batch.length; b++) {
+                    out[batch[b]] = o[b];
+                }
+                add(phases, 3, t3);
             }
         } finally {
             in.values().forEach(OnnxTensor::close);

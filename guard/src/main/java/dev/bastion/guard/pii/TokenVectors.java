@@ -1,5 +1,7 @@
 package dev.bastion.guard.pii;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -14,6 +16,39 @@ public interface TokenVectors {
 
     /** The vectors, or empty when the encoder is busy or unavailable (the caller then goes without). */
     Optional<Words> of(String text);
+
+    /**
+     * The vectors of the words inside {@code regions} of {@code text} (flat [start, end) pairs in order, not
+     * overlapping), each region encoded as a text of its own, with spans in {@code text}'s offsets; empty when the
+     * encoder is busy for any of them.
+     */
+    default Optional<Words> of(String text, int[] regions) {
+        List<Words> parts = new ArrayList<>();
+        int words = 0;
+        for (int r = 0; r < regions.length; r += 2) {
+            Optional<Words> w = of(text.substring(regions[r], regions[r + 1]));
+            if (w.isEmpty()) {
+                return Optional.empty();
+            }
+            parts.add(w.get());
+            words += w.get().size();
+        }
+        int[] start = new int[words];
+        int[] end = new int[words];
+        float[] vectors = new float[words * DIMENSIONS];
+        int at = 0;
+        for (int k = 0; k < parts.size(); k++) {
+            Words w = parts.get(k);
+            int shift = regions[2 * k];
+            for (int i = 0; i < w.size(); i++) {
+                start[at + i] = w.start()[i] + shift;
+                end[at + i] = w.end()[i] + shift;
+            }
+            System.arraycopy(w.vectors(), 0, vectors, at * DIMENSIONS, w.size() * DIMENSIONS);
+            at += w.size();
+        }
+        return Optional.of(new Words(start, end, vectors));
+    }
 
     /**
      * Words in order, each with its UTF-16 start and end and its vector (row {@code i} of {@code vectors}, {@code
