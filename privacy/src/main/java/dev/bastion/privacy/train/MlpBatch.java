@@ -25,7 +25,7 @@ final class MlpBatch implements BatchGradients {
      *    rows of a block inside the loop over u so that each row of W1 is read once per block.
      *  - Logits and softmax are computed per row exactly as in Mlp. The output layer's weight gradients take, per
      *    element, the rows of the block in order (four rows per pass), and dh[u] takes the classes in order (four
-     *    per pass) from a zero start, as Mlp's loop over classes does; round eight's JFR of the digits LiRA put 23%
+     *    per pass) from a zero start, as Mlp's loop over classes does; round eight's JFR of the digits LiRA put 13%
      *    of the samples in the old one-class-per-pass loop that did both.
      *  - Each inner loop takes four terms per pass: v = out[i]; v += a0 * b0[i]; v += a1 * b1[i]; ...; out[i] = v.
      *    Java neither reassociates nor fuses these (no FMA unless asked for), so that is the same chain of
