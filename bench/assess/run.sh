@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The assessment benchmarks of issue 18, each a `bastion assess` run on the real data, timed by /usr/bin/time -v
-# (wall, process CPU = user + sys, max RSS), with the 1-minute load average read just before each run:
+# (wall, process CPU = user + sys, max RSS), with the 1-minute load average read just before each run, and split by
+# bench/assess/cpuwait.py into time on a CPU and time runnable but waiting for one (a line after each summary):
 #   lira-adult   LiRA (and loss, RMIA) with 16 references, logistic regression on the 32,561 Adult rows, -Xmx1g
 #   lira-digits  LiRA with 16 references, digits MLP 256 hidden, 400 full-batch steps (every reference trains on
 #                898 of the 1,797 rows: --batch-size 898 --epochs 400 gives sampling rate 1 and 400 steps), 2%
@@ -55,12 +56,13 @@ run() {
   local heapopt=()
   [ "$heap" = - ] || heapopt=("-Xmx$heap")
   local rc=0
-  nice /usr/bin/time -v -o "$out/$name.time" "$JAVA_HOME/bin/java" "${heapopt[@]}" --add-modules jdk.incubator.vector \
-    -jar "$jar" assess "$@" --data-dir "$home" --json "$out/$name.json" --html "$out/$name.html" \
-    2>"$out/$name.log" >/dev/null || rc=$?
+  nice /usr/bin/time -v -o "$out/$name.time" python3 bench/assess/cpuwait.py "$JAVA_HOME/bin/java" "${heapopt[@]}" \
+    --add-modules jdk.incubator.vector -jar "$jar" assess "$@" --data-dir "$home" --json "$out/$name.json" \
+    --html "$out/$name.html" 2>"$out/$name.log" >/dev/null || rc=$?
   local summary
   summary="$(grep 'verdict:' "$out/$name.log" | tail -1 || true)"
   echo "$name (exit $rc): $summary"
+  grep '^cpuwait:' "$out/$name.log" | sed "s/^/  $name /" || true
   local wall cpu rss
   wall="$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f", s}' "$out/$name.time")"
   cpu="$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {printf "%.1f", u + s}' "$out/$name.time")"
