@@ -1,5 +1,6 @@
 package dev.bastion.app;
 
+import dev.bastion.privacy.attacks.Canaries;
 import dev.bastion.privacy.attacks.MembershipInference;
 import dev.bastion.privacy.attacks.Roc;
 import dev.bastion.privacy.dp.Table;
@@ -110,8 +111,12 @@ final class AssessCommand {
         @picocli.CommandLine.Mixin RecipeOptions recipe;
         @Option(names = "--references", defaultValue = "16", description = "Reference models (default 16).")
         int references;
-        @Option(names = "--canaries", defaultValue = "0", description = "Rows given a wrong label before training.")
+        @Option(names = "--canaries", defaultValue = "0", description = "Rows made canaries before training.")
         int canaries;
+        @Option(names = "--canary-recipe", defaultValue = "mislabelled", paramLabel = "mislabelled|graded",
+                description = "mislabelled (default): a wrong label; graded: in turn a wrong label, or the true "
+                        + "label with noise of 0.5, 1 or 2 standard deviations on every feature.")
+        String canaryRecipe;
         @Option(names = "--fixed-variance", description = "One pooled LiRA variance (for few references).")
         boolean fixedVariance;
 
@@ -123,11 +128,13 @@ final class AssessCommand {
             double eps = recipe.epsilonValue();
             double delta = recipe.delta;
             MembershipInference.Scores s = MembershipInference.run(all, recipe.recipe(),
-                    new MembershipInference.Settings(references, canaries, fixedVariance, seed));
+                    new MembershipInference.Settings(references, canaries, Canaries.Recipe.parse(canaryRecipe),
+                            fixedVariance, seed));
             Assessment a = new Assessment("membership");
             a.data(data, all.size(), seed);
             recipe.describe(a, all);
             a.options().put("references", references).put("canaries", canaries)
+                    .put("canary_recipe", canaryRecipe.toLowerCase(Locale.ROOT))
                     .put("fixed_variance", fixedVariance);
             a.metric("target_accuracy", s.targetAccuracy(), null, "non_members", null, null);
             Map<String, double[]> attacks = new java.util.LinkedHashMap<>();
@@ -142,13 +149,25 @@ final class AssessCommand {
                 report(a, e.getKey(), "all", roc, delta);
                 proved = Math.max(proved, roc.epsilonLowerBound(delta));
                 if (canaries > 1) {
-                    Roc canary = canaryRoc(e.getValue(), s);
+                    Roc canary = canaryRoc(e.getValue(), s, null);
                     if (canary != null) {
                         report(a, e.getKey(), "canaries", canary, delta);
                     }
+                    for (Canaries.Kind kind : kinds(s)) {
+                        Roc one = canaryRoc(e.getValue(), s, kind);
+                        if (one != null) {
+                            report(a, e.getKey(), "canaries:" + kind.slice(), one, delta);
+                        }
+                    }
                 }
-                summary.append(String.format(Locale.ROOT, "%s AUC %.3f TPR@1%%FPR %.4f; ", e.getKey(), roc.auc(),
+                summary.append(String.format(Locale.ROOT, "%s AUC %.3f TPR@1%%FPR %.4f", e.getKey(), roc.auc(),
                         roc.tprAt(0.01)));
+                Roc canaryAll = canaries > 1 ? canaryRoc(e.getValue(), s, null) : null;
+                if (canaryAll != null) {
+                    summary.append(String.format(Locale.ROOT, " (canaries AUC %.3f TPR@0.1%%FPR %.4f TPR@1%%FPR %.4f)",
+                            canaryAll.auc(), canaryAll.tprAt(0.001), canaryAll.tprAt(0.01)));
+                }
+                summary.append("; ");
             }
             a.metric("epsilon_lower_bound", proved, null, "all", null, null);
             if (Double.isFinite(eps)) {
@@ -160,11 +179,23 @@ final class AssessCommand {
             return finish(a, "Membership inference: " + data.getFileName(), summary.toString());
         }
 
-        private static Roc canaryRoc(double[] scores, MembershipInference.Scores s) {
+        /** The canary kinds present, when there are several (one kind is the "canaries" slice itself). */
+        private static List<Canaries.Kind> kinds(MembershipInference.Scores s) {
+            java.util.EnumSet<Canaries.Kind> kinds = java.util.EnumSet.noneOf(Canaries.Kind.class);
+            for (Canaries.Kind k : s.canaryKind()) {
+                if (k != Canaries.Kind.NONE) {
+                    kinds.add(k);
+                }
+            }
+            return kinds.size() > 1 ? List.copyOf(kinds) : List.of();
+        }
+
+        /** The ROC over the canaries, or those of one {@code kind} when it is not null; null without both sides. */
+        private static Roc canaryRoc(double[] scores, MembershipInference.Scores s, Canaries.Kind kind) {
             List<Double> v = new ArrayList<>();
             List<Boolean> in = new ArrayList<>();
             for (int i = 0; i < scores.length; i++) {
-                if (s.canary()[i]) {
+                if (s.canary()[i] && (kind == null || s.canaryKind()[i] == kind)) {
                     v.add(scores[i]);
                     in.add(s.member()[i]);
                 }

@@ -141,6 +141,31 @@ class AssessCommandTest {
     }
 
     @Test
+    void membershipWithGradedCanariesReportsEachKindAndRefusesAnUnknownRecipe() throws IOException {
+        Path json = dir.resolve("mem-graded.json");
+        Object[] r = KeysCommandTest.run("assess", "membership", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--references", "4", "--epochs", "5",
+                "--batch-size", "32", "--canaries", "40", "--canary-recipe", "graded", "--fixed-variance",
+                "--json", json.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        JsonNode doc = valid(json);
+        assertThat(doc.path("options").path("canary_recipe").asText()).isEqualTo("graded");
+        List<String> slices = new ArrayList<>();
+        for (JsonNode m : doc.path("metrics")) {
+            if (m.path("name").asText().equals("auc") && m.path("attack").asText().equals("lira_online")) {
+                slices.add(m.path("slice").asText());
+            }
+        }
+        assertThat(slices).contains("all", "canaries", "canaries:mislabelled", "canaries:noise-0.5",
+                "canaries:noise-1", "canaries:noise-2");
+        Object[] bad = KeysCommandTest.run("assess", "membership", "--data-dir", dir.resolve("home").toString(),
+                "--data", points.toString(), "--label", "label", "--references", "2", "--canaries", "4",
+                "--canary-recipe", "noisy");
+        assertThat(bad[0]).isEqualTo(2);
+        assertThat((String) bad[2]).contains("mislabelled or graded");
+    }
+
+    @Test
     void extractionSolvesALogisticRegressionFromDPlusOneQueries() throws IOException {
         Path json = dir.resolve("ext.json");
         Object[] r = KeysCommandTest.run("assess", "extraction", "--data-dir", dir.resolve("home").toString(),

@@ -24,8 +24,9 @@ import java.util.SplittableRandom;
  *       search, never a rows-by-population matrix).</li>
  * </ul>
  *
- * <p>Canaries: {@code canaries} rows get a wrong label before anything is trained (half of them land in the target's
- * half like any row), the usual worst case for memorisation. Deterministic for a given seed, whatever the number of cores
+ * <p>Canaries: {@code canaries} rows are changed before anything is trained (half of them land in the target's half
+ * like any row): given a wrong label, the usual worst case for memorisation, or a mix of difficulties
+ * ({@link Canaries}). Deterministic for a given seed, whatever the number of cores
  * the models train on. Not thread-safe.
  */
 public final class MembershipInference {
@@ -34,15 +35,23 @@ public final class MembershipInference {
      * The game's settings.
      *
      * @param references reference models trained by the attacker
-     * @param canaries rows given a wrong label
+     * @param canaries rows made canaries
+     * @param canaryRecipe how they are made
      * @param fixedVariance one pooled variance for LiRA instead of one per row
      * @param seed drives the splits, the canaries and training (the target's DP noise included)
      */
-    public record Settings(int references, int canaries, boolean fixedVariance, long seed) {
+    public record Settings(int references, int canaries, Canaries.Recipe canaryRecipe, boolean fixedVariance,
+            long seed) {
         public Settings {
             if (references < 2 || canaries < 0) {
                 throw new IllegalArgumentException("at least 2 references, and no negative canary count");
             }
+            Objects.requireNonNull(canaryRecipe, "canaryRecipe");
+        }
+
+        /** Mislabelled canaries. */
+        public Settings(int references, int canaries, boolean fixedVariance, long seed) {
+            this(references, canaries, Canaries.Recipe.MISLABELLED, fixedVariance, seed);
         }
     }
 
@@ -50,13 +59,15 @@ public final class MembershipInference {
      * Every row's scores.
      *
      * @param member whether the row was in the target's training set
-     * @param canary whether the row is a mislabelled canary
+     * @param canary whether the row is a canary
+     * @param canaryKind what was done to each row ({@link Canaries.Kind#NONE} for a row that is not a canary)
      * @param targetAccuracy the target's accuracy on the rows it did not train on
      */
-    public record Scores(boolean[] member, boolean[] canary, double[] loss, double[] liraOnline,
-            double[] liraOffline, double[] rmia, double targetAccuracy) {
+    public record Scores(boolean[] member, boolean[] canary, Canaries.Kind[] canaryKind, double[] loss,
+            double[] liraOnline, double[] liraOffline, double[] rmia, double targetAccuracy) {
         public Scores {
             Objects.requireNonNull(member, "member");
+            Objects.requireNonNull(canaryKind, "canaryKind");
         }
     }
 
@@ -78,16 +89,9 @@ public final class MembershipInference {
     static Scores run(TrainingData original, Recipe recipe, Settings s, int threads) {
         SplittableRandom random = new SplittableRandom(s.seed());
         int n = original.size();
-        int classes = original.classes().size();
-        int[] labels = original.y().clone();
-        boolean[] canary = new boolean[n];
-        int[] order = TrainingData.shuffledIndices(n, random);
-        for (int i = 0; i < Math.min(s.canaries(), n); i++) {
-            int r = order[i];
-            canary[r] = true;
-            labels[r] = (labels[r] + 1 + random.nextInt(classes - 1)) % classes;
-        }
-        TrainingData data = new TrainingData(original.x(), labels, original.classes(), original.features());
+        Canaries.Planted planted = Canaries.plant(original, s.canaryRecipe(), s.canaries(), random);
+        TrainingData data = planted.data();
+        boolean[] canary = planted.canary();
         // Every split and seed is drawn first, in the order a one-model-at-a-time run drew them, then the 1 + K
         // models train on a pool of the available cores: the same models whatever the pool's size.
         boolean[] member = half(n, random);
@@ -121,7 +125,7 @@ public final class MembershipInference {
                 right += model.predict(target, data.x()[i]) == data.y()[i] ? 1 : 0;
             }
         }
-        return new Scores(member, canary, loss, lira[0], lira[1], rmia, (double) right / Math.max(1, out));
+        return new Scores(member, canary, planted.kind(), loss, lira[0], lira[1], rmia, (double) right / Math.max(1, out));
     }
 
     private static boolean[] half(int n, SplittableRandom random) {

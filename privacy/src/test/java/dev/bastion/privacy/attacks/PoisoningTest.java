@@ -1,6 +1,7 @@
 package dev.bastion.privacy.attacks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.bastion.privacy.dp.DpRandom;
 import dev.bastion.privacy.train.DpSgd;
@@ -65,6 +66,20 @@ class PoisoningTest {
                 poison, tp, fp);
         assertThat((double) tp / poison).as("recall").isGreaterThanOrEqualTo(0.95);
         assertThat((double) tp / (tp + fp)).as("precision").isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
+    void theExclusionScoreRanksALargeClusterThatMovedTogetherAboveAFewOutliersThatMoved() {
+        // Seed 3 of the digits run: the poisoned zeros (2 kept their label, 68 went to class 2), a clean style of
+        // ones (5 kept, 24 to the most frequent other class) and three outliers of class 8 (all to class 2).
+        int[] poison = {2, 0, 68, 0, 0, 0, 0, 0, 0, 0};
+        int[] style = {0, 5, 14, 2, 6, 2, 0, 0, 7, 24};
+        int[] outliers = {0, 0, 3, 0, 0, 0, 0, 0, 0, 0};
+        assertThat(Poisoning.exclusionScore(poison, 0)).isCloseTo(3.0 / 69, within(1e-12));
+        assertThat(Poisoning.exclusionScore(style, 1)).isCloseTo(6.0 / 25, within(1e-12));
+        assertThat(Poisoning.exclusionScore(outliers, 8)).isCloseTo(1.0 / 4, within(1e-12));
+        // A cluster the retrained model still gives its label scores above 1.
+        assertThat(Poisoning.exclusionScore(new int[] {0, 40, 3, 1}, 1)).isGreaterThan(1);
     }
 
     @Test
