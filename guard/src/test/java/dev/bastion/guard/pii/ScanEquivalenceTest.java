@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "e0533f95a780439822e3fcf583fb30aeb2b2ebe0fc9b35224ff0b3f106df86c9";
-    private static final String GOLDEN_LISTS = "f3914c45c58c9bdeb657f2d1aac9d795824a8ec38968dfc06146c3bc2562fb79";
+    private static final String GOLDEN = "ea795612427bd49ec27823cda140658e046d102e9a9241bfd141d0645ef41e3a";
+    private static final String GOLDEN_LISTS = "97e1e4678080c3d15109c19612bb6ba4774aabaaed854d56418445a1ce81f026";
 }
