@@ -76,6 +76,45 @@ final class NameCorpus {
             "bronchoscopy", "thoracentesis", "dialysis", "EGD", "PRN", "BID", "TID", "QHS", "NPO", "NAD", "DC", "penicillin",
             "amoxicillin", "Augmentin", "Keflex", "cefazolin", "doxycycline", "azithromycin", "Zithromax", "codeine",
             "sulfa", "latex", "iodine", "Benadryl", "Xanax", "Ambien", "Seroquel", "Zoloft", "Prozac", "Neurontin");
+    /**
+     * Capitalised ordinary words ({W}): nouns, adjectives and adverbs that open sentences and titles in ordinary
+     * text ("Music is ...", "Honestly, ..."), never an entity. Ours; kept apart from the words flagged on the
+     * benign prompt sets, so those sets still measure what the model does with ordinary words it never saw.
+     */
+    private static final List<String> ORDINARY = List.of(
+            "Science", "Music", "History", "Nature", "Language", "Money", "Energy", "Health", "Education",
+            "Technology", "Democracy", "Freedom", "Justice", "Poverty", "Climate", "Weather", "Architecture",
+            "Philosophy", "Mathematics", "Chemistry", "Geography", "Literature", "Poetry", "Painting", "Photography",
+            "Cooking", "Gardening", "Swimming", "Running", "Reading", "Writing", "Teaching", "Learning", "Sleeping",
+            "Training", "Marketing", "Engineering", "Banking", "Farming", "Fishing", "Mining", "Shipping", "Tourism",
+            "Agriculture", "Industry", "Medicine", "Nutrition", "Exercise", "Surgery", "Therapy", "Recovery",
+            "Honesty", "Kindness", "Patience", "Courage", "Loyalty", "Curiosity", "Creativity", "Happiness",
+            "Sadness", "Anger", "Fear", "Silence", "Darkness", "Light", "Water", "Fire", "Wind", "Ice", "Snow",
+            "Rain", "Soil", "Stone", "Metal", "Glass", "Paper", "Plastic", "Cotton", "Wool", "Coffee", "Tea",
+            "Bread", "Rice", "Sugar", "Salt", "Cities", "Rivers", "Mountains", "Forests", "Oceans", "Deserts",
+            "Islands", "Planets", "Stars", "Galaxies", "Animals", "Plants", "Insects", "Birds", "Cells", "Computers",
+            "Phones", "Robots", "Networks", "Databases", "Servers", "Programs", "Models", "Machines",
+            "Engines", "Vehicles", "Bicycles", "Trains", "Ships", "Bridges", "Roads", "Buildings", "Schools",
+            "Hospitals", "Markets", "Banks", "Courts", "Museums", "Libraries", "Factories", "Farms", "Children",
+            "Parents", "Teachers", "Students", "Doctors", "Nurses", "Workers", "Managers", "Voters", "Citizens",
+            "Customers", "Users", "Players", "Artists", "Generally", "Usually", "Typically", "Honestly", "Clearly",
+            "Obviously", "Surprisingly", "Interestingly", "Unfortunately", "Fortunately", "Ideally", "Historically",
+            "Technically", "Legally", "Politically", "Economically", "Socially", "Personally", "Basically",
+            "Essentially", "Importantly", "Briefly", "Eventually", "Gradually", "Suddenly", "Quickly", "Slowly",
+            "Carefully", "Naturally", "Frankly", "Admittedly", "Arguably", "Notably", "Modern", "Ancient", "Global",
+            "Local", "Digital", "Social", "Public", "Private", "Early", "Late", "Recent", "Classic", "Popular",
+            "Common", "Rare", "Simple", "Complex", "Basic", "Advanced", "Practical", "Theoretical", "Physical",
+            "Mental", "Emotional", "Economic", "Political", "Cultural", "Natural", "Human", "Renewable", "Urban",
+            "Rural", "Domestic", "Foreign", "Military", "Medical", "Legal", "Scientific", "Artistic", "Religious",
+            "Musical", "Statistical", "Inflation", "Recession", "Trade", "Tax", "Taxes", "Wages", "Prices",
+            "Profits", "Debt", "Savings", "Investment", "Insurance", "Retirement", "Rent", "Sunlight", "Moonlight",
+            "Gravity", "Evolution", "Migration", "Erosion", "Pollution", "Recycling", "Compost", "Vaccines",
+            "Antibiotics", "Diets", "Chess", "Football", "Tennis", "Golf", "Baseball", "Cricket", "Soccer", "Yoga",
+            "Dance", "Theatre", "Cinema", "Opera", "Jazz", "Rock", "Pop", "Folk", "Kings", "Emperors",
+            "Knights", "Soldiers", "Pirates", "Wizards", "Dragons", "Monsters", "Heroes", "Villains", "Ghosts",
+            "Angels", "Gods", "Friendship", "Marriage", "Family", "Childhood", "Adulthood", "Memory", "Identity",
+            "Privacy", "Security", "Safety", "Trust", "Power", "Success", "Failure", "Progress", "Change", "Growth",
+            "Balance", "Conflict", "Peace", "War", "Victory", "Defeat", "Mercy", "Truth", "Beauty");
     private static final List<String> UNITS = List.of("Apt.", "Apt", "Suite", "Unit", "Flat", "Floor", "Bldg.",
             "Box", "App.", "Wohnung", "Piso", "Scala", "Int.");
 
@@ -186,6 +225,7 @@ final class NameCorpus {
                 add(b, spans, "NRP", r.nextInt(5) == 0 ? v : capitalise(v));
             }
             case "X" -> b.append(pick(PRODUCTS, r));
+            case "W" -> b.append(pick(ORDINARY, r));
             case "H" -> b.append(pick(SECTIONS, r));
             case "M" -> b.append(pick(MEDICAL, r));
             case "D" -> b.append(1 + r.nextInt(r.nextBoolean() ? 12 : 500));

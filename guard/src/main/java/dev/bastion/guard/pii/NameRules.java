@@ -109,6 +109,19 @@ final class NameRules {
                 i = j;
                 continue;
             }
+            // lower-case typing: a known first name right after a naming cue ("my name is anna kowalski"), with up
+            // to two lower-case words after it that are no common words
+            if (!word.capitalised() && Character.isLowerCase(word.text().charAt(0)) && FIRST.contains(capitalise(word.text()))
+                    && !COMMON.contains(word.lower()) && cue(text, w, i)) {
+                int j = i;
+                while (j + 1 < w.size() && j - i < 2 && Character.isLowerCase(w.get(j + 1).text().charAt(0))
+                        && !COMMON.contains(w.get(j + 1).lower()) && adjacent(text, w.get(j), w.get(j + 1))) {
+                    j++;
+                }
+                out.add(new Recognizer.Candidate("PERSON", word.start(), w.get(j).end(), 0.75, "name-cue"));
+                i = j;
+                continue;
+            }
             if (!word.capitalised() || COMMON.contains(word.lower())) {
                 continue;
             }
@@ -173,6 +186,10 @@ final class NameRules {
             }
         }
         return false;
+    }
+
+    private static String capitalise(String word) {
+        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
     }
 
     private static int extend(List<Word> w, int from, int max) {

@@ -246,10 +246,13 @@ public final class PiiScanner implements Scanner {
 
     /**
      * What the {@link PiiMode#BALANCED} mode leaves out on purpose: a year alone ("profit in 2021"), which the
-     * Safe Harbor method allows and which names no one (a year inside a date stays part of that date).
+     * Safe Harbor method allows and which names no one (a year inside a date stays part of that date); and a
+     * TITLE span, a job or courtesy title alone ("the CFO", "Dr."), which is no identifier without the name
+     * beside it, and that name is reported as PERSON. Both stay in {@link PiiMode#RECALL}. Dropped before overlaps
+     * are resolved, so a name under a title span ("CEO Sarah") can still be reported.
      */
     private boolean dropped(Recognizer.Candidate c) {
-        return mode == PiiMode.BALANCED && c.recognizer().equals("year");
+        return mode == PiiMode.BALANCED && (c.recognizer().equals("year") || c.type().equals("TITLE"));
     }
 
     /** Phone-shaped runs: an optional + or (, then digits with spaces, dots, dashes and brackets, 7 to 15 digits. */

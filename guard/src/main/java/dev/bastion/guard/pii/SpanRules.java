@@ -135,6 +135,9 @@ final class SpanRules {
         if (!address && !zip && (last.endsWith("'s") || last.endsWith("\u2019s")) && last.length() > 2) {
             end -= 2;
         }
+        if ((type.equals("TITLE") || type.equals("ORGANIZATION")) && mistypedName(t, type, a, b)) {
+            type = "PERSON"; // Indiana Jones as a job title, John Carter as a company: a name the model mistyped
+        }
         boolean personal = type.equals("PERSON") || type.equals("NRP") || type.equals("TITLE");
         if (personal && a < b && houseNumber(t, a, b) && plainWord(t, a, b)
                 && plausible(t, "STREET_ADDRESS", a, b, mode, cased)) {
@@ -144,6 +147,41 @@ final class SpanRules {
             return;
         }
         out.add(new Recognizer.Candidate(type, start, end, c.score(), c.recognizer()));
+    }
+
+    /**
+     * Whether a TITLE or ORGANIZATION span of two or three capitalised words is a person's name the model typed
+     * wrong: it ends in a known last name, holds no courtesy title or company word, and (for an organisation, whose
+     * names are often surnames: Baker McKenzie) starts with a known first name and has two words.
+     */
+    private static boolean mistypedName(Tokens t, String type, int a, int b) {
+        if (b - a < 1 || b - a > 2) {
+            return false;
+        }
+        Gazetteers g = Gazetteers.get();
+        for (int k = a; k <= b; k++) {
+            if (!t.isWord(k) || !t.capitalised(k) || (g.flags(t.lower[k]) & (Gazetteers.TITLE | Gazetteers.COMPANY)) != 0) {
+                return false;
+            }
+        }
+        String last = possessive(t.lower[b]) ? t.lower[b].substring(0, t.lower[b].length() - 2) : t.lower[b];
+        if ((g.flags(last) & Gazetteers.LAST) == 0) {
+            return false;
+        }
+        return type.equals("TITLE") || (b - a == 1 && (g.flags(t.lower[a]) & Gazetteers.FIRST) != 0);
+    }
+
+    /** An acronym in the plural (PVCs, ATMs, GPUs): never a name, place or organisation. */
+    private static boolean pluralAcronym(Tokens t, int a, int b) {
+        if (a != b || t.end[a] - t.start[a] < 3 || t.text.charAt(t.end[a] - 1) != 's') {
+            return false;
+        }
+        for (int k = t.start[a]; k < t.end[a] - 1; k++) {
+            if (!Character.isUpperCase(t.text.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean plausible(Tokens t, String type, int a, int b, PiiMode mode, boolean cased) {
@@ -159,8 +197,14 @@ final class SpanRules {
             digits += Character.isDigit(ch) ? 1 : 0;
         }
         Gazetteers g = Gazetteers.get();
-        if (mode == PiiMode.BALANCED && REGION_TYPES.contains(type) && Regions.region(t, a, b)) {
-            return false; // a country, state or continent identifies no one (Safe Harbor: smaller than a state)
+        if (!type.equals("STREET_ADDRESS") && !type.equals("ZIP_CODE") && pluralAcronym(t, a, b)) {
+            return false;
+        }
+        if (mode == PiiMode.BALANCED && REGION_TYPES.contains(type) && Regions.region(t, a, b)
+                && !(type.equals("PERSON") && a == b && (g.flags(t.lower[a]) & Gazetteers.FIRST) != 0)) {
+            // a country, state or continent identifies no one (Safe Harbor: smaller than a state), also when the
+            // model typed it as a person ("Poland"); a first name that is also a state (Georgia) stays a name
+            return false;
         }
         switch (type) {
             case "ZIP_CODE" -> {
@@ -257,7 +301,7 @@ final class SpanRules {
         return true;
     }
 
-    private static final Set<String> REGION_TYPES = Set.of("LOCATION", "ORGANIZATION", "NRP");
+    private static final Set<String> REGION_TYPES = Set.of("LOCATION", "ORGANIZATION", "NRP", "PERSON");
     static final Set<String> FUNCTION_WORDS = Set.of("and", "or", "nor", "of", "the", "a", "an", "in", "on",
             "at", "to", "for", "with", "by", "from", "but", "&");
 

@@ -41,4 +41,30 @@ class BalancedScopeTest {
         assertThat(Regions.region(Tokens.of("the United States"), 0, 2)).isTrue();
         assertThat(Regions.region(Tokens.of("Hawaii"), 0, 0)).isTrue();
     }
+    @Test
+    void aJobTitleAloneIsNotReportedInBalancedModeButItsNameIsAndRecallKeepsTheTitle() {
+        String text = "Meet Dr. Arvid Solberg at the clinic; the CFO approved the budget.";
+        assertThat(found(PiiMode.BALANCED, text)).containsExactly("Arvid Solberg");
+        assertThat(PiiScanner.defaults(PiiMode.BALANCED).find(text)).noneMatch(c -> c.type().equals("TITLE"));
+        assertThat(PiiScanner.defaults(PiiMode.RECALL).find(text)).anyMatch(c -> c.type().equals("TITLE"));
+    }
+
+    @Test
+    void aCountryTypedAsAPersonIsNotReportedInBalancedModeButAFirstNameThatIsAlsoAStateIs() {
+        // the model's type varies with its training; the span rule is checked on the candidate it would give
+        assertThat(refined(PiiMode.BALANCED, "Poland has long winters.", 6)).isEmpty();
+        assertThat(refined(PiiMode.RECALL, "Poland has long winters.", 6)).hasSize(1);
+        assertThat(refined(PiiMode.BALANCED, "Europe has long winters.", 6)).isEmpty();
+        assertThat(refined(PiiMode.BALANCED, "Georgia has long hair.", 7)).hasSize(1);
+        assertThat(Regions.region(Tokens.of("Georgia"), 0, 0)).isTrue();
+    }
+
+    /** What the span rules keep of a PERSON candidate over the first {@code end} characters of {@code text}. */
+    private static List<Recognizer.Candidate> refined(PiiMode mode, String text, int end) {
+        Tokens t = Tokens.of(text);
+        List<Recognizer.Candidate> out = new java.util.ArrayList<>();
+        SpanRules.refine(t, new Recognizer.Candidate("PERSON", 0, end, 0.85, "name-model"), mode, SpanRules.cased(t),
+                out);
+        return out;
+    }
 }

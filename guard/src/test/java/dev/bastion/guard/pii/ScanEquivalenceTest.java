@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "e0533f95a780439822e3fcf583fb30aeb2b2ebe0fc9b35224ff0b3f106df86c9";
-    private static final String GOLDEN_LISTS = "f3914c45c58c9bdeb657f2d1aac9d795824a8ec38968dfc06146c3bc2562fb79";
+    private static final String GOLDEN = "eb0e8c2cce0257d05c1765f282bc0bca4a243b92166b54cd86f53686bb975720";
+    private static final String GOLDEN_LISTS = "249b9b4e57b661164f07ab9000185f6903f564956c4033085902e3394f29d806";
 }
