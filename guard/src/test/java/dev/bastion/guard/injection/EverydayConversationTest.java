@@ -74,6 +74,20 @@ class EverydayConversationTest {
         assertThat(TURNS.get("attack")).containsAll(STILL_MISSED);
     }
 
+    @Test
+    void noGeneratedTrainingTurnRepeatsAFixtureMessage() {
+        List<String> generated = GeneratedTurns.conversation(600, 42).stream().map(EverydayConversationTest::key).toList();
+        for (List<String> section : TURNS.values()) {
+            for (String text : section) {
+                assertThat(generated).as("a generated turn equals a fixture message").doesNotContain(key(text));
+            }
+        }
+    }
+
+    private static String key(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", " ").strip();
+    }
+
     private static Map<String, List<String>> merged(Map<String, List<String>> a, Map<String, List<String>> b) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (Map<String, List<String>> m : List.of(a, b)) {
