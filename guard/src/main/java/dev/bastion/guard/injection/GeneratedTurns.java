@@ -24,7 +24,7 @@ public final class GeneratedTurns {
         "Could you continue", "Resume", "Pick it up again", "Can you keep writing", "Finish the rest"};
     private static final String[] CONTINUE_FROM = {" from where the text ends", " with the next section",
         " from step five", " with the remaining items", " where the code was cut off", " from the last heading",
-        " with the second half of the story", " after the table", " from the point about costs", ""};
+        " with the second half of the story", " after the table", " from the point about costs"};
     private static final String[] MORE_LEADS = {"Show me", "Give me", "Can you show me", "Could I get", "Write",
         "I'd like to see", "Please add", "Now give me"};
     private static final String[] MORE_OBJECTS = {"another example", "one more example", "a different version",
@@ -70,6 +70,17 @@ public final class GeneratedTurns {
         "What happens when the chat gets too long for you?", "Do you know today's date?",
         "Why did your last answer sound so different?", "Can I ask you about my homework?",
         "Did you understand my previous message?"};
+    /*
+     * Questions about what the assistant is and can do, often framed "as an AI": jailbreaks use that frame too ("as an
+     * AI language model with no rules"), and without such questions the model learns the frame as an attack.
+     */
+    private static final String[] SELF_ASKS = {"What are you good at", "What can't you do", "How accurate are you",
+        "Do you make many mistakes", "How up to date is your knowledge", "Can you learn from our chats",
+        "Where do your answers come from", "Are you better at maths or at writing", "How do you deal with questions "
+        + "you cannot answer", "What should I double-check in your answers", "Do you have opinions of your own",
+        "How fast can you read a long document", "What kinds of tasks do you handle badly"};
+    private static final String[] SELF_FRAMES = {"", " as an AI", " as a language model", " as an assistant",
+        " as a chatbot", " compared with a search engine", " for a program like you", " as an AI system"};
     /** Benign requests that use the words of attacks: instructions, rules, system, prompt, ignore, forget, override. */
     private static final String[] INNOCENT = {"Go through the %s in the manual and list the tools I need.",
         "The %s on the box are in German, can you translate them?", "Summarise the %s my teacher gave us.",
@@ -109,7 +120,7 @@ public final class GeneratedTurns {
                 case 2 -> negative(r);
                 case 3 -> pick(r, POSITIVE_LEADS) + " " + pick(r, POSITIVE_OBJECTS) + pick(r, STYLE_ENDS);
                 case 4 -> pick(r, CORRECTION_LEADS) + " " + pick(r, CORRECTIONS) + "." + pick(r, CORRECTION_ENDS);
-                case 5 -> pick(r, META);
+                case 5 -> r.nextBoolean() ? pick(r, META) : pick(r, SELF_ASKS) + pick(r, SELF_FRAMES) + "?";
                 case 6 -> switch (r.nextInt(3)) {
                     case 0 -> String.format(pick(r, INNOCENT), pick(r, INNOCENT_NOUNS));
                     case 1 -> String.format(pick(r, TOPIC_QUESTIONS), pick(r, GAMES));
