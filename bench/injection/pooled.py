@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """Pooled direct-model figures from a `bastion eval injection --scores-out FILE` table, over all scored sources or
 with some left out of the pool, so that runs with different source lists compare on the same sources.
-    python3 bench/injection/pooled.py SCORES.tsv [--lexical] [--without SOURCE ...]
+    python3 bench/injection/pooled.py SCORES.tsv [--lexical | --rule N] [--without SOURCE ...]
 Columns read: source, role, family, score, flagged at the fold's fixed threshold (with --lexical, the lexical stage's
-score and flag, the next two columns of a run with --embeddings). Attacks are role `attack`; benign
+score and flag, the next two columns of a run with --embeddings; with --rule N, the score and the flag of the Nth
+alternative threshold rule, InjectionFit.ALTERNATIVE_RULES, counted from 0, written by runs since round eight). Attacks are role `attack`; benign
 texts are roles `benign` and `document` (harmful requests, role `other`, are reported apart by the eval command)."""
 import bisect, collections, sys
 
 args = sys.argv[1:]
 path, without = args[0], set(args[args.index("--without") + 1:]) if "--without" in args else set()
 columns = (5, 6) if "--lexical" in args else (3, 4)
+if "--rule" in args:
+    columns = (3, 7 + int(args[args.index("--rule") + 1]))
 pos, neg, flag_pos, flag_neg = [], [], 0, 0
 fam = collections.defaultdict(lambda: [0, 0])
 for line in open(path, encoding="utf-8"):

@@ -68,9 +68,11 @@ final class InjectionFit {
      * Other threshold rules, reported beside the configured one by the evaluation (same folds, same held-out scores):
      * each is (per-family target, pooled target) over the same cross-fitted calibration scores, declared before any
      * held-out score is seen. They aim nearer the 2% budget than the default rule (3% per family, no pooled bound),
-     * which lands far below it.
+     * which lands far below it: round eight's declared rule (every family <= 4%, pooled <= 1.5%) and two at the
+     * budget itself (docs/injection-model.md, round eight). Run 38 measured all four on the same folds (the
+     * declared rule as its default then, the 3% rule beside it).
      */
-    static final double[][] ALTERNATIVE_RULES = {{0.04, 0.015}, {0.05, 0.018}, {0.05, 0.015}};
+    static final double[][] ALTERNATIVE_RULES = {{0.04, 0.015}, {0.05, 0.02}, {0.05, 0.018}};
     private final Map<InjectionModel, double[]> alternatives = java.util.Collections.synchronizedMap(
             new java.util.IdentityHashMap<>());
 

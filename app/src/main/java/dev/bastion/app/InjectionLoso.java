@@ -45,7 +45,9 @@ final class InjectionLoso {
 
     /**
      * As {@link #run(PrintStream, boolean)}; when {@code scores} is given, also writes one line per held-out direct
-     * score there ({@code source role family score flagged text}, tab-separated; the first 160 characters of the text), for analysis outside the tool.
+     * score there ({@code source role family score flagged lexical-score lexical-flagged}, then one flag per
+     * {@link InjectionFit#ALTERNATIVE_RULES} rule, then the first 160 characters of the text; tab-separated), for
+     * analysis outside the tool.
      */
     void run(PrintStream out, boolean latency, Optional<PrintStream> scores) {
         InjectionRules rules = InjectionRules.builtIn();
@@ -106,9 +108,13 @@ final class InjectionLoso {
                     (s.attack() ? lexPos : lexNeg).add(lex);
                     lexFlags[s.attack() ? 0 : 1] += lex >= m.threshold(false) ? 1 : 0;
                     if (scores.isPresent()) {
-                        scores.get().printf(Locale.ROOT, "%s\t%s\t%s\t%.6f\t%d\t%.6f\t%d\t%s%n", s.name(),
+                        StringBuilder altCells = new StringBuilder();
+                        for (double a : alt) {
+                            altCells.append(sc >= a ? "1\t" : "0\t");
+                        }
+                        scores.get().printf(Locale.ROOT, "%s\t%s\t%s\t%.6f\t%d\t%.6f\t%d\t%s%s%n", s.name(),
                                 s.role().name().toLowerCase(Locale.ROOT), s.family(), sc, f ? 1 : 0, lex,
-                                lex >= m.threshold(false) ? 1 : 0,
+                                lex >= m.threshold(false) ? 1 : 0, altCells,
                                 t.substring(0, Math.min(160, t.length())).replaceAll("\\s+", " "));
                     }
                     if (s.attack()) {

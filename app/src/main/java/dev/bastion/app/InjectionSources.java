@@ -123,9 +123,10 @@ final class InjectionSources {
             case "gen:security" -> GeneratedPrompts.securityQuestions(600, seed);
             case "gen:roleplay" -> GeneratedPrompts.rolePlay(400, seed);
             case "gen:attacks" -> GeneratedPrompts.attacks(800, seed);
+            case "gen:conversation" -> dev.bastion.guard.injection.GeneratedTurns.conversation(600, seed);
             default -> {
                 if (spec.startsWith("gen:")) {
-                    throw new IllegalArgumentException(spec + ": unknown generator (benign, security, roleplay, attacks)");
+                    throw new IllegalArgumentException(spec + ": unknown generator (benign, security, roleplay, attacks, conversation)");
                 }
                 try {
                     yield PromptSets.read(spec, null).stream().map(PromptSets.Prompt::text).toList();
