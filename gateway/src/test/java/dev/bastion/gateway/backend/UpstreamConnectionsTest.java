@@ -93,6 +93,14 @@ class UpstreamConnectionsTest {
         }
     }
 
+    /** The counter once it reached {@code expected} or stopped moving for a second (the server counts after it acts). */
+    private static int settled(AtomicInteger counter, int expected) throws InterruptedException {
+        for (int i = 0; i < 100 && counter.get() < expected; i++) {
+            Thread.sleep(10);
+        }
+        return counter.get();
+    }
+
     private static UpstreamTransport.Request request(URI url) {
         return new UpstreamTransport.Request(url, Map.of("Content-Type", "application/json"),
                 "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8));
@@ -112,8 +120,27 @@ class UpstreamConnectionsTest {
             for (int i = 0; i < 3; i++) {
                 assertThat(exchange(upstream, server.url())).isEqualTo("200 {\"ok\":true}");
             }
-            assertThat(server.answers.get()).isEqualTo(3);
-            assertThat(server.connections.get()).isEqualTo(1);
+            assertThat(settled(server.answers, 3)).isEqualTo(3);
+            assertThat(settled(server.connections, 1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void answersOfDeclaredLengthReadWholeLeaveTheirConnectionForTheNextRequest() throws Exception {
+        try (CountingServer server = new CountingServer(false)) {
+            UpstreamHttp http = new UpstreamHttp(Map.of(), "auto");
+            dev.bastion.gateway.config.ModelSettings model = new dev.bastion.gateway.config.ModelSettings("m",
+                    dev.bastion.gateway.config.ModelSettings.OPENAI,
+                    java.util.Optional.of(URI.create("http://127.0.0.1:" + server.url().getPort() + "/v1/")),
+                    java.util.Optional.empty(), "m", dev.bastion.gateway.config.Location.LOCAL, java.util.Optional.empty(),
+                    Duration.ofSeconds(2), Duration.ofSeconds(2), 0);
+            for (int i = 0; i < 3; i++) {
+                com.fasterxml.jackson.databind.node.ObjectNode answer = http.postForJson(model, "/chat/completions",
+                        UpstreamHttp.Dialect.OPENAI, dev.bastion.gateway.api.Json.MAPPER.createObjectNode().put("model", "m"));
+                assertThat(answer.path("ok").asBoolean()).isTrue();
+            }
+            assertThat(settled(server.answers, 3)).isEqualTo(3);
+            assertThat(settled(server.connections, 1)).isEqualTo(1);
         }
     }
 
@@ -123,8 +150,8 @@ class UpstreamConnectionsTest {
             HelidonUpstream upstream = new HelidonUpstream();
             assertThat(exchange(upstream, server.url())).isEqualTo("200 {\"ok\":true}");
             assertThat(exchange(upstream, server.url())).isEqualTo("200 {\"ok\":true}");
-            assertThat(server.answers.get()).isEqualTo(2);
-            assertThat(server.connections.get()).isEqualTo(2);
+            assertThat(settled(server.answers, 2)).isEqualTo(2);
+            assertThat(settled(server.connections, 2)).isEqualTo(2);
         }
     }
 
