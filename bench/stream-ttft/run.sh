@@ -4,8 +4,8 @@
 # default route's (secrets), with secrets and exfiltration (both release word by word), and through Bastion with the pii,
 # secrets output scanners (256-character hold-back window), and with exfiltration added (which holds about 2 KB). Reports the median and p90 of curl's
 # time to first byte (the first SSE event) over N requests each. Before measuring, the gateway answers WARM short
-# streams (3 words each, 4 at a time, on every route; default 300 per route) so that the JIT has compiled the path:
-# the first requests of a fresh JVM run interpreted code and took most of the 8-11 ms measured before round eight.
+# streams (3 words each, 4 at a time, on every route; default 300 per route) so that the JIT has compiled the path
+# (the runs before round eight measured a fresh JVM; warming did not remove the ~10 ms added, docs/benchmarks.md).
 #   bench/stream-ttft/run.sh [N]     (default 20; WARM=0 to measure a cold gateway)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
