@@ -3,8 +3,10 @@
 # one word every 20 ms, measured directly, through Bastion with no output scanner (output-scanners: []), with the
 # default route's (secrets), with secrets and exfiltration (both release word by word), and through Bastion with the pii,
 # secrets output scanners (256-character hold-back window), and with exfiltration added (which holds about 2 KB). Reports the median and p90 of curl's
-# time to first byte (the first SSE event) over N requests each.
-#   bench/stream-ttft/run.sh [N]     (default 20)
+# time to first byte (the first SSE event) over N requests each. Before measuring, the gateway answers WARM short
+# streams (3 words each, 4 at a time, on every route; default 300 per route) so that the JIT has compiled the path
+# (the runs before round eight measured a fresh JVM; warming did not remove the ~10 ms added, docs/benchmarks.md).
+#   bench/stream-ttft/run.sh [N]     (default 20; WARM=0 to measure a cold gateway)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -15,7 +17,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 python3 "$here/upstream.py" $up_port & pids+=($!)
-(cd "$root" && ./bastion --version >/dev/null)
+bastion_root="${BENCH_BASTION_ROOT:-$root}"  # another build's tree (bastion, packaging, app/target) for before/after
+(cd "$bastion_root" && ./bastion --version >/dev/null)
 cat > "$work/bastion.yaml" <<YAML
 guard:
   stream-padding: true
@@ -34,10 +37,16 @@ routes:
   - {name: dflt, models: [dflt]}
   - {name: links, models: [links], output-scanners: [secrets, exfiltration]}
 YAML
-(cd "$root" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data" --port $bastion_port --console-port 0 \
+(cd "$bastion_root" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data" --port $bastion_port --console-port 0 \
   >"$work/bastion.out" 2>"$work/bastion.err") & pids+=($!)
 for _ in $(seq 1 120); do curl -sf -o /dev/null "http://127.0.0.1:$bastion_port/healthz" && break; sleep 0.5; done
 key="$(cat "$work/data/admin.key")"
+warm="${WARM:-300}"
+for model in plain dflt links pii scanned; do
+  seq 1 "$warm" | xargs -P 4 -I{} curl -s -o /dev/null -H "Content-Type: application/json" -H "Authorization: Bearer $key" \
+    -d "{\"model\":\"$model\",\"stream\":true,\"max_tokens\":3,\"messages\":[{\"role\":\"user\",\"content\":\"report\"}]}" \
+    "http://127.0.0.1:$bastion_port/v1/chat/completions"
+done
 measure() { # url model auth -> prints ttfb seconds per line
   for _ in $(seq 1 "$n"); do
     curl -s -o /dev/null -w '%{time_starttransfer}\n' -H "Content-Type: application/json" ${3:+-H "Authorization: Bearer $3"} \

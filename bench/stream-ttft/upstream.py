@@ -1,4 +1,5 @@
-"""A loopback OpenAI-style upstream that streams a 60-word answer, one word per SSE chunk every 20 ms."""
+"""A loopback OpenAI-style upstream that streams a 60-word answer (or max_tokens words), one word per SSE chunk every
+20 ms."""
 import json, socket, sys, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,13 +20,14 @@ class Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        words = WORDS[:max(1, int(request.get("max_tokens", len(WORDS))))]  # fewer for the warm-up requests
         time.sleep(0.02)  # the first token takes as long as every other one; headers go with it
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        for i, w in enumerate(WORDS):
+        for i, w in enumerate(words):
             if i > 0:
                 time.sleep(0.02)
             chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "m",

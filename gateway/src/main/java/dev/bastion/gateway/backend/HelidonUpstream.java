@@ -1,10 +1,12 @@
 package dev.bastion.gateway.backend;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
-import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -20,36 +22,26 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * {@link UpstreamTransport} over Helidon's WebClient, HTTP/1.1 with kept-alive connections: the exchange runs on the
  * calling (virtual) thread with blocking reads, so a proxied request costs no hand-off to another thread. One client
- * per connect timeout; redirects are never followed; response bodies are streamed, never buffered by the client.
- * Thread-safe.
+ * per connect timeout, each with its own {@link UpstreamConnections} (WebClient's connection cache is not used: an
+ * idle connection there costs a reading thread and an exception every 101 ms); redirects are never followed;
+ * response bodies are streamed, never buffered by the client. Thread-safe.
+ *
+ * <p>A connection taken from the pool may have been closed by the upstream while it was idle. When such a reused
+ * connection fails before a single byte of an answer arrived (end of stream or a reset, not a timeout), the request
+ * is sent once more on a new connection, as OkHttp does by default for a body it can send again: an upstream that
+ * closed an idle connection never read the request. A new connection that fails is never retried here.
  */
 final class HelidonUpstream implements UpstreamTransport {
-    private final Map<Duration, WebClient> clients = new ConcurrentHashMap<>();
+    private record Client(Http1Client http, UpstreamConnections connections) {
+    }
+
+    private final Map<Duration, Client> clients = new ConcurrentHashMap<>();
 
     @Override
     public Reply send(Request request, Duration connectTimeout, Duration readTimeout)
             throws ConnectFailed, TimedOut, IOException {
-        WebClient client = clients.computeIfAbsent(connectTimeout, t -> WebClient.builder()
-                .socketOptions(s -> s.connectTimeout(t).tcpNoDelay(true)) // small SSE events go out at once
-                .followRedirects(false)
-                .shareConnectionCache(false)
-                .maxInMemoryEntity(0)
-                .build());
-        HttpClientRequest post = client.post().uri(request.url()).readTimeout(readTimeout).followRedirects(false);
-        request.headers().forEach((name, value) -> post.header(HeaderNames.create(name), value));
-        HttpClientResponse response;
-        try {
-            response = post.submit(request.body());
-        } catch (RuntimeException e) { // Helidon reports I/O failures unchecked, sometimes wrapped further
-            Throwable root = rootCause(e);
-            if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
-                throw new ConnectFailed(root);
-            }
-            if (root instanceof SocketTimeoutException) {
-                throw new TimedOut();
-            }
-            throw e instanceof UncheckedIOException u ? u.getCause() : new IOException(e.getClass().getSimpleName(), e);
-        }
+        HttpClientResponse response = exchange(clients.computeIfAbsent(connectTimeout, HelidonUpstream::client),
+                request, readTimeout);
         InputStream body = response.inputStream();
         return new Reply(response.status().code(), name -> first(response, HeaderNames.create(name)),
                 new InputStream() {
@@ -78,10 +70,57 @@ final class HelidonUpstream implements UpstreamTransport {
                 });
     }
 
+    /** Sends on a pooled or new connection (once more on a new one if a pooled one turns out closed). */
+    private static HttpClientResponse exchange(Client client, Request request, Duration readTimeout)
+            throws ConnectFailed, TimedOut, IOException {
+        for (int attempt = 0; ; attempt++) {
+            UpstreamConnections.Lease lease = null;
+            try {
+                lease = client.connections().take(request.url());
+                Http1ClientRequest post = client.http().post().uri(request.url()).readTimeout(readTimeout)
+                        .followRedirects(false).connection(lease.connection());
+                request.headers().forEach((name, value) -> post.header(HeaderNames.create(name), value));
+                return post.submit(request.body());
+            } catch (RuntimeException e) { // Helidon reports I/O failures unchecked, sometimes wrapped further
+                if (lease != null) {
+                    lease.connection().closeResource();
+                }
+                Throwable root = rootCause(e);
+                if (lease != null && lease.reused() && attempt == 0 && closedByPeer(root)) {
+                    continue; // the upstream had closed the idle connection: it never read this request
+                }
+                if (lease == null && (root instanceof ConnectException || root instanceof NoRouteToHostException
+                        || root instanceof SocketTimeoutException)) {
+                    throw new ConnectFailed(root); // connect() failed or timed out: nothing was sent
+                }
+                if (root instanceof SocketTimeoutException) {
+                    throw new TimedOut();
+                }
+                throw e instanceof UncheckedIOException u ? u.getCause() : new IOException(e.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
     /** The first raw value of a response header (without Helidon's mapper registry). */
     private static Optional<String> first(HttpClientResponse response, HeaderName name) {
         List<String> values = response.headers().all(name, List::of);
         return values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+    }
+
+    private static Client client(Duration connectTimeout) {
+        WebClient web = WebClient.builder()
+                .socketOptions(s -> s.connectTimeout(connectTimeout).tcpNoDelay(true)) // small SSE events go out at once
+                .followRedirects(false)
+                .shareConnectionCache(false)
+                .maxInMemoryEntity(0)
+                .build();
+        return new Client(web.client(Http1Client.PROTOCOL), new UpstreamConnections(web));
+    }
+
+    /** The peer closed or reset the connection (a stale kept-alive one), as opposed to a timeout or a local fault. */
+    private static boolean closedByPeer(Throwable root) {
+        return root instanceof DataReader.InsufficientDataAvailableException
+                || (root instanceof IOException && !(root instanceof SocketTimeoutException));
     }
 
     private static Throwable rootCause(Throwable t) {

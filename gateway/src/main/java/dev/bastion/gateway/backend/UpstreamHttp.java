@@ -78,7 +78,7 @@ final class UpstreamHttp {
     /** Posts {@code body} to {@code base-url + path} and reads a whole JSON object (at most 64 MiB). */
     ObjectNode postForJson(ModelSettings model, String path, Dialect dialect, ObjectNode body) throws BackendException {
         UpstreamTransport.Reply reply = post(model, path, dialect, body);
-        byte[] bytes = readWhole(model, reply.body());
+        byte[] bytes = readWhole(model, reply);
         JsonNode answer;
         try {
             answer = Json.MAPPER.readTree(bytes);
@@ -91,10 +91,17 @@ final class UpstreamHttp {
         return object;
     }
 
-    /** A whole body of at most 64 MiB, read within the read timeout (a watchdog closes a body that stalls). */
-    private static byte[] readWhole(ModelSettings model, InputStream in) throws BackendException {
+    /**
+     * A whole body of at most 64 MiB, read within the read timeout (a watchdog closes a body that stalls). A body
+     * of declared length is read into an array of that length (the usual answer is a few hundred bytes; reading to
+     * the end of the stream would allocate 16 KiB buffers and copy them); a shorter body is an error.
+     */
+    private static byte[] readWhole(ModelSettings model, UpstreamTransport.Reply reply) throws BackendException {
+        InputStream in = reply.body();
+        long declared = declaredLength(reply);
         try (in) {
-            byte[] bytes = watchdog(model, in, () -> in.readNBytes((int) MAX_RESPONSE_BYTES + 1),
+            byte[] bytes = watchdog(model, in, () -> declared < 0 ? in.readNBytes((int) MAX_RESPONSE_BYTES + 1)
+                    : exactly(in, (int) declared),
                     () -> new BackendException(Kind.TIMEOUT, "no answer within " + model.readTimeout().toMillis() + " ms"));
             if (bytes.length > MAX_RESPONSE_BYTES) {
                 throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer is larger than 64 MiB");
@@ -104,6 +111,36 @@ final class UpstreamHttp {
             throw new BackendException(Kind.UNAVAILABLE, "the connection to the upstream failed ("
                     + e.getClass().getSimpleName() + ")", 0, false, null);
         }
+    }
+
+    /** The body's declared Content-Length if it is at most 64 MiB, else -1 (none, invalid, or too large). */
+    private static long declaredLength(UpstreamTransport.Reply reply) {
+        Optional<String> value = reply.header().apply("content-length");
+        if (value.isEmpty() || value.get().isEmpty() || value.get().length() > 9) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = 0; i < value.get().length(); i++) {
+            char c = value.get().charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n <= MAX_RESPONSE_BYTES ? n : -1;
+    }
+
+    /**
+     * Exactly {@code length} bytes, then the end of the body (that last read costs no I/O and is what tells the
+     * client the answer was read whole, so that its connection is kept); an {@link java.io.EOFException} when the
+     * body does not match its declared length.
+     */
+    private static byte[] exactly(InputStream in, int length) throws IOException {
+        byte[] bytes = new byte[length];
+        if (in.readNBytes(bytes, 0, length) < length || in.read() != -1) {
+            throw new java.io.EOFException();
+        }
+        return bytes;
     }
 
     /**
@@ -211,7 +248,7 @@ final class UpstreamHttp {
     private UpstreamTransport.Request request(ModelSettings model, String path, Dialect dialect, ObjectNode body)
             throws BackendException {
         URI base = model.baseUrl().orElseThrow();
-        URI url = URI.create(base.toString().replaceAll("/+$", "") + path);
+        URI url = URI.create(withoutTrailingSlashes(base.toString()) + path);
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "application/json, text/event-stream");
@@ -227,7 +264,21 @@ final class UpstreamHttp {
             }
             headers.put(dialect.credentialHeader(), dialect.credentialPrefix() + key);
         }
-        return new UpstreamTransport.Request(url, headers, body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] bytes;
+        try {
+            bytes = Json.MAPPER.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e); // a bug: trees always serialise
+        }
+        return new UpstreamTransport.Request(url, headers, bytes);
+    }
+
+    private static String withoutTrailingSlashes(String url) {
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        return url.substring(0, end);
     }
 
     private static BackendException upstreamError(ModelSettings model, int status, String detail,
