@@ -299,18 +299,25 @@ final class VectorKernels {
     }
 
     static void dequantizeQ4_K(MemorySegment w, long off, float[] out, int oo, int cols) {
-        float[] dm = new float[16];
+        // scales and mins in two longs, not k4Scales's float[16], which was allocated on every row: the matmul
+        // dequantises each row once per input block, about 60,000 rows a layer per batch of 64 tokens on a 1B model
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 144L * b;
-            k4Scales(w, p, dm);
+            float d = f16(w, p);
+            float dmin = -f16(w, p + 2);
+            long scales = k4ScaleBytes(w, p);
+            long mins = k4MinBytes(w, p);
             for (int j = 0; j < 4; j++) {
+                float d0 = d * ((scales >>> (16 * j)) & 0xFF);
+                float m0 = dmin * ((mins >>> (16 * j)) & 0xFF);
+                float d1 = d * ((scales >>> (16 * j + 8)) & 0xFF);
+                float m1 = dmin * ((mins >>> (16 * j + 8)) & 0xFF);
                 long q = p + 16 + 32L * j;
                 int ob = oo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
                     IntVector v = ints(w, q + g);
-                    toFloats(v.and(15)).fma(dm[2 * j], dm[8 + 2 * j]).intoArray(out, ob + g);
-                    toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)).fma(dm[2 * j + 1], dm[9 + 2 * j])
-                            .intoArray(out, ob + 32 + g);
+                    toFloats(v.and(15)).fma(d0, m0).intoArray(out, ob + g);
+                    toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)).fma(d1, m1).intoArray(out, ob + 32 + g);
                 }
             }
         }
@@ -346,20 +353,26 @@ final class VectorKernels {
     }
 
     static void dequantizeQ5_K(MemorySegment w, long off, float[] out, int oo, int cols) {
-        float[] dm = new float[16];
-        for (int b = 0; b < cols / 256; b++) {
+        for (int b = 0; b < cols / 256; b++) { // scales in longs, as dequantizeQ4_K
             long p = off + 176L * b;
-            k4Scales(w, p, dm);
+            float d = f16(w, p);
+            float dmin = -f16(w, p + 2);
+            long scales = k4ScaleBytes(w, p);
+            long mins = k4MinBytes(w, p);
             for (int j = 0; j < 4; j++) {
+                float d0 = d * ((scales >>> (16 * j)) & 0xFF);
+                float m0 = dmin * ((mins >>> (16 * j)) & 0xFF);
+                float d1 = d * ((scales >>> (16 * j + 8)) & 0xFF);
+                float m1 = dmin * ((mins >>> (16 * j + 8)) & 0xFF);
                 long q = p + 48 + 32L * j;
                 int ob = oo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
                     IntVector v = ints(w, q + g);
                     IntVector h = ints(w, p + 16 + g).lanewise(VectorOperators.LSHR, 2 * j);
                     toFloats(v.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4)))
-                            .fma(dm[2 * j], dm[8 + 2 * j]).intoArray(out, ob + g);
+                            .fma(d0, m0).intoArray(out, ob + g);
                     toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3)))
-                            .fma(dm[2 * j + 1], dm[9 + 2 * j]).intoArray(out, ob + 32 + g);
+                            .fma(d1, m1).intoArray(out, ob + 32 + g);
                 }
             }
         }
