@@ -8,7 +8,8 @@ import java.util.Locale;
  * A harness (not a unit test): the CPU time of one generated token of the whole forward pass, per file, on one
  * thread, where the thread's CPU time leaves out the time slices other processes of a shared machine take. Files
  * are alternated over rounds; the best round of each is printed, with the bytes the thread allocated per token in
- * its last round (all of a token's work runs on the caller with one thread).
+ * its last round (all of a token's work runs on the caller with one thread), and the bytes one 64-token prompt
+ * batch allocates (the matmul path).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dbastion.inference.threads=1 \
@@ -54,6 +55,21 @@ public final class TokenCpuTime {
                 best[i] = Math.min(best[i], (KernelBench.now() - start) / 1e6 / TOKENS);
                 allocated[i] = (threads.getThreadAllocatedBytes(self) - bytes) / TOKENS;
             }
+        }
+        for (int i = 0; i < n; i++) { // one prompt batch of 64 tokens: the matmul path
+            Transformer t = models[i];
+            Transformer.Sequence s = t.newSequence(256);
+            int[] prompt = new int[64];
+            for (int k = 0; k < prompt.length; k++) {
+                prompt[k] = (k * 31 + 7) % 1000 + 2;
+            }
+            float[] logits = new float[t.config.vocabularySize()];
+            t.forward(s, prompt, 0, prompt.length, logits); // warm
+            s = t.newSequence(256);
+            long bytes = threads.getThreadAllocatedBytes(self);
+            t.forward(s, prompt, 0, prompt.length, logits);
+            System.out.printf(Locale.ROOT, "%s: %d bytes allocated by a 64-token prompt batch%n",
+                    Path.of(args[i]).getFileName(), threads.getThreadAllocatedBytes(self) - bytes);
         }
         for (int i = 0; i < n; i++) {
             System.out.printf(Locale.ROOT, "%s: %.1f ms CPU per generated token (best of 4 rounds of %d; %.1f tokens/s"
