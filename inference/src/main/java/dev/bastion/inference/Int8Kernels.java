@@ -55,9 +55,23 @@ final class Int8Kernels {
                 throw new IllegalArgumentException("cannot quantise " + n + " of " + x.length
                         + " activations in blocks of 32");
             }
-            byte[] q = new byte[n];
-            float[] d = new float[n / 32];
-            for (int b = 0; b < n / 32; b++) {
+            return allocate(n).quantize(x);
+        }
+
+        /** Zeroed buffers for {@code n} (a positive multiple of 32) activations, to be filled by {@link #quantize}. */
+        static Q8 allocate(int n) {
+            if (n <= 0 || n % 32 != 0) {
+                throw new IllegalArgumentException("cannot hold " + n + " activations in blocks of 32");
+            }
+            return new Q8(new byte[n], new float[n / 32]);
+        }
+
+        /** Rounds the first {@code q.length} values of {@code x} into this record's arrays and returns it. */
+        Q8 quantize(float[] x) {
+            if (q.length > x.length) {
+                throw new IllegalArgumentException("cannot quantise " + q.length + " of " + x.length + " activations");
+            }
+            for (int b = 0; b < d.length; b++) {
                 float amax = 0f;
                 for (int i = 0; i < 32; i++) {
                     amax = Math.max(amax, Math.abs(x[32 * b + i]));
@@ -69,7 +83,7 @@ final class Int8Kernels {
                     q[32 * b + i] = (byte) Math.round(x[32 * b + i] * inv);
                 }
             }
-            return new Q8(q, d);
+            return this;
         }
     }
 

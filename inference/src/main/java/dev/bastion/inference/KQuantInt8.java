@@ -26,8 +26,13 @@ import jdk.incubator.vector.VectorSpecies;
  * super-block from the activation sums ({@code dmin * sum_s m_s * sum_s(q_x)}, in integers), as llama.cpp does
  * with Q8_K's bsums. Q6_K's sub-blocks are 16 values, one short vector each.
  *
- * <p>Inside the loops only Vector API and memory segment calls appear (see {@link VectorKernels#dotQ4_0} on C2's
- * inlining cutoff); the scale unpacking returns plain longs. Needs 512-bit float vectors ({@link #AVAILABLE}).
+ * <p>Each super-block is written out in full: the only loop is the one over super-blocks. With a loop over the
+ * four sub-block pairs (Q6_K: two halves times two groups) C2 split that short inner loop into pre, main and post
+ * loops and computed range-check limits for it (chains of {@code cmov}) on every super-block, about a hundred
+ * scalar instructions per 256 weights; written out, Q4_K measured 23% and Q5_K 25% faster, Q6_K 12%
+ * (docs/inference-kernels.md, round eight). Inside the loop only Vector API and memory segment calls appear (see
+ * {@link VectorKernels#dotQ4_0} on C2's inlining cutoff); the scale unpacking returns plain longs (Q6_K's sixteen
+ * signed scales are two long reads). Needs 512-bit float vectors ({@link #AVAILABLE}).
  * Results agree with {@link KQuantInt8Scalar} up to the order of float additions. Stateless and thread-safe.
  */
 final class KQuantInt8 {
@@ -41,6 +46,7 @@ final class KQuantInt8 {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     private KQuantInt8() {
     }
@@ -53,6 +59,7 @@ final class KQuantInt8 {
         float minimums = 0f;
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 144L * b;
+            int xb = 256 * b;
             float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b];
             float dmin = Float.float16ToFloat(w.get(SHORT_LE, p + 2)) * xd[b];
             long sc = VectorKernels.k4ScaleBytes(w, p);
@@ -61,22 +68,54 @@ final class KQuantInt8 {
             // sum_s sc_s * (q_w . q_x of s) in int lanes: |lane| <= 4 * 63 * 2 * 15 * 127, one conversion per block
             IntVector i0 = IntVector.zero(I);
             IntVector i1 = IntVector.zero(I);
-            for (int j = 0; j < 4; j++) {
-                long q = p + 16 + 32L * j;
-                int xb = 256 * b + 64 * j;
-                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, q, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, q + 16, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                ShortVector lo = q0.and((short) 15).mul(ShortVector.fromArray(S, xq, xb))
-                        .add(q1.and((short) 15).mul(ShortVector.fromArray(S, xq, xb + 16)));
-                ShortVector hi = q0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 32))
-                        .add(q1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 48)));
-                i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0))
-                        .mul((int) ((sc >>> (16 * j)) & 0xFF)).add(i0);
-                i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0))
-                        .mul((int) ((sc >>> (16 * j + 8)) & 0xFF)).add(i1);
-            }
+            ShortVector q0;
+            ShortVector q1;
+            ShortVector lo;
+            ShortVector hi;
+            // sub-blocks 0 (low nibbles) and 1 (high nibbles)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 16, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 32, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).mul(ShortVector.fromArray(S, xq, xb))
+                    .add(q1.and((short) 15).mul(ShortVector.fromArray(S, xq, xb + 16)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 32))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 48)));
+            i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0)).mul((int) (sc & 0xFF)).add(i0);
+            i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 8) & 0xFF)).add(i1);
+            // sub-blocks 2 (low nibbles) and 3 (high nibbles)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 48, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 64, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).mul(ShortVector.fromArray(S, xq, xb + 64))
+                    .add(q1.and((short) 15).mul(ShortVector.fromArray(S, xq, xb + 80)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 96))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 112)));
+            i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 16) & 0xFF)).add(i0);
+            i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 24) & 0xFF)).add(i1);
+            // sub-blocks 4 (low nibbles) and 5 (high nibbles)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 80, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 96, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).mul(ShortVector.fromArray(S, xq, xb + 128))
+                    .add(q1.and((short) 15).mul(ShortVector.fromArray(S, xq, xb + 144)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 160))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 176)));
+            i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 32) & 0xFF)).add(i0);
+            i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 40) & 0xFF)).add(i1);
+            // sub-blocks 6 (low nibbles) and 7 (high nibbles)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 112, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 128, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).mul(ShortVector.fromArray(S, xq, xb + 192))
+                    .add(q1.and((short) 15).mul(ShortVector.fromArray(S, xq, xb + 208)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 224))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 240)));
+            i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 48) & 0xFF)).add(i0);
+            i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 56) & 0xFF)).add(i1);
             acc = ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD) - minimums;
@@ -92,42 +131,89 @@ final class KQuantInt8 {
         float minimums = 0f;
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 176L * b;
+            int xb = 256 * b;
             float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b];
             float dmin = Float.float16ToFloat(w.get(SHORT_LE, p + 2)) * xd[b];
             long sc = VectorKernels.k4ScaleBytes(w, p);
             long mn = VectorKernels.k4MinBytes(w, p);
             minimums += dmin * minSum(mn, xs, 8 * b);
-            // the fifth bits of values 0-15 and 16-31 of every sub-block, shifted down by 2 per sub-block pair
+            // the fifth bits of values 0-15 and 16-31 of every sub-block: bits 2j and 2j + 1 for sub-blocks 2j, 2j + 1
             ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 16, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 32, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-            for (int j = 0; j < 4; j++) {
-                long q = p + 48 + 32L * j;
-                int xb = 256 * b + 64 * j;
-                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, q, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, q + 16, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                ShortVector lo0 = q0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                ShortVector lo1 = q1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                ShortVector hi0 = q0.lanewise(VectorOperators.LSHR, 4)
-                        .or(h0.and((short) 2).lanewise(VectorOperators.LSHL, 3));
-                ShortVector hi1 = q1.lanewise(VectorOperators.LSHR, 4)
-                        .or(h1.and((short) 2).lanewise(VectorOperators.LSHL, 3));
-                ShortVector lo = lo0.mul(ShortVector.fromArray(S, xq, xb))
-                        .add(lo1.mul(ShortVector.fromArray(S, xq, xb + 16)));
-                ShortVector hi = hi0.mul(ShortVector.fromArray(S, xq, xb + 32))
-                        .add(hi1.mul(ShortVector.fromArray(S, xq, xb + 48)));
-                float s0 = d * (int) ((sc >>> (16 * j)) & 0xFF);
-                float s1 = d * (int) ((sc >>> (16 * j + 8)) & 0xFF);
-                acc0 = ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0))
-                        .fma(FloatVector.broadcast(F, s0), acc0);
-                acc1 = ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0))
-                        .fma(FloatVector.broadcast(F, s1), acc1);
-                h0 = h0.lanewise(VectorOperators.LSHR, 2);
-                h1 = h1.lanewise(VectorOperators.LSHR, 2);
-            }
+            ShortVector q0;
+            ShortVector q1;
+            ShortVector lo;
+            ShortVector hi;
+            // sub-blocks 0 (low nibbles, fifth bit 0 of qh) and 1 (high nibbles, bit 1)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 48, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 64, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, 4))
+                    .mul(ShortVector.fromArray(S, xq, xb))
+                    .add(q1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, 4))
+                            .mul(ShortVector.fromArray(S, xq, xb + 16)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 2).lanewise(VectorOperators.LSHL, 3))
+                    .mul(ShortVector.fromArray(S, xq, xb + 32))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 2).lanewise(VectorOperators.LSHL, 3))
+                            .mul(ShortVector.fromArray(S, xq, xb + 48)));
+            acc0 = ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0))
+                    .fma(FloatVector.broadcast(F, d * (int) (sc & 0xFF)), acc0);
+            acc1 = ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0))
+                    .fma(FloatVector.broadcast(F, d * (int) ((sc >>> 8) & 0xFF)), acc1);
+            // sub-blocks 2 (low nibbles, fifth bit 2 of qh) and 3 (high nibbles, bit 3)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 80, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 96, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).or(h0.and((short) 4).lanewise(VectorOperators.LSHL, 2))
+                    .mul(ShortVector.fromArray(S, xq, xb + 64))
+                    .add(q1.and((short) 15).or(h1.and((short) 4).lanewise(VectorOperators.LSHL, 2))
+                            .mul(ShortVector.fromArray(S, xq, xb + 80)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 8).lanewise(VectorOperators.LSHL, 1))
+                    .mul(ShortVector.fromArray(S, xq, xb + 96))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 8).lanewise(VectorOperators.LSHL, 1))
+                            .mul(ShortVector.fromArray(S, xq, xb + 112)));
+            acc0 = ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0))
+                    .fma(FloatVector.broadcast(F, d * (int) ((sc >>> 16) & 0xFF)), acc0);
+            acc1 = ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0))
+                    .fma(FloatVector.broadcast(F, d * (int) ((sc >>> 24) & 0xFF)), acc1);
+            // sub-blocks 4 (low nibbles, fifth bit 4 of qh) and 5 (high nibbles, bit 5)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 112, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 128, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).or(h0.and((short) 16))
+                    .mul(ShortVector.fromArray(S, xq, xb + 128))
+                    .add(q1.and((short) 15).or(h1.and((short) 16))
+                            .mul(ShortVector.fromArray(S, xq, xb + 144)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 32).lanewise(VectorOperators.LSHR, 1))
+                    .mul(ShortVector.fromArray(S, xq, xb + 160))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 32).lanewise(VectorOperators.LSHR, 1))
+                            .mul(ShortVector.fromArray(S, xq, xb + 176)));
+            acc0 = ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0))
+                    .fma(FloatVector.broadcast(F, d * (int) ((sc >>> 32) & 0xFF)), acc0);
+            acc1 = ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0))
+                    .fma(FloatVector.broadcast(F, d * (int) ((sc >>> 40) & 0xFF)), acc1);
+            // sub-blocks 6 (low nibbles, fifth bit 6 of qh) and 7 (high nibbles, bit 7)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 144, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 160, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).or(h0.and((short) 64).lanewise(VectorOperators.LSHR, 2))
+                    .mul(ShortVector.fromArray(S, xq, xb + 192))
+                    .add(q1.and((short) 15).or(h1.and((short) 64).lanewise(VectorOperators.LSHR, 2))
+                            .mul(ShortVector.fromArray(S, xq, xb + 208)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 128).lanewise(VectorOperators.LSHR, 3))
+                    .mul(ShortVector.fromArray(S, xq, xb + 224))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 128).lanewise(VectorOperators.LSHR, 3))
+                            .mul(ShortVector.fromArray(S, xq, xb + 240)));
+            acc0 = ((FloatVector) lo.convertShape(VectorOperators.S2F, F, 0))
+                    .fma(FloatVector.broadcast(F, d * (int) ((sc >>> 48) & 0xFF)), acc0);
+            acc1 = ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0))
+                    .fma(FloatVector.broadcast(F, d * (int) ((sc >>> 56) & 0xFF)), acc1);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - minimums;
     }
@@ -143,42 +229,97 @@ final class KQuantInt8 {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 210L * b;
+            int xb = 256 * b;
             float d = Float.float16ToFloat(w.get(SHORT_LE, p + 208)) * xd[b];
+            // the 16 signed sub-block scales, eight to a long, sub-block 0 lowest
+            long s0 = w.get(LONG_LE, p + 192);
+            long s1 = w.get(LONG_LE, p + 200);
             // sum_s sc_s * (q_w . q_x of s) in int lanes: |lane| <= 8 * 128 * 32 * 127, one conversion per block
             IntVector i0 = IntVector.zero(I);
             IntVector i1 = IntVector.zero(I);
-            for (int half = 0; half < 2; half++) {
-                long ql = p + 64L * half;
-                long qh = p + 128 + 32L * half;
-                long sc = p + 192 + 8L * half;
-                int xb = 256 * b + 128 * half;
-                for (int g = 0; g < 32; g += 16) {
-                    ShortVector a = (ShortVector) ByteVector.fromMemorySegment(B, w, ql + g, LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                    ShortVector c = (ShortVector) ByteVector.fromMemorySegment(B, w, ql + 32 + g, LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                    ShortVector h = (ShortVector) ByteVector.fromMemorySegment(B, w, qh + g, LE)
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
-                    ShortVector p0 = a.and((short) 15).or(h.and((short) 3).lanewise(VectorOperators.LSHL, 4))
-                            .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + g));
-                    ShortVector p1 = c.and((short) 15).or(h.and((short) 12).lanewise(VectorOperators.LSHL, 2))
-                            .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 32 + g));
-                    ShortVector p2 = a.lanewise(VectorOperators.LSHR, 4).or(h.and((short) 48))
-                            .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 64 + g));
-                    ShortVector p3 = c.lanewise(VectorOperators.LSHR, 4)
-                            .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 48))
-                            .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 96 + g));
-                    int s = g / 16;
-                    i0 = ((IntVector) p0.convertShape(VectorOperators.S2I, I, 0))
-                            .mul(w.get(ValueLayout.JAVA_BYTE, sc + s)).add(i0);
-                    i1 = ((IntVector) p1.convertShape(VectorOperators.S2I, I, 0))
-                            .mul(w.get(ValueLayout.JAVA_BYTE, sc + 2 + s)).add(i1);
-                    i0 = ((IntVector) p2.convertShape(VectorOperators.S2I, I, 0))
-                            .mul(w.get(ValueLayout.JAVA_BYTE, sc + 4 + s)).add(i0);
-                    i1 = ((IntVector) p3.convertShape(VectorOperators.S2I, I, 0))
-                            .mul(w.get(ValueLayout.JAVA_BYTE, sc + 6 + s)).add(i1);
-                }
-            }
+            ShortVector a;
+            ShortVector c;
+            ShortVector h;
+            // half 0, values 0 to 15 of each of its four quarters
+            a = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 0, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            c = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 32, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            h = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 128, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            i0 = ((IntVector) a.and((short) 15).or(h.and((short) 3).lanewise(VectorOperators.LSHL, 4))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) s0).add(i0);
+            i1 = ((IntVector) c.and((short) 15).or(h.and((short) 12).lanewise(VectorOperators.LSHL, 2))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 32))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s0 >>> 16)).add(i1);
+            i0 = ((IntVector) a.lanewise(VectorOperators.LSHR, 4).or(h.and((short) 48))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 64))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s0 >>> 32)).add(i0);
+            i1 = ((IntVector) c.lanewise(VectorOperators.LSHR, 4)
+                    .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 48))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 96))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s0 >>> 48)).add(i1);
+            // half 0, values 16 to 31 of each of its four quarters
+            a = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 16, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            c = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 48, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            h = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 144, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            i0 = ((IntVector) a.and((short) 15).or(h.and((short) 3).lanewise(VectorOperators.LSHL, 4))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 16))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s0 >>> 8)).add(i0);
+            i1 = ((IntVector) c.and((short) 15).or(h.and((short) 12).lanewise(VectorOperators.LSHL, 2))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 48))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s0 >>> 24)).add(i1);
+            i0 = ((IntVector) a.lanewise(VectorOperators.LSHR, 4).or(h.and((short) 48))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 80))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s0 >>> 40)).add(i0);
+            i1 = ((IntVector) c.lanewise(VectorOperators.LSHR, 4)
+                    .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 48))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 112))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s0 >>> 56)).add(i1);
+            // half 1, values 0 to 15 of each of its four quarters
+            a = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 64, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            c = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 96, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            h = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 160, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            i0 = ((IntVector) a.and((short) 15).or(h.and((short) 3).lanewise(VectorOperators.LSHL, 4))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 128))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) s1).add(i0);
+            i1 = ((IntVector) c.and((short) 15).or(h.and((short) 12).lanewise(VectorOperators.LSHL, 2))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 160))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 16)).add(i1);
+            i0 = ((IntVector) a.lanewise(VectorOperators.LSHR, 4).or(h.and((short) 48))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 192))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 32)).add(i0);
+            i1 = ((IntVector) c.lanewise(VectorOperators.LSHR, 4)
+                    .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 48))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 224))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 48)).add(i1);
+            // half 1, values 16 to 31 of each of its four quarters
+            a = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 80, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            c = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 112, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            h = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 176, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            i0 = ((IntVector) a.and((short) 15).or(h.and((short) 3).lanewise(VectorOperators.LSHL, 4))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 144))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 8)).add(i0);
+            i1 = ((IntVector) c.and((short) 15).or(h.and((short) 12).lanewise(VectorOperators.LSHL, 2))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 176))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 24)).add(i1);
+            i0 = ((IntVector) a.lanewise(VectorOperators.LSHR, 4).or(h.and((short) 48))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 208))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 40)).add(i0);
+            i1 = ((IntVector) c.lanewise(VectorOperators.LSHR, 4)
+                    .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 48))
+                    .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 240))
+                    .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 56)).add(i1);
             acc = ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * floats so that one block stays in L2 while all rows of the range pass over it; each row is dequantised once per
  * input block.
  *
- * <p>This class is stateless and thread-safe.
+ * <p>This class is thread-safe; its only state is one row buffer per thread.
  */
 final class MatmulTiles {
 
@@ -22,6 +22,7 @@ final class MatmulTiles {
     private static final int VECS = 4;
     private static final int BLOCK_FLOATS = 96 * 1024;
     private static final VectorSpecies<Float> F = VectorKernels.F;
+    private static final ThreadLocal<float[]> ROW_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
 
     private MatmulTiles() {
     }
@@ -38,7 +39,7 @@ final class MatmulTiles {
             }
             return;
         }
-        float[] w = new float[ROWS * cols];
+        float[] w = rowBuffer(ROWS * cols);
         int block = Math.max(VECS, BLOCK_FLOATS / cols / VECS * VECS);
         for (int v0 = from; v0 < to; v0 += block) {
             int v1 = Math.min(to, v0 + block);
@@ -50,6 +51,21 @@ final class MatmulTiles {
                 tile(w, nr, cols, x, v0, v1, out, r, rows);
             }
         }
+    }
+
+    /**
+     * This thread's buffer for dequantised rows, at least {@code n} floats: one per thread, not one per call (by
+     * count, a 512-token prompt on a 1B model asked for about 320 MB of them, garbage that grew the heap;
+     * docs/inference-kernels.md, round eight). A call uses it only while it runs and calls nothing that could use
+     * it again.
+     */
+    private static float[] rowBuffer(int n) {
+        float[] b = ROW_BUFFER.get();
+        if (b.length < n) {
+            b = new float[n];
+            ROW_BUFFER.set(b);
+        }
+        return b;
     }
 
     /** Rows {@code w[0 .. nr)} (dequantised, {@code cols} each) times inputs {@code [v0, v1)}. */

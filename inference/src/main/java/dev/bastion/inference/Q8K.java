@@ -29,18 +29,37 @@ record Q8K(short[] q, float[] d, int[] sums) {
     }
 
     /**
-     * The first {@code n} values of {@code x} rounded to the nearest step of their block.
+     * The first {@code n} values of {@code x} rounded to the nearest step of their block, in new arrays.
      *
      * @throws IllegalArgumentException if {@code n} is not a multiple of 256 or exceeds {@code x.length}
      */
     static Q8K of(float[] x, int n) {
-        if (n % 256 != 0 || n > x.length) {
-            throw new IllegalArgumentException("cannot quantise " + n + " of " + x.length
-                    + " activations in blocks of 256");
+        return allocate(n).quantize(x);
+    }
+
+    /**
+     * Zeroed buffers for {@code n} activations, to be filled by {@link #quantize}.
+     *
+     * @throws IllegalArgumentException if {@code n} is not a positive multiple of 256
+     */
+    static Q8K allocate(int n) {
+        if (n <= 0 || n % 256 != 0) {
+            throw new IllegalArgumentException("cannot hold " + n + " activations in blocks of 256");
         }
-        short[] q = new short[n];
-        float[] d = new float[n / 256];
-        int[] sums = new int[n / 32];
+        return new Q8K(new short[n], new float[n / 256], new int[n / 32]);
+    }
+
+    /**
+     * Rounds the first {@code q.length} values of {@code x} into this record's arrays, replacing what they held,
+     * and returns this record. The arrays are the caller's to keep from other threads while they are written.
+     *
+     * @throws IllegalArgumentException if {@code x} is shorter than {@code q.length}
+     */
+    Q8K quantize(float[] x) {
+        int n = q.length;
+        if (n > x.length) {
+            throw new IllegalArgumentException("cannot quantise " + n + " of " + x.length + " activations");
+        }
         for (int b = 0; b < d.length; b++) {
             float max = 0f; // the value of largest magnitude, with its sign
             for (int i = 256 * b; i < 256 * (b + 1); i++) {
@@ -50,12 +69,16 @@ record Q8K(short[] q, float[] d, int[] sums) {
             }
             float iscale = max == 0f ? 0f : -127f / max;
             d[b] = max == 0f ? 0f : 1f / iscale;
-            for (int i = 256 * b; i < 256 * (b + 1); i++) {
-                int v = (int) Math.rint(iscale * x[i]);
-                q[i] = (short) Math.min(127, v);
-                sums[i / 32] += q[i];
+            for (int s = 8 * b; s < 8 * (b + 1); s++) {
+                int sum = 0;
+                for (int i = 32 * s; i < 32 * (s + 1); i++) {
+                    int v = Math.min(127, (int) Math.rint(iscale * x[i]));
+                    q[i] = (short) v;
+                    sum += v;
+                }
+                sums[s] = sum;
             }
         }
-        return new Q8K(q, d, sums);
+        return this;
     }
 }

@@ -299,18 +299,25 @@ final class VectorKernels {
     }
 
     static void dequantizeQ4_K(MemorySegment w, long off, float[] out, int oo, int cols) {
-        float[] dm = new float[16];
+        // scales and mins in two longs, not k4Scales's float[16], which was allocated on every row: the matmul
+        // dequantises each row once per input block, about 60,000 rows a layer per batch of 64 tokens on a 1B model
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 144L * b;
-            k4Scales(w, p, dm);
+            float d = f16(w, p);
+            float dmin = -f16(w, p + 2);
+            long scales = k4ScaleBytes(w, p);
+            long mins = k4MinBytes(w, p);
             for (int j = 0; j < 4; j++) {
+                float d0 = d * ((scales >>> (16 * j)) & 0xFF);
+                float m0 = dmin * ((mins >>> (16 * j)) & 0xFF);
+                float d1 = d * ((scales >>> (16 * j + 8)) & 0xFF);
+                float m1 = dmin * ((mins >>> (16 * j + 8)) & 0xFF);
                 long q = p + 16 + 32L * j;
                 int ob = oo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
                     IntVector v = ints(w, q + g);
-                    toFloats(v.and(15)).fma(dm[2 * j], dm[8 + 2 * j]).intoArray(out, ob + g);
-                    toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)).fma(dm[2 * j + 1], dm[9 + 2 * j])
-                            .intoArray(out, ob + 32 + g);
+                    toFloats(v.and(15)).fma(d0, m0).intoArray(out, ob + g);
+                    toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15)).fma(d1, m1).intoArray(out, ob + 32 + g);
                 }
             }
         }
@@ -346,20 +353,26 @@ final class VectorKernels {
     }
 
     static void dequantizeQ5_K(MemorySegment w, long off, float[] out, int oo, int cols) {
-        float[] dm = new float[16];
-        for (int b = 0; b < cols / 256; b++) {
+        for (int b = 0; b < cols / 256; b++) { // scales in longs, as dequantizeQ4_K
             long p = off + 176L * b;
-            k4Scales(w, p, dm);
+            float d = f16(w, p);
+            float dmin = -f16(w, p + 2);
+            long scales = k4ScaleBytes(w, p);
+            long mins = k4MinBytes(w, p);
             for (int j = 0; j < 4; j++) {
+                float d0 = d * ((scales >>> (16 * j)) & 0xFF);
+                float m0 = dmin * ((mins >>> (16 * j)) & 0xFF);
+                float d1 = d * ((scales >>> (16 * j + 8)) & 0xFF);
+                float m1 = dmin * ((mins >>> (16 * j + 8)) & 0xFF);
                 long q = p + 48 + 32L * j;
                 int ob = oo + 256 * b + 64 * j;
                 for (int g = 0; g < 32; g += LANES) {
                     IntVector v = ints(w, q + g);
                     IntVector h = ints(w, p + 16 + g).lanewise(VectorOperators.LSHR, 2 * j);
                     toFloats(v.and(15).or(h.and(1).lanewise(VectorOperators.LSHL, 4)))
-                            .fma(dm[2 * j], dm[8 + 2 * j]).intoArray(out, ob + g);
+                            .fma(d0, m0).intoArray(out, ob + g);
                     toFloats(v.lanewise(VectorOperators.LSHR, 4).and(15).or(h.and(2).lanewise(VectorOperators.LSHL, 3)))
-                            .fma(dm[2 * j + 1], dm[9 + 2 * j]).intoArray(out, ob + 32 + g);
+                            .fma(d1, m1).intoArray(out, ob + 32 + g);
                 }
             }
         }
@@ -409,6 +422,9 @@ final class VectorKernels {
     }
 
     static void dequantizeQ6_K(MemorySegment w, long off, float[] out, int oo, int cols) {
+        // Vector API and segment calls only, no helpers: with ints/q6/toFloats/scale in the loop the vector
+        // operations ran un-intrinsified, boxing every vector (JFR, round eight: most of the 3.7 GB a 64-token
+        // prompt batch of a Q4_K_M file allocated; docs/inference-kernels.md)
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 210L * b;
             float d = f16(w, p + 208);
@@ -419,17 +435,22 @@ final class VectorKernels {
                 int ob = oo + 256 * b + 128 * half;
                 for (int g = 0; g < 32; g += LANES) {
                     int s = g / 16;
-                    IntVector a = ints(w, ql + g);
-                    IntVector c = ints(w, ql + 32 + g);
-                    IntVector h = ints(w, qh + g);
-                    q6(a.and(15), h.and(3).lanewise(VectorOperators.LSHL, 4))
-                            .mul(d * scale(w, sc, s)).intoArray(out, ob + g);
-                    q6(c.and(15), h.and(12).lanewise(VectorOperators.LSHL, 2))
-                            .mul(d * scale(w, sc, s + 2)).intoArray(out, ob + 32 + g);
-                    q6(a.lanewise(VectorOperators.LSHR, 4).and(15), h.and(48))
-                            .mul(d * scale(w, sc, s + 4)).intoArray(out, ob + 64 + g);
-                    q6(c.lanewise(VectorOperators.LSHR, 4).and(15), h.lanewise(VectorOperators.LSHR, 2).and(48))
-                            .mul(d * scale(w, sc, s + 6)).intoArray(out, ob + 96 + g);
+                    IntVector a = (IntVector) ByteVector.fromMemorySegment(B, w, ql + g, LE).castShape(I, 0);
+                    IntVector c = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + g, LE).castShape(I, 0);
+                    IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, qh + g, LE).castShape(I, 0);
+                    ((FloatVector) a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * w.get(ValueLayout.JAVA_BYTE, sc + s)).intoArray(out, ob + g);
+                    ((FloatVector) c.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * w.get(ValueLayout.JAVA_BYTE, sc + s + 2)).intoArray(out, ob + 32 + g);
+                    ((FloatVector) a.lanewise(VectorOperators.LSHR, 4).and(15).or(h.and(48)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * w.get(ValueLayout.JAVA_BYTE, sc + s + 4)).intoArray(out, ob + 64 + g);
+                    ((FloatVector) c.lanewise(VectorOperators.LSHR, 4).and(15)
+                            .or(h.lanewise(VectorOperators.LSHR, 2).and(48)).sub(32)
+                            .convert(VectorOperators.I2F, 0))
+                            .mul(d * w.get(ValueLayout.JAVA_BYTE, sc + s + 6)).intoArray(out, ob + 96 + g);
                 }
             }
         }

@@ -77,7 +77,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * <p>For Q8_0 weights with the vector kernels, x is first rounded to int8 blocks of 32, as llama.cpp does
      * (measured faster, see {@link Int8Kernels}); each {@code out[r]} then differs from the exact product by at
      * most {@code sum_c |W[r][c]| * max|x_block(c)| / 254}. For Q4_K, Q5_K and Q6_K weights with the vector
-     * kernels, x is rounded the same way ({@link Q8K}, {@link KQuantInt8}), with the same bound.
+     * kernels, x is rounded the same way ({@link Q8K}, {@link KQuantInt8}), with the same bound. The rounded
+     * activations go to buffers of the calling thread ({@link ActivationBuffers}), allocated once per row length.
      * All other cases compute the float product.
      *
      * @throws IllegalArgumentException if {@code x} is shorter than {@link #cols()} or {@code out} than {@link #rows()}
@@ -86,7 +87,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         requireLength("x", x, cols, "cols");
         requireLength("out", out, rows, "rows");
         if (type == GgmlType.Q8_0 && !scalar() && Int8Kernels.AVAILABLE) {
-            Int8Kernels.Q8 xq = Int8Kernels.Q8.of(x, cols);
+            Int8Kernels.Q8 xq = ActivationBuffers.q8(x, cols);
             Parallel.forRange(rows, (start, end) -> {
                 for (int r = start; r < end; r++) {
                     out[r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq, cols);
@@ -95,7 +96,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             return;
         }
         if (type.blockSize() == 256 && !scalar() && KQuantInt8.AVAILABLE) {
-            kQuantMatvec(Q8K.of(x, cols), out);
+            kQuantMatvec(ActivationBuffers.q8k(x, cols), out);
             return;
         }
         if (type == GgmlType.Q4_0 && !scalar()) {

@@ -47,6 +47,27 @@ class KQuantInt8Test {
     }
 
     @Test
+    void threadBuffers_areReusedPerRowLength_andHoldWhatAFreshRoundingWouldHold() {
+        Random random = new Random(5);
+        float[] a = KernelTwinsTest.gaussian(random, 2048, 1f);
+        float[] b = KernelTwinsTest.gaussian(random, 2048, 3f);
+        Q8K first = ActivationBuffers.q8k(a, 2048);
+        Q8K shorter = ActivationBuffers.q8k(b, 512);
+        Q8K again = ActivationBuffers.q8k(b, 2048);
+        assertThat(again).isSameAs(first);
+        assertThat(shorter).isNotSameAs(first);
+        Q8K fresh = Q8K.of(b, 2048);
+        assertThat(again.q()).containsExactly(fresh.q());
+        assertThat(again.d()).containsExactly(fresh.d());
+        assertThat(again.sums()).containsExactly(fresh.sums());
+        assertThat(shorter.sums()).containsExactly(Q8K.of(b, 512).sums());
+        Int8Kernels.Q8 q8 = ActivationBuffers.q8(a, 2048);
+        assertThat(ActivationBuffers.q8(b, 2048)).isSameAs(q8);
+        assertThat(q8.q()).containsExactly(Int8Kernels.Q8.of(b, 2048).q());
+        assertThat(q8.d()).containsExactly(Int8Kernels.Q8.of(b, 2048).d());
+    }
+
+    @Test
     void vectorKernels_matchTheirScalarTwins_onRandomRows() {
         Random random = new Random(5);
         int cols = 3 * 256;

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A harness (not a unit test): the K-quant int8 kernels of {@link KQuantInt8} timed side by side with variants
- * tried on 2026-12-06 (docs/inference-kernels.md, round seven), alternated over rounds in one JVM, each checked
+ * tried on 2026-12-06 (docs/inference-kernels.md, rounds seven and eight; {@link KQuantRound7} holds the kernels of round seven), alternated over rounds in one JVM, each checked
  * against its scalar twin first. One thread, thread CPU time ({@link KernelBench#now}).
  *
  * <pre>
@@ -164,6 +164,97 @@ public final class KQuantProbe {
         return acc.reduceLanes(VectorOperators.ADD) - minimums;
     }
 
+    /** Q5_K written out as {@link KQuantInt8#dotQ5_K}, but with int accumulation per super-block as Q4_K and Q6_K. */
+    static float q5FlatInt(MemorySegment w, long off, Q8K x, int cols) {
+        short[] xq = x.q();
+        float[] xd = x.d();
+        int[] xs = x.sums();
+        FloatVector acc = FloatVector.zero(F);
+        float minimums = 0f;
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 176L * b;
+            int xb = 256 * b;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * xd[b];
+            float dmin = Float.float16ToFloat(w.get(SHORT_LE, p + 2)) * xd[b];
+            long sc = VectorKernels.k4ScaleBytes(w, p);
+            long mn = VectorKernels.k4MinBytes(w, p);
+            minimums += dmin * minSum(mn, xs, 8 * b);
+            // the fifth bits of values 0-15 and 16-31 of every sub-block: bits 2j and 2j + 1 for sub-blocks 2j, 2j + 1
+            ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 16, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 32, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            IntVector i0 = IntVector.zero(I);
+            IntVector i1 = IntVector.zero(I);
+            ShortVector q0;
+            ShortVector q1;
+            ShortVector lo;
+            ShortVector hi;
+            // sub-blocks 0 (low nibbles, fifth bit 0 of qh) and 1 (high nibbles, bit 1)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 48, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 64, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, 4))
+                    .mul(ShortVector.fromArray(S, xq, xb))
+                    .add(q1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, 4))
+                            .mul(ShortVector.fromArray(S, xq, xb + 16)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 2).lanewise(VectorOperators.LSHL, 3))
+                    .mul(ShortVector.fromArray(S, xq, xb + 32))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 2).lanewise(VectorOperators.LSHL, 3))
+                            .mul(ShortVector.fromArray(S, xq, xb + 48)));
+            i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0)).mul((int) (sc & 0xFF)).add(i0);
+            i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 8) & 0xFF)).add(i1);
+            // sub-blocks 2 (low nibbles, fifth bit 2 of qh) and 3 (high nibbles, bit 3)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 80, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 96, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).or(h0.and((short) 4).lanewise(VectorOperators.LSHL, 2))
+                    .mul(ShortVector.fromArray(S, xq, xb + 64))
+                    .add(q1.and((short) 15).or(h1.and((short) 4).lanewise(VectorOperators.LSHL, 2))
+                            .mul(ShortVector.fromArray(S, xq, xb + 80)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 8).lanewise(VectorOperators.LSHL, 1))
+                    .mul(ShortVector.fromArray(S, xq, xb + 96))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 8).lanewise(VectorOperators.LSHL, 1))
+                            .mul(ShortVector.fromArray(S, xq, xb + 112)));
+            i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 16) & 0xFF)).add(i0);
+            i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 24) & 0xFF)).add(i1);
+            // sub-blocks 4 (low nibbles, fifth bit 4 of qh) and 5 (high nibbles, bit 5)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 112, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 128, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).or(h0.and((short) 16))
+                    .mul(ShortVector.fromArray(S, xq, xb + 128))
+                    .add(q1.and((short) 15).or(h1.and((short) 16))
+                            .mul(ShortVector.fromArray(S, xq, xb + 144)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 32).lanewise(VectorOperators.LSHR, 1))
+                    .mul(ShortVector.fromArray(S, xq, xb + 160))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 32).lanewise(VectorOperators.LSHR, 1))
+                            .mul(ShortVector.fromArray(S, xq, xb + 176)));
+            i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 32) & 0xFF)).add(i0);
+            i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 40) & 0xFF)).add(i1);
+            // sub-blocks 6 (low nibbles, fifth bit 6 of qh) and 7 (high nibbles, bit 7)
+            q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 144, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            q1 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 160, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
+            lo = q0.and((short) 15).or(h0.and((short) 64).lanewise(VectorOperators.LSHR, 2))
+                    .mul(ShortVector.fromArray(S, xq, xb + 192))
+                    .add(q1.and((short) 15).or(h1.and((short) 64).lanewise(VectorOperators.LSHR, 2))
+                            .mul(ShortVector.fromArray(S, xq, xb + 208)));
+            hi = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 128).lanewise(VectorOperators.LSHR, 3))
+                    .mul(ShortVector.fromArray(S, xq, xb + 224))
+                    .add(q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 128).lanewise(VectorOperators.LSHR, 3))
+                            .mul(ShortVector.fromArray(S, xq, xb + 240)));
+            i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 48) & 0xFF)).add(i0);
+            i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 56) & 0xFF)).add(i1);
+            acc = ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD) - minimums;
+    }
+
     private static int minSum(long mins, int[] sums, int from) {
         int s = 0;
         for (int k = 0; k < 8; k++) {
@@ -186,15 +277,15 @@ public final class KQuantProbe {
                 default -> KQuantInt8Scalar::dotQ6_K;
             };
             Dot[] dots = switch (type) {
-                case Q4_K -> new Dot[] {KQuantInt8::dotQ4_K, KQuantProbe::q4FloatPerSubBlock};
-                case Q5_K -> new Dot[] {KQuantInt8::dotQ5_K, KQuantProbe::q5IntAcc};
-                default -> new Dot[] {KQuantInt8::dotQ6_K, KQuantProbe::q6FloatPerSubBlock};
+                case Q4_K -> new Dot[] {KQuantInt8::dotQ4_K, KQuantRound7::dotQ4_K, KQuantProbe::q4FloatPerSubBlock};
+                case Q5_K -> new Dot[] {KQuantInt8::dotQ5_K, KQuantRound7::dotQ5_K, KQuantProbe::q5FlatInt};
+                default -> new Dot[] {KQuantInt8::dotQ6_K, KQuantRound7::dotQ6_K, KQuantProbe::q6FloatPerSubBlock};
             };
             String other = switch (type) {
-                case Q5_K -> "intPerBlock";
+                case Q5_K -> "flatInt";
                 default -> "floatPerSub";
             };
-            compare(type, rows, cols, twin, dots, new String[] {"KQuantInt8", other});
+            compare(type, rows, cols, twin, dots, new String[] {"KQuantInt8", "round7", other});
         }
     }
 
