@@ -156,14 +156,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             matvec(x, out);
             return;
         }
-        float[][] inputs = new float[n][];
-        for (int i = 0; i < n; i++) {
-            inputs[i] = java.util.Arrays.copyOfRange(x, i * cols, (i + 1) * cols);
-        }
         if (type == GgmlType.Q8_0 && !scalar() && Int8Kernels.AVAILABLE) {
             Int8Kernels.Q8[] xq = new Int8Kernels.Q8[n];
             for (int i = 0; i < n; i++) {
-                xq[i] = Int8Kernels.Q8.of(inputs[i], cols);
+                xq[i] = Int8Kernels.Q8.of(input(x, i), cols);
             }
             Parallel.forRange(rows, (start, end) -> {
                 for (int r = start; r < end; r++) {
@@ -177,7 +173,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         if (type.blockSize() == 256 && !scalar() && KQuantInt8.AVAILABLE) {
             Q8K[] xq = new Q8K[n];
             for (int i = 0; i < n; i++) {
-                xq[i] = Q8K.of(inputs[i], cols);
+                xq[i] = Q8K.of(input(x, i), cols);
             }
             Parallel.forRange(rows, (start, end) -> {
                 for (int r = start; r < end; r++) {
@@ -197,7 +193,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             Parallel.forRange(rows, (start, end) -> {
                 for (int r = start; r < end; r++) {
                     for (int i = 0; i < n; i++) {
-                        out[i * rows + r] = VectorKernels.dotQ4_0(data, rowBytes * r, inputs[i], 0, cols);
+                        out[i * rows + r] = VectorKernels.dotQ4_0(data, rowBytes * r, x, i * cols, cols);
                     }
                 }
             });
@@ -206,10 +202,15 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         Parallel.forRange(rows, (start, end) -> {
             for (int r = start; r < end; r++) {
                 for (int i = 0; i < n; i++) {
-                    out[i * rows + r] = dot(r, inputs[i], 0);
+                    out[i * rows + r] = dot(r, x, i * cols);
                 }
             }
         });
+    }
+
+    /** Input {@code i} of {@code x} on its own, for the quantisers, which read their input from its start. */
+    private float[] input(float[] x, int i) {
+        return java.util.Arrays.copyOfRange(x, i * cols, (i + 1) * cols);
     }
 
     /**
@@ -225,9 +226,6 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         }
         requireLength("x", x, (long) n * cols, n + " * cols");
         requireLength("out", out, (long) n * rows, n + " * rows");
-        if (n == 0) {
-            return;
-        }
         matmul(x, 0, n, out);
     }
 
