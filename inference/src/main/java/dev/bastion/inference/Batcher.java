@@ -35,9 +35,10 @@ final class Batcher implements AutoCloseable {
     private final Thread thread;
     private boolean closed;
 
-    Batcher(Transformer transformer, String name) {
+    /** A batcher for at most {@code calls} forward calls at once (the model's slots: one call per slot). */
+    Batcher(Transformer transformer, String name, int calls) {
         this.transformer = transformer;
-        this.scratch = transformer.newScratch();
+        this.scratch = transformer.newScratch(calls);
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::loop);
         thread.start();
     }

@@ -80,7 +80,8 @@ public final class LocalModel implements AutoCloseable {
         }
         this.slots = List.copyOf(all);
         free.addAll(slots);
-        this.batcher = options.slots() > 1 ? new Batcher(transformer, "bastion-batch-" + config.architecture()) : null;
+        this.batcher = options.slots() > 1 ? new Batcher(transformer, "bastion-batch-" + config.architecture(),
+                Math.min(options.slots(), Transformer.MAX_BATCH)) : null;
         this.capacity = options.slots() + options.queueDepth();
         this.admission = new Semaphore(capacity, true);
     }

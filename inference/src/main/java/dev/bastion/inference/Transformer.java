@@ -53,13 +53,23 @@ final class Transformer {
         final float[] proj;   // (batch, dim)
         final float[] gate;   // (batch, hidden)
         final float[] up;     // (batch, hidden)
-        final float[] lastNorm; // (batch, dim) final norm of the rows whose logits are wanted
-        final float[] logits; // (batch, vocab), for steps that want logits of several rows
+        final float[] lastNorm; // (logitRows, dim) final norm of the rows whose logits are wanted
+        final float[] logits; // (logitRows, vocab), for steps that want logits of several rows; empty for one
+        final int logitRows;
         final Sequence[] rowSequence = new Sequence[MAX_BATCH];
         final int[] rowPosition = new int[MAX_BATCH];
         final int[] rowToken = new int[MAX_BATCH];
 
-        Scratch(boolean manyLogits) {
+        /**
+         * @param logitRows the most rows of one step whose logits are wanted: one per call that can be in a step at
+         *     once. A step wants at most one logits row per call, so this is the number of slots, not
+         *     {@link #MAX_BATCH}: on a 128k-token vocabulary each row of logits is 0.5 MB.
+         */
+        Scratch(int logitRows) {
+            if (logitRows < 1 || logitRows > MAX_BATCH) {
+                throw new IllegalArgumentException("logit rows must be 1.." + MAX_BATCH + ", got " + logitRows);
+            }
+            this.logitRows = logitRows;
             ModelConfig c = config;
             x = new float[MAX_BATCH * c.dim()];
             xb = new float[MAX_BATCH * c.dim()];
@@ -70,8 +80,8 @@ final class Transformer {
             proj = new float[MAX_BATCH * c.dim()];
             gate = new float[MAX_BATCH * c.hiddenDim()];
             up = new float[MAX_BATCH * c.hiddenDim()];
-            lastNorm = new float[(manyLogits ? MAX_BATCH : 1) * c.dim()];
-            logits = new float[manyLogits ? MAX_BATCH * c.vocabularySize() : 0];
+            lastNorm = new float[logitRows * c.dim()];
+            logits = new float[logitRows > 1 ? logitRows * c.vocabularySize() : 0];
         }
     }
 
@@ -89,7 +99,7 @@ final class Transformer {
 
         private Scratch scratch() {
             if (scratch == null) {
-                scratch = new Scratch(false);
+                scratch = new Scratch(1);
             }
             return scratch;
         }
@@ -103,8 +113,9 @@ final class Transformer {
         return new Sequence(context, cacheType);
     }
 
-    Scratch newScratch() {
-        return new Scratch(true);
+    /** Scratch for {@link #step}s whose rows belong to at most {@code calls} forward calls at once. */
+    Scratch newScratch(int calls) {
+        return new Scratch(calls);
     }
 
     /**
@@ -152,9 +163,10 @@ final class Transformer {
      */
     void step(Scratch scratch, Sequence[] sequences, int[] tokens, int n, int single, int[] wanted, float[][] logits,
             int m) {
-        if (n < 1 || n > MAX_BATCH || m < 0 || m > n || single < 0 || single > n) {
+        if (n < 1 || n > MAX_BATCH || m < 0 || m > n || m > scratch.logitRows || single < 0 || single > n) {
             throw new IllegalArgumentException("a step runs 1.." + MAX_BATCH + " rows and wants at most as many "
-                    + "logits, got " + n + " rows and " + m + " logits");
+                    + "logits, and at most the scratch's " + scratch.logitRows + ", got " + n + " rows and " + m
+                    + " logits");
         }
         java.util.IdentityHashMap<Sequence, Integer> next = new java.util.IdentityHashMap<>();
         for (int i = 0; i < n; i++) {

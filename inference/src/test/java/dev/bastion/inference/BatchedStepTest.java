@@ -60,7 +60,7 @@ class BatchedStepTest {
                 rowTokens[3 + i] = fourthPrompt[i];
             }
             float[][] together = new float[4][vocab];
-            t.step(t.newScratch(), rows, rowTokens, rows.length, 3, new int[] {0, 1, 2, rows.length - 1}, together, 4);
+            t.step(t.newScratch(4), rows, rowTokens, rows.length, 3, new int[] {0, 1, 2, rows.length - 1}, together, 4);
             float[] fourthAlone = new float[vocab];
             t.forward(t.newSequence(256), fourthPrompt, 0, fourthPrompt.length, fourthAlone);
 
@@ -70,6 +70,26 @@ class BatchedStepTest {
             }
             assertSame(together[3], fourthAlone, type, "the prompt in the same step");
             assertThat(fourth.cache.length()).isEqualTo(fourthPrompt.length);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aScratchHoldsLogitsForAsManyCallsAsItWasMadeForAndAStepWantingMoreRunsNothing() throws Exception {
+        TestModels.Shape shape = TestModels.Shape.tiny("llama");
+        Path file = TestModels.write(dir.resolve("m.gguf"), shape, GgmlType.F32, 5);
+        try (LocalModel model = LocalModel.load(file, new LocalModel.Options(256, 1, 0))) {
+            Transformer t = model.transformer();
+            Transformer.Scratch two = t.newScratch(2);
+            assertThat(two.logits).hasSize(2 * shape.vocab());
+            assertThat(t.newScratch(1).logits).isEmpty();
+            Transformer.Sequence[] seqs = {t.newSequence(256), t.newSequence(256), t.newSequence(256)};
+            float[][] logits = new float[3][shape.vocab()];
+            assertThatThrownBy(() -> t.step(two, seqs, new int[] {1, 2, 3}, 3, 3, new int[] {0, 1, 2}, logits, 3))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scratch's 2");
+            for (Transformer.Sequence s : seqs) {
+                assertThat(s.cache.length()).isZero();
+            }
+            assertThatThrownBy(() -> t.newScratch(Transformer.MAX_BATCH + 1)).isInstanceOf(IllegalArgumentException.class);
         }
     }
 
