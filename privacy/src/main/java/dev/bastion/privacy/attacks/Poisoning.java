@@ -157,8 +157,8 @@ public final class Poisoning {
      * activations are split in two as in {@link #activationClustering}, and the smaller half of each class (of any
      * size below one half: a backdoor's share of its target class is not known in advance) is held out, with the rows
      * of the larger half that lie near the boundary ({@link #UNCERTAIN_RATIO}: see the block comment below). One model
-     * is retrained without all the held-out rows. A held-out half is a candidate when that model puts most of its
-     * rows in other classes than their label; the candidate with the lowest score (l + 1) / (p + 1) is judged
+     * is retrained without all the held-out rows. A held-out half (its boundary rows not counted) is a candidate
+     * when that model puts most of its rows in other classes than their label; the candidate with the lowest score (l + 1) / (p + 1) is judged
      * poisoned (see the block comment below), and its rows that went elsewhere are flagged. A backdoored row keeps the features of its source class and loses the trigger's pull once
      * no poisoned row teaches it, so it goes back to its source class; a clean minority of a class (a slanted 7, a
      * thin 0) is still recognised from the rest of its class. The paper retrains once per class and flags a whole
@@ -196,9 +196,11 @@ public final class Poisoning {
             if (heldOut[i]) {
                 int p = model.predict(without, x[i]);
                 elsewhere[i] = p != y[i];
-                held[y[i]]++;
-                moved[y[i]] += elsewhere[i] ? 1 : 0;
-                destination[y[i]][p]++;
+                if (split.smaller()[i]) { // a class is judged by its smaller cluster; its uncertain rows may be flagged
+                    held[y[i]]++;
+                    moved[y[i]] += elsewhere[i] ? 1 : 0;
+                    destination[y[i]][p]++;
+                }
             }
         }
         // Candidates: held-out halves most of whose rows went to other classes. Of those, only the one with the
@@ -241,9 +243,11 @@ public final class Poisoning {
      * nearest the boundary (distance to their own centre 0.89 and 0.77 of the distance to the other; the nearest
      * clean row 0.55). 2-means assigns a row near the boundary on a small difference, so such rows are held out of
      * the retraining too: those whose distance to their own centre is at least half their distance to the other
-     * (less than twice as far from the other centre as from their own). Held out, a clean row is still recognised
-     * from the rest of its class and is not flagged; only rows that move are. The ratio was chosen as a round
-     * figure after seeing seed 5, and declared before seeds 7-9 were run (docs/assessments.md).
+     * (less than twice as far from the other centre as from their own). They are only kept out of the retraining:
+     * a class is still judged by its smaller cluster alone, and a boundary row is flagged when it moves and its class
+     * is the one judged poisoned. (Counting them in the judgement was tried first and dropped: on seed 1, 38 clean
+     * zeros near the boundary that did not move raised class 0's score above a lone outlier of class 1's.) The ratio
+     * was chosen as a round figure after seeing seed 5 (docs/assessments.md says which seeds were unseen when).
      */
 
     /** Chen et al.'s exclusionary-reclassification score with add-one smoothing: (l + 1) / (p + 1). */
