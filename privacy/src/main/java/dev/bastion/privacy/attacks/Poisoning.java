@@ -102,63 +102,27 @@ public final class Poisoning {
      * activations (top 10 principal components). Classes of fewer than 4 rows are not split.
      */
     private static boolean[] smallerClusters(Mlp model, double[] params, double[][] x, int[] y, long seed) {
-        return split(model, params, x, y, seed).smaller();
-    }
-
-    /**
-     * The two clusters of every class: per row, whether it is in its class's smaller cluster, and whether it is in
-     * the larger one but near the boundary between them ({@link #UNCERTAIN_RATIO}).
-     */
-    private record Split(boolean[] smaller, boolean[] uncertain) {}
-
-    /**
-     * A row of the larger cluster whose distance to its own centre is at least this share of its distance to the
-     * smaller cluster's centre (it is less than twice as far from the other centre as from its own) is near the
-     * boundary 2-means drew: see {@link #exclusionaryReclassification}.
-     */
-    static final double UNCERTAIN_RATIO = 0.5;
-
-    private static Split split(Mlp model, double[] params, double[][] x, int[] y, long seed) {
         boolean[] smaller = new boolean[x.length];
-        boolean[] uncertain = new boolean[x.length];
         for (int[] rows : byClass(y, model.classes())) {
             if (rows.length < 4) {
                 continue;
             }
-            double[][] a = projected(model, params, x, rows, 10);
-            int[] cluster = kMeans2(a, seed);
+            int[] cluster = kMeans2(projected(model, params, x, rows, 10), seed);
             int ones = Arrays.stream(cluster).sum();
             int small = ones <= rows.length - ones ? 1 : 0;
-            double[][] centre = new double[2][a[0].length];
-            int[] count = new int[2];
-            for (int i = 0; i < rows.length; i++) {
-                count[cluster[i]]++;
-                for (int j = 0; j < a[i].length; j++) {
-                    centre[cluster[i]][j] += a[i][j];
-                }
-            }
-            for (int c = 0; c < 2; c++) {
-                for (int j = 0; j < centre[c].length; j++) {
-                    centre[c][j] /= Math.max(1, count[c]);
-                }
-            }
             for (int i = 0; i < rows.length; i++) {
                 smaller[rows[i]] = cluster[i] == small;
-                double own = Math.sqrt(sq(a[i], centre[1 - small]));
-                double other = Math.sqrt(sq(a[i], centre[small]));
-                uncertain[rows[i]] = cluster[i] != small && own >= UNCERTAIN_RATIO * other;
             }
         }
-        return new Split(smaller, uncertain);
+        return smaller;
     }
 
     /**
      * Activation clustering confirmed by exclusionary reclassification (Chen et al. 2018, section 4.2). Every class's
      * activations are split in two as in {@link #activationClustering}, and the smaller half of each class (of any
-     * size below one half: a backdoor's share of its target class is not known in advance) is held out, with the rows
-     * of the larger half that lie near the boundary ({@link #UNCERTAIN_RATIO}: see the block comment below). One model
-     * is retrained without all the held-out rows. A held-out half (its boundary rows not counted) is a candidate
-     * when that model puts most of its rows in other classes than their label; the candidate with the lowest score (l + 1) / (p + 1) is judged
+     * size below one half: a backdoor's share of its target class is not known in advance) is held out. One model is
+     * retrained without all the held-out rows. A held-out half is a candidate when that model puts most of its
+     * rows in other classes than their label; the candidate with the lowest score (l + 1) / (p + 1) is judged
      * poisoned (see the block comment below), and its rows that went elsewhere are flagged. A backdoored row keeps the features of its source class and loses the trigger's pull once
      * no poisoned row teaches it, so it goes back to its source class; a clean minority of a class (a slanted 7, a
      * thin 0) is still recognised from the rest of its class. The paper retrains once per class and flags a whole
@@ -168,11 +132,7 @@ public final class Poisoning {
      */
     public static boolean[] exclusionaryReclassification(Mlp model, double[] params, double[][] x, int[] y, long seed,
             java.util.function.BiFunction<double[][], int[], double[]> retrain) {
-        Split split = split(model, params, x, y, seed);
-        boolean[] heldOut = new boolean[x.length];
-        for (int i = 0; i < x.length; i++) {
-            heldOut[i] = split.smaller()[i] || split.uncertain()[i];
-        }
+        boolean[] heldOut = smallerClusters(model, params, x, y, seed);
         int kept = 0;
         for (boolean h : heldOut) {
             kept += h ? 0 : 1;
@@ -196,11 +156,9 @@ public final class Poisoning {
             if (heldOut[i]) {
                 int p = model.predict(without, x[i]);
                 elsewhere[i] = p != y[i];
-                if (split.smaller()[i]) { // a class is judged by its smaller cluster; its uncertain rows may be flagged
-                    held[y[i]]++;
-                    moved[y[i]] += elsewhere[i] ? 1 : 0;
-                    destination[y[i]][p]++;
-                }
+                held[y[i]]++;
+                moved[y[i]] += elsewhere[i] ? 1 : 0;
+                destination[y[i]][p]++;
             }
         }
         // Candidates: held-out halves most of whose rows went to other classes. Of those, only the one with the
@@ -236,18 +194,6 @@ public final class Poisoning {
      * 1/2 instead of 0, so a few outliers cannot beat a large cluster that moved together (seeds 1-3: the
      * poisoned cluster scores 0.04-0.09, the clean styles 0.24 and 0.74, the outliers 0.25-0.5). A backdoor with
      * several target classes would be found in one of them only.
-     *
-     * Rows near the boundary (round nine). On seed 5 of the digits run, 2 of the 67 planted rows fell in class 0's
-     * larger cluster; the model retrained without the smaller one still learnt the trigger from those 2, so none of
-     * the 65 held-out planted rows moved and nothing was flagged. They were the two rows of the larger cluster
-     * nearest the boundary (distance to their own centre 0.89 and 0.77 of the distance to the other; the nearest
-     * clean row 0.55). 2-means assigns a row near the boundary on a small difference, so such rows are held out of
-     * the retraining too: those whose distance to their own centre is at least half their distance to the other
-     * (less than twice as far from the other centre as from their own). They are only kept out of the retraining:
-     * a class is still judged by its smaller cluster alone, and a boundary row is flagged when it moves and its class
-     * is the one judged poisoned. (Counting them in the judgement was tried first and dropped: on seed 1, 38 clean
-     * zeros near the boundary that did not move raised class 0's score above a lone outlier of class 1's.) The ratio
-     * was chosen as a round figure after seeing seed 5 (docs/assessments.md says which seeds were unseen when).
      */
 
     /** Chen et al.'s exclusionary-reclassification score with add-one smoothing: (l + 1) / (p + 1). */
