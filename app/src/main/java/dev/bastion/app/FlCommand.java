@@ -56,8 +56,9 @@ final class FlCommand {
         @Option(names = "--rounds", defaultValue = "20")
         int rounds;
 
-        @Option(names = "--secagg", defaultValue = "full", description = "off, full (Bonawitz et al.), plus "
-                + "(SecAgg+) or he (threshold Paillier, --he-bits). Default full.")
+        @Option(names = "--secagg", defaultValue = "full", description = "off, full (Bonawitz et al., fresh "
+                + "signed keys every round), session (full, on one session's keys: no public-key operation after the "
+                + "first round; plain FedAvg only), plus (SecAgg+) or he (threshold Paillier, --he-bits). Default full.")
         String secagg;
 
         @Option(names = "--model", defaultValue = "logreg", description = "logreg (default) or mlp.")
@@ -162,9 +163,15 @@ final class FlCommand {
                 case "off" -> FederatedAveraging.SecureAggregation.OFF;
                 case "full" -> FederatedAveraging.SecureAggregation.FULL;
                 case "plus" -> FederatedAveraging.SecureAggregation.PLUS;
-                default -> throw new IllegalArgumentException("--secagg is off, full or plus (or he), got '" + secagg
-                        + "'");
+                case "session" -> FederatedAveraging.SecureAggregation.SESSION;
+                default -> throw new IllegalArgumentException("--secagg is off, full, session or plus (or he), got '"
+                        + secagg + "'");
             };
+            if (mode == FederatedAveraging.SecureAggregation.SESSION && (!more.dp.strip().equalsIgnoreCase("off")
+                    || !more.robust.strip().equalsIgnoreCase("off") || more.malicious != null)) {
+                throw new IllegalArgumentException("--secagg session runs plain FedAvg; with --dp, --robust or "
+                        + "--malicious use --secagg full or plus");
+            }
             if (!more.dp.strip().equalsIgnoreCase("off")) {
                 return FlDpRun.run(this, more, m, silos, train, test, random, mode);
             }

@@ -27,7 +27,12 @@ import java.util.random.RandomGenerator;
  */
 public final class FederatedAveraging {
 
-    public enum SecureAggregation { OFF, FULL, PLUS }
+    /**
+     * How the sum is taken: in the clear; full SecAgg with fresh signed keys every round; SecAgg+; or full SecAgg on
+     * the keys of a session ({@link SecAggSession}) that lasts until a round aborts, with no public-key operation in
+     * the rounds after the first.
+     */
+    public enum SecureAggregation { OFF, FULL, PLUS, SESSION }
 
     /** The run's settings. */
     public record Settings(int rounds, int localEpochs, int batchSize, double learningRate, SecureAggregation secagg,
@@ -87,6 +92,7 @@ public final class FederatedAveraging {
         SecureRandom secure = new SecureRandom();
         String federation = "sim-" + Long.toHexString(secure.nextLong());
         long secaggRound = 0;
+        Map<Integer, SecAggSession> sessions = new HashMap<>(); // SESSION: each client's keys, until a round aborts
         List<RoundReport> reports = new ArrayList<>();
         for (int round = 1; round <= s.rounds(); round++) {
             long trainStart = System.nanoTime();
@@ -125,11 +131,22 @@ public final class FederatedAveraging {
                             trainSeconds, (System.nanoTime() - aggStart) / 1e9, up, 0, model.accuracy(params, test));
                     continue;
                 }
-                SecAggConfig config = config(s, federation, secaggRound++, n, params.length + 1, quantizer.bits(), secure);
+                long thisRound = secaggRound++;
+                SecAggConfig config = config(s, federation, thisRound, n, params.length + 1, quantizer.bits(), secure);
+                if (s.secagg() == SecureAggregation.SESSION) {
+                    if (sessions.isEmpty()) {
+                        for (int u = 1; u <= n; u++) {
+                            sessions.put(u, new SecAggSession(federation, thisRound, u, identities.get(u), roster));
+                        }
+                    }
+                    config = config.inSession(sessions.get(1).keyRound());
+                }
                 List<SecAggClient> clients = new ArrayList<>();
                 for (int u = 1; u <= n; u++) {
                     long[] x = quantizer.encode(updates.get(u - 1), silos.get(u - 1).size(), rounding);
-                    clients.add(new SecAggClient(config, u, identities.get(u), roster, x, secure));
+                    clients.add(s.secagg() == SecureAggregation.SESSION
+                            ? new SecAggClient(config, sessions.get(u), x, secure)
+                            : new SecAggClient(config, u, identities.get(u), roster, x, secure));
                 }
                 InProcessRound.Report r = InProcessRound.run(config, clients,
                         (client, stage) -> dropAt[client] == stage, m -> { });
@@ -144,7 +161,10 @@ public final class FederatedAveraging {
                                 trainSeconds, aggSeconds, (double) r.bytesUp() / n, (double) r.bytesDown() / n,
                                 model.accuracy(params, test));
                     }
-                    case SecAggServer.Step.Aborted a -> aborted.add("attempt " + attempt + ": " + a.reason());
+                    case SecAggServer.Step.Aborted a -> {
+                        aborted.add("attempt " + attempt + ": " + a.reason());
+                        sessions.clear(); // the retry opens a new session, with fresh keys, as a per-round retry has
+                    }
                     default -> throw new IllegalStateException("the round ended without an outcome");
                 }
             }
