@@ -188,9 +188,10 @@ final class FlCommand {
             }
             FederatedAveraging.Result result = FederatedAveraging.run(m, silos, test, settings, random, r -> {
                 System.out.printf(Locale.ROOT, "round %3d: accuracy %.4f, %d/%d clients summed (attempts %d), "
-                        + "up %.0f B/client, down %.0f B/client, train %.2f s, aggregate %.2f s%n", r.round(),
-                        r.testAccuracy(), r.included(), r.clients(), r.attempts(), r.bytesUpPerClient(),
-                        r.bytesDownPerClient(), r.trainSeconds(), r.aggregationSeconds());
+                        + "up %.0f B/client, down %.0f B/client, train %.4f s, aggregate %.4f s, train-cpu %.4f s, "
+                        + "aggregate-cpu %.4f s%n", r.round(), r.testAccuracy(), r.included(), r.clients(), r.attempts(),
+                        r.bytesUpPerClient(), r.bytesDownPerClient(), r.trainSeconds(), r.aggregationSeconds(),
+                        r.trainCpuSeconds(), r.aggregationCpuSeconds());
                 if (out != null) {
                     writeRound(out.resolve("rounds").resolve(String.format(Locale.ROOT, "%03d.json", r.round())), r);
                 }
@@ -258,6 +259,8 @@ final class FlCommand {
             json.put("test_accuracy", r.testAccuracy());
             json.put("train_seconds", r.trainSeconds());
             json.put("aggregation_seconds", r.aggregationSeconds());
+            json.put("train_cpu_seconds", r.trainCpuSeconds());
+            json.put("aggregation_cpu_seconds", r.aggregationCpuSeconds());
             json.put("bytes_up_per_client", r.bytesUpPerClient());
             json.put("bytes_down_per_client", r.bytesDownPerClient());
             ArrayNode stages = json.putArray("stages");

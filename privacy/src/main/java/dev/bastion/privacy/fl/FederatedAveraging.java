@@ -47,11 +47,14 @@ public final class FederatedAveraging {
         }
     }
 
-    /** One round: who took part, what it cost, and the model's accuracy after it. */
+    /**
+     * One round: who took part, what it cost, and the model's accuracy after it. Seconds are wall time; CPU seconds
+     * are the running thread's own CPU time (the worker threads of the server's mask removal are not in them).
+     */
     public record RoundReport(int round, int attempts, List<String> abortedAttempts, int clients, int included,
             long totalCount, int bits, int neighbours, int threshold, List<InProcessRound.StageStats> stages,
             double trainSeconds, double aggregationSeconds, double bytesUpPerClient, double bytesDownPerClient,
-            double testAccuracy) {
+            double testAccuracy, double trainCpuSeconds, double aggregationCpuSeconds) {
         public RoundReport {
             abortedAttempts = List.copyOf(abortedAttempts);
             stages = List.copyOf(stages);
@@ -96,11 +99,13 @@ public final class FederatedAveraging {
         List<RoundReport> reports = new ArrayList<>();
         for (int round = 1; round <= s.rounds(); round++) {
             long trainStart = System.nanoTime();
+            long trainCpuStart = cpuNanos();
             List<double[]> updates = new ArrayList<>();
             for (TrainingData silo : silos) {
                 updates.add(localUpdate(model, params, silo, s, random));
             }
             double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+            double trainCpu = (cpuNanos() - trainCpuStart) / 1e9;
             List<String> aborted = new ArrayList<>();
             RoundReport report = null;
             for (int attempt = 1; attempt <= s.maxAttempts() && report == null; attempt++) {
@@ -111,6 +116,7 @@ public final class FederatedAveraging {
                     }
                 }
                 long aggStart = System.nanoTime();
+                long aggCpuStart = cpuNanos();
                 if (s.secagg() == SecureAggregation.OFF) {
                     double[] sum = new double[params.length];
                     long count = 0;
@@ -128,7 +134,8 @@ public final class FederatedAveraging {
                     apply(params, sum, count);
                     double up = 4.0 * (params.length + 2); // float32 update and the count
                     report = new RoundReport(round, attempt, aborted, n, included, count, 32, n - 1, 0, List.of(),
-                            trainSeconds, (System.nanoTime() - aggStart) / 1e9, up, 0, model.accuracy(params, test));
+                            trainSeconds, (System.nanoTime() - aggStart) / 1e9, up, 0, model.accuracy(params, test),
+                            trainCpu, (cpuNanos() - aggCpuStart) / 1e9);
                     continue;
                 }
                 long thisRound = secaggRound++;
@@ -151,6 +158,7 @@ public final class FederatedAveraging {
                 InProcessRound.Report r = InProcessRound.run(config, clients,
                         (client, stage) -> dropAt[client] == stage, m -> { });
                 double aggSeconds = (System.nanoTime() - aggStart) / 1e9;
+                double aggCpu = (cpuNanos() - aggCpuStart) / 1e9;
                 switch (r.outcome()) {
                     case SecAggServer.Step.Done done -> {
                         double[] decoded = quantizer.decode(done.sum());
@@ -159,7 +167,7 @@ public final class FederatedAveraging {
                         report = new RoundReport(round, attempt, aborted, n, done.included().size(), count,
                                 config.bits(), config.holdersOf(1).size() - 1, config.threshold(), r.stages(),
                                 trainSeconds, aggSeconds, (double) r.bytesUp() / n, (double) r.bytesDown() / n,
-                                model.accuracy(params, test));
+                                model.accuracy(params, test), trainCpu, aggCpu);
                     }
                     case SecAggServer.Step.Aborted a -> {
                         aborted.add("attempt " + attempt + ": " + a.reason());
@@ -170,7 +178,7 @@ public final class FederatedAveraging {
             }
             if (report == null) {
                 report = new RoundReport(round, s.maxAttempts(), aborted, n, 0, 0, quantizer.bits(), 0, 0, List.of(),
-                        trainSeconds, 0, 0, 0, model.accuracy(params, test));
+                        trainSeconds, 0, 0, 0, model.accuracy(params, test), trainCpu, 0);
             }
             reports.add(report);
             onRound.accept(report);
@@ -191,6 +199,12 @@ public final class FederatedAveraging {
             }
         }
         return SecAggConfig.full(federation, round, n, s.tolerance(), length, bits, timeout);
+    }
+
+    /** This thread's CPU time in nanoseconds (0 where the JVM does not measure it). */
+    private static long cpuNanos() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        return bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : 0;
     }
 
     private static void apply(double[] params, double[] weightedSum, long count) {
