@@ -132,10 +132,11 @@ public final class FederatedAveraging {
                         }
                     }
                     apply(params, sum, count);
+                    double plainSeconds = (System.nanoTime() - aggStart) / 1e9;
+                    double plainCpu = (cpuNanos() - aggCpuStart) / 1e9; // before the accuracy, as for SecAgg
                     double up = 4.0 * (params.length + 2); // float32 update and the count
                     report = new RoundReport(round, attempt, aborted, n, included, count, 32, n - 1, 0, List.of(),
-                            trainSeconds, (System.nanoTime() - aggStart) / 1e9, up, 0, model.accuracy(params, test),
-                            trainCpu, (cpuNanos() - aggCpuStart) / 1e9);
+                            trainSeconds, plainSeconds, up, 0, model.accuracy(params, test), trainCpu, plainCpu);
                     continue;
                 }
                 long thisRound = secaggRound++;
