@@ -30,7 +30,7 @@ import javax.crypto.spec.SecretKeySpec;
  * No secret of the session is ever Shamir-shared or revealed: what a round may reveal (a dropped client's pair-mask
  * seeds, a survivor's self-mask seed) is derived for that round and says nothing of other rounds' masks. The
  * security argument, and what this weakens against the per-round protocol, are in docs/federated-learning.md
- * ("Round nine: sessions").
+ * ("Scale", round nine: sessions).
  *
  * <p>Every peer's advertisement is checked once: its signature on first sight (through a {@link RosterVerifier}
  * that remembers what verified), and afterwards only that it is byte for byte the one accepted; a peer whose keys
