@@ -311,6 +311,10 @@ class SecAggSessionTest {
         SortedMap<Integer, byte[]> reflected = new TreeMap<>(tags);
         reflected.put(5, Wire.of("tags").id(1).id(2).blob(twoToFive).bytes());
         assertInstanceOf(SecAggClient.Reply.Abort.class, round.client(2).receive(new SignatureList(h, 2, reflected)));
+        // a truncated tag list is refused, not an exception
+        SortedMap<Integer, byte[]> truncated = new TreeMap<>(tags);
+        truncated.put(4, Arrays.copyOf(tags.get(4), 13));
+        assertInstanceOf(SecAggClient.Reply.Abort.class, round.client(5).receive(new SignatureList(h, 5, truncated)));
         // the genuine tags are accepted
         assertInstanceOf(SecAggClient.Reply.Send.class, round.client(3).receive(new SignatureList(h, 3, tags)));
     }
