@@ -56,8 +56,9 @@ final class FlCommand {
         @Option(names = "--rounds", defaultValue = "20")
         int rounds;
 
-        @Option(names = "--secagg", defaultValue = "full", description = "off, full (Bonawitz et al.), plus "
-                + "(SecAgg+) or he (threshold Paillier, --he-bits). Default full.")
+        @Option(names = "--secagg", defaultValue = "full", description = "off, full (Bonawitz et al., fresh "
+                + "signed keys every round), session (full, on one session's keys: no public-key operation after the "
+                + "first round; plain FedAvg only), plus (SecAgg+) or he (threshold Paillier, --he-bits). Default full.")
         String secagg;
 
         @Option(names = "--model", defaultValue = "logreg", description = "logreg (default) or mlp.")
@@ -162,9 +163,15 @@ final class FlCommand {
                 case "off" -> FederatedAveraging.SecureAggregation.OFF;
                 case "full" -> FederatedAveraging.SecureAggregation.FULL;
                 case "plus" -> FederatedAveraging.SecureAggregation.PLUS;
-                default -> throw new IllegalArgumentException("--secagg is off, full or plus (or he), got '" + secagg
-                        + "'");
+                case "session" -> FederatedAveraging.SecureAggregation.SESSION;
+                default -> throw new IllegalArgumentException("--secagg is off, full, session or plus (or he), got '"
+                        + secagg + "'");
             };
+            if (mode == FederatedAveraging.SecureAggregation.SESSION && (!more.dp.strip().equalsIgnoreCase("off")
+                    || !more.robust.strip().equalsIgnoreCase("off") || more.malicious != null)) {
+                throw new IllegalArgumentException("--secagg session runs plain FedAvg; with --dp, --robust or "
+                        + "--malicious use --secagg full or plus");
+            }
             if (!more.dp.strip().equalsIgnoreCase("off")) {
                 return FlDpRun.run(this, more, m, silos, train, test, random, mode);
             }
@@ -181,9 +188,10 @@ final class FlCommand {
             }
             FederatedAveraging.Result result = FederatedAveraging.run(m, silos, test, settings, random, r -> {
                 System.out.printf(Locale.ROOT, "round %3d: accuracy %.4f, %d/%d clients summed (attempts %d), "
-                        + "up %.0f B/client, down %.0f B/client, train %.2f s, aggregate %.2f s%n", r.round(),
-                        r.testAccuracy(), r.included(), r.clients(), r.attempts(), r.bytesUpPerClient(),
-                        r.bytesDownPerClient(), r.trainSeconds(), r.aggregationSeconds());
+                        + "up %.0f B/client, down %.0f B/client, train %.4f s, aggregate %.4f s, train-cpu %.4f s, "
+                        + "aggregate-cpu %.4f s%n", r.round(), r.testAccuracy(), r.included(), r.clients(), r.attempts(),
+                        r.bytesUpPerClient(), r.bytesDownPerClient(), r.trainSeconds(), r.aggregationSeconds(),
+                        r.trainCpuSeconds(), r.aggregationCpuSeconds());
                 if (out != null) {
                     writeRound(out.resolve("rounds").resolve(String.format(Locale.ROOT, "%03d.json", r.round())), r);
                 }
@@ -251,6 +259,8 @@ final class FlCommand {
             json.put("test_accuracy", r.testAccuracy());
             json.put("train_seconds", r.trainSeconds());
             json.put("aggregation_seconds", r.aggregationSeconds());
+            json.put("train_cpu_seconds", r.trainCpuSeconds());
+            json.put("aggregation_cpu_seconds", r.aggregationCpuSeconds());
             json.put("bytes_up_per_client", r.bytesUpPerClient());
             json.put("bytes_down_per_client", r.bytesDownPerClient());
             ArrayNode stages = json.putArray("stages");

@@ -61,7 +61,25 @@ class FlCommandTest {
         Object[] r = KeysCommandTest.run("fl", "simulate", "--data", loans().toString(), "--label", "repaid",
                 "--secagg", "homomorphic");
         assertThat(r[0]).isNotEqualTo(0);
-        assertThat((String) r[2]).contains("off, full or plus");
+        assertThat((String) r[2]).contains("off, full, session or plus");
+    }
+
+    @Test
+    void sessionKeysRunPlainFedAvgWithDropoutsAndAreRefusedWithDp() throws Exception {
+        Path out = dir.resolve("session");
+        Object[] r = KeysCommandTest.run("fl", "simulate", "--data", loans().toString(), "--label", "repaid",
+                "--split-by", "region", "--clients", "5", "--rounds", "3", "--secagg", "session", "--dropout", "0.1",
+                "--insecure-seed", "3", "--out", out.toString());
+        assertThat(r[0]).as((String) r[2]).isEqualTo(0);
+        assertThat((String) r[1]).contains("secagg session").contains("aggregate-cpu");
+        JsonNode model = Json.MAPPER.readTree(out.resolve("model.json").toFile());
+        assertThat(model.get("test_accuracy").asDouble()).isGreaterThan(0.8);
+        JsonNode report = Json.MAPPER.readTree(out.resolve("rounds").resolve("002.json").toFile());
+        assertThat(report.get("aggregation_cpu_seconds").asDouble()).isPositive();
+        Object[] refused = KeysCommandTest.run("fl", "simulate", "--data", loans().toString(), "--label", "repaid",
+                "--secagg", "session", "--dp", "central");
+        assertThat(refused[0]).isNotEqualTo(0);
+        assertThat((String) refused[2]).contains("--secagg session runs plain FedAvg");
     }
 
     @Test

@@ -27,7 +27,12 @@ import java.util.random.RandomGenerator;
  */
 public final class FederatedAveraging {
 
-    public enum SecureAggregation { OFF, FULL, PLUS }
+    /**
+     * How the sum is taken: in the clear; full SecAgg with fresh signed keys every round; SecAgg+; or full SecAgg on
+     * the keys of a session ({@link SecAggSession}) that lasts until a round aborts, with no public-key operation in
+     * the rounds after the first.
+     */
+    public enum SecureAggregation { OFF, FULL, PLUS, SESSION }
 
     /** The run's settings. */
     public record Settings(int rounds, int localEpochs, int batchSize, double learningRate, SecureAggregation secagg,
@@ -42,11 +47,14 @@ public final class FederatedAveraging {
         }
     }
 
-    /** One round: who took part, what it cost, and the model's accuracy after it. */
+    /**
+     * One round: who took part, what it cost, and the model's accuracy after it. Seconds are wall time; CPU seconds
+     * are the running thread's own CPU time (the worker threads of the server's mask removal are not in them).
+     */
     public record RoundReport(int round, int attempts, List<String> abortedAttempts, int clients, int included,
             long totalCount, int bits, int neighbours, int threshold, List<InProcessRound.StageStats> stages,
             double trainSeconds, double aggregationSeconds, double bytesUpPerClient, double bytesDownPerClient,
-            double testAccuracy) {
+            double testAccuracy, double trainCpuSeconds, double aggregationCpuSeconds) {
         public RoundReport {
             abortedAttempts = List.copyOf(abortedAttempts);
             stages = List.copyOf(stages);
@@ -87,14 +95,17 @@ public final class FederatedAveraging {
         SecureRandom secure = new SecureRandom();
         String federation = "sim-" + Long.toHexString(secure.nextLong());
         long secaggRound = 0;
+        Map<Integer, SecAggSession> sessions = new HashMap<>(); // SESSION: each client's keys, until a round aborts
         List<RoundReport> reports = new ArrayList<>();
         for (int round = 1; round <= s.rounds(); round++) {
             long trainStart = System.nanoTime();
+            long trainCpuStart = cpuNanos();
             List<double[]> updates = new ArrayList<>();
             for (TrainingData silo : silos) {
                 updates.add(localUpdate(model, params, silo, s, random));
             }
             double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+            double trainCpu = (cpuNanos() - trainCpuStart) / 1e9;
             List<String> aborted = new ArrayList<>();
             RoundReport report = null;
             for (int attempt = 1; attempt <= s.maxAttempts() && report == null; attempt++) {
@@ -105,6 +116,7 @@ public final class FederatedAveraging {
                     }
                 }
                 long aggStart = System.nanoTime();
+                long aggCpuStart = cpuNanos();
                 if (s.secagg() == SecureAggregation.OFF) {
                     double[] sum = new double[params.length];
                     long count = 0;
@@ -120,20 +132,34 @@ public final class FederatedAveraging {
                         }
                     }
                     apply(params, sum, count);
+                    double plainSeconds = (System.nanoTime() - aggStart) / 1e9;
+                    double plainCpu = (cpuNanos() - aggCpuStart) / 1e9; // before the accuracy, as for SecAgg
                     double up = 4.0 * (params.length + 2); // float32 update and the count
                     report = new RoundReport(round, attempt, aborted, n, included, count, 32, n - 1, 0, List.of(),
-                            trainSeconds, (System.nanoTime() - aggStart) / 1e9, up, 0, model.accuracy(params, test));
+                            trainSeconds, plainSeconds, up, 0, model.accuracy(params, test), trainCpu, plainCpu);
                     continue;
                 }
-                SecAggConfig config = config(s, federation, secaggRound++, n, params.length + 1, quantizer.bits(), secure);
+                long thisRound = secaggRound++;
+                SecAggConfig config = config(s, federation, thisRound, n, params.length + 1, quantizer.bits(), secure);
+                if (s.secagg() == SecureAggregation.SESSION) {
+                    if (sessions.isEmpty()) {
+                        for (int u = 1; u <= n; u++) {
+                            sessions.put(u, new SecAggSession(federation, thisRound, u, identities.get(u), roster));
+                        }
+                    }
+                    config = config.inSession(sessions.get(1).keyRound());
+                }
                 List<SecAggClient> clients = new ArrayList<>();
                 for (int u = 1; u <= n; u++) {
                     long[] x = quantizer.encode(updates.get(u - 1), silos.get(u - 1).size(), rounding);
-                    clients.add(new SecAggClient(config, u, identities.get(u), roster, x, secure));
+                    clients.add(s.secagg() == SecureAggregation.SESSION
+                            ? new SecAggClient(config, sessions.get(u), x, secure)
+                            : new SecAggClient(config, u, identities.get(u), roster, x, secure));
                 }
                 InProcessRound.Report r = InProcessRound.run(config, clients,
                         (client, stage) -> dropAt[client] == stage, m -> { });
                 double aggSeconds = (System.nanoTime() - aggStart) / 1e9;
+                double aggCpu = (cpuNanos() - aggCpuStart) / 1e9;
                 switch (r.outcome()) {
                     case SecAggServer.Step.Done done -> {
                         double[] decoded = quantizer.decode(done.sum());
@@ -142,15 +168,18 @@ public final class FederatedAveraging {
                         report = new RoundReport(round, attempt, aborted, n, done.included().size(), count,
                                 config.bits(), config.holdersOf(1).size() - 1, config.threshold(), r.stages(),
                                 trainSeconds, aggSeconds, (double) r.bytesUp() / n, (double) r.bytesDown() / n,
-                                model.accuracy(params, test));
+                                model.accuracy(params, test), trainCpu, aggCpu);
                     }
-                    case SecAggServer.Step.Aborted a -> aborted.add("attempt " + attempt + ": " + a.reason());
+                    case SecAggServer.Step.Aborted a -> {
+                        aborted.add("attempt " + attempt + ": " + a.reason());
+                        sessions.clear(); // the retry opens a new session, with fresh keys, as a per-round retry has
+                    }
                     default -> throw new IllegalStateException("the round ended without an outcome");
                 }
             }
             if (report == null) {
                 report = new RoundReport(round, s.maxAttempts(), aborted, n, 0, 0, quantizer.bits(), 0, 0, List.of(),
-                        trainSeconds, 0, 0, 0, model.accuracy(params, test));
+                        trainSeconds, 0, 0, 0, model.accuracy(params, test), trainCpu, 0);
             }
             reports.add(report);
             onRound.accept(report);
@@ -171,6 +200,12 @@ public final class FederatedAveraging {
             }
         }
         return SecAggConfig.full(federation, round, n, s.tolerance(), length, bits, timeout);
+    }
+
+    /** This thread's CPU time in nanoseconds (0 where the JVM does not measure it). */
+    private static long cpuNanos() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        return bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : 0;
     }
 
     private static void apply(double[] params, double[] weightedSum, long count) {

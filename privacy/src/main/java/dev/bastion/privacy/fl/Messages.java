@@ -116,7 +116,11 @@ public final class Messages {
         }
     }
 
-    /** Stage 3: the client's long-term signature over the survivor list it was sent. */
+    /**
+     * Stage 3: the client's long-term signature over the survivor list it was sent; in a session round
+     * ({@link SecAggSession}), its HMAC tags over the list, one per other survivor (recipient id and 32-byte tag,
+     * by id), in the same field.
+     */
     public record ConsistencySignature(Header header, byte[] signature) implements ToServer {
         static byte[] signedBytes(String federation, long round, List<Integer> survivors) {
             return Wire.of("survivors").text(federation).number(round).ids(survivors).bytes();
@@ -142,23 +146,41 @@ public final class Messages {
 
     /**
      * Stage 4: shares revealed for unmasking, by owner: of the self-mask seed b_v for survivors, of the mask key
-     * s_v for those who dropped after sharing. Never both for one owner.
+     * s_v for those who dropped after sharing (per-round keys), or, in a session round, of the dropped owner's
+     * pair-mask seed with each peer (owner -> peer -> share). Never two kinds for one owner.
      */
     public record UnmaskShares(Header header, Map<Integer, Shamir.Share> selfMaskShares,
-            Map<Integer, Shamir.Share> maskKeyShares) implements ToServer {
+            Map<Integer, Shamir.Share> maskKeyShares, Map<Integer, Map<Integer, Shamir.Share>> pairSeedShares)
+            implements ToServer {
         public UnmaskShares {
             selfMaskShares = Map.copyOf(selfMaskShares);
             maskKeyShares = Map.copyOf(maskKeyShares);
+            Map<Integer, Map<Integer, Shamir.Share>> copy = new TreeMap<>();
+            pairSeedShares.forEach((owner, byPeer) -> copy.put(owner, Map.copyOf(byPeer)));
+            pairSeedShares = Map.copyOf(copy);
             for (Integer owner : selfMaskShares.keySet()) {
-                if (maskKeyShares.containsKey(owner)) {
+                if (maskKeyShares.containsKey(owner) || pairSeedShares.containsKey(owner)) {
+                    throw new IllegalArgumentException("both shares of one owner in one message");
+                }
+            }
+            for (Integer owner : maskKeyShares.keySet()) {
+                if (pairSeedShares.containsKey(owner)) {
                     throw new IllegalArgumentException("both shares of one owner in one message");
                 }
             }
         }
 
+        /** A per-round round's message: no pair-mask seed shares. */
+        public UnmaskShares(Header header, Map<Integer, Shamir.Share> selfMaskShares,
+                Map<Integer, Shamir.Share> maskKeyShares) {
+            this(header, selfMaskShares, maskKeyShares, Map.of());
+        }
+
         @Override
         public int wireBytes() {
-            return 24 + (selfMaskShares.size() + maskKeyShares.size()) * (4 + 4 + Shamir.ELEMENT_BYTES);
+            int pairs = pairSeedShares.values().stream().mapToInt(m -> 4 + m.size() * (4 + 4 + Shamir.ELEMENT_BYTES))
+                    .sum();
+            return 24 + (selfMaskShares.size() + maskKeyShares.size()) * (4 + 4 + Shamir.ELEMENT_BYTES) + pairs;
         }
     }
 }

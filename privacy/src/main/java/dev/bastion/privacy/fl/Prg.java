@@ -42,6 +42,16 @@ public final class Prg {
     private static final VarHandle LITTLE_ENDIAN_LONG =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /* One AES-CTR object per thread, initialised afresh (key and counter) for every mask: for the short vectors of
+     * a small model (219 coordinates in the Adult runs), looking the cipher up was a visible part of each mask. */
+    private static final ThreadLocal<Cipher> CTR = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/CTR/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-CTR is unavailable", e);
+        }
+    });
+
     private Prg() {
     }
 
@@ -62,7 +72,7 @@ public final class Prg {
         long keep = (1L << bits) - 1;
         int width = wordBytes(bits);
         try {
-            Cipher aes = Cipher.getInstance("AES/CTR/NoPadding");
+            Cipher aes = CTR.get();
             aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(initialCounter(domain)));
             int chunk = Math.min(CHUNK_BYTES / width, vector.length);
             byte[] zeros = new byte[chunk * width];

@@ -38,6 +38,12 @@ import java.util.random.RandomGenerator;
  * view). After an abort it answers nothing but the abort. It reveals, per peer, the share of the self-mask seed or
  * of the mask key, never both: the choice follows the signed survivor list alone.
  *
+ * <p>In a session round ({@link SecAggConfig.Keys#SESSION}) the keys, signatures and pairwise agreements come from a
+ * {@link SecAggSession}: the client presents its session advertisement, checks each peer's against what it accepted
+ * before, shares its round's self-mask seed and pair-mask seeds (not a mask key), masks with pair seeds derived for
+ * this round, confirms the survivor list with a tag per peer, and reveals for a dropped peer its shares of that
+ * peer's round pair seeds.
+ *
  * <p>Not thread-safe: one round, one thread.
  */
 public final class SecAggClient {
@@ -73,6 +79,9 @@ public final class SecAggClient {
     private final RosterVerifier verifier = new RosterVerifier();
     private final Map<Integer, byte[]> shareKeys = new HashMap<>(); // peer -> agreed share key, this round only
     private int minimumSurvivors;
+    private final SecAggSession session; // null in a per-round round
+    private final Map<Integer, byte[]> pairSeeds = new HashMap<>(); // session round: peer -> this round's pair seed
+    private final Map<Integer, Map<Integer, BigInteger>> heldPairs = new HashMap<>(); // owner -> peer -> share
 
     /**
      * @param roster every client's long-term Ed25519 public key (X.509), by id
@@ -89,12 +98,45 @@ public final class SecAggClient {
                 throw new IllegalArgumentException("the input must lie in Z_2^" + config.bits());
             }
         }
+        if (config.keys() != SecAggConfig.Keys.PER_ROUND) {
+            throw new IllegalArgumentException("a session round's client is made from its SecAggSession");
+        }
         this.config = config;
         this.id = id;
         this.identity = identity;
         this.roster = Map.copyOf(roster);
         this.input = input.clone();
         this.random = random;
+        this.session = null;
+    }
+
+    /**
+     * A client of one round of {@code session}.
+     *
+     * @throws IllegalArgumentException when the round is not a session round of that session's federation and key
+     *     round, or the input is not in Z_2^bits of the configured length
+     */
+    public SecAggClient(SecAggConfig config, SecAggSession session, long[] input, RandomGenerator random) {
+        int id = session.id();
+        if (config.keys() != SecAggConfig.Keys.SESSION || !config.federation().equals(session.federation())
+                || config.keyRound() != session.keyRound()) {
+            throw new IllegalArgumentException("the round is not a round of this session (federation, key round)");
+        }
+        if (id < 1 || id > config.clients() || input.length != config.length()) {
+            throw new IllegalArgumentException("client id must be in 1..n and the input of the configured length");
+        }
+        for (long v : input) {
+            if (v < 0 || v >= (1L << config.bits())) {
+                throw new IllegalArgumentException("the input must lie in Z_2^" + config.bits());
+            }
+        }
+        this.config = config;
+        this.id = id;
+        this.identity = null;
+        this.roster = Map.of();
+        this.input = input.clone();
+        this.random = random;
+        this.session = session;
     }
 
     public int id() {
@@ -119,6 +161,10 @@ public final class SecAggClient {
     public AdvertiseKeys advertise() {
         if (next != Stage.ADVERTISE_KEYS) {
             throw new IllegalStateException("keys are advertised once per round");
+        }
+        if (session != null) {
+            next = Stage.SHARE_KEYS;
+            return session.advert();
         }
         cipherPair = KeyAgreement.generate();
         maskPair = KeyAgreement.generate();
@@ -152,12 +198,16 @@ public final class SecAggClient {
             return abort("the key list names clients outside my neighbourhood");
         }
         AdvertiseKeys mine = m.keys().get(id);
-        if (mine == null || !Arrays.equals(mine.cipherKey(), cipherPair.publicKey())
-                || !Arrays.equals(mine.maskKey(), maskPair.publicKey())) {
+        AdvertiseKeys own = session != null ? session.advert() : null;
+        if (mine == null || !Arrays.equals(mine.cipherKey(), own != null ? own.cipherKey() : cipherPair.publicKey())
+                || !Arrays.equals(mine.maskKey(), own != null ? own.maskKey() : maskPair.publicKey())) {
             return abort("the key list does not carry my own keys unchanged");
         }
         if (m.keys().size() < config.threshold()) {
             return abort("fewer than t neighbours advertised keys");
+        }
+        if (session != null) {
+            return shareSessionRound(m);
         }
         Set<String> seen = new HashSet<>();
         for (Map.Entry<Integer, AdvertiseKeys> e : m.keys().entrySet()) {
@@ -194,6 +244,81 @@ public final class SecAggClient {
         return new Reply.Send(new EncryptedShares(header(Stage.SHARE_KEYS), sealed));
     }
 
+    /** Session round, stage 1: the advertisements checked against the session, then this round's seeds shared. */
+    private Reply shareSessionRound(KeyList m) {
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<Integer, AdvertiseKeys> e : m.keys().entrySet()) {
+            AdvertiseKeys a = e.getValue();
+            if (!session.accept(e.getKey(), a)) {
+                return abort("an advertised key is not signed by its owner for this session, or changed within it");
+            }
+            if (!seen.add(Arrays.toString(a.cipherKey())) || !seen.add(Arrays.toString(a.maskKey()))) {
+                return abort("two advertised keys are the same");
+            }
+        }
+        advertised = new TreeMap<>(m.keys());
+        selfSeed = new byte[32];
+        random.nextBytes(selfSeed);
+        int[] xs = advertised.keySet().stream().mapToInt(Integer::intValue).toArray();
+        List<Shamir.Share> seedShares = Shamir.split(selfSeed, config.threshold(), xs, random);
+        SortedMap<Integer, List<Shamir.Share>> pairShares = new TreeMap<>();
+        for (int v : advertised.keySet()) {
+            if (v != id) {
+                byte[] seed = session.pairSeed(v, config.pairInfo("pair-mask", id, v));
+                pairSeeds.put(v, seed);
+                pairShares.put(v, Shamir.split(seed, config.threshold(), xs, random));
+            }
+        }
+        SortedMap<Integer, byte[]> sealed = new TreeMap<>();
+        for (int i = 0; i < xs.length; i++) {
+            int w = xs[i];
+            if (w == id) {
+                held.put(id, new BigInteger[] {null, seedShares.get(i).y()});
+                Map<Integer, BigInteger> mine = new HashMap<>();
+                for (Map.Entry<Integer, List<Shamir.Share>> e : pairShares.entrySet()) {
+                    mine.put(e.getKey(), e.getValue().get(i).y());
+                }
+                heldPairs.put(id, mine);
+                continue;
+            }
+            Wire plain = Wire.of("session-shares").id(id).id(w).element(seedShares.get(i).y()).id(pairShares.size());
+            for (Map.Entry<Integer, List<Shamir.Share>> e : pairShares.entrySet()) {
+                plain.id(e.getKey()).element(e.getValue().get(i).y());
+            }
+            sealed.put(w, ShareBox.seal(session.shareKey(w), plain.bytes(), config.shareAssociatedData(id, w)));
+        }
+        next = Stage.MASKED_INPUT;
+        return new Reply.Send(new EncryptedShares(header(Stage.SHARE_KEYS), sealed));
+    }
+
+    /** Session round: one opened share message into {@code held} and {@code heldPairs}, or why it is refused. */
+    private Optional<String> takeSessionShares(int from, byte[] plain) {
+        ByteBuffer b = ByteBuffer.wrap(plain);
+        int prefix = b.getShort() + 2; // the "session-shares" label written by Wire
+        b.position(prefix);
+        if (b.remaining() < 12 + Shamir.ELEMENT_BYTES || b.getInt() != from || b.getInt() != id) {
+            return Optional.of("a share is addressed to someone else");
+        }
+        byte[] s = new byte[Shamir.ELEMENT_BYTES];
+        b.get(s);
+        int count = b.getInt();
+        if (count < 0 || b.remaining() != count * (4 + Shamir.ELEMENT_BYTES)) {
+            return Optional.of("a share message is malformed");
+        }
+        Map<Integer, BigInteger> pairs = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            int peer = b.getInt();
+            byte[] y = new byte[Shamir.ELEMENT_BYTES];
+            b.get(y);
+            if (peer == from || pairs.put(peer, new BigInteger(1, y)) != null) {
+                return Optional.of("a share message names a peer twice or its sender as a peer");
+            }
+        }
+        held.put(from, new BigInteger[] {null, new BigInteger(1, s)});
+        heldPairs.put(from, pairs);
+        return Optional.empty();
+    }
+
     private Reply maskInput(SharesForYou m) {
         if (m.sealed().containsKey(id) || !advertised.keySet().containsAll(m.sealed().keySet())) {
             return abort("shares from clients that did not advertise keys to me");
@@ -203,9 +328,17 @@ public final class SecAggClient {
         }
         for (Map.Entry<Integer, byte[]> e : m.sealed().entrySet()) {
             int from = e.getKey();
-            Optional<byte[]> plain = ShareBox.open(cipherKeyWith(from), e.getValue(), config.shareAssociatedData(from, id));
+            byte[] key = session != null ? session.shareKey(from) : cipherKeyWith(from);
+            Optional<byte[]> plain = ShareBox.open(key, e.getValue(), config.shareAssociatedData(from, id));
             if (plain.isEmpty()) {
                 return abort("a share failed authentication");
+            }
+            if (session != null) {
+                Optional<String> refused = takeSessionShares(from, plain.get());
+                if (refused.isPresent()) {
+                    return abort(refused.get());
+                }
+                continue;
             }
             ByteBuffer b = ByteBuffer.wrap(plain.get());
             int prefix = b.getShort() + 2; // the "shares" label written by Wire
@@ -224,8 +357,8 @@ public final class SecAggClient {
         Prg.maskInto(y, selfSeed, config.selfMaskDomain(), 1, config.bits());
         for (int v : sharedWithMe) {
             if (v != id) {
-                byte[] seed = KeyAgreement.agree(maskPair.privateKey(), advertised.get(v).maskKey(),
-                        config.pairInfo("pair-mask", id, v));
+                byte[] seed = session != null ? pairSeeds.get(v) : KeyAgreement.agree(maskPair.privateKey(),
+                        advertised.get(v).maskKey(), config.pairInfo("pair-mask", id, v));
                 Prg.maskInto(y, seed, config.pairMaskDomain(), id > v ? 1 : -1, config.bits());
             }
         }
@@ -256,6 +389,19 @@ public final class SecAggClient {
         }
         survivors = new ArrayList<>(new TreeSet<>(u3));
         next = Stage.UNMASKING;
+        if (session != null) {
+            if (!advertised.keySet().containsAll(survivors)) {
+                return abort("the survivor list names a client whose session keys I was not shown");
+            }
+            byte[] listed = ConsistencySignature.signedBytes(config.federation(), config.round(), survivors);
+            Wire tags = Wire.of("tags").id(survivors.size() - 1);
+            for (int w : survivors) {
+                if (w != id) {
+                    tags.id(w).blob(session.tagFor(w, config.round(), listed));
+                }
+            }
+            return new Reply.Send(new ConsistencySignature(header(Stage.CONSISTENCY_CHECK), tags.bytes()));
+        }
         byte[] signature = identity.sign(ConsistencySignature.signedBytes(config.federation(), config.round(), survivors));
         return new Reply.Send(new ConsistencySignature(header(Stage.CONSISTENCY_CHECK), signature));
     }
@@ -266,8 +412,11 @@ public final class SecAggClient {
         int mine = 0;
         for (Map.Entry<Integer, byte[]> e : m.signatures().entrySet()) {
             byte[] key = roster.get(e.getKey());
-            if (!survivorSet.contains(e.getKey()) || key == null
-                    || !verifier.verify(e.getKey(), key, signed, e.getValue())) {
+            boolean confirmed = session != null
+                    ? survivorSet.contains(e.getKey()) && (e.getKey() == id || taggedForMe(e.getKey(), signed, e.getValue()))
+                    : survivorSet.contains(e.getKey()) && key != null
+                            && verifier.verify(e.getKey(), key, signed, e.getValue());
+            if (!confirmed) {
                 return abort("a consistency signature does not cover the survivor list I signed");
             }
             if (config.holdersOf(id).contains(e.getKey())) {
@@ -279,6 +428,7 @@ public final class SecAggClient {
         }
         Map<Integer, Shamir.Share> selfMask = new HashMap<>();
         Map<Integer, Shamir.Share> maskKey = new HashMap<>();
+        Map<Integer, Map<Integer, Shamir.Share>> pairSeed = new HashMap<>();
         for (Map.Entry<Integer, BigInteger[]> e : held.entrySet()) {
             int owner = e.getKey();
             Kind kind = survivorSet.contains(owner) ? Kind.SELF_MASK : Kind.MASK_KEY;
@@ -288,12 +438,40 @@ public final class SecAggClient {
             }
             if (kind == Kind.SELF_MASK) {
                 selfMask.put(owner, new Shamir.Share(id, e.getValue()[1]));
+            } else if (session != null) {
+                Map<Integer, Shamir.Share> byPeer = new HashMap<>();
+                heldPairs.get(owner).forEach((peer, y) -> byPeer.put(peer, new Shamir.Share(id, y)));
+                pairSeed.put(owner, byPeer);
             } else {
                 maskKey.put(owner, new Shamir.Share(id, e.getValue()[0]));
             }
         }
         next = null;
-        return new Reply.Send(new UnmaskShares(header(Stage.UNMASKING), selfMask, maskKey));
+        return new Reply.Send(new UnmaskShares(header(Stage.UNMASKING), selfMask, maskKey, pairSeed));
+    }
+
+    /** Session round: whether {@code from}'s tag blob carries a valid tag to this client over the survivor list. */
+    private boolean taggedForMe(int from, byte[] listed, byte[] blob) {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(blob);
+            b.position(b.getShort() + 2); // the "tags" label
+            int count = b.getInt();
+            for (int i = 0; i < count; i++) {
+                int to = b.getInt();
+                int length = b.getInt();
+                if (length != 32 || b.remaining() < 32) {
+                    return false;
+                }
+                byte[] tag = new byte[32];
+                b.get(tag);
+                if (to == id) {
+                    return session.tagFrom(from, config.round(), listed, tag);
+                }
+            }
+            return false;
+        } catch (RuntimeException e) { // a truncated or malformed blob
+            return false;
+        }
     }
 
     /** The key sealing shares between this client and {@code peer}: agreed once, used to seal and then to open. */

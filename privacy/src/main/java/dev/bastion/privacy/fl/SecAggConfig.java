@@ -20,10 +20,18 @@ import java.util.TreeSet;
  * for its secrets to be rebuilt. The <em>quorum</em> is how many consistency signatures over one survivor list a
  * client needs, from anyone, before it reveals a share: two disjoint groups cannot both reach it, so a server that
  * shows two groups different survivor lists needs at least 2·quorum - n corrupt clients signing both. In full SecAgg
- * it equals t; in SecAgg+, where t counts holders only, it is n - floor(n · tolerance). Immutable and thread-safe.
+ * it equals t; in SecAgg+, where t counts holders only, it is n - floor(n · tolerance).
+ *
+ * <p>{@link Keys} says where the round's keys come from: fresh and signed in this round ({@link Keys#PER_ROUND},
+ * {@code keyRound == round}), or from a session opened at {@code keyRound} ({@link Keys#SESSION}, see
+ * {@link SecAggSession}: the advertisements signed then are presented again, and the round's pair-mask seeds are
+ * derived from the session's pairwise keys and this round's number). Immutable and thread-safe.
  */
 public record SecAggConfig(String federation, long round, int clients, int threshold, int quorum, int length,
-        int bits, Duration stageTimeout, List<SortedSet<Integer>> holders) {
+        int bits, Duration stageTimeout, List<SortedSet<Integer>> holders, Keys keys, long keyRound) {
+
+    /** Fresh signed keys every round (Bonawitz et al.), or a session's keys reused across rounds. */
+    public enum Keys { PER_ROUND, SESSION }
 
     /** The default dropout tolerance: up to a third of the clients may vanish. */
     public static final double DEFAULT_TOLERANCE = 1.0 / 3;
@@ -42,6 +50,10 @@ public record SecAggConfig(String federation, long round, int clients, int thres
             copy.add(Collections.unmodifiableSortedSet(new TreeSet<>(h)));
         }
         holders = List.copyOf(copy);
+        if (keys == Keys.PER_ROUND ? keyRound != round : keyRound < 0 || keyRound > round) {
+            throw new IllegalArgumentException("per-round keys are advertised in the round itself; a session's in a "
+                    + "round at or before this one (key round " + keyRound + ", round " + round + ")");
+        }
         for (int u = 1; u <= clients; u++) {
             if (!holders.get(u).contains(u)) {
                 throw new IllegalArgumentException("client " + u + " must hold its own share");
@@ -71,7 +83,27 @@ public record SecAggConfig(String federation, long round, int clients, int thres
         for (int u = 1; u <= clients; u++) {
             holders.add(everyone);
         }
-        return new SecAggConfig(federation, round, clients, t, t, length, bits, stageTimeout, holders);
+        return new SecAggConfig(federation, round, clients, t, t, length, bits, stageTimeout, holders,
+                Keys.PER_ROUND, round);
+    }
+
+    /**
+     * This round run on the keys of the session opened at {@code keyRound}. Only for full SecAgg: the session's
+     * consistency check authenticates each confirmation with a key shared by the two clients, so every client must
+     * hold session keys with every other (a SecAgg+ client shares keys with its neighbours only).
+     *
+     * @throws IllegalArgumentException when some client is not every other client's neighbour, or keyRound is after
+     *     this round
+     */
+    public SecAggConfig inSession(long keyRound) {
+        for (int u = 1; u <= clients; u++) {
+            if (holders.get(u).size() != clients) {
+                throw new IllegalArgumentException("session keys need full SecAgg (every client each other's "
+                        + "neighbour); SecAgg+ runs with per-round keys");
+            }
+        }
+        return new SecAggConfig(federation, round, clients, threshold, quorum, length, bits, stageTimeout, holders,
+                Keys.SESSION, keyRound);
     }
 
     /**
@@ -100,7 +132,8 @@ public record SecAggConfig(String federation, long round, int clients, int thres
             }
         }
         int quorum = clients - (int) Math.floor(clients * tolerance);
-        return new SecAggConfig(federation, round, clients, t, quorum, length, bits, stageTimeout, holders);
+        return new SecAggConfig(federation, round, clients, t, quorum, length, bits, stageTimeout, holders,
+                Keys.PER_ROUND, round);
     }
 
     /** Position i of the ring holds client label[i]: Fisher-Yates driven by the public round seed. */

@@ -100,7 +100,9 @@ public final class SecAggServer {
     /** Takes one client message; refuses (and ignores) anything not expected now, including replays. */
     public Receipt receive(ToServer message) {
         Header h = message.header();
-        if (finished || !h.sameStep(new Header(config.federation(), config.round(), stage, 0))) {
+        // a session round's advertisements are the ones signed when the session opened, at its key round
+        long round = stage == Stage.ADVERTISE_KEYS ? config.keyRound() : config.round();
+        if (finished || !h.sameStep(new Header(config.federation(), round, stage, 0))) {
             return new Receipt.Refused("not for this federation, round and stage");
         }
         int from = h.sender();
@@ -246,6 +248,22 @@ public final class SecAggServer {
             if (u3.contains(v)) {
                 continue;
             }
+            if (config.keys() == SecAggConfig.Keys.SESSION) {
+                for (int u : config.holdersOf(v)) {
+                    if (u == v || !u3.contains(u)) {
+                        continue;
+                    }
+                    List<Shamir.Share> pair = pairSharesOf(v, u);
+                    if (pair.size() < t) {
+                        return new Step.Aborted(Stage.UNMASKING, "fewer than t shares of a dropped client's pair seed");
+                    }
+                    List<Shamir.Share> first = List.copyOf(pair.subList(0, t));
+                    BigInteger[] coefficients = coefficientsFor(first, lagrange);
+                    jobs.add(new MaskJob(() -> Shamir.reconstruct(first, coefficients), config.pairMaskDomain(),
+                            u > v ? -1 : 1));
+                }
+                continue;
+            }
             List<Shamir.Share> shares = sharesOf(v, false);
             if (shares.size() < t) {
                 return new Step.Aborted(Stage.UNMASKING, "fewer than t shares of a dropped client's mask key");
@@ -299,6 +317,19 @@ public final class SecAggServer {
             UnmaskShares m = e.getValue();
             Map<Integer, Shamir.Share> map = selfMask ? m.selfMaskShares() : m.maskKeyShares();
             Shamir.Share s = map.get(owner);
+            if (s != null && s.x() == e.getKey() && config.holdersOf(owner).contains(s.x())) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Session round: the shares of {@code owner}'s round pair seed with {@code peer}, one per holder that sent it. */
+    private List<Shamir.Share> pairSharesOf(int owner, int peer) {
+        List<Shamir.Share> out = new ArrayList<>();
+        for (Map.Entry<Integer, UnmaskShares> e : u5.entrySet()) {
+            Map<Integer, Shamir.Share> byPeer = e.getValue().pairSeedShares().get(owner);
+            Shamir.Share s = byPeer == null ? null : byPeer.get(peer);
             if (s != null && s.x() == e.getKey() && config.holdersOf(owner).contains(s.x())) {
                 out.add(s);
             }

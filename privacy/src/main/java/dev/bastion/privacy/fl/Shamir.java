@@ -69,9 +69,13 @@ public final class Shamir {
         for (int x : xs) {
             BigInteger bx = BigInteger.valueOf(x);
             BigInteger y = BigInteger.ZERO;
-            for (int i = t - 1; i >= 0; i--) { // Horner
-                y = y.multiply(bx).add(coefficients[i]).mod(P);
+            for (int i = t - 1; i >= 0; i--) { // Horner, reduced only when y outgrows twice the field's width
+                y = y.multiply(bx).add(coefficients[i]);
+                if (y.bitLength() > 2 * 257) {
+                    y = y.mod(P);
+                }
             }
+            y = y.mod(P);
             shares.add(new Share(x, y));
         }
         return shares;

@@ -79,8 +79,13 @@ public final class WireCodec {
             case MaskedInput m -> start(MASKED_INPUT).header(m.header()).id(m.bits()).id(m.masked().length)
                     .blob(pack(m.masked(), m.bits())).bytes();
             case ConsistencySignature m -> start(CONSISTENCY).header(m.header()).blob(m.signature()).bytes();
-            case UnmaskShares m -> shares(shares(start(UNMASK).header(m.header()), m.selfMaskShares()),
-                    m.maskKeyShares()).bytes();
+            case UnmaskShares m -> {
+                if (!m.pairSeedShares().isEmpty()) {
+                    throw new IllegalArgumentException("session rounds (pair-mask seed shares) run in fl simulate "
+                            + "only; the network carries per-round rounds");
+                }
+                yield shares(shares(start(UNMASK).header(m.header()), m.selfMaskShares()), m.maskKeyShares()).bytes();
+            }
         };
     }
 

@@ -85,6 +85,29 @@ class FlFederatedAveragingTest {
     }
 
     @Test
+    void sessionKeysGiveTheSameModelAsPerRoundKeysWithAndWithoutDropouts() {
+        Random random = new Random(7);
+        TrainingData train = blobs(1200, random);
+        TrainingData test = blobs(400, random);
+        List<TrainingData> silos = silos(train, Partition.iid(train.size(), 7, random));
+        LogisticRegression model = new LogisticRegression(4, 2);
+        FederatedAveraging.Result perRound = FederatedAveraging.run(model, silos, test,
+                settings(FederatedAveraging.SecureAggregation.FULL, 0), new Random(8), r -> { });
+        FederatedAveraging.Result session = FederatedAveraging.run(model, silos, test,
+                settings(FederatedAveraging.SecureAggregation.SESSION, 0), new Random(8), r -> { });
+        for (int j = 0; j < perRound.parameters().length; j++) {
+            // the same training draws and the same stochastic rounding: the exact sums decode to the same model
+            assertEquals(perRound.parameters()[j], session.parameters()[j], 0.0, "parameter " + j);
+        }
+        FederatedAveraging.Result dropping = FederatedAveraging.run(model, silos, test,
+                settings(FederatedAveraging.SecureAggregation.SESSION, 0.15), new Random(9), r -> { });
+        for (FederatedAveraging.RoundReport r : dropping.rounds()) {
+            assertTrue(r.included() == 0 || r.included() >= 5, "a sum never covers fewer than t clients: " + r);
+        }
+        assertTrue(dropping.rounds().getLast().testAccuracy() > 0.85);
+    }
+
+    @Test
     void partitionsCoverEveryRowOnce() {
         Random random = new Random(5);
         int[] labels = new int[1000];

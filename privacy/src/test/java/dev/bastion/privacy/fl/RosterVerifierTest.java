@@ -50,4 +50,20 @@ class RosterVerifierTest {
         RosterVerifier fresh = new RosterVerifier();
         assertEquals(expected, fresh.verify(7, key, data, signature), "fast: " + name);
     }
+
+    @org.junit.jupiter.api.Test
+    void aVerifiedSignatureIsRememberedAndAForgedOneIsCheckedAndRefusedEveryTime() {
+        byte[] sig = KEY.sign(DATA);
+        RosterVerifier verifier = new RosterVerifier();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(true, verifier.verify(7, KEY.publicKeyX509(), DATA, sig));
+        }
+        assertEquals(1, verifier.checks(), "the genuine signature is verified once");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(false, verifier.verify(7, KEY.publicKeyX509(), DATA, flip(sig, 5)));
+        }
+        assertEquals(4, verifier.checks(), "a forged signature is checked every time it is presented");
+        assertEquals(false, verifier.verify(7, KEY.publicKeyX509(), flip(DATA, 0), sig), "another message");
+        assertEquals(false, verifier.verify(8, OTHER.publicKeyX509(), DATA, sig), "another signer");
+    }
 }
