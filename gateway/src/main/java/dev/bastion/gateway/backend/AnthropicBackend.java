@@ -75,6 +75,7 @@ public final class AnthropicBackend implements ChatBackend {
                     }
                 }
             }
+            UpstreamHttp.finishBody(model, in); // after message_stop: so the connection is kept for the next request
         } catch (IOException e) {
             throw new BackendException(Kind.UNAVAILABLE, "the upstream stream broke off", 0, delivered > 0, null);
         }

@@ -84,6 +84,7 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
                 }
                 String data = event.get().strip();
                 if (data.equals("[DONE]")) {
+                    UpstreamHttp.finishBody(model, in); // so the connection is kept for the next request
                     return;
                 }
                 ObjectNode chunk = parseChunk(data, delivered);

@@ -207,6 +207,42 @@ final class UpstreamHttp {
                 "the upstream stalled for longer than " + model.readTimeout().toMillis() + " ms", 0, true, null));
     }
 
+    /** The longest a stream's body may take to end after its last event before its connection is closed, not kept. */
+    static final Duration END_OF_BODY_WAIT = Duration.ofMillis(250);
+    /** The most bytes read after a stream's last event to reach the end of its body. */
+    static final int END_OF_BODY_MAX = 64 * 1024;
+
+    /**
+     * Reads what follows a stream's last event ({@code [DONE]}, {@code message_stop}): for a chunked HTTP/1.1 body,
+     * the closing zero-length chunk, whose read tells the transport that the answer was read whole, so its connection
+     * goes back to the pool instead of being closed. Without it every streamed request paid a new connection (a
+     * connect, the upstream's accept, Helidon's connection set-up) before its first byte (docs/benchmarks.md, "Gateway
+     * overhead", round nine). An upstream that sends more than {@value #END_OF_BODY_MAX} bytes, or has not ended the
+     * body within {@link #END_OF_BODY_WAIT} (or the read timeout, if shorter), has the connection closed by the
+     * caller's close, as before. Never throws: the answer is complete whatever happens here.
+     *
+     * @return whether the end of the body was reached
+     */
+    static boolean finishBody(ModelSettings model, InputStream in) {
+        long wait = Math.min(END_OF_BODY_WAIT.toMillis(), model.readTimeout().toMillis());
+        ScheduledFuture<?> timer = WATCHDOG.schedule(() -> closeQuietly(in), wait, TimeUnit.MILLISECONDS);
+        try {
+            byte[] rest = new byte[512];
+            long total = 0;
+            for (int n; (n = in.read(rest)) >= 0; ) {
+                total += n;
+                if (total > END_OF_BODY_MAX) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false; // closed by the timer, or broken: the caller's close drops the connection
+        } finally {
+            timer.cancel(false);
+        }
+    }
+
     /** A read of an upstream body. */
     @FunctionalInterface
     private interface Read<T> {

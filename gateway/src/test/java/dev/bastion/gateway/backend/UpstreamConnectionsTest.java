@@ -27,15 +27,30 @@ class UpstreamConnectionsTest {
     private static final class CountingServer implements AutoCloseable {
         private static final byte[] ANSWER = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 11\r\n\r\n{\"ok\":true}").getBytes(StandardCharsets.US_ASCII);
+        /** A streamed answer as OpenAI sends it: chunked SSE, one text event, {@code [DONE]}, the closing chunk. */
+        static final byte[] STREAM = ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+                + chunk("data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n")
+                + chunk("data: [DONE]\n\n") + "0\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         final AtomicInteger connections = new AtomicInteger();
         final AtomicInteger answers = new AtomicInteger();
         private final ServerSocket socket;
         private final boolean closeAfterAnswer;
+        private final byte[] answer;
 
         CountingServer(boolean closeAfterAnswer) throws IOException {
+            this(closeAfterAnswer, ANSWER);
+        }
+
+        CountingServer(boolean closeAfterAnswer, byte[] answer) throws IOException {
             this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             this.closeAfterAnswer = closeAfterAnswer;
+            this.answer = answer;
             Thread.ofVirtual().start(this::accept);
+        }
+
+        private static String chunk(String data) {
+            return Integer.toHexString(data.length()) + "\r\n" + data + "\r\n";
         }
 
         URI url() {
@@ -57,7 +72,7 @@ class UpstreamConnectionsTest {
         private void serve(Socket s) {
             try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
                 while (readRequest(in)) {
-                    out.write(ANSWER);
+                    out.write(answer);
                     out.flush();
                     answers.incrementAndGet();
                     if (closeAfterAnswer) {
@@ -142,6 +157,28 @@ class UpstreamConnectionsTest {
             assertThat(settled(server.answers, 3)).isEqualTo(3);
             assertThat(settled(server.connections, 1)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void streamsReadToTheirLastEventLeaveTheirConnectionForTheNextRequest() throws Exception {
+        try (CountingServer server = new CountingServer(false, CountingServer.STREAM)) {
+            OpenAiBackend backend = new OpenAiBackend(Map.of());
+            for (int i = 0; i < 3; i++) {
+                java.util.List<String> texts = new java.util.ArrayList<>();
+                backend.stream(model(server), dev.bastion.gateway.api.Json.MAPPER.createObjectNode().put("model", "m"),
+                        chunk -> texts.add(chunk.at("/choices/0/delta/content").asText()));
+                assertThat(texts).containsExactly("hi");
+            }
+            assertThat(settled(server.answers, 3)).isEqualTo(3);
+            assertThat(settled(server.connections, 1)).isEqualTo(1);
+        }
+    }
+
+    private static dev.bastion.gateway.config.ModelSettings model(CountingServer server) {
+        return new dev.bastion.gateway.config.ModelSettings("m", dev.bastion.gateway.config.ModelSettings.OPENAI,
+                java.util.Optional.of(URI.create("http://127.0.0.1:" + server.url().getPort() + "/v1/")),
+                java.util.Optional.empty(), "m", dev.bastion.gateway.config.Location.LOCAL, java.util.Optional.empty(),
+                Duration.ofSeconds(2), Duration.ofSeconds(2), 0);
     }
 
     @Test

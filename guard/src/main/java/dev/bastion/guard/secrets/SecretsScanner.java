@@ -38,10 +38,24 @@ public final class SecretsScanner implements Scanner {
 
     private final List<SecretRule> rules;
     private final StreamHorizon horizon;
+    /** Every distinct keyword of the rules, each looked for once per text. */
+    private final String[] keywords;
+    /** Per rule (same order as {@link #rules}), the indexes of its keywords in {@link #keywords}. */
+    private final int[][] ruleKeywords;
 
     public SecretsScanner(List<SecretRule> rules) {
         this.rules = List.copyOf(rules);
         this.horizon = new StreamHorizon(this.rules);
+        java.util.Map<String, Integer> index = new java.util.LinkedHashMap<>();
+        this.ruleKeywords = new int[this.rules.size()][];
+        for (int r = 0; r < this.rules.size(); r++) {
+            List<String> own = this.rules.get(r).keywords();
+            ruleKeywords[r] = new int[own.size()];
+            for (int k = 0; k < own.size(); k++) {
+                ruleKeywords[r][k] = index.computeIfAbsent(own.get(k), x -> index.size());
+            }
+        }
+        this.keywords = index.keySet().toArray(String[]::new);
     }
 
     /** The built-in rules. */
@@ -96,14 +110,23 @@ public final class SecretsScanner implements Scanner {
     @Override
     public List<Finding> scan(List<String> segments) {
         List<Finding> findings = new ArrayList<>();
+        boolean[] present = new boolean[keywords.length];
         for (int s = 0; s < segments.size(); s++) {
             String text = segments.get(s);
             String lower = asciiLower(text);
-            for (SecretRule rule : rules) {
-                if (rule.keywords().isEmpty() || rule.multiline()) {
-                    if (rule.keywords().isEmpty() || rule.keywords().stream().anyMatch(lower::contains)) {
-                        scanRule(rule, s, text, lower, 0, text.length(), findings);
-                    }
+            // Each keyword is looked for once per text, not once per rule that names it; a rule none of whose
+            // keywords occur is skipped without building its line list (most rules, on most texts).
+            for (int k = 0; k < keywords.length; k++) {
+                present[k] = lower.contains(keywords[k]);
+            }
+            for (int r = 0; r < rules.size(); r++) {
+                SecretRule rule = rules.get(r);
+                boolean always = ruleKeywords[r].length == 0;
+                if (!always && !anyPresent(ruleKeywords[r], present)) {
+                    continue;
+                }
+                if (always || rule.multiline()) {
+                    scanRule(rule, s, text, lower, 0, text.length(), findings);
                     continue;
                 }
                 // Single-line rules run only on the lines that hold one of their keywords: RE2 is linear, but
@@ -126,6 +149,9 @@ public final class SecretsScanner implements Scanner {
      * earlier rule.
      */
     private static List<Finding> distinctSpans(List<Finding> findings) {
+        if (findings.size() < 2) {
+            return List.copyOf(findings); // nothing to merge (the usual case: no finding at all)
+        }
         java.util.Map<String, Finding> best = new java.util.LinkedHashMap<>();
         for (Finding f : findings) {
             best.merge(f.segment() + ":" + f.start() + ":" + f.end(), f, (a, b) -> {
@@ -142,6 +168,15 @@ public final class SecretsScanner implements Scanner {
             });
         }
         return List.copyOf(best.values());
+    }
+
+    private static boolean anyPresent(int[] ids, boolean[] present) {
+        for (int id : ids) {
+            if (present[id]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lower case for ASCII letters only, so offsets in the result are offsets in the original. */
