@@ -217,6 +217,9 @@ public final class SecretsScanner implements Scanner {
             if (byNameAndShape && ValueFilters.reference(secret, group(m, "key"))) {
                 continue; // NONCOMPLIANT_APITOKEN, settings.API_SECRET, DB_PASSWORD=DB_PASSWORD: where it lives, not what
             }
+            if (byNameAndShape && ValueFilters.tokenName(group(m, "key")) && !ValueFilters.generatedShape(secret)) {
+                continue; // PINECONE_API_KEY=pcsk_short, TOKEN=invalid-secret-format: a token name wants a generated value
+            }
             if (byNameAndShape && rule.type().equals("GENERIC_SECRET") && ValueFilters.fieldName(secret)) {
                 continue; // token = user_account_id: a field name where a generated token was expected
             }
