@@ -201,7 +201,10 @@ public final class SecretsScanner implements Scanner {
             start += from;
             end += from;
             String secret = text.substring(start, end);
-            if (rule.minEntropy() > 0 && entropy(secret) < rule.minEntropy()) {
+            // A value under a token name is judged against its own alphabet (ValueFilters.generatedShape, below), not
+            // by a fixed number of bits: 16 random hex digits carry at most 4 bits a character, 20 letters more.
+            boolean tokenNamed = ValueFilters.tokenName(group(m, "key"));
+            if (rule.minEntropy() > 0 && !tokenNamed && entropy(secret) < rule.minEntropy()) {
                 continue;
             }
             if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && ValueFilters.placeholder(secret)) {
@@ -217,7 +220,7 @@ public final class SecretsScanner implements Scanner {
             if (byNameAndShape && ValueFilters.reference(secret, group(m, "key"))) {
                 continue; // NONCOMPLIANT_APITOKEN, settings.API_SECRET, DB_PASSWORD=DB_PASSWORD: where it lives, not what
             }
-            if (byNameAndShape && ValueFilters.tokenName(group(m, "key")) && !ValueFilters.generatedShape(secret)) {
+            if (byNameAndShape && tokenNamed && !ValueFilters.generatedShape(secret)) {
                 continue; // PINECONE_API_KEY=pcsk_short, TOKEN=invalid-secret-format: a token name wants a generated value
             }
             if (byNameAndShape && rule.type().equals("GENERIC_SECRET") && ValueFilters.fieldName(secret)) {

@@ -277,9 +277,9 @@ final class ValueFilters {
     }
 
     /**
-     * Whether a value has the shape of a generated credential, judged on its random part: the value after leading
-     * all-letter segments of up to 10 letters such as {@code sk_live_} or {@code pdl_live_apikey_} (a vendor's prefix
-     * says nothing about randomness), and on the letters and digits of that part. It must hold at least 8 of them,
+     * Whether a value has the shape of a generated credential, judged on its random part: the value after a vendor's
+     * prefix segments such as {@code sk_live_}, {@code lsv2_sk_} or {@code pdl_live_apikey_} (see {@link #randomPart};
+     * a prefix says nothing about randomness), and on the letters and digits of that part. It must hold at least 8 of them,
      * and either a digit (a 20-character random string over [A-Za-z0-9] has none with probability (52/62)^20, about
      * 3%), or upper and lower case mixed the way random text mixes them (a case change at least every third
      * character, 12 or more characters: {@code vZrEclFwOqeA}, not {@code plainMaster}), or three distinct symbols in
@@ -342,26 +342,35 @@ final class ValueFilters {
         return max <= 0 ? 0 : SecretsScanner.entropy(counted) / max;
     }
 
-    /** The value without its leading all-letter segments of up to 10 letters (split at _ and -), if something is left. */
+    /**
+     * The value without its leading prefix segments (split at _ and -), as long as something is left: all-letter
+     * segments of up to 10 letters (sk_live_, pdl_live_apikey_) and segments of up to 4 letters and digits (lsv2_,
+     * os_v2_, sk-or-v1-), the shapes vendors give their prefixes; three at most.
+     */
     static String randomPart(String value) {
         int at = 0;
-        while (true) {
+        for (int segments = 0; segments < 3; segments++) {
             int sep = -1;
+            boolean letters = true;
             for (int i = at; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if (c == '_' || c == '-') {
                     sep = i;
                     break;
                 }
-                if (!Character.isLetter(c)) {
+                if (!Character.isLetterOrDigit(c)) {
                     return value.substring(at);
                 }
+                letters &= Character.isLetter(c);
             }
-            if (sep < 0 || sep == at || sep - at > 10 || sep == value.length() - 1) {
+            int length = sep - at;
+            boolean prefix = letters ? length <= 10 : length <= 4;
+            if (sep < 0 || length == 0 || !prefix || sep == value.length() - 1) {
                 return value.substring(at);
             }
             at = sep + 1;
         }
+        return value.substring(at);
     }
 
     /** Base64 that decodes to printable {@code user:password} with both parts non-empty. */

@@ -53,6 +53,8 @@ class ValueShapeTest {
     void theRandomPartSkipsShortLetterPrefixesOnly() {
         assertThat(ValueFilters.randomPart("pdl_live_apikey_01kqz")).isEqualTo("01kqz");
         assertThat(ValueFilters.randomPart("r+9Yk|Lq-2m")).isEqualTo("r+9Yk|Lq-2m");
+        assertThat(ValueFilters.randomPart("lsv2_sk_short")).isEqualTo("short");
+        assertThat(ValueFilters.randomPart("5e0c2f9a-31d7-4b68")).isEqualTo("5e0c2f9a-31d7-4b68");
         assertThat(ValueFilters.randomPart("PSIYbVgfkbEPQoqJfzHpACTt_cKmO")).isEqualTo("PSIYbVgfkbEPQoqJfzHpACTt_cKmO");
     }
 
