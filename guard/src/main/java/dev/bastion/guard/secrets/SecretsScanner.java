@@ -204,7 +204,7 @@ public final class SecretsScanner implements Scanner {
             // A value under a token name is judged against its own alphabet (ValueFilters.generatedShape, below), not
             // by a fixed number of bits: 16 random hex digits carry at most 4 bits a character, 20 letters more.
             boolean tokenNamed = ValueFilters.tokenName(group(m, "key"));
-            if (rule.minEntropy() > 0 && !tokenNamed && entropy(secret) < rule.minEntropy()) {
+            if (rule.minEntropy() > 0 && (rule.fixedEntropy() || !tokenNamed) && entropy(secret) < rule.minEntropy()) {
                 continue;
             }
             if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && ValueFilters.placeholder(secret)) {
@@ -352,7 +352,7 @@ public final class SecretsScanner implements Scanner {
                     throw new IllegalStateException("rule " + id + ": invalid RE2 pattern: " + e.getDescription(), e);
                 }
                 rules.add(new SecretRule(id, r.path("type").asText(), pattern, strings(r.path("keywords")),
-                        r.path("min-entropy").asDouble(0), r.path("score").asDouble(0), r.path("multiline").asBoolean(false),
+                        r.path("min-entropy").asDouble(0), r.path("fixed-entropy").asBoolean(false), r.path("score").asDouble(0), r.path("multiline").asBoolean(false),
                         r.path("stream-hold").asInt(0), SecretRule.Checksum.valueOf(r.path("checksum").asText("NONE")),
                         strings(r.path("examples")), strings(r.path("counterexamples"))));
             }

@@ -55,7 +55,7 @@ final class ValueFilters {
     /**
      * A value that names where the secret lives instead of holding it: a constant or environment variable name
      * (NONCOMPLIANT_APITOKEN), a dotted field access (settings.GITHUB_API_SECRET), or the key's own name repeated
-     * (DB_PASSWORD=DB_PASSWORD, a template's stand-in). Applied to values found by name and shape only, never to a
+     * (DB_PASSWORD=DB_PASSWORD, a template's stand-in), whole or as the tail of the longer of the two (12 or more letters and digits). Applied to values found by name and shape only, never to a
      * vendor format with a fixed prefix.
      */
     static boolean reference(String value, String key) {
@@ -63,7 +63,13 @@ final class ValueFilters {
             return true;
         }
         String v = value.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
-        return !v.isEmpty() && v.equals(key.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT));
+        String k = key.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+        if (v.isEmpty() || k.isEmpty()) {
+            return false;
+        }
+        // the name repeated, whole or as the tail of a longer one (BlindKeySignatures = Ed25519.BlindKeySignatures,
+        // SN_id_Gost_KeyMeshing = "id-Gost-KeyMeshing")
+        return v.equals(k) || v.length() >= 12 && k.endsWith(v) || k.length() >= 12 && v.endsWith(k);
     }
 
     /**
@@ -257,11 +263,12 @@ final class ValueFilters {
     private static final com.google.re2j.Pattern PASSWORD_NAME = com.google.re2j.Pattern.compile("pass|pwd");
 
     /**
-     * Names of values a program generates: tokens, keys, salts, credentials, OAuth client and app secrets. A bare
+     * Names of values a program generates: tokens, keys, salts, credentials, private values, OAuth client and app
+     * secrets. A bare
      * {@code secret} is left out: people name chosen passphrases that way too ({@code shared_secret = open-sesame}).
      */
     private static final com.google.re2j.Pattern TOKEN_NAME =
-            com.google.re2j.Pattern.compile("token|key|salt|credential|auth|(?:client|app|api|consumer)_?secret");
+            com.google.re2j.Pattern.compile("token|key|salt|credential|auth|private|(?:client|app|api|consumer)_?secret");
 
     /**
      * Whether a name says its value is generated (a token, key, salt, credential) rather than chosen by a person (a
@@ -274,6 +281,27 @@ final class ValueFilters {
         }
         String k = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT).replaceAll("[.-]", "_");
         return !PASSWORD_NAME.matcher(k).find() && TOKEN_NAME.matcher(k).find();
+    }
+
+    /** A capitalised word of three or more letters, repeated: SalesResults, OrderService. */
+    private static final com.google.re2j.Pattern CAMEL_WORDS = com.google.re2j.Pattern.compile("(?:[A-Z][a-z]{2,})+");
+
+    /**
+     * Whether the letters of a value read as capitalised words: every run of three or more letters is made of them,
+     * and there are at least two (runs of one or two letters, such as the v of a version, are left aside).
+     */
+    static boolean camelWords(String value) {
+        int words = 0;
+        for (String run : value.split("[^A-Za-z]+")) {
+            if (run.length() < 3) {
+                continue;
+            }
+            if (!CAMEL_WORDS.matcher(run).matches()) {
+                return false;
+            }
+            words += (int) run.chars().filter(c -> c >= 'A' && c <= 'Z').count();
+        }
+        return words >= 2;
     }
 
     /**
@@ -316,6 +344,9 @@ final class ValueFilters {
         int n = alnum.length();
         if (n < 8) {
             return false;
+        }
+        if (camelWords(random) && alnum.length() - upper - lower <= 4) {
+            return false; // SalesResults-1.2, OrderService_v2: words and a version number
         }
         boolean randomCase = n >= 12 && upper >= 3 && lower >= 3 && caseChanges * 3 >= n;
         boolean varied = digit || randomCase || (random.length() >= 16 && symbols.size() >= 3);

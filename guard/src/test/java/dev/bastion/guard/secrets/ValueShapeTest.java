@@ -47,6 +47,8 @@ class ValueShapeTest {
         assertThat(ValueFilters.generatedShape("AstraCS:short")).isFalse();
         assertThat(ValueFilters.generatedShape("plainMaster")).isFalse(); // camel-case words
         assertThat(ValueFilters.generatedShape("KEYKEYKEYKEYKEYKEY1")).isFalse(); // too little entropy
+        assertThat(ValueFilters.generatedShape("SalesResults-1.2")).isFalse(); // words and a version
+        assertThat(ValueFilters.generatedShape("OrderService_v2")).isFalse();
     }
 
     @Test
@@ -76,6 +78,19 @@ class ValueShapeTest {
         assertThat(found("ACME_CLIENT_SECRET=AC_SECRET_a1B2c3D4e5F6g7H8i9J0k1L2")).isEmpty();
         assertThat(found("PINECONE_API_KEY=pcsk_7Hq2Lm9XvR4tW8zB1nK6pQ3s")).containsExactly("pcsk_7Hq2Lm9XvR4tW8zB1nK6pQ3s");
         assertThat(found("WIDGET_TOKEN=qTzRbWkLmHxVpNcYdJsF")).containsExactly("qTzRbWkLmHxVpNcYdJsF");
+    }
+
+    @Test
+    void theNameRepeatedAsItsValueIsAReference() {
+        assertThat(ValueFilters.reference("Ed25519.BlindKeySignatures", "BlindKeySignatures")).isTrue();
+        assertThat(ValueFilters.reference("id-Gost-KeyMeshing", "SN_id_Gost_KeyMeshing")).isTrue();
+        assertThat(ValueFilters.reference("q8Lm2Rv7Xk4Zp9Tw", "signing_key")).isFalse();
+    }
+
+    @Test
+    void aBlankSeparatedSettingIsReadAsNameAndValue() {
+        assertThat(found("requirepass_token 9Zq4Lm2Rv7XkT8pW\nSecret Management\nPassword required\n"))
+                .containsExactly("9Zq4Lm2Rv7XkT8pW");
     }
 
     @Test
