@@ -7,8 +7,9 @@ import java.util.Set;
 /**
  * Values that have the shape of a credential but are not one: documented example keys, values marked as fake,
  * template placeholders and variable references, and strings too regular to be random (one character repeated, a
- * run of sequential characters). Every rule's match passes {@link #notASecret}; free-form password rules also pass
- * {@link #placeholder}. Stateless and thread-safe.
+ * run of sequential characters, values typed to look random). Every rule's match passes {@link #notASecret};
+ * free-form password rules also pass {@link #placeholder}; a value found by name and shape under a token name must
+ * also have {@link #generatedShape}. Stateless and thread-safe.
  */
 final class ValueFilters {
     private ValueFilters() {
