@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param pattern compiled RE2 pattern
  * @param keywords lower-case literals; at least one must occur in the text (empty: always try)
  * @param minEntropy minimum entropy of the secret, 0 for none
+ * @param fixedEntropy whether minEntropy holds for values under a token name too; when false (the default), such a
+ *     value is judged by the share of its alphabet's entropy instead ({@link ValueFilters#generatedShape}), which
+ *     fits an assignment; a rule that reads a name and value out of prose keeps the fixed floor
  * @param score confidence of a match in (0, 1], or 0 to derive it from the checksum and entropy gate: a fixed
  *     vendor prefix scores high, a value assigned to a secret-named key lower, a bare string without context lowest
  * @param multiline whether a match can span lines (private key blocks); other rules run on keyword lines only
@@ -27,7 +30,7 @@ import java.util.Objects;
  * @param counterexamples texts that look close but must not match
  */
 public record SecretRule(String id, String type, Pattern pattern, List<String> keywords, double minEntropy,
-        double score, boolean multiline, int streamHold, Checksum checksum, List<String> examples,
+        boolean fixedEntropy, double score, boolean multiline, int streamHold, Checksum checksum, List<String> examples,
         List<String> counterexamples) {
 
     /** Validation a secret format carries in itself. */

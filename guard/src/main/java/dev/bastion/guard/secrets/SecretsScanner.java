@@ -236,7 +236,10 @@ public final class SecretsScanner implements Scanner {
             start += from;
             end += from;
             String secret = text.substring(start, end);
-            if (rule.minEntropy() > 0 && entropy(secret) < rule.minEntropy()) {
+            // A value under a token name is judged against its own alphabet (ValueFilters.generatedShape, below), not
+            // by a fixed number of bits: 16 random hex digits carry at most 4 bits a character, 20 letters more.
+            boolean tokenNamed = ValueFilters.tokenName(group(m, "key"));
+            if (rule.minEntropy() > 0 && (rule.fixedEntropy() || !tokenNamed) && entropy(secret) < rule.minEntropy()) {
                 continue;
             }
             if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && ValueFilters.placeholder(secret)) {
@@ -251,6 +254,9 @@ public final class SecretsScanner implements Scanner {
             boolean byNameAndShape = rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER || rule.minEntropy() > 0;
             if (byNameAndShape && ValueFilters.reference(secret, group(m, "key"))) {
                 continue; // NONCOMPLIANT_APITOKEN, settings.API_SECRET, DB_PASSWORD=DB_PASSWORD: where it lives, not what
+            }
+            if (byNameAndShape && tokenNamed && !ValueFilters.generatedShape(secret)) {
+                continue; // PINECONE_API_KEY=pcsk_short, TOKEN=invalid-secret-format: a token name wants a generated value
             }
             if (byNameAndShape && rule.type().equals("GENERIC_SECRET") && ValueFilters.fieldName(secret)) {
                 continue; // token = user_account_id: a field name where a generated token was expected
@@ -381,7 +387,7 @@ public final class SecretsScanner implements Scanner {
                     throw new IllegalStateException("rule " + id + ": invalid RE2 pattern: " + e.getDescription(), e);
                 }
                 rules.add(new SecretRule(id, r.path("type").asText(), pattern, strings(r.path("keywords")),
-                        r.path("min-entropy").asDouble(0), r.path("score").asDouble(0), r.path("multiline").asBoolean(false),
+                        r.path("min-entropy").asDouble(0), r.path("fixed-entropy").asBoolean(false), r.path("score").asDouble(0), r.path("multiline").asBoolean(false),
                         r.path("stream-hold").asInt(0), SecretRule.Checksum.valueOf(r.path("checksum").asText("NONE")),
                         strings(r.path("examples")), strings(r.path("counterexamples"))));
             }

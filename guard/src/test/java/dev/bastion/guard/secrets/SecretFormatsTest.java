@@ -106,7 +106,7 @@ class SecretFormatsTest {
         assertThat(blocking("xapp-1-A0B1C2D3E4F-5647382910234-9f3c1a7e5b2d8f4a6c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d1f3a"))
                 .containsExactly("SLACK_TOKEN");
         assertThat(blocking("rk_live_51Q8Lm2Rv7Xk4Zp9Tw3Nb6Gr4nLk91")).containsExactly("STRIPE_KEY");
-        assertThat(blocking("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")).containsExactly("SERVICE_TOKEN");
+        assertThat(blocking("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")).containsExactly("SERVICE_TOKEN");
         assertThat(blocking("pypi-AgEIcHlwaS5vcmcCJDk5ZjNjMWE3LTViMmQtOGY0YS02YzBlLTFiM2Q1ZjdhOWMyZQACKlszLCJxOExtMlJ2N1hrNFpwOVR3M05iNiJdXQAABiD"))
                 .containsExactly("PYPI_TOKEN");
         assertThat(blocking("JIRA_API_TOKEN = \"q8Lm2Rv7Xk4Zp9Tw3Nb6Wq7m\"")).contains("ATLASSIAN_TOKEN");
