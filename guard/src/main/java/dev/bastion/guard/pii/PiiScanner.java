@@ -240,6 +240,11 @@ public final class PiiScanner implements Scanner {
                 }
             }
         }
+        if (mode == PiiMode.BALANCED && !kept.isEmpty()
+                && kept.stream().allMatch(c -> GeneralQuestions.NAME_TYPES.contains(c.type()))
+                && GeneralQuestions.matches(tokens)) {
+            return List.of(); // a general question about the person or thing it names (see GeneralQuestions)
+        }
         kept.sort(Comparator.comparingInt(Recognizer.Candidate::start));
         return kept;
     }

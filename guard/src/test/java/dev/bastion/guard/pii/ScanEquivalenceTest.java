@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "eb0e8c2cce0257d05c1765f282bc0bca4a243b92166b54cd86f53686bb975720";
-    private static final String GOLDEN_LISTS = "249b9b4e57b661164f07ab9000185f6903f564956c4033085902e3394f29d806";
+    private static final String GOLDEN = "b170ad6198c1df92f7c1f88ea96ee3869eed5511580f36e5d42cac0c086d0c04";
+    private static final String GOLDEN_LISTS = "2241c5908e4895f8ef12ce5eb54f9cff688a61a3f05d9778c53828e80e96d61a";
 }
