@@ -187,6 +187,7 @@ public final class PiiScanner implements Scanner {
         if (context != null) {
             names = new ArrayList<>(context.apply(tokens, names, claimed, mode, cased, defaultThreshold));
         }
+        names = NameRepeats.apply(tokens, names, claimed, thresholds.getOrDefault("PERSON", defaultThreshold));
         for (int k = 0; k < all.size(); k++) {
             Recognizer.Candidate c = all.get(k);
             if (c.type().equals("PHONE_NUMBER") && c.score() < CLAIM) {

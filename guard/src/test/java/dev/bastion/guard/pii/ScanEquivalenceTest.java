@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "b170ad6198c1df92f7c1f88ea96ee3869eed5511580f36e5d42cac0c086d0c04";
-    private static final String GOLDEN_LISTS = "2241c5908e4895f8ef12ce5eb54f9cff688a61a3f05d9778c53828e80e96d61a";
+    private static final String GOLDEN = "997e24d32ab54d38ab8ab7647466c3d24ddabb83659b674e179881b469de1fff";
+    private static final String GOLDEN_LISTS = "1e2abe120f0dd8adcdaf24eb51ec39065ab7007e92cadf80109b9e1ac39449b3";
 }
