@@ -261,9 +261,12 @@ public final class PiiScanner implements Scanner {
         return mode == PiiMode.BALANCED && (c.recognizer().equals("year") || c.type().equals("TITLE"));
     }
 
-    /** Phone-shaped runs: an optional + or (, then digits with spaces, dots, dashes and brackets, 7 to 15 digits. */
+    /**
+     * Phone-shaped runs: an optional + or (, then digits with spaces, dots, dashes and brackets, 7 to 15 digits, and
+     * an optional extension ("x204", "ext. 12"), which libphonenumber reads as such and which is part of the number.
+     */
     private static final com.google.re2j.Pattern PHONE_SHAPE =
-            com.google.re2j.Pattern.compile("(?:\\+|\\(|\\b)\\d[\\d ().-]{5,22}\\d\\b");
+            com.google.re2j.Pattern.compile("(?:\\+|\\(|\\b)\\d[\\d ().-]{5,22}\\d(?:(?: ?(?:x|ext\\.?) ?)\\d{1,6})?\\b");
 
     /**
      * Phone numbers: each phone-shaped run is parsed by libphonenumber, first as international, then for each
@@ -281,14 +284,15 @@ public final class PiiScanner implements Scanner {
             String candidate = m.group();
             int mStart = m.start() + from;
             int mEnd = m.end() + from;
-            long digits = candidate.chars().filter(Character::isDigit).count();
+            String number = candidate.substring(0, extension(candidate)); // parsed without its extension
+            long digits = number.chars().filter(Character::isDigit).count();
             if (digits < 7 || digits > 15) {
                 continue;
             }
             boolean valid = false;
             for (String region : candidate.startsWith("+") ? List.of("ZZ") : PHONE_REGIONS) {
                 try {
-                    if (PHONES.isValidNumber(PHONES.parse(candidate, region))) {
+                    if (PHONES.isValidNumber(PHONES.parse(number, region))) {
                         valid = true;
                         break;
                     }
@@ -303,6 +307,27 @@ public final class PiiScanner implements Scanner {
                 out.add(new Recognizer.Candidate("PHONE_NUMBER", mStart, mEnd, Math.min(1, score), "phone"));
             }
         }
+    }
+
+    /** Where the extension of a phone-shaped run starts ("x204", " ext. 12"), or its length if it has none. */
+    static int extension(String s) {
+        int i = s.length();
+        while (i > 0 && Character.isDigit(s.charAt(i - 1))) {
+            i--;
+        }
+        if (i > 0 && s.charAt(i - 1) == ' ') {
+            i--;
+        }
+        if (i > 0 && s.charAt(i - 1) == 'x') {
+            i--;
+        } else if (i >= 4 && s.startsWith("ext.", i - 4)) {
+            i -= 4;
+        } else if (i >= 3 && s.startsWith("ext", i - 3)) {
+            i -= 3;
+        } else {
+            return s.length();
+        }
+        return i > 0 && s.charAt(i - 1) == ' ' ? i - 1 : i;
     }
 
     private static boolean hasDigit(boolean[] present) {
