@@ -22,7 +22,7 @@ final class NameRepeats {
     /** {@code names} with the repeats of its PERSON spans scoring at least {@code threshold} added. */
     static List<Recognizer.Candidate> apply(Tokens t, List<Recognizer.Candidate> names, boolean[] claimed,
             double threshold) {
-        Map<String, Double> words = new HashMap<>(); // the name words as written, possessive cut
+        Map<String, List<Written>> words = new HashMap<>(); // lower-case name word, possessive cut -> as written
         boolean[] covered = claimed.clone();
         for (Recognizer.Candidate c : names) {
             java.util.Arrays.fill(covered, c.start(), c.end(), true);
@@ -32,7 +32,12 @@ final class NameRepeats {
             for (int k = firstToken(t, c.start()); k < t.size && t.start[k] < c.end(); k++) {
                 String w = bare(t, k);
                 if (nameWord(t, k, w)) {
-                    words.merge(w, c.score(), Math::max);
+                    List<Written> forms = words.computeIfAbsent(w.toLowerCase(java.util.Locale.ROOT),
+                            x -> new ArrayList<>(1));
+                    forms.removeIf(f -> f.text().equals(w) && f.score() < c.score());
+                    if (forms.stream().noneMatch(f -> f.text().equals(w))) {
+                        forms.add(new Written(w, c.score()));
+                    }
                 }
             }
         }
@@ -44,13 +49,13 @@ final class NameRepeats {
             if (covered[t.start[i]] || !t.capitalised(i) || t.end[i] - t.start[i] < 3) {
                 continue;
             }
-            Double score = words.get(bare(t, i));
+            Double score = score(t, i, words);
             if (score == null) {
                 continue;
             }
             int j = i;
             while (j + 1 < t.size && !t.lineBefore[j + 1] && t.start[j + 1] - t.end[j] == 1 && !possessive(t, j)
-                    && words.containsKey(bare(t, j + 1)) && !covered[t.start[j + 1]] && t.capitalised(j + 1)) {
+                    && !covered[t.start[j + 1]] && t.capitalised(j + 1) && score(t, j + 1, words) != null) {
                 j++;
             }
             int end = possessive(t, j) ? t.end[j] - 2 : t.end[j];
@@ -58,6 +63,26 @@ final class NameRepeats {
             i = j;
         }
         return out;
+    }
+
+    /**
+     * The score of the name word that token {@code k} repeats, or null. {@code words} is keyed by the lower-case
+     * word; the token must also be written the same way (Grace, not GRACE).
+     */
+    private static Double score(Tokens t, int k, Map<String, List<Written>> words) {
+        String w = t.lower[k];
+        List<Written> forms = words.get(possessive(t, k) ? w.substring(0, w.length() - 2) : w);
+        int length = t.end[k] - t.start[k] - (possessive(t, k) ? 2 : 0);
+        for (Written f : forms == null ? List.<Written>of() : forms) {
+            if (f.text().length() == length && t.text.startsWith(f.text(), t.start[k])) {
+                return f.score();
+            }
+        }
+        return null;
+    }
+
+    /** A name word as written in the span it comes from, and that span's score. */
+    private record Written(String text, double score) {
     }
 
     /** Whether token {@code k} (its possessive cut, {@code w}) may be a repeated name. */
