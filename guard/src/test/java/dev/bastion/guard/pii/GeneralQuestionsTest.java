@@ -50,6 +50,17 @@ class GeneralQuestionsTest {
     }
 
     @Test
+    void aNameReportedInAnotherSegmentOfTheRequestIsReportedInTheQuestionToo() {
+        // a pseudonym in the first message and the real name in the second would tell the model which is which
+        PiiScanner scanner = PiiScanner.defaults(PiiMode.BALANCED);
+        List<dev.bastion.guard.Finding> linked = scanner.scan(List.of(
+                "My neighbour Tobias Lindqvist parks on our lawn.", "Why is Tobias Lindqvist so rude?"));
+        assertThat(linked).anyMatch(f -> f.segment() == 0 && f.type().equals("PERSON"))
+                .anyMatch(f -> f.segment() == 1 && f.type().equals("PERSON"));
+        assertThat(scanner.scan(List.of("You are a helpful assistant.", "When was Marie Curie born?"))).isEmpty();
+    }
+
+    @Test
     void moreThanOneSentenceOrLineIsNotAGeneralQuestion() {
         assertThat(GeneralQuestions.matches(Tokens.of("When was Marie Curie born?"))).isTrue();
         assertThat(GeneralQuestions.matches(Tokens.of("Tobias Lindqvist called. When was he born?"))).isFalse();
