@@ -32,6 +32,12 @@ public final class Checksums {
         return sum % 10 == 0;
     }
 
+    /** A payment card written after a card cue: 13 to 19 digits and Luhn, whatever the issuer prefix. */
+    public static boolean cuedCard(String digits) {
+        return digits.length() >= 13 && digits.length() <= 19 && digits.chars().allMatch(Character::isDigit)
+                && luhn(digits);
+    }
+
     /** A payment card: 12 to 19 digits, Luhn, and an issuer prefix (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro). */
     public static boolean creditCard(String digits) {
         if (digits.length() < 12 || digits.length() > 19 || !luhn(digits)) {

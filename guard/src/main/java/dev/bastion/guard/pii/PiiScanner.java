@@ -130,15 +130,44 @@ public final class PiiScanner implements Scanner {
         return t;
     }
 
+    /**
+     * The findings of every segment. A segment that is a general question about a named subject ({@link
+     * GeneralQuestions}, balanced mode) reports its names after all when another segment of the same request reports
+     * one of them: a pseudonym there and the real name here would tell the model which is which.
+     */
     @Override
     public List<Finding> scan(List<String> segments) {
+        List<Resolved> resolved = new ArrayList<>(segments.size());
+        java.util.Set<String> named = new java.util.HashSet<>(); // names reported outside general questions
+        for (String segment : segments) {
+            Resolved r = resolve(segment);
+            resolved.add(r);
+            if (!r.question()) {
+                for (Recognizer.Candidate c : r.kept()) {
+                    if (GeneralQuestions.NAME_TYPES.contains(c.type())) {
+                        named.add(lowerSameLength(segment.substring(c.start(), c.end())));
+                    }
+                }
+            }
+        }
         List<Finding> out = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
-            for (Recognizer.Candidate c : find(segments.get(i))) {
+            Resolved r = resolved.get(i);
+            String segment = segments.get(i);
+            boolean report = !r.question() || r.kept().stream()
+                    .anyMatch(c -> named.contains(lowerSameLength(segment.substring(c.start(), c.end()))));
+            for (Recognizer.Candidate c : report ? r.kept() : List.<Recognizer.Candidate>of()) {
                 out.add(new Finding(c.type(), i, c.start(), c.end(), c.score(), ID));
             }
         }
         return out;
+    }
+
+    /**
+     * The findings of one text before the general-question rule, and whether that rule leaves them out ({@code
+     * question}: the text is a general question about a named subject and every finding is a name).
+     */
+    private record Resolved(List<Recognizer.Candidate> kept, boolean question) {
     }
 
     /**
@@ -156,6 +185,11 @@ public final class PiiScanner implements Scanner {
 
     /** The resolved findings of one text, in order of position. */
     public List<Recognizer.Candidate> find(String text) {
+        Resolved r = resolve(text);
+        return r.question() ? List.of() : r.kept();
+    }
+
+    private Resolved resolve(String text) {
         String lower = lowerSameLength(text);
         List<Recognizer.Candidate> all = new ArrayList<>();
         boolean[] present = Recognizer.present(text);
@@ -187,6 +221,7 @@ public final class PiiScanner implements Scanner {
         if (context != null) {
             names = new ArrayList<>(context.apply(tokens, names, claimed, mode, cased, defaultThreshold));
         }
+        names = NameRepeats.apply(tokens, names, claimed, thresholds.getOrDefault("PERSON", defaultThreshold));
         for (int k = 0; k < all.size(); k++) {
             Recognizer.Candidate c = all.get(k);
             if (c.type().equals("PHONE_NUMBER") && c.score() < CLAIM) {
@@ -241,7 +276,11 @@ public final class PiiScanner implements Scanner {
             }
         }
         kept.sort(Comparator.comparingInt(Recognizer.Candidate::start));
-        return kept;
+        // a general question about the person or thing it names (see GeneralQuestions)
+        boolean question = mode == PiiMode.BALANCED && !kept.isEmpty()
+                && kept.stream().allMatch(c -> GeneralQuestions.NAME_TYPES.contains(c.type()))
+                && GeneralQuestions.matches(tokens);
+        return new Resolved(kept, question);
     }
 
     /**
@@ -255,9 +294,12 @@ public final class PiiScanner implements Scanner {
         return mode == PiiMode.BALANCED && (c.recognizer().equals("year") || c.type().equals("TITLE"));
     }
 
-    /** Phone-shaped runs: an optional + or (, then digits with spaces, dots, dashes and brackets, 7 to 15 digits. */
+    /**
+     * Phone-shaped runs: an optional + or (, then digits with spaces, dots, dashes and brackets, 7 to 15 digits, and
+     * an optional extension ("x204", "ext. 12"), which libphonenumber reads as such and which is part of the number.
+     */
     private static final com.google.re2j.Pattern PHONE_SHAPE =
-            com.google.re2j.Pattern.compile("(?:\\+|\\(|\\b)\\d[\\d ().-]{5,22}\\d\\b");
+            com.google.re2j.Pattern.compile("(?:\\+|\\(|\\b)\\d[\\d ().-]{5,22}\\d(?:(?: ?(?:x|ext\\.?) ?)\\d{1,6})?\\b");
 
     /**
      * Phone numbers: each phone-shaped run is parsed by libphonenumber, first as international, then for each
@@ -275,14 +317,15 @@ public final class PiiScanner implements Scanner {
             String candidate = m.group();
             int mStart = m.start() + from;
             int mEnd = m.end() + from;
-            long digits = candidate.chars().filter(Character::isDigit).count();
+            String number = candidate.substring(0, extension(candidate)); // parsed without its extension
+            long digits = number.chars().filter(Character::isDigit).count();
             if (digits < 7 || digits > 15) {
                 continue;
             }
             boolean valid = false;
             for (String region : candidate.startsWith("+") ? List.of("ZZ") : PHONE_REGIONS) {
                 try {
-                    if (PHONES.isValidNumber(PHONES.parse(candidate, region))) {
+                    if (PHONES.isValidNumber(PHONES.parse(number, region))) {
                         valid = true;
                         break;
                     }
@@ -297,6 +340,27 @@ public final class PiiScanner implements Scanner {
                 out.add(new Recognizer.Candidate("PHONE_NUMBER", mStart, mEnd, Math.min(1, score), "phone"));
             }
         }
+    }
+
+    /** Where the extension of a phone-shaped run starts ("x204", " ext. 12"), or its length if it has none. */
+    static int extension(String s) {
+        int i = s.length();
+        while (i > 0 && Character.isDigit(s.charAt(i - 1))) {
+            i--;
+        }
+        if (i > 0 && s.charAt(i - 1) == ' ') {
+            i--;
+        }
+        if (i > 0 && s.charAt(i - 1) == 'x') {
+            i--;
+        } else if (i >= 4 && s.startsWith("ext.", i - 4)) {
+            i -= 4;
+        } else if (i >= 3 && s.startsWith("ext", i - 3)) {
+            i -= 3;
+        } else {
+            return s.length();
+        }
+        return i > 0 && s.charAt(i - 1) == ' ' ? i - 1 : i;
     }
 
     private static boolean hasDigit(boolean[] present) {

@@ -36,6 +36,11 @@ final class Recognizers {
                     "\\b[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\\.){1,8}[A-Za-z]{2,24}\\b", v -> true, 1.0),
             Recognizer.of("credit-card", "CREDIT_CARD", Recognizer.DIGIT, "\\b(?P<v>(?:\\d[ -]?){11,18}\\d)\\b",
                     Checksums::creditCard, 0.9, "card", "visa", "mastercard", "amex", "credit", "cc").minDigits(12),
+            // a Luhn-valid number written right after "card" or "cc" is a card number even when its prefix is in no
+            // issuer range we list (co-branded and regional cards, new ranges): the cue does what the prefix does
+            Recognizer.of("credit-card-cue", "CREDIT_CARD", Recognizer.DIGIT,
+                    "(?i)\\b(?:card|cc)(?: (?:number|num|no\\.?))?[?:#]? ?(?P<v>(?:\\d[ -]?){12,18}\\d)\\b",
+                    Checksums::cuedCard, 0.75).withCues(24, "card", "cc").minDigits(13),
             Recognizer.of("iban", "IBAN_CODE", Recognizer.DIGIT, "(?i)\\b(?P<v>[A-Z]{2}\\d{2}(?:[ ]?[A-Z0-9]){11,30})\\b",
                     Checksums::iban, 1.0, "iban", "account").minDigits(4),
             Recognizer.of("us-ssn", "US_SSN", Recognizer.DIGIT, "\\b(?P<v>\\d{3}([- ]?)\\d{2}([- ]?)\\d{4})\\b", Checksums::usSsn, 0.45,

@@ -36,6 +36,20 @@ final class Regions {
             "rhode island", "south carolina", "south dakota", "tennessee", "texas", "utah", "vermont", "virginia",
             "washington", "west virginia", "wisconsin", "wyoming");
     private static final Set<String> REGIONS = load();
+    /**
+     * Words that name a natural feature (a river, a mountain, a sea): a span that starts or ends with one is a
+     * feature of the landscape, not a geographic subdivision (street, city, county, postcode) where a person lives.
+     */
+    private static final Set<String> FEATURES = Set.of("river", "mount", "mt", "mountain", "mountains", "lake",
+            "ocean", "sea", "gulf", "archipelago", "desert", "canyon", "peninsula", "glacier", "volcano", "strait",
+            "rainforest", "waterfall");
+    private static final Set<String> CITIES = cities();
+
+    private static Set<String> cities() {
+        Set<String> c = new HashSet<>(read("city.txt"));
+        c.addAll(read("city_major.txt"));
+        return Set.copyOf(c);
+    }
 
     private static Set<String> load() {
         Set<String> regions = new HashSet<>(CONTINENTS);
@@ -67,6 +81,36 @@ final class Regions {
         }
     }
 
+    /**
+     * Whether tokens a..b (an optional leading "the" aside) name a natural feature: their first or last word is a
+     * feature word ("Amazon River", "Mount Everest", "the Dead Sea", "Archipelago") and they are not a city of the
+     * gazetteer lists ("Lake Forest", "Sea Girt"). A lone feature word that is a known first or last name (River)
+     * is not one.
+     */
+    static boolean naturalFeature(Tokens t, int a, int b) {
+        if (a < b && t.lower[a].equals("the")) {
+            a++;
+        }
+        if (b - a > 3 || !(FEATURES.contains(t.lower[a]) || FEATURES.contains(t.lower[b]))) {
+            return false;
+        }
+        if (a == b && (Gazetteers.get().flags(t.lower[a]) & (Gazetteers.FIRST | Gazetteers.LAST)) != 0) {
+            return false;
+        }
+        return !CITIES.contains(joined(t, a, b));
+    }
+
+    private static String joined(Tokens t, int a, int b) {
+        StringBuilder s = new StringBuilder();
+        for (int k = a; k <= b; k++) {
+            if (k > a && t.start[k] > t.end[k - 1]) {
+                s.append(' ');
+            }
+            s.append(t.lower[k]);
+        }
+        return s.toString();
+    }
+
     /** Whether tokens a..b (an optional leading "the" aside) are a country, a state or a continent. */
     static boolean region(Tokens t, int a, int b) {
         if (a < b && t.lower[a].equals("the")) {
@@ -75,13 +119,6 @@ final class Regions {
         if (b - a > 5) {
             return false;
         }
-        StringBuilder s = new StringBuilder();
-        for (int k = a; k <= b; k++) {
-            if (k > a && t.start[k] > t.end[k - 1]) {
-                s.append(' ');
-            }
-            s.append(t.lower[k]);
-        }
-        return REGIONS.contains(s.toString());
+        return REGIONS.contains(joined(t, a, b));
     }
 }

@@ -206,6 +206,10 @@ final class SpanRules {
             // model typed it as a person ("Poland"); a first name that is also a state (Georgia) stays a name
             return false;
         }
+        if (mode == PiiMode.BALANCED && REGION_TYPES.contains(type) && Regions.naturalFeature(t, a, b)) {
+            // a river, mountain or sea is no geographic subdivision a person lives in and names no one
+            return false;
+        }
         switch (type) {
             case "ZIP_CODE" -> {
                 if (digits < 4 && !(letters && digits >= 2 && t.end[b] - t.start[a] >= 5)) {
