@@ -130,44 +130,15 @@ public final class PiiScanner implements Scanner {
         return t;
     }
 
-    /**
-     * The findings of every segment. A segment that is a general question about a named subject ({@link
-     * GeneralQuestions}, balanced mode) reports its names after all when another segment of the same request reports
-     * one of them: a pseudonym there and the real name here would tell the model which is which.
-     */
     @Override
     public List<Finding> scan(List<String> segments) {
-        List<Resolved> resolved = new ArrayList<>(segments.size());
-        java.util.Set<String> named = new java.util.HashSet<>(); // names reported outside general questions
-        for (String segment : segments) {
-            Resolved r = resolve(segment);
-            resolved.add(r);
-            if (!r.question()) {
-                for (Recognizer.Candidate c : r.kept()) {
-                    if (GeneralQuestions.NAME_TYPES.contains(c.type())) {
-                        named.add(lowerSameLength(segment.substring(c.start(), c.end())));
-                    }
-                }
-            }
-        }
         List<Finding> out = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
-            Resolved r = resolved.get(i);
-            String segment = segments.get(i);
-            boolean report = !r.question() || r.kept().stream()
-                    .anyMatch(c -> named.contains(lowerSameLength(segment.substring(c.start(), c.end()))));
-            for (Recognizer.Candidate c : report ? r.kept() : List.<Recognizer.Candidate>of()) {
+            for (Recognizer.Candidate c : find(segments.get(i))) {
                 out.add(new Finding(c.type(), i, c.start(), c.end(), c.score(), ID));
             }
         }
         return out;
-    }
-
-    /**
-     * The findings of one text before the general-question rule, and whether that rule leaves them out ({@code
-     * question}: the text is a general question about a named subject and every finding is a name).
-     */
-    private record Resolved(List<Recognizer.Candidate> kept, boolean question) {
     }
 
     /**
@@ -185,11 +156,6 @@ public final class PiiScanner implements Scanner {
 
     /** The resolved findings of one text, in order of position. */
     public List<Recognizer.Candidate> find(String text) {
-        Resolved r = resolve(text);
-        return r.question() ? List.of() : r.kept();
-    }
-
-    private Resolved resolve(String text) {
         String lower = lowerSameLength(text);
         List<Recognizer.Candidate> all = new ArrayList<>();
         boolean[] present = Recognizer.present(text);
@@ -276,11 +242,7 @@ public final class PiiScanner implements Scanner {
             }
         }
         kept.sort(Comparator.comparingInt(Recognizer.Candidate::start));
-        // a general question about the person or thing it names (see GeneralQuestions)
-        boolean question = mode == PiiMode.BALANCED && !kept.isEmpty()
-                && kept.stream().allMatch(c -> GeneralQuestions.NAME_TYPES.contains(c.type()))
-                && GeneralQuestions.matches(tokens);
-        return new Resolved(kept, question);
+        return kept;
     }
 
     /**

@@ -94,7 +94,7 @@ class DocumentStructureTest {
             assertThat(find(mode, text)).filteredOn(c -> c.type().equals("PERSON"))
                     .extracting(c -> covered(text, c)).as(text).containsExactly("John Miller");
         }
-        // not a bare one-line question: the balanced mode leaves the names of those out (GeneralQuestionsTest)
+        // a possessive ends the name
         String possessive = "We talked about how Brad Pitt's character ends the film.";
         assertThat(find(mode, possessive)).extracting(c -> covered(possessive, c)).containsExactly("Brad Pitt");
     }
