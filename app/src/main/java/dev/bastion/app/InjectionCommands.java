@@ -89,6 +89,18 @@ final class InjectionCommands {
                 + "texts are scored by a model fitted on the other groups (default ${DEFAULT-VALUE}).")
         int calibrationGroups;
 
+        @Option(names = "--calibration-grouping", defaultValue = "HASH", description = "How the collections are cut "
+                + "into calibration groups: HASH (by a hash of the name; rounds three to eight) or FAMILY (sorted by "
+                + "family and dealt out in turn, so one family's collections fall in different groups; round nine). "
+                + "Default ${DEFAULT-VALUE}.")
+        InjectionFit.Grouping calibrationGrouping;
+
+        @Option(names = "--calibration-pool", defaultValue = "sampled", description = "How calibration scores are "
+                + "counted for the family and pooled rates: sampled (each scored text once; a source gives at most 400) "
+                + "or counts (each scored text stands for its source's texts / texts scored, as the "
+                + "leave-one-source-out pool counts every text). Default ${DEFAULT-VALUE}.")
+        String calibrationPool;
+
         @Option(names = "--pooled-target-fpr", defaultValue = "1", description = "... and over all benign "
                 + "calibration texts pooled (1, the default: no pooled bound; round eight's rule aimed at the 2% budget "
                 + "is 0.04 and 0.015, docs/injection-model.md). The content threshold's families are bounded at 1% "
@@ -130,8 +142,17 @@ final class InjectionCommands {
             }
             return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(charGrams,
                     new InjectionTrainer.Settings(epochs, l2, 0.01, seed), cap, targetFpr, contentTargetFpr, !textCalibration,
-                    weightPower, calibrationGroups, pooledTargetFpr, passages, stageTargetFpr, stagePooledTargetFpr),
-                    cache);
+                    weightPower, calibrationGroups, pooledTargetFpr, passages, stageTargetFpr, stagePooledTargetFpr,
+                    calibrationGrouping, countWeighted()), cache);
+        }
+
+        private boolean countWeighted() {
+            return switch (calibrationPool) {
+                case "sampled" -> false;
+                case "counts" -> true;
+                default -> throw new IllegalArgumentException("--calibration-pool: sampled or counts, not "
+                        + calibrationPool);
+            };
         }
 
         String description(List<Source> sources) throws IOException {
@@ -147,8 +168,10 @@ final class InjectionCommands {
                 desc.put("stage_target_fpr", stageTargetFpr).put("stage_pooled_target_fpr", stagePooledTargetFpr);
             }
             desc.put("calibration", textCalibration ? "sha256(text)[0] mod 5 == 0 (20%), per benign family"
-                    : "out-of-source: " + calibrationGroups + " groups of the collections by hash of the name, each "
-                    + "scored by a model fitted on the others; per benign family and pooled");
+                    : "out-of-source: " + calibrationGroups + " groups of the collections by "
+                    + (calibrationGrouping == InjectionFit.Grouping.HASH ? "hash of the name" : "family, dealt out in turn")
+                    + ", each scored by a model fitted on the others; per benign family and pooled"
+                    + (countWeighted() ? ", each score weighted by its source's texts / texts scored" : ""));
             desc.put("embedding_stage", embeddings == null ? "none" : "all-MiniLM-L6-v2 (quantised) of the first 256 "
                     + "characters, logistic head stacked with the lexical logit on cross-fitted scores");
             desc.put("manifest", manifest.getFileName().toString());
@@ -205,6 +228,11 @@ final class InjectionCommands {
                 + "the built-in one; if it has an embedding stage, with the local MiniLM encoder.")
         Path model;
 
+        @Option(names = "--reverse-folds", description = "Score the folds from the last source of the manifest to "
+                + "the first (training is unchanged): two runs, one in each order, cover a loaded machine's evaluation "
+                + "in about half the time; each fold's lines and scores are the same in either order.")
+        boolean reverseFolds;
+
         @Option(names = "--scores-out", paramLabel = "FILE", description = "Also write every held-out direct score "
                 + "(source, role, family, score, flagged, start of the text; tab-separated) to FILE, for analysis.")
         Path scoresOut;
@@ -226,12 +254,13 @@ final class InjectionCommands {
                 return ExitCodes.OK;
             }
             if (scoresOut == null) {
-                new InjectionLoso(fit(sources), sources, seed).run(System.out, !noLatency);
+                new InjectionLoso(fit(sources), sources, seed, reverseFolds).run(System.out, !noLatency);
                 return ExitCodes.OK;
             }
             try (java.io.PrintStream ps = new java.io.PrintStream(Files.newOutputStream(scoresOut), false,
                     java.nio.charset.StandardCharsets.UTF_8)) {
-                new InjectionLoso(fit(sources), sources, seed).run(System.out, !noLatency, Optional.of(ps));
+                new InjectionLoso(fit(sources), sources, seed, reverseFolds).run(System.out, !noLatency,
+                        Optional.of(ps));
             }
             return ExitCodes.OK;
         }

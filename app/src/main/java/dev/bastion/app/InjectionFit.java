@@ -40,8 +40,12 @@ final class InjectionFit {
      */
     record Config(boolean charGrams, InjectionTrainer.Settings settings, int cap, double targetFpr,
             double contentTargetFpr, boolean sourceCalibration, double weightPower, int calibrationGroups,
-            double pooledTargetFpr, boolean passages, double stageTargetFpr, double stagePooledTargetFpr) {
+            double pooledTargetFpr, boolean passages, double stageTargetFpr, double stagePooledTargetFpr,
+            Grouping grouping, boolean countWeighted) {
         Config {
+            if (grouping == null) {
+                throw new IllegalArgumentException("a calibration grouping is required");
+            }
             if (cap < 1 || !(targetFpr > 0 && targetFpr < 1) || !(contentTargetFpr > 0 && contentTargetFpr < 1)
                     || !(weightPower >= 0 && weightPower <= 1) || calibrationGroups < 2
                     || !(pooledTargetFpr > 0 && pooledTargetFpr <= 1) || !(stageTargetFpr > 0 && stageTargetFpr < 1)
@@ -51,6 +55,17 @@ final class InjectionFit {
             }
         }
     }
+
+    /**
+     * How the training collections are cut into calibration groups. {@code HASH} (rounds three to eight): by a hash of
+     * the collection's name, which gave groups of 3 to 12 collections, one of them holding every e-mail and every code
+     * collection and three of the five injection collections, so its calibration model had never seen anything like
+     * them and scored them far higher than a fold's model scores a held-out source. {@code FAMILY} (round nine): the
+     * collections sorted by family and name and dealt out in turn, so groups differ in size by at most one and the
+     * collections of one family fall in different groups: like a leave-one-source-out fold, a calibration model misses
+     * few collections of any family.
+     */
+    enum Grouping { HASH, FAMILY }
 
     /** At most this many benign texts a source are scored for a threshold (sources are shuffled when read). */
     static final int MAX_SCORED = 400;
@@ -66,13 +81,13 @@ final class InjectionFit {
 
     /**
      * Other threshold rules, reported beside the configured one by the evaluation (same folds, same held-out scores):
-     * each is (per-family target, pooled target) over the same cross-fitted calibration scores, declared before any
-     * held-out score is seen. They aim nearer the 2% budget than the default rule (3% per family, no pooled bound),
-     * which lands far below it: round eight's declared rule (every family <= 4%, pooled <= 1.5%) and two at the
-     * budget itself (docs/injection-model.md, round eight). Run 38 measured all four on the same folds (the
-     * declared rule as its default then, the 3% rule beside it).
+     * each is (per-family target, pooled target) over the same cross-fitted calibration scores (weighted as the
+     * configuration says), declared before any held-out score is seen. Round nine: the budget itself (every family
+     * <= 5%, pooled <= 2%), the shipped per-family rule without a pooled bound (3%), and round eight's declared rule
+     * (4%, pooled 1.5%); the configured rule of round nine's run is every family <= 4%, pooled <= 1.8%
+     * (docs/injection-model.md, round nine).
      */
-    static final double[][] ALTERNATIVE_RULES = {{0.04, 0.015}, {0.05, 0.02}, {0.05, 0.018}};
+    static final double[][] ALTERNATIVE_RULES = {{0.05, 0.02}, {0.03, 1}, {0.04, 0.015}};
     private final Map<InjectionModel, double[]> alternatives = java.util.Collections.synchronizedMap(
             new java.util.IdentityHashMap<>());
 
@@ -81,12 +96,24 @@ final class InjectionFit {
         return alternatives.getOrDefault(m, new double[0]);
     }
 
-    private static double[] alternatives(Map<String, List<Double>> scores) {
+    private static double[] alternatives(Map<String, List<InjectionTrainer.Weighted>> scores) {
         double[] t = new double[ALTERNATIVE_RULES.length];
         for (int i = 0; i < t.length; i++) {
-            t[i] = InjectionTrainer.threshold(scores, ALTERNATIVE_RULES[i][0], ALTERNATIVE_RULES[i][1]);
+            t[i] = InjectionTrainer.weightedThreshold(scores, ALTERNATIVE_RULES[i][0], ALTERNATIVE_RULES[i][1]);
         }
         return t;
+    }
+
+    /** Unit weights: every calibration score counts once (the full stage's rule, and the text calibration). */
+    private static Map<String, List<InjectionTrainer.Weighted>> unweighted(Map<String, List<Double>> scores) {
+        Map<String, List<InjectionTrainer.Weighted>> out = new TreeMap<>();
+        scores.forEach((f, l) -> out.put(f, l.stream().map(x -> new InjectionTrainer.Weighted(x, 1)).toList()));
+        return out;
+    }
+
+    /** The weight each of {@code scored} calibration scores of {@code s} stands for (see {@link Config}). */
+    private double weight(Source s, int scored) {
+        return config.countWeighted() && scored > 0 ? (double) s.texts().size() / scored : 1;
     }
 
     InjectionFit(InjectionRules rules, Config config) {
@@ -140,7 +167,9 @@ final class InjectionFit {
         Weights all = fitWeights(used, seed, !config.sourceCalibration());
         Map<String, List<String>> calibration = new TreeMap<>();
         Map<String, List<Double>> directScores = new TreeMap<>();
+        Map<String, List<InjectionTrainer.Weighted>> weightedDirect = new TreeMap<>();
         Map<String, List<Double>> contentScores = new TreeMap<>();
+        Map<String, Integer> groups = groups(sources);
         if (config.sourceCalibration()) {
             // Cross-fitting by collection: group g is scored by a model fitted on every other group, so each
             // calibration score comes from a model that never saw that collection, and with k groups that model saw
@@ -148,13 +177,16 @@ final class InjectionFit {
             int k = config.calibrationGroups();
             for (int group = 0; group < k; group++) {
                 int g = group;
-                List<Source> fitOn = used.stream().filter(s -> group(s, k) != g).toList();
-                List<Source> scoreOn = used.stream().filter(s -> group(s, k) == g).toList();
+                List<Source> fitOn = used.stream().filter(s -> groups.get(s.name()) != g).toList();
+                List<Source> scoreOn = used.stream().filter(s -> groups.get(s.name()) == g).toList();
                 String key = fitOn.stream().map(Source::name).sorted().toList() + "/" + seed;
                 Weights w = calibrationModels.computeIfAbsent(key, x -> fitWeights(fitOn, seed, false));
                 for (Source s : scoreOn) {
                     Scores sc = calibrationScores.computeIfAbsent(key + "|" + s.name(), x -> score(w, s, false));
                     directScores.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(sc.direct());
+                    double weight = weight(s, sc.direct().size());
+                    weightedDirect.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(sc.direct().stream()
+                            .map(x -> new InjectionTrainer.Weighted(x, weight)).toList());
                     if (s.role() == Role.DOCUMENT) {
                         contentScores.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(sc.content());
                     }
@@ -164,18 +196,24 @@ final class InjectionFit {
             for (Source s : used) {
                 Scores sc = score(all, s, true);
                 directScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.direct());
+                weightedDirect.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.direct().stream()
+                        .map(x -> new InjectionTrainer.Weighted(x, 1)).toList());
                 if (s.role() == Role.DOCUMENT) {
                     contentScores.computeIfAbsent(s.family(), k -> new ArrayList<>()).addAll(sc.content());
                 }
             }
         }
-        double directThreshold = InjectionTrainer.threshold(directScores, config.targetFpr(), config.pooledTargetFpr());
+        double directThreshold = InjectionTrainer.weightedThreshold(weightedDirect, config.targetFpr(),
+                config.pooledTargetFpr());
+        List<InjectionTrainer.Weighted> pooled = weightedDirect.values().stream().flatMap(List::stream).toList();
+        System.err.printf(java.util.Locale.ROOT, "calibration (%s out): direct threshold %.4f, predicted pooled FPR "
+                + "%.4f%n", leaveOut, directThreshold, InjectionTrainer.weightedShareAtOrAbove(pooled, directThreshold));
         double contentThreshold = InjectionTrainer.threshold(contentScores, config.contentTargetFpr(),
                 config.pooledTargetFpr());
         if (embeddings.isEmpty() || !config.sourceCalibration()) {
             InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
                     directThreshold, contentThreshold, description);
-            alternatives.put(m, alternatives(directScores));
+            alternatives.put(m, alternatives(weightedDirect));
             return m;
         }
         // The embedding stage. Stacker: a regression on (lexical logit, head logit) of every training collection's
@@ -188,12 +226,12 @@ final class InjectionFit {
         List<String> keys = new ArrayList<>();
         for (int group = 0; group < k; group++) {
             int g = group;
-            List<Source> fitOn = used.stream().filter(s -> group(s, k) != g).toList();
+            List<Source> fitOn = used.stream().filter(s -> groups.get(s.name()) != g).toList();
             String key = fitOn.stream().map(Source::name).sorted().toList() + "/" + seed;
             keys.add(key);
             Weights w = calibrationModels.get(key);
             for (Source s : used) {
-                if (group(s, k) == g && s.role() != Role.INDIRECT) {
+                if (groups.get(s.name()) == g && s.role() != Role.INDIRECT) {
                     rows.addAll(stackRows.computeIfAbsent(key + "|" + s.name(), x -> stackRows(w, s)));
                 }
             }
@@ -208,7 +246,7 @@ final class InjectionFit {
                     InjectionTrainer.stacked(w.direct, w.head, stacker), 0.5, 0.5, 0.5, "{}");
             InjectionScanner scanner = new InjectionScanner(m, rules, encoder(), 0.5, 0.5);
             for (Source s : used) {
-                if (group(s, k) == group && !s.attack()) {
+                if (groups.get(s.name()) == group && !s.attack()) {
                     List<Double> out = fullScores.computeIfAbsent(s.family(), x -> new ArrayList<>());
                     int n = 0;
                     for (String t : s.texts()) {
@@ -225,7 +263,7 @@ final class InjectionFit {
         InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
                 InjectionTrainer.stacked(all.direct, all.head, stacker), directThreshold, contentThreshold,
                 fullThreshold, description);
-        alternatives.put(m, alternatives(fullScores));
+        alternatives.put(m, alternatives(unweighted(fullScores)));
         return m;
     }
 
@@ -255,6 +293,35 @@ final class InjectionFit {
     /** The calibration group of a source: a hash of its collection, so the parts of one collection stay together. */
     static int group(Source s, int groups) {
         return Math.floorMod(s.collection().hashCode(), groups);
+    }
+
+    /**
+     * The calibration group of every source of the manifest (the whole list, so a source's group is the same in every
+     * fold): by {@link #group} under {@link Grouping#HASH}; under {@link Grouping#FAMILY} the collections, sorted by
+     * the family of their first source and then by name, are dealt out to the groups in turn. The parts of one
+     * collection always share a group.
+     */
+    Map<String, Integer> groups(List<Source> sources) {
+        int k = config.calibrationGroups();
+        Map<String, Integer> out = new java.util.HashMap<>();
+        if (config.grouping() == Grouping.HASH) {
+            sources.forEach(s -> out.put(s.name(), group(s, k)));
+            return out;
+        }
+        Map<String, String> familyOf = new java.util.LinkedHashMap<>();
+        for (Source s : sources) {
+            if (s.role() != Role.OTHER) {
+                familyOf.putIfAbsent(s.collection(), s.family());
+            }
+        }
+        List<String> order = familyOf.keySet().stream().sorted(java.util.Comparator.comparing((String c) ->
+                familyOf.get(c)).thenComparing(c -> c)).toList();
+        Map<String, Integer> byCollection = new java.util.HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            byCollection.put(order.get(i), i % k);
+        }
+        sources.forEach(s -> out.put(s.name(), byCollection.getOrDefault(s.collection(), 0)));
+        return out;
     }
 
     /** Fitted weights; {@code head} is empty without embeddings. */

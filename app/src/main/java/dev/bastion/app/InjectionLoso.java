@@ -30,10 +30,18 @@ final class InjectionLoso {
     private final List<Source> sources;
     private final long seed;
 
+    private final boolean reverseFolds;
+
     InjectionLoso(InjectionFit fit, List<Source> sources, long seed) {
+        this(fit, sources, seed, false);
+    }
+
+    /** With {@code reverseFolds}, the folds are scored from the last source to the first (training is unchanged). */
+    InjectionLoso(InjectionFit fit, List<Source> sources, long seed, boolean reverseFolds) {
         this.fit = fit;
         this.sources = sources;
         this.seed = seed;
+        this.reverseFolds = reverseFolds;
     }
 
     private record Scored(double score, boolean flagged) {
@@ -74,7 +82,7 @@ final class InjectionLoso {
                 + "fixed before scoring, from the training sources only");
         out.printf(Locale.ROOT, "%-26s %-9s %-18s %6s %9s %8s   %s%n", "source", "role", "family", "texts",
                 "threshold", "flagged", "content model (threshold; clean FPR / injected held-out TPR)");
-        for (Source s : sources) {
+        for (Source s : reverseFolds ? sources.reversed() : sources) {
             if (s.role() == Role.OTHER) {
                 continue;
             }

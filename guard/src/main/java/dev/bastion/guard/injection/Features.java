@@ -30,6 +30,16 @@ public final class Features {
     private Features() {
     }
 
+    /**
+     * Experiment of round nine, off unless the system property {@code bastion.injection.phantom-words} is set (the
+     * shipped model was trained without it, and a model trained with it must be scored with it): the word features'
+     * norm counts this many extra words of no evidence, so a short text's few words are not scaled up to the weight of
+     * a long text's hundreds (a six-word style request "Please don't repeat my question this time." weighs each word
+     * at 0.28 against 0.04 in a jailbreak of three hundred words).
+     */
+    static final double PHANTOM_WORDS = Double.parseDouble(System.getProperty("bastion.injection.phantom-words", "0"));
+    private static final double LN2_SQUARED = Math.log(2) * Math.log(2);
+
     static int size(int rules) {
         return HASHED + rules + SHAPE;
     }
@@ -101,6 +111,7 @@ public final class Features {
             norm += value[k] * value[k];
             k++;
         }
+        norm += PHANTOM_WORDS * LN2_SQUARED;
         float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0;
         for (int i = 0; i < k; i++) {
             value[i] *= inv;

@@ -136,6 +136,66 @@ public final class InjectionTrainer {
         return Math.min(0.999, t);
     }
 
+    /**
+     * A calibration score with the weight it stands for: a source's scored texts are a sample (at most a few hundred)
+     * of it, and each stands for (texts of the source) / (texts scored), so that a family's and the pooled
+     * false-positive rate are counted the way the leave-one-source-out pool counts them: every text of every source.
+     */
+    public record Weighted(double score, double weight) {
+        public Weighted {
+            if (!(weight > 0) || Double.isNaN(score)) {
+                throw new IllegalArgumentException("a calibration score needs a positive weight");
+            }
+        }
+    }
+
+    /**
+     * As {@link #threshold(Map, double, double)} with weighted scores: the lowest score (at least 0.5, at most 0.999)
+     * at which the weighted share of every family's scores above it is at most {@code targetFpr} and the weighted
+     * share of all of them pooled at most {@code pooledTargetFpr} (1: no pooled bound). With every weight 1 it is
+     * exactly the unweighted threshold.
+     */
+    public static double weightedThreshold(Map<String, List<Weighted>> benignScoresByFamily, double targetFpr,
+            double pooledTargetFpr) {
+        List<Weighted> pooled = new ArrayList<>();
+        benignScoresByFamily.values().forEach(pooled::addAll);
+        double t = pooledTargetFpr >= 1 ? 0.5 : weightedQuantileAbove(pooled, pooledTargetFpr);
+        for (List<Weighted> scores : benignScoresByFamily.values()) {
+            t = Math.max(t, weightedQuantileAbove(scores, targetFpr));
+        }
+        return Math.min(0.999, t);
+    }
+
+    /** The weighted share of {@code scores} at or above {@code threshold} (0 when empty). */
+    public static double weightedShareAtOrAbove(List<Weighted> scores, double threshold) {
+        double all = 0;
+        double above = 0;
+        for (Weighted w : scores) {
+            all += w.weight();
+            above += w.score() >= threshold ? w.weight() : 0;
+        }
+        return all > 0 ? above / all : 0;
+    }
+
+    /** The score s such that at most {@code share} of the weight of {@code scores} lies strictly above s (at least 0.5). */
+    static double weightedQuantileAbove(List<Weighted> scores, double share) {
+        List<Weighted> sorted = new ArrayList<>(scores);
+        sorted.sort((a, b) -> Double.compare(b.score(), a.score()));
+        double total = 0;
+        for (Weighted w : sorted) {
+            total += w.weight();
+        }
+        double allowed = share * total;
+        double above = 0;
+        for (Weighted w : sorted) {
+            if (above + w.weight() > allowed) {
+                return Math.min(0.999, Math.max(0.5, w.score() + 1e-6));
+            }
+            above += w.weight();
+        }
+        return 0.5;
+    }
+
     /** The score s such that at most {@code share} of {@code sorted} is strictly above s (at least 0.5). */
     static double quantileAbove(List<Double> sorted, double share) {
         if (sorted.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.bastion.guard.injection;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bastion.guard.Finding;
 import java.io.ByteArrayInputStream;
@@ -139,6 +140,56 @@ class InjectionTest {
         assertThat(pooledFlagged).isLessThanOrEqualTo(4);
         assertThat(pooled).isGreaterThan(perFamily);
         assertThat(InjectionTrainer.threshold(families, 0.05, 0.10)).isEqualTo(perFamily);
+    }
+
+    @Test
+    void weightedThresholdsEqualTheUnweightedOnesWithUnitWeights() {
+        java.util.Random r = new java.util.Random(7);
+        java.util.Map<String, List<Double>> plain = new java.util.TreeMap<>();
+        java.util.Map<String, List<InjectionTrainer.Weighted>> unit = new java.util.TreeMap<>();
+        for (String family : List.of("a", "b", "c")) {
+            List<Double> scores = new ArrayList<>();
+            for (int i = 0; i < 137; i++) {
+                scores.add(r.nextDouble());
+            }
+            plain.put(family, scores);
+            unit.put(family, scores.stream().map(x -> new InjectionTrainer.Weighted(x, 1)).toList());
+        }
+        for (double[] rule : new double[][] {{0.03, 1}, {0.04, 0.018}, {0.05, 0.02}, {0.01, 0.005}}) {
+            assertThat(InjectionTrainer.weightedThreshold(unit, rule[0], rule[1]))
+                    .isEqualTo(InjectionTrainer.threshold(plain, rule[0], rule[1]));
+        }
+    }
+
+    @Test
+    void aHeavilyWeightedQuietSourceLowersThePooledThresholdAsTheHeldOutPoolWouldCountIt() {
+        // Two families of 100 scored texts each; the quiet one stands for 1,000 texts (weight 10), the noisy one for
+        // 100. Pooled at 2%: unweighted that allows 4 scores above the threshold, weighted 22 of the noisy ones' weight.
+        List<InjectionTrainer.Weighted> quiet = new ArrayList<>();
+        List<InjectionTrainer.Weighted> noisy = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            quiet.add(new InjectionTrainer.Weighted(0.1 + i * 0.001, 10));
+            noisy.add(new InjectionTrainer.Weighted(0.5 + i * 0.004, 1));
+        }
+        java.util.Map<String, List<InjectionTrainer.Weighted>> weighted = java.util.Map.of("quiet", quiet, "noisy", noisy);
+        java.util.Map<String, List<InjectionTrainer.Weighted>> sampled = java.util.Map.of("quiet", quiet.stream()
+                .map(w -> new InjectionTrainer.Weighted(w.score(), 1)).toList(), "noisy", noisy);
+        double t = InjectionTrainer.weightedThreshold(weighted, 0.5, 0.02);
+        double u = InjectionTrainer.weightedThreshold(sampled, 0.5, 0.02);
+        assertThat(t).isLessThan(u);
+        List<InjectionTrainer.Weighted> all = new ArrayList<>(quiet);
+        all.addAll(noisy);
+        assertThat(InjectionTrainer.weightedShareAtOrAbove(all, t)).isLessThanOrEqualTo(0.02);
+        assertThat(InjectionTrainer.weightedShareAtOrAbove(all, t - 0.005)).isGreaterThan(0.02);
+        assertThat(noisy.stream().filter(w -> w.score() >= t).count()).isEqualTo(22);
+    }
+
+    @Test
+    void aCalibrationScoreWithoutAPositiveWeightIsRefused() {
+        assertThatThrownBy(() -> new InjectionTrainer.Weighted(0.7, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new InjectionTrainer.Weighted(Double.NaN, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(InjectionTrainer.weightedShareAtOrAbove(List.of(), 0.5)).isZero();
     }
 
     @Test
