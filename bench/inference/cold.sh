@@ -62,7 +62,7 @@ snapshot() {
     esac
   done
   # the process's own counters also hold threads that have exited (llama.cpp starts threads per batch)
-  all="$(sed 's/.*) //' /proc/"$pid"/stat | awk '{print $12 + $13 + $14 + $15}')"
+  all="$(sed 's/.*) //' /proc/"$pid"/stat | awk '{print $12 + $13}')"
   local ms=$((1000 / hz))
   echo "cpu_ms=$((all * ms)) main_ms=$((main * ms)) workers_ms=$((work * ms)) c1_ms=$((c1 * ms)) c2_ms=$((c2 * ms))" \
     "gc_vm_ms=$((gc * ms)) other_ms=$((rest * ms))"

@@ -1,10 +1,7 @@
 package dev.bastion.inference;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -19,7 +16,7 @@ import java.util.SplittableRandom;
  * dimensions, the optional biases and q/k norms, and every tensor type each role of the real model uses (one layer per
  * distinct type, so a Q4_K_M file warms both its Q4_K and its Q6_K kernels). It shrinks what only sets the amount of
  * work: embedding and feed-forward widths of 256, a vocabulary of 256, a context of {@value #CONTEXT}. Its weights are
- * pseudo-random bytes below 0x40, which keeps every F16 scale and F32 value finite. Each round runs a prompt of
+ * the first bytes of real tensors of each type, read as smaller matrices. Each round runs a prompt of
  * {@value #PROMPT} tokens (the batched matmul path) and {@value #DECODE} single tokens (the matvec path) into the
  * real model's kind of key/value cache.
  *
@@ -43,19 +40,10 @@ final class KernelWarmup {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be positive, got " + rounds);
         }
-        ModelConfig tiny = new ModelConfig(real.architecture(), CONTEXT, WIDTH, 1, WIDTH, real.heads(), real.kvHeads(),
-                real.headDim(), real.rmsEpsilon(), real.ropeBase(), real.ropeDim(), real.ropeNeox(), real.ropeScale(),
-                WIDTH);
-        // An automatic arena, never closed: closing a shared arena deoptimises every compiled method that accesses
-        // memory segments (seen with -XX:+PrintCompilation: the kernels the warm-up had compiled, "marked for
-        // deoptimization" as it returned); the few megabytes go with the next collection.
-        Arena arena = Arena.ofAuto();
-        SplittableRandom random = new SplittableRandom(22);
-        Weights weights = weights(file, real, tiny, arena, random);
-        ModelConfig shaped = new ModelConfig(tiny.architecture(), CONTEXT, WIDTH, weights.layers().size(), WIDTH,
-                tiny.heads(), tiny.kvHeads(), tiny.headDim(), tiny.rmsEpsilon(), tiny.ropeBase(), tiny.ropeDim(),
-                tiny.ropeNeox(), tiny.ropeScale(), WIDTH);
+        Weights weights = tinyWeights(file, real);
+        ModelConfig shaped = tinyConfig(real, weights.layers().size());
         Transformer transformer = new Transformer(shaped, weights, CONTEXT);
+        SplittableRandom random = new SplittableRandom(23);
         int[] tokens = new int[PROMPT + DECODE];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = random.nextInt(WIDTH);
@@ -70,19 +58,44 @@ final class KernelWarmup {
         }
     }
 
-    /** One tiny layer per distinct type any role has in the real model; the embedding and output keep their types. */
-    private static Weights weights(GgufFile file, ModelConfig real, ModelConfig tiny, Arena arena, SplittableRandom random)
-            throws GgufFormatException {
+    /** The tiny model's configuration: the real one's heads and RoPE, {@value #WIDTH} wide, {@code layers} deep. */
+    static ModelConfig tinyConfig(ModelConfig real, int layers) {
+        return new ModelConfig(real.architecture(), CONTEXT, WIDTH, layers, WIDTH, real.heads(), real.kvHeads(),
+                real.headDim(), real.rmsEpsilon(), real.ropeBase(), real.ropeDim(), real.ropeNeox(), real.ropeScale(),
+                WIDTH);
+    }
+
+    /** Whether {@code real} is at least as large as the tiny model in every dimension (smaller ones need no warm-up). */
+    static boolean fits(ModelConfig real) {
+        return real.dim() >= WIDTH && real.hiddenDim() >= WIDTH && real.vocabularySize() >= WIDTH;
+    }
+
+    /**
+     * The tiny model's weights: one layer per distinct type any role has in the real model (the first layer takes
+     * each role's first type), the embedding and output of the real ones' types. Each matrix is the first bytes of a
+     * real tensor of its type, read as a smaller matrix: the same mapped memory the real model's kernels read (so
+     * the JIT sees the same kind of memory segment at every call), and no new memory. An arena of the warm-up's own
+     * would also cost the compiled kernels: closing a shared arena deoptimises the compiled methods that access
+     * memory segments (seen with -XX:+PrintCompilation, "marked for deoptimization" as the warm-up returned).
+     *
+     * @throws IllegalArgumentException if {@code real} does not {@link #fits fit}
+     */
+    static Weights tinyWeights(GgufFile file, ModelConfig real) throws GgufFormatException {
+        if (!fits(real)) {
+            throw new IllegalArgumentException("a model narrower than " + WIDTH + " needs no warm-up");
+        }
+        ModelConfig tiny = tinyConfig(real, 1);
         String[] roles = {"attn_q", "attn_k", "attn_v", "attn_output", "ffn_gate", "ffn_up", "ffn_down"};
-        List<List<GgmlType>> types = new ArrayList<>();
+        List<List<GgufTensor>> sources = new ArrayList<>();
         int layers = 1;
         for (String role : roles) {
-            LinkedHashSet<GgmlType> seen = new LinkedHashSet<>();
+            java.util.Map<GgmlType, GgufTensor> firstOfType = new java.util.LinkedHashMap<>();
             for (int l = 0; l < real.layers(); l++) {
-                seen.add(type(file, "blk." + l + "." + role + ".weight"));
+                GgufTensor t = tensor(file, "blk." + l + "." + role + ".weight");
+                firstOfType.putIfAbsent(t.type(), t);
             }
-            types.add(List.copyOf(seen));
-            layers = Math.max(layers, seen.size());
+            sources.add(List.copyOf(firstOfType.values()));
+            layers = Math.max(layers, firstOfType.size());
         }
         boolean bias = file.tensor("blk.0.attn_q.bias").isPresent();
         boolean headNorm = file.tensor("blk.0.attn_q_norm.weight").isPresent();
@@ -91,22 +104,23 @@ final class KernelWarmup {
         List<Weights.Layer> out = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
             int at = l;
-            java.util.function.IntFunction<GgmlType> t = role -> types.get(role).get(Math.min(at, types.get(role).size() - 1));
+            java.util.function.IntFunction<GgufTensor> t =
+                    role -> sources.get(role).get(Math.min(at, sources.get(role).size() - 1));
             out.add(new Weights.Layer(ones(WIDTH),
-                    matrix(t.apply(0), q, WIDTH, arena, random), matrix(t.apply(1), kv, WIDTH, arena, random),
-                    matrix(t.apply(2), kv, WIDTH, arena, random), matrix(t.apply(3), WIDTH, q, arena, random),
-                    bias ? Optional.of(small(q, random)) : Optional.empty(),
-                    bias ? Optional.of(small(kv, random)) : Optional.empty(),
-                    bias ? Optional.of(small(kv, random)) : Optional.empty(),
+                    matrix(file, t.apply(0), q, WIDTH), matrix(file, t.apply(1), kv, WIDTH),
+                    matrix(file, t.apply(2), kv, WIDTH), matrix(file, t.apply(3), WIDTH, q),
+                    bias ? Optional.of(small(q)) : Optional.empty(),
+                    bias ? Optional.of(small(kv)) : Optional.empty(),
+                    bias ? Optional.of(small(kv)) : Optional.empty(),
                     headNorm ? Optional.of(ones(tiny.headDim())) : Optional.empty(),
                     headNorm ? Optional.of(ones(tiny.headDim())) : Optional.empty(),
                     ones(WIDTH),
-                    matrix(t.apply(4), WIDTH, WIDTH, arena, random), matrix(t.apply(5), WIDTH, WIDTH, arena, random),
-                    matrix(t.apply(6), WIDTH, WIDTH, arena, random)));
+                    matrix(file, t.apply(4), WIDTH, WIDTH), matrix(file, t.apply(5), WIDTH, WIDTH),
+                    matrix(file, t.apply(6), WIDTH, WIDTH)));
         }
-        WeightMatrix embedding = matrix(type(file, "token_embd.weight"), WIDTH, WIDTH, arena, random);
+        WeightMatrix embedding = matrix(file, tensor(file, "token_embd.weight"), WIDTH, WIDTH);
         WeightMatrix output = file.tensor("output.weight").isPresent()
-                ? matrix(type(file, "output.weight"), WIDTH, WIDTH, arena, random)
+                ? matrix(file, tensor(file, "output.weight"), WIDTH, WIDTH)
                 : embedding;
         Optional<float[]> rope = file.tensor("rope_freqs.weight").isPresent()
                 ? Optional.of(ones(tiny.ropeDim() / 2))
@@ -114,24 +128,22 @@ final class KernelWarmup {
         return new Weights(embedding, List.copyOf(out), ones(WIDTH), output, rope);
     }
 
-    private static GgmlType type(GgufFile file, String name) throws GgufFormatException {
-        GgmlType type = file.tensor(name).orElseThrow(() -> new GgufFormatException("tensor " + name + " is missing"))
-                .type();
-        if (!type.supported()) {
-            throw new GgufFormatException("tensor " + name + " has type " + type + ", which Bastion's engine does not run");
+    private static GgufTensor tensor(GgufFile file, String name) throws GgufFormatException {
+        GgufTensor t = file.tensor(name).orElseThrow(() -> new GgufFormatException("tensor " + name + " is missing"));
+        if (!t.type().supported()) {
+            throw new GgufFormatException("tensor " + name + " has type " + t.type() + ", which Bastion's engine does not run");
         }
-        return type;
+        return t;
     }
 
-    private static WeightMatrix matrix(GgmlType type, int rows, int cols, Arena arena, SplittableRandom random) {
-        byte[] bytes = new byte[Math.toIntExact(type.byteSize((long) rows * cols))];
-        random.nextBytes(bytes);
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] &= 0x3f;
+    /** The first bytes of {@code t} as a {@code rows} x {@code cols} matrix of its type. */
+    private static WeightMatrix matrix(GgufFile file, GgufTensor t, int rows, int cols) throws GgufFormatException {
+        long bytes = t.type().byteSize((long) rows * cols);
+        MemorySegment data = file.data(t);
+        if (data.byteSize() < bytes) {
+            throw new GgufFormatException("tensor " + t.name() + " is smaller than the warm-up's " + rows + " x " + cols);
         }
-        MemorySegment data = arena.allocate(bytes.length, 64);
-        MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        return WeightMatrix.of(type, data, rows, cols);
+        return WeightMatrix.of(t.type(), data.asSlice(0, bytes), rows, cols);
     }
 
     private static float[] ones(int n) {
@@ -140,10 +152,10 @@ final class KernelWarmup {
         return v;
     }
 
-    private static float[] small(int n, SplittableRandom random) {
+    private static float[] small(int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
-            v[i] = (float) (random.nextDouble() - 0.5) * 0.1f;
+            v[i] = (i % 7 - 3) * 0.01f;
         }
         return v;
     }

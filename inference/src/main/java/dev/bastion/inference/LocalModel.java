@@ -120,13 +120,16 @@ public final class LocalModel implements AutoCloseable {
         Throwable[] failure = new Throwable[1];
         try {
             ModelConfig config = ModelConfig.from(file);
-            Thread warm = Thread.ofPlatform().name("bastion-warmup").start(() -> {
+            Runnable warmUp = () -> {
                 try {
                     KernelWarmup.run(file, config, options.cacheType(), WARMUP_ROUNDS);
                 } catch (Throwable e) {
                     failure[0] = e;
                 }
-            });
+            };
+            // a model narrower than the tiny one runs fast enough cold: no warm-up
+            Thread warm = KernelWarmup.fits(config) ? Thread.ofPlatform().name("bastion-warmup").start(warmUp)
+                    : Thread.ofPlatform().unstarted(warmUp);
             try {
                 Vocabulary vocabulary = GgufVocabulary.read(file.metadata());
                 if (vocabulary.tokens().size() != config.vocabularySize()) {
@@ -161,6 +164,9 @@ public final class LocalModel implements AutoCloseable {
     }
 
     private static void awaitUninterruptibly(Thread thread) {
+        if (thread.getState() == Thread.State.NEW) {
+            return;
+        }
         boolean interrupted = false;
         while (true) {
             try {
