@@ -13,7 +13,7 @@ import java.util.Locale;
  * error, as {@code bastion generate} does, a stats line with the decode rate over tokens 2..TOKENS.
  *
  * <pre>
- *   ColdLlamaCpp FILE THREADS TOKENS PROMPT
+ *   ColdLlamaCpp FILE THREADS TOKENS PROMPT [CONTEXT]      (context 4096 by default, as Bastion's)
  * </pre>
  *
  * The binding runs llama.cpp inside a JVM, so this process also pays a JVM start (about 0.1-0.2 s of CPU with the
@@ -29,8 +29,19 @@ public final class ColdLlamaCpp {
         int threads = Integer.parseInt(args[1]);
         int tokens = Integer.parseInt(args[2]);
         String prompt = args[3];
-        try (LlamaModel model = new LlamaModel(new ModelParameters().setModel(file).setCtxSize(512).setThreads(threads)
-                .setThreadsBatch(threads).setGpuLayers(0).disableLog())) {
+        int context = args.length > 4 ? Integer.parseInt(args[4]) : 4096; // bastion generate's default context
+        // The binding prints a line ("Extracted 'libjllama.so' to ...") on standard output as it loads: sent to
+        // standard error instead, so the first byte on standard output is the first token's.
+        java.io.PrintStream out = System.out;
+        System.setOut(System.err);
+        LlamaModel loading;
+        try {
+            loading = new LlamaModel(new ModelParameters().setModel(file).setCtxSize(context).setThreads(threads)
+                    .setThreadsBatch(threads).setGpuLayers(0).disableLog());
+        } finally {
+            System.setOut(out);
+        }
+        try (LlamaModel model = loading) {
             long loaded = System.nanoTime();
             InferenceParameters p = new InferenceParameters(prompt).setTemperature(0f).setNPredict(tokens)
                     .setIgnoreEos(true).setCachePrompt(false);
