@@ -49,6 +49,12 @@ case "${BASTION_JAVA_OPTS:-}" in
   *-XX:AOT*) ;;
   *) if [ -f "$cache" ]; then aot="-XX:AOTCache=$cache -Xlog:aot*=off -Xlog:cds*=off"; fi ;;
 esac
-# shellcheck disable=SC2086 # modules, aot and BASTION_JAVA_OPTS are lists of options
-exec "$java" $modules $aot --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+# chat and generate: the serial collector (one user, one model; G1 grew a cold generate's heap to two to four
+# times its live set: docs/benchmarks.md, round nine). A GC option in BASTION_JAVA_OPTS replaces it.
+gc=""
+case "${1:-}" in
+  chat|generate) case "${BASTION_JAVA_OPTS:-}" in *-XX:+Use*GC*) ;; *) gc="-XX:+UseSerialGC" ;; esac ;;
+esac
+# shellcheck disable=SC2086 # modules, gc, aot and BASTION_JAVA_OPTS are lists of options
+exec "$java" $modules $gc $aot --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   ${BASTION_JAVA_OPTS:-} -jar "$home/bastion.jar" "$@"

@@ -70,8 +70,17 @@ final class ChatCommands {
             GatewayConfig config = common.load(Map.of()).config();
             Path file = resolve(config, model);
             int ctx = context != null ? context : config.localEngine().contextSize();
+            if (config.localEngine().threads() > 0) {
+                dev.bastion.inference.Parallel.configure(config.localEngine().threads());
+            }
             long t0 = System.nanoTime();
-            LocalModel m = LocalModel.load(file, new LocalModel.Options(ctx, 1, 0));
+            // The configured key/value cache type, as the gateway uses; the kernels are warmed on a tiny model of the
+            // same shape while the tokenizer is read (a fresh process's first prompt otherwise runs them interpreted).
+            // -Dbastion.warm-up=off (through BASTION_JAVA_OPTS) skips it: bench/inference/cold.sh measures both.
+            LocalModel.Options engine = new LocalModel.Options(ctx, 1, 0, config.localEngine().cacheType());
+            LocalModel m = "off".equals(System.getProperty("bastion.warm-up"))
+                    ? LocalModel.load(file, engine)
+                    : LocalModel.loadWarmed(file, engine);
             err.printf("loaded %s (%s, %d layers, context %d) in %.1f s%n", file.getFileName(),
                     m.config().architecture(), m.config().layers(), m.contextSize(), (System.nanoTime() - t0) / 1e9);
             return m;

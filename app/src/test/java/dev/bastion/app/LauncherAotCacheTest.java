@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -38,7 +39,14 @@ class LauncherAotCacheTest {
             import java.net.InetSocketAddress;
             public class FakeBastion {
                 public static void main(String[] args) throws Exception {
-                    if (args.length == 0 || !args[0].equals("serve")) { System.out.println("not serve"); return; }
+                    if (args.length == 0 || !args[0].equals("serve")) {
+                        StringBuilder gc = new StringBuilder();
+                        for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                            gc.append(b.getName()).append(';');
+                        }
+                        System.out.println("not serve; gc: " + gc);
+                        return;
+                    }
                     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
                     s.createContext("/", x -> { x.sendResponseHeaders(x.getRequestURI().getPath().equals("/readyz")
                             ? 200 : 401, -1); x.close(); });
@@ -178,5 +186,33 @@ class LauncherAotCacheTest {
         assertThat(plain[0]).as("stderr: %s", plain[1]).startsWith("listening http://127.0.0.1:");
         assertThat(plain[1]).contains("vector module: false").doesNotContain("vector module: true");
         assertThat(onlyCache("serve")).isNotEqualTo(onlyCache("engine"));
+    }
+
+    @Test
+    void chatAndGenerateRunTheSerialCollectorUnlessBastionJavaOptsNamesAnother() throws Exception {
+        assertThat(command(Map.of(), "generate", "--model", "m")).contains("gc: Copy;MarkSweepCompact;");
+        assertThat(command(Map.of(), "chat", "--model", "m")).contains("gc: Copy;MarkSweepCompact;");
+        assertThat(command(Map.of("BASTION_JAVA_OPTS", "-XX:+UseG1GC"), "generate", "--model", "m"))
+                .contains("gc: G1 ").doesNotContain("MarkSweepCompact");
+    }
+
+    /** Runs {@code ./bastion ARGS} with {@code env} added; returns its first line on standard output. */
+    private String command(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(checkout.resolve("bastion").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(checkout.toFile())
+                .redirectError(checkout.resolve("err.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("BASTION_"));
+        pb.environment().put("HOME", checkout.resolve("home").toString());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = out.readLine();
+            return first == null ? "" : first;
+        } finally {
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        }
     }
 }

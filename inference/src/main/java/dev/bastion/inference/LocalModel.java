@@ -108,6 +108,83 @@ public final class LocalModel implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #load}, and warms the JIT up on a tiny model of the same shape and tensor types
+     * ({@link KernelWarmup}) on a thread of its own while the tokenizer and the rest are read, so that a fresh
+     * process reaches its first token sooner. For the one-shot commands (generate, chat); returns once both are done.
+     *
+     * @throws GgufFormatException as {@link #load}
+     */
+    public static LocalModel loadWarmed(Path path, Options options) throws IOException {
+        GgufFile file = GgufFile.open(path);
+        LocalModel model = null;
+        Throwable[] failure = new Throwable[1];
+        try {
+            ModelConfig config = ModelConfig.from(file);
+            Runnable warmUp = () -> {
+                try {
+                    KernelWarmup.run(file, config, options.cacheType(), WARMUP_ROUNDS);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            };
+            // a model narrower than the tiny one runs fast enough cold: no warm-up
+            Thread warm = KernelWarmup.fits(config) ? Thread.ofPlatform().name("bastion-warmup").start(warmUp)
+                    : Thread.ofPlatform().unstarted(warmUp);
+            try {
+                Vocabulary vocabulary = GgufVocabulary.read(file.metadata());
+                if (vocabulary.tokens().size() != config.vocabularySize()) {
+                    throw new GgufFormatException("the tokenizer has " + vocabulary.tokens().size()
+                            + " tokens but token_embd.weight has " + config.vocabularySize() + " rows");
+                }
+                model = new LocalModel(file, config, vocabulary, options);
+            } finally {
+                awaitUninterruptibly(warm); // the warm-up reads the file's tensor list: it ends before the file may close
+            }
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        switch (failure[0]) {
+            case null -> {
+                return model;
+            }
+            case GgufFormatException e -> {
+                model.close();
+                throw e;
+            }
+            case RuntimeException e -> {
+                model.close();
+                throw e;
+            }
+            default -> {
+                model.close();
+                throw new IllegalStateException("the kernel warm-up failed", failure[0]);
+            }
+        }
+    }
+
+    private static void awaitUninterruptibly(Thread thread) {
+        if (thread.getState() == Thread.State.NEW) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Rounds of {@link KernelWarmup} in {@link #loadWarmed}: enough for C2 to compile the kernels of both paths. */
+    static final int WARMUP_ROUNDS = 8;
+
     public ModelConfig config() {
         return config;
     }
