@@ -83,6 +83,44 @@ class Q8_0x4Test {
         assertThat(viaMatrix).containsExactly(expected);
     }
 
+    /*
+     * The largest products: weights of +-127 and -128 against activations of +-127 (scale 1). Four products of one
+     * pair of lanes reach 4 * 128 * 127 = 65024, more than a short holds: the kernel must add its pairs in ints.
+     * Row k's dot is sum_i w_k[i] * x[i] with x[i] = 127 for even i, -127 for odd i.
+     */
+    @Test
+    void theLargestQuants_doNotOverflowThePairSums() {
+        assumeThat(Int8Kernels.AVAILABLE).as("512-bit vectors").isTrue();
+        int cols = 32;
+        int[][] w = new int[4][32];
+        for (int i = 0; i < 32; i++) {
+            w[0][i] = 127;                      // 16 * 127 * 127 - 16 * 127 * 127 = 0 (every pair of lanes at 0, not the most)
+            w[1][i] = i % 2 == 0 ? 127 : -127;  // 32 * 127 * 127 = 516128
+            w[2][i] = i % 2 == 0 ? -128 : 127;  // 16 * -128 * 127 + 16 * 127 * -127 = -518160
+            w[3][i] = i < 16 ? 127 : -128;      // each half times alternating +-127: 0
+        }
+        float[] expected = {0f, 516128f, -16 * 128 * 127 - 16 * 127 * 127, 0f};
+        MemorySegment rows = Arena.ofAuto().allocate(4 * 34);
+        for (int k = 0; k < 4; k++) {
+            rows.set(SHORT, 34L * k, Float.floatToFloat16(1f));
+            for (int i = 0; i < 32; i++) {
+                rows.set(ValueLayout.JAVA_BYTE, 34L * k + 2 + i, (byte) w[k][i]);
+            }
+        }
+        float[] x = new float[32];
+        for (int i = 0; i < 32; i++) {
+            x[i] = i % 2 == 0 ? 127 : -127;
+        }
+        Int8Kernels.Q8 xq = Int8Kernels.Q8.of(x, cols);
+        MemorySegment packed = Q8_0x4.repack(rows, 4, cols);
+        float[] out = new float[4];
+        Q8_0x4.dot4(packed, 0, Q8_0x4.widen(xq), xq.d(), cols, out, 0);
+        assertThat(out).containsExactly(expected);
+        for (int k = 0; k < 4; k++) {
+            assertThat(Q8_0x4.dotScalar(packed, 0, k, xq, cols)).isEqualTo(expected[k]);
+        }
+    }
+
     @Test
     void theScalarTwin_onTheRepackedRows_equalsTheRowMajorScalarKernel_exactly() {
         Random random = new Random(5);
