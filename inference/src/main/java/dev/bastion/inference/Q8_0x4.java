@@ -64,6 +64,15 @@ final class Q8_0x4 {
      */
     static MemorySegment repack(MemorySegment src, int rows, int cols) {
         MemorySegment dst = Arena.ofAuto().allocate(src.byteSize(), 64);
+        repack(src, dst, rows, cols);
+        return dst;
+    }
+
+    /** As {@link #repack(MemorySegment, int, int)}, into {@code dst} (as large as {@code src}). */
+    static void repack(MemorySegment src, MemorySegment dst, int rows, int cols) {
+        if (dst.byteSize() != src.byteSize()) {
+            throw new IllegalArgumentException("cannot repack " + src.byteSize() + " bytes into " + dst.byteSize());
+        }
         int groups = rows / ROWS;
         long gb = groupBytes(cols);
         Parallel.forRange(groups, (start, end) -> {
@@ -72,7 +81,6 @@ final class Q8_0x4 {
             }
         });
         MemorySegment.copy(src, gb * groups, dst, gb * groups, src.byteSize() - gb * groups);
-        return dst;
     }
 
     private static void repackGroup(MemorySegment src, MemorySegment dst, long base, int cols) {

@@ -1,6 +1,7 @@
 package dev.bastion.inference;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 /**
  * A weight matrix of {@code rows} rows of {@code cols} elements, stored row after row in ggml's block layout in
@@ -57,22 +58,25 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         }
         boolean scalar = Boolean.getBoolean("bastion.inference.scalar") || !VectorKernels.AVAILABLE;
         if (type == GgmlType.Q8_0 && !scalar && Int8Kernels.AVAILABLE && rows >= Q8_0x4.ROWS) {
-            return new Mapped(type, interleaved(data, rows, cols), rows, cols, false, true);
+            Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
+            if (packed.isPresent()) {
+                interleave(data, packed.get(), rows, cols);
+                return new Mapped(type, packed.get(), rows, cols, false, true);
+            }
         }
         return new Mapped(type, data, rows, cols, scalar, false);
     }
 
     /**
-     * The Q8_0 rows of {@code data} in groups of four ({@link Q8_0x4}), in memory of the same size; the pages of a
+     * Copies the Q8_0 rows of {@code data} into {@code packed} in groups of four ({@link Q8_0x4}); the pages of a
      * file mapping that the copy read are then released ({@link MemorySegment#unload}), so that the process does
-     * not hold the file's pages and the copy at once (they stay in the page cache, not in this process).
+     * not hold the file's pages and the copy at once (they stay in the page cache, outside this process).
      */
-    private static MemorySegment interleaved(MemorySegment data, int rows, int cols) {
-        MemorySegment packed = Q8_0x4.repack(data, rows, cols);
+    private static void interleave(MemorySegment data, MemorySegment packed, int rows, int cols) {
+        Q8_0x4.repack(data, packed, rows, cols);
         if (data.isMapped()) {
             data.unload();
         }
-        return packed;
     }
 
     public final int rows() {

@@ -19,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A harness (not a unit test): the row-by-row Q8_0 kernel ({@link Int8Kernels#dotQ8_0}) timed side by side with
  * the 4-row interleaved variants tried in round nine (docs/inference-kernels.md), each checked against the scalar
- * twin first; one thread, thread CPU time ({@link KernelBench#now}). "rows4-B" is the one kept ({@link Q8_0x4}).
+ * twin first; one thread, thread CPU time ({@link KernelBench#now}). "Q8_0x4" is the kept kernel ({@link Q8_0x4#dot4}): the groups laid out with their scales first, converted once per group.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dbastion.inference.threads=1 \
@@ -113,8 +113,8 @@ public final class Q8Rows4Probe {
                     .convertShape(VectorOperators.B2S, S512, 0)).mul(x1)
                     .add(((ShortVector) ByteVector.fromMemorySegment(B256, w, p + 104, LE)
                             .convertShape(VectorOperators.B2S, S512, 0)).mul(x2)).reinterpretAsInts();
-            IntVector s01 = v01.add(v01.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-            IntVector s23 = v23.add(v23.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            IntVector s01 = Int8Kernels.pairSums(v01.reinterpretAsShorts());
+            IntVector s23 = Int8Kernels.pairSums(v23.reinterpretAsShorts());
             float xb = xd[b];
             FloatVector d01 = FloatVector.broadcast(F, f16(w, p) * xb).blend(f16(w, p + 2) * xb, HI);
             FloatVector d23 = FloatVector.broadcast(F, f16(w, p + 4) * xb).blend(f16(w, p + 6) * xb, HI);
@@ -143,8 +143,8 @@ public final class Q8Rows4Probe {
                     .convertShape(VectorOperators.B2S, S512, 0)).mul(x1)
                     .add(((ShortVector) ByteVector.fromMemorySegment(B256, w, p + 104, LE)
                             .convertShape(VectorOperators.B2S, S512, 0)).mul(x2)).reinterpretAsInts();
-            IntVector s01 = v01.add(v01.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-            IntVector s23 = v23.add(v23.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            IntVector s01 = Int8Kernels.pairSums(v01.reinterpretAsShorts());
+            IntVector s23 = Int8Kernels.pairSums(v23.reinterpretAsShorts());
             float xb = xd[b];
             FloatVector d01 = FloatVector.broadcast(F, f16(w, p) * xb).blend(f16(w, p + 2) * xb, HI);
             FloatVector d23 = FloatVector.broadcast(F, f16(w, p + 4) * xb).blend(f16(w, p + 6) * xb, HI);
@@ -172,8 +172,8 @@ public final class Q8Rows4Probe {
                     .convertShape(VectorOperators.B2S, S512, 0)).mul(x1)
                     .add(((ShortVector) ByteVector.fromMemorySegment(B256, w, p + 104, LE)
                             .convertShape(VectorOperators.B2S, S512, 0)).mul(x2)).reinterpretAsInts();
-            IntVector s01 = v01.add(v01.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
-            IntVector s23 = v23.add(v23.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            IntVector s01 = Int8Kernels.pairSums(v01.reinterpretAsShorts());
+            IntVector s23 = Int8Kernels.pairSums(v23.reinterpretAsShorts());
             float xb = xd[b];
             FloatVector d01 = FloatVector.broadcast(F, f16(w, p) * xb).blend(f16(w, p + 2) * xb, HI);
             FloatVector d23 = FloatVector.broadcast(F, f16(w, p + 4) * xb).blend(f16(w, p + 6) * xb, HI);
@@ -187,78 +187,6 @@ public final class Q8Rows4Probe {
     }
 
 
-    /** Layout B: per group, all 4 * nb scales first, then per block the 128 quant bytes as in layout A. */
-    static MemorySegment repackB(MemorySegment src, int rows, int cols) {
-        int nb = cols / 32;
-        long rb = 34L * nb;
-        MemorySegment dst = Arena.ofAuto().allocate(src.byteSize(), 64);
-        for (int g = 0; g < rows / 4; g++) {
-            long base = 4 * rb * g;
-            for (int b = 0; b < nb; b++) {
-                long o = base + 8L * nb + 128L * b;
-                for (int k = 0; k < 4; k++) {
-                    long s = base + rb * k + 34L * b;
-                    MemorySegment.copy(src, s, dst, base + 8L * b + 2 * k, 2);
-                    long lo = o + 64L * (k / 2) + 16L * (k % 2);
-                    MemorySegment.copy(src, s + 2, dst, lo, 16);
-                    MemorySegment.copy(src, s + 18, dst, lo + 32, 16);
-                }
-            }
-        }
-        return dst;
-    }
-
-    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
-
-    /** f16 bits to floats, 16 at a time: exact for every value (subnormals by the 2^112 product, inf and NaN kept). */
-    static void halfs(MemorySegment w, long p, int n, float[] out) {
-        for (int i = 0; i < n; i += 16) {
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(S256, w, p + 2L * i, LE)
-                    .convertShape(VectorOperators.S2I, I512, 0);
-            IntVector mag = h.and(0x7fff);
-            FloatVector f = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-            IntVector bits = f.reinterpretAsInts();
-            bits = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16));
-            bits.reinterpretAsFloats().intoArray(out, i);
-        }
-    }
-
-    /** V5: layout B, scales converted once per group into sc, the activation scale applied to the sums. */
-    static void dot4e(MemorySegment ww, long g, short[] xs, float[] xd, int cols, float[] out, int r, float[] sc) {
-        int nb = cols / 32;
-        MemorySegment w = ww.asSlice(g, 136L * nb);
-        halfs(w, 0, 4 * nb, sc);
-        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F),
-                a3 = FloatVector.zero(F);
-        for (int b = 0; b < nb; b++) {
-            long p = 8L * nb + 128L * b;
-            ShortVector x1 = ShortVector.fromArray(S512, xs, 64 * b);
-            ShortVector x2 = ShortVector.fromArray(S512, xs, 64 * b + 32);
-            IntVector v01 = ((ShortVector) ByteVector.fromMemorySegment(B256, w, p, LE)
-                    .convertShape(VectorOperators.B2S, S512, 0)).mul(x1)
-                    .add(((ShortVector) ByteVector.fromMemorySegment(B256, w, p + 32, LE)
-                            .convertShape(VectorOperators.B2S, S512, 0)).mul(x2)).reinterpretAsInts();
-            IntVector v23 = ((ShortVector) ByteVector.fromMemorySegment(B256, w, p + 64, LE)
-                    .convertShape(VectorOperators.B2S, S512, 0)).mul(x1)
-                    .add(((ShortVector) ByteVector.fromMemorySegment(B256, w, p + 96, LE)
-                            .convertShape(VectorOperators.B2S, S512, 0)).mul(x2)).reinterpretAsInts();
-            FloatVector xb = FloatVector.broadcast(F, xd[b]);
-            FloatVector t01 = ((FloatVector) v01.add(v01.lanewise(VectorOperators.LSHL, 16))
-                    .lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(xb);
-            FloatVector t23 = ((FloatVector) v23.add(v23.lanewise(VectorOperators.LSHL, 16))
-                    .lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).mul(xb);
-            a0 = t01.fma(FloatVector.broadcast(F, sc[4 * b]), a0);
-            a1 = t01.fma(FloatVector.broadcast(F, sc[4 * b + 1]), a1);
-            a2 = t23.fma(FloatVector.broadcast(F, sc[4 * b + 2]), a2);
-            a3 = t23.fma(FloatVector.broadcast(F, sc[4 * b + 3]), a3);
-        }
-        out[r] = a0.reduceLanes(VectorOperators.ADD, HI.not());
-        out[r + 1] = a1.reduceLanes(VectorOperators.ADD, HI);
-        out[r + 2] = a2.reduceLanes(VectorOperators.ADD, HI.not());
-        out[r + 3] = a3.reduceLanes(VectorOperators.ADD, HI);
-    }
     interface Kernel {
         void run(MemorySegment w, long g, short[] xs, float[] xd, int cols, float[] out, int r);
     }
@@ -279,11 +207,11 @@ public final class Q8Rows4Probe {
             ref[r] = ScalarKernels.dotQ8_0Int8(data, rb * r, x, cols);
         }
         float[] out = new float[rows];
-        String[] names = {"current", "rows4-s2f", "rows4-pair", "rows4-slice", "rows4-long", "rows4-B"};
+        String[] names = {"current", "rows4-s2f", "rows4-pair", "rows4-slice", "rows4-long", "Q8_0x4"};
         Kernel[] ks = {null, Q8Rows4Probe::dot4a, Q8Rows4Probe::dot4b};
         Runnable[] runs = new Runnable[6];
-        MemorySegment packedB = repackB(data, rows, cols);
-        float[] sc = new float[4 * cols / 32];
+        MemorySegment packedB = Q8_0x4.repack(data, rows, cols);
+        short[] xs2 = Q8_0x4.widen(x, new short[2 * cols]);
         runs[0] = () -> {
             for (int r = 0; r < rows; r++) {
                 out[r] = Int8Kernels.dotQ8_0(data, rb * r, x, cols);
@@ -311,23 +239,9 @@ public final class Q8Rows4Probe {
         };
         runs[5] = () -> {
             for (int r = 0; r < rows; r += 4) {
-                dot4e(packedB, rb * r, xs, x.d(), cols, out, r, sc);
+                Q8_0x4.dot4(packedB, rb * r, xs2, x.d(), cols, out, r);
             }
         };
-        short[] hb = new short[65536];
-        for (int i = 0; i < 65536; i++) {
-            hb[i] = (short) i;
-        }
-        float[] hf = new float[65536];
-        halfs(MemorySegment.ofArray(hb), 0, 65536, hf);
-        int bad = 0;
-        for (int i = 0; i < 65536; i++) {
-            if (Float.floatToRawIntBits(hf[i]) != Float.floatToRawIntBits(Float.float16ToFloat((short) i))
-                    && !(Float.isNaN(hf[i]) && Float.isNaN(Float.float16ToFloat((short) i)))) {
-                bad++;
-            }
-        }
-        System.out.println("halfs: " + bad + " of 65536 differ from Float.float16ToFloat");
         for (int v = 0; v < runs.length; v++) {
             Arrays.fill(out, Float.NaN);
             runs[v].run();
