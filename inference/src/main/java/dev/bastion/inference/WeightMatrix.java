@@ -22,13 +22,16 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     private final int rows;
     private final int cols;
     private final long rowBytes;
+    /** For Q8_0 rows in groups of four ({@link Q8_0x4}): one slice per group; else empty. */
+    private final MemorySegment[] groups;
 
-    private WeightMatrix(GgmlType type, MemorySegment data, int rows, int cols) {
+    private WeightMatrix(GgmlType type, MemorySegment data, int rows, int cols, boolean interleaved) {
         this.type = type;
         this.data = data;
         this.rows = rows;
         this.cols = cols;
         this.rowBytes = type.byteSize(cols);
+        this.groups = interleaved ? Q8_0x4.groups(data, rows, cols) : new MemorySegment[0];
     }
 
     /**
@@ -110,13 +113,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             Int8Kernels.Q8 xq = ActivationBuffers.q8(x, cols);
             short[] xs = Q8_0x4.widen(xq);
             float[] xd = xq.d();
-            int groups = rows / Q8_0x4.ROWS;
-            Parallel.forRange(groups + rows % Q8_0x4.ROWS, (start, end) -> {
+            int count = groups.length;
+            Parallel.forRange(count + rows % Q8_0x4.ROWS, (start, end) -> {
                 for (int u = start; u < end; u++) {
-                    if (u < groups) {
-                        Q8_0x4.dot4(data, rowBytes * Q8_0x4.ROWS * u, xs, xd, cols, out, Q8_0x4.ROWS * u);
+                    if (u < count) {
+                        Q8_0x4.dot4(groups[u], xs, xd, cols, out, Q8_0x4.ROWS * u);
                     } else {
-                        int r = Q8_0x4.ROWS * groups + u - groups;
+                        int r = Q8_0x4.ROWS * count + u - count;
                         out[r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq, cols);
                     }
                 }
@@ -200,16 +203,16 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                 xq[i] = Int8Kernels.Q8.of(input(x, i), cols);
                 xs[i] = Q8_0x4.widen(xq[i], new short[2 * cols]);
             }
-            int groups = rows / Q8_0x4.ROWS;
-            Parallel.forRange(groups + rows % Q8_0x4.ROWS, (start, end) -> {
+            int count = groups.length;
+            Parallel.forRange(count + rows % Q8_0x4.ROWS, (start, end) -> {
                 float[] four = new float[Q8_0x4.ROWS];
                 for (int u = start; u < end; u++) {
                     for (int i = 0; i < n; i++) {
-                        if (u < groups) {
-                            Q8_0x4.dot4(data, rowBytes * Q8_0x4.ROWS * u, xs[i], xq[i].d(), cols, four, 0);
+                        if (u < count) {
+                            Q8_0x4.dot4(groups[u], xs[i], xq[i].d(), cols, four, 0);
                             System.arraycopy(four, 0, out, i * rows + Q8_0x4.ROWS * u, Q8_0x4.ROWS);
                         } else {
-                            int r = Q8_0x4.ROWS * groups + u - groups;
+                            int r = Q8_0x4.ROWS * count + u - count;
                             out[i * rows + r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq[i], cols);
                         }
                     }
@@ -372,7 +375,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         private final boolean interleaved;
 
         Mapped(GgmlType type, MemorySegment data, int rows, int cols, boolean scalar, boolean interleaved) {
-            super(type, data, rows, cols);
+            super(type, data, rows, cols, interleaved);
             this.scalar = scalar;
             this.interleaved = interleaved;
         }

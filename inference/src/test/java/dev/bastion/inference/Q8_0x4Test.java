@@ -23,7 +23,7 @@ class Q8_0x4Test {
             all[i] = (short) i;
         }
         float[] out = new float[65536];
-        Q8_0x4.halves(MemorySegment.ofArray(all), all.length, out);
+        Q8_0x4.halves(MemorySegment.ofArray(all), 0, all.length, out);
         for (int i = 0; i < all.length; i++) {
             float expected = Float.float16ToFloat((short) i);
             if (Float.isNaN(expected)) {
