@@ -7,7 +7,9 @@ import java.util.Optional;
  * A weight matrix of {@code rows} rows of {@code cols} elements, stored row after row in ggml's block layout in
  * a memory segment (normally a read-only mapping of a GGUF file), and the products the model needs of it.
  *
- * <p>The weights are read in place and never copied out. The kernels are {@link VectorKernels}, or
+ * <p>The weights are read in place and never copied out, except Q8_0 matrices of at least four rows with the
+ * vector kernels: those are rewritten once, at creation, into groups of four interleaved rows ({@link Q8_0x4}) in
+ * memory of the same size, and the file pages read for that are released. The kernels are {@link VectorKernels}, or
  * {@link ScalarKernels} if the system property {@code bastion.inference.scalar} is {@code true} when the matrix
  * is created (or the platform has no usable vector shape). {@link #matvec} and {@link #matmul} split their rows
  * over {@link Parallel}; the segment must therefore be readable from any thread (a global, auto or shared
