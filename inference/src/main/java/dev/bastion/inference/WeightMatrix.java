@@ -1,12 +1,15 @@
 package dev.bastion.inference;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Optional;
 
 /**
  * A weight matrix of {@code rows} rows of {@code cols} elements, stored row after row in ggml's block layout in
  * a memory segment (normally a read-only mapping of a GGUF file), and the products the model needs of it.
  *
- * <p>The weights are read in place and never copied out. The kernels are {@link VectorKernels}, or
+ * <p>The weights are read in place and never copied out, except Q8_0 matrices of at least four rows with the
+ * vector kernels: those are rewritten once, at creation, into groups of four interleaved rows ({@link Q8_0x4}) in
+ * memory of the same size, and the file pages read for that are released. The kernels are {@link VectorKernels}, or
  * {@link ScalarKernels} if the system property {@code bastion.inference.scalar} is {@code true} when the matrix
  * is created (or the platform has no usable vector shape). {@link #matvec} and {@link #matmul} split their rows
  * over {@link Parallel}; the segment must therefore be readable from any thread (a global, auto or shared
@@ -21,13 +24,16 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     private final int rows;
     private final int cols;
     private final long rowBytes;
+    /** For Q8_0 rows in groups of four ({@link Q8_0x4}): one slice per group; else empty. */
+    private final MemorySegment[] groups;
 
-    private WeightMatrix(GgmlType type, MemorySegment data, int rows, int cols) {
+    private WeightMatrix(GgmlType type, MemorySegment data, int rows, int cols, boolean interleaved) {
         this.type = type;
         this.data = data;
         this.rows = rows;
         this.cols = cols;
         this.rowBytes = type.byteSize(cols);
+        this.groups = interleaved ? Q8_0x4.groups(data, rows, cols) : new MemorySegment[0];
     }
 
     /**
@@ -56,7 +62,26 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                     + " bytes, but the data has " + data.byteSize());
         }
         boolean scalar = Boolean.getBoolean("bastion.inference.scalar") || !VectorKernels.AVAILABLE;
-        return new Mapped(type, data, rows, cols, scalar);
+        if (type == GgmlType.Q8_0 && !scalar && Int8Kernels.AVAILABLE && rows >= Q8_0x4.ROWS) {
+            Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
+            if (packed.isPresent()) {
+                interleave(data, packed.get(), rows, cols);
+                return new Mapped(type, packed.get(), rows, cols, false, true);
+            }
+        }
+        return new Mapped(type, data, rows, cols, scalar, false);
+    }
+
+    /**
+     * Copies the Q8_0 rows of {@code data} into {@code packed} in groups of four ({@link Q8_0x4}); the pages of a
+     * file mapping that the copy read are then released ({@link MemorySegment#unload}), so that the process does
+     * not hold the file's pages and the copy at once (they stay in the page cache, outside this process).
+     */
+    private static void interleave(MemorySegment data, MemorySegment packed, int rows, int cols) {
+        Q8_0x4.repack(data, packed, rows, cols);
+        if (data.isMapped()) {
+            data.unload();
+        }
     }
 
     public final int rows() {
@@ -86,6 +111,23 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     public void matvec(float[] x, float[] out) {
         requireLength("x", x, cols, "cols");
         requireLength("out", out, rows, "rows");
+        if (interleaved()) {
+            Int8Kernels.Q8 xq = ActivationBuffers.q8(x, cols);
+            short[] xs = Q8_0x4.widen(xq);
+            float[] xd = xq.d();
+            int count = groups.length;
+            Parallel.forRange(count + rows % Q8_0x4.ROWS, (start, end) -> {
+                for (int u = start; u < end; u++) {
+                    if (u < count) {
+                        Q8_0x4.dot4(groups[u], xs, xd, cols, out, Q8_0x4.ROWS * u);
+                    } else {
+                        int r = Q8_0x4.ROWS * count + u - count;
+                        out[r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq, cols);
+                    }
+                }
+            });
+            return;
+        }
         if (type == GgmlType.Q8_0 && !scalar() && Int8Kernels.AVAILABLE) {
             Int8Kernels.Q8 xq = ActivationBuffers.q8(x, cols);
             Parallel.forRange(rows, (start, end) -> {
@@ -154,6 +196,30 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         requireLength("out", out, (long) n * rows, n + " * rows");
         if (n == 1) {
             matvec(x, out);
+            return;
+        }
+        if (interleaved()) {
+            Int8Kernels.Q8[] xq = new Int8Kernels.Q8[n];
+            short[][] xs = new short[n][];
+            for (int i = 0; i < n; i++) {
+                xq[i] = Int8Kernels.Q8.of(input(x, i), cols);
+                xs[i] = Q8_0x4.widen(xq[i], new short[2 * cols]);
+            }
+            int count = groups.length;
+            Parallel.forRange(count + rows % Q8_0x4.ROWS, (start, end) -> {
+                float[] four = new float[Q8_0x4.ROWS];
+                for (int u = start; u < end; u++) {
+                    for (int i = 0; i < n; i++) {
+                        if (u < count) {
+                            Q8_0x4.dot4(groups[u], xs[i], xq[i].d(), cols, four, 0);
+                            System.arraycopy(four, 0, out, i * rows + Q8_0x4.ROWS * u, Q8_0x4.ROWS);
+                        } else {
+                            int r = Q8_0x4.ROWS * count + u - count;
+                            out[i * rows + r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq[i], cols);
+                        }
+                    }
+                }
+            });
             return;
         }
         if (type == GgmlType.Q8_0 && !scalar() && Int8Kernels.AVAILABLE) {
@@ -250,7 +316,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     public void dequantizeRow(int r, float[] out, int offset) {
         requireRow(r);
         requireRange("out", out, offset);
-        if (scalar()) {
+        if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
+            Q8_0x4.dequantize(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, out, offset, cols);
+        } else if (scalar()) {
             ScalarKernels.dequantize(type, data, rowBytes * r, out, offset, cols);
         } else {
             VectorKernels.dequantize(type, data, rowBytes * r, out, offset, cols);
@@ -270,12 +338,18 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     /** The unchecked dot of row {@code r}. */
     final float dot(int r, float[] x, int xOffset) {
+        if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
+            return Q8_0x4.dot(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, x, xOffset, cols);
+        }
         return scalar()
                 ? ScalarKernels.dot(type, data, rowBytes * r, x, xOffset, cols)
                 : VectorKernels.dot(type, data, rowBytes * r, x, xOffset, cols);
     }
 
     abstract boolean scalar();
+
+    /** Whether the rows are Q8_0 in groups of four ({@link Q8_0x4}); rows past the last whole group are not. */
+    abstract boolean interleaved();
 
     private void requireRow(int r) {
         if (r < 0 || r >= rows) {
@@ -300,15 +374,22 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     /** The one implementation: a matrix over a segment, with its choice of kernels fixed at creation. */
     static final class Mapped extends WeightMatrix {
         private final boolean scalar;
+        private final boolean interleaved;
 
-        Mapped(GgmlType type, MemorySegment data, int rows, int cols, boolean scalar) {
-            super(type, data, rows, cols);
+        Mapped(GgmlType type, MemorySegment data, int rows, int cols, boolean scalar, boolean interleaved) {
+            super(type, data, rows, cols, interleaved);
             this.scalar = scalar;
+            this.interleaved = interleaved;
         }
 
         @Override
         boolean scalar() {
             return scalar;
+        }
+
+        @Override
+        boolean interleaved() {
+            return interleaved;
         }
     }
 }

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The tensors of a llama-family model, as views over the file's mapping (quantised matrices are never copied;
- * only the small norm and bias vectors are read into arrays).
+ * The tensors of a llama-family model, as views over the file's mapping (quantised matrices are not copied, except
+ * Q8_0 ones, which {@link WeightMatrix#of} rewrites once into groups of four rows; the small norm and bias vectors
+ * are read into arrays).
  *
  * <p>Tensor names and shapes follow llama.cpp's GGUF conventions: {@code token_embd.weight} (vocab, dim),
  * {@code blk.N.attn_q.weight} (q_dim, dim), ..., {@code output.weight} (vocab, dim), absent when the embedding is
