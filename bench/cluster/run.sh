@@ -43,18 +43,7 @@ PGPASSWORD="$BASTION_TEST_PG_PASSWORD" psql -qAt -h 127.0.0.1 -U "$BASTION_TEST_
 
 start_chat_upstream "$work" "$up_port" "Local inference keeps sensitive data on your own machines." 20 10
 if [[ "${PROMPT:-short}" == 2k ]]; then
-  python3 - "$work/body.json" <<'PY'
-import json, sys
-prose = ("Our quarterly review covers the migration of the billing service to the new cluster, the results of the "
-         "load tests, and the open questions about data retention. The team moved every scheduled job, rewrote the "
-         "retry logic so that a failed payment is tried again after one, five and thirty minutes, and removed two "
-         "legacy queues that nobody had read from since spring. Latency at the ninety-ninth percentile fell from "
-         "eight hundred to three hundred milliseconds, and error rates stayed below one in ten thousand requests. ")
-text = ("Please draft a short, friendly reply to the customer below, summarising the points of our review.\n\n"
-        + prose * 3 + "\nThe customer, who wrote from anna.berger@example-mail.de and can be called on "
-        "+44 20 7946 0958, asked whether the refund to IBAN GB82 WEST 1234 5698 7654 32 has been sent. " + prose)
-json.dump({"model": "bench-model", "messages": [{"role": "user", "content": text[:2048]}]}, open(sys.argv[1], "w"))
-PY
+  python3 "$here/../lib/business-prompt.py" "$work/body.json" 2>/dev/null
   export BENCH_BODY_FILE="$work/body.json"
   echo "bench: prompt: the 2 KB business prompt of bench/default-route" >&2
 else

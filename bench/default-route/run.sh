@@ -26,20 +26,7 @@ done
 
 start_chat_upstream "$work" "$up_port" "I have drafted the reply to the customer and kept the account details as given." 500 20
 
-python3 - "$work/body.json" <<'PY'
-import json, sys
-prose = ("Our quarterly review covers the migration of the billing service to the new cluster, the results of the "
-         "load tests, and the open questions about data retention. The team moved every scheduled job, rewrote the "
-         "retry logic so that a failed payment is tried again after one, five and thirty minutes, and removed two "
-         "legacy queues that nobody had read from since spring. Latency at the ninety-ninth percentile fell from "
-         "eight hundred to three hundred milliseconds, and error rates stayed below one in ten thousand requests. ")
-text = ("Please draft a short, friendly reply to the customer below, summarising the points of our review.\n\n"
-        + prose * 3 + "\nThe customer, who wrote from anna.berger@example-mail.de and can be called on "
-        "+44 20 7946 0958, asked whether the refund to IBAN GB82 WEST 1234 5698 7654 32 has been sent. " + prose)
-text = text[:2048]
-json.dump({"model": "bench-model", "messages": [{"role": "user", "content": text}]}, open(sys.argv[1], "w"))
-print(f"bench: prompt of {len(text)} characters", file=sys.stderr)
-PY
+python3 "$here/../lib/business-prompt.py" "$work/body.json"
 
 (cd "$root" && ./bastion --version >/dev/null)
 model="models:
