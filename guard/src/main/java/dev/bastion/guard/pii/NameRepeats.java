@@ -29,7 +29,7 @@ final class NameRepeats {
             if (!c.type().equals("PERSON") || c.score() < threshold) {
                 continue;
             }
-            for (int k = firstToken(t, c.start()); k < t.size && t.start[k] < c.end(); k++) {
+            for (int k = SpanRules.firstToken(t, c.start()); k < t.size && t.start[k] < c.end(); k++) {
                 String w = bare(t, k);
                 if (nameWord(t, k, w)) {
                     List<Written> forms = words.computeIfAbsent(w.toLowerCase(java.util.Locale.ROOT),
@@ -101,19 +101,5 @@ final class NameRepeats {
     private static String bare(Tokens t, int k) {
         String w = t.word(k);
         return possessive(t, k) ? w.substring(0, w.length() - 2) : w;
-    }
-
-    private static int firstToken(Tokens t, int at) {
-        int lo = 0;
-        int hi = t.size;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (t.end[mid] <= at) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }

@@ -427,7 +427,7 @@ final class SpanRules {
     }
 
     /** The first token that ends after {@code at}. */
-    private static int firstToken(Tokens t, int at) {
+    static int firstToken(Tokens t, int at) {
         int lo = 0;
         int hi = t.size;
         while (lo < hi) {
