@@ -21,9 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * operations in the same order: the same short products, the same integer sums per lane (integer addition is
  * exact, so only the float steps need the same order), the same conversion of one 16-lane int vector per
  * super-block to floats, the same fused multiply-add with the same {@code d_w * d_x} into a 16-lane float
- * accumulator, and the same lane reduction at the end; the sub-block minimums are added over the super-blocks in
- * the same order. The accumulators of the inputs live in the caller's scratch arrays between super-blocks (a
- * float stored and loaded back is unchanged). {@code KQuantInt8EachTest} checks the bits.
+ * accumulator, and the same fixed-order lane sum at the end (not {@code reduceLanes}, whose order depends on
+ * whether C2 has compiled the method: see {@link KQuantInt8#PLUS_8}); the sub-block minimums are added over the
+ * super-blocks in the same order. The accumulators of the inputs live in the caller's scratch arrays between
+ * super-blocks (a float stored and loaded back is unchanged). {@code KQuantInt8EachTest} checks the bits.
  *
  * <p>What is shared: the weight loads and their unpacking (Q4_K: 8 loads and 16 lane operations per super-block
  * of 256 weights, Q5_K and Q6_K more), the scale and minimum decoding and the loop overhead. What is not: per
@@ -143,7 +144,12 @@ final class KQuantInt8Each {
             }
         }
         for (int i = 0; i < n; i++) {
-            out[at + i * stride] = FloatVector.fromArray(F, acc, 16 * i).reduceLanes(VectorOperators.ADD) - mins[i];
+            FloatVector t = FloatVector.fromArray(F, acc, 16 * i);
+            t = t.add(t.rearrange(KQuantInt8.PLUS_8));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_4));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_2));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_1));
+            out[at + i * stride] = t.lane(0) - mins[i];
         }
     }
 
@@ -254,8 +260,12 @@ final class KQuantInt8Each {
             }
         }
         for (int i = 0; i < n; i++) {
-            out[at + i * stride] = FloatVector.fromArray(F, acc, 32 * i)
-                    .add(FloatVector.fromArray(F, acc, 32 * i + 16)).reduceLanes(VectorOperators.ADD) - mins[i];
+            FloatVector t = FloatVector.fromArray(F, acc, 32 * i).add(FloatVector.fromArray(F, acc, 32 * i + 16));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_8));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_4));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_2));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_1));
+            out[at + i * stride] = t.lane(0) - mins[i];
         }
     }
 
@@ -383,7 +393,12 @@ final class KQuantInt8Each {
             }
         }
         for (int i = 0; i < n; i++) {
-            out[at + i * stride] = FloatVector.fromArray(F, acc, 16 * i).reduceLanes(VectorOperators.ADD);
+            FloatVector t = FloatVector.fromArray(F, acc, 16 * i);
+            t = t.add(t.rearrange(KQuantInt8.PLUS_8));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_4));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_2));
+            t = t.add(t.rearrange(KQuantInt8.PLUS_1));
+            out[at + i * stride] = t.lane(0);
         }
     }
 
