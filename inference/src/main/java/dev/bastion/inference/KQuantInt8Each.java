@@ -7,6 +7,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -40,6 +41,7 @@ final class KQuantInt8Each {
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
@@ -68,6 +70,9 @@ final class KQuantInt8Each {
             float dminw = Float.float16ToFloat(w.get(SHORT_LE, p + 2));
             long sc = VectorKernels.k4ScaleBytes(w, p);
             long mn = VectorKernels.k4MinBytes(w, p);
+            // the eight sub-block minimums in int lanes, for sum_s m_s * sum_s(q_x) (exact in any order)
+            IntVector m8 = (IntVector) LongVector.broadcast(LongVector.SPECIES_64, mn).reinterpretAsBytes()
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I8, 0);
             int s0 = (int) (sc & 0xFF);
             int s1 = (int) ((sc >>> 8) & 0xFF);
             int s2 = (int) ((sc >>> 16) & 0xFF);
@@ -113,7 +118,8 @@ final class KQuantInt8Each {
                 Q8K xi = x[i];
                 short[] xq = xi.q();
                 float xd = xi.d()[b];
-                mins[i] += dminw * xd * minSum(mn, xi.sums(), 8 * b);
+                int minimums = m8.mul(IntVector.fromArray(I8, xi.sums(), 8 * b)).reduceLanes(VectorOperators.ADD);
+                mins[i] += dminw * xd * minimums;
                 IntVector i0 = ((IntVector) u0a.mul(ShortVector.fromArray(S, xq, xb))
                         .add(u0b.mul(ShortVector.fromArray(S, xq, xb + 16)))
                         .convertShape(VectorOperators.S2I, I, 0)).mul(s0);
@@ -172,6 +178,9 @@ final class KQuantInt8Each {
             float dminw = Float.float16ToFloat(w.get(SHORT_LE, p + 2));
             long sc = VectorKernels.k4ScaleBytes(w, p);
             long mn = VectorKernels.k4MinBytes(w, p);
+            // the eight sub-block minimums in int lanes, for sum_s m_s * sum_s(q_x) (exact in any order)
+            IntVector m8 = (IntVector) LongVector.broadcast(LongVector.SPECIES_64, mn).reinterpretAsBytes()
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I8, 0);
             int s0 = (int) (sc & 0xFF);
             int s1 = (int) ((sc >>> 8) & 0xFF);
             int s2 = (int) ((sc >>> 16) & 0xFF);
@@ -194,8 +203,10 @@ final class KQuantInt8Each {
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             ShortVector u0a = q0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, 4));
             ShortVector u0b = q1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, 4));
-            ShortVector u1a = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 2).lanewise(VectorOperators.LSHL, 3));
-            ShortVector u1b = q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 2).lanewise(VectorOperators.LSHL, 3));
+            ShortVector u1a = q0.lanewise(VectorOperators.LSHR, 4)
+                    .or(h0.and((short) 2).lanewise(VectorOperators.LSHL, 3));
+            ShortVector u1b = q1.lanewise(VectorOperators.LSHR, 4)
+                    .or(h1.and((short) 2).lanewise(VectorOperators.LSHL, 3));
             // sub-blocks 2 (low nibbles, fifth bit 2 of qh) and 3 (high nibbles, bit 3)
             q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 80, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
@@ -203,8 +214,10 @@ final class KQuantInt8Each {
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             ShortVector u2a = q0.and((short) 15).or(h0.and((short) 4).lanewise(VectorOperators.LSHL, 2));
             ShortVector u2b = q1.and((short) 15).or(h1.and((short) 4).lanewise(VectorOperators.LSHL, 2));
-            ShortVector u3a = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 8).lanewise(VectorOperators.LSHL, 1));
-            ShortVector u3b = q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 8).lanewise(VectorOperators.LSHL, 1));
+            ShortVector u3a = q0.lanewise(VectorOperators.LSHR, 4)
+                    .or(h0.and((short) 8).lanewise(VectorOperators.LSHL, 1));
+            ShortVector u3b = q1.lanewise(VectorOperators.LSHR, 4)
+                    .or(h1.and((short) 8).lanewise(VectorOperators.LSHL, 1));
             // sub-blocks 4 (low nibbles, fifth bit 4 of qh) and 5 (high nibbles, bit 5)
             q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 112, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
@@ -212,8 +225,10 @@ final class KQuantInt8Each {
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             ShortVector u4a = q0.and((short) 15).or(h0.and((short) 16));
             ShortVector u4b = q1.and((short) 15).or(h1.and((short) 16));
-            ShortVector u5a = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 32).lanewise(VectorOperators.LSHR, 1));
-            ShortVector u5b = q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 32).lanewise(VectorOperators.LSHR, 1));
+            ShortVector u5a = q0.lanewise(VectorOperators.LSHR, 4)
+                    .or(h0.and((short) 32).lanewise(VectorOperators.LSHR, 1));
+            ShortVector u5b = q1.lanewise(VectorOperators.LSHR, 4)
+                    .or(h1.and((short) 32).lanewise(VectorOperators.LSHR, 1));
             // sub-blocks 6 (low nibbles, fifth bit 6 of qh) and 7 (high nibbles, bit 7)
             q0 = (ShortVector) ByteVector.fromMemorySegment(B, w, p + 144, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
@@ -221,14 +236,17 @@ final class KQuantInt8Each {
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S, 0);
             ShortVector u6a = q0.and((short) 15).or(h0.and((short) 64).lanewise(VectorOperators.LSHR, 2));
             ShortVector u6b = q1.and((short) 15).or(h1.and((short) 64).lanewise(VectorOperators.LSHR, 2));
-            ShortVector u7a = q0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 128).lanewise(VectorOperators.LSHR, 3));
-            ShortVector u7b = q1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 128).lanewise(VectorOperators.LSHR, 3));
+            ShortVector u7a = q0.lanewise(VectorOperators.LSHR, 4)
+                    .or(h0.and((short) 128).lanewise(VectorOperators.LSHR, 3));
+            ShortVector u7b = q1.lanewise(VectorOperators.LSHR, 4)
+                    .or(h1.and((short) 128).lanewise(VectorOperators.LSHR, 3));
             for (int i = 0; i < n; i++) {
                 Q8K xi = x[i];
                 short[] xq = xi.q();
                 float xd = xi.d()[b];
                 float d = dw * xd;
-                mins[i] += dminw * xd * minSum(mn, xi.sums(), 8 * b);
+                int minimums = m8.mul(IntVector.fromArray(I8, xi.sums(), 8 * b)).reduceLanes(VectorOperators.ADD);
+                mins[i] += dminw * xd * minimums;
                 FloatVector acc0 = FloatVector.fromArray(F, acc, 32 * i);
                 FloatVector acc1 = FloatVector.fromArray(F, acc, 32 * i + 16);
                 acc0 = ((FloatVector) u0a.mul(ShortVector.fromArray(S, xq, xb + 0))
@@ -400,14 +418,5 @@ final class KQuantInt8Each {
             t = t.add(t.rearrange(KQuantInt8.PLUS_1));
             out[at + i * stride] = t.lane(0);
         }
-    }
-
-    /** {@code sum_s m_s * sums[from + s]} over the eight sub-blocks, as in {@link KQuantInt8}. */
-    private static int minSum(long mins, int[] sums, int from) {
-        int s = 0;
-        for (int k = 0; k < 8; k++) {
-            s += (int) ((mins >>> (8 * k)) & 0xFF) * sums[from + k];
-        }
-        return s;
     }
 }

@@ -64,7 +64,8 @@ public final class KQuantEachProbe {
                 runs[c][1].run();
                 for (int k = 0; k < n * rows; k++) {
                     if (Float.floatToRawIntBits(single[k]) != Float.floatToRawIntBits(each[k])) {
-                        throw new AssertionError(type + " n=" + n + " output " + k + ": " + each[k] + " vs " + single[k]);
+                        throw new AssertionError(type + " n=" + n + " output " + k + ": " + each[k] + " vs "
+                                + single[k]);
                     }
                 }
             }

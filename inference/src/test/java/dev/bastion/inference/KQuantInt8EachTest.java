@@ -43,7 +43,8 @@ class KQuantInt8EachTest {
                         for (int i = 0; i < n; i++) {
                             float alone = single(type, w, off, x[i], cols);
                             assertThat(Float.floatToRawIntBits(out[i * rows + r]))
-                                    .as("%s row %d input %d of %d: %s vs %s alone", type, r, i, n, out[i * rows + r], alone)
+                                    .as("%s row %d input %d of %d: %s vs %s alone", type, r, i, n,
+                                            out[i * rows + r], alone)
                                     .isEqualTo(Float.floatToRawIntBits(alone));
                         }
                     }
