@@ -7,7 +7,6 @@ import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -41,7 +40,6 @@ final class KQuantInt8Each {
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
-    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
@@ -70,9 +68,6 @@ final class KQuantInt8Each {
             float dminw = Float.float16ToFloat(w.get(SHORT_LE, p + 2));
             long sc = VectorKernels.k4ScaleBytes(w, p);
             long mn = VectorKernels.k4MinBytes(w, p);
-            // the eight sub-block minimums in int lanes, for sum_s m_s * sum_s(q_x) (exact in any order)
-            IntVector m8 = (IntVector) LongVector.broadcast(LongVector.SPECIES_64, mn).reinterpretAsBytes()
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I8, 0);
             int s0 = (int) (sc & 0xFF);
             int s1 = (int) ((sc >>> 8) & 0xFF);
             int s2 = (int) ((sc >>> 16) & 0xFF);
@@ -118,8 +113,7 @@ final class KQuantInt8Each {
                 Q8K xi = x[i];
                 short[] xq = xi.q();
                 float xd = xi.d()[b];
-                int minimums = m8.mul(IntVector.fromArray(I8, xi.sums(), 8 * b)).reduceLanes(VectorOperators.ADD);
-                mins[i] += dminw * xd * minimums;
+                mins[i] += dminw * xd * minSum(mn, xi.sums(), 8 * b);
                 IntVector i0 = ((IntVector) u0a.mul(ShortVector.fromArray(S, xq, xb))
                         .add(u0b.mul(ShortVector.fromArray(S, xq, xb + 16)))
                         .convertShape(VectorOperators.S2I, I, 0)).mul(s0);
@@ -178,9 +172,6 @@ final class KQuantInt8Each {
             float dminw = Float.float16ToFloat(w.get(SHORT_LE, p + 2));
             long sc = VectorKernels.k4ScaleBytes(w, p);
             long mn = VectorKernels.k4MinBytes(w, p);
-            // the eight sub-block minimums in int lanes, for sum_s m_s * sum_s(q_x) (exact in any order)
-            IntVector m8 = (IntVector) LongVector.broadcast(LongVector.SPECIES_64, mn).reinterpretAsBytes()
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I8, 0);
             int s0 = (int) (sc & 0xFF);
             int s1 = (int) ((sc >>> 8) & 0xFF);
             int s2 = (int) ((sc >>> 16) & 0xFF);
@@ -245,8 +236,7 @@ final class KQuantInt8Each {
                 short[] xq = xi.q();
                 float xd = xi.d()[b];
                 float d = dw * xd;
-                int minimums = m8.mul(IntVector.fromArray(I8, xi.sums(), 8 * b)).reduceLanes(VectorOperators.ADD);
-                mins[i] += dminw * xd * minimums;
+                mins[i] += dminw * xd * minSum(mn, xi.sums(), 8 * b);
                 FloatVector acc0 = FloatVector.fromArray(F, acc, 32 * i);
                 FloatVector acc1 = FloatVector.fromArray(F, acc, 32 * i + 16);
                 acc0 = ((FloatVector) u0a.mul(ShortVector.fromArray(S, xq, xb + 0))
@@ -418,5 +408,14 @@ final class KQuantInt8Each {
             t = t.add(t.rearrange(KQuantInt8.PLUS_1));
             out[at + i * stride] = t.lane(0);
         }
+    }
+
+    /** {@code sum_s m_s * sums[from + s]} over the eight sub-blocks, as in {@link KQuantInt8}. */
+    private static int minSum(long mins, int[] sums, int from) {
+        int s = 0;
+        for (int k = 0; k < 8; k++) {
+            s += (int) ((mins >>> (8 * k)) & 0xFF) * sums[from + k];
+        }
+        return s;
     }
 }

@@ -78,6 +78,69 @@ class KQuantInt8EachTest {
         }
     }
 
+    /*
+     * The float steps pinned down: a scalar model of the Q4_K kernel (exact integer lane sums, one Math.fma per
+     * lane and super-block, the lanes summed as the tree i + 8, + 4, + 2, + 1) gives the kernel's bits. The
+     * interpreter and C1 run the Vector API's Java fallbacks and C2 its intrinsics; with reduceLanes the two
+     * summed the lanes in different orders (docs/inference-kernels.md, round nine).
+     */
+    @Test
+    void q4K_kernels_giveTheBitsOfAnExactScalarModel_withTheTreeLaneSum() {
+        assumeTrue(KQuantInt8.AVAILABLE, "needs 512-bit vectors");
+        Random random = new Random(24);
+        int cols = 3 * 256;
+        int rows = 5;
+        MemorySegment w = KernelTwinsTest.randomMatrix(GgmlType.Q4_K, rows, cols, random);
+        Q8K[] x = inputs(random, 3, cols);
+        float[] out = new float[3 * rows];
+        for (int r = 0; r < rows; r++) {
+            long off = r * GgmlType.Q4_K.byteSize(cols);
+            KQuantInt8Each.dotQ4_K(w, off, x, 3, cols, new float[3 * KQuantInt8Each.SCRATCH_PER_INPUT],
+                    new float[3], out, r, rows);
+            for (int i = 0; i < 3; i++) {
+                float model = q4KModel(w, off, x[i], cols);
+                assertThat(Float.floatToRawIntBits(KQuantInt8.dotQ4_K(w, off, x[i], cols)))
+                        .as("row %d input %d", r, i).isEqualTo(Float.floatToRawIntBits(model));
+                assertThat(Float.floatToRawIntBits(out[i * rows + r])).isEqualTo(Float.floatToRawIntBits(model));
+            }
+        }
+    }
+
+    private static float q4KModel(MemorySegment w, long off, Q8K x, int cols) {
+        float[] lanes = new float[16];
+        float minimums = 0f;
+        for (int b = 0; b < cols / 256; b++) {
+            long p = off + 144L * b;
+            int xb = 256 * b;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, p)) * x.d()[b];
+            float dmin = Float.float16ToFloat(w.get(SHORT_LE, p + 2)) * x.d()[b];
+            long sc = VectorKernels.k4ScaleBytes(w, p);
+            long mn = VectorKernels.k4MinBytes(w, p);
+            int m = 0;
+            for (int k = 0; k < 8; k++) {
+                m += (int) ((mn >>> (8 * k)) & 0xFF) * x.sums()[8 * b + k];
+            }
+            minimums += dmin * m;
+            for (int l = 0; l < 16; l++) {
+                int lane = 0;
+                for (int j = 0; j < 4; j++) {
+                    int q0 = w.get(ValueLayout.JAVA_BYTE, p + 16 + 32 * j + l) & 0xFF;
+                    int q1 = w.get(ValueLayout.JAVA_BYTE, p + 32 + 32 * j + l) & 0xFF;
+                    int lo = (q0 & 15) * x.q()[xb + 64 * j + l] + (q1 & 15) * x.q()[xb + 64 * j + 16 + l];
+                    int hi = (q0 >> 4) * x.q()[xb + 64 * j + 32 + l] + (q1 >> 4) * x.q()[xb + 64 * j + 48 + l];
+                    lane += lo * (int) ((sc >>> (16 * j)) & 0xFF) + hi * (int) ((sc >>> (16 * j + 8)) & 0xFF);
+                }
+                lanes[l] = Math.fma((float) lane, d, lanes[l]);
+            }
+        }
+        for (int h = 8; h >= 1; h /= 2) {
+            for (int l = 0; l < h; l++) {
+                lanes[l] = lanes[l] + lanes[l + h];
+            }
+        }
+        return lanes[0] - minimums;
+    }
+
     /** Inputs of very different sizes, one of them all zeros (scale 0). */
     private static Q8K[] inputs(Random random, int n, int cols) {
         Q8K[] x = new Q8K[n];
