@@ -55,7 +55,8 @@ final class KQuantInt8 {
      * adds the lanes one after another, while C2's compiled kernel adds them as this tree, so the same kernel gave
      * results one ulp apart before and after C2 compiled it, and two kernels compiled at different moments (the
      * single-input ones here and the multi-input ones of KQuantInt8Each) gave different bits during warm-up. The
-     * tree is the order C2 used, so compiled results are unchanged (docs/inference-kernels.md, round nine).
+     * tree is the order C2 used in the compiled Q4_K kernel (checked on one row against a scalar model), so
+     * compiled results stay as they were (docs/inference-kernels.md, round nine).
      */
     static final VectorShuffle<Float> PLUS_8 = VectorShuffle.iota(FloatVector.SPECIES_512, 8, 1, true);
     static final VectorShuffle<Float> PLUS_4 = VectorShuffle.iota(FloatVector.SPECIES_512, 4, 1, true);
