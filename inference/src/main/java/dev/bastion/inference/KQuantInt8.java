@@ -8,6 +8,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -47,6 +48,20 @@ final class KQuantInt8 {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+
+    /*
+     * The sum of the 16 lanes of an accumulator, in a fixed order: lane i plus lane i + 8, then + 4, + 2, + 1
+     * (a tree), written as four rearranges and adds. Not reduceLanes(ADD): its Java fallback (interpreter, C1)
+     * adds the lanes one after another, while C2's compiled kernel adds them as this tree, so the same kernel gave
+     * results one ulp apart before and after C2 compiled it, and two kernels compiled at different moments (the
+     * single-input ones here and the multi-input ones of KQuantInt8Each) gave different bits during warm-up. The
+     * tree is the order C2 used in the compiled Q4_K kernel (checked on one row against a scalar model), so
+     * compiled results stay as they were (docs/inference-kernels.md, round nine).
+     */
+    static final VectorShuffle<Float> PLUS_8 = VectorShuffle.iota(FloatVector.SPECIES_512, 8, 1, true);
+    static final VectorShuffle<Float> PLUS_4 = VectorShuffle.iota(FloatVector.SPECIES_512, 4, 1, true);
+    static final VectorShuffle<Float> PLUS_2 = VectorShuffle.iota(FloatVector.SPECIES_512, 2, 1, true);
+    static final VectorShuffle<Float> PLUS_1 = VectorShuffle.iota(FloatVector.SPECIES_512, 1, 1, true);
 
     private KQuantInt8() {
     }
@@ -118,7 +133,11 @@ final class KQuantInt8 {
             i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 56) & 0xFF)).add(i1);
             acc = ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD) - minimums;
+        FloatVector t = acc.add(acc.rearrange(PLUS_8));
+        t = t.add(t.rearrange(PLUS_4));
+        t = t.add(t.rearrange(PLUS_2));
+        t = t.add(t.rearrange(PLUS_1));
+        return t.lane(0) - minimums;
     }
 
     /** As {@link #dotQ4_K}, with each quant's fifth bit from qh: bit s of qh[l] for value l of sub-block s. */
@@ -215,7 +234,12 @@ final class KQuantInt8 {
             acc1 = ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0))
                     .fma(FloatVector.broadcast(F, d * (int) ((sc >>> 56) & 0xFF)), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) - minimums;
+        FloatVector sum = acc0.add(acc1);
+        FloatVector t = sum.add(sum.rearrange(PLUS_8));
+        t = t.add(t.rearrange(PLUS_4));
+        t = t.add(t.rearrange(PLUS_2));
+        t = t.add(t.rearrange(PLUS_1));
+        return t.lane(0) - minimums;
     }
 
     /*
@@ -322,7 +346,11 @@ final class KQuantInt8 {
                     .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 56)).add(i1);
             acc = ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        FloatVector t = acc.add(acc.rearrange(PLUS_8));
+        t = t.add(t.rearrange(PLUS_4));
+        t = t.add(t.rearrange(PLUS_2));
+        t = t.add(t.rearrange(PLUS_1));
+        return t.lane(0);
     }
 
     /** {@code sum_s m_s * sums[from + s]} over the eight sub-blocks, the mins one per byte of {@code mins}. */

@@ -183,8 +183,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * The products with {@code n} input vectors, each computed exactly as {@link #matvec} computes it alone (the
      * same rounding of the input, the same kernel, the same bits): {@code x} holds them back to back and
      * {@code out[i * rows + r]} receives row {@code r} times input {@code i}. Each row is applied to all inputs
-     * while it is in cache, so the weights are read once; the arithmetic is that of {@code n} calls. This is what
-     * lets concurrent generations share a step and still give the answers they give alone.
+     * while it is in cache, so the weights are read once; the arithmetic is that of {@code n} calls, except that
+     * Q4_K, Q5_K and Q6_K blocks are unpacked once for all inputs ({@link KQuantInt8Each}). This is what lets
+     * concurrent generations share a step and still give the answers they give alone.
      *
      * @throws IllegalArgumentException if {@code n} is negative or an array is too short
      */
@@ -241,18 +242,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             for (int i = 0; i < n; i++) {
                 xq[i] = Q8K.of(input(x, i), cols);
             }
-            Parallel.forRange(rows, (start, end) -> {
-                for (int r = start; r < end; r++) {
-                    for (int i = 0; i < n; i++) {
-                        out[i * rows + r] = switch (type) {
-                            case Q4_K -> KQuantInt8.dotQ4_K(data, rowBytes * r, xq[i], cols);
-                            case Q5_K -> KQuantInt8.dotQ5_K(data, rowBytes * r, xq[i], cols);
-                            case Q6_K -> KQuantInt8.dotQ6_K(data, rowBytes * r, xq[i], cols);
-                            default -> throw new IllegalStateException("no int8 kernel for " + type);
-                        };
-                    }
-                }
-            });
+            kQuantMatvecEach(xq, n, out);
             return;
         }
         if (type == GgmlType.Q4_0 && !scalar()) {
@@ -272,6 +262,37 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                 }
             }
         });
+    }
+
+    /**
+     * Q4_K, Q5_K or Q6_K rows times {@code n} int8 inputs, each super-block unpacked once for all of them and
+     * each input's result the bits of {@link #kQuantMatvec} ({@link KQuantInt8Each}); each kernel called directly.
+     */
+    private void kQuantMatvecEach(Q8K[] xq, int n, float[] out) {
+        switch (type) {
+            case Q4_K -> Parallel.forRange(rows, (start, end) -> {
+                float[] acc = new float[n * KQuantInt8Each.SCRATCH_PER_INPUT];
+                float[] mins = new float[n];
+                for (int r = start; r < end; r++) {
+                    KQuantInt8Each.dotQ4_K(data, rowBytes * r, xq, n, cols, acc, mins, out, r, rows);
+                }
+            });
+            case Q5_K -> Parallel.forRange(rows, (start, end) -> {
+                float[] acc = new float[n * KQuantInt8Each.SCRATCH_PER_INPUT];
+                float[] mins = new float[n];
+                for (int r = start; r < end; r++) {
+                    KQuantInt8Each.dotQ5_K(data, rowBytes * r, xq, n, cols, acc, mins, out, r, rows);
+                }
+            });
+            case Q6_K -> Parallel.forRange(rows, (start, end) -> {
+                float[] acc = new float[n * KQuantInt8Each.SCRATCH_PER_INPUT];
+                float[] mins = new float[n];
+                for (int r = start; r < end; r++) {
+                    KQuantInt8Each.dotQ6_K(data, rowBytes * r, xq, n, cols, acc, mins, out, r, rows);
+                }
+            });
+            default -> throw new IllegalStateException("no int8 kernel for " + type);
+        }
     }
 
     /** Input {@code i} of {@code x} on its own, for the quantisers, which read their input from its start. */
