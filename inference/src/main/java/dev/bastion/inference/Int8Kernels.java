@@ -112,6 +112,6 @@ final class Int8Kernels {
             acc = ((FloatVector) s.convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(F, f16(w, p) * xd[b]), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return KQuantInt8.sum16(acc); // fixed order, the same interpreted and compiled
     }
 }

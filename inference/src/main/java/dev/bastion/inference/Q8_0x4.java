@@ -10,7 +10,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -45,7 +44,6 @@ final class Q8_0x4 {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     /** Lanes 8 to 15: the second row of a pair in an accumulator of pair sums. */
-    private static final VectorMask<Float> HIGH8 = VectorMask.fromLong(F, 0xFF00L);
     private static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[0]);
     /** Per thread, one buffer per row length (a model has two or three); a fifth length replaces the first. */
     private static final ThreadLocal<short[][]> ACTIVATIONS = ThreadLocal.withInitial(() -> new short[4][0]);
@@ -207,10 +205,12 @@ final class Q8_0x4 {
             a2 = t23.fma(FloatVector.broadcast(F, sc[4 * b + 2]), a2);
             a3 = t23.fma(FloatVector.broadcast(F, sc[4 * b + 3]), a3);
         }
-        out[r] = a0.reduceLanes(VectorOperators.ADD, HIGH8.not());
-        out[r + 1] = a1.reduceLanes(VectorOperators.ADD, HIGH8);
-        out[r + 2] = a2.reduceLanes(VectorOperators.ADD, HIGH8.not());
-        out[r + 3] = a3.reduceLanes(VectorOperators.ADD, HIGH8);
+        // fixed-order lane sums, not reduceLanes: its order differs between interpreted and compiled code, and
+        // matvec and matvecEach must give the same bits whichever of them C2 has compiled (KQuantInt8.sum16)
+        out[r] = KQuantInt8.sumLow8(a0);
+        out[r + 1] = KQuantInt8.sumHigh8(a1);
+        out[r + 2] = KQuantInt8.sumLow8(a2);
+        out[r + 3] = KQuantInt8.sumHigh8(a3);
     }
 
     /**
@@ -280,6 +280,6 @@ final class Q8_0x4 {
                     .convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, x, xo + 32 * b + 16), s);
             acc = s.fma(FloatVector.broadcast(F, f16(w, g + 8L * b + 2L * k)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return KQuantInt8.sum16(acc);
     }
 }
