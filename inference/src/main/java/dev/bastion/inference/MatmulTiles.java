@@ -1,7 +1,6 @@
 package dev.bastion.inference;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -147,7 +146,7 @@ final class MatmulTiles {
     }
 
     private static float sum(FloatVector a) {
-        return a.reduceLanes(VectorOperators.ADD);
+        return VectorKernels.sum(a); // fixed lane order, the same interpreted and compiled
     }
 
     private static float tail(float[] w, int wo, float[] x, int xo, int k, int cols) {
@@ -165,6 +164,6 @@ final class MatmulTiles {
         for (; k + lanes <= cols; k += lanes) {
             acc = FloatVector.fromArray(F, w, wo + k).fma(FloatVector.fromArray(F, x, xo + k), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD) + tail(w, wo, x, xo, k, cols);
+        return VectorKernels.sum(acc) + tail(w, wo, x, xo, k, cols);
     }
 }

@@ -11,6 +11,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,6 +31,33 @@ final class VectorKernels {
     static final int LANES = F.length();
     /** Whether these kernels can run here: they need 8 or 16 float lanes. */
     static final boolean AVAILABLE = LANES == 8 || LANES == 16;
+
+    /*
+     * Lane sums in a fixed order: lane i plus lane i + LANES/2, then + LANES/4, ... + 1 (a tree). Not
+     * reduceLanes(ADD), which adds the lanes one after another in its Java fallback (interpreter, C1) and as a tree
+     * once C2 compiles the kernel, so the same kernel gave results an ulp apart before and after compilation, and
+     * matvec and matvecEach, compiled at different moments, disagreed (the CI dry run of 2026-12-06 on Q4_0:
+     * KQuantInt8EachTest). The shuffles are constants, so C2 folds the lane-count tests.
+     */
+    private static final VectorShuffle<Float> HALF = VectorShuffle.iota(F, Math.max(1, LANES / 2), 1, true);
+    private static final VectorShuffle<Float> QUARTER = VectorShuffle.iota(F, Math.max(1, LANES / 4), 1, true);
+    private static final VectorShuffle<Float> EIGHTH = VectorShuffle.iota(F, Math.max(1, LANES / 8), 1, true);
+    private static final VectorShuffle<Float> SIXTEENTH = VectorShuffle.iota(F, Math.max(1, LANES / 16), 1, true);
+
+    /** The sum of the lanes of {@code a}, in the fixed tree order above. */
+    static float sum(FloatVector a) {
+        FloatVector t = a.add(a.rearrange(HALF));
+        if (LANES >= 4) {
+            t = t.add(t.rearrange(QUARTER));
+        }
+        if (LANES >= 8) {
+            t = t.add(t.rearrange(EIGHTH));
+        }
+        if (LANES >= 16) {
+            t = t.add(t.rearrange(SIXTEENTH));
+        }
+        return t.lane(0);
+    }
 
     private static final VectorSpecies<Byte> B = AVAILABLE
             ? VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8)) : ByteVector.SPECIES_64;
@@ -134,7 +162,7 @@ final class VectorKernels {
             a0 = f32(w, off + 4L * i).fma(FloatVector.fromArray(F, x, xo + i), a0);
             a1 = f32(w, off + 4L * (i + LANES)).fma(FloatVector.fromArray(F, x, xo + i + LANES), a1);
         }
-        float sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        float sum = sum(a0.add(a1));
         for (; i < cols; i++) {
             sum += w.get(ScalarKernels.FLOAT_LE, off + 4L * i) * x[xo + i];
         }
@@ -147,7 +175,7 @@ final class VectorKernels {
         for (; i + LANES <= cols; i += LANES) {
             acc = f16s(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc);
         for (; i < cols; i++) {
             sum += f16(w, off + 2L * i) * x[xo + i];
         }
@@ -160,7 +188,7 @@ final class VectorKernels {
         for (; i + LANES <= cols; i += LANES) {
             acc = bf16s(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc);
         for (; i < cols; i++) {
             sum += ScalarKernels.bf16(w, off + 2L * i) * x[xo + i];
         }
@@ -204,7 +232,7 @@ final class VectorKernels {
             }
             acc = s.fma(FloatVector.broadcast(F, f16(w, p)), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     static void dequantizeQ8_0(MemorySegment w, long off, float[] out, int oo, int cols) {
@@ -241,7 +269,7 @@ final class VectorKernels {
             }
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, p))), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     /** As {@link #dotQ4_0}, written out without helper calls. */
@@ -295,7 +323,7 @@ final class VectorKernels {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sum(acc0.add(acc1));
     }
 
     static void dequantizeQ4_K(MemorySegment w, long off, float[] out, int oo, int cols) {
@@ -349,7 +377,7 @@ final class VectorKernels {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sum(acc0.add(acc1));
     }
 
     static void dequantizeQ5_K(MemorySegment w, long off, float[] out, int oo, int cols) {
@@ -418,7 +446,7 @@ final class VectorKernels {
                 }
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sum(acc0.add(acc1));
     }
 
     static void dequantizeQ6_K(MemorySegment w, long off, float[] out, int oo, int cols) {

@@ -1,7 +1,6 @@
 package dev.bastion.inference;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -30,7 +29,7 @@ final class VectorMath {
         for (; i < upper; i += F.length()) {
             acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorKernels.sum(acc); // fixed lane order, the same interpreted and compiled
         for (; i < n; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
