@@ -66,7 +66,10 @@ final class KQuantInt8 {
     private KQuantInt8() {
     }
 
-    /** The 16 lanes of {@code a} summed in the fixed tree order above (lane i + 8, then + 4, + 2, + 1). */
+    /**
+     * The 16 lanes of {@code a} summed in the fixed tree order above (lane i + 8, then + 4, + 2, + 1): the same
+     * order {@link VectorKernels#sum} uses on 16 lanes, for the fixed 512-bit species these kernels use.
+     */
     static float sum16(FloatVector a) {
         FloatVector t = a.add(a.rearrange(PLUS_8));
         t = t.add(t.rearrange(PLUS_4));
@@ -153,11 +156,7 @@ final class KQuantInt8 {
             i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 56) & 0xFF)).add(i1);
             acc = ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
-        FloatVector t = acc.add(acc.rearrange(PLUS_8));
-        t = t.add(t.rearrange(PLUS_4));
-        t = t.add(t.rearrange(PLUS_2));
-        t = t.add(t.rearrange(PLUS_1));
-        return t.lane(0) - minimums;
+        return sum16(acc) - minimums;
     }
 
     /** As {@link #dotQ4_K}, with each quant's fifth bit from qh: bit s of qh[l] for value l of sub-block s. */
@@ -254,12 +253,7 @@ final class KQuantInt8 {
             acc1 = ((FloatVector) hi.convertShape(VectorOperators.S2F, F, 0))
                     .fma(FloatVector.broadcast(F, d * (int) ((sc >>> 56) & 0xFF)), acc1);
         }
-        FloatVector sum = acc0.add(acc1);
-        FloatVector t = sum.add(sum.rearrange(PLUS_8));
-        t = t.add(t.rearrange(PLUS_4));
-        t = t.add(t.rearrange(PLUS_2));
-        t = t.add(t.rearrange(PLUS_1));
-        return t.lane(0) - minimums;
+        return sum16(acc0.add(acc1)) - minimums;
     }
 
     /*
@@ -366,11 +360,7 @@ final class KQuantInt8 {
                     .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 56)).add(i1);
             acc = ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
-        FloatVector t = acc.add(acc.rearrange(PLUS_8));
-        t = t.add(t.rearrange(PLUS_4));
-        t = t.add(t.rearrange(PLUS_2));
-        t = t.add(t.rearrange(PLUS_1));
-        return t.lane(0);
+        return sum16(acc);
     }
 
     /** {@code sum_s m_s * sums[from + s]} over the eight sub-blocks, the mins one per byte of {@code mins}. */

@@ -144,12 +144,7 @@ final class KQuantInt8Each {
             }
         }
         for (int i = 0; i < n; i++) {
-            FloatVector t = FloatVector.fromArray(F, acc, 16 * i);
-            t = t.add(t.rearrange(KQuantInt8.PLUS_8));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_4));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_2));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_1));
-            out[at + i * stride] = t.lane(0) - mins[i];
+            out[at + i * stride] = KQuantInt8.sum16(FloatVector.fromArray(F, acc, 16 * i)) - mins[i];
         }
     }
 
@@ -268,12 +263,8 @@ final class KQuantInt8Each {
             }
         }
         for (int i = 0; i < n; i++) {
-            FloatVector t = FloatVector.fromArray(F, acc, 32 * i).add(FloatVector.fromArray(F, acc, 32 * i + 16));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_8));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_4));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_2));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_1));
-            out[at + i * stride] = t.lane(0) - mins[i];
+            out[at + i * stride] = KQuantInt8.sum16(FloatVector.fromArray(F, acc, 32 * i)
+                    .add(FloatVector.fromArray(F, acc, 32 * i + 16))) - mins[i];
         }
     }
 
@@ -401,12 +392,7 @@ final class KQuantInt8Each {
             }
         }
         for (int i = 0; i < n; i++) {
-            FloatVector t = FloatVector.fromArray(F, acc, 16 * i);
-            t = t.add(t.rearrange(KQuantInt8.PLUS_8));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_4));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_2));
-            t = t.add(t.rearrange(KQuantInt8.PLUS_1));
-            out[at + i * stride] = t.lane(0);
+            out[at + i * stride] = KQuantInt8.sum16(FloatVector.fromArray(F, acc, 16 * i));
         }
     }
 
