@@ -76,6 +76,8 @@ final class AssessPoisoning extends AssessCommand.Reporting {
         detectors.put("activation_clustering", ac);
         detectors.put("spectral_signatures", ss);
         detectors.put("exclusionary_reclassification", er);
+        boolean[] removed = Poisoning.withSharedPattern(x, y, er);
+        detectors.put("exclusionary_reclassification_with_pattern", removed);
         for (var d : detectors.entrySet()) {
             int tp = 0;
             int fp = 0;
@@ -96,8 +98,12 @@ final class AssessPoisoning extends AssessCommand.Reporting {
         // reclassification confirms): activation clustering alone flags clean minority clusters when the poison's
         // share of its class is above its size rule, and removing those changes what the retrained model learns
         // without removing the backdoor (round nine: seeds 1-6 left attack success 0.00, 0.96, 1.00, 0.00, 1.00,
-        // 0.00 after removing its flags).
-        boolean[] removed = er;
+        // 0.00 after removing its flags). With them go the rows of the same class that carry the pattern the
+        // confirmed rows share (Poisoning.withSharedPattern: a poisoned row left in the larger cluster).
+        Poisoning.Pattern pattern = Poisoning.sharedPattern(x, er);
+        summary.append(pattern.isEmpty() ? "; the confirmed rows share no rare pattern"
+                : String.format(Locale.ROOT, "; the confirmed rows share features %s = %s",
+                        java.util.Arrays.toString(pattern.features()), java.util.Arrays.toString(pattern.values())));
         int kept = 0;
         for (boolean f : removed) {
             kept += f ? 0 : 1;
@@ -117,7 +123,7 @@ final class AssessPoisoning extends AssessCommand.Reporting {
         double cleanAfter = model.accuracy(cleaned, split[1]);
         a.metric("attack_success", successAfter, null, "after_removal", null, mode);
         a.metric("clean_accuracy", cleanAfter, null, "after_removal", null, null);
-        summary.append(String.format(Locale.ROOT, "; after removing exclusionary reclassification's flags: attack success %s, "
+        summary.append(String.format(Locale.ROOT, "; after removing the confirmed rows and those carrying their pattern: attack success %s, "
                 + "clean accuracy %.4f", Assessment.fmt(successAfter), cleanAfter));
         return finish(a, "Poisoning: " + data.getFileName(), summary.toString());
     }

@@ -196,6 +196,104 @@ public final class Poisoning {
      * several target classes would be found in one of them only.
      */
 
+    /**
+     * What the confirmed rows have in common: the features on which at least {@link #PATTERN_AGREEMENT} of them hold
+     * the same value while at most {@link #PATTERN_BACKGROUND} of the other rows do (a stamped trigger: the same
+     * pixels set to the same value). Empty when the confirmed rows are fewer than {@link #PATTERN_MIN_ROWS} or share
+     * nothing rare (a label flip has no trigger).
+     *
+     * @param features the feature indices, in order
+     * @param values the value each holds in the pattern
+     */
+    public record Pattern(int[] features, double[] values) {
+        public Pattern {
+            if (features.length != values.length) {
+                throw new IllegalArgumentException("one value per feature");
+            }
+            features = features.clone();
+            values = values.clone();
+        }
+
+        public boolean isEmpty() {
+            return features.length == 0;
+        }
+
+        public boolean matches(double[] x) {
+            for (int k = 0; k < features.length; k++) {
+                if (Double.compare(x[features[k]], values[k]) != 0) {
+                    return false;
+                }
+            }
+            return !isEmpty();
+        }
+    }
+
+    /** Share of the confirmed rows that must hold a feature's value for it to join the pattern. */
+    static final double PATTERN_AGREEMENT = 0.75;
+    /** Largest share of the other rows that may hold that value on that feature. */
+    static final double PATTERN_BACKGROUND = 0.05;
+    /** Fewer confirmed rows than this show no pattern worth searching for. */
+    static final int PATTERN_MIN_ROWS = 5;
+
+    /** The pattern the {@code confirmed} rows share and the other rows rarely hold (see {@link Pattern}). */
+    public static Pattern sharedPattern(double[][] x, boolean[] confirmed) {
+        int n = 0;
+        for (boolean c : confirmed) {
+            n += c ? 1 : 0;
+        }
+        if (n < PATTERN_MIN_ROWS || n == x.length) {
+            return new Pattern(new int[0], new double[0]);
+        }
+        List<Integer> features = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        for (int j = 0; j < x[0].length; j++) {
+            java.util.Map<Double, Integer> counts = new java.util.HashMap<>();
+            for (int i = 0; i < x.length; i++) {
+                if (confirmed[i]) {
+                    counts.merge(x[i][j], 1, Integer::sum);
+                }
+            }
+            var mode = counts.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).orElseThrow();
+            if (mode.getValue() < PATTERN_AGREEMENT * n) {
+                continue;
+            }
+            int others = 0;
+            for (int i = 0; i < x.length; i++) {
+                others += !confirmed[i] && Double.compare(x[i][j], mode.getKey()) == 0 ? 1 : 0;
+            }
+            if (others <= PATTERN_BACKGROUND * (x.length - n)) {
+                features.add(j);
+                values.add(mode.getKey());
+            }
+        }
+        return new Pattern(features.stream().mapToInt(Integer::intValue).toArray(),
+                values.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * The confirmed rows and the rows of their class that carry their shared pattern. Exclusionary reclassification
+     * confirms the rows of the held-out cluster that moved; a poisoned row that 2-means left in its class's larger
+     * cluster is never held out, and a few of them are enough to teach the trigger again to the model retrained
+     * without the confirmed rows (round nine: seed 5 of the digits kept 2 of 67 planted rows there and attack
+     * success 1.00 after removal). Such rows still carry the trigger, so they are found by what the confirmed rows
+     * share, looked for only in the class the confirmed rows were judged to poison.
+     */
+    public static boolean[] withSharedPattern(double[][] x, int[] y, boolean[] confirmed) {
+        boolean[] out = confirmed.clone();
+        Pattern pattern = sharedPattern(x, confirmed);
+        if (pattern.isEmpty()) {
+            return out;
+        }
+        int target = -1;
+        for (int i = 0; i < x.length && target < 0; i++) {
+            target = confirmed[i] ? y[i] : -1;
+        }
+        for (int i = 0; i < x.length; i++) {
+            out[i] |= y[i] == target && pattern.matches(x[i]);
+        }
+        return out;
+    }
+
     /** Chen et al.'s exclusionary-reclassification score with add-one smoothing: (l + 1) / (p + 1). */
     static double exclusionScore(int[] destination, int label) {
         int other = 0;

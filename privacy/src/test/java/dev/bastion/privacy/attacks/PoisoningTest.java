@@ -127,6 +127,54 @@ class PoisoningTest {
     }
 
     @Test
+    void poisonedRowsLeftOutOfTheConfirmedSetAreFoundByThePatternTheConfirmedRowsShare() {
+        Object[] train = images(2000, 1);
+        double[][] x = (double[][]) train[0];
+        int[] y = (int[]) train[1];
+        Poisoning.Trigger trigger = Poisoning.Trigger.corner(8, 8, 2, 1.0);
+        boolean[] poisoned = Poisoning.inject(x, y, trigger, 0, 0.05, 3);
+        // Confirmed: every planted row but the first three, and two clean zeros (a detector is rarely exact).
+        boolean[] confirmed = poisoned.clone();
+        int hidden = 0;
+        int cleanAdded = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (poisoned[i] && hidden < 3) {
+                confirmed[i] = false;
+                hidden++;
+            } else if (!poisoned[i] && y[i] == 0 && cleanAdded < 2) {
+                confirmed[i] = true;
+                cleanAdded++;
+            }
+        }
+        Poisoning.Pattern pattern = Poisoning.sharedPattern(x, confirmed);
+        assertThat(pattern.features()).containsExactlyInAnyOrder(trigger.features().clone());
+        assertThat(pattern.values()).containsOnly(1.0);
+
+        boolean[] removed = Poisoning.withSharedPattern(x, y, confirmed);
+        for (int i = 0; i < x.length; i++) {
+            if (poisoned[i]) {
+                assertThat(removed[i]).as("planted row %d", i).isTrue();
+            } else {
+                assertThat(removed[i]).as("clean row %d", i).isEqualTo(confirmed[i]);
+            }
+        }
+    }
+
+    @Test
+    void rowsThatShareNothingRareGiveNoPatternAndNothingIsAdded() {
+        Object[] train = images(2000, 1);
+        double[][] x = (double[][]) train[0];
+        int[] y = (int[]) train[1];
+        // A label flip: the rows keep their features, so what they share is what their source classes share.
+        boolean[] flipped = Poisoning.inject(x, y, new Poisoning.Trigger(new int[0], 0), 0, 0.05, 3);
+        assertThat(Poisoning.sharedPattern(x, flipped).isEmpty()).isTrue();
+        assertThat(Poisoning.withSharedPattern(x, y, flipped)).containsExactly(flipped);
+        boolean[] few = new boolean[x.length];
+        few[0] = few[1] = few[2] = true;
+        assertThat(Poisoning.sharedPattern(x, few).isEmpty()).as("too few rows to show a pattern").isTrue();
+    }
+
+    @Test
     void spectralSignaturesFlagMostPoisonAmongTheirRemovals() {
         Object[] train = images(2000, 6);
         double[][] x = (double[][]) train[0];
