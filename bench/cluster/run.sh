@@ -15,9 +15,11 @@
 # sentence: each replica then does the scanning a real request costs, while the shared servers' work per request
 # (wrk, haproxy, nginx, Redis, PostgreSQL) stays about the same. The efficiency depends on that ratio on a machine
 # where they share the cores, so the script prints which prompt it sent.
-# Both replicas are first warmed directly (WARM seconds each, default 15: a JVM pinned to one core compiles its hot
-# code on that same core, and a measurement taken while C2 is still compiling is mostly the JIT's), then one replica
-# and two replicas are measured alternately ROUNDS times; the efficiency is computed from the medians.
+# Both replicas are first warmed directly (WARM seconds each, default 15, then 5-second windows until one is within 5%
+# of the one before, at most WARM_MAX seconds, default 120: a JVM pinned to one core compiles its hot code on that
+# same core, and a measurement taken while C2 is still compiling is mostly the JIT's; round nine's three rounds after
+# a fixed 15 s still rose from 399 to 813 requests/s), then one replica and two replicas are measured alternately
+# ROUNDS times; the efficiency is computed from the medians.
 # Needs: wrk, nginx, haproxy (Debian packages), and PostgreSQL and Redis as .ci/postgres.sh and .ci/redis.sh start
 # them. Loopback only. Leaves nothing running but those two servers.
 set -euo pipefail
@@ -136,9 +138,22 @@ measure() { # label url
     "$(awk -v d=$((pg1 - pg0)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')"
   echo "$rps" > "$work/rps-$1"
 }
-for port in $a_port $b_port; do
+warm_until_steady() { # port: WARM seconds, then 5-second windows until one is within 5% of the one before (at most WARM_MAX s)
+  local port="$1" prev=0 rps spent
   BENCH_AUTH="Bearer $key" wrk -t2 -c32 -d"${warm}s" -s "$root/bench/gateway-overhead/request.lua" \
     "http://127.0.0.1:$port/v1/chat/completions" >/dev/null
+  for ((spent = warm; spent < ${WARM_MAX:-120}; spent += 5)); do
+    rps="$(BENCH_AUTH="Bearer $key" wrk -t2 -c32 -d5s -s "$root/bench/gateway-overhead/request.lua" \
+      "http://127.0.0.1:$port/v1/chat/completions" | sed -n 's/^RESULT.* rps=\([0-9.]*\).*/\1/p')"
+    echo "bench: warming replica on port $port: ${rps:-?} requests/s after ${spent} s" >&2
+    if awk -v a="${rps:-0}" -v b="$prev" 'BEGIN {exit !(b > 0 && a > 0 && (a - b) / b < 0.05 && (b - a) / b < 0.05)}'; then
+      break
+    fi
+    prev="${rps:-0}"
+  done
+}
+for port in $a_port $b_port; do
+  warm_until_steady "$port"
 done
 for ((i = 1; i <= rounds; i++)); do
   measure one-replica "http://127.0.0.1:$lb_one"

@@ -161,6 +161,35 @@ class PoisoningTest {
     }
 
     @Test
+    void rowsOfAClassCarryingTheTriggerItsHeldOutHalfSharesAreHeldOutWithIt() {
+        Object[] train = images(2000, 1);
+        double[][] x = (double[][]) train[0];
+        int[] y = (int[]) train[1];
+        boolean[] poisoned = Poisoning.inject(x, y, Poisoning.Trigger.corner(8, 8, 2, 1.0), 0, 0.05, 3);
+        // The held-out half of class 0: every planted row but two, as 2-means left them on seed 5 of the digits;
+        // and a held-out half of class 3 that shares nothing rare.
+        boolean[] half = poisoned.clone();
+        int left = 0;
+        for (int i = 0; i < x.length && left < 2; i++) {
+            if (poisoned[i]) {
+                half[i] = false;
+                left++;
+            }
+        }
+        int threes = 0;
+        for (int i = 0; i < x.length && threes < 20; i++) {
+            if (y[i] == 3) {
+                half[i] = true;
+                threes++;
+            }
+        }
+        boolean[] heldOut = Poisoning.withTheirPatterns(x, y, half, 10);
+        for (int i = 0; i < x.length; i++) {
+            assertThat(heldOut[i]).as("row %d", i).isEqualTo(half[i] || poisoned[i]);
+        }
+    }
+
+    @Test
     void rowsThatShareNothingRareGiveNoPatternAndNothingIsAdded() {
         Object[] train = images(2000, 1);
         double[][] x = (double[][]) train[0];
