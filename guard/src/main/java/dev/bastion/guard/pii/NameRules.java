@@ -47,6 +47,8 @@ final class NameRules {
             "calle", "katu", "gatan", "vej", "laan", "weg", "plaza"));
     private static final Set<String> TITLES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam",
             "dame", "lord", "lady", "herr", "frau", "mme", "mlle", "sr", "sra", "srta", "sig", "sig.ra", "dott", "rev");
+    /** The titles that start an upper-case name (see {@code upperCaseTitled}). */
+    private static final Set<String> UPPER_CASE_TITLES = Set.of("MR", "MRS", "MS", "MX", "DR", "PROF");
     /** No word longer than this is a title (the length test spares a set lookup for most words). */
     private static final int LONGEST_TITLE = TITLES.stream().mapToInt(String::length).max().orElse(0);
     /** Capitalised words that are also common English words or calendar words: never a name on their own. */
@@ -100,6 +102,14 @@ final class NameRules {
                 int j = extend(w, i + 1, 3);
                 out.add(new Recognizer.Candidate("PERSON", w.get(i + 1).start(), w.get(j).end(), 0.85, "name-title"));
                 i = j;
+                continue;
+            }
+            // upper-case typing (nursing notes: "SPOKE WITH DR. HOLLOWAY RE: PLAN"): an upper-case title, then
+            // upper-case words of letters on the same line; not after a house number ("55 ELM DR. SPRINGFIELD")
+            int caps = upperCaseTitled(text, w, i);
+            if (caps > i) {
+                out.add(new Recognizer.Candidate("PERSON", w.get(i + 1).start(), w.get(caps).end(), 0.85, "name-title"));
+                i = caps;
                 continue;
             }
             // a cue ("my name is", "User:", "founders:") then capitalised names, comma- or "and"-separated
@@ -190,6 +200,52 @@ final class NameRules {
 
     private static String capitalise(String word) {
         return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+    }
+
+    /**
+     * The last word of an upper-case name after an upper-case title at {@code i} ("DR. HOLLOWAY", "MRS. ANNE
+     * OAKLEY"), or {@code i} when there is none: the title written in capitals, then one to three words of two or
+     * more capital letters on the same line, one space apart, none a common word or a word that is never a name.
+     * Not after a number within the two words before the title, where DR is a street's "drive". Only the titles
+     * of {@link #UPPER_CASE_TITLES}: SR is also sinus rhythm, LORD and SIR are words of ordinary upper-case text.
+     */
+    private static int upperCaseTitled(String text, List<Word> w, int i) {
+        Word title = w.get(i);
+        if (title.text().length() > 4 || !UPPER_CASE_TITLES.contains(title.text()) || i + 1 >= w.size()
+                || w.get(i + 1).capitalised()) {
+            return i;
+        }
+        int from = i >= 2 ? w.get(i - 2).end() : 0;
+        for (int k = from; k < title.start(); k++) {
+            if (Character.isDigit(text.charAt(k))) {
+                return i;
+            }
+        }
+        int j = i;
+        while (j + 1 < w.size() && j - i < 3) {
+            Word next = w.get(j + 1);
+            String gap = text.substring(w.get(j).end(), next.start());
+            boolean afterTitle = j == i && (gap.equals(" ") || gap.equals(". "));
+            if (!(afterTitle || j > i && gap.equals(" ")) || !upperLetters(next.text(), 2)
+                    || COMMON.contains(next.lower()) || SpanRules.notName(next.lower())) {
+                break;
+            }
+            j++;
+        }
+        return j;
+    }
+
+    /** At least {@code min} characters, every one an upper-case letter. */
+    private static boolean upperLetters(String word, int min) {
+        if (word.length() < min) {
+            return false;
+        }
+        for (int k = 0; k < word.length(); k++) {
+            if (!Character.isUpperCase(word.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int extend(List<Word> w, int from, int max) {

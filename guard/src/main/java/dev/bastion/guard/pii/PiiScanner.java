@@ -297,11 +297,33 @@ public final class PiiScanner implements Scanner {
             }
             if (valid) {
                 String before = lower.substring(Math.max(0, mStart - 48), mStart);
-                double score = 0.6 + (before.contains("phone") || before.contains("tel") || before.contains("call")
-                        || before.contains("mobile") || before.contains("fax") ? 0.35 : 0);
+                boolean cue = before.contains("phone") || before.contains("tel") || before.contains("call")
+                        || before.contains("mobile") || before.contains("fax");
+                if (!cue && clockRange(candidate)) {
+                    continue; // a shift or opening hours, "0700-1900", not a local number
+                }
+                double score = 0.6 + (cue ? 0.35 : 0);
                 out.add(new Recognizer.Candidate("PHONE_NUMBER", mStart, mEnd, Math.min(1, score), "phone"));
             }
         }
+    }
+
+    /**
+     * Two 24-hour clock times joined by a hyphen or dash, "0700-1900" or "0800 - 1600": eight digits that some
+     * regions' numbering plans accept, but in text they are a shift or opening hours.
+     */
+    static boolean clockRange(String s) {
+        int dash = Math.max(s.indexOf('-'), s.indexOf('\u2013'));
+        return dash > 0 && clock(s.substring(0, dash).strip()) && clock(s.substring(dash + 1).strip());
+    }
+
+    private static boolean clock(String s) {
+        if (s.length() != 4 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return false;
+        }
+        int hours = Integer.parseInt(s.substring(0, 2));
+        int minutes = Integer.parseInt(s.substring(2));
+        return (hours < 24 && minutes < 60) || (hours == 24 && minutes == 0);
     }
 
     /** Where the extension of a phone-shaped run starts ("x204", " ext. 12"), or its length if it has none. */

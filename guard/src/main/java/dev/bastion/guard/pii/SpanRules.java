@@ -143,7 +143,10 @@ final class SpanRules {
                 && plausible(t, "STREET_ADDRESS", a, b, mode, cased)) {
             type = "STREET_ADDRESS"; // a name with a house number is an address the model typed wrong (Søndergade 52)
         }
-        if (end - start < 2 || !plausible(t, type, a, b, mode, cased)) {
+        // after a courtesy title the words are a name whatever their case ("DR. HOLLOWAY" in an upper-case note):
+        // the balanced mode's case tests are for spans with no such evidence
+        PiiMode judged = c.recognizer().equals("name-title") ? PiiMode.RECALL : mode;
+        if (end - start < 2 || !plausible(t, type, a, b, judged, cased)) {
             return;
         }
         out.add(new Recognizer.Candidate(type, start, end, c.score(), c.recognizer()));
