@@ -23,7 +23,7 @@ class InjectionFitTest {
     private static InjectionFit fit(InjectionFit.Grouping grouping) {
         return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(false,
                 new InjectionTrainer.Settings(1, 3e-5, 0.01, 42), 600, 0.04, 0.01, true, 0.5, 5, 0.018, true, 0.05,
-                0.018, grouping, true));
+                0.018, grouping, true, 0));
     }
 
     private static Source source(String name, Role role, String family) {
