@@ -17,12 +17,12 @@ import java.util.Optional;
  * Everyday refusals of an injection model file (or the built-in one): the messages of the two everyday fixtures
  * ({@code guard/src/test/resources/dev/bastion/guard/injection/everyday-turns*.txt}, sections {@code [everyday]} and
  * {@code [attack]}) and the 600 generated follow-up turns ({@code GeneratedTurns.conversation(600, 42)}), each judged
- * by {@code InjectionScanner.scan} at the model's own direct threshold, lexical stage. Prints every refused everyday
+ * by {@code InjectionScanner.scan} at the model's own direct threshold (or THRESHOLD), lexical stage. Prints every refused everyday
  * message and every attack let through, with its score, then the counts. Never used for training or for choosing a
  * threshold: the ship rule of docs/injection-model.md (round ten) reads these counts.
  *
  * <pre>
- * java -cp 'app/target/bastion.jar:app/target/lib/*' bench/injection/Everyday.java [MODEL.bin.gz]
+ * java -cp 'app/target/bastion.jar:app/target/lib/*' bench/injection/Everyday.java [MODEL.bin.gz [THRESHOLD]]
  * </pre>
  */
 public final class Everyday {
@@ -35,15 +35,16 @@ public final class Everyday {
                 model = InjectionModel.read(in);
             }
         }
-        InjectionScanner scanner = new InjectionScanner(model, InjectionRules.builtIn(), Optional.empty(),
-                model.threshold(false), model.indirectThreshold(false));
+        double threshold = args.length > 1 ? Double.parseDouble(args[1]) : model.threshold(false);
+        InjectionScanner scanner = new InjectionScanner(model, InjectionRules.builtIn(), Optional.empty(), threshold,
+                model.indirectThreshold(false));
         Path dir = Path.of("guard/src/test/resources/dev/bastion/guard/injection");
         Map<String, List<String>> fixture = new LinkedHashMap<>();
         for (String file : List.of("everyday-turns.txt", "everyday-turns-round8.txt")) {
             sections(dir.resolve(file)).forEach((k, v) -> fixture.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
         }
         System.out.printf(Locale.ROOT, "model %s, direct threshold %.4f%n", args.length == 0 ? "built-in" : args[0],
-                model.threshold(false));
+                threshold);
         int everyday = count(scanner, fixture.get("everyday"), true, "refused");
         int attacks = count(scanner, fixture.get("attack"), true, null);
         count(scanner, fixture.get("attack"), false, "let through");
