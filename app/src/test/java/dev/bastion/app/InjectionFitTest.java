@@ -124,5 +124,18 @@ class InjectionFitTest {
             assertThat(dev.bastion.guard.injection.InjectionModel.read(in).description())
                     .contains("by family, dealt out in turn").contains("weighted by its source's texts");
         }
+        Object[] negative = KeysCommandTest.run("train", "injection", "--sources", manifest.toString(), "--data",
+                dir.toString(), "--epochs", "1", "--phantom-words", "-1", "--out", bad.toString());
+        assertThat(negative[0]).isNotEqualTo(0);
+        assertThat((String) negative[2]).contains("phantom words");
+        assertThat(bad).doesNotExist();
+        Path damped = dir.resolve("damped.bin.gz");
+        Object[] p = KeysCommandTest.run("train", "injection", "--sources", manifest.toString(), "--data",
+                dir.toString(), "--epochs", "1", "--phantom-words", "16", "--out", damped.toString());
+        assertThat(p[0]).as((String) p[2]).isEqualTo(0);
+        try (var in = Files.newInputStream(damped)) {
+            assertThat(dev.bastion.guard.injection.InjectionModel.read(in).description())
+                    .contains("\"phantom_words\":16").contains("bastion-injection-model/3");
+        }
     }
 }
