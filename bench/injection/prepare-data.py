@@ -342,3 +342,20 @@ refine = [json.loads(l) for l in show_at(*MTEVAL, "raw_data/refinement_multi_ins
 extended = [json.loads(l) for l in show_at(*MTEVAL, "raw_data/mt-bench_extended.jsonl").decode("utf-8").splitlines() if l.strip()]
 write("mteval-followups", [t["user"] for r in refine for t in r[1:] if len(t["user"]) <= 1000]
       + [t["user"] for r in extended for t in r["conversation"][2:] if len(t["user"]) <= 1000])
+
+# Round ten (issue 14 parts 3 and 5, issue 23): instructions about the form of an answer ("Your entire response should
+# be in lowercase letters.", "Do not use any commas.", "Answer with at most 50 words."), the everyday style requests
+# the direct model refused as a family of short imperative sentences addressed to the assistant. IFEval's 541 prompts
+# (google-research/google-research, instruction_following_eval/data/input_data.jsonl, Apache-2.0; Zhou et al. 2023),
+# read from josejg/instruction_following_eval's copy (Apache-2.0; the google-research snapshot is too large to fetch
+# here; the file is identical: 541 lines, 207,111 characters, the same last record), at a fixed commit. Each whole
+# prompt, and each later sentence of a prompt on its own (the constraints, which users send as short follow-ups);
+# the first sentence is the task, already inside the whole prompt. One collection: left out as a whole.
+IFEVAL = ("josejg/instruction_following_eval", "0c495b2f95155e8b10acb919ae283bfb4d5be6e2",
+          "instruction_following_eval/data/input_data.jsonl")
+prompts = [json.loads(l)["prompt"] for l in show_at(*IFEVAL).decode("utf-8").splitlines() if l.strip()]
+constraints = []
+for p in prompts:
+    pieces = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n+", p) if s.strip()]
+    constraints += [s for s in pieces[1:] if 3 <= len(s.split()) <= 60]
+write("ifeval", prompts + constraints)

@@ -114,6 +114,11 @@ final class InjectionCommands {
         @Option(names = "--seed", defaultValue = "42")
         long seed;
 
+        @Option(names = "--phantom-words", defaultValue = "0", description = "The word features' norm counts this "
+                + "many extra words of no evidence, so the few words of a short text weigh less (round nine; stored "
+                + "in the model file; default ${DEFAULT-VALUE}, the shipped round-five model's).")
+        int phantomWords;
+
         @Option(names = "--embeddings", paramLabel = "DIR", description = "Add an embedding stage to the direct "
                 + "model (MiniLM sentence embeddings of each text's first 256 characters, a logistic head stacked with "
                 + "the lexical model); embeddings are cached in DIR.")
@@ -143,7 +148,7 @@ final class InjectionCommands {
             return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(charGrams,
                     new InjectionTrainer.Settings(epochs, l2, 0.01, seed), cap, targetFpr, contentTargetFpr, !textCalibration,
                     weightPower, calibrationGroups, pooledTargetFpr, passages, stageTargetFpr, stagePooledTargetFpr,
-                    calibrationGrouping, countWeighted()), cache);
+                    calibrationGrouping, countWeighted(), phantomWords), cache);
         }
 
         private boolean countWeighted() {
@@ -157,9 +162,12 @@ final class InjectionCommands {
 
         String description(List<Source> sources) throws IOException {
             ObjectNode desc = Json.MAPPER.createObjectNode();
-            desc.put("format", "bastion-injection-model/2");
+            desc.put("format", phantomWords == 0 ? "bastion-injection-model/2" : "bastion-injection-model/3");
             desc.put("features", charGrams ? "word 1-2-grams (quoted words apart) + char 3-5-grams + rules + shape"
                     : "word 1-2-grams (quoted words apart) + rules + shape");
+            if (phantomWords != 0) {
+                desc.put("phantom_words", phantomWords);
+            }
             desc.put("seed", seed).put("epochs", epochs).put("l2", l2).put("cap_per_source", cap);
             desc.put("weight_power", weightPower);
             desc.put("target_fpr", targetFpr).put("content_target_fpr", contentTargetFpr);

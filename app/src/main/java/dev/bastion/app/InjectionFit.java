@@ -36,13 +36,17 @@ final class InjectionFit {
     /**
      * What to fit: feature set, optimiser settings, per-source cap, target false-positive rates, and how training
      * texts are weighted: each text of a source with n training texts weighs n^-{@code weightPower} (0.5: a source's
-     * total weight grows as sqrt(n); 1: every source weighs the same; 0: every text weighs the same).
+     * total weight grows as sqrt(n); 1: every source weighs the same; 0: every text weighs the same), and how many
+     * phantom words the word features' norm counts (round nine; stored in the model file).
      */
     record Config(boolean charGrams, InjectionTrainer.Settings settings, int cap, double targetFpr,
             double contentTargetFpr, boolean sourceCalibration, double weightPower, int calibrationGroups,
             double pooledTargetFpr, boolean passages, double stageTargetFpr, double stagePooledTargetFpr,
-            Grouping grouping, boolean countWeighted) {
+            Grouping grouping, boolean countWeighted, int phantomWords) {
         Config {
+            if (phantomWords < 0) {
+                throw new IllegalArgumentException("phantom words must be >= 0");
+            }
             if (grouping == null) {
                 throw new IllegalArgumentException("a calibration grouping is required");
             }
@@ -150,7 +154,7 @@ final class InjectionFit {
     }
 
     Features.Sparse features(String text) {
-        return cache.computeIfAbsent(text, t -> InjectionTrainer.features(t, rules, config.charGrams()));
+        return cache.computeIfAbsent(text, t -> InjectionTrainer.features(t, rules, config.charGrams(), config.phantomWords()));
     }
 
     /**
@@ -211,7 +215,7 @@ final class InjectionFit {
         double contentThreshold = InjectionTrainer.threshold(contentScores, config.contentTargetFpr(),
                 config.pooledTargetFpr());
         if (embeddings.isEmpty() || !config.sourceCalibration()) {
-            InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
+            InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), config.phantomWords(), all.direct, all.content,
                     directThreshold, contentThreshold, description);
             alternatives.put(m, alternatives(weightedDirect));
             return m;
@@ -242,7 +246,7 @@ final class InjectionFit {
         Map<String, List<Double>> fullScores = new TreeMap<>();
         for (int group = 0; group < k; group++) {
             Weights w = calibrationModels.get(keys.get(group));
-            InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), w.direct, w.content,
+            InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), config.phantomWords(), w.direct, w.content,
                     InjectionTrainer.stacked(w.direct, w.head, stacker), 0.5, 0.5, 0.5, "{}");
             InjectionScanner scanner = new InjectionScanner(m, rules, encoder(), 0.5, 0.5);
             for (Source s : used) {
@@ -260,7 +264,7 @@ final class InjectionFit {
         }
         double fullThreshold = InjectionTrainer.threshold(fullScores, config.stageTargetFpr(),
                 config.stagePooledTargetFpr());
-        InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), all.direct, all.content,
+        InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), config.phantomWords(), all.direct, all.content,
                 InjectionTrainer.stacked(all.direct, all.head, stacker), directThreshold, contentThreshold,
                 fullThreshold, description);
         alternatives.put(m, alternatives(unweighted(fullScores)));
@@ -336,7 +340,7 @@ final class InjectionFit {
         List<Double> direct = new ArrayList<>();
         List<Double> content = new ArrayList<>();
         if (!s.attack()) {
-            InjectionModel draft = InjectionTrainer.model(rules, config.charGrams(), w.direct, w.content, 0.5, 0.5, "{}");
+            InjectionModel draft = InjectionTrainer.model(rules, config.charGrams(), config.phantomWords(), w.direct, w.content, 0.5, 0.5, "{}");
             InjectionScanner scanner = new InjectionScanner(draft, rules, Optional.empty(), 0.5, 0.5);
             for (String t : s.texts()) {
                 if ((!calibrationOnly || calibration(t)) && direct.size() < MAX_SCORED) {

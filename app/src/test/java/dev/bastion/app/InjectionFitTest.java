@@ -23,7 +23,7 @@ class InjectionFitTest {
     private static InjectionFit fit(InjectionFit.Grouping grouping) {
         return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(false,
                 new InjectionTrainer.Settings(1, 3e-5, 0.01, 42), 600, 0.04, 0.01, true, 0.5, 5, 0.018, true, 0.05,
-                0.018, grouping, true));
+                0.018, grouping, true, 0));
     }
 
     private static Source source(String name, Role role, String family) {
@@ -123,6 +123,19 @@ class InjectionFitTest {
         try (var in = Files.newInputStream(model)) {
             assertThat(dev.bastion.guard.injection.InjectionModel.read(in).description())
                     .contains("by family, dealt out in turn").contains("weighted by its source's texts");
+        }
+        Object[] negative = KeysCommandTest.run("train", "injection", "--sources", manifest.toString(), "--data",
+                dir.toString(), "--epochs", "1", "--phantom-words", "-1", "--out", bad.toString());
+        assertThat(negative[0]).isNotEqualTo(0);
+        assertThat((String) negative[2]).contains("phantom words");
+        assertThat(bad).doesNotExist();
+        Path damped = dir.resolve("damped.bin.gz");
+        Object[] p = KeysCommandTest.run("train", "injection", "--sources", manifest.toString(), "--data",
+                dir.toString(), "--epochs", "1", "--phantom-words", "16", "--out", damped.toString());
+        assertThat(p[0]).as((String) p[2]).isEqualTo(0);
+        try (var in = Files.newInputStream(damped)) {
+            assertThat(dev.bastion.guard.injection.InjectionModel.read(in).description())
+                    .contains("\"phantom_words\":16").contains("bastion-injection-model/3");
         }
     }
 }

@@ -30,14 +30,6 @@ public final class Features {
     private Features() {
     }
 
-    /**
-     * Experiment of round nine, off unless the system property {@code bastion.injection.phantom-words} is set (the
-     * shipped model was trained without it, and a model trained with it must be scored with it): the word features'
-     * norm counts this many extra words of no evidence, so a short text's few words are not scaled up to the weight of
-     * a long text's hundreds (a six-word style request "Please don't repeat my question this time." weighs each word
-     * at 0.28 against 0.04 in a jailbreak of three hundred words).
-     */
-    static final double PHANTOM_WORDS = Double.parseDouble(System.getProperty("bastion.injection.phantom-words", "0"));
     private static final double LN2_SQUARED = Math.log(2) * Math.log(2);
 
     static int size(int rules) {
@@ -45,6 +37,21 @@ public final class Features {
     }
 
     static Sparse of(String text, boolean hidden, InjectionRules rules, int maxChars, boolean charGrams) {
+        return of(text, hidden, rules, maxChars, charGrams, 0);
+    }
+
+    /**
+     * The features of {@code text}, with the word features' norm counting {@code phantomWords} extra words of no
+     * evidence (value ln 2 each; round nine, shipped in the model file since round ten): a short text's few words are
+     * not scaled up to the weight of a long text's hundreds (a six-word style request "Please don't repeat my
+     * question this time." weighs each word at 0.28 against 0.04 in a jailbreak of three hundred words; with 16
+     * phantom words the six-word request's words shrink by x0.64, a 50-word text's by x0.93).
+     */
+    static Sparse of(String text, boolean hidden, InjectionRules rules, int maxChars, boolean charGrams,
+            int phantomWords) {
+        if (phantomWords < 0) {
+            throw new IllegalArgumentException("phantom words must be >= 0");
+        }
         String t = text.length() > maxChars ? text.substring(0, maxChars) : text;
         StringBuilder squeezed = new StringBuilder(t.length());
         boolean space = false;
@@ -111,7 +118,7 @@ public final class Features {
             norm += value[k] * value[k];
             k++;
         }
-        norm += PHANTOM_WORDS * LN2_SQUARED;
+        norm += phantomWords * LN2_SQUARED;
         float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0;
         for (int i = 0; i < k; i++) {
             value[i] *= inv;

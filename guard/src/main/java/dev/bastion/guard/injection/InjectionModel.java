@@ -21,8 +21,9 @@ import java.util.zip.GZIPOutputStream;
  * description of how it was trained (sources, licences, hashes, leave-one-source-out figures). Immutable and
  * thread-safe.
  *
- * <p>File format (gzip): "BINJ", version 2, rule count, 1 if character n-grams are used, embedding dimensions
- * (0 without an embedding stage), the direct lexical weights (features, bias), the content weights (features, bias),
+ * <p>File format (gzip): "BINJ", version 2 or 3, rule count, 1 if character n-grams are used, embedding dimensions
+ * (0 without an embedding stage), in version 3 the phantom-word count of the features (version 2: 0; a model without
+ * phantom words is written as version 2, so older models rebuild byte for byte), the direct lexical weights (features, bias), the content weights (features, bias),
  * the embedding-stage weights when present (features, embedding, bias), the direct, content and embedding-stage
  * thresholds, then the description as UTF-8 JSON.
  */
@@ -30,9 +31,11 @@ public final class InjectionModel {
     static final int EMBEDDED_CHARS = 256;
     static final int MAX_FEATURE_CHARS = 16_384;
     private static final int VERSION = 2;
+    private static final int VERSION_PHANTOM = 3;
 
     final int rules;
     final boolean charGrams;
+    final int phantomWords;
     final float[] lexical;
     final float[] content;
     final Optional<float[]> full;
@@ -41,8 +44,12 @@ public final class InjectionModel {
     final double fullThreshold;
     final String description;
 
-    InjectionModel(int rules, boolean charGrams, float[] lexical, float[] content, Optional<float[]> full,
-            double lexicalThreshold, double contentThreshold, double fullThreshold, String description) {
+    InjectionModel(int rules, boolean charGrams, int phantomWords, float[] lexical, float[] content,
+            Optional<float[]> full, double lexicalThreshold, double contentThreshold, double fullThreshold,
+            String description) {
+        if (phantomWords < 0 || phantomWords > 10_000) {
+            throw new IllegalArgumentException("injection model phantom-word count must be in [0, 10000]");
+        }
         int features = Features.size(rules);
         if (lexical.length != features + 1 || content.length != features + 1
                 || full.isPresent() && full.get().length != features + SentenceEncoder.DIMENSIONS + 1) {
@@ -55,6 +62,7 @@ public final class InjectionModel {
         }
         this.rules = rules;
         this.charGrams = charGrams;
+        this.phantomWords = phantomWords;
         this.lexical = lexical;
         this.content = content;
         this.full = full;
@@ -100,7 +108,7 @@ public final class InjectionModel {
     }
 
     Features.Sparse features(String normalized, boolean hidden, InjectionRules rules) {
-        return Features.of(normalized, hidden, rules, MAX_FEATURE_CHARS, charGrams);
+        return Features.of(normalized, hidden, rules, MAX_FEATURE_CHARS, charGrams, phantomWords);
     }
 
     /** Probability from the direct model that {@code f} (with {@code embedding}, if the model uses one) is an attack. */
@@ -138,10 +146,13 @@ public final class InjectionModel {
     public void write(OutputStream out) throws IOException {
         try (DataOutputStream d = new DataOutputStream(new GZIPOutputStream(out))) {
             d.writeBytes("BINJ");
-            d.writeInt(VERSION);
+            d.writeInt(phantomWords == 0 ? VERSION : VERSION_PHANTOM);
             d.writeInt(rules);
             d.writeInt(charGrams ? 1 : 0);
             d.writeInt(full.isPresent() ? SentenceEncoder.DIMENSIONS : 0);
+            if (phantomWords != 0) {
+                d.writeInt(phantomWords);
+            }
             writeFloats(d, lexical);
             writeFloats(d, content);
             if (full.isPresent()) {
@@ -159,14 +170,17 @@ public final class InjectionModel {
     public static InjectionModel read(InputStream raw) throws IOException {
         DataInputStream d = new DataInputStream(new GZIPInputStream(raw));
         byte[] magic = d.readNBytes(4);
-        if (!"BINJ".equals(new String(magic, StandardCharsets.US_ASCII)) || d.readInt() != VERSION) {
-            throw new IOException("not a Bastion injection model (version " + VERSION + "); retrain it with "
-                    + "`bastion train injection`");
+        int version = "BINJ".equals(new String(magic, StandardCharsets.US_ASCII)) ? d.readInt() : -1;
+        if (version != VERSION && version != VERSION_PHANTOM) {
+            throw new IOException("not a Bastion injection model (version " + VERSION + " or " + VERSION_PHANTOM
+                    + "); retrain it with `bastion train injection`");
         }
         int rules = d.readInt();
         int charGrams = d.readInt();
         int dims = d.readInt();
-        if (rules < 0 || rules > 10_000 || (charGrams & ~1) != 0 || (dims != 0 && dims != SentenceEncoder.DIMENSIONS)) {
+        int phantomWords = version == VERSION_PHANTOM ? d.readInt() : 0;
+        if (rules < 0 || rules > 10_000 || (charGrams & ~1) != 0 || (dims != 0 && dims != SentenceEncoder.DIMENSIONS)
+                || phantomWords < 0 || phantomWords > 10_000) {
             throw new IOException("injection model header is implausible");
         }
         int features = Features.size(rules);
@@ -181,7 +195,7 @@ public final class InjectionModel {
             throw new IOException("injection model description is implausible");
         }
         String desc = new String(d.readNBytes(len), StandardCharsets.UTF_8);
-        return new InjectionModel(rules, charGrams == 1, lexical, content, full, lexicalThreshold, contentThreshold,
+        return new InjectionModel(rules, charGrams == 1, phantomWords, lexical, content, full, lexicalThreshold, contentThreshold,
                 fullThreshold, desc);
     }
 

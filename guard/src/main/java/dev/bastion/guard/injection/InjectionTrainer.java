@@ -39,8 +39,14 @@ public final class InjectionTrainer {
 
     /** Featurises {@code text} the way the scanner does. */
     public static Features.Sparse features(String text, InjectionRules rules, boolean charGrams) {
+        return features(text, rules, charGrams, 0);
+    }
+
+    /** Featurises {@code text} the way the scanner of a model with {@code phantomWords} does. */
+    public static Features.Sparse features(String text, InjectionRules rules, boolean charGrams, int phantomWords) {
         TextNormalizer.Normalized n = TextNormalizer.normalize(text);
-        return Features.of(n.text(), n.hadHiddenCharacters(), rules, InjectionModel.MAX_FEATURE_CHARS, charGrams);
+        return Features.of(n.text(), n.hadHiddenCharacters(), rules, InjectionModel.MAX_FEATURE_CHARS, charGrams,
+                phantomWords);
     }
 
     /** The size of a weight vector for {@code rules} (features plus bias). */
@@ -232,14 +238,28 @@ public final class InjectionTrainer {
     /** Puts fitted weights and thresholds together into a model with an embedding stage ({@link #stacked}). */
     public static InjectionModel model(InjectionRules rules, boolean charGrams, float[] direct, float[] content,
             float[] full, double directThreshold, double contentThreshold, double fullThreshold, String description) {
-        return new InjectionModel(rules.rules().size(), charGrams, direct, content, Optional.of(full), directThreshold,
-                contentThreshold, fullThreshold, description);
+        return model(rules, charGrams, 0, direct, content, full, directThreshold, contentThreshold, fullThreshold,
+                description);
+    }
+
+    /** The same, for features with {@code phantomWords} ({@link Features}). */
+    public static InjectionModel model(InjectionRules rules, boolean charGrams, int phantomWords, float[] direct,
+            float[] content, float[] full, double directThreshold, double contentThreshold, double fullThreshold,
+            String description) {
+        return new InjectionModel(rules.rules().size(), charGrams, phantomWords, direct, content, Optional.of(full),
+                directThreshold, contentThreshold, fullThreshold, description);
     }
 
     /** Puts fitted weights and thresholds together into a model without an embedding stage. */
     public static InjectionModel model(InjectionRules rules, boolean charGrams, float[] direct, float[] content,
             double directThreshold, double contentThreshold, String description) {
-        return new InjectionModel(rules.rules().size(), charGrams, direct, content, Optional.empty(), directThreshold,
-                contentThreshold, directThreshold, description);
+        return model(rules, charGrams, 0, direct, content, directThreshold, contentThreshold, description);
+    }
+
+    /** The same, for features with {@code phantomWords} ({@link Features}). */
+    public static InjectionModel model(InjectionRules rules, boolean charGrams, int phantomWords, float[] direct,
+            float[] content, double directThreshold, double contentThreshold, String description) {
+        return new InjectionModel(rules.rules().size(), charGrams, phantomWords, direct, content, Optional.empty(),
+                directThreshold, contentThreshold, directThreshold, description);
     }
 }

@@ -1,0 +1,96 @@
+import dev.bastion.guard.injection.GeneratedTurns;
+import dev.bastion.guard.injection.InjectionModel;
+import dev.bastion.guard.injection.InjectionRules;
+import dev.bastion.guard.injection.InjectionScanner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everyday refusals of an injection model file (or the built-in one): the messages of the two everyday fixtures
+ * ({@code guard/src/test/resources/dev/bastion/guard/injection/everyday-turns*.txt}, sections {@code [everyday]} and
+ * {@code [attack]}) and the 600 generated follow-up turns ({@code GeneratedTurns.conversation(600, 42)}), each judged
+ * by {@code InjectionScanner.scan} at the model's own direct threshold (or THRESHOLD), lexical stage. Prints every refused everyday
+ * message and every attack let through, with its score, then the counts. Never used for training or for choosing a
+ * threshold: the ship rule of docs/injection-model.md (round ten) reads these counts.
+ *
+ * <pre>
+ * java -cp 'app/target/bastion.jar:app/target/lib/*' bench/injection/Everyday.java [MODEL.bin.gz [THRESHOLD]]
+ * </pre>
+ */
+public final class Everyday {
+    public static void main(String[] args) throws IOException {
+        InjectionModel model;
+        if (args.length == 0) {
+            model = InjectionModel.builtIn();
+        } else {
+            try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+                model = InjectionModel.read(in);
+            }
+        }
+        double threshold = args.length > 1 ? Double.parseDouble(args[1]) : model.threshold(false);
+        InjectionScanner scanner = new InjectionScanner(model, InjectionRules.builtIn(), Optional.empty(), threshold,
+                model.indirectThreshold(false));
+        Path dir = Path.of("guard/src/test/resources/dev/bastion/guard/injection");
+        Map<String, List<String>> fixture = new LinkedHashMap<>();
+        for (String file : List.of("everyday-turns.txt", "everyday-turns-round8.txt")) {
+            sections(dir.resolve(file)).forEach((k, v) -> fixture.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+        }
+        System.out.printf(Locale.ROOT, "model %s, direct threshold %.4f%n", args.length == 0 ? "built-in" : args[0],
+                threshold);
+        int everyday = count(scanner, fixture.get("everyday"), true, "refused");
+        int attacks = count(scanner, fixture.get("attack"), true, null);
+        count(scanner, fixture.get("attack"), false, "let through");
+        List<String> generated = GeneratedTurns.conversation(600, 42);
+        int turns = count(scanner, generated, true, "refused (generated)");
+        int ending = 0;
+        for (String t : generated) {
+            if (!scanner.scan(List.of(t)).isEmpty() && t.endsWith("when you answer me.")) {
+                ending++;
+            }
+        }
+        System.out.printf(Locale.ROOT, "everyday fixture: %d of %d refused; fixture attacks: %d of %d refused; "
+                + "generated turns: %d of %d refused (%d of them ending \"when you answer me.\")%n", everyday,
+                fixture.get("everyday").size(), attacks, fixture.get("attack").size(), turns, generated.size(), ending);
+    }
+
+    private static int count(InjectionScanner scanner, List<String> texts, boolean refused, String print) {
+        int n = 0;
+        for (String t : texts) {
+            boolean flagged = !scanner.scan(List.of(t)).isEmpty();
+            if (flagged == refused) {
+                n++;
+                if (print != null) {
+                    System.out.printf(Locale.ROOT, "%s %.3f %s%n", print, scanner.score(t), t);
+                }
+            }
+        }
+        return n;
+    }
+
+    private static Map<String, List<String>> sections(Path file) throws IOException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        List<String> current = null;
+        for (String line : Files.readAllLines(file)) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            if (l.startsWith("[") && l.endsWith("]")) {
+                current = out.computeIfAbsent(l.substring(1, l.length() - 1), k -> new ArrayList<>());
+            } else if (current == null) {
+                throw new IllegalStateException(file + ": a message before the first [section]");
+            } else {
+                current.add(l);
+            }
+        }
+        return out;
+    }
+}
