@@ -152,8 +152,12 @@ public final class Pipeline {
 
     /** The abuse monitor's pattern check for the key and its tenant; a flag holds them back and is audited. */
     private void watch(Exchange exchange, ApiKey key, String prompt, Outcome.Usage used) {
+        if (!abuse.enabled()) {
+            return;
+        }
+        AbuseMonitor.Fingerprint fingerprint = AbuseMonitor.Fingerprint.of(prompt); // once for both identities
         for (String who : List.of(key.id(), "tenant:" + key.tenant())) {
-            abuse.record(who, prompt, used.promptTokens(), used.completionTokens()).ifPresent(flag -> {
+            abuse.record(who, fingerprint, used.promptTokens(), used.completionTokens()).ifPresent(flag -> {
                 metrics.refusal("abuse_flagged");
                 audit.note(exchange.requestId(), key.id(), "abuse.flag", (who.startsWith("tenant:")
                         ? "tenant " + key.tenant() + " " : "") + flag.rule() + ": " + flag.detail()
