@@ -452,7 +452,7 @@ public final class AuditLog implements AutoCloseable {
                     ByteBuffer frames = ByteBuffer.allocate((int) bytes);
                     for (int i = from; i < to; i++) {
                         locations.add(new long[] {segmentNumber, segmentLength + frames.position()});
-                        frames.put(Segments.frame(batch.get(i).record()));
+                        Segments.putFrame(frames, batch.get(i).record());
                     }
                     frames.flip();
                     while (frames.hasRemaining()) {
@@ -463,7 +463,7 @@ public final class AuditLog implements AutoCloseable {
                 }
                 segment.force(false);
                 for (Pending p : batch) {
-                    tree.appendLeafHash(MerkleTree.leafHash(p.record()));
+                    tree.appendLeaf(p.record());
                 }
                 if (tree.size() - checkpointedSize >= checkpointEvery) {
                     writeCheckpoint();

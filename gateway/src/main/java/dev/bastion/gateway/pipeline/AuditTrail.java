@@ -180,7 +180,7 @@ public final class AuditTrail {
     java.util.concurrent.CompletableFuture<Long> record(AuditRecord r) {
         java.time.Instant time = clock.instant();
         ObjectNode json = r.toJson(time);
-        byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = bytesOf(json);
         // The same rule counts the record now and, after a crash, when it is read back (UsageRecorder.recover).
         UsageRecorder.Event.of(json, time).ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
         return append(bytes, r.facts().requestId()).whenComplete((index, error) -> {
@@ -190,6 +190,23 @@ public final class AuditTrail {
                 tell(index, time, json, r.facts().key().map(dev.bastion.store.keys.ApiKey::label).orElse(""));
             }
         });
+    }
+
+    /**
+     * Writes records straight to UTF-8 bytes. A character outside the Basic Multilingual Plane is written as its
+     * four UTF-8 bytes, as {@code toString().getBytes(UTF_8)} did (Jackson's byte writer would otherwise escape it
+     * as a surrogate pair: the same JSON value, but other bytes in the log).
+     */
+    private static final com.fasterxml.jackson.databind.ObjectWriter RECORD_WRITER = dev.bastion.gateway.api.Json.MAPPER
+            .writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
+
+    /** The record's JSON as UTF-8, written straight to bytes (the same bytes as {@code json.toString()} in UTF-8). */
+    static byte[] bytesOf(ObjectNode json) {
+        try {
+            return RECORD_WRITER.writeValueAsBytes(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree could not be written", e); // a bug: trees always serialise
+        }
     }
 
     /**
