@@ -73,7 +73,16 @@ public final class AuditTrail {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
         this.awaitDurable = durability == dev.bastion.gateway.config.AuditSettings.Durability.SYNC;
+        if (!awaitDurable) {
+            log.commitAtMostEvery(ASYNC_COMMIT_INTERVAL); // answers do not wait: gather more records per fsync
+        }
     }
+
+    /**
+     * With {@code audit.durability: async}, the log starts a group commit at most this often: at 1,000 requests/s
+     * that is five records per fsync instead of about one, and a crash may lose the records of the last interval.
+     */
+    public static final java.time.Duration ASYNC_COMMIT_INTERVAL = java.time.Duration.ofMillis(5);
 
     /**
      * Records a request whose answer is about to complete: with {@code audit.durability: sync} waits until the
