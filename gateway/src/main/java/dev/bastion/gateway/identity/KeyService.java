@@ -58,14 +58,25 @@ public final class KeyService {
 
     /** The SHA-256 digest of a presented key, as four longs (cheap to hash and compare as a map key). */
     private record Presented(long a, long b, long c, long d) {
-        static Presented of(String presented) {
-            byte[] digest;
+        /** Cloned for each digest: a clone skips getInstance's provider look-up and algorithm checks. */
+        private static final java.security.MessageDigest SHA256 = sha256();
+
+        private static java.security.MessageDigest sha256() {
             try {
-                digest = java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(presented.getBytes(StandardCharsets.US_ASCII));
+                return java.security.MessageDigest.getInstance("SHA-256");
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException("every JDK has SHA-256", e);
             }
+        }
+
+        static Presented of(String presented) {
+            java.security.MessageDigest sha;
+            try {
+                sha = (java.security.MessageDigest) SHA256.clone();
+            } catch (CloneNotSupportedException e) {
+                sha = sha256(); // a provider whose SHA-256 cannot be cloned
+            }
+            byte[] digest = sha.digest(presented.getBytes(StandardCharsets.US_ASCII));
             java.nio.ByteBuffer words = java.nio.ByteBuffer.wrap(digest);
             return new Presented(words.getLong(), words.getLong(), words.getLong(), words.getLong());
         }

@@ -142,7 +142,7 @@ public final class Pipeline {
      * request's durable audit record ({@link UsageRecorder}), so it is exactly as durable as the record.
      */
     private void recordUsage(RequestFacts facts, Outcome.Usage used, Optional<RateLimiter.Permit> permit) {
-        if (used.equals(Outcome.Usage.NONE) || facts.key().isEmpty() || facts.model().isEmpty()) {
+        if (used.isNone() || facts.key().isEmpty() || facts.model().isEmpty()) {
             return;
         }
         permit.ifPresent(p -> p.chargeTokens(used.promptTokens() + used.completionTokens()));
