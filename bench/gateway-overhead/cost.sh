@@ -5,10 +5,11 @@
 # -c10, request.lua's 10 ms delay) through each gateway in turn, so that all of them see the same load.
 #  - CPU per request: the gateway process's CPU time (/proc/PID/stat, user + system) over the requests it answered
 #    in its slices;
-#  - allocation per request: heap accounting over a JFR recording of GC heap summaries only (heap.jfc; no samples,
-#    so it costs nothing measurable): the bytes allocated between collections over the time between them gives the
-#    allocation rate, times the recording's length, over the requests answered meanwhile (the idle slices of the
-#    other builds included, in which a gateway allocates next to nothing).
+#  - allocation per request: the bytes the gateway's threads allocated in its slices over the requests it answered.
+#    Read with `jcmd PID Thread.print -e`, which gives every platform thread's allocated bytes (what ThreadMXBean's
+#    getThreadAllocatedBytes counts); a virtual thread's allocation is counted on the carrier thread it runs on, so
+#    the request threads are included. jcmd's own thread is left out. The figures are printed rounded to K or M, so
+#    a slice of a few thousand requests is exact to about 1%.
 # The load average is printed with each slice: the machine may be shared, and CPU per request moves with it.
 #
 #   bench/gateway-overhead/cost.sh [TREE...]          ROUNDS=6 SLICE=5 WARM=20; BENCH_ENV=VAR=VALUE words for all
@@ -36,39 +37,30 @@ wait_for "http://127.0.0.1:$up_port/"
 for i in "${!trees[@]}"; do wait_for "http://127.0.0.1:${port[$i]}/healthz"; key[$i]="$(cat "$work/g$i/admin.key")"; done
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+allocated() { # bytes allocated so far by the threads of JVM $1 (jcmd's own Attach Listener left out)
+  "$jdk/bin/jcmd" "$1" Thread.print -e | grep -v '^"Attach Listener"' | grep -o 'allocated=[0-9.]*[BKMG]' |
+    awk -F= '{v = $2; u = substr(v, length(v)); n = substr(v, 1, length(v) - 1);
+      m = (u == "K") ? 1024 : (u == "M") ? 1048576 : (u == "G") ? 1073741824 : 1; s += n * m} END {printf "%.0f", s}'
+}
 chat() { # port key delay threads conns seconds
   BENCH_AUTH="Bearer $2" BENCH_EXTRA_HEADERS="" BENCH_DELAY_MS="$3" BENCH_BODY_FILE="" \
     wrk -t"$4" -c"$5" -d"$6"s --latency -s "$here/request.lua" "http://127.0.0.1:$1/v1/chat/completions" | grep '^RESULT'
 }
 for i in "${!trees[@]}"; do chat "${port[$i]}" "${key[$i]}" 0 2 64 "${WARM:-20}" >/dev/null; done
-declare -a cpu req began
-for i in "${!trees[@]}"; do
-  cpu[$i]=0; req[$i]=0
-  "$jdk/bin/jcmd" "${pid[$i]}" JFR.start name=heap settings="$here/heap.jfc" filename="$work/heap$i.jfr" >/dev/null
-  began[$i]=$(date +%s.%N)
-done
+declare -a cpu req alloc
+for i in "${!trees[@]}"; do cpu[$i]=0; req[$i]=0; alloc[$i]=0; done
 for r in $(seq 1 "${ROUNDS:-6}"); do
   for i in "${!trees[@]}"; do
-    t0=$(ticks "${pid[$i]}"); line=$(chat "${port[$i]}" "${key[$i]}" 10 1 10 "${SLICE:-5}"); t1=$(ticks "${pid[$i]}")
-    n=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
-    cpu[$i]=$((cpu[$i] + t1 - t0)); req[$i]=$((req[$i] + n))
-    echo "round $r tree $i: $line cpu_us_per_request=$(( (t1 - t0) * 1000000 / hz / (n > 0 ? n : 1) )) load=$(cut -d' ' -f1 /proc/loadavg)"
+    a0=$(allocated "${pid[$i]}"); t0=$(ticks "${pid[$i]}")
+    line=$(chat "${port[$i]}" "${key[$i]}" 10 1 10 "${SLICE:-5}")
+    t1=$(ticks "${pid[$i]}"); a1=$(allocated "${pid[$i]}")
+    n=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line"); m=$((n > 0 ? n : 1))
+    cpu[$i]=$((cpu[$i] + t1 - t0)); req[$i]=$((req[$i] + n)); alloc[$i]=$((alloc[$i] + a1 - a0))
+    echo "round $r tree $i: $line cpu_us_per_request=$(( (t1 - t0) * 1000000 / hz / m )) alloc_bytes_per_request=$(( (a1 - a0) / m )) load=$(cut -d' ' -f1 /proc/loadavg)"
   done
 done
 for i in "${!trees[@]}"; do
-  "$jdk/bin/jcmd" "${pid[$i]}" JFR.stop name=heap >/dev/null
-  ended=$(date +%s.%N)
-  alloc=$(JAVA_HOME="$jdk" python3 "$here/heap.py" "$work/heap$i.jfr")
-  python3 - "$alloc" <<PY
-import re, sys
-cpu = ${cpu[$i]} / $hz; req = ${req[$i]}; length = $ended - ${began[$i]}
-f = dict(re.findall(r"(\w+)=([0-9.]+)", sys.argv[1]))
-if "bytes" in f:
-    per = float(f["bytes"]) / float(f["seconds"]) * length / req
-    alloc = f"allocation per request {per / 1e3:.1f} kB ({f['gcs']} collections, recording {length:.0f} s)"
-else:
-    alloc = f"allocation not measured (fewer than two collections in {length:.0f} s; raise ROUNDS or SLICE)"
-print(f"tree $i (${trees[$i]}): {req} requests, process CPU {cpu:.2f} s, CPU per request {cpu / req * 1e6:.0f} us; {alloc}")
-PY
+  python3 -c "c = ${cpu[$i]} / $hz; r = max(${req[$i]}, 1); a = ${alloc[$i]}
+print(f'tree $i (${trees[$i]}): {r} requests, process CPU {c:.2f} s, CPU per request {c / r * 1e6:.0f} us, allocation per request {a / r / 1e3:.1f} kB')"
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
