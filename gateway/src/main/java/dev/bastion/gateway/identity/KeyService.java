@@ -25,9 +25,9 @@ import java.util.Optional;
  * returned once, at creation. Recognition hashes the presented key and looks the hash up, then compares the stored
  * hash in constant time. A recognised key is cached for {@link #CACHE_TTL_NANOS} (one second), so a request
  * does not read the store, and the cache is keyed by the SHA-256 digest of the presented key, so a request does not
- * compute the keyed hash either (see {@link Presented}): a revocation or rotation through this service takes effect on the very next request
- * (the entry is dropped at once), one made by another process sharing the store (the CLI, another replica) within
- * a second. Replicas on PostgreSQL hear of each change (dev.bastion.store.jdbc.PostgresKeyChanges calls
+ * compute the keyed hash either (see {@link Presented}): a revocation or rotation through this service takes effect
+ * on the very next request (the entry is dropped at once), one made by another process sharing the store (the CLI,
+ * another replica) within a second. Replicas on PostgreSQL hear of each change (dev.bastion.store.jdbc.PostgresKeyChanges calls
  * {@link #forgetKey} and {@link #forgetAllKeys}), so they may cache longer ({@link #CLUSTER_CACHE_TTL}) and still
  * stop serving a revoked key within a second. Expiry is checked on every request. This class is thread-safe.
  */
