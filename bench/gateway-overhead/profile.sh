@@ -10,7 +10,8 @@ jdk="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 out="${OUT:-/tmp/bastion-gateway.jfr}"
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14+$15}' "/proc/$jpid/stat"; }
-"$jdk/bin/jcmd" "$jpid" JFR.start name=profile settings=profile filename="$out" >/dev/null
+# shellcheck disable=SC2086 # JFR_OPTS is a list of words, e.g. jdk.CPUTimeSample#enabled=true
+"$jdk/bin/jcmd" "$jpid" JFR.start name=profile settings=profile ${JFR_OPTS:-} filename="$out" >/dev/null
 t0=$(ticks); line=$(chat_wrk 10 1 10 "${SECS:-20}"); t1=$(ticks)
 "$jdk/bin/jcmd" "$jpid" JFR.stop name=profile >/dev/null
 echo "$line"

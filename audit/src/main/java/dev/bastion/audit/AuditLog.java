@@ -66,6 +66,10 @@ public final class AuditLog implements AutoCloseable {
     /** Set by {@link #closeUnsigned()}: no final checkpoint. */
     private volatile boolean unsigned;
     private volatile java.util.function.ObjLongConsumer<byte[]> onDurable = (record, index) -> { };
+    /** The shortest time between the starts of two group commits ({@link #commitAtMostEvery}); 0: no wait. */
+    private volatile long commitIntervalNanos;
+    /** When the writer last started a group commit ({@link System#nanoTime()}); writer thread only. */
+    private long lastCommitStart = System.nanoTime() - 1_000_000_000L;
     /** When the writer last tried to repair a failed log ({@link System#nanoTime()}). */
     private long lastRepair;
     /** Fault injection for tests: thrown before a group commit writes, while set. */
@@ -362,6 +366,21 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
+     * Starts a group commit at most once per {@code interval} (zero, the default: as soon as a record is queued).
+     * Each group commit costs an fsync, about 100 µs of CPU on this kind of machine (docs/benchmarks.md, "Gateway
+     * overhead", round ten) whatever the number of records in it, so a writer that waits gathers more records per
+     * fsync, and every append waits up to {@code interval} longer for its acknowledgement. For callers that do not
+     * wait for acknowledgements before answering (the gateway with {@code audit.durability: async}), where a crash
+     * may then lose up to one interval plus one fsync of records.
+     */
+    public void commitAtMostEvery(java.time.Duration interval) {
+        if (interval.isNegative() || interval.compareTo(java.time.Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("the commit interval must be between 0 and 1 s, not " + interval);
+        }
+        this.commitIntervalNanos = interval.toNanos();
+    }
+
+    /**
      * Queues a record; the future completes with its index once it is durable, or fails if it cannot be written.
      * The record must not contain prompt or answer text: it is kept forever.
      */
@@ -398,6 +417,12 @@ public final class AuditLog implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
+                if (first.record() != null) { // gather more records for this fsync (not when closing)
+                    for (long wait; (wait = lastCommitStart + commitIntervalNanos - System.nanoTime()) > 0; ) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                }
+                lastCommitStart = System.nanoTime();
                 batch.add(first);
                 queue.drainTo(batch, 50_000);
                 boolean stop = batch.removeIf(p -> p.record() == null);
@@ -452,7 +477,7 @@ public final class AuditLog implements AutoCloseable {
                     ByteBuffer frames = ByteBuffer.allocate((int) bytes);
                     for (int i = from; i < to; i++) {
                         locations.add(new long[] {segmentNumber, segmentLength + frames.position()});
-                        frames.put(Segments.frame(batch.get(i).record()));
+                        Segments.putFrame(frames, batch.get(i).record());
                     }
                     frames.flip();
                     while (frames.hasRemaining()) {
@@ -463,7 +488,7 @@ public final class AuditLog implements AutoCloseable {
                 }
                 segment.force(false);
                 for (Pending p : batch) {
-                    tree.appendLeafHash(MerkleTree.leafHash(p.record()));
+                    tree.appendLeaf(p.record());
                 }
                 if (tree.size() - checkpointedSize >= checkpointEvery) {
                     writeCheckpoint();

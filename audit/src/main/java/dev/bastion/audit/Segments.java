@@ -86,8 +86,13 @@ final class Segments {
 
     static ByteBuffer frame(byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length);
-        b.putInt(payload.length).putInt(crc32c(payload)).put(payload).flip();
-        return b;
+        putFrame(b, payload);
+        return b.flip();
+    }
+
+    /** Puts one frame (length, checksum, payload) into {@code into} at its position. */
+    static void putFrame(ByteBuffer into, byte[] payload) {
+        into.putInt(payload.length).putInt(crc32c(payload)).put(payload);
     }
 
     static int crc32c(byte[] payload) {

@@ -75,6 +75,34 @@ class AuditLogTest {
     }
 
     @Test
+    void withACommitIntervalTheNextCommitWaitsForIt() throws Exception {
+        try (AuditLog log = open(1000)) {
+            log.commitAtMostEvery(java.time.Duration.ofMillis(300));
+            long start = System.nanoTime();
+            assertThat(log.append(record(0)).get()).as("the first commit starts at once").isZero();
+            List<CompletableFuture<Long>> next = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                next.add(log.append(record(i)));
+            }
+            CompletableFuture.allOf(next.toArray(CompletableFuture[]::new)).get();
+            assertThat(System.nanoTime() - start).as("the second commit started an interval after the first")
+                    .isGreaterThanOrEqualTo(java.time.Duration.ofMillis(300).toNanos());
+            assertThat(next).allMatch(f -> f.join() >= 1 && f.join() <= 20);
+            assertThat(log.size()).isEqualTo(21);
+        }
+    }
+
+    @Test
+    void aCommitIntervalOutsideZeroToOneSecondIsRefused() {
+        try (AuditLog log = open(1000)) {
+            assertThatThrownBy(() -> log.commitAtMostEvery(java.time.Duration.ofMillis(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> log.commitAtMostEvery(java.time.Duration.ofSeconds(2)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void segmentsRotateAndRecordsReadBackAcrossThem() throws Exception {
         Path logDir = dir.resolve("rot");
         try (AuditLog log = AuditLog.open(logDir, key(), "rot", Clock.systemUTC(), 100, 4096)) {

@@ -14,10 +14,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP exchange with an upstream model server, shared by every HTTP backend (OpenAI-compatible chat and
@@ -32,17 +28,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (bounded by {@link RetryAfter}). Error messages never contain the upstream credential or the prompt. Thread-safe.
  */
 final class UpstreamHttp {
-    private static final System.Logger LOG = System.getLogger(UpstreamHttp.class.getName());
     private static final int MAX_ERROR_BODY = 64 * 1024;
     static final long MAX_RESPONSE_BYTES = 64L * 1024 * 1024;
     /** Anthropic's status for an overloaded service; treated as 503. */
     static final int OVERLOADED = 529;
-    /**
-     * One timer per upstream read, almost always cancelled: a cancelled timer leaves the queue at once (otherwise
-     * each would sit there for the whole read timeout, and at 1,000 requests/s a 2-minute timeout keeps 120,000 dead
-     * timers in the heap every schedule sifts through).
-     */
-    private static final ScheduledExecutorService WATCHDOG = watchdogTimer();
+    /** The upstream watchdog: closes a body whose read outlives the read timeout (no timer per read). */
+    private static final ReadDeadlines WATCHDOG = ReadDeadlines.SHARED;
 
     /**
      * How a dialect presents itself: the header that carries the credential, what precedes the credential in it,
@@ -190,16 +181,6 @@ final class UpstreamHttp {
         }
     }
 
-    private static ScheduledExecutorService watchdogTimer() {
-        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "bastion-upstream-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
-    }
-
     /** Reads the next event; a read that stalls longer than the read timeout closes the stream. */
     static Optional<String> watched(ModelSettings model, InputStream in, SseReader events)
             throws IOException, BackendException {
@@ -225,8 +206,7 @@ final class UpstreamHttp {
      */
     static boolean finishBody(ModelSettings model, InputStream in) {
         long wait = Math.min(END_OF_BODY_WAIT.toMillis(), model.readTimeout().toMillis());
-        ScheduledFuture<?> timer = WATCHDOG.schedule(() -> closeQuietly(in), wait, TimeUnit.MILLISECONDS);
-        try {
+        try (ReadDeadlines.Watch _ = WATCHDOG.watch(in, Duration.ofMillis(wait))) {
             byte[] rest = new byte[512];
             long total = 0;
             for (int n; (n = in.read(rest)) >= 0; ) {
@@ -237,9 +217,7 @@ final class UpstreamHttp {
             }
             return true;
         } catch (IOException | java.io.UncheckedIOException e) {
-            return false; // closed by the timer, or broken: the caller's close drops the connection
-        } finally {
-            timer.cancel(false);
+            return false; // closed by the watchdog, or broken: the caller's close drops the connection
         }
     }
 
@@ -255,20 +233,15 @@ final class UpstreamHttp {
      */
     private static <T> T watchdog(ModelSettings model, InputStream in, Read<T> read,
             java.util.function.Supplier<BackendException> stalled) throws IOException, BackendException {
-        AtomicBoolean fired = new AtomicBoolean();
-        ScheduledFuture<?> timer = WATCHDOG.schedule(() -> {
-            fired.set(true);
-            closeQuietly(in);
-        }, model.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            return read.run();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            if (fired.get()) {
-                throw stalled.get();
+        try (ReadDeadlines.Watch watch = WATCHDOG.watch(in, model.readTimeout())) {
+            try {
+                return read.run();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (watch.fired()) {
+                    throw stalled.get();
+                }
+                throw e;
             }
-            throw e;
-        } finally {
-            timer.cancel(false);
         }
     }
 
@@ -364,14 +337,6 @@ final class UpstreamHttp {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendException(Kind.UNAVAILABLE, "interrupted while waiting to retry");
-        }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing a stalled upstream body failed");
         }
     }
 }

@@ -138,13 +138,36 @@ public final class AbuseMonitor {
         }
     }
 
+    /**
+     * What the monitor keeps of one prompt: its SimHash and its exact and template hashes. Computed once per request
+     * and recorded for the key and for its tenant.
+     */
+    public record Fingerprint(long simHash, long exact, long template) {
+        public static Fingerprint of(String promptText) {
+            return new Fingerprint(AbuseMonitor.simHash(promptText), exactHash(promptText), templateHash(promptText));
+        }
+    }
+
+    /** Whether the monitor records anything ({@code min-requests} above 0); when not, fingerprints are not needed. */
+    public boolean enabled() {
+        return settings.minRequests() > 0;
+    }
+
     /** Records one answered request; returns a flag when this request makes the key trip a rule. */
     public Optional<Flag> record(String keyId, String promptText, long promptTokens, long completionTokens) {
-        if (settings.minRequests() == 0) {
+        if (!enabled()) {
+            return Optional.empty();
+        }
+        return record(keyId, Fingerprint.of(promptText), promptTokens, completionTokens);
+    }
+
+    /** As {@link #record(String, String, long, long)}, with the prompt's fingerprint computed by the caller. */
+    public Optional<Flag> record(String keyId, Fingerprint prompt, long promptTokens, long completionTokens) {
+        if (!enabled()) {
             return Optional.empty();
         }
         long now = nanoTime.getAsLong();
-        long fingerprint = simHash(promptText);
+        long fingerprint = prompt.simHash();
         KeyState s = keys.computeIfAbsent(keyId, k -> new KeyState());
         synchronized (s) {
             long horizon = now - settings.window().toNanos();
@@ -162,8 +185,8 @@ public final class AbuseMonitor {
                     break;
                 }
             }
-            long exact = exactHash(promptText);
-            long template = templateHash(promptText);
+            long exact = prompt.exact();
+            long template = prompt.template();
             s.add(new Seen(now, fingerprint, near, promptTokens, completionTokens, exact, template,
                     !s.seenExactly(exact)));
             int n = s.recent.size();
@@ -201,23 +224,29 @@ public final class AbuseMonitor {
 
     /** A hash of the prompt as written (lower case, whitespace collapsed). */
     static long exactHash(String text) {
-        return mix(normalise(text, false).hashCode());
+        return mix(normalisedHash(text, false));
     }
 
     /** A hash of the prompt with every run of digits replaced by {@code #}: one value per enumerated template. */
     static long templateHash(String text) {
-        return mix(normalise(text, true).hashCode() * 31L + 7);
+        return mix(normalisedHash(text, true) * 31L + 7);
     }
 
-    private static String normalise(String text, boolean maskDigits) {
-        StringBuilder b = new StringBuilder(Math.min(text.length(), 4096));
+    /**
+     * {@code String.hashCode} of the normalised prompt (lower case, whitespace runs as one space, digit runs as
+     * {@code #} when {@code maskDigits}; at most 4,096 characters), computed without building the string.
+     */
+    static int normalisedHash(String text, boolean maskDigits) {
+        int h = 0;
+        int length = 0;
         boolean space = false;
         boolean digit = false;
-        for (int i = 0; i < text.length() && b.length() < 4096; i++) {
+        for (int i = 0; i < text.length() && length < 4096; i++) {
             char c = Character.toLowerCase(text.charAt(i));
             if (Character.isWhitespace(c)) {
                 if (!space) {
-                    b.append(' ');
+                    h = 31 * h + ' ';
+                    length++;
                 }
                 space = true;
                 digit = false;
@@ -226,51 +255,61 @@ public final class AbuseMonitor {
             space = false;
             if (maskDigits && Character.isDigit(c)) {
                 if (!digit) {
-                    b.append('#');
+                    h = 31 * h + '#';
+                    length++;
                 }
                 digit = true;
                 continue;
             }
             digit = false;
-            b.append(c);
+            h = 31 * h + c;
+            length++;
         }
-        return b.toString();
+        return h;
     }
 
-    /** Lower-cased runs of letters and digits (no regular expression on untrusted text). */
-    private static String[] words(String text) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        StringBuilder w = new StringBuilder();
+    /**
+     * 64-bit SimHash over word trigrams (word unigrams for prompts of fewer than three words); a word is a run of
+     * letters and digits, lower-cased (no regular expression on untrusted text). Words are hashed as they are read
+     * and a trigram's feature is the mix of its three word hashes, so no string is built.
+     */
+    static long simHash(String text) {
+        int[] words = new int[16];
+        int count = 0;
+        int h = 0;
+        boolean inWord = false;
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
             i += Character.charCount(c);
             if (Character.isLetterOrDigit(c)) {
-                w.appendCodePoint(Character.toLowerCase(c));
-            } else if (!w.isEmpty()) {
-                out.add(w.toString());
-                w.setLength(0);
+                h = 31 * h + Character.toLowerCase(c);
+                inWord = true;
+            } else if (inWord) {
+                if (count == words.length) {
+                    words = java.util.Arrays.copyOf(words, count * 2);
+                }
+                words[count++] = h;
+                h = 0;
+                inWord = false;
             }
         }
-        if (!w.isEmpty()) {
-            out.add(w.toString());
+        if (inWord) {
+            if (count == words.length) {
+                words = java.util.Arrays.copyOf(words, count * 2);
+            }
+            words[count++] = h;
         }
-        return out.toArray(String[]::new);
-    }
-
-    /** 64-bit SimHash over lower-cased word trigrams (word unigrams for very short prompts). */
-    static long simHash(String text) {
-        String[] words = words(text);
         int[] votes = new int[64];
         int features = 0;
-        int span = words.length >= 3 ? 3 : 1;
-        for (int i = 0; i + span <= words.length; i++) {
-            StringBuilder feature = new StringBuilder();
+        int span = count >= 3 ? 3 : 1;
+        for (int i = 0; i + span <= count; i++) {
+            long feature = 0;
             for (int j = i; j < i + span; j++) {
-                feature.append(words[j]).append(' ');
+                feature = feature * 0x9E3779B97F4A7C15L + words[j];
             }
-            long h = mix(feature.toString().hashCode());
+            long fh = mix(feature);
             for (int b = 0; b < 64; b++) {
-                votes[b] += ((h >>> b) & 1) == 1 ? 1 : -1;
+                votes[b] += ((fh >>> b) & 1) == 1 ? 1 : -1;
             }
             features++;
         }

@@ -23,6 +23,11 @@ public sealed interface Outcome {
     record Usage(long promptTokens, long completionTokens) {
         public static final Usage NONE = new Usage(0, 0);
 
+        /** Whether no token was used (cheaper than {@code equals(NONE)} on the hot path). */
+        public boolean isNone() {
+            return promptTokens == 0 && completionTokens == 0;
+        }
+
         public Usage {
             if (promptTokens < 0 || completionTokens < 0) {
                 throw new IllegalArgumentException("negative token count");

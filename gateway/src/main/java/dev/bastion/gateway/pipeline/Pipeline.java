@@ -142,7 +142,7 @@ public final class Pipeline {
      * request's durable audit record ({@link UsageRecorder}), so it is exactly as durable as the record.
      */
     private void recordUsage(RequestFacts facts, Outcome.Usage used, Optional<RateLimiter.Permit> permit) {
-        if (used.equals(Outcome.Usage.NONE) || facts.key().isEmpty() || facts.model().isEmpty()) {
+        if (used.isNone() || facts.key().isEmpty() || facts.model().isEmpty()) {
             return;
         }
         permit.ifPresent(p -> p.chargeTokens(used.promptTokens() + used.completionTokens()));
@@ -152,8 +152,12 @@ public final class Pipeline {
 
     /** The abuse monitor's pattern check for the key and its tenant; a flag holds them back and is audited. */
     private void watch(Exchange exchange, ApiKey key, String prompt, Outcome.Usage used) {
+        if (!abuse.enabled()) {
+            return;
+        }
+        AbuseMonitor.Fingerprint fingerprint = AbuseMonitor.Fingerprint.of(prompt); // once for both identities
         for (String who : List.of(key.id(), "tenant:" + key.tenant())) {
-            abuse.record(who, prompt, used.promptTokens(), used.completionTokens()).ifPresent(flag -> {
+            abuse.record(who, fingerprint, used.promptTokens(), used.completionTokens()).ifPresent(flag -> {
                 metrics.refusal("abuse_flagged");
                 audit.note(exchange.requestId(), key.id(), "abuse.flag", (who.startsWith("tenant:")
                         ? "tenant " + key.tenant() + " " : "") + flag.rule() + ": " + flag.detail()

@@ -145,6 +145,19 @@ class KeyServiceCacheTest {
     }
 
     @Test
+    void aKeyOneCharacterAwayFromACachedOneIsNotServedFromTheCache() {
+        KeyService keys = service();
+        String secret = keys.create(spec()).secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        char last = secret.charAt(secret.length() - 1);
+        String neighbour = secret.substring(0, secret.length() - 1) + (last == 'A' ? 'B' : 'A');
+        assertThat(keys.authenticate(neighbour)).isEmpty();
+        assertThat(store.lookups).as("the neighbour went to the store").hasValue(2);
+        assertThat(keys.authenticate(secret)).isPresent();
+        assertThat(store.lookups).as("the real key is still cached").hasValue(2);
+    }
+
+    @Test
     void unknownKeysAreNeverCached() {
         KeyService keys = service();
         String unknown = "bsk_" + "A".repeat(43);
