@@ -40,6 +40,12 @@ final class ClinicalRecognizers {
             "{MON}", "(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
                     + "oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)");
 
+    /**
+     * A {@code before} piece longer than this (more than a plain {@code \b}) makes the rule's pattern costly
+     * enough that looking for its value and after-part first pays (see {@link Recognizer#withCore}).
+     */
+    private static final int CHEAP_BEFORE = 2;
+
     static final List<ClinicalRule> RULES = load();
 
     static final List<Recognizer> ALL = RULES.stream().map(ClinicalRecognizers::recognizer).toList();
@@ -66,6 +72,10 @@ final class ClinicalRecognizers {
             r = r.withCues(rule.margin(), rule.cues().toArray(String[]::new));
         }
         r = r.minDigits(rule.minDigits());
+        if (!branches.get(0).equals(main) || rule.before().length() > CHEAP_BEFORE) {
+            // every branch holds plain, and plain ends with (?:value)after: a region without that cannot match
+            r = r.withCore("(?i)(?:" + rule.value() + ")" + rule.after());
+        }
         return rule.minRun() > 0 ? r.minRun(rule.minRun()) : r;
     }
 

@@ -49,6 +49,8 @@ public final class PiiScanner implements Scanner {
     private static final double STRONG = 0.9;
 
     private final List<Recognizer> recognizers;
+    /** The cue words of {@link Recognizers#ALL}, looked for in one pass per text. */
+    private static final CueIndex CUES = new CueIndex(Recognizers.ALL);
     private final Map<String, Double> thresholds;
     private final double defaultThreshold;
     private final Set<String> allow;
@@ -160,8 +162,10 @@ public final class PiiScanner implements Scanner {
         List<Recognizer.Candidate> all = new ArrayList<>();
         boolean[] present = Recognizer.present(text);
         java.util.Map<Object, int[]> windows = new java.util.HashMap<>();
-        for (Recognizer r : recognizers) {
-            if (r.mayMatch(present, lower)) {
+        boolean[] cueHits = CUES.hits(lower);
+        for (int k = 0; k < recognizers.size(); k++) {
+            if (CUES.mayMatch(k, present, cueHits)) {
+                Recognizer r = recognizers.get(k);
                 all.addAll(r.find(text, lower, r.windows(text, lower, windows)));
             }
         }

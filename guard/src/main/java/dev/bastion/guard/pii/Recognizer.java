@@ -10,10 +10,13 @@ import java.util.function.Predicate;
 /**
  * One pattern recogniser: an RE2 pattern (linear time on any input), an optional validator run on the match with
  * separators removed, a base score, and context words that raise the score when they appear shortly before the
- * match. The reported span is the named group {@code v} when the pattern has one, else the whole match. Immutable.
+ * match. The reported span is the named group {@code v} when the pattern has one, else the whole match. An optional
+ * {@code core}, a smaller pattern that every match of {@code pattern} holds a match of, is looked for first in each
+ * region, and a region without it is skipped ({@code core == pattern} when there is none). Immutable.
  */
 public record Recognizer(String id, String type, Pattern pattern, Predicate<String> validator, double score,
-        List<String> context, String needs, List<String> cues, int minDigits, int cueMargin, int minRun) {
+        List<String> context, String needs, List<String> cues, int minDigits, int cueMargin, int minRun,
+        Pattern core) {
 
     /**
      * Needs a digit somewhere in the text (a cheap prefilter: most identifiers are numbers). A recogniser that
@@ -35,8 +38,8 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
      */
     static Recognizer of(String id, String type, String needs, String regex, Predicate<String> validator,
             double score, String... context) {
-        return new Recognizer(id, type, Pattern.compile(regex), validator, score, List.of(context), needs, List.of(),
-                1, 0, 0);
+        Pattern p = Pattern.compile(regex);
+        return new Recognizer(id, type, p, validator, score, List.of(context), needs, List.of(), 1, 0, 0, p);
     }
 
     /**
@@ -45,12 +48,12 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
      */
     Recognizer withCues(int margin, String... cues) {
         return new Recognizer(id, type, pattern, validator, score, context, needs, List.of(cues), minDigits, margin,
-                minRun);
+                minRun, core);
     }
 
     /** This recogniser, run only on digit clusters with at least {@code n} digits. */
     Recognizer minDigits(int n) {
-        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, n, cueMargin, minRun);
+        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, n, cueMargin, minRun, core);
     }
 
     /**
@@ -58,7 +61,18 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
      * pattern whose every match holds such a run (a wallet address, a PAN), the other regions cannot match.
      */
     Recognizer minRun(int n) {
-        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, minDigits, cueMargin, n);
+        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, minDigits, cueMargin, n, core);
+    }
+
+    /**
+     * This recogniser, looking first for {@code coreRegex} in each region and skipping a region without a match of
+     * it. The caller promises that every match of the pattern holds a match of the core (in the same region, so
+     * assertions such as {@code \b} see the same text): a part every branch of the pattern ends or starts with
+     * qualifies. Then the matches found are those of the pattern alone, only cheaper where the core is rare.
+     */
+    Recognizer withCore(String coreRegex) {
+        return new Recognizer(id, type, pattern, validator, score, context, needs, cues, minDigits, cueMargin, minRun,
+                Pattern.compile(coreRegex));
     }
 
     /**
@@ -110,8 +124,11 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
         List<Candidate> out = new ArrayList<>();
         for (int w = 0; w < windows.length; w += 2) {
             int base = windows[w];
-            Matcher m = pattern.matcher(base == 0 && windows[w + 1] == text.length() ? text
-                    : text.substring(base, windows[w + 1]));
+            String region = base == 0 && windows[w + 1] == text.length() ? text : text.substring(base, windows[w + 1]);
+            if (core != pattern && !core.matcher(region).find()) {
+                continue; // no match of the core, so none of the pattern
+            }
+            Matcher m = pattern.matcher(region);
             while (m.find()) { // find() continues from the last match; find(int) would reset and rescan
                 int start = m.start();
                 int end = m.end();
@@ -147,7 +164,8 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
         if (!needs.isEmpty()) {
             return cache.computeIfAbsent(needs, k -> Windows.aroundChars(text, needs));
         }
-        return new int[] {0, text.length()};
+        int[] whole = {0, text.length()};
+        return minRun > 0 ? Windows.withRun(text, whole, minRun) : whole; // a cue-less rule's run, as for digits
     }
 
     private boolean hasContext(String lower, int start) {

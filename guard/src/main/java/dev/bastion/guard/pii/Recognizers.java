@@ -80,7 +80,8 @@ final class Recognizers {
             Recognizer.of("eth", "CRYPTO", Recognizer.DIGIT, "\\b0x[a-fA-F0-9]{40}\\b", v -> true, 0.6, "ethereum", "eth", "wallet").minRun(42),
             Recognizer.of("date-numeric", "DATE_TIME", Recognizer.DIGIT,
                     "\\b(?:\\d{4}-\\d{2}-\\d{2}(?:[t ]\\d{2}:\\d{2}(?::\\d{2})?)?|" + dayMonthYear() + ")\\b",
-                    v -> true, 0.6, "date", "born", "dob", "birth").minDigits(3),
+                    v -> true, 0.6, "date", "born", "dob", "birth").minDigits(3)
+                    .withCore("\\d[/.-]\\d"), // every branch has a digit, a separator and a digit in a row
             Recognizer.of("date-words", "DATE_TIME", Recognizer.DIGIT,
                     "(?i)\\b(?:" + MONTHS + "\\.? \\d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\\d{2}|\\d{1,2}(?:st|nd|rd|th)? (?:of )?"
                             + MONTHS + ",? \\d{4}|" + MONTHS + " \\d{4}|" + MONTHS + " \\d{1,2}(?:st|nd|rd|th)?)\\b",

@@ -38,8 +38,8 @@ public final class SecretsScanner implements Scanner {
 
     private final List<SecretRule> rules;
     private final StreamHorizon horizon;
-    /** Every distinct keyword of the rules, each looked for once per text. */
-    private final String[] keywords;
+    /** Every distinct keyword of the rules, all looked for in one pass per text. */
+    private final dev.bastion.guard.LiteralSet keywords;
     /** Per rule (same order as {@link #rules}), the indexes of its keywords in {@link #keywords}. */
     private final int[][] ruleKeywords;
 
@@ -55,7 +55,7 @@ public final class SecretsScanner implements Scanner {
                 ruleKeywords[r][k] = index.computeIfAbsent(own.get(k), x -> index.size());
             }
         }
-        this.keywords = index.keySet().toArray(String[]::new);
+        this.keywords = new dev.bastion.guard.LiteralSet(List.copyOf(index.keySet()));
     }
 
     /** The built-in rules. */
@@ -110,15 +110,12 @@ public final class SecretsScanner implements Scanner {
     @Override
     public List<Finding> scan(List<String> segments) {
         List<Finding> findings = new ArrayList<>();
-        boolean[] present = new boolean[keywords.length];
         for (int s = 0; s < segments.size(); s++) {
             String text = segments.get(s);
             String lower = asciiLower(text);
-            // Each keyword is looked for once per text, not once per rule that names it; a rule none of whose
-            // keywords occur is skipped without building its line list (most rules, on most texts).
-            for (int k = 0; k < keywords.length; k++) {
-                present[k] = lower.contains(keywords[k]);
-            }
+            // Each keyword is looked for once per text (all in one pass), not once per rule that names it; a rule
+            // none of whose keywords occur is skipped without building its line list (most rules, on most texts).
+            boolean[] present = keywords.present(lower);
             for (int r = 0; r < rules.size(); r++) {
                 SecretRule rule = rules.get(r);
                 boolean always = ruleKeywords[r].length == 0;
