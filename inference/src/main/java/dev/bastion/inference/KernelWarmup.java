@@ -40,6 +40,9 @@ final class KernelWarmup {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be positive, got " + rounds);
         }
+        Weights weights = tinyWeights(file, real);
+        ModelConfig shaped = tinyConfig(real, weights.layers().size());
+        Transformer transformer = new Transformer(shaped, weights, CONTEXT);
         SplittableRandom random = new SplittableRandom(23);
         int[] tokens = new int[PROMPT + DECODE];
         for (int i = 0; i < tokens.length; i++) {
@@ -47,10 +50,6 @@ final class KernelWarmup {
         }
         float[] logits = new float[WIDTH];
         for (int r = 0; r < rounds; r++) {
-            // new matrices every round, as the real model's are on its first prompt: Q8_0 rows as given for the
-            // prompt, interleaved at the first token (WeightMatrix), so both paths and the rewrite itself get compiled
-            Weights weights = tinyWeights(file, real);
-            Transformer transformer = new Transformer(tinyConfig(real, weights.layers().size()), weights, CONTEXT);
             Transformer.Sequence s = transformer.newSequence(CONTEXT, cacheType);
             transformer.forward(s, tokens, 0, PROMPT, logits);
             for (int i = 0; i < DECODE; i++) {

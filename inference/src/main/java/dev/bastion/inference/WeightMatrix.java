@@ -8,10 +8,8 @@ import java.util.Optional;
  * a memory segment (normally a read-only mapping of a GGUF file), and the products the model needs of it.
  *
  * <p>The weights are read in place and never copied out, except Q8_0 matrices of at least four rows with the
- * vector kernels: those are rewritten once, at their first {@link #matvec} (or {@link #matvecEach} or
- * {@link #dotRow}), into groups of four interleaved rows ({@link Q8_0x4}) in memory of the same size, and the file
- * pages read for that are released. Until then {@link #matmul} and {@link #dequantizeRow} read the rows as given;
- * they compute the same floats from either layout, so when the rewrite happens changes no result. The kernels are {@link VectorKernels}, or
+ * vector kernels: those are rewritten once, at creation, into groups of four interleaved rows ({@link Q8_0x4}) in
+ * memory of the same size, and the file pages read for that are released. The kernels are {@link VectorKernels}, or
  * {@link ScalarKernels} if the system property {@code bastion.inference.scalar} is {@code true} when the matrix
  * is created (or the platform has no usable vector shape). {@link #matvec} and {@link #matmul} split their rows
  * over {@link Parallel}; the segment must therefore be readable from any thread (a global, auto or shared
@@ -22,34 +20,20 @@ import java.util.Optional;
 public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     private final GgmlType type;
-    /** The rows as given; what every kernel but the Q8_0 ones reads (those read {@link #layout}). */
     private final MemorySegment data;
     private final int rows;
     private final int cols;
     private final long rowBytes;
-    /** What the Q8_0 kernels read: {@link #data} until the rows are interleaved, if they are. */
-    private volatile Layout layout;
-    /** Whether the rows are still to be interleaved, at the first int8 product. Written after {@link #layout}. */
-    private volatile boolean pending;
+    /** For Q8_0 rows in groups of four ({@link Q8_0x4}): one slice per group; else empty. */
+    private final MemorySegment[] groups;
 
-    /**
-     * Rows in ggml's layout ({@code groups} empty) or Q8_0 rows interleaved by four, with one slice per whole group
-     * ({@link Q8_0x4#groups}; rows past the last group keep ggml's layout at their usual offsets).
-     */
-    private record Layout(MemorySegment data, MemorySegment[] groups) {
-        boolean interleaved() {
-            return groups.length > 0;
-        }
-    }
-
-    private WeightMatrix(GgmlType type, MemorySegment data, int rows, int cols, boolean interleave) {
+    private WeightMatrix(GgmlType type, MemorySegment data, int rows, int cols, boolean interleaved) {
         this.type = type;
         this.data = data;
         this.rows = rows;
         this.cols = cols;
         this.rowBytes = type.byteSize(cols);
-        this.layout = new Layout(data, new MemorySegment[0]);
-        this.pending = interleave;
+        this.groups = interleaved ? Q8_0x4.groups(data, rows, cols) : new MemorySegment[0];
     }
 
     /**
@@ -78,38 +62,25 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                     + " bytes, but the data has " + data.byteSize());
         }
         boolean scalar = Boolean.getBoolean("bastion.inference.scalar") || !VectorKernels.AVAILABLE;
-        boolean interleave = type == GgmlType.Q8_0 && !scalar && Int8Kernels.AVAILABLE && rows >= Q8_0x4.ROWS;
-        return new Mapped(type, data, rows, cols, scalar, interleave);
+        if (type == GgmlType.Q8_0 && !scalar && Int8Kernels.AVAILABLE && rows >= Q8_0x4.ROWS) {
+            Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
+            if (packed.isPresent()) {
+                interleave(data, packed.get(), rows, cols);
+                return new Mapped(type, packed.get(), rows, cols, false, true);
+            }
+        }
+        return new Mapped(type, data, rows, cols, scalar, false);
     }
 
-    /*
-     * Why at the first int8 product and not at creation (round ten, docs/benchmarks.md "Cold start"): rewriting a
-     * 1.3 GB Q8_0 file took 1.4-1.9 s of CPU (about half of it the kernel's page faults) on the way to a cold
-     * `generate`'s first token, before the prompt could start. A prompt needs none of it: it dequantises rows
-     * (MatmulTiles), the same floats from either layout. Only the logits of its last token need one matrix
-     * interleaved (the output, a matvec); the others are rewritten at the first generated token. The result of every
-     * product is the same whenever the rewrite happens, since the int8 kernels never read the rows as given.
-     */
     /**
-     * The layout the int8 kernels read: on the first call of a Q8_0 matrix, its rows are copied into groups of
-     * four ({@link Q8_0x4}) in anonymous memory; the pages of a file mapping the copy read are released as it goes
-     * ({@link MemorySegment#unload}), so that the process does not hold the file's pages and the copy at once (they
-     * stay in the page cache, outside this process). If no memory can be had, the rows stay as they are, for good.
+     * Copies the Q8_0 rows of {@code data} into {@code packed} in groups of four ({@link Q8_0x4}); the pages of a
+     * file mapping that the copy read are then released ({@link MemorySegment#unload}), so that the process does
+     * not hold the file's pages and the copy at once (they stay in the page cache, outside this process).
      */
-    private Layout settled() {
-        if (!pending) {
-            return layout;
-        }
-        synchronized (this) {
-            if (pending) {
-                Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
-                if (packed.isPresent()) {
-                    Q8_0x4.repack(data, packed.get(), rows, cols);
-                    layout = new Layout(packed.get(), Q8_0x4.groups(packed.get(), rows, cols));
-                }
-                pending = false;
-            }
-            return layout;
+    private static void interleave(MemorySegment data, MemorySegment packed, int rows, int cols) {
+        Q8_0x4.repack(data, packed, rows, cols);
+        if (data.isMapped()) {
+            data.unload();
         }
     }
 
@@ -140,10 +111,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     public void matvec(float[] x, float[] out) {
         requireLength("x", x, cols, "cols");
         requireLength("out", out, rows, "rows");
-        Layout l = settled();
-        MemorySegment data = l.data();
-        if (l.interleaved()) {
-            MemorySegment[] groups = l.groups();
+        if (interleaved()) {
             Int8Kernels.Q8 xq = ActivationBuffers.q8(x, cols);
             short[] xs = Q8_0x4.widen(xq);
             float[] xd = xq.d();
@@ -231,10 +199,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             matvec(x, out);
             return;
         }
-        Layout l = settled();
-        MemorySegment data = l.data();
-        if (l.interleaved()) {
-            MemorySegment[] groups = l.groups();
+        if (interleaved()) {
             Int8Kernels.Q8[] xq = new Int8Kernels.Q8[n];
             short[][] xs = new short[n][];
             for (int i = 0; i < n; i++) {
@@ -372,9 +337,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     public void dequantizeRow(int r, float[] out, int offset) {
         requireRow(r);
         requireRange("out", out, offset);
-        Layout l = layout; // either layout gives the same floats
-        MemorySegment data = l.data();
-        if (l.interleaved() && r < rows - rows % Q8_0x4.ROWS) {
+        if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             Q8_0x4.dequantize(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, out, offset, cols);
         } else if (scalar()) {
             ScalarKernels.dequantize(type, data, rowBytes * r, out, offset, cols);
@@ -396,9 +359,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     /** The unchecked dot of row {@code r}. */
     final float dot(int r, float[] x, int xOffset) {
-        Layout l = settled(); // the float dots of the two layouts may differ in their last bits
-        MemorySegment data = l.data();
-        if (l.interleaved() && r < rows - rows % Q8_0x4.ROWS) {
+        if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             return Q8_0x4.dot(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, x, xOffset, cols);
         }
         return scalar()
@@ -408,10 +369,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     abstract boolean scalar();
 
-    /** Whether the rows are now Q8_0 in groups of four ({@link Q8_0x4}); rows past the last whole group are not. */
-    final boolean interleaved() {
-        return layout.interleaved();
-    }
+    /** Whether the rows are Q8_0 in groups of four ({@link Q8_0x4}); rows past the last whole group are not. */
+    abstract boolean interleaved();
 
     private void requireRow(int r) {
         if (r < 0 || r >= rows) {
@@ -436,15 +395,22 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     /** The one implementation: a matrix over a segment, with its choice of kernels fixed at creation. */
     static final class Mapped extends WeightMatrix {
         private final boolean scalar;
+        private final boolean interleaved;
 
-        Mapped(GgmlType type, MemorySegment data, int rows, int cols, boolean scalar, boolean interleave) {
-            super(type, data, rows, cols, interleave);
+        Mapped(GgmlType type, MemorySegment data, int rows, int cols, boolean scalar, boolean interleaved) {
+            super(type, data, rows, cols, interleaved);
             this.scalar = scalar;
+            this.interleaved = interleaved;
         }
 
         @Override
         boolean scalar() {
             return scalar;
+        }
+
+        @Override
+        boolean interleaved() {
+            return interleaved;
         }
     }
 }

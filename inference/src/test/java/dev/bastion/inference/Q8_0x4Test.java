@@ -223,41 +223,4 @@ class Q8_0x4Test {
         assertThat(packed.asSlice(tail).toArray(ValueLayout.JAVA_BYTE))
                 .containsExactly(w.asSlice(tail).toArray(ValueLayout.JAVA_BYTE));
     }
-
-    /**
-     * A Q8_0 matrix is interleaved at its first int8 product, not at creation; the prompt's path (matmul, rows
-     * dequantised) gives the same bits before and after, so when that happens changes no result.
-     */
-    @Test
-    void aQ8_0Matrix_isInterleavedAtItsFirstMatvec_andItsMatmulIsTheSameBitsBeforeAndAfter() {
-        assumeThat(Int8Kernels.AVAILABLE).as("512-bit vectors").isTrue();
-        Random random = new Random(17);
-        int rows = 22;
-        int cols = 4 * 32;
-        int n = 6;
-        MemorySegment w = KernelTwinsTest.randomMatrix(GgmlType.Q8_0, rows, cols, random);
-        float[] x = KernelTwinsTest.gaussian(random, n * cols, 1f);
-        WeightMatrix lazy = WeightMatrix.of(GgmlType.Q8_0, w, rows, cols);
-        assertThat(lazy.interleaved()).isFalse();
-        float[] before = new float[n * rows];
-        lazy.matmul(x, n, before);
-        float[] row = new float[cols];
-        lazy.dequantizeRow(9, row, 0);
-        assertThat(lazy.interleaved()).as("matmul and dequantizeRow leave the rows as given").isFalse();
-
-        float[] first = new float[rows];
-        lazy.matvec(x, first);
-        assertThat(lazy.interleaved()).isTrue();
-        float[] after = new float[n * rows];
-        lazy.matmul(x, n, after);
-        assertThat(after).containsExactly(before);
-        float[] rowAfter = new float[cols];
-        lazy.dequantizeRow(9, rowAfter, 0);
-        assertThat(rowAfter).containsExactly(row);
-
-        WeightMatrix other = WeightMatrix.of(GgmlType.Q8_0, w, rows, cols);
-        float[] again = new float[rows];
-        other.matvec(x, again);
-        assertThat(again).containsExactly(first);
-    }
 }
