@@ -50,10 +50,11 @@ case "${BASTION_JAVA_OPTS:-}" in
   *) if [ -f "$cache" ]; then aot="-XX:AOTCache=$cache -Xlog:aot*=off -Xlog:cds*=off"; fi ;;
 esac
 # chat and generate: the serial collector (one user, one model; G1 grew a cold generate's heap to two to four
-# times its live set: docs/benchmarks.md, round nine). A GC option in BASTION_JAVA_OPTS replaces it.
+# times its live set: docs/benchmarks.md, round nine), with a young generation of 24 MB (the default one, about
+# 120 MB, was all resident: round ten). A GC option in BASTION_JAVA_OPTS replaces both.
 gc=""
 case "${1:-}" in
-  chat|generate) case "${BASTION_JAVA_OPTS:-}" in *-XX:+Use*GC*) ;; *) gc="-XX:+UseSerialGC" ;; esac ;;
+  chat|generate) case "${BASTION_JAVA_OPTS:-}" in *-XX:+Use*GC*) ;; *) gc="-XX:+UseSerialGC -Xmn24m" ;; esac ;;
 esac
 # shellcheck disable=SC2086 # modules, gc, aot and BASTION_JAVA_OPTS are lists of options
 exec "$java" $modules $gc $aot --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \

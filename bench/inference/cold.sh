@@ -8,6 +8,7 @@
 # drifting load hits all of them; the load average is printed with every run, and the medians at the end.
 #   bench/inference/cold.sh FILE [ROUNDS] [TOKENS]          (default 3 rounds, 128 tokens)
 #   VARIANTS='cache|;nocache|-XX:AOTMode=off'               label|BASTION_JAVA_OPTS, ';'-separated (this default)
+#   VARIANTS='new|;old||/tmp/old-tree/bastion'                label|BASTION_JAVA_OPTS|LAUNCHER: another build's launcher
 #   BASTION=/tmp/rel/bastion-0.1.0-SNAPSHOT-linux-x64/bin/bastion   the launcher to time (default ./bastion)
 #   PEER=no                                                 leave llama.cpp out
 # The llama.cpp process is bench's ColdLlamaCpp: llama.cpp through its Java binding, so it also pays a JVM start;
@@ -39,6 +40,11 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 # One warm-up run of each, not counted: the launcher trains its AOT cache on first use after a build, and the first
 # read of FILE fills the page cache (both engines then map it from memory, as a user's second start would).
+IFS=';' read -r -a list <<<"$variants"
+for v in "${list[@]}"; do
+  IFS='|' read -r label opts other <<<"$v"
+  if [[ -n "$other" ]]; then "$other" generate --model "$file" --prompt "$prompt" --max-tokens 2 --temperature 0 >/dev/null 2>&1; fi
+done
 "$launcher" generate --model "$file" --prompt "$prompt" --max-tokens 2 --temperature 0 >/dev/null 2>&1 || {
   echo "cold: bastion generate failed:" >&2
   "$launcher" generate --model "$file" --prompt "$prompt" --max-tokens 2 --temperature 0 >&2; exit 1; }
@@ -100,7 +106,8 @@ for ((round = 1; round <= rounds; round++)); do
   fi
   IFS=';' read -r -a list <<<"$variants"
   for v in "${list[@]}"; do
-    BASTION_JAVA_OPTS="${v#*|}" one "bastion-${v%%|*}" "$launcher" generate --model "$file" --prompt "$prompt" \
+    IFS='|' read -r label opts other <<<"$v"
+    BASTION_JAVA_OPTS="$opts" one "bastion-$label" "${other:-$launcher}" generate --model "$file" --prompt "$prompt" \
       --max-tokens "$tokens" --temperature 0 | tee -a "$results"
   done
 done

@@ -8,6 +8,9 @@
 #   bench/inference/run.sh [DIR] [THREADS] [ROUNDS]     (default: /tmp/bastion-bench-models, 2, 3)
 #   one core: taskset -c 1 bench/inference/run.sh DIR 1
 #   MIXES="Q4_K_M Q6_K" bench/inference/run.sh ...   runs only those files
+#   BASTION_GC_FLAGS='' bench/inference/run.sh ...    Bastion's JVM on G1, as before round ten; by default it gets
+#                                                     the collector flags the launchers give chat and generate
+#                                                     (-XX:+UseSerialGC -Xmn24m), so its peak RSS is theirs
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -32,7 +35,10 @@ for mix in ${MIXES:-Q4_K_M Q5_K_M Q6_K Q8_0 Q4_0}; do
   echo "== $(basename "$f") ($(( $(stat -c %s "$f") >> 20 )) MiB)"
   for ((round = 0; round < rounds; round++)); do
     for engine in llamacpp bastion; do   # alternated, so drifting load hits both
-      "${java[@]}" dev.bastion.bench.InferenceBench run "$engine" "$f" "$threads" 2>/dev/null \
+      flags=()
+      # shellcheck disable=SC2206 # a list of options
+      [[ "$engine" == bastion ]] && flags=(${BASTION_GC_FLAGS--XX:+UseSerialGC -Xmn24m})
+      "${java[0]}" "${flags[@]}" "${java[@]:1}" dev.bastion.bench.InferenceBench run "$engine" "$f" "$threads" 2>/dev/null \
         | grep -E '^(bastion|llamacpp) ' | tee -a "$out"
     done
   done

@@ -5,12 +5,17 @@ package dev.bastion.inference;
  * {@link KvCacheType} says.
  *
  * <p>Sized once from the configured context; a prompt plus answer that would not fit is refused before it runs
- * ({@link ContextOverflowException}). Not thread-safe: one sequence at a time uses it, though the attention of one
+ * ({@link ContextOverflowException}). Its memory is taken in pages of {@value #PAGE} positions, each at the first
+ * write into it: a short conversation in a context of 4,096 holds a page or two per layer, not the whole context
+ * (268 MB for a 1B model's F32 cache, all of it zeroed and resident from the start before round ten). Not thread-safe: one sequence at a time uses it, though the attention of one
  * step reads it from several threads after the step's writes.
  */
 abstract sealed class KvCache permits KvCache.F32, KvCache.F16, KvCache.Q8 {
 
     private static final int BLOCK = 32;
+    /** Positions per page; a power of two. */
+    static final int PAGE = 256;
+    private static final int PAGE_SHIFT = 8;
 
     final int kvDim;
     final int headDim;
@@ -71,64 +76,95 @@ abstract sealed class KvCache permits KvCache.F32, KvCache.F16, KvCache.Q8 {
     /** {@code out[outOff, outOff + headDim) += w * value of head h at t}. */
     abstract void addValue(int l, int t, int h, float w, float[] out, int outOff);
 
-    /** Bytes held. */
+    /** Bytes held when every position of the context is in use (pages are taken as positions are written). */
     abstract long bytes();
 
+    /** Pages per layer. */
+    final int pages() {
+        return (capacity + PAGE - 1) >> PAGE_SHIFT;
+    }
+
+    /** Numbers per position ({@code per}) times the positions of page {@code p} (the last may be short). */
+    final int pageLength(int p, int per) {
+        return Math.min(PAGE, capacity - (p << PAGE_SHIFT)) * per;
+    }
+
+    static int page(int pos) {
+        return pos >>> PAGE_SHIFT;
+    }
+
+    /** Index of position {@code pos}'s first number in its page, {@code per} numbers a position. */
+    static int inPage(int pos, int per) {
+        return (pos & (PAGE - 1)) * per;
+    }
+
     static final class F32 extends KvCache {
-        final float[][] keys;   // (layers)(capacity, kv_dim)
-        final float[][] values; // (layers)(capacity, kv_dim)
+        private final float[][][] keys;   // (layers)(pages)(PAGE, kv_dim), a page made at its first write
+        private final float[][][] values; // (layers)(pages)(PAGE, kv_dim)
 
         F32(ModelConfig c, int capacity) {
             super(c, capacity);
-            keys = new float[c.layers()][capacity * kvDim];
-            values = new float[c.layers()][capacity * kvDim];
+            keys = new float[c.layers()][pages()][];
+            values = new float[c.layers()][pages()][];
         }
 
         @Override
         void write(int l, int pos, float[] k, int kOff, float[] v, int vOff) {
-            System.arraycopy(k, kOff, keys[l], pos * kvDim, kvDim);
-            System.arraycopy(v, vOff, values[l], pos * kvDim, kvDim);
+            int p = page(pos);
+            if (keys[l][p] == null) {
+                keys[l][p] = new float[pageLength(p, kvDim)];
+                values[l][p] = new float[pageLength(p, kvDim)];
+            }
+            System.arraycopy(k, kOff, keys[l][p], inPage(pos, kvDim), kvDim);
+            System.arraycopy(v, vOff, values[l][p], inPage(pos, kvDim), kvDim);
         }
 
         @Override
         float dotKey(int l, int t, int h, float[] q, int qOff) {
-            return VectorMath.dot(q, qOff, keys[l], t * kvDim + h * headDim, headDim);
+            return VectorMath.dot(q, qOff, keys[l][page(t)], inPage(t, kvDim) + h * headDim, headDim);
         }
 
         @Override
         void addValue(int l, int t, int h, float w, float[] out, int outOff) {
-            VectorMath.axpy(w, values[l], t * kvDim + h * headDim, out, outOff, headDim);
+            VectorMath.axpy(w, values[l][page(t)], inPage(t, kvDim) + h * headDim, out, outOff, headDim);
         }
 
         @Override
         long bytes() {
-            return 2L * keys.length * keys[0].length * Float.BYTES;
+            return 2L * keys.length * capacity() * kvDim * Float.BYTES;
         }
     }
 
     static final class F16 extends KvCache {
-        private final short[][] keys;
-        private final short[][] values;
+        private final short[][][] keys;   // (layers)(pages)(PAGE, kv_dim)
+        private final short[][][] values;
 
         F16(ModelConfig c, int capacity) {
             super(c, capacity);
-            keys = new short[c.layers()][capacity * kvDim];
-            values = new short[c.layers()][capacity * kvDim];
+            keys = new short[c.layers()][pages()][];
+            values = new short[c.layers()][pages()][];
         }
 
         @Override
         void write(int l, int pos, float[] k, int kOff, float[] v, int vOff) {
-            int at = pos * kvDim;
+            int p = page(pos);
+            if (keys[l][p] == null) {
+                keys[l][p] = new short[pageLength(p, kvDim)];
+                values[l][p] = new short[pageLength(p, kvDim)];
+            }
+            short[] kp = keys[l][p];
+            short[] vp = values[l][p];
+            int at = inPage(pos, kvDim);
             for (int j = 0; j < kvDim; j++) {
-                keys[l][at + j] = Float.floatToFloat16(k[kOff + j]);
-                values[l][at + j] = Float.floatToFloat16(v[vOff + j]);
+                kp[at + j] = Float.floatToFloat16(k[kOff + j]);
+                vp[at + j] = Float.floatToFloat16(v[vOff + j]);
             }
         }
 
         @Override
         float dotKey(int l, int t, int h, float[] q, int qOff) {
-            short[] row = keys[l];
-            int at = t * kvDim + h * headDim;
+            short[] row = keys[l][page(t)];
+            int at = inPage(t, kvDim) + h * headDim;
             float sum = 0f;
             for (int j = 0; j < headDim; j++) {
                 sum += q[qOff + j] * Float.float16ToFloat(row[at + j]);
@@ -138,8 +174,8 @@ abstract sealed class KvCache permits KvCache.F32, KvCache.F16, KvCache.Q8 {
 
         @Override
         void addValue(int l, int t, int h, float w, float[] out, int outOff) {
-            short[] row = values[l];
-            int at = t * kvDim + h * headDim;
+            short[] row = values[l][page(t)];
+            int at = inPage(t, kvDim) + h * headDim;
             for (int j = 0; j < headDim; j++) {
                 out[outOff + j] += w * Float.float16ToFloat(row[at + j]);
             }
@@ -147,7 +183,7 @@ abstract sealed class KvCache permits KvCache.F32, KvCache.F16, KvCache.Q8 {
 
         @Override
         long bytes() {
-            return 2L * keys.length * keys[0].length * Short.BYTES;
+            return 2L * keys.length * capacity() * kvDim * Short.BYTES;
         }
     }
 
@@ -158,10 +194,10 @@ abstract sealed class KvCache permits KvCache.F32, KvCache.F16, KvCache.Q8 {
      * against 3 of 6, at 0.375 of the memory (over the 0.3 aimed at), so they were not kept.
      */
     static final class Q8 extends KvCache {
-        private final byte[][] keys;
-        private final byte[][] values;
-        private final float[][] keyScales;   // (layers)(capacity * kv_dim / BLOCK)
-        private final float[][] valueScales;
+        private final byte[][][] keys;          // (layers)(pages)(PAGE, kv_dim)
+        private final byte[][][] values;
+        private final float[][][] keyScales;   // (layers)(pages)(PAGE * kv_dim / BLOCK)
+        private final float[][][] valueScales;
 
         Q8(ModelConfig c, int capacity) {
             super(c, capacity);
@@ -169,16 +205,23 @@ abstract sealed class KvCache permits KvCache.F32, KvCache.F16, KvCache.Q8 {
                 throw new IllegalArgumentException("a q8_0 key/value cache needs a key/value width that is a multiple "
                         + "of " + BLOCK + "; this model's is " + kvDim + " (use f16 or f32)");
             }
-            keys = new byte[c.layers()][capacity * kvDim];
-            values = new byte[c.layers()][capacity * kvDim];
-            keyScales = new float[c.layers()][capacity * kvDim / BLOCK];
-            valueScales = new float[c.layers()][capacity * kvDim / BLOCK];
+            keys = new byte[c.layers()][pages()][];
+            values = new byte[c.layers()][pages()][];
+            keyScales = new float[c.layers()][pages()][];
+            valueScales = new float[c.layers()][pages()][];
         }
 
         @Override
         void write(int l, int pos, float[] k, int kOff, float[] v, int vOff) {
-            quantize(k, kOff, keys[l], keyScales[l], pos * kvDim);
-            quantize(v, vOff, values[l], valueScales[l], pos * kvDim);
+            int p = page(pos);
+            if (keys[l][p] == null) {
+                keys[l][p] = new byte[pageLength(p, kvDim)];
+                values[l][p] = new byte[pageLength(p, kvDim)];
+                keyScales[l][p] = new float[pageLength(p, kvDim / BLOCK)];
+                valueScales[l][p] = new float[pageLength(p, kvDim / BLOCK)];
+            }
+            quantize(k, kOff, keys[l][p], keyScales[l][p], inPage(pos, kvDim));
+            quantize(v, vOff, values[l][p], valueScales[l][p], inPage(pos, kvDim));
         }
 
         private void quantize(float[] x, int xOff, byte[] q, float[] scales, int at) {
@@ -198,9 +241,9 @@ abstract sealed class KvCache permits KvCache.F32, KvCache.F16, KvCache.Q8 {
 
         @Override
         float dotKey(int l, int t, int h, float[] q, int qOff) {
-            byte[] row = keys[l];
-            float[] scales = keyScales[l];
-            int from = t * kvDim + h * headDim;
+            byte[] row = keys[l][page(t)];
+            float[] scales = keyScales[l][page(t)];
+            int from = inPage(t, kvDim) + h * headDim;
             int to = from + headDim;
             float sum = 0f;
             for (int i = from; i < to; ) {
@@ -217,9 +260,9 @@ abstract sealed class KvCache permits KvCache.F32, KvCache.F16, KvCache.Q8 {
 
         @Override
         void addValue(int l, int t, int h, float w, float[] out, int outOff) {
-            byte[] row = values[l];
-            float[] scales = valueScales[l];
-            int from = t * kvDim + h * headDim;
+            byte[] row = values[l][page(t)];
+            float[] scales = valueScales[l][page(t)];
+            int from = inPage(t, kvDim) + h * headDim;
             int to = from + headDim;
             for (int i = from; i < to; ) {
                 int end = Math.min(to, (i / BLOCK + 1) * BLOCK);
@@ -233,7 +276,7 @@ abstract sealed class KvCache permits KvCache.F32, KvCache.F16, KvCache.Q8 {
 
         @Override
         long bytes() {
-            return 2L * keys.length * ((long) keys[0].length + (long) keyScales[0].length * Float.BYTES);
+            return 2L * keys.length * ((long) capacity() * kvDim + (long) capacity() * kvDim / BLOCK * Float.BYTES);
         }
     }
 }

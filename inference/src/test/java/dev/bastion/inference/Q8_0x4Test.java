@@ -195,4 +195,32 @@ class Q8_0x4Test {
             }
         }
     }
+    /** The bulk repack (a few groups per copy, the last copy short) puts every byte where the layout says. */
+    @Test
+    void theRepack_putsEveryScaleAndQuantWhereTheLayoutSays_acrossManyCopies() {
+        Random random = new Random(31);
+        int cols = 5 * 32;
+        int rows = 4 * 301 + 3; // 301 groups: several bulk copies, the last one short, then three plain rows
+        MemorySegment w = KernelTwinsTest.randomMatrix(GgmlType.Q8_0, rows, cols, random);
+        MemorySegment packed = Q8_0x4.repack(w, rows, cols);
+        int nb = cols / 32;
+        long rb = GgmlType.Q8_0.byteSize(cols);
+        long gb = Q8_0x4.groupBytes(cols);
+        for (int r = 0; r < rows - 3; r++) {
+            long g = gb * (r / 4);
+            int k = r % 4;
+            for (int b = 0; b < nb; b++) {
+                assertThat(packed.get(SHORT, g + 8L * b + 2L * k)).as("scale of row %d block %d", r, b)
+                        .isEqualTo(w.get(SHORT, rb * r + 34L * b));
+                for (int i = 0; i < 32; i++) {
+                    assertThat(packed.get(ValueLayout.JAVA_BYTE, g + Q8_0x4.quantOffset(nb, b, k, i)))
+                            .as("quant %d of row %d block %d", i, r, b)
+                            .isEqualTo(w.get(ValueLayout.JAVA_BYTE, rb * r + 34L * b + 2 + i));
+                }
+            }
+        }
+        long tail = gb * (rows / 4);
+        assertThat(packed.asSlice(tail).toArray(ValueLayout.JAVA_BYTE))
+                .containsExactly(w.asSlice(tail).toArray(ValueLayout.JAVA_BYTE));
+    }
 }
