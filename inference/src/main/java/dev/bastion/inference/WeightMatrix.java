@@ -33,7 +33,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         this.rows = rows;
         this.cols = cols;
         this.rowBytes = type.byteSize(cols);
-        this.groups = interleaved ? Q8_0x4.groups(data, rows, cols) : new MemorySegment[0];
+        this.groups = !interleaved ? new MemorySegment[0]
+                : type == GgmlType.Q4_K ? Q4_Kx4.groups(data, rows, cols) : Q8_0x4.groups(data, rows, cols);
     }
 
     /**
@@ -66,6 +67,17 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
             if (packed.isPresent()) {
                 interleave(data, packed.get(), rows, cols);
+                return new Mapped(type, packed.get(), rows, cols, false, true);
+            }
+        }
+        if (type == GgmlType.Q4_K && !scalar && KQuantInt8.AVAILABLE && Q4_Kx4.fits(rows)
+                && !Boolean.getBoolean("bastion.inference.q4k-rows")) {
+            Optional<MemorySegment> packed = AnonymousMemory.allocate(Q4_Kx4.packedBytes(rows, cols));
+            if (packed.isPresent()) {
+                Q4_Kx4.repack(data, packed.get(), rows, cols);
+                if (data.isMapped()) {
+                    data.unload();
+                }
                 return new Mapped(type, packed.get(), rows, cols, false, true);
             }
         }
@@ -111,6 +123,15 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     public void matvec(float[] x, float[] out) {
         requireLength("x", x, cols, "cols");
         requireLength("out", out, rows, "rows");
+        if (interleaved() && type == GgmlType.Q4_K) {
+            Q4_Kx4.Activations xa = Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols));
+            Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q4_Kx4.dot4(groups[g], xa, cols, out, Q4_Kx4.ROWS * g);
+                }
+            });
+            return;
+        }
         if (interleaved()) {
             Int8Kernels.Q8 xq = ActivationBuffers.q8(x, cols);
             short[] xs = Q8_0x4.widen(xq);
@@ -197,6 +218,22 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         requireLength("out", out, (long) n * rows, n + " * rows");
         if (n == 1) {
             matvec(x, out);
+            return;
+        }
+        if (interleaved() && type == GgmlType.Q4_K) {
+            Q4_Kx4.Activations[] xa = new Q4_Kx4.Activations[n];
+            for (int i = 0; i < n; i++) {
+                xa[i] = Q4_Kx4.Activations.of(Q8K.of(input(x, i), cols));
+            }
+            Parallel.forRange(groups.length, (start, end) -> {
+                float[] four = new float[Q4_Kx4.ROWS];
+                for (int g = start; g < end; g++) {
+                    for (int i = 0; i < n; i++) {
+                        Q4_Kx4.dot4(groups[g], xa[i], cols, four, 0);
+                        System.arraycopy(four, 0, out, i * rows + Q4_Kx4.ROWS * g, Q4_Kx4.ROWS);
+                    }
+                }
+            });
             return;
         }
         if (interleaved()) {
@@ -337,7 +374,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     public void dequantizeRow(int r, float[] out, int offset) {
         requireRow(r);
         requireRange("out", out, offset);
-        if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
+        if (interleaved() && type == GgmlType.Q4_K) {
+            Q4_Kx4.dequantize(groups[r / Q4_Kx4.ROWS], r % Q4_Kx4.ROWS, out, offset, cols);
+        } else if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             Q8_0x4.dequantize(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, out, offset, cols);
         } else if (scalar()) {
             ScalarKernels.dequantize(type, data, rowBytes * r, out, offset, cols);
@@ -359,6 +398,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     /** The unchecked dot of row {@code r}. */
     final float dot(int r, float[] x, int xOffset) {
+        if (interleaved() && type == GgmlType.Q4_K) {
+            return Q4_Kx4.dot(groups[r / Q4_Kx4.ROWS], r % Q4_Kx4.ROWS, x, xOffset, cols);
+        }
         if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             return Q8_0x4.dot(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, x, xOffset, cols);
         }
@@ -369,7 +411,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     abstract boolean scalar();
 
-    /** Whether the rows are Q8_0 in groups of four ({@link Q8_0x4}); rows past the last whole group are not. */
+    /**
+     * Whether the rows are in groups of four: Q8_0 ({@link Q8_0x4}; rows past the last whole group are not) or Q4_K
+     * ({@link Q4_Kx4}; only matrices of whole groups).
+     */
     abstract boolean interleaved();
 
     private void requireRow(int r) {
