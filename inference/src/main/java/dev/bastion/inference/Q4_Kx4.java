@@ -230,111 +230,36 @@ final class Q4_Kx4 {
             long p = (long) BLOCK * b;
             int xb = 1024 * b;
             IntVector a = IntVector.zero(I512);
-            ShortVector c0;
-            ShortVector c1;
-            ShortVector c2;
-            ShortVector c3;
-            ShortVector t;
-            // sub-blocks 0 and 1
-            c0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 80, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 112, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 144, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 176, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            t = c0.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb))
-                    .add(c1.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 32)))
-                    .add(c2.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 64)))
-                    .add(c3.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 96)));
-            a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
-                    .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
-                    .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 16)).reinterpretAsBytes()
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-            t = c0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 128))
-                    .add(c1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 160)))
-                    .add(c2.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 192)))
-                    .add(c3.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 224)));
-            a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
-                    .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
-                    .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 20)).reinterpretAsBytes()
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-            // sub-blocks 2 and 3
-            c0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 208, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 240, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 272, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 304, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            t = c0.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 256))
-                    .add(c1.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 288)))
-                    .add(c2.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 320)))
-                    .add(c3.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 352)));
-            a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
-                    .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
-                    .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 24)).reinterpretAsBytes()
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-            t = c0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 384))
-                    .add(c1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 416)))
-                    .add(c2.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 448)))
-                    .add(c3.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 480)));
-            a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
-                    .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
-                    .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 28)).reinterpretAsBytes()
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-            // sub-blocks 4 and 5
-            c0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 336, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 368, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 400, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 432, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            t = c0.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 512))
-                    .add(c1.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 544)))
-                    .add(c2.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 576)))
-                    .add(c3.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 608)));
-            a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
-                    .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
-                    .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 32)).reinterpretAsBytes()
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-            t = c0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 640))
-                    .add(c1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 672)))
-                    .add(c2.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 704)))
-                    .add(c3.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 736)));
-            a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
-                    .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
-                    .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 36)).reinterpretAsBytes()
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-            // sub-blocks 6 and 7
-            c0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 464, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 496, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 528, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 560, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-            t = c0.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 768))
-                    .add(c1.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 800)))
-                    .add(c2.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 832)))
-                    .add(c3.and((short) 15).mul(ShortVector.fromArray(S512, xq, xb + 864)));
-            a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
-                    .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
-                    .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 40)).reinterpretAsBytes()
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-            t = c0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 896))
-                    .add(c1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 928)))
-                    .add(c2.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 960)))
-                    .add(c3.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xb + 992)));
-            a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
-                    .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
-                    .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 44)).reinterpretAsBytes()
-                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
+            // sub-blocks 2 j and 2 j + 1; a loop, not written out: written out, the method was too large for C1
+            // (out of virtual registers) and, without C1's profile, never reached C2
+            for (int j = 0; j < 4; j++) {
+                long q = p + QUANTS + 128L * j;
+                int xj = xb + 256 * j;
+                ShortVector c0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 32, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 64, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 96, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector t = c0.and((short) 15).mul(ShortVector.fromArray(S512, xq, xj))
+                        .add(c1.and((short) 15).mul(ShortVector.fromArray(S512, xq, xj + 32)))
+                        .add(c2.and((short) 15).mul(ShortVector.fromArray(S512, xq, xj + 64)))
+                        .add(c3.and((short) 15).mul(ShortVector.fromArray(S512, xq, xj + 96)));
+                a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
+                        .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
+                        .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 16 + 8L * j)).reinterpretAsBytes()
+                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
+                t = c0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xj + 128))
+                        .add(c1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xj + 160)))
+                        .add(c2.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xj + 192)))
+                        .add(c3.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xj + 224)));
+                a = ((IntVector) t.convertShape(VectorOperators.S2I, I512, 0))
+                        .add((IntVector) t.convertShape(VectorOperators.S2I, I512, 1))
+                        .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 20 + 8L * j)).reinterpretAsBytes()
+                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
+            }
             // the minimums: lanes 4 s + r of sub-blocks s and s + 4
             IntVector m = ((IntVector) ByteVector.fromMemorySegment(B128, w, p + 48, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).mul(IntVector.fromArray(I512, xs, 32 * b))

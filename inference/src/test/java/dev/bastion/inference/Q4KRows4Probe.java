@@ -1,0 +1,77 @@
+package dev.bastion.inference;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A harness (not a unit test): the row-by-row Q4_K kernel ({@link KQuantInt8#dotQ4_K}) timed side by side with
+ * the 4-row interleaved one ({@link Q4_Kx4#dot4}), alternated over rounds in one JVM, each first checked against
+ * the scalar twin; one thread, thread CPU time ({@link KernelBench#now}), ns per row (the activation spreading of
+ * Q4_Kx4 included, once per pass, as a matvec does it).
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -Dbastion.inference.threads=1 \
+ *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.Q4KRows4Probe ROWS COLS [ROUNDS]
+ * </pre>
+ */
+public final class Q4KRows4Probe {
+
+    private Q4KRows4Probe() {
+    }
+
+    public static void main(String[] args) {
+        int rows = Integer.parseInt(args[0]);
+        int cols = Integer.parseInt(args[1]);
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        MemorySegment w = KernelBench.weights(GgmlType.Q4_K, rows, cols);
+        MemorySegment packed = Arena.ofAuto().allocate(Q4_Kx4.packedBytes(rows, cols));
+        Q4_Kx4.repack(w, packed, rows, cols);
+        MemorySegment[] groups = Q4_Kx4.groups(packed, rows, cols);
+        float[] x = KernelTwinsTest.gaussian(new Random(1), cols, 1f);
+        Q8K xq = Q8K.of(x, cols);
+        long rowBytes = 144L * (cols / 256);
+        float[] a = new float[rows];
+        float[] b = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            a[r] = KQuantInt8.dotQ4_K(w, rowBytes * r, xq, cols);
+        }
+        Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(xq);
+        for (int g = 0; g < rows / 4; g++) {
+            Q4_Kx4.dot4(groups[g], xa, cols, b, 4 * g);
+        }
+        double worst = 0;
+        for (int r = 0; r < Math.min(rows, 64); r++) {
+            float twin = KQuantInt8Scalar.dotQ4_K(w, rowBytes * r, xq, cols);
+            worst = Math.max(worst, Math.max(Math.abs(a[r] - twin), Math.abs(b[r] - twin)) / (Math.abs(twin) + 1e-3));
+        }
+        System.out.printf(Locale.ROOT, "checked against the scalar twin: worst relative difference %.2e%n", worst);
+        int reps = Math.max(1, (int) (400_000_000L / ((long) rows * cols)));
+        double bestA = Double.MAX_VALUE;
+        double bestB = Double.MAX_VALUE;
+        for (int round = 0; round < rounds; round++) {
+            long t0 = KernelBench.now();
+            for (int k = 0; k < reps; k++) {
+                for (int r = 0; r < rows; r++) {
+                    a[r] = KQuantInt8.dotQ4_K(w, rowBytes * r, xq, cols);
+                }
+            }
+            long t1 = KernelBench.now();
+            for (int k = 0; k < reps; k++) {
+                Q4_Kx4.Activations spread = Q4_Kx4.Activations.ofThread(xq);
+                for (int g = 0; g < rows / 4; g++) {
+                    Q4_Kx4.dot4(groups[g], spread, cols, b, 4 * g);
+                }
+            }
+            long t2 = KernelBench.now();
+            double na = (t1 - t0) / (double) reps / rows;
+            double nb = (t2 - t1) / (double) reps / rows;
+            bestA = Math.min(bestA, na);
+            bestB = Math.min(bestB, nb);
+            System.out.printf(Locale.ROOT, "round %d: per row %.1f ns, interleaved by 4 %.1f ns%n", round, na, nb);
+        }
+        System.out.printf(Locale.ROOT, "%d x %d best: per row %.1f ns, interleaved by 4 %.1f ns (%.2fx)%n",
+                rows, cols, bestA, bestB, bestA / bestB);
+    }
+}
