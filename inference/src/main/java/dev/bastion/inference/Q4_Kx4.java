@@ -369,6 +369,11 @@ final class Q4_Kx4 {
         return KQuantInt8.sum16(acc);
     }
 
+    /** The shuffle that gathers row {@code k}'s bytes 4 t + k (t = 0-15) of 64 interleaved bytes into lanes 0-15. */
+    static VectorShuffle<Byte> rowBytes(int k) {
+        return ROW_BYTES.get(k);
+    }
+
     private static List<VectorShuffle<Byte>> rowShuffles() {
         List<VectorShuffle<Byte>> s = new ArrayList<>();
         for (int k = 0; k < ROWS; k++) {

@@ -7,9 +7,11 @@ import java.util.Optional;
  * A weight matrix of {@code rows} rows of {@code cols} elements, stored row after row in ggml's block layout in
  * a memory segment (normally a read-only mapping of a GGUF file), and the products the model needs of it.
  *
- * <p>The weights are read in place and never copied out, except Q8_0 matrices of at least four rows with the
- * vector kernels: those are rewritten once, at creation, into groups of four interleaved rows ({@link Q8_0x4}) in
- * memory of the same size, and the file pages read for that are released. The kernels are {@link VectorKernels}, or
+ * <p>The weights are read in place and never copied out, except Q8_0 matrices of at least four rows and Q4_K and
+ * Q6_K matrices of a multiple of four rows with the vector kernels: those are rewritten once, at creation, into
+ * groups of four interleaved rows ({@link Q8_0x4}, {@link Q4_Kx4}, {@link Q6_Kx4}) in anonymous memory (of the
+ * same size; Q4_K 2.8% more), and the file pages read for that are released. The system property
+ * {@code bastion.inference.k-rows=true} keeps Q4_K and Q6_K rows as they are (for side-by-side measurements). The kernels are {@link VectorKernels}, or
  * {@link ScalarKernels} if the system property {@code bastion.inference.scalar} is {@code true} when the matrix
  * is created (or the platform has no usable vector shape). {@link #matvec} and {@link #matmul} split their rows
  * over {@link Parallel}; the segment must therefore be readable from any thread (a global, auto or shared
@@ -33,8 +35,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         this.rows = rows;
         this.cols = cols;
         this.rowBytes = type.byteSize(cols);
-        this.groups = !interleaved ? new MemorySegment[0]
-                : type == GgmlType.Q4_K ? Q4_Kx4.groups(data, rows, cols) : Q8_0x4.groups(data, rows, cols);
+        this.groups = !interleaved ? new MemorySegment[0] : switch (type) {
+            case Q4_K -> Q4_Kx4.groups(data, rows, cols);
+            case Q6_K -> Q6_Kx4.groups(data, rows, cols);
+            default -> Q8_0x4.groups(data, rows, cols);
+        };
     }
 
     /**
@@ -70,11 +75,16 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                 return new Mapped(type, packed.get(), rows, cols, false, true);
             }
         }
-        if (type == GgmlType.Q4_K && !scalar && KQuantInt8.AVAILABLE && Q4_Kx4.fits(rows)
-                && !Boolean.getBoolean("bastion.inference.q4k-rows")) {
-            Optional<MemorySegment> packed = AnonymousMemory.allocate(Q4_Kx4.packedBytes(rows, cols));
+        if ((type == GgmlType.Q4_K || type == GgmlType.Q6_K) && !scalar && KQuantInt8.AVAILABLE
+                && rows % 4 == 0 && !Boolean.getBoolean("bastion.inference.k-rows")) {
+            long bytes = type == GgmlType.Q4_K ? Q4_Kx4.packedBytes(rows, cols) : data.byteSize();
+            Optional<MemorySegment> packed = AnonymousMemory.allocate(bytes);
             if (packed.isPresent()) {
-                Q4_Kx4.repack(data, packed.get(), rows, cols);
+                if (type == GgmlType.Q4_K) {
+                    Q4_Kx4.repack(data, packed.get(), rows, cols);
+                } else {
+                    Q6_Kx4.repack(data, packed.get(), rows, cols);
+                }
                 if (data.isMapped()) {
                     data.unload();
                 }
@@ -128,6 +138,15 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
                     Q4_Kx4.dot4(groups[g], xa, cols, out, Q4_Kx4.ROWS * g);
+                }
+            });
+            return;
+        }
+        if (interleaved() && type == GgmlType.Q6_K) {
+            Q4_Kx4.Activations xa = Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols));
+            Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q6_Kx4.dot4(groups[g], xa, cols, out, Q6_Kx4.ROWS * g);
                 }
             });
             return;
@@ -231,6 +250,22 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                     for (int i = 0; i < n; i++) {
                         Q4_Kx4.dot4(groups[g], xa[i], cols, four, 0);
                         System.arraycopy(four, 0, out, i * rows + Q4_Kx4.ROWS * g, Q4_Kx4.ROWS);
+                    }
+                }
+            });
+            return;
+        }
+        if (interleaved() && type == GgmlType.Q6_K) {
+            Q4_Kx4.Activations[] xa = new Q4_Kx4.Activations[n];
+            for (int i = 0; i < n; i++) {
+                xa[i] = Q4_Kx4.Activations.of(Q8K.of(input(x, i), cols));
+            }
+            Parallel.forRange(groups.length, (start, end) -> {
+                float[] four = new float[Q6_Kx4.ROWS];
+                for (int g = start; g < end; g++) {
+                    for (int i = 0; i < n; i++) {
+                        Q6_Kx4.dot4(groups[g], xa[i], cols, four, 0);
+                        System.arraycopy(four, 0, out, i * rows + Q6_Kx4.ROWS * g, Q6_Kx4.ROWS);
                     }
                 }
             });
@@ -376,6 +411,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         requireRange("out", out, offset);
         if (interleaved() && type == GgmlType.Q4_K) {
             Q4_Kx4.dequantize(groups[r / Q4_Kx4.ROWS], r % Q4_Kx4.ROWS, out, offset, cols);
+        } else if (interleaved() && type == GgmlType.Q6_K) {
+            Q6_Kx4.dequantize(groups[r / Q6_Kx4.ROWS], r % Q6_Kx4.ROWS, out, offset, cols);
         } else if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             Q8_0x4.dequantize(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, out, offset, cols);
         } else if (scalar()) {
@@ -401,6 +438,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         if (interleaved() && type == GgmlType.Q4_K) {
             return Q4_Kx4.dot(groups[r / Q4_Kx4.ROWS], r % Q4_Kx4.ROWS, x, xOffset, cols);
         }
+        if (interleaved() && type == GgmlType.Q6_K) {
+            return Q6_Kx4.dot(groups[r / Q6_Kx4.ROWS], r % Q6_Kx4.ROWS, x, xOffset, cols);
+        }
         if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             return Q8_0x4.dot(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, x, xOffset, cols);
         }
@@ -412,8 +452,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     abstract boolean scalar();
 
     /**
-     * Whether the rows are in groups of four: Q8_0 ({@link Q8_0x4}; rows past the last whole group are not) or Q4_K
-     * ({@link Q4_Kx4}; only matrices of whole groups).
+     * Whether the rows are in groups of four: Q8_0 ({@link Q8_0x4}; rows past the last whole group are not), Q4_K
+     * ({@link Q4_Kx4}) or Q6_K ({@link Q6_Kx4}; these two only in matrices of whole groups).
      */
     abstract boolean interleaved();
 

@@ -203,6 +203,9 @@ class KnownBlocksTest {
             Q8K x = new Q8K(q, ones(1), sums);
             assertThat(int8Dot(type, w, x, false)).as("scalar int8 %s element %d", type, i).isEqualTo(dequantized[i]);
             assertThat(int8Dot(type, w, x, true)).as("vector int8 %s element %d", type, i).isEqualTo(dequantized[i]);
+            for (float v : interleavedDots(type, w, x)) {
+                assertThat(v).as("interleaved int8 %s element %d", type, i).isEqualTo(dequantized[i]);
+            }
         }
         short[] ones = new short[256];
         java.util.Arrays.fill(ones, (short) 1);
@@ -215,6 +218,44 @@ class KnownBlocksTest {
         }
         assertThat((double) int8Dot(type, w, x, false)).as("scalar int8 %s total", type).isEqualTo(total);
         assertThat((double) int8Dot(type, w, x, true)).as("vector int8 %s total", type).isEqualTo(total);
+        for (float v : interleavedDots(type, w, x)) {
+            assertThat((double) v).as("interleaved int8 %s total", type).isEqualTo(total);
+        }
+    }
+
+    /**
+     * The block as all four rows of a group interleaved by four ({@link Q4_Kx4}, {@link Q6_Kx4}): the scalar twin's
+     * four dots, then, with 512-bit vectors, the vector kernel's four; none for the other types.
+     */
+    private static float[] interleavedDots(GgmlType type, MemorySegment block, Q8K x) {
+        if (type != GgmlType.Q4_K && type != GgmlType.Q6_K) {
+            return new float[0];
+        }
+        MemorySegment rows = MemorySegment.ofArray(new byte[4 * (int) block.byteSize()]);
+        for (int r = 0; r < 4; r++) {
+            MemorySegment.copy(block, 0, rows, r * block.byteSize(), block.byteSize());
+        }
+        boolean q4 = type == GgmlType.Q4_K;
+        MemorySegment packed = MemorySegment.ofArray(new byte[(int) (q4 ? Q4_Kx4.packedBytes(4, 256) : rows.byteSize())]);
+        if (q4) {
+            Q4_Kx4.repack(rows, packed, 4, 256);
+        } else {
+            Q6_Kx4.repack(rows, packed, 4, 256);
+        }
+        boolean vector = KQuantInt8.AVAILABLE;
+        float[] out = new float[vector ? 8 : 4];
+        for (int k = 0; k < 4; k++) {
+            out[k] = q4 ? Q4_Kx4.dotScalar(packed, k, x, 256) : Q6_Kx4.dotScalar(packed, k, x, 256);
+        }
+        if (vector) {
+            Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(x);
+            if (q4) {
+                Q4_Kx4.dot4(packed, xa, 256, out, 4);
+            } else {
+                Q6_Kx4.dot4(packed, xa, 256, out, 4);
+            }
+        }
+        return out;
     }
 
     private static float[] ones(int n) {

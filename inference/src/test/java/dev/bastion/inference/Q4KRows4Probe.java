@@ -58,6 +58,8 @@ public final class Q4KRows4Probe {
                 }
             }
             long t1 = KernelBench.now();
+            long bytes0 = ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                    .getCurrentThreadAllocatedBytes();
             for (int k = 0; k < reps; k++) {
                 Q4_Kx4.Activations spread = Q4_Kx4.Activations.ofThread(xq);
                 for (int g = 0; g < rows / 4; g++) {
@@ -65,11 +67,14 @@ public final class Q4KRows4Probe {
                 }
             }
             long t2 = KernelBench.now();
+            long bytes1 = ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                    .getCurrentThreadAllocatedBytes();
             double na = (t1 - t0) / (double) reps / rows;
             double nb = (t2 - t1) / (double) reps / rows;
             bestA = Math.min(bestA, na);
             bestB = Math.min(bestB, nb);
-            System.out.printf(Locale.ROOT, "round %d: per row %.1f ns, interleaved by 4 %.1f ns%n", round, na, nb);
+            System.out.printf(Locale.ROOT, "round %d: per row %.1f ns, interleaved by 4 %.1f ns (%d bytes allocated a pass)%n",
+                    round, na, nb, (bytes1 - bytes0) / reps);
         }
         System.out.printf(Locale.ROOT, "%d x %d best: per row %.1f ns, interleaved by 4 %.1f ns (%.2fx)%n",
                 rows, cols, bestA, bestB, bestA / bestB);
