@@ -224,35 +224,38 @@ class KnownBlocksTest {
     }
 
     /**
-     * The block as all four rows of a group interleaved by four ({@link Q4_Kx4}, {@link Q6_Kx4}): the scalar twin's
+     * The block as all four rows of a group interleaved by four ({@link Q4_Kx4}, {@link Q5_Kx4}, {@link Q6_Kx4}): the scalar twin's
      * four dots, then, with 512-bit vectors, the vector kernel's four; none for the other types.
      */
     private static float[] interleavedDots(GgmlType type, MemorySegment block, Q8K x) {
-        if (type != GgmlType.Q4_K && type != GgmlType.Q6_K) {
-            return new float[0];
-        }
         MemorySegment rows = MemorySegment.ofArray(new byte[4 * (int) block.byteSize()]);
         for (int r = 0; r < 4; r++) {
             MemorySegment.copy(block, 0, rows, r * block.byteSize(), block.byteSize());
         }
-        boolean q4 = type == GgmlType.Q4_K;
-        MemorySegment packed = MemorySegment.ofArray(new byte[(int) (q4 ? Q4_Kx4.packedBytes(4, 256) : rows.byteSize())]);
-        if (q4) {
-            Q4_Kx4.repack(rows, packed, 4, 256);
-        } else {
-            Q6_Kx4.repack(rows, packed, 4, 256);
+        MemorySegment packed;
+        switch (type) {
+            case Q4_K -> Q4_Kx4.repack(rows, packed = MemorySegment.ofArray(new byte[(int) Q4_Kx4.packedBytes(4, 256)]), 4, 256);
+            case Q5_K -> Q5_Kx4.repack(rows, packed = MemorySegment.ofArray(new byte[(int) Q5_Kx4.packedBytes(4, 256)]), 4, 256);
+            case Q6_K -> Q6_Kx4.repack(rows, packed = MemorySegment.ofArray(new byte[(int) rows.byteSize()]), 4, 256);
+            default -> {
+                return new float[0];
+            }
         }
         boolean vector = KQuantInt8.AVAILABLE;
         float[] out = new float[vector ? 8 : 4];
         for (int k = 0; k < 4; k++) {
-            out[k] = q4 ? Q4_Kx4.dotScalar(packed, k, x, 256) : Q6_Kx4.dotScalar(packed, k, x, 256);
+            out[k] = switch (type) {
+                case Q4_K -> Q4_Kx4.dotScalar(packed, k, x, 256);
+                case Q5_K -> Q5_Kx4.dotScalar(packed, k, x, 256);
+                default -> Q6_Kx4.dotScalar(packed, k, x, 256);
+            };
         }
         if (vector) {
             Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(x);
-            if (q4) {
-                Q4_Kx4.dot4(packed, xa, 256, out, 4);
-            } else {
-                Q6_Kx4.dot4(packed, xa, 256, out, 4);
+            switch (type) {
+                case Q4_K -> Q4_Kx4.dot4(packed, xa, 256, out, 4);
+                case Q5_K -> Q5_Kx4.dot4(packed, xa, 256, out, 4);
+                default -> Q6_Kx4.dot4(packed, xa, 256, out, 4);
             }
         }
         return out;
