@@ -13,7 +13,7 @@ import java.util.Random;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dbastion.inference.threads=1 \
- *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.Q4KRows4Probe ROWS COLS [ROUNDS [Q6_K]]
+ *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.Q4KRows4Probe ROWS COLS [ROUNDS [Q5_K|Q6_K]]
  * </pre>
  */
 public final class Q4KRows4Probe {
@@ -21,9 +21,12 @@ public final class Q4KRows4Probe {
     private Q4KRows4Probe() {
     }
 
-    private static void dot4(boolean q6, MemorySegment g, Q4_Kx4.Activations x, int cols, float[] out, int r) {
+    private static void dot4(boolean q6, boolean q5, MemorySegment g, Q4_Kx4.Activations x, int cols, float[] out,
+            int r) {
         if (q6) {
             Q6_Kx4.dot4(g, x, cols, out, r);
+        } else if (q5) {
+            Q5_Kx4.dot4(g, x, cols, out, r);
         } else {
             Q4_Kx4.dot4(g, x, cols, out, r);
         }
@@ -34,29 +37,36 @@ public final class Q4KRows4Probe {
         int cols = Integer.parseInt(args[1]);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         boolean q6 = args.length > 3 && args[3].equals("Q6_K");
-        MemorySegment w = KernelBench.weights(q6 ? GgmlType.Q6_K : GgmlType.Q4_K, rows, cols);
-        MemorySegment packed = Arena.ofAuto().allocate(q6 ? w.byteSize() : Q4_Kx4.packedBytes(rows, cols));
+        boolean q5 = args.length > 3 && args[3].equals("Q5_K");
+        MemorySegment w = KernelBench.weights(q6 ? GgmlType.Q6_K : q5 ? GgmlType.Q5_K : GgmlType.Q4_K, rows, cols);
+        MemorySegment packed = Arena.ofAuto().allocate(q6 ? w.byteSize() : q5 ? Q5_Kx4.packedBytes(rows, cols)
+                : Q4_Kx4.packedBytes(rows, cols));
         if (q6) {
             Q6_Kx4.repack(w, packed, rows, cols);
+        } else if (q5) {
+            Q5_Kx4.repack(w, packed, rows, cols);
         } else {
             Q4_Kx4.repack(w, packed, rows, cols);
         }
-        MemorySegment[] groups = q6 ? Q6_Kx4.groups(packed, rows, cols) : Q4_Kx4.groups(packed, rows, cols);
+        MemorySegment[] groups = q6 ? Q6_Kx4.groups(packed, rows, cols) : q5 ? Q5_Kx4.groups(packed, rows, cols)
+                : Q4_Kx4.groups(packed, rows, cols);
         float[] x = KernelTwinsTest.gaussian(new Random(1), cols, 1f);
         Q8K xq = Q8K.of(x, cols);
-        long rowBytes = (q6 ? 210L : 144L) * (cols / 256);
+        long rowBytes = (q6 ? 210L : q5 ? 176L : 144L) * (cols / 256);
         float[] a = new float[rows];
         float[] b = new float[rows];
         for (int r = 0; r < rows; r++) {
-            a[r] = q6 ? KQuantInt8.dotQ6_K(w, rowBytes * r, xq, cols) : KQuantInt8.dotQ4_K(w, rowBytes * r, xq, cols);
+            a[r] = q6 ? KQuantInt8.dotQ6_K(w, rowBytes * r, xq, cols) : q5 ? KQuantInt8.dotQ5_K(w, rowBytes * r, xq, cols)
+                    : KQuantInt8.dotQ4_K(w, rowBytes * r, xq, cols);
         }
         Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(xq);
         for (int g = 0; g < rows / 4; g++) {
-            dot4(q6, groups[g], xa, cols, b, 4 * g);
+            dot4(q6, q5, groups[g], xa, cols, b, 4 * g);
         }
         double worst = 0;
         for (int r = 0; r < Math.min(rows, 64); r++) {
             float twin = q6 ? KQuantInt8Scalar.dotQ6_K(w, rowBytes * r, xq, cols)
+                    : q5 ? KQuantInt8Scalar.dotQ5_K(w, rowBytes * r, xq, cols)
                     : KQuantInt8Scalar.dotQ4_K(w, rowBytes * r, xq, cols);
             worst = Math.max(worst, Math.max(Math.abs(a[r] - twin), Math.abs(b[r] - twin)) / (Math.abs(twin) + 1e-3));
         }
@@ -70,6 +80,10 @@ public final class Q4KRows4Probe {
                 if (q6) {
                     for (int r = 0; r < rows; r++) {
                         a[r] = KQuantInt8.dotQ6_K(w, rowBytes * r, xq, cols);
+                    }
+                } else if (q5) {
+                    for (int r = 0; r < rows; r++) {
+                        a[r] = KQuantInt8.dotQ5_K(w, rowBytes * r, xq, cols);
                     }
                 } else {
                     for (int r = 0; r < rows; r++) {
@@ -85,6 +99,10 @@ public final class Q4KRows4Probe {
                 if (q6) {
                     for (int g = 0; g < rows / 4; g++) {
                         Q6_Kx4.dot4(groups[g], spread, cols, b, 4 * g);
+                    }
+                } else if (q5) {
+                    for (int g = 0; g < rows / 4; g++) {
+                        Q5_Kx4.dot4(groups[g], spread, cols, b, 4 * g);
                     }
                 } else {
                     for (int g = 0; g < rows / 4; g++) {
