@@ -88,28 +88,37 @@ final class Q5_Kx4 {
         long gb = groupBytes(cols);
         long rb = 176L * (cols / 256);
         Parallel.forRange(rows / ROWS, (start, end) -> {
+            byte[] in = new byte[(int) (ROWS * rb)];
+            byte[] out = new byte[(int) gb];
+            MemorySegment inSegment = MemorySegment.ofArray(in);
+            MemorySegment outSegment = MemorySegment.ofArray(out);
             for (int g = start; g < end; g++) {
-                repackGroup(src, ROWS * rb * g, rb, dst, gb * g, cols / 256);
+                MemorySegment.copy(src, ROWS * rb * g, inSegment, 0, in.length);
+                repackGroup(in, inSegment, (int) rb, out, cols / 256);
+                MemorySegment.copy(outSegment, 0, dst, gb * g, gb);
             }
         });
     }
 
-    private static void repackGroup(MemorySegment src, long from, long rowBytes, MemorySegment dst, long to, int nb) {
+    /** As Q4_Kx4's: in a byte array, copied in and out whole. */
+    private static void repackGroup(byte[] in, MemorySegment inSegment, int rowBytes, byte[] out, int nb) {
         for (int b = 0; b < nb; b++) {
-            long q = to + (long) BLOCK * b;
+            int q = BLOCK * b;
             for (int r = 0; r < ROWS; r++) {
-                long p = from + rowBytes * r + 176L * b;
-                dst.set(SHORT, q + 2L * r, src.get(SHORT, p));
-                dst.set(SHORT, q + 8 + 2L * r, src.get(SHORT, p + 2));
+                int p = rowBytes * r + 176 * b;
+                out[q + 2 * r] = in[p];
+                out[q + 2 * r + 1] = in[p + 1];
+                out[q + 8 + 2 * r] = in[p + 2];
+                out[q + 9 + 2 * r] = in[p + 3];
                 for (int s = 0; s < 8; s++) {
-                    dst.set(ValueLayout.JAVA_BYTE, q + 16 + 4L * s + r, (byte) scaleK4(src, p + 4, s));
-                    dst.set(ValueLayout.JAVA_BYTE, q + 48 + 4L * s + r, (byte) minK4(src, p + 4, s));
+                    out[q + 16 + 4 * s + r] = (byte) scaleK4(inSegment, p + 4, s);
+                    out[q + 48 + 4 * s + r] = (byte) minK4(inSegment, p + 4, s);
                 }
                 for (int e = 0; e < 32; e++) {
-                    dst.set(ValueLayout.JAVA_BYTE, q + HIGH + 4L * e + r, src.get(ValueLayout.JAVA_BYTE, p + 16 + e));
+                    out[q + HIGH + 4 * e + r] = in[p + 16 + e];
                 }
                 for (int e = 0; e < 128; e++) { // e = 32 j + 8 c + i
-                    dst.set(ValueLayout.JAVA_BYTE, q + QUANTS + 4L * e + r, src.get(ValueLayout.JAVA_BYTE, p + 48 + e));
+                    out[q + QUANTS + 4 * e + r] = in[p + 48 + e];
                 }
             }
         }

@@ -82,29 +82,35 @@ final class Q6_Kx4 {
         long gb = groupBytes(cols);
         long rb = 210L * (cols / 256);
         Parallel.forRange(rows / ROWS, (start, end) -> {
+            byte[] in = new byte[(int) (ROWS * rb)];
+            byte[] out = new byte[(int) gb];
+            MemorySegment inSegment = MemorySegment.ofArray(in);
+            MemorySegment outSegment = MemorySegment.ofArray(out);
             for (int g = start; g < end; g++) {
-                repackGroup(src, ROWS * rb * g, rb, dst, gb * g, cols / 256);
+                MemorySegment.copy(src, ROWS * rb * g, inSegment, 0, in.length);
+                repackGroup(in, (int) rb, out, cols / 256);
+                MemorySegment.copy(outSegment, 0, dst, gb * g, gb);
             }
         });
     }
 
-    private static void repackGroup(MemorySegment src, long from, long rowBytes, MemorySegment dst, long to, int nb) {
+    /** As Q4_Kx4's: in a byte array, copied in and out whole. */
+    private static void repackGroup(byte[] in, int rowBytes, byte[] out, int nb) {
         for (int b = 0; b < nb; b++) {
-            long q = to + (long) BLOCK * b;
+            int q = BLOCK * b;
             for (int r = 0; r < ROWS; r++) {
-                long p = from + rowBytes * r + 210L * b;
-                dst.set(SHORT, q + 2L * r, src.get(SHORT, p + 208));
+                int p = rowBytes * r + 210 * b;
+                out[q + 2 * r] = in[p + 208];
+                out[q + 2 * r + 1] = in[p + 209];
                 for (int s = 0; s < 16; s++) {
-                    dst.set(ValueLayout.JAVA_BYTE, q + 8 + 4L * s + r, src.get(ValueLayout.JAVA_BYTE, p + 192 + s));
+                    out[q + 8 + 4 * s + r] = in[p + 192 + s];
                 }
                 for (int n = 0; n < 2; n++) {
-                    long h = q + QUANTS + 384L * n;
+                    int h = q + QUANTS + 384 * n;
                     for (int e = 0; e < 32; e++) {
-                        dst.set(ValueLayout.JAVA_BYTE, h + 4L * e + r, src.get(ValueLayout.JAVA_BYTE, p + 64L * n + e));
-                        dst.set(ValueLayout.JAVA_BYTE, h + 128 + 4L * e + r,
-                                src.get(ValueLayout.JAVA_BYTE, p + 64L * n + 32 + e));
-                        dst.set(ValueLayout.JAVA_BYTE, h + 256 + 4L * e + r,
-                                src.get(ValueLayout.JAVA_BYTE, p + 128 + 32L * n + e));
+                        out[h + 4 * e + r] = in[p + 64 * n + e];
+                        out[h + 128 + 4 * e + r] = in[p + 64 * n + 32 + e];
+                        out[h + 256 + 4 * e + r] = in[p + 128 + 32 * n + e];
                     }
                 }
             }
