@@ -30,5 +30,11 @@ public final class LoadCpuTime {
         long cpu1 = os.getProcessCpuTime();
         System.out.printf(Locale.ROOT, "%s: load %.2f s of process CPU, %.2f s wall (%s)%n", Path.of(args[0]).getFileName(),
                 (cpu1 - cpu0) / 1e9, (wall1 - wall0) / 1e9, w.getClass().getSimpleName());
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM") || line.startsWith("VmRSS") || line.startsWith("RssAnon")
+                    || line.startsWith("RssFile")) {
+                System.out.println("  " + line.replaceAll("\\s+", " "));
+            }
+        }
     }
 }
