@@ -7,9 +7,12 @@ import java.util.Optional;
  * A weight matrix of {@code rows} rows of {@code cols} elements, stored row after row in ggml's block layout in
  * a memory segment (normally a read-only mapping of a GGUF file), and the products the model needs of it.
  *
- * <p>The weights are read in place and never copied out, except Q8_0 matrices of at least four rows with the
- * vector kernels: those are rewritten once, at creation, into groups of four interleaved rows ({@link Q8_0x4}) in
- * memory of the same size, and the file pages read for that are released. The kernels are {@link VectorKernels}, or
+ * <p>The weights are read in place and never copied out, except Q8_0 matrices of at least four rows and Q4_K,
+ * Q5_K and Q6_K matrices of a multiple of four rows with the vector kernels: those are rewritten once, at
+ * creation, into groups of four interleaved rows ({@link Q8_0x4}, {@link Q4_Kx4}, {@link Q5_Kx4},
+ * {@link Q6_Kx4}) in anonymous memory (of the same size; Q4_K 2.8% and Q5_K 2.3% more), and the file pages read
+ * for that are released. The system property {@code bastion.inference.k-rows=true} keeps K-quant rows as they
+ * are (for side-by-side measurements). The kernels are {@link VectorKernels}, or
  * {@link ScalarKernels} if the system property {@code bastion.inference.scalar} is {@code true} when the matrix
  * is created (or the platform has no usable vector shape). {@link #matvec} and {@link #matmul} split their rows
  * over {@link Parallel}; the segment must therefore be readable from any thread (a global, auto or shared
@@ -33,7 +36,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         this.rows = rows;
         this.cols = cols;
         this.rowBytes = type.byteSize(cols);
-        this.groups = interleaved ? Q8_0x4.groups(data, rows, cols) : new MemorySegment[0];
+        this.groups = !interleaved ? new MemorySegment[0] : switch (type) {
+            case Q4_K -> Q4_Kx4.groups(data, rows, cols);
+            case Q5_K -> Q5_Kx4.groups(data, rows, cols);
+            case Q6_K -> Q6_Kx4.groups(data, rows, cols);
+            default -> Q8_0x4.groups(data, rows, cols);
+        };
     }
 
     /**
@@ -66,6 +74,26 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
             if (packed.isPresent()) {
                 interleave(data, packed.get(), rows, cols);
+                return new Mapped(type, packed.get(), rows, cols, false, true);
+            }
+        }
+        if ((type == GgmlType.Q4_K || type == GgmlType.Q5_K || type == GgmlType.Q6_K) && !scalar
+                && KQuantInt8.AVAILABLE && rows % 4 == 0 && !Boolean.getBoolean("bastion.inference.k-rows")) {
+            long bytes = switch (type) {
+                case Q4_K -> Q4_Kx4.packedBytes(rows, cols);
+                case Q5_K -> Q5_Kx4.packedBytes(rows, cols);
+                default -> data.byteSize();
+            };
+            Optional<MemorySegment> packed = AnonymousMemory.allocate(bytes);
+            if (packed.isPresent()) {
+                switch (type) {
+                    case Q4_K -> Q4_Kx4.repack(data, packed.get(), rows, cols);
+                    case Q5_K -> Q5_Kx4.repack(data, packed.get(), rows, cols);
+                    default -> Q6_Kx4.repack(data, packed.get(), rows, cols);
+                }
+                if (data.isMapped()) {
+                    data.unload();
+                }
                 return new Mapped(type, packed.get(), rows, cols, false, true);
             }
         }
@@ -111,6 +139,33 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     public void matvec(float[] x, float[] out) {
         requireLength("x", x, cols, "cols");
         requireLength("out", out, rows, "rows");
+        if (interleaved() && type == GgmlType.Q4_K) {
+            Q4_Kx4.Activations xa = Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols));
+            Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q4_Kx4.dot4(groups[g], xa, cols, out, Q4_Kx4.ROWS * g);
+                }
+            });
+            return;
+        }
+        if (interleaved() && type == GgmlType.Q5_K) {
+            Q4_Kx4.Activations xa = Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols));
+            Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q5_Kx4.dot4(groups[g], xa, cols, out, Q5_Kx4.ROWS * g);
+                }
+            });
+            return;
+        }
+        if (interleaved() && type == GgmlType.Q6_K) {
+            Q4_Kx4.Activations xa = Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols));
+            Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q6_Kx4.dot4(groups[g], xa, cols, out, Q6_Kx4.ROWS * g);
+                }
+            });
+            return;
+        }
         if (interleaved()) {
             Int8Kernels.Q8 xq = ActivationBuffers.q8(x, cols);
             short[] xs = Q8_0x4.widen(xq);
@@ -197,6 +252,54 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         requireLength("out", out, (long) n * rows, n + " * rows");
         if (n == 1) {
             matvec(x, out);
+            return;
+        }
+        if (interleaved() && type == GgmlType.Q4_K) {
+            Q4_Kx4.Activations[] xa = new Q4_Kx4.Activations[n];
+            for (int i = 0; i < n; i++) {
+                xa[i] = Q4_Kx4.Activations.of(Q8K.of(input(x, i), cols));
+            }
+            Parallel.forRange(groups.length, (start, end) -> {
+                float[] four = new float[Q4_Kx4.ROWS];
+                for (int g = start; g < end; g++) {
+                    for (int i = 0; i < n; i++) {
+                        Q4_Kx4.dot4(groups[g], xa[i], cols, four, 0);
+                        System.arraycopy(four, 0, out, i * rows + Q4_Kx4.ROWS * g, Q4_Kx4.ROWS);
+                    }
+                }
+            });
+            return;
+        }
+        if (interleaved() && type == GgmlType.Q5_K) {
+            Q4_Kx4.Activations[] xa = new Q4_Kx4.Activations[n];
+            for (int i = 0; i < n; i++) {
+                xa[i] = Q4_Kx4.Activations.of(Q8K.of(input(x, i), cols));
+            }
+            Parallel.forRange(groups.length, (start, end) -> {
+                float[] four = new float[Q5_Kx4.ROWS];
+                for (int g = start; g < end; g++) {
+                    for (int i = 0; i < n; i++) {
+                        Q5_Kx4.dot4(groups[g], xa[i], cols, four, 0);
+                        System.arraycopy(four, 0, out, i * rows + Q5_Kx4.ROWS * g, Q5_Kx4.ROWS);
+                    }
+                }
+            });
+            return;
+        }
+        if (interleaved() && type == GgmlType.Q6_K) {
+            Q4_Kx4.Activations[] xa = new Q4_Kx4.Activations[n];
+            for (int i = 0; i < n; i++) {
+                xa[i] = Q4_Kx4.Activations.of(Q8K.of(input(x, i), cols));
+            }
+            Parallel.forRange(groups.length, (start, end) -> {
+                float[] four = new float[Q6_Kx4.ROWS];
+                for (int g = start; g < end; g++) {
+                    for (int i = 0; i < n; i++) {
+                        Q6_Kx4.dot4(groups[g], xa[i], cols, four, 0);
+                        System.arraycopy(four, 0, out, i * rows + Q6_Kx4.ROWS * g, Q6_Kx4.ROWS);
+                    }
+                }
+            });
             return;
         }
         if (interleaved()) {
@@ -337,7 +440,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     public void dequantizeRow(int r, float[] out, int offset) {
         requireRow(r);
         requireRange("out", out, offset);
-        if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
+        if (interleaved() && type == GgmlType.Q4_K) {
+            Q4_Kx4.dequantize(groups[r / Q4_Kx4.ROWS], r % Q4_Kx4.ROWS, out, offset, cols);
+        } else if (interleaved() && type == GgmlType.Q5_K) {
+            Q5_Kx4.dequantize(groups[r / Q5_Kx4.ROWS], r % Q5_Kx4.ROWS, out, offset, cols);
+        } else if (interleaved() && type == GgmlType.Q6_K) {
+            Q6_Kx4.dequantize(groups[r / Q6_Kx4.ROWS], r % Q6_Kx4.ROWS, out, offset, cols);
+        } else if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             Q8_0x4.dequantize(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, out, offset, cols);
         } else if (scalar()) {
             ScalarKernels.dequantize(type, data, rowBytes * r, out, offset, cols);
@@ -359,6 +468,15 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     /** The unchecked dot of row {@code r}. */
     final float dot(int r, float[] x, int xOffset) {
+        if (interleaved() && type == GgmlType.Q4_K) {
+            return Q4_Kx4.dot(groups[r / Q4_Kx4.ROWS], r % Q4_Kx4.ROWS, x, xOffset, cols);
+        }
+        if (interleaved() && type == GgmlType.Q5_K) {
+            return Q5_Kx4.dot(groups[r / Q5_Kx4.ROWS], r % Q5_Kx4.ROWS, x, xOffset, cols);
+        }
+        if (interleaved() && type == GgmlType.Q6_K) {
+            return Q6_Kx4.dot(groups[r / Q6_Kx4.ROWS], r % Q6_Kx4.ROWS, x, xOffset, cols);
+        }
         if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             return Q8_0x4.dot(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, x, xOffset, cols);
         }
@@ -369,7 +487,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     abstract boolean scalar();
 
-    /** Whether the rows are Q8_0 in groups of four ({@link Q8_0x4}); rows past the last whole group are not. */
+    /**
+     * Whether the rows are in groups of four: Q8_0 ({@link Q8_0x4}; rows past the last whole group are not), Q4_K
+     * ({@link Q4_Kx4}), Q5_K ({@link Q5_Kx4}) or Q6_K ({@link Q6_Kx4}; these three only in matrices of whole groups).
+     */
     abstract boolean interleaved();
 
     private void requireRow(int r) {

@@ -203,6 +203,9 @@ class KnownBlocksTest {
             Q8K x = new Q8K(q, ones(1), sums);
             assertThat(int8Dot(type, w, x, false)).as("scalar int8 %s element %d", type, i).isEqualTo(dequantized[i]);
             assertThat(int8Dot(type, w, x, true)).as("vector int8 %s element %d", type, i).isEqualTo(dequantized[i]);
+            for (float v : interleavedDots(type, w, x)) {
+                assertThat(v).as("interleaved int8 %s element %d", type, i).isEqualTo(dequantized[i]);
+            }
         }
         short[] ones = new short[256];
         java.util.Arrays.fill(ones, (short) 1);
@@ -215,6 +218,47 @@ class KnownBlocksTest {
         }
         assertThat((double) int8Dot(type, w, x, false)).as("scalar int8 %s total", type).isEqualTo(total);
         assertThat((double) int8Dot(type, w, x, true)).as("vector int8 %s total", type).isEqualTo(total);
+        for (float v : interleavedDots(type, w, x)) {
+            assertThat((double) v).as("interleaved int8 %s total", type).isEqualTo(total);
+        }
+    }
+
+    /**
+     * The block as all four rows of a group interleaved by four ({@link Q4_Kx4}, {@link Q5_Kx4}, {@link Q6_Kx4}): the scalar twin's
+     * four dots, then, with 512-bit vectors, the vector kernel's four; none for the other types.
+     */
+    private static float[] interleavedDots(GgmlType type, MemorySegment block, Q8K x) {
+        MemorySegment rows = MemorySegment.ofArray(new byte[4 * (int) block.byteSize()]);
+        for (int r = 0; r < 4; r++) {
+            MemorySegment.copy(block, 0, rows, r * block.byteSize(), block.byteSize());
+        }
+        MemorySegment packed;
+        switch (type) {
+            case Q4_K -> Q4_Kx4.repack(rows, packed = MemorySegment.ofArray(new byte[(int) Q4_Kx4.packedBytes(4, 256)]), 4, 256);
+            case Q5_K -> Q5_Kx4.repack(rows, packed = MemorySegment.ofArray(new byte[(int) Q5_Kx4.packedBytes(4, 256)]), 4, 256);
+            case Q6_K -> Q6_Kx4.repack(rows, packed = MemorySegment.ofArray(new byte[(int) rows.byteSize()]), 4, 256);
+            default -> {
+                return new float[0];
+            }
+        }
+        boolean vector = KQuantInt8.AVAILABLE;
+        float[] out = new float[vector ? 8 : 4];
+        for (int k = 0; k < 4; k++) {
+            out[k] = switch (type) {
+                case Q4_K -> Q4_Kx4.dotScalar(packed, k, x, 256);
+                case Q5_K -> Q5_Kx4.dotScalar(packed, k, x, 256);
+                default -> Q6_Kx4.dotScalar(packed, k, x, 256);
+            };
+        }
+        if (vector) {
+            Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(x);
+            switch (type) {
+                case Q4_K -> Q4_Kx4.dot4(packed, xa, 256, out, 4);
+                case Q5_K -> Q5_Kx4.dot4(packed, xa, 256, out, 4);
+                default -> Q6_Kx4.dot4(packed, xa, 256, out, 4);
+            }
+        }
+        return out;
     }
 
     private static float[] ones(int n) {

@@ -19,6 +19,8 @@ import java.util.Locale;
 public final class TokenCpuTime {
 
     private static final int TOKENS = 16;
+    /** Rounds per file: {@code -Dbastion.bench.rounds}, 4 unless set (more give C2 time to compile every kernel). */
+    private static final int ROUNDS = Integer.getInteger("bastion.bench.rounds", 4);
 
     private TokenCpuTime() {
     }
@@ -40,7 +42,7 @@ public final class TokenCpuTime {
         long[] allocated = new long[n];
         double[] best = new double[n];
         java.util.Arrays.fill(best, Double.MAX_VALUE);
-        for (int round = 0; round < 4; round++) {
+        for (int round = 0; round < ROUNDS; round++) {
             for (int i = 0; i < n; i++) {
                 Transformer t = models[i];
                 Transformer.Sequence s = t.newSequence(256);
@@ -72,7 +74,7 @@ public final class TokenCpuTime {
                     Path.of(args[i]).getFileName(), threads.getThreadAllocatedBytes(self) - bytes);
         }
         for (int i = 0; i < n; i++) {
-            System.out.printf(Locale.ROOT, "%s: %.1f ms CPU per generated token (best of 4 rounds of %d; %.1f tokens/s"
+            System.out.printf(Locale.ROOT, "%s: %.1f ms CPU per generated token (best of " + ROUNDS + " rounds of %d; %.1f tokens/s"
                     + " of CPU time), %d bytes allocated per token%n", Path.of(args[i]).getFileName(), best[i], TOKENS,
                     1000 / best[i], allocated[i]);
             files[i].close();
