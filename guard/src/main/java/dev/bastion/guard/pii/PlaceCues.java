@@ -42,15 +42,16 @@ final class PlaceCues {
             "spanish", "chinese", "python", "java", "excel", "word", "chapter", "section", "part", "page", "version");
 
     /** The cues by their first word: one hash lookup per token for the common case of no cue. */
-    private static final java.util.Map<String, List<String[]>> BY_FIRST = byFirst();
+    private static final java.util.Map<String, List<String[]>> BY_FIRST = byFirst(CUES);
 
-    private static String[] words(String phrase) {
+    static String[] words(String phrase) {
         return phrase.split(" ");
     }
 
-    private static java.util.Map<String, List<String[]>> byFirst() {
+    /** Cue phrases grouped by their first token. */
+    static java.util.Map<String, List<String[]>> byFirst(List<String[]> phrases) {
         java.util.Map<String, List<String[]>> m = new java.util.HashMap<>();
-        for (String[] cue : CUES) {
+        for (String[] cue : phrases) {
             m.computeIfAbsent(cue[0], k -> new ArrayList<>()).add(cue);
         }
         return java.util.Map.copyOf(m);
@@ -60,7 +61,7 @@ final class PlaceCues {
     static List<Recognizer.Candidate> find(Tokens t) {
         List<Recognizer.Candidate> out = new ArrayList<>(0);
         for (int i = 0; i < t.size; i++) {
-            int after = cueEnd(t, i);
+            int after = cueEnd(t, i, BY_FIRST);
             if (after < 0 || after >= t.size || t.lineBefore[after] || !placeWord(t, after)) {
                 continue;
             }
@@ -75,9 +76,9 @@ final class PlaceCues {
         return out;
     }
 
-    /** The token after a cue phrase that starts at token {@code i}, or -1 when none starts there. */
-    private static int cueEnd(Tokens t, int i) {
-        List<String[]> cues = BY_FIRST.get(t.lower[i]);
+    /** The token after a cue phrase of {@code byFirst} that starts at token {@code i}, or -1 when none does. */
+    static int cueEnd(Tokens t, int i, java.util.Map<String, List<String[]>> byFirst) {
+        List<String[]> cues = byFirst.get(t.lower[i]);
         for (String[] cue : cues == null ? List.<String[]>of() : cues) {
             if (i + cue.length > t.size) {
                 continue;
