@@ -261,6 +261,9 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : NamingCues.find(tokens)) { // "my name is ...", "people call me ..."
             SpanRules.refine(tokens, c, mode, cased, all);
         }
+        for (Recognizer.Candidate c : EmployerCues.find(tokens)) { // "I work for ...", "a year at ..."
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));
