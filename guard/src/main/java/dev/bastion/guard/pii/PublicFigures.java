@@ -72,12 +72,12 @@ final class PublicFigures {
         List<Recognizer.Candidate> out = new ArrayList<>();
         Set<String> surnames = new HashSet<>();
         for (Recognizer.Candidate c : kept) {
-            if (EXEMPT_TYPES.contains(c.type()) && !afterPossessive(text, c.start())) {
+            if (EXEMPT_TYPES.contains(c.type()) && severalWords(text, c.start(), c.end())) {
                 String name = normalised(text.substring(c.start(), c.end()));
                 if (!listed(name) && name.endsWith("'s")) {
                     name = name.substring(0, name.length() - 2); // "Tom Hanks's", unless the title holds it
                 }
-                if (listed(name)) {
+                if (listed(name) && !afterPossessive(text, c.start())) {
                     out.add(c);
                     int space = name.lastIndexOf(' ');
                     if (space > 0) {
@@ -104,6 +104,17 @@ final class PublicFigures {
      */
     static boolean listed(String name) {
         return name.indexOf(' ') > 0 && Holder.TITLES.contains(name);
+    }
+
+    /** Whether text[start, end) holds a space or a full stop: a cheap test before a span is normalised. */
+    private static boolean severalWords(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            char ch = text.charAt(i);
+            if (ch == ' ' || ch == '.' || Character.isWhitespace(ch)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String withoutPossessive(String name) {
