@@ -132,11 +132,39 @@ public final class PiiScanner implements Scanner {
         return t;
     }
 
+    /**
+     * The findings of every segment. A public figure's name that the balanced mode leaves out in one segment
+     * ({@link PublicFigures}) is reported after all when another segment of the same request reports it (or its
+     * last word): a pseudonym there and the real name here would tell the model which is which.
+     */
     @Override
     public List<Finding> scan(List<String> segments) {
+        List<List<Recognizer.Candidate>> kept = new ArrayList<>(segments.size());
+        List<List<Recognizer.Candidate>> exempt = new ArrayList<>(segments.size());
+        Set<String> reported = new java.util.HashSet<>(); // names reported anywhere, and their last words
+        for (String segment : segments) {
+            List<Recognizer.Candidate> k = resolve(segment);
+            List<Recognizer.Candidate> e = PublicFigures.exempt(segment, k, mode);
+            kept.add(k);
+            exempt.add(e);
+            for (Recognizer.Candidate c : k) {
+                if ((c.type().equals("PERSON") || c.type().equals("ORGANIZATION")) && !e.contains(c)) {
+                    String name = PublicFigures.normalised(segment.substring(c.start(), c.end()));
+                    reported.add(name);
+                    reported.add(name.substring(name.lastIndexOf(' ') + 1));
+                }
+            }
+        }
         List<Finding> out = new ArrayList<>();
         for (int i = 0; i < segments.size(); i++) {
-            for (Recognizer.Candidate c : find(segments.get(i))) {
+            String segment = segments.get(i);
+            for (Recognizer.Candidate c : kept.get(i)) {
+                if (exempt.get(i).contains(c)) {
+                    String name = PublicFigures.normalised(segment.substring(c.start(), c.end()));
+                    if (!reported.contains(name) && !reported.contains(name.substring(name.lastIndexOf(' ') + 1))) {
+                        continue;
+                    }
+                }
                 out.add(new Finding(c.type(), i, c.start(), c.end(), c.score(), ID));
             }
         }
@@ -158,6 +186,16 @@ public final class PiiScanner implements Scanner {
 
     /** The resolved findings of one text, in order of position. */
     public List<Recognizer.Candidate> find(String text) {
+        List<Recognizer.Candidate> kept = resolve(text);
+        List<Recognizer.Candidate> exempt = PublicFigures.exempt(text, kept, mode);
+        if (!exempt.isEmpty()) {
+            kept.removeAll(exempt);
+        }
+        return kept;
+    }
+
+    /** The resolved findings of one text, in order of position, before the public-figure rule. */
+    private List<Recognizer.Candidate> resolve(String text) {
         String lower = lowerSameLength(text);
         List<Recognizer.Candidate> all = new ArrayList<>();
         boolean[] present = Recognizer.present(text);
@@ -222,6 +260,15 @@ public final class PiiScanner implements Scanner {
             }
         }
         for (Recognizer.Candidate c : ContactCues.find(tokens)) { // "Email John Miller at ...", "Call Anne ..."
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : PlaceCues.find(tokens)) { // "flew to Tromsø", "lives in Harburg"
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : NamingCues.find(tokens)) { // "my name is ...", "people call me ..."
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : EmployerCues.find(tokens)) { // "I work for ...", "a year at ..."
             SpanRules.refine(tokens, c, mode, cased, all);
         }
         for (String d : deny) {

@@ -343,8 +343,11 @@ final class SpanRules {
             if (t.isWord(k) && t.end[k] - t.start[k] > 1 && !notName(t.lower[k])) {
                 boolean onlyLetters = true;
                 for (int i = t.start[k]; i < t.end[k] && onlyLetters; i++) {
-                    onlyLetters = Character.isLetter(t.text.charAt(i)) || t.text.charAt(i) == '\''
-                            || t.text.charAt(i) == '\u2019';
+                    char ch = t.text.charAt(i);
+                    // a double-barrelled name is a word (Weeks-Rivas, Lund-Hagen); V4-V6 and COVID-19 are not
+                    onlyLetters = Character.isLetter(ch) || ch == '\'' || ch == '\u2019'
+                            || ch == '-' && i > t.start[k] && Character.isLetter(t.text.charAt(i - 1))
+                            && i + 1 < t.end[k] && Character.isLetter(t.text.charAt(i + 1));
                 }
                 if (onlyLetters) {
                     return true;

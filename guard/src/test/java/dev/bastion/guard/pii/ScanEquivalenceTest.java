@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "c7e95c90980ea52d041ca0e07ef9971d8b69d71122946999caa41f70de0c1fbd";
-    private static final String GOLDEN_LISTS = "270229877bfea436e964b433a2e2c7d4425bdde8c9fcab5412e47229222b7cc1";
+    private static final String GOLDEN = "22f6f2395c8e8b0b2b8bce612910f25df7b4eb80dba98e049eef6213a2ba339e";
+    private static final String GOLDEN_LISTS = "901687f23939781bef3e0032c019f2d4140e0074d56b6d67d9709b7392a07a50";
 }

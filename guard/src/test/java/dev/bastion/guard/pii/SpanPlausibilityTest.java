@@ -62,7 +62,9 @@ class SpanPlausibilityTest {
     @EnumSource(PiiMode.class)
     void aNameEndsAtItsPossessive(PiiMode mode) {
         String text = "Could you guess what is on Indiana Jones's phone? Ask Maria Lopez's brother about it.";
-        assertThat(found(mode, text, "PERSON")).containsExactly("Indiana Jones", "Maria Lopez");
+        // Indiana Jones is a fictional character named in full, which the balanced mode leaves out (PublicFigures)
+        assertThat(found(mode, text, "PERSON")).containsExactlyElementsOf(mode == PiiMode.BALANCED
+                ? List.of("Maria Lopez") : List.of("Indiana Jones", "Maria Lopez"));
     }
 
     @ParameterizedTest

@@ -1,0 +1,110 @@
+package dev.bastion.guard.pii;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Places named after a verb of travel or residence: "she flew to Tromsø", "we moved here from Harburg", "I am in
+ * Store Merløse this week", "my friend lives in Ettelgem", "he grew up in KILBRIDE". A town the gazetteers do not
+ * list, and whose neighbours tell the name model little, is still a place when a person flies to it, lives in it
+ * or moves from it, and towns are Safe Harbor identifiers (geographic units smaller than a state). The cue is one
+ * of a closed list of phrases ({@link #CUES}, matched on lower-case tokens); the place is the one to three words
+ * after it on the same line, each starting with a capital letter (or all capitals), letters only, none a word that
+ * is never a name ({@code not-names.txt}) or a calendar or function word. Reported as LOCATION at {@link #SCORE},
+ * below the name model's spans, which win where they overlap; the span rules then apply as to any other span (so
+ * the balanced mode still leaves out countries and states). Immutable and thread-safe.
+ */
+final class PlaceCues {
+    private PlaceCues() {
+    }
+
+    static final double SCORE = 0.6;
+    static final String RECOGNIZER = "place-cue";
+
+    /** Cue phrases, as lower-case tokens; the place follows the last token. */
+    static final List<String[]> CUES = List.of(
+            words("flew to"), words("fly to"), words("flying to"), words("flown to"),
+            words("travelled to"), words("traveled to"), words("drove to"), words("moved to"),
+            words("moved here from"), words("moved from"), words("relocated to"), words("relocating to"),
+            words("grew up in"), words("was born in"), words("were born in"),
+            words("i am in"), words("i'm in"), words("i\u2019m in"), words("we are in"), words("we're in"),
+            words("we\u2019re in"),
+            words("live in"), words("lives in"), words("lived in"), words("living in"),
+            words("arrived at"), words("arrived in"), words("landed in"), words("landed at"));
+    /** Capitalised words that follow such cues without being a place ("moved to Monday", "I am in Grade 9"). */
+    private static final Set<String> NOT_PLACES = Set.of("monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december", "the", "a", "an", "my", "our", "your", "his", "her",
+            "their", "this", "that", "these", "those", "i", "we", "you", "he", "she", "they", "it", "grade", "class",
+            "year", "room", "school", "college", "university", "hospital", "love", "town", "home", "bed", "charge",
+            "christmas", "easter", "spring", "summer", "autumn", "fall", "winter", "english", "french", "german",
+            "spanish", "chinese", "python", "java", "excel", "word", "chapter", "section", "part", "page", "version");
+
+    /** The cues by their first word: one hash lookup per token for the common case of no cue. */
+    private static final java.util.Map<String, List<String[]>> BY_FIRST = byFirst(CUES);
+
+    static String[] words(String phrase) {
+        return phrase.split(" ");
+    }
+
+    /** Cue phrases grouped by their first token. */
+    static java.util.Map<String, List<String[]>> byFirst(List<String[]> phrases) {
+        java.util.Map<String, List<String[]>> m = new java.util.HashMap<>();
+        for (String[] cue : phrases) {
+            m.computeIfAbsent(cue[0], k -> new ArrayList<>()).add(cue);
+        }
+        return java.util.Map.copyOf(m);
+    }
+
+    /** The places after a cue in {@code t}, as LOCATION candidates. */
+    static List<Recognizer.Candidate> find(Tokens t) {
+        List<Recognizer.Candidate> out = new ArrayList<>(0);
+        for (int i = 0; i < t.size; i++) {
+            int after = cueEnd(t, i, BY_FIRST);
+            if (after < 0 || after >= t.size || t.lineBefore[after] || !placeWord(t, after)) {
+                continue;
+            }
+            int last = after;
+            while (last + 1 < t.size && last - after < 2 && !t.lineBefore[last + 1]
+                    && t.start[last + 1] - t.end[last] == 1 && placeWord(t, last + 1)) {
+                last++;
+            }
+            out.add(new Recognizer.Candidate("LOCATION", t.start[after], t.end[last], SCORE, RECOGNIZER));
+            i = last;
+        }
+        return out;
+    }
+
+    /** The token after a cue phrase of {@code byFirst} that starts at token {@code i}, or -1 when none does. */
+    static int cueEnd(Tokens t, int i, java.util.Map<String, List<String[]>> byFirst) {
+        List<String[]> cues = byFirst.get(t.lower[i]);
+        for (String[] cue : cues == null ? List.<String[]>of() : cues) {
+            if (i + cue.length > t.size) {
+                continue;
+            }
+            boolean match = true;
+            for (int k = 1; k < cue.length && match; k++) {
+                match = t.lower[i + k].equals(cue[k]) && !t.lineBefore[i + k];
+            }
+            if (match) {
+                return i + cue.length;
+            }
+        }
+        return -1;
+    }
+
+    /** A word of letters (hyphens inside allowed) starting with a capital, not a function or calendar word. */
+    private static boolean placeWord(Tokens t, int i) {
+        if (!t.capitalised(i) || t.end[i] - t.start[i] < 2) {
+            return false;
+        }
+        for (int k = t.start[i]; k < t.end[i]; k++) {
+            char c = t.text.charAt(k);
+            if (!Character.isLetter(c) && !(c == '-' && k > t.start[i] && k + 1 < t.end[i])) {
+                return false;
+            }
+        }
+        return !NOT_PLACES.contains(t.lower[i]) && !SpanRules.notName(t.lower[i]);
+    }
+}
