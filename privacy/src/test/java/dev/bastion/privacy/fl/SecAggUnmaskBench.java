@@ -32,7 +32,7 @@ import java.util.stream.IntStream;
  * survivors are left out of the inputs: they cancel in the sum and the server never touches them.
  *
  * <p>Prints for each repetition the server's unmasking (the close of the last stage): wall seconds, this process's
- * CPU seconds, and whether the output equals the plain sum of the survivors' inputs. The first repetition runs on a
+ * CPU seconds, the calling thread's CPU seconds (its share of the work dealt to the cores), and whether the output equals the plain sum of the survivors' inputs. The first repetition runs on a
  * cold JIT; a coordinator process runs many rounds, so later ones are the steady state.
  *
  * <p>Usage: {@code SecAggUnmaskBench N P DROPOUT CORRUPT SEED REPETITIONS}.
@@ -40,6 +40,9 @@ import java.util.stream.IntStream;
 final class SecAggUnmaskBench {
     private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    private static final java.lang.management.ThreadMXBean THREAD =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private SecAggUnmaskBench() {
     }
@@ -172,12 +175,14 @@ final class SecAggUnmaskBench {
             }
             long wall0 = System.nanoTime();
             long cpu0 = OS.getProcessCpuTime();
+            long own0 = THREAD.getCurrentThreadCpuTime();
             SecAggServer.Step step = server.close(now.plusSeconds(10_800));
             double wall = (System.nanoTime() - wall0) / 1e9;
             double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
+            double own = (THREAD.getCurrentThreadCpuTime() - own0) / 1e9;
             boolean exact = step instanceof SecAggServer.Step.Done done && Arrays.equals(done.sum(), plain);
-            System.out.printf("repetition %d: server unmasking %.2f s wall, %.2f s CPU (process), exact sum: %s, "
-                    + "load %s%n", rep, wall, cpu, exact, load());
+            System.out.printf("repetition %d: server unmasking %.2f s wall, %.2f s CPU (process), %.2f s CPU (calling "
+                    + "thread), exact sum: %s, load %s%n", rep, wall, cpu, own, exact, load());
             if (!exact) {
                 System.out.println("outcome: " + step);
                 System.exit(1);
