@@ -94,6 +94,59 @@ public final class Prg {
         }
     }
 
+    /**
+     * Adds ({@code sign} 1) or subtracts ({@code sign} -1) into {@code words}, modulo 2^32, the whole 32-bit key-stream
+     * words of the mask of {@code words.length} coordinates at any b up to 32 ({@link #wordBytes} 4): for such b,
+     * the low b bits of the accumulated words are the sum of the masks in Z_2^b, since 2^b divides 2^32. A server
+     * removing thousands of masks from one vector folds them here, into 4 bytes a coordinate and with no reduction
+     * per mask, and reduces once at the end.
+     */
+    static void accumulateWords(int[] words, byte[] seed, String domain, int sign) {
+        if (sign != 1 && sign != -1) {
+            throw new IllegalArgumentException("sign must be +1 or -1");
+        }
+        if (seed.length != 32) {
+            throw new IllegalArgumentException("the seed is 32 bytes");
+        }
+        if (words.length > (1 << 30)) {
+            throw new IllegalArgumentException("mask length out of range");
+        }
+        try {
+            Cipher aes = CTR.get();
+            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(seed, "AES"), new IvParameterSpec(initialCounter(domain)));
+            Scratch scratch = SCRATCH.get();
+            int chunk = CHUNK_BYTES / 4;
+            for (int from = 0; from < words.length; from += chunk) {
+                int count = Math.min(chunk, words.length - from);
+                if (aes.update(scratch.zeros, 0, count * 4, scratch.stream, 0) != count * 4) {
+                    throw new IllegalStateException("AES-CTR returned a short block");
+                }
+                // read straight from the key stream: 34 against 66 us a mask of 10^5 words for a bulk copy to an
+                // int[] first, and 26 us for the AES alone (one thread's CPU, round ten, load 27)
+                byte[] stream = scratch.stream;
+                if (sign > 0) {
+                    for (int i = 0; i < count; i++) {
+                        words[from + i] += (int) LITTLE_ENDIAN_INT.get(stream, i * 4);
+                    }
+                } else {
+                    for (int i = 0; i < count; i++) {
+                        words[from + i] -= (int) LITTLE_ENDIAN_INT.get(stream, i * 4);
+                    }
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-CTR is unavailable", e);
+        }
+    }
+
+    /** One thread's buffers for {@link #accumulateWords}: zeros in, key stream out. */
+    private static final class Scratch {
+        final byte[] zeros = new byte[CHUNK_BYTES];
+        final byte[] stream = new byte[CHUNK_BYTES];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     /** Key-stream bytes per coordinate: 4 for b up to 32, else 8. */
     static int wordBytes(int bits) {
         return bits <= 32 ? 4 : 8;

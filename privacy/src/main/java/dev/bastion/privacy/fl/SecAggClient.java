@@ -354,12 +354,28 @@ public final class SecAggClient {
         sharedWithMe = new TreeSet<>(m.sealed().keySet());
         sharedWithMe.add(id);
         long[] y = input.clone();
-        Prg.maskInto(y, selfSeed, config.selfMaskDomain(), 1, config.bits());
+        long keep = (1L << config.bits()) - 1;
+        // b <= 32: the masks are added as whole 32-bit words (Prg.accumulateWords) and cut to b bits once
+        int[] words = Prg.wordBytes(config.bits()) == 4 ? new int[y.length] : null;
+        if (words != null) {
+            Prg.accumulateWords(words, selfSeed, config.selfMaskDomain(), 1);
+        } else {
+            Prg.maskInto(y, selfSeed, config.selfMaskDomain(), 1, config.bits());
+        }
         for (int v : sharedWithMe) {
             if (v != id) {
                 byte[] seed = session != null ? pairSeeds.get(v) : KeyAgreement.agree(maskPair.privateKey(),
                         advertised.get(v).maskKey(), config.pairInfo("pair-mask", id, v));
-                Prg.maskInto(y, seed, config.pairMaskDomain(), id > v ? 1 : -1, config.bits());
+                if (words != null) {
+                    Prg.accumulateWords(words, seed, config.pairMaskDomain(), id > v ? 1 : -1);
+                } else {
+                    Prg.maskInto(y, seed, config.pairMaskDomain(), id > v ? 1 : -1, config.bits());
+                }
+            }
+        }
+        if (words != null) {
+            for (int j = 0; j < y.length; j++) {
+                y[j] = (y[j] + words[j]) & keep;
             }
         }
         shareKeys.clear(); // the share keys are not needed after the shares are opened

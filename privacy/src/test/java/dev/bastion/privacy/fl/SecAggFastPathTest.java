@@ -50,6 +50,34 @@ class SecAggFastPathTest {
         assertArrayEquals(referenceMask(seed, "fed/3/pair-mask", length, bits), Prg.mask(seed, "fed/3/pair-mask", length, bits));
     }
 
+    @ParameterizedTest
+    @CsvSource({"1, 1", "7, 20", "16384, 32", "16385, 28", "40000, 25", "40000, 32", "3, 2"})
+    void accumulatingWholeWordsThenCuttingToBBitsGivesTheSameSumAsFoldingEachMaskInZ2b(int length, int bits) {
+        Random random = new Random(length * 17L + bits);
+        long keep = (1L << bits) - 1;
+        long[] expected = new long[length];
+        int[] words = new int[length];
+        for (int m = 0; m < 5; m++) { // masks of both signs, so the words wrap below zero and past 2^32
+            byte[] seed = new byte[32];
+            random.nextBytes(seed);
+            int sign = m % 2 == 0 ? -1 : 1;
+            String domain = "fed/" + m + "/pair-mask";
+            SecAggClient.addInto(expected, referenceMask(seed, domain, length, bits), sign, keep);
+            Prg.accumulateWords(words, seed, domain, sign);
+        }
+        long[] got = new long[length];
+        for (int i = 0; i < length; i++) {
+            got[i] = words[i] & keep;
+        }
+        assertArrayEquals(expected, got);
+    }
+
+    @org.junit.jupiter.api.Test
+    void accumulatingWordsRefusesABadSignOrSeed() {
+        assertThrows(IllegalArgumentException.class, () -> Prg.accumulateWords(new int[4], new byte[32], "d", 0));
+        assertThrows(IllegalArgumentException.class, () -> Prg.accumulateWords(new int[4], new byte[16], "d", 1));
+    }
+
     /** Lagrange interpolation at 0 as the first version did it: t inversions and 2t² full-width products. */
     private static BigInteger referenceSecret(List<Shamir.Share> shares) {
         BigInteger secret = BigInteger.ZERO;
@@ -68,7 +96,7 @@ class SecAggFastPathTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"2, 3, 1", "5, 9, 1000", "70, 100, 1", "104, 207, 65536", "40, 60, 2000000000"})
+    @CsvSource({"2, 3, 1", "5, 9, 1000", "70, 100, 1", "104, 207, 65536", "40, 60, 2000000000", "300, 400, 3"})
     void batchedLagrangeCoefficientsRebuildTheSecretTheReferenceInterpolationRebuilds(int t, int n, int spread) {
         Random random = new Random(t * 7L + n);
         byte[] secret = new byte[32];
