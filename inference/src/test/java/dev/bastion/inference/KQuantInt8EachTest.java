@@ -95,7 +95,7 @@ class KQuantInt8EachTest {
         float[] out = new float[3 * rows];
         for (int r = 0; r < rows; r++) {
             long off = r * GgmlType.Q4_K.byteSize(cols);
-            KQuantInt8Each.dotQ4_K(w, off, x, 3, cols, new float[3 * KQuantInt8Each.SCRATCH_PER_INPUT],
+            KQuantInt8Each.dotQ4_K(w, off, x, floats(x), 3, cols, new float[3 * KQuantInt8Each.SCRATCH_PER_INPUT],
                     new float[3], out, r, rows);
             for (int i = 0; i < 3; i++) {
                 float model = q4KModel(w, off, x[i], cols);
@@ -182,9 +182,17 @@ class KQuantInt8EachTest {
     private static void each(GgmlType type, MemorySegment w, long off, Q8K[] x, int n, int cols, float[] acc,
             float[] mins, float[] out, int at, int stride) {
         switch (type) {
-            case Q4_K -> KQuantInt8Each.dotQ4_K(w, off, x, n, cols, acc, mins, out, at, stride);
+            case Q4_K -> KQuantInt8Each.dotQ4_K(w, off, x, floats(x), n, cols, acc, mins, out, at, stride);
             case Q5_K -> KQuantInt8Each.dotQ5_K(w, off, x, n, cols, acc, mins, out, at, stride);
-            default -> KQuantInt8Each.dotQ6_K(w, off, x, n, cols, acc, mins, out, at, stride);
+            default -> KQuantInt8Each.dotQ6_K(w, off, x, floats(x), n, cols, acc, mins, out, at, stride);
         }
+    }
+
+    private static float[][] floats(Q8K[] x) {
+        float[][] f = new float[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            f[i] = KQuantInt8Each.floats(x[i]);
+        }
+        return f;
     }
 }
