@@ -57,9 +57,8 @@ final class KQuantInt8Each {
      * @param acc scratch of at least {@code n * SCRATCH_PER_INPUT} floats, overwritten
      * @param mins scratch of at least {@code n} floats, overwritten
      */
-    static void dotQ4_K(MemorySegment w, long off, Q8K[] x, float[][] xf, int n, int cols, float[] acc,
-            float[] mins, float[] out, int at, int stride) {
-        FloatVector zero = FloatVector.zero(F);
+    static void dotQ4_K(MemorySegment w, long off, Q8K[] x, int n, int cols, float[] acc, float[] mins,
+            float[] out, int at, int stride) {
         Arrays.fill(acc, 0, 16 * n, 0f);
         Arrays.fill(mins, 0, n, 0f);
         for (int b = 0; b < cols / 256; b++) {
@@ -69,6 +68,14 @@ final class KQuantInt8Each {
             float dminw = Float.float16ToFloat(w.get(SHORT_LE, p + 2));
             long sc = VectorKernels.k4ScaleBytes(w, p);
             long mn = VectorKernels.k4MinBytes(w, p);
+            int m0 = (int) (mn & 0xFF);
+            int m1 = (int) ((mn >>> 8) & 0xFF);
+            int m2 = (int) ((mn >>> 16) & 0xFF);
+            int m3 = (int) ((mn >>> 24) & 0xFF);
+            int m4 = (int) ((mn >>> 32) & 0xFF);
+            int m5 = (int) ((mn >>> 40) & 0xFF);
+            int m6 = (int) ((mn >>> 48) & 0xFF);
+            int m7 = (int) ((mn >>> 56) & 0xFF);
             int s0 = (int) (sc & 0xFF);
             int s1 = (int) ((sc >>> 8) & 0xFF);
             int s2 = (int) ((sc >>> 16) & 0xFF);
@@ -110,47 +117,42 @@ final class KQuantInt8Each {
             ShortVector u6b = q1.and((short) 15);
             ShortVector u7a = q0.lanewise(VectorOperators.LSHR, 4);
             ShortVector u7b = q1.lanewise(VectorOperators.LSHR, 4);
-            // the quants times their sub-block scale, as floats (exact: at most 15 * 63)
-            FloatVector w0a = scaled(u0a, s0);
-            FloatVector w0b = scaled(u0b, s0);
-            FloatVector w1a = scaled(u1a, s1);
-            FloatVector w1b = scaled(u1b, s1);
-            FloatVector w2a = scaled(u2a, s2);
-            FloatVector w2b = scaled(u2b, s2);
-            FloatVector w3a = scaled(u3a, s3);
-            FloatVector w3b = scaled(u3b, s3);
-            FloatVector w4a = scaled(u4a, s4);
-            FloatVector w4b = scaled(u4b, s4);
-            FloatVector w5a = scaled(u5a, s5);
-            FloatVector w5b = scaled(u5b, s5);
-            FloatVector w6a = scaled(u6a, s6);
-            FloatVector w6b = scaled(u6b, s6);
-            FloatVector w7a = scaled(u7a, s7);
-            FloatVector w7b = scaled(u7b, s7);
             for (int i = 0; i < n; i++) {
                 Q8K xi = x[i];
-                float[] f = xf[i];
+                short[] xq = xi.q();
                 float xd = xi.d()[b];
-                mins[i] += dminw * xd * minSum(mn, xi.sums(), 8 * b);
-                // lane j: sum_s sc_s * (q[32s + j] * x[32s + j] + q[32s + 16 + j] * x[32s + 16 + j]), exactly the
-                // single kernel's int lane (every partial sum an integer below 2^24, see the class comment)
-                FloatVector l0 = w0a.fma(FloatVector.fromArray(F, f, xb), zero);
-                FloatVector l1 = w0b.fma(FloatVector.fromArray(F, f, xb + 16), zero);
-                l0 = w1a.fma(FloatVector.fromArray(F, f, xb + 32), l0);
-                l1 = w1b.fma(FloatVector.fromArray(F, f, xb + 48), l1);
-                l0 = w2a.fma(FloatVector.fromArray(F, f, xb + 64), l0);
-                l1 = w2b.fma(FloatVector.fromArray(F, f, xb + 80), l1);
-                l0 = w3a.fma(FloatVector.fromArray(F, f, xb + 96), l0);
-                l1 = w3b.fma(FloatVector.fromArray(F, f, xb + 112), l1);
-                l0 = w4a.fma(FloatVector.fromArray(F, f, xb + 128), l0);
-                l1 = w4b.fma(FloatVector.fromArray(F, f, xb + 144), l1);
-                l0 = w5a.fma(FloatVector.fromArray(F, f, xb + 160), l0);
-                l1 = w5b.fma(FloatVector.fromArray(F, f, xb + 176), l1);
-                l0 = w6a.fma(FloatVector.fromArray(F, f, xb + 192), l0);
-                l1 = w6b.fma(FloatVector.fromArray(F, f, xb + 208), l1);
-                l0 = w7a.fma(FloatVector.fromArray(F, f, xb + 224), l0);
-                l1 = w7b.fma(FloatVector.fromArray(F, f, xb + 240), l1);
-                l0.add(l1).fma(FloatVector.broadcast(F, dw * xd), FloatVector.fromArray(F, acc, 16 * i))
+                // sum_s m_s * sums_s written out: C2 did not inline a call here, and around a call it
+                // spills every unpacked vector to the stack and loads it back, for every input
+                int[] su = xi.sums();
+                int sb = 8 * b;
+                mins[i] += dminw * xd * (m0 * su[sb] + m1 * su[sb + 1] + m2 * su[sb + 2] + m3 * su[sb + 3]
+                        + m4 * su[sb + 4] + m5 * su[sb + 5] + m6 * su[sb + 6] + m7 * su[sb + 7]);
+                IntVector i0 = ((IntVector) u0a.mul(ShortVector.fromArray(S, xq, xb))
+                        .add(u0b.mul(ShortVector.fromArray(S, xq, xb + 16)))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s0);
+                IntVector i1 = ((IntVector) u1a.mul(ShortVector.fromArray(S, xq, xb + 32))
+                        .add(u1b.mul(ShortVector.fromArray(S, xq, xb + 48)))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s1);
+                i0 = ((IntVector) u2a.mul(ShortVector.fromArray(S, xq, xb + 64))
+                        .add(u2b.mul(ShortVector.fromArray(S, xq, xb + 80)))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s2).add(i0);
+                i1 = ((IntVector) u3a.mul(ShortVector.fromArray(S, xq, xb + 96))
+                        .add(u3b.mul(ShortVector.fromArray(S, xq, xb + 112)))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s3).add(i1);
+                i0 = ((IntVector) u4a.mul(ShortVector.fromArray(S, xq, xb + 128))
+                        .add(u4b.mul(ShortVector.fromArray(S, xq, xb + 144)))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s4).add(i0);
+                i1 = ((IntVector) u5a.mul(ShortVector.fromArray(S, xq, xb + 160))
+                        .add(u5b.mul(ShortVector.fromArray(S, xq, xb + 176)))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s5).add(i1);
+                i0 = ((IntVector) u6a.mul(ShortVector.fromArray(S, xq, xb + 192))
+                        .add(u6b.mul(ShortVector.fromArray(S, xq, xb + 208)))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s6).add(i0);
+                i1 = ((IntVector) u7a.mul(ShortVector.fromArray(S, xq, xb + 224))
+                        .add(u7b.mul(ShortVector.fromArray(S, xq, xb + 240)))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s7).add(i1);
+                ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, dw * xd), FloatVector.fromArray(F, acc, 16 * i))
                         .intoArray(acc, 16 * i);
             }
         }
@@ -178,6 +180,14 @@ final class KQuantInt8Each {
             float dminw = Float.float16ToFloat(w.get(SHORT_LE, p + 2));
             long sc = VectorKernels.k4ScaleBytes(w, p);
             long mn = VectorKernels.k4MinBytes(w, p);
+            int m0 = (int) (mn & 0xFF);
+            int m1 = (int) ((mn >>> 8) & 0xFF);
+            int m2 = (int) ((mn >>> 16) & 0xFF);
+            int m3 = (int) ((mn >>> 24) & 0xFF);
+            int m4 = (int) ((mn >>> 32) & 0xFF);
+            int m5 = (int) ((mn >>> 40) & 0xFF);
+            int m6 = (int) ((mn >>> 48) & 0xFF);
+            int m7 = (int) ((mn >>> 56) & 0xFF);
             int s0 = (int) (sc & 0xFF);
             int s1 = (int) ((sc >>> 8) & 0xFF);
             int s2 = (int) ((sc >>> 16) & 0xFF);
@@ -242,7 +252,12 @@ final class KQuantInt8Each {
                 short[] xq = xi.q();
                 float xd = xi.d()[b];
                 float d = dw * xd;
-                mins[i] += dminw * xd * minSum(mn, xi.sums(), 8 * b);
+                // sum_s m_s * sums_s written out: C2 did not inline a call here, and around a call it
+                // spills every unpacked vector to the stack and loads it back, for every input
+                int[] su = xi.sums();
+                int sb = 8 * b;
+                mins[i] += dminw * xd * (m0 * su[sb] + m1 * su[sb + 1] + m2 * su[sb + 2] + m3 * su[sb + 3]
+                        + m4 * su[sb + 4] + m5 * su[sb + 5] + m6 * su[sb + 6] + m7 * su[sb + 7]);
                 FloatVector acc0 = FloatVector.fromArray(F, acc, 32 * i);
                 FloatVector acc1 = FloatVector.fromArray(F, acc, 32 * i + 16);
                 acc0 = ((FloatVector) u0a.mul(ShortVector.fromArray(S, xq, xb + 0))
@@ -285,9 +300,8 @@ final class KQuantInt8Each {
      * @param acc scratch of at least {@code n * SCRATCH_PER_INPUT} floats, overwritten
      * @param mins not used (the signature is that of the other kernels)
      */
-    static void dotQ6_K(MemorySegment w, long off, Q8K[] x, float[][] xf, int n, int cols, float[] acc,
-            float[] mins, float[] out, int at, int stride) {
-        FloatVector zero = FloatVector.zero(F);
+    static void dotQ6_K(MemorySegment w, long off, Q8K[] x, int n, int cols, float[] acc, float[] mins,
+            float[] out, int at, int stride) {
         Arrays.fill(acc, 0, 16 * n, 0f);
         for (int b = 0; b < cols / 256; b++) {
             long p = off + 210L * b;
@@ -363,76 +377,48 @@ final class KQuantInt8Each {
             ShortVector u13 = a.lanewise(VectorOperators.LSHR, 4).or(h.and((short) 48)).sub((short) 32);
             ShortVector u15 = c.lanewise(VectorOperators.LSHR, 4)
                     .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 48)).sub((short) 32);
-            // the quants times their sub-block scale, as floats (exact: at most 32 * 128)
-            FloatVector w0 = scaled(u0, s0);
-            FloatVector w1 = scaled(u1, s1);
-            FloatVector w2 = scaled(u2, s2);
-            FloatVector w3 = scaled(u3, s3);
-            FloatVector w4 = scaled(u4, s4);
-            FloatVector w5 = scaled(u5, s5);
-            FloatVector w6 = scaled(u6, s6);
-            FloatVector w7 = scaled(u7, s7);
-            FloatVector w8 = scaled(u8, s8);
-            FloatVector w9 = scaled(u9, s9);
-            FloatVector w10 = scaled(u10, s10);
-            FloatVector w11 = scaled(u11, s11);
-            FloatVector w12 = scaled(u12, s12);
-            FloatVector w13 = scaled(u13, s13);
-            FloatVector w14 = scaled(u14, s14);
-            FloatVector w15 = scaled(u15, s15);
             for (int i = 0; i < n; i++) {
-                float[] f = xf[i];
+                short[] xq = x[i].q();
                 float xd = x[i].d()[b];
-                // lane j: sum_k sc_k * q[16k + j] * x[16k + j], exactly the single kernel's int lane
-                FloatVector l0 = w0.fma(FloatVector.fromArray(F, f, xb), zero);
-                FloatVector l1 = w1.fma(FloatVector.fromArray(F, f, xb + 16), zero);
-                l0 = w2.fma(FloatVector.fromArray(F, f, xb + 32), l0);
-                l1 = w3.fma(FloatVector.fromArray(F, f, xb + 48), l1);
-                l0 = w4.fma(FloatVector.fromArray(F, f, xb + 64), l0);
-                l1 = w5.fma(FloatVector.fromArray(F, f, xb + 80), l1);
-                l0 = w6.fma(FloatVector.fromArray(F, f, xb + 96), l0);
-                l1 = w7.fma(FloatVector.fromArray(F, f, xb + 112), l1);
-                l0 = w8.fma(FloatVector.fromArray(F, f, xb + 128), l0);
-                l1 = w9.fma(FloatVector.fromArray(F, f, xb + 144), l1);
-                l0 = w10.fma(FloatVector.fromArray(F, f, xb + 160), l0);
-                l1 = w11.fma(FloatVector.fromArray(F, f, xb + 176), l1);
-                l0 = w12.fma(FloatVector.fromArray(F, f, xb + 192), l0);
-                l1 = w13.fma(FloatVector.fromArray(F, f, xb + 208), l1);
-                l0 = w14.fma(FloatVector.fromArray(F, f, xb + 224), l0);
-                l1 = w15.fma(FloatVector.fromArray(F, f, xb + 240), l1);
-                l0.add(l1).fma(FloatVector.broadcast(F, dw * xd), FloatVector.fromArray(F, acc, 16 * i))
+                IntVector i0 = ((IntVector) u0.mul(ShortVector.fromArray(S, xq, xb + 0))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s0);
+                IntVector i1 = ((IntVector) u1.mul(ShortVector.fromArray(S, xq, xb + 16))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s1);
+                i0 = ((IntVector) u2.mul(ShortVector.fromArray(S, xq, xb + 32))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s2).add(i0);
+                i1 = ((IntVector) u3.mul(ShortVector.fromArray(S, xq, xb + 48))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s3).add(i1);
+                i0 = ((IntVector) u4.mul(ShortVector.fromArray(S, xq, xb + 64))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s4).add(i0);
+                i1 = ((IntVector) u5.mul(ShortVector.fromArray(S, xq, xb + 80))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s5).add(i1);
+                i0 = ((IntVector) u6.mul(ShortVector.fromArray(S, xq, xb + 96))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s6).add(i0);
+                i1 = ((IntVector) u7.mul(ShortVector.fromArray(S, xq, xb + 112))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s7).add(i1);
+                i0 = ((IntVector) u8.mul(ShortVector.fromArray(S, xq, xb + 128))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s8).add(i0);
+                i1 = ((IntVector) u9.mul(ShortVector.fromArray(S, xq, xb + 144))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s9).add(i1);
+                i0 = ((IntVector) u10.mul(ShortVector.fromArray(S, xq, xb + 160))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s10).add(i0);
+                i1 = ((IntVector) u11.mul(ShortVector.fromArray(S, xq, xb + 176))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s11).add(i1);
+                i0 = ((IntVector) u12.mul(ShortVector.fromArray(S, xq, xb + 192))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s12).add(i0);
+                i1 = ((IntVector) u13.mul(ShortVector.fromArray(S, xq, xb + 208))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s13).add(i1);
+                i0 = ((IntVector) u14.mul(ShortVector.fromArray(S, xq, xb + 224))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s14).add(i0);
+                i1 = ((IntVector) u15.mul(ShortVector.fromArray(S, xq, xb + 240))
+                        .convertShape(VectorOperators.S2I, I, 0)).mul(s15).add(i1);
+                ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(F, dw * xd), FloatVector.fromArray(F, acc, 16 * i))
                         .intoArray(acc, 16 * i);
             }
         }
         for (int i = 0; i < n; i++) {
             out[at + i * stride] = KQuantInt8.sum16(FloatVector.fromArray(F, acc, 16 * i));
         }
-    }
-
-    /** Sixteen short lanes as floats times {@code scale} (exact for the products the kernels form). */
-    private static FloatVector scaled(ShortVector u, int scale) {
-        return ((FloatVector) u.convertShape(VectorOperators.S2F, F, 0)).mul((float) scale);
-    }
-
-    /**
-     * The int8 values of {@code x} as floats, the operand of {@link #dotQ4_K} and {@link #dotQ6_K}: written once
-     * per input and product, then read by every row.
-     */
-    static float[] floats(Q8K x) {
-        short[] q = x.q();
-        float[] f = new float[q.length];
-        for (int k = 0; k < q.length; k++) {
-            f[k] = q[k];
-        }
-        return f;
-    }
-
-    /** {@code sum_s m_s * sums[from + s]} over the eight sub-blocks, as in {@link KQuantInt8}. */
-    private static int minSum(long mins, int[] sums, int from) {
-        int s = 0;
-        for (int k = 0; k < 8; k++) {
-            s += (int) ((mins >>> (8 * k)) & 0xFF) * sums[from + k];
-        }
-        return s;
     }
 }

@@ -269,18 +269,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * each input's result the bits of {@link #kQuantMatvec} ({@link KQuantInt8Each}); each kernel called directly.
      */
     private void kQuantMatvecEach(Q8K[] xq, int n, float[] out) {
-        float[][] xf = new float[n][];
-        if (type != GgmlType.Q5_K) {
-            for (int i = 0; i < n; i++) {
-                xf[i] = KQuantInt8Each.floats(xq[i]);
-            }
-        }
         switch (type) {
             case Q4_K -> Parallel.forRange(rows, (start, end) -> {
                 float[] acc = new float[n * KQuantInt8Each.SCRATCH_PER_INPUT];
                 float[] mins = new float[n];
                 for (int r = start; r < end; r++) {
-                    KQuantInt8Each.dotQ4_K(data, rowBytes * r, xq, xf, n, cols, acc, mins, out, r, rows);
+                    KQuantInt8Each.dotQ4_K(data, rowBytes * r, xq, n, cols, acc, mins, out, r, rows);
                 }
             });
             case Q5_K -> Parallel.forRange(rows, (start, end) -> {
@@ -294,7 +288,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                 float[] acc = new float[n * KQuantInt8Each.SCRATCH_PER_INPUT];
                 float[] mins = new float[n];
                 for (int r = start; r < end; r++) {
-                    KQuantInt8Each.dotQ6_K(data, rowBytes * r, xq, xf, n, cols, acc, mins, out, r, rows);
+                    KQuantInt8Each.dotQ6_K(data, rowBytes * r, xq, n, cols, acc, mins, out, r, rows);
                 }
             });
             default -> throw new IllegalStateException("no int8 kernel for " + type);

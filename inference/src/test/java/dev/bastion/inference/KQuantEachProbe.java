@@ -33,10 +33,6 @@ public final class KQuantEachProbe {
             for (int i = 0; i < x.length; i++) {
                 x[i] = Q8K.of(KernelTwinsTest.gaussian(random, cols, 1f), cols);
             }
-            float[][] xf = new float[x.length][];
-            for (int i = 0; i < x.length; i++) {
-                xf[i] = KQuantInt8Each.floats(x[i]);
-            }
             Runnable[][] runs = new Runnable[counts.length][3];
             for (int c = 0; c < counts.length; c++) {
                 int n = counts[c];
@@ -71,10 +67,10 @@ public final class KQuantEachProbe {
                 runs[c][2] = () -> {
                     for (int r = 0; r < rows; r++) {
                         switch (type) {
-                            case Q4_K -> KQuantInt8Each.dotQ4_K(data, rb * r, x, xf, n, cols, acc, mins, each, r,
+                            case Q4_K -> KQuantInt8Each.dotQ4_K(data, rb * r, x, n, cols, acc, mins, each, r,
                                     rows);
                             case Q5_K -> KQuantInt8Each.dotQ5_K(data, rb * r, x, n, cols, acc, mins, each, r, rows);
-                            default -> KQuantInt8Each.dotQ6_K(data, rb * r, x, xf, n, cols, acc, mins, each, r,
+                            default -> KQuantInt8Each.dotQ6_K(data, rb * r, x, n, cols, acc, mins, each, r,
                                     rows);
                         }
                     }
