@@ -68,6 +68,14 @@ final class KQuantInt8Each {
             float dminw = Float.float16ToFloat(w.get(SHORT_LE, p + 2));
             long sc = VectorKernels.k4ScaleBytes(w, p);
             long mn = VectorKernels.k4MinBytes(w, p);
+            int m0 = (int) (mn & 0xFF);
+            int m1 = (int) ((mn >>> 8) & 0xFF);
+            int m2 = (int) ((mn >>> 16) & 0xFF);
+            int m3 = (int) ((mn >>> 24) & 0xFF);
+            int m4 = (int) ((mn >>> 32) & 0xFF);
+            int m5 = (int) ((mn >>> 40) & 0xFF);
+            int m6 = (int) ((mn >>> 48) & 0xFF);
+            int m7 = (int) ((mn >>> 56) & 0xFF);
             int s0 = (int) (sc & 0xFF);
             int s1 = (int) ((sc >>> 8) & 0xFF);
             int s2 = (int) ((sc >>> 16) & 0xFF);
@@ -113,7 +121,12 @@ final class KQuantInt8Each {
                 Q8K xi = x[i];
                 short[] xq = xi.q();
                 float xd = xi.d()[b];
-                mins[i] += dminw * xd * minSum(mn, xi.sums(), 8 * b);
+                // sum_s m_s * sums_s written out: C2 did not inline a call here, and around a call it
+                // spills every unpacked vector to the stack and loads it back, for every input
+                int[] su = xi.sums();
+                int sb = 8 * b;
+                mins[i] += dminw * xd * (m0 * su[sb] + m1 * su[sb + 1] + m2 * su[sb + 2] + m3 * su[sb + 3]
+                        + m4 * su[sb + 4] + m5 * su[sb + 5] + m6 * su[sb + 6] + m7 * su[sb + 7]);
                 IntVector i0 = ((IntVector) u0a.mul(ShortVector.fromArray(S, xq, xb))
                         .add(u0b.mul(ShortVector.fromArray(S, xq, xb + 16)))
                         .convertShape(VectorOperators.S2I, I, 0)).mul(s0);
@@ -167,6 +180,14 @@ final class KQuantInt8Each {
             float dminw = Float.float16ToFloat(w.get(SHORT_LE, p + 2));
             long sc = VectorKernels.k4ScaleBytes(w, p);
             long mn = VectorKernels.k4MinBytes(w, p);
+            int m0 = (int) (mn & 0xFF);
+            int m1 = (int) ((mn >>> 8) & 0xFF);
+            int m2 = (int) ((mn >>> 16) & 0xFF);
+            int m3 = (int) ((mn >>> 24) & 0xFF);
+            int m4 = (int) ((mn >>> 32) & 0xFF);
+            int m5 = (int) ((mn >>> 40) & 0xFF);
+            int m6 = (int) ((mn >>> 48) & 0xFF);
+            int m7 = (int) ((mn >>> 56) & 0xFF);
             int s0 = (int) (sc & 0xFF);
             int s1 = (int) ((sc >>> 8) & 0xFF);
             int s2 = (int) ((sc >>> 16) & 0xFF);
@@ -231,7 +252,12 @@ final class KQuantInt8Each {
                 short[] xq = xi.q();
                 float xd = xi.d()[b];
                 float d = dw * xd;
-                mins[i] += dminw * xd * minSum(mn, xi.sums(), 8 * b);
+                // sum_s m_s * sums_s written out: C2 did not inline a call here, and around a call it
+                // spills every unpacked vector to the stack and loads it back, for every input
+                int[] su = xi.sums();
+                int sb = 8 * b;
+                mins[i] += dminw * xd * (m0 * su[sb] + m1 * su[sb + 1] + m2 * su[sb + 2] + m3 * su[sb + 3]
+                        + m4 * su[sb + 4] + m5 * su[sb + 5] + m6 * su[sb + 6] + m7 * su[sb + 7]);
                 FloatVector acc0 = FloatVector.fromArray(F, acc, 32 * i);
                 FloatVector acc1 = FloatVector.fromArray(F, acc, 32 * i + 16);
                 acc0 = ((FloatVector) u0a.mul(ShortVector.fromArray(S, xq, xb + 0))
@@ -394,14 +420,5 @@ final class KQuantInt8Each {
         for (int i = 0; i < n; i++) {
             out[at + i * stride] = KQuantInt8.sum16(FloatVector.fromArray(F, acc, 16 * i));
         }
-    }
-
-    /** {@code sum_s m_s * sums[from + s]} over the eight sub-blocks, as in {@link KQuantInt8}. */
-    private static int minSum(long mins, int[] sums, int from) {
-        int s = 0;
-        for (int k = 0; k < 8; k++) {
-            s += (int) ((mins >>> (8 * k)) & 0xFF) * sums[from + k];
-        }
-        return s;
     }
 }

@@ -1,6 +1,7 @@
 package dev.bastion.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
@@ -76,6 +77,60 @@ class KQuantInt8EachTest {
                 }
             }
         }
+    }
+
+    /*
+     * The largest lanes the formats allow keep the single kernel's bits: Q4_K quants 15 with scale 63 times
+     * activations of -127 (16 * 15 * 63 * 127 = 1,920,240 per lane), Q6_K quants -32 with scale -128 (16 * 32 * 128
+     * * 127 = 8,323,072), with activations of one sign and of alternating sign. (Multi-input kernels that form the
+     * lanes with float multiply-adds, exact below 2^24, were tried against this test: docs/inference-kernels.md.)
+     */
+    @Test
+    void largestLaneSums_theFormatsAllow_stayExact() {
+        assumeTrue(KQuantInt8.AVAILABLE, "needs 512-bit vectors");
+        int cols = 2 * 256;
+        MemorySegment q4 = Arena.ofAuto().allocate(GgmlType.Q4_K.byteSize(cols), 64);
+        q4.fill((byte) 0xFF); // quants 15, scales and minimums 63
+        MemorySegment q6 = Arena.ofAuto().allocate(GgmlType.Q6_K.byteSize(cols), 64);
+        MemorySegment q6High = Arena.ofAuto().allocate(GgmlType.Q6_K.byteSize(cols), 64);
+        q6High.fill((byte) 0xFF); // quants 63 - 32 = 31
+        for (int b = 0; b < cols / 256; b++) {
+            long p4 = 144L * b;
+            q4.set(SHORT_LE, p4, (short) 0x3C00);
+            q4.set(SHORT_LE, p4 + 2, (short) 0x3C00);
+            long p6 = 210L * b;
+            for (int k = 0; k < 16; k++) {
+                q6.set(ValueLayout.JAVA_BYTE, p6 + 192 + k, (byte) -128); // quants 0 - 32 = -32
+                q6High.set(ValueLayout.JAVA_BYTE, p6 + 192 + k, (byte) 127);
+            }
+            q6.set(SHORT_LE, p6 + 208, (short) 0x3C00);
+            q6High.set(SHORT_LE, p6 + 208, (short) 0x3C00);
+        }
+        float[] ones = new float[cols];
+        float[] minusOnes = new float[cols];
+        float[] alternating = new float[cols];
+        for (int k = 0; k < cols; k++) {
+            ones[k] = 1f;
+            minusOnes[k] = -1f;
+            alternating[k] = k % 2 == 0 ? 1f : -1f;
+        }
+        Q8K[] x = {Q8K.of(ones, cols), Q8K.of(minusOnes, cols), Q8K.of(alternating, cols)};
+        assertThat(x[0].q()[0]).isEqualTo((short) -127);
+        Object[][] cases = {{GgmlType.Q4_K, q4}, {GgmlType.Q6_K, q6}, {GgmlType.Q6_K, q6High}};
+        for (Object[] c : cases) {
+            GgmlType type = (GgmlType) c[0];
+            MemorySegment w = (MemorySegment) c[1];
+            float[] out = new float[x.length];
+            each(type, w, 0, x, x.length, cols, new float[x.length * KQuantInt8Each.SCRATCH_PER_INPUT],
+                    new float[x.length], out, 0, 1);
+            for (int i = 0; i < x.length; i++) {
+                float alone = single(type, w, 0, x[i], cols);
+                assertThat(Float.floatToRawIntBits(out[i])).as("%s input %d: %s vs %s alone", type, i, out[i], alone)
+                        .isEqualTo(Float.floatToRawIntBits(alone));
+            }
+        }
+        // the one-sign Q6_K lanes really are that large: 2 blocks of 16 lanes of -8,323,072, times d_x = -1/127
+        assertThat(single(GgmlType.Q6_K, q6, 0, x[0], cols)).isCloseTo(2f * 16 * 16 * 32 * 128, within(4f));
     }
 
     /*
