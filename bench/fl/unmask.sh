@@ -13,7 +13,6 @@ export JAVA_HOME
 [ "${SKIP_BUILD:-0}" = 1 ] || ./mvnw -B -o -q -pl privacy -am test-compile >&2
 m2="$HOME/.m2/repository/com/google"
 deps="$(ls "$m2"/crypto/tink/tink/*/tink-*.jar | sort -V | tail -1):$(ls "$m2"/protobuf/protobuf-java/*/protobuf-java-*.jar | sort -V | tail -1)"
-deps="$deps:$(ls "$HOME"/.m2/repository/org/bouncycastle/bcprov-jdk18on/*/bcprov-jdk18on-*.jar | sort -V | tail -1)"
 cp="${CLASSES:-privacy/target/classes:privacy/target/test-classes}:crypto/target/classes:$deps"
 jfr=()
 [ "${JFR:-0}" = 1 ] && jfr=(-XX:StartFlightRecording=filename=/tmp/secagg-unmask.jfr,settings=profile)
