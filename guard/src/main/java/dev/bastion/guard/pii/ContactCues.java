@@ -33,13 +33,13 @@ final class ContactCues {
                 continue;
             }
             int a = i + 1;
-            if (t.lineBefore[a] || !t.capitalised(a) || !letters(t, a)
+            if (t.lineBefore[a] || !t.capitalised(a) || !t.nameShaped(a)
                     || (g.flags(t.lower[a]) & Gazetteers.FIRST) == 0 || SpanRules.notName(t.lower[a])) {
                 continue;
             }
             int b = a;
             while (b + 1 < t.size && b - a < 2 && !t.lineBefore[b + 1] && t.start[b + 1] - t.end[b] == 1
-                    && t.capitalised(b + 1) && letters(t, b + 1) && !SpanRules.notName(t.lower[b + 1])
+                    && t.capitalised(b + 1) && t.nameShaped(b + 1) && !SpanRules.notName(t.lower[b + 1])
                     && !SpanRules.FUNCTION_WORDS.contains(t.lower[b + 1])) {
                 b++;
             }
@@ -61,19 +61,5 @@ final class ContactCues {
         String before = t.lower[k - 1];
         return before.equals(".") || before.equals("!") || before.equals("?") || before.equals(":")
                 || before.equals(";") || before.equals("-") || before.equals("*") || before.equals(">");
-    }
-
-    /** Two or more letters (an inner apostrophe or hyphen allowed): a word that may be a name. */
-    private static boolean letters(Tokens t, int i) {
-        if (t.end[i] - t.start[i] < 2) {
-            return false;
-        }
-        for (int k = t.start[i]; k < t.end[i]; k++) {
-            char c = t.text.charAt(k);
-            if (!Character.isLetter(c) && c != '-' && c != '\'' && c != '\u2019') {
-                return false;
-            }
-        }
-        return true;
     }
 }

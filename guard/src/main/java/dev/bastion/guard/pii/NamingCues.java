@@ -82,15 +82,6 @@ final class NamingCues {
 
     /** A word of letters (apostrophes and hyphens inside allowed) that is not a function word or never a name. */
     private static boolean nameWord(Tokens t, int i) {
-        if (t.end[i] - t.start[i] < 2) {
-            return false;
-        }
-        for (int k = t.start[i]; k < t.end[i]; k++) {
-            char c = t.text.charAt(k);
-            if (!Character.isLetter(c) && c != '-' && c != '\'' && c != '\u2019') {
-                return false;
-            }
-        }
-        return !NOT_NAMES.contains(t.lower[i]) && !SpanRules.notName(t.lower[i]);
+        return t.nameShaped(i) && !NOT_NAMES.contains(t.lower[i]) && !SpanRules.notName(t.lower[i]);
     }
 }

@@ -112,6 +112,20 @@ final class Tokens {
         return (kind[i] & LOWER) != 0;
     }
 
+    /** Whether token {@code i} is two or more letters, an apostrophe or hyphen inside allowed: shaped like a name. */
+    boolean nameShaped(int i) {
+        if (end[i] - start[i] < 2) {
+            return false;
+        }
+        for (int k = start[i]; k < end[i]; k++) {
+            char c = text.charAt(k);
+            if (!Character.isLetter(c) && c != '-' && c != '\'' && c != '\u2019') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether token {@code i} is a letter-or-digit run (not punctuation). */
     boolean isWord(int i) {
         return (kind[i] & WORD) != 0;
