@@ -139,31 +139,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     public void matvec(float[] x, float[] out) {
         requireLength("x", x, cols, "cols");
         requireLength("out", out, rows, "rows");
-        if (interleaved() && type == GgmlType.Q4_K) {
-            Q4_Kx4.Activations xa = Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols));
-            Parallel.forRange(groups.length, (start, end) -> {
-                for (int g = start; g < end; g++) {
-                    Q4_Kx4.dot4(groups[g], xa, cols, out, Q4_Kx4.ROWS * g);
-                }
-            });
-            return;
-        }
-        if (interleaved() && type == GgmlType.Q5_K) {
-            Q4_Kx4.Activations xa = Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols));
-            Parallel.forRange(groups.length, (start, end) -> {
-                for (int g = start; g < end; g++) {
-                    Q5_Kx4.dot4(groups[g], xa, cols, out, Q5_Kx4.ROWS * g);
-                }
-            });
-            return;
-        }
-        if (interleaved() && type == GgmlType.Q6_K) {
-            Q4_Kx4.Activations xa = Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols));
-            Parallel.forRange(groups.length, (start, end) -> {
-                for (int g = start; g < end; g++) {
-                    Q6_Kx4.dot4(groups[g], xa, cols, out, Q6_Kx4.ROWS * g);
-                }
-            });
+        if (interleaved() && type.blockSize() == 256) {
+            kQuantGroups(Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols)), out);
             return;
         }
         if (interleaved()) {
@@ -212,6 +189,70 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         });
     }
 
+    /**
+     * Q4_K, Q5_K or Q6_K rows interleaved by four ({@link Q4_Kx4}, {@link Q5_Kx4}, {@link Q6_Kx4}) times int8
+     * activations, each kernel called directly, as in {@link #kQuantMatvec}.
+     */
+    private void kQuantGroups(Q4_Kx4.Activations xa, float[] out) {
+        switch (type) {
+            case Q4_K -> Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q4_Kx4.dot4(groups[g], xa, cols, out, Q4_Kx4.ROWS * g);
+                }
+            });
+            case Q5_K -> Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q5_Kx4.dot4(groups[g], xa, cols, out, Q5_Kx4.ROWS * g);
+                }
+            });
+            case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q6_Kx4.dot4(groups[g], xa, cols, out, Q6_Kx4.ROWS * g);
+                }
+            });
+            default -> throw new IllegalStateException("no interleaved kernel for " + type);
+        }
+    }
+
+    /**
+     * As {@link #kQuantGroups} for several inputs: each group applied to every input while it is in cache, the
+     * kernel called once per input (so each input gets the bits {@link #matvec} gives it alone);
+     * {@code out[i * rows + r]} receives row r times input i.
+     */
+    private void kQuantGroupsEach(Q4_Kx4.Activations[] xa, float[] out) {
+        int n = xa.length;
+        switch (type) {
+            case Q4_K -> Parallel.forRange(groups.length, (start, end) -> {
+                float[] four = new float[Q4_Kx4.ROWS];
+                for (int g = start; g < end; g++) {
+                    for (int i = 0; i < n; i++) {
+                        Q4_Kx4.dot4(groups[g], xa[i], cols, four, 0);
+                        System.arraycopy(four, 0, out, i * rows + Q4_Kx4.ROWS * g, Q4_Kx4.ROWS);
+                    }
+                }
+            });
+            case Q5_K -> Parallel.forRange(groups.length, (start, end) -> {
+                float[] four = new float[Q5_Kx4.ROWS];
+                for (int g = start; g < end; g++) {
+                    for (int i = 0; i < n; i++) {
+                        Q5_Kx4.dot4(groups[g], xa[i], cols, four, 0);
+                        System.arraycopy(four, 0, out, i * rows + Q5_Kx4.ROWS * g, Q5_Kx4.ROWS);
+                    }
+                }
+            });
+            case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {
+                float[] four = new float[Q6_Kx4.ROWS];
+                for (int g = start; g < end; g++) {
+                    for (int i = 0; i < n; i++) {
+                        Q6_Kx4.dot4(groups[g], xa[i], cols, four, 0);
+                        System.arraycopy(four, 0, out, i * rows + Q6_Kx4.ROWS * g, Q6_Kx4.ROWS);
+                    }
+                }
+            });
+            default -> throw new IllegalStateException("no interleaved kernel for " + type);
+        }
+    }
+
     /** Q4_K, Q5_K or Q6_K rows times int8 activations, each kernel called directly (see {@link KQuantInt8}). */
     private void kQuantMatvec(Q8K xq, float[] out) {
         switch (type) {
@@ -239,7 +280,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * same rounding of the input, the same kernel, the same bits): {@code x} holds them back to back and
      * {@code out[i * rows + r]} receives row {@code r} times input {@code i}. Each row is applied to all inputs
      * while it is in cache, so the weights are read once; the arithmetic is that of {@code n} calls, except that
-     * Q4_K, Q5_K and Q6_K blocks are unpacked once for all inputs ({@link KQuantInt8Each}). This is what lets
+     * the blocks of Q4_K, Q5_K and Q6_K rows left as they are (not interleaved) are unpacked once for all inputs
+     * ({@link KQuantInt8Each}); interleaved groups run their kernel once per input. This is what lets
      * concurrent generations share a step and still give the answers they give alone.
      *
      * @throws IllegalArgumentException if {@code n} is negative or an array is too short
@@ -254,52 +296,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             matvec(x, out);
             return;
         }
-        if (interleaved() && type == GgmlType.Q4_K) {
+        if (interleaved() && type.blockSize() == 256) {
             Q4_Kx4.Activations[] xa = new Q4_Kx4.Activations[n];
             for (int i = 0; i < n; i++) {
                 xa[i] = Q4_Kx4.Activations.of(Q8K.of(input(x, i), cols));
             }
-            Parallel.forRange(groups.length, (start, end) -> {
-                float[] four = new float[Q4_Kx4.ROWS];
-                for (int g = start; g < end; g++) {
-                    for (int i = 0; i < n; i++) {
-                        Q4_Kx4.dot4(groups[g], xa[i], cols, four, 0);
-                        System.arraycopy(four, 0, out, i * rows + Q4_Kx4.ROWS * g, Q4_Kx4.ROWS);
-                    }
-                }
-            });
-            return;
-        }
-        if (interleaved() && type == GgmlType.Q5_K) {
-            Q4_Kx4.Activations[] xa = new Q4_Kx4.Activations[n];
-            for (int i = 0; i < n; i++) {
-                xa[i] = Q4_Kx4.Activations.of(Q8K.of(input(x, i), cols));
-            }
-            Parallel.forRange(groups.length, (start, end) -> {
-                float[] four = new float[Q5_Kx4.ROWS];
-                for (int g = start; g < end; g++) {
-                    for (int i = 0; i < n; i++) {
-                        Q5_Kx4.dot4(groups[g], xa[i], cols, four, 0);
-                        System.arraycopy(four, 0, out, i * rows + Q5_Kx4.ROWS * g, Q5_Kx4.ROWS);
-                    }
-                }
-            });
-            return;
-        }
-        if (interleaved() && type == GgmlType.Q6_K) {
-            Q4_Kx4.Activations[] xa = new Q4_Kx4.Activations[n];
-            for (int i = 0; i < n; i++) {
-                xa[i] = Q4_Kx4.Activations.of(Q8K.of(input(x, i), cols));
-            }
-            Parallel.forRange(groups.length, (start, end) -> {
-                float[] four = new float[Q6_Kx4.ROWS];
-                for (int g = start; g < end; g++) {
-                    for (int i = 0; i < n; i++) {
-                        Q6_Kx4.dot4(groups[g], xa[i], cols, four, 0);
-                        System.arraycopy(four, 0, out, i * rows + Q6_Kx4.ROWS * g, Q6_Kx4.ROWS);
-                    }
-                }
-            });
+            kQuantGroupsEach(xa, out);
             return;
         }
         if (interleaved()) {
