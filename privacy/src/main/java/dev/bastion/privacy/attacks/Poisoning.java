@@ -272,11 +272,11 @@ public final class Poisoning {
 
     /**
      * The confirmed rows and the rows of their class that carry their shared pattern. Exclusionary reclassification
-     * confirms the rows of the held-out cluster that moved; a poisoned row that 2-means left in its class's larger
-     * cluster is never held out, and a few of them are enough to teach the trigger again to the model retrained
-     * without the confirmed rows (round nine: seed 5 of the digits kept 2 of 67 planted rows there and attack
-     * success 1.00 after removal). Such rows still carry the trigger, so they are found by what the confirmed rows
-     * share, looked for only in the class the confirmed rows were judged to poison.
+     * confirms only held-out rows that moved; a poisoned row it did not confirm (left in the larger cluster, or
+     * held out but kept its label) would stay in the retraining after removal and could teach the trigger again.
+     * It still carries the trigger, so it is found by what the confirmed rows share, looked for only in the class
+     * the confirmed rows were judged to poison. (On the digits, seeds 1-24, {@link #withTheirPatterns} already holds
+     * such rows out before the retraining, and this step added no row; it stays as the removal step's guard.)
      */
     public static boolean[] withSharedPattern(double[][] x, int[] y, boolean[] confirmed) {
         boolean[] out = confirmed.clone();
