@@ -22,6 +22,9 @@
 # ROUNDS times; the efficiency is computed from the medians.
 # Needs: wrk, nginx, haproxy (Debian packages), and PostgreSQL and Redis as .ci/postgres.sh and .ci/redis.sh start
 # them. Loopback only. Leaves nothing running but those two servers.
+# Each measurement also prints where the CPU went per request (each replica, haproxy, the nginx upstream, wrk, Redis,
+# PostgreSQL, from /proc and /usr/bin/time), and the end the efficiency this machine allows whatever the replicas do:
+# one replica saturating its core against two sharing every core with the load generator and the shared servers.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -120,15 +123,31 @@ cpu_of() { # ticks used so far by every process whose command matches
   echo "$total"
 }
 hz="$(getconf CLK_TCK)"
-measure() { # label url
-  local redis0 pg0 redis1 pg1 out rps reqs
+ticks_of() { # ticks used so far by the given pids and their children threads
+  local total=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+replica_pid() { pgrep -f -- "--data-dir $work/data-$1" | while read -r p; do
+  [[ "$(cat "/proc/$p/comm" 2>/dev/null)" == java ]] && echo "$p"; done | head -1; }
+nginx_pids() { local m; m="$(cat "$work/nginx/nginx.pid")"; echo "$m" $(pgrep -P "$m"); }
+per_request() { awk -v d="$1" -v n="$2" -v hz="$hz" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}'; }
+measure() { # label url lb-port
+  local redis0 pg0 redis1 pg1 out rps reqs a0 b0 a1 b1 ha0 ha1 ng0 ng1 wrk_cpu
   curl -s -o /dev/null -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
     -d '{"model":"bench-model","messages":[{"role":"user","content":"warm up"}]}' "$2/v1/chat/completions"
   BENCH_AUTH="Bearer $key" wrk -t2 -c32 -d5s -s "$root/bench/gateway-overhead/request.lua" "$2/v1/chat/completions" >/dev/null
   redis0="$(cpu_of 'redis-server .*6390')"; pg0="$(cpu_of 'postgres')"
-  out="$(BENCH_AUTH="Bearer $key" wrk -t2 -c32 -d"${seconds}s" -s "$root/bench/gateway-overhead/request.lua" \
-    "$2/v1/chat/completions" | grep '^RESULT')"
+  a0="$(ticks_of "$pid_a")"; b0="$(ticks_of "$pid_b")"; ng0="$(ticks_of $(nginx_pids))"
+  ha0="$(ticks_of $(pgrep -f "haproxy-$3.cfg"))"
+  out="$(BENCH_AUTH="Bearer $key" /usr/bin/time -f '%U %S' -o "$work/wrk-time" wrk -t2 -c32 -d"${seconds}s" \
+    -s "$root/bench/gateway-overhead/request.lua" "$2/v1/chat/completions" | grep '^RESULT')"
   redis1="$(cpu_of 'redis-server .*6390')"; pg1="$(cpu_of 'postgres')"
+  a1="$(ticks_of "$pid_a")"; b1="$(ticks_of "$pid_b")"; ng1="$(ticks_of $(nginx_pids))"
+  ha1="$(ticks_of $(pgrep -f "haproxy-$3.cfg"))"
+  wrk_cpu="$(awk -v hz="$hz" '{printf "%d", ($1 + $2) * hz}' "$work/wrk-time")"
   field() { echo "$out" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
   rps="$(field rps)"; reqs="$(field requests)"
   printf 'RESULT %s: %s requests/s, p50 %.1f ms, p99 %.1f ms, non-200 %s; Redis CPU %s us/request, PostgreSQL CPU %s us/request\n' \
@@ -136,7 +155,19 @@ measure() { # label url
     "$(field non200)" \
     "$(awk -v d=$((redis1 - redis0)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')" \
     "$(awk -v d=$((pg1 - pg0)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')"
+  # Where each request's CPU went, in µs: the replicas' own and everything else on the same two cores. With
+  # everything on two cores, two replicas can serve at most 2 s of CPU / (replicas' + the rest's CPU per request)
+  # a second; one replica pinned to its core at most 1 s / (its CPU per request); the ratio of the two over 2 is
+  # the efficiency this machine allows whatever the replicas do (printed as "ceiling").
+  local ra rb rest
+  ra="$(per_request $((a1 - a0)) "$reqs")"; rb="$(per_request $((b1 - b0)) "$reqs")"
+  rest="$(per_request $(( (ng1 - ng0) + (ha1 - ha0) + wrk_cpu + (redis1 - redis0) + (pg1 - pg0) )) "$reqs")"
+  printf 'RESULT %s CPU us/request: replica a %s, replica b %s, haproxy %s, nginx upstream %s, wrk %s, Redis %s, PostgreSQL %s; shared load generator and servers together %s\n' \
+    "$1" "$ra" "$rb" "$(per_request $((ha1 - ha0)) "$reqs")" "$(per_request $((ng1 - ng0)) "$reqs")" \
+    "$(per_request "$wrk_cpu" "$reqs")" "$(per_request $((redis1 - redis0)) "$reqs")" "$(per_request $((pg1 - pg0)) "$reqs")" "$rest"
   echo "$rps" > "$work/rps-$1"
+  awk -v a="$ra" -v b="$rb" 'BEGIN {printf "%.1f\n", a + b}' >> "$work/replica-$1"
+  echo "$rest" >> "$work/rest-$1"
 }
 warm_until_steady() { # port: WARM seconds, then 5-second windows until one is within 5% of the one before (at most WARM_MAX s)
   local port="$1" prev=0 rps spent
@@ -152,17 +183,25 @@ warm_until_steady() { # port: WARM seconds, then 5-second windows until one is w
     prev="${rps:-0}"
   done
 }
+pid_a="$(replica_pid a)" pid_b="$(replica_pid b)"
+[[ -n "$pid_a" && -n "$pid_b" ]] || { echo "bench: cannot find the replicas' JVMs" >&2; exit 1; }
 for port in $a_port $b_port; do
   warm_until_steady "$port"
 done
 for ((i = 1; i <= rounds; i++)); do
-  measure one-replica "http://127.0.0.1:$lb_one"
+  measure one-replica "http://127.0.0.1:$lb_one" $lb_one
   cat "$work/rps-one-replica" >> "$work/all-one"
-  measure two-replicas "http://127.0.0.1:$lb_two"
+  measure two-replicas "http://127.0.0.1:$lb_two" $lb_two
   cat "$work/rps-two-replicas" >> "$work/all-two"
 done
 median() { sort -g "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 one="$(median "$work/all-one")" two="$(median "$work/all-two")"
 awk -v one="$one" -v two="$two" -v n="$rounds" \
   'BEGIN {printf "RESULT medians of %d rounds: one replica %.1f requests/s, two replicas %.1f; efficiency throughput(2) / (2 x throughput(1)) = %.2f (target >= 0.8)\n", n, one, two, two / (2 * one)}'
+r1="$(median "$work/replica-one-replica")" r2="$(median "$work/replica-two-replicas")"
+s1="$(median "$work/rest-one-replica")" s2="$(median "$work/rest-two-replicas")"
+awk -v r1="$r1" -v r2="$r2" -v s1="$s1" -v s2="$s2" -v one="$one" 'BEGIN {
+  printf "RESULT one replica kept its core %.0f%% busy\n", 100 * one * r1 / 1e6
+  printf "RESULT CPU per request (medians): replicas %.1f us with one, %.1f us with two; load generator and shared servers %.1f / %.1f us\n", r1, r2, s1, s2
+  printf "RESULT ceiling on this machine, every process on the same %d cores: efficiency <= %.2f (one replica saturating its core, two sharing the cores with the rest); replicas alone, CPU per request one over two: %.2f\n", 2, r1 / (r2 + s2), r1 / r2 }'
 PGPASSWORD="$BASTION_TEST_PG_PASSWORD" psql -qAt -h 127.0.0.1 -U "$BASTION_TEST_PG_USER" -d bastion_test -c "DROP SCHEMA $schema CASCADE"
