@@ -23,7 +23,7 @@
 # Needs: wrk, nginx, haproxy (Debian packages), and PostgreSQL and Redis as .ci/postgres.sh and .ci/redis.sh start
 # them. Loopback only. Leaves nothing running but those two servers.
 # Each measurement also prints where the CPU went per request (each replica, haproxy, the nginx upstream, wrk, Redis,
-# PostgreSQL, from /proc and /usr/bin/time), and the end the efficiency this machine allows whatever the replicas do:
+# PostgreSQL, from /proc and /usr/bin/time), and at the end the efficiency this machine allows whatever the replicas do:
 # one replica saturating its core against two sharing every core with the load generator and the shared servers.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
