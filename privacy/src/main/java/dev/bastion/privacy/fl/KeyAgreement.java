@@ -21,6 +21,8 @@ import javax.crypto.spec.HKDFParameterSpec;
  * which is what the protocol Shamir-shares. Stateless and thread-safe.
  */
 public final class KeyAgreement {
+    /** The length of every pairwise secret {@link #agree} gives. */
+    public static final int SEED_BYTES = 32;
     private static final byte[] SALT = "bastion-fl/secagg/v1".getBytes(StandardCharsets.UTF_8);
     /*
      * The JCA objects are looked up once per thread and reused (none of them is thread-safe, and KeyAgreement.init
@@ -128,7 +130,7 @@ public final class KeyAgreement {
 
     static byte[] hkdf(byte[] ikm, byte[] info) {
         try {
-            return HKDF.get().deriveData(HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(SALT).thenExpand(info, 32));
+            return HKDF.get().deriveData(HKDFParameterSpec.ofExtract().addIKM(ikm).addSalt(SALT).thenExpand(info, SEED_BYTES));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HKDF-SHA256 is unavailable", e);
         }

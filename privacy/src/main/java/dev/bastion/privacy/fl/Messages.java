@@ -1,6 +1,7 @@
 package dev.bastion.privacy.fl;
 
 import java.util.List;
+import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -148,9 +149,15 @@ public final class Messages {
      * Stage 4: shares revealed for unmasking, by owner: of the self-mask seed b_v for survivors, of the mask key
      * s_v for those who dropped after sharing (per-round keys), or, in a session round, of the dropped owner's
      * pair-mask seed with each peer (owner -> peer -> share). Never two kinds for one owner.
+     *
+     * <p>{@code pairSeeds} (per-round keys, protocol version 2): the pair-mask seed this client masked with for each
+     * peer that dropped after sharing, peer -> seed. The server removes those masks with them and rebuilds a
+     * dropped client's mask key (t shares, then an X25519 agreement per peer) only for a peer that did not answer
+     * this stage. It tells the server nothing the mask-key shares beside it do not: s_v gives every seed of v.
      */
     public record UnmaskShares(Header header, Map<Integer, Shamir.Share> selfMaskShares,
-            Map<Integer, Shamir.Share> maskKeyShares, Map<Integer, Map<Integer, Shamir.Share>> pairSeedShares)
+            Map<Integer, Shamir.Share> maskKeyShares, Map<Integer, Map<Integer, Shamir.Share>> pairSeedShares,
+            Map<Integer, byte[]> pairSeeds)
             implements ToServer {
         public UnmaskShares {
             selfMaskShares = Map.copyOf(selfMaskShares);
@@ -158,8 +165,12 @@ public final class Messages {
             Map<Integer, Map<Integer, Shamir.Share>> copy = new TreeMap<>();
             pairSeedShares.forEach((owner, byPeer) -> copy.put(owner, Map.copyOf(byPeer)));
             pairSeedShares = Map.copyOf(copy);
+            Map<Integer, byte[]> seeds = new TreeMap<>();
+            pairSeeds.forEach((peer, seed) -> seeds.put(peer, seed.clone()));
+            pairSeeds = Collections.unmodifiableMap(seeds);
             for (Integer owner : selfMaskShares.keySet()) {
-                if (maskKeyShares.containsKey(owner) || pairSeedShares.containsKey(owner)) {
+                if (maskKeyShares.containsKey(owner) || pairSeedShares.containsKey(owner)
+                        || pairSeeds.containsKey(owner)) {
                     throw new IllegalArgumentException("both shares of one owner in one message");
                 }
             }
@@ -168,19 +179,31 @@ public final class Messages {
                     throw new IllegalArgumentException("both shares of one owner in one message");
                 }
             }
+            for (byte[] seed : pairSeeds.values()) {
+                if (seed.length != KeyAgreement.SEED_BYTES) {
+                    throw new IllegalArgumentException("a pair-mask seed is " + KeyAgreement.SEED_BYTES + " bytes");
+                }
+            }
         }
 
-        /** A per-round round's message: no pair-mask seed shares. */
-        public UnmaskShares(Header header, Map<Integer, Shamir.Share> selfMaskShares,
-                Map<Integer, Shamir.Share> maskKeyShares) {
-            this(header, selfMaskShares, maskKeyShares, Map.of());
+        /** A per-round round's message: shares, and the seeds of the masks shared with peers that dropped. */
+        public static UnmaskShares perRound(Header header, Map<Integer, Shamir.Share> selfMaskShares,
+                Map<Integer, Shamir.Share> maskKeyShares, Map<Integer, byte[]> pairSeeds) {
+            return new UnmaskShares(header, selfMaskShares, maskKeyShares, Map.of(), pairSeeds);
+        }
+
+        /** A session round's message: self-mask shares, and a dropped owner's pair-seed shares by peer. */
+        public static UnmaskShares session(Header header, Map<Integer, Shamir.Share> selfMaskShares,
+                Map<Integer, Map<Integer, Shamir.Share>> pairSeedShares) {
+            return new UnmaskShares(header, selfMaskShares, Map.of(), pairSeedShares, Map.of());
         }
 
         @Override
         public int wireBytes() {
             int pairs = pairSeedShares.values().stream().mapToInt(m -> 4 + m.size() * (4 + 4 + Shamir.ELEMENT_BYTES))
                     .sum();
-            return 24 + (selfMaskShares.size() + maskKeyShares.size()) * (4 + 4 + Shamir.ELEMENT_BYTES) + pairs;
+            return 24 + (selfMaskShares.size() + maskKeyShares.size()) * (4 + 4 + Shamir.ELEMENT_BYTES) + pairs
+                    + 4 + pairSeeds.size() * (4 + 4 + KeyAgreement.SEED_BYTES);
         }
     }
 }

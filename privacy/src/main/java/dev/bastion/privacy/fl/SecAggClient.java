@@ -82,6 +82,8 @@ public final class SecAggClient {
     private final SecAggSession session; // null in a per-round round
     private final Map<Integer, byte[]> pairSeeds = new HashMap<>(); // session round: peer -> this round's pair seed
     private final Map<Integer, Map<Integer, BigInteger>> heldPairs = new HashMap<>(); // owner -> peer -> share
+    /** Per-round keys: peer -> the pair-mask seed this client masked with, kept from the masked input to unmasking. */
+    private final Map<Integer, byte[]> maskedWith = new HashMap<>();
 
     /**
      * @param roster every client's long-term Ed25519 public key (X.509), by id
@@ -366,6 +368,9 @@ public final class SecAggClient {
             if (v != id) {
                 byte[] seed = session != null ? pairSeeds.get(v) : KeyAgreement.agree(maskPair.privateKey(),
                         advertised.get(v).maskKey(), config.pairInfo("pair-mask", id, v));
+                if (session == null) {
+                    maskedWith.put(v, seed); // revealed at unmasking only if v drops before its masked input
+                }
                 if (words != null) {
                     Prg.accumulateWords(words, seed, config.pairMaskDomain(), id > v ? 1 : -1);
                 } else {
@@ -445,6 +450,7 @@ public final class SecAggClient {
         Map<Integer, Shamir.Share> selfMask = new HashMap<>();
         Map<Integer, Shamir.Share> maskKey = new HashMap<>();
         Map<Integer, Map<Integer, Shamir.Share>> pairSeed = new HashMap<>();
+        Map<Integer, byte[]> droppedSeeds = new HashMap<>();
         for (Map.Entry<Integer, BigInteger[]> e : held.entrySet()) {
             int owner = e.getKey();
             Kind kind = survivorSet.contains(owner) ? Kind.SELF_MASK : Kind.MASK_KEY;
@@ -460,10 +466,17 @@ public final class SecAggClient {
                 pairSeed.put(owner, byPeer);
             } else {
                 maskKey.put(owner, new Shamir.Share(id, e.getValue()[0]));
+                byte[] seed = maskedWith.get(owner);
+                if (seed != null) {
+                    droppedSeeds.put(owner, seed);
+                }
             }
         }
+        maskedWith.clear();
         next = null;
-        return new Reply.Send(new UnmaskShares(header(Stage.UNMASKING), selfMask, maskKey, pairSeed));
+        return new Reply.Send(session != null
+                ? UnmaskShares.session(header(Stage.UNMASKING), selfMask, pairSeed)
+                : UnmaskShares.perRound(header(Stage.UNMASKING), selfMask, maskKey, droppedSeeds));
     }
 
     /** Session round: whether {@code from}'s tag blob carries a valid tag to this client over the survivor list. */

@@ -37,7 +37,8 @@ import java.util.stream.IntStream;
  *
  * <p>The output is the sum in Z_2^b of the inputs of U3, the clients whose masked input arrived: self masks are
  * removed with seeds rebuilt from t shares, and the pairwise masks of clients that dropped after sharing are
- * removed with their rebuilt mask keys; the pairwise masks between survivors cancel.
+ * removed with the seeds their surviving peers reveal at unmasking, or, for a peer that did not answer that stage,
+ * with the dropped client's mask key rebuilt from t shares; the pairwise masks between survivors cancel.
  *
  * <p>Not thread-safe: the transport serialises calls.
  */
@@ -257,6 +258,8 @@ public final class SecAggServer {
             selfSeeds.add(new Rebuild(u, 0, List.copyOf(shares.subList(0, t))));
         }
         List<Rebuild> dropped = new ArrayList<>(); // mask keys (per-round) or pair seeds (session)
+        List<MaskJob> revealedJobs = new ArrayList<>(); // per-round: pair masks whose seed a survivor revealed
+        Map<Integer, List<Integer>> unrevealed = new HashMap<>(); // per-round: dropped -> survivors who did not
         for (int v : u2.keySet()) {
             if (u3.contains(v)) {
                 continue;
@@ -274,11 +277,28 @@ public final class SecAggServer {
                 }
                 continue;
             }
+            List<Integer> missing = new ArrayList<>();
+            for (int u : config.holdersOf(v)) {
+                if (u == v || !u3.contains(u)) {
+                    continue;
+                }
+                UnmaskShares m = u5.get(u);
+                byte[] seed = m == null ? null : m.pairSeeds().get(v);
+                if (seed != null) {
+                    revealedJobs.add(new MaskJob(() -> seed, config.pairMaskDomain(), u > v ? -1 : 1));
+                } else {
+                    missing.add(u); // u masked with v but did not answer this stage: rebuild v's mask key
+                }
+            }
+            if (missing.isEmpty()) {
+                continue;
+            }
             List<Shamir.Share> shares = sharesOf(v, false);
             if (shares.size() < t) {
                 return new Step.Aborted(Stage.UNMASKING, "fewer than t shares of a dropped client's mask key");
             }
             dropped.add(new Rebuild(v, 0, List.copyOf(shares.subList(0, t))));
+            unrevealed.put(v, missing);
         }
         Map<List<Integer>, BigInteger[]> lagrange = new ConcurrentHashMap<>(); // holder points -> coefficients at 0
         List<byte[]> selfSecrets = selfSeeds.parallelStream()
@@ -286,7 +306,7 @@ public final class SecAggServer {
         List<byte[]> droppedSecrets = dropped.parallelStream()
                 .map(r -> Shamir.reconstruct(r.shares(), coefficientsFor(r.shares(), lagrange))).toList();
 
-        List<MaskJob> jobs = new ArrayList<>();
+        List<MaskJob> jobs = new ArrayList<>(revealedJobs);
         for (byte[] seed : selfSecrets) {
             jobs.add(new MaskJob(() -> seed, config.selfMaskDomain(), -1));
         }
@@ -300,13 +320,11 @@ public final class SecAggServer {
                 continue;
             }
             PrivateKey key = KeyAgreement.privateKey(secret);
-            for (int u : config.holdersOf(v)) {
-                if (u != v && u3.contains(u)) {
-                    PublicKey theirs = maskKeys.computeIfAbsent(u, w -> KeyAgreement.publicKey(u1.get(w).maskKey()));
-                    byte[] info = config.pairInfo("pair-mask", u, v);
-                    jobs.add(new MaskJob(() -> KeyAgreement.agree(key, theirs, info), config.pairMaskDomain(),
-                            u > v ? -1 : 1));
-                }
+            for (int u : unrevealed.get(v)) {
+                PublicKey theirs = maskKeys.computeIfAbsent(u, w -> KeyAgreement.publicKey(u1.get(w).maskKey()));
+                byte[] info = config.pairInfo("pair-mask", u, v);
+                jobs.add(new MaskJob(() -> KeyAgreement.agree(key, theirs, info), config.pairMaskDomain(),
+                        u > v ? -1 : 1));
             }
         }
         return new Step.Done(removeMasks(jobs, modMask), new TreeSet<>(u3));

@@ -25,14 +25,15 @@ import java.util.TreeMap;
  * frame (see {@link WireReader}). Replays are not the codec's business: a decoded message still carries its header,
  * which the state machines check against the federation, round and stage they expect.
  *
- * <p>Layout: {@code text "bastion-fl/1", int tag, header, body}, body fields in record order; maps are a count and
+ * <p>Layout: {@code text "bastion-fl/2", int tag, header, body}, body fields in record order; maps are a count and
  * then (key, value) pairs in increasing key order; a masked input is its bit width, its length and the
- * coordinates packed big-endian at that width. Immutable and thread-safe.
+ * coordinates packed big-endian at that width. Version 2 (round eleven) added the unmasking message's revealed
+ * pair-mask seeds after its two share maps; a version-1 peer is refused by the label. Immutable and thread-safe.
  */
 public final class WireCodec {
 
     /** The version label every frame starts with. */
-    public static final String VERSION = "bastion-fl/1";
+    public static final String VERSION = "bastion-fl/2";
 
     /** Upper bounds a decoder enforces beyond the frame size itself. */
     public record Limits(int maxEntries, int maxBlobBytes, int maxLength) {
@@ -84,7 +85,8 @@ public final class WireCodec {
                     throw new IllegalArgumentException("session rounds (pair-mask seed shares) run in fl simulate "
                             + "only; the network carries per-round rounds");
                 }
-                yield shares(shares(start(UNMASK).header(m.header()), m.selfMaskShares()), m.maskKeyShares()).bytes();
+                yield blobs(shares(shares(start(UNMASK).header(m.header()), m.selfMaskShares()), m.maskKeyShares()),
+                        new TreeMap<>(m.pairSeeds())).bytes();
             }
         };
     }
@@ -113,7 +115,7 @@ public final class WireCodec {
                 case ENCRYPTED_SHARES -> new EncryptedShares(h, blobs(r));
                 case MASKED_INPUT -> masked(r, h);
                 case CONSISTENCY -> new ConsistencySignature(h, r.blob("signature", limits.maxBlobBytes()));
-                case UNMASK -> new UnmaskShares(h, shares(r), shares(r));
+                case UNMASK -> UnmaskShares.perRound(h, shares(r), shares(r), blobs(r));
                 default -> throw new WireReader.Malformed("not a client-to-server message type");
             };
             r.end();

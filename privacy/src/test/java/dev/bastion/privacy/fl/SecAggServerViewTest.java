@@ -40,6 +40,7 @@ class SecAggServerViewTest {
         Map<Integer, long[]> masked = new HashMap<>();
         Map<Integer, List<Shamir.Share>> selfShares = new HashMap<>();
         Map<Integer, List<Shamir.Share>> keyShares = new HashMap<>();
+        Map<List<Integer>, byte[]> revealedSeeds = new HashMap<>(); // (lower id, higher id) -> pair-mask seed
         for (ToServer m : seen) {
             switch (m) {
                 case AdvertiseKeys a -> keys.put(a.header().sender(), a);
@@ -47,6 +48,8 @@ class SecAggServerViewTest {
                 case UnmaskShares u -> {
                     u.selfMaskShares().forEach((owner, s) -> selfShares.computeIfAbsent(owner, o -> new ArrayList<>()).add(s));
                     u.maskKeyShares().forEach((owner, s) -> keyShares.computeIfAbsent(owner, o -> new ArrayList<>()).add(s));
+                    int from = u.header().sender();
+                    u.pairSeeds().forEach((peer, seed) -> revealedSeeds.put(pair(from, peer), seed));
                 }
                 default -> { }
             }
@@ -62,7 +65,8 @@ class SecAggServerViewTest {
         long[] total = new long[f.config.length()];
         for (Map.Entry<Integer, long[]> e : masked.entrySet()) {
             int u = e.getKey();
-            long[] residue = bestUnmasking(f.config, u, e.getValue(), keys, masked.keySet(), selfSeeds, maskKeys);
+            long[] residue = bestUnmasking(f.config, u, e.getValue(), keys, masked.keySet(), selfSeeds, maskKeys,
+                    revealedSeeds);
             SecAggClient.addInto(total, residue, 1, modMask);
             assertFalse(Arrays.equals(f.inputs.get(u), residue), "client " + u + "'s input came out");
             long[] noise = residue.clone();
@@ -89,10 +93,15 @@ class SecAggServerViewTest {
         return out;
     }
 
+    private static List<Integer> pair(int a, int b) {
+        return List.of(Math.min(a, b), Math.max(a, b));
+    }
+
     /** y_u minus every mask of u the server can compute: its self mask if b_u is known, and each pairwise mask
-     *  whose secret key (of u or of the peer) is known. */
+     *  whose secret key (of u or of the peer) is known or whose seed one of the two revealed. */
     private static long[] bestUnmasking(SecAggConfig config, int u, long[] y, Map<Integer, AdvertiseKeys> keys,
-            java.util.Set<Integer> survivors, Map<Integer, byte[]> selfSeeds, Map<Integer, byte[]> maskKeys) {
+            java.util.Set<Integer> survivors, Map<Integer, byte[]> selfSeeds, Map<Integer, byte[]> maskKeys,
+            Map<List<Integer>, byte[]> revealedSeeds) {
         long modMask = (1L << config.bits()) - 1;
         long[] r = y.clone();
         if (selfSeeds.containsKey(u)) {
@@ -102,8 +111,10 @@ class SecAggServerViewTest {
             if (v == u || !keys.containsKey(v)) {
                 continue;
             }
-            Optional<byte[]> seed = Optional.empty();
-            if (maskKeys.containsKey(v)) {
+            Optional<byte[]> seed = Optional.ofNullable(revealedSeeds.get(pair(u, v)));
+            if (seed.isPresent()) {
+                // revealed by u or v at unmasking
+            } else if (maskKeys.containsKey(v)) {
                 seed = Optional.of(KeyAgreement.agree(KeyAgreement.privateKey(maskKeys.get(v)), keys.get(u).maskKey(),
                         config.pairInfo("pair-mask", u, v)));
             } else if (maskKeys.containsKey(u)) {

@@ -64,6 +64,29 @@ class SecAggTest {
     }
 
     @Test
+    void survivorsRevealTheirSeedsWithDroppedPeersAndOneThatLeavesAtUnmaskingFallsBackToTheMaskKey() {
+        // 3 drops after sharing (before its masked input); 7's masked input arrives but 7 leaves at unmasking, so
+        // the server has no seed of the pair (3, 7) and must rebuild 3's mask key from the others' shares
+        SecAggFixture f = new SecAggFixture(SecAggConfig.full("fed", 5, 10, 1.0 / 3, 64, 40, TIMEOUT), 13);
+        List<Messages.UnmaskShares> unmasking = new ArrayList<>();
+        InProcessRound.Report report = InProcessRound.run(f.config, f.clients,
+                (client, s) -> (s == Stage.MASKED_INPUT && client == 3) || (s == Stage.UNMASKING && client == 7),
+                m -> {
+                    if (m instanceof Messages.UnmaskShares u) {
+                        unmasking.add(u);
+                    }
+                });
+        SecAggServer.Step.Done done = assertInstanceOf(SecAggServer.Step.Done.class, report.outcome());
+        assertEquals(new TreeSet<>(Set.of(1, 2, 4, 5, 6, 7, 8, 9, 10)), done.included());
+        assertArrayEquals(f.plainSum(done.included()), done.sum());
+        assertEquals(8, unmasking.size());
+        for (Messages.UnmaskShares u : unmasking) {
+            assertEquals(Set.of(3), u.pairSeeds().keySet(), "client " + u.header().sender() + " reveals only 3's seed");
+            assertEquals(Set.of(3), u.maskKeyShares().keySet());
+        }
+    }
+
+    @Test
     void secAggPlusSumsExactlyOverARandomRegularGraphWithDropouts() {
         SecAggConfig config = SecAggConfig.plus("fed", 4, 30, 10, 7, 0.2, SecAggConfig.seedFrom(99), 32, 40, TIMEOUT);
         for (int u = 1; u <= 30; u++) {

@@ -35,7 +35,9 @@ import java.util.stream.IntStream;
  * CPU seconds, the calling thread's CPU seconds (its share of the work dealt to the cores), and whether the output equals the plain sum of the survivors' inputs. The first repetition runs on a
  * cold JIT; a coordinator process runs many rounds, so later ones are the steady state.
  *
- * <p>Usage: {@code SecAggUnmaskBench N P DROPOUT CORRUPT SEED REPETITIONS}.
+ * <p>Usage: {@code SecAggUnmaskBench N P DROPOUT CORRUPT SEED REPETITIONS [reveal|shares]}: with {@code reveal}
+ * (the default, protocol version 2) the survivors reveal their pair-mask seeds with dropped peers; with
+ * {@code shares} they do not, and the server rebuilds each dropped client's mask key and agrees with every peer.
  */
 final class SecAggUnmaskBench {
     private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
@@ -75,6 +77,9 @@ final class SecAggUnmaskBench {
         double corrupt = Double.parseDouble(args[3]);
         long seed = Long.parseLong(args[4]);
         int repetitions = Integer.parseInt(args[5]);
+        // reveal (default): survivors reveal their pair-mask seeds with dropped peers, as clients do since protocol
+        // version 2; shares: they send shares only, so the server rebuilds every dropped mask key (version 1's work)
+        boolean reveal = args.length < 7 || !args[6].equals("shares");
 
         int bits = new Quantizer(1.0, 16, 1, n).bits();
         SecAggPlusBounds.Choice choice = SecAggPlusBounds.choose(n, corrupt, Math.max(dropout, 0.01), 40, 20);
@@ -116,7 +121,9 @@ final class SecAggUnmaskBench {
             }
             return byHolder;
         }).toList();
-        // each survivor's masked input: its input, its self mask, and its pair masks with dropped neighbours
+        // each survivor's masked input: its input, its self mask, and its pair masks with dropped neighbours (whose
+        // seeds it keeps, to reveal at unmasking)
+        List<Map<Integer, byte[]>> pairSeeds = IntStream.rangeClosed(0, n).mapToObj(u -> (Map<Integer, byte[]>) new HashMap<Integer, byte[]>()).toList();
         List<long[]> masked = IntStream.rangeClosed(0, n).parallel().mapToObj(u -> {
             if (u == 0 || dropped.contains(u)) {
                 return new long[0];
@@ -128,6 +135,7 @@ final class SecAggUnmaskBench {
                     byte[] pairSeed = KeyAgreement.agree(maskPairs[u].privateKey(), maskPairs[v].publicKey(),
                             config.pairInfo("pair-mask", u, v));
                     Prg.maskInto(y, pairSeed, config.pairMaskDomain(), u > v ? 1 : -1, bits);
+                    pairSeeds.get(u).put(v, pairSeed);
                 }
             }
             return y;
@@ -158,7 +166,7 @@ final class SecAggUnmaskBench {
                     masked.get(u), bits)).toList(), now.plusSeconds(3600));
             feed(server, survivors.stream().map(u -> (ToServer) new ConsistencySignature(
                     header(config, Stage.CONSISTENCY_CHECK, u), placeholder)).toList(), now.plusSeconds(7200));
-            List<ToServer> reveal = new ArrayList<>();
+            List<ToServer> unmasking = new ArrayList<>();
             for (int w : survivors) {
                 Map<Integer, Shamir.Share> selfShares = new HashMap<>();
                 Map<Integer, Shamir.Share> keyShares = new HashMap<>();
@@ -166,9 +174,10 @@ final class SecAggUnmaskBench {
                     Shamir.Share s = shares.get(owner).get(w);
                     (dropped.contains(owner) ? keyShares : selfShares).put(owner, s);
                 }
-                reveal.add(new UnmaskShares(header(config, Stage.UNMASKING, w), selfShares, keyShares));
+                unmasking.add(UnmaskShares.perRound(header(config, Stage.UNMASKING, w), selfShares, keyShares,
+                        reveal ? pairSeeds.get(w) : Map.of()));
             }
-            for (ToServer m : reveal) {
+            for (ToServer m : unmasking) {
                 if (!(server.receive(m) instanceof SecAggServer.Receipt.Accepted)) {
                     throw new IllegalStateException("the server refused an unmasking message");
                 }

@@ -112,9 +112,34 @@ class WireCodecTest {
         assertEquals("trailing bytes after the message",
                 assertInstanceOf(WireCodec.Decoded.Refused.class, CODEC.decodeToServer(longer)).reason());
         byte[] other = frame.clone();
-        other[2 + WireCodec.VERSION.length() - 1] = '2';
+        other[2 + WireCodec.VERSION.length() - 1] = '9';
         assertEquals("unknown frame version",
                 assertInstanceOf(WireCodec.Decoded.Refused.class, CODEC.decodeToServer(other)).reason());
+    }
+
+    @Test
+    void theUnmaskingMessageCarriesTheRevealedPairSeedsAndRefusesASeedOfTheWrongLength() {
+        Messages.Header h = new Messages.Header("f", 2, Stage.UNMASKING, 4);
+        byte[] seed = new byte[KeyAgreement.SEED_BYTES];
+        seed[0] = 7;
+        Messages.UnmaskShares sent = Messages.UnmaskShares.perRound(h,
+                java.util.Map.of(1, new Shamir.Share(4, java.math.BigInteger.TEN)),
+                java.util.Map.of(3, new Shamir.Share(4, java.math.BigInteger.TWO)), java.util.Map.of(3, seed));
+        byte[] frame = CODEC.encode(sent);
+        Messages.UnmaskShares back = assertInstanceOf(Messages.UnmaskShares.class,
+                assertInstanceOf(WireCodec.Decoded.Ok.class, CODEC.decodeToServer(frame)).message());
+        assertEquals(Set.of(3), back.pairSeeds().keySet());
+        assertArrayEquals(seed, back.pairSeeds().get(3));
+        assertArrayEquals(frame, CODEC.encode(back));
+
+        byte[] shortSeed = Wire.of(WireCodec.VERSION).id(9).header(h).id(0).id(0).id(1).id(3).blob(new byte[31]).bytes();
+        assertEquals("a field is out of range",
+                assertInstanceOf(WireCodec.Decoded.Refused.class, CODEC.decodeToServer(shortSeed)).reason());
+        // a seed for a peer whose self-mask share the same message reveals would give the server both
+        IllegalArgumentException both = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Messages.UnmaskShares.perRound(h, java.util.Map.of(3, new Shamir.Share(4, java.math.BigInteger.TEN)),
+                        java.util.Map.of(), java.util.Map.of(3, seed)));
+        assertEquals("both shares of one owner in one message", both.getMessage());
     }
 
     @Test
