@@ -204,7 +204,7 @@ public final class PiiScanner implements Scanner {
         for (int k = 0; k < recognizers.size(); k++) {
             if (CUES.mayMatch(k, present, cueHits)) {
                 Recognizer r = recognizers.get(k);
-                all.addAll(r.find(text, lower, r.windows(text, lower, windows)));
+                all.addAll(r.find(text, lower, r.windows(text, lower, windows, CUES.windowKey(k))));
             }
         }
         if (hasDigit(present)) {
