@@ -270,7 +270,7 @@ final class AddressChains {
     }
 
     private static boolean allParts(int[] kind, int a, int b) {
-        for (int k = a; k <= b; k++) {
+        for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
             if (kind[k] == STOP) {
                 return false;
             }

@@ -18,14 +18,24 @@ final class CueIndex {
     private final dev.bastion.guard.LiteralSet cues;
     /** Per recogniser, the indexes of its cues in {@link #cues} (empty when it has none). */
     private final int[][] cueIds;
+    /** Per recogniser, the key of its cue windows: equal exactly when the cue lists and margins are. */
+    private final Object[] windowKeys;
+
+    /** A distinct (cue list, margin) pair, by its number: hashed and compared as an int. */
+    private record WindowGroup(int id) {
+    }
 
     CueIndex(List<Recognizer> recognizers) {
         this.recognizers = List.copyOf(recognizers);
         Map<String, Integer> ids = new HashMap<>();
         List<String> distinct = new ArrayList<>();
         cueIds = new int[this.recognizers.size()][];
+        windowKeys = new Object[cueIds.length];
+        Map<List<Object>, WindowGroup> groups = new HashMap<>();
         for (int r = 0; r < cueIds.length; r++) {
             List<String> own = this.recognizers.get(r).cues();
+            windowKeys[r] = groups.computeIfAbsent(List.of(own, this.recognizers.get(r).cueMargin()),
+                    k -> new WindowGroup(groups.size()));
             cueIds[r] = new int[own.size()];
             for (int k = 0; k < own.size(); k++) {
                 cueIds[r][k] = ids.computeIfAbsent(own.get(k), cue -> {
@@ -35,6 +45,14 @@ final class CueIndex {
             }
         }
         cues = new dev.bastion.guard.LiteralSet(distinct);
+    }
+
+    /**
+     * The key recogniser {@code r} caches its cue windows under ({@link Recognizer#windows(String, String,
+     * java.util.Map, Object)}): the same object for recognisers with equal cue lists and margins, and no other.
+     */
+    Object windowKey(int r) {
+        return windowKeys[r];
     }
 
     /** Which distinct cues occur in {@code lower} (anywhere, as {@link String#contains} would find them). */

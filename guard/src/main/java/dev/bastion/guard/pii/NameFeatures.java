@@ -160,7 +160,7 @@ final class NameFeatures {
                 b.append(' ').append(t.lower[j]);
                 if (g.multiPlaces.contains(b.toString())) {
                     places[i] = 1;
-                    for (int m = i + 1; m <= j; m++) {
+                    for (int m = i + 1; m < j + 1; m++) { // not m <= j: C2 trapped on that limit
                         places[m] = 2;
                     }
                 }

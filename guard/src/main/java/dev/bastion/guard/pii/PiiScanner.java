@@ -197,20 +197,7 @@ public final class PiiScanner implements Scanner {
     /** The resolved findings of one text, in order of position, before the public-figure rule. */
     private List<Recognizer.Candidate> resolve(String text) {
         String lower = lowerSameLength(text);
-        List<Recognizer.Candidate> all = new ArrayList<>();
-        boolean[] present = Recognizer.present(text);
-        java.util.Map<Object, int[]> windows = new java.util.HashMap<>();
-        boolean[] cueHits = CUES.hits(lower);
-        for (int k = 0; k < recognizers.size(); k++) {
-            if (CUES.mayMatch(k, present, cueHits)) {
-                Recognizer r = recognizers.get(k);
-                all.addAll(r.find(text, lower, r.windows(text, lower, windows)));
-            }
-        }
-        if (hasDigit(present)) {
-            int[] clusters = windows.computeIfAbsent(Recognizer.DIGIT, k -> Windows.digitClusters(text));
-            phones(text, lower, Windows.withDigits(clusters, 7), all);
-        }
+        List<Recognizer.Candidate> all = patterns(text, lower);
         boolean[] claimed = new boolean[text.length()];
         for (Recognizer.Candidate c : all) {
             // a pattern match is never part of a name, except a phone with no cue, which an address may hold
@@ -297,6 +284,30 @@ public final class PiiScanner implements Scanner {
         }
         kept.sort(Comparator.comparingInt(Recognizer.Candidate::start));
         return kept;
+    }
+
+    /**
+     * The matches of the pattern recognisers and the phone numbers of {@code text}. A method of its own, not a
+     * loop inside {@link #resolve}: the loop over some 130 recognisers made the JIT compile all of resolve twice
+     * (once on stack replacement for the loop, about as costly as the whole method, then as a method), here only
+     * this part.
+     */
+    private List<Recognizer.Candidate> patterns(String text, String lower) {
+        List<Recognizer.Candidate> all = new ArrayList<>();
+        boolean[] present = Recognizer.present(text);
+        java.util.Map<Object, int[]> windows = new java.util.HashMap<>();
+        boolean[] cueHits = CUES.hits(lower);
+        for (int k = 0; k < recognizers.size(); k++) {
+            if (CUES.mayMatch(k, present, cueHits)) {
+                Recognizer r = recognizers.get(k);
+                all.addAll(r.find(text, lower, r.windows(text, lower, windows, CUES.windowKey(k))));
+            }
+        }
+        if (hasDigit(present)) {
+            int[] clusters = windows.computeIfAbsent(Recognizer.DIGIT, k -> Windows.digitClusters(text));
+            phones(text, lower, Windows.withDigits(clusters, 7), all);
+        }
+        return all;
     }
 
     /**

@@ -98,8 +98,7 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
     /** Marks the ASCII characters that occur in {@code text}. */
     static boolean[] present(String text) {
         boolean[] p = new boolean[128];
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+        for (char c : text.toCharArray()) {
             if (c < 128) {
                 p[c] = true;
             }
@@ -120,7 +119,7 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
 
     /** Matches inside the regions {@code windows} (flat [start, end) pairs), with offsets into the whole text. */
     List<Candidate> find(String text, String lower, int[] windows) {
-        boolean named = pattern.pattern().contains("(?P<v>");
+        boolean named = pattern.namedGroups().containsKey("v"); // a map lookup, not a search of the pattern text
         List<Candidate> out = new ArrayList<>();
         for (int w = 0; w < windows.length; w += 2) {
             int base = windows[w];
@@ -152,8 +151,17 @@ public record Recognizer(String id, String type, Pattern pattern, Predicate<Stri
 
     /** The regions of {@code text} this recogniser needs to look at, from {@code cache} when already computed. */
     int[] windows(String text, String lower, java.util.Map<Object, int[]> cache) {
+        return windows(text, lower, cache, List.of(cues, cueMargin));
+    }
+
+    /**
+     * As {@link #windows(String, String, java.util.Map)}, with the regions around its cues cached under
+     * {@code cueKey}, which must stand for its cues and margin alone ({@link CueIndex#windowKey}: one cheap key per
+     * distinct pair, where a key built from the cue list is hashed and compared word by word on every lookup).
+     */
+    int[] windows(String text, String lower, java.util.Map<Object, int[]> cache, Object cueKey) {
         if (!cues.isEmpty()) {
-            int[] around = cache.computeIfAbsent(List.of(cues, cueMargin), k -> Windows.aroundWords(lower, cues, cueMargin));
+            int[] around = cache.computeIfAbsent(cueKey, k -> Windows.aroundWords(lower, cues, cueMargin));
             return needs.equals(DIGIT) ? Windows.withAsciiDigit(text, around) : around;
         }
         if (needs.equals(DIGIT)) {

@@ -102,7 +102,7 @@ final class Regions {
 
     private static String joined(Tokens t, int a, int b) {
         StringBuilder s = new StringBuilder();
-        for (int k = a; k <= b; k++) {
+        for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
             if (k > a && t.start[k] > t.end[k - 1]) {
                 s.append(' ');
             }

@@ -193,7 +193,7 @@ final class SpanRules {
         boolean lower = false;
         int digits = 0;
         for (int k = t.start[a]; k < t.end[b]; k++) {
-            char ch = t.text.charAt(k);
+            char ch = t.chars[k];
             letters |= Character.isLetter(ch);
             upper |= Character.isUpperCase(ch);
             lower |= Character.isLowerCase(ch);
@@ -237,7 +237,7 @@ final class SpanRules {
                     decimal = t.text.charAt(k) == '.' && Character.isDigit(t.text.charAt(k - 1))
                             && Character.isDigit(t.text.charAt(k + 1));
                 }
-                for (int k = a; k <= b; k++) {
+                for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
                     String w = t.lower[k];
                     boolean besideName = nameWord(t, k - 1, a, b) || nameWord(t, k + 1, a, b);
                     boolean streetWord = (g.flags(w) & Gazetteers.STREET) != 0 && besideName || ADDRESS_WORDS.contains(w)
@@ -375,7 +375,7 @@ final class SpanRules {
 
     /** Whether every word of tokens a..b is a single character (E, E; X and X): variables, not a name. */
     private static boolean initialsOnly(Tokens t, int a, int b) {
-        for (int k = a; k <= b; k++) {
+        for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
             if (t.isWord(k) && t.end[k] - t.start[k] > 1 && !notName(t.lower[k])) {
                 return false;
             }

@@ -11,6 +11,11 @@ import java.util.Locale;
  */
 final class Tokens {
     final String text;
+    /**
+     * The characters of {@link #text}: loops over them read a plain array, with no per-character coder branch the
+     * JIT would speculate on (a speculation that a later text breaks costs a recompilation of the whole caller).
+     */
+    final char[] chars;
     final int size;
     final int[] start;
     final int[] end;
@@ -22,8 +27,10 @@ final class Tokens {
     private static final byte UPPER = 2;
     private static final byte LOWER = 4;
 
-    private Tokens(String text, int size, int[] start, int[] end, String[] lower, boolean[] lineBefore, byte[] kind) {
+    private Tokens(String text, char[] chars, int size, int[] start, int[] end, String[] lower, boolean[] lineBefore,
+            byte[] kind) {
         this.text = text;
+        this.chars = chars;
         this.size = size;
         this.start = start;
         this.end = end;
@@ -95,7 +102,7 @@ final class Tokens {
             kind[k] = (byte) ((Character.isLetterOrDigit(c) ? WORD : 0) | (Character.isUpperCase(c) ? UPPER : 0)
                     | (Character.isLowerCase(c) ? LOWER : 0));
         }
-        return new Tokens(text, n, s, e, lower, line, kind);
+        return new Tokens(text, a, n, s, e, lower, line, kind);
     }
 
     String word(int i) {

@@ -46,4 +46,46 @@ class CueIndexTest {
         assertThat(cued).as("recognisers with cues were asked").isGreaterThan(1000);
         assertThat(hits).as("both answers occur").isGreaterThan(100).isLessThan(cued);
     }
+
+    @Test
+    void windowKeyIsSharedExactlyByRecognizersWithEqualCuesAndMargin() {
+        int shared = 0;
+        for (int a = 0; a < Recognizers.ALL.size(); a++) {
+            for (int b = 0; b < Recognizers.ALL.size(); b++) {
+                Recognizer x = Recognizers.ALL.get(a);
+                Recognizer y = Recognizers.ALL.get(b);
+                boolean same = x.cues().equals(y.cues()) && x.cueMargin() == y.cueMargin();
+                assertThat(INDEX.windowKey(a).equals(INDEX.windowKey(b))).as("%s and %s", x.id(), y.id())
+                        .isEqualTo(same);
+                shared += same && a != b && !x.cues().isEmpty() ? 1 : 0;
+            }
+        }
+        assertThat(shared).as("some cued recognisers share their windows").isPositive();
+    }
+
+    @Test
+    void cueWindowsUnderTheIndexKeyAreTheWindowsUnderTheListKey() {
+        for (String text : texts()) {
+            String lower = PiiScanner.lowerSameLength(text);
+            java.util.Map<Object, int[]> byList = new java.util.HashMap<>();
+            java.util.Map<Object, int[]> byIndex = new java.util.HashMap<>();
+            for (int r = 0; r < Recognizers.ALL.size(); r++) {
+                Recognizer rec = Recognizers.ALL.get(r);
+                assertThat(rec.windows(text, lower, byIndex, INDEX.windowKey(r))).as("%s on '%s'", rec.id(), text)
+                        .isEqualTo(rec.windows(text, lower, byList));
+            }
+        }
+    }
+
+    @Test
+    void everyRecognizerWithAValueGroupSpellsItInItsPatternText() {
+        int named = 0;
+        for (Recognizer r : Recognizers.ALL) {
+            // Recognizer.find asks the compiled pattern for group v; the pattern text is what the rules write
+            boolean v = r.pattern().namedGroups().containsKey("v");
+            assertThat(v).as(r.id()).isEqualTo(r.pattern().pattern().contains("(?P<v>"));
+            named += v ? 1 : 0;
+        }
+        assertThat(named).isGreaterThan(10).isLessThan(Recognizers.ALL.size());
+    }
 }
