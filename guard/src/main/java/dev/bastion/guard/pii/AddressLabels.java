@@ -61,6 +61,16 @@ final class AddressLabels {
                     break; // a part fills what lies between separators, a label's colon or line starts, nothing less
                 }
                 int covered = reportedEnd(all, t.start[first], t.end[last], min);
+                int coveredFrom = reportedStart(all, t.start[first], t.end[last], min);
+                if (covered >= 0 && coveredFrom > t.start[first]) { // "Fjordlyx Media": the words before the span
+                    int end = first;
+                    while (end + 1 <= last && t.end[end + 1] <= coveredFrom) {
+                        end++;
+                    }
+                    if (t.end[end] <= coveredFrom) {
+                        out.add(new Recognizer.Candidate("ORGANIZATION", t.start[first], t.end[end], SCORE, RECOGNIZER));
+                    }
+                }
                 if (covered < 0) {
                     boolean person = last > first && last - first < 3
                             && (Gazetteers.get().flags(t.lower[first]) & Gazetteers.FIRST) != 0;
@@ -83,6 +93,17 @@ final class AddressLabels {
         String w = t.lower[i];
         return t.nameShaped(i) && (!cased || t.capitalised(i)) && !LABELS.contains(w) && !SpanRules.notName(w)
                 && !SpanRules.FUNCTION_WORDS.contains(w) && !SpanRules.ADDRESS_WORDS.contains(w);
+    }
+
+    /** The smallest start of the candidates at or over {@code min} that overlap [from, to), or -1 when none does. */
+    private static int reportedStart(List<Recognizer.Candidate> all, int from, int to, double min) {
+        int start = -1;
+        for (Recognizer.Candidate c : all) {
+            if (c.score() >= min && c.start() < to && from < c.end()) {
+                start = start < 0 ? c.start() : Math.min(start, c.start());
+            }
+        }
+        return start;
     }
 
     /** The largest end of the candidates at or over {@code min} that overlap [from, to), or -1 when none does. */

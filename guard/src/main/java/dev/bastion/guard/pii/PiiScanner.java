@@ -277,6 +277,11 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : AddressLabels.find(tokens, names, all, cased, defaultThreshold)) {
             SpanRules.refine(tokens, c, mode, cased, all); // "Tuva Kjellsen, Brattvegen 12, Hamar"
         }
+        if (mode == PiiMode.RECALL) {
+            for (Recognizer.Candidate c : Demonyms.find(tokens)) { // "a Norwegian film" (recall mode only)
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
+        }
         for (Recognizer.Candidate c : NameLists.find(tokens, all, cased, thresholds.getOrDefault("PERSON", defaultThreshold))) {
             SpanRules.refine(tokens, c, mode, cased, all); // "Lindqvist, Michael and Okafor"
         }

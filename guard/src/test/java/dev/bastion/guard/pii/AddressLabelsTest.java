@@ -33,6 +33,12 @@ class AddressLabelsTest {
         assertThat(found(mode, text)).contains("ORGANIZATION Fjordlyx Media");
     }
 
+    @org.junit.jupiter.api.Test
+    void theWordsOfALabelLineBeforeAWordTheModelFoundAreReportedToo() {
+        String text = "Norrvik Consulting\n\n213 Kaiveien 53 Apt. 263, Hamar";
+        assertThat(found(PiiMode.RECALL, text)).contains("ORGANIZATION Norrvik");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "Billing address: Tova Brennvik\n12 Kaiveien 3, Apt. 7, Hamar",
