@@ -277,6 +277,9 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : AddressLabels.find(tokens, names, all, cased, defaultThreshold)) {
             SpanRules.refine(tokens, c, mode, cased, all); // "Tuva Kjellsen, Brattvegen 12, Hamar"
         }
+        for (Recognizer.Candidate c : Intersections.find(tokens, cased)) { // "the corner of 35 Elm St and Oak Loop"
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
         for (Recognizer.Candidate c : ResidentCues.find(tokens)) { // "Brynjulv Skaar lives at ..."
             SpanRules.refine(tokens, c, mode, cased, all);
         }
