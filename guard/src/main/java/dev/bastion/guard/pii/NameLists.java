@@ -118,8 +118,13 @@ final class NameLists {
      */
     private static boolean item(Tokens t, int i) {
         return t.nameShaped(i) && !SpanRules.notName(t.lower[i]) && !SpanRules.FUNCTION_WORDS.contains(t.lower[i])
-                && !upperCase(t, i);
+                && !NUMBERS.contains(t.lower[i]) && !upperCase(t, i);
     }
+
+    /** Counts that follow a name in a list of things ("nina, four hungry children"). */
+    private static final Set<String> NUMBERS = Set.of("one", "two", "three", "four", "five", "six", "seven", "eight",
+            "nine", "ten", "eleven", "twelve", "twenty", "hundred", "thousand", "several", "many", "few", "some",
+            "all", "both", "no");
 
     private static boolean upperCase(Tokens t, int i) {
         for (int k = t.start[i]; k < t.end[i]; k++) {

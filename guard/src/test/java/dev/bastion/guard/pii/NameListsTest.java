@@ -49,6 +49,7 @@ class NameListsTest {
                 .containsExactly("Tova Brontagne");
         assertThat(items("guests were anna, ruben and tovald", "anna")).containsExactly("ruben", "tovald");
         assertThat(items("We invited Michael and the others to Dinner.", "Michael")).isEmpty();
+        assertThat(items("you left me anna, four hungry kids and a dog", "anna")).isEmpty();
     }
 
     @ParameterizedTest
