@@ -28,6 +28,16 @@ final class AddressChains {
     private AddressChains() {
     }
 
+    /** Street words written before the street's name ("ul. Brattska 61", "Via dei Brattini 17"). */
+    private static final Set<String> PREFIX_STREETS = Set.of("ul", "al", "pl", "via", "rua", "rue", "calle", "avda",
+            "avenida", "trg", "strada", "viale", "corso", "largo", "camino", "carrera", "travessa", "praça", "chemin",
+            "allée", "boulevard", "piazza", "ulica", "utca");
+    /** Lower-case particles inside street names ("Via dei Brattini", "Rua do Brattal"). */
+    private static final Set<String> PARTICLES = Set.of("de", "da", "do", "dos", "das", "del", "della", "dei",
+            "degli", "di", "du", "des", "la", "le", "van", "von", "der", "den", "y", "e");
+    /** Street words of the glued kind written as a word of their own ("Brattska Strasse 89"). */
+    private static final Set<String> STANDALONE_STREETS = Set.of("strasse", "straße", "gasse", "weg", "vej", "gata",
+            "gatan", "veien", "vegen", "laan", "allee", "stræde", "straat", "steeg");
     private static final Set<String> UNITS = Set.of("apt", "suite", "ste", "unit", "flat", "box", "postbox",
             "postfach", "apartado", "psc", "bldg", "floor", "fl", "room", "rm", "p.o", "po");
     /** Labels of the contact lines that follow an address. */
@@ -112,7 +122,8 @@ final class AddressChains {
                     }
                 }
             } else if (kind[k] == NUMBER || kind[k] == NAME || kind[k] == STREET) {
-                int[] street = street(t, kind, k);
+                int[] street = kind[k] == STREET && PREFIX_STREETS.contains(t.lower[k]) ? prefixStreet(t, kind, k)
+                        : street(t, kind, k);
                 if (street != null) {
                     out.add(street);
                 }
@@ -162,6 +173,28 @@ final class AddressChains {
             number = true;
         }
         return number ? new int[] {k, last, STREET} : null;
+    }
+
+    /**
+     * A street whose street word comes first, then name words and the house number: "ul. Brattska 61", "Via dei
+     * Brattini 17", "Rua do Brattal 46", "Avda. Brattisimo 6" (the order of Polish, Italian, Portuguese, Spanish,
+     * French and Croatian addresses). Lower-case particles (de, do, dei, la, ...) may sit between the name words;
+     * one name word at least. Null when there is none at {@code k}.
+     */
+    private static int[] prefixStreet(Tokens t, int[] kind, int k) {
+        int m = k + 1;
+        if (m < t.size && t.lower[m].equals(".") && t.start[m] == t.end[k]) {
+            m++;
+        }
+        int names = 0;
+        for (int words = 0; m < t.size && words < 4 && !t.lineBefore[m]
+                && (kind[m] == NAME || PARTICLES.contains(t.lower[m])); words++, m++) {
+            names += kind[m] == NAME ? 1 : 0;
+        }
+        if (names == 0 || m >= t.size || kind[m] != NUMBER || t.lineBefore[m]) {
+            return null;
+        }
+        return new int[] {k, m, STREET};
     }
 
     /** {first, last} of the chain grown from tokens a..b. */
@@ -296,7 +329,7 @@ final class AddressChains {
         }
         String w = t.lower[k];
         if (!t.isWord(k)) {
-            if (w.equals(",") || w.equals(">") || w.equals("#")) {
+            if (w.equals(",") || w.equals(">") || w.equals("#") || lostBullet(t, k)) {
                 return SEP;
             }
             if (w.equals("(") || w.equals(")")) { // a short aside inside an address: "Cyprus (Greek) 25572"
@@ -319,7 +352,7 @@ final class AddressChains {
         if (UNITS.contains(w)) {
             return UNIT;
         }
-        if (SpanRules.ADDRESS_WORDS.contains(w) || SpanRules.glued(w)
+        if (SpanRules.ADDRESS_WORDS.contains(w) || SpanRules.glued(w) || STANDALONE_STREETS.contains(w)
                 || (Gazetteers.get().flags(w) & Gazetteers.STREET) != 0 && t.capitalised(k)) {
             return STREET;
         }
@@ -327,6 +360,27 @@ final class AddressChains {
             return STOP;
         }
         return !cased || t.capitalised(k) ? NAME : STOP;
+    }
+
+    /**
+     * Whether token {@code k} is part of a run of two or more question marks standing alone between spaces: a
+     * bullet or dash that a non-Unicode code page turned into "?" ("Suite 12 ??? Hamar ??? Norway"), which separates
+     * the parts of a contact line as the bullet did.
+     */
+    static boolean lostBullet(Tokens t, int k) {
+        if (!t.lower[k].equals("?")) {
+            return false;
+        }
+        int a = k;
+        while (a > 0 && t.lower[a - 1].equals("?") && t.end[a - 1] == t.start[a]) {
+            a--;
+        }
+        int b = k;
+        while (b + 1 < t.size && t.lower[b + 1].equals("?") && t.start[b + 1] == t.end[b]) {
+            b++;
+        }
+        boolean spaced = (a == 0 || t.start[a] > t.end[a - 1]) && (b + 1 == t.size || t.start[b + 1] > t.end[b]);
+        return b > a && spaced;
     }
 
     /** Digits, then at most one letter ("12", "4B"). */

@@ -258,6 +258,29 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : EmployerCues.find(tokens)) { // "I work for ...", "a year at ..."
             SpanRules.refine(tokens, c, mode, cased, all);
         }
+        for (Recognizer.Candidate c : RelationCues.find(tokens)) { // "my son Teodor", "her husband Ilkka ..."
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : AddressLabels.find(tokens, names, all, cased, defaultThreshold)) {
+            SpanRules.refine(tokens, c, mode, cased, all); // "Tuva Kjellsen, Brattvegen 12, Hamar"
+        }
+        for (Recognizer.Candidate c : Intersections.find(tokens, cased)) { // "the corner of 35 Elm St and Oak Loop"
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : ResidentCues.find(tokens)) { // "Brynjulv Skaar lives at ..."
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : SpeakerLabels.find(tokens)) { // "Brynja: Where were you? Michael: ..."
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        if (mode == PiiMode.RECALL) {
+            for (Recognizer.Candidate c : Demonyms.find(tokens)) { // "a Norwegian film" (recall mode only)
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
+        }
+        for (Recognizer.Candidate c : NameLists.find(tokens, all, cased, thresholds.getOrDefault("PERSON", defaultThreshold))) {
+            SpanRules.refine(tokens, c, mode, cased, all); // "Lindqvist, Michael and Okafor"
+        }
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));

@@ -25,7 +25,9 @@ final class PlaceCues {
     /** Cue phrases, as lower-case tokens; the place follows the last token. */
     static final List<String[]> CUES = List.of(
             words("flew to"), words("fly to"), words("flying to"), words("flown to"),
-            words("travelled to"), words("traveled to"), words("drove to"), words("moved to"),
+            words("travelled to"), words("traveled to"), words("travelling to"), words("traveling to"),
+            words("drove to"), words("moved to"), words("moving to"), words("returned to"), words("returning to"),
+            words("headed to"), words("heading to"), words("based in"), words("located in"),
             words("moved here from"), words("moved from"), words("relocated to"), words("relocating to"),
             words("grew up in"), words("was born in"), words("were born in"),
             words("i am in"), words("i'm in"), words("i\u2019m in"), words("we are in"), words("we're in"),

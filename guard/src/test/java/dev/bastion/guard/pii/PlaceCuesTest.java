@@ -36,7 +36,10 @@ class PlaceCuesTest {
         "she flew to Vardhollen on Friday",
         "They relocated to Vardhollen in the spring",
         "He grew up in Vardhollen",
-        "the team arrived at Vardhollen this morning"})
+        "the team arrived at Vardhollen this morning",
+        "I will be travelling to Vardhollen next week",
+        "Last summer we returned to Vardhollen by train",
+        "a small design studio based in Vardhollen"})
     void theCueTakesTheWordAfterIt(String text) {
         assertThat(cued(text)).containsExactly("Vardhollen");
     }
