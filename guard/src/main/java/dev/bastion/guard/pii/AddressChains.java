@@ -329,7 +329,7 @@ final class AddressChains {
         }
         String w = t.lower[k];
         if (!t.isWord(k)) {
-            if (w.equals(",") || w.equals(">") || w.equals("#") || lostBullet(t, k)) {
+            if (w.equals(",") || w.equals(">") || w.equals("#")) {
                 return SEP;
             }
             if (w.equals("(") || w.equals(")")) { // a short aside inside an address: "Cyprus (Greek) 25572"
@@ -360,27 +360,6 @@ final class AddressChains {
             return STOP;
         }
         return !cased || t.capitalised(k) ? NAME : STOP;
-    }
-
-    /**
-     * Whether token {@code k} is part of a run of two or more question marks standing alone between spaces: a
-     * bullet or dash that a non-Unicode code page turned into "?" ("Suite 12 ??? Hamar ??? Norway"), which separates
-     * the parts of a contact line as the bullet did.
-     */
-    static boolean lostBullet(Tokens t, int k) {
-        if (!t.lower[k].equals("?")) {
-            return false;
-        }
-        int a = k;
-        while (a > 0 && t.lower[a - 1].equals("?") && t.end[a - 1] == t.start[a]) {
-            a--;
-        }
-        int b = k;
-        while (b + 1 < t.size && t.lower[b + 1].equals("?") && t.start[b + 1] == t.end[b]) {
-            b++;
-        }
-        boolean spaced = (a == 0 || t.start[a] > t.end[a - 1]) && (b + 1 == t.size || t.start[b + 1] > t.end[b]);
-        return b > a && spaced;
     }
 
     /** Digits, then at most one letter ("12", "4B"). */

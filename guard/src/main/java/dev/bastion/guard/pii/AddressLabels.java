@@ -43,7 +43,7 @@ final class AddressLabels {
             for (int parts = 0; parts < MAX_PARTS && k >= 0; parts++) {
                 boolean lineBreak = k + 1 < t.size && t.lineBefore[k + 1];
                 boolean separated = lineBreak;
-                while (k >= 0 && (SEPARATORS.contains(t.lower[k]) || AddressChains.lostBullet(t, k))) {
+                while (k >= 0 && SEPARATORS.contains(t.lower[k])) {
                     separated = true;
                     k--;
                 }
@@ -57,7 +57,6 @@ final class AddressLabels {
                     first--;
                 }
                 if (first > last || first > 0 && !t.lineBefore[first] && !SEPARATORS.contains(t.lower[first - 1])
-                        && !AddressChains.lostBullet(t, first - 1)
                         && !t.lower[first - 1].equals(":")) {
                     break; // a part fills what lies between separators, a label's colon or line starts, nothing less
                 }
