@@ -215,25 +215,31 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     }
 
     /**
-     * As {@link #kQuantGroups} for several inputs: each group's quants unpacked once and multiplied with the
-     * inputs four or two at a time ({@link KQuantGroupsEach}), each input getting the bits {@link #matvec} gives
+     * As {@link #kQuantGroups} for several inputs: each group's quants unpacked once and multiplied with
+     * every input ({@link KQuantGroupsEach}), each input getting the bits {@link #matvec} gives
      * it alone; {@code out[i * rows + r]} receives row r times input i.
      */
     private void kQuantGroupsEach(Q4_Kx4.Activations[] xa, float[] out) {
         switch (type) {
             case Q4_K -> Parallel.forRange(groups.length, (start, end) -> {
+                int[] ints = KQuantGroupsEach.ints(xa.length);
+                float[] floats = KQuantGroupsEach.floats(xa.length);
                 for (int g = start; g < end; g++) {
-                    KQuantGroupsEach.q4K(groups[g], xa, cols, out, Q4_Kx4.ROWS * g, rows);
+                    KQuantGroupsEach.q4K(groups[g], xa, cols, out, Q4_Kx4.ROWS * g, rows, ints, floats);
                 }
             });
             case Q5_K -> Parallel.forRange(groups.length, (start, end) -> {
+                int[] ints = KQuantGroupsEach.ints(xa.length);
+                float[] floats = KQuantGroupsEach.floats(xa.length);
                 for (int g = start; g < end; g++) {
-                    KQuantGroupsEach.q5K(groups[g], xa, cols, out, Q5_Kx4.ROWS * g, rows);
+                    KQuantGroupsEach.q5K(groups[g], xa, cols, out, Q5_Kx4.ROWS * g, rows, ints, floats);
                 }
             });
             case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {
+                int[] ints = KQuantGroupsEach.ints(xa.length);
+                float[] floats = KQuantGroupsEach.floats(xa.length);
                 for (int g = start; g < end; g++) {
-                    KQuantGroupsEach.q6K(groups[g], xa, cols, out, Q6_Kx4.ROWS * g, rows);
+                    KQuantGroupsEach.q6K(groups[g], xa, cols, out, Q6_Kx4.ROWS * g, rows, ints, floats);
                 }
             });
             default -> throw new IllegalStateException("no interleaved kernel for " + type);

@@ -9,8 +9,8 @@ import java.util.Random;
 /**
  * A harness (not a unit test): one pass of {@code n} inputs over a matrix of interleaved K-quant groups, as
  * {@link WeightMatrix#matvecEach} did it before round eleven (the single-input {@code dot4} once per input and
- * group, into a scratch array copied out) against {@link KQuantGroupsEach} (each group unpacked once for the inputs,
- * four or two at a time), for n = 1, 2, 4, 8, alternated over rounds in one JVM; the outputs are checked bit for bit
+ * group, into a scratch array copied out) against {@link KQuantGroupsEach} (each group unpacked once for all the
+ * inputs), for n = 1, 2, 4, 8, alternated over rounds in one JVM; the outputs are checked bit for bit
  * first. One thread, thread CPU time ({@link KernelBench#now}); prints ns per weight row (all n inputs), per row and
  * input, and bytes allocated per pass. The activations are spread ({@code Q4_Kx4.Activations}) once, outside the
  * timing, on both sides.
@@ -79,12 +79,14 @@ public final class GroupsEachProbe {
                         }
                     }
                 };
+                int[] ints = KQuantGroupsEach.ints(n);
+                float[] floats = KQuantGroupsEach.floats(n);
                 runs[c][1] = () -> {
                     for (int g = 0; g < groups.length; g++) {
                         switch (type) {
-                            case Q4_K -> KQuantGroupsEach.q4K(groups[g], xa, cols, after, 4 * g, rows);
-                            case Q5_K -> KQuantGroupsEach.q5K(groups[g], xa, cols, after, 4 * g, rows);
-                            default -> KQuantGroupsEach.q6K(groups[g], xa, cols, after, 4 * g, rows);
+                            case Q4_K -> KQuantGroupsEach.q4K(groups[g], xa, cols, after, 4 * g, rows, ints, floats);
+                            case Q5_K -> KQuantGroupsEach.q5K(groups[g], xa, cols, after, 4 * g, rows, ints, floats);
+                            default -> KQuantGroupsEach.q6K(groups[g], xa, cols, after, 4 * g, rows, ints, floats);
                         }
                     }
                 };

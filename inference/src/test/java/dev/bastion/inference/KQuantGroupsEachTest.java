@@ -161,10 +161,14 @@ class KQuantGroupsEachTest {
 
     private static void run(GgmlType type, MemorySegment g, Q4_Kx4.Activations[] xa, int cols, float[] out, int r,
             int rows) {
+        int[] ints = KQuantGroupsEach.ints(xa.length);
+        float[] floats = KQuantGroupsEach.floats(xa.length);
+        java.util.Arrays.fill(ints, -1); // the kernels must not rely on zeroed scratch
+        java.util.Arrays.fill(floats, Float.NaN);
         switch (type) {
-            case Q4_K -> KQuantGroupsEach.q4K(g, xa, cols, out, r, rows);
-            case Q5_K -> KQuantGroupsEach.q5K(g, xa, cols, out, r, rows);
-            default -> KQuantGroupsEach.q6K(g, xa, cols, out, r, rows);
+            case Q4_K -> KQuantGroupsEach.q4K(g, xa, cols, out, r, rows, ints, floats);
+            case Q5_K -> KQuantGroupsEach.q5K(g, xa, cols, out, r, rows, ints, floats);
+            default -> KQuantGroupsEach.q6K(g, xa, cols, out, r, rows, ints, floats);
         }
     }
 
