@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The kernels of {@link Q4_Kx4}, {@link Q5_Kx4} and {@link Q6_Kx4} for one group of four interleaved rows and
  * several inputs at once, for {@link WeightMatrix#matvecEach} (the decode rows of a batch): each chunk of the
- * group's quants is loaded, widened and unpacked once, and every input is multiplied with it from registers. Each input's four results are the bits the single-input kernel
- * ({@code dot4}) gives that input alone.
+ * group's quants is loaded, widened and unpacked once, and every input is multiplied with it from registers.
+ * Each input's four results are the bits the single-input kernel ({@code dot4}) gives that input alone; one
+ * input goes to {@code dot4} itself.
  *
  * <p>This class is stateless and thread-safe.
  */
@@ -66,7 +67,7 @@ final class KQuantGroupsEach {
      * array (32 per input), loaded and stored around each use, so that one loop over the inputs serves any count.
      * Written with four inputs' accumulators as locals and small helpers instead, C2 stopped inlining the helpers
      * (NodeCountInliningCutoff: the Vector API's force-inlined calls fill the graph first), their vectors were boxed
-     * and a pass allocated 32-64 MB and ran 4-7 times slower than calling dot4 per input (GroupsEachProbe,
+     * and a pass over a 2048 x 2048 matrix allocated 25-64 MB and ran 5-7 times slower than calling dot4 per input (GroupsEachProbe,
      * docs/inference-kernels.md, round eleven). So the loops hold only Vector API, array and segment calls.
      */
 

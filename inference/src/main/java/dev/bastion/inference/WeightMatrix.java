@@ -215,9 +215,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     }
 
     /**
-     * As {@link #kQuantGroups} for several inputs: each group's quants unpacked once and multiplied with
-     * every input ({@link KQuantGroupsEach}), each input getting the bits {@link #matvec} gives
-     * it alone; {@code out[i * rows + r]} receives row r times input i.
+     * As {@link #kQuantGroups} for several inputs: each group's quants unpacked once and multiplied with every
+     * input ({@link KQuantGroupsEach}), each input getting the bits {@link #matvec} gives it alone;
+     * {@code out[i * rows + r]} receives row r times input i.
      */
     private void kQuantGroupsEach(Q4_Kx4.Activations[] xa, float[] out) {
         switch (type) {
