@@ -66,9 +66,10 @@ final class KQuantGroupsEach {
      * Each input's int sum lives in a small int array (16 lanes per input) and its float accumulators in a float
      * array (32 per input), loaded and stored around each use, so that one loop over the inputs serves any count.
      * Written with four inputs' accumulators as locals and small helpers instead, C2 stopped inlining the helpers
-     * (NodeCountInliningCutoff: the Vector API's force-inlined calls fill the graph first), their vectors were boxed
-     * and a pass over a 2048 x 2048 matrix allocated 25-64 MB and ran 5-7 times slower than calling dot4 per input (GroupsEachProbe,
-     * docs/inference-kernels.md, round eleven). So the loops hold only Vector API, array and segment calls.
+     * (NodeCountInliningCutoff: the Vector API's force-inlined calls fill the graph first), their vectors were boxed,
+     * and a pass over a 2048 x 2048 matrix allocated 25-64 MB and ran 5-7 times slower than calling dot4 per input
+     * (GroupsEachProbe, docs/inference-kernels.md, round eleven). So the loops hold only Vector API, array and
+     * segment calls.
      */
 
     /**
@@ -180,10 +181,14 @@ final class KQuantGroupsEach {
                 ShortVector u1 = c1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, 4));
                 ShortVector u2 = c2.and((short) 15).or(h2.and((short) 1).lanewise(VectorOperators.LSHL, 4));
                 ShortVector u3 = c3.and((short) 15).or(h3.and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                ShortVector v0 = c0.lanewise(VectorOperators.LSHR, 4).or(h0.and((short) 2).lanewise(VectorOperators.LSHL, 3));
-                ShortVector v1 = c1.lanewise(VectorOperators.LSHR, 4).or(h1.and((short) 2).lanewise(VectorOperators.LSHL, 3));
-                ShortVector v2 = c2.lanewise(VectorOperators.LSHR, 4).or(h2.and((short) 2).lanewise(VectorOperators.LSHL, 3));
-                ShortVector v3 = c3.lanewise(VectorOperators.LSHR, 4).or(h3.and((short) 2).lanewise(VectorOperators.LSHL, 3));
+                ShortVector v0 = c0.lanewise(VectorOperators.LSHR, 4)
+                        .or(h0.and((short) 2).lanewise(VectorOperators.LSHL, 3));
+                ShortVector v1 = c1.lanewise(VectorOperators.LSHR, 4)
+                        .or(h1.and((short) 2).lanewise(VectorOperators.LSHL, 3));
+                ShortVector v2 = c2.lanewise(VectorOperators.LSHR, 4)
+                        .or(h2.and((short) 2).lanewise(VectorOperators.LSHL, 3));
+                ShortVector v3 = c3.lanewise(VectorOperators.LSHR, 4)
+                        .or(h3.and((short) 2).lanewise(VectorOperators.LSHL, 3));
                 IntVector su = (IntVector) IntVector.broadcast(I128, w.get(INT, p + 16 + 8L * j)).reinterpretAsBytes()
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
                 IntVector sv = (IntVector) IntVector.broadcast(I128, w.get(INT, p + 20 + 8L * j)).reinterpretAsBytes()

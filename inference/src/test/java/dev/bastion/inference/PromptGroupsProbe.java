@@ -6,13 +6,14 @@ import java.util.Random;
 /**
  * A harness (not a unit test): the prompt's product ({@link WeightMatrix#matmul}, {@code n} inputs) of one
  * K-quant matrix with its rows interleaved by four against the same matrix with its rows as they are
- * ({@code bastion.inference.k-rows}; other types are the same either way), and the dequantisation of all its rows alone, alternated over rounds in one
- * JVM; one thread, thread CPU time ({@link KernelBench#now}), ns per row and input for the product and ns per row
- * for the dequantisation.
+ * ({@code bastion.inference.k-rows}; other types are the same either way), and the dequantisation of all its
+ * rows alone, alternated over rounds in one JVM; one thread, thread CPU time ({@link KernelBench#now}), ns per
+ * row and input for the product and ns per row for the dequantisation.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dbastion.inference.threads=1 \
- *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.PromptGroupsProbe TYPE ROWS COLS N [ROUNDS]
+ *     -cp inference/target/classes:inference/target/test-classes \
+ *     dev.bastion.inference.PromptGroupsProbe TYPE ROWS COLS N [ROUNDS]
  * </pre>
  */
 public final class PromptGroupsProbe {
