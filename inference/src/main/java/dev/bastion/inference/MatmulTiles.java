@@ -19,7 +19,14 @@ final class MatmulTiles {
     /** Rows dequantised and multiplied together. */
     static final int ROWS = 4;
     private static final int VECS = 4;
-    private static final int BLOCK_FLOATS = 96 * 1024;
+    /*
+     * 256 K floats (1 MB, half of this machine's 2 MB L2 per core): each row is dequantised once per block, and with
+     * rows of 8192 (ffn_down) the former 96 K floats made blocks of 12 inputs, so a 512-token prompt dequantised
+     * every row 43 times. With 32 inputs a block: -20% CPU for the 2048 x 8192 product of 512 inputs, Q4_K and
+     * Q8_0 alike; rows of 2048 unchanged (PromptGroupsProbe, docs/inference-kernels.md, round eleven). The block
+     * does not change the bits: every element is the same sum whichever inputs share its block.
+     */
+    private static final int BLOCK_FLOATS = 256 * 1024;
     private static final VectorSpecies<Float> F = VectorKernels.F;
     private static final ThreadLocal<float[]> ROW_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
 

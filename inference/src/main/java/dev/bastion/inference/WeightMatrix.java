@@ -215,38 +215,31 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     }
 
     /**
-     * As {@link #kQuantGroups} for several inputs: each group applied to every input while it is in cache, the
-     * kernel called once per input (so each input gets the bits {@link #matvec} gives it alone);
+     * As {@link #kQuantGroups} for several inputs: each group's quants unpacked once and multiplied with every
+     * input ({@link KQuantGroupsEach}), each input getting the bits {@link #matvec} gives it alone;
      * {@code out[i * rows + r]} receives row r times input i.
      */
     private void kQuantGroupsEach(Q4_Kx4.Activations[] xa, float[] out) {
-        int n = xa.length;
         switch (type) {
             case Q4_K -> Parallel.forRange(groups.length, (start, end) -> {
-                float[] four = new float[Q4_Kx4.ROWS];
+                int[] ints = KQuantGroupsEach.ints(xa.length);
+                float[] floats = KQuantGroupsEach.floats(xa.length);
                 for (int g = start; g < end; g++) {
-                    for (int i = 0; i < n; i++) {
-                        Q4_Kx4.dot4(groups[g], xa[i], cols, four, 0);
-                        System.arraycopy(four, 0, out, i * rows + Q4_Kx4.ROWS * g, Q4_Kx4.ROWS);
-                    }
+                    KQuantGroupsEach.q4K(groups[g], xa, cols, out, Q4_Kx4.ROWS * g, rows, ints, floats);
                 }
             });
             case Q5_K -> Parallel.forRange(groups.length, (start, end) -> {
-                float[] four = new float[Q5_Kx4.ROWS];
+                int[] ints = KQuantGroupsEach.ints(xa.length);
+                float[] floats = KQuantGroupsEach.floats(xa.length);
                 for (int g = start; g < end; g++) {
-                    for (int i = 0; i < n; i++) {
-                        Q5_Kx4.dot4(groups[g], xa[i], cols, four, 0);
-                        System.arraycopy(four, 0, out, i * rows + Q5_Kx4.ROWS * g, Q5_Kx4.ROWS);
-                    }
+                    KQuantGroupsEach.q5K(groups[g], xa, cols, out, Q5_Kx4.ROWS * g, rows, ints, floats);
                 }
             });
             case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {
-                float[] four = new float[Q6_Kx4.ROWS];
+                int[] ints = KQuantGroupsEach.ints(xa.length);
+                float[] floats = KQuantGroupsEach.floats(xa.length);
                 for (int g = start; g < end; g++) {
-                    for (int i = 0; i < n; i++) {
-                        Q6_Kx4.dot4(groups[g], xa[i], cols, four, 0);
-                        System.arraycopy(four, 0, out, i * rows + Q6_Kx4.ROWS * g, Q6_Kx4.ROWS);
-                    }
+                    KQuantGroupsEach.q6K(groups[g], xa, cols, out, Q6_Kx4.ROWS * g, rows, ints, floats);
                 }
             });
             default -> throw new IllegalStateException("no interleaved kernel for " + type);
@@ -280,8 +273,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * same rounding of the input, the same kernel, the same bits): {@code x} holds them back to back and
      * {@code out[i * rows + r]} receives row {@code r} times input {@code i}. Each row is applied to all inputs
      * while it is in cache, so the weights are read once; the arithmetic is that of {@code n} calls, except that
-     * the blocks of Q4_K, Q5_K and Q6_K rows left as they are (not interleaved) are unpacked once for all inputs
-     * ({@link KQuantInt8Each}); interleaved groups run their kernel once per input. This is what lets
+     * the blocks of Q4_K, Q5_K and Q6_K rows are unpacked once for all inputs, rows left as they are by
+     * {@link KQuantInt8Each} and interleaved groups by {@link KQuantGroupsEach}. This is what lets
      * concurrent generations share a step and still give the answers they give alone.
      *
      * @throws IllegalArgumentException if {@code n} is negative or an array is too short
