@@ -16,6 +16,11 @@ import java.util.Locale;
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
  *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.LoadProbe FILE
  * </pre>
+ *
+ * {@code -Dprobe.warm=true} runs {@link KernelWarmup} on a thread of its own during the weights and the tokenizer
+ * (as {@link LocalModel#loadWarmed} overlaps them), {@code -Dprobe.tokens=N} sets the prompt's length (45), and
+ * {@code -Dprobe.repeat=N} runs the prompt N times, each into a new cache: the later runs cost what a compiled
+ * prompt costs.
  */
 public final class LoadProbe {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
