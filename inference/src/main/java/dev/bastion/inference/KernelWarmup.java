@@ -17,15 +17,16 @@ import java.util.SplittableRandom;
  * distinct type, so a Q4_K_M file warms both its Q4_K and its Q6_K kernels). It shrinks what only sets the amount of
  * work: embedding and feed-forward widths of 256, a vocabulary of 256, a context of {@value #CONTEXT}. Its weights are
  * the first bytes of real tensors of each type, read as smaller matrices. Each round runs a prompt of
- * {@value #PROMPT} tokens (the batched matmul path) and {@value #DECODE} single tokens (the matvec path) into the
- * real model's kind of key/value cache.
+ * {@value #PROMPT} tokens (the batched matmul path; not a multiple of the four tokens a tile takes, so the tiles'
+ * one-token tail runs too, as it does at the end of most real prompts) and {@value #DECODE} single tokens (the matvec
+ * path) into the real model's kind of key/value cache.
  *
  * <p>Stateless; its work is confined to the calling thread and the shared {@link Parallel} pool.
  */
 final class KernelWarmup {
     static final int WIDTH = 256;
     static final int CONTEXT = 64;
-    static final int PROMPT = 24;
+    static final int PROMPT = 25;
     static final int DECODE = 16;
 
     private KernelWarmup() {

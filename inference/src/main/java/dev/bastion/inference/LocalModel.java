@@ -110,46 +110,74 @@ public final class LocalModel implements AutoCloseable {
 
     /**
      * As {@link #load}, and warms the JIT up on a tiny model of the same shape and tensor types
-     * ({@link KernelWarmup}) on a thread of its own while the tokenizer and the rest are read, so that a fresh
+     * ({@link KernelWarmup}) while the tokenizer and the weights are read on a thread of their own, so that a fresh
      * process reaches its first token sooner. For the one-shot commands (generate, chat); returns once both are done.
+     * The warm-up runs on the calling thread, the one that then runs the prompt: the kernels' first calls on a
+     * thread (their thread-local buffers made) are then part of the warm-up's profile, and the compiled kernels do
+     * not fall back to the interpreter at the prompt's first call on this thread.
      *
      * @throws GgufFormatException as {@link #load}
      */
     public static LocalModel loadWarmed(Path path, Options options) throws IOException {
         GgufFile file = GgufFile.open(path);
-        LocalModel model = null;
-        Throwable[] failure = new Throwable[1];
+        ModelConfig config;
         try {
-            ModelConfig config = ModelConfig.from(file);
-            Runnable warmUp = () -> {
-                try {
-                    KernelWarmup.run(file, config, options.cacheType(), WARMUP_ROUNDS);
-                } catch (Throwable e) {
-                    failure[0] = e;
-                }
-            };
-            // a model narrower than the tiny one runs fast enough cold: no warm-up
-            Thread warm = KernelWarmup.fits(config) ? Thread.ofPlatform().name("bastion-warmup").start(warmUp)
-                    : Thread.ofPlatform().unstarted(warmUp);
+            config = ModelConfig.from(file);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        LocalModel[] loaded = new LocalModel[1];
+        Throwable[] loadFailure = new Throwable[1];
+        Thread load = Thread.ofPlatform().name("bastion-load").start(() -> {
             try {
                 Vocabulary vocabulary = GgufVocabulary.read(file.metadata());
                 if (vocabulary.tokens().size() != config.vocabularySize()) {
                     throw new GgufFormatException("the tokenizer has " + vocabulary.tokens().size()
                             + " tokens but token_embd.weight has " + config.vocabularySize() + " rows");
                 }
-                model = new LocalModel(file, config, vocabulary, options);
-            } finally {
-                awaitUninterruptibly(warm); // the warm-up reads the file's tensor list: it ends before the file may close
+                loaded[0] = new LocalModel(file, config, vocabulary, options);
+            } catch (Throwable e) {
+                loadFailure[0] = e;
             }
-        } catch (IOException | RuntimeException e) {
-            file.close();
-            throw e;
+        });
+        Throwable warmFailure = null;
+        try {
+            // a model narrower than the tiny one runs fast enough cold: no warm-up
+            if (KernelWarmup.fits(config)) {
+                KernelWarmup.run(file, config, options.cacheType(), WARMUP_ROUNDS);
+            }
+        } catch (Throwable e) {
+            warmFailure = e;
+        } finally {
+            awaitUninterruptibly(load); // the warm-up reads the file's tensor list: both end before the file may close
         }
-        switch (failure[0]) {
+        switch (loadFailure[0]) {
+            case null -> {
+            }
+            case IOException e -> {
+                file.close();
+                throw e;
+            }
+            case RuntimeException e -> {
+                file.close();
+                throw e;
+            }
+            case Error e -> {
+                file.close();
+                throw e;
+            }
+            default -> {
+                file.close();
+                throw new IllegalStateException("loading the model failed", loadFailure[0]);
+            }
+        }
+        LocalModel model = loaded[0];
+        switch (warmFailure) {
             case null -> {
                 return model;
             }
-            case GgufFormatException e -> {
+            case GgufFormatException e -> { // the file's own words, as load would say them
                 model.close();
                 throw e;
             }
@@ -159,7 +187,7 @@ public final class LocalModel implements AutoCloseable {
             }
             default -> {
                 model.close();
-                throw new IllegalStateException("the kernel warm-up failed", failure[0]);
+                throw new IllegalStateException("the kernel warm-up failed", warmFailure);
             }
         }
     }

@@ -16,6 +16,11 @@ import java.util.Locale;
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
  *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.LoadProbe FILE
  * </pre>
+ *
+ * {@code -Dprobe.warm=true} runs {@link KernelWarmup} on a thread of its own during the weights and the tokenizer
+ * (as {@link LocalModel#loadWarmed} overlaps them), {@code -Dprobe.tokens=N} sets the prompt's length (45), and
+ * {@code -Dprobe.repeat=N} runs the prompt N times, each into a new cache: the later runs cost what a compiled
+ * prompt costs.
  */
 public final class LoadProbe {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -35,6 +40,16 @@ public final class LoadProbe {
                 Parallel.forRange(64, (a, b) -> { });
                 p.end("pool");
             }
+            Thread warm = null;
+            if (Boolean.getBoolean("probe.warm")) {
+                warm = Thread.ofPlatform().name("bastion-warmup").start(() -> {
+                    try {
+                        KernelWarmup.run(file, config, KvCacheType.F32, LocalModel.WARMUP_ROUNDS);
+                    } catch (GgufFormatException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
             Weights weights = Weights.load(file, config);
             p.end("weights");
             if (Boolean.getBoolean("probe.twice")) {
@@ -45,17 +60,25 @@ public final class LoadProbe {
             Vocabulary vocabulary = GgufVocabulary.read(file.metadata());
             Tokenizer tokenizer = Tokenizer.of(vocabulary);
             p.end("tokenizer");
+            if (warm != null) {
+                warm.join();
+                p.end("warm-join");
+            }
             Transformer t = new Transformer(config, weights, 512);
             Transformer.Sequence s = t.newSequence(512, KvCacheType.F32);
-            int[] tokens = new int[46];
+            int n = Integer.getInteger("probe.tokens", 45);
+            int[] tokens = new int[n + 1];
             for (int i = 0; i < tokens.length; i++) {
                 tokens[i] = (i * 7919 + 13) % config.vocabularySize();
             }
             float[] logits = new float[config.vocabularySize()];
-            t.forward(s, tokens, 0, 45, logits);
-            p.end("prompt45");
-            t.forward(s, tokens, 45, 1, logits);
-            p.end("decode1");
+            for (int r = 0; r < Integer.getInteger("probe.repeat", 1); r++) {
+                s = t.newSequence(512, KvCacheType.F32);
+                t.forward(s, tokens, 0, n, logits);
+                p.end("prompt" + n);
+                t.forward(s, tokens, n, 1, logits);
+                p.end("decode1");
+            }
             if (tokenizer == null || Float.isNaN(logits[0])) {
                 throw new IllegalStateException("no logits");
             }
