@@ -232,17 +232,16 @@ public final class AuditTrail {
     /** Queues a request's record (refusals and failures, which send nothing that needs it first). */
     java.util.concurrent.CompletableFuture<Long> record(AuditRecord r) {
         java.time.Instant time = clock.instant();
-        ObjectNode json = r.toJson(time);
-        byte[] bytes = bytesOf(json);
+        byte[] bytes = r.toBytes(time);
         // The same rule counts the record now and, after a crash, when it is read back (UsageRecorder.recover).
-        UsageRecorder.Event.of(json, time).ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
+        UsageRecorder.Event.of(r, time).ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
         java.util.concurrent.CompletableFuture<Long> appended = append(bytes, r.facts().requestId());
         settle(r.facts().requestId()); // queued: a group commit waiting for it may go
         return appended.whenComplete((index, error) -> {
             if (error != null) {
                 usageOf.remove(java.nio.ByteBuffer.wrap(bytes)); // never durable: never counted
-            } else if (!listeners.isEmpty()) {
-                tell(index, time, json, r.facts().key().map(dev.bastion.store.keys.ApiKey::label).orElse(""));
+            } else if (!listeners.isEmpty()) { // the tree only for a listener
+                tell(index, time, r.toJson(time), r.facts().key().map(dev.bastion.store.keys.ApiKey::label).orElse(""));
             }
         });
     }
@@ -252,7 +251,7 @@ public final class AuditTrail {
      * four UTF-8 bytes, as {@code toString().getBytes(UTF_8)} did (Jackson's byte writer would otherwise escape it
      * as a surrogate pair: the same JSON value, but other bytes in the log).
      */
-    private static final com.fasterxml.jackson.databind.ObjectWriter RECORD_WRITER = dev.bastion.gateway.api.Json.MAPPER
+    static final com.fasterxml.jackson.databind.ObjectWriter RECORD_WRITER = dev.bastion.gateway.api.Json.MAPPER
             .writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
     /** The record's JSON as UTF-8, written straight to bytes (the same bytes as {@code json.toString()} in UTF-8). */
