@@ -79,7 +79,7 @@ public record AuditRecord(RequestFacts facts, int status, String outcome, Outcom
      * compares them), without building the tree, which was most of a record's allocation.
      */
     byte[] toBytes(Instant time) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(512);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
         try (com.fasterxml.jackson.core.JsonGenerator g = AuditTrail.RECORD_WRITER.createGenerator(out,
                 com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
             g.writeStartObject();
