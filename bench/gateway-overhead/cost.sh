@@ -12,7 +12,9 @@
 #    a slice of a few thousand requests is exact to about 1%.
 # The load average is printed with each slice: the machine may be shared, and CPU per request moves with it.
 #
-#   bench/gateway-overhead/cost.sh [TREE...]          ROUNDS=6 SLICE=5 WARM=20; BENCH_ENV=VAR=VALUE words for all
+#   bench/gateway-overhead/cost.sh [TREE...]          ROUNDS=6 SLICE=5 WARM=20; BENCH_ENV=VAR=VALUE words for all,
+#                                                     BENCH_ENV_0, BENCH_ENV_1, ... for the first, second, ... tree
+# (the same tree twice with BENCH_ENV_1=BASTION_AUDIT_COMMIT_WAIT=0ms compares two settings of one build).
 # Needs wrk, nginx and JDK 25. Leaves nothing running.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; root="$(cd "$here/../.." && pwd)"
@@ -31,7 +33,9 @@ declare -a port pid key
 for i in "${!trees[@]}"; do
   port[$i]=$((first_port + 2 + 2 * i))
   # shellcheck disable=SC2086 # BENCH_ENV is a list of words
-  start_bench_gateway "${trees[$i]}" "$work" "${port[$i]}" "g$i" ${BENCH_ENV:-}; pid[$i]="${pids[-1]}"
+  own="BENCH_ENV_$i"
+  # shellcheck disable=SC2086
+  start_bench_gateway "${trees[$i]}" "$work" "${port[$i]}" "g$i" ${BENCH_ENV:-} ${!own:-}; pid[$i]="${pids[-1]}"
 done
 wait_for "http://127.0.0.1:$up_port/"
 for i in "${!trees[@]}"; do wait_for "http://127.0.0.1:${port[$i]}/healthz"; key[$i]="$(cat "$work/g$i/admin.key")"; done

@@ -72,6 +72,15 @@ public final class AuditLog implements AutoCloseable {
     private long lastCommitStart = System.nanoTime() - 1_000_000_000L;
     /** When the writer last tried to repair a failed log ({@link System#nanoTime()}). */
     private long lastRepair;
+    /** Records announced with {@link #expect()} so far, and how many of those have arrived (or were withdrawn). */
+    private final java.util.concurrent.atomic.AtomicLong expected = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong arrived = new java.util.concurrent.atomic.AtomicLong();
+    /** The longest a group commit waits for expected records ({@link #gatherExpectedFor}); 0: no wait. */
+    private volatile long gatherNanos;
+    /** While the writer gathers: the count of arrivals it waits for; otherwise {@link Long#MAX_VALUE}. */
+    private volatile long gatherTarget = Long.MAX_VALUE;
+    /** Group commits done (one fsync each), for the records-per-fsync figure. */
+    private final java.util.concurrent.atomic.AtomicLong groupCommits = new java.util.concurrent.atomic.AtomicLong();
     /** Fault injection for tests: thrown before a group commit writes, while set. */
     private volatile IOException injectedFault;
 
@@ -381,6 +390,52 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /**
+     * Lets a group commit wait up to {@code max} for records announced with {@link #expect()}, so that one fsync
+     * covers them (zero, the default: no wait). A group commit then starts when its first record is queued, but
+     * writes only once every record expected at that moment has arrived or {@code max} has passed, whichever comes
+     * first; with nothing expected it writes at once. Each append therefore waits at most {@code max} longer for its
+     * acknowledgement, and only while other records are on their way. This is PostgreSQL's {@code commit_delay}
+     * with {@code commit_siblings}, bounded by who is actually coming: an fsync costs about as much CPU here as the
+     * rest of a proxied request's audit work (docs/benchmarks.md, "Gateway overhead", rounds ten and eleven).
+     */
+    public void gatherExpectedFor(java.time.Duration max) {
+        if (max.isNegative() || max.compareTo(java.time.Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("the gathering wait must be between 0 and 10 s, not " + max);
+        }
+        this.gatherNanos = max.toNanos();
+    }
+
+    /**
+     * Announces a record that will be appended soon (a request in flight). Close the returned handle once the
+     * record is queued, or when it will not come soon after all (a stream that may last minutes, a request that
+     * ended without one); closing twice counts once. Thread-safe.
+     */
+    public Expected expect() {
+        expected.incrementAndGet();
+        return new Expected();
+    }
+
+    /** A record announced with {@link #expect()}; {@link #close()} says it has arrived or will not come soon. */
+    public final class Expected implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Expected() {
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true) && arrived.incrementAndGet() >= gatherTarget) {
+                java.util.concurrent.locks.LockSupport.unpark(writer);
+            }
+        }
+    }
+
+    /** How many group commits (each one write and one fsync) the log has done since it opened. */
+    public long groupCommits() {
+        return groupCommits.get();
+    }
+
+    /**
      * Queues a record; the future completes with its index once it is durable, or fails if it cannot be written.
      * The record must not contain prompt or answer text: it is kept forever.
      */
@@ -421,6 +476,7 @@ public final class AuditLog implements AutoCloseable {
                     for (long wait; (wait = lastCommitStart + commitIntervalNanos - System.nanoTime()) > 0; ) {
                         java.util.concurrent.locks.LockSupport.parkNanos(wait);
                     }
+                    gather();
                 }
                 lastCommitStart = System.nanoTime();
                 batch.add(first);
@@ -440,6 +496,28 @@ public final class AuditLog implements AutoCloseable {
                 batch.clear();
             }
         }
+    }
+
+    /**
+     * Waits (writer thread) until every record expected now has arrived, at most {@link #gatherExpectedFor}'s
+     * bound. A record that arrives meanwhile unparks the writer once the count is reached; the loop re-checks, so
+     * a stale unpark only ends a wait early.
+     */
+    private void gather() {
+        long max = gatherNanos;
+        if (max == 0) {
+            return;
+        }
+        long target = expected.get();
+        if (arrived.get() >= target) {
+            return;
+        }
+        gatherTarget = target;
+        long deadline = System.nanoTime() + max;
+        for (long left; arrived.get() < target && (left = deadline - System.nanoTime()) > 0; ) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, left);
+        }
+        gatherTarget = Long.MAX_VALUE;
     }
 
     private void commit(List<Pending> batch) {
@@ -487,6 +565,7 @@ public final class AuditLog implements AutoCloseable {
                     from = to;
                 }
                 segment.force(false);
+                groupCommits.incrementAndGet();
                 for (Pending p : batch) {
                     tree.appendLeaf(p.record());
                 }

@@ -68,7 +68,7 @@ final class ConfigMapper {
         AuditSettings audit = build("audit", () -> new AuditSettings(parse("audit.signature-algorithm",
                 text("audit.signature-algorithm"), dev.bastion.crypto.SigningKey.Algorithm::fromName),
                 integer("audit.checkpoint-every", 1, 10_000_000), parse("audit.durability", text("audit.durability"),
-                        AuditSettings.Durability::fromConfig)));
+                        AuditSettings.Durability::fromConfig), duration("audit.commit-wait")));
         ConversationSettings conversations = build("conversations", () -> new ConversationSettings(
                 text("conversations.subject-header"), masterKey(dataDir), duration("conversations.purge-interval")));
         AbuseSettings abuse = build("abuse", () -> new AbuseSettings(duration("abuse.window"),

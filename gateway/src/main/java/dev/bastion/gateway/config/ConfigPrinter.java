@@ -86,6 +86,7 @@ public final class ConfigPrinter {
         values.put("audit.signature-algorithm", c.audit().signatureAlgorithm().configName());
         values.put("audit.checkpoint-every", Integer.toString(c.audit().checkpointEvery()));
         values.put("audit.durability", c.audit().durability().name().toLowerCase(java.util.Locale.ROOT));
+        values.put("audit.commit-wait", c.audit().commitWait().toString());
         values.put("conversations.subject-header", c.conversations().subjectHeader());
         values.put("conversations.master-key", switch (c.conversations().masterKey()) {
             case dev.bastion.crypto.Envelope.MasterKeySource.File f -> "file:" + f.path() + "  (secret: reference only)";

@@ -69,6 +69,7 @@ public final class GatewayMetrics {
             .help("Audit records that could not be written (the gateway refuses requests while the log is not writable).")
             .register(registry);
     private volatile LongSupplier inFlight = () -> 0;
+    private volatile LongSupplier auditCommits = () -> 0;
     private volatile java.util.function.BooleanSupplier limitsFallback = () -> false;
     private final Tracing tracing;
 
@@ -86,7 +87,16 @@ public final class GatewayMetrics {
         GaugeWithCallback.builder().name("bastion_rate_limits_fallback")
                 .help("1 while the shared rate limiter (Redis) cannot be reached and this replica enforces its share.")
                 .callback(c -> c.call(limitsFallback.getAsBoolean() ? 1 : 0)).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("bastion_audit_group_commits_total")
+                .help("Group commits of the audit log, one write and one fsync each: records over group commits is "
+                        + "the records per fsync.")
+                .callback(c -> c.call(auditCommits.getAsLong())).register(registry);
         JvmMetrics.builder().register(registry);
+    }
+
+    /** What {@code bastion_audit_group_commits_total} reports: the audit log's group commits so far. */
+    public void auditGroupCommits(LongSupplier supplier) {
+        auditCommits = Objects.requireNonNull(supplier, "supplier");
     }
 
     /** Metrics of a development build (tests, tools). */

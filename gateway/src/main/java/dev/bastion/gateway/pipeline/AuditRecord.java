@@ -73,6 +73,76 @@ public record AuditRecord(RequestFacts facts, int status, String outcome, Outcom
         return r;
     }
 
+    /**
+     * The record as the log stores it, written straight to UTF-8 bytes: exactly the bytes of {@link #toJson}'s tree
+     * written by {@link AuditTrail#bytesOf} (same fields, order, numbers and escapes; {@code AuditRecordBytesTest}
+     * compares them), without building the tree, which was most of a record's allocation.
+     */
+    byte[] toBytes(Instant time) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
+        try (com.fasterxml.jackson.core.JsonGenerator g = AuditTrail.RECORD_WRITER.createGenerator(out,
+                com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeNumberField("v", 1);
+            g.writeStringField("time", time.toString());
+            g.writeStringField("type", "request");
+            g.writeStringField("endpoint", facts.endpoint());
+            g.writeStringField("request_id", facts.requestId());
+            write(g, "key_id", facts.key().map(k -> k.id()));
+            write(g, "tenant", facts.key().map(k -> k.tenant()));
+            write(g, "route", facts.route());
+            write(g, "model", facts.model());
+            write(g, "served_by", facts.servedBy().map(RequestFacts.Served::model));
+            write(g, "location", facts.servedBy().map(RequestFacts.Served::location));
+            write(g, "decision", facts.decision());
+            write(g, "reason", facts.servedBy().map(RequestFacts.Served::reason));
+            g.writeArrayFieldStart("controls");
+            for (Control c : facts.controls()) {
+                g.writeStartObject();
+                g.writeStringField("name", c.name());
+                g.writeStringField("stage", c.stage());
+                writeCounts(g, "findings", c.findings());
+                if (!c.findings().isEmpty()) {
+                    g.writeNumberField("max_score", c.maxScore());
+                }
+                write(g, "outcome", Optional.ofNullable(c.outcome()));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            writeCounts(g, "findings", facts.findings());
+            g.writeNumberField("status", status);
+            g.writeStringField("outcome", outcome);
+            g.writeNumberField("prompt_tokens", usage.promptTokens());
+            g.writeNumberField("completion_tokens", usage.completionTokens());
+            g.writeNumberField("latency_us", latencyMicros);
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("an audit record could not be written to memory", e); // a bug
+        }
+        return out.toByteArray();
+    }
+
+    /** Counts by name, in name order (as the tree's {@code TreeMap} copy wrote them). */
+    private static void writeCounts(com.fasterxml.jackson.core.JsonGenerator g, String field, Map<String, Integer> counts)
+            throws java.io.IOException {
+        g.writeObjectFieldStart(field);
+        if (!counts.isEmpty()) {
+            for (Map.Entry<String, Integer> e : (counts.size() == 1 ? counts : new TreeMap<>(counts)).entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+        }
+        g.writeEndObject();
+    }
+
+    private static void write(com.fasterxml.jackson.core.JsonGenerator g, String field, Optional<String> value)
+            throws java.io.IOException {
+        if (value.isPresent()) {
+            g.writeStringField(field, value.get());
+        } else {
+            g.writeNullField(field);
+        }
+    }
+
     private static void put(ObjectNode r, String field, Optional<String> value) {
         if (value.isPresent()) {
             r.put(field, value.get());

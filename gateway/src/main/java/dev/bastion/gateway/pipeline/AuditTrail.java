@@ -69,12 +69,56 @@ public final class AuditTrail {
      */
     public AuditTrail(AuditLog log, Clock clock, Runnable onFailure,
             dev.bastion.gateway.config.AuditSettings.Durability durability) {
+        this(log, clock, onFailure, durability, dev.bastion.gateway.config.AuditSettings.DEFAULT_COMMIT_WAIT);
+    }
+
+    /**
+     * @param commitWait with sync durability, how long a group commit may wait for the records of requests in flight
+     *     ({@link #expect}; {@code audit.commit-wait})
+     */
+    public AuditTrail(AuditLog log, Clock clock, Runnable onFailure,
+            dev.bastion.gateway.config.AuditSettings.Durability durability, java.time.Duration commitWait) {
         this.log = Objects.requireNonNull(log, "log");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
         this.awaitDurable = durability == dev.bastion.gateway.config.AuditSettings.Durability.SYNC;
         if (!awaitDurable) {
             log.commitAtMostEvery(ASYNC_COMMIT_INTERVAL); // answers do not wait: gather more records per fsync
+        } else {
+            log.gatherExpectedFor(commitWait); // answers wait: a commit waits (boundedly) only for records on their way
+        }
+        this.gathering = awaitDurable && !commitWait.isZero();
+    }
+
+    /** Whether group commits wait for the records of requests in flight (sync durability, a non-zero wait). */
+    private final boolean gathering;
+    /** Requests in flight whose records a group commit may wait for, by request id (ids are the gateway's own). */
+    private final Map<String, AuditLog.Expected> coming = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Announces that request {@code requestId} will queue its record soon, so that a group commit may wait for it
+     * (sync durability with a non-zero {@code audit.commit-wait}). Its record ({@link #record}) or {@link #settle}
+     * ends the announcement; the pipeline settles every request in a {@code finally}, so none is left announced.
+     */
+    void expect(String requestId) {
+        if (gathering) {
+            AuditLog.Expected before = coming.put(requestId, log.expect());
+            if (before != null) {
+                before.close();
+            }
+        }
+    }
+
+    /**
+     * Ends request {@code requestId}'s announcement: its record has been queued, or will not come soon (a stream,
+     * whose record waits for its end). Nothing happens when it was not announced or is already settled.
+     */
+    void settle(String requestId) {
+        if (gathering) {
+            AuditLog.Expected e = coming.remove(requestId);
+            if (e != null) {
+                e.close();
+            }
         }
     }
 
@@ -188,15 +232,16 @@ public final class AuditTrail {
     /** Queues a request's record (refusals and failures, which send nothing that needs it first). */
     java.util.concurrent.CompletableFuture<Long> record(AuditRecord r) {
         java.time.Instant time = clock.instant();
-        ObjectNode json = r.toJson(time);
-        byte[] bytes = bytesOf(json);
+        byte[] bytes = r.toBytes(time);
         // The same rule counts the record now and, after a crash, when it is read back (UsageRecorder.recover).
-        UsageRecorder.Event.of(json, time).ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
-        return append(bytes, r.facts().requestId()).whenComplete((index, error) -> {
+        UsageRecorder.Event.of(r, time).ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
+        java.util.concurrent.CompletableFuture<Long> appended = append(bytes, r.facts().requestId());
+        settle(r.facts().requestId()); // queued: a group commit waiting for it may go
+        return appended.whenComplete((index, error) -> {
             if (error != null) {
                 usageOf.remove(java.nio.ByteBuffer.wrap(bytes)); // never durable: never counted
-            } else if (!listeners.isEmpty()) {
-                tell(index, time, json, r.facts().key().map(dev.bastion.store.keys.ApiKey::label).orElse(""));
+            } else if (!listeners.isEmpty()) { // the tree only for a listener
+                tell(index, time, r.toJson(time), r.facts().key().map(dev.bastion.store.keys.ApiKey::label).orElse(""));
             }
         });
     }
@@ -206,7 +251,7 @@ public final class AuditTrail {
      * four UTF-8 bytes, as {@code toString().getBytes(UTF_8)} did (Jackson's byte writer would otherwise escape it
      * as a surrogate pair: the same JSON value, but other bytes in the log).
      */
-    private static final com.fasterxml.jackson.databind.ObjectWriter RECORD_WRITER = dev.bastion.gateway.api.Json.MAPPER
+    static final com.fasterxml.jackson.databind.ObjectWriter RECORD_WRITER = dev.bastion.gateway.api.Json.MAPPER
             .writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8);
 
     /** The record's JSON as UTF-8, written straight to bytes (the same bytes as {@code json.toString()} in UTF-8). */

@@ -53,8 +53,10 @@ public final class ChatEndpoint implements Endpoint {
     private final String subjectHeader;
     private final GuardSettings guard;
     private final PseudonymVault pseudonyms;
+    private final AuditTrail audit;
 
     public ChatEndpoint(Stages stages, GuardSettings guard) {
+        this.audit = stages.audit();
         this.inputGuard = stages.inputGuard();
         this.router = stages.router();
         this.metrics = stages.metrics();
@@ -222,6 +224,8 @@ public final class ChatEndpoint implements Endpoint {
     /** Backend, scan output and restore for a stream: the relay guards each chunk as it passes. */
     private Answer stream(Exchange exchange, ChatRequest request, Router.RoutePlan plan, Rewrite rewrite,
             Optional<String> canary, long started) {
+        // A stream's record comes only at its end, maybe minutes away: group commits must not wait for it.
+        audit.settle(exchange.requestId());
         ObjectNode upstream = rewrite.upstreamRequest();
         upstream.put("stream", true);
         upstream.putObject("stream_options").put("include_usage", true);

@@ -49,6 +49,15 @@ public final class Pipeline {
 
     /** Runs {@code endpoint} for one request and writes its response. */
     public void handle(Exchange exchange, Endpoint endpoint) {
+        audit.expect(exchange.requestId()); // a group commit may wait for this request's record (sync audit)
+        try {
+            run(exchange, endpoint);
+        } finally {
+            audit.settle(exchange.requestId()); // recorded already, unless a bug cut the request short
+        }
+    }
+
+    private void run(Exchange exchange, Endpoint endpoint) {
         RequestFacts facts = RequestFacts.start(endpoint.name(exchange), exchange.requestId(), System.nanoTime());
         Check<ApiKey> caller = stage(metrics, "authenticate",
                 () -> authenticator.check(exchange.header("Authorization"), Role::mayCallModels, "call models"));

@@ -64,11 +64,23 @@ public final class UsageRecorder {
         }
 
         /**
-         * The same rule for a record just built, whose {@code time} field is {@code time}: no parsing of the time
-         * back from its text.
+         * The same rule for a request record not yet written ({@link AuditRecord#toBytes}), read from its values:
+         * its JSON has a textual {@code key_id} and {@code tenant} exactly when it has a key, a textual
+         * {@code model} exactly when it has a model, and the usage's token counts ({@code UsageFromAuditTest}
+         * compares both readings).
          */
-        static Optional<Event> of(JsonNode record, Instant time) {
-            return of(record, () -> time);
+        static Optional<Event> of(AuditRecord record, Instant time) {
+            RequestFacts facts = record.facts();
+            if (facts.key().isEmpty() || facts.model().isEmpty()) {
+                return Optional.empty();
+            }
+            long prompt = record.usage().promptTokens();
+            long completion = record.usage().completionTokens();
+            if (prompt <= 0 && completion <= 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new Event(LocalDate.ofInstant(time, ZoneOffset.UTC), facts.key().get().tenant(),
+                    facts.key().get().id(), facts.model().get(), prompt, completion));
         }
 
         private static Optional<Event> of(JsonNode record, java.util.function.Supplier<Instant> time) {

@@ -218,7 +218,9 @@ public final class Gateway implements AutoCloseable {
                     config.audit().signatureAlgorithm());
             audit = AuditLog.open(config.dataDir().resolve("audit"), auditKey, "bastion", clock,
                     config.audit().checkpointEvery());
-            AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure, config.audit().durability());
+            AuditTrail trail = new AuditTrail(audit, clock, metrics::auditFailure, config.audit().durability(),
+                    config.audit().commitWait());
+            metrics.auditGroupCommits(audit::groupCommits);
             KeyedHasher hasher = apiKeyHasher(config.dataDir());
             KeyService keys = keyService(config, store, hasher, clock, sharedState);
             UsageRepository usageCounters = new JdbcUsageRepository(store);

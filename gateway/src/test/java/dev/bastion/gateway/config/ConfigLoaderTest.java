@@ -248,4 +248,16 @@ class ConfigLoaderTest {
         assertThat(failure("telemetry:\n  otlp-endpoint: not a url\n", Map.of()).problems())
                 .anyMatch(p -> p.contains("telemetry.otlp-endpoint"));
     }
+
+    @Test
+    void auditCommitWaitIsOffByDefaultReadFromEnvAndCheckedWithItsKeyNamed() throws Exception {
+        assertThat(load("{}\n", Map.of(), Map.of()).config().audit().commitWait()).isZero();
+        LoadedConfig set = load("{}\n", Map.of("BASTION_AUDIT_COMMIT_WAIT", "1ms"), Map.of());
+        assertThat(set.config().audit().commitWait()).isEqualTo(Duration.ofMillis(1));
+        assertThat(ConfigPrinter.print(set)).contains("audit.commit-wait: PT0.001S");
+        assertThat(failure("audit:\n  commit-wait: 200ms\n", Map.of()).problems())
+                .anyMatch(p -> p.contains("audit.commit-wait") && p.contains("100ms"));
+        assertThat(failure("audit:\n  commit-wait: soon\n", Map.of()).problems())
+                .anyMatch(p -> p.contains("audit.commit-wait"));
+    }
 }

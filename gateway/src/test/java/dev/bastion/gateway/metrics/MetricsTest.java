@@ -48,6 +48,7 @@ class MetricsTest {
         m.timeToFirstToken("alpha", 20_000_000);
         m.generation("alpha", 50, 1_000_000_000);
         m.inFlightGauge(() -> 3);
+        m.auditGroupCommits(() -> 7);
         PrometheusText text = PrometheusText.parse(m.scrape());
         assertThat(text.value("bastion_requests_total", Map.of("route", "default", "model", "alpha", "status", "200"))).isEqualTo(1);
         assertThat(text.value("bastion_request_duration_seconds_count", Map.of("route", "default"))).isEqualTo(1);
@@ -60,6 +61,7 @@ class MetricsTest {
         assertThat(text.value("bastion_upstream_errors_total", Map.of("model", "alpha", "kind", "timeout"))).isEqualTo(1);
         assertThat(text.value("bastion_audit_append_failures_total", Map.of())).isEqualTo(1);
         assertThat(text.value("bastion_in_flight_requests", Map.of())).isEqualTo(3);
+        assertThat(text.value("bastion_audit_group_commits_total", Map.of())).isEqualTo(7);
         assertThat(text.value("bastion_time_to_first_token_seconds_bucket", Map.of("model", "alpha", "le", "0.025"))).isEqualTo(1);
         assertThat(text.value("bastion_time_to_first_token_seconds_bucket", Map.of("model", "alpha", "le", "0.01"))).isEqualTo(0);
         assertThat(text.value("bastion_generation_tokens_per_second_sum", Map.of("model", "alpha"))).isEqualTo(50);

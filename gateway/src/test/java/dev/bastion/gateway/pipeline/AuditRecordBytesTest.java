@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bastion.gateway.api.Json;
+import dev.bastion.store.keys.ApiKey;
+import dev.bastion.store.keys.Role;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** A record is written straight to bytes, and the bytes are exactly the text the log stored before. */
@@ -24,5 +30,46 @@ class AuditRecordBytesTest {
         r.put("score", 1e-7);
         assertThat(AuditTrail.bytesOf(r)).isEqualTo(r.toString().getBytes(StandardCharsets.UTF_8));
         assertThat(new String(AuditTrail.bytesOf(r), StandardCharsets.UTF_8)).contains("\"max_score\":0.30000000000000004");
+    }
+
+    private static final ApiKey KEY = new ApiKey("key_0123456789abcdef", new byte[] {1}, Role.USER,
+            "t-1.x_y", List.of("*"), Instant.EPOCH, Optional.empty(), Optional.empty(),
+            Optional.empty(), "");
+
+    /** Records of every shape the pipeline writes: refused before authentication, answered with findings, streamed. */
+    private static List<AuditRecord> records() {
+        RequestFacts start = RequestFacts.start("chat.completions", "req_0a1b", 1_000L);
+        RequestFacts answered = start.authenticated(KEY).routed("défault \"q\" \\ \t \u2028 \u0001", "bench-model")
+                .decided("transform", List.of(new AuditRecord.Control("secrets", "input", Map.of("AWS_KEY", 2,
+                        "GITHUB_TOKEN", 1), 0.1 + 0.2, null), new AuditRecord.Control("pii", "input", Map.of(), 0, "none"),
+                        new AuditRecord.Control("structure", "input", Map.of("ZERO_WIDTH", 3), 1e-7, "allow")),
+                        Map.of("EMAIL_ADDRESS", 1, "AWS_KEY", 2, "PERSON", 4))
+                .servedBy(new RequestFacts.Served("bench-model", "local", "route default; 😀 reason"))
+                .control(new AuditRecord.Control("route", "decide", Map.of(), 0, "bench-model (local)"));
+        return List.of(
+                new AuditRecord(start, 401, "invalid_api_key", Outcome.Usage.NONE, 12),
+                new AuditRecord(answered, 200, "ok", new Outcome.Usage(20, 10), Long.MAX_VALUE),
+                new AuditRecord(answered.withDecision("allow"), 200, "ok", new Outcome.Usage(0, 7), 0),
+                new AuditRecord(start.authenticated(KEY), 429, "rate_limited", Outcome.Usage.NONE, 3));
+    }
+
+    @Test
+    void aRecordWrittenStraightToBytesIsItsTreesBytes() {
+        Instant time = Instant.parse("2026-12-06T16:30:00.123456Z");
+        for (AuditRecord r : records()) {
+            assertThat(new String(r.toBytes(time), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(AuditTrail.bytesOf(r.toJson(time)), StandardCharsets.UTF_8));
+            assertThat(r.toBytes(time)).isEqualTo(AuditTrail.bytesOf(r.toJson(time)));
+        }
+    }
+
+    @Test
+    void usageFromARecordsValuesEqualsUsageReadBackFromItsJson() throws Exception {
+        Instant time = Instant.parse("2026-12-06T23:59:59.999Z");
+        for (AuditRecord r : records()) {
+            assertThat(UsageRecorder.Event.of(r, time))
+                    .isEqualTo(UsageRecorder.Event.of(Json.MAPPER.readTree(r.toBytes(time))));
+        }
+        assertThat(UsageRecorder.Event.of(records().get(1), time)).isPresent();
     }
 }
