@@ -430,6 +430,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         if (n == 0) {
             return;
         }
+        if ((type == GgmlType.Q8_0 || type == GgmlType.Q4_0) && !scalar() && MatmulInputLanes.AVAILABLE) {
+            MatmulInputLanes.matmul(this, x, from, from + n, out); // inputs in the vector lanes: round eleven
+            return;
+        }
         Parallel.forRange((rows + MatmulTiles.ROWS - 1) / MatmulTiles.ROWS, (start, end) -> MatmulTiles.run(this,
                 x, from, from + n, out, start * MatmulTiles.ROWS, Math.min(rows, end * MatmulTiles.ROWS)));
     }
