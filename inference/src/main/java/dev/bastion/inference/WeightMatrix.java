@@ -409,6 +409,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * The product with {@code n} input vectors at once: {@code x} holds them back to back ({@code n * cols}
      * floats) and {@code out} receives the {@code n} results back to back, {@code out[i * rows + r]}.
      * Each dequantised row is reused for several inputs, so this is much cheaper per vector than {@link #matvec}.
+     * Q8_0 and Q4_0 weights with 512-bit vectors go through {@link MatmulInputLanes} (each element one FMA chain
+     * over the columns in order), the other types through {@link MatmulTiles}.
      *
      * @throws IllegalArgumentException if {@code n} is negative or an array is too short
      */
