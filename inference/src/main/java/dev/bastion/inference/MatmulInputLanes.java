@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * in chunks of {@link #CHUNK} so that the transposed inputs' chunk (at most 32 KB) stays in L1 while every row of
  * the panel passes over it, and each step of the register tile (4 rows x 64 inputs, or 8 rows x 32 or 16) loads
  * one 4-byte weight per row and one vector per 16 inputs. The accumulators are kept in a per-thread array between
- * chunks (exactly: loads and stores do not round). Measurements: docs/inference-kernels.md, "Prompt processing,
- * round eleven".
+ * chunks (exactly: loads and stores do not round). Measurements: docs/inference-kernels.md, "Prompt processing with
+ * the inputs in the vector lanes, round eleven".
  *
  * <p>This class is thread-safe; its only state is per-thread scratch arrays.
  */
