@@ -156,7 +156,7 @@ final class MatmulTiles {
         return VectorKernels.sum(a); // fixed lane order, the same interpreted and compiled
     }
 
-    private static float tail(float[] w, int wo, float[] x, int xo, int k, int cols) {
+    static float tail(float[] w, int wo, float[] x, int xo, int k, int cols) {
         float s = 0f;
         for (int i = k; i < cols; i++) {
             s += w[wo + i] * x[xo + i];
@@ -164,7 +164,7 @@ final class MatmulTiles {
         return s;
     }
 
-    private static float dot(float[] w, int wo, float[] x, int xo, int cols) {
+    static float dot(float[] w, int wo, float[] x, int xo, int cols) {
         FloatVector acc = FloatVector.zero(F);
         int lanes = F.length();
         int k = 0;
