@@ -68,7 +68,7 @@ public final class TestKafka implements AutoCloseable {
                     "group.initial.rebalance.delay.ms=0",
                     "") );
             Path log = dir.resolve("broker.log");
-            String clusterId = Base64.getUrlEncoder().withoutPadding().encodeToString(uuidBytes());
+            String clusterId = clusterId();
             Process format = javaProcess(List.of("kafka.tools.StorageTool", "format", "-t", clusterId, "-c",
                     properties.toString()), dir.resolve("format.log")).start();
             if (!format.waitFor(90, TimeUnit.SECONDS) || format.exitValue() != 0) {
@@ -150,6 +150,20 @@ public final class TestKafka implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+    }
+
+    /**
+     * A random cluster id in Kafka's form (a UUID in unpadded base64url). One in 64 of those starts with '-', which
+     * the storage tool's argument parser takes for an option ("--cluster-id: expected one argument"): such ids are
+     * drawn again, as Kafka's own Uuid.randomUuid does.
+     */
+    private static String clusterId() {
+        while (true) {
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(uuidBytes());
+            if (!id.startsWith("-")) {
+                return id;
+            }
         }
     }
 
