@@ -240,8 +240,8 @@ public final class AuditTrail {
         return appended.whenComplete((index, error) -> {
             if (error != null) {
                 usageOf.remove(java.nio.ByteBuffer.wrap(bytes)); // never durable: never counted
-            } else if (!listeners.isEmpty()) { // the tree only for a listener
-                tell(index, time, r.toJson(time), r.facts().key().map(dev.bastion.store.keys.ApiKey::label).orElse(""));
+            } else if (!listeners.isEmpty()) {
+                tell(index, time, r);
             }
         });
     }
@@ -273,11 +273,14 @@ public final class AuditTrail {
         return () -> listeners.remove(listener);
     }
 
-    private void tell(long index, java.time.Instant time, ObjectNode r, String label) {
-        TrafficListener.Event event = new TrafficListener.Event(index, time,
-                r.path("request_id").asText(""), text(r, "key_id"), label, text(r, "tenant"), r.path("endpoint").asText(""),
-                text(r, "model"), text(r, "location"), text(r, "decision"), r.path("status").asInt(0),
-                r.path("latency_us").asLong(0), r.path("prompt_tokens").asLong(0), r.path("completion_tokens").asLong(0));
+    private void tell(long index, java.time.Instant time, AuditRecord r) {
+        RequestFacts f = r.facts();
+        TrafficListener.Event event = new TrafficListener.Event(index, time, f.requestId(),
+                nonEmpty(f.key().map(dev.bastion.store.keys.ApiKey::id)),
+                f.key().map(dev.bastion.store.keys.ApiKey::label).orElse(""),
+                nonEmpty(f.key().map(dev.bastion.store.keys.ApiKey::tenant)), f.endpoint(), nonEmpty(f.model()),
+                nonEmpty(f.servedBy().map(RequestFacts.Served::location)), nonEmpty(f.decision()), r.status(),
+                r.latencyMicros(), r.usage().promptTokens(), r.usage().completionTokens());
         for (TrafficListener l : listeners) {
             try {
                 l.recorded(event);
@@ -287,9 +290,9 @@ public final class AuditTrail {
         }
     }
 
-    private static Optional<String> text(ObjectNode r, String field) {
-        com.fasterxml.jackson.databind.JsonNode n = r.get(field);
-        return n == null || n.isNull() || n.asText().isEmpty() ? Optional.empty() : Optional.of(n.asText());
+    /** An empty text is no value, as the record's JSON reading counted it. */
+    private static Optional<String> nonEmpty(Optional<String> value) {
+        return value.filter(v -> !v.isEmpty());
     }
 
     /** Queues an admin-type record found while serving a request (an abuse flag); not awaited. */
