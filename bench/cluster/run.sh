@@ -115,14 +115,6 @@ lb() { # port servers...
 lb $lb_one $a_port
 lb $lb_two $a_port $b_port
 
-cpu_of() { # ticks used so far by every process whose command matches
-  local total=0
-  for p in $(pgrep -f "$1" || true); do
-    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
-  done
-  echo "$total"
-}
-hz="$(getconf CLK_TCK)"
 ticks_of() { # ticks used so far by the given pids and their children threads
   local total=0 p
   for p in "$@"; do
@@ -130,6 +122,8 @@ ticks_of() { # ticks used so far by the given pids and their children threads
   done
   echo "$total"
 }
+cpu_of() { ticks_of $(pgrep -f "$1" || true); } # ticks used so far by every process whose command matches
+hz="$(getconf CLK_TCK)"
 replica_pid() { pgrep -f -- "--data-dir $work/data-$1" | while read -r p; do
   [[ "$(cat "/proc/$p/comm" 2>/dev/null)" == java ]] && echo "$p"; done | head -1; }
 nginx_pids() { local m; m="$(cat "$work/nginx/nginx.pid")"; echo "$m" $(pgrep -P "$m"); }
@@ -153,8 +147,7 @@ measure() { # label url lb-port
   printf 'RESULT %s: %s requests/s, p50 %.1f ms, p99 %.1f ms, non-200 %s; Redis CPU %s us/request, PostgreSQL CPU %s us/request\n' \
     "$1" "$rps" "$(awk -v v="$(field p50_us)" 'BEGIN {print v / 1000}')" "$(awk -v v="$(field p99_us)" 'BEGIN {print v / 1000}')" \
     "$(field non200)" \
-    "$(awk -v d=$((redis1 - redis0)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')" \
-    "$(awk -v d=$((pg1 - pg0)) -v n="$reqs" -v hz="$hz" 'BEGIN {printf "%.1f", d / hz * 1e6 / n}')"
+    "$(per_request $((redis1 - redis0)) "$reqs")" "$(per_request $((pg1 - pg0)) "$reqs")"
   # Where each request's CPU went, in µs: the replicas' own and everything else on the same two cores. With
   # everything on two cores, two replicas can serve at most 2 s of CPU / (replicas' + the rest's CPU per request)
   # a second; one replica pinned to its core at most 1 s / (its CPU per request); the ratio of the two over 2 is
