@@ -57,21 +57,15 @@ public final class GroupsEachProbe {
             for (int i = 0; i < all.length; i++) {
                 all[i] = Q4_Kx4.Activations.of(Q8K.of(KernelTwinsTest.gaussian(random, cols, 1f), cols));
             }
-            float[][] allFloats = new float[all.length][];
-            for (int i = 0; i < all.length; i++) {
-                allFloats[i] = unspread(all[i]);
-            }
-            Runnable[][] runs = new Runnable[counts.length][3];
-            float[][][] outs = new float[counts.length][3][];
+            Runnable[][] runs = new Runnable[counts.length][2];
+            float[][][] outs = new float[counts.length][2][];
             for (int c = 0; c < counts.length; c++) {
                 int n = counts[c];
                 Q4_Kx4.Activations[] xa = java.util.Arrays.copyOf(all, n);
                 float[] before = new float[n * rows];
                 float[] after = new float[n * rows];
-                float[] third = new float[n * rows];
                 outs[c][0] = before;
                 outs[c][1] = after;
-                outs[c][2] = third;
                 runs[c][0] = () -> {
                     float[] four = new float[4];
                     for (int g = 0; g < groups.length; g++) {
@@ -96,23 +90,10 @@ public final class GroupsEachProbe {
                         }
                     }
                 };
-                float[][] xf = java.util.Arrays.copyOf(allFloats, n);
-                float[] scratch = KQuantGroupsFloats.scratch();
-                float[] sums = KQuantGroupsFloats.sums(n);
-                runs[c][2] = () -> {
-                    for (int g = 0; g < groups.length; g++) {
-                        switch (type) {
-                            case Q4_K -> KQuantGroupsFloats.q4K(groups[g], xa, xf, cols, third, 4 * g, rows, scratch,
-                                    sums);
-                            case Q5_K -> KQuantGroupsEach.q5K(groups[g], xa, cols, third, 4 * g, rows, ints, floats);
-                            default -> KQuantGroupsEach.q6K(groups[g], xa, cols, third, 4 * g, rows, ints, floats);
-                        }
-                    }
-                };
                 check(type, n, runs[c], outs[c]);
             }
             System.out.printf(Locale.ROOT, "%s %d x %d: bits checked for n = 1, 2, 4, 8%n", type, rows, cols);
-            double[][] best = new double[counts.length][3];
+            double[][] best = new double[counts.length][2];
             for (double[] b : best) {
                 java.util.Arrays.fill(b, Double.MAX_VALUE);
             }
@@ -122,7 +103,7 @@ public final class GroupsEachProbe {
                 for (int c = 0; c < counts.length; c++) {
                     int n = counts[c];
                     int reps = Math.max(1, (int) (200_000_000L / ((long) rows * cols * n)));
-                    for (int v = 0; v < 3; v++) {
+                    for (int v = 0; v < 2; v++) {
                         long bytes0 = bean.getCurrentThreadAllocatedBytes();
                         long fastest = Long.MAX_VALUE; // the least disturbed pass: on a loaded machine the others
                         for (int k = 0; k < reps; k++) { // carry other processes' cache misses and preemptions
@@ -145,14 +126,13 @@ public final class GroupsEachProbe {
             for (int c = 0; c < counts.length; c++) {
                 int n = counts[c];
                 System.out.printf(Locale.ROOT, "%s %d x %d n=%d best per weight row: dot4 each %.1f ns (%.1f per input),"
-                        + " shorts %.1f ns (%.1f per input), floats %.1f ns (%.1f per input); floats over shorts"
-                        + " %.2fx%n", type, rows, cols, n, best[c][0], best[c][0] / n, best[c][1], best[c][1] / n,
-                        best[c][2], best[c][2] / n, best[c][1] / best[c][2]);
+                        + " groups each %.1f ns (%.1f per input), %.2fx%n", type, rows, cols, n, best[c][0],
+                        best[c][0] / n, best[c][1], best[c][1] / n, best[c][0] / best[c][1]);
             }
         }
     }
 
-    private static final String[] NAMES = {"dot4", "shorts", "floats"};
+    private static final String[] NAMES = {"before", "after"};
 
     private static void check(GgmlType type, int n, Runnable[] runs, float[][] outs) {
         for (int v = 0; v < runs.length; v++) {
@@ -167,14 +147,5 @@ public final class GroupsEachProbe {
                 }
             }
         }
-    }
-
-    /** The int8 values of spread activations, once each, as floats. */
-    private static float[] unspread(Q4_Kx4.Activations a) {
-        float[] f = new float[a.q().length / 4];
-        for (int k = 0; k < f.length; k++) {
-            f[k] = a.q()[4 * k];
-        }
-        return f;
     }
 }
