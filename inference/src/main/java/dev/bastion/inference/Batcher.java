@@ -17,6 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * prompts waiting to be processed, oldest first, in chunks, so a long prompt neither waits for the others to
  * finish nor holds their tokens back for the whole of its processing.
  *
+ * <p>A step starts once the calls of the previous step are back (each sequence samples its token and asks for the
+ * next) or a quarter of the previous step's time has passed, whichever is first (at most
+ * {@link #GATHER_MAX_NANOS}): starting as soon as the first of them is back split the sequences into two steps a
+ * token, each reading every weight (see the note inside the class).
+ *
  * <p>A call's tokens get the same bits in a shared step as in a {@link Transformer#forward} of their own (see
  * {@link Transformer#step}), so concurrent requests give the answers they give one at a time.
  *
@@ -26,6 +31,18 @@ final class Batcher implements AutoCloseable {
 
     /** Rows of each step kept for waiting prompts while sequences decode, so prompts always progress. */
     static final int PROMPT_ROWS = 8;
+    /** The longest a step waits for the calls of the previous step to come back. */
+    static final long GATHER_MAX_NANOS = 50_000_000L;
+
+    /*
+     * Why a step waits for the previous step's calls. After a step, each sequence's own thread samples its token
+     * and calls forward again; those calls come back one after another, a fraction of a millisecond to several
+     * apart on a busy machine. The batcher used to start a step with whatever had come back, so four decoding
+     * sequences drifted into steps of one and three rows (or two and two) and every token cost two passes over
+     * the weights instead of one. Waiting is bounded, and a sequence that has ended (it makes no further call)
+     * costs one bounded wait. The rows get the same bits whatever the step holds (Transformer.step), so waiting
+     * changes no answer, only which rows share a reading of the weights.
+     */
 
     private final Transformer transformer;
     private final Transformer.Scratch scratch;
@@ -34,6 +51,12 @@ final class Batcher implements AutoCloseable {
     private final ArrayDeque<Call> waiting = new ArrayDeque<>();
     private final Thread thread;
     private boolean closed;
+    /** Calls in the previous step, and its length: what the next step waits for, and how long at most. */
+    private int lastCalls;
+    private long lastStepNanos;
+    /** Steps run and rows run, for harnesses (rows per step). Guarded by {@link #lock}. */
+    private long steps;
+    private long rows;
 
     /** A batcher for at most {@code calls} forward calls at once (the model's slots: one call per slot). */
     Batcher(Transformer transformer, String name, int calls) {
@@ -162,6 +185,19 @@ final class Batcher implements AutoCloseable {
                     waiting.clear();
                     return;
                 }
+                long deadline = System.nanoTime() + Math.min(lastStepNanos / 4, GATHER_MAX_NANOS);
+                while (waiting.size() < lastCalls && !closed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        work.awaitNanos(left);
+                    } catch (InterruptedException e) { // nobody interrupts this thread; if so, stop waiting
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
                 calls = new ArrayList<>(waiting);
             } finally {
                 lock.unlock();
@@ -192,20 +228,27 @@ final class Batcher implements AutoCloseable {
                 }
             }
             Throwable failure = null;
+            long start = System.nanoTime();
             try {
                 transformer.step(scratch, sequences, tokens, n, single, wanted, logits, m);
             } catch (RuntimeException | Error e) {
                 failure = e;
             }
+            long took = System.nanoTime() - start;
             java.util.Arrays.fill(sequences, null);
             java.util.Arrays.fill(logits, null);
             lock.lock();
             try {
+                lastStepNanos = took;
+                lastCalls = 0;
+                steps++;
+                rows += n;
                 for (int i = 0; i < take.length; i++) {
                     Call c = calls.get(i);
                     if (take[i] == 0) {
                         continue;
                     }
+                    lastCalls++;
                     c.ran += take[i];
                     if (failure != null || c.ran == c.n) {
                         waiting.remove(c);
@@ -215,6 +258,16 @@ final class Batcher implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /** Steps run so far and rows run in them, {@code {steps, rows}} (for harnesses: rows per step). */
+    long[] stepCounts() {
+        lock.lock();
+        try {
+            return new long[] {steps, rows};
+        } finally {
+            lock.unlock();
         }
     }
 

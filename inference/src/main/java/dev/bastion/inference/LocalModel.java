@@ -330,6 +330,11 @@ public final class LocalModel implements AutoCloseable {
         file.close();
     }
 
+    /** Shared steps run so far and rows run in them, {@code {steps, rows}}; zeros with one slot (harnesses). */
+    long[] stepCounts() {
+        return batcher == null ? new long[2] : batcher.stepCounts();
+    }
+
     private void forward(Transformer.Sequence s, int[] tokens, int from, int n, float[] logits) {
         if (batcher == null) {
             transformer.forward(s, tokens, from, n, logits);

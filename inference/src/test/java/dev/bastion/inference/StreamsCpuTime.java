@@ -55,11 +55,14 @@ public final class StreamsCpuTime {
             double bestN = Double.MAX_VALUE;
             for (int r = 0; r < rounds; r++) {
                 double one = run(m, all, 1, request);
+                long[] before = m.stepCounts();
                 double many = run(m, all, n, request);
+                long[] after = m.stepCounts();
                 best1 = Math.min(best1, one);
                 bestN = Math.min(bestN, many);
-                System.out.printf(Locale.ROOT, "round %d: 1 stream %.1f ms CPU per token, %d streams %.1f ms (%.2fx)%n",
-                        r + 1, one, n, many, one / many);
+                System.out.printf(Locale.ROOT, "round %d: 1 stream %.1f ms CPU per token, %d streams %.1f ms (%.2fx);"
+                        + " %d streams: %d steps, %.2f rows a step%n", r + 1, one, n, many, one / many, n,
+                        after[0] - before[0], (after[1] - before[1]) / (double) (after[0] - before[0]));
             }
             System.out.printf(Locale.ROOT, "%s best: 1 stream %.1f ms CPU per token, %d streams %.1f ms: %.2fx%n",
                     file.getFileName(), best1, n, bestN, best1 / bestN);
