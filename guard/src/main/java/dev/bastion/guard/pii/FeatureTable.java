@@ -14,7 +14,7 @@ import java.io.IOException;
  * table's size decides how many of those accesses miss the caches and the TLB. Each slot of {@code small} is 16
  * bytes, the key and one long that holds up to {@link #INLINE} (tag, half) pairs; 81% of the shipped model's
  * 274,495 features have three non-zero tags or fewer. A feature with more keeps an index there (the long is
- * negative) to a 32-byte block of all its halves in {@code dense}. The shipped model takes 8 MB plus 1.7 MB so,
+ * negative) to a 32-byte block of all its halves in {@code dense}. The shipped model takes 8 MB plus about 1.6 MB so,
  * where one 64-byte block per slot at a quarter's load took 64 MB (round twelve, docs/benchmarks.md). A 16-byte
  * slot never crosses a cache line, and a dense block starts on a 32-byte boundary ({@link #DENSE_BASE}).
  *
