@@ -64,6 +64,47 @@ class FeatureTableTest {
     }
 
     @Test
+    void featuresWithFewAndManyNonZeroTagsScoreAsTheirHalves_inlinePairsAndDenseBlocksAlike() throws Exception {
+        // key k has k non-zero tags (0 to 15), so both layouts of a read table are used; key 100 holds weights that
+        // round to a half of +0 and -0, which a read table may leave out or keep without changing a sum
+        FeatureTable source = new FeatureTable(16, true);
+        for (int k = 1; k <= NameModel.TAGS; k++) {
+            for (int tag = 0; tag < k; tag++) {
+                source.update(k, (tag * 7 + k) % NameModel.TAGS, (tag % 2 == 0 ? 1 : -1) * (0.37f * k + tag), 0);
+            }
+        }
+        source.update(100, 2, 1e-9f, 0);
+        source.update(100, 5, -1e-9f, 0);
+        source.update(100, 9, 0.5f, 0);
+        FeatureTable read = read(bytes(source.averaged(1, 0f)));
+        assertThat(read.size()).isEqualTo(NameModel.TAGS + 1);
+        long[] keys = new long[NameModel.TAGS + 3];
+        for (int k = 0; k < keys.length; k++) {
+            keys[k] = k + 1; // 16, 17 and 18 are absent
+        }
+        keys[keys.length - 1] = 100;
+        float[] expected = new float[NameModel.TAGS];
+        for (long key : keys) {
+            float[] s = new float[NameModel.TAGS];
+            source.addTo(key, s);
+            float[] one = new float[NameModel.TAGS];
+            read.addTo(key, one);
+            for (int tag = 0; tag < s.length; tag++) {
+                float h = Float.float16ToFloat(Float.floatToFloat16(s[tag]));
+                assertThat(one[tag]).as("key %d tag %d", key, tag).isEqualTo(h == 0 ? 0f : h);
+                expected[tag] += h;
+            }
+        }
+        float[] all = new float[NameModel.TAGS];
+        read.addAll(keys, new int[keys.length], all);
+        assertThat(all).isEqualTo(expected);
+        for (float v : all) {
+            assertThat(Float.floatToRawIntBits(v)).as("no sum is -0.0").isNotEqualTo(Integer.MIN_VALUE);
+        }
+        assertThat(bytes(read(bytes(read)))).isEqualTo(bytes(read));
+    }
+
+    @Test
     void aReadTableWritesWhatItRead() throws Exception {
         byte[] first = bytes(read(bytes(trained(3, 3000))));
         assertThat(bytes(read(first))).isEqualTo(first);
