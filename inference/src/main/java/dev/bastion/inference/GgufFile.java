@@ -24,6 +24,19 @@ import java.util.Optional;
  * any memory mapping, the JVM would then fail with an internal error on access).
  */
 public final class GgufFile implements AutoCloseable {
+    /*
+     * The process's first heap segment (MemorySegment.ofArray of a byte array) loads the JDK's heap segment classes,
+     * and loading them throws away every compiled method that reads a memory segment: C2 compiled those on the
+     * assumption that native segments were the only kind (class hierarchy analysis). The Vector API's own Java
+     * fallback makes one the first time the interpreter reinterprets a vector, which in a cold generate came in the
+     * middle of the kernel warm-up: 32 methods deoptimised at once, the warm-up's compiled kernels and the repack
+     * among them, to be compiled again (docs/benchmarks.md, cold start, round twelve). Made here, before any segment
+     * of a model is read, nothing compiled yet depends on there being none.
+     */
+    static {
+        MemorySegment.ofArray(new byte[0]);
+    }
+
     private final Path path;
     private final Arena arena;
     private final MemorySegment mapping;

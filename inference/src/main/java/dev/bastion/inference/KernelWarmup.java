@@ -16,18 +16,25 @@ import java.util.SplittableRandom;
  * dimensions, the optional biases and q/k norms, and every tensor type each role of the real model uses (one layer per
  * distinct type, so a Q4_K_M file warms both its Q4_K and its Q6_K kernels). It shrinks what only sets the amount of
  * work: embedding and feed-forward widths of 256, a vocabulary of 256, a context of {@value #CONTEXT}. Its weights are
- * the first bytes of real tensors of each type, read as smaller matrices. Each round runs a prompt of
- * {@value #PROMPT} tokens (the batched matmul path; not a multiple of the four tokens a tile takes, so the tiles'
- * one-token tail runs too, as it does at the end of most real prompts) and {@value #DECODE} single tokens (the matvec
- * path) into the real model's kind of key/value cache.
+ * the first bytes of real tensors of each type, read as smaller matrices. Each round runs a prompt (the batched
+ * matmul path) and {@value #DECODE} single tokens (the matvec path) into the real model's kind of key/value cache.
+ *
+ * <p>The prompt has the shapes of a real one ({@link #promptLength}): a whole batch of {@link Transformer#MAX_BATCH}
+ * tokens, then a shorter tail, as a real prompt ends. The batched kernels have one code path per number of
+ * 16-input groups in a call ({@link MatmulInputLanes}: 64 inputs take {@code rows4x4}, 5 take {@code rows8x1}), so
+ * the tails run through 1, 2 and 3 groups across the rounds (a whole batch is the fourth), and none is a multiple of
+ * the four tokens a tile of {@link MatmulTiles} takes (its one-token tail runs too). Round eleven's warm-up ran 25
+ * tokens only: a real 133-token prompt (64 + 64 + 5) then ran its two kernels interpreted and compiled them during
+ * the prompt (docs/benchmarks.md, cold start, round twelve).
  *
  * <p>Stateless; its work is confined to the calling thread and the shared {@link Parallel} pool.
  */
 final class KernelWarmup {
     static final int WIDTH = 256;
-    static final int CONTEXT = 64;
-    static final int PROMPT = 25;
+    /** The tails of the rounds' prompts after their whole batch: 1, 2 and 3 groups of 16 inputs, none a multiple of 4. */
+    static final int[] TAILS = {5, 25, 45};
     static final int DECODE = 16;
+    static final int CONTEXT = Transformer.MAX_BATCH + 45 + DECODE;
 
     private KernelWarmup() {
     }
@@ -45,18 +52,24 @@ final class KernelWarmup {
         ModelConfig shaped = tinyConfig(real, weights.layers().size());
         Transformer transformer = new Transformer(shaped, weights, CONTEXT);
         SplittableRandom random = new SplittableRandom(23);
-        int[] tokens = new int[PROMPT + DECODE];
+        int[] tokens = new int[CONTEXT];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = random.nextInt(WIDTH);
         }
         float[] logits = new float[WIDTH];
         for (int r = 0; r < rounds; r++) {
+            int prompt = promptLength(r);
             Transformer.Sequence s = transformer.newSequence(CONTEXT, cacheType);
-            transformer.forward(s, tokens, 0, PROMPT, logits);
+            transformer.forward(s, tokens, 0, prompt, logits);
             for (int i = 0; i < DECODE; i++) {
-                transformer.forward(s, tokens, PROMPT + i, 1, logits);
+                transformer.forward(s, tokens, prompt + i, 1, logits);
             }
         }
+    }
+
+    /** The prompt of round {@code round}: one whole batch and a tail, the tails taken in turn. */
+    static int promptLength(int round) {
+        return Transformer.MAX_BATCH + TAILS[round % TAILS.length];
     }
 
     /** The tiny model's configuration: the real one's heads and RoPE, {@value #WIDTH} wide, {@code layers} deep. */

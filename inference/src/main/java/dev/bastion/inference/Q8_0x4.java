@@ -41,8 +41,16 @@ final class Q8_0x4 {
     private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    /** Lanes 8 to 15: the second row of a pair in an accumulator of pair sums. */
-    private static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * Each thread's buffer for a group's scales ({@link #dot4}), made at first use large enough for rows of up to
+     * {@value #SCALES_COLS} columns (8 KB). Grown from nothing, it grew at the first product wider than the kernel
+     * warm-up's, which was the output head at the end of a cold prompt: the grow branch had never run in C2's
+     * profile, so the compiled dot4 trapped there and was thrown away, and the 128k-row head ran in slower code
+     * before the first token (docs/benchmarks.md, cold start, round twelve). Wider rows still grow it.
+     */
+    static final int SCALES_COLS = 16384;
+    private static final ThreadLocal<float[]> SCALES =
+            ThreadLocal.withInitial(() -> new float[4 * (SCALES_COLS / 32) + 15]);
     /** Per thread, one buffer per row length (a model has two or three); a fifth length replaces the first. */
     private static final ThreadLocal<short[][]> ACTIVATIONS = ThreadLocal.withInitial(() -> new short[4][0]);
 

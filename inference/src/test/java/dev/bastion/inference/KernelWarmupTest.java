@@ -76,6 +76,26 @@ class KernelWarmupTest {
     }
 
     @Test
+    void theRoundsPromptsRunEveryBatchShapeARealPromptCanHave() {
+        // a real prompt runs in batches of MAX_BATCH and a tail; the batched kernels take one path per number of
+        // 16-input groups in a call (MatmulInputLanes), and MatmulTiles a path for the tokens past the last tile of 4
+        Set<Integer> groups = new java.util.TreeSet<>();
+        boolean tileTail = false;
+        for (int r = 0; r < LocalModel.WARMUP_ROUNDS; r++) {
+            int n = KernelWarmup.promptLength(r);
+            assertThat(n + KernelWarmup.DECODE).as("round %d fits the tiny context", r)
+                    .isLessThanOrEqualTo(KernelWarmup.CONTEXT);
+            for (int done = 0; done < n; done += Transformer.MAX_BATCH) {
+                int batch = Math.min(Transformer.MAX_BATCH, n - done);
+                groups.add((Math.min(batch, MatmulInputLanes.INPUTS) + 15) / 16);
+                tileTail |= batch % 4 != 0;
+            }
+        }
+        assertThat(groups).containsExactly(1, 2, 3, 4);
+        assertThat(tileTail).isTrue();
+    }
+
+    @Test
     void aBrokenModelIsRefusedAsLoadRefusesIt() throws IOException {
         for (BrokenModels.Flaw flaw : List.of(BrokenModels.Flaw.MISSING_TENSOR, BrokenModels.Flaw.UNSUPPORTED_TENSOR_TYPE,
                 BrokenModels.Flaw.WRONG_SHAPE, BrokenModels.Flaw.TRUNCATED)) {
