@@ -4,6 +4,7 @@ import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
@@ -34,6 +35,17 @@ import java.util.concurrent.ConcurrentHashMap;
 final class HelidonUpstream implements UpstreamTransport {
     private record Client(Http1Client http, UpstreamConnections connections) {
     }
+
+    /*
+     * Why no socket read timeout (Socket.setSoTimeout(0), which Helidon sets from the request's readTimeout): on a
+     * virtual thread a socket read with a timeout is a timed park, which schedules a timeout task on the carrier
+     * pool's delay scheduler and cancels it when the read returns, waking that scheduler's thread once or twice per
+     * upstream read (docs/benchmarks.md, "Gateway overhead", round twelve). The read timeout is enforced by the read
+     * watchdog instead (ReadDeadlines.SHARED): here for the response headers, which closes the connection when they
+     * are late, and in UpstreamHttp for every read of a body. Closing a response whose body was not read whole never
+     * reads on (Helidon skips only what has arrived already, else closes the connection), so nothing waits unwatched.
+     */
+    private static final Duration NO_SOCKET_TIMEOUT = Duration.ZERO;
 
     private final Map<Duration, Client> clients = new ConcurrentHashMap<>();
 
@@ -75,15 +87,21 @@ final class HelidonUpstream implements UpstreamTransport {
             throws ConnectFailed, TimedOut, IOException {
         for (int attempt = 0; ; attempt++) {
             UpstreamConnections.Lease lease = null;
+            ReadDeadlines.Watch watch = null;
             try {
                 lease = client.connections().take(request.url());
-                Http1ClientRequest post = client.http().post().uri(request.url()).readTimeout(readTimeout)
-                        .followRedirects(false).connection(lease.connection());
+                TcpClientConnection connection = lease.connection();
+                Http1ClientRequest post = client.http().post().uri(request.url()).readTimeout(NO_SOCKET_TIMEOUT)
+                        .followRedirects(false).connection(connection);
                 request.headers().forEach((name, value) -> post.header(HeaderNames.create(name), value));
+                watch = ReadDeadlines.SHARED.watch(connection::closeResource, readTimeout);
                 return post.submit(request.body());
             } catch (RuntimeException e) { // Helidon reports I/O failures unchecked, sometimes wrapped further
                 if (lease != null) {
                     lease.connection().closeResource();
+                }
+                if (watch != null && watch.fired()) {
+                    throw new TimedOut(); // no response headers within the read timeout: the watchdog closed it
                 }
                 Throwable root = rootCause(e);
                 if (lease != null && lease.reused() && attempt == 0 && closedByPeer(root)) {
@@ -97,6 +115,10 @@ final class HelidonUpstream implements UpstreamTransport {
                     throw new TimedOut();
                 }
                 throw e instanceof UncheckedIOException u ? u.getCause() : new IOException(e.getClass().getSimpleName(), e);
+            } finally {
+                if (watch != null) {
+                    watch.close();
+                }
             }
         }
     }

@@ -111,7 +111,7 @@ public final class OpenAiBackend implements ChatBackend, EmbeddingBackend {
             throws BackendException {
         JsonNode answer;
         try (InputStream in = response.body()) {
-            answer = Json.MAPPER.readTree(in.readNBytes((int) UpstreamHttp.MAX_RESPONSE_BYTES));
+            answer = Json.MAPPER.readTree(UpstreamHttp.readUpTo(model, in, (int) UpstreamHttp.MAX_RESPONSE_BYTES));
         } catch (IOException e) {
             throw new BackendException(Kind.BAD_RESPONSE, "the upstream's answer is not valid JSON");
         }

@@ -10,7 +10,9 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * Closes upstream bodies whose read has outlived its deadline: the upstream watchdog. A read registers a
+ * Closes what a read has outlived its deadline on: the gateway's read watchdog, for upstream bodies ({@link
+ * UpstreamHttp}) and for clients that stall while sending a request (the server's {@code ReadDeadline}). A read
+ * registers a
  * {@link Watch} and closes it when done; one sweeping thread closes what is past its deadline, checking every
  * {@link #TICK}, so a read that stalls is closed within its timeout plus one tick.
  *
@@ -21,17 +23,17 @@ import java.util.function.LongSupplier;
  * sweeper sleeps for good ({@link #IDLE}) once nothing has been watched for a while and is woken by the next
  * registration. Thread-safe.
  */
-final class ReadDeadlines {
+public final class ReadDeadlines {
     /** How often the sweeper looks for reads past their deadline, while there are reads to watch. */
     static final Duration TICK = Duration.ofMillis(10);
     /** How long the sweeper keeps ticking with nothing to watch before it sleeps until the next registration. */
     static final Duration IDLE = Duration.ofSeconds(1);
 
-    /** The deadlines of every upstream read of this process. */
-    static final ReadDeadlines SHARED = new ReadDeadlines(System::nanoTime);
+    /** The deadlines of every watched read of this process (upstream bodies and client requests alike). */
+    public static final ReadDeadlines SHARED = new ReadDeadlines(System::nanoTime);
 
     /** One watched read; closing it (when the read is done) stops the watch. */
-    final class Watch implements AutoCloseable {
+    public final class Watch implements AutoCloseable {
         private final Closeable target;
         private final long deadline;
         private volatile boolean fired;
@@ -42,7 +44,7 @@ final class ReadDeadlines {
         }
 
         /** Whether the deadline passed and the target was closed. */
-        boolean fired() {
+        public boolean fired() {
             return fired;
         }
 
@@ -61,12 +63,12 @@ final class ReadDeadlines {
     /** @param ticker nanosecond time (tests pass a fake one and call {@link #sweep} themselves) */
     ReadDeadlines(LongSupplier ticker) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
-        this.sweeper = Thread.ofPlatform().daemon().name("bastion-upstream-watchdog").unstarted(this::run);
+        this.sweeper = Thread.ofPlatform().daemon().name("bastion-read-watchdog").unstarted(this::run);
         this.sweeper.start();
     }
 
     /** Watches a read of {@code target}: closes it if the watch is still open {@code timeout} from now. */
-    Watch watch(Closeable target, Duration timeout) {
+    public Watch watch(Closeable target, Duration timeout) {
         Watch w = new Watch(Objects.requireNonNull(target, "target"), ticker.getAsLong() + timeout.toNanos());
         watches.add(w);
         if (asleep) {

@@ -172,7 +172,7 @@ final class UpstreamHttp {
             boolean unavailable = status == 503 || status == OVERLOADED;
             boolean retryable = (unavailable || status == 429)
                     && retryAfter.map(d -> d.toMillis() <= 2000).orElse(unavailable);
-            String detail = errorDetail(model, errorBody(response.body()));
+            String detail = errorDetail(model, errorBody(model, response.body()));
             if (retryable && !last) {
                 backoff(attempt, retryAfter.orElse(Duration.ZERO));
                 continue;
@@ -245,13 +245,23 @@ final class UpstreamHttp {
         }
     }
 
-    /** Up to 64 KiB of an error response's body. */
-    private static byte[] errorBody(InputStream body) {
-        try (body) {
+    /** Up to 64 KiB of an error response's body, read within the read timeout (else what arrived: nothing). */
+    private static byte[] errorBody(ModelSettings model, InputStream body) {
+        try (body; ReadDeadlines.Watch _ = WATCHDOG.watch(body, model.readTimeout())) {
             return body.readNBytes(MAX_ERROR_BODY);
         } catch (IOException | java.io.UncheckedIOException e) {
             return new byte[0];
         }
+    }
+
+    /**
+     * Up to {@code max} bytes of a body, read within the read timeout as a whole.
+     *
+     * @throws BackendException a timeout when the body stalls
+     */
+    static byte[] readUpTo(ModelSettings model, InputStream in, int max) throws IOException, BackendException {
+        return watchdog(model, in, () -> in.readNBytes(max),
+                () -> new BackendException(Kind.TIMEOUT, "no answer within " + model.readTimeout().toMillis() + " ms"));
     }
 
     private UpstreamTransport.Request request(ModelSettings model, String path, Dialect dialect, ObjectNode body)

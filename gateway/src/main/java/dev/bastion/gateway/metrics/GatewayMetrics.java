@@ -40,38 +40,25 @@ public final class GatewayMetrics {
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final LabelCap<CounterDataPoint> requests = counter("bastion_requests_total",
-            "Requests answered, by route, model and HTTP status.", "route", "model", "status");
-    private final LabelCap<DistributionDataPoint> requestDuration = histogram("bastion_request_duration_seconds",
-            "Time from request to the end of the response, by route.", LATENCY, "route");
-    private final LabelCap<DistributionDataPoint> stageDuration = histogram("bastion_stage_duration_seconds",
-            "Time spent in each pipeline stage.", LATENCY, "stage");
-    private final LabelCap<DistributionDataPoint> backendDuration = histogram("bastion_backend_duration_seconds",
-            "Time spent waiting for a backend, by backend and model.", LATENCY, "backend", "model");
-    private final LabelCap<DistributionDataPoint> firstToken = histogram("bastion_time_to_first_token_seconds",
-            "Streamed answers: time from the request to the first token sent to the client, by model.", FIRST_TOKEN, "model");
-    private final LabelCap<DistributionDataPoint> tokenRate = histogram("bastion_generation_tokens_per_second",
-            "Completion tokens per second of backend time (prompt processing included), by model.", TOKEN_RATE, "model");
-    private final LabelCap<CounterDataPoint> tokens = counter("bastion_tokens_total",
-            "Tokens processed, by model and kind (prompt or completion).", "model", "kind");
-    private final LabelCap<CounterDataPoint> refusals = counter("bastion_refusals_total",
-            "Requests refused, by reason (the error code sent to the client).", "reason");
-    private final LabelCap<DistributionDataPoint> scannerDuration = histogram("bastion_scanner_duration_seconds",
-            "Time spent in each scanner.", LATENCY, "scanner");
-    private final LabelCap<CounterDataPoint> findings = counter("bastion_findings_total",
-            "Scanner findings, by scanner and finding type.", "scanner", "type");
-    private final LabelCap<CounterDataPoint> upstreamErrors = counter("bastion_upstream_errors_total",
-            "Backend failures, by model and kind.", "model", "kind");
-    private final LabelCap<CounterDataPoint> fairnessAlerts = counter("bastion_fairness_alerts_total",
-            "Fairness monitor windows that left their group's baseline, by monitor, group and metric.",
-            "monitor", "group", "metric");
-    private final Counter auditFailures = Counter.builder().name("bastion_audit_append_failures_total")
-            .help("Audit records that could not be written (the gateway refuses requests while the log is not writable).")
-            .register(registry);
+    private final LabelCap<CounterDataPoint> requests;
+    private final LabelCap<DistributionDataPoint> requestDuration;
+    private final LabelCap<DistributionDataPoint> stageDuration;
+    private final LabelCap<DistributionDataPoint> backendDuration;
+    private final LabelCap<DistributionDataPoint> firstToken;
+    private final LabelCap<DistributionDataPoint> tokenRate;
+    private final LabelCap<CounterDataPoint> tokens;
+    private final LabelCap<CounterDataPoint> refusals;
+    private final LabelCap<DistributionDataPoint> scannerDuration;
+    private final LabelCap<CounterDataPoint> findings;
+    private final LabelCap<CounterDataPoint> upstreamErrors;
+    private final LabelCap<CounterDataPoint> fairnessAlerts;
+    private final Counter auditFailures;
     private volatile LongSupplier inFlight = () -> 0;
     private volatile LongSupplier auditCommits = () -> 0;
     private volatile java.util.function.BooleanSupplier limitsFallback = () -> false;
     private final Tracing tracing;
+    /** Whether counters and histograms sample exemplars (trace ids): only while tracing records spans. */
+    private final boolean exemplars;
 
     /**
      * Metrics with {@code bastion_build_info} naming this build; pipeline stages timed through {@link #startStage}
@@ -80,6 +67,38 @@ public final class GatewayMetrics {
     public GatewayMetrics(BuildInfo build, Tracing tracing) {
         Objects.requireNonNull(build, "build");
         this.tracing = Objects.requireNonNull(tracing, "tracing");
+        // Exemplars link latency buckets to sampled traces, so they are kept only while tracing records: without it
+        // every labelled series' exemplar sampler would still schedule a timer task each sample interval (a
+        // wake-up of the client's scheduler thread several hundred times a second at 1,000 requests/s) for nothing.
+        this.exemplars = tracing.recording();
+        this.requests = counter("bastion_requests_total",
+                "Requests answered, by route, model and HTTP status.", "route", "model", "status");
+        this.requestDuration = histogram("bastion_request_duration_seconds",
+                "Time from request to the end of the response, by route.", LATENCY, "route");
+        this.stageDuration = histogram("bastion_stage_duration_seconds",
+                "Time spent in each pipeline stage.", LATENCY, "stage");
+        this.backendDuration = histogram("bastion_backend_duration_seconds",
+                "Time spent waiting for a backend, by backend and model.", LATENCY, "backend", "model");
+        this.firstToken = histogram("bastion_time_to_first_token_seconds",
+                "Streamed answers: time from the request to the first token sent to the client, by model.", FIRST_TOKEN, "model");
+        this.tokenRate = histogram("bastion_generation_tokens_per_second",
+                "Completion tokens per second of backend time (prompt processing included), by model.", TOKEN_RATE, "model");
+        this.tokens = counter("bastion_tokens_total",
+                "Tokens processed, by model and kind (prompt or completion).", "model", "kind");
+        this.refusals = counter("bastion_refusals_total",
+                "Requests refused, by reason (the error code sent to the client).", "reason");
+        this.scannerDuration = histogram("bastion_scanner_duration_seconds",
+                "Time spent in each scanner.", LATENCY, "scanner");
+        this.findings = counter("bastion_findings_total",
+                "Scanner findings, by scanner and finding type.", "scanner", "type");
+        this.upstreamErrors = counter("bastion_upstream_errors_total",
+                "Backend failures, by model and kind.", "model", "kind");
+        this.fairnessAlerts = counter("bastion_fairness_alerts_total",
+                "Fairness monitor windows that left their group's baseline, by monitor, group and metric.",
+                "monitor", "group", "metric");
+        Counter.Builder failures = Counter.builder().name("bastion_audit_append_failures_total")
+                .help("Audit records that could not be written (the gateway refuses requests while the log is not writable).");
+        this.auditFailures = (exemplars ? failures : failures.withoutExemplars()).register(registry);
         Info.builder().name("bastion_build_info").help("The running build: version and source commit.")
                 .labelNames("version", "commit").register(registry).setLabelValues(build.version(), build.commit());
         GaugeWithCallback.builder().name("bastion_in_flight_requests").help("Requests being handled now.")
@@ -105,13 +124,15 @@ public final class GatewayMetrics {
     }
 
     private LabelCap<CounterDataPoint> counter(String name, String help, String... labels) {
-        Counter c = Counter.builder().name(name).help(help).labelNames(labels).register(registry);
+        Counter.Builder b = Counter.builder().name(name).help(help).labelNames(labels);
+        Counter c = (exemplars ? b : b.withoutExemplars()).register(registry);
         return new LabelCap<>(labels.length, c::labelValues);
     }
 
     private LabelCap<DistributionDataPoint> histogram(String name, String help, double[] bounds, String... labels) {
-        Histogram h = Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(bounds)
-                .labelNames(labels).register(registry);
+        Histogram.Builder b = Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(bounds)
+                .labelNames(labels);
+        Histogram h = (exemplars ? b : b.withoutExemplars()).register(registry);
         return new LabelCap<>(labels.length, h::labelValues);
     }
 

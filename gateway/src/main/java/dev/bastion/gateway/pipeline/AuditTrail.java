@@ -5,6 +5,7 @@ import dev.bastion.audit.AuditLog;
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.api.Refusal;
+import dev.bastion.gateway.backend.ReadDeadlines;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
@@ -128,6 +129,9 @@ public final class AuditTrail {
      */
     public static final java.time.Duration ASYNC_COMMIT_INTERVAL = java.time.Duration.ofMillis(5);
 
+    /** The longest an answer waits for its record to be durable before it is withheld (sync durability). */
+    static final java.time.Duration RECORD_WAIT = java.time.Duration.ofSeconds(30);
+
     /**
      * Records a request whose answer is about to complete: with {@code audit.durability: sync} waits until the
      * record is durable, with {@code async} only queues it.
@@ -139,10 +143,16 @@ public final class AuditTrail {
             record(r);
             return true;
         }
-        try {
-            record(r).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        java.util.concurrent.CompletableFuture<Long> durable = record(r);
+        // An untimed wait, given up by the read watchdog after RECORD_WAIT: a timed wait on a virtual thread would
+        // schedule, then cancel, a timer task of the carrier pool's delay scheduler, waking its thread twice a
+        // request (docs/benchmarks.md, "Gateway overhead", round twelve). Failing this dependent future ends only
+        // this wait; the record itself is still written or failed by the log.
+        try (var _ = ReadDeadlines.SHARED.watch(() -> durable.completeExceptionally(
+                new java.util.concurrent.TimeoutException("no durable record within " + RECORD_WAIT)), RECORD_WAIT)) {
+            durable.get();
             return true;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException failed) {
+        } catch (java.util.concurrent.ExecutionException failed) {
             return false;
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();

@@ -1,14 +1,11 @@
 package dev.bastion.gateway.server;
 
+import dev.bastion.gateway.backend.ReadDeadlines;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a connection whose client stalls while sending its headers or its body (a slow-loris client).
@@ -18,14 +15,17 @@ import java.util.concurrent.TimeUnit;
  * handler disarms it once the body is read (or at once when there is none). Helidon reads a connection's
  * request and runs its handler on one virtual thread, so the armed deadline is kept in a thread local. A deadline
  * that fires closes the socket, which ends the blocked read.
+ *
+ * <p>The deadlines are watched by the gateway's read watchdog ({@link ReadDeadlines#SHARED}, also the upstream
+ * bodies' watchdog): arming is one insertion into a concurrent set and disarming one removal, and a stalled client
+ * is cut off within its timeout plus the watchdog's {@link ReadDeadlines#TICK}. Before, each request scheduled two
+ * timer tasks on a {@code ScheduledThreadPoolExecutor} and cancelled them: every schedule took the timer's lock,
+ * and since cancelled tasks stay queued until their time, the timer thread woke up once per cancelled task
+ * (twice a request) only to drop it, with a read timeout's worth of them (60,000 at 30 s and 1,000 requests/s)
+ * in its queue (docs/benchmarks.md, "Gateway overhead", round twelve).
  */
 final class ReadDeadline implements Http1ConnectionListener {
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bastion-read-deadline");
-        t.setDaemon(true);
-        return t;
-    });
-    private static final ThreadLocal<ScheduledFuture<?>> ARMED = new ThreadLocal<>();
+    private static final ThreadLocal<ReadDeadlines.Watch> ARMED = new ThreadLocal<>();
 
     private final Duration timeout;
 
@@ -51,14 +51,14 @@ final class ReadDeadline implements Http1ConnectionListener {
 
     private void arm(ConnectionContext ctx) {
         disarm();
-        ARMED.set(TIMER.schedule(() -> ctx.serverSocket().close(), timeout.toMillis(), TimeUnit.MILLISECONDS));
+        ARMED.set(ReadDeadlines.SHARED.watch(() -> ctx.serverSocket().close(), timeout));
     }
 
     /** Called on the request's thread once the client has sent everything the handler needs. */
     static void disarm() {
-        ScheduledFuture<?> armed = ARMED.get();
+        ReadDeadlines.Watch armed = ARMED.get();
         if (armed != null) {
-            armed.cancel(false);
+            armed.close();
             ARMED.remove();
         }
     }

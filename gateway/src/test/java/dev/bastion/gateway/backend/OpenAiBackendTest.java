@@ -119,6 +119,20 @@ class OpenAiBackendTest {
     }
 
     @Test
+    void anAnswerWhoseHeadersNeverComeTimesOutAndTheNextRequestStillWorks() throws Exception {
+        // The read timeout is the read watchdog's, not the socket's: it closes the connection when headers are late.
+        try (FakeUpstream up = FakeUpstream.start().mode(FakeUpstream.Mode.HANG)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> backend.complete(model(up.baseUrl(), 0), request()))
+                    .isInstanceOfSatisfying(BackendException.class, e -> assertThat(e.kind()).isEqualTo(BackendException.Kind.TIMEOUT));
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(500L, 5_000L);
+            up.mode(FakeUpstream.Mode.NORMAL);
+            assertThat(backend.complete(model(up.baseUrl(), 0), request()).at("/choices/0/message/content").asText())
+                    .isEqualTo("echo: hi");
+        }
+    }
+
+    @Test
     void localBackendSaysNoModelIsLoaded() {
         ModelSettings local = new ModelSettings("llama", ModelSettings.LOCAL, Optional.empty(), Optional.empty(), "llama",
                 Location.LOCAL, Optional.of(java.nio.file.Path.of("models/llama.gguf")), Duration.ofSeconds(1),

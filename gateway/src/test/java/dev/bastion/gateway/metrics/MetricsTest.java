@@ -150,4 +150,26 @@ class MetricsTest {
         assertThatThrownBy(() -> cap.get("a")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new LabelCap<String>(0, v -> "")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void exemplarsAreSampledOnlyWhileTracingRecords() {
+        // A sampled span is current in both cases (as a client's traceparent is, with tracing off).
+        io.opentelemetry.api.trace.SpanContext sampled = io.opentelemetry.api.trace.SpanContext.create(
+                "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                io.opentelemetry.api.trace.TraceState.getDefault());
+        GatewayMetrics off = new GatewayMetrics(BuildInfo.DEVELOPMENT, Tracing.off());
+        GatewayMetrics on = new GatewayMetrics(BuildInfo.DEVELOPMENT,
+                Tracing.with(io.opentelemetry.api.OpenTelemetry.noop()));
+        try (var _ = io.opentelemetry.api.trace.Span.wrap(sampled).makeCurrent()) {
+            for (GatewayMetrics m : List.of(off, on)) {
+                m.stage("scan-input", 50_000);
+                m.requestFinished("default", "alpha", 200, 1_000_000);
+            }
+        }
+        String openMetrics = "application/openmetrics-text";
+        assertThat(new String(on.scrape(openMetrics).body(), StandardCharsets.UTF_8))
+                .contains("trace_id=\"0af7651916cd43dd8448eb211c80319c\"");
+        assertThat(new String(off.scrape(openMetrics).body(), StandardCharsets.UTF_8))
+                .contains("bastion_stage_duration_seconds_bucket").doesNotContain("trace_id");
+    }
 }
