@@ -273,6 +273,9 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : SpeechCues.find(tokens)) { // "'Go!' said Tovald", "Tovald shouted at Ilse"
             SpanRules.refine(tokens, c, mode, cased, all);
         }
+        for (Recognizer.Candidate c : PossessiveRelations.find(tokens)) { // "I'm Brynja's daughter"
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
         for (Recognizer.Candidate c : SpeakerLabels.find(tokens)) { // "Brynja: Where were you? Michael: ..."
             SpanRules.refine(tokens, c, mode, cased, all);
         }
