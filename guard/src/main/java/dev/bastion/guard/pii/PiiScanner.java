@@ -276,6 +276,9 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : PossessiveRelations.find(tokens)) { // "I'm Brynja's daughter"
             SpanRules.refine(tokens, c, mode, cased, all);
         }
+        for (Recognizer.Candidate c : NameAnswers.find(tokens)) { // "What's the name on it? User: Brynja Lien"
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
         for (Recognizer.Candidate c : SpeakerLabels.find(tokens)) { // "Brynja: Where were you? Michael: ..."
             SpanRules.refine(tokens, c, mode, cased, all);
         }
