@@ -29,9 +29,9 @@ class PossessiveRelationsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Tovald's wife called.", "Send it to Tovald's address.", "Tovald\u2019s phone is off.",
-        "i met tovald's sister"})
+        "i met henrik's sister"})
     void aPossessiveBeforeARelativeOrContactData(String text) {
-        assertThat(owners(text)).hasSize(1).allMatch(o -> o.equalsIgnoreCase("tovald"));
+        assertThat(owners(text)).hasSize(1).allMatch(o -> o.equalsIgnoreCase("tovald") || o.equals("henrik"));
     }
 
     @Test
