@@ -270,7 +270,22 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : ResidentCues.find(tokens)) { // "Brynjulv Skaar lives at ..."
             SpanRules.refine(tokens, c, mode, cased, all);
         }
+        for (Recognizer.Candidate c : SpeechCues.find(tokens)) { // "'Go!' said Tovald", "Tovald shouted at Ilse"
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : PossessiveRelations.find(tokens)) { // "I'm Brynja's daughter"
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : NameAnswers.find(tokens)) { // "What's the name on it? User: Brynja Lien"
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
         for (Recognizer.Candidate c : SpeakerLabels.find(tokens)) { // "Brynja: Where were you? Michael: ..."
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : CompanyForms.find(tokens, all)) { // "Brellin Data Systems", "Tarra Corp."
+            SpanRules.refine(tokens, c, mode, cased, all);
+        }
+        for (Recognizer.Candidate c : OrganisationCues.find(tokens)) { // "Norvantis was founded in 2009"
             SpanRules.refine(tokens, c, mode, cased, all);
         }
         if (mode == PiiMode.RECALL) {

@@ -36,7 +36,9 @@ class AddressLabelsTest {
     @org.junit.jupiter.api.Test
     void theWordsOfALabelLineBeforeAWordTheModelFoundAreReportedToo() {
         String text = "Norrvik Consulting\n\n213 Kaiveien 53 Apt. 263, Hamar";
-        assertThat(found(PiiMode.RECALL, text)).contains("ORGANIZATION Norrvik");
+        // since round twelve CompanyForms reports the whole firm ("Consulting" is a form word), where this rule
+        // had reported only the word before the model's TITLE span
+        assertThat(found(PiiMode.RECALL, text)).anyMatch(f -> f.startsWith("ORGANIZATION Norrvik"));
     }
 
     @ParameterizedTest

@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "b64722826254f7242c251e5f505ad5f4e951c5979caf5df2361eb5e0e14ceb98";
-    private static final String GOLDEN_LISTS = "067f7ff9f3df7f91c0776c69f562c41405bf01c5a9c79c1edf6e74501851b2b7";
+    private static final String GOLDEN = "ea9cf4acbf5de5bb8dbe25604452c22a50d1d49bfaca86b284735d0283734b2d";
+    private static final String GOLDEN_LISTS = "177d292f88fa66cd984f30d509d76c6bf0f0dd4eba52aafa19c4813e95d1e2b7";
 }
