@@ -1,0 +1,136 @@
+package dev.bastion.inference;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The single-input matvec kernel of {@link Q6_Kx4}'s interleaved groups, with the six-bit quants cut out in byte
+ * lanes and each sub-block's two short halves added before one widening: the same integer products and sums as {@link Q6_Kx4#dot4}, lane for lane, so the same bits
+ * ({@code FoldedKernelsTest}); {@link Q6_Kx4#dot4} stays the reference (and the kernel {@link KQuantGroupsEach}
+ * reproduces per input), {@link Q6_Kx4#dotScalar} the scalar twin.
+ *
+ * <p>This class is stateless and thread-safe.
+ */
+final class Q6_Kx4Bytes {
+
+    private static final VectorSpecies<Byte> B512 = ByteVector.SPECIES_512;
+    private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Long> L512 = LongVector.SPECIES_512;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final int QUANTS = 72;
+    /** Lanes 16-31 of 32 shorts moved to 0-15 (and back): the two halves of a product vector added in shorts. */
+    private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
+
+    private Q6_Kx4Bytes() {
+    }
+
+    /*
+     * Why bytes. Q6_Kx4.dot4 widens each 32-byte chunk to 32 shorts first and then cuts the quants out of the
+     * shorts: per half n and 16 positions h, six widenings and, for each of the eight short vectors of quants,
+     * two to three ands, shifts and ors and a subtraction of 32 (about 38 vector operations). Here the two chunks
+     * of a run that the four quarters read (a0 a1, c0 c1, h0 h1: 64 contiguous bytes each) are loaded as one
+     * 64-byte vector each, and the quants of a quarter for both chunks are cut out in one pass over 64 byte lanes:
+     * the nibble or the two high bits are moved by a shift of the 16-bit lanes (a byte shift has no instruction)
+     * and masked to the bits they land on, so no bit crosses into the neighbouring byte's result; q - 32 fits a
+     * signed byte ([-32, 31]). Then each quarter's 64 bytes are sign-extended to two 32-short vectors (lanes 0-31:
+     * chunk 0, 32-63: chunk 1), exactly the shorts Q6_Kx4.dot4 multiplies: about 21 byte operations and 12 for
+     * the widenings per (n, h). After the products, the two halves of each sub-block's short sum t (lanes 0-15
+     * and 16-31, which Q6_Kx4.dot4 widens to ints one by one, the upper after a permute and a blend) are added in
+     * shorts first (t plus t with its halves swapped: at most 2 * 2 * 32 * 127 = 16256 in magnitude, so it fits)
+     * and lanes 0-15 widened once. Each int lane then holds the integer Q6_Kx4.dot4's lane holds, and the float
+     * steps are its own in the same order: the same bits.
+     */
+    /** Rows {@code r .. r + 3} (the group {@code w}, its own slice) times the activations; to {@code out[r..r+3]}. */
+    static void dot4(MemorySegment w, Q4_Kx4.Activations x, int cols, float[] out, int r) {
+        short[] xq = x.q();
+        float[] xd = x.d();
+        FloatVector acc = FloatVector.zero(F);
+        for (int b = 0; b < cols / 256; b++) {
+            long p = 840L * b;
+            // d of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
+                    .convertShape(VectorOperators.S2I, I512, 0);
+            IntVector mag = hd.and(0x7fff);
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
+                    .reinterpretAsInts();
+            FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
+            for (int n = 0; n < 2; n++) {
+                IntVector a = IntVector.zero(I512);
+                for (int h = 0; h < 2; h++) {
+                    long q = p + QUANTS + 384L * n + 64L * h;
+                    long sc = p + 8 + 32L * n + 4L * h;
+                    int xs = 1024 * b + 512 * n + 64 * h;
+                    ByteVector av = ByteVector.fromMemorySegment(B512, w, q, LE);
+                    ByteVector cv = ByteVector.fromMemorySegment(B512, w, q + 128, LE);
+                    ByteVector hv = ByteVector.fromMemorySegment(B512, w, q + 256, LE);
+                    ShortVector hs = hv.reinterpretAsShorts();
+                    ByteVector k;
+                    ShortVector t;
+                    // quarter 0: a & 15 | (h & 3) << 4
+                    k = av.and((byte) 15).or(hs.lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes()
+                            .and((byte) 0x30)).sub((byte) 32);
+                    t = ((ShortVector) k.convertShape(VectorOperators.B2S, S512, 0))
+                            .mul(ShortVector.fromArray(S512, xq, xs))
+                            .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
+                                    .mul(ShortVector.fromArray(S512, xq, xs + 32)));
+                    a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
+                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc)).reinterpretAsBytes()
+                                    .convertShape(VectorOperators.B2I, I512, 0)).add(a);
+                    // quarter 1: c & 15 | (h & 12) << 2
+                    k = cv.and((byte) 15).or(hs.lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes()
+                            .and((byte) 0x30)).sub((byte) 32);
+                    t = ((ShortVector) k.convertShape(VectorOperators.B2S, S512, 0))
+                            .mul(ShortVector.fromArray(S512, xq, xs + 128))
+                            .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
+                                    .mul(ShortVector.fromArray(S512, xq, xs + 160)));
+                    a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
+                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 8)).reinterpretAsBytes()
+                                    .convertShape(VectorOperators.B2I, I512, 0)).add(a);
+                    // quarter 2: a >> 4 | h & 48
+                    k = av.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                            .and((byte) 15).or(hv.and((byte) 0x30)).sub((byte) 32);
+                    t = ((ShortVector) k.convertShape(VectorOperators.B2S, S512, 0))
+                            .mul(ShortVector.fromArray(S512, xq, xs + 256))
+                            .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
+                                    .mul(ShortVector.fromArray(S512, xq, xs + 288)));
+                    a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
+                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 16)).reinterpretAsBytes()
+                                    .convertShape(VectorOperators.B2I, I512, 0)).add(a);
+                    // quarter 3: c >> 4 | (h >> 2) & 48
+                    k = cv.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                            .and((byte) 15).or(hs.lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes()
+                                    .and((byte) 0x30)).sub((byte) 32);
+                    t = ((ShortVector) k.convertShape(VectorOperators.B2S, S512, 0))
+                            .mul(ShortVector.fromArray(S512, xq, xs + 384))
+                            .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
+                                    .mul(ShortVector.fromArray(S512, xq, xs + 416)));
+                    a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
+                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 24)).reinterpretAsBytes()
+                                    .convertShape(VectorOperators.B2I, I512, 0)).add(a);
+                }
+                acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
+            }
+        }
+        FloatVector s = acc.add(acc.rearrange(KQuantInt8.PLUS_8));
+        s = s.add(s.rearrange(KQuantInt8.PLUS_4));
+        out[r] = s.lane(0);
+        out[r + 1] = s.lane(1);
+        out[r + 2] = s.lane(2);
+        out[r + 3] = s.lane(3);
+    }
+}
