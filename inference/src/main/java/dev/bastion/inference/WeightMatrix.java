@@ -402,8 +402,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * The product with {@code n} input vectors at once: {@code x} holds them back to back ({@code n * cols}
      * floats) and {@code out} receives the {@code n} results back to back, {@code out[i * rows + r]}.
      * Each dequantised row is reused for several inputs, so this is much cheaper per vector than {@link #matvec}.
-     * Q8_0 and Q4_0 weights with 512-bit vectors go through {@link MatmulInputLanes} (each element one FMA chain
-     * over the columns in order), the other types through {@link MatmulTiles}.
+     * With 512-bit vectors every type goes through {@link MatmulInputLanes} (each element one FMA chain over the
+     * columns in order); the scalar kernels and narrower vectors through {@link MatmulTiles}.
      *
      * @throws IllegalArgumentException if {@code n} is negative or an array is too short
      */
@@ -425,8 +425,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         if (n == 0) {
             return;
         }
-        if ((type == GgmlType.Q8_0 || type == GgmlType.Q4_0) && !scalar() && MatmulInputLanes.AVAILABLE) {
-            MatmulInputLanes.matmul(this, x, from, from + n, out); // inputs in the vector lanes: round eleven
+        if (!scalar() && MatmulInputLanes.AVAILABLE) {
+            // inputs in the vector lanes: Q8_0 and Q4_0 since round eleven, every type since round twelve
+            MatmulInputLanes.matmul(this, x, from, from + n, out);
             return;
         }
         Parallel.forRange((rows + MatmulTiles.ROWS - 1) / MatmulTiles.ROWS, (start, end) -> MatmulTiles.run(this,
