@@ -72,9 +72,7 @@ final class MatmulInputLanes {
         float[] s = buffer(scratch, 1, panel * INPUTS);
         for (int p0 = r0; p0 < r1; p0 += panel) {
             int pn = Math.min(panel, r1 - p0);
-            for (int i = 0; i < pn; i++) {
-                m.dequantizeRow(p0 + i, w, i * cols);
-            }
+            m.dequantizeRows(p0, pn, w, 0); // K-quant groups of four at once: round twelve
             java.util.Arrays.fill(s, 0, pn * 16 * groups, 0f);
             for (int k0 = 0; k0 < cols; k0 += CHUNK) {
                 kernel(w, pn, cols, xt, groups, s, k0, Math.min(cols, k0 + CHUNK));

@@ -458,6 +458,32 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     }
 
     /**
+     * Rows {@code [r, r + count)} dequantised to {@code out[offset ..]}, row after row, each the floats of
+     * {@link #dequantizeRow}; the groups of four of an interleaved K-quant matrix that the range holds whole are
+     * dequantised a group at a time ({@link KQuantPanels}). Unchecked: for {@link MatmulInputLanes}'s panels.
+     */
+    final void dequantizeRows(int r, int count, float[] out, int offset) {
+        int end = r + count;
+        int i = r;
+        if (interleaved() && type.blockSize() == 256) {
+            for (; i < end && i % 4 != 0; i++) {
+                dequantizeRow(i, out, offset + (i - r) * cols);
+            }
+            for (; i + 4 <= end; i += 4) {
+                int o = offset + (i - r) * cols;
+                switch (type) {
+                    case Q4_K -> KQuantPanels.q4K(groups[i / 4], out, o, cols);
+                    case Q5_K -> KQuantPanels.q5K(groups[i / 4], out, o, cols);
+                    default -> KQuantPanels.q6K(groups[i / 4], out, o, cols);
+                }
+            }
+        }
+        for (; i < end; i++) {
+            dequantizeRow(i, out, offset + (i - r) * cols);
+        }
+    }
+
+    /**
      * The dot product of row {@code r} with {@code x[xOffset .. xOffset + cols)}.
      *
      * @throws IllegalArgumentException if {@code r} is out of range or {@code x} is too short from {@code xOffset}
