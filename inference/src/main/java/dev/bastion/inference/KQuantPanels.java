@@ -16,12 +16,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code Q4_Kx4.dequantize} (and its Q5_K and Q6_K twins) gives them one at a time, the same integer quants
  * converted and scaled by the same float operations, so the same floats.
  *
- * <p>Why: the row-at-a-time dequantisers load each 64 bytes of a group four times (once per row) and pick the row's
- * sixteen bytes with a byte permutation, then widen them to ints. Here each 64 bytes are read as sixteen int
- * lanes; lane t holds byte t of rows 0-3 (bits 8 r to 8 r + 7, the layouts' "byte 4 t + r is row r's"), so row
- * r's bytes are a shift of the lanes by 8 r, and the nibbles and high bits are masks of that: no permutation and
- * no widening. The rows are taken one after the other within a super-block (its scales read once per row), so
- * rows 1-3 read the super-block's bytes from L1. Measurements: docs/inference-kernels.md, "K-quant panels, round twelve".
+ * <p>Why: the row-at-a-time dequantisers pick a row's sixteen bytes out of each 64 with a byte permutation and
+ * then widen them to ints. Here each 64 bytes are read as sixteen int lanes; lane t holds byte t of rows 0-3 (bits
+ * 8 r to 8 r + 7, the layouts' "byte 4 t + r is row r's"), so row r's bytes are a shift of the lanes by 8 r, and
+ * the nibbles and high bits are masks of that: no permutation and no widening. The rows are taken one after the
+ * other within a super-block (its scales read once per row), so rows 1-3 read the super-block's bytes from L1.
+ * Measurements: docs/inference-kernels.md, "K-quant panels, round twelve".
  *
  * <p>This class is stateless and thread-safe.
  */
