@@ -4,7 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The prompt's batched product for Q8_0 and Q4_0 weights ({@link WeightMatrix#matmul}) with the inputs in the
+ * The prompt's batched product for every weight type ({@link WeightMatrix#matmul}; Q8_0 and Q4_0 since round
+ * eleven, the K-quants and float types since round twelve) with the inputs in the
  * vector lanes: up to 64 inputs are transposed once per call into {@code xt[k][input]} (16 inputs per vector, the
  * last vector padded with zeros), and each weight element, dequantised to a float, is broadcast and multiplied
  * into the 16 to 64 inputs at once. Every output element is therefore one fused multiply-add chain over the
@@ -12,10 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  * the call has, which of them it is, or how the work is cut into tiles, chunks and threads (so a prompt's rows
  * get the same bits alone or batched beside other sequences), and {@link #dotScalar} is its scalar twin.
  *
- * <p>Why not {@link MatmulTiles} (a 4 x 4 tile of inner products, still used for the other types): there each
+ * <p>Why not {@link MatmulTiles} (a 4 x 4 tile of inner products, still used without 512-bit vectors): there each
  * tile streams four dequantised rows and four whole inputs from L2 at every step (eight 64-byte loads, most of
  * them split across two cache lines, per sixteen FMAs), and the tile ran at about 30% of this core's FMA peak.
- * Here a panel of rows is dequantised once (at most {@link #PANEL_FLOATS} floats, in L2), the columns are taken
+ * Here a panel of rows is dequantised once (at most {@link #PANEL_FLOATS} floats, in L2; K-quant groups of four
+ * rows at once, {@link KQuantPanels}), the columns are taken
  * in chunks of {@link #CHUNK} so that the transposed inputs' chunk (at most 32 KB) stays in L1 while every row of
  * the panel passes over it, and each step of the register tile (4 rows x 64 inputs, or 8 rows x 32 or 16) loads
  * one 4-byte weight per row and one vector per 16 inputs. The accumulators are kept in a per-thread array between
@@ -72,17 +74,18 @@ final class MatmulInputLanes {
         float[] s = buffer(scratch, 1, panel * INPUTS);
         for (int p0 = r0; p0 < r1; p0 += panel) {
             int pn = Math.min(panel, r1 - p0);
-            for (int i = 0; i < pn; i++) {
-                m.dequantizeRow(p0 + i, w, i * cols);
-            }
+            m.dequantizeRows(p0, pn, w, 0); // K-quant groups of four at once: round twelve
             java.util.Arrays.fill(s, 0, pn * 16 * groups, 0f);
             for (int k0 = 0; k0 < cols; k0 += CHUNK) {
                 kernel(w, pn, cols, xt, groups, s, k0, Math.min(cols, k0 + CHUNK));
             }
-            for (int i = 0; i < pn; i++) {
-                int so = i * 16 * groups;
-                for (int v = 0; v < n; v++) {
-                    out[(v0 + v) * rows + p0 + i] = s[so + v];
+            // input by input, so that the writes to out run along its rows (row by row they were n writes a
+            // row apart, often a multiple of 4 KB, and took 5-6% of a prompt's samples; round twelve)
+            int width = 16 * groups;
+            for (int v = 0; v < n; v++) {
+                int oo = (v0 + v) * rows + p0;
+                for (int i = 0, si = v; i < pn; i++, si += width) {
+                    out[oo + i] = s[si];
                 }
             }
         }

@@ -404,8 +404,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * The product with {@code n} input vectors at once: {@code x} holds them back to back ({@code n * cols}
      * floats) and {@code out} receives the {@code n} results back to back, {@code out[i * rows + r]}.
      * Each dequantised row is reused for several inputs, so this is much cheaper per vector than {@link #matvec}.
-     * Q8_0 and Q4_0 weights with 512-bit vectors go through {@link MatmulInputLanes} (each element one FMA chain
-     * over the columns in order), the other types through {@link MatmulTiles}.
+     * With 512-bit vectors every type goes through {@link MatmulInputLanes} (each element one FMA chain over the
+     * columns in order); the scalar kernels and narrower vectors through {@link MatmulTiles}.
      *
      * @throws IllegalArgumentException if {@code n} is negative or an array is too short
      */
@@ -427,8 +427,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         if (n == 0) {
             return;
         }
-        if ((type == GgmlType.Q8_0 || type == GgmlType.Q4_0) && !scalar() && MatmulInputLanes.AVAILABLE) {
-            MatmulInputLanes.matmul(this, x, from, from + n, out); // inputs in the vector lanes: round eleven
+        if (!scalar() && MatmulInputLanes.AVAILABLE) {
+            // inputs in the vector lanes: Q8_0 and Q4_0 since round eleven, every type since round twelve
+            MatmulInputLanes.matmul(this, x, from, from + n, out);
             return;
         }
         Parallel.forRange((rows + MatmulTiles.ROWS - 1) / MatmulTiles.ROWS, (start, end) -> MatmulTiles.run(this,
@@ -455,6 +456,32 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             ScalarKernels.dequantize(type, data, rowBytes * r, out, offset, cols);
         } else {
             VectorKernels.dequantize(type, data, rowBytes * r, out, offset, cols);
+        }
+    }
+
+    /**
+     * Rows {@code [r, r + count)} dequantised to {@code out[offset ..]}, row after row, each the floats of
+     * {@link #dequantizeRow}; the groups of four of an interleaved K-quant matrix that the range holds whole are
+     * dequantised a group at a time ({@link KQuantPanels}). Unchecked: for {@link MatmulInputLanes}'s panels.
+     */
+    final void dequantizeRows(int r, int count, float[] out, int offset) {
+        int end = r + count;
+        int i = r;
+        if (interleaved() && type.blockSize() == 256) {
+            for (; i < end && i % 4 != 0; i++) {
+                dequantizeRow(i, out, offset + (i - r) * cols);
+            }
+            for (; i + 4 <= end; i += 4) {
+                int o = offset + (i - r) * cols;
+                switch (type) {
+                    case Q4_K -> KQuantPanels.q4K(groups[i / 4], out, o, cols);
+                    case Q5_K -> KQuantPanels.q5K(groups[i / 4], out, o, cols);
+                    default -> KQuantPanels.q6K(groups[i / 4], out, o, cols);
+                }
+            }
+        }
+        for (; i < end; i++) {
+            dequantizeRow(i, out, offset + (i - r) * cols);
         }
     }
 

@@ -50,6 +50,61 @@ class MatmulInputLanesTest {
     }
 
     @Test
+    void kQuantMatmul_equalsTheScalarTwinBitForBit_inGroupsOfFourAndPlainRows() {
+        assumeThat(MatmulInputLanes.AVAILABLE).as("512-bit vectors").isTrue();
+        Random random = new Random(23);
+        // rows: one group of four, groups spanning two panels' worth of kernel steps, rows that are not a multiple
+        // of four (kept as plain rows), fewer rows than a kernel step; columns: one super-block (two chunks), nine
+        // (a short last chunk is impossible at 256, so chunks end exactly), and rows of 2304 with several panels
+        int[][] shapes = {{4, 256}, {36, 512}, {6, 256}, {3, 768}, {68, 2304}, {13, 9 * 256}};
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+            for (int[] shape : shapes) {
+                assertEveryInputCount(type, shape[0], shape[1], random);
+            }
+        }
+    }
+
+    @Test
+    void floatMatmul_equalsTheScalarTwinBitForBit_forRaggedShapes() {
+        assumeThat(MatmulInputLanes.AVAILABLE).as("512-bit vectors").isTrue();
+        Random random = new Random(24);
+        // columns: fewer than a vector, not a multiple of 16, one chunk and a bit; rows: fewer than a kernel step
+        int[][] shapes = {{5, 7}, {9, 100}, {17, 129}, {3, 64}, {40, 300}};
+        for (GgmlType type : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16}) {
+            for (int[] shape : shapes) {
+                assertEveryInputCount(type, shape[0], shape[1], random);
+            }
+        }
+    }
+
+    private static void assertEveryInputCount(GgmlType type, int rows, int cols, Random random) {
+        MemorySegment w = KernelTwinsTest.randomMatrix(type, rows, cols, random);
+        WeightMatrix m = WeightMatrix.of(type, w, rows, cols);
+        for (int n : new int[] {1, 5, 16, 17, 33, 64, 70}) {
+            float[] x = KernelTwinsTest.gaussian(random, n * cols, 1f);
+            float[] out = new float[n * rows];
+            m.matmul(x, n, out);
+            assertTwinBits(m, x, n, out);
+            // and each dequantised row against a plain float dot within rounding, so a wrong row cannot agree with
+            // itself: the twin's row comes from the same dequantiser as the kernel's
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r += Math.max(1, rows / 5)) {
+                m.dequantizeRow(r, row, 0);
+                double exact = 0;
+                double magnitude = 0;
+                for (int k = 0; k < cols; k++) {
+                    exact += (double) row[k] * x[k];
+                    magnitude += Math.abs((double) row[k] * x[k]);
+                }
+                assertThat((double) out[r]).as("%s row %d", type, r)
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 * cols * magnitude + 1e-30));
+                assertThat((double) m.dotRow(r, x, 0)).as("%s dotRow %d", type, r)
+                        .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 * cols * magnitude + 1e-30));
+            }
+        }
+    }
+
+    @Test
     void anInput_getsTheSameBitsAloneAndAmongOthers() {
         assumeThat(MatmulInputLanes.AVAILABLE).as("512-bit vectors").isTrue();
         Random random = new Random(22);
