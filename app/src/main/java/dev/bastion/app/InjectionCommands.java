@@ -142,7 +142,11 @@ final class InjectionCommands {
             Optional<InjectionEmbeddingCache> cache = Optional.empty();
             if (embeddings != null) {
                 InjectionEmbeddingCache c = InjectionEmbeddingCache.open(embeddings);
-                c.embedAll(sources.stream().flatMap(s -> s.texts().stream()).toList(), System.err);
+                // Up front, the texts training reads (the first cap of each training source, and the first texts
+                // the stacker and the calibration score); a text scored later that the cache lacks is embedded then.
+                int upFront = Math.max(cap, InjectionFit.MAX_SCORED);
+                c.embedAll(sources.stream().filter(s -> s.role() != InjectionSources.Role.OTHER)
+                        .flatMap(s -> s.texts().stream().limit(upFront)).toList(), System.err);
                 cache = Optional.of(c);
             }
             return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(charGrams,
@@ -211,13 +215,20 @@ final class InjectionCommands {
         @Override
         public Integer call() throws IOException {
             List<Source> sources = sources();
-            InjectionModel model = fit(sources).train(sources, Set.of(), seed, description(sources));
+            InjectionFit fit = fit(sources);
+            InjectionModel model = fit.train(sources, Set.of(), seed, description(sources));
             try (OutputStream o = Files.newOutputStream(out)) {
                 model.write(o);
             }
             System.out.printf(Locale.ROOT, "trained on %d sources; thresholds direct %.4f, content %.4f%s; wrote %s%n",
                     sources.size(), model.threshold(false), model.indirectThreshold(false), model.usesEmbeddings()
                     ? String.format(Locale.ROOT, ", direct with embeddings %.4f", model.threshold(true)) : "", out);
+            double[] alt = fit.alternativeThresholds(model);
+            for (int i = 0; i < alt.length; i++) {
+                System.out.printf(Locale.ROOT, "rule %d (every family <= %.3f, pooled <= %.3f): direct%s threshold %.4f%n",
+                        i, InjectionFit.ALTERNATIVE_RULES[i][0], InjectionFit.ALTERNATIVE_RULES[i][1],
+                        model.usesEmbeddings() ? " with embeddings" : "", alt[i]);
+            }
             return ExitCodes.OK;
         }
     }
