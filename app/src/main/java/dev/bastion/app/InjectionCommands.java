@@ -252,9 +252,24 @@ final class InjectionCommands {
                 + "in about half the time; each fold's lines and scores are the same in either order.")
         boolean reverseFolds;
 
+        @Option(names = "--fold-shard", paramLabel = "K/N", defaultValue = "0/1", description = "Score only the "
+                + "folds of every N-th scored source, starting at the K-th (from 0): N processes share one evaluation "
+                + "(merged by bench/injection/merge-folds.py). Default ${DEFAULT-VALUE}: every fold.")
+        String foldShard;
+
         @Option(names = "--scores-out", paramLabel = "FILE", description = "Also write every held-out direct score "
                 + "(source, role, family, score, flagged, start of the text; tab-separated) to FILE, for analysis.")
         Path scoresOut;
+
+        private int shard(int part) {
+            int slash = foldShard.indexOf('/');
+            try {
+                return Integer.parseInt(part == 0 ? foldShard.substring(0, Math.max(0, slash))
+                        : foldShard.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--fold-shard: K/N with whole numbers, not " + foldShard, e);
+            }
+        }
 
         @Override
         public Integer call() throws IOException {
@@ -273,12 +288,12 @@ final class InjectionCommands {
                 return ExitCodes.OK;
             }
             if (scoresOut == null) {
-                new InjectionLoso(fit(sources), sources, seed, reverseFolds).run(System.out, !noLatency);
+                new InjectionLoso(fit(sources), sources, seed, reverseFolds, shard(0), shard(1)).run(System.out, !noLatency);
                 return ExitCodes.OK;
             }
             try (java.io.PrintStream ps = new java.io.PrintStream(Files.newOutputStream(scoresOut), false,
                     java.nio.charset.StandardCharsets.UTF_8)) {
-                new InjectionLoso(fit(sources), sources, seed, reverseFolds).run(System.out, !noLatency,
+                new InjectionLoso(fit(sources), sources, seed, reverseFolds, shard(0), shard(1)).run(System.out, !noLatency,
                         Optional.of(ps));
             }
             return ExitCodes.OK;
