@@ -1,7 +1,9 @@
+import dev.bastion.gateway.embeddings.LocalEmbeddings;
 import dev.bastion.guard.injection.GeneratedTurns;
 import dev.bastion.guard.injection.InjectionModel;
 import dev.bastion.guard.injection.InjectionRules;
 import dev.bastion.guard.injection.InjectionScanner;
+import dev.bastion.guard.injection.SentenceEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,34 +19,46 @@ import java.util.Optional;
  * Everyday refusals of an injection model file (or the built-in one): the messages of the two everyday fixtures
  * ({@code guard/src/test/resources/dev/bastion/guard/injection/everyday-turns*.txt}, sections {@code [everyday]} and
  * {@code [attack]}) and the 600 generated follow-up turns ({@code GeneratedTurns.conversation(600, 42)}), each judged
- * by {@code InjectionScanner.scan} at the model's own direct threshold (or THRESHOLD), lexical stage. Prints every refused everyday
+ * by {@code InjectionScanner.scan} at the model's own direct threshold (or THRESHOLD), lexical stage; with
+ * {@code --stage} (round twelve), with the model's embedding stage and the local MiniLM encoder, as the gateway runs it
+ * when {@code guard.injection-embeddings} is on (the threshold is then the stage's). Prints every refused everyday
  * message and every attack let through, with its score, then the counts. Never used for training or for choosing a
  * threshold: the ship rule of docs/injection-model.md (round ten) reads these counts.
  *
  * <pre>
- * java -cp 'app/target/bastion.jar:app/target/lib/*' bench/injection/Everyday.java [MODEL.bin.gz [THRESHOLD]]
+ * java -cp 'app/target/bastion.jar:app/target/lib/*' bench/injection/Everyday.java [--stage] [MODEL.bin.gz|built-in [THRESHOLD]]
  * </pre>
  */
 public final class Everyday {
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] argv) throws IOException {
+        boolean stage = argv.length > 0 && argv[0].equals("--stage");
+        String[] args = stage ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
         InjectionModel model;
-        if (args.length == 0) {
+        if (args.length == 0 || args[0].equals("built-in")) {
             model = InjectionModel.builtIn();
         } else {
             try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
                 model = InjectionModel.read(in);
             }
         }
-        double threshold = args.length > 1 ? Double.parseDouble(args[1]) : model.threshold(false);
-        InjectionScanner scanner = new InjectionScanner(model, InjectionRules.builtIn(), Optional.empty(), threshold,
-                model.indirectThreshold(false));
+        if (stage && !model.usesEmbeddings()) {
+            throw new IllegalArgumentException("--stage: the model has no embedding stage");
+        }
+        Optional<SentenceEncoder> encoder = Optional.empty();
+        if (stage) {
+            LocalEmbeddings local = new LocalEmbeddings(1);
+            encoder = Optional.of(text -> local.embed(List.of(text)).orElseThrow().vectors().getFirst());
+        }
+        double threshold = args.length > 1 ? Double.parseDouble(args[1]) : model.threshold(stage);
+        InjectionScanner scanner = new InjectionScanner(model, InjectionRules.builtIn(), encoder, threshold,
+                model.indirectThreshold(stage));
         Path dir = Path.of("guard/src/test/resources/dev/bastion/guard/injection");
         Map<String, List<String>> fixture = new LinkedHashMap<>();
         for (String file : List.of("everyday-turns.txt", "everyday-turns-round8.txt")) {
             sections(dir.resolve(file)).forEach((k, v) -> fixture.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
         }
-        System.out.printf(Locale.ROOT, "model %s, direct threshold %.4f%n", args.length == 0 ? "built-in" : args[0],
-                threshold);
+        System.out.printf(Locale.ROOT, "model %s, %s, direct threshold %.4f%n", args.length == 0 ? "built-in" : args[0],
+                stage ? "lexical + embedding stage" : "lexical", threshold);
         int everyday = count(scanner, fixture.get("everyday"), true, "refused");
         int attacks = count(scanner, fixture.get("attack"), true, null);
         count(scanner, fixture.get("attack"), false, "let through");

@@ -4,6 +4,8 @@
 met. A source counts once, from the first half whose printed table holds its line (a fold prints its line after
 all of its texts are scored, so a fold still running when a process was stopped is not counted).
     python3 bench/injection/merge-folds.py OUT.scores FORWARD.txt FORWARD.scores REVERSE.txt REVERSE.scores
+Also for N processes that each scored one share of the folds (`--fold-shard K/N`, round twelve): one TXT SCORES pair
+per process, in any order (the shares do not overlap).
 Writes OUT.scores (for bench/injection/pooled.py) and prints the merged per-source table and the content model's
 pooled figures (held-out injected TPR; clean FPR per family, from each line's texts and FPR)."""
 import re, sys

@@ -142,7 +142,11 @@ final class InjectionCommands {
             Optional<InjectionEmbeddingCache> cache = Optional.empty();
             if (embeddings != null) {
                 InjectionEmbeddingCache c = InjectionEmbeddingCache.open(embeddings);
-                c.embedAll(sources.stream().flatMap(s -> s.texts().stream()).toList(), System.err);
+                // Up front, the texts training reads (the first cap of each training source, and the first texts
+                // the stacker and the calibration score); a text scored later that the cache lacks is embedded then.
+                int upFront = Math.max(cap, InjectionFit.MAX_SCORED);
+                c.embedAll(sources.stream().filter(s -> s.role() != InjectionSources.Role.OTHER)
+                        .flatMap(s -> s.texts().stream().limit(upFront)).toList(), System.err);
                 cache = Optional.of(c);
             }
             return new InjectionFit(InjectionRules.builtIn(), new InjectionFit.Config(charGrams,
@@ -211,13 +215,20 @@ final class InjectionCommands {
         @Override
         public Integer call() throws IOException {
             List<Source> sources = sources();
-            InjectionModel model = fit(sources).train(sources, Set.of(), seed, description(sources));
+            InjectionFit fit = fit(sources);
+            InjectionModel model = fit.train(sources, Set.of(), seed, description(sources));
             try (OutputStream o = Files.newOutputStream(out)) {
                 model.write(o);
             }
             System.out.printf(Locale.ROOT, "trained on %d sources; thresholds direct %.4f, content %.4f%s; wrote %s%n",
                     sources.size(), model.threshold(false), model.indirectThreshold(false), model.usesEmbeddings()
                     ? String.format(Locale.ROOT, ", direct with embeddings %.4f", model.threshold(true)) : "", out);
+            double[] alt = fit.alternativeThresholds(model);
+            for (int i = 0; i < alt.length; i++) {
+                System.out.printf(Locale.ROOT, "rule %d (every family <= %.3f, pooled <= %.3f): direct%s threshold %.4f%n",
+                        i, InjectionFit.ALTERNATIVE_RULES[i][0], InjectionFit.ALTERNATIVE_RULES[i][1],
+                        model.usesEmbeddings() ? " with embeddings" : "", alt[i]);
+            }
             return ExitCodes.OK;
         }
     }
@@ -241,9 +252,24 @@ final class InjectionCommands {
                 + "in about half the time; each fold's lines and scores are the same in either order.")
         boolean reverseFolds;
 
+        @Option(names = "--fold-shard", paramLabel = "K/N", defaultValue = "0/1", description = "Score only the "
+                + "folds of every N-th scored source, starting at the K-th (from 0): N processes share one evaluation "
+                + "(merged by bench/injection/merge-folds.py). Default ${DEFAULT-VALUE}: every fold.")
+        String foldShard;
+
         @Option(names = "--scores-out", paramLabel = "FILE", description = "Also write every held-out direct score "
                 + "(source, role, family, score, flagged, start of the text; tab-separated) to FILE, for analysis.")
         Path scoresOut;
+
+        private int shard(int part) {
+            int slash = foldShard.indexOf('/');
+            try {
+                return Integer.parseInt(part == 0 ? foldShard.substring(0, Math.max(0, slash))
+                        : foldShard.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--fold-shard: K/N with whole numbers, not " + foldShard, e);
+            }
+        }
 
         @Override
         public Integer call() throws IOException {
@@ -262,12 +288,12 @@ final class InjectionCommands {
                 return ExitCodes.OK;
             }
             if (scoresOut == null) {
-                new InjectionLoso(fit(sources), sources, seed, reverseFolds).run(System.out, !noLatency);
+                new InjectionLoso(fit(sources), sources, seed, reverseFolds, shard(0), shard(1)).run(System.out, !noLatency);
                 return ExitCodes.OK;
             }
             try (java.io.PrintStream ps = new java.io.PrintStream(Files.newOutputStream(scoresOut), false,
                     java.nio.charset.StandardCharsets.UTF_8)) {
-                new InjectionLoso(fit(sources), sources, seed, reverseFolds).run(System.out, !noLatency,
+                new InjectionLoso(fit(sources), sources, seed, reverseFolds, shard(0), shard(1)).run(System.out, !noLatency,
                         Optional.of(ps));
             }
             return ExitCodes.OK;

@@ -108,13 +108,6 @@ final class InjectionFit {
         return t;
     }
 
-    /** Unit weights: every calibration score counts once (the full stage's rule, and the text calibration). */
-    private static Map<String, List<InjectionTrainer.Weighted>> unweighted(Map<String, List<Double>> scores) {
-        Map<String, List<InjectionTrainer.Weighted>> out = new TreeMap<>();
-        scores.forEach((f, l) -> out.put(f, l.stream().map(x -> new InjectionTrainer.Weighted(x, 1)).toList()));
-        return out;
-    }
-
     /** The weight each of {@code scored} calibration scores of {@code s} stands for (see {@link Config}). */
     private double weight(Source s, int scored) {
         return config.countWeighted() && scored > 0 ? (double) s.texts().size() / scored : 1;
@@ -243,7 +236,10 @@ final class InjectionFit {
         float[] stacker = DenseLogistic.fit(rows, new InjectionTrainer.Settings(STACK_EPOCHS, 0, 0.01, seed));
         System.err.printf(java.util.Locale.ROOT, "stacker: %.4f * lexical + %.4f * embedding + %.4f (%d rows)%n",
                 stacker[0], stacker[1], stacker[2], rows.size());
-        Map<String, List<Double>> fullScores = new TreeMap<>();
+        // Counted as the lexical threshold's scores are (round twelve): with --calibration-pool counts each scored text
+        // of a source stands for (texts of the source) / (texts scored); with sampled, every weight is 1 and the rule
+        // is round four's exactly.
+        Map<String, List<InjectionTrainer.Weighted>> fullScores = new TreeMap<>();
         for (int group = 0; group < k; group++) {
             Weights w = calibrationModels.get(keys.get(group));
             InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), config.phantomWords(), w.direct, w.content,
@@ -251,23 +247,28 @@ final class InjectionFit {
             InjectionScanner scanner = new InjectionScanner(m, rules, encoder(), 0.5, 0.5);
             for (Source s : used) {
                 if (groups.get(s.name()) == group && !s.attack()) {
-                    List<Double> out = fullScores.computeIfAbsent(s.family(), x -> new ArrayList<>());
-                    int n = 0;
+                    List<Double> scored = new ArrayList<>();
                     for (String t : s.texts()) {
-                        if (n++ >= MAX_SCORED) {
+                        if (scored.size() >= MAX_SCORED) {
                             break;
                         }
-                        out.add(scanner.score(t));
+                        scored.add(scanner.score(t));
                     }
+                    double weight = weight(s, scored.size());
+                    fullScores.computeIfAbsent(s.family(), x -> new ArrayList<>()).addAll(scored.stream()
+                            .map(x -> new InjectionTrainer.Weighted(x, weight)).toList());
                 }
             }
         }
-        double fullThreshold = InjectionTrainer.threshold(fullScores, config.stageTargetFpr(),
+        double fullThreshold = InjectionTrainer.weightedThreshold(fullScores, config.stageTargetFpr(),
                 config.stagePooledTargetFpr());
+        List<InjectionTrainer.Weighted> fullPooled = fullScores.values().stream().flatMap(List::stream).toList();
+        System.err.printf(java.util.Locale.ROOT, "calibration (%s out): stage threshold %.4f, predicted pooled FPR "
+                + "%.4f%n", leaveOut, fullThreshold, InjectionTrainer.weightedShareAtOrAbove(fullPooled, fullThreshold));
         InjectionModel m = InjectionTrainer.model(rules, config.charGrams(), config.phantomWords(), all.direct, all.content,
                 InjectionTrainer.stacked(all.direct, all.head, stacker), directThreshold, contentThreshold,
                 fullThreshold, description);
-        alternatives.put(m, alternatives(unweighted(fullScores)));
+        alternatives.put(m, alternatives(fullScores));
         return m;
     }
 

@@ -31,6 +31,8 @@ final class InjectionLoso {
     private final long seed;
 
     private final boolean reverseFolds;
+    private final int shard;
+    private final int shards;
 
     InjectionLoso(InjectionFit fit, List<Source> sources, long seed) {
         this(fit, sources, seed, false);
@@ -38,10 +40,24 @@ final class InjectionLoso {
 
     /** With {@code reverseFolds}, the folds are scored from the last source to the first (training is unchanged). */
     InjectionLoso(InjectionFit fit, List<Source> sources, long seed, boolean reverseFolds) {
+        this(fit, sources, seed, reverseFolds, 0, 1);
+    }
+
+    /**
+     * Only the sources whose place among the scored sources of the manifest is {@code shard} modulo {@code shards}
+     * are scored (their folds trained as always), so that several processes can share one evaluation; their
+     * outputs are merged by {@code bench/injection/merge-folds.py}.
+     */
+    InjectionLoso(InjectionFit fit, List<Source> sources, long seed, boolean reverseFolds, int shard, int shards) {
+        if (shards < 1 || shard < 0 || shard >= shards) {
+            throw new IllegalArgumentException("--fold-shard K/N needs 0 <= K < N");
+        }
         this.fit = fit;
         this.sources = sources;
         this.seed = seed;
         this.reverseFolds = reverseFolds;
+        this.shard = shard;
+        this.shards = shards;
     }
 
     private record Scored(double score, boolean flagged) {
@@ -82,8 +98,9 @@ final class InjectionLoso {
                 + "fixed before scoring, from the training sources only");
         out.printf(Locale.ROOT, "%-26s %-9s %-18s %6s %9s %8s   %s%n", "source", "role", "family", "texts",
                 "threshold", "flagged", "content model (threshold; clean FPR / injected held-out TPR)");
+        List<Source> scored = sources.stream().filter(x -> x.role() != Role.OTHER).toList();
         for (Source s : reverseFolds ? sources.reversed() : sources) {
-            if (s.role() == Role.OTHER) {
+            if (s.role() == Role.OTHER || scored.indexOf(s) % shards != shard) {
                 continue;
             }
             // The whole collection the source belongs to is left out (its other parts share its wording).
