@@ -81,7 +81,7 @@ final class KQuantGroupsEach {
             float[] floats) {
         int n = x.length;
         if (n == 1) {
-            Q4_Kx4.dot4(w, x[0], cols, out, r);
+            Q4_Kx4Folded.dot4(w, x[0], cols, out, r);
             return;
         }
         java.util.Arrays.fill(floats, 0, 32 * n, 0f);
@@ -269,7 +269,7 @@ final class KQuantGroupsEach {
             float[] floats) {
         int n = x.length;
         if (n == 1) {
-            Q6_Kx4.dot4(w, x[0], cols, out, r);
+            Q6_Kx4Bytes.dot4(w, x[0], cols, out, r);
             return;
         }
         java.util.Arrays.fill(floats, 0, 32 * n, 0f);
