@@ -68,8 +68,6 @@ final class CompanyForms {
     }
 
     private static boolean part(Tokens t, int i) {
-        String w = t.lower[i];
-        return t.capitalised(i) && t.nameShaped(i) && !NOT_PARTS.contains(w) && !SpanRules.FUNCTION_WORDS.contains(w)
-                && !SpanRules.notName(w);
+        return t.nameWord(i) && !NOT_PARTS.contains(t.lower[i]);
     }
 }

@@ -59,7 +59,6 @@ final class NameAnswers {
     }
 
     private static boolean word(Tokens t, int i) {
-        String w = t.lower[i];
-        return t.capitalised(i) && t.nameShaped(i) && !SpanRules.notName(w) && !SpanRules.FUNCTION_WORDS.contains(w);
+        return t.nameWord(i);
     }
 }

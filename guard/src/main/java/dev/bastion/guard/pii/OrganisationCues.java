@@ -113,9 +113,7 @@ final class OrganisationCues {
     }
 
     private static boolean word(Tokens t, int i) {
-        String w = t.lower[i];
-        return t.capitalised(i) && t.nameShaped(i) && !NOT_NAMES.contains(w) && !SpanRules.notName(w)
-                && !SpanRules.FUNCTION_WORDS.contains(w);
+        return t.nameWord(i) && !NOT_NAMES.contains(t.lower[i]);
     }
 
     private static Recognizer.Candidate candidate(Tokens t, int a, int b) {

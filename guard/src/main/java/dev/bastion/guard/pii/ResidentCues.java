@@ -47,9 +47,7 @@ final class ResidentCues {
     }
 
     private static boolean word(Tokens t, int i) {
-        String w = t.lower[i];
-        return t.capitalised(i) && t.nameShaped(i) && !NOT_NAMES.contains(w) && !SpanRules.notName(w)
-                && !SpanRules.FUNCTION_WORDS.contains(w);
+        return t.nameWord(i) && !NOT_NAMES.contains(t.lower[i]);
     }
 
     /** Token {@code i} opens the text, a line or a sentence. */

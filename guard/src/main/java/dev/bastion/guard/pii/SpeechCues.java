@@ -84,7 +84,6 @@ final class SpeechCues {
 
     private static boolean word(Tokens t, int i) {
         String w = t.lower[i];
-        return t.capitalised(i) && t.nameShaped(i) && !NOT_NAMES.contains(w) && !SpanRules.notName(w)
-                && !SpanRules.FUNCTION_WORDS.contains(w) && !SAYS.contains(w);
+        return t.nameWord(i) && !NOT_NAMES.contains(w) && !SAYS.contains(w);
     }
 }

@@ -114,6 +114,15 @@ final class Tokens {
         return (kind[i] & UPPER) != 0;
     }
 
+    /**
+     * Whether token {@code i} can be a word of a name: capitalised, shaped like a name, and neither a function word
+     * nor a word {@link SpanRules#notName} rules out. The cue classes add their own exclusions on top.
+     */
+    boolean nameWord(int i) {
+        String w = lower[i];
+        return capitalised(i) && nameShaped(i) && !SpanRules.notName(w) && !SpanRules.FUNCTION_WORDS.contains(w);
+    }
+
     /** Whether token {@code i} starts with a lower-case letter. */
     boolean startsLowerCase(int i) {
         return (kind[i] & LOWER) != 0;
