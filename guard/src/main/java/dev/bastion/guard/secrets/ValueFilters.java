@@ -19,6 +19,13 @@ final class ValueFilters {
     private static final Set<String> DOCUMENTED_EXAMPLES = Set.of("akiaiosfodnn7example",
             "wjalrxutnfemi/k7mdeng/bpxrficyexamplekey", "je7mtgbclwbf/2tk7h6/bpxrficyexamplekey");
 
+    /**
+     * The stems of those documented examples: a value that starts with one is the example with its tail edited
+     * (AKIAIOSFODNN7SECRETS, wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETSKEY), still not a key anyone was issued.
+     */
+    private static final List<String> DOCUMENTED_STEMS = List.of("akiaiosfodnn7", "wjalrxutnfemi/k7mdeng/bpxrficy",
+            "je7mtgbclwbf/2tk7h6/bpxrficy");
+
     /** Words a person puts in a value to say it is not real. */
     private static final List<String> MARKERS = List.of("example", "fake", "dummy", "sample", "placeholder", "xxxx",
             "changeme", "change_me", "change-me", "replace_me", "replaceme", "your_", "your-", "yourkey", "yourtoken",
@@ -49,6 +56,13 @@ final class ValueFilters {
      * has none with probability (26/36)^20, about 0.15%).
      */
     private static final com.google.re2j.Pattern LOWER_NAME = com.google.re2j.Pattern.compile("[a-z]+(?:[_-][a-z]+)+");
+
+    /**
+     * A whole value that is a URL of any scheme (mongodb://mongodb:mongodb@localhost/db): the URL rules judge the
+     * password inside it (and skip a password equal to its user), so a setting's name does not make the URL itself
+     * a password.
+     */
+    private static final com.google.re2j.Pattern URL_VALUE = com.google.re2j.Pattern.compile("[a-z][a-z0-9+.-]*://\\S*");
 
     /** Positional or empty format slots: "prefix_{}", "{0}-{1}". */
     private static final com.google.re2j.Pattern FORMAT_SLOT = com.google.re2j.Pattern.compile("\\{\\d*\\}");
@@ -85,7 +99,7 @@ final class ValueFilters {
     /** A value that is never a credential, whatever rule matched it. */
     static boolean notASecret(String value) {
         String s = value.toLowerCase(Locale.ROOT);
-        if (DOCUMENTED_EXAMPLES.contains(s)) {
+        if (DOCUMENTED_EXAMPLES.contains(s) || DOCUMENTED_STEMS.stream().anyMatch(s::startsWith)) {
             return true;
         }
         String body = s;
@@ -429,7 +443,7 @@ final class ValueFilters {
                 || s.startsWith("secrets.") || s.startsWith("vault:") || s.startsWith("config.") || s.startsWith("settings.")
                 || s.startsWith("self.") || s.startsWith("this.") || s.startsWith("params.") || s.startsWith("request.")
                 || s.endsWith("()") || s.endsWith(")") && s.contains("(") || (s.startsWith("<") && s.endsWith(">"))
-                || FORMAT_SLOT.matcher(s).find() || s.startsWith("http://") || s.startsWith("https://")) {
+                || FORMAT_SLOT.matcher(s).find() || URL_VALUE.matcher(s).matches()) {
             return true;
         }
         if (s.matches("[a-z_]+\\.[a-z_]+(?:\\.[a-z_]+)*") || s.matches("[a-z]+(?:_[a-z]+)+_(?:password|pass|pwd|secret|key|token)")) {

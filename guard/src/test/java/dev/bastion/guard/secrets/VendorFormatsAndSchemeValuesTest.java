@@ -1,0 +1,84 @@
+package dev.bastion.guard.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.guard.Finding;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Round thirteen (issue 14): vendor formats with documented prefixes, an auth scheme inside a credential-named value,
+ * and two precision fixes (edited AWS documentation examples; a URL assigned to a credential name). Every value here
+ * was generated at random for these tests or is AWS's published example.
+ */
+class VendorFormatsAndSchemeValuesTest {
+    private static final SecretsScanner SCANNER = SecretsScanner.builtIn();
+
+    /** The blocking findings' matched text and type, as "TYPE value". */
+    private static List<String> found(String text) {
+        return SCANNER.scan(List.of(text)).stream()
+                .filter(f -> !SecretsScanner.INFORMATIONAL.contains(f.type()))
+                .map((Finding f) -> f.type() + " " + text.substring(f.start(), f.end()))
+                .toList();
+    }
+
+    @Test
+    void aDiscordWebhookUrlIsReportedWholeAndItsTemplateIsNot() {
+        String url = "https://discord.com/api/webhooks/812609875032096175/"
+                + "2AVHLVRuu8ylGHUX76NtpdyPM9GpgCSn847uDj3RRid5Y67FIcNWX6fDCO8M4Es0ePTo";
+        assertThat(found("discord_hook: \"" + url + "\"")).containsExactly("WEBHOOK_URL " + url);
+        assertThat(found("POST https://discord.com/api/webhooks/{webhook.id}/{webhook.token}")).isEmpty();
+    }
+
+    @Test
+    void aFacebookAppTokenIsTheAppIdBarSecretAndATableRowIsNot() {
+        assertThat(found("facebook 426282815217911|XWhzsGrQNk2Yf3hvtcjfIOVMvsp"))
+                .containsExactly("FACEBOOK_TOKEN 426282815217911|XWhzsGrQNk2Yf3hvtcjfIOVMvsp");
+        assertThat(found("| 426282815217911 | total | 12 |")).isEmpty();
+        assertThat(found("426282815217911|aaaaaaaaaaaaaaaaaaaaaaaaaaa")).isEmpty(); // one letter repeated
+    }
+
+    @Test
+    void shopifySecretsAreFoundInTheirAlphanumericFormToo() {
+        assertThat(found("shpss_I1p2ykPGvkAfPMriJQidiGZ5QGE1p92X"))
+                .containsExactly("SERVICE_TOKEN shpss_I1p2ykPGvkAfPMriJQidiGZ5QGE1p92X");
+        assertThat(found("shpat_ is the prefix of Shopify admin tokens")).isEmpty();
+    }
+
+    @Test
+    void documentedPrefixesFindTheirTokensWithoutAName() {
+        assertThat(found("CCDB1_AqY1ds5vzH5KUbyT5kn4l2_ePpnwPpYJ9VgquzmpbuM5vsXsNZbQCt8g2boClK")).hasSize(1);
+        assertThat(found("sts access key id: STS.eQapILeAf4ffLxpBx7V4aShKc"))
+                .containsExactly("SERVICE_TOKEN STS.eQapILeAf4ffLxpBx7V4aShKc");
+        assertThat(found("posthog = phx_ON6SirJcajwUOCLsWzCbl4LUgVTyRUZEBEkcdunMhiC")).hasSize(1);
+        assertThat(found("notion = secret_7ExbSkhq88RpiMC8qa0BNmH6VFM4L2cahwfjHaE3SKv")).hasSize(1);
+        assertThat(found("STS.AssumeRole returns temporary credentials")).isEmpty();
+        assertThat(found("a_secret_that_is_only_a_long_snake_case_identifier_of_words")).isEmpty();
+    }
+
+    @Test
+    void aBearerSchemeInsideACredentialValueReportsTheTokenAfterIt() {
+        assertThat(found("chatbot_auth_token: \"Bearer rcQuJUJZp04wxucBXYxQ2XDWRmj5E38z\""))
+                .containsExactly("BEARER_TOKEN rcQuJUJZp04wxucBXYxQ2XDWRmj5E38z");
+        assertThat(found("auth_token: \"Bearer ${API_TOKEN}\"")).isEmpty();
+        assertThat(found("token_type: \"Bearer\"")).isEmpty();
+        assertThat(found("auth_header: \"Bearer your-token-goes-here-please\"")).isEmpty();
+    }
+
+    @Test
+    void awsDocumentationExamplesWithAnEditedTailAreStillExamples() {
+        assertThat(ValueFilters.notASecret("AKIAIOSFODNN7SECRETS")).isTrue();
+        assertThat(ValueFilters.notASecret("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")).isTrue();
+        assertThat(found("This is AWS Access Key ID: AKIAIOSFODNN7SECRETS")).isEmpty();
+        assertThat(found("aws_access_key_id = AKIAQ3EGRTLMZ7WXK5PB")).hasSize(1); // an issued-looking id still is
+    }
+
+    @Test
+    void aUrlAssignedToACredentialNameIsJudgedByItsPasswordNotByTheName() {
+        assertThat(ValueFilters.placeholder("mongodb://mongodb:mongodb@localhost:27017/database")).isTrue();
+        assertThat(found("const MONGO_CREDENTIALS = \"mongodb://mongodb:mongodb@localhost:27017/database\";")).isEmpty();
+        // a real password inside the URL is still found, by the URL rule, over the password only
+        assertThat(found("DB_CREDENTIALS=postgres://app:Gr4nite-Lake-91@db.internal:5432/app"))
+                .containsExactly("DATABASE_URL_PASSWORD Gr4nite-Lake-91");
+    }
+}
