@@ -81,4 +81,21 @@ class VendorFormatsAndSchemeValuesTest {
         assertThat(found("DB_CREDENTIALS=postgres://app:Gr4nite-Lake-91@db.internal:5432/app"))
                 .containsExactly("DATABASE_URL_PASSWORD Gr4nite-Lake-91");
     }
+    @Test
+    void aHexCredentialAfterItsNameIsFoundWithASpaceDashOrDotBetween() {
+        assertThat(found("mailboxlayer SECRET c1dd6272e0aae336cdd225e04ef3b31f"))
+                .containsExactly("GENERIC_SECRET c1dd6272e0aae336cdd225e04ef3b31f");
+        assertThat(found("dd-apikey-c1dd6272e0aae336cdd225e04ef3b31f"))
+                .containsExactly("GENERIC_SECRET c1dd6272e0aae336cdd225e04ef3b31f");
+        assertThat(found("secret-key-rotation-policy")).isEmpty();
+        assertThat(found("files/private_key f354e5fbd45e1d02253b0bc304824189d5bab2b97b426bcc34e018aa629f3a29")).isEmpty();
+    }
+
+    @Test
+    void anAzureAppConfigurationConnectionStringReportsItsSecret() {
+        assertThat(found("Endpoint=https://shop-prod.azconfig.io;Id=nxEP-l0-s0:7roXnvFthIeujgUTnF;"
+                + "Secret=6RvWDDsg4Y+Ues1BFn9iNgbhCJSLWXvyC7nEthEhM6GP"))
+                .containsExactly("AZURE_APP_CONFIG_SECRET 6RvWDDsg4Y+Ues1BFn9iNgbhCJSLWXvyC7nEthEhM6GP");
+        assertThat(found("Endpoint=https://shop-prod.azconfig.io;Id=<id>;Secret=<secret>")).isEmpty();
+    }
 }
