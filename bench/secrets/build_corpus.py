@@ -676,6 +676,77 @@ def trivy(mirror, out):
     return rows
 
 
+SEMGREP_MARK = re.compile(r'(todoruleid|ruleid|todook|ok)\s*:')
+SEMGREP_COMMENT_START = re.compile(r'^\s*(#|//|/\*|<!--|;|--)')
+SEEN_TOKEN = re.compile(r'[A-Za-z0-9+/=_.-]{16,}')
+
+
+def seen_tokens(seen_root):
+    """Value-like tokens (16+ characters holding a letter and a digit) of every file of the sources already built
+    under seen_root: a semgrep test line that carries one of them is not unseen, so it is skip."""
+    tokens = set()
+    for source in sorted(os.listdir(seen_root)) if os.path.isdir(seen_root) else []:
+        files = os.path.join(seen_root, source, "files")
+        for root, _, names in os.walk(files):
+            for name in names:
+                with open(os.path.join(root, name), "rb") as f:
+                    text = f.read().decode("utf-8", errors="replace")
+                tokens.update(t for t in SEEN_TOKEN.findall(text) if re.search(r"\d", t) and re.search(r"[A-Za-z]", t))
+    return tokens
+
+
+def semgrep_rules(mirror, seen_root, out):
+    """semgrep/semgrep-rules' secrets rules (generic/secrets/**): each rule's test file marks the line it must match
+    with a `ruleid: <rule>` comment and the line it must not match with `ok: <rule>` (todoruleid / todook: the
+    same intent, not yet met by the rule). A comment alone on its line marks the next non-blank line; a comment
+    after code marks its own line. Marked-must-match lines are 1 (a PEM block's later lines cont), marked-ok lines
+    and every other line 0. A line holding a value token that a seen source's files also hold is skip."""
+    commit = head(mirror)
+    seen = seen_tokens(seen_root)
+    rows = []
+    for path in git_ls(mirror, commit, "generic/secrets"):
+        if path.endswith((".yaml", ".yml")) and not path.endswith(".test.yaml"):
+            continue
+        data = git_show(mirror, commit, path)
+        text = data.decode("utf-8", errors="replace")
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines = lines[:-1]
+        labels = ["0"] * len(lines)
+        for i, line in enumerate(lines):
+            m = SEMGREP_MARK.search(line)
+            if not m or not re.search(r'(#|//|<!--|/\*)\s*(todoruleid|ruleid|todook|ok)\s*:', line):
+                continue
+            want = "1" if m.group(1).endswith("ruleid") else "0"
+            target = i
+            if SEMGREP_COMMENT_START.match(line):
+                target = i + 1
+                while target < len(lines) and not lines[target].strip():
+                    target += 1
+                if target >= len(lines):
+                    continue
+            labels[target] = want
+            if want == "1" and "-----BEGIN" in lines[target]:
+                k = target + 1
+                while k < len(lines) and "-----END" not in lines[k - 1]:
+                    labels[k] = "cont"
+                    k += 1
+        rel = path[len("generic/secrets/"):]
+        out_path = os.path.join(out, "files", rel)
+        os.makedirs(os.path.dirname(out_path), exist_ok=True)
+        with open(out_path, "wb") as f:
+            f.write(data)
+        for i, line in enumerate(lines):
+            lab = labels[i]
+            toks = [t for t in SEEN_TOKEN.findall(line) if t in seen]
+            if toks and lab in ("0", "1"):
+                lab = "skip"
+            elif lab == "cont" and rows and rows[-1][0] == rel and rows[-1][2] == "skip":
+                lab = "skip"
+            rows.append((rel, i + 1, lab))
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -696,6 +767,8 @@ def main():
         "betterleaks-samples": lambda o: betterleaks(os.path.join(mirrors, "betterleaks+betterleaks", "repo"),
                                                      os.path.join(mirrors, "gitleaks+gitleaks", "repo"), o),
         "trivy-secret-tests": lambda o: trivy(os.path.join(mirrors, "aquasecurity+trivy", "repo"), o),
+        "semgrep-secrets-tests": lambda o: semgrep_rules(os.path.join(mirrors, "semgrep+semgrep-rules", "repo"),
+                                                         os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), o),
     }
     only = set(sys.argv[4:])
     for name, build in sources.items():

@@ -236,7 +236,7 @@ public final class SecretsScanner implements Scanner {
             // A value under a token name is judged against its own alphabet (ValueFilters.generatedShape, below), not
             // by a fixed number of bits: 16 random hex digits carry at most 4 bits a character, 20 letters more.
             boolean tokenNamed = ValueFilters.tokenName(group(m, "key"));
-            if (rule.minEntropy() > 0 && (rule.fixedEntropy() || !tokenNamed) && entropy(secret) < rule.minEntropy()) {
+            if (rule.minEntropy() > 0 && (rule.fixedEntropy() || !tokenNamed) && entropy(secret) < entropyFloor(rule, secret)) {
                 continue;
             }
             if (rule.checksum() == SecretRule.Checksum.NOT_PLACEHOLDER && ValueFilters.placeholder(secret)) {
@@ -311,6 +311,29 @@ public final class SecretsScanner implements Scanner {
         } catch (IllegalArgumentException noGroup) {
             return "";
         }
+    }
+
+    /** The lower floor for long hex values (see {@link #entropyFloor}). */
+    static final double HEX_FLOOR = 3.3;
+
+    /**
+     * The rule's entropy floor, lowered to {@link #HEX_FLOOR} for a value of 32 or more hex digits. Hex carries at most
+     * 4 bits a character, and a random 32-digit value's letter counts come out uneven often enough that about a third
+     * of them fall under 3.5 bits (the floor several rules use, fit for mixed-case values); 3.3 still keeps out runs,
+     * repeats and two-symbol values, which {@link ValueFilters#notASecret} also rejects.
+     */
+    static double entropyFloor(SecretRule rule, String secret) {
+        return secret.length() >= 32 && isHex(secret) ? Math.min(rule.minEntropy(), HEX_FLOOR) : rule.minEntropy();
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Shannon entropy in bits per character. */

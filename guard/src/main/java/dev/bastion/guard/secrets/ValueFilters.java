@@ -50,6 +50,13 @@ final class ValueFilters {
      */
     private static final com.google.re2j.Pattern LOWER_NAME = com.google.re2j.Pattern.compile("[a-z]+(?:[_-][a-z]+)+");
 
+    /**
+     * A whole value that is a URL of any scheme (mongodb://mongodb:mongodb@localhost/db): the URL rules judge the
+     * password inside it (and skip a password equal to its user), so a setting's name does not make the URL itself
+     * a password.
+     */
+    private static final com.google.re2j.Pattern URL_VALUE = com.google.re2j.Pattern.compile("[a-z][a-z0-9+.-]*://\\S*");
+
     /** Positional or empty format slots: "prefix_{}", "{0}-{1}". */
     private static final com.google.re2j.Pattern FORMAT_SLOT = com.google.re2j.Pattern.compile("\\{\\d*\\}");
 
@@ -429,7 +436,7 @@ final class ValueFilters {
                 || s.startsWith("secrets.") || s.startsWith("vault:") || s.startsWith("config.") || s.startsWith("settings.")
                 || s.startsWith("self.") || s.startsWith("this.") || s.startsWith("params.") || s.startsWith("request.")
                 || s.endsWith("()") || s.endsWith(")") && s.contains("(") || (s.startsWith("<") && s.endsWith(">"))
-                || FORMAT_SLOT.matcher(s).find() || s.startsWith("http://") || s.startsWith("https://")) {
+                || FORMAT_SLOT.matcher(s).find() || URL_VALUE.matcher(s).matches()) {
             return true;
         }
         if (s.matches("[a-z_]+\\.[a-z_]+(?:\\.[a-z_]+)*") || s.matches("[a-z]+(?:_[a-z]+)+_(?:password|pass|pwd|secret|key|token)")) {
