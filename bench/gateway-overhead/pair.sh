@@ -10,7 +10,8 @@
 #
 #   bench/gateway-overhead/pair.sh TREE_A TREE_B [ROUNDS] [SLICE]      (defaults: 6 rounds of 5 s; WARM=15)
 # PACE_MS (default 10) is each connection's delay between requests: 10 paces ~1,000 requests/s, 50 about 200 (a rate
-# a gateway still holds on a loaded machine).
+# a gateway still holds on a loaded machine). RATE=N paces on a fixed schedule of N requests/s over 20 connections
+# instead (request.lua's BENCH_RATE: held whatever the latency, up to 20 / N s each).
 # Needs wrk and nginx. Leaves nothing running.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; root="$(cd "$here/../.." && pwd)"
@@ -40,8 +41,8 @@ writer_ticks() { # CPU ticks of the audit log's writer thread (its group commits
 commits() { # the audit log's group commits so far (one fsync each); 0 for a build without the metric
   curl -s "http://127.0.0.1:$1/metrics" | awk '/^bastion_audit_group_commits_total /{v = $2} END {printf "%d", v}'
 }
-chat() { # port key delay threads conns seconds
-  BENCH_AUTH="Bearer $2" BENCH_EXTRA_HEADERS="" BENCH_DELAY_MS="$3" BENCH_BODY_FILE="" \
+chat() { # port key delay threads conns seconds [rate]
+  BENCH_AUTH="Bearer $2" BENCH_EXTRA_HEADERS="" BENCH_DELAY_MS="$3" BENCH_BODY_FILE="" BENCH_RATE="${7:-0}" \
     wrk -t"$4" -c"$5" -d"$6"s --latency -s "$here/request.lua" "http://127.0.0.1:$1/v1/chat/completions" | grep '^RESULT'
 }
 key_a="$(cat "$work/a/admin.key")"; key_b="$(cat "$work/b/admin.key")"
@@ -52,7 +53,8 @@ for r in $(seq 1 "$rounds"); do
   for side in a b; do
     if [[ $side == a ]]; then port=$port_a key=$key_a pid=$pid_a; else port=$port_b key=$key_b pid=$pid_b; fi
     c0=$(commits "$port"); w0=$(writer_ticks "$pid"); t0=$(ticks "$pid")
-    line=$(chat "$port" "$key" "${PACE_MS:-10}" 1 10 "$slice")
+    if [[ -n "${RATE:-}" ]]; then line=$(chat "$port" "$key" 0 1 20 "$slice" "$RATE")
+    else line=$(chat "$port" "$key" "${PACE_MS:-10}" 1 10 "$slice"); fi
     t1=$(ticks "$pid"); w1=$(writer_ticks "$pid"); c1=$(commits "$port")
     n=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
     cpu[$side]=$((cpu[$side] + t1 - t0)); req[$side]=$((req[$side] + n)); fsyncs[$side]=$((fsyncs[$side] + c1 - c0))

@@ -1,6 +1,11 @@
--- wrk script: POSTs one small chat request (or the body in BENCH_BODY_FILE); paces each connection when BENCH_DELAY_MS is set; counts non-200
--- answers; prints one machine-readable RESULT line. Environment: BENCH_AUTH (Authorization header value),
--- BENCH_EXTRA_HEADERS ("Name: value|Name: value"), BENCH_DELAY_MS (milliseconds between a connection's requests).
+-- wrk script: POSTs one small chat request (or the body in BENCH_BODY_FILE); paces each connection when BENCH_DELAY_MS is set,
+-- or each wrk thread to a fixed rate when BENCH_RATE is; counts non-200 answers; prints one machine-readable RESULT line.
+-- Environment: BENCH_AUTH (Authorization header value), BENCH_EXTRA_HEADERS ("Name: value|Name: value"),
+-- BENCH_DELAY_MS (milliseconds between a connection's answer and its next request: a closed loop, so the rate falls as
+-- latency rises: 10 connections at 10 ms send 10 / (10 ms + latency) requests a second), BENCH_RATE (requests a second
+-- per wrk thread on a fixed schedule: each request takes the thread's next send time, 1/BENCH_RATE after the one
+-- before, whenever its connection is free; a send time already past goes at once. The rate is held as long as the
+-- connections are enough: latency up to connections / rate each).
 wrk.method = "POST"
 wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"Summarise the benefits of local inference in one sentence."}]}'
 local body_file = os.getenv("BENCH_BODY_FILE")   -- another request body, from a file (bench/default-route)
@@ -21,7 +26,27 @@ if extra and extra ~= "" then
 end
 
 local pace = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
-if pace > 0 then
+local rate = tonumber(os.getenv("BENCH_RATE") or "0")
+if rate > 0 then
+  local ffi = require("ffi") -- wrk's Lua is LuaJIT; its os.clock is CPU time, os.time whole seconds
+  ffi.cdef[[
+    typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+    int clock_gettime(int clock, bench_timespec *ts);
+  ]]
+  local ts = ffi.new("bench_timespec")
+  local function now_ms()
+    ffi.C.clock_gettime(1, ts) -- CLOCK_MONOTONIC
+    return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+  end
+  local interval, next_send = 1000 / rate, nil
+  function delay() -- wrk waits whole milliseconds: rounded, so sends stray up to 0.5 ms but keep the schedule's rate
+    local now = now_ms()
+    next_send = (next_send or now) + interval
+    local wait = next_send - now
+    if wait <= 0.5 then return 0 end
+    return math.floor(wait + 0.5)
+  end
+elseif pace > 0 then
   function delay() return pace end
 end
 

@@ -126,7 +126,14 @@ public final class Router {
     }
 
     Optional<CompiledRoute> findRoute(String model) {
-        return routes.stream().filter(r -> r.settings().matches(model)).findFirst();
+        // A loop, not a stream: once per request, and the stream's set-up was 1.5% of a proxied request's CPU
+        // samples (docs/benchmarks.md, "Gateway overhead", round thirteen).
+        for (CompiledRoute r : routes) {
+            if (r.settings().matches(model)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

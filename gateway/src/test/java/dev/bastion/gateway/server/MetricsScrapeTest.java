@@ -56,7 +56,7 @@ class MetricsScrapeTest {
                 .isEqualTo(before + 3);
         assertThat(text.find("bastion_requests_total", Map.of("model", "none", "status", "401"))).isNotEmpty();
         for (String stage : List.of("authenticate", "admit", "parse", "scan-input", "route", "pseudonymise", "backend",
-                "scan-output", "restore", "record", "keep")) {
+                "scan-output", "restore", "record", "audit", "keep")) {
             assertThat(text.find("bastion_stage_duration_seconds_count", Map.of("stage", stage))).as(stage).singleElement()
                     .satisfies(s -> assertThat(s.value()).isGreaterThanOrEqualTo(3));
         }

@@ -27,7 +27,7 @@ class TelemetryTracingTest {
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String CLIENT_SPAN = "00f067aa0ba902b7";
     private static final List<String> CHAT_STAGES = List.of("authenticate", "admit", "parse", "scan-input", "route",
-            "pseudonymise", "backend", "scan-output", "restore", "record", "keep");
+            "pseudonymise", "backend", "scan-output", "restore", "record", "audit", "keep");
 
     @TempDir
     static Path dir;
