@@ -39,17 +39,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class AuditLog implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AuditLog.class.getName());
     static final long SEGMENT_BYTES = 64L << 20;
-    /**
-     * How far ahead of its frames the writer lays zeros into the current segment. A group commit then writes into
-     * blocks the file already has and leaves its size alone, so its fsync (fdatasync) flushes the data without a
-     * file-system journal commit for a new size. One group commit in about a thousand (1 MiB of ~900-byte records)
-     * extends the file and pays the journal commit. PostgreSQL zero-fills its WAL segments for the same reason. On
-     * this kind of machine, loaded, a probe's durable 900-byte writes took 13% less time on average this way; the
-     * gateway's own fsyncs showed no difference at that load (docs/benchmarks.md, "Gateway overhead", round
-     * thirteen).
-     */
-    static final int ZEROS_AHEAD = 1 << 20;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10).asReadOnlyBuffer();
     static final String CHECKPOINTS = "checkpoints.log";
 
     private record Pending(byte[] record, CompletableFuture<Long> done) {
@@ -67,10 +56,7 @@ public final class AuditLog implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
     private final Thread writer;
     private FileChannel segment;
-    /** Where the current segment's frames end; the file may go on in zeros up to {@link #segmentAllocated}. */
     private long segmentLength;
-    /** The current segment file's size: its frames and the zeros laid down ahead of them ({@link #ZEROS_AHEAD}). */
-    private long segmentAllocated;
     private FileChannel lockFile;
     private int segmentNumber;
     private long checkpointedSize;
@@ -158,9 +144,6 @@ public final class AuditLog implements AutoCloseable {
         Objects.requireNonNull(record, "record");
         if (record.length > Segments.MAX_RECORD) {
             throw new IllegalArgumentException("an audit record is limited to 1 MiB");
-        }
-        if (record.length == 0) {
-            throw new IllegalArgumentException("an audit record cannot be empty");
         }
         Path inbox = dir.resolve(INBOX);
         createOwnerOnlyDirectory(inbox);
@@ -276,8 +259,7 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Reads every segment into the tree and the record locations, cuts off a torn last frame, and opens the last
-     * segment for appending after its last frame (zeros laid down ahead of the frames before a crash are kept and
-     * written over).
+     * segment for appending.
      */
     private void loadSegments() throws IOException {
         List<Integer> numbers = Segments.list(dir);
@@ -287,11 +269,9 @@ public final class AuditLog implements AutoCloseable {
                         + "; run 'bastion audit verify' for details");
             }
         }
-        long lastEnd = 0;
         for (int i = 0; i < numbers.size(); i++) {
             int n = numbers.get(i);
             Segments.Scan scan = Segments.scan(dir, n);
-            lastEnd = scan.validLength();
             for (Segments.Frame f : scan.frames()) {
                 tree.appendLeafHash(MerkleTree.leafHash(f.payload()));
                 locations.add(new long[] {f.segment(), f.offset()});
@@ -311,34 +291,9 @@ public final class AuditLog implements AutoCloseable {
             }
         }
         segmentNumber = numbers.isEmpty() ? 0 : numbers.getLast();
-        segment = openOwnerOnly(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        segmentAllocated = segment.size();
-        segmentLength = Math.min(lastEnd, segmentAllocated);
-    }
-
-    /**
-     * Makes the current segment at least {@code end} bytes long, laying zeros from its end to {@code end}, or
-     * further ({@link #ZEROS_AHEAD}); made durable by the group commit's fsync that follows.
-     */
-    private void zerosUpTo(long end) throws IOException {
-        if (segmentAllocated >= end) {
-            return;
-        }
-        long target = Math.max(end, Math.min(segmentAllocated + ZEROS_AHEAD, Math.max(segmentBytes, end)));
-        for (long at = segmentAllocated; at < target; ) {
-            ByteBuffer zeros = ZEROS.duplicate();
-            zeros.limit((int) Math.min(zeros.capacity(), target - at));
-            at += segment.write(zeros, at);
-        }
-        segmentAllocated = target;
-    }
-
-    /** Cuts the zeros laid down ahead off the current segment, leaving it as long as its frames (rotation, close). */
-    private void cutZerosAhead() throws IOException {
-        if (segmentAllocated > segmentLength) {
-            segment.truncate(segmentLength);
-            segmentAllocated = segmentLength;
-        }
+        segment = openOwnerOnly(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        segmentLength = segment.size();
     }
 
     /**
@@ -489,9 +444,6 @@ public final class AuditLog implements AutoCloseable {
         if (record.length > Segments.MAX_RECORD) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("an audit record is limited to 1 MiB"));
         }
-        if (record.length == 0) { // an empty frame's header is all zeros: where a segment's frames end
-            return CompletableFuture.failedFuture(new IllegalArgumentException("an audit record cannot be empty"));
-        }
         IOException failed = failure;
         if (failed != null || closing) {
             return CompletableFuture.failedFuture(new IllegalStateException("the audit log is not writable"
@@ -586,14 +538,12 @@ public final class AuditLog implements AutoCloseable {
                 int from = 0;
                 while (from < batch.size()) {
                     if (segmentLength >= segmentBytes) {
-                        cutZerosAhead();
                         segment.force(false);
                         segment.close();
                         segmentNumber++;
                         segment = openOwnerOnly(Segments.file(dir, segmentNumber), StandardOpenOption.CREATE_NEW,
-                                StandardOpenOption.WRITE);
+                                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                         segmentLength = 0;
-                        segmentAllocated = 0;
                     }
                     // One write per batch (up to the segment limit): frames laid out back to back in one buffer.
                     int to = from;
@@ -608,9 +558,8 @@ public final class AuditLog implements AutoCloseable {
                         Segments.putFrame(frames, batch.get(i).record());
                     }
                     frames.flip();
-                    zerosUpTo(segmentLength + bytes);
-                    for (long at = segmentLength; frames.hasRemaining(); ) {
-                        at += segment.write(frames, at);
+                    while (frames.hasRemaining()) {
+                        segment.write(frames);
                     }
                     segmentLength += bytes;
                     from = to;
@@ -764,10 +713,6 @@ public final class AuditLog implements AutoCloseable {
             try {
                 if (failure == null && !unsigned && tree.size() > checkpointedSize) {
                     writeCheckpoint();
-                }
-                if (failure == null) { // a failed log's file is put right at its next open
-                    cutZerosAhead();
-                    segment.force(false);
                 }
                 segment.close();
                 lockFile.close();

@@ -82,12 +82,6 @@ public final class AuditStream {
                     if (got < Segments.HEADER) {
                         return stopped(index, peaks, dir, n, offset, "a frame header is cut short");
                     }
-                    if (Segments.endMark(header)) { // the zeros laid down ahead of the frames: the segment ends here
-                        if (!onlyZeros(in)) {
-                            return stopped(index, peaks, dir, n, offset, "a zero frame header is followed by data");
-                        }
-                        break;
-                    }
                     int length = intAt(header, 0);
                     if (length < 0 || length > Segments.MAX_RECORD) {
                         return stopped(index, peaks, dir, n, offset, "a frame has an impossible length");
@@ -106,19 +100,6 @@ public final class AuditStream {
             }
         }
         return new Result(index, peaks.root(), Optional.empty());
-    }
-
-    /** Reads {@code in} to its end; whether every byte was zero. */
-    private static boolean onlyZeros(InputStream in) throws IOException {
-        byte[] buffer = new byte[8192];
-        for (int got; (got = in.read(buffer)) > 0; ) {
-            for (int i = 0; i < got; i++) {
-                if (buffer[i] != 0) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     /** The result of a read that stopped at a damaged frame, saying where. */

@@ -15,11 +15,6 @@ import java.util.zip.CRC32C;
  * The on-disk record format: segment files {@code segment-NNNNNN.log} of frames
  * {@code [length u32][crc32c u32][record bytes]}, big-endian. A frame is valid when its length is within bounds,
  * all its bytes are present and its CRC matches.
- *
- * <p>The segment being written may end in zeros: the writer lays zeros down ahead of its frames
- * ({@link AuditLog}), so that a group commit overwrites blocks the file already has and its fsync need not commit a
- * new file size. Records are never empty, so a header of eight zero bytes followed only by zeros to the end of the
- * file is where the frames end; a zero header followed by anything else is damage.
  */
 final class Segments {
     static final int MAX_RECORD = 1 << 20;
@@ -68,10 +63,6 @@ final class Segments {
                 header.flip();
                 int length = header.getInt();
                 int crc = header.getInt();
-                if (length == 0 && crc == 0) {
-                    return zerosFrom(ch, pos + HEADER, size) ? new Scan(frames, pos, size, null)
-                            : new Scan(frames, pos, size, "a zero frame header at byte " + pos + " is followed by data");
-                }
                 if (length < 0 || length > MAX_RECORD) {
                     return new Scan(frames, pos, size, "a frame at byte " + pos + " has an impossible length " + length);
                 }
@@ -91,35 +82,6 @@ final class Segments {
             }
             return new Scan(frames, pos, size, null);
         }
-    }
-
-    /** Whether every byte of {@code ch} from {@code from} to {@code size} is zero (the unused end of a segment). */
-    private static boolean zerosFrom(FileChannel ch, long from, long size) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(64 << 10);
-        for (long pos = from; pos < size; ) {
-            b.clear();
-            int n = ch.read(b, pos);
-            if (n <= 0) {
-                return true; // the file ended (shrank) meanwhile: nothing after the header
-            }
-            for (int i = 0; i < n; i++) {
-                if (b.get(i) != 0) {
-                    return false;
-                }
-            }
-            pos += n;
-        }
-        return true;
-    }
-
-    /** Whether {@code header}, the first {@link #HEADER} bytes at a frame boundary, marks the unused end of a segment. */
-    static boolean endMark(byte[] header) {
-        for (int i = 0; i < HEADER; i++) {
-            if (header[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     static ByteBuffer frame(byte[] payload) {
