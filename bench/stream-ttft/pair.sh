@@ -4,13 +4,17 @@
 # One loopback upstream (upstream.py: the first event after 20 ms), a route with no output scanner, and two gateways:
 # BEFORE (a tree holding `bastion`, packaging and app/target of an older build) and this tree. Each gateway first
 # answers WARM short streams. Prints min / p25 / median / p90 of curl's time_starttransfer (ms) per target and what
-# each gateway adds over the direct path at those points.
-#   BEFORE=/path/to/old/tree bench/stream-ttft/pair.sh [N]     (default 60 requests per target)
+# each gateway adds over the direct path at those points. AFTER names another tree than this one for the second
+# gateway (so that this tree can be rebuilt while a run goes on). WORDS is the measured answers' length (default 2:
+# the requests come ~0.1 s apart); WORDS=60 makes them as long as run.sh's (1.2 s each, so each gateway sees a
+# request every ~3.6 s, as a chat client asking again after an answer would, and as run.sh's requests did).
+#   BEFORE=/path/to/old/tree [AFTER=/path/to/new/tree] [WORDS=2] bench/stream-ttft/pair.sh [N]     (default N=60)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 before="${BEFORE:?BEFORE must name the tree of the build to compare with}"
-n="${1:-60}" warm="${WARM:-200}"
+after="${AFTER:-$root}"
+n="${1:-60}" warm="${WARM:-200}" words="${WORDS:-2}"
 up_port=18291 before_port=18290 after_port=18292
 work="$(mktemp -d)"
 pids=()
@@ -28,7 +32,7 @@ routes:
   - {name: plain, models: [plain], output-scanners: []}
 YAML
 for side in before after; do
-  tree="$root"; port=$after_port
+  tree="$after"; port=$after_port
   if [[ $side == before ]]; then tree="$before"; port=$before_port; fi
   (cd "$tree" && exec ./bastion serve --config "$work/bastion.yaml" --data-dir "$work/data-$side" --port $port \
     --console-port 0 >"$work/$side.out" 2>"$work/$side.err") & pids+=($!)
@@ -44,9 +48,9 @@ ask() { # port key max_tokens -> time to first byte in seconds
 }
 for _ in $(seq 1 "$warm"); do ask $before_port "$key_before" 3 >/dev/null; ask $after_port "$key_after" 3 >/dev/null; done
 for _ in $(seq 1 "$n"); do
-  ask $up_port "" 2 >> "$work/direct.txt"
-  ask $before_port "$key_before" 2 >> "$work/before.txt"
-  ask $after_port "$key_after" 2 >> "$work/after.txt"
+  ask $up_port "" "$words" >> "$work/direct.txt"
+  ask $before_port "$key_before" "$words" >> "$work/before.txt"
+  ask $after_port "$key_after" "$words" >> "$work/after.txt"
 done
 python3 - "$work" <<'PY'
 import statistics, sys

@@ -132,6 +132,7 @@ final class HelidonUpstream implements UpstreamTransport {
     private static Client client(Duration connectTimeout) {
         WebClient web = WebClient.builder()
                 .socketOptions(s -> s.connectTimeout(connectTimeout).tcpNoDelay(true)) // small SSE events go out at once
+                .dnsResolver(new NamedAddresses()) // no reverse look-up of an IP upstream per new connection
                 .followRedirects(false)
                 .shareConnectionCache(false)
                 .maxInMemoryEntity(0)

@@ -29,9 +29,12 @@ import java.util.Optional;
  * on the very next request (the entry is dropped at once), one made by another process sharing the store (the CLI,
  * another replica) within a second. Replicas on PostgreSQL hear of each change (dev.bastion.store.jdbc.PostgresKeyChanges calls
  * {@link #forgetKey} and {@link #forgetAllKeys}), so they may cache longer ({@link #CLUSTER_CACHE_TTL}) and still
- * stop serving a revoked key within a second. Expiry is checked on every request. This class is thread-safe.
+ * stop serving a revoked key within a second. Expiry is checked on every request. With {@link #keepFresh} running,
+ * the keys presented in the last {@link #KEEP_FRESH} are read again in the background before their cache time is
+ * up, so a client that calls every few seconds is not the one who waits for the store. This class is thread-safe.
  */
 public final class KeyService {
+    private static final System.Logger LOG = System.getLogger(KeyService.class.getName());
     public static final String PREFIX = "bsk_";
     private static final int KEY_BYTES = 32;
     private static final int KEY_LENGTH = PREFIX.length() + 43;
@@ -43,7 +46,33 @@ public final class KeyService {
     /** Cached keys at most; the cache is emptied when it would grow past this (a flood of distinct keys). */
     static final int CACHE_MAX = 10_000;
 
-    private record Cached(ApiKey key, long loadedAt) {
+    /**
+     * How long after its last use a cached key is still read again in the background ({@link #keepFresh}): a chat
+     * client that asks again within two minutes finds its key in memory, not behind a store read.
+     */
+    static final long KEEP_FRESH_NANOS = 120_000_000_000L;
+    /** {@link #KEEP_FRESH_NANOS} as a duration, for the documentation. */
+    public static final java.time.Duration KEEP_FRESH = java.time.Duration.ofNanos(KEEP_FRESH_NANOS);
+    /** The most keys read again in one background round; the others expire as they would without it. */
+    static final int REFRESH_MAX = 256;
+    /** A use is noted at most this often per key (a shared write per request would be contended). */
+    private static final long USE_GRAIN_NANOS = 50_000_000L;
+
+    /**
+     * A recognised key, when it was read from the store, and when it was last presented (noted at most every
+     * {@link #USE_GRAIN_NANOS}; read by the background refresh only).
+     */
+    private record Cached(ApiKey key, long loadedAt, java.util.concurrent.atomic.AtomicLong usedAt) {
+        Cached {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(usedAt, "usedAt");
+        }
+
+        void used(long now) {
+            if (now - usedAt.get() > USE_GRAIN_NANOS) {
+                usedAt.set(now);
+            }
+        }
     }
 
     /*
@@ -174,6 +203,7 @@ public final class KeyService {
         ApiKey key;
         if (cached != null && now - cached.loadedAt() < cacheTtlNanos) {
             key = cached.key();
+            cached.used(now);
         } else {
             long changesSeen = forgotten.get();
             byte[] hash = hasher.hash(presented.getBytes(StandardCharsets.US_ASCII));
@@ -186,13 +216,82 @@ public final class KeyService {
             if (cache.size() >= CACHE_MAX) {
                 cache.clear();
             }
-            Cached loaded = new Cached(key, now);
+            Cached loaded = new Cached(key, now, new java.util.concurrent.atomic.AtomicLong(now));
             cache.put(cacheKey, loaded);
             if (forgotten.get() != changesSeen) {
                 cache.remove(cacheKey, loaded); // a change was heard while the store was read: do not keep it
             }
         }
         return key.isActive(clock.instant()) ? Optional.of(key) : Optional.empty();
+    }
+
+    /**
+     * Starts the background refresh: every quarter of the cache time, each cached key that was presented within the
+     * last {@link #KEEP_FRESH} and was read more than half a cache time ago is read from the store again (at most
+     * {@link #REFRESH_MAX} a round). The guarantee is unchanged: a key is served from memory only when it was read
+     * from the store less than the cache time ago, so a revocation by another process still counts within it; what
+     * changes is who waits for the read. Without the refresh, a client whose requests come more than a second apart
+     * (one streamed answer takes longer) paid a keyed hash and a store query before each first byte, on code the
+     * JIT had seen once a second (docs/benchmarks.md, "Gateway overhead", round thirteen).
+     *
+     * @return stops the refresh (waits for a round in progress)
+     */
+    public AutoCloseable keepFresh() {
+        long period = Math.max(1, cacheTtlNanos / 4);
+        Thread refresher = Thread.ofPlatform().daemon().name("bastion-key-refresh").start(() -> {
+            boolean failing = false;
+            while (!Thread.currentThread().isInterrupted()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(period);
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                try {
+                    refreshRecentlyUsed();
+                    failing = false;
+                } catch (RuntimeException e) { // the store is unavailable: entries expire and requests read it
+                    if (!failing) {
+                        LOG.log(System.Logger.Level.WARNING, "the background key refresh failed ("
+                                + e.getClass().getSimpleName() + "); keys are read on their next request");
+                    }
+                    failing = true;
+                }
+            }
+        });
+        return () -> {
+            refresher.interrupt();
+            refresher.join();
+        };
+    }
+
+    /**
+     * One round of the background refresh (see {@link #keepFresh}).
+     *
+     * @return how many keys were read from the store
+     */
+    int refreshRecentlyUsed() {
+        int read = 0;
+        for (var entry : cache.entrySet()) {
+            Cached cached = entry.getValue();
+            long now = ticker.getAsLong();
+            if (now - cached.usedAt().get() > KEEP_FRESH_NANOS || now - cached.loadedAt() < cacheTtlNanos / 2) {
+                continue; // no longer used (left to expire), or read recently enough
+            }
+            if (read >= REFRESH_MAX) {
+                break;
+            }
+            read++;
+            long changesSeen = forgotten.get();
+            Optional<ApiKey> found = keys.findKeyByHash(cached.key().hash());
+            if (found.isEmpty() || !KeyedHasher.sameHash(found.get().hash(), cached.key().hash())) {
+                cache.remove(entry.getKey(), cached);
+                continue;
+            }
+            Cached fresh = new Cached(found.get(), now, cached.usedAt());
+            if (cache.replace(entry.getKey(), cached, fresh) && forgotten.get() != changesSeen) {
+                cache.remove(entry.getKey(), fresh); // a change was heard while the store was read: do not keep it
+            }
+        }
+        return read;
     }
 
     /** Drops the cached entry of key {@code id}, so a change to it counts from the next request. */

@@ -329,9 +329,12 @@ public final class Gateway implements AutoCloseable {
             List<AutoCloseable> sharedState) {
         JdbcKeyRepository repository = new JdbcKeyRepository(store);
         if (!config.cluster().enabled() || !store.isPostgres()) {
-            return new KeyService(repository, hasher, RandomTokens.secure(), clock);
+            KeyService keys = new KeyService(repository, hasher, RandomTokens.secure(), clock);
+            sharedState.add(keys.keepFresh());
+            return keys;
         }
         KeyService keys = new KeyService(repository, hasher, RandomTokens.secure(), clock, KeyService.CLUSTER_CACHE_TTL);
+        sharedState.add(keys.keepFresh());
         sharedState.add(dev.bastion.store.jdbc.PostgresKeyChanges.start(store,
                 new dev.bastion.store.jdbc.PostgresKeyChanges.Listener() {
                     @Override

@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Recognised keys are served from memory for a second; a revocation through the service counts at once. */
+/**
+ * Recognised keys are served from memory for a second; a revocation through the service counts at once; the keys in
+ * use are read again in the background before their second is up.
+ */
 class KeyServiceCacheTest {
     @TempDir
     Path dir;
@@ -192,5 +195,104 @@ class KeyServiceCacheTest {
         assertThat(store.lookups).as("the first lookup's key was not kept").hasValue(2);
         assertThat(keys.authenticate(secret)).isPresent();
         assertThat(store.lookups).hasValue(2);
+    }
+
+    @Test
+    void aKeyInUseIsReadAgainInTheBackgroundSoItsNextRequestFindsItInMemory() {
+        KeyService keys = service();
+        String secret = keys.create(spec()).secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS / 2);
+        assertThat(keys.refreshRecentlyUsed()).isEqualTo(1);
+        assertThat(store.lookups).hasValue(2);
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS / 2 + KeyService.CACHE_TTL_NANOS / 4); // past the first read's second
+        assertThat(keys.authenticate(secret)).isPresent();
+        assertThat(store.lookups).as("served from the background read").hasValue(2);
+    }
+
+    @Test
+    void aRevocationByAnotherProcessIsSeenByTheBackgroundRead() {
+        KeyService keys = service();
+        KeyService.CreatedKey created = keys.create(spec());
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        store.revokeKey(created.key().id(), Instant.now()); // as the CLI would, in its own process
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS / 2);
+        keys.refreshRecentlyUsed();
+        assertThat(keys.authenticate(secret)).isEmpty();
+    }
+
+    @Test
+    void theBackgroundReadNeverExtendsAKeyBeyondItsSecondWhenItDoesNotRun() {
+        KeyService keys = service();
+        KeyService.CreatedKey created = keys.create(spec());
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS / 4);
+        assertThat(keys.refreshRecentlyUsed()).as("read a quarter second ago: not read again").isZero();
+        store.revokeKey(created.key().id(), Instant.now());
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS); // no round ran in time (a slow store): the entry expires
+        assertThat(keys.authenticate(secret)).isEmpty();
+    }
+
+    @Test
+    void aKeyNotPresentedForTwoMinutesIsLeftToExpire() {
+        KeyService keys = service();
+        String secret = keys.create(spec()).secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        nanos.addAndGet(KeyService.KEEP_FRESH_NANOS + 1);
+        assertThat(keys.refreshRecentlyUsed()).isZero();
+        assertThat(keys.authenticate(secret)).isPresent();
+        assertThat(store.lookups).as("read on the request, as without the refresh").hasValue(2);
+    }
+
+    @Test
+    void aBackgroundReadThatRacedWithAHeardChangeDoesNotKeepTheKeyItRead() {
+        KeyService keys = service();
+        KeyService.CreatedKey created = keys.create(spec());
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS / 2);
+        store.duringLookup = () -> keys.forgetKey(created.key().id());
+        assertThat(keys.refreshRecentlyUsed()).isEqualTo(1);
+        store.duringLookup = () -> { };
+        assertThat(keys.authenticate(secret)).isPresent();
+        assertThat(store.lookups).as("the background read was dropped: the request read the store").hasValue(3);
+    }
+
+    @Test
+    void aKeyGoneFromTheStoreIsDroppedByTheBackgroundRead() {
+        KeyService keys = service();
+        KeyService.CreatedKey created = keys.create(spec());
+        String secret = created.secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        synchronized (store) {
+            store.keys.clear();
+        }
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS / 2);
+        keys.refreshRecentlyUsed();
+        assertThat(keys.authenticate(secret)).isEmpty();
+    }
+
+    @Test
+    void theBackgroundRefreshRunsUntilClosed() throws Exception {
+        KeyService keys = service();
+        String secret = keys.create(spec()).secret().toUtf8(InsecureSecretAccess.get());
+        assertThat(keys.authenticate(secret)).isPresent();
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS / 2);
+        AutoCloseable refresh = keys.keepFresh();
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (store.lookups.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(store.lookups).as("a round ran within ten seconds").hasValueGreaterThanOrEqualTo(2);
+        } finally {
+            refresh.close();
+        }
+        int after = store.lookups.get();
+        nanos.addAndGet(KeyService.CACHE_TTL_NANOS); // every entry is due again: a live thread would read it
+        Thread.sleep(600);
+        assertThat(store.lookups).as("no round after close").hasValue(after);
     }
 }
