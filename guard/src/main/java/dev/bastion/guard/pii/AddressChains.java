@@ -201,7 +201,8 @@ final class AddressChains {
     private static int[] extend(Tokens t, int[] kind, int a, int b, boolean cased) {
         int first = a;
         // the same line to the left: name words and numbers back to a house number
-        for (int k = a - 1, steps = 0; k >= 0 && steps < 6 && !t.lineBefore[k + 1]; k--, steps++) {
+        // counted up from 0, not k-- down to k >= 0: C2 trapped on that loop's limit and recompiled all of apply
+        for (int steps = 0, k = a - 1; steps < Math.min(6, a) && !t.lineBefore[k + 1]; steps++, k--) {
             if (kind[k] == STOP || (kind[k] == SEP && !t.lower[k].equals("."))) {
                 break;
             }
