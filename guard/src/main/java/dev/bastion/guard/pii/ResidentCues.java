@@ -18,7 +18,7 @@ final class ResidentCues {
 
     static final double SCORE = 0.6;
     static final String RECOGNIZER = "resident-cue";
-    private static final Set<String> VERBS = Set.of("lives", "lived", "resides", "resided", "stays", "stayed");
+    static final Set<String> VERBS = Set.of("lives", "lived", "resides", "resided", "stays", "stayed");
     private static final Set<String> PREPOSITIONS = Set.of("at", "on", "in");
     private static final Set<String> NOT_NAMES = Set.of("nobody", "everyone", "everybody", "someone", "somebody",
             "anyone", "anybody", "who", "which", "that", "he", "she", "it", "they", "we", "i", "you", "one", "family",

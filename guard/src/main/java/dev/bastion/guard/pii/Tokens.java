@@ -164,6 +164,19 @@ final class Tokens {
     }
 
     private String[] shapes;
+    private long cueWords = -1;
+
+    /** The {@link CueWords} bits of all tokens together: which cue classes can find anything in this text. */
+    long cueWords() {
+        if (cueWords < 0) {
+            long bits = 0;
+            for (int i = 0; i < size; i++) {
+                bits |= CueWords.of(lower[i]);
+            }
+            cueWords = bits;
+        }
+        return cueWords;
+    }
     private long[] shapeKeys;
     private boolean[] shapeKnown;
 
