@@ -35,7 +35,7 @@ class CueWordsTest {
     }
 
     private static final String[] PHRASES = {"Email", "call", "Please call", "flew to", "lives in", "was born in",
-            "my name is", "call me", "works for", "a year at", "my son", "her husband", "the corner of", "at the junction of",
+            "my name is", "call me", "works for", "a year at", "my son", "her husband", "the corner of", "at the junction of", "the corner of 35 Elm Street and Oak Road",
             "lives at", "resides on", "said", "shouted at", "whispered to", "'s daughter", "'s address", "'s phone",
             "What's the name on it?", "Your name?", "User:", "Systems", "Corp", "Inc.", "Associates", "is a software company",
             "was founded in", "office", "website", "The address of", "is", "was"};
