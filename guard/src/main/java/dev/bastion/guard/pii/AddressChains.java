@@ -201,7 +201,8 @@ final class AddressChains {
     private static int[] extend(Tokens t, int[] kind, int a, int b, boolean cased) {
         int first = a;
         // the same line to the left: name words and numbers back to a house number
-        for (int k = a - 1, steps = 0; k >= 0 && steps < 6 && !t.lineBefore[k + 1]; k--, steps++) {
+        // counted up from 0, not k-- down to k >= 0: C2 trapped on that loop's limit and recompiled all of apply
+        for (int steps = 0, k = a - 1; steps < Math.min(6, a) && !t.lineBefore[k + 1]; steps++, k--) {
             if (kind[k] == STOP || (kind[k] == SEP && !t.lower[k].equals("."))) {
                 break;
             }
@@ -280,7 +281,7 @@ final class AddressChains {
         }
         boolean number = false;
         boolean name = false;
-        for (int k = begin; k <= end; k++) {
+        for (int k = begin; k < end + 1; k++) { // not k <= end: C2 trapped on that loop limit
             number |= kind[k] == NUMBER;
             name |= kind[k] == NAME || kind[k] == STREET;
         }
@@ -312,7 +313,7 @@ final class AddressChains {
     }
 
     private static int lastPart(int[] kind, int a, int b, int last) {
-        for (int k = b; k >= a; k--) {
+        for (int k = b; k > a - 1; k--) { // not k >= a: C2 trapped on that loop limit
             if (kind[k] != SEP) {
                 return k;
             }
@@ -342,11 +343,11 @@ final class AddressChains {
                 return STOP;
             }
             boolean shortBefore = k > 0 && t.isWord(k - 1) && t.end[k - 1] - t.start[k - 1] <= 3
-                    && t.end[k - 1] == t.start[k] && Character.isLetter(t.text.charAt(t.start[k - 1]));
+                    && t.end[k - 1] == t.start[k] && Chars.letter(t.text.charAt(t.start[k - 1]));
             boolean lineEnds = k + 1 == t.size || t.lineBefore[k + 1];
             return w.equals(".") && (shortBefore || lineEnds) ? SEP : STOP;
         }
-        if (Character.isDigit(t.text.charAt(t.start[k]))) {
+        if (Chars.digit(t.text.charAt(t.start[k]))) {
             return t.end[k] - t.start[k] <= 6 && digitsThenLetter(t, k) ? NUMBER : STOP;
         }
         if (UNITS.contains(w)) {
@@ -367,9 +368,9 @@ final class AddressChains {
         int letters = 0;
         for (int i = t.start[k]; i < t.end[k]; i++) {
             char c = t.text.charAt(i);
-            if (!Character.isDigit(c)) {
+            if (!Chars.digit(c)) {
                 letters++;
-                if (!Character.isLetter(c) || letters > 1 || i != t.end[k] - 1) {
+                if (!Chars.letter(c) || letters > 1 || i != t.end[k] - 1) {
                     return false;
                 }
             }

@@ -21,7 +21,7 @@ final class Intersections {
 
     static final double SCORE = 0.85;
     static final String RECOGNIZER = "intersection";
-    private static final Set<String> CUES = Set.of("corner", "intersection", "junction", "crossroads");
+    static final Set<String> CUES = Set.of("corner", "intersection", "junction", "crossroads");
 
     /** The street meetings in {@code t}, as STREET_ADDRESS candidates. */
     static List<Recognizer.Candidate> find(Tokens t, boolean cased) {

@@ -116,8 +116,8 @@ final class NameFeatures {
                     words++;
                     for (int c = t.start[k]; c < t.end[k] && !lowerSeen; c++) {
                         char ch = t.text.charAt(c);
-                        letterSeen |= Character.isLetter(ch);
-                        lowerSeen = Character.isLowerCase(ch);
+                        letterSeen |= Chars.letter(ch);
+                        lowerSeen = Chars.lower(ch);
                     }
                 } else if (w.equals("|")) {
                     bits |= TABLE;

@@ -103,7 +103,7 @@ final class NameLists {
 
     /** Whether a word of tokens a..b is a known first or last name (the gazetteers). */
     private static boolean known(Tokens t, int a, int b) {
-        for (int k = a; k <= b; k++) {
+        for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
             if ((Gazetteers.get().flags(t.lower[k]) & (Gazetteers.FIRST | Gazetteers.LAST)) != 0) {
                 return true;
             }

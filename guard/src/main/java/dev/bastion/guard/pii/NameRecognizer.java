@@ -42,14 +42,8 @@ final class NameRecognizer {
 
     /** As {@link #find(String)}, leaving out tokens that touch a character marked in {@code claimed}. */
     static List<Recognizer.Candidate> find(Tokens t, boolean[] claimed) {
-        boolean[] outside = new boolean[t.size];
-        for (int i = 0; i < t.size; i++) {
-            for (int k = t.start[i]; k < t.end[i] && !outside[i]; k++) {
-                outside[i] = claimed[k];
-            }
-        }
         List<Recognizer.Candidate> out = new ArrayList<>();
-        for (NameModel.Span s : NameModel.spans(MODEL.tag(t, outside))) {
+        for (NameModel.Span s : NameModel.spans(MODEL.tag(t, outside(t, claimed)))) {
             String type = NameModel.TYPES.get(s.type());
             int start = t.start[s.first()];
             int end = t.end[s.last()];
@@ -63,6 +57,21 @@ final class NameRecognizer {
             out.add(new Recognizer.Candidate(type, start, end, 0.85, "name-model"));
         }
         return out;
+    }
+
+    /**
+     * Per token, whether it touches a claimed character. A method of its own: as a loop inside {@link #find} its
+     * back edges (one per character) made the JIT compile all of find on stack replacement, twice, before the
+     * ordinary compilation of find that replaced those.
+     */
+    private static boolean[] outside(Tokens t, boolean[] claimed) {
+        boolean[] outside = new boolean[t.size];
+        for (int i = 0; i < t.size; i++) {
+            for (int k = t.start[i]; k < t.end[i] && !outside[i]; k++) {
+                outside[i] = claimed[k];
+            }
+        }
+        return outside;
     }
 
     private static final Set<String> ADDRESS_PARTS = Set.of("STREET_ADDRESS", "LOCATION", "ZIP_CODE");

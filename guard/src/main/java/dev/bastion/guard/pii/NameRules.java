@@ -271,16 +271,23 @@ final class NameRules {
     private static int place(List<Word> w, int i) {
         // a place of two or more words starts with its first word and a space: skip those joins when none does
         int longest = PLACE_FIRST.contains(w.get(i).text()) ? Math.min(4, w.size() - i) : Math.min(1, w.size() - i);
-        for (int len = longest; len >= 1; len--) {
-            StringBuilder b = new StringBuilder(w.get(i).text());
-            for (int k = 1; k < len; k++) {
-                b.append(' ').append(w.get(i + k).text());
-            }
-            if (PLACES.contains(b.toString())) {
+        // counted up from 0, not len-- down to len >= 1: C2 trapped on that loop's limit and recompiled find
+        for (int n = 0; n < longest; n++) {
+            int len = longest - n;
+            if (PLACES.contains(len == 1 ? w.get(i).text() : joined(w, i, len))) { // one word: no copy to build
                 return i + len - 1;
             }
         }
         return -1;
+    }
+
+    /** Words i to i + len - 1 joined by single spaces. */
+    private static String joined(List<Word> w, int i, int len) {
+        StringBuilder b = new StringBuilder(w.get(i).text());
+        for (int k = 1; k < len; k++) {
+            b.append(' ').append(w.get(i + k).text());
+        }
+        return b.toString();
     }
 
     /** A number, one to four capitalised words and a street suffix: the span from the number to the suffix. */

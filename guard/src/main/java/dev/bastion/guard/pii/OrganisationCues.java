@@ -30,6 +30,9 @@ final class OrganisationCues {
             "non-profit", "charity", "corporation", "consultancy", "manufacturer", "retailer", "organisation",
             "organization", "cooperative", "co-operative", "conglomerate", "publisher", "brokerage", "insurer",
             "airline", "supplier", "distributor", "wholesaler", "franchise", "ngo", "subsidiary", "multinational");
+    /** The words each of the forms turns on: is, was, were; office, website, headquarters; address. */
+    static final Set<String> TRIGGERS = Set.of("is", "was", "were", "office", "offices", "website", "headquarters",
+            "address");
     private static final Set<String> FOUNDED = Set.of("founded", "established", "incorporated", "formed");
     private static final Set<String> NOT_NAMES = Set.of("i", "we", "you", "he", "she", "they", "it", "this", "that",
             "there", "here", "what", "which", "who", "everything", "nothing", "something", "everyone", "nobody",

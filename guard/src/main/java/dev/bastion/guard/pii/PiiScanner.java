@@ -230,6 +230,7 @@ public final class PiiScanner implements Scanner {
             }
         }
         all.addAll(names);
+        long cues = tokens.cueWords(); // which cue classes below can find anything: the others are skipped
         for (Recognizer.Candidate c : NameRules.find(text)) {
             // the first version's rules fill gaps the model leaves, below it; their places are too noisy to keep
             String type = c.recognizer().equals("street") ? "STREET_ADDRESS" : c.type();
@@ -246,47 +247,71 @@ public final class PiiScanner implements Scanner {
                         strong ? STRONG : RULES, c.recognizer()), mode, cased, all);
             }
         }
-        for (Recognizer.Candidate c : ContactCues.find(tokens)) { // "Email John Miller at ...", "Call Anne ..."
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.CONTACT) != 0) {
+            for (Recognizer.Candidate c : ContactCues.find(tokens)) { // "Email John Miller at ...", "Call Anne ..."
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
-        for (Recognizer.Candidate c : PlaceCues.find(tokens)) { // "flew to Tromsø", "lives in Harburg"
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.PLACE) != 0) {
+            for (Recognizer.Candidate c : PlaceCues.find(tokens)) { // "flew to Tromsø", "lives in Harburg"
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
-        for (Recognizer.Candidate c : NamingCues.find(tokens)) { // "my name is ...", "people call me ..."
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.NAMING) != 0) {
+            for (Recognizer.Candidate c : NamingCues.find(tokens)) { // "my name is ...", "people call me ..."
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
-        for (Recognizer.Candidate c : EmployerCues.find(tokens)) { // "I work for ...", "a year at ..."
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.EMPLOYER) != 0) {
+            for (Recognizer.Candidate c : EmployerCues.find(tokens)) { // "I work for ...", "a year at ..."
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
-        for (Recognizer.Candidate c : RelationCues.find(tokens)) { // "my son Teodor", "her husband Ilkka ..."
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.RELATION) != 0) {
+            for (Recognizer.Candidate c : RelationCues.find(tokens)) { // "my son Teodor", "her husband Ilkka ..."
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
         for (Recognizer.Candidate c : AddressLabels.find(tokens, names, all, cased, defaultThreshold)) {
             SpanRules.refine(tokens, c, mode, cased, all); // "Tuva Kjellsen, Brattvegen 12, Hamar"
         }
-        for (Recognizer.Candidate c : Intersections.find(tokens, cased)) { // "the corner of 35 Elm St and Oak Loop"
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.INTERSECTION) != 0) {
+            for (Recognizer.Candidate c : Intersections.find(tokens, cased)) { // "the corner of 35 Elm St and Oak Loop"
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
-        for (Recognizer.Candidate c : ResidentCues.find(tokens)) { // "Brynjulv Skaar lives at ..."
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.RESIDENT) != 0) {
+            for (Recognizer.Candidate c : ResidentCues.find(tokens)) { // "Brynjulv Skaar lives at ..."
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
-        for (Recognizer.Candidate c : SpeechCues.find(tokens)) { // "'Go!' said Tovald", "Tovald shouted at Ilse"
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.SPEECH) != 0) {
+            for (Recognizer.Candidate c : SpeechCues.find(tokens)) { // "'Go!' said Tovald", "Tovald shouted at Ilse"
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
-        for (Recognizer.Candidate c : PossessiveRelations.find(tokens)) { // "I'm Brynja's daughter"
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.POSSESSIVE) != 0) {
+            for (Recognizer.Candidate c : PossessiveRelations.find(tokens)) { // "I'm Brynja's daughter"
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
-        for (Recognizer.Candidate c : NameAnswers.find(tokens)) { // "What's the name on it? User: Brynja Lien"
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.NAME_QUESTION) != 0) {
+            for (Recognizer.Candidate c : NameAnswers.find(tokens)) { // "What's the name on it? User: Brynja Lien"
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
         for (Recognizer.Candidate c : SpeakerLabels.find(tokens)) { // "Brynja: Where were you? Michael: ..."
             SpanRules.refine(tokens, c, mode, cased, all);
         }
-        for (Recognizer.Candidate c : CompanyForms.find(tokens, all)) { // "Brellin Data Systems", "Tarra Corp."
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.COMPANY) != 0) {
+            for (Recognizer.Candidate c : CompanyForms.find(tokens, all)) { // "Brellin Data Systems", "Tarra Corp."
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
-        for (Recognizer.Candidate c : OrganisationCues.find(tokens)) { // "Norvantis was founded in 2009"
-            SpanRules.refine(tokens, c, mode, cased, all);
+        if ((cues & CueWords.ORGANISATION) != 0) {
+            for (Recognizer.Candidate c : OrganisationCues.find(tokens)) { // "Norvantis was founded in 2009"
+                SpanRules.refine(tokens, c, mode, cased, all);
+            }
         }
         if (mode == PiiMode.RECALL) {
             for (Recognizer.Candidate c : Demonyms.find(tokens)) { // "a Norwegian film" (recall mode only)

@@ -18,7 +18,7 @@ final class PossessiveRelations {
 
     static final double SCORE = 0.6;
     static final String RECOGNIZER = "possessive-relation";
-    private static final Set<String> OWNED = Set.of("address", "phone", "email", "e-mail", "birthday", "passport",
+    static final Set<String> OWNED = Set.of("address", "phone", "email", "e-mail", "birthday", "passport",
             "mobile", "cellphone");
     private static final Set<String> NOT_NAMES = Set.of("today", "yesterday", "tomorrow", "tonight", "monday",
             "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",

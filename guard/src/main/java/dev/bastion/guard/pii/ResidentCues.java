@@ -18,7 +18,7 @@ final class ResidentCues {
 
     static final double SCORE = 0.6;
     static final String RECOGNIZER = "resident-cue";
-    private static final Set<String> VERBS = Set.of("lives", "lived", "resides", "resided", "stays", "stayed");
+    static final Set<String> VERBS = Set.of("lives", "lived", "resides", "resided", "stays", "stayed");
     private static final Set<String> PREPOSITIONS = Set.of("at", "on", "in");
     private static final Set<String> NOT_NAMES = Set.of("nobody", "everyone", "everybody", "someone", "somebody",
             "anyone", "anybody", "who", "which", "that", "he", "she", "it", "they", "we", "i", "you", "one", "family",
@@ -33,11 +33,11 @@ final class ResidentCues {
                 continue;
             }
             int b = v - 1;
-            int a = b;
-            while (a >= 0 && b - a < 3 && word(t, a) && (a == b || !t.lineBefore[a + 1])) {
-                a--;
+            int n = 0; // counted up from 0, not a-- down to a >= 0: C2 trapped on that loop's limit
+            while (n < Math.min(3, b + 1) && word(t, b - n) && (n == 0 || !t.lineBefore[b - n + 1])) {
+                n++;
             }
-            a++;
+            int a = b - n + 1;
             if (a > b || !opens(t, a)) {
                 continue;
             }

@@ -76,7 +76,7 @@ final class SpanRules {
         boolean named = person || c.type().equals("LOCATION");
         boolean group = c.type().equals("ORGANIZATION") || c.type().equals("LOCATION");
         int from = a;
-        for (int k = a + 1; k <= b + 1; k++) {
+        for (int k = a + 1; k < b + 2; k++) { // not k <= b + 1: C2 trapped on that loop limit
             if (named && k <= b && possessive(t.lower[k - 1])) {
                 // a name ends at its possessive: Lara Croft's mobile is Lara Croft; what follows is what she owns
                 piece(t, c, from, k - 1, mode, cased, out);
@@ -163,7 +163,7 @@ final class SpanRules {
             return false;
         }
         Gazetteers g = Gazetteers.get();
-        for (int k = a; k <= b; k++) {
+        for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
             if (!t.isWord(k) || !t.capitalised(k) || (g.flags(t.lower[k]) & (Gazetteers.TITLE | Gazetteers.COMPANY)) != 0) {
                 return false;
             }
@@ -181,7 +181,7 @@ final class SpanRules {
             return false;
         }
         for (int k = t.start[a]; k < t.end[a] - 1; k++) {
-            if (!Character.isUpperCase(t.text.charAt(k))) {
+            if (!Chars.upper(t.text.charAt(k))) {
                 return false;
             }
         }
@@ -195,10 +195,10 @@ final class SpanRules {
         int digits = 0;
         for (int k = t.start[a]; k < t.end[b]; k++) {
             char ch = t.chars[k];
-            letters |= Character.isLetter(ch);
-            upper |= Character.isUpperCase(ch);
-            lower |= Character.isLowerCase(ch);
-            digits += Character.isDigit(ch) ? 1 : 0;
+            letters |= Chars.letter(ch);
+            upper |= Chars.upper(ch);
+            lower |= Chars.lower(ch);
+            digits += Chars.digit(ch) ? 1 : 0;
         }
         Gazetteers g = Gazetteers.get();
         if (!type.equals("STREET_ADDRESS") && !type.equals("ZIP_CODE") && pluralAcronym(t, a, b)) {
@@ -235,8 +235,8 @@ final class SpanRules {
                 boolean capsLine = !cased && capsLine(t, a);
                 boolean decimal = false; // a house number has no decimal point; a lab value does (Cr 1.1)
                 for (int k = t.start[a] + 1; k + 1 < t.end[b] && !decimal; k++) {
-                    decimal = t.text.charAt(k) == '.' && Character.isDigit(t.text.charAt(k - 1))
-                            && Character.isDigit(t.text.charAt(k + 1));
+                    decimal = t.text.charAt(k) == '.' && Chars.digit(t.text.charAt(k - 1))
+                            && Chars.digit(t.text.charAt(k + 1));
                 }
                 for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
                     String w = t.lower[k];
@@ -247,7 +247,7 @@ final class SpanRules {
                         return true; // not PO, SQ, BP: clinical abbreviations first
                     }
                     boolean word = t.isWord(k) && t.end[k] - t.start[k] > 2 && !notName(w)
-                            && Character.isLetter(t.text.charAt(t.start[k]));
+                            && Chars.letter(t.text.charAt(t.start[k]));
                     boolean named = cased ? t.capitalised(k) && (k == 0 || !NameFeatures.endsSentence(t, k - 1))
                             : !capsLine;
                     if (word && named && !decimal) {
@@ -281,7 +281,7 @@ final class SpanRules {
                     if (a == b && t.end[a] - t.start[a] <= 3) {
                         return false; // a lone capitalised word of up to three letters: an acronym (MAE, GDP)
                     }
-                    for (int k = a; k <= b; k++) {
+                    for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
                         if ((g.flags(t.lower[k]) & NAME_BITS) != 0 || !capsLine && t.end[k] - t.start[k] >= 5) {
                             return true;
                         }
@@ -315,10 +315,10 @@ final class SpanRules {
 
     /** Whether tokens a..b hold a run of digits alone (a house or unit number). */
     private static boolean houseNumber(Tokens t, int a, int b) {
-        for (int k = a; k <= b; k++) {
+        for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
             boolean digitsOnly = t.isWord(k);
             for (int i = t.start[k]; i < t.end[k] && digitsOnly; i++) {
-                digitsOnly = Character.isDigit(t.text.charAt(i));
+                digitsOnly = Chars.digit(t.text.charAt(i));
             }
             if (digitsOnly) {
                 return true;
@@ -372,15 +372,15 @@ final class SpanRules {
 
     /** Whether tokens a..b hold a word of two or more letters (no digits) that may be a name. */
     private static boolean plainWord(Tokens t, int a, int b) {
-        for (int k = a; k <= b; k++) {
+        for (int k = a; k < b + 1; k++) { // not k <= b: C2 trapped on that loop limit
             if (t.isWord(k) && t.end[k] - t.start[k] > 1 && !notName(t.lower[k])) {
                 boolean onlyLetters = true;
                 for (int i = t.start[k]; i < t.end[k] && onlyLetters; i++) {
                     char ch = t.text.charAt(i);
                     // a double-barrelled name is a word (Weeks-Rivas, Lund-Hagen); V4-V6 and COVID-19 are not
-                    onlyLetters = Character.isLetter(ch) || ch == '\'' || ch == '\u2019'
-                            || ch == '-' && i > t.start[k] && Character.isLetter(t.text.charAt(i - 1))
-                            && i + 1 < t.end[k] && Character.isLetter(t.text.charAt(i + 1));
+                    onlyLetters = Chars.letter(ch) || ch == '\'' || ch == '\u2019'
+                            || ch == '-' && i > t.start[k] && Chars.letter(t.text.charAt(i - 1))
+                            && i + 1 < t.end[k] && Chars.letter(t.text.charAt(i + 1));
                 }
                 if (onlyLetters) {
                     return true;
@@ -403,7 +403,7 @@ final class SpanRules {
 
     /** Whether token {@code k}, inside a..b, is a word of letters that may be a name (Baker in Baker Street). */
     private static boolean nameWord(Tokens t, int k, int a, int b) {
-        return k >= a && k <= b && t.isWord(k) && Character.isLetter(t.text.charAt(t.start[k])) && !notName(t.lower[k]);
+        return k >= a && k <= b && t.isWord(k) && Chars.letter(t.text.charAt(t.start[k])) && !notName(t.lower[k]);
     }
 
     /** Whether every word of tokens a..b is a single character (E, E; X and X): variables, not a name. */
@@ -448,7 +448,7 @@ final class SpanRules {
                 return false;
             }
             for (int c = t.start[i]; c < t.end[i]; c++) {
-                if (Character.isLowerCase(t.text.charAt(c))) {
+                if (Chars.lower(t.text.charAt(c))) {
                     return false;
                 }
             }

@@ -23,10 +23,10 @@ final class SpeechCues {
     static final double SCORE = 0.6;
     static final String RECOGNIZER = "speech-cue";
     /** Verbs of speaking that follow a quotation ("... ," says Brandvik). */
-    private static final Set<String> SAYS = Set.of("says", "said", "asks", "asked", "replies", "replied", "adds",
+    static final Set<String> SAYS = Set.of("says", "said", "asks", "asked", "replies", "replied", "adds",
             "added", "explains", "explained", "recalls", "recalled", "writes", "wrote");
     /** Verbs of speaking or crying out whose subject is a person ("Mehrudin shouted at ..."). */
-    private static final Set<String> SHOUTS = Set.of("shouted", "yelled", "screamed", "whispered", "muttered",
+    static final Set<String> SHOUTS = Set.of("shouted", "yelled", "screamed", "whispered", "muttered",
             "exclaimed", "shouts", "yells", "screams", "whispers", "mutters", "exclaims", "sighed", "sobbed");
     private static final Set<String> NOT_NAMES = Set.of("i", "we", "you", "he", "she", "they", "it", "someone",
             "somebody", "everyone", "everybody", "nobody", "one", "who", "mom", "mum", "dad", "mother", "father",

@@ -61,20 +61,20 @@ final class Tokens {
         int len = a.length;
         while (i < len) {
             char c = a[i];
-            if (Character.isWhitespace(c)) {
+            if (Chars.space(c)) {
                 sawLine |= c == '\n' || c == '\r';
                 i++;
                 continue;
             }
             int from = i;
-            if (Character.isLetterOrDigit(c)) {
+            if (Chars.letterOrDigit(c)) {
                 i++;
                 while (i < len) {
                     char d = a[i];
-                    if (Character.isLetterOrDigit(d)) {
+                    if (Chars.letterOrDigit(d)) {
                         i++;
                     } else if ((d == '\'' || d == '-' || d == '\u2019') && i + 1 < len
-                            && Character.isLetter(a[i + 1]) && Character.isLetter(a[i - 1])) {
+                            && Chars.letter(a[i + 1]) && Chars.letter(a[i - 1])) {
                         i++;
                     } else {
                         break;
@@ -99,8 +99,8 @@ final class Tokens {
         for (int k = 0; k < n; k++) {
             char c = text.charAt(s[k]);
             lower[k] = e[k] - s[k] == 1 && c < 128 ? ONE_CHAR[c] : text.substring(s[k], e[k]).toLowerCase(Locale.ROOT);
-            kind[k] = (byte) ((Character.isLetterOrDigit(c) ? WORD : 0) | (Character.isUpperCase(c) ? UPPER : 0)
-                    | (Character.isLowerCase(c) ? LOWER : 0));
+            kind[k] = (byte) ((Chars.letterOrDigit(c) ? WORD : 0) | (Chars.upper(c) ? UPPER : 0)
+                    | (Chars.lower(c) ? LOWER : 0));
         }
         return new Tokens(text, a, n, s, e, lower, line, kind);
     }
@@ -135,7 +135,7 @@ final class Tokens {
         }
         for (int k = start[i]; k < end[i]; k++) {
             char c = text.charAt(k);
-            if (!Character.isLetter(c) && c != '-' && c != '\'' && c != '\u2019') {
+            if (!Chars.letter(c) && c != '-' && c != '\'' && c != '\u2019') {
                 return false;
             }
         }
@@ -164,6 +164,19 @@ final class Tokens {
     }
 
     private String[] shapes;
+    private long cueWords = -1;
+
+    /** The {@link CueWords} bits of all tokens together: which cue classes can find anything in this text. */
+    long cueWords() {
+        if (cueWords < 0) {
+            long bits = 0;
+            for (int i = 0; i < size; i++) {
+                bits |= CueWords.of(lower[i]);
+            }
+            cueWords = bits;
+        }
+        return cueWords;
+    }
     private long[] shapeKeys;
     private boolean[] shapeKnown;
 
@@ -183,7 +196,7 @@ final class Tokens {
             char last = 0;
             for (int k = start[i]; k < end[i] && n < 6; k++) {
                 char c = text.charAt(k);
-                char m = Character.isUpperCase(c) ? 'X' : Character.isLetter(c) ? 'x' : Character.isDigit(c) ? 'd' : c;
+                char m = Chars.upper(c) ? 'X' : Chars.letter(c) ? 'x' : Chars.digit(c) ? 'd' : c;
                 if (m != last) {
                     h = 31 * h + m;
                     n++;
@@ -201,7 +214,7 @@ final class Tokens {
         char last = 0;
         for (int k = start[i]; k < end[i] && b.length() < 6; k++) {
             char c = text.charAt(k);
-            char m = Character.isUpperCase(c) ? 'X' : Character.isLetter(c) ? 'x' : Character.isDigit(c) ? 'd' : c;
+            char m = Chars.upper(c) ? 'X' : Chars.letter(c) ? 'x' : Chars.digit(c) ? 'd' : c;
             if (m != last) {
                 b.append(m);
                 last = m;
