@@ -192,7 +192,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     /**
      * Q4_K, Q5_K or Q6_K rows interleaved by four ({@link Q4_Kx4}, {@link Q5_Kx4}, {@link Q6_Kx4}) times int8
      * activations, each kernel called directly, as in {@link #kQuantMatvec}. They take the faster kernels
-     * {@link Q4_Kx4Folded}, {@link Q5_Kx4Folded} and {@link Q6_Kx4Pairs}, which give their reference kernels' bits (those that
+     * {@link Q4_Kx4Folded}, {@link Q5_Kx4Folded} and {@link Q6_Kx4Bytes}, which give their reference kernels' bits (those that
      * {@link KQuantGroupsEach} gives each input in {@link #matvecEach}).
      */
     private void kQuantGroups(Q4_Kx4.Activations xa, float[] out) {
@@ -207,14 +207,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                     Q5_Kx4Folded.dot4(groups[g], xa, cols, out, Q5_Kx4.ROWS * g);
                 }
             });
-            case Q6_K -> {
-                short[] c = Q6_Kx4Pairs.corrections(xa);
-                Parallel.forRange(groups.length, (start, end) -> {
-                    for (int g = start; g < end; g++) {
-                        Q6_Kx4Pairs.dot4(groups[g], xa, c, cols, out, Q6_Kx4.ROWS * g);
-                    }
-                });
-            }
+            case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q6_Kx4Bytes.dot4(groups[g], xa, cols, out, Q6_Kx4.ROWS * g);
+                }
+            });
             default -> throw new IllegalStateException("no interleaved kernel for " + type);
         }
     }

@@ -8,7 +8,7 @@ import java.util.Random;
 /**
  * A harness (not a unit test): the reference kernel of an interleaved K-quant matrix ({@link Q4_Kx4#dot4},
  * {@link Q5_Kx4#dot4}, {@link Q6_Kx4#dot4}) timed side by side with the matvec kernel {@link WeightMatrix#matvec} uses for it
- * ({@link Q4_Kx4Folded#dot4}, {@link Q6_Kx4Bytes#dot4}; for Q6_K also round thirteen's {@link Q6_Kx4Pairs#dot4}), alternated over rounds in one JVM on one matrix; the
+ * ({@link Q4_Kx4Folded#dot4}, {@link Q5_Kx4Folded#dot4}, {@link Q6_Kx4Bytes#dot4}), alternated over rounds in one JVM on one matrix; the
  * outputs are compared bit for bit in every round. One thread, thread CPU time ({@link KernelBench#now}), ns per
  * row, the activation spreading included once per pass on both sides; round 0 is the warm-up.
  *
@@ -43,11 +43,9 @@ public final class FoldedKernelsProbe {
         Q8K xq = Q8K.of(KernelTwinsTest.gaussian(new Random(1), cols, 1f), cols);
         float[] a = new float[rows];
         float[] b = new float[rows];
-        float[] c = new float[rows];
         int reps = Math.max(1, (int) (400_000_000L / ((long) rows * cols)));
         double bestA = Double.MAX_VALUE;
         double bestB = Double.MAX_VALUE;
-        double bestC = Double.MAX_VALUE;
         for (int round = 0; round <= rounds; round++) {
             long t0 = KernelBench.now();
             for (int k = 0; k < reps; k++) {
@@ -76,38 +74,20 @@ public final class FoldedKernelsProbe {
                 }
             }
             long t2 = KernelBench.now();
-            if (q6) { // round thirteen's kernel, the corrections computed once per pass as WeightMatrix.matvec does
-                for (int k = 0; k < reps; k++) {
-                    Q4_Kx4.Activations spread = Q4_Kx4.Activations.ofThread(xq);
-                    short[] corrections = Q6_Kx4Pairs.corrections(spread);
-                    for (int g = 0; g < rows / 4; g++) {
-                        Q6_Kx4Pairs.dot4(groups[g], spread, corrections, cols, c, 4 * g);
-                    }
-                }
-            }
-            long t3 = KernelBench.now();
             for (int r = 0; r < rows; r++) {
-                if (Float.floatToRawIntBits(a[r]) != Float.floatToRawIntBits(b[r])
-                        || q6 && Float.floatToRawIntBits(a[r]) != Float.floatToRawIntBits(c[r])) {
-                    throw new AssertionError("row " + r + ": " + a[r] + " against " + b[r] + " and " + c[r]);
+                if (Float.floatToRawIntBits(a[r]) != Float.floatToRawIntBits(b[r])) {
+                    throw new AssertionError("row " + r + ": " + a[r] + " against " + b[r]);
                 }
             }
             double na = (t1 - t0) / (double) reps / rows;
             double nb = (t2 - t1) / (double) reps / rows;
-            double nc = (t3 - t2) / (double) reps / rows;
             if (round > 0) {
                 bestA = Math.min(bestA, na);
                 bestB = Math.min(bestB, nb);
-                bestC = Math.min(bestC, nc);
             }
-            System.out.printf(Locale.ROOT, "round %d: reference %.1f ns/row, matvec kernel %.1f ns/row, pairs %.1f ns/row%n",
-                    round, na, nb, nc);
+            System.out.printf(Locale.ROOT, "round %d: reference %.1f ns/row, matvec kernel %.1f ns/row%n", round, na, nb);
         }
         System.out.printf(Locale.ROOT, "%s %d x %d best (bits equal): reference %.1f ns/row, matvec kernel %.1f ns/row (%.2fx)%n",
                 args[0], rows, cols, bestA, bestB, bestA / bestB);
-        if (q6) {
-            System.out.printf(Locale.ROOT, "%s %d x %d best (bits equal): Q6_Kx4Pairs %.1f ns/row (%.2fx the reference, %.2fx Q6_Kx4Bytes)%n",
-                    args[0], rows, cols, bestC, bestA / bestC, bestB / bestC);
-        }
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The matvec kernels of interleaved Q4_K, Q5_K and Q6_K groups ({@link Q4_Kx4Folded}, {@link Q5_Kx4Folded},
- * {@link Q6_Kx4Bytes}, {@link Q6_Kx4Pairs}) give the bits of the reference kernels ({@link Q4_Kx4#dot4},
+ * {@link Q6_Kx4Bytes}) give the bits of the reference kernels ({@link Q4_Kx4#dot4},
  * {@link Q5_Kx4#dot4}, {@link Q6_Kx4#dot4}, which {@link KQuantGroupsEach} reproduces per
  * input): on random rows with f16 scales at the edges, and on rows and activations at the largest magnitudes the
  * short sums can reach (where a sum folded in shorts would overflow first). The reference kernels themselves are
@@ -73,8 +73,7 @@ class FoldedKernelsTest {
             alternating[i] = i % 2 == 0 ? 5f : -5f;
         }
         // Q4_K: every nibble 15 (|sum of four chunks| = 4 * 15 * 127 = 7620, folded 15240); Q5_K: every quant 31
-        // (4 * 31 * 127 = 15748, folded 31496); Q6_K (both kernels; Q6_Kx4Pairs's unsigned sums reach 4 * 63 *
-        // 127 = 32004 folded, before the offsets come off): every quant 0,
+        // (4 * 31 * 127 = 15748, folded 31496); Q6_K: every quant 0,
         // that is -32 (two chunks 2 * 32 * 127 = 8128, folded 16256), and every quant 63
         for (int fill : new int[] {0x00, 0xff}) {
             for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
@@ -121,34 +120,6 @@ class FoldedKernelsTest {
         }
     }
 
-    @Test
-    void theQ6_KPairsCorrections_are32TimesTheActivationsEachFoldedLaneHolds() {
-        // activation k is k % 7 - 3 (int8 values -3 .. 3, so Q8K keeps them: the largest is 3 -> d = 3 / 127,
-        // q = round(x / d) = 127 * x / 3, exact only for x = 0 and +-3), so check against the rounded values
-        int cols = 512;
-        float[] x = new float[cols];
-        for (int k = 0; k < cols; k++) {
-            x[k] = k % 7 - 3;
-        }
-        Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(Q8K.of(x, cols));
-        short[] q = xa.q();
-        short[] c = Q6_Kx4Pairs.corrections(xa);
-        assertThat(c).hasSize(cols + 16);
-        // sub-block 1 (positions 16-31), lane 4 * 2 + 3: positions 18, 22, 26, 30
-        int expected = 32 * (q[4 * 18] + q[4 * 22] + q[4 * 26] + q[4 * 30]);
-        assertThat(c[16 + 4 * 2 + 3]).isEqualTo((short) expected);
-        assertThat(c[16 + 4 * 2]).isEqualTo((short) expected);
-        // worked by hand: x[18..30 step 4] = 18%7-3 = 1, 22%7-3 = -2, 26%7-3 = 2, 30%7-3 = -1 -> 0
-        assertThat(expected).isZero();
-        // sub-block 0, lane 0: positions 0, 4, 8, 12 -> x = -3, 1, -2, 2 -> q = -127, 42 or 43, -85 or -84, 85
-        int lane0 = 32 * (q[0] + q[4 * 4] + q[4 * 8] + q[4 * 12]);
-        assertThat(q[0]).isEqualTo((short) -127);
-        assertThat(c[0]).isEqualTo((short) lane0).isNotZero();
-        for (int i = cols; i < cols + 16; i++) {
-            assertThat(c[i]).as("padding %d", i).isZero();
-        }
-    }
-
     /** {@code w} (ggml's layout) repacked into interleaved groups of four rows. */
     private static MemorySegment[] groups(GgmlType type, MemorySegment w, int rows, int cols) {
         switch (type) {
@@ -179,23 +150,18 @@ class FoldedKernelsTest {
             switch (type) {
                 case Q4_K -> Q4_Kx4Folded.dot4(groups[g], xa, cols, out, 4 * g);
                 case Q5_K -> Q5_Kx4Folded.dot4(groups[g], xa, cols, out, 4 * g);
-                default -> Q6_Kx4Pairs.dot4(groups[g], xa, Q6_Kx4Pairs.corrections(xa), cols, out, 4 * g);
+                default -> Q6_Kx4Bytes.dot4(groups[g], xa, cols, out, 4 * g);
             }
         }
         return out;
     }
 
-    /**
-     * The reference kernel and the matvec kernels (for Q6_K both {@link Q6_Kx4Bytes} and {@link Q6_Kx4Pairs}) on
-     * every group of {@code w} (ggml's layout, repacked here); returns the reference's outputs.
-     */
+    /** The reference and the matvec kernel on every group of {@code w} (ggml's layout, repacked here); returns the reference's outputs. */
     private static float[] assertSameBits(GgmlType type, MemorySegment w, int rows, int cols, float[] x) {
         MemorySegment[] groups = groups(type, w, rows, cols);
         Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(Q8K.of(x, cols));
         float[] reference = new float[rows];
         float[] kernel = new float[rows];
-        float[] pairs = new float[rows];
-        short[] c = Q6_Kx4Pairs.corrections(xa);
         for (int g = 0; g < rows / 4; g++) {
             switch (type) {
                 case Q4_K -> {
@@ -209,17 +175,12 @@ class FoldedKernelsTest {
                 default -> {
                     Q6_Kx4.dot4(groups[g], xa, cols, reference, 4 * g);
                     Q6_Kx4Bytes.dot4(groups[g], xa, cols, kernel, 4 * g);
-                    Q6_Kx4Pairs.dot4(groups[g], xa, c, cols, pairs, 4 * g);
                 }
             }
         }
         for (int r = 0; r < rows; r++) {
             assertThat(Float.floatToRawIntBits(kernel[r])).as("%s row %d of %d columns: %s against %s", type, r, cols,
                     kernel[r], reference[r]).isEqualTo(Float.floatToRawIntBits(reference[r]));
-            if (type == GgmlType.Q6_K) {
-                assertThat(Float.floatToRawIntBits(pairs[r])).as("Q6_Kx4Pairs row %d of %d columns: %s against %s",
-                        r, cols, pairs[r], reference[r]).isEqualTo(Float.floatToRawIntBits(reference[r]));
-            }
         }
         return reference;
     }
