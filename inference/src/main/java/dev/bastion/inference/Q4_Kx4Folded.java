@@ -35,12 +35,6 @@ final class Q4_Kx4Folded {
     private static final int QUANTS = 80;
     /** Lanes 16-31 of 32 shorts moved to 0-15 (and back). */
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
-    /**
-     * The nibble shift's count as a vector (round thirteen): C2 compiles a short shift by a scalar count to vpsrlw
-     * with the count in an xmm register (two micro-operations, one on the shuffle port), by a vector of counts to
-     * one vpsrlvw. The lanes are the same.
-     */
-    private static final ShortVector FOUR = ShortVector.broadcast(S512, (short) 4);
 
     private Q4_Kx4Folded() {
     }
@@ -84,10 +78,10 @@ final class Q4_Kx4Folded {
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 16 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-                t = c0.lanewise(VectorOperators.LSHR, FOUR).mul(ShortVector.fromArray(S512, xq, xj + 128))
-                        .add(c1.lanewise(VectorOperators.LSHR, FOUR).mul(ShortVector.fromArray(S512, xq, xj + 160)))
-                        .add(c2.lanewise(VectorOperators.LSHR, FOUR).mul(ShortVector.fromArray(S512, xq, xj + 192)))
-                        .add(c3.lanewise(VectorOperators.LSHR, FOUR).mul(ShortVector.fromArray(S512, xq, xj + 224)));
+                t = c0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xj + 128))
+                        .add(c1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xj + 160)))
+                        .add(c2.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xj + 192)))
+                        .add(c3.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S512, xq, xj + 224)));
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 20 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);

@@ -34,9 +34,6 @@ final class Q6_Kx4Bytes {
     private static final int QUANTS = 72;
     /** Lanes 16-31 of 32 shorts moved to 0-15 (and back): the two halves of a product vector added in shorts. */
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
-    /** Shift counts as vectors (round thirteen): one vpsllvw/vpsrlvw each, where a scalar count takes two. */
-    private static final ShortVector TWO = ShortVector.broadcast(S512, (short) 2);
-    private static final ShortVector FOUR = ShortVector.broadcast(S512, (short) 4);
 
     private Q6_Kx4Bytes() {
     }
@@ -85,7 +82,7 @@ final class Q6_Kx4Bytes {
                     ByteVector k;
                     ShortVector t;
                     // quarter 0: a & 15 | (h & 3) << 4
-                    k = av.and((byte) 15).or(hs.lanewise(VectorOperators.LSHL, FOUR).reinterpretAsBytes()
+                    k = av.and((byte) 15).or(hs.lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes()
                             .and((byte) 0x30)).sub((byte) 32);
                     t = ((ShortVector) k.convertShape(VectorOperators.B2S, S512, 0))
                             .mul(ShortVector.fromArray(S512, xq, xs))
@@ -95,7 +92,7 @@ final class Q6_Kx4Bytes {
                             .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                     // quarter 1: c & 15 | (h & 12) << 2
-                    k = cv.and((byte) 15).or(hs.lanewise(VectorOperators.LSHL, TWO).reinterpretAsBytes()
+                    k = cv.and((byte) 15).or(hs.lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes()
                             .and((byte) 0x30)).sub((byte) 32);
                     t = ((ShortVector) k.convertShape(VectorOperators.B2S, S512, 0))
                             .mul(ShortVector.fromArray(S512, xq, xs + 128))
@@ -105,7 +102,7 @@ final class Q6_Kx4Bytes {
                             .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 8)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                     // quarter 2: a >> 4 | h & 48
-                    k = av.reinterpretAsShorts().lanewise(VectorOperators.LSHR, FOUR).reinterpretAsBytes()
+                    k = av.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
                             .and((byte) 15).or(hv.and((byte) 0x30)).sub((byte) 32);
                     t = ((ShortVector) k.convertShape(VectorOperators.B2S, S512, 0))
                             .mul(ShortVector.fromArray(S512, xq, xs + 256))
@@ -115,8 +112,8 @@ final class Q6_Kx4Bytes {
                             .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 16)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                     // quarter 3: c >> 4 | (h >> 2) & 48
-                    k = cv.reinterpretAsShorts().lanewise(VectorOperators.LSHR, FOUR).reinterpretAsBytes()
-                            .and((byte) 15).or(hs.lanewise(VectorOperators.LSHR, TWO).reinterpretAsBytes()
+                    k = cv.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
+                            .and((byte) 15).or(hs.lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes()
                                     .and((byte) 0x30)).sub((byte) 32);
                     t = ((ShortVector) k.convertShape(VectorOperators.B2S, S512, 0))
                             .mul(ShortVector.fromArray(S512, xq, xs + 384))
