@@ -39,8 +39,9 @@ final class Q5_Kx4Folded {
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
     /*
      * Shift counts as vectors. A short shift by a scalar count compiles to vpsllw/vpsrlw with the count in an xmm
-     * register (two micro-operations, one on the shuffle port); by a vector of counts, to vpsllvw/vpsrlvw (one).
-     * The lanes come out the same.
+     * register (two micro-operations, one on the shuffle port), and in Q5_Kx4.dot4 C2 rebuilt the count (vmovd,
+     * vpbroadcastd) for most of its 64 shifts; by a vector of counts, to one vpsllvw/vpsrlvw on a register loaded
+     * once. The lanes come out the same.
      */
     private static final ShortVector TWO = ShortVector.broadcast(S512, (short) 2);
     private static final ShortVector THREE = ShortVector.broadcast(S512, (short) 3);

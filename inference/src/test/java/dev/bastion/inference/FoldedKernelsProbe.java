@@ -7,9 +7,9 @@ import java.util.Random;
 
 /**
  * A harness (not a unit test): the reference kernel of an interleaved K-quant matrix ({@link Q4_Kx4#dot4},
- * {@link Q5_Kx4#dot4}, {@link Q6_Kx4#dot4}) timed side by side with the matvec kernel {@link WeightMatrix#matvec} uses for it
- * ({@link Q4_Kx4Folded#dot4}, {@link Q5_Kx4Folded#dot4}, {@link Q6_Kx4Bytes#dot4}), alternated over rounds in one JVM on one matrix; the
- * outputs are compared bit for bit in every round. One thread, thread CPU time ({@link KernelBench#now}), ns per
+ * {@link Q5_Kx4#dot4}, {@link Q6_Kx4#dot4}) timed side by side with the matvec kernel {@link WeightMatrix#matvec}
+ * uses for it ({@link Q4_Kx4Folded#dot4}, {@link Q5_Kx4Folded#dot4}, {@link Q6_Kx4Bytes#dot4}), alternated over
+ * rounds in one JVM on one matrix; the outputs are compared bit for bit in every round. One thread, thread CPU time ({@link KernelBench#now}), ns per
  * row, the activation spreading included once per pass on both sides; round 0 is the warm-up.
  *
  * <pre>

@@ -156,7 +156,10 @@ class FoldedKernelsTest {
         return out;
     }
 
-    /** The reference and the matvec kernel on every group of {@code w} (ggml's layout, repacked here); returns the reference's outputs. */
+    /**
+     * The reference and the matvec kernel on every group of {@code w} (ggml's layout, repacked here); returns the
+     * reference's outputs.
+     */
     private static float[] assertSameBits(GgmlType type, MemorySegment w, int rows, int cols, float[] x) {
         MemorySegment[] groups = groups(type, w, rows, cols);
         Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(Q8K.of(x, cols));
