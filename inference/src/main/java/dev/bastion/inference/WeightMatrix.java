@@ -191,9 +191,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     /**
      * Q4_K, Q5_K or Q6_K rows interleaved by four ({@link Q4_Kx4}, {@link Q5_Kx4}, {@link Q6_Kx4}) times int8
-     * activations, each kernel called directly, as in {@link #kQuantMatvec}. Q4_K and Q6_K take the faster
-     * kernels {@link Q4_Kx4Folded} and {@link Q6_Kx4Bytes}, which give their reference kernels' bits (those that
-     * {@link KQuantGroupsEach} gives each input in {@link #matvecEach}).
+     * activations, each kernel called directly, as in {@link #kQuantMatvec}. They take the faster kernels
+     * {@link Q4_Kx4Folded}, {@link Q5_Kx4Folded} and {@link Q6_Kx4Bytes}, which give their reference kernels' bits
+     * (those that {@link KQuantGroupsEach} gives each input in {@link #matvecEach}).
      */
     private void kQuantGroups(Q4_Kx4.Activations xa, float[] out) {
         switch (type) {
@@ -204,7 +204,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             });
             case Q5_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
-                    Q5_Kx4.dot4(groups[g], xa, cols, out, Q5_Kx4.ROWS * g);
+                    Q5_Kx4Folded.dot4(groups[g], xa, cols, out, Q5_Kx4.ROWS * g);
                 }
             });
             case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {

@@ -7,14 +7,14 @@ import java.util.Random;
 
 /**
  * A harness (not a unit test): the reference kernel of an interleaved K-quant matrix ({@link Q4_Kx4#dot4},
- * {@link Q6_Kx4#dot4}) timed side by side with the matvec kernel {@link WeightMatrix#matvec} uses for it
- * ({@link Q4_Kx4Folded#dot4}, {@link Q6_Kx4Bytes#dot4}), alternated over rounds in one JVM on one matrix; the
- * outputs are compared bit for bit in every round. One thread, thread CPU time ({@link KernelBench#now}), ns per
+ * {@link Q5_Kx4#dot4}, {@link Q6_Kx4#dot4}) timed side by side with the matvec kernel {@link WeightMatrix#matvec}
+ * uses for it ({@link Q4_Kx4Folded#dot4}, {@link Q5_Kx4Folded#dot4}, {@link Q6_Kx4Bytes#dot4}), alternated over
+ * rounds in one JVM on one matrix; the outputs are compared bit for bit in every round. One thread, thread CPU time ({@link KernelBench#now}), ns per
  * row, the activation spreading included once per pass on both sides; round 0 is the warm-up.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dbastion.inference.threads=1 \
- *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.FoldedKernelsProbe Q4_K|Q6_K ROWS COLS [ROUNDS]
+ *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.FoldedKernelsProbe Q4_K|Q5_K|Q6_K ROWS COLS [ROUNDS]
  * </pre>
  */
 public final class FoldedKernelsProbe {
@@ -24,17 +24,22 @@ public final class FoldedKernelsProbe {
 
     public static void main(String[] args) {
         boolean q6 = args[0].equals("Q6_K");
+        boolean q5 = args[0].equals("Q5_K");
         int rows = Integer.parseInt(args[1]);
         int cols = Integer.parseInt(args[2]);
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-        MemorySegment w = KernelBench.weights(q6 ? GgmlType.Q6_K : GgmlType.Q4_K, rows, cols);
-        MemorySegment packed = Arena.ofAuto().allocate(q6 ? w.byteSize() : Q4_Kx4.packedBytes(rows, cols));
+        MemorySegment w = KernelBench.weights(q6 ? GgmlType.Q6_K : q5 ? GgmlType.Q5_K : GgmlType.Q4_K, rows, cols);
+        MemorySegment packed = Arena.ofAuto().allocate(q6 ? w.byteSize()
+                : q5 ? Q5_Kx4.packedBytes(rows, cols) : Q4_Kx4.packedBytes(rows, cols));
         if (q6) {
             Q6_Kx4.repack(w, packed, rows, cols);
+        } else if (q5) {
+            Q5_Kx4.repack(w, packed, rows, cols);
         } else {
             Q4_Kx4.repack(w, packed, rows, cols);
         }
-        MemorySegment[] groups = q6 ? Q6_Kx4.groups(packed, rows, cols) : Q4_Kx4.groups(packed, rows, cols);
+        MemorySegment[] groups = q6 ? Q6_Kx4.groups(packed, rows, cols)
+                : q5 ? Q5_Kx4.groups(packed, rows, cols) : Q4_Kx4.groups(packed, rows, cols);
         Q8K xq = Q8K.of(KernelTwinsTest.gaussian(new Random(1), cols, 1f), cols);
         float[] a = new float[rows];
         float[] b = new float[rows];
@@ -48,6 +53,8 @@ public final class FoldedKernelsProbe {
                 for (int g = 0; g < rows / 4; g++) {
                     if (q6) {
                         Q6_Kx4.dot4(groups[g], spread, cols, a, 4 * g);
+                    } else if (q5) {
+                        Q5_Kx4.dot4(groups[g], spread, cols, a, 4 * g);
                     } else {
                         Q4_Kx4.dot4(groups[g], spread, cols, a, 4 * g);
                     }
@@ -59,6 +66,8 @@ public final class FoldedKernelsProbe {
                 for (int g = 0; g < rows / 4; g++) {
                     if (q6) {
                         Q6_Kx4Bytes.dot4(groups[g], spread, cols, b, 4 * g);
+                    } else if (q5) {
+                        Q5_Kx4Folded.dot4(groups[g], spread, cols, b, 4 * g);
                     } else {
                         Q4_Kx4Folded.dot4(groups[g], spread, cols, b, 4 * g);
                     }

@@ -12,8 +12,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The matvec kernels of interleaved Q4_K and Q6_K groups ({@link Q4_Kx4Folded}, {@link Q6_Kx4Bytes}) give the bits
- * of the reference kernels ({@link Q4_Kx4#dot4}, {@link Q6_Kx4#dot4}, which {@link KQuantGroupsEach} reproduces per
+ * The matvec kernels of interleaved Q4_K, Q5_K and Q6_K groups ({@link Q4_Kx4Folded}, {@link Q5_Kx4Folded},
+ * {@link Q6_Kx4Bytes}) give the bits of the reference kernels ({@link Q4_Kx4#dot4},
+ * {@link Q5_Kx4#dot4}, {@link Q6_Kx4#dot4}, which {@link KQuantGroupsEach} reproduces per
  * input): on random rows with f16 scales at the edges, and on rows and activations at the largest magnitudes the
  * short sums can reach (where a sum folded in shorts would overflow first). The reference kernels themselves are
  * checked against the scalar twins and hand-worked blocks in {@code Q4_Kx4Test}, {@code Q6_Kx4Test} and
@@ -50,6 +51,18 @@ class FoldedKernelsTest {
     }
 
     @Test
+    void theQ5_KMatvecKernel_givesTheReferenceKernelsBits_onRandomRows() {
+        assumeThat(KQuantInt8.AVAILABLE).as("512-bit vectors").isTrue();
+        Random random = new Random(15);
+        for (int cols : new int[] {256, 2048, 8192}) {
+            MemorySegment w = randomRows(random, GgmlType.Q5_K, 12, cols);
+            for (float spread : new float[] {1f, 30f}) {
+                assertSameBits(GgmlType.Q5_K, w, 12, cols, activations(random, cols, spread));
+            }
+        }
+    }
+
+    @Test
     void theLargestQuantsAndActivations_doNotOverflowTheSumsFoldedInShorts() {
         assumeThat(KQuantInt8.AVAILABLE).as("512-bit vectors").isTrue();
         int cols = 512;
@@ -59,10 +72,11 @@ class FoldedKernelsTest {
         for (int i = 0; i < cols; i++) {
             alternating[i] = i % 2 == 0 ? 5f : -5f;
         }
-        // Q4_K: every nibble 15 (|sum of four chunks| = 4 * 15 * 127 = 7620, folded 15240); Q6_K: every quant 0,
+        // Q4_K: every nibble 15 (|sum of four chunks| = 4 * 15 * 127 = 7620, folded 15240); Q5_K: every quant 31
+        // (4 * 31 * 127 = 15748, folded 31496); Q6_K: every quant 0,
         // that is -32 (two chunks 2 * 32 * 127 = 8128, folded 16256), and every quant 63
         for (int fill : new int[] {0x00, 0xff}) {
-            for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
                 MemorySegment w = constantRows(type, 8, cols, (byte) fill);
                 float[] reference = assertSameBits(type, w, 8, cols, plus);
                 assertSameBits(type, w, 8, cols, alternating);
@@ -84,7 +98,7 @@ class FoldedKernelsTest {
         Random random = new Random(14);
         int rows = 16;
         int cols = 768;
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
             MemorySegment w = randomRows(random, type, rows, cols);
             WeightMatrix m = WeightMatrix.of(type, w, rows, cols);
             assertThat(m.interleaved()).isTrue();
@@ -106,48 +120,65 @@ class FoldedKernelsTest {
         }
     }
 
+    /** {@code w} (ggml's layout) repacked into interleaved groups of four rows. */
+    private static MemorySegment[] groups(GgmlType type, MemorySegment w, int rows, int cols) {
+        switch (type) {
+            case Q4_K -> {
+                MemorySegment packed = Arena.ofAuto().allocate(Q4_Kx4.packedBytes(rows, cols));
+                Q4_Kx4.repack(w, packed, rows, cols);
+                return Q4_Kx4.groups(packed, rows, cols);
+            }
+            case Q5_K -> {
+                MemorySegment packed = Arena.ofAuto().allocate(Q5_Kx4.packedBytes(rows, cols));
+                Q5_Kx4.repack(w, packed, rows, cols);
+                return Q5_Kx4.groups(packed, rows, cols);
+            }
+            default -> {
+                MemorySegment packed = Arena.ofAuto().allocate(w.byteSize());
+                Q6_Kx4.repack(w, packed, rows, cols);
+                return Q6_Kx4.groups(packed, rows, cols);
+            }
+        }
+    }
+
     /** The matvec kernel's outputs for {@code x} on {@code w} (ggml's layout), repacked and run group by group here. */
     private static float[] kernel(GgmlType type, MemorySegment w, float[] x, int rows, int cols) {
-        boolean q4 = type == GgmlType.Q4_K;
-        MemorySegment packed = Arena.ofAuto().allocate(q4 ? Q4_Kx4.packedBytes(rows, cols) : w.byteSize());
-        if (q4) {
-            Q4_Kx4.repack(w, packed, rows, cols);
-        } else {
-            Q6_Kx4.repack(w, packed, rows, cols);
-        }
-        MemorySegment[] groups = q4 ? Q4_Kx4.groups(packed, rows, cols) : Q6_Kx4.groups(packed, rows, cols);
+        MemorySegment[] groups = groups(type, w, rows, cols);
         Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(Q8K.of(x, cols));
         float[] out = new float[rows];
         for (int g = 0; g < rows / 4; g++) {
-            if (type == GgmlType.Q4_K) {
-                Q4_Kx4Folded.dot4(groups[g], xa, cols, out, 4 * g);
-            } else {
-                Q6_Kx4Bytes.dot4(groups[g], xa, cols, out, 4 * g);
+            switch (type) {
+                case Q4_K -> Q4_Kx4Folded.dot4(groups[g], xa, cols, out, 4 * g);
+                case Q5_K -> Q5_Kx4Folded.dot4(groups[g], xa, cols, out, 4 * g);
+                default -> Q6_Kx4Bytes.dot4(groups[g], xa, cols, out, 4 * g);
             }
         }
         return out;
     }
 
-    /** Both kernels on every group of {@code w} (ggml's layout, repacked here); returns the reference's outputs. */
+    /**
+     * The reference and the matvec kernel on every group of {@code w} (ggml's layout, repacked here); returns the
+     * reference's outputs.
+     */
     private static float[] assertSameBits(GgmlType type, MemorySegment w, int rows, int cols, float[] x) {
-        boolean q4 = type == GgmlType.Q4_K;
-        MemorySegment packed = Arena.ofAuto().allocate(q4 ? Q4_Kx4.packedBytes(rows, cols) : w.byteSize());
-        if (q4) {
-            Q4_Kx4.repack(w, packed, rows, cols);
-        } else {
-            Q6_Kx4.repack(w, packed, rows, cols);
-        }
-        MemorySegment[] groups = q4 ? Q4_Kx4.groups(packed, rows, cols) : Q6_Kx4.groups(packed, rows, cols);
+        MemorySegment[] groups = groups(type, w, rows, cols);
         Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(Q8K.of(x, cols));
         float[] reference = new float[rows];
         float[] kernel = new float[rows];
         for (int g = 0; g < rows / 4; g++) {
-            if (q4) {
-                Q4_Kx4.dot4(groups[g], xa, cols, reference, 4 * g);
-                Q4_Kx4Folded.dot4(groups[g], xa, cols, kernel, 4 * g);
-            } else {
-                Q6_Kx4.dot4(groups[g], xa, cols, reference, 4 * g);
-                Q6_Kx4Bytes.dot4(groups[g], xa, cols, kernel, 4 * g);
+            switch (type) {
+                case Q4_K -> {
+                    Q4_Kx4.dot4(groups[g], xa, cols, reference, 4 * g);
+                    Q4_Kx4Folded.dot4(groups[g], xa, cols, kernel, 4 * g);
+                }
+                case Q5_K -> {
+                    Q5_Kx4.dot4(groups[g], xa, cols, reference, 4 * g);
+                    Q5_Kx4Folded.dot4(groups[g], xa, cols, kernel, 4 * g);
+                }
+                default -> {
+                    Q6_Kx4.dot4(groups[g], xa, cols, reference, 4 * g);
+                    Q6_Kx4Bytes.dot4(groups[g], xa, cols, kernel, 4 * g);
+                }
             }
         }
         for (int r = 0; r < rows; r++) {
@@ -166,10 +197,14 @@ class FoldedKernelsTest {
     }
 
     private static int blockBytes(GgmlType type) {
-        return type == GgmlType.Q4_K ? 144 : 210;
+        return switch (type) {
+            case Q4_K -> 144;
+            case Q5_K -> 176;
+            default -> 210;
+        };
     }
 
-    /** Rows of random bytes whose f16 d (and Q4_K's dmin) of some super-blocks are set to the edge values. */
+    /** Rows of random bytes whose f16 d (and Q4_K's and Q5_K's dmin) of some super-blocks are set to the edge values. */
     private static MemorySegment randomRows(Random random, GgmlType type, int rows, int cols) {
         int block = blockBytes(type);
         byte[] bytes = new byte[rows * block * (cols / 256)];
@@ -179,7 +214,7 @@ class FoldedKernelsTest {
         for (long p = 0; p < bytes.length; p += block) {
             int pick = random.nextInt(3 * EDGES.length);
             short d = pick < EDGES.length ? EDGES[pick] : Float.floatToFloat16(random.nextFloat() / 16);
-            if (type == GgmlType.Q4_K) {
+            if (type != GgmlType.Q6_K) {
                 w.set(SHORT, p, d);
                 w.set(SHORT, p + 2, Float.floatToFloat16(random.nextFloat() / 16));
             } else {
@@ -190,18 +225,18 @@ class FoldedKernelsTest {
     }
 
     /**
-     * Rows whose quant bytes are all {@code fill}, d = 1 and (Q4_K) dmin = 0; the scales are the largest: Q4_K's
-     * six-bit scales all 63 (the 12 scale bytes 0xff), Q6_K's signed scales all 127.
+     * Rows whose quant bytes are all {@code fill}, d = 1 and (Q4_K, Q5_K) dmin = 0; the scales are the largest:
+     * Q4_K's and Q5_K's six-bit scales all 63 (the 12 scale bytes 0xff), Q6_K's signed scales all 127.
      */
     private static MemorySegment constantRows(GgmlType type, int rows, int cols, byte fill) {
         int block = blockBytes(type);
         MemorySegment w = Arena.ofAuto().allocate((long) rows * block * (cols / 256));
         for (long p = 0; p < w.byteSize(); p += block) {
-            if (type == GgmlType.Q4_K) {
+            if (type == GgmlType.Q4_K || type == GgmlType.Q5_K) { // Q5_K: qh (32 bytes) then qs, all fill
                 w.set(SHORT, p, Float.floatToFloat16(1f));
                 w.set(SHORT, p + 2, (short) 0);
                 w.asSlice(p + 4, 12).fill((byte) 0xff);
-                w.asSlice(p + 16, 128).fill(fill);
+                w.asSlice(p + 16, block - 16).fill(fill);
             } else {
                 w.asSlice(p, 192).fill(fill);
                 w.asSlice(p + 192, 16).fill((byte) 127);

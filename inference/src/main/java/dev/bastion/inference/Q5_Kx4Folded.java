@@ -1,0 +1,147 @@
+package dev.bastion.inference;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The single-input matvec kernel of {@link Q5_Kx4}'s interleaved groups: {@link Q5_Kx4#dot4} with each
+ * sub-block's two short halves added before one widening (as {@link Q4_Kx4Folded}) and the short lanes shifted by
+ * vectors of counts. The same integer in every int lane as {@link Q5_Kx4#dot4} and the same float steps in the same
+ * order, so the same bits ({@code FoldedKernelsTest}); {@link Q5_Kx4#dot4} stays the reference (the kernel
+ * {@link KQuantGroupsEach} reproduces per input), {@link Q5_Kx4#dotScalar} the scalar twin.
+ *
+ * <p>This class is stateless and thread-safe.
+ */
+final class Q5_Kx4Folded {
+
+    private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
+    private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Long> L512 = LongVector.SPECIES_512;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final int HIGH = 80;
+    private static final int QUANTS = 208;
+    /** Lanes 16-31 of 32 shorts moved to 0-15 (and back). */
+    private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
+    /*
+     * Shift counts as vectors. A short shift by a scalar count compiles to vpsllw/vpsrlw with the count in an xmm
+     * register (two micro-operations, one on the shuffle port), and in Q5_Kx4.dot4 C2 rebuilt the count (vmovd,
+     * vpbroadcastd) for most of its 64 shifts; by a vector of counts, to one vpsllvw/vpsrlvw on a register loaded
+     * once. The lanes come out the same.
+     */
+    private static final ShortVector TWO = ShortVector.broadcast(S512, (short) 2);
+    private static final ShortVector THREE = ShortVector.broadcast(S512, (short) 3);
+    private static final ShortVector FOUR = ShortVector.broadcast(S512, (short) 4);
+
+    private Q5_Kx4Folded() {
+    }
+
+    /*
+     * The sums. Q5_Kx4.dot4 widens each sub-block's short sum t (32 lanes, lane 4 i + r: row r; four chunks of
+     * products of quants at most 31 and int8 activations, so at most 4 * 31 * 127 = 15748 in magnitude) to ints
+     * in two halves and adds them; here the halves are added in shorts first (at most 31496: it fits) and lanes
+     * 0-15 widened once. The rest is Q5_Kx4.dot4's code.
+     */
+    /** Rows {@code r .. r + 3} (the group {@code w}, its own slice) times the activations; to {@code out[r..r+3]}. */
+    static void dot4(MemorySegment w, Q4_Kx4.Activations x, int cols, float[] out, int r) {
+        short[] xq = x.q();
+        int[] xs = x.sums();
+        float[] xd = x.d();
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector mins = FloatVector.zero(F);
+        for (int b = 0; b < cols / 256; b++) {
+            long p = (long) Q5_Kx4.BLOCK * b;
+            int xb = 1024 * b;
+            IntVector a = IntVector.zero(I512);
+            ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH + 32, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            ShortVector h2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH + 64, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            ShortVector h3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH + 96, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            for (int j = 0; j < 4; j++) {
+                long q = p + QUANTS + 128L * j;
+                int xj = xb + 256 * j;
+                ShortVector c0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 32, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 64, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 96, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector t = c0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                        .mul(ShortVector.fromArray(S512, xq, xj))
+                        .add(c1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                                .mul(ShortVector.fromArray(S512, xq, xj + 32)))
+                        .add(c2.and((short) 15).or(h2.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                                .mul(ShortVector.fromArray(S512, xq, xj + 64)))
+                        .add(c3.and((short) 15).or(h3.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                                .mul(ShortVector.fromArray(S512, xq, xj + 96)));
+                a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
+                        .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 16 + 8L * j)).reinterpretAsBytes()
+                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
+                t = c0.lanewise(VectorOperators.LSHR, FOUR).or(h0.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                        .mul(ShortVector.fromArray(S512, xq, xj + 128))
+                        .add(c1.lanewise(VectorOperators.LSHR, FOUR).or(h1.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                                .mul(ShortVector.fromArray(S512, xq, xj + 160)))
+                        .add(c2.lanewise(VectorOperators.LSHR, FOUR).or(h2.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                                .mul(ShortVector.fromArray(S512, xq, xj + 192)))
+                        .add(c3.lanewise(VectorOperators.LSHR, FOUR).or(h3.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                                .mul(ShortVector.fromArray(S512, xq, xj + 224)));
+                a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
+                        .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 20 + 8L * j)).reinterpretAsBytes()
+                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
+                h0 = h0.lanewise(VectorOperators.LSHR, TWO);
+                h1 = h1.lanewise(VectorOperators.LSHR, TWO);
+                h2 = h2.lanewise(VectorOperators.LSHR, TWO);
+                h3 = h3.lanewise(VectorOperators.LSHR, TWO);
+            }
+            // the minimums: lanes 4 s + r of sub-blocks s and s + 4
+            IntVector m = ((IntVector) ByteVector.fromMemorySegment(B128, w, p + 48, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).mul(IntVector.fromArray(I512, xs, 32 * b))
+                    .add(((IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0))
+                            .mul(IntVector.fromArray(I512, xs, 32 * b + 16)));
+            // d and dmin of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            IntVector h = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
+                    .convertShape(VectorOperators.S2I, I512, 0);
+            IntVector mag = h.and(0x7fff);
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
+                    .reinterpretAsInts();
+            FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
+            h = (IntVector) LongVector.broadcast(L512, w.get(LONG, p + 8)).reinterpretAsShorts()
+                    .convertShape(VectorOperators.S2I, I512, 0);
+            mag = h.and(0x7fff);
+            bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            FloatVector dmin = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
+            acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
+            mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(dmin, mins);
+        }
+        FloatVector s = acc.sub(mins);
+        s = s.add(s.rearrange(KQuantInt8.PLUS_8));
+        s = s.add(s.rearrange(KQuantInt8.PLUS_4));
+        out[r] = s.lane(0);
+        out[r + 1] = s.lane(1);
+        out[r + 2] = s.lane(2);
+        out[r + 3] = s.lane(3);
+    }
+}
