@@ -1,5 +1,6 @@
 package dev.bastion.gateway.backend;
 
+import dev.bastion.gateway.watchdog.ReadDeadlines;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;

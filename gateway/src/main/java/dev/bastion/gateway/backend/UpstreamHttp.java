@@ -6,6 +6,7 @@ import dev.bastion.crypto.InsecureSecretAccess;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.backend.BackendException.Kind;
 import dev.bastion.gateway.config.ModelSettings;
+import dev.bastion.gateway.watchdog.ReadDeadlines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -5,7 +5,7 @@ import dev.bastion.audit.AuditLog;
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.api.Refusal;
-import dev.bastion.gateway.backend.ReadDeadlines;
+import dev.bastion.gateway.watchdog.ReadDeadlines;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.bastion.gateway.server;
 
-import dev.bastion.gateway.backend.ReadDeadlines;
+import dev.bastion.gateway.watchdog.ReadDeadlines;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.backend;
+package dev.bastion.gateway.watchdog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +18,7 @@ class ReadDeadlinesTest {
 
     @Test
     void aReadPastItsDeadlineIsClosedOnceAndMarkedFired() {
-        ReadDeadlines deadlines = new ReadDeadlines(nanos::get);
+        ReadDeadlines deadlines = new ReadDeadlines(nanos::get, false);
         ReadDeadlines.Watch watch = deadlines.watch(target, Duration.ofMillis(500));
         nanos.addAndGet(Duration.ofMillis(499).toNanos());
         assertThat(deadlines.sweep()).as("not yet").isZero();
@@ -34,7 +34,7 @@ class ReadDeadlinesTest {
 
     @Test
     void aReadThatEndedInTimeIsNeverClosed() {
-        ReadDeadlines deadlines = new ReadDeadlines(nanos::get);
+        ReadDeadlines deadlines = new ReadDeadlines(nanos::get, false);
         ReadDeadlines.Watch watch = deadlines.watch(target, Duration.ofMillis(100));
         watch.close();
         nanos.addAndGet(Duration.ofSeconds(10).toNanos());
@@ -46,7 +46,7 @@ class ReadDeadlinesTest {
 
     @Test
     void onlyTheReadsPastTheirDeadlinesAreClosed() {
-        ReadDeadlines deadlines = new ReadDeadlines(nanos::get);
+        ReadDeadlines deadlines = new ReadDeadlines(nanos::get, false);
         ReadDeadlines.Watch shortOne = deadlines.watch(target, Duration.ofMillis(100));
         ReadDeadlines.Watch longOne = deadlines.watch(target, Duration.ofSeconds(120));
         nanos.addAndGet(Duration.ofMillis(200).toNanos());

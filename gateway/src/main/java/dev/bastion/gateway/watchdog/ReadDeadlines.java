@@ -1,4 +1,4 @@
-package dev.bastion.gateway.backend;
+package dev.bastion.gateway.watchdog;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,8 +10,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * Closes what a read has outlived its deadline on: the gateway's read watchdog, for upstream bodies ({@link
- * UpstreamHttp}) and for clients that stall while sending a request (the server's {@code ReadDeadline}). A read
+ * Closes what a read has outlived its deadline on: the gateway's read watchdog, for upstream bodies (the backend's
+ * {@code UpstreamHttp} and {@code HelidonUpstream}), for clients that stall while sending a request (the server's
+ * {@code ReadDeadline}) and for the answer's wait on its audit record (the pipeline's {@code AuditTrail}). It has a
+ * package of its own because those three packages share it and none of them should reach into another for it. A read
  * registers a
  * {@link Watch} and closes it when done; one sweeping thread closes what is past its deadline, checking every
  * {@link #TICK}, so a read that stalls is closed within its timeout plus one tick.
@@ -60,11 +62,22 @@ public final class ReadDeadlines {
     /** True while the sweeper sleeps until a registration wakes it (nothing was watched for {@link #IDLE}). */
     private volatile boolean asleep;
 
-    /** @param ticker nanosecond time (tests pass a fake one and call {@link #sweep} themselves) */
+    /** A watchdog whose own thread sweeps on {@code ticker}'s time. */
     ReadDeadlines(LongSupplier ticker) {
+        this(ticker, true);
+    }
+
+    /**
+     * @param ticker nanosecond time
+     * @param sweeping whether a thread of its own sweeps; tests that pass a fake ticker and call {@link #sweep}
+     *     themselves pass false, or that thread would race their sweeps
+     */
+    ReadDeadlines(LongSupplier ticker, boolean sweeping) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.sweeper = Thread.ofPlatform().daemon().name("bastion-read-watchdog").unstarted(this::run);
-        this.sweeper.start();
+        if (sweeping) {
+            this.sweeper.start();
+        }
     }
 
     /** Watches a read of {@code target}: closes it if the watch is still open {@code timeout} from now. */
