@@ -207,8 +207,8 @@ public final class KeyService {
         } else {
             long changesSeen = forgotten.get();
             byte[] hash = hasher.hash(presented.getBytes(StandardCharsets.US_ASCII));
-            Optional<ApiKey> found = keys.findKeyByHash(hash);
-            if (found.isEmpty() || !KeyedHasher.sameHash(found.get().hash(), hash)) {
+            Optional<ApiKey> found = storedKey(hash);
+            if (found.isEmpty()) {
                 cache.remove(cacheKey);
                 return Optional.empty();
             }
@@ -281,8 +281,8 @@ public final class KeyService {
             }
             read++;
             long changesSeen = forgotten.get();
-            Optional<ApiKey> found = keys.findKeyByHash(cached.key().hash());
-            if (found.isEmpty() || !KeyedHasher.sameHash(found.get().hash(), cached.key().hash())) {
+            Optional<ApiKey> found = storedKey(cached.key().hash());
+            if (found.isEmpty()) {
                 cache.remove(entry.getKey(), cached);
                 continue;
             }
@@ -292,6 +292,11 @@ public final class KeyService {
             }
         }
         return read;
+    }
+
+    /** The stored key whose hash is {@code hash}, compared in constant time; empty if there is none. */
+    private Optional<ApiKey> storedKey(byte[] hash) {
+        return keys.findKeyByHash(hash).filter(k -> KeyedHasher.sameHash(k.hash(), hash));
     }
 
     /** Drops the cached entry of key {@code id}, so a change to it counts from the next request. */

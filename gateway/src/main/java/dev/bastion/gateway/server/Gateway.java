@@ -328,13 +328,14 @@ public final class Gateway implements AutoCloseable {
     private static KeyService keyService(GatewayConfig config, Database store, KeyedHasher hasher, Clock clock,
             List<AutoCloseable> sharedState) {
         JdbcKeyRepository repository = new JdbcKeyRepository(store);
-        if (!config.cluster().enabled() || !store.isPostgres()) {
-            KeyService keys = new KeyService(repository, hasher, RandomTokens.secure(), clock);
-            sharedState.add(keys.keepFresh());
+        boolean hearsChanges = config.cluster().enabled() && store.isPostgres();
+        KeyService keys = hearsChanges
+                ? new KeyService(repository, hasher, RandomTokens.secure(), clock, KeyService.CLUSTER_CACHE_TTL)
+                : new KeyService(repository, hasher, RandomTokens.secure(), clock);
+        sharedState.add(keys.keepFresh());
+        if (!hearsChanges) {
             return keys;
         }
-        KeyService keys = new KeyService(repository, hasher, RandomTokens.secure(), clock, KeyService.CLUSTER_CACHE_TTL);
-        sharedState.add(keys.keepFresh());
         sharedState.add(dev.bastion.store.jdbc.PostgresKeyChanges.start(store,
                 new dev.bastion.store.jdbc.PostgresKeyChanges.Listener() {
                     @Override
