@@ -328,8 +328,7 @@ public final class SecretsScanner implements Scanner {
 
     private static boolean isHex(String s) {
         for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) {
+            if (!java.util.HexFormat.isHexDigit(s.charAt(i))) {
                 return false;
             }
         }
