@@ -248,79 +248,62 @@ public final class PiiScanner implements Scanner {
             }
         }
         if ((cues & CueWords.CONTACT) != 0) {
-            for (Recognizer.Candidate c : ContactCues.find(tokens)) { // "Email John Miller at ...", "Call Anne ..."
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "Email John Miller at ...", "Call Anne ..."
+            SpanRules.refineAll(tokens, ContactCues.find(tokens), mode, cased, all);
         }
         if ((cues & CueWords.PLACE) != 0) {
-            for (Recognizer.Candidate c : PlaceCues.find(tokens)) { // "flew to Tromsø", "lives in Harburg"
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "flew to Tromsø", "lives in Harburg"
+            SpanRules.refineAll(tokens, PlaceCues.find(tokens), mode, cased, all);
         }
         if ((cues & CueWords.NAMING) != 0) {
-            for (Recognizer.Candidate c : NamingCues.find(tokens)) { // "my name is ...", "people call me ..."
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "my name is ...", "people call me ..."
+            SpanRules.refineAll(tokens, NamingCues.find(tokens), mode, cased, all);
         }
         if ((cues & CueWords.EMPLOYER) != 0) {
-            for (Recognizer.Candidate c : EmployerCues.find(tokens)) { // "I work for ...", "a year at ..."
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "I work for ...", "a year at ..."
+            SpanRules.refineAll(tokens, EmployerCues.find(tokens), mode, cased, all);
         }
         if ((cues & CueWords.RELATION) != 0) {
-            for (Recognizer.Candidate c : RelationCues.find(tokens)) { // "my son Teodor", "her husband Ilkka ..."
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "my son Teodor", "her husband Ilkka ..."
+            SpanRules.refineAll(tokens, RelationCues.find(tokens), mode, cased, all);
         }
-        for (Recognizer.Candidate c : AddressLabels.find(tokens, names, all, cased, defaultThreshold)) {
-            SpanRules.refine(tokens, c, mode, cased, all); // "Tuva Kjellsen, Brattvegen 12, Hamar"
-        }
+        // "Tuva Kjellsen, Brattvegen 12, Hamar"
+        SpanRules.refineAll(tokens, AddressLabels.find(tokens, names, all, cased, defaultThreshold), mode, cased, all);
         if ((cues & CueWords.INTERSECTION) != 0) {
-            for (Recognizer.Candidate c : Intersections.find(tokens, cased)) { // "the corner of 35 Elm St and Oak Loop"
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "the corner of 35 Elm St and Oak Loop"
+            SpanRules.refineAll(tokens, Intersections.find(tokens, cased), mode, cased, all);
         }
         if ((cues & CueWords.RESIDENT) != 0) {
-            for (Recognizer.Candidate c : ResidentCues.find(tokens)) { // "Brynjulv Skaar lives at ..."
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            SpanRules.refineAll(tokens, ResidentCues.find(tokens), mode, cased, all); // "Brynjulv Skaar lives at ..."
         }
         if ((cues & CueWords.SPEECH) != 0) {
-            for (Recognizer.Candidate c : SpeechCues.find(tokens)) { // "'Go!' said Tovald", "Tovald shouted at Ilse"
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "'Go!' said Tovald", "Tovald shouted at Ilse"
+            SpanRules.refineAll(tokens, SpeechCues.find(tokens), mode, cased, all);
         }
         if ((cues & CueWords.POSSESSIVE) != 0) {
-            for (Recognizer.Candidate c : PossessiveRelations.find(tokens)) { // "I'm Brynja's daughter"
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            SpanRules.refineAll(tokens, PossessiveRelations.find(tokens), mode, cased, all); // "I'm Brynja's daughter"
         }
         if ((cues & CueWords.NAME_QUESTION) != 0) {
-            for (Recognizer.Candidate c : NameAnswers.find(tokens)) { // "What's the name on it? User: Brynja Lien"
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "What's the name on it? User: Brynja Lien"
+            SpanRules.refineAll(tokens, NameAnswers.find(tokens), mode, cased, all);
         }
-        for (Recognizer.Candidate c : SpeakerLabels.find(tokens)) { // "Brynja: Where were you? Michael: ..."
-            SpanRules.refine(tokens, c, mode, cased, all);
-        }
+        // "Brynja: Where were you? Michael: ..."
+        SpanRules.refineAll(tokens, SpeakerLabels.find(tokens), mode, cased, all);
         if ((cues & CueWords.COMPANY) != 0) {
-            for (Recognizer.Candidate c : CompanyForms.find(tokens, all)) { // "Brellin Data Systems", "Tarra Corp."
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "Brellin Data Systems", "Tarra Corp."
+            SpanRules.refineAll(tokens, CompanyForms.find(tokens, all), mode, cased, all);
         }
         if ((cues & CueWords.ORGANISATION) != 0) {
-            for (Recognizer.Candidate c : OrganisationCues.find(tokens)) { // "Norvantis was founded in 2009"
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "Norvantis was founded in 2009"
+            SpanRules.refineAll(tokens, OrganisationCues.find(tokens), mode, cased, all);
         }
         if (mode == PiiMode.RECALL) {
-            for (Recognizer.Candidate c : Demonyms.find(tokens)) { // "a Norwegian film" (recall mode only)
-                SpanRules.refine(tokens, c, mode, cased, all);
-            }
+            // "a Norwegian film" (recall mode only)
+            SpanRules.refineAll(tokens, Demonyms.find(tokens), mode, cased, all);
         }
-        for (Recognizer.Candidate c : NameLists.find(tokens, all, cased, thresholds.getOrDefault("PERSON", defaultThreshold))) {
-            SpanRules.refine(tokens, c, mode, cased, all); // "Lindqvist, Michael and Okafor"
-        }
+        // "Lindqvist, Michael and Okafor"
+        double person = thresholds.getOrDefault("PERSON", defaultThreshold);
+        SpanRules.refineAll(tokens, NameLists.find(tokens, all, cased, person), mode, cased, all);
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));

@@ -60,6 +60,14 @@ final class SpanRules {
         return NOT_NAMES.contains(w.indexOf('\u2019') >= 0 ? w.replace('\u2019', '\'') : w);
     }
 
+    /** {@link #refine} for each candidate a cue class found. */
+    static void refineAll(Tokens t, List<Recognizer.Candidate> found, PiiMode mode, boolean cased,
+            List<Recognizer.Candidate> out) {
+        for (Recognizer.Candidate c : found) {
+            refine(t, c, mode, cased, out);
+        }
+    }
+
     /** The parts of {@code c} (a span over {@code t.text}) that stand in {@code mode}, added to {@code out}. */
     static void refine(Tokens t, Recognizer.Candidate c, PiiMode mode, boolean cased, List<Recognizer.Candidate> out) {
         int a = firstToken(t, c.start());
