@@ -26,13 +26,25 @@ import java.util.Optional;
  * threshold: the ship rule of docs/injection-model.md (round ten) reads these counts.
  *
  * <pre>
- * java -cp 'app/target/bastion.jar:app/target/lib/*' bench/injection/Everyday.java [--stage] [MODEL.bin.gz|built-in [THRESHOLD]]
+ * java -cp 'app/target/bastion.jar:app/target/lib/*' bench/injection/Everyday.java [--fixture FILE] [--stage] [MODEL.bin.gz|built-in [THRESHOLD]]
  * </pre>
  */
 public final class Everyday {
     public static void main(String[] argv) throws IOException {
-        boolean stage = argv.length > 0 && argv[0].equals("--stage");
-        String[] args = stage ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
+        List<String> rest = new ArrayList<>(List.of(argv));
+        // --fixture FILE: score the messages of FILE (sections [everyday] and [attack]) instead of the two fixtures
+        // of the ship rule (round fourteen's own unseen set).
+        List<String> fixtureFiles = List.of("everyday-turns.txt", "everyday-turns-round8.txt");
+        int fx = rest.indexOf("--fixture");
+        if (fx >= 0) {
+            if (fx + 1 >= rest.size()) {
+                throw new IllegalArgumentException("--fixture needs a file name (in the injection test resources)");
+            }
+            fixtureFiles = List.of(rest.get(fx + 1));
+            rest.subList(fx, fx + 2).clear();
+        }
+        boolean stage = !rest.isEmpty() && rest.getFirst().equals("--stage");
+        String[] args = (stage ? rest.subList(1, rest.size()) : rest).toArray(String[]::new);
         InjectionModel model;
         if (args.length == 0 || args[0].equals("built-in")) {
             model = InjectionModel.builtIn();
@@ -54,7 +66,7 @@ public final class Everyday {
                 model.indirectThreshold(stage));
         Path dir = Path.of("guard/src/test/resources/dev/bastion/guard/injection");
         Map<String, List<String>> fixture = new LinkedHashMap<>();
-        for (String file : List.of("everyday-turns.txt", "everyday-turns-round8.txt")) {
+        for (String file : fixtureFiles) {
             sections(dir.resolve(file)).forEach((k, v) -> fixture.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
         }
         System.out.printf(Locale.ROOT, "model %s, %s, direct threshold %.4f%n", args.length == 0 ? "built-in" : args[0],
