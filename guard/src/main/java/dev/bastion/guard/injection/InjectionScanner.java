@@ -86,7 +86,36 @@ public final class InjectionScanner implements Scanner {
         for (String view : n.views()) {
             best = Math.max(best, model.score(model.features(view, n.hadHiddenCharacters(), rules), Optional.empty()));
         }
-        return tooFewWords(n) ? Math.min(best, SHORT_TEXT_CAP) : best;
+        return tooFewWords(n) || answerFormOnly(n) ? Math.min(best, SHORT_TEXT_CAP) : best;
+    }
+
+    /**
+     * Whether {@link #score} caps a message as an instruction about the answer's form only ({@link AnswerForm}: "Reply
+     * in plain text without any Markdown.", "Keep going from step four."), public for the post-hoc evaluation in
+     * {@code bench/injection/FormCap.java}.
+     */
+    public boolean formOnlyMessage(String text) {
+        return answerFormOnly(TextNormalizer.normalize(text));
+    }
+
+    /**
+     * Round fourteen's declared rule (docs/injection-model.md): a message of at most {@value AnswerForm#MAX_WORDS}
+     * words that speaks of the answer's form and of nothing an injection acts on (the assistant's rules, identity,
+     * instructions, hidden text, permissions, other users' data), quotes nothing, carried no hidden characters, has no
+     * decoded view and matches no injection rule scores at most {@value #SHORT_TEXT_CAP}. Both models put such
+     * requests near jailbreak directives ("stop using emojis" against "stop using your filters"); the word classes
+     * tell them apart.
+     */
+    private boolean answerFormOnly(TextNormalizer.Normalized n) {
+        if (n.hadHiddenCharacters() || !n.views().isEmpty() || !AnswerForm.formOnly(n.text())) {
+            return false;
+        }
+        for (int r = 0; r < rules.rules().size(); r++) {
+            if (rules.match(r, n.text()).isPresent()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
