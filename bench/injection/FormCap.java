@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * </pre>
  * COLUMN: the 0-based column of a flag (4 the stage's declared rule or the lexical model's in a lexical run, 6 the
  * lexical model, 7-9 the printed alternative rules), or columns joined by {@code &}: flagged only if all of them are
- * (4&6: the stage as a veto on the lexical flag, round thirteen's run 44-AND); default 4 6 9.
+ * (4&6: the stage as a veto on the lexical flag), with {@code <150} for the veto on texts of under 150 characters
+ * only (4&6<150, round thirteen's andrule.py); default 4 6 9.
  */
 public final class FormCap {
     public static void main(String[] args) throws IOException {
@@ -69,9 +70,15 @@ public final class FormCap {
                 Map<String, int[]> fam = new TreeMap<>();
                 for (int i = 0; i < rows.size(); i++) {
                     String[] c = rows.get(i);
-                    boolean raw = true;
-                    for (String part : col.split("&")) {
-                        raw &= c[Integer.parseInt(part)].equals("1");
+                    // "A&B<150": the veto only on stored texts of under 150 characters (andrule.py's reading);
+                    // a longer text keeps column A's flag.
+                    String spec = col.endsWith("<150") ? col.substring(0, col.length() - 4) : col;
+                    String[] parts = spec.split("&");
+                    boolean raw = c[Integer.parseInt(parts[0])].equals("1");
+                    if (!col.endsWith("<150") || c[10].length() < 150) {
+                        for (String part : parts) {
+                            raw &= c[Integer.parseInt(part)].equals("1");
+                        }
                     }
                     boolean f = raw && !(withCap && capped[i]);
                     if (c[1].equals("attack")) {
