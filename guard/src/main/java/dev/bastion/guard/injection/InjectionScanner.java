@@ -91,18 +91,21 @@ public final class InjectionScanner implements Scanner {
         }
         double lexical = Math.max(lexicalText, views);
         double best = lexical;
-        if (encoder.isPresent() && model.usesEmbeddings() && lexicalText > SURE_BENIGN && lexicalText < SURE_ATTACK) {
-            float[] e = encoder.get().encode(embeddedPart(text));
-            if (e != null) {
-                best = Math.max(model.score(f, Optional.of(e)), views);
-                if (n.text().length() < VETO_CHARS && lexical < model.threshold(false)) {
-                    // The stage may veto a short text's flag, never add one (round fourteen): below the lexical
-                    // model's own threshold the text stays below the stage's threshold too.
-                    best = Math.min(best, Math.min(lexical, Math.nextDown(threshold)));
+        boolean capped = tooFewWords(n) || answerFormOnly(n);
+        if (encoder.isPresent() && model.usesEmbeddings()) {
+            if (n.text().length() < VETO_CHARS && lexical < model.threshold(false)) {
+                // The stage may veto a short text's flag, never add one (round fourteen): below the lexical model's
+                // own threshold the text stays below the stage's threshold too, and nothing is embedded.
+                best = Math.min(lexical, Math.nextDown(threshold));
+            } else if (!capped && lexicalText > SURE_BENIGN && lexicalText < SURE_ATTACK) {
+                // A capped message is not embedded either (5,000 two-word messages in one request cost nothing).
+                float[] e = encoder.get().encode(embeddedPart(text));
+                if (e != null) {
+                    best = Math.max(model.score(f, Optional.of(e)), views);
                 }
             }
         }
-        return tooFewWords(n) || answerFormOnly(n) ? Math.min(best, SHORT_TEXT_CAP) : best;
+        return capped ? Math.min(best, SHORT_TEXT_CAP) : best;
     }
 
     /**
