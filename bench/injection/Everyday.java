@@ -26,13 +26,28 @@ import java.util.Optional;
  * threshold: the ship rule of docs/injection-model.md (round ten) reads these counts.
  *
  * <pre>
- * java -cp 'app/target/bastion.jar:app/target/lib/*' bench/injection/Everyday.java [--stage] [MODEL.bin.gz|built-in [THRESHOLD]]
+ * java -cp 'app/target/bastion.jar:app/target/lib/*' bench/injection/Everyday.java [--fixture FILE] [--stage] [MODEL.bin.gz|built-in [THRESHOLD]]
  * </pre>
  */
 public final class Everyday {
     public static void main(String[] argv) throws IOException {
-        boolean stage = argv.length > 0 && argv[0].equals("--stage");
-        String[] args = stage ? java.util.Arrays.copyOfRange(argv, 1, argv.length) : argv;
+        List<String> rest = new ArrayList<>(List.of(argv));
+        // --fixture FILE: score the messages of FILE (sections [everyday] and [attack]) instead of the two fixtures
+        // of the ship rule (round fourteen's own unseen set).
+        List<String> fixtureFiles = List.of("everyday-turns.txt", "everyday-turns-round8.txt");
+        int fx = rest.indexOf("--fixture");
+        if (fx >= 0) {
+            if (fx + 1 >= rest.size()) {
+                throw new IllegalArgumentException("--fixture needs a file name (in the injection test resources)");
+            }
+            fixtureFiles = List.of(rest.get(fx + 1));
+            rest.subList(fx, fx + 2).clear();
+        }
+        // --and (round fourteen; with --stage): a message counts as refused only if the lexical model refuses it at
+        // its own threshold and the stage refuses it too (the stage as a veto, round thirteen's run 44-AND).
+        boolean and = rest.remove("--and");
+        boolean stage = !rest.isEmpty() && rest.getFirst().equals("--stage");
+        String[] args = (stage ? rest.subList(1, rest.size()) : rest).toArray(String[]::new);
         InjectionModel model;
         if (args.length == 0 || args[0].equals("built-in")) {
             model = InjectionModel.builtIn();
@@ -50,15 +65,23 @@ public final class Everyday {
             encoder = Optional.of(text -> local.embed(List.of(text)).orElseThrow().vectors().getFirst());
         }
         double threshold = args.length > 1 ? Double.parseDouble(args[1]) : model.threshold(stage);
-        InjectionScanner scanner = new InjectionScanner(model, InjectionRules.builtIn(), encoder, threshold,
+        InjectionScanner stageScanner = new InjectionScanner(model, InjectionRules.builtIn(), encoder, threshold,
                 model.indirectThreshold(stage));
+        InjectionScanner lexical = new InjectionScanner(model, InjectionRules.builtIn(), Optional.empty(),
+                model.threshold(false), model.indirectThreshold(false));
+        if (and && !stage) {
+            throw new IllegalArgumentException("--and needs --stage");
+        }
+        Judge scanner = new Judge(stageScanner, and ? Optional.of(lexical) : Optional.empty());
         Path dir = Path.of("guard/src/test/resources/dev/bastion/guard/injection");
         Map<String, List<String>> fixture = new LinkedHashMap<>();
-        for (String file : List.of("everyday-turns.txt", "everyday-turns-round8.txt")) {
+        for (String file : fixtureFiles) {
             sections(dir.resolve(file)).forEach((k, v) -> fixture.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
         }
-        System.out.printf(Locale.ROOT, "model %s, %s, direct threshold %.4f%n", args.length == 0 ? "built-in" : args[0],
-                stage ? "lexical + embedding stage" : "lexical", threshold);
+        System.out.printf(Locale.ROOT, "model %s, %s, direct threshold %.4f%s%n", args.length == 0 ? "built-in" : args[0],
+                stage ? "lexical + embedding stage" : "lexical", threshold,
+                and ? String.format(Locale.ROOT, ", and the lexical model at %.4f", model.threshold(false)) : "");
+        fixture.putIfAbsent("attack", List.of());
         int everyday = count(scanner, fixture.get("everyday"), true, "refused");
         int attacks = count(scanner, fixture.get("attack"), true, null);
         count(scanner, fixture.get("attack"), false, "let through");
@@ -66,7 +89,7 @@ public final class Everyday {
         int turns = count(scanner, generated, true, "refused (generated)");
         int ending = 0;
         for (String t : generated) {
-            if (!scanner.scan(List.of(t)).isEmpty() && t.endsWith("when you answer me.")) {
+            if (scanner.refuses(t) && t.endsWith("when you answer me.")) {
                 ending++;
             }
         }
@@ -75,10 +98,22 @@ public final class Everyday {
                 fixture.get("everyday").size(), attacks, fixture.get("attack").size(), turns, generated.size(), ending);
     }
 
-    private static int count(InjectionScanner scanner, List<String> texts, boolean refused, String print) {
+    /** The stage's (or the lexical model's) check, and with --and the lexical model's as well. */
+    private record Judge(InjectionScanner scanner, Optional<InjectionScanner> alsoLexical) {
+        boolean refuses(String t) {
+            return !scanner.scan(List.of(t)).isEmpty()
+                    && alsoLexical.map(l -> !l.scan(List.of(t)).isEmpty()).orElse(true);
+        }
+
+        double score(String t) {
+            return scanner.score(t);
+        }
+    }
+
+    private static int count(Judge scanner, List<String> texts, boolean refused, String print) {
         int n = 0;
         for (String t : texts) {
-            boolean flagged = !scanner.scan(List.of(t)).isEmpty();
+            boolean flagged = scanner.refuses(t);
             if (flagged == refused) {
                 n++;
                 if (print != null) {

@@ -49,7 +49,12 @@ final class RouteEval implements Callable<Integer> {
         RouteSettings settings = config.routes().stream().filter(r -> route == null || r.name().equals(route))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("no route named '" + route + "'"));
         long before = heapAfterGc();
-        CompiledRoute compiled = CompiledRoute.compileAll(List.of(settings), config.guard(), Optional.empty()).getFirst();
+        // As the gateway runs it: the direct injection scanner with the MiniLM stage when guard.injection-embeddings
+        // is on (the default since round fourteen); loaded only for a route that runs that scanner.
+        boolean stage = config.guard().injectionEmbeddings()
+                && settings.inputScanners().contains(dev.bastion.guard.injection.InjectionScanner.ID);
+        CompiledRoute compiled = CompiledRoute.compileAll(List.of(settings), config.guard(),
+                InjectionCommands.encoder(stage)).getFirst();
         for (Scanner s : compiled.inputScanners()) { // models and rules load on first use
             s.scan(List.of("warm up: write to jo@example.com"), List.of("tool"));
         }

@@ -49,7 +49,9 @@ final class ScanCommand implements Callable<Integer> {
             + "(de-identification: lower thresholds, weaker names reported too).")
     String piiMode;
 
-    @Option(names = "--embeddings", description = "With --scanner injection: add the MiniLM embedding stage.")
+    @Option(names = "--embeddings", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "With --scanner injection: the MiniLM embedding stage (on by default since round fourteen: "
+            + "the shipped thresholds were chosen with it); --no-embeddings for the lexical model alone.")
     boolean embeddings;
 
     @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders (.git folders are skipped) with "

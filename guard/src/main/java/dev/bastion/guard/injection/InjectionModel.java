@@ -102,6 +102,27 @@ public final class InjectionModel {
         return contentThreshold;
     }
 
+    /**
+     * This model's direct model and embedding stage (weights and thresholds) with {@code other}'s content model
+     * (weights and threshold), the description noting it ({@code "composed"}: the note, and whether the two content
+     * models' weights were already the same). Round fourteen ships run 43's direct model with round five's content
+     * model, so that tool results are judged exactly as before.
+     */
+    public InjectionModel withContentModelOf(InjectionModel other, String note) {
+        if (other.rules != rules || other.charGrams != charGrams || other.phantomWords != phantomWords) {
+            throw new IllegalArgumentException("the two injection models use different features");
+        }
+        String d = description.strip();
+        if (!d.endsWith("}")) {
+            throw new IllegalArgumentException("the injection model's description is not a JSON object");
+        }
+        String escaped = note.replace("\\", "\\\\").replace("\"", "\\\"");
+        String composed = d.substring(0, d.length() - 1) + ",\"composed\":{\"note\":\"" + escaped
+                + "\",\"sameContentWeights\":" + java.util.Arrays.equals(content, other.content) + "}}";
+        return new InjectionModel(rules, charGrams, phantomWords, lexical, other.content, full, lexicalThreshold,
+                other.contentThreshold, fullThreshold, composed);
+    }
+
     /** How the model was trained, as JSON. */
     public String description() {
         return description;

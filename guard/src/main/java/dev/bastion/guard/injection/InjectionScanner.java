@@ -37,6 +37,12 @@ public final class InjectionScanner implements Scanner {
     static final int SHORT_TEXT_WORDS = 4;
     /** The highest score a short message without a rule match gets. */
     static final double SHORT_TEXT_CAP = 0.5;
+    /**
+     * With the embedding stage, a text of fewer characters than this is flagged only if the lexical model flags it
+     * too, at its own threshold (docs/injection-model.md, round fourteen: the stage alone took short requests about
+     * the answer and complaints about it for jailbreak directives).
+     */
+    static final int VETO_CHARS = 150;
 
     private final InjectionModel model;
     private final InjectionRules rules;
@@ -71,22 +77,64 @@ public final class InjectionScanner implements Scanner {
     /**
      * The attack probability of one text a user typed, from the direct model. When the model has an embedding stage
      * and an encoder was given, a cascade keeps it fast: only a text the lexical model is unsure about (between
-     * {@value #SURE_BENIGN} and {@value #SURE_ATTACK}) is embedded.
+     * {@value #SURE_BENIGN} and {@value #SURE_ATTACK}) is embedded; for a text of fewer than {@value #VETO_CHARS}
+     * characters the stage can then only lower the lexical model's decision, never raise it. A short message, or one
+     * only about the answer's form ({@link AnswerForm}), without a rule match scores at most {@value #SHORT_TEXT_CAP}.
      */
     public double score(String text) {
         TextNormalizer.Normalized n = TextNormalizer.normalize(text);
         Features.Sparse f = model.features(n.text(), n.hadHiddenCharacters(), rules);
-        double best = model.score(f, Optional.empty());
-        if (encoder.isPresent() && model.usesEmbeddings() && best > SURE_BENIGN && best < SURE_ATTACK) {
-            float[] e = encoder.get().encode(embeddedPart(text));
-            if (e != null) {
-                best = model.score(f, Optional.of(e));
+        double lexicalText = model.score(f, Optional.empty());
+        double views = 0;
+        for (String view : n.views()) {
+            views = Math.max(views, model.score(model.features(view, n.hadHiddenCharacters(), rules), Optional.empty()));
+        }
+        double lexical = Math.max(lexicalText, views);
+        double best = lexical;
+        boolean capped = tooFewWords(n) || answerFormOnly(n);
+        if (encoder.isPresent() && model.usesEmbeddings()) {
+            if (n.text().length() < VETO_CHARS && lexical < model.threshold(false)) {
+                // The stage may veto a short text's flag, never add one (round fourteen): below the lexical model's
+                // own threshold the text stays below the stage's threshold too, and nothing is embedded.
+                best = Math.min(lexical, Math.nextDown(threshold));
+            } else if (!capped && lexicalText > SURE_BENIGN && lexicalText < SURE_ATTACK) {
+                // A capped message is not embedded either (5,000 two-word messages in one request cost nothing).
+                float[] e = encoder.get().encode(embeddedPart(text));
+                if (e != null) {
+                    best = Math.max(model.score(f, Optional.of(e)), views);
+                }
             }
         }
-        for (String view : n.views()) {
-            best = Math.max(best, model.score(model.features(view, n.hadHiddenCharacters(), rules), Optional.empty()));
+        return capped ? Math.min(best, SHORT_TEXT_CAP) : best;
+    }
+
+    /**
+     * Whether {@link #score} caps a message as an instruction about the answer's form only ({@link AnswerForm}: "Reply
+     * in plain text without any Markdown.", "Keep going from step four."), public for the post-hoc evaluation in
+     * {@code bench/injection/FormCap.java}.
+     */
+    public boolean formOnlyMessage(String text) {
+        return answerFormOnly(TextNormalizer.normalize(text));
+    }
+
+    /**
+     * Round fourteen's declared rule (docs/injection-model.md): a message of at most {@value AnswerForm#MAX_WORDS}
+     * words that speaks of the answer's form and of nothing an injection acts on (the assistant's rules, identity,
+     * instructions, hidden text, permissions, other users' data), quotes nothing, carried no hidden characters, has no
+     * decoded view and matches no injection rule scores at most {@value #SHORT_TEXT_CAP}. Both models put such
+     * requests near jailbreak directives ("stop using emojis" against "stop using your filters"); the word classes
+     * tell them apart.
+     */
+    private boolean answerFormOnly(TextNormalizer.Normalized n) {
+        if (n.hadHiddenCharacters() || !n.views().isEmpty() || !AnswerForm.formOnly(n.text())) {
+            return false;
         }
-        return tooFewWords(n) ? Math.min(best, SHORT_TEXT_CAP) : best;
+        for (int r = 0; r < rules.rules().size(); r++) {
+            if (rules.match(r, n.text()).isPresent()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
