@@ -219,7 +219,7 @@ class StreamedToolCallsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"chat", "messages", "responses"})
-    void toolArgumentsThatRepeatTheSystemPromptStopTheStreamBeforeTheCanaryGoesOut(String api) throws Exception {
+    void toolArgumentsThatRepeatTheSystemPromptStopTheStreamBeforeTheCanaryOrThePromptGoesOut(String api) throws Exception {
         up.echoSystem(true);
         try {
             String guarded = body(api, true).replace("\"model\":\"cloud\"", "\"model\":\"guarded\"");
@@ -232,8 +232,9 @@ class StreamedToolCallsTest {
             assertThat(up.received().getLast().body().toString()).as("the canary was planted").contains("bastion-canary-");
             String released = events.stream().filter(StreamedToolCallsTest::isArguments).map(StreamedToolCallsTest::arguments)
                     .reduce("", String::concat);
-            assertThat(released).as("the arguments began to stream").startsWith("{\"text\":\"You plan trips.")
-                    .doesNotContain("bastion-");
+            // The canary line comes first in the system prompt, so the stream stops before the operator's words.
+            assertThat(released).as("the arguments began to stream").startsWith("{\"text\":\"(Internal reference ")
+                    .doesNotContain("You plan trips").doesNotContain("bastion-");
             assertThat(events.getLast().data().toString()).as("the stream ends with the error").contains("system-prompt leak");
             assertThat(events.toString()).doesNotContain("bastion-canary-");
         } finally {
