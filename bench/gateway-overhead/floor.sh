@@ -7,6 +7,8 @@
 #  - allocation per request: its threads' allocated bytes (jcmd Thread.print -e, as cost.sh) over the requests;
 #  - RSS: at idle after start (before any request), and the largest seen at the end of a 1,000/s slice;
 #  - with MAX_SECONDS=N (default 0: not run), the maximum requests/s of one closed-loop slice (wrk -t2 -c64) per round.
+# Memory: every target runs at once; a JVM on ZGC without -XX:SoftMaxHeapSize grows its heap towards the JVM's
+# maximum (a quarter of RAM), so give ZGC targets -XX:SoftMaxHeapSize (and -Xmx) in their JOPTS on a shared machine.
 # Targets:
 #   direct           nginx itself (the latency baseline; no process of ours)
 #   floor-raw        FloorProxy raw: Helidon WebServer + WebClient forwarding bytes, nothing else (FloorProxy.java)
@@ -87,6 +89,8 @@ for r in $(seq 1 "$rounds"); do
     if [[ "$t" == direct ]]; then
       line=$(load "$t" 1000 1 20 "$slice"); extra=""
     else
+      kill -0 "${pid[$t]}" 2>/dev/null || { echo "floor: $t exited (out of memory?); its last words:" >&2
+        tail -n 5 "$work/$t.err" >&2; exit 1; }
       a0=$(allocated "${pid[$t]}"); t0=$(ticks "${pid[$t]}")
       line=$(load "$t" 1000 1 20 "$slice")
       t1=$(ticks "${pid[$t]}"); now_rss=$(rss "${pid[$t]}"); a1=$(allocated "${pid[$t]}")
