@@ -46,7 +46,8 @@ mkdir -p "$work/home"
 pid=$!
 port=""
 for ((i = 0; i < 1200; i++)); do
-  port="$(sed -n 's|^listening https\{0,1\}://[^:]*:\([0-9]*\).*|\1|p' "$work/out.txt" 2>/dev/null)"
+  # || true: out.txt may not exist yet (the run opens it a moment later), and set -e must not end the script then
+  port="$(sed -n 's|^listening https\{0,1\}://[^:]*:\([0-9]*\).*|\1|p' "$work/out.txt" 2>/dev/null || true)"
   [[ -n "$port" ]] && break
   kill -0 "$pid" 2>/dev/null || fail "the training run of serve exited before listening"
   sleep 0.1

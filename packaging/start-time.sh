@@ -6,6 +6,7 @@
 # creates the data directory's keys.
 #   packaging/start-time.sh DIR [N]     DIR: the unpacked bastion-<version>-linux-x64 folder (runs bin/bastion),
 #                                       or a source checkout (runs ./bastion, which finds a JDK in /usr/lib/jvm)
+# BASTION_JAVA_OPTS, when set, is passed on (BASTION_JAVA_OPTS=-XX:+UseG1GC times serve under G1); nothing else is.
 set -euo pipefail
 dir="$(cd "${1:?usage: packaging/start-time.sh UNPACKED_RELEASE_DIR|CHECKOUT [RUNS]}" && pwd)"
 launcher="$dir/bin/bastion"
@@ -18,7 +19,7 @@ cpus=()
 for ((i = 1; i <= runs; i++)); do
   data="$(mktemp -d)"
   start=$(date +%s%N)
-  env -i PATH=/usr/bin:/bin HOME="$data" "$launcher" serve --data-dir "$data/data" --port "$port" --console-port 0 \
+  env -i PATH=/usr/bin:/bin HOME="$data" ${BASTION_JAVA_OPTS:+BASTION_JAVA_OPTS="$BASTION_JAVA_OPTS"} "$launcher" serve --data-dir "$data/data" --port "$port" --console-port 0 \
     >"$data/out.txt" 2>"$data/err.txt" &
   pid=$!
   ready=""
@@ -26,6 +27,7 @@ for ((i = 1; i <= runs; i++)); do
     if [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)" == 200 ]]; then
       ready=$(date +%s%N)
       cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat")
+      rss_mb=$(awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status")
       break
     fi
     kill -0 "$pid" 2>/dev/null || break
@@ -37,7 +39,7 @@ for ((i = 1; i <= runs; i++)); do
     echo "start-time: run $i never became ready; stderr:" >&2; cat "$data/err.txt" >&2; rm -rf "$data"; exit 1
   fi
   ms=$(( (ready - start) / 1000000 ))
-  echo "run $i: ready in $ms ms (server CPU $cpu_ms ms; load average $(cut -d' ' -f1 /proc/loadavg))"
+  echo "run $i: ready in $ms ms (server CPU $cpu_ms ms, RSS $rss_mb MB when ready; load average $(cut -d' ' -f1 /proc/loadavg))"
   times+=("$ms")
   cpus+=("$cpu_ms")
   rm -rf "$data"

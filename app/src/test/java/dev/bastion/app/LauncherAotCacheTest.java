@@ -53,6 +53,11 @@ class LauncherAotCacheTest {
                     s.start();
                     System.err.println("vector module: " + ModuleLayer.boot().findModule("jdk.incubator.vector")
                             .isPresent());
+                    StringBuilder gc = new StringBuilder();
+                    for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                        gc.append(b.getName()).append(';');
+                    }
+                    System.err.println("serve gc: " + gc);
                     System.out.println("listening http://127.0.0.1:" + s.getAddress().getPort());
                     System.out.flush();
                     Thread.sleep(Long.MAX_VALUE);
@@ -95,6 +100,11 @@ class LauncherAotCacheTest {
      * Runs {@code ./bastion serve --port 0 ARGS} to its first line on standard output, stops it; returns out and err.
      */
     private String[] serve(String... args) throws Exception {
+        return serve(Map.of(), args);
+    }
+
+    /** {@link #serve(String...)} with {@code env} added to the launcher's environment. */
+    private String[] serve(Map<String, String> env, String... args) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(checkout.resolve("bastion").toString(), "serve",
                 "--port", "0"));
         command.addAll(List.of(args));
@@ -103,6 +113,7 @@ class LauncherAotCacheTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("BASTION_"));
         pb.environment().put("HOME", checkout.resolve("home").toString()); // no ~/.bastion/models of the user's
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -186,6 +197,39 @@ class LauncherAotCacheTest {
         assertThat(plain[0]).as("stderr: %s", plain[1]).startsWith("listening http://127.0.0.1:");
         assertThat(plain[1]).contains("vector module: false").doesNotContain("vector module: true");
         assertThat(onlyCache("serve")).isNotEqualTo(onlyCache("engine"));
+    }
+
+    @Test
+    void serveRunsG1AndZgcFromBastionJavaOptsGetsACacheOfItsOwnTrainedUnderIt() throws Exception {
+        String[] g1 = serve();
+        assertThat(g1[0]).as("stderr: %s", g1[1]).startsWith("listening http://127.0.0.1:");
+        assertThat(g1[1]).contains("start-up cache written").contains("serve gc: G1 ").doesNotContain("ZGC");
+        Path g1Cache = onlyCache();
+        FileTime trained = Files.getLastModifiedTime(g1Cache);
+
+        String[] zgc = serve(Map.of("BASTION_JAVA_OPTS", "-XX:+UseZGC"));
+        assertThat(zgc[0]).as("stderr: %s", zgc[1]).startsWith("listening http://127.0.0.1:");
+        assertThat(zgc[1]).as("a cache of its own").contains("start-up cache written").contains("serve gc: ZGC")
+                .doesNotContain("G1 ");
+        Path zgcCache = onlyCache("serve-zgc");
+        assertThat(exitWithCache(zgcCache, "-XX:+UseZGC")).as("trained under ZGC: the JVM takes it").isZero();
+        assertThat(exitWithCache(g1Cache, "-XX:+UseZGC")).as("why: G1's is refused under ZGC").isNotZero();
+
+        String[] again = serve();
+        assertThat(again[1]).doesNotContain("start-up cache").contains("serve gc: G1 ");
+        assertThat(Files.getLastModifiedTime(g1Cache)).as("G1's cache kept as it was").isEqualTo(trained);
+    }
+
+    /** Exit code of {@code java -XX:AOTMode=on -XX:AOTCache=CACHE FLAGS -jar bastion.jar --version}: 0 = cache used. */
+    private int exitWithCache(Path cache, String... flags) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-XX:AOTMode=on", "-XX:AOTCache=" + cache));
+        command.addAll(List.of(flags));
+        command.addAll(List.of("--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString(), "--version"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(checkout.resolve("aot-check.txt").toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
     }
 
     @Test
