@@ -2,7 +2,11 @@
 # Makes the AOT cache of `bastion serve` (JEP 483 classes loaded and linked, JEP 515 method profiles) by one training
 # run, the one-step way of JEP 514 (-XX:AOTCacheOutput): start serve through LAUNCHER on a fresh data directory with
 # no config, wait until /readyz answers 200, ask /v1/models without a key (the path through authentication), stop it
-# with SIGTERM; the JVM writes the cache as it exits. Used by ./bastion (on first use after a build) and by
+# with SIGTERM; the JVM writes the cache as it exits. Before it listens, the training run sends
+# BASTION_AOT_WARM_UP_REQUESTS (default 1000; 0 for none) chat requests, seven in eight streamed, through a private
+# gateway with routes with and without output scanners (server.warm-up-requests, WarmUp in the gateway module), so
+# the cache also holds the request path's classes and method profiles: docs/benchmarks.md, gateway section, round
+# fourteen (about 1 ms less added to a streamed first byte after 100 requests; ~8 MB more cache, ~2 MB compressed). Used by ./bastion (on first use after a build) and by
 # packaging/release.sh (at build time, for the bundled runtime).
 #   packaging/aot-train.sh OUTPUT.aot LAUNCHER
 # LAUNCHER is ./bastion or a release's bin/bastion: the cache is made with the very options it starts the JVM with
@@ -38,21 +42,22 @@ get() { # GET PATH on 127.0.0.1:$port with bash's own socket; prints the status 
   echo "${code:-0}"
 }
 
-echo "bastion: recording the start-up cache for this JDK and build (once after each build, about 20 s)..." >&2
+echo "bastion: recording the start-up cache for this JDK and build (once after each build, under a minute)..." >&2
 mkdir -p "$work/home"
 (cd "$work/home" && exec env -i PATH="${PATH:-/usr/bin:/bin}" HOME="$work/home" ${JAVA_HOME:+JAVA_HOME="$JAVA_HOME"} \
   BASTION_JAVA_OPTS="${BASTION_JAVA_OPTS:-} -XX:AOTCacheOutput=$partial" \
+  BASTION_SERVER_WARM_UP_REQUESTS="${BASTION_AOT_WARM_UP_REQUESTS:-1000}" \
   "$launcher" serve --data-dir "$work/data" --port 0 >"$work/out.txt" 2>"$work/err.txt") &
 pid=$!
 port=""
-for ((i = 0; i < 1200; i++)); do
+for ((i = 0; i < 6000; i++)); do
   # || true: out.txt may not exist yet (the run opens it a moment later), and set -e must not end the script then
   port="$(sed -n 's|^listening https\{0,1\}://[^:]*:\([0-9]*\).*|\1|p' "$work/out.txt" 2>/dev/null || true)"
   [[ -n "$port" ]] && break
   kill -0 "$pid" 2>/dev/null || fail "the training run of serve exited before listening"
   sleep 0.1
 done
-[[ -n "$port" ]] || fail "the training run of serve did not start within 2 minutes"
+[[ -n "$port" ]] || fail "the training run of serve did not start within 10 minutes"
 for ((i = 0; i < 600; i++)); do
   [[ "$(get /readyz 2>/dev/null || true)" == 200 ]] && break
   sleep 0.1

@@ -98,7 +98,8 @@ env -i PATH=/usr/bin:/bin "$root/packaging/aot-train.sh" "$stage/lib/serve.aot" 
   || { echo "release: the serve training run failed" >&2; exit 1; }
 # engine: the same run with the Vector API module, which bin/bastion adds for chat, generate and serve with local
 # models; the JVM refuses a cache made with other modules, and keeps no linked classes in one made with this one.
-env -i PATH=/usr/bin:/bin BASTION_JAVA_OPTS="--add-modules jdk.incubator.vector" "$root/packaging/aot-train.sh" \
+# Without the warm-up requests (their upstream is not a local model; ~2 MB of the archive's headroom each).
+env -i PATH=/usr/bin:/bin BASTION_AOT_WARM_UP_REQUESTS=0 BASTION_JAVA_OPTS="--add-modules jdk.incubator.vector" "$root/packaging/aot-train.sh" \
   "$stage/lib/engine.aot" "$stage/bin/bastion" || { echo "release: the engine training run failed" >&2; exit 1; }
 for cache in cli serve engine; do
   [[ -s "$stage/lib/$cache.aot" ]] || { echo "release: lib/$cache.aot was not written" >&2; exit 1; }

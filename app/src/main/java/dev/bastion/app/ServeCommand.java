@@ -54,6 +54,13 @@ final class ServeCommand implements Callable<Integer> {
         GatewayConfig config = loaded.config();
         Logging.use(config.telemetry().logFormat());
         BuildInfo build = BuildInfo.of(Main.class);
+        if (config.server().warmUpRequests() > 0) {
+            // Before this gateway listens, so that ready means warmed; the private gateway shares nothing with it.
+            dev.bastion.gateway.server.WarmUp.Report warm = dev.bastion.gateway.server.WarmUp.run(
+                    config.server().warmUpRequests());
+            System.err.println("bastion: warm-up: " + warm.answered() + " of " + warm.requests() + " requests through a "
+                    + "private gateway answered in " + warm.nanos() / 1_000_000 + " ms");
+        }
         Gateway gateway = Gateway.start(config, System.getenv(), Clock.systemUTC(), build,
                 dev.bastion.gateway.telemetry.Tracing.from(config.telemetry(), build),
                 java.util.Optional.of(parts -> dev.bastion.console.Console.routing(parts,

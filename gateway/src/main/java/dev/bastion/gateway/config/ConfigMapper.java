@@ -49,7 +49,8 @@ final class ConfigMapper {
         ServerSettings server = build("server", () -> new ServerSettings(text("server.host"),
                 integer("server.port", 0, 65535), size("server.max-body-size"), integer("server.max-connections", 1, 1_000_000),
                 duration("server.read-timeout"),
-                duration("server.idle-timeout"), duration("server.shutdown-grace"), tls(), text("server.upstream-client")));
+                duration("server.idle-timeout"), duration("server.shutdown-grace"), tls(), text("server.upstream-client"),
+                integer("server.warm-up-requests", 0, 100_000)));
         StoreSettings store = build("store", () -> new StoreSettings(text("store.url"), optionalText("store.username"),
                 secret("store.password-env", "store.password-file")));
         ClusterSettings cluster = build("cluster", () -> new ClusterSettings(

@@ -49,6 +49,7 @@ public final class ConfigPrinter {
         values.put("server.read-timeout", c.server().readTimeout().toString());
         values.put("server.idle-timeout", c.server().idleTimeout().toString());
         values.put("server.shutdown-grace", c.server().shutdownGrace().toString());
+        values.put("server.warm-up-requests", Integer.toString(c.server().warmUpRequests()));
         c.server().tls().ifPresent(t -> {
             values.put("server.tls.keystore", t.keystore().toString());
             values.put("server.tls.keystore-password", t.keystorePassword().describe() + "  (secret: reference only)");

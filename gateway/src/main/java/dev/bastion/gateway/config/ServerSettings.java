@@ -16,10 +16,16 @@ import java.util.Optional;
  *     stalling before its request line) before it is closed
  * @param shutdownGrace how long a stopping server waits for in-flight requests
  * @param tls TLS settings, when a certificate is configured
+ * @param upstreamClient the HTTP client for upstream model servers: auto or jdk
+ * @param warmUpRequests chat requests sent through a private gateway before this one starts (0: none), so that the
+ *     JIT has compiled the request path when the first client arrives ({@code WarmUp})
  */
 public record ServerSettings(String host, int port, long maxBodyBytes, int maxConnections, Duration readTimeout, Duration idleTimeout,
-        Duration shutdownGrace, Optional<TlsSettings> tls, String upstreamClient) {
+        Duration shutdownGrace, Optional<TlsSettings> tls, String upstreamClient, int warmUpRequests) {
     public ServerSettings {
+        if (warmUpRequests < 0) {
+            throw new IllegalArgumentException("server.warm-up-requests must be >= 0, got " + warmUpRequests);
+        }
         Objects.requireNonNull(host, "server.host");
         if (!"auto".equals(upstreamClient) && !"jdk".equals(upstreamClient)) {
             throw new IllegalArgumentException("server.upstream-client must be auto or jdk, got '" + upstreamClient + "'");

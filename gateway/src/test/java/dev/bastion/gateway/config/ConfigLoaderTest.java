@@ -260,4 +260,14 @@ class ConfigLoaderTest {
         assertThat(failure("audit:\n  commit-wait: soon\n", Map.of()).problems())
                 .anyMatch(p -> p.contains("audit.commit-wait"));
     }
+
+    @Test
+    void warmUpRequestsAreOffByDefaultReadFromEnvAndCheckedWithTheirKeyNamed() throws Exception {
+        assertThat(load("{}\n", Map.of(), Map.of()).config().server().warmUpRequests()).isZero();
+        LoadedConfig set = load("{}\n", Map.of("BASTION_SERVER_WARM_UP_REQUESTS", "300"), Map.of());
+        assertThat(set.config().server().warmUpRequests()).isEqualTo(300);
+        assertThat(ConfigPrinter.print(set)).contains("server.warm-up-requests: 300");
+        assertThat(failure("server:\n  warm-up-requests: -1\n", Map.of()).problems())
+                .anyMatch(p -> p.contains("server.warm-up-requests"));
+    }
 }
