@@ -426,6 +426,21 @@ final class ValueFilters {
                 && !placeholder(s.substring(colon + 1));
     }
 
+    /**
+     * A value cut short or masked on purpose where it stands: written next to an ellipsis (ops_eyJzaWdu...,
+     * 4AEA6u7J...the rest omitted), or followed by a mask of three or more # or * or a redaction mark (xoxp-...-#####, sk_live_abc****,
+     * ..[Redacted]). What is shown is not the credential; the credential is not in the text.
+     */
+    static boolean elided(CharSequence text, int start, int end) {
+        String after = text.subSequence(end, Math.min(text.length(), end + 10)).toString().toLowerCase(Locale.ROOT);
+        String before = text.subSequence(Math.max(0, start - 3), start).toString();
+        String value = text.subSequence(start, end).toString();
+        String mask = after.startsWith("-") || after.startsWith("_") || after.startsWith(":") ? after.substring(1) : after;
+        return after.startsWith("..") || after.startsWith("\u2026") || mask.startsWith("###") || mask.startsWith("***")
+                || after.startsWith("[redacted") || after.startsWith("<redacted") || before.endsWith("...")
+                || before.endsWith("\u2026") || value.contains("...") || value.contains("\u2026") || value.contains("####");
+    }
+
     /** A template variable, a reference to where the value lives, or a placeholder word: not a real password. */
     static boolean placeholder(String v) {
         String s = v.toLowerCase(Locale.ROOT);
@@ -441,6 +456,9 @@ final class ValueFilters {
         }
         if (s.matches("[a-z_]+\\.[a-z_]+(?:\\.[a-z_]+)*") || s.matches("[a-z]+(?:_[a-z]+)+_(?:password|pass|pwd|secret|key|token)")) {
             return true; // a field access (config.db.password) or a constant name (DB_PASSWORD_KEY)
+        }
+        if (s.length() > 4 && s.startsWith("__") && s.endsWith("__")) {
+            return true; // __globPaths__, __API_TOKEN__: a template's slot, filled at build or deploy time
         }
         return s.chars().allMatch(c -> c == s.charAt(0)) || s.chars().allMatch(c -> c == '*' || c == 'x' || c == '.');
     }
