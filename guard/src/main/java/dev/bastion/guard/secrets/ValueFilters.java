@@ -427,16 +427,27 @@ final class ValueFilters {
     }
 
     /**
-     * A value cut short or masked on purpose where it stands: written next to an ellipsis (ops_eyJzaWdu...,
-     * 4AEA6u7J...the rest omitted), or followed by a mask of three or more # or * or a redaction mark (xoxp-...-#####, sk_live_abc****,
-     * ..[Redacted]). What is shown is not the credential; the credential is not in the text.
+     * A value cut short or masked on purpose where it stands: a value of 16 or more characters followed by an
+     * ellipsis (ops_eyJzaWdu...), any value preceded by one or holding one (4AEA6u7J...the rest omitted...), or a
+     * value followed by a mask of three or more # or * or by a redaction mark (xoxp-...-#####, sk_live_abc****,
+     * ..[Redacted]). What is shown is not the credential; the credential is not in the text. A short password
+     * followed by "..." is more often the end of a sentence, and stays.
      */
     static boolean elided(CharSequence text, int start, int end) {
         String after = text.subSequence(end, Math.min(text.length(), end + 10)).toString().toLowerCase(Locale.ROOT);
         String before = text.subSequence(Math.max(0, start - 3), start).toString();
         String value = text.subSequence(start, end).toString();
+        if (value.endsWith("...") || value.endsWith("\u2026")) { // the rule's alphabet took the dots: judge what precedes
+            int cut = value.length();
+            while (cut > 0 && (value.charAt(cut - 1) == '.' || value.charAt(cut - 1) == '\u2026')) {
+                cut--;
+            }
+            String kept = value.substring(0, cut);
+            return kept.length() >= 16 || kept.contains("...") || kept.contains("\u2026");
+        }
         String mask = after.startsWith("-") || after.startsWith("_") || after.startsWith(":") ? after.substring(1) : after;
-        return after.startsWith("..") || after.startsWith("\u2026") || mask.startsWith("###") || mask.startsWith("***")
+        boolean longValue = end - start >= 16;
+        return longValue && (after.startsWith("..") || after.startsWith("\u2026")) || mask.startsWith("###") || mask.startsWith("***")
                 || after.startsWith("[redacted") || after.startsWith("<redacted") || before.endsWith("...")
                 || before.endsWith("\u2026") || value.contains("...") || value.contains("\u2026") || value.contains("####");
     }

@@ -91,6 +91,8 @@ class CodeShapesAndElisionTest {
         assertThat(ValueFilters.elided(text, start, start + 20)).isFalse();
         String cut = "token = Zr4qL8mXv2Tn7Kp1Wc9s...";
         assertThat(ValueFilters.elided(cut, start, start + 20)).isTrue();
+        String sentence = "the password is Tango-Lima-4...";
+        assertThat(ValueFilters.elided(sentence, 16, sentence.length())).isFalse(); // a short one ends a sentence
         String masked = "token = ****Zr4qL8mXv2Tn7Kp1Wc9s";
         assertThat(ValueFilters.elided(masked, masked.indexOf('Z'), masked.length())).isFalse();
     }
