@@ -812,6 +812,44 @@ def gosec_g101(mirror, seen_root, out):
     return rows
 
 
+BANDIT_MARK = re.compile(r"^\s*#\s*Possible hardcoded password:\s*(.*)$")
+
+
+def bandit_examples(mirror, seen_root, out):
+    """PyCQA/bandit's examples/hardcoded-passwords.py, which labels itself: a comment `# Possible hardcoded password:
+    '<value>'` (and a severity line) stands before each line bandit must report, and bandit's functional test expects
+    that many issues. The first line after such a comment block that is not blank, not a comment and holds a string
+    literal (a `class X:` header before the assignment is passed over) is 1; a block that
+    says `None` (bandit must report nothing there) and every other line are 0. A line holding a value token that a seen
+    source's files also hold is skip."""
+    commit = head(mirror)
+    seen = seen_tokens(seen_root)
+    text = git_show(mirror, commit, "examples/hardcoded-passwords.py").decode("utf-8")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    labels = ["0"] * len(lines)
+    for i, line in enumerate(lines):
+        m = BANDIT_MARK.match(line)
+        if not m or m.group(1).strip() == "None":
+            continue
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or lines[j].lstrip().startswith("#")
+                                  or not re.search(r"[\"']", lines[j])):
+            j += 1
+        if j < len(lines):
+            labels[j] = "1"
+    rel = "hardcoded-passwords.py"
+    write(out, rel, text)
+    rows = []
+    for i, line in enumerate(lines):
+        lab = labels[i]
+        if lab in ("0", "1") and any(t in seen for t in SEEN_TOKEN.findall(line)):
+            lab = "skip"
+        rows.append((rel, i + 1, lab))
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -834,6 +872,8 @@ def main():
         "trivy-secret-tests": lambda o: trivy(os.path.join(mirrors, "aquasecurity+trivy", "repo"), o),
         "semgrep-secrets-tests": lambda o: semgrep_rules(os.path.join(mirrors, "semgrep+semgrep-rules", "repo"),
                                                          os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), o),
+        "bandit-hardcoded-passwords": lambda o: bandit_examples(os.path.join(mirrors, "PyCQA+bandit", "repo"),
+                                                                os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), o),
         "gosec-g101-samples": lambda o: gosec_g101(os.path.join(mirrors, "securego+gosec", "repo"),
                                                    os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), o),
     }
