@@ -747,6 +747,109 @@ def semgrep_rules(mirror, seen_root, out):
     return rows
 
 
+GOSEC_SAMPLE = re.compile(r'\{\[\]string\{`([^`]*)`\}, (\d+), gosec\.NewConfig\(\)\}')
+GOSEC_LIST = re.compile(r'(SampleCodeG101\w*) = \[\]CodeSample\{')
+# gosec's own G101 name pattern (rules/hardcoded_credentials.go), a fact read from the source
+GOSEC_NAME = re.compile(r'(?i)passwd|pass|password|pwd|secret|token|pw|apikey|bearer|cred')
+GO_LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"|`[^`]*`')
+
+
+def gosec_candidate(line, by_value):
+    """A line gosec's G101 would report: a string literal with a credential-named identifier to its left (an
+    assignment, a struct or map field, a comparison) or compared with one (`"..." == password`), not an import;
+    in the value list (by_value), also a literal of 16 or more characters without white space."""
+    if re.match(r'\s*(import\b|"[^"]*"\s*$|//)', line):
+        return False
+    m = GO_LITERAL.search(line)
+    while m:
+        left = line[:m.start()]
+        names = re.findall(r'[A-Za-z_][A-Za-z0-9_]*', left)
+        if names and GOSEC_NAME.search(names[-1]) and re.search(r'(:=|=|:|==|!=)\s*$', left):
+            return True
+        right = re.match(r'\s*(==|!=)\s*([A-Za-z_][A-Za-z0-9_]*)', line[m.end():])
+        if right and GOSEC_NAME.search(right.group(2)):
+            return True
+        if by_value and len(m.group(0)) >= 18 and not re.search(r'\s', m.group(0)):
+            return True
+        m = GO_LITERAL.search(line, m.end())
+    return False
+
+
+def gosec_g101(mirror, seen_root, out):
+    """securego/gosec's G101 (hard-coded credentials) test samples, testutils/g101_samples.go: every sample is a Go
+    program and the number of G101 issues gosec's test expects in it. A sample expecting 0 is all 0 (suppressed
+    samples, `#nosec G101`, included: the author says not to report). In a sample expecting k >= 1, the lines that
+    hold a string literal assigned to or compared with a credential-named identifier (gosec's own name pattern),
+    or, in the SampleCodeG101Values list, any literal of 16+ characters without white space, are 1, every
+    other line 0, when there are exactly k of them; otherwise the whole sample is skip (the rule cannot say which
+    line gosec means). A line holding a value token that a seen source's files also hold is skip."""
+    commit = head(mirror)
+    seen = seen_tokens(seen_root)
+    text = git_show(mirror, commit, "testutils/g101_samples.go").decode("utf-8")
+    starts = [(m.start(), m.group(1)) for m in GOSEC_LIST.finditer(text)]
+    rows, skipped = [], 0
+    for n, m in enumerate(GOSEC_SAMPLE.finditer(text)):
+        group = [name for pos, name in starts if pos < m.start()][-1]
+        code, want = m.group(1), int(m.group(2))
+        lines = code.split("\n")
+        labels = ["0"] * len(lines)
+        if want > 0:
+            hits = [i for i, line in enumerate(lines) if gosec_candidate(line, group.endswith("Values"))]
+            if len(hits) == want:
+                for i in hits:
+                    labels[i] = "1"
+            else:
+                labels = ["skip"] * len(lines)
+                skipped += 1
+        rel = f"{group}/{n:02d}.go"
+        write(out, rel, code)
+        for i, line in enumerate(lines):
+            lab = labels[i]
+            if lab in ("0", "1") and any(t in seen for t in SEEN_TOKEN.findall(line)):
+                lab = "skip"
+            rows.append((rel, i + 1, lab))
+    print(f"gosec-g101-samples: {skipped} samples skip (candidate lines != expected count)", file=sys.stderr)
+    return rows
+
+
+BANDIT_MARK = re.compile(r"^\s*#\s*Possible hardcoded password:\s*(.*)$")
+
+
+def bandit_examples(mirror, seen_root, out):
+    """PyCQA/bandit's examples/hardcoded-passwords.py, which labels itself: a comment `# Possible hardcoded password:
+    '<value>'` (and a severity line) stands before each line bandit must report, and bandit's functional test expects
+    that many issues. The first line after such a comment block that is not blank, not a comment and holds a string
+    literal (a `class X:` header before the assignment is passed over) is 1; a block that
+    says `None` (bandit must report nothing there) and every other line are 0. A line holding a value token that a seen
+    source's files also hold is skip."""
+    commit = head(mirror)
+    seen = seen_tokens(seen_root)
+    text = git_show(mirror, commit, "examples/hardcoded-passwords.py").decode("utf-8")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines = lines[:-1]
+    labels = ["0"] * len(lines)
+    for i, line in enumerate(lines):
+        m = BANDIT_MARK.match(line)
+        if not m or m.group(1).strip() == "None":
+            continue
+        j = i + 1
+        while j < len(lines) and (not lines[j].strip() or lines[j].lstrip().startswith("#")
+                                  or not re.search(r"[\"']", lines[j])):
+            j += 1
+        if j < len(lines):
+            labels[j] = "1"
+    rel = "hardcoded-passwords.py"
+    write(out, rel, text)
+    rows = []
+    for i, line in enumerate(lines):
+        lab = labels[i]
+        if lab in ("0", "1") and any(t in seen for t in SEEN_TOKEN.findall(line)):
+            lab = "skip"
+        rows.append((rel, i + 1, lab))
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -769,6 +872,10 @@ def main():
         "trivy-secret-tests": lambda o: trivy(os.path.join(mirrors, "aquasecurity+trivy", "repo"), o),
         "semgrep-secrets-tests": lambda o: semgrep_rules(os.path.join(mirrors, "semgrep+semgrep-rules", "repo"),
                                                          os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), o),
+        "bandit-hardcoded-passwords": lambda o: bandit_examples(os.path.join(mirrors, "PyCQA+bandit", "repo"),
+                                                                os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), o),
+        "gosec-g101-samples": lambda o: gosec_g101(os.path.join(mirrors, "securego+gosec", "repo"),
+                                                   os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), o),
     }
     only = set(sys.argv[4:])
     for name, build in sources.items():

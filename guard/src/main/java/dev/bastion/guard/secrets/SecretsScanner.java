@@ -269,6 +269,9 @@ public final class SecretsScanner implements Scanner {
             if (!pem && !checksummed && ValueFilters.notASecret(secret)) {
                 continue; // a checksum that validates outranks a marker word: only the vendor's format makes one
             }
+            if (!pem && ValueFilters.elided(text, start, end)) {
+                continue; // ops_eyJzaWdu...[Redacted], xoxp-...-#####: shown cut short or masked, not the credential
+            }
             if (Ciphertext.sealed(text, lower, start, end)) {
                 continue; // SealedSecret or sops ciphertext: safe to share by design
             }

@@ -426,6 +426,32 @@ final class ValueFilters {
                 && !placeholder(s.substring(colon + 1));
     }
 
+    /**
+     * A value cut short or masked on purpose where it stands: a value of 16 or more characters followed by an
+     * ellipsis (ops_eyJzaWdu...), any value preceded by one or holding one (4AEA6u7J...the rest omitted...), or a
+     * value followed by a mask of three or more # or * or by a redaction mark (xoxp-...-#####, sk_live_abc****,
+     * ..[Redacted]). What is shown is not the credential; the credential is not in the text. A short password
+     * followed by "..." is more often the end of a sentence, and stays.
+     */
+    static boolean elided(CharSequence text, int start, int end) {
+        String after = text.subSequence(end, Math.min(text.length(), end + 10)).toString().toLowerCase(Locale.ROOT);
+        String before = text.subSequence(Math.max(0, start - 3), start).toString();
+        String value = text.subSequence(start, end).toString();
+        if (value.endsWith("...") || value.endsWith("\u2026")) { // the rule's alphabet took the dots: judge what precedes
+            int cut = value.length();
+            while (cut > 0 && (value.charAt(cut - 1) == '.' || value.charAt(cut - 1) == '\u2026')) {
+                cut--;
+            }
+            String kept = value.substring(0, cut);
+            return kept.length() >= 16 || kept.contains("...") || kept.contains("\u2026");
+        }
+        String mask = after.startsWith("-") || after.startsWith("_") || after.startsWith(":") ? after.substring(1) : after;
+        boolean longValue = end - start >= 16;
+        return longValue && (after.startsWith("..") || after.startsWith("\u2026")) || mask.startsWith("###") || mask.startsWith("***")
+                || after.startsWith("[redacted") || after.startsWith("<redacted") || before.endsWith("...")
+                || before.endsWith("\u2026") || value.contains("...") || value.contains("\u2026") || value.contains("####");
+    }
+
     /** A template variable, a reference to where the value lives, or a placeholder word: not a real password. */
     static boolean placeholder(String v) {
         String s = v.toLowerCase(Locale.ROOT);
@@ -441,6 +467,9 @@ final class ValueFilters {
         }
         if (s.matches("[a-z_]+\\.[a-z_]+(?:\\.[a-z_]+)*") || s.matches("[a-z]+(?:_[a-z]+)+_(?:password|pass|pwd|secret|key|token)")) {
             return true; // a field access (config.db.password) or a constant name (DB_PASSWORD_KEY)
+        }
+        if (s.length() > 4 && s.startsWith("__") && s.endsWith("__")) {
+            return true; // __globPaths__, __API_TOKEN__: a template's slot, filled at build or deploy time
         }
         return s.chars().allMatch(c -> c == s.charAt(0)) || s.chars().allMatch(c -> c == '*' || c == 'x' || c == '.');
     }
