@@ -357,14 +357,44 @@ final class AddressChains {
                 || (Gazetteers.get().flags(w) & Gazetteers.STREET) != 0 && t.capitalised(k)) {
             return STREET;
         }
+        if (regionCode(t, k)) {
+            return NAME; // "Toronto, ON", "Portland, OR": a state or province code, though it spells a word
+        }
         if (SpanRules.FUNCTION_WORDS.contains(w) || SpanRules.notName(w) || LABELS.contains(w)) {
             return STOP;
         }
         return !cased || t.capitalised(k) ? NAME : STOP;
     }
 
-    /** Digits, then at most one letter ("12", "4B"). */
+    /**
+     * Two capital letters right after a comma, then a number, a postcode-shaped word or the end of the line:
+     * the state or province of a North American address line ("Toronto, ON M5J", "Portland, OR 97201", "Salem,
+     * IN" at a line end). Some of these codes spell function words (ON, OR, IN, ME, OK, HI), which would
+     * otherwise stop the chain before the state, its postcode and a country line after it.
+     */
+    static boolean regionCode(Tokens t, int k) {
+        if (k == 0 || t.end[k] - t.start[k] != 2 || !t.lower[k - 1].equals(",")) {
+            return false;
+        }
+        char a = t.text.charAt(t.start[k]);
+        char b = t.text.charAt(t.start[k] + 1);
+        if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z') {
+            return false;
+        }
+        if (k + 1 == t.size || t.lineBefore[k + 1]) {
+            return true;
+        }
+        char next = t.text.charAt(t.start[k + 1]);
+        return Chars.digit(next) || Chars.upper(next) && t.end[k + 1] - t.start[k + 1] == 3
+                && Chars.digit(t.text.charAt(t.start[k + 1] + 1));
+    }
+
+    /** Digits, then at most one letter ("12", "4B"); or the digit-letter-digit half of a Canadian postcode ("2X2"). */
     private static boolean digitsThenLetter(Tokens t, int k) {
+        if (t.end[k] - t.start[k] == 3 && Chars.upper(t.text.charAt(t.start[k] + 1))
+                && Chars.digit(t.text.charAt(t.start[k] + 2))) {
+            return true; // the first character is a digit: the caller checked
+        }
         int letters = 0;
         for (int i = t.start[k]; i < t.end[k]; i++) {
             char c = t.text.charAt(i);

@@ -200,9 +200,11 @@ public final class PiiScanner implements Scanner {
         List<Recognizer.Candidate> all = patterns(text, lower);
         boolean[] claimed = new boolean[text.length()];
         for (Recognizer.Candidate c : all) {
-            // a pattern match is never part of a name, except a phone with no cue, which an address may hold
+            // a pattern match is never part of a name, except a phone with no cue, which an address may hold,
+            // and a postcode, which is part of the address it ends ("Springfield, IL 62704")
             double min = thresholds.getOrDefault(c.type(), defaultThreshold);
-            if (c.score() >= (c.type().equals("PHONE_NUMBER") ? Math.max(CLAIM, min) : min)) {
+            if (c.score() >= (c.type().equals("PHONE_NUMBER") ? Math.max(CLAIM, min) : min)
+                    && !c.type().equals("ZIP_CODE")) {
                 java.util.Arrays.fill(claimed, c.start(), c.end(), true);
             }
         }
@@ -301,9 +303,13 @@ public final class PiiScanner implements Scanner {
             // "a Norwegian film" (recall mode only)
             SpanRules.refineAll(tokens, Demonyms.find(tokens), mode, cased, all);
         }
+        // "Brynja Lien" / "Tarnvik" / "14 Skolegata, Hamar": the firm line of a signature block
+        SpanRules.refineAll(tokens, SignatureLines.find(tokens, all, defaultThreshold), mode, cased, all);
         // "Lindqvist, Michael and Okafor"
         double person = thresholds.getOrDefault("PERSON", defaultThreshold);
         SpanRules.refineAll(tokens, NameLists.find(tokens, all, cased, person), mode, cased, all);
+        // "Martim A Pereira": two refined parts and the bare initial between them, added whole without refining
+        all.addAll(BareInitials.find(tokens, all, cased, person));
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));
