@@ -199,13 +199,16 @@ public final class PiiScanner implements Scanner {
         String lower = lowerSameLength(text);
         List<Recognizer.Candidate> all = patterns(text, lower);
         boolean[] claimed = new boolean[text.length()];
+        boolean[] postcodes = null; // the characters of postcode matches, which an address may hold
         for (Recognizer.Candidate c : all) {
-            // a pattern match is never part of a name, except a phone with no cue, which an address may hold,
-            // and a postcode, which is part of the address it ends ("Springfield, IL 62704")
+            // a pattern match is never part of a name, except a phone with no cue, which an address may hold
             double min = thresholds.getOrDefault(c.type(), defaultThreshold);
-            if (c.score() >= (c.type().equals("PHONE_NUMBER") ? Math.max(CLAIM, min) : min)
-                    && !c.type().equals("ZIP_CODE")) {
+            if (c.score() >= (c.type().equals("PHONE_NUMBER") ? Math.max(CLAIM, min) : min)) {
                 java.util.Arrays.fill(claimed, c.start(), c.end(), true);
+                if (c.type().equals("ZIP_CODE")) {
+                    postcodes = postcodes == null ? new boolean[text.length()] : postcodes;
+                    java.util.Arrays.fill(postcodes, c.start(), c.end(), true);
+                }
             }
         }
         Tokens tokens = Tokens.of(text);
@@ -214,7 +217,8 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : NameRecognizer.find(tokens, claimed)) {
             SpanRules.refine(tokens, c, mode, cased, names);
         }
-        names = AddressChains.apply(tokens, names, claimed, cased);
+        names = AddressChains.apply(tokens, names, claimed, postcodes, cased);
+        names = AddressChains.withPostcodes(tokens, names, all); // "Springfield, IL" then its ZIP "62704"
         if (context != null) {
             names = new ArrayList<>(context.apply(tokens, names, claimed, mode, cased, defaultThreshold));
         }

@@ -19,9 +19,10 @@ import java.util.Set;
  * the layout says what it is, as e-mail signatures, letters and contact cards write it. Taken: a line whose words
  * are all capitalised words of letters (up to three; a leading quote marker {@code >} aside), none a job-title
  * word, never-a-name word or function word, when the line above is wholly a PERSON span (or a job-title line right
- * under one) and the line below holds a STREET_ADDRESS, PHONE_NUMBER or EMAIL_ADDRESS span or starts with a contact
- * label. Texts of fewer than three lines are not looked at. Reported as ORGANIZATION at {@link #SCORE} in both modes, under the model's spans, which win where they
- * overlap. Linear in the tokens. Immutable and thread-safe.
+ * under one) and the line below holds a STREET_ADDRESS, PHONE_NUMBER or EMAIL_ADDRESS span or starts with a
+ * contact label. Texts of fewer than three lines are not looked at. Reported as ORGANIZATION at {@link #SCORE} in
+ * both modes, under the model's spans, which win where they overlap. Linear in the lines, times the candidates
+ * found so far. Immutable and thread-safe.
  */
 final class SignatureLines {
     private SignatureLines() {

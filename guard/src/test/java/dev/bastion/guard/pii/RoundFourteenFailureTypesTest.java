@@ -35,6 +35,15 @@ class RoundFourteenFailureTypesTest {
 
     @ParameterizedTest
     @EnumSource(PiiMode.class)
+    void aZipPlusFourOrAZipOnTheCityLineUnderTheStreetStaysInsideTheAddress(PiiMode mode) {
+        String plusFour = "| Address | 310 Alder Court, Fennimore, WI 53809-2214 | | Phone | none |";
+        assertThat(found(mode, plusFour, "STREET_ADDRESS")).containsExactly("310 Alder Court, Fennimore, WI 53809-2214");
+        String lines = "Ship to:\n310 Alder Court Apt. 4\nFennimore, WI 53809\nThanks!";
+        assertThat(found(mode, lines, "STREET_ADDRESS")).containsExactly("310 Alder Court Apt. 4\nFennimore, WI 53809");
+    }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
     void aStateCodeThatSpellsAWordDoesNotEndTheAddress(PiiMode mode) {
         String ontario = "Send it to 40 Marrow Street, Kenwick, ON K7L 3N6 please.";
         assertThat(found(mode, ontario, "STREET_ADDRESS")).containsExactly("40 Marrow Street, Kenwick, ON K7L 3N6");
