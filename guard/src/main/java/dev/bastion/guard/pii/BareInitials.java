@@ -10,7 +10,7 @@ import java.util.List;
  * initial reaches the model beside two pseudonyms. When two PERSON spans, both kept at the threshold, are one
  * space either side of a single letter on the same line (a capital in a text that capitalises names), the whole
  * is one PERSON at {@link #SCORE}, above both parts. Both sides must already be names: "Plan A Review" or "gave
- * Anna a book" join nothing. Immutable and thread-safe.
+ * Anna a book" join nothing. Linear in the candidates (one hash lookup per join). Immutable and thread-safe.
  */
 final class BareInitials {
     private BareInitials() {
@@ -22,6 +22,7 @@ final class BareInitials {
     /** The joined names of {@code found} (PERSON spans at {@code min}) in {@code t}. */
     static List<Recognizer.Candidate> find(Tokens t, List<Recognizer.Candidate> found, boolean cased, double min) {
         List<Recognizer.Candidate> out = new ArrayList<>(0);
+        java.util.Map<Integer, Recognizer.Candidate> byStart = null; // PERSON spans by start, made when first needed
         for (Recognizer.Candidate left : found) {
             if (!left.type().equals("PERSON") || left.score() < min) {
                 continue;
@@ -35,11 +36,17 @@ final class BareInitials {
             if (!Chars.letter(initial) || cased && !Chars.upper(initial)) {
                 continue;
             }
-            for (Recognizer.Candidate right : found) {
-                if (right.type().equals("PERSON") && right.score() >= min && right.start() == t.start[k + 1]) {
-                    out.add(new Recognizer.Candidate("PERSON", left.start(), right.end(), SCORE, RECOGNIZER));
-                    break;
+            if (byStart == null) {
+                byStart = new java.util.HashMap<>();
+                for (Recognizer.Candidate c : found) {
+                    if (c.type().equals("PERSON") && c.score() >= min) {
+                        byStart.merge(c.start(), c, (x, y) -> x.end() >= y.end() ? x : y);
+                    }
                 }
+            }
+            Recognizer.Candidate right = byStart.get(t.start[k + 1]);
+            if (right != null) {
+                out.add(new Recognizer.Candidate("PERSON", left.start(), right.end(), SCORE, RECOGNIZER));
             }
         }
         return out;
