@@ -58,12 +58,22 @@ final class AddressChains {
      */
     static List<Recognizer.Candidate> apply(Tokens t, List<Recognizer.Candidate> names, boolean[] claimed,
             boolean cased) {
+        return apply(t, names, claimed, null, cased);
+    }
+
+    /**
+     * As {@link #apply(Tokens, List, boolean[], boolean)}, where the characters of {@code postcodes} (postcode
+     * matches, or null for none), though claimed, may be an address's numbers ("Fennimore, IL 62704" on a line of
+     * its own under the street).
+     */
+    static List<Recognizer.Candidate> apply(Tokens t, List<Recognizer.Candidate> names, boolean[] claimed,
+            boolean[] postcodes, boolean cased) {
         if (t.size == 0) {
             return names;
         }
         int[] kind = new int[t.size];
         for (int k = 0; k < t.size; k++) {
-            kind[k] = classify(t, k, claimed, cased);
+            kind[k] = classify(t, k, claimed, postcodes, cased);
         }
         List<int[]> anchors = anchors(t, kind, names);
         if (anchors.isEmpty()) {
@@ -99,6 +109,46 @@ final class AddressChains {
         }
         out.sort(java.util.Comparator.comparingInt(Recognizer.Candidate::start));
         return out;
+    }
+
+    /**
+     * {@code names} with each address chain that a postcode match of {@code patterns} follows (after white space,
+     * or a comma and white space) or runs past the end of ("83700-6223") grown over that postcode: "12 Larkspur
+     * Street, Fennimore, IL" and "62704" are one US address line, and a postcode alone names no place without the
+     * street before it. The postcode stays a candidate of its own and loses to the longer address where they
+     * overlap.
+     */
+    static List<Recognizer.Candidate> withPostcodes(Tokens t, List<Recognizer.Candidate> names,
+            List<Recognizer.Candidate> patterns) {
+        List<Recognizer.Candidate> out = null;
+        for (Recognizer.Candidate z : patterns) {
+            if (!z.type().equals("ZIP_CODE")) {
+                continue;
+            }
+            for (int i = 0; i < names.size(); i++) {
+                Recognizer.Candidate n = out == null ? names.get(i) : out.get(i);
+                boolean after = z.start() >= n.end() && z.start() - n.end() <= 3 && gap(t.text, n.end(), z.start());
+                boolean across = z.start() >= n.start() && z.start() < n.end() && z.end() > n.end();
+                if (n.recognizer().equals("address-chain") && (after || across)) {
+                    if (out == null) {
+                        out = new ArrayList<>(names);
+                    }
+                    out.set(i, new Recognizer.Candidate(n.type(), n.start(), z.end(), n.score(), n.recognizer()));
+                }
+            }
+        }
+        return out == null ? names : out;
+    }
+
+    /** Only white space, or a comma and white space, between {@code from} and {@code to}. */
+    private static boolean gap(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && !(c == ',' && i == from)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Anchors in order of their first token: {first, last, kind}. */
@@ -322,9 +372,9 @@ final class AddressChains {
     }
 
     /** What token {@code k} can be in an address. */
-    private static int classify(Tokens t, int k, boolean[] claimed, boolean cased) {
+    private static int classify(Tokens t, int k, boolean[] claimed, boolean[] postcodes, boolean cased) {
         for (int i = t.start[k]; i < t.end[k]; i++) {
-            if (claimed[i]) {
+            if (claimed[i] && (postcodes == null || !postcodes[i])) {
                 return STOP;
             }
         }
@@ -357,14 +407,44 @@ final class AddressChains {
                 || (Gazetteers.get().flags(w) & Gazetteers.STREET) != 0 && t.capitalised(k)) {
             return STREET;
         }
+        if (regionCode(t, k)) {
+            return NAME; // "Toronto, ON", "Portland, OR": a state or province code, though it spells a word
+        }
         if (SpanRules.FUNCTION_WORDS.contains(w) || SpanRules.notName(w) || LABELS.contains(w)) {
             return STOP;
         }
         return !cased || t.capitalised(k) ? NAME : STOP;
     }
 
-    /** Digits, then at most one letter ("12", "4B"). */
+    /**
+     * Two capital letters right after a comma, then a number, a postcode-shaped word or the end of the line:
+     * the state or province of a North American address line ("Toronto, ON M5J", "Portland, OR 97201", "Salem,
+     * IN" at a line end). Some of these codes spell function words (ON, OR, IN, ME, OK, HI), which would
+     * otherwise stop the chain before the state, its postcode and a country line after it.
+     */
+    static boolean regionCode(Tokens t, int k) {
+        if (k == 0 || t.end[k] - t.start[k] != 2 || !t.lower[k - 1].equals(",")) {
+            return false;
+        }
+        char a = t.text.charAt(t.start[k]);
+        char b = t.text.charAt(t.start[k] + 1);
+        if (a < 'A' || a > 'Z' || b < 'A' || b > 'Z') {
+            return false;
+        }
+        if (k + 1 == t.size || t.lineBefore[k + 1]) {
+            return true;
+        }
+        char next = t.text.charAt(t.start[k + 1]);
+        return Chars.digit(next) || Chars.upper(next) && t.end[k + 1] - t.start[k + 1] == 3
+                && Chars.digit(t.text.charAt(t.start[k + 1] + 1));
+    }
+
+    /** Digits, then at most one letter ("12", "4B"); or the digit-letter-digit half of a Canadian postcode ("2X2"). */
     private static boolean digitsThenLetter(Tokens t, int k) {
+        if (t.end[k] - t.start[k] == 3 && Chars.upper(t.text.charAt(t.start[k] + 1))
+                && Chars.digit(t.text.charAt(t.start[k] + 2))) {
+            return true; // the first character is a digit: the caller checked
+        }
         int letters = 0;
         for (int i = t.start[k]; i < t.end[k]; i++) {
             char c = t.text.charAt(i);

@@ -199,11 +199,16 @@ public final class PiiScanner implements Scanner {
         String lower = lowerSameLength(text);
         List<Recognizer.Candidate> all = patterns(text, lower);
         boolean[] claimed = new boolean[text.length()];
+        boolean[] postcodes = null; // the characters of postcode matches, which an address may hold
         for (Recognizer.Candidate c : all) {
             // a pattern match is never part of a name, except a phone with no cue, which an address may hold
             double min = thresholds.getOrDefault(c.type(), defaultThreshold);
             if (c.score() >= (c.type().equals("PHONE_NUMBER") ? Math.max(CLAIM, min) : min)) {
                 java.util.Arrays.fill(claimed, c.start(), c.end(), true);
+                if (c.type().equals("ZIP_CODE")) {
+                    postcodes = postcodes == null ? new boolean[text.length()] : postcodes;
+                    java.util.Arrays.fill(postcodes, c.start(), c.end(), true);
+                }
             }
         }
         Tokens tokens = Tokens.of(text);
@@ -212,7 +217,8 @@ public final class PiiScanner implements Scanner {
         for (Recognizer.Candidate c : NameRecognizer.find(tokens, claimed)) {
             SpanRules.refine(tokens, c, mode, cased, names);
         }
-        names = AddressChains.apply(tokens, names, claimed, cased);
+        names = AddressChains.apply(tokens, names, claimed, postcodes, cased);
+        names = AddressChains.withPostcodes(tokens, names, all); // "Springfield, IL" then its ZIP "62704"
         if (context != null) {
             names = new ArrayList<>(context.apply(tokens, names, claimed, mode, cased, defaultThreshold));
         }
@@ -301,9 +307,13 @@ public final class PiiScanner implements Scanner {
             // "a Norwegian film" (recall mode only)
             SpanRules.refineAll(tokens, Demonyms.find(tokens), mode, cased, all);
         }
+        // "Brynja Lien" / "Tarnvik" / "14 Skolegata, Hamar": the firm line of a signature block
+        SpanRules.refineAll(tokens, SignatureLines.find(tokens, all, defaultThreshold), mode, cased, all);
         // "Lindqvist, Michael and Okafor"
         double person = thresholds.getOrDefault("PERSON", defaultThreshold);
         SpanRules.refineAll(tokens, NameLists.find(tokens, all, cased, person), mode, cased, all);
+        // "Martim A Pereira": two refined parts and the bare initial between them, added whole without refining
+        all.addAll(BareInitials.find(tokens, all, cased, person));
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));

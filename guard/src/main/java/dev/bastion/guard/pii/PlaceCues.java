@@ -33,7 +33,22 @@ final class PlaceCues {
             words("i am in"), words("i'm in"), words("i\u2019m in"), words("we are in"), words("we're in"),
             words("we\u2019re in"),
             words("live in"), words("lives in"), words("lived in"), words("living in"),
-            words("arrived at"), words("arrived in"), words("landed in"), words("landed at"));
+            words("arrived at"), words("arrived in"), words("landed in"), words("landed at"),
+            words("originally from"), words("i'm from"), words("i\u2019m from"), words("i am from"),
+            words("we're from"), words("we\u2019re from"), words("we are from"), words("emigrated from"),
+            words("immigrated from"), words("immigrated to"), words("emigrated to"));
+    /**
+     * The cues that place a thing, not a person ("the firm is based in ...", "the museum is located in ..."):
+     * a country after them stays out of the balanced mode, as any country does.
+     */
+    private static final Set<String> THING_CUES = Set.of("based", "located");
+    /**
+     * The recogniser name of a place after a cue that ties it to a person's travel, home or origin ("I will be
+     * travelling to Canada", "she moved here from Estonia", "I'm originally from Norway"). Such a place is reported
+     * in the balanced mode too when it is a country or state ({@link SpanRules}): it is where this person lives,
+     * comes from or will be, personal data about them, not a country a question is about.
+     */
+    static final String PERSONAL = "place-of-person";
     /** Capitalised words that follow such cues without being a place ("moved to Monday", "I am in Grade 9"). */
     private static final Set<String> NOT_PLACES = Set.of("monday", "tuesday", "wednesday", "thursday", "friday",
             "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
@@ -72,7 +87,8 @@ final class PlaceCues {
                     && t.start[last + 1] - t.end[last] == 1 && placeWord(t, last + 1)) {
                 last++;
             }
-            out.add(new Recognizer.Candidate("LOCATION", t.start[after], t.end[last], SCORE, RECOGNIZER));
+            String recognizer = THING_CUES.contains(t.lower[i]) ? RECOGNIZER : PERSONAL;
+            out.add(new Recognizer.Candidate("LOCATION", t.start[after], t.end[last], SCORE, recognizer));
             i = last;
         }
         return out;

@@ -149,13 +149,15 @@ final class SpanRules {
         }
         boolean personal = type.equals("PERSON") || type.equals("NRP") || type.equals("TITLE");
         if (personal && a < b && houseNumber(t, a, b) && plainWord(t, a, b)
-                && plausible(t, "STREET_ADDRESS", a, b, mode, cased)) {
+                && plausible(t, "STREET_ADDRESS", a, b, mode, cased, false)) {
             type = "STREET_ADDRESS"; // a name with a house number is an address the model typed wrong (Søndergade 52)
         }
         // after a courtesy title the words are a name whatever their case ("DR. HOLLOWAY" in an upper-case note):
         // the balanced mode's case tests are for spans with no such evidence
         PiiMode judged = c.recognizer().equals("name-title") ? PiiMode.RECALL : mode;
-        if (end - start < 2 || !plausible(t, type, a, b, judged, cased)) {
+        // a country after a cue that ties it to a person's travel, home or origin counts in the balanced mode too
+        boolean personalPlace = c.recognizer().equals(PlaceCues.PERSONAL);
+        if (end - start < 2 || !plausible(t, type, a, b, judged, cased, personalPlace)) {
             return;
         }
         out.add(new Recognizer.Candidate(type, start, end, c.score(), c.recognizer()));
@@ -196,7 +198,8 @@ final class SpanRules {
         return true;
     }
 
-    private static boolean plausible(Tokens t, String type, int a, int b, PiiMode mode, boolean cased) {
+    private static boolean plausible(Tokens t, String type, int a, int b, PiiMode mode, boolean cased,
+            boolean personalPlace) {
         boolean letters = false;
         boolean upper = false;
         boolean lower = false;
@@ -212,7 +215,7 @@ final class SpanRules {
         if (!type.equals("STREET_ADDRESS") && !type.equals("ZIP_CODE") && pluralAcronym(t, a, b)) {
             return false;
         }
-        if (mode == PiiMode.BALANCED && REGION_TYPES.contains(type) && Regions.region(t, a, b)
+        if (mode == PiiMode.BALANCED && REGION_TYPES.contains(type) && !personalPlace && Regions.region(t, a, b)
                 && !(type.equals("PERSON") && a == b && (g.flags(t.lower[a]) & Gazetteers.FIRST) != 0)) {
             // a country, state or continent identifies no one (Safe Harbor: smaller than a state), also when the
             // model typed it as a person ("Poland"); a first name that is also a state (Georgia) stays a name

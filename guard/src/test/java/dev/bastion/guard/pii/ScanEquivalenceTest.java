@@ -99,6 +99,6 @@ class ScanEquivalenceTest {
         assertThat(digest(scanner, texts)).isEqualTo(GOLDEN_LISTS);
     }
 
-    private static final String GOLDEN = "ea9cf4acbf5de5bb8dbe25604452c22a50d1d49bfaca86b284735d0283734b2d";
-    private static final String GOLDEN_LISTS = "177d292f88fa66cd984f30d509d76c6bf0f0dd4eba52aafa19c4813e95d1e2b7";
+    private static final String GOLDEN = "f1bee70c640897efe92cb092578d393c8574513a4a6c01a64a8c2b4132c28b3a";
+    private static final String GOLDEN_LISTS = "274aa2c349ec2faf9c1eacac2d168c5d9358998eea7cc61d5ae2534fe0be4fc2";
 }
