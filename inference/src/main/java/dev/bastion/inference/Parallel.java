@@ -35,6 +35,12 @@ public final class Parallel {
     }
 
     private static final Object INIT = new Object();
+    /**
+     * Off: {@link #forRows} runs as {@link #forRange} did before it (8 chunks at 2 threads, workers writing the
+     * output, the caller waiting for every claimed chunk). Only the benchmark harness ({@code DecodeRate}) turns
+     * it off, to time both ways alternated in one JVM.
+     */
+    static volatile boolean takeOver = true;
     private static volatile Pool pool;
     private static int configured;
 
@@ -99,6 +105,10 @@ public final class Parallel {
             throw new IllegalArgumentException("out holds " + out.length + " floats, fewer than " + n + " * " + width);
         }
         if (n == 0) {
+            return;
+        }
+        if (!takeOver) {
+            pool().run(n, (start, end) -> body.run(start, end, out, start * width));
             return;
         }
         pool().runRows(n, width, out, body);
