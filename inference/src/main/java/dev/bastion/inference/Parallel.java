@@ -2,7 +2,6 @@ package dev.bastion.inference;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -24,23 +23,7 @@ public final class Parallel {
         void run(int start, int end);
     }
 
-    /**
-     * A piece of work over {@code [start, end)} whose only effect is {@code width} floats per index, written to
-     * {@code dst} from {@code offset} on (index {@code start} at {@code offset}), the same floats whoever runs it
-     * and however often: it reads nothing it writes, and writes nothing else.
-     */
-    @FunctionalInterface
-    public interface RowsBody {
-        void run(int start, int end, float[] dst, int offset);
-    }
-
     private static final Object INIT = new Object();
-    /**
-     * Off: {@link #forRows} runs as {@link #forRange} did before it (8 chunks at 2 threads, workers writing the
-     * output, the caller waiting for every claimed chunk). Only the benchmark harness ({@code DecodeRate}) turns
-     * it off, to time both ways alternated in one JVM.
-     */
-    static volatile boolean takeOver = true;
     private static volatile Pool pool;
     private static int configured;
 
@@ -87,38 +70,6 @@ public final class Parallel {
         pool().run(n, body);
     }
 
-    /**
-     * As {@link #forRange}, for a body whose only effect is {@code width} floats per index into {@code out}
-     * (index i at {@code out[width * i ..]}): a worker's chunk is computed into the worker's own buffer and
-     * copied into {@code out} only if the caller has not taken the chunk over. A caller that has run out of
-     * chunks and has waited about one of its own chunks' time for a worker's chunk takes it over and computes it
-     * itself, so a worker the OS has descheduled in the middle of a chunk does not hold the call for a time
-     * slice. The floats in {@code out} are the body's, whoever computed them.
-     *
-     * @throws IllegalArgumentException if {@code n} or {@code width} is negative or {@code out} is too short
-     */
-    public static void forRows(int n, int width, float[] out, RowsBody body) {
-        if (n < 0 || width < 0) {
-            throw new IllegalArgumentException("range length and width must not be negative, got " + n + " and " + width);
-        }
-        if (out.length < (long) n * width) {
-            throw new IllegalArgumentException("out holds " + out.length + " floats, fewer than " + n + " * " + width);
-        }
-        if (n == 0) {
-            return;
-        }
-        if (!takeOver) {
-            pool().run(n, (start, end) -> body.run(start, end, out, start * width));
-            return;
-        }
-        pool().runRows(n, width, out, body);
-    }
-
-    /** How many chunks of {@link #forRows} calls the callers have taken over from workers so far (a diagnostic). */
-    static long chunksTakenOver() {
-        return pool().taken.get();
-    }
-
     private static Pool pool() {
         Pool p = pool;
         if (p != null) {
@@ -162,31 +113,10 @@ public final class Parallel {
      * done, not for the workers to check in, so a worker the OS has not scheduled costs nothing: the caller
      * takes its chunks. At the end of a call the ticket is closed (index MAX_VALUE) before the job fields are
      * reused. Nothing is allocated per call.
-     *
-     * Rows jobs (forRows) add a state per chunk, generation << 32 | state, so that the caller can take over a
-     * chunk a worker claimed and was then descheduled in (round thirteen counted about 115 such waits per token
-     * at 2 threads on a loaded machine, each a scheduler time slice). A worker marks its chunk CLAIMED (from
-     * UNCLAIMED, which the caller set for every chunk before publishing the job), computes it into its own
-     * buffer, and copies the buffer into the output only after moving the state from CLAIMED to COMMITTING;
-     * the caller takes a chunk over by moving it from UNCLAIMED or CLAIMED to TAKEN and computes it straight
-     * into the output. Exactly one of the two wins, so each chunk is written once and counted done once. A
-     * worker that loses, or wakes after its job is over (the states then carry another generation), drops its
-     * buffer: nothing it computed late reaches an output. The caller waits for COMMITTING chunks, whose copy
-     * takes microseconds. Both compute the same floats (the body's contract), so the output does not depend on
-     * who computed a chunk. Chunks are finer than forRange's (8 per thread) so that a take-over repeats little.
      */
     private static final class Pool {
         private static final long SPIN_NANOS = 200_000;
         private static final int CLOSED = Integer.MAX_VALUE;
-        private static final int ROWS_CHUNKS_PER_THREAD = 8;
-        private static final long UNCLAIMED = 0;
-        private static final long CLAIMED = 1;
-        private static final long COMMITTING = 2;
-        private static final long TAKEN = 3;
-        private static final long DONE = 4;
-        /** How long the caller waits for a worker's chunk when it has no chunk of its own to time. */
-        private static final long DEFAULT_PATIENCE_NANOS = 50_000;
-        private static final long MIN_PATIENCE_NANOS = 2_000;
 
         final int size;
         private final Worker[] workers;
@@ -195,20 +125,13 @@ public final class Parallel {
         private final AtomicInteger done = new AtomicInteger();
         private volatile int generation;
         private RangeBody body;
-        private RowsBody rowsBody;
-        private float[] rowsOut;
-        private int width;
         private int length;
         private int chunks;
         private volatile Throwable failure;
-        /** Per chunk of a rows job: generation << 32 | one of UNCLAIMED .. DONE. */
-        private final AtomicLongArray states;
-        private final AtomicLong taken = new AtomicLong();
 
         Pool(int size) {
             this.size = size;
             this.workers = new Worker[size - 1];
-            this.states = new AtomicLongArray(size * ROWS_CHUNKS_PER_THREAD);
             for (int i = 0; i < workers.length; i++) {
                 workers[i] = new Worker(this, i);
                 workers[i].start();
@@ -225,7 +148,6 @@ public final class Parallel {
             try {
                 int g = generation + 1;
                 body = task;
-                rowsBody = null;
                 length = n;
                 chunks = Math.min(n, size * 4);
                 failure = null;
@@ -248,158 +170,19 @@ public final class Parallel {
                 }
                 ticket.set((long) g << 32 | CLOSED);
                 body = null;
-                rethrow();
+                Throwable t = failure;
+                if (t != null) {
+                    failure = null;
+                    if (t instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (t instanceof Error er) {
+                        throw er;
+                    }
+                    throw new IllegalStateException("a parallel kernel chunk failed", t);
+                }
             } finally {
                 lock.unlock();
-            }
-        }
-
-        void runRows(int n, int w, float[] out, RowsBody task) {
-            if (workers.length == 0 || n == 1 || Thread.currentThread() instanceof Worker
-                    || lock.isHeldByCurrentThread()) {
-                task.run(0, n, out, 0);
-                return;
-            }
-            lock.lock();
-            try {
-                int g = generation + 1;
-                body = null;
-                rowsBody = task;
-                rowsOut = out;
-                width = w;
-                length = n;
-                chunks = Math.min(n, size * ROWS_CHUNKS_PER_THREAD);
-                failure = null;
-                done.set(0);
-                long gen = (long) g << 32;
-                for (int i = 0; i < chunks; i++) {
-                    states.set(i, gen | UNCLAIMED);
-                }
-                ticket.set(gen);
-                generation = g;
-                for (Worker wk : workers) {
-                    if (wk.parked) {
-                        LockSupport.unpark(wk);
-                    }
-                }
-                long own = workRows(g, null);
-                int ownChunks = (int) (own >>> 40);
-                long ownNanos = own & ((1L << 40) - 1);
-                // a worker's chunk that is running takes about as long as one of ours; past half as long again,
-                // the worker has most likely been descheduled, and the chunk is taken over
-                long patience = ownChunks > 0 ? Math.max(MIN_PATIENCE_NANOS, ownNanos * 3 / (2L * ownChunks))
-                        : DEFAULT_PATIENCE_NANOS;
-                long since = System.nanoTime();
-                int spins = 0;
-                while (done.get() != chunks) {
-                    if (System.nanoTime() - since > patience) {
-                        takeOver(g);
-                        since = System.nanoTime();
-                    } else if (++spins < 1 << 12) {
-                        Thread.onSpinWait();
-                    } else {
-                        Thread.yield();
-                    }
-                }
-                ticket.set(gen | CLOSED);
-                rowsBody = null;
-                rowsOut = null;
-                rethrow();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** The caller computes, into the output, every chunk of job {@code g} a worker holds and has not committed. */
-        private void takeOver(int g) {
-            long gen = (long) g << 32;
-            for (int i = 0; i < chunks; i++) {
-                long v = states.get(i);
-                if ((v == (gen | CLAIMED) || v == (gen | UNCLAIMED)) && states.compareAndSet(i, v, gen | TAKEN)) {
-                    runChunk(rowsBody, i, rowsOut, (int) ((long) i * length / chunks) * width);
-                    states.set(i, gen | DONE);
-                    taken.incrementAndGet();
-                    done.incrementAndGet();
-                }
-            }
-        }
-
-        /**
-         * Claims and runs chunks of rows job {@code g} until none is left. The caller ({@code self == null})
-         * writes into the output and returns its chunk count << 40 | their nanoseconds; a worker computes into
-         * its own buffer and copies it into the output only if the caller has not taken the chunk over.
-         */
-        long workRows(int g, Worker self) {
-            RowsBody task = rowsBody;
-            float[] out = rowsOut;
-            int n = length;
-            int c = chunks;
-            int w = width;
-            long gen = (long) g << 32;
-            int count = 0;
-            long nanos = 0;
-            long t = ticket.get();
-            while ((int) (t >>> 32) == g && (int) t < c) {
-                if (!ticket.compareAndSet(t, t + 1)) {
-                    t = ticket.get();
-                    continue;
-                }
-                int i = (int) t;
-                int from = (int) ((long) i * n / c);
-                int to = (int) ((long) (i + 1) * n / c);
-                if (self == null) {
-                    long start = System.nanoTime();
-                    runChunk(task, i, out, from * w);
-                    nanos += System.nanoTime() - start;
-                    count++;
-                    states.set(i, gen | DONE);
-                    done.incrementAndGet();
-                } else if (states.compareAndSet(i, gen | UNCLAIMED, gen | CLAIMED)) {
-                    float[] own = self.scratch(w * (to - from));
-                    Throwable thrown = null;
-                    try {
-                        task.run(from, to, own, 0);
-                    } catch (Throwable e) {
-                        thrown = e;
-                    }
-                    if (states.compareAndSet(i, gen | CLAIMED, gen | COMMITTING)) {
-                        if (thrown != null) {
-                            if (failure == null) {
-                                failure = thrown;
-                            }
-                        } else {
-                            System.arraycopy(own, 0, out, from * w, w * (to - from));
-                        }
-                        states.set(i, gen | DONE);
-                        done.incrementAndGet();
-                    }
-                }
-                t = ticket.get();
-            }
-            return (long) count << 40 | nanos;
-        }
-
-        private void runChunk(RowsBody task, int i, float[] out, int offset) {
-            try {
-                task.run((int) ((long) i * length / chunks), (int) ((long) (i + 1) * length / chunks), out, offset);
-            } catch (Throwable e) {
-                if (failure == null) {
-                    failure = e;
-                }
-            }
-        }
-
-        private void rethrow() {
-            Throwable t = failure;
-            if (t != null) {
-                failure = null;
-                if (t instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (t instanceof Error er) {
-                    throw er;
-                }
-                throw new IllegalStateException("a parallel kernel chunk failed", t);
             }
         }
 
@@ -435,7 +218,6 @@ public final class Parallel {
     private static final class Worker extends Thread {
         private final Pool pool;
         volatile boolean parked;
-        private float[] scratch = new float[0];
 
         Worker(Pool pool, int index) {
             super("bastion-inference-" + (index + 1));
@@ -448,20 +230,8 @@ public final class Parallel {
             int seen = 0; // the generation when the pool was built: a job may be published before this runs
             while (true) {
                 seen = awaitJob(seen);
-                if (pool.rowsBody != null) {
-                    pool.workRows(seen, this);
-                } else {
-                    pool.work(seen);
-                }
+                pool.work(seen);
             }
-        }
-
-        /** This worker's buffer for a rows chunk of {@code floats} floats, grown when too small. */
-        float[] scratch(int floats) {
-            if (scratch.length < floats) {
-                scratch = new float[floats];
-            }
-            return scratch;
         }
 
         private int awaitJob(int seen) {

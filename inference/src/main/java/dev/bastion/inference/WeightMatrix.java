@@ -196,22 +196,20 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * (those that {@link KQuantGroupsEach} gives each input in {@link #matvecEach}).
      */
     private void kQuantGroups(Q4_Kx4.Activations xa, float[] out) {
-        // forRows: group g's four floats go to dst[offset + 4 (g - start)]; a worker's chunk the caller takes over
-        // is the same floats (Parallel.forRows)
         switch (type) {
-            case Q4_K -> Parallel.forRows(groups.length, Q4_Kx4.ROWS, out, (start, end, dst, offset) -> {
+            case Q4_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
-                    Q4_Kx4Folded.dot4(groups[g], xa, cols, dst, offset + Q4_Kx4.ROWS * (g - start));
+                    Q4_Kx4Folded.dot4(groups[g], xa, cols, out, Q4_Kx4.ROWS * g);
                 }
             });
-            case Q5_K -> Parallel.forRows(groups.length, Q5_Kx4.ROWS, out, (start, end, dst, offset) -> {
+            case Q5_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
-                    Q5_Kx4Folded.dot4(groups[g], xa, cols, dst, offset + Q5_Kx4.ROWS * (g - start));
+                    Q5_Kx4Folded.dot4(groups[g], xa, cols, out, Q5_Kx4.ROWS * g);
                 }
             });
-            case Q6_K -> Parallel.forRows(groups.length, Q6_Kx4.ROWS, out, (start, end, dst, offset) -> {
+            case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
-                    Q6_Kx4Bytes.dot4(groups[g], xa, cols, dst, offset + Q6_Kx4.ROWS * (g - start));
+                    Q6_Kx4Bytes.dot4(groups[g], xa, cols, out, Q6_Kx4.ROWS * g);
                 }
             });
             default -> throw new IllegalStateException("no interleaved kernel for " + type);
