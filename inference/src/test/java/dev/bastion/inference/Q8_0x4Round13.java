@@ -20,13 +20,19 @@ final class Q8_0x4Round13 {
     private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** The group's scales as floats, per thread, as in {@link Q8_0x4} (so that a probe times the same work). */
+    private static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[0]);
 
     private Q8_0x4Round13() {
     }
 
     static void dot4(MemorySegment w, short[] xs, float[] xd, int cols, float[] out, int r) {
         int nb = cols / 32;
-        float[] sc = new float[4 * nb + 15];
+        float[] sc = SCALES.get();
+        if (sc.length < 4 * nb + 15) {
+            sc = new float[4 * nb + 15];
+            SCALES.set(sc);
+        }
         Q8_0x4.halves(w, 0, 4 * nb, sc);
         FloatVector a0 = FloatVector.zero(F);
         FloatVector a1 = FloatVector.zero(F);
