@@ -254,11 +254,12 @@ final class Q8_0x4 {
         }
         // fixed-order lane sums, not reduceLanes: its order differs between interpreted and compiled code, and
         // matvec and matvecEach must give the same bits whichever of them C2 has compiled (KQuantInt8.sum16).
-        // Written out here rather than through KQuantInt8.sumLow8/sumHigh8: C2 did not inline those calls into
-        // this method, so each passed a boxed vector (about 50 MB allocated per token on the Q8_0 file, round
-        // fourteen). Row 0's sum is in lanes 0-7 of a0 and row 1's in lanes 8-15 of a1, so one vector holds both
-        // and the same three steps sum each half: lane i + 4, then + 2, then + 1 (within its half, as sumLow8
-        // does for lanes 0-7 and sumHigh8 for lanes 8-15 moved down): the same additions in the same order.
+        // Written out here rather than through helper methods (round thirteen's sumLow8/sumHigh8, kept in the
+        // tests' Q8_0x4Round13): C2 did not inline those calls into this method, so each passed a boxed vector
+        // (about 50 MB allocated per token on the Q8_0 file, round fourteen). Row 0's sum is in lanes 0-7 of a0
+        // and row 1's in lanes 8-15 of a1, so one vector holds both and the same three steps sum each half: lane
+        // i + 4, then + 2, then + 1, within its half, as sumLow8 did for lanes 0-7 and sumHigh8 for lanes 8-15
+        // moved down: the same additions in the same order.
         FloatVector s01 = a0.blend(a1, HIGH_HALF);
         s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_4));
         s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_2));

@@ -10,9 +10,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Q8_0x4#dot4} as it was up to round thirteen, summing the accumulators' lanes through
- * {@link KQuantInt8#sumLow8} and {@link KQuantInt8#sumHigh8} (calls C2 did not inline, so each boxed its vector):
- * the reference that {@code Q8_0x4Test} holds the kernel's bits to.
+ * {@link Q8_0x4#dot4} as it was up to round thirteen, summing the accumulators' lanes through {@link #sumLow8}
+ * and {@link #sumHigh8} (then in {@code KQuantInt8}; calls C2 did not inline into the kernel, so each boxed its
+ * vector): the reference that {@code Q8_0x4Test} holds the kernel's bits to.
  */
 final class Q8_0x4Round13 {
 
@@ -60,9 +60,21 @@ final class Q8_0x4Round13 {
             a2 = t23.fma(FloatVector.broadcast(F, sc[4 * b + 2]), a2);
             a3 = t23.fma(FloatVector.broadcast(F, sc[4 * b + 3]), a3);
         }
-        out[r] = KQuantInt8.sumLow8(a0);
-        out[r + 1] = KQuantInt8.sumHigh8(a1);
-        out[r + 2] = KQuantInt8.sumLow8(a2);
-        out[r + 3] = KQuantInt8.sumHigh8(a3);
+        out[r] = sumLow8(a0);
+        out[r + 1] = sumHigh8(a1);
+        out[r + 2] = sumLow8(a2);
+        out[r + 3] = sumHigh8(a3);
+    }
+
+    /** Lanes 0-7 of {@code a} summed in a fixed tree order (lane i + 4, then + 2, then + 1). */
+    static float sumLow8(FloatVector a) {
+        FloatVector t = a.add(a.rearrange(KQuantInt8.PLUS_4));
+        t = t.add(t.rearrange(KQuantInt8.PLUS_2));
+        return t.add(t.rearrange(KQuantInt8.PLUS_1)).lane(0);
+    }
+
+    /** Lanes 8-15 of {@code a}, as {@link #sumLow8} sums lanes 0-7. */
+    static float sumHigh8(FloatVector a) {
+        return sumLow8(a.rearrange(KQuantInt8.PLUS_8));
     }
 }
