@@ -77,18 +77,6 @@ final class KQuantInt8 {
         return t.add(t.rearrange(PLUS_1)).lane(0);
     }
 
-    /** Lanes 0-7 of {@code a} summed in the same tree order over eight lanes (i + 4, + 2, + 1). */
-    static float sumLow8(FloatVector a) {
-        FloatVector t = a.add(a.rearrange(PLUS_4));
-        t = t.add(t.rearrange(PLUS_2));
-        return t.add(t.rearrange(PLUS_1)).lane(0);
-    }
-
-    /** Lanes 8-15 of {@code a}, as {@link #sumLow8} sums lanes 0-7. */
-    static float sumHigh8(FloatVector a) {
-        return sumLow8(a.rearrange(PLUS_8));
-    }
-
     static float dotQ4_K(MemorySegment w, long off, Q8K x, int cols) {
         short[] xq = x.q();
         float[] xd = x.d();

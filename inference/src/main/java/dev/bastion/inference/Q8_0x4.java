@@ -10,6 +10,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -40,6 +41,8 @@ final class Q8_0x4 {
     private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    /** Lanes 8-15 of a float vector. */
+    private static final VectorMask<Float> HIGH_HALF = VectorMask.fromLong(F, 0xff00L);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /**
      * Each thread's buffer for a group's scales ({@link #dot4}), made at first use large enough for rows of up to
@@ -250,11 +253,25 @@ final class Q8_0x4 {
             a3 = t23.fma(FloatVector.broadcast(F, sc[4 * b + 3]), a3);
         }
         // fixed-order lane sums, not reduceLanes: its order differs between interpreted and compiled code, and
-        // matvec and matvecEach must give the same bits whichever of them C2 has compiled (KQuantInt8.sum16)
-        out[r] = KQuantInt8.sumLow8(a0);
-        out[r + 1] = KQuantInt8.sumHigh8(a1);
-        out[r + 2] = KQuantInt8.sumLow8(a2);
-        out[r + 3] = KQuantInt8.sumHigh8(a3);
+        // matvec and matvecEach must give the same bits whichever of them C2 has compiled (KQuantInt8.sum16).
+        // Written out here rather than through helper methods (round thirteen's sumLow8/sumHigh8, kept in the
+        // tests' Q8_0x4Round13): C2 did not inline those calls into this method, so each passed a boxed vector
+        // (about 50 MB allocated per token on the Q8_0 file, round fourteen). Row 0's sum is in lanes 0-7 of a0
+        // and row 1's in lanes 8-15 of a1, so one vector holds both and the same three steps sum each half: lane
+        // i + 4, then + 2, then + 1, within its half, as sumLow8 did for lanes 0-7 and sumHigh8 for lanes 8-15
+        // moved down: the same additions in the same order.
+        FloatVector s01 = a0.blend(a1, HIGH_HALF);
+        s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_4));
+        s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_2));
+        s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_1));
+        FloatVector s23 = a2.blend(a3, HIGH_HALF);
+        s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_4));
+        s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_2));
+        s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_1));
+        out[r] = s01.lane(0);
+        out[r + 1] = s01.lane(8);
+        out[r + 2] = s23.lane(0);
+        out[r + 3] = s23.lane(8);
     }
 
     /**

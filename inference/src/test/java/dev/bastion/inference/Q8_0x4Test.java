@@ -160,6 +160,33 @@ class Q8_0x4Test {
         }
     }
 
+    /** Round fourteen summed the lanes in place (no boxed vectors): the bits of the kernel before, on every shape. */
+    @Test
+    void theVectorKernel_givesTheBitsOfRoundThirteensLaneSums() {
+        assumeThat(Int8Kernels.AVAILABLE).as("512-bit vectors").isTrue();
+        Random random = new Random(14);
+        for (int cols : new int[] {32, 64, 96, 2048, 8192}) {
+            for (float scale : new float[] {1e-3f, 1f, 300f}) {
+                int rows = 8;
+                MemorySegment packed = Q8_0x4.repack(KernelTwinsTest.randomMatrix(GgmlType.Q8_0, rows, cols, random),
+                        rows, cols);
+                Int8Kernels.Q8 xq = Int8Kernels.Q8.of(KernelTwinsTest.gaussian(random, cols, scale), cols);
+                short[] xs = Q8_0x4.widen(xq);
+                long gb = Q8_0x4.groupBytes(cols);
+                float[] now = new float[rows];
+                float[] before = new float[rows];
+                for (int g = 0; g < rows / 4; g++) {
+                    Q8_0x4.dot4(packed, gb * g, xs, xq.d(), cols, now, 4 * g);
+                    Q8_0x4Round13.dot4(packed.asSlice(gb * g, gb), xs, xq.d(), cols, before, 4 * g);
+                }
+                for (int r = 0; r < rows; r++) {
+                    assertThat(Float.floatToRawIntBits(now[r])).as("row %d, %d columns, x scale %s", r, cols, scale)
+                            .isEqualTo(Float.floatToRawIntBits(before[r]));
+                }
+            }
+        }
+    }
+
     /** The matrix that repacks: the same rows dequantised, the same float dots, matvecEach bit for bit. */
     @Test
     void aRepackedMatrix_dequantisesItsRowsExactly_andMatvecEachEqualsMatvecBitForBit() {
