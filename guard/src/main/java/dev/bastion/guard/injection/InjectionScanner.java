@@ -137,15 +137,18 @@ public final class InjectionScanner implements Scanner {
      * tell them apart.
      */
     private boolean answerFormOnly(TextNormalizer.Normalized n) {
-        if (n.hadHiddenCharacters() || !n.views().isEmpty() || !AnswerForm.formOnly(n.text())) {
-            return false;
-        }
+        return !n.hadHiddenCharacters() && n.views().isEmpty() && AnswerForm.formOnly(n.text())
+                && !matchesARule(n.text());
+    }
+
+    /** Whether any injection rule matches {@code text}. */
+    private boolean matchesARule(String text) {
         for (int r = 0; r < rules.rules().size(); r++) {
-            if (rules.match(r, n.text()).isPresent()) {
-                return false;
+            if (rules.match(r, text).isPresent()) {
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
     /**
@@ -163,10 +166,8 @@ public final class InjectionScanner implements Scanner {
         List<String> texts = new ArrayList<>(n.views());
         texts.addFirst(n.text());
         for (String t : texts) {
-            for (int r = 0; r < rules.rules().size(); r++) {
-                if (rules.match(r, t).isPresent()) {
-                    return false;
-                }
+            if (matchesARule(t)) {
+                return false;
             }
         }
         return true;
