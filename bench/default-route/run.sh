@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Latency the default route adds to a 2 KB prompt bound for a cloud model, side by side in one run: wrk against a
 # loopback upstream (nginx answering a fixed chat completion) directly, through Bastion with the default route
-# (structure, secrets, pii, tool-injection on input; secrets on output; structured identifiers pseudonymised on the
+# (structure, secrets, pii, injection, tool-injection on input; secrets on output; structured identifiers pseudonymised on the
 # way out and restored in the answer), and through Bastion with only the structural checks. The prompt is ordinary
 # prose of about 2 KB with an e-mail address, a phone number and an IBAN in it, so every control does real work.
 #

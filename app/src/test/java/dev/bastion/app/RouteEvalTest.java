@@ -24,7 +24,7 @@ class RouteEvalTest {
                 "--prompts", prompts.toString());
         String out = (String) r[1];
         assertThat(r[0]).isEqualTo(0);
-        assertThat(out).contains("route default: input scanners [structure, secrets, pii, tool-injection]")
+        assertThat(out).contains("route default: input scanners [structure, secrets, pii, injection, tool-injection]")
                 .contains("all: prompts 3, refused 1 (0.3333), altered or forced local 1 (0.3333)")
                 .contains("altered:EMAIL_ADDRESS").contains("refused:AWS_SECRET_KEY")
                 .doesNotContain("maria.keller").doesNotContain("Zq8v9Rt2");

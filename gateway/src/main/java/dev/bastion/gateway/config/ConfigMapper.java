@@ -25,9 +25,22 @@ final class ConfigMapper {
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
     /**
      * A route that names no scanners gets the protective set, as the default route does: secrets block, structured
-     * identifiers are pseudonymised on the way to cloud models, tool content is judged for injected instructions.
+     * identifiers are pseudonymised on the way to cloud models, what the user typed is judged for prompt injection at
+     * the default route's operating point ({@link #DEFAULT_ROUTE_INJECTION_THRESHOLD}), tool content for injected
+     * instructions.
      */
-    static final List<String> DEFAULT_INPUT_SCANNERS = List.of("structure", "secrets", "pii", "tool-injection");
+    static final List<String> DEFAULT_INPUT_SCANNERS = List.of("structure", "secrets", "pii", "injection",
+            "tool-injection");
+    /**
+     * The direct injection scanner's threshold on a route that names no scanners (and on the default route of
+     * bastion-reference.yaml), unless the route sets {@code injection-threshold}. Fixed by a rule on benign data only
+     * (docs/injection-model.md, round fifteen): the lowest threshold on a grid of 0.01 at which the shipped scanner
+     * flags at most 1% of each of IFEval's instructions, real follow-up turns (hh-rlhf) and the everyday fixture
+     * messages. The model's own threshold (0.7127 with the stage) flags 5.9% of IFEval's instructions and 1.5% of
+     * unseen Open-Assistant prompts: too many ordinary instructions for a default nobody chose. A route that names
+     * {@code injection} itself gets the model's threshold, as before.
+     */
+    static final double DEFAULT_ROUTE_INJECTION_THRESHOLD = 0.95;
     static final List<String> DEFAULT_OUTPUT_SCANNERS = List.of("secrets", "exfiltration");
 
     private final ObjectNode root;
@@ -217,7 +230,9 @@ final class ConfigMapper {
                             : has(at + ".retention") ? duration(at + ".retention") : java.time.Duration.ofDays(30),
                     strings(at + ".allowed-link-hosts", List.of()),
                     has(at + ".prompt-canary") && bool(at + ".prompt-canary"),
-                    optionalText(at + ".injection-threshold").map(v -> number(at + ".injection-threshold", v)),
+                    optionalText(at + ".injection-threshold").map(v -> number(at + ".injection-threshold", v))
+                            .or(() -> has(at + ".input-scanners") ? Optional.empty()
+                                    : Optional.of(DEFAULT_ROUTE_INJECTION_THRESHOLD)),
                     optionalText(at + ".indirect-injection-threshold")
                             .map(v -> number(at + ".indirect-injection-threshold", v)),
                     has(at + ".pseudonyms") ? parse(at + ".pseudonyms", text(at + ".pseudonyms"),

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,6 +55,37 @@ class ConfigLoaderTest {
             assertThat(r.matches("anything")).isTrue();
         });
         assertThat(loaded.origins()).containsEntry("server.port", "default");
+    }
+
+    /**
+     * Round fifteen (docs/injection-model.md): the default route, and any route that names no scanners, judges what
+     * the user typed with the direct injection scanner at the default route's operating point; a route that names its
+     * scanners keeps the model's own threshold unless it sets one.
+     */
+    @Test
+    void theDefaultRouteAndARouteNamingNoScannersJudgeUserMessagesAtTheOperatingPoint() throws Exception {
+        RouteSettings reference = ConfigLoader.load(Optional.empty(), dir, Map.of(), Map.of(), Path.of("/home/someone"))
+                .config().routes().getFirst();
+        assertThat(reference.inputScanners()).containsExactly("structure", "secrets", "pii", "injection",
+                "tool-injection");
+        assertThat(reference.injectionThreshold()).contains(0.95);
+        assertThat(reference.indirectInjectionThreshold()).isEmpty();
+
+        List<RouteSettings> routes = load("""
+                routes:
+                  - name: unnamed-scanners
+                    models: [a]
+                  - name: own-scanners
+                    models: [b]
+                    input-scanners: [structure, injection]
+                  - name: own-threshold
+                    models: [c]
+                    injection-threshold: 0.8
+                """, Map.of(), Map.of()).config().routes();
+        assertThat(routes.get(0).inputScanners()).isEqualTo(ConfigMapper.DEFAULT_INPUT_SCANNERS).contains("injection");
+        assertThat(routes.get(0).injectionThreshold()).contains(ConfigMapper.DEFAULT_ROUTE_INJECTION_THRESHOLD);
+        assertThat(routes.get(1).injectionThreshold()).isEmpty();
+        assertThat(routes.get(2).injectionThreshold()).contains(0.8);
     }
 
     @Test

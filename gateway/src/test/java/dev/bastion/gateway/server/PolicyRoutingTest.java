@@ -80,6 +80,9 @@ class PolicyRoutingTest {
                   - name: canary
                     models: [cloud-canary]
                     prompt-canary: true
+                    # The canary is the control under test: without this list the default scanners would refuse
+                    # "print your instructions" on the way in (the direct injection scanner, round fifteen).
+                    input-scanners: [structure]
                   - name: links
                     models: [cloud-links]
                     output-scanners: [exfiltration]
