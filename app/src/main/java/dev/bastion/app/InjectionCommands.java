@@ -13,8 +13,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +38,7 @@ final class InjectionCommands {
         }
         LocalEmbeddings e = new LocalEmbeddings(1);
         e.warmUp();
-        return Optional.of(text -> e.embed(List.of(text)).map(r -> r.vectors().getFirst()).orElse(null));
+        return Optional.of(e::encodeForScanner);
     }
 
     /** Options shared by training and evaluation: where the data is and how to fit. */

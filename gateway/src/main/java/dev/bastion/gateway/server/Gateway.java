@@ -179,8 +179,7 @@ public final class Gateway implements AutoCloseable {
                     + "the console is served off this machine only under TLS; set server.tls or console.host: 127.0.0.1");
         }
         LocalEmbeddings localEmbeddings = new LocalEmbeddings(config.embeddings().maxInputs());
-        Optional<dev.bastion.guard.injection.SentenceEncoder> encoder = Optional.of(text -> localEmbeddings
-                .embed(List.of(text)).map(r -> r.vectors().getFirst()).orElse(null));
+        Optional<dev.bastion.guard.injection.SentenceEncoder> encoder = Optional.of(localEmbeddings::encodeForScanner);
         StartInParallel<List<CompiledRoute>> routes = StartInParallel.begin("bastion-start-routes",
                 () -> CompiledRoute.compileAll(config.routes(), config.guard(), encoder));
         StartInParallel<Void> server = StartInParallel.begin("bastion-start-server", Gateway::prepareWebServer);

@@ -61,4 +61,33 @@ class LocalEmbeddingsTest {
         assertThat(floats.at("/usage/prompt_tokens").asInt()).isEqualTo(3);
         assertThat(floats.at("/object").asText()).isEqualTo("list");
     }
+
+    /**
+     * A scanner's vector is the endpoint's vector, and a scanner waits for a slot where the endpoint goes without:
+     * with every slot taken, {@code embed} answers empty at once while {@code encodeForScanner} returns the vector as
+     * soon as a slot is free (round fifteen: the injection verdict must not depend on load).
+     */
+    @Test
+    void aScannerWaitsForASlotWhereTheEndpointGoesWithout() throws Exception {
+        LocalEmbeddings model = new LocalEmbeddings(1);
+        float[] viaEndpoint = model.embed(List.of("route this request")).orElseThrow().vectors().getFirst();
+        assertThat(model.encodeForScanner("route this request")).containsExactly(viaEndpoint);
+
+        java.util.concurrent.Semaphore held = model.slots();
+        int slots = held.availablePermits();
+        held.acquire(slots);
+        java.util.concurrent.CompletableFuture<float[]> waiting = new java.util.concurrent.CompletableFuture<>();
+        Thread scanner = Thread.ofVirtual().start(() -> waiting.complete(model.encodeForScanner("route this request")));
+        try {
+            assertThat(model.embed(List.of("route this request"))).isEmpty();
+            Thread.sleep(100);
+            assertThat(waiting).isNotDone();
+        } finally {
+            held.release(slots);
+        }
+        assertThat(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(viaEndpoint);
+        scanner.join();
+        assertThat(held.availablePermits()).isEqualTo(slots);
+        assertThatThrownBy(() -> model.encodeForScanner("")).hasMessageContaining("empty");
+    }
 }

@@ -8,6 +8,9 @@ package dev.bastion.guard.injection;
 public interface SentenceEncoder {
     int DIMENSIONS = 384;
 
-    /** The embedding, or null when the encoder is busy or unavailable (the caller then goes without). */
+    /**
+     * The embedding, or null when the encoder is unavailable (the caller then goes without). An encoder behind a
+     * scanner should wait when it is busy rather than return null, so that a verdict does not depend on load.
+     */
     float[] encode(String text);
 }
