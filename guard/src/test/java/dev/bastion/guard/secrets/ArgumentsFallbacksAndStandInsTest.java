@@ -90,6 +90,11 @@ class ArgumentsFallbacksAndStandInsTest {
         assertThat(types("put(\"ref\", \"cmVmdGtuOjAxOjE4OTM0NTYwMDA6TXlSZVdwOUF6cG85eU1TSjN3ZFIyMU1aNmg0RURaV0g\")"))
                 .contains("ARTIFACTORY_TOKEN");
         assertThat(types("rpc = \"https://mainnet.infura.io/v3/YOUR-PROJECT-ID\"")).isEmpty();
+        assertThat(types("AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjurwZ30R1qqWn+RceEa4aAgO/oB9kmB8QCQroG4VLzznCEHd7D/SliLHYw7xeLAXj+q6g9sVl"))
+                .contains("AWS_SESSION_TOKEN");
+        assertThat(types("hook = 'https://hooks.zapier.com/hooks/catch/34103154/8h50hb/'")).containsExactly("WEBHOOK_URL");
+        assertThat(types("vault: b.AAAAAQeZzArjPJlGGYfDG6Nh-zixL2tRpKI6uJKcADit5mDs5A8d8fC1uXGfRetKDkAWEj2EMK2H1bGDtjl3LXinQuykDDPoD6aLLMKqWoUdRbm46Q9ET5lMBrdTZ2E6PKN1C41KpphCMilYD"))
+                .containsExactly("VAULT_TOKEN");
     }
 
     @Test
