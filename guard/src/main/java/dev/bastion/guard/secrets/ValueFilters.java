@@ -95,7 +95,7 @@ final class ValueFilters {
     /** A value that is never a credential, whatever rule matched it. */
     static boolean notASecret(String value) {
         String s = value.toLowerCase(Locale.ROOT);
-        if (DOCUMENTED_EXAMPLES.contains(s) || s.contains("#{") || placeholderPair(s)) {
+        if (DOCUMENTED_EXAMPLES.contains(s) || s.contains("#{") || placeholderPair(s) || derSignature(value)) {
             return true; // #{ssm_env}: Ruby or Spring interpolation; username:password, foo:bar: the pair's names
         }
         String body = s;
@@ -200,6 +200,19 @@ final class ValueFilters {
             }
         }
         return testWord(text);
+    }
+
+    /**
+     * Base64 of a DER-encoded ECDSA signature (a SEQUENCE of two INTEGERs: bytes 30 44..46 02 or 30 64..66 02, so
+     * MEQC, MEUC, MEYC, MGQC, MGUC, MGYC), as in in-toto and sigstore bundles ("sig": "MGUCMQ..."): a signature is
+     * made to be published, it is not a credential. At least 80 characters (a P-256 signature is about 96).
+     */
+    static boolean derSignature(String value) {
+        if (value.length() < 80) {
+            return false;
+        }
+        String head = value.substring(0, 4);
+        return (head.startsWith("ME") || head.startsWith("MG")) && "QUY".indexOf(head.charAt(2)) >= 0 && head.charAt(3) == 'C';
     }
 
     /** Two placeholder words joined by a colon (username:password, user:pass, foo:bar): the shape, not a pair. */

@@ -114,6 +114,13 @@ class ArgumentsFallbacksAndStandInsTest {
     }
 
     @Test
+    void aPublishedSignatureUnderASigNameIsNotACredentialButASasSignatureIs() {
+        assertThat(found("{\"signatures\":[{\"sig\":\"MGUCMQDx4rOdBSeDPmoNO9Nlro2Wc6nVwlRZUbHSqE2IHtnMTcq+bDPnfaWlvZRirfxWOrGrp6QCMBq8Lm2Rv7Xk4Zp9Tw3Nb6Wq7mZ2pLx9Gr4nLk91TvXk4Zp9Tw==\",\"keyid\":\"\"}]}"))
+                .isEmpty();
+        assertThat(found("'sig': 'wlRZUbHSqE2IHtnMTcq-bDPnfaWlvZRirfxWOrGrp6Q'")).containsExactly("wlRZUbHSqE2IHtnMTcq-bDPnfaWlvZRirfxWOrGrp6Q");
+    }
+
+    @Test
     void realValuesBesideTheStandInShapesAreStillReported() {
         assertThat(found("const MQ = \"amqp://svc:Wq7mZ2pLx9Gr4nLk@127.0.0.1:5672/\"")).containsExactly("Wq7mZ2pLx9Gr4nLk");
         assertThat(found("BUNDLE_GEMS__ACME__IO=deploy:Xk4Zp9Tw3Nb6Wq7m")).hasSize(1);
