@@ -850,6 +850,70 @@ def bandit_examples(mirror, seen_root, out):
     return rows
 
 
+SONAR_COMMIT = "da21f3d7a51144c0a4a33ae6d7a74c5a26c344ad"  # the last commit under LGPL-3.0 that holds all 86 rule specs
+SONAR_SPECS = "sonar-text-plugin/src/main/resources/org/sonar/plugins/secrets/configuration/"
+WHISPERS_FIXTURES = "tests/fixtures/"
+
+
+def whispers_seen_tokens(mirror):
+    """Value tokens of whispers' fixtures (a seen source whose built folder is gone), read from its mirror."""
+    tokens = set()
+    if not os.path.isdir(mirror):
+        return tokens
+    commit = "5832bf74dcb127128ba653ed87601c927124b5aa"
+    for path in git_ls(mirror, commit, WHISPERS_FIXTURES):
+        data = subprocess.run(["git", f"--git-dir={mirror}", "show", f"{commit}:{path}"], check=True,
+                              capture_output=True).stdout.decode("utf-8", errors="replace")
+        tokens.update(t for t in SEEN_TOKEN.findall(data) if re.search(r"\d", t) and re.search(r"[A-Za-z]", t))
+    return tokens
+
+
+def sonar_text(mirror, seen_root, whispers_mirror, out):
+    """SonarSource/sonar-text's secrets rule specifications (one YAML file a provider, LGPL-3.0 at SONAR_COMMIT):
+    every rule carries `examples`, each a `text`, `containsSecret` and, for a positive, the `match` its test wants a
+    finding on (sonar's test runs that one rule on the text and asserts a finding covering `match`, or no finding).
+    Each example becomes its own file, `<spec>/<rule id>/<n>/<fileName or file.txt>`. In a positive example the line
+    where `match` first starts is 1 (the later lines of a multi-line match cont) and every other line skip (the
+    source says nothing of them); a negative example's lines are all 0, except that a negative example with a
+    `fileName` is all skip (the file name is there to test a path or extension filter, documentation or templates,
+    not to say the text holds no credential). A line holding a value token that a seen source also holds is skip."""
+    seen = seen_tokens(seen_root) | whispers_seen_tokens(whispers_mirror)
+    rows = []
+    for path in git_ls(mirror, SONAR_COMMIT, SONAR_SPECS):
+        if not path.endswith(".yaml") or "/" in path[len(SONAR_SPECS):]:
+            continue
+        spec = yaml.safe_load(git_show(mirror, SONAR_COMMIT, path))
+        name = os.path.basename(path)[:-len(".yaml")]
+        for rule in spec["provider"]["rules"]:
+            for n, example in enumerate(rule.get("examples") or [], start=1):
+                text = example["text"]
+                rel = f"{name}/{rule['id']}/{n}/{example.get('fileName') or 'file.txt'}"
+                write(out, rel, text)
+                lines = text.split("\n")
+                if lines and lines[-1] == "":
+                    lines = lines[:-1]
+                if example["containsSecret"]:
+                    labels = ["skip"] * len(lines)
+                    match = (example.get("match") or "").rstrip()
+                    at = text.find(match) if match else -1
+                    if at < 0:
+                        raise ValueError(f"{rel}: the example's match is not in its text")
+                    first = text.count("\n", 0, at)
+                    labels[first] = "1"
+                    for k in range(first + 1, first + 1 + match.count("\n")):
+                        labels[k] = "cont"
+                else:
+                    labels = ["skip" if example.get("fileName") else "0"] * len(lines)
+                for i, line in enumerate(lines):
+                    lab = labels[i]
+                    if lab in ("0", "1") and any(t in seen for t in SEEN_TOKEN.findall(line)):
+                        lab = "skip"
+                    elif lab == "cont" and rows and rows[-1][0] == rel and rows[-1][2] == "skip":
+                        lab = "skip"
+                    rows.append((rel, i + 1, lab))
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -876,6 +940,9 @@ def main():
                                                                 os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), o),
         "gosec-g101-samples": lambda o: gosec_g101(os.path.join(mirrors, "securego+gosec", "repo"),
                                                    os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), o),
+        "sonar-text-examples": lambda o: sonar_text(os.path.join(mirrors, "SonarSource+sonar-text", "repo"),
+                                                    os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"),
+                                                    os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
     }
     only = set(sys.argv[4:])
     for name, build in sources.items():

@@ -258,6 +258,12 @@ public final class SecretsScanner implements Scanner {
             if (byNameAndShape && rule.type().equals("GENERIC_SECRET") && ValueFilters.fieldName(secret)) {
                 continue; // token = user_account_id: a field name where a generated token was expected
             }
+            if (byNameAndShape && end < text.length() && text.charAt(end) == '(') {
+                continue; // encoded = encodeURIComponent(config.DB_PASSWORD): a call where a value was expected
+            }
+            if (rule.type().equals("BEARER_TOKEN") && ValueFilters.camelWords(secret) && secret.chars().noneMatch(Character::isDigit)) {
+                continue; // Authorization: SharedAccessSignature sr=...: the scheme's name, not its token
+            }
             if (ValueFilters.notASecretName(group(m, "key"))) {
                 continue; // hashed_secret, foreign_key_id, public_key: names that say the value is not a credential
             }

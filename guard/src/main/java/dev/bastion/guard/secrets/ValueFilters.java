@@ -25,7 +25,8 @@ final class ValueFilters {
             "<your", "insert_", "redacted", "notreal", "not_real", "not-real", "foobar", "lorem", "1234567890",
             "abcdefgh", "****", "....", "____", "your ", "unique phrase", "replace_with", "replace-with", "todo_",
             // "put it here" tails and the words people type where a generated value belongs
-            "tokenhere", "keyhere", "secrethere", "passwordhere", "stringhere", "randomstring",
+            "tokenhere", "keyhere", "secrethere", "passwordhere", "stringhere", "randomstring", "key_here",
+            "token_here", "secret_here", "password_here",
             // values that say they are deliberately wrong
             "invalid", "not-a-", "not_a_", "bogus");
 
@@ -35,7 +36,9 @@ final class ValueFilters {
     private static final Set<String> PLACEHOLDERS = Set.of("password", "passwd", "secret", "changeme", "change_me",
             "yourpassword", "your_password", "mypassword", "example", "none", "null", "nil", "true", "false",
             "undefined", "redacted", "hidden", "xxx", "xxxx", "xxxxxx", "test", "todo", "string", "pass", "empty",
-            "required", "optional", "default", "value", "secret_key", "password123", "admin", "root", "invalid", "token", "username", "user");
+            "required", "optional", "default", "value", "secret_key", "password123", "admin", "root", "invalid", "token", "username", "user",
+            // round fifteen: the metasyntactic words of examples (amqp://foo:bar@host)
+            "foo", "bar", "baz", "qux");
 
     /** UPPER_SNAKE_CASE letters with at least one underscore: a constant or environment variable name. */
     private static final com.google.re2j.Pattern CONSTANT_NAME = com.google.re2j.Pattern.compile("[A-Z]+(?:_[A-Z]+)+");
@@ -92,8 +95,8 @@ final class ValueFilters {
     /** A value that is never a credential, whatever rule matched it. */
     static boolean notASecret(String value) {
         String s = value.toLowerCase(Locale.ROOT);
-        if (DOCUMENTED_EXAMPLES.contains(s)) {
-            return true;
+        if (DOCUMENTED_EXAMPLES.contains(s) || s.contains("#{") || placeholderPair(s) || derSignature(value)) {
+            return true; // #{ssm_env}: Ruby or Spring interpolation; username:password, foo:bar: the pair's names
         }
         String body = s;
         for (String prefix : FORMAT_PREFIXES) {
@@ -199,6 +202,26 @@ final class ValueFilters {
         return testWord(text);
     }
 
+    /**
+     * Base64 of a DER-encoded ECDSA signature (a SEQUENCE of two INTEGERs: bytes 30 44..46 02 or 30 64..66 02, so
+     * MEQC, MEUC, MEYC, MGQC, MGUC, MGYC), as in in-toto and sigstore bundles ("sig": "MGUCMQ..."): a signature is
+     * made to be published, it is not a credential. At least 80 characters (a P-256 signature is about 96).
+     */
+    static boolean derSignature(String value) {
+        if (value.length() < 80) {
+            return false;
+        }
+        String head = value.substring(0, 4);
+        return (head.startsWith("ME") || head.startsWith("MG")) && "QUY".indexOf(head.charAt(2)) >= 0 && head.charAt(3) == 'C';
+    }
+
+    /** Two placeholder words joined by a colon (username:password, user:pass, foo:bar): the shape, not a pair. */
+    private static boolean placeholderPair(String lower) {
+        int colon = lower.indexOf(':');
+        return colon > 0 && colon == lower.lastIndexOf(':') && PLACEHOLDERS.contains(lower.substring(0, colon))
+                && PLACEHOLDERS.contains(lower.substring(colon + 1));
+    }
+
     /** "test" as a word of the value (test_key, TESTTEST, my-test-token), not four letters inside random text. */
     private static boolean testWord(String s) {
         int i = s.indexOf("test");
@@ -264,7 +287,7 @@ final class ValueFilters {
                 || k.endsWith("_path") || k.endsWith("_url") && !k.contains("pass") || k.endsWith("_name")
                 || k.endsWith("_type") || k.endsWith("_field") || k.endsWith("_param") || k.endsWith("_header")
                 || k.endsWith("_env") || k.endsWith("_var") || k.endsWith("_expiry") || k.endsWith("_ttl")
-                || k.endsWith("_timeout");
+                || k.endsWith("_timeout") || k.endsWith("_version");
     }
 
     /** Names of values a person may choose: passwords and passphrases (camel case, dots and dashes as underscores). */
@@ -443,7 +466,8 @@ final class ValueFilters {
                 cut--;
             }
             String kept = value.substring(0, cut);
-            return kept.length() >= 16 || kept.contains("...") || kept.contains("\u2026");
+            return kept.length() >= 16 || kept.contains("...") || kept.contains("\u2026") || kept.endsWith("_")
+                    || kept.endsWith("-"); // whsec_..., sk-...: a vendor prefix shown, the rest left out
         }
         String mask = after.startsWith("-") || after.startsWith("_") || after.startsWith(":") ? after.substring(1) : after;
         boolean longValue = end - start >= 16;
@@ -452,9 +476,41 @@ final class ValueFilters {
                 || before.endsWith("\u2026") || value.contains("...") || value.contains("\u2026") || value.contains("####");
     }
 
+    /** The value without one pair of quotes around it ('{pwd}' in a URL template is the slot {pwd}). */
+    private static String unquoted(String s) {
+        if (s.length() >= 2 && (s.charAt(0) == '\'' || s.charAt(0) == '"') && s.charAt(s.length() - 1) == s.charAt(0)) {
+            return s.substring(1, s.length() - 1);
+        }
+        return s;
+    }
+
+    /**
+     * Round fifteen: values that stand in for a password without being one: a slot in angle brackets anywhere in
+     * it (&lt;:sonarpassword:&gt;), a regular expression ((.*), [^@]+), six or more digits counting up or down
+     * (123456), or an upper-case word that names the secret (DBPASSWORD, APISECRET).
+     */
+    private static boolean standIn(String original, String lower) {
+        if (lower.startsWith("assword")) {
+            return true; // mysql -password ...: the option's name read as -p followed by an attached value
+        }
+        if (lower.contains("<") && lower.endsWith(">") || lower.contains(".*") || lower.contains(".+")
+                || lower.contains("[^") || lower.contains("\\s") || lower.contains("\\w")) {
+            return true;
+        }
+        if (lower.length() >= 6 && lower.chars().allMatch(Character::isDigit) && sequentialShare(lower) >= 0.8) {
+            return true;
+        }
+        String letters = unquoted(original);
+        return letters.length() >= 6 && letters.chars().allMatch(c -> c >= 'A' && c <= 'Z')
+                && (letters.contains("PASSWORD") || letters.contains("SECRET") || letters.contains("TOKEN"));
+    }
+
     /** A template variable, a reference to where the value lives, or a placeholder word: not a real password. */
     static boolean placeholder(String v) {
-        String s = v.toLowerCase(Locale.ROOT);
+        String s = unquoted(v.toLowerCase(Locale.ROOT));
+        if (standIn(v, s)) {
+            return true;
+        }
         if (s.isEmpty() || PLACEHOLDERS.contains(s) || s.contains("${") || s.contains("{{") || s.contains("}}")
                 || s.startsWith("os.") || s.startsWith("env") || s.startsWith("process.env") || s.startsWith("getenv")
                 || s.startsWith("&") || s.endsWith(":") || s.contains("$p[") || s.contains("%(") || s.startsWith("$")
