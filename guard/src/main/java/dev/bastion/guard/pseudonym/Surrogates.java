@@ -135,11 +135,11 @@ public final class Surrogates {
     private String card(String value) {
         for (int i = 0; i < 12; i++) {
             String fake = replaceDigits(value, 4, 1);
-            String digits = fake.replaceAll("\\D", "");
+            String digits = digitsOf(fake);
             int check = luhnCheckDigit(digits.substring(0, digits.length() - 1));
             int last = lastDigit(fake);
             fake = fake.substring(0, last) + check + fake.substring(last + 1);
-            if (!fake.equals(value) && Checksums.creditCard(fake.replaceAll("\\D", ""))) {
+            if (!fake.equals(value) && Checksums.creditCard(digitsOf(fake))) {
                 return fake;
             }
         }
@@ -256,6 +256,13 @@ public final class Surrogates {
 
     private String pick(List<String> list) {
         return list.get(random.nextInt(list.size()));
+    }
+
+    /** The digits of {@code s}, in order (a card number without its spaces and dashes). */
+    private static String digitsOf(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.chars().filter(c -> c >= '0' && c <= '9').forEach(c -> b.append((char) c));
+        return b.toString();
     }
 
     private static String ascii(String s) {

@@ -15,6 +15,10 @@ import com.google.re2j.Pattern;
  * (RFC 1421 style, OpenSSL traditional format); OpenSSH keys name their cipher, {@code none} when unencrypted.
  */
 final class Ciphertext {
+    private static final Pattern PEM_LINES_AND_SPACE = Pattern.compile("-----[A-Z ]+-----|\\s");
+    private static final Pattern PEM_LINES = Pattern.compile("-----[A-Z0-9 ]+-----");
+    private static final Pattern PEM_HEADER = Pattern.compile("(?m)^[A-Za-z-]+: .*$");
+    private static final Pattern SPACE = Pattern.compile("\\s");
     private static final Pattern SEALED_VALUE = Pattern.compile("^A[Qg][A-Za-z0-9+/]{60,}={0,2}$");
     private static final String[] ALLOW_MARKERS = {"pragma: allowlist secret", "gitleaks:allow", "secretlint-disable-line",
         "nosec", "noqa: secret", "trufflehog:ignore", "detect-secrets: ignore"};
@@ -40,7 +44,7 @@ final class Ciphertext {
         }
         if (block.contains("BEGIN OPENSSH PRIVATE KEY")) {
             // base64 of "openssh-key-v1\0" then a length-prefixed cipher name; "none" encodes as ...AAAABG5vbmUAAAA
-            String body = block.replaceAll("-----[A-Z ]+-----|\\s", "");
+            String body = PEM_LINES_AND_SPACE.matcher(block).replaceAll("");
             return body.startsWith("b3BlbnNzaC1rZXktdjEAAAAA") && !body.startsWith("b3BlbnNzaC1rZXktdjEAAAAABG5vbmU");
         }
         return false;
@@ -54,8 +58,8 @@ final class Ciphertext {
         if (!block.startsWith("-----BEGIN")) {
             return false;
         }
-        String body = block.replaceAll("-----[A-Z0-9 ]+-----", "").replace("\\n", "\n").replace("\\r", "")
-                .replaceAll("(?m)^[A-Za-z-]+: .*$", "").replaceAll("\\s", "");
+        String unescaped = PEM_LINES.matcher(block).replaceAll("").replace("\\n", "\n").replace("\\r", "");
+        String body = SPACE.matcher(PEM_HEADER.matcher(unescaped).replaceAll("")).replaceAll("");
         long base64 = body.chars().filter(c -> Character.isLetterOrDigit(c) || c == '+' || c == '/' || c == '=').count();
         return base64 < 64 || base64 < body.length() * 0.9 || ValueFilters.repeated(body.toLowerCase(java.util.Locale.ROOT))
                 || body.toLowerCase(java.util.Locale.ROOT).contains("xxxx");

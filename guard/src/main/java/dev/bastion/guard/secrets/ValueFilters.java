@@ -41,6 +41,16 @@ final class ValueFilters {
             "foo", "bar", "baz", "qux");
 
     /** UPPER_SNAKE_CASE letters with at least one underscore: a constant or environment variable name. */
+    // Every regex here runs on scanned text, so every one is RE2/J (linear time), as the rules are.
+    private static final com.google.re2j.Pattern NON_ALNUM = com.google.re2j.Pattern.compile("[^A-Za-z0-9]");
+    private static final com.google.re2j.Pattern NON_LOWER_ALNUM_RUN = com.google.re2j.Pattern.compile("[^a-z0-9]+");
+    private static final com.google.re2j.Pattern NON_LETTER_RUN = com.google.re2j.Pattern.compile("[^A-Za-z]+");
+    private static final com.google.re2j.Pattern BASE64_TEXT = com.google.re2j.Pattern.compile("[A-Za-z0-9+/]+={0,2}");
+    private static final com.google.re2j.Pattern CAMEL_STEP = com.google.re2j.Pattern.compile("([a-z0-9])([A-Z])");
+    private static final com.google.re2j.Pattern DOT_OR_DASH = com.google.re2j.Pattern.compile("[.-]");
+    private static final com.google.re2j.Pattern FIELD_ACCESS = com.google.re2j.Pattern.compile("[a-z_]+\\.[a-z_]+(?:\\.[a-z_]+)*");
+    private static final com.google.re2j.Pattern CREDENTIAL_CONSTANT =
+            com.google.re2j.Pattern.compile("[a-z]+(?:_[a-z]+)+_(?:password|pass|pwd|secret|key|token)");
     private static final com.google.re2j.Pattern CONSTANT_NAME = com.google.re2j.Pattern.compile("[A-Z]+(?:_[A-Z]+)+");
 
     /** Identifiers joined by dots, no digits: a field access or module path (settings.API_SECRET, business.password). */
@@ -73,8 +83,8 @@ final class ValueFilters {
         if (CONSTANT_NAME.matcher(value).matches() || DOTTED_NAME.matcher(value).matches()) {
             return true;
         }
-        String v = value.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
-        String k = key.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+        String v = NON_ALNUM.matcher(value).replaceAll("").toLowerCase(Locale.ROOT);
+        String k = NON_ALNUM.matcher(key).replaceAll("").toLowerCase(Locale.ROOT);
         if (v.isEmpty() || k.isEmpty()) {
             return false;
         }
@@ -171,7 +181,7 @@ final class ValueFilters {
     /** The longest run of letters and digits: the random part of a prefixed token. */
     private static String longestRun(String s) {
         String best = "";
-        for (String part : s.split("[^a-z0-9]+")) {
+        for (String part : NON_LOWER_ALNUM_RUN.split(s)) {
             if (part.length() > best.length()) {
                 best = part;
             }
@@ -181,7 +191,7 @@ final class ValueFilters {
 
     /** Base64 that decodes to readable text with a marker word (ZHVtbXkg... is "dummy ..."). */
     private static boolean base64OfMarker(String value) {
-        if (value.length() < 12 || value.length() > 400 || !value.matches("[A-Za-z0-9+/]+={0,2}") || value.length() % 4 != 0) {
+        if (value.length() < 12 || value.length() > 400 || !BASE64_TEXT.matcher(value).matches() || value.length() % 4 != 0) {
             return false;
         }
         byte[] raw;
@@ -239,7 +249,7 @@ final class ValueFilters {
 
     /** One character, or one short unit, repeated: aaaa, abababab, 1111-1111. */
     static boolean repeated(String s) {
-        String core = s.replaceAll("[^a-z0-9]", "");
+        String core = NON_LOWER_ALNUM_RUN.matcher(s).replaceAll("");
         if (core.isEmpty()) {
             return true;
         }
@@ -276,7 +286,7 @@ final class ValueFilters {
         if (key.isEmpty()) {
             return false;
         }
-        String k = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT).replaceAll("[.-]", "_");
+        String k = snakeCase(key);
         if (k.endsWith("secret_id") || k.endsWith("secretid")) {
             return false;
         }
@@ -310,7 +320,7 @@ final class ValueFilters {
         if (key.isEmpty()) {
             return false;
         }
-        String k = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT).replaceAll("[.-]", "_");
+        String k = snakeCase(key);
         return !PASSWORD_NAME.matcher(k).find() && TOKEN_NAME.matcher(k).find();
     }
 
@@ -323,7 +333,7 @@ final class ValueFilters {
      */
     static boolean camelWords(String value) {
         int words = 0;
-        for (String run : value.split("[^A-Za-z]+")) {
+        for (String run : NON_LETTER_RUN.split(value)) {
             if (run.length() < 3) {
                 continue;
             }
@@ -521,12 +531,17 @@ final class ValueFilters {
                 || FORMAT_SLOT.matcher(s).find() || URL_VALUE.matcher(s).matches()) {
             return true;
         }
-        if (s.matches("[a-z_]+\\.[a-z_]+(?:\\.[a-z_]+)*") || s.matches("[a-z]+(?:_[a-z]+)+_(?:password|pass|pwd|secret|key|token)")) {
+        if (FIELD_ACCESS.matcher(s).matches() || CREDENTIAL_CONSTANT.matcher(s).matches()) {
             return true; // a field access (config.db.password) or a constant name (DB_PASSWORD_KEY)
         }
         if (s.length() > 4 && s.startsWith("__") && s.endsWith("__")) {
             return true; // __globPaths__, __API_TOKEN__: a template's slot, filled at build or deploy time
         }
         return s.chars().allMatch(c -> c == s.charAt(0)) || s.chars().allMatch(c -> c == '*' || c == 'x' || c == '.');
+    }
+
+    /** {@code dbPassword}, {@code db.password} and {@code db-password} as {@code db_password}. */
+    private static String snakeCase(String key) {
+        return DOT_OR_DASH.matcher(CAMEL_STEP.matcher(key).replaceAll("$1_$2").toLowerCase(Locale.ROOT)).replaceAll("_");
     }
 }
