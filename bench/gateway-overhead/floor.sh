@@ -13,6 +13,9 @@
 #   direct           nginx itself (the latency baseline; no process of ours)
 #   floor-raw        FloorProxy raw: Helidon WebServer + WebClient forwarding bytes, nothing else (FloorProxy.java)
 #   floor-backend    FloorProxy backend: the same server, JSON parsed, Bastion's OpenAiBackend as the client
+#   floor-jdk        FloorProxy jdk: backend's work on a plain ServerSocket with virtual threads (no framework)
+#   floor-MODE-NAME  FloorProxy MODE (raw, backend, jdk) again, with its own JOPTS_floor_MODE_NAME, e.g.
+#                    JOPTS_floor_backend_lean=-Dfloor.lean=true (FloorProxy.java lists the floor.* settings)
 #   bastion[-NAME]   ./bastion serve on the bench config (every default control on)
 # JOPTS_<target> (dashes as underscores) is the target's BASTION_JAVA_OPTS (a bastion) or its java options (a floor);
 # ENV_<target> adds VAR=VALUE words to a bastion's environment. Example, sync and async audit under two collectors:
@@ -43,10 +46,10 @@ var() { local v="${1}_${2//-/_}"; echo "${!v:-}"; } # var JOPTS bastion-g1 -> $J
 for t in $targets; do
   case "$t" in
     direct) port[$t]=$up_port ;;
-    floor-raw|floor-backend)
-      port[$t]=$next_port; next_port=$((next_port + 2))
+    floor-*)
+      port[$t]=$next_port; next_port=$((next_port + 2)); mode="${t#floor-}"; mode="${mode%%-*}"
       # shellcheck disable=SC2046 # JOPTS is a list of options
-      "$jdk/bin/java" $(var JOPTS "$t") -cp "$work/classes:$tree/app/target/lib/*" FloorProxy "${t#floor-}" \
+      "$jdk/bin/java" $(var JOPTS "$t") -cp "$work/classes:$tree/app/target/lib/*" FloorProxy "$mode" \
         "${port[$t]}" "http://127.0.0.1:$up_port/v1" >"$work/$t.out" 2>"$work/$t.err" & pid[$t]=$!; pids+=($!) ;;
     bastion|bastion-*)
       port[$t]=$next_port; next_port=$((next_port + 2))

@@ -3,7 +3,12 @@
 the recording has them) and allocation (allocation samples' weights). Each sample goes to the first rule in STAGES
 whose marker occurs anywhere in its stack (outermost stage wins only when no earlier rule matches), so the order
 of STAGES is the order of precedence. Usage: stages.py RECORDING [REQUESTS]: with REQUESTS, allocation is also
-given per request. Reads the recording with `jfr print` (JAVA_HOME's, or the one on the PATH)."""
+given per request. Then the allocation by call site: each allocation sample goes to the innermost frame of Bastion's
+own code (dev.bastion.) in its stack, with the JDK and library frames it called folded in (a sample with no Bastion
+frame goes to its innermost io.helidon. frame, else "JDK / other"), and by allocated class; the top SITES (default
+30) of each. Record with a higher allocation sampling rate for a finer breakdown (profile.sh's JFR_OPTS
+'jdk.ObjectAllocationSample#throttle=10000/s'). Reads the recording with `jfr print` (JAVA_HOME's, or the one on the
+PATH)."""
 import collections, os, re, subprocess, sys
 
 # (stage, markers): a sample belongs to the first stage with a marker in its stack.
@@ -69,12 +74,37 @@ def main():
     cpu = collections.Counter(stage_of(e) for e in cpu_events)
     table(f"CPU by stage ({cpu_name}, {len(cpu_events)} samples)", cpu, sum(cpu.values()), "samples", 0)
     alloc = collections.Counter()
-    for e in events(recording, "jdk.ObjectAllocationSample"):
+    sites = collections.Counter()
+    classes = collections.Counter()
+    samples = events(recording, "jdk.ObjectAllocationSample")
+    for e in samples:
         if 'eventThread = "Attach Listener"' in e:
             continue  # jcmd starting the recording
         m = re.search(r"weight = ([0-9.]+) (\w+)", e)
-        alloc[stage_of(e)] += float(m.group(1)) * UNITS[m.group(2)]
-    table("Allocation by stage (jdk.ObjectAllocationSample weights)", alloc, sum(alloc.values()), "bytes", requests)
+        weight = float(m.group(1)) * UNITS[m.group(2)]
+        alloc[stage_of(e)] += weight
+        sites[site_of(e)] += weight
+        c = re.search(r"objectClass = (\S+)", e)
+        classes[c.group(1) if c else "?"] += weight
+    total = sum(alloc.values())
+    table(f"Allocation by stage (jdk.ObjectAllocationSample weights, {len(samples)} samples)", alloc, total, "bytes",
+          requests)
+    top = int(os.environ.get("SITES", "30"))
+    table(f"Allocation by call site (innermost Bastion frame; top {top})", top_of(sites, top), total, "bytes", requests)
+    table(f"Allocation by class (top {top})", top_of(classes, top), total, "bytes", requests)
+
+
+def site_of(event):
+    frames = re.findall(r"^\s+(\S+)\(.*\) line: (\d+)", event, re.M)
+    for prefix in ("dev.bastion.", "io.helidon."):
+        for method, line in frames:
+            if method.startswith(prefix):
+                return f"{method}:{line}"
+    return "JDK / other"
+
+
+def top_of(counter, n):
+    return collections.Counter(dict(counter.most_common(n)))
 
 
 if __name__ == "__main__":

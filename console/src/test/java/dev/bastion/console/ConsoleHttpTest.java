@@ -29,6 +29,26 @@ class ConsoleHttpTest {
         console.close();
     }
 
+    /**
+     * The console's listener ends a connection whose request says {@code Connection: close} right after the answer,
+     * not after the 60 s idle timeout (helidon-io/helidon#12324; the gateway's ConnectionClose).
+     */
+    @Test
+    void aRequestWithConnectionCloseIsAnsweredAndItsConnectionClosed() throws java.io.IOException {
+        int port = console.gateway.consolePort().orElseThrow();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.setSoTimeout(20_000);
+            long start = System.nanoTime();
+            byte[] answer = socket.getInputStream().readAllBytes(); // returns at end of stream: the server closed
+            java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - start);
+            String text = new String(answer, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+            assertThat(took).isLessThan(java.time.Duration.ofSeconds(10));
+        }
+    }
+
     private static Map<String, String> newKey(String csrf) {
         return Map.of("_csrf", csrf, "label", "made by a test", "role", "user");
     }
