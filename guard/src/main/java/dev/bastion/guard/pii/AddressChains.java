@@ -43,6 +43,8 @@ final class AddressChains {
     /** Labels of the contact lines that follow an address. */
     private static final Set<String> LABELS = Set.of("mobile", "phone", "tel", "telephone", "fax", "email", "e-mail",
             "cell", "office", "desk", "web", "website");
+    /** Marks that end a sentence after an address's last line ("... LONDON / United Kingdom?"). */
+    private static final Set<String> SENTENCE_ENDS = Set.of(".", "?", "!", ";");
     private static final int STOP = 0;
     private static final int SEP = 1;
     private static final int NUMBER = 2;
@@ -74,6 +76,9 @@ final class AddressChains {
         int[] kind = new int[t.size];
         for (int k = 0; k < t.size; k++) {
             kind[k] = classify(t, k, claimed, postcodes, cased);
+        }
+        if (cased) {
+            particlesInPlaceNames(t, kind);
         }
         List<int[]> anchors = anchors(t, kind, names);
         if (anchors.isEmpty()) {
@@ -247,6 +252,30 @@ final class AddressChains {
         return new int[] {k, m, STREET};
     }
 
+    /**
+     * Marks as name words the one or two lower-case particles between two name words of one line ("Mora de
+     * Rubielos", "Chiclana de la Frontera", "Villafranca del Cid"): town names of Spain, Italy, Portugal and France
+     * hold them, and as function words they would end the chain inside the town. Only in a text that capitalises,
+     * where the words either side show the name.
+     */
+    private static void particlesInPlaceNames(Tokens t, int[] kind) {
+        for (int k = 1; k + 1 < t.size; k++) {
+            if (kind[k] != STOP || kind[k - 1] != NAME || t.lineBefore[k] || !PARTICLES.contains(t.lower[k])) {
+                continue;
+            }
+            int m = k + 1;
+            if (m + 1 < t.size && kind[m] == STOP && PARTICLES.contains(t.lower[m]) && !t.lineBefore[m]) {
+                m++;
+            }
+            if (kind[m] == NAME && !t.lineBefore[m]) {
+                for (int i = k; i < m; i++) {
+                    kind[i] = NAME;
+                }
+                k = m;
+            }
+        }
+    }
+
     /** {first, last} of the chain grown from tokens a..b. */
     private static int[] extend(Tokens t, int[] kind, int a, int b, boolean cased) {
         int first = a;
@@ -270,16 +299,27 @@ final class AddressChains {
         while (k < t.size && k - first < MAX_TOKENS) {
             if (t.lineBefore[k]) {
                 int end = lineEnd(t, k);
-                if (lines == 3 || end - k > 7 || !allParts(kind, k, end)) {
+                int body = end; // the line without the sentence's closing mark: "United Kingdom?"
+                while (body > k && SENTENCE_ENDS.contains(t.lower[body])) {
+                    body--;
+                }
+                if (lines == 3 || end - k > 7 || !allParts(kind, k, body)) {
+                    int tail = countryTail(t, kind, k, cased);
+                    last = tail >= 0 ? tail : last; // "LONDON" / "United Kingdom 75419": the country closes it
                     break;
                 }
                 lines++;
-                last = lastPart(kind, k, end, last);
+                last = lastPart(kind, k, body, last);
+                if (body < end) {
+                    break; // the sentence ends with this line
+                }
                 k = end + 1;
                 continue;
             }
             int c = kind[k];
             if (c == STOP || (!cased && c == NAME && !afterComma)) {
+                int tail = countryTail(t, kind, k, cased);
+                last = tail >= 0 ? tail : last; // "..., Coalville, United Kingdom": the country closes it
                 break;
             }
             afterComma |= t.lower[k].equals(",");
@@ -289,6 +329,34 @@ final class AddressChains {
             k++;
         }
         return new int[] {first, last};
+    }
+
+    /**
+     * The last token of a country (or state) of one to three words that starts at token {@code k} on one line,
+     * with the postcode right after it ("United Kingdom 75419", "Belgium 92060"), or without one when nothing but
+     * punctuation or a line break follows ("New Zealand."); -1 otherwise. The last line of an international address is its country,
+     * and some countries start with a word that stops a chain elsewhere ("United", "New", "South").
+     */
+    private static int countryTail(Tokens t, int[] kind, int k, boolean cased) {
+        int region = -1;
+        for (int m = Math.min(t.size - 1, k + 2); m > k - 1 && region < 0; m--) {
+            boolean oneLine = true;
+            for (int i = k; i < m + 1 && oneLine; i++) { // not i <= m: C2 trapped on that loop limit
+                oneLine = t.isWord(i) && (i == k || !t.lineBefore[i]);
+            }
+            if (oneLine && Regions.region(t, k, m) && (t.capitalised(k) || !cased)) {
+                region = m;
+            }
+        }
+        if (region < 0) {
+            return -1;
+        }
+        if (region + 1 < t.size && !t.lineBefore[region + 1] && kind[region + 1] == NUMBER) {
+            return region + 1; // its postcode, whatever the sentence says next
+        }
+        boolean closes = region + 1 == t.size || t.lineBefore[region + 1] || !t.isWord(region + 1)
+                && !t.lower[region + 1].equals("(");
+        return closes ? region : -1;
     }
 
     /**

@@ -259,7 +259,7 @@ public final class PiiScanner implements Scanner {
         }
         if ((cues & CueWords.PLACE) != 0) {
             // "flew to Tromsø", "lives in Harburg"
-            SpanRules.refineAll(tokens, PlaceCues.find(tokens), mode, cased, all);
+            SpanRules.refineAll(tokens, PlaceCues.find(tokens, cased), mode, cased, all);
         }
         if ((cues & CueWords.NAMING) != 0) {
             // "my name is ...", "people call me ..."
