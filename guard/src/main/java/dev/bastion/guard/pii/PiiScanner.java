@@ -261,6 +261,10 @@ public final class PiiScanner implements Scanner {
             // "flew to Tromsø", "lives in Harburg"
             SpanRules.refineAll(tokens, PlaceCues.find(tokens, cased), mode, cased, all);
         }
+        if ((cues & CueWords.ARRIVAL) != 0) {
+            // "arrived at Hasle this morning from Tunisia"
+            SpanRules.refineAll(tokens, ArrivalCues.find(tokens, cased), mode, cased, all);
+        }
         if ((cues & CueWords.NAMING) != 0) {
             // "my name is ...", "people call me ..."
             SpanRules.refineAll(tokens, NamingCues.find(tokens), mode, cased, all);
@@ -309,6 +313,8 @@ public final class PiiScanner implements Scanner {
         }
         // "Brynja Lien" / "Tarnvik" / "14 Skolegata, Hamar": the firm line of a signature block
         SpanRules.refineAll(tokens, SignatureLines.find(tokens, all, defaultThreshold), mode, cased, all);
+        // "Brynja Lien" / "KVITNES" / "Norway": the town and country lines under a name
+        SpanRules.refineAll(tokens, PlaceLines.find(tokens, all, defaultThreshold), mode, cased, all);
         // "Lindqvist, Michael and Okafor"
         double person = thresholds.getOrDefault("PERSON", defaultThreshold);
         SpanRules.refineAll(tokens, NameLists.find(tokens, all, cased, person), mode, cased, all);

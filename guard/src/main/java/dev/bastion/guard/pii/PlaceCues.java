@@ -37,7 +37,8 @@ final class PlaceCues {
             words("originally from"), words("i'm from"), words("i\u2019m from"), words("i am from"),
             words("we're from"), words("we\u2019re from"), words("we are from"), words("emigrated from"),
             words("immigrated from"), words("immigrated to"), words("emigrated to"),
-            words("coming to"), words("back from"), words("returned from"), words("returning from"));
+            words("coming to"), words("back from"), words("returned from"), words("returning from"),
+            words("home city"), words("hometown"), words("home town"), words("native city"));
     /**
      * The cues that place a thing, not a person ("the firm is based in ...", "the museum is located in ..."):
      * a country after them stays out of the balanced mode, as any country does.
@@ -89,19 +90,31 @@ final class PlaceCues {
         List<Recognizer.Candidate> out = new ArrayList<>(0);
         for (int i = 0; i < t.size; i++) {
             int after = cueEnd(t, i, BY_FIRST);
-            if (after < 0 || after >= t.size || t.lineBefore[after] || !placeWord(t, after, cased)) {
+            int last = after < 0 ? -1 : placeAfter(t, after, cased);
+            if (last < 0) {
                 continue;
-            }
-            int last = after;
-            while (last + 1 < t.size && last - after < 2 && !t.lineBefore[last + 1]
-                    && t.start[last + 1] - t.end[last] == 1 && placeWord(t, last + 1, cased)) {
-                last++;
             }
             String recognizer = THING_CUES.contains(t.lower[i]) ? RECOGNIZER : PERSONAL;
             out.add(new Recognizer.Candidate("LOCATION", t.start[after], t.end[last], SCORE, recognizer));
             i = last;
         }
         return out;
+    }
+
+    /**
+     * The last token of the place of one to three place words that starts at token {@code after} on its line, or
+     * -1 when no place starts there.
+     */
+    static int placeAfter(Tokens t, int after, boolean cased) {
+        if (after >= t.size || t.lineBefore[after] || !placeWord(t, after, cased)) {
+            return -1;
+        }
+        int last = after;
+        while (last + 1 < t.size && last - after < 2 && !t.lineBefore[last + 1]
+                && t.start[last + 1] - t.end[last] == 1 && placeWord(t, last + 1, cased)) {
+            last++;
+        }
+        return last;
     }
 
     /** The token after a cue phrase of {@code byFirst} that starts at token {@code i}, or -1 when none does. */

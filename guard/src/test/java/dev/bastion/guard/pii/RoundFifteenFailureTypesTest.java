@@ -88,4 +88,57 @@ class RoundFifteenFailureTypesTest {
     void aCapitalisedTextStillWantsACapitalAfterTheCue() {
         assertThat(found(PiiMode.BALANCED, "We moved here from tunisia, said Anna.", "LOCATION")).isEmpty();
     }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void theTownAndCountryLinesUnderANameAreThatPersonsPlace(PiiMode mode) {
+        String card = "Kind regards,\nSolveig Marthinsen\n\nKVITNESODDEN\nNorway";
+        List<String> all = PiiScanner.defaults(mode).find(card).stream()
+                .map(c -> card.substring(c.start(), c.end())).toList();
+        assertThat(String.join("|", all)).contains("KVITNESODDEN").contains("Norway");
+        if (mode == PiiMode.BALANCED) {
+            assertThat(found(mode, card, "LOCATION")).containsExactly("KVITNESODDEN", "Norway");
+        }
+        String particles = "Ilario Benvenuti\nCastelnuovo de la Brenta\nItaly";
+        List<Recognizer.Candidate> name = List.of(new Recognizer.Candidate("PERSON", 0, 16, 0.85, "name-model"));
+        assertThat(PlaceLines.find(Tokens.of(particles), name, 0.4))
+                .extracting(c -> particles.substring(c.start(), c.end()))
+                .containsExactly("Castelnuovo de la Brenta", "Italy");
+        assertThat(PlaceLines.find(Tokens.of(particles), List.of(), 0.4)).isEmpty(); // no name above: no block
+    }
+
+    @Test
+    void aCountryLineUnderLinesThatAreNoNameAndTownIsLeftAsBefore() {
+        String list = "Countries we ship to:\nEurope\nNorway";
+        assertThat(found(PiiMode.BALANCED, list, "LOCATION")).isEmpty();
+        String prose = "Solveig Tandberg\nThanks for the lovely dinner\nNorway";
+        assertThat(found(PiiMode.BALANCED, prose, "LOCATION")).isEmpty();
+        String heading = "Solveig Tandberg\nSales Manager\nNorway";
+        assertThat(found(PiiMode.BALANCED, heading, "LOCATION")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void theCountryAPersonArrivesFromAFewWordsAfterTheVerbIsReported(PiiMode mode) {
+        assertThat(found(mode, "My aunt arrived at Ostmark this morning from Tunisia.", "LOCATION"))
+                .contains("Tunisia");
+        assertThat(found(mode, "We landed late last night from Iceland and slept all day.", "LOCATION"))
+                .containsExactly("Iceland");
+    }
+
+    @Test
+    void aFromInAnotherClauseOrFarFromTheVerbIsNoArrival() {
+        String comma = "The guests arrived, and from Monday on Chile will be the topic.";
+        assertThat(ArrivalCues.find(Tokens.of(comma), true)).isEmpty();
+        String far = "She arrived with two suitcases and a very tired dog from Chile.";
+        assertThat(ArrivalCues.find(Tokens.of(far), true)).isEmpty();
+        assertThat(found(PiiMode.BALANCED, "Estonia arrived at a decision in 2011.", "LOCATION")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void aTownAfterHomeCityOrHometownIsAPlace(PiiMode mode) {
+        assertThat(found(mode, "My hometown Kjeldebu has one shop and a church.", "LOCATION"))
+                .containsExactly("Kjeldebu");
+    }
 }
