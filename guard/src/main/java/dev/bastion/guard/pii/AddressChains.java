@@ -43,6 +43,11 @@ final class AddressChains {
     /** Labels of the contact lines that follow an address. */
     private static final Set<String> LABELS = Set.of("mobile", "phone", "tel", "telephone", "fax", "email", "e-mail",
             "cell", "office", "desk", "web", "website");
+    /** The post office words and area codes of US military mail (FPO AP 96349, APO AE 09012, DPO AA 34025). */
+    private static final Set<String> MILITARY_POSTS = Set.of("fpo", "apo", "dpo");
+    private static final Set<String> MILITARY_CODES = Set.of("aa", "ae", "ap");
+    /** The prefixes of ships in a military address line (USNS Mercy, USS Nimitz, USCGC Healy). */
+    private static final Set<String> SHIPS = Set.of("usns", "uss", "uscgc");
     /** Marks that end a sentence after an address's last line ("... LONDON / United Kingdom?"). */
     private static final Set<String> SENTENCE_ENDS = Set.of(".", "?", "!", ";");
     private static final int STOP = 0;
@@ -169,6 +174,11 @@ final class AddressChains {
             }
         }
         for (int k = 0; k < t.size; k++) {
+            int military = militaryPost(t, kind, k);
+            if (military >= 0) {
+                out.add(new int[] {shipBefore(t, kind, k), military, STREET});
+                continue;
+            }
             if (kind[k] == UNIT) {
                 for (int m = k + 1; m < Math.min(t.size, k + 4) && kind[m] != STOP && kind[m] != NAME; m++) {
                     if (kind[m] == NUMBER) {
@@ -186,6 +196,40 @@ final class AddressChains {
         }
         out.sort(java.util.Comparator.comparingInt(a -> a[0]));
         return out;
+    }
+
+    /**
+     * The last token of a US military post line that starts at token {@code k}: FPO, APO or DPO, the AA, AE or AP
+     * code, and the five-digit ZIP ("FPO AP 96349", in any case); -1 when none starts there.
+     */
+    private static int militaryPost(Tokens t, int[] kind, int k) {
+        if (k + 2 >= t.size || !MILITARY_POSTS.contains(t.lower[k]) || !MILITARY_CODES.contains(t.lower[k + 1])
+                || t.lineBefore[k + 1] || t.lineBefore[k + 2] || kind[k + 2] != NUMBER
+                || t.end[k + 2] - t.start[k + 2] != 5) {
+            return -1;
+        }
+        return k + 2;
+    }
+
+    /**
+     * The first token of the ship before a military post line at {@code k} ("USNS Bergman / FPO AP 93757", "USS
+     * Aldenmoor, FPO AE 09521"): USNS, USS or USCGC and one or two name words, on the same line (a comma between
+     * allowed) or on the line before; {@code k} when there is none.
+     */
+    private static int shipBefore(Tokens t, int[] kind, int k) {
+        int m = k - 1;
+        if (m >= 0 && t.lower[m].equals(",") && !t.lineBefore[k]) {
+            m--;
+        }
+        for (int words = 0; m >= 0 && words < 3; words++, m--) {
+            if (SHIPS.contains(t.lower[m])) {
+                return words > 0 ? m : k;
+            }
+            if (!t.isWord(m) || Chars.digit(t.text.charAt(t.start[m])) || t.lineBefore[m]) {
+                return k; // the ship and its name are on one line
+            }
+        }
+        return k;
     }
 
     /** The first token that starts at or after {@code at} ({@code t.size} when none does). */

@@ -302,6 +302,8 @@ public final class PiiScanner implements Scanner {
         if ((cues & CueWords.COMPANY) != 0) {
             // "Brellin Data Systems", "Tarra Corp."
             SpanRules.refineAll(tokens, CompanyForms.find(tokens, all), mode, cased, all);
+            // "Brellin, Tarsk Systems and Ovena": the other items of a list with a firm in it
+            SpanRules.refineAll(tokens, FirmLists.find(tokens, cased), mode, cased, all);
         }
         if ((cues & CueWords.ORGANISATION) != 0) {
             // "Norvantis was founded in 2009"

@@ -141,4 +141,43 @@ class RoundFifteenFailureTypesTest {
         assertThat(found(mode, "My hometown Kjeldebu has one shop and a church.", "LOCATION"))
                 .containsExactly("Kjeldebu");
     }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void aUsMilitaryAddressIsOneAddressWithItsShip(PiiMode mode) {
+        String lines = "Mail for Ensign Kari Dale:\nUSNS Tollander\nFPO AP 96349\nThank you!";
+        assertThat(found(mode, lines, "STREET_ADDRESS")).containsExactly("USNS Tollander\nFPO AP 96349");
+        String oneLine = "Please send it to USS Bracken, FPO AE 09521.";
+        assertThat(found(mode, oneLine, "STREET_ADDRESS")).containsExactly("USS Bracken, FPO AE 09521");
+        String lower = "can you ship it to uscgc varnholt\nfpo aa 34091?";
+        assertThat(found(mode, lower, "STREET_ADDRESS")).containsExactly("uscgc varnholt\nfpo aa 34091");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "The FPO AP team met 12345 times.",
+        "USS Bracken is a ship in my novel."})
+    void militaryWordsWithoutTheirFiveDigitZipAreNoAddress(String text) {
+        assertThat(found(PiiMode.RECALL, text, "STREET_ADDRESS")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void theOtherItemsOfAListWithAFirmInItAreFirms(PiiMode mode) {
+        String text = "Our suppliers are Brellin, Tarsk Systems and Ovena Quell.";
+        assertThat(FirmLists.find(Tokens.of(text), true)).extracting(c -> text.substring(c.start(), c.end()))
+                .containsExactly("Ovena Quell", "Brellin");
+        assertThat(String.join("|", PiiScanner.defaults(mode).find(text).stream()
+                .map(c -> text.substring(c.start(), c.end())).toList())).contains("Brellin").contains("Ovena Quell");
+    }
+
+    @Test
+    void aListWithoutAFirmOrInTextWithoutCapitalsSpreadsNothing() {
+        String plain = "We need apples, Bread and Milk.";
+        assertThat(FirmLists.find(Tokens.of(plain), true)).isEmpty();
+        String lower = "brellin, tarsk systems and ovena";
+        assertThat(FirmLists.find(Tokens.of(lower), false)).isEmpty();
+        String alone = "The Group, Bread and Milk.";
+        assertThat(FirmLists.find(Tokens.of(alone), true)).isEmpty(); // a form word alone names no firm
+    }
 }
