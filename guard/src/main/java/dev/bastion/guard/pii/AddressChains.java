@@ -43,6 +43,11 @@ final class AddressChains {
     /** Labels of the contact lines that follow an address. */
     private static final Set<String> LABELS = Set.of("mobile", "phone", "tel", "telephone", "fax", "email", "e-mail",
             "cell", "office", "desk", "web", "website");
+    /** Months and weekdays, which sit between numbers in dates, never in a street's name. */
+    private static final Set<String> CALENDAR = Set.of("january", "february", "march", "april", "may", "june", "july",
+            "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul",
+            "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday");
     /** The post office words and area codes of US military mail (FPO AP 96349, APO AE 09012, DPO AA 34025). */
     private static final Set<String> MILITARY_POSTS = Set.of("fpo", "apo", "dpo");
     private static final Set<String> MILITARY_CODES = Set.of("aa", "ae", "ap");
@@ -85,7 +90,7 @@ final class AddressChains {
         if (cased) {
             particlesInPlaceNames(t, kind);
         }
-        List<int[]> anchors = anchors(t, kind, names);
+        List<int[]> anchors = anchors(t, kind, names, cased);
         if (anchors.isEmpty()) {
             return names;
         }
@@ -162,7 +167,7 @@ final class AddressChains {
     }
 
     /** Anchors in order of their first token: {first, last, kind}. */
-    private static List<int[]> anchors(Tokens t, int[] kind, List<Recognizer.Candidate> names) {
+    private static List<int[]> anchors(Tokens t, int[] kind, List<Recognizer.Candidate> names, boolean cased) {
         List<int[]> out = new ArrayList<>();
         for (Recognizer.Candidate n : names) {
             if (n.type().equals("STREET_ADDRESS")) {
@@ -189,6 +194,9 @@ final class AddressChains {
             } else if (kind[k] == NUMBER || kind[k] == NAME || kind[k] == STREET) {
                 int[] street = kind[k] == STREET && PREFIX_STREETS.contains(t.lower[k]) ? prefixStreet(t, kind, k)
                         : street(t, kind, k);
+                if (street == null && cased && kind[k] == NUMBER) {
+                    street = numberedStreet(t, kind, k);
+                }
                 if (street != null) {
                     out.add(street);
                 }
@@ -318,6 +326,40 @@ final class AddressChains {
                 k = m;
             }
         }
+    }
+
+    /**
+     * A street line with a number at both ends and no street word, "30102 Kaevu 94", "641 Dašická 688": a
+     * building or postal number of three to six digits, one to three capitalised name words (not all capitals,
+     * not a month or weekday), and the house number (one to four digits, a letter after it allowed), on one line,
+     * in a text that capitalises. Null when there is none at {@code k}. Not "12 March 2020" (two digits first, a
+     * month), nor "BP 120 HR 80" in an upper-case note (no capitals to go by).
+     */
+    private static int[] numberedStreet(Tokens t, int[] kind, int k) {
+        int digits = t.end[k] - t.start[k];
+        if (digits < 3 || !Chars.digit(t.text.charAt(t.end[k] - 1))) {
+            return null;
+        }
+        int m = k + 1;
+        int names = 0;
+        while (m < t.size && names < 3 && kind[m] == NAME && !t.lineBefore[m] && !CALENDAR.contains(t.lower[m])
+                && !allCapitals(t, m)) {
+            names++;
+            m++;
+        }
+        if (names == 0 || m >= t.size || kind[m] != NUMBER || t.lineBefore[m] || t.end[m] - t.start[m] > 4) {
+            return null;
+        }
+        return new int[] {k, m, STREET};
+    }
+
+    private static boolean allCapitals(Tokens t, int k) {
+        for (int i = t.start[k]; i < t.end[k]; i++) {
+            if (Character.isLowerCase(t.text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {first, last} of the chain grown from tokens a..b. */

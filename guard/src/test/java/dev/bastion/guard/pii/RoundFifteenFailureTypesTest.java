@@ -180,4 +180,21 @@ class RoundFifteenFailureTypesTest {
         String alone = "The Group, Bread and Milk.";
         assertThat(FirmLists.find(Tokens.of(alone), true)).isEmpty(); // a form word alone names no firm
     }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void aStreetLineWithANumberAtBothEndsAndNoStreetWordIsAnAddress(PiiMode mode) {
+        String text = "We'll meet at Brunno's, 417 Velkomar 28, Hradec Lhota, on Friday.";
+        assertThat(found(mode, text, "STREET_ADDRESS")).containsExactly("417 Velkomar 28, Hradec Lhota");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "It happened on 12 March 2020 and again later.",
+        "In 2019 Apple sold 30 million phones.",
+        "Read Chapter 312 Section 4 first.",
+        "PT 120 HR 80 BP 130"})
+    void datesCountsAndUpperCaseNotesAreNoNumberedStreet(String text) {
+        assertThat(found(PiiMode.BALANCED, text, "STREET_ADDRESS")).isEmpty();
+    }
 }
