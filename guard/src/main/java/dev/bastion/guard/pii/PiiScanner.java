@@ -261,6 +261,10 @@ public final class PiiScanner implements Scanner {
             // "flew to Tromsø", "lives in Harburg"
             SpanRules.refineAll(tokens, PlaceCues.find(tokens, cased), mode, cased, all);
         }
+        if ((cues & CueWords.VISIT) != 0) {
+            // "Estonia was so much fun to visit!"
+            SpanRules.refineAll(tokens, VisitCues.find(tokens, cased), mode, cased, all);
+        }
         if ((cues & CueWords.ARRIVAL) != 0) {
             // "arrived at Hasle this morning from Tunisia"
             SpanRules.refineAll(tokens, ArrivalCues.find(tokens, cased), mode, cased, all);

@@ -197,4 +197,30 @@ class RoundFifteenFailureTypesTest {
     void datesCountsAndUpperCaseNotesAreNoNumberedStreet(String text) {
         assertThat(found(PiiMode.BALANCED, text, "STREET_ADDRESS")).isEmpty();
     }
+
+    @Test
+    void aFamousFirmAfterAnEmployerPhraseIsStillReportedInTheBalancedMode() {
+        assertThat(found(PiiMode.BALANCED, "I used to work for Boston Consulting Group, but I quit in May.",
+                "ORGANIZATION")).containsExactly("Boston Consulting Group");
+        assertThat(found(PiiMode.BALANCED, "What does Boston Consulting Group do?", "ORGANIZATION")).isEmpty();
+        assertThat(found(PiiMode.BALANCED, "Describe the techniques employed by Leo Tolstoy in his novels.",
+                "PERSON")).isEmpty(); // "employed by" also means "used by"
+    }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void aPlaceTheWriterVisitedIsReported(PiiMode mode) {
+        assertThat(found(mode, "We got home last night. Slovenia was so much fun to visit!", "LOCATION"))
+                .contains("Slovenia");
+        assertThat(VisitCues.find(Tokens.of("Slovenia was so much fun to visit!"), true)).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Slovenia is great to visit in spring.",
+        "The castle in Slovenia was closed to visit.",
+        "Is Slovenia worth it? It was hard to visit."})
+    void aPlaceRecommendedOrNotTheSubjectOfTheVisitStaysOutOfTheBalancedMode(String text) {
+        assertThat(found(PiiMode.BALANCED, text, "LOCATION")).isEmpty();
+    }
 }
