@@ -43,6 +43,18 @@ final class AddressChains {
     /** Labels of the contact lines that follow an address. */
     private static final Set<String> LABELS = Set.of("mobile", "phone", "tel", "telephone", "fax", "email", "e-mail",
             "cell", "office", "desk", "web", "website");
+    /** Months and weekdays, which sit between numbers in dates, never in a street's name. */
+    private static final Set<String> CALENDAR = Set.of("january", "february", "march", "april", "may", "june", "july",
+            "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul",
+            "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday");
+    /** The post office words and area codes of US military mail (FPO AP 96349, APO AE 09012, DPO AA 34025). */
+    private static final Set<String> MILITARY_POSTS = Set.of("fpo", "apo", "dpo");
+    private static final Set<String> MILITARY_CODES = Set.of("aa", "ae", "ap");
+    /** The prefixes of ships in a military address line (USNS Mercy, USS Nimitz, USCGC Healy). */
+    private static final Set<String> SHIPS = Set.of("usns", "uss", "uscgc");
+    /** Marks that end a sentence after an address's last line ("... LONDON / United Kingdom?"). */
+    private static final Set<String> SENTENCE_ENDS = Set.of(".", "?", "!", ";");
     private static final int STOP = 0;
     private static final int SEP = 1;
     private static final int NUMBER = 2;
@@ -75,7 +87,10 @@ final class AddressChains {
         for (int k = 0; k < t.size; k++) {
             kind[k] = classify(t, k, claimed, postcodes, cased);
         }
-        List<int[]> anchors = anchors(t, kind, names);
+        if (cased) {
+            particlesInPlaceNames(t, kind);
+        }
+        List<int[]> anchors = anchors(t, kind, names, cased);
         if (anchors.isEmpty()) {
             return names;
         }
@@ -152,7 +167,7 @@ final class AddressChains {
     }
 
     /** Anchors in order of their first token: {first, last, kind}. */
-    private static List<int[]> anchors(Tokens t, int[] kind, List<Recognizer.Candidate> names) {
+    private static List<int[]> anchors(Tokens t, int[] kind, List<Recognizer.Candidate> names, boolean cased) {
         List<int[]> out = new ArrayList<>();
         for (Recognizer.Candidate n : names) {
             if (n.type().equals("STREET_ADDRESS")) {
@@ -164,6 +179,11 @@ final class AddressChains {
             }
         }
         for (int k = 0; k < t.size; k++) {
+            int military = militaryPost(t, kind, k);
+            if (military >= 0) {
+                out.add(new int[] {shipBefore(t, kind, k), military, STREET});
+                continue;
+            }
             if (kind[k] == UNIT) {
                 for (int m = k + 1; m < Math.min(t.size, k + 4) && kind[m] != STOP && kind[m] != NAME; m++) {
                     if (kind[m] == NUMBER) {
@@ -174,6 +194,9 @@ final class AddressChains {
             } else if (kind[k] == NUMBER || kind[k] == NAME || kind[k] == STREET) {
                 int[] street = kind[k] == STREET && PREFIX_STREETS.contains(t.lower[k]) ? prefixStreet(t, kind, k)
                         : street(t, kind, k);
+                if (street == null && cased && kind[k] == NUMBER) {
+                    street = numberedStreet(t, kind, k);
+                }
                 if (street != null) {
                     out.add(street);
                 }
@@ -181,6 +204,40 @@ final class AddressChains {
         }
         out.sort(java.util.Comparator.comparingInt(a -> a[0]));
         return out;
+    }
+
+    /**
+     * The last token of a US military post line that starts at token {@code k}: FPO, APO or DPO, the AA, AE or AP
+     * code, and the five-digit ZIP ("FPO AP 96349", in any case); -1 when none starts there.
+     */
+    private static int militaryPost(Tokens t, int[] kind, int k) {
+        if (k + 2 >= t.size || !MILITARY_POSTS.contains(t.lower[k]) || !MILITARY_CODES.contains(t.lower[k + 1])
+                || t.lineBefore[k + 1] || t.lineBefore[k + 2] || kind[k + 2] != NUMBER
+                || t.end[k + 2] - t.start[k + 2] != 5) {
+            return -1;
+        }
+        return k + 2;
+    }
+
+    /**
+     * The first token of the ship before a military post line at {@code k} ("USNS Bergman / FPO AP 93757", "USS
+     * Aldenmoor, FPO AE 09521"): USNS, USS or USCGC and one or two name words, on the same line (a comma between
+     * allowed) or on the line before; {@code k} when there is none.
+     */
+    private static int shipBefore(Tokens t, int[] kind, int k) {
+        int m = k - 1;
+        if (m >= 0 && t.lower[m].equals(",") && !t.lineBefore[k]) {
+            m--;
+        }
+        for (int words = 0; m >= 0 && words < 3; words++, m--) {
+            if (SHIPS.contains(t.lower[m])) {
+                return words > 0 ? m : k;
+            }
+            if (!t.isWord(m) || Chars.digit(t.text.charAt(t.start[m])) || t.lineBefore[m]) {
+                return k; // the ship and its name are on one line
+            }
+        }
+        return k;
     }
 
     /** The first token that starts at or after {@code at} ({@code t.size} when none does). */
@@ -247,6 +304,64 @@ final class AddressChains {
         return new int[] {k, m, STREET};
     }
 
+    /**
+     * Marks as name words the one or two lower-case particles between two name words of one line ("Mora de
+     * Rubielos", "Chiclana de la Frontera", "Villafranca del Cid"): town names of Spain, Italy, Portugal and France
+     * hold them, and as function words they would end the chain inside the town. Only in a text that capitalises,
+     * where the words either side show the name.
+     */
+    private static void particlesInPlaceNames(Tokens t, int[] kind) {
+        for (int k = 1; k + 1 < t.size; k++) {
+            if (kind[k] != STOP || kind[k - 1] != NAME || t.lineBefore[k] || !PARTICLES.contains(t.lower[k])) {
+                continue;
+            }
+            int m = k + 1;
+            if (m + 1 < t.size && kind[m] == STOP && PARTICLES.contains(t.lower[m]) && !t.lineBefore[m]) {
+                m++;
+            }
+            if (kind[m] == NAME && !t.lineBefore[m]) {
+                for (int i = k; i < m; i++) {
+                    kind[i] = NAME;
+                }
+                k = m;
+            }
+        }
+    }
+
+    /**
+     * A street line with a number at both ends and no street word, "30102 Kaevu 94", "641 Dašická 688": a
+     * building or postal number of three to six digits, one to three capitalised name words (not all capitals,
+     * not a month or weekday), and the house number (one to four digits, a letter after it allowed), on one line,
+     * in a text that capitalises. Null when there is none at {@code k}. Not "12 March 2020" (two digits first, a
+     * month), nor "BP 120 HR 80" in an upper-case note (no capitals to go by).
+     */
+    private static int[] numberedStreet(Tokens t, int[] kind, int k) {
+        int digits = t.end[k] - t.start[k];
+        if (digits < 3 || !Chars.digit(t.text.charAt(t.end[k] - 1))) {
+            return null;
+        }
+        int m = k + 1;
+        int names = 0;
+        while (m < t.size && names < 3 && kind[m] == NAME && !t.lineBefore[m] && !CALENDAR.contains(t.lower[m])
+                && !allCapitals(t, m)) {
+            names++;
+            m++;
+        }
+        if (names == 0 || m >= t.size || kind[m] != NUMBER || t.lineBefore[m] || t.end[m] - t.start[m] > 4) {
+            return null;
+        }
+        return new int[] {k, m, STREET};
+    }
+
+    private static boolean allCapitals(Tokens t, int k) {
+        for (int i = t.start[k]; i < t.end[k]; i++) {
+            if (Character.isLowerCase(t.text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {first, last} of the chain grown from tokens a..b. */
     private static int[] extend(Tokens t, int[] kind, int a, int b, boolean cased) {
         int first = a;
@@ -270,16 +385,27 @@ final class AddressChains {
         while (k < t.size && k - first < MAX_TOKENS) {
             if (t.lineBefore[k]) {
                 int end = lineEnd(t, k);
-                if (lines == 3 || end - k > 7 || !allParts(kind, k, end)) {
+                int body = end; // the line without the sentence's closing mark: "United Kingdom?"
+                while (body > k && SENTENCE_ENDS.contains(t.lower[body])) {
+                    body--;
+                }
+                if (lines == 3 || end - k > 7 || !allParts(kind, k, body)) {
+                    int tail = countryTail(t, kind, k, cased);
+                    last = tail >= 0 ? tail : last; // "LONDON" / "United Kingdom 75419": the country closes it
                     break;
                 }
                 lines++;
-                last = lastPart(kind, k, end, last);
+                last = lastPart(kind, k, body, last);
+                if (body < end) {
+                    break; // the sentence ends with this line
+                }
                 k = end + 1;
                 continue;
             }
             int c = kind[k];
             if (c == STOP || (!cased && c == NAME && !afterComma)) {
+                int tail = countryTail(t, kind, k, cased);
+                last = tail >= 0 ? tail : last; // "..., Coalville, United Kingdom": the country closes it
                 break;
             }
             afterComma |= t.lower[k].equals(",");
@@ -289,6 +415,34 @@ final class AddressChains {
             k++;
         }
         return new int[] {first, last};
+    }
+
+    /**
+     * The last token of a country (or state) of one to three words that starts at token {@code k} on one line,
+     * with the postcode right after it ("United Kingdom 75419", "Belgium 92060"), or without one when nothing but
+     * punctuation or a line break follows ("New Zealand."); -1 otherwise. The last line of an international address is its country,
+     * and some countries start with a word that stops a chain elsewhere ("United", "New", "South").
+     */
+    private static int countryTail(Tokens t, int[] kind, int k, boolean cased) {
+        int region = -1;
+        for (int m = Math.min(t.size - 1, k + 2); m > k - 1 && region < 0; m--) {
+            boolean oneLine = true;
+            for (int i = k; i < m + 1 && oneLine; i++) { // not i <= m: C2 trapped on that loop limit
+                oneLine = t.isWord(i) && (i == k || !t.lineBefore[i]);
+            }
+            if (oneLine && Regions.region(t, k, m) && (t.capitalised(k) || !cased)) {
+                region = m;
+            }
+        }
+        if (region < 0) {
+            return -1;
+        }
+        if (region + 1 < t.size && !t.lineBefore[region + 1] && kind[region + 1] == NUMBER) {
+            return region + 1; // its postcode, whatever the sentence says next
+        }
+        boolean closes = region + 1 == t.size || t.lineBefore[region + 1] || !t.isWord(region + 1)
+                && !t.lower[region + 1].equals("(");
+        return closes ? region : -1;
     }
 
     /**

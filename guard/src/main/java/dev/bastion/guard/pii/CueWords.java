@@ -29,6 +29,8 @@ final class CueWords {
     static final long NAME_QUESTION = 1L << 9;
     static final long COMPANY = 1L << 10;
     static final long ORGANISATION = 1L << 11;
+    static final long ARRIVAL = 1L << 12;
+    static final long VISIT = 1L << 13;
 
     private static final Map<String, Long> BITS = bits();
 
@@ -48,6 +50,8 @@ final class CueWords {
         add(m, NAME_QUESTION, Set.of("name", "names"));
         add(m, COMPANY, CompanyForms.FORMS);
         add(m, ORGANISATION, OrganisationCues.TRIGGERS);
+        add(m, ARRIVAL, ArrivalCues.VERBS);
+        add(m, VISIT, VisitCues.WORDS);
         return Map.copyOf(m);
     }
 

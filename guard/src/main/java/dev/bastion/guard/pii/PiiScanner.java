@@ -259,7 +259,15 @@ public final class PiiScanner implements Scanner {
         }
         if ((cues & CueWords.PLACE) != 0) {
             // "flew to Tromsø", "lives in Harburg"
-            SpanRules.refineAll(tokens, PlaceCues.find(tokens), mode, cased, all);
+            SpanRules.refineAll(tokens, PlaceCues.find(tokens, cased), mode, cased, all);
+        }
+        if ((cues & CueWords.VISIT) != 0) {
+            // "Estonia was so much fun to visit!"
+            SpanRules.refineAll(tokens, VisitCues.find(tokens, cased), mode, cased, all);
+        }
+        if ((cues & CueWords.ARRIVAL) != 0) {
+            // "arrived at Hasle this morning from Tunisia"
+            SpanRules.refineAll(tokens, ArrivalCues.find(tokens, cased), mode, cased, all);
         }
         if ((cues & CueWords.NAMING) != 0) {
             // "my name is ...", "people call me ..."
@@ -298,6 +306,8 @@ public final class PiiScanner implements Scanner {
         if ((cues & CueWords.COMPANY) != 0) {
             // "Brellin Data Systems", "Tarra Corp."
             SpanRules.refineAll(tokens, CompanyForms.find(tokens, all), mode, cased, all);
+            // "Brellin, Tarsk Systems and Ovena": the other items of a list with a firm in it
+            SpanRules.refineAll(tokens, FirmLists.find(tokens, cased), mode, cased, all);
         }
         if ((cues & CueWords.ORGANISATION) != 0) {
             // "Norvantis was founded in 2009"
@@ -309,6 +319,8 @@ public final class PiiScanner implements Scanner {
         }
         // "Brynja Lien" / "Tarnvik" / "14 Skolegata, Hamar": the firm line of a signature block
         SpanRules.refineAll(tokens, SignatureLines.find(tokens, all, defaultThreshold), mode, cased, all);
+        // "Brynja Lien" / "KVITNES" / "Norway": the town and country lines under a name
+        SpanRules.refineAll(tokens, PlaceLines.find(tokens, all, defaultThreshold), mode, cased, all);
         // "Lindqvist, Michael and Okafor"
         double person = thresholds.getOrDefault("PERSON", defaultThreshold);
         SpanRules.refineAll(tokens, NameLists.find(tokens, all, cased, person), mode, cased, all);

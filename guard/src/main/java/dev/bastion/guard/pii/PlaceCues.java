@@ -36,7 +36,9 @@ final class PlaceCues {
             words("arrived at"), words("arrived in"), words("landed in"), words("landed at"),
             words("originally from"), words("i'm from"), words("i\u2019m from"), words("i am from"),
             words("we're from"), words("we\u2019re from"), words("we are from"), words("emigrated from"),
-            words("immigrated from"), words("immigrated to"), words("emigrated to"));
+            words("immigrated from"), words("immigrated to"), words("emigrated to"),
+            words("coming to"), words("back from"), words("returned from"), words("returning from"),
+            words("home city"), words("hometown"), words("home town"), words("native city"));
     /**
      * The cues that place a thing, not a person ("the firm is based in ...", "the museum is located in ..."):
      * a country after them stays out of the balanced mode, as any country does.
@@ -76,22 +78,43 @@ final class PlaceCues {
 
     /** The places after a cue in {@code t}, as LOCATION candidates. */
     static List<Recognizer.Candidate> find(Tokens t) {
+        return find(t, SpanRules.cased(t));
+    }
+
+    /**
+     * The places after a cue in {@code t}, as LOCATION candidates; in a text that does not capitalise
+     * ({@code cased} false: "we moved here from tunisia") a lower-case word the gazetteers list as a city, country
+     * or state is a place too.
+     */
+    static List<Recognizer.Candidate> find(Tokens t, boolean cased) {
         List<Recognizer.Candidate> out = new ArrayList<>(0);
         for (int i = 0; i < t.size; i++) {
             int after = cueEnd(t, i, BY_FIRST);
-            if (after < 0 || after >= t.size || t.lineBefore[after] || !placeWord(t, after)) {
+            int last = after < 0 ? -1 : placeAfter(t, after, cased);
+            if (last < 0) {
                 continue;
-            }
-            int last = after;
-            while (last + 1 < t.size && last - after < 2 && !t.lineBefore[last + 1]
-                    && t.start[last + 1] - t.end[last] == 1 && placeWord(t, last + 1)) {
-                last++;
             }
             String recognizer = THING_CUES.contains(t.lower[i]) ? RECOGNIZER : PERSONAL;
             out.add(new Recognizer.Candidate("LOCATION", t.start[after], t.end[last], SCORE, recognizer));
             i = last;
         }
         return out;
+    }
+
+    /**
+     * The last token of the place of one to three place words that starts at token {@code after} on its line, or
+     * -1 when no place starts there.
+     */
+    static int placeAfter(Tokens t, int after, boolean cased) {
+        if (after >= t.size || t.lineBefore[after] || !placeWord(t, after, cased)) {
+            return -1;
+        }
+        int last = after;
+        while (last + 1 < t.size && last - after < 2 && !t.lineBefore[last + 1]
+                && t.start[last + 1] - t.end[last] == 1 && placeWord(t, last + 1, cased)) {
+            last++;
+        }
+        return last;
     }
 
     /** The token after a cue phrase of {@code byFirst} that starts at token {@code i}, or -1 when none does. */
@@ -112,9 +135,12 @@ final class PlaceCues {
         return -1;
     }
 
-    /** A word of letters (hyphens inside allowed) starting with a capital, not a function or calendar word. */
-    private static boolean placeWord(Tokens t, int i) {
-        if (!t.capitalised(i) || t.end[i] - t.start[i] < 2) {
+    /**
+     * A word of letters (hyphens inside allowed) starting with a capital, not a function or calendar word; in a
+     * text that does not capitalise, also a lower-case word the gazetteers list as a city, country or state.
+     */
+    private static boolean placeWord(Tokens t, int i, boolean cased) {
+        if (t.end[i] - t.start[i] < 2 || !t.capitalised(i) && (cased || !gazetteerPlace(t.lower[i]))) {
             return false;
         }
         for (int k = t.start[i]; k < t.end[i]; k++) {
@@ -124,5 +150,9 @@ final class PlaceCues {
             }
         }
         return !NOT_PLACES.contains(t.lower[i]) && !SpanRules.notName(t.lower[i]);
+    }
+
+    private static boolean gazetteerPlace(String lower) {
+        return (Gazetteers.get().flags(lower) & (Gazetteers.CITY | Gazetteers.COUNTRY | Gazetteers.STATE)) != 0;
     }
 }

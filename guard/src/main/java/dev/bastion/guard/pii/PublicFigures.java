@@ -77,7 +77,7 @@ final class PublicFigures {
                 if (!listed(name) && name.endsWith("'s")) {
                     name = name.substring(0, name.length() - 2); // "Tom Hanks's", unless the title holds it
                 }
-                if (listed(name) && !afterPossessive(text, c.start())) {
+                if (listed(name) && !afterPossessive(text, c.start()) && !afterEmployerCue(text, c.start())) {
                     out.add(c);
                     int space = name.lastIndexOf(' ');
                     if (space > 0) {
@@ -142,6 +142,44 @@ final class PublicFigures {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Whether the words right before {@code start} are an employer phrase of {@link EmployerCues} ("I used to work
+     * for Boston Consulting Group", "she has a job at ..."): a person's employer is personal data about them, as
+     * "my" makes a name the user's, even when the firm has a popular article.
+     */
+    private static boolean afterEmployerCue(String text, int start) {
+        String two = wordsBefore(text, start, 2);
+        String three = wordsBefore(text, start, 3);
+        return two != null && EMPLOYER_PHRASES.contains(two) || three != null && EMPLOYER_PHRASES.contains(three);
+    }
+
+    /**
+     * The employer phrases, without "employed by", which also means "used by" ("the techniques employed by Leo
+     * Tolstoy").
+     */
+    private static final Set<String> EMPLOYER_PHRASES = EmployerCues.CUES.stream().map(p -> String.join(" ", p))
+            .filter(p -> !p.equals("employed by")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    /** The {@code n} words of letters right before {@code start}, lower case and one space apart, or null. */
+    private static String wordsBefore(String text, int start, int n) {
+        int i = start;
+        String[] words = new String[n];
+        for (int w = n - 1; w >= 0; w--) {
+            while (i > 0 && text.charAt(i - 1) == ' ') {
+                i--;
+            }
+            int end = i;
+            while (i > 0 && Character.isLetter(text.charAt(i - 1))) {
+                i--;
+            }
+            if (i == end) {
+                return null; // a line break, punctuation or the start of the text ends the look-back
+            }
+            words[w] = text.substring(i, end).toLowerCase(Locale.ROOT);
+        }
+        return String.join(" ", words);
     }
 
     /** Whether one of the three words before {@code start}, on the same line, is a first- or second-person possessive. */

@@ -88,7 +88,7 @@ final class SignatureLines {
     }
 
     /** The index of the line holding character {@code at}: the last line starting at or before it (0 if none). */
-    private static int lineAt(int[] from, int at) {
+    static int lineAt(int[] from, int at) {
         int lo = 0;
         int hi = from.length - 1;
         while (lo < hi) {
@@ -103,7 +103,7 @@ final class SignatureLines {
     }
 
     /** {first, last} token of each line, a leading {@code >} quote marker left out; lines without words skipped. */
-    private static List<int[]> lines(Tokens t) {
+    static List<int[]> lines(Tokens t) {
         List<int[]> out = new ArrayList<>();
         int k = 0;
         while (k < t.size) {
