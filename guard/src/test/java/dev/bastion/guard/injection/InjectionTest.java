@@ -133,8 +133,8 @@ class InjectionTest {
 
     @Test
     void heldOutIndirectInjectionsAreByteForByteThoseOfRoundFourteen() throws Exception {
-        // The held-out half scores every content figure since round three: round fifteen's new training
-        // instructions and layout must not move it (SHA-256 of main's output before the change).
+        // The held-out half scores every content figure since round three: a change to the training half (round
+        // fifteen's candidates) must not move it (SHA-256 of round fourteen's output).
         List<String> docs = List.of("Quarterly report.\nRevenue grew by four percent.\nCosts were flat.",
                 "Meeting notes: budget approved; next review in May.",
                 "Dear Ann, the parcel left on Monday. It should arrive by Friday. Best, Tom");
@@ -148,18 +148,6 @@ class InjectionTest {
                 .digest(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(java.util.HexFormat.of().formatHex(digest))
                 .isEqualTo("95296afe72a2fab27130e63589c41415ba838371af3d748caf2bda234bed8709");
-    }
-
-    @Test
-    void someTrainingInjectionsSitInlineInTheRunningTextOnNoLineOfTheirOwn() {
-        List<String> docs = List.of("Dear Ann, the parcel left on Monday. It should arrive by Friday. Best, Tom");
-        List<String> train = new ArrayList<>();
-        for (long seed = 0; seed < 60; seed++) {
-            train.addAll(IndirectInjections.inject(docs, IndirectInjections.Half.TRAIN, seed));
-        }
-        assertThat(train).anyMatch(t -> t.lines().anyMatch(l -> l.startsWith("Dear Ann, the parcel left on Monday. "
-                + "It should arrive by Friday. ") && l.endsWith("Best, Tom") && !l.contains("Friday. Best")));
-        assertThat(train).allMatch(t -> t.contains("parcel left on Monday") && t.contains("Best, Tom"));
     }
 
     @Test
