@@ -132,6 +132,25 @@ class InjectionTest {
     }
 
     @Test
+    void heldOutIndirectInjectionsAreByteForByteThoseOfRoundFourteen() throws Exception {
+        // The held-out half scores every content figure since round three: a change to the training half (round
+        // fifteen's candidates) must not move it (SHA-256 of round fourteen's output).
+        List<String> docs = List.of("Quarterly report.\nRevenue grew by four percent.\nCosts were flat.",
+                "Meeting notes: budget approved; next review in May.",
+                "Dear Ann, the parcel left on Monday. It should arrive by Friday. Best, Tom");
+        StringBuilder all = new StringBuilder();
+        for (long seed = 0; seed < 40; seed++) {
+            for (String t : IndirectInjections.inject(docs, IndirectInjections.Half.HELD_OUT, seed)) {
+                all.append(t).append('\u0000');
+            }
+        }
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(java.util.HexFormat.of().formatHex(digest))
+                .isEqualTo("95296afe72a2fab27130e63589c41415ba838371af3d748caf2bda234bed8709");
+    }
+
+    @Test
     void theThresholdKeepsEveryBenignFamilyAtOrBelowTheTargetRate() {
         List<Double> quiet = new ArrayList<>();
         List<Double> noisy = new ArrayList<>();
