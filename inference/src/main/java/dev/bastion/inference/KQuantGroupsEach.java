@@ -36,7 +36,6 @@ final class KQuantGroupsEach {
     private static final int Q4_QUANTS = 80;
     private static final int Q5_HIGH = 80;
     private static final int Q5_QUANTS = 208;
-    private static final int Q6_QUANTS = 72;
 
     private KQuantGroupsEach() {
     }
@@ -274,7 +273,7 @@ final class KQuantGroupsEach {
         }
         java.util.Arrays.fill(floats, 0, 32 * n, 0f);
         for (int b = 0; b < cols / 256; b++) {
-            long p = (long) Q6_Kx4.BLOCK * b;
+            long p = Q6_Kx4.header(b, cols / 256);
             // d of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
             IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
@@ -286,7 +285,7 @@ final class KQuantGroupsEach {
             for (int half = 0; half < 2; half++) {
                 java.util.Arrays.fill(ints, 0, 16 * n, 0);
                 for (int h = 0; h < 2; h++) {
-                    long q = p + Q6_QUANTS + 384L * half + 64L * h;
+                    long q = Q6_Kx4.quants(b) + 384L * half + 64L * h;
                     long sc = p + 8 + 32L * half + 4L * h;
                     int xs = 1024 * b + 512 * half + 64 * h;
                     ShortVector l0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q, LE)

@@ -31,7 +31,6 @@ final class Q6_Kx4Bytes {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
-    private static final int QUANTS = 72;
     /** Lanes 16-31 of 32 shorts moved to 0-15 (and back): the two halves of a product vector added in shorts. */
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
 
@@ -60,7 +59,7 @@ final class Q6_Kx4Bytes {
         float[] xd = x.d();
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
-            long p = 840L * b;
+            long p = Q6_Kx4.header(b, cols / 256);
             // d of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
             IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
@@ -72,7 +71,7 @@ final class Q6_Kx4Bytes {
             for (int n = 0; n < 2; n++) {
                 IntVector a = IntVector.zero(I512);
                 for (int h = 0; h < 2; h++) {
-                    long q = p + QUANTS + 384L * n + 64L * h;
+                    long q = Q6_Kx4.quants(b) + 384L * n + 64L * h;
                     long sc = p + 8 + 32L * n + 4L * h;
                     int xs = 1024 * b + 512 * n + 64 * h;
                     ByteVector av = ByteVector.fromMemorySegment(B512, w, q, LE);
