@@ -60,14 +60,17 @@ final class Q6_Kx4Bytes {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
             long p = Q6_Kx4.header(b, cols / 256);
-            // d of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            // d of the four rows, each four times over, from f16 exactly, with no subnormal float operand
+            // (the exponent re-biased in ints; subnormal halves, most Q6_K d's, as mag * 2^-24)
             IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = hd.and(0x7fff);
-            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                    .reinterpretAsInts();
-            FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
+            bits = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                            mag.compare(VectorOperators.LT, 0x400));
+            FloatVector d = bits.or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
+                    .mul(xd[b]);
             for (int n = 0; n < 2; n++) {
                 IntVector a = IntVector.zero(I512);
                 for (int h = 0; h < 2; h++) {
