@@ -277,22 +277,17 @@ final class Q8_0x4 {
     /**
      * The {@code n} f16 values at {@code w[p..]} as floats (rounded up to a multiple of 16: {@code out} and {@code w}
      * must have room for them), exactly as
-     * {@link Float#float16ToFloat} gives them: the magnitude's bits moved to a float's place and the exponent
-     * re-biased by an integer add of 112 (exact for normal values), infinities and NaNs given the all-ones exponent,
-     * subnormal values (magnitude below 0x400) converted as magnitude * 2^-24, then the sign. No float operation
-     * sees a subnormal operand: the former way, the bits moved and then multiplied by 2^112 as a float, multiplied
-     * a subnormal float for every subnormal half, and each such multiply costs a microcode assist (Q6_K's d is
-     * mostly subnormal: round fifteen, docs/inference-kernels.md).
+     * {@link Float#float16ToFloat} gives them: the magnitude's bits moved to a float's place and multiplied by
+     * 2^112 (exact for normal and subnormal values), infinities and NaNs given the all-ones exponent, then the sign.
      */
     static void halves(MemorySegment w, long p, int n, float[] out) {
         for (int i = 0; i < n; i += 16) {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(S256, w, p + 2L * i, LE)
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = h.and(0x7fff);
-            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
+                    .reinterpretAsInts();
             bits = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
-                            mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16));
             bits.reinterpretAsFloats().intoArray(out, i);
         }

@@ -109,22 +109,16 @@ final class VectorKernels {
 
     /*
      * IEEE half to float without a conversion instruction: shift exponent and mantissa into float position and
-     * add 112 (= 127 - 15) to the exponent in ints, exact for normal halves; infinity and NaN (exponent 31) get
-     * the float's all-ones exponent instead; subnormal halves (and zero) are their magnitude times 2^-24, converted
-     * exactly; then the sign goes back on. No float operation sees a subnormal operand (multiplying the shifted
-     * bits by 2^112 as a float, as this did until round fifteen, does for every subnormal half, and that costs a
-     * microcode assist each time).
+     * multiply by 2^112 (= 2^(127-15)), which also turns half subnormals into the right normal floats; infinity
+     * and NaN (exponent 31) get the float's all-ones exponent instead; then the sign goes back on.
      */
     private static FloatVector f16s(MemorySegment w, long p) {
         IntVector h = ((IntVector) ShortVector.fromMemorySegment(S, w, p, LE).castShape(I, 0)).and(0xFFFF);
         IntVector magnitude = h.and(0x7FFF);
         IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-        IntVector scaled = shifted.add(112 << 23);
+        IntVector scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
         IntVector special = shifted.or(0x7F800000);
-        IntVector subnormal = ((FloatVector) magnitude.convert(VectorOperators.I2F, 0)).mul(0x1p-24f)
-                .reinterpretAsInts();
-        IntVector bits = scaled.blend(special, magnitude.compare(VectorOperators.GE, 0x7C00))
-                .blend(subnormal, magnitude.compare(VectorOperators.LT, 0x400));
+        IntVector bits = scaled.blend(special, magnitude.compare(VectorOperators.GE, 0x7C00));
         return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
