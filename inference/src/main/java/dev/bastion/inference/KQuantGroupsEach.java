@@ -234,7 +234,7 @@ final class KQuantGroupsEach {
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
         IntVector m1 = (IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
-        // d and dmin of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+        // d and dmin of the four rows, each four times over, from f16 exactly (as Q6_Kx4Bytes)
         IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                 .convertShape(VectorOperators.S2I, I512, 0);
         IntVector mag = hd.and(0x7fff);
@@ -277,7 +277,7 @@ final class KQuantGroupsEach {
         java.util.Arrays.fill(floats, 0, 32 * n, 0f);
         for (int b = 0; b < cols / 256; b++) {
             long p = Q6_Kx4.header(b, cols / 256);
-            // d of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            // d of the four rows, each four times over, from f16 exactly (as Q6_Kx4Bytes)
             IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = hd.and(0x7fff);

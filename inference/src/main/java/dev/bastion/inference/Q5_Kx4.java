@@ -204,7 +204,7 @@ final class Q5_Kx4 {
                     .add(((IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0))
                             .mul(IntVector.fromArray(I512, xs, 32 * b + 16)));
-            // d and dmin of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            // d and dmin of the four rows, each four times over, from f16 exactly (as Q6_Kx4Bytes)
             IntVector h = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = h.and(0x7fff);

@@ -122,7 +122,7 @@ final class Q5_Kx4Folded {
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0))
                             .mul(IntVector.fromArray(I512, xs, 32 * b + 16)));
             // d and dmin of the four rows (halves 0-3 and 4-7 at p; lanes 8-15 hold the scales' bytes, unused),
-            // from f16 exactly with no subnormal float operand (as Q8_0x4.halves), converted once, then each
+            // from f16 exactly with no subnormal float operand (as Q6_Kx4Bytes), converted once, then each
             // spread four times over: the floats of one conversion per vector as before, with half the work
             IntVector h = (IntVector) ShortVector.fromMemorySegment(S256, w, p, LE)
                     .convertShape(VectorOperators.S2I, I512, 0);

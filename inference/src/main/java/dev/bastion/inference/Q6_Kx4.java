@@ -32,8 +32,8 @@ import jdk.incubator.vector.VectorSpecies;
  *     [0, 8)    d of rows 0-3 (f16)
  *     [8, 72)   scales (signed): byte 4 s + r is row r's scale of sub-block s (0-15)
  * </pre>
- * (Until round fifteen each super-block's header came first, at 840 b, and its quants at 840 b + 72: the 64-byte
- * loads of the quants then straddled two cache lines each, which cost a third of the kernel's time.)
+ * (Until round fifteen each super-block's header came first, at 840 b, and its quants at 840 b + 72: each 64-byte
+ * quant load then straddled two cache lines; 1.02-1.15x per row, docs/inference-kernels.md.)
  * Only matrices whose rows are a whole number of groups are interleaved.
  *
  * <p>This class is stateless and thread-safe.
@@ -162,7 +162,7 @@ final class Q6_Kx4 {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
             long p = header(b, cols / 256);
-            // d of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            // d of the four rows, each four times over, from f16 exactly (as Q6_Kx4Bytes)
             IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = hd.and(0x7fff);

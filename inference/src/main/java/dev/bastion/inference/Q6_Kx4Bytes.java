@@ -60,8 +60,12 @@ final class Q6_Kx4Bytes {
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
             long p = Q6_Kx4.header(b, cols / 256);
-            // d of the four rows, each four times over, from f16 exactly, with no subnormal float operand
-            // (the exponent re-biased in ints; subnormal halves, most Q6_K d's, as mag * 2^-24)
+            // d of the four rows, each four times over, from f16 exactly (the floats of Float.float16ToFloat) with
+            // no subnormal float operand: the exponent re-biased by an int add (normal halves), infinities and NaNs
+            // given the all-ones exponent, subnormal halves (most Q6_K d's) as magnitude * 2^-24. Moving the bits
+            // into a float and multiplying by 2^112, as this did until round fifteen, multiplies a subnormal float
+            // for a subnormal half, and each such instruction takes a microcode assist (Java never sets DAZ):
+            // 1.5-2x per row on Q6_K (docs/inference-kernels.md, round fifteen)
             IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = hd.and(0x7fff);
