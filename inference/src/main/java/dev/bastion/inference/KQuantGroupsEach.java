@@ -36,7 +36,6 @@ final class KQuantGroupsEach {
     private static final int Q4_QUANTS = 80;
     private static final int Q5_HIGH = 80;
     private static final int Q5_QUANTS = 208;
-    private static final int Q6_QUANTS = 72;
 
     private KQuantGroupsEach() {
     }
@@ -235,19 +234,22 @@ final class KQuantGroupsEach {
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
         IntVector m1 = (IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
-        // d and dmin of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+        // d and dmin of the four rows, each four times over, from f16 exactly (as Q6_Kx4Bytes)
         IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                 .convertShape(VectorOperators.S2I, I512, 0);
         IntVector mag = hd.and(0x7fff);
-        IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                .reinterpretAsInts();
+        IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
         FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                        mag.compare(VectorOperators.LT, 0x400))
                 .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
         hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p + 8)).reinterpretAsShorts()
                 .convertShape(VectorOperators.S2I, I512, 0);
         mag = hd.and(0x7fff);
-        bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
         FloatVector dmin = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                        mag.compare(VectorOperators.LT, 0x400))
                 .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
         for (int i = 0; i < n; i++) {
             float xd = x[i].d()[b];
@@ -274,19 +276,20 @@ final class KQuantGroupsEach {
         }
         java.util.Arrays.fill(floats, 0, 32 * n, 0f);
         for (int b = 0; b < cols / 256; b++) {
-            long p = (long) Q6_Kx4.BLOCK * b;
-            // d of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            long p = Q6_Kx4.header(b, cols / 256);
+            // d of the four rows, each four times over, from f16 exactly (as Q6_Kx4Bytes)
             IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = hd.and(0x7fff);
-            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                    .reinterpretAsInts();
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                            mag.compare(VectorOperators.LT, 0x400))
                     .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             for (int half = 0; half < 2; half++) {
                 java.util.Arrays.fill(ints, 0, 16 * n, 0);
                 for (int h = 0; h < 2; h++) {
-                    long q = p + Q6_QUANTS + 384L * half + 64L * h;
+                    long q = Q6_Kx4.quants(b) + 384L * half + 64L * h;
                     long sc = p + 8 + 32L * half + 4L * h;
                     int xs = 1024 * b + 512 * half + 64 * h;
                     ShortVector l0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q, LE)

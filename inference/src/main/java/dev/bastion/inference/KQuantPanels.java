@@ -33,7 +33,6 @@ final class KQuantPanels {
     private static final int Q4_K_QUANTS = 80;
     private static final int Q5_K_HIGH = 80;
     private static final int Q5_K_QUANTS = 208;
-    private static final int Q6_K_QUANTS = 72;
 
     private KQuantPanels() {
     }
@@ -95,12 +94,12 @@ final class KQuantPanels {
     /** The four rows of the Q6_K group {@code g}, row k at {@code out[oo + k * cols ..]}. */
     static void q6K(MemorySegment g, float[] out, int oo, int cols) {
         for (int b = 0; b < cols / 256; b++) {
-            long p = (long) Q6_Kx4.BLOCK * b;
+            long p = Q6_Kx4.header(b, cols / 256);
             for (int k = 0; k < 4; k++) {
                 float d = f16(g, p + 2L * k);
                 for (int n = 0; n < 2; n++) {
                     for (int h = 0; h < 2; h++) { // positions 16 h .. 16 h + 15 of each quarter of half n
-                        long qo = p + Q6_K_QUANTS + 384L * n + 64L * h;
+                        long qo = Q6_Kx4.quants(b) + 384L * n + 64L * h;
                         IntVector a = IntVector.fromMemorySegment(I, g, qo, LE).lanewise(VectorOperators.LSHR, 8 * k);
                         IntVector c = IntVector.fromMemorySegment(I, g, qo + 128, LE)
                                 .lanewise(VectorOperators.LSHR, 8 * k);

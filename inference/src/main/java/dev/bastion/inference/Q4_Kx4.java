@@ -280,19 +280,22 @@ final class Q4_Kx4 {
                     .add(((IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0))
                             .mul(IntVector.fromArray(I512, xs, 32 * b + 16)));
-            // d and dmin of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            // d and dmin of the four rows, each four times over, from f16 exactly (as Q6_Kx4Bytes)
             IntVector h = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = h.and(0x7fff);
-            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                    .reinterpretAsInts();
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                            mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
             h = (IntVector) LongVector.broadcast(L512, w.get(LONG, p + 8)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             mag = h.and(0x7fff);
-            bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector dmin = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                            mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
             acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
             mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(dmin, mins);

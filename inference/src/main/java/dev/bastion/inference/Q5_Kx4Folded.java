@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -25,16 +24,19 @@ final class Q5_Kx4Folded {
 
     private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
+    private static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
     private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
     private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
-    private static final VectorSpecies<Long> L512 = LongVector.SPECIES_512;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     private static final int HIGH = 80;
     private static final int QUANTS = 208;
+    /** Lane i takes lane i mod 4: row r's d in lanes 4 k + r. */
+    private static final VectorShuffle<Float> D = VectorShuffle.fromOp(F, i -> i % 4);
+    /** Lane i takes lane 4 + i mod 4: row r's dmin in lanes 4 k + r. */
+    private static final VectorShuffle<Float> DMIN = VectorShuffle.fromOp(F, i -> 4 + i % 4);
     /** Lanes 16-31 of 32 shorts moved to 0-15 (and back). */
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
     /*
@@ -119,20 +121,19 @@ final class Q5_Kx4Folded {
                     .add(((IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0))
                             .mul(IntVector.fromArray(I512, xs, 32 * b + 16)));
-            // d and dmin of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
-            IntVector h = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
+            // d and dmin of the four rows (halves 0-3 and 4-7 at p; lanes 8-15 hold the scales' bytes, unused),
+            // from f16 exactly with no subnormal float operand (as Q6_Kx4Bytes), converted once, then each
+            // spread four times over: the floats of one conversion per vector as before, with half the work
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S256, w, p, LE)
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = h.and(0x7fff);
-            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                    .reinterpretAsInts();
-            FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
+            FloatVector halves = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                            mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
-            h = (IntVector) LongVector.broadcast(L512, w.get(LONG, p + 8)).reinterpretAsShorts()
-                    .convertShape(VectorOperators.S2I, I512, 0);
-            mag = h.and(0x7fff);
-            bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-            FloatVector dmin = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
+            FloatVector d = halves.rearrange(D);
+            FloatVector dmin = halves.rearrange(DMIN);
             acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
             mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(dmin, mins);
         }

@@ -20,14 +20,20 @@ import jdk.incubator.vector.VectorSpecies;
  * six-bit quants and sixteen signed scales. The scalar twin is {@link #dotScalar}.
  *
  * <p>A group of four rows of {@code nb = cols / 256} super-blocks takes {@code 840 * nb} bytes, exactly the four
- * rows' bytes in ggml's layout. Super-block {@code b} of a group, from {@code 840 b}:
+ * rows' bytes in ggml's layout: first the quants of every super-block (768 bytes each), then the headers (72 bytes
+ * each), so that every 64-byte run of quants starts on a multiple of 64 from the group's start (a cache line when
+ * the group starts on one: {@code nb} a multiple of 8 and the matrix 64-byte aligned, as anonymous memory is).
+ * Super-block {@code b} of a group:
  * <pre>
- *   [0, 8)      d of rows 0-3 (f16)
- *   [8, 72)     scales (signed): byte 4 s + r is row r's scale of sub-block s (0-15)
- *   [72, 840)   per half n (0, 1), 384 bytes at 72 + 384 n: the chunks c (0-3) of ql[64 n ..], then of
- *               ql[64 n + 32 ..], then of qh[32 n ..], 32 bytes each, whose byte 4 i + r is row r's byte 8 c + i
- *               of that run
+ *   quants, from {@link #quants quants(b)} = 768 b: per half n (0, 1), 384 bytes at 384 n: the chunks c (0-3) of
+ *               ql[64 n ..], then of ql[64 n + 32 ..], then of qh[32 n ..], 32 bytes each, whose byte 4 i + r
+ *               is row r's byte 8 c + i of that run
+ *   header, from {@link #header header(b, nb)} = 768 nb + 72 b:
+ *     [0, 8)    d of rows 0-3 (f16)
+ *     [8, 72)   scales (signed): byte 4 s + r is row r's scale of sub-block s (0-15)
  * </pre>
+ * (Until round fifteen each super-block's header came first, at 840 b, and its quants at 840 b + 72: each 64-byte
+ * quant load then straddled two cache lines; 1.02-1.15x per row, docs/inference-kernels.md.)
  * Only matrices whose rows are a whole number of groups are interleaved.
  *
  * <p>This class is stateless and thread-safe.
@@ -38,7 +44,10 @@ final class Q6_Kx4 {
     static final int ROWS = 4;
     /** Bytes of one super-block of a group. */
     static final int BLOCK = 840;
-    private static final int QUANTS = 72;
+    /** Bytes of one super-block's quants. */
+    private static final int QUANTS = 768;
+    /** Bytes of one super-block's header: d and the scales. */
+    private static final int HEADER = 72;
 
     private static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
@@ -59,6 +68,16 @@ final class Q6_Kx4 {
     /** Bytes of one group of four rows of {@code cols} elements (a multiple of 256). */
     static long groupBytes(int cols) {
         return (long) BLOCK * (cols / 256);
+    }
+
+    /** Offset in a group of super-block {@code b}'s quants. */
+    static long quants(int b) {
+        return (long) QUANTS * b;
+    }
+
+    /** Offset in a group of {@code nb} super-blocks of super-block {@code b}'s header (d, then the scales). */
+    static long header(int b, int nb) {
+        return (long) QUANTS * nb + (long) HEADER * b;
     }
 
     /** Whether a Q6_K matrix of this many rows can be interleaved: a whole number of groups. */
@@ -97,7 +116,7 @@ final class Q6_Kx4 {
     /** As Q4_Kx4's: in a byte array, copied in and out whole. */
     private static void repackGroup(byte[] in, int rowBytes, byte[] out, int nb) {
         for (int b = 0; b < nb; b++) {
-            int q = BLOCK * b;
+            int q = (int) header(b, nb);
             for (int r = 0; r < ROWS; r++) {
                 int p = rowBytes * r + 210 * b;
                 out[q + 2 * r] = in[p + 208];
@@ -106,7 +125,7 @@ final class Q6_Kx4 {
                     out[q + 8 + 4 * s + r] = in[p + 192 + s];
                 }
                 for (int n = 0; n < 2; n++) {
-                    int h = q + QUANTS + 384 * n;
+                    int h = (int) quants(b) + 384 * n;
                     for (int e = 0; e < 32; e++) {
                         out[h + 4 * e + r] = in[p + 64 * n + e];
                         out[h + 128 + 4 * e + r] = in[p + 64 * n + 32 + e];
@@ -142,19 +161,20 @@ final class Q6_Kx4 {
         float[] xd = x.d();
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
-            long p = (long) BLOCK * b;
-            // d of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            long p = header(b, cols / 256);
+            // d of the four rows, each four times over, from f16 exactly (as Q6_Kx4Bytes)
             IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = hd.and(0x7fff);
-            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                    .reinterpretAsInts();
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                            mag.compare(VectorOperators.LT, 0x400))
                     .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
             for (int n = 0; n < 2; n++) {
                 IntVector a = IntVector.zero(I512);
                 for (int h = 0; h < 2; h++) {
-                    long q = p + QUANTS + 384L * n + 64L * h;
+                    long q = quants(b) + 384L * n + 64L * h;
                     long sc = p + 8 + 32L * n + 4L * h;
                     int xs = 1024 * b + 512 * n + 64 * h;
                     ShortVector a0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q, LE)
@@ -227,12 +247,12 @@ final class Q6_Kx4 {
     static float dotScalar(MemorySegment g, int k, Q8K x, int cols) {
         float sum = 0f;
         for (int b = 0; b < cols / 256; b++) {
-            long p = (long) BLOCK * b;
+            long p = header(b, cols / 256);
             float d = f16(g, p + 2L * k) * x.d()[b];
             for (int sub = 0; sub < 16; sub++) {
                 long dot = 0;
                 for (int i = 16 * sub; i < 16 * sub + 16; i++) {
-                    dot += (long) (quant(g, p, k, i) - 32) * x.q()[256 * b + i];
+                    dot += (long) (quant(g, quants(b), k, i) - 32) * x.q()[256 * b + i];
                 }
                 int scale = g.get(ValueLayout.JAVA_BYTE, p + 8 + 4L * sub + k);
                 sum += d * scale * dot;
@@ -241,12 +261,12 @@ final class Q6_Kx4 {
         return sum;
     }
 
-    /** Row {@code k}'s six-bit quant {@code i} (0-255, unsigned) of the super-block at {@code p}. */
+    /** Row {@code k}'s six-bit quant {@code i} (0-255, unsigned) of the super-block whose quants are at {@code p}. */
     static int quant(MemorySegment g, long p, int k, int i) {
         int n = i / 128;
         int quarter = (i % 128) / 32;
         int l = i % 32;
-        long half = p + QUANTS + 384L * n + 4L * l + k;
+        long half = p + 384L * n + 4L * l + k;
         int low = (u8(g, half + (quarter & 1) * 128L) >>> (quarter / 2 * 4)) & 0xF;
         int high = (u8(g, half + 256) >>> (2 * quarter)) & 3;
         return low | high << 4;
@@ -263,11 +283,11 @@ final class Q6_Kx4 {
     static void dequantize(MemorySegment g, int k, float[] out, int oo, int cols) {
         VectorShuffle<Byte> pick = Q4_Kx4.rowBytes(k);
         for (int b = 0; b < cols / 256; b++) {
-            long p = (long) BLOCK * b;
+            long p = header(b, cols / 256);
             float d = f16(g, p + 2L * k);
             for (int n = 0; n < 2; n++) {
                 for (int h = 0; h < 2; h++) { // positions 16 h .. 16 h + 15 of each quarter of half n
-                    long q = p + QUANTS + 384L * n + 64L * h;
+                    long q = quants(b) + 384L * n + 64L * h;
                     long sc = p + 8 + 32L * n + 4L * h + k;
                     int ob = oo + 256 * b + 128 * n + 16 * h;
                     IntVector a = (IntVector) ByteVector.fromMemorySegment(B512, g, q, LE).rearrange(pick)

@@ -31,7 +31,6 @@ final class Q6_Kx4Bytes {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
-    private static final int QUANTS = 72;
     /** Lanes 16-31 of 32 shorts moved to 0-15 (and back): the two halves of a product vector added in shorts. */
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
 
@@ -60,19 +59,26 @@ final class Q6_Kx4Bytes {
         float[] xd = x.d();
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
-            long p = 840L * b;
-            // d of the four rows, each four times over, from f16 exactly (as Q8_0x4.halves)
+            long p = Q6_Kx4.header(b, cols / 256);
+            // d of the four rows, each four times over, from f16 exactly (the floats of Float.float16ToFloat) with
+            // no subnormal float operand: the exponent re-biased by an int add (normal halves), infinities and NaNs
+            // given the all-ones exponent, subnormal halves (most Q6_K d's) as magnitude * 2^-24. Moving the bits
+            // into a float and multiplying by 2^112, as this did until round fifteen, multiplies a subnormal float
+            // for a subnormal half, and each such instruction takes a microcode assist (Java never sets DAZ):
+            // 1.5-2x per row on Q6_K (docs/inference-kernels.md, round fifteen)
             IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = hd.and(0x7fff);
-            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f)
-                    .reinterpretAsInts();
-            FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
+            bits = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                            mag.compare(VectorOperators.LT, 0x400));
+            FloatVector d = bits.or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
+                    .mul(xd[b]);
             for (int n = 0; n < 2; n++) {
                 IntVector a = IntVector.zero(I512);
                 for (int h = 0; h < 2; h++) {
-                    long q = p + QUANTS + 384L * n + 64L * h;
+                    long q = Q6_Kx4.quants(b) + 384L * n + 64L * h;
                     long sc = p + 8 + 32L * n + 4L * h;
                     int xs = 1024 * b + 512 * n + 64 * h;
                     ByteVector av = ByteVector.fromMemorySegment(B512, w, q, LE);

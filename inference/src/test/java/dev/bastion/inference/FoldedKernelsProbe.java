@@ -30,7 +30,7 @@ public final class FoldedKernelsProbe {
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         MemorySegment w = KernelBench.weights(q6 ? GgmlType.Q6_K : q5 ? GgmlType.Q5_K : GgmlType.Q4_K, rows, cols);
         MemorySegment packed = Arena.ofAuto().allocate(q6 ? w.byteSize()
-                : q5 ? Q5_Kx4.packedBytes(rows, cols) : Q4_Kx4.packedBytes(rows, cols));
+                : q5 ? Q5_Kx4.packedBytes(rows, cols) : Q4_Kx4.packedBytes(rows, cols), 64); // aligned as anonymous memory is
         if (q6) {
             Q6_Kx4.repack(w, packed, rows, cols);
         } else if (q5) {

@@ -62,6 +62,55 @@ class FoldedKernelsTest {
         }
     }
 
+    /*
+     * Every kernel converts its f16 scales without a float operation on a subnormal (round fifteen: the 2^112
+     * multiply took a microcode assist per subnormal half), with an integer path for normal halves and another for
+     * subnormal ones. Here every d (and Q4_K's and Q5_K's dmin) is a subnormal half of random magnitude and sign,
+     * and each kernel is held to the scalar twin, which converts with Float.float16ToFloat: a scale taken by the
+     * wrong path would be off by a power of two or more, far beyond the rounding the tolerance allows (the twin
+     * sums in another order).
+     */
+    @Test
+    void everyKernel_convertsSubnormalScales_asFloat16ToFloatDoes() {
+        assumeThat(KQuantInt8.AVAILABLE).as("512-bit vectors").isTrue();
+        Random random = new Random(15);
+        int rows = 8;
+        int cols = 2048;
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+            MemorySegment w = randomRows(random, type, rows, cols);
+            int block = blockBytes(type);
+            for (long p = 0; p < w.byteSize(); p += block) {
+                for (long at : type == GgmlType.Q6_K ? new long[] {p + 208} : new long[] {p, p + 2}) {
+                    w.set(SHORT, at, (short) ((1 + random.nextInt(0x3ff)) | (random.nextBoolean() ? 0x8000 : 0)));
+                }
+            }
+            float[] x = activations(random, cols, 1f);
+            Q8K xq = Q8K.of(x, cols);
+            float[] out = kernel(type, w, x, rows, cols);
+            MemorySegment[] groups = groups(type, w, rows, cols);
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                float twin = switch (type) {
+                    case Q4_K -> Q4_Kx4.dotScalar(groups[r / 4], r % 4, xq, cols);
+                    case Q5_K -> Q5_Kx4.dotScalar(groups[r / 4], r % 4, xq, cols);
+                    default -> Q6_Kx4.dotScalar(groups[r / 4], r % 4, xq, cols);
+                };
+                switch (type) {
+                    case Q4_K -> Q4_Kx4.dequantize(groups[r / 4], r % 4, row, 0, cols);
+                    case Q5_K -> Q5_Kx4.dequantize(groups[r / 4], r % 4, row, 0, cols);
+                    default -> Q6_Kx4.dequantize(groups[r / 4], r % 4, row, 0, cols);
+                }
+                double magnitude = 0;
+                for (int i = 0; i < cols; i++) {
+                    magnitude += Math.abs((double) row[i] * xq.q()[i] * xq.d()[i / 256]);
+                }
+                assertThat(magnitude).as("%s row %d: the subnormal scales make a nonzero row", type, r).isPositive();
+                assertThat((double) out[r]).as("%s row %d", type, r)
+                        .isCloseTo(twin, org.assertj.core.data.Offset.offset(1e-4 * magnitude));
+            }
+        }
+    }
+
     @Test
     void theLargestQuantsAndActivations_doNotOverflowTheSumsFoldedInShorts() {
         assumeThat(KQuantInt8.AVAILABLE).as("512-bit vectors").isTrue();

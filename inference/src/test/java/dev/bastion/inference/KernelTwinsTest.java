@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -94,5 +95,25 @@ class KernelTwinsTest {
             v[i] = (float) random.nextGaussian() * sigma;
         }
         return v;
+    }
+
+    /** The vector F16 path converts every half, subnormals and zeros of both signs included, as the JDK does. */
+    @Test
+    void dequantizeF16_convertsEveryHalf_exactlyAsFloat16ToFloat() {
+        short[] all = new short[65536];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (short) i;
+        }
+        float[] out = new float[all.length];
+        VectorKernels.dequantize(GgmlType.F16, MemorySegment.ofArray(all), 0, out, 0, all.length);
+        for (int i = 0; i < all.length; i++) {
+            float expected = Float.float16ToFloat((short) i);
+            if (Float.isNaN(expected)) {
+                assertThat(out[i]).as("f16 0x%04x", i).isNaN();
+            } else {
+                assertThat(Float.floatToRawIntBits(out[i])).as("f16 0x%04x", i)
+                        .isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
     }
 }
