@@ -18,13 +18,36 @@ public final class Features {
     static final int HASHED = 1 << HASH_BITS;
     static final int SHAPE = 6;
 
-    /** A sparse vector: indices and values, same length. */
-    public record Sparse(int[] index, float[] value) {
+    /**
+     * A sparse vector: indices and values, same length; {@code ruleFound} says whether some rule matched the text the
+     * features were read from (quoted or not), which is the scanned text itself when {@link #readsAsIs} holds.
+     */
+    public record Sparse(int[] index, float[] value, boolean ruleFound) {
         public Sparse {
             if (index.length != value.length) {
                 throw new IllegalArgumentException("sparse vector index and value lengths differ");
             }
         }
+    }
+
+    /**
+     * Whether {@link #of} reads {@code text} exactly as given: no longer than {@code maxChars} and with no whitespace
+     * to squeeze (every whitespace character a single space).
+     */
+    static boolean readsAsIs(String text, int maxChars) {
+        if (text.length() > maxChars) {
+            return false;
+        }
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean ws = Character.isWhitespace(c);
+            if (ws && (space || c != ' ')) {
+                return false;
+            }
+            space = ws;
+        }
+        return true;
     }
 
     private Features() {
@@ -126,11 +149,13 @@ public final class Features {
         // A rule slot counts a match outside any closed quotation (like the words); a quoted match sets the
         // quoted-hit shape feature instead: the marks of a text that discusses an attack rather than makes one.
         boolean quotedHit = false;
+        boolean ruleFound = false;
         for (int i = 0; i < r; i++) {
             index[k] = HASHED + i;
             com.google.re2j.Matcher m = rules.rules().get(i).pattern().matcher(s);
             boolean open = false;
             while (!open && m.find()) {
+                ruleFound = true;
                 // Only a closed quotation hides a match from its slot (a stray quotation mark hides nothing).
                 open = !quoted[Math.min(m.start(), quoted.length - 1)];
                 quotedHit |= !open || insideQuotes(s, m.start());
@@ -157,7 +182,7 @@ public final class Features {
         value[k++] = trimmed.endsWith("?") ? 1 : 0;
         index[k] = HASHED + r + 5;
         value[k++] = startsWithQuestionWord(trimmed) ? 1 : 0;
-        return new Sparse(Arrays.copyOf(index, k), Arrays.copyOf(value, k));
+        return new Sparse(Arrays.copyOf(index, k), Arrays.copyOf(value, k), ruleFound);
     }
 
     private static final java.util.Set<String> QUESTION_WORDS = java.util.Set.of("how", "what", "why", "which", "when",

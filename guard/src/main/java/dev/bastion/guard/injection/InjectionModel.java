@@ -132,6 +132,11 @@ public final class InjectionModel {
         return Features.of(normalized, hidden, rules, MAX_FEATURE_CHARS, charGrams, phantomWords);
     }
 
+    /** Whether {@link #features} reads {@code normalized} as it is (so its {@code ruleFound} is about this text). */
+    boolean readsAsIs(String normalized) {
+        return Features.readsAsIs(normalized, MAX_FEATURE_CHARS);
+    }
+
     /** Probability from the direct model that {@code f} (with {@code embedding}, if the model uses one) is an attack. */
     double score(Features.Sparse f, Optional<float[]> embedding) {
         if (embedding.isPresent() && full.isPresent()) {

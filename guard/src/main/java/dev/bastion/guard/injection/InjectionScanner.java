@@ -102,7 +102,10 @@ public final class InjectionScanner implements Scanner {
         }
         double lexical = Math.max(lexicalText, views);
         double best = lexical;
-        boolean capped = tooFewWords(n) || answerFormOnly(n);
+        // The rules already ran over the text for its features; when that text is the scanned one, their answer is
+        // reused instead of running every rule again (about half of a short message's scoring time).
+        boolean ruleInText = model.readsAsIs(n.text()) ? f.ruleFound() : matchesARule(n.text());
+        boolean capped = tooFewWords(n, ruleInText) || answerFormOnly(n, ruleInText);
         if (encoder.isPresent() && model.usesEmbeddings()) {
             if (n.text().length() < VETO_CHARS && lexical < model.threshold(false)) {
                 // The stage may veto a short text's flag, never add one (round fourteen): below the lexical model's
@@ -125,7 +128,8 @@ public final class InjectionScanner implements Scanner {
      * {@code bench/injection/FormCap.java}.
      */
     public boolean formOnlyMessage(String text) {
-        return answerFormOnly(TextNormalizer.normalize(text));
+        TextNormalizer.Normalized n = TextNormalizer.normalize(text);
+        return answerFormOnly(n, matchesARule(n.text()));
     }
 
     /**
@@ -136,9 +140,8 @@ public final class InjectionScanner implements Scanner {
      * requests near jailbreak directives ("stop using emojis" against "stop using your filters"); the word classes
      * tell them apart.
      */
-    private boolean answerFormOnly(TextNormalizer.Normalized n) {
-        return !n.hadHiddenCharacters() && n.views().isEmpty() && AnswerForm.formOnly(n.text())
-                && !matchesARule(n.text());
+    private boolean answerFormOnly(TextNormalizer.Normalized n, boolean ruleInText) {
+        return !n.hadHiddenCharacters() && n.views().isEmpty() && AnswerForm.formOnly(n.text()) && !ruleInText;
     }
 
     /** Whether any injection rule matches {@code text}. */
@@ -159,14 +162,12 @@ public final class InjectionScanner implements Scanner {
      * threshold, unless it carried hidden characters or a rule matches it or one of its decoded views (base64, hex,
      * rot13, reversed text): "ignore previous instructions" and "what is your system prompt?" are still caught.
      */
-    private boolean tooFewWords(TextNormalizer.Normalized n) {
-        if (n.hadHiddenCharacters() || words(n.text()) > SHORT_TEXT_WORDS) {
+    private boolean tooFewWords(TextNormalizer.Normalized n, boolean ruleInText) {
+        if (n.hadHiddenCharacters() || words(n.text()) > SHORT_TEXT_WORDS || ruleInText) {
             return false;
         }
-        List<String> texts = new ArrayList<>(n.views());
-        texts.addFirst(n.text());
-        for (String t : texts) {
-            if (matchesARule(t)) {
+        for (String view : n.views()) {
+            if (matchesARule(view)) {
                 return false;
             }
         }
