@@ -2,7 +2,6 @@ package dev.bastion.guard.pii;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The other items of a list of firms: "suppliers: Brellin, Tarsk Systems and Ovena", "Halvor Group, Quellbright
@@ -22,7 +21,6 @@ final class FirmLists {
     static final String RECOGNIZER = "firm-list";
     /** At most this many items each way: a list is short. */
     private static final int MAX_ITEMS = 6;
-    private static final Set<String> JOINS = Set.of("and", "or", "&");
 
     /** The list items beside a firm with a company-form word in {@code t}, as ORGANIZATION candidates. */
     static List<Recognizer.Candidate> find(Tokens t, boolean cased) {
@@ -43,7 +41,7 @@ final class FirmLists {
             }
             int k = j + 1;
             for (int n = 0; n < MAX_ITEMS; n++) { // to the right: (, | , and | and) item
-                int first = afterJoin(t, k);
+                int first = NameLists.afterJoin(t, k);
                 int last = first < 0 ? -1 : itemEnd(t, first);
                 if (last < 0) {
                     break;
@@ -53,7 +51,7 @@ final class FirmLists {
             }
             for (int m = a - 1, n = 0; n < MAX_ITEMS && m >= 1 && !t.lineBefore[m + 1]; n++) { // to the left
                 int i = m;
-                if (JOINS.contains(t.lower[i])) {
+                if (NameLists.JOINS.contains(t.lower[i])) {
                     i--;
                 }
                 if (i < 1 || !t.lower[i].equals(",") && i == m) {
@@ -75,21 +73,6 @@ final class FirmLists {
             j = k - 1;
         }
         return out;
-    }
-
-    /** The first token of the item after a list separator at {@code k} (", ", ", and ", " and "), or -1. */
-    private static int afterJoin(Tokens t, int k) {
-        if (k >= t.size || t.lineBefore[k]) {
-            return -1;
-        }
-        int j = k;
-        if (t.lower[j].equals(",")) {
-            j++;
-        }
-        if (j < t.size && JOINS.contains(t.lower[j]) && !t.lineBefore[j]) {
-            j++;
-        }
-        return j == k || j >= t.size || t.lineBefore[j] ? -1 : j;
     }
 
     /** The last token of an item of one to three item words starting at {@code first}, or -1. */

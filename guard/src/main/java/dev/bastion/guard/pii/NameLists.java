@@ -25,7 +25,8 @@ final class NameLists {
     static final String RECOGNIZER = "name-list";
     /** At most this many items each way: a list of names is short. */
     private static final int MAX_ITEMS = 8;
-    private static final Set<String> JOINS = Set.of("and", "or", "&");
+    /** The words that join the items of a list; {@link FirmLists} joins its lists with the same. */
+    static final Set<String> JOINS = Set.of("and", "or", "&");
 
     /** The list items beside the {@code seeds} (PERSON spans kept at {@code min}) in {@code t}, as PERSON candidates. */
     static List<Recognizer.Candidate> find(Tokens t, List<Recognizer.Candidate> seeds, boolean cased, double min) {
@@ -87,7 +88,7 @@ final class NameLists {
     }
 
     /** The first token of the item after a list separator at {@code k} (", ", ", and ", " and "), or -1. */
-    private static int afterJoin(Tokens t, int k) {
+    static int afterJoin(Tokens t, int k) {
         if (k >= t.size || t.lineBefore[k]) {
             return -1;
         }
