@@ -29,8 +29,10 @@ import java.util.concurrent.Semaphore;
  * lies furthest from an edge, so every piece sees context on both sides. A word's vector is the mean of its pieces'.
  * The regions of {@link #of(String, int[])} are cut into windows the same way, and all their windows run together in
  * batches of windows of like length (one ONNX Runtime run per batch).
- * At most {@code slots} texts are encoded at once; a caller that finds them all busy gets an empty result. ONNX
- * Runtime runs each call on {@code threads} threads. Thread-safe.
+ * At most {@code slots} texts are encoded at once; a caller that finds them all busy waits for one, so that a text
+ * gets the same findings under load as alone (the PII contextual stage would otherwise go without its vectors and
+ * judge by the fast stage alone when requests run at once). ONNX Runtime runs each call on {@code threads}
+ * threads. Thread-safe.
  */
 public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
     static final String MODEL = "/all-minilm-l6-v2-q.onnx";
@@ -113,7 +115,11 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
     /** As the interface says; the windows of all regions run together, batched by length. */
     @Override
     public Optional<Words> of(String text, int[] regions) {
-        if (!slots.tryAcquire()) {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            // The request is being abandoned: keep the interrupt and go without, as the interface allows.
+            Thread.currentThread().interrupt();
             return Optional.empty();
         }
         try {
@@ -140,6 +146,11 @@ public final class MiniLmTokenVectors implements TokenVectors, AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("MiniLM token encoding failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The slots, for tests in this package that take them all. */
+    Semaphore slots() {
+        return slots;
     }
 
     private static final java.lang.management.ThreadMXBean THREADS =

@@ -55,7 +55,7 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
 
     /**
      * The pii scanners with the contextual stage ({@code guard.pii-context: true}): the MiniLM token encoder (one
-     * ONNX Runtime thread per call, as many calls at once as cores; a busy encoder leaves the first stage's spans)
+     * ONNX Runtime thread per call, as many calls at once as cores; a caller waits for a free one, so findings do not depend on load)
      * and the shipped classifier, loaded on first use.
      */
     private static final class ContextPii {

@@ -74,6 +74,44 @@ class MiniLmTokenVectorsTest {
         assertThat(text.substring(both.start()[0], both.end()[0])).isEqualTo("Amelia");
     }
 
+    /**
+     * With every slot taken, a caller waits for one instead of going without: the PII contextual stage must give the
+     * same findings under load as alone. An interrupted caller goes without and keeps its interrupt.
+     */
+    @Test
+    void aCallerWaitsForASlotAndAnInterruptedOneGoesWithout() throws Exception {
+        String text = "Call Amelia Okafor in Leeds.";
+        TokenVectors.Words alone = VECTORS.of(text).orElseThrow();
+        java.util.concurrent.Semaphore held = VECTORS.slots();
+        int slots = held.availablePermits();
+        held.acquire(slots);
+        java.util.concurrent.CompletableFuture<java.util.Optional<TokenVectors.Words>> waiting =
+                new java.util.concurrent.CompletableFuture<>();
+        Thread caller = Thread.ofVirtual().start(() -> waiting.complete(VECTORS.of(text)));
+        java.util.concurrent.CompletableFuture<Boolean> interruptKept = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<java.util.Optional<TokenVectors.Words>> abandoned =
+                new java.util.concurrent.CompletableFuture<>();
+        Thread gone = Thread.ofVirtual().start(() -> {
+            abandoned.complete(VECTORS.of(text));
+            interruptKept.complete(Thread.currentThread().isInterrupted());
+        });
+        try {
+            Thread.sleep(100);
+            assertThat(waiting).isNotDone();
+            gone.interrupt();
+            assertThat(abandoned.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+            assertThat(interruptKept.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(waiting).isNotDone();
+        } finally {
+            held.release(slots);
+        }
+        TokenVectors.Words underLoad = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS).orElseThrow();
+        caller.join();
+        assertThat(underLoad.start()).containsExactly(alone.start());
+        assertThat(underLoad.vectors()).containsExactly(alone.vectors());
+        assertThat(held.availablePermits()).isEqualTo(slots);
+    }
+
     private static double cosine(TokenVectors.Words a, int i, TokenVectors.Words b, int j) {
         double dot = 0;
         double na = 0;

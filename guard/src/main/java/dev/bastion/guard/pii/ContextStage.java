@@ -15,7 +15,7 @@ import java.util.Objects;
  * the type with the most probability (B and I together); a new span starts where B outweighs I. A span's score is the
  * mean of its words' entity probabilities. Spans go through the same {@link SpanRules} as the first stage's, so
  * they never cross a line break (addresses aside) nor keep section words and request verbs. When the encoder is
- * busy the first stage's spans stand unchanged. Thread-safe if the encoder is.
+ * unavailable (the request's thread was interrupted while it waited) the first stage's spans stand unchanged. Thread-safe if the encoder is.
  */
 public final class ContextStage {
     /** How the contextual spans meet the first stage's spans of the same four types. */

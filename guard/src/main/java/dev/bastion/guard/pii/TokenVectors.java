@@ -14,13 +14,16 @@ import java.util.Optional;
 public interface TokenVectors {
     int DIMENSIONS = 384;
 
-    /** The vectors, or empty when the encoder is busy or unavailable (the caller then goes without). */
+    /**
+     * The vectors, or empty when the encoder is unavailable (the caller then goes without). An encoder with a bounded
+     * number of concurrent calls waits for one rather than answering empty, so that findings do not depend on load.
+     */
     Optional<Words> of(String text);
 
     /**
      * The vectors of the words inside {@code regions} of {@code text} (flat [start, end) pairs in order, not
      * overlapping), each region encoded as a text of its own, with spans in {@code text}'s offsets; empty when the
-     * encoder is busy for any of them.
+     * encoder is unavailable for any of them.
      */
     default Optional<Words> of(String text, int[] regions) {
         List<Words> parts = new ArrayList<>();
