@@ -15,6 +15,14 @@ class FlCommandTest {
     Path dir;
 
     private Path loans() throws Exception {
+        return loans(dir);
+    }
+
+    /**
+     * 1,500 loan rows in {@code dir}/loans.csv: repaid follows income minus debt with noise, five regions in turn
+     * (one site per region when split by it). Shared with the other {@code fl} command tests.
+     */
+    static Path loans(Path dir) throws Exception {
         StringBuilder csv = new StringBuilder("income,debt,region,repaid\n");
         Random r = new Random(2);
         String[] regions = {"north", "south", "east", "west", "centre"};

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bastion.gateway.api.Json;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,19 +13,7 @@ class FlHeCommandTest {
     Path dir;
 
     private Path loans() throws Exception {
-        StringBuilder csv = new StringBuilder("income,debt,region,repaid\n");
-        Random r = new Random(2);
-        String[] regions = {"north", "south", "east", "west", "centre"};
-        for (int i = 0; i < 1500; i++) {
-            double income = r.nextGaussian();
-            double debt = r.nextGaussian();
-            boolean repaid = income - debt + 0.5 * r.nextGaussian() > 0;
-            csv.append(String.format(java.util.Locale.ROOT, "%.3f,%.3f,%s,%s%n", income, debt, regions[i % 5],
-                    repaid ? "yes" : "no"));
-        }
-        Path file = dir.resolve("loans.csv");
-        Files.writeString(file, csv);
-        return file;
+        return FlCommandTest.loans(dir);
     }
 
     @Test
