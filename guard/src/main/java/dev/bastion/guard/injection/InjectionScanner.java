@@ -185,9 +185,16 @@ public final class InjectionScanner implements Scanner {
         return count;
     }
 
-    /** The part of a text the embedding stage embeds: its first {@value InjectionModel#EMBEDDED_CHARS} characters. */
+    /**
+     * The part of a text the embedding stage embeds: its first {@value InjectionModel#EMBEDDED_CHARS} characters, with
+     * disguised words folded ({@link TextNormalizer#foldDisguised}; round sixteen). The raw text reached the encoder
+     * before: a word written with Cyrillic look-alikes, which the lexical model reads folded, was split by the
+     * encoder's tokenizer into foreign-script pieces, and the stage judged a different text. Training and evaluation
+     * embed through this method too ({@code InjectionEmbeddingCache}), so the stage learns what it later reads.
+     */
     public static String embeddedPart(String text) {
-        return text.length() > InjectionModel.EMBEDDED_CHARS ? text.substring(0, InjectionModel.EMBEDDED_CHARS) : text;
+        return TextNormalizer.foldDisguised(
+                text.length() > InjectionModel.EMBEDDED_CHARS ? text.substring(0, InjectionModel.EMBEDDED_CHARS) : text);
     }
 
     /**

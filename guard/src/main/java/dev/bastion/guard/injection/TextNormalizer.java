@@ -63,6 +63,49 @@ public final class TextNormalizer {
         return new Normalized(text, views, hidden);
     }
 
+    /**
+     * {@code text} with every look-alike letter ({@link #confusable}, and the lunate sigma) mapped to its Latin twin,
+     * case kept, when some word of it (a run of letters) mixes Latin letters with look-alikes: a disguised word, as
+     * in a homoglyph attack. Otherwise {@code text} itself, so text written in Cyrillic or Greek stays as it is. One
+     * character for one: the result has the length of {@code text}. This is what the embedding stage reads
+     * ({@link InjectionScanner#embeddedPart}); the lexical models read {@link #normalize}, which folds every
+     * look-alike.
+     */
+    public static String foldDisguised(String text) {
+        if (!hasDisguisedWord(text)) {
+            return text;
+        }
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            b.append((char) lookAlike(text.charAt(i)));
+        }
+        return b.toString();
+    }
+
+    /** Whether a run of letters of {@code text} holds both a Latin letter and a look-alike of one. */
+    static boolean hasDisguisedWord(String text) {
+        boolean latin = false;
+        boolean lookAlike = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isLetter(c)) {
+                latin = false;
+                lookAlike = false;
+                continue;
+            }
+            latin |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            lookAlike |= lookAlike(c) != c;
+            if (latin && lookAlike) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int lookAlike(char c) {
+        return c == 'ϲ' ? 'c' : c == 'Ϲ' ? 'C' : confusable(c);
+    }
+
     static boolean isInvisible(int c) {
         return (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F)
                 || c == 0xFEFF || c == 0x00AD || c == 0x034F || c == 0x180E || (c >= 0xE0000 && c <= 0xE007F)
