@@ -152,6 +152,10 @@ public final class Features {
         boolean ruleFound = false;
         for (int i = 0; i < r; i++) {
             index[k] = HASHED + i;
+            if (!rules.mayMatch(i, s)) { // a literal the rule needs is absent: it cannot match (RequiredLiterals)
+                value[k++] = 0;
+                continue;
+            }
             com.google.re2j.Matcher m = rules.rules().get(i).pattern().matcher(s);
             boolean open = false;
             while (!open && m.find()) {

@@ -28,9 +28,12 @@ public final class InjectionRules {
     }
 
     private final List<Rule> rules;
+    /** Per rule, the literals it cannot match without ({@link RequiredLiterals}): checked before RE2/J runs. */
+    private final List<RequiredLiterals.Condition> required;
 
     private InjectionRules(List<Rule> rules) {
         this.rules = List.copyOf(rules);
+        this.required = this.rules.stream().map(r -> RequiredLiterals.of(r.pattern())).toList();
     }
 
     public static InjectionRules builtIn() {
@@ -55,8 +58,24 @@ public final class InjectionRules {
         return rules;
     }
 
+    /**
+     * Whether rule {@code i} can match {@code text} at all: false when a literal the rule cannot match without is
+     * absent (then its pattern need not run); true says only that the pattern must run.
+     */
+    boolean mayMatch(int i, String text) {
+        return required.get(i).holds(text);
+    }
+
+    /** The literal condition of rule {@code i} (for tests). */
+    RequiredLiterals.Condition required(int i) {
+        return required.get(i);
+    }
+
     /** The first match of rule {@code i} in normalised {@code text}, if any. */
     public Optional<Hit> match(int i, String text) {
+        if (!mayMatch(i, text)) {
+            return Optional.empty();
+        }
         Matcher m = rules.get(i).pattern().matcher(text);
         return m.find() ? Optional.of(new Hit(i, m.start(), m.end())) : Optional.empty();
     }
