@@ -76,18 +76,29 @@ def main():
     alloc = collections.Counter()
     sites = collections.Counter()
     classes = collections.Counter()
-    samples = events(recording, "jdk.ObjectAllocationSample")
-    for e in samples:
+    # With TLAB events in the recording (JFR_OPTS 'jdk.ObjectAllocationInNewTLAB#enabled=true
+    # jdk.ObjectAllocationOutsideTLAB#enabled=true'), every new TLAB is charged, whole, to the allocation that opened
+    # it, and every allocation outside a TLAB to itself: an allocation of s bytes opens a TLAB of T bytes with a
+    # chance of about s / T, so each site is charged its own bytes on average, with no throttle in between (the
+    # samples' throttled weights overcharge large allocations and the first ones after them).
+    tlab = [(e, "tlabSize") for e in events(recording, "jdk.ObjectAllocationInNewTLAB")]
+    tlab += [(e, "allocationSize") for e in events(recording, "jdk.ObjectAllocationOutsideTLAB")]
+    if tlab:
+        samples, source = tlab, "new TLABs and allocations outside them"
+    else:
+        samples = [(e, "weight") for e in events(recording, "jdk.ObjectAllocationSample")]
+        source = "jdk.ObjectAllocationSample weights"
+    for e, field in samples:
         if 'eventThread = "Attach Listener"' in e:
             continue  # jcmd starting the recording
-        m = re.search(r"weight = ([0-9.]+) (\w+)", e)
+        m = re.search(field + r" = ([0-9.]+) (\w+)", e)
         weight = float(m.group(1)) * UNITS[m.group(2)]
         alloc[stage_of(e)] += weight
         sites[site_of(e)] += weight
         c = re.search(r"objectClass = (\S+)", e)
         classes[c.group(1) if c else "?"] += weight
     total = sum(alloc.values())
-    table(f"Allocation by stage (jdk.ObjectAllocationSample weights, {len(samples)} samples)", alloc, total, "bytes",
+    table(f"Allocation by stage ({source}, {len(samples)} events)", alloc, total, "bytes",
           requests)
     top = int(os.environ.get("SITES", "30"))
     table(f"Allocation by call site (innermost Bastion frame; top {top})", top_of(sites, top), total, "bytes", requests)

@@ -48,6 +48,15 @@ final class HelidonUpstream implements UpstreamTransport {
      */
     private static final Duration NO_SOCKET_TIMEOUT = Duration.ZERO;
 
+    /*
+     * WRITE_BUFFER: no connection write buffer (WebClient's writeBufferSize 0). The client puts a request's line,
+     * headers and body into one buffer of its own and hands that to the connection's writer in a single write, then
+     * flushes; with a write buffer (the default, 4 KiB), Helidon 4.5.0 copied it in through FixedBufferData.write,
+     * which allocates a scratch array of the buffer's whole free space per write (~4.9 kB per proxied request, the
+     * largest single allocation of the upstream call; docs/benchmarks.md, gateway overhead, round sixteen), then
+     * wrote the buffer. Without it the writer writes the client's buffer straight to the socket: the same bytes in
+     * the same single write, one copy fewer. A request larger than 4 KiB was already written that way.
+     */
     private final Map<Duration, Client> clients = new ConcurrentHashMap<>();
 
     @Override
@@ -137,6 +146,7 @@ final class HelidonUpstream implements UpstreamTransport {
                 .followRedirects(false)
                 .shareConnectionCache(false)
                 .maxInMemoryEntity(0)
+                .writeBufferSize(0) // see WRITE_BUFFER
                 .build();
         return new Client(web.client(Http1Client.PROTOCOL), new UpstreamConnections(web));
     }

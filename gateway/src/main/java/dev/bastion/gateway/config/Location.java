@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum Location {
     LOCAL, CLOUD;
 
+    private final String configName = name().toLowerCase(Locale.ROOT);
+
     public static Location fromConfig(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "local" -> LOCAL;
@@ -14,7 +16,8 @@ public enum Location {
         };
     }
 
+    /** The name as configuration writes it ({@code local}, {@code cloud}); kept, not lower-cased per call. */
     public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+        return configName;
     }
 }

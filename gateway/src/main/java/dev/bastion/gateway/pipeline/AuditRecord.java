@@ -39,7 +39,7 @@ public record AuditRecord(RequestFacts facts, int status, String outcome, Outcom
      * the tree, which was most of a record's allocation.
      */
     byte[] toBytes(Instant time) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
+        ExactBytes out = new ExactBytes();
         try (com.fasterxml.jackson.core.JsonGenerator g = AuditTrail.RECORD_WRITER.createGenerator(out,
                 com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
             g.writeStartObject();
@@ -79,7 +79,37 @@ public record AuditRecord(RequestFacts facts, int status, String outcome, Outcom
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("an audit record could not be written to memory", e); // a bug
         }
-        return out.toByteArray();
+        return out.bytes();
+    }
+
+    /**
+     * What a generator wrote, as one array of exactly its length. The generator keeps its own buffer (8,000 bytes,
+     * reused through Jackson's buffer recycler) and hands a record that fits in it over in a single write at close,
+     * which is copied once, to its exact size. A {@code ByteArrayOutputStream(1024)} allocated 1 KiB, grew to 2 KiB
+     * for the default route's record and copied it again in {@code toByteArray}: ~4.3 kB against ~1.3 kB per record
+     * (docs/benchmarks.md, gateway overhead, round sixteen). A longer record (flushed in several writes) is appended
+     * write by write, each copying what came before: fine for the rare record of many kilobytes.
+     */
+    private static final class ExactBytes extends java.io.OutputStream {
+        private static final byte[] NONE = new byte[0];
+        private byte[] bytes = NONE;
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            byte[] joined = java.util.Arrays.copyOf(bytes, Math.addExact(bytes.length, len));
+            System.arraycopy(b, off, joined, bytes.length, len);
+            bytes = joined;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
     }
 
     /** Counts by name, in name order (as the tree's {@code TreeMap} copy wrote them). */

@@ -128,6 +128,68 @@ class UpstreamConnectionsTest {
         }
     }
 
+    /**
+     * Without a connection write buffer (HelidonUpstream's WRITE_BUFFER), every request still reaches the upstream
+     * whole: its line, its headers and its body, byte for byte, for bodies below, at and above the 4 KiB the buffer
+     * used to hold, one after another on one kept-alive connection.
+     */
+    @Test
+    void requestsOfEverySizeArriveWholeWithoutAWriteBuffer() throws Exception {
+        java.util.List<byte[]> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> heads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = listener.accept(); InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                    while (true) {
+                        ByteArrayOutputStream head = new ByteArrayOutputStream();
+                        int b;
+                        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n") && (b = in.read()) >= 0) {
+                            head.write(b);
+                        }
+                        String text = head.toString(StandardCharsets.US_ASCII);
+                        if (!text.endsWith("\r\n\r\n")) {
+                            return;
+                        }
+                        int at = text.toLowerCase(java.util.Locale.ROOT).indexOf("content-length:");
+                        int length = Integer.parseInt(text.substring(at + 15, text.indexOf('\r', at)).trim());
+                        heads.add(text);
+                        bodies.add(in.readNBytes(length));
+                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n"
+                                + "{\"ok\":true}").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                } catch (IOException e) {
+                    // the test ended
+                }
+            });
+            URI url = URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/v1/chat/completions");
+            HelidonUpstream upstream = new HelidonUpstream();
+            int[] sizes = {13, 4000, 4096, 4097, 70_000, 13};
+            java.util.List<byte[]> sent = new java.util.ArrayList<>();
+            for (int size : sizes) {
+                byte[] body = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    body[i] = (byte) ('a' + (i * 7 + size) % 26);
+                }
+                sent.add(body);
+                UpstreamTransport.Reply reply = upstream.send(new UpstreamTransport.Request(url,
+                        Map.of("Content-Type", "application/json", "Authorization", "Bearer sk-test"), body),
+                        Duration.ofSeconds(2), Duration.ofSeconds(2));
+                try (InputStream in = reply.body()) {
+                    assertThat(reply.status() + " " + new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("200 {\"ok\":true}");
+                }
+            }
+            assertThat(bodies).hasSize(sizes.length);
+            for (int i = 0; i < sizes.length; i++) {
+                assertThat(bodies.get(i)).as("body %d (%d bytes)", i, sizes[i]).isEqualTo(sent.get(i));
+                assertThat(heads.get(i)).startsWith("POST /v1/chat/completions HTTP/1.1\r\n")
+                        .containsIgnoringCase("content-length: " + sizes[i] + "\r\n")
+                        .contains("Authorization: Bearer sk-test\r\n");
+            }
+        }
+    }
+
     @Test
     void requestsOneAfterAnotherShareOneKeptAliveConnection() throws Exception {
         try (CountingServer server = new CountingServer(false)) {

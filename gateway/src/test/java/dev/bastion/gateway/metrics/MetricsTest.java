@@ -144,6 +144,35 @@ class MetricsTest {
     }
 
     @Test
+    void oneLabelMetricsKeepOneSeriesPerValueAndTheSameCap() {
+        java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+        LabelCap<String> cap = new LabelCap<>(1, v -> {
+            made.incrementAndGet();
+            return String.join("/", v);
+        });
+        String first = cap.get("scan-input");
+        assertThat(first).isEqualTo("scan-input");
+        assertThat(cap.get("scan-input")).isSameAs(first);
+        assertThat(cap.get(new String[] {"scan-input"})).isEqualTo("scan-input");
+        for (int i = 1; i < LabelCap.MAX_SERIES + 20; i++) {
+            cap.get("stage-" + i);
+        }
+        assertThat(cap.get("stage-7")).isEqualTo("stage-7"); // admitted before the cap: its own series
+        assertThat(cap.get("stage-" + (LabelCap.MAX_SERIES + 5))).isEqualTo(LabelCap.OVERFLOW);
+        assertThatThrownBy(() -> new LabelCap<String>(2, v -> "").get("a")).isInstanceOf(IllegalArgumentException.class);
+
+        GatewayMetrics m = new GatewayMetrics();
+        for (int i = 0; i < LabelCap.MAX_SERIES + 30; i++) {
+            m.refusal("reason_" + i);
+        }
+        m.refusal("reason_3");
+        PrometheusText text = PrometheusText.parse(m.scrape());
+        assertThat(text.find("bastion_refusals_total", Map.of())).hasSize(LabelCap.MAX_SERIES + 1);
+        assertThat(text.value("bastion_refusals_total", Map.of("reason", "_overflow_"))).isEqualTo(30);
+        assertThat(text.value("bastion_refusals_total", Map.of("reason", "reason_3"))).isEqualTo(2);
+    }
+
+    @Test
     void aWrongNumberOfLabelValuesIsABug() {
         LabelCap<String> cap = new LabelCap<>(2, v -> String.join("/", v));
         assertThat(cap.get("a", "b")).isEqualTo("a/b");

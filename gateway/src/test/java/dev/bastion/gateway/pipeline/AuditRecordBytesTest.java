@@ -52,7 +52,28 @@ class AuditRecordBytesTest {
                 new AuditRecord(start, 401, "invalid_api_key", Outcome.Usage.NONE, 12),
                 new AuditRecord(answered, 200, "ok", new Outcome.Usage(20, 10), Long.MAX_VALUE),
                 new AuditRecord(answered.withDecision("allow"), 200, "ok", new Outcome.Usage(0, 7), 0),
-                new AuditRecord(start.authenticated(KEY), 429, "rate_limited", Outcome.Usage.NONE, 3));
+                new AuditRecord(start.authenticated(KEY), 429, "rate_limited", Outcome.Usage.NONE, 3),
+                new AuditRecord(manyControls(answered), 200, "ok", new Outcome.Usage(1, 2), 5));
+    }
+
+    /** Longer than the generator's 8,000-byte buffer: written out in several pieces, not one. */
+    private static RequestFacts manyControls(RequestFacts facts) {
+        for (int i = 0; i < 300; i++) {
+            facts = facts.control(new AuditRecord.Control("scanner-" + i + "-é😀", "output", Map.of("TYPE_" + i, i),
+                    i / 7.0, i % 2 == 0 ? null : "outcome " + i));
+        }
+        return facts;
+    }
+
+    @Test
+    void aRecordLongerThanTheGeneratorsBufferIsWrittenWhole() {
+        Instant time = Instant.parse("2026-12-06T16:30:00.123456Z");
+        AuditRecord big = records().getLast();
+        byte[] bytes = big.toBytes(time);
+        assertThat(bytes.length).isGreaterThan(3 * 8_000);
+        assertThat(bytes).isEqualTo(AuditTrail.bytesOf(treeOf(big, time)));
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{\"v\":1,").endsWith("\"latency_us\":5}")
+                .contains("\"name\":\"scanner-299-é😀\"");
     }
 
     @Test
