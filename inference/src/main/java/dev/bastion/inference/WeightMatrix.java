@@ -346,11 +346,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             return;
         }
         if (type == GgmlType.Q4_0 && !scalar()) {
+            // each block converted once for all inputs, each input the bits of dotQ4_0 alone (Q4_0Each)
             Parallel.forRange(rows, (start, end) -> {
                 for (int r = start; r < end; r++) {
-                    for (int i = 0; i < n; i++) {
-                        out[i * rows + r] = VectorKernels.dotQ4_0(data, rowBytes * r, x, i * cols, cols);
-                    }
+                    Q4_0Each.dotEach(data, rowBytes * r, x, n, cols, out, r, rows);
                 }
             });
             return;
