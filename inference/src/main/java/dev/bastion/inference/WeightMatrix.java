@@ -306,18 +306,21 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                 xq[i] = Int8Kernels.Q8.of(input(x, i), cols);
                 xs[i] = Q8_0x4.widen(xq[i], new short[2 * cols]);
             }
+            float[][] xd = new float[n][];
+            for (int i = 0; i < n; i++) {
+                xd[i] = xq[i].d();
+            }
             int count = groups.length;
             Parallel.forRange(count + rows % Q8_0x4.ROWS, (start, end) -> {
-                float[] four = new float[Q8_0x4.ROWS];
+                float[] sc = Q8_0x4Each.scales(cols);
                 for (int u = start; u < end; u++) {
+                    if (u < count) { // each group's scales and quants widened once for all inputs (Q8_0x4Each)
+                        Q8_0x4Each.dot(groups[u], xs, xd, n, cols, out, Q8_0x4.ROWS * u, rows, sc);
+                        continue;
+                    }
                     for (int i = 0; i < n; i++) {
-                        if (u < count) {
-                            Q8_0x4.dot4(groups[u], xs[i], xq[i].d(), cols, four, 0);
-                            System.arraycopy(four, 0, out, i * rows + Q8_0x4.ROWS * u, Q8_0x4.ROWS);
-                        } else {
-                            int r = Q8_0x4.ROWS * count + u - count;
-                            out[i * rows + r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq[i], cols);
-                        }
+                        int r = Q8_0x4.ROWS * count + u - count;
+                        out[i * rows + r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq[i], cols);
                     }
                 }
             });
