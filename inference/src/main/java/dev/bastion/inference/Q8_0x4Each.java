@@ -29,9 +29,12 @@ final class Q8_0x4Each {
     private Q8_0x4Each() {
     }
 
-    /** Scratch for the group's scales, for a row of {@code cols}: what {@link #dot} needs per thread. */
+    /**
+     * Scratch for the group's scales (rounded up to 16) and four results, for a row of {@code cols}: what
+     * {@link #dot} needs per thread.
+     */
     static float[] scales(int cols) {
-        return new float[4 * (cols / 32) + 15];
+        return new float[4 * (cols / 32) + 16 + Q8_0x4.ROWS];
     }
 
     /*
@@ -56,10 +59,10 @@ final class Q8_0x4Each {
         for (; i + 2 <= n; i += 2) {
             dot2(w, xs[i], xd[i], xs[i + 1], xd[i + 1], cols, sc, out, i * rows + r, (i + 1) * rows + r);
         }
-        if (i < n) {
-            float[] four = new float[Q8_0x4.ROWS];
-            Q8_0x4.dot4(w, xs[i], xd[i], cols, four, 0);
-            System.arraycopy(four, 0, out, i * rows + r, Q8_0x4.ROWS);
+        if (i < n) { // its four results to the end of sc, not a new array per group (dot4 is not inlined here)
+            int four = sc.length - Q8_0x4.ROWS;
+            Q8_0x4.dot4(w, xs[i], xd[i], cols, sc, four);
+            System.arraycopy(sc, four, out, i * rows + r, Q8_0x4.ROWS);
         }
     }
 

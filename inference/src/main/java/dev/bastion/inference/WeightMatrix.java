@@ -276,7 +276,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * {@code out[i * rows + r]} receives row {@code r} times input {@code i}. Each row is applied to all inputs
      * while it is in cache, so the weights are read once; the arithmetic is that of {@code n} calls, except that
      * the blocks of Q4_K, Q5_K and Q6_K rows are unpacked once for all inputs, rows left as they are by
-     * {@link KQuantInt8Each} and interleaved groups by {@link KQuantGroupsEach}. This is what lets
+     * {@link KQuantInt8Each} and interleaved groups by {@link KQuantGroupsEach}, and so are interleaved Q8_0 groups
+     * ({@link Q8_0x4Each}) and Q4_0 rows ({@link Q4_0Each}). This is what lets
      * concurrent generations share a step and still give the answers they give alone.
      *
      * @throws IllegalArgumentException if {@code n} is negative or an array is too short
