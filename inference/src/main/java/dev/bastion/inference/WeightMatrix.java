@@ -276,7 +276,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * {@code out[i * rows + r]} receives row {@code r} times input {@code i}. Each row is applied to all inputs
      * while it is in cache, so the weights are read once; the arithmetic is that of {@code n} calls, except that
      * the blocks of Q4_K, Q5_K and Q6_K rows are unpacked once for all inputs, rows left as they are by
-     * {@link KQuantInt8Each} and interleaved groups by {@link KQuantGroupsEach}. This is what lets
+     * {@link KQuantInt8Each} and interleaved groups by {@link KQuantGroupsEach}, and so are interleaved Q8_0 groups
+     * ({@link Q8_0x4Each}) and Q4_0 rows ({@link Q4_0Each}). This is what lets
      * concurrent generations share a step and still give the answers they give alone.
      *
      * @throws IllegalArgumentException if {@code n} is negative or an array is too short
@@ -306,18 +307,21 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                 xq[i] = Int8Kernels.Q8.of(input(x, i), cols);
                 xs[i] = Q8_0x4.widen(xq[i], new short[2 * cols]);
             }
+            float[][] xd = new float[n][];
+            for (int i = 0; i < n; i++) {
+                xd[i] = xq[i].d();
+            }
             int count = groups.length;
             Parallel.forRange(count + rows % Q8_0x4.ROWS, (start, end) -> {
-                float[] four = new float[Q8_0x4.ROWS];
+                float[] sc = Q8_0x4Each.scales(cols);
                 for (int u = start; u < end; u++) {
+                    if (u < count) { // each group's scales and quants widened once for all inputs (Q8_0x4Each)
+                        Q8_0x4Each.dot(groups[u], xs, xd, n, cols, out, Q8_0x4.ROWS * u, rows, sc);
+                        continue;
+                    }
                     for (int i = 0; i < n; i++) {
-                        if (u < count) {
-                            Q8_0x4.dot4(groups[u], xs[i], xq[i].d(), cols, four, 0);
-                            System.arraycopy(four, 0, out, i * rows + Q8_0x4.ROWS * u, Q8_0x4.ROWS);
-                        } else {
-                            int r = Q8_0x4.ROWS * count + u - count;
-                            out[i * rows + r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq[i], cols);
-                        }
+                        int r = Q8_0x4.ROWS * count + u - count;
+                        out[i * rows + r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq[i], cols);
                     }
                 }
             });
@@ -346,11 +350,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             return;
         }
         if (type == GgmlType.Q4_0 && !scalar()) {
+            // each block converted once for all inputs, each input the bits of dotQ4_0 alone (Q4_0Each)
             Parallel.forRange(rows, (start, end) -> {
                 for (int r = start; r < end; r++) {
-                    for (int i = 0; i < n; i++) {
-                        out[i * rows + r] = VectorKernels.dotQ4_0(data, rowBytes * r, x, i * cols, cols);
-                    }
+                    Q4_0Each.dotEach(data, rowBytes * r, x, n, cols, out, r, rows);
                 }
             });
             return;
