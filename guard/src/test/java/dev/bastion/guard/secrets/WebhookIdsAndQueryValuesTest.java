@@ -7,9 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Round sixteen (issue 14): Slack incoming webhooks whose workspace and channel ids are not written in upper case,
- * and values read from a URL query string, which end at the next parameter. Every value here was made up for these
- * tests.
+ * Round sixteen (issue 14): Slack incoming webhooks whose workspace and channel ids are not written in upper case;
+ * values read from a URL query string, which end at the next parameter; database URLs with a driver in the scheme
+ * and passwords that hold '@'. Every value here was made up for these tests.
  */
 class WebhookIdsAndQueryValuesTest {
     private static final SecretsScanner SCANNER = SecretsScanner.builtIn();
@@ -64,6 +64,29 @@ class WebhookIdsAndQueryValuesTest {
     void anAmpersandInsideAnAssignedValueStaysPartOfIt() {
         String text = "client_secret = \"Q7vX2mL9&pR4tW8zB1nK6\"";
         assertThat(found(text)).containsExactly("Q7vX2mL9&pR4tW8zB1nK6");
+    }
+
+    @Test
+    void aDatabasePasswordHoldingAnAtSignIsReportedWhole() {
+        assertThat(found("CONNECTION_URI=\"postgres://gis:Xk9@pL2mQ7vR@db.acme.io:5432/maps\"")).containsExactly("Xk9@pL2mQ7vR");
+        assertThat(found("DATABASE_URL=mysql://app:Rt5#kW@8zQp2Lm@10.0.4.12:3306/shop")).containsExactly("Rt5#kW@8zQp2Lm");
+        assertThat(found("postgres://app:s3cr3t-Pa55@db.internal:5432/app")).containsExactly("s3cr3t-Pa55");
+    }
+
+    @Test
+    void aDriverInTheSchemeStillMarksADatabaseUrl() {
+        assertThat(found("SQLALCHEMY_DATABASE_URI = \"mysql+pymysql://shop:Rt5kW8zQp2Lm@10.0.4.12:3306/shop\""))
+                .containsExactly("Rt5kW8zQp2Lm");
+        assertThat(found("engine = create_engine('postgresql+psycopg2://etl:Vb7nQ2xL9mKp@warehouse:5432/dw')"))
+                .containsExactly("Vb7nQ2xL9mKp");
+        assertThat(found("DATABASE_URL=postgis://gis:Hq4Lm9Tz2Wb@db.acme.io/maps")).containsExactly("Hq4Lm9Tz2Wb");
+    }
+
+    @Test
+    void aDatabaseUrlWithSlotsOrALocalDefaultIsNotReported() {
+        assertThat(found("postgresql+psycopg2://{user}:{password}@{host}:5432/app")).isEmpty();
+        assertThat(found("mysql2://root:root@localhost/app_development")).isEmpty();
+        assertThat(found("see postgres://db.internal:5432/app and mail ops@acme.io")).isEmpty();
     }
 
     @Test
