@@ -914,6 +914,71 @@ def sonar_text(mirror, seen_root, whispers_mirror, out):
     return rows
 
 
+HORUSEC_COMMIT = "873d4104a6aa89be8f86d93db8e416909d9add87"  # ZupIT/horusec, Apache-2.0, the newest snapshot (2023-08-07)
+HORUSEC_ENGINES = "internal/services/engines/"
+HORUSEC_CLIENT_IDS = {"Facebook Client ID", "Twitter Client ID", "LinkedIn Client ID"}
+
+
+def horusec_cases(test_go, function):
+    """(rule id, Src identifier, expected lines, code samples) of each case of `function` in a horusec rules_test.go."""
+    start = test_go.index(f"func {function}(")
+    end = test_go.find("\nfunc ", start + 1)
+    body = test_go[start:end if end > 0 else len(test_go)]
+    marks = list(re.finditer(r'\bName:\s*"([^"]+)"', body))
+    cases = []
+    for k, m in enumerate(marks):
+        case = body[m.start():marks[k + 1].start() if k + 1 < len(marks) else len(body)]
+        src = re.search(r"\bSrc:\s*(\w+)\s*,", case)
+        if not src:
+            raise ValueError(f"{function} {m.group(1)}: Src is not a plain identifier")
+        lines = [int(n) for n in re.findall(r"\bLine:\s*(\d+)", case)]
+        samples = [go_string(t) for t in re.findall(r'CodeSample:\s*(`[^`]*`|"(?:\\.|[^"\\])*")', case)]
+        cases.append((m.group(1), src.group(1), lines, samples))
+    return cases
+
+
+def horusec(mirror, seen_root, whispers_mirror, out):
+    """ZupIT/horusec's rule tests for its leaks engine (all 28 rules) and for the rules of its other engines whose
+    name says hard-coded credentials (three JavaScript rules). Each case of TestRulesVulnerableCode runs one rule on
+    one sample (a Go constant of samples.go) and asserts exactly the findings it lists, each with its line; each
+    case of TestRulesSafeCode asserts no finding on a safe sample. Every sample becomes its own file,
+    `<engine>/<rule id>/<vulnerable|safe>/<rule id>.test`, written verbatim (horusec numbers its lines from the
+    first character of the constant). Labels: a line a vulnerable case lists is 1, except the lines of the three
+    Client ID rules, which are skip (an OAuth client id is an identifier, not a credential, in issue 14); every
+    other line of a vulnerable sample is 0; every line of a safe sample is 0. A line holding a value token that a
+    seen source also holds is skip."""
+    seen = seen_tokens(seen_root) | whispers_seen_tokens(whispers_mirror)
+    commit = HORUSEC_COMMIT
+    rows = []
+    for engine in ("leaks", "javascript"):
+        base = HORUSEC_ENGINES + engine + "/"
+        rules_go = git_show(mirror, commit, base + "rules.go").decode()
+        names = dict(re.findall(r'\bID:\s*"([^"]+)",\s*Name:\s*"([^"]+)"', rules_go))
+        wanted = {i for i, n in names.items() if engine == "leaks" or re.search(r"(?i)hard-?coded credential", n)}
+        consts = go_constants(GO_TOKEN.findall(git_show(mirror, commit, base + "samples.go").decode()))
+        test_go = git_show(mirror, commit, base + "rules_test.go").decode()
+        for kind, function in (("vulnerable", "TestRulesVulnerableCode"), ("safe", "TestRulesSafeCode")):
+            for rule, src, lines, samples in horusec_cases(test_go, function):
+                if rule not in wanted:
+                    continue
+                text = consts[src]
+                rel = f"{engine}/{rule}/{kind}/{rule}.test"
+                write(out, rel, text)
+                file_lines = text.split("\n")
+                for n, sample in zip(lines, samples):
+                    if sample.strip() not in file_lines[n - 1]:
+                        raise ValueError(f"{rel}: line {n} does not hold the test's code sample")
+                hit = "skip" if names[rule] in HORUSEC_CLIENT_IDS else "1"
+                if file_lines and file_lines[-1] == "":
+                    file_lines = file_lines[:-1]
+                for i, line in enumerate(file_lines, start=1):
+                    lab = hit if i in lines else "0"
+                    if lab in ("0", "1") and any(t in seen for t in SEEN_TOKEN.findall(line)):
+                        lab = "skip"
+                    rows.append((rel, i, lab))
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -943,6 +1008,9 @@ def main():
         "sonar-text-examples": lambda o: sonar_text(os.path.join(mirrors, "SonarSource+sonar-text", "repo"),
                                                     os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"),
                                                     os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
+        "horusec-leaks-tests": lambda o: horusec(os.path.join(mirrors, "ZupIT+horusec", "repo"),
+                                                 os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"),
+                                                 os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
     }
     only = set(sys.argv[4:])
     for name, build in sources.items():

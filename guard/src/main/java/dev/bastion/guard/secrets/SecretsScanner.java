@@ -232,6 +232,11 @@ public final class SecretsScanner implements Scanner {
             }
             start += from;
             end += from;
+            int whole = end;
+            end = ValueFilters.queryValueEnd(text, start, end); // password=password&sql_mode=...: one parameter
+            if (end < whole && end - start < 8) {
+                continue; // the rule's length was met only by running into the next parameter's name
+            }
             String secret = text.substring(start, end);
             // A value under a token name is judged against its own alphabet (ValueFilters.generatedShape, below), not
             // by a fixed number of bits: 16 random hex digits carry at most 4 bits a character, 20 letters more.

@@ -515,6 +515,40 @@ final class ValueFilters {
                 && (letters.contains("PASSWORD") || letters.contains("SECRET") || letters.contains("TOKEN"));
     }
 
+    /**
+     * Round sixteen: where a value read from a URL query string or a form body ends. A value class that admits '&amp;'
+     * runs on into the next parameter ({@code ?user=u&password=password&sql_mode=STRICT} read as
+     * {@code password&sql_mode} or as {@code password&sql_mode=STRICT}). When the value follows '=' (a parameter's
+     * value), it ends at its first '&amp;' that opens a parameter name, a name followed by '=' inside the value or
+     * right after it. Returns {@code end} unchanged otherwise.
+     */
+    static int queryValueEnd(CharSequence text, int start, int end) {
+        if (start == 0 || text.charAt(start - 1) != '=') {
+            return end;
+        }
+        for (int i = start; i < end; i++) {
+            if (text.charAt(i) != '&' || i + 1 >= end || !isNameStart(text.charAt(i + 1))) {
+                continue;
+            }
+            int j = i + 1;
+            while (j < end && isNamePart(text.charAt(j))) {
+                j++;
+            }
+            if (j < text.length() && text.charAt(j) == '=') {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    private static boolean isNameStart(char c) {
+        return Character.isLetter(c) || c == '_';
+    }
+
+    private static boolean isNamePart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '.' || c == '-';
+    }
+
     /** A template variable, a reference to where the value lives, or a placeholder word: not a real password. */
     static boolean placeholder(String v) {
         String s = unquoted(v.toLowerCase(Locale.ROOT));
