@@ -3,10 +3,6 @@ package dev.bastion.guard.injection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.re2j.Matcher;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -69,18 +65,6 @@ class PrefilterEquivalenceTest {
     }
 
     private static List<String> lines(String resource) {
-        try (InputStream in = PrefilterEquivalenceTest.class.getResourceAsStream(resource)) {
-            assertThat(in).as(resource).isNotNull();
-            List<String> out = new ArrayList<>();
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                String l = line.strip();
-                if (!l.isEmpty() && !l.startsWith("#") && !(l.startsWith("[") && l.endsWith("]"))) {
-                    out.add(l);
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return RequiredLiteralsTest.lines(resource);
     }
 }

@@ -123,7 +123,8 @@ class RequiredLiteralsTest {
         }
     }
 
-    private static List<String> lines(String resource) {
+    /** The fixture lines of {@code resource}: no blanks, comments or [section] headers. Shared with PrefilterEquivalenceTest. */
+    static List<String> lines(String resource) {
         try (InputStream in = RequiredLiteralsTest.class.getResourceAsStream(resource)) {
             assertThat(in).as(resource).isNotNull();
             List<String> out = new ArrayList<>();
