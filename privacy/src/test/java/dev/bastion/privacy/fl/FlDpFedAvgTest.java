@@ -6,38 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bastion.privacy.dp.DpRandom;
 import dev.bastion.privacy.train.LogisticRegression;
 import dev.bastion.privacy.train.TrainingData;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class FlDpFedAvgTest {
-
-    static TrainingData blobs(int rows, Random random) {
-        double[][] x = new double[rows][4];
-        int[] y = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            y[i] = random.nextInt(2);
-            for (int j = 0; j < 4; j++) {
-                x[i][j] = random.nextGaussian() + 1.5 * y[i];
-            }
-        }
-        return new TrainingData(x, y, List.of("a", "b"), List.of("f1", "f2", "f3", "f4"));
-    }
-
-    static List<TrainingData> users(TrainingData all, int count) {
-        List<TrainingData> out = new ArrayList<>();
-        for (int[] rows : Partition.iid(all.size(), count, new Random(9))) {
-            double[][] x = new double[rows.length][];
-            int[] y = new int[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                x[i] = all.x()[rows[i]];
-                y[i] = all.y()[rows[i]];
-            }
-            out.add(new TrainingData(x, y, all.classes(), all.features()));
-        }
-        return out;
-    }
 
     private static DpFedAvg.Settings settings(DpFedAvg.Mode mode, double z, FederatedAveraging.SecureAggregation sa) {
         return new DpFedAvg.Settings(15, 1, 8, 0.2, 1.0, 0.5, 0.2, z, mode, 20, 0.2, 0, sa);
@@ -46,8 +19,8 @@ class FlDpFedAvgTest {
     @Test
     void centralAndDistributedDpFedAvgBothLearnAndLandClose() {
         Random r = new Random(1);
-        List<TrainingData> users = users(blobs(4000, r), 200);
-        TrainingData test = blobs(1000, r);
+        List<TrainingData> users = FlBlobs.users(FlBlobs.blobs(4000, r), 200);
+        TrainingData test = FlBlobs.blobs(1000, r);
         LogisticRegression model = new LogisticRegression(4, 2);
         double central = DpFedAvg.run(model, users, test, settings(DpFedAvg.Mode.CENTRAL, 1.0,
                 FederatedAveraging.SecureAggregation.OFF), new Random(2), DpRandom.insecureSeeded(3), x -> { })
@@ -65,8 +38,8 @@ class FlDpFedAvgTest {
     @Test
     void distributedDpThroughSecureAggregationLearnsToo() {
         Random r = new Random(4);
-        List<TrainingData> users = users(blobs(600, r), 30);
-        TrainingData test = blobs(500, r);
+        List<TrainingData> users = FlBlobs.users(FlBlobs.blobs(600, r), 30);
+        TrainingData test = FlBlobs.blobs(500, r);
         DpFedAvg.Settings s = new DpFedAvg.Settings(3, 1, 8, 0.2, 1.0, 0.5, 0.3, 0.8, DpFedAvg.Mode.DISTRIBUTED, 20,
                 0.3, 0, FederatedAveraging.SecureAggregation.FULL);
         List<DpFedAvg.RoundReport> rounds = DpFedAvg.run(new LogisticRegression(4, 2), users, test, s, new Random(5),

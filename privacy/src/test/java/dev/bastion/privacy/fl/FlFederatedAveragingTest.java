@@ -5,40 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bastion.privacy.train.LogisticRegression;
 import dev.bastion.privacy.train.TrainingData;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class FlFederatedAveragingTest {
-
-    /** Two Gaussian classes in 4 dimensions, class 1 shifted by +1.5 on every axis. */
-    private static TrainingData blobs(int rows, Random random) {
-        double[][] x = new double[rows][4];
-        int[] y = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            y[i] = random.nextInt(2);
-            for (int j = 0; j < 4; j++) {
-                x[i][j] = random.nextGaussian() + 1.5 * y[i];
-            }
-        }
-        return new TrainingData(x, y, List.of("a", "b"), List.of("f1", "f2", "f3", "f4"));
-    }
-
-    private static List<TrainingData> silos(TrainingData all, List<int[]> parts) {
-        List<TrainingData> out = new ArrayList<>();
-        for (int[] rows : parts) {
-            double[][] x = new double[rows.length][];
-            int[] y = new int[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                x[i] = all.x()[rows[i]];
-                y[i] = all.y()[rows[i]];
-            }
-            out.add(new TrainingData(x, y, all.classes(), all.features()));
-        }
-        return out;
-    }
 
     private static FederatedAveraging.Settings settings(FederatedAveraging.SecureAggregation mode, double dropout) {
         return new FederatedAveraging.Settings(5, 1, 16, 0.1, mode, dropout, 1.0 / 3, 0.1, 4.0, 20, 3);
@@ -47,9 +19,9 @@ class FlFederatedAveragingTest {
     @Test
     void secureFedAvgLandsWhereFedAvgInTheClearDoes() {
         Random random = new Random(1);
-        TrainingData train = blobs(1500, random);
-        TrainingData test = blobs(500, random);
-        List<TrainingData> silos = silos(train, Partition.dirichlet(train.y(), 2, 6, 1.0, random));
+        TrainingData train = FlBlobs.blobs(1500, random);
+        TrainingData test = FlBlobs.blobs(500, random);
+        List<TrainingData> silos = FlBlobs.silos(train, Partition.dirichlet(train.y(), 2, 6, 1.0, random));
         LogisticRegression model = new LogisticRegression(4, 2);
         FederatedAveraging.Result plain = FederatedAveraging.run(model, silos, test,
                 settings(FederatedAveraging.SecureAggregation.OFF, 0), new Random(2), r -> { });
@@ -72,9 +44,9 @@ class FlFederatedAveragingTest {
     @Test
     void secureFedAvgWithDropoutsKeepsLearningAndRetriesAbortedRounds() {
         Random random = new Random(3);
-        TrainingData train = blobs(1200, random);
-        TrainingData test = blobs(400, random);
-        List<TrainingData> silos = silos(train, Partition.iid(train.size(), 9, random));
+        TrainingData train = FlBlobs.blobs(1200, random);
+        TrainingData test = FlBlobs.blobs(400, random);
+        List<TrainingData> silos = FlBlobs.silos(train, Partition.iid(train.size(), 9, random));
         FederatedAveraging.Result result = FederatedAveraging.run(new LogisticRegression(4, 2), silos, test,
                 settings(FederatedAveraging.SecureAggregation.PLUS, 0.2), new Random(4), r -> { });
         for (FederatedAveraging.RoundReport r : result.rounds()) {
@@ -87,9 +59,9 @@ class FlFederatedAveragingTest {
     @Test
     void sessionKeysGiveTheSameModelAsPerRoundKeysWithAndWithoutDropouts() {
         Random random = new Random(7);
-        TrainingData train = blobs(1200, random);
-        TrainingData test = blobs(400, random);
-        List<TrainingData> silos = silos(train, Partition.iid(train.size(), 7, random));
+        TrainingData train = FlBlobs.blobs(1200, random);
+        TrainingData test = FlBlobs.blobs(400, random);
+        List<TrainingData> silos = FlBlobs.silos(train, Partition.iid(train.size(), 7, random));
         LogisticRegression model = new LogisticRegression(4, 2);
         FederatedAveraging.Result perRound = FederatedAveraging.run(model, silos, test,
                 settings(FederatedAveraging.SecureAggregation.FULL, 0), new Random(8), r -> { });

@@ -114,9 +114,9 @@ class FlRobustAggregationTest {
     @Test
     void onTenSitesWithOneFlippingAndScalingAttackerFedAvgDropsAndTheMedianOfSecureGroupSumsHolds() {
         Random r = new Random(1);
-        TrainingData train = FlDpFedAvgTest.blobs(2000, r);
-        TrainingData test = FlDpFedAvgTest.blobs(1000, r);
-        List<TrainingData> silos = FlDpFedAvgTest.users(train, 10); // ten equal sites
+        TrainingData train = FlBlobs.blobs(2000, r);
+        TrainingData test = FlBlobs.blobs(1000, r);
+        List<TrainingData> silos = FlBlobs.users(train, 10); // ten equal sites
         LogisticRegression model = new LogisticRegression(4, 2);
         Optional<Poisoning> attack = Optional.of(new Poisoning(1, Poisoning.Attack.SIGN_FLIP_SCALE10));
         double clean = run(model, silos, test, Rule.MEAN, 1, FederatedAveraging.SecureAggregation.OFF, Optional.empty());
