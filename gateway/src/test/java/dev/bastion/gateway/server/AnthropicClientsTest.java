@@ -3,23 +3,18 @@ package dev.bastion.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.gateway.testing.FakeUpstream;
+import dev.bastion.gateway.testing.NodeClient;
+import dev.bastion.gateway.testing.StreamedAnswer;
 import dev.bastion.gateway.testing.TestGateway;
 import dev.bastion.store.keys.Role;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,46 +53,18 @@ class AnthropicClientsTest {
         upstream.chunks(5);
         AnthropicStreamingChatModel model = AnthropicStreamingChatModel.builder().baseUrl(gateway.baseUrl() + "/")
                 .apiKey(key).modelName("claude-local-name").maxTokens(64).timeout(Duration.ofSeconds(20)).build();
-        StringBuilder partial = new StringBuilder();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        model.chat("stream this from langchain4j", new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String text) {
-                partial.append(text);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        ChatResponse response = done.get(20, TimeUnit.SECONDS);
-        assertThat(partial).hasToString("echo: stream this from langchain4j");
+        StreamedAnswer answer = new StreamedAnswer();
+        model.chat("stream this from langchain4j", answer);
+        ChatResponse response = answer.await(20);
+        assertThat(answer.partialText()).isEqualTo("echo: stream this from langchain4j");
         assertThat(response.aiMessage().text()).isEqualTo("echo: stream this from langchain4j");
         assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(7);
     }
 
     @Test
     void officialAnthropicNodeSdkWorksAgainstTheGateway() throws Exception {
-        Path script = OpenAiClientsTest.locate("clients/node/check-anthropic.mjs");
-        boolean required = "required".equals(System.getenv("BASTION_TEST_NODE_CLIENT"));
-        boolean installed = script != null && Files.isDirectory(script.getParent().resolve("node_modules/@anthropic-ai/sdk"));
-        if (!installed) {
-            assertThat(required).as("BASTION_TEST_NODE_CLIENT=required but clients/node has no node_modules").isFalse();
-            Assumptions.abort("the @anthropic-ai/sdk npm package is not installed (run npm ci in clients/node)");
-        }
         String base = gateway.baseUrl().substring(0, gateway.baseUrl().length() - "/v1".length());
-        Process p = new ProcessBuilder("node", script.toString(), base, key, "claude-local-name")
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        JsonNode result = new ObjectMapper().readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        JsonNode result = NodeClient.run("clients/node/check-anthropic.mjs", "@anthropic-ai/sdk", base, key, "claude-local-name");
         assertThat(result.at("/message/text").asText()).isEqualTo("echo: hello from anthropic");
         assertThat(result.at("/message/stop").asText()).isEqualTo("end_turn");
         assertThat(result.at("/message/usage/output_tokens").asInt()).isEqualTo(7);

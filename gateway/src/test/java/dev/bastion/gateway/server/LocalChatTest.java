@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.gateway.testing.NodeClient;
 import dev.bastion.gateway.testing.TestGateway;
 import dev.bastion.inference.TestModels;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -193,19 +191,7 @@ class LocalChatTest {
 
     @Test
     void theOfficialOpenAiNodeClientChatsAndStreamsWithTheLocalModel() throws Exception {
-        Path script = OpenAiClientsTest.locate("clients/node/check.mjs");
-        boolean required = "required".equals(System.getenv("BASTION_TEST_NODE_CLIENT"));
-        boolean installed = script != null && Files.isDirectory(script.getParent().resolve("node_modules/openai"));
-        if (!installed) {
-            assertThat(required).as("BASTION_TEST_NODE_CLIENT=required but clients/node has no node_modules").isFalse();
-            Assumptions.abort("the openai npm package is not installed (run npm ci in clients/node)");
-        }
-        Process p = new ProcessBuilder("node", script.toString(), local.gateway.baseUrl(), local.key, "tiny")
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        JsonNode result = JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        JsonNode result = NodeClient.run("clients/node/check.mjs", "openai", local.gateway.baseUrl(), local.key, "tiny");
         // check.mjs samples at the default temperature with the engine's default length (local-engine.max-tokens).
         assertThat(result.path("completion").asText()).isNotEmpty();
         assertThat(result.path("streamed").asText()).isNotEmpty();

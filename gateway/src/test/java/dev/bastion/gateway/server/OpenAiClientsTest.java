@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bastion.gateway.testing.FakeUpstream;
+import dev.bastion.gateway.testing.NodeClient;
+import dev.bastion.gateway.testing.StreamedAnswer;
 import dev.bastion.gateway.testing.TestGateway;
 import dev.bastion.store.keys.Role;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,26 +59,10 @@ class OpenAiClientsTest {
         upstream.chunks(5);
         OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(gateway.baseUrl()).apiKey(key)
                 .modelName("chat-model").timeout(Duration.ofSeconds(20)).build();
-        StringBuilder partial = new StringBuilder();
-        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-        model.chat("stream this please", new StreamingChatResponseHandler() {
-            @Override
-            public void onPartialResponse(String text) {
-                partial.append(text);
-            }
-
-            @Override
-            public void onCompleteResponse(ChatResponse response) {
-                done.complete(response);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        ChatResponse response = done.get(20, TimeUnit.SECONDS);
-        assertThat(partial.toString()).isEqualTo("echo: stream this please");
+        StreamedAnswer answer = new StreamedAnswer();
+        model.chat("stream this please", answer);
+        ChatResponse response = answer.await(20);
+        assertThat(answer.partialText()).isEqualTo("echo: stream this please");
         assertThat(response.aiMessage().text()).isEqualTo("echo: stream this please");
     }
 
@@ -97,19 +75,7 @@ class OpenAiClientsTest {
 
     @Test
     void officialOpenAiNodeClientWorksAgainstTheGateway() throws Exception {
-        Path script = locate("clients/node/check.mjs");
-        boolean required = "required".equals(System.getenv("BASTION_TEST_NODE_CLIENT"));
-        boolean installed = script != null && Files.isDirectory(script.getParent().resolve("node_modules/openai"));
-        if (!installed) {
-            assertThat(required).as("BASTION_TEST_NODE_CLIENT=required but clients/node has no node_modules").isFalse();
-            Assumptions.abort("the openai npm package is not installed (run npm ci in clients/node)");
-        }
-        Process p = new ProcessBuilder("node", script.toString(), gateway.baseUrl(), key, "chat-model", "--tools")
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        JsonNode result = new ObjectMapper().readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+        JsonNode result = NodeClient.run("clients/node/check.mjs", "openai", gateway.baseUrl(), key, "chat-model", "--tools");
         assertThat(result.path("completion").asText()).isEqualTo("echo: hello from node");
         assertThat(result.at("/toolStream/pieces").toString()).as("chat tool arguments stream in the upstream's pieces")
                 .isEqualTo("[\"{\\\"cit\",\"y\\\":\\\"P\",\"aris\\\"\",\"}\"]");
@@ -123,7 +89,7 @@ class OpenAiClientsTest {
 
     @Test
     void officialOpenAiNodeClientUsesTheResponsesAndCompletionsApis() throws Exception {
-        JsonNode result = runNode("clients/node/check-responses.mjs");
+        JsonNode result = NodeClient.run("clients/node/check-responses.mjs", "openai", gateway.baseUrl(), key, "chat-model");
         assertThat(result.at("/response/text").asText()).isEqualTo("echo: responses from node");
         assertThat(result.at("/response/status").asText()).isEqualTo("completed");
         assertThat(result.at("/response/usage").asInt()).isEqualTo(18);
@@ -148,33 +114,5 @@ class OpenAiClientsTest {
         assertThat(result.at("/legacy/object").asText()).isEqualTo("text_completion");
         assertThat(result.at("/legacy/text").asText()).isEqualTo("echo: completions from node");
         assertThat(result.at("/legacy/finish").asText()).isEqualTo("stop");
-    }
-
-    /** Runs a script of clients/node against the gateway; skipped when the npm packages are not installed. */
-    static JsonNode runNode(String relative) throws Exception {
-        Path script = locate(relative);
-        boolean required = "required".equals(System.getenv("BASTION_TEST_NODE_CLIENT"));
-        boolean installed = script != null && Files.isDirectory(script.getParent().resolve("node_modules/openai"));
-        if (!installed) {
-            assertThat(required).as("BASTION_TEST_NODE_CLIENT=required but clients/node has no node_modules").isFalse();
-            Assumptions.abort("the openai npm package is not installed (run npm ci in clients/node)");
-        }
-        Process p = new ProcessBuilder("node", script.toString(), gateway.baseUrl(), key, "chat-model")
-                .redirectErrorStream(true).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        return new ObjectMapper().readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
-    }
-
-    /** Finds a file relative to the repository root, walking up from the working directory. */
-    static Path locate(String relative) {
-        for (File d = new File("").getAbsoluteFile(); d != null; d = d.getParentFile()) {
-            File f = new File(d, relative);
-            if (f.exists()) {
-                return f.toPath();
-            }
-        }
-        return null;
     }
 }
