@@ -3,10 +3,10 @@ package dev.bastion.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bastion.gateway.testing.StreamedAnswer;
 import dev.bastion.inference.GgmlType;
 import dev.bastion.inference.TestModels;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -22,10 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,34 +84,14 @@ class ReadmeTourTest {
             }
             OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(base + "/v1").apiKey(key)
                     .modelName("tour-model").maxTokens(8).logitBias(noEnd).timeout(Duration.ofSeconds(120)).build();
-            AtomicInteger chunks = new AtomicInteger();
-            AtomicLong firstToken = new AtomicLong();
-            StringBuilder streamed = new StringBuilder();
-            CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-            model.chat("Hello", new StreamingChatResponseHandler() {
-                @Override
-                public void onPartialResponse(String text) {
-                    firstToken.compareAndSet(0, System.nanoTime());
-                    chunks.incrementAndGet();
-                    streamed.append(text);
-                }
-
-                @Override
-                public void onCompleteResponse(ChatResponse response) {
-                    done.complete(response);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    done.completeExceptionally(error);
-                }
-            });
-            ChatResponse response = done.get(180, TimeUnit.SECONDS);
-            assertThat(chunks.get()).as("stderr: %s", stderr()).isPositive();
-            assertThat(response.aiMessage().text()).isEqualTo(streamed.toString()).isNotEmpty();
+            StreamedAnswer answer = new StreamedAnswer();
+            model.chat("Hello", answer);
+            ChatResponse response = answer.await(180);
+            assertThat(answer.pieces()).as("stderr: %s", stderr()).isPositive();
+            assertThat(response.aiMessage().text()).isEqualTo(answer.partialText()).isNotEmpty();
             assertThat(response.tokenUsage().outputTokenCount()).isBetween(1, 8);
             System.out.printf(Locale.ROOT, "readme tour: serve process start to first streamed token %d ms"
-                    + " (%d chunks)%n", (firstToken.get() - started) / 1_000_000, chunks.get());
+                    + " (%d chunks)%n", (answer.firstPieceNanos() - started) / 1_000_000, answer.pieces());
         } finally {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

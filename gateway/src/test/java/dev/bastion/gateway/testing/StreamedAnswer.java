@@ -9,10 +9,15 @@ import java.util.concurrent.TimeUnit;
 public final class StreamedAnswer implements StreamingChatResponseHandler {
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+    private int pieces;
+    private long firstPieceNanos;
 
     @Override
     public void onPartialResponse(String text) {
         synchronized (partial) {
+            if (pieces++ == 0) {
+                firstPieceNanos = System.nanoTime();
+            }
             partial.append(text);
         }
     }
@@ -30,6 +35,20 @@ public final class StreamedAnswer implements StreamingChatResponseHandler {
     /** Waits for the end of the stream; an error the client reported is thrown. */
     public ChatResponse await(long seconds) throws Exception {
         return done.get(seconds, TimeUnit.SECONDS);
+    }
+
+    /** How many partial texts arrived. */
+    public int pieces() {
+        synchronized (partial) {
+            return pieces;
+        }
+    }
+
+    /** {@link System#nanoTime()} when the first partial text arrived; 0 before it. */
+    public long firstPieceNanos() {
+        synchronized (partial) {
+            return firstPieceNanos;
+        }
     }
 
     /** The partial texts joined, in the order they arrived. */
