@@ -202,7 +202,7 @@ public final class AuditLog implements AutoCloseable {
                         + e.getMessage());
             }
         }
-        commit(batch, false);
+        commit(batch);
         for (int i = 0; i < batch.size(); i++) {
             if (batch.get(i).done().isDone() && !batch.get(i).done().isCompletedExceptionally()) {
                 try {
@@ -444,25 +444,6 @@ public final class AuditLog implements AutoCloseable {
      * The record must not contain prompt or answer text: it is kept forever.
      */
     public CompletableFuture<Long> append(byte[] record) {
-        return append(record, false);
-    }
-
-    /**
-     * As {@link #append}, for a caller that waits for the future next (an answer that waits for its record): when
-     * nothing is queued for the writer and no group commit runs, the calling thread writes and fsyncs the record
-     * itself, a group commit of one, and returns a completed future; otherwise the record is queued as
-     * {@link #append} queues it. That spares the record two thread hand-offs (the writer's wake-up, then the
-     * caller's), which cost a scheduling delay each on a busy machine (docs/benchmarks.md, "Gateway overhead",
-     * round seventeen). Only with no commit interval and no gathering wait: those exist to make the writer batch.
-     * The guarantees are {@link #append}'s: records are written in the order of appends that happen one after the
-     * other (a record appended while others are queued is queued behind them), and a failed write fails the
-     * record and the log as a failed group commit does.
-     */
-    public CompletableFuture<Long> appendAndCommit(byte[] record) {
-        return append(record, true);
-    }
-
-    private CompletableFuture<Long> append(byte[] record, boolean inline) {
         Objects.requireNonNull(record, "record");
         if (record.length > Segments.MAX_RECORD) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("an audit record is limited to 1 MiB"));
@@ -473,23 +454,7 @@ public final class AuditLog implements AutoCloseable {
                     + (failed == null ? " (closing)" : ": " + failed.getMessage())));
         }
         CompletableFuture<Long> done = new CompletableFuture<>();
-        Pending pending = new Pending(record.clone(), done);
-        if (inline && commitIntervalNanos == 0 && gatherNanos == 0 && queued.get() == 0 && committing.tryLock()) {
-            try {
-                if (closing) {
-                    return CompletableFuture.failedFuture(new IllegalStateException("the audit log is not writable (closing)"));
-                }
-                if (queued.get() == 0) { // nothing appended before this waits for the writer: this may go first
-                    commit(List.of(pending), true);
-                    return done;
-                }
-            } finally {
-                committing.unlock();
-            }
-        }
-        queued.incrementAndGet();
-        if (!queue.offer(pending)) {
-            queued.decrementAndGet();
+        if (!queue.offer(new Pending(record.clone(), done))) {
             return CompletableFuture.failedFuture(new IllegalStateException("the audit log's queue is full"));
         }
         return done;
@@ -497,11 +462,6 @@ public final class AuditLog implements AutoCloseable {
 
     /** When the writer last looked at the inbox ({@link System#nanoTime()}); writer thread only. */
     private long lastInboxDrain = System.nanoTime() - 1_000_000_000L;
-
-    /** Held for a whole group commit, by the writer or by an appending thread ({@link #appendAndCommit}). */
-    private final java.util.concurrent.locks.ReentrantLock committing = new java.util.concurrent.locks.ReentrantLock();
-    /** Records queued for the writer and not yet committed: an inline commit goes only when there are none. */
-    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
 
     /** When the writer last began waiting on an empty queue (bench timing only; writer thread only). */
     private long idleSince = Long.MAX_VALUE;
@@ -530,14 +490,12 @@ public final class AuditLog implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, 50_000);
                 boolean stop = batch.removeIf(p -> p.record() == null);
-                commit(batch, false);
-                queued.addAndGet(-batch.size()); // only now: an inline commit must not overtake these
+                commit(batch);
                 if (stop) {
                     batch.clear();
                     queue.drainTo(batch);
                     batch.removeIf(p -> p.record() == null);
-                    commit(batch, false);
-                    queued.addAndGet(-batch.size());
+                    commit(batch);
                     return;
                 }
             } catch (InterruptedException e) {
@@ -570,24 +528,10 @@ public final class AuditLog implements AutoCloseable {
         gatherTarget = Long.MAX_VALUE;
     }
 
-    /**
-     * One group commit: writes the batch, fsyncs, tells the durability listeners and acknowledges, all under
-     * {@link #committing}, so that commits by the writer and inline ones ({@link #appendAndCommit}) never interleave
-     * and listeners see indices in order.
-     */
-    private void commit(List<Pending> batch, boolean inline) {
+    private void commit(List<Pending> batch) {
         if (batch.isEmpty()) {
             return;
         }
-        committing.lock();
-        try {
-            commitLocked(batch, inline);
-        } finally {
-            committing.unlock();
-        }
-    }
-
-    private void commitLocked(List<Pending> batch, boolean inline) {
         if (failure != null) {
             batch.forEach(p -> p.done().completeExceptionally(failure));
             return;
@@ -652,7 +596,7 @@ public final class AuditLog implements AutoCloseable {
             }
             if (BenchTiming.ON) {
                 long[] queuedAt = batch.stream().mapToLong(Pending::queuedAt).toArray();
-                BenchTiming.committed(firstIndex[0], queuedAt, inline ? -1 : idleSince, start, written, synced, System.nanoTime());
+                BenchTiming.committed(firstIndex[0], queuedAt, idleSince, start, written, synced, System.nanoTime());
             }
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(firstIndex[0] + i);

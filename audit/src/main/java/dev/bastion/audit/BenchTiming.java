@@ -58,8 +58,6 @@ public final class BenchTiming {
     }
 
     private static final Map<String, Series> SERIES = new java.util.concurrent.ConcurrentSkipListMap<>();
-    /** Append to its group commit's start, for a record committed by its own thread (no hand-off). */
-    static final Series INLINE = series("audit.1-inline");
     /** Append to its group commit's start, for a record that arrived while the writer was idle: the writer's wake-up. */
     static final Series WRITER_WAKE = series("audit.1-writer-wake");
     /** Append to its group commit's start, for a record that arrived while a commit ran: the rest of that commit. */
@@ -106,13 +104,13 @@ public final class BenchTiming {
     }
 
     /**
-     * A group commit's times, from the committing thread: each record's append time, when the writer last started
-     * waiting for records (-1: an inline commit by the appending thread), then the commit's clock readings.
+     * A group commit's times, from the writer thread: each record's append time, when the writer last started
+     * waiting for records, then the commit's clock readings.
      */
     static void committed(long firstIndex, long[] queuedAt, long idleSince, long start, long written, long synced,
             long acked) {
         for (int i = 0; i < queuedAt.length; i++) {
-            (idleSince < 0 ? INLINE : queuedAt[i] >= idleSince ? WRITER_WAKE : QUEUED).add(start - queuedAt[i]);
+            (queuedAt[i] >= idleSince ? WRITER_WAKE : QUEUED).add(start - queuedAt[i]);
             int slot = (int) ((firstIndex + i) & (RING - 1));
             QUEUED_AT[slot] = queuedAt[i];
             ACKED_AT[slot] = acked;

@@ -143,7 +143,7 @@ public final class AuditTrail {
             record(r);
             return true;
         }
-        java.util.concurrent.CompletableFuture<Long> durable = record(r, true);
+        java.util.concurrent.CompletableFuture<Long> durable = record(r);
         // An untimed wait, given up by the read watchdog after RECORD_WAIT: a timed wait on a virtual thread would
         // schedule, then cancel, a timer task of the carrier pool's delay scheduler, waking its thread twice a
         // request (docs/benchmarks.md, "Gateway overhead", round twelve). Failing this dependent future ends only
@@ -242,16 +242,11 @@ public final class AuditTrail {
 
     /** Queues a request's record (refusals and failures, which send nothing that needs it first). */
     java.util.concurrent.CompletableFuture<Long> record(AuditRecord r) {
-        return record(r, false);
-    }
-
-    /** @param waited whether the caller waits for the record next: the log may then commit it on this thread */
-    private java.util.concurrent.CompletableFuture<Long> record(AuditRecord r, boolean waited) {
         java.time.Instant time = clock.instant();
         byte[] bytes = r.toBytes(time);
         // The same rule counts the record now and, after a crash, when it is read back (UsageRecorder.recover).
         UsageRecorder.Event.of(r, time).ifPresent(u -> usageOf.put(java.nio.ByteBuffer.wrap(bytes), u));
-        java.util.concurrent.CompletableFuture<Long> appended = append(bytes, r.facts().requestId(), waited);
+        java.util.concurrent.CompletableFuture<Long> appended = append(bytes, r.facts().requestId());
         settle(r.facts().requestId()); // queued: a group commit waiting for it may go
         return appended.whenComplete((index, error) -> {
             if (error != null) {
@@ -351,14 +346,13 @@ public final class AuditTrail {
     }
 
     private java.util.concurrent.CompletableFuture<Long> append(ObjectNode record, String requestId) {
-        return append(record.toString().getBytes(StandardCharsets.UTF_8), requestId, false);
+        return append(record.toString().getBytes(StandardCharsets.UTF_8), requestId);
     }
 
-    /** @param waited whether the caller waits for the record next (then, on a single node, it may commit it itself) */
-    private java.util.concurrent.CompletableFuture<Long> append(byte[] record, String requestId, boolean waited) {
+    private java.util.concurrent.CompletableFuture<Long> append(byte[] record, String requestId) {
         java.util.concurrent.CompletableFuture<Long> appended;
         if (replication == null) {
-            appended = waited ? log.appendAndCommit(record) : log.append(record);
+            appended = log.append(record);
         } else {
             java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(record);
             awaited.add(key);
