@@ -41,7 +41,11 @@ public final class AuditLog implements AutoCloseable {
     static final long SEGMENT_BYTES = 64L << 20;
     static final String CHECKPOINTS = "checkpoints.log";
 
-    private record Pending(byte[] record, CompletableFuture<Long> done) {
+    /** @param queuedAt {@link System#nanoTime()} at the append when {@link BenchTiming#ON}, else 0 */
+    private record Pending(byte[] record, CompletableFuture<Long> done, long queuedAt) {
+        Pending(byte[] record, CompletableFuture<Long> done) {
+            this(record, done, BenchTiming.ON ? System.nanoTime() : 0);
+        }
     }
 
     private final Path dir;
@@ -459,10 +463,14 @@ public final class AuditLog implements AutoCloseable {
     /** When the writer last looked at the inbox ({@link System#nanoTime()}); writer thread only. */
     private long lastInboxDrain = System.nanoTime() - 1_000_000_000L;
 
+    /** When the writer last began waiting on an empty queue (bench timing only; writer thread only). */
+    private long idleSince = Long.MAX_VALUE;
+
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {
+                idleSince = BenchTiming.ON && queue.isEmpty() ? System.nanoTime() : Long.MAX_VALUE;
                 Pending first = queue.poll(1, java.util.concurrent.TimeUnit.SECONDS);
                 repairIfDue();
                 if (System.nanoTime() - lastInboxDrain >= 1_000_000_000L) {
@@ -530,6 +538,9 @@ public final class AuditLog implements AutoCloseable {
         }
         try {
             long[] firstIndex = new long[1];
+            long start = BenchTiming.ON ? System.nanoTime() : 0;
+            long written = 0;
+            long synced = 0;
             synchronized (this) {
                 if (injectedFault != null) {
                     throw injectedFault;
@@ -564,7 +575,9 @@ public final class AuditLog implements AutoCloseable {
                     segmentLength += bytes;
                     from = to;
                 }
+                written = BenchTiming.ON ? System.nanoTime() : 0;
                 segment.force(false);
+                synced = BenchTiming.ON ? System.nanoTime() : 0;
                 groupCommits.incrementAndGet();
                 for (Pending p : batch) {
                     tree.appendLeaf(p.record());
@@ -580,6 +593,10 @@ public final class AuditLog implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "audit log: a durability listener failed", e);
                 }
+            }
+            if (BenchTiming.ON) {
+                long[] queuedAt = batch.stream().mapToLong(Pending::queuedAt).toArray();
+                BenchTiming.committed(firstIndex[0], queuedAt, idleSince, start, written, synced, System.nanoTime());
             }
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).done().complete(firstIndex[0] + i);

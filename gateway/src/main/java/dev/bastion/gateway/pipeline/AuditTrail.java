@@ -150,7 +150,8 @@ public final class AuditTrail {
         // this wait; the record itself is still written or failed by the log.
         try (var _ = ReadDeadlines.SHARED.watch(() -> durable.completeExceptionally(
                 new java.util.concurrent.TimeoutException("no durable record within " + RECORD_WAIT)), RECORD_WAIT)) {
-            durable.get();
+            long index = durable.get();
+            dev.bastion.audit.BenchTiming.resumed(index); // bench-only attribution; nothing when off
             return true;
         } catch (java.util.concurrent.ExecutionException failed) {
             return false;

@@ -234,6 +234,7 @@ public final class ChatEndpoint implements Endpoint {
         StreamRelay relay = new StreamRelay(exchange, chunks, request.model(), request.includeUsage(),
                 guard.streamPadding(), guard.streamCoalesceBytes(), guard.streamCoalesceInterval());
         Check<StreamRelay> relayed = Upstream.call(metrics, plan, () -> {
+            relay.calling(started);
             plan.backend().stream(plan.model(), upstream, relay);
             return relay;
         });

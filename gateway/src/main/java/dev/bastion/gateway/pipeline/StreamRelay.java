@@ -2,6 +2,7 @@ package dev.bastion.gateway.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bastion.audit.BenchTiming;
 import dev.bastion.gateway.api.ApiError;
 import dev.bastion.gateway.api.Json;
 import dev.bastion.gateway.backend.ChatBackend;
@@ -37,6 +38,10 @@ final class StreamRelay implements ChatBackend.ChunkSink, Outcome.Reply.End {
     private List<ObjectNode> rest = List.of();
     /** {@link System#nanoTime()} when the first text or tool-call fragment was sent; 0 before. */
     private long firstTokenAt;
+    /** Bench timing only ({@link BenchTiming#ON}): when the request arrived, the backend was called, the first chunk came. */
+    private long startedAt;
+    private long backendAt;
+    private long firstChunkAt;
 
     StreamRelay(Exchange exchange, ChunkGuard guard, String clientModel, boolean includeUsage, boolean padding,
             int coalesceBytes, java.time.Duration coalesceInterval) {
@@ -48,8 +53,19 @@ final class StreamRelay implements ChatBackend.ChunkSink, Outcome.Reply.End {
         this.coalescer = new Coalescer(coalesceBytes, coalesceInterval, text -> contentChunk(0, text));
     }
 
+    /** Bench timing: the request arrived at {@code started} and its backend is called now. */
+    void calling(long started) {
+        if (BenchTiming.ON) {
+            startedAt = started;
+            backendAt = System.nanoTime();
+        }
+    }
+
     @Override
     public boolean accept(ObjectNode chunk) {
+        if (BenchTiming.ON && firstChunkAt == 0) {
+            firstChunkAt = System.nanoTime();
+        }
         if (clientGone || blocked != null) {
             return false;
         }
@@ -164,9 +180,13 @@ final class StreamRelay implements ChatBackend.ChunkSink, Outcome.Reply.End {
             if (padding) {
                 Padding.pad(chunk);
             }
+            boolean first = BenchTiming.ON && events == null;
             if (!open().send(chunk.toString())) {
                 clientGone = true;
                 return false;
+            }
+            if (first && backendAt != 0) {
+                timeFirstEvent();
             }
         }
         return true;
@@ -177,6 +197,18 @@ final class StreamRelay implements ChatBackend.ChunkSink, Outcome.Reply.End {
             events = exchange.openEventStream();
         }
         return events;
+    }
+
+    /**
+     * Bench timing of the first event, once its send (the response head and the event, flushed) returned: how long
+     * the request took to reach the backend call, the upstream to send its first chunk, and the relay to send it.
+     */
+    private void timeFirstEvent() {
+        long now = System.nanoTime();
+        BenchTiming.series("stream.1-arrived-to-backend-call").add(backendAt - startedAt);
+        BenchTiming.series("stream.2-backend-call-to-first-chunk").add(firstChunkAt - backendAt);
+        BenchTiming.series("stream.3-first-chunk-to-first-event-sent").add(now - firstChunkAt);
+        BenchTiming.series("stream.4-arrived-to-first-event-sent").add(now - startedAt);
     }
 
     /** Whether a chunk carries generated text or a tool-call fragment (not just a role or a finish reason). */
