@@ -6,19 +6,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Markers of three attack families that the public training collections hold too rarely, or too mixed with benign
- * text, for the bag of words to weigh them (docs/injection-model.md, round seventeen): an <em>instruction
- * override</em> ("ignore ... the rules"), <em>hypothetical or fictional framing</em> ("hypothetically", "imagine",
- * "in a story") and <em>claimed authority</em> ("I am your developer", "authorised", "admin access").
+ * Markers of two attack families that the public training collections hold too rarely for the bag of words to weigh
+ * them (docs/injection-model.md, round seventeen): an <em>instruction override</em> ("ignore ... the rules", "set
+ * aside your guidelines") and <em>claimed authority</em> ("I am your developer", "authorised", "admin access").
  *
- * <p>A marker decides nothing on its own: hypothetical framing is as common in benign role-play ("Imagine you are a
- * tour guide ...") as in jailbreaks. {@link InjectionScanner} uses a marked user message only to judge it at the
+ * <p>A marker decides nothing on its own. {@link InjectionScanner} uses a marked user message only to judge it at the
  * model's own threshold when a route's threshold is laxer (round seventeen's declared change), so at the model's own
- * threshold, where the leave-one-source-out figures are taken, no decision changes.
+ * threshold, where the leave-one-source-out figures are taken, no decision changes. A family is kept only if its
+ * marker is (nearly) absent from the benign training collections (at most 0.1% of their 11,624 texts: override 0,
+ * authority 2); hypothetical or fictional framing ("imagine", "hypothetically") marks 10% of them, most of all benign
+ * role-play ("Imagine you are a tour guide ..."), and is not a marker (round seventeen, candidate one).
  *
- * <p>The patterns are the diagnosis rule of round seventeen, written from the public collections' wording before it
- * was applied to any check; they run with RE2 (linear time) over lower-cased normalised text. Immutable and
- * thread-safe.
+ * <p>The patterns are round seventeen's diagnosis rule, written from the public collections' wording before it was
+ * applied to any check; they run with RE2 (linear time) over lower-cased text. Immutable and thread-safe.
  */
 public final class FamilyMarkers {
     /** One attack family and its marker. */
@@ -35,9 +35,6 @@ public final class FamilyMarkers {
                     "\\b(?:ignore|disregard|forget|override|bypass|set aside)\\b.{0,40}\\b(?:instructions?|rules?"
                             + "|guidelines?|directives?|prompts?|programming|polic(?:y|ies)|restrictions?)\\b",
                     Pattern.DOTALL)),
-            new Family("hypothetical", Pattern.compile(
-                    "\\b(?:hypothetical|hypothetically|imagine|fictional|fiction|thought experiment|suppose|pretend)\\b"
-                            + "|\\bin a (?:story|novel|film|movie|fictional world|parallel universe)\\b")),
             new Family("authority", Pattern.compile(
                     "\\b(?:i am|i'm|this is) (?:your|the|an?) (?:developer|creator|admin|administrator|owner|operator"
                             + "|engineer|supervisor|system administrator)\\b"

@@ -233,7 +233,7 @@ public final class InjectionScanner implements Scanner {
 
     /**
      * The threshold a user message is judged at: the scanner's (a route's {@code injection-threshold}), or, for a
-     * message that carries a marker of the override, hypothetical or claimed-authority family ({@link FamilyMarkers}),
+     * message that carries a marker of the override or claimed-authority family ({@link FamilyMarkers}),
      * the lower of it and the model's own (docs/injection-model.md, round seventeen). A laxer route threshold keeps
      * everyday text from being refused; a marked text gets the model's own operating point, the one its
      * leave-one-source-out figures were taken at. At the model's own threshold or a stricter one nothing changes.
