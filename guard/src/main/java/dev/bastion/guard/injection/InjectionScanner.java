@@ -239,11 +239,16 @@ public final class InjectionScanner implements Scanner {
      * leave-one-source-out figures were taken at. At the model's own threshold or a stricter one nothing changes.
      */
     public double directThreshold(String text) {
-        double own = model.threshold(encoder.isPresent() && model.usesEmbeddings());
+        double own = ownThreshold();
         if (threshold <= own) {
             return threshold;
         }
         return FamilyMarkers.marked(TextNormalizer.normalize(text)) ? own : threshold;
+    }
+
+    /** The model's own direct threshold for this scanner: the stage's with an encoder, else the lexical model's. */
+    private double ownThreshold() {
+        return model.threshold(encoder.isPresent() && model.usesEmbeddings());
     }
 
     @Override
@@ -265,7 +270,11 @@ public final class InjectionScanner implements Scanner {
             }
             boolean indirect = "tool".equals(role) || "function".equals(role);
             double s = indirect ? scoreContent(text) : score(text);
-            if (s >= (indirect ? indirectThreshold : directThreshold(text))) {
+            // directThreshold(text) is the route's threshold or the model's own, so the family markers need to run
+            // only for a score between the two (about half of the lexical score's cost per text otherwise).
+            boolean flagged = indirect ? s >= indirectThreshold
+                    : s >= threshold || (s >= ownThreshold() && s >= directThreshold(text));
+            if (flagged) {
                 int start = 0;
                 int end = text.length();
                 String normalized = TextNormalizer.normalize(text).text();
