@@ -1,6 +1,8 @@
 """How often each attack family's marker words occur in each source of the injection manifest (round seventeen's
 diagnosis, docs/injection-model.md; the rule was declared at 13:27 UTC before any count). FamilyMarkers.java holds
-the override and authority patterns as RE2; this bench script reads only our own prepared data.
+the override and authority patterns as RE2 (run there over normalised text); this script reads the manifest's
+sources as prepared by prepare-data.py and the shared eval data it names, and counts with Python regexes over
+lower-cased raw text.
 
     python3 bench/injection/family-counts.py bench/injection/sources.tsv EVAL_DATA_DIR DATA_DIR
 """
