@@ -231,6 +231,26 @@ public final class InjectionScanner implements Scanner {
         return scan(documents, documents.stream().map(s -> "tool").toList());
     }
 
+    /**
+     * The threshold a user message is judged at: the scanner's (a route's {@code injection-threshold}), or, for a
+     * message that carries a marker of the override or claimed-authority family ({@link FamilyMarkers}),
+     * the lower of it and the model's own (docs/injection-model.md, round seventeen). A laxer route threshold keeps
+     * everyday text from being refused; a marked text gets the model's own operating point, the one its
+     * leave-one-source-out figures were taken at. At the model's own threshold or a stricter one nothing changes.
+     */
+    public double directThreshold(String text) {
+        double own = ownThreshold();
+        if (threshold <= own) {
+            return threshold;
+        }
+        return FamilyMarkers.marked(TextNormalizer.normalize(text)) ? own : threshold;
+    }
+
+    /** The model's own direct threshold for this scanner: the stage's with an encoder, else the lexical model's. */
+    private double ownThreshold() {
+        return model.threshold(encoder.isPresent() && model.usesEmbeddings());
+    }
+
     @Override
     public List<Finding> scan(List<String> segments) {
         return scan(segments, segments.stream().map(s -> "user").toList());
@@ -250,7 +270,11 @@ public final class InjectionScanner implements Scanner {
             }
             boolean indirect = "tool".equals(role) || "function".equals(role);
             double s = indirect ? scoreContent(text) : score(text);
-            if (s >= (indirect ? indirectThreshold : threshold)) {
+            // directThreshold(text) is the route's threshold or the model's own, so the family markers need to run
+            // only for a score between the two (about half of the lexical score's cost per text otherwise).
+            boolean flagged = indirect ? s >= indirectThreshold
+                    : s >= threshold || (s >= ownThreshold() && s >= directThreshold(text));
+            if (flagged) {
                 int start = 0;
                 int end = text.length();
                 String normalized = TextNormalizer.normalize(text).text();
