@@ -1105,8 +1105,8 @@ def veles_matching(tokens, k):
 
 
 def veles_case(tokens, i, consts):
-    """(input text, wanted [(field, value)] or [] for no finding, or None when the want is not readable) of the table
-    case whose `input` key is at tokens[i]."""
+    """(input text, wanted [(field, value)], [] for no finding or None for a case without a want key), or None when
+    the input or the want is not readable, of the table case whose `input` key is at tokens[i]."""
     text, _ = veles_expr(tokens, i + 2, consts)
     if text is None:
         return None
@@ -1126,9 +1126,11 @@ def veles_case(tokens, i, consts):
             depth += 1
         elif tokens[j] in "})]":
             depth -= 1
-        elif depth == 0 and tokens[j] == "want" and tokens[j + 1] == ":":
+        elif depth == 0 and tokens[j] in ("want", "expected") and tokens[j + 1] == ":":
             want = j + 2
-    if want is None or tokens[want] == "nil":
+    if want is None:
+        return text, None
+    if tokens[want] == "nil":
         return text, []
     if tokens[want:want + 3] != ["[", "]", "veles.Secret"] or tokens[want + 3] != "{":
         return None
@@ -1147,8 +1149,10 @@ def veles_case(tokens, i, consts):
 def veles(mirror, seen_root, whispers_mirror, out):
     """google/osv-scalibr's secret detectors (veles/secrets/**/*detector_test.go): every table case of a test function
     (the Acceptance functions left out: they repeat the same values through a harness) whose `input` evaluates
-    statically becomes its own file, `<detector>/<function>/<nn>.txt`. A case with no `want`, nil or an empty list
-    asserts no finding: all its lines 0. A case that wants secrets: the line where a wanted value starts is 1 (later
+    statically becomes its own file, `<detector>/<function>/<nn>.txt`. A case whose `want` (or `expected`) is nil or
+    an empty list, or that has none in a function with no want at all, asserts no finding: all its lines 0; a case
+    without one in a function that keeps its want elsewhere (per scenario) or is named for false negatives (inputs
+    the detector is known to miss) is skip. A case that wants secrets: every line where a wanted value starts is 1 (later
     lines of a multi-line value cont), unless the value is an identifier field (name ending in ID, Email, User, URL,
     Host, Region, Project, ProjectRef, Name, Account, or starting with Public), whose line is skip (a URL field is a
     credential when it holds `scheme://user:password@`); every other line 0; a case none of whose wanted
@@ -1169,6 +1173,7 @@ def veles(mirror, seen_root, whispers_mirror, out):
             if "Acceptance" in name:
                 continue
             stop = funcs[n + 1] if n + 1 < len(funcs) else len(tokens)
+            wants_elsewhere = any(tokens[k] in ("want", "expected") and tokens[k + 1] == ":" for k in range(f, stop - 1))
             count = 0
             for i in range(f, stop - 2):
                 if tokens[i] != "input" or tokens[i + 1] != ":":
@@ -1177,6 +1182,9 @@ def veles(mirror, seen_root, whispers_mirror, out):
                 if case is None:
                     continue
                 text, wanted = case
+                no_want = wanted is None
+                if no_want:
+                    wanted = []
                 count += 1
                 rel = f"{path[len('veles/secrets/'):-len('_test.go')]}/{name}/{count:02d}.txt"
                 write(out, rel, text)
@@ -1186,21 +1194,19 @@ def veles(mirror, seen_root, whispers_mirror, out):
                 labels = ["0"] * len(lines)
                 found = False
                 for field, value in wanted:
-                    at = text.find(value)
-                    if at < 0:
-                        continue
-                    first = text.count("\n", 0, at)
-                    if VELES_IDENTIFIER.search(field) and not (field.lower().endswith("url")
-                                                               and VELES_URL_CREDENTIAL.search(value)):
-                        if labels[first] == "0":
-                            labels[first] = "skip"
-                        continue
-                    found = True
-                    labels[first] = "1"
-                    for k in range(first + 1, first + 1 + value.rstrip("\n").count("\n")):
-                        if labels[k] != "1":
-                            labels[k] = "cont"
-                if wanted and not found:
+                    for at in [m.start() for m in re.finditer(re.escape(value), text)]:
+                        first = text.count("\n", 0, at)
+                        if VELES_IDENTIFIER.search(field) and not (field.lower().endswith("url")
+                                                                   and VELES_URL_CREDENTIAL.search(value)):
+                            if labels[first] == "0":
+                                labels[first] = "skip"
+                            continue
+                        found = True
+                        labels[first] = "1"
+                        for k in range(first + 1, first + 1 + value.rstrip("\n").count("\n")):
+                            if labels[k] != "1":
+                                labels[k] = "cont"
+                if (wanted and not found) or (no_want and (wants_elsewhere or "falsenegative" in name.lower())):
                     labels = ["skip"] * len(lines)
                 for k, line in enumerate(lines):
                     lab = labels[k]
