@@ -978,6 +978,245 @@ def horusec(mirror, seen_root, whispers_mirror, out):
                     rows.append((rel, i, lab))
     return rows
 
+VELES_COMMIT = "c2094f2d68e3994551d9998a54e2e97985a18a39"  # google/osv-scalibr, Apache-2.0, the newest snapshot (2026-08-19)
+VELES_TOKEN = re.compile(r'`[^`]*`|"(?:\\.|[^"\\\n])*"|//[^\n]*|/\*.*?\*/|[{}()\[\],+:=]|[A-Za-z_][\w.]*|\d+|\S', re.S)
+VELES_IDENTIFIER = re.compile(r'(?i)(id|email|user|username|url|host|region|project|projectref|name|account)$|^public')
+VELES_URL_CREDENTIAL = re.compile(r'://[^/@\s:]+:[^/@\s]+@')
+
+
+def veles_expr(tokens, i, consts):
+    """A Go string expression at tokens[i]: terms (a literal, a known constant, strings.Repeat(term, n), fmt.Sprintf
+    of %s/%v over terms, a parenthesised expression) joined by '+'. Returns (text, index after it) or (None, i)."""
+    def term(k):
+        t = tokens[k]
+        if t[:1] in "`\"":
+            try:
+                return go_string(t), k + 1
+            except (ValueError, SyntaxError):
+                return None, k
+        if t == "(":
+            v, j = veles_expr(tokens, k + 1, consts)
+            return (v, j + 1) if v is not None and tokens[j] == ")" else (None, k)
+        if t == "strings.Repeat" and tokens[k + 1] == "(":
+            v, j = veles_expr(tokens, k + 2, consts)
+            if v is None or tokens[j] != "," or not tokens[j + 1].isdigit() or tokens[j + 2] != ")":
+                return None, k
+            return v * int(tokens[j + 1]), j + 3
+        if t == "fmt.Sprintf" and tokens[k + 1] == "(":
+            args, j = [], k + 2
+            while True:
+                v, j = veles_expr(tokens, j, consts)
+                if v is None:
+                    return None, k
+                args.append(v)
+                if tokens[j] == ")":
+                    break
+                if tokens[j] != ",":
+                    return None, k
+                j += 1
+            fmt, values = args[0], args[1:]
+            if re.search(r"%[^sv%]", fmt) or len(re.findall(r"%[sv]", fmt)) != len(values):
+                return None, k
+            it = iter(values)
+            return re.sub(r"%[sv]", lambda m: next(it), fmt).replace("%%", "%"), j + 1
+        if t in ("strings.ToLower", "strings.ToUpper") and tokens[k + 1] == "(":
+            v, j = veles_expr(tokens, k + 2, consts)
+            if v is None or tokens[j] != ")":
+                return None, k
+            return (v.lower() if t.endswith("Lower") else v.upper()), j + 1
+        if t == "strings.ReplaceAll" and tokens[k + 1] == "(":
+            args, j = [], k + 2
+            for sep in (",", ",", ")"):
+                v, j = veles_expr(tokens, j, consts)
+                if v is None or tokens[j] != sep:
+                    return None, k
+                args.append(v)
+                j += 1
+            return args[0].replace(args[1], args[2]), j
+        if t in consts and tokens[k + 1] not in ("(", "{", "."):
+            if tokens[k + 1] == "[":  # a slice: x[a:b], a and b integers, len(x) or len(x) - n
+                return veles_slice(tokens, k + 1, consts[t])
+            return consts[t], k + 1
+        return None, k
+    value, j = term(i)
+    if value is None:
+        return None, i
+    while j < len(tokens) and tokens[j] == "+":
+        more, k = term(j + 1)
+        if more is None:
+            return None, i
+        value, j = value + more, k
+    return value, j
+
+
+def veles_slice(tokens, k, value):
+    """value[a:b] for the slice expression opening at tokens[k] ('['); (None, k) when it is not a plain slice."""
+    def bound(j, stop):
+        if tokens[j] == stop:
+            return None, j
+        if tokens[j].isdigit():
+            n, j = int(tokens[j]), j + 1
+        elif tokens[j] == "len" and tokens[j + 1] == "(" and tokens[j + 3] == ")":
+            n, j = len(value), j + 4
+        else:
+            raise ValueError
+        while tokens[j] in ("+", "-") and tokens[j + 1].isdigit():
+            n, j = (n + int(tokens[j + 1]) if tokens[j] == "+" else n - int(tokens[j + 1])), j + 2
+        return n, j
+    try:
+        a, j = bound(k + 1, ":")
+        if tokens[j] != ":":
+            return None, k
+        b, j = bound(j + 1, "]")
+        if tokens[j] != "]":
+            return None, k
+    except (ValueError, IndexError):
+        return None, k
+    return value[a or 0:len(value) if b is None else b], j + 1
+
+
+def veles_constants(tokens):
+    """Identifiers assigned a string expression (`name = expr`, `name := expr`) with one value in the file."""
+    consts = {}
+    for _ in range(3):  # constants built from other constants
+        seen = {}
+        for i in range(1, len(tokens) - 1):
+            if tokens[i] != "=" or not re.fullmatch(r"[A-Za-z_]\w*", tokens[i - 1] if tokens[i - 1] != ":" else tokens[i - 2]):
+                continue
+            name = tokens[i - 1] if tokens[i - 1] != ":" else tokens[i - 2]
+            value, _ = veles_expr(tokens, i + 1, consts)
+            if value is not None:
+                seen.setdefault(name, set()).add(value)
+        consts = {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+    return consts
+
+
+def veles_matching(tokens, k):
+    """Index of the bracket that closes the one at tokens[k]."""
+    depth = 0
+    for j in range(k, len(tokens)):
+        if tokens[j] in "{([":
+            depth += 1
+        elif tokens[j] in "})]":
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(tokens) - 1
+
+
+def veles_case(tokens, i, consts):
+    """(input text, wanted [(field, value)], [] for no finding or None for a case without a want key), or None when
+    the input or the want is not readable, of the table case whose `input` key is at tokens[i]."""
+    text, _ = veles_expr(tokens, i + 2, consts)
+    if text is None:
+        return None
+    depth, start = 0, i
+    while start > 0:
+        start -= 1
+        if tokens[start] in "})]":
+            depth += 1
+        elif tokens[start] in "{([":
+            if depth == 0:
+                break
+            depth -= 1
+    end = veles_matching(tokens, start)
+    depth, want = 0, None
+    for j in range(start + 1, end):
+        if tokens[j] in "{([":
+            depth += 1
+        elif tokens[j] in "})]":
+            depth -= 1
+        elif depth == 0 and tokens[j] in ("want", "expected") and tokens[j + 1] == ":":
+            want = j + 2
+    if want is None:
+        return text, None
+    if tokens[want] == "nil":
+        return text, []
+    if tokens[want:want + 3] != ["[", "]", "veles.Secret"] or tokens[want + 3] != "{":
+        return None
+    close = veles_matching(tokens, want + 3)
+    if close == want + 4:
+        return text, []
+    fields = []
+    for j in range(want + 4, close):
+        if tokens[j] == ":" and re.fullmatch(r"[A-Za-z_]\w*", tokens[j - 1]) and tokens[j - 2] in ("{", ","):
+            value, _ = veles_expr(tokens, j + 1, consts)
+            if value:
+                fields.append((tokens[j - 1], value))
+    return (text, fields) if fields else None
+
+
+def veles(mirror, seen_root, whispers_mirror, out):
+    """google/osv-scalibr's secret detectors (veles/secrets/**/*detector_test.go): every table case of a test function
+    (the Acceptance functions left out: they repeat the same values through a harness) whose `input` evaluates
+    statically becomes its own file, `<detector>/<function>/<nn>.txt`. A case whose `want` (or `expected`) is nil or
+    an empty list, or that has none in a function with no want at all, asserts no finding: all its lines 0; a case
+    without one in a function that keeps its want elsewhere (per scenario) or is named for false negatives (inputs
+    the detector is known to miss) is skip. A case that wants secrets: every line where a wanted value starts is 1 (later
+    lines of a multi-line value cont), unless the value is an identifier field (name ending in ID, Email, User, URL,
+    Host, Region, Project, ProjectRef, Name, Account, or starting with Public), whose line is skip (a URL field is a
+    credential when it holds `scheme://user:password@`); every other line 0; a case none of whose wanted
+    non-identifier values is in the input is skip. A line holding a value token that a seen source also holds is
+    skip."""
+    seen = seen_tokens(seen_root) | whispers_seen_tokens(whispers_mirror)
+    commit = VELES_COMMIT
+    rows = []
+    for path in git_ls(mirror, commit, "veles/secrets"):
+        if not path.endswith("detector_test.go"):
+            continue
+        source = git_show(mirror, commit, path).decode()
+        tokens = [t for t in VELES_TOKEN.findall(source) if not t.startswith("//") and not t.startswith("/*")]
+        consts = veles_constants(tokens)
+        funcs = [k for k, t in enumerate(tokens) if t == "func" and re.fullmatch(r"Test\w*", tokens[k + 1])]
+        for n, f in enumerate(funcs):
+            name = tokens[f + 1]
+            if "Acceptance" in name:
+                continue
+            stop = funcs[n + 1] if n + 1 < len(funcs) else len(tokens)
+            wants_elsewhere = any(tokens[k] in ("want", "expected") and tokens[k + 1] == ":" for k in range(f, stop - 1))
+            count = 0
+            for i in range(f, stop - 2):
+                if tokens[i] != "input" or tokens[i + 1] != ":":
+                    continue
+                case = veles_case(tokens, i, consts)
+                if case is None:
+                    continue
+                text, wanted = case
+                no_want = wanted is None
+                if no_want:
+                    wanted = []
+                count += 1
+                rel = f"{path[len('veles/secrets/'):-len('_test.go')]}/{name}/{count:02d}.txt"
+                write(out, rel, text)
+                lines = text.split("\n")
+                if len(lines) > 1 and lines[-1] == "":
+                    lines = lines[:-1]
+                labels = ["0"] * len(lines)
+                found = False
+                for field, value in wanted:
+                    for at in [m.start() for m in re.finditer(re.escape(value), text)]:
+                        first = text.count("\n", 0, at)
+                        if VELES_IDENTIFIER.search(field) and not (field.lower().endswith("url")
+                                                                   and VELES_URL_CREDENTIAL.search(value)):
+                            if labels[first] == "0":
+                                labels[first] = "skip"
+                            continue
+                        found = True
+                        labels[first] = "1"
+                        for k in range(first + 1, first + 1 + value.rstrip("\n").count("\n")):
+                            if labels[k] != "1":
+                                labels[k] = "cont"
+                if (wanted and not found) or (no_want and (wants_elsewhere or "falsenegative" in name.lower())):
+                    labels = ["skip"] * len(lines)
+                for k, line in enumerate(lines):
+                    lab = labels[k]
+                    if lab in ("0", "1") and any(t in seen for t in SEEN_TOKEN.findall(line)):
+                        lab = "skip"
+                    elif lab == "cont" and rows and rows[-1][0] == rel and rows[-1][2] == "skip":
+                        lab = "skip"
+                    rows.append((rel, k + 1, lab))
+    return rows
+
 
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
@@ -1011,6 +1250,9 @@ def main():
         "horusec-leaks-tests": lambda o: horusec(os.path.join(mirrors, "ZupIT+horusec", "repo"),
                                                  os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"),
                                                  os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
+        "osv-scalibr-veles-tests": lambda o: veles(os.path.join(mirrors, "google+osv-scalibr", "repo"),
+                                                   os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"),
+                                                   os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
     }
     only = set(sys.argv[4:])
     for name, build in sources.items():

@@ -269,8 +269,8 @@ public final class SecretsScanner implements Scanner {
             if (rule.type().equals("BEARER_TOKEN") && ValueFilters.camelWords(secret) && secret.chars().noneMatch(Character::isDigit)) {
                 continue; // Authorization: SharedAccessSignature sr=...: the scheme's name, not its token
             }
-            if (ValueFilters.notASecretName(group(m, "key"))) {
-                continue; // hashed_secret, foreign_key_id, public_key: names that say the value is not a credential
+            if (ValueFilters.notASecretName(ValueFilters.nameWithWordsBefore(text, keyStart(m, from), group(m, "key")))) {
+                continue; // hashed_secret, foreign_key_id, Vapid Public Key: names that say the value is not a credential
             }
             boolean pem = rule.type().equals("PRIVATE_KEY");
             if (Ciphertext.placeholderPem(secret)) {
@@ -315,6 +315,16 @@ public final class SecretsScanner implements Scanner {
             }
         }
         return best;
+    }
+
+    /** Where the key group starts in the segment's text (the matcher ran from {@code from}), or -1 without one. */
+    private static int keyStart(Matcher m, int from) {
+        try {
+            int at = m.start("key");
+            return at < 0 ? -1 : at + from;
+        } catch (IllegalArgumentException noGroup) {
+            return -1;
+        }
     }
 
     /** The text of a named group, or "" when the pattern has no such group or it did not take part. */

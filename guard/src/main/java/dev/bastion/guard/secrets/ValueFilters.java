@@ -278,6 +278,45 @@ final class ValueFilters {
     }
 
     /**
+     * Round seventeen: a CAPTCHA site key (reCAPTCHA, hCaptcha, Turnstile: {@code recaptcha_site_key}, {@code
+     * siteKey}) is public by design, written into every page that shows the widget; a value named encrypted
+     * ({@code encryptedKeyset}, {@code encrypted_password}) is ciphertext, useless without its key. Not
+     * {@code website_key} or {@code unencrypted_password}.
+     */
+    private static final com.google.re2j.Pattern SITE_KEY_OR_ENCRYPTED =
+            com.google.re2j.Pattern.compile("(?:^|_)site_?key$|(?:^|_)encrypted");
+
+    /** At most this many words written before a key name are read as part of it (Vapid Public Key: ...). */
+    private static final int WORDS_BEFORE_NAME = 2;
+
+    /**
+     * The key name a rule matched, with the words written just before it on the same line, each separated by one
+     * space, joined by underscores: {@code Vapid Public Key: BF...} names the value "Vapid_Public_Key", not "Key", so
+     * that {@link #notASecretName} sees what a person wrote. At most {@value #WORDS_BEFORE_NAME} words, letters only.
+     * The name alone when the rule has no key group ({@code keyStart} -1) or no word precedes it that way.
+     */
+    static String nameWithWordsBefore(String text, int keyStart, String key) {
+        if (key.isEmpty() || keyStart < 0) {
+            return key;
+        }
+        StringBuilder name = new StringBuilder(key);
+        int at = keyStart;
+        for (int words = 0; words < WORDS_BEFORE_NAME; words++) {
+            if (at < 2 || text.charAt(at - 1) != ' ' || !Character.isLetter(text.charAt(at - 2))) {
+                break;
+            }
+            int wordEnd = at - 1;
+            int wordStart = wordEnd;
+            while (wordStart > 0 && Character.isLetter(text.charAt(wordStart - 1))) {
+                wordStart--;
+            }
+            name.insert(0, text.substring(wordStart, wordEnd) + "_");
+            at = wordStart;
+        }
+        return name.toString();
+    }
+
+    /**
      * A key name that says its value is derived from or points at a secret, not the secret itself: hashes,
      * identifiers (credentialsId, key_id; but Vault's secret_id is a credential), public keys, lengths, paths,
      * URLs, names, CSRF tokens and nonces. Camel case, dots and dashes are read as underscores.
@@ -290,7 +329,7 @@ final class ValueFilters {
         if (k.endsWith("secret_id") || k.endsWith("secretid")) {
             return false;
         }
-        return k.contains("hash") || k.contains("digest") || k.contains("checksum") || k.contains("fingerprint")
+        return SITE_KEY_OR_ENCRYPTED.matcher(k).find() || k.contains("hash") || k.contains("digest") || k.contains("checksum") || k.contains("fingerprint")
                 || k.contains("public") || k.contains("pub_key") || k.contains("pubkey") || k.contains("csrf")
                 || k.contains("nonce") || k.contains("reset") || k.endsWith("_id") || k.endsWith("_ids")
                 || k.endsWith("_length") || k.endsWith("_len") || k.endsWith("_size") || k.endsWith("_file")

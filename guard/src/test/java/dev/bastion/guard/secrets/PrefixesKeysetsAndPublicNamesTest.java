@@ -1,0 +1,104 @@
+package dev.bastion.guard.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.guard.Finding;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Round seventeen (issue 14): vendor formats with documented prefixes (Deno, xAI, Perplexity, Elastic Cloud, Supabase,
+ * Packagist, Postman collection tokens, GitHub refresh tokens), Tink keysets written as cleartext JSON, and names that
+ * say a value is not a credential although the rule matched only their last word (Vapid Public Key), CAPTCHA site
+ * keys, and values named encrypted. Every value here was made up for these tests.
+ */
+class PrefixesKeysetsAndPublicNamesTest {
+    private static final SecretsScanner SCANNER = SecretsScanner.builtIn();
+
+    /** The blocking findings' matched text. */
+    private static List<String> found(String text) {
+        return blocking(text).stream().map((Finding f) -> text.substring(f.start(), f.end())).distinct().toList();
+    }
+
+    private static List<Finding> blocking(String text) {
+        return SCANNER.scan(List.of(text)).stream().filter(f -> !SecretsScanner.INFORMATIONAL.contains(f.type())).toList();
+    }
+
+    @Test
+    void documentedPrefixesAreFoundWithOrWithoutAName() {
+        List<String> tokens = List.of("ddp_Rk2VbX9mQ4tLw7Zc1Hn8Pj3Ys6Ud0Fa5Ge2T",
+                "ddo_Wq5Lx8Nb2Vc7Rm4Tz1Ky9Hp3Jd6Fs0Ga8Ue5",
+                "xai-" + "Mv4Qb8Xn2Lr7Tc1Wz5Hk9Pd3Js6Fy0Ga4Ue8Ro2Nm7Vb1Xc5Lq9Tz3Hw6Kp0Jd4Fs8Gy2Ua6Re1Nb5Vm",
+                "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",
+                "sb_secret_Tn4Qx8Lb2Vr7Mc1Wz5-Hk9Pd3Js6Fy0",
+                "packagist_ack_5c1e9a7f3b2d8e4a6c0f1b3d5e7a9c2e",
+                "PMAT-7K2QX9BM4TR1VZ6LC3HN8WP5JD",
+                "ghr_Bx8Lm3Qv7Tn2Wc5Rz9Hk4Pd1Js6Fy0Ga3Ue8Ro5Nm2Vb7Xc4Lq9Tz1Hw6Kp3Jd8Fs0Gy5Ua2Re7N");
+        for (String token : tokens) {
+            assertThat(found(token)).as(token).containsExactly(token);
+            assertThat(found("export TOKEN=\"" + token + "\"")).as(token).containsExactly(token);
+        }
+        String essu = "essu_" + "Vm9sQ2FybzI4TnBxN1J6NFd4OEtiM0xtNkhqOVR2MlljNVFnMVpzOFBkNEZ3N05rMkJoNlJ0OUx4M01jNVZqR3Lw4K==";
+        assertThat(found(essu)).containsExactly(essu);
+        assertThat(blocking("ELASTIC_API_KEY=" + essu)).extracting(Finding::type).contains("SERVICE_TOKEN");
+    }
+
+    @Test
+    void aPrefixAloneOrAWrongLengthOrAPlaceholderIsNotAToken() {
+        assertThat(found("Deno Deploy tokens start with ddp_ or ddo_")).isEmpty();
+        assertThat(found("PMAT-7K2QX9BM4TR1VZ6LC3HN8WP")).isEmpty(); // 23 characters, not 26
+        assertThat(found("pplx-Hq7Ly2Vb9Xc4Nm1Tz6Rk3Wp8Jd5Fs0Ga2Ue7Qo4Nb9Vm1Xc6LZZZ")).isEmpty(); // runs on
+        assertThat(found("sb_secret_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).isEmpty();
+        assertThat(found("packagist_ack_0000000000000000000000000000")).isEmpty();
+        assertThat(found("blob=QmFzZTY0+ddp_Rk2VbX9mQ4tLw7Zc1Hn8Pj3Ys6Ud0Fa5Ge2T")).isEmpty(); // inside a base64 run
+    }
+
+    @Test
+    void aCleartextTinkKeysetIsACryptoKeyset() {
+        String keyset = "{\"primaryKeyId\":281743,\"key\":[{\"keyData\":{\"typeUrl\":"
+                + "\"type.googleapis.com/google.crypto.tink.AesGcmKey\",\"value\":\"GhCw9Lq2Xv7Tn4Rb1Mz8Hk5P\","
+                + "\"keyMaterialType\":\"SYMMETRIC\"},\"status\":\"ENABLED\",\"keyId\":281743,\"outputPrefixType\":\"TINK\"}]}";
+        assertThat(blocking(keyset)).extracting(Finding::type).contains("CRYPTO_KEYSET");
+        assertThat(found(keyset)).contains("GhCw9Lq2Xv7Tn4Rb1Mz8Hk5P");
+        String pretty = "{\n  \"keyData\": {\n    \"typeUrl\": \"type.googleapis.com/google.crypto.tink.EcdsaPrivateKey\",\n"
+                + "    \"value\": \"EkwSBggDEAIYAhogTq8Vb2Xc7Lm4Rz1Hk9Pd3Js6\",\n    \"keyMaterialType\": \"ASYMMETRIC_PRIVATE\"\n  }\n}";
+        assertThat(blocking(pretty)).extracting(Finding::type).contains("CRYPTO_KEYSET");
+    }
+
+    @Test
+    void aPublicOrEncryptedTinkKeysetIsNotASecret() {
+        String publicKeyset = "{\"keyData\":{\"typeUrl\":\"type.googleapis.com/google.crypto.tink.EcdsaPublicKey\","
+                + "\"value\":\"EkwSBggDEAIYAhogTq8Vb2Xc7Lm4Rz1Hk9Pd3Js6\",\"keyMaterialType\":\"ASYMMETRIC_PUBLIC\"}}";
+        assertThat(blocking(publicKeyset)).isEmpty();
+        String encrypted = "{\"encryptedKeyset\":\"AVq8Lm3Tz7Rb2Xc9Hk4Pd1Js6Fy0Ga5Ue8Ro2Nm7Vb1Xc5Lq9Tz3Hw6Kp0Jd4Fs8Gy2Ua6\","
+                + "\"keysetInfo\":{\"primaryKeyId\":281743}}";
+        assertThat(blocking(encrypted)).isEmpty();
+    }
+
+    @Test
+    void aValueNamedEncryptedIsCiphertextButUnencryptedIsNot() {
+        assertThat(found("encrypted_password = \"Lm3Tz7Rb2Xc9Hk4Pd1Js6Fy0\"")).isEmpty();
+        assertThat(found("unencrypted_password = \"Lm3Tz7Rb2Xc9Hk4Pd1Js6Fy0\"")).containsExactly("Lm3Tz7Rb2Xc9Hk4Pd1Js6Fy0");
+    }
+
+    @Test
+    void aCaptchaSiteKeyIsPublicButItsSecretKeyIsNot() {
+        assertThat(found("recaptcha_site_key: 6Lc8vXQqAAAAAL3m9Tz7Rb2Xc4Hk1Pd6Js0Fy5G")).isEmpty();
+        assertThat(found("hcaptchaSiteKey = \"9f3c1a7e-5b2d-8f4a-6c0e-1b3d5f7a9c2e\"")).isEmpty();
+        assertThat(found("recaptcha_secret_key: 6Lc8vXQqAAAAAH7Wz2Kp9Lm4Tc1Rb8Xn3Hd6Js0F"))
+                .containsExactly("6Lc8vXQqAAAAAH7Wz2Kp9Lm4Tc1Rb8Xn3Hd6Js0F");
+        assertThat(found("website_key = \"Wz2Kp9Lm4Tc1Rb8Xn3Hd6Js0FqV7\"")).containsExactly("Wz2Kp9Lm4Tc1Rb8Xn3Hd6Js0FqV7");
+    }
+
+    @Test
+    void wordsWrittenBeforeAKeyNameAreReadWithIt() {
+        assertThat(found("Vapid Public Key: BK7Wz2Kp9Lm4Tc1Rb8Xn3Hd6Js0FqV7Gy5Ua2Re7Nb4Vm1Xc6Lq9Tz3Hw8Kp0Jd4Fs8Gy2Ua6Re1Nb5Vm9Xq3"))
+                .isEmpty();
+        assertThat(found("Vapid Private Key: Wz2Kp9Lm4Tc1Rb8Xn3Hd6Js0FqV7Gy5Ua2Re7Nb4Vm1"))
+                .containsExactly("Wz2Kp9Lm4Tc1Rb8Xn3Hd6Js0FqV7Gy5Ua2Re7Nb4Vm1");
+        assertThat(ValueFilters.nameWithWordsBefore("  Vapid Public Key: x", 15, "Key")).isEqualTo("Vapid_Public_Key");
+        assertThat(ValueFilters.nameWithWordsBefore("a b c Key: x", 6, "Key")).isEqualTo("b_c_Key");
+        assertThat(ValueFilters.nameWithWordsBefore("config.Key: x", 7, "Key")).isEqualTo("Key");
+        assertThat(ValueFilters.nameWithWordsBefore("Key: x", -1, "Key")).isEqualTo("Key");
+    }
+}
