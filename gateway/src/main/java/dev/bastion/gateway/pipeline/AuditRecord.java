@@ -44,7 +44,7 @@ public record AuditRecord(RequestFacts facts, int status, String outcome, Outcom
                 com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeNumberField("v", 1);
-            g.writeStringField("time", IsoInstant.format(time));
+            g.writeStringField("time", time.toString());
             g.writeStringField("type", "request");
             g.writeStringField("endpoint", facts.endpoint());
             g.writeStringField("request_id", facts.requestId());
