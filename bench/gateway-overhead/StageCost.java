@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * the gateway-overhead bench's: request.lua's body and the nginx upstream's answer (bench/lib/upstream.sh). Steps:
  * parse (RequestBodies.parseObject and ChatRequest.from, as ChatEndpoint.parse), upstream request (the rewritten
  * body as bytes, as UpstreamHttp writes it), upstream answer (its bytes as a tree, as UpstreamHttp.postForJson),
- * answer (the tree as bytes, as Responses.json), audit record (AuditRecord.toBytes of a default-route record).
+ * answer (the tree as bytes, as Responses.json), audit record (AuditRecord.toBytes of a default-route record), then
+ * each scanner of the default route alone: the input scanners on the request's prompt, the output scanners on the answer.
  *
  *   java -cp "app/target/bastion.jar:app/target/lib/*" bench/gateway-overhead/StageCost.java [ITERATIONS]
  *
@@ -50,6 +51,19 @@ public class StageCost {
         steps.put("upstream answer (bytes to tree)", () -> read(ANSWER));
         steps.put("answer (tree to bytes, Responses.json)", () -> write(answer));
         steps.put("audit record (AuditRecord.toBytes)", () -> invoke(toBytes, record, now));
+        // The default route's scanners (embedded defaults), each alone on the bench's prompt (input) or answer (output).
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("stagecost");
+        var config = dev.bastion.gateway.config.ConfigLoader.load(Optional.empty(), dir, Map.of(), Map.of(), dir).config();
+        var route = dev.bastion.gateway.pipeline.CompiledRoute.compileAll(config.routes(), config.guard()).getFirst();
+        List<String> prompt = List.of("Summarise the benefits of local inference in one sentence.");
+        List<String> user = List.of("user");
+        for (dev.bastion.guard.Scanner s : route.inputScanners()) {
+            steps.put("scan input: " + s.id(), () -> s.scan(prompt, user));
+        }
+        List<String> reply = List.of("Local inference keeps sensitive data on your own machines.");
+        for (dev.bastion.guard.Scanner s : route.outputScanners()) {
+            steps.put("scan output: " + s.id(), () -> s.scan(reply));
+        }
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Object sink = null;
         for (int round = 0; round < 2; round++) { // the first round warms the JIT; the second is reported

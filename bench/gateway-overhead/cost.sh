@@ -14,7 +14,10 @@
 #
 #   bench/gateway-overhead/cost.sh [TREE...]          ROUNDS=6 SLICE=5 WARM=20; BENCH_ENV=VAR=VALUE words for all,
 #                                                     BENCH_ENV_0, BENCH_ENV_1, ... for the first, second, ... tree
-# (the same tree twice with BENCH_ENV_1=BASTION_AUDIT_COMMIT_WAIT=0ms compares two settings of one build).
+#                                                     BENCH_CONFIG_0, BENCH_CONFIG_1, ...: a YAML file appended to
+#                                                     that tree's config (e.g. a default route without scanners)
+# (the same tree twice with BENCH_ENV_1=BASTION_AUDIT_COMMIT_WAIT=0ms compares two settings of one build; with
+# BENCH_CONFIG_1=FILE, two configurations: what a control costs in place, in the same minutes).
 # Needs wrk, nginx and JDK 25. Leaves nothing running.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"; root="$(cd "$here/../.." && pwd)"
@@ -29,16 +32,20 @@ trap cleanup EXIT
 up_port="${BENCH_UPSTREAM_PORT:-18681}" first_port="${BENCH_PORT:-18680}"
 start_chat_upstream "$work" "$up_port" "Local inference keeps sensitive data on your own machines." 20 10
 write_bench_config "$work" "$up_port"
-declare -a port pid key
+declare -a port pid key wdir
 for i in "${!trees[@]}"; do
   port[$i]=$((first_port + 2 + 2 * i))
   # shellcheck disable=SC2086 # BENCH_ENV is a list of words
   own="BENCH_ENV_$i"
   # shellcheck disable=SC2086
-  start_bench_gateway "${trees[$i]}" "$work" "${port[$i]}" "g$i" ${BENCH_ENV:-} ${!own:-}; pid[$i]="${pids[-1]}"
+  wdir[$i]="$work"; extra="BENCH_CONFIG_$i"
+  if [[ -n "${!extra:-}" ]]; then # this tree's own config: the bench's, then the given YAML appended
+    wdir[$i]="$work/c$i"; mkdir -p "${wdir[$i]}"; cat "$work/bastion.yaml" "${!extra}" > "${wdir[$i]}/bastion.yaml"
+  fi
+  start_bench_gateway "${trees[$i]}" "${wdir[$i]}" "${port[$i]}" "g$i" ${BENCH_ENV:-} ${!own:-}; pid[$i]="${pids[-1]}"
 done
 wait_for "http://127.0.0.1:$up_port/"
-for i in "${!trees[@]}"; do wait_for "http://127.0.0.1:${port[$i]}/healthz"; key[$i]="$(cat "$work/g$i/admin.key")"; done
+for i in "${!trees[@]}"; do wait_for "http://127.0.0.1:${port[$i]}/healthz"; key[$i]="$(cat "${wdir[$i]}/g$i/admin.key")"; done
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 allocated() { # bytes allocated so far by the threads of JVM $1 (jcmd's own Attach Listener left out)

@@ -31,6 +31,8 @@ public final class ChatRequest {
     private final boolean stream;
     private final boolean includeUsage;
     private final List<TextSlot> slots;
+    /** Each slot's role, in order: made once, since every request asks (scan input, its controls, the stream guard). */
+    private final List<String> roles;
 
     /** Where one scanned text lives: message index and, for array content, part index (-1 for string content). */
     public record TextSlot(int message, int part, String role) {
@@ -42,6 +44,11 @@ public final class ChatRequest {
         this.stream = stream;
         this.includeUsage = includeUsage;
         this.slots = List.copyOf(slots);
+        String[] roles = new String[this.slots.size()];
+        for (int i = 0; i < roles.length; i++) {
+            roles[i] = this.slots.get(i).role();
+        }
+        this.roles = List.of(roles);
     }
 
     /**
@@ -185,7 +192,7 @@ public final class ChatRequest {
 
     /** The role of the message each of {@link #texts()} came from, in the same order. */
     public List<String> roles() {
-        return slots.stream().map(TextSlot::role).toList();
+        return roles;
     }
 
     /** The texts scanners see, one per slot, in order. */

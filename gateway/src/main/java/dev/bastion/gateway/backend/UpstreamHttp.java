@@ -54,6 +54,15 @@ final class UpstreamHttp {
     private final String clientChoice;
     private final JdkUpstream jdk = new JdkUpstream();
     private final HelidonUpstream helidon = new HelidonUpstream();
+    /**
+     * Each upstream URL (a model's base URL and an endpoint's path), parsed once: {@code URI.create} of the joined
+     * string was most of building an upstream request (docs/benchmarks.md, gateway overhead, round seventeen). The
+     * base URLs come from the configuration and the paths are the backends' constants, so this stays small; it is
+     * emptied should it ever pass {@link #MAX_URLS}. Keyed by the base URL's text, not the URI: {@code URI.equals}
+     * ignores the case of the host, and the URL sent must be the one configured, letter for letter.
+     */
+    private final Map<String, Map<String, URI>> urls = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_URLS = 1024;
 
     /**
      * @param env the environment from which {@code api-key-env} credentials are read
@@ -267,8 +276,7 @@ final class UpstreamHttp {
 
     private UpstreamTransport.Request request(ModelSettings model, String path, Dialect dialect, ObjectNode body)
             throws BackendException {
-        URI base = model.baseUrl().orElseThrow();
-        URI url = URI.create(withoutTrailingSlashes(base.toString()) + path);
+        URI url = url(model.baseUrl().orElseThrow(), path);
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Accept", "application/json, text/event-stream");
@@ -291,6 +299,24 @@ final class UpstreamHttp {
             throw new IllegalStateException("a JSON tree could not be written", e); // a bug: trees always serialise
         }
         return new UpstreamTransport.Request(url, headers, bytes);
+    }
+
+    /** {@code base} without its trailing slashes, then {@code path}, as a URI. */
+    URI url(URI base, String path) {
+        String text = base.toString();
+        Map<String, URI> paths = urls.get(text);
+        if (paths == null) {
+            if (urls.size() >= MAX_URLS) {
+                urls.clear();
+            }
+            paths = urls.computeIfAbsent(text, b -> new java.util.concurrent.ConcurrentHashMap<>());
+        }
+        return paths.computeIfAbsent(path, p -> URI.create(withoutTrailingSlashes(text) + p));
+    }
+
+    /** How many base URLs are kept now (for tests). */
+    int cachedUrls() {
+        return urls.size();
     }
 
     private static String withoutTrailingSlashes(String url) {

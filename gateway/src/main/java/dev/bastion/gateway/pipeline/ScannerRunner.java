@@ -18,7 +18,7 @@ public final class ScannerRunner {
     }
 
     static List<Finding> run(List<Scanner> scanners, List<String> texts, GatewayMetrics metrics) {
-        return run(scanners, texts, texts.stream().map(t -> "user").toList(), metrics);
+        return run(scanners, texts, java.util.Collections.nCopies(texts.size(), "user"), metrics);
     }
 
     /** As above, telling role-aware scanners where each text came from. */

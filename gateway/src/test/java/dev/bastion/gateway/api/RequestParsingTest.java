@@ -96,4 +96,15 @@ class RequestParsingTest {
         assertThatThrownBy(() -> new ApiError(200, "t", "c", "m", java.util.Optional.empty(), java.util.Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void rolesGiveEachTextsMessageRoleInOrderOneForEveryPart() {
+        ChatRequest r = ChatRequest.from(parse("{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"s\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\"},{\"type\":\"text\",\"text\":\"b\"}]},"
+                + "{\"role\":\"tool\",\"content\":\"t\"}]}"));
+        assertThat(r.texts()).containsExactly("s", "a", "b", "t");
+        assertThat(r.roles()).containsExactly("system", "user", "user", "tool");
+        assertThat(r.roles()).isSameAs(r.roles()); // made once, with the request
+    }
 }
