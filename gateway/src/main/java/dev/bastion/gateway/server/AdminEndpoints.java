@@ -199,6 +199,15 @@ public final class AdminEndpoints {
     }
 
     private static String safeId(String id) {
-        return id.matches("[A-Za-z0-9_]{1,40}") ? id : "(invalid id)";
+        if (id.isEmpty() || id.length() > 40) {
+            return "(invalid id)";
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+                return "(invalid id)";
+            }
+        }
+        return id;
     }
 }

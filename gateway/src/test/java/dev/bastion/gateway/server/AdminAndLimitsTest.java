@@ -68,7 +68,13 @@ class AdminAndLimitsTest {
         String newId = rotated.json().path("id").asText();
         assertThat(gateway.post("/admin/v1/keys/" + newId + "/revoke", gateway.adminKey(), "").status()).isEqualTo(200);
         assertThat(gateway.post("/v1/chat/completions", newKey, TestGateway.chat("m", "hi", false)).status()).isEqualTo(401);
-        assertThat(gateway.post("/admin/v1/keys/" + newId + "/revoke", gateway.adminKey(), "").status()).isEqualTo(404);
+        TestGateway.Reply again = gateway.post("/admin/v1/keys/" + newId + "/revoke", gateway.adminKey(), "");
+        assertThat(again.status()).isEqualTo(404);
+        assertThat(again.json().path("error").path("message").asText()).contains("'" + newId + "'");
+        TestGateway.Reply odd = gateway.post("/admin/v1/keys/key%3Cscript%3E/revoke", gateway.adminKey(), "");
+        assertThat(odd.status()).isEqualTo(404);
+        assertThat(odd.json().path("error").path("message").asText()).as("an id of other characters is not echoed")
+                .contains("(invalid id)").doesNotContain("script");
     }
 
     @Test

@@ -68,9 +68,22 @@ public final class ContentWindows {
 
     private static void add(List<String> out, String passage) {
         String p = passage.strip();
-        int words = p.isEmpty() ? 0 : p.split(" +", MIN_WORDS + 1).length;
-        if (words >= MIN_WORDS) {
+        if (words(p, MIN_WORDS) >= MIN_WORDS) {
             out.add(p);
         }
+    }
+
+    /** Words of a stripped passage separated by runs of spaces, counted up to {@code cap} (the result is at most cap). */
+    static int words(String p, int cap) {
+        if (p.isEmpty()) {
+            return 0;
+        }
+        int words = 1;
+        for (int i = 1; i < p.length() && words < cap; i++) {
+            if (p.charAt(i) == ' ' && p.charAt(i - 1) != ' ') {
+                words++;
+            }
+        }
+        return words;
     }
 }

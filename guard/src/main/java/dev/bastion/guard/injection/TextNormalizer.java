@@ -209,18 +209,29 @@ public final class TextNormalizer {
 
     /** Few common English words among many words: rot13 (or another cipher) may hide the text. */
     static boolean looksEncoded(String text) {
-        String[] words = text.split("[^a-z]+");
         int total = 0;
         int common = 0;
-        for (String w : words) {
-            if (!w.isEmpty()) {
-                total++;
-                if (COMMON.contains(w)) {
-                    common++;
-                }
+        int n = text.length();
+        int i = 0;
+        while (i < n) { // each run of a-z is a word (no regex: this runs on every message)
+            if (!lowerAscii(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && lowerAscii(text.charAt(i))) {
+                i++;
+            }
+            total++;
+            if (i - start <= 4 && COMMON.contains(text.substring(start, i))) { // the longest common word has 4
+                common++;
             }
         }
         return total >= 4 && common * 20 < total;
+    }
+
+    private static boolean lowerAscii(char c) {
+        return c >= 'a' && c <= 'z';
     }
 
     /** Digits or symbols inside words, as leetspeak writes them. */
