@@ -13,10 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The kernels of {@link Q4_Kx4}, {@link Q5_Kx4} and {@link Q6_Kx4} for one group of four interleaved rows and
- * several inputs at once, for {@link WeightMatrix#matvecEach} (the decode rows of a batch): each chunk of the
- * group's quants is loaded, widened and unpacked once, and every input is multiplied with it from registers.
- * Each input's four results are the bits the single-input kernel ({@code dot4}) gives that input alone; one
- * input goes to {@code dot4} itself.
+ * several inputs at once: each chunk of the group's quants is loaded, widened and unpacked once, and every input
+ * is multiplied with it from registers. Each input's four results are the bits the single-input kernel
+ * ({@code dot4}) gives that input alone; one input goes to {@code dot4} itself. Since round seventeen
+ * {@link WeightMatrix#matvecEach} no longer uses it (tiles of the single-input kernels measured faster on a real
+ * model and steadier from JVM to JVM, docs/inference-kernels.md); it stays as the multi-input reference of the
+ * tests and probes.
  *
  * <p>This class is stateless and thread-safe.
  */

@@ -193,7 +193,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * Q4_K, Q5_K or Q6_K rows interleaved by four ({@link Q4_Kx4}, {@link Q5_Kx4}, {@link Q6_Kx4}) times int8
      * activations, each kernel called directly, as in {@link #kQuantMatvec}. They take the faster kernels
      * {@link Q4_Kx4Folded}, {@link Q5_Kx4Folded} and {@link Q6_Kx4Bytes}, which give their reference kernels' bits
-     * (those that {@link KQuantGroupsEach} gives each input in {@link #matvecEach}).
+     * (those that {@link #matvecEach} gives each input, through the same kernels).
      */
     private void kQuantGroups(Q4_Kx4.Activations xa, float[] out) {
         switch (type) {
@@ -216,32 +216,56 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         }
     }
 
+    /** Groups of four rows a tile holds in {@link #kQuantGroupsEach}: 16 are 74-430 KB of K-quants, in L2. */
+    static final int EACH_TILE_GROUPS = 16;
+
     /**
-     * As {@link #kQuantGroups} for several inputs: each group's quants unpacked once and multiplied with every
-     * input ({@link KQuantGroupsEach}), each input getting the bits {@link #matvec} gives it alone;
+     * As {@link #kQuantGroups} for several inputs: the groups in tiles of {@link #EACH_TILE_GROUPS}, each tile
+     * multiplied with one input after the other by the single-input kernel itself, so that every input gets the
+     * bits {@link #matvec} gives it alone and the tile is read from memory once (then from cache) for all of them;
      * {@code out[i * rows + r]} receives row r times input i.
      */
     private void kQuantGroupsEach(Q4_Kx4.Activations[] xa, float[] out) {
+        /*
+         * Why the single-input kernels and not KQuantGroupsEach (each chunk of a group unpacked once for all inputs).
+         * StepPhasesCpu on the Q4_K_M file (every matrix of the model, from memory, one thread, thread CPU time;
+         * docs/inference-kernels.md, round seventeen): for four inputs the multi-input kernel cost 0.74-0.85 of four
+         * lone passes on the Q4_K rows of 2048 columns (wq, wk, wo, gate, up: most of the file), where the lone kernel
+         * is compute-bound and the multi-input one spends more per input than it saves; and in two JVMs of four its
+         * Q6_K code ran at half its speed (the output head 123-150 ms against 62-64). Tiles of the single-input
+         * kernels were at least as fast on every shape (Q4_K 2048 columns 1.1-1.3x, Q6_K equal to the fast case)
+         * and steady from JVM to JVM.
+         */
+        int n = xa.length;
         switch (type) {
             case Q4_K -> Parallel.forRange(groups.length, (start, end) -> {
-                int[] ints = KQuantGroupsEach.ints(xa.length);
-                float[] floats = KQuantGroupsEach.floats(xa.length);
-                for (int g = start; g < end; g++) {
-                    KQuantGroupsEach.q4K(groups[g], xa, cols, out, Q4_Kx4.ROWS * g, rows, ints, floats);
+                for (int t = start; t < end; t += EACH_TILE_GROUPS) {
+                    int tileEnd = Math.min(end, t + EACH_TILE_GROUPS);
+                    for (int i = 0; i < n; i++) {
+                        for (int g = t; g < tileEnd; g++) {
+                            Q4_Kx4Folded.dot4(groups[g], xa[i], cols, out, i * rows + Q4_Kx4.ROWS * g);
+                        }
+                    }
                 }
             });
             case Q5_K -> Parallel.forRange(groups.length, (start, end) -> {
-                int[] ints = KQuantGroupsEach.ints(xa.length);
-                float[] floats = KQuantGroupsEach.floats(xa.length);
-                for (int g = start; g < end; g++) {
-                    KQuantGroupsEach.q5K(groups[g], xa, cols, out, Q5_Kx4.ROWS * g, rows, ints, floats);
+                for (int t = start; t < end; t += EACH_TILE_GROUPS) {
+                    int tileEnd = Math.min(end, t + EACH_TILE_GROUPS);
+                    for (int i = 0; i < n; i++) {
+                        for (int g = t; g < tileEnd; g++) {
+                            Q5_Kx4Folded.dot4(groups[g], xa[i], cols, out, i * rows + Q5_Kx4.ROWS * g);
+                        }
+                    }
                 }
             });
             case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {
-                int[] ints = KQuantGroupsEach.ints(xa.length);
-                float[] floats = KQuantGroupsEach.floats(xa.length);
-                for (int g = start; g < end; g++) {
-                    KQuantGroupsEach.q6K(groups[g], xa, cols, out, Q6_Kx4.ROWS * g, rows, ints, floats);
+                for (int t = start; t < end; t += EACH_TILE_GROUPS) {
+                    int tileEnd = Math.min(end, t + EACH_TILE_GROUPS);
+                    for (int i = 0; i < n; i++) {
+                        for (int g = t; g < tileEnd; g++) {
+                            Q6_Kx4Bytes.dot4(groups[g], xa[i], cols, out, i * rows + Q6_Kx4.ROWS * g);
+                        }
+                    }
                 }
             });
             default -> throw new IllegalStateException("no interleaved kernel for " + type);
@@ -276,8 +300,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * {@code out[i * rows + r]} receives row {@code r} times input {@code i}. Each row is applied to all inputs
      * while it is in cache, so the weights are read once; the arithmetic is that of {@code n} calls, except that
      * the blocks of Q4_K, Q5_K and Q6_K rows are unpacked once for all inputs, rows left as they are by
-     * {@link KQuantInt8Each} and interleaved groups by {@link KQuantGroupsEach}, and so are interleaved Q8_0 groups
-     * ({@link Q8_0x4Each}) and Q4_0 rows ({@link Q4_0Each}). This is what lets
+     * {@link KQuantInt8Each}; interleaved K-quant groups go in tiles through the single-input kernels, each tile
+     * read from memory once for all inputs; interleaved Q8_0 groups ({@link Q8_0x4Each}) and Q4_0 rows
+     * ({@link Q4_0Each}) are unpacked once for all inputs. This is what lets
      * concurrent generations share a step and still give the answers they give alone.
      *
      * @throws IllegalArgumentException if {@code n} is negative or an array is too short
