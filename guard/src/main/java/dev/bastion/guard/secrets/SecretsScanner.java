@@ -211,8 +211,10 @@ public final class SecretsScanner implements Scanner {
 
     private static void scanRule(SecretRule rule, int segment, String text, String lower, int from, int to,
             List<Finding> findings) {
-        Matcher m = rule.pattern().matcher(from == 0 && to == text.length() ? text : text.substring(from, to));
-        while (m.find()) {
+        String input = from == 0 && to == text.length() ? text : text.substring(from, to);
+        Matcher m = rule.pattern().matcher(input);
+        int next = 0;
+        while (next <= input.length() && m.find(next)) {
             int start;
             int end;
             try {
@@ -227,6 +229,10 @@ public final class SecretsScanner implements Scanner {
                 start = span[0];
                 end = span[1];
             }
+            // The next search starts where this secret ends, not where the match ends: a rule that closes with a
+            // boundary character consumes it, and the next secret's opening boundary may be that same character
+            // ("pnu_... pnu_..."). It always moves on by at least one character.
+            next = Math.max(end > start ? end : m.end(), m.start() + 1);
             if (end <= start) {
                 continue;
             }

@@ -25,6 +25,18 @@ class PrefixesKeysetsAndPublicNamesTest {
     }
 
     @Test
+    void twoTokensOneCharacterApartAreBothFoundWhenTheTextIsScannedWhole() {
+        String a = "pnu_yEUPGHD2I1bYeZJYd5bl4In6aEokTJDHt8Ja";
+        String b = "pnu_Qk7Wz2Lm9Xc4Vb1Nr8Tp3Hd6Js0Fy5Ga2Ue7";
+        String key = "packagist_ack_5c1e9a7f3b2d8e4a6c0f1b3d5e7a9c2e";
+        String secret = "packagist_acs_4fe247dc7ccfa7ac65f0f3df35f08f46584139e12989c81092189bf631bbfeafb703b4c321c3e46e";
+        // each rule closes with a boundary character it consumes; the next token opens with the same one
+        assertThat(found(a + " " + b)).containsExactly(a, b);
+        assertThat(found(a + "," + b + "\n" + a)).containsExactly(a, b);
+        assertThat(found(key + " " + secret)).containsExactly(key, secret);
+    }
+
+    @Test
     void documentedPrefixesAreFoundWithOrWithoutAName() {
         List<String> tokens = List.of("ddp_Rk2VbX9mQ4tLw7Zc1Hn8Pj3Ys6Ud0Fa5Ge2T",
                 "ddo_Wq5Lx8Nb2Vc7Rm4Tz1Ky9Hp3Jd6Fs0Ga8Ue5",
