@@ -5,30 +5,38 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A harness (not a unit test): the Q6_K decode kernel {@link Q6_Kx4Bytes} reading its activations spread four
- * times over ({@link Q4_Kx4.Activations}: 8 bytes an activation, 64 KB for a row of 8192) against the same kernel
+ * A harness (not a unit test): the Q6_K or Q4_K decode kernel ({@link Q6_Kx4Bytes}, {@link Q4_Kx4Folded})
+ * reading its activations spread four times over ({@link Q4_Kx4.Activations}: 8 bytes an activation, 64 KB for a row of 8192) against the same kernel
  * reading them as they come ({@link Q8K}, 2 bytes an activation, spread in registers), on one matrix, alternated
  * in one JVM with the order swapped every round, outputs compared bit for bit every round. One thread, thread CPU
  * time, ns per row, the best round and the mean of the per-round ratios; round 0 is the warm-up.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dbastion.inference.threads=1 \
- *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.Q6ActivationsProbe ROWS COLS [ROUNDS]
+ *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.SpreadActivationsProbe TYPE ROWS COLS [ROUNDS]
  * </pre>
  */
-public final class Q6ActivationsProbe {
+public final class SpreadActivationsProbe {
 
-    private Q6ActivationsProbe() {
+    private SpreadActivationsProbe() {
     }
 
     public static void main(String[] args) {
-        int rows = Integer.parseInt(args[0]);
-        int cols = Integer.parseInt(args[1]);
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
-        MemorySegment w = KernelBench.weights(GgmlType.Q6_K, rows, cols);
-        MemorySegment packed = AnonymousMemory.allocate(w.byteSize()).orElseThrow();
-        Q6_Kx4.repack(w, packed, rows, cols);
-        MemorySegment[] groups = Q6_Kx4.groups(packed, rows, cols);
+        GgmlType type = GgmlType.valueOf(args[0]);
+        boolean q6 = type == GgmlType.Q6_K;
+        int rows = Integer.parseInt(args[1]);
+        int cols = Integer.parseInt(args[2]);
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 6;
+        MemorySegment w = KernelBench.weights(type, rows, cols);
+        MemorySegment packed = AnonymousMemory.allocate(q6 ? w.byteSize() : Q4_Kx4.packedBytes(rows, cols)).orElseThrow();
+        MemorySegment[] groups;
+        if (q6) {
+            Q6_Kx4.repack(w, packed, rows, cols);
+            groups = Q6_Kx4.groups(packed, rows, cols);
+        } else {
+            Q4_Kx4.repack(w, packed, rows, cols);
+            groups = Q4_Kx4.groups(packed, rows, cols);
+        }
         Q8K xq = Q8K.of(KernelTwinsTest.gaussian(new Random(1), cols, 1f), cols);
         float[][] out = {new float[rows], new float[rows]};
         int reps = Math.max(1, (int) (400_000_000L / ((long) rows * cols)));
@@ -43,11 +51,19 @@ public final class Q6ActivationsProbe {
                     if (i == 0) {
                         Q4_Kx4.Activations spread = Q4_Kx4.Activations.ofThread(xq);
                         for (int g = 0; g < rows / 4; g++) {
-                            Q6_Kx4Bytes.dot4(groups[g], spread, cols, out[0], 4 * g);
+                            if (q6) {
+                                Q6_Kx4Bytes.dot4(groups[g], spread, cols, out[0], 4 * g);
+                            } else {
+                                Q4_Kx4Folded.dot4(groups[g], spread, cols, out[0], 4 * g);
+                            }
                         }
                     } else {
                         for (int g = 0; g < rows / 4; g++) {
-                            Q6_Kx4Bytes.dot4(groups[g], xq, cols, out[1], 4 * g);
+                            if (q6) {
+                                Q6_Kx4Bytes.dot4(groups[g], xq, cols, out[1], 4 * g);
+                            } else {
+                                Q4_Kx4Folded.dot4(groups[g], xq, cols, out[1], 4 * g);
+                            }
                         }
                     }
                 }
@@ -65,7 +81,7 @@ public final class Q6ActivationsProbe {
             }
             System.out.printf(Locale.ROOT, "round %d: spread %.1f ns/row, as they come %.1f ns/row%n", round, ns[0], ns[1]);
         }
-        System.out.printf(Locale.ROOT, "Q6_K %d x %d best (bits equal): spread %.1f, as they come %.1f ns/row (mean ratio %.2fx)%n",
-                rows, cols, best[0], best[1], ratios / rounds);
+        System.out.printf(Locale.ROOT, "%s %d x %d best (bits equal): spread %.1f, as they come %.1f ns/row (mean ratio %.2fx)%n",
+                type, rows, cols, best[0], best[1], ratios / rounds);
     }
 }
