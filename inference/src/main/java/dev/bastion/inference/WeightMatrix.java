@@ -193,12 +193,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * Q4_K, Q5_K or Q6_K rows interleaved by four ({@link Q4_Kx4}, {@link Q5_Kx4}, {@link Q6_Kx4}) times int8
      * activations, each kernel called directly, as in {@link #kQuantMatvec}. They take the faster kernels
      * {@link Q4_Kx4Folded}, {@link Q5_Kx4Folded} and {@link Q6_Kx4Bytes}, which give their reference kernels' bits
-     * (those that {@link KQuantGroupsEach} gives each input in {@link #matvecEach}). Q5_K reads the activations
-     * spread four times over ({@link Q4_Kx4.Activations}); Q4_K and Q6_K read them as they come, so that a row of
-     * 8192 columns keeps them in the first-level cache (docs/inference-kernels.md, round seventeen).
+     * (those that {@link KQuantGroupsEach} gives each input in {@link #matvecEach}). They read the activations as
+     * they come ({@link Q8K}), not spread four times over ({@link Q4_Kx4.Activations}, which {@link KQuantGroupsEach}
+     * reads), so that a row of 8192 columns keeps them in the first-level cache (docs/inference-kernels.md, round
+     * seventeen).
      */
     private void kQuantGroups(Q8K xq, float[] out) {
-        Q4_Kx4.Activations xa = type == GgmlType.Q5_K ? Q4_Kx4.Activations.ofThread(xq) : null;
         switch (type) {
             case Q4_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
@@ -207,7 +207,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             });
             case Q5_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
-                    Q5_Kx4Folded.dot4(groups[g], xa, cols, out, Q5_Kx4.ROWS * g);
+                    Q5_Kx4Folded.dot4(groups[g], xq, cols, out, Q5_Kx4.ROWS * g);
                 }
             });
             case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {

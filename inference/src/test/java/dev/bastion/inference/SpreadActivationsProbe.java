@@ -5,7 +5,8 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A harness (not a unit test): the Q6_K or Q4_K decode kernel ({@link Q6_Kx4Bytes}, {@link Q4_Kx4Folded})
+ * A harness (not a unit test): the Q6_K, Q5_K or Q4_K decode kernel ({@link Q6_Kx4Bytes}, {@link Q5_Kx4Folded},
+ * {@link Q4_Kx4Folded})
  * reading its activations spread four times over ({@link Q4_Kx4.Activations}: 8 bytes an activation, 64 KB for a row of 8192) against the same kernel
  * reading them as they come ({@link Q8K}, 2 bytes an activation, spread in registers), on one matrix, alternated
  * in one JVM with the order swapped every round, outputs compared bit for bit every round. One thread, thread CPU
@@ -28,11 +29,16 @@ public final class SpreadActivationsProbe {
         int cols = Integer.parseInt(args[2]);
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 6;
         MemorySegment w = KernelBench.weights(type, rows, cols);
-        MemorySegment packed = AnonymousMemory.allocate(q6 ? w.byteSize() : Q4_Kx4.packedBytes(rows, cols)).orElseThrow();
+        boolean q5 = type == GgmlType.Q5_K;
+        MemorySegment packed = AnonymousMemory.allocate(q6 ? w.byteSize()
+                : q5 ? Q5_Kx4.packedBytes(rows, cols) : Q4_Kx4.packedBytes(rows, cols)).orElseThrow();
         MemorySegment[] groups;
         if (q6) {
             Q6_Kx4.repack(w, packed, rows, cols);
             groups = Q6_Kx4.groups(packed, rows, cols);
+        } else if (q5) {
+            Q5_Kx4.repack(w, packed, rows, cols);
+            groups = Q5_Kx4.groups(packed, rows, cols);
         } else {
             Q4_Kx4.repack(w, packed, rows, cols);
             groups = Q4_Kx4.groups(packed, rows, cols);
@@ -53,6 +59,8 @@ public final class SpreadActivationsProbe {
                         for (int g = 0; g < rows / 4; g++) {
                             if (q6) {
                                 Q6_Kx4Bytes.dot4(groups[g], spread, cols, out[0], 4 * g);
+                            } else if (q5) {
+                                Q5_Kx4Folded.dot4(groups[g], spread, cols, out[0], 4 * g);
                             } else {
                                 Q4_Kx4Folded.dot4(groups[g], spread, cols, out[0], 4 * g);
                             }
@@ -61,6 +69,8 @@ public final class SpreadActivationsProbe {
                         for (int g = 0; g < rows / 4; g++) {
                             if (q6) {
                                 Q6_Kx4Bytes.dot4(groups[g], xq, cols, out[1], 4 * g);
+                            } else if (q5) {
+                                Q5_Kx4Folded.dot4(groups[g], xq, cols, out[1], 4 * g);
                             } else {
                                 Q4_Kx4Folded.dot4(groups[g], xq, cols, out[1], 4 * g);
                             }
