@@ -15,13 +15,18 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A harness (not a unit test): one Q6_K matrix copied into five group layouts (main's; each super-block's quants then header, padded to 896 or not; the d's of a group first then each super-block's quants and scales; all headers first), and one copy of
- * {@link Q6_Kx4Bytes#dot4} that reads its quants and its headers (d, scales) from two group slices, run over a
- * matrix beyond the caches five ways, rotated every round in one JVM: (0) both from group g, as the engine does;
- * (1) headers from a hot group (g mod 8), quants from g; (2) quants from a hot group, headers from g; (3) both from
- * hot groups (the kernel's compute alone); (4) a plain read of group g's bytes (64-byte loads or-ed together).
- * Variants 1-3 give wrong rows on purpose (a probe only); variant 0's rows are compared bit for bit with
- * {@link Q6_Kx4Bytes#dot4} after the rounds. One thread, thread CPU time, ns per row; round 0 is the warm-up.
+ * A harness (not a unit test): one Q6_K matrix copied into seven group layouts and one copy of
+ * {@link Q6_Kx4Bytes#dot4} that takes where each super-block's quants, d's and scales start, timed on each layout,
+ * rotated every round in one JVM (round 0 is the warm-up), every layout's rows compared bit for bit with
+ * {@link Q6_Kx4Bytes#dot4} on the engine's layout at the end. Layouts: 0, round sixteen's (every super-block's
+ * quants, then all the headers); 1, each super-block's quants then its header, padded to 896 bytes (every load on a
+ * cache line); 2, the same unpadded (840); 3, the group's d's first, then each super-block's quants and scales (832,
+ * aligned when nb is a multiple of 8); 4, all the headers first, then all the quants (round sixteen's
+ * Q6LayoutProbe, which built its copies from that round's layout and is gone with it); 5, each super-block's header
+ * then its quants (840; the engine's since round seventeen); 6, layout 5 with a kernel that reads only the first
+ * 2048 activations (wrong rows, not compared: a probe of the activations' cache footprint). {@code -Dprobe.ways=0,5}
+ * times only those. One thread, thread CPU time, ns per row, the best round and the mean of the per-round ratios
+ * to layout 0 (0.00x when layout 0 is not timed).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Dbastion.inference.threads=1 \
