@@ -39,6 +39,13 @@ final class Q5_Kx4Folded {
     private static final VectorShuffle<Float> DMIN = VectorShuffle.fromOp(F, i -> 4 + i % 4);
     /** Lanes 16-31 of 32 shorts moved to 0-15 (and back). */
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
+    /** Lane 4 i + r takes lane k + i (r = 0-3): eight activations spread over four rows. */
+    private static final VectorShuffle<Short> SPREAD_0 = spread(0);
+    private static final VectorShuffle<Short> SPREAD_8 = spread(8);
+    private static final VectorShuffle<Short> SPREAD_16 = spread(16);
+    private static final VectorShuffle<Short> SPREAD_24 = spread(24);
+    /** Lane 4 s + r takes lane s: four sub-block sums spread over four rows. */
+    private static final VectorShuffle<Integer> QUARTERS = VectorShuffle.fromOp(I512, i -> i / 4);
     /*
      * Shift counts as vectors. A short shift by a scalar count compiles to vpsllw/vpsrlw with the count in an xmm
      * register (two micro-operations, one on the shuffle port), and in Q5_Kx4.dot4 C2 rebuilt the count (vmovd,
@@ -50,6 +57,10 @@ final class Q5_Kx4Folded {
     private static final ShortVector FOUR = ShortVector.broadcast(S512, (short) 4);
 
     private Q5_Kx4Folded() {
+    }
+
+    private static VectorShuffle<Short> spread(int k) {
+        return VectorShuffle.fromOp(S512, j -> k + j / 4);
     }
 
     /*
@@ -121,6 +132,101 @@ final class Q5_Kx4Folded {
                     .add(((IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0))
                             .mul(IntVector.fromArray(I512, xs, 32 * b + 16)));
+            // d and dmin of the four rows (halves 0-3 and 4-7 at p; lanes 8-15 hold the scales' bytes, unused),
+            // from f16 exactly with no subnormal float operand (as Q6_Kx4Bytes), converted once, then each
+            // spread four times over: the floats of one conversion per vector as before, with half the work
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S256, w, p, LE)
+                    .convertShape(VectorOperators.S2I, I512, 0);
+            IntVector mag = h.and(0x7fff);
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
+            FloatVector halves = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                            mag.compare(VectorOperators.LT, 0x400))
+                    .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
+            FloatVector d = halves.rearrange(D);
+            FloatVector dmin = halves.rearrange(DMIN);
+            acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
+            mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(dmin, mins);
+        }
+        FloatVector s = acc.sub(mins);
+        s = s.add(s.rearrange(KQuantInt8.PLUS_8));
+        s = s.add(s.rearrange(KQuantInt8.PLUS_4));
+        out[r] = s.lane(0);
+        out[r + 1] = s.lane(1);
+        out[r + 2] = s.lane(2);
+        out[r + 3] = s.lane(3);
+    }
+
+    /**
+     * {@link #dot4} reading the activations and their sums as they come ({@link Q8K}) and spreading them over the
+     * four rows in registers, as {@link Q6_Kx4Bytes#dot4(MemorySegment, Q8K, int, float[], int)} does (why: there):
+     * the same products and sums, so the same bits. Rows {@code r .. r + 3} (the group {@code w}, its own slice)
+     * times {@code x}; to {@code out[r..r+3]}.
+     */
+    static void dot4(MemorySegment w, Q8K x, int cols, float[] out, int r) {
+        short[] xq = x.q();
+        int[] xs = x.sums();
+        float[] xd = x.d();
+        FloatVector acc = FloatVector.zero(F);
+        FloatVector mins = FloatVector.zero(F);
+        for (int b = 0; b < cols / 256; b++) {
+            long p = (long) Q5_Kx4.BLOCK * b;
+            IntVector a = IntVector.zero(I512);
+            ShortVector h0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            ShortVector h1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH + 32, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            ShortVector h2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH + 64, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            ShortVector h3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH + 96, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+            for (int j = 0; j < 4; j++) {
+                long q = p + QUANTS + 128L * j;
+                // activations 64 j .. 64 j + 31 (sub-block 2 j) and 64 j + 32 .. 64 j + 63 (2 j + 1) of this block
+                ShortVector lo = ShortVector.fromArray(S512, xq, 256 * b + 64 * j);
+                ShortVector hi = ShortVector.fromArray(S512, xq, 256 * b + 64 * j + 32);
+                ShortVector c0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 32, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 64, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 96, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector t = c0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                        .mul(lo.rearrange(SPREAD_0))
+                        .add(c1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                                .mul(lo.rearrange(SPREAD_8)))
+                        .add(c2.and((short) 15).or(h2.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                                .mul(lo.rearrange(SPREAD_16)))
+                        .add(c3.and((short) 15).or(h3.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                                .mul(lo.rearrange(SPREAD_24)));
+                a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
+                        .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 16 + 8L * j)).reinterpretAsBytes()
+                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
+                t = c0.lanewise(VectorOperators.LSHR, FOUR).or(h0.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                        .mul(hi.rearrange(SPREAD_0))
+                        .add(c1.lanewise(VectorOperators.LSHR, FOUR).or(h1.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                                .mul(hi.rearrange(SPREAD_8)))
+                        .add(c2.lanewise(VectorOperators.LSHR, FOUR).or(h2.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                                .mul(hi.rearrange(SPREAD_16)))
+                        .add(c3.lanewise(VectorOperators.LSHR, FOUR).or(h3.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                                .mul(hi.rearrange(SPREAD_24)));
+                a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
+                        .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 20 + 8L * j)).reinterpretAsBytes()
+                                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
+                h0 = h0.lanewise(VectorOperators.LSHR, TWO);
+                h1 = h1.lanewise(VectorOperators.LSHR, TWO);
+                h2 = h2.lanewise(VectorOperators.LSHR, TWO);
+                h3 = h3.lanewise(VectorOperators.LSHR, TWO);
+            }
+            // the minimums: lanes 4 s + r of sub-blocks s and s + 4
+            IntVector m = ((IntVector) ByteVector.fromMemorySegment(B128, w, p + 48, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).mul(((IntVector) IntVector.fromArray(I128, xs, 8 * b).reinterpretShape(I512, 0)).rearrange(QUARTERS))
+                    .add(((IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
+                            .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0))
+                            .mul(((IntVector) IntVector.fromArray(I128, xs, 8 * b + 4).reinterpretShape(I512, 0))
+                                    .rearrange(QUARTERS)));
             // d and dmin of the four rows (halves 0-3 and 4-7 at p; lanes 8-15 hold the scales' bytes, unused),
             // from f16 exactly with no subnormal float operand (as Q6_Kx4Bytes), converted once, then each
             // spread four times over: the floats of one conversion per vector as before, with half the work

@@ -20,20 +20,21 @@ import jdk.incubator.vector.VectorSpecies;
  * six-bit quants and sixteen signed scales. The scalar twin is {@link #dotScalar}.
  *
  * <p>A group of four rows of {@code nb = cols / 256} super-blocks takes {@code 840 * nb} bytes, exactly the four
- * rows' bytes in ggml's layout: first the quants of every super-block (768 bytes each), then the headers (72 bytes
- * each), so that every 64-byte run of quants starts on a multiple of 64 from the group's start (a cache line when
- * the group starts on one: {@code nb} a multiple of 8 and the matrix 64-byte aligned, as anonymous memory is).
- * Super-block {@code b} of a group:
+ * rows' bytes in ggml's layout, one super-block after another, each its header and then its quants, so a kernel
+ * reads a group as one forward stream. Super-block {@code b} of a group, from {@link #header header(b, nb)} =
+ * 840 b:
  * <pre>
- *   quants, from {@link #quants quants(b)} = 768 b: per half n (0, 1), 384 bytes at 384 n: the chunks c (0-3) of
- *               ql[64 n ..], then of ql[64 n + 32 ..], then of qh[32 n ..], 32 bytes each, whose byte 4 i + r
- *               is row r's byte 8 c + i of that run
- *   header, from {@link #header header(b, nb)} = 768 nb + 72 b:
- *     [0, 8)    d of rows 0-3 (f16)
- *     [8, 72)   scales (signed): byte 4 s + r is row r's scale of sub-block s (0-15)
+ *   [0, 8)     d of rows 0-3 (f16)
+ *   [8, 72)    scales (signed): byte 4 s + r is row r's scale of sub-block s (0-15)
+ *   [72, 840)  quants, from {@link #quants quants(b)} = 840 b + 72: per half n (0, 1), 384 bytes at 384 n: the
+ *              chunks c (0-3) of ql[64 n ..], then of ql[64 n + 32 ..], then of qh[32 n ..], 32 bytes each, whose
+ *              byte 4 i + r is row r's byte 8 c + i of that run
  * </pre>
- * (Until round fifteen each super-block's header came first, at 840 b, and its quants at 840 b + 72: each 64-byte
- * quant load then straddled two cache lines; 1.02-1.15x per row, docs/inference-kernels.md.)
+ * Rounds fifteen and sixteen put every super-block's quants first and all the headers after them (so each 64-byte
+ * quant load started on a cache line, 1.02-1.15x per row in cache on the Intel Xeon). On the AMD EPYC (Zen 5) that
+ * layout made the kernel read two streams per group, the quants and a header region 6-24 KB ahead of them, and
+ * ran 2.0-2.4x slower per row from memory than this one, whose loads straddle lines (docs/inference-kernels.md,
+ * round seventeen).
  * Only matrices whose rows are a whole number of groups are interleaved.
  *
  * <p>This class is stateless and thread-safe.
@@ -44,8 +45,6 @@ final class Q6_Kx4 {
     static final int ROWS = 4;
     /** Bytes of one super-block of a group. */
     static final int BLOCK = 840;
-    /** Bytes of one super-block's quants. */
-    private static final int QUANTS = 768;
     /** Bytes of one super-block's header: d and the scales. */
     private static final int HEADER = 72;
 
@@ -70,14 +69,18 @@ final class Q6_Kx4 {
         return (long) BLOCK * (cols / 256);
     }
 
-    /** Offset in a group of super-block {@code b}'s quants. */
+    /** Offset in a group of super-block {@code b}'s quants: right after its header. */
     static long quants(int b) {
-        return (long) QUANTS * b;
+        return (long) BLOCK * b + HEADER;
     }
 
-    /** Offset in a group of {@code nb} super-blocks of super-block {@code b}'s header (d, then the scales). */
+    /**
+     * Offset in a group of {@code nb} super-blocks of super-block {@code b}'s header (d, then the scales). The
+     * header sits at the start of its super-block, so {@code nb} is not needed; it stays a parameter so that a
+     * layout with the headers apart (rounds fifteen and sixteen) needs no change in the callers.
+     */
     static long header(int b, int nb) {
-        return (long) QUANTS * nb + (long) HEADER * b;
+        return (long) BLOCK * b;
     }
 
     /** Whether a Q6_K matrix of this many rows can be interleaved: a whole number of groups. */

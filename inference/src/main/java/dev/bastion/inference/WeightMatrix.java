@@ -140,7 +140,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         requireLength("x", x, cols, "cols");
         requireLength("out", out, rows, "rows");
         if (interleaved() && type.blockSize() == 256) {
-            kQuantGroups(Q4_Kx4.Activations.ofThread(ActivationBuffers.q8k(x, cols)), out);
+            kQuantGroups(ActivationBuffers.q8k(x, cols), out);
             return;
         }
         if (interleaved()) {
@@ -193,23 +193,26 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * Q4_K, Q5_K or Q6_K rows interleaved by four ({@link Q4_Kx4}, {@link Q5_Kx4}, {@link Q6_Kx4}) times int8
      * activations, each kernel called directly, as in {@link #kQuantMatvec}. They take the faster kernels
      * {@link Q4_Kx4Folded}, {@link Q5_Kx4Folded} and {@link Q6_Kx4Bytes}, which give their reference kernels' bits
-     * (those that {@link #matvecEach} gives each input, through the same kernels).
+     * (those that {@link #matvecEach} gives each input, through the same kernels). They read the activations as
+     * they come ({@link Q8K}), not spread four times over ({@link Q4_Kx4.Activations}, which the multi-input
+     * reference {@link KQuantGroupsEach} reads), so that a row of 8192 columns keeps them in the first-level cache
+     * (docs/inference-kernels.md, round seventeen).
      */
-    private void kQuantGroups(Q4_Kx4.Activations xa, float[] out) {
+    private void kQuantGroups(Q8K xq, float[] out) {
         switch (type) {
             case Q4_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
-                    Q4_Kx4Folded.dot4(groups[g], xa, cols, out, Q4_Kx4.ROWS * g);
+                    Q4_Kx4Folded.dot4(groups[g], xq, cols, out, Q4_Kx4.ROWS * g);
                 }
             });
             case Q5_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
-                    Q5_Kx4Folded.dot4(groups[g], xa, cols, out, Q5_Kx4.ROWS * g);
+                    Q5_Kx4Folded.dot4(groups[g], xq, cols, out, Q5_Kx4.ROWS * g);
                 }
             });
             case Q6_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
-                    Q6_Kx4Bytes.dot4(groups[g], xa, cols, out, Q6_Kx4.ROWS * g);
+                    Q6_Kx4Bytes.dot4(groups[g], xq, cols, out, Q6_Kx4.ROWS * g);
                 }
             });
             default -> throw new IllegalStateException("no interleaved kernel for " + type);
@@ -225,7 +228,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * bits {@link #matvec} gives it alone and the tile is read from memory once (then from cache) for all of them;
      * {@code out[i * rows + r]} receives row r times input i.
      */
-    private void kQuantGroupsEach(Q4_Kx4.Activations[] xa, float[] out) {
+    private void kQuantGroupsEach(Q8K[] xq, float[] out) {
         /*
          * Why the single-input kernels and not KQuantGroupsEach (each chunk of a group unpacked once for all inputs).
          * StepPhasesCpu on the Q4_K_M file (every matrix of the model, from memory, one thread, thread CPU time;
@@ -236,14 +239,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
          * kernels were at least as fast on every shape (Q4_K 2048 columns 1.1-1.3x, Q6_K equal to the fast case)
          * and steady from JVM to JVM.
          */
-        int n = xa.length;
+        int n = xq.length;
         switch (type) {
             case Q4_K -> Parallel.forRange(groups.length, (start, end) -> {
                 for (int t = start; t < end; t += EACH_TILE_GROUPS) {
                     int tileEnd = Math.min(end, t + EACH_TILE_GROUPS);
                     for (int i = 0; i < n; i++) {
                         for (int g = t; g < tileEnd; g++) {
-                            Q4_Kx4Folded.dot4(groups[g], xa[i], cols, out, i * rows + Q4_Kx4.ROWS * g);
+                            Q4_Kx4Folded.dot4(groups[g], xq[i], cols, out, i * rows + Q4_Kx4.ROWS * g);
                         }
                     }
                 }
@@ -253,7 +256,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                     int tileEnd = Math.min(end, t + EACH_TILE_GROUPS);
                     for (int i = 0; i < n; i++) {
                         for (int g = t; g < tileEnd; g++) {
-                            Q5_Kx4Folded.dot4(groups[g], xa[i], cols, out, i * rows + Q5_Kx4.ROWS * g);
+                            Q5_Kx4Folded.dot4(groups[g], xq[i], cols, out, i * rows + Q5_Kx4.ROWS * g);
                         }
                     }
                 }
@@ -263,7 +266,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                     int tileEnd = Math.min(end, t + EACH_TILE_GROUPS);
                     for (int i = 0; i < n; i++) {
                         for (int g = t; g < tileEnd; g++) {
-                            Q6_Kx4Bytes.dot4(groups[g], xa[i], cols, out, i * rows + Q6_Kx4.ROWS * g);
+                            Q6_Kx4Bytes.dot4(groups[g], xq[i], cols, out, i * rows + Q6_Kx4.ROWS * g);
                         }
                     }
                 }
@@ -318,11 +321,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             return;
         }
         if (interleaved() && type.blockSize() == 256) {
-            Q4_Kx4.Activations[] xa = new Q4_Kx4.Activations[n];
+            Q8K[] xq = new Q8K[n];
             for (int i = 0; i < n; i++) {
-                xa[i] = Q4_Kx4.Activations.of(Q8K.of(input(x, i), cols));
+                xq[i] = Q8K.of(input(x, i), cols);
             }
-            kQuantGroupsEach(xa, out);
+            kQuantGroupsEach(xq, out);
             return;
         }
         if (interleaved()) {

@@ -193,46 +193,54 @@ class FoldedKernelsTest {
     /** The matvec kernel's outputs for {@code x} on {@code w} (ggml's layout), repacked and run group by group here. */
     private static float[] kernel(GgmlType type, MemorySegment w, float[] x, int rows, int cols) {
         MemorySegment[] groups = groups(type, w, rows, cols);
-        Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(Q8K.of(x, cols));
+        Q8K xq = Q8K.of(x, cols);
         float[] out = new float[rows];
         for (int g = 0; g < rows / 4; g++) {
             switch (type) {
-                case Q4_K -> Q4_Kx4Folded.dot4(groups[g], xa, cols, out, 4 * g);
-                case Q5_K -> Q5_Kx4Folded.dot4(groups[g], xa, cols, out, 4 * g);
-                default -> Q6_Kx4Bytes.dot4(groups[g], xa, cols, out, 4 * g);
+                case Q4_K -> Q4_Kx4Folded.dot4(groups[g], xq, cols, out, 4 * g);
+                case Q5_K -> Q5_Kx4Folded.dot4(groups[g], xq, cols, out, 4 * g);
+                default -> Q6_Kx4Bytes.dot4(groups[g], xq, cols, out, 4 * g);
             }
         }
         return out;
     }
 
     /**
-     * The reference and the matvec kernel on every group of {@code w} (ggml's layout, repacked here); returns the
-     * reference's outputs.
+     * The reference and the matvec kernel, the latter reading the activations both spread four times over (as
+     * {@link KQuantGroupsEach} calls it) and as they come (as {@link WeightMatrix#matvec} does), on every group of
+     * {@code w} (ggml's layout, repacked here), all the same bits; returns the reference's outputs.
      */
     private static float[] assertSameBits(GgmlType type, MemorySegment w, int rows, int cols, float[] x) {
         MemorySegment[] groups = groups(type, w, rows, cols);
-        Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(Q8K.of(x, cols));
+        Q8K xq = Q8K.of(x, cols);
+        Q4_Kx4.Activations xa = Q4_Kx4.Activations.of(xq);
         float[] reference = new float[rows];
         float[] kernel = new float[rows];
+        float[] unspread = new float[rows];
         for (int g = 0; g < rows / 4; g++) {
             switch (type) {
                 case Q4_K -> {
                     Q4_Kx4.dot4(groups[g], xa, cols, reference, 4 * g);
                     Q4_Kx4Folded.dot4(groups[g], xa, cols, kernel, 4 * g);
+                    Q4_Kx4Folded.dot4(groups[g], xq, cols, unspread, 4 * g);
                 }
                 case Q5_K -> {
                     Q5_Kx4.dot4(groups[g], xa, cols, reference, 4 * g);
                     Q5_Kx4Folded.dot4(groups[g], xa, cols, kernel, 4 * g);
+                    Q5_Kx4Folded.dot4(groups[g], xq, cols, unspread, 4 * g);
                 }
                 default -> {
                     Q6_Kx4.dot4(groups[g], xa, cols, reference, 4 * g);
                     Q6_Kx4Bytes.dot4(groups[g], xa, cols, kernel, 4 * g);
+                    Q6_Kx4Bytes.dot4(groups[g], xq, cols, unspread, 4 * g);
                 }
             }
         }
         for (int r = 0; r < rows; r++) {
             assertThat(Float.floatToRawIntBits(kernel[r])).as("%s row %d of %d columns: %s against %s", type, r, cols,
                     kernel[r], reference[r]).isEqualTo(Float.floatToRawIntBits(reference[r]));
+            assertThat(Float.floatToRawIntBits(unspread[r])).as(type + ", activations as they come, row %d of %d columns: "
+                    + "%s against %s", r, cols, unspread[r], reference[r]).isEqualTo(Float.floatToRawIntBits(reference[r]));
         }
         return reference;
     }

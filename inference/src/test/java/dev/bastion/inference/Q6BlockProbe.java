@@ -1,12 +1,10 @@
 package dev.bastion.inference;
 
-import java.lang.foreign.Arena;
-import java.util.Locale;
-import java.util.Random;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Locale;
+import java.util.Random;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -17,18 +15,25 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A harness (not a unit test): {@link Q6_Kx4Bytes#dot4} on main's group layout (each group's quants, then its
- * headers) against a copy of the same kernel on a copy of the matrix whose groups hold the headers first (then the
- * quants: still on 64-byte multiples when the super-blocks per row are a multiple of 8), so a kernel only ever
- * reads forwards within a group. Alternated in one JVM, order swapped every round, bits compared; one thread,
- * thread CPU time, ns per row; round 0 is the warm-up.
+ * A harness (not a unit test): one Q6_K matrix copied into seven group layouts and one copy of
+ * {@link Q6_Kx4Bytes#dot4} that takes where each super-block's quants, d's and scales start, timed on each layout,
+ * rotated every round in one JVM (round 0 is the warm-up), every layout's rows compared bit for bit with
+ * {@link Q6_Kx4Bytes#dot4} on the engine's layout at the end. Layouts: 0, round sixteen's (every super-block's
+ * quants, then all the headers); 1, each super-block's quants then its header, padded to 896 bytes (every load on a
+ * cache line); 2, the same unpadded (840); 3, the group's d's first, then each super-block's quants and scales (832,
+ * aligned when nb is a multiple of 8); 4, all the headers first, then all the quants (round sixteen's
+ * Q6LayoutProbe, which built its copies from that round's layout and is gone with it); 5, each super-block's header
+ * then its quants (840; the engine's since round seventeen); 6, layout 5 with a kernel that reads only the first
+ * 2048 activations (wrong rows, not compared: a probe of the activations' cache footprint). {@code -Dprobe.ways=0,5}
+ * times only those. One thread, thread CPU time, ns per row, the best round and the mean of the per-round ratios
+ * to layout 0 (0.00x when layout 0 is not timed).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dbastion.inference.threads=1 \
- *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.Q6LayoutProbe ROWS COLS [ROUNDS]
+ * java --add-modules jdk.incubator.vector -Dbastion.inference.threads=1 \
+ *     -cp inference/target/classes:inference/target/test-classes dev.bastion.inference.Q6BlockProbe ROWS COLS [ROUNDS]
  * </pre>
  */
-public final class Q6LayoutProbe {
+public final class Q6BlockProbe {
 
     private static final VectorSpecies<Byte> B512 = ByteVector.SPECIES_512;
     private static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
@@ -41,10 +46,7 @@ public final class Q6LayoutProbe {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
 
-    /** Where the touched bytes go, so C2 keeps the loads. */
-    static long sink;
-
-    private Q6LayoutProbe() {
+    private Q6BlockProbe() {
     }
 
     public static void main(String[] args) {
@@ -52,70 +54,120 @@ public final class Q6LayoutProbe {
         int cols = Integer.parseInt(args[1]);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 6;
         int nb = cols / 256;
-        MemorySegment w = KernelBench.weights(GgmlType.Q6_K, rows, cols);
-        MemorySegment main = AnonymousMemory.allocate(w.byteSize()).orElseThrow();
-        Q6_Kx4.repack(w, main, rows, cols);
-        MemorySegment first = AnonymousMemory.allocate(w.byteSize()).orElseThrow();
-        long gb = Q6_Kx4.groupBytes(cols);
-        for (long g = 0; g < rows / 4; g++) {
-            MemorySegment.copy(main, gb * g + 768L * nb, first, gb * g, 72L * nb);
-            MemorySegment.copy(main, gb * g, first, gb * g + 72L * nb, 768L * nb);
+        String[] names = {"round 16 (quants, then headers)", "blocked 896", "blocked 840", "d first 832", "headers first", "header, quants (round 17)", "round 17, 2048 activations (wrong rows)"};
+        long[] groupBytes = {840L * nb, 896L * nb, 840L * nb, 840L * nb, 840L * nb, 840L * nb, 840L * nb};
+        long[][] layouts = {
+            {0, 768, 768L * nb, 72, 768L * nb + 8, 72},
+            {0, 896, 768, 896, 776, 896},
+            {0, 840, 768, 840, 776, 840},
+            {8L * nb, 832, 0, 8, 8L * nb + 768, 832},
+            {72L * nb, 768, 0, 72, 8, 72},
+            {72, 840, 0, 840, 8, 840},
+            {72, 840, 0, 840, 8, 840},
+        };
+        int ways = names.length;
+        boolean[] use = new boolean[ways]; // -Dprobe.ways=0,5: only those layouts
+        for (String u : System.getProperty("probe.ways", "0,1,2,3,4,5,6").split(",")) {
+            use[Integer.parseInt(u.trim())] = true;
         }
-        MemorySegment[][] groups = {Q6_Kx4.groups(main, rows, cols), Q6_Kx4.groups(first, rows, cols)};
+        MemorySegment w = KernelBench.weights(GgmlType.Q6_K, rows, cols);
+        MemorySegment packed = AnonymousMemory.allocate(w.byteSize()).orElseThrow();
+        Q6_Kx4.repack(w, packed, rows, cols);
+        MemorySegment[] main = Q6_Kx4.groups(packed, rows, cols);
+        MemorySegment[][] groups = new MemorySegment[ways][rows / 4];
+        for (int i = 0; i < ways; i++) {
+            MemorySegment m = AnonymousMemory.allocate(groupBytes[i] * (rows / 4)).orElseThrow();
+            long[] l = layouts[i];
+            for (int g = 0; g < rows / 4; g++) {
+                groups[i][g] = m.asSlice(groupBytes[i] * g, groupBytes[i]);
+                for (int b = 0; b < nb; b++) {
+                    MemorySegment.copy(main[g], Q6_Kx4.quants(b), groups[i][g], l[0] + l[1] * b, 768);
+                    MemorySegment.copy(main[g], Q6_Kx4.header(b, nb), groups[i][g], l[2] + l[3] * b, 8);
+                    MemorySegment.copy(main[g], Q6_Kx4.header(b, nb) + 8, groups[i][g], l[4] + l[5] * b, 64);
+                }
+            }
+        }
         Q8K xq = Q8K.of(KernelTwinsTest.gaussian(new Random(1), cols, 1f), cols);
-        float[][] out = {new float[rows], new float[rows], new float[rows]};
+        float[][] out = new float[ways][rows];
         int reps = Math.max(1, (int) (400_000_000L / ((long) rows * cols)));
-        double[] best = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] best = new double[ways];
+        java.util.Arrays.fill(best, Double.MAX_VALUE);
+        double[] sum = new double[ways];
         for (int round = 0; round <= rounds; round++) {
-            double[] ns = new double[3];
-            for (int side = 0; side < 3; side++) {
-                int i = (side + round) % 3;
+            double[] ns = new double[ways];
+            for (int side = 0; side < ways; side++) {
+                int i = (side + round) % ways;
+                if (!use[i]) {
+                    continue;
+                }
                 long t0 = KernelBench.now();
                 for (int k = 0; k < reps; k++) {
                     Q4_Kx4.Activations spread = Q4_Kx4.Activations.ofThread(xq);
                     for (int g = 0; g < rows / 4; g++) {
-                        if (i == 0) {
-                            Q6_Kx4Bytes.dot4(groups[0][g], spread, cols, out[0], 4 * g);
-                        } else if (i == 2) {
-                            dot4Touch(groups[0][g], spread, cols, out[2], 4 * g);
+                        if (i == 6) {
+                            dot4SmallActivations(groups[i][g], layouts[i], spread, cols, out[i], 4 * g);
                         } else {
-                            dot4HeadersFirst(groups[1][g], spread, cols, out[1], 4 * g);
+                            dot4(groups[i][g], layouts[i], spread, cols, out[i], 4 * g);
                         }
                     }
                 }
                 ns[i] = (KernelBench.now() - t0) / (double) reps / rows;
             }
-            for (int r = 0; r < rows; r++) {
-                if (Float.floatToRawIntBits(out[0][r]) != Float.floatToRawIntBits(out[1][r])
-                        || Float.floatToRawIntBits(out[0][r]) != Float.floatToRawIntBits(out[2][r])) {
-                    throw new AssertionError("row " + r);
+            StringBuilder line = new StringBuilder("round " + round + ":");
+            for (int i = 0; i < ways; i++) {
+                if (!use[i]) {
+                    continue;
+                }
+                if (round > 0) {
+                    best[i] = Math.min(best[i], ns[i]);
+                    sum[i] += ns[0] / ns[i];
+                }
+                line.append(String.format(Locale.ROOT, " %s %.1f", names[i], ns[i]));
+            }
+            System.out.println(line + " ns/row");
+        }
+        Q4_Kx4.Activations spread = Q4_Kx4.Activations.ofThread(xq);
+        float[] want = new float[rows];
+        for (int g = 0; g < rows / 4; g++) {
+            Q6_Kx4Bytes.dot4(main[g], spread, cols, want, 4 * g);
+        }
+        for (int i = 0; i < ways; i++) {
+            for (int r = 0; r < rows && use[i] && i != 6; r++) {
+                if (Float.floatToRawIntBits(out[i][r]) != Float.floatToRawIntBits(want[r])) {
+                    throw new AssertionError(names[i] + " row " + r);
                 }
             }
-            if (round > 0) {
-                best[0] = Math.min(best[0], ns[0]);
-                best[1] = Math.min(best[1], ns[1]);
-                best[2] = Math.min(best[2], ns[2]);
-            }
-            System.out.printf(Locale.ROOT, "round %d: main's layout %.1f ns/row, headers first %.1f ns/row, main's with the headers touched first %.1f ns/row%n",
-                    round, ns[0], ns[1], ns[2]);
         }
-        System.out.printf(Locale.ROOT, "Q6_K %d x %d best (bits equal): main's layout %.1f, headers first %.1f ns/row (%.2fx), touched %.1f (%.2fx)%n",
-                rows, cols, best[0], best[1], best[0] / best[1], best[2], best[0] / best[2]);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "Q6_K %d x %d best (bits equal):", rows, cols));
+        for (int i = 0; i < ways; i++) {
+            if (!use[i]) {
+                continue;
+            }
+            line.append(String.format(Locale.ROOT, " %s %.1f (mean ratio %.2fx)", names[i], best[i], sum[i] / rounds));
+        }
+        System.out.println(line + " ns/row");
     }
 
-    static void dot4HeadersFirst(MemorySegment w, Q4_Kx4.Activations x, int cols, float[] out, int r) {
+    /**
+     * {@link Q6_Kx4Bytes#dot4} on a layout given by where super-block b's quants ({@code l[0] + l[1] b}), d's
+     * ({@code l[2] + l[3] b}) and scales ({@code l[4] + l[5] b}) start.
+     */
+    static void dot4(MemorySegment w, long[] l, Q4_Kx4.Activations x, int cols, float[] out, int r) {
+        MemorySegment hw = w;
+        long q0 = l[0], q1 = l[1], d0 = l[2], d1 = l[3], s0 = l[4], s1 = l[5];
         short[] xq = x.q();
         float[] xd = x.d();
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < cols / 256; b++) {
-            long p = 72L * b;
+            long p = d0 + d1 * b;
+            long ps = s0 + s1 * b;
             // d of the four rows, each four times over, from f16 exactly (the floats of Float.float16ToFloat) with
             // no subnormal float operand: the exponent re-biased by an int add (normal halves), infinities and NaNs
             // given the all-ones exponent, subnormal halves (most Q6_K d's) as magnitude * 2^-24. Moving the bits
             // into a float and multiplying by 2^112, as this did until round fifteen, multiplies a subnormal float
             // for a subnormal half, and each such instruction takes a microcode assist (Java never sets DAZ):
             // 1.5-2x per row on Q6_K (docs/inference-kernels.md, round fifteen)
-            IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
+            IntVector hd = (IntVector) LongVector.broadcast(L512, hw.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = hd.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
@@ -127,8 +179,8 @@ public final class Q6LayoutProbe {
             for (int n = 0; n < 2; n++) {
                 IntVector a = IntVector.zero(I512);
                 for (int h = 0; h < 2; h++) {
-                    long q = 72L * (cols / 256) + 768L * b + 384L * n + 64L * h;
-                    long sc = p + 8 + 32L * n + 4L * h;
+                    long q = q0 + q1 * b + 384L * n + 64L * h;
+                    long sc = ps + 32L * n + 4L * h;
                     int xs = 1024 * b + 512 * n + 64 * h;
                     ByteVector av = ByteVector.fromMemorySegment(B512, w, q, LE);
                     ByteVector cv = ByteVector.fromMemorySegment(B512, w, q + 128, LE);
@@ -144,7 +196,7 @@ public final class Q6LayoutProbe {
                             .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
                                     .mul(ShortVector.fromArray(S512, xq, xs + 32)));
                     a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
-                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc)).reinterpretAsBytes()
+                            .mul((IntVector) IntVector.broadcast(I128, hw.get(INT, sc)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                     // quarter 1: c & 15 | (h & 12) << 2
                     k = cv.and((byte) 15).or(hs.lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes()
@@ -154,7 +206,7 @@ public final class Q6LayoutProbe {
                             .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
                                     .mul(ShortVector.fromArray(S512, xq, xs + 160)));
                     a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
-                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 8)).reinterpretAsBytes()
+                            .mul((IntVector) IntVector.broadcast(I128, hw.get(INT, sc + 8)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                     // quarter 2: a >> 4 | h & 48
                     k = av.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
@@ -164,7 +216,7 @@ public final class Q6LayoutProbe {
                             .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
                                     .mul(ShortVector.fromArray(S512, xq, xs + 288)));
                     a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
-                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 16)).reinterpretAsBytes()
+                            .mul((IntVector) IntVector.broadcast(I128, hw.get(INT, sc + 16)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                     // quarter 3: c >> 4 | (h >> 2) & 48
                     k = cv.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
@@ -175,7 +227,7 @@ public final class Q6LayoutProbe {
                             .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
                                     .mul(ShortVector.fromArray(S512, xq, xs + 416)));
                     a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
-                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 24)).reinterpretAsBytes()
+                            .mul((IntVector) IntVector.broadcast(I128, hw.get(INT, sc + 24)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                 }
                 acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
@@ -189,24 +241,26 @@ public final class Q6LayoutProbe {
         out[r + 3] = s.lane(3);
     }
 
-    static void dot4Touch(MemorySegment w, Q4_Kx4.Activations x, int cols, float[] out, int r) {
+    /**
+     * As {@link #dot4}, but reading only the first 2048 activations (wrong rows: a probe of the activations' cache footprint); a layout given by where super-block b's quants ({@code l[0] + l[1] b}), d's
+     * ({@code l[2] + l[3] b}) and scales ({@code l[4] + l[5] b}) start.
+     */
+    static void dot4SmallActivations(MemorySegment w, long[] l, Q4_Kx4.Activations x, int cols, float[] out, int r) {
+        MemorySegment hw = w;
+        long q0 = l[0], q1 = l[1], d0 = l[2], d1 = l[3], s0 = l[4], s1 = l[5];
         short[] xq = x.q();
         float[] xd = x.d();
         FloatVector acc = FloatVector.zero(F);
-        long touch = 0; // every line of the group's headers loaded at once, so their misses overlap
-        for (long o = Q6_Kx4.header(0, cols / 256); o < Q6_Kx4.groupBytes(cols); o += 64) {
-            touch += w.get(LONG, o);
-        }
-        sink = touch;
         for (int b = 0; b < cols / 256; b++) {
-            long p = Q6_Kx4.header(b, cols / 256);
+            long p = d0 + d1 * b;
+            long ps = s0 + s1 * b;
             // d of the four rows, each four times over, from f16 exactly (the floats of Float.float16ToFloat) with
             // no subnormal float operand: the exponent re-biased by an int add (normal halves), infinities and NaNs
             // given the all-ones exponent, subnormal halves (most Q6_K d's) as magnitude * 2^-24. Moving the bits
             // into a float and multiplying by 2^112, as this did until round fifteen, multiplies a subnormal float
             // for a subnormal half, and each such instruction takes a microcode assist (Java never sets DAZ):
             // 1.5-2x per row on Q6_K (docs/inference-kernels.md, round fifteen)
-            IntVector hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p)).reinterpretAsShorts()
+            IntVector hd = (IntVector) LongVector.broadcast(L512, hw.get(LONG, p)).reinterpretAsShorts()
                     .convertShape(VectorOperators.S2I, I512, 0);
             IntVector mag = hd.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
@@ -218,9 +272,9 @@ public final class Q6LayoutProbe {
             for (int n = 0; n < 2; n++) {
                 IntVector a = IntVector.zero(I512);
                 for (int h = 0; h < 2; h++) {
-                    long q = Q6_Kx4.quants(b) + 384L * n + 64L * h;
-                    long sc = p + 8 + 32L * n + 4L * h;
-                    int xs = 1024 * b + 512 * n + 64 * h;
+                    long q = q0 + q1 * b + 384L * n + 64L * h;
+                    long sc = ps + 32L * n + 4L * h;
+                    int xs = (1024 * b + 512 * n + 64 * h) & 8191;
                     ByteVector av = ByteVector.fromMemorySegment(B512, w, q, LE);
                     ByteVector cv = ByteVector.fromMemorySegment(B512, w, q + 128, LE);
                     ByteVector hv = ByteVector.fromMemorySegment(B512, w, q + 256, LE);
@@ -235,7 +289,7 @@ public final class Q6LayoutProbe {
                             .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
                                     .mul(ShortVector.fromArray(S512, xq, xs + 32)));
                     a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
-                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc)).reinterpretAsBytes()
+                            .mul((IntVector) IntVector.broadcast(I128, hw.get(INT, sc)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                     // quarter 1: c & 15 | (h & 12) << 2
                     k = cv.and((byte) 15).or(hs.lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes()
@@ -245,7 +299,7 @@ public final class Q6LayoutProbe {
                             .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
                                     .mul(ShortVector.fromArray(S512, xq, xs + 160)));
                     a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
-                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 8)).reinterpretAsBytes()
+                            .mul((IntVector) IntVector.broadcast(I128, hw.get(INT, sc + 8)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                     // quarter 2: a >> 4 | h & 48
                     k = av.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
@@ -255,7 +309,7 @@ public final class Q6LayoutProbe {
                             .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
                                     .mul(ShortVector.fromArray(S512, xq, xs + 288)));
                     a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
-                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 16)).reinterpretAsBytes()
+                            .mul((IntVector) IntVector.broadcast(I128, hw.get(INT, sc + 16)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                     // quarter 3: c >> 4 | (h >> 2) & 48
                     k = cv.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes()
@@ -266,7 +320,7 @@ public final class Q6LayoutProbe {
                             .add(((ShortVector) k.convertShape(VectorOperators.B2S, S512, 1))
                                     .mul(ShortVector.fromArray(S512, xq, xs + 416)));
                     a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
-                            .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 24)).reinterpretAsBytes()
+                            .mul((IntVector) IntVector.broadcast(I128, hw.get(INT, sc + 24)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                 }
                 acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
@@ -279,4 +333,5 @@ public final class Q6LayoutProbe {
         out[r + 2] = s.lane(2);
         out[r + 3] = s.lane(3);
     }
+
 }
