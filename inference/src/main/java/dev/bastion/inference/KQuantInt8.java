@@ -61,6 +61,22 @@ final class KQuantInt8 {
     static final VectorShuffle<Float> PLUS_8 = VectorShuffle.iota(FloatVector.SPECIES_512, 8, 1, true);
     static final VectorShuffle<Float> PLUS_4 = VectorShuffle.iota(FloatVector.SPECIES_512, 4, 1, true);
     static final VectorShuffle<Float> PLUS_2 = VectorShuffle.iota(FloatVector.SPECIES_512, 2, 1, true);
+    /**
+     * For the decode kernels that read int8 activations as they come ({@link Q8K}) and spread them over four
+     * interleaved rows in registers ({@code Q4_Kx4Folded}, {@code Q5_Kx4Folded}, {@code Q6_Kx4Bytes}): lane
+     * 4 i + r of the result takes lane k + i of 32 activations (r = 0-3), eight activations spread over four rows,
+     * for k = 0, 8, 16 and 24.
+     */
+    static final VectorShuffle<Short> SPREAD_0 = spread(0);
+    static final VectorShuffle<Short> SPREAD_8 = spread(8);
+    static final VectorShuffle<Short> SPREAD_16 = spread(16);
+    static final VectorShuffle<Short> SPREAD_24 = spread(24);
+    /** Lane 4 s + r takes lane s: four sub-block sums of the activations spread over four rows. */
+    static final VectorShuffle<Integer> QUARTERS = VectorShuffle.fromOp(IntVector.SPECIES_512, i -> i / 4);
+
+    private static VectorShuffle<Short> spread(int k) {
+        return VectorShuffle.fromOp(ShortVector.SPECIES_512, j -> k + j / 4);
+    }
     static final VectorShuffle<Float> PLUS_1 = VectorShuffle.iota(FloatVector.SPECIES_512, 1, 1, true);
 
     private KQuantInt8() {

@@ -37,19 +37,8 @@ final class Q4_Kx4Folded {
     private static final VectorShuffle<Float> DMIN = VectorShuffle.fromOp(F, i -> 4 + i % 4);
     /** Lanes 16-31 of 32 shorts moved to 0-15 (and back). */
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
-    /** Lane 4 i + r takes lane k + i (r = 0-3): eight activations spread over four rows. */
-    private static final VectorShuffle<Short> SPREAD_0 = spread(0);
-    private static final VectorShuffle<Short> SPREAD_8 = spread(8);
-    private static final VectorShuffle<Short> SPREAD_16 = spread(16);
-    private static final VectorShuffle<Short> SPREAD_24 = spread(24);
-    /** Lane 4 s + r takes lane s: four sub-block sums spread over four rows. */
-    private static final VectorShuffle<Integer> QUARTERS = VectorShuffle.fromOp(I512, i -> i / 4);
 
     private Q4_Kx4Folded() {
-    }
-
-    private static VectorShuffle<Short> spread(int k) {
-        return VectorShuffle.fromOp(S512, j -> k + j / 4);
     }
 
     /*
@@ -160,28 +149,28 @@ final class Q4_Kx4Folded {
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
                 ShortVector c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 96, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-                ShortVector t = c0.and((short) 15).mul(lo.rearrange(SPREAD_0))
-                        .add(c1.and((short) 15).mul(lo.rearrange(SPREAD_8)))
-                        .add(c2.and((short) 15).mul(lo.rearrange(SPREAD_16)))
-                        .add(c3.and((short) 15).mul(lo.rearrange(SPREAD_24)));
+                ShortVector t = c0.and((short) 15).mul(lo.rearrange(KQuantInt8.SPREAD_0))
+                        .add(c1.and((short) 15).mul(lo.rearrange(KQuantInt8.SPREAD_8)))
+                        .add(c2.and((short) 15).mul(lo.rearrange(KQuantInt8.SPREAD_16)))
+                        .add(c3.and((short) 15).mul(lo.rearrange(KQuantInt8.SPREAD_24)));
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 16 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-                t = c0.lanewise(VectorOperators.LSHR, 4).mul(hi.rearrange(SPREAD_0))
-                        .add(c1.lanewise(VectorOperators.LSHR, 4).mul(hi.rearrange(SPREAD_8)))
-                        .add(c2.lanewise(VectorOperators.LSHR, 4).mul(hi.rearrange(SPREAD_16)))
-                        .add(c3.lanewise(VectorOperators.LSHR, 4).mul(hi.rearrange(SPREAD_24)));
+                t = c0.lanewise(VectorOperators.LSHR, 4).mul(hi.rearrange(KQuantInt8.SPREAD_0))
+                        .add(c1.lanewise(VectorOperators.LSHR, 4).mul(hi.rearrange(KQuantInt8.SPREAD_8)))
+                        .add(c2.lanewise(VectorOperators.LSHR, 4).mul(hi.rearrange(KQuantInt8.SPREAD_16)))
+                        .add(c3.lanewise(VectorOperators.LSHR, 4).mul(hi.rearrange(KQuantInt8.SPREAD_24)));
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 20 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
             }
             // the minimums: lanes 4 s + r of sub-blocks s and s + 4
             IntVector m = ((IntVector) ByteVector.fromMemorySegment(B128, w, p + 48, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).mul(((IntVector) IntVector.fromArray(I128, xs, 8 * b).reinterpretShape(I512, 0)).rearrange(QUARTERS))
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).mul(((IntVector) IntVector.fromArray(I128, xs, 8 * b).reinterpretShape(I512, 0)).rearrange(KQuantInt8.QUARTERS))
                     .add(((IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0))
                             .mul(((IntVector) IntVector.fromArray(I128, xs, 8 * b + 4).reinterpretShape(I512, 0))
-                                    .rearrange(QUARTERS)));
+                                    .rearrange(KQuantInt8.QUARTERS)));
             // d and dmin of the four rows (halves 0-3 and 4-7 at p; lanes 8-15 hold the scales' bytes, unused),
             // from f16 exactly with no subnormal float operand (as Q6_Kx4Bytes), converted once, then each
             // spread four times over: the floats of one conversion per vector as before, with half the work

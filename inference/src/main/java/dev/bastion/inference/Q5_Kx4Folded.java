@@ -39,13 +39,6 @@ final class Q5_Kx4Folded {
     private static final VectorShuffle<Float> DMIN = VectorShuffle.fromOp(F, i -> 4 + i % 4);
     /** Lanes 16-31 of 32 shorts moved to 0-15 (and back). */
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
-    /** Lane 4 i + r takes lane k + i (r = 0-3): eight activations spread over four rows. */
-    private static final VectorShuffle<Short> SPREAD_0 = spread(0);
-    private static final VectorShuffle<Short> SPREAD_8 = spread(8);
-    private static final VectorShuffle<Short> SPREAD_16 = spread(16);
-    private static final VectorShuffle<Short> SPREAD_24 = spread(24);
-    /** Lane 4 s + r takes lane s: four sub-block sums spread over four rows. */
-    private static final VectorShuffle<Integer> QUARTERS = VectorShuffle.fromOp(I512, i -> i / 4);
     /*
      * Shift counts as vectors. A short shift by a scalar count compiles to vpsllw/vpsrlw with the count in an xmm
      * register (two micro-operations, one on the shuffle port), and in Q5_Kx4.dot4 C2 rebuilt the count (vmovd,
@@ -57,10 +50,6 @@ final class Q5_Kx4Folded {
     private static final ShortVector FOUR = ShortVector.broadcast(S512, (short) 4);
 
     private Q5_Kx4Folded() {
-    }
-
-    private static VectorShuffle<Short> spread(int k) {
-        return VectorShuffle.fromOp(S512, j -> k + j / 4);
     }
 
     /*
@@ -194,24 +183,24 @@ final class Q5_Kx4Folded {
                 ShortVector c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 96, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
                 ShortVector t = c0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
-                        .mul(lo.rearrange(SPREAD_0))
+                        .mul(lo.rearrange(KQuantInt8.SPREAD_0))
                         .add(c1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
-                                .mul(lo.rearrange(SPREAD_8)))
+                                .mul(lo.rearrange(KQuantInt8.SPREAD_8)))
                         .add(c2.and((short) 15).or(h2.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
-                                .mul(lo.rearrange(SPREAD_16)))
+                                .mul(lo.rearrange(KQuantInt8.SPREAD_16)))
                         .add(c3.and((short) 15).or(h3.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
-                                .mul(lo.rearrange(SPREAD_24)));
+                                .mul(lo.rearrange(KQuantInt8.SPREAD_24)));
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 16 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
                 t = c0.lanewise(VectorOperators.LSHR, FOUR).or(h0.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
-                        .mul(hi.rearrange(SPREAD_0))
+                        .mul(hi.rearrange(KQuantInt8.SPREAD_0))
                         .add(c1.lanewise(VectorOperators.LSHR, FOUR).or(h1.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
-                                .mul(hi.rearrange(SPREAD_8)))
+                                .mul(hi.rearrange(KQuantInt8.SPREAD_8)))
                         .add(c2.lanewise(VectorOperators.LSHR, FOUR).or(h2.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
-                                .mul(hi.rearrange(SPREAD_16)))
+                                .mul(hi.rearrange(KQuantInt8.SPREAD_16)))
                         .add(c3.lanewise(VectorOperators.LSHR, FOUR).or(h3.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
-                                .mul(hi.rearrange(SPREAD_24)));
+                                .mul(hi.rearrange(KQuantInt8.SPREAD_24)));
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 20 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
@@ -222,11 +211,11 @@ final class Q5_Kx4Folded {
             }
             // the minimums: lanes 4 s + r of sub-blocks s and s + 4
             IntVector m = ((IntVector) ByteVector.fromMemorySegment(B128, w, p + 48, LE)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).mul(((IntVector) IntVector.fromArray(I128, xs, 8 * b).reinterpretShape(I512, 0)).rearrange(QUARTERS))
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).mul(((IntVector) IntVector.fromArray(I128, xs, 8 * b).reinterpretShape(I512, 0)).rearrange(KQuantInt8.QUARTERS))
                     .add(((IntVector) ByteVector.fromMemorySegment(B128, w, p + 64, LE)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0))
                             .mul(((IntVector) IntVector.fromArray(I128, xs, 8 * b + 4).reinterpretShape(I512, 0))
-                                    .rearrange(QUARTERS)));
+                                    .rearrange(KQuantInt8.QUARTERS)));
             // d and dmin of the four rows (halves 0-3 and 4-7 at p; lanes 8-15 hold the scales' bytes, unused),
             // from f16 exactly with no subnormal float operand (as Q6_Kx4Bytes), converted once, then each
             // spread four times over: the floats of one conversion per vector as before, with half the work

@@ -33,17 +33,8 @@ final class Q6_Kx4Bytes {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     /** Lanes 16-31 of 32 shorts moved to 0-15 (and back): the two halves of a product vector added in shorts. */
     private static final VectorShuffle<Short> SWAP = VectorShuffle.iota(S512, 16, 1, true);
-    /** Lane 4 i + r takes lane k + i of 32 activations (r = 0-3): eight activations spread over four rows. */
-    private static final VectorShuffle<Short> SPREAD_0 = spread(0);
-    private static final VectorShuffle<Short> SPREAD_8 = spread(8);
-    private static final VectorShuffle<Short> SPREAD_16 = spread(16);
-    private static final VectorShuffle<Short> SPREAD_24 = spread(24);
 
     private Q6_Kx4Bytes() {
-    }
-
-    private static VectorShuffle<Short> spread(int k) {
-        return VectorShuffle.fromOp(S512, j -> k + j / 4);
     }
 
     /*
@@ -194,8 +185,8 @@ final class Q6_Kx4Bytes {
                 ShortVector x2 = ShortVector.fromArray(S512, xq, xp + 64);
                 ShortVector x3 = ShortVector.fromArray(S512, xq, xp + 96);
                 for (int h = 0; h < 2; h++) {
-                    VectorShuffle<Short> lo = h == 0 ? SPREAD_0 : SPREAD_16;
-                    VectorShuffle<Short> hi = h == 0 ? SPREAD_8 : SPREAD_24;
+                    VectorShuffle<Short> lo = h == 0 ? KQuantInt8.SPREAD_0 : KQuantInt8.SPREAD_16;
+                    VectorShuffle<Short> hi = h == 0 ? KQuantInt8.SPREAD_8 : KQuantInt8.SPREAD_24;
                     long q = Q6_Kx4.quants(b) + 384L * n + 64L * h;
                     long sc = p + 8 + 32L * n + 4L * h;
                     ByteVector av = ByteVector.fromMemorySegment(B512, w, q, LE);
