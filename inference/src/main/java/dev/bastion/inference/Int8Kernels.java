@@ -109,7 +109,7 @@ final class Int8Kernels {
             ShortVector xv = (ShortVector) ByteVector.fromArray(B256, xq, 32 * b)
                     .convertShape(VectorOperators.B2S, S512, 0);
             IntVector s = pairSums(wq.mul(xv));
-            acc = ((FloatVector) s.convert(VectorOperators.I2F, 0))
+            acc = ((FloatVector) s.convertShape(VectorOperators.I2F, F, 0))
                     .fma(FloatVector.broadcast(F, f16(w, p) * xd[b]), acc);
         }
         return KQuantInt8.sum16(acc); // fixed order, the same interpreted and compiled

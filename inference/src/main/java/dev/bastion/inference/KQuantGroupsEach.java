@@ -242,7 +242,7 @@ final class KQuantGroupsEach {
         IntVector mag = hd.and(0x7fff);
         IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
         FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                         mag.compare(VectorOperators.LT, 0x400))
                 .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
         hd = (IntVector) LongVector.broadcast(L512, w.get(LONG, p + 8)).reinterpretAsShorts()
@@ -250,17 +250,17 @@ final class KQuantGroupsEach {
         mag = hd.and(0x7fff);
         bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
         FloatVector dmin = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                         mag.compare(VectorOperators.LT, 0x400))
                 .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
         for (int i = 0; i < n; i++) {
             float xd = x[i].d()[b];
             int[] xs = x[i].sums();
-            ((FloatVector) IntVector.fromArray(I512, ints, 16 * i).convert(VectorOperators.I2F, 0))
+            ((FloatVector) IntVector.fromArray(I512, ints, 16 * i).convertShape(VectorOperators.I2F, F, 0))
                     .fma(d.mul(xd), FloatVector.fromArray(F, floats, 32 * i)).intoArray(floats, 32 * i);
             IntVector m = m0.mul(IntVector.fromArray(I512, xs, 32 * b))
                     .add(m1.mul(IntVector.fromArray(I512, xs, 32 * b + 16)));
-            ((FloatVector) m.convert(VectorOperators.I2F, 0))
+            ((FloatVector) m.convertShape(VectorOperators.I2F, F, 0))
                     .fma(dmin.mul(xd), FloatVector.fromArray(F, floats, 32 * i + 16)).intoArray(floats, 32 * i + 16);
         }
     }
@@ -285,7 +285,7 @@ final class KQuantGroupsEach {
             IntVector mag = hd.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400))
                     .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
             for (int half = 0; half < 2; half++) {
@@ -352,7 +352,7 @@ final class KQuantGroupsEach {
                     }
                 }
                 for (int i = 0; i < n; i++) {
-                    ((FloatVector) IntVector.fromArray(I512, ints, 16 * i).convert(VectorOperators.I2F, 0))
+                    ((FloatVector) IntVector.fromArray(I512, ints, 16 * i).convertShape(VectorOperators.I2F, F, 0))
                             .fma(d.mul(x[i].d()[b]), FloatVector.fromArray(F, floats, 32 * i))
                             .intoArray(floats, 32 * i);
                 }

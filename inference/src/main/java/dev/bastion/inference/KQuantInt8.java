@@ -158,7 +158,7 @@ final class KQuantInt8 {
                     .add(q1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S, xq, xb + 240)));
             i0 = ((IntVector) lo.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 48) & 0xFF)).add(i0);
             i1 = ((IntVector) hi.convertShape(VectorOperators.S2I, I, 0)).mul((int) ((sc >>> 56) & 0xFF)).add(i1);
-            acc = ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d), acc);
+            acc = ((FloatVector) i0.add(i1).convertShape(VectorOperators.I2F, F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
         return sum16(acc) - minimums;
     }
@@ -362,7 +362,7 @@ final class KQuantInt8 {
                     .or(h.lanewise(VectorOperators.LSHR, 2).and((short) 48))
                     .sub((short) 32).mul(ShortVector.fromArray(S, xq, xb + 240))
                     .convertShape(VectorOperators.S2I, I, 0)).mul((int) (byte) (s1 >>> 56)).add(i1);
-            acc = ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d), acc);
+            acc = ((FloatVector) i0.add(i1).convertShape(VectorOperators.I2F, F, 0)).fma(FloatVector.broadcast(F, d), acc);
         }
         return sum16(acc);
     }

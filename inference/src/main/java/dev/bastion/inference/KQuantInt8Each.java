@@ -151,7 +151,7 @@ final class KQuantInt8Each {
                 i1 = ((IntVector) u7a.mul(ShortVector.fromArray(S, xq, xb + 224))
                         .add(u7b.mul(ShortVector.fromArray(S, xq, xb + 240)))
                         .convertShape(VectorOperators.S2I, I, 0)).mul(s7).add(i1);
-                ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0))
+                ((FloatVector) i0.add(i1).convertShape(VectorOperators.I2F, F, 0))
                         .fma(FloatVector.broadcast(F, dw * xd), FloatVector.fromArray(F, acc, 16 * i))
                         .intoArray(acc, 16 * i);
             }
@@ -412,7 +412,7 @@ final class KQuantInt8Each {
                         .convertShape(VectorOperators.S2I, I, 0)).mul(s14).add(i0);
                 i1 = ((IntVector) u15.mul(ShortVector.fromArray(S, xq, xb + 240))
                         .convertShape(VectorOperators.S2I, I, 0)).mul(s15).add(i1);
-                ((FloatVector) i0.add(i1).convert(VectorOperators.I2F, 0))
+                ((FloatVector) i0.add(i1).convertShape(VectorOperators.I2F, F, 0))
                         .fma(FloatVector.broadcast(F, dw * xd), FloatVector.fromArray(F, acc, 16 * i))
                         .intoArray(acc, 16 * i);
             }

@@ -28,6 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class KQuantPanels {
 
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Where the quants start in a super-block of each layout (see the layouts' class comments). */
     private static final int Q4_K_QUANTS = 80;
@@ -53,8 +54,8 @@ final class KQuantPanels {
                         IntVector q = IntVector.fromMemorySegment(I, g, p + Q4_K_QUANTS + 128L * j + 64L * h, LE)
                                 .lanewise(VectorOperators.LSHR, 8 * k);
                         int o = oo + k * cols + 256 * b + 64 * j + 16 * h;
-                        ((FloatVector) q.and(15).convert(VectorOperators.I2F, 0)).fma(d0, m0).intoArray(out, o);
-                        ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(15).convert(VectorOperators.I2F, 0))
+                        ((FloatVector) q.and(15).convertShape(VectorOperators.I2F, F, 0)).fma(d0, m0).intoArray(out, o);
+                        ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(15).convertShape(VectorOperators.I2F, F, 0))
                                 .fma(d1, m1).intoArray(out, o + 32);
                     }
                 }
@@ -81,10 +82,10 @@ final class KQuantPanels {
                                 .lanewise(VectorOperators.LSHR, 8 * k + 2 * j); // bits 2 j and 2 j + 1 of the byte
                         int o = oo + k * cols + 256 * b + 64 * j + 16 * h;
                         ((FloatVector) q.and(15).or(hb.and(1).lanewise(VectorOperators.LSHL, 4))
-                                .convert(VectorOperators.I2F, 0)).fma(d0, m0).intoArray(out, o);
+                                .convertShape(VectorOperators.I2F, F, 0)).fma(d0, m0).intoArray(out, o);
                         ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(15)
                                 .or(hb.and(2).lanewise(VectorOperators.LSHL, 3))
-                                .convert(VectorOperators.I2F, 0)).fma(d1, m1).intoArray(out, o + 32);
+                                .convertShape(VectorOperators.I2F, F, 0)).fma(d1, m1).intoArray(out, o + 32);
                     }
                 }
             }
@@ -108,17 +109,17 @@ final class KQuantPanels {
                         long sc = p + 8 + 32L * n + 4L * h + k;
                         int ob = oo + k * cols + 256 * b + 128 * n + 16 * h;
                         ((FloatVector) a.and(15).or(hb.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
-                                .convert(VectorOperators.I2F, 0))
+                                .convertShape(VectorOperators.I2F, F, 0))
                                 .mul(d * g.get(ValueLayout.JAVA_BYTE, sc)).intoArray(out, ob);
                         ((FloatVector) c.and(15).or(hb.and(12).lanewise(VectorOperators.LSHL, 2)).sub(32)
-                                .convert(VectorOperators.I2F, 0))
+                                .convertShape(VectorOperators.I2F, F, 0))
                                 .mul(d * g.get(ValueLayout.JAVA_BYTE, sc + 8)).intoArray(out, ob + 32);
                         ((FloatVector) a.lanewise(VectorOperators.LSHR, 4).and(15).or(hb.and(48)).sub(32)
-                                .convert(VectorOperators.I2F, 0))
+                                .convertShape(VectorOperators.I2F, F, 0))
                                 .mul(d * g.get(ValueLayout.JAVA_BYTE, sc + 16)).intoArray(out, ob + 64);
                         ((FloatVector) c.lanewise(VectorOperators.LSHR, 4).and(15)
                                 .or(hb.lanewise(VectorOperators.LSHR, 2).and(48)).sub(32)
-                                .convert(VectorOperators.I2F, 0))
+                                .convertShape(VectorOperators.I2F, F, 0))
                                 .mul(d * g.get(ValueLayout.JAVA_BYTE, sc + 24)).intoArray(out, ob + 96);
                     }
                 }

@@ -70,8 +70,8 @@ final class Q4_0Each {
             for (int g = 0; g < 16; g += LANES) {
                 IntVector q = (IntVector) ByteVector.fromMemorySegment(B, w, p + 2 + g, ByteOrder.LITTLE_ENDIAN)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-                FloatVector lo = (FloatVector) q.and(15).convert(VectorOperators.I2F, 0);
-                FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                FloatVector lo = (FloatVector) q.and(15).convertShape(VectorOperators.I2F, F, 0);
+                FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
                 FloatVector xl = FloatVector.fromArray(F, x, x0 + xb + g);
                 FloatVector xh = FloatVector.fromArray(F, x, x0 + xb + 16 + g);
                 s0 = hi.fma(xh, lo.fma(xl, xl.add(xh).fma(MINUS_8, s0)));
@@ -111,8 +111,8 @@ final class Q4_0Each {
             for (int g = 0; g < 16; g += LANES) {
                 IntVector q = (IntVector) ByteVector.fromMemorySegment(B, w, p + 2 + g, ByteOrder.LITTLE_ENDIAN)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-                FloatVector lo = (FloatVector) q.and(15).convert(VectorOperators.I2F, 0);
-                FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0);
+                FloatVector lo = (FloatVector) q.and(15).convertShape(VectorOperators.I2F, F, 0);
+                FloatVector hi = (FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0);
                 FloatVector xl = FloatVector.fromArray(F, x, x0 + xb + g);
                 FloatVector xh = FloatVector.fromArray(F, x, x0 + xb + 16 + g);
                 s0 = hi.fma(xh, lo.fma(xl, xl.add(xh).fma(MINUS_8, s0)));

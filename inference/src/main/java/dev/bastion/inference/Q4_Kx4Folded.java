@@ -102,13 +102,13 @@ final class Q4_Kx4Folded {
             IntVector mag = h.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector halves = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
             FloatVector d = halves.rearrange(D);
             FloatVector dmin = halves.rearrange(DMIN);
-            acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
-            mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(dmin, mins);
+            acc = ((FloatVector) a.convertShape(VectorOperators.I2F, F, 0)).fma(d, acc);
+            mins = ((FloatVector) m.convertShape(VectorOperators.I2F, F, 0)).fma(dmin, mins);
         }
         FloatVector s = acc.sub(mins);
         s = s.add(s.rearrange(KQuantInt8.PLUS_8));
@@ -179,13 +179,13 @@ final class Q4_Kx4Folded {
             IntVector mag = h.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector halves = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
             FloatVector d = halves.rearrange(D);
             FloatVector dmin = halves.rearrange(DMIN);
-            acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
-            mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(dmin, mins);
+            acc = ((FloatVector) a.convertShape(VectorOperators.I2F, F, 0)).fma(d, acc);
+            mins = ((FloatVector) m.convertShape(VectorOperators.I2F, F, 0)).fma(dmin, mins);
         }
         FloatVector s = acc.sub(mins);
         s = s.add(s.rearrange(KQuantInt8.PLUS_8));

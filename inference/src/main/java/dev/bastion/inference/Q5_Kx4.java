@@ -210,7 +210,7 @@ final class Q5_Kx4 {
             IntVector mag = h.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
             h = (IntVector) LongVector.broadcast(L512, w.get(LONG, p + 8)).reinterpretAsShorts()
@@ -218,11 +218,11 @@ final class Q5_Kx4 {
             mag = h.and(0x7fff);
             bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector dmin = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
-            acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
-            mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(dmin, mins);
+            acc = ((FloatVector) a.convertShape(VectorOperators.I2F, F, 0)).fma(d, acc);
+            mins = ((FloatVector) m.convertShape(VectorOperators.I2F, F, 0)).fma(dmin, mins);
         }
         FloatVector s = acc.sub(mins);
         s = s.add(s.rearrange(KQuantInt8.PLUS_8));
@@ -291,9 +291,9 @@ final class Q5_Kx4 {
                             .lanewise(VectorOperators.LSHR, 2 * j);
                     int o = oo + 256 * b + 64 * j + 16 * h;
                     ((FloatVector) v.and(15).or(hb.and(1).lanewise(VectorOperators.LSHL, 4))
-                            .convert(VectorOperators.I2F, 0)).fma(d0, m0).intoArray(out, o);
+                            .convertShape(VectorOperators.I2F, F, 0)).fma(d0, m0).intoArray(out, o);
                     ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).or(hb.and(2).lanewise(VectorOperators.LSHL, 3))
-                            .convert(VectorOperators.I2F, 0)).fma(d1, m1).intoArray(out, o + 32);
+                            .convertShape(VectorOperators.I2F, F, 0)).fma(d1, m1).intoArray(out, o + 32);
                 }
             }
         }

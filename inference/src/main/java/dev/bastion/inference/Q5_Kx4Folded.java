@@ -45,7 +45,6 @@ final class Q5_Kx4Folded {
      * vpbroadcastd) for most of its 64 shifts; by a vector of counts, to one vpsllvw/vpsrlvw on a register loaded
      * once. The lanes come out the same.
      */
-    private static final ShortVector TWO = ShortVector.broadcast(S512, (short) 2);
     private static final ShortVector THREE = ShortVector.broadcast(S512, (short) 3);
     private static final ShortVector FOUR = ShortVector.broadcast(S512, (short) 4);
 
@@ -78,6 +77,13 @@ final class Q5_Kx4Folded {
             ShortVector h3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH + 96, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
             for (int j = 0; j < 4; j++) {
+                // bits 2 j and 2 j + 1 of each fifth-bit byte, shifted from the block's h, not carried from j - 1:
+                // a vector carried around the loop is typed by its declared class, and ShortVector.and(short) then
+                // dispatches on a profile the JDK shares (docs/inference-kernels.md, round eighteen)
+                ShortVector g0 = h0.lanewise(VectorOperators.LSHR, 2 * j);
+                ShortVector g1 = h1.lanewise(VectorOperators.LSHR, 2 * j);
+                ShortVector g2 = h2.lanewise(VectorOperators.LSHR, 2 * j);
+                ShortVector g3 = h3.lanewise(VectorOperators.LSHR, 2 * j);
                 long q = p + QUANTS + 128L * j;
                 int xj = xb + 256 * j;
                 ShortVector c0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q, LE)
@@ -88,32 +94,28 @@ final class Q5_Kx4Folded {
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
                 ShortVector c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 96, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-                ShortVector t = c0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                ShortVector t = c0.and((short) 15).or(g0.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
                         .mul(ShortVector.fromArray(S512, xq, xj))
-                        .add(c1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                        .add(c1.and((short) 15).or(g1.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
                                 .mul(ShortVector.fromArray(S512, xq, xj + 32)))
-                        .add(c2.and((short) 15).or(h2.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                        .add(c2.and((short) 15).or(g2.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
                                 .mul(ShortVector.fromArray(S512, xq, xj + 64)))
-                        .add(c3.and((short) 15).or(h3.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                        .add(c3.and((short) 15).or(g3.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
                                 .mul(ShortVector.fromArray(S512, xq, xj + 96)));
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 16 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-                t = c0.lanewise(VectorOperators.LSHR, FOUR).or(h0.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                t = c0.lanewise(VectorOperators.LSHR, FOUR).or(g0.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
                         .mul(ShortVector.fromArray(S512, xq, xj + 128))
-                        .add(c1.lanewise(VectorOperators.LSHR, FOUR).or(h1.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                        .add(c1.lanewise(VectorOperators.LSHR, FOUR).or(g1.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
                                 .mul(ShortVector.fromArray(S512, xq, xj + 160)))
-                        .add(c2.lanewise(VectorOperators.LSHR, FOUR).or(h2.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                        .add(c2.lanewise(VectorOperators.LSHR, FOUR).or(g2.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
                                 .mul(ShortVector.fromArray(S512, xq, xj + 192)))
-                        .add(c3.lanewise(VectorOperators.LSHR, FOUR).or(h3.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                        .add(c3.lanewise(VectorOperators.LSHR, FOUR).or(g3.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
                                 .mul(ShortVector.fromArray(S512, xq, xj + 224)));
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 20 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-                h0 = h0.lanewise(VectorOperators.LSHR, TWO);
-                h1 = h1.lanewise(VectorOperators.LSHR, TWO);
-                h2 = h2.lanewise(VectorOperators.LSHR, TWO);
-                h3 = h3.lanewise(VectorOperators.LSHR, TWO);
             }
             // the minimums: lanes 4 s + r of sub-blocks s and s + 4
             IntVector m = ((IntVector) ByteVector.fromMemorySegment(B128, w, p + 48, LE)
@@ -129,13 +131,13 @@ final class Q5_Kx4Folded {
             IntVector mag = h.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector halves = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
             FloatVector d = halves.rearrange(D);
             FloatVector dmin = halves.rearrange(DMIN);
-            acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
-            mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(dmin, mins);
+            acc = ((FloatVector) a.convertShape(VectorOperators.I2F, F, 0)).fma(d, acc);
+            mins = ((FloatVector) m.convertShape(VectorOperators.I2F, F, 0)).fma(dmin, mins);
         }
         FloatVector s = acc.sub(mins);
         s = s.add(s.rearrange(KQuantInt8.PLUS_8));
@@ -170,6 +172,13 @@ final class Q5_Kx4Folded {
             ShortVector h3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + HIGH + 96, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
             for (int j = 0; j < 4; j++) {
+                // bits 2 j and 2 j + 1 of each fifth-bit byte, shifted from the block's h, not carried from j - 1:
+                // a vector carried around the loop is typed by its declared class, and ShortVector.and(short) then
+                // dispatches on a profile the JDK shares (docs/inference-kernels.md, round eighteen)
+                ShortVector g0 = h0.lanewise(VectorOperators.LSHR, 2 * j);
+                ShortVector g1 = h1.lanewise(VectorOperators.LSHR, 2 * j);
+                ShortVector g2 = h2.lanewise(VectorOperators.LSHR, 2 * j);
+                ShortVector g3 = h3.lanewise(VectorOperators.LSHR, 2 * j);
                 long q = p + QUANTS + 128L * j;
                 // activations 64 j .. 64 j + 31 (sub-block 2 j) and 64 j + 32 .. 64 j + 63 (2 j + 1) of this block
                 ShortVector lo = ShortVector.fromArray(S512, xq, 256 * b + 64 * j);
@@ -182,32 +191,28 @@ final class Q5_Kx4Folded {
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
                 ShortVector c3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, q + 96, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-                ShortVector t = c0.and((short) 15).or(h0.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                ShortVector t = c0.and((short) 15).or(g0.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
                         .mul(lo.rearrange(KQuantInt8.SPREAD_0))
-                        .add(c1.and((short) 15).or(h1.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                        .add(c1.and((short) 15).or(g1.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
                                 .mul(lo.rearrange(KQuantInt8.SPREAD_8)))
-                        .add(c2.and((short) 15).or(h2.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                        .add(c2.and((short) 15).or(g2.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
                                 .mul(lo.rearrange(KQuantInt8.SPREAD_16)))
-                        .add(c3.and((short) 15).or(h3.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
+                        .add(c3.and((short) 15).or(g3.and((short) 1).lanewise(VectorOperators.LSHL, FOUR))
                                 .mul(lo.rearrange(KQuantInt8.SPREAD_24)));
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 16 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-                t = c0.lanewise(VectorOperators.LSHR, FOUR).or(h0.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                t = c0.lanewise(VectorOperators.LSHR, FOUR).or(g0.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
                         .mul(hi.rearrange(KQuantInt8.SPREAD_0))
-                        .add(c1.lanewise(VectorOperators.LSHR, FOUR).or(h1.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                        .add(c1.lanewise(VectorOperators.LSHR, FOUR).or(g1.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
                                 .mul(hi.rearrange(KQuantInt8.SPREAD_8)))
-                        .add(c2.lanewise(VectorOperators.LSHR, FOUR).or(h2.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                        .add(c2.lanewise(VectorOperators.LSHR, FOUR).or(g2.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
                                 .mul(hi.rearrange(KQuantInt8.SPREAD_16)))
-                        .add(c3.lanewise(VectorOperators.LSHR, FOUR).or(h3.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
+                        .add(c3.lanewise(VectorOperators.LSHR, FOUR).or(g3.and((short) 2).lanewise(VectorOperators.LSHL, THREE))
                                 .mul(hi.rearrange(KQuantInt8.SPREAD_24)));
                 a = ((IntVector) t.add(t.rearrange(SWAP)).convertShape(VectorOperators.S2I, I512, 0))
                         .mul((IntVector) IntVector.broadcast(I128, w.get(INT, p + 20 + 8L * j)).reinterpretAsBytes()
                                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0)).add(a);
-                h0 = h0.lanewise(VectorOperators.LSHR, TWO);
-                h1 = h1.lanewise(VectorOperators.LSHR, TWO);
-                h2 = h2.lanewise(VectorOperators.LSHR, TWO);
-                h3 = h3.lanewise(VectorOperators.LSHR, TWO);
             }
             // the minimums: lanes 4 s + r of sub-blocks s and s + 4
             IntVector m = ((IntVector) ByteVector.fromMemorySegment(B128, w, p + 48, LE)
@@ -224,13 +229,13 @@ final class Q5_Kx4Folded {
             IntVector mag = h.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector halves = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400))
                     .or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
             FloatVector d = halves.rearrange(D);
             FloatVector dmin = halves.rearrange(DMIN);
-            acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
-            mins = ((FloatVector) m.convert(VectorOperators.I2F, 0)).fma(dmin, mins);
+            acc = ((FloatVector) a.convertShape(VectorOperators.I2F, F, 0)).fma(d, acc);
+            mins = ((FloatVector) m.convertShape(VectorOperators.I2F, F, 0)).fma(dmin, mins);
         }
         FloatVector s = acc.sub(mins);
         s = s.add(s.rearrange(KQuantInt8.PLUS_8));

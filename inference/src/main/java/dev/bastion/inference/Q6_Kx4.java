@@ -171,7 +171,7 @@ final class Q6_Kx4 {
             IntVector mag = hd.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             FloatVector d = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400))
                     .or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().mul(xd[b]);
             for (int n = 0; n < 2; n++) {
@@ -232,7 +232,7 @@ final class Q6_Kx4 {
                             .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 24)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                 }
-                acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
+                acc = ((FloatVector) a.convertShape(VectorOperators.I2F, F, 0)).fma(d, acc);
             }
         }
         FloatVector s = acc.add(acc.rearrange(KQuantInt8.PLUS_8));
@@ -300,16 +300,16 @@ final class Q6_Kx4 {
                     IntVector hb = (IntVector) ByteVector.fromMemorySegment(B512, g, q + 256, LE).rearrange(pick)
                             .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
                     ((FloatVector) a.and(15).or(hb.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
-                            .convert(VectorOperators.I2F, 0))
+                            .convertShape(VectorOperators.I2F, F, 0))
                             .mul(d * g.get(ValueLayout.JAVA_BYTE, sc)).intoArray(out, ob);
                     ((FloatVector) c.and(15).or(hb.and(12).lanewise(VectorOperators.LSHL, 2)).sub(32)
-                            .convert(VectorOperators.I2F, 0))
+                            .convertShape(VectorOperators.I2F, F, 0))
                             .mul(d * g.get(ValueLayout.JAVA_BYTE, sc + 8)).intoArray(out, ob + 32);
                     ((FloatVector) a.lanewise(VectorOperators.LSHR, 4).or(hb.and(48)).sub(32)
-                            .convert(VectorOperators.I2F, 0))
+                            .convertShape(VectorOperators.I2F, F, 0))
                             .mul(d * g.get(ValueLayout.JAVA_BYTE, sc + 16)).intoArray(out, ob + 64);
                     ((FloatVector) c.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 2).and(48))
-                            .sub(32).convert(VectorOperators.I2F, 0))
+                            .sub(32).convertShape(VectorOperators.I2F, F, 0))
                             .mul(d * g.get(ValueLayout.JAVA_BYTE, sc + 24)).intoArray(out, ob + 96);
                 }
             }

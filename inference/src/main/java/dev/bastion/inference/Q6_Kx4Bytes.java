@@ -71,7 +71,7 @@ final class Q6_Kx4Bytes {
             IntVector mag = hd.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             bits = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400));
             FloatVector d = bits.or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
                     .mul(xd[b]);
@@ -129,7 +129,7 @@ final class Q6_Kx4Bytes {
                             .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 24)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                 }
-                acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
+                acc = ((FloatVector) a.convertShape(VectorOperators.I2F, F, 0)).fma(d, acc);
             }
         }
         FloatVector s = acc.add(acc.rearrange(KQuantInt8.PLUS_8));
@@ -172,7 +172,7 @@ final class Q6_Kx4Bytes {
             IntVector mag = hd.and(0x7fff);
             IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
             bits = bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                    .blend(((FloatVector) mag.convert(VectorOperators.I2F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
                             mag.compare(VectorOperators.LT, 0x400));
             FloatVector d = bits.or(hd.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
                     .mul(xd[b]);
@@ -237,7 +237,7 @@ final class Q6_Kx4Bytes {
                             .mul((IntVector) IntVector.broadcast(I128, w.get(INT, sc + 24)).reinterpretAsBytes()
                                     .convertShape(VectorOperators.B2I, I512, 0)).add(a);
                 }
-                acc = ((FloatVector) a.convert(VectorOperators.I2F, 0)).fma(d, acc);
+                acc = ((FloatVector) a.convertShape(VectorOperators.I2F, F, 0)).fma(d, acc);
             }
         }
         FloatVector s = acc.add(acc.rearrange(KQuantInt8.PLUS_8));

@@ -244,9 +244,9 @@ final class Q8_0x4 {
             FloatVector xb = FloatVector.broadcast(F, xd[b]);
             // each short is already the sum of two products (up to 2 * 128 * 127), so the pair is added in ints
             FloatVector t01 = ((FloatVector) v01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v01.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0)).mul(xb);
+                    .add(v01.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0)).mul(xb);
             FloatVector t23 = ((FloatVector) v23.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v23.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0)).mul(xb);
+                    .add(v23.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0)).mul(xb);
             a0 = t01.fma(FloatVector.broadcast(F, sc[4 * b]), a0);
             a1 = t01.fma(FloatVector.broadcast(F, sc[4 * b + 1]), a1);
             a2 = t23.fma(FloatVector.broadcast(F, sc[4 * b + 2]), a2);

@@ -99,9 +99,9 @@ final class Q8_0x4Each {
             IntVector v23 = w2.mul(x1).add(w3.mul(x2)).reinterpretAsInts();
             FloatVector xb = FloatVector.broadcast(F, xd[b]);
             FloatVector t01 = ((FloatVector) v01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v01.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0)).mul(xb);
+                    .add(v01.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0)).mul(xb);
             FloatVector t23 = ((FloatVector) v23.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v23.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0)).mul(xb);
+                    .add(v23.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0)).mul(xb);
             a0 = t01.fma(s0, a0);
             a1 = t01.fma(s1, a1);
             a2 = t23.fma(s2, a2);
@@ -113,9 +113,9 @@ final class Q8_0x4Each {
             v23 = w2.mul(x1).add(w3.mul(x2)).reinterpretAsInts();
             xb = FloatVector.broadcast(F, yd[b]);
             t01 = ((FloatVector) v01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v01.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0)).mul(xb);
+                    .add(v01.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0)).mul(xb);
             t23 = ((FloatVector) v23.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                    .add(v23.lanewise(VectorOperators.ASHR, 16)).convert(VectorOperators.I2F, 0)).mul(xb);
+                    .add(v23.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0)).mul(xb);
             c0 = t01.fma(s0, c0);
             c1 = t01.fma(s1, c1);
             c2 = t23.fma(s2, c2);

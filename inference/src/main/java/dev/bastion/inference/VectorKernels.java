@@ -141,7 +141,7 @@ final class VectorKernels {
     }
 
     private static FloatVector toFloats(IntVector v) {
-        return (FloatVector) v.convert(VectorOperators.I2F, 0);
+        return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0);
     }
 
     private static ByteVector lowNibbles(ByteVector b) {
@@ -264,8 +264,8 @@ final class VectorKernels {
                 IntVector q = (IntVector) ByteVector.fromMemorySegment(B, w, p + 2 + g, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
                 s = xl.add(xh).fma(MINUS_8, s);
-                s = ((FloatVector) q.and(15).convert(VectorOperators.I2F, 0)).fma(xl, s);
-                s = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(xh, s);
+                s = ((FloatVector) q.and(15).convertShape(VectorOperators.I2F, F, 0)).fma(xl, s);
+                s = ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.I2F, F, 0)).fma(xh, s);
             }
             acc = s.fma(FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, p))), acc);
         }
@@ -280,9 +280,9 @@ final class VectorKernels {
             for (int g = 0; g < 16; g += LANES) {
                 IntVector q = (IntVector) ByteVector.fromMemorySegment(B, w, p + 2 + g, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-                ((FloatVector) q.and(15).sub(8).convert(VectorOperators.I2F, 0)).mul(d)
+                ((FloatVector) q.and(15).sub(8).convertShape(VectorOperators.I2F, F, 0)).mul(d)
                         .intoArray(out, oo + 32 * b + g);
-                ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub(8).convert(VectorOperators.I2F, 0)).mul(d)
+                ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).sub(8).convertShape(VectorOperators.I2F, F, 0)).mul(d)
                         .intoArray(out, oo + 32 * b + 16 + g);
             }
         }
@@ -467,17 +467,17 @@ final class VectorKernels {
                     IntVector c = (IntVector) ByteVector.fromMemorySegment(B, w, ql + 32 + g, LE).castShape(I, 0);
                     IntVector h = (IntVector) ByteVector.fromMemorySegment(B, w, qh + g, LE).castShape(I, 0);
                     ((FloatVector) a.and(15).or(h.and(3).lanewise(VectorOperators.LSHL, 4)).sub(32)
-                            .convert(VectorOperators.I2F, 0))
+                            .convertShape(VectorOperators.I2F, F, 0))
                             .mul(d * w.get(ValueLayout.JAVA_BYTE, sc + s)).intoArray(out, ob + g);
                     ((FloatVector) c.and(15).or(h.and(12).lanewise(VectorOperators.LSHL, 2)).sub(32)
-                            .convert(VectorOperators.I2F, 0))
+                            .convertShape(VectorOperators.I2F, F, 0))
                             .mul(d * w.get(ValueLayout.JAVA_BYTE, sc + s + 2)).intoArray(out, ob + 32 + g);
                     ((FloatVector) a.lanewise(VectorOperators.LSHR, 4).and(15).or(h.and(48)).sub(32)
-                            .convert(VectorOperators.I2F, 0))
+                            .convertShape(VectorOperators.I2F, F, 0))
                             .mul(d * w.get(ValueLayout.JAVA_BYTE, sc + s + 4)).intoArray(out, ob + 64 + g);
                     ((FloatVector) c.lanewise(VectorOperators.LSHR, 4).and(15)
                             .or(h.lanewise(VectorOperators.LSHR, 2).and(48)).sub(32)
-                            .convert(VectorOperators.I2F, 0))
+                            .convertShape(VectorOperators.I2F, F, 0))
                             .mul(d * w.get(ValueLayout.JAVA_BYTE, sc + s + 6)).intoArray(out, ob + 96 + g);
                 }
             }
