@@ -74,6 +74,9 @@ class CodeLiteralsPrefixesAndNotRealNamesTest {
     void adobeAndInfracostPrefixesAreServiceTokens() {
         assertThat(found("ADOBE_CLIENT_SECRET=p8e-Rk2VbX9mQ4tLw7Zc1Hn8Pj3Ys6Ud0Fa5")).containsExactly("p8e-Rk2VbX9mQ4tLw7Zc1Hn8Pj3Ys6Ud0Fa5");
         assertThat(found("ico-Wq5Lx8Nb2Vc7Rm4Tz1Ky9Hp3Jd6Fs0Ga")).containsExactly("ico-Wq5Lx8Nb2Vc7Rm4Tz1Ky9Hp3Jd6Fs0Ga");
+        String cockroach = "CCDB1_Rk2VbX9mQ4tLw7Zc1Hn8Pj_3Ys6Ud0Fa5Ge2TWq5Lx8Nb2Vc7Rm4Tz1Ky9Hp3Jx";
+        assertThat(found("COCKROACH_API_KEY=" + cockroach)).containsExactly(cockroach); // a secret part of 40
+        assertThat(found(cockroach + "d")).isEmpty(); // 41: runs on
         assertThat(found("<i class=\"ico-arrow-left-circle-outline-large-icon\">")).isEmpty();
         assertThat(found("p8e-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).isEmpty();
         assertThat(found("ico-Wq5Lx8Nb2Vc7Rm4Tz1Ky9Hp3Jd6Fs0GaXYZ")).isEmpty(); // 35 characters: runs on
