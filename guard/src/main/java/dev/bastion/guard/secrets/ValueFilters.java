@@ -28,7 +28,9 @@ final class ValueFilters {
             "tokenhere", "keyhere", "secrethere", "passwordhere", "stringhere", "randomstring", "key_here",
             "token_here", "secret_here", "password_here",
             // values that say they are deliberately wrong
-            "invalid", "not-a-", "not_a_", "bogus");
+            "invalid", "not-a-", "not_a_", "bogus",
+            // round eighteen: the same said without separators (53d49dnotakeyata9bac...)
+            "notakey", "notatoken", "notasecret", "notapassword");
 
     /** Vendor prefixes that contain a marker word but are part of the format (Stripe test-mode keys are real). */
     private static final List<String> FORMAT_PREFIXES = List.of("sk_test_", "rk_test_", "pk_test_", "whsec_test");

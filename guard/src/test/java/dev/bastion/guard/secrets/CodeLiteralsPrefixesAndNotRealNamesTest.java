@@ -92,6 +92,13 @@ class CodeLiteralsPrefixesAndNotRealNamesTest {
     }
 
     @Test
+    void aValueThatSaysItIsNotAKeyIsNotACredential() {
+        assertThat(found("gh-token=53d49dnotakeyata9bac57a3d86c517ded974b19")).isEmpty();
+        assertThat(found("api_token = \"Rk2VbnotatokenX9mQ4tLw7Zc1Hn8\"")).isEmpty();
+        assertThat(found("token = \"Xk9notary2Lm8Qv4Rt7Wp1Zc\"")).containsExactly("Xk9notary2Lm8Qv4Rt7Wp1Zc"); // notary: no marker
+    }
+
+    @Test
     void namesThatOnlyLookLikeThoseMarkersStayCredentials() {
         assertThat(found("TEST_API_KEY=" + VALUE)).containsExactly(VALUE); // test environments hold real keys
         assertThat(found("notation_key = \"" + VALUE + "\"")).containsExactly(VALUE);
