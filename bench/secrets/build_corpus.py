@@ -15,6 +15,7 @@ Usage: build_corpus.py EVAL_DATA MIRRORS OUT
 import ast
 import base64
 import binascii
+import collections
 import hashlib
 import json
 import os
@@ -1218,6 +1219,174 @@ def veles(mirror, seen_root, whispers_mirror, out):
     return rows
 
 
+class Unevaluable(Exception):
+    pass
+
+
+def py_static(node, consts):
+    """A Python expression evaluated without running it: literals, module names assigned once, +, %, str.format,
+    f-strings, list/tuple/dict literals and dict.get(key); Unevaluable for anything else."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [py_static(e, consts) for e in node.elts] if isinstance(node, ast.List) else \
+            tuple(py_static(e, consts) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return {py_static(k, consts): py_static(v, consts) for k, v in zip(node.keys, node.values)}
+    if isinstance(node, ast.Name):
+        if node.id in ("True", "False", "None"):
+            return {"True": True, "False": False, "None": None}[node.id]
+        if node.id not in consts:
+            raise Unevaluable(node.id)
+        return py_static(consts[node.id], consts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        left, right = py_static(node.left, consts), py_static(node.right, consts)
+        if isinstance(node.op, ast.Add) and type(left) is type(right) and isinstance(left, (str, list, tuple)):
+            return left + right
+        if isinstance(node.op, ast.Mod) and isinstance(left, str):
+            return left % (tuple(right) if isinstance(right, list) else right)
+        raise Unevaluable("binop")
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                parts.append(str(v.value))
+            elif isinstance(v, ast.FormattedValue) and v.format_spec is None and v.conversion == -1:
+                parts.append(str(py_static(v.value, consts)))
+            else:
+                raise Unevaluable("f-string")
+        return "".join(parts)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        target = py_static(node.func.value, consts)
+        args = [py_static(a, consts) for a in node.args]
+        kwargs = {k.arg: py_static(k.value, consts) for k in node.keywords if k.arg}
+        if isinstance(target, str) and node.func.attr == "format" and len(kwargs) == len(node.keywords):
+            return target.format(*args, **kwargs)
+        if isinstance(target, dict) and node.func.attr == "get" and len(args) in (1, 2) and not kwargs:
+            return target.get(*args)
+    raise Unevaluable(type(node).__name__)
+
+
+def py_module_constants(tree):
+    """Module-level names assigned exactly once (`NAME = expr`), as expressions."""
+    seen, consts = {}, {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            for t in stmt.targets:
+                if isinstance(t, ast.Name):
+                    seen[t.id] = seen.get(t.id, 0) + 1
+                    consts[t.id] = stmt.value
+    return {k: v for k, v in consts.items() if seen[k] == 1}
+
+
+def py_length_assertion(function):
+    """1 when a test function asserts `len(...) == 1` (or >= 1), 0 when `len(...) == 0`, else None."""
+    found = set()
+    for node in ast.walk(function):
+        if (isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.left, ast.Call)
+                and getattr(node.left.func, "id", "") == "len" and isinstance(node.comparators[0], ast.Constant)):
+            n, op = node.comparators[0].value, node.ops[0]
+            if isinstance(op, ast.Eq) and n in (0, 1):
+                found.add(n)
+            elif isinstance(op, ast.GtE) and n == 1:
+                found.add(1)
+    return found.pop() if len(found) == 1 else None
+
+
+IBM_PAYLOAD_NAMES = ("line", "payload", "file_content")
+
+
+def ibm_cases(tree, counts):
+    """(payload, flag) of every parametrize case of a detect-secrets-style test module that the rule reads."""
+    consts = py_module_constants(tree)
+    out = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef):
+            continue
+        for deco in function.decorator_list:
+            if not (isinstance(deco, ast.Call) and getattr(deco.func, "attr", "") == "parametrize" and len(deco.args) >= 2):
+                continue
+            try:
+                names = py_static(deco.args[0], consts)
+            except Unevaluable:
+                continue
+            names = [n.strip().lower() for n in (names.split(",") if isinstance(names, str) else names)]
+            if len(names) == 2 and names[0] in IBM_PAYLOAD_NAMES and names[1] == "should_flag":
+                pick, flag_at = 0, 1
+            elif len(names) == 3 and names[0] == "token" and names[1] in IBM_PAYLOAD_NAMES and names[2] == "should_flag":
+                pick, flag_at = 1, 2
+            elif len(names) == 1 and names[0] in ("payload", "file_content"):
+                pick, flag_at = 0, None
+            else:
+                continue
+            fixed = py_length_assertion(function) if flag_at is None else None
+            if flag_at is None and fixed is None:
+                counts["left out: no length assertion"] += 1
+                continue
+            try:
+                cases = py_static(deco.args[1], consts)
+            except Unevaluable:
+                counts["left out: case list not static"] += 1
+                continue
+            for case in cases:
+                case = case if isinstance(case, (list, tuple)) else (case,)
+                if len(case) != len(names):
+                    counts["left out: case shape"] += 1
+                    continue
+                flag = bool(fixed) if flag_at is None else case[flag_at]
+                if isinstance(case[pick], str) and isinstance(flag, bool):
+                    out.append((case[pick], flag))
+                else:
+                    counts["left out: case not a string and a flag"] += 1
+    return out
+
+
+def ibm_detect_secrets(mirror, yelp_mirror, seen_root, whispers_mirror, out):
+    """IBM/detect-secrets (a fork of Yelp's with more plugins): the parametrize cases of tests/plugins/*_test.py
+    (common/ and base_test.py left out) whose names are (P, should_flag), (token, P, should_flag) with P one of
+    line, payload, file_content, or a single payload/file_content whose test asserts len(...) == 1 or == 0. A flagged
+    payload's first line is 1 (later lines cont), an unflagged one 0. A payload that is also a case of Yelp's plugin
+    tests (a seen source) is left out, and so is a line holding a value token of a seen source (docs/secrets-eval.md)."""
+    commit = head(mirror)
+    yelp_commit = "5e141933554a0b74e7341841f318be21e895339c"
+    yelp_payloads = set()
+    for path in git_ls(yelp_mirror, yelp_commit, "tests/plugins"):
+        if path.endswith("_test.py"):
+            yelp_tree = ast.parse(subprocess.run(["git", f"--git-dir={yelp_mirror}", "show", f"{yelp_commit}:{path}"],
+                                                 check=True, capture_output=True).stdout.decode())
+            for node in ast.walk(yelp_tree):
+                if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "parametrize" and len(node.args) >= 2:
+                    try:
+                        for case in ast.literal_eval(node.args[1]):
+                            for part in (case if isinstance(case, tuple) else (case,)):
+                                if isinstance(part, str):
+                                    yelp_payloads.add(part.strip())
+                    except ValueError:
+                        pass
+    seen = seen_tokens(seen_root) | whispers_seen_tokens(whispers_mirror)
+    counts = collections.Counter()
+    rows = []
+    for path in git_ls(mirror, commit, "tests/plugins"):
+        if not path.endswith("_test.py") or "/common/" in path or path.endswith("/base_test.py"):
+            continue
+        cases = ibm_cases(ast.parse(git_show(mirror, commit, path).decode()), counts)
+        pos = [p for p, f in cases if f and p.strip() not in yelp_payloads]
+        neg = [p for p, f in cases if not f and p.strip() not in yelp_payloads]
+        counts["left out: also a Yelp case"] += sum(1 for p, _ in cases if p.strip() in yelp_payloads)
+        rel = os.path.basename(path)[:-3] + ".txt"
+        file_rows = examples_file(out, rel, pos, neg)
+        text_lines = open(os.path.join(out, "files", rel), encoding="utf-8").read().split("\n") if file_rows else []
+        for rel_, line, label in file_rows:
+            toks = [t for t in SEEN_TOKEN.findall(text_lines[line - 1]) if re.search(r"\d", t) and re.search(r"[A-Za-z]", t)]
+            if label != "skip" and any(t in seen for t in toks):
+                counts["skip: seen value token"] += 1
+                label = "skip"
+            rows.append((rel_, line, label))
+    for k, v in sorted(counts.items()):
+        print(f"  {k}: {v}", file=sys.stderr)
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -1253,6 +1422,9 @@ def main():
         "osv-scalibr-veles-tests": lambda o: veles(os.path.join(mirrors, "google+osv-scalibr", "repo"),
                                                    os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"),
                                                    os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
+        "ibm-detect-secrets-plugin-tests": lambda o: ibm_detect_secrets(
+            os.path.join(mirrors, "IBM+detect-secrets", "repo"), os.path.join(mirrors, "Yelp+detect-secrets", "repo"),
+            os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
     }
     only = set(sys.argv[4:])
     for name, build in sources.items():

@@ -9,7 +9,8 @@ Bench tooling over the project's own evaluation corpora; Python's re is fine her
 import os, re, sys, collections
 root = os.environ.get('CORPUS', '/work/data/secrets14/corpus')
 UNSEEN = ['gitleaks-samples','detect-secrets-plugin-tests','ripsecrets-tests','earlybird-rule-examples','trufflehog-detector-tests',
-          'kingfisher-rule-examples','ghas-custom-patterns','betterleaks-samples','trivy-secret-tests','semgrep-secrets-tests','gosec-g101-samples']
+          'kingfisher-rule-examples','ghas-custom-patterns','betterleaks-samples','trivy-secret-tests','semgrep-secrets-tests','gosec-g101-samples',
+          'bandit-hardcoded-passwords','sonar-text-examples','horusec-leaks-tests','osv-scalibr-veles-tests','ibm-detect-secrets-plugin-tests']
 SEQ = ['abcdef','123456','234567','345678','456789','567890','987654','876543','qwerty','zyxwv','xxxx','example','your','0000','1111',
        'aaaa','abcd1234','a1b2c3','1a2b3c','xyz','here','dummy','fake','sample','test','placeholder','ghijkl','mnop','klmn','uvwx','opqr','wxyz',
        'bbbb','2222','cccc','dddd','eeee','ffff','asdf','foobar','changeme','letmein','password','p@ss','secret123','123e4567']

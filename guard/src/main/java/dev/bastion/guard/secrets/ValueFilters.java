@@ -28,7 +28,9 @@ final class ValueFilters {
             "tokenhere", "keyhere", "secrethere", "passwordhere", "stringhere", "randomstring", "key_here",
             "token_here", "secret_here", "password_here",
             // values that say they are deliberately wrong
-            "invalid", "not-a-", "not_a_", "bogus");
+            "invalid", "not-a-", "not_a_", "bogus",
+            // round eighteen: the same said without separators (53d49dnotakeyata9bac...)
+            "notakey", "notatoken", "notasecret", "notapassword");
 
     /** Vendor prefixes that contain a marker word but are part of the format (Stripe test-mode keys are real). */
     private static final List<String> FORMAT_PREFIXES = List.of("sk_test_", "rk_test_", "pk_test_", "whsec_test");
@@ -286,8 +288,29 @@ final class ValueFilters {
     private static final com.google.re2j.Pattern SITE_KEY_OR_ENCRYPTED =
             com.google.re2j.Pattern.compile("(?:^|_)site_?key$|(?:^|_)encrypted");
 
-    /** At most this many words written before a key name are read as part of it (Vapid Public Key: ...). */
-    private static final int WORDS_BEFORE_NAME = 2;
+    /**
+     * Round eighteen: a name that says its value is not a real one, as a word of the name: fake, dummy, placeholder,
+     * mock, bogus, invalid ({@code FAKE_API_KEY}, {@code dummyToken}, {@code invalid_secret}), or a name that negates
+     * itself ({@code NOT_A_KEY}, {@code notAToken}, {@code Not Vapid Private Key}). Not {@code test}: Stripe's
+     * test-mode keys and a test environment's tokens are real credentials. Not {@code example} or {@code sample}
+     * either: sources label vendor-shaped values under such names as secrets (trivy's HF_example_token), and the
+     * value's own markers already catch the placeholders among them.
+     */
+    private static final com.google.re2j.Pattern NOT_REAL_NAME = com.google.re2j.Pattern.compile(
+            "(?:^|_)(?:fake|dummy|placeholder|mock|bogus|invalid)(?:_|$)|(?:^|_)not_?a(?:_|key|token|secret|password|real)|^not_");
+
+    /**
+     * Round eighteen: words of code written before a name (modifiers, declarations and type names), where reading stops:
+     * {@code public String getApiToken()} is named getApiToken, not public_String_getApiToken, which says public.
+     * Not public and private themselves: they are also words of names (Vapid Public Key, Private Key), and in code a
+     * type name or another modifier usually stands between them and the name.
+     */
+    private static final Set<String> CODE_WORDS = Set.of("protected", "internal", "static", "final",
+            "const", "var", "let", "val", "readonly", "export", "def", "func", "fun", "function", "async", "override",
+            "void", "string", "str", "int", "long", "char", "byte", "bool", "boolean", "auto", "new", "return");
+
+    /** At most this many words written before a key name are read as part of it (Not Vapid Private Key: ...). */
+    private static final int WORDS_BEFORE_NAME = 3;
 
     /**
      * The key name a rule matched, with the words written just before it on the same line, each separated by one
@@ -310,7 +333,11 @@ final class ValueFilters {
             while (wordStart > 0 && Character.isLetter(text.charAt(wordStart - 1))) {
                 wordStart--;
             }
-            name.insert(0, text.substring(wordStart, wordEnd) + "_");
+            String word = text.substring(wordStart, wordEnd);
+            if (CODE_WORDS.contains(word.toLowerCase(Locale.ROOT))) {
+                break; // public String getApiToken(): modifiers and type names say nothing about the value
+            }
+            name.insert(0, word + "_");
             at = wordStart;
         }
         return name.toString();
@@ -329,7 +356,7 @@ final class ValueFilters {
         if (k.endsWith("secret_id") || k.endsWith("secretid")) {
             return false;
         }
-        return SITE_KEY_OR_ENCRYPTED.matcher(k).find() || k.contains("hash") || k.contains("digest") || k.contains("checksum") || k.contains("fingerprint")
+        return SITE_KEY_OR_ENCRYPTED.matcher(k).find() || NOT_REAL_NAME.matcher(k).find() || k.contains("hash") || k.contains("digest") || k.contains("checksum") || k.contains("fingerprint")
                 || k.contains("public") || k.contains("pub_key") || k.contains("pubkey") || k.contains("csrf")
                 || k.contains("nonce") || k.contains("reset") || k.endsWith("_id") || k.endsWith("_ids")
                 || k.endsWith("_length") || k.endsWith("_len") || k.endsWith("_size") || k.endsWith("_file")

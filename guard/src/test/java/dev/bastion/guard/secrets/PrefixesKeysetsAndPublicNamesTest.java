@@ -109,8 +109,12 @@ class PrefixesKeysetsAndPublicNamesTest {
         assertThat(found("Vapid Private Key: Wz2Kp9Lm4Tc1Rb8Xn3Hd6Js0FqV7Gy5Ua2Re7Nb4Vm1"))
                 .containsExactly("Wz2Kp9Lm4Tc1Rb8Xn3Hd6Js0FqV7Gy5Ua2Re7Nb4Vm1");
         assertThat(ValueFilters.nameWithWordsBefore("  Vapid Public Key: x", 15, "Key")).isEqualTo("Vapid_Public_Key");
-        assertThat(ValueFilters.nameWithWordsBefore("a b c Key: x", 6, "Key")).isEqualTo("b_c_Key");
+        // round eighteen: three words, so that "Not Vapid Private Key" is read whole
+        assertThat(ValueFilters.nameWithWordsBefore("z a b c Key: x", 8, "Key")).isEqualTo("a_b_c_Key");
         assertThat(ValueFilters.nameWithWordsBefore("config.Key: x", 7, "Key")).isEqualTo("Key");
+        // round eighteen: reading stops at a word of code (a modifier, a declaration, a type name)
+        assertThat(ValueFilters.nameWithWordsBefore("public String getApiToken() {", 14, "getApiToken")).isEqualTo("getApiToken");
+        assertThat(ValueFilters.nameWithWordsBefore("  public static String API_KEY = x", 23, "API_KEY")).isEqualTo("API_KEY");
         assertThat(ValueFilters.nameWithWordsBefore("Key: x", -1, "Key")).isEqualTo("Key");
     }
 }
