@@ -28,73 +28,115 @@ import java.util.Map;
  */
 public final class CarriedInstructions {
 
-    /** One named cue. */
-    public record Cue(String name, Pattern pattern) {
+    /**
+     * One named cue: an RE2 pattern, and literals of which every match holds at least one (a prefilter: a passage
+     * without any of them cannot match, so the pattern is not run; {@code CarriedInstructionsTest} and
+     * {@code bench/injection/CarriedPrefilter.java} check that the features are the same with and without it).
+     */
+    public record Cue(String name, Pattern pattern, List<String> literals) {
         public Cue {
-            if (name == null || name.isBlank() || pattern == null) {
-                throw new IllegalArgumentException("a cue needs a name and a pattern");
+            if (name == null || name.isBlank() || pattern == null || literals == null || literals.isEmpty()) {
+                throw new IllegalArgumentException("a cue needs a name, a pattern and its literals");
             }
+            literals = List.copyOf(literals);
+        }
+
+        Cue(String name, Pattern pattern, String literals) {
+            this(name, pattern, List.of(literals.split("\\|", -1)));
+        }
+
+        /** Whether the cue occurs in a lower-cased passage. */
+        public boolean in(String passage) {
+            for (String l : literals) {
+                if (passage.contains(l)) {
+                    return pattern.matcher(passage).find();
+                }
+            }
+            return false;
         }
     }
 
     private static final String AI = "(?:ai|a\\.i\\.|assistant|chatbot|bot|llm|language model|model|gpt|chatgpt|agent"
             + "|summari[sz]er|copilot|claude|gemini|bard)s?";
 
-    static final List<Cue> CUES = List.of(
+    public static final List<Cue> CUES = List.of(
             new Cue("address-ai", Pattern.compile(
                     "\\b(?:dear|hey|hi|hello|attention|note (?:to|for)|message (?:to|for)|instructions? (?:to|for)|to)"
                             + " (?:the |all |any |an? |every )?" + AI + "\\b"
                             + "|(?:^|[.!?\\n]\\s*)" + AI + "\\s*[,:]"
                             + "|\\bif you(?: are|'re) an? (?:ai|assistant|language model|llm|chatbot|bot|model|agent)\\b"
-                            + "|\\b" + AI + " (?:reading|processing|handling|summari[sz]ing|parsing|seeing|receiving) (?:this|these)")),
-            new Cue("ai-noun", Pattern.compile("\\b(?:ai|assistant|chatbot|llm|language model|gpt|chatgpt|agent|bot)s?\\b")),
-            new Cue("the-user", Pattern.compile("\\bthe user(?:'s|s)?\\b|\\buser's\\b")),
+                            + "|\\b" + AI + " (?:reading|processing|handling|summari[sz]ing|parsing|seeing|receiving) (?:this|these)"),
+                    "ai|a.i.|assistant|bot|llm|model|gpt|agent|summari|copilot|claude|gemini|bard"),
+            new Cue("ai-noun", Pattern.compile("\\b(?:ai|assistant|chatbot|llm|language model|gpt|chatgpt|agent|bot)s?\\b"),
+                    "ai|assistant|bot|llm|language model|gpt|agent"),
+            new Cue("the-user", Pattern.compile("\\bthe user(?:'s|s)?\\b|\\buser's\\b"),
+                    "user"),
             new Cue("your-machinery", Pattern.compile("\\byour (?:previous |prior |original |initial |current |hidden |"
                     + "secret |system |core |safety )?(?:instructions?|rules?|guidelines?|system prompt|prompt|programming"
                     + "|directives?|constraints?|restrictions?|filters?|training|polic(?:y|ies)|responses?|answers?|reply"
-                    + "|replies|output|summary)\\b")),
+                    + "|replies|output|summary)\\b"),
+                    "your "),
             new Cue("answer-directive", Pattern.compile(
                     "\\b(?:respond|reply|answer|output|say|print|begin|start|end)(?: only)? (?:with|by saying)\\b"
                             + "|\\b(?:in|at the (?:start|end|beginning) of) your (?:response|answer|reply|summary|output)\\b"
                             + "|\\bwhen (?:you )?(?:summari[sz]|answer|respond|repl|read|process)\\w*"
-                            + "|\\b(?:start|begin|end) (?:every|each|your) (?:response|answer|reply|message|sentence)")),
+                            + "|\\b(?:start|begin|end) (?:every|each|your) (?:response|answer|reply|message|sentence)"),
+                    " with| by saying|your |when |every |each "),
             new Cue("task-switch", Pattern.compile("\\bfrom now on\\b|\\bnew (?:instructions?|task|rules?|priority"
                     + "|objective|goal)\\b|\\binstead\\b|\\bbefore (?:you )?(?:repl|answer|respond)\\w*"
-                    + "|\\bstop (?:what you are doing|your current task|summari[sz]ing)")),
+                    + "|\\bstop (?:what you are doing|your current task|summari[sz]ing)"),
+                    "from now on|new |instead|before |stop "),
             new Cue("conceal", Pattern.compile("\\b(?:do not|don't|never) (?:tell|mention|inform|reveal (?:this )?to"
                     + "|let|alert|notify) (?:the )?(?:user|human|reader|them)\\b|\\bwithout (?:telling|asking|informing"
-                    + "|notifying|alerting)\\b|\\b(?:quietly|secretly|silently)\\b|\\bdo not (?:mention|reveal) (?:this|these)")),
+                    + "|notifying|alerting)\\b|\\b(?:quietly|secretly|silently)\\b|\\bdo not (?:mention|reveal) (?:this|these)"),
+                    "do not|don't|never|without|quietly|secretly|silently"),
             new Cue("role-markup", Pattern.compile("(?m)^\\s*(?:\\[?(?:system|assistant|user|human|ai|inst)\\]?\\s*:"
                     + "|\\[/?inst\\]|<\\|?(?:im_start|im_end|system|user|assistant)\\|?>|#{2,}\\s*(?:instruction|system|response))"
-                    + "|<\\|im_start\\|>|\\[/?inst\\]|\\[system\\]")),
-            new Cue("override", FamilyMarkers.FAMILIES.get(0).pattern()),
-            new Cue("authority", FamilyMarkers.FAMILIES.get(1).pattern()),
+                    + "|<\\|im_start\\|>|\\[/?inst\\]|\\[system\\]"),
+                    "system|assistant|user|human|ai|inst|im_start|im_end|response"),
+            new Cue("override", FamilyMarkers.FAMILIES.get(0).pattern(),
+                    "ignore|disregard|forget|override|bypass|set aside"),
+            new Cue("authority", FamilyMarkers.FAMILIES.get(1).pattern(),
+                    "i am |i'm |this is |authori|clearance|admin|developer|root|sudo|on behalf of|openai|anthropic"),
             new Cue("framing", Pattern.compile("\\b(?:pretend|imagine|hypothetical(?:ly)?|role-?play|act as|you are now"
-                    + "|from this moment|fictional|let's play|play the role|stay in character)\\b")),
+                    + "|from this moment|fictional|let's play|play the role|stay in character)\\b"),
+                    "pretend|imagine|hypothetical|role|act as|you are now|from this moment|fictional|let's play|play the role|stay in character"),
             new Cue("appeal", Pattern.compile("\\b(?:i beg you|i'm begging|it would mean (?:a lot|the world)|i really need"
-                    + "|my (?:late|dying|sick|deceased) \\w+|help me,? please)")),
-            new Cue("please", Pattern.compile("\\bplease\\b")),
+                    + "|my (?:late|dying|sick|deceased) \\w+|help me,? please)"),
+                    "i beg you|i'm begging|it would mean|i really need|my |help me"),
+            new Cue("please", Pattern.compile("\\bplease\\b"),
+                    "please"),
             new Cue("exfiltrate", Pattern.compile("\\b(?:send|forward|post|upload|e-?mail|transmit|leak|exfiltrate|append"
                     + "|include)\\b.{0,60}(?:https?://|www\\.|\\b[\\w.-]+@[\\w-]+\\.\\w|\\b[\\w-]+\\.(?:com|net|org|io|example)\\b)"
-                    + "|!\\[[^\\]]*\\]\\(")),
+                    + "|!\\[[^\\]]*\\]\\("),
+                    "send|forward|post|upload|mail|transmit|leak|exfiltrate|append|include|!["),
             new Cue("tool-call", Pattern.compile("\\b(?:call|use|run|invoke|execute|trigger)\\b (?:the |your )?(?:\\w+ )?"
-                    + "(?:tool|function|command|plugin|api|shell)\\b|\\bcurl\\s|\\b(?:delete|erase|wipe) (?:all|the user's|every)")),
+                    + "(?:tool|function|command|plugin|api|shell)\\b|\\bcurl\\s|\\b(?:delete|erase|wipe) (?:all|the user's|every)"),
+                    "call|use|run|invoke|execute|trigger|curl|delete|erase|wipe"),
             new Cue("you-must", Pattern.compile("\\byou (?:must|should|will|shall|are to|need to|have to|are required to"
-                    + "|are instructed to|are going to)\\b")),
+                    + "|are instructed to|are going to)\\b"),
+                    "you "),
             new Cue("imperative", Pattern.compile("(?:^|[.!?:]\\s+)(?:ignore|disregard|forget|tell|say|reply|respond|answer"
                     + "|write|print|output|reveal|show|give|provide|send|forward|include|recommend|act|pretend|imagine|describe"
-                    + "|repeat|translate|do not|don't|never|always|stop|begin|remember|make sure|ensure)\\b")),
+                    + "|repeat|translate|do not|don't|never|always|stop|begin|remember|make sure|ensure)\\b"),
+                    "ignore|disregard|forget|tell|say|reply|respond|answer|write|print|output|reveal|show|give|provide|send|forward|include|recommend|act|pretend|imagine|describe|repeat|translate|do not|don't|never|always|stop|begin|remember|make sure|ensure"),
             new Cue("prompt-talk", Pattern.compile("\\b(?:system prompt|hidden prompt|initial prompt|pre-?prompt|your prompt"
-                    + "|confidential instructions|developer mode|jailbr\\w*)")),
+                    + "|confidential instructions|developer mode|jailbr\\w*)"),
+                    "prompt|confidential instructions|developer mode|jailbr"),
             new Cue("assistant-self", Pattern.compile("\\b(?:as an ai|as a language model|as an assistant|you are an? (?:ai"
-                    + "|assistant|language model|chatbot|helpful))")),
-            new Cue("urgency", Pattern.compile("\\b(?:important|urgent|attention|warning|critical|mandatory)\\b\\s*[:!]")),
+                    + "|assistant|language model|chatbot|helpful))"),
+                    "as an ai|as a language model|as an assistant|you are a"),
+            new Cue("urgency", Pattern.compile("\\b(?:important|urgent|attention|warning|critical|mandatory)\\b\\s*[:!]"),
+                    "important|urgent|attention|warning|critical|mandatory"),
             new Cue("this-data", Pattern.compile("\\bthis (?:document|e-?mail|message|page|text|review|article|data|file"
-                    + "|website|content|note|section|paragraph|passage)\\b")),
+                    + "|website|content|note|section|paragraph|passage)\\b"),
+                    "this "),
             new Cue("unrestricted", Pattern.compile("\\b(?:no (?:restrictions|limits|rules|filters|limitations)|unfiltered"
-                    + "|uncensored|without (?:any )?(?:restrictions|limits|filters|censorship)|anything now)\\b")),
+                    + "|uncensored|without (?:any )?(?:restrictions|limits|filters|censorship)|anything now)\\b"),
+                    "no |unfiltered|uncensored|without|anything now"),
             new Cue("discusses", Pattern.compile("\\b(?:attack(?:er|s)?|injections?|jailbreaks?|adversar\\w*|malicious"
-                    + "|vulnerab\\w*|e\\.g\\.|for example|for instance|such as|probes?|detectors?|researchers?)\\b")));
+                    + "|vulnerab\\w*|e\\.g\\.|for example|for instance|such as|probes?|detectors?|researchers?)\\b"),
+                    "attack|injection|jailbreak|adversar|malicious|vulnerab|e.g.|for example|for instance|such as|probe|detector|researcher"));
 
     /** Pairs of cues in one passage (an addressee and a directive together say more than either alone). */
     private static final String[][] PAIRS = {
@@ -155,7 +197,7 @@ public final class CarriedInstructions {
         Map<String, Boolean> hit = new LinkedHashMap<>();
         int i = 0;
         for (Cue c : CUES) {
-            boolean h = c.pattern().matcher(passage).find();
+            boolean h = c.in(passage);
             hit.put(c.name(), h);
             x[i++] = h ? 1 : 0;
         }
