@@ -198,12 +198,11 @@ public final class CarriedEval {
                     for (String t : cap(p.texts(), CLEAN_CAP)) {
                         negatives.add(doc(t, p.collection(), p.collection(), p.family(), false, null));
                     }
-                    Random r = new Random(5);
-                    List<String> hosts = cap(p.texts(), PLANT_CAP);
-                    List<String> injected = IndirectInjections.inject(hosts, IndirectInjections.Half.TRAIN, 3);
+                    List<String> injected = IndirectInjections.inject(cap(p.texts(), PLANT_CAP),
+                            IndirectInjections.Half.TRAIN, 3);
                     for (String t : injected) {
-                        planted.add(doc(t, p.collection(), "generated/" + p.collection(), "generated", true,
-                                lineOf(t, hosts)));
+                        // The planted passage is found by the opening words of the instruction (GENERATED_KEYS).
+                        planted.add(doc(t, p.collection(), "generated/" + p.collection(), "generated", true, null));
                     }
                 }
                 case "injected" -> {
@@ -369,11 +368,6 @@ public final class CarriedEval {
             cut = sentence > 80 ? sentence + 1 : cut;
         }
         return t.substring(0, cut).strip();
-    }
-
-    /** For a generated document: the planted line is whatever the host did not hold; found by its instruction. */
-    static String lineOf(String injected, List<String> hosts) {
-        return null; // resolved in doc() by the instruction words (see positiveIndex)
     }
 
     static final Map<String, List<String>> PASSAGE_CACHE = new HashMap<>();
