@@ -25,11 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  * instruction it finds ({@link ObeyingUpstream}), with the same upstream attacked bare through {@code --compare}.
  */
 class RedteamGatewayTest {
-    /** Document-carrier probes the default route's content model still lets through (see the test that uses it). */
+    /**
+     * Document-carrier probes the default route's content path still lets through (see the test that uses it). Since
+     * round eighteen the carried-instruction model stops the three hypothetical ones (docs/injection-model.md).
+     */
     private static final List<String> DOCUMENT_PROBES_THROUGH = List.of("override.obey.document.plain",
             "override.records.document.plain", "override.tool.document.plain", "sentimental.obey.document.plain",
-            "sentimental.records.document.plain", "sentimental.tool.document.plain", "hypothetical.obey.document.plain",
-            "hypothetical.records.document.plain", "hypothetical.tool.document.plain", "authority.obey.document.plain",
+            "sentimental.records.document.plain", "sentimental.tool.document.plain", "authority.obey.document.plain",
             "authority.records.document.plain", "authority.tool.document.plain", "prefix.records.document.plain");
 
     /** Values planted in the probes' context that no report may carry. */

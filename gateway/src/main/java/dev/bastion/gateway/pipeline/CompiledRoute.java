@@ -154,7 +154,8 @@ public record CompiledRoute(RouteSettings settings, List<Scanner> inputScanners,
             available.put(dev.bastion.guard.injection.InjectionScanner.ID, new dev.bastion.guard.injection.InjectionScanner(
                     Injection.MODEL, Injection.RULES, enc,
                     r.injectionThreshold().orElse(Injection.MODEL.threshold(embeddings)),
-                    r.indirectInjectionThreshold().orElse(Injection.MODEL.indirectThreshold(embeddings))));
+                    r.indirectInjectionThreshold().orElse(Injection.MODEL.indirectThreshold(embeddings)),
+                    java.util.Optional.of(dev.bastion.guard.injection.CarriedInstructions.builtIn())));
             available.put(ToolContentScanner.TOOL_INJECTION, new ToolContentScanner(ToolContentScanner.TOOL_INJECTION,
                     available.get(dev.bastion.guard.injection.InjectionScanner.ID)));
         }

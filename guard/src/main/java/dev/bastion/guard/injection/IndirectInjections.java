@@ -60,7 +60,8 @@ public final class IndirectInjections {
         return out;
     }
 
-    static String place(String doc, String line, int layout) {
+    /** {@code doc} with {@code line} hidden in it in one of the layouts (0-4 train, 5-9 held out). */
+    public static String place(String doc, String line, int layout) {
         int mid = middle(doc);
         return switch (layout) {
             case 0 -> doc + "\n\n" + line;

@@ -60,9 +60,21 @@ public final class InjectionScanner implements Scanner {
     private final Optional<SentenceEncoder> encoder;
     private final double threshold;
     private final double indirectThreshold;
+    private final Optional<CarriedInstructions.Model> carried;
 
+    /** A scanner without the carried-instruction model: the content path is the content and direct models only. */
     public InjectionScanner(InjectionModel model, InjectionRules rules, Optional<SentenceEncoder> encoder,
             double threshold, double indirectThreshold) {
+        this(model, rules, encoder, threshold, indirectThreshold, Optional.empty());
+    }
+
+    /**
+     * A scanner whose content path also flags a text the carried-instruction model ({@link CarriedInstructions})
+     * scores at or above its own threshold (docs/injection-model.md, round eighteen). User messages are never judged
+     * by it.
+     */
+    public InjectionScanner(InjectionModel model, InjectionRules rules, Optional<SentenceEncoder> encoder,
+            double threshold, double indirectThreshold, Optional<CarriedInstructions.Model> carried) {
         if (!(threshold > 0 && threshold < 1) || !(indirectThreshold > 0 && indirectThreshold < 1)) {
             throw new IllegalArgumentException("injection thresholds must be in (0, 1)");
         }
@@ -71,13 +83,14 @@ public final class InjectionScanner implements Scanner {
         this.encoder = encoder;
         this.threshold = threshold;
         this.indirectThreshold = indirectThreshold;
+        this.carried = java.util.Objects.requireNonNull(carried, "carried");
     }
 
     /** The built-in model and rules at the model's own thresholds (direct and content). */
     public static InjectionScanner builtIn(Optional<SentenceEncoder> encoder) {
         InjectionModel m = InjectionModel.builtIn();
         return new InjectionScanner(m, InjectionRules.builtIn(), encoder, m.threshold(encoder.isPresent()),
-                m.indirectThreshold(encoder.isPresent()));
+                m.indirectThreshold(encoder.isPresent()), Optional.of(CarriedInstructions.builtIn()));
     }
 
     @Override
@@ -224,6 +237,40 @@ public final class InjectionScanner implements Scanner {
     }
 
     /**
+     * The carried-instruction model's score of content the assistant reads ({@link CarriedInstructions}): the highest
+     * over the normalised text and its decoded views, each judged by its highest passage; 0 without that model.
+     */
+    public double scoreCarried(String text) {
+        if (carried.isEmpty()) {
+            return 0;
+        }
+        TextNormalizer.Normalized n = TextNormalizer.normalize(text);
+        double best = carried.get().scoreText(n.text());
+        for (String view : n.views()) {
+            best = Math.max(best, carried.get().scoreText(view));
+        }
+        return best;
+    }
+
+    /**
+     * Whether content the assistant reads is flagged, and its score: the content path's ({@link #scoreContent}) at
+     * the content threshold, or else the carried model's at its own threshold.
+     */
+    private Optional<Double> flagContent(String text) {
+        double s = scoreContent(text);
+        if (s >= indirectThreshold) {
+            return Optional.of(s);
+        }
+        if (carried.isPresent()) {
+            double c = scoreCarried(text);
+            if (c >= carried.get().threshold()) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Scans content the assistant reads (tool results, documents): one {@value #INDIRECT} finding per segment whose
      * {@link #scoreContent} reaches the content threshold.
      */
@@ -269,11 +316,18 @@ public final class InjectionScanner implements Scanner {
                 continue;
             }
             boolean indirect = "tool".equals(role) || "function".equals(role);
-            double s = indirect ? scoreContent(text) : score(text);
-            // directThreshold(text) is the route's threshold or the model's own, so the family markers need to run
-            // only for a score between the two (about half of the lexical score's cost per text otherwise).
-            boolean flagged = indirect ? s >= indirectThreshold
-                    : s >= threshold || (s >= ownThreshold() && s >= directThreshold(text));
+            double s;
+            boolean flagged;
+            if (indirect) {
+                Optional<Double> c = flagContent(text);
+                flagged = c.isPresent();
+                s = c.orElse(0.0);
+            } else {
+                s = score(text);
+                // directThreshold(text) is the route's threshold or the model's own, so the family markers need to
+                // run only for a score between the two (about half of the lexical score's cost per text otherwise).
+                flagged = s >= threshold || (s >= ownThreshold() && s >= directThreshold(text));
+            }
             if (flagged) {
                 int start = 0;
                 int end = text.length();
