@@ -16,14 +16,8 @@ final class CueIndex {
     private final List<Recognizer> recognizers;
     /** The distinct cues. */
     private final dev.bastion.guard.LiteralSet cues;
-    /**
-     * Per recogniser r, the ASCII characters it needs (one of them must occur) as a 128-bit mask in
-     * {@code needs[2r]} (characters 0-63) and {@code needs[2r + 1]} (64-127); both zero when it needs none.
-     */
-    private final long[] needs;
-    /** Per recogniser r, its cues' indexes in {@link #cues}: {@code cueIds[cueStart[r]]} up to {@code cueStart[r + 1]}. */
-    private final int[] cueStart;
-    private final int[] cueIds;
+    /** Per recogniser, the indexes of its cues in {@link #cues} (empty when it has none). */
+    private final int[][] cueIds;
     /** Per recogniser, the key of its cue windows: equal exactly when the cue lists and margins are. */
     private final Object[] windowKeys;
 
@@ -35,31 +29,21 @@ final class CueIndex {
         this.recognizers = List.copyOf(recognizers);
         Map<String, Integer> ids = new HashMap<>();
         List<String> distinct = new ArrayList<>();
-        int count = this.recognizers.size();
-        windowKeys = new Object[count];
-        needs = new long[2 * count];
-        cueStart = new int[count + 1];
-        List<Integer> flat = new ArrayList<>();
+        cueIds = new int[this.recognizers.size()][];
+        windowKeys = new Object[cueIds.length];
         Map<List<Object>, WindowGroup> groups = new HashMap<>();
-        for (int r = 0; r < count; r++) {
-            Recognizer rec = this.recognizers.get(r);
-            List<String> own = rec.cues();
-            windowKeys[r] = groups.computeIfAbsent(List.of(own, rec.cueMargin()), k -> new WindowGroup(groups.size()));
-            for (char c : rec.needs().toCharArray()) {
-                if (c >= 128) { // Recognizer.mayMatch indexes a 128-entry table with it
-                    throw new IllegalArgumentException("recogniser " + rec.id() + " needs a character outside ASCII");
-                }
-                needs[2 * r + (c >>> 6)] |= 1L << c;
-            }
-            for (String cue : own) {
-                flat.add(ids.computeIfAbsent(cue, k -> {
-                    distinct.add(k);
+        for (int r = 0; r < cueIds.length; r++) {
+            List<String> own = this.recognizers.get(r).cues();
+            windowKeys[r] = groups.computeIfAbsent(List.of(own, this.recognizers.get(r).cueMargin()),
+                    k -> new WindowGroup(groups.size()));
+            cueIds[r] = new int[own.size()];
+            for (int k = 0; k < own.size(); k++) {
+                cueIds[r][k] = ids.computeIfAbsent(own.get(k), cue -> {
+                    distinct.add(cue);
                     return distinct.size() - 1;
-                }));
+                });
             }
-            cueStart[r + 1] = flat.size();
         }
-        cueIds = flat.stream().mapToInt(Integer::intValue).toArray();
         cues = new dev.bastion.guard.LiteralSet(distinct);
     }
 
@@ -76,38 +60,24 @@ final class CueIndex {
         return cues.present(lower);
     }
     /**
-     * The ASCII characters marked in {@code present} (128 entries) as the mask {@link #mayMatch} takes: characters
-     * 0-63 in element 0, 64-127 in element 1.
+     * Whether recogniser {@code r} may match a text whose ASCII characters are marked in {@code present} and whose
+     * cues found are {@code hits}: one of its needed characters, and one of its cues when it has cues.
      */
-    static long[] mask(boolean[] present) {
-        long[] m = new long[2];
-        for (int c = 0; c < 128; c++) {
-            m[c >>> 6] |= present[c] ? 1L << c : 0;
+    boolean mayMatch(int r, boolean[] present, boolean[] hits) {
+        String needs = recognizers.get(r).needs();
+        boolean chars = needs.isEmpty();
+        for (int i = 0; i < needs.length() && !chars; i++) {
+            chars = present[needs.charAt(i)];
         }
-        return m;
-    }
-
-    /**
-     * Whether recogniser {@code r} may match a text whose ASCII characters are {@code present} ({@link #mask}) and
-     * whose cues found are {@code hits}: one of its needed characters, and one of its cues when it has cues.
-     *
-     * <p>Read from flat arrays (a pair of longs and a slice of ints per recogniser), not from the recogniser objects:
-     * asked for some 130 recognisers per text, the objects, their strings and lists were a few hundred scattered
-     * cache lines a request, each a miss once a request's other work has evicted them (docs/benchmarks.md, gateway
-     * overhead, round eighteen).
-     */
-    boolean mayMatch(int r, long[] present, boolean[] hits) {
-        long lo = needs[2 * r];
-        long hi = needs[2 * r + 1];
-        if ((lo | hi) != 0 && (lo & present[0]) == 0 && (hi & present[1]) == 0) {
+        if (!chars) {
             return false;
         }
-        int end = cueStart[r + 1];
-        if (cueStart[r] == end) {
+        int[] own = cueIds[r];
+        if (own.length == 0) {
             return true;
         }
-        for (int k = cueStart[r]; k < end; k++) {
-            if (hits[cueIds[k]]) {
+        for (int id : own) {
+            if (hits[id]) {
                 return true;
             }
         }

@@ -364,10 +364,9 @@ public final class PiiScanner implements Scanner {
         List<Recognizer.Candidate> all = new ArrayList<>();
         boolean[] present = Recognizer.present(text);
         java.util.Map<Object, int[]> windows = new java.util.HashMap<>();
-        long[] chars = CueIndex.mask(present);
         boolean[] cueHits = CUES.hits(lower);
         for (int k = 0; k < recognizers.size(); k++) {
-            if (CUES.mayMatch(k, chars, cueHits)) {
+            if (CUES.mayMatch(k, present, cueHits)) {
                 Recognizer r = recognizers.get(k);
                 all.addAll(r.find(text, lower, r.windows(text, lower, windows, CUES.windowKey(k))));
             }
