@@ -15,8 +15,8 @@ import java.util.*;
  * processes moves both builds alike, so the ratio holds where the absolute figures do not (docs/benchmarks.md,
  * gateway overhead, round eighteen; ColdScan.java measures one build).
  *
- *   java bench/gateway-overhead/ColdScanAb.java A_ROOT B_ROOT [CALLS] [MB]   (roots hold app/target/bastion.jar
- *                                                                             and app/target/lib/; 2000 calls, 64 MB)
+ *   java bench/gateway-overhead/ColdScanAb.java A_ROOT B_ROOT [CALLS] [MB] [WARM]   (roots hold
+ *       app/target/bastion.jar and app/target/lib/; defaults: 2000 calls, 64 MB, 100,000 warm-up rounds)
  */
 public class ColdScanAb {
     static byte[] junk;
@@ -90,7 +90,8 @@ public class ColdScanAb {
         if (!found.get(0).equals(found.get(1))) {
             throw new IllegalStateException("the two builds find different things: " + found);
         }
-        for (int i = 0; i < 100_000; i++) { // JIT, both builds
+        int warm = a.length > 4 ? Integer.parseInt(a[4]) : 100_000;
+        for (int i = 0; i < warm; i++) { // JIT, both builds
             for (List<Runnable> own : steps) {
                 own.forEach(Runnable::run);
             }
