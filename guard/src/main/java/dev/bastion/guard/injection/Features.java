@@ -150,9 +150,10 @@ public final class Features {
         // quoted-hit shape feature instead: the marks of a text that discusses an attack rather than makes one.
         boolean quotedHit = false;
         boolean ruleFound = false;
+        boolean[] literals = rules.literalsIn(s); // every rule's literals, in one pass over s
         for (int i = 0; i < r; i++) {
             index[k] = HASHED + i;
-            if (!rules.mayMatch(i, s)) { // a literal the rule needs is absent: it cannot match (RequiredLiterals)
+            if (!rules.mayMatch(i, literals)) { // a literal the rule needs is absent: it cannot match (RequiredLiterals)
                 value[k++] = 0;
                 continue;
             }

@@ -30,10 +30,25 @@ public final class InjectionRules {
     private final List<Rule> rules;
     /** Per rule, the literals it cannot match without ({@link RequiredLiterals}): checked before RE2/J runs. */
     private final List<RequiredLiterals.Condition> required;
+    /** Every literal of every rule's condition, all looked for in one pass per text ({@link #literalsIn}). */
+    private final dev.bastion.guard.LiteralSet literals;
+    /** The conditions as one flat program over those literals' ids ({@link RequiredLiterals#compile}). */
+    private final int[] program;
+    /** Where rule i's condition starts in {@link #program}. */
+    private final int[] programStart;
 
     private InjectionRules(List<Rule> rules) {
         this.rules = List.copyOf(rules);
         this.required = this.rules.stream().map(r -> RequiredLiterals.of(r.pattern())).toList();
+        java.util.Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+        List<Integer> code = new ArrayList<>();
+        programStart = new int[this.rules.size()];
+        for (int i = 0; i < programStart.length; i++) {
+            programStart[i] = code.size();
+            RequiredLiterals.compile(required.get(i), ids, code);
+        }
+        literals = new dev.bastion.guard.LiteralSet(List.copyOf(ids.keySet()));
+        program = code.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public static InjectionRules builtIn() {
@@ -64,6 +79,23 @@ public final class InjectionRules {
      */
     boolean mayMatch(int i, String text) {
         return required.get(i).holds(text);
+    }
+
+    /**
+     * Which of the rules' literals {@code text} contains, in one pass over it: the argument of
+     * {@link #mayMatch(int, boolean[])} for every rule on that text.
+     */
+    boolean[] literalsIn(String text) {
+        return literals.present(text);
+    }
+
+    /**
+     * {@link #mayMatch(int, String)} for the text whose literals are {@code present} ({@link #literalsIn}): the same
+     * answer, read from two flat arrays instead of each rule's tree of conditions and strings, which a gateway's
+     * other work evicts from the caches between two requests (docs/benchmarks.md, gateway overhead, round eighteen).
+     */
+    boolean mayMatch(int i, boolean[] present) {
+        return RequiredLiterals.holds(program, programStart[i], present);
     }
 
     /** The literal condition of rule {@code i} (for tests). */

@@ -96,6 +96,79 @@ final class RequiredLiterals {
     private RequiredLiterals() {
     }
 
+    /*
+     * A condition as a flat program: each node is [kind, length, count, payload...], length counting the whole node.
+     * ALWAYS has no payload; ANY_OF's payload is literal ids (the text contains one of them); ALL and EITHER's payload
+     * is their parts' nodes, one after another. holds(program, at, present) gives exactly what the condition's own
+     * holds(text) gives when present[id] says whether the text contains literal id, in the same order of evaluation.
+     */
+    private static final int ALWAYS = 0;
+    private static final int ANY_OF = 1;
+    private static final int ALL = 2;
+    private static final int EITHER = 3;
+
+    /**
+     * Appends {@code condition} to {@code code} as a node of the flat program; its literals get ids in {@code ids}
+     * (new ones numbered in order of first use).
+     */
+    static void compile(Condition condition, java.util.Map<String, Integer> ids, List<Integer> code) {
+        int at = code.size();
+        switch (condition) {
+            case Always a -> code.addAll(List.of(ALWAYS, 3, 0));
+            case AnyOf any -> {
+                code.addAll(List.of(ANY_OF, 0, any.literals().size()));
+                for (String l : any.literals()) {
+                    code.add(ids.computeIfAbsent(l, k -> ids.size()));
+                }
+            }
+            case All all -> {
+                code.addAll(List.of(ALL, 0, all.parts().size()));
+                all.parts().forEach(p -> compile(p, ids, code));
+            }
+            case Either either -> {
+                code.addAll(List.of(EITHER, 0, either.parts().size()));
+                either.parts().forEach(p -> compile(p, ids, code));
+            }
+        }
+        code.set(at + 1, code.size() - at);
+    }
+
+    /** Whether the node at {@code at} of {@code program} holds for a text containing the literals marked in {@code present}. */
+    static boolean holds(int[] program, int at, boolean[] present) {
+        int kind = program[at];
+        int count = program[at + 2];
+        int p = at + 3;
+        switch (kind) {
+            case ANY_OF -> {
+                for (int k = 0; k < count; k++) {
+                    if (present[program[p + k]]) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            case ALL -> {
+                for (int k = 0; k < count; k++, p += program[p + 1]) {
+                    if (!holds(program, p, present)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            case EITHER -> {
+                for (int k = 0; k < count; k++, p += program[p + 1]) {
+                    if (holds(program, p, present)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            default -> {
+                return true; // ALWAYS
+            }
+        }
+    }
+
     /** The condition of {@code pattern}, {@link Condition#ALWAYS} when it cannot be derived. */
     static Condition of(com.google.re2j.Pattern pattern) {
         if ((pattern.flags() & com.google.re2j.Pattern.CASE_INSENSITIVE) != 0) {

@@ -40,21 +40,28 @@ public final class SecretsScanner implements Scanner {
     private final StreamHorizon horizon;
     /** Every distinct keyword of the rules, all looked for in one pass per text. */
     private final dev.bastion.guard.LiteralSet keywords;
-    /** Per rule (same order as {@link #rules}), the indexes of its keywords in {@link #keywords}. */
-    private final int[][] ruleKeywords;
+    /**
+     * Per rule r (same order as {@link #rules}), the indexes of its keywords in {@link #keywords}:
+     * {@code ruleKeywords[keywordStart[r]]} up to {@code keywordStart[r + 1]}. One flat array, not an array per rule:
+     * every rule is asked on every text, and in a gateway these tables are out of the caches by the next request
+     * (docs/benchmarks.md, gateway overhead, round eighteen).
+     */
+    private final int[] keywordStart;
+    private final int[] ruleKeywords;
 
     public SecretsScanner(List<SecretRule> rules) {
         this.rules = List.copyOf(rules);
         this.horizon = new StreamHorizon(this.rules);
         java.util.Map<String, Integer> index = new java.util.LinkedHashMap<>();
-        this.ruleKeywords = new int[this.rules.size()][];
+        this.keywordStart = new int[this.rules.size() + 1];
+        List<Integer> flat = new ArrayList<>();
         for (int r = 0; r < this.rules.size(); r++) {
-            List<String> own = this.rules.get(r).keywords();
-            ruleKeywords[r] = new int[own.size()];
-            for (int k = 0; k < own.size(); k++) {
-                ruleKeywords[r][k] = index.computeIfAbsent(own.get(k), x -> index.size());
+            for (String keyword : this.rules.get(r).keywords()) {
+                flat.add(index.computeIfAbsent(keyword, x -> index.size()));
             }
+            keywordStart[r + 1] = flat.size();
         }
+        this.ruleKeywords = flat.stream().mapToInt(Integer::intValue).toArray();
         this.keywords = new dev.bastion.guard.LiteralSet(List.copyOf(index.keySet()));
     }
 
@@ -117,11 +124,11 @@ public final class SecretsScanner implements Scanner {
             // none of whose keywords occur is skipped without building its line list (most rules, on most texts).
             boolean[] present = keywords.present(lower);
             for (int r = 0; r < rules.size(); r++) {
-                SecretRule rule = rules.get(r);
-                boolean always = ruleKeywords[r].length == 0;
-                if (!always && !anyPresent(ruleKeywords[r], present)) {
-                    continue;
+                boolean always = keywordStart[r] == keywordStart[r + 1];
+                if (!always && !anyPresent(keywordStart[r], keywordStart[r + 1], present)) {
+                    continue; // decided from the flat arrays alone: the rule itself is not read
                 }
+                SecretRule rule = rules.get(r);
                 if (always || rule.multiline()) {
                     scanRule(rule, s, text, lower, 0, text.length(), findings);
                     continue;
@@ -167,9 +174,9 @@ public final class SecretsScanner implements Scanner {
         return List.copyOf(best.values());
     }
 
-    private static boolean anyPresent(int[] ids, boolean[] present) {
-        for (int id : ids) {
-            if (present[id]) {
+    private boolean anyPresent(int from, int to, boolean[] present) {
+        for (int k = from; k < to; k++) {
+            if (present[ruleKeywords[k]]) {
                 return true;
             }
         }

@@ -123,6 +123,66 @@ class RequiredLiteralsTest {
         }
     }
 
+    /**
+     * The flat program the scanner evaluates ({@link InjectionRules#mayMatch(int, boolean[])}, over one pass's
+     * literals) answers exactly as each rule's condition tree on the text, on every piece of every example,
+     * counterexample and everyday line (as above), and on conditions built by hand of every kind and depth.
+     */
+    @Test
+    void theFlatProgramAnswersAsEachConditionTree() {
+        List<String> texts = new ArrayList<>();
+        for (InjectionRules.Rule rule : RULES.rules()) {
+            texts.addAll(rule.examples());
+            texts.addAll(rule.counterexamples());
+        }
+        for (String f : List.of("everyday-turns.txt", "everyday-turns-round8.txt", "everyday-turns-round14.txt",
+                "everyday-turns-round14b.txt")) {
+            texts.addAll(lines(f));
+        }
+        int held = 0;
+        int failed = 0;
+        for (String raw : texts) {
+            String t = TextNormalizer.normalize(raw).text();
+            List<String> pieces = new ArrayList<>(List.of(t, raw));
+            for (int i = 1; i < t.length(); i += 3) {
+                pieces.add(t.substring(i));
+                pieces.add(t.substring(0, i));
+            }
+            for (String p : pieces) {
+                boolean[] present = RULES.literalsIn(p);
+                for (int r = 0; r < RULES.rules().size(); r++) {
+                    boolean expected = RULES.required(r).holds(p);
+                    assertThat(RULES.mayMatch(r, present)).as(RULES.rules().get(r).id() + " on: " + p).isEqualTo(expected);
+                    assertThat(RULES.mayMatch(r, p)).isEqualTo(expected);
+                    held += expected ? 1 : 0;
+                    failed += expected ? 0 : 1;
+                }
+            }
+        }
+        assertThat(held).isGreaterThan(1000);
+        assertThat(failed).isGreaterThan(1000);
+
+        Condition nested = new Either(List.of(new All(List.of(new AnyOf(List.of("ab", "cd")), Condition.ALWAYS,
+                new Either(List.of(new AnyOf(List.of("x")), new All(List.of(new AnyOf(List.of("yz")),
+                        new AnyOf(List.of("ab")))))))), new AnyOf(List.of("q"))));
+        java.util.Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+        List<Integer> code = new ArrayList<>();
+        RequiredLiterals.compile(Condition.ALWAYS, ids, code);
+        int second = code.size();
+        RequiredLiterals.compile(nested, ids, code);
+        int[] program = code.stream().mapToInt(Integer::intValue).toArray();
+        List<String> literals = List.copyOf(ids.keySet());
+        assertThat(literals).containsExactly("ab", "cd", "x", "yz", "q");
+        for (String p : List.of("", "ab", "abx", "cd yz", "yzab", "q", "zy ba", "cdx", "ab yz", "xq")) {
+            boolean[] present = new boolean[literals.size()];
+            for (int id = 0; id < present.length; id++) {
+                present[id] = p.contains(literals.get(id));
+            }
+            assertThat(RequiredLiterals.holds(program, 0, present)).isTrue();
+            assertThat(RequiredLiterals.holds(program, second, present)).as(p).isEqualTo(nested.holds(p));
+        }
+    }
+
     /** The fixture lines of {@code resource}: no blanks, comments or [section] headers. Shared with PrefilterEquivalenceTest. */
     static List<String> lines(String resource) {
         try (InputStream in = RequiredLiteralsTest.class.getResourceAsStream(resource)) {
