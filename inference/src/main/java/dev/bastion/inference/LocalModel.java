@@ -210,13 +210,8 @@ public final class LocalModel implements AutoCloseable {
         }
     }
 
-    /**
-     * Rounds of {@link KernelWarmup} in {@link #loadWarmed}: one per tail of {@link KernelWarmup#TAILS}, so every
-     * batch shape runs once; each round reaches the kernels' C2 thresholds on its own (round twelve). Eight rounds
-     * until round eighteen: three cost less CPU by the first token with the same CPU in the prompt
-     * (docs/benchmarks.md, cold start, round eighteen).
-     */
-    static final int WARMUP_ROUNDS = KernelWarmup.TAILS.length;
+    /** Rounds of {@link KernelWarmup} in {@link #loadWarmed}: enough for C2 to compile the kernels of both paths. */
+    static final int WARMUP_ROUNDS = 8;
 
     public ModelConfig config() {
         return config;
