@@ -14,9 +14,7 @@ import java.util.Optional;
  * size, so a 1.3 GB model could not be repacked in a JVM started with {@code -Xmx1g} (measured: OutOfMemoryError
  * "Cannot reserve ... bytes of direct buffer memory"). On Linux the memory is an anonymous private mapping
  * ({@code mmap}), unmapped when the segment becomes unreachable; elsewhere, or if native access is refused, an
- * automatic arena's allocation, if the limit allows it. A mapping of at least {@value #HUGE_PAGE} bytes is advised
- * {@code MADV_HUGEPAGE} before anything writes it, so that the kernel backs it with transparent huge pages where it
- * can (where THP is "madvise", the usual default, only advised memory gets them).
+ * automatic arena's allocation, if the limit allows it.
  *
  * <p>Stateless and thread-safe.
  */
@@ -27,21 +25,8 @@ final class AnonymousMemory {
     private static final int PROT_WRITE = 2;
     private static final int MAP_PRIVATE = 2;
     private static final int MAP_ANONYMOUS = 0x20;
-    private static final int MADV_HUGEPAGE = 14;
-    /** The size of a transparent huge page on x86-64 and of the smallest mapping worth advising. */
-    static final long HUGE_PAGE = 2L << 20;
     private static final Optional<MethodHandle[]> MMAP = lookUp();
 
-    /*
-     * Why huge pages (docs/benchmarks.md, cold start, round eighteen). The Q8_0 and K-quant repack at load writes the
-     * whole model into this memory: 1.3 GB for a 1B Q8_0 model, about 330,000 first-touch faults of 4 KB pages. On
-     * the AMD EPYC KVM guest that repack cost 6.3-6.9 s of process CPU cold (user 3.8-4.0 s, system 2.5-2.9 s;
-     * LoadProbe, load 15-19), the largest part of a cold generate's CPU before its first token; advised, 4.7-5.7 s
-     * (user 1.9-2.5 s: 77,000 faults instead of 349,000). Round ten tried the same advice on the Intel Xeon and
-     * dropped it (3.6 s of system time in compaction there); the kernels read the advised memory 1.03-1.04x faster
-     * (HugePageProbe, docs/inference-kernels.md). Peak RSS is unchanged: the unaligned ends of a mapping stay in
-     * small pages.
-     */
     private AnonymousMemory() {
     }
 
@@ -56,9 +41,6 @@ final class AnonymousMemory {
                 MemorySegment address = (MemorySegment) h[0].invokeExact(MemorySegment.NULL, bytes,
                         PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
                 if (address.address() != -1L) {
-                    if (bytes >= HUGE_PAGE) { // advice only: refused or not, the memory is the same
-                        int ignored = (int) h[2].invokeExact(address, bytes, MADV_HUGEPAGE);
-                    }
                     MethodHandle munmap = h[1];
                     return Optional.of(address.reinterpret(bytes, Arena.ofAuto(), s -> unmap(munmap, s, bytes)));
                 }
@@ -99,9 +81,7 @@ final class AnonymousMemory {
                     ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
             MethodHandle munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(), FunctionDescriptor.of(
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-            MethodHandle madvise = linker.downcallHandle(libc.find("madvise").orElseThrow(), FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-            return Optional.of(new MethodHandle[] {mmap, munmap, madvise});
+            return Optional.of(new MethodHandle[] {mmap, munmap});
         } catch (RuntimeException | LinkageError e) { // no libc symbol, or native access refused
             return Optional.empty();
         }

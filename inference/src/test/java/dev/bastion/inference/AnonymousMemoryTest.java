@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AnonymousMemoryTest {
@@ -34,33 +31,5 @@ class AnonymousMemoryTest {
         assertThat(m.byteSize()).isEqualTo(bytes);
         m.set(ValueLayout.JAVA_BYTE, bytes - 1, (byte) 7); // one page touched, not all
         assertThat(m.get(ValueLayout.JAVA_BYTE, bytes - 1)).isEqualTo((byte) 7);
-    }
-
-    /** The repack's memory is advised MADV_HUGEPAGE (the VMA's "hg" flag in smaps); memory under 2 MB is not. */
-    @Test
-    void aMappingOfAHugePageOrMore_isAdvisedHugePages_aSmallerOneIsNot() throws Exception {
-        assumeThat(AnonymousMemory.mapsAnonymously()).isTrue();
-        assumeThat(Path.of("/sys/kernel/mm/transparent_hugepage/enabled")).exists();
-        MemorySegment large = AnonymousMemory.allocate(AnonymousMemory.HUGE_PAGE * 3).orElseThrow();
-        MemorySegment small = AnonymousMemory.allocate(AnonymousMemory.HUGE_PAGE / 2).orElseThrow();
-        assertThat(vmFlags(large)).contains("hg");
-        assertThat(vmFlags(small)).doesNotContain("hg");
-    }
-
-    /** The VmFlags of the mapping that holds {@code m}, from /proc/self/smaps. */
-    private static List<String> vmFlags(MemorySegment m) throws Exception {
-        boolean inside = false;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            char c = line.isEmpty() ? ' ' : line.charAt(0);
-            if (Character.isDigit(c) || (c >= 'a' && c <= 'f')) { // a mapping's header: start-end perms ...
-                String[] range = line.substring(0, line.indexOf(' ')).split("-");
-                long from = Long.parseUnsignedLong(range[0], 16);
-                long to = Long.parseUnsignedLong(range[1], 16);
-                inside = m.address() >= from && m.address() < to;
-            } else if (inside && line.startsWith("VmFlags:")) {
-                return List.of(line.substring("VmFlags:".length()).trim().split(" "));
-            }
-        }
-        throw new AssertionError("no mapping holds " + Long.toHexString(m.address()));
     }
 }
