@@ -41,6 +41,8 @@ final class Q4_0x4 {
     private static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** One layout object for every read (withOrder makes a new one per call). */
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     /** Lane i takes lane i mod 4: a block's four row scales, each in the lanes 4 k + r of its row r. */
     private static final VectorShuffle<Float> D = VectorShuffle.fromOp(F, i -> i % 4);
     /**
@@ -307,7 +309,7 @@ final class Q4_0x4 {
             for (int i = 0; i < 32; i++) {
                 sum += q[32 * b + i];
             }
-            float scale = Float.float16ToFloat(w.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE),
+            float scale = Float.float16ToFloat(w.get(SHORT_LE,
                     scaleOffset(nb, b, k))) * x.d()[b];
             long p = quantOffset(nb, b, k);
             for (int quarter = 0; quarter < 4; quarter++) {
@@ -326,7 +328,7 @@ final class Q4_0x4 {
     static void dequantize(MemorySegment w, int k, float[] out, int oo, int cols) {
         int nb = cols / 32;
         for (int b = 0; b < nb; b++) {
-            float d = Float.float16ToFloat(w.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), scaleOffset(nb, b, k)));
+            float d = Float.float16ToFloat(w.get(SHORT_LE, scaleOffset(nb, b, k)));
             long p = quantOffset(nb, b, k);
             IntVector q = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, p, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
@@ -341,7 +343,7 @@ final class Q4_0x4 {
         int nb = cols / 32;
         FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < nb; b++) {
-            float d = Float.float16ToFloat(w.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE), scaleOffset(nb, b, k)));
+            float d = Float.float16ToFloat(w.get(SHORT_LE, scaleOffset(nb, b, k)));
             long p = quantOffset(nb, b, k);
             IntVector q = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_128, w, p, LE)
                     .convertShape(VectorOperators.ZERO_EXTEND_B2I, I512, 0);
