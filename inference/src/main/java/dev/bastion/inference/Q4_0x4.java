@@ -104,8 +104,13 @@ final class Q4_0x4 {
         int copies = (groups + perCopy - 1) / perCopy;
         boolean mapped = src.isMapped();
         Parallel.forRange(copies, (start, end) -> {
-            byte[] in = new byte[gb * perCopy];
-            byte[] out = new byte[gb * perCopy];
+            byte[][] buffers = COPY_BUFFERS.get();
+            if (buffers[0].length < gb * perCopy) {
+                buffers[0] = new byte[gb * perCopy];
+                buffers[1] = new byte[gb * perCopy];
+            }
+            byte[] in = buffers[0];
+            byte[] out = buffers[1];
             for (int c = start; c < end; c++) {
                 int g0 = c * perCopy;
                 int n = Math.min(perCopy, groups - g0);
@@ -128,6 +133,8 @@ final class Q4_0x4 {
 
     /** Bytes taken from the source per bulk copy: a few groups, well inside L2. */
     private static final int COPY_BYTES = 64 * 1024;
+    /** Per thread, the two arrays of {@link #repack}: made once, not per matrix (as {@link Q8_0x4}'s). */
+    private static final ThreadLocal<byte[][]> COPY_BUFFERS = ThreadLocal.withInitial(() -> new byte[2][0]);
 
     /** The group at {@code in[base..]} (ggml's layout, four rows) interleaved into {@code out[base..]}. */
     private static void interleave(byte[] in, byte[] out, int base, int nb) {

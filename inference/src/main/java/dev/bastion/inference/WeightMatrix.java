@@ -141,8 +141,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      * (measured faster, see {@link Int8Kernels}); each {@code out[r]} then differs from the exact product by at
      * most {@code sum_c |W[r][c]| * max|x_block(c)| / 254}. For Q4_0 weights in groups of four ({@link Q4_0x4})
      * and Q4_K, Q5_K and Q6_K weights with the vector kernels, x is rounded the same way ({@link Q8K},
-     * {@link KQuantInt8}), with the same bound. The rounded activations go to buffers of the calling thread ({@link ActivationBuffers}), allocated once per row length.
-     * All other cases compute the float product.
+     * {@link KQuantInt8}), with the same bound. The rounded activations go to buffers of the calling thread
+     * ({@link ActivationBuffers}), allocated once per row length. All other cases compute the float product.
      *
      * @throws IllegalArgumentException if {@code x} is shorter than {@link #cols()} or {@code out} than {@link #rows()}
      */
@@ -596,8 +596,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
 
     /**
      * Whether the rows are in groups of four: Q8_0 ({@link Q8_0x4}; rows past the last whole group are not), Q4_0
-     * ({@link Q4_0x4}), Q4_K
-     * ({@link Q4_Kx4}), Q5_K ({@link Q5_Kx4}) or Q6_K ({@link Q6_Kx4}; these three only in matrices of whole groups).
+     * ({@link Q4_0x4}), Q4_K ({@link Q4_Kx4}), Q5_K ({@link Q5_Kx4}) or Q6_K ({@link Q6_Kx4}; these four only in
+     * matrices of whole groups).
      */
     abstract boolean interleaved();
 
