@@ -3,8 +3,10 @@
 # Llama-3.2-1B-shaped models with random weights in Q4_K_M, Q5_K_M (llama.cpp's mixes), Q6_K, Q8_0 and Q4_0 (written
 # once into DIR), each engine in its own process (so peak RSS is its own), both with THREADS threads: prompt
 # processing of 512 tokens, generation of 128 tokens, time to first token, peak RSS; plus this machine's memory read
-# bandwidth. ROUNDS rounds, the engines alternated within each (so drifting load hits both); the ratios are of
-# the medians. The load average is printed before and after, since the machine may be shared.
+# bandwidth; and the process's CPU time per generated token (tg_cpu_ms; "tg cpu/token" is llama.cpp's over Bastion's,
+# so above 1 means Bastion spends less: the figure to trust under load), with Bastion's collections during the
+# generation (tg_gcs: hundreds mean a kernel compiled with boxed vectors, a run to leave out). ROUNDS rounds, the
+# engines alternated within each (so drifting load hits both); the ratios are of the medians. The load average is printed before and after, since the machine may be shared.
 #   bench/inference/run.sh [DIR] [THREADS] [ROUNDS]     (default: /tmp/bastion-bench-models, 2, 3)
 #   one core: taskset -c 1 bench/inference/run.sh DIR 1
 #   MIXES="Q4_K_M Q6_K" bench/inference/run.sh ...   runs only those files
@@ -52,9 +54,10 @@ awk '{ for (i = 3; i <= NF; i++) { split($i, kv, "="); if (kv[1] ~ /_(tps|ms|mib
     END { for (k in n) { m = n[k] % 2 ? v[k, (n[k] + 1) / 2] : (v[k, n[k] / 2] + v[k, n[k] / 2 + 1]) / 2; print k, m } }' \
   | awk '{ med[$1, $2, $3] = $4; files[$2] = 1 }
     END { for (f in files) {
-      printf "%s llama.cpp pp %.1f tg %.2f | bastion pp %.1f tg %.2f | pp %.2fx  tg %.2fx  ttft %.2fx  rss %.2fx\n", f,
+      printf "%s llama.cpp pp %.1f tg %.2f | bastion pp %.1f tg %.2f | pp %.2fx  tg %.2fx  tg cpu/token %.2fx  ttft %.2fx  rss %.2fx\n", f,
         med["llamacpp", f, "pp_tps"], med["llamacpp", f, "tg_tps"], med["bastion", f, "pp_tps"], med["bastion", f, "tg_tps"],
         med["bastion", f, "pp_tps"] / med["llamacpp", f, "pp_tps"], med["bastion", f, "tg_tps"] / med["llamacpp", f, "tg_tps"],
+        med["llamacpp", f, "tg_cpu_ms"] / med["bastion", f, "tg_cpu_ms"],
         med["bastion", f, "ttft_ms"] / med["llamacpp", f, "ttft_ms"], med["bastion", f, "rss_mib"] / med["llamacpp", f, "rss_mib"] } }' \
   | sort
 rm -f "$out"

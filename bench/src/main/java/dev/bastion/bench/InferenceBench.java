@@ -31,7 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *                                         one stream, same model and slots, alternated ROUNDS times
  * </pre>
  *
- * Each {@code run} prints one line: engine, file, pp tokens/s, tg tokens/s, ttft ms, peak RSS MiB.
+ * Each {@code run} prints one line: engine, file, pp tokens/s, tg tokens/s, ttft ms, the process's CPU time per
+ * generated token in ms ({@code tg_cpu_ms}: every thread of the process, from the generation's start to its end,
+ * over the 128 tokens; the figure to compare under load), the young and full collections during the generation
+ * ({@code tg_gcs}, Bastion only: hundreds mean kernels compiled with boxed vectors), peak RSS MiB.
  */
 public final class InferenceBench {
     static final int PROMPT = 512;
@@ -106,10 +109,14 @@ public final class InferenceBench {
             double ttft = (first.get() == 0 ? System.nanoTime() : first.get()) - t0;
             // Generation: 128 tokens after a short prompt.
             int[] shortPrompt = java.util.Arrays.copyOfRange(all, 100, 108);
+            long gcs = collections();
+            long cpu0 = processCpuNanos();
             Completion tg = m.generate(shortPrompt, new GenerationRequest(GENERATE, List.of(), noEnd(m)), s -> true);
+            double cpuMs = (processCpuNanos() - cpu0) / 1e6 / tg.completionTokens();
+            gcs = collections() - gcs;
             double tgRate = (tg.completionTokens() - 1) / (tg.generationNanos() / 1e9);
-            return String.format(Locale.ROOT, "pp_tps=%.1f tg_tps=%.2f ttft_ms=%.0f generated=%d", PROMPT / ppSeconds, tgRate,
-                    ttft / 1e6, tg.completionTokens());
+            return String.format(Locale.ROOT, "pp_tps=%.1f tg_tps=%.2f ttft_ms=%.0f tg_cpu_ms=%.2f tg_gcs=%d generated=%d",
+                    PROMPT / ppSeconds, tgRate, ttft / 1e6, cpuMs, gcs, tg.completionTokens());
         }
     }
 
@@ -187,12 +194,29 @@ public final class InferenceBench {
             long[] firstAt = cpp.timeTokens(altered, 1);
             double ttft = firstAt[0] - t0;
             String shortPrompt = cpp.decodePrefix(java.util.Arrays.copyOfRange(all, 100, all.length), 8);
+            long cpu0 = processCpuNanos();
             long[] times = cpp.timeTokens(shortPrompt, GENERATE);
+            double cpuMs = (processCpuNanos() - cpu0) / 1e6 / GENERATE;
             double tgRate = (GENERATE - 1) / ((times[GENERATE - 1] - times[0]) / 1e9);
             int promptTokens = cpp.encode(altered).length;
-            return String.format(Locale.ROOT, "pp_tps=%.1f tg_tps=%.2f ttft_ms=%.0f prompt_tokens=%d", promptTokens / (ttft / 1e9),
-                    tgRate, ttft / 1e6, promptTokens) + (prompt.isEmpty() ? "" : "");
+            return String.format(Locale.ROOT, "pp_tps=%.1f tg_tps=%.2f ttft_ms=%.0f tg_cpu_ms=%.2f prompt_tokens=%d",
+                    promptTokens / (ttft / 1e9), tgRate, ttft / 1e6, cpuMs, promptTokens) + (prompt.isEmpty() ? "" : "");
         }
+    }
+
+    /** CPU time of every thread of this process so far, in ns. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Collections of every collector of this JVM so far. */
+    static long collections() {
+        long n = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
     }
 
     static long peakRssMiB() throws Exception {

@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The Q8_0 matvec kernel with int8 activations, as llama.cpp does it: x is rounded once per matvec to blocks
  * of 32 int8 values with a float scale each ({@link Q8}), then each block's dot is an integer sum scaled by
  * d_w * d_x. Measured faster than {@link VectorKernels#dotQ8_0} for Q8_0 (much faster on 8192-element rows,
- * where 8 KB of int8 activations stay in L1 and 32 KB of floats do not); for Q4_0 the same idea was 4x slower
- * because the nibbles must be shuffled into place. The scalar twin is {@link ScalarKernels#dotQ8_0Int8}.
+ * where 8 KB of int8 activations stay in L1 and 32 KB of floats do not); for Q4_0 row by row the same idea was no
+ * faster than the float kernel, but on rows interleaved by four it is ({@link Q4_0x4}). The scalar twin is
+ * {@link ScalarKernels#dotQ8_0Int8}.
  *
  * <p>The result differs from the exact float product by the activation rounding: at most
  * {@code sum_i |w_i| * max|x_block(i)| / 254} per row. This class needs 512-bit vectors ({@link #AVAILABLE}).

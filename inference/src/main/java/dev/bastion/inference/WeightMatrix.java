@@ -7,12 +7,13 @@ import java.util.Optional;
  * A weight matrix of {@code rows} rows of {@code cols} elements, stored row after row in ggml's block layout in
  * a memory segment (normally a read-only mapping of a GGUF file), and the products the model needs of it.
  *
- * <p>The weights are read in place and never copied out, except Q8_0 matrices of at least four rows and Q4_K,
- * Q5_K and Q6_K matrices of a multiple of four rows with the vector kernels: those are rewritten once, at
- * creation, into groups of four interleaved rows ({@link Q8_0x4}, {@link Q4_Kx4}, {@link Q5_Kx4},
- * {@link Q6_Kx4}) in anonymous memory (of the same size; Q4_K 2.8% and Q5_K 2.3% more), and the file pages read
- * for that are released. The system property {@code bastion.inference.k-rows=true} keeps K-quant rows as they
- * are (for side-by-side measurements). The kernels are {@link VectorKernels}, or
+ * <p>The weights are read in place and never copied out, except Q8_0 matrices of at least four rows and Q4_0,
+ * Q4_K, Q5_K and Q6_K matrices of a multiple of four rows with the vector kernels: those are rewritten once, at
+ * creation, into groups of four interleaved rows ({@link Q8_0x4}, {@link Q4_0x4}, {@link Q4_Kx4},
+ * {@link Q5_Kx4}, {@link Q6_Kx4}) in anonymous memory (of the same size; Q4_K 2.8% and Q5_K 2.3% more), and the
+ * file pages read for that are released. The system properties {@code bastion.inference.k-rows=true} and
+ * {@code bastion.inference.q4_0-rows=true} keep K-quant and Q4_0 rows as they are (for side-by-side
+ * measurements). The kernels are {@link VectorKernels}, or
  * {@link ScalarKernels} if the system property {@code bastion.inference.scalar} is {@code true} when the matrix
  * is created (or the platform has no usable vector shape). {@link #matvec} and {@link #matmul} split their rows
  * over {@link Parallel}; the segment must therefore be readable from any thread (a global, auto or shared
@@ -40,6 +41,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             case Q4_K -> Q4_Kx4.groups(data, rows, cols);
             case Q5_K -> Q5_Kx4.groups(data, rows, cols);
             case Q6_K -> Q6_Kx4.groups(data, rows, cols);
+            case Q4_0 -> Q4_0x4.groups(data, rows, cols);
             default -> Q8_0x4.groups(data, rows, cols);
         };
     }
@@ -74,6 +76,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
             if (packed.isPresent()) {
                 interleave(data, packed.get(), rows, cols);
+                return new Mapped(type, packed.get(), rows, cols, false, true);
+            }
+        }
+        if (type == GgmlType.Q4_0 && !scalar && Int8Kernels.AVAILABLE && rows % Q4_0x4.ROWS == 0
+                && !Boolean.getBoolean("bastion.inference.q4_0-rows")) {
+            Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
+            if (packed.isPresent()) {
+                Q4_0x4.repack(data, packed.get(), rows, cols); // releases the file pages it copied
                 return new Mapped(type, packed.get(), rows, cols, false, true);
             }
         }
@@ -129,10 +139,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
      *
      * <p>For Q8_0 weights with the vector kernels, x is first rounded to int8 blocks of 32, as llama.cpp does
      * (measured faster, see {@link Int8Kernels}); each {@code out[r]} then differs from the exact product by at
-     * most {@code sum_c |W[r][c]| * max|x_block(c)| / 254}. For Q4_K, Q5_K and Q6_K weights with the vector
-     * kernels, x is rounded the same way ({@link Q8K}, {@link KQuantInt8}), with the same bound. The rounded
-     * activations go to buffers of the calling thread ({@link ActivationBuffers}), allocated once per row length.
-     * All other cases compute the float product.
+     * most {@code sum_c |W[r][c]| * max|x_block(c)| / 254}. For Q4_0 weights in groups of four ({@link Q4_0x4})
+     * and Q4_K, Q5_K and Q6_K weights with the vector kernels, x is rounded the same way ({@link Q8K},
+     * {@link KQuantInt8}), with the same bound. The rounded activations go to buffers of the calling thread
+     * ({@link ActivationBuffers}), allocated once per row length. All other cases compute the float product.
      *
      * @throws IllegalArgumentException if {@code x} is shorter than {@link #cols()} or {@code out} than {@link #rows()}
      */
@@ -141,6 +151,15 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         requireLength("out", out, rows, "rows");
         if (interleaved() && type.blockSize() == 256) {
             kQuantGroups(ActivationBuffers.q8k(x, cols), out);
+            return;
+        }
+        if (interleaved() && type == GgmlType.Q4_0) {
+            Q4_0x4.Activations xq = Q4_0x4.activations(ActivationBuffers.q8(x, cols));
+            Parallel.forRange(groups.length, (start, end) -> {
+                for (int g = start; g < end; g++) {
+                    Q4_0x4.dot4(groups[g], xq, cols, out, Q4_0x4.ROWS * g);
+                }
+            });
             return;
         }
         if (interleaved()) {
@@ -331,6 +350,25 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             kQuantGroupsEach(xq, out);
             return;
         }
+        if (interleaved() && type == GgmlType.Q4_0) {
+            // tiles of groups, each through the single-input kernel for one input after the other (as
+            // kQuantGroupsEach): every input gets the bits matvec gives it alone
+            Q4_0x4.Activations[] xq = new Q4_0x4.Activations[n];
+            for (int i = 0; i < n; i++) {
+                xq[i] = Q4_0x4.Activations.of(Int8Kernels.Q8.of(input(x, i), cols));
+            }
+            Parallel.forRange(groups.length, (start, end) -> {
+                for (int t = start; t < end; t += EACH_TILE_GROUPS) {
+                    int tileEnd = Math.min(end, t + EACH_TILE_GROUPS);
+                    for (int i = 0; i < n; i++) {
+                        for (int g = t; g < tileEnd; g++) {
+                            Q4_0x4.dot4(groups[g], xq[i], cols, out, i * rows + Q4_0x4.ROWS * g);
+                        }
+                    }
+                }
+            });
+            return;
+        }
         if (interleaved()) {
             Int8Kernels.Q8[] xq = new Int8Kernels.Q8[n];
             short[][] xs = new short[n][];
@@ -484,6 +522,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
             Q5_Kx4.dequantize(groups[r / Q5_Kx4.ROWS], r % Q5_Kx4.ROWS, out, offset, cols);
         } else if (interleaved() && type == GgmlType.Q6_K) {
             Q6_Kx4.dequantize(groups[r / Q6_Kx4.ROWS], r % Q6_Kx4.ROWS, out, offset, cols);
+        } else if (interleaved() && type == GgmlType.Q4_0) {
+            Q4_0x4.dequantize(groups[r / Q4_0x4.ROWS], r % Q4_0x4.ROWS, out, offset, cols);
         } else if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             Q8_0x4.dequantize(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, out, offset, cols);
         } else if (scalar()) {
@@ -541,6 +581,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         if (interleaved() && type == GgmlType.Q6_K) {
             return Q6_Kx4.dot(groups[r / Q6_Kx4.ROWS], r % Q6_Kx4.ROWS, x, xOffset, cols);
         }
+        if (interleaved() && type == GgmlType.Q4_0) {
+            return Q4_0x4.dot(groups[r / Q4_0x4.ROWS], r % Q4_0x4.ROWS, x, xOffset, cols);
+        }
         if (interleaved() && r < rows - rows % Q8_0x4.ROWS) {
             return Q8_0x4.dot(data, rowBytes * (r - r % Q8_0x4.ROWS), r % Q8_0x4.ROWS, x, xOffset, cols);
         }
@@ -552,8 +595,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     abstract boolean scalar();
 
     /**
-     * Whether the rows are in groups of four: Q8_0 ({@link Q8_0x4}; rows past the last whole group are not), Q4_K
-     * ({@link Q4_Kx4}), Q5_K ({@link Q5_Kx4}) or Q6_K ({@link Q6_Kx4}; these three only in matrices of whole groups).
+     * Whether the rows are in groups of four: Q8_0 ({@link Q8_0x4}; rows past the last whole group are not), Q4_0
+     * ({@link Q4_0x4}), Q4_K ({@link Q4_Kx4}), Q5_K ({@link Q5_Kx4}) or Q6_K ({@link Q6_Kx4}; these four only in
+     * matrices of whole groups).
      */
     abstract boolean interleaved();
 

@@ -86,7 +86,7 @@ class WeightMatrixTest {
         for (int r = 0; r < rows; r++) {
             rowByRow[r] = m.dotRow(r, x, 0);
         }
-        if (!int8Activations(type)) { // Q8_0 and K-quant matvec use int8 activations, dotRow floats
+        if (!int8Activations(type)) { // Q8_0, Q4_0 and K-quant matvec use int8 activations, dotRow floats
             for (int r = 0; r < rows; r++) {
                 assertThat(parallel[r]).as("dotRow %d", r)
                         .isCloseTo(rowByRow[r], within(1e-5f * (1 + Math.abs(rowByRow[r]))));
@@ -135,17 +135,18 @@ class WeightMatrixTest {
 
     /** Whether matvec rounds x to int8 for this type (with the vector kernels, see WeightMatrix.matvec). */
     private static boolean int8Activations(GgmlType type) {
-        return type == GgmlType.Q8_0 || type.blockSize() == 256;
+        // Q4_0: in groups of four rows (Q4_0x4) with the 512-bit kernels; a looser bound elsewhere is still a bound
+        return type == GgmlType.Q8_0 || type == GgmlType.Q4_0 || type.blockSize() == 256;
     }
 
     /**
-     * Matvec rounds x to int8 blocks (32 values for Q8_0, 256 for the K-quants): sum_c |W[r][c]| *
+     * Matvec rounds x to int8 blocks (32 values for Q8_0 and Q4_0, 256 for the K-quants): sum_c |W[r][c]| *
      * max|x_block(c)| / 254 (see WeightMatrix.matvec).
      */
     private static float int8Bound(WeightMatrix m, int r, float[] x) {
         float[] row = new float[m.cols()];
         m.dequantizeRow(r, row, 0);
-        int block = m.type() == GgmlType.Q8_0 ? 32 : 256;
+        int block = m.type().blockSize();
         double bound = 0;
         for (int b = 0; b < m.cols() / block; b++) {
             float amax = 0f;
