@@ -98,43 +98,10 @@ final class Q4_0x4 {
             throw new IllegalArgumentException("cannot repack " + rows + " rows of " + src.byteSize() + " bytes into "
                     + dst.byteSize() + " in groups of " + ROWS);
         }
-        int groups = rows / ROWS;
-        int gb = Math.toIntExact(groupBytes(cols));
-        int perCopy = Math.max(1, COPY_BYTES / gb);
-        int copies = (groups + perCopy - 1) / perCopy;
-        boolean mapped = src.isMapped();
-        Parallel.forRange(copies, (start, end) -> {
-            byte[][] buffers = COPY_BUFFERS.get();
-            if (buffers[0].length < gb * perCopy) {
-                buffers[0] = new byte[gb * perCopy];
-                buffers[1] = new byte[gb * perCopy];
-            }
-            byte[] in = buffers[0];
-            byte[] out = buffers[1];
-            for (int c = start; c < end; c++) {
-                int g0 = c * perCopy;
-                int n = Math.min(perCopy, groups - g0);
-                long at = (long) gb * g0;
-                MemorySegment.copy(src, ValueLayout.JAVA_BYTE, at, in, 0, gb * n);
-                for (int g = 0; g < n; g++) {
-                    interleave(in, out, gb * g, cols / 32);
-                }
-                MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, at, gb * n);
-            }
-            if (mapped) { // this part's file pages, released as soon as they are copied
-                long from = (long) gb * perCopy * start;
-                src.asSlice(from, Math.min(src.byteSize(), (long) gb * perCopy * end) - from).unload();
-            }
-        });
-        if (mapped) {
-            src.unload(); // again over the whole matrix: a neighbour's reads may have faulted pages back in
-        }
+        int nb = cols / 32;
+        GroupCopy.copy(src, dst, rows / ROWS, Math.toIntExact(groupBytes(cols)),
+                (in, out, base) -> interleave(in, out, base, nb));
     }
-
-    /** Bytes taken from the source per bulk copy: a few groups, well inside L2. */
-    private static final int COPY_BYTES = 64 * 1024;
-    /** Per thread, the two arrays of {@link #repack}: made once, not per matrix (as {@link Q8_0x4}'s). */
-    private static final ThreadLocal<byte[][]> COPY_BUFFERS = ThreadLocal.withInitial(() -> new byte[2][0]);
 
     /** The group at {@code in[base..]} (ggml's layout, four rows) interleaved into {@code out[base..]}. */
     private static void interleave(byte[] in, byte[] out, int base, int nb) {

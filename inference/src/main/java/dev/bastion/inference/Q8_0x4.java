@@ -80,55 +80,10 @@ final class Q8_0x4 {
         if (dst.byteSize() != src.byteSize()) {
             throw new IllegalArgumentException("cannot repack " + src.byteSize() + " bytes into " + dst.byteSize());
         }
-        int groups = rows / ROWS;
-        int gb = Math.toIntExact(groupBytes(cols));
-        int perCopy = Math.max(1, COPY_BYTES / gb);
-        int copies = (groups + perCopy - 1) / perCopy;
-        boolean mapped = src.isMapped();
-        Parallel.forRange(copies, (start, end) -> {
-            byte[][] buffers = COPY_BUFFERS.get();
-            if (buffers[0].length < gb * perCopy) {
-                buffers[0] = new byte[gb * perCopy];
-                buffers[1] = new byte[gb * perCopy];
-            }
-            byte[] in = buffers[0];
-            byte[] out = buffers[1];
-            for (int c = start; c < end; c++) {
-                int g0 = c * perCopy;
-                int n = Math.min(perCopy, groups - g0);
-                long at = (long) gb * g0;
-                MemorySegment.copy(src, ValueLayout.JAVA_BYTE, at, in, 0, gb * n);
-                for (int g = 0; g < n; g++) {
-                    interleave(in, out, gb * g, cols / 32);
-                }
-                MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, at, gb * n);
-            }
-            if (mapped) { // this part's file pages, released as soon as they are copied
-                long from = (long) gb * perCopy * start;
-                src.asSlice(from, Math.min(src.byteSize(), (long) gb * perCopy * end) - from).unload();
-            }
-        });
-        long tail = (long) gb * groups;
-        MemorySegment.copy(src, tail, dst, tail, src.byteSize() - tail);
-        if (mapped) {
-            // again over the whole matrix: reading the page a neighbouring part had released faulted it back in,
-            // with the kernel's fault-around (up to 64 KB of pages at once)
-            src.unload();
-        }
+        int nb = cols / 32;
+        GroupCopy.copy(src, dst, rows / ROWS, Math.toIntExact(groupBytes(cols)),
+                (in, out, base) -> interleave(in, out, base, nb));
     }
-
-    /*
-     * The repack runs once per matrix at load, over the whole file (1.3 GB for a 1B Q8_0 model), much of it before
-     * the JIT has compiled it. It moves a few groups at a time between the mapping and two arrays (bulk copies, and
-     * System.arraycopy of 16-byte halves inside them) instead of eight-byte segment reads and writes: round ten
-     * measured 0.72-0.89 s of user CPU for a cold load of that file against 0.89-1.0 s before, 0.34 s once compiled
-     * (LoadProbe, load 16-23: a small gain, not separated from the noise). Each part's file pages are released as
-     * soon as it is copied, so the file's pages and the copy are not both resident.
-     */
-    /** Bytes taken from the source per bulk copy: a few groups, well inside L2. */
-    private static final int COPY_BYTES = 64 * 1024;
-    /** Per thread, the two arrays of {@link #repack}: made once, not per matrix (114 of them in a 1B model). */
-    private static final ThreadLocal<byte[][]> COPY_BUFFERS = ThreadLocal.withInitial(() -> new byte[2][0]);
 
     /** The group at {@code in[base..]} (ggml's layout, four rows) interleaved into {@code out[base..]}. */
     private static void interleave(byte[] in, byte[] out, int base, int nb) {
