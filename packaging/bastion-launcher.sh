@@ -37,6 +37,9 @@ case "${BASTION_JAVA_OPTS:-}" in
   *jdk.incubator.vector*) engine=yes ;; # added there
   *) if [ "$engine" = yes ]; then modules="--add-modules jdk.incubator.vector"; fi ;;
 esac
+# The engine's JIT limits (lib/local-models.sh says why).
+jit=""
+if [ "$engine" = yes ]; then jit="$ENGINE_JIT_OPTS"; fi
 if [ "$engine" = yes ]; then
   cache="$home/lib/engine.aot"
 elif [ "${1:-}" = serve ]; then
@@ -56,6 +59,6 @@ gc=""
 case "${1:-}" in
   chat|generate) case "${BASTION_JAVA_OPTS:-}" in *-XX:+Use*GC*) ;; *) gc="-XX:+UseSerialGC -Xmn24m" ;; esac ;;
 esac
-# shellcheck disable=SC2086 # modules, gc, aot and BASTION_JAVA_OPTS are lists of options
-exec "$java" $modules $gc $aot --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
+# shellcheck disable=SC2086 # modules, jit, gc, aot and BASTION_JAVA_OPTS are lists of options
+exec "$java" $modules $jit $gc $aot --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
   ${BASTION_JAVA_OPTS:-} -jar "$home/bastion.jar" "$@"

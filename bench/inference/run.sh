@@ -13,6 +13,8 @@
 #   BASTION_GC_FLAGS='' bench/inference/run.sh ...    Bastion's JVM on G1, as before round ten; by default it gets
 #                                                     the collector flags the launchers give chat and generate
 #                                                     (-XX:+UseSerialGC -Xmn24m), so its peak RSS is theirs
+#   BASTION_JIT_FLAGS='' bench/inference/run.sh ...   without the engine's JIT limits (ENGINE_JIT_OPTS in
+#                                                     packaging/local-models.sh), which the launchers give the engine
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -27,6 +29,8 @@ cpfile="$(mktemp)"
 ./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile="$cpfile" -pl bench -am >&2
 cp="bench/target/classes:inference/target/classes:inference/target/test-classes:$(cat "$cpfile")"
 rm -f "$cpfile"
+# shellcheck source=packaging/local-models.sh
+. packaging/local-models.sh
 java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp")
 "${java[@]}" dev.bastion.bench.InferenceBench models "$dir"
 "${java[@]}" dev.bastion.bench.InferenceBench bandwidth "$threads"
@@ -39,7 +43,8 @@ for mix in ${MIXES:-Q4_K_M Q5_K_M Q6_K Q8_0 Q4_0}; do
     for engine in llamacpp bastion; do   # alternated, so drifting load hits both
       flags=()
       # shellcheck disable=SC2206 # a list of options
-      [[ "$engine" == bastion ]] && flags=(${BASTION_GC_FLAGS--XX:+UseSerialGC -Xmn24m})
+      # the launcher's collector and JIT limits for the engine (packaging/local-models.sh)
+      [[ "$engine" == bastion ]] && flags=(${BASTION_GC_FLAGS--XX:+UseSerialGC -Xmn24m} ${BASTION_JIT_FLAGS-$ENGINE_JIT_OPTS})
       "${java[0]}" "${flags[@]}" "${java[@]:1}" dev.bastion.bench.InferenceBench run "$engine" "$f" "$threads" 2>/dev/null \
         | grep -E '^(bastion|llamacpp) ' | tee -a "$out"
     done

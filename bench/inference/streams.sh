@@ -14,7 +14,10 @@ cpfile="$(mktemp)"
 ./mvnw -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile="$cpfile" -pl bench -am >&2
 cp="bench/target/classes:inference/target/classes:inference/target/test-classes:$(cat "$cpfile")"
 rm -f "$cpfile"
-java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx2g -cp "$cp")
+# shellcheck source=packaging/local-models.sh
+. packaging/local-models.sh
+# shellcheck disable=SC2206 # the engine's JIT limits, a list of options (BASTION_JIT_FLAGS= runs without them)
+java=("$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx2g ${BASTION_JIT_FLAGS-$ENGINE_JIT_OPTS} -cp "$cp")
 "${java[@]}" dev.bastion.bench.InferenceBench models "$dir"
 echo "== load before: $(uptime)"
 for mix in ${MIXES:-Q4_K_M}; do

@@ -44,7 +44,11 @@ class LauncherAotCacheTest {
                         for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
                             gc.append(b.getName()).append(';');
                         }
-                        System.out.println("not serve; gc: " + gc);
+                        var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(
+                                com.sun.management.HotSpotDiagnosticMXBean.class);
+                        System.out.println("not serve; gc: " + gc + " traps: "
+                                + hotspot.getVMOption("PerMethodTrapLimit").getValue() + " recompiles: "
+                                + hotspot.getVMOption("PerMethodRecompilationCutoff").getValue() + ";");
                         return;
                     }
                     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -238,6 +242,19 @@ class LauncherAotCacheTest {
         assertThat(command(Map.of(), "chat", "--model", "m")).contains("gc: Copy;MarkSweepCompact;");
         assertThat(command(Map.of("BASTION_JAVA_OPTS", "-XX:+UseG1GC"), "generate", "--model", "m"))
                 .contains("gc: G1 ").doesNotContain("MarkSweepCompact");
+    }
+
+    /**
+     * The engine's commands get the raised JIT limits (packaging/local-models.sh: without them C2 compiled the kernels
+     * with boxed vectors in about a third of fresh processes); other commands keep the JVM's, and BASTION_JAVA_OPTS wins.
+     */
+    @Test
+    void chatAndGenerateRaiseTheJitLimitsOtherCommandsKeepTheJvmsAndBastionJavaOptsWins() throws Exception {
+        assertThat(command(Map.of(), "generate", "--model", "m")).contains("traps: 100000 recompiles: 100000;");
+        assertThat(command(Map.of(), "chat", "--model", "m")).contains("traps: 100000 recompiles: 100000;");
+        assertThat(command(Map.of(), "scan", "--text", "x")).contains("traps: 100 recompiles: 400;");
+        assertThat(command(Map.of("BASTION_JAVA_OPTS", "-XX:PerMethodTrapLimit=7"), "generate", "--model", "m"))
+                .contains("traps: 7 recompiles: 100000;");
     }
 
     /** Runs {@code ./bastion ARGS} with {@code env} added; returns its first line on standard output. */
