@@ -71,7 +71,7 @@ public final class CarriedEval {
         }
         Fit full = fit(parts, Set.of());
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(args[2])))) {
-            w.println("# bastion carried-instruction model (docs/injection-model.md, round eighteen): logistic weights");
+            w.println("# bastion carried-instruction model (docs/injection-model.md, rounds eighteen and nineteen): logistic weights");
             w.println("# over CarriedInstructions.FEATURES, fitted by bench/injection/CarriedEval.java on every collection");
             w.println("# of bench/injection/carried-sources.tsv; threshold: every benign family <= 1% of its documents.");
             w.printf(Locale.ROOT, "intercept\t%.6f%n", full.b);
