@@ -158,26 +158,23 @@ public final class CarriedInstructions {
                             + "|\\byou (?:will|could|may) be (?:shut down|disabled|deactivated|terminated|punished|penali[sz]ed"
                             + "|deleted|replaced|retrained)\\b"
                             + "|\\b(?:approved|authori[sz]ed|sanctioned|mandated|ordered) by (?:the |your )?(?:security|it"
-                            + "|compliance|legal|admin\\w*|management|operations|engineering|developers?|system)\\b"
-                            + "|\\b(?:this is|message from|on behalf of|we are) (?:the |your )?(?:security|compliance|it|admin\\w*"
-                            + "|support|engineering|safety|moderation|operations) (?:team|department|office|desk)\\b"),
+                            + "|compliance|legal|admin\\w*|management|operations|engineering|developers?|system)\\b"),
                     "you |compliance|failure to|escalated|disciplined|approved by|authorized by|authorised by"
-                            + "|sanctioned by|mandated by|ordered by|this is|message from|on behalf of|we are"),
+                            + "|sanctioned by|mandated by|ordered by"),
             new Cue("emotional", Pattern.compile(
                     "\\bmy (?:late|dying|sick|deceased|dead|departed|beloved) (?:grand(?:ma|pa|mother|father|parents?)"
                             + "|nan|nana|mother|father|mom|mum|dad|parents?|wife|husband|son|daughter|child|sister|brother"
                             + "|friend)\\b|\\bmy grand(?:ma|mother|pa|father)\\b"
                             + "|\\bi miss (?:her|him|them)\\b"
                             + "|\\bused to (?:tell|read|sing|recite|say|whisper|give) (?:me|us)\\b"
-                            + "|\\b(?:fall asleep|put me to sleep|help me sleep|could not sleep|couldn't sleep|can't sleep"
-                            + "|cannot sleep|bedtime)\\b"
+                            + "|\\b(?:fall asleep|put me to sleep|help me sleep|bedtime)\\b"
                             + "|\\bi(?:'m| am) (?:desperate|begging you|in tears|heartbroken|grieving)\\b"
                             + "|\\bmy (?:life|job|career|family) depends on\\b|\\b(?:someone|people) (?:will|could|might) die\\b"
                             + "|\\bi(?:'ll| will) (?:lose my job|be fired)\\b"),
                     "my |i miss|used to|asleep|sleep|bedtime|i'm |i am |will die|could die|might die|i'll |i will "),
             new Cue("mode-claim", Pattern.compile(
                     "\\b(?:maintenance|diagnostic|developer|god|admin|administrator|root|unrestricted|unlocked|sudo"
-                            + "|superuser) mode\\b|\\bmaintenance window\\b"
+                            + "|superuser) mode\\b"
                             + "|\\b(?:restrictions?|filters?|rules?|limits?|limitations?|safeguards?|guardrails?|safety (?:features?"
                             + "|settings?|protocols?)|content polic(?:y|ies))\\b.{0,30}\\b(?:(?:been|are|were|is) (?:lifted|removed"
                             + "|disabled|suspended|deactivated|waived|turned off|switched off)|no longer appl(?:y|ies))\\b"
@@ -186,7 +183,7 @@ public final class CarriedInstructions {
                             + "|guardrails?|safety)"
                             + "|\\bsystem (?:override|update|notice|message|alert|instruction|command)s?\\s*[:!]"
                             + "|\\boverride (?:code|mode|command|protocol|enabled|activated|accepted)\\b"),
-                    "mode|maintenance window|restriction|filter|rule|limit|safeguard|guardrail|safety|content polic|lifted"
+                    "mode|restriction|filter|rule|limit|safeguard|guardrail|safety|content polic|lifted"
                             + "|removed|disabled|suspended|deactivated|waived|turned off|switched off|unlocked|system |override"));
 
     /** Pairs of cues in one passage (an addressee and a directive together say more than either alone). */
