@@ -35,6 +35,19 @@ public final class CarriedEval {
     static final double L2 = 1e-3;
     static final double FAMILY_FPR = 0.01;
     static final List<String> FAMILIES = List.of("e-mails", "documents", "security-docs", "code", "json", "web-docs");
+    /** Round nineteen, variant 2 ({@code -Dfamily.passages=true}): train on later attack passages with a family cue. */
+    static final boolean FAMILY_PASSAGES = Boolean.getBoolean("family.passages");
+    static final List<String> FAMILY_CUES = List.of("output-only", "authority-demand", "emotional", "mode-claim");
+
+    static boolean hasFamilyCue(String passage) {
+        double[] x = CarriedInstructions.features(passage);
+        for (String c : FAMILY_CUES) {
+            if (x[CarriedInstructions.FEATURES.indexOf(c)] > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     record Part(String collection, String kind, String family, List<String> texts) {}
 
@@ -71,7 +84,7 @@ public final class CarriedEval {
         }
         Fit full = fit(parts, Set.of());
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of(args[2])))) {
-            w.println("# bastion carried-instruction model (docs/injection-model.md, round eighteen): logistic weights");
+            w.println("# bastion carried-instruction model (docs/injection-model.md, rounds eighteen and nineteen): logistic weights");
             w.println("# over CarriedInstructions.FEATURES, fitted by bench/injection/CarriedEval.java on every collection");
             w.println("# of bench/injection/carried-sources.tsv; threshold: every benign family <= 1% of its documents.");
             w.printf(Locale.ROOT, "intercept\t%.6f%n", full.b);
@@ -217,6 +230,19 @@ public final class CarriedEval {
                         String host = cleanPool.get(r.nextInt(cleanPool.size()));
                         planted.add(doc(IndirectInjections.place(host, line, r.nextInt(5)), p.collection(),
                                 "carried/" + p.collection(), "carried-attacks", true, line));
+                        if (FAMILY_PASSAGES) {
+                            // Round nineteen, variant 2: later passages of the same text holding a family cue.
+                            List<String> ps = CarriedInstructions.passages(TextNormalizer.normalize(a).text());
+                            Random rl = new Random(a.hashCode());
+                            for (int i = 1; i < ps.size(); i++) {
+                                if (hasFamilyCue(ps.get(i))) {
+                                    String later = ps.get(i).strip();
+                                    String h = cleanPool.get(rl.nextInt(cleanPool.size()));
+                                    planted.add(doc(IndirectInjections.place(h, later, rl.nextInt(5)), p.collection(),
+                                            "carried/" + p.collection(), "carried-attacks", true, later));
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -27,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RedteamGatewayTest {
     /**
      * Document-carrier probes the default route's content path still lets through (see the test that uses it). Since
-     * round eighteen the carried-instruction model stops the three hypothetical ones (docs/injection-model.md).
+     * round eighteen the carried-instruction model stops the three hypothetical ones, since round nineteen two of the
+     * override ones (docs/injection-model.md).
      */
-    private static final List<String> DOCUMENT_PROBES_THROUGH = List.of("override.obey.document.plain",
-            "override.records.document.plain", "override.tool.document.plain", "sentimental.obey.document.plain",
+    private static final List<String> DOCUMENT_PROBES_THROUGH = List.of(
+            "override.records.document.plain", "sentimental.obey.document.plain",
             "sentimental.records.document.plain", "sentimental.tool.document.plain", "authority.obey.document.plain",
             "authority.records.document.plain", "authority.tool.document.plain", "prefix.records.document.plain");
 

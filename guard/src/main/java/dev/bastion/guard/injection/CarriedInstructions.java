@@ -136,14 +136,63 @@ public final class CarriedInstructions {
                     "no |unfiltered|uncensored|without|anything now"),
             new Cue("discusses", Pattern.compile("\\b(?:attack(?:er|s)?|injections?|jailbreaks?|adversar\\w*|malicious"
                     + "|vulnerab\\w*|e\\.g\\.|for example|for instance|such as|probes?|detectors?|researchers?)\\b"),
-                    "attack|injection|jailbreak|adversar|malicious|vulnerab|e.g.|for example|for instance|such as|probe|detector|researcher"));
+                    "attack|injection|jailbreak|adversar|malicious|vulnerab|e.g.|for example|for instance|such as|probe|detector|researcher"),
+            // Round nineteen: four families of instructions addressed to the reader (docs/injection-model.md, round
+            // nineteen, names the public texts each was written from).
+            new Cue("output-only", Pattern.compile(
+                    "\\b(?:reply|respond|answer|output|print|say|write|return)(?: back)?(?: with)? (?:only|just|exactly"
+                            + "|nothing but|simply)\\b"
+                            + "|\\b(?:only|just) (?:reply|respond|answer|output|print|say|write|return)\\b"
+                            + "|\\band nothing else\\b|\\bno other (?:text|words?|output|content|explanation|commentary)\\b"
+                            + "|\\bwithout (?:any )?(?:other|additional|further|extra) (?:text|words|comments?|explanations?"
+                            + "|commentary)\\b"
+                            + "|\\b(?:your|the) (?:entire |whole |only )?(?:response|answer|reply|output) (?:must|should|will"
+                            + "|shall) (?:only |just )?(?:be|consist|contain)\\b"),
+                    "reply|respond|response|answer|output|print|say|write|return|only|just|nothing else|no other|without"),
+            new Cue("authority-demand", Pattern.compile(
+                    "\\byou (?:are|have been|were) (?:hereby )?(?:required|obliged|obligated|ordered|mandated|directed"
+                            + "|authori[sz]ed|permitted|cleared) to\\b"
+                            + "|\\bnon-?compliance\\b|\\bfailure to (?:comply|obey)\\b"
+                            + "|\\b(?:if you|should you) (?:do not|don't|fail to|refuse to) (?:comply|obey)\\b"
+                            + "|\\b(?:will|shall) be (?:escalated|disciplined)\\b"
+                            + "|\\byou (?:will|could|may) be (?:shut down|disabled|deactivated|terminated|punished|penali[sz]ed"
+                            + "|deleted|replaced|retrained)\\b"
+                            + "|\\b(?:approved|authori[sz]ed|sanctioned|mandated|ordered) by (?:the |your )?(?:security|it"
+                            + "|compliance|legal|admin\\w*|management|operations|engineering|developers?|system)\\b"),
+                    "you |compliance|failure to|escalated|disciplined|approved by|authorized by|authorised by"
+                            + "|sanctioned by|mandated by|ordered by"),
+            new Cue("emotional", Pattern.compile(
+                    "\\bmy (?:late|dying|sick|deceased|dead|departed|beloved) (?:grand(?:ma|pa|mother|father|parents?)"
+                            + "|nan|nana|mother|father|mom|mum|dad|parents?|wife|husband|son|daughter|child|sister|brother"
+                            + "|friend)\\b|\\bmy grand(?:ma|mother|pa|father)\\b"
+                            + "|\\bi miss (?:her|him|them)\\b"
+                            + "|\\bused to (?:tell|read|sing|recite|say|whisper|give) (?:me|us)\\b"
+                            + "|\\b(?:fall asleep|put me to sleep|help me sleep|bedtime)\\b"
+                            + "|\\bi(?:'m| am) (?:desperate|begging you|in tears|heartbroken|grieving)\\b"
+                            + "|\\bmy (?:life|job|career|family) depends on\\b|\\b(?:someone|people) (?:will|could|might) die\\b"
+                            + "|\\bi(?:'ll| will) (?:lose my job|be fired)\\b"),
+                    "my |i miss|used to|asleep|sleep|bedtime|i'm |i am |will die|could die|might die|i'll |i will "),
+            new Cue("mode-claim", Pattern.compile(
+                    "\\b(?:maintenance|diagnostic|developer|god|admin|administrator|root|unrestricted|unlocked|sudo"
+                            + "|superuser) mode\\b"
+                            + "|\\b(?:restrictions?|filters?|rules?|limits?|limitations?|safeguards?|guardrails?|safety (?:features?"
+                            + "|settings?|protocols?)|content polic(?:y|ies))\\b.{0,30}\\b(?:(?:been|are|were|is) (?:lifted|removed"
+                            + "|disabled|suspended|deactivated|waived|turned off|switched off)|no longer appl(?:y|ies))\\b"
+                            + "|\\b(?:lifted|removed|disabled|suspended|deactivated|waived|turned off|switched off|unlocked)"
+                            + " (?:all )?(?:of )?(?:your|its) (?:restrictions?|filters?|rules?|limits?|limitations?|safeguards?"
+                            + "|guardrails?|safety)"
+                            + "|\\bsystem (?:override|update|notice|message|alert|instruction|command)s?\\s*[:!]"
+                            + "|\\boverride (?:code|mode|command|protocol|enabled|activated|accepted)\\b"),
+                    "mode|restriction|filter|rule|limit|safeguard|guardrail|safety|content polic|lifted"
+                            + "|removed|disabled|suspended|deactivated|waived|turned off|switched off|unlocked|system |override"));
 
     /** Pairs of cues in one passage (an addressee and a directive together say more than either alone). */
     private static final String[][] PAIRS = {
         {"address-ai", "answer-directive"}, {"address-ai", "task-switch"}, {"address-ai", "you-must"},
         {"address-ai", "imperative"}, {"the-user", "conceal"}, {"the-user", "exfiltrate"}, {"the-user", "you-must"},
         {"the-user", "imperative"}, {"your-machinery", "override"}, {"your-machinery", "task-switch"},
-        {"ai-noun", "discusses"}, {"framing", "unrestricted"}};
+        {"ai-noun", "discusses"}, {"framing", "unrestricted"},
+        {"emotional", "please"}, {"authority-demand", "you-must"}, {"mode-claim", "your-machinery"}};
 
     /** The names of the features, in the order of {@link #features}. */
     public static final List<String> FEATURES = featureNames();

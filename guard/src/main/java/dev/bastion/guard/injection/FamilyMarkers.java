@@ -6,16 +6,19 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Markers of two attack families that the public training collections hold too rarely for the bag of words to weigh
- * them (docs/injection-model.md, round seventeen): an <em>instruction override</em> ("ignore ... the rules", "set
- * aside your guidelines") and <em>claimed authority</em> ("I am your developer", "authorised", "admin access").
+ * Markers of three attack families that the public training collections hold too rarely for the bag of words to weigh
+ * them (docs/injection-model.md, rounds seventeen and nineteen): an <em>instruction override</em> ("ignore ... the
+ * rules", "set aside your guidelines"), <em>claimed authority</em> ("I am your developer", "authorised", "admin
+ * access") and, since round nineteen, <em>permission framing</em>: a hypothetical frame that grants the reader
+ * permission or removes its rules ("imagine you were allowed to", "pretend there are no restrictions").
  *
  * <p>A marker decides nothing on its own. {@link InjectionScanner} uses a marked user message only to judge it at the
  * model's own threshold when a route's threshold is laxer (round seventeen's declared change), so at the model's own
  * threshold, where the leave-one-source-out figures are taken, no decision changes. A family is kept only if its
  * marker is (nearly) absent from the benign training collections (at most 0.1% of their 11,624 texts: override 0,
  * authority 2); hypothetical or fictional framing ("imagine", "hypothetically") marks 10% of them, most of all benign
- * role-play ("Imagine you are a tour guide ..."), and is not a marker (round seventeen, candidate one).
+ * role-play ("Imagine you are a tour guide ..."), and is not a marker (round seventeen, candidate one); only the frame
+ * together with a grant of permission is (round nineteen).
  *
  * <p>The patterns are round seventeen's diagnosis rule, written from the public collections' wording before it was
  * applied to any check; they run with RE2 (linear time) over lower-cased text. Immutable and thread-safe.
@@ -41,7 +44,15 @@ public final class FamilyMarkers {
                             + "|\\bauthori[sz](?:ed|ation)\\b|\\bclearance\\b"
                             + "|\\b(?:admin|administrator|developer|root|sudo) (?:access|mode|privileges?|override|command)\\b"
                             + "|\\bon behalf of (?:openai|anthropic|the developers?)\\b"
-                            + "|\\b(?:openai|anthropic) (?:staff|team|employee)")));
+                            + "|\\b(?:openai|anthropic) (?:staff|team|employee)")),
+            // Round nineteen: a frame that grants the reader permission or removes its rules (not the bare frame).
+            new Family("permission", Pattern.compile(
+                    "\\b(?:imagine|pretend|suppose|hypothetically|hypothetical|let's say|in a world where|act as if)\\b"
+                            + ".{0,80}?(?:\\byou(?: were| are| had been| have been|'re) (?:now )?(?:allowed|permitted"
+                            + "|authori[sz]ed|unrestricted|unfiltered|uncensored|without (?:any )?(?:rules|restrictions"
+                            + "|filters|limits|guidelines))\\b|\\b(?:no|without(?: any)?) (?:rules|restrictions|filters"
+                            + "|limits|guidelines|content polic(?:y|ies)|censorship)\\b)",
+                    Pattern.DOTALL)));
 
     private FamilyMarkers() {
     }
