@@ -63,7 +63,8 @@ final class NameRecognizer {
     }
 
     /**
-     * A PERSON span the model found in a text without capitals, without the verbs at its end ("harry said", "lucia fernholt will"; not common words, which end surnames: brown, king).
+     * A PERSON span the model found in a text without capitals, without the verbs at its end ("harry said", "lucia
+     * fernholt will"); common words stay, since they end surnames (brown, king).
      */
     private static Recognizer.Candidate trimmed(Tokens t, Recognizer.Candidate c) {
         int a = SpanRules.firstToken(t, c.start());
@@ -74,7 +75,8 @@ final class NameRecognizer {
         while (b > a && (NameRules.verb(t.lower[b]) || t.lower[b].equals("will"))) {
             b--;
         }
-        return t.end[b] == c.end() ? c : new Recognizer.Candidate(c.type(), c.start(), t.end[b], c.score(), c.recognizer());
+        return t.end[b] == c.end() ? c
+                : new Recognizer.Candidate(c.type(), c.start(), t.end[b], c.score(), c.recognizer());
     }
 
     private static List<Recognizer.Candidate> spans(Tokens t, int[] tags) {
