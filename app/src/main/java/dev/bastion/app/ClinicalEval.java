@@ -41,6 +41,10 @@ final class ClinicalEval implements Callable<Integer> {
             description = "Also print the first N misses and N false positives at the recall threshold.")
     int errors;
 
+    @Option(names = "--case", defaultValue = "as-is", paramLabel = "CASE", description = "Re-case every note before "
+            + "scanning: as-is (default), upper or lower; each character is mapped on its own, so gold offsets hold.")
+    String recase;
+
     private static final Set<String> NAME_MODEL = Set.of("NAME", "GEOGRAPHIC");
 
     @Override
@@ -52,10 +56,24 @@ final class ClinicalEval implements Callable<Integer> {
             System.err.println("eval clinical: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        Recasing recasing;
+        try {
+            recasing = Recasing.parse(recase);
+        } catch (IllegalArgumentException e) {
+            System.err.println("eval clinical: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         ClinicalNotes generator = new ClinicalNotes(seed);
         List<ClinicalNotes.Note> corpus = new ArrayList<>();
+        int changed = 0;
         for (int i = 0; i < notes; i++) {
-            corpus.add(generator.fill(templates.get(i % templates.size())));
+            ClinicalNotes.Note note = generator.fill(templates.get(i % templates.size()));
+            changed += recasing.changedLength(note.text()) ? 1 : 0;
+            corpus.add(new ClinicalNotes.Note(note.template(), recasing.apply(note.text()), note.gold()));
+        }
+        if (recasing != Recasing.AS_IS) {
+            System.out.println("case " + recasing.optionName() + ": " + changed + " notes whose full case mapping "
+                    + "would change their length (mapped character by character, offsets kept)");
         }
         long chars = corpus.stream().mapToLong(n -> n.text().length()).sum();
         System.out.printf(Locale.ROOT, "set %s: %d templates, %d notes, %d characters, %d gold spans (seed %d)%n", set,

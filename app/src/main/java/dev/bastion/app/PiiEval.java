@@ -52,6 +52,11 @@ final class PiiEval implements Callable<Integer> {
             + "frequent flagged values on the benign sets (type, value, count), per mode.")
     int benignErrors;
 
+    @Option(names = "--case", defaultValue = "as-is", paramLabel = "CASE", description = "Re-case every text "
+            + "(samples and benign prompts) before scanning: as-is (default), upper or lower; each character is mapped "
+            + "on its own, so gold offsets hold.")
+    String recase;
+
     @Option(names = "--rounds", defaultValue = "20", paramLabel = "N",
             description = "Timed rounds after as many warm-up rounds (default 20); the median and best are reported.")
     int rounds;
@@ -61,6 +66,13 @@ final class PiiEval implements Callable<Integer> {
         if (errorMode < 1 || errorMode > PiiEvaluation.MODES.size()) {
             System.err.println("eval pii: --error-mode must be 1 to " + PiiEvaluation.MODES.size() + ", not "
                     + errorMode);
+            return ExitCodes.USAGE;
+        }
+        Recasing recasing;
+        try {
+            recasing = Recasing.parse(recase);
+        } catch (IllegalArgumentException e) {
+            System.err.println("eval pii: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         JsonNode root;
@@ -75,12 +87,22 @@ final class PiiEval implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         List<String> texts = new ArrayList<>();
+        int changed = 0;
         for (JsonNode s : root) {
-            texts.add(s.path("full_text").asText());
+            String text = s.path("full_text").asText();
+            changed += recasing.changedLength(text) ? 1 : 0;
+            texts.add(recasing.apply(text));
         }
         List<PromptSets.Prompt> benignPrompts = new ArrayList<>();
         for (String spec : benign == null ? List.<String>of() : benign) {
-            benignPrompts.addAll(PromptSets.read(spec, null));
+            for (PromptSets.Prompt p : PromptSets.read(spec, null)) {
+                changed += recasing.changedLength(p.text()) ? 1 : 0;
+                benignPrompts.add(new PromptSets.Prompt(p.source(), recasing.apply(p.text())));
+            }
+        }
+        if (recasing != Recasing.AS_IS) {
+            System.out.println("case " + recasing.optionName() + ": " + changed + " texts whose full case mapping "
+                    + "would change their length (mapped character by character, offsets kept)");
         }
         for (PiiMode mode : PiiMode.values()) {
             System.out.println("== pii mode " + mode.configName() + " (default threshold " + mode.threshold() + ")");

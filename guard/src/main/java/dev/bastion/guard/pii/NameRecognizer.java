@@ -42,8 +42,46 @@ final class NameRecognizer {
 
     /** As {@link #find(String)}, leaving out tokens that touch a character marked in {@code claimed}. */
     static List<Recognizer.Candidate> find(Tokens t, boolean[] claimed) {
+        return find(t, claimed, true);
+    }
+
+    /**
+     * As {@link #find(Tokens, boolean[])}; in a text that does not use capitals ({@code cased} false, see
+     * {@link SpanRules#cased}: typed all in lower case, or written all in capitals) the model has no capital letter
+     * to tell where a name ends, so the verbs it ran on into are cut from the end of each PERSON span.
+     */
+    static List<Recognizer.Candidate> find(Tokens t, boolean[] claimed, boolean cased) {
+        List<Recognizer.Candidate> out = spans(t, MODEL.tag(t, outside(t, claimed)));
+        if (cased) {
+            return out;
+        }
+        List<Recognizer.Candidate> kept = new ArrayList<>(out.size());
+        for (Recognizer.Candidate c : out) {
+            kept.add(c.type().equals("PERSON") ? trimmed(t, c) : c);
+        }
+        return kept;
+    }
+
+    /**
+     * A PERSON span the model found in a text without capitals, without the verbs at its end ("harry said", "lucia
+     * fernholt will"); common words stay, since they end surnames (brown, king).
+     */
+    private static Recognizer.Candidate trimmed(Tokens t, Recognizer.Candidate c) {
+        int a = SpanRules.firstToken(t, c.start());
+        int b = a;
+        while (b + 1 < t.size && t.start[b + 1] < c.end()) {
+            b++;
+        }
+        while (b > a && (NameRules.verb(t.lower[b]) || t.lower[b].equals("will"))) {
+            b--;
+        }
+        return t.end[b] == c.end() ? c
+                : new Recognizer.Candidate(c.type(), c.start(), t.end[b], c.score(), c.recognizer());
+    }
+
+    private static List<Recognizer.Candidate> spans(Tokens t, int[] tags) {
         List<Recognizer.Candidate> out = new ArrayList<>();
-        for (NameModel.Span s : NameModel.spans(MODEL.tag(t, outside(t, claimed)))) {
+        for (NameModel.Span s : NameModel.spans(tags)) {
             String type = NameModel.TYPES.get(s.type());
             int start = t.start[s.first()];
             int end = t.end[s.last()];

@@ -64,6 +64,16 @@ final class NameRules {
             "any", "some", "one", "two", "not", "so", "up", "out", "about", "after", "before", "write", "tell", "give",
             "make", "send", "call", "ask", "let", "here", "there", "now", "today", "email", "phone", "address", "name");
 
+    /** Whether the lower-case word {@code w} is a common English or calendar word that is never a name alone. */
+    static boolean common(String w) {
+        return COMMON.contains(w);
+    }
+
+    /** Whether the lower-case word {@code w} is a verb that follows a name in a sentence ("said", "called"). */
+    static boolean verb(String w) {
+        return VERBS.contains(w);
+    }
+
     /** A word with its lower-case form and capitalisation worked out once (the rules ask for them many times). */
     private record Word(int start, int end, String text, String lower, boolean capitalised) {
         static Word of(int start, int end, String text) {
@@ -112,6 +122,14 @@ final class NameRules {
                 i = caps;
                 continue;
             }
+            // lower-case typing ("please correct it to mrs. anna kowalczyk"): a lower-case title, then one to three
+            // lower-case name words on the same line, middle initials allowed; not after a house number
+            int small = lowerCaseTitled(text, w, i);
+            if (small > i) {
+                out.add(new Recognizer.Candidate("PERSON", w.get(i + 1).start(), w.get(small).end(), 0.85, "name-title"));
+                i = small;
+                continue;
+            }
             // a cue ("my name is", "User:", "founders:") then capitalised names, comma- or "and"-separated
             if (word.capitalised() && !COMMON.contains(word.lower()) && cue(text, w, i)) {
                 int j = extend(w, i, 3);
@@ -121,10 +139,14 @@ final class NameRules {
             }
             // lower-case typing: a known first name right after a naming cue ("my name is anna kowalski"), with up
             // to two lower-case words after it that are no common words
-            if (!word.capitalised() && Character.isLowerCase(word.text().charAt(0)) && FIRST.contains(capitalise(word.text()))
+            // upper-case typing the same way ("FOUNDERS: ANNA KOWALSKI"), the name's words all in capitals
+            boolean smallCase = Character.isLowerCase(word.text().charAt(0));
+            boolean capitals = !smallCase && word.text().length() > 1 && upperLetters(word.text(), 2);
+            if (!word.capitalised() && (smallCase || capitals) && FIRST.contains(capitalise(word.lower()))
                     && !COMMON.contains(word.lower()) && cue(text, w, i)) {
                 int j = i;
-                while (j + 1 < w.size() && j - i < 2 && Character.isLowerCase(w.get(j + 1).text().charAt(0))
+                while (j + 1 < w.size() && j - i < 2 && (smallCase ? Character.isLowerCase(w.get(j + 1).text().charAt(0))
+                        : upperLetters(w.get(j + 1).text(), 2))
                         && !COMMON.contains(w.get(j + 1).lower()) && adjacent(text, w.get(j), w.get(j + 1))) {
                     j++;
                 }
@@ -233,6 +255,79 @@ final class NameRules {
             j++;
         }
         return j;
+    }
+
+    /** Verbs that follow a name in a sentence ("dr okonkwo said"), beside COMMON's; past forms in -ed are caught too. */
+    private static final Set<String> VERBS = Set.of("said", "says", "told", "tells", "asked", "asks", "wrote",
+            "writes", "has", "had", "have", "would", "could", "should", "must", "might", "shall", "went", "goes",
+            "came", "comes", "gave", "gives", "sent", "sends", "thinks", "thought", "wants", "wanted", "needs",
+            "knows", "knew", "saw", "sees", "got", "gets", "took", "takes", "made", "makes", "left", "leaves",
+            "replied", "answered", "agreed", "called", "calls", "works", "worked", "lives", "lived", "is", "was");
+
+    /** The titles that start a lower-case name ("ms" only with its full stop: "ms word", "ms teams"). */
+    private static final Set<String> LOWER_CASE_TITLES = Set.of("mr", "mrs", "ms", "mx", "dr", "prof");
+
+    /**
+     * The last word of a name after a lower-case title at word {@code i} (mr, mrs, ms., mx, dr, prof, a full stop
+     * after it or not), or {@code i} when none starts there: one to three lower-case words of letters, each a name
+     * word (not a common, calendar or function word, nor a word that is never a name), single-letter middle initials
+     * with their full stop between them, all on the title's line. Not after a house number ("55 elm dr springfield").
+     */
+    private static int lowerCaseTitled(String text, List<Word> w, int i) {
+        Word title = w.get(i);
+        if (title.text().length() > 4 || !LOWER_CASE_TITLES.contains(title.text()) || i + 1 >= w.size()) {
+            return i;
+        }
+        boolean stop = text.startsWith(". ", title.end());
+        if (title.text().equals("ms") && !stop) {
+            return i;
+        }
+        int from = i >= 2 ? w.get(i - 2).end() : 0;
+        for (int k = from; k < title.start(); k++) {
+            if (Character.isDigit(text.charAt(k))) {
+                return i;
+            }
+        }
+        int j = i;
+        int last = i;
+        while (j + 1 < w.size() && j - i < 4) {
+            Word next = w.get(j + 1);
+            String gap = text.substring(w.get(j).end(), next.start());
+            boolean afterTitle = j == i && (gap.equals(" ") || stop && gap.equals(". "));
+            boolean afterInitial = j > i && w.get(j).text().length() == 1 && (gap.equals(" ") || gap.equals(". "));
+            if (!(afterTitle || afterInitial || j > i && gap.equals(" "))) {
+                break;
+            }
+            if (next.text().length() == 1 && j > i && Character.isLowerCase(next.text().charAt(0))) {
+                j++; // a middle initial: kept only if a name word follows
+                continue;
+            }
+            if (!lowerLetters(next.text(), 2) || COMMON.contains(next.lower()) || SpanRules.notName(next.lower())
+                    || SpanRules.FUNCTION_WORDS.contains(next.lower())) {
+                break;
+            }
+            if (last > i && (VERBS.contains(next.lower()) || next.lower().endsWith("ed") && !LAST.contains(
+                    capitalise(next.lower())) || next.lower().endsWith("ing"))) {
+                break; // "dr okonkwo said", "mr. tran answered": a verb after the name ends it
+            }
+            j++;
+            last = j;
+        }
+        return last;
+    }
+
+    /** At least {@code min} characters, letters, apostrophes and inner hyphens, the first a lower-case letter. */
+    private static boolean lowerLetters(String word, int min) {
+        if (word.length() < min || !Character.isLowerCase(word.charAt(0))) {
+            return false;
+        }
+        for (int k = 0; k < word.length(); k++) {
+            char c = word.charAt(k);
+            if (!Character.isLowerCase(c) && c != '-' && c != '\'' && c != '\u2019') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** At least {@code min} characters, every one an upper-case letter. */

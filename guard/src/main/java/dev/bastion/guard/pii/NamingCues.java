@@ -45,7 +45,7 @@ final class NamingCues {
             }
             boolean capitalised = t.capitalised(a);
             if (!nameWord(t, a) || !capitalised && !(t.startsLowerCase(a)
-                    && (Gazetteers.get().flags(t.lower[a]) & Gazetteers.FIRST) != 0)) {
+                    && ((Gazetteers.get().flags(t.lower[a]) & Gazetteers.FIRST) != 0 || statesName(t, a)))) {
                 continue;
             }
             int b = a;
@@ -66,15 +66,39 @@ final class NamingCues {
     }
 
     /**
+     * Whether the cue that ends right before token {@code a} states a name outright ("my name is", "last name?"):
+     * then in lower-case typing name words after it are the name, known to the gazetteers or not: one word after a
+     * last, first or maiden name, two after a whole name ("my name is ottoline brackwater", not "my name is
+     * qwertz"). "call me" and "named him" still want a known first name ("call me maybe").
+     */
+    private static boolean statesName(Tokens t, int a) {
+        if (a < 2 || !t.lower[a - 2].equals("name") || !(t.lower[a - 1].equals("is") || t.lower[a - 1].equals("?"))
+                || NameRules.common(t.lower[a])) {
+            return false;
+        }
+        // a last, first or maiden name is one word; a whole name ("my name is ...") is two ("my name is qwertz" no)
+        String which = a >= 3 ? t.lower[a - 3] : "";
+        boolean oneWord = which.equals("last") || which.equals("first") || which.equals("maiden");
+        return oneWord || a + 1 < t.size && !t.lineBefore[a + 1] && t.startsLowerCase(a + 1) && nameWord(t, a + 1)
+                && !NameRules.common(t.lower[a + 1]) && !NameRules.verb(t.lower[a + 1]);
+    }
+
+    /**
      * The token after a middle initial that starts at {@code i} (one capital letter, a full stop after it or not,
-     * then a space), or {@code i} itself when no initial starts there.
+     * then a space; in lower-case typing one lower-case letter and its full stop: "ján m. novák"), or {@code i}
+     * itself when no initial starts there.
      */
     private static int initial(Tokens t, int i) {
-        if (i + 1 >= t.size || t.end[i] - t.start[i] != 1 || !t.capitalised(i) || t.lineBefore[i + 1]) {
+        if (i + 1 >= t.size || t.end[i] - t.start[i] != 1 || !Chars.letter(t.text.charAt(t.start[i]))
+                || t.lineBefore[i + 1]) {
             return i;
         }
         int next = i + 1;
-        if (t.text.charAt(t.start[next]) == '.' && t.end[next] - t.start[next] == 1) {
+        boolean stop = t.text.charAt(t.start[next]) == '.' && t.end[next] - t.start[next] == 1;
+        if (!t.capitalised(i) && !stop) {
+            return i; // "anna a student": a lower-case letter without its full stop is a word
+        }
+        if (stop) {
             next++;
         }
         return next < t.size && t.start[next] > t.end[next - 1] ? next : i;

@@ -214,7 +214,7 @@ public final class PiiScanner implements Scanner {
         Tokens tokens = Tokens.of(text);
         boolean cased = SpanRules.cased(tokens);
         List<Recognizer.Candidate> names = new ArrayList<>();
-        for (Recognizer.Candidate c : NameRecognizer.find(tokens, claimed)) {
+        for (Recognizer.Candidate c : NameRecognizer.find(tokens, claimed, cased)) {
             SpanRules.refine(tokens, c, mode, cased, names);
         }
         names = AddressChains.apply(tokens, names, claimed, postcodes, cased);

@@ -154,8 +154,9 @@ final class SpanRules {
         }
         // after a courtesy title the words are a name whatever their case ("DR. HOLLOWAY" in an upper-case note):
         // the balanced mode's case tests are for spans with no such evidence
+        // so are the words after a phrase that states a name ("MY NAME IS OTTOLINE BRACKWATER")
         PiiMode judged = c.recognizer().equals("name-title") || c.recognizer().equals(PlaceLines.RECOGNIZER)
-                ? PiiMode.RECALL : mode;
+                || c.recognizer().equals(NamingCues.RECOGNIZER) ? PiiMode.RECALL : mode;
         // a country after a cue that ties it to a person's travel, home or origin counts in the balanced mode too
         boolean personalPlace = c.recognizer().equals(PlaceCues.PERSONAL);
         if (end - start < 2 || !plausible(t, type, a, b, judged, cased, personalPlace)) {
