@@ -240,84 +240,108 @@ final class WeightCache {
     }
 
     private static Opening open(Path cache, Key key) {
-        try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 16) {
-                return new Refused("it is truncated (" + size + " bytes)");
-            }
-            ByteBuffer start = read(ch, 0, 16);
-            byte[] magic = new byte[MAGIC.length];
-            start.get(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
-                return new Refused("it is not a weight cache");
-            }
-            int format = start.getInt();
-            int headerBytes = start.getInt();
-            if (format != FORMAT) {
-                return new Refused("it has format " + format + ", not " + FORMAT);
-            }
-            if (headerBytes < 16 + 4 || headerBytes > MAX_HEADER || headerBytes > size) {
-                return new Refused("its header is truncated or damaged");
-            }
-            byte[] header = new byte[headerBytes];
-            read(ch, 0, headerBytes).get(header);
-            CRC32C crc = new CRC32C();
-            crc.update(header, 0, headerBytes - 4);
-            if ((int) crc.getValue() != ByteBuffer.wrap(header, headerBytes - 4, 4).getInt()) {
-                return new Refused("its header is damaged (checksum)");
-            }
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(header, 16, headerBytes - 20));
-            Key stored = new Key(in.readLong(), in.readLong(), in.readUTF(), in.readUTF());
-            if (!stored.equals(key)) {
-                return new Refused("it was made for another model file, cache format, layout or CPU");
-            }
-            int count = in.readInt();
-            if (count < 0 || count > 1_000_000) {
-                return new Refused("its header is damaged");
-            }
-            long dataStart = align(headerBytes);
-            Map<String, Entry> entries = new HashMap<>();
-            for (int i = 0; i < count; i++) {
-                Entry e = new Entry(in.readUTF(), GgmlType.valueOf(in.readUTF()), in.readInt(), in.readInt(),
-                        in.readLong(), in.readLong(), in.readInt());
-                if (e.offset() < dataStart || e.offset() % ALIGN != 0 || e.length() <= 0
-                        || e.length() > size - e.offset()) {
-                    return new Refused("it is truncated or damaged (" + e.name() + " lies outside it)");
-                }
-                entries.put(e.name(), e);
-            }
-            long length = in.readLong();
-            if (length != size) {
-                return new Refused("it is truncated or damaged (" + size + " bytes, written " + length + ")");
-            }
-            MemorySegment map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, Arena.ofAuto());
-            List<Entry> list = List.copyOf(entries.values());
-            int[] bad = {-1};
-            Parallel.forRange(list.size(), (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    Entry e = list.get(i);
-                    if (crc32c(map.asSlice(e.offset(), e.length())) != e.crc()) {
-                        bad[0] = i;
-                    }
-                }
-            });
-            if (bad[0] >= 0) {
-                return new Refused("it is damaged (the checksum of " + list.get(bad[0]).name() + " does not match)");
-            }
-            return new Opened(map, Map.copyOf(entries));
-        } catch (IOException | RuntimeException e) { // unreadable, or a header that parses as nonsense
+        MemorySegment map;
+        try {
+            map = mapWhole(cache);
+        } catch (IOException | RuntimeException e) {
+            return new Refused("it cannot be read: " + e);
+        }
+        try { // everything read from the one mapping: a file renamed over the cache meanwhile is not seen
+            return check(map, key);
+        } catch (IOException | RuntimeException e) { // a header that parses as nonsense
             return new Refused("it cannot be read: " + e);
         }
     }
 
-    private static ByteBuffer read(FileChannel ch, long at, int bytes) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(bytes);
-        while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) {
-                throw new IOException("unexpected end of file");
-            }
+    /** The cache file mapped whole: 2 MB-aligned ({@link FileMemory}) where possible. */
+    private static MemorySegment mapWhole(Path cache) throws IOException {
+        Optional<MemorySegment> aligned = FileMemory.mapReadOnly(cache);
+        if (aligned.isPresent()) {
+            return aligned.get();
         }
-        return b.flip();
+        try (FileChannel ch = FileChannel.open(cache, StandardOpenOption.READ)) {
+            return plainNative(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto()));
+        }
+    }
+
+    private static Opening check(MemorySegment map, Key key) throws IOException {
+        long size = map.byteSize();
+        if (size < 16) {
+            return new Refused("it is truncated (" + size + " bytes)");
+        }
+        ByteBuffer start = ByteBuffer.wrap(map.asSlice(0, 16).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+        byte[] magic = new byte[MAGIC.length];
+        start.get(magic);
+        if (!java.util.Arrays.equals(magic, MAGIC)) {
+            return new Refused("it is not a weight cache");
+        }
+        int format = start.getInt();
+        int headerBytes = start.getInt();
+        if (format != FORMAT) {
+            return new Refused("it has format " + format + ", not " + FORMAT);
+        }
+        if (headerBytes < 16 + 4 || headerBytes > MAX_HEADER || headerBytes > size) {
+            return new Refused("its header is truncated or damaged");
+        }
+        byte[] header = map.asSlice(0, headerBytes).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        CRC32C crc = new CRC32C();
+        crc.update(header, 0, headerBytes - 4);
+        if ((int) crc.getValue() != ByteBuffer.wrap(header, headerBytes - 4, 4).getInt()) {
+            return new Refused("its header is damaged (checksum)");
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(header, 16, headerBytes - 20));
+        Key stored = new Key(in.readLong(), in.readLong(), in.readUTF(), in.readUTF());
+        if (!stored.equals(key)) {
+            return new Refused("it was made for another model file, cache format, layout or CPU");
+        }
+        int count = in.readInt();
+        if (count < 0 || count > 1_000_000) {
+            return new Refused("its header is damaged");
+        }
+        long dataStart = align(headerBytes);
+        Map<String, Entry> entries = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            Entry e = new Entry(in.readUTF(), GgmlType.valueOf(in.readUTF()), in.readInt(), in.readInt(),
+                    in.readLong(), in.readLong(), in.readInt());
+            if (e.offset() < dataStart || e.offset() % ALIGN != 0 || e.length() <= 0
+                    || e.length() > size - e.offset()) {
+                return new Refused("it is truncated or damaged (" + e.name() + " lies outside it)");
+            }
+            entries.put(e.name(), e);
+        }
+        long length = in.readLong();
+        if (length != size) {
+            return new Refused("it is truncated or damaged (" + size + " bytes, written " + length + ")");
+        }
+        List<Entry> list = List.copyOf(entries.values());
+        int[] bad = {-1};
+        Parallel.forRange(list.size(), (from, to) -> {
+            for (int i = from; i < to; i++) {
+                Entry e = list.get(i);
+                if (crc32c(map.asSlice(e.offset(), e.length())) != e.crc()) {
+                    bad[0] = i;
+                }
+            }
+        });
+        if (bad[0] >= 0) {
+            return new Refused("it is damaged (the checksum of " + list.get(bad[0]).name() + " does not match)");
+        }
+        return new Opened(map, Map.copyOf(entries));
+    }
+
+    /**
+     * The mapping as a plain native segment, of the class {@link AnonymousMemory}'s segments have, read-only; the
+     * mapping stays until the returned segment (and every slice of it) is unreachable. Why: the kernels are compiled
+     * on the warm-up's tiny model, whose weights are in anonymous memory, and a file mapping's segment is of another
+     * class ({@code MappedMemorySegmentImpl}); the kernels' compiled code, profiled on the one class, would then meet
+     * the other in the decode (measured in docs/benchmarks.md, cold start, round nineteen).
+     */
+    @SuppressWarnings("restricted") // reinterpret: the size is the mapping's own
+    private static MemorySegment plainNative(MemorySegment mapping) {
+        long size = mapping.byteSize();
+        return MemorySegment.ofAddress(mapping.address())
+                .reinterpret(size, Arena.ofAuto(), s -> java.lang.ref.Reference.reachabilityFence(mapping))
+                .asReadOnly();
     }
 
     // ---- writing

@@ -43,9 +43,12 @@ class WeightCacheTest {
             assertThat(second.outcome()).isInstanceOf(WeightCache.Outcome.Used.class);
             assertThat(fingerprint(first.weights())).isEqualTo(fingerprint(plain));
             assertThat(fingerprint(second.weights())).isEqualTo(fingerprint(plain));
-            // the used cache really holds the interleaved layouts, mapped from the cache file
+            // the used cache really holds the interleaved layouts, mapped read-only from the cache file (the
+            // in-memory repack's are writable anonymous memory)
             assertThat(second.weights().layers().getFirst().wq().packedData()).get()
-                    .matches(s -> s.isMapped(), "mapped from the cache");
+                    .matches(s -> s.isReadOnly(), "read-only, from the cache");
+            assertThat(first.weights().layers().getFirst().wq().packedData()).get()
+                    .matches(s -> !s.isReadOnly(), "writable, repacked in memory");
         }
         try (LocalModel inMemory = LocalModel.load(model, new LocalModel.Options(128, 1, 0));
                 LocalModel cached = LocalModel.load(model, new LocalModel.Options(128, 1, 0).withWeightCache(cacheDir))) {
