@@ -58,6 +58,11 @@ public final class WeightCacheReadProbe {
                             m == a ? "mapped" : "memory", cpu / 1e6 / passes, minorFaults() - faults);
                 }
             }
+            for (String line : Files.readAllLines(Path.of("/proc/self/smaps_rollup"))) {
+                if (line.startsWith("FilePmdMapped") || line.startsWith("AnonHugePages") || line.startsWith("Rss")) {
+                    System.out.println(line); // are the cache's pages mapped in 2 MB entries?
+                }
+            }
         }
     }
 
