@@ -9,6 +9,8 @@
 #   bench/inference/cold.sh FILE [ROUNDS] [TOKENS]          (default 3 rounds, 128 tokens)
 #   VARIANTS='cache|;nocache|-XX:AOTMode=off'               label|BASTION_JAVA_OPTS, ';'-separated (this default)
 #   VARIANTS='new|;old||/tmp/old-tree/bastion'                label|BASTION_JAVA_OPTS|LAUNCHER: another build's launcher
+#   VARIANTS='mapped|||--data-dir /tmp/d;repack|||--no-weight-cache'   label|OPTS|LAUNCHER|ARGS: more generate arguments
+#                                                           (the warm-up run of each variant writes its weight cache)
 #   BASTION=/tmp/rel/bastion-0.1.0-SNAPSHOT-linux-x64/bin/bastion   the launcher to time (default ./bastion)
 #   PEER=no                                                 leave llama.cpp out
 # The llama.cpp process is bench's ColdLlamaCpp: llama.cpp through its Java binding, so it also pays a JVM start;
@@ -42,8 +44,10 @@ trap 'rm -rf "$work"' EXIT
 # read of FILE fills the page cache (both engines then map it from memory, as a user's second start would).
 IFS=';' read -r -a list <<<"$variants"
 for v in "${list[@]}"; do
-  IFS='|' read -r label opts other <<<"$v"
-  if [[ -n "$other" ]]; then "$other" generate --model "$file" --prompt "$prompt" --max-tokens 2 --temperature 0 >/dev/null 2>&1; fi
+  IFS='|' read -r label opts other args <<<"$v"
+  # shellcheck disable=SC2086 # ARGS is a list of arguments
+  BASTION_JAVA_OPTS="$opts" "${other:-$launcher}" generate --model "$file" --prompt "$prompt" --max-tokens 2 \
+    --temperature 0 ${args:-} >/dev/null 2>&1 || true
 done
 "$launcher" generate --model "$file" --prompt "$prompt" --max-tokens 2 --temperature 0 >/dev/null 2>&1 || {
   echo "cold: bastion generate failed:" >&2
@@ -106,9 +110,10 @@ for ((round = 1; round <= rounds; round++)); do
   fi
   IFS=';' read -r -a list <<<"$variants"
   for v in "${list[@]}"; do
-    IFS='|' read -r label opts other <<<"$v"
+    IFS='|' read -r label opts other args <<<"$v"
+    # shellcheck disable=SC2086 # ARGS is a list of arguments
     BASTION_JAVA_OPTS="$opts" one "bastion-$label" "${other:-$launcher}" generate --model "$file" --prompt "$prompt" \
-      --max-tokens "$tokens" --temperature 0 | tee -a "$results"
+      --max-tokens "$tokens" --temperature 0 ${args:-} | tee -a "$results"
   done
 done
 echo "== load after: $(uptime)"

@@ -61,6 +61,13 @@ final class ChatCommands {
         @Option(names = "--context", description = "Context size in tokens (default: local-engine.context-size).")
         Integer context;
 
+        @Option(names = "--weight-cache", negatable = true, defaultValue = "false", fallbackValue = "true",
+                description = "Map the repacked weights from <data-dir>/cache/repacked (written on a model's first "
+                        + "load, about its size on disk; bastion model clear-cache deletes it) instead of repacking "
+                        + "them in memory at every start. Off by default: see docs/benchmarks.md, cold start, round "
+                        + "nineteen.")
+        boolean weightCache;
+
         SamplingParameters sampling() {
             return new SamplingParameters(temperature, topP, topK, minP,
                     seed == null ? OptionalLong.empty() : OptionalLong.of(seed), repeatPenalty, 64, Map.of());
@@ -77,7 +84,13 @@ final class ChatCommands {
             // The configured key/value cache type, as the gateway uses; the kernels are warmed on a tiny model of the
             // same shape while the tokenizer is read (a fresh process's first prompt otherwise runs them interpreted).
             // -Dbastion.warm-up=off (through BASTION_JAVA_OPTS) skips it: bench/inference/cold.sh measures both.
+            // --weight-cache: the repacked weights mapped from the cache in the data directory (made on the first
+            // load), not rebuilt in memory. Off by default until a quiet run settles the decode and the peak RSS
+            // (docs/benchmarks.md, cold start, round nineteen).
             LocalModel.Options engine = new LocalModel.Options(ctx, 1, 0, config.localEngine().cacheType());
+            if (weightCache) {
+                engine = engine.withWeightCache(weightCacheDir(config));
+            }
             LocalModel m = "off".equals(System.getProperty("bastion.warm-up"))
                     ? LocalModel.load(file, engine)
                     : LocalModel.loadWarmed(file, engine);
@@ -85,6 +98,11 @@ final class ChatCommands {
                     m.config().architecture(), m.config().layers(), m.contextSize(), (System.nanoTime() - t0) / 1e9);
             return m;
         }
+    }
+
+    /** Where chat and generate keep the repacked weights of the models they load. */
+    static Path weightCacheDir(GatewayConfig config) {
+        return config.dataDir().resolve("cache").resolve("repacked");
     }
 
     static Path resolve(GatewayConfig config, String name) {

@@ -25,18 +25,35 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code bastion model keygen|sign|verify|scan|bom}: the model supply chain, and (in {@link ModelPullCommands})
- * {@code pull|catalogue|list|info}. Every action but the two listings is an audit-log event (when no gateway holds
+ * {@code pull|catalogue|list|info}, {@code clear-cache}. Every action but the two listings is an audit-log event (when no gateway holds
  * the log).
  */
 @Command(name = "model", description = "Pull, list, inspect, sign, verify and scan models, and write their bill of "
         + "materials.",
         subcommands = {ModelPullCommands.Pull.class, ModelPullCommands.CatalogueList.class,
                 ModelPullCommands.ListModels.class, ModelPullCommands.Info.class, ModelCommand.Keygen.class,
-                ModelCommand.Sign.class, ModelCommand.Verify.class, ModelCommand.Scan.class, ModelCommand.Bom.class})
+                ModelCommand.Sign.class, ModelCommand.Verify.class, ModelCommand.Scan.class, ModelCommand.Bom.class,
+                ModelCommand.ClearCache.class})
 final class ModelCommand {
 
     static void audit(CommonOptions common, String action, String subject) {
         CliAudit.record(common.load(Map.of()).config(), action, subject);
+    }
+
+    @Command(name = "clear-cache", description = "Delete the repacked weights that chat and generate keep in "
+            + "<data-dir>/cache/repacked (rebuilt on a model's next load).")
+    static final class ClearCache implements Callable<Integer> {
+        @Mixin
+        CommonOptions common;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = ChatCommands.weightCacheDir(common.load(Map.of()).config());
+            long freed = dev.bastion.inference.LocalModel.clearWeightCache(dir);
+            audit(common, "model.clear-cache", dir + " " + freed + " bytes");
+            System.out.printf("deleted %.1f MiB of repacked weights in %s%n", freed / 1048576.0, dir);
+            return 0;
+        }
     }
 
     @Command(name = "keygen", description = "Write a signing key pair: model-signing.key (0600) and model-signing.pub.")

@@ -30,6 +30,37 @@ class ChatCommandsTest {
     }
 
     @Test
+    void generateWithTheWeightCacheWritesItThenMapsItAndClearCacheDeletesIt() throws Exception {
+        Path data = dir.resolve("data");
+        Path models = Files.createDirectories(data.resolve("models"));
+        TestModels.write(models.resolve("tiny.gguf"), TestModels.Shape.tiny("llama"), GgmlType.Q4_K, 3);
+        String[] plain = {"generate", "--model", "tiny", "--prompt", "the patient was seen", "--temperature", "0",
+            "--max-tokens", "6", "--data-dir", data.toString()};
+        String[] cached = java.util.stream.Stream.concat(java.util.Arrays.stream(plain), java.util.stream.Stream.of(
+                "--weight-cache")).toArray(String[]::new);
+        Path cacheDir = data.resolve("cache").resolve("repacked");
+        Object[] none = KeysCommandTest.run(plain);
+        assertThat(none[0]).as("exit code; stderr: %s", none[2]).isEqualTo(0);
+        assertThat(cacheDir).doesNotExist(); // off by default
+        Object[] first = KeysCommandTest.run(cached);
+        assertThat(first[0]).as("exit code; stderr: %s", first[2]).isEqualTo(0);
+        try (var files = Files.list(cacheDir)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".weights")).count()).isEqualTo(1);
+        }
+        Object[] second = KeysCommandTest.run(cached);
+        assertThat(((String) first[1]).strip()).isNotEmpty().isEqualTo(((String) none[1]).strip())
+                .isEqualTo(((String) second[1]).strip());
+        Object[] clear = KeysCommandTest.run("model", "clear-cache", "--data-dir", data.toString());
+        assertThat(clear[0]).as("exit code; stderr: %s", clear[2]).isEqualTo(0);
+        assertThat((String) clear[1]).contains("deleted").contains("MiB of repacked weights");
+        try (var files = Files.list(cacheDir)) {
+            assertThat(files.toList()).isEmpty();
+        }
+        assertThat((String) KeysCommandTest.run("audit", "tail", "--data-dir", data.toString(), "-n", "5")[1])
+                .contains("model.clear-cache");
+    }
+
+    @Test
     void chatAnswersEachLineWithTheHistoryAndStopsAtExit() throws Exception {
         Path file = TestModels.write(dir.resolve("tiny-qwen.gguf"), TestModels.Shape.tiny("qwen2"), GgmlType.Q4_K, 5);
         InputStream in = System.in;

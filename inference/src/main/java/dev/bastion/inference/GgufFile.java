@@ -120,6 +120,11 @@ public final class GgufFile implements AutoCloseable {
         return layout.dataOffset();
     }
 
+    /** The bytes before the tensor data (the header, the metadata and the tensor table), read-only. */
+    MemorySegment header() {
+        return mapping.asSlice(0, layout.dataOffset()).asReadOnly();
+    }
+
     /** The alignment of tensor data, from {@code general.alignment} or 32. */
     public int alignment() {
         return layout.alignment();

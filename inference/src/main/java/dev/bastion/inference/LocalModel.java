@@ -20,6 +20,7 @@ import java.util.function.Predicate;
  * processes its new suffix. This class is thread-safe.
  */
 public final class LocalModel implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(LocalModel.class.getName());
 
     /**
      * @param contextSize tokens of prompt plus answer one sequence holds (at most the model's own context)
@@ -27,14 +28,29 @@ public final class LocalModel implements AutoCloseable {
      *     into shared steps ({@link Batcher})
      * @param queueDepth requests that may wait for a slot before new ones are refused
      * @param cacheType how each slot's key/value cache stores its numbers
+     * @param weightCache the directory of the cache of rebuilt weight layouts ({@link WeightCache}: made on the
+     *     first load of a model, mapped on later ones, about the model's size on disk), or empty to rebuild the
+     *     layouts in memory on every load
      */
-    public record Options(int contextSize, int slots, int queueDepth, KvCacheType cacheType) {
+    public record Options(int contextSize, int slots, int queueDepth, KvCacheType cacheType,
+            Optional<Path> weightCache) {
         public Options {
             if (contextSize <= 0 || slots <= 0 || queueDepth < 0) {
                 throw new IllegalArgumentException("context size and slots must be positive and the queue depth not "
                         + "negative: " + contextSize + ", " + slots + ", " + queueDepth);
             }
             java.util.Objects.requireNonNull(cacheType, "cacheType");
+            java.util.Objects.requireNonNull(weightCache, "weightCache");
+        }
+
+        /** Options without a weight cache. */
+        public Options(int contextSize, int slots, int queueDepth, KvCacheType cacheType) {
+            this(contextSize, slots, queueDepth, cacheType, Optional.empty());
+        }
+
+        /** These options with the weight cache in {@code dir}. */
+        public Options withWeightCache(Path dir) {
+            return new Options(contextSize, slots, queueDepth, cacheType, Optional.of(dir));
         }
 
         /** Options with an F32 key/value cache. */
@@ -72,7 +88,7 @@ public final class LocalModel implements AutoCloseable {
         this.template = ChatTemplate.find(config.architecture(), jinja, config.vocabularySize());
         this.noTemplateReason = ChatTemplate.unknownReason(config.architecture(), jinja, config.vocabularySize());
         this.contextSize = Math.min(options.contextSize(), config.contextLength());
-        this.transformer = new Transformer(config, Weights.load(file, config), contextSize);
+        this.transformer = new Transformer(config, weights(file, config, options.weightCache()), contextSize);
         this.free = new ArrayBlockingQueue<>(options.slots(), true);
         List<Slot> all = new java.util.ArrayList<>();
         for (int i = 0; i < options.slots(); i++) {
@@ -84,6 +100,36 @@ public final class LocalModel implements AutoCloseable {
                 Math.min(options.slots(), Transformer.MAX_BATCH)) : null;
         this.capacity = options.slots() + options.queueDepth();
         this.admission = new Semaphore(capacity, true);
+    }
+
+    /** The weights, through the cache in {@code cacheDir} if there is one; the cache's troubles are logged, not thrown. */
+    private static Weights weights(GgufFile file, ModelConfig config, Optional<Path> cacheDir) throws GgufFormatException {
+        if (cacheDir.isEmpty()) {
+            return Weights.load(file, config);
+        }
+        WeightCache.Loaded loaded = new WeightCache(cacheDir.get()).load(file, config);
+        switch (loaded.outcome()) {
+            case WeightCache.Outcome.Used u -> {
+            }
+            case WeightCache.Outcome.Built b -> b.replaced().ifPresentOrElse(
+                    why -> LOG.log(System.Logger.Level.WARNING, "the weight cache " + b.cache() + " was not used ("
+                            + why + "); it was rebuilt"),
+                    () -> LOG.log(System.Logger.Level.INFO, "wrote the weight cache " + b.cache()));
+            case WeightCache.Outcome.NotUsed n -> LOG.log(System.Logger.Level.WARNING,
+                    "no weight cache for " + file.path().getFileName() + ": " + n.reason()
+                            + "; the weights were rebuilt in memory");
+        }
+        return loaded.weights();
+    }
+
+    /**
+     * Deletes the weight cache in {@code dir} (every model's).
+     *
+     * @return the bytes freed
+     * @throws IOException if a file cannot be deleted
+     */
+    public static long clearWeightCache(Path dir) throws IOException {
+        return WeightCache.clear(dir);
     }
 
     /**

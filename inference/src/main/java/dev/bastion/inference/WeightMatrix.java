@@ -72,35 +72,19 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
                     + " bytes, but the data has " + data.byteSize());
         }
         boolean scalar = Boolean.getBoolean("bastion.inference.scalar") || !VectorKernels.AVAILABLE;
-        if (type == GgmlType.Q8_0 && !scalar && Int8Kernels.AVAILABLE && rows >= Q8_0x4.ROWS) {
-            Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
-            if (packed.isPresent()) {
-                interleave(data, packed.get(), rows, cols);
-                return new Mapped(type, packed.get(), rows, cols, false, true);
-            }
-        }
-        if (type == GgmlType.Q4_0 && !scalar && Int8Kernels.AVAILABLE && rows % Q4_0x4.ROWS == 0
-                && !Boolean.getBoolean("bastion.inference.q4_0-rows")) {
-            Optional<MemorySegment> packed = AnonymousMemory.allocate(data.byteSize());
-            if (packed.isPresent()) {
-                Q4_0x4.repack(data, packed.get(), rows, cols); // releases the file pages it copied
-                return new Mapped(type, packed.get(), rows, cols, false, true);
-            }
-        }
-        if ((type == GgmlType.Q4_K || type == GgmlType.Q5_K || type == GgmlType.Q6_K) && !scalar
-                && KQuantInt8.AVAILABLE && rows % 4 == 0 && !Boolean.getBoolean("bastion.inference.k-rows")) {
-            long bytes = switch (type) {
-                case Q4_K -> Q4_Kx4.packedBytes(rows, cols);
-                case Q5_K -> Q5_Kx4.packedBytes(rows, cols);
-                default -> data.byteSize();
-            };
+        long bytes = packedBytes(type, rows, cols);
+        if (bytes > 0) {
             Optional<MemorySegment> packed = AnonymousMemory.allocate(bytes);
             if (packed.isPresent()) {
                 switch (type) {
+                    case Q8_0 -> Q8_0x4.repack(data, packed.get(), rows, cols);
+                    case Q4_0 -> Q4_0x4.repack(data, packed.get(), rows, cols);
                     case Q4_K -> Q4_Kx4.repack(data, packed.get(), rows, cols);
                     case Q5_K -> Q5_Kx4.repack(data, packed.get(), rows, cols);
                     default -> Q6_Kx4.repack(data, packed.get(), rows, cols);
                 }
+                // the file's pages that the copy read are released, so that the process does not hold them and the
+                // copy at once (they stay in the page cache, outside this process); Q8_0x4 and Q4_0x4 already did
                 if (data.isMapped()) {
                     data.unload();
                 }
@@ -111,15 +95,73 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
     }
 
     /**
-     * Copies the Q8_0 rows of {@code data} into {@code packed} in groups of four ({@link Q8_0x4}); the pages of a
-     * file mapping that the copy read are then released ({@link MemorySegment#unload}), so that the process does
-     * not hold the file's pages and the copy at once (they stay in the page cache, outside this process).
+     * The size of the interleaved layout {@link #of} rebuilds a {@code rows x cols} matrix of {@code type} into with
+     * this process's kernels and settings, or 0 if it keeps such a matrix as the file has it. Q8_0 matrices of at
+     * least four rows and Q4_0, Q4_K, Q5_K and Q6_K matrices of a multiple of four rows, with the 512-bit int8
+     * kernels; unless the scalar kernels are asked for, or {@code bastion.inference.q4_0-rows} /
+     * {@code bastion.inference.k-rows} keep those rows as they are.
      */
-    private static void interleave(MemorySegment data, MemorySegment packed, int rows, int cols) {
-        Q8_0x4.repack(data, packed, rows, cols);
-        if (data.isMapped()) {
-            data.unload();
+    static long packedBytes(GgmlType type, int rows, int cols) {
+        boolean scalar = Boolean.getBoolean("bastion.inference.scalar") || !VectorKernels.AVAILABLE;
+        if (scalar) {
+            return 0;
         }
+        long plain = (long) rows * type.byteSize(cols);
+        return switch (type) {
+            case Q8_0 -> Int8Kernels.AVAILABLE && rows >= Q8_0x4.ROWS ? plain : 0;
+            case Q4_0 -> Int8Kernels.AVAILABLE && rows % Q4_0x4.ROWS == 0
+                    && !Boolean.getBoolean("bastion.inference.q4_0-rows") ? plain : 0;
+            case Q4_K, Q5_K, Q6_K -> {
+                if (!KQuantInt8.AVAILABLE || rows % 4 != 0 || Boolean.getBoolean("bastion.inference.k-rows")) {
+                    yield 0;
+                }
+                yield switch (type) {
+                    case Q4_K -> Q4_Kx4.packedBytes(rows, cols);
+                    case Q5_K -> Q5_Kx4.packedBytes(rows, cols);
+                    default -> plain;
+                };
+            }
+            default -> 0;
+        };
+    }
+
+    /**
+     * What {@link #packedBytes} depends on besides the matrix itself, as one line: a cache of rebuilt layouts
+     * ({@link WeightCache}) made under another line is not used. {@link #LAYOUT_VERSION} changes with any change to
+     * a repack's output.
+     */
+    static String packingSettings() {
+        return "layout=" + LAYOUT_VERSION
+                + " vector-bits=" + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize()
+                + " vector=" + VectorKernels.AVAILABLE + " int8=" + Int8Kernels.AVAILABLE
+                + " kquant-int8=" + KQuantInt8.AVAILABLE
+                + " scalar=" + Boolean.getBoolean("bastion.inference.scalar")
+                + " q4_0-rows=" + Boolean.getBoolean("bastion.inference.q4_0-rows")
+                + " k-rows=" + Boolean.getBoolean("bastion.inference.k-rows");
+    }
+
+    /** The version of the interleaved layouts (Q8_0x4, Q4_0x4, Q4_Kx4, Q5_Kx4, Q6_Kx4) as {@link #of} writes them. */
+    static final int LAYOUT_VERSION = 1;
+
+    /**
+     * The matrix over {@code packed}, a layout {@link #of} made earlier for the same type and shape (kept in a
+     * {@link WeightCache}): the same kernels, the same bits as the matrix {@link #of} returns.
+     *
+     * @throws IllegalArgumentException if {@link #of} would not rebuild such a matrix, or {@code packed} is not of
+     *     its size
+     */
+    static WeightMatrix packed(GgmlType type, MemorySegment packed, int rows, int cols) {
+        long bytes = rows > 0 && cols > 0 && cols % type.blockSize() == 0 ? packedBytes(type, rows, cols) : 0;
+        if (bytes == 0 || packed.byteSize() != bytes) {
+            throw new IllegalArgumentException("a " + rows + " x " + cols + " " + type + " matrix is not rebuilt into "
+                    + packed.byteSize() + " bytes here (expected " + bytes + ")");
+        }
+        return new Mapped(type, packed, rows, cols, false, true);
+    }
+
+    /** The rebuilt layout of an interleaved matrix ({@link #of}), or empty for one read as the file has it. */
+    final Optional<MemorySegment> packedData() {
+        return interleaved() ? Optional.of(data) : Optional.empty();
     }
 
     public final int rows() {
