@@ -30,18 +30,18 @@ class ChatCommandsTest {
     }
 
     @Test
-    void generateWithTheWeightCacheWritesItThenMapsItAndClearCacheDeletesIt() throws Exception {
+    void generateWritesTheWeightCacheThenMapsItNoWeightCacheLeavesItAndClearCacheDeletesIt() throws Exception {
         Path data = dir.resolve("data");
         Path models = Files.createDirectories(data.resolve("models"));
         TestModels.write(models.resolve("tiny.gguf"), TestModels.Shape.tiny("llama"), GgmlType.Q4_K, 3);
-        String[] plain = {"generate", "--model", "tiny", "--prompt", "the patient was seen", "--temperature", "0",
+        String[] cached = {"generate", "--model", "tiny", "--prompt", "the patient was seen", "--temperature", "0",
             "--max-tokens", "6", "--data-dir", data.toString()};
-        String[] cached = java.util.stream.Stream.concat(java.util.Arrays.stream(plain), java.util.stream.Stream.of(
-                "--weight-cache")).toArray(String[]::new);
+        String[] plain = java.util.stream.Stream.concat(java.util.Arrays.stream(cached), java.util.stream.Stream.of(
+                "--no-weight-cache")).toArray(String[]::new);
         Path cacheDir = data.resolve("cache").resolve("repacked");
         Object[] none = KeysCommandTest.run(plain);
         assertThat(none[0]).as("exit code; stderr: %s", none[2]).isEqualTo(0);
-        assertThat(cacheDir).doesNotExist(); // off by default
+        assertThat(cacheDir).doesNotExist(); // --no-weight-cache writes nothing; the default (below) writes it
         Object[] first = KeysCommandTest.run(cached);
         assertThat(first[0]).as("exit code; stderr: %s", first[2]).isEqualTo(0);
         try (var files = Files.list(cacheDir)) {
