@@ -1,11 +1,6 @@
 package dev.bastion.inference;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -18,22 +13,13 @@ import java.util.Optional;
  * plain native one, of the class {@link AnonymousMemory}'s segments have, so the kernels' compiled code, profiled on
  * the warm-up's anonymous memory, sees one class.
  *
- * <p>Linux only ({@code open}, {@code mmap}, {@code munmap}, {@code close} through the FFM API); elsewhere, or if
+ * <p>Linux only ({@code open}, {@code mmap}, {@code munmap}, {@code close} through {@link Libc}); elsewhere, or if
  * native access is refused or a call fails, empty, and the caller maps the file its own way. Stateless and
  * thread-safe.
  */
-@SuppressWarnings("restricted") // mmap and munmap through the FFM API, on purpose
 final class FileMemory {
 
     private static final long ALIGN = 2L << 20;
-    private static final int PROT_NONE = 0;
-    private static final int PROT_READ = 1;
-    private static final int MAP_PRIVATE = 2;
-    private static final int MAP_FIXED = 0x10;
-    private static final int MAP_ANONYMOUS = 0x20;
-    private static final int O_RDONLY = 0;
-    private static final int SEEK_END = 2;
-    private static final Optional<MethodHandle[]> CALLS = lookUp();
 
     private FileMemory() {
     }
@@ -44,80 +30,44 @@ final class FileMemory {
      * A file renamed over {@code file} later does not change the mapping.
      */
     static Optional<MemorySegment> mapReadOnly(Path file) {
-        if (CALLS.isEmpty()) {
+        if (Libc.linux().isEmpty()) {
             return Optional.empty();
         }
-        MethodHandle[] h = CALLS.get();
-        try (Arena names = Arena.ofConfined()) {
-            int fd = (int) h[0].invokeExact(names.allocateFrom(file.toString()), O_RDONLY);
+        Libc c = Libc.linux().get();
+        try {
+            int fd = c.open(file.toString(), Libc.O_RDONLY);
             if (fd < 0) {
                 return Optional.empty();
             }
             try {
-                long size = (long) h[4].invokeExact(fd, 0L, SEEK_END); // the size of the file this descriptor opened
+                long size = c.lseek(fd, 0L, Libc.SEEK_END); // the size of the file this descriptor opened
                 if (size <= 0) {
                     return Optional.empty();
                 }
                 // reserve size + 2 MB, map the file at the first aligned address inside, give back the rest
-                MemorySegment reserved = (MemorySegment) h[1].invokeExact(MemorySegment.NULL, size + ALIGN, PROT_NONE,
-                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0L);
-                if (reserved.address() == -1L) {
+                long reserved = c.mmap(0, size + ALIGN, Libc.PROT_NONE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0L);
+                if (reserved == Libc.MAP_FAILED) {
                     return Optional.empty();
                 }
-                long start = (reserved.address() + ALIGN - 1) / ALIGN * ALIGN;
-                MemorySegment mapped = (MemorySegment) h[1].invokeExact(MemorySegment.ofAddress(start), size,
-                        PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0L);
-                long head = start - reserved.address();
-                long tail = reserved.address() + size + ALIGN - (start + size);
-                if (mapped.address() != start) {
-                    int ignored = (int) h[2].invokeExact(reserved, size + ALIGN);
+                long start = (reserved + ALIGN - 1) / ALIGN * ALIGN;
+                long mapped = c.mmap(start, size, Libc.PROT_READ, Libc.MAP_PRIVATE | Libc.MAP_FIXED, fd, 0L);
+                if (mapped != start) {
+                    c.munmap(reserved, size + ALIGN);
                     return Optional.empty();
                 }
+                long head = start - reserved;
+                long tail = reserved + size + ALIGN - (start + size);
                 if (head > 0) {
-                    int ignored = (int) h[2].invokeExact(reserved, head);
+                    c.munmap(reserved, head);
                 }
                 if (tail > 0) {
-                    int ignored = (int) h[2].invokeExact(MemorySegment.ofAddress(start + size), tail);
+                    c.munmap(start + size, tail);
                 }
-                MethodHandle munmap = h[2];
-                return Optional.of(MemorySegment.ofAddress(start)
-                        .reinterpret(size, Arena.ofAuto(), s -> unmap(munmap, start, size)).asReadOnly());
+                return Optional.of(c.unmappedWhenUnreachable(start, size).asReadOnly());
             } finally {
-                int ignored = (int) h[3].invokeExact(fd);
+                c.close(fd);
             }
         } catch (Throwable e) {
-            return Optional.empty();
-        }
-    }
-
-    private static void unmap(MethodHandle munmap, long address, long size) {
-        try {
-            int ignored = (int) munmap.invokeExact(MemorySegment.ofAddress(address), size);
-        } catch (Throwable e) {
-            // nothing to do in a cleaner; the mapping stays until exit
-        }
-    }
-
-    private static Optional<MethodHandle[]> lookUp() {
-        if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-            return Optional.empty();
-        }
-        try {
-            Linker linker = Linker.nativeLinker();
-            var libc = linker.defaultLookup();
-            MethodHandle open = linker.downcallHandle(libc.find("open").orElseThrow(), FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            MethodHandle mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(), FunctionDescriptor.of(
-                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-            MethodHandle munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(), FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-            MethodHandle close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            MethodHandle lseek = linker.downcallHandle(libc.find("lseek").orElseThrow(), FunctionDescriptor.of(
-                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-            return Optional.of(new MethodHandle[] {open, mmap, munmap, close, lseek});
-        } catch (RuntimeException | LinkageError e) { // no libc symbol, or native access refused
             return Optional.empty();
         }
     }
