@@ -61,12 +61,12 @@ final class ChatCommands {
         @Option(names = "--context", description = "Context size in tokens (default: local-engine.context-size).")
         Integer context;
 
-        @Option(names = "--weight-cache", negatable = true, defaultValue = "true", fallbackValue = "true",
+        @Option(names = "--weight-cache", negatable = true,
                 description = "Map the repacked weights from <data-dir>/cache/repacked (written on a model's first "
                         + "load, about its size on disk; bastion model clear-cache deletes it) instead of repacking "
-                        + "them in memory at every start (default: on; --no-weight-cache repacks in memory). "
-                        + "See docs/benchmarks.md, cold start, round nineteen.")
-        boolean weightCache;
+                        + "them in memory at every start (default: local-engine.weight-cache, on; --no-weight-cache "
+                        + "repacks in memory). See docs/benchmarks.md, cold start, round nineteen.")
+        Boolean weightCache;
 
         SamplingParameters sampling() {
             return new SamplingParameters(temperature, topP, topK, minP,
@@ -89,8 +89,8 @@ final class ChatCommands {
             // llama.cpp's process against 2.14x, decode 0.96x of the in-memory layout's, peak RSS +3 MiB
             // (docs/benchmarks.md, cold start, round nineteen).
             LocalModel.Options engine = new LocalModel.Options(ctx, 1, 0, config.localEngine().cacheType());
-            if (weightCache) {
-                engine = engine.withWeightCache(weightCacheDir(config));
+            if (weightCache != null ? weightCache : config.localEngine().weightCache()) {
+                engine = engine.withWeightCache(config.weightCacheDir());
             }
             LocalModel m = "off".equals(System.getProperty("bastion.warm-up"))
                     ? LocalModel.load(file, engine)
@@ -99,11 +99,6 @@ final class ChatCommands {
                     m.config().architecture(), m.config().layers(), m.contextSize(), (System.nanoTime() - t0) / 1e9);
             return m;
         }
-    }
-
-    /** Where chat and generate keep the repacked weights of the models they load. */
-    static Path weightCacheDir(GatewayConfig config) {
-        return config.dataDir().resolve("cache").resolve("repacked");
     }
 
     static Path resolve(GatewayConfig config, String name) {

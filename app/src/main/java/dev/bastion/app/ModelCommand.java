@@ -48,7 +48,7 @@ final class ModelCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = ChatCommands.weightCacheDir(common.load(Map.of()).config());
+            Path dir = common.load(Map.of()).config().weightCacheDir();
             long freed = dev.bastion.inference.LocalModel.clearWeightCache(dir);
             audit(common, "model.clear-cache", dir + " " + freed + " bytes");
             System.out.printf("deleted %.1f MiB of repacked weights in %s%n", freed / 1048576.0, dir);

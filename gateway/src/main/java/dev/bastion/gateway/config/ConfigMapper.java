@@ -133,7 +133,7 @@ final class ConfigMapper {
                 integer("local-engine.queue-depth", 0, 10_000), integer("local-engine.threads", 0, 1024),
                 integer("local-engine.max-tokens", 1, 1 << 20), lazyLoad(),
                 parse("local-engine.cache-type", text("local-engine.cache-type"),
-                        dev.bastion.inference.KvCacheType::parse)));
+                        dev.bastion.inference.KvCacheType::parse), bool("local-engine.weight-cache")));
         return build("config", () -> new GatewayConfig(dataDir, server, store, limits, guard, embeddings, audit, conversations, abuse,
                 modelSecurity, localEngine, telemetry, cluster, console, models, routes, fairness));
     }

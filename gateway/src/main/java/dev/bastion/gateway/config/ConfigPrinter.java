@@ -110,6 +110,7 @@ public final class ConfigPrinter {
         values.put("local-engine.threads", Integer.toString(c.localEngine().threads()));
         values.put("local-engine.max-tokens", Integer.toString(c.localEngine().maxTokens()));
         values.put("local-engine.cache-type", c.localEngine().cacheType().name().toLowerCase(java.util.Locale.ROOT));
+        values.put("local-engine.weight-cache", Boolean.toString(c.localEngine().weightCache()));
         values.put("local-engine.load", c.localEngine().lazy() ? LocalEngineSettings.LOAD_LAZILY
                 : LocalEngineSettings.LOAD_AT_START);
         values.put("telemetry.otlp-endpoint", c.telemetry().otlpEndpoint().map(java.net.URI::toString)

@@ -32,6 +32,14 @@ public record GatewayConfig(
         List<RouteSettings> routes,
         List<dev.bastion.privacy.fairness.monitor.MonitorSettings> fairnessMonitors) {
 
+    /**
+     * Where local models' weights, as the engine's kernels lay them out, are kept between starts
+     * ({@code local-engine.weight-cache}; {@code bastion model clear-cache} empties it).
+     */
+    public Path weightCacheDir() {
+        return dataDir.resolve("cache").resolve("repacked");
+    }
+
     public GatewayConfig {
         Objects.requireNonNull(dataDir, "data-dir");
         Objects.requireNonNull(server, "server");

@@ -12,9 +12,12 @@ package dev.bastion.gateway.config;
  * @param lazy load each model on its first request instead of at start (the gateway is ready sooner; the first
  *     request to a model waits for its load and warm-up)
  * @param cacheType how each slot's key/value cache stores its numbers ({@code local-engine.cache-type})
+ * @param weightCache whether the weights as the kernels lay them out are kept on disk ({@link
+ *     GatewayConfig#weightCacheDir()}), written on a model's first load and mapped on later ones, instead of rebuilt in
+ *     memory at every start ({@code local-engine.weight-cache})
  */
 public record LocalEngineSettings(int contextSize, int slots, int queueDepth, int threads, int maxTokens,
-        boolean lazy, dev.bastion.inference.KvCacheType cacheType) {
+        boolean lazy, dev.bastion.inference.KvCacheType cacheType, boolean weightCache) {
     /** {@code local-engine.load}: when models are loaded. */
     public static final String LOAD_AT_START = "start";
     public static final String LOAD_LAZILY = "lazy";

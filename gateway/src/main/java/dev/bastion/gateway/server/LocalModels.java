@@ -47,7 +47,7 @@ final class LocalModels {
                 if (m.backend().equals(ModelSettings.LOCAL) && m.path().isPresent()) {
                     pending.put(m.name(), () -> {
                         Map<String, String> refused = check(config, trail, List.of(m));
-                        return refused.isEmpty() ? loadOne(m, engine, trail)
+                        return refused.isEmpty() ? loadOne(m, config, trail)
                                 : new LocalBackend.Refused(refused.get(m.name()));
                     });
                 }
@@ -60,7 +60,7 @@ final class LocalModels {
             if (!m.backend().equals(ModelSettings.LOCAL) || m.path().isEmpty() || refused.containsKey(m.name())) {
                 continue;
             }
-            switch (loadOne(m, engine, trail)) {
+            switch (loadOne(m, config, trail)) {
                 case LocalBackend.Ready r -> loaded.put(m.name(), r.model());
                 case LocalBackend.Refused r -> refused.put(m.name(), r.reason());
             }
@@ -68,12 +68,17 @@ final class LocalModels {
         return new LocalBackend(loaded, refused, engine.maxTokens());
     }
 
-    /** Loads and warms up one admitted model; a failure is audited and refused with the reason. */
-    private static LocalBackend.Loaded loadOne(ModelSettings m, LocalEngineSettings engine, AuditTrail trail) {
+    /**
+     * Loads and warms up one admitted model (its weights mapped from the weight cache when {@code
+     * local-engine.weight-cache} is on); a failure is audited and refused with the reason.
+     */
+    private static LocalBackend.Loaded loadOne(ModelSettings m, GatewayConfig config, AuditTrail trail) {
+        LocalEngineSettings engine = config.localEngine();
         try {
+            LocalModel.Options options = new LocalModel.Options(engine.contextSize(), engine.slots(),
+                    engine.queueDepth(), engine.cacheType());
             LocalModel model = LocalModel.load(m.path().get(),
-                    new LocalModel.Options(engine.contextSize(), engine.slots(), engine.queueDepth(),
-                            engine.cacheType()));
+                    engine.weightCache() ? options.withWeightCache(config.weightCacheDir()) : options);
             warmUp(model);
             trail.admin(null, "gateway", "model.loaded", m.name() + ": " + model.config().architecture() + ", "
                     + model.config().layers() + " layers, context " + model.contextSize());

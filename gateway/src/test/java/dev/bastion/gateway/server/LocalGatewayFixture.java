@@ -45,6 +45,24 @@ final class LocalGatewayFixture implements AutoCloseable {
     static LocalGatewayFixture start(Path dir, String name, TestModels.Shape shape, long seed, String localEngine)
             throws IOException {
         Path file = TestModels.write(dir.resolve(name + ".gguf"), shape, GgmlType.Q8_0, seed);
+        return startOn(dir, name, shape, seed, localEngine, file);
+    }
+
+    /**
+     * As {@link #start}, but with the model file already written by an earlier start in {@code dir} (same name, shape
+     * and seed), so that it keeps its modification time; written if it is not there.
+     */
+    static LocalGatewayFixture restart(Path dir, String name, TestModels.Shape shape, long seed, String localEngine)
+            throws IOException {
+        Path file = dir.resolve(name + ".gguf");
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            TestModels.write(file, shape, GgmlType.Q8_0, seed);
+        }
+        return startOn(dir, name, shape, seed, localEngine, file);
+    }
+
+    private static LocalGatewayFixture startOn(Path dir, String name, TestModels.Shape shape, long seed,
+            String localEngine, Path file) {
         TestGateway gateway = TestGateway.start(dir, "local-engine:\n" + localEngine + "models:\n  - {name: " + name
                 + ", backend: local, path: " + file + "}\n");
         return new LocalGatewayFixture(name, shape, seed, file, gateway);
