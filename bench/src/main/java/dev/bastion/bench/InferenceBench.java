@@ -50,7 +50,9 @@ public final class InferenceBench {
             case "bandwidth" -> bandwidth(Integer.parseInt(args[1]));
             case "streams" -> streams(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), args.length > 5 ? args[5] : "f32");
-            default -> throw new IllegalArgumentException("models | run | bandwidth | streams");
+            case "streams-llamacpp" -> streamsLlamaCpp(Path.of(args[1]), Integer.parseInt(args[2]),
+                    Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            default -> throw new IllegalArgumentException("models | run | bandwidth | streams | streams-llamacpp");
         }
         System.exit(0); // llama.cpp's threads would keep the JVM alive
     }
@@ -149,6 +151,59 @@ public final class InferenceBench {
             System.out.printf(Locale.ROOT, "streams %s threads=%d cache=%s medians: 1 stream %.2f, %d streams %.2f "
                     + "tokens/s in all: %.2fx (target >= 2.5x on Q4_K_M with 4)%n", file.getFileName(), threads, cache,
                     a, n, b, b / a);
+        }
+    }
+
+    /**
+     * The peer of {@link #streams}: llama.cpp's own continuous batching (its server slots, as in llama-server
+     * {@code --parallel}) on the same file, {@code n} streams at once against one alone, each 64 tokens after its own
+     * 8-token prompt, alternated {@code rounds} times in one process. Prints lines in {@link #streams}'s form.
+     */
+    static void streamsLlamaCpp(Path file, int threads, int n, int rounds) throws Exception {
+        int tokens = 64;
+        try (LlamaCpp cpp = new LlamaCpp(file, 256 * n, threads, n)) {
+            int[] all = cpp.encode(promptText());
+            List<String> prompts = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                prompts.add(cpp.decodePrefix(java.util.Arrays.copyOfRange(all, 100 + 8 * i, all.length), 8));
+            }
+            concurrentLlamaCpp(cpp, prompts, n, 16); // warm-up, both shapes, as Bastion's
+            concurrentLlamaCpp(cpp, prompts, 1, 16);
+            double[] one = new double[rounds];
+            double[] many = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                one[r] = concurrentLlamaCpp(cpp, prompts, 1, tokens);
+                many[r] = concurrentLlamaCpp(cpp, prompts, n, tokens);
+                System.out.printf(Locale.ROOT, "streams llama.cpp round %d: 1 stream %.2f tokens/s, %d streams %.2f "
+                        + "tokens/s in all (%.2fx)%n", r + 1, one[r], n, many[r], many[r] / one[r]);
+            }
+            java.util.Arrays.sort(one);
+            java.util.Arrays.sort(many);
+            double a = one[rounds / 2];
+            double b = many[rounds / 2];
+            System.out.printf(Locale.ROOT, "streams llama.cpp %s threads=%d medians: 1 stream %.2f, %d streams %.2f "
+                    + "tokens/s in all: %.2fx%n", file.getFileName(), threads, a, n, b, b / a);
+        }
+    }
+
+    /** {@code n} llama.cpp completions of {@code tokens} tokens at once (end of text ignored); tokens/s in all. */
+    static double concurrentLlamaCpp(LlamaCpp cpp, List<String> prompts, int n, int tokens) throws Exception {
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(n)) {
+            List<java.util.concurrent.Future<String>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                String prompt = prompts.get(i);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return cpp.complete(prompt, tokens);
+                }));
+            }
+            long t0 = System.nanoTime();
+            start.countDown();
+            for (var f : futures) {
+                f.get();
+            }
+            return (long) n * tokens / ((System.nanoTime() - t0) / 1e9);
         }
     }
 

@@ -13,8 +13,18 @@ public final class LlamaCpp implements AutoCloseable {
     private final LlamaModel model;
 
     public LlamaCpp(Path file, int context, int threads) {
-        model = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(context)
-                .setThreads(threads).setThreadsBatch(threads).setGpuLayers(0).disableLog());
+        this(file, context, threads, 1);
+    }
+
+    /**
+     * With {@code slots} sequences decoded together (llama.cpp's server slots, continuous batching on); the context is
+     * shared, {@code context / slots} tokens each. Concurrent calls of {@link #complete} from several threads then
+     * run in one batch per step.
+     */
+    public LlamaCpp(Path file, int context, int threads, int slots) {
+        ModelParameters p = new ModelParameters().setModel(file.toString()).setCtxSize(context)
+                .setThreads(threads).setThreadsBatch(threads).setGpuLayers(0).disableLog();
+        model = new LlamaModel(slots > 1 ? p.setParallel(slots).enableContBatching() : p);
     }
 
     /**
