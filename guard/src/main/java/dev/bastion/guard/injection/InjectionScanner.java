@@ -266,8 +266,39 @@ public final class InjectionScanner implements Scanner {
             if (c >= carried.get().threshold()) {
                 return Optional.of(c);
             }
+            // Round twenty: authority or emotional pressure with a demand on the assistant (ReaderPressure).
+            if (pressureInData(TextNormalizer.normalize(text))) {
+                return Optional.of(Math.max(c, carried.get().threshold()));
+            }
         }
         return Optional.empty();
+    }
+
+    /** Whether a normalised data text or one of its decoded views {@linkplain ReaderPressure#inData holds pressure}. */
+    private static boolean pressureInData(TextNormalizer.Normalized n) {
+        if (ReaderPressure.inData(n.text())) {
+            return true;
+        }
+        for (String view : n.views()) {
+            if (ReaderPressure.inData(view)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a user message or one of its decoded views {@linkplain ReaderPressure#typed claims authority to override}. */
+    private static boolean pressureTyped(String text) {
+        TextNormalizer.Normalized n = TextNormalizer.normalize(text);
+        if (ReaderPressure.typed(n.text())) {
+            return true;
+        }
+        for (String view : n.views()) {
+            if (ReaderPressure.typed(view)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -327,6 +358,11 @@ public final class InjectionScanner implements Scanner {
                 // directThreshold(text) is the route's threshold or the model's own, so the family markers need to
                 // run only for a score between the two (about half of the lexical score's cost per text otherwise).
                 flagged = s >= threshold || (s >= ownThreshold() && s >= directThreshold(text));
+                // Round twenty: an authority claim with an instruction to override, reveal or give a fixed output.
+                if (!flagged && pressureTyped(text)) {
+                    flagged = true;
+                    s = Math.max(s, Math.min(threshold, ownThreshold()));
+                }
             }
             if (flagged) {
                 int start = 0;
