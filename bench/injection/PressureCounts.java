@@ -10,7 +10,8 @@ import java.util.Locale;
 /**
  * Round twenty (docs/injection-model.md): how often each rule of {@code ReaderPressure} fires on a collection of
  * JSON-lines texts (field {@code text}): {@code typed} on the whole text as a user message, {@code data} on its
- * passages as a tool result or pasted document. Prints one line per file.
+ * passages as a tool result or pasted document, and the passages whose answer differs without the literal
+ * prefilters (must be 0). Prints one line per file.
  *
  * <pre>
  * java -cp 'guard/target/classes:app/target/bastion.jar:app/target/lib/*' bench/injection/PressureCounts.java FILE.jsonl...
@@ -23,6 +24,8 @@ public final class PressureCounts {
             int n = 0;
             int typed = 0;
             int data = 0;
+            int passages = 0;
+            int different = 0;
             for (String line : Files.readAllLines(Path.of(file))) {
                 if (line.isBlank()) {
                     continue;
@@ -35,10 +38,14 @@ public final class PressureCounts {
                 String normalized = TextNormalizer.normalize(text).text();
                 typed += ReaderPressure.typed(normalized) ? 1 : 0;
                 data += ReaderPressure.inData(normalized) ? 1 : 0;
+                for (String p : CarriedInstructions.passages(normalized)) {
+                    passages++;
+                    different += ReaderPressure.inPassage(p) != ReaderPressure.inPassageWithoutPrefilter(p) ? 1 : 0;
+                }
             }
-            System.out.printf(Locale.ROOT, "%-60s n %6d  typed %4d (%.4f)  data %4d (%.4f)%n",
-                    Path.of(file).getFileName(), n, typed, (double) typed / Math.max(1, n), data,
-                    (double) data / Math.max(1, n));
+            System.out.printf(Locale.ROOT, "%-40s n %6d  typed %4d (%.4f)  data %4d (%.4f)  passages %6d, prefilter"
+                    + " different %d%n", Path.of(file).getFileName(), n, typed, (double) typed / Math.max(1, n), data,
+                    (double) data / Math.max(1, n), passages, different);
         }
     }
 }

@@ -262,29 +262,28 @@ public final class InjectionScanner implements Scanner {
             return Optional.of(s);
         }
         if (carried.isPresent()) {
-            double c = scoreCarried(text);
-            if (c >= carried.get().threshold()) {
-                return Optional.of(c);
+            // The carried model's score (as scoreCarried) and, round twenty, ReaderPressure's rule, in one pass over
+            // the passages of the normalised text and its decoded views.
+            CarriedInstructions.Model cm = carried.get();
+            TextNormalizer.Normalized n = TextNormalizer.normalize(text);
+            List<String> texts = new ArrayList<>(n.views());
+            texts.addFirst(n.text());
+            double best = 0;
+            boolean pressure = false;
+            for (String t : texts) {
+                for (String p : CarriedInstructions.passages(t)) {
+                    best = Math.max(best, cm.score(CarriedInstructions.features(p)));
+                    pressure = pressure || ReaderPressure.inPassage(p);
+                }
             }
-            // Round twenty: authority or emotional pressure with a demand on the assistant (ReaderPressure).
-            if (pressureInData(TextNormalizer.normalize(text))) {
-                return Optional.of(Math.max(c, carried.get().threshold()));
+            if (best >= cm.threshold()) {
+                return Optional.of(best);
+            }
+            if (pressure) {
+                return Optional.of(cm.threshold());
             }
         }
         return Optional.empty();
-    }
-
-    /** Whether a normalised data text or one of its decoded views {@linkplain ReaderPressure#inData holds pressure}. */
-    private static boolean pressureInData(TextNormalizer.Normalized n) {
-        if (ReaderPressure.inData(n.text())) {
-            return true;
-        }
-        for (String view : n.views()) {
-            if (ReaderPressure.inData(view)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Whether a user message or one of its decoded views {@linkplain ReaderPressure#typed claims authority to override}. */

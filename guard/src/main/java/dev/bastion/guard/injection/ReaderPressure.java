@@ -101,6 +101,9 @@ public final class ReaderPressure {
     static final Pattern RECITAL = Pattern.compile(
             "\\b(?:read|tell|sing|recite|say|whisper|give|show) (?:me|us)\\b");
 
+    /** A span in double quotes or backticks, on one line. */
+    static final Pattern QUOTED = Pattern.compile("\"[^\"\\n]{1,500}\"|\u201c[^\u201d\\n]{1,500}\u201d|`[^`\\n]{1,500}`");
+
     /** The carried cues that aim a passage at the assistant (its address, machinery, an override, a fixed output). */
     private static final List<String> AIMED = List.of("address-ai", "assistant-self", "your-machinery", "the-user",
             "override", "mode-claim", "prompt-talk", "output-only", "unrestricted");
@@ -111,13 +114,39 @@ public final class ReaderPressure {
     private ReaderPressure() {
     }
 
+    /*
+     * Literal prefilters (as CarriedInstructions.Cue's): every match of a pattern holds at least one of its literals,
+     * so a passage without any of them cannot match and the pattern is not run. ReaderPressureTest and
+     * bench/injection/PressureCounts.java check that the answers are the same with and without them.
+     */
+    private static final CarriedInstructions.Cue CLAIM = new CarriedInstructions.Cue("authority-claim", AUTHORITY_CLAIM,
+            "team|department|dept|office|division|admin|officer|staff|desk|group|operator|developer|creator|owner"
+                    + "|engineer|supervisor|auditor|moderator|ticket|incident|case|change request|audit|polic|directive"
+                    + "|order|regulation|protocol|compliance|authori|clearance|access|mode|privilege|override|command");
+    private static final CarriedInstructions.Cue THREAT = new CarriedInstructions.Cue("compliance-threat",
+            COMPLIANCE_THREAT, "failure to|compliance|comply|obey|escalated|reported|disciplined|logged as a violation"
+                    + "|shut down|disabled|deactivated|terminated|punished|penali|deleted|replaced|retrained");
+    private static final CarriedInstructions.Cue APPEAL = new CarriedInstructions.Cue("emotional-appeal", EMOTIONAL,
+            "my |miss |passed away|no longer with us|used to|sleep|bedtime|lullab|desperate|begging|in tears"
+                    + "|heartbroken|grieving|so sad|beg you|hope|die|fired|lose my job");
+
     /**
      * Whether one passage of data (a normalised, lower-cased passage of a tool result or pasted document) puts
      * authority or emotional pressure on its reader together with a demand aimed at the assistant.
      */
     public static boolean inPassage(String passage) {
-        boolean authority = AUTHORITY_CLAIM.matcher(passage).find() || COMPLIANCE_THREAT.matcher(passage).find();
-        boolean emotional = EMOTIONAL.matcher(passage).find();
+        return inPassage(passage, true);
+    }
+
+    /** {@link #inPassage} without the literal prefilters: for the equivalence check only (same answers, slower). */
+    public static boolean inPassageWithoutPrefilter(String passage) {
+        return inPassage(passage, false);
+    }
+
+    private static boolean inPassage(String passage, boolean prefilter) {
+        boolean authority = prefilter ? CLAIM.in(passage) || THREAT.in(passage)
+                : AUTHORITY_CLAIM.matcher(passage).find() || COMPLIANCE_THREAT.matcher(passage).find();
+        boolean emotional = prefilter ? APPEAL.in(passage) : EMOTIONAL.matcher(passage).find();
         if (!authority && !emotional) {
             return false;
         }
@@ -148,8 +177,10 @@ public final class ReaderPressure {
      * the security team, how do I rotate our keys?") is not enough.
      */
     public static boolean typed(String text) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        if (!AUTHORITY_CLAIM.matcher(lower).find() && !COMPLIANCE_THREAT.matcher(lower).find()) {
+        // What a user quotes to translate, report on or discuss is not an instruction of theirs (InjectionRegressionTest):
+        // the rule reads the message without its quoted spans; the model still reads all of it.
+        String lower = QUOTED.matcher(text.toLowerCase(Locale.ROOT)).replaceAll(" ");
+        if (!CLAIM.in(lower) && !THREAT.in(lower)) {
             return false;
         }
         if (FamilyMarkers.FAMILIES.get(0).pattern().matcher(lower).find() || REVEAL.matcher(lower).find()) {
