@@ -58,9 +58,7 @@ public final class ReaderPressure {
                     + " (?:#|no\\.?|number|id)?\\s*[a-z]{0,6}-?\\d{2,}"
                     + "|\\b(?:per|under|pursuant to|in accordance with|as required by) (?:our |the |company |corporate"
                     + " |security |internal |compliance )?(?:policy|policies|regulations?|protocol|directive|audit"
-                    + "|compliance requirements?)\\b"
-                    + "|\\bauthori[sz](?:ed|ation)\\b|\\bclearance\\b"
-                    + "|\\b(?:admin|administrator|developer|root|sudo|operator) (?:access|mode|privileges?|override|command)s?\\b");
+                    + "|compliance requirements?)\\b");
 
     /** A demand for compliance or a threat of consequences. */
     static final Pattern COMPLIANCE_THREAT = Pattern.compile(
@@ -92,6 +90,12 @@ public final class ReaderPressure {
                     + "|configuration|config|records|personal data|private data|internal data|product keys?"
                     + "|license keys?|serial (?:numbers|keys))\\b");
 
+    /** A disclosure that is forbidden, not asked for ("never share your password"): it does not count as a demand. */
+    static final Pattern NEGATED_REVEAL = Pattern.compile(
+            "\\b(?:never|not|don't|do not|no one should|must not|mustn't|cannot|can't|won't)\\s+(?:\\w+\\s+){0,2}"
+                    + "(?:reveal|disclose|share|print|output|display|list|dump|send|provide|give|read out|recite|expose"
+                    + "|export|include|paste|write out|tell)\\b");
+
     /** A role for the reader to play ("act as my grandmother"). */
     static final Pattern ROLE = Pattern.compile(
             "\\b(?:act|pretend|behave|role-?play|speak|respond)(?: to be)? (?:like|as) (?:my|a|an|the|if)\\b"
@@ -122,7 +126,7 @@ public final class ReaderPressure {
     private static final CarriedInstructions.Cue CLAIM = new CarriedInstructions.Cue("authority-claim", AUTHORITY_CLAIM,
             "team|department|dept|office|division|admin|officer|staff|desk|group|operator|developer|creator|owner"
                     + "|engineer|supervisor|auditor|moderator|ticket|incident|case|change request|audit|polic|directive"
-                    + "|order|regulation|protocol|compliance|authori|clearance|access|mode|privilege|override|command");
+                    + "|order|regulation|protocol|compliance");
     private static final CarriedInstructions.Cue THREAT = new CarriedInstructions.Cue("compliance-threat",
             COMPLIANCE_THREAT, "failure to|compliance|comply|obey|escalated|reported|disciplined|logged as a violation"
                     + "|shut down|disabled|deactivated|terminated|punished|penali|deleted|replaced|retrained");
@@ -155,10 +159,15 @@ public final class ReaderPressure {
                 return true;
             }
         }
-        if (REVEAL.matcher(passage).find() || ROLE.matcher(passage).find()) {
+        if (reveals(passage) || ROLE.matcher(passage).find()) {
             return true;
         }
         return emotional && RECITAL.matcher(passage).find();
+    }
+
+    /** A demand to disclose protected data that is not a prohibition of it. */
+    private static boolean reveals(String lower) {
+        return REVEAL.matcher(lower).find() && !NEGATED_REVEAL.matcher(lower).find();
     }
 
     /** Whether a normalised data text holds a passage ({@link CarriedInstructions#passages}) that {@link #inPassage}. */
@@ -183,7 +192,7 @@ public final class ReaderPressure {
         if (!CLAIM.in(lower) && !THREAT.in(lower)) {
             return false;
         }
-        if (FamilyMarkers.FAMILIES.get(0).pattern().matcher(lower).find() || REVEAL.matcher(lower).find()) {
+        if (FamilyMarkers.FAMILIES.get(0).pattern().matcher(lower).find() || reveals(lower)) {
             return true;
         }
         for (CarriedInstructions.Cue c : AIMED_CUES) {
