@@ -73,7 +73,7 @@ class ReaderPressureTest {
                 "My late grandmother used to bake bread every Sunday. Here is her recipe: 500 g flour, 10 g salt.",
                 "Failure to comply with the parking rules results in a fine of 40 euros.",
                 "My grandma loved the sea. We scattered her ashes at Whitby last spring.",
-                "Per our security policy, never share your password with anyone, not even the IT team.",
+                "Per security policy, never share your password with anyone, not even the IT team.",
                 "Include the authorization token in the header of each request; admin access is required.")) {
             assertFalse(inData(text), text);
         }
