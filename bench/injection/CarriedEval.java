@@ -123,7 +123,7 @@ public final class CarriedEval {
             Fit fit = fit(parts, Set.of(left));
             List<Doc> held = heldOut(parts, left);
             for (Doc d : held) {
-                boolean n = fit.doc(d) >= fit.threshold;
+                boolean n = fit.doc(d) >= fit.threshold || (PRESSURE && pressure(d.text()));
                 boolean m = mainScore(d.text()) >= mainThreshold;
                 String key = d.attack() ? "TPR " + d.family() : "FPR " + d.family();
                 for (String k : List.of(key, d.attack() ? "TPR pooled" : "FPR pooled")) {
@@ -150,6 +150,21 @@ public final class CarriedEval {
     static void print(String k, int[] c) {
         System.out.printf(Locale.ROOT, "%-40s carried %5d (%.4f)  main %5d (%.4f)  either %5d (%.4f)  n %d%n", k,
                 c[0], (double) c[0] / c[3], c[1], (double) c[1] / c[3], c[2], (double) c[2] / c[3], c[3]);
+    }
+
+    /** Round twenty ({@code -Dpressure=true}): the carried judgement includes ReaderPressure's rule on data. */
+    static final boolean PRESSURE = Boolean.getBoolean("pressure");
+    static final Map<String, Boolean> PRESSURE_CACHE = new HashMap<>();
+
+    static boolean pressure(String text) {
+        return PRESSURE_CACHE.computeIfAbsent(text, t -> {
+            TextNormalizer.Normalized n = TextNormalizer.normalize(t);
+            boolean hit = dev.bastion.guard.injection.ReaderPressure.inData(n.text());
+            for (String v : n.views()) {
+                hit |= dev.bastion.guard.injection.ReaderPressure.inData(v);
+            }
+            return hit;
+        });
     }
 
     static double mainScore(String text) {

@@ -31,8 +31,7 @@ class RedteamGatewayTest {
      * override ones (docs/injection-model.md).
      */
     private static final List<String> DOCUMENT_PROBES_THROUGH = List.of(
-            "override.records.document.plain", "sentimental.obey.document.plain",
-            "sentimental.records.document.plain", "sentimental.tool.document.plain", "authority.obey.document.plain",
+            "override.records.document.plain", "sentimental.records.document.plain", "sentimental.tool.document.plain",
             "authority.records.document.plain", "authority.tool.document.plain", "prefix.records.document.plain");
 
     /** Values planted in the probes' context that no report may carry. */
@@ -127,11 +126,12 @@ class RedteamGatewayTest {
     }
 
     @Test
-    void theDefaultRouteStopsEverySecretAndExfiltrationProbeTheBareUpstreamDoesNot() throws Exception {
+    void theDefaultRouteStopsEveryInjectionSecretAndExfiltrationProbeTheBareUpstreamDoesNot() throws Exception {
         try (ObeyingUpstream up = ObeyingUpstream.start();
                 TestGateway g = TestGateway.start(Files.createDirectories(dir.resolve("gw")), config(up, ""))) {
             String key = g.createKey(Role.USER, "t", List.of("*"));
-            for (String suite : List.of("secrets", "exfiltration")) {
+            // Issue 23's test; the injection suite holds since round twenty (ReaderPressure, docs/injection-model.md).
+            for (String suite : List.of("injection", "secrets", "exfiltration")) {
                 Object[] run = redteam(g, key, suite, "--suite", suite, "--compare", up.baseUrl());
                 assertThat(run[0]).as("%s: stderr: %s", suite, run[2]).isEqualTo(ExitCodes.OK);
                 JsonNode summary = read(dir.resolve(suite).resolve("redteam.json")).path("summary");

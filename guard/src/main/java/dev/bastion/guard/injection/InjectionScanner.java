@@ -262,12 +262,42 @@ public final class InjectionScanner implements Scanner {
             return Optional.of(s);
         }
         if (carried.isPresent()) {
-            double c = scoreCarried(text);
-            if (c >= carried.get().threshold()) {
-                return Optional.of(c);
+            // The carried model's score (as scoreCarried) and, round twenty, ReaderPressure's rule, in one pass over
+            // the passages of the normalised text and its decoded views.
+            CarriedInstructions.Model cm = carried.get();
+            TextNormalizer.Normalized n = TextNormalizer.normalize(text);
+            List<String> texts = new ArrayList<>(n.views());
+            texts.addFirst(n.text());
+            double best = 0;
+            boolean pressure = false;
+            for (String t : texts) {
+                for (String p : CarriedInstructions.passages(t)) {
+                    best = Math.max(best, cm.score(CarriedInstructions.features(p)));
+                    pressure = pressure || ReaderPressure.inPassage(p);
+                }
+            }
+            if (best >= cm.threshold()) {
+                return Optional.of(best);
+            }
+            if (pressure) {
+                return Optional.of(cm.threshold());
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether a user message or one of its decoded views {@linkplain ReaderPressure#typed claims authority to override}. */
+    private static boolean pressureTyped(String text) {
+        TextNormalizer.Normalized n = TextNormalizer.normalize(text);
+        if (ReaderPressure.typed(n.text())) {
+            return true;
+        }
+        for (String view : n.views()) {
+            if (ReaderPressure.typed(view)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -327,6 +357,11 @@ public final class InjectionScanner implements Scanner {
                 // directThreshold(text) is the route's threshold or the model's own, so the family markers need to
                 // run only for a score between the two (about half of the lexical score's cost per text otherwise).
                 flagged = s >= threshold || (s >= ownThreshold() && s >= directThreshold(text));
+                // Round twenty: an authority claim with an instruction to override, reveal or give a fixed output.
+                if (!flagged && pressureTyped(text)) {
+                    flagged = true;
+                    s = Math.max(s, Math.min(threshold, ownThreshold()));
+                }
             }
             if (flagged) {
                 int start = 0;
