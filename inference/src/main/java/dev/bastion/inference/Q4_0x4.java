@@ -45,6 +45,11 @@ final class Q4_0x4 {
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     /** Lane i takes lane i mod 4: a block's four row scales, each in the lanes 4 k + r of its row r. */
     private static final VectorShuffle<Float> D = VectorShuffle.fromOp(F, i -> i % 4);
+    /** Lane i takes lane i / 4: four blocks' activation scales, each four times (lanes 4 j + k, k = 0-3). */
+    private static final VectorShuffle<Float> QUARTERS = VectorShuffle.fromOp(F, i -> i / 4);
+    /** Lane i takes lane i mod 16 (LOW_TWICE) or 16 + i mod 16 (HIGH_TWICE) of 32 shorts: a block's halves twice. */
+    private static final VectorShuffle<Short> LOW_TWICE = VectorShuffle.fromOp(S512, i -> i % 16);
+    private static final VectorShuffle<Short> HIGH_TWICE = VectorShuffle.fromOp(S512, i -> 16 + i % 16);
     /**
      * Short lane j of the folded products takes, from rows 0-1 (lanes 0-31) and rows 2-3 (lanes 32-63), element
      * {@code 2 (j / 8) + j % 2} (FIRST) or that plus 8 (SECOND) of row {@code (j / 2) % 4}; see {@link #dot4}.
@@ -125,16 +130,18 @@ final class Q4_0x4 {
     }
 
     /**
-     * The int8 activations as the kernel reads them: {@code xb} per block 64 bytes (its first 16 values twice,
-     * then its last 16 twice), {@code d4} each block's scale four
-     * times (and 32 more lanes, zero, for the kernel's whole-vector loads), {@code sums2} twice each block's sum.
+     * The int8 activations as the kernels read them. For {@link #dot4}: {@code xb} per block 64 bytes (its first 16
+     * values twice, then its last 16 twice), {@code d4} each block's scale four times (and 32 more lanes, zero, for
+     * the kernel's whole-vector loads). For {@link #dot4Wide}: {@code q} the values as they come, 32 per block, and
+     * {@code d} each block's scale once (and 32 more, zero, for the same loads). For both, {@code sums2}: twice each block's sum.
      */
-    record Activations(byte[] xb, float[] d4, int[] sums2) {
+    record Activations(byte[] xb, float[] d4, byte[] q, float[] d, int[] sums2) {
         Activations {
             int nb = sums2.length;
-            if (xb.length != 64 * nb || d4.length != 4 * nb + 32) {
-                throw new IllegalArgumentException("activations for " + nb + " blocks need " + 64 * nb + " bytes and "
-                        + (4 * nb + 32) + " scales, got " + xb.length + " and " + d4.length);
+            if (xb.length != 64 * nb || d4.length != 4 * nb + 32 || q.length != 32 * nb || d.length != nb + 32) {
+                throw new IllegalArgumentException("activations for " + nb + " blocks need " + 64 * nb + " and "
+                        + 32 * nb + " bytes and " + (4 * nb + 32) + " and " + (nb + 32) + " scales, got "
+                        + xb.length + ", " + q.length + ", " + d4.length + " and " + d.length);
             }
         }
 
@@ -144,7 +151,8 @@ final class Q4_0x4 {
                 throw new IllegalArgumentException("cannot hold " + cols + " activations in blocks of 32");
             }
             int nb = cols / 32;
-            return new Activations(new byte[64 * nb], new float[4 * nb + 32], new int[nb]);
+            return new Activations(new byte[64 * nb], new float[4 * nb + 32], new byte[32 * nb], new float[nb + 32],
+                    new int[nb]);
         }
 
         /** {@code x} (as many values as this holds) in this record's arrays; returns this. */
@@ -153,22 +161,24 @@ final class Q4_0x4 {
             if (x.d().length != nb) {
                 throw new IllegalArgumentException(x.d().length + " blocks of activations for " + nb);
             }
-            byte[] q = x.q();
+            byte[] qx = x.q();
+            System.arraycopy(qx, 0, q, 0, 32 * nb);
+            System.arraycopy(x.d(), 0, d, 0, nb);
             for (int b = 0; b < nb; b++) {
-                System.arraycopy(q, 32 * b, xb, 64 * b, 16);
-                System.arraycopy(q, 32 * b, xb, 64 * b + 16, 16);
-                System.arraycopy(q, 32 * b + 16, xb, 64 * b + 32, 16);
-                System.arraycopy(q, 32 * b + 16, xb, 64 * b + 48, 16);
+                System.arraycopy(qx, 32 * b, xb, 64 * b, 16);
+                System.arraycopy(qx, 32 * b, xb, 64 * b + 16, 16);
+                System.arraycopy(qx, 32 * b + 16, xb, 64 * b + 32, 16);
+                System.arraycopy(qx, 32 * b + 16, xb, 64 * b + 48, 16);
                 int s = 0;
                 for (int i = 0; i < 32; i++) {
-                    s += q[32 * b + i];
+                    s += qx[32 * b + i];
                 }
                 sums2[b] = 2 * s;
-                float d = x.d()[b];
-                d4[4 * b] = d;
-                d4[4 * b + 1] = d;
-                d4[4 * b + 2] = d;
-                d4[4 * b + 3] = d;
+                float db = x.d()[b];
+                d4[4 * b] = db;
+                d4[4 * b + 1] = db;
+                d4[4 * b + 2] = db;
+                d4[4 * b + 3] = db;
             }
             return this;
         }
@@ -248,6 +258,73 @@ final class Q4_0x4 {
                         .convertShape(VectorOperators.B2S, S512, 0);
                 ShortVector hi = (ShortVector) ByteVector.fromArray(B256, xs, 64 * b + 32)
                         .convertShape(VectorOperators.B2S, S512, 0);
+                ShortVector c01 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector c23 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 32, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
+                ShortVector p01 = c01.and((short) 15).mul(lo).add(c01.lanewise(VectorOperators.LSHR, 4).mul(hi));
+                ShortVector p23 = c23.and((short) 15).mul(lo).add(c23.lanewise(VectorOperators.LSHR, 4).mul(hi));
+                IntVector v = FIRST.selectFrom(p01, p23).add(SECOND.selectFrom(p01, p23)).reinterpretAsInts();
+                IntVector s = v.add(v.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                        .sub(sums2[b]);
+                acc = ((FloatVector) s.convertShape(VectorOperators.I2F, F, 0))
+                        .fma(FloatVector.fromArray(F, sc, 4 * j).rearrange(D), acc);
+            }
+        }
+        FloatVector s = acc.add(acc.rearrange(KQuantInt8.PLUS_8));
+        s = s.add(s.rearrange(KQuantInt8.PLUS_4));
+        out[r] = s.lane(0);
+        out[r + 1] = s.lane(1);
+        out[r + 2] = s.lane(2);
+        out[r + 3] = s.lane(3);
+    }
+
+    /*
+     * Round twenty: dot4 reading the activations as they come (q and d), one byte each: a block's 32 are widened
+     * once (vpmovsxbw) and spread into its first 16 twice and its last 16 twice by two permutes in registers, and
+     * the activation scales are read once per block and spread four times over by a permute per 16 lanes, as
+     * Q4_Kx4Folded reads Q8K. The same products and the same scale products as dot4, so the same bits
+     * (Q4_0x4Test). On rows of 8192 columns dot4's spread activations are 20 KB (9 KB here), and with a group's 18
+     * KB of quants streaming through the 48 KB first-level cache they came again from the second level for every
+     * group: the 2048 x 8192 ffn_down took 1.46 times the CPU per weight of the 8192 x 2048 ffn_gate (ForwardProfile,
+     * one thread). This kernel took 0.78-0.81x dot4's CPU per weight on 16384 x 8192 (as Q4_Kx4Folded's), but
+     * 1.06-1.18x on 65536 x 2048, where dot4's activations fit (two permutes per block for one widening fewer):
+     * so matvec takes it only for rows wider than WIDE_COLS (DecodeKernelCostProbe, round twenty).
+     */
+    /** Rows of more columns than this go through {@link #dot4Wide}, others through {@link #dot4}. */
+    static final int WIDE_COLS = 4096;
+
+    /** As {@link #dot4}, the same bits, reading {@code q} and {@code d} of the activations: for wide rows. */
+    static void dot4Wide(MemorySegment w, Activations x, int cols, float[] out, int r) {
+        byte[] xq = x.q();
+        float[] xd = x.d();
+        int[] sums2 = x.sums2();
+        int nb = cols / 32;
+        float[] sc = SCALES.get();
+        FloatVector acc = FloatVector.zero(F);
+        for (int c = 0; c < nb; c += CHUNK) {
+            int n = Math.min(CHUNK, nb - c);
+            long base = 72L * c;
+            // the chunk's 32 row scales (16 then 16; past a short chunk's scales, lanes read unused nibbles)
+            for (int h = 0; h < 2; h++) {
+                IntVector hv = (IntVector) ShortVector.fromMemorySegment(S256, w, base + 32L * h, LE)
+                        .convertShape(VectorOperators.S2I, I512, 0);
+                IntVector mag = hv.and(0x7fff);
+                IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
+                bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                        .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                                mag.compare(VectorOperators.LT, 0x400))
+                        .or(hv.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
+                        .mul(FloatVector.fromArray(F, xd, c + 4 * h).rearrange(QUARTERS)).intoArray(sc, 16 * h);
+            }
+            long q0 = base + 8L * n;
+            for (int j = 0; j < n; j++) {
+                int b = c + j;
+                long p = q0 + 64L * j;
+                ShortVector xv = (ShortVector) ByteVector.fromArray(B256, xq, 32 * b)
+                        .convertShape(VectorOperators.B2S, S512, 0);
+                ShortVector lo = xv.rearrange(LOW_TWICE);
+                ShortVector hi = xv.rearrange(HIGH_TWICE);
                 ShortVector c01 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
                 ShortVector c23 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 32, LE)

@@ -12,6 +12,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -221,6 +222,74 @@ final class Q8_0x4 {
         s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_1));
         FloatVector s23 = a2.blend(a3, HIGH_HALF);
         s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_4));
+        s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_2));
+        s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_1));
+        out[r] = s01.lane(0);
+        out[r + 1] = s01.lane(8);
+        out[r + 2] = s23.lane(0);
+        out[r + 3] = s23.lane(8);
+    }
+
+    /*
+     * Round twenty: the kernel above reading the activations as they come (Int8Kernels.Q8: one byte each, 32 per
+     * block), each block's 32 widened once and spread into the two vectors the rows' halves take (its first 16
+     * twice, its last 16 twice) by two permutes in registers, as Q4_Kx4Folded does for the K-quants (round
+     * seventeen). Read already widened and spread (widen: four bytes per activation), the activations of a row of
+     * 8192 columns are 32 KB, and with a group's 35 KB of quants streaming through the 48 KB first-level cache
+     * they were read again from the second level for every group: the 2048 x 8192 ffn_down took 1.6 times the CPU
+     * per weight of the 8192 x 2048 ffn_gate (ForwardProfile, one thread); as they come they are 8 KB. And the
+     * four accumulators, each of which kept only 8 of its 16 lanes, are two: acc01 holds a0's lanes 0-7 (row 0)
+     * and a1's lanes 8-15 (row 1), multiplied by one vector holding row 0's scale in lanes 0-7 and row 1's in
+     * 8-15 (one load and a permute of the group's converted scales, against four broadcasts and four FMAs): every
+     * lane sees the same FMAs in the same order as in the kernel above, so the results are the same bits
+     * (Q8_0x4Test), and matvecEach, which keeps the kernel above (Q8_0x4Each), gives the same bits too.
+     */
+    /** Lane i takes lane i mod 16 (LOW_TWICE) or 16 + i mod 16 (HIGH_TWICE) of 32 shorts. */
+    private static final VectorShuffle<Short> LOW_TWICE = VectorShuffle.fromOp(S512, i -> i % 16);
+    private static final VectorShuffle<Short> HIGH_TWICE = VectorShuffle.fromOp(S512, i -> 16 + i % 16);
+    /** Lanes 0-7 take lane 0 (ROWS_01) or 2 (ROWS_23), lanes 8-15 lane 1 or 3: a block's scales of a row pair. */
+    private static final VectorShuffle<Float> ROWS_01 = VectorShuffle.fromOp(F, i -> i / 8);
+    private static final VectorShuffle<Float> ROWS_23 = VectorShuffle.fromOp(F, i -> 2 + i / 8);
+
+    /**
+     * As {@link #dot4(MemorySegment, short[], float[], int, float[], int)} with the activations as they come
+     * ({@code xq}: 32 int8 values per block, {@code xd}: their scales), the same bits: rows {@code r .. r + 3}
+     * (the group {@code w}, its own slice) times the activations; results to {@code out[r..r+3]}.
+     */
+    static void dot4(MemorySegment w, byte[] xq, float[] xd, int cols, float[] out, int r) {
+        int nb = cols / 32;
+        float[] sc = scratch(4 * nb + 15);
+        halves(w, 0, 4 * nb, sc);
+        FloatVector a01 = FloatVector.zero(F);
+        FloatVector a23 = FloatVector.zero(F);
+        for (int b = 0; b < nb; b++) {
+            long p = 8L * nb + 128L * b;
+            ShortVector x = (ShortVector) ByteVector.fromArray(B256, xq, 32 * b)
+                    .convertShape(VectorOperators.B2S, S512, 0);
+            ShortVector x1 = x.rearrange(LOW_TWICE);
+            ShortVector x2 = x.rearrange(HIGH_TWICE);
+            IntVector v01 = ((ShortVector) ByteVector.fromMemorySegment(B256, w, p, LE)
+                    .convertShape(VectorOperators.B2S, S512, 0)).mul(x1)
+                    .add(((ShortVector) ByteVector.fromMemorySegment(B256, w, p + 32, LE)
+                            .convertShape(VectorOperators.B2S, S512, 0)).mul(x2)).reinterpretAsInts();
+            IntVector v23 = ((ShortVector) ByteVector.fromMemorySegment(B256, w, p + 64, LE)
+                    .convertShape(VectorOperators.B2S, S512, 0)).mul(x1)
+                    .add(((ShortVector) ByteVector.fromMemorySegment(B256, w, p + 96, LE)
+                            .convertShape(VectorOperators.B2S, S512, 0)).mul(x2)).reinterpretAsInts();
+            FloatVector xb = FloatVector.broadcast(F, xd[b]);
+            FloatVector t01 = ((FloatVector) v01.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v01.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0)).mul(xb);
+            FloatVector t23 = ((FloatVector) v23.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(v23.lanewise(VectorOperators.ASHR, 16)).convertShape(VectorOperators.I2F, F, 0)).mul(xb);
+            FloatVector d = FloatVector.fromArray(F, sc, 4 * b);
+            a01 = t01.fma(d.rearrange(ROWS_01), a01);
+            a23 = t23.fma(d.rearrange(ROWS_23), a23);
+        }
+        // the lane sums of the kernel above, in the same order (a01 is its s01 before the first step)
+        FloatVector s01 = a01.add(a01.rearrange(KQuantInt8.PLUS_4));
+        s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_2));
+        s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_1));
+        FloatVector s23 = a23.add(a23.rearrange(KQuantInt8.PLUS_4));
         s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_2));
         s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_1));
         out[r] = s01.lane(0);

@@ -197,6 +197,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         }
         if (interleaved() && type == GgmlType.Q4_0) {
             Q4_0x4.Activations xq = Q4_0x4.activations(ActivationBuffers.q8(x, cols));
+            if (cols > Q4_0x4.WIDE_COLS) { // the same bits either way (Q4_0x4.dot4Wide)
+                Parallel.forRange(groups.length, (start, end) -> {
+                    for (int g = start; g < end; g++) {
+                        Q4_0x4.dot4Wide(groups[g], xq, cols, out, Q4_0x4.ROWS * g);
+                    }
+                });
+                return;
+            }
             Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
                     Q4_0x4.dot4(groups[g], xq, cols, out, Q4_0x4.ROWS * g);
@@ -206,13 +214,17 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         }
         if (interleaved()) {
             Int8Kernels.Q8 xq = ActivationBuffers.q8(x, cols);
-            short[] xs = Q8_0x4.widen(xq);
             float[] xd = xq.d();
             int count = groups.length;
+            if (Q8_0_WIDENED) {
+                q8_0Widened(xq, out);
+                return;
+            }
+            byte[] xb = xq.q();
             Parallel.forRange(count + rows % Q8_0x4.ROWS, (start, end) -> {
                 for (int u = start; u < end; u++) {
                     if (u < count) {
-                        Q8_0x4.dot4(groups[u], xs, xd, cols, out, Q8_0x4.ROWS * u);
+                        Q8_0x4.dot4(groups[u], xb, xd, cols, out, Q8_0x4.ROWS * u);
                     } else {
                         int r = Q8_0x4.ROWS * count + u - count;
                         out[r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq, cols);
@@ -246,6 +258,29 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         Parallel.forRange(rows, (start, end) -> {
             for (int r = start; r < end; r++) {
                 out[r] = dot(r, x, 0);
+            }
+        });
+    }
+
+    /**
+     * {@code -Dbastion.inference.q8_0-widened=true}: Q8_0 groups through round nine's kernel, the activations widened
+     * and spread in memory ({@link Q8_0x4#widen}), for side-by-side measurements (the same bits).
+     */
+    private static final boolean Q8_0_WIDENED = Boolean.getBoolean("bastion.inference.q8_0-widened");
+
+    /** The interleaved Q8_0 product as before round twenty ({@link #Q8_0_WIDENED}). */
+    private void q8_0Widened(Int8Kernels.Q8 xq, float[] out) {
+        short[] xs = Q8_0x4.widen(xq);
+        float[] xd = xq.d();
+        int count = groups.length;
+        Parallel.forRange(count + rows % Q8_0x4.ROWS, (start, end) -> {
+            for (int u = start; u < end; u++) {
+                if (u < count) {
+                    Q8_0x4.dot4(groups[u], xs, xd, cols, out, Q8_0x4.ROWS * u);
+                } else {
+                    int r = Q8_0x4.ROWS * count + u - count;
+                    out[r] = Int8Kernels.dotQ8_0(data, rowBytes * r, xq, cols);
+                }
             }
         });
     }

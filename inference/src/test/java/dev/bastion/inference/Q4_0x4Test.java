@@ -23,7 +23,7 @@ class Q4_0x4Test {
     /** Half floats at the edges: the largest, the smallest subnormal and normal, signed zeros, one. */
     private static final short[] EDGES = {0x7bff, (short) 0xfbff, 0x0001, 0x0400, (short) 0x8000, 0x0000, 0x3c00};
     /** Row lengths of 1 to 65 blocks: short last chunks (1, 3, 9, 17, 65 blocks) and whole ones (8, 64). */
-    private static final int[] COLS = {32, 96, 256, 288, 544, 2048, 2080};
+    private static final int[] COLS = {32, 96, 256, 288, 544, 2048, 2080, 4128, 8192};
 
     @BeforeEach
     void int8Kernels() {
@@ -76,13 +76,18 @@ class Q4_0x4Test {
                 Q4_0x4.Activations xa = Q4_0x4.Activations.of(xq);
                 float[] out = new float[rows];
                 Arrays.fill(out, Float.NaN);
+                float[] wide = new float[rows];
+                Arrays.fill(wide, Float.NaN);
                 for (int g = 0; g < groups.length; g++) {
                     Q4_0x4.dot4(groups[g], xa, cols, out, 4 * g);
+                    Q4_0x4.dot4Wide(groups[g], xa, cols, wide, 4 * g);
                 }
                 for (int r = 0; r < rows; r++) {
                     float twin = Q4_0x4.dotScalar(groups[r / 4], r % 4, xq, cols);
                     assertThat(Float.floatToRawIntBits(out[r])).as("cols %d, extreme %b, row %d: %s vs %s", cols,
                             extreme, r, out[r], twin).isEqualTo(Float.floatToRawIntBits(twin));
+                    assertThat(Float.floatToRawIntBits(wide[r])).as("dot4Wide: cols %d, extreme %b, row %d: %s vs %s",
+                            cols, extreme, r, wide[r], twin).isEqualTo(Float.floatToRawIntBits(twin));
                 }
             }
         }
@@ -184,9 +189,14 @@ class Q4_0x4Test {
         }
         // per block: 16 * 7 * 127 + 16 * (-8) * (-127) = 14224 + 16256 = 30480; two blocks: 60960, times 2^-k
         float[] out = new float[rows];
-        WeightMatrix.of(GgmlType.Q4_0, src, rows, cols).matvec(x, out);
+        WeightMatrix.of(GgmlType.Q4_0, copy(src), rows, cols).matvec(x, out);
+        float[] wide = new float[rows];
+        MemorySegment packed = repack(src, rows, cols);
+        Q4_0x4.dot4Wide(Q4_0x4.groups(packed, rows, cols)[0], Q4_0x4.Activations.of(Int8Kernels.Q8.of(x, cols)), cols,
+                wide, 0);
         for (int k = 0; k < rows; k++) {
             assertThat(out[k]).as("row %d", k).isEqualTo((float) Math.scalb(60960.0, -k));
+            assertThat(wide[k]).as("dot4Wide, row %d", k).isEqualTo((float) Math.scalb(60960.0, -k));
         }
     }
 

@@ -69,6 +69,9 @@ class Q8_0x4Test {
         float[] out = new float[4];
         Q8_0x4.dot4(packed, 0, Q8_0x4.widen(xq), xq.d(), cols, out, 0);
         assertThat(out).containsExactly(expected);
+        float[] asTheyCome = new float[4];
+        Q8_0x4.dot4(packed, xq.q(), xq.d(), cols, asTheyCome, 0);
+        assertThat(asTheyCome).containsExactly(expected);
         for (int k = 0; k < 4; k++) {
             assertThat(Q8_0x4.dotScalar(packed, 0, k, xq, cols)).isEqualTo(expected[k]);
             assertThat(Q8_0x4.dot(packed, 0, k, x, 0, cols)).isEqualTo(expected[k]);
@@ -116,8 +119,49 @@ class Q8_0x4Test {
         float[] out = new float[4];
         Q8_0x4.dot4(packed, 0, Q8_0x4.widen(xq), xq.d(), cols, out, 0);
         assertThat(out).containsExactly(expected);
+        float[] asTheyCome = new float[4];
+        Q8_0x4.dot4(packed, xq.q(), xq.d(), cols, asTheyCome, 0);
+        assertThat(asTheyCome).containsExactly(expected);
         for (int k = 0; k < 4; k++) {
             assertThat(Q8_0x4.dotScalar(packed, 0, k, xq, cols)).isEqualTo(expected[k]);
+        }
+    }
+
+    /**
+     * Round twenty's kernel (activations as they come, two accumulators) against the kernel that reads them widened
+     * (four accumulators): the same bits on every shape, activation scale and weight scale, subnormal f16 scales
+     * included.
+     */
+    @Test
+    void theKernelReadingActivationsAsTheyCome_givesTheBitsOfTheWidenedOne() {
+        assumeThat(Int8Kernels.AVAILABLE).as("512-bit vectors").isTrue();
+        Random random = new Random(20);
+        for (int cols : new int[] {32, 64, 96, 160, 2048, 8192}) {
+            for (float scale : new float[] {1e-3f, 1f, 300f}) {
+                for (boolean subnormal : new boolean[] {false, true}) {
+                    int rows = 8;
+                    MemorySegment w = KernelTwinsTest.randomMatrix(GgmlType.Q8_0, rows, cols, random);
+                    if (subnormal) { // every other block's scale a random subnormal f16
+                        for (long b = 0; b < rows * (cols / 32L); b += 2) {
+                            w.set(SHORT, 34 * b, (short) (1 + random.nextInt(0x3ff) | (random.nextBoolean() ? 0x8000 : 0)));
+                        }
+                    }
+                    MemorySegment packed = Q8_0x4.repack(w, rows, cols);
+                    MemorySegment[] groups = Q8_0x4.groups(packed, rows, cols);
+                    Int8Kernels.Q8 xq = Int8Kernels.Q8.of(KernelTwinsTest.gaussian(random, cols, scale), cols);
+                    float[] widened = new float[rows];
+                    float[] asTheyCome = new float[rows];
+                    for (int g = 0; g < groups.length; g++) {
+                        Q8_0x4.dot4(groups[g], Q8_0x4.widen(xq), xq.d(), cols, widened, 4 * g);
+                        Q8_0x4.dot4(groups[g], xq.q(), xq.d(), cols, asTheyCome, 4 * g);
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(Float.floatToRawIntBits(asTheyCome[r]))
+                                .as("row %d, %d columns, x scale %s, subnormal %s", r, cols, scale, subnormal)
+                                .isEqualTo(Float.floatToRawIntBits(widened[r]));
+                    }
+                }
+            }
         }
     }
 
