@@ -154,9 +154,11 @@ final class SpanRules {
         }
         // after a courtesy title the words are a name whatever their case ("DR. HOLLOWAY" in an upper-case note):
         // the balanced mode's case tests are for spans with no such evidence
-        // so are the words after a phrase that states a name ("MY NAME IS OTTOLINE BRACKWATER")
+        // so are the words after a phrase that states a name ("MY NAME IS OTTOLINE BRACKWATER"), and the names
+        // a cue or an age finds in text all in capitals ("FOUND BY NEIGHBOR ROSALIND")
         PiiMode judged = c.recognizer().equals("name-title") || c.recognizer().equals(PlaceLines.RECOGNIZER)
-                || c.recognizer().equals(NamingCues.RECOGNIZER) ? PiiMode.RECALL : mode;
+                || c.recognizer().equals(NamingCues.RECOGNIZER) || c.recognizer().equals(CapitalsCues.RECOGNIZER)
+                || !cased && UNCASED_CUES.contains(c.recognizer()) ? PiiMode.RECALL : mode;
         // a country after a cue that ties it to a person's travel, home or origin counts in the balanced mode too
         boolean personalPlace = c.recognizer().equals(PlaceCues.PERSONAL);
         if (end - start < 2 || !plausible(t, type, a, b, judged, cased, personalPlace)) {
@@ -321,6 +323,13 @@ final class SpanRules {
         }
         return true;
     }
+
+    /**
+     * Cue classes whose phrase says a person's name follows ("SAID ŽELJKO", "USER: ŠÁRKA OTTOVÁ", "MY SON
+     * TEODOR"): in a text without capitals their words are a name whatever the gazetteers hold, as after a title.
+     */
+    private static final Set<String> UNCASED_CUES = Set.of(SpeechCues.RECOGNIZER, NameAnswers.RECOGNIZER,
+            RelationCues.RECOGNIZER, ResidentCues.RECOGNIZER, ContactCues.RECOGNIZER, PossessiveRelations.RECOGNIZER);
 
     private static final Set<String> REGION_TYPES = Set.of("LOCATION", "ORGANIZATION", "NRP", "PERSON");
     static final Set<String> FUNCTION_WORDS = Set.of("and", "or", "nor", "of", "the", "a", "an", "in", "on",
