@@ -78,7 +78,7 @@ final class CapitalsCues {
         List<Recognizer.Candidate> out = new ArrayList<>(0);
         for (int i = 0; i < t.size; i++) {
             int a = cueEnd(t, i);
-            if (a > 0 && a < t.size && !t.lineBefore[a] && firstName(t, a)) {
+            if (a > 0 && a < t.size && !t.lineBefore[a] && firstName(t, a, true)) {
                 int b = a;
                 if (joins(t, b) && surname(t, b + 1)) {
                     b++;
@@ -87,7 +87,7 @@ final class CapitalsCues {
                 i = b;
                 continue;
             }
-            if (firstName(t, i) && joins(t, i) && surname(t, i + 1) && agedAfter(t, i + 2)) {
+            if (firstName(t, i, false) && joins(t, i) && surname(t, i + 1) && agedAfter(t, i + 2)) {
                 out.add(new Recognizer.Candidate("PERSON", t.start[i], t.end[i + 1], SCORE, RECOGNIZER));
                 i++;
                 continue;
@@ -118,10 +118,24 @@ final class CapitalsCues {
         return next < t.size && t.start[next] - t.end[next - 1] == 1 ? next : -1;
     }
 
-    /** A known first name that is no common English, calendar, clinical or never-a-name word. */
-    private static boolean firstName(Tokens t, int i) {
+    /**
+     * A known first name that is no common English, calendar, clinical or never-a-name word; right after a cue
+     * ({@code cued}) a first name that is also a common word stands (NEIGHBOR MARK), unless it is one of the
+     * first names that are first of all words ({@link #WORD_NAMES}: PT WILL, SON MAY).
+     */
+    private static boolean firstName(Tokens t, int i, boolean cued) {
         String w = t.lower[i];
-        return t.nameShaped(i) && (Gazetteers.get().flags(w) & Gazetteers.FIRST) != 0 && ordinaryFree(w);
+        return t.nameShaped(i) && (Gazetteers.get().flags(w) & Gazetteers.FIRST) != 0
+                && (cued ? !SpanRules.notName(w) && !SpanRules.FUNCTION_WORDS.contains(w) && !NameRules.verb(w)
+                        && !WORD_NAMES.contains(w) && !calendar(w) : ordinaryFree(w));
+    }
+
+    private static final Set<String> CALENDAR = Set.of("monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+            "september", "october", "november", "december", "christmas", "easter");
+
+    private static boolean calendar(String w) {
+        return CALENDAR.contains(w);
     }
 
     /**
@@ -194,8 +208,9 @@ final class CapitalsCues {
         int places = Gazetteers.CITY | Gazetteers.COUNTRY | Gazetteers.STATE;
         Gazetteers g = Gazetteers.get();
         int last = g.flags(t.lower[i]);
-        return (last & Gazetteers.LAST) != 0 && (last & places) == 0 && ordinaryFree(t.lower[i])
-                && firstName(t, i + 2) && (g.flags(t.lower[i + 2]) & places) == 0
+        // the last name may also be a town (NELSON, WILSON); the first name after the comma may not (DALLAS, TEXAS)
+        return (last & Gazetteers.LAST) != 0 && ordinaryFree(t.lower[i])
+                && firstName(t, i + 2, false) && (g.flags(t.lower[i + 2]) & places) == 0
                 && (i + 3 >= t.size || !t.lower[i + 3].equals(","));
     }
 

@@ -41,6 +41,8 @@ class CapitalsCuesTest {
         assertThat(capitalsCues("PT WILL GO HOME TOMORROW. SON MAY VISIT SUNDAY.")).isEmpty();
         assertThat(capitalsCues("PT TOLERATED DIET, DAUGHTER REACHABLE BY PHONE.")).isEmpty();
         assertThat(capitalsCues("HUSBAND GREGORY DROVE HER IN")).containsExactly("GREGORY");
+        assertThat(capitalsCues("BROTHER MARK CALLED AT NOON")).containsExactly("MARK");
+        assertThat(capitalsCues("SISTER JUNE 4 VISIT")).isEmpty();
     }
 
     @ParameterizedTest
@@ -64,6 +66,7 @@ class CapitalsCuesTest {
     void aLastNameCommaFirstNameIsTwoSpansWithoutTheComma() {
         assertThat(capitalsCues("ICU NOTE HARRIS, MILDRED  BED 4")).containsExactly("HARRIS", "MILDRED");
         assertThat(capitalsCues("FLEW IN FROM DALLAS, TEXAS")).isEmpty();
+        assertThat(capitalsCues("NOTE: WILSON, HAROLD")).containsExactly("WILSON", "HAROLD");
     }
 
     @Test
@@ -88,5 +91,21 @@ class CapitalsCuesTest {
         assertThat(found(mode, "STREET_ADDRESS", "BIBA FROM 4410 BIRCHCROFT WAY. C/O SOB X 2 DAYS."))
                 .containsExactly("4410 BIRCHCROFT WAY");
         assertThat(found(mode, "STREET_ADDRESS", "GAVE 2 UNITS PRBC, RECHECK HCT AT 2200.")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void aNumberBeforeAStreetIsAHouseNumberNotAYear(PiiMode mode) {
+        assertThat(found(mode, "STREET_ADDRESS", "ARRIVED BY EMS FROM 1962 LARKSPUR ROAD. NO LOC."))
+                .containsExactly("1962 LARKSPUR ROAD");
+        assertThat(found(mode, "STREET_ADDRESS", "She moved here from 1987 Wrenfield Avenue last spring."))
+                .containsExactly("1987 Wrenfield Avenue");
+    }
+
+    @Test
+    void aYearBeforeOrdinaryWordsStaysAYear() {
+        // the recall mode reports a year alone; the balanced mode leaves years out by design
+        assertThat(found(PiiMode.RECALL, "DATE_TIME", "The clinic opened in 1987 Main campus first, moved in 2003."))
+                .containsExactly("1987", "2003");
     }
 }
