@@ -247,7 +247,8 @@ final class SpanRules {
                 // a digit and a street word, or a digit and a name: a capitalised word inside a sentence of a text
                 // that capitalises, any word in lower-case text; on the upper-case lines of a note only a street
                 // word will do. Not "58% of", "1. This movie", "HR 88 SR, BP 120/80, NO ECTOPY"
-                boolean capsLine = !cased && capsLine(t, a);
+                // unless a phrase before it says an address follows ("LIVES AT", "ADDRESS:", "SEND IT TO")
+                boolean capsLine = !cased && capsLine(t, a) && !addressCue(t, a);
                 boolean decimal = false; // a house number has no decimal point; a lab value does (Cr 1.1)
                 for (int k = t.start[a] + 1; k + 1 < t.end[b] && !decimal; k++) {
                     decimal = t.text.charAt(k) == '.' && Chars.digit(t.text.charAt(k - 1))
@@ -457,6 +458,29 @@ final class SpanRules {
             return false;
         }
         return k + 1 >= t.size || t.lineBefore[k + 1] || t.lower[k + 1].equals(":");
+    }
+
+    /** Words that say a postal address follows them, or follows the preposition or colon after them. */
+    private static final Set<String> ADDRESS_CUES = Set.of("lives", "live", "living", "lived", "resides", "reside",
+            "residing", "address", "addr", "moved", "move", "send", "sent", "ship", "shipped", "deliver", "mail",
+            "mailed", "located", "return", "visit", "office");
+    private static final Set<String> CUE_LINKS = Set.of("at", "on", "to", "in", "is", "from", ":", "it", "them",
+            "here", "there", "back", "over");
+
+    /**
+     * Whether a phrase before token {@code a}, on its line, says that an address follows: an address cue word
+     * ({@link #ADDRESS_CUES}), then up to two linking words or a colon ("LIVES AT", "ADDRESS:", "SEND IT TO").
+     */
+    private static boolean addressCue(Tokens t, int a) {
+        for (int k = a - 1; k >= 0 && k >= a - 3 && !t.lineBefore[k + 1]; k--) {
+            if (ADDRESS_CUES.contains(t.lower[k])) {
+                return true;
+            }
+            if (!CUE_LINKS.contains(t.lower[k])) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Whether the line holding token {@code k} has no lower-case letter (a line of an upper-case note). */

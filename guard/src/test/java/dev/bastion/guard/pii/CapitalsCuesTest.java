@@ -108,4 +108,12 @@ class CapitalsCuesTest {
         assertThat(found(PiiMode.RECALL, "DATE_TIME", "The clinic opened in 1987 Main campus first, moved in 2003."))
                 .containsExactly("1987", "2003");
     }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void inCapitalsAnAddressAfterAnAddressPhraseNeedsNoStreetWord(PiiMode mode) {
+        assertThat(found(mode, "STREET_ADDRESS", "SIGRUN HALDOR LIVES AT 4417 VOSSEGATA 12, TRONDSTAD")).isNotEmpty();
+        assertThat(found(mode, "STREET_ADDRESS", "MY ADDRESS: 83 KALLIOVUORI 7, ESPOLAHTI")).isNotEmpty();
+        assertThat(found(mode, "STREET_ADDRESS", "PT LIVES AT HOME WITH 2 CATS. HR 88 SR, BP 120/80")).isEmpty();
+    }
 }
