@@ -326,11 +326,13 @@ final class SpanRules {
     }
 
     /**
-     * Cue classes whose phrase says a person's name follows ("SAID ŽELJKO", "USER: ŠÁRKA OTTOVÁ", "MY SON
-     * TEODOR"): in a text without capitals their words are a name whatever the gazetteers hold, as after a title.
+     * Cue classes whose phrase says a name follows ("SAID ŽELJKO", "USER: ŠÁRKA OTTOVÁ", "MY SON TEODOR", "BASED
+     * IN NAANTALI", "I WORK FOR RAPID CYCLE SOLUTIONS"): in a text without capitals their words are a name whatever
+     * the gazetteers hold, as after a title.
      */
     private static final Set<String> UNCASED_CUES = Set.of(SpeechCues.RECOGNIZER, NameAnswers.RECOGNIZER,
-            RelationCues.RECOGNIZER, ResidentCues.RECOGNIZER, ContactCues.RECOGNIZER, PossessiveRelations.RECOGNIZER);
+            RelationCues.RECOGNIZER, ResidentCues.RECOGNIZER, ContactCues.RECOGNIZER, PossessiveRelations.RECOGNIZER,
+            PlaceCues.RECOGNIZER, PlaceCues.PERSONAL, EmployerCues.RECOGNIZER, OrganisationCues.RECOGNIZER);
 
     private static final Set<String> REGION_TYPES = Set.of("LOCATION", "ORGANIZATION", "NRP", "PERSON");
     static final Set<String> FUNCTION_WORDS = Set.of("and", "or", "nor", "of", "the", "a", "an", "in", "on",

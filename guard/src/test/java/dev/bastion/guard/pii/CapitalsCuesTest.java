@@ -116,4 +116,13 @@ class CapitalsCuesTest {
         assertThat(found(mode, "STREET_ADDRESS", "MY ADDRESS: 83 KALLIOVUORI 7, ESPOLAHTI")).isNotEmpty();
         assertThat(found(mode, "STREET_ADDRESS", "PT LIVES AT HOME WITH 2 CATS. HR 88 SR, BP 120/80")).isEmpty();
     }
+
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void inCapitalsAPlaceOrEmployerAfterItsCueIsJudgedByTheCueNotTheGazetteer(PiiMode mode) {
+        assertThat(found(mode, "LOCATION", "SHE LIVES IN VESTRAVIK NOW.")).containsExactly("VESTRAVIK");
+        assertThat(found(mode, "ORGANIZATION", "I WORK FOR TAVELLOR NORDQUIST AS A PLANNER."))
+                .containsExactly("TAVELLOR NORDQUIST");
+        assertThat(found(mode, "ORGANIZATION", "I WORK FOR FREE ON WEEKENDS.")).isEmpty();
+    }
 }
