@@ -87,12 +87,13 @@ final class CapitalsCues {
                 i = b;
                 continue;
             }
-            if (firstName(t, i, false) && joins(t, i) && surname(t, i + 1) && agedAfter(t, i + 2)) {
+            if (i + 2 < t.size && (t.lower[i + 2].equals(",") || t.lower[i + 2].equals("is")) && agedAfter(t, i + 2)
+                    && firstName(t, i, false) && joins(t, i) && surname(t, i + 1)) {
                 out.add(new Recognizer.Candidate("PERSON", t.start[i], t.end[i + 1], SCORE, RECOGNIZER));
                 i++;
                 continue;
             }
-            if (listedLastFirst(t, i)) {
+            if (i + 1 < t.size && t.lower[i + 1].equals(",") && listedLastFirst(t, i)) {
                 // two spans: the comma between them is no part of the name
                 out.add(new Recognizer.Candidate("PERSON", t.start[i], t.end[i], SCORE, RECOGNIZER));
                 out.add(new Recognizer.Candidate("PERSON", t.start[i + 2], t.end[i + 2], SCORE, RECOGNIZER));
