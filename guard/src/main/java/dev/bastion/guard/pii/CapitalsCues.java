@@ -87,6 +87,12 @@ final class CapitalsCues {
                 i = b;
                 continue;
             }
+            int label = labelled(t, i);
+            if (label > i) {
+                out.add(new Recognizer.Candidate("PERSON", t.start[i + 2], t.end[label], SCORE, RECOGNIZER));
+                i = label;
+                continue;
+            }
             if (i + 2 < t.size && (t.lower[i + 2].equals(",") || t.lower[i + 2].equals("is")) && agedAfter(t, i + 2)
                     && firstName(t, i, false) && joins(t, i) && surname(t, i + 1)) {
                 out.add(new Recognizer.Candidate("PERSON", t.start[i], t.end[i + 1], SCORE, RECOGNIZER));
@@ -101,6 +107,36 @@ final class CapitalsCues {
             }
         }
         return out;
+    }
+
+    /**
+     * The last word of the value of a "NAME:" label at {@code i} ("NAME: TOSHIMI ARATA PHONE: ..."), or {@code i}
+     * when there is none: one to three words on the label's line, one space apart, none a common, clinical,
+     * function or never-a-name word, ending before a word that is itself a label (followed by a colon or #). In a
+     * key: value form the value of NAME is a name, known to the gazetteers or not.
+     */
+    private static int labelled(Tokens t, int i) {
+        if (i + 2 >= t.size || !t.lower[i].equals("name") || !t.lower[i + 1].equals(":") || t.lineBefore[i + 2]) {
+            return i;
+        }
+        int b = i + 1;
+        for (int k = i + 2; k < t.size && k < i + 5 && !t.lineBefore[k] && valueWord(t, k)
+                && (k == i + 2 || t.start[k] - t.end[k - 1] == 1); k++) {
+            if (k + 1 < t.size && !t.lineBefore[k + 1] && (t.lower[k + 1].equals(":") || t.lower[k + 1].equals("#"))) {
+                break; // the next label ("PHONE:", "POLICY #")
+            }
+            b = k;
+        }
+        if (b + 1 < t.size && t.lower[b + 1].equals(",")) {
+            return i; // "NAME: HALL, THOMAS": a last name and a first name, for listedLastFirst
+        }
+        return b > i + 1 ? b : i;
+    }
+
+    private static boolean valueWord(Tokens t, int k) {
+        String w = t.lower[k];
+        return t.nameShaped(k) && !SpanRules.FUNCTION_WORDS.contains(w) && !SpanRules.notName(w)
+                && (!NameRules.common(w) || (Gazetteers.get().flags(w) & Gazetteers.LAST) != 0);
     }
 
     /** The token after a cue word or phrase that starts at {@code i}, or -1. */

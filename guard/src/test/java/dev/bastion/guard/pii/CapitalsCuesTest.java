@@ -125,4 +125,13 @@ class CapitalsCuesTest {
                 .containsExactly("TAVELLOR NORDQUIST");
         assertThat(found(mode, "ORGANIZATION", "I WORK FOR FREE ON WEEKENDS.")).isEmpty();
     }
+
+    @Test
+    void theValueOfANameLabelIsANameUpToTheNextLabel() {
+        assertThat(capitalsCues("VISIT 2031-04-02 NAME: OSKARINE TVEDTLAND PHONE: 555 0142"))
+                .containsExactly("OSKARINE TVEDTLAND");
+        assertThat(capitalsCues("REGISTERED NAME: VELDORA QUIN POLICY # 88231")).containsExactly("VELDORA QUIN");
+        assertThat(capitalsCues("NAME: HARRIS, MILDRED")).containsExactly("HARRIS", "MILDRED");
+        assertThat(capitalsCues("NAME: PLEASE PRINT")).isEmpty();
+    }
 }
