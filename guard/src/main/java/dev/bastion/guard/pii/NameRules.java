@@ -228,7 +228,8 @@ final class NameRules {
      * The last word of an upper-case name after an upper-case title at {@code i} ("DR. HOLLOWAY", "MRS. ANNE
      * OAKLEY"), or {@code i} when there is none: the title written in capitals, then one to three words of two or
      * more capital letters on the same line, one space apart, none a common word or a word that is never a name.
-     * Not after a number within the two words before the title, where DR is a street's "drive". Only the titles
+     * Right after the title a common word that is also a known last name is taken (DR. KING). Not after a house
+     * number ({@link #houseNumberBefore}), where DR is a street's "drive". Only the titles
      * of {@link #UPPER_CASE_TITLES}: SR is also sinus rhythm, LORD and SIR are words of ordinary upper-case text.
      */
     private static int upperCaseTitled(String text, List<Word> w, int i) {
@@ -237,24 +238,59 @@ final class NameRules {
                 || w.get(i + 1).capitalised()) {
             return i;
         }
-        int from = i >= 2 ? w.get(i - 2).end() : 0;
-        for (int k = from; k < title.start(); k++) {
-            if (Character.isDigit(text.charAt(k))) {
-                return i;
-            }
+        if (houseNumberBefore(text, w, i)) {
+            return i;
         }
         int j = i;
         while (j + 1 < w.size() && j - i < 3) {
             Word next = w.get(j + 1);
             String gap = text.substring(w.get(j).end(), next.start());
             boolean afterTitle = j == i && (gap.equals(" ") || gap.equals(". "));
-            if (!(afterTitle || j > i && gap.equals(" ")) || !upperLetters(next.text(), 2)
-                    || COMMON.contains(next.lower()) || SpanRules.notName(next.lower())) {
+            // right after the title a common word that is also a surname is the surname (DR. KING, DR. WHITE)
+            boolean common = COMMON.contains(next.lower()) && !(j == i && LAST.contains(capitalise(next.lower())));
+            if (!(afterTitle || j > i && gap.equals(" ")) || !upperName(next.text())
+                    || common || SpanRules.notName(next.lower())) {
                 break;
             }
             j++;
         }
         return j;
+    }
+
+    /**
+     * Whether a house number stands right before the word before the title at {@code i} ("55 ELM DR.") or between
+     * that word and the title ("ELM 55 DR"): then DR is a street's "drive". A number further back ("MMSE 18/30.
+     * REFERRING: DR. THOMAS") is no house number of this street.
+     */
+    private static boolean houseNumberBefore(String text, List<Word> w, int i) {
+        int from = i >= 1 ? w.get(i - 1).end() : 0;
+        for (int k = from; k < w.get(i).start(); k++) {
+            if (Character.isDigit(text.charAt(k))) {
+                return true;
+            }
+        }
+        if (i < 1) {
+            return false;
+        }
+        int k = w.get(i - 1).start() - 1;
+        while (k >= 0 && text.charAt(k) == ' ') {
+            k--;
+        }
+        return k >= 0 && k < w.get(i - 1).start() - 1 && Character.isDigit(text.charAt(k));
+    }
+
+    /** Two or more capital letters, an apostrophe between two of them allowed (O'BRIEN, D'ANGELO). */
+    private static boolean upperName(String word) {
+        if (word.length() < 2 || !Character.isUpperCase(word.charAt(0)) || !Character.isUpperCase(word.charAt(word.length() - 1))) {
+            return false;
+        }
+        for (int k = 1; k < word.length() - 1; k++) {
+            char c = word.charAt(k);
+            if (!Character.isUpperCase(c) && c != '\'') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Verbs that follow a name in a sentence ("dr okonkwo said"), beside COMMON's; past forms in -ed are caught too. */
@@ -388,6 +424,7 @@ final class NameRules {
     /** A number, one to four capitalised words and a street suffix: the span from the number to the suffix. */
     private static List<Recognizer.Candidate> streets(String text, List<Word> w) {
         List<Recognizer.Candidate> out = new ArrayList<>();
+        int capitals = 0; // whether the text has no lower-case letter: 1 yes, -1 no, 0 not yet worked out
         for (int i = 0; i < w.size(); i++) {
             String lw = w.get(i).lower();
             boolean streetWord = STREET.contains(lw) || (w.get(i).capitalised() && (lw.endsWith("katu") || lw.endsWith("gatan")
@@ -397,7 +434,12 @@ final class NameRules {
                 continue;
             }
             int k = STREET.contains(lw) ? i - 1 : i;
-            while (k > 0 && i - k < 4 && w.get(k - 1).capitalised() && adjacent(text, w.get(k - 1), w.get(k))) {
+            if (capitals == 0) {
+                capitals = noLowerCase(text) ? 1 : -1;
+            }
+            // in text all in capitals the street's name is in capitals too ("2104 PINE WAY")
+            boolean caps = capitals > 0;
+            while (k > 0 && i - k < 4 && streetName(w.get(k - 1), caps) && adjacent(text, w.get(k - 1), w.get(k))) {
                 k--;
             }
             if (k < 0) {
@@ -408,11 +450,26 @@ final class NameRules {
             while (numberStart > 0 && Character.isDigit(text.charAt(numberStart - 1))) {
                 numberStart--;
             }
-            if (numberEnd > 0 && text.charAt(numberEnd) == ' ' && numberStart < numberEnd && w.get(k).capitalised()) {
+            if (numberEnd > 0 && text.charAt(numberEnd) == ' ' && numberStart < numberEnd && streetName(w.get(k), caps)) {
                 out.add(new Recognizer.Candidate("LOCATION", numberStart, extendAddress(text, w, i), 0.8, "street"));
             }
         }
         return out;
+    }
+
+    /** A word of a street's name: capitalised, or, in text all in capitals ({@code caps}), in capitals. */
+    private static boolean streetName(Word word, boolean caps) {
+        return word.capitalised() || caps && upperLetters(word.text(), 2);
+    }
+
+    /** Whether {@code text} holds no lower-case letter. */
+    private static boolean noLowerCase(String text) {
+        for (int k = 0; k < text.length(); k++) {
+            if (Character.isLowerCase(text.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** " X " or " X. ": a middle initial between two words. */

@@ -198,6 +198,14 @@ public final class PiiScanner implements Scanner {
     private List<Recognizer.Candidate> resolve(String text) {
         String lower = lowerSameLength(text);
         List<Recognizer.Candidate> all = patterns(text, lower);
+        Tokens tokens = Tokens.of(text);
+        for (int k = 0; k < all.size(); k++) {
+            Recognizer.Candidate c = all.get(k);
+            if (c.recognizer().equals("year") && houseNumber(tokens, c)) {
+                // "FROM 2095 CEDAR ROAD": the number of a house, which the address below takes, not a year
+                all.set(k, new Recognizer.Candidate(c.type(), c.start(), c.end(), 0, c.recognizer()));
+            }
+        }
         boolean[] claimed = new boolean[text.length()];
         boolean[] postcodes = null; // the characters of postcode matches, which an address may hold
         for (Recognizer.Candidate c : all) {
@@ -211,7 +219,6 @@ public final class PiiScanner implements Scanner {
                 }
             }
         }
-        Tokens tokens = Tokens.of(text);
         boolean cased = SpanRules.cased(tokens);
         List<Recognizer.Candidate> names = new ArrayList<>();
         for (Recognizer.Candidate c : NameRecognizer.find(tokens, claimed, cased)) {
@@ -303,6 +310,10 @@ public final class PiiScanner implements Scanner {
         }
         // "Brynja: Where were you? Michael: ..."
         SpanRules.refineAll(tokens, SpeakerLabels.find(tokens), mode, cased, all);
+        if (!cased && CapitalsCues.applies(tokens)) {
+            // "FOUND BY NEIGHBOR ROSALIND", "DELPHINE ACKERLY IS A 77-YEAR-OLD": text all in capitals
+            SpanRules.refineAll(tokens, CapitalsCues.find(tokens), mode, cased, all);
+        }
         if ((cues & CueWords.COMPANY) != 0) {
             // "Brellin Data Systems", "Tarra Corp."
             SpanRules.refineAll(tokens, CompanyForms.find(tokens, all), mode, cased, all);
@@ -376,6 +387,26 @@ public final class PiiScanner implements Scanner {
             phones(text, lower, Windows.withDigits(clusters, 7), all);
         }
         return all;
+    }
+
+    /**
+     * Whether the number {@code c} is followed, on its line, by one to three words of which the last is a street
+     * word ("2095 CEDAR ROAD", "1945 Main Street"): a house number, whatever year it could be.
+     */
+    static boolean houseNumber(Tokens t, Recognizer.Candidate c) {
+        int k = SpanRules.firstToken(t, c.start());
+        if (k >= t.size || t.end[k] != c.end()) {
+            return false;
+        }
+        Gazetteers g = Gazetteers.get();
+        for (int j = k + 1; j <= k + 3 && j < t.size && !t.lineBefore[j] && t.nameShaped(j)
+                && t.start[j] - t.end[j - 1] == 1; j++) {
+            String w = t.lower[j];
+            if (j > k + 1 && ((g.flags(w) & Gazetteers.STREET) != 0 || SpanRules.ADDRESS_WORDS.contains(w))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

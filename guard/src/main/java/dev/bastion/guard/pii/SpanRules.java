@@ -154,9 +154,11 @@ final class SpanRules {
         }
         // after a courtesy title the words are a name whatever their case ("DR. HOLLOWAY" in an upper-case note):
         // the balanced mode's case tests are for spans with no such evidence
-        // so are the words after a phrase that states a name ("MY NAME IS OTTOLINE BRACKWATER")
+        // so are the words after a phrase that states a name ("MY NAME IS OTTOLINE BRACKWATER"), and the names
+        // a cue or an age finds in text all in capitals ("FOUND BY NEIGHBOR ROSALIND")
         PiiMode judged = c.recognizer().equals("name-title") || c.recognizer().equals(PlaceLines.RECOGNIZER)
-                || c.recognizer().equals(NamingCues.RECOGNIZER) ? PiiMode.RECALL : mode;
+                || c.recognizer().equals(NamingCues.RECOGNIZER) || c.recognizer().equals(CapitalsCues.RECOGNIZER)
+                || !cased && UNCASED_CUES.contains(c.recognizer()) ? PiiMode.RECALL : mode;
         // a country after a cue that ties it to a person's travel, home or origin counts in the balanced mode too
         boolean personalPlace = c.recognizer().equals(PlaceCues.PERSONAL);
         if (end - start < 2 || !plausible(t, type, a, b, judged, cased, personalPlace)) {
@@ -245,7 +247,8 @@ final class SpanRules {
                 // a digit and a street word, or a digit and a name: a capitalised word inside a sentence of a text
                 // that capitalises, any word in lower-case text; on the upper-case lines of a note only a street
                 // word will do. Not "58% of", "1. This movie", "HR 88 SR, BP 120/80, NO ECTOPY"
-                boolean capsLine = !cased && capsLine(t, a);
+                // unless a phrase before it says an address follows ("LIVES AT", "ADDRESS:", "SEND IT TO")
+                boolean capsLine = !cased && capsLine(t, a) && !addressCue(t, a);
                 boolean decimal = false; // a house number has no decimal point; a lab value does (Cr 1.1)
                 for (int k = t.start[a] + 1; k + 1 < t.end[b] && !decimal; k++) {
                     decimal = t.text.charAt(k) == '.' && Chars.digit(t.text.charAt(k - 1))
@@ -321,6 +324,15 @@ final class SpanRules {
         }
         return true;
     }
+
+    /**
+     * Cue classes whose phrase says a name follows ("SAID ŽELJKO", "USER: ŠÁRKA OTTOVÁ", "MY SON TEODOR", "BASED
+     * IN NAANTALI", "I WORK FOR RAPID CYCLE SOLUTIONS"): in a text without capitals their words are a name whatever
+     * the gazetteers hold, as after a title.
+     */
+    private static final Set<String> UNCASED_CUES = Set.of(SpeechCues.RECOGNIZER, NameAnswers.RECOGNIZER,
+            RelationCues.RECOGNIZER, ResidentCues.RECOGNIZER, ContactCues.RECOGNIZER, PossessiveRelations.RECOGNIZER,
+            PlaceCues.RECOGNIZER, PlaceCues.PERSONAL, EmployerCues.RECOGNIZER, OrganisationCues.RECOGNIZER);
 
     private static final Set<String> REGION_TYPES = Set.of("LOCATION", "ORGANIZATION", "NRP", "PERSON");
     static final Set<String> FUNCTION_WORDS = Set.of("and", "or", "nor", "of", "the", "a", "an", "in", "on",
@@ -448,6 +460,29 @@ final class SpanRules {
             return false;
         }
         return k + 1 >= t.size || t.lineBefore[k + 1] || t.lower[k + 1].equals(":");
+    }
+
+    /** Words that say a postal address follows them, or follows the preposition or colon after them. */
+    private static final Set<String> ADDRESS_CUES = Set.of("lives", "live", "living", "lived", "resides", "reside",
+            "residing", "address", "addr", "moved", "move", "send", "sent", "ship", "shipped", "deliver", "mail",
+            "mailed", "located", "return", "visit", "office");
+    private static final Set<String> CUE_LINKS = Set.of("at", "on", "to", "in", "is", "from", ":", "it", "them",
+            "here", "there", "back", "over");
+
+    /**
+     * Whether a phrase before token {@code a}, on its line, says that an address follows: an address cue word
+     * ({@link #ADDRESS_CUES}), then up to two linking words or a colon ("LIVES AT", "ADDRESS:", "SEND IT TO").
+     */
+    private static boolean addressCue(Tokens t, int a) {
+        for (int k = a - 1; k >= 0 && k >= a - 3 && !t.lineBefore[k + 1]; k--) {
+            if (ADDRESS_CUES.contains(t.lower[k])) {
+                return true;
+            }
+            if (!CUE_LINKS.contains(t.lower[k])) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Whether the line holding token {@code k} has no lower-case letter (a line of an upper-case note). */
