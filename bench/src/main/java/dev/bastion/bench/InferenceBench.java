@@ -136,22 +136,37 @@ public final class InferenceBench {
             GenerationRequest request = new GenerationRequest(tokens, List.of(), noEnd(m));
             concurrent(m, all, n, new GenerationRequest(16, List.of(), noEnd(m))); // JIT warm-up, both shapes
             concurrent(m, all, 1, new GenerationRequest(16, List.of(), noEnd(m)));
-            double[] one = new double[rounds];
-            double[] many = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                one[r] = concurrent(m, all, 1, request);
-                many[r] = concurrent(m, all, n, request);
-                System.out.printf(Locale.ROOT, "streams round %d: 1 stream %.2f tokens/s, %d streams %.2f tokens/s "
-                        + "in all (%.2fx)%n", r + 1, one[r], n, many[r], many[r] / one[r]);
-            }
-            java.util.Arrays.sort(one);
-            java.util.Arrays.sort(many);
-            double a = one[rounds / 2];
-            double b = many[rounds / 2];
+            double[] medians = alternate("streams", n, rounds, k -> concurrent(m, all, k, request));
+            double a = medians[0];
+            double b = medians[1];
             System.out.printf(Locale.ROOT, "streams %s threads=%d cache=%s medians: 1 stream %.2f, %d streams %.2f "
                     + "tokens/s in all: %.2fx (target >= 2.5x on Q4_K_M with 4)%n", file.getFileName(), threads, cache,
                     a, n, b, b / a);
         }
+    }
+
+    /** Aggregate tokens/s of {@code streams} generations at once. */
+    @FunctionalInterface
+    interface Rate {
+        double of(int streams) throws Exception;
+    }
+
+    /**
+     * One stream, then {@code n} at once, {@code rounds} times, a line per round (starting with {@code label}, as
+     * streams.sh greps them); returns the medians (the upper one of an even count) of one stream and of {@code n}.
+     */
+    static double[] alternate(String label, int n, int rounds, Rate rate) throws Exception {
+        double[] one = new double[rounds];
+        double[] many = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            one[r] = rate.of(1);
+            many[r] = rate.of(n);
+            System.out.printf(Locale.ROOT, "%s round %d: 1 stream %.2f tokens/s, %d streams %.2f tokens/s in all "
+                    + "(%.2fx)%n", label, r + 1, one[r], n, many[r], many[r] / one[r]);
+        }
+        java.util.Arrays.sort(one);
+        java.util.Arrays.sort(many);
+        return new double[] {one[rounds / 2], many[rounds / 2]};
     }
 
     /**
@@ -169,18 +184,10 @@ public final class InferenceBench {
             }
             concurrentLlamaCpp(cpp, prompts, n, 16); // warm-up, both shapes, as Bastion's
             concurrentLlamaCpp(cpp, prompts, 1, 16);
-            double[] one = new double[rounds];
-            double[] many = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                one[r] = concurrentLlamaCpp(cpp, prompts, 1, tokens);
-                many[r] = concurrentLlamaCpp(cpp, prompts, n, tokens);
-                System.out.printf(Locale.ROOT, "streams llama.cpp round %d: 1 stream %.2f tokens/s, %d streams %.2f "
-                        + "tokens/s in all (%.2fx)%n", r + 1, one[r], n, many[r], many[r] / one[r]);
-            }
-            java.util.Arrays.sort(one);
-            java.util.Arrays.sort(many);
-            double a = one[rounds / 2];
-            double b = many[rounds / 2];
+            double[] medians = alternate("streams llama.cpp", n, rounds,
+                    k -> concurrentLlamaCpp(cpp, prompts, k, tokens));
+            double a = medians[0];
+            double b = medians[1];
             System.out.printf(Locale.ROOT, "streams llama.cpp %s threads=%d medians: 1 stream %.2f, %d streams %.2f "
                     + "tokens/s in all: %.2fx%n", file.getFileName(), threads, a, n, b, b / a);
         }
