@@ -94,7 +94,7 @@ public final class CarriedInstructions {
                     + "|\\[/?inst\\]|<\\|?(?:im_start|im_end|system|user|assistant)\\|?>|#{2,}\\s*(?:instruction|system|response))"
                     + "|<\\|im_start\\|>|\\[/?inst\\]|\\[system\\]"),
                     "system|assistant|user|human|ai|inst|im_start|im_end|response"),
-            new Cue("override", FamilyMarkers.FAMILIES.get(0).pattern(),
+            new Cue("override", FamilyMarkers.OVERRIDE.pattern(),
                     "ignore|disregard|forget|override|bypass|set aside"),
             new Cue("authority", FamilyMarkers.FAMILIES.get(1).pattern(),
                     "i am |i'm |this is |authori|clearance|admin|developer|root|sudo|on behalf of|openai|anthropic"),

@@ -33,11 +33,14 @@ public final class FamilyMarkers {
         }
     }
 
+    /** An instruction to ignore or override the reader's instructions or rules (also a carried cue). */
+    static final Family OVERRIDE = new Family("override", Pattern.compile(
+            "\\b(?:ignore|disregard|forget|override|bypass|set aside)\\b.{0,40}\\b(?:instructions?|rules?"
+                    + "|guidelines?|directives?|prompts?|programming|polic(?:y|ies)|restrictions?)\\b",
+            Pattern.DOTALL));
+
     static final List<Family> FAMILIES = List.of(
-            new Family("override", Pattern.compile(
-                    "\\b(?:ignore|disregard|forget|override|bypass|set aside)\\b.{0,40}\\b(?:instructions?|rules?"
-                            + "|guidelines?|directives?|prompts?|programming|polic(?:y|ies)|restrictions?)\\b",
-                    Pattern.DOTALL)),
+            OVERRIDE,
             new Family("authority", Pattern.compile(
                     "\\b(?:i am|i'm|this is) (?:your|the|an?) (?:developer|creator|admin|administrator|owner|operator"
                             + "|engineer|supervisor|system administrator)\\b"

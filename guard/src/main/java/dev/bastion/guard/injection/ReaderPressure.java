@@ -192,7 +192,7 @@ public final class ReaderPressure {
         if (!CLAIM.in(lower) && !THREAT.in(lower)) {
             return false;
         }
-        if (FamilyMarkers.FAMILIES.get(0).pattern().matcher(lower).find() || reveals(lower)) {
+        if (FamilyMarkers.OVERRIDE.pattern().matcher(lower).find() || reveals(lower)) {
             return true;
         }
         for (CarriedInstructions.Cue c : AIMED_CUES) {
