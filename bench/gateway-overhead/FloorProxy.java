@@ -30,7 +30,7 @@ import java.util.Optional;
  * The floor under the gateway: the server and upstream client Bastion is built on, with nothing of Bastion's own in
  * between. Not shipped; run by bench/gateway-overhead/floor.sh. Helidon SE 4's WebServer (HTTP/1.1 on virtual
  * threads, as GatewayServer configures it: no protocol discovery, TCP_NODELAY) answers POST /v1/chat/completions by
- * forwarding the request body to the upstream and sending back the upstream's answer. Two ways to forward:
+ * forwarding the request body to the upstream and sending back the upstream's answer. Four ways to forward:
  *
  * <ul>
  *   <li>{@code raw}: Helidon's WebClient (HTTP/1.1, its own kept-alive connections, the answer streamed, not
@@ -43,6 +43,9 @@ import java.util.Optional;
  *       {@link ServerSocket}, one virtual thread per connection, and a minimal HTTP/1.1 reader (request line, headers,
  *       a Content-Length body; kept-alive connections; no chunked bodies, no validation beyond what the bench needs).
  *       What Java itself allows on this machine for this forward.</li>
+ *   <li>{@code stream}: raw's server and WebClient for a streamed answer (bench/stream-ttft/floor.sh): the upstream's
+ *       bytes copied to the client as they arrive, each read flushed at once as a chunk; no parsing, no SSE framing
+ *       of our own, no control. The least a streaming proxy on this server and client can add to the first byte.</li>
  * </ul>
  *
  * Helidon server settings for {@code raw} and {@code backend}, as system properties (off when absent), to see what
@@ -51,7 +54,7 @@ import java.util.Optional;
  * {@code floor.write-queue=N} and {@code floor.write-buffer=N} (the listener's writeQueueLength and writeBufferSize),
  * {@code floor.smart-async=true} (smartAsyncWrites), {@code floor.no-keep-alive-header=true}.
  *
- *   java -cp 'TREE/app/target/lib/*' bench/gateway-overhead/FloorProxy.java raw|backend PORT UPSTREAM_BASE_URL
+ *   java -cp 'TREE/app/target/lib/*' bench/gateway-overhead/FloorProxy.java raw|backend|stream|jdk PORT UPSTREAM_BASE_URL
  * (UPSTREAM_BASE_URL as in a model's base-url: http://127.0.0.1:PORT/v1). Prints "listening PORT" when ready.
  */
 public class FloorProxy {
@@ -66,7 +69,8 @@ public class FloorProxy {
         Handler handler = switch (mode) {
             case "raw" -> raw(base);
             case "backend" -> backend(base);
-            default -> throw new IllegalArgumentException("mode must be raw, backend or jdk, got " + mode);
+            case "stream" -> stream(base);
+            default -> throw new IllegalArgumentException("mode must be raw, backend, stream or jdk, got " + mode);
         };
         boolean lean = Boolean.getBoolean("floor.lean");
         boolean novalidate = Boolean.getBoolean("floor.novalidate");
@@ -115,6 +119,26 @@ public class FloorProxy {
                     .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
                 byte[] bytes = answer.inputStream().readAllBytes();
                 res.status(answer.status()).header(HeaderNames.CONTENT_TYPE, "application/json").send(bytes);
+            }
+        };
+    }
+
+    /** A streamed answer forwarded as it arrives: every read from the upstream written and flushed to the client. */
+    private static Handler stream(URI base) {
+        WebClient client = WebClient.builder().baseUri(base.toString()).followRedirects(false)
+                .socketOptions(s -> s.tcpNoDelay(true)).shareConnectionCache(false).maxInMemoryEntity(0).build();
+        return (req, res) -> {
+            byte[] body = req.content().as(byte[].class);
+            try (HttpClientResponse answer = client.post("/chat/completions")
+                    .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
+                res.status(answer.status()).header(HeaderNames.CONTENT_TYPE, "text/event-stream");
+                try (InputStream in = answer.inputStream(); OutputStream out = res.outputStream()) {
+                    byte[] buffer = new byte[8192];
+                    for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                }
             }
         };
     }
