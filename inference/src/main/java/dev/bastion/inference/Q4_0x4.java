@@ -143,12 +143,9 @@ final class Q4_0x4 {
             byte[] qx = x.q();
             System.arraycopy(qx, 0, q, 0, 32 * nb);
             System.arraycopy(x.d(), 0, d, 0, nb);
-            for (int b = 0; b < nb; b++) {
-                int s = 0;
-                for (int i = 0; i < 32; i++) {
-                    s += qx[32 * b + i];
-                }
-                sums[b] = s;
+            for (int b = 0; b < nb; b++) { // |sum| <= 32 * 128: a short holds it, and a short lane sum is exact
+                sums[b] = ByteVector.fromArray(B256, qx, 32 * b).convertShape(VectorOperators.B2S, S512, 0)
+                        .reinterpretAsShorts().reduceLanes(VectorOperators.ADD);
             }
             return this;
         }
