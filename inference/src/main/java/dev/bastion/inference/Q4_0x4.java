@@ -43,19 +43,11 @@ final class Q4_0x4 {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** One layout object for every read (withOrder makes a new one per call). */
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
-    /** Lane i takes lane i mod 4: a block's four row scales, each in the lanes 4 k + r of its row r. */
-    private static final VectorShuffle<Float> D = VectorShuffle.fromOp(F, i -> i % 4);
     /** Lane i takes lane i / 4: four blocks' activation scales, each four times (lanes 4 j + k, k = 0-3). */
     private static final VectorShuffle<Float> QUARTERS = VectorShuffle.fromOp(F, i -> i / 4);
     /** Lane i takes lane i mod 16 (LOW_TWICE) or 16 + i mod 16 (HIGH_TWICE) of 32 shorts: a block's halves twice. */
     private static final VectorShuffle<Short> LOW_TWICE = VectorShuffle.fromOp(S512, i -> i % 16);
     private static final VectorShuffle<Short> HIGH_TWICE = VectorShuffle.fromOp(S512, i -> 16 + i % 16);
-    /**
-     * Short lane j of the folded products takes, from rows 0-1 (lanes 0-31) and rows 2-3 (lanes 32-63), element
-     * {@code 2 (j / 8) + j % 2} (FIRST) or that plus 8 (SECOND) of row {@code (j / 2) % 4}; see {@link #dot4}.
-     */
-    private static final ShortVector FIRST = ShortVector.fromArray(S512, fold(0), 0);
-    private static final ShortVector SECOND = ShortVector.fromArray(S512, fold(8), 0);
     /**
      * Each thread's buffer for one chunk's scales times the activation scales (32 floats, and room for a 16-float
      * load at the last block's place).
@@ -65,16 +57,6 @@ final class Q4_0x4 {
     private static final ThreadLocal<Activations[]> ACTIVATIONS = ThreadLocal.withInitial(() -> new Activations[4]);
 
     private Q4_0x4() {
-    }
-
-    private static short[] fold(int plus) {
-        short[] idx = new short[32];
-        for (int j = 0; j < 32; j++) {
-            int row = (j / 2) % 4;
-            int element = 2 * (j / 8) + j % 2 + plus;
-            idx[j] = (short) (row < 2 ? 16 * row + element : 32 + 16 * (row - 2) + element);
-        }
-        return idx;
     }
 
     /** Bytes of one group of four rows of {@code cols} elements (a multiple of 32). */
@@ -130,18 +112,16 @@ final class Q4_0x4 {
     }
 
     /**
-     * The int8 activations as the kernels read them. For {@link #dot4}: {@code xb} per block 64 bytes (its first 16
-     * values twice, then its last 16 twice), {@code d4} each block's scale four times (and 32 more lanes, zero, for
-     * the kernel's whole-vector loads). For {@link #dot4Wide}: {@code q} the values as they come, 32 per block, and
-     * {@code d} each block's scale once (and 32 more, zero, for the same loads). For both, {@code sums2}: twice each block's sum.
+     * The int8 activations as {@link #dot4} reads them: {@code q} the values as they come, 32 per block; {@code d}
+     * each block's scale (and 32 more, zero, for the kernel's whole-vector loads); {@code sums} each block's sum of
+     * its 32 values (the -8 of the nibbles).
      */
-    record Activations(byte[] xb, float[] d4, byte[] q, float[] d, int[] sums2) {
+    record Activations(byte[] q, float[] d, int[] sums) {
         Activations {
-            int nb = sums2.length;
-            if (xb.length != 64 * nb || d4.length != 4 * nb + 32 || q.length != 32 * nb || d.length != nb + 32) {
-                throw new IllegalArgumentException("activations for " + nb + " blocks need " + 64 * nb + " and "
-                        + 32 * nb + " bytes and " + (4 * nb + 32) + " and " + (nb + 32) + " scales, got "
-                        + xb.length + ", " + q.length + ", " + d4.length + " and " + d.length);
+            int nb = sums.length;
+            if (q.length != 32 * nb || d.length != nb + 32) {
+                throw new IllegalArgumentException("activations for " + nb + " blocks need " + 32 * nb + " bytes and "
+                        + (nb + 32) + " scales, got " + q.length + " and " + d.length);
             }
         }
 
@@ -151,34 +131,21 @@ final class Q4_0x4 {
                 throw new IllegalArgumentException("cannot hold " + cols + " activations in blocks of 32");
             }
             int nb = cols / 32;
-            return new Activations(new byte[64 * nb], new float[4 * nb + 32], new byte[32 * nb], new float[nb + 32],
-                    new int[nb]);
+            return new Activations(new byte[32 * nb], new float[nb + 32], new int[nb]);
         }
 
         /** {@code x} (as many values as this holds) in this record's arrays; returns this. */
         Activations fill(Int8Kernels.Q8 x) {
-            int nb = sums2.length;
+            int nb = sums.length;
             if (x.d().length != nb) {
                 throw new IllegalArgumentException(x.d().length + " blocks of activations for " + nb);
             }
             byte[] qx = x.q();
             System.arraycopy(qx, 0, q, 0, 32 * nb);
             System.arraycopy(x.d(), 0, d, 0, nb);
-            for (int b = 0; b < nb; b++) {
-                System.arraycopy(qx, 32 * b, xb, 64 * b, 16);
-                System.arraycopy(qx, 32 * b, xb, 64 * b + 16, 16);
-                System.arraycopy(qx, 32 * b + 16, xb, 64 * b + 32, 16);
-                System.arraycopy(qx, 32 * b + 16, xb, 64 * b + 48, 16);
-                int s = 0;
-                for (int i = 0; i < 32; i++) {
-                    s += qx[32 * b + i];
-                }
-                sums2[b] = 2 * s;
-                float db = x.d()[b];
-                d4[4 * b] = db;
-                d4[4 * b + 1] = db;
-                d4[4 * b + 2] = db;
-                d4[4 * b + 3] = db;
+            for (int b = 0; b < nb; b++) { // |sum| <= 32 * 128: a short holds it, and a short lane sum is exact
+                sums[b] = ByteVector.fromArray(B256, qx, 32 * b).convertShape(VectorOperators.B2S, S512, 0)
+                        .reinterpretAsShorts().reduceLanes(VectorOperators.ADD);
             }
             return this;
         }
@@ -197,7 +164,7 @@ final class Q4_0x4 {
         Activations[] buffers = ACTIVATIONS.get();
         int n = x.q().length;
         for (Activations a : buffers) {
-            if (a != null && a.xb().length == 2 * n) {
+            if (a != null && a.q().length == n) {
                 return a.fill(x);
             }
         }
@@ -206,117 +173,44 @@ final class Q4_0x4 {
         return buffers[0].fill(x);
     }
 
+    /** Lane i takes lane i / 8 (ROWS_01) or 2 + i / 8 (ROWS_23): a block's row scales 0-1 or 2-3, eight times each. */
+    private static final VectorShuffle<Float> ROWS_01 = VectorShuffle.fromOp(F, i -> i / 8);
+    private static final VectorShuffle<Float> ROWS_23 = VectorShuffle.fromOp(F, i -> 2 + i / 8);
+
     /*
-     * The kernel, per block of four rows (64 bytes of nibbles, 128 weights). Two 32-byte loads widened to 32 shorts
-     * hold rows 0-1 and rows 2-3 (lanes 0-15: the first row's 16 bytes, 16-31: the second's); the low nibbles (a
-     * mask) times the block's first 16 activations twice over, plus the high nibbles (a shift) times its last 16,
-     * give per row 16 shorts of two products each (|q x| <= 15 * 127, so at most 3810). Two two-vector permutes
-     * (vpermi2w) fold the four rows' 64 shorts into 32, each the sum of two of the same row (at most 7620), so that
-     * short lanes 2 m and 2 m + 1 belong to row m mod 4; neighbouring shorts are added as ints (v + (v << 16), then
-     * an arithmetic shift by 16: the sum, at most 15240, fits the high short) and twice the block's activation sum
-     * subtracted, which is the -8 of the nibbles (four lanes per row, 8 * sum x in all). Int lane 4 k + r then holds
-     * a quarter of row r's exact integer dot with the block; it goes to float once and is accumulated with the
-     * row's scale times the activations' scale (the chunk's 32 scales converted from f16 once, exactly and without
-     * a subnormal float operand, as Q4_Kx4Folded does, and multiplied by the activation scales: 16 at a time).
-     * Lanes 4 k + r of the accumulator are added at the end in a fixed order (+8, then +4).
+     * The kernel, per block of four rows (64 bytes of nibbles, 128 weights). The block's 32 activations are loaded
+     * once, widened (vpmovsxbw) and spread into its first 16 twice and its last 16 twice by two permutes in
+     * registers (so a row of 8192 reads 8 KB of activations, not the 20 KB that round eighteen's spread layout took
+     * from the second-level cache for every group: round twenty). Two 32-byte loads widened to 32 shorts hold rows
+     * 0-1 and rows 2-3; the low nibbles (a mask) times the first 16 activations twice over, plus the high nibbles (a
+     * shift) times the last 16, give per row 16 shorts of two products each (|q x| <= 15 * 128, so at most 3840).
      *
-     * The activations are read as bytes, 2 per activation, widened in the kernel (vpmovsxbw): read as shorts
-     * already widened (4 bytes per activation, 32 KB for a row of 8192), the kernel was 0.86-1.08x the float one
-     * on 16384 x 8192 against 1.07-1.41x this way, and no faster on rows of 2048 (Q4Rows4Probe, round eighteen).
-     *
-     * The float kernel (VectorKernels.dotQ4_0) spends per row and block about 12 vector operations on 16 lanes
-     * (widening, two conversions, three FMAs, a scale); this one about 20 on four rows.
+     * Round twenty-one: the fold without cross-lane permutes. Rounds eighteen to twenty folded the four rows' 64
+     * shorts into 32 with two two-vector word permutes (vpermi2w) a block; here each row pair's 32 shorts (p01: row 0 in shorts 0-15, row 1
+     * in 16-31) are summed in pairs inside their own int lanes (v + (v << 16), an arithmetic shift by 16: at most
+     * 7680 in magnitude), so that int lane m of p01 holds row 0's elements 2m and 2m + 1 (m < 8) or row 1's (m >= 8),
+     * and the -8 of the nibbles is the block's activation sum taken off each of a row's eight lanes. Two conversions
+     * and two FMAs a block (one per row pair) with the row scales spread eight times each by a one-vector permute
+     * (vpermps). Per block 2 single-source float permutes and 2 int-to-float conversions against 2 two-source word
+     * permutes, one float permute and one conversion. The lanes hold other partial sums than round twenty's kernel,
+     * so the bits differ from it: the scalar twin is dotScalar. The row scales: a chunk's 32 converted from f16
+     * once and multiplied by the activation scales, 16 at a time (chunkScales). DecodeKernelCostProbe, one thread,
+     * thread CPU (docs/inference-kernels.md, round twenty-one): no slower than round twenty's dot4 on rows of 2048
+     * and faster than its dot4Wide on rows of 8192, so one kernel serves every row length.
      */
-    /** Rows {@code r .. r + 3} (the group {@code w}, its own slice) times the activations; to {@code out[r..r+3]}. */
+    /** Rows {@code r .. r + 3} times the activations, the fold in int lanes; the bits of {@link #dotScalar}. */
     static void dot4(MemorySegment w, Activations x, int cols, float[] out, int r) {
-        byte[] xs = x.xb();
-        float[] d4 = x.d4();
-        int[] sums2 = x.sums2();
-        int nb = cols / 32;
-        float[] sc = SCALES.get();
-        FloatVector acc = FloatVector.zero(F);
-        for (int c = 0; c < nb; c += CHUNK) {
-            int n = Math.min(CHUNK, nb - c);
-            long base = 72L * c;
-            // the chunk's 32 row scales (16 then 16; past a short chunk's scales, lanes read unused nibbles)
-            for (int h = 0; h < 2; h++) {
-                IntVector hv = (IntVector) ShortVector.fromMemorySegment(S256, w, base + 32L * h, LE)
-                        .convertShape(VectorOperators.S2I, I512, 0);
-                IntVector mag = hv.and(0x7fff);
-                IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
-                bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                        .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
-                                mag.compare(VectorOperators.LT, 0x400))
-                        .or(hv.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
-                        .mul(FloatVector.fromArray(F, d4, 4 * c + 16 * h)).intoArray(sc, 16 * h);
-            }
-            long q0 = base + 8L * n;
-            for (int j = 0; j < n; j++) {
-                int b = c + j;
-                long p = q0 + 64L * j;
-                ShortVector lo = (ShortVector) ByteVector.fromArray(B256, xs, 64 * b)
-                        .convertShape(VectorOperators.B2S, S512, 0);
-                ShortVector hi = (ShortVector) ByteVector.fromArray(B256, xs, 64 * b + 32)
-                        .convertShape(VectorOperators.B2S, S512, 0);
-                ShortVector c01 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-                ShortVector c23 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 32, LE)
-                        .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-                ShortVector p01 = c01.and((short) 15).mul(lo).add(c01.lanewise(VectorOperators.LSHR, 4).mul(hi));
-                ShortVector p23 = c23.and((short) 15).mul(lo).add(c23.lanewise(VectorOperators.LSHR, 4).mul(hi));
-                IntVector v = FIRST.selectFrom(p01, p23).add(SECOND.selectFrom(p01, p23)).reinterpretAsInts();
-                IntVector s = v.add(v.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
-                        .sub(sums2[b]);
-                acc = ((FloatVector) s.convertShape(VectorOperators.I2F, F, 0))
-                        .fma(FloatVector.fromArray(F, sc, 4 * j).rearrange(D), acc);
-            }
-        }
-        FloatVector s = acc.add(acc.rearrange(KQuantInt8.PLUS_8));
-        s = s.add(s.rearrange(KQuantInt8.PLUS_4));
-        out[r] = s.lane(0);
-        out[r + 1] = s.lane(1);
-        out[r + 2] = s.lane(2);
-        out[r + 3] = s.lane(3);
-    }
-
-    /*
-     * Round twenty: dot4 reading the activations as they come (q and d), one byte each: a block's 32 are widened
-     * once (vpmovsxbw) and spread into its first 16 twice and its last 16 twice by two permutes in registers, and
-     * the activation scales are read once per block and spread four times over by a permute per 16 lanes, as
-     * Q4_Kx4Folded reads Q8K. The same products and the same scale products as dot4, so the same bits
-     * (Q4_0x4Test). On rows of 8192 columns dot4's spread activations are 20 KB (9 KB here), and with a group's 18
-     * KB of quants streaming through the 48 KB first-level cache they came again from the second level for every
-     * group: the 2048 x 8192 ffn_down took 1.46 times the CPU per weight of the 8192 x 2048 ffn_gate (ForwardProfile,
-     * one thread). This kernel took 0.78-0.81x dot4's CPU per weight on 16384 x 8192 (as Q4_Kx4Folded's), but
-     * 1.06-1.18x on 65536 x 2048, where dot4's activations fit (two permutes per block for one widening fewer):
-     * so matvec takes it only for rows wider than WIDE_COLS (DecodeKernelCostProbe, round twenty).
-     */
-    /** Rows of more columns than this go through {@link #dot4Wide}, others through {@link #dot4}. */
-    static final int WIDE_COLS = 4096;
-
-    /** As {@link #dot4}, the same bits, reading {@code q} and {@code d} of the activations: for wide rows. */
-    static void dot4Wide(MemorySegment w, Activations x, int cols, float[] out, int r) {
         byte[] xq = x.q();
         float[] xd = x.d();
-        int[] sums2 = x.sums2();
+        int[] sums = x.sums();
         int nb = cols / 32;
         float[] sc = SCALES.get();
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector acc01 = FloatVector.zero(F);
+        FloatVector acc23 = FloatVector.zero(F);
         for (int c = 0; c < nb; c += CHUNK) {
             int n = Math.min(CHUNK, nb - c);
             long base = 72L * c;
-            // the chunk's 32 row scales (16 then 16; past a short chunk's scales, lanes read unused nibbles)
-            for (int h = 0; h < 2; h++) {
-                IntVector hv = (IntVector) ShortVector.fromMemorySegment(S256, w, base + 32L * h, LE)
-                        .convertShape(VectorOperators.S2I, I512, 0);
-                IntVector mag = hv.and(0x7fff);
-                IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
-                bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
-                        .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
-                                mag.compare(VectorOperators.LT, 0x400))
-                        .or(hv.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
-                        .mul(FloatVector.fromArray(F, xd, c + 4 * h).rearrange(QUARTERS)).intoArray(sc, 16 * h);
-            }
+            chunkScales(w, base, xd, c, sc);
             long q0 = base + 8L * n;
             for (int j = 0; j < n; j++) {
                 int b = c + j;
@@ -329,50 +223,83 @@ final class Q4_0x4 {
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
                 ShortVector c23 = (ShortVector) ByteVector.fromMemorySegment(B256, w, p + 32, LE)
                         .convertShape(VectorOperators.ZERO_EXTEND_B2S, S512, 0);
-                ShortVector p01 = c01.and((short) 15).mul(lo).add(c01.lanewise(VectorOperators.LSHR, 4).mul(hi));
-                ShortVector p23 = c23.and((short) 15).mul(lo).add(c23.lanewise(VectorOperators.LSHR, 4).mul(hi));
-                IntVector v = FIRST.selectFrom(p01, p23).add(SECOND.selectFrom(p01, p23)).reinterpretAsInts();
-                IntVector s = v.add(v.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
-                        .sub(sums2[b]);
-                acc = ((FloatVector) s.convertShape(VectorOperators.I2F, F, 0))
-                        .fma(FloatVector.fromArray(F, sc, 4 * j).rearrange(D), acc);
+                IntVector v01 = c01.and((short) 15).mul(lo).add(c01.lanewise(VectorOperators.LSHR, 4).mul(hi))
+                        .reinterpretAsInts();
+                IntVector v23 = c23.and((short) 15).mul(lo).add(c23.lanewise(VectorOperators.LSHR, 4).mul(hi))
+                        .reinterpretAsInts();
+                int sum = sums[b];
+                IntVector s01 = v01.add(v01.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                        .sub(sum);
+                IntVector s23 = v23.add(v23.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16)
+                        .sub(sum);
+                FloatVector d = FloatVector.fromArray(F, sc, 4 * j);
+                acc01 = ((FloatVector) s01.convertShape(VectorOperators.I2F, F, 0)).fma(d.rearrange(ROWS_01), acc01);
+                acc23 = ((FloatVector) s23.convertShape(VectorOperators.I2F, F, 0)).fma(d.rearrange(ROWS_23), acc23);
             }
         }
-        FloatVector s = acc.add(acc.rearrange(KQuantInt8.PLUS_8));
-        s = s.add(s.rearrange(KQuantInt8.PLUS_4));
-        out[r] = s.lane(0);
-        out[r + 1] = s.lane(1);
-        out[r + 2] = s.lane(2);
-        out[r + 3] = s.lane(3);
+        FloatVector s01 = acc01.add(acc01.rearrange(KQuantInt8.PLUS_4));
+        s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_2));
+        s01 = s01.add(s01.rearrange(KQuantInt8.PLUS_1));
+        FloatVector s23 = acc23.add(acc23.rearrange(KQuantInt8.PLUS_4));
+        s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_2));
+        s23 = s23.add(s23.rearrange(KQuantInt8.PLUS_1));
+        out[r] = s01.lane(0);
+        out[r + 1] = s01.lane(8);
+        out[r + 2] = s23.lane(0);
+        out[r + 3] = s23.lane(8);
     }
 
     /**
-     * The scalar twin of {@link #dot4} for row {@code k} of the group {@code w}: per block the four quarter sums
-     * of the vector kernel's lanes as exact integers (their sum is the block's exact integer dot, the -8 included),
-     * each accumulated in its own float with the same rounding steps, added at the end in the kernel's order.
+     * The chunk at {@code base} of a group: its 32 f16 row scales (lane 4 j + k: row k, block c + j) converted to
+     * floats exactly, without a subnormal float operand (as Q4_Kx4Folded does), and multiplied by the activation
+     * scales {@code xd[c + j]}, into {@code sc[0..32)}; past a short chunk's scales, lanes read unused nibbles.
+     * No vector crosses the call, so nothing is boxed if C2 does not inline it.
+     */
+    private static void chunkScales(MemorySegment w, long base, float[] xd, int c, float[] sc) {
+        for (int h = 0; h < 2; h++) {
+            IntVector hv = (IntVector) ShortVector.fromMemorySegment(S256, w, base + 32L * h, LE)
+                    .convertShape(VectorOperators.S2I, I512, 0);
+            IntVector mag = hv.and(0x7fff);
+            IntVector bits = mag.lanewise(VectorOperators.LSHL, 13).add(112 << 23);
+            bits.blend(bits.or(0x7f800000), mag.compare(VectorOperators.GE, 0x7c00))
+                    .blend(((FloatVector) mag.convertShape(VectorOperators.I2F, F, 0)).mul(0x1p-24f).reinterpretAsInts(),
+                            mag.compare(VectorOperators.LT, 0x400))
+                    .or(hv.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats()
+                    .mul(FloatVector.fromArray(F, xd, c + 4 * h).rearrange(QUARTERS)).intoArray(sc, 16 * h);
+        }
+    }
+
+    /**
+     * The scalar twin of {@link #dot4} for row {@code k} of the group {@code w}: per block eight partial sums
+     * as exact integers (elements 2m and 2m + 1 and their partners 16 on, less the block's activation sum; their
+     * sum is the block's exact integer dot, the -8 included), each accumulated in its own float with the kernel's
+     * rounding steps, added at the end in the kernel's order (lanes m + 4, then m + 2, then m + 1).
      */
     static float dotScalar(MemorySegment w, int k, Int8Kernels.Q8 x, int cols) {
         int nb = cols / 32;
         byte[] q = x.q();
-        float[] acc = new float[4];
+        float[] acc = new float[8];
         for (int b = 0; b < nb; b++) {
             int sum = 0;
             for (int i = 0; i < 32; i++) {
                 sum += q[32 * b + i];
             }
-            float scale = Float.float16ToFloat(w.get(SHORT_LE,
-                    scaleOffset(nb, b, k))) * x.d()[b];
+            float scale = Float.float16ToFloat(w.get(SHORT_LE, scaleOffset(nb, b, k))) * x.d()[b];
             long p = quantOffset(nb, b, k);
-            for (int quarter = 0; quarter < 4; quarter++) {
-                int part = -2 * sum;
-                for (int i : new int[] {2 * quarter, 2 * quarter + 1, 8 + 2 * quarter, 9 + 2 * quarter}) {
+            for (int m = 0; m < 8; m++) {
+                int part = -sum;
+                for (int i = 2 * m; i < 2 * m + 2; i++) {
                     int v = w.get(ValueLayout.JAVA_BYTE, p + i) & 0xff;
                     part += (v & 15) * q[32 * b + i] + (v >> 4) * q[32 * b + 16 + i];
                 }
-                acc[quarter] = Math.fma((float) part, scale, acc[quarter]);
+                acc[m] = Math.fma((float) part, scale, acc[m]);
             }
         }
-        return (acc[0] + acc[2]) + (acc[1] + acc[3]);
+        float[] t = new float[4];
+        for (int m = 0; m < 4; m++) {
+            t[m] = acc[m] + acc[m + 4];
+        }
+        return (t[0] + t[2]) + (t[1] + t[3]);
     }
 
     /** Row {@code k} of the group {@code w}, dequantised to {@code out[oo .. oo + cols)}: ggml's floats. */

@@ -197,14 +197,6 @@ public abstract sealed class WeightMatrix permits WeightMatrix.Mapped {
         }
         if (interleaved() && type == GgmlType.Q4_0) {
             Q4_0x4.Activations xq = Q4_0x4.activations(ActivationBuffers.q8(x, cols));
-            if (cols > Q4_0x4.WIDE_COLS) { // the same bits either way (Q4_0x4.dot4Wide)
-                Parallel.forRange(groups.length, (start, end) -> {
-                    for (int g = start; g < end; g++) {
-                        Q4_0x4.dot4Wide(groups[g], xq, cols, out, Q4_0x4.ROWS * g);
-                    }
-                });
-                return;
-            }
             Parallel.forRange(groups.length, (start, end) -> {
                 for (int g = start; g < end; g++) {
                     Q4_0x4.dot4(groups[g], xq, cols, out, Q4_0x4.ROWS * g);

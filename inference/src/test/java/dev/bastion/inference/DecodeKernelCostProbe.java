@@ -42,8 +42,8 @@ public final class DecodeKernelCostProbe {
         q4 = null;
         q8 = null;
         float[] out = new float[rows];
-        long[] bytes = {Q4_Kx4.packedBytes(rows, cols), q4p.byteSize(), q8p.byteSize(), q8p.byteSize(), q4p.byteSize()};
-        String[] names = {"Q4_Kx4Folded", "Q4_0x4 (dot4)", "Q8_0x4 (widened)", "Q8_0x4 (as they come)", "Q4_0x4 (dot4Wide)"};
+        long[] bytes = {Q4_Kx4.packedBytes(rows, cols), q4p.byteSize(), q8p.byteSize(), q8p.byteSize()};
+        String[] names = {"Q4_Kx4Folded", "Q4_0x4 (dot4)", "Q8_0x4 (widened)", "Q8_0x4 (as they come)"};
         int reps = Math.max(1, (int) (200_000_000L / ((long) rows * cols)));
         for (int round = 0; round < rounds; round++) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d x %d round %d:", rows, cols, round));
@@ -61,12 +61,6 @@ public final class DecodeKernelCostProbe {
                             Q4_0x4.Activations xa = Q4_0x4.activations(ActivationBuffers.q8(x, cols));
                             for (int g = 0; g < q4g.length; g++) {
                                 Q4_0x4.dot4(q4g[g], xa, cols, out, 4 * g);
-                            }
-                        }
-                        case 4 -> {
-                            Q4_0x4.Activations xa = Q4_0x4.activations(ActivationBuffers.q8(x, cols));
-                            for (int g = 0; g < q4g.length; g++) {
-                                Q4_0x4.dot4Wide(q4g[g], xa, cols, out, 4 * g);
                             }
                         }
                         case 3 -> {

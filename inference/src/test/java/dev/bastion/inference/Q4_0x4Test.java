@@ -76,18 +76,13 @@ class Q4_0x4Test {
                 Q4_0x4.Activations xa = Q4_0x4.Activations.of(xq);
                 float[] out = new float[rows];
                 Arrays.fill(out, Float.NaN);
-                float[] wide = new float[rows];
-                Arrays.fill(wide, Float.NaN);
                 for (int g = 0; g < groups.length; g++) {
                     Q4_0x4.dot4(groups[g], xa, cols, out, 4 * g);
-                    Q4_0x4.dot4Wide(groups[g], xa, cols, wide, 4 * g);
                 }
                 for (int r = 0; r < rows; r++) {
                     float twin = Q4_0x4.dotScalar(groups[r / 4], r % 4, xq, cols);
                     assertThat(Float.floatToRawIntBits(out[r])).as("cols %d, extreme %b, row %d: %s vs %s", cols,
                             extreme, r, out[r], twin).isEqualTo(Float.floatToRawIntBits(twin));
-                    assertThat(Float.floatToRawIntBits(wide[r])).as("dot4Wide: cols %d, extreme %b, row %d: %s vs %s",
-                            cols, extreme, r, wide[r], twin).isEqualTo(Float.floatToRawIntBits(twin));
                 }
             }
         }
@@ -190,13 +185,47 @@ class Q4_0x4Test {
         // per block: 16 * 7 * 127 + 16 * (-8) * (-127) = 14224 + 16256 = 30480; two blocks: 60960, times 2^-k
         float[] out = new float[rows];
         WeightMatrix.of(GgmlType.Q4_0, copy(src), rows, cols).matvec(x, out);
-        float[] wide = new float[rows];
+        float[] direct = new float[rows];
         MemorySegment packed = repack(src, rows, cols);
-        Q4_0x4.dot4Wide(Q4_0x4.groups(packed, rows, cols)[0], Q4_0x4.Activations.of(Int8Kernels.Q8.of(x, cols)), cols,
-                wide, 0);
+        Q4_0x4.dot4(Q4_0x4.groups(packed, rows, cols)[0], Q4_0x4.Activations.of(Int8Kernels.Q8.of(x, cols)), cols,
+                direct, 0);
         for (int k = 0; k < rows; k++) {
             assertThat(out[k]).as("row %d", k).isEqualTo((float) Math.scalb(60960.0, -k));
-            assertThat(wide[k]).as("dot4Wide, row %d", k).isEqualTo((float) Math.scalb(60960.0, -k));
+            assertThat(direct[k]).as("dot4, row %d", k).isEqualTo((float) Math.scalb(60960.0, -k));
+        }
+    }
+
+    /*
+     * The largest sums the fold meets: every nibble 15 (weight 7) and every activation 127 (scale 1), so each short
+     * holds 2 * 15 * 127 = 3810 and each int lane, before the activation sum comes off, 7620. Per block
+     * 7 * 127 * 32 = 28448; every partial sum is an integer below 2^24, so the floats are exact, kernel and twin alike.
+     */
+    @Test
+    void everyNibble15AndEveryActivation127_givesTheExactDot_onEveryRowLength() {
+        for (int cols : COLS) {
+            int rows = 4;
+            MemorySegment src = Arena.ofAuto().allocate(GgmlType.Q4_0.byteSize(cols) * rows, 64);
+            long rowBytes = GgmlType.Q4_0.byteSize(cols);
+            for (int k = 0; k < rows; k++) {
+                for (int b = 0; b < cols / 32; b++) {
+                    long p = rowBytes * k + 18L * b;
+                    src.set(SHORT, p, Float.floatToFloat16(1f));
+                    for (int i = 0; i < 16; i++) {
+                        src.set(ValueLayout.JAVA_BYTE, p + 2 + i, (byte) 0xff);
+                    }
+                }
+            }
+            float[] x = new float[cols];
+            Arrays.fill(x, 127f);
+            Int8Kernels.Q8 xq = Int8Kernels.Q8.of(x, cols);
+            MemorySegment[] groups = Q4_0x4.groups(repack(src, rows, cols), rows, cols);
+            float[] out = new float[rows];
+            Q4_0x4.dot4(groups[0], Q4_0x4.Activations.of(xq), cols, out, 0);
+            for (int k = 0; k < rows; k++) {
+                assertThat(out[k]).as("cols %d, row %d", cols, k).isEqualTo(28448f * (cols / 32));
+                assertThat(Q4_0x4.dotScalar(groups[0], k, xq, cols)).as("twin, cols %d, row %d", cols, k)
+                        .isEqualTo(28448f * (cols / 32));
+            }
         }
     }
 
