@@ -310,9 +310,9 @@ public final class PiiScanner implements Scanner {
         }
         // "Brynja: Where were you? Michael: ..."
         SpanRules.refineAll(tokens, SpeakerLabels.find(tokens), mode, cased, all);
-        if (!cased && CapitalsCues.applies(tokens)) {
+        if (!cased && SingleCaseCues.applies(tokens)) {
             // "FOUND BY NEIGHBOR ROSALIND", "DELPHINE ACKERLY IS A 77-YEAR-OLD": text all in capitals
-            SpanRules.refineAll(tokens, CapitalsCues.find(tokens), mode, cased, all);
+            SpanRules.refineAll(tokens, SingleCaseCues.find(tokens), mode, cased, all);
         }
         if ((cues & CueWords.COMPANY) != 0) {
             // "Brellin Data Systems", "Tarra Corp."

@@ -6,31 +6,31 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * People named in text written all in capitals (nursing notes, forms, shouted prompts), where every word looks like
- * a proper noun and the capital letter tells nothing: the evidence is a cue before the name or the structure around
- * it, and a gazetteer first or last name matched where that cue or structure stands. Three shapes, each a PERSON at
- * {@link #SCORE}:
+ * People named in text written in one case, all in capitals (nursing notes, forms, shouted prompts) or with no
+ * capital at all (chat prompts, logs and notes typed in lower case), where the case of a word tells nothing about
+ * whether it is a name: the evidence is a cue before the name or the structure around it, and a gazetteer first or
+ * last name matched where that cue or structure stands. Three shapes, each a PERSON at {@link #SCORE}:
  * <ul>
  * <li>a cue word or phrase, then a known first name: a relative or carer without a possessive ("FOUND BY NEIGHBOR
- * ROSALIND", "HUSBAND GREGORY AT BEDSIDE"), the patient ("PT HAROLD VANTERPOOL, 88YO"), a contact ("SPOKE WITH
- * WINIFRED", "THIS IS WINIFRED PALMQUIST CALLING", "SEEN BY ...") or a name label ("SUBSCRIBER NAME: OSWALD
+ * ROSALIND", "husband gregory at bedside"), the patient ("PT HAROLD VANTERPOOL, 88YO"), a contact ("SPOKE WITH
+ * WINIFRED", "this is winifred palmquist calling", "SEEN BY ...") or a name label ("SUBSCRIBER NAME: OSWALD
  * FENWICK"); a second word joins when it is a known last name or an unknown word that is no common or clinical
  * word;</li>
  * <li>a known first name and a surname that a stated age follows: "DELPHINE ACKERLY IS A 77-YEAR-OLD WOMAN",
- * "DELPHINE ACKERLY, 77 YO";</li>
+ * "delphine ackerly, 77 yo";</li>
  * <li>a known last name, a comma, a known first name, as forms and headers list a patient: "PEMBERTON,
  * AUGUSTINE".</li>
  * </ul>
- * The first name must not be a common English, calendar, clinical or never-a-name word ("PT WILL GO", "SON MAY
- * VISIT"). Runs only on texts with no lower-case letter ({@link #applies}): in cased text the capital letter and
- * the name model already carry this evidence. Immutable and thread-safe.
+ * The first name must not be a common English, calendar, clinical or never-a-name word ("PT WILL GO", "son may
+ * visit"). Runs only on texts in one case ({@link #applies}): in cased text the capital letter and the name model
+ * already carry this evidence. Immutable and thread-safe.
  */
-final class CapitalsCues {
-    private CapitalsCues() {
+final class SingleCaseCues {
+    private SingleCaseCues() {
     }
 
     static final double SCORE = 0.85;
-    static final String RECOGNIZER = "capitals-cue";
+    static final String RECOGNIZER = "single-case-cue";
 
     /** Words before a name that say a person follows, on their own (no possessive needed in a note). */
     private static final Set<String> CUE_WORDS = union(RelationCues.RELATIONS, Set.of("pt", "patient", "caregiver",
@@ -56,21 +56,26 @@ final class CapitalsCues {
     private static final List<String> AGE_WORDS = List.of("year-old", "years-old", "years", "year", "yrs", "yr",
             "y.o", "y/o", "yo");
 
-    /** Whether the cues apply: {@code t} has capital letters and no lower-case letter at all. */
+    /**
+     * Whether the cues apply: {@code t} is in one case, capital letters and no lower-case letter at all, or words
+     * of letters and no capital letter at all.
+     */
     static boolean applies(Tokens t) {
-        boolean capital = false;
-        for (int i = 0; i < t.size; i++) {
-            if (t.startsLowerCase(i)) {
-                return false;
-            }
-            capital |= t.capitalised(i) && t.end[i] - t.start[i] > 1;
+        boolean upper = false;
+        boolean lower = false;
+        for (int k = 0; k < t.chars.length && !(upper && lower); k++) {
+            char c = t.chars[k];
+            upper |= Chars.upper(c);
+            lower |= Chars.lower(c);
         }
-        for (int k = 0; k < t.chars.length; k++) {
-            if (Chars.lower(t.chars[k])) {
-                return false; // "McDONALD": a word that starts with a capital may still hold lower-case letters
+        if (upper != lower) { // "McDONALD": a word that starts with a capital may still hold lower-case letters
+            for (int i = 0; i < t.size; i++) {
+                if (t.end[i] - t.start[i] > 1 && (upper ? t.capitalised(i) : t.startsLowerCase(i))) {
+                    return true;
+                }
             }
         }
-        return capital;
+        return false;
     }
 
     /** The names the cues and shapes above find in {@code t}, as PERSON candidates. */
