@@ -112,9 +112,13 @@ final class NameLists {
     /** Punctuation that ends a clause, after which a lower-case list item may stand. */
     private static final Set<String> CLOSERS = Set.of(",", ".", "!", "?", ";", ":", ")");
 
-    /** Whether the list may end or go on at token {@code k}: the end of the text or line, a join or a closer. */
+    /**
+     * Whether the list may end or go on at token {@code k}: the end of the text or line, a join, a closer, or a
+     * column's gap of two or more spaces ("name: green, agnes        med rec #").
+     */
     private static boolean closes(Tokens t, int k) {
-        return k >= t.size || t.lineBefore[k] || JOINS.contains(t.lower[k]) || CLOSERS.contains(t.lower[k]);
+        return k >= t.size || t.lineBefore[k] || JOINS.contains(t.lower[k]) || CLOSERS.contains(t.lower[k])
+                || t.start[k] - t.end[k - 1] > 1;
     }
 
     /** Whether a word of tokens a..b is a known first or last name (the gazetteers). */
