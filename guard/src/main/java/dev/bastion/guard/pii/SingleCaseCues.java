@@ -44,6 +44,16 @@ final class SingleCaseCues {
             PlaceCues.words("this is"), PlaceCues.words("name :"), PlaceCues.words("name is"),
             PlaceCues.words("pt name :"), PlaceCues.words("patient name :")));
     /**
+     * Words before a name that say a person may follow, weaker than {@link #CUE_WORDS}: a preposition or a role
+     * ("directed by", "the assistant to", "tennis player", "commenter", "says"). After one of them a whole name
+     * is wanted: a known first name that is no common word, then a surname ({@link #weakCued}).
+     */
+    private static final Set<String> WEAK_WORDS = Set.of("by", "to", "with", "under", "says", "said",
+            "starring", "features", "featuring", "player", "commenter", "producer", "songwriter", "writer", "author",
+            "director", "singer", "actor", "actress", "assistant", "user", "manager", "founder", "ceo", "editor",
+            "reporter", "coach", "teacher", "professor", "student", "lawyer", "dear", "hi", "hello", "thanks");
+
+    /**
      * First names that are first of all words in a note or a sentence: "PT WILL GO HOME", "SON MAY VISIT", "WIFE
      * SUE-ING"; months and days are among NameRules' common words.
      */
@@ -92,6 +102,12 @@ final class SingleCaseCues {
                 i = b;
                 continue;
             }
+            int whole = weakCued(t, i);
+            if (whole > i) {
+                out.add(new Recognizer.Candidate("PERSON", t.start[i], t.end[whole], SCORE, RECOGNIZER));
+                i = whole;
+                continue;
+            }
             int label = labelled(t, i);
             if (label > i) {
                 out.add(new Recognizer.Candidate("PERSON", t.start[i + 2], t.end[label], SCORE, RECOGNIZER));
@@ -112,6 +128,36 @@ final class SingleCaseCues {
             }
         }
         return out;
+    }
+
+    /**
+     * The last token of a whole name that starts at {@code i} after a weak cue word or at the start of a sentence
+     * or line ("directed by wacława adamska", "player erin nyberg", "tomomi nishiyama lives at ..."), or {@code i}
+     * when there is none: a known first name that is no common, calendar, clinical or never-a-name word nor a
+     * known town, state or country, a middle initial or not, then a surname ({@link #surname}), all one space
+     * apart on one line.
+     */
+    private static int weakCued(Tokens t, int i) {
+        if (!t.nameShaped(i) || !(i == 0 || t.lineBefore[i] || WEAK_WORDS.contains(t.lower[i - 1])
+                || sentenceEnd(t.lower[i - 1])) || !firstName(t, i, false)
+                || (Gazetteers.get().flags(t.lower[i]) & PLACES) != 0) {
+            return i; // a first name that is also a town (AUSTIN, MADISON) is the town as often
+        }
+        int k = i;
+        if (joins(t, k) && t.end[k + 1] - t.start[k + 1] == 1 && Chars.letter(t.chars[t.start[k + 1]])) {
+            k++; // "szabina j gelencsér", "velimir r. janković"
+            if (k + 1 < t.size && t.lower[k + 1].equals(".") && t.end[k] == t.start[k + 1]) {
+                k++;
+            }
+        }
+        return joins(t, k) && surname(t, k + 1) ? k + 1 : i;
+    }
+
+    private static final int PLACES = Gazetteers.CITY | Gazetteers.COUNTRY | Gazetteers.STATE;
+
+    private static boolean sentenceEnd(String w) {
+        return w.equals(".") || w.equals("!") || w.equals("?") || w.equals(":") || w.equals(">") || w.equals(";")
+                || w.equals("\"") || w.equals("(");
     }
 
     /**

@@ -166,4 +166,22 @@ class SingleCaseCuesTest {
         assertThat(singleCaseCues("NAME: HARRIS, MILDRED")).containsExactly("HARRIS", "MILDRED");
         assertThat(singleCaseCues("NAME: PLEASE PRINT")).isEmpty();
     }
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void inOneCaseAWholeNameAfterARoleOrPrepositionOrAtASentenceStartIsAPerson(PiiMode mode) {
+        assertThat(people(mode, "the short film was directed by lucinda vexholm and shot in a week"))
+                .containsExactly("lucinda vexholm");
+        assertThat(people(mode, "TENNIS PLAYER DESMOND QUARRENDELL WITHDREW ON MONDAY.")).containsExactly("DESMOND QUARRENDELL");
+        assertThat(singleCaseCues("that tune was sung by henrietta k. marlowby in 1980")).containsExactly("henrietta k. marlowby");
+        assertThat(singleCaseCues("great news. ferdinand fenwright spent two years at the mill."))
+                .containsExactly("ferdinand fenwright");
+    }
+
+    @Test
+    void aWeakCueWantsAWholeNameWhoseFirstNameIsNoTownOrOrdinaryWord() {
+        assertThat(singleCaseCues("hpi: 93 y.o. woman from austin found on floor")).isEmpty();
+        assertThat(singleCaseCues("EMPLOYER: NEWTON LOGISTICS SSN: 000")).isEmpty();
+        assertThat(singleCaseCues("please send it to grace later, written by mark tonight")).isEmpty();
+        assertThat(singleCaseCues("the report was reviewed by lucinda")).isEmpty();
+    }
 }
