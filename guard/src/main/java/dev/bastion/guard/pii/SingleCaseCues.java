@@ -88,6 +88,19 @@ final class SingleCaseCues {
         return false;
     }
 
+    /** Whether {@code t} holds lower-case letters and no capital letter at all: text typed in lower case. */
+    static boolean lowerCaseOnly(Tokens t) {
+        boolean lower = false;
+        for (int k = 0; k < t.chars.length; k++) {
+            char c = t.chars[k];
+            if (Chars.upper(c)) {
+                return false;
+            }
+            lower |= Chars.lower(c);
+        }
+        return lower;
+    }
+
     /** The names the cues and shapes above find in {@code t}, as PERSON candidates. */
     static List<Recognizer.Candidate> find(Tokens t) {
         List<Recognizer.Candidate> out = new ArrayList<>(0);
