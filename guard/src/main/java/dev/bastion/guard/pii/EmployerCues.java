@@ -62,8 +62,8 @@ final class EmployerCues {
      * word that is no common, function or verb word ("i work for brennholt logistics as a driver").
      */
     private static boolean word(Tokens t, int i, boolean small) {
-        if (!(t.capitalised(i) || small && t.startsLowerCase(i) && !NameRules.common(t.lower[i])
-                && !NameRules.verb(t.lower[i]) && !SpanRules.FUNCTION_WORDS.contains(t.lower[i]))
+        if (!(t.capitalised(i) || small && t.startsLowerCase(i) && SingleCaseCues.uncommon(t.lower[i])
+                && !SingleCaseCues.inflected(t.lower[i]))
                 || t.end[i] - t.start[i] < 2) {
             return false;
         }

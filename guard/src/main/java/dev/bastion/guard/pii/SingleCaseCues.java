@@ -101,6 +101,20 @@ final class SingleCaseCues {
         return lower;
     }
 
+    /**
+     * Whether the lower-case word {@code w} may be part of a name in text with no capital: no common, function,
+     * verb or never-a-name word.
+     */
+    static boolean uncommon(String w) {
+        return !NameRules.common(w) && !NameRules.verb(w) && !SpanRules.FUNCTION_WORDS.contains(w)
+                && !SpanRules.notName(w);
+    }
+
+    /** A past tense or gerund ("joined", "working"), which the small vocabulary of common words does not hold. */
+    static boolean inflected(String w) {
+        return w.endsWith("ed") || w.endsWith("ing");
+    }
+
     /** The names the cues and shapes above find in {@code t}, as PERSON candidates. */
     static List<Recognizer.Candidate> find(Tokens t) {
         List<Recognizer.Candidate> out = new ArrayList<>(0);
