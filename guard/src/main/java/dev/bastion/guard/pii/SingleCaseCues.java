@@ -101,6 +101,49 @@ final class SingleCaseCues {
         return lower;
     }
 
+    static final String REPEAT = "single-case-repeat";
+    /** The recognisers whose PERSON spans in text in one case stand on a cue, so their words may repeat. */
+    private static final Set<String> CUED = Set.of(RECOGNIZER, "name-title", NamingCues.RECOGNIZER);
+
+    /**
+     * The other occurrences, in text in one case, of the words of PERSON spans a cue found ("directed by maciej
+     * borkowski and starring borkowski", "early yefremova"): {@link NameRepeats} takes repeats of the model's
+     * capitalised names only, and here neither the model nor the capital letter speaks for the word. A word counts
+     * when it has four or more letters and is no common, function, verb or never-a-name word; an occurrence counts
+     * when no finding at {@code threshold} covers it. Reported as PERSON at {@link #SCORE}, a possessive "'s" left
+     * out.
+     */
+    static List<Recognizer.Candidate> repeats(Tokens t, List<Recognizer.Candidate> all, double threshold) {
+        Set<String> words = new java.util.HashSet<>();
+        boolean[] covered = new boolean[t.chars.length];
+        for (Recognizer.Candidate c : all) {
+            if (c.score() < threshold) {
+                continue;
+            }
+            java.util.Arrays.fill(covered, c.start(), c.end(), true);
+            if (c.type().equals("PERSON") && CUED.contains(c.recognizer())) {
+                for (int i = SpanRules.firstToken(t, c.start()); i < t.size && t.start[i] < c.end(); i++) {
+                    String w = base(t.lower[i]);
+                    if (w.length() >= 4 && t.nameShaped(i) && uncommon(w)) {
+                        words.add(w);
+                    }
+                }
+            }
+        }
+        List<Recognizer.Candidate> out = new ArrayList<>(0);
+        for (int i = 0; i < t.size && !words.isEmpty(); i++) {
+            if (!covered[t.start[i]] && words.contains(base(t.lower[i])) && t.nameShaped(i)) {
+                int end = t.end[i] - (t.lower[i].length() - base(t.lower[i]).length());
+                out.add(new Recognizer.Candidate("PERSON", t.start[i], end, SCORE, REPEAT));
+            }
+        }
+        return out;
+    }
+
+    private static String base(String w) {
+        return w.endsWith("'s") || w.endsWith("\u2019s") ? w.substring(0, w.length() - 2) : w;
+    }
+
     /**
      * Whether the lower-case word {@code w} may be part of a name in text with no capital: no common, function,
      * verb or never-a-name word.

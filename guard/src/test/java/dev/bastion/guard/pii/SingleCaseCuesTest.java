@@ -184,4 +184,14 @@ class SingleCaseCuesTest {
         assertThat(singleCaseCues("please send it to grace later, written by mark tonight")).isEmpty();
         assertThat(singleCaseCues("the report was reviewed by lucinda")).isEmpty();
     }
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void inOneCaseTheSurnameOfACuedNameIsANameWhereItComesAgain(PiiMode mode) {
+        assertThat(people(mode, "a comedy directed by lucinda vexholm and starring vexholm herself"))
+                .containsExactly("lucinda vexholm", "vexholm");
+        assertThat(people(mode, "SPOKE WITH NIECE ORTENSIA VALLECORSA. VALLECORSA'S NUMBER ON FILE."))
+                .containsExactly("ORTENSIA VALLECORSA", "VALLECORSA");
+        // a word of a name that is an ordinary word is not taken again
+        assertThat(people(mode, "mmse 22/30. referring: dr. king. the king of the ward")).containsExactly("king");
+    }
 }
