@@ -19,8 +19,11 @@ import java.util.Set;
  * <li>a known first name and a surname that a stated age follows: "DELPHINE ACKERLY IS A 77-YEAR-OLD WOMAN",
  * "delphine ackerly, 77 yo";</li>
  * <li>a known last name, a comma, a known first name, as forms and headers list a patient: "PEMBERTON,
- * AUGUSTINE".</li>
+ * AUGUSTINE";</li>
+ * <li>a whole name, a known first name and a surname, after a weaker cue (a role or a preposition: "directed by",
+ * "tennis player") or at a sentence start ({@link #weakCued}).</li>
  * </ul>
+ * The words of the names these cues find are names again where they come back in the text ({@link #repeats}).
  * The first name must not be a common English, calendar, clinical or never-a-name word ("PT WILL GO", "son may
  * visit"). Runs only on texts in one case ({@link #applies}): in cased text the capital letter and the name model
  * already carry this evidence. Immutable and thread-safe.
