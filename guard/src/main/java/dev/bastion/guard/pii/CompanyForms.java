@@ -15,7 +15,8 @@ import java.util.Set;
  * nothing. So the span scores {@link #SCORE}, above the model's spans, when every finding it overlaps lies inside
  * it (it then replaces them with the whole name) and {@link #WEAK} otherwise (it then only fills a gap). The words
  * before the form word are never function words, pronouns or words that are never a name, and no column gap
- * (two spaces or a tab) lies between them. Immutable and thread-safe.
+ * (two spaces or a tab) lies between them. In text typed with no capital the form word must be a legal
+ * abbreviation ({@link #LEGAL_ABBREVIATIONS}) and the words before it no common words. Immutable and thread-safe.
  */
 final class CompanyForms {
     private CompanyForms() {
@@ -29,6 +30,11 @@ final class CompanyForms {
             "corporation", "gmbh", "plc", "holdings", "associates", "partners", "group", "systems", "software",
             "technologies", "solutions", "consulting", "consultants", "analytics", "insights", "labs", "laboratories",
             "agency", "movers", "enterprises", "industries", "research", "services", "resources", "lines");
+    /**
+     * The legal forms that end a firm's name in text typed with no capital ("brellin data inc."): abbreviations that
+     * follow no ordinary adjective, unlike "corporation" or "group" ("a large corporation", "a support group").
+     */
+    private static final Set<String> LEGAL_ABBREVIATIONS = Set.of("inc", "llc", "llp", "ltd", "corp", "gmbh", "plc");
     /** Capitalised words that open a sentence or clause without being part of a name. */
     private static final Set<String> NOT_PARTS = Set.of("i", "we", "you", "he", "she", "they", "it", "my", "our",
             "your", "his", "her", "their", "its", "this", "that", "these", "those", "when", "if", "while", "after",
@@ -39,13 +45,18 @@ final class CompanyForms {
     /** The firms ending in a company-form word in {@code t}, as ORGANIZATION candidates; {@code found} as scored. */
     static List<Recognizer.Candidate> find(Tokens t, List<Recognizer.Candidate> found) {
         List<Recognizer.Candidate> out = new ArrayList<>(0);
+        boolean small = SingleCaseCues.lowerCaseOnly(t);
         for (int j = 1; j < t.size; j++) {
-            if (!t.capitalised(j) || !FORMS.contains(t.lower[j]) || t.lineBefore[j] || SpanRules.columnGap(t, j)) {
+            boolean form = small ? LEGAL_ABBREVIATIONS.contains(t.lower[j]) : t.capitalised(j) && FORMS.contains(t.lower[j]);
+            if (!form || t.lineBefore[j] || SpanRules.columnGap(t, j)) {
                 continue;
             }
             int a = j;
-            while (a - 1 >= 0 && j - a < 3 && part(t, a - 1) && !t.lineBefore[a] && !SpanRules.columnGap(t, a)) {
+            while (a - 1 >= 0 && j - a < 3 && part(t, a - 1, small) && !t.lineBefore[a] && !SpanRules.columnGap(t, a)) {
                 a--;
+            }
+            if (small && a < j - 1 && SingleCaseCues.inflected(t.lower[a])) {
+                a++; // "she joined tarsk ltd": a verb before the name, which the lower-case walk cannot tell apart
             }
             if (a == j) {
                 continue;
@@ -67,7 +78,15 @@ final class CompanyForms {
         return out;
     }
 
-    private static boolean part(Tokens t, int i) {
+    /**
+     * A word of a firm's name before its form word: capitalised, or in text with no capital at all ({@code small})
+     * a lower-case word of letters that is no common, function or verb word ({@link SingleCaseCues#uncommon}).
+     */
+    private static boolean part(Tokens t, int i, boolean small) {
+        if (small) {
+            String w = t.lower[i];
+            return t.startsLowerCase(i) && t.nameShaped(i) && !NOT_PARTS.contains(w) && SingleCaseCues.uncommon(w);
+        }
         return t.nameWord(i) && !NOT_PARTS.contains(t.lower[i]);
     }
 }

@@ -11,9 +11,10 @@ import java.util.Set;
  * model finds the known first name and misses the surnames beside it, so half of the list would reach a cloud
  * model. An item is one or two words of letters written as the seed is (capitalised, or lower case in a text
  * typed in lower case), not a function word or a word that is never a name ({@code not-names.txt}), on the seed's
- * line; the walk goes both ways and stops at anything else. Only PERSON seeds at or over the mode's threshold
- * that hold a known first or last name (the gazetteers) count, written with a capital in a text that uses
- * capitals, and no natural feature ("the Alps and Rhine River", River being a first name), so a firm, a river or a
+ * line; the walk goes both ways and stops at anything else; in lower case an item on the right must end at a
+ * join, a clause's punctuation or the line's end ("dr. king, fax to follow" lists no one). Only PERSON seeds
+ * at or over the mode's threshold that hold a known first or last name (the gazetteers) count, written with a
+ * capital in a text that uses capitals, and no natural feature ("the Alps and Rhine River", River being a first name), so a firm, a river or a
  * title the model typed as a person does not spread. Items are PERSON at {@link #SCORE},
  * under the model's spans, which win where they overlap. Immutable and thread-safe.
  */
@@ -58,6 +59,12 @@ final class NameLists {
                 if (last + 1 < t.size && !t.lineBefore[last + 1] && itemOf(t, last + 1, capitalised)) {
                     last++;
                 }
+                if (!capitalised && !closes(t, last + 1)) {
+                    last = first;
+                    if (!closes(t, last + 1)) {
+                        break; // "dr. king, fax to follow": in lower case an item ends where the list goes on or stops
+                    }
+                }
                 out.add(new Recognizer.Candidate("PERSON", t.start[first], t.end[last], SCORE, RECOGNIZER));
                 k = last + 1;
             }
@@ -100,6 +107,18 @@ final class NameLists {
             j++;
         }
         return j == k || j >= t.size || t.lineBefore[j] ? -1 : j;
+    }
+
+    /** Punctuation that ends a clause, after which a lower-case list item may stand. */
+    private static final Set<String> CLOSERS = Set.of(",", ".", "!", "?", ";", ":", ")");
+
+    /**
+     * Whether the list may end or go on at token {@code k}: the end of the text or line, a join, a closer, or a
+     * column's gap of two or more spaces ("name: green, agnes        med rec #").
+     */
+    private static boolean closes(Tokens t, int k) {
+        return k >= t.size || t.lineBefore[k] || JOINS.contains(t.lower[k]) || CLOSERS.contains(t.lower[k])
+                || t.start[k] - t.end[k - 1] > 1;
     }
 
     /** Whether a word of tokens a..b is a known first or last name (the gazetteers). */

@@ -300,6 +300,10 @@ final class NameRules {
             "knows", "knew", "saw", "sees", "got", "gets", "took", "takes", "made", "makes", "left", "leaves",
             "replied", "answered", "agreed", "called", "calls", "works", "worked", "lives", "lived", "is", "was");
 
+    /** Common words that are surnames too, taken as one right after a lower-case title ("dr. king"). */
+    private static final Set<String> WORD_SURNAMES = Set.of("king", "white", "black", "brown", "green", "young",
+            "long", "page", "north", "south", "east", "west", "winter", "spring", "summer", "street");
+
     /** The titles that start a lower-case name ("ms" only with its full stop: "ms word", "ms teams"). */
     private static final Set<String> LOWER_CASE_TITLES = Set.of("mr", "mrs", "ms", "mx", "dr", "prof");
 
@@ -318,11 +322,8 @@ final class NameRules {
         if (title.text().equals("ms") && !stop) {
             return i;
         }
-        int from = i >= 2 ? w.get(i - 2).end() : 0;
-        for (int k = from; k < title.start(); k++) {
-            if (Character.isDigit(text.charAt(k))) {
-                return i;
-            }
+        if (houseNumberBefore(text, w, i)) {
+            return i; // "55 elm dr springfield"; a number further back ("mmse 18/30. referring: dr. ...") is none
         }
         int j = i;
         int last = i;
@@ -338,7 +339,10 @@ final class NameRules {
                 j++; // a middle initial: kept only if a name word follows
                 continue;
             }
-            if (!lowerLetters(next.text(), 2) || COMMON.contains(next.lower()) || SpanRules.notName(next.lower())
+            // right after the title a common word that is a surname is the surname (dr. king, dr white); not a
+            // modal or a month that the gazetteer also lists (the dr. will see you, dr. may call back)
+            boolean common = COMMON.contains(next.lower()) && !(j == i && WORD_SURNAMES.contains(next.lower()));
+            if (!lowerLetters(next.text(), 2) || common || SpanRules.notName(next.lower())
                     || SpanRules.FUNCTION_WORDS.contains(next.lower())) {
                 break;
             }

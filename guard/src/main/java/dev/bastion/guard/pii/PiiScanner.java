@@ -310,9 +310,10 @@ public final class PiiScanner implements Scanner {
         }
         // "Brynja: Where were you? Michael: ..."
         SpanRules.refineAll(tokens, SpeakerLabels.find(tokens), mode, cased, all);
-        if (!cased && CapitalsCues.applies(tokens)) {
+        boolean singleCase = !cased && SingleCaseCues.applies(tokens);
+        if (singleCase) {
             // "FOUND BY NEIGHBOR ROSALIND", "DELPHINE ACKERLY IS A 77-YEAR-OLD": text all in capitals
-            SpanRules.refineAll(tokens, CapitalsCues.find(tokens), mode, cased, all);
+            SpanRules.refineAll(tokens, SingleCaseCues.find(tokens), mode, cased, all);
         }
         if ((cues & CueWords.COMPANY) != 0) {
             // "Brellin Data Systems", "Tarra Corp."
@@ -337,6 +338,9 @@ public final class PiiScanner implements Scanner {
         SpanRules.refineAll(tokens, NameLists.find(tokens, all, cased, person), mode, cased, all);
         // "Martim A Pereira": two refined parts and the bare initial between them, added whole without refining
         all.addAll(BareInitials.find(tokens, all, cased, person));
+        if (singleCase) {
+            all.addAll(SingleCaseCues.repeats(tokens, all, person)); // "directed by maciej borkowski and starring borkowski"
+        }
         for (String d : deny) {
             for (int at = lower.indexOf(d); at >= 0 && !d.isEmpty(); at = lower.indexOf(d, at + d.length())) {
                 all.add(new Recognizer.Candidate("DENY_LIST", at, at + d.length(), 1.0, "deny-list"));

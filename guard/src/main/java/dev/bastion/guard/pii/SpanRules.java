@@ -157,7 +157,7 @@ final class SpanRules {
         // so are the words after a phrase that states a name ("MY NAME IS OTTOLINE BRACKWATER"), and the names
         // a cue or an age finds in text all in capitals ("FOUND BY NEIGHBOR ROSALIND")
         PiiMode judged = c.recognizer().equals("name-title") || c.recognizer().equals(PlaceLines.RECOGNIZER)
-                || c.recognizer().equals(NamingCues.RECOGNIZER) || c.recognizer().equals(CapitalsCues.RECOGNIZER)
+                || c.recognizer().equals(NamingCues.RECOGNIZER) || c.recognizer().equals(SingleCaseCues.RECOGNIZER)
                 || !cased && UNCASED_CUES.contains(c.recognizer()) ? PiiMode.RECALL : mode;
         // a country after a cue that ties it to a person's travel, home or origin counts in the balanced mode too
         boolean personalPlace = c.recognizer().equals(PlaceCues.PERSONAL);

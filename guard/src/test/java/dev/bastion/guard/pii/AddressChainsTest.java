@@ -1,5 +1,6 @@
 package dev.bastion.guard.pii;
 
+import static dev.bastion.guard.pii.Findings.people;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -59,11 +60,6 @@ class AddressChainsTest {
         assertThat(String.join("|", addresses(mode, card))).doesNotContain("4111").contains("7 Elm Court Apt. 2");
         String aside = "Ship to 9 Pine Avenue Apt. 4, Dover (Billing contact is someone else)";
         assertThat(addresses(mode, aside)).containsExactly("9 Pine Avenue Apt. 4, Dover");
-    }
-
-    private static List<String> people(PiiMode mode, String text) {
-        return PiiScanner.defaults(mode).find(text).stream().filter(c -> c.type().equals("PERSON"))
-                .map(c -> text.substring(c.start(), c.end())).toList();
     }
 
     @ParameterizedTest

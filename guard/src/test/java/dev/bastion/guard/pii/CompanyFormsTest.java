@@ -59,4 +59,17 @@ class CompanyFormsTest {
     void aFormWordAloneOrAfterAnOrdinaryWordNamesNothing(String text) {
         assertThat(firms(text)).isEmpty();
     }
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(PiiMode.class)
+    void inLowerCaseTypingALegalAbbreviationEndsAFirmsName(PiiMode mode) {
+        assertThat(Findings.found(mode, "ORGANIZATION", "the invoice came from brellin data inc. last week"))
+                .containsExactly("brellin data inc.");
+        assertThat(Findings.found(mode, "ORGANIZATION", "she joined tarsk ltd in march")).containsExactly("tarsk ltd");
+    }
+
+    @org.junit.jupiter.api.Test
+    void inLowerCaseTypingATradeWordOrAnOrdinaryWordMakesNoFirm() {
+        assertThat(firms("a large corporation bought the support group")).isEmpty();
+        assertThat(firms("this is inc and that is ltd")).isEmpty();
+    }
 }

@@ -41,4 +41,13 @@ class EmployerCuesTest {
     void phrasesWithoutAnEmployerAfterThemReportNothing(String text) {
         assertThat(cued(text)).isEmpty();
     }
+    @ParameterizedTest
+    @EnumSource(PiiMode.class)
+    void inLowerCaseTypingTheWordsAfterTheCueThatAreNoOrdinaryWordsAreTheEmployer(PiiMode mode) {
+        String text = "i work for brennholt logistics as a driver since may";
+        assertThat(Findings.found(mode, "ORGANIZATION", text)).containsExactly("brennholt logistics");
+        assertThat(cued("i would never work for free, and i work at night")).isEmpty();
+        assertThat(cued("they spent a year at the school in town")).isEmpty();
+        assertThat(cued("I work for brennholt logistics")).isEmpty(); // a capital elsewhere: the case is evidence
+    }
 }

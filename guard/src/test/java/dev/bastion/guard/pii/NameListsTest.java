@@ -48,6 +48,9 @@ class NameListsTest {
         assertThat(items("We invited Michael and Tova Brontagne to dinner.", "Michael"))
                 .containsExactly("Tova Brontagne");
         assertThat(items("guests were anna, ruben and tovald", "anna")).containsExactly("ruben", "tovald");
+        assertThat(items("referring: dr. anna, fax to follow", "anna")).isEmpty();
+        assertThat(items("anna, ruben lien; and the rest", "anna")).containsExactly("ruben lien");
+        assertThat(items("name: lien, anna        med rec #: 0042", "lien")).containsExactly("anna");
         assertThat(items("We invited Michael and the others to Dinner.", "Michael")).isEmpty();
         assertThat(items("you left me anna, four hungry kids and a dog", "anna")).isEmpty();
     }

@@ -1,5 +1,6 @@
 package dev.bastion.guard.pii;
 
+import static dev.bastion.guard.pii.Findings.people;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -13,11 +14,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * from the end of a name; each with near misses that must stay unreported.
  */
 class RecasedTextTest {
-
-    private static List<String> people(PiiMode mode, String text) {
-        return PiiScanner.defaults(mode).find(text).stream().filter(c -> c.type().equals("PERSON"))
-                .map(c -> text.substring(c.start(), c.end())).toList();
-    }
 
     @ParameterizedTest
     @EnumSource(PiiMode.class)

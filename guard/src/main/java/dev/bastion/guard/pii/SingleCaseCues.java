@@ -6,31 +6,34 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * People named in text written all in capitals (nursing notes, forms, shouted prompts), where every word looks like
- * a proper noun and the capital letter tells nothing: the evidence is a cue before the name or the structure around
- * it, and a gazetteer first or last name matched where that cue or structure stands. Three shapes, each a PERSON at
- * {@link #SCORE}:
+ * People named in text written in one case, all in capitals (nursing notes, forms, shouted prompts) or with no
+ * capital at all (chat prompts, logs and notes typed in lower case), where the case of a word tells nothing about
+ * whether it is a name: the evidence is a cue before the name or the structure around it, and a gazetteer first or
+ * last name matched where that cue or structure stands. Three shapes, each a PERSON at {@link #SCORE}:
  * <ul>
  * <li>a cue word or phrase, then a known first name: a relative or carer without a possessive ("FOUND BY NEIGHBOR
- * ROSALIND", "HUSBAND GREGORY AT BEDSIDE"), the patient ("PT HAROLD VANTERPOOL, 88YO"), a contact ("SPOKE WITH
- * WINIFRED", "THIS IS WINIFRED PALMQUIST CALLING", "SEEN BY ...") or a name label ("SUBSCRIBER NAME: OSWALD
+ * ROSALIND", "husband gregory at bedside"), the patient ("PT HAROLD VANTERPOOL, 88YO"), a contact ("SPOKE WITH
+ * WINIFRED", "this is winifred palmquist calling", "SEEN BY ...") or a name label ("SUBSCRIBER NAME: OSWALD
  * FENWICK"); a second word joins when it is a known last name or an unknown word that is no common or clinical
  * word;</li>
  * <li>a known first name and a surname that a stated age follows: "DELPHINE ACKERLY IS A 77-YEAR-OLD WOMAN",
- * "DELPHINE ACKERLY, 77 YO";</li>
+ * "delphine ackerly, 77 yo";</li>
  * <li>a known last name, a comma, a known first name, as forms and headers list a patient: "PEMBERTON,
- * AUGUSTINE".</li>
+ * AUGUSTINE";</li>
+ * <li>a whole name, a known first name and a surname, after a weaker cue (a role or a preposition: "directed by",
+ * "tennis player") or at a sentence start ({@link #weakCued}).</li>
  * </ul>
- * The first name must not be a common English, calendar, clinical or never-a-name word ("PT WILL GO", "SON MAY
- * VISIT"). Runs only on texts with no lower-case letter ({@link #applies}): in cased text the capital letter and
- * the name model already carry this evidence. Immutable and thread-safe.
+ * The words of the names these cues find are names again where they come back in the text ({@link #repeats}).
+ * The first name must not be a common English, calendar, clinical or never-a-name word ("PT WILL GO", "son may
+ * visit"). Runs only on texts in one case ({@link #applies}): in cased text the capital letter and the name model
+ * already carry this evidence. Immutable and thread-safe.
  */
-final class CapitalsCues {
-    private CapitalsCues() {
+final class SingleCaseCues {
+    private SingleCaseCues() {
     }
 
     static final double SCORE = 0.85;
-    static final String RECOGNIZER = "capitals-cue";
+    static final String RECOGNIZER = "single-case-cue";
 
     /** Words before a name that say a person follows, on their own (no possessive needed in a note). */
     private static final Set<String> CUE_WORDS = union(RelationCues.RELATIONS, Set.of("pt", "patient", "caregiver",
@@ -44,6 +47,16 @@ final class CapitalsCues {
             PlaceCues.words("this is"), PlaceCues.words("name :"), PlaceCues.words("name is"),
             PlaceCues.words("pt name :"), PlaceCues.words("patient name :")));
     /**
+     * Words before a name that say a person may follow, weaker than {@link #CUE_WORDS}: a preposition or a role
+     * ("directed by", "the assistant to", "tennis player", "commenter", "says"). After one of them a whole name
+     * is wanted: a known first name that is no common word, then a surname ({@link #weakCued}).
+     */
+    private static final Set<String> WEAK_WORDS = Set.of("by", "to", "with", "under", "says", "said",
+            "starring", "features", "featuring", "player", "commenter", "producer", "songwriter", "writer", "author",
+            "director", "singer", "actor", "actress", "assistant", "user", "manager", "founder", "ceo", "editor",
+            "reporter", "coach", "teacher", "professor", "student", "lawyer", "dear", "hi", "hello", "thanks");
+
+    /**
      * First names that are first of all words in a note or a sentence: "PT WILL GO HOME", "SON MAY VISIT", "WIFE
      * SUE-ING"; months and days are among NameRules' common words.
      */
@@ -56,21 +69,96 @@ final class CapitalsCues {
     private static final List<String> AGE_WORDS = List.of("year-old", "years-old", "years", "year", "yrs", "yr",
             "y.o", "y/o", "yo");
 
-    /** Whether the cues apply: {@code t} has capital letters and no lower-case letter at all. */
+    /**
+     * Whether the cues apply: {@code t} is in one case, capital letters and no lower-case letter at all, or words
+     * of letters and no capital letter at all.
+     */
     static boolean applies(Tokens t) {
-        boolean capital = false;
-        for (int i = 0; i < t.size; i++) {
-            if (t.startsLowerCase(i)) {
+        boolean upper = false;
+        boolean lower = false;
+        for (int k = 0; k < t.chars.length && !(upper && lower); k++) {
+            char c = t.chars[k];
+            upper |= Chars.upper(c);
+            lower |= Chars.lower(c);
+        }
+        if (upper != lower) { // "McDONALD": a word that starts with a capital may still hold lower-case letters
+            for (int i = 0; i < t.size; i++) {
+                if (t.end[i] - t.start[i] > 1 && (upper ? t.capitalised(i) : t.startsLowerCase(i))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code t} holds lower-case letters and no capital letter at all: text typed in lower case. */
+    static boolean lowerCaseOnly(Tokens t) {
+        boolean lower = false;
+        for (int k = 0; k < t.chars.length; k++) {
+            char c = t.chars[k];
+            if (Chars.upper(c)) {
                 return false;
             }
-            capital |= t.capitalised(i) && t.end[i] - t.start[i] > 1;
+            lower |= Chars.lower(c);
         }
-        for (int k = 0; k < t.chars.length; k++) {
-            if (Chars.lower(t.chars[k])) {
-                return false; // "McDONALD": a word that starts with a capital may still hold lower-case letters
+        return lower;
+    }
+
+    static final String REPEAT = "single-case-repeat";
+    /** The recognisers whose PERSON spans in text in one case stand on a cue, so their words may repeat. */
+    private static final Set<String> CUED = Set.of(RECOGNIZER, "name-title", NamingCues.RECOGNIZER);
+
+    /**
+     * The other occurrences, in text in one case, of the words of PERSON spans a cue found ("directed by maciej
+     * borkowski and starring borkowski", "early yefremova"): {@link NameRepeats} takes repeats of the model's
+     * capitalised names only, and here neither the model nor the capital letter speaks for the word. A word counts
+     * when it has four or more letters and is no common, function, verb or never-a-name word; an occurrence counts
+     * when no finding at {@code threshold} covers it. Reported as PERSON at {@link #SCORE}, a possessive "'s" left
+     * out.
+     */
+    static List<Recognizer.Candidate> repeats(Tokens t, List<Recognizer.Candidate> all, double threshold) {
+        Set<String> words = new java.util.HashSet<>();
+        boolean[] covered = new boolean[t.chars.length];
+        for (Recognizer.Candidate c : all) {
+            if (c.score() < threshold) {
+                continue;
+            }
+            java.util.Arrays.fill(covered, c.start(), c.end(), true);
+            if (c.type().equals("PERSON") && CUED.contains(c.recognizer())) {
+                for (int i = SpanRules.firstToken(t, c.start()); i < t.size && t.start[i] < c.end(); i++) {
+                    String w = base(t.lower[i]);
+                    if (w.length() >= 4 && t.nameShaped(i) && uncommon(w)) {
+                        words.add(w);
+                    }
+                }
             }
         }
-        return capital;
+        List<Recognizer.Candidate> out = new ArrayList<>(0);
+        for (int i = 0; i < t.size && !words.isEmpty(); i++) {
+            if (!covered[t.start[i]] && words.contains(base(t.lower[i])) && t.nameShaped(i)) {
+                int end = t.end[i] - (t.lower[i].length() - base(t.lower[i]).length());
+                out.add(new Recognizer.Candidate("PERSON", t.start[i], end, SCORE, REPEAT));
+            }
+        }
+        return out;
+    }
+
+    private static String base(String w) {
+        return w.endsWith("'s") || w.endsWith("\u2019s") ? w.substring(0, w.length() - 2) : w;
+    }
+
+    /**
+     * Whether the lower-case word {@code w} may be part of a name in text with no capital: no common, function,
+     * verb or never-a-name word.
+     */
+    static boolean uncommon(String w) {
+        return !NameRules.common(w) && !NameRules.verb(w) && !SpanRules.FUNCTION_WORDS.contains(w)
+                && !SpanRules.notName(w);
+    }
+
+    /** A past tense or gerund ("joined", "working"), which the small vocabulary of common words does not hold. */
+    static boolean inflected(String w) {
+        return w.endsWith("ed") || w.endsWith("ing");
     }
 
     /** The names the cues and shapes above find in {@code t}, as PERSON candidates. */
@@ -85,6 +173,12 @@ final class CapitalsCues {
                 }
                 out.add(new Recognizer.Candidate("PERSON", t.start[a], t.end[b], SCORE, RECOGNIZER));
                 i = b;
+                continue;
+            }
+            int whole = weakCued(t, i);
+            if (whole > i) {
+                out.add(new Recognizer.Candidate("PERSON", t.start[i], t.end[whole], SCORE, RECOGNIZER));
+                i = whole;
                 continue;
             }
             int label = labelled(t, i);
@@ -107,6 +201,36 @@ final class CapitalsCues {
             }
         }
         return out;
+    }
+
+    /**
+     * The last token of a whole name that starts at {@code i} after a weak cue word or at the start of a sentence
+     * or line ("directed by wacława adamska", "player erin nyberg", "tomomi nishiyama lives at ..."), or {@code i}
+     * when there is none: a known first name that is no common, calendar, clinical or never-a-name word nor a
+     * known town, state or country, a middle initial or not, then a surname ({@link #surname}), all one space
+     * apart on one line.
+     */
+    private static int weakCued(Tokens t, int i) {
+        if (!t.nameShaped(i) || !(i == 0 || t.lineBefore[i] || WEAK_WORDS.contains(t.lower[i - 1])
+                || sentenceEnd(t.lower[i - 1])) || !firstName(t, i, false)
+                || (Gazetteers.get().flags(t.lower[i]) & PLACES) != 0) {
+            return i; // a first name that is also a town (AUSTIN, MADISON) is the town as often
+        }
+        int k = i;
+        if (joins(t, k) && t.end[k + 1] - t.start[k + 1] == 1 && Chars.letter(t.chars[t.start[k + 1]])) {
+            k++; // "szabina j gelencsér", "velimir r. janković"
+            if (k + 1 < t.size && t.lower[k + 1].equals(".") && t.end[k] == t.start[k + 1]) {
+                k++;
+            }
+        }
+        return joins(t, k) && surname(t, k + 1) ? k + 1 : i;
+    }
+
+    private static final int PLACES = Gazetteers.CITY | Gazetteers.COUNTRY | Gazetteers.STATE;
+
+    private static boolean sentenceEnd(String w) {
+        return w.equals(".") || w.equals("!") || w.equals("?") || w.equals(":") || w.equals(">") || w.equals(";")
+                || w.equals("\"") || w.equals("(");
     }
 
     /**
