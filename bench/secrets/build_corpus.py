@@ -185,10 +185,11 @@ def go_literals(tokens, start):
     return out
 
 
-def gitleaks(mirror, out):
-    """Literal true- and false-positive samples of gitleaks' rule generators (generated ones are skipped)."""
+def gitleaks_samples(mirror):
+    """Literal true- and false-positive samples of gitleaks' rule generators (generated ones are skipped), as
+    {rule file: (positives, negatives)}."""
     commit = head(mirror)
-    rows = []
+    samples = {}
     for path in git_ls(mirror, commit, "cmd/generate/config/rules"):
         if not path.endswith(".go") or path.endswith("_test.go"):
             continue
@@ -213,8 +214,14 @@ def gitleaks(mirror, out):
                     except (ValueError, SyntaxError):
                         continue
                     pos.append(f'{ident}_api_token = "{secret}"')
-        pos = [p for p in pos if p.strip()]
-        neg = [n for n in neg if n.strip()]
+        samples[path] = ([p for p in pos if p.strip()], [n for n in neg if n.strip()])
+    return samples
+
+
+def gitleaks(mirror, out):
+    """Literal true- and false-positive samples of gitleaks' rule generators (generated ones are skipped)."""
+    rows = []
+    for path, (pos, neg) in gitleaks_samples(mirror).items():
         rows += examples_file(out, os.path.basename(path)[:-3] + ".txt", pos, neg)
     return rows
 
@@ -1387,6 +1394,91 @@ def ibm_detect_secrets(mirror, yelp_mirror, seen_root, whispers_mirror, out):
     return rows
 
 
+TWOMS_COMMIT = "e2fafb4a9738d0f2984b0570f056e70a72ad55cb"  # Checkmarx/2ms, Apache-2.0, the newest snapshot (2026-03-11)
+TWOMS_LISTS = {"truePositives": 1, "falsePositives": 0}
+
+
+def twoms_elements(tokens, start, counts):
+    """The elements of the []string list opened at tokens[start] ('{'): each a string literal or a + concatenation of
+    literals; any other element is left out and counted."""
+    out, element, depth, i = [], [], 0, start
+    while i < len(tokens):
+        t = tokens[i]
+        if t.startswith("//"):
+            i += 1
+            continue
+        if t in "{(":
+            depth += 1
+            if depth > 1:
+                element.append(t)
+        elif t in "})":
+            depth -= 1
+            if depth == 0:
+                break
+            element.append(t)
+        elif t == "," and depth == 1:
+            out.append(element)
+            element = []
+        else:
+            element.append(t)
+        i += 1
+    if element:
+        out.append(element)
+    values = []
+    for element in out:
+        parts = element[0::2]
+        if (parts and all(p[0] in "`\"" for p in parts) and all(op == "+" for op in element[1::2])
+                and len(element) % 2 == 1):
+            try:
+                values.append("".join(go_string(p) for p in parts))
+                continue
+            except (ValueError, SyntaxError):
+                pass
+        counts["left out: element not a literal"] += 1
+    return values
+
+
+def twoms(mirror, gitleaks_mirror, betterleaks_mirror, seen_root, whispers_mirror, out):
+    """Checkmarx/2ms' rule tests (engine/rules/ruledefine/*_test.go), which freeze gitleaks-style samples as literals:
+    every element of a `truePositives: []string{...}` list is a positive example (first line 1, later lines cont),
+    every element of `falsePositives: []string{...}` a negative (all lines 0); elements that are not literals or
+    + concatenations of literals are left out. An example that is also a literal sample of gitleaks or betterleaks
+    (seen sources) is skip, and so is a line holding a value token of a seen source (docs/secrets-eval.md)."""
+    seen_samples = set()
+    for m in (gitleaks_mirror, betterleaks_mirror):
+        for pos, neg in gitleaks_samples(m).values():
+            seen_samples.update(x.strip() for x in pos + neg)
+    INPUTS.clear()  # gitleaks' and betterleaks' files were read only to leave their samples out
+    seen = seen_tokens(seen_root) | whispers_seen_tokens(whispers_mirror)
+    counts = collections.Counter()
+    rows = []
+    for path in git_ls(mirror, TWOMS_COMMIT, "engine/rules/ruledefine"):
+        if not path.endswith("_test.go"):
+            continue
+        tokens = [t for t in GO_TOKEN.findall(git_show(mirror, TWOMS_COMMIT, path).decode()) if not t.startswith("/*")]
+        cases = {1: [], 0: []}
+        for i, t in enumerate(tokens):
+            if t in TWOMS_LISTS and tokens[i + 1:i + 5] == [":", "[", "]", "string"] and tokens[i + 5] == "{":
+                cases[TWOMS_LISTS[t]] += twoms_elements(tokens, i + 5, counts)
+        pos = [p for p in cases[1] if p.strip() and p.strip() not in seen_samples]
+        neg = [n for n in cases[0] if n.strip() and n.strip() not in seen_samples]
+        counts["skip: a gitleaks or betterleaks sample"] += sum(1 for x in cases[1] + cases[0] if x.strip() in seen_samples)
+        rel = os.path.basename(path)[:-3] + ".txt"
+        file_rows = examples_file(out, rel, pos, neg)
+        text_lines = open(os.path.join(out, "files", rel), encoding="utf-8").read().split("\n") if file_rows else []
+        for rel_, line, label in file_rows:
+            toks = [t for t in SEEN_TOKEN.findall(text_lines[line - 1]) if re.search(r"\d", t) and re.search(r"[A-Za-z]", t)]
+            if label == "cont" and rows and rows[-1][0] == rel_ and rows[-1][2] == "skip":
+                label = "skip"
+            elif label != "skip" and any(t in seen for t in toks):
+                counts["skip: seen value token"] += 1
+                label = "skip"
+            rows.append((rel_, line, label))
+    for k, v in sorted(counts.items()):
+        print(f"  {k}: {v}", file=sys.stderr)
+    return rows
+
+
 def main():
     eval_data, mirrors, out_root = sys.argv[1:4]
     labels = os.environ.get("DS_LABELS", "/work/data/secrets-labels/detect_secrets_testdata.tsv")
@@ -1424,6 +1516,10 @@ def main():
                                                    os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
         "ibm-detect-secrets-plugin-tests": lambda o: ibm_detect_secrets(
             os.path.join(mirrors, "IBM+detect-secrets", "repo"), os.path.join(mirrors, "Yelp+detect-secrets", "repo"),
+            os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
+        "twoms-rule-tests": lambda o: twoms(
+            os.path.join(mirrors, "Checkmarx+2ms", "repo"), os.path.join(mirrors, "gitleaks+gitleaks", "repo"),
+            os.path.join(mirrors, "betterleaks+betterleaks", "repo"),
             os.environ.get("SEEN_CORPUS", "/work/data/secrets-corpus"), os.path.join(mirrors, "Skyscanner+whispers", "repo"), o),
     }
     only = set(sys.argv[4:])

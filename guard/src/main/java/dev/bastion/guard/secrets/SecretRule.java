@@ -41,7 +41,9 @@ public record SecretRule(String id, String type, Pattern pattern, List<String> k
         /** Free-form values (passwords): refuse template placeholders, variables and one repeated character. */
         NOT_PLACEHOLDER,
         /** Base64 of {@code user:password} (HTTP Basic, Docker auths, .npmrc _auth): must decode to that shape. */
-        BASE64_USER_PASSWORD
+        BASE64_USER_PASSWORD,
+        /** Base64 of a JWT (a token encoded once more for a header or a config): must decode to a JWT's shape. */
+        BASE64_JWT
     }
 
     public SecretRule {

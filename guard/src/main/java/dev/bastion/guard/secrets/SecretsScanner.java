@@ -263,6 +263,9 @@ public final class SecretsScanner implements Scanner {
             if (rule.checksum() == SecretRule.Checksum.BASE64_USER_PASSWORD && !ValueFilters.base64UserPassword(secret)) {
                 continue;
             }
+            if (rule.checksum() == SecretRule.Checksum.BASE64_JWT && !ValueFilters.base64Jwt(secret)) {
+                continue;
+            }
             if (secret.equalsIgnoreCase(group(m, "user"))) {
                 continue; // postgres:postgres, mysql:mysql: a local default, not a credential someone chose
             }
@@ -309,7 +312,7 @@ public final class SecretsScanner implements Scanner {
                 case GITHUB_CRC32 -> githubChecksumValid(secret) ? 1.0 : 0.6;
                 case NONE -> rule.score() > 0 ? rule.score() : rule.minEntropy() > 0 ? 0.75 : 0.9;
                 case NOT_PLACEHOLDER -> rule.score() > 0 ? rule.score() : 0.7;
-                case BASE64_USER_PASSWORD -> 0.9;
+                case BASE64_USER_PASSWORD, BASE64_JWT -> 0.9;
             };
             findings.add(new Finding(type, segment, start, end, score, ID));
         }

@@ -526,6 +526,40 @@ final class ValueFilters {
     }
 
     /**
+     * Whether a base64 value decodes to a JWT: two or three parts of the base64url alphabet joined by dots, the
+     * header and the payload each starting {@code eyJ} (the encoding of <code>{"</code>), header and payload of at
+     * least 8 characters. Padding may be missing; anything else that fails to decode is not one.
+     */
+    static boolean base64Jwt(String value) {
+        String bare = value.replace("=", "");
+        if (bare.length() % 4 == 1) {
+            return false; // no base64 text has this length
+        }
+        byte[] raw;
+        try {
+            raw = java.util.Base64.getDecoder().decode(bare + "==".substring(0, (4 - bare.length() % 4) % 4));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        String jwt = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+        int part = 0;
+        int partStart = 0;
+        for (int i = 0; i <= jwt.length(); i++) {
+            char c = i < jwt.length() ? jwt.charAt(i) : '.';
+            if (c == '.') {
+                if (part < 2 && (i - partStart < 8 || !jwt.startsWith("eyJ", partStart))) {
+                    return false; // header and payload are JSON objects: base64url of {" is eyJ
+                }
+                part++;
+                partStart = i + 1;
+            } else if (!(c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')) {
+                return false;
+            }
+        }
+        return part == 2 || part == 3;
+    }
+
+    /**
      * A value cut short or masked on purpose where it stands: a value of 16 or more characters followed by an
      * ellipsis (ops_eyJzaWdu...), any value preceded by one or holding one (4AEA6u7J...the rest omitted...), or a
      * value followed by a mask of three or more # or * or by a redaction mark (xoxp-...-#####, sk_live_abc****,
