@@ -30,7 +30,7 @@ import java.util.Optional;
  * The floor under the gateway: the server and upstream client Bastion is built on, with nothing of Bastion's own in
  * between. Not shipped; run by bench/gateway-overhead/floor.sh. Helidon SE 4's WebServer (HTTP/1.1 on virtual
  * threads, as GatewayServer configures it: no protocol discovery, TCP_NODELAY) answers POST /v1/chat/completions by
- * forwarding the request body to the upstream and sending back the upstream's answer. Four ways to forward:
+ * forwarding the request body to the upstream and sending back the upstream's answer. Five ways to forward:
  *
  * <ul>
  *   <li>{@code raw}: Helidon's WebClient (HTTP/1.1, its own kept-alive connections, the answer streamed, not
@@ -46,6 +46,9 @@ import java.util.Optional;
  *   <li>{@code stream}: raw's server and WebClient for a streamed answer (bench/stream-ttft/floor.sh): the upstream's
  *       bytes copied to the client as they arrive, each read flushed at once as a chunk; no parsing, no SSE framing
  *       of our own, no control. The least a streaming proxy on this server and client can add to the first byte.</li>
+ *   <li>{@code stream-jdk}: the same relay with no framework at all: a {@link ServerSocket}, a virtual thread per
+ *       connection, the request passed on over a new loopback socket to the upstream ({@code Connection: close}) and
+ *       the upstream's bytes copied back verbatim as they arrive. What Java itself adds to a streamed first byte.</li>
  * </ul>
  *
  * Helidon server settings for {@code raw} and {@code backend}, as system properties (off when absent), to see what
@@ -54,7 +57,7 @@ import java.util.Optional;
  * {@code floor.write-queue=N} and {@code floor.write-buffer=N} (the listener's writeQueueLength and writeBufferSize),
  * {@code floor.smart-async=true} (smartAsyncWrites), {@code floor.no-keep-alive-header=true}.
  *
- *   java -cp 'TREE/app/target/lib/*' bench/gateway-overhead/FloorProxy.java raw|backend|stream|jdk PORT UPSTREAM_BASE_URL
+ *   java -cp 'TREE/app/target/lib/*' bench/gateway-overhead/FloorProxy.java raw|backend|stream|jdk|stream-jdk PORT UPSTREAM_BASE_URL
  * (UPSTREAM_BASE_URL as in a model's base-url: http://127.0.0.1:PORT/v1). Prints "listening PORT" when ready.
  */
 public class FloorProxy {
@@ -66,11 +69,15 @@ public class FloorProxy {
             new JdkServer(port, base).run();
             return;
         }
+        if (mode.equals("stream-jdk")) {
+            new JdkStreamServer(port, base).run();
+            return;
+        }
         Handler handler = switch (mode) {
             case "raw" -> raw(base);
             case "backend" -> backend(base);
             case "stream" -> stream(base);
-            default -> throw new IllegalArgumentException("mode must be raw, backend, stream or jdk, got " + mode);
+            default -> throw new IllegalArgumentException("mode must be raw, backend, stream, jdk or stream-jdk, got " + mode);
         };
         boolean lean = Boolean.getBoolean("floor.lean");
         boolean novalidate = Boolean.getBoolean("floor.novalidate");
@@ -162,6 +169,75 @@ public class FloorProxy {
     }
 
     /**
+     * No framework, streamed: each connection's one request (request line, headers, a Content-Length body) is sent on
+     * over a fresh socket to the upstream with {@code Connection: close}, and whatever the upstream answers (status
+     * line, headers, chunked events) is copied back byte for byte, each read written and flushed at once; both
+     * sockets close when the upstream closes. One request per client connection, as curl sends them.
+     */
+    static final class JdkStreamServer {
+        private final int port;
+        private final URI base;
+
+        JdkStreamServer(int port, URI base) {
+            this.port = port;
+            this.base = base;
+        }
+
+        void run() throws IOException {
+            try (ServerSocket listener = new ServerSocket()) {
+                listener.bind(new InetSocketAddress("127.0.0.1", port), 1024);
+                System.out.println("listening " + listener.getLocalPort() + " stream-jdk");
+                while (true) {
+                    Socket socket = listener.accept();
+                    Thread.ofVirtual().start(() -> relay(socket));
+                }
+            }
+        }
+
+        private void relay(Socket client) {
+            try (client) {
+                client.setTcpNoDelay(true);
+                InputStream in = new BufferedInputStream(client.getInputStream(), 16 * 1024);
+                OutputStream out = client.getOutputStream();
+                String requestLine = JdkServer.line(in);
+                if (requestLine == null) {
+                    return;
+                }
+                int length = 0;
+                for (String header = JdkServer.line(in); header != null && !header.isEmpty(); header = JdkServer.line(in)) {
+                    int colon = header.indexOf(':');
+                    if (colon > 0 && header.substring(0, colon).strip().equalsIgnoreCase("content-length")) {
+                        length = Integer.parseInt(header.substring(colon + 1).strip());
+                    }
+                }
+                byte[] body = in.readNBytes(length);
+                if (requestLine.startsWith("GET /healthz ")) {
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    return;
+                }
+                try (Socket upstream = new Socket(base.getHost(), base.getPort())) {
+                    upstream.setTcpNoDelay(true);
+                    OutputStream up = upstream.getOutputStream();
+                    up.write(("POST " + base.getPath() + "/chat/completions HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                            + base.getPort() + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    up.write(body);
+                    up.flush();
+                    InputStream answer = upstream.getInputStream();
+                    byte[] buffer = new byte[8192];
+                    for (int n = answer.read(buffer); n > 0; n = answer.read(buffer)) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
+                }
+            } catch (Exception e) {
+                // the upstream failed or the client went away: the connection ends
+            }
+        }
+    }
+
+    /**
      * No framework: a ServerSocket, a virtual thread per connection, and just enough HTTP/1.1 to read wrk's
      * requests (request line, headers, a Content-Length body) and write an answer with a Content-Length. The forward
      * is backend's: Jackson and Bastion's OpenAiBackend.
@@ -243,7 +319,7 @@ public class FloorProxy {
         }
 
         /** One line without its CR LF, or null at the end of the stream before any byte. */
-        private static String line(InputStream in) throws IOException {
+        static String line(InputStream in) throws IOException {
             StringBuilder text = new StringBuilder(64);
             int b;
             while ((b = in.read()) >= 0) {
