@@ -204,7 +204,8 @@ public class FloorProxy {
                     return;
                 }
                 int length = 0;
-                for (String header = JdkServer.line(in); header != null && !header.isEmpty(); header = JdkServer.line(in)) {
+                for (String header = JdkServer.line(in); header != null && !header.isEmpty();
+                        header = JdkServer.line(in)) {
                     int colon = header.indexOf(':');
                     if (colon > 0 && header.substring(0, colon).strip().equalsIgnoreCase("content-length")) {
                         length = Integer.parseInt(header.substring(colon + 1).strip());
@@ -212,7 +213,8 @@ public class FloorProxy {
                 }
                 byte[] body = in.readNBytes(length);
                 if (requestLine.startsWith("GET /healthz ")) {
-                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                            .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                     return;
                 }

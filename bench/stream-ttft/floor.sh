@@ -5,8 +5,8 @@
 # `stream-jdk` mode (no framework: a ServerSocket relaying bytes over a new socket to the upstream) and (d) through
 # Bastion's route with no output scanner (every input control on, padding on, as run.sh's `plain`). Each round sends
 # one request to each target in turn (the order rotates every round), so drift and idle periods fall on all alike.
-# Prints curl's time to first byte, median and p90 per target, and what each adds over the direct path. Measured answers are 5 words long (the first byte
-# comes before any of the rest, and short answers keep a round near 0.3 s).
+# Prints curl's time to first byte, median and p90 per target, and what each adds over the direct path. Measured
+# answers are 5 words long (the first byte comes before any of the rest, and short answers keep a round short).
 #   bench/stream-ttft/floor.sh [N]      (N rounds, default 40; WARM requests per target first, default 300)
 # TREE (default: this repository) is the build used for both Bastion and the floor's class path.
 set -euo pipefail
