@@ -14,19 +14,14 @@ import org.junit.jupiter.api.Test;
  * was made up for these tests.
  */
 class ArgumentsFallbacksAndStandInsTest {
-    private static final SecretsScanner SCANNER = SecretsScanner.builtIn();
 
     /** The blocking findings' matched text. */
     private static List<String> found(String text) {
-        return blocking(text).stream().map((Finding f) -> text.substring(f.start(), f.end())).distinct().toList();
-    }
-
-    private static List<Finding> blocking(String text) {
-        return SCANNER.scan(List.of(text)).stream().filter(f -> !SecretsScanner.INFORMATIONAL.contains(f.type())).toList();
+        return SecretFindings.distinctTexts(text);
     }
 
     private static List<String> types(String text) {
-        return blocking(text).stream().map(Finding::type).distinct().toList();
+        return SecretFindings.blocking(text).stream().map(Finding::type).distinct().toList();
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.bastion.guard.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bastion.guard.Finding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -12,13 +11,11 @@ import org.junit.jupiter.api.Test;
  * (Adobe p8e-, Infracost ico-), and names that say their value is not real (FAKE_API_KEY, NOT_A_KEY). Every value here was made up for these tests.
  */
 class CodeLiteralsPrefixesAndNotRealNamesTest {
-    private static final SecretsScanner SCANNER = SecretsScanner.builtIn();
     private static final String VALUE = "Tq8vLm2Rx7Wp4Zc9Yb3N";
 
     /** The blocking findings' matched text. */
     private static List<String> found(String text) {
-        return SCANNER.scan(List.of(text)).stream().filter(f -> !SecretsScanner.INFORMATIONAL.contains(f.type()))
-                .map((Finding f) -> text.substring(f.start(), f.end())).distinct().toList();
+        return SecretFindings.distinctTexts(text);
     }
 
     @Test

@@ -13,15 +13,10 @@ import org.junit.jupiter.api.Test;
  * keys, and values named encrypted. Every value here was made up for these tests.
  */
 class PrefixesKeysetsAndPublicNamesTest {
-    private static final SecretsScanner SCANNER = SecretsScanner.builtIn();
 
     /** The blocking findings' matched text. */
     private static List<String> found(String text) {
-        return blocking(text).stream().map((Finding f) -> text.substring(f.start(), f.end())).distinct().toList();
-    }
-
-    private static List<Finding> blocking(String text) {
-        return SCANNER.scan(List.of(text)).stream().filter(f -> !SecretsScanner.INFORMATIONAL.contains(f.type())).toList();
+        return SecretFindings.distinctTexts(text);
     }
 
     @Test
@@ -52,7 +47,7 @@ class PrefixesKeysetsAndPublicNamesTest {
         }
         String essu = "essu_" + "Vm9sQ2FybzI4TnBxN1J6NFd4OEtiM0xtNkhqOVR2MlljNVFnMVpzOFBkNEZ3N05rMkJoNlJ0OUx4M01jNVZqR3Lw4K==";
         assertThat(found(essu)).containsExactly(essu);
-        assertThat(blocking("ELASTIC_API_KEY=" + essu)).extracting(Finding::type).contains("SERVICE_TOKEN");
+        assertThat(SecretFindings.blocking("ELASTIC_API_KEY=" + essu)).extracting(Finding::type).contains("SERVICE_TOKEN");
     }
 
     @Test
@@ -70,21 +65,21 @@ class PrefixesKeysetsAndPublicNamesTest {
         String keyset = "{\"primaryKeyId\":281743,\"key\":[{\"keyData\":{\"typeUrl\":"
                 + "\"type.googleapis.com/google.crypto.tink.AesGcmKey\",\"value\":\"GhCw9Lq2Xv7Tn4Rb1Mz8Hk5P\","
                 + "\"keyMaterialType\":\"SYMMETRIC\"},\"status\":\"ENABLED\",\"keyId\":281743,\"outputPrefixType\":\"TINK\"}]}";
-        assertThat(blocking(keyset)).extracting(Finding::type).contains("CRYPTO_KEYSET");
+        assertThat(SecretFindings.blocking(keyset)).extracting(Finding::type).contains("CRYPTO_KEYSET");
         assertThat(found(keyset)).contains("GhCw9Lq2Xv7Tn4Rb1Mz8Hk5P");
         String pretty = "{\n  \"keyData\": {\n    \"typeUrl\": \"type.googleapis.com/google.crypto.tink.EcdsaPrivateKey\",\n"
                 + "    \"value\": \"EkwSBggDEAIYAhogTq8Vb2Xc7Lm4Rz1Hk9Pd3Js6\",\n    \"keyMaterialType\": \"ASYMMETRIC_PRIVATE\"\n  }\n}";
-        assertThat(blocking(pretty)).extracting(Finding::type).contains("CRYPTO_KEYSET");
+        assertThat(SecretFindings.blocking(pretty)).extracting(Finding::type).contains("CRYPTO_KEYSET");
     }
 
     @Test
     void aPublicOrEncryptedTinkKeysetIsNotASecret() {
         String publicKeyset = "{\"keyData\":{\"typeUrl\":\"type.googleapis.com/google.crypto.tink.EcdsaPublicKey\","
                 + "\"value\":\"EkwSBggDEAIYAhogTq8Vb2Xc7Lm4Rz1Hk9Pd3Js6\",\"keyMaterialType\":\"ASYMMETRIC_PUBLIC\"}}";
-        assertThat(blocking(publicKeyset)).isEmpty();
+        assertThat(SecretFindings.blocking(publicKeyset)).isEmpty();
         String encrypted = "{\"encryptedKeyset\":\"AVq8Lm3Tz7Rb2Xc9Hk4Pd1Js6Fy0Ga5Ue8Ro2Nm7Vb1Xc5Lq9Tz3Hw6Kp0Jd4Fs8Gy2Ua6\","
                 + "\"keysetInfo\":{\"primaryKeyId\":281743}}";
-        assertThat(blocking(encrypted)).isEmpty();
+        assertThat(SecretFindings.blocking(encrypted)).isEmpty();
     }
 
     @Test

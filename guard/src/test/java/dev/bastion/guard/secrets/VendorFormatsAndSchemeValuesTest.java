@@ -13,14 +13,11 @@ import org.junit.jupiter.api.Test;
  * generated at random for these tests.
  */
 class VendorFormatsAndSchemeValuesTest {
-    private static final SecretsScanner SCANNER = SecretsScanner.builtIn();
 
     /** The blocking findings' matched text and type, as "TYPE value". */
     private static List<String> found(String text) {
-        return SCANNER.scan(List.of(text)).stream()
-                .filter(f -> !SecretsScanner.INFORMATIONAL.contains(f.type()))
-                .map((Finding f) -> f.type() + " " + text.substring(f.start(), f.end()))
-                .toList();
+        return SecretFindings.blocking(text).stream()
+                .map((Finding f) -> f.type() + " " + text.substring(f.start(), f.end())).toList();
     }
 
     @Test

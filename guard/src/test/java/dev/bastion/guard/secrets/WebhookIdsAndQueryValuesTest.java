@@ -12,22 +12,17 @@ import org.junit.jupiter.api.Test;
  * and passwords that hold '@'. Every value here was made up for these tests.
  */
 class WebhookIdsAndQueryValuesTest {
-    private static final SecretsScanner SCANNER = SecretsScanner.builtIn();
 
     /** The blocking findings' matched text. */
     private static List<String> found(String text) {
-        return blocking(text).stream().map((Finding f) -> text.substring(f.start(), f.end())).distinct().toList();
-    }
-
-    private static List<Finding> blocking(String text) {
-        return SCANNER.scan(List.of(text)).stream().filter(f -> !SecretsScanner.INFORMATIONAL.contains(f.type())).toList();
+        return SecretFindings.distinctTexts(text);
     }
 
     @Test
     void aSlackWebhookWithLowerCaseIdsIsStillAWebhook() {
         String hook = "https://hooks.slack.com/services/TqR8vLm2X/BwK4zNp7Q/Q8Lm2Rv7Xk4Zp9Tw3Nb6Wq7m";
         assertThat(found("SLACK_WEBHOOK: '" + hook + "'")).containsExactly(hook);
-        assertThat(blocking("notify = \"" + hook + "\"")).extracting(Finding::type).contains("SLACK_WEBHOOK");
+        assertThat(SecretFindings.blocking("notify = \"" + hook + "\"")).extracting(Finding::type).contains("SLACK_WEBHOOK");
     }
 
     @Test
