@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The floor under the gateway: the server and upstream client Bastion is built on, with nothing of Bastion's own in
@@ -140,11 +141,7 @@ public class FloorProxy {
                     .header(HeaderNames.CONTENT_TYPE, "application/json").submit(body)) {
                 res.status(answer.status()).header(HeaderNames.CONTENT_TYPE, "text/event-stream");
                 try (InputStream in = answer.inputStream(); OutputStream out = res.outputStream()) {
-                    byte[] buffer = new byte[8192];
-                    for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                        out.write(buffer, 0, n);
-                        out.flush();
-                    }
+                    copyFlushing(in, out);
                 }
             }
         };
@@ -184,14 +181,7 @@ public class FloorProxy {
         }
 
         void run() throws IOException {
-            try (ServerSocket listener = new ServerSocket()) {
-                listener.bind(new InetSocketAddress("127.0.0.1", port), 1024);
-                System.out.println("listening " + listener.getLocalPort() + " stream-jdk");
-                while (true) {
-                    Socket socket = listener.accept();
-                    Thread.ofVirtual().start(() -> relay(socket));
-                }
-            }
+            listen(port, "stream-jdk", this::relay);
         }
 
         private void relay(Socket client) {
@@ -199,19 +189,11 @@ public class FloorProxy {
                 client.setTcpNoDelay(true);
                 InputStream in = new BufferedInputStream(client.getInputStream(), 16 * 1024);
                 OutputStream out = client.getOutputStream();
-                String requestLine = JdkServer.line(in);
+                String requestLine = line(in);
                 if (requestLine == null) {
                     return;
                 }
-                int length = 0;
-                for (String header = JdkServer.line(in); header != null && !header.isEmpty();
-                        header = JdkServer.line(in)) {
-                    int colon = header.indexOf(':');
-                    if (colon > 0 && header.substring(0, colon).strip().equalsIgnoreCase("content-length")) {
-                        length = Integer.parseInt(header.substring(colon + 1).strip());
-                    }
-                }
-                byte[] body = in.readNBytes(length);
+                byte[] body = in.readNBytes(Head.read(in).length());
                 if (requestLine.startsWith("GET /healthz ")) {
                     out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
                             .getBytes(StandardCharsets.US_ASCII));
@@ -226,12 +208,7 @@ public class FloorProxy {
                             + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     up.write(body);
                     up.flush();
-                    InputStream answer = upstream.getInputStream();
-                    byte[] buffer = new byte[8192];
-                    for (int n = answer.read(buffer); n > 0; n = answer.read(buffer)) {
-                        out.write(buffer, 0, n);
-                        out.flush();
-                    }
+                    copyFlushing(upstream.getInputStream(), out);
                 }
             } catch (Exception e) {
                 // the upstream failed or the client went away: the connection ends
@@ -256,14 +233,7 @@ public class FloorProxy {
         }
 
         void run() throws IOException {
-            try (ServerSocket listener = new ServerSocket()) {
-                listener.bind(new InetSocketAddress("127.0.0.1", port), 1024);
-                System.out.println("listening " + listener.getLocalPort() + " jdk");
-                while (true) {
-                    Socket socket = listener.accept();
-                    Thread.ofVirtual().start(() -> connection(socket));
-                }
-            }
+            listen(port, "jdk", this::connection);
         }
 
         private void connection(Socket socket) {
@@ -279,22 +249,9 @@ public class FloorProxy {
                     if (requestLine.isEmpty()) {
                         continue;
                     }
-                    int length = 0;
-                    boolean close = false;
-                    for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
-                        int colon = header.indexOf(':');
-                        if (colon <= 0) {
-                            continue;
-                        }
-                        String name = header.substring(0, colon).strip();
-                        String value = header.substring(colon + 1).strip();
-                        if (name.equalsIgnoreCase("content-length")) {
-                            length = Integer.parseInt(value);
-                        } else if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
-                            close = true;
-                        }
-                    }
-                    byte[] body = in.readNBytes(length);
+                    Head head = Head.read(in);
+                    boolean close = head.close();
+                    byte[] body = in.readNBytes(head.length());
                     int status = 200;
                     byte[] answer;
                     if (requestLine.startsWith("POST /v1/chat/completions ")) {
@@ -319,19 +276,63 @@ public class FloorProxy {
                 // the upstream failed, the client went away or sent what this minimal reader does not handle: the connection ends
             }
         }
+    }
 
-        /** One line without its CR LF, or null at the end of the stream before any byte. */
-        static String line(InputStream in) throws IOException {
-            StringBuilder text = new StringBuilder(64);
-            int b;
-            while ((b = in.read()) >= 0) {
-                if (b == '\n') {
-                    int end = text.length();
-                    return end > 0 && text.charAt(end - 1) == '\r' ? text.substring(0, end - 1) : text.toString();
-                }
-                text.append((char) b);
+    /** Accepts connections on 127.0.0.1:{@code port}, each handled on its own virtual thread; prints "listening". */
+    private static void listen(int port, String mode, Consumer<Socket> connection) throws IOException {
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.bind(new InetSocketAddress("127.0.0.1", port), 1024);
+            System.out.println("listening " + listener.getLocalPort() + " " + mode);
+            while (true) {
+                Socket socket = listener.accept();
+                Thread.ofVirtual().start(() -> connection.accept(socket));
             }
-            return text.isEmpty() ? null : text.toString();
+        }
+    }
+
+    /** What the minimal readers use of a request's headers: the Content-Length (0 if absent) and Connection: close. */
+    private record Head(int length, boolean close) {
+        /** Reads the header lines up to the blank line; lines without a name are passed over. */
+        static Head read(InputStream in) throws IOException {
+            int length = 0;
+            boolean close = false;
+            for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
+                int colon = header.indexOf(':');
+                if (colon <= 0) {
+                    continue;
+                }
+                String name = header.substring(0, colon).strip();
+                String value = header.substring(colon + 1).strip();
+                if (name.equalsIgnoreCase("content-length")) {
+                    length = Integer.parseInt(value);
+                } else if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
+                    close = true;
+                }
+            }
+            return new Head(length, close);
+        }
+    }
+
+    /** One line without its CR LF, or null at the end of the stream before any byte. */
+    private static String line(InputStream in) throws IOException {
+        StringBuilder text = new StringBuilder(64);
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                int end = text.length();
+                return end > 0 && text.charAt(end - 1) == '\r' ? text.substring(0, end - 1) : text.toString();
+            }
+            text.append((char) b);
+        }
+        return text.isEmpty() ? null : text.toString();
+    }
+
+    /** Copies {@code in} to {@code out} until its end, each read written and flushed at once. */
+    private static void copyFlushing(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[8192];
+        for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+            out.write(buffer, 0, n);
+            out.flush();
         }
     }
 }
